@@ -1,0 +1,365 @@
+"""Distributions: the one model of a search-space dimension shared by every API.
+
+``trial.suggest_float/int/categorical`` and the declarative helpers
+(:func:`uniform`, :func:`loguniform`, :func:`choice`, :func:`randint`, :func:`grid`)
+all build one of :class:`Float`, :class:`Int` or :class:`Categorical`.
+
+Every distribution maps to and from the unit interval, which is what samplers
+work in: ``to_unit(value) -> float in [0, 1]`` and ``from_unit(u) -> value``.
+Log-scaled dimensions are uniform in log space; integer and stepped dimensions
+use equal-width cells so that every value has the same share of ``[0, 1]``.
+
+>>> import tunewise as tw
+>>> d = tw.distributions.Float(1e-5, 1e-1, log=True)
+>>> round(d.from_unit(0.5), 6)
+0.001
+>>> tw.distributions.Int(32, 512, step=32).from_unit(1.0)
+512
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Union
+
+import numpy as np
+
+__all__ = [
+    "Categorical",
+    "Distribution",
+    "Float",
+    "Int",
+    "choice",
+    "distribution_from_json",
+    "distribution_to_json",
+    "grid",
+    "loguniform",
+    "quniform",
+    "randint",
+    "uniform",
+]
+
+CategoricalChoice = Union[None, bool, int, float, str, list, dict]
+
+
+def _check_finite(name: str, value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Float:
+    """A real-valued dimension in ``[low, high]``; ``log`` for log-uniform, ``step`` for a lattice.
+
+    >>> Float(0.0, 1.0, step=0.25).contains(0.5)
+    True
+    """
+
+    low: float
+    high: float
+    log: bool = False
+    step: float | None = None
+
+    def __post_init__(self) -> None:
+        low = _check_finite("low", self.low)
+        high = _check_finite("high", self.high)
+        object.__setattr__(self, "low", low)
+        object.__setattr__(self, "high", high)
+        if low > high:
+            raise ValueError(f"low must be <= high, got low={low!r} > high={high!r}")
+        if self.log and self.step is not None:
+            raise ValueError("step and log cannot be combined: use log=True or step=..., not both")
+        if self.log and low <= 0:
+            raise ValueError(f"log=True needs low > 0, got low={low!r}")
+        if self.step is not None:
+            step = _check_finite("step", self.step)
+            if step <= 0:
+                raise ValueError(f"step must be > 0, got step={step!r}")
+            n = (high - low) / step
+            if abs(n - round(n)) > 1e-8 * max(1.0, abs(n)):
+                raise ValueError(
+                    f"step={step!r} does not divide the range [{low!r}, {high!r}]: "
+                    f"(high - low) / step = {n:.6g} is not a whole number"
+                )
+            object.__setattr__(self, "step", step)
+
+    @property
+    def n_values(self) -> int | None:
+        """Number of distinct values, or None for a continuous range."""
+        if self.step is None:
+            return 1 if self.low == self.high else None
+        return int(round((self.high - self.low) / self.step)) + 1
+
+    def contains(self, value: Any) -> bool:
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            return False
+        if not (self.low <= v <= self.high) or isinstance(value, bool):
+            return False
+        if self.step is not None:
+            k = (v - self.low) / self.step
+            return abs(k - round(k)) < 1e-8 * max(1.0, abs(k))
+        return True
+
+    def to_unit(self, value: Any) -> float:
+        v = float(value)
+        if self.high == self.low:
+            return 0.5
+        if self.log:
+            return (math.log(v) - math.log(self.low)) / (math.log(self.high) - math.log(self.low))
+        n = self.n_values
+        if n is not None:
+            return (round((v - self.low) / self.step) + 0.5) / n  # type: ignore[operator]
+        return (v - self.low) / (self.high - self.low)
+
+    def from_unit(self, u: float) -> float:
+        u = min(max(float(u), 0.0), 1.0)
+        if self.high == self.low:
+            return self.low
+        if self.log:
+            lo, hi = math.log(self.low), math.log(self.high)
+            return min(max(math.exp(lo + u * (hi - lo)), self.low), self.high)
+        n = self.n_values
+        if n is not None:
+            k = min(int(u * n), n - 1)
+            return min(self.low + k * self.step, self.high)  # type: ignore[operator]
+        return self.low + u * (self.high - self.low)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "float", "low": self.low, "high": self.high, "log": self.log, "step": self.step}
+
+
+@dataclass(frozen=True)
+class Int:
+    """An integer dimension in ``[low, high]`` (both inclusive), optionally log-scaled or stepped.
+
+    >>> Int(2, 6).contains(6)
+    True
+    """
+
+    low: int
+    high: int
+    log: bool = False
+    step: int = 1
+
+    def __post_init__(self) -> None:
+        for name in ("low", "high", "step"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+                if isinstance(v, (float, np.floating)) and float(v).is_integer():
+                    v = int(v)
+                else:
+                    raise TypeError(f"{name} must be an integer, got {v!r} ({type(v).__name__})")
+            object.__setattr__(self, name, int(v))
+        if self.low > self.high:
+            raise ValueError(f"low must be <= high, got low={self.low!r} > high={self.high!r}")
+        if self.step <= 0:
+            raise ValueError(f"step must be > 0, got step={self.step!r}")
+        if self.log and self.step != 1:
+            raise ValueError("step and log cannot be combined for integers: use step=1 with log=True")
+        if self.log and self.low < 1:
+            raise ValueError(f"log=True needs low >= 1, got low={self.low!r}")
+        if (self.high - self.low) % self.step:
+            raise ValueError(
+                f"step={self.step} does not divide the range [{self.low}, {self.high}]: "
+                f"high - low = {self.high - self.low} is not a multiple of {self.step}"
+            )
+
+    @property
+    def n_values(self) -> int:
+        return (self.high - self.low) // self.step + 1
+
+    def contains(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, (float, np.floating)):
+            if not float(value).is_integer():
+                return False
+        elif not isinstance(value, (int, np.integer)):
+            return False
+        v = int(value)
+        return self.low <= v <= self.high and (v - self.low) % self.step == 0
+
+    def to_unit(self, value: Any) -> float:
+        v = int(value)
+        if self.high == self.low:
+            return 0.5
+        if self.log:
+            # Cells of equal width in log space between low-0.5 and high+0.5.
+            lo, hi = math.log(self.low - 0.5), math.log(self.high + 0.5)
+            return (math.log(v) - lo) / (hi - lo)
+        return ((v - self.low) // self.step + 0.5) / self.n_values
+
+    def from_unit(self, u: float) -> int:
+        u = min(max(float(u), 0.0), 1.0)
+        if self.high == self.low:
+            return self.low
+        if self.log:
+            lo, hi = math.log(self.low - 0.5), math.log(self.high + 0.5)
+            return int(min(max(round(math.exp(lo + u * (hi - lo))), self.low), self.high))
+        k = min(int(u * self.n_values), self.n_values - 1)
+        return self.low + k * self.step
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "int", "low": self.low, "high": self.high, "log": self.log, "step": self.step}
+
+
+@dataclass(frozen=True)
+class Categorical:
+    """A choice among JSON-serializable values. ``grid=True`` marks a declarative grid axis.
+
+    >>> Categorical(["adam", "sgd"]).index("sgd")
+    1
+    """
+
+    choices: tuple[Any, ...]
+    grid: bool = False
+
+    def __post_init__(self) -> None:
+        choices = self.choices
+        if isinstance(choices, (str, bytes)) or not isinstance(choices, (Sequence, np.ndarray)):
+            raise TypeError(f"choices must be a list or tuple of values, got {choices!r}")
+        choices = tuple(c.item() if isinstance(c, np.generic) else c for c in choices)
+        if not choices:
+            raise ValueError("choices must not be empty")
+        keys = []
+        for c in choices:
+            try:
+                keys.append(json.dumps(c, sort_keys=True))
+            except (TypeError, ValueError) as e:
+                raise TypeError(
+                    f"every choice must be JSON-serializable (None, bool, int, float, str, list, dict), "
+                    f"got {c!r} ({type(c).__name__})"
+                ) from e
+            if isinstance(c, float) and not math.isfinite(c):
+                raise ValueError(f"choices must be finite, got {c!r}")
+        if len(set(keys)) != len(keys):
+            dup = sorted({k for k in keys if keys.count(k) > 1})
+            raise ValueError(f"choices must be unique, got duplicates {', '.join(dup)}")
+        object.__setattr__(self, "choices", choices)
+        object.__setattr__(self, "_keys", {k: i for i, k in enumerate(keys)})
+
+    @property
+    def n_values(self) -> int:
+        return len(self.choices)
+
+    def index(self, value: Any) -> int:
+        """Position of ``value`` among the choices (ValueError if absent)."""
+        try:
+            return self._keys[json.dumps(value, sort_keys=True)]  # type: ignore[attr-defined,no-any-return]
+        except (KeyError, TypeError):
+            raise ValueError(f"{value!r} is not one of the choices {list(self.choices)!r}") from None
+
+    def contains(self, value: Any) -> bool:
+        try:
+            self.index(value)
+        except ValueError:
+            return False
+        return True
+
+    def to_unit(self, value: Any) -> float:
+        return (self.index(value) + 0.5) / len(self.choices)
+
+    def from_unit(self, u: float) -> Any:
+        n = len(self.choices)
+        return self.choices[min(int(min(max(float(u), 0.0), 1.0) * n), n - 1)]
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "categorical", "choices": list(self.choices)}
+        if self.grid:
+            out["grid"] = True
+        return out
+
+    def __eq__(self, other: object) -> bool:
+        # Compare by JSON so that 1 and True, or 1 and 1.0, are different choices.
+        return (
+            isinstance(other, Categorical)
+            and self.grid == other.grid
+            and list(self._keys) == list(other._keys)  # type: ignore[attr-defined]
+        )
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._keys))  # type: ignore[attr-defined]
+
+
+Distribution = Union[Float, Int, Categorical]
+
+
+def distribution_to_json(dist: Distribution) -> str:
+    """Serialize a distribution to a JSON string (the storage format)."""
+    return json.dumps(dist.to_json())
+
+
+def distribution_from_json(data: str | Mapping[str, Any]) -> Distribution:
+    """Inverse of :func:`distribution_to_json`."""
+    d = json.loads(data) if isinstance(data, str) else dict(data)
+    kind = d.get("type")
+    if kind == "float":
+        return Float(d["low"], d["high"], log=d.get("log", False), step=d.get("step"))
+    if kind == "int":
+        return Int(d["low"], d["high"], log=d.get("log", False), step=d.get("step", 1))
+    if kind == "categorical":
+        return Categorical(tuple(d["choices"]), grid=d.get("grid", False))
+    raise ValueError(f"unknown distribution type {kind!r} in {d!r}")
+
+
+def check_value(name: str, dist: Distribution, value: Any) -> Any:
+    """Validate a user-fixed value (enqueued trial) against its distribution; return it normalized."""
+    if not dist.contains(value):
+        raise ValueError(f"value {value!r} for parameter {name!r} is outside its distribution {dist!r}")
+    if isinstance(dist, Int):
+        return int(value)
+    if isinstance(dist, Float):
+        return float(value)
+    return dist.choices[dist.index(value)]
+
+
+# Declarative helpers (the Ray Tune habit): `space = {"lr": tw.loguniform(1e-5, 1e-2), ...}`.
+
+
+def uniform(low: float, high: float) -> Float:
+    """A float drawn uniformly from ``[low, high]``.
+
+    >>> uniform(0.1, 0.5)
+    Float(low=0.1, high=0.5, log=False, step=None)
+    """
+    return Float(low, high)
+
+
+def loguniform(low: float, high: float) -> Float:
+    """A float drawn uniformly in log space from ``[low, high]`` (``low > 0``)."""
+    return Float(low, high, log=True)
+
+
+def quniform(low: float, high: float, q: float) -> Float:
+    """A float from ``[low, high]`` on a lattice of step ``q``."""
+    return Float(low, high, step=q)
+
+
+def randint(low: int, high: int) -> Int:
+    """An integer in ``[low, high)`` (``high`` excluded, as in numpy and Ray Tune).
+
+    >>> randint(2, 7)
+    Int(low=2, high=6, log=False, step=1)
+    """
+    if isinstance(high, (int, np.integer)) and isinstance(low, (int, np.integer)) and high <= low:
+        raise ValueError(f"randint needs low < high (high is excluded), got low={low!r}, high={high!r}")
+    return Int(low, int(high) - 1)
+
+
+def choice(values: Sequence[Any]) -> Categorical:
+    """One of ``values``, each equally likely a priori."""
+    return Categorical(tuple(values))
+
+
+def grid(values: Sequence[Any]) -> Categorical:
+    """A grid axis: trials cycle through every value in turn (Ray Tune's ``grid_search``)."""
+    return Categorical(tuple(values), grid=True)

@@ -1,0 +1,34 @@
+"""Storages: in-memory, and SQL (SQLite by default, PostgreSQL for many machines).
+
+>>> from tunewise.storage import get_storage
+>>> get_storage(None)  # doctest: +ELLIPSIS
+<tunewise.storage._memory.InMemoryStorage object at ...>
+"""
+
+from __future__ import annotations
+
+from tunewise.storage._base import SCHEMA_VERSION, BaseStorage, StudySummary
+from tunewise.storage._memory import InMemoryStorage
+
+__all__ = ["SCHEMA_VERSION", "BaseStorage", "InMemoryStorage", "SQLStorage", "StudySummary", "get_storage"]
+
+
+def __getattr__(name: str) -> object:
+    if name == "SQLStorage":
+        from tunewise.storage._sql import SQLStorage
+
+        return SQLStorage
+    raise AttributeError(name)
+
+
+def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
+    """A storage from a URL, an existing storage object, or None (in-memory)."""
+    if storage is None:
+        return InMemoryStorage()
+    if isinstance(storage, BaseStorage):
+        return storage
+    if isinstance(storage, str):
+        from tunewise.storage._sql import SQLStorage
+
+        return SQLStorage.from_url(storage)
+    raise TypeError(f"storage must be a URL string, a storage object or None, got {storage!r}")

@@ -1,0 +1,145 @@
+"""The storage interface: the single source of truth of every study.
+
+Every storage (in-memory, SQLite, PostgreSQL) implements :class:`BaseStorage` and passes the
+conformance suite in ``tests/storage/test_conformance.py``. Design rules:
+
+- A trial is written before it runs (``start_trial``) and finished atomically (``finish_trial``).
+- Live-trial writes carry the trial's full params/intermediate values/attrs, so a write never
+  needs a read first.
+- Finished trials are immutable: readers cache them and fetch only what changed.
+- Everything is JSON. Nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Container, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tunewise import distributions as D
+from tunewise.trial import FrozenTrial, TrialState
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class StudySummary:
+    """What ``get_all_studies`` returns for each study."""
+
+    name: str
+    study_id: int
+    directions: list[str]
+    n_trials: int
+    n_complete: int
+    best_value: float | None
+    datetime_start: float | None
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+class BaseStorage(abc.ABC):
+    """Abstract storage. Methods take numeric ids; names are resolved once by the study."""
+
+    # ---- studies -------------------------------------------------------------------
+    @abc.abstractmethod
+    def create_study(self, name: str, directions: list[str]) -> int:
+        """Create a study; raise DuplicatedStudyError if ``name`` exists."""
+
+    @abc.abstractmethod
+    def get_study_id(self, name: str) -> int:
+        """Raise StudyNotFoundError if absent."""
+
+    @abc.abstractmethod
+    def get_study_directions(self, study_id: int) -> list[str]: ...
+
+    @abc.abstractmethod
+    def get_all_studies(self) -> list[StudySummary]: ...
+
+    @abc.abstractmethod
+    def delete_study(self, study_id: int) -> None: ...
+
+    @abc.abstractmethod
+    def set_study_attr(self, study_id: int, key: str, value: Any) -> None: ...
+
+    @abc.abstractmethod
+    def get_study_attrs(self, study_id: int) -> dict[str, Any]: ...
+
+    # ---- distributions (one per parameter name per study) -----------------------------
+    @abc.abstractmethod
+    def get_distributions(self, study_id: int) -> dict[str, D.Distribution]: ...
+
+    @abc.abstractmethod
+    def add_distribution(self, study_id: int, name: str, dist: D.Distribution) -> D.Distribution:
+        """Store ``dist`` for ``name`` unless one is stored already; return the stored one."""
+
+    # ---- trials ------------------------------------------------------------------------
+    @abc.abstractmethod
+    def enqueue_trial(
+        self, study_id: int, fixed_params: Mapping[str, Any], system_attrs: Mapping[str, Any] | None = None,
+        user_attrs: Mapping[str, Any] | None = None,
+    ) -> FrozenTrial:
+        """Add a WAITING trial whose params are fixed when suggested."""
+
+    @abc.abstractmethod
+    def start_trial(self, study_id: int, *, claim_waiting: bool = True) -> FrozenTrial:
+        """Atomically claim the oldest WAITING trial, or create a new one; either is RUNNING."""
+
+    @abc.abstractmethod
+    def update_trial(
+        self,
+        trial_id: int,
+        *,
+        params: Mapping[str, Any] | None = None,
+        intermediate_values: Mapping[int, float] | None = None,
+        user_attrs: Mapping[str, Any] | None = None,
+        system_attrs: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Replace the given fields of a running trial (whole dicts, never partial merges)."""
+
+    @abc.abstractmethod
+    def finish_trial(
+        self,
+        trial_id: int,
+        state: TrialState,
+        values: list[float] | None,
+        *,
+        params: Mapping[str, Any] | None = None,
+        intermediate_values: Mapping[int, float] | None = None,
+        user_attrs: Mapping[str, Any] | None = None,
+        system_attrs: Mapping[str, Any] | None = None,
+    ) -> bool:
+        """Finish a trial in one atomic write. False if it was already COMPLETE or PRUNED."""
+
+    @abc.abstractmethod
+    def get_trial(self, trial_id: int) -> FrozenTrial: ...
+
+    @abc.abstractmethod
+    def get_trials(self, study_id: int, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
+        """All trials of a study ordered by number (optionally only those in ``states``)."""
+
+    def count_trials(self, study_id: int, states: Container[TrialState] | None = None) -> int:
+        return len(self.get_trials(study_id, states))
+
+    @abc.abstractmethod
+    def try_claim(self, study_id: int, key: str) -> bool:
+        """Claim ``key`` for this study once: True for exactly one caller across all workers."""
+
+    # ---- liveness ------------------------------------------------------------------------
+    @abc.abstractmethod
+    def record_heartbeat(self, trial_id: int) -> None: ...
+
+    @abc.abstractmethod
+    def fail_stale_trials(self, study_id: int, grace_seconds: float) -> list[FrozenTrial]:
+        """Mark FAILED the RUNNING trials whose last heartbeat is older than the grace period."""
+
+    def close(self) -> None:
+        """Release connections (a no-op for in-memory storage)."""
+
+    @property
+    def is_persistent(self) -> bool:
+        """True when other processes can open the same storage by its URL."""
+        return False
+
+    @property
+    def url(self) -> str | None:
+        return None

@@ -1,0 +1,276 @@
+"""In-memory storage: the default when no URL is given. Thread-safe; shared with worker
+processes through the local executor's coordinator."""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+import time
+from collections.abc import Container, Mapping
+from typing import Any
+
+from tunewise import distributions as D
+from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError
+from tunewise.storage._base import BaseStorage, StudySummary
+from tunewise.trial import FrozenTrial, TrialState
+
+
+class _StudyRecord:
+    __slots__ = ("attrs", "claims", "directions", "distributions", "name", "start", "trials", "waiting")
+
+    def __init__(self, name: str, directions: list[str]) -> None:
+        self.name = name
+        self.directions = directions
+        self.attrs: dict[str, Any] = {}
+        self.distributions: dict[str, D.Distribution] = {}
+        self.trials: list[FrozenTrial] = []
+        self.waiting: list[int] = []  # numbers of WAITING trials, oldest first
+        self.claims: set[str] = set()
+        self.start = time.time()
+
+
+def _json_copy(value: Any) -> Any:
+    # Keeps in-memory semantics identical to SQL storage: values must be JSON-serializable.
+    return json.loads(json.dumps(value))
+
+
+class InMemoryStorage(BaseStorage):
+    """Keeps everything in this process. Trials live as long as the Python object.
+
+    >>> from tunewise.storage import InMemoryStorage
+    >>> s = InMemoryStorage(); sid = s.create_study("demo", ["minimize"])
+    >>> s.start_trial(sid).number
+    0
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._studies: dict[int, _StudyRecord] = {}
+        self._names: dict[str, int] = {}
+        self._trial_index: dict[int, tuple[int, int]] = {}  # trial_id -> (study_id, number)
+        self._next_study = 0
+        self._next_trial = 0
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+
+    def _study(self, study_id: int) -> _StudyRecord:
+        try:
+            return self._studies[study_id]
+        except KeyError:
+            raise StudyNotFoundError(f"no study with id {study_id} (was it deleted?)") from None
+
+    # ---- studies -------------------------------------------------------------------
+    def create_study(self, name: str, directions: list[str]) -> int:
+        with self._lock:
+            if name in self._names:
+                raise DuplicatedStudyError(
+                    f"a study named {name!r} already exists; pass load_if_exists=True to resume it"
+                )
+            sid = self._next_study
+            self._next_study += 1
+            self._studies[sid] = _StudyRecord(name, list(directions))
+            self._names[name] = sid
+            return sid
+
+    def get_study_id(self, name: str) -> int:
+        with self._lock:
+            try:
+                return self._names[name]
+            except KeyError:
+                raise StudyNotFoundError(f"no study named {name!r} in this storage") from None
+
+    def get_study_directions(self, study_id: int) -> list[str]:
+        return list(self._study(study_id).directions)
+
+    def get_all_studies(self) -> list[StudySummary]:
+        with self._lock:
+            out = []
+            for sid, rec in self._studies.items():
+                complete = [t for t in rec.trials if t.state == TrialState.COMPLETE]
+                best = None
+                if complete and len(rec.directions) == 1:
+                    vals = [t.values[0] for t in complete if t.values]
+                    best = max(vals) if rec.directions[0] == "maximize" else min(vals)
+                out.append(
+                    StudySummary(rec.name, sid, list(rec.directions), len(rec.trials), len(complete), best,
+                                 rec.start, dict(rec.attrs))
+                )
+            return out
+
+    def delete_study(self, study_id: int) -> None:
+        with self._lock:
+            rec = self._study(study_id)
+            for t in rec.trials:
+                self._trial_index.pop(t.trial_id, None)
+            del self._names[rec.name]
+            del self._studies[study_id]
+
+    def set_study_attr(self, study_id: int, key: str, value: Any) -> None:
+        with self._lock:
+            self._study(study_id).attrs[key] = _json_copy(value)
+
+    def get_study_attrs(self, study_id: int) -> dict[str, Any]:
+        with self._lock:
+            return copy.deepcopy(self._study(study_id).attrs)
+
+    # ---- distributions ---------------------------------------------------------------
+    def get_distributions(self, study_id: int) -> dict[str, D.Distribution]:
+        with self._lock:
+            return dict(self._study(study_id).distributions)
+
+    def add_distribution(self, study_id: int, name: str, dist: D.Distribution) -> D.Distribution:
+        with self._lock:
+            return self._study(study_id).distributions.setdefault(name, dist)
+
+    # ---- trials ------------------------------------------------------------------------
+    def _new_trial(self, study_id: int, state: TrialState, system_attrs: dict[str, Any],
+                   user_attrs: dict[str, Any]) -> FrozenTrial:
+        rec = self._study(study_id)
+        tid = self._next_trial
+        self._next_trial += 1
+        now = time.time()
+        t = FrozenTrial(
+            number=len(rec.trials), trial_id=tid, state=state, distributions=rec.distributions,
+            system_attrs=system_attrs, user_attrs=user_attrs,
+            datetime_start=now if state == TrialState.RUNNING else None,
+            heartbeat=now if state == TrialState.RUNNING else None,
+        )
+        rec.trials.append(t)
+        self._trial_index[tid] = (study_id, t.number)
+        return t
+
+    def enqueue_trial(self, study_id: int, fixed_params: Mapping[str, Any],
+                      system_attrs: Mapping[str, Any] | None = None,
+                      user_attrs: Mapping[str, Any] | None = None) -> FrozenTrial:
+        with self._lock:
+            sys_attrs = _json_copy(dict(system_attrs or {}))
+            sys_attrs["fixed_params"] = _json_copy(dict(fixed_params))
+            t = self._new_trial(study_id, TrialState.WAITING, sys_attrs, _json_copy(dict(user_attrs or {})))
+            self._study(study_id).waiting.append(t.number)
+            return t
+
+    def start_trial(self, study_id: int, *, claim_waiting: bool = True) -> FrozenTrial:
+        with self._lock:
+            rec = self._study(study_id)
+            if claim_waiting and rec.waiting:
+                number = rec.waiting.pop(0)
+                old = rec.trials[number]
+                now = time.time()
+                t = self._replace(old, state=TrialState.RUNNING, datetime_start=now, heartbeat=now)
+                rec.trials[number] = t
+                return t
+            return self._new_trial(study_id, TrialState.RUNNING, {}, {})
+
+    @staticmethod
+    def _replace(t: FrozenTrial, **changes: Any) -> FrozenTrial:
+        kw: dict[str, Any] = {
+            "number": t.number, "trial_id": t.trial_id, "state": t.state, "values": t.values,
+            "params": t.params, "distributions": t._distributions,
+            "intermediate_values": t.intermediate_values, "user_attrs": t.user_attrs,
+            "system_attrs": t.system_attrs, "datetime_start": t.datetime_start_ts,
+            "datetime_complete": t.datetime_complete_ts, "heartbeat": t.heartbeat_ts,
+        }
+        kw.update(changes)
+        return FrozenTrial(**kw)
+
+    def _locate(self, trial_id: int) -> tuple[_StudyRecord, int]:
+        try:
+            sid, number = self._trial_index[trial_id]
+        except KeyError:
+            raise KeyError(f"no trial with id {trial_id}") from None
+        return self._studies[sid], number
+
+    @staticmethod
+    def _changes(params: Mapping[str, Any] | None, intermediate_values: Mapping[int, float] | None,
+                 user_attrs: Mapping[str, Any] | None, system_attrs: Mapping[str, Any] | None) -> dict[str, Any]:
+        ch: dict[str, Any] = {}
+        if params is not None:
+            ch["params"] = _json_copy(dict(params))
+        if intermediate_values is not None:
+            ch["intermediate_values"] = {int(k): float(v) for k, v in intermediate_values.items()}
+        if user_attrs is not None:
+            ch["user_attrs"] = _json_copy(dict(user_attrs))
+        if system_attrs is not None:
+            ch["system_attrs"] = _json_copy(dict(system_attrs))
+        return ch
+
+    def update_trial(self, trial_id: int, *, params: Mapping[str, Any] | None = None,
+                     intermediate_values: Mapping[int, float] | None = None,
+                     user_attrs: Mapping[str, Any] | None = None,
+                     system_attrs: Mapping[str, Any] | None = None) -> None:
+        with self._lock:
+            rec, number = self._locate(trial_id)
+            t = rec.trials[number]
+            if t.state.is_finished():
+                raise RuntimeError(f"trial {t.number} is already {t.state.value} and cannot change")
+            rec.trials[number] = self._replace(
+                t, heartbeat=time.time(), **self._changes(params, intermediate_values, user_attrs, system_attrs)
+            )
+
+    def finish_trial(self, trial_id: int, state: TrialState, values: list[float] | None, *,
+                     params: Mapping[str, Any] | None = None,
+                     intermediate_values: Mapping[int, float] | None = None,
+                     user_attrs: Mapping[str, Any] | None = None,
+                     system_attrs: Mapping[str, Any] | None = None) -> bool:
+        with self._lock:
+            rec, number = self._locate(trial_id)
+            t = rec.trials[number]
+            if t.state in (TrialState.COMPLETE, TrialState.PRUNED):
+                return False
+            if t.state == TrialState.WAITING and number in rec.waiting:
+                rec.waiting.remove(number)
+            rec.trials[number] = self._replace(
+                t, state=TrialState(state), values=None if values is None else [float(v) for v in values],
+                datetime_complete=time.time(),
+                **self._changes(params, intermediate_values, user_attrs, system_attrs),
+            )
+            return True
+
+    def get_trial(self, trial_id: int) -> FrozenTrial:
+        with self._lock:
+            rec, number = self._locate(trial_id)
+            return rec.trials[number]
+
+    def get_trials(self, study_id: int, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
+        with self._lock:
+            trials = self._study(study_id).trials
+            if states is None:
+                return list(trials)
+            return [t for t in trials if t.state in states]
+
+    def try_claim(self, study_id: int, key: str) -> bool:
+        with self._lock:
+            claims = self._study(study_id).claims
+            if key in claims:
+                return False
+            claims.add(key)
+            return True
+
+    def record_heartbeat(self, trial_id: int) -> None:
+        with self._lock:
+            rec, number = self._locate(trial_id)
+            t = rec.trials[number]
+            if t.state == TrialState.RUNNING:
+                rec.trials[number] = self._replace(t, heartbeat=time.time())
+
+    def fail_stale_trials(self, study_id: int, grace_seconds: float) -> list[FrozenTrial]:
+        with self._lock:
+            rec = self._study(study_id)
+            now = time.time()
+            out = []
+            for i, t in enumerate(rec.trials):
+                if t.state == TrialState.RUNNING and t.heartbeat_ts is not None and now - t.heartbeat_ts > grace_seconds:
+                    attrs = dict(t.system_attrs)
+                    attrs["fail_reason"] = f"stale: no heartbeat for {now - t.heartbeat_ts:.1f} s"
+                    rec.trials[i] = self._replace(t, state=TrialState.FAILED, datetime_complete=now,
+                                                  system_attrs=attrs)
+                    out.append(rec.trials[i])
+            return out

@@ -1,0 +1,572 @@
+"""Studies: the optimization loop (ask a sampler, run, report, tell) over a storage."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import math
+import numbers
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from tunewise import distributions as D
+from tunewise.exceptions import SearchExhausted, TrialPruned
+from tunewise.samplers._base import Sampler
+from tunewise.storage import BaseStorage, get_storage
+from tunewise.trial import FrozenTrial, Trial, TrialState, _current_trial
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tunewise.schedulers._base import Scheduler
+
+__all__ = ["Study", "create_study", "delete_study", "get_all_study_names", "load_study"]
+
+_log = logging.getLogger("tunewise")
+
+ObjectiveFunc = Callable[[Trial], Any]
+Callback = Callable[["Study", FrozenTrial], None]
+
+_DIRECTIONS = ("minimize", "maximize")
+
+
+def _check_directions(direction: str | None, directions: Sequence[str] | None) -> list[str]:
+    if direction is not None and directions is not None:
+        raise ValueError("pass either direction= or directions=, not both")
+    dirs = [direction or "minimize"] if directions is None else list(directions)
+    if not dirs:
+        raise ValueError("directions must name at least one objective")
+    for d in dirs:
+        if d not in _DIRECTIONS:
+            raise ValueError(f"direction must be 'minimize' or 'maximize', got {d!r}")
+    return dirs
+
+
+class Study:
+    """A named search: its trials live in the storage; the sampler and scheduler live here.
+
+    Create one with :func:`create_study` or :func:`load_study`.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        storage: BaseStorage,
+        sampler: Sampler | None = None,
+        scheduler: Scheduler | None = None,
+    ) -> None:
+        self.study_name = name
+        self._storage = storage
+        self._study_id = storage.get_study_id(name)
+        self.directions: list[str] = storage.get_study_directions(self._study_id)
+        if sampler is None:
+            sampler = _default_sampler()
+        if not isinstance(sampler, Sampler):
+            raise TypeError(f"sampler must be a tunewise Sampler, got {sampler!r}")
+        self.sampler = sampler
+        self.scheduler = scheduler
+        self._dists: dict[str, D.Distribution] | None = None
+        self._stop_requested = False
+
+    # ---- identity ----------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.study_name
+
+    @property
+    def direction(self) -> str:
+        if len(self.directions) != 1:
+            raise RuntimeError("this study has several objectives: use study.directions")
+        return self.directions[0]
+
+    @property
+    def storage(self) -> BaseStorage:
+        return self._storage
+
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        return dict(self._storage.get_study_attrs(self._study_id).get("user", {}))
+
+    @property
+    def system_attrs(self) -> dict[str, Any]:
+        return dict(self._storage.get_study_attrs(self._study_id).get("system", {}))
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        attrs = self.user_attrs
+        attrs[key] = value
+        self._storage.set_study_attr(self._study_id, "user", attrs)
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        attrs = self.system_attrs
+        attrs[key] = value
+        self._storage.set_study_attr(self._study_id, "system", attrs)
+
+    # ---- search space ------------------------------------------------------------------
+    def _distributions(self) -> dict[str, D.Distribution]:
+        if self._dists is None:
+            self._dists = self._storage.get_distributions(self._study_id)
+        return self._dists
+
+    @property
+    def distributions(self) -> dict[str, D.Distribution]:
+        """Every parameter seen in this study and its distribution (the known search space)."""
+        return self._distributions()
+
+    def _register_distribution(self, name: str, dist: D.Distribution) -> None:
+        known = self._distributions()
+        current = known.get(name)
+        if current is None:
+            self._dists = None  # another worker may have added it: reread once
+            current = self._distributions().get(name)
+            if current is None:
+                current = self._storage.add_distribution(self._study_id, name, dist)
+                self._dists = dict(self._distributions(), **{name: current})
+        if current != dist:
+            raise ValueError(
+                f"parameter {name!r} was {current!r} in study {self.study_name!r}, but is now suggested "
+                f"as {dist!r}; a parameter keeps one distribution per study: use a new parameter name "
+                f"or a new study"
+            )
+
+    # ---- trials ------------------------------------------------------------------------
+    def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
+        """All trials, ordered by number. ``states`` filters; results are shared, do not mutate."""
+        trials = self._storage.get_trials(self._study_id, states)
+        if deepcopy:
+            import copy
+
+            return copy.deepcopy(trials)
+        return trials
+
+    @property
+    def trials(self) -> list[FrozenTrial]:
+        return self.get_trials()
+
+    @property
+    def best_trial(self) -> FrozenTrial:
+        """The best COMPLETE trial (single objective)."""
+        if len(self.directions) != 1:
+            raise RuntimeError("best_trial is for single-objective studies: use best_trials")
+        complete = self.get_trials(states=(TrialState.COMPLETE,))
+        if not complete:
+            raise ValueError(f"study {self.study_name!r} has no COMPLETE trial yet")
+        key = (lambda t: t.values[0]) if self.directions[0] == "minimize" else (lambda t: -t.values[0])
+        return min(complete, key=key)
+
+    @property
+    def best_value(self) -> float:
+        return self.best_trial.values[0]  # type: ignore[index]
+
+    @property
+    def best_params(self) -> dict[str, Any]:
+        return dict(self.best_trial.params)
+
+    @property
+    def best_trials(self) -> list[FrozenTrial]:
+        """The Pareto front of COMPLETE trials (every trial for which no other is better in all objectives)."""
+        import numpy as np
+
+        complete = self.get_trials(states=(TrialState.COMPLETE,))
+        if not complete:
+            return []
+        signs = np.array([1.0 if d == "minimize" else -1.0 for d in self.directions])
+        v = np.array([t.values for t in complete]) * signs
+        dominated = np.zeros(len(complete), dtype=bool)
+        for i in range(len(complete)):
+            better_eq = np.all(v <= v[i], axis=1) & np.any(v < v[i], axis=1)
+            dominated[i] = bool(better_eq.any())
+        return [t for t, d in zip(complete, dominated) if not d]
+
+    def trials_dataframe(self) -> pd.DataFrame:
+        """One row per trial: number, value(s), state, times, ``params_<name>``, ``user_attrs_<key>``."""
+        try:
+            import pandas as pd
+        except ImportError as e:  # pragma: no cover - depends on the environment
+            raise ImportError('trials_dataframe() needs pandas: pip install "tunewise[pandas]"') from e
+        rows = []
+        for t in self.get_trials():
+            row: dict[str, Any] = {"number": t.number}
+            if len(self.directions) == 1:
+                row["value"] = t.value
+            else:
+                for i in range(len(self.directions)):
+                    row[f"values_{i}"] = t.values[i] if t.values else None
+            row["state"] = t.state.value
+            row["datetime_start"] = t.datetime_start
+            row["datetime_complete"] = t.datetime_complete
+            row["duration"] = t.duration
+            for k, v in t.params.items():
+                row[f"params_{k}"] = v
+            for k, v in t.user_attrs.items():
+                row[f"user_attrs_{k}"] = v
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def enqueue_trial(self, params: Mapping[str, Any], user_attrs: Mapping[str, Any] | None = None,
+                      skip_if_exists: bool = False) -> None:
+        """Queue a manual configuration: the next trial uses these values when it suggests them.
+
+        >>> import tunewise as tw
+        >>> study = tw.create_study()
+        >>> study.enqueue_trial({"x": 0.5})
+        >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+        >>> study.best_params
+        {'x': 0.5}
+        """
+        if not isinstance(params, Mapping):
+            raise TypeError(f"enqueue_trial needs a dict of parameter values, got {params!r}")
+        dists = self._distributions()
+        for name, value in params.items():
+            if name in dists:
+                D.check_value(name, dists[name], value)
+        if skip_if_exists:
+            for t in self.get_trials():
+                if t.system_attrs.get("fixed_params") == dict(params) or (
+                    t.state.is_finished() and t.params == dict(params)
+                ):
+                    return
+        self._storage.enqueue_trial(self._study_id, dict(params), user_attrs=user_attrs)
+
+    # ---- ask and tell --------------------------------------------------------------------
+    def ask(self, fixed_distributions: Mapping[str, D.Distribution] | None = None) -> Trial:
+        """Start a trial without running an objective (ask-and-tell interface).
+
+        >>> import tunewise as tw
+        >>> study = tw.create_study(direction="maximize")
+        >>> t = study.ask()
+        >>> x = t.suggest_float("x", 0, 1)
+        >>> study.tell(t, x).state.value
+        'COMPLETE'
+        """
+        self.sampler.before_trial(self)
+        frozen = self._storage.start_trial(self._study_id)
+        trial = Trial(self, frozen)
+        for name, dist in (fixed_distributions or {}).items():
+            trial.suggest(name, dist)
+        return trial
+
+    def _sampler_propose(self, trial: Trial) -> dict[str, Any]:
+        self._dists = None  # other workers may have extended the space
+        return self.sampler.propose(self, trial)
+
+    def _write_progress(self, trial: Trial, _new: Mapping[int, float]) -> None:
+        params = trial.params if trial._pending_params else None
+        attrs = trial._pending_attrs
+        self._storage.update_trial(
+            trial._trial_id,
+            params=params,
+            intermediate_values=trial.intermediate_values,
+            user_attrs=trial.user_attrs if attrs else None,
+            system_attrs=trial.system_attrs if attrs else None,
+        )
+        trial._pending_params = {}
+        trial._pending_attrs = False
+
+    def tell(self, trial: Trial | int, values: float | Sequence[float] | None = None,
+             state: TrialState | None = None) -> FrozenTrial:
+        """Finish a trial from :meth:`ask` with its value(s), or with ``state=PRUNED``/``FAILED``."""
+        if isinstance(trial, int):
+            number = trial
+            matches = [t for t in self.get_trials() if t.number == number]
+            if not matches:
+                raise ValueError(f"study {self.study_name!r} has no trial number {number}")
+            trial = Trial(self, matches[0])
+        if not isinstance(trial, Trial):
+            raise TypeError(f"tell() needs a Trial or a trial number, got {trial!r}")
+        if state is not None:
+            state = TrialState(state)
+            if state not in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAILED):
+                raise ValueError(f"tell() state must be COMPLETE, PRUNED or FAILED, got {state.value}")
+        if state == TrialState.PRUNED:
+            return self._finish(trial, TrialState.PRUNED, self._pruned_values(trial), None)
+        if state == TrialState.FAILED:
+            return self._finish(trial, TrialState.FAILED, None, "told FAILED")
+        vals, reason = self._check_values(values)
+        if reason is not None:
+            self._finish(trial, TrialState.FAILED, None, reason)
+            raise ValueError(f"trial {trial.number} was recorded as FAILED: {reason}")
+        return self._finish(trial, TrialState.COMPLETE, vals, None)
+
+    def _pruned_values(self, trial: Trial) -> list[float] | None:
+        if len(self.directions) == 1 and trial.intermediate_values:
+            return [trial.intermediate_values[max(trial.intermediate_values)]]
+        return None
+
+    def _check_values(self, value: Any) -> tuple[list[float] | None, str | None]:
+        n = len(self.directions)
+        if n == 1:
+            raw: list[Any] = [value]
+            if isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 1:
+                raw = list(value)
+        else:
+            if not isinstance(value, Sequence) or isinstance(value, str):
+                return None, f"objective returned {value!r}; expected a sequence of {n} numbers"
+            if len(value) != n:
+                return None, f"objective returned {len(value)} values, but the study has {n} objectives"
+            raw = list(value)
+        out = []
+        for v in raw:
+            if isinstance(v, bool) or not isinstance(v, numbers.Real):
+                try:
+                    import numpy as np
+
+                    if isinstance(v, np.ndarray) and v.size == 1:
+                        v = v.item()
+                    else:
+                        raise TypeError
+                except TypeError:
+                    return None, f"objective returned {v!r} ({type(v).__name__}); expected a float"
+            f = float(v)
+            if math.isnan(f) or math.isinf(f):
+                return None, f"objective returned {f}; expected a finite number"
+            out.append(f)
+        return out, None
+
+    def _finish(self, trial: Trial, state: TrialState, values: list[float] | None,
+                reason: str | None, tb: str | None = None) -> FrozenTrial:
+        if reason is not None:
+            trial.system_attrs["fail_reason"] = reason
+        if tb is not None:
+            trial.system_attrs["traceback"] = tb
+        self._storage.finish_trial(
+            trial._trial_id, state, values,
+            params=trial.params, intermediate_values=trial.intermediate_values,
+            user_attrs=trial.user_attrs, system_attrs=trial.system_attrs,
+        )
+        frozen = FrozenTrial(
+            number=trial.number, trial_id=trial._trial_id, state=state, values=values,
+            params=trial.params, distributions=self._distributions(),
+            intermediate_values=trial.intermediate_values, user_attrs=trial.user_attrs,
+            system_attrs=trial.system_attrs, datetime_start=trial._frozen.datetime_start_ts,
+            datetime_complete=time.time(),
+        )
+        self.sampler.after_trial(self, frozen)
+        if state == TrialState.FAILED:
+            _log.warning("trial %d failed: %s", trial.number, reason)
+        return frozen
+
+    # ---- the loop ----------------------------------------------------------------------
+    def _run_trial(self, func: ObjectiveFunc, catch: tuple[type[BaseException], ...]) -> FrozenTrial:
+        trial = self.ask()
+        token = _current_trial.set(trial)
+        try:
+            result = func(trial)
+        except TrialPruned:
+            return self._finish(trial, TrialState.PRUNED, self._pruned_values(trial), None)
+        except KeyboardInterrupt:
+            self._finish(trial, TrialState.FAILED, None, "interrupted (KeyboardInterrupt)")
+            raise
+        except Exception as e:
+            frozen = self._finish(trial, TrialState.FAILED, None, f"{type(e).__name__}: {e}",
+                                  traceback.format_exc())
+            if isinstance(e, catch):
+                return frozen
+            raise
+        finally:
+            _current_trial.reset(token)
+        if result is None and getattr(func, "_tunewise_uses_reports", False) and trial.intermediate_values:
+            result = trial.intermediate_values[max(trial.intermediate_values)]
+        values, reason = self._check_values(result)
+        if reason is not None:
+            return self._finish(trial, TrialState.FAILED, None, reason)
+        return self._finish(trial, TrialState.COMPLETE, values, None)
+
+    def stop(self) -> None:
+        """Ask a running ``optimize`` to start no more trials (safe from a callback)."""
+        self._stop_requested = True
+
+    def optimize(
+        self,
+        func: Callable[..., Any],
+        n_trials: int | None = None,
+        timeout: float | None = None,
+        n_jobs: int = 1,
+        catch: Iterable[type[BaseException]] | type[BaseException] = (),
+        callbacks: Sequence[Callback] | None = None,
+        show_progress_bar: bool = False,
+        *,
+        space: Mapping[str, D.Distribution | Any] | None = None,
+    ) -> None:
+        """Run trials until ``n_trials`` have run in this call, ``timeout`` seconds have passed,
+        the sampler is exhausted, or :meth:`stop` is called.
+
+        ``func(trial)`` returns the score. With ``space=``, ``func(config: dict)`` gets a plain
+        dict drawn from the declarative space and returns the score (or reports with
+        ``tunewise.report``). ``n_jobs=k`` runs trials in ``k`` worker processes (``-1``: one
+        per CPU). Exceptions in ``catch`` mark the trial FAILED and the study goes on; others
+        mark it FAILED and propagate.
+
+        >>> import tunewise as tw
+        >>> study = tw.create_study(direction="maximize", sampler=tw.samplers.RandomSampler(seed=1))
+        >>> space = {"x": tw.uniform(0, 1), "k": tw.choice([1, 2])}
+        >>> study.optimize(lambda config: config["x"] * config["k"], space=space, n_trials=10)
+        >>> study.best_value > 1
+        True
+        """
+        if n_trials is not None and (isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 0):
+            raise ValueError(f"n_trials must be a non-negative integer or None, got {n_trials!r}")
+        if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
+            raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
+        if isinstance(catch, type):
+            catch = (catch,)
+        catch = tuple(catch)
+        for c in catch:
+            if not (isinstance(c, type) and issubclass(c, BaseException)):
+                raise TypeError(f"catch must hold exception classes, got {c!r}")
+        if not callable(func):
+            raise TypeError(f"the objective must be callable, got {func!r}")
+        objective: ObjectiveFunc = func if space is None else _config_objective(func, space)
+        if n_jobs == -1:
+            import os
+
+            n_jobs = os.cpu_count() or 1
+        if not isinstance(n_jobs, int) or n_jobs < 1:
+            raise ValueError(f"n_jobs must be a positive integer or -1, got {n_jobs!r}")
+        deadline = None if timeout is None else time.time() + timeout
+        self._stop_requested = False
+        from tunewise._progress import ProgressBar
+
+        progress = ProgressBar(show_progress_bar, n_trials, timeout, self)
+        try:
+            if n_jobs == 1:
+                self._optimize_sequential(objective, n_trials, deadline, catch, list(callbacks or ()), progress)
+            else:
+                from tunewise.execution import run_local_processes
+
+                run_local_processes(self, objective, n_trials, deadline, catch, list(callbacks or ()),
+                                    progress, n_jobs)
+        finally:
+            progress.close()
+
+    def _optimize_sequential(self, func: ObjectiveFunc, n_trials: int | None, deadline: float | None,
+                             catch: tuple[type[BaseException], ...], callbacks: list[Callback],
+                             progress: Any) -> None:
+        done = 0
+        while not self._stop_requested:
+            if n_trials is not None and done >= n_trials:
+                break
+            if deadline is not None and time.time() >= deadline:
+                break
+            try:
+                frozen = self._run_trial(func, catch)
+            except SearchExhausted:
+                break
+            done += 1
+            progress.update(frozen)
+            for cb in callbacks:
+                cb(self, frozen)
+
+    def __repr__(self) -> str:
+        return f"Study(name={self.study_name!r}, directions={self.directions})"
+
+
+def _config_objective(func: Callable[[dict[str, Any]], Any], space: Mapping[str, Any]) -> ObjectiveFunc:
+    """Adapt ``func(config)`` with a declarative space to a define-by-run objective."""
+    dists: dict[str, D.Distribution] = {}
+    constants: dict[str, Any] = {}
+    for name, d in space.items():
+        if not isinstance(name, str):
+            raise TypeError(f"space keys must be parameter names (str), got {name!r}")
+        if isinstance(d, (D.Float, D.Int, D.Categorical)):
+            dists[name] = d
+        elif isinstance(d, (list, tuple)):
+            dists[name] = D.Categorical(tuple(d))
+        elif d is None or isinstance(d, (bool, int, float, str)):
+            constants[name] = d
+        else:
+            raise TypeError(
+                f"space[{name!r}] must be a distribution (tw.uniform, tw.loguniform, tw.choice, tw.randint, "
+                f"tw.grid, ...), a list of choices, or a constant; got {d!r}"
+            )
+
+    def objective(trial: Trial) -> Any:
+        config = dict(constants)
+        for name, dist in dists.items():
+            config[name] = trial.suggest(name, dist)
+        return func(config)
+
+    objective._tunewise_uses_reports = True  # type: ignore[attr-defined]
+    return objective
+
+
+def _default_sampler() -> Sampler:
+    from tunewise import samplers
+
+    auto = getattr(samplers, "AutoSampler", None)
+    return auto() if auto is not None else samplers.RandomSampler()
+
+
+def create_study(
+    name: str | None = None,
+    storage: str | BaseStorage | None = None,
+    direction: str | None = None,
+    directions: Sequence[str] | None = None,
+    sampler: Sampler | None = None,
+    scheduler: Scheduler | None = None,
+    *,
+    pruner: Scheduler | None = None,
+    load_if_exists: bool = False,
+    study_name: str | None = None,
+) -> Study:
+    """Create a study (or, with ``load_if_exists=True``, resume one with that name).
+
+    ``storage`` is a URL (``"sqlite:///tunewise.db"``, ``"postgresql+psycopg://user@host/db"``)
+    or a storage object; None keeps everything in memory. ``pruner`` is an alias of ``scheduler``.
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study(name="demo", direction="maximize")
+    >>> study.direction
+    'maximize'
+    """
+    from tunewise.exceptions import DuplicatedStudyError
+
+    if study_name is not None:
+        if name is not None and name != study_name:
+            raise ValueError("pass the study's name once, as name=")
+        name = study_name
+    if scheduler is not None and pruner is not None:
+        raise ValueError("pass scheduler= or pruner= (the same thing), not both")
+    scheduler = scheduler if scheduler is not None else pruner
+    dirs = _check_directions(direction, directions)
+    store = get_storage(storage)
+    if name is None:
+        name = f"study-{_dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"study name must be a non-empty string, got {name!r}")
+    try:
+        store.create_study(name, dirs)
+    except DuplicatedStudyError:
+        if not load_if_exists:
+            raise
+        existing = store.get_study_directions(store.get_study_id(name))
+        if (direction is not None or directions is not None) and existing != dirs:
+            raise ValueError(
+                f"study {name!r} exists with directions {existing}, but {dirs} were requested"
+            ) from None
+    study = Study(name, store, sampler, scheduler)
+    record = {"sampler": study.sampler.describe()}
+    if study.scheduler is not None:
+        record["scheduler"] = study.scheduler.describe()
+    study.set_system_attr("strategy", record)
+    return study
+
+
+def load_study(name: str, storage: str | BaseStorage, sampler: Sampler | None = None,
+               scheduler: Scheduler | None = None, *, pruner: Scheduler | None = None) -> Study:
+    """Open an existing study (StudyNotFoundError names the study and the storage if absent)."""
+    store = get_storage(storage)
+    return Study(name, store, sampler, scheduler if scheduler is not None else pruner)
+
+
+def delete_study(name: str, storage: str | BaseStorage) -> None:
+    """Delete a study and all its trials."""
+    store = get_storage(storage)
+    store.delete_study(store.get_study_id(name))
+
+
+def get_all_study_names(storage: str | BaseStorage) -> list[str]:
+    """Names of every study in the storage."""
+    return [s.name for s in get_storage(storage).get_all_studies()]

@@ -1,0 +1,326 @@
+"""Trials: the live :class:`Trial` an objective receives, and the stored :class:`FrozenTrial`."""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as _dt
+import enum
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from tunewise import distributions as D
+from tunewise.exceptions import TrialPruned
+
+if TYPE_CHECKING:
+    from tunewise.study import Study
+
+__all__ = ["FrozenTrial", "Trial", "TrialState", "report"]
+
+
+class TrialState(str, enum.Enum):
+    """Life cycle of a trial: WAITING (enqueued) -> RUNNING -> COMPLETE | PRUNED | FAILED."""
+
+    WAITING = "WAITING"
+    RUNNING = "RUNNING"
+    COMPLETE = "COMPLETE"
+    PRUNED = "PRUNED"
+    FAILED = "FAILED"
+
+    def is_finished(self) -> bool:
+        return self in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAILED)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def _to_datetime(ts: float | None) -> _dt.datetime | None:
+    return None if ts is None else _dt.datetime.fromtimestamp(ts)
+
+
+class FrozenTrial:
+    """A trial as stored: immutable once finished, shared between readers without copies.
+
+    ``values`` holds one float per objective (``value`` is the first); ``params`` the
+    values the objective received; ``intermediate_values`` what it reported, by step.
+    """
+
+    __slots__ = (
+        "_distributions",
+        "datetime_complete_ts",
+        "datetime_start_ts",
+        "heartbeat_ts",
+        "intermediate_values",
+        "number",
+        "params",
+        "state",
+        "system_attrs",
+        "trial_id",
+        "user_attrs",
+        "values",
+    )
+
+    def __init__(
+        self,
+        *,
+        number: int,
+        trial_id: int,
+        state: TrialState,
+        values: list[float] | None = None,
+        params: dict[str, Any] | None = None,
+        distributions: Mapping[str, D.Distribution] | None = None,
+        intermediate_values: dict[int, float] | None = None,
+        user_attrs: dict[str, Any] | None = None,
+        system_attrs: dict[str, Any] | None = None,
+        datetime_start: float | None = None,
+        datetime_complete: float | None = None,
+        heartbeat: float | None = None,
+    ) -> None:
+        self.number = number
+        self.trial_id = trial_id
+        self.state = state
+        self.values = values
+        self.params = params if params is not None else {}
+        self._distributions = distributions if distributions is not None else {}
+        self.intermediate_values = intermediate_values if intermediate_values is not None else {}
+        self.user_attrs = user_attrs if user_attrs is not None else {}
+        self.system_attrs = system_attrs if system_attrs is not None else {}
+        self.datetime_start_ts = datetime_start
+        self.datetime_complete_ts = datetime_complete
+        self.heartbeat_ts = heartbeat
+
+    @property
+    def value(self) -> float | None:
+        """The objective value (first objective), or None if the trial has none."""
+        return None if not self.values else self.values[0]
+
+    @property
+    def distributions(self) -> dict[str, D.Distribution]:
+        """The distribution of each parameter of this trial."""
+        return {k: self._distributions[k] for k in self.params if k in self._distributions}
+
+    @property
+    def datetime_start(self) -> _dt.datetime | None:
+        return _to_datetime(self.datetime_start_ts)
+
+    @property
+    def datetime_complete(self) -> _dt.datetime | None:
+        return _to_datetime(self.datetime_complete_ts)
+
+    @property
+    def duration(self) -> _dt.timedelta | None:
+        if self.datetime_start_ts is None or self.datetime_complete_ts is None:
+            return None
+        return _dt.timedelta(seconds=self.datetime_complete_ts - self.datetime_start_ts)
+
+    @property
+    def last_step(self) -> int | None:
+        return max(self.intermediate_values) if self.intermediate_values else None
+
+    def __repr__(self) -> str:
+        return (
+            f"FrozenTrial(number={self.number}, state={self.state.value}, values={self.values}, "
+            f"params={self.params})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FrozenTrial):
+            return NotImplemented
+        return all(getattr(self, k) == getattr(other, k) for k in self.__slots__ if k != "_distributions")
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serializable view (used by exports, the dashboard and worker messages)."""
+        return {
+            "number": self.number,
+            "trial_id": self.trial_id,
+            "state": self.state.value,
+            "values": self.values,
+            "params": self.params,
+            "intermediate_values": {str(k): v for k, v in self.intermediate_values.items()},
+            "user_attrs": self.user_attrs,
+            "system_attrs": self.system_attrs,
+            "datetime_start": self.datetime_start_ts,
+            "datetime_complete": self.datetime_complete_ts,
+        }
+
+
+_current_trial: contextvars.ContextVar[Trial | None] = contextvars.ContextVar("tunewise_trial", default=None)
+
+
+class Trial:
+    """The handle an objective receives: suggest parameters, report progress, ask whether to stop.
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+    >>> def objective(trial: tw.Trial) -> float:
+    ...     x = trial.suggest_float("x", -10, 10)
+    ...     kind = trial.suggest_categorical("kind", ["a", "b"])
+    ...     return (x - 2) ** 2 + (kind == "b")
+    >>> study.optimize(objective, n_trials=20)
+    >>> len(study.trials)
+    20
+    """
+
+    def __init__(self, study: Study, frozen: FrozenTrial) -> None:
+        self.study = study
+        self._frozen = frozen
+        self.number = frozen.number
+        self._trial_id = frozen.trial_id
+        self.params: dict[str, Any] = dict(frozen.params)
+        # Enqueued/retried trials arrive with fixed params; they are used when suggested.
+        self._fixed: dict[str, Any] = dict(frozen.system_attrs.get("fixed_params", {}))
+        self._pending_params: dict[str, Any] = {}
+        self.intermediate_values: dict[int, float] = dict(frozen.intermediate_values)
+        self.user_attrs: dict[str, Any] = dict(frozen.user_attrs)
+        self.system_attrs: dict[str, Any] = dict(frozen.system_attrs)
+        self._pending_attrs = False
+        self._relative: dict[str, Any] | None = None
+        self.datetime_start = frozen.datetime_start
+
+    # ---- suggest ---------------------------------------------------------------
+    @property
+    def distributions(self) -> dict[str, D.Distribution]:
+        dists = self.study._distributions()
+        return {k: dists[k] for k in self.params}
+
+    def suggest(self, name: str, distribution: D.Distribution) -> Any:
+        """Suggest a value for ``name`` from any distribution (the generic form of ``suggest_*``)."""
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"parameter name must be a non-empty string, got {name!r}")
+        if not isinstance(distribution, (D.Float, D.Int, D.Categorical)):
+            raise TypeError(f"distribution must be Float, Int or Categorical, got {distribution!r}")
+        self.study._register_distribution(name, distribution)
+        if name in self.params:
+            return self.params[name]
+        if name in self._fixed:
+            value = D.check_value(name, distribution, self._fixed[name])
+        elif isinstance(distribution, D.Categorical) and distribution.grid:
+            # Declarative grid axis: cycle through the values by trial number.
+            value = distribution.choices[self.number % len(distribution.choices)]
+        else:
+            if self._relative is None:
+                self._relative = self.study._sampler_propose(self)
+            value = self._relative.get(name, _MISSING)
+            if value is _MISSING or not distribution.contains(value):
+                value = self.study.sampler.sample(self.study, self, name, distribution)
+            value = D.check_value(name, distribution, value)
+        self.params[name] = value
+        self._pending_params[name] = value
+        return value
+
+    def suggest_float(
+        self, name: str, low: float, high: float, *, step: float | None = None, log: bool = False
+    ) -> float:
+        """A float in ``[low, high]``; ``log=True`` samples in log space, ``step`` on a lattice."""
+        return float(self.suggest(name, D.Float(low, high, log=log, step=step)))
+
+    def suggest_int(self, name: str, low: int, high: int, *, step: int = 1, log: bool = False) -> int:
+        """An integer in ``[low, high]`` (both included)."""
+        return int(self.suggest(name, D.Int(low, high, log=log, step=step)))
+
+    def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
+        """One of ``choices`` (any JSON-serializable values)."""
+        return self.suggest(name, D.Categorical(tuple(choices)))
+
+    # Aliases kept for users coming from older Optuna code (the guide uses them).
+    def suggest_uniform(self, name: str, low: float, high: float) -> float:
+        return self.suggest_float(name, low, high)
+
+    def suggest_loguniform(self, name: str, low: float, high: float) -> float:
+        return self.suggest_float(name, low, high, log=True)
+
+    def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
+        return self.suggest_float(name, low, high, step=q)
+
+    # ---- progress --------------------------------------------------------------
+    def report(self, value: float, step: int | None = None) -> None:
+        """Record an intermediate value (e.g. validation accuracy after an epoch) at ``step``.
+
+        Steps must not go backwards; ``step=None`` uses the next step after the last one.
+        """
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"report() needs a number, got {value!r} ({type(value).__name__})") from None
+        if math.isnan(v):
+            raise ValueError(f"report() got NaN at step {step} of trial {self.number}: report a number")
+        last = max(self.intermediate_values) if self.intermediate_values else None
+        if step is None:
+            step = 0 if last is None else last + 1
+        if isinstance(step, bool) or not isinstance(step, int):
+            try:
+                if float(step).is_integer():
+                    step = int(step)
+                else:
+                    raise ValueError
+            except (TypeError, ValueError):
+                raise TypeError(f"step must be a non-negative integer, got {step!r}") from None
+        if step < 0:
+            raise ValueError(f"step must be a non-negative integer, got {step}")
+        if last is not None and step < last:
+            raise ValueError(f"step {step} goes backwards: trial {self.number} already reported step {last}")
+        self.intermediate_values[step] = v
+        self.study._write_progress(self, {step: v})
+
+    def should_prune(self) -> bool:
+        """Ask the study's scheduler whether this trial should stop now."""
+        scheduler = self.study.scheduler
+        if scheduler is None or not self.intermediate_values:
+            return False
+        return bool(scheduler.should_prune(self.study, self))
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        """Attach a JSON-serializable value to the trial (kept in storage)."""
+        self.user_attrs[key] = value
+        self._pending_attrs = True
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        self.system_attrs[key] = value
+        self._pending_attrs = True
+
+    def _frozen_view(self) -> FrozenTrial:
+        """A FrozenTrial snapshot of the live trial, for samplers and schedulers."""
+        return FrozenTrial(
+            number=self.number,
+            trial_id=self._trial_id,
+            state=TrialState.RUNNING,
+            params=self.params,
+            distributions=self.study._distributions(),
+            intermediate_values=self.intermediate_values,
+            user_attrs=self.user_attrs,
+            system_attrs=self.system_attrs,
+            datetime_start=self._frozen.datetime_start_ts,
+        )
+
+    def __repr__(self) -> str:
+        return f"Trial(number={self.number}, params={self.params})"
+
+
+class _Missing:
+    pass
+
+
+_MISSING = _Missing()
+
+
+def report(value: float, step: int | None = None) -> None:
+    """Report from a config-style training function (``study.optimize(fn, space=...)``).
+
+    Records ``value`` for the running trial and raises :class:`TrialPruned` when the
+    scheduler says to stop, so the function ends early on its own.
+    """
+    trial = _current_trial.get()
+    if trial is None:
+        from tunewise import _env_report  # a program launched by `tunewise sweep`
+
+        if _env_report.report_from_env(value, step):
+            return
+        raise RuntimeError(
+            "tunewise.report() was called outside a trial: call it from a function run by "
+            "study.optimize(fn, space=...) or from a program run by `tunewise sweep`"
+        )
+    trial.report(value, step)
+    if trial.should_prune():
+        raise TrialPruned(f"pruned at step {max(trial.intermediate_values)}")
