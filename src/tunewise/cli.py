@@ -1,0 +1,203 @@
+"""The ``tunewise`` command line (also ``python -m tunewise``).
+
+    tunewise studies --storage sqlite:///tunewise.db
+    tunewise trials STUDY --storage ...
+    tunewise best STUDY --storage ...
+    tunewise export STUDY --format csv|json --storage ... [-o FILE]
+    tunewise delete STUDY --storage ... [--yes]
+
+Areas add their own commands (sweep, report, dashboard, kb, worker) through ``register(group)``
+functions listed in ``_PLUGINS``.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import json
+import math
+import sys
+from typing import Any
+
+import click
+
+from tunewise.exceptions import TunewiseError
+
+_PLUGINS = [
+    "tunewise.execution._cli",
+    "tunewise.sweeps._cli",
+    "tunewise.insight._cli",
+    "tunewise.transfer._cli",
+]
+
+storage_option = click.option(
+    "--storage", envvar="TUNEWISE_STORAGE", required=True,
+    help="Storage URL, e.g. sqlite:///tunewise.db (or set TUNEWISE_STORAGE).",
+)
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return str(v)
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> str:
+    cells = [[_fmt(c) for c in r] for r in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells]
+    return "\n".join(lines)
+
+
+class _Group(click.Group):
+    """Turns tunewise's own errors into one clear line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (TunewiseError, ValueError, KeyError, TypeError) as e:
+            if isinstance(e, (click.ClickException, click.exceptions.Exit, click.exceptions.Abort)):
+                raise
+            msg = e.args[0] if isinstance(e, KeyError) and e.args else e
+            raise click.ClickException(str(msg)) from e
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="tunewise")
+def main() -> None:
+    """tunewise: hyperparameter optimization that never loses a trial."""
+
+
+@main.command()
+@storage_option
+def studies(storage: str) -> None:
+    """List the studies in a storage."""
+    from tunewise.storage import get_storage
+
+    summaries = get_storage(storage).get_all_studies()
+    if not summaries:
+        click.echo("no studies")
+        return
+    rows = [[s.name, ",".join(s.directions), s.n_trials, s.n_complete, s.best_value] for s in summaries]
+    click.echo(_table(["study", "direction", "trials", "complete", "best"], rows))
+
+
+@main.command()
+@click.argument("study")
+@storage_option
+@click.option("--state", default=None, help="Only trials in this state (COMPLETE, PRUNED, FAILED, ...).")
+@click.option("--limit", type=int, default=None, help="Show at most this many (the last ones).")
+def trials(study: str, storage: str, state: str | None, limit: int | None) -> None:
+    """List the trials of STUDY."""
+    import tunewise as tw
+
+    s = tw.load_study(study, storage)
+    ts = s.get_trials()
+    if state:
+        st = tw.TrialState(state.upper())
+        ts = [t for t in ts if t.state == st]
+    if limit:
+        ts = ts[-limit:]
+    names = sorted({k for t in ts for k in t.params})
+    rows = [[t.number, t.state.value, t.value if len(s.directions) == 1 else t.values]
+            + [t.params.get(n) for n in names] for t in ts]
+    click.echo(_table(["#", "state", "value"] + names, rows))
+
+
+@main.command()
+@click.argument("study")
+@storage_option
+def best(study: str, storage: str) -> None:
+    """Show the best trial of STUDY."""
+    import tunewise as tw
+
+    s = tw.load_study(study, storage)
+    if len(s.directions) > 1:
+        for t in s.best_trials:
+            click.echo(json.dumps({"number": t.number, "values": t.values, "params": t.params}))
+        return
+    t = s.best_trial
+    click.echo(f"best trial: #{t.number}")
+    click.echo(f"value: {_fmt(t.value)}")
+    click.echo("params:")
+    for k, v in t.params.items():
+        click.echo(f"  {k}: {_fmt(v)}")
+
+
+@main.command()
+@click.argument("study")
+@storage_option
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete(study: str, storage: str, yes: bool) -> None:
+    """Delete STUDY and all its trials."""
+    import tunewise as tw
+
+    if not yes:
+        click.confirm(f"delete study {study!r} and all its trials?", abort=True)
+    tw.delete_study(study, storage)
+    click.echo(f"deleted {study}")
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+@main.command()
+@click.argument("study")
+@storage_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write here instead of standard output.")
+def export(study: str, storage: str, fmt: str, output: str | None) -> None:
+    """Export every trial of STUDY as CSV or JSON."""
+    import tunewise as tw
+
+    s = tw.load_study(study, storage)
+    ts = s.get_trials()
+    if fmt == "json":
+        text = json.dumps({"study": s.study_name, "directions": s.directions,
+                           "trials": [t.to_dict() for t in ts]}, indent=1, default=_jsonable)
+    else:
+        names = sorted({k for t in ts for k in t.params})
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        nvals = len(s.directions)
+        vcols = ["value"] if nvals == 1 else [f"values_{i}" for i in range(nvals)]
+        w.writerow(["number", "state"] + vcols + ["datetime_start", "datetime_complete"]
+                   + [f"params_{n}" for n in names])
+        for t in ts:
+            vals = list(t.values) if t.values else [None] * nvals
+            w.writerow([t.number, t.state.value] + vals + [t.datetime_start_ts, t.datetime_complete_ts]
+                       + [json.dumps(t.params[n]) if isinstance(t.params.get(n), (list, dict))
+                          else t.params.get(n, "") for n in names])
+        text = buf.getvalue()
+    if output:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text)
+        click.echo(f"wrote {len(ts)} trials to {output}", err=True)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _load_plugins() -> None:
+    for path in _PLUGINS:
+        try:
+            module = importlib.import_module(path)
+        except ModuleNotFoundError as e:
+            if e.name is not None and path.startswith(e.name):
+                continue  # that area is not built in this version
+            raise
+        module.register(main)
+
+
+_load_plugins()
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
