@@ -1,0 +1,122 @@
+"""Framework cost per trial: tunewise vs optuna, same trivial objective, same storage kind.
+
+The objective suggests 3 floats and returns their sum, so nearly all time is the framework's
+(sampler + study loop + storage). We time windows of trials: the cost per trial around trial
+1,000 and around trial 10,000 shows whether it stays flat as the study grows. Then the
+throughput of ``n_jobs=2`` vs ``n_jobs=1`` on a CPU-bound 0.2 s objective (processes, not threads).
+
+    python benchmarks/overhead.py            # full: 10,000 trials per storage
+    python benchmarks/overhead.py --quick    # CI size
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+import time
+
+
+def _objective_tw(trial):
+    return trial.suggest_float("x", -1, 1) + trial.suggest_float("y", -1, 1) + trial.suggest_float("z", -1, 1)
+
+
+def run_tunewise(storage: str | None, n: int, window: int, checkpoints: list[int]) -> dict[int, float]:
+    import tunewise as tw
+
+    study = tw.create_study(storage=storage, sampler=tw.samplers.RandomSampler(seed=0))
+    return _windows(lambda k: study.optimize(_objective_tw, n_trials=k), n, window, checkpoints)
+
+
+def run_optuna(storage: str | None, n: int, window: int, checkpoints: list[int]) -> dict[int, float]:
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = optuna.create_study(storage=storage, sampler=optuna.samplers.RandomSampler(seed=0))
+    return _windows(lambda k: study.optimize(_objective_tw, n_trials=k), n, window, checkpoints)
+
+
+def _windows(run, n: int, window: int, checkpoints: list[int]) -> dict[int, float]:
+    """Run n trials; return ms/trial measured over the `window` trials ending at each checkpoint."""
+    out: dict[int, float] = {}
+    done = 0
+    for cp in sorted(checkpoints):
+        if cp > n:
+            break
+        if cp - window > done:
+            run(cp - window - done)
+        t0 = time.perf_counter()
+        run(window)
+        out[cp] = (time.perf_counter() - t0) / window * 1000
+        done = cp
+    return out
+
+
+def _busy(seconds: float) -> None:
+    end = time.process_time() + seconds
+    x = 0
+    while time.process_time() < end:
+        x += 1
+
+
+def _cpu_objective(trial):
+    x = trial.suggest_float("x", -1, 1)
+    _busy(0.2)
+    return x * x
+
+
+def parallel_speedup(n_trials: int) -> tuple[float, float]:
+    import tunewise as tw
+
+    times = []
+    for n_jobs in (1, 2):
+        study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+        t0 = time.perf_counter()
+        study.optimize(_cpu_objective, n_trials=n_trials, n_jobs=n_jobs)
+        times.append(time.perf_counter() - t0)
+        assert len(study.trials) == n_trials
+    return times[0], times[1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small sizes for CI")
+    args = ap.parse_args()
+    logging.getLogger("tunewise").setLevel(logging.ERROR)
+    if args.quick:
+        n_tw, n_opt_mem, n_opt_sql, window, cps, n_par = 2000, 1000, 300, 100, [300, 1000, 2000], 10
+    else:
+        n_tw, n_opt_mem, n_opt_sql, window, cps, n_par = 10_000, 10_000, 1000, 200, [1000, 10_000], 30
+    tmp = tempfile.mkdtemp(prefix="tw-overhead-")
+    rows = []
+    for kind in ("memory", "sqlite"):
+        url_tw = None if kind == "memory" else f"sqlite:///{os.path.join(tmp, 'tw.db')}"
+        url_opt = None if kind == "memory" else f"sqlite:///{os.path.join(tmp, 'optuna.db')}"
+        tw_ms = run_tunewise(url_tw, n_tw, window, cps)
+        opt_ms = run_optuna(url_opt, n_opt_mem if kind == "memory" else n_opt_sql, window, cps)
+        for cp in cps:
+            a, b = tw_ms.get(cp), opt_ms.get(cp)
+            rows.append((kind, cp, a, b, (b / a) if a and b else None))
+        print(f"  measured {kind}", file=sys.stderr, flush=True)
+    print(f"\nFramework cost per trial (ms, mean over the {window} trials ending at trial N; random sampler,"
+          " 3 floats)\n")
+    print(f"| storage | N | tunewise ms/trial | optuna ms/trial | optuna / tunewise |")
+    print("|---|---:|---:|---:|---:|")
+    for kind, cp, a, b, r in rows:
+        fa = f"{a:.3f}" if a is not None else "-"
+        fb = f"{b:.3f}" if b is not None else "not run"
+        fr = f"{r:.1f}x" if r is not None else "-"
+        print(f"| {kind} | {cp:,} | {fa} | {fb} | {fr} |")
+    for kind in ("memory", "sqlite"):
+        vals = {cp: a for k, cp, a, _, _ in rows if k == kind and a is not None}
+        lo, hi = min(vals), max(vals)
+        print(f"\ntunewise {kind}: cost at trial {hi:,} / cost at trial {lo:,} = {vals[hi] / vals[lo]:.2f}")
+    t1, t2 = parallel_speedup(n_par)
+    print(f"\nn_jobs on a CPU-bound 0.2 s objective, {n_par} trials: n_jobs=1 {t1:.2f} s, n_jobs=2 {t2:.2f} s,"
+          f" throughput ratio {t1 / t2:.2f}x (cores: {os.cpu_count()})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""``tunewise worker``: join a study from any machine that reaches its storage."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+
+def _load_objective(spec: str) -> Any:
+    if ":" not in spec:
+        raise click.BadParameter(f"expected module:function, got {spec!r}", param_hint="--objective")
+    module_name, _, attr = spec.partition(":")
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as e:
+        raise click.BadParameter(f"cannot import module {module_name!r}: {e}", param_hint="--objective") from e
+    try:
+        func = getattr(module, attr)
+    except AttributeError:
+        raise click.BadParameter(f"module {module_name!r} has no attribute {attr!r}",
+                                 param_hint="--objective") from None
+    if not callable(func):
+        raise click.BadParameter(f"{spec} is not callable", param_hint="--objective")
+    return func
+
+
+_SAMPLERS = ("auto", "random", "qmc", "tpe", "gp")
+
+
+def _make_sampler(name: str, seed: int | None) -> Any:
+    from tunewise import samplers
+
+    cls = {"auto": "AutoSampler", "random": "RandomSampler", "qmc": "QMCSampler",
+           "tpe": "TPESampler", "gp": "GPSampler"}[name]
+    if not hasattr(samplers, cls):
+        raise click.BadParameter(f"sampler {name!r} is not available in this version", param_hint="--sampler")
+    return getattr(samplers, cls)(seed=seed)
+
+
+def register(group: click.Group) -> None:
+    @group.command()
+    @click.option("--study", "study_name", required=True, help="Name of the study to join.")
+    @click.option("--storage", envvar="TUNEWISE_STORAGE", required=True, help="Storage URL shared by all workers.")
+    @click.option("--objective", required=True, help="The objective as module:function (importable here).")
+    @click.option("--n-trials", type=int, default=None, help="Trials this worker runs (default: until stopped).")
+    @click.option("--timeout", type=float, default=None, help="Seconds after which this worker starts no trial.")
+    @click.option("--n-jobs", type=int, default=1, show_default=True, help="Worker processes on this machine.")
+    @click.option("--sampler", type=click.Choice(_SAMPLERS), default="auto", show_default=True)
+    @click.option("--seed", type=int, default=None)
+    @click.option("--direction", type=click.Choice(["minimize", "maximize"]), default=None,
+                  help="Create the study with this direction if it does not exist yet.")
+    def worker(study_name: str, storage: str, objective: str, n_trials: int | None, timeout: float | None,
+               n_jobs: int, sampler: str, seed: int | None, direction: str | None) -> None:
+        """Run trials of a study, sharing its storage with every other worker."""
+        import tunewise as tw
+
+        func = _load_objective(objective)
+        smp = _make_sampler(sampler, seed)
+        if direction is not None:
+            study = tw.create_study(name=study_name, storage=storage, direction=direction, sampler=smp,
+                                    load_if_exists=True)
+        else:
+            study = tw.load_study(study_name, storage, sampler=smp)
+        before = study.storage.count_trials(study._study_id)
+        study.optimize(func, n_trials=n_trials, timeout=timeout, n_jobs=n_jobs, catch=(Exception,))
+        after = study.storage.count_trials(study._study_id)
+        click.echo(f"worker done: {after - before} trials run here, {after} in study {study_name!r}")

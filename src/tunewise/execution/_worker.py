@@ -1,0 +1,151 @@
+"""Entry point of a worker process started by ``study.optimize(n_jobs=k)`` (see _local.py)."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Container, Mapping
+from multiprocessing.connection import Client, Connection
+from typing import Any
+
+import cloudpickle
+
+from tunewise import distributions as D
+from tunewise.storage._base import BaseStorage, StudySummary
+from tunewise.trial import FrozenTrial, TrialState
+
+
+class _RemoteStorage(BaseStorage):
+    """The parent's in-memory storage, reached over the coordinator connection."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        import pickle
+
+        self._conn.send(("storage", name, args, kwargs))
+        status, value = self._conn.recv()
+        if status == "err":
+            raise pickle.loads(value)
+        return value
+
+    def create_study(self, name: str, directions: list[str]) -> int:
+        return self._call("create_study", name, directions)  # type: ignore[no-any-return]
+
+    def get_study_id(self, name: str) -> int:
+        return self._call("get_study_id", name)  # type: ignore[no-any-return]
+
+    def get_study_directions(self, study_id: int) -> list[str]:
+        return self._call("get_study_directions", study_id)  # type: ignore[no-any-return]
+
+    def get_all_studies(self) -> list[StudySummary]:
+        return self._call("get_all_studies")  # type: ignore[no-any-return]
+
+    def delete_study(self, study_id: int) -> None:
+        self._call("delete_study", study_id)
+
+    def set_study_attr(self, study_id: int, key: str, value: Any) -> None:
+        self._call("set_study_attr", study_id, key, value)
+
+    def get_study_attrs(self, study_id: int) -> dict[str, Any]:
+        return self._call("get_study_attrs", study_id)  # type: ignore[no-any-return]
+
+    def get_distributions(self, study_id: int) -> dict[str, D.Distribution]:
+        return self._call("get_distributions", study_id)  # type: ignore[no-any-return]
+
+    def add_distribution(self, study_id: int, name: str, dist: D.Distribution) -> D.Distribution:
+        return self._call("add_distribution", study_id, name, dist)  # type: ignore[no-any-return]
+
+    def enqueue_trial(self, study_id: int, fixed_params: Mapping[str, Any],
+                      system_attrs: Mapping[str, Any] | None = None,
+                      user_attrs: Mapping[str, Any] | None = None) -> FrozenTrial:
+        return self._call("enqueue_trial", study_id, dict(fixed_params),  # type: ignore[no-any-return]
+                          system_attrs=system_attrs, user_attrs=user_attrs)
+
+    def start_trial(self, study_id: int, *, claim_waiting: bool = True) -> FrozenTrial:
+        return self._call("start_trial", study_id, claim_waiting=claim_waiting)  # type: ignore[no-any-return]
+
+    def update_trial(self, trial_id: int, **kwargs: Any) -> None:
+        self._call("update_trial", trial_id, **{k: dict(v) if v is not None else None for k, v in kwargs.items()})
+
+    def finish_trial(self, trial_id: int, state: TrialState, values: list[float] | None, **kwargs: Any) -> bool:
+        return self._call("finish_trial", trial_id, state, values,  # type: ignore[no-any-return]
+                          **{k: dict(v) if v is not None else None for k, v in kwargs.items()})
+
+    def get_trial(self, trial_id: int) -> FrozenTrial:
+        return self._call("get_trial", trial_id)  # type: ignore[no-any-return]
+
+    def get_trials(self, study_id: int, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
+        return self._call("get_trials", study_id, None if states is None else tuple(states))  # type: ignore
+
+    def count_trials(self, study_id: int, states: Container[TrialState] | None = None) -> int:
+        return self._call("count_trials", study_id, None if states is None else tuple(states))  # type: ignore
+
+    def try_claim(self, study_id: int, key: str) -> bool:
+        return self._call("try_claim", study_id, key)  # type: ignore[no-any-return]
+
+    def record_heartbeat(self, trial_id: int) -> None:
+        self._call("record_heartbeat", trial_id)
+
+    def fail_stale_trials(self, study_id: int, grace_seconds: float) -> list[FrozenTrial]:
+        return self._call("fail_stale_trials", study_id, grace_seconds)  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    from tunewise.exceptions import SearchExhausted
+    from tunewise.storage import get_storage
+    from tunewise.study import Study
+
+    address = os.environ["TUNEWISE_COORDINATOR_ADDRESS"]
+    authkey = bytes.fromhex(os.environ["TUNEWISE_COORDINATOR_AUTHKEY"])
+    index = int(os.environ.get("TUNEWISE_WORKER_INDEX", "0"))
+    conn = Client(address, family="AF_UNIX", authkey=authkey)
+    conn.send(("hello", index))
+    payload = cloudpickle.loads(conn.recv_bytes())
+    storage: BaseStorage = (
+        get_storage(payload["storage_url"]) if payload["storage_url"] else _RemoteStorage(conn)
+    )
+    sampler = payload["sampler"]
+    seed = getattr(sampler, "seed", None)
+    # Each worker draws its own random stream; with a seed, reproducibly so.
+    sampler.reseed(None if seed is None else int(seed) * 1000 + index + 1)
+    study = Study(payload["study_name"], storage, sampler, payload["scheduler"])
+    apply = getattr(study, "_apply_worker_options", None)
+    if apply is not None:
+        apply(payload.get("study_options") or {})
+    func, catch = payload["func"], payload["catch"]
+    try:
+        while True:
+            conn.send(("slot",))
+            if not conn.recv():
+                break
+            try:
+                frozen = study._run_trial(func, catch)
+            except SearchExhausted:
+                conn.send(("exhausted",))
+                conn.recv()
+                break
+            except KeyboardInterrupt:
+                break
+            except BaseException as e:
+                data: bytes | None
+                try:
+                    data = cloudpickle.dumps(e)
+                except Exception:
+                    data = None
+                conn.send(("error", data, traceback.format_exc()))
+                conn.recv()
+                break
+            conn.send(("done", frozen))
+            if conn.recv():
+                break
+    except (EOFError, BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
+        pass  # the parent went away or the user pressed Ctrl-C; nothing left to report
+    finally:
+        conn.close()
+        storage.close()
+
+
+if __name__ == "__main__":
+    main()
