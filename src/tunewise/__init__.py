@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from tunewise import distributions, samplers, schedulers, storage
 from tunewise.distributions import choice, grid, loguniform, quniform, randint, uniform
+from tunewise.execution import DaskExecutor
 from tunewise.exceptions import (
     DuplicatedStudyError,
     SearchExhausted,
@@ -28,6 +29,7 @@ from tunewise.trial import FrozenTrial, Trial, TrialState, report
 __version__ = "0.1.0"
 
 __all__ = [
+    "DaskExecutor",
     "DuplicatedStudyError",
     "FrozenTrial",
     "SearchExhausted",
@@ -54,3 +56,17 @@ __all__ = [
     "storage",
     "uniform",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # Integrations and presets load on first use, so `import tunewise` never imports
+    # scikit-learn, torch or mlflow.
+    if name in ("integrations", "presets", "plots", "importance", "insight"):
+        import importlib
+
+        return importlib.import_module(f"tunewise.{name}")
+    if name == "cross_validate_objective":
+        from tunewise.integrations.sklearn import cross_validate_objective
+
+        return cross_validate_objective
+    raise AttributeError(f"module 'tunewise' has no attribute {name!r}")

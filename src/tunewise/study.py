@@ -331,11 +331,12 @@ class Study:
             trial.system_attrs["fail_reason"] = reason
         if tb is not None:
             trial.system_attrs["traceback"] = tb
-        self._storage.finish_trial(
-            trial._trial_id, state, values,
-            params=trial.params, intermediate_values=trial.intermediate_values,
-            user_attrs=trial.user_attrs, system_attrs=trial.system_attrs,
-        )
+        with _DeferInterrupt() as guard:  # a Ctrl-C must not abort the write that finishes the trial
+            self._storage.finish_trial(
+                trial._trial_id, state, values,
+                params=trial.params, intermediate_values=trial.intermediate_values,
+                user_attrs=trial.user_attrs, system_attrs=trial.system_attrs,
+            )
         frozen = FrozenTrial(
             number=trial.number, trial_id=trial._trial_id, state=state, values=values,
             params=trial.params, distributions=self._distributions(),
@@ -346,13 +347,18 @@ class Study:
         self.sampler.after_trial(self, frozen)
         if state == TrialState.FAILED:
             _log.warning("trial %d failed: %s", trial.number, reason)
+        if guard.fired:
+            raise KeyboardInterrupt
         return frozen
 
     # ---- the loop ----------------------------------------------------------------------
     def _run_trial(self, func: ObjectiveFunc, catch: tuple[type[BaseException], ...]) -> FrozenTrial:
-        trial = self.ask()
+        with _DeferInterrupt() as guard:  # never leave a created trial behind RUNNING
+            trial = self.ask()
         token = _current_trial.set(trial)
         try:
+            if guard.fired:
+                raise KeyboardInterrupt
             result = func(trial)
         except TrialPruned:
             return self._finish(trial, TrialState.PRUNED, self._pruned_values(trial), None)
@@ -389,6 +395,7 @@ class Study:
         show_progress_bar: bool = False,
         *,
         space: Mapping[str, D.Distribution | Any] | None = None,
+        executor: Any = None,
     ) -> None:
         """Run trials until ``n_trials`` have run in this call, ``timeout`` seconds have passed,
         the sampler is exhausted, or :meth:`stop` is called.
@@ -397,7 +404,8 @@ class Study:
         dict drawn from the declarative space and returns the score (or reports with
         ``tunewise.report``). ``n_jobs=k`` runs trials in ``k`` worker processes (``-1``: one
         per CPU). Exceptions in ``catch`` mark the trial FAILED and the study goes on; others
-        mark it FAILED and propagate.
+        mark it FAILED and propagate. ``executor=tw.DaskExecutor(client)`` runs trials on a Dask
+        cluster instead.
 
         >>> import tunewise as tw
         >>> study = tw.create_study(direction="maximize", sampler=tw.samplers.RandomSampler(seed=1))
@@ -431,7 +439,11 @@ class Study:
 
         progress = ProgressBar(show_progress_bar, n_trials, timeout, self)
         try:
-            if n_jobs == 1:
+            if executor is not None:
+                if n_jobs != 1:
+                    raise ValueError("pass n_jobs or executor, not both: the executor decides where trials run")
+                executor.run(self, objective, n_trials, deadline, catch, list(callbacks or ()), progress)
+            elif n_jobs == 1:
                 self._optimize_sequential(objective, n_trials, deadline, catch, list(callbacks or ()), progress)
             else:
                 from tunewise.execution import run_local_processes
@@ -461,6 +473,34 @@ class Study:
 
     def __repr__(self) -> str:
         return f"Study(name={self.study_name!r}, directions={self.directions})"
+
+
+class _DeferInterrupt:
+    """Hold SIGINT (Ctrl-C) during a storage write; ``fired`` says whether one arrived."""
+
+    def __init__(self) -> None:
+        self.fired = False
+        self._old: Any = None
+
+    def __enter__(self) -> _DeferInterrupt:
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            try:
+                self._old = signal.signal(signal.SIGINT, self._handler)
+            except ValueError:  # not the main interpreter thread
+                self._old = None
+        return self
+
+    def _handler(self, signum: int, frame: Any) -> None:
+        self.fired = True
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._old is not None:
+            import signal
+
+            signal.signal(signal.SIGINT, self._old)
 
 
 def _config_objective(func: Callable[[dict[str, Any]], Any], space: Mapping[str, Any]) -> ObjectiveFunc:

@@ -213,6 +213,9 @@ def run_local_processes(study: Study, func: ObjectiveFunc, n_trials: int | None,
             time.sleep(0.02)
     except KeyboardInterrupt:
         coord.stop = True
+        # A terminal's Ctrl-C reaches the workers too (same process group); give them time to
+        # fail their running trial, and pass the signal on only to those that did not get it.
+        _wait_all(list(procs.values()), 3.0, kill=False)
         for p in procs.values():
             if p.poll() is None:
                 p.send_signal(signal.SIGINT)
@@ -240,11 +243,12 @@ def run_local_processes(study: Study, func: ObjectiveFunc, n_trials: int | None,
         raise WorkerError(f"an objective raised in a worker process:\n{tb}")
 
 
-def _wait_all(procs: list[subprocess.Popen[bytes]], timeout: float) -> None:
+def _wait_all(procs: list[subprocess.Popen[bytes]], timeout: float, kill: bool = True) -> None:
     end = time.time() + timeout
     for p in procs:
         try:
             p.wait(timeout=max(0.0, end - time.time()))
         except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
+            if kill:
+                p.kill()
+                p.wait()

@@ -1,0 +1,56 @@
+"""Trials as tasks on a real dask.distributed LocalCluster with 2 worker processes."""
+
+import pytest
+
+import tunewise as tw
+from tunewise import TrialState
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=40)
+    c = distributed.Client(cluster)
+    yield c
+    c.close()
+    cluster.close()
+
+
+def _objective(trial):
+    import os
+
+    trial.set_user_attr("pid", os.getpid())
+    x = trial.suggest_float("x", -2, 2)
+    return (x - 1) ** 2
+
+
+def test_dask_runs_exact_trials_on_workers(client, tmp_path):
+    url = f"sqlite:///{tmp_path / 'd.db'}"
+    study = tw.create_study(storage=url, sampler=tw.samplers.RandomSampler(seed=0))
+    seen = []
+    study.optimize(_objective, n_trials=12, executor=tw.DaskExecutor(client),
+                   callbacks=[lambda s, t: seen.append(t.number)])
+    trials = study.trials
+    assert len(trials) == 12 and sorted(seen) == list(range(12))
+    assert all(t.state == TrialState.COMPLETE for t in trials)
+    worker_pids = set(client.run(lambda: __import__("os").getpid()).values())
+    assert {t.user_attrs["pid"] for t in trials} <= worker_pids
+
+
+def test_dask_needs_persistent_storage(client):
+    study = tw.create_study()
+    with pytest.raises(ValueError, match="DaskExecutor needs a storage"):
+        study.optimize(_objective, n_trials=1, executor=tw.DaskExecutor(client))
+
+
+def test_dask_propagates_objective_errors(client, tmp_path):
+    study = tw.create_study(storage=f"sqlite:///{tmp_path / 'e.db'}")
+
+    def bad(trial):
+        raise RuntimeError("broken objective")
+
+    with pytest.raises(RuntimeError, match="broken objective"):
+        study.optimize(bad, n_trials=4, executor=tw.DaskExecutor(client))
+    assert all(t.state == TrialState.FAILED for t in study.trials)
