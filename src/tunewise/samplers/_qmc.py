@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.stats import qmc
 
 from tunewise import distributions as D
 from tunewise.samplers._base import Sampler
@@ -38,6 +37,8 @@ class QMCSampler(Sampler):
     def _point(self, names: tuple[str, ...], index: int) -> np.ndarray:
         engine, pos = self._engines.get(names, (None, 0))
         if engine is None or pos > index:
+            from scipy.stats import qmc  # imported here: scipy.stats costs ~0.5 s at startup
+
             engine, pos = qmc.Sobol(len(names), scramble=self.scramble, seed=self._qmc_seed), 0
         if index > pos:
             engine.fast_forward(index - pos)
