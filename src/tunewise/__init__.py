@@ -61,7 +61,7 @@ __all__ = [
 def __getattr__(name: str) -> object:
     # Integrations and presets load on first use, so `import tunewise` never imports
     # scikit-learn, torch or mlflow.
-    if name in ("integrations", "presets", "plots", "importance", "insight"):
+    if name in ("integrations", "presets", "plots", "importance", "insight", "transfer"):
         import importlib
 
         return importlib.import_module(f"tunewise.{name}")

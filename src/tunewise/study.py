@@ -16,6 +16,7 @@ from tunewise import distributions as D
 from tunewise.exceptions import SearchExhausted, TrialPruned
 from tunewise.samplers._base import Sampler
 from tunewise.storage import BaseStorage, get_storage
+from tunewise.storage import _heartbeat  # heartbeats + stale-trial retry (storage area)
 from tunewise.trial import FrozenTrial, Trial, TrialState, _current_trial
 
 if TYPE_CHECKING:
@@ -242,8 +243,10 @@ class Study:
         'COMPLETE'
         """
         self.sampler.before_trial(self)
+        _heartbeat.on_ask(self)  # fail trials of dead workers; re-enqueue them if retries remain
         frozen = self._storage.start_trial(self._study_id)
         trial = Trial(self, frozen)
+        _heartbeat.on_start(self, trial)  # beats (and saves suggested params) while it runs
         for name, dist in (fixed_distributions or {}).items():
             trial.suggest(name, dist)
         return trial
@@ -331,6 +334,7 @@ class Study:
             trial.system_attrs["fail_reason"] = reason
         if tb is not None:
             trial.system_attrs["traceback"] = tb
+        _heartbeat.on_finish(self, trial._trial_id)  # stop first: a failed write then goes stale
         with _DeferInterrupt() as guard:  # a Ctrl-C must not abort the write that finishes the trial
             self._storage.finish_trial(
                 trial._trial_id, state, values,
@@ -550,11 +554,23 @@ def create_study(
     pruner: Scheduler | None = None,
     load_if_exists: bool = False,
     study_name: str | None = None,
+    heartbeat_interval: float | None = None,
+    grace_period: float | None = None,
+    max_retries: int = 0,
+    warm_start: Any = None,
 ) -> Study:
     """Create a study (or, with ``load_if_exists=True``, resume one with that name).
 
     ``storage`` is a URL (``"sqlite:///tunewise.db"``, ``"postgresql+psycopg://user@host/db"``)
     or a storage object; None keeps everything in memory. ``pruner`` is an alias of ``scheduler``.
+
+    With persistent storage, ``heartbeat_interval`` (seconds) makes running trials send
+    heartbeats; a trial silent for ``grace_period`` seconds (default 3 intervals) is marked FAILED
+    as stale and re-enqueued with the same parameters up to ``max_retries`` times. The policy is
+    stored with the study, so every worker that opens it follows it.
+
+    ``warm_start`` (e.g. ``tw.transfer.FromSimilarTasks(...)``) starts from earlier tasks: its
+    ``apply(study)`` queues their best configurations and wraps the sampler with a fading prior.
 
     >>> import tunewise as tw
     >>> study = tw.create_study(name="demo", direction="maximize")
@@ -571,6 +587,7 @@ def create_study(
         raise ValueError("pass scheduler= or pruner= (the same thing), not both")
     scheduler = scheduler if scheduler is not None else pruner
     dirs = _check_directions(direction, directions)
+    heartbeat_policy = _heartbeat.check_policy(heartbeat_interval, grace_period, max_retries)
     store = get_storage(storage)
     if name is None:
         name = f"study-{_dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
@@ -587,18 +604,32 @@ def create_study(
                 f"study {name!r} exists with directions {existing}, but {dirs} were requested"
             ) from None
     study = Study(name, store, sampler, scheduler)
+    if warm_start is not None:
+        if not callable(getattr(warm_start, "apply", None)):
+            raise TypeError(f"warm_start must have an apply(study) method (e.g. tw.transfer.FromSimilarTasks), "
+                            f"got {warm_start!r}")
+        warm_start.apply(study)
     record = {"sampler": study.sampler.describe()}
     if study.scheduler is not None:
         record["scheduler"] = study.scheduler.describe()
     study.set_system_attr("strategy", record)
+    _heartbeat.configure(study, heartbeat_policy)
     return study
 
 
 def load_study(name: str, storage: str | BaseStorage, sampler: Sampler | None = None,
-               scheduler: Scheduler | None = None, *, pruner: Scheduler | None = None) -> Study:
-    """Open an existing study (StudyNotFoundError names the study and the storage if absent)."""
+               scheduler: Scheduler | None = None, *, pruner: Scheduler | None = None,
+               heartbeat_interval: float | None = None, grace_period: float | None = None,
+               max_retries: int = 0) -> Study:
+    """Open an existing study (StudyNotFoundError names the study and the storage if absent).
+
+    Heartbeat options as in :func:`create_study`; given here, they replace the stored policy.
+    """
+    heartbeat_policy = _heartbeat.check_policy(heartbeat_interval, grace_period, max_retries)
     store = get_storage(storage)
-    return Study(name, store, sampler, scheduler if scheduler is not None else pruner)
+    study = Study(name, store, sampler, scheduler if scheduler is not None else pruner)
+    _heartbeat.configure(study, heartbeat_policy)
+    return study
 
 
 def delete_study(name: str, storage: str | BaseStorage) -> None:

@@ -271,6 +271,38 @@ class Trial:
             return False
         return bool(scheduler.should_prune(self.study, self))
 
+    # ---- budget and checkpoints (schedulers area: tunewise/_checkpoint.py) ------------------
+    @property
+    def budget(self) -> float | None:
+        """The resource (epochs, iterations...) this trial should train to, as set by the scheduler.
+
+        ASHA/Hyperband in ``mode="promote"`` give each trial (or promoted continuation) the
+        resource of the rung it runs to; in ``mode="stop"`` it is ``max_resource``. None when the
+        study's scheduler sets no budget.
+        """
+        scheduler = self.study.scheduler
+        fn = getattr(scheduler, "budget", None)
+        return None if fn is None else fn(self.study, self)
+
+    def save_checkpoint(self, obj: Any, step: int | None = None) -> str:
+        """Save ``obj`` (plain data, numpy arrays or torch tensors) as this trial's checkpoint.
+
+        Stored as files in the study's checkpoint directory at ``step`` (default: the last
+        reported step); older ones beyond the scheduler's ``keep_checkpoints`` (default 2) are
+        removed. Save *before* calling ``should_prune()`` so a paused or exploited trial's state
+        can be handed on. Returns the checkpoint's directory.
+        """
+        from tunewise import _checkpoint
+
+        return _checkpoint.save(self, obj, step)
+
+    def load_checkpoint(self) -> Any:
+        """This trial's latest checkpoint, else the one it continues from (ASHA promotion, PBT
+        exploit), else None (a fresh start)."""
+        from tunewise import _checkpoint
+
+        return _checkpoint.load(self)
+
     def set_user_attr(self, key: str, value: Any) -> None:
         """Attach a JSON-serializable value to the trial (kept in storage)."""
         self.user_attrs[key] = value

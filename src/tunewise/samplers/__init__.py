@@ -5,9 +5,13 @@
 <tunewise.samplers._random.RandomSampler object at ...>
 """
 
+from tunewise.samplers._auto import AutoSampler
 from tunewise.samplers._base import Sampler
+from tunewise.samplers._bohb import BOHBSampler
+from tunewise.samplers._gp import GPSampler
 from tunewise.samplers._grid import GridSampler
 from tunewise.samplers._qmc import QMCSampler
 from tunewise.samplers._random import RandomSampler
+from tunewise.samplers._tpe import TPESampler
 
-__all__ = ["GridSampler", "QMCSampler", "RandomSampler", "Sampler"]
+__all__ = ["AutoSampler", "BOHBSampler", "GPSampler", "GridSampler", "QMCSampler", "RandomSampler", "Sampler", "TPESampler"]

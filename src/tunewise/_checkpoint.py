@@ -1,0 +1,289 @@
+"""Trial checkpoints kept as files in a checkpoint directory (never database blobs, never pickles).
+
+``trial.save_checkpoint(obj)`` writes ``obj`` under ``<root>/<study>/trial-<id>/ckpt-<step>/``;
+``trial.load_checkpoint()`` reads back the trial's latest checkpoint or, for a trial that
+continues another one (an ASHA promotion, a PBT exploit), the checkpoint it was handed.
+
+Formats (chosen from the object, so loading never runs code):
+
+- plain data (dict/list/str/int/float/bool/None) -> ``data.json``;
+- numpy arrays anywhere inside plain data -> ``data.json`` + ``arrays.npz`` (``allow_pickle=False``);
+- torch tensors anywhere inside (e.g. ``model.state_dict()``) -> ``data.pt`` written with
+  ``torch.save`` and read with ``torch.load(weights_only=True)``, which refuses arbitrary objects.
+
+Tuples come back as lists. Anything else raises a TypeError naming the offending path.
+
+Where the directory is: ``checkpoint_dir`` of the scheduler if given, else the study's system attr
+``checkpoint_dir``, else next to an SQLite file (``study.db`` -> ``study.db.checkpoints/``), else
+a temporary directory recorded in the study so every worker process uses the same one.
+
+Safety between workers: each trial directory has a lock file (``fcntl.flock``); deleting old
+checkpoints (the per-trial cap) and handing a checkpoint to another trial both take that lock,
+and a hand-off is a hard-linked snapshot in ``handoff/``, so a checkpoint another trial is about
+to load is never deleted under it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tunewise.study import Study
+    from tunewise.trial import Trial
+
+__all__ = ["DEFAULT_KEEP", "checkpoint_root", "handoff", "latest_checkpoint", "load", "save"]
+
+#: Checkpoints kept per trial when neither the scheduler nor the call says otherwise.
+DEFAULT_KEEP = 2
+RESUME_ATTR = "resume_checkpoint"  # trial system attr: hand-off path relative to the study root
+_ROOT_ATTR = "checkpoint_dir"
+_CKPT_RE = re.compile(r"^ckpt-(\d+)$")
+
+
+# ---- where ------------------------------------------------------------------------------
+def checkpoint_root(study: Study) -> str:
+    """The directory holding this study's checkpoints (created on first use)."""
+    cached = study.__dict__.get("_tw_checkpoint_root")
+    if cached is not None:
+        return str(cached)
+    base = getattr(study.scheduler, "checkpoint_dir", None)
+    if base is None:
+        base = study.system_attrs.get(_ROOT_ATTR)
+    if base is None:
+        url = study._storage.url
+        if url and url.startswith("sqlite:///"):
+            base = url[len("sqlite:///"):] + ".checkpoints"
+    if base is None:
+        base = _shared_temp_root(study)
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", study.study_name)
+    root = os.path.join(os.path.abspath(str(base)), f"{safe}-{study._study_id}")
+    os.makedirs(root, exist_ok=True)
+    study.__dict__["_tw_checkpoint_root"] = root
+    return root
+
+
+def _shared_temp_root(study: Study) -> str:
+    # In-memory storage served to worker processes: one process creates the directory and
+    # records it in the study; the others wait for the record.
+    storage = study._storage
+    if storage.try_claim(study._study_id, "checkpoint_dir"):
+        path = tempfile.mkdtemp(prefix="tunewise-checkpoints-")
+        study.set_system_attr(_ROOT_ATTR, path)
+        return path
+    for _ in range(400):
+        recorded = study.system_attrs.get(_ROOT_ATTR)
+        if recorded is not None:
+            return str(recorded)
+        time.sleep(0.025)
+    raise RuntimeError("no checkpoint directory was recorded for this study; pass checkpoint_dir= to the scheduler")
+
+
+def _trial_dir(study: Study, trial_id: int) -> str:
+    return os.path.join(checkpoint_root(study), f"trial-{trial_id}")
+
+
+@contextlib.contextmanager
+def _locked(directory: str) -> Iterator[None]:
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, ".lock"), "a+") as fh:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: no cross-process lock, single-writer use only
+            yield
+            return
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _checkpoints(directory: str) -> list[tuple[int, str]]:
+    if not os.path.isdir(directory):
+        return []
+    out = []
+    for name in os.listdir(directory):
+        m = _CKPT_RE.match(name)
+        if m:
+            out.append((int(m.group(1)), os.path.join(directory, name)))
+    return sorted(out)
+
+
+def latest_checkpoint(study: Study, trial_id: int) -> tuple[int, str] | None:
+    """``(step, path)`` of the newest checkpoint a trial saved itself, or None."""
+    cps = _checkpoints(_trial_dir(study, trial_id))
+    return cps[-1] if cps else None
+
+
+# ---- encoding -----------------------------------------------------------------------------
+_ND = "__tunewise_ndarray__"
+
+
+def _has_torch_tensor(obj: Any) -> bool:
+    mod = type(obj).__module__
+    if mod.startswith("torch") and type(obj).__name__ in ("Tensor", "Parameter"):
+        return True
+    if isinstance(obj, dict):
+        return any(_has_torch_tensor(v) for v in obj.values())
+    if isinstance(obj, (list, tuple)):
+        return any(_has_torch_tensor(v) for v in obj)
+    return False
+
+
+def _encode(obj: Any, arrays: list[Any], path: str) -> Any:
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    if isinstance(obj, dict):
+        out = {}
+        for k, v in obj.items():
+            if not isinstance(k, str):
+                raise TypeError(f"save_checkpoint(): dict keys must be strings, got {k!r} at {path}")
+            out[k] = _encode(v, arrays, f"{path}[{k!r}]")
+        return out
+    if isinstance(obj, (list, tuple)):
+        return [_encode(v, arrays, f"{path}[{i}]") for i, v in enumerate(obj)]
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover
+        np = None  # type: ignore[assignment]
+    if np is not None:
+        if isinstance(obj, np.generic):
+            return obj.item()
+        if isinstance(obj, np.ndarray):
+            if obj.dtype == object:
+                raise TypeError(f"save_checkpoint(): numpy arrays of Python objects cannot be stored safely ({path})")
+            arrays.append(obj)
+            return {_ND: len(arrays) - 1}
+    raise TypeError(
+        f"save_checkpoint() stores plain data (dict/list/str/number/bool/None), numpy arrays and torch "
+        f"tensors; got {type(obj).__name__} at {path}: convert it first (e.g. model.state_dict(), "
+        f"estimator.coef_.copy())"
+    )
+
+
+def _decode(obj: Any, arrays: Any) -> Any:
+    if isinstance(obj, dict):
+        if len(obj) == 1 and _ND in obj:
+            return arrays[f"a{obj[_ND]}"]
+        return {k: _decode(v, arrays) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_decode(v, arrays) for v in obj]
+    return obj
+
+
+def _write(directory: str, obj: Any) -> None:
+    if _has_torch_tensor(obj):
+        import torch
+
+        torch.save(obj, os.path.join(directory, "data.pt"))
+        return
+    arrays: list[Any] = []
+    data = _encode(obj, arrays, "obj")
+    with open(os.path.join(directory, "data.json"), "w") as fh:
+        json.dump(data, fh)
+    if arrays:
+        import numpy as np
+
+        np.savez(os.path.join(directory, "arrays.npz"), **{f"a{i}": a for i, a in enumerate(arrays)})
+
+
+def _read(directory: str) -> Any:
+    pt = os.path.join(directory, "data.pt")
+    if os.path.exists(pt):
+        import torch
+
+        return torch.load(pt, weights_only=True)  # refuses anything but tensors and plain containers
+    with open(os.path.join(directory, "data.json")) as fh:
+        data = json.load(fh)
+    npz = os.path.join(directory, "arrays.npz")
+    if os.path.exists(npz):
+        import numpy as np
+
+        with np.load(npz, allow_pickle=False) as arrays:
+            return _decode(data, {k: arrays[k] for k in arrays.files})
+    return data
+
+
+# ---- public operations (called by Trial) --------------------------------------------------
+def save(trial: Trial, obj: Any, step: int | None = None, keep: int | None = None) -> str:
+    """Write ``obj`` as the trial's checkpoint at ``step`` (default: its last reported step)."""
+    study = trial.study
+    if step is None:
+        step = max(trial.intermediate_values) if trial.intermediate_values else 0
+    if isinstance(step, bool) or not isinstance(step, int) or step < 0:
+        raise ValueError(f"save_checkpoint() step must be a non-negative integer, got {step!r}")
+    if keep is None:
+        keep = getattr(study.scheduler, "keep_checkpoints", None) or DEFAULT_KEEP
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
+        raise ValueError(f"keep must be a positive integer (checkpoints kept per trial), got {keep!r}")
+    tdir = _trial_dir(study, trial._trial_id)
+    os.makedirs(tdir, exist_ok=True)
+    tmp = os.path.join(tdir, f".tmp-{uuid.uuid4().hex}")
+    os.makedirs(tmp)
+    try:
+        _write(tmp, obj)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    final = os.path.join(tdir, f"ckpt-{step:010d}")
+    with _locked(tdir):
+        if os.path.exists(final):
+            shutil.rmtree(final)
+        os.rename(tmp, final)  # atomic: readers see a whole checkpoint or none
+        for _, old in _checkpoints(tdir)[:-keep]:
+            shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def load(trial: Trial) -> Any:
+    """The trial's own latest checkpoint, else the one it was handed, else None."""
+    study = trial.study
+    own = latest_checkpoint(study, trial._trial_id)
+    if own is not None:
+        return _read(own[1])
+    rel = trial.system_attrs.get(RESUME_ATTR)
+    if rel:
+        path = os.path.join(checkpoint_root(study), rel)
+        if os.path.isdir(path):
+            return _read(path)
+        raise FileNotFoundError(
+            f"trial {trial.number} continues from checkpoint {path!r}, which no longer exists; "
+            f"was the checkpoint directory deleted?"
+        )
+    return None
+
+
+def handoff(study: Study, source_trial_id: int, max_step: int | None = None) -> str | None:
+    """Snapshot ``source_trial_id``'s latest checkpoint (at or before ``max_step``) for another trial.
+
+    Returns the snapshot path relative to the study's checkpoint root (store it as the
+    receiving trial's ``resume_checkpoint`` system attr), or None if the source saved none.
+    Files are hard-linked (they are never modified after the atomic rename), copied if the
+    file system cannot link.
+    """
+    root = checkpoint_root(study)
+    src_dir = _trial_dir(study, source_trial_id)
+    rel = os.path.join("handoff", f"from-{source_trial_id}-{uuid.uuid4().hex[:12]}")
+    dst = os.path.join(root, rel)
+    with _locked(src_dir):
+        cps = [c for c in _checkpoints(src_dir) if max_step is None or c[0] <= max_step]
+        if not cps:
+            return None
+        src = cps[-1][1]
+        os.makedirs(dst)
+        for name in os.listdir(src):
+            s, d = os.path.join(src, name), os.path.join(dst, name)
+            try:
+                os.link(s, d)
+            except OSError:
+                shutil.copy2(s, d)
+    return rel

@@ -1,0 +1,178 @@
+"""MLflow: log every trial as a nested run under one parent run per study.
+
+Needs mlflow (``pip install "tunewise[mlflow]"``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from tunewise.integrations._optional import require
+from tunewise.trial import FrozenTrial, TrialState
+
+if TYPE_CHECKING:
+    from tunewise.study import Study
+
+__all__ = ["MLflowCallback"]
+
+mlflow = require("mlflow", "mlflow", "tunewise.integrations.mlflow")
+
+_STATUS = {TrialState.COMPLETE: "FINISHED", TrialState.PRUNED: "KILLED", TrialState.FAILED: "FAILED"}
+_MAX_PARAM = 6000  # MLflow's limit on a param value's length
+_MAX_TAG = 8000
+
+
+def _ms(ts: float | None) -> int:
+    return int((ts if ts is not None else time.time()) * 1000)
+
+
+def _text(value: Any, limit: int) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, default=repr)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class MLflowCallback:
+    """A study callback (``study.optimize(..., callbacks=[MLflowCallback(...)])``).
+
+    For each finished trial it creates a run nested under the study's parent run (created on
+    first use, found again by tag when the study resumes) and logs: the parameters; the final
+    value(s) as ``metric_name``; every intermediate report as ``intermediate_metric`` with its
+    step; the trial's state as the run status (COMPLETE -> FINISHED, PRUNED -> KILLED, FAILED ->
+    FAILED) and as tag ``tunewise.state``; its number, the study name, user attributes and any
+    ``tags`` as tags. The parent run holds the study's directions and sampler and a running
+    ``best_value`` (step = trial number).
+
+    ``metric_name`` is a string, or one name per objective for multi-objective studies.
+
+    >>> import tunewise as tw, tempfile, os
+    >>> uri = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "mlflow.db")
+    >>> cb = MLflowCallback(tracking_uri=uri, experiment_name="demo", metric_name="loss")  # doctest: +SKIP
+    >>> study = tw.create_study(name="demo-study")  # doctest: +SKIP
+    >>> study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=3, callbacks=[cb])  # doctest: +SKIP
+    """
+
+    def __init__(self, tracking_uri: str | None = None, experiment_name: str | None = None,
+                 metric_name: str | Sequence[str] = "value", *, intermediate_metric: str = "intermediate_value",
+                 tags: Mapping[str, Any] | None = None, log_user_attrs: bool = True) -> None:
+        if tracking_uri is not None and not isinstance(tracking_uri, str):
+            raise TypeError(f"tracking_uri must be a string (e.g. 'sqlite:///mlflow.db') or None, got {tracking_uri!r}")
+        if experiment_name is not None and (not isinstance(experiment_name, str) or not experiment_name):
+            raise ValueError(f"experiment_name must be a non-empty string or None, got {experiment_name!r}")
+        names = [metric_name] if isinstance(metric_name, str) else list(metric_name)
+        if not names or not all(isinstance(n, str) and n for n in names) or len(set(names)) != len(names):
+            raise ValueError(f"metric_name must be a name or a list of distinct names, got {metric_name!r}")
+        if not isinstance(intermediate_metric, str) or not intermediate_metric or intermediate_metric in names:
+            raise ValueError(f"intermediate_metric must be a name different from metric_name, got "
+                             f"{intermediate_metric!r}")
+        self.tracking_uri = tracking_uri
+        self.experiment_name = experiment_name
+        self.metric_names = names
+        self.intermediate_metric = intermediate_metric
+        self.tags = dict(tags or {})
+        self.log_user_attrs = log_user_attrs
+        self._client: Any = None
+        self._experiment_id: str | None = None
+        self._parents: dict[str, str] = {}
+
+    # ---- MLflow objects ------------------------------------------------------------------
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = mlflow.tracking.MlflowClient(tracking_uri=self.tracking_uri)
+        return self._client
+
+    def _experiment(self, study: Study) -> str:
+        if self._experiment_id is None:
+            name = self.experiment_name or study.study_name
+            exp = self.client.get_experiment_by_name(name)
+            self._experiment_id = exp.experiment_id if exp is not None else self.client.create_experiment(name)
+        return self._experiment_id
+
+    def parent_run_id(self, study: Study) -> str:
+        """The id of the study's parent run (created on first use, reused when the study resumes)."""
+        name = study.study_name
+        if name in self._parents:
+            return self._parents[name]
+        exp = self._experiment(study)
+        found = self.client.search_runs(
+            [exp], filter_string=f"tags.`tunewise.study_name` = '{name}' and tags.`tunewise.role` = 'study'",
+            max_results=1)
+        if found:
+            run_id = str(found[0].info.run_id)
+        else:
+            from mlflow.entities import Param, RunTag
+
+            tags = {"tunewise.study_name": name, "tunewise.role": "study", "mlflow.runName": name,
+                    **{k: _text(v, _MAX_TAG) for k, v in self.tags.items()}}
+            run_id = self.client.create_run(exp, tags=tags).info.run_id
+            strategy = study.system_attrs.get("strategy", {})
+            params = [Param("directions", ",".join(study.directions))]
+            if strategy:
+                params.append(Param("strategy", _text(strategy, _MAX_PARAM)))
+            self.client.log_batch(run_id, params=params, tags=[RunTag("tunewise.directions",
+                                                                      ",".join(study.directions))])
+        self._parents[name] = run_id
+        return run_id
+
+    # ---- the callback -------------------------------------------------------------------
+    def __call__(self, study: Study, trial: FrozenTrial) -> None:
+        from mlflow.entities import Metric, Param, RunTag
+
+        if len(self.metric_names) not in (1, len(study.directions)):
+            raise ValueError(f"metric_name has {len(self.metric_names)} names but the study has "
+                             f"{len(study.directions)} objectives: give one name per objective")
+        parent = self.parent_run_id(study)
+        exp = self._experiment(study)
+        tags = {
+            "mlflow.parentRunId": parent,
+            "mlflow.runName": f"trial-{trial.number}",
+            "tunewise.study_name": study.study_name,
+            "tunewise.trial_number": str(trial.number),
+            "tunewise.state": trial.state.value,
+            "tunewise.role": "trial",
+            **{k: _text(v, _MAX_TAG) for k, v in self.tags.items()},
+        }
+        if self.log_user_attrs:
+            for k, v in trial.user_attrs.items():
+                tags[f"user_attrs.{k}"] = _text(v, _MAX_TAG)
+        if trial.state == TrialState.FAILED and trial.system_attrs.get("fail_reason"):
+            tags["tunewise.fail_reason"] = _text(trial.system_attrs["fail_reason"], _MAX_TAG)
+        start = _ms(trial.datetime_start_ts)
+        end = _ms(trial.datetime_complete_ts)
+        run_id = self.client.create_run(exp, start_time=start, tags=tags).info.run_id
+        params = [Param(k, _text(v, _MAX_PARAM)) for k, v in trial.params.items()]
+        metrics = []
+        names = self.metric_names if len(self.metric_names) > 1 else self.metric_names * len(trial.values or [])
+        for name, value in zip(names, trial.values or [], strict=False):
+            if value is not None and math.isfinite(value):
+                metrics.append(Metric(name, float(value), end, 0))
+        for step, value in sorted(trial.intermediate_values.items()):
+            if math.isfinite(value):
+                metrics.append(Metric(self.intermediate_metric, float(value), start, int(step)))
+        # log_batch takes at most 1000 metrics per call
+        for i in range(0, max(len(metrics), 1), 1000):
+            self.client.log_batch(run_id, metrics=metrics[i:i + 1000], params=params if i == 0 else [],
+                                  tags=[RunTag("tunewise.n_reports", str(len(trial.intermediate_values)))]
+                                  if i == 0 else [])
+        self.client.set_terminated(run_id, status=_STATUS.get(trial.state, "FINISHED"), end_time=end)
+        self._update_parent(study, parent, trial)
+
+    def _update_parent(self, study: Study, parent: str, trial: FrozenTrial) -> None:
+        from mlflow.entities import Metric
+
+        if len(study.directions) != 1:
+            return
+        try:
+            best = study.best_trial
+        except ValueError:  # no complete trial yet
+            return
+        if not best.values:
+            return
+        self.client.log_batch(parent, metrics=[Metric("best_value", float(best.values[0]), _ms(None),
+                                                      trial.number)])
+        self.client.set_tag(parent, "tunewise.best_trial", str(best.number))
+        self.client.set_tag(parent, "tunewise.best_params", _text(best.params, _MAX_TAG))

@@ -1,0 +1,189 @@
+"""Translate a SearchCV ``param_space`` into tunewise distributions, and values back.
+
+Accepted per parameter: a tunewise distribution (``tw.loguniform(1e-3, 1e3)``), a list of
+values (a grid axis / categorical), or a frozen ``scipy.stats`` distribution. scipy's
+``uniform``, ``loguniform``/``reciprocal`` and ``randint`` become the equivalent tunewise
+distribution, so model-based samplers see their real geometry; any other scipy distribution
+is searched through its quantile: the study holds ``u`` in [0, 1] and the estimator gets
+``dist.ppf(u)`` (inverse-CDF sampling keeps the prior's shape under random search).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tunewise import distributions as D
+
+_JSON_SCALARS = (type(None), bool, int, float, str)
+_PPF_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One searched parameter: the distribution the study sees and how to decode its values."""
+
+    name: str
+    dist: D.Distribution
+    kind: str  # "native" | "labels" | "ppf"
+    payload: Any = None  # labels: {label: value}; ppf: the frozen scipy distribution
+
+    def decode(self, raw: Any) -> Any:
+        """The value the estimator receives for the study's value ``raw``."""
+        if self.kind == "labels":
+            return self.payload[raw]
+        if self.kind == "ppf":
+            u = min(max(float(raw), _PPF_EPS), 1.0 - _PPF_EPS)
+            value = self.payload.ppf(u)
+            value = value.item() if isinstance(value, np.generic) else float(value)
+            if _is_discrete(self.payload):
+                return int(round(value))
+            return value
+        return raw
+
+    def grid_values(self) -> list[Any] | None:
+        """Every value of a finite dimension (in the study's encoding), or None if infinite."""
+        d = self.dist
+        if self.kind == "ppf":
+            return None
+        if isinstance(d, D.Categorical):
+            return list(d.choices)
+        if isinstance(d, D.Int):
+            return list(range(d.low, d.high + 1, d.step))
+        if d.step is not None:
+            n = d.n_values or 1
+            return [float(d.low + i * d.step) for i in range(n)]
+        if d.low == d.high:
+            return [d.low]
+        return None
+
+
+def _is_discrete(frozen: Any) -> bool:
+    from scipy import stats
+
+    return isinstance(getattr(frozen, "dist", None), stats.rv_discrete)
+
+
+def _is_scipy_frozen(value: Any) -> bool:
+    return hasattr(value, "dist") and hasattr(value, "ppf") and hasattr(value, "rvs")
+
+
+def _labels_for(name: str, values: Sequence[Any]) -> tuple[D.Categorical, dict[str, Any]] | None:
+    """Values that JSON cannot round-trip (estimators, tuples, arrays...) are searched by label."""
+    plain = all(isinstance(v, _JSON_SCALARS) and not (isinstance(v, float) and not math.isfinite(v))
+                for v in values)
+    if plain:
+        return None
+    labels: dict[str, Any] = {}
+    for i, v in enumerate(values):
+        base = repr(v) if not isinstance(v, str) else v
+        label = base if base not in labels else f"{base}#{i}"
+        labels[label] = v
+    return D.Categorical(tuple(labels)), labels
+
+
+def _from_list(name: str, values: Any) -> Dimension:
+    if isinstance(values, np.ndarray):
+        if values.ndim != 1:
+            raise ValueError(f"param_space[{name!r}] must be a 1-D list of values, got an array of shape "
+                             f"{values.shape}")
+        values = list(values)
+    values = [v.item() if isinstance(v, np.generic) else v for v in values]
+    if not values:
+        raise ValueError(f"param_space[{name!r}] is an empty list: give at least one value")
+    coded = _labels_for(name, values)
+    if coded is not None:
+        return Dimension(name, coded[0], "labels", coded[1])
+    try:
+        return Dimension(name, D.Categorical(tuple(values)), "native")
+    except ValueError as e:
+        raise ValueError(f"param_space[{name!r}]: {e}") from None
+
+
+def _from_scipy(name: str, frozen: Any) -> Dimension:
+    dist_name = getattr(frozen.dist, "name", "")
+    # Scaling keeps a log-uniform log-uniform; a shift (loc != 0) does not.
+    loc = float(frozen.args[2]) if len(frozen.args) > 2 else float(frozen.kwds.get("loc", 0.0))
+    try:
+        low, high = (float(b) for b in frozen.support())
+    except Exception as e:  # pragma: no cover - scipy always has support()
+        raise TypeError(f"param_space[{name!r}]: cannot read the support of {frozen!r}: {e}") from None
+    if dist_name == "uniform" and math.isfinite(low) and math.isfinite(high):
+        return Dimension(name, D.Float(low, high), "native")
+    if dist_name in ("loguniform", "reciprocal") and loc == 0.0 and low > 0 and math.isfinite(high):
+        return Dimension(name, D.Float(low, high, log=True), "native")
+    if dist_name == "randint" and math.isfinite(low) and math.isfinite(high):
+        return Dimension(name, D.Int(int(low), int(high)), "native")
+    # Anything else: search the quantile and map it through the inverse CDF.
+    return Dimension(name, D.Float(0.0, 1.0), "ppf", frozen)
+
+
+def convert_space(param_space: Any) -> dict[str, Dimension]:
+    """Validate a SearchCV ``param_space`` and turn it into searchable dimensions."""
+    if not isinstance(param_space, Mapping):
+        raise TypeError(
+            "param_space must be a dict of parameter name -> distribution / list of values / scipy.stats "
+            f"distribution, got {type(param_space).__name__}: {param_space!r}"
+        )
+    if not param_space:
+        raise ValueError("param_space is empty: give at least one parameter to search")
+    dims: dict[str, Dimension] = {}
+    for name, spec in param_space.items():
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"param_space keys must be estimator parameter names (str), got {name!r}")
+        if isinstance(spec, D.Categorical):
+            coded = _labels_for(name, spec.choices)
+            dims[name] = (Dimension(name, D.Categorical(spec.choices), "native") if coded is None
+                          else Dimension(name, coded[0], "labels", coded[1]))
+        elif isinstance(spec, (D.Float, D.Int)):
+            dims[name] = Dimension(name, spec, "native")
+        elif _is_scipy_frozen(spec):
+            dims[name] = _from_scipy(name, spec)
+        elif isinstance(spec, (list, tuple, np.ndarray, range)):
+            dims[name] = _from_list(name, list(spec) if isinstance(spec, range) else spec)
+        else:
+            raise TypeError(
+                f"param_space[{name!r}] must be a tunewise distribution (tw.uniform, tw.loguniform, tw.randint, "
+                f"tw.choice, ...), a list of values, or a frozen scipy.stats distribution; got {spec!r}. "
+                f"To fix a parameter to one value, use a one-element list: [{spec!r}]"
+            )
+    return dims
+
+
+def check_estimator_params(estimator: Any, names: Sequence[str]) -> None:
+    """Raise a ValueError naming any parameter the estimator does not have, and the valid ones."""
+    valid = sorted(estimator.get_params(deep=True))
+    for name in names:
+        if name not in valid:
+            close = difflib.get_close_matches(name, valid, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ValueError(
+                f"param_space has {name!r}, which is not a parameter of {type(estimator).__name__}{hint}. "
+                f"Valid parameters: {', '.join(valid)}"
+            )
+
+
+def grid_size(dims: Mapping[str, Dimension]) -> int | None:
+    """Number of grid points if every dimension is finite, else None."""
+    n = 1
+    for dim in dims.values():
+        values = dim.grid_values()
+        if values is None:
+            return None
+        n *= len(values)
+    return n
+
+
+def encode_for_json(value: Any) -> Any:
+    """Decoded parameter values as JSON-friendly as possible (for logs and user attrs)."""
+    try:
+        json.dumps(value)
+        return value
+    except (TypeError, ValueError):
+        return repr(value)

@@ -1,0 +1,178 @@
+"""Scoring and fold evaluation shared by SearchCV and cross_validate_objective."""
+
+from __future__ import annotations
+
+import difflib
+import numbers
+import time
+import traceback
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+Scorer = Callable[..., float]
+
+
+def _scorer_from_name(name: str, where: str) -> Scorer:
+    from sklearn.metrics import get_scorer, get_scorer_names
+
+    valid = sorted(get_scorer_names())
+    if name not in valid:
+        close = difflib.get_close_matches(name, valid, n=3)
+        hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+        raise ValueError(
+            f"{where}={name!r} is not a scikit-learn scorer name{hint}. Valid names: {', '.join(valid)}; "
+            "or pass a callable scorer(estimator, X, y) -> float"
+        )
+    return get_scorer(name)  # type: ignore[no-any-return]
+
+
+def resolve_scoring(scoring: Any, estimator: Any) -> tuple[dict[str, Scorer], bool]:
+    """``scoring`` as an ordered ``{metric name: scorer}`` dict, and whether it is multi-metric.
+
+    Single metric (None, a name, a callable) uses the key ``"score"`` as scikit-learn does.
+    """
+    from sklearn.metrics import check_scoring
+
+    if scoring is None:
+        try:
+            return {"score": check_scoring(estimator)}, False
+        except TypeError as e:
+            raise TypeError(f"scoring=None needs an estimator with a score() method: {e}") from None
+    if isinstance(scoring, str):
+        return {"score": _scorer_from_name(scoring, "scoring")}, False
+    if callable(scoring):
+        return {"score": scoring}, False
+    if isinstance(scoring, Mapping):
+        if not scoring:
+            raise ValueError("scoring={} is empty: name at least one metric")
+        out: dict[str, Scorer] = {}
+        for key, s in scoring.items():
+            if not isinstance(key, str):
+                raise TypeError(f"scoring dict keys must be metric names (str), got {key!r}")
+            if isinstance(s, str):
+                out[key] = _scorer_from_name(s, f"scoring[{key!r}]")
+            elif callable(s):
+                out[key] = s
+            else:
+                raise TypeError(f"scoring[{key!r}] must be a scorer name or a callable, got {s!r}")
+        return out, True
+    if isinstance(scoring, (list, tuple, set, frozenset)):
+        names = list(scoring)
+        if not names:
+            raise ValueError("scoring=[] is empty: name at least one metric")
+        if not all(isinstance(n, str) for n in names):
+            raise TypeError(f"a scoring list must hold scorer names (str), got {scoring!r}")
+        if len(set(names)) != len(names):
+            raise ValueError(f"scoring lists a metric twice: {names!r}")
+        return {n: _scorer_from_name(n, "scoring") for n in names}, True
+    raise TypeError(
+        f"scoring must be None, a scorer name, a callable, or a list/dict of them; got {scoring!r}"
+    )
+
+
+def check_error_score(error_score: Any) -> Any:
+    if error_score == "raise" and isinstance(error_score, str):
+        return error_score
+    if isinstance(error_score, numbers.Real) and not isinstance(error_score, bool):
+        return float(error_score)
+    raise ValueError(f"error_score must be 'raise' or a number (np.nan by default), got {error_score!r}")
+
+
+def slice_fit_params(fit_params: Mapping[str, Any], n_samples: int, indices: np.ndarray) -> dict[str, Any]:
+    """Index per-sample fit parameters (sample_weight, ...) with the fold's training rows."""
+    from sklearn.utils import _safe_indexing
+
+    out = {}
+    for key, value in fit_params.items():
+        if not isinstance(value, (str, bytes)) and hasattr(value, "__len__") and hasattr(value, "__getitem__"):
+            try:
+                n = len(value)
+            except TypeError:
+                n = -1
+            if n == n_samples:
+                out[key] = _safe_indexing(value, indices)
+                continue
+        out[key] = value
+    return out
+
+
+def _score_all(scorers: Mapping[str, Scorer], estimator: Any, X: Any, y: Any, error_score: Any) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for name, scorer in scorers.items():
+        try:
+            value = scorer(estimator, X) if y is None else scorer(estimator, X, y)
+            value = float(value.item() if hasattr(value, "item") else value)
+        except Exception:
+            if error_score == "raise":
+                raise
+            warnings.warn(f"scoring {name!r} failed; using error_score={error_score}:\n{traceback.format_exc()}",
+                          UserWarning, stacklevel=2)
+            value = float(error_score)
+        scores[name] = value
+    return scores
+
+
+def fit_and_score(estimator: Any, X: Any, y: Any, train: np.ndarray, test: np.ndarray,
+                  scorers: Mapping[str, Scorer], fit_params: Mapping[str, Any], *,
+                  return_train_score: bool, error_score: Any, params: Mapping[str, Any] | None = None,
+                  fold: int = 0) -> dict[str, Any]:
+    """Fit a (cloned) estimator on one fold and score it: the unit of work of every CV search."""
+    from sklearn.exceptions import FitFailedWarning
+    from sklearn.utils.metaestimators import _safe_split
+    from sklearn.utils.validation import _num_samples
+
+    X_train, y_train = _safe_split(estimator, X, y, train)
+    X_test, y_test = _safe_split(estimator, X, y, test, train)
+    fp = slice_fit_params(fit_params, _num_samples(X), train) if fit_params else {}
+    start = time.perf_counter()
+    error: str | None = None
+    try:
+        if y_train is None:
+            estimator.fit(X_train, **fp)
+        else:
+            estimator.fit(X_train, y_train, **fp)
+    except Exception as e:
+        if error_score == "raise":
+            raise
+        fit_time = time.perf_counter() - start
+        error = f"{type(e).__name__}: {e}"
+        warnings.warn(
+            f"fit failed on fold {fold} with params {dict(params or {})}; its scores are set to "
+            f"error_score={error_score}. Error: {error}",
+            FitFailedWarning,
+            stacklevel=2,
+        )
+        nan_scores = {name: float(error_score) for name in scorers}
+        return {"test": nan_scores, "train": dict(nan_scores) if return_train_score else None,
+                "fit_time": fit_time, "score_time": 0.0, "error": error}
+    fit_time = time.perf_counter() - start
+    start = time.perf_counter()
+    test_scores = _score_all(scorers, estimator, X_test, y_test, error_score)
+    score_time = time.perf_counter() - start
+    train_scores = _score_all(scorers, estimator, X_train, y_train, error_score) if return_train_score else None
+    return {"test": test_scores, "train": train_scores, "fit_time": fit_time, "score_time": score_time,
+            "error": None}
+
+
+def make_splits(cv: Any, X: Any, y: Any, groups: Any, classifier: bool) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Materialize the folds once, so every trial is scored on exactly the same splits."""
+    from sklearn.model_selection import check_cv
+
+    try:
+        splitter = check_cv(cv, y, classifier=classifier)
+    except ValueError as e:
+        raise ValueError(f"cv={cv!r} is not a valid cross-validation setting: {e}") from None
+    splits = [(np.asarray(tr), np.asarray(te)) for tr, te in splitter.split(X, y, groups)]
+    if not splits:
+        raise ValueError(f"cv={cv!r} produced no train/test splits")
+    return splits
+
+
+def nan_mean(values: Sequence[float]) -> float:
+    arr = np.asarray(values, dtype=float)
+    if arr.size == 0 or np.all(np.isnan(arr)):
+        return float("nan")
+    return float(np.nanmean(arr))

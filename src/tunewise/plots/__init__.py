@@ -1,0 +1,34 @@
+"""Plots of a study, as plotly figures (they show in notebooks, the HTML report and the dashboard).
+
+>>> import tunewise as tw
+>>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+>>> study.optimize(lambda t: (t.suggest_float("x", -2, 2) - 1) ** 2, n_trials=20)
+>>> fig = tw.plots.optimization_history(study)
+>>> fig.layout.title.text
+'Optimization history'
+
+Every function takes a study (or, for ``optimization_history`` and ``edf``, a list of
+studies to overlay) and returns a ``plotly.graph_objects.Figure``: call ``.show()``,
+``.write_html(path)`` or ``.write_image(path)`` (the last needs kaleido). Figures handle
+log-scaled, categorical and conditional parameters and failed or pruned trials, and stay
+light at tens of thousands of trials (``max_points`` thins evenly and keeps the best).
+Needs plotly: ``pip install "tunewise[plots]"``.
+"""
+
+from __future__ import annotations
+
+from tunewise.plots._history import edf, optimization_history
+from tunewise.plots._params import contour, parallel_coordinate, param_importances, slice
+from tunewise.plots._trials import intermediate_values, pbt_lineage, timeline
+
+__all__ = [
+    "contour",
+    "edf",
+    "intermediate_values",
+    "optimization_history",
+    "parallel_coordinate",
+    "param_importances",
+    "pbt_lineage",
+    "slice",
+    "timeline",
+]

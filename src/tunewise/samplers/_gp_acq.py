@@ -1,0 +1,219 @@
+"""Log expected improvement and its optimization for :class:`~tunewise.samplers.GPSampler`.
+
+logEI follows Ament et al. 2023 ("Unexpected improvements to expected improvement for Bayesian
+optimization"): EI = sigma * h(z) with h(z) = phi(z) + z Phi(z) underflows far from the incumbent,
+which leaves a flat, zero-gradient acquisition; its logarithm, computed without forming h(z),
+stays finite and informative everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import scipy.optimize
+import scipy.special
+
+from tunewise.samplers._gp_model import GPModel
+
+_LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
+_LOG_SQRT_PI_2 = 0.5 * math.log(math.pi / 2.0)
+_SQRT2 = math.sqrt(2.0)
+
+
+def _log1mexp(x: np.ndarray) -> np.ndarray:
+    """log(1 - exp(x)) for x < 0, accurate on both sides of -log 2 (Mächler 2012)."""
+    x = np.minimum(x, -1e-300)
+    return np.where(x > -math.log(2.0), np.log(-np.expm1(x)), np.log1p(-np.exp(x)))
+
+
+def log_h(z: np.ndarray) -> np.ndarray:
+    """log(phi(z) + z Phi(z)), the log of EI for unit posterior std, stable for every z."""
+    z = np.asarray(z, dtype=float)
+    out = np.empty_like(z)
+    big = z > -1.0
+    zb = z[big]
+    out[big] = np.log(np.exp(-0.5 * zb * zb - _LOG_SQRT_2PI) + zb * scipy.special.ndtr(zb))
+    zs = z[~big]
+    # h(z) = phi(z) [1 - |z| sqrt(pi/2) erfcx(|z|/sqrt2)] for z < 0; erfcx avoids the underflow.
+    mid = zs > -1e3
+    tail = np.empty_like(zs)
+    zm = zs[mid]
+    tail[mid] = _log1mexp(np.log(-zm) + np.log(scipy.special.erfcx(-zm / _SQRT2)) + _LOG_SQRT_PI_2)
+    # Far tail: the bracket is 1/z^2 - 3/z^4 + ... (asymptotic series of erfcx), cancellation-free.
+    zt = zs[~mid]
+    tail[~mid] = -2.0 * np.log(-zt) + np.log1p(-3.0 / (zt * zt))
+    out[~big] = -0.5 * zs * zs - _LOG_SQRT_2PI + tail
+    return out
+
+
+def log_ei(mu: np.ndarray, sd: np.ndarray, best: float) -> np.ndarray:
+    """log E[max(best - f, 0)] for f ~ N(mu, sd^2) (minimization)."""
+    return log_h((best - mu) / sd) + np.log(sd)
+
+
+def log_ei_with_grad(
+    mu: np.ndarray, sd: np.ndarray, best: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """logEI and its partial derivatives in mu and sd.
+
+    dEI/dmu = -Phi(z) and dEI/dsd = phi(z); divided by EI = sd h(z) in log space, so the ratios
+    Phi/h and phi/h are finite even where h underflows.
+    """
+    z = (best - mu) / sd
+    lh = log_h(z)
+    val = lh + np.log(sd)
+    d_mu = -np.exp(scipy.special.log_ndtr(z) - lh) / sd
+    d_sd = np.exp(-0.5 * z * z - _LOG_SQRT_2PI - lh) / sd
+    return val, d_mu, d_sd
+
+
+class AcquisitionOptimizer:
+    """Maximizes logEI over the encoded space.
+
+    Numeric dimensions are continuous in [0, 1] (discrete ones are snapped to their cell centres at
+    the end); categorical dimensions hold integer codes. Starts come from a scrambled Sobol sweep and
+    from perturbations of the best observed points; the best few starts are refined together by one
+    L-BFGS-B run on their summed logEI (the starts do not interact, so the sum's optimum is each
+    start's optimum), then categorical dimensions are improved by a greedy one-coordinate search.
+    """
+
+    def __init__(
+        self,
+        model: GPModel,
+        best: float,
+        n_choices: list[int],
+        snap: Callable[[np.ndarray], np.ndarray],
+        rng: np.random.Generator,
+        fixed_num: dict[int, float] | None = None,
+        fixed_cat: dict[int, int] | None = None,
+        n_sweep: int = 1024,
+        n_local: int = 256,
+        n_restarts: int = 8,
+        maxiter: int = 100,
+    ) -> None:
+        self.model = model
+        self.best = best
+        self.n_choices = n_choices
+        self.snap = snap
+        self.rng = rng
+        self.fixed_num = fixed_num or {}
+        self.fixed_cat = fixed_cat or {}
+        self.n_sweep = n_sweep
+        self.n_local = n_local
+        self.n_restarts = n_restarts
+        self.maxiter = maxiter
+
+    def value(self, x_num: np.ndarray, x_cat: np.ndarray) -> np.ndarray:
+        mu, sd = self.model.predict(x_num, x_cat)
+        return log_ei(mu, sd, self.best)
+
+    def _apply_fixed(self, x_num: np.ndarray, x_cat: np.ndarray) -> None:
+        for j, u in self.fixed_num.items():
+            x_num[:, j] = u
+        for j, c in self.fixed_cat.items():
+            x_cat[:, j] = c
+
+    def _starts(self, incumbents_num: np.ndarray, incumbents_cat: np.ndarray,
+                scales: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        from scipy.stats import qmc
+
+        p, c = incumbents_num.shape[1], len(self.n_choices)
+        sweep_num = (
+            qmc.Sobol(p, scramble=True, seed=self.rng).random(self.n_sweep) if p else np.zeros((self.n_sweep, 0))
+        )
+        sweep_cat = np.column_stack([self.rng.integers(0, k, self.n_sweep) for k in self.n_choices]).astype(float) \
+            if c else np.zeros((self.n_sweep, 0))
+        parts_num, parts_cat = [sweep_num], [sweep_cat]
+        k = len(incumbents_num)
+        if k:
+            # Local perturbations of the incumbents, scaled to the fitted length scales (a trust
+            # region in the model's own units), over a few radii.
+            idx = np.arange(self.n_local) % k
+            radius = np.array([0.02, 0.1, 0.3])[self.rng.integers(0, 3, self.n_local)]
+            step = self.rng.normal(size=(self.n_local, p)) * scales[None, :] * radius[:, None]
+            # Perturb only a random subset of the dimensions half of the time (helps in higher d).
+            if p > 2:
+                mask = self.rng.random((self.n_local, p)) < np.where(self.rng.random(self.n_local) < 0.5, 1.0,
+                                                                     min(1.0, 3.0 / p))[:, None]
+                mask[np.arange(self.n_local), self.rng.integers(0, p, self.n_local)] = True
+                step *= mask
+            local_num = np.clip(incumbents_num[idx] + step, 0.0, 1.0)
+            local_cat = incumbents_cat[idx].copy()
+            for j, kj in enumerate(self.n_choices):  # occasionally switch one category
+                flip = self.rng.random(self.n_local) < 0.15
+                local_cat[flip, j] = self.rng.integers(0, kj, int(flip.sum()))
+            parts_num.append(local_num)
+            parts_cat.append(local_cat)
+        x_num, x_cat = np.vstack(parts_num), np.vstack(parts_cat)
+        self._apply_fixed(x_num, x_cat)
+        return x_num, x_cat
+
+    def optimize(self, incumbents_num: np.ndarray, incumbents_cat: np.ndarray,
+                 scales: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+        x_num, x_cat = self._starts(incumbents_num, incumbents_cat, scales)
+        vals = self.value(x_num, x_cat)
+        order = np.argsort(-vals)[: self.n_restarts]
+        s_num, s_cat = x_num[order].copy(), x_cat[order].copy()
+        p = s_num.shape[1]
+        free = [j for j in range(p) if j not in self.fixed_num]
+        if free and self.maxiter > 0:
+            s_num = self._refine(s_num, s_cat, free)
+        # Discrete numeric dimensions take their cell centres; keep the refined point if better.
+        s_num = np.vstack([s_num, self.snap(s_num)])
+        s_cat = np.vstack([s_cat, s_cat])
+        if self.n_choices:
+            s_num, s_cat = self._categorical_search(s_num, s_cat)
+        final_num = self.snap(s_num)
+        final_vals = self.value(final_num, s_cat)
+        i = int(np.argmax(final_vals))
+        return final_num[i], s_cat[i], float(final_vals[i])
+
+    def _refine(self, s_num: np.ndarray, s_cat: np.ndarray, free: list[int]) -> np.ndarray:
+        r = len(s_num)
+        base = s_num.copy()
+
+        def fun(flat: np.ndarray) -> tuple[float, np.ndarray]:
+            x = base.copy()
+            x[:, free] = flat.reshape(r, len(free))
+            mu, sd, dmu, dsd = self.model.predict_with_grad(x, s_cat)
+            val, d_mu, d_sd = log_ei_with_grad(mu, sd, self.best)
+            grad = d_mu[:, None] * dmu + d_sd[:, None] * dsd
+            return -float(np.sum(val)), -grad[:, free].ravel()
+
+        x0 = base[:, free].ravel()
+        try:
+            res = scipy.optimize.minimize(fun, x0, jac=True, method="L-BFGS-B",
+                                          bounds=[(0.0, 1.0)] * len(x0),
+                                          options={"maxiter": self.maxiter})
+            out = base.copy()
+            out[:, free] = np.clip(res.x, 0.0, 1.0).reshape(r, len(free))
+        except (ValueError, FloatingPointError, np.linalg.LinAlgError):  # pragma: no cover
+            return base
+        # Keep a start's original position if refinement made it worse (a summed objective can trade).
+        before, after = self.value(base, s_cat), self.value(out, s_cat)
+        keep = ~(after >= before)
+        out[keep] = base[keep]
+        return out
+
+    def _categorical_search(self, s_num: np.ndarray, s_cat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        s_cat = s_cat.copy()
+        cur = self.value(s_num, s_cat)
+        for _ in range(2):
+            improved = False
+            for j, k in enumerate(self.n_choices):
+                if j in self.fixed_cat:
+                    continue
+                for choice in range(k):
+                    trial = s_cat.copy()
+                    trial[:, j] = choice
+                    v = self.value(s_num, trial)
+                    better = v > cur + 1e-12
+                    if better.any():
+                        s_cat[better] = trial[better]
+                        cur[better] = v[better]
+                        improved = True
+            if not improved:
+                break
+        return s_num, s_cat

@@ -1,0 +1,276 @@
+"""Successive halving, asynchronously: ASHA (Li et al. 2018, "A System for Massively Parallel
+Hyperparameter Tuning", Alg. 2) and asynchronous Hyperband (ASHA over several brackets,
+Li et al. 2017/2018).
+
+Rungs are resources ``r_k = r_min * eta**k`` below ``max_resource``. When a trial first reports
+at a step ``>= r_k`` its value there is recorded as its rung-``k`` result (system attr ``asha``),
+so every decision is computed from storage, which all workers share.
+
+- ``mode="stop"``: the trial continues past rung ``k`` only if it ranks in the top
+  ``max(1, floor(n / eta))`` of the ``n`` results at that rung (the best so far always continues).
+- ``mode="promote"`` (ASHA proper): a trial *pauses* at the rung it was started for: it ends as
+  PRUNED with ``asha.paused = k``. Whenever a result arrives, every paused trial in the top
+  ``floor(n / eta)`` of its rung that was not promoted yet is promoted, exactly once across
+  workers (``storage.try_claim``): a continuation with the same parameters is enqueued, starts
+  from the paused trial's checkpoint and trains to the next rung (``trial.budget``). Workers run
+  queued continuations before new configurations, as ASHA's ``get_job`` does (top rungs first).
+
+  An objective for promote mode trains (or evaluates) up to ``trial.budget``, reports there,
+  saves its state with ``trial.save_checkpoint`` and then asks ``trial.should_prune()``; a
+  continuation gets that state back from ``trial.load_checkpoint()`` (None: start from scratch).
+  A segment that returns without asking is recorded as COMPLETE at its low budget, so ask.
+  ``n_trials`` counts segments (a promoted configuration is one trial per rung it runs).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import zlib
+from typing import TYPE_CHECKING, Any
+
+from tunewise.schedulers._base import Scheduler, _check_int, _check_number, _flush_system_attrs, _sign
+from tunewise.schedulers._continuation import enqueue_continuation
+from tunewise.trial import TrialState
+
+if TYPE_CHECKING:
+    from tunewise.study import Study
+    from tunewise.trial import FrozenTrial, Trial
+
+ATTR = "asha"
+_MODES = ("stop", "promote")
+_RECORDED = (TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED)
+
+
+class _SuccessiveHalving(Scheduler):
+    def __init__(self, min_resource: float, max_resource: float, reduction_factor: int, mode: str,
+                 checkpoint_dir: str | None, keep_checkpoints: int | None) -> None:
+        self.min_resource = _check_number("min_resource", min_resource, 0.0, strict=True)
+        self.max_resource = _check_number("max_resource", max_resource, 0.0, strict=True)
+        if self.min_resource > self.max_resource:
+            raise ValueError(
+                f"min_resource ({min_resource!r}) must not exceed max_resource ({max_resource!r})"
+            )
+        if isinstance(reduction_factor, bool) or not isinstance(reduction_factor, int) or reduction_factor < 2:
+            raise ValueError(f"reduction_factor must be an integer >= 2, got {reduction_factor!r}")
+        self.reduction_factor = reduction_factor
+        if mode not in _MODES:
+            raise ValueError(f"mode must be 'stop' or 'promote', got {mode!r}")
+        self.mode = mode
+        self.checkpoint_dir = checkpoint_dir
+        self.keep_checkpoints = (None if keep_checkpoints is None
+                                 else _check_int("keep_checkpoints", keep_checkpoints, 1))
+        self._int_resources = isinstance(min_resource, int) and isinstance(max_resource, int)
+
+    # ---- brackets and rungs ------------------------------------------------------------
+    def _n_brackets(self) -> int:
+        return 1
+
+    def _bracket_min(self, bracket: int) -> float:
+        return float(self.min_resource * self.reduction_factor ** bracket)
+
+    def _assign_bracket(self, study: Study, number: int) -> int:
+        return 0
+
+    def rungs(self, bracket: int = 0) -> list[float]:
+        """The resources at which trials of ``bracket`` are compared (all below ``max_resource``)."""
+        out: list[float] = []
+        r = self._bracket_min(bracket)
+        while r < self.max_resource * (1 - 1e-12):
+            out.append(int(round(r)) if self._int_resources else r)
+            r *= self.reduction_factor
+        return out
+
+    def _state(self, trial: Trial) -> dict[str, Any]:
+        st = trial.system_attrs.get(ATTR)
+        if st is None:
+            st = {"bracket": self._assign_bracket(trial.study, trial.number), "segment_rung": 0,
+                  "lineage": trial.number, "rungs": {}}
+            trial.set_system_attr(ATTR, st)
+        return st
+
+    def budget(self, study: Study, trial: Trial) -> float | None:
+        """``max_resource`` when stopping; in promote mode the rung this trial (segment) trains to."""
+        if self.mode == "stop":
+            return int(self.max_resource) if self._int_resources else self.max_resource
+        st = self._state(trial)
+        rungs = self.rungs(st["bracket"])
+        k = st["segment_rung"]
+        if k < len(rungs):
+            return float(rungs[k]) if not self._int_resources else int(rungs[k])
+        return int(self.max_resource) if self._int_resources else self.max_resource
+
+    # ---- decisions ---------------------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_cache", None)  # per-process caches: never shipped to workers
+        state.pop("_claimed", None)
+        return state
+
+    def _table(self, study: Study, bracket: int) -> dict[int, list[tuple[float, FrozenTrial]]]:
+        """Rung index -> [(loss, trial)] of every result recorded in ``bracket``.
+
+        Finished trials never change, so their records are collected once per process; only
+        RUNNING trials are re-read on each call.
+        """
+        sign = _sign(study)
+        cache = self.__dict__.setdefault("_cache", {}).setdefault((id(study._storage), study._study_id), {})
+        seen: set[int] = cache.setdefault("seen", set())
+        finished: dict[tuple[int, int], list[tuple[float, FrozenTrial]]] = cache.setdefault("rows", {})
+        out: dict[int, list[tuple[float, FrozenTrial]]] = {}
+
+        def rows(t: FrozenTrial, dest: Any) -> None:
+            st = t.system_attrs.get(ATTR)
+            if st is None:
+                return
+            for key, v in st.get("rungs", {}).items():
+                dest(st.get("bracket"), int(key), (sign * float(v), t))
+
+        for t in study.get_trials(states=_RECORDED):
+            if t.trial_id in seen:
+                continue
+            if t.state.is_finished():
+                seen.add(t.trial_id)
+                rows(t, lambda b, k, row: finished.setdefault((b, k), []).append(row))
+            else:
+                rows(t, lambda b, k, row: out.setdefault(k, []).append(row) if b == bracket else None)
+        for (b, k), lst in finished.items():
+            if b == bracket:
+                out.setdefault(k, []).extend(lst)
+        return out
+
+    def _records(self, study: Study, bracket: int, rung: int) -> list[tuple[float, FrozenTrial]]:
+        return self._table(study, bracket).get(rung, [])
+
+    def should_prune(self, study: Study, trial: Trial) -> bool:
+        values = trial.intermediate_values
+        if not values:
+            return False
+        sign = _sign(study)
+        st = copy.deepcopy(self._state(trial))
+        rungs = self.rungs(st["bracket"])
+        steps = sorted(values)
+        last = steps[-1]
+        changed = pause = prune = False
+        for k, r in enumerate(rungs):
+            if last < r:
+                break
+            if str(k) in st["rungs"] or (self.mode == "promote" and k < st["segment_rung"]):
+                continue
+            # The rung result is the first report at or past the rung's resource.
+            value = values[next(s for s in steps if s >= r)]
+            st["rungs"][str(k)] = value
+            changed = True
+            if self.mode == "stop":
+                others = [loss for loss, t in self._records(study, st["bracket"], k) if t.number != trial.number]
+                loss = sign * value
+                rank = sum(1 for o in others if o < loss)
+                keep = max(1, (len(others) + 1) // self.reduction_factor)
+                if rank >= keep:
+                    prune = True
+                    break
+            elif k >= st["segment_rung"]:
+                st["paused"] = k
+                pause = prune = True
+                break
+        if changed:
+            trial.set_system_attr(ATTR, st)
+            _flush_system_attrs(study, trial)
+        if pause:
+            self._promote_ready(study, st["bracket"])
+        return prune
+
+    def _promote_ready(self, study: Study, bracket: int) -> None:
+        """Promote every paused trial in the top ``floor(n / eta)`` of its rung (top rungs first)."""
+        table = self._table(study, bracket)
+        for k in reversed(range(len(self.rungs(bracket)))):
+            records = sorted(table.get(k, []), key=lambda x: (x[0], x[1].number))
+            for _, t in records[: len(records) // self.reduction_factor]:
+                st = t.system_attrs[ATTR]
+                if st.get("paused") != k:
+                    continue
+                claimed: set[str] = self.__dict__.setdefault("_claimed", set())
+                key = f"asha:promote:{t.trial_id}:{k}"
+                if key in claimed:
+                    continue
+                claimed.add(key)  # claims are permanent: never ask the storage twice
+                if not study._storage.try_claim(study._study_id, key):
+                    continue
+                attrs = {ATTR: {"bracket": bracket, "segment_rung": k + 1, "lineage": st.get("lineage", t.number),
+                                "rungs": {}}}
+                enqueue_continuation(study, t.trial_id, t.number, t.params, attrs)
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": type(self).__name__, "min_resource": self.min_resource,
+                "max_resource": self.max_resource, "reduction_factor": self.reduction_factor, "mode": self.mode}
+
+
+class ASHAScheduler(_SuccessiveHalving):
+    """Asynchronous successive halving (Li et al. 2018).
+
+    Resources are the ``step`` of ``trial.report(value, step)`` (epochs, iterations, data
+    fraction x 100...). Rungs sit at ``min_resource * reduction_factor**k`` below
+    ``max_resource``. ``mode="stop"`` stops trials outside the top ``1/reduction_factor`` at a
+    rung; ``mode="promote"`` pauses every trial at its rung and resumes the best ones later as
+    continuations that load the paused trial's checkpoint (``trial.load_checkpoint()``) and
+    train to ``trial.budget``.
+
+    >>> import tunewise as tw
+    >>> sched = tw.schedulers.ASHAScheduler(min_resource=1, max_resource=27, reduction_factor=3)
+    >>> sched.rungs()
+    [1, 3, 9]
+    >>> study = tw.create_study(direction="maximize", scheduler=sched)
+    """
+
+    def __init__(self, min_resource: float = 1, max_resource: float = 100, reduction_factor: int = 3,
+                 mode: str = "stop", *, checkpoint_dir: str | None = None,
+                 keep_checkpoints: int | None = None) -> None:
+        super().__init__(min_resource, max_resource, reduction_factor, mode, checkpoint_dir, keep_checkpoints)
+
+
+class HyperbandScheduler(_SuccessiveHalving):
+    """Asynchronous Hyperband: several ASHA brackets that trade breadth for budget (Li et al.).
+
+    Bracket ``b`` (``0 <= b <= s_max = floor(log_eta(max/min))``) starts trials at
+    ``min_resource * eta**b``; bracket ``s_max`` trains every trial to ``max_resource``. Trials
+    are assigned to brackets deterministically from a hash of the trial number,
+    in proportion to Hyperband's bracket sizes ``ceil((s_max+1)/(s+1) * eta**s)`` with
+    ``s = s_max - b``, so every bracket receives about the same compute. Results are compared
+    only within a bracket.
+
+    >>> import tunewise as tw
+    >>> hb = tw.schedulers.HyperbandScheduler(min_resource=1, max_resource=27, reduction_factor=3)
+    >>> [hb.rungs(b) for b in range(hb.n_brackets)]
+    [[1, 3, 9], [3, 9], [9], []]
+    """
+
+    def __init__(self, min_resource: float = 1, max_resource: float = 100, reduction_factor: int = 3,
+                 mode: str = "stop", *, checkpoint_dir: str | None = None,
+                 keep_checkpoints: int | None = None) -> None:
+        super().__init__(min_resource, max_resource, reduction_factor, mode, checkpoint_dir, keep_checkpoints)
+        self.n_brackets = int(math.floor(math.log(self.max_resource / self.min_resource)
+                                         / math.log(self.reduction_factor) + 1e-9)) + 1
+        s_max = self.n_brackets - 1
+        self._weights = [
+            int(math.ceil((s_max + 1) / (s_max - b + 1) * self.reduction_factor ** (s_max - b)))
+            for b in range(self.n_brackets)
+        ]
+
+    def _n_brackets(self) -> int:
+        return self.n_brackets
+
+    def _assign_bracket(self, study: Study, number: int) -> int:
+        # A hash of the number alone: reproducible across runs, spread evenly over brackets.
+        h = zlib.crc32(f"trial:{number}".encode()) % sum(self._weights)
+        for b, w in enumerate(self._weights):
+            if h < w:
+                return b
+            h -= w
+        return self.n_brackets - 1  # pragma: no cover - unreachable
+
+    def bracket_of(self, study: Study, number: int) -> int:
+        """The bracket a new trial with this number joins."""
+        return self._assign_bracket(study, number)
+
+    def describe(self) -> dict[str, Any]:
+        return dict(super().describe(), n_brackets=self.n_brackets)

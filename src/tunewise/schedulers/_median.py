@@ -1,0 +1,87 @@
+"""Median and percentile stopping (Golovin et al. 2017, "Google Vizier", Sec. 3.2.2)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tunewise.schedulers._base import Scheduler, _check_int, _check_number, _sign
+from tunewise.trial import TrialState
+
+if TYPE_CHECKING:
+    from tunewise.study import Study
+    from tunewise.trial import Trial
+
+_OTHERS = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
+
+
+class PercentileScheduler(Scheduler):
+    """Stop a trial whose best value so far is outside the best ``percentile`` % of the other
+    trials' values at the same step.
+
+    ``percentile=50`` is the median rule. Other trials are every COMPLETE, PRUNED or RUNNING
+    trial that reported at exactly that step. Pruning starts once ``n_startup_trials`` trials are
+    COMPLETE, at steps ``>= n_warmup_steps``, and then every ``interval_steps`` steps
+    (``(step - n_warmup_steps) % interval_steps == 0``); at least ``n_min_trials`` other values
+    must exist at the step.
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study(pruner=tw.schedulers.PercentileScheduler(25.0, n_startup_trials=2))
+    """
+
+    def __init__(self, percentile: float, n_startup_trials: int = 5, n_warmup_steps: int = 0,
+                 interval_steps: int = 1, *, n_min_trials: int = 1) -> None:
+        p = _check_number("percentile", percentile, 0.0)
+        if p > 100.0:
+            raise ValueError(f"percentile must be in [0, 100], got {percentile!r}")
+        self.percentile = p
+        self.n_startup_trials = _check_int("n_startup_trials", n_startup_trials, 0)
+        self.n_warmup_steps = _check_int("n_warmup_steps", n_warmup_steps, 0)
+        self.interval_steps = _check_int("interval_steps", interval_steps, 1)
+        self.n_min_trials = _check_int("n_min_trials", n_min_trials, 1)
+
+    def should_prune(self, study: Study, trial: Trial) -> bool:
+        values = trial.intermediate_values
+        if not values:
+            return False
+        step = max(values)
+        if step < self.n_warmup_steps or (step - self.n_warmup_steps) % self.interval_steps != 0:
+            return False
+        if study._storage.count_trials(study._study_id, (TrialState.COMPLETE,)) < self.n_startup_trials:
+            return False
+        sign = _sign(study)
+        others = [
+            t.intermediate_values[step]
+            for t in study.get_trials(states=_OTHERS)
+            if t.number != trial.number and step in t.intermediate_values
+        ]
+        if len(others) < self.n_min_trials:
+            return False
+        best = min(sign * v for v in values.values())  # the trial's best so far, as a loss
+        # "Keep the best p %": for a loss that is the p-th percentile of the others' losses.
+        threshold = float(np.percentile(sign * np.asarray(others, dtype=float), self.percentile))
+        return bool(best > threshold)
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": type(self).__name__, "percentile": self.percentile,
+                "n_startup_trials": self.n_startup_trials, "n_warmup_steps": self.n_warmup_steps,
+                "interval_steps": self.interval_steps, "n_min_trials": self.n_min_trials}
+
+
+class MedianScheduler(PercentileScheduler):
+    """Stop a trial whose best value so far is worse than the median of the other trials'
+    values at the same step (``PercentileScheduler(50)``).
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study(pruner=tw.schedulers.MedianScheduler(n_startup_trials=5, n_warmup_steps=2))
+    """
+
+    def __init__(self, n_startup_trials: int = 5, n_warmup_steps: int = 0, interval_steps: int = 1,
+                 *, n_min_trials: int = 1) -> None:
+        super().__init__(50.0, n_startup_trials, n_warmup_steps, interval_steps, n_min_trials=n_min_trials)
+
+    def describe(self) -> dict[str, Any]:
+        d = super().describe()
+        d.pop("percentile")
+        return d

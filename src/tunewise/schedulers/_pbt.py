@@ -1,0 +1,351 @@
+"""Population-based training (Jaderberg et al. 2017, "Population Based Training of Neural Networks").
+
+How a population fits the define-by-run loop
+--------------------------------------------
+The first ``population_size`` trials of the study (numbered in start order) are the population's
+*lineages*. Training is cut into generations of ``perturbation_interval`` steps. When a member
+reports a step ``>= (g + 1) * perturbation_interval`` and calls ``trial.should_prune()``, it
+*arrives* at the end of generation ``g``: its value is recorded (system attr ``pbt``), the call
+returns True and the trial ends as PRUNED. The member that completes the generation (every
+living lineage has arrived) ranks them and enqueues one *continuation* per lineage:
+
+- members in the bottom ``quantile_fraction`` **exploit**: the continuation gets the
+  checkpoint and parameters of a random member of the top ``quantile_fraction`` and
+  **explores** them (numbers x0.8 / x1.2, or resampled with ``resample_probability``;
+  categoricals move to a neighbouring choice);
+- the others continue with their own parameters and their own checkpoint.
+
+A continuation is an ordinary trial whose fixed parameters are returned by ``suggest_*`` and
+whose ``trial.load_checkpoint()`` returns the checkpoint it was handed (a hard-linked snapshot,
+never the trial's own stale one). So an objective written as::
+
+    state = trial.load_checkpoint()            # None for a fresh member
+    start = 0 if state is None else state["step"]
+    for step in range(start + 1, max_steps + 1):
+        ...train one step with trial.suggest_*(...) values...
+        trial.report(score, step)
+        trial.save_checkpoint({"step": step, ...})   # before should_prune
+        if trial.should_prune():
+            raise tw.TrialPruned()
+    return score
+
+runs unchanged in one process (generations are run member after member) and with ``n_jobs``
+(members of a generation run in parallel; decisions come from storage, and each generation is
+resolved exactly once via ``storage.try_claim``). Every segment records ``pbt.lineage``,
+``generation``, ``parent`` (the trial it continues) and ``donor``/``clone_step`` (whose
+checkpoint it copied, at which step); :func:`lineage` returns them as rows for plotting.
+Count ``n_trials`` in segments: ``population_size * number_of_generations``. Trials started
+while the population still trains beyond the first ``population_size`` (idle parallel workers)
+end after their first report with ``pbt.excess``; once every lineage has finished, further
+trials run as plain trials.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tunewise import distributions as D
+from tunewise.schedulers._base import Scheduler, _check_int, _check_number, _flush_system_attrs, _sign
+from tunewise.schedulers._continuation import CONTINUES_ATTR, enqueue_continuation
+from tunewise.trial import TrialState
+
+if TYPE_CHECKING:
+    from tunewise.study import Study
+    from tunewise.trial import FrozenTrial, Trial
+
+ATTR = "pbt"
+
+
+class PBTScheduler(Scheduler):
+    """Population-based training: exploit (copy a better member's checkpoint and parameters)
+    and explore (perturb them) every ``perturbation_interval`` steps.
+
+    ``hyperparam_mutations`` maps parameter names to what to explore: a distribution
+    (``tw.uniform(...)``, ``tw.loguniform(...)``, ``tw.choice(...)``) or a list of values
+    (neighbours are adjacent items). Default: every parameter, over its own distribution.
+    Parameters not listed are copied from the donor unchanged. ``max_step``: the last step the
+    objective reports (no perturbation there). Checkpoints are files in ``checkpoint_dir``
+    (default: next to an SQLite file, or a temporary directory), ``keep_checkpoints`` per trial.
+
+    >>> import tunewise as tw
+    >>> pbt = tw.schedulers.PBTScheduler(perturbation_interval=5, population_size=8,
+    ...                                  hyperparam_mutations={"lr": tw.loguniform(1e-4, 1e-1)})
+    >>> study = tw.create_study(direction="maximize", scheduler=pbt)
+    """
+
+    def __init__(self, perturbation_interval: int, population_size: int = 8, quantile_fraction: float = 0.25,
+                 resample_probability: float = 0.25,
+                 hyperparam_mutations: Mapping[str, D.Distribution | Sequence[Any]] | None = None, *,
+                 perturbation_factors: tuple[float, float] = (0.8, 1.2), max_step: int | None = None,
+                 seed: int | None = None, checkpoint_dir: str | None = None, keep_checkpoints: int | None = None,
+                 excess_wait: float = 60.0) -> None:
+        self.perturbation_interval = _check_int("perturbation_interval", perturbation_interval, 1)
+        self.population_size = _check_int("population_size", population_size, 2)
+        q = _check_number("quantile_fraction", quantile_fraction, 0.0, strict=True)
+        if q > 0.5:
+            raise ValueError(f"quantile_fraction must be in (0, 0.5], got {quantile_fraction!r}")
+        self.quantile_fraction = q
+        p = _check_number("resample_probability", resample_probability, 0.0)
+        if p > 1.0:
+            raise ValueError(f"resample_probability must be in [0, 1], got {resample_probability!r}")
+        self.resample_probability = p
+        if (not isinstance(perturbation_factors, (tuple, list)) or len(perturbation_factors) == 0
+                or not all(isinstance(f, (int, float)) and not isinstance(f, bool) and f > 0
+                           for f in perturbation_factors)):
+            raise ValueError(f"perturbation_factors must be a non-empty tuple of positive numbers, "
+                             f"got {perturbation_factors!r}")
+        self.perturbation_factors = tuple(float(f) for f in perturbation_factors)
+        self.hyperparam_mutations: dict[str, Any] | None = None
+        if hyperparam_mutations is not None:
+            if not isinstance(hyperparam_mutations, Mapping) or not hyperparam_mutations:
+                raise ValueError(f"hyperparam_mutations must be a non-empty dict of parameter name -> "
+                                 f"distribution or list of values, got {hyperparam_mutations!r}")
+            self.hyperparam_mutations = {}
+            for name, spec in hyperparam_mutations.items():
+                if isinstance(spec, (D.Float, D.Int, D.Categorical)):
+                    self.hyperparam_mutations[name] = spec
+                elif isinstance(spec, (list, tuple)) and len(spec) > 0:
+                    self.hyperparam_mutations[name] = list(spec)
+                else:
+                    raise ValueError(f"hyperparam_mutations[{name!r}] must be a distribution (tw.uniform, "
+                                     f"tw.loguniform, tw.choice, ...) or a non-empty list of values, got {spec!r}")
+        self.max_step = None if max_step is None else _check_int("max_step", max_step, 1)
+        self.seed = seed
+        self.checkpoint_dir = checkpoint_dir
+        self.keep_checkpoints = (None if keep_checkpoints is None
+                                 else _check_int("keep_checkpoints", keep_checkpoints, 1))
+        self.excess_wait = _check_number("excess_wait", excess_wait, 0.0)
+
+    # ---- membership --------------------------------------------------------------------
+    def _roots(self, trials: list[FrozenTrial]) -> list[int]:
+        """Numbers of the population's lineage roots: the first trials that continue nothing."""
+        roots = [t.number for t in trials if CONTINUES_ATTR not in t.system_attrs
+                 and t.state != TrialState.WAITING]
+        return roots[: self.population_size]
+
+    def _state(self, study: Study, trial: Trial) -> dict[str, Any]:
+        st = trial.system_attrs.get(ATTR)
+        if st is not None:
+            return copy.deepcopy(st)
+        roots = self._roots([t for t in study.get_trials() if t.number <= trial.number])
+        if trial.number in roots:
+            return {"lineage": trial.number, "generation": 0, "start_step": 0, "parent": None, "donor": None,
+                    "clone_step": None}
+        return {"excess": True}
+
+    # ---- the hook ------------------------------------------------------------------------
+    def should_prune(self, study: Study, trial: Trial) -> bool:
+        values = trial.intermediate_values
+        if not values:
+            return False
+        sign = _sign(study)
+        st = self._state(study, trial)
+        if st.get("excess"):
+            return self._excess(study, trial, st)
+        if ATTR not in trial.system_attrs:
+            trial.set_system_attr(ATTR, st)
+            _flush_system_attrs(study, trial)
+        g = int(st["generation"])
+        boundary = (g + 1) * self.perturbation_interval
+        step = max(values)
+        if step < boundary or (self.max_step is not None and boundary >= self.max_step):
+            return False
+        if "arrived" in st:
+            return True
+        st["arrived"] = g
+        st["arrived_step"] = step
+        st["value"] = values[step]
+        st["loss"] = sign * values[step]
+        trial.set_system_attr(ATTR, st)
+        _flush_system_attrs(study, trial)  # publish before reading others: the last to arrive sees all
+        self._resolve(study, g)
+        return True
+
+    def _excess(self, study: Study, trial: Trial, st: dict[str, Any]) -> bool:
+        # A trial outside the population: end it as soon as there is population work to run
+        # (or run it as a plain trial once every lineage has finished).
+        deadline = time.time() + self.excess_wait
+        while True:
+            trials = study.get_trials()
+            if self._population_done(trials):
+                return False
+            self._resolve_latest(study, trials)
+            if any(t.state == TrialState.WAITING for t in study.get_trials(states=(TrialState.WAITING,))):
+                break
+            if time.time() >= deadline:
+                break
+            time.sleep(0.05)
+        if ATTR not in trial.system_attrs:
+            trial.set_system_attr(ATTR, st)
+            _flush_system_attrs(study, trial)
+        return True
+
+    def _segments(self, trials: list[FrozenTrial]) -> tuple[list[int], dict[int, list[FrozenTrial]]]:
+        roots = self._roots(trials)
+        by_lineage: dict[int, list[FrozenTrial]] = {r: [] for r in roots}
+        for t in trials:
+            st = t.system_attrs.get(ATTR)
+            if st is not None and not st.get("excess") and st.get("lineage") in by_lineage:
+                by_lineage[st["lineage"]].append(t)
+            elif st is None and t.number in by_lineage:
+                by_lineage[t.number].append(t)
+        return roots, by_lineage
+
+    def _population_done(self, trials: list[FrozenTrial]) -> bool:
+        roots, by_lineage = self._segments(trials)
+        if len(roots) < self.population_size:
+            return False
+        return all(any(t.state in (TrialState.COMPLETE, TrialState.FAILED) for t in segs)
+                   for segs in by_lineage.values())
+
+    def _resolve_latest(self, study: Study, trials: list[FrozenTrial]) -> None:
+        gens = [t.system_attrs[ATTR]["arrived"] for t in trials
+                if ATTR in t.system_attrs and "arrived" in t.system_attrs[ATTR]]
+        if gens:
+            self._resolve(study, max(gens))
+
+    def _resolve(self, study: Study, g: int) -> None:
+        """If every living lineage arrived at the end of generation ``g``, exploit/explore once."""
+        trials = study.get_trials()
+        roots, by_lineage = self._segments(trials)
+        if len(roots) < self.population_size:
+            return  # the population has not all started yet
+        arrived: list[FrozenTrial] = []
+        for segs in by_lineage.values():
+            hit = [t for t in segs if t.system_attrs.get(ATTR, {}).get("arrived") == g]
+            if hit:
+                arrived.append(hit[0])
+                continue
+            dead = any(t.state in (TrialState.FAILED, TrialState.COMPLETE) for t in segs)
+            if not dead:
+                return  # this lineage is still training (or queued) in generation g
+        if not arrived or not study._storage.try_claim(study._study_id, f"pbt:generation:{g}"):
+            return
+        self._exploit_and_explore(study, g, arrived)
+
+    def _exploit_and_explore(self, study: Study, g: int, arrived: list[FrozenTrial]) -> None:
+        ranked = sorted(arrived, key=lambda t: (t.system_attrs[ATTR]["loss"], t.number))
+        n = len(ranked)
+        n_q = int(math.floor(n * self.quantile_fraction))
+        if n_q == 0 and n >= 2:
+            n_q = 1
+        top, bottom = ranked[:n_q], {t.number for t in ranked[n - n_q:]} if n_q else set()
+        rng = np.random.default_rng(None if self.seed is None else [int(self.seed), g])
+        for t in sorted(arrived, key=lambda t: t.number):
+            st = t.system_attrs[ATTR]
+            step = int(st["arrived_step"])
+            donor: FrozenTrial | None = None
+            if t.number in bottom:
+                donor = top[int(rng.integers(len(top)))]
+                params = self._explore(study, donor.params, rng)
+            else:
+                params = dict(t.params)
+            source = donor if donor is not None else t
+            attrs = {ATTR: {
+                "lineage": st["lineage"], "generation": g + 1, "start_step": step, "parent": t.number,
+                "donor": None if donor is None else donor.number,
+                "donor_lineage": None if donor is None else donor.system_attrs[ATTR]["lineage"],
+                "clone_step": None if donor is None else int(donor.system_attrs[ATTR]["arrived_step"]),
+                "parent_value": st["value"],
+            }}
+            enqueue_continuation(study, t.trial_id, t.number, params, attrs, checkpoint_from=source.trial_id)
+
+    # ---- explore -------------------------------------------------------------------------
+    def _explore(self, study: Study, params: Mapping[str, Any], rng: np.random.Generator) -> dict[str, Any]:
+        dists = study.distributions
+        out = dict(params)
+        names = list(self.hyperparam_mutations) if self.hyperparam_mutations is not None else list(params)
+        for name in names:
+            if name not in params or name not in dists:
+                continue
+            dist = dists[name]
+            spec = (self.hyperparam_mutations or {}).get(name, dist)
+            out[name] = self._mutate(params[name], spec, dist, rng)
+        return out
+
+    def _mutate(self, value: Any, spec: Any, dist: D.Distribution, rng: np.random.Generator) -> Any:
+        resample = rng.random() < self.resample_probability
+        if isinstance(spec, list):  # explicit values: resample one, or move to a neighbour
+            if resample:
+                new = spec[int(rng.integers(len(spec)))]
+            else:
+                i = _nearest_index(spec, value)
+                new = spec[_neighbour(i, len(spec), rng)]
+            return _clip(new, dist)
+        if isinstance(spec, D.Categorical):
+            if resample:
+                return _clip(spec.choices[int(rng.integers(len(spec.choices)))], dist)
+            i = _nearest_index(list(spec.choices), value)
+            return _clip(spec.choices[_neighbour(i, len(spec.choices), rng)], dist)
+        if resample:
+            return _clip(spec.from_unit(rng.random()), dist)
+        factor = self.perturbation_factors[int(rng.integers(len(self.perturbation_factors)))]
+        return _clip(value * factor, dist)
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": type(self).__name__, "perturbation_interval": self.perturbation_interval,
+                "population_size": self.population_size, "quantile_fraction": self.quantile_fraction,
+                "resample_probability": self.resample_probability,
+                "perturbation_factors": list(self.perturbation_factors), "max_step": self.max_step,
+                "seed": self.seed}
+
+
+def _nearest_index(values: list[Any], value: Any) -> int:
+    if value in values:
+        return values.index(value)
+    try:
+        return int(np.argmin([abs(float(v) - float(value)) for v in values]))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _neighbour(i: int, n: int, rng: np.random.Generator) -> int:
+    if n == 1:
+        return 0
+    if i == 0:
+        return 1
+    if i == n - 1:
+        return n - 2
+    return i + (1 if rng.random() < 0.5 else -1)
+
+
+def _clip(value: Any, dist: D.Distribution) -> Any:
+    """Bring a mutated value back into the parameter's distribution (bounds, step, integrality)."""
+    if isinstance(dist, D.Categorical):
+        return value if value in dist.choices else dist.choices[_nearest_index(list(dist.choices), value)]
+    v = min(max(float(value), float(dist.low)), float(dist.high))
+    if isinstance(dist, D.Int):
+        return int(dist.from_unit(dist.to_unit(int(round(v)))))
+    if dist.step is not None:
+        return float(dist.from_unit(dist.to_unit(v)))
+    return v
+
+
+def lineage(study: Study) -> list[dict[str, Any]]:
+    """One row per PBT segment, for plotting the population's family tree.
+
+    Keys: ``trial`` (number), ``state``, ``lineage`` (root trial number), ``generation``,
+    ``start_step``, ``parent`` (trial it continues), ``donor`` (trial whose checkpoint and
+    parameters it cloned, or None), ``clone_step``, ``value`` (at the end of the segment), ``params``.
+
+    >>> import tunewise as tw
+    >>> tw.schedulers.lineage(tw.create_study())
+    []
+    """
+    rows = []
+    for t in study.get_trials():
+        st = t.system_attrs.get(ATTR)
+        if st is None or st.get("excess"):
+            continue
+        end_value = st.get("value", t.value)
+        rows.append({"trial": t.number, "state": t.state.value, "lineage": st.get("lineage"),
+                     "generation": st.get("generation"), "start_step": st.get("start_step"),
+                     "parent": st.get("parent"), "donor": st.get("donor"), "clone_step": st.get("clone_step"),
+                     "value": end_value, "params": dict(t.params)})
+    return rows

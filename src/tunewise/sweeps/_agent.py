@@ -1,0 +1,114 @@
+"""Agents join an existing sweep by name; ``status`` summarises one."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tunewise.sweeps._config import SweepConfig, SweepConfigError
+from tunewise.sweeps._runner import STOP_ATTR, SWEEP_ATTR, SweepRunner
+from tunewise.trial import TrialState
+
+__all__ = ["load_sweep", "run_agent", "sweep_status"]
+
+
+def load_sweep(name: str, storage: Any) -> tuple[Any, SweepConfig]:
+    """The study of sweep ``name`` and its sweep config, rebuilt from the study's system attrs."""
+    import tunewise as tw
+
+    study = tw.load_study(name, storage)
+    record = study.system_attrs.get(SWEEP_ATTR)
+    if not isinstance(record, dict) or "config" not in record:
+        raise ValueError(f"study {name!r} is not a sweep (it has no sweep config): start sweeps with "
+                         f"`tunewise sweep run sweep.yaml`")
+    config = SweepConfig.from_dict(record["config"], base_dir=record.get("base_dir") or ".",
+                                   check_program=False, source=f"sweep {name!r}")
+    return study, config
+
+
+def _locate_program(config: SweepConfig, stored: str | None) -> SweepConfig:
+    """On another machine the sweep's directory may not exist: look for the program here too."""
+    if config.program is None:
+        return config
+    candidates = [stored, config.program_path, str(Path.cwd() / config.program),
+                  str(Path.cwd() / Path(config.program).name)]
+    for c in candidates:
+        if c and os.path.isfile(c):
+            config.program = c
+            return config
+    raise SweepConfigError(
+        f"program {config.program!r} of this sweep is not on this machine (looked for "
+        f"{', '.join(dict.fromkeys(c for c in candidates if c))}): run the agent from the directory holding it"
+    )
+
+
+def run_agent(name: str, storage: Any, *, workers: int = 1, count: int | None = None,
+              log_dir: str | os.PathLike[str] | None = None,
+              echo: Callable[[str], None] | None = print) -> Any:
+    """Join sweep ``name`` in ``storage`` and run its program until the sweep is done; return the study.
+
+    >>> run_agent("my-sweep", "postgresql+psycopg://user@db/tunewise", workers=4)  # doctest: +SKIP
+    """
+    study, config = load_sweep(name, storage)
+    record = study.system_attrs[SWEEP_ATTR]
+    config = _locate_program(config, record.get("program"))
+    if log_dir is None:
+        log_dir = Path.cwd() / "tunewise_runs" / name
+    runner = SweepRunner(config, storage=study._storage, study_name=name, workers=workers, count=count,
+                         log_dir=log_dir, echo=echo)
+    return runner.run()
+
+
+def sweep_status(name: str, storage: Any) -> dict[str, Any]:
+    """Progress of sweep ``name``: runs per state, the best run so far, and why it stopped.
+
+    >>> sweep_status("my-sweep", "sqlite:///tunewise.db")["states"]  # doctest: +SKIP
+    {'COMPLETE': 12, 'PRUNED': 5, 'FAILED': 1, 'RUNNING': 2}
+    """
+    study, config = load_sweep(name, storage)
+    trials = study.get_trials()
+    states = Counter(t.state.value for t in trials)
+    complete = [t for t in trials if t.state == TrialState.COMPLETE and t.value is not None]
+    best = None
+    if complete:
+        pick = min if config.goal == "minimize" else max
+        b = pick(complete, key=lambda t: t.value)
+        best = {"number": b.number, "value": b.value,
+                "config": b.user_attrs.get("config", config.decode(b.params)),
+                "log_file": b.user_attrs.get("log_file")}
+    return {
+        "name": name,
+        "method": config.method,
+        "metric": config.metric,
+        "goal": config.goal,
+        "program": config.program,
+        "run_cap": config.run_cap,
+        "n_runs": len(trials),
+        "states": {s.value: states[s.value] for s in TrialState if states[s.value]},
+        "best": best,
+        "stopped": study.system_attrs.get(STOP_ATTR),
+    }
+
+
+def format_status(status: dict[str, Any]) -> str:
+    """The status as the text ``tunewise sweep status`` prints."""
+    lines = [f"sweep {status['name']}: method {status['method']}, {status['goal']} {status['metric']}, "
+             f"program {status['program']}"]
+    cap = f" of run_cap {status['run_cap']}" if status["run_cap"] else ""
+    per_state = ", ".join(f"{k} {v}" for k, v in status["states"].items()) or "none yet"
+    lines.append(f"runs: {status['n_runs']}{cap} ({per_state})")
+    best = status["best"]
+    if best is None:
+        lines.append("best: no completed run yet")
+    else:
+        lines.append(f"best: run {best['number']} {status['metric']}={best['value']:.6g}")
+        for k, v in best["config"].items():
+            lines.append(f"  {k}: {v}")
+        if best.get("log_file"):
+            lines.append(f"  log: {best['log_file']}")
+    if status["stopped"]:
+        lines.append(f"stopped: {status['stopped']}")
+    return "\n".join(lines)

@@ -1,0 +1,77 @@
+"""``tunewise sweep run|agent|status``."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+__all__ = ["register"]
+
+
+@click.group("sweep")
+def sweep() -> None:
+    """Tune any program from a YAML sweep file (W&B sweep files run unchanged)."""
+
+
+@sweep.command("run")
+@click.argument("sweep_file", type=click.Path(dir_okay=False))
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Programs to run at once (default: the file's workers, else 1).")
+@click.option("--storage", default=None,
+              help="Storage URL (default: the file's storage, else sqlite:///<sweep dir>/tunewise.db).")
+@click.option("--count", type=click.IntRange(min=1), default=None,
+              help="Start at most this many runs in this invocation.")
+def run_cmd(sweep_file: str, workers: int | None, storage: str | None, count: int | None) -> None:
+    """Create or resume the sweep in SWEEP_FILE and run its program."""
+    from tunewise.sweeps._config import SweepConfig
+    from tunewise.sweeps._runner import SweepRunner
+
+    config = SweepConfig.from_file(sweep_file)
+    runner = SweepRunner(config, storage=storage, workers=workers, count=count, echo=click.echo)
+    study = runner.run()
+    _print_summary(study, config)
+
+
+@sweep.command("agent")
+@click.argument("name")
+@click.option("--storage", envvar="TUNEWISE_STORAGE", required=True,
+              help="Storage URL of the sweep, e.g. postgresql+psycopg://user@host/db (or set TUNEWISE_STORAGE).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Programs to run at once on this machine.")
+@click.option("--count", type=click.IntRange(min=1), default=None,
+              help="Start at most this many runs, then exit.")
+@click.option("--log-dir", type=click.Path(file_okay=False), default=None,
+              help="Where run logs go (default ./tunewise_runs/NAME).")
+def agent_cmd(name: str, storage: str, workers: int, count: int | None, log_dir: str | None) -> None:
+    """Join the existing sweep NAME and run its program until the sweep is done."""
+    from tunewise.sweeps._agent import run_agent
+
+    study = run_agent(name, storage, workers=workers, count=count, log_dir=log_dir, echo=click.echo)
+    from tunewise.sweeps._agent import load_sweep
+
+    _print_summary(study, load_sweep(name, storage)[1])
+
+
+@sweep.command("status")
+@click.argument("name")
+@click.option("--storage", envvar="TUNEWISE_STORAGE", required=True,
+              help="Storage URL of the sweep (or set TUNEWISE_STORAGE).")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def status_cmd(name: str, storage: str, as_json: bool) -> None:
+    """Show the progress of sweep NAME: runs per state and the best run so far."""
+    from tunewise.sweeps._agent import format_status, sweep_status
+
+    status = sweep_status(name, storage)
+    click.echo(json.dumps(status, indent=1, default=str) if as_json else format_status(status))
+
+
+def _print_summary(study: object, config: object) -> None:
+    from tunewise.sweeps._agent import format_status, sweep_status
+
+    click.echo(format_status(sweep_status(study.study_name, study._storage)))  # type: ignore[attr-defined]
+
+
+def register(group: click.Group) -> None:
+    """Add the ``sweep`` command group to the ``tunewise`` CLI."""
+    group.add_command(sweep)

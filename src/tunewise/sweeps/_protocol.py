@@ -1,0 +1,144 @@
+"""How a sweep talks to its program: the command line it builds (macros) and the metric lines it reads.
+
+Metric lines (one per line of the program's standard output):
+
+- ``tunewise: {"loss": 0.31, "step": 4}``: a JSON object of metric -> number, optional ``step``.
+  ``tunewise.report(value, step)`` prints this line when called from a program run by a sweep.
+- ``loss=0.31`` or ``epoch=4 loss=0.31 step=4``: a line made only of ``name=number`` pairs
+  (separated by spaces, commas or semicolons), so shell scripts and programs in other languages
+  can report with a plain ``echo``.
+
+A line that mixes text and numbers (``epoch 4 done, loss=0.3``) is treated as ordinary output:
+being strict keeps log chatter from being read as a metric.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["MetricLine", "build_command", "format_value", "nest", "parse_metric_line"]
+
+PREFIX = "tunewise:"
+_NUM = r"[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|inf|nan)"
+_PAIR = re.compile(r"([A-Za-z_][\w./-]*)\s*=\s*(" + _NUM + r")")
+_PAIRS_LINE = re.compile(r"\s*(?:[A-Za-z_][\w./-]*\s*=\s*" + _NUM + r"\s*[,;]?\s*)+")
+
+
+@dataclass(frozen=True)
+class MetricLine:
+    """The metrics one line reported, and its step (None: the next step)."""
+
+    values: dict[str, float]
+    step: int | None = None
+
+
+def parse_metric_line(line: str) -> MetricLine | None:
+    """The metrics in one line of output, or None if the line reports none.
+
+    >>> parse_metric_line('tunewise: {"loss": 0.5, "step": 3}')
+    MetricLine(values={'loss': 0.5}, step=3)
+    >>> parse_metric_line("acc=0.91 step=2")
+    MetricLine(values={'acc': 0.91}, step=2)
+    >>> parse_metric_line("epoch 2 done") is None
+    True
+    """
+    text = line.strip()
+    if text.startswith(PREFIX):
+        try:
+            obj = json.loads(text[len(PREFIX):])
+        except ValueError:
+            return None
+        if not isinstance(obj, Mapping):
+            return None
+        pairs = list(obj.items())
+    elif "=" in text and _PAIRS_LINE.fullmatch(text):
+        pairs = [(k, float(v)) for k, v in _PAIR.findall(text)]
+    else:
+        return None
+    values: dict[str, float] = {}
+    step: int | None = None
+    for key, value in pairs:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        if key == "step":
+            if float(value).is_integer() and value >= 0:
+                step = int(value)
+            continue
+        values[str(key)] = float(value)
+    if not values:
+        return None
+    return MetricLine(values, step)
+
+
+def format_value(value: Any) -> str:
+    """How a parameter value appears on the command line (W&B's convention: Python's ``str``,
+    JSON for lists and dicts so the program can parse them back)."""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value)
+    if isinstance(value, float):
+        return repr(value)  # shortest round-trip form: the program parses back the exact value
+    return str(value)
+
+
+def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"opt.lr": 1}`` -> ``{"opt": {"lr": 1}}`` (nested parameters, as the program sees them)."""
+    out: dict[str, Any] = {}
+    for key, value in flat.items():
+        node = out
+        parts = key.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return out
+
+
+def interpreter_for(program: str | None) -> list[str]:
+    """What ``${interpreter}`` expands to: this Python for ``.py``, ``sh`` for ``.sh``, else nothing
+    (the program is run directly and must be executable)."""
+    if program is None:
+        return []
+    if program.endswith(".py"):
+        return [sys.executable]
+    if program.endswith(".sh"):
+        return ["/bin/sh"]
+    return []
+
+
+def build_command(command: Sequence[str], program: str | None, config: Mapping[str, Any],
+                  args_json_file: str | None = None) -> list[str]:
+    """The argv for one run: expand the macros of ``command`` with this run's ``config``.
+
+    ``${args}`` and ``${args_no_hyphens}`` expand to one token per parameter when they stand
+    alone (``--lr=0.01``, ``lr=0.01``); inside a longer token they are joined with spaces.
+
+    >>> build_command(["python3", "${program}", "${args}"], "train.py", {"lr": 0.01, "opt.name": "adam"})
+    ['python3', 'train.py', '--lr=0.01', '--opt.name=adam']
+    >>> build_command(["${program}", "--config", "${args_json}"], "run", {"a.b": 1})
+    ['run', '--config', '{"a": {"b": 1}}']
+    """
+    args = [f"--{k}={format_value(v)}" for k, v in config.items()]
+    plain = [f"{k}={format_value(v)}" for k, v in config.items()]
+    env = ["/usr/bin/env"] if os.path.exists("/usr/bin/env") else []
+    multi: dict[str, list[str]] = {
+        "env": env,
+        "interpreter": interpreter_for(program),
+        "program": [program] if program is not None else [],
+        "args": args,
+        "args_no_hyphens": plain,
+        "args_json": [json.dumps(nest(config))],
+        "args_json_file": [args_json_file] if args_json_file is not None else [],
+    }
+    out: list[str] = []
+    for token in command:
+        m = re.fullmatch(r"\$\{(\w+)\}", token)
+        if m and m.group(1) in multi:
+            out.extend(multi[m.group(1)])
+            continue
+        out.append(re.sub(r"\$\{(\w+)\}", lambda mm: " ".join(multi.get(mm.group(1), [mm.group(0)])), token))
+    return out

@@ -1,0 +1,481 @@
+"""Run a sweep: ask the study for parameters, run the program as a subprocess, read its metrics.
+
+Each worker is a thread that owns one subprocess at a time (the work happens in the subprocess,
+so threads are enough); every call into the study goes through one lock, so samplers and
+schedulers see a consistent state. Many agents on many machines share a sweep through the
+study's storage: the sweep file is stored in the study's system attrs (``"sweep"``), ``run_cap``
+is enforced with storage claims (one per run slot, so agents never overshoot it), and reaching
+``metric.target`` is recorded in the study so every agent stops.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import json
+import os
+import queue
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from tunewise import _env_report
+from tunewise.exceptions import SearchExhausted
+from tunewise.sweeps._config import SweepConfig
+from tunewise.sweeps._protocol import build_command, nest, parse_metric_line
+from tunewise.trial import Trial, TrialState
+
+__all__ = ["SWEEP_ATTR", "STOP_ATTR", "SweepRunner", "run_sweep"]
+
+SWEEP_ATTR = "sweep"
+STOP_ATTR = "sweep_stopped"
+_STDERR_TAIL = 30  # lines of stderr kept with a failed run
+_MAX_INITIAL_FAILURES = 5
+
+
+def default_storage(config: SweepConfig) -> str:
+    """``sqlite:///<directory of the sweep file>/tunewise.db``."""
+    return "sqlite:///" + str(Path(config.base_dir) / "tunewise.db")
+
+
+def default_study_name(config: SweepConfig) -> str:
+    if config.name:
+        return config.name
+    stem = Path(config.source).stem
+    return stem if stem and not stem.startswith("<") else "sweep"
+
+
+class _RunOutcome:
+    __slots__ = ("killed_for", "last", "metrics", "returncode", "stderr_tail")
+
+    def __init__(self) -> None:
+        self.killed_for: str | None = None  # "pruned", "timeout", "interrupted"
+        self.last: float | None = None  # last value of the sweep's metric
+        self.metrics: dict[str, float] = {}
+        self.returncode: int | None = None
+        self.stderr_tail: list[str] = []
+
+
+class SweepRunner:
+    """Runs the sweep described by ``config`` against a study (created or resumed).
+
+    ``storage``: a URL, a storage object, ``"memory"`` (in-process, for tests), or None for the
+    sweep file's ``storage`` key, else ``sqlite:///<sweep dir>/tunewise.db``. ``workers`` runs
+    that many programs at once; ``count`` caps the runs this runner starts (``run_cap`` caps the
+    whole sweep, across agents).
+
+    >>> import tempfile, pathlib, sys
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "f.py").write_text(
+    ...     "import sys\\nx = float(sys.argv[1].split('=')[1])\\nprint(f'loss={(x - 1) ** 2}')\\n")
+    >>> cfg = SweepConfig.from_dict({"program": str(d / "f.py"), "method": "random", "seed": 0,
+    ...     "metric": {"name": "loss"}, "parameters": {"x": {"min": -2.0, "max": 2.0}}, "run_cap": 3,
+    ...     "log_dir": str(d / "runs")})
+    >>> study = SweepRunner(cfg, storage="memory", echo=None).run()
+    >>> sorted(t.state.value for t in study.trials)
+    ['COMPLETE', 'COMPLETE', 'COMPLETE']
+    """
+
+    def __init__(
+        self,
+        config: SweepConfig,
+        *,
+        storage: Any = None,
+        study_name: str | None = None,
+        workers: int | None = None,
+        count: int | None = None,
+        log_dir: str | os.PathLike[str] | None = None,
+        echo: Callable[[str], None] | None = print,
+        grace_period: float | None = None,
+    ) -> None:
+        self.config = config
+        self.workers = int(workers if workers is not None else config.workers)
+        if self.workers < 1:
+            raise ValueError(f"workers must be an integer >= 1, got {workers!r}")
+        if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 1):
+            raise ValueError(f"count must be an integer >= 1 or None, got {count!r}")
+        self.count = count
+        if storage is None:
+            storage = _relative_to(config.storage, config.base_dir) if config.storage else default_storage(config)
+        if storage in ("memory", ":memory:"):
+            from tunewise.storage import InMemoryStorage
+
+            storage = InMemoryStorage()
+        self.storage = storage
+        self.study_name = study_name or default_study_name(config)
+        if log_dir is None:
+            log_dir = config.log_dir if config.log_dir is not None else Path(config.base_dir) / "tunewise_runs"
+            log_dir = (Path(config.base_dir) / log_dir).resolve()
+            log_dir = log_dir / self.study_name
+        self.log_dir = Path(log_dir)
+        self.echo = echo
+        self.grace_period = float(grace_period if grace_period is not None else config.grace_period)
+        self.study: Any = None
+        self.agent_index = 0
+        self._lock = threading.RLock()
+        self._stop = threading.Event()
+        self._abort = threading.Event()
+        self.stop_reason: str | None = None
+        self._started = 0
+        self._finished_states: list[TrialState] = []
+        self._next_slot = 0
+
+    # ---- study ---------------------------------------------------------------------------
+    def _open_study(self) -> Any:
+        import tunewise as tw
+        from tunewise.storage import get_storage
+
+        store = get_storage(self.storage)
+        heartbeat: dict[str, Any] = {}
+        if store.is_persistent:
+            # A killed agent's runs are detected and failed by the other agents.
+            heartbeat = {"heartbeat_interval": 15.0, "grace_period": 120.0}
+        study = tw.create_study(
+            name=self.study_name, storage=store, direction=self.config.direction,
+            sampler=self.config.make_sampler(), scheduler=self.config.make_scheduler(),
+            load_if_exists=True, **heartbeat,
+        )
+        # Every runner of a sweep (a resumed `run`, each agent) takes its own index, and all but
+        # the first reseed their sampler: with one shared seed they would propose the same points.
+        index = 0
+        while not store.try_claim(study._study_id, f"sweep:agent:{index}"):
+            index += 1
+        self.agent_index = index
+        if index > 0:
+            seed = None if self.config.seed is None else self.config.seed + 7919 * index
+            study.sampler.reseed(seed)
+        stored = study.system_attrs.get(SWEEP_ATTR)
+        record = {"config": _jsonable(self.config.to_dict()), "base_dir": self.config.base_dir,
+                  "program": self.config.program_path}
+        if stored is None or stored != record:
+            study.set_system_attr(SWEEP_ATTR, record)
+        return study
+
+    # ---- public --------------------------------------------------------------------------
+    def run(self) -> Any:
+        """Run until ``run_cap``, ``count``, the grid's end, ``metric.target`` or Ctrl-C; return the study."""
+        self.study = self._open_study()
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self._say(f"sweep {self.study_name!r}: method {self.config.method}, metric {self.config.metric} "
+                  f"({self.config.goal}), {self.workers} worker(s), logs in {self.log_dir}")
+        threads = [threading.Thread(target=self._worker, name=f"tunewise-sweep-{i}", daemon=True)
+                   for i in range(self.workers)]
+        for t in threads:
+            t.start()
+        try:
+            for t in threads:
+                while t.is_alive():
+                    t.join(0.2)
+        except KeyboardInterrupt:
+            self._abort.set()
+            self._stop.set()
+            for t in threads:
+                t.join(self.grace_period + 5)
+            raise
+        if self.stop_reason:
+            self._say(f"sweep stopped: {self.stop_reason}")
+        return self.study
+
+    # ---- workers -------------------------------------------------------------------------
+    def _say(self, msg: str) -> None:
+        if self.echo is not None:
+            self.echo(msg)
+
+    def _set_stop(self, reason: str) -> None:
+        if not self._stop.is_set():
+            self.stop_reason = reason
+        self._stop.set()
+
+    def _claim_slot(self) -> bool:
+        """Take one of the sweep's ``run_cap`` run slots (shared by every agent through storage)."""
+        cap = self.config.run_cap
+        if cap is None:
+            return True
+        study = self.study
+        while self._next_slot < cap:
+            slot = self._next_slot
+            self._next_slot += 1
+            if study._storage.try_claim(study._study_id, f"sweep:run:{slot}"):
+                return True
+        return False
+
+    def _start_trial(self) -> tuple[Trial, dict[str, Any]] | None:
+        with self._lock:
+            if self._stop.is_set():
+                return None
+            stopped = self.study.system_attrs.get(STOP_ATTR)
+            if stopped:
+                self._set_stop(str(stopped))
+                return None
+            if self.count is not None and self._started >= self.count:
+                self._set_stop(f"ran {self.count} run(s) (count)")
+                return None
+            if not self._claim_slot():
+                self._set_stop(f"run_cap of {self.config.run_cap} runs reached")
+                return None
+            try:
+                trial = self.study.ask()
+            except SearchExhausted as e:
+                self._set_stop(f"grid finished ({e})")
+                return None
+            self._started += 1
+            dists = self.config.distributions()
+            for name, dist in dists.items():
+                trial.suggest(name, dist)
+            config = self.config.decode(trial.params)
+            run_dir = self.log_dir / f"run-{trial.number:05d}"
+            run_dir.mkdir(parents=True, exist_ok=True)
+            trial.set_user_attr("config", config)
+            trial.set_user_attr("log_file", str(run_dir / "output.log"))
+            trial.set_system_attr("sweep_run_dir", str(run_dir))
+            self.study._write_progress(trial, {})
+            return trial, config
+
+    def _worker(self) -> None:
+        while not self._stop.is_set():
+            started = self._start_trial()
+            if started is None:
+                return
+            trial, config = started
+            try:
+                self._run_one(trial, config)
+            except Exception as e:  # noqa: BLE001 - a runner bug must not leave the trial RUNNING
+                with self._lock:
+                    self._fail(trial, f"the sweep runner failed: {type(e).__name__}: {e}")
+                self._set_stop(f"runner error: {type(e).__name__}: {e}")
+                return
+
+    def _run_one(self, trial: Trial, config: dict[str, Any]) -> None:
+        cfg = self.config
+        run_dir = Path(trial.system_attrs["sweep_run_dir"])
+        params_file = run_dir / "params.json"
+        params_file.write_text(json.dumps(nest(config), indent=1) + "\n", encoding="utf-8")
+        argv = build_command(cfg.command, self._program(), config, str(params_file))
+        self._say(f"[run {trial.number}] " + " ".join(f"{k}={_short(v)}" for k, v in config.items()))
+        env = dict(os.environ)
+        env.update({
+            _env_report.ENV_TRIAL: str(trial.number),
+            _env_report.ENV_METRIC: cfg.metric,
+            "TUNEWISE_STUDY": self.study_name,
+            "TUNEWISE_RUN_DIR": str(run_dir),
+            "TUNEWISE_PARAMS_FILE": str(params_file),
+            "PYTHONUNBUFFERED": "1",  # metric lines must arrive as they are printed, for pruning
+        })
+        t0 = time.monotonic()
+        log_path = run_dir / "output.log"
+        with open(log_path, "w", encoding="utf-8", errors="replace") as log:
+            log.write("$ " + " ".join(argv) + "\n")
+            log.flush()
+            try:
+                proc = subprocess.Popen(
+                    argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                    env=env, text=True, errors="replace", bufsize=1,
+                    start_new_session=True,  # its own process group: a kill reaches the program's children
+                )
+            except OSError as e:
+                with self._lock:
+                    self._fail(trial, f"cannot start the program {argv!r}: {e}")
+                return
+            outcome = self._monitor(trial, proc, log)
+        elapsed = time.monotonic() - t0
+        with self._lock:
+            self._finish(trial, outcome, elapsed)
+
+    def _program(self) -> str | None:
+        return self.config.program_path
+
+    def _monitor(self, trial: Trial, proc: subprocess.Popen[str], log: IO[str]) -> _RunOutcome:
+        cfg = self.config
+        out = _RunOutcome()
+        log_lock = threading.Lock()
+        lines: queue.Queue[str | None] = queue.Queue()
+        tail: collections.deque[str] = collections.deque(maxlen=_STDERR_TAIL)
+
+        def read_stdout() -> None:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                with log_lock:
+                    log.write(line)
+                lines.put(line)
+            lines.put(None)
+
+        def read_stderr() -> None:
+            assert proc.stderr is not None
+            for line in proc.stderr:
+                with log_lock:
+                    log.write(line)
+                tail.append(line.rstrip("\n"))
+
+        readers = [threading.Thread(target=read_stdout, daemon=True), threading.Thread(target=read_stderr, daemon=True)]
+        for r in readers:
+            r.start()
+        deadline = None if cfg.timeout is None else time.monotonic() + cfg.timeout
+        eof = False
+        exited_at: float | None = None
+        while True:
+            if self._abort.is_set():
+                out.killed_for = "interrupted"
+                break
+            now = time.monotonic()
+            if deadline is not None and now >= deadline:
+                out.killed_for = "timeout"
+                break
+            if eof:
+                try:
+                    proc.wait(timeout=0.2 if deadline is None else max(0.0, min(0.2, deadline - now)))
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+            wait = 0.2 if deadline is None else max(0.0, min(0.2, deadline - now))
+            try:
+                line = lines.get(timeout=wait)
+            except queue.Empty:
+                # The program exited but something it started still holds stdout open: stop
+                # waiting for the end of its output once the pipe has been quiet for a second.
+                if proc.poll() is not None:
+                    exited_at = exited_at if exited_at is not None else time.monotonic()
+                    if time.monotonic() - exited_at > 1.0:
+                        # Its leftover children belong to the run: end them with it.
+                        with contextlib.suppress(ProcessLookupError, PermissionError):
+                            os.killpg(proc.pid, signal.SIGTERM)
+                        break
+                continue
+            if line is None:
+                eof = True
+                continue
+            m = parse_metric_line(line)
+            if m is None:
+                continue
+            out.metrics.update(m.values)
+            if cfg.metric not in m.values:
+                continue
+            value = m.values[cfg.metric]
+            if value != value:  # NaN: the run diverged; keep it out of the scheduler
+                out.last = value
+                continue
+            out.last = value
+            with self._lock:
+                try:
+                    trial.report(value, m.step)
+                except ValueError as e:  # a step going backwards: note it and keep the run going
+                    with log_lock:
+                        log.write(f"[tunewise] ignored metric line: {e}\n")
+                    continue
+                prune = trial.should_prune()
+            if prune:
+                out.killed_for = "pruned"
+                break
+        if out.killed_for is not None:
+            self._kill(proc)
+        for r in readers:
+            r.join(timeout=2.0)  # grandchildren may hold the pipes open; do not wait for them
+        out.returncode = proc.returncode
+        out.stderr_tail = list(tail)
+        return out
+
+    def _kill(self, proc: subprocess.Popen[str]) -> None:
+        """SIGTERM the run's process group, then SIGKILL after the grace period."""
+        if proc.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=self.grace_period)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+    # ---- finishing -----------------------------------------------------------------------
+    def _fail(self, trial: Trial, reason: str) -> None:
+        # Study.tell(state=FAILED) records a generic reason; the sweep's reason is the useful one.
+        self.study._finish(trial, TrialState.FAILED, None, reason)
+        self._finished_states.append(TrialState.FAILED)
+        self._say(f"[run {trial.number}] FAILED: {reason}")
+        self._check_failures()
+
+    def _check_failures(self) -> None:
+        states = self._finished_states
+        if len(states) >= _MAX_INITIAL_FAILURES and all(s == TrialState.FAILED for s in states):
+            self._set_stop(f"the first {len(states)} runs all failed: see their logs in {self.log_dir}")
+
+    def _finish(self, trial: Trial, out: _RunOutcome, elapsed: float) -> None:
+        cfg = self.config
+        if out.metrics:
+            trial.set_user_attr("metrics", out.metrics)
+        trial.set_system_attr("sweep_returncode", out.returncode)
+        if out.stderr_tail:
+            trial.set_system_attr("stderr_tail", "\n".join(out.stderr_tail))
+        trial.set_user_attr("run_seconds", round(elapsed, 3))
+        if out.killed_for == "pruned":
+            frozen = self.study.tell(trial, state=TrialState.PRUNED)
+            self._finished_states.append(frozen.state)
+            self._say(f"[run {trial.number}] PRUNED at step {max(trial.intermediate_values)} "
+                      f"({cfg.metric}={_short(out.last)}, {elapsed:.1f} s)")
+            return
+        if out.killed_for == "timeout":
+            self._fail(trial, f"timed out after {cfg.timeout:g} s (timeout) and was killed")
+            return
+        if out.killed_for == "interrupted":
+            self._fail(trial, "interrupted: the sweep runner was stopped (Ctrl-C)")
+            return
+        if out.returncode != 0:
+            code = out.returncode
+            how = (f"was killed by signal {signal.Signals(-code).name}" if code is not None and code < 0
+                   else f"exited with code {code}")
+            tail = "\n".join(out.stderr_tail[-10:])
+            self._fail(trial, f"the program {how}" + (f"; end of its stderr:\n{tail}" if tail else " (no stderr)"))
+            return
+        if out.last is None:
+            self._fail(trial, f"the program exited normally but never printed the metric {cfg.metric!r}: print "
+                              f"a line `tunewise: {{\"{cfg.metric}\": value}}` or `{cfg.metric}=value`, or call "
+                              f"tunewise.report(value)")
+            return
+        if out.last != out.last:
+            self._fail(trial, f"the last value of {cfg.metric!r} was NaN")
+            return
+        frozen = self.study.tell(trial, out.last)
+        self._finished_states.append(frozen.state)
+        self._say(f"[run {trial.number}] COMPLETE {cfg.metric}={_short(out.last)} ({elapsed:.1f} s)")
+        if cfg.target is not None:
+            reached = out.last <= cfg.target if cfg.goal == "minimize" else out.last >= cfg.target
+            if reached:
+                reason = f"run {trial.number} reached the target {cfg.metric}={cfg.target:g} ({out.last:g})"
+                self.study.set_system_attr(STOP_ATTR, reason)
+                self._set_stop(reason)
+
+
+def _relative_to(url: str, base_dir: str) -> str:
+    """A relative SQLite path in a sweep file is relative to the sweep file, like its program."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url[len(prefix):].startswith("/") or url[len(prefix):] in ("", ":memory:"):
+        return url
+    path = (Path(base_dir) / url[len(prefix):]).resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return prefix + str(path)
+
+
+def _short(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return str(v)
+
+
+def _jsonable(obj: Any) -> Any:
+    return json.loads(json.dumps(obj, default=str))
+
+
+def run_sweep(path: str | os.PathLike[str], *, storage: Any = None, workers: int | None = None,
+              count: int | None = None, echo: Callable[[str], None] | None = print) -> Any:
+    """Run the sweep file at ``path`` (create or resume its study) and return the study.
+
+    >>> study = run_sweep("sweep.yaml", workers=2)  # doctest: +SKIP
+    >>> study.best_trial.user_attrs["config"]  # doctest: +SKIP
+    {'lr': 0.0123, 'n_estimators': 200}
+    """
+    config = SweepConfig.from_file(path)
+    return SweepRunner(config, storage=storage, workers=workers, count=count, echo=echo).run()

@@ -1,0 +1,109 @@
+"""AutoSampler: which strategy it picks, why, and that the choice is recorded in the study."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+
+import tunewise as tw
+from tunewise.samplers import _auto
+
+logging.getLogger("tunewise").setLevel(logging.ERROR)
+
+HAS_GP = _auto._load_gp_sampler() is not None
+
+
+def _quadratic(t: tw.Trial) -> float:
+    return (t.suggest_float("x", -5, 5) - 1.2) ** 2 + (t.suggest_float("y", -5, 5) + 0.7) ** 2
+
+
+def test_auto_is_the_default_sampler() -> None:
+    study = tw.create_study()
+    assert isinstance(study.sampler, tw.samplers.AutoSampler)
+    assert study.system_attrs["strategy"]["sampler"]["name"] == "AutoSampler"
+
+
+def test_first_trials_are_quasi_random_then_a_model_and_the_choice_is_recorded() -> None:
+    study = tw.create_study(sampler=tw.samplers.AutoSampler(seed=0, n_startup_trials=4))
+    study.optimize(_quadratic, n_trials=3)
+    rec = study.system_attrs["auto_sampler"]
+    assert rec["sampler"] == "QMCSampler" and "Sobol" in rec["reason"] and rec["from_trial"] == 0
+    study.optimize(_quadratic, n_trials=3)
+    rec = study.system_attrs["auto_sampler"]
+    expected = "GPSampler" if HAS_GP else "TPESampler"
+    assert rec["sampler"] == expected
+    assert rec["from_trial"] == 4
+    assert [h["sampler"] for h in rec["history"]] == ["QMCSampler", expected]
+    assert study.sampler.choice["sampler"] == expected  # type: ignore[attr-defined]
+
+
+def test_mostly_categorical_spaces_use_tpe() -> None:
+    def objective(t: tw.Trial) -> float:
+        a = t.suggest_categorical("a", ["x", "y", "z"])
+        b = t.suggest_categorical("b", [1, 2, 3, 4])
+        return (a == "y") + abs(b - 3) + t.suggest_float("c", 0, 1)
+
+    study = tw.create_study(sampler=tw.samplers.AutoSampler(seed=0, n_startup_trials=3))
+    study.optimize(objective, n_trials=6)
+    rec = study.system_attrs["auto_sampler"]
+    assert rec["sampler"] == "TPESampler" and "categorical" in rec["reason"]
+
+
+def test_conditional_spaces_use_tpe() -> None:
+    def objective(t: tw.Trial) -> float:
+        x = t.suggest_float("x", 0, 1)
+        if x > 0.5:
+            return x + t.suggest_float("extra", 0, 1)
+        return x
+
+    study = tw.create_study(sampler=tw.samplers.AutoSampler(seed=0, n_startup_trials=3))
+    study.optimize(objective, n_trials=8)
+    rec = study.system_attrs["auto_sampler"]
+    assert rec["sampler"] == "TPESampler" and "conditional" in rec["reason"] and "'extra'" in rec["reason"]
+
+
+def test_large_budgets_switch_to_tpe_and_stay_there() -> None:
+    study = tw.create_study(sampler=tw.samplers.AutoSampler(seed=0, n_startup_trials=3, large_budget=5))
+    study.optimize(_quadratic, n_trials=8)
+    rec = study.system_attrs["auto_sampler"]
+    assert rec["sampler"] == "TPESampler" and "large budget" in rec["reason"]
+    assert rec["from_trial"] == 5
+    assert rec["history"][0]["sampler"] == "QMCSampler"
+
+
+def test_multi_objective_studies_use_tpe() -> None:
+    study = tw.create_study(directions=["minimize", "maximize"],
+                            sampler=tw.samplers.AutoSampler(seed=0, n_startup_trials=3))
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), n_trials=6)
+    rec = study.system_attrs["auto_sampler"]
+    assert rec["sampler"] == "TPESampler" and "objectives" in rec["reason"]
+
+
+def test_falls_back_to_tpe_when_gp_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_auto, "_load_gp_sampler", lambda: None)
+    study = tw.create_study(sampler=tw.samplers.AutoSampler(seed=0, n_startup_trials=3))
+    study.optimize(_quadratic, n_trials=5)
+    rec = study.system_attrs["auto_sampler"]
+    assert rec["sampler"] == "TPESampler" and "not available" in rec["reason"]
+
+
+def test_auto_beats_random_search_on_a_smooth_problem() -> None:
+    auto = tw.create_study(sampler=tw.samplers.AutoSampler(seed=0))
+    auto.optimize(_quadratic, n_trials=20)
+    rnd = []
+    for seed in range(5):
+        r = tw.create_study(sampler=tw.samplers.RandomSampler(seed=seed))
+        r.optimize(_quadratic, n_trials=20)
+        rnd.append(r.best_value)
+    assert auto.best_value < 0.2 * float(np.mean(rnd)), (auto.best_value, rnd)
+
+
+def test_bad_arguments_get_clear_errors() -> None:
+    with pytest.raises(ValueError, match="large_budget must be a positive integer, got 0"):
+        tw.samplers.AutoSampler(large_budget=0)
+    with pytest.raises(ValueError, match="n_startup_trials must be a non-negative integer"):
+        tw.samplers.AutoSampler(n_startup_trials=-2)
+    with pytest.raises(TypeError, match="seed must be an integer or None"):
+        tw.samplers.AutoSampler(seed="x")  # type: ignore[arg-type]

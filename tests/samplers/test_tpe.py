@@ -1,0 +1,191 @@
+"""TPESampler: the model, the incremental cache, constant liar, and its behaviour in a study."""
+
+from __future__ import annotations
+
+import logging
+import math
+
+import numpy as np
+import pytest
+
+import tunewise as tw
+from tunewise import distributions as D
+from tunewise.samplers._search_space import group_decompose
+from tunewise.samplers._tpe import PROPOSAL_ATTR, _Parzen, _Space
+from tunewise.trial import TrialState
+
+logging.getLogger("tunewise").setLevel(logging.ERROR)
+
+
+def _sphere(trial: tw.Trial) -> float:
+    return sum((trial.suggest_float(f"x{i}", -5, 5) - 1.5) ** 2 for i in range(4))
+
+
+def test_tpe_beats_random_search_on_a_smooth_problem() -> None:
+    tpe, rnd = [], []
+    for seed in range(3):
+        s = tw.create_study(sampler=tw.samplers.TPESampler(seed=seed))
+        s.optimize(_sphere, n_trials=80)
+        tpe.append(s.best_value)
+        r = tw.create_study(sampler=tw.samplers.RandomSampler(seed=seed))
+        r.optimize(_sphere, n_trials=80)
+        rnd.append(r.best_value)
+    assert np.mean(tpe) < 0.3 * np.mean(rnd), (tpe, rnd)
+
+
+def test_tpe_finds_the_best_branch_and_values_of_a_conditional_space() -> None:
+    def objective(t: tw.Trial) -> float:
+        kind = t.suggest_categorical("kind", ["a", "b", "c"])
+        if kind == "a":
+            return 1.0 + (t.suggest_float("xa", 0, 1) - 0.5) ** 2
+        if kind == "b":
+            return (t.suggest_int("nb", 1, 50, log=True) - 7) ** 2 / 100
+        return 2.0 + t.suggest_float("xc", 0, 1)
+
+    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=0))
+    study.optimize(objective, n_trials=60)
+    assert study.best_params["kind"] == "b"
+    assert abs(study.best_params["nb"] - 7) <= 1
+    late = [t.params["kind"] for t in study.trials[30:]]
+    assert late.count("b") > 15  # the model prefers the good branch once it has seen it
+
+
+def test_group_decomposition_splits_conditional_parameters() -> None:
+    sets = [frozenset({"clf", "C", "gamma"}), frozenset({"clf", "depth", "n"}), frozenset({"clf", "C", "gamma"})]
+    groups = {frozenset(g) for g in group_decompose(sets)}
+    assert groups == {frozenset({"clf"}), frozenset({"C", "gamma"}), frozenset({"depth", "n"})}
+
+
+def test_parzen_estimator_is_a_normalized_density_with_discrete_mass() -> None:
+    space = _Space(["x", "n", "c"], [D.Float(0, 1), D.Int(1, 4), D.Categorical(("a", "b", "c"))])
+    obs = np.array([[0.2, 0.125, 0.0], [0.8, 0.625, 2.0], [0.3, 0.125, 0.0]])
+    est = _Parzen(space, obs, prior_weight=1.0, cat_smoothing=0.2)
+    # Integrate over x numerically; sum over the 4 integer cells and 3 categories: total mass 1.
+    xs = (np.arange(2000) + 0.5) / 2000
+    total = 0.0
+    for n_centre in (0.125, 0.375, 0.625, 0.875):
+        for c in range(3):
+            pts = np.column_stack([xs, np.full_like(xs, n_centre), np.full_like(xs, c)])
+            total += np.exp(est.log_pdf(pts)).mean()
+    assert total == pytest.approx(1.0, abs=1e-3)
+    # Samples stay on valid encodings.
+    smp = est.sample(np.random.default_rng(0), 500)
+    assert np.all((smp[:, 0] >= 0) & (smp[:, 0] <= 1))
+    assert set(np.round(smp[:, 1], 6)) <= {0.125, 0.375, 0.625, 0.875}
+    assert set(smp[:, 2]) <= {0.0, 1.0, 2.0}
+
+
+def test_constant_liar_never_proposes_a_running_point_twice() -> None:
+    def objective(t: tw.Trial) -> float:
+        return (t.suggest_int("n", 0, 4) - 2) ** 2 + (t.suggest_categorical("c", ["a", "b"]) == "b")
+
+    for liar in (True, False):
+        study = tw.create_study(sampler=tw.samplers.TPESampler(seed=0, constant_liar=liar))
+        study.optimize(objective, n_trials=20)
+        running = [study.ask() for _ in range(8)]
+        points = [(t.suggest_int("n", 0, 4), t.suggest_categorical("c", ["a", "b"])) for t in running]
+        if liar:
+            assert len(set(points)) == len(points), points
+            # The proposal is visible to other workers through the storage.
+            stored = {t.number: t for t in study.get_trials(states=(TrialState.RUNNING,))}
+            assert all(PROPOSAL_ATTR in stored[t.number].system_attrs for t in running)
+        else:
+            assert len(set(points)) < len(points)  # without the lie, the model repeats its favourite
+        for t, (n, c) in zip(running, points, strict=False):
+            study.tell(t, (n - 2) ** 2 + (c == "b"))
+
+
+def test_incremental_cache_matches_the_study_and_follows_a_new_study() -> None:
+    sampler = tw.samplers.TPESampler(seed=0, n_startup_trials=3)
+    study = tw.create_study(sampler=sampler)
+
+    def objective(t: tw.Trial) -> float:
+        x = t.suggest_float("x", 0, 1)
+        if t.number % 5 == 4:
+            raise ValueError("failed on purpose")
+        return x
+
+    study.optimize(objective, n_trials=30, catch=(ValueError,))
+    h = sampler._hist
+    assert h is not None
+    # Every COMPLETE trial is in the matrix once (the cache is built before each proposal).
+    n_complete = sum(t.state == TrialState.COMPLETE for t in study.trials[:-1])
+    assert h.n == n_complete
+    np.testing.assert_allclose(
+        np.sort(h.X[: h.n, h.cols["x"]]),
+        np.sort([t.params["x"] for t in study.trials[:-1] if t.state == TrialState.COMPLETE]),
+    )
+    other = tw.create_study(sampler=sampler)
+    other.optimize(lambda t: t.suggest_float("y", 0, 1), n_trials=5)
+    assert sampler._hist is not None and "x" not in sampler._hist.cols
+
+
+def test_pruned_trials_rank_after_complete_ones_by_step_then_value() -> None:
+    sampler = tw.samplers.TPESampler(seed=0, n_startup_trials=0)
+    study = tw.create_study(sampler=sampler)
+    plan = [("complete", 5.0), ("pruned", [3.0]), ("pruned", [9.0, 8.0]), ("complete", 1.0), ("pruned", [2.0])]
+    for kind, v in plan:
+        t = study.ask()
+        t.suggest_float("x", 0, 1)
+        if kind == "complete":
+            study.tell(t, v)
+        else:
+            for step, iv in enumerate(v):
+                t.report(iv, step)
+            study.tell(t, state=TrialState.PRUNED)
+    h, _ = sampler._history(study)
+    order = h.order(np.arange(h.n))
+    # complete 1.0, complete 5.0, pruned at step 1, then pruned at step 0 by value (2.0 before 3.0).
+    assert list(order) == [3, 0, 2, 4, 1]
+
+
+def test_multi_objective_study_is_supported() -> None:
+    study = tw.create_study(directions=["minimize", "minimize"], sampler=tw.samplers.TPESampler(seed=0))
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), (1 - t.params["x"]) ** 2 + 0.1), n_trials=30)
+    assert len(study.best_trials) >= 3
+
+
+def test_univariate_and_nogroup_modes_still_beat_random_search() -> None:
+    def mean_best(make: object) -> float:
+        out = []
+        for seed in range(3):
+            study = tw.create_study(sampler=make(seed))  # type: ignore[operator]
+            study.optimize(_sphere, n_trials=60)
+            out.append(study.best_value)
+        return float(np.mean(out))
+
+    rnd = mean_best(lambda s: tw.samplers.RandomSampler(seed=s))
+    for kwargs in ({"multivariate": False}, {"group": False}):
+        got = mean_best(lambda s, kw=kwargs: tw.samplers.TPESampler(seed=s, **kw))
+        assert got < 0.7 * rnd, (kwargs, got, rnd)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"n_startup_trials": -1}, "n_startup_trials must be an integer >= 0, got -1"),
+        ({"n_ei_candidates": 0}, "n_ei_candidates must be an integer >= 1, got 0"),
+        ({"n_startup_trials": 2.5}, "n_startup_trials must be an integer"),
+        ({"prior_weight": 0}, "prior_weight must be a number > 0"),
+        ({"categorical_smoothing": 1.5}, "categorical_smoothing must be in"),
+    ],
+)
+def test_bad_arguments_get_clear_errors(kwargs: dict, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        tw.samplers.TPESampler(**kwargs)
+    with pytest.raises(TypeError, match="gamma must be a function"):
+        tw.samplers.TPESampler(gamma=3)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="multivariate must be True or False"):
+        tw.samplers.TPESampler(multivariate="yes")  # type: ignore[arg-type]
+
+
+def test_custom_gamma_is_used() -> None:
+    calls = []
+
+    def gamma(n: int) -> int:
+        calls.append(n)
+        return max(1, int(math.sqrt(n)))
+
+    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=0, gamma=gamma, n_startup_trials=5))
+    study.optimize(_sphere, n_trials=12)
+    assert calls and calls[-1] == 11

@@ -1,0 +1,40 @@
+"""Storage backends the storage tests run against.
+
+PostgreSQL runs when ``TUNEWISE_TEST_POSTGRES_URL`` is set (``.ci/postgres.sh`` prints one). When it
+is set and the server cannot be reached the tests fail: CI asked for PostgreSQL and must get it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+POSTGRES_ENV = "TUNEWISE_TEST_POSTGRES_URL"
+POSTGRES_URL = os.environ.get(POSTGRES_ENV)
+SKIP_PG_REASON = (
+    f"PostgreSQL tests need {POSTGRES_ENV}=postgresql+psycopg://user:pw@host/db "
+    f"(run `.ci/postgres.sh` to start a local server and print one)"
+)
+
+BACKENDS = ["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+SQL_BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def backend_url(backend: str, tmp_path) -> str | None:
+    """A URL for ``backend`` (None for in-memory); skips PostgreSQL when it is not configured."""
+    if backend == "memory":
+        return None
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'tw.db'}"
+    if backend == "postgresql":
+        if not POSTGRES_URL:
+            pytest.skip(SKIP_PG_REASON)
+        return POSTGRES_URL
+    raise ValueError(backend)
+
+
+def unique(name: str) -> str:
+    """Study names unique per test: the PostgreSQL database is shared by every test."""
+    return f"{name}-{uuid.uuid4().hex[:8]}"

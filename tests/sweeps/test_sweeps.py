@@ -1,0 +1,574 @@
+"""Sweeps: the YAML file, its distributions and macros, and real subprocess runs."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import tunewise as tw
+from tunewise.sweeps import (
+    ParamSpec,
+    SweepConfig,
+    SweepConfigError,
+    SweepRunner,
+    build_command,
+    load_sweep_config,
+    parse_metric_line,
+    run_agent,
+    sweep_status,
+)
+
+# A tiny Python program: records its argv and environment, then prints metric lines.
+#   --x: the loss at every step; --steps: how many steps; --mode: crash | silent | block | stubborn
+PY_PROGRAM = r'''
+import json, os, signal, sys
+args = {}
+for a in sys.argv[1:]:
+    if a.startswith("--") and "=" in a:
+        k, v = a[2:].split("=", 1)
+        args[k] = v
+run_dir = os.environ.get("TUNEWISE_RUN_DIR", ".")
+with open(os.path.join(run_dir, "argv.json"), "w") as f:
+    json.dump({"argv": sys.argv[1:], "trial": os.environ.get("TUNEWISE_TRIAL_NUMBER")}, f)
+mode = args.get("mode", "ok")
+def on_term(signum, frame):
+    with open(os.path.join(run_dir, "signal.txt"), "w") as f:
+        f.write("SIGTERM")
+    sys.exit(143)
+signal.signal(signal.SIGTERM, signal.SIG_IGN if mode == "stubborn" else on_term)
+if mode == "crash":
+    print("about to divide", flush=True)
+    1 / 0
+if mode == "silent":
+    print("training... done, but no metric line")
+    sys.exit(0)
+if mode == "block":
+    signal.pause()
+x = float(args.get("x", "0"))
+steps = int(args.get("steps", "1"))
+for s in range(1, steps + 1):
+    print("tunewise: " + json.dumps({"loss": x, "acc": 1 - x, "step": s}), flush=True)
+# A bad configuration keeps "training" (blocks) until it is stopped; a good one finishes.
+if x > 0 and args.get("hang_if_bad") == "1":
+    signal.pause()
+'''
+
+SH_PROGRAM = r'''#!/bin/sh
+# Reads x=... (from ${args_no_hyphens}) and prints metric lines, as any non-Python program can.
+for a in "$@"; do
+  case "$a" in
+    x=*) x="${a#x=}" ;;
+    --x=*) x="${a#--x=}" ;;
+  esac
+done
+echo "starting with x=$x (this line is ordinary output)"
+echo "loss=$x step=1"
+echo "loss=$x, step=2"
+'''
+
+
+def _write(tmp_path: Path, cfg: dict, *, py: str = PY_PROGRAM) -> Path:
+    (tmp_path / "prog.py").write_text(py)
+    (tmp_path / "prog.sh").write_text(SH_PROGRAM)
+    cfg.setdefault("log_dir", str(tmp_path / "runs"))
+    path = tmp_path / "sweep.yaml"
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False))
+    return path
+
+
+def _run(tmp_path: Path, cfg: dict, **kw):
+    path = _write(tmp_path, cfg)
+    config = SweepConfig.from_file(path)
+    return SweepRunner(config, storage=kw.pop("storage", "memory"), echo=None, **kw).run()
+
+
+def _argv(trial) -> list[str]:
+    return json.loads((Path(trial.system_attrs["sweep_run_dir"]) / "argv.json").read_text())["argv"]
+
+
+# ---- metric lines and commands ----------------------------------------------------------------
+
+
+def test_parse_metric_lines():
+    assert parse_metric_line('tunewise: {"loss": 0.25, "step": 3, "note": "x"}').values == {"loss": 0.25}
+    assert parse_metric_line('tunewise: {"loss": 0.25, "step": 3}').step == 3
+    m = parse_metric_line("epoch=2 loss=1e-3; acc=0.5")
+    assert m is not None and m.values == {"epoch": 2.0, "loss": 0.001, "acc": 0.5} and m.step is None
+    assert parse_metric_line("loss=0.3, step=7").step == 7
+    assert parse_metric_line("epoch 4 done, loss=0.3") is None  # mixed text is ordinary output
+    assert parse_metric_line("tunewise: not json") is None
+    assert parse_metric_line("hello") is None
+    assert parse_metric_line("step=3") is None  # a step without a metric reports nothing
+
+
+def test_build_command_expands_every_macro(tmp_path):
+    config = {"lr": 0.5, "opt.name": "adam", "flag": True, "layers": [1, 2]}
+    cmd = ["${env}", "${interpreter}", "${program}", "${args}", "${args_no_hyphens}", "${args_json}",
+           "--params=${args_json_file}"]
+    out = build_command(cmd, "train.py", config, str(tmp_path / "p.json"))
+    assert out[0] == "/usr/bin/env" and out[1] == sys.executable and out[2] == "train.py"
+    assert out[3:7] == ["--lr=0.5", "--opt.name=adam", "--flag=True", "--layers=[1, 2]"]
+    assert out[7:11] == ["lr=0.5", "opt.name=adam", "flag=True", "layers=[1, 2]"]
+    assert json.loads(out[11]) == {"lr": 0.5, "opt": {"name": "adam"}, "flag": True, "layers": [1, 2]}
+    assert out[12] == f"--params={tmp_path / 'p.json'}"
+    assert build_command(["${interpreter}", "${program}"], "run.sh", {}) == ["/bin/sh", "run.sh"]
+    assert build_command(["${interpreter}", "${program}"], "./a.out", {}) == ["./a.out"]
+
+
+# ---- distributions ---------------------------------------------------------------------------
+
+
+def _spec(**kw) -> ParamSpec:
+    cfg = SweepConfig.from_dict({"program": "p.py", "method": "random", "metric": {"name": "loss"},
+                                 "parameters": {"p": kw}}, check_program=False)
+    return cfg.parameters[0]
+
+
+def test_every_distribution_maps_to_the_right_values():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    u = rng.random(4000)
+
+    def draws(spec: ParamSpec) -> list:
+        dist = spec.to_distribution()
+        return [spec.decode(dist.from_unit(x)) for x in u]
+
+    assert set(draws(_spec(value="fixed"))) == {"fixed"}
+    assert set(draws(_spec(values=["a", "b", 3]))) == {"a", "b", 3}
+    assert set(draws(_spec(distribution="categorical", values=[1, 2]))) == {1, 2}
+    ints = draws(_spec(min=2, max=5))
+    assert _spec(min=2, max=5).distribution == "int_uniform" and set(ints) == {2, 3, 4, 5}
+    f = draws(_spec(min=0.5, max=1.5))
+    assert all(isinstance(v, float) and 0.5 <= v <= 1.5 for v in f) and abs(np.mean(f) - 1.0) < 0.03
+    q = draws(_spec(distribution="q_uniform", min=0.0, max=1.0, q=0.25))
+    assert set(q) == {0.0, 0.25, 0.5, 0.75, 1.0}
+    qi = draws(_spec(distribution="q_uniform", min=0, max=10, q=5))
+    assert set(qi) == {0, 5, 10} and all(isinstance(v, int) for v in qi)
+    lv = np.array(draws(_spec(distribution="log_uniform_values", min=1e-4, max=1e-1)))
+    assert lv.min() >= 1e-4 and lv.max() <= 1e-1 and abs(np.median(np.log10(lv)) + 2.5) < 0.1
+    ln = np.array(draws(_spec(distribution="log_uniform", min=0.0, max=2.0)))  # natural-log bounds
+    assert ln.min() >= 1.0 and ln.max() <= math.exp(2.0) and abs(np.mean(np.log(ln)) - 1.0) < 0.05
+    qlv = draws(_spec(distribution="q_log_uniform_values", min=1, max=1000, q=10))
+    assert all(isinstance(v, int) and v % 10 == 0 for v in qlv) and max(qlv) <= 1000
+    qln = draws(_spec(distribution="q_log_uniform", min=0.0, max=3.0, q=0.5))
+    assert all(abs(v / 0.5 - round(v / 0.5)) < 1e-9 for v in qln)
+    nrm = np.array(draws(_spec(distribution="normal", mu=3.0, sigma=2.0)))
+    assert abs(nrm.mean() - 3.0) < 0.1 and abs(nrm.std() - 2.0) < 0.1
+    assert _spec(mu=1.0, sigma=1.0).distribution == "normal"
+    qn = draws(_spec(distribution="q_normal", mu=0.0, sigma=10.0, q=2))
+    assert all(isinstance(v, int) and v % 2 == 0 for v in qn)
+    lgn = np.array(draws(_spec(distribution="log_normal", mu=0.0, sigma=0.5)))
+    assert lgn.min() > 0 and abs(np.median(np.log(lgn))) < 0.05
+    qlgn = draws(_spec(distribution="q_log_normal", mu=2.0, sigma=0.5, q=1))
+    assert all(isinstance(v, int) and v >= 0 for v in qlgn)
+    # The normal family is sampled as a latent quantile under "<name>:latent".
+    assert _spec(distribution="normal").param_name == "p:latent"
+    assert _spec(distribution="normal").decode(0.5) == 0.0
+
+
+def test_every_distribution_runs_through_a_program_with_nested_parameters(tmp_path):
+    params = {
+        "const": {"value": 7},
+        "cat": {"values": ["a", "b"]},
+        "cat2": {"distribution": "categorical", "values": [1, 2]},
+        "iu": {"distribution": "int_uniform", "min": 1, "max": 3},
+        "u": {"distribution": "uniform", "min": 0.0, "max": 1.0},
+        "qu": {"distribution": "q_uniform", "min": 0.0, "max": 1.0, "q": 0.5},
+        "luv": {"distribution": "log_uniform_values", "min": 0.001, "max": 0.1},
+        "qluv": {"distribution": "q_log_uniform_values", "min": 8, "max": 256, "q": 8},
+        "lu": {"distribution": "log_uniform", "min": -3.0, "max": 0.0},
+        "n": {"distribution": "normal", "mu": 0.0, "sigma": 1.0},
+        "qn": {"distribution": "q_normal", "mu": 10.0, "sigma": 3.0, "q": 1},
+        "ln": {"distribution": "log_normal", "mu": 0.0, "sigma": 1.0},
+        "opt": {"parameters": {"lr": {"min": 0.1, "max": 0.2}, "inner": {"parameters": {"k": {"values": [5]}}}}},
+    }
+    study = _run(tmp_path, {"program": "prog.py", "method": "random", "seed": 3, "metric": {"name": "loss"},
+                            "parameters": params, "run_cap": 2})
+    trials = study.trials
+    assert [t.state for t in trials] == [tw.TrialState.COMPLETE] * 2
+    for t in trials:
+        cfg = t.user_attrs["config"]
+        assert set(cfg) == {"const", "cat", "cat2", "iu", "u", "qu", "luv", "qluv", "lu", "n", "qn", "ln",
+                            "opt.lr", "opt.inner.k"}
+        assert cfg["const"] == 7 and cfg["cat"] in ("a", "b") and cfg["iu"] in (1, 2, 3)
+        assert cfg["qu"] in (0.0, 0.5, 1.0) and 0.001 <= cfg["luv"] <= 0.1 and cfg["qluv"] % 8 == 0
+        assert math.exp(-3) <= cfg["lu"] <= 1.0 and cfg["ln"] > 0 and 0.1 <= cfg["opt.lr"] <= 0.2
+        assert "n:latent" in t.params and "opt.lr" in t.params  # latent vs exact parameters
+        argv = _argv(t)
+        assert f"--opt.lr={cfg['opt.lr']!r}" in argv and "--opt.inner.k=5" in argv
+        assert f"--qluv={cfg['qluv']}" in argv and f"--n={cfg['n']!r}" in argv
+        nested = json.loads((Path(t.system_attrs["sweep_run_dir"]) / "params.json").read_text())
+        assert nested["opt"] == {"lr": cfg["opt.lr"], "inner": {"k": 5}}
+
+
+def test_methods_map_to_samplers_and_hyperband_to_asha():
+    base = {"program": "p.py", "metric": {"name": "loss"}, "parameters": {"x": {"values": [1, 2, 3]}}}
+    names = {m: type(SweepConfig.from_dict(dict(base, method=m), check_program=False).make_sampler()).__name__
+             for m in ("grid", "random", "bayes", "tpe", "gp", "auto")}
+    assert names == {"grid": "GridSampler", "random": "RandomSampler", "bayes": "GPSampler",
+                     "tpe": "TPESampler", "gp": "GPSampler", "auto": "AutoSampler"}
+    cfg = SweepConfig.from_dict(dict(base, method="random", early_terminate={"type": "hyperband", "min_iter": 3,
+                                                                               "eta": 3, "s": 2}),
+                                check_program=False)
+    sched = cfg.make_scheduler()
+    assert type(sched).__name__ == "ASHAScheduler" and sched.rungs() == [3, 9] and sched.mode == "stop"
+    cfg = SweepConfig.from_dict(dict(base, method="random", early_terminate={"type": "hyperband", "max_iter": 27,
+                                                                               "s": 2}), check_program=False)
+    assert cfg.make_scheduler().rungs() == [3, 9]
+
+
+# ---- runs ------------------------------------------------------------------------------------
+
+
+def test_shell_program_grid_with_two_workers_and_every_macro(tmp_path):
+    cfg = {"program": "prog.sh", "method": "grid", "metric": {"name": "loss"},
+           "command": ["${env}", "${interpreter}", "${program}", "${args_no_hyphens}"],
+           "parameters": {"x": {"values": [3, 1, 2, 4]}}, "workers": 2}
+    study = _run(tmp_path, cfg)
+    assert sorted(t.params["x"] for t in study.trials) == [1, 2, 3, 4]  # every point once
+    assert all(t.state == tw.TrialState.COMPLETE for t in study.trials)
+    assert study.best_params == {"x": 1} and study.best_value == 1.0
+    best = study.best_trial
+    assert best.intermediate_values == {1: 1.0, 2: 1.0}
+    log = Path(best.user_attrs["log_file"]).read_text()
+    assert "/bin/sh" in log.splitlines()[0] and " x=1" in log and "ordinary output" in log
+
+
+def test_python_program_with_json_macros_and_tunewise_report(tmp_path):
+    report_prog = textwrap.dedent('''
+        import json, sys
+        import tunewise
+        import tunewise.sweeps
+        cfg = json.load(open(sys.argv[1]))                 # ${args_json_file}
+        assert json.loads(sys.argv[2]) == cfg              # ${args_json}
+        assert tunewise.sweeps.get_params() == cfg
+        for step in range(3):
+            tunewise.report(cfg["opt"]["lr"] * (3 - step), step)
+    ''')
+    (tmp_path / "rep.py").write_text(report_prog)
+    cfg = {"program": "rep.py", "method": "tpe", "seed": 0, "metric": {"name": "loss", "goal": "minimize"},
+           "command": ["${interpreter}", "${program}", "${args_json_file}", "${args_json}"],
+           "parameters": {"opt": {"parameters": {"lr": {"min": 1.0, "max": 2.0}}}}, "run_cap": 2}
+    study = _run(tmp_path, cfg)
+    for t in study.trials:
+        assert t.state == tw.TrialState.COMPLETE
+        lr = t.params["opt.lr"]
+        assert t.intermediate_values == pytest.approx({0: 3 * lr, 1: 2 * lr, 2: lr})
+        assert t.value == pytest.approx(lr)
+
+
+def test_early_termination_kills_a_bad_run_midway(tmp_path):
+    cfg = {"program": "prog.py", "method": "grid", "metric": {"name": "loss"},
+           "command": ["${interpreter}", "${program}", "${args}", "--steps=4", "--hang_if_bad=1"],
+           "parameters": {"x": {"values": [0.0, 5.0, 6.0]}},
+           "early_terminate": {"type": "hyperband", "min_iter": 1, "max_iter": 4, "eta": 2},
+           "timeout": 60}
+    study = _run(tmp_path, cfg, grace_period=20)
+    by_x = {t.params["x"]: t for t in study.trials}
+    assert by_x[0.0].state == tw.TrialState.COMPLETE and by_x[0.0].intermediate_values == {
+        1: 0.0, 2: 0.0, 3: 0.0, 4: 0.0}
+    for x in (5.0, 6.0):
+        t = by_x[x]
+        assert t.state == tw.TrialState.PRUNED
+        assert t.intermediate_values == {1: x}  # stopped at the first rung
+        # The program was still running ("training") and got SIGTERM from the runner.
+        assert (Path(t.system_attrs["sweep_run_dir"]) / "signal.txt").read_text() == "SIGTERM"
+        assert t.system_attrs["sweep_returncode"] == 143
+        assert t.user_attrs["metrics"] == {"loss": x, "acc": 1 - x}
+
+
+def test_pruned_run_ignoring_sigterm_is_killed_after_grace_period(tmp_path):
+    cfg = {"program": "prog.py", "method": "grid", "metric": {"name": "loss"},
+           "command": ["${interpreter}", "${program}", "${args}", "--steps=2", "--hang_if_bad=1"],
+           "parameters": {"x": {"values": [0.0, 5.0]}, "mode": {"value": "stubborn"}},
+           "early_terminate": {"type": "hyperband", "min_iter": 1, "max_iter": 4, "eta": 2},
+           "timeout": 60, "grace_period": 0.3}
+    study = _run(tmp_path, cfg)
+    bad = [t for t in study.trials if t.params["x"] == 5.0][0]
+    assert bad.state == tw.TrialState.PRUNED
+    assert bad.system_attrs["sweep_returncode"] == -9  # SIGKILL after SIGTERM was ignored
+
+
+def test_crashing_program_is_failed_with_its_stderr(tmp_path):
+    study = _run(tmp_path, {"program": "prog.py", "method": "random", "metric": {"name": "loss"},
+                            "parameters": {"mode": {"value": "crash"}}, "run_cap": 1})
+    t = study.trials[0]
+    assert t.state == tw.TrialState.FAILED
+    assert "exited with code 1" in t.system_attrs["fail_reason"]
+    assert "ZeroDivisionError" in t.system_attrs["fail_reason"]
+    assert "ZeroDivisionError" in t.system_attrs["stderr_tail"]
+    log = Path(t.user_attrs["log_file"]).read_text()
+    assert "about to divide" in log and "Traceback" in log  # stdout and stderr both kept
+
+
+def test_program_that_never_prints_the_metric_fails_with_a_clear_reason(tmp_path):
+    study = _run(tmp_path, {"program": "prog.py", "method": "random", "metric": {"name": "val_loss"},
+                            "parameters": {"mode": {"value": "silent"}}, "run_cap": 1})
+    t = study.trials[0]
+    assert t.state == tw.TrialState.FAILED
+    assert "never printed the metric 'val_loss'" in t.system_attrs["fail_reason"]
+
+
+def test_timeout_kills_the_run(tmp_path):
+    study = _run(tmp_path, {"program": "prog.py", "method": "random", "metric": {"name": "loss"},
+                            "parameters": {"mode": {"value": "block"}}, "run_cap": 1, "timeout": 0.5})
+    t = study.trials[0]
+    assert t.state == tw.TrialState.FAILED
+    assert "timed out after 0.5 s" in t.system_attrs["fail_reason"]
+    assert (Path(t.system_attrs["sweep_run_dir"]) / "signal.txt").read_text() == "SIGTERM"
+
+
+def test_target_stops_the_sweep(tmp_path):
+    study = _run(tmp_path, {"program": "prog.py", "method": "grid",
+                            "metric": {"name": "acc", "goal": "maximize", "target": 0.9},
+                            "parameters": {"x": {"values": [0.5, 0.05, 0.3, 0.2]}}})
+    assert [t.params["x"] for t in study.trials] == [0.5, 0.05]  # acc = 1 - x reaches 0.9 at x=0.05
+    assert "reached the target" in study.system_attrs["sweep_stopped"]
+
+
+def test_sqlite_sweep_resumed_by_an_agent_and_status(tmp_path, monkeypatch):
+    path = _write(tmp_path, {"program": "prog.py", "method": "random", "seed": 0, "name": "demo",
+                             "metric": {"name": "loss"}, "run_cap": 3,
+                             "parameters": {"x": {"min": 0.0, "max": 1.0}}})
+    url = f"sqlite:///{tmp_path / 'tunewise.db'}"
+    from tunewise.cli import main
+
+    runner = CliRunner()
+    res = runner.invoke(main, ["sweep", "run", str(path), "--count", "1"])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "tunewise.db").exists()  # default storage sits next to the sweep file
+    monkeypatch.chdir(tmp_path)
+    study = run_agent("demo", url, workers=2, echo=None)  # rebuilt from the stored sweep config
+    assert len(study.trials) == 3 and all(t.state == tw.TrialState.COMPLETE for t in study.trials)
+    status = sweep_status("demo", url)
+    assert status["states"] == {"COMPLETE": 3} and status["run_cap"] == 3
+    assert status["best"]["value"] == min(t.value for t in study.trials)
+    res = runner.invoke(main, ["sweep", "status", "demo", "--storage", url])
+    assert res.exit_code == 0 and "runs: 3 of run_cap 3 (COMPLETE 3)" in res.output
+    res = runner.invoke(main, ["sweep", "agent", "demo", "--storage", url])  # run_cap reached: nothing to do
+    assert res.exit_code == 0 and "run_cap of 3 runs reached" in res.output
+    assert len(tw.load_study("demo", url).trials) == 3
+
+
+# ---- YAML errors -----------------------------------------------------------------------------
+
+BASE = """\
+program: prog.py
+method: random
+metric:
+  name: loss
+parameters:
+  lr:
+    min: 0.001
+    max: 0.1
+"""
+
+
+def _error(tmp_path: Path, text: str) -> str:
+    (tmp_path / "prog.py").write_text("print('loss=1')\n")
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(SweepConfigError) as e:
+        load_sweep_config(path)
+    msg = str(e.value)
+    assert "\n" not in msg  # one clear line
+    return msg
+
+
+def test_yaml_errors_name_the_line_and_key(tmp_path):
+    msg = _error(tmp_path, BASE.replace("method: random", "method: bayesian"))
+    assert "bad.yaml, line 2: method: unknown method 'bayesian'" in msg and "grid, random, bayes" in msg
+    msg = _error(tmp_path, BASE.replace("min: 0.001", "min: 1.5"))
+    assert "line 7: parameters.lr.min: min (1.5) is greater than max (0.1)" in msg
+    msg = _error(tmp_path, BASE.replace("    min: 0.001\n", "    distribution: uniform\n"))
+    assert "line 6: parameters.lr: distribution 'uniform' needs min and max; missing min" in msg
+    msg = _error(tmp_path, BASE.replace("program: prog.py", "program: missing.py"))
+    assert "line 1: program: program file 'missing.py' does not exist" in msg
+    msg = _error(tmp_path, BASE + "early_terminat:\n  type: hyperband\n")
+    assert "line 9: early_terminat: unknown key" in msg and "did you mean 'early_terminate'" in msg
+    msg = _error(tmp_path, BASE + "    mu: 1.0\n")
+    assert "line 9: parameters.lr.mu: key 'mu' does not apply to distribution 'uniform'" in msg
+    msg = _error(tmp_path, BASE.replace("    max: 0.1\n", "    max: 0.1\n    distribution: gaussian\n"))
+    assert "line 9: parameters.lr.distribution: unknown distribution 'gaussian'" in msg
+    msg = _error(tmp_path, BASE.replace("method: random", "method: grid"))
+    assert "parameters.lr: method grid needs a finite set of values" in msg and "line 6" in msg
+    msg = _error(tmp_path, BASE + "parameters:\n  x: {values: [1]}\n")
+    assert "line 9: parameters: duplicate key (first given on line 5)" in msg
+    msg = _error(tmp_path, BASE.replace("  name: loss", "  name: loss\n  goal: lower"))
+    assert "line 5: metric.goal: goal must be minimize or maximize, got 'lower'" in msg
+    msg = _error(tmp_path, BASE + "command: [python, '${programme}']\n")
+    assert "line 9: command[1]: unknown macro ${programme}" in msg
+    msg = _error(tmp_path, BASE + "early_terminate: {type: hyperband, max_iter: 27}\n")
+    assert "needs s" in msg
+    msg = _error(tmp_path, "program: prog.py\nmethod: [unclosed\n")
+    assert "not valid YAML" in msg
+    msg = _error(tmp_path, BASE.replace("metric:\n  name: loss\n", ""))
+    assert "metric: metric is required" in msg
+
+
+def test_cli_reports_a_config_error_as_one_line(tmp_path):
+    from tunewise.cli import main
+
+    (tmp_path / "prog.py").write_text("print('loss=1')\n")
+    path = tmp_path / "s.yaml"
+    path.write_text(BASE.replace("method: random", "method: anneal"))
+    res = CliRunner().invoke(main, ["sweep", "run", str(path)])
+    assert res.exit_code != 0
+    assert "line 2: method: unknown method 'anneal'" in res.output and "Traceback" not in res.output
+
+
+def test_env_report_prints_the_protocol_line(monkeypatch, capsys):
+    monkeypatch.setenv("TUNEWISE_TRIAL_NUMBER", "3")
+    monkeypatch.setenv("TUNEWISE_METRIC", "val_acc")
+    tw.report(0.75, step=2)
+    line = capsys.readouterr().out.strip()
+    assert parse_metric_line(line).values == {"val_acc": 0.75} and parse_metric_line(line).step == 2
+    monkeypatch.delenv("TUNEWISE_TRIAL_NUMBER")
+    with pytest.raises(RuntimeError, match="outside a trial"):
+        tw.report(0.5)
+    from tunewise.sweeps import get_params
+
+    monkeypatch.delenv("TUNEWISE_PARAMS_FILE", raising=False)
+    with pytest.raises(RuntimeError, match="only available in a program run by `tunewise sweep`"):
+        get_params()
+
+
+def test_runner_rejects_bad_arguments(tmp_path):
+    path = _write(tmp_path, {"program": "prog.py", "method": "random", "metric": {"name": "loss"},
+                             "parameters": {"x": {"values": [1]}}})
+    cfg = SweepConfig.from_file(path)
+    with pytest.raises(ValueError, match="workers must be an integer >= 1, got 0"):
+        SweepRunner(cfg, workers=0)
+    with pytest.raises(ValueError, match="count must be"):
+        SweepRunner(cfg, count=0)
+    assert os.path.basename(SweepRunner(cfg, echo=None).storage) == "tunewise.db"
+    store = tw.storage.InMemoryStorage()
+    tw.create_study(name="plain", storage=store)
+    with pytest.raises(ValueError, match="study 'plain' is not a sweep"):
+        sweep_status("plain", store)
+
+
+def test_settings_changed_in_python_are_stored_and_relative_sqlite_is_next_to_the_file(tmp_path):
+    path = _write(tmp_path, {"program": "prog.py", "method": "random", "metric": {"name": "loss"},
+                             "parameters": {"x": {"values": [1]}}, "run_cap": 50,
+                             "storage": "sqlite:///db/sweeps.db"})
+    cfg = SweepConfig.from_file(path)
+    cfg.run_cap = 1
+    runner = SweepRunner(cfg, echo=None)
+    assert runner.storage == f"sqlite:///{(tmp_path / 'db' / 'sweeps.db').resolve()}"
+    study = runner.run()
+    assert len(study.trials) == 1 and study.system_attrs["sweep"]["config"]["run_cap"] == 1
+    assert SweepConfig.from_dict(study.system_attrs["sweep"]["config"], tmp_path).run_cap == 1
+
+
+def test_q_uniform_without_a_lattice_point_is_an_error(tmp_path):
+    msg = _error(tmp_path, BASE.replace("    max: 0.1\n", "    max: 0.1\n    distribution: q_uniform\n    q: 1\n"))
+    assert "line 6: parameters.lr: no multiple of q=1 lies in [0.001, 0.1]" in msg
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_two_agents_share_run_cap_exactly(tmp_path, backend):
+    import threading
+    import uuid
+
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'shared.db'}"
+    else:
+        url = os.environ.get("TUNEWISE_TEST_POSTGRES_URL")
+        if not url:
+            pytest.skip("PostgreSQL tests need TUNEWISE_TEST_POSTGRES_URL (see .ci/postgres.sh)")
+    name = f"shared-{uuid.uuid4().hex[:8]}"
+    path = _write(tmp_path, {"program": "prog.sh", "method": "random", "seed": 0, "name": name,
+                             "command": ["${interpreter}", "${program}", "${args_no_hyphens}"],
+                             "metric": {"name": "loss"}, "run_cap": 7,
+                             "parameters": {"x": {"min": 0.0, "max": 1.0}}})
+    first = SweepRunner(SweepConfig.from_file(path), storage=url, count=1, echo=None)
+    first.run()  # creates the sweep; the agents then join it by name, as on other machines
+    errors: list[BaseException] = []
+
+    def agent() -> None:
+        try:
+            run_agent(name, url, workers=2, log_dir=tmp_path / "agent-logs", echo=None)
+        except BaseException as e:  # noqa: BLE001 - surfaced by the assertion below
+            errors.append(e)
+
+    threads = [threading.Thread(target=agent) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    trials = tw.load_study(name, url).trials
+    assert len(trials) == 7 and all(t.state == tw.TrialState.COMPLETE for t in trials)
+    assert len({t.params["x"] for t in trials}) == 7
+
+
+def test_a_wandb_sweep_file_runs_unchanged(tmp_path):
+    (tmp_path / "train.py").write_text(
+        "import argparse\np = argparse.ArgumentParser()\np.add_argument('--learning_rate', type=float)\n"
+        "p.add_argument('--optimizer')\np.add_argument('--epochs', type=int)\na = p.parse_args()\n"
+        "for e in range(a.epochs):\n    print(f'val_loss={a.learning_rate * (a.epochs - e)}')\n")
+    (tmp_path / "sweep.yaml").write_text(textwrap.dedent("""\
+        program: train.py
+        project: my-project
+        entity: my-team
+        description: copied from a W&B project
+        method: bayes
+        metric:
+          name: val_loss
+          goal: minimize
+        parameters:
+          learning_rate:
+            min: 0.0001
+            max: 0.1
+          optimizer:
+            values: ["adam", "sgd"]
+          epochs:
+            value: 3
+        early_terminate:
+          type: hyperband
+          min_iter: 1
+        command:
+          - ${env}
+          - ${interpreter}
+          - ${program}
+          - ${args}
+        run_cap: 2
+    """))
+    cfg = SweepConfig.from_file(tmp_path / "sweep.yaml")
+    study = SweepRunner(cfg, storage="memory", echo=None, log_dir=tmp_path / "logs").run()
+    t = study.trials[0]
+    assert t.state == tw.TrialState.COMPLETE and t.intermediate_values == pytest.approx(
+        {0: 3 * t.params["learning_rate"], 1: 2 * t.params["learning_rate"], 2: t.params["learning_rate"]})
+    assert len(study.trials) == 2
+
+
+def test_a_program_leaving_children_behind_still_finishes(tmp_path):
+    (tmp_path / "bg.sh").write_text("#!/bin/sh\nsleep 60 &\necho \"loss=0.5\"\n")
+    cfg = SweepConfig.from_dict({"program": "bg.sh", "method": "random", "metric": {"name": "loss"},
+                                 "parameters": {"x": {"value": 1}}, "run_cap": 1, "timeout": 50},
+                                base_dir=tmp_path)
+    study = SweepRunner(cfg, storage="memory", echo=None, log_dir=tmp_path / "logs").run()
+    assert study.trials[0].state == tw.TrialState.COMPLETE and study.trials[0].value == 0.5
+
+
+def test_agent_without_the_program_gets_a_clear_error(tmp_path, monkeypatch):
+    path = _write(tmp_path, {"program": "prog.sh", "method": "random", "name": "away", "metric": {"name": "loss"},
+                             "parameters": {"x": {"value": 1}}, "run_cap": 3})
+    store = tw.storage.InMemoryStorage()
+    SweepRunner(SweepConfig.from_file(path), storage=store, count=1, echo=None).run()
+    (tmp_path / "prog.sh").unlink()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    with pytest.raises(SweepConfigError, match="program 'prog.sh' of this sweep is not on this machine"):
+        run_agent("away", store, echo=None)

@@ -1,0 +1,367 @@
+"""Knowledge base, similarity ranking, space mapping, the fading prior and warm starts."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import tunewise as tw
+from tests.storage._backends import BACKENDS, backend_url, unique
+from tunewise.distributions import Categorical, Float, Int
+from tunewise.transfer import (
+    FromSimilarTasks,
+    KnowledgeBase,
+    KnowledgeBaseError,
+    KnowledgeBaseWarning,
+    TaskRecord,
+    WarmStartSampler,
+    add_to_knowledge_base,
+    compute_meta_features,
+    map_config,
+    rank_tasks,
+)
+from tunewise.transfer._store import KB_STUDY_NAME
+
+
+def _quadratic_study(storage, name, centre, n_trials=25, direction="minimize", seed=0):
+    study = tw.create_study(name=name, storage=storage, direction=direction,
+                            sampler=tw.samplers.RandomSampler(seed=seed))
+    sign = 1.0 if direction == "minimize" else -1.0
+
+    def obj(t):
+        return sign * ((t.suggest_float("x", -5, 5) - centre) ** 2 + 0.1 * t.suggest_int("n", 1, 8))
+
+    study.optimize(obj, n_trials=n_trials)
+    return study
+
+
+# ---- knowledge base -------------------------------------------------------------------------
+def test_add_to_knowledge_base_normalizes_scores_direction_aware():
+    storage = tw.storage.InMemoryStorage()
+    for direction in ("minimize", "maximize"):
+        study = _quadratic_study(storage, f"s-{direction}", 1.0, direction=direction)
+        rec = add_to_knowledge_base(study, task=f"t-{direction}", tags=["toy"], top_k=5)
+        assert len(rec.top) == 5
+        scores = [c["score"] for c in rec.top]
+        assert scores[0] == 0.0 and scores == sorted(scores) and all(0 <= s <= 1 for s in scores)
+        assert rec.top[0]["value"] == study.best_value
+        assert rec.top[0]["params"] == study.best_params
+        assert rec.space == study.distributions
+    kb = KnowledgeBase(storage)
+    assert kb.task_names() == ["t-maximize", "t-minimize"]
+    assert kb.get("t-maximize").direction == "maximize"
+    kb.remove("t-maximize")
+    assert kb.task_names() == ["t-minimize"]
+
+
+def test_knowledge_base_rejects_bad_input_clearly():
+    storage = tw.storage.InMemoryStorage()
+    study = tw.create_study(storage=storage)
+    with pytest.raises(ValueError, match="no COMPLETE trial"):
+        add_to_knowledge_base(study, task="empty")
+    study = _quadratic_study(storage, "s", 0.0)
+    with pytest.raises(ValueError, match="top_k must be an integer >= 1, got 0"):
+        add_to_knowledge_base(study, task="x", top_k=0)
+    with pytest.raises(TypeError, match="tags must be a list of strings"):
+        add_to_knowledge_base(study, task="x", tags="svm")
+    with pytest.raises(ValueError, match=r"meta_features\['n'\] must be finite"):
+        add_to_knowledge_base(study, task="x", meta_features={"n": float("nan")})
+    with pytest.raises(KnowledgeBaseError, match="no task 'nope'.*known tasks: none"):
+        KnowledgeBase(storage).get("nope")
+
+
+def test_empty_knowledge_base_warns_and_starts_cold():
+    storage = tw.storage.InMemoryStorage()
+    with pytest.warns(KnowledgeBaseWarning, match="knowledge base is empty"):
+        study = tw.create_study(storage=storage, warm_start=FromSimilarTasks(tags=["svm"]),
+                                sampler=tw.samplers.RandomSampler(seed=0))
+    assert isinstance(study.sampler, tw.samplers.RandomSampler)  # nothing to wrap: a plain cold start
+    with pytest.raises(KnowledgeBaseError, match="knowledge base is empty"):
+        tw.create_study(storage=storage, warm_start=FromSimilarTasks(strict=True))
+
+
+def test_corrupted_entry_is_named_and_skipped():
+    storage = tw.storage.InMemoryStorage()
+    add_to_knowledge_base(_quadratic_study(storage, "good", 1.0), task="good", tags=["toy"])
+    kb_id = storage.get_study_id(KB_STUDY_NAME)
+    storage.set_study_attr(kb_id, "task:broken", {"task": "broken", "top": [{"params": 3}]})
+    storage.set_study_attr(kb_id, "task:junk", "not a record")
+    with pytest.raises(KnowledgeBaseError, match="'broken' is corrupted"):
+        KnowledgeBase(storage).get("broken")
+    with pytest.raises(KnowledgeBaseError, match="'junk' is corrupted: expected a JSON object"):
+        KnowledgeBase(storage).get("junk")
+    with pytest.raises(KnowledgeBaseError, match="'broken' is corrupted"):
+        KnowledgeBase(storage).tasks()
+    ws = FromSimilarTasks(top_k=2, tags=["toy"])
+    with pytest.warns(UserWarning, match="skipping knowledge-base entry .(broken|junk). is corrupted"):
+        study = tw.create_study(storage=storage, warm_start=ws)
+    assert [r.record.task for r in ws.chosen] == ["good"]
+    assert isinstance(study.sampler, WarmStartSampler)
+    with pytest.raises(KnowledgeBaseError, match="corrupted"):
+        tw.create_study(storage=storage, warm_start=FromSimilarTasks(strict=True))
+
+
+def test_unknown_format_version_is_a_clear_error():
+    storage = tw.storage.InMemoryStorage()
+    add_to_knowledge_base(_quadratic_study(storage, "good", 1.0), task="good")
+    storage.set_study_attr(storage.get_study_id(KB_STUDY_NAME), "kb:format", {"version": 99})
+    with pytest.raises(KnowledgeBaseError, match="format .*99.*reads version 1"):
+        KnowledgeBase(storage).tasks()
+
+
+# ---- meta-features and similarity -----------------------------------------------------------
+def test_meta_features_of_real_data():
+    from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
+
+    iris = compute_meta_features(*load_iris(return_X_y=True))
+    assert (iris["n_rows"], iris["n_features"], iris["n_classes"]) == (150, 4, 3)
+    assert iris["class_imbalance"] == 0.0 and iris["class_entropy"] == pytest.approx(1.0)
+    assert 0.5 < iris["landmark_stump"] < iris["landmark_1nn"] <= 1.0  # a stump can split off one class only
+    bc = compute_meta_features(*load_breast_cancer(return_X_y=True))
+    assert bc["class_imbalance"] == pytest.approx(1 - 212 / 357)
+    reg = compute_meta_features(*load_diabetes(return_X_y=True))
+    assert reg["n_classes"] == 0.0 and "landmark_stump" in reg
+    import pandas as pd
+
+    df = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0] * 5, "b": list("xyzw") * 5})
+    mf = compute_meta_features(df, [0, 1] * 10, landmarkers=False)
+    assert mf["categorical_share"] == 0.5
+    with pytest.raises(ValueError, match="same number of rows, got 20 and 3"):
+        compute_meta_features(df, [0, 1, 0])
+
+
+def _rec(name, meta=None, tags=(), space=None):
+    space = space if space is not None else {"x": Float(0, 1)}
+    return TaskRecord(task=name, tags=tuple(tags), meta_features=meta or {}, space=space,
+                      top=({"params": {"x": 0.5}, "value": 0.0, "score": 0.0},))
+
+
+def test_similarity_ranking_on_constructed_tasks():
+    records = [
+        _rec("far", {"n_rows": 100000, "n_features": 500, "landmark_1nn": 0.2}, ["xgboost"]),
+        _rec("near", {"n_rows": 1100, "n_features": 22, "landmark_1nn": 0.85}, ["svm", "tabular"]),
+        _rec("middle", {"n_rows": 5000, "n_features": 40, "landmark_1nn": 0.6}, ["svm"]),
+        _rec("other-space", {"n_rows": 1000, "n_features": 20, "landmark_1nn": 0.9}, ["svm"],
+             space={"depth": Int(1, 5)}),
+    ]
+    query = _rec("new", {"n_rows": 1000, "n_features": 20, "landmark_1nn": 0.9}, ["svm", "tabular"])
+    ranked = rank_tasks(query, records)
+    assert [r.record.task for r in ranked] == ["near", "middle", "far"]  # no shared parameter: left out
+    assert ranked[0].similarity > ranked[1].similarity > ranked[2].similarity
+    # Tags alone decide when there are no meta-features.
+    q_tags = _rec("new", tags=["xgboost"])
+    assert rank_tasks(q_tags, records)[0].record.task == "far"
+    # A user similarity replaces the default.
+    by_name = rank_tasks(query, records, similarity=lambda a, b: -len(b.task))
+    assert [r.record.task for r in by_name] == ["far", "near", "middle"]
+    with pytest.raises(TypeError, match="must return a number"):
+        rank_tasks(query, records, similarity=lambda a, b: "close")
+
+
+def test_warm_start_uses_user_similarity_and_exclude():
+    storage = tw.storage.InMemoryStorage()
+    for name, centre in (("a", -3.0), ("b", 3.0)):
+        add_to_knowledge_base(_quadratic_study(storage, name, centre), task=name)
+    ws = FromSimilarTasks(top_k=1, n_tasks=1, similarity=lambda q, r: 1.0 if r.task == "b" else 0.0)
+    study = tw.create_study(storage=storage, warm_start=ws, sampler=tw.samplers.RandomSampler(seed=1))
+    study.optimize(lambda t: (t.suggest_float("x", -5, 5) - 3) ** 2 + 0.1 * t.suggest_int("n", 1, 8), n_trials=1)
+    assert [r.record.task for r in ws.chosen] == ["b"]
+    assert study.trials[0].params == KnowledgeBase(storage).get("b").top[0]["params"]
+    ws2 = FromSimilarTasks(top_k=1, exclude=["a", "b"])
+    with pytest.warns(KnowledgeBaseWarning, match="no knowledge-base task"):
+        tw.create_study(storage=storage, warm_start=ws2)
+
+
+# ---- space mapping ------------------------------------------------------------------------
+def test_space_mapping_rename_missing_narrower_and_categorical():
+    space = {"lr": Float(1e-4, 1e-2, log=True), "units": Int(32, 256, step=32), "opt": Categorical(["adam", "sgd"]),
+             "dropout": Float(0.0, 0.5, step=0.1)}
+    # renamed ("learning_rate") and removed ("momentum") parameters are dropped; ranges clipped and snapped
+    cfg = {"learning_rate": 0.1, "lr": 0.05, "units": 300, "opt": "sgd", "momentum": 0.9, "dropout": 0.33}
+    assert map_config(cfg, space) == {"lr": 1e-2, "units": 256, "opt": "sgd", "dropout": pytest.approx(0.3)}
+    assert map_config({"units": 70}, space) == {"units": 64}
+    assert map_config({"lr": 1e-6}, space) == {"lr": 1e-4}
+    # a categorical value the new space lacks: the configuration does not fit
+    assert map_config({"lr": 1e-3, "opt": "rmsprop"}, space) is None
+    # nothing shared: does not fit either
+    assert map_config({"momentum": 0.9}, space) is None
+    # a number where a string is expected does not fit; a string where a number is expected neither
+    assert map_config({"opt": 1}, space) is None
+    assert map_config({"lr": "fast"}, space) is None
+
+
+def test_enqueued_configs_are_mapped_into_the_new_space():
+    storage = tw.storage.InMemoryStorage()
+    src = tw.create_study(name="src", storage=storage, sampler=tw.samplers.RandomSampler(seed=0))
+
+    def src_obj(t):
+        return (t.suggest_float("x", -10, 10) - 8) ** 2 + (t.suggest_categorical("k", ["a", "b", "c"]) != "c") \
+            + t.suggest_float("old_name", 0, 1)
+
+    src.optimize(src_obj, n_trials=40)
+    add_to_knowledge_base(src, task="src", top_k=10)
+    space = {"x": Float(-2, 2), "k": Categorical(["a", "b"]), "new_name": Float(0, 1)}
+    ws = FromSimilarTasks(top_k=10, space=space)
+    study = tw.create_study(storage=storage, warm_start=ws, sampler=tw.samplers.RandomSampler(seed=0))
+    waiting = [t for t in study.trials if t.state == tw.TrialState.WAITING]
+    src_top = KnowledgeBase(storage).get("src").top
+    fitting = [c for c in src_top if c["params"]["k"] != "c"]
+    assert len(waiting) == 2  # n_unconditional; the others are served while these rank well
+    assert 2 <= len(ws.initial_configs) <= len(fitting)  # "c" configs skipped; duplicates after clipping merged
+    for c in ws.initial_configs:
+        assert set(c) == {"x", "k"} and -2 <= c["x"] <= 2 and c["k"] in ("a", "b")
+    for t in waiting:
+        fixed = t.system_attrs["fixed_params"]
+        assert set(fixed) == {"x", "k"} and -2 <= fixed["x"] <= 2 and fixed["k"] in ("a", "b")
+    study.optimize(lambda t: sum(float(t.suggest(n, d)) if n != "k" else 0.0 for n, d in space.items()),
+                   n_trials=len(waiting) + 2)
+    assert all(t.state == tw.TrialState.COMPLETE for t in study.trials)
+
+
+def test_unknown_space_configs_are_clipped_when_suggested():
+    storage = tw.storage.InMemoryStorage()
+    add_to_knowledge_base(_quadratic_study(storage, "src", 4.5), task="src")
+    ws = FromSimilarTasks(top_k=3)  # the new study's space is unknown until its first trial
+    study = tw.create_study(storage=storage, warm_start=ws, sampler=tw.samplers.RandomSampler(seed=0))
+    study.optimize(lambda t: (t.suggest_float("x", 0, 2) - 2) ** 2 + t.suggest_int("n", 2, 4), n_trials=8)
+    configs = [t for t in study.trials if t.system_attrs.get("transfer", {}).get("kind") == "config"]
+    assert [t.number for t in configs[:2]] == [0, 1]
+    # The third waits for two trials of the study's own; the configurations (x clipped to 2, the
+    # optimum) rank best, so it is served then.
+    assert len(configs) == 3 and configs[2].number >= 4
+    assert all(t.params["x"] == 2.0 for t in configs)  # ~4.5 in the source, clipped to the new high
+    assert all(2 <= t.params["n"] <= 4 for t in configs)
+
+
+def test_misleading_configs_stop_after_the_unconditional_ones():
+    storage = tw.storage.InMemoryStorage()
+    add_to_knowledge_base(_quadratic_study(storage, "src", -4.5, n_trials=40), task="src")
+    ws = FromSimilarTasks(top_k=8, n0=0)  # configurations only, no prior
+    study = tw.create_study(storage=storage, warm_start=ws, sampler=tw.samplers.RandomSampler(seed=1))
+    study.optimize(lambda t: (t.suggest_float("x", -5, 5) - 4) ** 2 + 0.1 * t.suggest_int("n", 1, 8), n_trials=20)
+    served = [t.number for t in study.trials if "transfer" in t.system_attrs]
+    assert len(ws.initial_configs) == 8
+    assert served == [0, 1]  # the two unconditional ones rank worst: the other six are never run
+
+
+# ---- the prior and its fading -------------------------------------------------------------
+def test_prior_fades_as_trials_accumulate():
+    prior = [{"x": 0.8 + 0.01 * i} for i in range(5)]
+    sampler = WarmStartSampler(tw.samplers.RandomSampler(seed=0), prior, n0=5, adaptive=False, seed=0)
+    study = tw.create_study(sampler=sampler)
+    probs = []
+
+    def obj(t):
+        probs.append(sampler.prior_probability(study))
+        return (t.suggest_float("x", -5, 5) - 0.8) ** 2
+
+    study.optimize(obj, n_trials=200)
+    from_prior = np.array(["transfer" in t.system_attrs for t in study.trials])
+    assert probs[0] == 0.5  # capped, so that the study's own trials arrive from the start
+    assert probs[20] == pytest.approx(5 / (5 + 20)) and probs[-1] == pytest.approx(5 / (5 + 199))
+    # Expected shares: ~0.36 in the first 20 trials, ~0.03 after trial 100.
+    early, middle, late = from_prior[:20].mean(), from_prior[20:100].mean(), from_prior[100:].mean()
+    assert early > middle > late and early > 0.15 and late < 0.08 and early > 3 * late
+    xs = np.array([t.params["x"] for t in study.trials])
+    assert np.all(np.abs(xs[from_prior] - 0.8) < 2.0)  # prior draws stay near the prior's configurations
+
+
+def test_misleading_prior_loses_trust():
+    prior = [{"x": -4.5}, {"x": -4.6}, {"x": -4.4}]  # the optimum is at +3
+    sampler = WarmStartSampler(tw.samplers.RandomSampler(seed=1), prior, n0=20, seed=1)
+    study = tw.create_study(sampler=sampler)
+    study.optimize(lambda t: (t.suggest_float("x", -5, 5) - 3) ** 2, n_trials=40)
+    assert sampler.trust(study) < 0.2
+    n_prior_late = sum("transfer" in t.system_attrs for t in study.trials[20:])
+    # Without trust a prior worth 20 observations would still drive ~40% of these trials.
+    assert n_prior_late <= 3
+
+
+def test_warm_sampler_checks_its_arguments():
+    base = tw.samplers.RandomSampler()
+    with pytest.raises(TypeError, match="base must be a tunewise Sampler"):
+        WarmStartSampler("tpe", [{"x": 1}])
+    with pytest.raises(ValueError, match="weights must be 1 finite numbers >= 0"):
+        WarmStartSampler(base, [{"x": 1}], weights=[1, 2])
+    with pytest.raises(ValueError, match="n0 must be a finite number >= 0"):
+        WarmStartSampler(base, [{"x": 1}], n0=-1)
+    with pytest.raises(ValueError, match="top_k must be an integer >= 0, got -1"):
+        FromSimilarTasks(top_k=-1)
+    with pytest.raises(TypeError, match="warm_start must have an apply"):
+        tw.create_study(warm_start="similar")
+
+
+def test_warm_start_with_tpe_beats_cold_on_related_task():
+    storage = tw.storage.InMemoryStorage()
+    for i, c in enumerate((2.9, 3.1, 3.3)):
+        s = tw.create_study(name=f"src{i}", storage=storage, sampler=tw.samplers.TPESampler(seed=i))
+        s.optimize(lambda t, c=c: (t.suggest_float("x", -10, 10) - c) ** 2 + (t.suggest_float("y", -10, 10) + c) ** 2,
+                   n_trials=40)
+        add_to_knowledge_base(s, task=f"src{i}", tags=["toy"])
+
+    def obj(t):
+        return (t.suggest_float("x", -10, 10) - 3.0) ** 2 + (t.suggest_float("y", -10, 10) + 3.0) ** 2
+
+    warm_best, cold_best = [], []
+    for seed in range(3):
+        warm = tw.create_study(storage=storage, sampler=tw.samplers.TPESampler(seed=seed),
+                               warm_start=FromSimilarTasks(top_k=3, tags=["toy"], seed=seed))
+        warm.optimize(obj, n_trials=10)
+        cold = tw.create_study(sampler=tw.samplers.TPESampler(seed=seed))
+        cold.optimize(obj, n_trials=10)
+        warm_best.append(warm.best_value)
+        cold_best.append(cold.best_value)
+        assert warm.system_attrs["strategy"]["sampler"]["name"] == "WarmStartSampler"
+        assert [d["task"] for d in warm.system_attrs["transfer:warm_start"]["tasks"]]
+    assert np.mean(warm_best) < 0.2 < np.mean(cold_best)
+
+
+def test_load_if_exists_does_not_enqueue_twice():
+    storage = tw.storage.InMemoryStorage()
+    add_to_knowledge_base(_quadratic_study(storage, "src", 1.0), task="src")
+    space = {"x": Float(-5, 5), "n": Int(1, 8)}
+    tw.create_study(name="new", storage=storage, warm_start=FromSimilarTasks(top_k=3, space=space, seed=0),
+                    sampler=tw.samplers.RandomSampler(seed=3))
+    again = tw.create_study(name="new", storage=storage, load_if_exists=True,
+                            warm_start=FromSimilarTasks(top_k=3, space=space, seed=0),
+                            sampler=tw.samplers.RandomSampler(seed=3))
+    assert len(again.trials) == 2  # the two unconditional configurations, queued once
+    assert isinstance(again.sampler, WarmStartSampler)
+    again.optimize(lambda t: (t.suggest_float("x", -5, 5) - 1) ** 2 + 0.1 * t.suggest_int("n", 1, 8), n_trials=8)
+    configs = [json.dumps(t.params, sort_keys=True) for t in again.trials if "transfer" in t.system_attrs
+               and t.system_attrs["transfer"].get("kind") == "config"]
+    assert len(configs) == len(set(configs)) == 3  # the third one served later (they rank well), never twice
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_knowledge_base_on_every_storage(backend, tmp_path):
+    """The knowledge base uses only the BaseStorage interface: memory, SQLite and PostgreSQL alike."""
+    url = backend_url(backend, tmp_path)
+    storage = tw.storage.InMemoryStorage() if url is None else tw.storage.get_storage(url)
+    task = unique("task")  # the PostgreSQL database is shared by every test: other tasks may be there
+    study = _quadratic_study(storage, unique("src"), 2.0)
+    add_to_knowledge_base(study, task=task, tags=[task], meta_features={"n_rows": 10})
+    rec = KnowledgeBase(url or storage).get(task)
+    assert rec.tags == (task,) and rec.meta_features == {"n_rows": 10.0} and rec.study == study.study_name
+    assert rec.space == {"x": Float(-5, 5), "n": Int(1, 8)} and rec.top[0]["params"] == study.best_params
+    ws = FromSimilarTasks(top_k=2, tags=[task], n_tasks=1)
+    new = tw.create_study(name=unique("new"), storage=storage, warm_start=ws, sampler=tw.samplers.RandomSampler(seed=0))
+    assert [r.record.task for r in ws.chosen] == [task]
+    new.optimize(lambda t: (t.suggest_float("x", -5, 5) - 2) ** 2 + 0.1 * t.suggest_int("n", 1, 8), n_trials=2)
+    assert new.trials[0].params == rec.top[0]["params"]
+    KnowledgeBase(storage).remove(task)
+    assert task not in KnowledgeBase(storage).task_names()
+
+
+def test_prior_does_not_repeat_points_on_a_lattice():
+    # Every trial drawn from a prior concentrated on one cell of a 7-value lattice.
+    sampler = WarmStartSampler(tw.samplers.RandomSampler(seed=0), [{"k": 3}], n0=1e9, max_probability=1.0,
+                               adaptive=False, seed=0)
+    study = tw.create_study(sampler=sampler)
+    study.optimize(lambda t: abs(t.suggest_int("k", 0, 6) - 3), n_trials=6)
+    ks = [t.params["k"] for t in study.trials]
+    assert all("transfer" in t.system_attrs for t in study.trials)
+    assert ks[0] == 3 or abs(ks[0] - 3) <= 2  # near the prior's centre
+    assert len(set(ks[1:])) >= 4  # later draws move to neighbouring cells instead of re-running one
