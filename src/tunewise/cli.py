@@ -79,7 +79,8 @@ def studies(storage: str) -> None:
     """List the studies in a storage."""
     from tunewise.storage import get_storage
 
-    summaries = get_storage(storage).get_all_studies()
+    # Reserved studies (the knowledge base) are tunewise's bookkeeping, not the user's.
+    summaries = [s for s in get_storage(storage).get_all_studies() if not s.name.startswith("__tunewise")]
     if not summaries:
         click.echo("no studies")
         return

@@ -640,4 +640,4 @@ def delete_study(name: str, storage: str | BaseStorage) -> None:
 
 def get_all_study_names(storage: str | BaseStorage) -> list[str]:
     """Names of every study in the storage."""
-    return [s.name for s in get_storage(storage).get_all_studies()]
+    return [s.name for s in get_storage(storage).get_all_studies() if not s.name.startswith("__tunewise")]

@@ -315,7 +315,7 @@ def test_trials_dataframe():
 
 
 def test_storage_is_thread_safe_under_concurrent_ask_tell():
-    study = tw.create_study()
+    study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
 
     def work():
         for _ in range(50):

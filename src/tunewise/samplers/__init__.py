@@ -8,10 +8,18 @@
 from tunewise.samplers._auto import AutoSampler
 from tunewise.samplers._base import Sampler
 from tunewise.samplers._bohb import BOHBSampler
-from tunewise.samplers._gp import GPSampler
 from tunewise.samplers._grid import GridSampler
 from tunewise.samplers._qmc import QMCSampler
 from tunewise.samplers._random import RandomSampler
 from tunewise.samplers._tpe import TPESampler
 
 __all__ = ["AutoSampler", "BOHBSampler", "GPSampler", "GridSampler", "QMCSampler", "RandomSampler", "Sampler", "TPESampler"]
+
+
+def __getattr__(name: str) -> object:
+    # GPSampler pulls in scipy.stats/optimize (~1 s); import it only when asked for.
+    if name == "GPSampler":
+        from tunewise.samplers._gp import GPSampler
+
+        return GPSampler
+    raise AttributeError(f"module 'tunewise.samplers' has no attribute {name!r}")

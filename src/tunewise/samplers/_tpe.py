@@ -63,7 +63,8 @@ def _log_gauss_mass(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ll = log_ndtr(lo)
     with np.errstate(divide="ignore"):
         out = lh + np.log(-np.expm1(np.minimum(ll - lh, -1e-300)))
-    return np.maximum(out, -1e4)
+    clipped: np.ndarray = np.maximum(out, -1e4)
+    return clipped
 
 
 def _kind(dist: D.Distribution) -> int:
@@ -87,18 +88,18 @@ class _Space:
         self.cat = np.flatnonzero(kinds == _CAT)
         nk = kinds[self.num]
         self.num_kind = nk
-        self.n_cells = np.array([float(dists[i].n_values or 0) for i in self.num])
+        self.n_cells = np.array([float(dists[int(i)].n_values or 0) for i in self.num])
         lo = np.zeros(len(self.num))
         hi = np.ones(len(self.num))
         ilo = np.zeros(len(self.num))
         ihi = np.ones(len(self.num))
         for j, i in enumerate(self.num):
-            d = dists[i]
-            if nk[j] == _LOGINT:
-                lo[j], hi[j] = math.log(d.low - 0.5), math.log(d.high + 0.5)  # type: ignore[union-attr]
-                ilo[j], ihi[j] = d.low, d.high  # type: ignore[union-attr]
+            d = dists[int(i)]
+            if isinstance(d, D.Int) and nk[j] == _LOGINT:
+                lo[j], hi[j] = math.log(d.low - 0.5), math.log(d.high + 0.5)
+                ilo[j], ihi[j] = d.low, d.high
         self.log_lo, self.log_hi, self.int_lo, self.int_hi = lo, hi, ilo, ihi
-        self.n_choices = [len(dists[i].choices) for i in self.cat]  # type: ignore[union-attr]
+        self.n_choices = [d.n_values for d in (dists[int(i)] for i in self.cat) if isinstance(d, D.Categorical)]
         self.discrete = nk != _CONT
         # Smallest sensible bandwidth of a discrete dimension: half a cell.
         self.cell_floor = np.where(nk == _DISC, 0.5 / np.maximum(self.n_cells, 1), 0.0)
@@ -327,7 +328,8 @@ class _History:
         primary = np.where(pruned, v[:, 0], primary)
         secondary = np.where(pruned, 0.0, secondary)
         idx = np.lexsort((secondary, primary, -self.step[rows], self.tier[rows]))
-        return rows[idx]  # type: ignore[no-any-return]
+        ordered: np.ndarray = rows[idx]
+        return ordered
 
 
 def _pareto_rank(v: np.ndarray) -> np.ndarray:
@@ -354,7 +356,8 @@ def _matches(space: _Space, cand: np.ndarray, taken: np.ndarray) -> np.ndarray:
         # Continuous dims compare exactly; discrete ones by cell (both are cell centres after snapping).
         a[:, space.num] = space.cells(a[:, space.num])[0]
         b[:, space.num] = space.cells(b[:, space.num])[0]
-    return np.any(np.all(np.isclose(a[:, None, :], b[None, :, :], rtol=0, atol=1e-12), axis=2), axis=1)
+    same: np.ndarray = np.any(np.all(np.isclose(a[:, None, :], b[None, :, :], rtol=0, atol=1e-12), axis=2), axis=1)
+    return same
 
 
 def _from_uniform(space: _Space, u: np.ndarray) -> np.ndarray:
@@ -536,7 +539,7 @@ class TPESampler(Sampler):
             if ok is None:
                 ok = sig_ok_cache[gset] = np.array([gset <= s for s in h.sigs], dtype=bool)
             rows = np.flatnonzero(ok[h.sig[:n]]) if len(ok) else np.empty(0, dtype=int)
-            cols = [h.cols[n_] for n_ in model_names]
+            cols = np.array([h.cols[n_] for n_ in model_names], dtype=int)
             space = _Space(model_names, [dists[n_] for n_ in model_names])
             if len(rows) == 0:
                 for n_ in model_names:
