@@ -88,7 +88,7 @@ def main() -> None:
     if args.quick:
         n_tw, n_opt_mem, n_opt_sql, window, cps, n_par = 2000, 1000, 300, 100, [300, 1000, 2000], 10
     else:
-        n_tw, n_opt_mem, n_opt_sql, window, cps, n_par = 10_000, 10_000, 1000, 200, [1000, 10_000], 30
+        n_tw, n_opt_mem, n_opt_sql, window, cps, n_par = 10_000, 10_000, 1000, 200, [1000, 10_000], 100
     tmp = tempfile.mkdtemp(prefix="tw-overhead-")
     rows = []
     for kind in ("memory", "sqlite"):
@@ -102,7 +102,7 @@ def main() -> None:
         print(f"  measured {kind}", file=sys.stderr, flush=True)
     print(f"\nFramework cost per trial (ms, mean over the {window} trials ending at trial N; random sampler,"
           " 3 floats)\n")
-    print(f"| storage | N | tunewise ms/trial | optuna ms/trial | optuna / tunewise |")
+    print("| storage | N | tunewise ms/trial | optuna ms/trial | optuna / tunewise |")
     print("|---|---:|---:|---:|---:|")
     for kind, cp, a, b, r in rows:
         fa = f"{a:.3f}" if a is not None else "-"

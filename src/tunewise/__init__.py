@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from tunewise import distributions, samplers, schedulers, storage
 from tunewise.distributions import choice, grid, loguniform, quniform, randint, uniform
-from tunewise.execution import DaskExecutor
 from tunewise.exceptions import (
     DuplicatedStudyError,
     SearchExhausted,
@@ -23,6 +22,7 @@ from tunewise.exceptions import (
     TrialPruned,
     TunewiseError,
 )
+from tunewise.execution import DaskExecutor
 from tunewise.study import Study, create_study, delete_study, get_all_study_names, load_study
 from tunewise.trial import FrozenTrial, Trial, TrialState, report
 

@@ -15,8 +15,11 @@ from typing import TYPE_CHECKING, Any
 from tunewise import distributions as D
 from tunewise.exceptions import SearchExhausted, TrialPruned
 from tunewise.samplers._base import Sampler
-from tunewise.storage import BaseStorage, get_storage
-from tunewise.storage import _heartbeat  # heartbeats + stale-trial retry (storage area)
+from tunewise.storage import (
+    BaseStorage,
+    _heartbeat,  # heartbeats + stale-trial retry (storage area)
+    get_storage,
+)
 from tunewise.trial import FrozenTrial, Trial, TrialState, _current_trial
 
 if TYPE_CHECKING:

@@ -166,7 +166,7 @@ def test_report_rejects_nan_and_backward_steps():
 
 def test_ask_and_tell():
     study = tw.create_study(direction="maximize")
-    for i in range(3):
+    for _ in range(3):
         t = study.ask()
         x = t.suggest_float("x", 0, 1)
         study.tell(t, x)
@@ -303,7 +303,7 @@ def test_multi_objective_pareto_front():
         for b in study.trials:
             assert not (b.values[0] <= a.values[0] and b.values[1] >= a.values[1] and b.values != a.values)
     with pytest.raises(RuntimeError, match="best_trials"):
-        study.best_trial
+        _ = study.best_trial
 
 
 def test_trials_dataframe():

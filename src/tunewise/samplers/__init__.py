@@ -13,7 +13,9 @@ from tunewise.samplers._qmc import QMCSampler
 from tunewise.samplers._random import RandomSampler
 from tunewise.samplers._tpe import TPESampler
 
-__all__ = ["AutoSampler", "BOHBSampler", "GPSampler", "GridSampler", "QMCSampler", "RandomSampler", "Sampler", "TPESampler"]
+__all__ = [
+    "AutoSampler", "BOHBSampler", "GPSampler", "GridSampler", "QMCSampler", "RandomSampler", "Sampler", "TPESampler",
+]
 
 
 def __getattr__(name: str) -> object:

@@ -267,7 +267,8 @@ class InMemoryStorage(BaseStorage):
             now = time.time()
             out = []
             for i, t in enumerate(rec.trials):
-                if t.state == TrialState.RUNNING and t.heartbeat_ts is not None and now - t.heartbeat_ts > grace_seconds:
+                stale = t.heartbeat_ts is not None and now - t.heartbeat_ts > grace_seconds
+                if t.state == TrialState.RUNNING and stale:
                     attrs = dict(t.system_attrs)
                     attrs["fail_reason"] = f"stale: no heartbeat for {now - t.heartbeat_ts:.1f} s"
                     rec.trials[i] = self._replace(t, state=TrialState.FAILED, datetime_complete=now,
