@@ -235,7 +235,9 @@ class FromSimilarTasks:
         base = study.sampler.base if isinstance(study.sampler, WarmStartSampler) else study.sampler
         study.sampler = WarmStartSampler(base, prior, weights, n0=self.n0, initial_configs=served,
                                          n_unconditional=n_unconditional, max_probability=self.max_probability,
-                                         seed=self.seed)
+                                         # Seeded with the study's sampler unless told otherwise, so a
+                                         # seeded study stays reproducible with a warm start.
+                                         seed=self.seed if self.seed is not None else getattr(base, "seed", None))
         if first_time:
             study.set_system_attr("transfer:warm_start", {
                 "tasks": [{"task": r.record.task, "similarity": r.similarity} for r in ranked],
