@@ -10,8 +10,9 @@ import pytest
 
 import tunewise as tw
 from tunewise import distributions as D
+from tunewise.samplers._base import PROPOSAL_ATTR
 from tunewise.samplers._search_space import group_decompose
-from tunewise.samplers._tpe import PROPOSAL_ATTR, _Parzen, _Space
+from tunewise.samplers._tpe import _Parzen, _Space
 from tunewise.trial import TrialState
 
 logging.getLogger("tunewise").setLevel(logging.ERROR)

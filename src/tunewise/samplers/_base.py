@@ -12,6 +12,18 @@ if TYPE_CHECKING:
     from tunewise.trial import FrozenTrial, Trial
 
 
+# Where a RUNNING trial's joint proposal is stored, so samplers in other processes can account
+# for points already being evaluated (TPE's constant liar, GP's kriging believer). One key for
+# every sampler: an AutoSampler that switches from GP to TPE still sees the GP's proposals.
+PROPOSAL_ATTR = "proposal"
+
+
+def publish_proposal(study: Study, trial: Trial, proposal: dict[str, Any]) -> None:
+    """Store ``proposal`` on the running trial now (one storage write), not at its first report."""
+    trial.set_system_attr(PROPOSAL_ATTR, proposal)
+    study._write_progress(trial, {})
+
+
 class Sampler(abc.ABC):
     """Proposes parameters. Pure computation, no I/O beyond reading the study's trials.
 

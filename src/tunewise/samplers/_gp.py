@@ -11,7 +11,7 @@ import numpy as np
 from scipy.stats import qmc
 
 from tunewise import distributions as D
-from tunewise.samplers._base import Sampler
+from tunewise.samplers._base import PROPOSAL_ATTR, Sampler, publish_proposal
 from tunewise.samplers._gp_acq import AcquisitionOptimizer
 from tunewise.samplers._gp_model import GPModel, transform_outputs_with_jacobian
 from tunewise.trial import TrialState
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from tunewise.trial import FrozenTrial, Trial
 
 _OUTPUT_TRANSFORMS = ("auto", "power", "rank", "standardize")
-_PROPOSAL_KEY = "gp:proposal"
 
 
 class GPSampler(Sampler):
@@ -149,13 +148,8 @@ class GPSampler(Sampler):
         """Write the proposal to the running trial's system attributes now, so that workers in
         other processes see it at once (a trial's parameters reach the storage only when it
         reports or finishes) and their kriging believer steers away from it."""
-        if not self.consider_running_trials:
-            return
-        trial.set_system_attr(_PROPOSAL_KEY, proposal)
-        try:
-            study._storage.update_trial(trial._trial_id, system_attrs=trial.system_attrs)
-        except Exception:  # noqa: BLE001 - best effort: the trial itself must not fail for this
-            pass
+        if self.consider_running_trials:
+            publish_proposal(study, trial, proposal)
 
     def _usable(self, t: FrozenTrial) -> bool:
         if t.state == TrialState.COMPLETE or (t.state == TrialState.PRUNED and self.include_pruned):
@@ -288,7 +282,7 @@ class GPSampler(Sampler):
         for t in trials:
             if t.state != TrialState.RUNNING or t.number == trial.number:
                 continue
-            published = t.system_attrs.get(_PROPOSAL_KEY)
+            published = t.system_attrs.get(PROPOSAL_ATTR)
             params = {**(published if isinstance(published, dict) else {}),
                       **self._proposals.get(t.number, {}), **t.params}
             if not all(n in params for n in num + cat):

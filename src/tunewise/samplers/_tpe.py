@@ -27,7 +27,7 @@ import numpy as np
 from scipy.special import log_ndtr, ndtr, ndtri
 
 from tunewise import distributions as D
-from tunewise.samplers._base import Sampler
+from tunewise.samplers._base import PROPOSAL_ATTR, Sampler, publish_proposal
 from tunewise.samplers._search_space import group_decompose
 from tunewise.trial import TrialState
 
@@ -37,8 +37,6 @@ if TYPE_CHECKING:
 
 __all__ = ["TPESampler", "default_gamma"]
 
-# Where a RUNNING trial's proposal is written so other workers can treat it as a "liar".
-PROPOSAL_ATTR = "tpe:proposal"
 
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 _CONT, _DISC, _LOGINT, _CAT = 0, 1, 2, 3
@@ -502,8 +500,7 @@ class TPESampler(Sampler):
         else:
             out = self._model_proposal(study, trial, h, running, names, dists)
         if self.constant_liar and out:
-            trial.set_system_attr(PROPOSAL_ATTR, out)
-            study._write_progress(trial, {})  # make the proposal visible to other workers now
+            publish_proposal(study, trial, out)
         return out
 
     def _model_proposal(self, study: Study, trial: Trial, h: _History, running: list[FrozenTrial],
