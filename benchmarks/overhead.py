@@ -80,11 +80,43 @@ def parallel_speedup(n_trials: int) -> tuple[float, float]:
     return times[0], times[1]
 
 
+def flatness(n_small: int, n_large: int, window: int, rounds: int) -> tuple[float, float]:
+    """SQLite cost per trial at n_large vs n_small trials, measured interleaved: two studies (one
+    grown to n_small trials, one to n_large) run alternating windows, so machine load hits both
+    alike. Returns the median ms/trial of each."""
+    import statistics
+
+    import tunewise as tw
+
+    tmp = tempfile.mkdtemp(prefix="tw-flat-")
+    studies = []
+    for n in (n_small, n_large):
+        s = tw.create_study(storage=f"sqlite:///{os.path.join(tmp, f'{n}.db')}",
+                            sampler=tw.samplers.RandomSampler(seed=0))
+        s.optimize(_objective_tw, n_trials=n)
+        studies.append(s)
+    times: list[list[float]] = [[], []]
+    for _ in range(rounds):
+        for i, s in enumerate(studies):
+            t0 = time.perf_counter()
+            s.optimize(_objective_tw, n_trials=window)
+            times[i].append((time.perf_counter() - t0) / window * 1000)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes for CI")
+    ap.add_argument("--flatness", action="store_true",
+                    help="only: SQLite cost at 10,000 vs 1,000 trials, interleaved windows (robust to load)")
     args = ap.parse_args()
     logging.getLogger("tunewise").setLevel(logging.ERROR)
+    if args.flatness:
+        small, large = (300, 3000) if args.quick else (1000, 10_000)
+        a, b = flatness(small, large, window=50, rounds=10)
+        print(f"SQLite, interleaved windows of 50 trials x 10 rounds (median ms/trial): {small:,} trials {a:.3f},"
+              f" {large:,} trials {b:.3f}; ratio {b / a:.2f} (load average {os.getloadavg()[0]:.1f})")
+        return
     if args.quick:
         n_tw, n_opt_mem, n_opt_sql, window, cps, n_par = 2000, 1000, 300, 100, [300, 1000, 2000], 10
     else:

@@ -47,9 +47,8 @@ class FrozenTrial:
 
     __slots__ = (
         "_distributions",
-        "datetime_complete_ts",
-        "datetime_start_ts",
-        "heartbeat_ts",
+        "_times",
+        "_values",
         "intermediate_values",
         "number",
         "params",
@@ -57,7 +56,6 @@ class FrozenTrial:
         "system_attrs",
         "trial_id",
         "user_attrs",
-        "values",
     )
 
     def __init__(
@@ -79,20 +77,74 @@ class FrozenTrial:
         self.number = number
         self.trial_id = trial_id
         self.state = state
-        self.values = values
+        self.values = values  # the property below stores it compactly
         self.params = params if params is not None else {}
         self._distributions = distributions if distributions is not None else {}
         self.intermediate_values = intermediate_values if intermediate_values is not None else {}
         self.user_attrs = user_attrs if user_attrs is not None else {}
         self.system_attrs = system_attrs if system_attrs is not None else {}
-        self.datetime_start_ts = datetime_start
-        self.datetime_complete_ts = datetime_complete
-        self.heartbeat_ts = heartbeat
+        # (start, complete, heartbeat) timestamps; a storage may swap in a per-study column store
+        # (an object with start(number)/complete(number)) for its finished trials.
+        self._times: Any = (datetime_start, datetime_complete, heartbeat)
+
+    @property
+    def datetime_start_ts(self) -> float | None:
+        """When the trial started (seconds since the epoch), or None if it never ran."""
+        t = self._times
+        return t[0] if type(t) is tuple else t.start(self.number)
+
+    @datetime_start_ts.setter
+    def datetime_start_ts(self, ts: float | None) -> None:
+        self._times = (ts, self.datetime_complete_ts, self.heartbeat_ts)
+
+    @property
+    def datetime_complete_ts(self) -> float | None:
+        """When the trial finished (seconds since the epoch), or None while it has not."""
+        t = self._times
+        return t[1] if type(t) is tuple else t.complete(self.number)
+
+    @datetime_complete_ts.setter
+    def datetime_complete_ts(self, ts: float | None) -> None:
+        self._times = (self.datetime_start_ts, ts, self.heartbeat_ts)
+
+    @property
+    def heartbeat_ts(self) -> float | None:
+        """The running trial's last heartbeat (seconds since the epoch); None when finished."""
+        t = self._times
+        return t[2] if type(t) is tuple else None
+
+    @heartbeat_ts.setter
+    def heartbeat_ts(self, ts: float | None) -> None:
+        self._times = (self.datetime_start_ts, self.datetime_complete_ts, ts)
+
+    # One objective (the usual case) is kept as a bare float, not a one-element list: about 70
+    # bytes a trial in a study of 100,000s. ``values`` still reads as a list (a new one each time).
+    @property
+    def values(self) -> list[float] | None:
+        """One float per objective, or None (FAILED trials, and running ones)."""
+        v = self._values
+        if v is None:
+            return None
+        if type(v) is float:
+            return [v]
+        return list(v)
+
+    @values.setter
+    def values(self, values: Sequence[float] | None) -> None:
+        if values is None:
+            self._values: float | tuple[float, ...] | None = None
+        elif len(values) == 1 and type(values[0]) is float:
+            self._values = values[0]
+        else:
+            self._values = tuple(values)
 
     @property
     def value(self) -> float | None:
         """The objective value (first objective), or None if the trial has none."""
-        return None if not self.values else self.values[0]
+        v = self._values
+        if type(v) is float:
+            return v
+        return v[0] if v else None
 
     @property
     def distributions(self) -> dict[str, D.Distribution]:
@@ -126,9 +178,19 @@ class FrozenTrial:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, FrozenTrial):
             return NotImplemented
-        return all(getattr(self, k) == getattr(other, k) for k in self.__slots__ if k != "_distributions")
+        return all(getattr(self, k) == getattr(other, k) for k in _COMPARED)
 
     __hash__ = None  # type: ignore[assignment]
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Plain timestamps, never the storage's column store (it holds the whole study).
+        state = {k: getattr(self, k) for k in self.__slots__}
+        state["_times"] = (self.datetime_start_ts, self.datetime_complete_ts, self.heartbeat_ts)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for k, v in state.items():
+            setattr(self, k, v)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serializable view (used by exports, the dashboard and worker messages)."""
@@ -145,6 +207,9 @@ class FrozenTrial:
             "datetime_complete": self.datetime_complete_ts,
         }
 
+
+_COMPARED = ("number", "trial_id", "state", "values", "params", "intermediate_values", "user_attrs",
+             "system_attrs", "datetime_start_ts", "datetime_complete_ts", "heartbeat_ts")
 
 _current_trial: contextvars.ContextVar[Trial | None] = contextvars.ContextVar("tunewise_trial", default=None)
 

@@ -68,6 +68,11 @@ class BaseStorage(abc.ABC):
     @abc.abstractmethod
     def get_distributions(self, study_id: int) -> dict[str, D.Distribution]: ...
 
+    def known_distributions(self, study_id: int) -> dict[str, D.Distribution]:
+        """The distributions this process already knows, without a database read (SQL storages
+        learn new ones from the trials they read); the hot path uses it once per trial."""
+        return self.get_distributions(study_id)
+
     @abc.abstractmethod
     def add_distribution(self, study_id: int, name: str, dist: D.Distribution) -> D.Distribution:
         """Store ``dist`` for ``name`` unless one is stored already; return the stored one."""
@@ -81,8 +86,14 @@ class BaseStorage(abc.ABC):
         """Add a WAITING trial whose params are fixed when suggested."""
 
     @abc.abstractmethod
-    def start_trial(self, study_id: int, *, claim_waiting: bool = True) -> FrozenTrial:
-        """Atomically claim the oldest WAITING trial, or create a new one; either is RUNNING."""
+    def start_trial(self, study_id: int, *, claim_waiting: bool = True,
+                    max_started: int | None = None) -> FrozenTrial:
+        """Atomically claim the oldest WAITING trial, or create a new one; either is RUNNING.
+
+        With ``max_started``, raise MaxTrialsReached instead when the study's trial budget is
+        used: the number of started (non-WAITING) trials, minus retries of stale trials (a retry
+        re-runs the same trial), is checked in the same atomic step as the start.
+        """
 
     @abc.abstractmethod
     def update_trial(

@@ -7,17 +7,20 @@ import copy
 import json
 import threading
 import time
+from array import array
 from collections.abc import Container, Mapping
 from typing import Any
 
 from tunewise import distributions as D
 from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError
 from tunewise.storage._base import BaseStorage, StudySummary
+from tunewise.storage._compact import KeyShared, TimeColumns, compact_times, series
 from tunewise.trial import FrozenTrial, TrialState
 
 
 class _StudyRecord:
-    __slots__ = ("attrs", "claims", "directions", "distributions", "name", "start", "trials", "waiting")
+    __slots__ = ("attrs", "claims", "directions", "distributions", "keys", "name", "start", "times", "trials",
+                 "waiting")
 
     def __init__(self, name: str, directions: list[str]) -> None:
         self.name = name
@@ -28,6 +31,10 @@ class _StudyRecord:
         self.waiting: list[int] = []  # numbers of WAITING trials, oldest first
         self.claims: set[str] = set()
         self.start = time.time()
+        # Compact finished trials (see storage/_compact.py): shared key tables for their params,
+        # user_attrs and system_attrs, and a column store for their times.
+        self.keys = (KeyShared(), KeyShared(), KeyShared())
+        self.times = TimeColumns()
 
 
 def _json_copy(value: Any) -> Any:
@@ -48,7 +55,10 @@ class InMemoryStorage(BaseStorage):
         self._lock = threading.RLock()
         self._studies: dict[int, _StudyRecord] = {}
         self._names: dict[str, int] = {}
-        self._trial_index: dict[int, tuple[int, int]] = {}  # trial_id -> (study_id, number)
+        # trial_id -> study_id and number: ids are dense from 0, so two arrays (16 bytes a trial,
+        # where a dict of tuples costs ~100). A deleted study's trials get study id -1.
+        self._trial_study = array("q")
+        self._trial_number = array("q")
         self._next_study = 0
         self._next_trial = 0
 
@@ -109,7 +119,7 @@ class InMemoryStorage(BaseStorage):
         with self._lock:
             rec = self._study(study_id)
             for t in rec.trials:
-                self._trial_index.pop(t.trial_id, None)
+                self._trial_study[t.trial_id] = -1
             del self._names[rec.name]
             del self._studies[study_id]
 
@@ -144,7 +154,8 @@ class InMemoryStorage(BaseStorage):
             heartbeat=now if state == TrialState.RUNNING else None,
         )
         rec.trials.append(t)
-        self._trial_index[tid] = (study_id, t.number)
+        self._trial_study.append(study_id)
+        self._trial_number.append(t.number)
         return t
 
     def enqueue_trial(self, study_id: int, fixed_params: Mapping[str, Any],
@@ -157,9 +168,18 @@ class InMemoryStorage(BaseStorage):
             self._study(study_id).waiting.append(t.number)
             return t
 
-    def start_trial(self, study_id: int, *, claim_waiting: bool = True) -> FrozenTrial:
+    def start_trial(self, study_id: int, *, claim_waiting: bool = True,
+                    max_started: int | None = None) -> FrozenTrial:
         with self._lock:
             rec = self._study(study_id)
+            if max_started is not None:
+                started = len(rec.trials) - len(rec.waiting)
+                if started >= max_started:  # only near the cap: subtract retries of stale trials
+                    started -= sum(1 for t in rec.trials if "retried_from" in t.system_attrs)
+                if started >= max_started:
+                    from tunewise.exceptions import MaxTrialsReached
+
+                    raise MaxTrialsReached(f"study {rec.name!r} has used its budget of {max_started} trials")
             if claim_waiting and rec.waiting:
                 number = rec.waiting.pop(0)
                 old = rec.trials[number]
@@ -183,8 +203,12 @@ class InMemoryStorage(BaseStorage):
 
     def _locate(self, trial_id: int) -> tuple[_StudyRecord, int]:
         try:
-            sid, number = self._trial_index[trial_id]
-        except KeyError:
+            if trial_id < 0:
+                raise IndexError
+            sid, number = self._trial_study[trial_id], self._trial_number[trial_id]
+            if sid < 0:
+                raise IndexError
+        except (IndexError, TypeError):
             raise KeyError(f"no trial with id {trial_id}") from None
         return self._studies[sid], number
 
@@ -227,12 +251,25 @@ class InMemoryStorage(BaseStorage):
                 return False
             if t.state == TrialState.WAITING and number in rec.waiting:
                 rec.waiting.remove(number)
-            rec.trials[number] = self._replace(
+            done = self._replace(
                 t, state=TrialState(state), values=None if values is None else [float(v) for v in values],
                 datetime_complete=time.time(),
                 **self._changes(params, intermediate_values, user_attrs, system_attrs),
             )
+            rec.trials[number] = self._compact(rec, done)
             return True
+
+    @staticmethod
+    def _compact(rec: _StudyRecord, t: FrozenTrial) -> FrozenTrial:
+        """The finished trial in its compact form (studies hold 100,000s of them)."""
+        kp, ku, ks = rec.keys
+        t.params = kp.make(t.params)
+        t.user_attrs = ku.make(t.user_attrs)
+        t.system_attrs = ks.make(t.system_attrs)
+        t.intermediate_values = series(t.intermediate_values)
+        if t.state is not TrialState.FAILED:  # a FAILED trial can still be finished by its worker
+            compact_times(t, rec.times)
+        return t
 
     def get_trial(self, trial_id: int) -> FrozenTrial:
         with self._lock:

@@ -43,6 +43,7 @@ from sqlalchemy import exc as sa_exc
 from tunewise import distributions as D
 from tunewise.exceptions import DuplicatedStudyError, StorageError, StudyNotFoundError
 from tunewise.storage._base import SCHEMA_VERSION, BaseStorage, StudySummary
+from tunewise.storage._compact import EMPTY, KeyShared, TimeColumns, compact_times, series
 from tunewise.trial import FrozenTrial, TrialState
 
 __all__ = ["SQLStorage"]
@@ -168,7 +169,7 @@ class _Abort(Exception):
 class _StudyCache:
     """Trials of one study seen by this process, kept sorted by number, plus per-state views."""
 
-    __slots__ = ("dist_id", "dists", "lock", "numbers", "seq", "state_numbers", "state_trials",
+    __slots__ = ("dist_id", "dists", "keys", "times", "lock", "numbers", "seq", "state_numbers", "state_trials",
                  "trials")
 
     def __init__(self) -> None:
@@ -181,6 +182,9 @@ class _StudyCache:
         # distribution per study, so this dict only ever gains keys.
         self.dists: dict[str, D.Distribution] = {}
         self.dist_id = 0
+        # Key tables shared by the finished trials' params / user_attrs / system_attrs dicts.
+        self.keys = (KeyShared(), KeyShared(), KeyShared())
+        self.times = TimeColumns()  # start/complete times of COMPLETE and PRUNED trials
         self.lock = threading.Lock()
 
     @staticmethod
@@ -232,29 +236,7 @@ def _number(t: FrozenTrial) -> int:
     return t.number
 
 
-class _EmptyFinished(dict):  # type: ignore[type-arg]
-    """The empty attrs/reports of a finished trial: one shared read-only instance, not one dict
-    per trial (about 200 bytes a trial). Finished trials are immutable, and this enforces it."""
-
-    __slots__ = ()
-
-    def _refuse(self, *_args: Any, **_kw: Any) -> Any:
-        raise TypeError("a finished trial is immutable; copy it first: dict(frozen.user_attrs)")
-
-    __setitem__ = __delitem__ = update = setdefault = pop = popitem = clear = _refuse  # type: ignore[assignment]
-    __ior__ = _refuse  # type: ignore[assignment]
-
-    def __copy__(self) -> dict[str, Any]:
-        return {}
-
-    def __deepcopy__(self, _memo: Any) -> dict[str, Any]:
-        return {}
-
-    def __reduce__(self) -> Any:
-        return (dict, ())
-
-
-_EMPTY: dict[Any, Any] = _EmptyFinished()
+_EMPTY = EMPTY  # the shared empty dict of finished trials (see _compact)
 
 # Parameter and attribute names (and short string values) repeat in every trial; JSON decoding
 # makes a new string object for each. Sharing one object per distinct string saves ~50 bytes per
@@ -269,6 +251,13 @@ def _shared_strings(text: str) -> dict[str, Any]:
         return d
     share = _STRINGS.setdefault
     return {share(k, k): (share(v, v) if type(v) is str and len(v) <= 64 else v) for k, v in d.items()}
+
+
+def _finished_dict(text: str, keys: KeyShared | None) -> dict[str, Any]:
+    if text == "{}":
+        return _EMPTY
+    d = _shared_strings(text)
+    return d if keys is None else keys.make(d)
 
 
 class _Stmt:
@@ -692,6 +681,14 @@ class SQLStorage(BaseStorage):
         ).values(state=TrialState.FAILED.value, system_attrs=bp("system_attrs"),
                  datetime_complete=bp("end", type_=sa.Float), seq=bp("seq", type_=sa.BigInteger)))
         self.i_claim = c(dialect_insert(cl).values(study_id=sid, key=bp("key")).on_conflict_do_nothing())
+        # Trial budget (max_trials): started = all trials (next_number, as numbers are dense) minus
+        # the WAITING ones (a short range of the (study_id, state, number) index): O(1) in the study size.
+        waiting_count = sa.select(sa.func.count()).select_from(tr).where(
+            tr.c.study_id == sid, tr.c.state == TrialState.WAITING.value).scalar_subquery()
+        self.q_started = c(sa.select(st.c.next_number - waiting_count).where(st.c.study_id == sid))
+        self.q_retries = c(sa.select(sa.func.count()).select_from(tr).where(
+            tr.c.study_id == sid, tr.c.system_attrs.like('%"retried_from":%')))
+        self.q_lock_study = c(sa.select(st.c.study_id).where(st.c.study_id == sid).with_for_update())
         ins_attr = dialect_insert(at).values(study_id=sid, key=bp("key"), value=bp("value"))
         self.i_attr = c(ins_attr.on_conflict_do_update(index_elements=[at.c.study_id, at.c.key],
                                                        set_={"value": ins_attr.excluded.value}))
@@ -783,19 +780,24 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
                 cache.dist_id = rid
 
     @staticmethod
-    def _frozen(row: Any, dists: dict[str, D.Distribution]) -> FrozenTrial:
+    def _frozen(row: Any, dists: dict[str, D.Distribution], cache: _StudyCache | None = None) -> FrozenTrial:
         (tid, number, state, values, params, inter, user, system, start, complete, hb) = row[:11]
         st = _STATES[state]
-        if st.is_finished():  # share what can be shared: studies hold 100,000s of these
-            return FrozenTrial(
+        if st.is_finished():  # compact and shared where possible: studies hold 100,000s of these
+            kp, ku, ks = cache.keys if cache is not None else (None, None, None)
+            t = FrozenTrial(
                 number=number, trial_id=tid, state=st,
                 values=None if values is None else _loads(values),
-                params=_shared_strings(params) if params != "{}" else _EMPTY, distributions=dists,
-                intermediate_values={int(k): v for k, v in _loads(inter).items()} if inter != "{}" else _EMPTY,
-                user_attrs=_shared_strings(user) if user != "{}" else _EMPTY,
-                system_attrs=_shared_strings(system) if system != "{}" else _EMPTY,
+                params=_finished_dict(params, kp), distributions=dists,
+                intermediate_values=series(_loads(inter)) if inter != "{}" else _EMPTY,
+                user_attrs=_finished_dict(user, ku), system_attrs=_finished_dict(system, ks),
                 datetime_start=start, datetime_complete=complete,
             )
+            # COMPLETE and PRUNED never change again (a FAILED trial can still be finished by
+            # its worker), so their times can live in the study's column store.
+            if cache is not None and st is not TrialState.FAILED:
+                compact_times(t, cache.times)
+            return t
         iv = _loads(inter)
         return FrozenTrial(
             number=number, trial_id=tid, state=st,
@@ -892,6 +894,11 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
 
         return self._run(op, _READ)
 
+    def known_distributions(self, study_id: int) -> dict[str, D.Distribution]:
+        cache = self._cache(study_id)
+        with cache.lock:
+            return dict(cache.dists)
+
     def add_distribution(self, study_id: int, name: str, dist: D.Distribution) -> D.Distribution:
         text = D.distribution_to_json(dist)
 
@@ -900,7 +907,11 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
             return cur.scalar(self.q_dist, sid=study_id, name=name)  # type: ignore[no-any-return]
 
         stored = self._run(op, _WRITE)
-        return dist if stored == text else D.distribution_from_json(stored)
+        result = dist if stored == text else D.distribution_from_json(stored)
+        cache = self._cache(study_id)
+        with cache.lock:  # a name keeps one distribution per study: safe to learn it now
+            cache.dists.setdefault(name, result)
+        return result
 
     # ---- trials -------------------------------------------------------------------------------
     def enqueue_trial(self, study_id: int, fixed_params: Mapping[str, Any],
@@ -925,13 +936,27 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
                            distributions=self._cache(study_id).dists,
                            system_attrs=_loads(sys_text), user_attrs=_loads(user_text))
 
-    def start_trial(self, study_id: int, *, claim_waiting: bool = True) -> FrozenTrial:
+    def _check_budget(self, cur: _Cursor, study_id: int, max_started: int) -> None:
+        """Raise MaxTrialsReached when ``max_started`` trials have started (inside the start's transaction)."""
+        started = int(cur.scalar(self.q_started, sid=study_id) or 0)
+        if started >= max_started:  # only near the cap: a retry of a stale trial re-runs the same trial
+            started -= int(cur.scalar(self.q_retries, sid=study_id) or 0)
+        if started >= max_started:
+            from tunewise.exceptions import MaxTrialsReached
+
+            raise MaxTrialsReached(f"study id {study_id} in {self._masked} has used its budget of "
+                                   f"{max_started} trials")
+
+    def start_trial(self, study_id: int, *, claim_waiting: bool = True,
+                    max_started: int | None = None) -> FrozenTrial:
         dists = self._cache(study_id).dists
         if not self._is_sqlite:
-            return self._start_trial_pg(study_id, claim_waiting, dists)
+            return self._start_trial_pg(study_id, claim_waiting, dists, max_started)
 
         def op(cur: _Cursor) -> FrozenTrial:
             now = time.time()
+            if max_started is not None:  # BEGIN IMMEDIATE holds the write lock: count and start are atomic
+                self._check_budget(cur, study_id, max_started)
             if claim_waiting:
                 row = cur.one(self.q_waiting, sid=study_id)
                 if row is not None:
@@ -952,9 +977,21 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
 
         return self._run(op, _WRITE)
 
-    def _start_trial_pg(self, study_id: int, claim_waiting: bool, dists: dict[str, D.Distribution]) -> FrozenTrial:
+    def _start_trial_pg(self, study_id: int, claim_waiting: bool, dists: dict[str, D.Distribution],
+                        max_started: int | None = None) -> FrozenTrial:
         now = time.time()
-        row = self._run(lambda cur: cur.one(self.pg_start, sid=study_id, claim=claim_waiting, start=now), _READ)
+        if max_started is None:
+            row = self._run(lambda cur: cur.one(self.pg_start, sid=study_id, claim=claim_waiting, start=now), _READ)
+        else:
+            def op(cur: _Cursor) -> Any:
+                # Lock the study row first (every start updates it, so starts queue here), then
+                # count: under READ COMMITTED this later statement sees every start committed before.
+                if cur.one(self.q_lock_study, sid=study_id) is None:
+                    raise self._not_found(study_id)
+                self._check_budget(cur, study_id, max_started)
+                return cur.one(self.pg_start, sid=study_id, claim=claim_waiting, start=now)
+
+            row = self._run(op, _WRITE)
         if row is None:
             raise self._not_found(study_id)
         tid, number, user, system = row
@@ -1034,7 +1071,7 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
             return
         dists = cache.dists
         frozen = self._frozen
-        parsed = [frozen(row, dists) for row in rows]
+        parsed = [frozen(row, dists, cache) for row in rows]
         max_seq = max(row[11] for row in rows)
         if any(k not in dists for t in parsed for k in t.params):
             self._refresh_dists(cur, study_id, cache)
@@ -1055,7 +1092,7 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
                 if cached is not None and cached.trial_id == trial_id and cached.state.is_finished() \
                         and cached.state.value == row[3]:
                     return cached
-                t = self._frozen(row[1:], cache.dists)
+                t = self._frozen(row[1:], cache.dists, cache)
                 if any(k not in cache.dists for k in t.params):
                     self._refresh_dists(cur, row[0], cache)
                 return t
