@@ -11,6 +11,8 @@ the memory a process needs to hold a study of finished trials.
     python benchmarks/scaling.py --quick                  # CI size, SQLite (+ PostgreSQL if configured)
     python benchmarks/scaling.py                          # 1, 2, 4, 8 workers, bigger studies
     python benchmarks/scaling.py --postgres postgresql+psycopg://tw:tw@127.0.0.1:5432/tunewise_bench
+    python benchmarks/scaling.py --only throughput --workers 1,2,4,8 --trivial-trials 300 --sleep-trials 48
+    python benchmarks/scaling.py --only startup --workers 1,2,4,8   # optimize(n_jobs=k) worker start-up
 
 PostgreSQL is used when ``--postgres`` or ``TUNEWISE_BENCH_POSTGRES_URL`` (or
 ``TUNEWISE_TEST_POSTGRES_URL``) names a database; ``.ci/postgres.sh`` starts a local one.
@@ -52,7 +54,7 @@ def worker(framework: str, url: str, name: str, n_trials: int, kind: str, go: st
 
         import tunewise as tw
 
-        logging.getLogger("tunewise").setLevel(logging.ERROR)
+        logging.getLogger("tunewise").setLevel(logging.WARNING)  # retried lock errors would show here
         study = tw.create_study(name=name, storage=url, load_if_exists=True,
                                 sampler=tw.samplers.RandomSampler(seed=seed))
     else:
@@ -125,7 +127,11 @@ def run_config(framework: str, url: str, workers: int, total: int, kind: str, tm
         out, err = p.communicate(timeout=3600)
         if p.returncode != 0:
             raise RuntimeError(f"{framework} worker crashed:\n{err[-2000:]}")
-        results.append(json.loads(out.strip().splitlines()[-1]))
+        res = json.loads(out.strip().splitlines()[-1])
+        # Errors a framework retried or logged without raising still show on stderr: count them too.
+        res["errors"] += [f"stderr: {line.strip()[:120]}" for line in err.splitlines()
+                          if "database is locked" in line or "deadlock" in line.lower()]
+        results.append(res)
     wall = max(r["end"] for r in results) - t0
     n_stored, n_distinct = _count_trials(framework, url, name)
     errors = [e for r in results for e in r["errors"]]
@@ -156,6 +162,46 @@ gc.collect()
 after = tracemalloc.get_traced_memory()[0]
 print(json.dumps({"n": len(trials), "bytes": after - before}))
 """
+
+
+# In-memory storage: the study lives in the process that runs it, so we measure what running n
+# trials leaves allocated (tracemalloc started before the study is created, after a warm-up study
+# has paid for imports and first-use caches).
+MEMORY_PROBE_IN_PROCESS = r"""
+import gc, json, logging, sys, tracemalloc
+framework, n, shape, here = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+sys.path.insert(0, here)
+import scaling
+objective = scaling._rich_objective if shape == "rich" else scaling._objective("trivial")
+if framework == "tunewise":
+    import tunewise as tw
+    logging.getLogger("tunewise").setLevel(logging.ERROR)
+    make = lambda: tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+else:
+    import optuna
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    make = lambda: optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+warm = make()
+warm.optimize(objective, n_trials=5)
+del warm
+gc.collect()
+tracemalloc.start()
+before = tracemalloc.get_traced_memory()[0]
+study = make()
+study.optimize(objective, n_trials=n)
+gc.collect()
+after = tracemalloc.get_traced_memory()[0]
+print(json.dumps({"n": len(study.trials), "bytes": after - before}))
+"""
+
+
+def memory_in_process(framework: str, n: int, shape: str) -> tuple[int, float]:
+    """In-memory storage: bytes a process keeps after running n trials of ``shape``."""
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"))
+    out = subprocess.run([sys.executable, "-c", MEMORY_PROBE_IN_PROCESS, framework, str(n), shape, HERE], env=env,
+                         check=True, capture_output=True, text=True).stdout
+    res = json.loads(out.strip().splitlines()[-1])
+    return res["n"], res["bytes"]
 
 
 def _rich_objective(trial):  # noqa: ANN001, ANN201 - a typical training run's trial
@@ -212,6 +258,55 @@ def memory_per_trials(framework: str, url: str, n: int, shape: str) -> tuple[int
     return res["n"], res["bytes"]
 
 
+def _startup_objective(trial):  # noqa: ANN001, ANN201 - records which process ran the trial
+    trial.set_user_attr("pid", os.getpid())
+    x = trial.suggest_float("x", -1, 1)
+    time.sleep(0.2)
+    return x * x
+
+
+def startup(workers: list[int], n_trials: int = 30) -> None:
+    """``study.optimize(n_jobs=k)``: from the call to each worker process's first trial, and the
+    speed-up over n_jobs=1 for 30 trials of a 0.2 s objective (in-memory storage). Workers are
+    started as fresh interpreters ("spawn", TUNEWISE_WORKER_START=spawn) or forked from the
+    pre-imported zygote (the default on Linux; the first call starts the zygote)."""
+    import tunewise as tw
+
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"))
+    imports = []
+    for _ in range(3):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import tunewise.execution._worker"], env=env, check=True)
+        imports.append(time.perf_counter() - t)
+    print(f"\nWorker interpreter start + imports (`python -c 'import tunewise.execution._worker'`): "
+          f"median {sorted(imports)[1]:.2f} s of 3\n")
+    print(f"| start | n_jobs | wall s ({n_trials} trials x 0.2 s) | speed-up vs n_jobs=1 | "
+          f"first worker's first trial (s) | last worker's first trial (s) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    base = None
+    zygote_started = False
+    for mode in ("spawn", "zygote"):
+        os.environ["TUNEWISE_WORKER_START"] = mode
+        for k in workers:
+            study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+            t0 = time.time()
+            study.optimize(_startup_objective, n_trials=n_trials, n_jobs=k)
+            wall = time.time() - t0
+            firsts: dict[int, float] = {}
+            for t in study.trials:
+                pid = t.user_attrs["pid"]
+                firsts[pid] = min(firsts.get(pid, float("inf")), t.datetime_start.timestamp() - t0)
+            if k == 1:
+                base = wall
+            label = mode
+            if mode == "zygote" and k > 1:
+                label = "zygote (reused)" if zygote_started else "zygote (started by this call)"
+                zygote_started = True
+            print(f"| {label} | {k} | {wall:.2f} | {(base or n_trials * 0.2) / wall:.2f}x | "
+                  f"{min(firsts.values()):.2f} | {max(firsts.values()):.2f} |", flush=True)
+    os.environ.pop("TUNEWISE_WORKER_START", None)
+
+
 def print_throughput(rows: list[dict], storages: list[str], kinds: list[str], workers: list[int]) -> None:
     print("\nThroughput: trials per second, all workers together (higher is better); 'ms/trial' is the"
           " worker-time per trial = workers x wall / trials, minus the objective's own 0.1 s sleep\n")
@@ -256,7 +351,12 @@ def main() -> None:
     ap.add_argument("--postgres", default=os.environ.get("TUNEWISE_BENCH_POSTGRES_URL")
                     or os.environ.get("TUNEWISE_TEST_POSTGRES_URL"), help="PostgreSQL URL (optional)")
     ap.add_argument("--no-optuna", action="store_true", help="tunewise only")
-    ap.add_argument("--only", choices=["throughput", "memory"], help="run one part")
+    ap.add_argument("--only", choices=["throughput", "memory", "startup"], help="run one part")
+    ap.add_argument("--workers", help="comma-separated worker counts (default 1,2,4; 1,2,4,8 without --quick)")
+    ap.add_argument("--trivial-trials", type=int, help="trials per trivial-objective run (default 300/2000)")
+    ap.add_argument("--sleep-trials", type=int, help="trials per 0.1 s-objective run (default 24/80)")
+    ap.add_argument("--storages", default="sqlite,postgresql", help="comma-separated: sqlite,postgresql")
+    ap.add_argument("--mem-trials", type=int, help="trials per memory measurement (default 1,000 / 10,000)")
     ap.add_argument("--worker", nargs=7, metavar="ARG", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -265,11 +365,18 @@ def main() -> None:
         return
 
     workers = [1, 2, 4] if args.quick else [1, 2, 4, 8]
-    sizes = {"trivial": 300 if args.quick else 2000, "sleep": 24 if args.quick else 80}
-    mem_n = 1000 if args.quick else 10_000
+    if args.workers:
+        workers = [int(k) for k in args.workers.split(",")]
+    sizes = {"trivial": args.trivial_trials or (300 if args.quick else 2000),
+             "sleep": args.sleep_trials or (24 if args.quick else 80)}
+    if args.only == "startup":
+        startup(workers)
+        return
+    mem_n = args.mem_trials or (1000 if args.quick else 10_000)
     frameworks = ["tunewise"] if args.no_optuna else ["tunewise", "optuna"]
     tmp = tempfile.mkdtemp(prefix="tw-scaling-")
-    storages = {"sqlite": None, "postgresql": args.postgres}
+    storages = {k: v for k, v in {"sqlite": None, "postgresql": args.postgres}.items()
+                if k in args.storages.split(",")}
     rows = []
     for storage, pg_url in storages.items():
         if args.only == "memory":
@@ -292,18 +399,22 @@ def main() -> None:
     if args.only == "throughput":
         return
 
-    print(f"\nMemory to hold a study of finished trials (Python objects a fresh process keeps after loading"
-          f" {mem_n:,} trials, measured with tracemalloc; scaled to 10,000)\n")
+    print(f"\nMemory to hold a study of finished trials (Python objects kept, measured with tracemalloc over"
+          f" {mem_n:,} trials and scaled to 10,000). SQL: a fresh process loads every trial of the study."
+          f" memory: the process that ran the trials with in-memory storage.\n")
     print("| storage | trial shape | tunewise MB / 10k trials | optuna MB / 10k trials | optuna / tunewise |")
     print("|---|---|---:|---:|---:|")
-    for storage, pg_url in storages.items():
+    for storage, pg_url in {"memory": None, **storages}.items():
         if storage == "postgresql" and not pg_url:
             continue
         for shape in ("3 floats", "rich"):
             res = {}
             for fw in frameworks:
-                url = pg_url or f"sqlite:///{os.path.join(tmp, f'mem-{fw}-{shape[0]}.db')}"
-                n, nbytes = memory_per_trials(fw, url, mem_n, shape)
+                if storage == "memory":
+                    n, nbytes = memory_in_process(fw, mem_n, shape)
+                else:
+                    url = pg_url or f"sqlite:///{os.path.join(tmp, f'mem-{fw}-{shape[0]}.db')}"
+                    n, nbytes = memory_per_trials(fw, url, mem_n, shape)
                 res[fw] = nbytes / n * 10_000 / 2**20
             a, b = res["tunewise"], res.get("optuna")
             ratio = "-" if b is None or a <= 0 else f"{b / a:.1f}x"

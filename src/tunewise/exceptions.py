@@ -5,6 +5,7 @@ from __future__ import annotations
 
 __all__ = [
     "DuplicatedStudyError",
+    "MaxTrialsReached",
     "SearchExhausted",
     "StorageError",
     "StudyNotFoundError",
@@ -48,3 +49,10 @@ class SearchExhausted(TunewiseError):
     """The sampler has nothing left to propose (for example every grid point has been run).
 
     ``study.optimize`` stops cleanly when it sees this; ``study.ask`` raises it."""
+
+
+class MaxTrialsReached(SearchExhausted):
+    """The study-wide trial budget (``max_trials``) is used up: no new trial may start.
+
+    Raised when a trial is created (atomically with the storage's count of started trials, so
+    parallel workers never overshoot); ``study.optimize`` stops cleanly when it sees this."""

@@ -74,6 +74,7 @@ class Study:
         self.scheduler = scheduler
         self._dists: dict[str, D.Distribution] | None = None
         self._stop_requested = False
+        self._max_trials: int | None = None  # study-wide trial budget of the running optimize()
 
     # ---- identity ----------------------------------------------------------------------
     @property
@@ -247,7 +248,10 @@ class Study:
         """
         self.sampler.before_trial(self)
         _heartbeat.on_ask(self)  # fail trials of dead workers; re-enqueue them if retries remain
-        frozen = self._storage.start_trial(self._study_id)
+        if self._max_trials is None:
+            frozen = self._storage.start_trial(self._study_id)
+        else:  # the budget is checked atomically with the start: parallel workers never overshoot
+            frozen = self._storage.start_trial(self._study_id, max_started=self._max_trials)
         trial = Trial(self, frozen)
         _heartbeat.on_start(self, trial)  # beats (and saves suggested params) while it runs
         for name, dist in (fixed_distributions or {}).items():
@@ -255,7 +259,13 @@ class Study:
         return trial
 
     def _sampler_propose(self, trial: Trial) -> dict[str, Any]:
-        self._dists = None  # other workers may have extended the space
+        # Other workers may have extended the space: take what the storage has learnt from the
+        # trials it read (no database read per trial). A parameter it has not seen yet is still
+        # sampled on its own when suggested, and suggest() rereads the space for a new name.
+        known = self._storage.known_distributions(self._study_id)
+        if self._dists is not None:
+            known.update(self._dists)
+        self._dists = known
         return self.sampler.propose(self, trial)
 
     def _write_progress(self, trial: Trial, _new: Mapping[int, float]) -> None:
@@ -272,8 +282,22 @@ class Study:
         trial._pending_attrs = False
 
     def tell(self, trial: Trial | int, values: float | Sequence[float] | None = None,
-             state: TrialState | None = None) -> FrozenTrial:
-        """Finish a trial from :meth:`ask` with its value(s), or with ``state=PRUNED``/``FAILED``."""
+             state: TrialState | None = None, *, fail_reason: str | None = None) -> FrozenTrial:
+        """Finish a trial from :meth:`ask` with its value(s), or with ``state=PRUNED``/``FAILED``.
+
+        ``fail_reason`` (only with ``state=FAILED``) says why; it is stored as the trial's
+        ``system_attrs["fail_reason"]`` and shown by the dashboard and reports.
+
+        >>> import tunewise as tw
+        >>> study = tw.create_study()
+        >>> t = study.ask()
+        >>> study.tell(t, state=tw.TrialState.FAILED, fail_reason="out of memory").system_attrs["fail_reason"]
+        'out of memory'
+        """
+        if fail_reason is not None and not isinstance(fail_reason, str):
+            raise TypeError(f"fail_reason must be a string, got {fail_reason!r}")
+        if fail_reason is not None and (state is None or TrialState(state) != TrialState.FAILED):
+            raise ValueError(f"fail_reason is for state=TrialState.FAILED, but state is {state!r}")
         if isinstance(trial, int):
             number = trial
             matches = [t for t in self.get_trials() if t.number == number]
@@ -289,7 +313,7 @@ class Study:
         if state == TrialState.PRUNED:
             return self._finish(trial, TrialState.PRUNED, self._pruned_values(trial), None)
         if state == TrialState.FAILED:
-            return self._finish(trial, TrialState.FAILED, None, "told FAILED")
+            return self._finish(trial, TrialState.FAILED, None, fail_reason or "told FAILED")
         vals, reason = self._check_values(values)
         if reason is not None:
             self._finish(trial, TrialState.FAILED, None, reason)
@@ -403,9 +427,18 @@ class Study:
         *,
         space: Mapping[str, D.Distribution | Any] | None = None,
         executor: Any = None,
+        max_trials: int | None = None,
     ) -> None:
-        """Run trials until ``n_trials`` have run in this call, ``timeout`` seconds have passed,
-        the sampler is exhausted, or :meth:`stop` is called.
+        """Run trials until ``n_trials`` have run in this call, the study as a whole has
+        ``max_trials`` trials, ``timeout`` seconds have passed, the sampler is exhausted, or
+        :meth:`stop` is called.
+
+        ``n_trials`` counts this call's trials. ``max_trials`` is the study-wide budget: every
+        started trial counts (RUNNING, COMPLETE, PRUNED, FAILED; a retry of a crashed trial
+        re-runs it and does not count twice), across processes, machines and earlier calls,
+        and it is checked atomically when a trial starts, so any number of workers sharing the
+        storage stop at exactly ``max_trials``. Without it, the budget stored with the study
+        (``create_study(max_trials=...)``) applies, if any.
 
         ``func(trial)`` returns the score. With ``space=``, ``func(config: dict)`` gets a plain
         dict drawn from the declarative space and returns the score (or reports with
@@ -425,6 +458,7 @@ class Study:
             raise ValueError(f"n_trials must be a non-negative integer or None, got {n_trials!r}")
         if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
             raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
+        _check_max_trials(max_trials)
         if isinstance(catch, type):
             catch = (catch,)
         catch = tuple(catch)
@@ -442,9 +476,18 @@ class Study:
             raise ValueError(f"n_jobs must be a positive integer or -1, got {n_jobs!r}")
         deadline = None if timeout is None else time.time() + timeout
         self._stop_requested = False
+        if max_trials is None:
+            max_trials = self._storage.get_study_attrs(self._study_id).get(_MAX_TRIALS_KEY)
+        self._max_trials = None if max_trials is None else int(max_trials)
         from tunewise._progress import ProgressBar
 
-        progress = ProgressBar(show_progress_bar, n_trials, timeout, self)
+        bar_total = n_trials
+        if show_progress_bar and self._max_trials is not None:  # the bar's total: what the budget leaves
+            sid = self._study_id
+            started = self._storage.count_trials(sid) - self._storage.count_trials(sid, (TrialState.WAITING,))
+            left = max(self._max_trials - started, 0)
+            bar_total = left if n_trials is None else min(n_trials, left)
+        progress = ProgressBar(show_progress_bar, bar_total, timeout, self)
         try:
             if executor is not None:
                 if n_jobs != 1:
@@ -458,7 +501,15 @@ class Study:
                 run_local_processes(self, objective, n_trials, deadline, catch, list(callbacks or ()),
                                     progress, n_jobs)
         finally:
+            self._max_trials = None
             progress.close()
+
+    def _worker_options(self) -> dict[str, Any]:
+        """What a worker process or Dask task needs to run trials under this optimize() call."""
+        return {"max_trials": self._max_trials}
+
+    def _apply_worker_options(self, options: Mapping[str, Any]) -> None:
+        self._max_trials = options.get("max_trials")
 
     def _optimize_sequential(self, func: ObjectiveFunc, n_trials: int | None, deadline: float | None,
                              catch: tuple[type[BaseException], ...], callbacks: list[Callback],
@@ -539,6 +590,23 @@ def _config_objective(func: Callable[[dict[str, Any]], Any], space: Mapping[str,
     return objective
 
 
+_MAX_TRIALS_KEY = "max_trials"  # study attribute: the stored study-wide trial budget
+
+
+def _check_max_trials(max_trials: Any) -> None:
+    if max_trials is not None and (isinstance(max_trials, bool) or not isinstance(max_trials, numbers.Integral)
+                                   or max_trials < 1):
+        raise ValueError(
+            f"max_trials must be a positive integer (the study-wide number of trials) or None, got {max_trials!r}"
+        )
+
+
+def _store_max_trials(study: Study, max_trials: int | None) -> None:
+    _check_max_trials(max_trials)
+    if max_trials is not None:
+        study._storage.set_study_attr(study._study_id, _MAX_TRIALS_KEY, int(max_trials))
+
+
 def _default_sampler() -> Sampler:
     from tunewise import samplers
 
@@ -561,6 +629,7 @@ def create_study(
     grace_period: float | None = None,
     max_retries: int = 0,
     warm_start: Any = None,
+    max_trials: int | None = None,
 ) -> Study:
     """Create a study (or, with ``load_if_exists=True``, resume one with that name).
 
@@ -574,6 +643,10 @@ def create_study(
 
     ``warm_start`` (e.g. ``tw.transfer.FromSimilarTasks(...)``) starts from earlier tasks: its
     ``apply(study)`` queues their best configurations and wraps the sampler with a fading prior.
+
+    ``max_trials`` stores a study-wide trial budget with the study: every ``optimize`` call and
+    ``tunewise worker`` on it, in any process, stops once the study has that many trials (see
+    :meth:`Study.optimize`). Given again on a resumed study, it replaces the stored budget.
 
     >>> import tunewise as tw
     >>> study = tw.create_study(name="demo", direction="maximize")
@@ -591,6 +664,7 @@ def create_study(
     scheduler = scheduler if scheduler is not None else pruner
     dirs = _check_directions(direction, directions)
     heartbeat_policy = _heartbeat.check_policy(heartbeat_interval, grace_period, max_retries)
+    _check_max_trials(max_trials)
     store = get_storage(storage)
     if name is None:
         name = f"study-{_dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
@@ -617,21 +691,25 @@ def create_study(
         record["scheduler"] = study.scheduler.describe()
     study.set_system_attr("strategy", record)
     _heartbeat.configure(study, heartbeat_policy)
+    _store_max_trials(study, max_trials)
     return study
 
 
 def load_study(name: str, storage: str | BaseStorage, sampler: Sampler | None = None,
                scheduler: Scheduler | None = None, *, pruner: Scheduler | None = None,
                heartbeat_interval: float | None = None, grace_period: float | None = None,
-               max_retries: int = 0) -> Study:
+               max_retries: int = 0, max_trials: int | None = None) -> Study:
     """Open an existing study (StudyNotFoundError names the study and the storage if absent).
 
-    Heartbeat options as in :func:`create_study`; given here, they replace the stored policy.
+    Heartbeat options and ``max_trials`` as in :func:`create_study`; given here, they replace
+    the stored ones.
     """
     heartbeat_policy = _heartbeat.check_policy(heartbeat_interval, grace_period, max_retries)
+    _check_max_trials(max_trials)
     store = get_storage(storage)
     study = Study(name, store, sampler, scheduler if scheduler is not None else pruner)
     _heartbeat.configure(study, heartbeat_policy)
+    _store_max_trials(study, max_trials)
     return study
 
 

@@ -54,3 +54,15 @@ def test_dask_propagates_objective_errors(client, tmp_path):
     with pytest.raises(RuntimeError, match="broken objective"):
         study.optimize(bad, n_trials=4, executor=tw.DaskExecutor(client))
     assert all(t.state == TrialState.FAILED for t in study.trials)
+
+
+def test_dask_obeys_the_study_wide_max_trials(client, tmp_path):
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    study = tw.create_study(storage=url, sampler=tw.samplers.RandomSampler(seed=0))
+    study.optimize(_objective, n_trials=3)
+    study.optimize(_objective, n_trials=50, max_trials=7, executor=tw.DaskExecutor(client))
+    assert len(study.trials) == 7
+    # A later call with a larger budget: the workers' cached studies must take the new budget.
+    study.optimize(_objective, max_trials=9, executor=tw.DaskExecutor(client))
+    trials = study.trials
+    assert len(trials) == 9 and sorted(t.number for t in trials) == list(range(9))

@@ -131,8 +131,14 @@ def test_dashboard_in_chromium(served, tmp_path):
             store = tw.load_study("watched", url)
             shown = float(page.locator("#trials tbody tr td:nth-child(3)").first.inner_text())
             assert store.best_value <= shown + abs(shown) * 1e-4  # the page shows 5 significant digits
-            page.evaluate("window.scrollTo(0, 0)")  # the sticky header belongs at the top of the shot
+            # Scrolled down, the header must stay above the title in page coordinates: a sticky or
+            # fixed header lands on top of the content in full-page screenshots.
+            page.evaluate("window.scrollTo(0, 300)")
+            assert page.evaluate("() => { const h = document.querySelector('.topbar').getBoundingClientRect();"
+                                 " const t = document.querySelector('main h1').getBoundingClientRect();"
+                                 " return h.bottom <= t.top; }")
             page.screenshot(path=str(shots / "dashboard_study.png"), full_page=True)
+            page.evaluate("window.scrollTo(0, 0)")
 
             # XSS: a parameter and a choice named <script>alert(1)</script> show as text.
             page.goto(f"{base}/?token={TOKEN}#/study/xss-check")

@@ -151,3 +151,17 @@ def test_internal_errors_never_show_a_traceback():
     r = client.get("/api/studies")
     assert r.status_code == 500
     assert "secret" not in r.text and "Traceback" not in r.text
+
+
+@pytest.mark.parametrize("path", ["/", "/api/studies", "/api/studies/mixed", "/api/studies/mixed/trials?after=-1",
+                                  "/static/dashboard.js", "/favicon.ico"])
+def test_head_is_accepted_wherever_get_is(client, path):
+    get, head = client.get(path), client.head(path)
+    assert head.status_code == get.status_code and head.status_code in (200, 204)
+    assert head.headers.get("content-type") == get.headers.get("content-type")
+    assert head.headers["x-content-type-options"] == "nosniff"
+
+
+def test_head_keeps_read_only_errors(client):
+    assert client.head("/api/studies/nope").status_code == 404
+    assert client.post("/api/studies").status_code == 405

@@ -49,16 +49,30 @@ def register(group: click.Group) -> None:
     @click.option("--storage", envvar="TUNEWISE_STORAGE", required=True, help="Storage URL shared by all workers.")
     @click.option("--objective", required=True, help="The objective as module:function (importable here).")
     @click.option("--n-trials", type=int, default=None, help="Trials this worker runs (default: until stopped).")
+    @click.option("--max-trials", type=int, default=None,
+                  help="Study-wide budget: stop once the study has this many trials, counting every "
+                       "worker's (default: the budget stored with the study, if any).")
     @click.option("--timeout", type=float, default=None, help="Seconds after which this worker starts no trial.")
     @click.option("--n-jobs", type=int, default=1, show_default=True, help="Worker processes on this machine.")
     @click.option("--sampler", type=click.Choice(_SAMPLERS), default="auto", show_default=True)
     @click.option("--seed", type=int, default=None)
     @click.option("--direction", type=click.Choice(["minimize", "maximize"]), default=None,
                   help="Create the study with this direction if it does not exist yet.")
-    def worker(study_name: str, storage: str, objective: str, n_trials: int | None, timeout: float | None,
-               n_jobs: int, sampler: str, seed: int | None, direction: str | None) -> None:
-        """Run trials of a study, sharing its storage with every other worker."""
+    def worker(study_name: str, storage: str, objective: str, n_trials: int | None, max_trials: int | None,
+               timeout: float | None, n_jobs: int, sampler: str, seed: int | None, direction: str | None) -> None:
+        """Run trials of a study, sharing its storage with every other worker.
+
+        Start as many workers as you like, here or on other machines. With a study-wide budget
+        (the --max-trials option, or create_study(max_trials=N) in Python) they stop at exactly
+        N trials in all.
+        """
         import tunewise as tw
+
+        if max_trials is not None and max_trials < 1:
+            raise click.BadParameter(f"must be a positive integer (the study-wide number of trials), "
+                                     f"got {max_trials}", param_hint="--max-trials")
+        if n_trials is not None and n_trials < 0:
+            raise click.BadParameter(f"must be a non-negative integer, got {n_trials}", param_hint="--n-trials")
 
         func = _load_objective(objective)
         smp = _make_sampler(sampler, seed)
@@ -67,7 +81,8 @@ def register(group: click.Group) -> None:
                                     load_if_exists=True)
         else:
             study = tw.load_study(study_name, storage, sampler=smp)
-        before = study.storage.count_trials(study._study_id)
-        study.optimize(func, n_trials=n_trials, timeout=timeout, n_jobs=n_jobs, catch=(Exception,))
-        after = study.storage.count_trials(study._study_id)
-        click.echo(f"worker done: {after - before} trials run here, {after} in study {study_name!r}")
+        ran = []  # callbacks run in this process for every trial of this worker (also with --n-jobs)
+        study.optimize(func, n_trials=n_trials, timeout=timeout, n_jobs=n_jobs, catch=(Exception,),
+                       max_trials=max_trials, callbacks=[lambda _study, frozen: ran.append(frozen.number)])
+        total = study.storage.count_trials(study._study_id)
+        click.echo(f"worker done: {len(ran)} trials run here, {total} in study {study_name!r}")

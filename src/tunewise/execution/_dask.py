@@ -39,10 +39,11 @@ def _run_trial_task(payload: dict[str, Any], func: Any, catch: tuple[type[BaseEx
             seed = getattr(sampler, "seed", None)
             sampler.reseed(None if seed is None else int(seed) * 1000 + slot + 1)
             study = Study(payload["study_name"], get_storage(payload["storage_url"]), sampler, payload["scheduler"])
-            apply = getattr(study, "_apply_worker_options", None)
-            if apply is not None:
-                apply(payload.get("study_options") or {})
             _study_cache[key] = study
+    # Every task: a cached study may come from an earlier optimize() call with other options.
+    apply = getattr(study, "_apply_worker_options", None)
+    if apply is not None:
+        apply(payload.get("study_options") or {})
     try:
         frozen = study._run_trial(func, catch)
     except SearchExhausted:

@@ -63,8 +63,12 @@ class _RemoteStorage(BaseStorage):
         return self._call("enqueue_trial", study_id, dict(fixed_params),  # type: ignore[no-any-return]
                           system_attrs=system_attrs, user_attrs=user_attrs)
 
-    def start_trial(self, study_id: int, *, claim_waiting: bool = True) -> FrozenTrial:
-        return self._call("start_trial", study_id, claim_waiting=claim_waiting)  # type: ignore[no-any-return]
+    def start_trial(self, study_id: int, *, claim_waiting: bool = True,
+                    max_started: int | None = None) -> FrozenTrial:
+        if max_started is None:
+            return self._call("start_trial", study_id, claim_waiting=claim_waiting)  # type: ignore[no-any-return]
+        return self._call("start_trial", study_id, claim_waiting=claim_waiting,  # type: ignore[no-any-return]
+                          max_started=max_started)
 
     def update_trial(self, trial_id: int, **kwargs: Any) -> None:
         self._call("update_trial", trial_id, **{k: dict(v) if v is not None else None for k, v in kwargs.items()})

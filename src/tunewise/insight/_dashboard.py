@@ -10,7 +10,7 @@ use the JSON API below, which is also there for scripts:
 - ``GET /api/studies/{name}/plots/{kind}`` - a plotly figure as JSON
 - ``GET /api/studies/{name}/importance`` - parameter importances
 
-Security: binds 127.0.0.1 unless told otherwise; only GET; with a token every request must
+Security: binds 127.0.0.1 unless told otherwise; only GET (and HEAD); with a token every request must
 carry it (``Authorization: Bearer T``, ``X-Tunewise-Token: T`` or ``?token=T``); the pages
 insert user data only as text (never as HTML) and a Content-Security-Policy forbids inline
 scripts; errors are JSON ``{"error": ...}`` with a 4xx status, never a traceback.
@@ -371,6 +371,12 @@ def create_app(
     def api_unknown(rest: str) -> JSONResponse:
         return error(404, f"no API route /api/{rest}; see /api/studies")
 
+    # HEAD wherever GET is accepted (monitors and link checkers send it; HTTP requires it): FastAPI
+    # registers GET routes for GET only, unlike Starlette. The server sends HEAD's headers, no body.
+    for route in app.routes:
+        methods = getattr(route, "methods", None)
+        if methods is not None and "GET" in methods:
+            methods.add("HEAD")
     return app
 
 

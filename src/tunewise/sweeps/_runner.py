@@ -392,8 +392,7 @@ class SweepRunner:
 
     # ---- finishing -----------------------------------------------------------------------
     def _fail(self, trial: Trial, reason: str) -> None:
-        # Study.tell(state=FAILED) records a generic reason; the sweep's reason is the useful one.
-        self.study._finish(trial, TrialState.FAILED, None, reason)
+        self.study.tell(trial, state=TrialState.FAILED, fail_reason=reason)
         self._finished_states.append(TrialState.FAILED)
         self._say(f"[run {trial.number}] FAILED: {reason}")
         self._check_failures()
