@@ -94,12 +94,16 @@ def main() -> None:
     print("checkpoints in", ckpt, "->", sorted(os.listdir(os.path.join(ckpt, os.listdir(ckpt)[0])))[:3], "...")
 
     hb = tw.schedulers.HyperbandScheduler(1, 27, 3, mode="promote", checkpoint_dir=ckpt)
-    study = tw.create_study(sampler=tw.samplers.BOHBSampler(seed=0), scheduler=hb)
+    bohb = tw.samplers.BOHBSampler(seed=0)
+    study = tw.create_study(sampler=bohb, scheduler=hb)
     study.optimize(hartmann3, n_trials=150)
     ran = [t for t in study.trials if t.intermediate_values]
     per_bracket = np.bincount([t.system_attrs["asha"]["bracket"] for t in ran]).tolist()
     print(f"Hyperband + BOHB on mfh3: best {study.best_value:.4f} (optimum -3.8628) after {len(ran)} "
           f"evaluations; evaluations per bracket {per_bracket}")
+    # The cheap budgets rank configurations like the largest modelled one, so they get weight too.
+    print("  weight of each budget's model in the last proposal:",
+          {b: round(w, 2) for b, w in sorted(bohb.last_weights.items())})
     assert math.isfinite(study.best_value)
     shutil.rmtree(ckpt, ignore_errors=True)  # checkpoints are plain files: delete them when done
 

@@ -38,6 +38,56 @@ def test_models_the_largest_budget_with_enough_points() -> None:
     assert sampler.last_model_budget == 9.0
 
 
+def _ask_one(study: tw.Study) -> float:
+    t = study.ask()
+    x = t.suggest_float("x", 0, 1)
+    study.tell(t, state=tw.TrialState.FAILED)
+    return x
+
+
+def test_rank_weighting_uses_a_cheap_budget_only_when_it_agrees() -> None:
+    xs = [i / 11 for i in range(12)]
+    # Agreeing: budget 1 ranks the 12 configurations exactly like budget 9 (tau = 1).
+    sampler = tw.samplers.BOHBSampler(seed=0, random_fraction=0.0, min_points_in_model=2)
+    study = tw.create_study(sampler=sampler)
+    for x in xs:
+        _add(study, x, {1: (x - 0.3) ** 2 + 1, 9: (x - 0.3) ** 2})
+    _ask_one(study)
+    assert sampler.last_model_budget == 9.0
+    assert sampler.last_weights == {9.0: 0.5, 1.0: 0.5}
+    # Disagreeing: budget 1 ranks them in reverse (tau = -1), so only budget 9 is modelled.
+    sampler = tw.samplers.BOHBSampler(seed=0, random_fraction=0.0, min_points_in_model=2)
+    study = tw.create_study(sampler=sampler)
+    for x in xs:
+        _add(study, x, {1: -x, 9: x})
+    _ask_one(study)
+    assert sampler.last_weights == {9.0: 1.0}
+    # fidelity_weighting="largest" is BOHB as published: one model on the largest budget.
+    sampler = tw.samplers.BOHBSampler(seed=0, random_fraction=0.0, min_points_in_model=2,
+                                      fidelity_weighting="largest")
+    study = tw.create_study(sampler=sampler)
+    for x in xs:
+        _add(study, x, {1: (x - 0.3) ** 2 + 1, 9: (x - 0.3) ** 2})
+    _ask_one(study)
+    assert sampler.last_weights == {9.0: 1.0}
+
+
+def test_cheap_observations_steer_proposals_when_the_top_budget_has_few() -> None:
+    # 5 configurations at budget 9 (the minimum to model it), 60 at budget 1 that agree with it.
+    sampler = tw.samplers.BOHBSampler(seed=3, random_fraction=0.0, min_points_in_model=2)
+    study = tw.create_study(sampler=sampler)
+    rng = np.random.default_rng(3)
+    for i in range(60):
+        x = float(rng.random())
+        curve = {1: (x - 0.7) ** 2 + 0.1}
+        if i < 5:
+            curve[9] = (x - 0.7) ** 2
+        _add(study, x, curve)
+    proposals = [_ask_one(study) for _ in range(20)]
+    assert sampler.last_weights[1.0] > 0
+    assert float(np.mean(np.abs(np.array(proposals) - 0.7))) < 0.12
+
+
 def test_proposals_concentrate_where_the_top_budget_is_good() -> None:
     sampler = tw.samplers.BOHBSampler(seed=1, random_fraction=0.0)
     study = tw.create_study(sampler=sampler)
@@ -81,3 +131,9 @@ def test_bad_settings() -> None:
         tw.samplers.BOHBSampler(num_samples=0)
     with pytest.raises(ValueError, match="random_fraction"):
         tw.samplers.BOHBSampler(random_fraction=2)
+    with pytest.raises(ValueError, match="bandwidth_factor"):
+        tw.samplers.BOHBSampler(bandwidth_factor=0.5)
+    with pytest.raises(ValueError, match="fidelity_weighting.*'rank' or 'largest'.*'median'"):
+        tw.samplers.BOHBSampler(fidelity_weighting="median")
+    with pytest.raises(ValueError, match="max_good"):
+        tw.samplers.BOHBSampler(max_good=0)

@@ -1,20 +1,26 @@
 """BOHB's model (Falkner, Klein & Hutter 2018, "BOHB: Robust and Efficient Hyperparameter
-Optimization at Scale", Sec. 4 / Alg. 2): a TPE-style density ratio fitted on the largest budget
-that has enough observations.
+Optimization at Scale", Sec. 4 / Alg. 2), with an optional multi-fidelity weighting of budgets.
 
 Use it with a successive-halving scheduler (``ASHAScheduler`` / ``HyperbandScheduler``): every
-trial's intermediate value at step ``b`` is an observation at budget ``b``. For a new
-configuration the sampler picks the largest budget with at least ``min_points_in_model + 2``
-observations, splits them into the best ``top_n_percent`` ("good", density l) and the rest
-(g), fits Parzen estimators to both (the truncated-Gaussian / Aitchison-Aitken kernels with a
-prior component and Scott's-rule bandwidths of our TPESampler, Watanabe 2023, which replace
-BOHB's statsmodels KDE), draws ``num_samples`` candidates from l and proposes the one
-maximising ``l(x) / g(x)``. A ``random_fraction`` of proposals stays uniformly random, which keeps BOHB's
-any-time guarantee of Hyperband with random search.
+trial's intermediate value at step ``b`` is an observation at budget ``b``. A budget is modelled
+once it has ``min_points_in_model + 2`` observations: its best ``top_n_percent`` (at most
+``max_good``) form the "good" set (density l), the rest the "bad" set (g), each fitted with the
+truncated-Gaussian / Aitchison-Aitken Parzen estimators of our TPESampler (Watanabe 2023), which
+replace BOHB's statsmodels KDE. ``num_samples`` candidates drawn from l with bandwidths widened by
+``bandwidth_factor`` are ranked by ``log l(x) - log g(x)``.
+
+BOHB as published (``fidelity_weighting="largest"``) models only the largest such budget. In an
+asynchronous successive-halving run that budget has few observations for a long time (about a
+``1/eta**k`` share of the configurations), while the cheap budgets have many. The default
+``"rank"`` therefore sums the log density ratios of every modelled budget, each weighted by how
+well it ranks the configurations the largest budget has seen (Kendall's tau, clipped at 0; the
+rank-agreement weights of MFES-HB, Li et al. 2021, AAAI). A ``random_fraction`` of proposals
+stays uniformly random, which keeps BOHB's any-time guarantee of Hyperband with random search.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -34,17 +40,58 @@ __all__ = ["BOHBSampler"]
 _STATES = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
 
 
+_WEIGHTINGS = ("rank", "largest")
+
+
+def _concordance(a: np.ndarray, b: np.ndarray) -> float:
+    """Kendall's tau between two loss vectors over the same configurations (ties count 0)."""
+    da = np.sign(a[:, None] - a[None, :])
+    db = np.sign(b[:, None] - b[None, :])
+    iu = np.triu_indices(len(a), k=1)
+    prod = (da * db)[iu]
+    return float(prod.mean()) if len(prod) else 0.0
+
+
 class BOHBSampler(Sampler):
-    """Multi-fidelity model-based sampler for Hyperband/ASHA (BOHB).
+    """Multi-fidelity model-based sampler for ASHA / Hyperband (BOHB, Falkner et al. 2018).
+
+    Every report ``trial.report(value, step)`` is an observation of the configuration at budget
+    ``step``. A new configuration is drawn uniformly with probability ``random_fraction``;
+    otherwise from a good/bad density-ratio model:
+
+    - ``fidelity_weighting="largest"``: BOHB as published: one model on the largest budget with
+      at least ``min_points_in_model + 2`` observations.
+    - ``fidelity_weighting="rank"`` (default): one model per budget with enough observations
+      (budgets at least a factor 2 apart), combined as a weighted sum of their log density
+      ratios. The largest budget ``b*`` has weight 1; a smaller budget ``b`` gets weight
+      ``max(0, tau_b)``, Kendall's tau between the losses at ``b`` and at ``b*`` of the
+      configurations observed at both -- the rank-agreement weighting of MFES-HB (Li et al. 2021,
+      "MFES-HB: Efficient Hyperband with Multi-Fidelity Quality Measurements", Sec. 4). When
+      cheap budgets rank configurations like the expensive one, their many observations shape
+      the model; when they disagree they are ignored, which is plain BOHB.
+
+    Args:
+        seed: seed of the sampler's random stream.
+        min_points_in_model: a budget is modelled once it has ``min_points_in_model + 2``
+            observations (default: number of parameters + 1, as in BOHB).
+        top_n_percent: share of a budget's observations in the good set (BOHB: 15).
+        num_samples: candidates drawn from the good densities per proposal (BOHB: 64).
+        random_fraction: share of uniformly random proposals (BOHB: 1/3), which keeps
+            Hyperband's any-time guarantee and lets cheap random configurations find other basins.
+        bandwidth_factor: candidates are drawn with the good kernels' bandwidths multiplied by
+            this factor (BOHB: 3), then ranked by the unwidened density ratio.
+        fidelity_weighting: ``"rank"`` or ``"largest"`` (see above).
+        prior_weight, categorical_smoothing: as for :class:`TPESampler`.
 
     >>> import tunewise as tw
     >>> study = tw.create_study(
     ...     sampler=tw.samplers.BOHBSampler(seed=0),
-    ...     scheduler=tw.schedulers.HyperbandScheduler(1, 27, 3, mode="promote"))
+    ...     scheduler=tw.schedulers.ASHAScheduler(1, 27, 3))
     """
 
     def __init__(self, seed: int | None = None, *, min_points_in_model: int | None = None,
-                 top_n_percent: float = 15.0, num_samples: int = 64, random_fraction: float = 0.1,
+                 top_n_percent: float = 15.0, num_samples: int = 64, random_fraction: float = 1 / 3,
+                 bandwidth_factor: float = 3.0, fidelity_weighting: str = "rank", max_good: int = 25,
                  prior_weight: float = 1.0, categorical_smoothing: float = 0.2) -> None:
         if min_points_in_model is not None and (isinstance(min_points_in_model, bool)
                                                 or not isinstance(min_points_in_model, int)
@@ -56,6 +103,11 @@ class BOHBSampler(Sampler):
             raise ValueError(f"num_samples must be a positive integer, got {num_samples!r}")
         if not (isinstance(random_fraction, (int, float)) and 0 <= random_fraction <= 1):
             raise ValueError(f"random_fraction must be in [0, 1], got {random_fraction!r}")
+        if isinstance(bandwidth_factor, bool) or not (isinstance(bandwidth_factor, (int, float))
+                                                      and bandwidth_factor >= 1):
+            raise ValueError(f"bandwidth_factor must be a number >= 1, got {bandwidth_factor!r}")
+        if fidelity_weighting not in _WEIGHTINGS:
+            raise ValueError(f"fidelity_weighting must be 'rank' or 'largest', got {fidelity_weighting!r}")
         if not (isinstance(prior_weight, (int, float)) and prior_weight > 0):
             raise ValueError(f"prior_weight must be > 0, got {prior_weight!r}")
         if not (isinstance(categorical_smoothing, (int, float)) and 0 <= categorical_smoothing < 1):
@@ -65,39 +117,85 @@ class BOHBSampler(Sampler):
         self.top_n_percent = float(top_n_percent)
         self.num_samples = num_samples
         self.random_fraction = float(random_fraction)
+        self.bandwidth_factor = float(bandwidth_factor)
+        self.fidelity_weighting = fidelity_weighting
+        if isinstance(max_good, bool) or not isinstance(max_good, int) or max_good < 1:
+            raise ValueError(f"max_good must be a positive integer, got {max_good!r}")
+        self.max_good = max_good
         self.prior_weight = float(prior_weight)
         self.categorical_smoothing = float(categorical_smoothing)
         self._rng = np.random.default_rng(seed)
-        self.last_model_budget: float | None = None  # the budget the last proposal was modelled on
+        self._cache: dict[Any, dict[int, Any]] = {}
+        self.last_model_budget: float | None = None  # the largest budget the last proposal modelled
+        self.last_weights: dict[float, float] = {}  # budget -> weight of its model in the last proposal
 
     def reseed(self, seed: int | None) -> None:
         self._rng = np.random.default_rng(seed)
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_cache"] = {}  # per-process cache: a worker rebuilds it from its own storage
+        return state
+
     def sample(self, study: Study, trial: Trial, name: str, distribution: D.Distribution) -> Any:
         return distribution.from_unit(self._rng.random())
 
-    # ---- the model -------------------------------------------------------------------------
+    # ---- the data ------------------------------------------------------------------------
     def observations(self, study: Study, names: list[str], exclude: int | None = None
                      ) -> dict[float, tuple[np.ndarray, np.ndarray]]:
         """Per budget: (unit-cube points, losses) of every trial that reported at that step."""
         dists = study.distributions
         sign = 1.0 if study.directions[0] == "minimize" else -1.0
+        # Finished trials never change: encode each once per process.
+        cache = self._cache.setdefault((id(study._storage), study._study_id, tuple(names),
+                                        tuple(repr(dists[n]) for n in names)), {})
         rows: dict[float, tuple[list[list[float]], list[float]]] = {}
         for t in study.get_trials(states=_STATES):
-            if t.number == exclude or any(n not in t.params for n in names):
+            if t.number == exclude:
                 continue
-            x = [dists[n].to_unit(t.params[n]) for n in names]
-            series: dict[float, float] = {float(k): v for k, v in t.intermediate_values.items()}
-            if not series and t.state == TrialState.COMPLETE and t.values:
-                series = {math.inf: t.values[0]}  # a plain objective: the final value at "full" budget
+            enc = cache.get(t.trial_id)
+            if enc is None:
+                if any(n not in t.params for n in names):
+                    enc = ([], {})
+                else:
+                    x = [dists[n].to_unit(t.params[n]) for n in names]
+                    series = {float(k): float(v) for k, v in t.intermediate_values.items()}
+                    if not series and t.state == TrialState.COMPLETE and t.values:
+                        series = {math.inf: float(t.values[0])}  # a plain objective: "full" budget
+                    enc = (x, series)
+                if t.state.is_finished():
+                    cache[t.trial_id] = enc
+            x, series = enc
+            if not x:
+                continue
             for b, v in series.items():
-                xs, ys = rows.setdefault(float(b), ([], []))
+                if not math.isfinite(v):
+                    continue
+                xs, ys = rows.setdefault(b, ([], []))
                 xs.append(x)
-                ys.append(sign * float(v))
+                ys.append(sign * v)
         return {b: (np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)) for b, (xs, ys) in rows.items()}
 
+    def _weights(self, obs: dict[float, tuple[np.ndarray, np.ndarray]], budgets: list[float]) -> dict[float, float]:
+        top = budgets[0]
+        weights = {top: 1.0}
+        if self.fidelity_weighting == "largest":
+            return weights
+        ref = {tuple(np.round(x, 12)): y for x, y in zip(*obs[top], strict=True)}
+        for b in budgets[1:]:
+            pairs = [(y, ref[k]) for x, y in zip(*obs[b], strict=True) if (k := tuple(np.round(x, 12))) in ref]
+            if len(pairs) < 3:
+                continue
+            a = np.array(pairs)
+            tau = _concordance(a[:, 0], a[:, 1])
+            if tau > 0:
+                weights[b] = tau
+        return weights
+
+    # ---- the model -------------------------------------------------------------------------
     def propose(self, study: Study, trial: Trial) -> dict[str, Any]:
         self.last_model_budget = None
+        self.last_weights = {}
         if len(study.directions) != 1:
             return {}
         dists = {n: d for n, d in study.distributions.items()
@@ -107,26 +205,46 @@ class BOHBSampler(Sampler):
             return {}
         n_min = self.min_points_in_model or len(names) + 1
         obs = self.observations(study, names, exclude=trial.number)
-        usable = [b for b, (_, y) in obs.items() if len(y) >= n_min + 2]
+        usable = sorted((b for b, (_, y) in obs.items() if len(y) >= n_min + 2), reverse=True)
         if not usable:
             return {}
-        budget = max(usable)
-        X, y = obs[budget]
-        order = np.argsort(y, kind="stable")
-        n = len(y)
-        # BOHB splits at top_n_percent; at least one good and two bad points.
-        n_good = min(max(1, int(math.ceil(self.top_n_percent / 100.0 * n))), n - 2)
+        budgets = [usable[0]]
+        for b in usable[1:]:  # a ladder of budgets at least a factor 2 apart, like successive-halving rungs
+            if b <= budgets[-1] / 2:
+                budgets.append(b)
+        weights = self._weights(obs, budgets)
         space = _Space(names, [dists[nm] for nm in names])
-        enc = X.copy()
-        for j, nm in enumerate(names):  # TPE's encoding: category index, unit value otherwise
-            d = dists[nm]
-            if isinstance(d, D.Categorical):
-                enc[:, j] = np.minimum(np.floor(X[:, j] * len(d.choices)), len(d.choices) - 1)
-        l_est = _Parzen(space, enc[order[:n_good]], self.prior_weight, self.categorical_smoothing)
-        g_est = _Parzen(space, enc[order[n_good:]], self.prior_weight, self.categorical_smoothing)
-        cand = l_est.sample(self._rng, self.num_samples)
-        best = cand[int(np.argmax(l_est.log_pdf(cand) - g_est.log_pdf(cand)))]
-        self.last_model_budget = budget
+        models = []
+        for b, w in weights.items():
+            X, y = obs[b]
+            order = np.argsort(y, kind="stable")
+            n = len(y)
+            # BOHB splits at top_n_percent (at least one good and two bad points); at most
+            # max_good good points, as TPE caps its good set (Watanabe 2023, Sec. 3.2), so that
+            # a budget with hundreds of cheap observations still describes a tight good region.
+            n_good = min(max(1, int(math.ceil(self.top_n_percent / 100.0 * n))), n - 2, self.max_good)
+            enc = X.copy()
+            for j, nm in enumerate(names):  # TPE's encoding: category index, unit value otherwise
+                d = dists[nm]
+                if isinstance(d, D.Categorical):
+                    enc[:, j] = np.minimum(np.floor(X[:, j] * len(d.choices)), len(d.choices) - 1)
+            l_est = _Parzen(space, enc[order[:n_good]], self.prior_weight, self.categorical_smoothing)
+            g_est = _Parzen(space, enc[order[n_good:]], self.prior_weight, self.categorical_smoothing)
+            models.append((w, l_est, g_est))
+        total = sum(w for w, _, _ in models)
+        # Candidates come from the (widened) good densities, each budget in proportion to its weight.
+        counts = self._rng.multinomial(self.num_samples, [w / total for w, _, _ in models])
+        cands = []
+        for (_, l_est, _), k in zip(models, counts, strict=True):
+            if k:
+                wide = copy.copy(l_est)
+                wide.sigma = np.minimum(l_est.sigma * self.bandwidth_factor, 1.0)
+                cands.append(wide.sample(self._rng, int(k)))
+        cand = np.vstack(cands)
+        score = sum(w * (l_est.log_pdf(cand) - g_est.log_pdf(cand)) for w, l_est, g_est in models)
+        best = cand[int(np.argmax(score))]
+        self.last_model_budget = budgets[0]
+        self.last_weights = {b: w / total for b, w in weights.items()}
         out: dict[str, Any] = {}
         for j, nm in enumerate(names):
             d = dists[nm]
@@ -135,4 +253,5 @@ class BOHBSampler(Sampler):
 
     def describe(self) -> dict[str, Any]:
         return {"name": "BOHBSampler", "seed": self.seed, "top_n_percent": self.top_n_percent,
-                "num_samples": self.num_samples, "random_fraction": self.random_fraction}
+                "num_samples": self.num_samples, "random_fraction": self.random_fraction,
+                "bandwidth_factor": self.bandwidth_factor, "fidelity_weighting": self.fidelity_weighting}
