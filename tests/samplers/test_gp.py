@@ -82,6 +82,22 @@ def test_posterior_gradient_matches_finite_differences() -> None:
         np.testing.assert_allclose(dsd[:, d], (sp - sm) / (2 * h), rtol=1e-4, atol=1e-5)
 
 
+def test_posterior_gradient_is_exact_on_the_faces_of_the_box_without_warping() -> None:
+    # The acquisition search often starts on a face (x_j = 0 or 1); a zero gradient there would
+    # leave it stuck on the boundary. Without warping, the one-sided difference must match.
+    rng = np.random.default_rng(2)
+    x_num = rng.random((12, 2))
+    y = np.cos(5 * x_num[:, 0]) * x_num[:, 1]
+    model = GPModel(x_num, np.zeros((12, 0)), (y - y.mean()) / y.std(), warp=False)
+    model.fit([model.layout.default()])
+    xq = np.array([[0.0, 0.5], [1.0, 0.3]])
+    mu, _, dmu, _ = model.predict_with_grad(xq, np.zeros((2, 0)))
+    h = 1e-6
+    inward = np.array([[h, 0.0], [-h, 0.0]])
+    one_sided = (model.predict(xq + inward, np.zeros((2, 0)))[0] - mu) / inward[:, 0]
+    np.testing.assert_allclose(dmu[:, 0], one_sided, rtol=1e-3, atol=1e-4)
+    assert np.all(np.abs(dmu[:, 0]) > 1e-3)
+
 def test_output_power_transform_preserves_order_and_tames_heavy_tails() -> None:
     rng = np.random.default_rng(0)
     y = np.exp(rng.normal(0, 3, 60))  # log-normal: a few values dwarf the rest

@@ -169,6 +169,7 @@ def test_univariate_and_nogroup_modes_still_beat_random_search() -> None:
         ({"n_startup_trials": 2.5}, "n_startup_trials must be an integer"),
         ({"prior_weight": 0}, "prior_weight must be a number > 0"),
         ({"categorical_smoothing": 1.5}, "categorical_smoothing must be in"),
+        ({"max_above_kernels": 0}, "max_above_kernels must be an integer >= 1, got 0"),
     ],
 )
 def test_bad_arguments_get_clear_errors(kwargs: dict, match: str) -> None:
@@ -190,3 +191,35 @@ def test_custom_gamma_is_used() -> None:
     study = tw.create_study(sampler=tw.samplers.TPESampler(seed=0, gamma=gamma, n_startup_trials=5))
     study.optimize(_sphere, n_trials=12)
     assert calls and calls[-1] == 11
+
+
+def test_bad_density_is_capped_by_a_rank_stratified_subset(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tunewise.samplers import _tpe
+
+    def run(cap: int) -> tuple[list[dict], list[int]]:
+        sizes: list[int] = []
+        original = _tpe._Parzen.__init__
+
+        def spy(self, space, obs, prior_weight, cat_smoothing):  # type: ignore[no-untyped-def]
+            sizes.append(len(obs))
+            original(self, space, obs, prior_weight, cat_smoothing)
+
+        monkeypatch.setattr(_tpe._Parzen, "__init__", spy)
+        study = tw.create_study(sampler=tw.samplers.TPESampler(seed=3, max_above_kernels=cap))
+        study.optimize(_sphere, n_trials=40)
+        monkeypatch.setattr(_tpe._Parzen, "__init__", original)
+        return [t.params for t in study.trials], sizes
+
+    # A cap above the number of trials changes nothing.
+    params_big, sizes_big = run(1000)
+    params_40, _ = run(40)
+    assert params_big == params_40
+    assert max(sizes_big) == 39 - 4  # 39 finished trials, 4 of them in the good set
+    # A small cap bounds every bad-set density, and the search still works.
+    params_small, sizes_small = run(8)
+    assert max(sizes_small[1::2]) == 8 and params_small != params_big
+    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=3, max_above_kernels=8))
+    study.optimize(_sphere, n_trials=60)
+    rnd = tw.create_study(sampler=tw.samplers.RandomSampler(seed=3))
+    rnd.optimize(_sphere, n_trials=60)
+    assert study.best_value < 0.5 * rnd.best_value, (study.best_value, rnd.best_value)

@@ -369,7 +369,7 @@ class GPModel:
             self._factor()
 
     def _factor(self) -> None:
-        self._train_w = _warp(self._train_num, self._a, self._b)
+        self._train_w = _warp(self._train_num, self._a, self._b) if self.layout.warp else self._train_num
         K = self._s2 * self._kernel0(self._train_w, self._train_cat, self._train_w, self._train_cat)
         jitter = 1e-9
         for _ in range(6):
@@ -402,7 +402,7 @@ class GPModel:
 
     def predict(self, x_num: np.ndarray, x_cat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Posterior mean and standard deviation of the latent function (no noise)."""
-        w = _warp(x_num, self._a, self._b)
+        w = _warp(x_num, self._a, self._b) if self.layout.warp else x_num
         ks = self._s2 * self._kernel0(w, x_cat, self._train_w, self._train_cat)
         mu = ks @ self._alpha
         v = ks @ self._Linv_T
@@ -414,7 +414,13 @@ class GPModel:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Mean, std and their gradients with respect to the numeric inputs (shape m x p)."""
         p = self.layout.n_num
-        w, dw = _warp_dx(x_num, self._a, self._b)
+        if self.layout.warp:
+            w, dw = _warp_dx(x_num, self._a, self._b)
+        else:
+            # Identity: no clipping, so the gradient stays exact on the box's faces too (a zero
+            # gradient there would stall the acquisition search on the boundary, where EI often
+            # starts its searches).
+            w, dw = x_num, np.ones_like(x_num)
         k0, dk0 = _matern52(self._sqdist(w, x_cat))
         ks, dks = self._s2 * k0, self._s2 * dk0
         mu = ks @ self._alpha

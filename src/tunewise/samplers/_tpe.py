@@ -315,6 +315,9 @@ class _History:
     def order(self, rows: np.ndarray) -> np.ndarray:
         """Rows sorted best first: complete by value (Pareto rank for several objectives), then pruned."""
         v = self.values[rows]
+        if self.m == 1 and not self.tier[rows].any():
+            fast: np.ndarray = rows[np.argsort(v[:, 0], kind="stable")]  # all complete: by value
+            return fast
         if self.m == 1:
             primary = v[:, 0]
             secondary = np.zeros(len(rows))
@@ -389,6 +392,9 @@ class TPESampler(Sampler):
         seed: seed of the sampler's random stream.
         gamma: ``n -> size of the good set``; default 10% of the trials, at most 25.
         prior_weight: weight of the wide prior kernel relative to one observation.
+        categorical_smoothing: mass an Aitchison-Aitken kernel spreads over the other choices.
+        max_above_kernels: most kernels in the "bad" density; beyond it a rank-stratified subset
+            of the bad trials is used, so the cost per suggestion stays flat at 10,000+ trials.
 
     >>> import tunewise as tw
     >>> study = tw.create_study(sampler=tw.samplers.TPESampler(seed=0))
@@ -409,6 +415,7 @@ class TPESampler(Sampler):
         gamma: Callable[[int], int] | None = None,
         prior_weight: float = 1.0,
         categorical_smoothing: float = 0.2,
+        max_above_kernels: int = 1000,
     ) -> None:
         for name, value, low in (("n_startup_trials", n_startup_trials, 0), ("n_ei_candidates", n_ei_candidates, 1)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
@@ -424,6 +431,10 @@ class TPESampler(Sampler):
             raise ValueError(f"prior_weight must be a number > 0, got {prior_weight!r}")
         if not isinstance(categorical_smoothing, (int, float)) or not 0 < categorical_smoothing <= 1:
             raise ValueError(f"categorical_smoothing must be in (0, 1], got {categorical_smoothing!r}")
+        if isinstance(max_above_kernels, bool) or not isinstance(max_above_kernels, (int, np.integer)) \
+                or max_above_kernels < 1:
+            raise ValueError(f"max_above_kernels must be an integer >= 1, got {max_above_kernels!r}")
+        self.max_above_kernels = int(max_above_kernels)
         self.n_startup_trials = int(n_startup_trials)
         self.n_ei_candidates = int(n_ei_candidates)
         self.multivariate = bool(multivariate)
@@ -545,7 +556,14 @@ class TPESampler(Sampler):
             ordered = h.order(rows)
             n_below = max(1, min(int(self.gamma(len(rows))), len(rows)))
             below = X[np.ix_(ordered[:n_below], cols)]
-            above = X[np.ix_(ordered[n_below:], cols)]
+            above_rows = ordered[n_below:]
+            if len(above_rows) > self.max_above_kernels:
+                # A rank-stratified subset (every k-th bad trial from best to worst) keeps the shape
+                # of the "bad" density at a fixed cost, so a suggestion's cost stops growing with the
+                # trials (the good set is capped by gamma already). Deterministic: no draw is used.
+                pick = np.linspace(0, len(above_rows) - 1, self.max_above_kernels).round().astype(int)
+                above_rows = above_rows[pick]
+            above = X[np.ix_(above_rows, cols)]
             liars = [[r[h.cols[n_]] for n_ in model_names] for r, s in liar_rows if gset <= s]
             if liars:
                 above = np.vstack([above, np.asarray(liars, dtype=float)])
@@ -580,4 +598,5 @@ class TPESampler(Sampler):
             "name": "TPESampler", "seed": self.seed, "n_startup_trials": self.n_startup_trials,
             "n_ei_candidates": self.n_ei_candidates, "multivariate": self.multivariate, "group": self.group,
             "constant_liar": self.constant_liar, "prior_weight": self.prior_weight,
+            "max_above_kernels": self.max_above_kernels,
         }
