@@ -185,7 +185,15 @@ def svm_unrelated(target: Task, family: list[Task]) -> Task:
 
 
 # ---- runs -------------------------------------------------------------------------------------
-def base_sampler(seed: int) -> tw.samplers.Sampler:
+BASE = "tpe"  # --base: the sampler of every tunewise study tuned on a held-out task
+SHORTEN = True  # --no-shorten-startup: keep the base's full random start-up after a warm start
+N_UNCONDITIONAL = 2  # --n-unconditional: configurations run before the new study has judged its sources
+LOCAL_FRACTION = 0.75  # --local-fraction: share of own trials spent on local steps while a source is trusted
+
+
+def base_sampler(seed: int, kind: str = "tpe") -> tw.samplers.Sampler:
+    if kind == "auto":  # the default of create_study, as a user would have it
+        return tw.samplers.AutoSampler(seed=seed)
     return tw.samplers.TPESampler(seed=seed)
 
 
@@ -193,7 +201,7 @@ WARM_STARTUP: int | None = None  # --warm-startup: TPE's n_startup_trials in war
 
 
 def tune(task: Task, n_trials: int, seed: int, storage: Any = None, warm: Any = None) -> list[float]:
-    sampler = base_sampler(seed)
+    sampler = base_sampler(seed, BASE)
     if warm is not None and WARM_STARTUP is not None:
         sampler = tw.samplers.TPESampler(seed=seed, n_startup_trials=WARM_STARTUP)
     study = tw.create_study(storage=storage, sampler=sampler, warm_start=warm)
@@ -249,7 +257,9 @@ def run_family(name: str, tasks: list[Task], unrelated: Callable[[Task], Task], 
             def warm(prior: bool = True, storage: Any = kb_storage, seed: int = seed, t: Task = t) -> Any:
                 return tw.transfer.FromSimilarTasks(top_k=5, tags=t.tags, meta_features=t.meta, storage=storage,
                                                     exclude=[t.name], n0=N0 if prior else 0.0,
-                                                    max_probability=P_MAX, seed=seed, space=t.space)
+                                                    max_probability=P_MAX, seed=seed, space=t.space,
+                                                    shorten_startup=SHORTEN, n_unconditional=N_UNCONDITIONAL,
+                                                    local_fraction=LOCAL_FRACTION)
             curves["cold"].append(regret_curve(tune(t, N_TRIALS, seed), t.f_opt))
             curves["warm"].append(regret_curve(tune(t, N_TRIALS, seed, warm=warm()), t.f_opt))
             curves["enqueue"].append(regret_curve(tune(t, N_TRIALS, seed, warm=warm(prior=False)), t.f_opt))
@@ -322,8 +332,19 @@ def main() -> None:
     ap.add_argument("--max-probability", type=float, default=P_MAX, help="cap on the prior's share")
     ap.add_argument("--warm-startup", type=int, default=None,
                     help="n_startup_trials of the TPE base in warm-started studies (default: TPE's 10)")
+    ap.add_argument("--base", choices=("tpe", "auto"), default="tpe",
+                    help="sampler of the held-out studies: TPESampler, or AutoSampler (create_study's default)")
+    ap.add_argument("--no-shorten-startup", action="store_true",
+                    help="ablation: the base keeps its full random start-up after a trusted warm start")
+    ap.add_argument("--n-unconditional", type=int, default=2,
+                    help="configurations of the knowledge base run before its sources are judged (default 2)")
+    ap.add_argument("--local-fraction", type=float, default=LOCAL_FRACTION,
+                    help="share of own trials spent on local steps around the incumbent while a source is "
+                         "trusted (default 0.75; 0: the warm start without local refinement)")
     args = ap.parse_args()
-    globals().update(N0=args.n0, P_MAX=args.max_probability, WARM_STARTUP=args.warm_startup)
+    globals().update(N0=args.n0, P_MAX=args.max_probability, WARM_STARTUP=args.warm_startup, BASE=args.base,
+                     SHORTEN=not args.no_shorten_startup, N_UNCONDITIONAL=args.n_unconditional,
+                     LOCAL_FRACTION=args.local_fraction)
     seeds = list(range(args.seeds or (3 if args.quick else 10)))
     fids = args.functions if args.functions is not None else ([8, 10] if args.quick else [2, 8, 10, 15])
     use_optuna = not args.no_optuna
@@ -342,7 +363,10 @@ def main() -> None:
         fam = svm_family(0.5 if args.quick else 0.25, args.cache)
         results["svm"] = run_family("svm", fam, lambda t: svm_unrelated(t, fam), seeds, use_optuna)
     startup = f" (n_startup_trials={WARM_STARTUP} when warm-started)" if WARM_STARTUP is not None else ""
-    print(f"base sampler: tunewise TPESampler{startup}; {len(seeds)} seeds; {N_TRIALS} trials per study; "
+    base = "TPESampler" if BASE == "tpe" else "AutoSampler (create_study's default)"
+    ablation = "" if SHORTEN else " (warm start without start-up shortening)"
+    ablation += f"; n_unconditional={N_UNCONDITIONAL}; local_fraction={LOCAL_FRACTION}"
+    print(f"base sampler: tunewise {base}{startup}{ablation}; {len(seeds)} seeds; {N_TRIALS} trials per study; "
           f"sources tuned with {SOURCE_TRIALS} TPE trials; wall time {time.time() - start:.0f} s\n")
     print(report(results))
 

@@ -83,3 +83,9 @@ for label, s in (("cold start", cold), ("warm start", warm)):
     print(f"  {label:<28}" + "".join(f"{best_after(s, n):<8.3f}" for n in (1, 3, 5, 15)))
 from_prior = sum("transfer" in t.system_attrs for t in warm.trials)
 print(f"\n{from_prior} of the warm study's 15 trials came from earlier tasks (queued or drawn from the prior)")
+# Each source task is judged by how its trials rank among the new study's own (RGPE-style ranking
+# loss): trusted sources keep feeding the prior, misleading ones are dropped and hidden from TPE.
+trust = warm.sampler.source_trust(warm)
+print("trust in each source task:", ", ".join(f"{k}: {'not judged yet' if v is None else f'{v:.2f}'}"
+                                               for k, v in trust.items()))
+print("dropped:", sorted(warm.sampler.dropped) or "none")

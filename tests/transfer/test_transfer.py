@@ -208,7 +208,7 @@ def test_enqueued_configs_are_mapped_into_the_new_space():
     waiting = [t for t in study.trials if t.state == tw.TrialState.WAITING]
     src_top = KnowledgeBase(storage).get("src").top
     fitting = [c for c in src_top if c["params"]["k"] != "c"]
-    assert len(waiting) == 2  # n_unconditional; the others are served while these rank well
+    assert len(waiting) == 2  # n_unconditional; the others are served while their source ranks well
     assert 2 <= len(ws.initial_configs) <= len(fitting)  # "c" configs skipped; duplicates after clipping merged
     for c in ws.initial_configs:
         assert set(c) == {"x", "k"} and -2 <= c["x"] <= 2 and c["k"] in ("a", "b")
@@ -228,8 +228,9 @@ def test_unknown_space_configs_are_clipped_when_suggested():
     study.optimize(lambda t: (t.suggest_float("x", 0, 2) - 2) ** 2 + t.suggest_int("n", 2, 4), n_trials=8)
     configs = [t for t in study.trials if t.system_attrs.get("transfer", {}).get("kind") == "config"]
     assert [t.number for t in configs[:2]] == [0, 1]
-    # The third waits for two trials of the study's own; the configurations (x clipped to 2, the
-    # optimum) rank best, so it is served then.
+    # The third waits until the source's configurations have beaten three quarters of the study's
+    # own trials (at least 2 of them); the configurations (x clipped to 2, the optimum) rank best,
+    # so it is served then.
     assert len(configs) == 3 and configs[2].number >= 4
     assert all(t.params["x"] == 2.0 for t in configs)  # ~4.5 in the source, clipped to the new high
     assert all(2 <= t.params["n"] <= 4 for t in configs)
@@ -243,7 +244,7 @@ def test_misleading_configs_stop_after_the_unconditional_ones():
     study.optimize(lambda t: (t.suggest_float("x", -5, 5) - 4) ** 2 + 0.1 * t.suggest_int("n", 1, 8), n_trials=20)
     served = [t.number for t in study.trials if "transfer" in t.system_attrs]
     assert len(ws.initial_configs) == 8
-    assert served == [0, 1]  # the two unconditional ones rank worst: the other six are never run
+    assert served == [0, 1]  # the unconditional ones rank worst: the other six are never run
 
 
 # ---- the prior and its fading -------------------------------------------------------------
@@ -327,7 +328,7 @@ def test_load_if_exists_does_not_enqueue_twice():
     again = tw.create_study(name="new", storage=storage, load_if_exists=True,
                             warm_start=FromSimilarTasks(top_k=3, space=space, seed=0),
                             sampler=tw.samplers.RandomSampler(seed=3))
-    assert len(again.trials) == 2  # the two unconditional configurations, queued once
+    assert len(again.trials) == 2  # the unconditional configurations, queued once
     assert isinstance(again.sampler, WarmStartSampler)
     again.optimize(lambda t: (t.suggest_float("x", -5, 5) - 1) ** 2 + 0.1 * t.suggest_int("n", 1, 8), n_trials=8)
     configs = [json.dumps(t.params, sort_keys=True) for t in again.trials if "transfer" in t.system_attrs
@@ -365,3 +366,146 @@ def test_prior_does_not_repeat_points_on_a_lattice():
     assert all("transfer" in t.system_attrs for t in study.trials)
     assert ks[0] == 3 or abs(ks[0] - 3) <= 2  # near the prior's centre
     assert len(set(ks[1:])) >= 4  # later draws move to neighbouring cells instead of re-running one
+
+
+# ---- judging each source in the new study --------------------------------------------------------
+class _SpySampler(tw.samplers.RandomSampler):
+    """A random sampler with a start-up setting, recording what the wrapper shows it."""
+
+    def __init__(self, seed):
+        super().__init__(seed=seed)
+        self.n_startup_trials = 10
+        self.seen = []  # per proposal: (trial number, n_startup_trials, numbers of the trials it was shown)
+
+    def propose(self, study, trial):
+        self.seen.append((trial.number, self.n_startup_trials, [t.number for t in study.get_trials()]))
+        return super().propose(study, trial)
+
+
+def _two_source_kb(storage):
+    # "good" was tuned on a task like the new one (optimum near x = 3), "bad" on one whose optimum is far.
+    add_to_knowledge_base(_quadratic_study(storage, "good-src", 3.1, n_trials=40), task="good", tags=["toy"])
+    add_to_knowledge_base(_quadratic_study(storage, "bad-src", -4.5, n_trials=40), task="bad", tags=["toy"])
+
+
+def _new_objective(t):
+    return (t.suggest_float("x", -5, 5) - 3.0) ** 2 + 0.1 * t.suggest_int("n", 1, 8)
+
+
+def test_misleading_source_is_dropped_and_hidden_good_one_kept():
+    storage = tw.storage.InMemoryStorage()
+    _two_source_kb(storage)
+    spy = _SpySampler(seed=5)  # not the sources' seed: their random draws would come back
+    ws = FromSimilarTasks(top_k=6, tags=["toy"], n_tasks=2, seed=0, space={"x": Float(-5, 5), "n": Int(1, 8)})
+    study = tw.create_study(storage=storage, warm_start=ws, sampler=spy)
+    study.optimize(_new_objective, n_trials=25)
+    sampler = study.sampler
+    trust = sampler.source_trust(study)
+    assert sampler.dropped == {"bad"} and trust["bad"] == 0.0 and trust["good"] >= 0.5
+    tasks = [t.system_attrs["transfer"]["task"] for t in study.trials if "transfer" in t.system_attrs]
+    assert sorted(tasks[:2]) == ["bad", "good"]  # the unconditional configurations, one from each source
+    assert tasks.count("bad") == 1  # dropped after its first configuration: no more of its trials
+    assert tasks.count("good") >= 3  # its later configurations and prior draws keep coming
+    bad_trial = next(t.number for t in study.trials if t.system_attrs.get("transfer", {}).get("task") == "bad")
+    # Once dropped, the base never sees the bad source's trial again.
+    dropped_at = min(n for n, _, shown in spy.seen if bad_trial not in shown)
+    assert all(bad_trial not in shown for n, _, shown in spy.seen if n >= dropped_at)
+    # While "good" is trusted the base's start-up is met by 2 own trials; the setting is restored after.
+    assert any(startup < 10 for _, startup, _ in spy.seen) and spy.n_startup_trials == 10
+
+
+def test_after_dropping_a_misleading_source_tpe_runs_as_if_cold():
+    storage = tw.storage.InMemoryStorage()
+    add_to_knowledge_base(_quadratic_study(storage, "bad-src", -4.5, n_trials=40), task="bad", tags=["toy"])
+    space = {"x": Float(-5, 5)}  # one parameter: the cold study knows its whole space from its first trial too
+
+    def objective(t):
+        return (t.suggest_float("x", -5, 5) - 3.0) ** 2
+
+    warm = tw.create_study(storage=storage, sampler=tw.samplers.TPESampler(seed=3),
+                           warm_start=FromSimilarTasks(top_k=5, tags=["toy"], space=space, seed=3))
+    warm.optimize(objective, n_trials=22)
+    cold = tw.create_study(sampler=tw.samplers.TPESampler(seed=3))
+    cold.optimize(objective, n_trials=20)
+    own = [t.params for t in warm.trials if "transfer" not in t.system_attrs]
+    assert warm.sampler.dropped == {"bad"} and len(own) == 20
+    # The misleading configurations cost two trials and nothing else: the study's own trials are
+    # exactly the cold study's, TPE model phase included (it never sees the corner points).
+    assert own == [t.params for t in cold.trials]
+
+
+def test_source_arguments_are_checked():
+    base = tw.samplers.RandomSampler()
+    with pytest.raises(ValueError, match="sources must be a list of 1 task names"):
+        WarmStartSampler(base, [{"x": 1}], sources=["a", "b"])
+    with pytest.raises(ValueError, match="min_own must be an integer >= 1, got 0"):
+        WarmStartSampler(base, [{"x": 1}], min_own=0)
+    with pytest.raises(ValueError, match=r"n_reference must be >= min_own \(2\), got 1"):
+        WarmStartSampler(base, [{"x": 1}], n_reference=1)
+
+
+# ---- local refinement around the incumbent while a source is trusted ---------------------------
+def _lattice_objective(t):
+    # Optimum at the lattice point x = 3.5, n = 1; the "good" source's best configurations are near x = 3.1.
+    return (t.suggest_float("x", -5, 5, step=0.25) - 3.5) ** 2 + 0.1 * t.suggest_int("n", 1, 8)
+
+
+def test_local_steps_refine_around_the_incumbent_on_a_lattice():
+    from tunewise.transfer._sampler import LOCAL_ATTR
+
+    storage = tw.storage.InMemoryStorage()
+    add_to_knowledge_base(_quadratic_study(storage, "good-src", 3.1, n_trials=40), task="good", tags=["toy"])
+    space = {"x": Float(-5, 5, step=0.25), "n": Int(1, 8)}
+    study = tw.create_study(storage=storage, sampler=tw.samplers.RandomSampler(seed=1),
+                            warm_start=FromSimilarTasks(top_k=3, tags=["toy"], space=space, seed=1,
+                                                        local_fraction=0.5))
+    study.optimize(_lattice_objective, n_trials=30)
+    trials = study.trials
+    local = [t for t in trials if LOCAL_ATTR in t.system_attrs]
+    own = [t for t in trials if LOCAL_ATTR not in t.system_attrs and "transfer" not in t.system_attrs]
+    assert study.sampler.source_trust(study)["good"] >= 0.75
+    # About half of the study's own trials are local steps (the rest stay with the base sampler).
+    assert abs(len(local) - len(own)) <= 3 and len(local) >= 8
+    for t in local:  # a local step never re-runs a lattice point the study has tried
+        assert (t.params["x"], t.params["n"]) not in {(u.params["x"], u.params["n"]) for u in trials[:t.number]}
+    by_number = {t.number: t for t in trials}
+    for t in local:
+        info = t.system_attrs[LOCAL_ATTR]
+        inc = by_number[info["incumbent"]]
+        assert inc.number < t.number and inc.value == pytest.approx(info["best"])
+        # Each step leaves the incumbent's cell (at least one lattice step) but stays near it.
+        assert (t.params["x"], t.params["n"]) != (inc.params["x"], inc.params["n"])
+        assert abs(t.params["x"] - inc.params["x"]) <= 2.5
+    # The 1/5th rule: the multiplier shrinks after failures and grows after successes, step by step.
+    ms = [t.system_attrs[LOCAL_ATTR]["m"] for t in local]
+    for prev, t, m in zip(local, local[1:], ms[1:]):
+        success = prev.value < prev.system_attrs[LOCAL_ATTR]["best"]
+        assert m == pytest.approx(min(max(prev.system_attrs[LOCAL_ATTR]["m"] * (0.85 ** -4 if success else 0.85),
+                                          1e-3), 4.0))
+    assert min(ms) < 1.0
+    assert study.best_params == {"x": 3.5, "n": 1}  # the exact best lattice point
+
+
+def test_no_local_steps_without_a_trusted_source():
+    from tunewise.transfer._sampler import LOCAL_ATTR
+
+    storage = tw.storage.InMemoryStorage()
+    add_to_knowledge_base(_quadratic_study(storage, "bad-src", -4.5, n_trials=40), task="bad", tags=["toy"])
+    space = {"x": Float(-5, 5, step=0.25), "n": Int(1, 8)}
+    runs = []
+    for fraction in (0.5, 0.0):
+        study = tw.create_study(storage=storage, sampler=tw.samplers.TPESampler(seed=2),
+                                warm_start=FromSimilarTasks(top_k=3, tags=["toy"], space=space, seed=2,
+                                                            local_fraction=fraction))
+        study.optimize(_lattice_objective, n_trials=20)
+        assert study.sampler.dropped == {"bad"}
+        assert not any(LOCAL_ATTR in t.system_attrs for t in study.trials)
+        runs.append([t.params for t in study.trials])
+    assert runs[0] == runs[1]  # with a misleading knowledge base, local refinement changes nothing
+
+
+def test_local_fraction_is_checked():
+    with pytest.raises(ValueError, match=r"local_fraction must be a number in \[0, 1\].*got 1.5"):
+        WarmStartSampler(tw.samplers.RandomSampler(), [{"x": 1}], local_fraction=1.5)
+    with pytest.raises(ValueError, match=r"local_fraction must be a number in \[0, 1\].*got -0.1"):
+        FromSimilarTasks(local_fraction=-0.1)

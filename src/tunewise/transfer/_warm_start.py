@@ -42,8 +42,12 @@ class FromSimilarTasks:
        first; mapped by parameter name, clipped into the new ranges, skipped if a categorical value
        is not a new choice; after the first ``n_unconditional``, only while they rank well), and
     2. wraps the study's sampler in a :class:`WarmStartSampler` whose prior over those tasks' top
-       configurations fades as ``n0 / (n0 + n)`` with the study's own COMPLETE trials ``n`` (and
-       faster when its trials rank badly), so a misleading prior costs few trials.
+       configurations fades as ``n0 / (n0 + n)`` with the study's own COMPLETE trials ``n``, and
+    3. judges each source task by how its trials rank among the new study's own (a pairwise
+       ranking loss, as RGPE / TST-R weigh source models): a trusted source keeps its weight and
+       lets the base sampler skip most of its random start-up; a misleading one is dropped, its
+       trials hidden from the base sampler, so a bad knowledge base costs the trials it used and
+       no more.
 
     The new space may be unknown (define-by-run objectives): then the configurations are served by
     the sampler and clipped into each distribution when it is first suggested. With ``space=`` (a
@@ -58,10 +62,17 @@ class FromSimilarTasks:
         storage: where the knowledge base is (URL or storage); default: the study's own storage.
         n_tasks: how many similar tasks to draw from.
         n_unconditional: how many of the ``top_k`` configurations run first whatever happens; the
-            others run only while those rank in the better part of the new study's results, so a
-            misleading knowledge base wastes few trials.
+            others run only once their source task is trusted (its trials beat three quarters of
+            the new study's own), so a misleading knowledge base wastes few trials.
         n0: the prior's strength in pseudo-observations (0 disables the prior).
         max_probability: cap on the chance that a trial is drawn from the prior.
+        shorten_startup: while a source ranks well in the new study, let a base sampler with a
+            random start-up (TPE, GP, auto) use its model after 2 trials of the study's own
+            instead of its usual 10 or so (see :class:`WarmStartSampler`).
+        local_fraction: while a source ranks well, the share of the study's own trials spent on
+            local steps around the best trial so far (a trust region whose size starts at the
+            sources' spread and adapts by success), alternating with the base sampler; 0 disables.
+        min_own: trials of the study's own needed before a source task is judged.
         min_similarity: ignore tasks less similar than this.
         exclude: task names never to use (e.g. the task being tuned).
         strict: raise :class:`KnowledgeBaseError` instead of warning when the knowledge base is
@@ -94,12 +105,16 @@ class FromSimilarTasks:
         n_unconditional: int = 2,
         n0: float = 5.0,
         max_probability: float = 0.5,
+        shorten_startup: bool = True,
+        local_fraction: float = 0.75,
+        min_own: int = 2,
         min_similarity: float = -math.inf,
         exclude: Iterable[str] = (),
         strict: bool = False,
         seed: int | None = None,
     ) -> None:
-        for name, value, low in (("top_k", top_k, 0), ("n_tasks", n_tasks, 1), ("n_unconditional", n_unconditional, 0)):
+        for name, value, low in (("top_k", top_k, 0), ("n_tasks", n_tasks, 1), ("n_unconditional", n_unconditional, 0),
+                                 ("min_own", min_own, 1)):
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
         if similarity is not None and not callable(similarity):
@@ -133,6 +148,13 @@ class FromSimilarTasks:
         if not 0.0 <= max_probability <= 1.0:
             raise ValueError(f"max_probability must be in [0, 1], got {max_probability!r}")
         self.max_probability = float(max_probability)
+        self.shorten_startup = bool(shorten_startup)
+        if isinstance(local_fraction, bool) or not isinstance(local_fraction, (int, float)) \
+                or not 0.0 <= local_fraction <= 1.0:
+            raise ValueError(f"local_fraction must be a number in [0, 1] (0 disables local refinement), "
+                             f"got {local_fraction!r}")
+        self.local_fraction = float(local_fraction)
+        self.min_own = min_own
         self.min_similarity = float(min_similarity)
         self.exclude = frozenset(exclude)
         self.strict = bool(strict)
@@ -220,21 +242,26 @@ class FromSimilarTasks:
                         study._study_id, cfg,
                         system_attrs={TRANSFER_ATTR: {"kind": "config", "task": task, "rank": rank}},
                     )
-            served = [c for c, _ in configs[n_unconditional:]]
+            served = configs[n_unconditional:]
             n_unconditional = 0
         else:
-            served = [c for c, _ in configs]  # space unknown: clipped when first suggested
-        # ... and the rest are served by the sampler (each claimed once) while they keep ranking well.
-        prior, weights = [], []
+            served = configs  # space unknown: clipped when first suggested
+        # ... and the rest are served by the sampler (each claimed once) while their source keeps ranking well.
+        prior, weights, sources = [], [], []
         for r in ranked:
             for rank, row in enumerate(r.record.top):
                 prior.append(dict(row["params"]))
+                sources.append(r.record.task)
                 # The best configurations of the most similar tasks weigh most. By rank, not by score:
                 # one outlier in a source study squeezes all its top scores towards 0.
                 weights.append(max(r.similarity, 1e-3) * 0.7**rank)
         base = study.sampler.base if isinstance(study.sampler, WarmStartSampler) else study.sampler
-        study.sampler = WarmStartSampler(base, prior, weights, n0=self.n0, initial_configs=served,
+        study.sampler = WarmStartSampler(base, prior, weights, sources=sources, n0=self.n0,
+                                         initial_configs=[c for c, _ in served],
+                                         initial_sources=[t for _, t in served],
                                          n_unconditional=n_unconditional, max_probability=self.max_probability,
+                                         shorten_startup=self.shorten_startup, min_own=self.min_own,
+                                         local_fraction=self.local_fraction,
                                          # Seeded with the study's sampler unless told otherwise, so a
                                          # seeded study stays reproducible with a warm start.
                                          seed=self.seed if self.seed is not None else getattr(base, "seed", None))
