@@ -8,7 +8,12 @@ Methods (same problems, compute budgets and seeds):
                         10% random, no bandwidth widening; kept for before/after),
             tw-asha-bohb (ASHAScheduler promote + BOHBSampler: one bracket),
             tw-asha-bohb-stop (ASHAScheduler stop mode + BOHBSampler),
+            tw-asha-bohb-top9 (tw-asha-bohb with top_reduction_factor=9: only the top 1/9 of the
+                        last rung runs to full fidelity),
+            tw-asha-bohb-local (tw-asha-bohb with BOHBSampler(local_fraction=0.5, local_scale=0.25)),
+            tw-asha-bohb-local-top9 (both),
             tw-asha-tpe (ASHAScheduler stop mode + TPESampler, the analogue of optuna-sh-tpe),
+            tw-asha-tpe-top9 (the same with top_reduction_factor=9),
             tw-hb-tpe (HyperbandScheduler stop mode + TPESampler, the analogue of optuna-hb-tpe),
             tw-pbt (PBTScheduler; learning-curve problem only: on the Hartmann functions there is
                     nothing to train, so there is nothing to exploit),
@@ -221,9 +226,21 @@ def run_tunewise(p: Problem, method: str, seed: int) -> Tracker:
     elif method == "tw-asha-bohb":
         sampler = tw.samplers.BOHBSampler(seed=seed, **BOHB_KW)
         sched = tw.schedulers.ASHAScheduler(1, p.max_resource, eta, mode="promote")
+    elif method == "tw-asha-bohb-top9":  # only the top 1/9 of rung 9 runs to full fidelity
+        sampler = tw.samplers.BOHBSampler(seed=seed, **BOHB_KW)
+        sched = tw.schedulers.ASHAScheduler(1, p.max_resource, eta, mode="promote", top_reduction_factor=eta**2)
+    elif method == "tw-asha-bohb-local":  # local candidates around the good set's best points
+        sampler = tw.samplers.BOHBSampler(seed=seed, local_fraction=0.5, local_scale=0.25)
+        sched = tw.schedulers.ASHAScheduler(1, p.max_resource, eta, mode="promote")
+    elif method == "tw-asha-bohb-local-top9":
+        sampler = tw.samplers.BOHBSampler(seed=seed, local_fraction=0.5, local_scale=0.25)
+        sched = tw.schedulers.ASHAScheduler(1, p.max_resource, eta, mode="promote", top_reduction_factor=eta**2)
     elif method == "tw-asha-tpe":
         sampler = tw.samplers.TPESampler(seed=seed)
         sched = tw.schedulers.ASHAScheduler(1, p.max_resource, eta, mode="stop")
+    elif method == "tw-asha-tpe-top9":
+        sampler = tw.samplers.TPESampler(seed=seed)
+        sched = tw.schedulers.ASHAScheduler(1, p.max_resource, eta, mode="stop", top_reduction_factor=eta**2)
     elif method == "tw-hb-tpe":
         sampler = tw.samplers.TPESampler(seed=seed)
         sched = tw.schedulers.HyperbandScheduler(1, p.max_resource, eta, mode="stop")

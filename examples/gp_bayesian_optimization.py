@@ -53,12 +53,12 @@ def main() -> None:
     for trial in batch:
         c = trial.suggest_float("C", 1e-3, 1e3, log=True)
         gamma = trial.suggest_float("gamma", 1e-5, 1e1, log=True)
-        trial.suggest_categorical("class_weight", [None, "balanced"])
-        points.append((round(c, 4), round(gamma, 6)))
+        weight = trial.suggest_categorical("class_weight", [None, "balanced"])
+        points.append((round(c, 4), round(gamma, 6), weight))
     for trial in batch:
         model = make_pipeline(StandardScaler(), SVC(**trial.params))
         study.tell(trial, float(cross_val_score(model, X, y, cv=3).mean()))
-    print("a batch of 4 proposals (C, gamma), all different:", points)
+    print("a batch of 4 proposals (C, gamma, class_weight), all different:", points)
     assert len(set(points)) == 4
     results["batch"] = {"points": points, "best_accuracy_after_batch": study.best_value}
 

@@ -147,6 +147,36 @@ def test_auto_output_transform_picks_the_power_transform_for_heavy_tails() -> No
     assert set(fixed._chosen.values()) == {"standardize"}
 
 
+def test_length_scale_prior_grows_with_dimension_up_to_five() -> None:
+    from tunewise.samplers._gp_model import _Layout
+
+    centres = [_Layout(d, 0, False).ls_prior()[0] for d in (1, 2, 5, 10, 40)]
+    assert centres[0] < centres[1] < centres[2]
+    assert centres[2] == centres[3] == centres[4]
+    assert abs(centres[2]) < 0.05  # l ~ 1 on the unit cube from d = 5 on
+
+
+def test_hedge_output_transform_uses_the_standardized_model_every_third_proposal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tunewise.samplers._gp as gp_module
+
+    used: list[str] = []
+    real = gp_module.transform_outputs_with_jacobian
+
+    def spy(y: np.ndarray, method: str) -> tuple[np.ndarray, float]:
+        used.append(method)
+        return real(y, method)
+
+    monkeypatch.setattr(gp_module, "transform_outputs_with_jacobian", spy)
+    sampler = tw.samplers.GPSampler(seed=0)  # "hedge" is the default
+    assert sampler.describe()["output_transform"] == "hedge"
+    study = tw.create_study(sampler=sampler)
+    study.optimize(_branin_objective, n_trials=5 + 9)  # 5 Sobol trials (d = 2), then 9 GP proposals
+    assert used == ["power", "power", "standardize"] * 3
+    assert study.best_value < 2.0  # optimum 0.398: the portfolio still converges
+
+
 # ---- log expected improvement ----------------------------------------------------------------
 def test_log_ei_matches_log_of_ei_where_representable() -> None:
     mu = np.array([0.0, 0.5, 1.0, -1.0, 2.0, 3.0, 6.0])
@@ -237,7 +267,9 @@ def test_proposals_are_inside_every_kind_of_distribution() -> None:
 
 
 def test_running_trials_are_accounted_for() -> None:
-    study = tw.create_study(sampler=tw.samplers.GPSampler(seed=0))
+    # One output transform throughout (the default "hedge" alternates models between proposals,
+    # which would separate the two asks by itself): the kriging believer alone must do it.
+    study = tw.create_study(sampler=tw.samplers.GPSampler(seed=0, output_transform="power"))
     study.optimize(_branin_objective, n_trials=12)
     # Two asks without a tell in between (two parallel workers) must not get the same point.
     a, b = study.ask(), study.ask()
@@ -245,7 +277,8 @@ def test_running_trials_are_accounted_for() -> None:
     pb = (b.suggest_float("x", -5, 10), b.suggest_float("y", 0, 15))
     assert np.hypot((pa[0] - pb[0]) / 15, (pa[1] - pb[1]) / 15) > 0.02
     # Without the kriging believer the deterministic proposal would repeat.
-    plain = tw.create_study(sampler=tw.samplers.GPSampler(seed=0, consider_running_trials=False))
+    plain = tw.create_study(sampler=tw.samplers.GPSampler(seed=0, output_transform="power",
+                                                          consider_running_trials=False))
     plain.optimize(_branin_objective, n_trials=12)
     c, d = plain.ask(), plain.ask()
     pc = (c.suggest_float("x", -5, 10), c.suggest_float("y", 0, 15))
@@ -333,8 +366,11 @@ def test_conditional_parameters_fall_back_to_random_and_the_rest_is_modelled() -
 
     study = tw.create_study(sampler=tw.samplers.GPSampler(seed=0))
     study.optimize(objective, n_trials=25)
-    # The conditional parameters add unmodelled noise of up to 1, yet x is still found.
-    assert abs(study.best_params["x"] - 1) < 0.3
+    # The conditional parameters add unmodelled noise of up to 1, yet the model-based trials
+    # gather around x = 1 (random search: median |x - 1| about 1.25). The best trial itself is
+    # picked partly by that noise, so it is checked only loosely.
+    assert np.median([abs(t.params["x"] - 1) for t in study.trials[-10:]]) < 0.6
+    assert abs(study.best_params["x"] - 1) < 0.6
     for t in study.trials:
         assert ("only_a" in t.params) == (t.params["kind"] == "a")
 

@@ -147,3 +147,36 @@ def test_bad_settings(kwargs, word) -> None:  # type: ignore[no-untyped-def]
     for cls in (tw.schedulers.ASHAScheduler, tw.schedulers.HyperbandScheduler):
         with pytest.raises(ValueError, match=word):
             cls(**kwargs)
+
+
+def _full_runs(top_reduction_factor: int | None) -> list[tuple[float, int]]:
+    """(x, continued trial) of every segment that trained to max_resource."""
+    sched = tw.schedulers.ASHAScheduler(1, 4, 2, mode="promote", top_reduction_factor=top_reduction_factor)
+    study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0), scheduler=sched)
+    for v in [4.0, 1.0, 3.0, 2.0, 8.0, 7.0, 6.0, 5.0]:
+        study.enqueue_trial({"x": v})
+
+    def objective(trial: tw.Trial) -> float:
+        x = trial.suggest_float("x", 0, 10)
+        trial.report(x, trial.budget)
+        trial.save_checkpoint({"owner": trial.number})
+        if trial.should_prune():
+            raise tw.TrialPruned()
+        return x
+
+    study.optimize(objective, n_trials=14)
+    return [(t.params["x"], t.system_attrs.get("continues")) for t in study.trials
+            if t.state == TrialState.COMPLETE]
+
+
+def test_top_reduction_factor_cuts_only_the_last_rung() -> None:
+    # eta=2, rungs [1, 2], max 4. The 8 queued configurations run first (rung 0, losses 4 1 3 2 8 7 6 5);
+    # rung 0 promotes its top floor(n/2) -> x = 1, 2, 3, 4 run to rung 1 (trials 8-11).
+    # Into max_resource: default floor(4/2) = 2 -> x = 1 and 2 (continuing trials 8 and 9);
+    # top_reduction_factor=4: floor(4/4) = 1 -> only x = 1. Rung 0's cut is unchanged.
+    assert _full_runs(None) == [(1.0, 8), (2.0, 9)]
+    assert _full_runs(4) == [(1.0, 8)]
+    with pytest.raises(ValueError, match="top_reduction_factor"):
+        tw.schedulers.ASHAScheduler(1, 27, 3, top_reduction_factor=2)
+    with pytest.raises(ValueError, match="top_reduction_factor"):
+        tw.schedulers.HyperbandScheduler(1, 27, 3, top_reduction_factor=9.0)  # type: ignore[arg-type]

@@ -137,3 +137,40 @@ def test_bad_settings() -> None:
         tw.samplers.BOHBSampler(fidelity_weighting="median")
     with pytest.raises(ValueError, match="max_good"):
         tw.samplers.BOHBSampler(max_good=0)
+
+
+def _local_study(local_fraction: float, cheap: str) -> tuple[tw.samplers.BOHBSampler, list[float]]:
+    sampler = tw.samplers.BOHBSampler(seed=4, random_fraction=0.0, min_points_in_model=2,
+                                      local_fraction=local_fraction, local_scale=0.25)
+    study = tw.create_study(sampler=sampler)
+    xs = [i / 39 for i in range(40)]
+    for x in xs:
+        top = abs(x - 0.3)
+        _add(study, x, {1: top + 1 if cheap == "agree" else -top, 9: top})
+    return sampler, [_ask_one(study) for _ in range(30)]
+
+
+def test_local_candidates_only_when_cheap_budgets_agree() -> None:
+    # Budget 1 ranks like budget 9 (tau = 1): local candidates around the best points pull the
+    # proposals closer to the optimum at 0.3 than the widened good density alone.
+    _, wide = _local_study(0.0, "agree")
+    sampler, local = _local_study(1.0, "agree")
+    assert sampler.last_weights == {9.0: 0.5, 1.0: 0.5}
+    err_wide = float(np.mean(np.abs(np.array(wide) - 0.3)))
+    err_local = float(np.mean(np.abs(np.array(local) - 0.3)))
+    assert err_local < 0.6 * err_wide
+    assert err_local < 0.03
+    # Budget 1 ranks them in reverse (tau = -1): agreement 0, no local candidates, so the
+    # proposals are exactly those without local search (same seed, same random stream).
+    _, wide_dis = _local_study(0.0, "disagree")
+    _, local_dis = _local_study(1.0, "disagree")
+    assert local_dis == wide_dis
+
+
+def test_bad_local_settings() -> None:
+    with pytest.raises(ValueError, match="local_fraction"):
+        tw.samplers.BOHBSampler(local_fraction=1.5)
+    with pytest.raises(ValueError, match="local_top"):
+        tw.samplers.BOHBSampler(local_top=0)
+    with pytest.raises(ValueError, match="local_scale"):
+        tw.samplers.BOHBSampler(local_scale=0.0)

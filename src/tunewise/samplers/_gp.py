@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from tunewise.study import Study
     from tunewise.trial import FrozenTrial, Trial
 
-_OUTPUT_TRANSFORMS = ("auto", "power", "rank", "standardize")
+_OUTPUT_TRANSFORMS = ("hedge", "auto", "power", "rank", "standardize")
+# output_transform="hedge": every _HEDGE_PERIOD-th model-based proposal uses plain standardization.
+_HEDGE_PERIOD = 3
 
 
 class GPSampler(Sampler):
@@ -28,7 +30,8 @@ class GPSampler(Sampler):
 
     The first ``n_startup_trials`` trials follow a scrambled Sobol design. After that, every
     proposal fits a GP (Matérn-5/2 kernel with one length scale per parameter, a Hamming kernel for
-    categorical parameters, a Yeo-Johnson output transform, optional Kumaraswamy input warping; maximum a
+    categorical parameters, outputs Yeo-Johnson transformed on two proposals in three and only
+    standardized on the third (see ``output_transform``), optional Kumaraswamy input warping; maximum a
     posteriori hyperparameters by multi-start L-BFGS-B) and picks the point that maximizes log
     expected improvement (Ament et al. 2023), searched by L-BFGS-B from a Sobol sweep and from
     perturbations of the best trials. Trials still running count as if they had returned the
@@ -49,10 +52,14 @@ class GPSampler(Sampler):
             Off by default: its two extra hyperparameters per dimension over-fitted at budgets
             of 30-50 trials on bbob functions (1.5-2x the regret); worth it for long studies
             whose parameters were not given the right scale (``log=True``).
-        output_transform: ``"power"`` (the default: Yeo-Johnson anchored at the best value),
-            ``"auto"`` (at each refit, whichever of ``"power"`` and ``"standardize"`` makes the
-            data more probable under the GP, Jacobian included), ``"rank"`` (normal scores; for
-            very heavy-tailed objectives) or ``"standardize"``.
+        output_transform: ``"hedge"`` (the default): ``"power"`` for two proposals in three and
+            ``"standardize"`` for the third. ``"power"``: Yeo-Johnson anchored at the best value,
+            which resolves heavy-tailed and multi-scale objectives but, on ill-conditioned smooth
+            bowls (its lambda < 0 saturates the large values), flattens the bowl the GP could
+            otherwise extrapolate; the standardized view keeps that shape (measured in
+            ``benchmarks/results/gp.md``). ``"auto"`` (at each refit, whichever of ``"power"`` and
+            ``"standardize"`` makes the data more probable under the GP, Jacobian included),
+            ``"rank"`` (normal scores; for very heavy-tailed objectives) or ``"standardize"``.
         include_pruned: Use PRUNED trials with their last intermediate value.
         consider_running_trials: Account for RUNNING trials (kriging believer).
         n_restarts: Acquisition starts refined by L-BFGS-B.
@@ -70,7 +77,7 @@ class GPSampler(Sampler):
         n_startup_trials: int | None = None,
         *,
         input_warping: bool = False,
-        output_transform: str = "power",
+        output_transform: str = "hedge",
         include_pruned: bool = True,
         consider_running_trials: bool = True,
         n_restarts: int = 8,
@@ -226,8 +233,20 @@ class GPSampler(Sampler):
         the same raw values; Snelson et al. 2004). The power transform wins on objectives with
         heavy right tails (ill-conditioned, multi-scale), plain standardization on smooth bowls.
         """
-        methods = ("power", "standardize") if self.output_transform == "auto" else (self.output_transform,)
         n = len(raw)
+        methods: tuple[str, ...]
+        if self.output_transform == "hedge":
+            # Round-robin portfolio of two views of the data (in the spirit of GP-Hedge, Hoffman et
+            # al. 2011, with surrogates instead of acquisitions, on a fixed schedule): one proposal
+            # in _HEDGE_PERIOD comes from the plainly standardized model, which keeps the quadratic
+            # shape of ill-conditioned bowls that the power transform's lambda < 0 flattens; the
+            # others from the power-transformed one, which resolves heavy tails.
+            period = _HEDGE_PERIOD
+            methods = ("standardize",) if self._fits.get(space_key, 0) % period == period - 1 else ("power",)
+        elif self.output_transform == "auto":
+            methods = ("power", "standardize")
+        else:
+            methods = (self.output_transform,)
         chosen = self._chosen.get(space_key)
         refit = self._refit_due(space_key, n)
         if chosen is not None and not refit and chosen in methods:

@@ -44,7 +44,8 @@ _RECORDED = (TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED)
 
 class _SuccessiveHalving(Scheduler):
     def __init__(self, min_resource: float, max_resource: float, reduction_factor: int, mode: str,
-                 checkpoint_dir: str | None, keep_checkpoints: int | None) -> None:
+                 checkpoint_dir: str | None, keep_checkpoints: int | None,
+                 top_reduction_factor: int | None = None) -> None:
         self.min_resource = _check_number("min_resource", min_resource, 0.0, strict=True)
         self.max_resource = _check_number("max_resource", max_resource, 0.0, strict=True)
         if self.min_resource > self.max_resource:
@@ -54,6 +55,12 @@ class _SuccessiveHalving(Scheduler):
         if isinstance(reduction_factor, bool) or not isinstance(reduction_factor, int) or reduction_factor < 2:
             raise ValueError(f"reduction_factor must be an integer >= 2, got {reduction_factor!r}")
         self.reduction_factor = reduction_factor
+        if top_reduction_factor is not None and (isinstance(top_reduction_factor, bool)
+                                                 or not isinstance(top_reduction_factor, int)
+                                                 or top_reduction_factor < reduction_factor):
+            raise ValueError(f"top_reduction_factor must be None or an integer >= reduction_factor "
+                             f"({reduction_factor}), got {top_reduction_factor!r}")
+        self.top_reduction_factor = top_reduction_factor
         if mode not in _MODES:
             raise ValueError(f"mode must be 'stop' or 'promote', got {mode!r}")
         self.mode = mode
@@ -165,7 +172,9 @@ class _SuccessiveHalving(Scheduler):
                 others = [loss for loss, t in self._records(study, st["bracket"], k) if t.number != trial.number]
                 loss = sign * value
                 rank = sum(1 for o in others if o < loss)
-                keep = max(1, (len(others) + 1) // self.reduction_factor)
+                eta = (self.top_reduction_factor if k == len(rungs) - 1 and self.top_reduction_factor
+                       else self.reduction_factor)
+                keep = max(1, (len(others) + 1) // eta)
                 if rank >= keep:
                     prune = True
                     break
@@ -181,11 +190,20 @@ class _SuccessiveHalving(Scheduler):
         return prune
 
     def _promote_ready(self, study: Study, bracket: int) -> None:
-        """Promote every paused trial in the top ``floor(n / eta)`` of its rung (top rungs first)."""
+        """Promote every paused trial in the top ``floor(n / eta)`` of its rung (top rungs first).
+
+        From the last rung (into ``max_resource``) only the top ``floor(n / top_reduction_factor)``
+        are promoted when that is set: full-fidelity runs are the most expensive segments, and
+        when the last rung already ranks configurations like the full budget, a stricter cut
+        there saves most of the compute without changing which configuration wins.
+        """
         table = self._table(study, bracket)
-        for k in reversed(range(len(self.rungs(bracket)))):
+        n_rungs = len(self.rungs(bracket))
+        for k in reversed(range(n_rungs)):
             records = sorted(table.get(k, []), key=lambda x: (x[0], x[1].number))
-            for _, t in records[: len(records) // self.reduction_factor]:
+            eta = (self.top_reduction_factor if k == n_rungs - 1 and self.top_reduction_factor
+                   else self.reduction_factor)
+            for _, t in records[: len(records) // eta]:
                 st = t.system_attrs[ATTR]
                 if st.get("paused") != k:
                     continue
@@ -202,7 +220,8 @@ class _SuccessiveHalving(Scheduler):
 
     def describe(self) -> dict[str, Any]:
         return {"name": type(self).__name__, "min_resource": self.min_resource,
-                "max_resource": self.max_resource, "reduction_factor": self.reduction_factor, "mode": self.mode}
+                "max_resource": self.max_resource, "reduction_factor": self.reduction_factor, "mode": self.mode,
+                "top_reduction_factor": self.top_reduction_factor}
 
 
 class ASHAScheduler(_SuccessiveHalving):
@@ -213,7 +232,10 @@ class ASHAScheduler(_SuccessiveHalving):
     ``max_resource``. ``mode="stop"`` stops trials outside the top ``1/reduction_factor`` at a
     rung; ``mode="promote"`` pauses every trial at its rung and resumes the best ones later as
     continuations that load the paused trial's checkpoint (``trial.load_checkpoint()``) and
-    train to ``trial.budget``.
+    train to ``trial.budget``. ``top_reduction_factor`` (default: ``reduction_factor``) is the
+    cut used at the last rung only, i.e. for the runs to ``max_resource``: a larger value (e.g.
+    ``reduction_factor**2``) sends fewer configurations to the most expensive budget, which pays
+    when the last rung ranks configurations like the full budget does.
 
     >>> import tunewise as tw
     >>> sched = tw.schedulers.ASHAScheduler(min_resource=1, max_resource=27, reduction_factor=3)
@@ -224,8 +246,9 @@ class ASHAScheduler(_SuccessiveHalving):
 
     def __init__(self, min_resource: float = 1, max_resource: float = 100, reduction_factor: int = 3,
                  mode: str = "stop", *, checkpoint_dir: str | None = None,
-                 keep_checkpoints: int | None = None) -> None:
-        super().__init__(min_resource, max_resource, reduction_factor, mode, checkpoint_dir, keep_checkpoints)
+                 keep_checkpoints: int | None = None, top_reduction_factor: int | None = None) -> None:
+        super().__init__(min_resource, max_resource, reduction_factor, mode, checkpoint_dir, keep_checkpoints,
+                         top_reduction_factor)
 
 
 class HyperbandScheduler(_SuccessiveHalving):
@@ -246,8 +269,9 @@ class HyperbandScheduler(_SuccessiveHalving):
 
     def __init__(self, min_resource: float = 1, max_resource: float = 100, reduction_factor: int = 3,
                  mode: str = "stop", *, checkpoint_dir: str | None = None,
-                 keep_checkpoints: int | None = None) -> None:
-        super().__init__(min_resource, max_resource, reduction_factor, mode, checkpoint_dir, keep_checkpoints)
+                 keep_checkpoints: int | None = None, top_reduction_factor: int | None = None) -> None:
+        super().__init__(min_resource, max_resource, reduction_factor, mode, checkpoint_dir, keep_checkpoints,
+                         top_reduction_factor)
         self.n_brackets = int(math.floor(math.log(self.max_resource / self.min_resource)
                                          / math.log(self.reduction_factor) + 1e-9)) + 1
         s_max = self.n_brackets - 1
