@@ -478,7 +478,7 @@ def test_local_steps_refine_around_the_incumbent_on_a_lattice():
         assert abs(t.params["x"] - inc.params["x"]) <= 2.5
     # The 1/5th rule: the multiplier shrinks after failures and grows after successes, step by step.
     ms = [t.system_attrs[LOCAL_ATTR]["m"] for t in local]
-    for prev, t, m in zip(local, local[1:], ms[1:]):
+    for prev, _t, m in zip(local, local[1:], ms[1:]):
         success = prev.value < prev.system_attrs[LOCAL_ATTR]["best"]
         assert m == pytest.approx(min(max(prev.system_attrs[LOCAL_ATTR]["m"] * (0.85 ** -4 if success else 0.85),
                                           1e-3), 4.0))

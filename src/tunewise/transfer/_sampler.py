@@ -90,7 +90,8 @@ _MIN_BW, _MAX_BW = 0.01, 0.3
 _DEFAULT_SOURCE = ""  # the source of configurations given without a task name
 # A source is used only from this trust on (see the module docstring).
 _TRUSTED = 0.75
-#: Trial system attribute of a local-refinement trial: {"best": signed incumbent value when proposed, "m": step multiplier}.
+#: Trial system attribute of a local-refinement trial:
+#: {"best": signed incumbent value when proposed, "m": step multiplier}.
 LOCAL_ATTR = "transfer:local"
 # Step-size rule of the local refinement: a (1+1)-ES one-fifth success rule (Rechenberg 1973;
 # Auger & Hansen's "1/5th rule"): x _GROW on success, x _SHRINK on failure, stationary when one
