@@ -602,7 +602,7 @@ def _check_max_trials(max_trials: Any) -> None:
 
 
 def _store_max_trials(study: Study, max_trials: int | None) -> None:
-    _check_max_trials(max_trials)
+    # Callers check max_trials first (create_study before the study exists).
     if max_trials is not None:
         study._storage.set_study_attr(study._study_id, _MAX_TRIALS_KEY, int(max_trials))
 

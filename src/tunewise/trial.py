@@ -95,7 +95,7 @@ class FrozenTrial:
 
     @datetime_start_ts.setter
     def datetime_start_ts(self, ts: float | None) -> None:
-        self._times = (ts, self.datetime_complete_ts, self.heartbeat_ts)
+        self._set_time(0, ts)
 
     @property
     def datetime_complete_ts(self) -> float | None:
@@ -105,7 +105,7 @@ class FrozenTrial:
 
     @datetime_complete_ts.setter
     def datetime_complete_ts(self, ts: float | None) -> None:
-        self._times = (self.datetime_start_ts, ts, self.heartbeat_ts)
+        self._set_time(1, ts)
 
     @property
     def heartbeat_ts(self) -> float | None:
@@ -115,7 +115,13 @@ class FrozenTrial:
 
     @heartbeat_ts.setter
     def heartbeat_ts(self, ts: float | None) -> None:
-        self._times = (self.datetime_start_ts, self.datetime_complete_ts, ts)
+        self._set_time(2, ts)
+
+    def _set_time(self, index: int, ts: float | None) -> None:
+        # Setting one timestamp turns a column-store view back into this trial's own tuple.
+        times = [self.datetime_start_ts, self.datetime_complete_ts, self.heartbeat_ts]
+        times[index] = ts
+        self._times = tuple(times)
 
     # One objective (the usual case) is kept as a bare float, not a one-element list: about 70
     # bytes a trial in a study of 100,000s. ``values`` still reads as a list (a new one each time).
