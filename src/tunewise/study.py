@@ -13,13 +13,14 @@ from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tunewise import distributions as D
-from tunewise.exceptions import SearchExhausted, TrialPruned
+from tunewise.exceptions import MaxTrialsReached, SearchExhausted, TrialPruned
 from tunewise.samplers._base import Sampler
 from tunewise.storage import (
     BaseStorage,
     _heartbeat,  # heartbeats + stale-trial retry (storage area)
     get_storage,
 )
+from tunewise.storage._base import PreparedStart
 from tunewise.trial import FrozenTrial, Trial, TrialState, _current_trial
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ class Study:
         self._dists: dict[str, D.Distribution] | None = None
         self._stop_requested = False
         self._max_trials: int | None = None  # study-wide trial budget of the running optimize()
+        self._in_optimize = False  # inside optimize() (or a worker's), _max_trials is the budget
 
     # ---- identity ----------------------------------------------------------------------
     @property
@@ -239,6 +241,10 @@ class Study:
     def ask(self, fixed_distributions: Mapping[str, D.Distribution] | None = None) -> Trial:
         """Start a trial without running an objective (ask-and-tell interface).
 
+        The study's stored trial budget (``create_study(max_trials=...)``) applies here too:
+        once the study has that many trials, ``ask()`` raises :class:`~tunewise.exceptions.MaxTrialsReached`
+        (a :class:`~tunewise.exceptions.SearchExhausted`) and starts nothing.
+
         >>> import tunewise as tw
         >>> study = tw.create_study(direction="maximize")
         >>> t = study.ask()
@@ -248,15 +254,49 @@ class Study:
         """
         self.sampler.before_trial(self)
         _heartbeat.on_ask(self)  # fail trials of dead workers; re-enqueue them if retries remain
-        if self._max_trials is None:
-            frozen = self._storage.start_trial(self._study_id)
-        else:  # the budget is checked atomically with the start: parallel workers never overshoot
-            frozen = self._storage.start_trial(self._study_id, max_started=self._max_trials)
+        # Outside optimize() the budget stored with the study applies (read each time: another
+        # process may have changed it with load_study(max_trials=...)).
+        max_started = self._max_trials if self._in_optimize else self._stored_max_trials()
+        # The sampler proposes before the trial is written, so its proposal (which parallel
+        # workers read from the running trial: constant liar) goes into the start's own write.
+        pending = _PendingTrial(self)
+        relative, prepared = self._propose_before_start(pending)
+        # The budget is checked atomically with the start: parallel workers never overshoot.
+        try:
+            frozen = self._storage.start_trial(self._study_id, max_started=max_started, prepared=prepared)
+        except MaxTrialsReached:
+            if self._in_optimize:
+                raise  # optimize() ends quietly
+            raise MaxTrialsReached(
+                f"study {self.study_name!r} has used its budget of {max_started} trials (max_trials stored "
+                f"with the study); to run more, raise it: tw.load_study({self.study_name!r}, storage, "
+                f"max_trials=...)"
+            ) from None
         trial = Trial(self, frozen)
+        if relative is not None and pending.fits(frozen.number):
+            trial._relative = relative
+        # Otherwise the proposal depended on a trial number another worker took first: the
+        # sampler proposes again at the first suggest, as for a sampler that raised above.
         _heartbeat.on_start(self, trial)  # beats (and saves suggested params) while it runs
         for name, dist in (fixed_distributions or {}).items():
             trial.suggest(name, dist)
         return trial
+
+    def _stored_max_trials(self) -> int | None:
+        stored = self._storage.get_study_attrs(self._study_id).get(_MAX_TRIALS_KEY)
+        return None if stored is None else int(stored)
+
+    def _propose_before_start(self, pending: _PendingTrial) -> tuple[dict[str, Any] | None,
+                                                                      PreparedStart | None]:
+        try:
+            relative = self._sampler_propose(pending)
+        except SearchExhausted:
+            raise  # nothing started yet: the search simply ends
+        except Exception:  # noqa: BLE001 - raised again at the first suggest, inside the trial
+            return None, None
+        if not pending._pending_attrs:
+            return relative, None
+        return relative, PreparedStart(pending.number_used, dict(pending.system_attrs), dict(pending.user_attrs))
 
     def _sampler_propose(self, trial: Trial) -> dict[str, Any]:
         # Other workers may have extended the space: take what the storage has learnt from the
@@ -269,6 +309,8 @@ class Study:
         return self.sampler.propose(self, trial)
 
     def _write_progress(self, trial: Trial, _new: Mapping[int, float]) -> None:
+        if isinstance(trial, _PendingTrial):
+            return  # not started yet: its attributes go into the start's own write (see ask)
         params = trial.params if trial._pending_params else None
         attrs = trial._pending_attrs
         self._storage.update_trial(
@@ -488,6 +530,7 @@ class Study:
             left = max(self._max_trials - started, 0)
             bar_total = left if n_trials is None else min(n_trials, left)
         progress = ProgressBar(show_progress_bar, bar_total, timeout, self)
+        self._in_optimize = True
         try:
             if executor is not None:
                 if n_jobs != 1:
@@ -502,6 +545,7 @@ class Study:
                                     progress, n_jobs)
         finally:
             self._max_trials = None
+            self._in_optimize = False
             progress.close()
 
     def _worker_options(self) -> dict[str, Any]:
@@ -510,6 +554,7 @@ class Study:
 
     def _apply_worker_options(self, options: Mapping[str, Any]) -> None:
         self._max_trials = options.get("max_trials")
+        self._in_optimize = True  # a worker runs trials for its parent's optimize() call
 
     def _optimize_sequential(self, func: ObjectiveFunc, n_trials: int | None, deadline: float | None,
                              catch: tuple[type[BaseException], ...], callbacks: list[Callback],
@@ -533,6 +578,37 @@ class Study:
         return f"Study(name={self.study_name!r}, directions={self.directions})"
 
 
+class _PendingTrial(Trial):
+    """The trial about to start, as the sampler sees it when it proposes before the start.
+
+    Its ``number`` is the storage's prediction of the number the start will give (exact for a
+    single worker). A proposal that read it was made for that number only: if another worker
+    takes the number first, the proposal is not stored or used (:meth:`fits`).
+    """
+
+    def __init__(self, study: Study) -> None:
+        self._predicted: int | None = None
+        self.number_used: int | None = None  # the predicted number, once the sampler has read it
+        super().__init__(study, FrozenTrial(number=-1, trial_id=-1, state=TrialState.WAITING))
+
+    @property
+    def number(self) -> int:
+        if self._predicted is None:
+            self._predicted = self.study._storage.next_trial_number(self.study._study_id)
+        self.number_used = self._predicted
+        return self._predicted
+
+    @number.setter
+    def number(self, _value: int) -> None:
+        pass  # Trial.__init__ sets the placeholder's; the prediction is made when read
+
+    def fits(self, number: int) -> bool:
+        return self.number_used is None or self.number_used == number
+
+    def suggest(self, name: str, distribution: D.Distribution) -> Any:
+        raise RuntimeError("a sampler's propose() must not call trial.suggest(): it returns the proposal")
+
+
 class _DeferInterrupt:
     """Hold SIGINT (Ctrl-C) during a storage write; ``fired`` says whether one arrived."""
 
@@ -540,13 +616,15 @@ class _DeferInterrupt:
         self.fired = False
         self._old: Any = None
 
+    # The C module's signal(): the ``signal`` module's wrapper converts handlers to and from
+    # enums, which made these two calls per write ~15% of the in-memory framework cost per trial.
     def __enter__(self) -> _DeferInterrupt:
-        import signal
+        import _signal  # type: ignore[import-not-found]
         import threading
 
         if threading.current_thread() is threading.main_thread():
             try:
-                self._old = signal.signal(signal.SIGINT, self._handler)
+                self._old = _signal.signal(_signal.SIGINT, self._handler)
             except ValueError:  # not the main interpreter thread
                 self._old = None
         return self
@@ -556,9 +634,9 @@ class _DeferInterrupt:
 
     def __exit__(self, *exc: Any) -> None:
         if self._old is not None:
-            import signal
+            import _signal
 
-            signal.signal(signal.SIGINT, self._old)
+            _signal.signal(_signal.SIGINT, self._old)
 
 
 def _config_objective(func: Callable[[dict[str, Any]], Any], space: Mapping[str, Any]) -> ObjectiveFunc:

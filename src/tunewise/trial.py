@@ -42,14 +42,15 @@ class FrozenTrial:
     """A trial as stored: immutable once finished, shared between readers without copies.
 
     ``values`` holds one float per objective (``value`` is the first); ``params`` the
-    values the objective received; ``intermediate_values`` what it reported, by step.
+    values the objective received; ``intermediate_values`` what it reported, by step, as a
+    plain ``dict`` (``reports`` is the same data as a read-only, copy-free mapping).
     """
 
     __slots__ = (
         "_distributions",
+        "_reports",
         "_times",
         "_values",
-        "intermediate_values",
         "number",
         "params",
         "state",
@@ -67,7 +68,7 @@ class FrozenTrial:
         values: list[float] | None = None,
         params: dict[str, Any] | None = None,
         distributions: Mapping[str, D.Distribution] | None = None,
-        intermediate_values: dict[int, float] | None = None,
+        intermediate_values: Mapping[int, float] | None = None,
         user_attrs: dict[str, Any] | None = None,
         system_attrs: dict[str, Any] | None = None,
         datetime_start: float | None = None,
@@ -144,6 +145,41 @@ class FrozenTrial:
         else:
             self._values = tuple(values)
 
+    # A finished trial's reports are stored compactly (storage/_compact.py ``Series``: 8 bytes a
+    # report). Users expect a dict here, as in optuna (``json.dumps``, ``isinstance(.., dict)``),
+    # so reading builds one (O(reports) per read; nothing is kept, so the compact form stays the
+    # only copy). Code that scans many trials per step (schedulers) reads ``reports`` instead.
+    @property
+    def intermediate_values(self) -> dict[int, float]:
+        """What the trial reported, step -> value: a plain ``dict``.
+
+        For a finished trial it is a new dict on each read (changing it changes nothing stored).
+
+        >>> t = FrozenTrial(number=0, trial_id=0, state=TrialState.COMPLETE, values=[0.5],
+        ...                 intermediate_values={0: 0.9, 1: 0.5})
+        >>> import json; json.dumps(t.intermediate_values)
+        '{"0": 0.9, "1": 0.5}'
+        """
+        r = self._reports
+        if type(r) is dict:  # a running trial's own dict (shared with the live Trial, as before)
+            return r
+        return r.to_dict() if hasattr(r, "to_dict") else dict(r)
+
+    @intermediate_values.setter
+    def intermediate_values(self, values: Mapping[int, float] | None) -> None:
+        self._reports: Mapping[int, float] = values if values is not None else {}
+
+    @property
+    def reports(self) -> Mapping[int, float]:
+        """The reports, step -> value, as a read-only mapping without a copy: O(1) ``in`` and
+        ``[]`` for code that looks up one step in every trial of a study (schedulers).
+
+        >>> t = FrozenTrial(number=0, trial_id=0, state=TrialState.PRUNED, intermediate_values={3: 0.7})
+        >>> 3 in t.reports, t.reports[3]
+        (True, 0.7)
+        """
+        return self._reports
+
     @property
     def value(self) -> float | None:
         """The objective value (first objective), or None if the trial has none."""
@@ -173,7 +209,7 @@ class FrozenTrial:
 
     @property
     def last_step(self) -> int | None:
-        return max(self.intermediate_values) if self.intermediate_values else None
+        return max(self._reports) if self._reports else None
 
     def __repr__(self) -> str:
         return (
@@ -190,7 +226,7 @@ class FrozenTrial:
 
     def __getstate__(self) -> dict[str, Any]:
         # Plain timestamps, never the storage's column store (it holds the whole study).
-        state = {k: getattr(self, k) for k in self.__slots__}
+        state = {k: getattr(self, k) for k in self.__slots__}  # reports stay compact (Series pickles as one)
         state["_times"] = (self.datetime_start_ts, self.datetime_complete_ts, self.heartbeat_ts)
         return state
 
@@ -206,7 +242,7 @@ class FrozenTrial:
             "state": self.state.value,
             "values": self.values,
             "params": self.params,
-            "intermediate_values": {str(k): v for k, v in self.intermediate_values.items()},
+            "intermediate_values": {str(k): v for k, v in self._reports.items()},
             "user_attrs": self.user_attrs,
             "system_attrs": self.system_attrs,
             "datetime_start": self.datetime_start_ts,
@@ -243,12 +279,18 @@ class Trial:
         # Enqueued/retried trials arrive with fixed params; they are used when suggested.
         self._fixed: dict[str, Any] = dict(frozen.system_attrs.get("fixed_params", {}))
         self._pending_params: dict[str, Any] = {}
-        self.intermediate_values: dict[int, float] = dict(frozen.intermediate_values)
+        self.intermediate_values: dict[int, float] = dict(frozen.reports)
         self.user_attrs: dict[str, Any] = dict(frozen.user_attrs)
         self.system_attrs: dict[str, Any] = dict(frozen.system_attrs)
         self._pending_attrs = False
         self._relative: dict[str, Any] | None = None
         self.datetime_start = frozen.datetime_start
+
+    @property
+    def reports(self) -> Mapping[int, float]:
+        """What this trial reported so far, step -> value (the same as ``intermediate_values``;
+        named like :attr:`FrozenTrial.reports` so code can read live and finished trials alike)."""
+        return self.intermediate_values
 
     # ---- suggest ---------------------------------------------------------------
     @property

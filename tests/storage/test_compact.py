@@ -89,7 +89,8 @@ def test_finished_trials_are_compact_and_read_the_same(storage: str, tmp_path) -
     reader = tw.load_study("c", url) if storage == "sqlite" else study
     for t in reader.trials:
         assert t.state == TrialState.COMPLETE
-        assert isinstance(t.intermediate_values, Series) and t.intermediate_values[2] == 2 * t.params["x"]
+        assert isinstance(t.reports, Series) and t.reports[2] == 2 * t.params["x"]
+        assert type(t.intermediate_values) is dict and t.intermediate_values[2] == 2 * t.params["x"]
         assert type(t.params) is dict and set(t.params) == {"x", "opt"}
         assert t.user_attrs == {"note": "run"} and t.values == [t.value]
         assert t.datetime_start_ts <= t.datetime_complete_ts and t.heartbeat_ts is None
@@ -99,3 +100,52 @@ def test_finished_trials_are_compact_and_read_the_same(storage: str, tmp_path) -
     assert reader.best_value == min(t.value for t in reader.trials)
     df = reader.trials_dataframe()
     assert len(df) == 6 and df["value"].min() == reader.best_value
+
+
+@pytest.mark.parametrize("storage", ["memory", "sqlite"])
+def test_intermediate_values_of_a_finished_trial_is_a_plain_dict(storage: str, tmp_path) -> None:
+    """Users handle it as the dict optuna gives: json.dumps, ==, isinstance, pickle, mutation."""
+    url = InMemoryStorage() if storage == "memory" else f"sqlite:///{tmp_path / 'd.db'}"
+
+    def objective(trial: tw.Trial) -> float:
+        x = trial.suggest_float("x", 0, 1)
+        for step in (0, 1, 5):  # a gap: steps are not contiguous
+            trial.report(x + step, step)
+        return x
+
+    study = tw.create_study(name="d", storage=url, sampler=tw.samplers.RandomSampler(seed=1))
+    study.optimize(objective, n_trials=3)
+    study.optimize(lambda trial: trial.suggest_float("x", 0, 1), n_trials=1)  # no reports
+    reader = tw.load_study("d", url) if storage == "sqlite" else study
+    trials = reader.trials
+    for t in trials[:3]:
+        x = t.params["x"]
+        expected = {0: x, 1: x + 1, 5: x + 5}
+        iv = t.intermediate_values
+        assert type(iv) is dict and iv == expected and expected == iv
+        assert json.loads(json.dumps(iv)) == {"0": x, "1": x + 1, "5": x + 5}
+        assert json.loads(json.dumps(iv, indent=2)) == {"0": x, "1": x + 1, "5": x + 5}
+        assert json.loads(json.dumps(t.to_dict()))["intermediate_values"] == {"0": x, "1": x + 1, "5": x + 5}
+        # A copy each read: changing it leaves the stored trial as it was.
+        iv[7] = 0.0
+        assert 7 not in t.intermediate_values and t.intermediate_values == expected
+        back = pickle.loads(pickle.dumps(t))
+        assert back == t and type(back.intermediate_values) is dict and back.intermediate_values == expected
+        assert isinstance(back.reports, Series)  # pickles in its compact form
+        assert copy.deepcopy(t).intermediate_values == expected and t.last_step == 5
+    empty = trials[3]
+    assert type(empty.intermediate_values) is dict and empty.intermediate_values == {}
+    assert json.dumps(empty.intermediate_values) == "{}" and empty.last_step is None
+    empty.intermediate_values[0] = 1.0  # a fresh dict, not the shared read-only empty one
+    assert empty.intermediate_values == {}
+
+
+def test_running_trial_views_share_the_live_dict() -> None:
+    study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+    trial = study.ask()
+    trial.report(0.5, 0)
+    view = trial._frozen_view()
+    assert view.intermediate_values is trial.intermediate_values and view.reports == {0: 0.5}
+    assert trial.reports is trial.intermediate_values
+    trial.report(0.25, 1)
+    assert view.intermediate_values == {0: 0.5, 1: 0.25}

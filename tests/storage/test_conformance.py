@@ -17,6 +17,7 @@ from tests.storage._backends import BACKENDS, SQL_BACKENDS, backend_url, unique
 from tunewise import distributions as D
 from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError
 from tunewise.storage import BaseStorage, InMemoryStorage, get_storage
+from tunewise.storage._base import PreparedStart
 from tunewise.trial import TrialState
 
 
@@ -150,6 +151,41 @@ def test_enqueued_trials_are_claimed_oldest_first(storage, sid):
     assert t2.number == 1 and t2.system_attrs["retried_from"] == 7
     assert storage.start_trial(sid).number == 3  # queue empty: a new trial
     assert storage.get_trials(sid, states=(TrialState.WAITING,)) == []
+
+
+def test_prepared_attributes_are_written_with_the_start(make):
+    """A sampler's proposal goes into the start's own write; for a numbered trial only."""
+    storage = make()
+    sid = storage.create_study(unique("prep"), ["minimize"])
+    reader = make()
+    proposal = {"proposal": {"x": 0.25, "opt": "adam"}}
+    t0 = storage.start_trial(sid, prepared=PreparedStart(None, proposal, {"who": "w1"}))
+    assert t0.number == 0 and t0.system_attrs == proposal and t0.user_attrs == {"who": "w1"}
+    seen = reader.get_trials(sid, states=(TrialState.RUNNING,))
+    assert [(t.number, t.system_attrs, t.user_attrs) for t in seen] == [(0, proposal, {"who": "w1"})]
+    # Prepared for trial 5, but the start gives 1: nothing is written.
+    t1 = storage.start_trial(sid, prepared=PreparedStart(5, proposal))
+    assert t1.number == 1 and t1.system_attrs == {} and reader.get_trial(t1.trial_id).system_attrs == {}
+    t2 = storage.start_trial(sid, prepared=PreparedStart(2, proposal))
+    assert t2.number == 2 and reader.get_trial(t2.trial_id).system_attrs == proposal
+    # A claimed WAITING trial keeps its own attributes (fixed_params); the proposal is merged in.
+    storage.enqueue_trial(sid, {"x": 0.5}, user_attrs={"src": "manual"})
+    assert storage.next_trial_number(sid) == 3 and storage.next_trial_number(sid, claim_waiting=False) == 4
+    t3 = storage.start_trial(sid, prepared=PreparedStart(3, proposal, {"who": "w2"}))
+    assert t3.number == 3 and t3.system_attrs == {"fixed_params": {"x": 0.5}, **proposal}
+    assert t3.user_attrs == {"src": "manual", "who": "w2"}
+    stored = reader.get_trial(t3.trial_id)
+    assert stored.system_attrs == t3.system_attrs and stored.user_attrs == t3.user_attrs
+    assert storage.next_trial_number(sid) == 4
+    with pytest.raises(TypeError, match="JSON serializable|JSON-serializable"):
+        storage.start_trial(sid, prepared=PreparedStart(None, {"bad": object()}))
+    assert storage.start_trial(sid).number == 4  # the refused start wrote nothing
+    # An enqueued trial whose stored attributes hold NaN still takes the patch.
+    storage.enqueue_trial(sid, {"x": 0.5}, user_attrs={"loss": math.nan})
+    t5 = storage.start_trial(sid, prepared=PreparedStart(5, proposal))
+    stored = reader.get_trial(t5.trial_id)
+    assert t5.number == 5 and stored.system_attrs == {"fixed_params": {"x": 0.5}, **proposal}
+    assert math.isnan(stored.user_attrs["loss"])
 
 
 def test_update_replaces_whole_fields_and_none_keeps(storage, sid):

@@ -91,7 +91,7 @@ class DaskExecutor:
                 "storage='postgresql+psycopg://...' or 'sqlite:///shared/path.db'; this study is in memory"
             )
         client = self._client()
-        payload = {
+        payload: dict[str, Any] = {
             "sampler": study.sampler,
             "scheduler": study.scheduler,
             "study_name": study.study_name,

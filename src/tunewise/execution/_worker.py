@@ -11,7 +11,7 @@ from typing import Any
 import cloudpickle
 
 from tunewise import distributions as D
-from tunewise.storage._base import BaseStorage, StudySummary
+from tunewise.storage._base import BaseStorage, PreparedStart, StudySummary
 from tunewise.trial import FrozenTrial, TrialState
 
 
@@ -20,6 +20,15 @@ class _RemoteStorage(BaseStorage):
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        # The study's distributions as last seen in a reply: every trial the parent sends carries
+        # them (one dict per message), so the hot path needs no round trip of its own for them.
+        self._dists: dict[int, dict[str, D.Distribution]] = {}
+
+    def _learn(self, study_id: int, trials: Any) -> Any:
+        for t in (trials if isinstance(trials, list) else (trials,)):
+            self._dists[study_id] = t._distributions
+            break  # one dict shared by every trial of the study
+        return trials
 
     def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         import pickle
@@ -52,10 +61,18 @@ class _RemoteStorage(BaseStorage):
         return self._call("get_study_attrs", study_id)  # type: ignore[no-any-return]
 
     def get_distributions(self, study_id: int) -> dict[str, D.Distribution]:
-        return self._call("get_distributions", study_id)  # type: ignore[no-any-return]
+        dists: dict[str, D.Distribution] = self._call("get_distributions", study_id)
+        self._dists[study_id] = dists
+        return dict(dists)
+
+    def known_distributions(self, study_id: int) -> dict[str, D.Distribution]:
+        known = self._dists.get(study_id)
+        return dict(known) if known is not None else self.get_distributions(study_id)
 
     def add_distribution(self, study_id: int, name: str, dist: D.Distribution) -> D.Distribution:
-        return self._call("add_distribution", study_id, name, dist)  # type: ignore[no-any-return]
+        stored: D.Distribution = self._call("add_distribution", study_id, name, dist)
+        self._dists.setdefault(study_id, {})[name] = stored
+        return stored
 
     def enqueue_trial(self, study_id: int, fixed_params: Mapping[str, Any],
                       system_attrs: Mapping[str, Any] | None = None,
@@ -63,12 +80,18 @@ class _RemoteStorage(BaseStorage):
         return self._call("enqueue_trial", study_id, dict(fixed_params),  # type: ignore[no-any-return]
                           system_attrs=system_attrs, user_attrs=user_attrs)
 
+    def next_trial_number(self, study_id: int, *, claim_waiting: bool = True) -> int:
+        return self._call("next_trial_number", study_id, claim_waiting=claim_waiting)  # type: ignore
+
     def start_trial(self, study_id: int, *, claim_waiting: bool = True,
-                    max_started: int | None = None) -> FrozenTrial:
-        if max_started is None:
-            return self._call("start_trial", study_id, claim_waiting=claim_waiting)  # type: ignore[no-any-return]
-        return self._call("start_trial", study_id, claim_waiting=claim_waiting,  # type: ignore[no-any-return]
-                          max_started=max_started)
+                    max_started: int | None = None, prepared: PreparedStart | None = None) -> FrozenTrial:
+        kwargs: dict[str, Any] = {"claim_waiting": claim_waiting}
+        if max_started is not None:
+            kwargs["max_started"] = max_started
+        if prepared is not None:
+            kwargs["prepared"] = PreparedStart(prepared.number, dict(prepared.system_attrs),
+                                               dict(prepared.user_attrs))
+        return self._learn(study_id, self._call("start_trial", study_id, **kwargs))  # type: ignore[no-any-return]
 
     def update_trial(self, trial_id: int, **kwargs: Any) -> None:
         self._call("update_trial", trial_id, **{k: dict(v) if v is not None else None for k, v in kwargs.items()})
@@ -81,7 +104,8 @@ class _RemoteStorage(BaseStorage):
         return self._call("get_trial", trial_id)  # type: ignore[no-any-return]
 
     def get_trials(self, study_id: int, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
-        return self._call("get_trials", study_id, None if states is None else tuple(states))  # type: ignore
+        trials = self._call("get_trials", study_id, None if states is None else tuple(states))
+        return self._learn(study_id, trials)  # type: ignore[no-any-return]
 
     def count_trials(self, study_id: int, states: Container[TrialState] | None = None) -> int:
         return self._call("count_trials", study_id, None if states is None else tuple(states))  # type: ignore

@@ -37,8 +37,17 @@ _log = logging.getLogger("tunewise")
 
 _ENV_ADDRESS = "TUNEWISE_ZYGOTE_ADDRESS"
 _ENV_AUTHKEY = "TUNEWISE_ZYGOTE_AUTHKEY"
-# Everything a worker imports before its first trial (the default sampler pulls in scipy.special).
-_PRELOAD = ("cloudpickle", "tunewise", "tunewise.execution._worker", "tunewise.storage._sql")
+_ENV_EAGER = "TUNEWISE_ZYGOTE_EAGER"
+# Everything a worker imports before its first trial: loaded before the zygote answers.
+_PRELOAD = ("cloudpickle", "tunewise", "tunewise.execution._worker")
+# Loaded before the zygote answers too, if the parent had loaded it (it uses SQL storage: SQLAlchemy,
+# ~0.5 s); otherwise later, like the next ones.
+_PRELOAD_IF_PARENT = ("tunewise.storage._sql",)
+# What samplers import on first use (TPE's model: scipy.special; the default sampler's QMC start:
+# scipy.stats, ~1.2 s): loaded once the zygote is idle and no worker runs, so the first
+# optimize() call neither waits for them nor shares its cores with them (its workers import what
+# they need), and workers forked by later calls inherit them.
+_PRELOAD_LATER = ("scipy.special", "scipy.stats.qmc")
 _IDLE_EXIT = 600.0  # seconds without a request (and no worker running) before the zygote exits
 
 
@@ -86,11 +95,13 @@ def _child(conn: Connection, env: dict[str, str], cwd: str, path: list[str], fds
 
 def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl-C is for the parent and the workers
-    for name in _PRELOAD:
+    eager = [m for m in os.environ.get(_ENV_EAGER, "").split(",") if m in _PRELOAD_IF_PARENT]
+    for name in (*_PRELOAD, *eager):
         importlib.import_module(name)
     conn = Client(os.environ[_ENV_ADDRESS], family="AF_UNIX", authkey=bytes.fromhex(os.environ[_ENV_AUTHKEY]))
     exited: dict[int, int] = {}
     running: set[int] = set()
+    later = [m for m in _PRELOAD_IF_PARENT if m not in eager] + list(_PRELOAD_LATER)
     last_used = time.monotonic()
     while True:
         # Single-threaded on purpose: a fork must not copy a lock held by another thread.
@@ -109,6 +120,13 @@ def main() -> None:
             running.discard(pid)
             exited[pid] = os.waitstatus_to_exitcode(status)
         if not ready:
+            # Idle with no worker running (so the import takes no core from a trial): one optional
+            # module per tick, so a request waits for one import at most.
+            if later and not running:
+                try:
+                    importlib.import_module(later.pop(0))
+                except Exception:  # noqa: BLE001 - optional: a worker that needs it reports the error
+                    pass
             continue
         try:
             msg = conn.recv()
@@ -139,7 +157,8 @@ class _Zygote:
         tmpdir = tempfile.mkdtemp(prefix="tunewise-zygote-")
         address = os.path.join(tmpdir, "zygote.sock")
         listener = Listener(address, family="AF_UNIX", authkey=authkey)
-        env = dict(os.environ, **{_ENV_ADDRESS: address, _ENV_AUTHKEY: authkey.hex()})
+        env = dict(os.environ, **{_ENV_ADDRESS: address, _ENV_AUTHKEY: authkey.hex(),
+                                  _ENV_EAGER: ",".join(m for m in _PRELOAD_IF_PARENT if m in sys.modules)})
         paths = [os.path.abspath(p) if p else os.getcwd() for p in sys.path]
         env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
         # -c, not -m: runpy would warn that the package already imported this module.

@@ -69,8 +69,8 @@ class StepPruner(Scheduler):
             return False
         maximize = study.direction == "maximize"
         if self.rule == "median":
-            peers = [t.intermediate_values[step] for t in study.get_trials(states=(TrialState.COMPLETE,))
-                     if step in t.intermediate_values and t.number != trial.number]
+            peers = [t.reports[step] for t in study.get_trials(states=(TrialState.COMPLETE,))
+                     if step in t.reports and t.number != trial.number]
             n_complete = len(study.get_trials(states=(TrialState.COMPLETE,)))
             if n_complete < max(1, self.n_startup_trials) or not peers:
                 return False
@@ -89,8 +89,8 @@ class StepPruner(Scheduler):
             k //= self.eta
         if k != 1:
             return False
-        peers = [t.intermediate_values[step] for t in study.get_trials()
-                 if t.number != trial.number and step in t.intermediate_values]
+        peers = [t.reports[step] for t in study.get_trials()
+                 if t.number != trial.number and step in t.reports]
         peers = [p for p in peers if not math.isnan(p)]
         if len(peers) + 1 < max(1, self.n_startup_trials):
             return False

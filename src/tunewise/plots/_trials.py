@@ -60,10 +60,10 @@ def intermediate_values(
 
     s = _data.check_study(study)
     max_points = _data.check_max_points(max_points)
-    trials = [t for t in s.get_trials() if t.intermediate_values]
+    trials = [t for t in s.get_trials() if t.reports]
     if not trials:
         return _data.empty_figure("Intermediate values", "No trial has reported intermediate values")
-    lengths = np.array([len(t.intermediate_values) for t in trials])
+    lengths = np.array([len(t.reports) for t in trials])
     per_trial = np.minimum(lengths, max_steps_per_trial + 1)
     keep = np.arange(len(trials))
     if per_trial.sum() > max_points:
@@ -78,8 +78,9 @@ def intermediate_values(
     ends: dict[str, tuple[list[float], list[float], list[int]]] = {"PRUNED": ([], [], []), "FAILED": ([], [], [])}
     for i in keep:
         t = trials[int(i)]
-        steps = np.fromiter(t.intermediate_values.keys(), dtype=float, count=len(t.intermediate_values))
-        vals = np.fromiter(t.intermediate_values.values(), dtype=float, count=len(t.intermediate_values))
+        reports = t.reports
+        steps = np.fromiter(reports.keys(), dtype=float, count=len(reports))
+        vals = np.fromiter(reports.values(), dtype=float, count=len(reports))
         order = np.argsort(steps)
         steps, vals = steps[order], vals[order]
         if len(steps) > max_steps_per_trial + 1:
@@ -279,9 +280,10 @@ def pbt_lineage(study: StudyLike, *, max_trials: int = 2000) -> Any:
         numbers = numbers[-max_trials:]
 
     def curve(t: FrozenTrial, r: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
-        if t.intermediate_values:
-            steps = np.array(sorted(t.intermediate_values), dtype=float)
-            return steps, np.array([t.intermediate_values[int(k)] for k in steps], dtype=float)
+        reports = t.reports
+        if reports:
+            steps = np.array(sorted(reports), dtype=float)
+            return steps, np.array([reports[int(k)] for k in steps], dtype=float)
         v = r.get("value", t.value)
         return np.array([float(r.get("start_step") or 0)]), np.array([np.nan if v is None else float(v)])
 

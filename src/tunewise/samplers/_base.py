@@ -19,7 +19,9 @@ PROPOSAL_ATTR = "proposal"
 
 
 def publish_proposal(study: Study, trial: Trial, proposal: dict[str, Any]) -> None:
-    """Store ``proposal`` on the running trial now (one storage write), not at its first report."""
+    """Store ``proposal`` on the trial for other workers to see while it runs, not at its first
+    report: proposed before the trial starts (the usual case), it goes into the start's own
+    write; proposed later (the fallback), it costs one storage write now."""
     trial.set_system_attr(PROPOSAL_ATTR, proposal)
     study._write_progress(trial, {})
 
@@ -30,8 +32,11 @@ class Sampler(abc.ABC):
     The study calls, for each trial:
 
     1. ``before_trial(study)`` before the trial exists (claim work, or raise SearchExhausted);
-    2. ``propose(study, trial)`` once, at the first ``suggest``: values for any of the
-       parameters the study has seen (``study.distributions``), chosen jointly;
+    2. ``propose(study, trial)`` once, just before the trial's start is written: values for
+       any of the parameters the study has seen (``study.distributions``), chosen jointly.
+       ``trial.number`` is then the number the start is predicted to give; if another worker
+       takes it first, a proposal that read it is discarded and ``propose`` is called again
+       at the first ``suggest`` (also the fallback when ``propose`` raised);
     3. ``sample(study, trial, name, distribution)`` for each parameter ``propose`` did not cover;
     4. ``after_trial(study, trial)`` once the trial is finished.
 

@@ -24,7 +24,6 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.special import log_ndtr, ndtr, ndtri
 
 from tunewise import distributions as D
 from tunewise.samplers._base import PROPOSAL_ATTR, Sampler, publish_proposal
@@ -36,6 +35,26 @@ if TYPE_CHECKING:
     from tunewise.trial import FrozenTrial, Trial
 
 __all__ = ["TPESampler", "default_gamma"]
+
+
+# scipy.special is imported on first use, not with the module: it costs ~0.7 s, which every
+# `import tunewise` (CLI start-up, n_jobs worker zygote) paid although only the model needs it.
+def log_ndtr(x: Any) -> Any:
+    from scipy.special import log_ndtr as f
+
+    return f(x)
+
+
+def ndtr(x: Any) -> Any:
+    from scipy.special import ndtr as f
+
+    return f(x)
+
+
+def ndtri(x: Any) -> Any:
+    from scipy.special import ndtri as f
+
+    return f(x)
 
 
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
@@ -523,7 +542,7 @@ class TPESampler(Sampler):
         liar_rows: list[tuple[dict[int, float], frozenset[str]]] = []
         if self.constant_liar:
             for t in running:
-                if t.number == trial.number:
+                if t.trial_id == trial._trial_id:  # by id: a trial proposed before its start has no number yet
                     continue
                 params = dict(t.system_attrs.get(PROPOSAL_ATTR) or {})
                 params.update(t.params)

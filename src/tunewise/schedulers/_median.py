@@ -52,9 +52,9 @@ class PercentileScheduler(Scheduler):
             return False
         sign = _sign(study)
         others = [
-            t.intermediate_values[step]
+            t.reports[step]
             for t in study.get_trials(states=_OTHERS)
-            if t.number != trial.number and step in t.intermediate_values
+            if t.number != trial.number and step in t.reports
         ]
         if len(others) < self.n_min_trials:
             return False

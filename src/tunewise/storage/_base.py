@@ -37,6 +37,24 @@ class StudySummary:
     attrs: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PreparedStart:
+    """Attributes to write in the same atomic step as a trial's start (the sampler's proposal).
+
+    They are merged over the started trial's own attributes (a claimed WAITING trial keeps its
+    ``fixed_params``). With ``number`` set they were prepared for that trial number only, and
+    are written only if the trial that starts has it; whether they were written shows in the
+    returned trial's number (``None``: always written).
+    """
+
+    number: int | None
+    system_attrs: Mapping[str, Any] = field(default_factory=dict)
+    user_attrs: Mapping[str, Any] = field(default_factory=dict)
+
+    def applies_to(self, number: int) -> bool:
+        return self.number is None or self.number == number
+
+
 class BaseStorage(abc.ABC):
     """Abstract storage. Methods take numeric ids; names are resolved once by the study."""
 
@@ -87,13 +105,20 @@ class BaseStorage(abc.ABC):
 
     @abc.abstractmethod
     def start_trial(self, study_id: int, *, claim_waiting: bool = True,
-                    max_started: int | None = None) -> FrozenTrial:
+                    max_started: int | None = None, prepared: PreparedStart | None = None) -> FrozenTrial:
         """Atomically claim the oldest WAITING trial, or create a new one; either is RUNNING.
 
         With ``max_started``, raise MaxTrialsReached instead when the study's trial budget is
         used: the number of started (non-WAITING) trials, minus retries of stale trials (a retry
-        re-runs the same trial), is checked in the same atomic step as the start.
+        re-runs the same trial), is checked in the same atomic step as the start. ``prepared``
+        attributes are written in that same step (see :class:`PreparedStart`).
         """
+
+    def next_trial_number(self, study_id: int, *, claim_waiting: bool = True) -> int:
+        """The number ``start_trial`` would give now, as far as this process knows (a prediction:
+        no write, and SQL storages do not read either; another worker may start it first)."""
+        waiting = [t.number for t in self.get_trials(study_id, (TrialState.WAITING,))] if claim_waiting else []
+        return min(waiting) if waiting else self.count_trials(study_id)
 
     @abc.abstractmethod
     def update_trial(

@@ -7,9 +7,11 @@ plain dicts, with the same reading API (``FrozenTrial.params`` etc.):
   study (CPython's key-sharing dictionaries, PEP 412, the mechanism behind instance ``__dict__``s).
   Each dict then stores only its values: 8 bytes a key instead of ~24 plus the key's string. On
   other Python implementations, or past ~30 distinct keys, they are ordinary dicts.
-- ``intermediate_values``: :class:`Series`, a read-only mapping step -> value backed by a
-  ``array('d')`` (8 bytes a report instead of a dict entry plus a float object), with the steps
+- reports (``FrozenTrial.reports``): :class:`Series`, a read-only mapping step -> value backed by
+  a ``array('d')`` (8 bytes a report instead of a dict entry plus a float object), with the steps
   stored as a start when they are contiguous (the usual epoch 0, 1, 2, ... case).
+  ``FrozenTrial.intermediate_values`` builds a plain ``dict`` from it on each read (users expect
+  a dict: ``json.dumps``, ``isinstance``); nothing is kept, so the compact form stays the only copy.
 - empty dicts: one shared read-only instance (:data:`EMPTY`).
 """
 
@@ -188,11 +190,15 @@ class Series(Mapping[int, float]):
     def __repr__(self) -> str:
         return repr(dict(zip(self._keys(), self._vals)))
 
+    def to_dict(self) -> dict[int, float]:
+        """A plain, mutable ``dict`` with the same items (what ``FrozenTrial.intermediate_values`` returns)."""
+        return dict(zip(self._keys(), self._vals.tolist()))
+
     def __copy__(self) -> dict[int, float]:
-        return dict(zip(self._keys(), self._vals))
+        return self.to_dict()
 
     def __deepcopy__(self, _memo: Any) -> dict[int, float]:
-        return self.__copy__()
+        return self.to_dict()
 
     def __reduce__(self) -> Any:
         return (Series, (list(self._keys()), self._vals.tolist()))

@@ -13,7 +13,7 @@ from typing import Any
 
 from tunewise import distributions as D
 from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError
-from tunewise.storage._base import BaseStorage, StudySummary
+from tunewise.storage._base import BaseStorage, PreparedStart, StudySummary
 from tunewise.storage._compact import KeyShared, TimeColumns, compact_times, series
 from tunewise.trial import FrozenTrial, TrialState
 
@@ -168,8 +168,13 @@ class InMemoryStorage(BaseStorage):
             self._study(study_id).waiting.append(t.number)
             return t
 
+    def next_trial_number(self, study_id: int, *, claim_waiting: bool = True) -> int:
+        with self._lock:
+            rec = self._study(study_id)
+            return rec.waiting[0] if claim_waiting and rec.waiting else len(rec.trials)
+
     def start_trial(self, study_id: int, *, claim_waiting: bool = True,
-                    max_started: int | None = None) -> FrozenTrial:
+                    max_started: int | None = None, prepared: PreparedStart | None = None) -> FrozenTrial:
         with self._lock:
             rec = self._study(study_id)
             if max_started is not None:
@@ -180,21 +185,29 @@ class InMemoryStorage(BaseStorage):
                     from tunewise.exceptions import MaxTrialsReached
 
                     raise MaxTrialsReached(f"study {rec.name!r} has used its budget of {max_started} trials")
+            number = rec.waiting[0] if claim_waiting and rec.waiting else len(rec.trials)
+            extra: dict[str, Any] = {}
+            if prepared is not None and prepared.applies_to(number):
+                extra = self._changes(None, None, prepared.user_attrs or None, prepared.system_attrs or None)
             if claim_waiting and rec.waiting:
-                number = rec.waiting.pop(0)
+                rec.waiting.pop(0)
                 old = rec.trials[number]
                 now = time.time()
-                t = self._replace(old, state=TrialState.RUNNING, datetime_start=now, heartbeat=now)
+                for key, attrs in (("user_attrs", old.user_attrs), ("system_attrs", old.system_attrs)):
+                    if key in extra:  # merged over the enqueued trial's own (its fixed_params stay)
+                        extra[key] = {**attrs, **extra[key]}
+                t = self._replace(old, state=TrialState.RUNNING, datetime_start=now, heartbeat=now, **extra)
                 rec.trials[number] = t
                 return t
-            return self._new_trial(study_id, TrialState.RUNNING, {}, {})
+            return self._new_trial(study_id, TrialState.RUNNING, extra.get("system_attrs", {}),
+                                   extra.get("user_attrs", {}))
 
     @staticmethod
     def _replace(t: FrozenTrial, **changes: Any) -> FrozenTrial:
         kw: dict[str, Any] = {
             "number": t.number, "trial_id": t.trial_id, "state": t.state, "values": t.values,
             "params": t.params, "distributions": t._distributions,
-            "intermediate_values": t.intermediate_values, "user_attrs": t.user_attrs,
+            "intermediate_values": t._reports, "user_attrs": t.user_attrs,
             "system_attrs": t.system_attrs, "datetime_start": t.datetime_start_ts,
             "datetime_complete": t.datetime_complete_ts, "heartbeat": t.heartbeat_ts,
         }
@@ -266,7 +279,7 @@ class InMemoryStorage(BaseStorage):
         t.params = kp.make(t.params)
         t.user_attrs = ku.make(t.user_attrs)
         t.system_attrs = ks.make(t.system_attrs)
-        t.intermediate_values = series(t.intermediate_values)
+        t._reports = series(t._reports)
         if t.state is not TrialState.FAILED:  # a FAILED trial can still be finished by its worker
             compact_times(t, rec.times)
         return t
@@ -304,10 +317,10 @@ class InMemoryStorage(BaseStorage):
             now = time.time()
             out = []
             for i, t in enumerate(rec.trials):
-                stale = t.heartbeat_ts is not None and now - t.heartbeat_ts > grace_seconds
-                if t.state == TrialState.RUNNING and stale:
+                beat = t.heartbeat_ts
+                if t.state == TrialState.RUNNING and beat is not None and now - beat > grace_seconds:
                     attrs = dict(t.system_attrs)
-                    attrs["fail_reason"] = f"stale: no heartbeat for {now - t.heartbeat_ts:.1f} s"
+                    attrs["fail_reason"] = f"stale: no heartbeat for {now - beat:.1f} s"
                     rec.trials[i] = self._replace(t, state=TrialState.FAILED, datetime_complete=now,
                                                   system_attrs=attrs)
                     out.append(rec.trials[i])

@@ -42,7 +42,7 @@ from sqlalchemy import exc as sa_exc
 
 from tunewise import distributions as D
 from tunewise.exceptions import DuplicatedStudyError, StorageError, StudyNotFoundError
-from tunewise.storage._base import SCHEMA_VERSION, BaseStorage, StudySummary
+from tunewise.storage._base import SCHEMA_VERSION, BaseStorage, PreparedStart, StudySummary
 from tunewise.storage._compact import EMPTY, KeyShared, TimeColumns, compact_times, series
 from tunewise.trial import FrozenTrial, TrialState
 
@@ -169,8 +169,8 @@ class _Abort(Exception):
 class _StudyCache:
     """Trials of one study seen by this process, kept sorted by number, plus per-state views."""
 
-    __slots__ = ("dist_id", "dists", "keys", "times", "lock", "numbers", "seq", "state_numbers", "state_trials",
-                 "trials")
+    __slots__ = ("claimed_here", "dist_id", "dists", "enqueued_here", "keys", "last_number", "lock", "numbers",
+                 "seq", "state_numbers", "state_trials", "times", "trials")
 
     def __init__(self) -> None:
         self.seq = -1  # highest study seq applied
@@ -186,6 +186,11 @@ class _StudyCache:
         self.keys = (KeyShared(), KeyShared(), KeyShared())
         self.times = TimeColumns()  # start/complete times of COMPLETE and PRUNED trials
         self.lock = threading.Lock()
+        # What this process wrote, for next_trial_number() without a read: the cache learns of
+        # its own starts and enqueues only at its next read.
+        self.last_number = -1  # the highest trial number this process created
+        self.enqueued_here: list[int] = []  # WAITING trials this process enqueued
+        self.claimed_here: set[int] = set()  # WAITING trials this process claimed
 
     @staticmethod
     def _put(numbers: list[int], trials: list[FrozenTrial], t: FrozenTrial) -> None:
@@ -653,12 +658,13 @@ class SQLStorage(BaseStorage):
             datetime_start=bp("start", type_=sa.Float), heartbeat=bp("hb", type_=sa.Float),
             seq=bp("seq", type_=sa.BigInteger),
         ).returning(tr.c.trial_id))
-        self.u_claim = c(sa.update(tr).where(tr.c.trial_id == tid).values(
-            state=TrialState.RUNNING.value, datetime_start=bp("start", type_=sa.Float), heartbeat=now,
-            seq=bp("seq", type_=sa.BigInteger)))
-
         def keep(col: Any, name: str) -> Any:  # NULL parameter = leave the column as it is
             return sa.func.coalesce(bp(name, type_=sa.Text), col)
+
+        self.u_claim = c(sa.update(tr).where(tr.c.trial_id == tid).values(
+            state=TrialState.RUNNING.value, datetime_start=bp("start", type_=sa.Float), heartbeat=now,
+            seq=bp("seq", type_=sa.BigInteger), user_attrs=keep(tr.c.user_attrs, "user_attrs"),
+            system_attrs=keep(tr.c.system_attrs, "system_attrs")))
 
         live_fields = {
             "params": keep(tr.c.params, "params"), "intermediate": keep(tr.c.intermediate, "intermediate"),
@@ -721,6 +727,11 @@ class SQLStorage(BaseStorage):
         study row updated in ``s`` stays locked until commit, which keeps ``seq`` in commit order.
         """
         now = "CAST(EXTRACT(epoch FROM clock_timestamp()) AS FLOAT)"
+        # A prepared attribute patch (PreparedStart) applies when given and, if it names a trial
+        # number, only to the trial with that number. Only a new trial gets it here; a claimed
+        # WAITING trial's stored attributes are merged with it in Python (see _start_trial_pg).
+        applies = ("CAST(:{p} AS TEXT) IS NOT NULL AND "
+                   "(CAST(:expect AS INTEGER) IS NULL OR {n} = CAST(:expect AS INTEGER))")
         self.pg_start = c(sa.text(f"""
 WITH w AS (
     SELECT trial_id FROM tunewise_trials
@@ -733,17 +744,21 @@ WITH w AS (
 ), claimed AS (
     UPDATE tunewise_trials t SET state = 'RUNNING', datetime_start = :start, heartbeat = {now}, seq = s.seq
     FROM w, s WHERE t.trial_id = w.trial_id
-    RETURNING t.trial_id, t.number, t.user_attrs, t.system_attrs
+    RETURNING t.trial_id, t.number, t.user_attrs, t.system_attrs, TRUE
 ), created AS (
     INSERT INTO tunewise_trials (study_id, number, state, params, intermediate, user_attrs, system_attrs,
                                  datetime_start, heartbeat, seq)
-    SELECT :sid, s.next_number - 1, 'RUNNING', '{{}}', '{{}}', '{{}}', '{{}}', :start, {now}, s.seq
+    SELECT :sid, s.next_number - 1, 'RUNNING', '{{}}', '{{}}',
+        CASE WHEN {applies.format(n="s.next_number - 1", p="user_patch")} THEN :user_patch ELSE '{{}}' END,
+        CASE WHEN {applies.format(n="s.next_number - 1", p="sys_patch")} THEN :sys_patch ELSE '{{}}' END,
+        :start, {now}, s.seq
     FROM s WHERE NOT EXISTS (SELECT 1 FROM w)
-    RETURNING trial_id, number, user_attrs, system_attrs
+    RETURNING trial_id, number, user_attrs, system_attrs, FALSE
 )
 SELECT * FROM claimed UNION ALL SELECT * FROM created
 """).bindparams(sa.bindparam("sid", type_=sa.Integer), sa.bindparam("claim", type_=sa.Boolean),
-                sa.bindparam("start", type_=sa.Float)))
+                sa.bindparam("start", type_=sa.Float), sa.bindparam("expect", type_=sa.Integer),
+                sa.bindparam("user_patch", type_=sa.Text), sa.bindparam("sys_patch", type_=sa.Text)))
         bump = """WITH s AS (
     UPDATE tunewise_studies SET seq = seq + 1
     WHERE study_id = (SELECT study_id FROM tunewise_trials WHERE trial_id = :tid) RETURNING seq
@@ -932,6 +947,10 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
             return tid, next_number - 1
 
         tid, number = self._run(op, _WRITE)
+        cache = self._cache(study_id)
+        with cache.lock:
+            cache.last_number = max(cache.last_number, number)
+            cache.enqueued_here.append(number)
         return FrozenTrial(number=number, trial_id=tid, state=TrialState.WAITING,
                            distributions=self._cache(study_id).dists,
                            system_attrs=_loads(sys_text), user_attrs=_loads(user_text))
@@ -947,41 +966,95 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
             raise MaxTrialsReached(f"study id {study_id} in {self._masked} has used its budget of "
                                    f"{max_started} trials")
 
-    def start_trial(self, study_id: int, *, claim_waiting: bool = True,
-                    max_started: int | None = None) -> FrozenTrial:
-        dists = self._cache(study_id).dists
-        if not self._is_sqlite:
-            return self._start_trial_pg(study_id, claim_waiting, dists, max_started)
+    def next_trial_number(self, study_id: int, *, claim_waiting: bool = True) -> int:
+        # From what this process has read and started: no database round trip. Exact for a single
+        # worker; with several, a prediction the caller checks (see PreparedStart).
+        cache = self._cache(study_id)
+        with cache.lock:
+            if claim_waiting:
+                waiting = [n for n in (*cache.state_numbers[TrialState.WAITING], *cache.enqueued_here)
+                           if n not in cache.claimed_here]
+                if waiting:
+                    return min(waiting)
+            return max(cache.numbers[-1] if cache.numbers else -1, cache.last_number) + 1
 
-        def op(cur: _Cursor) -> FrozenTrial:
+    def _started(self, study_id: int, t: FrozenTrial, claimed: bool) -> FrozenTrial:
+        cache = self._cache(study_id)
+        with cache.lock:
+            cache.last_number = max(cache.last_number, t.number)
+            if claimed:
+                cache.claimed_here.add(t.number)
+        return t
+
+    @staticmethod
+    def _prepared_texts(prepared: PreparedStart | None) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        if prepared is None:
+            return None, None
+        return (dict(prepared.user_attrs) or None, dict(prepared.system_attrs) or None)
+
+    def start_trial(self, study_id: int, *, claim_waiting: bool = True,
+                    max_started: int | None = None, prepared: PreparedStart | None = None) -> FrozenTrial:
+        dists = self._cache(study_id).dists
+        user_patch, sys_patch = self._prepared_texts(prepared)
+        if user_patch is not None:
+            _encode(user_patch, "trial", "user_attrs")  # a clear error before the transaction
+        if sys_patch is not None:
+            _encode(sys_patch, "trial", "system_attrs")
+        if not self._is_sqlite:
+            return self._start_trial_pg(study_id, claim_waiting, dists, max_started, prepared)
+
+        def op(cur: _Cursor) -> tuple[FrozenTrial, bool]:
             now = time.time()
             if max_started is not None:  # BEGIN IMMEDIATE holds the write lock: count and start are atomic
                 self._check_budget(cur, study_id, max_started)
             if claim_waiting:
                 row = cur.one(self.q_waiting, sid=study_id)
                 if row is not None:
-                    tid, number, user, system = row
+                    tid, number, user_text, sys_text = row
+                    user, system = _loads(user_text), _loads(sys_text)
+                    new_user = new_sys = None
+                    if prepared is not None and prepared.applies_to(number):
+                        if user_patch is not None:  # merged over the enqueued trial's own attributes
+                            user.update(user_patch)
+                            new_user = _dumps(user)
+                        if sys_patch is not None:
+                            system.update(sys_patch)
+                            new_sys = _dumps(system)
                     seq = cur.scalar(self.u_bump, sid=study_id)
-                    cur.run(self.u_claim, tid=tid, start=now, seq=seq, **self._now_p())
+                    cur.run(self.u_claim, tid=tid, start=now, seq=seq, user_attrs=new_user, system_attrs=new_sys,
+                            **self._now_p())
                     return FrozenTrial(number=number, trial_id=tid, state=TrialState.RUNNING, distributions=dists,
-                                       user_attrs=_loads(user), system_attrs=_loads(system),
-                                       datetime_start=now, heartbeat=now)
+                                       user_attrs=user, system_attrs=system,
+                                       datetime_start=now, heartbeat=now), True
             bumped = cur.one(self.u_bump_new, sid=study_id)
             if bumped is None:
                 raise self._not_found(study_id)
             seq, next_number = bumped
+            user = system = None
+            if prepared is not None and prepared.applies_to(next_number - 1):
+                user, system = user_patch, sys_patch
             tid = cur.scalar(self.i_trial, sid=study_id, number=next_number - 1, state=TrialState.RUNNING.value,
-                             params="{}", user_attrs="{}", system_attrs="{}", start=now, hb=now, seq=seq)
+                             params="{}", user_attrs="{}" if user is None else _dumps(user),
+                             system_attrs="{}" if system is None else _dumps(system), start=now, hb=now, seq=seq)
             return FrozenTrial(number=next_number - 1, trial_id=tid, state=TrialState.RUNNING,
-                               distributions=dists, datetime_start=now, heartbeat=now)
+                               distributions=dists, user_attrs=dict(user or {}), system_attrs=dict(system or {}),
+                               datetime_start=now, heartbeat=now), False
 
-        return self._run(op, _WRITE)
+        t, claimed = self._run(op, _WRITE)
+        return self._started(study_id, t, claimed)
 
     def _start_trial_pg(self, study_id: int, claim_waiting: bool, dists: dict[str, D.Distribution],
-                        max_started: int | None = None) -> FrozenTrial:
+                        max_started: int | None = None, prepared: PreparedStart | None = None) -> FrozenTrial:
         now = time.time()
+        user_patch, sys_patch = self._prepared_texts(prepared)
+        params = {
+            "sid": study_id, "claim": claim_waiting, "start": now,
+            "expect": None if prepared is None else prepared.number,
+            "user_patch": None if user_patch is None else _dumps(user_patch),
+            "sys_patch": None if sys_patch is None else _dumps(sys_patch),
+        }
         if max_started is None:
-            row = self._run(lambda cur: cur.one(self.pg_start, sid=study_id, claim=claim_waiting, start=now), _READ)
+            row = self._run(lambda cur: cur.one(self.pg_start, **params), _READ)
         else:
             def op(cur: _Cursor) -> Any:
                 # Lock the study row first (every start updates it, so starts queue here), then
@@ -989,14 +1062,25 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
                 if cur.one(self.q_lock_study, sid=study_id) is None:
                     raise self._not_found(study_id)
                 self._check_budget(cur, study_id, max_started)
-                return cur.one(self.pg_start, sid=study_id, claim=claim_waiting, start=now)
+                return cur.one(self.pg_start, **params)
 
             row = self._run(op, _WRITE)
         if row is None:
             raise self._not_found(study_id)
-        tid, number, user, system = row
-        return FrozenTrial(number=number, trial_id=tid, state=TrialState.RUNNING, distributions=dists,
-                           user_attrs=_loads(user), system_attrs=_loads(system), datetime_start=now, heartbeat=now)
+        tid, number, user_text, sys_text, claimed = row
+        user, system = _loads(user_text), _loads(sys_text)
+        if claimed and prepared is not None and prepared.applies_to(number) and (user_patch or sys_patch):
+            # A claimed WAITING trial (enqueued or retried: rare) keeps its own attributes, merged
+            # with the patch here in a second statement: its stored JSON may hold NaN, which
+            # PostgreSQL's jsonb could not merge in the start statement.
+            user.update(user_patch or {})
+            system.update(sys_patch or {})
+            texts = {"params": None, "intermediate": None, "user_attrs": _dumps(user) if user_patch else None,
+                     "system_attrs": _dumps(system) if sys_patch else None}
+            self._run(lambda cur: cur.one(self.pg_live, tid=tid, **texts), _READ)
+        t = FrozenTrial(number=number, trial_id=tid, state=TrialState.RUNNING, distributions=dists,
+                        user_attrs=user, system_attrs=system, datetime_start=now, heartbeat=now)
+        return self._started(study_id, t, bool(claimed))
 
     def _no_row(self, trial_id: int, finishing: bool) -> Any:
         state = self._run(lambda cur: cur.scalar(self.q_state, tid=trial_id), _READ)

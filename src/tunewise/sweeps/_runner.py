@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from tunewise import _env_report
-from tunewise.exceptions import SearchExhausted
+from tunewise.exceptions import MaxTrialsReached, SearchExhausted
 from tunewise.sweeps._config import SweepConfig
 from tunewise.sweeps._protocol import build_command, nest, parse_metric_line
 from tunewise.trial import Trial, TrialState
@@ -219,6 +219,9 @@ class SweepRunner:
                 return None
             try:
                 trial = self.study.ask()
+            except MaxTrialsReached as e:
+                self._set_stop(f"study budget reached ({e})")
+                return None
             except SearchExhausted as e:
                 self._set_stop(f"grid finished ({e})")
                 return None

@@ -132,6 +132,12 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
     True
     """
 
+    # Fitted attributes (set by fit); declared so type checkers know them.
+    best_index_: int
+    best_params_: dict[str, Any]
+    best_score_: float
+    scorer_: Any
+
     def __init__(
         self,
         estimator: Any,

@@ -1,0 +1,182 @@
+"""``Study.ask``: the sampler proposes before the trial starts and its proposal is written with
+the start (one storage write per trial fewer); the study's stored trial budget applies outside
+``optimize()`` too; worker processes learn the search space without a round trip per trial."""
+
+from __future__ import annotations
+
+import pickle
+from typing import Any
+
+import pytest
+
+import tunewise as tw
+from tunewise import distributions as D
+from tunewise.exceptions import MaxTrialsReached, SearchExhausted
+from tunewise.samplers._base import PROPOSAL_ATTR, Sampler, publish_proposal
+from tunewise.storage import InMemoryStorage
+from tunewise.trial import TrialState
+
+
+def _url(kind: str, tmp_path) -> Any:
+    return InMemoryStorage() if kind == "memory" else f"sqlite:///{tmp_path / 'ask.db'}"
+
+
+def _objective(trial: tw.Trial) -> float:
+    return trial.suggest_float("x", 0, 1) + trial.suggest_float("y", 0, 1)
+
+
+def _count_updates(study: tw.Study) -> list[Any]:
+    calls: list[Any] = []
+    original = study._storage.update_trial
+
+    def update_trial(*args: Any, **kwargs: Any) -> None:
+        calls.append(args)
+        original(*args, **kwargs)
+
+    study._storage.update_trial = update_trial  # type: ignore[method-assign]
+    return calls
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_constant_liar_proposal_is_stored_with_the_start(kind: str, tmp_path) -> None:
+    url = _url(kind, tmp_path)
+    sampler = tw.samplers.TPESampler(seed=0, n_startup_trials=100)  # constant liar: publishes each proposal
+    study = tw.create_study(name="p", storage=url, sampler=sampler)
+    study.optimize(_objective, n_trials=3)
+    updates = _count_updates(study)
+    trial = study.ask()
+    other = tw.load_study("p", url) if kind == "sqlite" else study  # another worker's view
+    running = other.get_trials(states=(TrialState.RUNNING,))
+    assert [t.number for t in running] == [3] == [trial.number]
+    proposal = running[0].system_attrs[PROPOSAL_ATTR]
+    assert set(proposal) == {"x", "y"}
+    assert updates == []  # visible to others, and no write besides the start
+    assert trial.suggest_float("x", 0, 1) == proposal["x"] and trial.suggest_float("y", 0, 1) == proposal["y"]
+    study.tell(trial, 1.0)
+    assert updates == [] and study.trials[3].system_attrs[PROPOSAL_ATTR] == proposal
+
+
+class _NumberedSampler(Sampler):
+    """Proposes x = number / 100. With ``steal``, another worker starts a trial meanwhile."""
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+        self.steal = False
+
+    def propose(self, study: tw.Study, trial: tw.Trial) -> dict[str, Any]:
+        number = trial.number
+        self.calls.append(number)
+        if self.steal:
+            self.steal = False
+            study._storage.start_trial(study._study_id)  # a rival worker takes the predicted number
+        if "x" not in study.distributions:
+            return {}
+        out = {"x": number / 100}
+        publish_proposal(study, trial, out)
+        return out
+
+    def sample(self, study: tw.Study, trial: tw.Trial, name: str, distribution: D.Distribution) -> Any:
+        return 0.5
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_a_proposal_for_a_number_another_worker_took_is_made_again(kind: str, tmp_path) -> None:
+    sampler = _NumberedSampler()
+    study = tw.create_study(storage=_url(kind, tmp_path), sampler=sampler)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    # Predicted numbers were right: one proposal per trial, used as made.
+    assert sampler.calls == [0, 1] and [t.params["x"] for t in study.trials] == [0.5, 0.01]
+    sampler.steal = True
+    trial = study.ask()
+    assert trial.number == 3 and PROPOSAL_ATTR not in trial.system_attrs  # made for 2: not stored
+    assert trial.suggest_float("x", 0, 1) == 0.03  # proposed again, for its real number
+    assert sampler.calls == [0, 1, 2, 3]
+    stored = {t.number: t for t in study.get_trials()}
+    assert stored[3].system_attrs[PROPOSAL_ATTR] == {"x": 0.03}
+    assert PROPOSAL_ATTR not in stored[2].system_attrs  # the rival's trial got nothing of ours
+
+
+class _FailingSampler(Sampler):
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def propose(self, study: tw.Study, trial: tw.Trial) -> dict[str, Any]:
+        self.calls += 1
+        raise ValueError("the model cannot fit this study")
+
+    def sample(self, study: tw.Study, trial: tw.Trial, name: str, distribution: D.Distribution) -> Any:
+        return 0.5
+
+
+def test_a_sampler_error_still_fails_the_trial_that_suggests() -> None:
+    sampler = _FailingSampler()
+    study = tw.create_study(sampler=sampler)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2, catch=(ValueError,))
+    assert [t.state for t in study.trials] == [TrialState.FAILED] * 2
+    assert "the model cannot fit this study" in study.trials[0].system_attrs["fail_reason"]
+    assert sampler.calls == 4  # before the start, then again at the first suggest
+
+
+class _ExhaustedSampler(_FailingSampler):
+    def propose(self, study: tw.Study, trial: tw.Trial) -> dict[str, Any]:
+        raise SearchExhausted("nothing left to propose")
+
+
+def test_search_exhausted_in_propose_starts_no_trial() -> None:
+    study = tw.create_study(sampler=_ExhaustedSampler())
+    with pytest.raises(SearchExhausted, match="nothing left"):
+        study.ask()
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+    assert study.trials == []
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_ask_outside_optimize_applies_the_stored_budget(kind: str, tmp_path) -> None:
+    url = _url(kind, tmp_path)
+    study = tw.create_study(name="b", storage=url, max_trials=2, sampler=tw.samplers.RandomSampler(seed=0))
+    for _ in range(2):
+        t = study.ask()
+        study.tell(t, t.suggest_float("x", 0, 1))
+    with pytest.raises(MaxTrialsReached, match="budget of 2 trials"):
+        study.ask()
+    assert len(study.trials) == 2
+    tw.load_study("b", url, max_trials=3)  # another process raises the stored budget: read at each ask
+    running = study.ask()
+    assert running.number == 2
+    with pytest.raises(MaxTrialsReached):
+        study.ask()
+    # Inside optimize(), an explicit max_trials replaces the stored one for that call.
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), max_trials=5)
+    study.tell(running, 0.5)
+    assert len(study.trials) == 5 and all(t.state == TrialState.COMPLETE for t in study.trials)
+    assert isinstance(MaxTrialsReached("x"), SearchExhausted)  # ask loops that stop on SearchExhausted stop
+
+
+def test_worker_storage_learns_distributions_without_a_round_trip() -> None:
+    from tunewise.execution._worker import _RemoteStorage
+
+    backing = InMemoryStorage()
+    sid = backing.create_study("r", ["minimize"])
+    backing.add_distribution(sid, "x", D.Float(0, 1))
+
+    class Conn:  # the coordinator connection, answering from ``backing`` as the parent would
+        def __init__(self) -> None:
+            self.sent: list[str] = []
+            self.reply: Any = None
+
+        def send(self, msg: Any) -> None:
+            _, name, args, kwargs = msg
+            self.sent.append(name)
+            self.reply = ("ok", pickle.loads(pickle.dumps(getattr(backing, name)(*args, **kwargs))))
+
+        def recv(self) -> Any:
+            return self.reply
+
+    conn = Conn()
+    remote = _RemoteStorage(conn)  # type: ignore[arg-type]
+    remote.start_trial(sid)
+    assert remote.known_distributions(sid) == {"x": D.Float(0, 1)}
+    backing.add_distribution(sid, "y", D.Int(1, 3))  # another worker adds a parameter
+    remote.start_trial(sid)
+    assert remote.known_distributions(sid) == {"x": D.Float(0, 1), "y": D.Int(1, 3)}
+    assert conn.sent == ["start_trial", "start_trial"]  # the space came with the starts
