@@ -509,3 +509,82 @@ def test_local_fraction_is_checked():
         WarmStartSampler(tw.samplers.RandomSampler(), [{"x": 1}], local_fraction=1.5)
     with pytest.raises(ValueError, match=r"local_fraction must be a number in \[0, 1\].*got -0.1"):
         FromSimilarTasks(local_fraction=-0.1)
+
+
+@pytest.mark.parametrize("direction", [1.0, -1.0])
+def test_local_steps_follow_the_direction_the_sources_good_configs_line_up_along(direction):
+    # The good configurations lie along the line y = direction * x (a ridge, like C and gamma of an
+    # RBF SVM): steps shaped by the sources' covariance move along it, not axis by axis.
+    from tunewise.transfer._sampler import LOCAL_ATTR
+
+    xs = np.linspace(-3.0, 3.0, 10)
+    prior = [{"x": float(x), "y": float(direction * x + 0.05 * (-1) ** i)} for i, x in enumerate(xs)]
+
+    def objective(t):
+        x, y = t.suggest_float("x", -5, 5), t.suggest_float("y", -5, 5)
+        return (y - direction * x) ** 2 + 0.01 * (x - 1.0) ** 2
+
+    sampler = WarmStartSampler(tw.samplers.RandomSampler(seed=0), prior, sources=["ridge"] * len(prior),
+                               initial_configs=prior[:3], initial_sources=["ridge"] * 3, n_unconditional=3,
+                               n0=0, local_fraction=1.0, seed=0)
+    study = tw.create_study(sampler=sampler)
+    study.optimize(objective, n_trials=40)
+    assert sampler.source_trust(study)["ridge"] >= 0.75
+    by_number = {t.number: t for t in study.trials}
+    steps = np.array([[t.params[n] - by_number[t.system_attrs[LOCAL_ATTR]["incumbent"]].params[n] for n in "xy"]
+                      for t in study.trials if LOCAL_ATTR in t.system_attrs])
+    assert len(steps) >= 20
+    corr = float(np.corrcoef(steps[:, 0], steps[:, 1])[0, 1])
+    assert direction * corr > 0.8  # axis-by-axis steps would give a correlation near 0
+
+
+def test_enqueued_trial_proposed_before_its_start_is_left_alone():
+    # The study may ask the sampler before the trial starts; the trial that starts can then be an
+    # enqueued one. The wrapper must not plan a source configuration, prior draw or local step for it.
+    storage = tw.storage.InMemoryStorage()
+    add_to_knowledge_base(_quadratic_study(storage, "good-src", 3.1, n_trials=40), task="good", tags=["toy"])
+    space = {"x": Float(-5, 5), "n": Int(1, 8)}
+    study = tw.create_study(storage=storage, sampler=tw.samplers.RandomSampler(seed=0),
+                            warm_start=FromSimilarTasks(top_k=4, tags=["toy"], space=space, seed=0))
+    study.optimize(_new_objective, n_trials=6)
+    study.enqueue_trial({"x": 0.5, "n": 2})
+    study.optimize(_new_objective, n_trials=2)
+    mine = [t for t in study.trials if t.params == {"x": 0.5, "n": 2}]
+    assert len(mine) == 1
+    attrs = mine[0].system_attrs
+    assert "transfer" not in attrs and "transfer:local" not in attrs
+    kinds = [t.system_attrs["transfer"]["kind"] for t in study.trials if "transfer" in t.system_attrs]
+    configs = [t.params for t in study.trials if t.system_attrs.get("transfer", {}).get("kind") == "config"]
+    assert kinds.count("config") == len(configs)
+    assert len({json.dumps(c, sort_keys=True) for c in configs}) == len(configs)  # each run once
+
+
+def test_model_steps_move_towards_the_minimum_of_a_quadratic():
+    # On an ill-conditioned, rotated quadratic bowl a quadratic fitted to the best trials has the
+    # bowl's minimum: steps to it land far lower than random local steps around the same incumbents.
+    from tunewise.transfer._sampler import LOCAL_ATTR
+
+    centre = np.array([1.0, -0.5])
+    rot = np.array([[np.cos(0.6), -np.sin(0.6)], [np.sin(0.6), np.cos(0.6)]])
+    hess = rot @ np.diag([1.0, 30.0]) @ rot.T
+
+    def objective(t):
+        d = np.array([t.suggest_float("x", -5, 5), t.suggest_float("y", -5, 5)]) - centre
+        return float(d @ hess @ d)
+
+    rng = np.random.default_rng(0)
+    prior = [{"x": float(centre[0] + a), "y": float(centre[1] + b)} for a, b in rng.normal(0.4, 0.6, (10, 2))]
+    sampler = WarmStartSampler(tw.samplers.RandomSampler(seed=0), prior, sources=["s"] * 10,
+                               initial_configs=prior[:4], initial_sources=["s"] * 4, n_unconditional=4,
+                               n0=0, local_fraction=1.0, seed=0)
+    study = tw.create_study(sampler=sampler)
+    study.optimize(objective, n_trials=45)
+    local = [t for t in study.trials if LOCAL_ATTR in t.system_attrs]
+    model = [t for t in local if t.system_attrs[LOCAL_ATTR].get("model")]
+    rand = [t for t in local if not t.system_attrs[LOCAL_ATTR].get("model")]
+    assert len(model) >= 8 and len(rand) >= 8
+    # Geometric means of the values the two kinds of step reach (over the same stretch of the study).
+    gm = {name: float(np.exp(np.mean(np.log([t.value for t in group]))))
+          for name, group in (("model", model), ("random", rand))}
+    assert gm["model"] < 0.3 * gm["random"], gm
+    assert study.best_value < 1e-3

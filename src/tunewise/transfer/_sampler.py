@@ -42,12 +42,17 @@ already mapped out, so the wrapper lets the model take over once ``min_own`` own
 **Local refinement while a source is trusted** (``local_fraction``, default 0.75): the transferred
 configurations are only as good as the source studies' own budgets, so the warm study must improve
 past them, and TPE refines slowly from a good start. A share ``local_fraction`` of the study's own
-trials (those not running a source configuration or a prior draw) is then a Gaussian step in the
-unit cube around the incumbent (the best trial so far, latest among ties), a trust-region search
-in the spirit of TuRBO (Eriksson et al. 2019): the per-dimension scale starts at half the spread
-of the trusted sources' top configurations and is adapted by the (1+1)-ES one-fifth success rule
-(Rechenberg 1973); on lattice dimensions it is at least one cell, a step never lands on the
-incumbent or on a point already tried. The other own trials go to the base sampler, which keeps
+trials (those not running a source configuration or a prior draw) is then a step around the
+incumbent (the best trial so far, latest among ties), a trust-region search in the spirit of TuRBO
+(Eriksson et al. 2019). Half of these steps are Gaussian in the unit cube with the *covariance* of
+the trusted sources' top configurations (the good region's extent and the directions it extends
+in: a ridge such as an RBF SVM's ``C``/``gamma`` trade-off is followed, not stepped off axis by
+axis, as CMA-ES shapes its search from selected points), scaled by a factor that starts at 0.5 and
+is adapted by the (1+1)-ES one-fifth success rule (Rechenberg 1973). The other half, once there
+are enough trials, go to the minimum of a convex quadratic fitted to the better half of the trials
+(a trust-region model step, as in Powell's NEWUOA), limited to three step scales from the
+incumbent. On lattice dimensions a step is at least one cell, and never lands on the incumbent or
+on a point already tried. The other own trials go to the base sampler, which keeps
 exploring globally and keeps feeding the sources' judgement (local steps are left out of it: they
 sit next to the incumbent by construction). With no trusted source no local step is taken and the
 wrapper behaves as without this feature.
@@ -91,7 +96,8 @@ _DEFAULT_SOURCE = ""  # the source of configurations given without a task name
 # A source is used only from this trust on (see the module docstring).
 _TRUSTED = 0.75
 #: Trial system attribute of a local-refinement trial:
-#: {"best": signed incumbent value when proposed, "m": step multiplier}.
+#: {"best": signed incumbent value when proposed, "m": step multiplier, "incumbent": its number,
+#: "model": True for a step to the fitted quadratic's minimum}.
 LOCAL_ATTR = "transfer:local"
 # Step-size rule of the local refinement: a (1+1)-ES one-fifth success rule (Rechenberg 1973;
 # Auger & Hansen's "1/5th rule"): x _GROW on success, x _SHRINK on failure, stationary when one
@@ -103,6 +109,11 @@ _SCALE0 = 0.5
 _GROW = _SHRINK ** -4
 _M_MIN, _M_MAX = 1e-3, 4.0
 _MAX_STEP = 0.5  # in the unit cube
+# Share of local steps that go to the minimum of a quadratic fitted around the incumbent (when
+# there are enough trials for it) instead of a random step; see ``_model_step``.
+_MODEL_SHARE = 0.5
+# The model step moves at most this many marginal step scales from the incumbent (its trust region).
+_MODEL_RADIUS = 3.0
 
 
 def config_claim_key(config: Mapping[str, Any]) -> str:
@@ -370,7 +381,7 @@ class WarmStartSampler(Sampler):
         if len(self._plans) > 256:  # one live trial per process at a time: old plans are dead
             self._plans.clear()
         plan = ("base",)
-        if trial._fixed:
+        if self._fixed_params(study, trial):
             pass  # an enqueued trial: its fixed values lead, the rest comes from the base sampler
         else:
             plan = self._claim_initial(study) or plan
@@ -395,6 +406,27 @@ class WarmStartSampler(Sampler):
             plan = plan[:2] if plan[0] == "config" else plan
         self._plans[key] = plan
         return plan
+
+    @staticmethod
+    def _fixed_params(study: Study, trial: Trial) -> dict[str, Any]:
+        """The values an enqueued trial arrives with ({} for a trial of the sampler's own).
+
+        The study may ask for a proposal *before* the trial starts (so the proposal goes into the
+        start's own write); the trial about to start is then a placeholder that does not know yet
+        that it will be the oldest WAITING (enqueued) trial. Planning a source configuration, a prior
+        draw or a local step for it would claim work and mark the enqueued trial as something it is
+        not, so the WAITING trial with the predicted number is looked up.
+        """
+        if trial._fixed:
+            return trial._fixed
+        waiting = study.get_trials(deepcopy=False, states=(TrialState.WAITING,))
+        if not waiting:
+            return {}
+        number = trial.number
+        for t in waiting:
+            if t.number == number:
+                return dict(t.system_attrs.get("fixed_params") or {})
+        return {}
 
     def _claim_initial(self, study: Study) -> tuple[Any, ...] | None:
         while self._next_initial < len(self.initial_configs):
@@ -454,13 +486,17 @@ class WarmStartSampler(Sampler):
                     trusted: set[str]) -> tuple[Any, ...] | None:
         """A Gaussian step in the unit cube around the incumbent (a trust-region search, TuRBO-style).
 
-        The per-dimension scale starts at the spread of the trusted sources' top configurations (where
-        the good region is, and how unsure the sources are about it; Eriksson et al. 2019 start their
-        trust region from the data likewise) and is multiplied by ``m``, which the (1+1)-ES 1/5th
-        success rule adapts from the earlier local steps: ``m *= _GROW`` when a step beat the
-        incumbent it was drawn around, ``m *= _SHRINK`` when not. On a lattice (``step=``, ints) the
-        scale never drops below one cell and a step that lands on the incumbent moves one cell, so
-        the search reaches the neighbouring points (the exact best lattice point).
+        The step's covariance is the covariance of the trusted sources' top configurations (in the
+        unit cube of the new space), scaled by ``m``: where the good region is, how unsure the sources
+        are about it, and which *directions* it extends in. A ridge or valley that the sources' good
+        configurations line up along (``C`` and ``gamma`` of an RBF SVM trade off along a diagonal; a
+        rotated ellipsoid's valley) is then followed instead of being stepped off axis by axis, as
+        CMA-ES shapes its search distribution from the selected points (Hansen & Ostermeier 2001)
+        and TuRBO starts its trust region from the data (Eriksson et al. 2019). ``m`` is adapted by
+        the (1+1)-ES 1/5th success rule from the earlier local steps: ``m *= _GROW`` when a step beat
+        the incumbent it was drawn around, ``m *= _SHRINK`` when not. On a lattice (``step=``, ints)
+        each marginal step is at least one cell and a step that lands on the incumbent moves one
+        cell, so the search reaches the neighbouring points (the exact best lattice point).
         """
         sign = 1.0 if study.directions[0] == "minimize" else -1.0
         visible = [t for t in complete if t.values and t.values[0] is not None and math.isfinite(t.values[0])
@@ -483,21 +519,20 @@ class WarmStartSampler(Sampler):
         numeric = [n for n, d in dists.items() if not isinstance(d, D.Categorical) and (d.n_values or 2) > 1]
         if not dists:
             return None
-        centres = [c for c, s in zip(self.prior_configs, self.sources, strict=True) if s in trusted]
-        scale: dict[str, float] = {}
-        for n in numeric:
-            d = dists[n]
-            us = [d.to_unit(v) for c in centres if n in c for v in [map_value(c[n], d)] if v is not _NO_FIT]
-            cell = 1.0 / d.n_values if d.n_values else 0.0
-            spread = float(np.std(us)) if len(us) > 1 else 0.1
-            scale[n] = float(np.clip(m * max(spread, 1e-3), cell, max(_MAX_STEP, cell)))
+        chol, scale = self._step_shape(dists, numeric, trusted, m)
         seen = {json.dumps({k: t.params.get(k) for k in dists}, sort_keys=True, default=str) for t in trials}
+        info = {"best": best, "m": m, "incumbent": inc.number}
+        if numeric and self._rng.random() < _MODEL_SHARE:
+            out = self._model_step(dists, numeric, visible, inc, sign, chol, scale)
+            if out is not None and json.dumps(out, sort_keys=True, default=str) not in seen:
+                return ("local", out, {**info, "model": True})
         for _ in range(20):
+            step = chol @ self._rng.standard_normal(len(numeric))
             out: dict[str, Any] = {}
             for n, d in dists.items():
                 v = inc.params[n]
                 if n in scale:
-                    u = d.to_unit(v) + self._rng.normal(0.0, scale[n])
+                    u = d.to_unit(v) + float(step[numeric.index(n)])
                     u = abs(u) if u < 0 else (2.0 - u if u > 1 else u)  # reflect at the borders
                     v = d.from_unit(min(max(u, 0.0), 1.0))
                 elif isinstance(d, D.Categorical) and self._rng.random() < self.categorical_noise:
@@ -510,8 +545,89 @@ class WarmStartSampler(Sampler):
                 u = d.to_unit(inc.params[n]) + (1 if self._rng.random() < 0.5 else -1) * scale[n]
                 out[n] = d.from_unit(min(max(u, 0.0), 1.0))
             if json.dumps(out, sort_keys=True, default=str) not in seen:
-                return ("local", out, {"best": best, "m": m, "incumbent": inc.number})
+                return ("local", out, info)
         return None  # every nearby point has been tried: the base sampler's turn
+
+    def _model_step(self, dists: Mapping[str, D.Distribution], numeric: Sequence[str],
+                    visible: Sequence[FrozenTrial], inc: FrozenTrial, sign: float, chol: np.ndarray,
+                    scale: Mapping[str, float]) -> dict[str, Any] | None:
+        """The minimum of a quadratic fitted to the best trials around the incumbent (a trust-region
+        Newton step, as in Powell's derivative-free model-based methods, e.g. NEWUOA 2006), or None.
+
+        Least squares on the better half of the visible trials (at least two more than the
+        quadratic's ``(k + 1)(k + 2) / 2`` coefficients; the far, bad trials would describe the
+        box, not the basin). Only a convex fit is used; its minimum is pulled back into a trust
+        region of ``_MODEL_RADIUS`` marginal steps around the incumbent and jittered by a quarter of
+        a random step, so that repeated model steps do not re-propose one point.
+        """
+        k = len(numeric)
+        n_coef = (k + 1) * (k + 2) // 2
+        pts = [t for t in visible if all(n in t.params for n in numeric)]
+        if len(pts) < n_coef + 2:
+            return None
+        x0 = np.array([dists[n].to_unit(inc.params[n]) for n in numeric])
+        z = np.array([[dists[n].to_unit(t.params[n]) for n in numeric] for t in pts]) - x0
+        y = np.array([sign * float(t.values[0]) for t in pts])  # type: ignore[index]
+        keep = np.argsort(y, kind="stable")[: max(n_coef + 2, len(y) // 2)]
+        z, y = z[keep], y[keep]
+        iu = np.triu_indices(k)
+        feats = np.hstack([np.ones((len(z), 1)), z, (z[:, :, None] * z[:, None, :])[:, iu[0], iu[1]]])
+        y = (y - y.mean()) / (y.std() + 1e-12)
+        coef = np.linalg.lstsq(feats, y, rcond=None)[0]
+        grad = coef[1 : k + 1]
+        hess = np.zeros((k, k))
+        hess[iu] = coef[k + 1 :]
+        hess = hess + hess.T  # d2/dz2 of sum_{i<=j} c_ij z_i z_j: 2 c_ii on the diagonal, c_ij off it
+        if np.linalg.eigvalsh(hess).min() <= 1e-9:
+            return None  # not convex here: no minimum to move to
+        step = -np.linalg.solve(hess, grad)
+        limit = np.array([scale[n] for n in numeric]) * _MODEL_RADIUS
+        r = float(np.max(np.abs(step) / limit))
+        if r > 1.0:
+            step = step / r
+        step = step + 0.25 * (chol @ self._rng.standard_normal(k))
+        out = {n: inc.params[n] for n in dists}
+        for j, n in enumerate(numeric):
+            out[n] = dists[n].from_unit(min(max(float(x0[j] + step[j]), 0.0), 1.0))
+        return out
+
+    def _step_shape(self, dists: Mapping[str, D.Distribution], numeric: Sequence[str], trusted: set[str],
+                    m: float) -> tuple[np.ndarray, dict[str, float]]:
+        """The Cholesky factor of a local step's covariance, and each numeric dimension's marginal step.
+
+        ``m`` times the covariance of the trusted sources' top configurations (unit cube), with a
+        small ridge so that a dimension the sources agree on still moves. The overall factor is
+        raised until every lattice dimension's marginal step is at least one cell (the shape is
+        kept) and capped so that no marginal step exceeds ``_MAX_STEP``.
+        """
+        k = len(numeric)
+        if not k:
+            return np.zeros((0, 0)), {}
+        rows = []
+        for c, s in zip(self.prior_configs, self.sources, strict=True):
+            if s not in trusted:
+                continue
+            row = []
+            for n in numeric:
+                v = map_value(c[n], dists[n]) if n in c else _NO_FIT
+                row.append(np.nan if v is _NO_FIT else dists[n].to_unit(v))
+            if not any(math.isnan(x) for x in row):
+                rows.append(row)
+        u = np.asarray(rows, dtype=float).reshape(len(rows), k)
+        if len(u) > k:
+            cov = np.atleast_2d(np.cov(u.T))
+        elif len(u) > 1:  # too few configurations for a full covariance: the per-dimension spread
+            cov = np.diag(np.var(u, axis=0))
+        else:
+            cov = np.eye(k) * 0.01  # one configuration: a spread of 0.1 of each range
+        cov = cov + np.diag(np.full(k, 1e-6))
+        sd = np.sqrt(np.diag(cov))
+        cells = np.array([1.0 / dists[n].n_values if dists[n].n_values else 0.0 for n in numeric])
+        f = max(m, float(np.max(cells / sd)))  # each lattice dimension moves by at least a cell
+        f = min(f, float(np.min(np.maximum(_MAX_STEP, cells) / sd)))  # ... and none by more than _MAX_STEP
+        chol = f * np.linalg.cholesky(cov)
+        scale = {n: float(max(f * sd[j], cells[j])) for j, n in enumerate(numeric)}
+        return chol, scale
 
     # ---- what the base sampler sees ---------------------------------------------------------
     def _base_study(self, study: Study) -> Any:
@@ -597,6 +713,9 @@ class WarmStartSampler(Sampler):
     def propose(self, study: Study, trial: Trial) -> dict[str, Any]:
         plan = self._plan(study, trial)
         if plan[0] == "base":
+            fixed = self._fixed_params(study, trial)
+            if fixed and all(n in fixed for n in study.distributions):
+                return {}  # an enqueued trial that fixes every known parameter: nothing to propose
             view = self._base_study(study)
             with self._startup(view):
                 return self.base.propose(view, trial)

@@ -70,8 +70,9 @@ class FromSimilarTasks:
             random start-up (TPE, GP, auto) use its model after 2 trials of the study's own
             instead of its usual 10 or so (see :class:`WarmStartSampler`).
         local_fraction: while a source ranks well, the share of the study's own trials spent on
-            local steps around the best trial so far (a trust region whose size starts at the
-            sources' spread and adapts by success), alternating with the base sampler; 0 disables.
+            local steps around the best trial so far (random steps shaped like the sources' good
+            configurations, whose size adapts by success, and steps to the minimum of a quadratic
+            fitted to the best trials), alternating with the base sampler; 0 disables.
         min_own: trials of the study's own needed before a source task is judged.
         min_similarity: ignore tasks less similar than this.
         exclude: task names never to use (e.g. the task being tuned).
