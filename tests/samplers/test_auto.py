@@ -89,6 +89,21 @@ def test_falls_back_to_tpe_when_gp_is_missing(monkeypatch: pytest.MonkeyPatch) -
     assert rec["sampler"] == "TPESampler" and "not available" in rec["reason"]
 
 
+@pytest.mark.skipif(not HAS_GP, reason="GPSampler not available")
+def test_gp_phase_reproduces_gp_sampler_with_the_same_seed() -> None:
+    # AutoSampler's start-up (Sobol, first trial drawn at random before the space is known) and
+    # then its GP must follow GPSampler(seed) exactly on a numeric space: same strategy, same points.
+    def objective(t: tw.Trial) -> float:
+        return _quadratic(t) + 0.3 * np.sin(3 * t.suggest_float("z", -2, 2))
+
+    runs = []
+    for sampler in (tw.samplers.AutoSampler(seed=3), tw.samplers.GPSampler(seed=3)):
+        study = tw.create_study(sampler=sampler)
+        study.optimize(objective, n_trials=10)  # 7 Sobol + 3 GP proposals (d = 3)
+        runs.append([t.params for t in study.trials])
+    assert runs[0] == runs[1]
+
+
 def test_auto_beats_random_search_on_a_smooth_problem() -> None:
     auto = tw.create_study(sampler=tw.samplers.AutoSampler(seed=0))
     auto.optimize(_quadratic, n_trials=20)

@@ -98,6 +98,12 @@ class GPSampler(Sampler):
         self.consider_running_trials = bool(consider_running_trials)
         self.n_restarts = n_restarts
         self._rng = np.random.default_rng(seed)
+        # Parameters outside the joint proposal (the first trial, before the space is known, and
+        # conditional parameters) are drawn from their own stream, so the model's stream (fit
+        # restarts, acquisition sweep) does not depend on how many were drawn. Seeded like
+        # QMCSampler's fallback stream: AutoSampler (Sobol first, then this GP) then reproduces
+        # GPSampler(seed) exactly on numeric spaces.
+        self._fallback_rng = np.random.default_rng(seed)
         # One scramble shared by every worker so the initial design is one Sobol sequence.
         self._qmc_seed = seed if seed is not None else int(np.random.default_rng().integers(2**31))
         self._sobol: dict[tuple[str, ...], tuple[Any, int]] = {}
@@ -112,6 +118,7 @@ class GPSampler(Sampler):
     # ---- Sampler hooks --------------------------------------------------------------------------
     def reseed(self, seed: int | None) -> None:
         self._rng = np.random.default_rng(seed)
+        self._fallback_rng = np.random.default_rng(seed)
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -122,7 +129,7 @@ class GPSampler(Sampler):
         }
 
     def sample(self, study: Study, trial: Trial, name: str, distribution: D.Distribution) -> Any:
-        return distribution.from_unit(self._rng.random())
+        return distribution.from_unit(self._fallback_rng.random())
 
     def after_trial(self, study: Study, trial: FrozenTrial) -> None:
         self._proposals.pop(trial.number, None)
