@@ -132,7 +132,7 @@ class FrozenTrial:
         v = self._values
         if v is None:
             return None
-        if type(v) is float:
+        if isinstance(v, float):
             return [v]
         return list(v)
 
@@ -184,7 +184,7 @@ class FrozenTrial:
     def value(self) -> float | None:
         """The objective value (first objective), or None if the trial has none."""
         v = self._values
-        if type(v) is float:
+        if isinstance(v, float):
             return v
         return v[0] if v else None
 

@@ -104,7 +104,8 @@ class _RemoteStorage(BaseStorage):
         return self._call("get_trial", trial_id)  # type: ignore[no-any-return]
 
     def get_trials(self, study_id: int, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
-        trials = self._call("get_trials", study_id, None if states is None else tuple(states))
+        wanted = None if states is None else tuple(s for s in TrialState if s in states)
+        trials = self._call("get_trials", study_id, wanted)
         return self._learn(study_id, trials)  # type: ignore[no-any-return]
 
     def count_trials(self, study_id: int, states: Container[TrialState] | None = None) -> int:

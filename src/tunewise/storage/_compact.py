@@ -72,7 +72,7 @@ class KeyShared:
     def make(self, d: Mapping[str, Any]) -> dict[str, Any]:
         if not d:
             return EMPTY
-        holder = self._cls.__new__(self._cls)
+        holder: Any = object.__new__(self._cls)
         out: dict[str, Any] = holder.__dict__
         share = _STRINGS.setdefault if len(_STRINGS) < _STRINGS_CAP else None
         # Item by item: dict.update() would convert the table to an ordinary (unshared) one.
@@ -215,8 +215,8 @@ class _Items(ItemsView[int, float]):
     __slots__ = ()
 
     def __iter__(self) -> Iterator[tuple[int, float]]:
-        m = self._mapping
-        return zip(m._keys(), m._vals)  # type: ignore[attr-defined]
+        m: Any = self._mapping  # type: ignore[attr-defined]
+        return zip(m._keys(), m._vals)
 
 
 def series(values: Mapping[Any, Any]) -> Mapping[int, float]:

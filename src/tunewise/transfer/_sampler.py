@@ -127,6 +127,13 @@ def _is_local(trial: FrozenTrial) -> bool:
     return LOCAL_ATTR in trial.system_attrs
 
 
+def _first(trial: FrozenTrial) -> float:
+    """The first objective value of a trial known to have one."""
+    v = trial.value
+    assert v is not None
+    return v
+
+
 def _source_of(trial: FrozenTrial) -> str | None:
     """The source task a trial came from, or None for the study's own trials."""
     info = trial.system_attrs.get(TRANSFER_ATTR)
@@ -253,10 +260,11 @@ class WarmStartSampler(Sampler):
         for name, value, n in (("sources", sources, len(configs)), ("initial_sources", initial_sources, len(initial))):
             if value is not None and (isinstance(value, str) or len(value) != n):
                 raise ValueError(f"{name} must be a list of {n} task names (one per configuration), got {value!r}")
-        for name, value, low in (("n_unconditional", n_unconditional, 0), ("min_own", min_own, 1),
-                                 ("n_reference", n_reference, 1)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+        counts: tuple[tuple[str, Any, int], ...] = (  # user input: checked below, so typed Any
+            ("n_unconditional", n_unconditional, 0), ("min_own", min_own, 1), ("n_reference", n_reference, 1))
+        for name, count, low in counts:
+            if isinstance(count, bool) or not isinstance(count, int) or count < low:
+                raise ValueError(f"{name} must be an integer >= {low}, got {count!r}")
         if n_reference < min_own:
             raise ValueError(f"n_reference must be >= min_own ({min_own}), got {n_reference!r}")
         if not 0.0 <= max_probability <= 1.0:
@@ -351,7 +359,7 @@ class WarmStartSampler(Sampler):
         if not shares:
             judged = [v for v in st.values() if v is not None]
             return float(np.mean(judged)) if judged else 1.0
-        return float(sum(w * (1.0 if st[s] is None else st[s]) for s, w in shares.items()))
+        return float(sum(w * (1.0 if (v := st[s]) is None else v) for s, w in shares.items()))
 
     def _draw_weights(self, study: Study, complete: Sequence[FrozenTrial]) -> dict[str, float]:
         """How much each source may drive prior draws now: its trust; 0 while its own trials wait to be judged."""
@@ -506,8 +514,8 @@ class WarmStartSampler(Sampler):
         # Among equally good trials the latest is the incumbent: on a plateau (CV error takes few
         # values) the search drifts along it instead of circling its first point, as a (1+1)-ES
         # accepts an offspring that ties its parent.
-        inc = min(visible, key=lambda t: (sign * t.values[0], -t.number))
-        best = sign * inc.values[0]
+        inc = min(visible, key=lambda t: (sign * _first(t), -t.number))
+        best = sign * _first(inc)
         m = _SCALE0
         for t in sorted(complete, key=lambda t: t.number):
             info = t.system_attrs.get(LOCAL_ATTR)
@@ -523,9 +531,9 @@ class WarmStartSampler(Sampler):
         seen = {json.dumps({k: t.params.get(k) for k in dists}, sort_keys=True, default=str) for t in trials}
         info = {"best": best, "m": m, "incumbent": inc.number}
         if numeric and self._rng.random() < _MODEL_SHARE:
-            out = self._model_step(dists, numeric, visible, inc, sign, chol, scale)
-            if out is not None and json.dumps(out, sort_keys=True, default=str) not in seen:
-                return ("local", out, {**info, "model": True})
+            proposal = self._model_step(dists, numeric, visible, inc, sign, chol, scale)
+            if proposal is not None and json.dumps(proposal, sort_keys=True, default=str) not in seen:
+                return ("local", proposal, {**info, "model": True})
         for _ in range(20):
             step = chol @ self._rng.standard_normal(len(numeric))
             out: dict[str, Any] = {}
@@ -622,7 +630,7 @@ class WarmStartSampler(Sampler):
             cov = np.eye(k) * 0.01  # one configuration: a spread of 0.1 of each range
         cov = cov + np.diag(np.full(k, 1e-6))
         sd = np.sqrt(np.diag(cov))
-        cells = np.array([1.0 / dists[n].n_values if dists[n].n_values else 0.0 for n in numeric])
+        cells = np.array([1.0 / nv if (nv := dists[n].n_values) else 0.0 for n in numeric])
         f = max(m, float(np.max(cells / sd)))  # each lattice dimension moves by at least a cell
         f = min(f, float(np.min(np.maximum(_MAX_STEP, cells) / sd)))  # ... and none by more than _MAX_STEP
         chol = f * np.linalg.cholesky(cov)
