@@ -260,7 +260,13 @@ class Study:
         # The sampler proposes before the trial is written, so its proposal (which parallel
         # workers read from the running trial: constant liar) goes into the start's own write.
         pending = _PendingTrial(self)
-        relative, prepared = self._propose_before_start(pending)
+        if self._storage.expects_waiting(self._study_id):
+            # An enqueued trial (or an ASHA continuation) will be claimed: its parameters are
+            # fixed, so a proposal now would be a wasted model fit. If another worker claims it
+            # first, the sampler proposes at the first suggest instead.
+            relative, prepared = None, None
+        else:
+            relative, prepared = self._propose_before_start(pending)
         # The budget is checked atomically with the start: parallel workers never overshoot.
         try:
             frozen = self._storage.start_trial(self._study_id, max_started=max_started, prepared=prepared)

@@ -180,3 +180,32 @@ def test_worker_storage_learns_distributions_without_a_round_trip() -> None:
     remote.start_trial(sid)
     assert remote.known_distributions(sid) == {"x": D.Float(0, 1), "y": D.Int(1, 3)}
     assert conn.sent == ["start_trial", "start_trial"]  # the space came with the starts
+
+
+class _CountingSampler(Sampler):
+    def __init__(self) -> None:
+        self.proposals = 0
+
+    def propose(self, study: Any, trial: Any) -> dict[str, Any]:
+        self.proposals += 1
+        return {}
+
+    def sample(self, study: Any, trial: Any, name: str, dist: Any) -> Any:
+        return dist.from_unit(0.5)
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_claiming_an_enqueued_trial_makes_no_proposal(kind: str, tmp_path) -> None:
+    # An enqueued trial (or an ASHA continuation) has fixed parameters: a model fit for it
+    # before the start would be wasted.
+    sampler = _CountingSampler()
+    study = tw.create_study(storage=_url(kind, tmp_path), sampler=sampler)
+    study.optimize(_objective, n_trials=1)
+    before = sampler.proposals
+    study.enqueue_trial({"x": 0.25, "y": 0.5})
+    trial = study.ask()
+    assert trial.suggest_float("x", 0, 1) == 0.25 and trial.suggest_float("y", 0, 1) == 0.5
+    study.tell(trial, 0.75)
+    assert sampler.proposals == before
+    study.optimize(_objective, n_trials=1)  # a fresh trial is proposed for as usual
+    assert sampler.proposals == before + 1

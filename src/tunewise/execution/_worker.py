@@ -83,6 +83,9 @@ class _RemoteStorage(BaseStorage):
     def next_trial_number(self, study_id: int, *, claim_waiting: bool = True) -> int:
         return self._call("next_trial_number", study_id, claim_waiting=claim_waiting)  # type: ignore
 
+    def expects_waiting(self, study_id: int) -> bool:
+        return False  # unknown without a round trip to the coordinator: the sampler proposes as usual
+
     def start_trial(self, study_id: int, *, claim_waiting: bool = True,
                     max_started: int | None = None, prepared: PreparedStart | None = None) -> FrozenTrial:
         kwargs: dict[str, Any] = {"claim_waiting": claim_waiting}

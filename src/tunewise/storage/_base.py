@@ -120,6 +120,12 @@ class BaseStorage(abc.ABC):
         waiting = [t.number for t in self.get_trials(study_id, (TrialState.WAITING,))] if claim_waiting else []
         return min(waiting) if waiting else self.count_trials(study_id)
 
+    def expects_waiting(self, study_id: int) -> bool:
+        """Whether ``start_trial`` would claim a WAITING trial, as far as this process knows (a
+        hint from the same knowledge as :meth:`next_trial_number`, no database read). A wrong
+        hint costs only time: see ``Study.ask``."""
+        return self.next_trial_number(study_id) != self.next_trial_number(study_id, claim_waiting=False)
+
     @abc.abstractmethod
     def update_trial(
         self,
