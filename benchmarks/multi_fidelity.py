@@ -6,18 +6,26 @@ Methods (same problems, compute budgets and seeds):
             tw-bohb (HyperbandScheduler promote + BOHBSampler),
             tw-bohb-v1 (the same with the previous BOHBSampler settings: largest budget only,
                         10% random, no bandwidth widening; kept for before/after),
-            tw-asha-bohb (ASHAScheduler promote + BOHBSampler: one bracket),
+            tw-asha-bohb (ASHAScheduler promote + BOHBSampler: one bracket; the default settings of
+                        both, i.e. top_reduction_factor="auto": the cut into the full budget is
+                        1/9 while the rungs rank configurations alike, else 1/3),
+            tw-asha-bohb-plain (the same with top_reduction_factor=None: 1/3 at every rung, the
+                        default before "auto"),
             tw-asha-bohb-stop (ASHAScheduler stop mode + BOHBSampler),
             tw-asha-bohb-top9 (tw-asha-bohb with top_reduction_factor=9: only the top 1/9 of the
                         last rung runs to full fidelity),
             tw-asha-bohb-local (tw-asha-bohb with BOHBSampler(local_fraction=0.5, local_scale=0.25)),
             tw-asha-bohb-local-top9 (both),
             tw-asha-tpe (ASHAScheduler stop mode + TPESampler, the analogue of optuna-sh-tpe),
+            tw-asha-tpe-plain (the same with top_reduction_factor=None),
             tw-asha-tpe-top9 (the same with top_reduction_factor=9),
             tw-hb-tpe (HyperbandScheduler stop mode + TPESampler, the analogue of optuna-hb-tpe),
             tw-pbt (PBTScheduler; learning-curve problem only: on the Hartmann functions there is
                     nothing to train, so there is nothing to exploit),
             tw-random (RandomSampler, every trial trained to the full budget)
+  Every ASHAScheduler / HyperbandScheduler row uses the scheduler's default cut into the full
+  budget, top_reduction_factor="auto" (since session 3; 1/3 at every rung before), unless its
+  name says otherwise (-plain: None, -top9: 9).
   peers:    optuna-hb-tpe (optuna HyperbandPruner + TPESampler),
             optuna-sh-tpe (optuna SuccessiveHalvingPruner + TPESampler)
   DEHB is not run: DEHB 0.1.2 (the latest on PyPI) requires numpy<2.0, so `pip install dehb`
@@ -226,6 +234,9 @@ def run_tunewise(p: Problem, method: str, seed: int) -> Tracker:
     elif method == "tw-asha-bohb":
         sampler = tw.samplers.BOHBSampler(seed=seed, **BOHB_KW)
         sched = tw.schedulers.ASHAScheduler(1, p.max_resource, eta, mode="promote")
+    elif method == "tw-asha-bohb-plain":  # plain ASHA cut 1/3 at every rung (the default before "auto")
+        sampler = tw.samplers.BOHBSampler(seed=seed, **BOHB_KW)
+        sched = tw.schedulers.ASHAScheduler(1, p.max_resource, eta, mode="promote", top_reduction_factor=None)
     elif method == "tw-asha-bohb-top9":  # only the top 1/9 of rung 9 runs to full fidelity
         sampler = tw.samplers.BOHBSampler(seed=seed, **BOHB_KW)
         sched = tw.schedulers.ASHAScheduler(1, p.max_resource, eta, mode="promote", top_reduction_factor=eta**2)
@@ -238,6 +249,9 @@ def run_tunewise(p: Problem, method: str, seed: int) -> Tracker:
     elif method == "tw-asha-tpe":
         sampler = tw.samplers.TPESampler(seed=seed)
         sched = tw.schedulers.ASHAScheduler(1, p.max_resource, eta, mode="stop")
+    elif method == "tw-asha-tpe-plain":  # top_reduction_factor=None: the stop-mode default before "auto"
+        sampler = tw.samplers.TPESampler(seed=seed)
+        sched = tw.schedulers.ASHAScheduler(1, p.max_resource, eta, mode="stop", top_reduction_factor=None)
     elif method == "tw-asha-tpe-top9":
         sampler = tw.samplers.TPESampler(seed=seed)
         sched = tw.schedulers.ASHAScheduler(1, p.max_resource, eta, mode="stop", top_reduction_factor=eta**2)

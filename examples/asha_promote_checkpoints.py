@@ -9,6 +9,10 @@ the paused trial's checkpoint (``trial.load_checkpoint()``) and trains on to the
 Part 2 - ``HyperbandScheduler`` + ``BOHBSampler`` on the 3-D multi-fidelity Hartmann function:
 the objective evaluates directly at fidelity ``trial.budget``.
 
+Part 3 - the default ``top_reduction_factor="auto"``: ASHA measures online how alike its rungs
+rank configurations (Kendall's tau between consecutive budgets on the configurations seen at
+both) and, while they agree, sends only the top 1/eta**2 of the last rung to the full budget.
+
     .venv/bin/python examples/asha_promote_checkpoints.py
 """
 
@@ -105,6 +109,16 @@ def main() -> None:
     print("  weight of each budget's model in the last proposal:",
           {b: round(w, 2) for b, w in sorted(bohb.last_weights.items())})
     assert math.isfinite(study.best_value)
+
+    asha = tw.schedulers.ASHAScheduler(1, 27, 3, mode="promote", checkpoint_dir=ckpt)  # top_reduction_factor="auto"
+    study = tw.create_study(sampler=tw.samplers.BOHBSampler(seed=0), scheduler=asha)
+    study.optimize(hartmann3, n_trials=250)
+    full = sum(1 for t in study.trials if 27 in t.intermediate_values)
+    print(f"ASHA (auto top cut) + BOHB on mfh3: best {study.best_value:.4f} after {len(study.trials)} segments, "
+          f"{full} of them at the full budget")
+    print("  Kendall's tau between consecutive budgets (rung, tau, configurations):",
+          [(k, round(tau, 2), n) for k, tau, n in asha.rung_agreement(study)],
+          f"-> promoting the top 1/{asha.top_cut(study)} of rung 9 to 27")
     shutil.rmtree(ckpt, ignore_errors=True)  # checkpoints are plain files: delete them when done
 
 

@@ -172,7 +172,7 @@ def _full_runs(top_reduction_factor: int | None) -> list[tuple[float, int]]:
 def test_top_reduction_factor_cuts_only_the_last_rung() -> None:
     # eta=2, rungs [1, 2], max 4. The 8 queued configurations run first (rung 0, losses 4 1 3 2 8 7 6 5);
     # rung 0 promotes its top floor(n/2) -> x = 1, 2, 3, 4 run to rung 1 (trials 8-11).
-    # Into max_resource: default floor(4/2) = 2 -> x = 1 and 2 (continuing trials 8 and 9);
+    # Into max_resource: None (plain ASHA) floor(4/2) = 2 -> x = 1 and 2 (continuing trials 8 and 9);
     # top_reduction_factor=4: floor(4/4) = 1 -> only x = 1. Rung 0's cut is unchanged.
     assert _full_runs(None) == [(1.0, 8), (2.0, 9)]
     assert _full_runs(4) == [(1.0, 8)]

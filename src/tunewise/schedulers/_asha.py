@@ -20,6 +20,12 @@ so every decision is computed from storage, which all workers share.
   continuation gets that state back from ``trial.load_checkpoint()`` (None: start from scratch).
   A segment that returns without asking is recorded as COMPLETE at its low budget, so ask.
   ``n_trials`` counts segments (a promoted configuration is one trial per rung it runs).
+
+The cut into ``max_resource`` (``top_reduction_factor``, default ``"auto"``): full-budget runs
+are the most expensive segments, so when the rungs rank configurations the way the next level
+does, only the top ``1/eta**2`` of the last rung needs the full budget. ``"auto"`` measures this
+online: Kendall's tau between consecutive levels (rung ``k`` and rung ``k+1``, the last rung and
+``max_resource``) on the configurations seen at both (:func:`choose_top_cut`).
 """
 
 from __future__ import annotations
@@ -27,7 +33,10 @@ from __future__ import annotations
 import copy
 import math
 import zlib
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from tunewise.schedulers._base import Scheduler, _check_int, _check_number, _flush_system_attrs, _sign
 from tunewise.schedulers._continuation import enqueue_continuation
@@ -42,10 +51,78 @@ _MODES = ("stop", "promote")
 _RECORDED = (TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED)
 
 
+AUTO = "auto"
+
+
+def kendall_tau(a: Sequence[float], b: Sequence[float]) -> float:
+    """Kendall's tau-a of two equally long sequences: (concordant - discordant) / (n (n - 1) / 2).
+
+    Tied pairs count as neither, so ties pull tau towards 0. 0.0 for fewer than two items.
+
+    >>> kendall_tau([1, 2, 3], [10, 30, 20])   # 2 concordant, 1 discordant of 3 pairs
+    0.3333333333333333
+    """
+    if len(a) != len(b):
+        raise ValueError(f"kendall_tau needs sequences of equal length, got {len(a)} and {len(b)}")
+    n = len(a)
+    if n < 2:
+        return 0.0
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    iu = np.triu_indices(n, k=1)
+    prod = np.sign(x[:, None] - x[None, :])[iu] * np.sign(y[:, None] - y[None, :])[iu]
+    return float(prod.sum() / len(prod))
+
+
+def level_agreement(levels: Sequence[Mapping[Any, float]], min_pairs: int
+                    ) -> list[tuple[int, float, int]]:
+    """Kendall's tau between consecutive levels on the configurations seen at both.
+
+    ``levels[k]`` maps a configuration (ASHA: its lineage, the number of its first trial) to its
+    loss at level ``k`` (the rungs, then ``max_resource``). Returns ``(k, tau, n_pairs)`` for
+    every ``k`` whose pair of levels ``k, k+1`` shares at least ``min_pairs`` configurations.
+    """
+    out = []
+    for k in range(len(levels) - 1):
+        lo, hi = levels[k], levels[k + 1]
+        common = sorted((c for c in lo if c in hi), key=repr)
+        if len(common) >= min_pairs:
+            out.append((k, kendall_tau([lo[c] for c in common], [hi[c] for c in common]), len(common)))
+    return out
+
+
+def choose_top_cut(levels: Sequence[Mapping[Any, float]], reduction_factor: int,
+                   threshold: float = 0.8, min_pairs: int = 10) -> tuple[int, float | None]:
+    """The ``"auto"`` rule for the cut into ``max_resource``: ``(cut, agreement)``.
+
+    ``agreement`` is the mean Kendall's tau over the pairs of consecutive levels with at least
+    ``min_pairs`` shared configurations (:func:`level_agreement`; None if there is none yet). The
+    cut is ``reduction_factor**2`` when ``agreement >= threshold``, else ``reduction_factor``:
+    only the top ``1/eta**2`` of the last rung runs to the full budget when cheap budgets are
+    seen to rank configurations like the next budget up. Why a rank statistic: successive
+    halving only uses ranks, and a lower rung predicts the full budget's winner exactly when it
+    orders configurations the same way (the rank-agreement measure of MFES-HB, Li et al. 2021,
+    used here for promotion instead of for model weights). Measured on the benchmark
+    (``benchmarks/results/schedulers.md``): mean tau 0.9+ on multi-fidelity Hartmann, 0.3-0.7 on
+    SGD learning curves, whose late epochs reorder the configurations.
+
+    >>> levels = [{0: 1.0, 1: 2.0, 2: 3.0}, {0: 1.5, 1: 2.5, 2: 3.5}]   # tau = 1 on 3 pairs
+    >>> choose_top_cut(levels, 3, threshold=0.8, min_pairs=3)
+    (9, 1.0)
+    >>> choose_top_cut(levels, 3, threshold=0.8, min_pairs=4)             # too few pairs yet
+    (3, None)
+    """
+    taus = level_agreement(levels, min_pairs)
+    if not taus:
+        return reduction_factor, None
+    agreement = sum(t for _, t, _ in taus) / len(taus)
+    return (reduction_factor ** 2 if agreement >= threshold else reduction_factor), agreement
+
+
 class _SuccessiveHalving(Scheduler):
     def __init__(self, min_resource: float, max_resource: float, reduction_factor: int, mode: str,
                  checkpoint_dir: str | None, keep_checkpoints: int | None,
-                 top_reduction_factor: int | None = None) -> None:
+                 top_reduction_factor: int | str | None = AUTO, agreement_threshold: float = 0.8,
+                 min_agreement_pairs: int = 10) -> None:
         self.min_resource = _check_number("min_resource", min_resource, 0.0, strict=True)
         self.max_resource = _check_number("max_resource", max_resource, 0.0, strict=True)
         if self.min_resource > self.max_resource:
@@ -55,12 +132,18 @@ class _SuccessiveHalving(Scheduler):
         if isinstance(reduction_factor, bool) or not isinstance(reduction_factor, int) or reduction_factor < 2:
             raise ValueError(f"reduction_factor must be an integer >= 2, got {reduction_factor!r}")
         self.reduction_factor = reduction_factor
-        if top_reduction_factor is not None and (isinstance(top_reduction_factor, bool)
-                                                 or not isinstance(top_reduction_factor, int)
-                                                 or top_reduction_factor < reduction_factor):
-            raise ValueError(f"top_reduction_factor must be None or an integer >= reduction_factor "
+        if top_reduction_factor is not None and top_reduction_factor != AUTO and (
+                isinstance(top_reduction_factor, bool) or not isinstance(top_reduction_factor, int)
+                or top_reduction_factor < reduction_factor):
+            raise ValueError(f"top_reduction_factor must be 'auto', None or an integer >= reduction_factor "
                              f"({reduction_factor}), got {top_reduction_factor!r}")
         self.top_reduction_factor = top_reduction_factor
+        if (isinstance(agreement_threshold, bool) or not isinstance(agreement_threshold, (int, float))
+                or not -1.0 <= agreement_threshold <= 1.0):
+            raise ValueError(f"agreement_threshold must be a number in [-1, 1] (a Kendall's tau), "
+                             f"got {agreement_threshold!r}")
+        self.agreement_threshold = float(agreement_threshold)
+        self.min_agreement_pairs = _check_int("min_agreement_pairs", min_agreement_pairs, 2)
         if mode not in _MODES:
             raise ValueError(f"mode must be 'stop' or 'promote', got {mode!r}")
         self.mode = mode
@@ -132,6 +215,12 @@ class _SuccessiveHalving(Scheduler):
                 return
             for key, v in st.get("rungs", {}).items():
                 dest(st.get("bracket"), int(key), (sign * float(v), t))
+            # The level above the last rung: the first report at or past max_resource (used
+            # only to measure rank agreement for the "auto" top cut).
+            full = [s for s in t.intermediate_values if s >= self.max_resource * (1 - 1e-12)]
+            if full:
+                b = st.get("bracket")
+                dest(b, len(self.rungs(b)), (sign * float(t.intermediate_values[min(full)]), t))
 
         for t in study.get_trials(states=_RECORDED):
             if t.trial_id in seen:
@@ -172,8 +261,7 @@ class _SuccessiveHalving(Scheduler):
                 others = [loss for loss, t in self._records(study, st["bracket"], k) if t.number != trial.number]
                 loss = sign * value
                 rank = sum(1 for o in others if o < loss)
-                eta = (self.top_reduction_factor if k == len(rungs) - 1 and self.top_reduction_factor
-                       else self.reduction_factor)
+                eta = self.top_cut(study, st["bracket"]) if k == len(rungs) - 1 else self.reduction_factor
                 keep = max(1, (len(others) + 1) // eta)
                 if rank >= keep:
                     prune = True
@@ -192,8 +280,8 @@ class _SuccessiveHalving(Scheduler):
     def _promote_ready(self, study: Study, bracket: int) -> None:
         """Promote every paused trial in the top ``floor(n / eta)`` of its rung (top rungs first).
 
-        From the last rung (into ``max_resource``) only the top ``floor(n / top_reduction_factor)``
-        are promoted when that is set: full-fidelity runs are the most expensive segments, and
+        From the last rung (into ``max_resource``) only the top ``floor(n / top_cut)`` are
+        promoted (:meth:`top_cut`): full-fidelity runs are the most expensive segments, and
         when the last rung already ranks configurations like the full budget, a stricter cut
         there saves most of the compute without changing which configuration wins.
         """
@@ -201,8 +289,7 @@ class _SuccessiveHalving(Scheduler):
         n_rungs = len(self.rungs(bracket))
         for k in reversed(range(n_rungs)):
             records = sorted(table.get(k, []), key=lambda x: (x[0], x[1].number))
-            eta = (self.top_reduction_factor if k == n_rungs - 1 and self.top_reduction_factor
-                   else self.reduction_factor)
+            eta = self._top_cut(table, n_rungs)[0] if k == n_rungs - 1 else self.reduction_factor
             for _, t in records[: len(records) // eta]:
                 st = t.system_attrs[ATTR]
                 if st.get("paused") != k:
@@ -218,10 +305,45 @@ class _SuccessiveHalving(Scheduler):
                                 "rungs": {}}}
                 enqueue_continuation(study, t.trial_id, t.number, t.params, attrs)
 
+    def _levels(self, table: dict[int, list[tuple[float, FrozenTrial]]], n_rungs: int
+                ) -> list[dict[int, float]]:
+        levels: list[dict[int, float]] = []
+        for k in range(n_rungs + 1):
+            lv: dict[int, float] = {}
+            for loss, t in table.get(k, []):
+                lv.setdefault(t.system_attrs[ATTR].get("lineage", t.number), loss)
+            levels.append(lv)
+        return levels
+
+    def _top_cut(self, table: dict[int, list[tuple[float, FrozenTrial]]], n_rungs: int) -> tuple[int, float | None]:
+        if self.top_reduction_factor is None:
+            return self.reduction_factor, None
+        if self.top_reduction_factor != AUTO:
+            return int(self.top_reduction_factor), None
+        return choose_top_cut(self._levels(table, n_rungs), self.reduction_factor,
+                              self.agreement_threshold, self.min_agreement_pairs)
+
+    def top_cut(self, study: Study, bracket: int = 0) -> int:
+        """The cut now used into ``max_resource``: the top ``1/top_cut`` of the last rung continue.
+
+        ``reduction_factor`` or a fixed ``top_reduction_factor``; with ``"auto"``,
+        ``reduction_factor**2`` while the mean Kendall's tau between consecutive levels of
+        ``bracket`` is at least ``agreement_threshold`` (see :func:`choose_top_cut`).
+        """
+        return self._top_cut(self._table(study, bracket), len(self.rungs(bracket)))[0]
+
+    def rung_agreement(self, study: Study, bracket: int = 0) -> list[tuple[int, float, int]]:
+        """``(k, tau, n_pairs)``: Kendall's tau between level ``k`` and ``k+1`` (the last level is
+        ``max_resource``) on the configurations seen at both, for pairs with at least
+        ``min_agreement_pairs`` shared configurations."""
+        n_rungs = len(self.rungs(bracket))
+        return level_agreement(self._levels(self._table(study, bracket), n_rungs), self.min_agreement_pairs)
+
     def describe(self) -> dict[str, Any]:
         return {"name": type(self).__name__, "min_resource": self.min_resource,
                 "max_resource": self.max_resource, "reduction_factor": self.reduction_factor, "mode": self.mode,
-                "top_reduction_factor": self.top_reduction_factor}
+                "top_reduction_factor": self.top_reduction_factor,
+                "agreement_threshold": self.agreement_threshold, "min_agreement_pairs": self.min_agreement_pairs}
 
 
 class ASHAScheduler(_SuccessiveHalving):
@@ -232,23 +354,32 @@ class ASHAScheduler(_SuccessiveHalving):
     ``max_resource``. ``mode="stop"`` stops trials outside the top ``1/reduction_factor`` at a
     rung; ``mode="promote"`` pauses every trial at its rung and resumes the best ones later as
     continuations that load the paused trial's checkpoint (``trial.load_checkpoint()``) and
-    train to ``trial.budget``. ``top_reduction_factor`` (default: ``reduction_factor``) is the
-    cut used at the last rung only, i.e. for the runs to ``max_resource``: a larger value (e.g.
-    ``reduction_factor**2``) sends fewer configurations to the most expensive budget, which pays
-    when the last rung ranks configurations like the full budget does.
+    train to ``trial.budget``.
+
+    ``top_reduction_factor`` is the cut used at the last rung only, i.e. for the runs to
+    ``max_resource``. ``"auto"`` (default): ``reduction_factor**2`` while the levels seen so far
+    rank configurations alike (mean Kendall's tau between consecutive levels, each pair measured
+    on at least ``min_agreement_pairs`` configurations, is ``>= agreement_threshold``), else
+    ``reduction_factor`` -- so a problem whose cheap budgets predict the expensive ones (e.g.
+    multi-fidelity simulations) spends fewer full runs, and one whose learning curves cross keeps
+    plain successive halving. See :meth:`top_cut` / :meth:`rung_agreement`. An integer fixes the
+    cut; ``None`` is plain ASHA (``reduction_factor`` everywhere).
 
     >>> import tunewise as tw
     >>> sched = tw.schedulers.ASHAScheduler(min_resource=1, max_resource=27, reduction_factor=3)
     >>> sched.rungs()
     [1, 3, 9]
     >>> study = tw.create_study(direction="maximize", scheduler=sched)
+    >>> sched.top_cut(study)   # nothing measured yet: plain successive halving
+    3
     """
 
     def __init__(self, min_resource: float = 1, max_resource: float = 100, reduction_factor: int = 3,
                  mode: str = "stop", *, checkpoint_dir: str | None = None,
-                 keep_checkpoints: int | None = None, top_reduction_factor: int | None = None) -> None:
+                 keep_checkpoints: int | None = None, top_reduction_factor: int | str | None = AUTO,
+                 agreement_threshold: float = 0.8, min_agreement_pairs: int = 10) -> None:
         super().__init__(min_resource, max_resource, reduction_factor, mode, checkpoint_dir, keep_checkpoints,
-                         top_reduction_factor)
+                         top_reduction_factor, agreement_threshold, min_agreement_pairs)
 
 
 class HyperbandScheduler(_SuccessiveHalving):
@@ -259,7 +390,8 @@ class HyperbandScheduler(_SuccessiveHalving):
     are assigned to brackets deterministically from a hash of the trial number,
     in proportion to Hyperband's bracket sizes ``ceil((s_max+1)/(s+1) * eta**s)`` with
     ``s = s_max - b``, so every bracket receives about the same compute. Results are compared
-    only within a bracket.
+    only within a bracket, and the ``"auto"`` top cut (see :class:`ASHAScheduler`) is measured
+    per bracket.
 
     >>> import tunewise as tw
     >>> hb = tw.schedulers.HyperbandScheduler(min_resource=1, max_resource=27, reduction_factor=3)
@@ -269,9 +401,10 @@ class HyperbandScheduler(_SuccessiveHalving):
 
     def __init__(self, min_resource: float = 1, max_resource: float = 100, reduction_factor: int = 3,
                  mode: str = "stop", *, checkpoint_dir: str | None = None,
-                 keep_checkpoints: int | None = None, top_reduction_factor: int | None = None) -> None:
+                 keep_checkpoints: int | None = None, top_reduction_factor: int | str | None = AUTO,
+                 agreement_threshold: float = 0.8, min_agreement_pairs: int = 10) -> None:
         super().__init__(min_resource, max_resource, reduction_factor, mode, checkpoint_dir, keep_checkpoints,
-                         top_reduction_factor)
+                         top_reduction_factor, agreement_threshold, min_agreement_pairs)
         self.n_brackets = int(math.floor(math.log(self.max_resource / self.min_resource)
                                          / math.log(self.reduction_factor) + 1e-9)) + 1
         s_max = self.n_brackets - 1
