@@ -209,3 +209,18 @@ def test_claiming_an_enqueued_trial_makes_no_proposal(kind: str, tmp_path) -> No
     assert sampler.proposals == before
     study.optimize(_objective, n_trials=1)  # a fresh trial is proposed for as usual
     assert sampler.proposals == before + 1
+
+
+def test_a_trial_another_worker_claimed_is_no_longer_expected(tmp_path) -> None:
+    # Worker A enqueues (an ASHA continuation, say), worker B claims it: once A reads the
+    # trials, A neither predicts that number nor skips its next proposal.
+    url = f"sqlite:///{tmp_path / 'claim.db'}"
+    a = tw.create_study(name="s", storage=url)
+    b = tw.load_study("s", url)
+    a.enqueue_trial({"x": 0.5, "y": 0.5})
+    assert a._storage.expects_waiting(a._study_id)
+    claimed = b.ask()
+    assert claimed.number == 0
+    a.get_trials()  # A learns the trial is RUNNING now
+    assert not a._storage.expects_waiting(a._study_id)
+    assert a._storage.next_trial_number(a._study_id) == 1

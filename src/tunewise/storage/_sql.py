@@ -189,7 +189,9 @@ class _StudyCache:
         # What this process wrote, for next_trial_number() without a read: the cache learns of
         # its own starts and enqueues only at its next read.
         self.last_number = -1  # the highest trial number this process created
-        self.enqueued_here: list[int] = []  # WAITING trials this process enqueued
+        # Both forget a trial once a read shows it is no longer WAITING (apply): they stay as
+        # small as the queue, and a trial another worker claimed stops being predicted.
+        self.enqueued_here: set[int] = set()  # WAITING trials this process enqueued
         self.claimed_here: set[int] = set()  # WAITING trials this process claimed
 
     @staticmethod
@@ -214,6 +216,9 @@ class _StudyCache:
             del trials[i]
 
     def apply(self, t: FrozenTrial) -> None:
+        if t.state != TrialState.WAITING and (self.enqueued_here or self.claimed_here):
+            self.enqueued_here.discard(t.number)
+            self.claimed_here.discard(t.number)
         old = self.get(t.number)
         if old is not None and old.state != t.state:
             self._drop(self.state_numbers[old.state], self.state_trials[old.state], old.number)
@@ -950,7 +955,7 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
         cache = self._cache(study_id)
         with cache.lock:
             cache.last_number = max(cache.last_number, number)
-            cache.enqueued_here.append(number)
+            cache.enqueued_here.add(number)
         return FrozenTrial(number=number, trial_id=tid, state=TrialState.WAITING,
                            distributions=self._cache(study_id).dists,
                            system_attrs=_loads(sys_text), user_attrs=_loads(user_text))
