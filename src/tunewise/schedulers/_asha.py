@@ -217,10 +217,11 @@ class _SuccessiveHalving(Scheduler):
                 dest(st.get("bracket"), int(key), (sign * float(v), t))
             # The level above the last rung: the first report at or past max_resource (used
             # only to measure rank agreement for the "auto" top cut).
-            full = [s for s in t.intermediate_values if s >= self.max_resource * (1 - 1e-12)]
+            reports = t.reports
+            full = [s for s in reports if s >= self.max_resource * (1 - 1e-12)]
             if full:
                 b = st.get("bracket")
-                dest(b, len(self.rungs(b)), (sign * float(t.intermediate_values[min(full)]), t))
+                dest(b, len(self.rungs(b)), (sign * float(reports[min(full)]), t))
 
         for t in study.get_trials(states=_RECORDED):
             if t.trial_id in seen:
