@@ -166,3 +166,11 @@ def test_describe_reports_the_rule() -> None:
     d = tw.schedulers.ASHAScheduler(1, 27, 3).describe()
     assert d["top_reduction_factor"] == "auto"
     assert d["agreement_threshold"] == 0.8 and d["min_agreement_pairs"] == 10
+
+
+def test_agreement_of_many_configurations_is_estimated_from_a_subsample():
+    # 3,000 shared configurations (O(n^2) tau would build 9M-entry arrays): the subsample
+    # still sees the perfect agreement and the perfect reversal.
+    lo = {c: float(c) for c in range(3000)}
+    assert level_agreement([lo, {c: 2.0 * c for c in lo}], 10)[0][1:] == (1.0, 400)
+    assert level_agreement([lo, {c: -float(c) for c in lo}], 10)[0][1:] == (-1.0, 400)
