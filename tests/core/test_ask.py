@@ -152,27 +152,30 @@ def test_ask_outside_optimize_applies_the_stored_budget(kind: str, tmp_path) -> 
     assert isinstance(MaxTrialsReached("x"), SearchExhausted)  # ask loops that stop on SearchExhausted stop
 
 
+class _Coordinator:
+    """A worker's connection to the parent, answering from ``backing`` as the parent would."""
+
+    def __init__(self, backing: InMemoryStorage) -> None:
+        self.backing = backing
+        self.sent: list[str] = []
+        self.reply: Any = None
+
+    def send(self, msg: Any) -> None:
+        _, name, args, kwargs = msg
+        self.sent.append(name)
+        self.reply = ("ok", pickle.loads(pickle.dumps(getattr(self.backing, name)(*args, **kwargs))))
+
+    def recv(self) -> Any:
+        return self.reply
+
+
 def test_worker_storage_learns_distributions_without_a_round_trip() -> None:
     from tunewise.execution._worker import _RemoteStorage
 
     backing = InMemoryStorage()
     sid = backing.create_study("r", ["minimize"])
     backing.add_distribution(sid, "x", D.Float(0, 1))
-
-    class Conn:  # the coordinator connection, answering from ``backing`` as the parent would
-        def __init__(self) -> None:
-            self.sent: list[str] = []
-            self.reply: Any = None
-
-        def send(self, msg: Any) -> None:
-            _, name, args, kwargs = msg
-            self.sent.append(name)
-            self.reply = ("ok", pickle.loads(pickle.dumps(getattr(backing, name)(*args, **kwargs))))
-
-        def recv(self) -> Any:
-            return self.reply
-
-    conn = Conn()
+    conn = _Coordinator(backing)
     remote = _RemoteStorage(conn)  # type: ignore[arg-type]
     remote.start_trial(sid)
     assert remote.known_distributions(sid) == {"x": D.Float(0, 1)}
@@ -224,3 +227,23 @@ def test_a_trial_another_worker_claimed_is_no_longer_expected(tmp_path) -> None:
     a.get_trials()  # A learns the trial is RUNNING now
     assert not a._storage.expects_waiting(a._study_id)
     assert a._storage.next_trial_number(a._study_id) == 1
+
+
+def test_worker_storage_expects_what_it_enqueued_until_it_is_claimed() -> None:
+    # In a worker process the hint costs no round trip: an ASHA continuation this worker
+    # enqueued is expected until a start shows it (or an older one) claimed.
+    from tunewise.execution._worker import _RemoteStorage
+
+    backing = InMemoryStorage()
+    sid = backing.create_study("r", ["minimize"])
+    mine, other = _RemoteStorage(_Coordinator(backing)), _RemoteStorage(_Coordinator(backing))  # type: ignore[arg-type]
+    assert not mine.expects_waiting(sid)
+    queued = mine.enqueue_trial(sid, {"x": 0.5})
+    assert mine.expects_waiting(sid)
+    assert mine.start_trial(sid).number == queued.number  # claimed by this worker
+    assert not mine.expects_waiting(sid)
+    queued = mine.enqueue_trial(sid, {"x": 0.25})
+    assert other.start_trial(sid).number == queued.number  # another worker claims it ...
+    assert mine.expects_waiting(sid)  # ... which this worker cannot know yet (a hint: costs a proposal)
+    assert mine.start_trial(sid).number > queued.number  # a new trial: nothing of ours waits any more
+    assert not mine.expects_waiting(sid)

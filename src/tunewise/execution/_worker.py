@@ -23,6 +23,9 @@ class _RemoteStorage(BaseStorage):
         # The study's distributions as last seen in a reply: every trial the parent sends carries
         # them (one dict per message), so the hot path needs no round trip of its own for them.
         self._dists: dict[int, dict[str, D.Distribution]] = {}
+        # Numbers of WAITING trials this worker enqueued (ASHA continuations, retries) and has not
+        # seen claimed: the expects_waiting() hint, kept without a round trip.
+        self._enqueued: dict[int, set[int]] = {}
 
     def _learn(self, study_id: int, trials: Any) -> Any:
         for t in (trials if isinstance(trials, list) else (trials,)):
@@ -77,14 +80,18 @@ class _RemoteStorage(BaseStorage):
     def enqueue_trial(self, study_id: int, fixed_params: Mapping[str, Any],
                       system_attrs: Mapping[str, Any] | None = None,
                       user_attrs: Mapping[str, Any] | None = None) -> FrozenTrial:
-        return self._call("enqueue_trial", study_id, dict(fixed_params),  # type: ignore[no-any-return]
-                          system_attrs=system_attrs, user_attrs=user_attrs)
+        t: FrozenTrial = self._call("enqueue_trial", study_id, dict(fixed_params),
+                                    system_attrs=system_attrs, user_attrs=user_attrs)
+        self._enqueued.setdefault(study_id, set()).add(t.number)
+        return t
 
     def next_trial_number(self, study_id: int, *, claim_waiting: bool = True) -> int:
         return self._call("next_trial_number", study_id, claim_waiting=claim_waiting)  # type: ignore
 
     def expects_waiting(self, study_id: int) -> bool:
-        return False  # unknown without a round trip to the coordinator: the sampler proposes as usual
+        # Only what this worker enqueued is known without a round trip (a trial another worker
+        # enqueued gets a proposal that goes unused, as before the hint existed).
+        return bool(self._enqueued.get(study_id))
 
     def start_trial(self, study_id: int, *, claim_waiting: bool = True,
                     max_started: int | None = None, prepared: PreparedStart | None = None) -> FrozenTrial:
@@ -94,7 +101,13 @@ class _RemoteStorage(BaseStorage):
         if prepared is not None:
             kwargs["prepared"] = PreparedStart(prepared.number, dict(prepared.system_attrs),
                                                dict(prepared.user_attrs))
-        return self._learn(study_id, self._call("start_trial", study_id, **kwargs))  # type: ignore[no-any-return]
+        t: FrozenTrial = self._learn(study_id, self._call("start_trial", study_id, **kwargs))
+        mine = self._enqueued.get(study_id)
+        if mine:
+            # The oldest WAITING trial is claimed first: every one of ours up to the number just
+            # started has been claimed, by this worker or another.
+            mine.difference_update([n for n in mine if n <= t.number])
+        return t
 
     def update_trial(self, trial_id: int, **kwargs: Any) -> None:
         self._call("update_trial", trial_id, **{k: dict(v) if v is not None else None for k, v in kwargs.items()})
