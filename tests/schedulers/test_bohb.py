@@ -124,19 +124,20 @@ def test_categorical_and_int_parameters() -> None:
     assert study.best_params["k"] == "b"
 
 
-def test_bad_settings() -> None:
-    with pytest.raises(ValueError, match="top_n_percent"):
-        tw.samplers.BOHBSampler(top_n_percent=0)
-    with pytest.raises(ValueError, match="num_samples"):
-        tw.samplers.BOHBSampler(num_samples=0)
-    with pytest.raises(ValueError, match="random_fraction"):
-        tw.samplers.BOHBSampler(random_fraction=2)
-    with pytest.raises(ValueError, match="bandwidth_factor"):
-        tw.samplers.BOHBSampler(bandwidth_factor=0.5)
-    with pytest.raises(ValueError, match="fidelity_weighting.*'rank' or 'largest'.*'median'"):
-        tw.samplers.BOHBSampler(fidelity_weighting="median")
-    with pytest.raises(ValueError, match="max_good"):
-        tw.samplers.BOHBSampler(max_good=0)
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"top_n_percent": 0}, "top_n_percent"),
+    ({"num_samples": 0}, "num_samples"),
+    ({"random_fraction": 2}, "random_fraction"),
+    ({"bandwidth_factor": 0.5}, "bandwidth_factor"),
+    ({"fidelity_weighting": "median"}, "fidelity_weighting.*'rank' or 'largest'.*'median'"),
+    ({"max_good": 0}, "max_good"),
+    ({"local_fraction": 1.5}, "local_fraction"),
+    ({"local_top": 0}, "local_top"),
+    ({"local_scale": 0.0}, "local_scale"),
+])
+def test_bad_settings(kwargs: dict, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        tw.samplers.BOHBSampler(**kwargs)
 
 
 def _local_study(local_fraction: float, cheap: str) -> tuple[tw.samplers.BOHBSampler, list[float]]:
@@ -165,12 +166,3 @@ def test_local_candidates_only_when_cheap_budgets_agree() -> None:
     _, wide_dis = _local_study(0.0, "disagree")
     _, local_dis = _local_study(1.0, "disagree")
     assert local_dis == wide_dis
-
-
-def test_bad_local_settings() -> None:
-    with pytest.raises(ValueError, match="local_fraction"):
-        tw.samplers.BOHBSampler(local_fraction=1.5)
-    with pytest.raises(ValueError, match="local_top"):
-        tw.samplers.BOHBSampler(local_top=0)
-    with pytest.raises(ValueError, match="local_scale"):
-        tw.samplers.BOHBSampler(local_scale=0.0)

@@ -425,8 +425,8 @@ class WarmStartSampler(Sampler):
         draw or a local step for it would claim work and mark the enqueued trial as something it is
         not, so the WAITING trial with the predicted number is looked up.
         """
-        if trial._fixed:
-            return trial._fixed
+        if trial._fixed or trial._trial_id >= 0:
+            return trial._fixed  # a started trial knows its fixed values: no storage read
         waiting = study.get_trials(deepcopy=False, states=(TrialState.WAITING,))
         if not waiting:
             return {}
