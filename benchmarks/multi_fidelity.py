@@ -9,6 +9,8 @@ Methods (same problems, compute budgets and seeds):
             tw-asha-bohb (ASHAScheduler promote + BOHBSampler: one bracket; the default settings of
                         both, i.e. top_reduction_factor="auto": the cut into the full budget is
                         1/9 while the rungs rank configurations alike, else 1/3),
+            tw-asha-bohb-gp (tw-asha-bohb with BOHBSampler(model="gp"): one Gaussian process over
+                        (configuration, log budget), log EI at the largest budget),
             tw-asha-bohb-plain (the same with top_reduction_factor=None: 1/3 at every rung, the
                         default before "auto"),
             tw-asha-bohb-stop (ASHAScheduler stop mode + BOHBSampler),
@@ -27,7 +29,8 @@ Methods (same problems, compute budgets and seeds):
   budget, top_reduction_factor="auto" (since session 3; 1/3 at every rung before), unless its
   name says otherwise (-plain: None, -top9: 9).
   peers:    optuna-hb-tpe (optuna HyperbandPruner + TPESampler),
-            optuna-sh-tpe (optuna SuccessiveHalvingPruner + TPESampler)
+            optuna-sh-tpe (optuna SuccessiveHalvingPruner + TPESampler),
+            optuna-hb-gp (optuna HyperbandPruner + GPSampler: optuna's GP on its finished trials)
   DEHB is not run: DEHB 0.1.2 (the latest on PyPI) requires numpy<2.0, so `pip install dehb`
   (and `mf-prior-bench`) would downgrade numpy to 1.x in the project venv; neither is installed.
 Problems:
@@ -234,6 +237,9 @@ def run_tunewise(p: Problem, method: str, seed: int) -> Tracker:
     elif method == "tw-asha-bohb":
         sampler = tw.samplers.BOHBSampler(seed=seed, **BOHB_KW)
         sched = tw.schedulers.ASHAScheduler(1, p.max_resource, eta, mode="promote")
+    elif method == "tw-asha-bohb-gp":  # BOHBSampler(model="gp"): one GP over (configuration, log budget)
+        sampler = tw.samplers.BOHBSampler(seed=seed, model="gp", **BOHB_KW)
+        sched = tw.schedulers.ASHAScheduler(1, p.max_resource, eta, mode="promote")
     elif method == "tw-asha-bohb-plain":  # plain ASHA cut 1/3 at every rung (the default before "auto")
         sampler = tw.samplers.BOHBSampler(seed=seed, **BOHB_KW)
         sched = tw.schedulers.ASHAScheduler(1, p.max_resource, eta, mode="promote", top_reduction_factor=None)
@@ -318,15 +324,17 @@ def run_optuna(p: Problem, method: str, seed: int) -> Tracker:
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     tr = Tracker(p)
-    if method == "optuna-hb-tpe":
+    if method in ("optuna-hb-tpe", "optuna-hb-gp"):
         pruner: Any = optuna.pruners.HyperbandPruner(min_resource=1, max_resource=p.max_resource, reduction_factor=3)
     else:
         pruner = optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=3)
+    sampler: Any = (optuna.samplers.GPSampler(seed=seed) if method == "optuna-hb-gp"
+                    else optuna.samplers.TPESampler(seed=seed))
     # A fixed study name: optuna's HyperbandPruner assigns brackets by a hash of (study name, trial
     # number), so an auto-generated name would make runs irreproducible.
     study = optuna.create_study(study_name=f"mf-{p.name}-seed{seed}",
                                 direction="maximize" if p.maximize else "minimize",
-                                sampler=optuna.samplers.TPESampler(seed=seed), pruner=pruner)
+                                sampler=sampler, pruner=pruner)
 
     def objective(trial: Any) -> float:
         cfg = {}
@@ -386,9 +394,9 @@ def main() -> None:
     problems["mfh3"].extra["targets2"] = [-3.7]
     problems["mfh6"].extra["targets2"] = [-3.1]
     problems["sgd-digits"].extra["targets2"] = [0.96]
-    default_methods = ["tw-asha", "tw-hyperband", "tw-bohb", "tw-asha-bohb", "tw-asha-bohb-stop", "tw-asha-tpe",
-                       "tw-hb-tpe", "tw-pbt", "tw-random",
-                       "optuna-hb-tpe", "optuna-sh-tpe"]
+    default_methods = ["tw-asha", "tw-hyperband", "tw-bohb", "tw-asha-bohb", "tw-asha-bohb-gp", "tw-asha-bohb-stop",
+                       "tw-asha-tpe", "tw-hb-tpe", "tw-pbt", "tw-random",
+                       "optuna-hb-tpe", "optuna-sh-tpe", "optuna-hb-gp"]
     methods = args.methods or default_methods
     print(f"seeds: {seeds}; compute budgets: " + ", ".join(f"{k}={problems[k].compute:g}" for k in args.problems))
     for name in args.problems:

@@ -13,6 +13,10 @@ Part 3 - the default ``top_reduction_factor="auto"``: ASHA measures online how a
 rank configurations (Kendall's tau between consecutive budgets on the configurations seen at
 both) and, while they agree, sends only the top 1/eta**2 of the last rung to the full budget.
 
+Part 4 - ``BOHBSampler(model="gp")``: one Gaussian process over (configuration, log budget),
+proposals by expected improvement at the largest budget; the fitted length scale on the budget
+axis shows how far the cheap rungs are trusted.
+
     .venv/bin/python examples/asha_promote_checkpoints.py
 """
 
@@ -119,6 +123,16 @@ def main() -> None:
     print("  Kendall's tau between consecutive budgets (rung, tau, configurations):",
           [(k, round(tau, 2), n) for k, tau, n in asha.rung_agreement(study)],
           f"-> promoting the top 1/{asha.top_cut(study)} of rung 9 to 27")
+
+    asha = tw.schedulers.ASHAScheduler(1, 27, 3, mode="promote", checkpoint_dir=ckpt)
+    gp = tw.samplers.BOHBSampler(seed=0, model="gp")
+    study = tw.create_study(sampler=gp, scheduler=asha)
+    study.optimize(hartmann3, n_trials=120)
+    full = [t.intermediate_values[27] for t in study.trials if 27 in t.intermediate_values]
+    print(f"ASHA + BOHB(model='gp') on mfh3: best full-budget value {min(full):.4f} after {len(study.trials)} "
+          f"segments ({len(full)} at the full budget); GP length scale on log budget "
+          f"{gp.last_fidelity_lengthscale:.2f} (budgets mapped to [0, 1])")
+    assert math.isfinite(min(full))
     shutil.rmtree(ckpt, ignore_errors=True)  # checkpoints are plain files: delete them when done
 
 

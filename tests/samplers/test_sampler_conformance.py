@@ -24,6 +24,9 @@ def _factories() -> dict[str, Callable[[int], Any]]:
         "tpe-univariate": lambda seed: S.TPESampler(seed=seed, n_startup_trials=4, multivariate=False),
         "tpe-nogroup": lambda seed: S.TPESampler(seed=seed, n_startup_trials=4, group=False),
         "auto": lambda seed: S.AutoSampler(seed=seed, n_startup_trials=4),
+        # Without reports every finished trial is one observation at a "full" budget.
+        "bohb": lambda seed: S.BOHBSampler(seed=seed, min_points_in_model=2),
+        "bohb-gp": lambda seed: S.BOHBSampler(seed=seed, model="gp", min_points_in_model=2),
     }
     if hasattr(S, "GPSampler"):
         out["gp"] = lambda seed: S.GPSampler(seed=seed, n_startup_trials=4)

@@ -72,17 +72,23 @@ def test_rank_weighting_uses_a_cheap_budget_only_when_it_agrees() -> None:
     assert sampler.last_weights == {9.0: 1.0}
 
 
+def add_agreeing_budgets(study: tw.Study, seed: int, n: int, n_top: int) -> None:
+    """``n`` configurations at budget 1, the first ``n_top`` also at budget 9; both budgets have
+    their minimum at x = 0.7."""
+    rng = np.random.default_rng(seed)
+    for i in range(n):
+        x = float(rng.random())
+        curve = {1: (x - 0.7) ** 2 + 0.1}
+        if i < n_top:
+            curve[9] = (x - 0.7) ** 2
+        _add(study, x, curve)
+
+
 def test_cheap_observations_steer_proposals_when_the_top_budget_has_few() -> None:
     # 5 configurations at budget 9 (the minimum to model it), 60 at budget 1 that agree with it.
     sampler = tw.samplers.BOHBSampler(seed=3, random_fraction=0.0, min_points_in_model=2)
     study = tw.create_study(sampler=sampler)
-    rng = np.random.default_rng(3)
-    for i in range(60):
-        x = float(rng.random())
-        curve = {1: (x - 0.7) ** 2 + 0.1}
-        if i < 5:
-            curve[9] = (x - 0.7) ** 2
-        _add(study, x, curve)
+    add_agreeing_budgets(study, 3, 60, 5)
     proposals = [_ask_one(study) for _ in range(20)]
     assert sampler.last_weights[1.0] > 0
     assert float(np.mean(np.abs(np.array(proposals) - 0.7))) < 0.12
