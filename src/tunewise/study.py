@@ -279,10 +279,12 @@ class Study:
                 f"max_trials=...)"
             ) from None
         trial = Trial(self, frozen)
-        if relative is not None and pending.fits(frozen.number):
+        if relative is not None and pending.fits(frozen.number) and not (pending.number_used is None and trial._fixed):
             trial._relative = relative
-        # Otherwise the proposal depended on a trial number another worker took first: the
-        # sampler proposes again at the first suggest, as for a sampler that raised above.
+        # Otherwise the proposal depended on a trial number another worker took first, or it was
+        # made for a new trial and the start claimed a queued one (fixed parameters, enqueued by
+        # another worker after the expects_waiting hint): the sampler proposes again at the first
+        # suggest, knowing them, as for a sampler that raised above.
         _heartbeat.on_start(self, trial)  # beats (and saves suggested params) while it runs
         for name, dist in (fixed_distributions or {}).items():
             trial.suggest(name, dist)

@@ -247,3 +247,37 @@ def test_worker_storage_expects_what_it_enqueued_until_it_is_claimed() -> None:
     assert mine.expects_waiting(sid)  # ... which this worker cannot know yet (a hint: costs a proposal)
     assert mine.start_trial(sid).number > queued.number  # a new trial: nothing of ours waits any more
     assert not mine.expects_waiting(sid)
+
+
+class _PublishingSampler(_CountingSampler):
+    """Proposes x = 0.9 and publishes it on the trial (as GP and BOHB samplers do)."""
+
+    def propose(self, study: Any, trial: Any) -> dict[str, Any]:
+        from tunewise.samplers._base import publish_proposal
+
+        super().propose(study, trial)
+        publish_proposal(study, trial, {"x": 0.9})
+        return {"x": 0.9}
+
+
+def test_a_proposal_for_a_new_trial_is_not_applied_to_a_queued_one_claimed_instead(tmp_path) -> None:
+    # Worker B enqueues after worker A's last read, so A's hint says nothing waits: A proposes
+    # for a new trial, but the start claims B's queued trial. Its fixed parameters stay, the
+    # proposal is neither written on it nor used, and the sampler proposes again knowing them.
+    url = f"sqlite:///{tmp_path / 'late.db'}"
+    sampler = _PublishingSampler()
+    a = tw.create_study(name="s", storage=url, sampler=sampler)
+    b = tw.load_study("s", url)
+    b.enqueue_trial({"y": 0.25}, user_attrs={"from": "B"})
+    assert not a._storage.expects_waiting(a._study_id)
+    trial = a.ask()
+    assert sampler.proposals == 1 and trial.number == 0  # B's trial, claimed
+    assert "proposal" not in trial.system_attrs
+    assert trial.suggest_float("y", 0, 1) == 0.25  # fixed by B
+    assert trial.suggest_float("x", 0, 1) == 0.9 and sampler.proposals == 2  # proposed again, at the suggest
+    a.tell(trial, 1.0)
+    stored = b.get_trials()[0]
+    assert stored.params == {"y": 0.25, "x": 0.9} and stored.user_attrs == {"from": "B"}
+    assert stored.system_attrs.get("proposal") == {"x": 0.9}  # published by the second proposal
+    fresh = a.ask()  # nothing waits now: a new trial takes the proposal made before its start
+    assert fresh.number == 1 and fresh.system_attrs["proposal"] == {"x": 0.9} and sampler.proposals == 3

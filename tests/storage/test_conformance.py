@@ -180,11 +180,19 @@ def test_prepared_attributes_are_written_with_the_start(make):
     with pytest.raises(TypeError, match="JSON serializable|JSON-serializable"):
         storage.start_trial(sid, prepared=PreparedStart(None, {"bad": object()}))
     assert storage.start_trial(sid).number == 4  # the refused start wrote nothing
+    # A patch without a number was prepared for a new trial: a WAITING trial claimed instead
+    # (another worker enqueued it after the proposal) keeps only its own attributes.
+    storage.enqueue_trial(sid, {"x": 0.75}, user_attrs={"src": "other worker"})
+    t4 = storage.start_trial(sid, prepared=PreparedStart(None, proposal, {"who": "w3"}))
+    stored = reader.get_trial(t4.trial_id)
+    assert t4.number == 5 and t4.system_attrs == {"fixed_params": {"x": 0.75}} == stored.system_attrs
+    assert t4.user_attrs == {"src": "other worker"} == stored.user_attrs
+    assert storage.start_trial(sid, prepared=PreparedStart(None, proposal)).system_attrs == proposal  # a new one
     # An enqueued trial whose stored attributes hold NaN still takes the patch.
     storage.enqueue_trial(sid, {"x": 0.5}, user_attrs={"loss": math.nan})
-    t5 = storage.start_trial(sid, prepared=PreparedStart(5, proposal))
+    t5 = storage.start_trial(sid, prepared=PreparedStart(7, proposal))
     stored = reader.get_trial(t5.trial_id)
-    assert t5.number == 5 and stored.system_attrs == {"fixed_params": {"x": 0.5}, **proposal}
+    assert t5.number == 7 and stored.system_attrs == {"fixed_params": {"x": 0.5}, **proposal}
     assert math.isnan(stored.user_attrs["loss"])
 
 

@@ -41,18 +41,22 @@ class StudySummary:
 class PreparedStart:
     """Attributes to write in the same atomic step as a trial's start (the sampler's proposal).
 
-    They are merged over the started trial's own attributes (a claimed WAITING trial keeps its
-    ``fixed_params``). With ``number`` set they were prepared for that trial number only, and
-    are written only if the trial that starts has it; whether they were written shows in the
-    returned trial's number (``None``: always written).
+    With ``number`` set they were prepared for that trial number only, and are written only if
+    the trial that starts has it (merged over a claimed WAITING trial's own attributes, which keep
+    its ``fixed_params``); whether they were written shows in the returned trial's number.
+    Without a number they were prepared for a new trial, whatever its number: they are not
+    written when the start claims a WAITING trial instead (its parameters are fixed, so a
+    proposal made without reading them does not describe it).
     """
 
     number: int | None
     system_attrs: Mapping[str, Any] = field(default_factory=dict)
     user_attrs: Mapping[str, Any] = field(default_factory=dict)
 
-    def applies_to(self, number: int) -> bool:
-        return self.number is None or self.number == number
+    def applies_to(self, number: int, claimed: bool) -> bool:
+        """Whether to write the patch on the trial that starts with ``number`` (``claimed``: a
+        WAITING trial, not a new one)."""
+        return not claimed if self.number is None else self.number == number
 
 
 class BaseStorage(abc.ABC):

@@ -187,7 +187,7 @@ class InMemoryStorage(BaseStorage):
                     raise MaxTrialsReached(f"study {rec.name!r} has used its budget of {max_started} trials")
             number = rec.waiting[0] if claim_waiting and rec.waiting else len(rec.trials)
             extra: dict[str, Any] = {}
-            if prepared is not None and prepared.applies_to(number):
+            if prepared is not None and prepared.applies_to(number, claimed=claim_waiting and bool(rec.waiting)):
                 extra = self._changes(None, None, prepared.user_attrs or None, prepared.system_attrs or None)
             if claim_waiting and rec.waiting:
                 rec.waiting.pop(0)

@@ -734,7 +734,8 @@ class SQLStorage(BaseStorage):
         now = "CAST(EXTRACT(epoch FROM clock_timestamp()) AS FLOAT)"
         # A prepared attribute patch (PreparedStart) applies when given and, if it names a trial
         # number, only to the trial with that number. Only a new trial gets it here; a claimed
-        # WAITING trial's stored attributes are merged with it in Python (see _start_trial_pg).
+        # WAITING trial gets a numbered patch only, merged with its stored attributes in Python
+        # (see _start_trial_pg).
         applies = ("CAST(:{p} AS TEXT) IS NOT NULL AND "
                    "(CAST(:expect AS INTEGER) IS NULL OR {n} = CAST(:expect AS INTEGER))")
         self.pg_start = c(sa.text(f"""
@@ -1018,7 +1019,7 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
                     tid, number, user_text, sys_text = row
                     user, system = _loads(user_text), _loads(sys_text)
                     new_user = new_sys = None
-                    if prepared is not None and prepared.applies_to(number):
+                    if prepared is not None and prepared.applies_to(number, claimed=True):
                         if user_patch is not None:  # merged over the enqueued trial's own attributes
                             user.update(user_patch)
                             new_user = _dumps(user)
@@ -1036,7 +1037,7 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
                 raise self._not_found(study_id)
             seq, next_number = bumped
             user = system = None
-            if prepared is not None and prepared.applies_to(next_number - 1):
+            if prepared is not None and prepared.applies_to(next_number - 1, claimed=False):
                 user, system = user_patch, sys_patch
             tid = cur.scalar(self.i_trial, sid=study_id, number=next_number - 1, state=TrialState.RUNNING.value,
                              params="{}", user_attrs="{}" if user is None else _dumps(user),
@@ -1074,7 +1075,7 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
             raise self._not_found(study_id)
         tid, number, user_text, sys_text, claimed = row
         user, system = _loads(user_text), _loads(sys_text)
-        if claimed and prepared is not None and prepared.applies_to(number) and (user_patch or sys_patch):
+        if claimed and prepared is not None and prepared.applies_to(number, True) and (user_patch or sys_patch):
             # A claimed WAITING trial (enqueued or retried: rare) keeps its own attributes, merged
             # with the patch here in a second statement: its stored JSON may hold NaN, which
             # PostgreSQL's jsonb could not merge in the start statement.
