@@ -11,6 +11,8 @@ Methods (same problems, compute budgets and seeds):
                         1/9 while the rungs rank configurations alike, else 1/3),
             tw-asha-bohb-gp (tw-asha-bohb with BOHBSampler(model="gp"): one Gaussian process over
                         (configuration, log budget), log EI at the largest budget),
+            tw-asha-bohb-gp-stop (the same with ASHA in stop mode),
+            tw-bohb-gp (HyperbandScheduler promote + BOHBSampler(model="gp")),
             tw-asha-bohb-plain (the same with top_reduction_factor=None: 1/3 at every rung, the
                         default before "auto"),
             tw-asha-bohb-stop (ASHAScheduler stop mode + BOHBSampler),
@@ -240,6 +242,12 @@ def run_tunewise(p: Problem, method: str, seed: int) -> Tracker:
     elif method == "tw-asha-bohb-gp":  # BOHBSampler(model="gp"): one GP over (configuration, log budget)
         sampler = tw.samplers.BOHBSampler(seed=seed, model="gp", **BOHB_KW)
         sched = tw.schedulers.ASHAScheduler(1, p.max_resource, eta, mode="promote")
+    elif method == "tw-bohb-gp":  # HyperbandScheduler (promote) + BOHBSampler(model="gp")
+        sampler = tw.samplers.BOHBSampler(seed=seed, model="gp", **BOHB_KW)
+        sched = tw.schedulers.HyperbandScheduler(1, p.max_resource, eta, mode="promote")
+    elif method == "tw-asha-bohb-gp-stop":  # the same, stop-mode ASHA (the first trials run on unopposed)
+        sampler = tw.samplers.BOHBSampler(seed=seed, model="gp", **BOHB_KW)
+        sched = tw.schedulers.ASHAScheduler(1, p.max_resource, eta, mode="stop")
     elif method == "tw-asha-bohb-plain":  # plain ASHA cut 1/3 at every rung (the default before "auto")
         sampler = tw.samplers.BOHBSampler(seed=seed, **BOHB_KW)
         sched = tw.schedulers.ASHAScheduler(1, p.max_resource, eta, mode="promote", top_reduction_factor=None)
@@ -322,7 +330,7 @@ def run_custom(p: Problem, sampler: tw.samplers.Sampler, sched: Any, seed: int) 
 def run_optuna(p: Problem, method: str, seed: int) -> Tracker:
     import optuna
 
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    optuna.logging.set_verbosity(optuna.logging.ERROR)  # the trial cut by the compute cap is not news
     tr = Tracker(p)
     if method in ("optuna-hb-tpe", "optuna-hb-gp"):
         pruner: Any = optuna.pruners.HyperbandPruner(min_resource=1, max_resource=p.max_resource, reduction_factor=3)

@@ -97,10 +97,11 @@ class BOHBSampler(Sampler):
             length scale on the budget (``last_fidelity_lengthscale``) measures how far cheap
             observations are trusted. Every other model-based proposal refines locally: a GP
             fitted to the points in a box around the best top-budget configuration (TuRBO's
-            trust region, its sides scaled by the global length scales). On the benchmark's
-            Hartmann problems it needs 0.2-0.3x the compute of optuna's Hyperband + TPE
-            (``benchmarks/results/schedulers.md``), at ~0.02-0.1 s of model fitting per
-            proposal (``fidelity_weighting``,
+            trust region, its sides scaled by the global length scales). With ASHA on the
+            benchmark's Hartmann problems it needs 0.13x and 0.30x the compute of optuna's
+            Hyperband + TPE to the target, on the SGD learning curve 0.69x (TPE model 0.61x;
+            ``benchmarks/results/schedulers.md``), at 20-80 ms of model fitting per proposal
+            (``fidelity_weighting``,
             ``top_n_percent``, ``num_samples``, ``bandwidth_factor``, ``max_good`` and the local
             options apply to ``"tpe"`` only; ``random_fraction`` to both).
         max_gp_points: observations the GP models at most (top budgets first).
