@@ -32,8 +32,9 @@ if TYPE_CHECKING:
     from tunewise.trial import Trial
 
 _INCUMBENTS = 5  # local acquisition starts around the best predicted configurations
-# Plain standardization of the raw losses of every budget (the power transform was measured too:
-# no better on mfh6, 10 seeds, benchmarks/results/schedulers.md).
+# Plain standardization of the raw losses of every budget (the power transform was measured too,
+# with the global model alone on 9 seeds of mfh6: it did not fix the seed that stalled;
+# benchmarks/results/schedulers.md, session 4).
 _OUTPUT_TRANSFORM = "standardize"
 
 
