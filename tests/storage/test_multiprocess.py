@@ -190,6 +190,9 @@ def test_kill_9_during_storage_writes_keeps_the_database_intact(tmp_path):
     procs = [_spawn(TIGHT_WRITER, url, name) for _ in range(3)]
     for p in procs:
         assert p.stdout.readline().strip() == "ready", p.communicate()
+    deadline = time.time() + 60  # on a loaded machine the writers take a while to reach their loop
+    while len(study.get_trials()) < 30 and time.time() < deadline:
+        time.sleep(0.05)
     for p in procs:
         time.sleep(0.2 + rng.random() * 0.3)
         study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=5)  # this worker goes on meanwhile
