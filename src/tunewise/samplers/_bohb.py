@@ -100,10 +100,10 @@ class BOHBSampler(Sampler):
             trust region, its sides scaled by the global length scales). With ASHA on the
             benchmark's Hartmann problems it needs 0.13x and 0.30x the compute of optuna's
             Hyperband + TPE to the target, on the SGD learning curve 0.69x (TPE model 0.61x;
-            ``benchmarks/results/schedulers.md``), at 20-80 ms of model fitting per proposal
-            (``fidelity_weighting``,
-            ``top_n_percent``, ``num_samples``, ``bandwidth_factor``, ``max_good`` and the local
-            options apply to ``"tpe"`` only; ``random_fraction`` to both).
+            ``benchmarks/results/schedulers.md``), at 20-80 ms of model fitting per proposal.
+            ``fidelity_weighting``, ``top_n_percent``, ``num_samples``, ``bandwidth_factor``,
+            ``max_good`` and the local options apply to ``"tpe"`` only, ``random_fraction`` to
+            both.
         max_gp_points: observations the GP models at most (top budgets first).
 
     >>> import tunewise as tw
@@ -331,4 +331,4 @@ class BOHBSampler(Sampler):
         return {"name": "BOHBSampler", "seed": self.seed, "top_n_percent": self.top_n_percent,
                 "num_samples": self.num_samples, "random_fraction": self.random_fraction,
                 "bandwidth_factor": self.bandwidth_factor, "fidelity_weighting": self.fidelity_weighting,
-                "local_fraction": self.local_fraction, "model": self.model}
+                "local_fraction": self.local_fraction, "model": self.model, "max_gp_points": self.max_gp_points}
