@@ -48,6 +48,7 @@ if len(sys.argv) > 5:  # start together, so that the writes really interleave
         time.sleep(0.01)
 def objective(t):
     t.set_user_attr("worker", seed)
+    time.sleep(0.001)  # outside any transaction: the other writer gets the lock in between
     return t.suggest_float("x", -1, 1) ** 2 + t.suggest_int("k", 0, 3)
 study.optimize(objective, n_trials=n)
 print("ok")
