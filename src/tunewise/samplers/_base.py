@@ -26,6 +26,13 @@ def publish_proposal(study: Study, trial: Trial, proposal: dict[str, Any]) -> No
     study._write_progress(trial, {})
 
 
+def running_params(trial: FrozenTrial) -> dict[str, Any]:
+    """A running trial's parameters as far as they are known: its published proposal, overridden
+    by the values it has already suggested (which reach the storage at its reports)."""
+    published = trial.system_attrs.get(PROPOSAL_ATTR)
+    return {**(published if isinstance(published, dict) else {}), **trial.params}
+
+
 class Sampler(abc.ABC):
     """Proposes parameters. Pure computation, no I/O beyond reading the study's trials.
 

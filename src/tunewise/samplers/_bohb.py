@@ -28,7 +28,7 @@ import numpy as np
 
 from tunewise import distributions as D
 from tunewise.samplers._base import Sampler, publish_proposal
-from tunewise.samplers._bohb_gp import FidelityGP
+from tunewise.samplers._bohb_gp import FidelityGP, category_codes
 from tunewise.samplers._tpe import _Parzen, _Space
 from tunewise.trial import TrialState
 
@@ -271,6 +271,7 @@ class BOHBSampler(Sampler):
                 budgets.append(b)
         weights = self._weights(obs, budgets)
         space = _Space(names, [dists[nm] for nm in names])
+        cat = [j for j, nm in enumerate(names) if isinstance(dists[nm], D.Categorical)]
         models = []
         for b, w in weights.items():
             X, y = obs[b]
@@ -280,11 +281,9 @@ class BOHBSampler(Sampler):
             # max_good good points, as TPE caps its good set (Watanabe 2023, Sec. 3.2), so that
             # a budget with hundreds of cheap observations still describes a tight good region.
             n_good = min(max(1, int(math.ceil(self.top_n_percent / 100.0 * n))), n - 2, self.max_good)
-            enc = X.copy()
-            for j, nm in enumerate(names):  # TPE's encoding: category index, unit value otherwise
-                d = dists[nm]
-                if isinstance(d, D.Categorical):
-                    enc[:, j] = np.minimum(np.floor(X[:, j] * len(d.choices)), len(d.choices) - 1)
+            enc = X.copy()  # TPE's encoding: category index, unit value otherwise
+            if cat:
+                enc[:, cat] = category_codes(X, cat, names, dists)
             l_est = _Parzen(space, enc[order[:n_good]], self.prior_weight, self.categorical_smoothing)
             g_est = _Parzen(space, enc[order[n_good:]], self.prior_weight, self.categorical_smoothing)
             models.append((w, l_est, g_est))

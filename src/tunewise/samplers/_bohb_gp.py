@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tunewise import distributions as D
-from tunewise.samplers._base import PROPOSAL_ATTR
+from tunewise.samplers._base import running_params
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
@@ -47,6 +47,15 @@ def budget_ladder(counts: dict[float, int]) -> list[float]:
         if not ladder or (b <= ladder[-1] / 2 and counts[b] > counts[ladder[-1]]):
             ladder.append(b)
     return ladder
+
+
+def category_codes(X: np.ndarray, cat: list[int], names: list[str], dists: dict[str, D.Distribution]) -> np.ndarray:
+    """Category indices of the categorical columns ``cat`` of unit-cube points ``X``."""
+    cols = []
+    for j in cat:
+        k = len(dists[names[j]].choices)  # type: ignore[union-attr]
+        cols.append(np.minimum(np.floor(X[:, j] * k), k - 1))
+    return np.column_stack(cols) if cols else np.zeros((len(X), 0))
 
 
 class FidelityGP:
@@ -117,14 +126,14 @@ class FidelityGP:
             pend = pend[np.all((pend[:, num] >= lo) & (pend[:, num] <= hi), axis=1)]
             key = "local"
             self.last_box = (lo, hi)
-            fixed_cat = dict(enumerate(self._cat_codes(inc[None, :], cat, names, dists)[0].astype(int).tolist()))
+            fixed_cat = dict(enumerate(category_codes(inc[None, :], cat, names, dists)[0].astype(int).tolist()))
         else:
             key = "global"
             fixed_cat = {}
         X, raw, z = self._subsample(X, raw, z, rng)
         span = hi - lo
         x_num = np.column_stack([(X[:, num] - lo) / span, z])  # the box as the model's unit cube
-        x_cat = self._cat_codes(X, cat, names, dists)
+        x_cat = category_codes(X, cat, names, dists)
         y = transform_outputs(raw, _OUTPUT_TRANSFORM)
         zi = len(num)
         with _single_threaded_blas(), np.errstate(all="ignore"):
@@ -147,7 +156,7 @@ class FidelityGP:
                 # The believed values count as observed: no improvement is expected where a
                 # running trial already is.
                 pend_num = np.column_stack([(pend[:, num] - lo) / span, np.ones(len(pend))])
-                pend_cat = self._cat_codes(pend, cat, names, dists)
+                pend_cat = category_codes(pend, cat, names, dists)
                 best = min(best, float(np.min(model.predict(pend_num, pend_cat)[0])))
                 model.set_theta(model.theta, pend_num, pend_cat)
             ls = np.exp(model.theta[: lay.n_num])
@@ -180,14 +189,6 @@ class FidelityGP:
             return {}, by_scaled[top]
         return out, by_scaled[top]
 
-    @staticmethod
-    def _cat_codes(X: np.ndarray, cat: list[int], names: list[str], dists: dict[str, D.Distribution]) -> np.ndarray:
-        cols = []
-        for j in cat:
-            k = len(dists[names[j]].choices)  # type: ignore[union-attr]
-            cols.append(np.minimum(np.floor(X[:, j] * k), k - 1))
-        return np.column_stack(cols) if cols else np.zeros((len(X), 0))
-
     def _subsample(self, X: np.ndarray, raw: np.ndarray, z: np.ndarray, rng: np.random.Generator
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """At most ``max_points`` observations: top budgets first; of the budget that does not
@@ -217,8 +218,7 @@ class FidelityGP:
         for t in study.get_trials(states=(TrialState.RUNNING,)):
             if t.number == trial.number:
                 continue
-            published = t.system_attrs.get(PROPOSAL_ATTR)
-            params = {**(published if isinstance(published, dict) else {}), **t.params}
+            params = running_params(t)
             try:
                 rows.append([float(dists[n].to_unit(params[n])) for n in names])
             except (KeyError, ValueError, TypeError):

@@ -11,7 +11,7 @@ import numpy as np
 from scipy.stats import qmc
 
 from tunewise import distributions as D
-from tunewise.samplers._base import PROPOSAL_ATTR, Sampler, publish_proposal
+from tunewise.samplers._base import Sampler, publish_proposal, running_params
 from tunewise.samplers._gp_acq import AcquisitionOptimizer
 from tunewise.samplers._gp_model import GPModel, transform_outputs_with_jacobian
 from tunewise.trial import TrialState
@@ -308,9 +308,8 @@ class GPSampler(Sampler):
         for t in trials:
             if t.state != TrialState.RUNNING or t.number == trial.number:
                 continue
-            published = t.system_attrs.get(PROPOSAL_ATTR)
-            params = {**(published if isinstance(published, dict) else {}),
-                      **self._proposals.get(t.number, {}), **t.params}
+            # This process's memory of its own proposals fills in for one not yet published.
+            params = {**self._proposals.get(t.number, {}), **running_params(t)}
             if not all(n in params for n in num + cat):
                 continue
             try:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tunewise import distributions as D
-from tunewise.samplers._base import PROPOSAL_ATTR, Sampler, publish_proposal
+from tunewise.samplers._base import Sampler, publish_proposal, running_params
 from tunewise.samplers._search_space import group_decompose
 from tunewise.trial import TrialState
 
@@ -544,8 +544,7 @@ class TPESampler(Sampler):
             for t in running:
                 if t.trial_id == trial._trial_id:  # by id: a trial proposed before its start has no number yet
                     continue
-                params = dict(t.system_attrs.get(PROPOSAL_ATTR) or {})
-                params.update(t.params)
+                params = running_params(t)
                 if params:
                     liar_rows.append(h.encode(params, dists))
         name_set = set(names)
