@@ -147,6 +147,41 @@ def test_promote_mode_auto_keeps_the_plain_cut_when_rungs_disagree() -> None:
     assert run("auto") == run(None)
 
 
+def test_promote_mode_auto_sends_the_last_rungs_leader_on_before_anything_is_measured() -> None:
+    # Loss x at every budget, rungs 1/3/9 below 27, min_agreement_pairs=10: for the first ~30
+    # trials nothing is measured. Plain ASHA runs nothing to 27 until rung 9 has 3 results;
+    # "auto" promotes each configuration that is the best at rung 9 so far as soon as it pauses
+    # there (the next trial continues it), and no other.
+    def run(top: object) -> list[tuple[int, float, int]]:
+        sched = tw.schedulers.ASHAScheduler(1, 27, 3, mode="promote", top_reduction_factor=top)  # type: ignore[arg-type]
+        study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=5), scheduler=sched)
+
+        def objective(trial: tw.Trial) -> float:
+            x = trial.suggest_float("x", 0, 1)
+            trial.report(x, int(trial.budget or 27))
+            if trial.should_prune():
+                raise tw.TrialPruned()
+            return x
+
+        study.optimize(objective, n_trials=40)
+        if top == "auto":  # measured by the end: rungs 1/3 agree, so the cut is 1/9 from then on
+            assert sched.top_cut(study) == 9
+        return [(t.number, t.params["x"], t.system_attrs["asha"]["segment_rung"]) for t in study.trials]
+
+    auto, plain = run("auto"), run(None)
+    at_9 = [(n, x) for n, x, seg in auto if seg == 2]
+    full = [(n, x) for n, x, seg in auto if seg == 3]
+    leaders = [(n, x) for i, (n, x) in enumerate(at_9) if all(x < y for _, y in at_9[:i])]
+    assert len(at_9) == 3 and len(leaders) == 2  # the third rung-9 result is not a new best
+    assert full == [(n + 1, x) for n, x in leaders]
+    # Plain ASHA: the first run to 27 is the best of the first three rung-9 results, after them.
+    plain_9 = [(n, x) for n, x, seg in plain if seg == 2]
+    plain_full = [(n, x) for n, x, seg in plain if seg == 3]
+    assert len(plain_9) == 3 and len(plain_full) == 1
+    assert plain_full[0][0] > plain_9[2][0] and plain_full[0][1] == min(x for _, x in plain_9)
+    assert auto[0][1] == plain[0][1]  # same sampler stream: the difference is the schedule
+
+
 @pytest.mark.parametrize(("kwargs", "word"), [
     ({"top_reduction_factor": "automatic"}, "top_reduction_factor"),
     ({"top_reduction_factor": 2}, "top_reduction_factor"),

@@ -25,7 +25,12 @@ The cut into ``max_resource`` (``top_reduction_factor``, default ``"auto"``): fu
 are the most expensive segments, so when the rungs rank configurations the way the next level
 does, only the top ``1/eta**2`` of the last rung needs the full budget. ``"auto"`` measures this
 online: Kendall's tau between consecutive levels (rung ``k`` and rung ``k+1``, the last rung and
-``max_resource``) on the configurations seen at both (:func:`choose_top_cut`).
+``max_resource``) on the configurations seen at both (:func:`choose_top_cut`). Until anything
+is measured, promote mode sends the last rung's best configuration so far on to
+``max_resource`` at once: plain ASHA's first full-budget run waits for ``eta**K`` configurations
+(81 one-epoch runs for rungs 1/3/9 below 27), and on learning curves whose score peaks during
+training that wait was most of the compute to a good score (benchmarks/results/schedulers.md,
+session 5).
 """
 
 from __future__ import annotations
@@ -290,14 +295,24 @@ class _SuccessiveHalving(Scheduler):
         From the last rung (into ``max_resource``) only the top ``floor(n / top_cut)`` are
         promoted (:meth:`top_cut`): full-fidelity runs are the most expensive segments, and
         when the last rung already ranks configurations like the full budget, a stricter cut
-        there saves most of the compute without changing which configuration wins.
+        there saves most of the compute without changing which configuration wins. With
+        ``"auto"``, until the agreement is measured the last rung's best configuration so far
+        is promoted at once, even with fewer than ``top_cut`` results there.
         """
         table = self._table(study, bracket)
         n_rungs = len(self.rungs(bracket))
         for k in reversed(range(n_rungs)):
             records = sorted(table.get(k, []), key=lambda x: (x[0], x[1].number))
-            eta = self._top_cut(table, n_rungs)[0] if k == n_rungs - 1 else self.reduction_factor
-            for _, t in records[: len(records) // eta]:
+            count = len(records) // self.reduction_factor
+            if k == n_rungs - 1:
+                cut, agreement = self._top_cut(table, n_rungs)
+                count = len(records) // cut
+                if self.top_reduction_factor == AUTO and agreement is None:
+                    # Nothing measured yet, so the cut is not known: the last rung's best
+                    # configuration so far goes on to max_resource without waiting for
+                    # ``cut`` peers (stop mode's "the best so far continues", at this rung).
+                    count = max(1, count)
+            for _, t in records[:count]:
                 st = t.system_attrs[ATTR]
                 if st.get("paused") != k:
                     continue
@@ -369,15 +384,17 @@ class ASHAScheduler(_SuccessiveHalving):
     on at least ``min_agreement_pairs`` configurations, is ``>= agreement_threshold``), else
     ``reduction_factor`` -- so a problem whose cheap budgets predict the expensive ones (e.g.
     multi-fidelity simulations) spends fewer full runs, and one whose learning curves cross keeps
-    plain successive halving. See :meth:`top_cut` / :meth:`rung_agreement`. An integer fixes the
-    cut; ``None`` is plain ASHA (``reduction_factor`` everywhere).
+    plain successive halving. Before any agreement is measured, promote mode also sends the last
+    rung's best configuration so far on to ``max_resource`` at once, without waiting for
+    ``reduction_factor`` results there. See :meth:`top_cut` / :meth:`rung_agreement`. An integer
+    fixes the cut; ``None`` is plain ASHA (``reduction_factor`` everywhere).
 
     >>> import tunewise as tw
     >>> sched = tw.schedulers.ASHAScheduler(min_resource=1, max_resource=27, reduction_factor=3)
     >>> sched.rungs()
     [1, 3, 9]
     >>> study = tw.create_study(direction="maximize", scheduler=sched)
-    >>> sched.top_cut(study)   # nothing measured yet: plain successive halving
+    >>> sched.top_cut(study)   # nothing measured yet: 1/3 (and the last rung's leader goes on)
     3
     """
 
