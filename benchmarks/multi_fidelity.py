@@ -28,8 +28,9 @@ Methods (same problems, compute budgets and seeds):
                     nothing to train, so there is nothing to exploit),
             tw-random (RandomSampler, every trial trained to the full budget)
   Every ASHAScheduler / HyperbandScheduler row uses the scheduler's default cut into the full
-  budget, top_reduction_factor="auto" (since session 3; 1/3 at every rung before), unless its
-  name says otherwise (-plain: None, -top9: 9).
+  budget, top_reduction_factor="auto" (since session 3; 1/3 at every rung before; since session 5
+  it also sends the last rung's best configuration on to the full budget at once until rank
+  agreement is measured), unless its name says otherwise (-plain: None, -top9: 9).
   peers:    optuna-hb-tpe (optuna HyperbandPruner + TPESampler),
             optuna-sh-tpe (optuna SuccessiveHalvingPruner + TPESampler),
             optuna-hb-gp (optuna HyperbandPruner + GPSampler: optuna's GP on its finished trials)

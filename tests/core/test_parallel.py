@@ -80,7 +80,10 @@ def test_ctrl_c_leaves_no_trial_running(tmp_path):
     script = tmp_path / "script.py"
     db = tmp_path / "s.db"
     script.write_text(textwrap.dedent(f"""
-        import time, tunewise as tw
+        import signal, time, tunewise as tw
+        # As in a terminal: a suite started in the background by a non-interactive shell has
+        # SIGINT ignored, and a child interpreter inherits that (it then never sees Ctrl-C).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         def objective(trial):
             trial.suggest_float("x", 0, 1)
             time.sleep(0.2)
