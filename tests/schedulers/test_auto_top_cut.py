@@ -89,26 +89,29 @@ def test_stop_mode_last_rung_uses_the_measured_cut(kwargs, cut, pruned) -> None:
     assert t.should_prune() is pruned
 
 
+def _run_agreeing(top: object, seed: int, n_trials: int, **kwargs: int
+                  ) -> tuple[tw.Study, tw.schedulers.ASHAScheduler]:
+    """Promote-mode ASHA (rungs 1/3/9 below 27) on a loss equal to x at every budget."""
+    sched = tw.schedulers.ASHAScheduler(1, 27, 3, mode="promote", top_reduction_factor=top,  # type: ignore[arg-type]
+                                        **kwargs)
+    study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=seed), scheduler=sched)
+
+    def objective(trial: tw.Trial) -> float:
+        x = trial.suggest_float("x", 0, 1)
+        trial.report(x, int(trial.budget or 27))
+        if trial.should_prune():
+            raise tw.TrialPruned()
+        return x
+
+    study.optimize(objective, n_trials=n_trials)
+    return study, sched
+
+
 def test_promote_mode_auto_tightens_the_full_budget_cut_when_rungs_agree() -> None:
     # The loss is x at every budget (perfect agreement): once a pair of levels has 3 shared
     # configurations, tau = 1 and only the top 1/9 of rung 9 is promoted to 27.
-    def run(top: object) -> tuple[tw.Study, tw.schedulers.ASHAScheduler]:
-        sched = tw.schedulers.ASHAScheduler(1, 27, 3, mode="promote", top_reduction_factor=top,  # type: ignore[arg-type]
-                                            min_agreement_pairs=3)
-        study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=3), scheduler=sched)
-
-        def objective(trial: tw.Trial) -> float:
-            x = trial.suggest_float("x", 0, 1)
-            trial.report(x, int(trial.budget or 27))
-            if trial.should_prune():
-                raise tw.TrialPruned()
-            return x
-
-        study.optimize(objective, n_trials=150)
-        return study, sched
-
-    auto, sched = run("auto")
-    plain, _ = run(None)
+    auto, sched = _run_agreeing("auto", seed=3, n_trials=150, min_agreement_pairs=3)
+    plain, _ = _run_agreeing(None, seed=3, n_trials=150, min_agreement_pairs=3)
     assert sched.top_cut(auto) == 9
     # Rungs 1/3 and 3/9 measured (36 and 13 shared configurations); 9/27 has fewer than 3
     # because the tight cut sent a single configuration to 27.
@@ -153,17 +156,7 @@ def test_promote_mode_auto_sends_the_last_rungs_leader_on_before_anything_is_mea
     # "auto" promotes each configuration that is the best at rung 9 so far as soon as it pauses
     # there (the next trial continues it), and no other.
     def run(top: object) -> list[tuple[int, float, int]]:
-        sched = tw.schedulers.ASHAScheduler(1, 27, 3, mode="promote", top_reduction_factor=top)  # type: ignore[arg-type]
-        study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=5), scheduler=sched)
-
-        def objective(trial: tw.Trial) -> float:
-            x = trial.suggest_float("x", 0, 1)
-            trial.report(x, int(trial.budget or 27))
-            if trial.should_prune():
-                raise tw.TrialPruned()
-            return x
-
-        study.optimize(objective, n_trials=40)
+        study, sched = _run_agreeing(top, seed=5, n_trials=40)
         if top == "auto":  # measured by the end: rungs 1/3 agree, so the cut is 1/9 from then on
             assert sched.top_cut(study) == 9
         return [(t.number, t.params["x"], t.system_attrs["asha"]["segment_rung"]) for t in study.trials]
