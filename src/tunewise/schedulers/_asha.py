@@ -28,9 +28,9 @@ online: Kendall's tau between consecutive levels (rung ``k`` and rung ``k+1``, t
 ``max_resource``) on the configurations seen at both (:func:`choose_top_cut`). Until anything
 is measured, promote mode sends the last rung's best configuration so far on to
 ``max_resource`` at once: plain ASHA's first full-budget run waits for ``eta**K`` configurations
-(81 one-epoch runs for rungs 1/3/9 below 27), and on learning curves whose score peaks during
-training that wait was most of the compute to a good score (benchmarks/results/schedulers.md,
-session 5).
+(27 first-rung runs, 81 epochs of rung work, for rungs 1/3/9 below 27), and on learning curves
+whose score peaks during training that wait was most of the compute to a good score
+(benchmarks/results/schedulers.md, session 5).
 """
 
 from __future__ import annotations
