@@ -320,7 +320,8 @@ class SQLStorage(BaseStorage):
 
     Many processes (and machines, with PostgreSQL) can share one study through the same URL.
     ``retry_seconds`` bounds how long an operation keeps retrying (with exponential backoff) when
-    the database connection is lost or the database is busy, before raising StorageError;
+    the database connection is lost or the database is busy (opening a SQLite file that another
+    process holds locked included), before raising StorageError;
     ``busy_timeout`` is how long SQLite waits for another process's write lock.
 
     >>> import os, tempfile
@@ -571,27 +572,49 @@ class SQLStorage(BaseStorage):
 
     # ---- schema -------------------------------------------------------------------------------
     def _ensure_schema(self) -> None:
+        # Another process may hold SQLite's lock while this one opens the file (creating the
+        # schema, switching a new file to WAL): retry like every other operation, with backoff,
+        # for up to retry_seconds. A PostgreSQL server that cannot be reached fails at once
+        # with the explanation (a wrong URL should not take a minute to report).
+        deadline: float | None = None
+        delay = 0.05
+        while True:
+            try:
+                return self._ensure_schema_once()
+            except sa_exc.DBAPIError as e:
+                if not (self._is_sqlite and self._classify(e) == "retry"):
+                    raise self._error(self._open_error(e)) from None
+                now = time.monotonic()
+                if deadline is None:
+                    deadline = now + self._retry_seconds
+                if now >= deadline:
+                    raise self._error(self._open_error(e)) from None
+                self._engine.dispose()
+                time.sleep(min(delay * (0.5 + random.random()), max(deadline - now, 0.0)))
+                delay = min(delay * 2, 2.0)
+
+    def _open_error(self, e: BaseException) -> str:
+        if self._is_sqlite:
+            return f"cannot open the SQLite database: {_first_line(e)}"
+        return _explain_connect_error(e)
+
+    def _ensure_schema_once(self) -> None:
         meta = _TABLES["meta"]
-        try:
-            with self._engine.connect() as conn:
-                version = self._read_version(conn)
-                conn.rollback()
-                if version is None:
-                    with conn.begin():
-                        if self._is_sqlite:
-                            conn.exec_driver_sql("BEGIN IMMEDIATE")
-                        else:
-                            # Serialize concurrent first-time creators (DDL is transactional here).
-                            conn.execute(sa.text("SELECT pg_advisory_xact_lock(7461727)"))
-                        _METADATA.create_all(conn, checkfirst=True)
-                        version = self._read_version(conn)
-                        if version is None:
-                            conn.execute(sa.insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
-                            version = str(SCHEMA_VERSION)
-        except sa_exc.DBAPIError as e:
-            if self._is_sqlite:
-                raise self._error(f"cannot open the SQLite database: {_first_line(e)}") from None
-            raise self._error(_explain_connect_error(e)) from None
+        with self._engine.connect() as conn:
+            version = self._read_version(conn)
+            conn.rollback()
+            if version is None:
+                with conn.begin():
+                    if self._is_sqlite:
+                        conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    else:
+                        # Serialize concurrent first-time creators (DDL is transactional here).
+                        conn.execute(sa.text("SELECT pg_advisory_xact_lock(7461727)"))
+                    _METADATA.create_all(conn, checkfirst=True)
+                    version = self._read_version(conn)
+                    if version is None:
+                        conn.execute(sa.insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+                        version = str(SCHEMA_VERSION)
         if version != str(SCHEMA_VERSION):
             raise self._error(
                 f"database schema version {version}, but this tunewise reads version {SCHEMA_VERSION}; "
