@@ -315,6 +315,26 @@ class _Cursor:
         return int(self.run(stmt, **params).rowcount)
 
 
+class _Backoff:
+    """Waits between retries: exponential with jitter, for at most ``seconds`` from the first."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.deadline: float | None = None
+        self.delay = 0.05
+
+    def wait(self) -> bool:
+        """Sleep before the next attempt; False (no sleep) once ``seconds`` have passed."""
+        now = time.monotonic()
+        if self.deadline is None:
+            self.deadline = now + self.seconds
+        if now >= self.deadline:
+            return False
+        time.sleep(min(self.delay * (0.5 + random.random()), self.deadline - now))
+        self.delay = min(self.delay * 2, 2.0)
+        return True
+
+
 class SQLStorage(BaseStorage):
     """Trials in a SQL database: ``sqlite:///path.db`` or ``postgresql+psycopg://user:pw@host/db``.
 
@@ -517,8 +537,7 @@ class SQLStorage(BaseStorage):
 
     def _run(self, fn: Callable[[_Cursor], _T], write: bool) -> _T:
         """Run ``fn`` (in one transaction when ``write``); retry on busy/lost databases with backoff."""
-        deadline: float | None = None
-        delay = 0.05
+        backoff: _Backoff | None = None
         while True:
             try:
                 raw = self._raw()
@@ -549,15 +568,11 @@ class SQLStorage(BaseStorage):
                     self._drop_raw()
                 else:
                     self._rollback_quietly()
-                now = time.monotonic()
-                if deadline is None:
-                    deadline = now + self._retry_seconds
-                if now >= deadline:
+                backoff = backoff or _Backoff(self._retry_seconds)
+                if not backoff.wait():
                     raise self._error(
                         f"database unavailable for {self._retry_seconds:g} s, giving up: {_first_line(e)}"
                     ) from e
-                time.sleep(min(delay * (0.5 + random.random()), max(deadline - now, 0.0)))
-                delay = min(delay * 2, 2.0)
 
     def _rollback_quietly(self) -> None:
         raw = getattr(self._local, "raw", None)
@@ -576,22 +591,14 @@ class SQLStorage(BaseStorage):
         # schema, switching a new file to WAL): retry like every other operation, with backoff,
         # for up to retry_seconds. A PostgreSQL server that cannot be reached fails at once
         # with the explanation (a wrong URL should not take a minute to report).
-        deadline: float | None = None
-        delay = 0.05
+        backoff = _Backoff(self._retry_seconds)
         while True:
             try:
                 return self._ensure_schema_once()
             except sa_exc.DBAPIError as e:
-                if not (self._is_sqlite and self._classify(e) == "retry"):
-                    raise self._error(self._open_error(e)) from None
-                now = time.monotonic()
-                if deadline is None:
-                    deadline = now + self._retry_seconds
-                if now >= deadline:
+                if not (self._is_sqlite and self._classify(e) == "retry") or not backoff.wait():
                     raise self._error(self._open_error(e)) from None
                 self._engine.dispose()
-                time.sleep(min(delay * (0.5 + random.random()), max(deadline - now, 0.0)))
-                delay = min(delay * 2, 2.0)
 
     def _open_error(self, e: BaseException) -> str:
         if self._is_sqlite:
