@@ -98,9 +98,10 @@ class BOHBSampler(Sampler):
             observations are trusted. Every other model-based proposal refines locally: a GP
             fitted to the points in a box around the best top-budget configuration (TuRBO's
             trust region, its sides scaled by the global length scales). With ASHA on the
-            benchmark's Hartmann problems it needs 0.13x and 0.30x the compute of optuna's
-            Hyperband + TPE to the target, on the SGD learning curve 0.69x (TPE model 0.61x;
-            ``benchmarks/results/schedulers.md``), at 20-80 ms of model fitting per proposal.
+            benchmark's Hartmann problems it needs 0.19x and 0.28x the compute of optuna's
+            Hyperband + TPE to the target, on the SGD learning curve 0.31x (TPE model 0.37x, and
+            0.59x / 1.08x on Hartmann; ``benchmarks/results/schedulers.md``, session 5), at
+            20-80 ms of model fitting per proposal.
             ``fidelity_weighting``, ``top_n_percent``, ``num_samples``, ``bandwidth_factor``,
             ``max_good`` and the local options apply to ``"tpe"`` only, ``random_fraction`` to
             both.
