@@ -192,7 +192,7 @@ def dashboard_table(n: int) -> None:
 
     rows = build_trials(n)
     _, store = tunewise_study(rows)
-    client = TestClient(create_app(store, min_refresh=0.0))
+    client = TestClient(create_app(store, min_refresh=0.0), base_url="http://127.0.0.1")
     print(f"\n## Dashboard API at {n:,} trials (first call / cached call, seconds; response size)\n")
     print("| request | first s | again s | KB |")
     print("|---|---:|---:|---:|")

@@ -17,6 +17,7 @@ import importlib
 import io
 import json
 import math
+import re
 import sys
 from typing import Any
 
@@ -145,9 +146,36 @@ def delete(study: str, storage: str, yes: bool) -> None:
 
 
 def _jsonable(v: Any) -> Any:
+    """``v`` with every NaN and infinity (at any depth) replaced by None: JSON has no literal for them."""
     if isinstance(v, float) and not math.isfinite(v):
         return None
+    if isinstance(v, dict):
+        return {k: _jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
     return v
+
+
+# A cell that is a plain number stays one, even when negative; "-1+2" is a formula.
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(v: Any) -> Any:
+    """One CSV cell, safe to open in a spreadsheet.
+
+    Text that a spreadsheet would run as a formula (it starts with = + - @ TAB or CR, OWASP's
+    list) gets a leading single quote; numbers are written as numbers (NaN and infinities as
+    Python writes them: nan, inf, -inf); lists and dicts as strict JSON; None as an empty cell.
+    """
+    if v is None:
+        return ""
+    if isinstance(v, (bool, int, float)):
+        return v
+    text = json.dumps(_jsonable(v), allow_nan=False) if isinstance(v, (list, tuple, dict)) else str(v)
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 @main.command()
@@ -157,27 +185,35 @@ def _jsonable(v: Any) -> Any:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write here instead of standard output.")
 def export(study: str, storage: str, fmt: str, output: str | None) -> None:
-    """Export every trial of STUDY as CSV or JSON."""
+    """Export every trial of STUDY as CSV or JSON.
+
+    JSON is strict (RFC 8259): NaN and infinities, which it cannot express, are written as
+    null. CSV has a column per parameter (params_NAME) and per user attribute
+    (user_attrs_KEY), as Study.trials_dataframe() does; text that a spreadsheet would run as
+    a formula (starting with = + - @ TAB or CR) is prefixed with a single quote, while
+    numbers, negative ones included, stay numbers.
+    """
     import tunewise as tw
 
     s = tw.load_study(study, storage)
     ts = s.get_trials()
     if fmt == "json":
-        text = json.dumps({"study": s.study_name, "directions": s.directions,
-                           "trials": [t.to_dict() for t in ts]}, indent=1, default=_jsonable)
+        text = json.dumps(_jsonable({"study": s.study_name, "directions": s.directions,
+                                     "trials": [t.to_dict() for t in ts]}), indent=1, allow_nan=False)
     else:
         names = sorted({k for t in ts for k in t.params})
+        attrs = sorted({k for t in ts for k in t.user_attrs})
         buf = io.StringIO()
         w = csv.writer(buf)
         nvals = len(s.directions)
         vcols = ["value"] if nvals == 1 else [f"values_{i}" for i in range(nvals)]
-        w.writerow(["number", "state"] + vcols + ["datetime_start", "datetime_complete"]
-                   + [f"params_{n}" for n in names])
+        w.writerow([_csv_cell(c) for c in ["number", "state"] + vcols + ["datetime_start", "datetime_complete"]
+                    + [f"params_{n}" for n in names] + [f"user_attrs_{k}" for k in attrs]])
         for t in ts:
             vals = list(t.values) if t.values else [None] * nvals
-            w.writerow([t.number, t.state.value] + vals + [t.datetime_start_ts, t.datetime_complete_ts]
-                       + [json.dumps(t.params[n]) if isinstance(t.params.get(n), (list, dict))
-                          else t.params.get(n, "") for n in names])
+            row = ([t.number, t.state.value] + vals + [t.datetime_start_ts, t.datetime_complete_ts]
+                   + [t.params.get(n) for n in names] + [t.user_attrs.get(k) for k in attrs])
+            w.writerow([_csv_cell(c) for c in row])
         text = buf.getvalue()
     if output:
         with open(output, "w", encoding="utf-8") as f:

@@ -13,6 +13,10 @@ with warnings.catch_warnings():
 
 from tunewise.insight import create_app
 
+# The dashboard answers only requests addressed to an allowed host (the loopback names by
+# default): the test client must not use its default 'testserver'.
+LOCAL = "http://127.0.0.1:8080"
+
 
 @pytest.fixture(scope="module")
 def store():
@@ -25,7 +29,7 @@ def store():
 
 @pytest.fixture(scope="module")
 def client(store):
-    return TestClient(create_app(store, min_refresh=0.0))
+    return TestClient(create_app(store, min_refresh=0.0), base_url=LOCAL)
 
 
 def test_studies_list(client):
@@ -73,7 +77,7 @@ def test_incremental_feed_returns_only_new_and_running_trials(store):
     study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
     running = study.ask()
     running.suggest_float("x", 0, 1)
-    client = TestClient(create_app(store, min_refresh=0.0))
+    client = TestClient(create_app(store, min_refresh=0.0), base_url=LOCAL)
     feed = client.get("/api/studies/live/trials", params={"after": -1}).json()
     assert [t["number"] for t in feed["trials"]] == [0, 1, 2, 3] and feed["watermark"] == 2
     feed = client.get("/api/studies/live/trials", params={"after": feed["watermark"]}).json()
@@ -130,7 +134,7 @@ def test_read_only_and_security_headers(client):
 
 
 def test_token_is_required_on_every_request(store):
-    client = TestClient(create_app(store, token="s3cret"))
+    client = TestClient(create_app(store, token="s3cret"), base_url=LOCAL)
     for url in ["/", "/api/studies", "/static/common.js", "/api/studies/mixed"]:
         r = client.get(url)
         assert r.status_code == 401 and "token" in r.json()["error"]["message"]
@@ -147,7 +151,7 @@ def test_internal_errors_never_show_a_traceback():
         def get_all_studies(self):
             raise RuntimeError("secret internals at /home/user/db")
 
-    client = TestClient(create_app(Broken()), raise_server_exceptions=False)
+    client = TestClient(create_app(Broken()), raise_server_exceptions=False, base_url=LOCAL)
     r = client.get("/api/studies")
     assert r.status_code == 500
     assert "secret" not in r.text and "Traceback" not in r.text

@@ -10,7 +10,10 @@ use the JSON API below, which is also there for scripts:
 - ``GET /api/studies/{name}/plots/{kind}`` - a plotly figure as JSON
 - ``GET /api/studies/{name}/importance`` - parameter importances
 
-Security: binds 127.0.0.1 unless told otherwise; only GET (and HEAD); with a token every request must
+Security: binds 127.0.0.1 unless told otherwise; answers only requests whose ``Host`` header names
+an allowed host (127.0.0.1, localhost, [::1] or the bound address, at the bound port, plus
+``allowed_hosts``): a web page that rebinds its own DNS name to 127.0.0.1 gets a 400, not the
+studies (DNS rebinding); only GET (and HEAD); with a token every request must
 carry it (``Authorization: Bearer T``, ``X-Tunewise-Token: T`` or ``?token=T``); the pages
 insert user data only as text (never as HTML) and a Content-Security-Policy forbids inline
 scripts; errors are JSON ``{"error": ...}`` with a 4xx status, never a traceback.
@@ -19,9 +22,13 @@ scripts; errors are JSON ``{"error": ...}`` with a 4xx status, never a traceback
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import logging
+import re
+import socket
 import threading
 import time
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -40,6 +47,131 @@ MAX_FEED = 5000
 # Above this many trials the dashboard ranks importance on a seeded subset: the ranking is
 # stable and the page answers in about a second instead of a minute.
 IMPORTANCE_MAX_TRIALS = 2000
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+_WILDCARD_BINDS = ("0.0.0.0", "::", "")
+_HOST_NAME = re.compile(r"[a-z0-9_.:%-]+")
+_PORT = re.compile(r"[0-9]{1,5}")
+
+
+def _parse_host(value: str) -> tuple[str, int | None]:
+    """Split a Host header (or an allowed-host entry) into its lowercase name and its port.
+
+    ``"Dash.example.org:8080"`` gives ``("dash.example.org", 8080)``, ``"[::1]:80"`` gives
+    ``("::1", 80)``, ``"::1"`` gives ``("::1", None)``; anything else raises ValueError.
+    """
+    v = value.strip().lower()
+    port_text: str | None = None
+    if v.startswith("["):
+        end = v.find("]")
+        if end < 0 or (v[end + 1:] and not v[end + 1:].startswith(":")):
+            raise ValueError(value)
+        name = v[1:end]
+        port_text = v[end + 2:] if v[end + 1:] else None
+    elif v.count(":") == 1:
+        name, port_text = v.split(":")
+    else:  # a name, an IPv4 address or a bare IPv6 address
+        name = v
+    name = name.rstrip(".")  # "localhost." is localhost
+    if not name or not _HOST_NAME.fullmatch(name):
+        raise ValueError(value)
+    if port_text is None:
+        return name, None
+    if not _PORT.fullmatch(port_text) or int(port_text) > 65535:
+        raise ValueError(value)
+    return name, int(port_text)
+
+
+def _show_host(name: str, port: int | None) -> str:
+    shown = f"[{name}]" if ":" in name else name
+    return shown if port is None else f"{shown}:{port}"
+
+
+class _HostAllowlist:
+    """The Host headers the dashboard answers: the defence against DNS rebinding.
+
+    A page on ``evil.example`` whose DNS name is rebound to 127.0.0.1 can make the browser
+    send requests to the dashboard, but they carry ``Host: evil.example``. Each entry is a
+    name or address, with a port (only that port) or without (any port); ``"*"`` turns the
+    check off (only behind a proxy that checks Host itself).
+    """
+
+    def __init__(self, entries: Iterable[str]) -> None:
+        if isinstance(entries, str):
+            raise TypeError(f"allowed_hosts must be a list of host names, got the string {entries!r}")
+        self.any = False
+        self.entries: list[tuple[str, int | None]] = []
+        for e in entries:
+            if not isinstance(e, str):
+                raise TypeError(f"allowed_hosts entries must be strings, got {e!r}")
+            if e.strip() == "*":
+                self.any = True
+                continue
+            try:
+                parsed = _parse_host(e)
+            except ValueError:
+                raise ValueError(
+                    f"allowed_hosts: {e!r} is not a host name or address with an optional port; write e.g. "
+                    "'dash.example.org', 'dash.example.org:8080', '192.168.1.5' or '[::1]:8080' ('*' allows any)"
+                ) from None
+            if parsed not in self.entries:
+                self.entries.append(parsed)
+        if not self.any and not self.entries:
+            raise ValueError("allowed_hosts is empty: the dashboard would refuse every request; "
+                             "name at least one host (or '*' for any)")
+
+    def describe(self) -> str:
+        return "any host" if self.any else ", ".join(_show_host(n, p) for n, p in self.entries)
+
+    def refusal(self, headers: list[str], scheme: str) -> str | None:
+        """None when the request may be answered, else the reason it is refused."""
+        if self.any:
+            return None
+        if len(headers) != 1:
+            which = "no Host header" if not headers else f"{len(headers)} Host headers"
+            return f"the request has {which}; the dashboard answers requests addressed to {self.describe()}"
+        try:
+            name, port = _parse_host(headers[0])
+        except ValueError:
+            return f"the Host header {headers[0][:200]!r} is not a host name with an optional port"
+        effective = port if port is not None else (443 if scheme in ("https", "wss") else 80)
+        if any(name == n and (p is None or p == effective) for n, p in self.entries):
+            return None
+        return (
+            f"the dashboard does not answer to Host {_show_host(name, port)[:200]!r}: it answers to "
+            f"{self.describe()}. Other names are refused to block DNS-rebinding attacks; if you reach the "
+            f"dashboard under this name, start it with --allowed-host {_show_host(name, port)[:200]} "
+            "(allowed_hosts=[...] in Python)"
+        )
+
+
+def bound_hosts(host: str, port: int) -> list[str]:
+    """The Host headers a dashboard listening on ``host:port`` answers by default.
+
+    The loopback names and the address it was bound to, at that port (any port when the
+    system picks it, ``port=0``); on a wildcard address (``0.0.0.0``, ``::``) also the
+    machine's host name. Other names and addresses (a LAN address, a proxy's name) are
+    passed as ``allowed_hosts``.
+
+    >>> bound_hosts("127.0.0.1", 8080)
+    ['127.0.0.1:8080', 'localhost:8080', '[::1]:8080']
+    """
+    bound = host.strip().strip("[]").lower().rstrip(".")
+    names = list(LOOPBACK_HOSTS)
+    if bound in _WILDCARD_BINDS:
+        names.append(socket.gethostname().lower())
+    if bound:
+        names.append(bound)
+    out: list[str] = []
+    for n in names:
+        try:
+            ipaddress.ip_address(n)
+        except ValueError:
+            if not _HOST_NAME.fullmatch(n):
+                continue  # a host name we could not write in a Host header
+        shown = _show_host(n, port or None)
+        if shown not in out:
+            out.append(shown)
+    return out
 
 
 def _require_web() -> Any:
@@ -194,12 +326,17 @@ def create_app(
     token: str | None = None,
     poll_interval: float = 2.0,
     min_refresh: float = 1.0,
+    allowed_hosts: Iterable[str] | None = None,
 ) -> Any:
     """The dashboard as an ASGI app (FastAPI), for ``uvicorn`` or a test client.
 
     ``storage`` is a URL or a storage object; ``token`` (optional) is then required on
     every request; ``poll_interval`` is how often pages poll for new trials, and
     ``min_refresh`` the least time between two reads of one study from the storage.
+    ``allowed_hosts`` are the ``Host`` headers answered (``"name"``, ``"name:port"``,
+    ``"[::1]:8080"``, or ``"*"`` for any); every other request gets a 400, which defeats DNS
+    rebinding. The default is the loopback names at any port (``serve`` narrows it to the
+    bound address and port); a test client must then address ``http://127.0.0.1``.
 
     >>> import tunewise as tw
     >>> from tunewise.insight import create_app
@@ -218,6 +355,7 @@ def create_app(
         raise ValueError(f"token must be a non-empty string or None, got {token!r}")
     if not isinstance(poll_interval, (int, float)) or poll_interval <= 0:
         raise ValueError(f"poll_interval must be a positive number of seconds, got {poll_interval!r}")
+    hosts = _HostAllowlist(LOOPBACK_HOSTS if allowed_hosts is None else allowed_hosts)
     store = get_storage(storage)
     registry = _Registry(store, float(min_refresh))
     static = static_dir()
@@ -231,7 +369,11 @@ def create_app(
 
     @app.middleware("http")
     async def guard(request: Any, call_next: Any) -> Any:
-        if request.method not in ("GET", "HEAD"):
+        # The Host check comes first: it holds on every route, with a token or without.
+        refused = hosts.refusal(request.headers.getlist("host"), request.scope.get("scheme", "http"))
+        if refused is not None:
+            response = error(400, refused)
+        elif request.method not in ("GET", "HEAD"):
             response = error(405, f"the dashboard is read-only: {request.method} is not allowed")
         elif token is not None and not _token_ok(request, token):
             response = error(401, "a token is required: send 'Authorization: Bearer TOKEN' or add ?token=TOKEN")
@@ -401,19 +543,25 @@ def serve(
     token: str | None = None,
     poll_interval: float = 2.0,
     log_level: str = "warning",
+    allowed_hosts: Iterable[str] = (),
 ) -> None:
     """Run the dashboard until interrupted (``tunewise dashboard`` calls this).
 
     Binds ``127.0.0.1`` unless told otherwise; on any other address a token is strongly
-    advised (a warning says so).
+    advised (a warning says so). It answers requests addressed to the loopback names or the
+    bound address at ``port`` (see :func:`bound_hosts`) and to ``allowed_hosts``, e.g.
+    ``["dash.example.org", "192.168.1.5:8080"]`` when bound to ``0.0.0.0``.
     """
     _require_web()
     import uvicorn
 
     if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
         raise ValueError(f"port must be an integer between 0 and 65535, got {port!r}")
+    if isinstance(allowed_hosts, str):
+        raise TypeError(f"allowed_hosts must be a list of host names, got the string {allowed_hosts!r}")
     if host not in ("127.0.0.1", "localhost", "::1") and token is None:
         _log.warning("the dashboard listens on %s without a token: anyone who reaches it can read "
                      "every study; pass --token", host)
-    app = create_app(storage, token=token, poll_interval=poll_interval)
+    hosts = bound_hosts(host, port) + list(allowed_hosts)
+    app = create_app(storage, token=token, poll_interval=poll_interval, allowed_hosts=hosts)
     uvicorn.run(app, host=host, port=port, log_level=log_level)

@@ -12,7 +12,8 @@ import math
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from tunewise import distributions as D
@@ -20,6 +21,10 @@ from tunewise.storage import BaseStorage
 from tunewise.trial import FrozenTrial, TrialState
 
 STATES = [s.value for s in TrialState]
+# How many computed results (plot figures, sorted or filtered trial tables) a study view keeps
+# between two changes of the study. Each table entry holds a list of up to every trial, so
+# the bound keeps a dashboard's memory flat however many distinct filters clients send.
+MEMO_SIZE = 32
 
 
 class BadRequest(ValueError):
@@ -93,7 +98,9 @@ class StudyView:
         self.attrs: dict[str, Any] = {}
         self.version = -1  # bumps whenever anything visible changed
         self._signature: tuple[Any, ...] = ()
-        self._memo: dict[Any, Any] = {}
+        self.memo_size = MEMO_SIZE
+        self._memo: OrderedDict[Hashable, Any] = OrderedDict()  # least recently used first
+        self._memo_lock = threading.Lock()
         self.counts: dict[str, int] = dict.fromkeys(STATES, 0)
         self.best: FrozenTrial | None = None
         self.watermark = -1  # every trial numbered <= watermark is finished (immutable)
@@ -129,8 +136,9 @@ class StudyView:
             self.distributions = dists
             self.attrs = attrs
             self._aggregate()
-            self.version += 1
-            self._memo.clear()
+            with self._memo_lock:
+                self.version += 1
+                self._memo.clear()
             return True
 
     def _aggregate(self) -> None:
@@ -154,11 +162,25 @@ class StudyView:
                     if k < best_key:
                         best_key, self.best = k, t
 
-    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """Cache ``compute()`` until the study changes (plots, importances, sort orders)."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """Cache ``compute()`` until the study changes (plots, sort orders, filtered tables).
+
+        A least-recently-used cache of at most ``memo_size`` entries: requests run in threads,
+        so a result computed while the study changed is returned but not kept.
+        """
+        with self._memo_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+            version = self.version
+        value = compute()
+        with self._memo_lock:
+            if self.version == version:
+                self._memo[key] = value
+                self._memo.move_to_end(key)
+                while len(self._memo) > self.memo_size:
+                    self._memo.popitem(last=False)
+        return value
 
     # ---- what pages show --------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:
@@ -227,7 +249,7 @@ class StudyView:
 
     def page(self, *, offset: int, limit: int, sort: str, order: str, states: Sequence[str] | None,
              filter_expr: str | None) -> dict[str, Any]:
-        key = ("rows", sort, order, tuple(states or ()), filter_expr or "")
+        key = ("rows", sort, order, tuple(sorted(set(states or ()))), (filter_expr or "").strip())
         rows: list[FrozenTrial] = self.memo(key, lambda: self._select(sort, order, states, filter_expr))
         now = time.time()
         return {
