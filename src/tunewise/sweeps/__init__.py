@@ -16,6 +16,9 @@ each trial; the program prints ``tunewise: {"val_loss": 0.31, "step": 3}`` or ``
 lines (or calls ``tunewise.report(value, step)``; ``tunewise.sweeps.get_params()`` returns the
 run's parameters as a nested dict, like ``wandb.config``). ``tunewise sweep agent NAME --storage URL``
 joins the sweep from another machine; ``tunewise sweep status NAME`` shows its progress.
+Running the file again resumes the sweep: ``run_cap``, ``timeout``, ``workers`` or ``method`` may
+change, but a changed metric, goal or parameter distribution is refused before any run starts
+(:class:`SweepChangedError`); give the changed sweep a new ``name``.
 
 >>> from tunewise.sweeps import SweepConfig
 >>> cfg = SweepConfig.from_dict({"program": "train.py", "method": "grid", "metric": {"name": "acc",
@@ -28,14 +31,17 @@ from tunewise.sweeps._agent import format_status, load_sweep, run_agent, sweep_s
 from tunewise.sweeps._config import ParamSpec, SweepConfig, SweepConfigError, load_sweep_config
 from tunewise.sweeps._params import get_params
 from tunewise.sweeps._protocol import MetricLine, build_command, parse_metric_line
-from tunewise.sweeps._runner import SweepRunner, run_sweep
+from tunewise.sweeps._resume import SweepChangedError
+from tunewise.sweeps._runner import SweepRunner, SweepRunnerError, run_sweep
 
 __all__ = [
     "MetricLine",
     "ParamSpec",
     "SweepConfig",
+    "SweepChangedError",
     "SweepConfigError",
     "SweepRunner",
+    "SweepRunnerError",
     "build_command",
     "format_status",
     "get_params",

@@ -52,14 +52,20 @@ def run_agent(name: str, storage: Any, *, workers: int = 1, count: int | None = 
 
     >>> run_agent("my-sweep", "postgresql+psycopg://user@db/tunewise", workers=4)  # doctest: +SKIP
     """
+    return agent_runner(name, storage, workers=workers, count=count, log_dir=log_dir, echo=echo).run()
+
+
+def agent_runner(name: str, storage: Any, *, workers: int = 1, count: int | None = None,
+                 log_dir: str | os.PathLike[str] | None = None,
+                 echo: Callable[[str], None] | None = print) -> SweepRunner:
+    """The runner :func:`run_agent` runs (the CLI reads its outcome for the exit status)."""
     study, config = load_sweep(name, storage)
     record = study.system_attrs[SWEEP_ATTR]
     config = _locate_program(config, record.get("program"))
     if log_dir is None:
         log_dir = Path.cwd() / "tunewise_runs" / name
-    runner = SweepRunner(config, storage=study._storage, study_name=name, workers=workers, count=count,
-                         log_dir=log_dir, echo=echo)
-    return runner.run()
+    return SweepRunner(config, storage=study._storage, study_name=name, workers=workers, count=count,
+                       log_dir=log_dir, echo=echo)
 
 
 def sweep_status(name: str, storage: Any) -> dict[str, Any]:

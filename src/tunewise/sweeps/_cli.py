@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from tunewise.sweeps._runner import SweepRunner
 
 __all__ = ["register"]
 
@@ -31,6 +35,7 @@ def run_cmd(sweep_file: str, workers: int | None, storage: str | None, count: in
     runner = SweepRunner(config, storage=storage, workers=workers, count=count, echo=click.echo)
     study = runner.run()
     _print_summary(study, config)
+    _exit_if_every_run_failed(runner)
 
 
 @sweep.command("agent")
@@ -45,12 +50,12 @@ def run_cmd(sweep_file: str, workers: int | None, storage: str | None, count: in
               help="Where run logs go (default ./tunewise_runs/NAME).")
 def agent_cmd(name: str, storage: str, workers: int, count: int | None, log_dir: str | None) -> None:
     """Join the existing sweep NAME and run its program until the sweep is done."""
-    from tunewise.sweeps._agent import run_agent
+    from tunewise.sweeps._agent import agent_runner
 
-    study = run_agent(name, storage, workers=workers, count=count, log_dir=log_dir, echo=click.echo)
-    from tunewise.sweeps._agent import load_sweep
-
-    _print_summary(study, load_sweep(name, storage)[1])
+    runner = agent_runner(name, storage, workers=workers, count=count, log_dir=log_dir, echo=click.echo)
+    study = runner.run()
+    _print_summary(study, runner.config)
+    _exit_if_every_run_failed(runner)
 
 
 @sweep.command("status")
@@ -70,6 +75,19 @@ def _print_summary(study: object, config: object) -> None:
     from tunewise.sweeps._agent import format_status, sweep_status
 
     click.echo(format_status(sweep_status(study.study_name, study._storage)))  # type: ignore[attr-defined]
+
+
+def _exit_if_every_run_failed(runner: SweepRunner) -> None:
+    """An invocation none of whose runs worked is an error (exit status 1), not a result."""
+    from tunewise.trial import TrialState
+
+    states = runner.finished_states
+    if states and all(s == TrialState.FAILED for s in states):
+        why = f" ({runner.stop_reason})" if runner.stop_reason else ""
+        raise click.ClickException(
+            f"all {len(states)} run(s) failed{why}; each run's reason is printed above and its output "
+            f"is in {runner.log_dir}"
+        )
 
 
 def register(group: click.Group) -> None:

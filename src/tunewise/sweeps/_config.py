@@ -6,6 +6,8 @@ A sweep file uses the keys of Weights & Biases sweeps (``program``, ``command``,
 
 Line numbers come from composing the YAML to nodes (``yaml.compose``): every key's mark is kept
 next to the plain data, so a bad value deep in ``parameters`` is reported at its own line.
+Aliases (``*name``) are expanded there under a limit, so a "billion laughs" file is refused at
+once instead of hanging the parser.
 """
 
 from __future__ import annotations
@@ -83,25 +85,116 @@ class SweepConfigError(TunewiseError, ValueError):
 
 Path_ = tuple[Any, ...]
 
+# A sweep file is a page of settings: these limits are far above any real one, and keep a hostile
+# file (a "billion laughs" of nested aliases, megabytes of nesting) from hanging the parser.
+MAX_FILE_BYTES = 1 << 20
+MAX_NODES = 100_000  # values after expanding aliases (*name)
+MAX_DEPTH = 64  # nesting of mappings and lists
 
-def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], where: str) -> Any:
-    """Build plain data from a composed node, recording each key's line (1-based)."""
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
+
+class _Walker:
+    """Builds plain data from composed nodes, recording each key's line (1-based).
+
+    Aliases are expanded here (``yaml.compose`` keeps one node per anchor), so this is where an
+    exponential expansion would happen: every value counts against ``MAX_NODES``.
+    """
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.n_nodes = 0
+        self._constructor = yaml.SafeLoader("")
+        self._open: set[int] = set()  # nodes being built: an alias back to one is a cycle
+
+    def error(self, node: yaml.Node, msg: str) -> SweepConfigError:
+        return SweepConfigError(f"{self.where}, line {node.start_mark.line + 1}: {msg}")
+
+    def walk(self, node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Any:
+        self.n_nodes += 1
+        if self.n_nodes > MAX_NODES:
+            raise self.error(node, f"the file expands to more than {MAX_NODES} values (aliases such as *name "
+                                   f"repeat what their anchor holds; nested ones multiply): refusing it as a "
+                                   f"\"billion laughs\" file; write the values out or use fewer aliases")
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            if id(node) in self._open:
+                raise self.error(node, "an alias refers to the mapping or list that contains it (a recursive "
+                                       "anchor): the value would be infinite")
+            if len([p for p in path if p != "<key>"]) >= MAX_DEPTH:
+                raise self.error(node, f"values are nested more than {MAX_DEPTH} levels deep")
+            self._open.add(id(node))
+            try:
+                if isinstance(node, yaml.MappingNode):
+                    return self._mapping(node, path, lines)
+                return [self.walk(v, path + (i,), lines) for i, v in enumerate(node.value)]
+            finally:
+                self._open.discard(id(node))
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as e:
+            raise self.error(node, f"not valid YAML: {getattr(e, 'problem', None) or e}") from None
+        except (ValueError, OverflowError) as e:  # e.g. a date such as 2020-13-45
+            raise self.error(node, f"cannot read the value {node.value!r}: {e}") from None
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_, lines: dict[Path_, int]) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _walk(key_node, path + ("<key>",), {}, where)
+            key = self.walk(key_node, path + ("<key>",), {})
+            try:
+                hash(key)
+            except TypeError:
+                raise self.error(key_node, f"{_dotted(path)}: a key must be a name such as 'lr', "
+                                           f"got {key!r}") from None
             if key in out:
                 raise SweepConfigError(
-                    f"{where}, line {key_node.start_mark.line + 1}: {_dotted(path + (key,))}: "
+                    f"{self.where}, line {key_node.start_mark.line + 1}: {_dotted(path + (key,))}: "
                     f"duplicate key (first given on line {lines[path + (key,)]})"
                 )
             lines[path + (key,)] = key_node.start_mark.line + 1
-            out[key] = _walk(value_node, path + (key,), lines, where)
+            out[key] = self.walk(value_node, path + (key,), lines)
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_walk(v, path + (i,), lines, where) for i, v in enumerate(node.value)]
-    return yaml.SafeLoader("").construct_object(node, deep=True)
+
+
+def _compose(text: str, where: str) -> yaml.Node | None:
+    """``yaml.compose`` with errors that name the file and the line."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        loc = f"{where}, line {mark.line + 1}" if mark is not None else where
+        problem = e.problem or str(e)
+        if e.context and e.problem:
+            problem = f"{problem} ({e.context})"
+        raise SweepConfigError(f"{loc}: not valid YAML: {problem}") from None
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow (NUL, control codes)
+        line = text.count("\n", 0, e.position) + 1
+        raise SweepConfigError(f"{where}, line {line}: not valid YAML: {e.reason} "
+                               f"(character #x{e.character if isinstance(e.character, int) else 0:04x})") from None
+    except yaml.YAMLError as e:
+        raise SweepConfigError(f"{where}: not valid YAML: {e}") from None
+    except RecursionError:
+        raise SweepConfigError(f"{where}: not valid YAML for a sweep: values are nested too deeply "
+                               f"(at most {MAX_DEPTH} levels)") from None
+
+
+def _read_text(p: Path) -> str:
+    try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SweepConfigError(f"sweep file {str(p)!r} is {size} bytes; a sweep file is at most "
+                                   f"{MAX_FILE_BYTES} bytes (is it the right file?)")
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise SweepConfigError(f"sweep file {str(p)!r} does not exist") from None
+    except IsADirectoryError:
+        raise SweepConfigError(f"sweep file {str(p)!r} is a directory, not a YAML file") from None
+    except OSError as e:
+        raise SweepConfigError(f"cannot read sweep file {str(p)!r}: {e.strerror or e}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise SweepConfigError(f"{p}, line {line}: not a text file in UTF-8 (byte 0x{data[e.start]:02x} at "
+                               f"offset {e.start}); save the sweep file as UTF-8") from None
 
 
 def _dotted(path: Path_) -> str:
@@ -435,24 +528,13 @@ class SweepConfig:
     def from_file(cls, path: str | os.PathLike[str], *, check_program: bool = True) -> SweepConfig:
         """Read and validate a sweep YAML file."""
         p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise SweepConfigError(f"sweep file {str(p)!r} does not exist") from None
-        except OSError as e:
-            raise SweepConfigError(f"cannot read sweep file {str(p)!r}: {e}") from None
+        text = _read_text(p)
         where = str(p)
-        try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            loc = f"{where}, line {mark.line + 1}" if mark is not None else where
-            problem = getattr(e, "problem", None) or str(e)
-            raise SweepConfigError(f"{loc}: not valid YAML: {problem}") from None
+        node = _compose(text, where)
         if node is None:
             raise SweepConfigError(f"{where}: the sweep file is empty")
         lines: dict[Path_, int] = {}
-        data = _walk(node, (), lines, where)
+        data = _Walker(where).walk(node, (), lines)
         return cls._build(data, _Ctx(where, lines), str(p.resolve().parent), check_program)
 
     @classmethod

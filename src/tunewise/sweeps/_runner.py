@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from tunewise import _env_report
-from tunewise.exceptions import MaxTrialsReached, SearchExhausted
+from tunewise.exceptions import MaxTrialsReached, SearchExhausted, StudyNotFoundError, TunewiseError
 from tunewise.sweeps._config import SweepConfig
 from tunewise.sweeps._protocol import build_command, nest, parse_metric_line
+from tunewise.sweeps._resume import METRIC_ATTR, SWEEP_ATTR, check_resume, metric_record
 from tunewise.trial import Trial, TrialState
 
-__all__ = ["SWEEP_ATTR", "STOP_ATTR", "SweepRunner", "run_sweep"]
+__all__ = ["SWEEP_ATTR", "STOP_ATTR", "SweepRunner", "SweepRunnerError", "run_sweep"]
 
-SWEEP_ATTR = "sweep"
 STOP_ATTR = "sweep_stopped"
 _STDERR_TAIL = 30  # lines of stderr kept with a failed run
 _MAX_INITIAL_FAILURES = 5
@@ -49,15 +49,33 @@ def default_study_name(config: SweepConfig) -> str:
     return stem if stem and not stem.startswith("<") else "sweep"
 
 
+class SweepRunnerError(TunewiseError, RuntimeError):
+    """The sweep runner itself failed (not the program): the storage, a sampler or a bug.
+
+    The run it was handling is marked FAILED with the reason, the other workers stop after their
+    current run, and :meth:`SweepRunner.run` raises this error once they have.
+    """
+
+
+class _StartFailed(Exception):
+    """A run was created but could not be prepared: the worker fails it with the cause."""
+
+    def __init__(self, trial: Trial, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.trial = trial
+        self.cause = cause
+
+
 class _RunOutcome:
-    __slots__ = ("killed_for", "last", "metrics", "returncode", "stderr_tail")
+    __slots__ = ("killed_for", "last", "metrics", "reader_error", "returncode", "stderr_tail")
 
     def __init__(self) -> None:
-        self.killed_for: str | None = None  # "pruned", "timeout", "interrupted"
+        self.killed_for: str | None = None  # "pruned", "timeout", "interrupted", "output"
         self.last: float | None = None  # last value of the sweep's metric
         self.metrics: dict[str, float] = {}
         self.returncode: int | None = None
         self.stderr_tail: list[str] = []
+        self.reader_error: str | None = None  # reading the program's output failed (e.g. disk full for its log)
 
 
 class SweepRunner:
@@ -122,6 +140,7 @@ class SweepRunner:
         self.stop_reason: str | None = None
         self._started = 0
         self._finished_states: list[TrialState] = []
+        self._error: str | None = None  # the first runner error, raised by run()
         self._next_slot = 0
 
     # ---- study ---------------------------------------------------------------------------
@@ -130,6 +149,13 @@ class SweepRunner:
         from tunewise.storage import get_storage
 
         store = get_storage(self.storage)
+        # A changed metric or parameter is refused before anything is written or claimed.
+        try:
+            existing: int | None = store.get_study_id(self.study_name)
+        except StudyNotFoundError:
+            existing = None
+        if existing is not None:
+            check_resume(store, existing, self.study_name, self.config)
         heartbeat: dict[str, Any] = {}
         if store.is_persistent:
             # A killed agent's runs are detected and failed by the other agents.
@@ -139,6 +165,9 @@ class SweepRunner:
             sampler=self.config.make_sampler(), scheduler=self.config.make_scheduler(),
             load_if_exists=True, **heartbeat,
         )
+        if existing is None:
+            # Another runner may have created the same sweep meanwhile, from another file.
+            check_resume(store, study._study_id, self.study_name, self.config)
         # Every runner of a sweep (a resumed `run`, each agent) takes its own index, and all but
         # the first reseed their sampler: with one shared seed they would propose the same points.
         index = 0
@@ -153,13 +182,25 @@ class SweepRunner:
                   "program": self.config.program_path}
         if stored is None or stored != record:
             study.set_system_attr(SWEEP_ATTR, record)
+        if METRIC_ATTR not in study.system_attrs:
+            study.set_system_attr(METRIC_ATTR, metric_record(self.config))
         return study
 
     # ---- public --------------------------------------------------------------------------
     def run(self) -> Any:
-        """Run until ``run_cap``, ``count``, the grid's end, ``metric.target`` or Ctrl-C; return the study."""
+        """Run until ``run_cap``, ``count``, the grid's end, ``metric.target`` or Ctrl-C; return the study.
+
+        Raises :class:`~tunewise.sweeps.SweepChangedError` (before any run starts) if the study
+        holds this sweep with another metric or other parameter distributions, and
+        :class:`SweepRunnerError` if the runner itself failed (the run it held is FAILED).
+        """
         self.study = self._open_study()
-        self.log_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise SweepRunnerError(f"cannot create the sweep's log directory {str(self.log_dir)!r}: "
+                                   f"{e.strerror or e}; set log_dir in the sweep file to a writable "
+                                   f"directory") from None
         self._say(f"sweep {self.study_name!r}: method {self.config.method}, metric {self.config.metric} "
                   f"({self.config.goal}), {self.workers} worker(s), logs in {self.log_dir}")
         threads = [threading.Thread(target=self._worker, name=f"tunewise-sweep-{i}", daemon=True)
@@ -176,9 +217,16 @@ class SweepRunner:
             for t in threads:
                 t.join(self.grace_period + 5)
             raise
+        if self._error is not None:
+            raise SweepRunnerError(f"sweep {self.study_name!r} stopped: {self._error}")
         if self.stop_reason:
             self._say(f"sweep stopped: {self.stop_reason}")
         return self.study
+
+    @property
+    def finished_states(self) -> list[TrialState]:
+        """The final state of each run this runner finished, in order."""
+        return list(self._finished_states)
 
     # ---- workers -------------------------------------------------------------------------
     def _say(self, msg: str) -> None:
@@ -226,31 +274,52 @@ class SweepRunner:
                 self._set_stop(f"grid finished ({e})")
                 return None
             self._started += 1
-            dists = self.config.distributions()
-            for name, dist in dists.items():
-                trial.suggest(name, dist)
-            config = self.config.decode(trial.params)
-            run_dir = self.log_dir / f"run-{trial.number:05d}"
-            run_dir.mkdir(parents=True, exist_ok=True)
-            trial.set_user_attr("config", config)
-            trial.set_user_attr("log_file", str(run_dir / "output.log"))
-            trial.set_system_attr("sweep_run_dir", str(run_dir))
-            self.study._write_progress(trial, {})
+            try:
+                dists = self.config.distributions()
+                for name, dist in dists.items():
+                    trial.suggest(name, dist)
+                config = self.config.decode(trial.params)
+                run_dir = self.log_dir / f"run-{trial.number:05d}"
+                run_dir.mkdir(parents=True, exist_ok=True)
+                trial.set_user_attr("config", config)
+                trial.set_user_attr("log_file", str(run_dir / "output.log"))
+                trial.set_system_attr("sweep_run_dir", str(run_dir))
+                self.study._write_progress(trial, {})
+            except Exception as e:  # noqa: BLE001 - the run exists: the worker must fail it
+                raise _StartFailed(trial, e) from e
             return trial, config
 
     def _worker(self) -> None:
-        while not self._stop.is_set():
-            started = self._start_trial()
-            if started is None:
-                return
-            trial, config = started
-            try:
+        # Nothing may escape a worker thread: it would print a traceback, leave its run RUNNING
+        # and let run() return as if the sweep had finished.
+        trial: Trial | None = None
+        try:
+            while not self._stop.is_set():
+                trial = None
+                started = self._start_trial()
+                if started is None:
+                    return
+                trial, config = started
                 self._run_one(trial, config)
-            except Exception as e:  # noqa: BLE001 - a runner bug must not leave the trial RUNNING
-                with self._lock:
-                    self._fail(trial, f"the sweep runner failed: {type(e).__name__}: {e}")
-                self._set_stop(f"runner error: {type(e).__name__}: {e}")
-                return
+        except _StartFailed as e:
+            self._runner_failed(e.trial, e.cause)
+        except Exception as e:  # noqa: BLE001 - a runner bug must not leave the trial RUNNING
+            self._runner_failed(trial, e)
+
+    def _runner_failed(self, trial: Trial | None, error: Exception) -> None:
+        reason = f"{type(error).__name__}: {error}"
+        with self._lock:
+            if trial is not None:
+                where = f"run {trial.number} was marked FAILED"
+                try:
+                    if self.study._storage.get_trial(trial._trial_id).state == TrialState.RUNNING:
+                        self._fail(trial, f"the sweep runner failed: {reason}")
+                except Exception as e:  # noqa: BLE001 - reported with the first error below
+                    where = f"run {trial.number} could not be marked FAILED ({type(e).__name__}: {e})"
+                reason = f"{reason} ({where})"
+            if self._error is None:
+                self._error = f"the sweep runner failed: {reason}"
+        self._set_stop(f"runner error: {reason}")
 
     def _run_one(self, trial: Trial, config: dict[str, Any]) -> None:
         cfg = self.config
@@ -300,18 +369,25 @@ class SweepRunner:
 
         def read_stdout() -> None:
             assert proc.stdout is not None
-            for line in proc.stdout:
-                with log_lock:
-                    log.write(line)
-                lines.put(line)
-            lines.put(None)
+            try:
+                for line in proc.stdout:
+                    with log_lock:
+                        log.write(line)
+                    lines.put(line)
+            except Exception as e:  # noqa: BLE001 - fails the run with the reason, not a thread traceback
+                out.reader_error = out.reader_error or f"{type(e).__name__}: {e}"
+            finally:
+                lines.put(None)
 
         def read_stderr() -> None:
             assert proc.stderr is not None
-            for line in proc.stderr:
-                with log_lock:
-                    log.write(line)
-                tail.append(line.rstrip("\n"))
+            try:
+                for line in proc.stderr:
+                    with log_lock:
+                        log.write(line)
+                    tail.append(line.rstrip("\n"))
+            except Exception as e:  # noqa: BLE001 - fails the run with the reason, not a thread traceback
+                out.reader_error = out.reader_error or f"{type(e).__name__}: {e}"
 
         readers = [threading.Thread(target=read_stdout, daemon=True), threading.Thread(target=read_stderr, daemon=True)]
         for r in readers:
@@ -322,6 +398,9 @@ class SweepRunner:
         while True:
             if self._abort.is_set():
                 out.killed_for = "interrupted"
+                break
+            if out.reader_error is not None:
+                out.killed_for = "output"  # nothing reads (all) its output any more: it would block
                 break
             now = time.monotonic()
             if deadline is not None and now >= deadline:
@@ -424,6 +503,10 @@ class SweepRunner:
             return
         if out.killed_for == "interrupted":
             self._fail(trial, "interrupted: the sweep runner was stopped (Ctrl-C)")
+            return
+        if out.reader_error is not None:
+            self._fail(trial, f"the sweep runner could not read the program's output or write its log "
+                              f"{trial.user_attrs.get('log_file')}: {out.reader_error}")
             return
         if out.returncode != 0:
             code = out.returncode
