@@ -1,5 +1,7 @@
 """Trials as tasks on a real dask.distributed LocalCluster with 2 worker processes."""
 
+import os
+
 import pytest
 
 import tunewise as tw
@@ -66,3 +68,36 @@ def test_dask_obeys_the_study_wide_max_trials(client, tmp_path):
     study.optimize(_objective, max_trials=9, executor=tw.DaskExecutor(client))
     trials = study.trials
     assert len(trials) == 9 and sorted(t.number for t in trials) == list(range(9))
+
+
+def _n_trials(study):
+    return len(study.trials)
+
+
+def test_an_in_memory_study_sent_to_another_process_fails_loudly(client):
+    study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+    study.optimize(_objective, n_trials=2)
+    # The study reaches the worker process as a copy: trials run there would never reach it.
+    with pytest.raises(tw.TunewiseError, match="an in-memory study cannot be shared with other processes: "
+                                               "pass storage="):
+        client.submit(study.optimize, _objective, n_trials=3, pure=False).result()
+    assert len(study.trials) == 2
+    assert client.submit(_n_trials, study, pure=False).result() == 2  # reading the copy is fine
+
+
+def test_a_study_with_storage_can_be_sent_to_another_process(client, tmp_path):
+    study = tw.create_study(storage=f"sqlite:///{tmp_path / 's.db'}", sampler=tw.samplers.RandomSampler(seed=0))
+    client.submit(study.optimize, _objective, n_trials=3, pure=False).result()
+    trials = study.trials
+    assert len(trials) == 3 and all(t.state == TrialState.COMPLETE for t in trials)
+    assert os.getpid() not in {t.user_attrs["pid"] for t in trials}
+
+
+@pytest.mark.slow
+def test_dask_calls_and_restarted_workers_never_replay_seeded_draws(client, tmp_path):
+    study = tw.create_study(storage=f"sqlite:///{tmp_path / 'r.db'}", sampler=tw.samplers.RandomSampler(seed=0))
+    study.optimize(_objective, n_trials=8, executor=tw.DaskExecutor(client))
+    client.restart()  # new worker processes: nothing cached from the first call
+    study.optimize(_objective, n_trials=8, executor=tw.DaskExecutor(client))
+    xs = [t.params["x"] for t in study.trials]
+    assert len(xs) == 16 and len(set(xs)) == 16

@@ -93,4 +93,5 @@ def test_a_killed_forked_worker_is_replaced_and_n_trials_still_met(tmp_path):
     study.optimize(_dies_at_trial_2, n_trials=6, n_jobs=2)
     trials = study.trials
     assert sum(t.state == tw.TrialState.COMPLETE for t in trials) == 6  # the lost slot was run again
-    assert trials[2].state == tw.TrialState.RUNNING  # left for the heartbeat reaper, never lost
+    assert trials[2].state == tw.TrialState.FAILED  # failed by the parent at once, never left RUNNING
+    assert trials[2].system_attrs["fail_reason"] == "worker died: signal 9"

@@ -11,39 +11,51 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from typing import TYPE_CHECKING, Any
 
+from tunewise.samplers._base import Sampler, started_trials
 from tunewise.trial import FrozenTrial
 
 if TYPE_CHECKING:
     from tunewise.study import Callback, ObjectiveFunc, Study
 
 _cache_lock = threading.Lock()
-_study_cache: dict[tuple[str, str, int], Any] = {}
+# (storage URL, study name, worker thread) -> (the optimize() call it was built for, study)
+_study_cache: dict[tuple[str, str, int, int], tuple[str, Any]] = {}
 
 
 def _run_trial_task(payload: dict[str, Any], func: Any, catch: tuple[type[BaseException], ...],
                     slot: int) -> dict[str, Any]:
     """Runs on a Dask worker: one trial, written to the shared storage."""
+    import copy
     import os
 
     from tunewise.exceptions import SearchExhausted
+    from tunewise.samplers._base import claim_stream, stream_seed
     from tunewise.storage import get_storage
     from tunewise.study import Study
 
-    key = (payload["storage_url"], payload["study_name"], os.getpid() * 1000 + threading.get_ident() % 1000)
+    key = (payload["storage_url"], payload["study_name"], os.getpid(), threading.get_ident())
     with _cache_lock:
-        study = _study_cache.get(key)
+        cached = _study_cache.get(key)
+        study = cached[1] if cached is not None and cached[0] == payload["call"] else None
         if study is None:
-            sampler = payload["sampler"]
-            seed = getattr(sampler, "seed", None)
-            sampler.reseed(None if seed is None else int(seed) * 1000 + slot + 1)
-            study = Study(payload["study_name"], get_storage(payload["storage_url"]), sampler, payload["scheduler"])
-            _study_cache[key] = study
-    # Every task: a cached study may come from an earlier optimize() call with other options.
-    apply = getattr(study, "_apply_worker_options", None)
-    if apply is not None:
-        apply(payload.get("study_options") or {})
+            # Built once per worker thread and optimize() call (a later call may bring another
+            # sampler or scheduler), with a copy of the sampler: threads of a worker share the payload.
+            sampler, scheduler = copy.deepcopy((payload["sampler"], payload["scheduler"]))
+            storage = cached[1]._storage if cached is not None else get_storage(payload["storage_url"])
+            study = Study(payload["study_name"], storage, sampler, scheduler)
+            # Its own random stream: never one another task, call or worker has drawn (see samplers._base).
+            seed, n_started = payload["seed"], payload["n_started"]
+            if seed is None:
+                sampler.reseed(None)
+            else:
+                sampler.reseed(stream_seed(seed, n_started, claim_stream(study, n_started, slot)))
+            apply = getattr(study, "_apply_worker_options", None)
+            if apply is not None:
+                apply(payload.get("study_options") or {})
+            _study_cache[key] = (payload["call"], study)
     try:
         frozen = study._run_trial(func, catch)
     except SearchExhausted:
@@ -91,12 +103,18 @@ class DaskExecutor:
                 "storage='postgresql+psycopg://...' or 'sqlite:///shared/path.db'; this study is in memory"
             )
         client = self._client()
+        seed = getattr(study.sampler, "seed", None)
+        if seed is not None and type(study.sampler).reseed is Sampler.reseed:
+            seed = None  # a sampler without random streams of its own
         payload: dict[str, Any] = {
             "sampler": study.sampler,
             "scheduler": study.scheduler,
             "study_name": study.study_name,
             "storage_url": storage.url,
             "study_options": getattr(study, "_worker_options", lambda: {})(),
+            "call": uuid.uuid4().hex,
+            "seed": None if seed is None else int(seed),
+            "n_started": 0 if seed is None else started_trials(study),
         }
         [payload_f] = client.scatter([payload], broadcast=True, hash=False)
         [func_f] = client.scatter([func], broadcast=True, hash=False)

@@ -9,6 +9,13 @@ authenticated local socket to claim trial slots (so ``n_trials`` and ``timeout``
 workers) and to report finished trials (so callbacks and the progress bar run in the parent).
 With a persistent storage each worker opens it by URL; the in-memory storage is served by the
 parent over the same socket.
+
+The parent always knows which trial each worker runs (a worker announces it when the trial
+starts; with the in-memory storage the parent starts it), so when a worker dies (kill -9, the
+OOM killer, a segfault) the parent fails that trial at once ("worker died: signal 9") and
+retries it under the study's retry policy, then starts a replacement worker while work remains.
+If workers keep dying (``max(4, 3 * n_jobs)`` deaths with no trial finished in between),
+``optimize`` stops and raises :class:`WorkerError` with the last exit status.
 """
 
 from __future__ import annotations
@@ -29,6 +36,8 @@ from typing import TYPE_CHECKING, Any
 import cloudpickle
 
 from tunewise.execution._zygote import spawn_worker
+from tunewise.samplers._base import Sampler, claim_stream, started_trials, stream_seed
+from tunewise.storage._heartbeat import fail_dead_trial
 from tunewise.trial import FrozenTrial
 
 if TYPE_CHECKING:
@@ -41,12 +50,47 @@ _ENV_AUTHKEY = "TUNEWISE_COORDINATOR_AUTHKEY"
 
 
 class WorkerError(RuntimeError):
-    """An objective raised an exception in a worker process that could not be sent back as is."""
+    """A worker process failed: an objective raised an exception that could not be sent back as
+    is, or worker processes kept dying (killed, out of memory, crashed)."""
+
+
+def _max_deaths_in_a_row(n_jobs: int) -> int:
+    """Worker deaths with no trial finished in between after which optimize() gives up: enough
+    that a few configurations that crash (and their retries) or a burst of kills do not end a
+    run, few enough that workers which cannot run at all (every trial crashes, a worker cannot
+    start) end it after about three rounds."""
+    return max(4, 3 * n_jobs)
+
+
+def _exit_status(rc: int) -> str:
+    """'signal 9' or 'exit code 1', as the fail_reason "worker died: ..." says it."""
+    return f"signal {-rc}" if rc < 0 else f"exit code {rc}"
+
+
+def _describe_exit(rc: int) -> str:
+    if rc < 0:
+        try:
+            name = signal.Signals(-rc).name
+        except ValueError:
+            name = "an unknown signal"
+        hint = ": killed by hand or by the out-of-memory killer?" if -rc == signal.SIGKILL else ""
+        return f"was killed by signal {-rc} ({name}{hint})"
+    return f"exited with code {rc}"
+
+
+class _WorkerLink:
+    """What the coordinator knows about one worker process (one spawn)."""
+
+    def __init__(self) -> None:
+        self.trial_id: int | None = None  # the trial it runs, from its start until "done"
+        self.holding_slot = False  # it was granted a trial slot it has not reported back
+        self.dead = False  # reaped by the parent: anything it still sends is ignored
+        self.closed = threading.Event()  # its connection reached EOF: every message was read
 
 
 class _Coordinator:
     def __init__(self, study: Study, n_trials: int | None, deadline: float | None,
-                 callbacks: list[Callback], progress: Any, payload: bytes) -> None:
+                 callbacks: list[Callback], progress: Any, payload: bytes, n_jobs: int) -> None:
         self.study = study
         self.n_trials = n_trials
         self.deadline = deadline
@@ -58,19 +102,42 @@ class _Coordinator:
         self.stop = False
         self.errors: list[tuple[bytes | None, str]] = []
         self.storage = study._storage
+        self.links: dict[int, _WorkerLink] = {}  # spawn id -> link, from the worker's hello
+        self.deaths_in_a_row = 0  # worker deaths since a trial last finished
+        self.max_deaths_in_a_row = _max_deaths_in_a_row(n_jobs)
+        self.gave_up: str | None = None  # why optimize() stopped because workers kept dying
 
-    def _may_start(self) -> bool:
+    def _may_go_on(self) -> bool:
+        """Whether this call may still start a trial, ignoring slots already granted."""
         if self.stop or self.study._stop_requested:
             return False
-        if self.deadline is not None and time.time() >= self.deadline:
+        return self.deadline is None or time.time() < self.deadline
+
+    def _may_start(self) -> bool:
+        if not self._may_go_on():
             return False
         if self.n_trials is not None and self.started >= self.n_trials:
             return False
         self.started += 1
         return True
 
+    def work_remains(self) -> bool:
+        with self.lock:
+            return self._may_go_on() and (self.n_trials is None or self.started < self.n_trials)
+
+    def _report(self, frozen: FrozenTrial) -> None:
+        """A trial of this call finished: the progress bar and the callbacks see it (under the lock)."""
+        self.deaths_in_a_row = 0
+        self.progress.update(frozen)
+        for cb in self.callbacks:
+            try:
+                cb(self.study, frozen)
+            except Exception as e:  # a failing callback stops the run, as in-process
+                self.errors.append((_dumps_exc(e), f"callback {cb!r} raised {e!r}"))
+                self.stop = True
+
     def serve(self, conn: Connection) -> None:
-        holding_slot = False
+        link = _WorkerLink()  # replaced by the registered one at hello
         try:
             while True:
                 try:
@@ -78,34 +145,37 @@ class _Coordinator:
                 except (EOFError, OSError):
                     return
                 kind = msg[0]
+                if kind == "started":  # one-way: the trial this worker now runs
+                    with self.lock:
+                        if not link.dead:
+                            link.trial_id = msg[1]
+                    continue
                 if kind == "hello":
+                    with self.lock:
+                        link = self.links.setdefault(msg[1], link)
                     conn.send_bytes(self.payload)
                 elif kind == "slot":
                     with self.lock:
-                        ok = self._may_start()
-                    holding_slot = ok
+                        ok = not link.dead and self._may_start()
+                        link.holding_slot = ok
                     conn.send(ok)
                 elif kind == "done":
-                    holding_slot = False
                     frozen: FrozenTrial = msg[1]
                     with self.lock:
-                        self.progress.update(frozen)
-                        for cb in self.callbacks:
-                            try:
-                                cb(self.study, frozen)
-                            except Exception as e:  # a failing callback stops the run, as in-process
-                                self.errors.append((_dumps_exc(e), f"callback {cb!r} raised {e!r}"))
-                                self.stop = True
+                        if not link.dead:
+                            link.holding_slot, link.trial_id = False, None
+                            self._report(frozen)
                     conn.send(self.stop or self.study._stop_requested)
                 elif kind == "exhausted":
-                    holding_slot = False
                     with self.lock:
+                        if link.holding_slot:
+                            link.holding_slot = False
+                            self.started -= 1
                         self.stop = True
-                        self.started -= 1
                     conn.send(True)
                 elif kind == "error":
-                    holding_slot = False
                     with self.lock:
+                        link.holding_slot, link.trial_id = False, None
                         self.errors.append((msg[1], msg[2]))
                         self.stop = True
                     conn.send(True)
@@ -116,15 +186,61 @@ class _Coordinator:
                     except Exception as e:
                         conn.send(("err", _dumps_exc(e) or pickle.dumps(RuntimeError(repr(e)))))
                     else:
+                        if name == "start_trial":  # the parent starts it: no announcement needed
+                            with self.lock:
+                                if not link.dead:
+                                    link.trial_id = result.trial_id
                         conn.send(("ok", result))
                 else:  # pragma: no cover - protocol error
                     raise RuntimeError(f"unknown worker message {kind!r}")
+        except (EOFError, OSError):
+            pass  # the worker died while we answered it; the parent reaps it
         finally:
-            if holding_slot:
-                # The worker died inside a trial: give its slot back so n_trials is still met.
-                with self.lock:
-                    self.started -= 1
+            link.closed.set()
             conn.close()
+
+    def reap(self, spawn_id: int, rc: int, *, report: bool = True) -> bool:
+        """Worker ``spawn_id`` exited with status ``rc``: fail the trial it held (and retry it under
+        the study's retry policy), give its slot back. True if it died (rather than finished)."""
+        with self.lock:
+            link = self.links.get(spawn_id)
+        if link is not None:
+            # Read what it sent before it died (its "started" or "done" may still be in the socket).
+            link.closed.wait(5.0)
+        with self.lock:
+            trial_id = link.trial_id if link is not None else None
+            held = link.holding_slot if link is not None else False
+            if link is not None:
+                link.dead, link.trial_id, link.holding_slot = True, None, False
+        died = rc != 0 or held
+        if not died:
+            return False
+        status = _exit_status(rc)
+        finished: FrozenTrial | None = None
+        if trial_id is not None:
+            try:
+                failed = fail_dead_trial(self.study, trial_id, f"worker died: {status}")
+                if failed is None:  # not RUNNING: it had finished before the worker died
+                    stored = self.storage.get_trial(trial_id)
+                    finished = stored if stored.state.is_finished() else None
+            except Exception as e:  # noqa: BLE001 - the storage is out of reach: the heartbeat reaper will
+                _log.warning("could not fail trial id %d of the dead worker: %s", trial_id, e)
+        with self.lock:
+            if finished is not None and report:
+                self._report(finished)  # its result was written: it counts as this call's trial
+            elif held:
+                self.started -= 1  # give its slot back, so n_trials is still met
+            if rc != 0 or finished is None:
+                self.deaths_in_a_row += 1
+            if self.deaths_in_a_row >= self.max_deaths_in_a_row and self.gave_up is None and report:
+                self.gave_up = (
+                    f"worker processes keep dying: {self.deaths_in_a_row} deaths in a row with no trial "
+                    f"finished in between (the last one {_describe_exit(rc)}); optimize() stopped. Their "
+                    f"trials were marked FAILED with fail_reason 'worker died: ...'; the workers' output "
+                    f"above may say why they died"
+                )
+                self.stop = True
+        return True
 
 
 def _dumps_exc(e: BaseException) -> bytes | None:
@@ -167,11 +283,12 @@ def run_local_processes(study: Study, func: ObjectiveFunc, n_trials: int | None,
             f"n_jobs={n_jobs} runs trials in worker processes, which need the objective, sampler and "
             f"scheduler to be picklable by cloudpickle; this failed: {e}"
         ) from e
+    streams = _WorkerStreams(study)
     authkey = secrets.token_bytes(32)
     tmpdir = tempfile.mkdtemp(prefix="tunewise-")
     address = os.path.join(tmpdir, "coordinator.sock")
     listener = Listener(address, family="AF_UNIX", authkey=authkey)
-    coord = _Coordinator(study, n_trials, deadline, callbacks, progress, payload)
+    coord = _Coordinator(study, n_trials, deadline, callbacks, progress, payload, n_jobs)
     threads: list[threading.Thread] = []
     stop_accepting = threading.Event()
 
@@ -191,38 +308,51 @@ def run_local_processes(study: Study, func: ObjectiveFunc, n_trials: int | None,
     acceptor.start()
     env = _worker_env(address, authkey)
     cmd = [sys.executable, "-m", "tunewise.execution._worker"]
+    spawned = 0
 
-    def spawn(index: int) -> Any:
-        e = dict(env, TUNEWISE_WORKER_INDEX=str(index))
+    def spawn() -> tuple[int, Any]:
+        nonlocal spawned
+        spawn_id, spawned = spawned, spawned + 1
+        seed = streams.next_seed()
+        e = dict(env, TUNEWISE_WORKER_INDEX=str(spawn_id), TUNEWISE_WORKER_SEED="" if seed is None else str(seed))
         # A fork of the pre-imported zygote starts in milliseconds; a fresh interpreter in 1-2 s.
         forked = spawn_worker(e)
-        return forked if forked is not None else subprocess.Popen(cmd, env=e)
+        return spawn_id, forked if forked is not None else subprocess.Popen(cmd, env=e)
 
-    procs = {i: spawn(i) for i in range(n_jobs)}
-    respawns = 0
+    procs = dict(spawn() for _ in range(n_jobs))
     try:
         while procs:
-            for i, p in list(procs.items()):
+            for spawn_id, p in list(procs.items()):
                 rc = p.poll()
                 if rc is None:
                     continue
-                del procs[i]
-                if rc != 0 and not coord.stop:
-                    # A worker died (killed, out of memory, segfault). Its trial is left to the
-                    # heartbeat reaper; the slot went back to the pool, so start a replacement.
-                    _log.warning("worker process %d exited with code %s; starting a replacement", p.pid, rc)
-                    if respawns < 3 * n_jobs:
-                        respawns += 1
-                        procs[i] = spawn(i)
+                del procs[spawn_id]
+                # A worker that died (killed, out of memory, segfault) had its trial failed and
+                # retried: keep the pool full while there is work left.
+                if coord.reap(spawn_id, rc):
+                    replace = coord.work_remains()
+                    _log.warning("worker process %d died (%s)%s", p.pid, _exit_status(rc),
+                                 "; starting a replacement" if replace else "")
+                    if replace:
+                        new_id, procs[new_id] = spawn()
             time.sleep(0.02)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
+        from tunewise.study import _Terminated
+
         coord.stop = True
-        # A terminal's Ctrl-C reaches the workers too (same process group); give them time to
-        # fail their running trial, and pass the signal on only to those that did not get it.
-        _wait_all(list(procs.values()), 3.0, kill=False)
-        for p in procs.values():
-            if p.poll() is None:
-                p.send_signal(signal.SIGINT)
+        if isinstance(e, _Terminated):
+            # SIGTERM reached this process only: pass it on, so each worker fails its running
+            # trial and queues it to rerun (a stopped worker, not a bad trial).
+            for p in procs.values():
+                if p.poll() is None:
+                    p.send_signal(signal.SIGTERM)
+        else:
+            # A terminal's Ctrl-C reaches the workers too (same process group); give them time to
+            # fail their running trial, and pass the signal on only to those that did not get it.
+            _wait_all(list(procs.values()), 3.0, kill=False)
+            for p in procs.values():
+                if p.poll() is None:
+                    p.send_signal(signal.SIGINT)
         _wait_all(list(procs.values()), 15.0)
         raise
     finally:
@@ -232,6 +362,9 @@ def run_local_processes(study: Study, func: ObjectiveFunc, n_trials: int | None,
         except Exception:
             pass
         _wait_all(list(procs.values()), 5.0)
+        for spawn_id, p in procs.items():  # interrupted or killed as stragglers: no trial left RUNNING
+            rc = p.poll()
+            coord.reap(spawn_id, -signal.SIGKILL if rc is None else rc, report=False)
         for t in threads:
             t.join(timeout=1.0)
         try:
@@ -245,6 +378,30 @@ def run_local_processes(study: Study, func: ObjectiveFunc, n_trials: int | None,
             if isinstance(exc, BaseException):
                 raise exc from WorkerError(f"raised in a worker process:\n{tb}")
         raise WorkerError(f"an objective raised in a worker process:\n{tb}")
+    if coord.gave_up is not None:
+        raise WorkerError(coord.gave_up)
+
+
+class _WorkerStreams:
+    """The random stream of each worker spawned by one optimize() call (see samplers._base):
+    derived from the sampler's seed, the study's started trials when the call began, and an
+    index claimed in the storage per spawn, so no two workers, calls or respawns share one."""
+
+    def __init__(self, study: Study) -> None:
+        self.study = study
+        seed = getattr(study.sampler, "seed", None)
+        # Unseeded (or a sampler without streams): every worker draws fresh entropy.
+        self.seed = None if seed is None or type(study.sampler).reseed is Sampler.reseed else int(seed)
+        self.n_started = started_trials(study) if self.seed is not None else 0
+        self.index = 0
+
+    def next_seed(self) -> int | None:
+        if self.seed is None:
+            return None
+        self.index = claim_stream(self.study, self.n_started, self.index)
+        seed = stream_seed(self.seed, self.n_started, self.index)
+        self.index += 1
+        return seed
 
 
 def _wait_all(procs: list[Any], timeout: float, kill: bool = True) -> None:

@@ -116,6 +116,9 @@ class _RemoteStorage(BaseStorage):
         return self._call("finish_trial", trial_id, state, values,  # type: ignore[no-any-return]
                           **{k: dict(v) if v is not None else None for k, v in kwargs.items()})
 
+    def record_late_result(self, trial_id: int, late: Mapping[str, Any]) -> bool:
+        return self._call("record_late_result", trial_id, dict(late))  # type: ignore[no-any-return]
+
     def get_trial(self, trial_id: int) -> FrozenTrial:
         return self._call("get_trial", trial_id)  # type: ignore[no-any-return]
 
@@ -152,14 +155,30 @@ def main() -> None:
         get_storage(payload["storage_url"]) if payload["storage_url"] else _RemoteStorage(conn)
     )
     sampler = payload["sampler"]
-    seed = getattr(sampler, "seed", None)
-    # Each worker draws its own random stream; with a seed, reproducibly so.
-    sampler.reseed(None if seed is None else int(seed) * 1000 + index + 1)
-    study = Study(payload["study_name"], storage, sampler, payload["scheduler"])
+    # Each worker draws its own random stream, chosen by the parent (see _local._WorkerStreams):
+    # with a seed, reproducibly so, and never one another worker, call or respawn has drawn.
+    stream = os.environ.get("TUNEWISE_WORKER_SEED", "")
+    sampler.reseed(int(stream) if stream else None)
+
+    class WorkerStudy(Study):
+        def ask(self, fixed_distributions: Any = None) -> Any:
+            trial = super().ask(fixed_distributions)
+            if announce:
+                # One-way: the parent then knows which trial to fail if this process dies.
+                conn.send(("started", trial._trial_id))
+            return trial
+
+    # With the in-memory storage the parent starts the trial itself and needs no announcement.
+    announce = bool(payload["storage_url"])
+    study = WorkerStudy(payload["study_name"], storage, sampler, payload["scheduler"])
     apply = getattr(study, "_apply_worker_options", None)
     if apply is not None:
         apply(payload.get("study_options") or {})
     func, catch = payload["func"], payload["catch"]
+    from tunewise.study import _TerminateAsInterrupt
+
+    terminate = _TerminateAsInterrupt(end_as_sigterm=False)  # SIGTERM fails (and requeues) the trial
+    terminate.__enter__()
     try:
         while True:
             conn.send(("slot",))
@@ -188,6 +207,7 @@ def main() -> None:
     except (EOFError, BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
         pass  # the parent went away or the user pressed Ctrl-C; nothing left to report
     finally:
+        terminate.__exit__(None, None, None)
         conn.close()
         storage.close()
 

@@ -92,6 +92,7 @@ class AutoSampler(Sampler):
         self._sticky_tpe: str | None = None  # once TPE is chosen for a lasting reason, it stays
 
     def reseed(self, seed: int | None) -> None:
+        super().reseed(seed)
         self._reseeded = (seed,)  # the GP may be created later, in this worker: reseed it then too
         for s in (self._qmc, self._tpe, self._gp):
             if s is not None:

@@ -51,8 +51,18 @@ class Sampler(abc.ABC):
     and see RUNNING trials too, so parallel workers can avoid proposing the same point.
     """
 
-    def before_trial(self, study: Study) -> None:  # noqa: B027 - optional hook
-        """Called before a trial is created. Raise SearchExhausted to end the search."""
+    # Whether this sampler's random stream is settled: by reseed(), or at its first trial.
+    _stream_chosen = False
+
+    def before_trial(self, study: Study) -> None:
+        """Called before a trial is created. Raise SearchExhausted to end the search.
+
+        The default moves a seeded sampler that has not drawn yet onto a random stream of its
+        own when the study already has trials (see :func:`resume_stream`); an override should
+        call ``super().before_trial(study)``.
+        """
+        if not self._stream_chosen:
+            resume_stream(self, study)
 
     def propose(self, study: Study, trial: Trial) -> dict[str, Any]:
         """Joint proposal over the known search space; the default proposes nothing."""
@@ -65,9 +75,73 @@ class Sampler(abc.ABC):
     def after_trial(self, study: Study, trial: FrozenTrial) -> None:  # noqa: B027 - optional hook
         """Called once a trial has finished (any state)."""
 
-    def reseed(self, seed: int | None) -> None:  # noqa: B027 - optional hook
-        """Give a copy of this sampler its own random stream (one per parallel worker)."""
+    def reseed(self, seed: int | None) -> None:
+        """Give this sampler (or a copy of it: one per parallel worker) a new random stream,
+        seeded with ``seed`` (None: fresh entropy). An override draws its streams from ``seed``
+        and calls ``super().reseed(seed)``, which records that the stream was chosen."""
+        self._stream_chosen = True
 
     def describe(self) -> dict[str, Any]:
         """What the study records about the sampler (its name and settings)."""
         return {"name": type(self).__name__}
+
+
+# ---- random streams -----------------------------------------------------------------------------
+# A seeded study is reproducible and never replays its own draws: the first process to sample a
+# fresh study uses the sampler's seed as is; every other stream (a parallel worker, a respawned
+# worker, a later optimize() call, a new process resuming the study) is derived from the seed and
+# a nonce that is unique in the study and reproducible when the runs are: the number of trials
+# the study had started when the stream was taken, and an index claimed in the storage (0 unless
+# another process took a stream at the same moment).
+_STREAM_CLAIM = "sampler_stream:{}:{}"
+
+
+def stream_seed(seed: int, n_started: int, index: int) -> int:
+    """The seed of stream ``index`` taken when the study had ``n_started`` started trials.
+
+    Stream (0, 0), a fresh study's first, is ``seed`` itself; the others are independent streams
+    derived with numpy's ``SeedSequence`` (a 32-bit value, so any random generator accepts it).
+
+    >>> stream_seed(7, 0, 0)
+    7
+    >>> stream_seed(7, 20, 0) != stream_seed(7, 20, 1) != stream_seed(7, 0, 1)
+    True
+    """
+    if n_started == 0 and index == 0:
+        return int(seed)
+    import numpy as np
+
+    sequence = np.random.SeedSequence(int(seed), spawn_key=(int(n_started), int(index)))
+    return int(sequence.generate_state(1)[0])
+
+
+def started_trials(study: Study) -> int:
+    """How many trials of the study have started (WAITING ones were not drawn by any sampler)."""
+    from tunewise.trial import TrialState
+
+    storage, sid = study._storage, study._study_id
+    return storage.count_trials(sid) - storage.count_trials(sid, (TrialState.WAITING,))
+
+
+def claim_stream(study: Study, n_started: int, first: int = 0) -> int:
+    """Claim, in the study's storage, the lowest free stream index ``>= first`` for ``n_started``."""
+    index = first
+    while not study._storage.try_claim(study._study_id, _STREAM_CLAIM.format(n_started, index)):
+        index += 1
+    return index
+
+
+def resume_stream(sampler: Sampler, study: Study) -> None:
+    """At a sampler's first trial: keep its seed on a fresh study (its first draws are what they
+    always were), but on a study that already has trials (a new process resuming it, a second
+    process joining it) move to a stream of its own, so the study's earlier draws are not replayed."""
+    seed = getattr(sampler, "seed", None)
+    if seed is None or type(sampler).reseed is Sampler.reseed:
+        sampler._stream_chosen = True  # unseeded (fresh entropy) or without a stream of its own
+        return
+    n_started = started_trials(study)
+    index = claim_stream(study, n_started)
+    if (n_started, index) == (0, 0):
+        sampler._stream_chosen = True
+    else:
+        sampler.reseed(stream_seed(int(seed), n_started, index))

@@ -100,7 +100,7 @@ class BOHBSampler(Sampler):
             trust region, its sides scaled by the global length scales). With ASHA on the
             benchmark's Hartmann problems it needs 0.19x and 0.28x the compute of optuna's
             Hyperband + TPE to the target, on the SGD learning curve 0.31x (TPE model 0.37x, and
-            0.59x / 1.08x on Hartmann; ``benchmarks/results/schedulers.md``, session 5), at
+            0.59x / 1.08x on Hartmann; ``benchmarks/history/schedulers.md``, session 5), at
             20-80 ms of model fitting per proposal.
             ``fidelity_weighting``, ``top_n_percent``, ``num_samples``, ``bandwidth_factor``,
             ``max_good`` and the local options apply to ``"tpe"`` only, ``random_fraction`` to
@@ -178,6 +178,7 @@ class BOHBSampler(Sampler):
         return self._gp.last_fidelity_lengthscale if self._gp is not None else None
 
     def reseed(self, seed: int | None) -> None:
+        super().reseed(seed)
         self._rng = np.random.default_rng(seed)
 
     def __getstate__(self) -> dict[str, Any]:

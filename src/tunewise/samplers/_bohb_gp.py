@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 _INCUMBENTS = 5  # local acquisition starts around the best predicted configurations
 # Plain standardization of the raw losses of every budget (the power transform was measured too,
 # with the global model alone on 9 seeds of mfh6: it did not fix the seed that stalled;
-# benchmarks/results/schedulers.md, session 4).
+# benchmarks/history/schedulers.md, session 4).
 _OUTPUT_TRANSFORM = "standardize"
 
 

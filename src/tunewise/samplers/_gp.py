@@ -57,7 +57,7 @@ class GPSampler(Sampler):
             which resolves heavy-tailed and multi-scale objectives but, on ill-conditioned smooth
             bowls (its lambda < 0 saturates the large values), flattens the bowl the GP could
             otherwise extrapolate; the standardized view keeps that shape (measured in
-            ``benchmarks/results/gp.md``). ``"auto"`` (at each refit, whichever of ``"power"`` and
+            ``benchmarks/history/gp.md``). ``"auto"`` (at each refit, whichever of ``"power"`` and
             ``"standardize"`` makes the data more probable under the GP, Jacobian included),
             ``"rank"`` (normal scores; for very heavy-tailed objectives) or ``"standardize"``.
         include_pruned: Use PRUNED trials with their last intermediate value.
@@ -117,6 +117,7 @@ class GPSampler(Sampler):
 
     # ---- Sampler hooks --------------------------------------------------------------------------
     def reseed(self, seed: int | None) -> None:
+        super().reseed(seed)
         self._rng = np.random.default_rng(seed)
         self._fallback_rng = np.random.default_rng(seed)
 

@@ -39,17 +39,17 @@ _LOG_WARP_BOUNDS = (math.log(0.25), math.log(4.0))
 _S2_PRIOR = (0.0, 1.5)
 # Length scales: log l ~ N(-0.8 + log(d)/2, 1). The log(d)/2 growth is Hvarfner et al. 2024's; the
 # centre (l ~ 1 at d = 5) is lower than their sqrt(2): on bbob functions at budgets of 30-50 their
-# centre gave 2x the regret of this one (benchmarks/gp_dev.py; see benchmarks/results/gp.md).
+# centre gave 2x the regret of this one (benchmarks/gp_dev.py; see benchmarks/history/gp.md).
 _LS_PRIOR_SHIFT, _LS_PRIOR_SD = -0.8, 1.0
 # The log(d)/2 growth stops at d = 5 (centre l ~ 1): at d = 10 the grown centre (l ~ 1.4) gave
-# 1.5x the regret at budget 40 on held-out bbob functions (benchmarks/results/gp.md, session 4).
+# 1.5x the regret at budget 40 on held-out bbob functions (benchmarks/history/gp.md, session 4).
 _LS_PRIOR_GROWTH_UNTIL = 5
 # Noise around 0.3% of the (standardized) variance (the mode of optuna's Gamma(1.1, 30) noise prior):
 # even for deterministic objectives a little noise regularizes the fit and keeps EI interested in
 # the neighbourhood of the incumbent. The earlier centre, 1%, let the first fits (10-30 points)
 # explain real structure as noise: on held-out bbob functions (f2, f3, f7, f12, f17, f20,
 # d = 2, 5, 10) the geometric-mean regret after 30 trials fell to 0.55x with 0.3%
-# (benchmarks/results/gp.md, session 5).
+# (benchmarks/history/gp.md, session 5).
 _NOISE_PRIOR = (math.log(3e-3), 1.5)
 _WARP_PRIOR = (0.0, 0.75)
 

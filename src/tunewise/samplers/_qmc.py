@@ -32,6 +32,7 @@ class QMCSampler(Sampler):
         self._qmc_seed = seed if seed is not None else int(np.random.default_rng().integers(2**31))
 
     def reseed(self, seed: int | None) -> None:
+        super().reseed(seed)
         self._rng = np.random.default_rng(seed)
 
     def _point(self, names: tuple[str, ...], index: int) -> np.ndarray:

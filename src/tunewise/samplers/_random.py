@@ -27,6 +27,7 @@ class RandomSampler(Sampler):
         self._rng = np.random.default_rng(seed)
 
     def reseed(self, seed: int | None) -> None:
+        super().reseed(seed)
         self._rng = np.random.default_rng(seed)
 
     def sample(self, study: Study, trial: Trial, name: str, distribution: D.Distribution) -> Any:

@@ -468,6 +468,7 @@ class TPESampler(Sampler):
         self._groups_cache: tuple[int, list[frozenset[str]]] | None = None
 
     def reseed(self, seed: int | None) -> None:
+        super().reseed(seed)
         self._rng = np.random.default_rng(seed)
 
     def __getstate__(self) -> dict[str, Any]:

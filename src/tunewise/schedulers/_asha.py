@@ -30,7 +30,7 @@ is measured, promote mode sends the last rung's best configuration so far on to
 ``max_resource`` at once: plain ASHA's first full-budget run waits for ``eta**K`` configurations
 (27 first-rung runs, 81 epochs of rung work, for rungs 1/3/9 below 27), and on learning curves
 whose score peaks during training that wait was most of the compute to a good score
-(benchmarks/results/schedulers.md, session 5).
+(benchmarks/history/schedulers.md, session 5).
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def choose_top_cut(levels: Sequence[Mapping[Any, float]], reduction_factor: int,
     halving only uses ranks, and a lower rung predicts the full budget's winner exactly when it
     orders configurations the same way (the rank-agreement measure of MFES-HB, Li et al. 2021,
     used here for promotion instead of for model weights). Measured on the benchmark
-    (``benchmarks/results/schedulers.md``): mean tau 0.9+ on multi-fidelity Hartmann, 0.3-0.7 on
+    (``benchmarks/history/schedulers.md``): mean tau 0.9+ on multi-fidelity Hartmann, 0.3-0.7 on
     SGD learning curves, whose late epochs reorder the configurations.
 
     >>> levels = [{0: 1.0, 1: 2.0, 2: 3.0}, {0: 1.5, 1: 2.5, 2: 3.5}]   # tau = 1 on 3 pairs

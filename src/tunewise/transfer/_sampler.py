@@ -31,7 +31,7 @@ A source whose trust reaches 0 is **dropped for good**: its remaining configurat
 its centres leave the prior, and its trials are **hidden from the base sampler**, which then sees
 the study as if it had started cold (a misleading knowledge base costs the few trials it already
 used, instead of poisoning the base model: on shifted Rosenbrock, two far-corner points left in
-TPE's history multiply its regret after 50 trials by ~2.5, see ``benchmarks/results/transfer.md``).
+TPE's history multiply its regret after 50 trials by ~2.5, see ``benchmarks/history/transfer.md``).
 When every source is dropped the wrapper is the plain base sampler.
 
 **The base sampler's start-up is shortened while a source is trusted**: samplers with an
@@ -716,6 +716,9 @@ class WarmStartSampler(Sampler):
 
     # ---- the sampler hooks ------------------------------------------------------------------
     def before_trial(self, study: Study) -> None:
+        if not self._stream_chosen:
+            super().before_trial(study)  # this sampler's random stream, and its base's (see reseed)
+            self.base._stream_chosen = True
         self.base.before_trial(self._base_study(study))
 
     def propose(self, study: Study, trial: Trial) -> dict[str, Any]:
@@ -775,6 +778,7 @@ class WarmStartSampler(Sampler):
         self.base.after_trial(self._base_study(study), trial)
 
     def reseed(self, seed: int | None) -> None:
+        super().reseed(seed)
         self._rng = np.random.default_rng(seed)
         self.base.reseed(None if seed is None else seed + 7919)
 
