@@ -7,6 +7,7 @@ throughput of ``n_jobs=2`` vs ``n_jobs=1`` on a CPU-bound 0.2 s objective (proce
 
     python benchmarks/overhead.py            # full: 10,000 trials per storage
     python benchmarks/overhead.py --quick    # CI size
+    python benchmarks/overhead.py --durability   # SQLite synchronous=off/normal/full, cost per trial
 """
 
 from __future__ import annotations
@@ -124,6 +125,31 @@ def flatness(n_small: int, n_large: int, window: int, rounds: int, sampler: str 
     return statistics.median(times[0]), statistics.median(times[1])
 
 
+def durability(n_warm: int, window: int, rounds: int, sampler: str) -> dict[str, float]:
+    """SQLite cost per trial at each ``synchronous`` level (the storage URL's ``?synchronous=``),
+    measured interleaved: one study per level, warmed up to ``n_warm`` trials, then alternating
+    windows of ``window`` trials, so machine load hits every level alike. Wall time, as the cost
+    of FULL is waiting for the disk's fsync. Returns the median ms/trial of each level."""
+    import statistics
+
+    import tunewise as tw
+
+    tmp = tempfile.mkdtemp(prefix="tw-durability-")
+    levels = ("off", "normal", "full")
+    studies = {}
+    for level in levels:
+        url = f"sqlite:///{os.path.join(tmp, f'{level}.db')}?synchronous={level}"
+        studies[level] = tw.create_study(storage=url, sampler=_tw_sampler(sampler))
+        studies[level].optimize(_objective_tw, n_trials=n_warm)
+    times: dict[str, list[float]] = {level: [] for level in levels}
+    for _ in range(rounds):
+        for level in levels:
+            t0 = time.perf_counter()
+            studies[level].optimize(_objective_tw, n_trials=window)
+            times[level].append((time.perf_counter() - t0) / window * 1000)
+    return {level: statistics.median(ts) for level, ts in times.items()}
+
+
 def growth(n: int, window: int, every: int, sampler: str, gc_freeze: bool) -> None:
     """Sequential windows on one SQLite study as it grows (what the default run does, in more
     detail): wall and CPU ms/trial, ms/trial spent in Python's garbage collector, WAL and
@@ -184,6 +210,9 @@ def main() -> None:
     ap.add_argument("--growth", type=int, metavar="N",
                     help="only: sequential windows on one SQLite study grown to N trials, with CPU, GC, WAL detail")
     ap.add_argument("--gc-freeze", action="store_true", help="with --growth: gc.freeze() after each window")
+    ap.add_argument("--durability", action="store_true",
+                    help="only: SQLite cost per trial with synchronous=off/normal/full (interleaved windows, wall "
+                         "time: FULL's cost is the fsync at every commit)")
     args = ap.parse_args()
     if args.growth:
         growth(args.growth, window=200, every=1000, sampler=args.sampler, gc_freeze=args.gc_freeze)
@@ -192,6 +221,18 @@ def main() -> None:
         global _CLOCK
         _CLOCK = time.process_time
     logging.getLogger("tunewise").setLevel(logging.ERROR)
+    if args.durability:
+        n_warm, window, rounds = (100, 50, 5) if args.quick else (1000, 100, 15)
+        med = durability(n_warm, window, rounds, args.sampler)
+        print(f"SQLite durability: median ms/trial over {rounds} interleaved windows of {window} trials (after "
+              f"{n_warm:,} trials; {args.sampler} sampler, 3 floats; wall time; load average "
+              f"{os.getloadavg()[0]:.1f})\n")
+        print("| synchronous | ms/trial | extra ms/trial vs normal | what a power cut can do |")
+        print("|---|---:|---:|---|")
+        risk = {"off": "corrupt the file", "normal": "lose the last commits", "full": "nothing committed is lost"}
+        for level, ms in med.items():
+            print(f"| {level} | {ms:.3f} | {ms - med['normal']:+.3f} | {risk[level]} |")
+        return
     if args.flatness:
         small, large = (300, 3000) if args.quick else (1000, 10_000)
         a, b = flatness(small, large, window=50, rounds=10, sampler=args.sampler)

@@ -77,6 +77,14 @@ class Study:
         self._stop_requested = False
         self._max_trials: int | None = None  # study-wide trial budget of the running optimize()
         self._in_optimize = False  # inside optimize() (or a worker's), _max_trials is the budget
+        self._deadline: float | None = None  # the running optimize()'s timeout, as a time
+        # Trials this process started and has not finished: tell(number) finishes the live trial,
+        # with every parameter it suggested, not a stored snapshot taken before they were written.
+        self._live: dict[int, Trial] = {}
+        if storage.is_persistent:
+            from tunewise.storage import _spool
+
+            _spool.replay(storage)  # results a storage outage kept from being written earlier
 
     # ---- identity ----------------------------------------------------------------------
     @property
@@ -119,18 +127,23 @@ class Study:
 
     @property
     def distributions(self) -> dict[str, D.Distribution]:
-        """Every parameter seen in this study and its distribution (the known search space)."""
-        return self._distributions()
+        """Every parameter seen in this study and its distribution (the known search space).
+
+        A new dict each time (samplers read it once per trial): the study's own grows in place
+        as trials suggest new parameters, perhaps in another thread while this one iterates.
+        """
+        return dict(self._distributions())
 
     def _register_distribution(self, name: str, dist: D.Distribution) -> None:
         known = self._distributions()
         current = known.get(name)
         if current is None:
-            self._dists = None  # another worker may have added it: reread once
-            current = self._distributions().get(name)
-            if current is None:
-                current = self._storage.add_distribution(self._study_id, name, dist)
-                self._dists = dict(self._distributions(), **{name: current})
+            # One storage write per new name and the known space grown in place, so a trial that
+            # suggests n new parameters costs O(n), not O(n^2). No reread first: the storage keeps
+            # the first distribution stored for a name (another worker's, if it came first) and
+            # returns it, so a conflicting one is still caught here.
+            current = self._storage.add_distribution(self._study_id, name, dist)
+            known[name] = current
         if current != dist:
             raise ValueError(
                 f"parameter {name!r} was {current!r} in study {self.study_name!r}, but is now suggested "
@@ -269,7 +282,7 @@ class Study:
             relative, prepared = self._propose_before_start(pending)
         # The budget is checked atomically with the start: parallel workers never overshoot.
         try:
-            frozen = self._storage.start_trial(self._study_id, max_started=max_started, prepared=prepared)
+            frozen = self._start_within_budget(max_started, prepared)
         except MaxTrialsReached:
             if self._in_optimize:
                 raise  # optimize() ends quietly
@@ -279,6 +292,7 @@ class Study:
                 f"max_trials=...)"
             ) from None
         trial = Trial(self, frozen)
+        self._live[frozen.number] = trial
         if relative is not None and pending.fits(frozen.number) and not (pending.number_used is None and trial._fixed):
             trial._relative = relative
         # Otherwise the proposal depended on a trial number another worker took first, or it was
@@ -289,6 +303,18 @@ class Study:
         for name, dist in (fixed_distributions or {}).items():
             trial.suggest(name, dist)
         return trial
+
+    def _start_within_budget(self, max_started: int | None, prepared: PreparedStart | None) -> FrozenTrial:
+        while True:
+            try:
+                return self._storage.start_trial(self._study_id, max_started=max_started, prepared=prepared)
+            except MaxTrialsReached:
+                # At the end of the budget inside optimize(): wait for the other workers' trials,
+                # failing those whose workers died and running their retries (which do not count
+                # against the budget), so no dead trial is left RUNNING.
+                if not (self._in_optimize and _heartbeat.await_running(self, self._deadline)):
+                    raise
+                prepared = None  # the retry's parameters are fixed: no proposal goes with it
 
     def _stored_max_trials(self) -> int | None:
         stored = self._storage.get_study_attrs(self._study_id).get(_MAX_TRIALS_KEY)
@@ -309,7 +335,7 @@ class Study:
     def _sampler_propose(self, trial: Trial) -> dict[str, Any]:
         # Other workers may have extended the space: take what the storage has learnt from the
         # trials it read (no database read per trial). A parameter it has not seen yet is still
-        # sampled on its own when suggested, and suggest() rereads the space for a new name.
+        # sampled on its own when suggested, and suggest() learns its stored distribution.
         known = self._storage.known_distributions(self._study_id)
         if self._dists is not None:
             known.update(self._dists)
@@ -348,12 +374,16 @@ class Study:
             raise TypeError(f"fail_reason must be a string, got {fail_reason!r}")
         if fail_reason is not None and (state is None or TrialState(state) != TrialState.FAILED):
             raise ValueError(f"fail_reason is for state=TrialState.FAILED, but state is {state!r}")
-        if isinstance(trial, int):
+        if isinstance(trial, int) and not isinstance(trial, bool):
             number = trial
-            matches = [t for t in self.get_trials() if t.number == number]
-            if not matches:
-                raise ValueError(f"study {self.study_name!r} has no trial number {number}")
-            trial = Trial(self, matches[0])
+            live = self._live.get(number)
+            if live is not None:
+                trial = live
+            else:
+                matches = [t for t in self.get_trials() if t.number == number]
+                if not matches:
+                    raise ValueError(f"study {self.study_name!r} has no trial number {number}")
+                trial = Trial(self, matches[0])
         if not isinstance(trial, Trial):
             raise TypeError(f"tell() needs a Trial or a trial number, got {trial!r}")
         if state is not None:
@@ -399,7 +429,10 @@ class Study:
                         raise TypeError
                 except TypeError:
                     return None, f"objective returned {v!r} ({type(v).__name__}); expected a float"
-            f = float(v)
+            try:
+                f = float(v)
+            except (OverflowError, ValueError):
+                return None, f"objective returned {_short_repr(v)}, which is out of the range of a float"
             if math.isnan(f) or math.isinf(f):
                 return None, f"objective returned {f}; expected a finite number"
             out.append(f)
@@ -412,12 +445,32 @@ class Study:
         if tb is not None:
             trial.system_attrs["traceback"] = tb
         _heartbeat.on_finish(self, trial._trial_id)  # stop first: a failed write then goes stale
+        self._live.pop(trial.number, None)
+        unstorable: TypeError | None = None
         with _DeferInterrupt() as guard:  # a Ctrl-C must not abort the write that finishes the trial
-            self._storage.finish_trial(
-                trial._trial_id, state, values,
-                params=trial.params, intermediate_values=trial.intermediate_values,
-                user_attrs=trial.user_attrs, system_attrs=trial.system_attrs,
-            )
+            try:
+                finished = self._write_finish(trial, state, values)
+            except TypeError as e:  # an attribute the storage cannot keep: fail the trial, say why
+                unstorable = e
+                state, values = TrialState.FAILED, None
+                trial.user_attrs = _storable(trial.user_attrs)
+                trial.system_attrs = _storable(trial.system_attrs)
+                trial.system_attrs["fail_reason"] = f"its result could not be stored: {e}"
+                finished = self._write_finish(trial, state, values)
+        if not finished:
+            stored = self._storage.get_trial(trial._trial_id)
+            if state is not TrialState.FAILED and stored.state is TrialState.FAILED:
+                # Failed as stale while this worker was stopped (and perhaps retried): keep the
+                # late result as data on the failed trial, never as a second result.
+                self._storage.record_late_result(trial._trial_id, {"state": state.value, "values": values,
+                                                                   "time": time.time()})
+                _log.warning("trial %d finished %s, but it had been marked FAILED meanwhile (%s); its late "
+                             "result is kept as system_attrs['late_result'] and does not count",
+                             trial.number, state.value, stored.system_attrs.get("fail_reason"))
+                stored = self._storage.get_trial(trial._trial_id)
+            self.sampler.after_trial(self, stored)
+            guard.raise_if_fired()
+            return stored
         frozen = FrozenTrial(
             number=trial.number, trial_id=trial._trial_id, state=state, values=values,
             params=trial.params, distributions=self._distributions(),
@@ -427,10 +480,33 @@ class Study:
         )
         self.sampler.after_trial(self, frozen)
         if state == TrialState.FAILED:
-            _log.warning("trial %d failed: %s", trial.number, reason)
-        if guard.fired:
-            raise KeyboardInterrupt
+            _log.warning("trial %d failed: %s", trial.number, trial.system_attrs.get("fail_reason", reason))
+        guard.raise_if_fired()
+        if unstorable is not None:
+            raise _UnstorableResult(frozen, f"trial {trial.number} was recorded as FAILED: {unstorable}")
         return frozen
+
+    def _write_finish(self, trial: Trial, state: TrialState, values: list[float] | None) -> bool:
+        from tunewise.exceptions import StorageError
+
+        try:
+            return self._storage.finish_trial(
+                trial._trial_id, state, values,
+                params=trial.params, intermediate_values=trial.intermediate_values,
+                user_attrs=trial.user_attrs, system_attrs=trial.system_attrs,
+            )
+        except StorageError as e:
+            if not self._storage.is_persistent:
+                raise
+            # The storage stayed out of reach for its whole retry window: keep the result on this
+            # machine; it is written when any study next opens this storage here.
+            from tunewise.storage import _spool
+
+            path = _spool.save(self._storage, trial._trial_id, state, values, trial.params,
+                               trial.intermediate_values, trial.user_attrs, trial.system_attrs)
+            raise StorageError(f"{e}\nThe result of trial {trial.number} was not lost: it is kept in {path} and "
+                               f"written to the storage when a study next opens it on this machine "
+                               f"(for example when this worker is restarted).") from None
 
     # ---- the loop ----------------------------------------------------------------------
     def _run_trial(self, func: ObjectiveFunc, catch: tuple[type[BaseException], ...]) -> FrozenTrial:
@@ -438,28 +514,43 @@ class Study:
             trial = self.ask()
         token = _current_trial.set(trial)
         try:
-            if guard.fired:
-                raise KeyboardInterrupt
+            guard.raise_if_fired()
             result = func(trial)
         except TrialPruned:
             return self._finish(trial, TrialState.PRUNED, self._pruned_values(trial), None)
+        except _Terminated:
+            self._finish(trial, TrialState.FAILED, None, "interrupted (SIGTERM)")
+            _heartbeat.retry_interrupted(self, trial._trial_id)  # the worker was stopped, not the trial
+            raise
         except KeyboardInterrupt:
             self._finish(trial, TrialState.FAILED, None, "interrupted (KeyboardInterrupt)")
             raise
         except Exception as e:
-            frozen = self._finish(trial, TrialState.FAILED, None, f"{type(e).__name__}: {e}",
-                                  traceback.format_exc())
+            try:
+                frozen = self._finish(trial, TrialState.FAILED, None, f"{type(e).__name__}: {e}",
+                                      traceback.format_exc())
+            except _UnstorableResult as u:
+                frozen = u.trial
             if isinstance(e, catch):
                 return frozen
+            raise
+        except BaseException as e:  # SystemExit (sys.exit in the objective), GeneratorExit, ...
+            self._finish(trial, TrialState.FAILED, None, f"{type(e).__name__}: {_short_repr(e.args)}",
+                         traceback.format_exc())
             raise
         finally:
             _current_trial.reset(token)
         if result is None and getattr(func, "_tunewise_uses_reports", False) and trial.intermediate_values:
             result = trial.intermediate_values[max(trial.intermediate_values)]
         values, reason = self._check_values(result)
-        if reason is not None:
-            return self._finish(trial, TrialState.FAILED, None, reason)
-        return self._finish(trial, TrialState.COMPLETE, values, None)
+        try:
+            if reason is not None:
+                return self._finish(trial, TrialState.FAILED, None, reason)
+            return self._finish(trial, TrialState.COMPLETE, values, None)
+        except _UnstorableResult as u:
+            if isinstance(u, catch):
+                return u.trial
+            raise
 
     def stop(self) -> None:
         """Ask a running ``optimize`` to start no more trials (safe from a callback)."""
@@ -539,21 +630,25 @@ class Study:
             bar_total = left if n_trials is None else min(n_trials, left)
         progress = ProgressBar(show_progress_bar, bar_total, timeout, self)
         self._in_optimize = True
+        self._deadline = deadline
         try:
-            if executor is not None:
-                if n_jobs != 1:
-                    raise ValueError("pass n_jobs or executor, not both: the executor decides where trials run")
-                executor.run(self, objective, n_trials, deadline, catch, list(callbacks or ()), progress)
-            elif n_jobs == 1:
-                self._optimize_sequential(objective, n_trials, deadline, catch, list(callbacks or ()), progress)
-            else:
-                from tunewise.execution import run_local_processes
+            if executor is not None and n_jobs != 1:
+                raise ValueError("pass n_jobs or executor, not both: the executor decides where trials run")
+            with _TerminateAsInterrupt():
+                if executor is not None:
+                    executor.run(self, objective, n_trials, deadline, catch, list(callbacks or ()), progress)
+                elif n_jobs == 1:
+                    self._optimize_sequential(objective, n_trials, deadline, catch, list(callbacks or ()),
+                                              progress)
+                else:
+                    from tunewise.execution import run_local_processes
 
-                run_local_processes(self, objective, n_trials, deadline, catch, list(callbacks or ()),
-                                    progress, n_jobs)
+                    run_local_processes(self, objective, n_trials, deadline, catch, list(callbacks or ()),
+                                        progress, n_jobs)
         finally:
             self._max_trials = None
             self._in_optimize = False
+            self._deadline = None
             progress.close()
 
     def _worker_options(self) -> dict[str, Any]:
@@ -584,6 +679,18 @@ class Study:
 
     def __repr__(self) -> str:
         return f"Study(name={self.study_name!r}, directions={self.directions})"
+
+    # ---- pickling: an in-memory study unpickled in another process is a read-only snapshot
+    # (recording trials there raises instead of losing them: see storage/_snapshot.py) --------
+    def __getstate__(self) -> dict[str, Any]:
+        from tunewise.storage._snapshot import study_state
+
+        return study_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        from tunewise.storage._snapshot import restored_state
+
+        self.__dict__.update(restored_state(state))
 
 
 class _PendingTrial(Trial):
@@ -617,11 +724,19 @@ class _PendingTrial(Trial):
         raise RuntimeError("a sampler's propose() must not call trial.suggest(): it returns the proposal")
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (what batch schedulers and Kubernetes send) stopping optimize(): handled like Ctrl-C,
+    except that the interrupted trial is retried (its worker was stopped, not the trial)."""
+
+
 class _DeferInterrupt:
-    """Hold SIGINT (Ctrl-C) during a storage write; ``fired`` says whether one arrived."""
+    """Hold SIGINT (Ctrl-C) and SIGTERM during a storage write; ``fired`` says whether one arrived."""
+
+    active: list[_DeferInterrupt] = []  # open guards of the main thread (SIGTERM checks the innermost)
 
     def __init__(self) -> None:
         self.fired = False
+        self.terminated = False
         self._old: Any = None
 
     # The C module's signal(): the ``signal`` module's wrapper converts handlers to and from
@@ -635,16 +750,95 @@ class _DeferInterrupt:
                 self._old = _signal.signal(_signal.SIGINT, self._handler)
             except ValueError:  # not the main interpreter thread
                 self._old = None
+            else:
+                _DeferInterrupt.active.append(self)
         return self
 
     def _handler(self, signum: int, frame: Any) -> None:
         self.fired = True
+
+    def raise_if_fired(self) -> None:
+        if self.terminated:
+            raise _Terminated
+        if self.fired:
+            raise KeyboardInterrupt
 
     def __exit__(self, *exc: Any) -> None:
         if self._old is not None:
             import _signal
 
             _signal.signal(_signal.SIGINT, self._old)
+            _DeferInterrupt.active.remove(self)
+
+
+class _TerminateAsInterrupt:
+    """While ``optimize()`` runs in the main thread of a process that left SIGTERM to its default
+    (terminate at once, the running trial left behind), SIGTERM stops it like Ctrl-C: the running
+    trial is failed ("interrupted (SIGTERM)") and retried under the study's retry policy."""
+
+    def __init__(self, end_as_sigterm: bool = True) -> None:
+        self._old: Any = None
+        self._end_as_sigterm = end_as_sigterm  # False in a worker process: its parent decides
+
+    def __enter__(self) -> _TerminateAsInterrupt:
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            self._old = signal.signal(signal.SIGTERM, self._handler)
+        return self
+
+    @staticmethod
+    def _handler(signum: int, frame: Any) -> None:
+        if _DeferInterrupt.active:  # inside a storage write: raised once the write is done
+            guard = _DeferInterrupt.active[-1]
+            guard.fired = guard.terminated = True
+            return
+        raise _Terminated
+
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+        if self._old is not None:
+            import os
+            import signal
+
+            signal.signal(signal.SIGTERM, self._old)
+            if exc_type is not None and issubclass(exc_type, _Terminated) and self._end_as_sigterm:
+                # The running trial is failed and queued to rerun: now end as SIGTERM always did.
+                os.kill(os.getpid(), signal.SIGTERM)
+
+
+class _UnstorableResult(TypeError):
+    """The trial's result could not be stored (an attribute that is not JSON): it was recorded
+    FAILED with the reason instead; ``trial`` is what was stored."""
+
+    def __init__(self, trial: FrozenTrial, message: str) -> None:
+        super().__init__(message)
+        self.trial = trial
+
+
+def _storable(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """``attrs`` with every value the storage cannot keep (not JSON) replaced by its repr."""
+    import json
+
+    out: dict[str, Any] = {}
+    for k, v in attrs.items():
+        try:
+            json.dumps(v)
+        except (TypeError, ValueError):
+            v = f"<not stored: {_short_repr(v)}>"
+        out[str(k)] = v
+    return out
+
+
+def _short_repr(v: Any, limit: int = 80) -> str:
+    try:
+        text = repr(v)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real problem
+        text = f"<{type(v).__name__}>"
+    if isinstance(v, int) and not isinstance(v, bool) and len(text) > limit:
+        return f"an integer of {len(text)} digits"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _config_objective(func: Callable[[dict[str, Any]], Any], space: Mapping[str, Any]) -> ObjectiveFunc:
@@ -713,7 +907,7 @@ def create_study(
     study_name: str | None = None,
     heartbeat_interval: float | None = None,
     grace_period: float | None = None,
-    max_retries: int = 0,
+    max_retries: int | None = None,
     warm_start: Any = None,
     max_trials: int | None = None,
 ) -> Study:
@@ -722,10 +916,11 @@ def create_study(
     ``storage`` is a URL (``"sqlite:///tunewise.db"``, ``"postgresql+psycopg://user@host/db"``)
     or a storage object; None keeps everything in memory. ``pruner`` is an alias of ``scheduler``.
 
-    With persistent storage, ``heartbeat_interval`` (seconds) makes running trials send
-    heartbeats; a trial silent for ``grace_period`` seconds (default 3 intervals) is marked FAILED
-    as stale and re-enqueued with the same parameters up to ``max_retries`` times. The policy is
-    stored with the study, so every worker that opens it follows it.
+    With persistent storage, running trials send heartbeats every ``heartbeat_interval`` seconds
+    (default 10; ``0`` turns them off); a trial silent for ``grace_period`` seconds (default 3
+    intervals, 60 s by default) is marked FAILED as stale and re-enqueued with the same parameters
+    up to ``max_retries`` times (default 1). The policy is stored with the study, so every worker
+    that opens it follows it.
 
     ``warm_start`` (e.g. ``tw.transfer.FromSimilarTasks(...)``) starts from earlier tasks: its
     ``apply(study)`` queues their best configurations and wraps the sampler with a fading prior.
@@ -784,7 +979,7 @@ def create_study(
 def load_study(name: str, storage: str | BaseStorage, sampler: Sampler | None = None,
                scheduler: Scheduler | None = None, *, pruner: Scheduler | None = None,
                heartbeat_interval: float | None = None, grace_period: float | None = None,
-               max_retries: int = 0, max_trials: int | None = None) -> Study:
+               max_retries: int | None = None, max_trials: int | None = None) -> Study:
     """Open an existing study (StudyNotFoundError names the study and the storage if absent).
 
     Heartbeat options and ``max_trials`` as in :func:`create_study`; given here, they replace

@@ -418,11 +418,11 @@ class Trial:
 
     def set_user_attr(self, key: str, value: Any) -> None:
         """Attach a JSON-serializable value to the trial (kept in storage)."""
-        self.user_attrs[key] = value
+        self.user_attrs[key] = _checked_attr("set_user_attr", key, value)
         self._pending_attrs = True
 
     def set_system_attr(self, key: str, value: Any) -> None:
-        self.system_attrs[key] = value
+        self.system_attrs[key] = value  # tunewise's own (proposals, fixed params): JSON by construction
         self._pending_attrs = True
 
     def _frozen_view(self) -> FrozenTrial:
@@ -448,6 +448,20 @@ class _Missing:
 
 
 _MISSING = _Missing()
+
+
+def _checked_attr(what: str, key: Any, value: Any) -> Any:
+    """Refuse, where it is set, what the storage could not keep (it is JSON, nothing is pickled)."""
+    import json
+
+    if not isinstance(key, str):
+        raise TypeError(f"{what}: the key must be a string, got {key!r}")
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"{what}({key!r}, ...): the value must be JSON-serializable (numbers, strings, bools, "
+                        f"None, lists, dicts), got {type(value).__name__}: {e}") from None
+    return value
 
 
 def report(value: float, step: int | None = None) -> None:

@@ -227,15 +227,24 @@ def test_finish_is_atomic_and_final(storage, sid):
     assert (again.state, again.values, again.params) == (TrialState.COMPLETE, [0.25], {"x": 1})
 
 
-def test_pruned_is_final_and_failed_can_be_overwritten(storage, sid):
+def test_every_finish_is_final_and_a_late_result_is_kept_apart(storage, sid):
     p = storage.start_trial(sid)
     assert storage.finish_trial(p.trial_id, TrialState.PRUNED, [0.3])
     assert not storage.finish_trial(p.trial_id, TrialState.COMPLETE, [0.1])
     f = storage.start_trial(sid)
-    assert storage.finish_trial(f.trial_id, TrialState.FAILED, None, system_attrs={"fail_reason": "x"})
-    # A late result of a trial declared failed (e.g. stale) is still recorded.
-    assert storage.finish_trial(f.trial_id, TrialState.COMPLETE, [0.2])
-    assert storage.get_trial(f.trial_id).state == TrialState.COMPLETE
+    assert storage.finish_trial(f.trial_id, TrialState.FAILED, None, system_attrs={"fail_reason": "stale"})
+    # A trial declared failed (e.g. stale, and perhaps retried) is never finished again by its
+    # late worker: its result is kept as data on the failed trial and counts nowhere.
+    assert not storage.finish_trial(f.trial_id, TrialState.COMPLETE, [0.2])
+    assert storage.record_late_result(f.trial_id, {"state": "COMPLETE", "values": [0.2]})
+    late = storage.get_trial(f.trial_id)
+    assert (late.state, late.values) == (TrialState.FAILED, None)
+    assert late.system_attrs["fail_reason"] == "stale"
+    assert late.system_attrs["late_result"] == {"state": "COMPLETE", "values": [0.2]}
+    assert [t.state for t in storage.get_trials(sid)] == [TrialState.PRUNED, TrialState.FAILED]
+    # Only a FAILED trial takes a late result.
+    assert not storage.record_late_result(p.trial_id, {"state": "COMPLETE", "values": [0.1]})
+    assert "late_result" not in storage.get_trial(p.trial_id).system_attrs
 
 
 def test_multi_objective_values(storage):

@@ -151,7 +151,7 @@ def test_kill_9_mid_trial_is_failed_as_stale_and_retried(url, tmp_path):
 
 def test_no_retry_left_means_failed_only(tmp_path):
     url = f"sqlite:///{tmp_path / 'noretry.db'}"
-    study = tw.create_study(name="s", storage=url, heartbeat_interval=0.1, grace_period=0.3,
+    study = tw.create_study(name="s", storage=url, heartbeat_interval=0.1, grace_period=0.3, max_retries=0,
                             sampler=tw.samplers.RandomSampler(seed=0))
     t = study.ask()
     t.suggest_float("x", 0, 1)

@@ -58,8 +58,16 @@ def register(group: click.Group) -> None:
     @click.option("--seed", type=int, default=None)
     @click.option("--direction", type=click.Choice(["minimize", "maximize"]), default=None,
                   help="Create the study with this direction if it does not exist yet.")
+    @click.option("--heartbeat-interval", type=float, default=None,
+                  help="Seconds between heartbeats of a running trial (stored with the study; default: the "
+                       "stored policy, else 10; 0 turns heartbeats off).")
+    @click.option("--grace-period", type=float, default=None,
+                  help="Seconds without a heartbeat after which a trial is failed as stale (default: 3 intervals).")
+    @click.option("--max-retries", type=int, default=None,
+                  help="How often a stale (crashed) trial is rerun with its parameters (default 1).")
     def worker(study_name: str, storage: str, objective: str, n_trials: int | None, max_trials: int | None,
-               timeout: float | None, n_jobs: int, sampler: str, seed: int | None, direction: str | None) -> None:
+               timeout: float | None, n_jobs: int, sampler: str, seed: int | None, direction: str | None,
+               heartbeat_interval: float | None, grace_period: float | None, max_retries: int | None) -> None:
         """Run trials of a study, sharing its storage with every other worker.
 
         Start as many workers as you like, here or on other machines. With a study-wide budget
@@ -76,13 +84,23 @@ def register(group: click.Group) -> None:
 
         func = _load_objective(objective)
         smp = _make_sampler(sampler, seed)
-        if direction is not None:
-            study = tw.create_study(name=study_name, storage=storage, direction=direction, sampler=smp,
-                                    load_if_exists=True)
-        else:
-            study = tw.load_study(study_name, storage, sampler=smp)
+        policy = {"heartbeat_interval": heartbeat_interval, "grace_period": grace_period, "max_retries": max_retries}
+        try:
+            if direction is not None:
+                study = tw.create_study(name=study_name, storage=storage, direction=direction, sampler=smp,
+                                        load_if_exists=True, **policy)
+            else:
+                study = tw.load_study(study_name, storage, sampler=smp, **policy)
+        except ValueError as e:
+            raise click.UsageError(str(e)) from None
         ran = []  # callbacks run in this process for every trial of this worker (also with --n-jobs)
-        study.optimize(func, n_trials=n_trials, timeout=timeout, n_jobs=n_jobs, catch=(Exception,),
-                       max_trials=max_trials, callbacks=[lambda _study, frozen: ran.append(frozen.number)])
+        try:
+            study.optimize(func, n_trials=n_trials, timeout=timeout, n_jobs=n_jobs, catch=(Exception,),
+                           max_trials=max_trials, callbacks=[lambda _study, frozen: ran.append(frozen.number)])
+        except KeyboardInterrupt:
+            # Ctrl-C: the running trial was failed. (SIGTERM fails it too, queues it to rerun, and
+            # then ends the process as SIGTERM does.)
+            click.echo(f"worker interrupted: {len(ran)} trials run here", err=True)
+            sys.exit(130)
         total = study.storage.count_trials(study._study_id)
         click.echo(f"worker done: {len(ran)} trials run here, {total} in study {study_name!r}")

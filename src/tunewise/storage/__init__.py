@@ -22,7 +22,10 @@ def __getattr__(name: str) -> object:
 
 
 def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
-    """A storage from a URL, an existing storage object, or None (in-memory)."""
+    """A storage from a URL, an existing storage object, or None (in-memory).
+
+    SQLite URLs take ``?synchronous=normal|full|off`` (durability) and ``?mode=ro`` (read-only);
+    see :class:`SQLStorage`."""
     if storage is None:
         return InMemoryStorage()
     if isinstance(storage, BaseStorage):

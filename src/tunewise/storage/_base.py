@@ -20,7 +20,7 @@ from typing import Any
 from tunewise import distributions as D
 from tunewise.trial import FrozenTrial, TrialState
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: tunewise_trials.retried_from
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,15 @@ class BaseStorage(abc.ABC):
         user_attrs: Mapping[str, Any] | None = None,
         system_attrs: Mapping[str, Any] | None = None,
     ) -> bool:
-        """Finish a trial in one atomic write. False if it was already COMPLETE or PRUNED."""
+        """Finish a RUNNING (or WAITING) trial in one atomic write. False if it was already
+        finished: COMPLETE, PRUNED, or FAILED (e.g. failed as stale while its worker was stopped,
+        and perhaps already retried), so a late finish never overwrites a decision."""
+
+    @abc.abstractmethod
+    def record_late_result(self, trial_id: int, late: Mapping[str, Any]) -> bool:
+        """Keep ``late`` (what a worker computed after its trial was failed, e.g. as stale) on
+        the FAILED trial as ``system_attrs["late_result"]``; its state stays FAILED, so nothing
+        counts twice. False if the trial is not FAILED."""
 
     @abc.abstractmethod
     def get_trial(self, trial_id: int) -> FrozenTrial: ...

@@ -2,15 +2,19 @@
 
 A worker that dies (kill -9, OOM killer, a lost machine) cannot mark its trial finished. While a
 trial runs, a daemon thread in its process records a heartbeat every ``heartbeat_interval``
-seconds. Every study that asks for a trial first fails the RUNNING trials whose last heartbeat
-is older than ``grace_period`` (``fail_reason`` "stale: ..."), and, while ``max_retries`` allow,
-re-enqueues each with the same parameters and ``system_attrs["retried_from"]`` = the failed
-trial's number. The storage marks a stale trial FAILED at most once, so one retry is enqueued
-however many workers notice it.
+seconds, and saves the trial's suggested parameters shortly after they are suggested (so a retry
+reruns the same configuration). Every study that asks for a trial first fails the RUNNING trials
+whose last heartbeat is older than ``grace_period`` (``fail_reason`` "stale: ..."), and, while
+``max_retries`` allow, re-enqueues each with the same parameters and
+``system_attrs["retried_from"]`` = the failed trial's number. The storage marks a stale trial
+FAILED at most once, so one retry is enqueued however many workers notice it. A worker whose
+trial was failed as stale cannot finish it any more: its late result is kept on the failed trial
+(``system_attrs["late_result"]``), never counted twice.
 
-The policy lives in the storage (study attribute ``"heartbeat"``), so every worker that opens the
-study by name follows it: ``tw.create_study(..., heartbeat_interval=10, grace_period=60,
-max_retries=2)``.
+Heartbeats are on by default for persistent storages (:data:`DEFAULT_POLICY`: a beat every 10 s,
+stale after 60 s, one retry); ``heartbeat_interval=0`` turns them off. The policy lives in the
+storage (study attribute ``"heartbeat"``), so every worker that opens the study by name follows
+it: ``tw.create_study(..., heartbeat_interval=10, grace_period=60, max_retries=2)``.
 """
 
 from __future__ import annotations
@@ -24,34 +28,47 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from tunewise.storage._base import BaseStorage
     from tunewise.study import Study
-    from tunewise.trial import Trial
+    from tunewise.trial import FrozenTrial, Trial
 
-__all__ = ["check_policy", "configure", "on_ask", "on_finish", "on_start"]
+__all__ = ["DEFAULT_POLICY", "check_policy", "configure", "fail_dead_trial", "on_ask", "on_finish", "on_start"]
 
 _log = logging.getLogger("tunewise")
 
 ATTR_KEY = "heartbeat"
 _IDLE_EXIT = 30.0  # seconds without a running trial before the heartbeat thread stops
+# What a study on persistent storage gets when nobody chose a policy: a worker killed without a
+# word (kill -9, OOM killer, preemption) has its trial failed within a minute and rerun once.
+DEFAULT_POLICY: dict[str, Any] = {"interval": 10.0, "grace": 60.0, "max_retries": 1}
+_OFF: dict[str, Any] = {"interval": 0.0, "grace": 0.0, "max_retries": 0}
+DEFAULT_MAX_RETRIES = 1
+# A running trial's newly suggested parameters are saved once it has run this long (a shorter
+# trial writes them with its finish, so the common fast trial costs no extra write).
+_SAVE_PARAMS_AFTER = 0.05
 
 
 def check_policy(heartbeat_interval: float | None, grace_period: float | None,
                  max_retries: int | None) -> dict[str, Any] | None:
-    """Validate the user's options; return the policy to store (None: no heartbeats)."""
+    """Validate the user's options; return the policy to store (None: nothing chosen, so the
+    stored policy or :data:`DEFAULT_POLICY` applies). ``heartbeat_interval=0`` turns heartbeats off."""
     def positive(name: str, v: Any) -> float:
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0 or v != v or v == float("inf"):
             raise ValueError(f"{name} must be a positive number of seconds, got {v!r}")
         return float(v)
 
-    retries = 0 if max_retries is None else max_retries
-    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+    if max_retries is not None and (isinstance(max_retries, bool) or not isinstance(max_retries, int)
+                                    or max_retries < 0):
         raise ValueError(f"max_retries must be a non-negative integer, got {max_retries!r}")
-    if heartbeat_interval is None:
-        if grace_period is not None or retries:
-            raise ValueError(
-                "grace_period and max_retries need heartbeat_interval (seconds between heartbeats of a "
-                "running trial), e.g. heartbeat_interval=10, grace_period=60, max_retries=2"
-            )
+    if heartbeat_interval is None and grace_period is None and max_retries is None:
         return None
+    if heartbeat_interval is not None and not isinstance(heartbeat_interval, bool) and heartbeat_interval == 0:
+        if grace_period is not None or max_retries:
+            raise ValueError("heartbeat_interval=0 turns heartbeats off: then there is no grace_period and "
+                             "no retry of crashed trials")
+        return dict(_OFF)
+    retries = DEFAULT_MAX_RETRIES if max_retries is None else max_retries
+    if heartbeat_interval is None:
+        grace_given = positive("grace_period", grace_period) if grace_period is not None else DEFAULT_POLICY["grace"]
+        heartbeat_interval = min(DEFAULT_POLICY["interval"], grace_given / 3.0)
     interval = positive("heartbeat_interval", heartbeat_interval)
     # Default: three missed heartbeats, so one slow write or a busy machine does not kill a trial.
     grace = 3.0 * interval if grace_period is None else positive("grace_period", grace_period)
@@ -85,7 +102,9 @@ class _Monitor:
         with self.lock:
             if self.pid != os.getpid():  # forked: the parent's thread does not exist here
                 self.pid, self.thread, self.trials = os.getpid(), None, {}
-            self.trials[trial._trial_id] = [trial, len(trial._frozen.params)]
+            now = time.monotonic()
+            # [live trial, number of params saved, when it started, when it last beat]
+            self.trials[trial._trial_id] = [trial, len(trial._frozen.params), now, now]
             if self.thread is None or not self.thread.is_alive():
                 self.thread = threading.Thread(target=self._beat, args=(storage,), daemon=True,
                                                name="tunewise-heartbeat")
@@ -95,17 +114,24 @@ class _Monitor:
         with self.lock:
             self.trials.pop(trial_id, None)
 
+    def running_here(self) -> set[int]:
+        with self.lock:
+            return set(self.trials) if self.pid == os.getpid() else set()
+
     def _beat(self, storage: BaseStorage) -> None:
         assert self.policy is not None
         interval = self.policy["interval"]
+        # Wake often enough to save a trial's parameters soon after they are suggested (a few
+        # len() calls per wake-up); beat only every interval.
+        tick = min(interval, _SAVE_PARAMS_AFTER)
         idle_since: float | None = None
         try:
             while True:
-                time.sleep(interval)
+                time.sleep(tick)
+                now = time.monotonic()
                 with self.lock:
                     running = [(tid, entry) for tid, entry in self.trials.items()]
                     if not running:
-                        now = time.monotonic()
                         idle_since = idle_since or now
                         if now - idle_since > max(_IDLE_EXIT, 3 * interval):
                             self.thread = None
@@ -113,20 +139,24 @@ class _Monitor:
                         continue
                 idle_since = None
                 for tid, entry in running:
-                    trial, saved = entry
+                    trial, saved, started, last = entry
+                    save = len(trial.params) > saved and now - started >= _SAVE_PARAMS_AFTER
+                    if not save and now - last < interval:
+                        continue
                     try:
-                        # Save parameters suggested since the last beat (the objective may run for
-                        # hours before it reports): a retry after a crash reuses them. dict() copies
-                        # atomically under the GIL while the objective keeps suggesting.
-                        params = dict(trial.params)
-                        if len(params) > saved:
+                        if save:
+                            # A retry after a crash reuses them. dict() copies atomically under
+                            # the GIL while the objective keeps suggesting.
+                            params = dict(trial.params)
                             storage.update_trial(tid, params=params)  # also a heartbeat
                             entry[1] = len(params)
                         else:
                             storage.record_heartbeat(tid)
+                        entry[3] = now
                     except RuntimeError:
-                        pass  # finished between our snapshot and the write: nothing to keep alive
+                        pass  # finished (or failed as stale) since our snapshot: nothing to keep alive
                     except Exception as e:  # noqa: BLE001 - keep beating; the trial may still finish
+                        entry[3] = now
                         _log.warning("could not record a heartbeat for trial id %d: %s", tid, e)
         finally:
             release = getattr(storage, "_release_thread", None)
@@ -134,12 +164,19 @@ class _Monitor:
                 release()
 
 
+def _stored_policy(study: Study) -> dict[str, Any] | None:
+    stored: dict[str, Any] | None = study._storage.get_study_attrs(study._study_id).get(ATTR_KEY)
+    return stored
+
+
 def _monitor(study: Study) -> _Monitor:
     mon: _Monitor | None = getattr(study, "_heartbeat", None)
     if mon is None:
         policy = None
         if study._storage.is_persistent:
-            policy = study._storage.get_study_attrs(study._study_id).get(ATTR_KEY)
+            policy = _stored_policy(study) or dict(DEFAULT_POLICY)
+            if not policy.get("interval"):
+                policy = None  # heartbeat_interval=0: off
         mon = _Monitor(policy)
         study._heartbeat = mon  # type: ignore[attr-defined]
     return mon
@@ -150,9 +187,37 @@ def configure(study: Study, policy: dict[str, Any] | None) -> None:
     if policy is None:
         return
     if not study._storage.is_persistent:
-        _log.info("heartbeats are for persistent storages (SQLite, PostgreSQL); in memory they are off")
+        if policy.get("interval"):
+            _log.info("heartbeats are for persistent storages (SQLite, PostgreSQL); in memory they are off")
     study._storage.set_study_attr(study._study_id, ATTR_KEY, policy)
-    study._heartbeat = _Monitor(policy if study._storage.is_persistent else None)  # type: ignore[attr-defined]
+    active = policy if study._storage.is_persistent and policy.get("interval") else None
+    study._heartbeat = _Monitor(active)  # type: ignore[attr-defined]
+
+
+def _max_retries(study: Study) -> int:
+    mon = _monitor(study)
+    if mon.policy is not None:
+        return int(mon.policy["max_retries"])
+    stored = _stored_policy(study)  # in memory: the policy still says how often to retry
+    return int(stored["max_retries"]) if stored else DEFAULT_MAX_RETRIES
+
+
+def _retry(study: Study, t: FrozenTrial, max_retries: int) -> None:
+    """Re-enqueue the failed trial ``t`` with its parameters while ``max_retries`` allow."""
+    from tunewise.samplers._base import running_params
+
+    attempt = int(t.system_attrs.get("retry_attempt", 0))
+    reason = t.system_attrs.get("fail_reason")
+    if attempt >= max_retries:
+        _log.warning("trial %d of study %r was marked FAILED (%s); no retries left", t.number,
+                     study.study_name, reason)
+        return
+    # Its parameters: the ones it suggested and saved, else the sampler's published proposal.
+    params = {**running_params(t), **dict(t.system_attrs.get("fixed_params", {})), **t.params}
+    retry = study._storage.enqueue_trial(study._study_id, params, system_attrs={"retried_from": t.number,
+                                                                                "retry_attempt": attempt + 1})
+    _log.warning("trial %d of study %r was marked FAILED (%s); retrying it as trial %d", t.number,
+                 study.study_name, reason, retry.number)
 
 
 def on_ask(study: Study) -> None:
@@ -166,19 +231,58 @@ def on_ask(study: Study) -> None:
         return
     # Checking at every ask is wasted work: nothing can go stale faster than the heartbeat interval.
     mon.next_check = now + policy["interval"]
+    for t in study._storage.fail_stale_trials(study._study_id, policy["grace"]):
+        _retry(study, t, policy["max_retries"])
+
+
+def fail_dead_trial(study: Study, trial_id: int, reason: str) -> FrozenTrial | None:
+    """Fail the trial of a worker known to be dead (``reason`` says how it died) and retry it
+    under the study's retry policy. Does nothing (returns None) unless the trial is still RUNNING."""
+    from tunewise.trial import TrialState
+
+    storage = study._storage
+    t = storage.get_trial(trial_id)
+    if t.state != TrialState.RUNNING:
+        return None
+    attrs = dict(t.system_attrs)
+    attrs["fail_reason"] = reason
+    if not storage.finish_trial(trial_id, TrialState.FAILED, None, system_attrs=attrs):
+        return None  # finished (or failed as stale) meanwhile
+    failed = storage.get_trial(trial_id)
+    _retry(study, failed, _max_retries(study))
+    return failed
+
+
+def retry_interrupted(study: Study, trial_id: int) -> None:
+    """Retry a trial its own worker failed because the worker was told to stop (SIGTERM)."""
+    _retry(study, study._storage.get_trial(trial_id), _max_retries(study))
+
+
+def await_running(study: Study, deadline: float | None) -> bool:
+    """At the end of the study's budget: wait while other processes' trials still run, failing
+    (and retrying) those whose workers died. True when a retry is waiting to be run, False when
+    nothing runs any more (or without heartbeats, where a dead trial cannot be told apart)."""
+    from tunewise.trial import TrialState
+
+    mon = _monitor(study)
+    policy = mon.policy
+    if policy is None:
+        return False
     storage, sid = study._storage, study._study_id
-    for t in storage.fail_stale_trials(sid, policy["grace"]):
-        attempt = int(t.system_attrs.get("retry_attempt", 0))
-        if attempt >= policy["max_retries"]:
-            _log.warning("trial %d of study %r is stale and was marked FAILED (%s); no retries left",
-                         t.number, study.study_name, t.system_attrs.get("fail_reason"))
-            continue
-        params = dict(t.system_attrs.get("fixed_params", {}))
-        params.update(t.params)
-        retry = storage.enqueue_trial(sid, params, system_attrs={"retried_from": t.number,
-                                                                  "retry_attempt": attempt + 1})
-        _log.warning("trial %d of study %r is stale and was marked FAILED (%s); retrying it as trial %d",
-                     t.number, study.study_name, t.system_attrs.get("fail_reason"), retry.number)
+    step = min(policy["interval"], 1.0)
+    while deadline is None or time.time() < deadline:
+        if study._stop_requested:
+            return False
+        for t in storage.fail_stale_trials(sid, policy["grace"]):
+            _retry(study, t, policy["max_retries"])
+        mon.next_check = time.monotonic() + policy["interval"]
+        if storage.count_trials(sid, (TrialState.WAITING,)):
+            return True
+        mine = mon.running_here()
+        if not [t for t in storage.get_trials(sid, (TrialState.RUNNING,)) if t.trial_id not in mine]:
+            return False
+        time.sleep(step)
+    return False
 
 
 def on_start(study: Study, trial: Trial) -> None:

@@ -15,6 +15,7 @@ from tunewise import distributions as D
 from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError
 from tunewise.storage._base import BaseStorage, PreparedStart, StudySummary
 from tunewise.storage._compact import KeyShared, TimeColumns, compact_times, series
+from tunewise.storage._names import check_keys, check_name
 from tunewise.trial import FrozenTrial, TrialState
 
 
@@ -79,6 +80,7 @@ class InMemoryStorage(BaseStorage):
 
     # ---- studies -------------------------------------------------------------------
     def create_study(self, name: str, directions: list[str]) -> int:
+        check_name("study name", name)
         with self._lock:
             if name in self._names:
                 raise DuplicatedStudyError(
@@ -91,6 +93,7 @@ class InMemoryStorage(BaseStorage):
             return sid
 
     def get_study_id(self, name: str) -> int:
+        check_name("study name", name)
         with self._lock:
             try:
                 return self._names[name]
@@ -124,6 +127,11 @@ class InMemoryStorage(BaseStorage):
             del self._studies[study_id]
 
     def set_study_attr(self, study_id: int, key: str, value: Any) -> None:
+        check_name("study attribute key", key, allow_empty=True)
+        if isinstance(value, Mapping):
+            # "user"/"system": the study's user and system attributes (Study.set_user_attr)
+            check_keys(f"study {key} attribute key" if key in ("user", "system") else f"key in study attribute "
+                       f"{key!r}", value)
         with self._lock:
             self._study(study_id).attrs[key] = _json_copy(value)
 
@@ -137,6 +145,7 @@ class InMemoryStorage(BaseStorage):
             return dict(self._study(study_id).distributions)
 
     def add_distribution(self, study_id: int, name: str, dist: D.Distribution) -> D.Distribution:
+        check_name("parameter name", name)
         with self._lock:
             return self._study(study_id).distributions.setdefault(name, dist)
 
@@ -161,6 +170,9 @@ class InMemoryStorage(BaseStorage):
     def enqueue_trial(self, study_id: int, fixed_params: Mapping[str, Any],
                       system_attrs: Mapping[str, Any] | None = None,
                       user_attrs: Mapping[str, Any] | None = None) -> FrozenTrial:
+        check_keys("parameter name", fixed_params, allow_empty=False)
+        check_keys("user attribute key", user_attrs)
+        check_keys("system attribute key", system_attrs)
         with self._lock:
             sys_attrs = _json_copy(dict(system_attrs or {}))
             sys_attrs["fixed_params"] = _json_copy(dict(fixed_params))
@@ -228,6 +240,9 @@ class InMemoryStorage(BaseStorage):
     @staticmethod
     def _changes(params: Mapping[str, Any] | None, intermediate_values: Mapping[int, float] | None,
                  user_attrs: Mapping[str, Any] | None, system_attrs: Mapping[str, Any] | None) -> dict[str, Any]:
+        check_keys("parameter name", params, allow_empty=False)
+        check_keys("user attribute key", user_attrs)
+        check_keys("system attribute key", system_attrs)
         ch: dict[str, Any] = {}
         if params is not None:
             ch["params"] = _json_copy(dict(params))
@@ -260,7 +275,7 @@ class InMemoryStorage(BaseStorage):
         with self._lock:
             rec, number = self._locate(trial_id)
             t = rec.trials[number]
-            if t.state in (TrialState.COMPLETE, TrialState.PRUNED):
+            if t.state.is_finished():
                 return False
             if t.state == TrialState.WAITING and number in rec.waiting:
                 rec.waiting.remove(number)
@@ -272,6 +287,16 @@ class InMemoryStorage(BaseStorage):
             rec.trials[number] = self._compact(rec, done)
             return True
 
+    def record_late_result(self, trial_id: int, late: Mapping[str, Any]) -> bool:
+        with self._lock:
+            rec, number = self._locate(trial_id)
+            t = rec.trials[number]
+            if t.state != TrialState.FAILED:
+                return False
+            attrs = {**t.system_attrs, "late_result": _json_copy(dict(late))}
+            rec.trials[number] = self._compact(rec, self._replace(t, system_attrs=attrs))
+            return True
+
     @staticmethod
     def _compact(rec: _StudyRecord, t: FrozenTrial) -> FrozenTrial:
         """The finished trial in its compact form (studies hold 100,000s of them)."""
@@ -280,7 +305,7 @@ class InMemoryStorage(BaseStorage):
         t.user_attrs = ku.make(t.user_attrs)
         t.system_attrs = ks.make(t.system_attrs)
         t._reports = series(t._reports)
-        if t.state is not TrialState.FAILED:  # a FAILED trial can still be finished by its worker
+        if t.state is not TrialState.FAILED:  # a FAILED trial can still get a late result
             compact_times(t, rec.times)
         return t
 
@@ -297,6 +322,7 @@ class InMemoryStorage(BaseStorage):
             return [t for t in trials if t.state in states]
 
     def try_claim(self, study_id: int, key: str) -> bool:
+        check_name("claim key", key, allow_empty=True)
         with self._lock:
             claims = self._study(study_id).claims
             if key in claims:

@@ -31,8 +31,10 @@ import json
 import os
 import random
 import re
+import shlex
 import threading
 import time
+import urllib.parse
 from bisect import bisect_left
 from collections.abc import Callable, Container, Mapping
 from typing import Any, TypeVar
@@ -44,6 +46,7 @@ from tunewise import distributions as D
 from tunewise.exceptions import DuplicatedStudyError, StorageError, StudyNotFoundError
 from tunewise.storage._base import SCHEMA_VERSION, BaseStorage, PreparedStart, StudySummary
 from tunewise.storage._compact import EMPTY, KeyShared, TimeColumns, compact_times, series
+from tunewise.storage._names import check_keys, check_name
 from tunewise.trial import FrozenTrial, TrialState
 
 __all__ = ["SQLStorage"]
@@ -108,6 +111,10 @@ def _schema() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("datetime_complete", sa.Float, nullable=True),
         sa.Column("heartbeat", sa.Float, nullable=True),
         sa.Column("seq", sa.BigInteger, nullable=False),
+        # The number of the crashed trial this one reruns (a retry does not count against
+        # max_trials): a real column, as matching JSON text by substring is fooled by any
+        # parameter or attribute that happens to be named "retried_from" (schema version 2).
+        sa.Column("retried_from", sa.Integer, nullable=True),
         sa.UniqueConstraint("study_id", "number", name="uq_tunewise_trials_number"),
         # (study_id, state, number): finds the oldest WAITING trial without scanning the study.
         sa.Index("ix_tunewise_trials_state", "study_id", "state", "number"),
@@ -152,6 +159,46 @@ def _explain_connect_error(e: BaseException) -> str:
     if "does not exist" in low:
         return f"{msg} (create it first, e.g. `createdb NAME`)"
     return msg
+
+
+# SQLite's PRAGMA synchronous levels offered (EXTRA differs from FULL only without WAL).
+_SYNCHRONOUS = {"off": 0, "normal": 1, "full": 2}
+
+
+def _check_synchronous(value: Any, where: str) -> str:
+    if isinstance(value, str) and value.lower() in _SYNCHRONOUS:
+        return value.lower()
+    raise ValueError(
+        f"{where} must be 'normal' (the default: a power cut can lose the last commits), 'full' (fsync at "
+        f"every commit: nothing committed is lost) or 'off' (no fsync: a power cut can corrupt the file), "
+        f"got {value!r}"
+    )
+
+
+# Query parameters SQLAlchemy passes to the sqlite3 driver itself (not part of a SQLite URI).
+_PYSQLITE_ARGS = frozenset({"uri", "timeout", "isolation_level", "detect_types", "check_same_thread",
+                            "cached_statements"})
+
+
+def _truthy(value: str) -> bool:  # how SQLAlchemy reads the boolean ``uri`` query parameter
+    return value.strip().lower() in ("true", "yes", "on", "y", "t", "1")
+
+
+def _sqlite_problem(e: BaseException, path: str | None, read_only: str | None) -> str | None:
+    """An explanation, with what to do, for a SQLite error the user must act on (None: no advice)."""
+    msg = _first_line(e)
+    low = msg.lower()
+    shown = repr(path) if path else "the database file"
+    if "malformed" in low or "not a database" in low or "corrupt" in low:
+        recover = f"sqlite3 {shlex.quote(path)} .recover | sqlite3 recovered.db" if path else \
+            "sqlite3 FILE .recover | sqlite3 recovered.db"
+        return (f"the SQLite file {shown} is corrupt ({msg}); restore it from a backup, or salvage what is "
+                f"still readable with `{recover}` and open recovered.db instead")
+    if "readonly" in low or "read-only" in low:
+        why = f"it was opened read-only ({read_only})" if read_only else \
+            "the file, its directory or the disk is not writable"
+        return f"the SQLite file {shown} is read-only: {why}, so nothing can be written ({msg})"
+    return None
 
 
 _WRITE = True
@@ -344,6 +391,17 @@ class SQLStorage(BaseStorage):
     process holds locked included), before raising StorageError;
     ``busy_timeout`` is how long SQLite waits for another process's write lock.
 
+    Durability (SQLite): ``synchronous`` (or ``?synchronous=`` in the URL) is SQLite's
+    ``PRAGMA synchronous``. ``"normal"`` (the default) does not fsync at each commit: a killed
+    process loses nothing, but a power cut or OS crash can lose the last commits (the file stays
+    intact). ``"full"`` fsyncs the write-ahead log at every commit, so nothing committed is lost;
+    each trial then waits for the disk twice (start and finish). ``"off"`` never fsyncs: a power
+    cut can corrupt the file. ``benchmarks/overhead.py --durability`` measures the cost per trial.
+
+    Read-only: ``sqlite:///path.db?mode=ro`` (or the SQLite URI
+    ``sqlite:///file:/path.db?mode=ro&uri=true``) opens the file read-only, as does a file this
+    process cannot write (permissions, read-only media); reads work, writes raise StorageError.
+
     >>> import os, tempfile
     >>> from tunewise.storage import SQLStorage
     >>> from tunewise.trial import TrialState
@@ -357,7 +415,7 @@ class SQLStorage(BaseStorage):
     """
 
     def __init__(self, url: str, *, retry_seconds: float = 60.0, busy_timeout: float = 60.0,
-                 engine_kwargs: Mapping[str, Any] | None = None) -> None:
+                 engine_kwargs: Mapping[str, Any] | None = None, synchronous: str | None = None) -> None:
         if not isinstance(url, str):
             raise TypeError(f"storage URL must be a string, got {url!r}")
         if isinstance(retry_seconds, bool) or not isinstance(retry_seconds, (int, float)) or retry_seconds < 0:
@@ -369,6 +427,9 @@ class SQLStorage(BaseStorage):
         self._retry_seconds = float(retry_seconds)
         self._busy_timeout = float(busy_timeout)
         self._engine_kwargs = dict(engine_kwargs or {})
+        self._synchronous = None if synchronous is None else _check_synchronous(synchronous, "synchronous")
+        self._read_only: str | None = None  # why a SQLite file is opened read-only (set by _create_engine)
+        self._path: str | None = None  # the SQLite file
         self._engine = self._create_engine()
         self._is_sqlite = self._engine.dialect.name == "sqlite"
         dbapi: Any = self._engine.dialect.dbapi
@@ -389,7 +450,8 @@ class SQLStorage(BaseStorage):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Worker processes reopen the database by URL: connections never cross processes.
-        return (_reopen, (self._url, self._retry_seconds, self._busy_timeout, self._engine_kwargs))
+        return (_reopen, (self._url, self._retry_seconds, self._busy_timeout, self._engine_kwargs,
+                          self._synchronous))
 
     def __repr__(self) -> str:
         return f"SQLStorage({self._masked!r})"
@@ -429,19 +491,14 @@ class SQLStorage(BaseStorage):
         if backend == "sqlite":
             if url.drivername not in ("sqlite", "sqlite+pysqlite"):
                 raise self._error(f"unsupported SQLite driver {url.drivername!r}; use 'sqlite:///path.db'")
-            db = url.database
-            if not db or db == ":memory:" or db.startswith("file::memory:"):
-                raise self._error(
-                    "an in-memory SQLite database is private to one connection; pass storage=None for "
-                    "in-memory storage, or a file path as 'sqlite:///path/to/tunewise.db'"
-                )
-            directory = os.path.dirname(os.path.abspath(db))
-            if not os.path.isdir(directory):
-                raise self._error(f"directory {directory!r} does not exist; create it or choose another path")
-            if os.path.isdir(db):
-                raise self._error(f"{db!r} is a directory; give the path of a database file inside it")
+            url = self._sqlite_url(url)
             kwargs["connect_args"] = {"check_same_thread": False}
         elif backend in ("postgresql", "postgres"):
+            if self._synchronous is not None:
+                raise ValueError(
+                    "synchronous is a SQLite setting; PostgreSQL's durability is the server's "
+                    "synchronous_commit setting"
+                )
             if url.drivername in ("postgresql", "postgres"):
                 url = url.set(drivername="postgresql+psycopg")
             if url.drivername != "postgresql+psycopg":
@@ -466,6 +523,8 @@ class SQLStorage(BaseStorage):
             raise self._error(f"cannot create a database engine: {_first_line(e)}") from None
         if backend == "sqlite":
             busy_ms = int(self._busy_timeout * 1000)
+            synchronous = (self._synchronous or "normal").upper()
+            read_only = self._read_only is not None
 
             @sa.event.listens_for(engine, "connect")
             def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -473,13 +532,93 @@ class SQLStorage(BaseStorage):
                 dbapi_conn.isolation_level = None
                 cur = dbapi_conn.cursor()
                 cur.execute(f"PRAGMA busy_timeout = {busy_ms}")
-                cur.execute("PRAGMA journal_mode = WAL")
-                # WAL + NORMAL: commits do not fsync; a killed process loses nothing, a power cut
-                # can lose the last commits but never corrupts the file.
-                cur.execute("PRAGMA synchronous = NORMAL")
+                if not read_only:  # switching to WAL writes the file header
+                    cur.execute("PRAGMA journal_mode = WAL")
+                # WAL + NORMAL (the default): commits do not fsync; a killed process loses nothing,
+                # a power cut can lose the last commits but never corrupts the file. FULL fsyncs
+                # the WAL at every commit; OFF never fsyncs (a power cut can corrupt the file).
+                cur.execute(f"PRAGMA synchronous = {synchronous}")
                 cur.close()
 
         return engine
+
+    def _sqlite_url(self, url: sa.URL) -> sa.URL:
+        """The URL SQLAlchemy opens for a ``sqlite:///`` URL: tunewise's own query options taken
+        out (``synchronous``), and a read-only open (``mode=ro``, or a file this process cannot
+        write) as a SQLite URI. Sets ``_path``, ``_read_only`` and ``_synchronous``."""
+        query: dict[str, str] = {}
+        for key, value in url.query.items():
+            if not isinstance(value, str):
+                raise self._error(f"query parameter {key!r} is given {len(value)} times; give it once")
+            query[key] = value
+        sync = query.pop("synchronous", None)
+        if sync is not None:
+            try:
+                sync = _check_synchronous(sync, "the URL's synchronous")
+            except ValueError as e:
+                raise self._error(str(e)) from None
+            if self._synchronous is not None and self._synchronous != sync:
+                raise ValueError(f"the URL says synchronous={sync} but the synchronous option says "
+                                 f"{self._synchronous!r}; give one")
+            self._synchronous = sync
+        db = url.database or ""
+        uri = _truthy(query.get("uri", ""))
+        mode = query.get("mode", "").lower()
+        if uri and db.startswith("file:"):
+            parts = urllib.parse.urlsplit(db)
+            if parts.netloc not in ("", "localhost"):
+                raise self._error(f"a SQLite URI names a file on this machine ('file:/path'), got host "
+                                  f"{parts.netloc!r}")
+            db = urllib.parse.unquote(parts.path)
+        if not db or db == ":memory:" or db.startswith("file::memory:") or mode == "memory":
+            raise self._error(
+                "an in-memory SQLite database is private to one connection; pass storage=None for "
+                "in-memory storage, or a file path as 'sqlite:///path/to/tunewise.db'"
+            )
+        path = self._path = os.path.abspath(db)
+        directory = os.path.dirname(path)
+        if not os.path.isdir(directory):
+            raise self._error(f"directory {directory!r} does not exist; create it or choose another path")
+        if os.path.isdir(path):
+            raise self._error(f"{db!r} is a directory; give the path of a database file inside it")
+        exists = os.path.exists(path)
+        dir_writable = os.access(directory, os.W_OK)
+        shm = os.path.exists(path + "-shm")
+        if mode == "ro":
+            self._read_only = "the URL asks for mode=ro"
+        elif exists and not os.access(path, os.W_OK):
+            self._read_only = "the file is not writable by this user"
+        elif exists and not dir_writable and not shm:
+            # SQLite writes its -wal and -shm files (or a rollback journal) next to the database.
+            self._read_only = "its directory is not writable by this user"
+        if self._read_only is None:
+            if uri:
+                return url.set(query=query)
+            unknown = sorted(set(query) - _PYSQLITE_ARGS)
+            if unknown:  # SQLAlchemy would ignore them (with a warning) without uri=true: say so
+                raise self._error(
+                    f"unknown query parameter(s) {', '.join(unknown)}; tunewise reads 'synchronous' and "
+                    f"'mode=ro', and SQLite URI parameters need 'uri=true' (e.g. "
+                    f"'sqlite:///file:/path/to/x.db?mode=ro&uri=true')"
+                )
+            return url.set(query=query)
+        if not exists:
+            raise self._error(f"cannot open {path!r} read-only ({self._read_only}): the file does not exist")
+        ro_query = {k: v for k, v in query.items() if k not in ("mode", "uri")}
+        ro_query.update(mode="ro", uri="true")
+        if not dir_writable and not shm:
+            # A read-only connection to a WAL database needs the -shm file, and cannot create it
+            # here. Without a -wal file holding commits, the database file is the whole database
+            # and nobody can be writing it: read it as immutable (no locks, no -shm).
+            wal = path + "-wal"
+            if os.path.exists(wal) and os.path.getsize(wal) > 0:
+                raise self._error(
+                    f"cannot read {path!r}: its write-ahead log {wal!r} holds commits that SQLite can only "
+                    f"read with a {path + '-shm'!r} file, which cannot be created in the read-only directory; "
+                    f"copy the three files to a writable directory (or open it once where it is writable)"
+                )
+            ro_query.setdefault("immutable", "1")
+        return sa.engine.URL.create("sqlite", database="file:" + urllib.parse.quote(path), query=ro_query)
 
     def _raw(self) -> Any:
         """This thread's pooled DBAPI connection, in driver autocommit mode."""
@@ -561,8 +700,12 @@ class SQLStorage(BaseStorage):
                 kind = self._classify(e)
                 if kind == "fatal":
                     orig = getattr(e, "orig", e)
-                    if self._is_sqlite and isinstance(orig, self._dbapi.OperationalError):
-                        raise self._error(_first_line(e)) from e
+                    if self._is_sqlite:
+                        problem = _sqlite_problem(e, self._path, self._read_only)
+                        if problem is not None:  # corrupt or read-only: the message says it all
+                            raise self._error(problem) from None
+                        if isinstance(orig, self._dbapi.OperationalError):
+                            raise self._error(_first_line(e)) from e
                     raise
                 if kind == "reconnect":
                     self._drop_raw()
@@ -602,7 +745,12 @@ class SQLStorage(BaseStorage):
 
     def _open_error(self, e: BaseException) -> str:
         if self._is_sqlite:
-            return f"cannot open the SQLite database: {_first_line(e)}"
+            problem = _sqlite_problem(e, self._path, self._read_only)
+            if problem is None and "unable to open" in _first_line(e).lower() and self._path \
+                    and not os.access(os.path.dirname(self._path), os.W_OK):
+                problem = (f"{_first_line(e)} (the directory {os.path.dirname(self._path)!r} is not writable, "
+                           f"so the file cannot be created there)")
+            return f"cannot open the SQLite database: {problem or _first_line(e)}"
         return _explain_connect_error(e)
 
     def _ensure_schema_once(self) -> None:
@@ -610,6 +758,9 @@ class SQLStorage(BaseStorage):
         with self._engine.connect() as conn:
             version = self._read_version(conn)
             conn.rollback()
+            if version is None and self._read_only:
+                raise self._error(f"{self._path!r} holds no tunewise tables, and they cannot be created: it "
+                                  f"is opened read-only ({self._read_only})")
             if version is None:
                 with conn.begin():
                     if self._is_sqlite:
@@ -622,11 +773,41 @@ class SQLStorage(BaseStorage):
                     if version is None:
                         conn.execute(sa.insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
                         version = str(SCHEMA_VERSION)
+        if version != str(SCHEMA_VERSION) and version is not None and version.isdigit() \
+                and int(version) < SCHEMA_VERSION and self._read_only:
+            raise self._error(f"{self._path!r} has schema version {version}, which this tunewise upgrades on "
+                              f"open, but it is opened read-only ({self._read_only}); open it once where it "
+                              f"is writable, or with the tunewise version that wrote it")
+        if version == "1":
+            version = self._migrate_from_v1()
         if version != str(SCHEMA_VERSION):
             raise self._error(
                 f"database schema version {version}, but this tunewise reads version {SCHEMA_VERSION}; "
                 f"upgrade tunewise (pip install -U tunewise) or use another database"
             )
+
+    def _migrate_from_v1(self) -> str:
+        """Version 1 -> 2: the ``retried_from`` column, filled from each retry's system_attrs."""
+        meta, tr = _TABLES["meta"], _TABLES["trials"]
+        with self._engine.connect() as conn, conn.begin():
+            if self._is_sqlite:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(7461727)"))
+            version = self._read_version(conn)
+            if version != "1":  # another process migrated it meanwhile
+                return str(version)
+            if "retried_from" not in {c["name"] for c in sa.inspect(conn).get_columns(tr.name)}:
+                conn.exec_driver_sql(f"ALTER TABLE {tr.name} ADD COLUMN retried_from INTEGER")
+            # Only rows whose text mentions the key can hold it; parse them to be sure.
+            rows = conn.execute(sa.select(tr.c.trial_id, tr.c.system_attrs).where(
+                tr.c.system_attrs.like('%"retried_from":%'))).all()
+            for tid, text in rows:
+                retried = _loads(text).get("retried_from")
+                if isinstance(retried, int) and not isinstance(retried, bool):
+                    conn.execute(sa.update(tr).where(tr.c.trial_id == tid).values(retried_from=retried))
+            conn.execute(sa.update(meta).where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION)))
+        return str(SCHEMA_VERSION)
 
     @staticmethod
     def _read_version(conn: sa.Connection) -> str | None:
@@ -675,7 +856,7 @@ class SQLStorage(BaseStorage):
             di.c.study_id == sid, di.c.id > bp("after", type_=sa.Integer)))
         self.q_dist = c(sa.select(di.c.distribution).where(di.c.study_id == sid, di.c.name == bp("name")))
         self.i_dist = c(dialect_insert(di).values(study_id=sid, name=bp("name"), distribution=bp("dist"))
-                        .on_conflict_do_nothing())
+                        .on_conflict_do_nothing().returning(di.c.distribution))
         waiting = sa.select(tr.c.trial_id, tr.c.number, tr.c.user_attrs, tr.c.system_attrs).where(
             tr.c.study_id == sid, tr.c.state == TrialState.WAITING.value).order_by(tr.c.number).limit(1)
         # SQLite writers are serialized by BEGIN IMMEDIATE; PostgreSQL workers skip rows another
@@ -691,7 +872,7 @@ class SQLStorage(BaseStorage):
             study_id=sid, number=bp("number", type_=sa.Integer), state=bp("state"), params=bp("params"),
             intermediate="{}", user_attrs=bp("user_attrs"), system_attrs=bp("system_attrs"),
             datetime_start=bp("start", type_=sa.Float), heartbeat=bp("hb", type_=sa.Float),
-            seq=bp("seq", type_=sa.BigInteger),
+            seq=bp("seq", type_=sa.BigInteger), retried_from=bp("retried_from", type_=sa.Integer),
         ).returning(tr.c.trial_id))
         def keep(col: Any, name: str) -> Any:  # NULL parameter = leave the column as it is
             return sa.func.coalesce(bp(name, type_=sa.Text), col)
@@ -708,10 +889,13 @@ class SQLStorage(BaseStorage):
         }
         self.u_live = c(sa.update(tr).where(tr.c.trial_id == tid, state_is(TrialState.RUNNING, TrialState.WAITING))
                         .values(heartbeat=now, **live_fields))
-        self.u_finish = c(sa.update(tr).where(tr.c.trial_id == tid, ~state_is(TrialState.COMPLETE, TrialState.PRUNED))
+        # Only a live trial finishes: one failed as stale (perhaps already retried) keeps that decision.
+        self.u_finish = c(sa.update(tr).where(tr.c.trial_id == tid, state_is(TrialState.RUNNING, TrialState.WAITING))
                           .values(state=bp("state"), objective_values=bp("values", type_=sa.Text),
                                   value0=bp("value0", type_=sa.Float), datetime_complete=bp("end", type_=sa.Float),
                                   **live_fields))
+        self.u_late = c(sa.update(tr).where(tr.c.trial_id == tid, tr.c.state == TrialState.FAILED.value)
+                        .values(system_attrs=bp("system_attrs"), seq=bp("seq", type_=sa.BigInteger)))
         self.u_heartbeat = c(sa.update(tr).where(tr.c.trial_id == tid, tr.c.state == TrialState.RUNNING.value)
                              .values(heartbeat=now))
         stale = (tr.c.study_id == sid, tr.c.state == TrialState.RUNNING.value, tr.c.heartbeat < now - grace)
@@ -728,7 +912,7 @@ class SQLStorage(BaseStorage):
             tr.c.study_id == sid, tr.c.state == TrialState.WAITING.value).scalar_subquery()
         self.q_started = c(sa.select(st.c.next_number - waiting_count).where(st.c.study_id == sid))
         self.q_retries = c(sa.select(sa.func.count()).select_from(tr).where(
-            tr.c.study_id == sid, tr.c.system_attrs.like('%"retried_from":%')))
+            tr.c.study_id == sid, tr.c.retried_from.is_not(None)))
         self.q_lock_study = c(sa.select(st.c.study_id).where(st.c.study_id == sid).with_for_update())
         ins_attr = dialect_insert(at).values(study_id=sid, key=bp("key"), value=bp("value"))
         self.i_attr = c(ins_attr.on_conflict_do_update(index_elements=[at.c.study_id, at.c.key],
@@ -810,7 +994,7 @@ WHERE trial_id = :tid AND state IN ('RUNNING', 'WAITING') RETURNING trial_id
         self.pg_finish = c(sa.text(f"""{bump}
 UPDATE tunewise_trials SET state = :state, objective_values = :values, value0 = :value0,
     datetime_complete = :end, {keep}
-WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
+WHERE trial_id = :tid AND state IN ('RUNNING', 'WAITING') RETURNING trial_id
 """).bindparams(sa.bindparam("tid", type_=sa.Integer), sa.bindparam("state", type_=sa.Text),
                 sa.bindparam("values", type_=sa.Text), sa.bindparam("value0", type_=sa.Float),
                 sa.bindparam("end", type_=sa.Float), *texts))
@@ -864,8 +1048,7 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
 
     # ---- studies ------------------------------------------------------------------------------
     def create_study(self, name: str, directions: list[str]) -> int:
-        if not isinstance(name, str) or not name:
-            raise ValueError(f"study name must be a non-empty string, got {name!r}")
+        check_name("study name", name)
         dirs = _dumps(list(directions))
 
         def op(cur: _Cursor) -> int:
@@ -880,6 +1063,7 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
         return self._run(op, _WRITE)
 
     def get_study_id(self, name: str) -> int:
+        check_name("study name", name)
         sid = self._run(lambda cur: cur.scalar(self.q_study_id, name=name), _READ)
         if sid is None:
             raise StudyNotFoundError(f"no study named {name!r} in {self._masked}")
@@ -927,6 +1111,11 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
         self._directions.pop(study_id, None)
 
     def set_study_attr(self, study_id: int, key: str, value: Any) -> None:
+        check_name("study attribute key", key, allow_empty=True)
+        if isinstance(value, Mapping):
+            # "user"/"system": the study's user and system attributes (Study.set_user_attr)
+            check_keys(f"study {key} attribute key" if key in ("user", "system") else f"key in study attribute "
+                       f"{key!r}", value)
         text = _encode(value, "study attribute", key)
         self._run(lambda cur: cur.run(self.i_attr, sid=study_id, key=key, value=text), _WRITE)
 
@@ -951,13 +1140,20 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
             return dict(cache.dists)
 
     def add_distribution(self, study_id: int, name: str, dist: D.Distribution) -> D.Distribution:
+        check_name("parameter name", name)
         text = D.distribution_to_json(dist)
 
         def op(cur: _Cursor) -> str:
-            cur.run(self.i_dist, sid=study_id, name=name, dist=text)
+            # The insert returns the row it wrote; a name another worker stored first is read back.
+            row = cur.one(self.i_dist, sid=study_id, name=name, dist=text)
+            if row is not None:
+                return row[0]  # type: ignore[no-any-return]
             return cur.scalar(self.q_dist, sid=study_id, name=name)  # type: ignore[no-any-return]
 
-        stored = self._run(op, _WRITE)
+        # One autocommit statement (_READ: no BEGIN/COMMIT around it): a trial suggesting n new
+        # parameters makes n round trips, not 4n. Stored rows never change, so the read-back of
+        # a conflict needs no transaction; a retried insert finds its own row and reads it back.
+        stored = self._run(op, _READ)
         result = dist if stored == text else D.distribution_from_json(stored)
         cache = self._cache(study_id)
         with cache.lock:  # a name keeps one distribution per study: safe to learn it now
@@ -968,9 +1164,14 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
     def enqueue_trial(self, study_id: int, fixed_params: Mapping[str, Any],
                       system_attrs: Mapping[str, Any] | None = None,
                       user_attrs: Mapping[str, Any] | None = None) -> FrozenTrial:
+        check_keys("parameter name", fixed_params, allow_empty=False)
+        check_keys("user attribute key", user_attrs)
+        check_keys("system attribute key", system_attrs)
         sys_attrs = dict(system_attrs or {})
         sys_attrs["fixed_params"] = dict(fixed_params)
         sys_text = _encode(sys_attrs, "enqueued trial", "system_attrs/fixed_params")
+        retried = sys_attrs.get("retried_from")
+        retried_from = retried if isinstance(retried, int) and not isinstance(retried, bool) else None
         user_text = _encode(dict(user_attrs or {}), "enqueued trial", "user_attrs")
 
         def op(cur: _Cursor) -> tuple[int, int]:
@@ -979,7 +1180,8 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
                 raise self._not_found(study_id)
             seq, next_number = row
             tid = cur.scalar(self.i_trial, sid=study_id, number=next_number - 1, state=TrialState.WAITING.value,
-                             params="{}", user_attrs=user_text, system_attrs=sys_text, start=None, hb=None, seq=seq)
+                             params="{}", user_attrs=user_text, system_attrs=sys_text, start=None, hb=None, seq=seq,
+                             retried_from=retried_from)
             return tid, next_number - 1
 
         tid, number = self._run(op, _WRITE)
@@ -1071,7 +1273,8 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
                 user, system = user_patch, sys_patch
             tid = cur.scalar(self.i_trial, sid=study_id, number=next_number - 1, state=TrialState.RUNNING.value,
                              params="{}", user_attrs="{}" if user is None else _dumps(user),
-                             system_attrs="{}" if system is None else _dumps(system), start=now, hb=now, seq=seq)
+                             system_attrs="{}" if system is None else _dumps(system), start=now, hb=now, seq=seq,
+                             retried_from=None)
             return FrozenTrial(number=next_number - 1, trial_id=tid, state=TrialState.RUNNING,
                                distributions=dists, user_attrs=dict(user or {}), system_attrs=dict(system or {}),
                                datetime_start=now, heartbeat=now), False
@@ -1129,6 +1332,9 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
     @staticmethod
     def _fields(params: Mapping[str, Any] | None, intermediate_values: Mapping[int, float] | None,
                 user_attrs: Mapping[str, Any] | None, system_attrs: Mapping[str, Any] | None) -> dict[str, Any]:
+        check_keys("parameter name", params, allow_empty=False)
+        check_keys("user attribute key", user_attrs)
+        check_keys("system attribute key", system_attrs)
         return {
             "params": None if params is None else _encode(dict(params), "trial", "params"),
             "intermediate": None if intermediate_values is None else _dumps(
@@ -1185,6 +1391,23 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
 
         return self._run(op, _WRITE)
 
+    def record_late_result(self, trial_id: int, late: Mapping[str, Any]) -> bool:
+        late_text = _encode(dict(late), "trial", "late_result")
+
+        def op(cur: _Cursor) -> bool:
+            bumped = cur.one(self.u_bump_by_trial, tid=trial_id)
+            if bumped is None:
+                raise KeyError(f"no trial with id {trial_id} in {self._masked}")
+            row = cur.one(self.q_trial, tid=trial_id)
+            if row is None or row[3] != TrialState.FAILED.value:
+                raise _Abort(False)
+            attrs = _loads(row[8])
+            attrs["late_result"] = _loads(late_text)
+            cur.run(self.u_late, tid=trial_id, system_attrs=_dumps(attrs), seq=bumped[1])
+            return True
+
+        return self._run(op, _WRITE)
+
     def _fetch_changes(self, cur: _Cursor, study_id: int, cache: _StudyCache) -> None:
         rows = cur.rows(self.q_changed, sid=study_id, seq=cache.seq)
         if not rows:
@@ -1234,8 +1457,7 @@ WHERE trial_id = :tid AND state NOT IN ('COMPLETE', 'PRUNED') RETURNING trial_id
         return self._run(op, _READ)
 
     def try_claim(self, study_id: int, key: str) -> bool:
-        if not isinstance(key, str):
-            raise TypeError(f"claim key must be a string, got {key!r}")
+        check_name("claim key", key, allow_empty=True)
         return self._run(lambda cur: cur.count(self.i_claim, sid=study_id, key=key), _WRITE) == 1
 
     # ---- liveness -----------------------------------------------------------------------------
@@ -1288,5 +1510,7 @@ def _encode(value: Any, what: str, field: str) -> str:
         ) from None
 
 
-def _reopen(url: str, retry_seconds: float, busy_timeout: float, engine_kwargs: dict[str, Any]) -> SQLStorage:
-    return SQLStorage(url, retry_seconds=retry_seconds, busy_timeout=busy_timeout, engine_kwargs=engine_kwargs)
+def _reopen(url: str, retry_seconds: float, busy_timeout: float, engine_kwargs: dict[str, Any],
+            synchronous: str | None = None) -> SQLStorage:
+    return SQLStorage(url, retry_seconds=retry_seconds, busy_timeout=busy_timeout, engine_kwargs=engine_kwargs,
+                      synchronous=synchronous)

@@ -1,0 +1,56 @@
+"""The one rule for names every storage keeps: study names, parameter names, attribute keys.
+
+A name is a string of at most :data:`MAX_NAME_LENGTH` characters without NUL (``"\\x00"``).
+PostgreSQL cannot store NUL in text and keeps names in 512-character columns; SQLite and the
+in-memory storage would accept either, so a study that works in memory would break the day it
+moves to PostgreSQL. Every storage checks the same rule at its boundary, with the same message.
+
+>>> check_name("study name", "mnist-lr")
+'mnist-lr'
+>>> check_name("parameter name", "lr\\x00")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+ValueError: parameter name 'lr\\x00' is not valid: it contains a NUL character ('\\x00'); names are ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["MAX_NAME_LENGTH", "check_keys", "check_name"]
+
+MAX_NAME_LENGTH = 512  # the width of the name columns of the SQL schema (storage/_sql.py)
+
+
+def _shown(name: str) -> str:
+    if len(name) <= 60:
+        return repr(name)
+    return f"{name[:40]!r}... ({len(name)} characters)"
+
+
+def check_name(kind: str, name: Any, *, allow_empty: bool = False) -> str:
+    """Return ``name`` if it is a valid ``kind`` (e.g. "study name"); raise TypeError/ValueError if not."""
+    if not isinstance(name, str):
+        raise TypeError(f"{kind} must be a string, got {name!r}")
+    if len(name) <= MAX_NAME_LENGTH and "\x00" not in name and (name or allow_empty):
+        return name
+    rule = (f"{'keys' if allow_empty else 'names'} are {'' if allow_empty else 'non-empty '}strings of at most "
+            f"{MAX_NAME_LENGTH} characters without NUL, on every storage")
+    if "\x00" in name:
+        problem, why = "it contains a NUL character ('\\x00')", " (PostgreSQL cannot store NUL)"
+    elif name:
+        problem, why = f"it is {len(name)} characters long", " (the width of the storage's name columns)"
+    else:
+        problem, why = "it is empty", ""
+    raise ValueError(f"{kind} {_shown(name)} is not valid: {problem}; {rule}{why}")
+
+
+def check_keys(kind: str, mapping: Mapping[Any, Any] | None, *, allow_empty: bool = True) -> None:
+    """Check the string keys of ``mapping`` as ``kind`` names (other keys become strings in JSON
+    and cannot break the rule)."""
+    if not mapping:
+        return
+    for key in mapping:
+        if isinstance(key, str) and (len(key) > MAX_NAME_LENGTH or "\x00" in key or not (key or allow_empty)):
+            check_name(kind, key, allow_empty=allow_empty)
