@@ -84,7 +84,8 @@ def register(group: click.Group) -> None:
 
         func = _load_objective(objective)
         smp = _make_sampler(sampler, seed)
-        policy = {"heartbeat_interval": heartbeat_interval, "grace_period": grace_period, "max_retries": max_retries}
+        policy: dict[str, Any] = {"heartbeat_interval": heartbeat_interval, "grace_period": grace_period,
+                                  "max_retries": max_retries}
         try:
             if direction is not None:
                 study = tw.create_study(name=study_name, storage=storage, direction=direction, sampler=smp,
