@@ -462,7 +462,9 @@ class Study:
             if state is not TrialState.FAILED and stored.state is TrialState.FAILED:
                 # Failed as stale while this worker was stopped (and perhaps retried): keep the
                 # late result as data on the failed trial, never as a second result.
+                # Its parameters too: the failed trial may have been reaped before they were saved.
                 self._storage.record_late_result(trial._trial_id, {"state": state.value, "values": values,
+                                                                   "params": dict(trial.params),
                                                                    "time": time.time()})
                 _log.warning("trial %d finished %s, but it had been marked FAILED meanwhile (%s); its late "
                              "result is kept as system_attrs['late_result'] and does not count",

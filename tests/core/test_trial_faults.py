@@ -96,6 +96,7 @@ def test_a_late_finish_of_a_stale_trial_is_kept_apart_and_counts_once(backend, t
     assert original.state == TrialState.FAILED
     assert original.system_attrs["fail_reason"].startswith("stale")  # not erased by the late finish
     assert original.system_attrs["late_result"]["values"] == [x]
+    assert original.system_attrs["late_result"]["params"] == {"x": x}
     retry = next(t for t in trials.values() if t.system_attrs.get("retried_from") == stopped.number)
     assert retry.state == TrialState.COMPLETE and retry.params == {"x": x}
     # max_trials=3: the original (FAILED), its retry (not counted) and two more.

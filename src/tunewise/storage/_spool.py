@@ -102,7 +102,7 @@ def replay(storage: BaseStorage) -> int:
                 stored = storage.get_trial(tid)
                 if stored.state is TrialState.FAILED and "late_result" not in stored.system_attrs:
                     storage.record_late_result(tid, {"state": state.value, "values": record["values"],
-                                                     "time": record.get("saved")})
+                                                     "params": record["params"], "time": record.get("saved")})
         except KeyError:
             _log.warning("spooled result %s names trial id %d, which the storage does not have; left in place",
                          path, tid)
