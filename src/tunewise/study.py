@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from tunewise import distributions as D
 from tunewise.exceptions import MaxTrialsReached, SearchExhausted, TrialPruned
+from tunewise.exceptions import StorageError as _StorageError
 from tunewise.samplers._base import Sampler
 from tunewise.storage import (
     BaseStorage,
@@ -282,7 +283,10 @@ class Study:
             relative, prepared = self._propose_before_start(pending)
         # The budget is checked atomically with the start: parallel workers never overshoot.
         try:
-            frozen = self._start_within_budget(max_started, prepared)
+            try:
+                frozen = self._storage.start_trial(self._study_id, max_started=max_started, prepared=prepared)
+            except MaxTrialsReached:
+                frozen = self._start_after_budget(max_started)
         except MaxTrialsReached:
             if self._in_optimize:
                 raise  # optimize() ends quietly
@@ -304,17 +308,16 @@ class Study:
             trial.suggest(name, dist)
         return trial
 
-    def _start_within_budget(self, max_started: int | None, prepared: PreparedStart | None) -> FrozenTrial:
-        while True:
-            try:
-                return self._storage.start_trial(self._study_id, max_started=max_started, prepared=prepared)
+    def _start_after_budget(self, max_started: int | None) -> FrozenTrial:
+        # At the end of the budget inside optimize(): wait for the other workers' trials, failing
+        # those whose workers died and running their retries (which do not count against the
+        # budget), so no dead trial is left RUNNING.
+        while self._in_optimize and _heartbeat.await_running(self, self._deadline):
+            try:  # the retry's parameters are fixed: no proposal goes with it
+                return self._storage.start_trial(self._study_id, max_started=max_started)
             except MaxTrialsReached:
-                # At the end of the budget inside optimize(): wait for the other workers' trials,
-                # failing those whose workers died and running their retries (which do not count
-                # against the budget), so no dead trial is left RUNNING.
-                if not (self._in_optimize and _heartbeat.await_running(self, self._deadline)):
-                    raise
-                prepared = None  # the retry's parameters are fixed: no proposal goes with it
+                continue  # another worker claimed it first
+        raise MaxTrialsReached
 
     def _stored_max_trials(self) -> int | None:
         stored = self._storage.get_study_attrs(self._study_id).get(_MAX_TRIALS_KEY)
@@ -471,7 +474,8 @@ class Study:
                              trial.number, state.value, stored.system_attrs.get("fail_reason"))
                 stored = self._storage.get_trial(trial._trial_id)
             self.sampler.after_trial(self, stored)
-            guard.raise_if_fired()
+            if guard.fired:
+                guard.raise_if_fired()
             return stored
         frozen = FrozenTrial(
             number=trial.number, trial_id=trial._trial_id, state=state, values=values,
@@ -483,21 +487,20 @@ class Study:
         self.sampler.after_trial(self, frozen)
         if state == TrialState.FAILED:
             _log.warning("trial %d failed: %s", trial.number, trial.system_attrs.get("fail_reason", reason))
-        guard.raise_if_fired()
+        if guard.fired:
+            guard.raise_if_fired()
         if unstorable is not None:
             raise _UnstorableResult(frozen, f"trial {trial.number} was recorded as FAILED: {unstorable}")
         return frozen
 
     def _write_finish(self, trial: Trial, state: TrialState, values: list[float] | None) -> bool:
-        from tunewise.exceptions import StorageError
-
         try:
             return self._storage.finish_trial(
                 trial._trial_id, state, values,
                 params=trial.params, intermediate_values=trial.intermediate_values,
                 user_attrs=trial.user_attrs, system_attrs=trial.system_attrs,
             )
-        except StorageError as e:
+        except _StorageError as e:
             if not self._storage.is_persistent:
                 raise
             # The storage stayed out of reach for its whole retry window: keep the result on this
@@ -506,9 +509,9 @@ class Study:
 
             path = _spool.save(self._storage, trial._trial_id, state, values, trial.params,
                                trial.intermediate_values, trial.user_attrs, trial.system_attrs)
-            raise StorageError(f"{e}\nThe result of trial {trial.number} was not lost: it is kept in {path} and "
-                               f"written to the storage when a study next opens it on this machine "
-                               f"(for example when this worker is restarted).") from None
+            raise _StorageError(f"{e}\nThe result of trial {trial.number} was not lost: it is kept in {path} and "
+                                f"written to the storage when a study next opens it on this machine "
+                                f"(for example when this worker is restarted).") from None
 
     # ---- the loop ----------------------------------------------------------------------
     def _run_trial(self, func: ObjectiveFunc, catch: tuple[type[BaseException], ...]) -> FrozenTrial:
@@ -516,7 +519,8 @@ class Study:
             trial = self.ask()
         token = _current_trial.set(trial)
         try:
-            guard.raise_if_fired()
+            if guard.fired:
+                guard.raise_if_fired()
             result = func(trial)
         except TrialPruned:
             return self._finish(trial, TrialState.PRUNED, self._pruned_values(trial), None)

@@ -103,8 +103,8 @@ class _Monitor:
             if self.pid != os.getpid():  # forked: the parent's thread does not exist here
                 self.pid, self.thread, self.trials = os.getpid(), None, {}
             now = time.monotonic()
-            # [live trial, number of params saved, when it started, when it last beat]
-            self.trials[trial._trial_id] = [trial, len(trial._frozen.params), now, now]
+            # [live trial, number of params saved, when it started, when it last beat, saved since]
+            self.trials[trial._trial_id] = [trial, len(trial._frozen.params), now, now, False]
             if self.thread is None or not self.thread.is_alive():
                 self.thread = threading.Thread(target=self._beat, args=(storage,), daemon=True,
                                                name="tunewise-heartbeat")
@@ -139,9 +139,13 @@ class _Monitor:
                         continue
                 idle_since = None
                 for tid, entry in running:
-                    trial, saved, started, last = entry
-                    save = len(trial.params) > saved and now - started >= _SAVE_PARAMS_AFTER
-                    if not save and now - last < interval:
+                    trial, saved, started, last, early_done = entry
+                    beat_due = now - last >= interval
+                    # Parameters once soon after they are suggested, then with the beats (a trial
+                    # that keeps suggesting new names is not rewritten every tick).
+                    save = len(trial.params) > saved and (beat_due or (
+                        not early_done and now - started >= _SAVE_PARAMS_AFTER))
+                    if not save and not beat_due:
                         continue
                     try:
                         if save:
@@ -149,7 +153,7 @@ class _Monitor:
                             # the GIL while the objective keeps suggesting.
                             params = dict(trial.params)
                             storage.update_trial(tid, params=params)  # also a heartbeat
-                            entry[1] = len(params)
+                            entry[1], entry[4] = len(params), True
                         else:
                             storage.record_heartbeat(tid)
                         entry[3] = now

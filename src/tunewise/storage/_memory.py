@@ -240,7 +240,7 @@ class InMemoryStorage(BaseStorage):
     @staticmethod
     def _changes(params: Mapping[str, Any] | None, intermediate_values: Mapping[int, float] | None,
                  user_attrs: Mapping[str, Any] | None, system_attrs: Mapping[str, Any] | None) -> dict[str, Any]:
-        check_keys("parameter name", params, allow_empty=False)
+        # Parameter names were checked when their distribution was registered (add_distribution).
         check_keys("user attribute key", user_attrs)
         check_keys("system attribute key", system_attrs)
         ch: dict[str, Any] = {}

@@ -1332,7 +1332,7 @@ WHERE trial_id = :tid AND state IN ('RUNNING', 'WAITING') RETURNING trial_id
     @staticmethod
     def _fields(params: Mapping[str, Any] | None, intermediate_values: Mapping[int, float] | None,
                 user_attrs: Mapping[str, Any] | None, system_attrs: Mapping[str, Any] | None) -> dict[str, Any]:
-        check_keys("parameter name", params, allow_empty=False)
+        # Parameter names were checked when their distribution was registered (add_distribution).
         check_keys("user attribute key", user_attrs)
         check_keys("system attribute key", system_attrs)
         return {
