@@ -12,6 +12,7 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+@pytest.mark.slow
 def test_example_runs(path):
     env = dict(os.environ, TUNEWISE_EXAMPLE_QUICK="1", MPLBACKEND="Agg")
     out = subprocess.run([sys.executable, str(path)], cwd=ROOT, env=env, capture_output=True, text=True,

@@ -10,6 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_mypy_finds_no_errors(tmp_path):
     pytest.importorskip("mypy", reason="mypy comes with the test extra: pip install -e '.[test]'")
     proc = subprocess.run(

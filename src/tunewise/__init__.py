@@ -22,7 +22,7 @@ from tunewise.exceptions import (
     TrialPruned,
     TunewiseError,
 )
-from tunewise.execution import DaskExecutor
+from tunewise.execution import DaskExecutor, Executor, ProcessExecutor, SequentialExecutor
 from tunewise.study import Study, create_study, delete_study, get_all_study_names, load_study
 from tunewise.trial import FrozenTrial, Trial, TrialState, report
 
@@ -31,8 +31,11 @@ __version__ = "0.1.0"
 __all__ = [
     "DaskExecutor",
     "DuplicatedStudyError",
+    "Executor",
     "FrozenTrial",
+    "ProcessExecutor",
     "SearchExhausted",
+    "SequentialExecutor",
     "StorageError",
     "Study",
     "StudyNotFoundError",

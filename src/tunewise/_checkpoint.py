@@ -31,8 +31,10 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -50,32 +52,41 @@ _CKPT_RE = re.compile(r"^ckpt-(\d+)$")
 
 
 # ---- where ------------------------------------------------------------------------------
+_ROOTS: weakref.WeakKeyDictionary[Study, str] = weakref.WeakKeyDictionary()  # per study and process
+_ROOTS_LOCK = threading.Lock()
+
+
 def checkpoint_root(study: Study) -> str:
     """The directory holding this study's checkpoints (created on first use)."""
-    cached = study.__dict__.get("_tw_checkpoint_root")
+    with _ROOTS_LOCK:
+        cached = _ROOTS.get(study)
     if cached is not None:
-        return str(cached)
+        return cached
     base = getattr(study.scheduler, "checkpoint_dir", None)
     if base is None:
         base = study.system_attrs.get(_ROOT_ATTR)
     if base is None:
-        url = study._storage.url
+        url = study.storage.url
         if url and url.startswith("sqlite:///"):
             base = url[len("sqlite:///"):] + ".checkpoints"
     if base is None:
         base = _shared_temp_root(study)
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", study.study_name)
-    root = os.path.join(os.path.abspath(str(base)), f"{safe}-{study._study_id}")
+    root = os.path.join(os.path.abspath(str(base)), f"{safe}-{_study_id(study)}")
     os.makedirs(root, exist_ok=True)
-    study.__dict__["_tw_checkpoint_root"] = root
+    with _ROOTS_LOCK:
+        _ROOTS[study] = root
     return root
+
+
+def _study_id(study: Study) -> int:
+    return study.storage.get_study_id(study.study_name)
 
 
 def _shared_temp_root(study: Study) -> str:
     # In-memory storage served to worker processes: one process creates the directory and
     # records it in the study; the others wait for the record.
-    storage = study._storage
-    if storage.try_claim(study._study_id, "checkpoint_dir"):
+    if study.storage.try_claim(_study_id(study), "checkpoint_dir"):
         path = tempfile.mkdtemp(prefix="tunewise-checkpoints-")
         study.set_system_attr(_ROOT_ATTR, path)
         return path

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from tunewise import distributions as D
 from tunewise.exceptions import MaxTrialsReached, SearchExhausted, TrialPruned
 from tunewise.exceptions import StorageError as _StorageError
-from tunewise.samplers._base import Sampler
+from tunewise.samplers._base import PROPOSAL_ATTR, Sampler
+from tunewise.samplers._context import StudyContext, TrialContext, as_proposal
 from tunewise.storage import (
     BaseStorage,
     _heartbeat,  # heartbeats + stale-trial retry (storage area)
@@ -27,6 +28,7 @@ from tunewise.trial import FrozenTrial, Trial, TrialState, _current_trial
 if TYPE_CHECKING:
     import pandas as pd
 
+    from tunewise.execution import Executor
     from tunewise.schedulers._base import Scheduler
 
 __all__ = ["Study", "create_study", "delete_study", "get_all_study_names", "load_study"]
@@ -111,14 +113,11 @@ class Study:
         return dict(self._storage.get_study_attrs(self._study_id).get("system", {}))
 
     def set_user_attr(self, key: str, value: Any) -> None:
-        attrs = self.user_attrs
-        attrs[key] = value
-        self._storage.set_study_attr(self._study_id, "user", attrs)
+        # One item, atomically: workers setting different keys at once never lose each other's.
+        self._storage.set_study_attr_item(self._study_id, "user", key, value)
 
     def set_system_attr(self, key: str, value: Any) -> None:
-        attrs = self.system_attrs
-        attrs[key] = value
-        self._storage.set_study_attr(self._study_id, "system", attrs)
+        self._storage.set_study_attr_item(self._study_id, "system", key, value)
 
     # ---- search space ------------------------------------------------------------------
     def _distributions(self) -> dict[str, D.Distribution]:
@@ -266,7 +265,7 @@ class Study:
         >>> study.tell(t, x).state.value
         'COMPLETE'
         """
-        self.sampler.before_trial(self)
+        self.sampler.before_trial(self._sampler_context())
         _heartbeat.on_ask(self)  # fail trials of dead workers; re-enqueue them if retries remain
         # Outside optimize() the budget stored with the study applies (read each time: another
         # process may have changed it with load_study(max_trials=...)).
@@ -295,6 +294,8 @@ class Study:
                 f"with the study); to run more, raise it: tw.load_study({self.study_name!r}, storage, "
                 f"max_trials=...)"
             ) from None
+        for config in pending.to_enqueue:  # what the proposal queued for the trials after this one
+            self._storage.enqueue_trial(self._study_id, dict(config))
         trial = Trial(self, frozen)
         self._live[frozen.number] = trial
         if relative is not None and pending.fits(frozen.number) and not (pending.number_used is None and trial._fixed):
@@ -343,7 +344,52 @@ class Study:
         if self._dists is not None:
             known.update(self._dists)
         self._dists = known
-        return self.sampler.propose(self, trial)
+        sampler, study, view = self.sampler, self._sampler_context(), _SamplerTrialContext(trial)
+        refused: set[str] = set()
+        while True:
+            proposal = as_proposal(sampler.propose(study, view), sampler)
+            key = proposal.claim
+            if key is None:
+                break
+            if key in refused:
+                raise RuntimeError(f"{type(sampler).__name__}.propose claimed {key!r} again after another worker "
+                                   f"held it: after a refused claim, propose something else or raise SearchExhausted")
+            if self._storage.try_claim(self._study_id, key):
+                break
+            # Another worker holds what this proposal needs (a grid point, a configuration that
+            # runs once): drop the proposal and ask again; the sampler moves on.
+            refused.add(key)
+        # What the sampler asked to be written: the study's attrs and queued configurations now,
+        # the trial's attrs with its start (or, once it runs, with its next write) ...
+        for name, value in proposal.study_attrs.items():
+            self.set_system_attr(name, value)
+        if isinstance(trial, _PendingTrial):  # queued once the trial starts, for the trials after it
+            trial.to_enqueue.extend(proposal.enqueue)
+        else:
+            for config in proposal.enqueue:
+                self._storage.enqueue_trial(self._study_id, dict(config))
+        for name, value in proposal.trial_attrs.items():
+            trial.set_system_attr(name, value)
+        params = proposal.params if type(proposal.params) is dict else dict(proposal.params)
+        if proposal.publish and params:
+            view.set_system_attr(PROPOSAL_ATTR, params)
+        if view.published:  # ... but a published proposal at once, for the other workers
+            self._write_progress(trial, {})  # a trial not started yet takes it with its start
+        return params
+
+    def _sampler_sample(self, trial: Trial, name: str, distribution: D.Distribution) -> Any:
+        view = _SamplerTrialContext(trial)
+        value = self.sampler.sample(self._sampler_context(), view, name, distribution)
+        if view.published:
+            self._write_progress(trial, {})
+        return value
+
+    def _sampler_context(self) -> _SamplerStudyContext:
+        """What the study's sampler sees of it (one per study object; a copy gets its own)."""
+        ctx: _SamplerStudyContext | None = getattr(self, "_sampler_ctx", None)
+        if ctx is None:
+            ctx = self._sampler_ctx = _SamplerStudyContext(self)
+        return ctx
 
     def _write_progress(self, trial: Trial, _new: Mapping[int, float]) -> None:
         if isinstance(trial, _PendingTrial):
@@ -473,7 +519,7 @@ class Study:
                              "result is kept as system_attrs['late_result'] and does not count",
                              trial.number, state.value, stored.system_attrs.get("fail_reason"))
                 stored = self._storage.get_trial(trial._trial_id)
-            self.sampler.after_trial(self, stored)
+            self.sampler.after_trial(self._sampler_context(), stored)
             if guard.fired:
                 guard.raise_if_fired()
             return stored
@@ -484,7 +530,7 @@ class Study:
             system_attrs=trial.system_attrs, datetime_start=trial._frozen.datetime_start_ts,
             datetime_complete=time.time(),
         )
-        self.sampler.after_trial(self, frozen)
+        self.sampler.after_trial(self._sampler_context(), frozen)
         if state == TrialState.FAILED:
             _log.warning("trial %d failed: %s", trial.number, trial.system_attrs.get("fail_reason", reason))
         if guard.fired:
@@ -573,7 +619,7 @@ class Study:
         show_progress_bar: bool = False,
         *,
         space: Mapping[str, D.Distribution | Any] | None = None,
-        executor: Any = None,
+        executor: Executor | None = None,
         max_trials: int | None = None,
     ) -> None:
         """Run trials until ``n_trials`` have run in this call, the study as a whole has
@@ -591,8 +637,10 @@ class Study:
         dict drawn from the declarative space and returns the score (or reports with
         ``tunewise.report``). ``n_jobs=k`` runs trials in ``k`` worker processes (``-1``: one
         per CPU). Exceptions in ``catch`` mark the trial FAILED and the study goes on; others
-        mark it FAILED and propagate. ``executor=tw.DaskExecutor(client)`` runs trials on a Dask
-        cluster instead.
+        mark it FAILED and propagate. ``executor=`` decides where trials run instead of
+        ``n_jobs``: ``tw.SequentialExecutor()`` (``n_jobs=1``), ``tw.ProcessExecutor(k)``
+        (``n_jobs=k``), ``tw.DaskExecutor(client)`` on a Dask cluster, or any
+        :class:`~tunewise.execution.Executor`.
 
         >>> import tunewise as tw
         >>> study = tw.create_study(direction="maximize", sampler=tw.samplers.RandomSampler(seed=1))
@@ -621,6 +669,10 @@ class Study:
             n_jobs = os.cpu_count() or 1
         if not isinstance(n_jobs, int) or n_jobs < 1:
             raise ValueError(f"n_jobs must be a positive integer or -1, got {n_jobs!r}")
+        from tunewise.execution._executor import resolve_executor
+        from tunewise.execution._job import OptimizeJob
+
+        runner = resolve_executor(executor, n_jobs)  # n_jobs=1: SequentialExecutor, k: ProcessExecutor(k)
         deadline = None if timeout is None else time.time() + timeout
         self._stop_requested = False
         if max_trials is None:
@@ -638,25 +690,17 @@ class Study:
         self._in_optimize = True
         self._deadline = deadline
         try:
-            if executor is not None and n_jobs != 1:
-                raise ValueError("pass n_jobs or executor, not both: the executor decides where trials run")
             with _TerminateAsInterrupt():
-                if executor is not None:
-                    executor.run(self, objective, n_trials, deadline, catch, list(callbacks or ()), progress)
-                elif n_jobs == 1:
-                    self._optimize_sequential(objective, n_trials, deadline, catch, list(callbacks or ()),
-                                              progress)
-                else:
-                    from tunewise.execution import run_local_processes
-
-                    run_local_processes(self, objective, n_trials, deadline, catch, list(callbacks or ()),
-                                        progress, n_jobs)
+                runner.run(OptimizeJob(self, objective, catch, n_trials, deadline, list(callbacks or ()), progress))
         finally:
             self._max_trials = None
             self._in_optimize = False
             self._deadline = None
             progress.close()
 
+    # ---- executor hooks: called by tunewise.execution._job only (executors use OptimizeJob) ----
+    # With _run_trial (one trial in this process) and _stop_requested, they are all an executor
+    # reaches of the loop.
     def _worker_options(self) -> dict[str, Any]:
         """What a worker process or Dask task needs to run trials under this optimize() call."""
         return {"max_trials": self._max_trials}
@@ -664,24 +708,6 @@ class Study:
     def _apply_worker_options(self, options: Mapping[str, Any]) -> None:
         self._max_trials = options.get("max_trials")
         self._in_optimize = True  # a worker runs trials for its parent's optimize() call
-
-    def _optimize_sequential(self, func: ObjectiveFunc, n_trials: int | None, deadline: float | None,
-                             catch: tuple[type[BaseException], ...], callbacks: list[Callback],
-                             progress: Any) -> None:
-        done = 0
-        while not self._stop_requested:
-            if n_trials is not None and done >= n_trials:
-                break
-            if deadline is not None and time.time() >= deadline:
-                break
-            try:
-                frozen = self._run_trial(func, catch)
-            except SearchExhausted:
-                break
-            done += 1
-            progress.update(frozen)
-            for cb in callbacks:
-                cb(self, frozen)
 
     def __repr__(self) -> str:
         return f"Study(name={self.study_name!r}, directions={self.directions})"
@@ -710,6 +736,7 @@ class _PendingTrial(Trial):
     def __init__(self, study: Study) -> None:
         self._predicted: int | None = None
         self.number_used: int | None = None  # the predicted number, once the sampler has read it
+        self.to_enqueue: list[Mapping[str, Any]] = []  # Proposal.enqueue: queued once the trial starts
         super().__init__(study, FrozenTrial(number=-1, trial_id=-1, state=TrialState.WAITING))
 
     @property
@@ -728,6 +755,139 @@ class _PendingTrial(Trial):
 
     def suggest(self, name: str, distribution: D.Distribution) -> Any:
         raise RuntimeError("a sampler's propose() must not call trial.suggest(): it returns the proposal")
+
+
+# ---- what a sampler sees: the loop's StudyContext and TrialContext (see samplers/_context.py) ----
+_STUDY_CONTEXT_API = ("study_name", "directions", "distributions", "get_trials", "trials", "count_trials",
+                      "user_attrs", "system_attrs", "history_id", "read_new", "claim")
+
+
+def _legacy_attribute(target: object, name: str, kind: str, offers: Sequence[str]) -> Any:
+    """A public attribute of the Study or Trial a sampler written for the earlier hooks reaches
+    for; it keeps working, with a DeprecationWarning that says what to use instead."""
+    if not name.startswith("_"):
+        try:
+            value = getattr(target, name)
+        except AttributeError:
+            pass
+        else:
+            import warnings
+
+            warnings.warn(f"samplers receive a {kind}, not the {type(target).__name__}: {kind}.{name} reaches "
+                          f"through to the {type(target).__name__} and will be removed; a sampler reads "
+                          f"{', '.join(offers)} and returns what it wants written in a tunewise.samplers.Proposal",
+                          DeprecationWarning, stacklevel=3)
+            return value
+    raise AttributeError(f"a sampler's {kind} has no attribute {name!r}; it offers {', '.join(offers)}")
+
+
+class _SamplerStudyContext(StudyContext):
+    """The loop's :class:`StudyContext`: reads through the study (the storage's caches) and
+    claims in its storage. A copy of the study (pickled to another process) gets a context, and
+    so a history, of its own."""
+
+    __slots__ = ("_history", "_study")
+
+    def __init__(self, study: Study) -> None:
+        self._study = study
+        self._history = uuid.uuid4().hex
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_SamplerStudyContext, (self._study,))
+
+    @property
+    def study_name(self) -> str:
+        return self._study.study_name
+
+    @property
+    def directions(self) -> list[str]:
+        return list(self._study.directions)
+
+    @property
+    def distributions(self) -> dict[str, D.Distribution]:
+        return self._study.distributions
+
+    def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
+        return self._study.get_trials(deepcopy, states)
+
+    def count_trials(self, states: Container[TrialState] | None = None) -> int:
+        return self._study._storage.count_trials(self._study._study_id, states)
+
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        return self._study.user_attrs
+
+    @property
+    def system_attrs(self) -> dict[str, Any]:
+        return self._study.system_attrs
+
+    @property
+    def history_id(self) -> str:
+        return self._history
+
+    def claim(self, key: str) -> bool:
+        return self._study._storage.try_claim(self._study._study_id, key)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("_study", "_history"):
+            raise AttributeError(name)
+        return _legacy_attribute(self._study, name, "StudyContext", _STUDY_CONTEXT_API)
+
+    def __repr__(self) -> str:
+        return f"StudyContext(study_name={self._study.study_name!r})"
+
+
+class _SamplerTrialContext(TrialContext):
+    """The loop's :class:`TrialContext` of a live (or about to start) trial; attributes a sampler
+    sets go onto the trial, and the loop writes them. ``published``: the proposal was published."""
+
+    __slots__ = ("_trial", "published")
+
+    def __init__(self, trial: Trial) -> None:
+        self._trial = trial
+        self.published = False
+
+    @property
+    def number(self) -> int:
+        return self._trial.number
+
+    @property
+    def trial_id(self) -> int | None:
+        return None if isinstance(self._trial, _PendingTrial) else self._trial._trial_id
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        return self._trial.params
+
+    @property
+    def fixed_params(self) -> Mapping[str, Any]:
+        return self._trial._fixed
+
+    @property
+    def system_attrs(self) -> Mapping[str, Any]:
+        return self._trial.system_attrs
+
+    @property
+    def user_attrs(self) -> Mapping[str, Any]:
+        return self._trial.user_attrs
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        self._trial.set_system_attr(key, value)
+        if key == PROPOSAL_ATTR:
+            self.published = True
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        self._trial.set_user_attr(key, value)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("_trial", "published"):
+            raise AttributeError(name)
+        return _legacy_attribute(self._trial, name, "TrialContext", (
+            "number", "trial_id", "params", "fixed_params", "system_attrs", "user_attrs", "set_system_attr",
+            "set_user_attr"))
+
+    def __repr__(self) -> str:  # not the number: reading a pending trial's binds the proposal to it
+        return f"TrialContext(params={self._trial.params!r})"
 
 
 class _Terminated(KeyboardInterrupt):

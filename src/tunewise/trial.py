@@ -6,7 +6,7 @@ import contextvars
 import datetime as _dt
 import enum
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tunewise import distributions as D
@@ -270,6 +270,10 @@ class Trial:
     20
     """
 
+    # Set by an executor's worker: told each value as it is chosen (a one-way message to the
+    # parent, which keeps the configuration of a worker that dies before it is stored).
+    _on_param: Callable[[Trial, str, Any], None] | None = None
+
     def __init__(self, study: Study, frozen: FrozenTrial) -> None:
         self.study = study
         self._frozen = frozen
@@ -317,10 +321,12 @@ class Trial:
                 self._relative = self.study._sampler_propose(self)
             value = self._relative.get(name, _MISSING)
             if value is _MISSING or not distribution.contains(value):
-                value = self.study.sampler.sample(self.study, self, name, distribution)
+                value = self.study._sampler_sample(self, name, distribution)
             value = D.check_value(name, distribution, value)
         self.params[name] = value
         self._pending_params[name] = value
+        if self._on_param is not None:
+            self._on_param(self, name, value)
         return value
 
     def suggest_float(
@@ -378,11 +384,15 @@ class Trial:
         self.study._write_progress(self, {step: v})
 
     def should_prune(self) -> bool:
-        """Ask the study's scheduler whether this trial should stop now."""
-        scheduler = self.study.scheduler
-        if scheduler is None or not self.intermediate_values:
+        """Ask the study's scheduler whether this trial should stop now.
+
+        The scheduler decides (continue, stop, or pause at a budget to be resumed later) and the
+        loop carries the decision out (``tunewise/_decisions.py``); True means: end the trial now,
+        e.g. ``raise tw.TrialPruned()``.
+        """
+        if self.study.scheduler is None or not self.intermediate_values:
             return False
-        return bool(scheduler.should_prune(self.study, self))
+        return _scheduling().should_prune(self)  # type: ignore[no-any-return]
 
     # ---- budget and checkpoints (schedulers area: tunewise/_checkpoint.py) ------------------
     @property
@@ -393,9 +403,9 @@ class Trial:
         resource of the rung it runs to; in ``mode="stop"`` it is ``max_resource``. None when the
         study's scheduler sets no budget.
         """
-        scheduler = self.study.scheduler
-        fn = getattr(scheduler, "budget", None)
-        return None if fn is None else fn(self.study, self)
+        if self.study.scheduler is None:
+            return None
+        return _scheduling().budget(self)  # type: ignore[no-any-return]
 
     def save_checkpoint(self, obj: Any, step: int | None = None) -> str:
         """Save ``obj`` (plain data, numpy arrays or torch tensors) as this trial's checkpoint.
@@ -441,6 +451,20 @@ class Trial:
 
     def __repr__(self) -> str:
         return f"Trial(number={self.number}, params={self.params})"
+
+
+_DECISIONS: Any = None
+
+
+def _scheduling() -> Any:
+    """``tunewise._decisions`` (the loop's side of scheduling), imported on first use: it imports
+    the schedulers, which import this module."""
+    global _DECISIONS
+    if _DECISIONS is None:
+        from tunewise import _decisions
+
+        _DECISIONS = _decisions
+    return _DECISIONS
 
 
 class _Missing:

@@ -57,18 +57,19 @@ def test_constant_liar_proposal_is_stored_with_the_start(kind: str, tmp_path) ->
 
 
 class _NumberedSampler(Sampler):
-    """Proposes x = number / 100. With ``steal``, another worker starts a trial meanwhile."""
+    """Proposes x = number / 100. With ``steal`` set to a study, another worker starts a trial of it
+    meanwhile (a sampler sees only its StudyContext: the rival goes through the study itself)."""
 
     def __init__(self) -> None:
         self.calls: list[int] = []
-        self.steal = False
+        self.steal: tw.Study | None = None
 
-    def propose(self, study: tw.Study, trial: tw.Trial) -> dict[str, Any]:
+    def propose(self, study: Any, trial: Any) -> dict[str, Any]:
         number = trial.number
         self.calls.append(number)
-        if self.steal:
-            self.steal = False
-            study._storage.start_trial(study._study_id)  # a rival worker takes the predicted number
+        if self.steal is not None:
+            rival, self.steal = self.steal, None
+            rival._storage.start_trial(rival._study_id)  # a rival worker takes the predicted number
         if "x" not in study.distributions:
             return {}
         out = {"x": number / 100}
@@ -86,7 +87,7 @@ def test_a_proposal_for_a_number_another_worker_took_is_made_again(kind: str, tm
     study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
     # Predicted numbers were right: one proposal per trial, used as made.
     assert sampler.calls == [0, 1] and [t.params["x"] for t in study.trials] == [0.5, 0.01]
-    sampler.steal = True
+    sampler.steal = study
     trial = study.ask()
     assert trial.number == 3 and PROPOSAL_ATTR not in trial.system_attrs  # made for 2: not stored
     assert trial.suggest_float("x", 0, 1) == 0.03  # proposed again, for its real number

@@ -169,6 +169,7 @@ _WORKER_MODULE = textwrap.dedent("""
 
 
 @pytest.mark.parametrize("backend", SQL_BACKENDS)
+@pytest.mark.slow
 def test_independent_worker_processes_stop_at_exactly_n(backend, tmp_path):
     """Three `tunewise worker` processes, started together on one study: exactly 20 trials in all."""
     url = backend_url(backend, tmp_path)

@@ -40,6 +40,7 @@ def test_n_jobs_grid_has_no_duplicates():
     assert sorted(combos) == [(a, b) for a in range(5) for b in range(4)]
 
 
+@pytest.mark.slow
 def test_n_jobs_exception_propagates_and_keeps_trials():
     study = tw.create_study()
 
@@ -56,6 +57,7 @@ def test_n_jobs_exception_propagates_and_keeps_trials():
     assert all(t.state == TrialState.COMPLETE for t in study.trials if t.number != 3)
 
 
+@pytest.mark.slow
 def test_objective_defined_in_main_script_runs_in_workers(tmp_path):
     script = tmp_path / "script.py"
     db = tmp_path / "s.db"
@@ -76,6 +78,7 @@ def test_objective_defined_in_main_script_runs_in_workers(tmp_path):
     assert sorted(t.number for t in study.trials) == list(range(12))
 
 
+@pytest.mark.slow
 def test_ctrl_c_leaves_no_trial_running(tmp_path):
     script = tmp_path / "script.py"
     db = tmp_path / "s.db"

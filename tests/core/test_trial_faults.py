@@ -119,6 +119,7 @@ print("done", flush=True)
 """
 
 
+@pytest.mark.slow
 def test_sigstop_past_the_grace_period_then_sigcont_counts_the_trial_once(tmp_path):
     url = f"sqlite:///{tmp_path / 'stop.db'}"
     study = tw.create_study(name="s", storage=url, heartbeat_interval=0.1, grace_period=0.5, max_retries=1,
@@ -283,6 +284,7 @@ study.optimize(objective, n_trials=4, n_jobs=2)
 """
 
 
+@pytest.mark.slow
 def test_sigterm_to_an_n_jobs_run_fails_and_requeues_every_running_trial(tmp_path):
     url = f"sqlite:///{tmp_path / 'pterm.db'}"
     study = tw.create_study(name="s", storage=url)
@@ -374,6 +376,7 @@ def test_parameters_reach_the_storage_long_before_the_first_heartbeat(tmp_path):
     assert seen == study.trials[0].params
 
 
+@pytest.mark.slow
 def test_a_killed_short_trial_is_rerun_with_its_parameters(tmp_path):
     url = f"sqlite:///{tmp_path / 'k.db'}"
     # A heartbeat every 0.5 s: the trial is killed 0.15 s in, before its first beat.

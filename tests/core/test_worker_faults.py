@@ -73,7 +73,29 @@ def test_a_dead_workers_trial_is_failed_at_once_and_retried(kind, tmp_path):
         assert [t.state for t in retries] == [TrialState.COMPLETE]
 
 
+def _dies_right_after_suggesting(trial):
+    x = trial.suggest_float("x", 0.0, 1.0)
+    c = trial.suggest_categorical("c", ["a", "b", "c"])
+    if trial.number == 1 and "retried_from" not in trial.system_attrs:
+        _kill_self()  # before any heartbeat could save the values: only the parent knows them
+    return x + (c == "b")
+
+
+@pytest.mark.parametrize("kind", STORAGES)
+def test_a_worker_killed_before_its_values_were_stored_is_rerun_with_the_same_values(kind, tmp_path):
+    study = tw.create_study(storage=_url(kind, tmp_path), sampler=tw.samplers.RandomSampler(seed=0),
+                            heartbeat_interval=30, max_retries=1)
+    study.optimize(_dies_right_after_suggesting, n_trials=4, n_jobs=2)
+    trials = study.trials
+    killed = trials[1]
+    assert killed.state == TrialState.FAILED and killed.system_attrs["fail_reason"] == "worker died: signal 9"
+    assert set(killed.params) == {"x", "c"}  # the values it chose are kept with it ...
+    [retry] = [t for t in trials if t.system_attrs.get("retried_from") == 1]
+    assert retry.state == TrialState.COMPLETE and retry.params == killed.params  # ... and rerun
+
+
 @pytest.mark.parametrize("kind", ["memory", pytest.param("sqlite", marks=pytest.mark.slow)])
+@pytest.mark.slow
 def test_every_dead_worker_is_replaced_while_work_remains(kind, tmp_path):
     study = tw.create_study(storage=_url(kind, tmp_path), sampler=tw.samplers.RandomSampler(seed=0),
                             heartbeat_interval=30, max_retries=1)
@@ -91,6 +113,7 @@ def test_every_dead_worker_is_replaced_while_work_remains(kind, tmp_path):
 
 
 @pytest.mark.parametrize("kind", STORAGES)
+@pytest.mark.slow
 def test_optimize_raises_when_workers_keep_dying(kind, tmp_path):
     study = tw.create_study(storage=_url(kind, tmp_path), sampler=tw.samplers.RandomSampler(),
                             heartbeat_interval=30, max_retries=1)

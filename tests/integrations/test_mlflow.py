@@ -30,6 +30,7 @@ def _objective(trial):
     return (x - 1) ** 2
 
 
+@pytest.mark.slow
 def test_trials_become_nested_runs_with_params_metrics_state_tags(uri):
     cb = MLflowCallback(tracking_uri=uri, experiment_name="tw-test", metric_name="loss", tags={"team": "ml"})
     study = tw.create_study(name="quad", sampler=tw.samplers.RandomSampler(seed=0),
@@ -73,6 +74,7 @@ def test_trials_become_nested_runs_with_params_metrics_state_tags(uri):
     assert sum(r.data.tags.get("tunewise.role") == "trial" for r in runs) == 10
 
 
+@pytest.mark.slow
 def test_multi_objective_names_and_bad_input(uri):
     cb = MLflowCallback(tracking_uri=uri, metric_name=["error", "size"])
     study = tw.create_study(name="mo", directions=["minimize", "minimize"],

@@ -275,6 +275,7 @@ def test_cross_validate_objective_without_trial_and_errors():
         tw.cross_validate_objective(Ridge(), X, y, params={"alfa": 1.0})
 
 
+@pytest.mark.slow
 def test_parallel_folds_match_sequential(cancer):
     X, y = cancer
     kw = {"strategy": "random", "n_trials": 2, "cv": StratifiedKFold(4), "random_state": 5}

@@ -155,6 +155,7 @@ def _trainer(callback, epochs=3):
                       enable_progress_bar=False, enable_model_summary=False, accelerator="cpu", devices=1)
 
 
+@pytest.mark.slow
 def test_lightning_callback_reports_and_prunes(digits):
     pytest.importorskip("lightning.pytorch")
     from tunewise.integrations.lightning import TunewiseCallback

@@ -1,19 +1,26 @@
-"""The contract every sampler keeps with the study (one parametrized suite, every sampler)."""
+"""The contract every sampler keeps with the study: the suite of ``tunewise.testing.sampler``, run
+over every sampler we ship (and the grid sampler's own rules)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import tunewise as tw
-from tunewise.trial import TrialState
+from tunewise.testing.sampler import GRID, SamplerTests, check_deterministic, check_writes_nothing
 
 logging.getLogger("tunewise").setLevel(logging.ERROR)
 
 S = tw.samplers
+
+# What a warm start carries from earlier tasks: some parameters of the suite's space, some not.
+_PRIOR = [{"x": 1.0, "lr": 1e-3, "opt": "adam", "n": 3}, {"x": 0.5, "units": 64, "opt": "sgd", "momentum": 0.9},
+          {"x": 2.5, "q": 0.5, "k": 10, "opt": None}]
+_INITIAL = [{"x": 0.9, "opt": "adam"}, {"x": 1.1, "k": 5, "c": "b"}]
 
 
 def _factories() -> dict[str, Callable[[int], Any]]:
@@ -27,6 +34,11 @@ def _factories() -> dict[str, Callable[[int], Any]]:
         # Without reports every finished trial is one observation at a "full" budget.
         "bohb": lambda seed: S.BOHBSampler(seed=seed, min_points_in_model=2),
         "bohb-gp": lambda seed: S.BOHBSampler(seed=seed, model="gp", min_points_in_model=2),
+        "grid": lambda seed: S.GridSampler(GRID),
+        "warm-start-tpe": lambda seed: S.WarmStartSampler(S.TPESampler(seed=seed, n_startup_trials=4), _PRIOR,
+                                                          initial_configs=_INITIAL, seed=seed),
+        "warm-start-random": lambda seed: S.WarmStartSampler(S.RandomSampler(seed=seed), _PRIOR, n0=50,
+                                                             max_probability=0.8, seed=seed, local_fraction=0.5),
     }
     if hasattr(S, "GPSampler"):
         out["gp"] = lambda seed: S.GPSampler(seed=seed, n_startup_trials=4)
@@ -35,93 +47,24 @@ def _factories() -> dict[str, Callable[[int], Any]]:
 
 FACTORIES = _factories()
 NAMES = list(FACTORIES)
+UNSEEDED = {"grid"}
 
 
-def _mixed(trial: tw.Trial) -> float:
-    """Every kind of distribution, plus a conditional branch."""
-    x = trial.suggest_float("x", -2.0, 3.0)
-    lr = trial.suggest_float("lr", 1e-5, 1e-1, log=True)
-    q = trial.suggest_float("q", 0.0, 1.0, step=0.25)
-    n = trial.suggest_int("n", 1, 9)
-    units = trial.suggest_int("units", 8, 512, log=True)
-    k = trial.suggest_int("k", 0, 30, step=5)
-    opt = trial.suggest_categorical("opt", ["adam", "sgd", None, 3])
-    value = (x - 1) ** 2 + abs(lr - 1e-3) * 100 + q + n / 10 + abs(units - 64) / 100 + k / 50
-    if opt == "sgd":
-        value += trial.suggest_float("momentum", 0.0, 0.99)
-    elif opt == "adam":
-        value += trial.suggest_int("beta_exp", 1, 4) / 10
-    return value
+class TestEverySampler(SamplerTests):
+    @pytest.fixture(params=NAMES)
+    def sampler_name(self, request: pytest.FixtureRequest) -> str:
+        return str(request.param)
 
+    @pytest.fixture
+    def make_sampler(self, sampler_name: str) -> Callable[[int], Any]:
+        return FACTORIES[sampler_name]
 
-@pytest.mark.parametrize("name", NAMES)
-def test_proposals_stay_inside_every_kind_of_distribution(name: str) -> None:
-    study = tw.create_study(sampler=FACTORIES[name](0))
-    study.optimize(_mixed, n_trials=12)
-    dists = study.distributions
-    assert {"x", "lr", "q", "n", "units", "k", "opt"} <= set(dists)
-    for t in study.trials:
-        assert t.state == TrialState.COMPLETE
-        for p, v in t.params.items():
-            assert dists[p].contains(v), (p, v, dists[p])
-        # Conditional parameters appear exactly in their branch.
-        assert ("momentum" in t.params) == (t.params["opt"] == "sgd")
-        assert ("beta_exp" in t.params) == (t.params["opt"] == "adam")
-    ints = [t.params["units"] for t in study.trials]
-    assert all(isinstance(v, int) for v in ints)
+    def test_deterministic(self, make_sampler: Callable[[int], Any], sampler_name: str) -> None:
+        check_deterministic(make_sampler, seeded=sampler_name not in UNSEEDED)
 
-
-@pytest.mark.parametrize("name", NAMES)
-def test_same_seed_same_trials_and_other_seed_differs(name: str) -> None:
-    def run(seed: int) -> list[dict[str, Any]]:
-        study = tw.create_study(sampler=FACTORIES[name](seed))
-        study.optimize(_mixed, n_trials=7)
-        return [t.params for t in study.trials]
-
-    first = run(3)
-    assert first == run(3)
-    assert first != run(4)
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_pruned_and_failed_trials_are_tolerated(name: str) -> None:
-    def objective(trial: tw.Trial) -> float:
-        x = trial.suggest_float("x", 0.0, 1.0)
-        y = trial.suggest_int("y", 0, 5)
-        if trial.number % 3 == 1:
-            raise RuntimeError("boom")
-        if trial.number % 3 == 2:
-            trial.report(x + y, step=0)
-            trial.report(x + y - 0.1, step=1)
-            raise tw.TrialPruned()
-        return (x - 0.3) ** 2 + y
-
-    study = tw.create_study(sampler=FACTORIES[name](1))
-    study.optimize(objective, n_trials=12, catch=(RuntimeError,))
-    states = [t.state for t in study.trials]
-    assert states.count(TrialState.FAILED) == 4 and states.count(TrialState.PRUNED) == 4
-    assert all(0 <= t.params["x"] <= 1 and t.params["y"] in range(6) for t in study.trials)
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_a_distribution_change_mid_study_gets_the_study_error(name: str) -> None:
-    study = tw.create_study(sampler=FACTORIES[name](0))
-    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=5)
-    with pytest.raises(ValueError, match="keeps one distribution per study"):
-        study.optimize(lambda t: t.suggest_float("x", 0, 2), n_trials=1)
-    # The study goes on with the original distribution.
-    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
-    assert sum(t.state == TrialState.COMPLETE for t in study.trials) == 7
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_maximize_direction_and_enqueued_values(name: str) -> None:
-    study = tw.create_study(direction="maximize", sampler=FACTORIES[name](2))
-    study.enqueue_trial({"x": 0.25, "c": "b"})
-    study.optimize(lambda t: t.suggest_float("x", 0, 1) + (t.suggest_categorical("c", ["a", "b"]) == "b"),
-                   n_trials=7)
-    assert study.trials[0].params == {"x": 0.25, "c": "b"}
-    assert study.best_value >= 1.25
+    @pytest.mark.slow
+    def test_runs_in_worker_processes(self, make_sampler: Callable[[int], Any], tmp_path: Path) -> None:
+        super().test_runs_in_worker_processes(make_sampler, tmp_path)
 
 
 def test_grid_sampler_keeps_the_contract_where_it_applies() -> None:
@@ -134,3 +77,17 @@ def test_grid_sampler_keeps_the_contract_where_it_applies() -> None:
         study2 = tw.create_study(sampler=S.GridSampler({"n": [1, 2]}))
         study2.optimize(lambda t: t.suggest_int("n", 1, 3), n_trials=1)
         study2.optimize(lambda t: t.suggest_int("n", 1, 4), n_trials=1)
+
+
+class _Writer(tw.samplers.RandomSampler):
+    """Writes through the Study its context still reaches (deprecated): the suite must catch it."""
+
+    def propose(self, study: Any, trial: Any) -> dict[str, Any]:
+        with pytest.warns(DeprecationWarning):
+            study.set_user_attr("proposed_for", trial.number)
+        return {}
+
+
+def test_the_suite_catches_a_sampler_that_writes() -> None:
+    with pytest.raises(AssertionError, match=r"_Writer.propose wrote to the storage \(set_study_attr"):
+        check_writes_nothing(lambda seed: _Writer(seed=seed))

@@ -55,6 +55,7 @@ print("ok")
 """
 
 
+@pytest.mark.slow
 def test_two_processes_write_one_study(url, tmp_path):
     name = unique("two-procs")
     go = tmp_path / "go"
@@ -107,6 +108,7 @@ study.optimize(objective, n_trials=10)
 """
 
 
+@pytest.mark.slow
 def test_kill_9_mid_trial_is_failed_as_stale_and_retried(url, tmp_path):
     name = unique("kill9")
     study = tw.create_study(name=name, storage=url, heartbeat_interval=0.2, grace_period=1.0, max_retries=1,
@@ -193,6 +195,7 @@ study.optimize(objective, n_trials=1)
 """
 
 
+@pytest.mark.slow
 def test_kill_9_during_storage_writes_keeps_the_database_intact(tmp_path):
     """Three writers killed at random points of a write-heavy loop (mostly inside a transaction),
     and one killed surely inside its trial (the random kills may all land between trials)."""

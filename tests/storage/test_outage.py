@@ -102,6 +102,7 @@ def proxy_url():
     proxy.close()
 
 
+@pytest.mark.slow
 def test_workers_ride_out_a_short_outage(proxy_url):
     url, proxy = proxy_url
     storage = SQLStorage(url, retry_seconds=30)

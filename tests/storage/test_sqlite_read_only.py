@@ -100,6 +100,7 @@ def _unprivileged() -> list[str]:
 
 
 @pytest.mark.parametrize("dir_mode", [0o555, 0o777], ids=["dir-0555", "dir-0777"])
+@pytest.mark.slow
 def test_a_file_this_user_cannot_write_opens_read_only(tmp_path, dir_mode):
     prefix = _unprivileged()
     # A directory the unprivileged user can reach (pytest's own tmp_path is private to root).

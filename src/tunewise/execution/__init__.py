@@ -1,6 +1,24 @@
-"""Where trials run: in process, in local worker processes, or on a Dask cluster."""
+"""Where trials run: in this process, in local worker processes, on a Dask cluster, or on an
+engine of your own.
+
+Every executor implements :class:`Executor` (one method, ``run(job)``) and receives the
+:class:`OptimizeJob` of an ``optimize()`` call; :class:`RemoteJob` and :class:`TrialRunner` run
+its trials in other processes. ``tunewise.testing.executor`` checks an implementation.
+"""
 
 from tunewise.execution._dask import DaskExecutor
-from tunewise.execution._local import WorkerError, run_local_processes
+from tunewise.execution._executor import Executor
+from tunewise.execution._job import OptimizeJob, RemoteJob, TrialRunner
+from tunewise.execution._local import ProcessExecutor, WorkerError
+from tunewise.execution._sequential import SequentialExecutor
 
-__all__ = ["DaskExecutor", "WorkerError", "run_local_processes"]
+__all__ = [
+    "DaskExecutor",
+    "Executor",
+    "OptimizeJob",
+    "ProcessExecutor",
+    "RemoteJob",
+    "SequentialExecutor",
+    "TrialRunner",
+    "WorkerError",
+]

@@ -103,5 +103,5 @@ def register(group: click.Group) -> None:
             # then ends the process as SIGTERM does.)
             click.echo(f"worker interrupted: {len(ran)} trials run here", err=True)
             sys.exit(130)
-        total = study.storage.count_trials(study._study_id)
+        total = len(study.trials)
         click.echo(f"worker done: {len(ran)} trials run here, {total} in study {study_name!r}")

@@ -1,87 +1,97 @@
-"""Trials as tasks on a ``dask.distributed`` cluster.
+"""Trials as tasks on a ``dask.distributed`` cluster: :class:`DaskExecutor`.
 
 The client process (where ``study.optimize`` is called) keeps at most one task per worker
 thread in flight and submits a new one as each finishes, so ``n_trials``/``timeout``/``stop()``
-are decided centrally. Each task opens the study's storage by URL (cached per worker process),
-asks the sampler, runs the objective and writes the result: the storage is the only shared
-state, so a task lost with its worker leaves at most one RUNNING trial for the heartbeat reaper.
+are decided centrally. Each task runs one trial: it opens the study's storage by URL (cached per
+worker thread), asks the sampler, runs the objective and writes the result; the storage is the
+only shared state. Each task is pinned to a worker and announces the trial it starts (a Dask
+event), so when a worker dies the client fails that trial at once ("worker died: ...") and
+queues its retry, which the task submitted in its place runs first.
 """
 
 from __future__ import annotations
 
+import logging
+import queue
 import threading
 import time
-import uuid
 from typing import TYPE_CHECKING, Any
 
-from tunewise.samplers._base import Sampler, started_trials
+from tunewise.execution._executor import Executor
 from tunewise.trial import FrozenTrial
 
 if TYPE_CHECKING:
-    from tunewise.study import Callback, ObjectiveFunc, Study
+    from tunewise.execution._job import OptimizeJob, RemoteJob, TrialRunner
+
+_log = logging.getLogger("tunewise")
 
 _cache_lock = threading.Lock()
-# (storage URL, study name, worker thread) -> (the optimize() call it was built for, study)
-_study_cache: dict[tuple[str, str, int, int], tuple[str, Any]] = {}
+# (storage URL, study name, worker process, worker thread) -> (the optimize() call it was built for, runner)
+_runner_cache: dict[tuple[str | None, str, int, int], tuple[str, TrialRunner]] = {}
 
 
-def _run_trial_task(payload: dict[str, Any], func: Any, catch: tuple[type[BaseException], ...],
-                    slot: int) -> dict[str, Any]:
-    """Runs on a Dask worker: one trial, written to the shared storage."""
-    import copy
+def _hold(job: RemoteJob) -> RemoteJob:
+    """The job as a task result, not scattered data: if the worker holding it is lost, Dask
+    computes it again from the task (scattered data would be gone, and every trial task with it)."""
+    return job
+
+
+def _run_trial_task(job: RemoteJob, slot: int, key: str, topic: str) -> FrozenTrial | None:
+    """Runs on a Dask worker: one trial, written to the shared storage (None: the search is exhausted)."""
     import os
 
-    from tunewise.exceptions import SearchExhausted
-    from tunewise.samplers._base import claim_stream, stream_seed
-    from tunewise.storage import get_storage
-    from tunewise.study import Study
+    from distributed import get_worker
 
-    key = (payload["storage_url"], payload["study_name"], os.getpid(), threading.get_ident())
+    ident = (job.storage_url, job.study_name, os.getpid(), threading.get_ident())
     with _cache_lock:
-        cached = _study_cache.get(key)
-        study = cached[1] if cached is not None and cached[0] == payload["call"] else None
-        if study is None:
+        cached = _runner_cache.get(ident)
+        runner = cached[1] if cached is not None and cached[0] == job.call_id else None
+        if runner is None:
             # Built once per worker thread and optimize() call (a later call may bring another
-            # sampler or scheduler), with a copy of the sampler: threads of a worker share the payload.
-            sampler, scheduler = copy.deepcopy((payload["sampler"], payload["scheduler"]))
-            storage = cached[1]._storage if cached is not None else get_storage(payload["storage_url"])
-            study = Study(payload["study_name"], storage, sampler, scheduler)
-            # Its own random stream: never one another task, call or worker has drawn (see samplers._base).
-            seed, n_started = payload["seed"], payload["n_started"]
-            if seed is None:
-                sampler.reseed(None)
-            else:
-                sampler.reseed(stream_seed(seed, n_started, claim_stream(study, n_started, slot)))
-            apply = getattr(study, "_apply_worker_options", None)
-            if apply is not None:
-                apply(payload.get("study_options") or {})
-            _study_cache[key] = (payload["call"], study)
-    try:
-        frozen = study._run_trial(func, catch)
-    except SearchExhausted:
-        return {"exhausted": True}
-    return {"trial_id": frozen.trial_id, "number": frozen.number, "worker": os.getpid()}
+            # sampler, scheduler or budget); the storage's connections are kept across calls.
+            runner = job.open(cached[1].study.storage if cached is not None else None, worker=slot)
+            _runner_cache[ident] = (job.call_id, runner)
+    worker = get_worker()
+
+    def announce(trial_id: int) -> None:
+        worker.log_event(topic, {"key": key, "trial": trial_id, "worker": worker.address})
+
+    return runner.run_trial(on_start=announce)
 
 
-class DaskExecutor:
+class DaskExecutor(Executor):
     """Run ``study.optimize`` trials on a Dask cluster.
 
     ``client`` is a ``distributed.Client`` or a scheduler address (``"tcp://host:8786"``).
     The study's storage must be a URL every Dask worker can open (SQLite on a shared disk for
-    one machine, PostgreSQL for many).
+    one machine, PostgreSQL for many). ``max_concurrent`` caps the trials in flight (default:
+    one per worker thread).
 
-    >>> import tunewise as tw                                    # doctest: +SKIP
-    >>> from distributed import Client, LocalCluster              # doctest: +SKIP
-    >>> client = Client(LocalCluster(n_workers=2, threads_per_worker=1))  # doctest: +SKIP
-    >>> study = tw.create_study(storage="sqlite:///tunewise.db")  # doctest: +SKIP
-    >>> study.optimize(objective, n_trials=100, executor=tw.DaskExecutor(client))  # doctest: +SKIP
+    A worker that dies has its trial failed at once and retried. Dask cannot interrupt a
+    running task: on Ctrl-C the trials already running on the cluster are left to finish
+    (nothing new starts); a second Ctrl-C stops waiting and marks them FAILED.
+
+    >>> import os, tempfile
+    >>> import tunewise as tw
+    >>> from distributed import Client, LocalCluster
+    >>> client = Client(LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None))  # doctest: +SLOW
+    >>> study = tw.create_study(storage="sqlite:///" + os.path.join(tempfile.mkdtemp(), "tunewise.db"))
+    >>> study.optimize(lambda t: (t.suggest_float("x", -2, 2) - 1) ** 2, n_trials=20,
+    ...                executor=tw.DaskExecutor(client))
+    >>> len(study.trials)
+    20
+    >>> client.shutdown()
     """
 
     def __init__(self, client: Any, max_concurrent: int | None = None) -> None:
-        if max_concurrent is not None and max_concurrent < 1:
+        if max_concurrent is not None and (isinstance(max_concurrent, bool) or not isinstance(max_concurrent, int)
+                                           or max_concurrent < 1):
             raise ValueError(f"max_concurrent must be a positive integer or None, got {max_concurrent!r}")
         self._client_arg = client
         self.max_concurrent = max_concurrent
+
+    def __repr__(self) -> str:
+        return f"DaskExecutor({self._client_arg!r}, max_concurrent={self.max_concurrent!r})"
 
     def _client(self) -> Any:
         try:
@@ -89,69 +99,205 @@ class DaskExecutor:
         except ImportError as e:  # pragma: no cover - depends on the environment
             raise ImportError('DaskExecutor needs dask.distributed: pip install "tunewise[dask]"') from e
         if isinstance(self._client_arg, str):
-            return Client(self._client_arg)
+            return Client(self._client_arg)  # type: ignore[no-untyped-call]
         return self._client_arg
 
-    def run(self, study: Study, func: ObjectiveFunc, n_trials: int | None, deadline: float | None,
-            catch: tuple[type[BaseException], ...], callbacks: list[Callback], progress: Any) -> None:
-        from distributed import as_completed
-
-        storage = study._storage
+    def run(self, job: OptimizeJob) -> None:
+        storage = job.study.storage
         if not storage.is_persistent or storage.url is None:
             raise ValueError(
                 "DaskExecutor needs a storage every Dask worker can open, such as "
                 "storage='postgresql+psycopg://...' or 'sqlite:///shared/path.db'; this study is in memory"
             )
-        client = self._client()
-        seed = getattr(study.sampler, "seed", None)
-        if seed is not None and type(study.sampler).reseed is Sampler.reseed:
-            seed = None  # a sampler without random streams of its own
-        payload: dict[str, Any] = {
-            "sampler": study.sampler,
-            "scheduler": study.scheduler,
-            "study_name": study.study_name,
-            "storage_url": storage.url,
-            "study_options": getattr(study, "_worker_options", lambda: {})(),
-            "call": uuid.uuid4().hex,
-            "seed": None if seed is None else int(seed),
-            "n_started": 0 if seed is None else started_trials(study),
-        }
-        [payload_f] = client.scatter([payload], broadcast=True, hash=False)
-        [func_f] = client.scatter([func], broadcast=True, hash=False)
-        width = self.max_concurrent or max(1, sum(client.nthreads().values()))
-        submitted = 0
-        stop = False
+        _DaskRun(job, self._client(), self.max_concurrent).run()
 
-        def may_submit() -> bool:
-            if stop or study._stop_requested:
-                return False
-            if deadline is not None and time.time() >= deadline:
-                return False
-            return n_trials is None or submitted < n_trials
 
-        pool = as_completed()
-        for _ in range(width):
-            if not may_submit():
-                break
-            pool.add(client.submit(_run_trial_task, payload_f, func_f, catch, submitted, pure=False))
-            submitted += 1
-        error: BaseException | None = None
-        for fut in pool:
+class _DaskRun:
+    """One optimize() call on the cluster. Everything that touches the storage or the callbacks
+    happens in the calling thread; Dask's threads only put events on ``self.events``.
+
+    Each task is pinned to a worker with a free thread: Dask would rerun the task of a lost
+    worker elsewhere, where it would start a new trial before the lost one is retried. Pinned,
+    a lost task is given up here instead: its trial failed and queued to rerun, its slot freed
+    for a new task, which runs the retry first.
+    """
+
+    def __init__(self, job: OptimizeJob, client: Any, max_concurrent: int | None) -> None:
+        self.job = job
+        self.client = client
+        self.max_concurrent = max_concurrent
+        self.remote = job.remote()
+        self.topic = f"tunewise-{self.remote.call_id}"  # the trials the tasks start
+        self.events: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        self.in_flight: dict[str, Any] = {}  # task key -> future
+        self.placed: dict[str, str] = {}  # task key -> the worker it is pinned to
+        self.running: dict[str, int] = {}  # task key -> the trial it announced and has not finished
+        self.capacity: dict[str, int] = {}  # worker address -> threads
+        self.refreshed = 0.0  # when the workers were last listed
+        self.topics: set[str] = set()  # subscribed: ours, and each worker's (it says when the worker is lost)
+        # Where the handlers put events, emptied at the end: Dask keeps a handler after unsubscribing.
+        self.sink: list[queue.SimpleQueue[tuple[Any, ...]] | None] = [self.events]
+        self.submitted = 0
+        self.stop = False
+        self.error: BaseException | None = None
+
+    # ---- workers and tasks ---------------------------------------------------------------------
+    def _subscribe(self, topic: str, *head: Any) -> None:
+        """Put each event of ``topic`` on the queue as ``(*head, message)``."""
+        if topic not in self.topics:
+            self.topics.add(topic)
+            sink = self.sink
+
+            def handler(event: tuple[float, Any]) -> None:
+                q = sink[0]
+                if q is not None:
+                    q.put((*head, event[1]))
+
+            self.client.subscribe_topic(topic, handler)
+
+    def _list_workers(self) -> None:
+        self.capacity = {address: n for address, n in self.client.nthreads().items() if n > 0}
+        self.refreshed = time.monotonic()
+        for address in self.capacity:
+            self._subscribe(address, "worker", address)
+
+    def _free_worker(self) -> str | None:
+        load: dict[str, int] = {}
+        for address in self.placed.values():
+            load[address] = load.get(address, 0) + 1
+        best, free = None, 0
+        for address, n in self.capacity.items():
+            if n - load.get(address, 0) > free:
+                best, free = address, n - load.get(address, 0)
+        return best
+
+    def _done(self, fut: Any) -> None:  # in Dask's callback thread
+        try:
+            outcome: tuple[bool, Any] = (True, fut.result())
+        except BaseException as e:  # noqa: BLE001 - handed to the calling thread
+            outcome = (False, e)
+        self.events.put(("done", fut.key, outcome))
+
+    def _fill(self) -> None:
+        while not self.stop and (self.max_concurrent is None or len(self.in_flight) < self.max_concurrent):
+            worker = self._free_worker()
+            if worker is None and time.monotonic() - self.refreshed > 1.0:
+                self._list_workers()  # workers started since (a lost one's replacement, a scale-up)
+                worker = self._free_worker()
+            if worker is None or not self.job.claim_slot():
+                return
+            key = f"{self.topic}-{self.submitted}"
+            fut = self.client.submit(_run_trial_task, self.remote_f, self.submitted, key, self.topic, key=key,
+                                     pure=False, workers=[worker], allow_other_workers=False)
+            self.submitted += 1
+            self.in_flight[key] = fut
+            self.placed[key] = worker
+            fut.add_done_callback(self._done)
+
+    # ---- the run -------------------------------------------------------------------------------
+    def run(self) -> None:
+        client = self.client
+        self._subscribe(self.topic, "started")
+        self._list_workers()
+        self.remote_f = client.submit(_hold, self.remote, key=f"{self.topic}-job", pure=False)
+        try:
             try:
-                res = fut.result()
-            except BaseException as e:  # the objective raised something not in `catch`
-                error = error or e
-                stop = True
-                continue
-            if res.get("exhausted"):
-                stop = True
-                continue
-            frozen: FrozenTrial = storage.get_trial(res["trial_id"])
-            progress.update(frozen)
-            for cb in callbacks:
-                cb(study, frozen)
-            if may_submit():
-                pool.add(client.submit(_run_trial_task, payload_f, func_f, catch, submitted, pure=False))
-                submitted += 1
-        if error is not None:
-            raise error
+                while True:
+                    self._fill()
+                    if not self.in_flight:
+                        if self.stop or not self.job.work_remains():
+                            break
+                        time.sleep(0.2)  # no worker has a free thread: wait for one to join
+                        self.refreshed = 0.0
+                        continue
+                    self._handle(*self.events.get())
+            except KeyboardInterrupt:
+                self._interrupted()
+                raise
+        finally:
+            self.sink[0] = None
+            for topic in self.topics:
+                try:
+                    client.unsubscribe_topic(topic)
+                except Exception:  # noqa: BLE001 - the client may be closing
+                    pass
+        if self.error is not None:
+            raise self.error
+
+    def _handle(self, kind: str, *item: Any) -> None:
+        if kind == "started":
+            (msg,) = item
+            if msg["key"] in self.in_flight:  # (else its result or its worker's loss came first)
+                self.running[msg["key"]] = msg["trial"]
+        elif kind == "worker":
+            address, msg = item
+            if msg.get("action") == "remove-worker":
+                self._worker_lost(address)
+        elif kind == "done":
+            key, (ok, value) = item
+            if self.in_flight.pop(key, None) is None:
+                return  # given up with its worker
+            self.placed.pop(key, None)
+            self.running.pop(key, None)
+            if not ok:  # the objective raised something not in `catch`
+                self.error = self.error or value
+                self.stop = True
+            elif value is None:  # the search is exhausted
+                self.job.release_slot()
+                self.stop = True
+            else:
+                try:
+                    self.job.trial_finished(value)
+                except Exception as e:  # a failing callback stops the run, as in-process
+                    self.error = self.error or e
+                    self.stop = True
+
+    def _worker_lost(self, address: str) -> None:
+        """The worker at ``address`` left the cluster: give up the tasks pinned to it."""
+        self.capacity.pop(address, None)
+        lost = [key for key, where in self.placed.items() if where == address]
+        if lost:
+            _log.warning("Dask worker %s was lost with %d trial task(s); failing their trials and retrying",
+                         address, len(lost))
+        for key in lost:
+            fut = self.in_flight.pop(key)
+            del self.placed[key]
+            fut.cancel()
+            trial_id = self.running.pop(key, None)
+            finished = None
+            if trial_id is not None:
+                try:
+                    finished = self.job.fail_lost_trial(trial_id, f"worker died: Dask worker {address} was lost")
+                except Exception as e:  # noqa: BLE001 - the storage is out of reach: the heartbeat reaper will
+                    _log.warning("could not fail trial id %d of the lost Dask worker: %s", trial_id, e)
+            if finished is None:
+                self.job.release_slot()  # a new task runs in its place (the retry, if one was queued)
+            else:
+                self.job.trial_finished(finished)  # its result was written before the worker went
+
+    def _interrupted(self) -> None:
+        """Ctrl-C: start nothing new and wait for the trials in flight (a Dask task cannot be
+        interrupted); a second Ctrl-C stops waiting and marks the running ones FAILED."""
+        self.stop = True
+        if not self.in_flight:
+            return
+        _log.warning("interrupted: waiting for the %d trial(s) in flight on the Dask cluster to finish; "
+                     "press Ctrl-C again to stop waiting and mark them FAILED", len(self.in_flight))
+        try:
+            while self.in_flight:
+                kind, *item = self.events.get()
+                if kind != "done":
+                    self._handle(kind, *item)
+                elif self.in_flight.pop(item[0], None) is not None:
+                    # Finished after the interrupt: recorded in the storage, but no callback runs.
+                    self.placed.pop(item[0], None)
+                    self.running.pop(item[0], None)
+        except KeyboardInterrupt:
+            self.client.cancel(list(self.in_flight.values()))
+            for trial_id in self.running.values():
+                try:
+                    self.job.fail_lost_trial(trial_id, "interrupted (KeyboardInterrupt)", retry=False)
+                except Exception as e:  # noqa: BLE001 - the storage is out of reach: the heartbeat reaper will
+                    _log.warning("could not fail interrupted trial id %d: %s", trial_id, e)
+            self.in_flight.clear()
+            raise

@@ -1,4 +1,5 @@
-"""Parallel trials on one machine: ``study.optimize(..., n_jobs=k)`` runs k worker *processes*.
+"""Parallel trials on one machine: :class:`ProcessExecutor`, what ``study.optimize(..., n_jobs=k)``
+uses, runs k worker *processes*.
 
 The parent process is the coordinator. Workers are fresh interpreters (``python -m
 tunewise.execution._worker``), so nothing is forked mid-state and the user's script is never
@@ -35,13 +36,12 @@ from typing import TYPE_CHECKING, Any
 
 import cloudpickle
 
-from tunewise.execution._zygote import spawn_worker
-from tunewise.samplers._base import Sampler, claim_stream, started_trials, stream_seed
-from tunewise.storage._heartbeat import fail_dead_trial
+from tunewise.execution._executor import Executor
+from tunewise.execution._zygote import held_interrupts, spawn_worker
 from tunewise.trial import FrozenTrial
 
 if TYPE_CHECKING:
-    from tunewise.study import Callback, ObjectiveFunc, Study
+    from tunewise.execution._job import OptimizeJob
 
 _log = logging.getLogger("tunewise")
 
@@ -83,58 +83,37 @@ class _WorkerLink:
 
     def __init__(self) -> None:
         self.trial_id: int | None = None  # the trial it runs, from its start until "done"
+        self.params: dict[str, Any] = {}  # that trial's values so far, as the worker chose them
         self.holding_slot = False  # it was granted a trial slot it has not reported back
         self.dead = False  # reaped by the parent: anything it still sends is ignored
         self.closed = threading.Event()  # its connection reached EOF: every message was read
 
 
 class _Coordinator:
-    def __init__(self, study: Study, n_trials: int | None, deadline: float | None,
-                 callbacks: list[Callback], progress: Any, payload: bytes, n_jobs: int) -> None:
-        self.study = study
-        self.n_trials = n_trials
-        self.deadline = deadline
-        self.callbacks = callbacks
-        self.progress = progress
+    def __init__(self, job: OptimizeJob, payload: bytes, n_jobs: int) -> None:
+        self.job = job
         self.payload = payload
         self.lock = threading.Lock()
-        self.started = 0
         self.stop = False
         self.errors: list[tuple[bytes | None, str]] = []
-        self.storage = study._storage
+        self.storage = job.study.storage  # served to the workers when it is in memory
         self.links: dict[int, _WorkerLink] = {}  # spawn id -> link, from the worker's hello
         self.deaths_in_a_row = 0  # worker deaths since a trial last finished
         self.max_deaths_in_a_row = _max_deaths_in_a_row(n_jobs)
         self.gave_up: str | None = None  # why optimize() stopped because workers kept dying
 
-    def _may_go_on(self) -> bool:
-        """Whether this call may still start a trial, ignoring slots already granted."""
-        if self.stop or self.study._stop_requested:
-            return False
-        return self.deadline is None or time.time() < self.deadline
-
-    def _may_start(self) -> bool:
-        if not self._may_go_on():
-            return False
-        if self.n_trials is not None and self.started >= self.n_trials:
-            return False
-        self.started += 1
-        return True
-
     def work_remains(self) -> bool:
         with self.lock:
-            return self._may_go_on() and (self.n_trials is None or self.started < self.n_trials)
+            return not self.stop and self.job.work_remains()
 
     def _report(self, frozen: FrozenTrial) -> None:
         """A trial of this call finished: the progress bar and the callbacks see it (under the lock)."""
         self.deaths_in_a_row = 0
-        self.progress.update(frozen)
-        for cb in self.callbacks:
-            try:
-                cb(self.study, frozen)
-            except Exception as e:  # a failing callback stops the run, as in-process
-                self.errors.append((_dumps_exc(e), f"callback {cb!r} raised {e!r}"))
-                self.stop = True
+        try:
+            self.job.trial_finished(frozen)
+        except Exception as e:  # a failing callback stops the run, as in-process
+            self.errors.append((_dumps_exc(e), f"a callback raised {e!r}"))
+            self.stop = True
 
     def serve(self, conn: Connection) -> None:
         link = _WorkerLink()  # replaced by the registered one at hello
@@ -145,10 +124,15 @@ class _Coordinator:
                 except (EOFError, OSError):
                     return
                 kind = msg[0]
+                if kind == "param":  # one-way: a value the worker's trial just chose
+                    with self.lock:
+                        if not link.dead and link.trial_id == msg[1]:
+                            link.params[msg[2]] = msg[3]
+                    continue
                 if kind == "started":  # one-way: the trial this worker now runs
                     with self.lock:
                         if not link.dead:
-                            link.trial_id = msg[1]
+                            link.trial_id, link.params = msg[1], {}
                     continue
                 if kind == "hello":
                     with self.lock:
@@ -156,7 +140,7 @@ class _Coordinator:
                     conn.send_bytes(self.payload)
                 elif kind == "slot":
                     with self.lock:
-                        ok = not link.dead and self._may_start()
+                        ok = not link.dead and not self.stop and self.job.claim_slot()
                         link.holding_slot = ok
                     conn.send(ok)
                 elif kind == "done":
@@ -165,12 +149,12 @@ class _Coordinator:
                         if not link.dead:
                             link.holding_slot, link.trial_id = False, None
                             self._report(frozen)
-                    conn.send(self.stop or self.study._stop_requested)
+                    conn.send(self.stop or self.job.stop_requested)
                 elif kind == "exhausted":
                     with self.lock:
                         if link.holding_slot:
                             link.holding_slot = False
-                            self.started -= 1
+                            self.job.release_slot()
                         self.stop = True
                     conn.send(True)
                 elif kind == "error":
@@ -189,7 +173,7 @@ class _Coordinator:
                         if name == "start_trial":  # the parent starts it: no announcement needed
                             with self.lock:
                                 if not link.dead:
-                                    link.trial_id = result.trial_id
+                                    link.trial_id, link.params = result.trial_id, {}
                         conn.send(("ok", result))
                 else:  # pragma: no cover - protocol error
                     raise RuntimeError(f"unknown worker message {kind!r}")
@@ -209,6 +193,7 @@ class _Coordinator:
             link.closed.wait(5.0)
         with self.lock:
             trial_id = link.trial_id if link is not None else None
+            params = dict(link.params) if link is not None else {}
             held = link.holding_slot if link is not None else False
             if link is not None:
                 link.dead, link.trial_id, link.holding_slot = True, None, False
@@ -219,17 +204,15 @@ class _Coordinator:
         finished: FrozenTrial | None = None
         if trial_id is not None:
             try:
-                failed = fail_dead_trial(self.study, trial_id, f"worker died: {status}")
-                if failed is None:  # not RUNNING: it had finished before the worker died
-                    stored = self.storage.get_trial(trial_id)
-                    finished = stored if stored.state.is_finished() else None
+                # None: failed now (and retried); else it had finished before the worker died.
+                finished = self.job.fail_lost_trial(trial_id, f"worker died: {status}", params=params)
             except Exception as e:  # noqa: BLE001 - the storage is out of reach: the heartbeat reaper will
                 _log.warning("could not fail trial id %d of the dead worker: %s", trial_id, e)
         with self.lock:
             if finished is not None and report:
                 self._report(finished)  # its result was written: it counts as this call's trial
             elif held:
-                self.started -= 1  # give its slot back, so n_trials is still met
+                self.job.release_slot()  # give its slot back, so n_trials is still met
             if rc != 0 or finished is None:
                 self.deaths_in_a_row += 1
             if self.deaths_in_a_row >= self.max_deaths_in_a_row and self.gave_up is None and report:
@@ -245,7 +228,7 @@ class _Coordinator:
 
 def _dumps_exc(e: BaseException) -> bytes | None:
     try:
-        data = cloudpickle.dumps(e)
+        data: bytes = cloudpickle.dumps(e)
         pickle.loads(data)
         return data
     except Exception:
@@ -264,31 +247,50 @@ def _worker_env(address: str, authkey: bytes) -> dict[str, str]:
     return env
 
 
-def run_local_processes(study: Study, func: ObjectiveFunc, n_trials: int | None, deadline: float | None,
-                        catch: tuple[type[BaseException], ...], callbacks: list[Callback], progress: Any,
-                        n_jobs: int) -> None:
-    storage = study._storage
-    try:
-        payload = cloudpickle.dumps({
-            "func": func,
-            "catch": catch,
-            "sampler": study.sampler,
-            "scheduler": study.scheduler,
-            "study_name": study.study_name,
-            "storage_url": storage.url if storage.is_persistent else None,
-            "study_options": getattr(study, "_worker_options", lambda: {})(),
-        })
-    except Exception as e:
-        raise TypeError(
-            f"n_jobs={n_jobs} runs trials in worker processes, which need the objective, sampler and "
-            f"scheduler to be picklable by cloudpickle; this failed: {e}"
-        ) from e
-    streams = _WorkerStreams(study)
+class ProcessExecutor(Executor):
+    """Run trials in ``n_jobs`` worker processes on this machine (what ``optimize(n_jobs=k)`` uses).
+
+    Each worker is a clean Python process (never a fork of the caller), so the objective needs
+    no ``if __name__ == "__main__":`` guard, and CPU-bound objectives run in parallel. The
+    objective, sampler and scheduler reach the workers through ``cloudpickle`` (closures and
+    functions defined in the script are fine). A worker that dies (``kill -9``, out of memory)
+    has its trial failed at once ("worker died: signal 9"), retried, and is replaced.
+    ``n_jobs=-1`` starts one worker per CPU.
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+    >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=4, executor=tw.ProcessExecutor(2))
+    >>> len(study.trials)
+    4
+    """
+
+    def __init__(self, n_jobs: int = -1) -> None:
+        if n_jobs == -1:
+            n_jobs = os.cpu_count() or 1
+        if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
+            raise ValueError(f"n_jobs must be a positive integer or -1 (one worker per CPU), got {n_jobs!r}")
+        self.n_jobs = n_jobs
+
+    def __repr__(self) -> str:
+        return f"ProcessExecutor(n_jobs={self.n_jobs})"
+
+    def run(self, job: OptimizeJob) -> None:
+        try:
+            payload = cloudpickle.dumps(job.remote())
+        except Exception as e:
+            raise TypeError(
+                f"n_jobs={self.n_jobs} runs trials in worker processes, which need the objective, sampler "
+                f"and scheduler to be picklable by cloudpickle; this failed: {e}"
+            ) from e
+        _run_workers(job, payload, self.n_jobs)
+
+
+def _run_workers(job: OptimizeJob, payload: bytes, n_jobs: int) -> None:
     authkey = secrets.token_bytes(32)
     tmpdir = tempfile.mkdtemp(prefix="tunewise-")
     address = os.path.join(tmpdir, "coordinator.sock")
     listener = Listener(address, family="AF_UNIX", authkey=authkey)
-    coord = _Coordinator(study, n_trials, deadline, callbacks, progress, payload, n_jobs)
+    coord = _Coordinator(job, payload, n_jobs)
     threads: list[threading.Thread] = []
     stop_accepting = threading.Event()
 
@@ -310,17 +312,21 @@ def run_local_processes(study: Study, func: ObjectiveFunc, n_trials: int | None,
     cmd = [sys.executable, "-m", "tunewise.execution._worker"]
     spawned = 0
 
-    def spawn() -> tuple[int, Any]:
+    procs: dict[int, Any] = {}
+
+    def spawn() -> None:
         nonlocal spawned
         spawn_id, spawned = spawned, spawned + 1
-        seed = streams.next_seed()
-        e = dict(env, TUNEWISE_WORKER_INDEX=str(spawn_id), TUNEWISE_WORKER_SEED="" if seed is None else str(seed))
-        # A fork of the pre-imported zygote starts in milliseconds; a fresh interpreter in 1-2 s.
-        forked = spawn_worker(e)
-        return spawn_id, forked if forked is not None else subprocess.Popen(cmd, env=e)
+        # The index also picks the worker's random stream (RemoteJob.open): never another's.
+        e = dict(env, TUNEWISE_WORKER_INDEX=str(spawn_id))
+        with held_interrupts():  # a Ctrl-C now is raised once the worker is in procs (and reaped)
+            # A fork of the pre-imported zygote starts in milliseconds; a fresh interpreter in 1-2 s.
+            forked = spawn_worker(e)
+            procs[spawn_id] = forked if forked is not None else subprocess.Popen(cmd, env=e)
 
-    procs = dict(spawn() for _ in range(n_jobs))
     try:
+        for _ in range(n_jobs):
+            spawn()
         while procs:
             for spawn_id, p in list(procs.items()):
                 rc = p.poll()
@@ -334,7 +340,7 @@ def run_local_processes(study: Study, func: ObjectiveFunc, n_trials: int | None,
                     _log.warning("worker process %d died (%s)%s", p.pid, _exit_status(rc),
                                  "; starting a replacement" if replace else "")
                     if replace:
-                        new_id, procs[new_id] = spawn()
+                        spawn()
             time.sleep(0.02)
     except KeyboardInterrupt as e:
         from tunewise.study import _Terminated
@@ -380,28 +386,6 @@ def run_local_processes(study: Study, func: ObjectiveFunc, n_trials: int | None,
         raise WorkerError(f"an objective raised in a worker process:\n{tb}")
     if coord.gave_up is not None:
         raise WorkerError(coord.gave_up)
-
-
-class _WorkerStreams:
-    """The random stream of each worker spawned by one optimize() call (see samplers._base):
-    derived from the sampler's seed, the study's started trials when the call began, and an
-    index claimed in the storage per spawn, so no two workers, calls or respawns share one."""
-
-    def __init__(self, study: Study) -> None:
-        self.study = study
-        seed = getattr(study.sampler, "seed", None)
-        # Unseeded (or a sampler without streams): every worker draws fresh entropy.
-        self.seed = None if seed is None or type(study.sampler).reseed is Sampler.reseed else int(seed)
-        self.n_started = started_trials(study) if self.seed is not None else 0
-        self.index = 0
-
-    def next_seed(self) -> int | None:
-        if self.seed is None:
-            return None
-        self.index = claim_stream(self.study, self.n_started, self.index)
-        seed = stream_seed(self.seed, self.n_started, self.index)
-        self.index += 1
-        return seed
 
 
 def _wait_all(procs: list[Any], timeout: float, kill: bool = True) -> None:

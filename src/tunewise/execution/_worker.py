@@ -60,6 +60,9 @@ class _RemoteStorage(BaseStorage):
     def set_study_attr(self, study_id: int, key: str, value: Any) -> None:
         self._call("set_study_attr", study_id, key, value)
 
+    def set_study_attr_item(self, study_id: int, key: str, item: str, value: Any) -> None:
+        self._call("set_study_attr_item", study_id, key, item, value)  # atomic in the parent's storage
+
     def get_study_attrs(self, study_id: int) -> dict[str, Any]:
         return self._call("get_study_attrs", study_id)  # type: ignore[no-any-return]
 
@@ -141,40 +144,28 @@ class _RemoteStorage(BaseStorage):
 
 
 def main() -> None:
-    from tunewise.exceptions import SearchExhausted
-    from tunewise.storage import get_storage
-    from tunewise.study import Study
+    from tunewise.execution._job import RemoteJob
 
     address = os.environ["TUNEWISE_COORDINATOR_ADDRESS"]
     authkey = bytes.fromhex(os.environ["TUNEWISE_COORDINATOR_AUTHKEY"])
     index = int(os.environ.get("TUNEWISE_WORKER_INDEX", "0"))
     conn = Client(address, family="AF_UNIX", authkey=authkey)
     conn.send(("hello", index))
-    payload = cloudpickle.loads(conn.recv_bytes())
-    storage: BaseStorage = (
-        get_storage(payload["storage_url"]) if payload["storage_url"] else _RemoteStorage(conn)
-    )
-    sampler = payload["sampler"]
-    # Each worker draws its own random stream, chosen by the parent (see _local._WorkerStreams):
-    # with a seed, reproducibly so, and never one another worker, call or respawn has drawn.
-    stream = os.environ.get("TUNEWISE_WORKER_SEED", "")
-    sampler.reseed(int(stream) if stream else None)
+    job: RemoteJob = cloudpickle.loads(conn.recv_bytes())
+    # With the in-memory storage the parent serves it (and starts each trial itself, so it knows
+    # which trial this worker runs); with a URL this worker opens it and announces each trial.
+    runner = job.open(None if job.storage_url else _RemoteStorage(conn), worker=index)
+    def announce_param(trial_id: int, name: str, value: Any) -> None:
+        # One-way, as each value is chosen: if this process dies before the values reach the
+        # storage (heartbeats save them a moment later), the parent reruns the same configuration.
+        conn.send(("param", trial_id, name, value))
 
-    class WorkerStudy(Study):
-        def ask(self, fixed_distributions: Any = None) -> Any:
-            trial = super().ask(fixed_distributions)
-            if announce:
-                # One-way: the parent then knows which trial to fail if this process dies.
-                conn.send(("started", trial._trial_id))
-            return trial
+    announce = None
+    if job.storage_url:
+        def announce(trial_id: int) -> None:
+            # One-way: the parent then knows which trial to fail if this process dies.
+            conn.send(("started", trial_id))
 
-    # With the in-memory storage the parent starts the trial itself and needs no announcement.
-    announce = bool(payload["storage_url"])
-    study = WorkerStudy(payload["study_name"], storage, sampler, payload["scheduler"])
-    apply = getattr(study, "_apply_worker_options", None)
-    if apply is not None:
-        apply(payload.get("study_options") or {})
-    func, catch = payload["func"], payload["catch"]
     from tunewise.study import _TerminateAsInterrupt
 
     terminate = _TerminateAsInterrupt(end_as_sigterm=False)  # SIGTERM fails (and requeues) the trial
@@ -185,11 +176,7 @@ def main() -> None:
             if not conn.recv():
                 break
             try:
-                frozen = study._run_trial(func, catch)
-            except SearchExhausted:
-                conn.send(("exhausted",))
-                conn.recv()
-                break
+                frozen = runner.run_trial(on_start=announce, on_param=announce_param)
             except KeyboardInterrupt:
                 break
             except BaseException as e:
@@ -201,6 +188,10 @@ def main() -> None:
                 conn.send(("error", data, traceback.format_exc()))
                 conn.recv()
                 break
+            if frozen is None:  # the search is exhausted
+                conn.send(("exhausted",))
+                conn.recv()
+                break
             conn.send(("done", frozen))
             if conn.recv():
                 break
@@ -209,7 +200,7 @@ def main() -> None:
     finally:
         terminate.__exit__(None, None, None)
         conn.close()
-        storage.close()
+        runner.close()
 
 
 if __name__ == "__main__":

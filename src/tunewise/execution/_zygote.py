@@ -19,6 +19,7 @@ replaced when variables read at import time (``OMP_NUM_THREADS`` and the like) c
 from __future__ import annotations
 
 import atexit
+import contextlib
 import importlib
 import logging
 import os
@@ -29,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from multiprocessing import reduction
 from multiprocessing.connection import Client, Connection, Listener
 from typing import Any
@@ -254,6 +256,19 @@ def _get_zygote() -> _Zygote | None:
         return _zygote
 
 
+@contextlib.contextmanager
+def held_interrupts() -> Iterator[None]:
+    """Hold Ctrl-C (and SIGTERM) until the block is done, then raise it: an exchange with the
+    zygote interrupted between a request and its reply would leave the reply to answer the next
+    request (a worker's pid read as another's exit code), and a worker spawned but not yet
+    registered would run unseen."""
+    from tunewise.study import _DeferInterrupt
+
+    with _DeferInterrupt() as guard:
+        yield
+    guard.raise_if_fired()
+
+
 class ForkedWorker:
     """A worker process forked by the zygote, with the parts of ``subprocess.Popen`` we use."""
 
@@ -264,15 +279,16 @@ class ForkedWorker:
 
     def poll(self) -> int | None:
         if self.returncode is None:
-            try:
-                rc = self._zygote.request("poll", self.pid)
-            except (EOFError, OSError):
-                rc = -signal.SIGKILL  # the zygote died: its children were reparented; treat as lost
+            with held_interrupts():
                 try:
-                    os.kill(self.pid, signal.SIGKILL)
-                except OSError:
-                    pass
-            self.returncode = rc
+                    rc = self._zygote.request("poll", self.pid)
+                except (EOFError, OSError):
+                    rc = -signal.SIGKILL  # the zygote died: its children were reparented; treat as lost
+                    try:
+                        os.kill(self.pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+                self.returncode = rc
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:

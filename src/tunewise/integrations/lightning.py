@@ -34,7 +34,7 @@ class TunewiseCallback(pl.Callback):  # type: ignore[misc,name-defined]
     logged metrics.
 
     >>> import tunewise as tw
-    >>> def objective(trial):  # doctest: +SKIP
+    >>> def objective(trial):
     ...     model = LitModel(lr=trial.suggest_float("lr", 1e-4, 1e-1, log=True))
     ...     trainer = pl.Trainer(max_epochs=10, callbacks=[TunewiseCallback(trial, monitor="val_acc")])
     ...     trainer.fit(model, train_loader, val_loader)

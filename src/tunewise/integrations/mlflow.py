@@ -50,9 +50,14 @@ class MLflowCallback:
 
     >>> import tunewise as tw, tempfile, os
     >>> uri = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "mlflow.db")
-    >>> cb = MLflowCallback(tracking_uri=uri, experiment_name="demo", metric_name="loss")  # doctest: +SKIP
-    >>> study = tw.create_study(name="demo-study")  # doctest: +SKIP
-    >>> study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=3, callbacks=[cb])  # doctest: +SKIP
+    >>> cb = MLflowCallback(tracking_uri=uri, experiment_name="demo", metric_name="loss")  # doctest: +SLOW
+    >>> study = tw.create_study(name="demo-study")
+    >>> study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=3, callbacks=[cb])
+    >>> import mlflow
+    >>> client = mlflow.MlflowClient(uri)
+    >>> runs = client.search_runs([client.get_experiment_by_name("demo").experiment_id])
+    >>> len(runs)  # the study's parent run and one nested run per trial
+    4
     """
 
     def __init__(self, tracking_uri: str | None = None, experiment_name: str | None = None,

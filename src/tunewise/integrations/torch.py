@@ -295,7 +295,7 @@ class MLPTuner:
     # ---- the search and the final model --------------------------------------------------------
     def _make_scheduler(self) -> Any:
         if self.scheduler == "median":
-            from tunewise.integrations._pruning import StepPruner
+            from tunewise.schedulers import StepPruner
 
             return StepPruner("median", n_startup_trials=4, n_warmup_steps=max(1, self.max_epochs // 4))
         return self.scheduler

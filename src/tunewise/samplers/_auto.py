@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tunewise import distributions as D
 from tunewise.samplers._base import Sampler
+from tunewise.samplers._context import Proposal, as_proposal
 from tunewise.samplers._qmc import QMCSampler
 from tunewise.samplers._tpe import TPESampler
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
-    from tunewise.study import Study
-    from tunewise.trial import FrozenTrial, Trial
+    from tunewise.samplers._context import StudyContext, TrialContext
+    from tunewise.trial import FrozenTrial
 
 __all__ = ["AutoSampler"]
 
@@ -108,7 +110,7 @@ class AutoSampler(Sampler):
                     self._gp.reseed(self._reseeded[0])
         return self._gp
 
-    def _decide(self, study: Study, trial: Trial) -> tuple[Sampler, str, str]:
+    def _decide(self, study: StudyContext, trial: TrialContext) -> tuple[Sampler, str, str]:
         if self._sticky_tpe is not None:
             return self._tpe, "TPESampler", self._sticky_tpe
         dists = {n: d for n, d in study.distributions.items()
@@ -149,23 +151,28 @@ class AutoSampler(Sampler):
         self._sticky_tpe = reason
         return self._tpe, "TPESampler", reason
 
-    def propose(self, study: Study, trial: Trial) -> dict[str, Any]:
+    def propose(self, study: StudyContext, trial: TrialContext) -> dict[str, Any] | Proposal:
         sampler, name, reason = self._decide(study, trial)
         self._current = sampler
+        record = None
         if self._choice is None or self._choice[0] != name:
             stored = study.system_attrs.get(ATTR)
             if not (isinstance(stored, dict) and stored.get("sampler") == name):
                 history = list(stored.get("history", [])) if isinstance(stored, dict) else []
                 history.append({"sampler": name, "from_trial": trial.number})
-                study.set_system_attr(ATTR, {"sampler": name, "reason": reason, "from_trial": trial.number,
-                                             "history": history})
+                record = {"sampler": name, "reason": reason, "from_trial": trial.number, "history": history}
+        proposal = sampler.propose(study, trial)
         self._choice = (name, reason)
-        return sampler.propose(study, trial)
+        if record is None:
+            return proposal
+        # The choice is recorded with the study (the loop writes it) when it changes.
+        proposal = as_proposal(proposal, sampler)
+        return dataclasses.replace(proposal, study_attrs={**proposal.study_attrs, ATTR: record})
 
-    def sample(self, study: Study, trial: Trial, name: str, distribution: D.Distribution) -> Any:
+    def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
         return self._current.sample(study, trial, name, distribution)
 
-    def after_trial(self, study: Study, trial: FrozenTrial) -> None:
+    def after_trial(self, study: StudyContext, trial: FrozenTrial) -> None:
         for s in (self._qmc, self._tpe, self._gp):
             if s is not None:
                 s.after_trial(study, trial)

@@ -1,4 +1,4 @@
-"""The sampler interface every strategy plugs into (random, grid, QMC, TPE, GP, auto, transfer)."""
+"""The sampler interface every strategy plugs into (random, grid, QMC, TPE, GP, auto, warm start)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import abc
 from typing import TYPE_CHECKING, Any
 
 from tunewise import distributions as D
+from tunewise.samplers._context import Proposal, StudyContext, TrialContext, as_study_context
 
 if TYPE_CHECKING:
     from tunewise.study import Study
-    from tunewise.trial import FrozenTrial, Trial
+    from tunewise.trial import FrozenTrial
 
 
 # Where a RUNNING trial's joint proposal is stored, so samplers in other processes can account
@@ -18,12 +19,14 @@ if TYPE_CHECKING:
 PROPOSAL_ATTR = "proposal"
 
 
-def publish_proposal(study: Study, trial: Trial, proposal: dict[str, Any]) -> None:
-    """Store ``proposal`` on the trial for other workers to see while it runs, not at its first
-    report: proposed before the trial starts (the usual case), it goes into the start's own
-    write; proposed later (the fallback), it costs one storage write now."""
+def publish_proposal(study: StudyContext, trial: TrialContext, proposal: dict[str, Any]) -> None:
+    """Store ``proposal`` on the trial for other workers to see while it runs.
+
+    The form of before :class:`Proposal`; returning ``Proposal(params, publish=True)`` from
+    ``propose`` does the same. The loop writes it: with the trial's start when proposed before
+    it (the usual case), else with one write as soon as ``propose`` returns.
+    """
     trial.set_system_attr(PROPOSAL_ATTR, proposal)
-    study._write_progress(trial, {})
 
 
 def running_params(trial: FrozenTrial) -> dict[str, Any]:
@@ -34,27 +37,60 @@ def running_params(trial: FrozenTrial) -> dict[str, Any]:
 
 
 class Sampler(abc.ABC):
-    """Proposes parameters. Pure computation, no I/O beyond reading the study's trials.
+    """Proposes parameters: pure computation over what the study shows it.
 
     The study calls, for each trial:
 
-    1. ``before_trial(study)`` before the trial exists (claim work, or raise SearchExhausted);
+    1. ``before_trial(study)`` before the trial exists (raise
+       :class:`~tunewise.exceptions.SearchExhausted` to end the search);
     2. ``propose(study, trial)`` once, just before the trial's start is written: values for
        any of the parameters the study has seen (``study.distributions``), chosen jointly.
        ``trial.number`` is then the number the start is predicted to give; if another worker
        takes it first, a proposal that read it is discarded and ``propose`` is called again
        at the first ``suggest`` (also the fallback when ``propose`` raised);
     3. ``sample(study, trial, name, distribution)`` for each parameter ``propose`` did not cover;
-    4. ``after_trial(study, trial)`` once the trial is finished.
+    4. ``after_trial(study, trial)`` once the trial is finished (``trial`` is its FrozenTrial).
 
-    Samplers read history with ``study.get_trials(states=...)`` (cached by the storage, no copies)
-    and see RUNNING trials too, so parallel workers can avoid proposing the same point.
+    ``study`` is a :class:`~tunewise.samplers.StudyContext`: the study's ``directions``,
+    ``distributions``, ``study_name``, its trials (``get_trials(states=...)``, from the storage's
+    cache without copies, RUNNING ones included so parallel workers can avoid proposing the same
+    point; ``read_new`` gives the ones finished since a sampler last looked) and its attrs. It is
+    not the ``Study``: a sampler never reaches the storage. ``trial`` is a
+    :class:`~tunewise.samplers.TrialContext` (``number``, ``params`` suggested so far,
+    ``fixed_params`` of an enqueued trial, attrs).
+
+    **A sampler writes nothing itself.** What it wants written it returns from ``propose`` in a
+    :class:`~tunewise.samplers.Proposal` (or a plain dict of values): the proposal published on
+    the running trial for other workers, attrs for the trial or the study, a key to claim before
+    the trial starts (if another worker holds it, ``propose`` is asked again), configurations to
+    enqueue. The loop writes them, with the trial's start where it can. The one exception is
+    ``study.claim(key)`` in ``before_trial`` (taking a random stream of one's own).
+
+    A sampler is pickled to ``n_jobs`` worker processes: what it caches about a study's trials
+    belongs out of its pickled state, and is kept valid by ``study.history_id`` (not by the
+    identity of any object).
+
+    Samplers written for the hooks of before, which took the ``Study``, keep working: the study
+    context answers the ``Study``'s other public attributes too, with a DeprecationWarning.
+    ``tunewise.testing.sampler`` checks that a sampler of your own keeps this contract.
+
+    >>> import tunewise as tw
+    >>> class Centre(tw.samplers.Sampler):
+    ...     def propose(self, study, trial):
+    ...         return tw.samplers.Proposal({n: d.from_unit(0.5) for n, d in study.distributions.items()},
+    ...                                     trial_attrs={"why": "centre"})
+    ...     def sample(self, study, trial, name, distribution):
+    ...         return distribution.from_unit(0.5)
+    >>> study = tw.create_study(sampler=Centre())
+    >>> study.optimize(lambda t: t.suggest_float("x", 0, 4), n_trials=2)
+    >>> [(t.params["x"], t.system_attrs.get("why")) for t in study.trials]
+    [(2.0, 'centre'), (2.0, 'centre')]
     """
 
     # Whether this sampler's random stream is settled: by reseed(), or at its first trial.
     _stream_chosen = False
 
-    def before_trial(self, study: Study) -> None:
+    def before_trial(self, study: StudyContext) -> None:
         """Called before a trial is created. Raise SearchExhausted to end the search.
 
         The default moves a seeded sampler that has not drawn yet onto a random stream of its
@@ -64,15 +100,16 @@ class Sampler(abc.ABC):
         if not self._stream_chosen:
             resume_stream(self, study)
 
-    def propose(self, study: Study, trial: Trial) -> dict[str, Any]:
-        """Joint proposal over the known search space; the default proposes nothing."""
+    def propose(self, study: StudyContext, trial: TrialContext) -> dict[str, Any] | Proposal:
+        """Joint proposal over the known search space: a dict of values, or a :class:`Proposal`
+        with what to write alongside; the default proposes nothing."""
         return {}
 
     @abc.abstractmethod
-    def sample(self, study: Study, trial: Trial, name: str, distribution: D.Distribution) -> Any:
+    def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
         """Value for one parameter that ``propose`` did not cover."""
 
-    def after_trial(self, study: Study, trial: FrozenTrial) -> None:  # noqa: B027 - optional hook
+    def after_trial(self, study: StudyContext, trial: FrozenTrial) -> None:  # noqa: B027 - optional hook
         """Called once a trial has finished (any state)."""
 
     def reseed(self, seed: int | None) -> None:
@@ -115,23 +152,24 @@ def stream_seed(seed: int, n_started: int, index: int) -> int:
     return int(sequence.generate_state(1)[0])
 
 
-def started_trials(study: Study) -> int:
+def started_trials(study: StudyContext | Study) -> int:
     """How many trials of the study have started (WAITING ones were not drawn by any sampler)."""
     from tunewise.trial import TrialState
 
-    storage, sid = study._storage, study._study_id
-    return storage.count_trials(sid) - storage.count_trials(sid, (TrialState.WAITING,))
+    ctx = as_study_context(study)
+    return ctx.count_trials() - ctx.count_trials((TrialState.WAITING,))
 
 
-def claim_stream(study: Study, n_started: int, first: int = 0) -> int:
-    """Claim, in the study's storage, the lowest free stream index ``>= first`` for ``n_started``."""
+def claim_stream(study: StudyContext | Study, n_started: int, first: int = 0) -> int:
+    """Claim, in the study, the lowest free stream index ``>= first`` for ``n_started``."""
+    ctx = as_study_context(study)
     index = first
-    while not study._storage.try_claim(study._study_id, _STREAM_CLAIM.format(n_started, index)):
+    while not ctx.claim(_STREAM_CLAIM.format(n_started, index)):
         index += 1
     return index
 
 
-def resume_stream(sampler: Sampler, study: Study) -> None:
+def resume_stream(sampler: Sampler, study: StudyContext | Study) -> None:
     """At a sampler's first trial: keep its seed on a fresh study (its first draws are what they
     always were), but on a study that already has trials (a new process resuming it, a second
     process joining it) move to a stream of its own, so the study's earlier draws are not replayed."""

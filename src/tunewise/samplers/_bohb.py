@@ -27,14 +27,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tunewise import distributions as D
-from tunewise.samplers._base import Sampler, publish_proposal
+from tunewise.samplers._base import Sampler
 from tunewise.samplers._bohb_gp import FidelityGP, category_codes
+from tunewise.samplers._context import Proposal
 from tunewise.samplers._tpe import _Parzen, _Space
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
-    from tunewise.study import Study
-    from tunewise.trial import Trial
+    from collections.abc import Hashable
+
+    from tunewise.samplers._context import StudyContext, TrialContext
 
 __all__ = ["BOHBSampler"]
 
@@ -168,6 +170,7 @@ class BOHBSampler(Sampler):
         self._gp = FidelityGP(max_gp_points) if model == "gp" else None
         self._rng = np.random.default_rng(seed)
         self._cache: dict[Any, dict[int, Any]] = {}
+        self._cache_history: Hashable = None  # the study (study.history_id) whose trials _cache holds
         self.last_model_budget: float | None = None  # the largest budget the last proposal modelled
         self.last_weights: dict[float, float] = {}  # budget -> weight of its model in the last proposal
 
@@ -184,20 +187,23 @@ class BOHBSampler(Sampler):
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_cache"] = {}  # per-process cache: a worker rebuilds it from its own storage
+        state["_cache_history"] = None
         return state
 
-    def sample(self, study: Study, trial: Trial, name: str, distribution: D.Distribution) -> Any:
+    def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
         return distribution.from_unit(self._rng.random())
 
     # ---- the data ------------------------------------------------------------------------
-    def observations(self, study: Study, names: list[str], exclude: int | None = None
+    def observations(self, study: StudyContext, names: list[str], exclude: int | None = None
                      ) -> dict[float, tuple[np.ndarray, np.ndarray]]:
         """Per budget: (unit-cube points, losses) of every trial that reported at that step."""
         dists = study.distributions
         sign = 1.0 if study.directions[0] == "minimize" else -1.0
-        # Finished trials never change: encode each once per process.
-        cache = self._cache.setdefault((id(study._storage), study._study_id, tuple(names),
-                                        tuple(repr(dists[n]) for n in names)), {})
+        # Finished trials never change: encode each once per process (per study and space).
+        if self._cache_history != study.history_id:
+            self._cache.clear()
+            self._cache_history = study.history_id
+        cache = self._cache.setdefault((tuple(names), tuple(repr(dists[n]) for n in names)), {})
         rows: dict[float, tuple[list[list[float]], list[float]]] = {}
         for t in study.get_trials(states=_STATES):
             if t.number == exclude:
@@ -242,7 +248,7 @@ class BOHBSampler(Sampler):
         return weights
 
     # ---- the model -------------------------------------------------------------------------
-    def propose(self, study: Study, trial: Trial) -> dict[str, Any]:
+    def propose(self, study: StudyContext, trial: TrialContext) -> dict[str, Any] | Proposal:
         self.last_model_budget = None
         self.last_weights = {}
         if len(study.directions) != 1:
@@ -261,9 +267,8 @@ class BOHBSampler(Sampler):
             if found is None:
                 return {}
             proposal, self.last_model_budget = found
-            if proposal:  # other workers' GPs treat it as pending
-                publish_proposal(study, trial, proposal)
-            return proposal
+            # Published, other workers' GPs treat it as pending.
+            return Proposal(proposal, publish=True) if proposal else proposal
         usable = sorted((b for b, (_, y) in obs.items() if len(y) >= n_min + 2), reverse=True)
         if not usable:
             return {}

@@ -28,8 +28,7 @@ from tunewise.samplers._base import running_params
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
-    from tunewise.study import Study
-    from tunewise.trial import Trial
+    from tunewise.samplers._context import StudyContext, TrialContext
 
 _INCUMBENTS = 5  # local acquisition starts around the best predicted configurations
 # Plain standardization of the raw losses of every budget (the power transform was measured too,
@@ -72,7 +71,7 @@ class FidelityGP:
         self.last_box: tuple[np.ndarray, np.ndarray] | None = None  # the local step's box (unit cube)
         self.last_fidelity_lengthscale: float | None = None
 
-    def propose(self, study: Study, trial: Trial, names: list[str], dists: dict[str, D.Distribution],
+    def propose(self, study: StudyContext, trial: TrialContext, names: list[str], dists: dict[str, D.Distribution],
                 obs: dict[float, tuple[np.ndarray, np.ndarray]], n_min: int,
                 rng: np.random.Generator) -> tuple[dict[str, Any], float] | None:
         """The proposal and the budget ``z = 1`` stands for; None while there are too few points."""
@@ -211,7 +210,8 @@ class FidelityGP:
         return X[sel], raw[sel], z[sel]
 
     @staticmethod
-    def _pending(study: Study, trial: Trial, names: list[str], dists: dict[str, D.Distribution]) -> np.ndarray:
+    def _pending(study: StudyContext, trial: TrialContext, names: list[str],
+                 dists: dict[str, D.Distribution]) -> np.ndarray:
         """Unit-cube configurations of other running trials (the kriging believer: the GP believes
         its own prediction at the top budget there, so parallel workers propose apart)."""
         rows = []

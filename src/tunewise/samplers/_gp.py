@@ -11,14 +11,17 @@ import numpy as np
 from scipy.stats import qmc
 
 from tunewise import distributions as D
-from tunewise.samplers._base import Sampler, publish_proposal, running_params
+from tunewise.samplers._base import Sampler, running_params
+from tunewise.samplers._context import Proposal
 from tunewise.samplers._gp_acq import AcquisitionOptimizer
 from tunewise.samplers._gp_model import GPModel, transform_outputs_with_jacobian
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
-    from tunewise.study import Study
-    from tunewise.trial import FrozenTrial, Trial
+    from collections.abc import Hashable
+
+    from tunewise.samplers._context import StudyContext, TrialContext
+    from tunewise.trial import FrozenTrial
 
 _OUTPUT_TRANSFORMS = ("hedge", "auto", "power", "rank", "standardize")
 # output_transform="hedge": every _HEDGE_PERIOD-th model-based proposal uses plain standardization.
@@ -111,6 +114,7 @@ class GPSampler(Sampler):
         # storage only when the trial reports or finishes.
         self._proposals: dict[int, dict[str, Any]] = {}
         self._codes: dict[tuple[int, str], float] = {}  # (trial_id, name) -> encoded value (finished trials)
+        self._codes_history: Hashable = None  # the study (study.history_id) whose trials _codes holds
         self._theta: dict[tuple[Any, ...], np.ndarray] = {}  # warm starts per encoded space
         self._fits: dict[tuple[Any, ...], int] = {}  # proposals per encoded space (refit schedule)
         self._chosen: dict[tuple[Any, ...], str] = {}  # output transform chosen per encoded space
@@ -129,13 +133,13 @@ class GPSampler(Sampler):
             "n_restarts": self.n_restarts,
         }
 
-    def sample(self, study: Study, trial: Trial, name: str, distribution: D.Distribution) -> Any:
+    def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
         return distribution.from_unit(self._fallback_rng.random())
 
-    def after_trial(self, study: Study, trial: FrozenTrial) -> None:
+    def after_trial(self, study: StudyContext, trial: FrozenTrial) -> None:
         self._proposals.pop(trial.number, None)
 
-    def propose(self, study: Study, trial: Trial) -> dict[str, Any]:
+    def propose(self, study: StudyContext, trial: TrialContext) -> dict[str, Any] | Proposal:
         if len(study.directions) != 1:
             raise ValueError(
                 f"GPSampler optimizes a single objective, but study {study.study_name!r} has "
@@ -146,6 +150,9 @@ class GPSampler(Sampler):
         if not names:
             return {}
         trials = study.get_trials()
+        if self._codes_history != study.history_id:  # trial ids name other trials now
+            self._codes.clear()
+            self._codes_history = study.history_id
         observed = [t for t in trials if self._usable(t)]
         space = [n for n in names if all(n in t.params for t in observed)]
         n_startup = self.n_startup_trials if self.n_startup_trials is not None else min(10, 2 * len(names) + 1)
@@ -155,16 +162,12 @@ class GPSampler(Sampler):
             with _single_threaded_blas():
                 out = self._model_point(study, trial, space, dists, trials, observed)
         self._proposals[trial.number] = out
-        self._publish(study, trial, out)
-        return out
+        # Published on the running trial, workers in other processes see it at once (a trial's
+        # parameters reach the storage only when it reports or finishes): their kriging believer
+        # steers away from it.
+        return Proposal(out, publish=True) if self.consider_running_trials else out
 
     # ---- helpers ----------------------------------------------------------------------------------
-    def _publish(self, study: Study, trial: Trial, proposal: dict[str, Any]) -> None:
-        """Write the proposal to the running trial's system attributes now, so that workers in
-        other processes see it at once (a trial's parameters reach the storage only when it
-        reports or finishes) and their kriging believer steers away from it."""
-        if self.consider_running_trials:
-            publish_proposal(study, trial, proposal)
 
     def _usable(self, t: FrozenTrial) -> bool:
         if t.state == TrialState.COMPLETE or (t.state == TrialState.PRUNED and self.include_pruned):
@@ -195,7 +198,7 @@ class GPSampler(Sampler):
                 self._codes[key] = code
         return code
 
-    def _model_point(self, study: Study, trial: Trial, space: list[str], dists: dict[str, D.Distribution],
+    def _model_point(self, study: StudyContext, trial: TrialContext, space: list[str], dists: dict[str, D.Distribution],
                      trials: list[FrozenTrial], observed: list[FrozenTrial]) -> dict[str, Any]:
         num = [n for n in space if not isinstance(dists[n], D.Categorical)]
         cat = [n for n in space if isinstance(dists[n], D.Categorical)]
@@ -213,7 +216,7 @@ class GPSampler(Sampler):
         if len(pending_num):
             model.set_theta(model.theta, pending_num, pending_cat)  # type: ignore[arg-type]
 
-        fixed = {**trial._fixed, **trial.params}  # enqueued or already-suggested values stay put
+        fixed = {**trial.fixed_params, **trial.params}  # enqueued or already-suggested values stay put
         fixed_num = {j: float(dists[n].to_unit(fixed[n])) for j, n in enumerate(num) if n in fixed}
         fixed_cat = {j: dists[n].index(fixed[n]) for j, n in enumerate(cat) if n in fixed}  # type: ignore[union-attr]
 
@@ -301,7 +304,7 @@ class GPSampler(Sampler):
             self._theta[key] = model.fit(starts, maxiter=200 if n < 100 else 50)
             return model.fitted_objective
 
-    def _pending(self, trial: Trial, trials: list[FrozenTrial], num: list[str], cat: list[str],
+    def _pending(self, trial: TrialContext, trials: list[FrozenTrial], num: list[str], cat: list[str],
                  dists: dict[str, D.Distribution]) -> tuple[np.ndarray, np.ndarray]:
         if not self.consider_running_trials:
             return np.zeros((0, len(num))), np.zeros((0, len(cat)))

@@ -8,18 +8,18 @@ from typing import TYPE_CHECKING, Any
 from tunewise import distributions as D
 from tunewise.exceptions import SearchExhausted
 from tunewise.samplers._base import Sampler
+from tunewise.samplers._context import Proposal
 
 if TYPE_CHECKING:
-    from tunewise.study import Study
-    from tunewise.trial import Trial
+    from tunewise.samplers._context import StudyContext, TrialContext
 
 
 class GridSampler(Sampler):
     """Exhaustive search over every combination of the given values.
 
-    Each grid point is claimed in the storage before its trial starts, so parallel workers
-    (processes or machines) never run the same point; when every point is taken,
-    ``study.optimize`` stops by itself.
+    Each grid point is claimed in the study just before its trial starts (the proposal names
+    the claim; the loop makes it), so parallel workers (processes or machines) never run the same
+    point; when every point is taken, ``study.optimize`` stops by itself.
 
     >>> import tunewise as tw
     >>> study = tw.create_study(sampler=tw.samplers.GridSampler({"x": [0, 1, 2], "y": ["a", "b"]}))
@@ -45,8 +45,7 @@ class GridSampler(Sampler):
         self.n_points = 1
         for s in self._sizes:
             self.n_points *= s
-        self._claimed: int | None = None
-        self._cursor = 0
+        self._cursor = 0  # points before it are run or claimed (here or by another worker)
 
     def point(self, index: int) -> dict[str, Any]:
         """Grid point ``index`` (0 <= index < n_points) as a dict."""
@@ -59,34 +58,35 @@ class GridSampler(Sampler):
     def _key(self, index: int) -> str:
         return f"grid:{index}"
 
-    def before_trial(self, study: Study) -> None:
-        if self._claimed is not None:
-            return
+    def _next_point(self, study: StudyContext) -> int:
+        """The first point from the cursor on that no trial has run, or SearchExhausted."""
         taken = {t.system_attrs.get("grid_id") for t in study.get_trials()}
         i = self._cursor
-        while i < self.n_points:
-            if i not in taken and study._storage.try_claim(study._study_id, self._key(i)):
-                self._claimed = i
-                self._cursor = i + 1
-                return
+        while i < self.n_points and i in taken:
             i += 1
         self._cursor = i
-        raise SearchExhausted(f"all {self.n_points} grid points have been run or claimed")
+        if i >= self.n_points:
+            raise SearchExhausted(f"all {self.n_points} grid points have been run or claimed")
+        return i
 
-    def propose(self, study: Study, trial: Trial) -> dict[str, Any]:
-        if self._claimed is None:  # ask() from user code without optimize(): claim now
-            self.before_trial(study)
-        index, self._claimed = self._claimed, None
-        trial.set_system_attr("grid_id", index)
-        return self.point(index)  # type: ignore[arg-type]
+    def before_trial(self, study: StudyContext) -> None:
+        if self._cursor >= self.n_points:  # stop before a trial starts (propose reads the trials)
+            raise SearchExhausted(f"all {self.n_points} grid points have been run or claimed")
 
-    def sample(self, study: Study, trial: Trial, name: str, distribution: D.Distribution) -> Any:
+    def propose(self, study: StudyContext, trial: TrialContext) -> Proposal:
+        index = self._next_point(study)
+        # Past this point whether or not the claim succeeds: if another worker holds it, the
+        # loop asks again and the next free point is proposed.
+        self._cursor = index + 1
+        return Proposal(self.point(index), claim=self._key(index), trial_attrs={"grid_id": index})
+
+    def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
         raise ValueError(
             f"parameter {name!r} is not in the GridSampler's search space {self._names}: "
             "add it to the grid or suggest only gridded parameters"
         )
 
-    def is_exhausted(self, study: Study) -> bool:
+    def is_exhausted(self, study: StudyContext) -> bool:
         taken = {t.system_attrs.get("grid_id") for t in study.get_trials()}
         return all(i in taken for i in range(self.n_points))
 

@@ -8,8 +8,7 @@ from tunewise import distributions as D
 from tunewise.samplers._base import Sampler
 
 if TYPE_CHECKING:
-    from tunewise.study import Study
-    from tunewise.trial import Trial
+    from tunewise.samplers._context import StudyContext, TrialContext
 
 
 class QMCSampler(Sampler):
@@ -47,7 +46,7 @@ class QMCSampler(Sampler):
         self._engines[names] = (engine, index + 1)
         return point
 
-    def propose(self, study: Study, trial: Trial) -> dict[str, Any]:
+    def propose(self, study: StudyContext, trial: TrialContext) -> dict[str, Any]:
         dists = study.distributions
         names = tuple(sorted(n for n, d in dists.items() if not (isinstance(d, D.Categorical) and d.grid)))
         if not names:
@@ -55,7 +54,7 @@ class QMCSampler(Sampler):
         u = self._point(names, trial.number)
         return {n: dists[n].from_unit(float(x)) for n, x in zip(names, u)}
 
-    def sample(self, study: Study, trial: Trial, name: str, distribution: D.Distribution) -> Any:
+    def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
         return distribution.from_unit(self._rng.random())
 
     def describe(self) -> dict[str, Any]:

@@ -8,8 +8,7 @@ from tunewise import distributions as D
 from tunewise.samplers._base import Sampler
 
 if TYPE_CHECKING:
-    from tunewise.study import Study
-    from tunewise.trial import Trial
+    from tunewise.samplers._context import StudyContext, TrialContext
 
 
 class RandomSampler(Sampler):
@@ -30,7 +29,7 @@ class RandomSampler(Sampler):
         super().reseed(seed)
         self._rng = np.random.default_rng(seed)
 
-    def sample(self, study: Study, trial: Trial, name: str, distribution: D.Distribution) -> Any:
+    def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
         return distribution.from_unit(self._rng.random())
 
     def describe(self) -> dict[str, Any]:

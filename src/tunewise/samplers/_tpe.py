@@ -26,13 +26,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tunewise import distributions as D
-from tunewise.samplers._base import Sampler, publish_proposal, running_params
+from tunewise.samplers._base import Sampler, running_params
+from tunewise.samplers._context import Proposal, StudyContext, TrialContext, TrialCursor, as_study_context
 from tunewise.samplers._search_space import group_decompose
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
     from tunewise.study import Study
-    from tunewise.trial import FrozenTrial, Trial
+    from tunewise.trial import FrozenTrial
 
 __all__ = ["TPESampler", "default_gamma"]
 
@@ -240,10 +241,13 @@ class _Parzen:
 
 
 class _History:
-    """Incremental observation matrix of one study's finished trials (finished trials never change)."""
+    """Incremental observation matrix of one study's finished trials (finished trials never change),
+    read through ``cursor`` (which knows the study it reads: ``TrialCursor.follows``)."""
 
-    def __init__(self, key: tuple[int, int], n_objectives: int) -> None:
-        self.key = key
+    def __init__(self, cursor: TrialCursor, directions: list[str]) -> None:
+        self.cursor = cursor
+        n_objectives = len(directions)
+        self.signs = np.array([1.0 if d == "minimize" else -1.0 for d in directions])  # minimize everything
         self.cols: dict[str, int] = {}
         self.dists: list[D.Distribution] = []
         self.X = np.full((64, 8), np.nan)
@@ -255,8 +259,6 @@ class _History:
         self.sig = np.zeros(64, dtype=int)
         self.sigs: list[frozenset[str]] = []
         self.sig_index: dict[frozenset[str], int] = {}
-        self.done: set[int] = set()
-        self.frontier = 0
 
     def _col(self, name: str, dist: D.Distribution) -> int:
         c = self.cols.get(name)
@@ -478,29 +480,19 @@ class TPESampler(Sampler):
         return state
 
     # ---- history -------------------------------------------------------------------------
-    def _history(self, study: Study) -> tuple[_History, list[FrozenTrial]]:
-        key = (id(study._storage), study._study_id)
+    def _history(self, study: StudyContext | Study, dists: dict[str, D.Distribution] | None = None
+                 ) -> tuple[_History, list[FrozenTrial]]:
+        study = as_study_context(study)
         h = self._hist
-        if h is None or h.key != key:
-            h = self._hist = _History(key, len(study.directions))
+        if h is None or not h.cursor.follows(study):  # another study, or other trials of this one
+            h = self._hist = _History(TrialCursor(study), study.directions)
             self._groups_cache = None
-        trials = study.get_trials()
-        dists = study.distributions
-        signs = np.array([1.0 if d == "minimize" else -1.0 for d in study.directions])
-        running = []
-        # Only trials at or after the first unfinished one can have changed since the last call.
-        for i in range(h.frontier, len(trials)):
-            t = trials[i]
-            if t.number in h.done:
-                continue
-            if t.state.is_finished():
-                h.add(t, dists, signs)
-                h.done.add(t.number)
-            elif t.state == TrialState.RUNNING:
-                running.append(t)
-        while h.frontier < len(trials) and trials[h.frontier].number in h.done:
-            h.done.discard(trials[h.frontier].number)
-            h.frontier += 1
+        # Only the trials finished since the last proposal are new (finished trials never change).
+        finished, running = study.read_new(h.cursor)
+        if finished:
+            dists = study.distributions if dists is None else dists
+            for t in finished:
+                h.add(t, dists, h.signs)
         return h, running
 
     def _groups(self, h: _History, names: list[str]) -> list[frozenset[str]]:
@@ -520,21 +512,21 @@ class TPESampler(Sampler):
         return groups + [frozenset([n]) for n in names if n not in known]
 
     # ---- the sampler hooks -------------------------------------------------------------
-    def propose(self, study: Study, trial: Trial) -> dict[str, Any]:
+    def propose(self, study: StudyContext, trial: TrialContext) -> dict[str, Any] | Proposal:
         dists = study.distributions
         names = sorted(n for n, d in dists.items() if not (isinstance(d, D.Categorical) and d.grid))
-        h, running = self._history(study)
+        h, running = self._history(study, dists)
         out: dict[str, Any] = {}
         if h.n < self.n_startup_trials:
             for n in names:
                 out[n] = dists[n].from_unit(self._rng.random())
         else:
-            out = self._model_proposal(study, trial, h, running, names, dists)
+            out = self._model_proposal(trial, h, running, names, dists)
         if self.constant_liar and out:
-            publish_proposal(study, trial, out)
+            return Proposal(out, publish=True)  # other workers' constant liar counts it as a bad result
         return out
 
-    def _model_proposal(self, study: Study, trial: Trial, h: _History, running: list[FrozenTrial],
+    def _model_proposal(self, trial: TrialContext, h: _History, running: list[FrozenTrial],
                         names: list[str], dists: dict[str, D.Distribution]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         n = h.n
@@ -543,7 +535,7 @@ class TPESampler(Sampler):
         liar_rows: list[tuple[dict[int, float], frozenset[str]]] = []
         if self.constant_liar:
             for t in running:
-                if t.trial_id == trial._trial_id:  # by id: a trial proposed before its start has no number yet
+                if t.trial_id == trial.trial_id:  # by id: a trial proposed before its start has no number yet
                     continue
                 params = running_params(t)
                 if params:
@@ -609,7 +601,7 @@ class TPESampler(Sampler):
                 out[n_] = d.choices[int(best[j])] if isinstance(d, D.Categorical) else d.from_unit(float(best[j]))
         return out
 
-    def sample(self, study: Study, trial: Trial, name: str, distribution: D.Distribution) -> Any:
+    def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
         return distribution.from_unit(self._rng.random())
 
     def describe(self) -> dict[str, Any]:

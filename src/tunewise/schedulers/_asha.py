@@ -4,14 +4,15 @@ Li et al. 2017/2018).
 
 Rungs are resources ``r_k = r_min * eta**k`` below ``max_resource``. When a trial first reports
 at a step ``>= r_k`` its value there is recorded as its rung-``k`` result (system attr ``asha``),
-so every decision is computed from storage, which all workers share.
+so every decision is computed from the trials in storage, which all workers share.
 
 - ``mode="stop"``: the trial continues past rung ``k`` only if it ranks in the top
   ``max(1, floor(n / eta))`` of the ``n`` results at that rung (the best so far always continues).
 - ``mode="promote"`` (ASHA proper): a trial *pauses* at the rung it was started for: it ends as
   PRUNED with ``asha.paused = k``. Whenever a result arrives, every paused trial in the top
   ``floor(n / eta)`` of its rung that was not promoted yet is promoted, exactly once across
-  workers (``storage.try_claim``): a continuation with the same parameters is enqueued, starts
+  workers (the suggested continuation carries a claim key, which the loop claims in the
+  storage): a continuation with the same parameters is enqueued, starts
   from the paused trial's checkpoint and trains to the next rung (``trial.budget``). Workers run
   queued continuations before new configurations, as ASHA's ``get_job`` does (top rungs first).
 
@@ -43,11 +44,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tunewise.schedulers._base import Scheduler, _check_int, _check_number, _flush_system_attrs, _sign
-from tunewise.schedulers._continuation import enqueue_continuation
+from tunewise.schedulers._base import Scheduler, _as_context, _check_int, _check_number, _sign
+from tunewise.schedulers._decision import Continuation, Decision
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
+    from tunewise.schedulers._context import SchedulerContext
     from tunewise.study import Study
     from tunewise.trial import FrozenTrial, Trial
 
@@ -170,7 +172,7 @@ class _SuccessiveHalving(Scheduler):
     def _bracket_min(self, bracket: int) -> float:
         return float(self.min_resource * self.reduction_factor ** bracket)
 
-    def _assign_bracket(self, study: Study, number: int) -> int:
+    def _assign_bracket(self, number: int) -> int:
         return 0
 
     def rungs(self, bracket: int = 0) -> list[float]:
@@ -182,15 +184,15 @@ class _SuccessiveHalving(Scheduler):
             r *= self.reduction_factor
         return out
 
-    def _state(self, trial: Trial) -> dict[str, Any]:
+    def _state(self, trial: FrozenTrial | Trial) -> dict[str, Any]:
+        """The trial's record (system attr ``asha``), or the one a new trial starts with."""
         st = trial.system_attrs.get(ATTR)
         if st is None:
-            st = {"bracket": self._assign_bracket(trial.study, trial.number), "segment_rung": 0,
+            st = {"bracket": self._assign_bracket(trial.number), "segment_rung": 0,
                   "lineage": trial.number, "rungs": {}}
-            trial.set_system_attr(ATTR, st)
         return st
 
-    def budget(self, study: Study, trial: Trial) -> float | None:
+    def budget(self, ctx: SchedulerContext | Study, trial: FrozenTrial | Trial) -> float | None:
         """``max_resource`` when stopping; in promote mode the rung this trial (segment) trains to."""
         if self.mode == "stop":
             return int(self.max_resource) if self._int_resources else self.max_resource
@@ -202,20 +204,14 @@ class _SuccessiveHalving(Scheduler):
         return int(self.max_resource) if self._int_resources else self.max_resource
 
     # ---- decisions ---------------------------------------------------------------------
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state.pop("_cache", None)  # per-process caches: never shipped to workers
-        state.pop("_claimed", None)
-        return state
-
-    def _table(self, study: Study, bracket: int) -> dict[int, list[tuple[float, FrozenTrial]]]:
+    def _table(self, ctx: SchedulerContext, bracket: int) -> dict[int, list[tuple[float, FrozenTrial]]]:
         """Rung index -> [(loss, trial)] of every result recorded in ``bracket``.
 
-        Finished trials never change, so their records are collected once per process; only
-        RUNNING trials are re-read on each call.
+        Finished trials never change, so their records are collected once per study and process
+        (in the context's scratch); only RUNNING trials are re-read on each call.
         """
-        sign = _sign(study)
-        cache = self.__dict__.setdefault("_cache", {}).setdefault((id(study._storage), study._study_id), {})
+        sign = _sign(ctx)
+        cache = ctx.scratch(self)
         seen: set[int] = cache.setdefault("seen", set())
         finished: dict[tuple[int, int], list[tuple[float, FrozenTrial]]] = cache.setdefault("rows", {})
         out: dict[int, list[tuple[float, FrozenTrial]]] = {}
@@ -234,7 +230,7 @@ class _SuccessiveHalving(Scheduler):
                 b = st.get("bracket")
                 dest(b, len(self.rungs(b)), (sign * float(reports[min(full)]), t))
 
-        for t in study.get_trials(states=_RECORDED):
+        for t in ctx.get_trials(states=_RECORDED):
             if t.trial_id in seen:
                 continue
             if t.state.is_finished():
@@ -247,14 +243,15 @@ class _SuccessiveHalving(Scheduler):
                 out.setdefault(k, []).extend(lst)
         return out
 
-    def _records(self, study: Study, bracket: int, rung: int) -> list[tuple[float, FrozenTrial]]:
-        return self._table(study, bracket).get(rung, [])
+    def _records(self, ctx: SchedulerContext, bracket: int, rung: int) -> list[tuple[float, FrozenTrial]]:
+        return self._table(ctx, bracket).get(rung, [])
 
-    def should_prune(self, study: Study, trial: Trial) -> bool:
+    def on_report(self, ctx: SchedulerContext, trial: FrozenTrial) -> Decision:
         values = trial.intermediate_values
         if not values:
-            return False
-        sign = _sign(study)
+            return Decision.CONTINUE
+        sign = _sign(ctx)
+        recorded = ATTR in trial.system_attrs
         st = copy.deepcopy(self._state(trial))
         rungs = self.rungs(st["bracket"])
         steps = sorted(values)
@@ -270,10 +267,10 @@ class _SuccessiveHalving(Scheduler):
             st["rungs"][str(k)] = value
             changed = True
             if self.mode == "stop":
-                others = [loss for loss, t in self._records(study, st["bracket"], k) if t.number != trial.number]
+                others = [loss for loss, t in self._records(ctx, st["bracket"], k) if t.number != trial.number]
                 loss = sign * value
                 rank = sum(1 for o in others if o < loss)
-                eta = self.top_cut(study, st["bracket"]) if k == len(rungs) - 1 else self.reduction_factor
+                eta = self.top_cut(ctx, st["bracket"]) if k == len(rungs) - 1 else self.reduction_factor
                 keep = max(1, (len(others) + 1) // eta)
                 if rank >= keep:
                     prune = True
@@ -282,14 +279,23 @@ class _SuccessiveHalving(Scheduler):
                 st["paused"] = k
                 pause = prune = True
                 break
-        if changed:
-            trial.set_system_attr(ATTR, st)
-            _flush_system_attrs(study, trial)
+        # A new rung result is published at once: the other workers rank against it. A trial's
+        # first record (its bracket) goes with its next write.
+        attrs = {ATTR: st} if changed or not recorded else None
         if pause:
-            self._promote_ready(study, st["bracket"])
-        return prune
+            # Paused at rung k: once that is published, promote whatever is ready (suggest).
+            return Decision.pause(at=rungs[st["paused"]], attrs=attrs, publish=True, suggest=True)
+        if prune:
+            return Decision.stop(attrs, publish=changed)
+        return Decision.proceed(attrs, publish=changed)
 
-    def _promote_ready(self, study: Study, bracket: int) -> None:
+    def suggest(self, ctx: SchedulerContext, trial: FrozenTrial) -> Sequence[Continuation]:
+        st = trial.system_attrs.get(ATTR)
+        if self.mode != "promote" or st is None or st.get("paused") is None:
+            return ()
+        return self._promote_ready(ctx, st["bracket"])
+
+    def _promote_ready(self, ctx: SchedulerContext, bracket: int) -> list[Continuation]:
         """Promote every paused trial in the top ``floor(n / eta)`` of its rung (top rungs first).
 
         From the last rung (into ``max_resource``) only the top ``floor(n / top_cut)`` are
@@ -298,8 +304,13 @@ class _SuccessiveHalving(Scheduler):
         there saves most of the compute without changing which configuration wins. With
         ``"auto"``, until the agreement is measured the last rung's best configuration so far
         is promoted at once, even with fewer than ``top_cut`` results there.
+
+        Each promotion is suggested once per process (the loop claims its key in the storage,
+        so exactly one worker enqueues it).
         """
-        table = self._table(study, bracket)
+        table = self._table(ctx, bracket)
+        suggested: set[str] = ctx.scratch(self).setdefault("suggested", set())
+        out: list[Continuation] = []
         n_rungs = len(self.rungs(bracket))
         for k in reversed(range(n_rungs)):
             records = sorted(table.get(k, []), key=lambda x: (x[0], x[1].number))
@@ -316,16 +327,14 @@ class _SuccessiveHalving(Scheduler):
                 st = t.system_attrs[ATTR]
                 if st.get("paused") != k:
                     continue
-                claimed: set[str] = self.__dict__.setdefault("_claimed", set())
                 key = f"asha:promote:{t.trial_id}:{k}"
-                if key in claimed:
+                if key in suggested:
                     continue
-                claimed.add(key)  # claims are permanent: never ask the storage twice
-                if not study._storage.try_claim(study._study_id, key):
-                    continue
+                suggested.add(key)
                 attrs = {ATTR: {"bracket": bracket, "segment_rung": k + 1, "lineage": st.get("lineage", t.number),
                                 "rungs": {}}}
-                enqueue_continuation(study, t.trial_id, t.number, t.params, attrs)
+                out.append(Continuation(continues=t.number, params=t.params, attrs=attrs, claim=key))
+        return out
 
     def _levels(self, table: dict[int, list[tuple[float, FrozenTrial]]], n_rungs: int
                 ) -> list[dict[int, float]]:
@@ -345,21 +354,22 @@ class _SuccessiveHalving(Scheduler):
         return choose_top_cut(self._levels(table, n_rungs), self.reduction_factor,
                               self.agreement_threshold, self.min_agreement_pairs)
 
-    def top_cut(self, study: Study, bracket: int = 0) -> int:
+    def top_cut(self, study: Study | SchedulerContext, bracket: int = 0) -> int:
         """The cut now used into ``max_resource``: the top ``1/top_cut`` of the last rung continue.
 
         ``reduction_factor`` or a fixed ``top_reduction_factor``; with ``"auto"``,
         ``reduction_factor**2`` while the mean Kendall's tau between consecutive levels of
         ``bracket`` is at least ``agreement_threshold`` (see :func:`choose_top_cut`).
         """
-        return self._top_cut(self._table(study, bracket), len(self.rungs(bracket)))[0]
+        return self._top_cut(self._table(_as_context(study), bracket), len(self.rungs(bracket)))[0]
 
-    def rung_agreement(self, study: Study, bracket: int = 0) -> list[tuple[int, float, int]]:
+    def rung_agreement(self, study: Study | SchedulerContext, bracket: int = 0) -> list[tuple[int, float, int]]:
         """``(k, tau, n_pairs)``: Kendall's tau between level ``k`` and ``k+1`` (the last level is
         ``max_resource``) on the configurations seen at both, for pairs with at least
         ``min_agreement_pairs`` shared configurations."""
         n_rungs = len(self.rungs(bracket))
-        return level_agreement(self._levels(self._table(study, bracket), n_rungs), self.min_agreement_pairs)
+        return level_agreement(self._levels(self._table(_as_context(study), bracket), n_rungs),
+                               self.min_agreement_pairs)
 
     def describe(self) -> dict[str, Any]:
         return {"name": type(self).__name__, "min_resource": self.min_resource,
@@ -440,7 +450,7 @@ class HyperbandScheduler(_SuccessiveHalving):
     def _n_brackets(self) -> int:
         return self.n_brackets
 
-    def _assign_bracket(self, study: Study, number: int) -> int:
+    def _assign_bracket(self, number: int) -> int:
         # A hash of the number alone: reproducible across runs, spread evenly over brackets.
         h = zlib.crc32(f"trial:{number}".encode()) % sum(self._weights)
         for b, w in enumerate(self._weights):
@@ -449,9 +459,9 @@ class HyperbandScheduler(_SuccessiveHalving):
             h -= w
         return self.n_brackets - 1  # pragma: no cover - unreachable
 
-    def bracket_of(self, study: Study, number: int) -> int:
-        """The bracket a new trial with this number joins."""
-        return self._assign_bracket(study, number)
+    def bracket_of(self, study: Study | SchedulerContext | None, number: int) -> int:
+        """The bracket a new trial with this number joins (the same in every study)."""
+        return self._assign_bracket(number)
 
     def describe(self) -> dict[str, Any]:
         return dict(super().describe(), n_brackets=self.n_brackets)

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tunewise.schedulers._base import Scheduler, _check_int, _check_number, _sign
+from tunewise.schedulers._decision import Decision
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
-    from tunewise.study import Study
-    from tunewise.trial import Trial
+    from tunewise.schedulers._context import SchedulerContext
+    from tunewise.trial import FrozenTrial
 
 _OTHERS = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
 
@@ -41,27 +42,27 @@ class PercentileScheduler(Scheduler):
         self.interval_steps = _check_int("interval_steps", interval_steps, 1)
         self.n_min_trials = _check_int("n_min_trials", n_min_trials, 1)
 
-    def should_prune(self, study: Study, trial: Trial) -> bool:
+    def on_report(self, ctx: SchedulerContext, trial: FrozenTrial) -> Decision:
         values = trial.intermediate_values
         if not values:
-            return False
+            return Decision.CONTINUE
+        sign = _sign(ctx)  # first: a multi-objective study is refused at its first decision
         step = max(values)
         if step < self.n_warmup_steps or (step - self.n_warmup_steps) % self.interval_steps != 0:
-            return False
-        if study._storage.count_trials(study._study_id, (TrialState.COMPLETE,)) < self.n_startup_trials:
-            return False
-        sign = _sign(study)
+            return Decision.CONTINUE
+        if ctx.count_trials((TrialState.COMPLETE,)) < self.n_startup_trials:
+            return Decision.CONTINUE
         others = [
             t.reports[step]
-            for t in study.get_trials(states=_OTHERS)
+            for t in ctx.get_trials(states=_OTHERS)
             if t.number != trial.number and step in t.reports
         ]
         if len(others) < self.n_min_trials:
-            return False
+            return Decision.CONTINUE
         best = min(sign * v for v in values.values())  # the trial's best so far, as a loss
         # "Keep the best p %": for a loss that is the p-th percentile of the others' losses.
         threshold = float(np.percentile(sign * np.asarray(others, dtype=float), self.percentile))
-        return bool(best > threshold)
+        return Decision.stop() if best > threshold else Decision.CONTINUE
 
     def describe(self) -> dict[str, Any]:
         return {"name": type(self).__name__, "percentile": self.percentile,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from tunewise.schedulers._base import Scheduler, _check_int, _check_number, _sign
+from tunewise.schedulers._base import Scheduler, _budget_of, _check_int, _check_number, _decide, _sign
+from tunewise.schedulers._decision import Continuation, Decision
 
 if TYPE_CHECKING:
-    from tunewise.study import Study
-    from tunewise.trial import Trial
+    from tunewise.schedulers._context import SchedulerContext
+    from tunewise.trial import FrozenTrial
 
 
 class PatienceScheduler(Scheduler):
@@ -31,8 +33,8 @@ class PatienceScheduler(Scheduler):
             raise TypeError(f"wrapped must be a tunewise Scheduler or None, got {wrapped!r}")
         self.wrapped = wrapped
 
-    def _stalled(self, study: Study, trial: Trial) -> bool:
-        sign = _sign(study)
+    def _stalled(self, ctx: SchedulerContext, trial: FrozenTrial) -> bool:
+        sign = _sign(ctx)
         steps = sorted(trial.intermediate_values)
         losses = [sign * trial.intermediate_values[s] for s in steps]
         # Index of the last report that improved on the best before it by more than min_delta.
@@ -42,13 +44,16 @@ class PatienceScheduler(Scheduler):
                 best, best_i = losses[i], i
         return len(losses) - 1 - best_i >= self.patience
 
-    def should_prune(self, study: Study, trial: Trial) -> bool:
-        if not trial.intermediate_values or not self._stalled(study, trial):
-            return False
-        return True if self.wrapped is None else bool(self.wrapped.should_prune(study, trial))
+    def on_report(self, ctx: SchedulerContext, trial: FrozenTrial) -> Decision:
+        if not trial.intermediate_values or not self._stalled(ctx, trial):
+            return Decision.CONTINUE
+        return Decision.stop() if self.wrapped is None else _decide(self.wrapped, ctx, trial)
 
-    def budget(self, study: Study, trial: Trial) -> float | None:
-        return None if self.wrapped is None else self.wrapped.budget(study, trial)
+    def suggest(self, ctx: SchedulerContext, trial: FrozenTrial) -> Sequence[Continuation]:
+        return () if self.wrapped is None else self.wrapped.suggest(ctx, trial)
+
+    def budget(self, ctx: SchedulerContext, trial: FrozenTrial) -> float | None:
+        return None if self.wrapped is None else _budget_of(self.wrapped, ctx, trial)
 
     def describe(self) -> dict[str, Any]:
         return {"name": type(self).__name__, "patience": self.patience, "min_delta": self.min_delta,

@@ -31,9 +31,10 @@ never the trial's own stale one). So an objective written as::
 
 runs unchanged in one process (generations are run member after member) and with ``n_jobs``
 (members of a generation run in parallel; decisions come from storage, and each generation is
-resolved exactly once via ``storage.try_claim``). Every segment records ``pbt.lineage``,
-``generation``, ``parent`` (the trial it continues) and ``donor``/``clone_step`` (whose
-checkpoint it copied, at which step); :func:`lineage` returns them as rows for plotting.
+resolved exactly once: its continuations carry one claim key, which the loop claims). Every
+segment records ``pbt.lineage``, ``generation``, ``parent`` (the trial it continues) and
+``donor``/``clone_step`` (whose checkpoint it copied, at which step); :func:`lineage` returns
+them as rows for plotting.
 Count ``n_trials`` in segments: ``population_size * number_of_generations``. Trials started
 while the population still trains beyond the first ``population_size`` (idle parallel workers)
 end after their first report with ``pbt.excess``; once every lineage has finished, further
@@ -44,20 +45,21 @@ from __future__ import annotations
 
 import copy
 import math
-import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tunewise import distributions as D
-from tunewise.schedulers._base import Scheduler, _check_int, _check_number, _flush_system_attrs, _sign
-from tunewise.schedulers._continuation import CONTINUES_ATTR, enqueue_continuation
+from tunewise.schedulers._base import Scheduler, _check_int, _check_number, _sign
+from tunewise.schedulers._continuation import CONTINUES_ATTR
+from tunewise.schedulers._decision import Continuation, Decision
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
+    from tunewise.schedulers._context import SchedulerContext
     from tunewise.study import Study
-    from tunewise.trial import FrozenTrial, Trial
+    from tunewise.trial import FrozenTrial
 
 ATTR = "pbt"
 
@@ -123,70 +125,68 @@ class PBTScheduler(Scheduler):
         self.excess_wait = _check_number("excess_wait", excess_wait, 0.0)
 
     # ---- membership --------------------------------------------------------------------
-    def _roots(self, trials: list[FrozenTrial]) -> list[int]:
+    def _roots(self, trials: Sequence[FrozenTrial]) -> list[int]:
         """Numbers of the population's lineage roots: the first trials that continue nothing."""
         roots = [t.number for t in trials if CONTINUES_ATTR not in t.system_attrs
                  and t.state != TrialState.WAITING]
         return roots[: self.population_size]
 
-    def _state(self, study: Study, trial: Trial) -> dict[str, Any]:
+    def _state(self, ctx: SchedulerContext, trial: FrozenTrial) -> dict[str, Any]:
         st = trial.system_attrs.get(ATTR)
         if st is not None:
             return copy.deepcopy(st)
-        roots = self._roots([t for t in study.get_trials() if t.number <= trial.number])
+        roots = self._roots([t for t in ctx.get_trials() if t.number <= trial.number])
         if trial.number in roots:
             return {"lineage": trial.number, "generation": 0, "start_step": 0, "parent": None, "donor": None,
                     "clone_step": None}
         return {"excess": True}
 
-    # ---- the hook ------------------------------------------------------------------------
-    def should_prune(self, study: Study, trial: Trial) -> bool:
+    # ---- the hooks -----------------------------------------------------------------------
+    def on_report(self, ctx: SchedulerContext, trial: FrozenTrial) -> Decision:
         values = trial.intermediate_values
         if not values:
-            return False
-        sign = _sign(study)
-        st = self._state(study, trial)
+            return Decision.CONTINUE
+        sign = _sign(ctx)
+        st = self._state(ctx, trial)
         if st.get("excess"):
-            return self._excess(study, trial, st)
-        if ATTR not in trial.system_attrs:
-            trial.set_system_attr(ATTR, st)
-            _flush_system_attrs(study, trial)
+            return self._excess(ctx, trial, st)
+        new = ATTR not in trial.system_attrs
         g = int(st["generation"])
         boundary = (g + 1) * self.perturbation_interval
         step = max(values)
         if step < boundary or (self.max_step is not None and boundary >= self.max_step):
-            return False
+            return Decision.proceed({ATTR: st}, publish=True) if new else Decision.CONTINUE
         if "arrived" in st:
-            return True
+            return Decision.pause(at=st["arrived_step"])
         st["arrived"] = g
         st["arrived_step"] = step
         st["value"] = values[step]
         st["loss"] = sign * values[step]
-        trial.set_system_attr(ATTR, st)
-        _flush_system_attrs(study, trial)  # publish before reading others: the last to arrive sees all
-        self._resolve(study, g)
-        return True
+        # Published before anyone reads the others' arrivals: the last to arrive sees all and
+        # resolves the generation (suggest).
+        return Decision.pause(at=step, attrs={ATTR: st}, publish=True, suggest=True)
 
-    def _excess(self, study: Study, trial: Trial, st: dict[str, Any]) -> bool:
+    def suggest(self, ctx: SchedulerContext, trial: FrozenTrial) -> Sequence[Continuation]:
+        st = self._state(ctx, trial)  # an excess trial waits unrecorded
+        if st.get("excess"):
+            return self._resolve_latest(ctx, ctx.get_trials())
+        if "arrived" in st:
+            return self._resolve(ctx, int(st["arrived"]))
+        return ()
+
+    def _excess(self, ctx: SchedulerContext, trial: FrozenTrial, st: dict[str, Any]) -> Decision:
         # A trial outside the population: end it as soon as there is population work to run
-        # (or run it as a plain trial once every lineage has finished).
-        deadline = time.time() + self.excess_wait
-        while True:
-            trials = study.get_trials()
-            if self._population_done(trials):
-                return False
-            self._resolve_latest(study, trials)
-            if any(t.state == TrialState.WAITING for t in study.get_trials(states=(TrialState.WAITING,))):
-                break
-            if time.time() >= deadline:
-                break
-            time.sleep(0.05)
-        if ATTR not in trial.system_attrs:
-            trial.set_system_attr(ATTR, st)
-            _flush_system_attrs(study, trial)
-        return True
+        # (or run it as a plain trial once every lineage has finished). Meanwhile it waits (up
+        # to excess_wait), resolving any generation nobody resolved (suggest).
+        if self._population_done(ctx.get_trials()):
+            return Decision.CONTINUE
+        attrs = None if ATTR in trial.system_attrs else {ATTR: st}
+        stop = Decision.stop(attrs, publish=attrs is not None)
+        if ctx.count_trials((TrialState.WAITING,)) > 0:
+            return Decision.stop(attrs, publish=attrs is not None, suggest=True)
+        return Decision.wait(retry_after=0.05, timeout=self.excess_wait, then=stop, suggest=True)
 
-    def _segments(self, trials: list[FrozenTrial]) -> tuple[list[int], dict[int, list[FrozenTrial]]]:
+    def _segments(self, trials: Sequence[FrozenTrial]) -> tuple[list[int], dict[int, list[FrozenTrial]]]:
         roots = self._roots(trials)
         by_lineage: dict[int, list[FrozenTrial]] = {r: [] for r in roots}
         for t in trials:
@@ -197,25 +197,24 @@ class PBTScheduler(Scheduler):
                 by_lineage[t.number].append(t)
         return roots, by_lineage
 
-    def _population_done(self, trials: list[FrozenTrial]) -> bool:
+    def _population_done(self, trials: Sequence[FrozenTrial]) -> bool:
         roots, by_lineage = self._segments(trials)
         if len(roots) < self.population_size:
             return False
         return all(any(t.state in (TrialState.COMPLETE, TrialState.FAILED) for t in segs)
                    for segs in by_lineage.values())
 
-    def _resolve_latest(self, study: Study, trials: list[FrozenTrial]) -> None:
+    def _resolve_latest(self, ctx: SchedulerContext, trials: Sequence[FrozenTrial]) -> list[Continuation]:
         gens = [t.system_attrs[ATTR]["arrived"] for t in trials
                 if ATTR in t.system_attrs and "arrived" in t.system_attrs[ATTR]]
-        if gens:
-            self._resolve(study, max(gens))
+        return self._resolve(ctx, max(gens)) if gens else []
 
-    def _resolve(self, study: Study, g: int) -> None:
+    def _resolve(self, ctx: SchedulerContext, g: int) -> list[Continuation]:
         """If every living lineage arrived at the end of generation ``g``, exploit/explore once."""
-        trials = study.get_trials()
+        trials = ctx.get_trials()
         roots, by_lineage = self._segments(trials)
         if len(roots) < self.population_size:
-            return  # the population has not all started yet
+            return []  # the population has not all started yet
         arrived: list[FrozenTrial] = []
         for segs in by_lineage.values():
             hit = [t for t in segs if t.system_attrs.get(ATTR, {}).get("arrived") == g]
@@ -224,12 +223,16 @@ class PBTScheduler(Scheduler):
                 continue
             dead = any(t.state in (TrialState.FAILED, TrialState.COMPLETE) for t in segs)
             if not dead:
-                return  # this lineage is still training (or queued) in generation g
-        if not arrived or not study._storage.try_claim(study._study_id, f"pbt:generation:{g}"):
-            return
-        self._exploit_and_explore(study, g, arrived)
+                return []  # this lineage is still training (or queued) in generation g
+        key = f"pbt:generation:{g}"
+        suggested: set[str] = ctx.scratch(self).setdefault("suggested", set())
+        if not arrived or key in suggested:
+            return []
+        suggested.add(key)  # the loop claims the key: exactly one worker enqueues the generation
+        return self._exploit_and_explore(ctx, g, arrived, key)
 
-    def _exploit_and_explore(self, study: Study, g: int, arrived: list[FrozenTrial]) -> None:
+    def _exploit_and_explore(self, ctx: SchedulerContext, g: int, arrived: list[FrozenTrial],
+                             claim: str) -> list[Continuation]:
         ranked = sorted(arrived, key=lambda t: (t.system_attrs[ATTR]["loss"], t.number))
         n = len(ranked)
         n_q = int(math.floor(n * self.quantile_fraction))
@@ -237,16 +240,16 @@ class PBTScheduler(Scheduler):
             n_q = 1
         top, bottom = ranked[:n_q], {t.number for t in ranked[n - n_q:]} if n_q else set()
         rng = np.random.default_rng(None if self.seed is None else [int(self.seed), g])
+        out = []
         for t in sorted(arrived, key=lambda t: t.number):
             st = t.system_attrs[ATTR]
             step = int(st["arrived_step"])
             donor: FrozenTrial | None = None
             if t.number in bottom:
                 donor = top[int(rng.integers(len(top)))]
-                params = self._explore(study, donor.params, rng)
+                params = self._explore(ctx, donor.params, rng)
             else:
                 params = dict(t.params)
-            source = donor if donor is not None else t
             attrs = {ATTR: {
                 "lineage": st["lineage"], "generation": g + 1, "start_step": step, "parent": t.number,
                 "donor": None if donor is None else donor.number,
@@ -254,11 +257,14 @@ class PBTScheduler(Scheduler):
                 "clone_step": None if donor is None else int(donor.system_attrs[ATTR]["arrived_step"]),
                 "parent_value": st["value"],
             }}
-            enqueue_continuation(study, t.trial_id, t.number, params, attrs, checkpoint_from=source.trial_id)
+            out.append(Continuation(continues=t.number, params=params, attrs=attrs,
+                                    checkpoint_from=None if donor is None else donor.number, claim=claim))
+        return out
 
     # ---- explore -------------------------------------------------------------------------
-    def _explore(self, study: Study, params: Mapping[str, Any], rng: np.random.Generator) -> dict[str, Any]:
-        dists = study.distributions
+    def _explore(self, ctx: SchedulerContext | Study, params: Mapping[str, Any],
+                 rng: np.random.Generator) -> dict[str, Any]:
+        dists = ctx.distributions
         out = dict(params)
         names = list(self.hyperparam_mutations) if self.hyperparam_mutations is not None else list(params)
         for name in names:

@@ -1,7 +1,8 @@
 """The storage interface: the single source of truth of every study.
 
-Every storage (in-memory, SQLite, PostgreSQL) implements :class:`BaseStorage` and passes the
-conformance suite in ``tests/storage/test_conformance.py``. Design rules:
+Every storage (in-memory, SQLite, PostgreSQL, a worker's view of its parent's in-memory one)
+implements :class:`BaseStorage` and passes the conformance suite :mod:`tunewise.testing.storage`,
+which a third-party storage can run too. Design rules:
 
 - A trial is written before it runs (``start_trial``) and finished atomically (``finish_trial``).
 - Live-trial writes carry the trial's full params/intermediate values/attrs, so a write never
@@ -82,6 +83,20 @@ class BaseStorage(abc.ABC):
 
     @abc.abstractmethod
     def set_study_attr(self, study_id: int, key: str, value: Any) -> None: ...
+
+    def set_study_attr_item(self, study_id: int, key: str, item: str, value: Any) -> None:
+        """Set ``item`` to ``value`` in the dict stored as study attribute ``key`` (created empty
+        when absent), atomically: concurrent calls for different items, from any thread, process
+        or machine sharing the storage, all survive. ``Study.set_user_attr`` / ``set_system_attr``
+        write the study attributes ``"user"`` / ``"system"`` this way.
+
+        This default reads the dict and writes it back whole, which is atomic only when nothing
+        else writes the storage meanwhile: a storage shared by threads or processes overrides it
+        (``tunewise.testing.storage`` checks that no concurrent item is lost)."""
+        current = self.get_study_attrs(study_id).get(key, {})
+        if not isinstance(current, dict):
+            raise not_a_dict(key, current)
+        self.set_study_attr(study_id, key, {**current, item: value})
 
     @abc.abstractmethod
     def get_study_attrs(self, study_id: int) -> dict[str, Any]: ...
@@ -197,3 +212,9 @@ class BaseStorage(abc.ABC):
     @property
     def url(self) -> str | None:
         return None
+
+
+def not_a_dict(key: str, current: Any) -> TypeError:
+    """The error of :meth:`BaseStorage.set_study_attr_item` on an attribute that holds no dict."""
+    return TypeError(f"study attribute {key!r} holds {type(current).__name__} {current!r}, not a dict: "
+                     f"set_study_attr_item sets one item of a dict; replace the whole value with set_study_attr")

@@ -23,6 +23,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -239,9 +240,12 @@ def on_ask(study: Study) -> None:
         _retry(study, t, policy["max_retries"])
 
 
-def fail_dead_trial(study: Study, trial_id: int, reason: str) -> FrozenTrial | None:
+def fail_dead_trial(study: Study, trial_id: int, reason: str,
+                    params: Mapping[str, Any] | None = None) -> FrozenTrial | None:
     """Fail the trial of a worker known to be dead (``reason`` says how it died) and retry it
-    under the study's retry policy. Does nothing (returns None) unless the trial is still RUNNING."""
+    under the study's retry policy. ``params``: values the worker chose that may not have reached
+    the storage (stored with the failed trial, so the retry reruns them). Does nothing (returns
+    None) unless the trial is still RUNNING."""
     from tunewise.trial import TrialState
 
     storage = study._storage
@@ -250,7 +254,8 @@ def fail_dead_trial(study: Study, trial_id: int, reason: str) -> FrozenTrial | N
         return None
     attrs = dict(t.system_attrs)
     attrs["fail_reason"] = reason
-    if not storage.finish_trial(trial_id, TrialState.FAILED, None, system_attrs=attrs):
+    known = {**params, **t.params} if params else None
+    if not storage.finish_trial(trial_id, TrialState.FAILED, None, params=known, system_attrs=attrs):
         return None  # finished (or failed as stale) meanwhile
     failed = storage.get_trial(trial_id)
     _retry(study, failed, _max_retries(study))

@@ -13,7 +13,7 @@ from typing import Any
 
 from tunewise import distributions as D
 from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError
-from tunewise.storage._base import BaseStorage, PreparedStart, StudySummary
+from tunewise.storage._base import BaseStorage, PreparedStart, StudySummary, not_a_dict
 from tunewise.storage._compact import KeyShared, TimeColumns, compact_times, series
 from tunewise.storage._names import check_keys, check_name
 from tunewise.trial import FrozenTrial, TrialState
@@ -135,6 +135,19 @@ class InMemoryStorage(BaseStorage):
         with self._lock:
             self._study(study_id).attrs[key] = _json_copy(value)
 
+    def set_study_attr_item(self, study_id: int, key: str, item: str, value: Any) -> None:
+        check_name("study attribute key", key, allow_empty=True)
+        patch = {item: value}
+        check_keys(f"study {key} attribute key" if key in ("user", "system") else f"key in study attribute "
+                   f"{key!r}", patch)
+        patch = _json_copy(patch)
+        with self._lock:
+            attrs = self._study(study_id).attrs
+            current = attrs.get(key, {})
+            if not isinstance(current, dict):
+                raise not_a_dict(key, current)
+            attrs[key] = {**current, **patch}
+
     def get_study_attrs(self, study_id: int) -> dict[str, Any]:
         with self._lock:
             return copy.deepcopy(self._study(study_id).attrs)
@@ -240,7 +253,7 @@ class InMemoryStorage(BaseStorage):
     @staticmethod
     def _changes(params: Mapping[str, Any] | None, intermediate_values: Mapping[int, float] | None,
                  user_attrs: Mapping[str, Any] | None, system_attrs: Mapping[str, Any] | None) -> dict[str, Any]:
-        # Parameter names were checked when their distribution was registered (add_distribution).
+        check_keys("parameter name", params, allow_empty=False)
         check_keys("user attribute key", user_attrs)
         check_keys("system attribute key", system_attrs)
         ch: dict[str, Any] = {}

@@ -20,7 +20,7 @@ from typing import Any
 
 __all__ = ["MAX_NAME_LENGTH", "check_keys", "check_name"]
 
-MAX_NAME_LENGTH = 512  # the width of the name columns of the SQL schema (storage/_sql.py)
+MAX_NAME_LENGTH = 512  # the width of the name columns of the SQL schema (storage/_sql/_schema.py)
 
 
 def _shown(name: str) -> str:

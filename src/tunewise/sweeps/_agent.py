@@ -50,7 +50,21 @@ def run_agent(name: str, storage: Any, *, workers: int = 1, count: int | None = 
               echo: Callable[[str], None] | None = print) -> Any:
     """Join sweep ``name`` in ``storage`` and run its program until the sweep is done; return the study.
 
-    >>> run_agent("my-sweep", "postgresql+psycopg://user@db/tunewise", workers=4)  # doctest: +SKIP
+    On other machines, ``storage`` is the database they share (``postgresql+psycopg://user@db/tunewise``);
+    here a first runner stops after 2 runs and an agent finishes the sweep from the same SQLite file:
+
+    >>> import tempfile, pathlib
+    >>> from tunewise.sweeps import run_sweep
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "train.py").write_text(
+    ...     "import sys\\nlr = float(sys.argv[1].split('=')[1])\\nprint(f'loss={(lr - 0.01) ** 2}')\\n")
+    >>> _ = (d / "sweep.yaml").write_text(
+    ...     "name: my-sweep\\nprogram: train.py\\nmethod: grid\\nmetric: {name: loss, goal: minimize}\\n"
+    ...     "parameters:\\n  lr: {values: [0.001, 0.01, 0.1, 1.0]}\\n")
+    >>> _ = run_sweep(d / "sweep.yaml", count=2, echo=None)
+    >>> study = run_agent("my-sweep", f"sqlite:///{d}/tunewise.db", workers=2, log_dir=d / "runs", echo=None)
+    >>> sorted(t.params["lr"] for t in study.trials)
+    [0.001, 0.01, 0.1, 1.0]
     """
     return agent_runner(name, storage, workers=workers, count=count, log_dir=log_dir, echo=echo).run()
 
@@ -71,8 +85,16 @@ def agent_runner(name: str, storage: Any, *, workers: int = 1, count: int | None
 def sweep_status(name: str, storage: Any) -> dict[str, Any]:
     """Progress of sweep ``name``: runs per state, the best run so far, and why it stopped.
 
-    >>> sweep_status("my-sweep", "sqlite:///tunewise.db")["states"]  # doctest: +SKIP
-    {'COMPLETE': 12, 'PRUNED': 5, 'FAILED': 1, 'RUNNING': 2}
+    >>> import tempfile, pathlib
+    >>> from tunewise.sweeps import run_sweep
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "train.py").write_text("print('loss=0.5')\\n")
+    >>> _ = (d / "sweep.yaml").write_text(
+    ...     "name: my-sweep\\nprogram: train.py\\nmethod: random\\nmetric: {name: loss}\\n"
+    ...     "parameters:\\n  lr: {min: 0.001, max: 0.1}\\nrun_cap: 3\\n")
+    >>> _ = run_sweep(d / "sweep.yaml", echo=None)
+    >>> sweep_status("my-sweep", f"sqlite:///{d}/tunewise.db")["states"]
+    {'COMPLETE': 3}
     """
     study, config = load_sweep(name, storage)
     trials = study.get_trials()

@@ -17,10 +17,21 @@ def get_params() -> dict[str, Any]:
     Works in any program started by ``tunewise sweep`` (the runner writes the parameters to a
     JSON file and names it in ``TUNEWISE_PARAMS_FILE``); nested sweep parameters come back nested.
 
-    >>> import tunewise.sweeps
-    >>> params = tunewise.sweeps.get_params()  # doctest: +SKIP
-    >>> params["optimizer"]["lr"]  # doctest: +SKIP
-    0.0123
+    In the program: ``params = tunewise.sweeps.get_params()``, then ``params["optimizer"]["lr"]``.
+    Here a sweep runs such a program, which prints its nested ``lr`` as its loss:
+
+    >>> import tempfile, pathlib
+    >>> from tunewise.sweeps import run_sweep
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "train.py").write_text(
+    ...     "import tunewise.sweeps\\nparams = tunewise.sweeps.get_params()\\n"
+    ...     "print('loss=%s' % params['optimizer']['lr'])\\n")
+    >>> _ = (d / "sweep.yaml").write_text(
+    ...     "program: train.py\\nmethod: grid\\nmetric: {name: loss}\\n"
+    ...     "parameters:\\n  optimizer:\\n    parameters:\\n      lr: {values: [0.01, 0.1]}\\n")
+    >>> study = run_sweep(d / "sweep.yaml", echo=None)  # doctest: +SLOW
+    >>> sorted(t.value for t in study.trials)
+    [0.01, 0.1]
     """
     path = os.environ.get(ENV_PARAMS_FILE)
     if not path:

@@ -558,9 +558,16 @@ def run_sweep(path: str | os.PathLike[str], *, storage: Any = None, workers: int
               count: int | None = None, echo: Callable[[str], None] | None = print) -> Any:
     """Run the sweep file at ``path`` (create or resume its study) and return the study.
 
-    >>> study = run_sweep("sweep.yaml", workers=2)  # doctest: +SKIP
-    >>> study.best_trial.user_attrs["config"]  # doctest: +SKIP
-    {'lr': 0.0123, 'n_estimators': 200}
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "train.py").write_text(
+    ...     "import sys\\nlr = float(sys.argv[1].split('=')[1])\\nprint(f'loss={(lr - 0.01) ** 2}')\\n")
+    >>> _ = (d / "sweep.yaml").write_text(
+    ...     "program: train.py\\nmethod: grid\\nmetric: {name: loss, goal: minimize}\\n"
+    ...     "parameters:\\n  lr: {values: [0.001, 0.01, 0.1]}\\n")
+    >>> study = run_sweep(d / "sweep.yaml", workers=2, echo=None)
+    >>> study.best_trial.user_attrs["config"]
+    {'lr': 0.01}
     """
     config = SweepConfig.from_file(path)
     return SweepRunner(config, storage=storage, workers=workers, count=count, echo=echo).run()

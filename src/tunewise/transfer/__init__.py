@@ -16,9 +16,9 @@ The knowledge base lives in the same storage as the studies (in-memory, SQLite, 
 one reserved study named ``__tunewise_knowledge_base__``.
 """
 
+from tunewise.samplers import WarmStartSampler  # a sampler (samplers/_warm_start.py), kept here too
 from tunewise.transfer._mapping import map_config
 from tunewise.transfer._meta import compute_meta_features
-from tunewise.transfer._sampler import WarmStartSampler
 from tunewise.transfer._similarity import RankedTask, rank_tasks
 from tunewise.transfer._store import (
     KB_STUDY_NAME,

@@ -146,7 +146,7 @@ class KnowledgeBase:
         self.storage = get_storage(storage)
 
     # ---- low level -----------------------------------------------------------------------
-    def _study_id(self, create: bool) -> int | None:
+    def _kb_study_id(self, create: bool) -> int | None:
         try:
             return self.storage.get_study_id(KB_STUDY_NAME)
         except StudyNotFoundError:
@@ -162,7 +162,7 @@ class KnowledgeBase:
         return sid
 
     def _raw(self) -> dict[str, Any]:
-        sid = self._study_id(create=False)
+        sid = self._kb_study_id(create=False)
         if sid is None:
             return {}
         attrs = self.storage.get_study_attrs(sid)
@@ -206,13 +206,13 @@ class KnowledgeBase:
         """Store (or replace) a task."""
         if not isinstance(record, TaskRecord):
             raise TypeError(f"record must be a TaskRecord, got {record!r}")
-        sid = self._study_id(create=True)
+        sid = self._kb_study_id(create=True)
         assert sid is not None
         self.storage.set_study_attr(sid, _TASK_PREFIX + record.task, record.to_json())
 
     def remove(self, task: str) -> None:
         """Remove a task (the storage API has no attribute delete, so a null tombstone is written)."""
-        sid = self._study_id(create=False)
+        sid = self._kb_study_id(create=False)
         if sid is None or task not in self._raw():
             raise KnowledgeBaseError(f"no task {task!r} in the knowledge base")
         self.storage.set_study_attr(sid, _TASK_PREFIX + task, None)
@@ -348,5 +348,5 @@ def add_to_knowledge_base(
         n_trials=len(complete),
         added=time.time(),
     )
-    KnowledgeBase(storage if storage is not None else study._storage).put(record)
+    KnowledgeBase(storage if storage is not None else study.storage).put(record)
     return record

@@ -9,9 +9,9 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from tunewise import distributions as D
-from tunewise.storage import BaseStorage
+from tunewise.samplers import WarmStartSampler
 from tunewise.transfer._mapping import map_config
-from tunewise.transfer._sampler import TRANSFER_ATTR, WarmStartSampler, config_claim_key
+from tunewise.transfer._sampler import TRANSFER_ATTR, config_claim_key
 from tunewise.transfer._similarity import RankedTask, SimilarityFunc, rank_tasks
 from tunewise.transfer._store import (
     KnowledgeBase,
@@ -22,6 +22,7 @@ from tunewise.transfer._store import (
 )
 
 if TYPE_CHECKING:
+    from tunewise.storage import BaseStorage
     from tunewise.study import Study
 
 __all__ = ["FromSimilarTasks", "KnowledgeBaseWarning"]
@@ -225,7 +226,8 @@ class FromSimilarTasks:
     # ---- the hook create_study calls ---------------------------------------------------------
     def apply(self, study: Study) -> None:
         """Queue the similar tasks' best configurations and wrap ``study.sampler`` (called by ``create_study``)."""
-        kb = KnowledgeBase(self.storage if self.storage is not None else study._storage)
+        storage = study.storage
+        kb = KnowledgeBase(self.storage if self.storage is not None else storage)
         space = self.space or dict(study.distributions) or None
         ranked = self.select(kb, space, exclude=[study.study_name])
         self.chosen = ranked
@@ -233,14 +235,16 @@ class FromSimilarTasks:
             return
         configs = self.configurations(ranked, space)
         self.initial_configs = [c for c, _ in configs]
-        first_time = study._storage.try_claim(study._study_id, "transfer:warm_start")
+        # Setting the study up, before any trial: claims and queued trials go straight to its storage.
+        study_id = storage.get_study_id(study.study_name)
+        first_time = storage.try_claim(study_id, "transfer:warm_start")
         n_unconditional = self.n_unconditional
         if space:
             # The space is known: the first configurations become WAITING trials now ...
             for rank, (cfg, task) in enumerate(configs[:n_unconditional]):
-                if study._storage.try_claim(study._study_id, config_claim_key(cfg)):  # once, even on reload
-                    study._storage.enqueue_trial(
-                        study._study_id, cfg,
+                if storage.try_claim(study_id, config_claim_key(cfg)):  # once, even on reload
+                    storage.enqueue_trial(
+                        study_id, cfg,
                         system_attrs={TRANSFER_ATTR: {"kind": "config", "task": task, "rank": rank}},
                     )
             served = configs[n_unconditional:]

@@ -12,8 +12,8 @@ from tunewise.integrations._optional import require
 
 require("sklearn", "sklearn", "tunewise.integrations.sklearn")
 
-from tunewise.integrations._pruning import StepPruner  # noqa: E402
 from tunewise.integrations.sklearn._objective import cross_validate_objective  # noqa: E402
 from tunewise.integrations.sklearn._search import SearchCV  # noqa: E402
+from tunewise.schedulers import StepPruner  # noqa: E402
 
 __all__ = ["SearchCV", "StepPruner", "cross_validate_objective"]

@@ -15,7 +15,6 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.utils.metaestimators import available_if
 
 from tunewise.exceptions import SearchExhausted
-from tunewise.integrations._pruning import StepPruner
 from tunewise.integrations.sklearn._space import Dimension, check_estimator_params, convert_space, grid_size
 from tunewise.integrations.sklearn._validation import (
     check_error_score,
@@ -23,6 +22,7 @@ from tunewise.integrations.sklearn._validation import (
     make_splits,
     resolve_scoring,
 )
+from tunewise.schedulers import StepPruner
 from tunewise.schedulers._base import Scheduler
 from tunewise.trial import TrialState
 

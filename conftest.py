@@ -1,0 +1,105 @@
+"""pytest settings for the whole checkout: the tests under tests/ and the doctests in src/tunewise.
+
+pyproject.toml collects both (``testpaths`` and ``--doctest-modules``). A doctest is collected by
+importing its module, and some modules need an optional extra (``tunewise.integrations.torch``
+needs torch). Without that extra such a module is left out of the doctests, and the run says so,
+instead of failing collection for everyone who installed only some extras; a doctest that fails
+only because it calls into a missing extra (a plot without plotly) is reported as skipped.
+
+A docstring example that takes seconds (it starts a Dask cluster, creates an MLflow database)
+carries ``# doctest: +SLOW`` on one of its lines: its doctest is marked ``slow``, so the fast lane
+(``pytest -m "not slow"``) leaves it out and the full run still checks it.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import re
+from collections.abc import Generator
+from pathlib import Path
+
+import pytest
+
+_PACKAGE = Path(__file__).resolve().parent / "src" / "tunewise"
+_left_out: list[str] = []
+SLOW = doctest.register_optionflag("SLOW")  # registered before any docstring is parsed
+
+
+def _missing_extra(exc: BaseException | None) -> str | None:
+    """What is missing when ``exc`` (or an error chained to it) says an optional extra is absent.
+
+    That is a missing module outside tunewise, or our own error naming the extra to install
+    (``pip install "tunewise[lightning]"``). A tunewise module that fails to import for any other
+    reason is a bug, and collection must show it.
+    """
+    while exc is not None:
+        if isinstance(exc, ModuleNotFoundError) and exc.name and exc.name.partition(".")[0] != "tunewise":
+            return exc.name
+        extra = re.search(r"tunewise\[\w+\]", str(exc))
+        if isinstance(exc, ImportError) and extra:
+            return extra.group()
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _module_name(path: Path) -> str | None:
+    try:
+        parts = path.relative_to(_PACKAGE).parts
+    except ValueError:
+        return None
+    if path.is_dir():
+        if not (path / "__init__.py").is_file():
+            return None
+    elif path.suffix == ".py" and path.name != "__main__.py":  # pytest never imports __main__.py
+        parts = path.relative_to(_PACKAGE).with_suffix("").parts
+        if parts and parts[-1] == "__init__":
+            parts = parts[:-1]
+    else:
+        return None
+    return ".".join(("tunewise", *parts))
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    if not config.option.doctestmodules:
+        return None
+    module = _module_name(collection_path)
+    if module is None:
+        return None
+    try:
+        importlib.import_module(module)
+    except ImportError as exc:
+        missing = _missing_extra(exc)
+        if missing is None:
+            return None  # a real import error: let the collection report it
+        _left_out.append(f"{module} (needs {missing})")
+        return True
+    return None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if isinstance(item, pytest.DoctestItem) and item.dtest is not None \
+                and any(example.options.get(SLOW) for example in item.dtest.examples):
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _left_out:
+        terminalreporter.write_line(
+            "doctests left out, optional package not installed: " + ", ".join(sorted(set(_left_out)))
+        )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report: pytest.TestReport = yield
+    if isinstance(item, pytest.DoctestItem) and report.failed and call.excinfo is not None:
+        error = call.excinfo.value
+        missing = _missing_extra(error.exc_info[1]) if isinstance(error, doctest.UnexpectedException) else None
+        if missing is not None:
+            report.outcome = "skipped"
+            report.longrepr = (str(item.path), (item.reportinfo()[1] or 0) + 1, f"Skipped: needs {missing}")
+    return report

@@ -1,0 +1,244 @@
+"""The loop's side of scheduling: ask the study's scheduler for a decision, and carry it out.
+
+Schedulers (``tunewise/schedulers/``) only decide: ``on_report`` reads a read-only
+:class:`~tunewise.schedulers.SchedulerContext` and returns a
+:class:`~tunewise.schedulers.Decision`. Everything a decision asks to be written is written
+here, in one place:
+
+1. the system attrs it records on the trial (at once when it is ``publish``-ed, so that other
+   workers' decisions see it; else with the trial's next write);
+2. with ``suggest``, the scheduler's :meth:`~tunewise.schedulers.Scheduler.suggest` is asked
+   *after* that write, and each :class:`~tunewise.schedulers.Continuation` it returns is
+   claimed (``storage.try_claim``: exactly one worker carries it out), handed the checkpoint it
+   starts from (``_checkpoint.handoff``) and enqueued as a WAITING trial that ``continues`` the
+   paused one;
+3. a WAIT decision is asked again until it turns into another, or times out into ``then``.
+
+``trial.should_prune()`` answers True for STOP and PAUSE. A report on a study without a
+scheduler never comes here.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from typing import TYPE_CHECKING, Any
+
+from tunewise import _checkpoint
+from tunewise.schedulers._base import Scheduler, _interface
+from tunewise.schedulers._context import SchedulerContext
+from tunewise.schedulers._continuation import CONTINUES_ATTR
+from tunewise.schedulers._decision import Action, Continuation, Decision
+
+if TYPE_CHECKING:
+    from collections.abc import Container
+
+    from tunewise import distributions as D
+    from tunewise.storage import BaseStorage
+    from tunewise.study import Study
+    from tunewise.trial import FrozenTrial, Trial, TrialState
+
+__all__ = ["act", "budget", "context", "should_prune"]
+
+
+class _StudyLoop:
+    """What the loop keeps per study and process between decisions."""
+
+    __slots__ = ("claimed", "ids", "scratch", "storage", "study_id")
+
+    def __init__(self, study: Study) -> None:
+        self.storage: BaseStorage = study.storage
+        self.study_id = self.storage.get_study_id(study.study_name)
+        self.scratch: dict[int, tuple[object, dict[str, Any]]] = {}  # id(owner) -> (owner kept alive, dict)
+        self.claimed: set[str] = set()  # claim keys this process has asked the storage for: never twice
+        self.ids: dict[int, int] = {}  # trial number -> trial id
+
+    def trial_id(self, study: Study, number: int) -> int:
+        tid = self.ids.get(number)
+        if tid is None:  # learn every trial's id at once: continuations mostly resume older trials
+            self.ids.update((t.number, t.trial_id) for t in study.get_trials())
+            tid = self.ids.get(number)
+            if tid is None:
+                raise ValueError(f"a continuation names trial {number}, but study {study.study_name!r} has no "
+                                 f"such trial")
+        return tid
+
+
+_LOOPS: weakref.WeakKeyDictionary[Study, _StudyLoop] = weakref.WeakKeyDictionary()
+_LOOPS_LOCK = threading.Lock()
+_LAST: tuple[weakref.ref[Study], _StudyLoop] | None = None  # the study decided for last: one report after another
+
+
+def _loop_of(study: Study) -> _StudyLoop:
+    global _LAST
+    last = _LAST
+    if last is not None and last[0]() is study:
+        return last[1]
+    with _LOOPS_LOCK:
+        loop = _LOOPS.get(study)
+        if loop is None:
+            loop = _LOOPS[study] = _StudyLoop(study)
+    _LAST = (weakref.ref(study), loop)
+    return loop
+
+
+class _StudyContext(SchedulerContext):
+    """The context the loop gives schedulers: reads through the study, writes nothing."""
+
+    __slots__ = ("_loop", "_study", "_trial")
+
+    def __init__(self, study: Study, loop: _StudyLoop, trial: Trial | None) -> None:
+        self._study = study
+        self._loop = loop
+        self._trial = trial  # the live trial being decided on (for earlier-interface schedulers)
+
+    @property
+    def study_name(self) -> str:
+        return self._study.study_name
+
+    @property
+    def directions(self) -> list[str]:
+        return list(self._study.directions)
+
+    @property
+    def distributions(self) -> dict[str, D.Distribution]:
+        return self._study.distributions
+
+    def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
+        return self._study.get_trials(deepcopy=deepcopy, states=states)
+
+    def count_trials(self, states: Container[TrialState] | None = None) -> int:
+        return self._loop.storage.count_trials(self._loop.study_id, states)
+
+    def scratch(self, owner: object) -> dict[str, Any]:
+        held = self._loop.scratch.get(id(owner))
+        if held is None or held[0] is not owner:
+            held = self._loop.scratch[id(owner)] = (owner, {})
+        return held[1]
+
+    # A scheduler written for the earlier interface, delegated to by another one.
+    def _legacy_should_prune(self, scheduler: Any) -> bool:
+        if self._trial is None:
+            raise TypeError(f"{type(scheduler).__name__}.should_prune(study, trial) needs a live trial")
+        return bool(scheduler.should_prune(self._study, self._trial))
+
+    def _legacy_budget(self, scheduler: Any) -> float | None:
+        fn = getattr(scheduler, "budget", None)
+        return None if fn is None or self._trial is None else fn(self._study, self._trial)
+
+
+def context(study: Study, trial: Trial | None = None) -> SchedulerContext:
+    """The scheduler context of ``study`` (in this process)."""
+    return _StudyContext(study, _loop_of(study), trial)
+
+
+def _is_legacy(scheduler: Any) -> bool:
+    """Whether ``scheduler`` decides through the earlier interface, ``should_prune(study, trial) -> bool``."""
+    if isinstance(scheduler, Scheduler):
+        return _interface(type(scheduler)) == "should_prune"
+    if callable(getattr(scheduler, "on_report", None)):
+        return False
+    if callable(getattr(scheduler, "should_prune", None)):
+        return True
+    raise TypeError(f"the study's scheduler must be a tunewise.schedulers.Scheduler (with on_report(ctx, trial) "
+                    f"-> Decision), got {scheduler!r}")
+
+
+def should_prune(trial: Trial) -> bool:
+    """``trial.should_prune()``: the study's scheduler decides, this module acts; whether the trial ends now."""
+    study = trial.study
+    scheduler: Any = study.scheduler
+    if _is_legacy(scheduler):
+        return bool(scheduler.should_prune(study, trial))
+    return act(trial, scheduler)
+
+
+def act(trial: Trial, scheduler: Any) -> bool:
+    """Ask ``scheduler``'s ``on_report`` for a decision on ``trial``, carry it out, and say whether
+    the trial ends now."""
+    study = trial.study
+    loop = _loop_of(study)
+    ctx = _StudyContext(study, loop, trial)
+    view = trial._frozen_view()
+    decision = _checked(scheduler, scheduler.on_report(ctx, view))
+    return _carry_out(loop, scheduler, ctx, trial, view, decision).prunes
+
+
+def budget(trial: Trial) -> float | None:
+    """``trial.budget``: the resource the study's scheduler gives the trial, or None."""
+    study = trial.study
+    scheduler = study.scheduler
+    fn = getattr(scheduler, "budget", None)
+    if fn is None:
+        return None
+    if _is_legacy(scheduler):
+        return fn(study, trial)  # type: ignore[no-any-return]
+    return fn(_StudyContext(study, _loop_of(study), trial), trial._frozen_view())  # type: ignore[no-any-return]
+
+
+def _checked(scheduler: Any, decision: Any) -> Decision:
+    if not isinstance(decision, Decision):
+        raise TypeError(f"{type(scheduler).__name__}.on_report returned {decision!r}; it must return a "
+                        f"tunewise.schedulers.Decision (Decision.CONTINUE, Decision.stop(), Decision.pause(at=...))")
+    return decision
+
+
+def _carry_out(loop: _StudyLoop, scheduler: Any, ctx: SchedulerContext, trial: Trial, view: FrozenTrial,
+               decision: Decision) -> Decision:
+    waiting_since: float | None = None
+    while True:
+        if decision.attrs:
+            for key, value in decision.attrs.items():
+                trial.set_system_attr(key, value)
+            if decision.publish:
+                loop.storage.update_trial(trial._trial_id, system_attrs=trial.system_attrs)
+        enqueued = _run_suggestions(loop, scheduler, ctx, trial.study, view) if decision.suggest else 0
+        if decision.action is not Action.WAIT:
+            return decision
+        now = time.monotonic()
+        if waiting_since is None:
+            waiting_since = now
+        if now - waiting_since >= decision.timeout:
+            assert decision.then is not None  # checked when the decision was made
+            decision = decision.then
+            continue
+        if not enqueued:
+            time.sleep(decision.retry_after)
+        decision = _checked(scheduler, scheduler.on_report(ctx, view))
+
+
+def _run_suggestions(loop: _StudyLoop, scheduler: Any, ctx: SchedulerContext, study: Study,
+                     view: FrozenTrial) -> int:
+    """Claim, hand over and enqueue what the scheduler suggests now; how many were enqueued."""
+    fn = getattr(scheduler, "suggest", None)
+    suggestions = () if fn is None else fn(ctx, view)
+    loop.ids[view.number] = view.trial_id  # continuations resume paused trials: this one, or earlier ones
+    won: dict[str, bool] = {}
+    n = 0
+    for c in suggestions:
+        if not isinstance(c, Continuation):
+            raise TypeError(f"{type(scheduler).__name__}.suggest returned {c!r}; it must return "
+                            f"tunewise.schedulers.Continuation objects")
+        if c.claim is not None:
+            ok = won.get(c.claim)
+            if ok is None:
+                # A claim is permanent: a key this process asked for once is never asked again.
+                ok = c.claim not in loop.claimed and loop.storage.try_claim(loop.study_id, c.claim)
+                loop.claimed.add(c.claim)
+                won[c.claim] = ok
+            if not ok:
+                continue
+        _enqueue(loop, study, c)
+        n += 1
+    return n
+
+
+def _enqueue(loop: _StudyLoop, study: Study, c: Continuation) -> None:
+    attrs = dict(c.attrs)
+    attrs[CONTINUES_ATTR] = c.continues
+    source = c.continues if c.checkpoint_from is None else c.checkpoint_from
+    rel = _checkpoint.handoff(study, loop.trial_id(study, source), c.max_step)
+    if rel is not None:
+        attrs[_checkpoint.RESUME_ATTR] = rel
+    loop.storage.enqueue_trial(loop.study_id, dict(c.params), system_attrs=attrs)

@@ -1,0 +1,261 @@
+"""One ``optimize()`` call as an executor sees it: what to run, the budget, and the loop's hooks.
+
+Executors decide *where* trials run, never *what* a trial does. The loop (ask the sampler, run
+the objective, tell the result, retries, heartbeats) stays in :class:`~tunewise.study.Study`;
+an executor reaches it only through the objects here:
+
+- :class:`OptimizeJob`, in the calling process: claim a trial slot (``n_trials``, ``timeout``
+  and ``study.stop()`` are decided here, for every worker alike), run a trial in this process,
+  hand a finished trial to the progress bar and callbacks, fail the trial of a lost worker;
+- :class:`RemoteJob`, its picklable half for other processes (workers, cluster tasks);
+- :class:`TrialRunner`, what ``RemoteJob.open()`` returns in a worker: it runs trials there.
+
+This module is the only one under ``tunewise.execution`` that calls the study's executor hooks
+(``Study._run_trial``, ``Study._worker_options``, ``Study._apply_worker_options``).
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from tunewise.exceptions import SearchExhausted
+from tunewise.study import Study
+from tunewise.trial import FrozenTrial, Trial, TrialState
+
+if TYPE_CHECKING:
+    from tunewise.samplers._base import Sampler
+    from tunewise.schedulers._base import Scheduler
+    from tunewise.storage import BaseStorage
+    from tunewise.study import Callback, ObjectiveFunc
+
+__all__ = ["OptimizeJob", "RemoteJob", "TrialRunner"]
+
+
+class OptimizeJob:
+    """The trials one ``study.optimize()`` call asks for, handed to its executor's ``run``.
+
+    Created by :meth:`Study.optimize <tunewise.Study.optimize>`; an executor never builds one.
+    Its slot methods are thread-safe (a coordinator may serve many workers from threads).
+
+    An executor's ``run(job)`` claims a slot before each trial it starts (:meth:`claim_slot`),
+    runs the trial in this process (:meth:`run_trial`) or ships :meth:`remote` to a worker,
+    and passes every finished trial to :meth:`trial_finished`, in this process. A slot whose
+    trial never ran (a worker lost before it started one) goes back with :meth:`release_slot`.
+    """
+
+    def __init__(self, study: Study, objective: ObjectiveFunc, catch: tuple[type[BaseException], ...],
+                 n_trials: int | None, deadline: float | None, callbacks: list[Callback], progress: Any) -> None:
+        self.study = study
+        self.objective = objective
+        self.catch = catch
+        self.n_trials = n_trials  # trials this call runs (None: no limit)
+        self.deadline = deadline  # time.time() after which no trial starts (None: no limit)
+        self._callbacks = callbacks
+        self._progress = progress
+        self._lock = threading.Lock()
+        self._claimed = 0
+
+    # ---- the budget of this call -----------------------------------------------------------
+    @property
+    def stop_requested(self) -> bool:
+        """True once ``study.stop()`` was called (a callback asked the run to end)."""
+        return self.study._stop_requested
+
+    def _open(self) -> bool:
+        if self.study._stop_requested:
+            return False
+        if self.deadline is not None and time.time() >= self.deadline:
+            return False
+        return self.n_trials is None or self._claimed < self.n_trials
+
+    def claim_slot(self) -> bool:
+        """Claim the right to start one more trial of this call. False once ``n_trials`` slots
+        are claimed, the timeout has passed or ``study.stop()`` was called: start no trial then.
+        (The study-wide ``max_trials`` is enforced by the loop itself, atomically in the storage.)"""
+        with self._lock:
+            if not self._open():
+                return False
+            self._claimed += 1
+            return True
+
+    def release_slot(self) -> None:
+        """Give back a claimed slot whose trial did not run to the end (its worker was lost, or
+        the search was exhausted), so that ``n_trials`` is still met."""
+        with self._lock:
+            self._claimed -= 1
+
+    def work_remains(self) -> bool:
+        """Whether :meth:`claim_slot` would succeed now (nothing is claimed)."""
+        with self._lock:
+            return self._open()
+
+    # ---- trials ----------------------------------------------------------------------------
+    def run_trial(self) -> FrozenTrial | None:
+        """Run one trial in this process (ask, objective, tell) and return it finished.
+
+        None when the search is exhausted (the sampler has nothing left, or the study-wide
+        ``max_trials`` is used up): start no more trials. An exception of the objective that
+        is not in ``catch`` propagates after the trial was recorded FAILED, as does
+        KeyboardInterrupt (Ctrl-C), after the trial was recorded FAILED ("interrupted").
+        """
+        try:
+            return self.study._run_trial(self.objective, self.catch)
+        except SearchExhausted:
+            return None
+
+    def trial_finished(self, trial: FrozenTrial) -> None:
+        """A trial of this call finished (here or in a worker): the progress bar and the callbacks
+        see it, in this process. Call it once per trial; an exception of a callback propagates."""
+        self._progress.update(trial)
+        for cb in self._callbacks:
+            cb(self.study, trial)
+
+    def fail_lost_trial(self, trial_id: int, reason: str, *, retry: bool = True,
+                        params: dict[str, Any] | None = None) -> FrozenTrial | None:
+        """The worker that ran trial ``trial_id`` was lost (its process died, its task was lost).
+
+        If the trial is still RUNNING, it is recorded FAILED with ``reason`` (for example
+        ``"worker died: signal 9"``) and, with ``retry``, queued to rerun with its parameters
+        (``params``: the values the worker announced, for those not stored yet) under the study's
+        retry policy (``max_retries``); returns None. If the worker finished
+        it first, returns it as stored: it counts as a trial of this call.
+        """
+        from tunewise.storage._heartbeat import fail_dead_trial
+
+        storage = self.study.storage
+        if retry:
+            if fail_dead_trial(self.study, trial_id, reason, params=params) is not None:
+                return None
+        else:
+            t = storage.get_trial(trial_id)
+            if t.state == TrialState.RUNNING:
+                attrs = dict(t.system_attrs, fail_reason=reason)
+                if storage.finish_trial(trial_id, TrialState.FAILED, None, system_attrs=attrs):
+                    return None
+        stored = storage.get_trial(trial_id)
+        return stored if stored.state.is_finished() else None
+
+    def remote(self) -> RemoteJob:
+        """What a worker in another process needs to run trials of this call (picklable).
+
+        The study must be on a storage the worker can open by URL, or the executor serves the
+        in-memory storage itself and passes it to :meth:`RemoteJob.open`.
+        """
+        from tunewise.samplers._base import Sampler, started_trials
+
+        study, storage = self.study, self.study.storage
+        seed = getattr(study.sampler, "seed", None)
+        if seed is not None and type(study.sampler).reseed is Sampler.reseed:
+            seed = None  # a sampler without random streams of its own
+        return RemoteJob(
+            study_name=study.study_name,
+            storage_url=storage.url if storage.is_persistent else None,
+            objective=self.objective,
+            catch=self.catch,
+            sampler=study.sampler,
+            scheduler=study.scheduler,
+            options=study._worker_options(),
+            seed=None if seed is None else int(seed),
+            n_started=0 if seed is None else started_trials(study),
+        )
+
+
+@dataclass(frozen=True)
+class RemoteJob:
+    """The picklable half of an :class:`OptimizeJob`: enough to run its trials in another process.
+
+    Ship it to a worker (with ``cloudpickle``, which also ships objectives defined in
+    ``__main__`` and closures) and call :meth:`open` there. Slots stay with the calling process:
+    a worker asks its executor before each trial, and the executor claims the slot.
+    """
+
+    study_name: str
+    storage_url: str | None  # None: the study is in memory; the executor serves its storage
+    objective: Callable[[Trial], Any]
+    catch: tuple[type[BaseException], ...]
+    sampler: Sampler
+    scheduler: Scheduler | None
+    options: dict[str, Any]  # the call's settings the loop needs in a worker (its max_trials)
+    seed: int | None  # the sampler's seed, for each worker's own random stream (None: unseeded)
+    n_started: int  # trials the study had started when the call began (part of each stream's nonce)
+    call_id: str = field(default_factory=lambda: uuid.uuid4().hex)  # tells optimize() calls apart
+
+    def open(self, storage: BaseStorage | None = None, *, worker: int = 0) -> TrialRunner:
+        """Build the call's study in this process and return a runner for its trials.
+
+        ``storage`` defaults to the study's storage opened by URL. ``worker`` is this worker's
+        index in the call (0, 1, ...; a respawned or rerun worker gets a new one): with a seeded
+        sampler each worker draws its own reproducible stream, never one another worker drew.
+        The sampler and scheduler are copies of their own, so several runners may share a job.
+        """
+        from tunewise.samplers._base import claim_stream, stream_seed
+
+        if storage is None:
+            if self.storage_url is None:
+                raise ValueError(f"study {self.study_name!r} is in memory: pass the storage that serves it, "
+                                 f"RemoteJob.open(storage)")
+            from tunewise.storage import get_storage
+
+            storage = get_storage(self.storage_url)
+        sampler, scheduler = copy.deepcopy((self.sampler, self.scheduler))
+        study = _WorkerStudy(self.study_name, storage, sampler, scheduler)
+        if self.seed is None:
+            sampler.reseed(None)
+        else:
+            sampler.reseed(stream_seed(self.seed, self.n_started, claim_stream(study, self.n_started, worker)))
+        study._apply_worker_options(self.options)
+        return TrialRunner(study, self)
+
+
+class TrialRunner:
+    """Runs the trials of a :class:`RemoteJob` in a worker process (from :meth:`RemoteJob.open`)."""
+
+    def __init__(self, study: Study, job: RemoteJob) -> None:
+        self.study = study
+        self.job = job
+
+    def run_trial(self, on_start: Callable[[int], None] | None = None,
+                  on_param: Callable[[int, str, Any], None] | None = None) -> FrozenTrial | None:
+        """Run one trial here, as :meth:`OptimizeJob.run_trial` does (None: the search is exhausted).
+
+        Ask the executor for a slot first. ``on_start(trial_id)`` is called as soon as the
+        trial is written RUNNING, before the objective runs: tell the executor, so that it can
+        fail the trial (:meth:`OptimizeJob.fail_lost_trial`) if this worker dies.
+        ``on_param(trial_id, name, value)`` is called as each value is chosen: passed to
+        ``fail_lost_trial``, they rerun the same configuration even if it was never stored.
+        """
+        study = self.study
+        assert isinstance(study, _WorkerStudy)
+        study._on_start, study._on_param = on_start, on_param
+        try:
+            return study._run_trial(self.job.objective, self.job.catch)
+        except SearchExhausted:
+            return None
+        finally:
+            study._on_start = study._on_param = None
+
+    def close(self) -> None:
+        """Release the storage's connections (the runner cannot be used afterwards)."""
+        self.study.storage.close()
+
+
+class _WorkerStudy(Study):
+    """A study in a worker process, which tells its executor each trial it starts."""
+
+    _on_start: Callable[[int], None] | None = None
+    _on_param: Callable[[int, str, Any], None] | None = None
+
+    def ask(self, fixed_distributions: Any = None) -> Trial:
+        trial = super().ask(fixed_distributions)
+        if self._on_start is not None:
+            self._on_start(trial._trial_id)
+        on_param = self._on_param
+        if on_param is not None:
+            trial._on_param = lambda t, name, value: on_param(t._trial_id, name, value)
+        return trial

@@ -1,0 +1,484 @@
+"""One SQL database reached from this process: engine, connections, errors and retries.
+
+- The engine is created from the URL: SQLite file paths, read-only opens and tunewise's own query
+  options (``synchronous``) are sorted out here, and each new SQLite connection gets its pragmas
+  (WAL, busy timeout, synchronous).
+- Each thread runs on its own pooled DBAPI connection in driver autocommit mode: reads run
+  without a transaction, writes send ``BEGIN IMMEDIATE`` (SQLite) or ``BEGIN`` (PostgreSQL)
+  themselves. A forked child never touches its parent's connections.
+- Errors are classified as retry (busy, serialization failure), reconnect (connection lost) or
+  fatal; retries back off exponentially for at most ``retry_seconds``, then raise a
+  :class:`~tunewise.exceptions.StorageError` that says what happened. SQLite errors the user must
+  act on (a corrupt or read-only file) say what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shlex
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+from tunewise.exceptions import StorageError
+
+if TYPE_CHECKING:
+    from tunewise.storage._sql._statements import Stmt
+
+__all__ = ["WRITE", "READ", "Abort", "Backoff", "Cursor", "Database", "check_synchronous"]
+
+_T = TypeVar("_T")
+
+WRITE = True
+READ = False
+
+# ---- URLs and errors ----------------------------------------------------------------------------
+_PASSWORD_RE = re.compile(r"(://[^:/@]*:)[^@]*(@)")
+
+
+def mask(url: str) -> str:
+    """The URL with its password replaced by ``***`` (safe to print in errors and logs)."""
+    return _PASSWORD_RE.sub(r"\1***\2", url)
+
+
+def first_line(e: BaseException) -> str:
+    orig = getattr(e, "orig", None) or e
+    text = " ".join(str(orig).split())  # one line, even for multi-line driver messages
+    return text[:300]
+
+
+def _explain_connect_error(e: BaseException) -> str:
+    msg = first_line(e)
+    low = msg.lower()
+    if "password authentication failed" in low or "no password supplied" in low:
+        return f"authentication failed (wrong user name or password): {msg}"
+    if "connection refused" in low or "could not connect" in low or "timeout" in low \
+            or "name or service not known" in low or "could not translate host" in low:
+        return f"server unreachable (is PostgreSQL running and accepting TCP connections there?): {msg}"
+    if "does not exist" in low:
+        return f"{msg} (create it first, e.g. `createdb NAME`)"
+    return msg
+
+
+# SQLite's PRAGMA synchronous levels offered (EXTRA differs from FULL only without WAL).
+_SYNCHRONOUS = {"off": 0, "normal": 1, "full": 2}
+
+
+def check_synchronous(value: Any, where: str) -> str:
+    if isinstance(value, str) and value.lower() in _SYNCHRONOUS:
+        return value.lower()
+    raise ValueError(
+        f"{where} must be 'normal' (the default: a power cut can lose the last commits), 'full' (fsync at "
+        f"every commit: nothing committed is lost) or 'off' (no fsync: a power cut can corrupt the file), "
+        f"got {value!r}"
+    )
+
+
+# Query parameters SQLAlchemy passes to the sqlite3 driver itself (not part of a SQLite URI).
+_PYSQLITE_ARGS = frozenset({"uri", "timeout", "isolation_level", "detect_types", "check_same_thread",
+                            "cached_statements"})
+
+
+def _truthy(value: str) -> bool:  # how SQLAlchemy reads the boolean ``uri`` query parameter
+    return value.strip().lower() in ("true", "yes", "on", "y", "t", "1")
+
+
+def _sqlite_problem(e: BaseException, path: str | None, read_only: str | None) -> str | None:
+    """An explanation, with what to do, for a SQLite error the user must act on (None: no advice)."""
+    msg = first_line(e)
+    low = msg.lower()
+    shown = repr(path) if path else "the database file"
+    if "malformed" in low or "not a database" in low or "corrupt" in low:
+        recover = f"sqlite3 {shlex.quote(path)} .recover | sqlite3 recovered.db" if path else \
+            "sqlite3 FILE .recover | sqlite3 recovered.db"
+        return (f"the SQLite file {shown} is corrupt ({msg}); restore it from a backup, or salvage what is "
+                f"still readable with `{recover}` and open recovered.db instead")
+    if "readonly" in low or "read-only" in low:
+        why = f"it was opened read-only ({read_only})" if read_only else \
+            "the file, its directory or the disk is not writable"
+        return f"the SQLite file {shown} is read-only: {why}, so nothing can be written ({msg})"
+    return None
+
+
+class Abort(Exception):
+    """Raised inside an operation: roll back and return ``value`` from :meth:`Database.run`."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class Cursor:
+    """A DBAPI cursor that runs :class:`~tunewise.storage._sql._statements.Stmt` objects with
+    named parameters."""
+
+    __slots__ = ("cur",)
+
+    def __init__(self, cur: Any) -> None:
+        self.cur = cur
+
+    def run(self, stmt: Stmt, **params: Any) -> Any:
+        p = dict(stmt.defaults)
+        p.update(params)
+        self.cur.execute(stmt.sql, p)
+        return self.cur
+
+    def rows(self, stmt: Stmt, **params: Any) -> list[tuple[Any, ...]]:
+        return self.run(stmt, **params).fetchall()  # type: ignore[no-any-return]
+
+    def one(self, stmt: Stmt, **params: Any) -> tuple[Any, ...] | None:
+        # fetchall, not fetchone: SQLite cannot commit while a RETURNING cursor is unconsumed.
+        rows = self.run(stmt, **params).fetchall()
+        return rows[0] if rows else None
+
+    def scalar(self, stmt: Stmt, **params: Any) -> Any:
+        row = self.one(stmt, **params)
+        return None if row is None else row[0]
+
+    def count(self, stmt: Stmt, **params: Any) -> int:
+        return int(self.run(stmt, **params).rowcount)
+
+
+class Backoff:
+    """Waits between retries: exponential with jitter, for at most ``seconds`` from the first."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.deadline: float | None = None
+        self.delay = 0.05
+
+    def wait(self) -> bool:
+        """Sleep before the next attempt; False (no sleep) once ``seconds`` have passed."""
+        now = time.monotonic()
+        if self.deadline is None:
+            self.deadline = now + self.seconds
+        if now >= self.deadline:
+            return False
+        time.sleep(min(self.delay * (0.5 + random.random()), self.deadline - now))
+        self.delay = min(self.delay * 2, 2.0)
+        return True
+
+
+class Database:
+    """The database at ``url`` as this process reaches it: the engine, one pooled connection per
+    thread, and :meth:`run` (one operation, in one transaction for a write, retried with backoff).
+
+    The arguments are those of :class:`~tunewise.storage.SQLStorage`, already validated (except
+    what only the URL can tell: driver, path, query options)."""
+
+    def __init__(self, url: str, *, retry_seconds: float, busy_timeout: float, engine_kwargs: dict[str, Any],
+                 synchronous: str | None) -> None:
+        self.url = url
+        self.masked = mask(url)
+        self.retry_seconds = retry_seconds
+        self.busy_timeout = busy_timeout
+        self.engine_kwargs = engine_kwargs
+        self.synchronous = synchronous  # SQLite's; the URL's ?synchronous= sets it too (_sqlite_url)
+        self.read_only: str | None = None  # why a SQLite file is opened read-only (set by _create_engine)
+        self.path: str | None = None  # the SQLite file
+        self.engine = self._create_engine()
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        dbapi: Any = self.engine.dialect.dbapi
+        self._dbapi = dbapi
+        self._db_errors: tuple[type[BaseException], ...] = (sa_exc.DBAPIError, dbapi.Error)
+        self._local = threading.local()
+        self._pid = os.getpid()
+
+    def close(self) -> None:
+        raw = getattr(self._local, "raw", None)
+        self._local.raw = None
+        if raw is not None and os.getpid() == self._pid:
+            try:
+                raw.close()
+            except Exception:  # noqa: BLE001 - closing a broken connection must not raise
+                pass
+        self.engine.dispose(close=os.getpid() == self._pid)
+
+    def error(self, problem: str) -> StorageError:
+        return StorageError(f"storage {self.masked!r}: {problem}")
+
+    # ---- the engine -------------------------------------------------------------------------------
+    def _create_engine(self) -> sa.Engine:
+        try:
+            url = sa.engine.make_url(self.url)
+        except Exception:  # noqa: BLE001 - SQLAlchemy raises ArgumentError or ValueError here
+            raise self.error(
+                "malformed URL; expected e.g. 'sqlite:///path/to/tunewise.db' or "
+                "'postgresql+psycopg://user:password@host:5432/dbname'"
+            ) from None
+        backend = url.get_backend_name()
+        kwargs: dict[str, Any] = {"pool_size": 4, "max_overflow": -1, "poolclass": sa.pool.QueuePool}
+        if backend == "sqlite":
+            if url.drivername not in ("sqlite", "sqlite+pysqlite"):
+                raise self.error(f"unsupported SQLite driver {url.drivername!r}; use 'sqlite:///path.db'")
+            url = self._sqlite_url(url)
+            kwargs["connect_args"] = {"check_same_thread": False}
+        elif backend in ("postgresql", "postgres"):
+            if self.synchronous is not None:
+                raise ValueError(
+                    "synchronous is a SQLite setting; PostgreSQL's durability is the server's "
+                    "synchronous_commit setting"
+                )
+            if url.drivername in ("postgresql", "postgres"):
+                url = url.set(drivername="postgresql+psycopg")
+            if url.drivername != "postgresql+psycopg":
+                raise self.error(
+                    f"unsupported PostgreSQL driver {url.drivername!r}; use 'postgresql+psycopg://...'"
+                )
+            try:
+                import psycopg  # noqa: F401
+            except ImportError:
+                raise self.error('PostgreSQL needs psycopg 3: pip install "tunewise[postgresql]"') from None
+            if "connect_timeout" not in url.query:
+                kwargs["connect_args"] = {"connect_timeout": 10}
+        else:
+            raise self.error(
+                f"unsupported database {backend!r}; tunewise stores studies in SQLite ('sqlite:///path.db') "
+                f"or PostgreSQL ('postgresql+psycopg://user:password@host/db')"
+            )
+        kwargs.update(self.engine_kwargs)
+        try:
+            engine = sa.create_engine(url, **kwargs)
+        except Exception as e:  # noqa: BLE001 - bad query parameters and the like
+            raise self.error(f"cannot create a database engine: {first_line(e)}") from None
+        if backend == "sqlite":
+            busy_ms = int(self.busy_timeout * 1000)
+            synchronous = (self.synchronous or "normal").upper()
+            read_only = self.read_only is not None
+
+            @sa.event.listens_for(engine, "connect")
+            def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+                # Driver-level autocommit: reads need no transaction, writes send BEGIN IMMEDIATE.
+                dbapi_conn.isolation_level = None
+                cur = dbapi_conn.cursor()
+                cur.execute(f"PRAGMA busy_timeout = {busy_ms}")
+                if not read_only:  # switching to WAL writes the file header
+                    cur.execute("PRAGMA journal_mode = WAL")
+                # WAL + NORMAL (the default): commits do not fsync; a killed process loses nothing,
+                # a power cut can lose the last commits but never corrupts the file. FULL fsyncs
+                # the WAL at every commit; OFF never fsyncs (a power cut can corrupt the file).
+                cur.execute(f"PRAGMA synchronous = {synchronous}")
+                cur.close()
+
+        return engine
+
+    def _sqlite_url(self, url: sa.URL) -> sa.URL:
+        """The URL SQLAlchemy opens for a ``sqlite:///`` URL: tunewise's own query options taken
+        out (``synchronous``), and a read-only open (``mode=ro``, or a file this process cannot
+        write) as a SQLite URI. Sets ``path``, ``read_only`` and ``synchronous``."""
+        query: dict[str, str] = {}
+        for key, value in url.query.items():
+            if not isinstance(value, str):
+                raise self.error(f"query parameter {key!r} is given {len(value)} times; give it once")
+            query[key] = value
+        sync = query.pop("synchronous", None)
+        if sync is not None:
+            try:
+                sync = check_synchronous(sync, "the URL's synchronous")
+            except ValueError as e:
+                raise self.error(str(e)) from None
+            if self.synchronous is not None and self.synchronous != sync:
+                raise ValueError(f"the URL says synchronous={sync} but the synchronous option says "
+                                 f"{self.synchronous!r}; give one")
+            self.synchronous = sync
+        db = url.database or ""
+        uri = _truthy(query.get("uri", ""))
+        mode = query.get("mode", "").lower()
+        if uri and db.startswith("file:"):
+            parts = urllib.parse.urlsplit(db)
+            if parts.netloc not in ("", "localhost"):
+                raise self.error(f"a SQLite URI names a file on this machine ('file:/path'), got host "
+                                 f"{parts.netloc!r}")
+            db = urllib.parse.unquote(parts.path)
+        if not db or db == ":memory:" or db.startswith("file::memory:") or mode == "memory":
+            raise self.error(
+                "an in-memory SQLite database is private to one connection; pass storage=None for "
+                "in-memory storage, or a file path as 'sqlite:///path/to/tunewise.db'"
+            )
+        path = self.path = os.path.abspath(db)
+        directory = os.path.dirname(path)
+        if not os.path.isdir(directory):
+            raise self.error(f"directory {directory!r} does not exist; create it or choose another path")
+        if os.path.isdir(path):
+            raise self.error(f"{db!r} is a directory; give the path of a database file inside it")
+        exists = os.path.exists(path)
+        dir_writable = os.access(directory, os.W_OK)
+        shm = os.path.exists(path + "-shm")
+        if mode == "ro":
+            self.read_only = "the URL asks for mode=ro"
+        elif exists and not os.access(path, os.W_OK):
+            self.read_only = "the file is not writable by this user"
+        elif exists and not dir_writable and not shm:
+            # SQLite writes its -wal and -shm files (or a rollback journal) next to the database.
+            self.read_only = "its directory is not writable by this user"
+        if self.read_only is None:
+            if uri:
+                return url.set(query=query)
+            unknown = sorted(set(query) - _PYSQLITE_ARGS)
+            if unknown:  # SQLAlchemy would ignore them (with a warning) without uri=true: say so
+                raise self.error(
+                    f"unknown query parameter(s) {', '.join(unknown)}; tunewise reads 'synchronous' and "
+                    f"'mode=ro', and SQLite URI parameters need 'uri=true' (e.g. "
+                    f"'sqlite:///file:/path/to/x.db?mode=ro&uri=true')"
+                )
+            return url.set(query=query)
+        if not exists:
+            raise self.error(f"cannot open {path!r} read-only ({self.read_only}): the file does not exist")
+        ro_query = {k: v for k, v in query.items() if k not in ("mode", "uri")}
+        ro_query.update(mode="ro", uri="true")
+        if not dir_writable and not shm:
+            # A read-only connection to a WAL database needs the -shm file, and cannot create it
+            # here. Without a -wal file holding commits, the database file is the whole database
+            # and nobody can be writing it: read it as immutable (no locks, no -shm).
+            wal = path + "-wal"
+            if os.path.exists(wal) and os.path.getsize(wal) > 0:
+                raise self.error(
+                    f"cannot read {path!r}: its write-ahead log {wal!r} holds commits that SQLite can only "
+                    f"read with a {path + '-shm'!r} file, which cannot be created in the read-only directory; "
+                    f"copy the three files to a writable directory (or open it once where it is writable)"
+                )
+            ro_query.setdefault("immutable", "1")
+        return sa.engine.URL.create("sqlite", database="file:" + urllib.parse.quote(path), query=ro_query)
+
+    # ---- connections --------------------------------------------------------------------------------
+    def raw(self) -> Any:
+        """This thread's pooled DBAPI connection, in driver autocommit mode."""
+        if os.getpid() != self._pid:
+            # Forked: the parent's connections must not be touched here.
+            self.engine.dispose(close=False)
+            self._local = threading.local()
+            self._pid = os.getpid()
+        raw = getattr(self._local, "raw", None)
+        if raw is None:
+            raw = self.engine.raw_connection()
+            if not self.is_sqlite:
+                driver: Any = raw.driver_connection
+                driver.autocommit = True  # we send BEGIN/COMMIT for writes only
+            self._local.raw = raw
+        return raw
+
+    def release_thread(self) -> None:
+        """Give this thread's connection back to the pool (called by threads that are ending)."""
+        raw = getattr(self._local, "raw", None)
+        self._local.raw = None
+        if raw is not None and os.getpid() == self._pid:
+            try:
+                raw.close()
+            except Exception:  # noqa: BLE001
+                pass
+
+    def _drop_raw(self) -> None:
+        raw = getattr(self._local, "raw", None)
+        self._local.raw = None
+        if raw is not None:
+            try:
+                raw.invalidate()
+            except Exception:  # noqa: BLE001
+                pass
+
+    # ---- errors and retries -------------------------------------------------------------------------
+    def classify(self, e: BaseException) -> str:
+        """'retry' (same connection), 'reconnect', or 'fatal'."""
+        orig = getattr(e, "orig", None) or e
+        if self.is_sqlite:
+            msg = str(orig).lower()
+            return "retry" if ("locked" in msg or "busy" in msg) else "fatal"
+        code = getattr(orig, "sqlstate", None)
+        if code in ("40001", "40P01"):  # serialization failure, deadlock detected: run it again
+            return "retry"
+        if code is not None and code.startswith(("08", "57P")):  # connection exception, shutdown
+            return "reconnect"
+        import psycopg
+
+        if isinstance(orig, (psycopg.OperationalError, psycopg.InterfaceError)) and code is None:
+            return "reconnect"  # no answer from a server at all
+        if getattr(e, "connection_invalidated", False):
+            return "reconnect"
+        return "fatal"
+
+    def run(self, fn: Callable[[Cursor], _T], write: bool) -> _T:
+        """Run ``fn`` (in one transaction when ``write``); retry on busy/lost databases with backoff."""
+        backoff: Backoff | None = None
+        while True:
+            try:
+                raw = self.raw()
+                cur = raw.cursor()
+                try:
+                    if write:
+                        cur.execute("BEGIN IMMEDIATE" if self.is_sqlite else "BEGIN")
+                        try:
+                            result = fn(Cursor(cur))
+                        except BaseException:
+                            cur.execute("ROLLBACK")
+                            raise
+                        cur.execute("COMMIT")
+                        return result
+                    return fn(Cursor(cur))
+                finally:
+                    cur.close()
+            except Abort as a:
+                return a.value  # type: ignore[no-any-return]
+            except self._db_errors as e:
+                kind = self.classify(e)
+                if kind == "fatal":
+                    orig = getattr(e, "orig", e)
+                    if self.is_sqlite:
+                        problem = _sqlite_problem(e, self.path, self.read_only)
+                        if problem is not None:  # corrupt or read-only: the message says it all
+                            raise self.error(problem) from None
+                        if isinstance(orig, self._dbapi.OperationalError):
+                            raise self.error(first_line(e)) from e
+                    raise
+                if kind == "reconnect":
+                    self._drop_raw()
+                else:
+                    self._rollback_quietly()
+                backoff = backoff or Backoff(self.retry_seconds)
+                if not backoff.wait():
+                    raise self.error(
+                        f"database unavailable for {self.retry_seconds:g} s, giving up: {first_line(e)}"
+                    ) from e
+
+    def _rollback_quietly(self) -> None:
+        raw = getattr(self._local, "raw", None)
+        if raw is None:
+            return
+        try:
+            cur = raw.cursor()
+            cur.execute("ROLLBACK")
+            cur.close()
+        except Exception:  # noqa: BLE001 - no transaction open: nothing to undo
+            pass
+
+    # ---- opening -----------------------------------------------------------------------------------
+    def open_with_retry(self, fn: Callable[[], _T]) -> _T:
+        """Run ``fn`` (which opens the database through :attr:`engine`, e.g. to create the schema).
+
+        Another process may hold SQLite's lock while this one opens the file (creating the schema,
+        switching a new file to WAL): retry like every other operation, with backoff, for up to
+        retry_seconds. A PostgreSQL server that cannot be reached fails at once with the
+        explanation (a wrong URL should not take a minute to report)."""
+        backoff = Backoff(self.retry_seconds)
+        while True:
+            try:
+                return fn()
+            except sa_exc.DBAPIError as e:
+                if not (self.is_sqlite and self.classify(e) == "retry") or not backoff.wait():
+                    raise self.error(self._open_error(e)) from None
+                self.engine.dispose()
+
+    def _open_error(self, e: BaseException) -> str:
+        if self.is_sqlite:
+            problem = _sqlite_problem(e, self.path, self.read_only)
+            if problem is None and "unable to open" in first_line(e).lower() and self.path \
+                    and not os.access(os.path.dirname(self.path), os.W_OK):
+                problem = (f"{first_line(e)} (the directory {os.path.dirname(self.path)!r} is not writable, "
+                           f"so the file cannot be created there)")
+            return f"cannot open the SQLite database: {problem or first_line(e)}"
+        return _explain_connect_error(e)

@@ -1,0 +1,243 @@
+"""The SQL tunewise runs: every statement, built once with SQLAlchemy Core for one dialect.
+
+SQLite and PostgreSQL share most statements; where they differ it is here, and nowhere else:
+
+- ``now``: SQLite takes the client clock as a parameter (same machine); PostgreSQL reads the
+  server clock, so heartbeats from machines with skewed clocks still agree.
+- Claiming the oldest WAITING trial: SQLite writers are serialized by ``BEGIN IMMEDIATE``;
+  PostgreSQL workers skip rows another worker is claiming (``FOR UPDATE SKIP LOCKED``).
+- PostgreSQL runs the hot writes (start, live update, finish) as single statements (data-modifying
+  CTEs): one network round trip each. SQLite runs them as a few statements in one transaction,
+  which costs nothing extra on the same machine.
+
+The hot path executes the compiled text on the pooled DBAPI connection (see ``_connection.Cursor``):
+SQLAlchemy's per-execute machinery costs several times what SQLite spends on these statements.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+
+from tunewise.storage._sql._schema import TABLES
+from tunewise.trial import TrialState
+
+__all__ = ["Statements", "Stmt"]
+
+
+class Stmt:
+    """A statement built with SQLAlchemy Core, compiled once for the dialect.
+
+    The hot path executes it on the pooled DBAPI connection directly: SQLAlchemy's per-execute
+    machinery costs several times what SQLite itself spends on these small statements.
+    """
+
+    __slots__ = ("defaults", "sql")
+
+    def __init__(self, stmt: sa.ClauseElement, dialect: sa.Dialect) -> None:
+        compiled = stmt.compile(dialect=dialect)
+        self.sql = str(compiled)
+        self.defaults = dict(compiled.params)
+
+
+class Statements:
+    """Every statement of :class:`~tunewise.storage.SQLStorage`, compiled for one database's dialect.
+
+    Names say what a statement does: ``q_`` reads, ``i_`` inserts, ``u_`` updates, ``d_`` deletes,
+    ``pg_`` the PostgreSQL single-statement writes (absent on SQLite). ``now_params()`` is the
+    ``now`` parameter to pass where a statement reads the clock (empty on PostgreSQL).
+    """
+
+    pg_start: Stmt
+    pg_live: Stmt
+    pg_finish: Stmt
+
+    def __init__(self, dialect: sa.Dialect) -> None:
+        is_sqlite = self.is_sqlite = dialect.name == "sqlite"
+        st, tr, at, di, cl = (TABLES[k] for k in ("studies", "trials", "attrs", "dists", "claims"))
+        bp = sa.bindparam
+        dialect_insert: Any
+        if is_sqlite:
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+            from sqlalchemy.dialects.sqlite.pysqlite import dialect as sqlite_dialect
+
+            dialect_insert = sqlite_insert
+            dialect = sqlite_dialect(paramstyle="named")
+            # Same machine: the client clock is the database clock.
+            now: Any = bp("now", type_=sa.Float)
+        else:
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            dialect_insert = pg_insert
+            # The server clock, so heartbeats from machines with skewed clocks still agree.
+            now = sa.cast(sa.func.extract("epoch", sa.func.clock_timestamp()), sa.Float)
+
+        def c(stmt: Any) -> Stmt:
+            return Stmt(stmt, dialect)
+
+        def state_is(*states: TrialState) -> Any:
+            return sa.or_(*(tr.c.state == s.value for s in states))
+
+        sid, tid = bp("sid", type_=sa.Integer), bp("tid", type_=sa.Integer)
+        grace = bp("grace", type_=sa.Float)
+        cols = [tr.c.trial_id, tr.c.number, tr.c.state, tr.c.objective_values, tr.c.params, tr.c.intermediate,
+                tr.c.user_attrs, tr.c.system_attrs, tr.c.datetime_start, tr.c.datetime_complete, tr.c.heartbeat,
+                tr.c.seq]
+        self.q_changed = c(sa.select(*cols).where(tr.c.study_id == sid, tr.c.seq > bp("seq", type_=sa.BigInteger)))
+        self.q_trial = c(sa.select(tr.c.study_id, *cols).where(tr.c.trial_id == tid))
+        self.q_state = c(sa.select(tr.c.state).where(tr.c.trial_id == tid))
+        self.q_dists = c(sa.select(di.c.id, di.c.name, di.c.distribution).where(
+            di.c.study_id == sid, di.c.id > bp("after", type_=sa.Integer)))
+        self.q_dist = c(sa.select(di.c.distribution).where(di.c.study_id == sid, di.c.name == bp("name")))
+        self.i_dist = c(dialect_insert(di).values(study_id=sid, name=bp("name"), distribution=bp("dist"))
+                        .on_conflict_do_nothing().returning(di.c.distribution))
+        waiting = sa.select(tr.c.trial_id, tr.c.number, tr.c.user_attrs, tr.c.system_attrs).where(
+            tr.c.study_id == sid, tr.c.state == TrialState.WAITING.value).order_by(tr.c.number).limit(1)
+        # SQLite writers are serialized by BEGIN IMMEDIATE; PostgreSQL workers skip rows another
+        # worker is claiming right now instead of queueing behind it.
+        self.q_waiting = c(waiting if is_sqlite else waiting.with_for_update(skip_locked=True))
+        self.u_bump = c(sa.update(st).where(st.c.study_id == sid).values(seq=st.c.seq + 1).returning(st.c.seq))
+        self.u_bump_new = c(sa.update(st).where(st.c.study_id == sid).values(
+            seq=st.c.seq + 1, next_number=st.c.next_number + 1).returning(st.c.seq, st.c.next_number))
+        self.u_bump_by_trial = c(sa.update(st).where(
+            st.c.study_id == sa.select(tr.c.study_id).where(tr.c.trial_id == tid).scalar_subquery()
+        ).values(seq=st.c.seq + 1).returning(st.c.study_id, st.c.seq))
+        self.i_trial = c(sa.insert(tr).values(
+            study_id=sid, number=bp("number", type_=sa.Integer), state=bp("state"), params=bp("params"),
+            intermediate="{}", user_attrs=bp("user_attrs"), system_attrs=bp("system_attrs"),
+            datetime_start=bp("start", type_=sa.Float), heartbeat=bp("hb", type_=sa.Float),
+            seq=bp("seq", type_=sa.BigInteger), retried_from=bp("retried_from", type_=sa.Integer),
+        ).returning(tr.c.trial_id))
+        def keep(col: Any, name: str) -> Any:  # NULL parameter = leave the column as it is
+            return sa.func.coalesce(bp(name, type_=sa.Text), col)
+
+        self.u_claim = c(sa.update(tr).where(tr.c.trial_id == tid).values(
+            state=TrialState.RUNNING.value, datetime_start=bp("start", type_=sa.Float), heartbeat=now,
+            seq=bp("seq", type_=sa.BigInteger), user_attrs=keep(tr.c.user_attrs, "user_attrs"),
+            system_attrs=keep(tr.c.system_attrs, "system_attrs")))
+
+        live_fields = {
+            "params": keep(tr.c.params, "params"), "intermediate": keep(tr.c.intermediate, "intermediate"),
+            "user_attrs": keep(tr.c.user_attrs, "user_attrs"), "system_attrs": keep(tr.c.system_attrs, "system_attrs"),
+            "seq": bp("seq", type_=sa.BigInteger),
+        }
+        self.u_live = c(sa.update(tr).where(tr.c.trial_id == tid, state_is(TrialState.RUNNING, TrialState.WAITING))
+                        .values(heartbeat=now, **live_fields))
+        # Only a live trial finishes: one failed as stale (perhaps already retried) keeps that decision.
+        self.u_finish = c(sa.update(tr).where(tr.c.trial_id == tid, state_is(TrialState.RUNNING, TrialState.WAITING))
+                          .values(state=bp("state"), objective_values=bp("values", type_=sa.Text),
+                                  value0=bp("value0", type_=sa.Float), datetime_complete=bp("end", type_=sa.Float),
+                                  **live_fields))
+        self.u_late = c(sa.update(tr).where(tr.c.trial_id == tid, tr.c.state == TrialState.FAILED.value)
+                        .values(system_attrs=bp("system_attrs"), seq=bp("seq", type_=sa.BigInteger)))
+        self.u_heartbeat = c(sa.update(tr).where(tr.c.trial_id == tid, tr.c.state == TrialState.RUNNING.value)
+                             .values(heartbeat=now))
+        stale = (tr.c.study_id == sid, tr.c.state == TrialState.RUNNING.value, tr.c.heartbeat < now - grace)
+        self.q_stale_ids = c(sa.select(tr.c.trial_id).where(*stale).limit(1))
+        self.q_stale = c(sa.select(*cols, now.label("now")).where(*stale))
+        self.u_stale = c(sa.update(tr).where(
+            tr.c.trial_id == tid, tr.c.state == TrialState.RUNNING.value, tr.c.heartbeat < now - grace,
+        ).values(state=TrialState.FAILED.value, system_attrs=bp("system_attrs"),
+                 datetime_complete=bp("end", type_=sa.Float), seq=bp("seq", type_=sa.BigInteger)))
+        self.i_claim = c(dialect_insert(cl).values(study_id=sid, key=bp("key")).on_conflict_do_nothing())
+        # Trial budget (max_trials): started = all trials (next_number, as numbers are dense) minus
+        # the WAITING ones (a short range of the (study_id, state, number) index): O(1) in the study size.
+        waiting_count = sa.select(sa.func.count()).select_from(tr).where(
+            tr.c.study_id == sid, tr.c.state == TrialState.WAITING.value).scalar_subquery()
+        self.q_started = c(sa.select(st.c.next_number - waiting_count).where(st.c.study_id == sid))
+        self.q_retries = c(sa.select(sa.func.count()).select_from(tr).where(
+            tr.c.study_id == sid, tr.c.retried_from.is_not(None)))
+        self.q_lock_study = c(sa.select(st.c.study_id).where(st.c.study_id == sid).with_for_update())
+        ins_attr = dialect_insert(at).values(study_id=sid, key=bp("key"), value=bp("value"))
+        self.i_attr = c(ins_attr.on_conflict_do_update(index_elements=[at.c.study_id, at.c.key],
+                                                       set_={"value": ins_attr.excluded.value}))
+        self.q_attrs = c(sa.select(at.c.key, at.c.value).where(at.c.study_id == sid))
+        # One entry of a dict-valued attribute (Study.set_user_attr): make sure the row exists, then
+        # lock it while the entry is merged in (SQLite: BEGIN IMMEDIATE holds the lock already).
+        self.i_attr_absent = c(dialect_insert(at).values(study_id=sid, key=bp("key"), value=bp("value"))
+                               .on_conflict_do_nothing())
+        self.q_attr_locked = c(sa.select(at.c.value).where(at.c.study_id == sid, at.c.key == bp("key"))
+                               .with_for_update())
+        self.q_study_id = c(sa.select(st.c.study_id).where(st.c.name == bp("name")))
+        self.q_directions = c(sa.select(st.c.directions).where(st.c.study_id == sid))
+        self.i_study = c(dialect_insert(st).values(
+            name=bp("name"), directions=bp("directions"), next_number=0, seq=0,
+            created=bp("created", type_=sa.Float),
+        ).on_conflict_do_nothing().returning(st.c.study_id))
+        self.q_studies = c(sa.select(st.c.study_id, st.c.name, st.c.directions, st.c.created)
+                           .order_by(st.c.study_id))
+        complete = tr.c.state == TrialState.COMPLETE.value
+        self.q_summary = c(sa.select(
+            tr.c.study_id, sa.func.count(), sa.func.sum(sa.case((complete, 1), else_=0)),
+            sa.func.min(sa.case((complete, tr.c.value0))), sa.func.max(sa.case((complete, tr.c.value0))),
+        ).group_by(tr.c.study_id))
+        self.q_all_attrs = c(sa.select(at.c.study_id, at.c.key, at.c.value))
+        self.d_study = c(sa.delete(st).where(st.c.study_id == sid))
+        self.d_children = [c(sa.delete(TABLES[k]).where(TABLES[k].c.study_id == sid))
+                           for k in ("trials", "attrs", "dists", "claims")]
+        self.now_params: Callable[[], dict[str, Any]] = (lambda: {"now": time.time()}) if is_sqlite else dict
+        if not is_sqlite:
+            self._build_postgres(c)
+
+    def _build_postgres(self, c: Callable[[Any], Stmt]) -> None:
+        """Single-statement versions of the hot writes: one network round trip each.
+
+        PostgreSQL runs data-modifying CTEs in one statement (and one implicit transaction); the
+        study row updated in ``s`` stays locked until commit, which keeps ``seq`` in commit order.
+        """
+        now = "CAST(EXTRACT(epoch FROM clock_timestamp()) AS FLOAT)"
+        # A prepared attribute patch (PreparedStart) applies when given and, if it names a trial
+        # number, only to the trial with that number. Only a new trial gets it here; a claimed
+        # WAITING trial gets a numbered patch only, merged with its stored attributes in Python
+        # (see _start_trial_pg).
+        applies = ("CAST(:{p} AS TEXT) IS NOT NULL AND "
+                   "(CAST(:expect AS INTEGER) IS NULL OR {n} = CAST(:expect AS INTEGER))")
+        self.pg_start = c(sa.text(f"""
+WITH w AS (
+    SELECT trial_id FROM tunewise_trials
+    WHERE study_id = :sid AND state = 'WAITING' AND :claim
+    ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED
+), s AS (
+    UPDATE tunewise_studies
+    SET seq = seq + 1, next_number = next_number + (CASE WHEN EXISTS (SELECT 1 FROM w) THEN 0 ELSE 1 END)
+    WHERE study_id = :sid RETURNING seq, next_number
+), claimed AS (
+    UPDATE tunewise_trials t SET state = 'RUNNING', datetime_start = :start, heartbeat = {now}, seq = s.seq
+    FROM w, s WHERE t.trial_id = w.trial_id
+    RETURNING t.trial_id, t.number, t.user_attrs, t.system_attrs, TRUE
+), created AS (
+    INSERT INTO tunewise_trials (study_id, number, state, params, intermediate, user_attrs, system_attrs,
+                                 datetime_start, heartbeat, seq)
+    SELECT :sid, s.next_number - 1, 'RUNNING', '{{}}', '{{}}',
+        CASE WHEN {applies.format(n="s.next_number - 1", p="user_patch")} THEN :user_patch ELSE '{{}}' END,
+        CASE WHEN {applies.format(n="s.next_number - 1", p="sys_patch")} THEN :sys_patch ELSE '{{}}' END,
+        :start, {now}, s.seq
+    FROM s WHERE NOT EXISTS (SELECT 1 FROM w)
+    RETURNING trial_id, number, user_attrs, system_attrs, FALSE
+)
+SELECT * FROM claimed UNION ALL SELECT * FROM created
+""").bindparams(sa.bindparam("sid", type_=sa.Integer), sa.bindparam("claim", type_=sa.Boolean),
+                sa.bindparam("start", type_=sa.Float), sa.bindparam("expect", type_=sa.Integer),
+                sa.bindparam("user_patch", type_=sa.Text), sa.bindparam("sys_patch", type_=sa.Text)))
+        bump = """WITH s AS (
+    UPDATE tunewise_studies SET seq = seq + 1
+    WHERE study_id = (SELECT study_id FROM tunewise_trials WHERE trial_id = :tid) RETURNING seq
+)"""
+        keep = ("params = COALESCE(:params, params), intermediate = COALESCE(:intermediate, intermediate), "
+                "user_attrs = COALESCE(:user_attrs, user_attrs), system_attrs = COALESCE(:system_attrs, system_attrs), "
+                "seq = (SELECT seq FROM s)")
+        texts = [sa.bindparam(k, type_=sa.Text) for k in ("params", "intermediate", "user_attrs", "system_attrs")]
+        self.pg_live = c(sa.text(f"""{bump}
+UPDATE tunewise_trials SET heartbeat = {now}, {keep}
+WHERE trial_id = :tid AND state IN ('RUNNING', 'WAITING') RETURNING trial_id
+""").bindparams(sa.bindparam("tid", type_=sa.Integer), *texts))
+        self.pg_finish = c(sa.text(f"""{bump}
+UPDATE tunewise_trials SET state = :state, objective_values = :values, value0 = :value0,
+    datetime_complete = :end, {keep}
+WHERE trial_id = :tid AND state IN ('RUNNING', 'WAITING') RETURNING trial_id
+""").bindparams(sa.bindparam("tid", type_=sa.Integer), sa.bindparam("state", type_=sa.Text),
+                sa.bindparam("values", type_=sa.Text), sa.bindparam("value0", type_=sa.Float),
+                sa.bindparam("end", type_=sa.Float), *texts))

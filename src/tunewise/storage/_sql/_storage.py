@@ -1,0 +1,619 @@
+"""SQLStorage: the storage interface over one SQL database (see the package docstring for the design).
+
+The methods here say what each operation reads and writes; how statements are built
+(``_statements``), run and retried (``_connection``), which schema they run against
+(``_schema``) and how the trials read are kept (``_cache``) live beside this module.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Container, Mapping
+from typing import Any
+
+from tunewise import distributions as D
+from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError
+from tunewise.storage._base import BaseStorage, PreparedStart, StudySummary, not_a_dict
+from tunewise.storage._names import check_keys, check_name
+from tunewise.storage._sql._cache import StudyCache, by_number, frozen_trial
+from tunewise.storage._sql._connection import READ, WRITE, Abort, Cursor, Database, check_synchronous
+from tunewise.storage._sql._schema import ensure_schema
+from tunewise.storage._sql._statements import Statements
+from tunewise.trial import FrozenTrial, TrialState
+
+__all__ = ["SQLStorage"]
+
+_dumps = json.JSONEncoder(separators=(",", ":")).encode
+_loads = json.loads
+
+
+class SQLStorage(BaseStorage):
+    """Trials in a SQL database: ``sqlite:///path.db`` or ``postgresql+psycopg://user:pw@host/db``.
+
+    Many processes (and machines, with PostgreSQL) can share one study through the same URL.
+    ``retry_seconds`` bounds how long an operation keeps retrying (with exponential backoff) when
+    the database connection is lost or the database is busy (opening a SQLite file that another
+    process holds locked included), before raising StorageError;
+    ``busy_timeout`` is how long SQLite waits for another process's write lock.
+
+    Durability (SQLite): ``synchronous`` (or ``?synchronous=`` in the URL) is SQLite's
+    ``PRAGMA synchronous``. ``"normal"`` (the default) does not fsync at each commit: a killed
+    process loses nothing, but a power cut or OS crash can lose the last commits (the file stays
+    intact). ``"full"`` fsyncs the write-ahead log at every commit, so nothing committed is lost;
+    each trial then waits for the disk twice (start and finish). ``"off"`` never fsyncs: a power
+    cut can corrupt the file. ``benchmarks/overhead.py --durability`` measures the cost per trial.
+
+    Read-only: ``sqlite:///path.db?mode=ro`` (or the SQLite URI
+    ``sqlite:///file:/path.db?mode=ro&uri=true``) opens the file read-only, as does a file this
+    process cannot write (permissions, read-only media); reads work, writes raise StorageError.
+
+    >>> import os, tempfile
+    >>> from tunewise.storage import SQLStorage
+    >>> from tunewise.trial import TrialState
+    >>> s = SQLStorage(f"sqlite:///{os.path.join(tempfile.mkdtemp(), 'demo.db')}")
+    >>> sid = s.create_study("demo", ["minimize"])
+    >>> t = s.start_trial(sid)
+    >>> s.finish_trial(t.trial_id, TrialState.COMPLETE, [0.5], params={"x": 1})
+    True
+    >>> [(t.number, t.value, t.params) for t in s.get_trials(sid)]
+    [(0, 0.5, {'x': 1})]
+    """
+
+    def __init__(self, url: str, *, retry_seconds: float = 60.0, busy_timeout: float = 60.0,
+                 engine_kwargs: Mapping[str, Any] | None = None, synchronous: str | None = None) -> None:
+        if not isinstance(url, str):
+            raise TypeError(f"storage URL must be a string, got {url!r}")
+        if isinstance(retry_seconds, bool) or not isinstance(retry_seconds, (int, float)) or retry_seconds < 0:
+            raise ValueError(f"retry_seconds must be a non-negative number of seconds, got {retry_seconds!r}")
+        if isinstance(busy_timeout, bool) or not isinstance(busy_timeout, (int, float)) or busy_timeout <= 0:
+            raise ValueError(f"busy_timeout must be a positive number of seconds, got {busy_timeout!r}")
+        self._db = db = Database(
+            url, retry_seconds=float(retry_seconds), busy_timeout=float(busy_timeout),
+            engine_kwargs=dict(engine_kwargs or {}),
+            synchronous=None if synchronous is None else check_synchronous(synchronous, "synchronous"),
+        )
+        self._url = url
+        self._masked = db.masked
+        self._is_sqlite = db.is_sqlite
+        # The database's own methods, bound here once: the hot path calls them on every operation.
+        self._run = db.run
+        self._raw = db.raw
+        self._release_thread = db.release_thread
+        self._caches: dict[int, StudyCache] = {}
+        self._caches_lock = threading.Lock()
+        self._directions: dict[int, list[str]] = {}
+        ensure_schema(db)
+        self._stmts = Statements(db.engine.dialect)
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> SQLStorage:
+        """Open the storage at ``url``, creating its tables on first use (see the class docstring)."""
+        return cls(url, **kwargs)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Worker processes reopen the database by URL: connections never cross processes.
+        db = self._db
+        return (_reopen, (db.url, db.retry_seconds, db.busy_timeout, db.engine_kwargs, db.synchronous))
+
+    def __repr__(self) -> str:
+        return f"SQLStorage({self._masked!r})"
+
+    @property
+    def is_persistent(self) -> bool:
+        return True
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    def close(self) -> None:
+        self._db.close()
+
+    # ---- caches -------------------------------------------------------------------------------
+    def _cache(self, study_id: int) -> StudyCache:
+        c = self._caches.get(study_id)
+        if c is None:
+            with self._caches_lock:
+                c = self._caches.setdefault(study_id, StudyCache())
+        return c
+
+    def _refresh_dists(self, cur: Cursor, study_id: int, cache: StudyCache) -> None:
+        for rid, name, text in cur.rows(self._stmts.q_dists, sid=study_id, after=cache.dist_id):
+            if name not in cache.dists:
+                cache.dists[name] = D.distribution_from_json(text)
+            if rid > cache.dist_id:
+                cache.dist_id = rid
+
+    def _not_found(self, study_id: int) -> StudyNotFoundError:
+        return StudyNotFoundError(f"no study with id {study_id} in {self._masked} (was it deleted?)")
+
+    # ---- studies ------------------------------------------------------------------------------
+    def create_study(self, name: str, directions: list[str]) -> int:
+        check_name("study name", name)
+        dirs = _dumps(list(directions))
+
+        def op(cur: Cursor) -> int:
+            sid = cur.scalar(self._stmts.i_study, name=name, directions=dirs, created=time.time())
+            if sid is None:
+                raise DuplicatedStudyError(
+                    f"a study named {name!r} already exists in {self._masked}; pass load_if_exists=True "
+                    f"to resume it"
+                )
+            return int(sid)
+
+        return self._run(op, WRITE)
+
+    def get_study_id(self, name: str) -> int:
+        check_name("study name", name)
+        sid = self._run(lambda cur: cur.scalar(self._stmts.q_study_id, name=name), READ)
+        if sid is None:
+            raise StudyNotFoundError(f"no study named {name!r} in {self._masked}")
+        return int(sid)
+
+    def get_study_directions(self, study_id: int) -> list[str]:
+        dirs = self._directions.get(study_id)
+        if dirs is None:
+            text = self._run(lambda cur: cur.scalar(self._stmts.q_directions, sid=study_id), READ)
+            if text is None:
+                raise self._not_found(study_id)
+            dirs = self._directions[study_id] = _loads(text)
+        return list(dirs)
+
+    def get_all_studies(self) -> list[StudySummary]:
+        def op(cur: Cursor) -> list[StudySummary]:
+            studies = cur.rows(self._stmts.q_studies)
+            stats = {r[0]: r[1:] for r in cur.rows(self._stmts.q_summary)}
+            attrs: dict[int, dict[str, Any]] = {}
+            for sid, key, value in cur.rows(self._stmts.q_all_attrs):
+                attrs.setdefault(sid, {})[key] = _loads(value)
+            out = []
+            for sid, name, dirs_text, created in studies:
+                dirs = _loads(dirs_text)
+                n, n_complete, lo, hi = stats.get(sid, (0, 0, None, None))
+                best = None
+                if n_complete and len(dirs) == 1:
+                    best = hi if dirs[0] == "maximize" else lo
+                out.append(StudySummary(name, sid, dirs, int(n), int(n_complete or 0), best, created,
+                                        attrs.get(sid, {})))
+            return out
+
+        return self._run(op, READ)
+
+    def delete_study(self, study_id: int) -> None:
+        def op(cur: Cursor) -> None:
+            if cur.count(self._stmts.d_study, sid=study_id) == 0:
+                raise self._not_found(study_id)
+            for stmt in self._stmts.d_children:
+                cur.run(stmt, sid=study_id)
+
+        self._run(op, WRITE)
+        with self._caches_lock:
+            self._caches.pop(study_id, None)
+        self._directions.pop(study_id, None)
+
+    def set_study_attr(self, study_id: int, key: str, value: Any) -> None:
+        check_name("study attribute key", key, allow_empty=True)
+        if isinstance(value, Mapping):
+            # "user"/"system": the study's user and system attributes (Study.set_user_attr)
+            check_keys(f"study {key} attribute key" if key in ("user", "system") else f"key in study attribute "
+                       f"{key!r}", value)
+        text = _encode(value, "study attribute", key)
+        self._run(lambda cur: cur.run(self._stmts.i_attr, sid=study_id, key=key, value=text), WRITE)
+
+    def set_study_attr_item(self, study_id: int, key: str, item: str, value: Any) -> None:
+        check_name("study attribute key", key, allow_empty=True)
+        check_keys(f"study {key} attribute key" if key in ("user", "system") else f"key in study attribute "
+                   f"{key!r}", {item: None})
+        patch: dict[str, Any] = _loads(_encode({item: value}, "study attribute", key))  # as JSON reads it back
+        stmts = self._stmts
+
+        def op(cur: Cursor) -> None:
+            # The row is locked (SQLite: the whole database, by BEGIN IMMEDIATE) from the read to
+            # the write, so an item another worker sets meanwhile is merged, never overwritten.
+            cur.run(stmts.i_attr_absent, sid=study_id, key=key, value="{}")
+            current = _loads(cur.scalar(stmts.q_attr_locked, sid=study_id, key=key))
+            if not isinstance(current, dict):
+                raise not_a_dict(key, current)
+            current.update(patch)
+            cur.run(stmts.i_attr, sid=study_id, key=key, value=_dumps(current))
+
+        self._run(op, WRITE)
+
+    def get_study_attrs(self, study_id: int) -> dict[str, Any]:
+        rows = self._run(lambda cur: cur.rows(self._stmts.q_attrs, sid=study_id), READ)
+        return {k: _loads(v) for k, v in rows}
+
+    # ---- distributions ------------------------------------------------------------------------
+    def get_distributions(self, study_id: int) -> dict[str, D.Distribution]:
+        cache = self._cache(study_id)
+
+        def op(cur: Cursor) -> dict[str, D.Distribution]:
+            with cache.lock:
+                self._refresh_dists(cur, study_id, cache)
+                return dict(cache.dists)
+
+        return self._run(op, READ)
+
+    def known_distributions(self, study_id: int) -> dict[str, D.Distribution]:
+        cache = self._cache(study_id)
+        with cache.lock:
+            return dict(cache.dists)
+
+    def add_distribution(self, study_id: int, name: str, dist: D.Distribution) -> D.Distribution:
+        check_name("parameter name", name)
+        text = D.distribution_to_json(dist)
+
+        def op(cur: Cursor) -> str:
+            # The insert returns the row it wrote; a name another worker stored first is read back.
+            row = cur.one(self._stmts.i_dist, sid=study_id, name=name, dist=text)
+            if row is not None:
+                return row[0]  # type: ignore[no-any-return]
+            return cur.scalar(self._stmts.q_dist, sid=study_id, name=name)  # type: ignore[no-any-return]
+
+        # One autocommit statement (READ: no BEGIN/COMMIT around it): a trial suggesting n new
+        # parameters makes n round trips, not 4n. Stored rows never change, so the read-back of
+        # a conflict needs no transaction; a retried insert finds its own row and reads it back.
+        stored = self._run(op, READ)
+        result = dist if stored == text else D.distribution_from_json(stored)
+        cache = self._cache(study_id)
+        with cache.lock:  # a name keeps one distribution per study: safe to learn it now
+            cache.dists.setdefault(name, result)
+        return result
+
+    # ---- trials -------------------------------------------------------------------------------
+    def enqueue_trial(self, study_id: int, fixed_params: Mapping[str, Any],
+                      system_attrs: Mapping[str, Any] | None = None,
+                      user_attrs: Mapping[str, Any] | None = None) -> FrozenTrial:
+        check_keys("parameter name", fixed_params, allow_empty=False)
+        check_keys("user attribute key", user_attrs)
+        check_keys("system attribute key", system_attrs)
+        sys_attrs = dict(system_attrs or {})
+        sys_attrs["fixed_params"] = dict(fixed_params)
+        sys_text = _encode(sys_attrs, "enqueued trial", "system_attrs/fixed_params")
+        retried = sys_attrs.get("retried_from")
+        retried_from = retried if isinstance(retried, int) and not isinstance(retried, bool) else None
+        user_text = _encode(dict(user_attrs or {}), "enqueued trial", "user_attrs")
+
+        def op(cur: Cursor) -> tuple[int, int]:
+            row = cur.one(self._stmts.u_bump_new, sid=study_id)
+            if row is None:
+                raise self._not_found(study_id)
+            seq, next_number = row
+            tid = cur.scalar(self._stmts.i_trial, sid=study_id, number=next_number - 1, state=TrialState.WAITING.value,
+                             params="{}", user_attrs=user_text, system_attrs=sys_text, start=None, hb=None, seq=seq,
+                             retried_from=retried_from)
+            return tid, next_number - 1
+
+        tid, number = self._run(op, WRITE)
+        cache = self._cache(study_id)
+        with cache.lock:
+            cache.last_number = max(cache.last_number, number)
+            cache.enqueued_here.add(number)
+        return FrozenTrial(number=number, trial_id=tid, state=TrialState.WAITING,
+                           distributions=self._cache(study_id).dists,
+                           system_attrs=_loads(sys_text), user_attrs=_loads(user_text))
+
+    def _check_budget(self, cur: Cursor, study_id: int, max_started: int) -> None:
+        """Raise MaxTrialsReached when ``max_started`` trials have started (inside the start's transaction)."""
+        started = int(cur.scalar(self._stmts.q_started, sid=study_id) or 0)
+        if started >= max_started:  # only near the cap: a retry of a stale trial re-runs the same trial
+            started -= int(cur.scalar(self._stmts.q_retries, sid=study_id) or 0)
+        if started >= max_started:
+            from tunewise.exceptions import MaxTrialsReached
+
+            raise MaxTrialsReached(f"study id {study_id} in {self._masked} has used its budget of "
+                                   f"{max_started} trials")
+
+    def next_trial_number(self, study_id: int, *, claim_waiting: bool = True) -> int:
+        # From what this process has read and started: no database round trip. Exact for a single
+        # worker; with several, a prediction the caller checks (see PreparedStart).
+        cache = self._cache(study_id)
+        with cache.lock:
+            if claim_waiting:
+                waiting = [n for n in (*cache.state_numbers[TrialState.WAITING], *cache.enqueued_here)
+                           if n not in cache.claimed_here]
+                if waiting:
+                    return min(waiting)
+            return max(cache.numbers[-1] if cache.numbers else -1, cache.last_number) + 1
+
+    def _started(self, study_id: int, t: FrozenTrial, claimed: bool) -> FrozenTrial:
+        cache = self._cache(study_id)
+        with cache.lock:
+            cache.last_number = max(cache.last_number, t.number)
+            if claimed:
+                cache.claimed_here.add(t.number)
+        return t
+
+    @staticmethod
+    def _prepared_texts(prepared: PreparedStart | None) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        if prepared is None:
+            return None, None
+        return (dict(prepared.user_attrs) or None, dict(prepared.system_attrs) or None)
+
+    def start_trial(self, study_id: int, *, claim_waiting: bool = True,
+                    max_started: int | None = None, prepared: PreparedStart | None = None) -> FrozenTrial:
+        dists = self._cache(study_id).dists
+        user_patch, sys_patch = self._prepared_texts(prepared)
+        if user_patch is not None:
+            _encode(user_patch, "trial", "user_attrs")  # a clear error before the transaction
+        if sys_patch is not None:
+            _encode(sys_patch, "trial", "system_attrs")
+        if not self._is_sqlite:
+            return self._start_trial_pg(study_id, claim_waiting, dists, max_started, prepared)
+
+        def op(cur: Cursor) -> tuple[FrozenTrial, bool]:
+            now = time.time()
+            if max_started is not None:  # BEGIN IMMEDIATE holds the write lock: count and start are atomic
+                self._check_budget(cur, study_id, max_started)
+            if claim_waiting:
+                row = cur.one(self._stmts.q_waiting, sid=study_id)
+                if row is not None:
+                    tid, number, user_text, sys_text = row
+                    user, system = _loads(user_text), _loads(sys_text)
+                    new_user = new_sys = None
+                    if prepared is not None and prepared.applies_to(number, claimed=True):
+                        if user_patch is not None:  # merged over the enqueued trial's own attributes
+                            user.update(user_patch)
+                            new_user = _dumps(user)
+                        if sys_patch is not None:
+                            system.update(sys_patch)
+                            new_sys = _dumps(system)
+                    seq = cur.scalar(self._stmts.u_bump, sid=study_id)
+                    cur.run(self._stmts.u_claim, tid=tid, start=now, seq=seq, user_attrs=new_user, system_attrs=new_sys,
+                            **self._stmts.now_params())
+                    return FrozenTrial(number=number, trial_id=tid, state=TrialState.RUNNING, distributions=dists,
+                                       user_attrs=user, system_attrs=system,
+                                       datetime_start=now, heartbeat=now), True
+            bumped = cur.one(self._stmts.u_bump_new, sid=study_id)
+            if bumped is None:
+                raise self._not_found(study_id)
+            seq, next_number = bumped
+            user = system = None
+            if prepared is not None and prepared.applies_to(next_number - 1, claimed=False):
+                user, system = user_patch, sys_patch
+            tid = cur.scalar(self._stmts.i_trial, sid=study_id, number=next_number - 1, state=TrialState.RUNNING.value,
+                             params="{}", user_attrs="{}" if user is None else _dumps(user),
+                             system_attrs="{}" if system is None else _dumps(system), start=now, hb=now, seq=seq,
+                             retried_from=None)
+            return FrozenTrial(number=next_number - 1, trial_id=tid, state=TrialState.RUNNING,
+                               distributions=dists, user_attrs=dict(user or {}), system_attrs=dict(system or {}),
+                               datetime_start=now, heartbeat=now), False
+
+        t, claimed = self._run(op, WRITE)
+        return self._started(study_id, t, claimed)
+
+    def _start_trial_pg(self, study_id: int, claim_waiting: bool, dists: dict[str, D.Distribution],
+                        max_started: int | None = None, prepared: PreparedStart | None = None) -> FrozenTrial:
+        now = time.time()
+        user_patch, sys_patch = self._prepared_texts(prepared)
+        params = {
+            "sid": study_id, "claim": claim_waiting, "start": now,
+            "expect": None if prepared is None else prepared.number,
+            "user_patch": None if user_patch is None else _dumps(user_patch),
+            "sys_patch": None if sys_patch is None else _dumps(sys_patch),
+        }
+        if max_started is None:
+            row = self._run(lambda cur: cur.one(self._stmts.pg_start, **params), READ)
+        else:
+            def op(cur: Cursor) -> Any:
+                # Lock the study row first (every start updates it, so starts queue here), then
+                # count: under READ COMMITTED this later statement sees every start committed before.
+                if cur.one(self._stmts.q_lock_study, sid=study_id) is None:
+                    raise self._not_found(study_id)
+                self._check_budget(cur, study_id, max_started)
+                return cur.one(self._stmts.pg_start, **params)
+
+            row = self._run(op, WRITE)
+        if row is None:
+            raise self._not_found(study_id)
+        tid, number, user_text, sys_text, claimed = row
+        user, system = _loads(user_text), _loads(sys_text)
+        if claimed and prepared is not None and prepared.applies_to(number, True) and (user_patch or sys_patch):
+            # A claimed WAITING trial (enqueued or retried: rare) keeps its own attributes, merged
+            # with the patch here in a second statement: its stored JSON may hold NaN, which
+            # PostgreSQL's jsonb could not merge in the start statement.
+            user.update(user_patch or {})
+            system.update(sys_patch or {})
+            texts = {"params": None, "intermediate": None, "user_attrs": _dumps(user) if user_patch else None,
+                     "system_attrs": _dumps(system) if sys_patch else None}
+            self._run(lambda cur: cur.one(self._stmts.pg_live, tid=tid, **texts), READ)
+        t = FrozenTrial(number=number, trial_id=tid, state=TrialState.RUNNING, distributions=dists,
+                        user_attrs=user, system_attrs=system, datetime_start=now, heartbeat=now)
+        return self._started(study_id, t, bool(claimed))
+
+    def _no_row(self, trial_id: int, finishing: bool) -> Any:
+        state = self._run(lambda cur: cur.scalar(self._stmts.q_state, tid=trial_id), READ)
+        if state is None:
+            raise KeyError(f"no trial with id {trial_id} in {self._masked}")
+        if finishing:
+            return False
+        raise RuntimeError(f"trial {trial_id} is already {state} and cannot change")
+
+    @staticmethod
+    def _fields(params: Mapping[str, Any] | None, intermediate_values: Mapping[int, float] | None,
+                user_attrs: Mapping[str, Any] | None, system_attrs: Mapping[str, Any] | None) -> dict[str, Any]:
+        check_keys("parameter name", params, allow_empty=False)
+        check_keys("user attribute key", user_attrs)
+        check_keys("system attribute key", system_attrs)
+        return {
+            "params": None if params is None else _encode(dict(params), "trial", "params"),
+            "intermediate": None if intermediate_values is None else _dumps(
+                {str(int(k)): float(v) for k, v in intermediate_values.items()}),
+            "user_attrs": None if user_attrs is None else _encode(dict(user_attrs), "trial", "user_attrs"),
+            "system_attrs": None if system_attrs is None else _encode(dict(system_attrs), "trial", "system_attrs"),
+        }
+
+    def update_trial(self, trial_id: int, *, params: Mapping[str, Any] | None = None,
+                     intermediate_values: Mapping[int, float] | None = None,
+                     user_attrs: Mapping[str, Any] | None = None,
+                     system_attrs: Mapping[str, Any] | None = None) -> None:
+        fields = self._fields(params, intermediate_values, user_attrs, system_attrs)
+        if not self._is_sqlite:
+            # One autocommit statement; READ here means "no explicit BEGIN".
+            if self._run(lambda cur: cur.one(self._stmts.pg_live, tid=trial_id, **fields), READ) is None:
+                self._no_row(trial_id, finishing=False)
+            return
+
+        def op(cur: Cursor) -> None:
+            bumped = cur.one(self._stmts.u_bump_by_trial, tid=trial_id)
+            if bumped is None:
+                raise KeyError(f"no trial with id {trial_id} in {self._masked}")
+            if cur.count(self._stmts.u_live, tid=trial_id, seq=bumped[1], **fields, **self._stmts.now_params()) == 0:
+                state = cur.scalar(self._stmts.q_state, tid=trial_id)
+                raise RuntimeError(f"trial {trial_id} is already {state} and cannot change")
+
+        self._run(op, WRITE)
+
+    def finish_trial(self, trial_id: int, state: TrialState, values: list[float] | None, *,
+                     params: Mapping[str, Any] | None = None,
+                     intermediate_values: Mapping[int, float] | None = None,
+                     user_attrs: Mapping[str, Any] | None = None,
+                     system_attrs: Mapping[str, Any] | None = None) -> bool:
+        state = TrialState(state)
+        if not state.is_finished():
+            raise ValueError(f"finish_trial state must be COMPLETE, PRUNED or FAILED, got {state.value}")
+        fields = self._fields(params, intermediate_values, user_attrs, system_attrs)
+        vals = None if values is None else [float(v) for v in values]
+        fields.update(state=state.value, values=None if vals is None else _dumps(vals),
+                      value0=vals[0] if vals else None, end=time.time())
+        if not self._is_sqlite:
+            if self._run(lambda cur: cur.one(self._stmts.pg_finish, tid=trial_id, **fields), READ) is None:
+                return self._no_row(trial_id, finishing=True)  # type: ignore[no-any-return]
+            return True
+
+        def op(cur: Cursor) -> bool:
+            bumped = cur.one(self._stmts.u_bump_by_trial, tid=trial_id)
+            if bumped is None:
+                raise KeyError(f"no trial with id {trial_id} in {self._masked}")
+            if cur.count(self._stmts.u_finish, tid=trial_id, seq=bumped[1], **fields) == 0:
+                raise Abort(False)  # already COMPLETE or PRUNED: roll back the seq bump too
+            return True
+
+        return self._run(op, WRITE)
+
+    def record_late_result(self, trial_id: int, late: Mapping[str, Any]) -> bool:
+        late_text = _encode(dict(late), "trial", "late_result")
+
+        def op(cur: Cursor) -> bool:
+            bumped = cur.one(self._stmts.u_bump_by_trial, tid=trial_id)
+            if bumped is None:
+                raise KeyError(f"no trial with id {trial_id} in {self._masked}")
+            row = cur.one(self._stmts.q_trial, tid=trial_id)
+            if row is None or row[3] != TrialState.FAILED.value:
+                raise Abort(False)
+            attrs = _loads(row[8])
+            attrs["late_result"] = _loads(late_text)
+            cur.run(self._stmts.u_late, tid=trial_id, system_attrs=_dumps(attrs), seq=bumped[1])
+            return True
+
+        return self._run(op, WRITE)
+
+    def _fetch_changes(self, cur: Cursor, study_id: int, cache: StudyCache) -> None:
+        rows = cur.rows(self._stmts.q_changed, sid=study_id, seq=cache.seq)
+        if not rows:
+            return
+        dists = cache.dists
+        frozen = frozen_trial
+        parsed = [frozen(row, dists, cache) for row in rows]
+        max_seq = max(row[11] for row in rows)
+        if any(k not in dists for t in parsed for k in t.params):
+            self._refresh_dists(cur, study_id, cache)
+        parsed.sort(key=by_number)
+        for t in parsed:
+            cache.apply(t)
+        if max_seq > cache.seq:
+            cache.seq = max_seq
+
+    def get_trial(self, trial_id: int) -> FrozenTrial:
+        def op(cur: Cursor) -> FrozenTrial:
+            row = cur.one(self._stmts.q_trial, tid=trial_id)
+            if row is None:
+                raise KeyError(f"no trial with id {trial_id} in {self._masked}")
+            cache = self._cache(row[0])
+            with cache.lock:
+                cached = cache.get(row[2])
+                if cached is not None and cached.trial_id == trial_id and cached.state.is_finished() \
+                        and cached.state.value == row[3]:
+                    return cached
+                t = frozen_trial(row[1:], cache.dists, cache)
+                if any(k not in cache.dists for k in t.params):
+                    self._refresh_dists(cur, row[0], cache)
+                return t
+
+        return self._run(op, READ)
+
+    def get_trials(self, study_id: int, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
+        cache = self._cache(study_id)
+
+        def op(cur: Cursor) -> list[FrozenTrial]:
+            with cache.lock:
+                self._fetch_changes(cur, study_id, cache)
+                if cache.seq < 0:  # nothing seen yet: is the study there at all?
+                    if cur.one(self._stmts.q_directions, sid=study_id) is None:
+                        raise self._not_found(study_id)
+                    cache.seq = 0
+                return cache.select(states)
+
+        return self._run(op, READ)
+
+    def try_claim(self, study_id: int, key: str) -> bool:
+        check_name("claim key", key, allow_empty=True)
+        return self._run(lambda cur: cur.count(self._stmts.i_claim, sid=study_id, key=key), WRITE) == 1
+
+    # ---- liveness -----------------------------------------------------------------------------
+    def record_heartbeat(self, trial_id: int) -> None:
+        # A heartbeat is not a change readers care about: no seq bump, no study lock.
+        self._run(lambda cur: cur.run(self._stmts.u_heartbeat, tid=trial_id, **self._stmts.now_params()), WRITE)
+
+    def fail_stale_trials(self, study_id: int, grace_seconds: float) -> list[FrozenTrial]:
+        if isinstance(grace_seconds, bool) or not isinstance(grace_seconds, (int, float)) or grace_seconds < 0:
+            raise ValueError(f"grace_seconds must be a non-negative number of seconds, got {grace_seconds!r}")
+        grace = float(grace_seconds)
+        # A cheap read first: the write lock is taken only when something is stale.
+        stmts = self._stmts
+        if self._run(lambda cur: cur.one(stmts.q_stale_ids, sid=study_id, grace=grace, **stmts.now_params()),
+                     READ) is None:
+            return []
+        dists = self._cache(study_id).dists
+
+        def op(cur: Cursor) -> list[FrozenTrial]:
+            seq = cur.scalar(self._stmts.u_bump, sid=study_id)
+            if seq is None:
+                raise self._not_found(study_id)
+            out = []
+            for row in cur.rows(self._stmts.q_stale, sid=study_id, grace=grace, **self._stmts.now_params()):
+                now = row[12]
+                t = frozen_trial(row, dists)
+                attrs = dict(t.system_attrs)
+                age = now - (t.heartbeat_ts if t.heartbeat_ts is not None else now)
+                attrs["fail_reason"] = f"stale: no heartbeat for {age:.1f} s (grace period {grace:g} s)"
+                end = time.time()
+                n = cur.count(self._stmts.u_stale, tid=t.trial_id, system_attrs=_dumps(attrs), end=end, seq=seq,
+                              grace=grace, **self._stmts.now_params())
+                if n == 1:  # 0: a heartbeat arrived since the select, so the trial is alive after all
+                    out.append(FrozenTrial(
+                        number=t.number, trial_id=t.trial_id, state=TrialState.FAILED, values=None,
+                        params=t.params, distributions=dists, intermediate_values=t.intermediate_values,
+                        user_attrs=t.user_attrs, system_attrs=attrs, datetime_start=t.datetime_start_ts,
+                        datetime_complete=end, heartbeat=t.heartbeat_ts,
+                    ))
+            return out
+
+        return self._run(op, WRITE)
+
+
+def _encode(value: Any, what: str, field: str) -> str:
+    try:
+        return _dumps(value)
+    except (TypeError, ValueError) as e:
+        raise TypeError(
+            f"{what} {field} must be JSON-serializable (numbers, strings, bools, None, lists, dicts): {e}"
+        ) from None
+
+
+def _reopen(url: str, retry_seconds: float, busy_timeout: float, engine_kwargs: dict[str, Any],
+            synchronous: str | None = None) -> SQLStorage:
+    return SQLStorage(url, retry_seconds=retry_seconds, busy_timeout=busy_timeout, engine_kwargs=engine_kwargs,
+                      synchronous=synchronous)
