@@ -26,18 +26,17 @@ import weakref
 from typing import TYPE_CHECKING, Any
 
 from tunewise import _checkpoint
+from tunewise._study_view import StudyReader
 from tunewise.schedulers._base import Scheduler, _interface
 from tunewise.schedulers._context import SchedulerContext
 from tunewise.schedulers._continuation import CONTINUES_ATTR
 from tunewise.schedulers._decision import Action, Continuation, Decision
 
 if TYPE_CHECKING:
-    from collections.abc import Container
 
-    from tunewise import distributions as D
     from tunewise.storage import BaseStorage
     from tunewise.study import Study
-    from tunewise.trial import FrozenTrial, Trial, TrialState
+    from tunewise.trial import FrozenTrial, Trial
 
 __all__ = ["act", "budget", "context", "should_prune"]
 
@@ -83,33 +82,15 @@ def _loop_of(study: Study) -> _StudyLoop:
     return loop
 
 
-class _StudyContext(SchedulerContext):
+class _StudyContext(StudyReader, SchedulerContext):
     """The context the loop gives schedulers: reads through the study, writes nothing."""
 
-    __slots__ = ("_loop", "_study", "_trial")
+    __slots__ = ("_loop", "_trial")
 
     def __init__(self, study: Study, loop: _StudyLoop, trial: Trial | None) -> None:
-        self._study = study
+        super().__init__(study)
         self._loop = loop
         self._trial = trial  # the live trial being decided on (for earlier-interface schedulers)
-
-    @property
-    def study_name(self) -> str:
-        return self._study.study_name
-
-    @property
-    def directions(self) -> list[str]:
-        return list(self._study.directions)
-
-    @property
-    def distributions(self) -> dict[str, D.Distribution]:
-        return self._study.distributions
-
-    def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
-        return self._study.get_trials(deepcopy=deepcopy, states=states)
-
-    def count_trials(self, states: Container[TrialState] | None = None) -> int:
-        return self._loop.storage.count_trials(self._loop.study_id, states)
 
     def scratch(self, owner: object) -> dict[str, Any]:
         held = self._loop.scratch.get(id(owner))

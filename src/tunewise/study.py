@@ -13,6 +13,7 @@ from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tunewise import distributions as D
+from tunewise._study_view import StudyReader
 from tunewise.exceptions import MaxTrialsReached, SearchExhausted, TrialPruned
 from tunewise.exceptions import StorageError as _StorageError
 from tunewise.samplers._base import PROPOSAL_ATTR, Sampler
@@ -164,6 +165,10 @@ class Study:
     @property
     def trials(self) -> list[FrozenTrial]:
         return self.get_trials()
+
+    def _count_trials(self, states: Container[TrialState] | None = None) -> int:
+        """How many trials are in ``states`` (one count in the storage; what strategies' views use)."""
+        return self._storage.count_trials(self._study_id, states)
 
     @property
     def best_trial(self) -> FrozenTrial:
@@ -781,37 +786,19 @@ def _legacy_attribute(target: object, name: str, kind: str, offers: Sequence[str
     raise AttributeError(f"a sampler's {kind} has no attribute {name!r}; it offers {', '.join(offers)}")
 
 
-class _SamplerStudyContext(StudyContext):
+class _SamplerStudyContext(StudyReader, StudyContext):
     """The loop's :class:`StudyContext`: reads through the study (the storage's caches) and
     claims in its storage. A copy of the study (pickled to another process) gets a context, and
     so a history, of its own."""
 
-    __slots__ = ("_history", "_study")
+    __slots__ = ("_history",)
 
     def __init__(self, study: Study) -> None:
-        self._study = study
+        super().__init__(study)
         self._history = uuid.uuid4().hex
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_SamplerStudyContext, (self._study,))
-
-    @property
-    def study_name(self) -> str:
-        return self._study.study_name
-
-    @property
-    def directions(self) -> list[str]:
-        return list(self._study.directions)
-
-    @property
-    def distributions(self) -> dict[str, D.Distribution]:
-        return self._study.distributions
-
-    def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
-        return self._study.get_trials(deepcopy, states)
-
-    def count_trials(self, states: Container[TrialState] | None = None) -> int:
-        return self._study._storage.count_trials(self._study._study_id, states)
 
     @property
     def user_attrs(self) -> dict[str, Any]:

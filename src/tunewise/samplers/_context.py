@@ -11,21 +11,21 @@ the same sampler runs against any implementation of these two contexts (a test, 
 from __future__ import annotations
 
 import abc
-from collections.abc import Container, Hashable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tunewise._study_view import StudyView
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
-    from tunewise import distributions as D
     from tunewise.study import Study
     from tunewise.trial import FrozenTrial
 
 __all__ = ["Proposal", "StudyContext", "TrialContext", "TrialCursor", "as_proposal", "as_study_context"]
 
 
-class StudyContext(abc.ABC):
+class StudyContext(StudyView):
     """The study as a sampler sees it: given to every :class:`~tunewise.samplers.Sampler` hook.
 
     It reads the study's objectives, its search space and its trials (RUNNING ones included, so
@@ -51,34 +51,6 @@ class StudyContext(abc.ABC):
     """
 
     __slots__ = ()
-
-    @property
-    @abc.abstractmethod
-    def study_name(self) -> str:
-        """The study's name (for messages)."""
-
-    @property
-    @abc.abstractmethod
-    def directions(self) -> list[str]:
-        """``"minimize"`` or ``"maximize"`` per objective."""
-
-    @property
-    @abc.abstractmethod
-    def distributions(self) -> dict[str, D.Distribution]:
-        """Every parameter seen in the study and its distribution (the known search space; a new dict)."""
-
-    @abc.abstractmethod
-    def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
-        """The study's trials ordered by number (only those in ``states``). Shared, do not mutate."""
-
-    @property
-    def trials(self) -> list[FrozenTrial]:
-        """Every trial, ordered by number (as ``get_trials()``)."""
-        return self.get_trials()
-
-    def count_trials(self, states: Container[TrialState] | None = None) -> int:
-        """How many trials are in ``states`` (all if None)."""
-        return len(self.get_trials(states=states))
 
     @property
     @abc.abstractmethod

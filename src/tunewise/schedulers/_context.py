@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Container
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from tunewise import distributions as D
-    from tunewise.trial import FrozenTrial, TrialState
+from tunewise._study_view import StudyView
 
 __all__ = ["SchedulerContext"]
 
 
-class SchedulerContext(abc.ABC):
+class SchedulerContext(StudyView):
     """A small, read-only view of a study, given to every :class:`Scheduler` hook.
 
     It is all a scheduler sees of the study: its objectives, its parameters and its trials. It
@@ -27,34 +24,7 @@ class SchedulerContext(abc.ABC):
     ASHA's rung table does.
     """
 
-    @property
-    @abc.abstractmethod
-    def study_name(self) -> str:
-        """The study's name (for messages)."""
-
-    @property
-    @abc.abstractmethod
-    def directions(self) -> list[str]:
-        """``"minimize"`` or ``"maximize"`` per objective."""
-
-    @property
-    @abc.abstractmethod
-    def distributions(self) -> dict[str, D.Distribution]:
-        """Every parameter seen in the study and its distribution (a new dict)."""
-
-    @abc.abstractmethod
-    def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
-        """The study's trials ordered by number (only those in ``states``), the live one
-        included as last written. Shared objects: read, never change them."""
-
-    @property
-    def trials(self) -> list[FrozenTrial]:
-        """Every trial, ordered by number (as ``get_trials()``)."""
-        return self.get_trials()
-
-    def count_trials(self, states: Container[TrialState] | None = None) -> int:
-        """How many trials are in ``states`` (all if None)."""
-        return len(self.get_trials(states=states))
+    __slots__ = ()
 
     @abc.abstractmethod
     def scratch(self, owner: object) -> dict[str, Any]:

@@ -1,0 +1,84 @@
+"""The read-only view of a study that strategies get, and the loop's implementation of it.
+
+Samplers (:class:`~tunewise.samplers.StudyContext`) and schedulers
+(:class:`~tunewise.schedulers.SchedulerContext`) read the same things of a study: its name, its
+objectives, its search space and its trials. :class:`StudyView` holds that common part; each
+strategy's context adds what only it needs (a sampler's incremental reads and claims, a
+scheduler's scratch space). :class:`StudyReader` is the loop's side: it reads through a
+:class:`~tunewise.study.Study` (the storage's caches, no copies).
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Container
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tunewise import distributions as D
+    from tunewise.study import Study
+    from tunewise.trial import FrozenTrial, TrialState
+
+__all__ = ["StudyReader", "StudyView"]
+
+
+class StudyView(abc.ABC):
+    """What every strategy reads of a study. Its names are those of :class:`~tunewise.study.Study`."""
+
+    __slots__ = ()
+
+    @property
+    @abc.abstractmethod
+    def study_name(self) -> str:
+        """The study's name (for messages)."""
+
+    @property
+    @abc.abstractmethod
+    def directions(self) -> list[str]:
+        """``"minimize"`` or ``"maximize"`` per objective."""
+
+    @property
+    @abc.abstractmethod
+    def distributions(self) -> dict[str, D.Distribution]:
+        """Every parameter seen in the study and its distribution (the known search space; a new dict)."""
+
+    @abc.abstractmethod
+    def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
+        """The study's trials ordered by number (only those in ``states``), RUNNING ones as last
+        written. Shared objects: read them, never change them."""
+
+    @property
+    def trials(self) -> list[FrozenTrial]:
+        """Every trial, ordered by number (as ``get_trials()``)."""
+        return self.get_trials()
+
+    def count_trials(self, states: Container[TrialState] | None = None) -> int:
+        """How many trials are in ``states`` (all if None)."""
+        return len(self.get_trials(states=states))
+
+
+class StudyReader(StudyView):
+    """The loop's :class:`StudyView`: reads through ``study`` (its storage's caches)."""
+
+    __slots__ = ("_study",)
+
+    def __init__(self, study: Study) -> None:
+        self._study = study
+
+    @property
+    def study_name(self) -> str:
+        return self._study.study_name
+
+    @property
+    def directions(self) -> list[str]:
+        return list(self._study.directions)
+
+    @property
+    def distributions(self) -> dict[str, D.Distribution]:
+        return self._study.distributions
+
+    def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
+        return self._study.get_trials(deepcopy=deepcopy, states=states)
+
+    def count_trials(self, states: Container[TrialState] | None = None) -> int:
+        return self._study._count_trials(states)  # one COUNT, not a list of trials
