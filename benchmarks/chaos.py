@@ -58,7 +58,6 @@ import os
 import random
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -206,77 +205,6 @@ def _cleanup() -> None:
 
 
 atexit.register(_cleanup)
-
-
-# ---- a TCP proxy that can play a PostgreSQL outage -------------------------------------------------
-class FlakyProxy:
-    """Forward 127.0.0.1:<port> to the PostgreSQL server; ``down()`` drops and refuses connections."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.target = (host, port)
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(128)
-        self.port = self.listener.getsockname()[1]
-        self.is_down = False
-        self.socks: list[socket.socket] = []
-        self.lock = threading.Lock()
-        self.closed = False
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while not self.closed:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            if self.is_down:
-                client.close()
-                continue
-            try:
-                upstream = socket.create_connection(self.target, timeout=5)
-                upstream.settimeout(None)
-            except OSError:
-                client.close()
-                continue
-            with self.lock:
-                self.socks += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(src: socket.socket, dst: socket.socket) -> None:
-        try:
-            while data := src.recv(65536):
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def down(self) -> None:
-        self.is_down = True
-        with self.lock:
-            socks, self.socks = self.socks, []
-        for s in socks:
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-                s.close()
-            except OSError:
-                pass
-
-    def up(self) -> None:
-        self.is_down = False
-
-    def close(self) -> None:
-        self.closed = True
-        self.down()
-        self.listener.close()
 
 
 # ---- one scenario on one storage -----------------------------------------------------------------
@@ -593,6 +521,8 @@ def _outage(run: Run, seconds: float, retry_seconds: float, postgres_url: str) -
     import sqlalchemy as sa
 
     url = sa.engine.make_url(postgres_url)
+    from tunewise.testing.faults import FlakyProxy
+
     proxy = FlakyProxy(url.host or "127.0.0.1", url.port or 5432)
     try:
         run.worker_url = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)

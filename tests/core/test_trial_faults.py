@@ -431,8 +431,8 @@ def test_a_postgresql_outage_longer_than_the_retry_window_loses_no_result(tmp_pa
     import sqlalchemy as sa
 
     from tests.storage._backends import POSTGRES_URL, SKIP_PG_REASON
-    from tests.storage.test_outage import FlakyProxy
     from tunewise.storage import SQLStorage
+    from tunewise.testing.faults import FlakyProxy
 
     if not POSTGRES_URL:
         pytest.skip(SKIP_PG_REASON)

@@ -6,7 +6,6 @@ server is never stopped): "down" drops every open connection and refuses new one
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 
@@ -16,78 +15,10 @@ import tunewise as tw
 from tests.storage._backends import POSTGRES_URL, SKIP_PG_REASON, unique
 from tunewise.exceptions import StorageError
 from tunewise.storage import SQLStorage
+from tunewise.testing.faults import FlakyProxy
 from tunewise.trial import TrialState
 
 pytestmark = pytest.mark.postgres
-
-
-class FlakyProxy:
-    """Forward 127.0.0.1:<port> to the PostgreSQL server; ``down()`` simulates an outage."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.target = (host, port)
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(64)
-        self.port = self.listener.getsockname()[1]
-        self.is_down = False
-        self.socks: list[socket.socket] = []
-        self.lock = threading.Lock()
-        self.closed = False
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while not self.closed:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            if self.is_down:
-                client.close()
-                continue
-            try:
-                upstream = socket.create_connection(self.target)
-            except OSError:
-                client.close()
-                continue
-            with self.lock:
-                self.socks += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(src: socket.socket, dst: socket.socket) -> None:
-        try:
-            while data := src.recv(65536):
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def down(self) -> None:
-        self.is_down = True
-        with self.lock:
-            socks, self.socks = self.socks, []
-        for s in socks:
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-                s.close()
-            except OSError:
-                pass
-
-    def up(self) -> None:
-        self.is_down = False
-
-    def close(self) -> None:
-        self.closed = True
-        self.down()
-        self.listener.close()
 
 
 @pytest.fixture()
