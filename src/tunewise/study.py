@@ -82,6 +82,7 @@ class Study:
         self._max_trials: int | None = None  # study-wide trial budget of the running optimize()
         self._in_optimize = False  # inside optimize() (or a worker's), _max_trials is the budget
         self._deadline: float | None = None  # the running optimize()'s timeout, as a time
+        self._sampler_ctx: _SamplerStudyContext | None = None  # what the sampler sees of this study
         # Trials this process started and has not finished: tell(number) finishes the live trial,
         # with every parameter it suggested, not a stored snapshot taken before they were written.
         self._live: dict[int, Trial] = {}
@@ -270,7 +271,7 @@ class Study:
         >>> study.tell(t, x).state.value
         'COMPLETE'
         """
-        self.sampler.before_trial(self._sampler_context())
+        self.sampler.before_trial((self._sampler_ctx or self._sampler_context()))
         _heartbeat.on_ask(self)  # fail trials of dead workers; re-enqueue them if retries remain
         # Outside optimize() the budget stored with the study applies (read each time: another
         # process may have changed it with load_study(max_trials=...)).
@@ -349,7 +350,7 @@ class Study:
         if self._dists is not None:
             known.update(self._dists)
         self._dists = known
-        sampler, study, view = self.sampler, self._sampler_context(), _SamplerTrialContext(trial)
+        sampler, study, view = self.sampler, (self._sampler_ctx or self._sampler_context()), _sampler_view(trial)
         refused: set[str] = set()
         while True:
             proposal = as_proposal(sampler.propose(study, view), sampler)
@@ -383,15 +384,19 @@ class Study:
         return params
 
     def _sampler_sample(self, trial: Trial, name: str, distribution: D.Distribution) -> Any:
-        view = _SamplerTrialContext(trial)
-        value = self.sampler.sample(self._sampler_context(), view, name, distribution)
+        view = trial._sampler_view  # made at the trial's first sampler call (every suggest here)
+        if view is None:
+            view = _sampler_view(trial)
+        else:
+            view.published = False
+        value = self.sampler.sample((self._sampler_ctx or self._sampler_context()), view, name, distribution)
         if view.published:
             self._write_progress(trial, {})
         return value
 
     def _sampler_context(self) -> _SamplerStudyContext:
         """What the study's sampler sees of it (one per study object; a copy gets its own)."""
-        ctx: _SamplerStudyContext | None = getattr(self, "_sampler_ctx", None)
+        ctx = self._sampler_ctx
         if ctx is None:
             ctx = self._sampler_ctx = _SamplerStudyContext(self)
         return ctx
@@ -524,7 +529,7 @@ class Study:
                              "result is kept as system_attrs['late_result'] and does not count",
                              trial.number, state.value, stored.system_attrs.get("fail_reason"))
                 stored = self._storage.get_trial(trial._trial_id)
-            self.sampler.after_trial(self._sampler_context(), stored)
+            self.sampler.after_trial((self._sampler_ctx or self._sampler_context()), stored)
             if guard.fired:
                 guard.raise_if_fired()
             return stored
@@ -535,7 +540,7 @@ class Study:
             system_attrs=trial.system_attrs, datetime_start=trial._frozen.datetime_start_ts,
             datetime_complete=time.time(),
         )
-        self.sampler.after_trial(self._sampler_context(), frozen)
+        self.sampler.after_trial((self._sampler_ctx or self._sampler_context()), frozen)
         if state == TrialState.FAILED:
             _log.warning("trial %d failed: %s", trial.number, trial.system_attrs.get("fail_reason", reason))
         if guard.fired:
@@ -822,6 +827,16 @@ class _SamplerStudyContext(StudyReader, StudyContext):
 
     def __repr__(self) -> str:
         return f"StudyContext(study_name={self._study.study_name!r})"
+
+
+def _sampler_view(trial: Trial) -> _SamplerTrialContext:
+    """The trial's :class:`TrialContext` for one sampler call (one per trial, not per call)."""
+    view: _SamplerTrialContext | None = trial._sampler_view
+    if view is None:
+        view = trial._sampler_view = _SamplerTrialContext(trial)
+    else:
+        view.published = False
+    return view
 
 
 class _SamplerTrialContext(TrialContext):

@@ -273,6 +273,7 @@ class Trial:
     # Set by an executor's worker: told each value as it is chosen (a one-way message to the
     # parent, which keeps the configuration of a worker that dies before it is stored).
     _on_param: Callable[[Trial, str, Any], None] | None = None
+    _sampler_view: Any = None  # the loop's TrialContext of this trial, made at its first sampler call
 
     def __init__(self, study: Study, frozen: FrozenTrial) -> None:
         self.study = study
@@ -394,7 +395,7 @@ class Trial:
             return False
         return _scheduling().should_prune(self)  # type: ignore[no-any-return]
 
-    # ---- budget and checkpoints (schedulers area: tunewise/_checkpoint.py) ------------------
+    # ---- budget and checkpoints (tunewise/schedulers/_checkpoint.py) ---------------------------
     @property
     def budget(self) -> float | None:
         """The resource (epochs, iterations...) this trial should train to, as set by the scheduler.
@@ -415,14 +416,14 @@ class Trial:
         removed. Save *before* calling ``should_prune()`` so a paused or exploited trial's state
         can be handed on. Returns the checkpoint's directory.
         """
-        from tunewise import _checkpoint
+        from tunewise.schedulers import _checkpoint
 
         return _checkpoint.save(self, obj, step)
 
     def load_checkpoint(self) -> Any:
         """This trial's latest checkpoint, else the one it continues from (ASHA promotion, PBT
         exploit), else None (a fresh start)."""
-        from tunewise import _checkpoint
+        from tunewise.schedulers import _checkpoint
 
         return _checkpoint.load(self)
 
@@ -434,6 +435,24 @@ class Trial:
     def set_system_attr(self, key: str, value: Any) -> None:
         self.system_attrs[key] = value  # tunewise's own (proposals, fixed params): JSON by construction
         self._pending_attrs = True
+
+    def flush(self) -> None:
+        """Store now what this running trial recorded since its last write (parameters, reports,
+        attributes).
+
+        They are otherwise stored with the trial's next :meth:`report` and when it finishes, one
+        write each time rather than one per call; flush when others (other workers, the
+        dashboard) should see them while the trial runs, e.g. the log file of a long job.
+
+        >>> import tunewise as tw
+        >>> study = tw.create_study()
+        >>> trial = study.ask()
+        >>> trial.set_user_attr("log_file", "run-0.log")
+        >>> trial.flush()
+        >>> study.trials[0].user_attrs
+        {'log_file': 'run-0.log'}
+        """
+        self.study._write_progress(self, {})
 
     def _frozen_view(self) -> FrozenTrial:
         """A FrozenTrial snapshot of the live trial, for samplers and schedulers."""

@@ -261,6 +261,8 @@ _EMPTY = Proposal()
 
 def as_proposal(value: Any, sampler: object = None) -> Proposal:
     """What ``propose`` returned, as a :class:`Proposal` (a dict is its ``params``; None is empty)."""
+    if type(value) is dict and not value:  # what most proposals are (the default propose)
+        return _EMPTY
     if isinstance(value, Proposal):
         return value
     if isinstance(value, dict):

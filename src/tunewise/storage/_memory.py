@@ -253,9 +253,12 @@ class InMemoryStorage(BaseStorage):
     @staticmethod
     def _changes(params: Mapping[str, Any] | None, intermediate_values: Mapping[int, float] | None,
                  user_attrs: Mapping[str, Any] | None, system_attrs: Mapping[str, Any] | None) -> dict[str, Any]:
-        check_keys("parameter name", params, allow_empty=False)
-        check_keys("user attribute key", user_attrs)
-        check_keys("system attribute key", system_attrs)
+        if params:
+            check_keys("parameter name", params, allow_empty=False)
+        if user_attrs:
+            check_keys("user attribute key", user_attrs)
+        if system_attrs:
+            check_keys("system attribute key", system_attrs)
         ch: dict[str, Any] = {}
         if params is not None:
             ch["params"] = _json_copy(dict(params))
@@ -288,8 +291,8 @@ class InMemoryStorage(BaseStorage):
         with self._lock:
             rec, number = self._locate(trial_id)
             t = rec.trials[number]
-            if t.state.is_finished():
-                return False
+            if t.state is not TrialState.RUNNING and t.state is not TrialState.WAITING:
+                return False  # finished already (COMPLETE, PRUNED, or FAILED e.g. as stale)
             if t.state == TrialState.WAITING and number in rec.waiting:
                 rec.waiting.remove(number)
             done = self._replace(
