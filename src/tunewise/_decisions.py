@@ -20,13 +20,16 @@ scheduler never comes here.
 
 from __future__ import annotations
 
+import os
+import re
+import tempfile
 import threading
 import time
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from tunewise import _checkpoint
 from tunewise._study_view import StudyReader
+from tunewise.schedulers import _checkpoint
 from tunewise.schedulers._base import Scheduler, _interface
 from tunewise.schedulers._context import SchedulerContext
 from tunewise.schedulers._continuation import CONTINUES_ATTR
@@ -38,13 +41,13 @@ if TYPE_CHECKING:
     from tunewise.study import Study
     from tunewise.trial import FrozenTrial, Trial
 
-__all__ = ["act", "budget", "context", "should_prune"]
+__all__ = ["act", "budget", "checkpoint_root", "context", "load_checkpoint", "save_checkpoint", "should_prune"]
 
 
 class _StudyLoop:
     """What the loop keeps per study and process between decisions."""
 
-    __slots__ = ("claimed", "ids", "scratch", "storage", "study_id")
+    __slots__ = ("checkpoint_root", "claimed", "ids", "scratch", "storage", "study_id")
 
     def __init__(self, study: Study) -> None:
         self.storage: BaseStorage = study.storage
@@ -52,6 +55,7 @@ class _StudyLoop:
         self.scratch: dict[int, tuple[object, dict[str, Any]]] = {}  # id(owner) -> (owner kept alive, dict)
         self.claimed: set[str] = set()  # claim keys this process has asked the storage for: never twice
         self.ids: dict[int, int] = {}  # trial number -> trial id
+        self.checkpoint_root: str | None = None  # see checkpoint_root()
 
     def trial_id(self, study: Study, number: int) -> int:
         tid = self.ids.get(number)
@@ -80,6 +84,65 @@ def _loop_of(study: Study) -> _StudyLoop:
             loop = _LOOPS[study] = _StudyLoop(study)
     _LAST = (weakref.ref(study), loop)
     return loop
+
+
+# ---- checkpoints: where a study keeps them (the files themselves: schedulers/_checkpoint.py) ----
+_ROOT_ATTR = "checkpoint_dir"  # study system attr: the directory every process of the study uses
+
+
+def checkpoint_root(study: Study) -> str:
+    """The directory holding ``study``'s checkpoints (created on first use): under the scheduler's
+    ``checkpoint_dir`` if it has one, else the study's recorded one, else next to an SQLite file
+    (``study.db`` -> ``study.db.checkpoints/``), else a temporary directory recorded in the study
+    so that every worker process uses the same one."""
+    loop = _loop_of(study)
+    root = loop.checkpoint_root
+    if root is not None:
+        return root
+    base = getattr(study.scheduler, "checkpoint_dir", None)
+    if base is None:
+        base = study.system_attrs.get(_ROOT_ATTR)
+    if base is None:
+        url = study.storage.url
+        if url and url.startswith("sqlite:///"):
+            base = url[len("sqlite:///"):] + ".checkpoints"
+    if base is None:
+        base = _shared_temp_root(study, loop)
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", study.study_name)
+    root = os.path.join(os.path.abspath(str(base)), f"{safe}-{loop.study_id}")
+    os.makedirs(root, exist_ok=True)
+    loop.checkpoint_root = root
+    return root
+
+
+def _shared_temp_root(study: Study, loop: _StudyLoop) -> str:
+    # In-memory storage served to worker processes: one process creates the directory and
+    # records it in the study; the others wait for the record.
+    if loop.storage.try_claim(loop.study_id, _ROOT_ATTR):
+        path = tempfile.mkdtemp(prefix="tunewise-checkpoints-")
+        study.set_system_attr(_ROOT_ATTR, path)
+        return path
+    for _ in range(400):
+        recorded = study.system_attrs.get(_ROOT_ATTR)
+        if recorded is not None:
+            return str(recorded)
+        time.sleep(0.025)
+    raise RuntimeError("no checkpoint directory was recorded for this study; pass checkpoint_dir= to the scheduler")
+
+
+def save_checkpoint(trial: Trial, obj: Any, step: int | None) -> str:
+    """:meth:`Trial.save_checkpoint`: ``obj`` at ``step`` (default: the trial's last reported step),
+    keeping the scheduler's ``keep_checkpoints`` newest (default 2)."""
+    if step is None:
+        step = max(trial.intermediate_values) if trial.intermediate_values else 0
+    keep = getattr(trial.study.scheduler, "keep_checkpoints", None) or _checkpoint.DEFAULT_KEEP
+    return _checkpoint.save(checkpoint_root(trial.study), trial._trial_id, obj, step, keep)
+
+
+def load_checkpoint(trial: Trial) -> Any:
+    """:meth:`Trial.load_checkpoint`: the trial's latest checkpoint, else the one handed to it."""
+    return _checkpoint.load(checkpoint_root(trial.study), trial._trial_id,
+                            trial.system_attrs.get(_checkpoint.RESUME_ATTR), trial.number)
 
 
 class _StudyContext(StudyReader, SchedulerContext):
@@ -219,7 +282,7 @@ def _enqueue(loop: _StudyLoop, study: Study, c: Continuation) -> None:
     attrs = dict(c.attrs)
     attrs[CONTINUES_ATTR] = c.continues
     source = c.continues if c.checkpoint_from is None else c.checkpoint_from
-    rel = _checkpoint.handoff(study, loop.trial_id(study, source), c.max_step)
+    rel = _checkpoint.handoff(checkpoint_root(study), loop.trial_id(study, source), c.max_step)
     if rel is not None:
         attrs[_checkpoint.RESUME_ATTR] = rel
     loop.storage.enqueue_trial(loop.study_id, dict(c.params), system_attrs=attrs)

@@ -271,7 +271,7 @@ class Study:
         >>> study.tell(t, x).state.value
         'COMPLETE'
         """
-        self.sampler.before_trial((self._sampler_ctx or self._sampler_context()))
+        self.sampler.before_trial(self._sampler_ctx or self._sampler_context())
         _heartbeat.on_ask(self)  # fail trials of dead workers; re-enqueue them if retries remain
         # Outside optimize() the budget stored with the study applies (read each time: another
         # process may have changed it with load_study(max_trials=...)).

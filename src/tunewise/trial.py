@@ -395,7 +395,7 @@ class Trial:
             return False
         return _scheduling().should_prune(self)  # type: ignore[no-any-return]
 
-    # ---- budget and checkpoints (tunewise/schedulers/_checkpoint.py) ---------------------------
+    # ---- budget and checkpoints (the loop's side: _decisions.py; the files: schedulers/_checkpoint.py)
     @property
     def budget(self) -> float | None:
         """The resource (epochs, iterations...) this trial should train to, as set by the scheduler.
@@ -416,16 +416,12 @@ class Trial:
         removed. Save *before* calling ``should_prune()`` so a paused or exploited trial's state
         can be handed on. Returns the checkpoint's directory.
         """
-        from tunewise.schedulers import _checkpoint
-
-        return _checkpoint.save(self, obj, step)
+        return _scheduling().save_checkpoint(self, obj, step)  # type: ignore[no-any-return]
 
     def load_checkpoint(self) -> Any:
         """This trial's latest checkpoint, else the one it continues from (ASHA promotion, PBT
         exploit), else None (a fresh start)."""
-        from tunewise.schedulers import _checkpoint
-
-        return _checkpoint.load(self)
+        return _scheduling().load_checkpoint(self)
 
     def set_user_attr(self, key: str, value: Any) -> None:
         """Attach a JSON-serializable value to the trial (kept in storage)."""

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import tunewise as tw
-from tunewise.importance import _fanova_tree, _tree_boxes
+from tunewise.insight._importance import _fanova_tree, _tree_boxes
 
 
 def _synthetic(seed: int = 0, n: int = 150) -> tw.Study:

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import tunewise as tw
-from tunewise import _checkpoint
+from tunewise import _decisions
+from tunewise.schedulers import _checkpoint
 from tunewise.trial import TrialState
 
 
@@ -98,7 +99,7 @@ def test_checkpoint_cap_and_handoff_survives(tmp_path) -> None:  # type: ignore[
         t.save_checkpoint({"step": step})
     tdir = os.path.dirname(t.save_checkpoint({"step": 5}))
     assert sorted(d for d in os.listdir(tdir) if d.startswith("ckpt-")) == ["ckpt-0000000004", "ckpt-0000000005"]
-    rel = _checkpoint.handoff(study, t._trial_id)
+    rel = _checkpoint.handoff(_decisions.checkpoint_root(study), t._trial_id)
     assert rel is not None
     for step in range(6, 9):  # the source moves on and deletes its old checkpoints
         t.report(float(step), step)

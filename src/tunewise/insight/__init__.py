@@ -11,7 +11,8 @@ True
   on 127.0.0.1 unless told otherwise, with an optional token. :func:`create_app` returns the
   ASGI app for embedding or testing.
 
-The plots themselves are :mod:`tunewise.plots`; importances :mod:`tunewise.importance`.
+The plots themselves are :mod:`tunewise.plots` and importances :mod:`tunewise.importance`
+(their code lives here, in ``_plots/`` and ``_importance.py``).
 The dashboard needs ``pip install "tunewise[dashboard]"`` (fastapi, uvicorn, plotly).
 """
 

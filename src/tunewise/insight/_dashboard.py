@@ -254,7 +254,7 @@ class _Registry:
 
     def importance(self, view: StudyView) -> dict[str, float] | str:
         """Importances, recomputed only when the study grew by a tenth or a minute passed."""
-        from tunewise.importance import param_importances
+        from tunewise.insight._importance import param_importances
 
         n = view.counts["COMPLETE"]
         cached = self._importance.get(view.study_name)
@@ -273,7 +273,7 @@ class _Registry:
 
 
 def _figure(view: StudyView, kind: str, registry: _Registry) -> Any:
-    from tunewise import plots
+    from tunewise.insight import _plots as plots
 
     multi = len(view.directions) > 1
     kw: dict[str, Any] = {}
@@ -283,12 +283,12 @@ def _figure(view: StudyView, kind: str, registry: _Registry) -> Any:
         return plots.optimization_history(view, **kw)
     if kind == "importance":
         if multi:
-            from tunewise.plots._data import empty_figure
+            from tunewise.insight._plots._data import empty_figure
 
             return empty_figure("Parameter importance", "Importance is shown for single-objective studies")
         imp = registry.importance(view)
         if isinstance(imp, str):
-            from tunewise.plots._data import empty_figure
+            from tunewise.insight._plots._data import empty_figure
 
             return empty_figure("Parameter importance", imp)
         return plots.param_importances(view, importances=imp)

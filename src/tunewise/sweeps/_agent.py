@@ -78,7 +78,7 @@ def agent_runner(name: str, storage: Any, *, workers: int = 1, count: int | None
     config = _locate_program(config, record.get("program"))
     if log_dir is None:
         log_dir = Path.cwd() / "tunewise_runs" / name
-    return SweepRunner(config, storage=study._storage, study_name=name, workers=workers, count=count,
+    return SweepRunner(config, storage=study.storage, study_name=name, workers=workers, count=count,
                        log_dir=log_dir, echo=echo)
 
 

@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from tunewise import _env_report
 from tunewise.exceptions import MaxTrialsReached, SearchExhausted, StudyNotFoundError, TunewiseError
@@ -29,6 +29,9 @@ from tunewise.sweeps._config import SweepConfig
 from tunewise.sweeps._protocol import build_command, nest, parse_metric_line
 from tunewise.sweeps._resume import METRIC_ATTR, SWEEP_ATTR, check_resume, metric_record
 from tunewise.trial import Trial, TrialState
+
+if TYPE_CHECKING:
+    from tunewise.storage import BaseStorage
 
 __all__ = ["SWEEP_ATTR", "STOP_ATTR", "SweepRunner", "SweepRunnerError", "run_sweep"]
 
@@ -142,6 +145,7 @@ class SweepRunner:
         self._finished_states: list[TrialState] = []
         self._error: str | None = None  # the first runner error, raised by run()
         self._next_slot = 0
+        self._claims: tuple[BaseStorage, int] | None = None  # (storage, study id) of the run-slot claims
 
     # ---- study ---------------------------------------------------------------------------
     def _open_study(self) -> Any:
@@ -165,13 +169,15 @@ class SweepRunner:
             sampler=self.config.make_sampler(), scheduler=self.config.make_scheduler(),
             load_if_exists=True, **heartbeat,
         )
+        study_id = store.get_study_id(self.study_name)
         if existing is None:
             # Another runner may have created the same sweep meanwhile, from another file.
-            check_resume(store, study._study_id, self.study_name, self.config)
+            check_resume(store, study_id, self.study_name, self.config)
+        self._claims = (store, study_id)
         # Every runner of a sweep (a resumed `run`, each agent) takes its own index, and all but
         # the first reseed their sampler: with one shared seed they would propose the same points.
         index = 0
-        while not store.try_claim(study._study_id, f"sweep:agent:{index}"):
+        while not store.try_claim(study_id, f"sweep:agent:{index}"):
             index += 1
         self.agent_index = index
         if index > 0:
@@ -243,11 +249,12 @@ class SweepRunner:
         cap = self.config.run_cap
         if cap is None:
             return True
-        study = self.study
+        assert self._claims is not None, "the study is opened first"
+        store, study_id = self._claims
         while self._next_slot < cap:
             slot = self._next_slot
             self._next_slot += 1
-            if study._storage.try_claim(study._study_id, f"sweep:run:{slot}"):
+            if store.try_claim(study_id, f"sweep:run:{slot}"):
                 return True
         return False
 
@@ -284,7 +291,7 @@ class SweepRunner:
                 trial.set_user_attr("config", config)
                 trial.set_user_attr("log_file", str(run_dir / "output.log"))
                 trial.set_system_attr("sweep_run_dir", str(run_dir))
-                self.study._write_progress(trial, {})
+                trial.flush()  # the run's config and log file show while it runs
             except Exception as e:  # noqa: BLE001 - the run exists: the worker must fail it
                 raise _StartFailed(trial, e) from e
             return trial, config
@@ -312,7 +319,8 @@ class SweepRunner:
             if trial is not None:
                 where = f"run {trial.number} was marked FAILED"
                 try:
-                    if self.study._storage.get_trial(trial._trial_id).state == TrialState.RUNNING:
+                    running = self.study.get_trials(states=(TrialState.RUNNING,))
+                    if any(t.number == trial.number for t in running):
                         self._fail(trial, f"the sweep runner failed: {reason}")
                 except Exception as e:  # noqa: BLE001 - reported with the first error below
                     where = f"run {trial.number} could not be marked FAILED ({type(e).__name__}: {e})"

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from tunewise.plots import _data
-from tunewise.plots._data import StudyLike, Target
+from tunewise.insight._plots import _data
+from tunewise.insight._plots._data import StudyLike, Target
 
 
 def optimization_history(

@@ -13,13 +13,23 @@ studies to overlay) and returns a ``plotly.graph_objects.Figure``: call ``.show(
 log-scaled, categorical and conditional parameters and failed or pruned trials, and stay
 light at tens of thousands of trials (``max_points`` thins evenly and keeps the best).
 Needs plotly: ``pip install "tunewise[plots]"``.
+
+The code lives with the rest of what reads a study for a human, in ``tunewise/insight/_plots/``.
 """
 
 from __future__ import annotations
 
-from tunewise.plots._history import edf, optimization_history
-from tunewise.plots._params import contour, parallel_coordinate, param_importances, slice
-from tunewise.plots._trials import intermediate_values, pbt_lineage, timeline
+from tunewise.insight._plots import (
+    contour,
+    edf,
+    intermediate_values,
+    optimization_history,
+    parallel_coordinate,
+    param_importances,
+    pbt_lineage,
+    slice,
+    timeline,
+)
 
 __all__ = [
     "contour",

@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from tunewise.plots import _data
-from tunewise.plots._data import StudyLike
+from tunewise.insight._plots import _data
+from tunewise.insight._plots._data import StudyLike
 from tunewise.trial import FrozenTrial, TrialState
 
 # Where a worker's identity may be recorded in a trial's system attrs (first found wins).

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from tunewise.sweeps._runner import SweepRunner
-
-__all__ = ["register"]
+    from tunewise.study import Study
+    from tunewise.sweeps import SweepRunner
 
 
 @click.group("sweep")
@@ -28,13 +27,12 @@ def sweep() -> None:
               help="Start at most this many runs in this invocation.")
 def run_cmd(sweep_file: str, workers: int | None, storage: str | None, count: int | None) -> None:
     """Create or resume the sweep in SWEEP_FILE and run its program."""
-    from tunewise.sweeps._config import SweepConfig
-    from tunewise.sweeps._runner import SweepRunner
+    from tunewise.sweeps import SweepConfig, SweepRunner
 
     config = SweepConfig.from_file(sweep_file)
     runner = SweepRunner(config, storage=storage, workers=workers, count=count, echo=click.echo)
     study = runner.run()
-    _print_summary(study, config)
+    _print_summary(study)
     _exit_if_every_run_failed(runner)
 
 
@@ -54,7 +52,7 @@ def agent_cmd(name: str, storage: str, workers: int, count: int | None, log_dir:
 
     runner = agent_runner(name, storage, workers=workers, count=count, log_dir=log_dir, echo=click.echo)
     study = runner.run()
-    _print_summary(study, runner.config)
+    _print_summary(study)
     _exit_if_every_run_failed(runner)
 
 
@@ -65,16 +63,16 @@ def agent_cmd(name: str, storage: str, workers: int, count: int | None, log_dir:
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 def status_cmd(name: str, storage: str, as_json: bool) -> None:
     """Show the progress of sweep NAME: runs per state and the best run so far."""
-    from tunewise.sweeps._agent import format_status, sweep_status
+    from tunewise.sweeps import format_status, sweep_status
 
     status = sweep_status(name, storage)
     click.echo(json.dumps(status, indent=1, default=str) if as_json else format_status(status))
 
 
-def _print_summary(study: object, config: object) -> None:
-    from tunewise.sweeps._agent import format_status, sweep_status
+def _print_summary(study: Study) -> None:
+    from tunewise.sweeps import format_status, sweep_status
 
-    click.echo(format_status(sweep_status(study.study_name, study._storage)))  # type: ignore[attr-defined]
+    click.echo(format_status(sweep_status(study.study_name, study.storage)))
 
 
 def _exit_if_every_run_failed(runner: SweepRunner) -> None:
@@ -89,7 +87,3 @@ def _exit_if_every_run_failed(runner: SweepRunner) -> None:
             f"is in {runner.log_dir}"
         )
 
-
-def register(group: click.Group) -> None:
-    """Add the ``sweep`` command group to the ``tunewise`` CLI."""
-    group.add_command(sweep)

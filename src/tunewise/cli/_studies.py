@@ -1,19 +1,8 @@
-"""The ``tunewise`` command line (also ``python -m tunewise``).
-
-    tunewise studies --storage sqlite:///tunewise.db
-    tunewise trials STUDY --storage ...
-    tunewise best STUDY --storage ...
-    tunewise export STUDY --format csv|json --storage ... [-o FILE]
-    tunewise delete STUDY --storage ... [--yes]
-
-Areas add their own commands (sweep, report, dashboard, kb, worker) through ``register(group)``
-functions listed in ``_PLUGINS``.
-"""
+"""The commands on a storage's studies: ``studies``, ``trials``, ``best``, ``delete``, ``export``."""
 
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 import json
 import math
@@ -23,58 +12,11 @@ from typing import Any
 
 import click
 
-from tunewise.exceptions import TunewiseError
-
-_PLUGINS = [
-    "tunewise.execution._cli",
-    "tunewise.sweeps._cli",
-    "tunewise.insight._cli",
-    "tunewise.transfer._cli",
-]
-
-storage_option = click.option(
-    "--storage", envvar="TUNEWISE_STORAGE", required=True,
-    help="Storage URL, e.g. sqlite:///tunewise.db (or set TUNEWISE_STORAGE).",
-)
+from tunewise.cli._group import storage_option
+from tunewise.cli._table import fmt, table
 
 
-def _fmt(v: Any) -> str:
-    if v is None:
-        return "-"
-    if isinstance(v, float):
-        return f"{v:.6g}"
-    return str(v)
-
-
-def _table(headers: list[str], rows: list[list[Any]]) -> str:
-    cells = [[_fmt(c) for c in r] for r in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells]
-    return "\n".join(lines)
-
-
-class _Group(click.Group):
-    """Turns tunewise's own errors into one clear line instead of a traceback."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (TunewiseError, ValueError, KeyError, TypeError) as e:
-            if isinstance(e, (click.ClickException, click.exceptions.Exit, click.exceptions.Abort)):
-                raise
-            msg = e.args[0] if isinstance(e, KeyError) and e.args else e
-            raise click.ClickException(str(msg)) from e
-
-
-@click.group(cls=_Group)
-@click.version_option(package_name="tunewise")
-def main() -> None:
-    """tunewise: hyperparameter optimization that never loses a trial."""
-
-
-@main.command()
+@click.command()
 @storage_option
 def studies(storage: str) -> None:
     """List the studies in a storage."""
@@ -86,10 +28,10 @@ def studies(storage: str) -> None:
         click.echo("no studies")
         return
     rows = [[s.name, ",".join(s.directions), s.n_trials, s.n_complete, s.best_value] for s in summaries]
-    click.echo(_table(["study", "direction", "trials", "complete", "best"], rows))
+    click.echo(table(["study", "direction", "trials", "complete", "best"], rows))
 
 
-@main.command()
+@click.command()
 @click.argument("study")
 @storage_option
 @click.option("--state", default=None, help="Only trials in this state (COMPLETE, PRUNED, FAILED, ...).")
@@ -108,10 +50,10 @@ def trials(study: str, storage: str, state: str | None, limit: int | None) -> No
     names = sorted({k for t in ts for k in t.params})
     rows = [[t.number, t.state.value, t.value if len(s.directions) == 1 else t.values]
             + [t.params.get(n) for n in names] for t in ts]
-    click.echo(_table(["#", "state", "value"] + names, rows))
+    click.echo(table(["#", "state", "value"] + names, rows))
 
 
-@main.command()
+@click.command()
 @click.argument("study")
 @storage_option
 def best(study: str, storage: str) -> None:
@@ -125,13 +67,13 @@ def best(study: str, storage: str) -> None:
         return
     t = s.best_trial
     click.echo(f"best trial: #{t.number}")
-    click.echo(f"value: {_fmt(t.value)}")
+    click.echo(f"value: {fmt(t.value)}")
     click.echo("params:")
     for k, v in t.params.items():
-        click.echo(f"  {k}: {_fmt(v)}")
+        click.echo(f"  {k}: {fmt(v)}")
 
 
-@main.command()
+@click.command()
 @click.argument("study")
 @storage_option
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
@@ -178,7 +120,7 @@ def _csv_cell(v: Any) -> Any:
     return text
 
 
-@main.command()
+@click.command()
 @click.argument("study")
 @storage_option
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
@@ -223,18 +165,4 @@ def export(study: str, storage: str, fmt: str, output: str | None) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def _load_plugins() -> None:
-    for path in _PLUGINS:
-        try:
-            module = importlib.import_module(path)
-        except ModuleNotFoundError as e:
-            if e.name is not None and path.startswith(e.name):
-                continue  # that area is not built in this version
-            raise
-        module.register(main)
-
-
-_load_plugins()
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
+COMMANDS = (studies, trials, best, delete, export)

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from tunewise.plots import _data
-from tunewise.plots._data import Axis, StudyLike, Target
+from tunewise.insight._plots import _data
+from tunewise.insight._plots._data import Axis, StudyLike, Target
 
 _MAX_AUTO_PARAMS = 5
 
@@ -377,7 +377,7 @@ def param_importances(
 
     s = _data.check_study(study)
     if importances is None:
-        from tunewise.importance import param_importances as compute
+        from tunewise.insight._importance import param_importances as compute
 
         try:
             importances = compute(s, evaluator=evaluator, params=params, target=target, seed=seed)

@@ -13,9 +13,11 @@ Formats (chosen from the object, so loading never runs code):
 
 Tuples come back as lists. Anything else raises a TypeError naming the offending path.
 
-Where the directory is: ``checkpoint_dir`` of the scheduler if given, else the study's system attr
-``checkpoint_dir``, else next to an SQLite file (``study.db`` -> ``study.db.checkpoints/``), else
-a temporary directory recorded in the study so every worker process uses the same one.
+Everything here works on a study's checkpoint root directory and trial ids; which directory that
+is (the scheduler's ``checkpoint_dir``, next to an SQLite file, or a temporary one every worker
+process shares) is decided by the loop, which also makes the hand-off when it enqueues a
+continuation (``tunewise/_decisions.py``: ``checkpoint_root``, ``save_checkpoint``,
+``load_checkpoint``). Nothing here reads or writes the storage.
 
 Safety between workers: each trial directory has a lock file (``fcntl.flock``); deleting old
 checkpoints (the per-trial cap) and handing a checkpoint to another trial both take that lock,
@@ -30,76 +32,21 @@ import json
 import os
 import re
 import shutil
-import tempfile
-import threading
-import time
 import uuid
-import weakref
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from tunewise.study import Study
-    from tunewise.trial import Trial
-
-__all__ = ["DEFAULT_KEEP", "checkpoint_root", "handoff", "latest_checkpoint", "load", "save"]
+__all__ = ["DEFAULT_KEEP", "RESUME_ATTR", "handoff", "latest_checkpoint", "load", "save", "trial_dir"]
 
 #: Checkpoints kept per trial when neither the scheduler nor the call says otherwise.
 DEFAULT_KEEP = 2
 RESUME_ATTR = "resume_checkpoint"  # trial system attr: hand-off path relative to the study root
-_ROOT_ATTR = "checkpoint_dir"
 _CKPT_RE = re.compile(r"^ckpt-(\d+)$")
 
 
-# ---- where ------------------------------------------------------------------------------
-_ROOTS: weakref.WeakKeyDictionary[Study, str] = weakref.WeakKeyDictionary()  # per study and process
-_ROOTS_LOCK = threading.Lock()
-
-
-def checkpoint_root(study: Study) -> str:
-    """The directory holding this study's checkpoints (created on first use)."""
-    with _ROOTS_LOCK:
-        cached = _ROOTS.get(study)
-    if cached is not None:
-        return cached
-    base = getattr(study.scheduler, "checkpoint_dir", None)
-    if base is None:
-        base = study.system_attrs.get(_ROOT_ATTR)
-    if base is None:
-        url = study.storage.url
-        if url and url.startswith("sqlite:///"):
-            base = url[len("sqlite:///"):] + ".checkpoints"
-    if base is None:
-        base = _shared_temp_root(study)
-    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", study.study_name)
-    root = os.path.join(os.path.abspath(str(base)), f"{safe}-{_study_id(study)}")
-    os.makedirs(root, exist_ok=True)
-    with _ROOTS_LOCK:
-        _ROOTS[study] = root
-    return root
-
-
-def _study_id(study: Study) -> int:
-    return study.storage.get_study_id(study.study_name)
-
-
-def _shared_temp_root(study: Study) -> str:
-    # In-memory storage served to worker processes: one process creates the directory and
-    # records it in the study; the others wait for the record.
-    if study.storage.try_claim(_study_id(study), "checkpoint_dir"):
-        path = tempfile.mkdtemp(prefix="tunewise-checkpoints-")
-        study.set_system_attr(_ROOT_ATTR, path)
-        return path
-    for _ in range(400):
-        recorded = study.system_attrs.get(_ROOT_ATTR)
-        if recorded is not None:
-            return str(recorded)
-        time.sleep(0.025)
-    raise RuntimeError("no checkpoint directory was recorded for this study; pass checkpoint_dir= to the scheduler")
-
-
-def _trial_dir(study: Study, trial_id: int) -> str:
-    return os.path.join(checkpoint_root(study), f"trial-{trial_id}")
+def trial_dir(root: str, trial_id: int) -> str:
+    """The directory of one trial's checkpoints under the study's checkpoint ``root``."""
+    return os.path.join(root, f"trial-{trial_id}")
 
 
 @contextlib.contextmanager
@@ -129,9 +76,9 @@ def _checkpoints(directory: str) -> list[tuple[int, str]]:
     return sorted(out)
 
 
-def latest_checkpoint(study: Study, trial_id: int) -> tuple[int, str] | None:
+def latest_checkpoint(root: str, trial_id: int) -> tuple[int, str] | None:
     """``(step, path)`` of the newest checkpoint a trial saved itself, or None."""
-    cps = _checkpoints(_trial_dir(study, trial_id))
+    cps = _checkpoints(trial_dir(root, trial_id))
     return cps[-1] if cps else None
 
 
@@ -224,19 +171,14 @@ def _read(directory: str) -> Any:
     return data
 
 
-# ---- public operations (called by Trial) --------------------------------------------------
-def save(trial: Trial, obj: Any, step: int | None = None, keep: int | None = None) -> str:
-    """Write ``obj`` as the trial's checkpoint at ``step`` (default: its last reported step)."""
-    study = trial.study
-    if step is None:
-        step = max(trial.intermediate_values) if trial.intermediate_values else 0
+# ---- operations (the loop's save_checkpoint, load_checkpoint and hand-off call these) ----------
+def save(root: str, trial_id: int, obj: Any, step: int, keep: int) -> str:
+    """Write ``obj`` as trial ``trial_id``'s checkpoint at ``step``; keep its ``keep`` newest."""
     if isinstance(step, bool) or not isinstance(step, int) or step < 0:
         raise ValueError(f"save_checkpoint() step must be a non-negative integer, got {step!r}")
-    if keep is None:
-        keep = getattr(study.scheduler, "keep_checkpoints", None) or DEFAULT_KEEP
     if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
         raise ValueError(f"keep must be a positive integer (checkpoints kept per trial), got {keep!r}")
-    tdir = _trial_dir(study, trial._trial_id)
+    tdir = trial_dir(root, trial_id)
     os.makedirs(tdir, exist_ok=True)
     tmp = os.path.join(tdir, f".tmp-{uuid.uuid4().hex}")
     os.makedirs(tmp)
@@ -255,25 +197,25 @@ def save(trial: Trial, obj: Any, step: int | None = None, keep: int | None = Non
     return final
 
 
-def load(trial: Trial) -> Any:
-    """The trial's own latest checkpoint, else the one it was handed, else None."""
-    study = trial.study
-    own = latest_checkpoint(study, trial._trial_id)
+def load(root: str, trial_id: int, resume: str | None, number: int) -> Any:
+    """Trial ``trial_id``'s own latest checkpoint, else the hand-off ``resume`` (a path relative to
+    ``root``, the trial's ``resume_checkpoint`` system attr), else None. ``number`` names the
+    trial in errors."""
+    own = latest_checkpoint(root, trial_id)
     if own is not None:
         return _read(own[1])
-    rel = trial.system_attrs.get(RESUME_ATTR)
-    if rel:
-        path = os.path.join(checkpoint_root(study), rel)
+    if resume:
+        path = os.path.join(root, resume)
         if os.path.isdir(path):
             return _read(path)
         raise FileNotFoundError(
-            f"trial {trial.number} continues from checkpoint {path!r}, which no longer exists; "
+            f"trial {number} continues from checkpoint {path!r}, which no longer exists; "
             f"was the checkpoint directory deleted?"
         )
     return None
 
 
-def handoff(study: Study, source_trial_id: int, max_step: int | None = None) -> str | None:
+def handoff(root: str, source_trial_id: int, max_step: int | None = None) -> str | None:
     """Snapshot ``source_trial_id``'s latest checkpoint (at or before ``max_step``) for another trial.
 
     Returns the snapshot path relative to the study's checkpoint root (store it as the
@@ -281,8 +223,7 @@ def handoff(study: Study, source_trial_id: int, max_step: int | None = None) -> 
     Files are hard-linked (they are never modified after the atomic rename), copied if the
     file system cannot link.
     """
-    root = checkpoint_root(study)
-    src_dir = _trial_dir(study, source_trial_id)
+    src_dir = trial_dir(root, source_trial_id)
     rel = os.path.join("handoff", f"from-{source_trial_id}-{uuid.uuid4().hex[:12]}")
     dst = os.path.join(root, rel)
     with _locked(src_dir):

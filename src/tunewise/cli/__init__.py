@@ -1,0 +1,35 @@
+"""The ``tunewise`` command line (also ``python -m tunewise``): one module per command.
+
+    tunewise studies --storage sqlite:///tunewise.db      _studies.py (with trials, best,
+    tunewise trials STUDY --storage ...                    export and delete)
+    tunewise best STUDY --storage ...
+    tunewise export STUDY --format csv|json --storage ... [-o FILE]
+    tunewise delete STUDY --storage ... [--yes]
+    tunewise worker --study NAME --storage URL --objective module:function   _worker.py
+    tunewise sweep run|agent|status ...                    _sweep.py
+    tunewise report STUDY --storage ... -o report.html     _report.py
+    tunewise dashboard --storage ...                       _dashboard.py
+    tunewise kb list|show|add|suggest|remove ...           _kb.py
+
+Every command joins the group :func:`main` (``_group.py``), which turns tunewise's own errors
+into one line instead of a traceback. Commands import what they run when they run, so
+``tunewise --help`` stays quick, and they use the public API of the area they drive.
+"""
+
+from __future__ import annotations
+
+from tunewise.cli._dashboard import dashboard
+from tunewise.cli._group import main
+from tunewise.cli._kb import kb
+from tunewise.cli._report import report
+from tunewise.cli._studies import COMMANDS as _STUDY_COMMANDS
+from tunewise.cli._sweep import sweep
+from tunewise.cli._worker import worker
+
+__all__ = ["main"]
+
+for _command in (*_STUDY_COMMANDS, worker, sweep, report, dashboard, kb):
+    main.add_command(_command)
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,20 @@
+"""The plots of :mod:`tunewise.plots` (the public module, which re-exports these): one module
+per kind of figure, all drawn from the arrays :mod:`._data` builds from a study."""
+
+from __future__ import annotations
+
+from tunewise.insight._plots._history import edf, optimization_history
+from tunewise.insight._plots._params import contour, parallel_coordinate, param_importances, slice
+from tunewise.insight._plots._trials import intermediate_values, pbt_lineage, timeline
+
+__all__ = [
+    "contour",
+    "edf",
+    "intermediate_values",
+    "optimization_history",
+    "parallel_coordinate",
+    "param_importances",
+    "pbt_lineage",
+    "slice",
+    "timeline",
+]
