@@ -300,6 +300,7 @@ class Study:
                 f"with the study); to run more, raise it: tw.load_study({self.study_name!r}, storage, "
                 f"max_trials=...)"
             ) from None
+        pending._sampler_view = None  # (a cycle with it otherwise: garbage for the collector)
         for config in pending.to_enqueue:  # what the proposal queued for the trials after this one
             self._storage.enqueue_trial(self._study_id, dict(config))
         trial = Trial(self, frozen)
@@ -350,10 +351,16 @@ class Study:
         if self._dists is not None:
             known.update(self._dists)
         self._dists = known
-        sampler, study, view = self.sampler, (self._sampler_ctx or self._sampler_context()), _sampler_view(trial)
+        sampler = self.sampler
+        if type(sampler).propose is Sampler.propose:
+            return {}  # a sampler that samples each parameter on its own (random, QMC): nothing to ask
+        study, view = (self._sampler_ctx or self._sampler_context()), _sampler_view(trial)
+        raw = sampler.propose(study, view)
+        if type(raw) is dict:  # plain values (or none: the default): nothing to claim or to write
+            return raw
         refused: set[str] = set()
         while True:
-            proposal = as_proposal(sampler.propose(study, view), sampler)
+            proposal = as_proposal(raw, sampler)
             key = proposal.claim
             if key is None:
                 break
@@ -365,6 +372,7 @@ class Study:
             # Another worker holds what this proposal needs (a grid point, a configuration that
             # runs once): drop the proposal and ask again; the sampler moves on.
             refused.add(key)
+            raw = sampler.propose(study, view)
         # What the sampler asked to be written: the study's attrs and queued configurations now,
         # the trial's attrs with its start (or, once it runs, with its next write) ...
         for name, value in proposal.study_attrs.items():
@@ -505,6 +513,7 @@ class Study:
             trial.system_attrs["traceback"] = tb
         _heartbeat.on_finish(self, trial._trial_id)  # stop first: a failed write then goes stale
         self._live.pop(trial.number, None)
+        trial._sampler_view = None  # it refers back to the trial: no cycle left for the collector
         unstorable: TypeError | None = None
         with _DeferInterrupt() as guard:  # a Ctrl-C must not abort the write that finishes the trial
             try:
