@@ -356,7 +356,9 @@ class Study:
             return {}  # a sampler that samples each parameter on its own (random, QMC): nothing to ask
         study, view = (self._sampler_ctx or self._sampler_context()), _sampler_view(trial)
         raw = sampler.propose(study, view)
-        if type(raw) is dict:  # plain values (or none: the default): nothing to claim or to write
+        if type(raw) is dict:  # plain values: nothing to claim; written only if published (the old form)
+            if view.published:
+                self._write_progress(trial, {})
             return raw
         refused: set[str] = set()
         while True:
