@@ -41,12 +41,10 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import functools
 import json
 import pickle
 import tempfile
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +54,7 @@ import tunewise as tw
 from tunewise import distributions as D
 from tunewise.samplers import Proposal, Sampler, StudyContext, TrialContext
 from tunewise.storage import InMemoryStorage
+from tunewise.testing._guard import WriteGuardStorage, guarding
 from tunewise.trial import FrozenTrial, TrialState
 
 __all__ = [
@@ -75,55 +74,12 @@ __all__ = [
 SamplerFactory = Callable[[int], Sampler]
 
 
-# ---- a storage that refuses writes while a sampler hook runs -----------------------------------
-_GUARD = threading.local()
-_WRITES = ("create_study", "delete_study", "set_study_attr", "set_study_attr_item", "add_distribution",
-           "enqueue_trial", "start_trial", "update_trial", "finish_trial", "record_late_result", "try_claim",
-           "record_heartbeat", "fail_stale_trials")
+_WHY = ("a sampler writes nothing: it returns what it wants written in a tunewise.samplers.Proposal and "
+        "the loop writes it")
 
 
-@contextlib.contextmanager
-def _hook(name: str, allowed: tuple[str, ...] = ()) -> Iterator[None]:
-    outer = getattr(_GUARD, "hook", None)
-    _GUARD.hook = (name, allowed)
-    try:
-        yield
-    finally:
-        _GUARD.hook = outer
-
-
-class WriteGuardStorage(InMemoryStorage):
-    """An in-memory storage that raises ``AssertionError`` on any write made while a sampler hook
-    runs in the writing thread (the suite marks the hooks); the loop's own writes pass.
-    ``violations`` lists every refused write (a refused write inside ``propose`` may be caught by
-    the loop, which then proposes again at the first suggest)."""
-
-    violations: list[str]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.violations = []
-
-
-def _guarded(name: str) -> Any:
-    plain = getattr(InMemoryStorage, name)
-
-    @functools.wraps(plain)
-    def method(self: WriteGuardStorage, *args: Any, **kwargs: Any) -> Any:
-        hook = getattr(_GUARD, "hook", None)
-        if hook is not None and name not in hook[1]:
-            message = (f"{hook[0]} wrote to the storage ({name}); a sampler writes nothing: it returns what it "
-                       f"wants written in a tunewise.samplers.Proposal and the loop writes it")
-            self.violations.append(message)
-            raise AssertionError(message)
-        return plain(self, *args, **kwargs)
-
-    return method
-
-
-for _name in _WRITES:
-    if hasattr(InMemoryStorage, _name):
-        setattr(WriteGuardStorage, _name, _guarded(_name))
+def _hook(name: str, allowed: tuple[str, ...] = ()) -> contextlib.AbstractContextManager[None]:
+    return guarding(name, _WHY, allowed)
 
 
 # ---- a wrapper around the sampler under test that marks its hooks -------------------------------

@@ -46,8 +46,7 @@ import os
 import pickle
 import re
 import tempfile
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,7 +54,7 @@ import pytest
 
 import tunewise as tw
 from tunewise.schedulers import Action, Continuation, Decision, Scheduler, SchedulerContext
-from tunewise.storage import InMemoryStorage
+from tunewise.testing._guard import WriteGuardStorage, guarding
 from tunewise.trial import FrozenTrial, Trial, TrialState
 
 __all__ = [
@@ -74,55 +73,12 @@ N_TRIALS = 30
 MAX_STEPS = 9
 
 
-# ---- a storage that refuses writes while a scheduler hook runs ---------------------------------
-_GUARD = threading.local()
-# Every public storage method is a write but these reads (a storage method added later is
-# guarded until it is listed here: better a false alarm than a write let through).
-_READS = ("get_", "count_", "known_", "next_", "expects_", "is_", "close", "url")
-_WRITES = sorted(name for name in dir(InMemoryStorage)
-                 if not name.startswith("_") and not name.startswith(_READS)
-                 and callable(getattr(InMemoryStorage, name)))
+_WHY = ("a scheduler writes nothing: it returns what it wants written (Decision attrs, Continuations) and "
+        "the loop writes it")
 
 
-@contextlib.contextmanager
-def _hook(name: str) -> Iterator[None]:
-    outer = getattr(_GUARD, "hook", None)
-    _GUARD.hook = name
-    try:
-        yield
-    finally:
-        _GUARD.hook = outer
-
-
-class WriteGuardStorage(InMemoryStorage):
-    """An in-memory storage that raises ``AssertionError`` on any write made while a scheduler
-    hook runs in the writing thread (the suite marks the hooks); the loop's own writes pass."""
-
-    violations: list[str]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.violations = []
-
-
-def _guarded(name: str) -> Any:
-    plain = getattr(InMemoryStorage, name)
-
-    @functools.wraps(plain)
-    def method(self: WriteGuardStorage, *args: Any, **kwargs: Any) -> Any:
-        hook = getattr(_GUARD, "hook", None)
-        if hook is not None:
-            message = (f"{hook} wrote to the storage ({name}); a scheduler writes nothing: it returns what it "
-                       f"wants written (Decision attrs, Continuations) and the loop writes it")
-            self.violations.append(message)
-            raise AssertionError(message)
-        return plain(self, *args, **kwargs)
-
-    return method
-
-
-for _name in _WRITES:
-    setattr(WriteGuardStorage, _name, _guarded(_name))
+def _hook(name: str, allowed: tuple[str, ...] = ()) -> contextlib.AbstractContextManager[None]:
+    return guarding(name, _WHY, allowed)
 
 
 # ---- a recording wrapper around the scheduler under test -------------------------------------
