@@ -30,10 +30,7 @@ def run_cmd(sweep_file: str, workers: int | None, storage: str | None, count: in
     from tunewise.sweeps import SweepConfig, SweepRunner
 
     config = SweepConfig.from_file(sweep_file)
-    runner = SweepRunner(config, storage=storage, workers=workers, count=count, echo=click.echo)
-    study = runner.run()
-    _print_summary(study)
-    _exit_if_every_run_failed(runner)
+    _run(SweepRunner(config, storage=storage, workers=workers, count=count, echo=click.echo))
 
 
 @sweep.command("agent")
@@ -50,10 +47,7 @@ def agent_cmd(name: str, storage: str, workers: int, count: int | None, log_dir:
     """Join the existing sweep NAME and run its program until the sweep is done."""
     from tunewise.sweeps._agent import agent_runner
 
-    runner = agent_runner(name, storage, workers=workers, count=count, log_dir=log_dir, echo=click.echo)
-    study = runner.run()
-    _print_summary(study)
-    _exit_if_every_run_failed(runner)
+    _run(agent_runner(name, storage, workers=workers, count=count, log_dir=log_dir, echo=click.echo))
 
 
 @sweep.command("status")
@@ -73,6 +67,12 @@ def _print_summary(study: Study) -> None:
     from tunewise.sweeps import format_status, sweep_status
 
     click.echo(format_status(sweep_status(study.study_name, study.storage)))
+
+
+def _run(runner: SweepRunner) -> None:
+    """Run the sweep's programs, print the summary, and exit 1 if every run this call started failed."""
+    _print_summary(runner.run())
+    _exit_if_every_run_failed(runner)
 
 
 def _exit_if_every_run_failed(runner: SweepRunner) -> None:
