@@ -34,3 +34,11 @@ for name, objective, n in (("numeric (Branin)", branin, 16), ("categorical + con
     print(f"{name}: best {study.best_value:.4f} after {n} trials")
     print(f"  strategy history: {[(h['sampler'], h['from_trial']) for h in rec['history']]}")
     print(f"  current: {rec['sampler']} because {rec['reason']}")
+
+# The plan follows the budget of the optimize() call: a tiny budget is all Sobol points, 10-200
+# trials GP BO, more than that GP then TPE; an objective that reports steps gets a recommendation
+# (early stopping, multi-fidelity) but no scheduler is added by itself.
+for n_trials in (4, 30):
+    sampler = tw.samplers.AutoSampler(seed=0)
+    tw.create_study(sampler=sampler).optimize(branin, n_trials=n_trials)
+    print(f"n_trials={n_trials}: plan {sampler.plan['strategy']!r}: {sampler.plan['reason']}")

@@ -12,8 +12,25 @@
 
 from __future__ import annotations
 
-from tunewise import distributions, samplers, schedulers, storage
-from tunewise.distributions import choice, grid, loguniform, quniform, randint, uniform
+from typing import TYPE_CHECKING
+
+from tunewise import distributions, logging, samplers, schedulers, storage
+from tunewise._pareto import hypervolume, hypervolume_history
+from tunewise.distributions import (
+    choice,
+    grid,
+    lograndint,
+    loguniform,
+    qlograndint,
+    qloguniform,
+    qrandint,
+    qrandn,
+    quniform,
+    randint,
+    randn,
+    sample_from,
+    uniform,
+)
 from tunewise.exceptions import (
     DuplicatedStudyError,
     SearchExhausted,
@@ -22,9 +39,22 @@ from tunewise.exceptions import (
     TrialPruned,
     TunewiseError,
 )
-from tunewise.execution import DaskExecutor, Executor, ProcessExecutor, SequentialExecutor
-from tunewise.study import Study, create_study, delete_study, get_all_study_names, load_study
+from tunewise.execution import DaskExecutor, Executor, ProcessExecutor, RayExecutor, SequentialExecutor
+from tunewise.study import (
+    Study,
+    StudySummary,
+    copy_study,
+    create_study,
+    create_trial,
+    delete_study,
+    get_all_study_names,
+    get_all_study_summaries,
+    load_study,
+)
 from tunewise.trial import FrozenTrial, Trial, TrialState, report
+
+if TYPE_CHECKING:  # loaded on first use (see __getattr__)
+    from tunewise.storage._sql._optuna import import_optuna
 
 __version__ = "0.1.0"
 
@@ -34,26 +64,42 @@ __all__ = [
     "Executor",
     "FrozenTrial",
     "ProcessExecutor",
+    "RayExecutor",
     "SearchExhausted",
     "SequentialExecutor",
     "StorageError",
     "Study",
+    "StudySummary",
     "StudyNotFoundError",
     "Trial",
     "TrialPruned",
     "TrialState",
     "TunewiseError",
     "choice",
+    "copy_study",
     "create_study",
+    "create_trial",
     "delete_study",
     "distributions",
     "get_all_study_names",
+    "get_all_study_summaries",
     "grid",
+    "hypervolume",
+    "hypervolume_history",
+    "import_optuna",
     "load_study",
+    "logging",
+    "lograndint",
     "loguniform",
+    "qlograndint",
+    "qloguniform",
+    "qrandint",
+    "qrandn",
     "quniform",
     "randint",
+    "randn",
     "report",
+    "sample_from",
     "samplers",
     "schedulers",
     "storage",
@@ -64,7 +110,8 @@ __all__ = [
 def __getattr__(name: str) -> object:
     # Integrations and presets load on first use, so `import tunewise` never imports
     # scikit-learn, torch or mlflow.
-    if name in ("integrations", "presets", "plots", "importance", "insight", "transfer"):
+    if name in ("integrations", "presets", "plots", "importance", "insight", "transfer", "pruners",
+                "visualization"):
         import importlib
 
         return importlib.import_module(f"tunewise.{name}")
@@ -72,4 +119,8 @@ def __getattr__(name: str) -> object:
         from tunewise.integrations.sklearn import cross_validate_objective
 
         return cross_validate_objective
+    if name == "import_optuna":  # reads Optuna's databases with SQL alone: no optuna import
+        from tunewise.storage._sql._optuna import import_optuna
+
+        return import_optuna
     raise AttributeError(f"module 'tunewise' has no attribute {name!r}")

@@ -29,16 +29,27 @@ import numpy as np
 
 __all__ = [
     "Categorical",
+    "CategoricalDistribution",
+    "Derived",
     "Distribution",
     "Float",
+    "FloatDistribution",
     "Int",
+    "IntDistribution",
     "choice",
     "distribution_from_json",
     "distribution_to_json",
     "grid",
+    "lograndint",
     "loguniform",
+    "qlograndint",
+    "qloguniform",
+    "qrandint",
+    "qrandn",
     "quniform",
     "randint",
+    "randn",
+    "sample_from",
     "uniform",
 ]
 
@@ -363,3 +374,140 @@ def choice(values: Sequence[Any]) -> Categorical:
 def grid(values: Sequence[Any]) -> Categorical:
     """A grid axis: trials cycle through every value in turn (Ray Tune's ``grid_search``)."""
     return Categorical(tuple(values), grid=True)
+
+
+# Ray Tune's other search-space functions. Each is a `Derived` entry of a declarative space: the
+# trial samples an ordinary distribution (what the sampler models and the storage keeps), and the
+# config the training function gets holds the value derived from it.
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A declarative-space entry whose config value is computed rather than sampled directly.
+
+    ``base`` (a distribution, or None) is what the trial samples under the entry's name, and
+    ``transform(sampled, config)`` gives the config value; entries without a base (``sample_from``)
+    are computed after every sampled entry, in the order of the space, and are not parameters.
+    Build them with :func:`qloguniform`, :func:`qrandint`, :func:`lograndint`, :func:`qlograndint`,
+    :func:`randn`, :func:`qrandn` or :func:`sample_from`.
+    """
+
+    base: Distribution | None
+    transform: Any  # Callable[[Any, dict[str, Any]], Any]
+    label: str
+
+    def __repr__(self) -> str:
+        return self.label
+
+
+def _quantize(value: float, q: float) -> float:
+    # Ray's rounding: to the nearest multiple of q, printed without float noise.
+    return float(round(round(value / q) * q, 12))
+
+
+def qloguniform(low: float, high: float, q: float) -> Derived:
+    """A log-uniform float rounded to a multiple of ``q`` (Ray Tune's ``tune.qloguniform``).
+
+    >>> d = qloguniform(1e-4, 1e-1, 5e-5)
+    >>> d.transform(0.0123456, {})
+    0.01235
+    """
+    base = loguniform(low, high)
+    q = _check_finite("q", q)
+    if q <= 0:
+        raise ValueError(f"q must be > 0, got q={q!r}")
+    return Derived(base, lambda v, _c: max(_quantize(v, q), q), f"qloguniform({low!r}, {high!r}, {q!r})")
+
+
+def lograndint(low: int, high: int) -> Int:
+    """An integer in ``[low, high)`` drawn log-uniformly (Ray Tune's ``tune.lograndint``)."""
+    if high <= low:
+        raise ValueError(f"lograndint needs low < high (high is excluded), got low={low!r}, high={high!r}")
+    return Int(low, int(high) - 1, log=True)
+
+
+def qrandint(low: int, high: int, q: int = 1) -> Int:
+    """An integer in ``[low, high]`` (inclusive) on multiples of ``q`` from ``low`` (Ray Tune's
+    ``tune.qrandint``).
+
+    >>> qrandint(0, 100, 25)
+    Int(low=0, high=100, log=False, step=25)
+    """
+    if (high - low) % q:
+        raise ValueError(f"qrandint: q={q!r} must divide high - low = {high - low!r}")
+    return Int(low, high, step=q)
+
+
+def qlograndint(low: int, high: int, q: int) -> Derived:
+    """A log-uniform integer in ``[low, high]`` rounded to a multiple of ``q`` (Ray Tune's
+    ``tune.qlograndint``)."""
+    base = Int(low, high, log=True)
+    if q < 1:
+        raise ValueError(f"q must be a positive integer, got q={q!r}")
+    return Derived(base, lambda v, _c: int(min(max(round(v / q) * q, q), high)),
+                   f"qlograndint({low!r}, {high!r}, {q!r})")
+
+
+_NORMAL_TAIL = 1e-6  # the quantile range (tail, 1 - tail) covers mean +- 4.75 sd
+
+
+def randn(mean: float = 0.0, sd: float = 1.0) -> Derived:
+    """A normally distributed float (Ray Tune's ``tune.randn``).
+
+    The trial's parameter is the normal quantile ``u`` in (0, 1), so random search draws exactly
+    from N(mean, sd) and model-based samplers search a bounded space; the config gets
+    ``mean + sd * Phi^-1(u)``.
+
+    >>> round(randn(10.0, 2.0).transform(0.5, {}), 6)
+    10.0
+    """
+    from statistics import NormalDist
+
+    if not sd > 0:
+        raise ValueError(f"randn needs sd > 0, got sd={sd!r}")
+    normal = NormalDist(mean, sd)
+    return Derived(Float(_NORMAL_TAIL, 1.0 - _NORMAL_TAIL), lambda u, _c: normal.inv_cdf(u),
+                   f"randn({mean!r}, {sd!r})")
+
+
+def qrandn(mean: float, sd: float, q: float) -> Derived:
+    """:func:`randn` rounded to a multiple of ``q`` (Ray Tune's ``tune.qrandn``)."""
+    inner = randn(mean, sd)
+    if not q > 0:
+        raise ValueError(f"q must be > 0, got q={q!r}")
+    return Derived(inner.base, lambda u, c: _quantize(inner.transform(u, c), q), f"qrandn({mean!r}, {sd!r}, {q!r})")
+
+
+class _Spec(dict):  # type: ignore[type-arg]
+    """The argument of a ``sample_from`` function: the config so far, also as ``spec.config``
+    (Ray Tune passes a spec whose ``.config`` is the config)."""
+
+    @property
+    def config(self) -> _Spec:
+        return self
+
+
+def sample_from(func: Any) -> Derived:
+    """A value computed from the rest of the config (Ray Tune's ``tune.sample_from``).
+
+    ``func(spec)`` is called after every sampled entry of the space; ``spec`` is the config so
+    far, readable as ``spec["lr"]`` or, as in Ray Tune, ``spec.config.lr``-style via
+    ``spec.config["lr"]``. The value is part of the config, not a parameter of the trial.
+
+    >>> import tunewise as tw
+    >>> space = {"a": tw.choice([1, 2]), "b": tw.sample_from(lambda spec: spec.config["a"] * 10)}
+    >>> study = tw.create_study()
+    >>> study.optimize(lambda config: config["b"] - config["a"] * 10, space=space, n_trials=2)
+    >>> study.best_value
+    0.0
+    """
+    if not callable(func):
+        raise TypeError(f"sample_from needs a function of the config, got {func!r}")
+    return Derived(None, lambda _v, config: func(_Spec(config)), f"sample_from({getattr(func, '__name__', func)!r})")
+
+
+# Optuna's class names (same arguments and order: low, high, log, step; choices), so code that
+# builds distributions for ask(fixed_distributions) or create_trial runs unchanged.
+FloatDistribution = Float
+IntDistribution = Int
+CategoricalDistribution = Categorical

@@ -36,6 +36,41 @@ The code lives with the rest of what reads a study for a human, in ``tunewise/in
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from tunewise.insight._importance import EVALUATORS, param_importances
 
-__all__ = ["EVALUATORS", "param_importances"]
+__all__ = ["EVALUATORS", "get_param_importances", "param_importances"]
+
+
+def get_param_importances(study: Any, *, evaluator: Any = None, params: Sequence[str] | None = None,
+                          target: Callable[[Any], float] | None = None, normalize: bool = True,
+                          **kwargs: Any) -> dict[str, float]:
+    """:func:`param_importances` under Optuna's name (``optuna.importance.get_param_importances``).
+
+    ``evaluator`` is ``"fanova"`` (the default, as in Optuna) or ``"permutation"``; an Optuna-style
+    evaluator object is read by its class name (``FanovaImportanceEvaluator`` -> fANOVA,
+    ``MeanDecreaseImpurityImportanceEvaluator`` -> permutation).
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+    >>> study.optimize(lambda t: t.suggest_float("x", 0, 1) + 0 * t.suggest_float("y", 0, 1), n_trials=30)
+    >>> list(tw.importance.get_param_importances(study))[0]
+    'x'
+    """
+    return param_importances(study, evaluator=_evaluator_name(evaluator), params=params, target=target,
+                             normalize=normalize, **kwargs)
+
+
+def _evaluator_name(evaluator: Any) -> str:
+    if evaluator is None:
+        return "fanova"
+    if isinstance(evaluator, str):
+        return evaluator
+    name = type(evaluator).__name__.lower()
+    if name.startswith("fanova"):
+        return "fanova"
+    if name.startswith(("meandecreaseimpurity", "permutation")):
+        return "permutation"
+    raise ValueError(f"evaluator must be 'fanova' or 'permutation' (or None for fANOVA), got {evaluator!r}")

@@ -12,7 +12,9 @@ studies to overlay) and returns a ``plotly.graph_objects.Figure``: call ``.show(
 ``.write_html(path)`` or ``.write_image(path)`` (the last needs kaleido). Figures handle
 log-scaled, categorical and conditional parameters and failed or pruned trials, and stay
 light at tens of thousands of trials (``max_points`` thins evenly and keeps the best).
-Needs plotly: ``pip install "tunewise[plots]"``.
+Needs plotly: ``pip install "tunewise[plots]"``. Optuna's names (``plot_optimization_history``,
+``plot_param_importances``, ``plot_contour``, ``plot_slice``, ...) are here too, as in
+:mod:`tunewise.visualization`.
 
 The code lives with the rest of what reads a study for a human, in ``tunewise/insight/_plots/``.
 """
@@ -22,23 +24,45 @@ from __future__ import annotations
 from tunewise.insight._plots import (
     contour,
     edf,
+    hypervolume_history,
     intermediate_values,
     optimization_history,
     parallel_coordinate,
     param_importances,
+    pareto_front,
     pbt_lineage,
     slice,
     timeline,
+)
+from tunewise.visualization import (
+    plot_contour,
+    plot_edf,
+    plot_intermediate_values,
+    plot_optimization_history,
+    plot_parallel_coordinate,
+    plot_param_importances,
+    plot_slice,
+    plot_timeline,
 )
 
 __all__ = [
     "contour",
     "edf",
+    "hypervolume_history",
     "intermediate_values",
     "optimization_history",
     "parallel_coordinate",
     "param_importances",
+    "pareto_front",
     "pbt_lineage",
+    "plot_contour",
+    "plot_edf",
+    "plot_intermediate_values",
+    "plot_optimization_history",
+    "plot_parallel_coordinate",
+    "plot_param_importances",
+    "plot_slice",
+    "plot_timeline",
     "slice",
     "timeline",
 ]

@@ -9,22 +9,25 @@ import numbers
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tunewise import distributions as D
+from tunewise._constraints import CONSTRAINTS_ATTR, check_constraints, is_feasible
 from tunewise._study_view import StudyReader
 from tunewise.exceptions import MaxTrialsReached, SearchExhausted, TrialPruned
 from tunewise.exceptions import StorageError as _StorageError
+from tunewise.logging import trial_logger
 from tunewise.samplers._base import PROPOSAL_ATTR, Sampler
-from tunewise.samplers._context import StudyContext, TrialContext, as_proposal
+from tunewise.samplers._context import Budget, SpaceFit, StudyContext, TrialContext, as_proposal
+from tunewise.samplers._search_space import check_evolution
 from tunewise.storage import (
     BaseStorage,
     _heartbeat,  # heartbeats + stale-trial retry (storage area)
     get_storage,
 )
 from tunewise.storage._base import PreparedStart
-from tunewise.trial import FrozenTrial, Trial, TrialState, _current_trial
+from tunewise.trial import DISTRIBUTIONS_ATTR, FrozenTrial, Trial, TrialState, _current_trial
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,7 +35,8 @@ if TYPE_CHECKING:
     from tunewise.execution import Executor
     from tunewise.schedulers._base import Scheduler
 
-__all__ = ["Study", "create_study", "delete_study", "get_all_study_names", "load_study"]
+__all__ = ["Study", "StudySummary", "copy_study", "create_study", "create_trial", "delete_study",
+           "get_all_study_names", "get_all_study_summaries", "load_study"]
 
 _log = logging.getLogger("tunewise")
 
@@ -40,6 +44,12 @@ ObjectiveFunc = Callable[[Trial], Any]
 Callback = Callable[["Study", FrozenTrial], None]
 
 _DIRECTIONS = ("minimize", "maximize")
+# trials_dataframe's columns: Optuna's defaults, without system_attrs (tunewise's bookkeeping there
+# would crowd the frame; ask for it with attrs=).
+_DATAFRAME_ATTRS = ("number", "value", "datetime_start", "datetime_complete", "duration", "params", "user_attrs",
+                    "state")
+_DATAFRAME_ALL_ATTRS = ("number", "trial_id", "value", "values", "datetime_start", "datetime_complete", "duration",
+                        "params", "user_attrs", "system_attrs", "intermediate_values", "distributions", "state")
 
 
 def _check_directions(direction: str | None, directions: Sequence[str] | None) -> list[str]:
@@ -60,6 +70,10 @@ class Study:
     Create one with :func:`create_study` or :func:`load_study`.
     """
 
+    # Called with each COMPLETE or PRUNED trial (a FrozenTrial) as it finishes; returns its
+    # constraint values, feasible when all <= 0 (see create_study). Per process, like the sampler.
+    constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None
+
     def __init__(
         self,
         name: str,
@@ -73,6 +87,8 @@ class Study:
         self.directions: list[str] = storage.get_study_directions(self._study_id)
         if sampler is None:
             sampler = _default_sampler()
+        _check_instance("sampler", sampler)
+        _check_instance("scheduler", scheduler)
         if not isinstance(sampler, Sampler):
             raise TypeError(f"sampler must be a tunewise Sampler, got {sampler!r}")
         self.sampler = sampler
@@ -82,6 +98,7 @@ class Study:
         self._max_trials: int | None = None  # study-wide trial budget of the running optimize()
         self._in_optimize = False  # inside optimize() (or a worker's), _max_trials is the budget
         self._deadline: float | None = None  # the running optimize()'s timeout, as a time
+        self._budget: Budget | None = None  # the running optimize()'s plan, for the sampler (StudyContext.budget)
         self._sampler_ctx: _SamplerStudyContext | None = None  # what the sampler sees of this study
         # Trials this process started and has not finished: tell(number) finishes the live trial,
         # with every parameter it suggested, not a stored snapshot taken before they were written.
@@ -121,6 +138,27 @@ class Study:
     def set_system_attr(self, key: str, value: Any) -> None:
         self._storage.set_study_attr_item(self._study_id, "system", key, value)
 
+    def _default_scheduler(self) -> Scheduler:
+        """What ``trial.should_prune()`` asks when the study has no scheduler: Optuna's default
+        pruner, the median rule with ``MedianPruner()``'s defaults (one per study object)."""
+        sched: Scheduler | None = self.__dict__.get("_median_default")
+        if sched is None:
+            from tunewise.schedulers import MedianScheduler
+
+            sched = self.__dict__["_median_default"] = MedianScheduler(n_startup_trials=5, n_warmup_steps=0)
+        return sched
+
+    def _metric_name(self) -> str | None:
+        """The metric this study optimizes when trials report dicts of metrics (see ``Trial.report``)."""
+        if "_metric" not in self.__dict__:  # read once per study object
+            self.__dict__["_metric"] = self.system_attrs.get(_METRIC_KEY)
+        name: str | None = self.__dict__["_metric"]
+        return name
+
+    def _set_metric_name(self, name: str) -> None:
+        self.set_system_attr(_METRIC_KEY, name)
+        self.__dict__["_metric"] = name
+
     # ---- search space ------------------------------------------------------------------
     def _distributions(self) -> dict[str, D.Distribution]:
         if self._dists is None:
@@ -136,22 +174,31 @@ class Study:
         """
         return dict(self._distributions())
 
-    def _register_distribution(self, name: str, dist: D.Distribution) -> None:
+    def _register_distribution(self, name: str, dist: D.Distribution, trial: Trial | None = None) -> None:
+        # The storage keeps the first distribution stored for a name (another worker's, if it came
+        # first); the study's space (what samplers model) is the latest one suggested here. A range
+        # may change between trials (it depends on another parameter, or was widened on resume):
+        # the trial then keeps its own in its system attrs (FrozenTrial.distributions), and
+        # samplers see old observations in the new space (samplers/_context.py: SpaceFit).
         known = self._distributions()
-        current = known.get(name)
-        if current is None:
-            # One storage write per new name and the known space grown in place, so a trial that
-            # suggests n new parameters costs O(n), not O(n^2). No reread first: the storage keeps
-            # the first distribution stored for a name (another worker's, if it came first) and
-            # returns it, so a conflicting one is still caught here.
-            current = self._storage.add_distribution(self._study_id, name, dist)
-            known[name] = current
+        firsts: dict[str, D.Distribution] = self.__dict__.setdefault("_first_dists", {})
+        first = firsts.get(name)
+        if first is None:
+            first = known.get(name)  # as stored, unless changed here (then it is in firsts)
+            if first is None:  # one storage write per new name, and no copy of the known space
+                first = self._storage.add_distribution(self._study_id, name, dist)
+            firsts[name] = first
+        current = known.get(name, first)
         if current != dist:
-            raise ValueError(
-                f"parameter {name!r} was {current!r} in study {self.study_name!r}, but is now suggested "
-                f"as {dist!r}; a parameter keeps one distribution per study: use a new parameter name "
-                f"or a new study"
-            )
+            check_evolution(name, current, dist, self.study_name)
+            self.__dict__["_space_version"] = self.__dict__.get("_space_version", 0) + 1
+            known[name] = dist
+        elif name not in known:
+            known[name] = dist
+        if trial is not None and dist != first:
+            own = dict(trial.system_attrs.get(DISTRIBUTIONS_ATTR) or {})
+            own[name] = dist.to_json()
+            trial.set_system_attr(DISTRIBUTIONS_ATTR, own)
 
     # ---- trials ------------------------------------------------------------------------
     def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
@@ -173,14 +220,36 @@ class Study:
 
     @property
     def best_trial(self) -> FrozenTrial:
-        """The best COMPLETE trial (single objective)."""
+        """The best feasible COMPLETE trial (single objective; see ``constraints_func``)."""
         if len(self.directions) != 1:
             raise RuntimeError("best_trial is for single-objective studies: use best_trials")
         complete = self.get_trials(states=(TrialState.COMPLETE,))
         if not complete:
-            raise ValueError(f"study {self.study_name!r} has no COMPLETE trial yet")
+            raise ValueError(f"study {self.study_name!r} has no COMPLETE trial yet{self._no_complete_hint()}")
+        feasible = [t for t in complete if is_feasible(t)]
+        if not feasible:
+            raise ValueError(f"study {self.study_name!r} has {len(complete)} COMPLETE trials, but none is feasible "
+                             f"(each violates a constraint: a value > 0 in system_attrs['constraints'])")
         key = (lambda t: t.values[0]) if self.directions[0] == "minimize" else (lambda t: -t.values[0])
-        return min(complete, key=key)
+        return min(feasible, key=key)
+
+    def _no_complete_hint(self) -> str:
+        """Why a study may have trials but none COMPLETE, and what to do (for best_trial's error)."""
+        counts = {s: self._count_trials((s,)) for s in (TrialState.PRUNED, TrialState.WAITING, TrialState.FAILED)}
+        if not any(counts.values()):
+            return ""
+        have = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+        hint = f" (it has {have})"
+        from tunewise.schedulers import PBTScheduler
+
+        if isinstance(self.scheduler, PBTScheduler) and (counts[TrialState.PRUNED] or counts[TrialState.WAITING]):
+            return hint + (f": with PBT, n_trials counts segments, not members; the population finishes after "
+                           f"{_pbt_budget_text(self.scheduler)}. Run more trials (optimize again: the WAITING "
+                           f"continuations run first), or read the members' latest values with "
+                           f"tw.schedulers.lineage(study)")
+        if counts[TrialState.PRUNED]:
+            return hint + ": every finished trial was pruned; the pruned trials' last reports are in study.trials"
+        return hint
 
     @property
     def best_value(self) -> float:
@@ -192,44 +261,138 @@ class Study:
 
     @property
     def best_trials(self) -> list[FrozenTrial]:
-        """The Pareto front of COMPLETE trials (every trial for which no other is better in all objectives)."""
-        import numpy as np
+        """The Pareto front of the feasible COMPLETE trials: every trial that no other beats in one
+        objective without being worse in another (trials with equal values are all kept).
 
-        complete = self.get_trials(states=(TrialState.COMPLETE,))
+        >>> import tunewise as tw
+        >>> study = tw.create_study(directions=["minimize", "minimize"])
+        >>> for v in ([1, 3], [2, 2], [3, 3]):
+        ...     _ = study.tell(study.ask(), v)
+        >>> [t.number for t in study.best_trials]
+        [0, 1]
+        """
+        from tunewise._pareto import nondominated, signs_of
+
+        complete = [t for t in self.get_trials(states=(TrialState.COMPLETE,)) if is_feasible(t)]
         if not complete:
             return []
-        signs = np.array([1.0 if d == "minimize" else -1.0 for d in self.directions])
-        v = np.array([t.values for t in complete]) * signs
-        dominated = np.zeros(len(complete), dtype=bool)
-        for i in range(len(complete)):
-            better_eq = np.all(v <= v[i], axis=1) & np.any(v < v[i], axis=1)
-            dominated[i] = bool(better_eq.any())
-        return [t for t, d in zip(complete, dominated) if not d]
+        import numpy as np
 
-    def trials_dataframe(self) -> pd.DataFrame:
-        """One row per trial: number, value(s), state, times, ``params_<name>``, ``user_attrs_<key>``."""
+        v = np.array([t.values for t in complete], dtype=float) * signs_of(self.directions)
+        return [t for t, keep in zip(complete, nondominated(v).tolist()) if keep]
+
+    def trials_dataframe(self, attrs: Sequence[str] = _DATAFRAME_ATTRS, multi_index: bool = False) -> pd.DataFrame:
+        """One row per trial, with Optuna's columns: ``number``, ``value`` (``values_0``,
+        ``values_1``... with several objectives), ``datetime_start``, ``datetime_complete``,
+        ``duration``, ``params_<name>``, ``user_attrs_<key>``, ``state`` (``"COMPLETE"``...).
+
+        ``attrs`` picks and orders the trial attributes, as in Optuna (also ``"system_attrs"``,
+        ``"intermediate_values"``, ``"trial_id"``; a dict attribute gives one column per key).
+        ``multi_index=True`` gives two-level columns, ``("params", "x")``, ``("number", "")``.
+
+        >>> import tunewise as tw
+        >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+        >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+        >>> list(study.trials_dataframe(attrs=("number", "value", "params", "state")).columns)
+        ['number', 'value', 'params_x', 'state']
+        >>> study.trials_dataframe(multi_index=True)[("params", "x")].shape
+        (3,)
+        """
         try:
             import pandas as pd
         except ImportError as e:  # pragma: no cover - depends on the environment
             raise ImportError('trials_dataframe() needs pandas: pip install "tunewise[pandas]"') from e
-        rows = []
-        for t in self.get_trials():
-            row: dict[str, Any] = {"number": t.number}
-            if len(self.directions) == 1:
-                row["value"] = t.value
-            else:
-                for i in range(len(self.directions)):
-                    row[f"values_{i}"] = t.values[i] if t.values else None
-            row["state"] = t.state.value
-            row["datetime_start"] = t.datetime_start
-            row["datetime_complete"] = t.datetime_complete
-            row["duration"] = t.duration
-            for k, v in t.params.items():
-                row[f"params_{k}"] = v
-            for k, v in t.user_attrs.items():
-                row[f"user_attrs_{k}"] = v
-            rows.append(row)
-        return pd.DataFrame(rows)
+        if isinstance(attrs, str):
+            attrs = (attrs,)
+        unknown = [a for a in attrs if a not in _DATAFRAME_ALL_ATTRS]
+        if unknown:
+            raise ValueError(f"trials_dataframe(attrs=...) got {unknown}; trial attributes are "
+                             f"{', '.join(_DATAFRAME_ALL_ATTRS)}")
+        trials = self.get_trials()
+        if not trials:
+            return pd.DataFrame()
+        n_obj = len(self.directions)
+        if n_obj > 1:
+            attrs = tuple("values" if a == "value" else a for a in attrs)
+        # Column keys (attr, sub-key): "" for a plain attribute; dicts and lists spread into one column per key.
+        seen: dict[str, dict[Any, None]] = {a: {} for a in attrs}
+        records = []
+        for t in trials:
+            rec: dict[tuple[str, Any], Any] = {}
+            for a in attrs:
+                v = t.state.value if a == "state" else getattr(t, a)
+                if a == "values":
+                    v = v if v is not None else [None] * n_obj
+                    items: Iterable[tuple[Any, Any]] = enumerate(v)
+                elif isinstance(v, dict):
+                    items = v.items()
+                else:
+                    items = (("", v),)
+                for k, x in items:
+                    rec[(a, k)] = x
+                    seen[a][k] = None
+            records.append(rec)
+        columns: list[tuple[str, Any]] = []
+        for a in attrs:
+            keys = list(seen[a])
+            try:
+                keys.sort()
+            except TypeError:  # keys of mixed types: first-seen order
+                pass
+            columns.extend((a, k) for k in keys)
+        df = pd.DataFrame([[r.get(c) for c in columns] for r in records])
+        if multi_index:
+            df.columns = pd.MultiIndex.from_tuples(columns)
+        else:
+            df.columns = [a if k == "" else f"{a}_{k}" for a, k in columns]
+        return df
+
+    def add_trial(self, trial: FrozenTrial) -> None:
+        """Add a finished trial made elsewhere (:func:`create_trial`, another study's trial), as
+        Optuna's ``study.add_trial``: its parameters, distributions, value(s), state, reports and
+        attributes are stored and samplers learn from it. A WAITING trial is enqueued instead.
+        It gets the next trial number; its times are those of the addition.
+
+        >>> import tunewise as tw
+        >>> study = tw.create_study()
+        >>> study.add_trial(tw.create_trial(params={"x": 2.0}, distributions={"x": tw.uniform(0, 10)}, value=4.0))
+        >>> study.best_params
+        {'x': 2.0}
+        """
+        if not isinstance(trial, FrozenTrial):
+            raise TypeError(f"add_trial() needs a FrozenTrial (see tw.create_trial), got {trial!r}")
+        dists = trial.distributions
+        missing = [k for k in trial.params if k not in dists]
+        if missing:
+            raise ValueError(f"add_trial(): parameters {missing} have no distribution; create the trial with "
+                             f"tw.create_trial(params=..., distributions=...)")
+        for name, dist in dists.items():
+            D.check_value(name, dist, trial.params[name])
+        if trial.state == TrialState.WAITING:
+            self.enqueue_trial(trial.params, user_attrs=trial.user_attrs)
+            return
+        if trial.state == TrialState.RUNNING:
+            raise ValueError("add_trial() takes finished trials (COMPLETE, PRUNED, FAILED) or WAITING ones, "
+                             "not RUNNING")
+        values: list[float] | None = None
+        if trial.state == TrialState.COMPLETE:
+            values, reason = self._check_values(trial.values if trial.values is None or len(trial.values) > 1
+                                                else trial.values[0])
+            if reason is not None:
+                raise ValueError(f"add_trial(): a COMPLETE trial needs its value(s): {reason}")
+        elif trial.state == TrialState.PRUNED:
+            values = trial.values
+        for name, dist in dists.items():
+            self._register_distribution(name, dist)
+        started = self._storage.start_trial(self._study_id, claim_waiting=False)
+        self._storage.finish_trial(started.trial_id, trial.state, values, params=dict(trial.params),
+                                   intermediate_values=dict(trial.intermediate_values),
+                                   user_attrs=dict(trial.user_attrs), system_attrs=dict(trial.system_attrs))
+
+    def add_trials(self, trials: Iterable[FrozenTrial]) -> None:
+        """:meth:`add_trial` for each of ``trials``, in order (e.g. ``other_study.trials``)."""
+        for t in trials:
+            self.add_trial(t)
 
     def enqueue_trial(self, params: Mapping[str, Any], user_attrs: Mapping[str, Any] | None = None,
                       skip_if_exists: bool = False) -> None:
@@ -460,14 +623,20 @@ class Study:
             if state not in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAILED):
                 raise ValueError(f"tell() state must be COMPLETE, PRUNED or FAILED, got {state.value}")
         if state == TrialState.PRUNED:
-            return self._finish(trial, TrialState.PRUNED, self._pruned_values(trial), None)
+            return self._logged(self._finish(trial, TrialState.PRUNED, self._pruned_values(trial), None))
         if state == TrialState.FAILED:
             return self._finish(trial, TrialState.FAILED, None, fail_reason or "told FAILED")
         vals, reason = self._check_values(values)
         if reason is not None:
             self._finish(trial, TrialState.FAILED, None, reason)
             raise ValueError(f"trial {trial.number} was recorded as FAILED: {reason}")
-        return self._finish(trial, TrialState.COMPLETE, vals, None)
+        return self._logged(self._finish(trial, TrialState.COMPLETE, vals, None))
+
+    def _logged(self, frozen: FrozenTrial) -> FrozenTrial:
+        """``frozen``, after its INFO line (``Trial 3 finished with value: ...``, see tw.logging)."""
+        if _log.isEnabledFor(logging.INFO):
+            trial_logger(self)(self, frozen)
+        return frozen
 
     def _pruned_values(self, trial: Trial) -> list[float] | None:
         if len(self.directions) == 1 and trial.intermediate_values:
@@ -502,13 +671,19 @@ class Study:
                 f = float(v)
             except (OverflowError, ValueError):
                 return None, f"objective returned {_short_repr(v)}, which is out of the range of a float"
-            if math.isnan(f) or math.isinf(f):
-                return None, f"objective returned {f}; expected a finite number"
+            if math.isnan(f):
+                return None, (f"objective returned {f}: a NaN result is recorded as FAILED (as in Optuna); return a "
+                              f"number (inf counts as the worst value and is COMPLETE), or raise tw.TrialPruned()")
             out.append(f)
         return out, None
 
     def _finish(self, trial: Trial, state: TrialState, values: list[float] | None,
                 reason: str | None, tb: str | None = None) -> FrozenTrial:
+        if self.constraints_func is not None and state is not TrialState.FAILED \
+                and CONSTRAINTS_ATTR not in trial.system_attrs:  # set_constraint() in the objective wins
+            reason = self._apply_constraints_func(trial, state, values)
+            if reason is not None:
+                state, values, tb = TrialState.FAILED, None, traceback.format_exc()
         if reason is not None:
             trial.system_attrs["fail_reason"] = reason
         if tb is not None:
@@ -559,6 +734,23 @@ class Study:
         if unstorable is not None:
             raise _UnstorableResult(frozen, f"trial {trial.number} was recorded as FAILED: {unstorable}")
         return frozen
+
+    def _apply_constraints_func(self, trial: Trial, state: TrialState, values: list[float] | None) -> str | None:
+        """Record ``constraints_func``'s values for the finishing trial; why it failed, if it did."""
+        assert self.constraints_func is not None
+        frozen = FrozenTrial(
+            number=trial.number, trial_id=trial._trial_id, state=state, values=values,
+            params=trial.params, distributions=self._distributions(),
+            intermediate_values=trial.intermediate_values, user_attrs=trial.user_attrs,
+            system_attrs=dict(trial.system_attrs), datetime_start=trial._frozen.datetime_start_ts,
+            datetime_complete=time.time(),
+        )
+        try:
+            result = check_constraints(self.constraints_func(frozen), "constraints_func")
+        except Exception as e:  # noqa: BLE001 - the trial is recorded FAILED with the reason and traceback
+            return f"constraints_func raised {type(e).__name__}: {e}"
+        trial.system_attrs[CONSTRAINTS_ATTR] = result
+        return None
 
     def _write_finish(self, trial: Trial, state: TrialState, values: list[float] | None) -> bool:
         try:
@@ -642,6 +834,8 @@ class Study:
         space: Mapping[str, D.Distribution | Any] | None = None,
         executor: Executor | None = None,
         max_trials: int | None = None,
+        resources: Mapping[str, float] | None = None,
+        gc_after_trial: bool = False,
     ) -> None:
         """Run trials until ``n_trials`` have run in this call, the study as a whole has
         ``max_trials`` trials, ``timeout`` seconds have passed, the sampler is exhausted, or
@@ -656,12 +850,25 @@ class Study:
 
         ``func(trial)`` returns the score. With ``space=``, ``func(config: dict)`` gets a plain
         dict drawn from the declarative space and returns the score (or reports with
-        ``tunewise.report``). ``n_jobs=k`` runs trials in ``k`` worker processes (``-1``: one
+        ``tunewise.report``). A callback that also has ``on_optimize_end(study, error)`` is told
+        when this call ends (``error``: None, the KeyboardInterrupt of Ctrl-C or SIGTERM, or the
+        exception that stopped it). ``n_jobs=k`` runs trials in ``k`` worker processes (``-1``: one
         per CPU). Exceptions in ``catch`` mark the trial FAILED and the study goes on; others
         mark it FAILED and propagate. ``executor=`` decides where trials run instead of
         ``n_jobs``: ``tw.SequentialExecutor()`` (``n_jobs=1``), ``tw.ProcessExecutor(k)``
-        (``n_jobs=k``), ``tw.DaskExecutor(client)`` on a Dask cluster, or any
-        :class:`~tunewise.execution.Executor`.
+        (``n_jobs=k``), ``tw.DaskExecutor(client)`` on a Dask cluster, ``tw.RayExecutor(address)``
+        on a Ray cluster, or any :class:`~tunewise.execution.Executor`.
+
+        Each finished trial logs an INFO line, as Optuna does (``tw.logging.set_verbosity(
+        tw.logging.WARNING)`` turns them off). ``gc_after_trial=True`` runs the garbage collector
+        after each trial (Optuna's option, for objectives that leave reference cycles behind).
+
+        ``resources={"gpu": 1}`` gives each trial a GPU of its own (``{"gpu": 0.5}``: two trials
+        share one; ``{"gpu": 2}``: two each) and ``{"cpu": k}`` k CPU threads (default with
+        ``n_jobs``: an equal share of the cores per worker). Each trial sees only its devices
+        (``CUDA_VISIBLE_DEVICES``), is told them (``trial.devices``), and waits while none is
+        free. The devices are those in ``CUDA_VISIBLE_DEVICES``, else those torch or
+        ``nvidia-smi`` report.
 
         >>> import tunewise as tw
         >>> study = tw.create_study(direction="maximize", sampler=tw.samplers.RandomSampler(seed=1))
@@ -710,24 +917,59 @@ class Study:
         progress = ProgressBar(show_progress_bar, bar_total, timeout, self)
         self._in_optimize = True
         self._deadline = deadline
+        self._budget = _planned_budget(self, n_trials, deadline, int(getattr(runner, "n_jobs", n_jobs) or 1))
         try:
             with _TerminateAsInterrupt():
-                runner.run(OptimizeJob(self, objective, catch, n_trials, deadline, list(callbacks or ()), progress))
+                try:
+                    runner.run(OptimizeJob(self, objective, catch, n_trials, deadline,
+                                           self._loop_callbacks(callbacks, gc_after_trial, n_trials), progress,
+                                           resources=resources))
+                except BaseException as error:
+                    _end_callbacks(self, callbacks, error)
+                    raise
+                _end_callbacks(self, callbacks, None)
         finally:
             self._max_trials = None
             self._in_optimize = False
             self._deadline = None
+            self._budget = None
             progress.close()
+
+    def _loop_callbacks(self, callbacks: Sequence[Callback] | None, gc_after_trial: bool,
+                        n_trials: int | None) -> list[Callback]:
+        """The callbacks optimize() runs per finished trial: the INFO line first (as Optuna logs
+        before its callbacks; left out when INFO is off as the call starts), the user's, then the
+        garbage collection ``gc_after_trial`` asks for.
+        Warns here, once per call, when a PBT study's ``n_trials`` cannot finish its population."""
+        # Nothing at all per trial when the lines are off as the call starts.
+        out: list[Callback] = [trial_logger(self)] if _log.isEnabledFor(logging.INFO) else []
+        out.extend(callbacks or ())
+        if gc_after_trial:
+            out.append(_collect_garbage)
+        from tunewise.schedulers import PBTScheduler
+
+        if isinstance(self.scheduler, PBTScheduler):
+            sid = self._study_id
+            started = self._storage.count_trials(sid) - self._storage.count_trials(sid, (TrialState.WAITING,))
+            message = self.scheduler.budget_message(n_trials, started)
+            if message is not None:
+                import warnings
+
+                warnings.warn(message, UserWarning, stacklevel=3)
+        return out
 
     # ---- executor hooks: called by tunewise.execution._job only (executors use OptimizeJob) ----
     # With _run_trial (one trial in this process) and _stop_requested, they are all an executor
     # reaches of the loop.
     def _worker_options(self) -> dict[str, Any]:
         """What a worker process or Dask task needs to run trials under this optimize() call."""
-        return {"max_trials": self._max_trials}
+        return {"max_trials": self._max_trials, "constraints_func": self.constraints_func,
+                "budget": getattr(self, "_budget", None)}
 
     def _apply_worker_options(self, options: Mapping[str, Any]) -> None:
         self._max_trials = options.get("max_trials")
+        self.constraints_func = options.get("constraints_func")
+        self._budget = options.get("budget")
         self._in_optimize = True  # a worker runs trials for its parent's optimize() call
 
     def __repr__(self) -> str:
@@ -780,7 +1022,7 @@ class _PendingTrial(Trial):
 
 # ---- what a sampler sees: the loop's StudyContext and TrialContext (see samplers/_context.py) ----
 _STUDY_CONTEXT_API = ("study_name", "directions", "distributions", "get_trials", "trials", "count_trials",
-                      "user_attrs", "system_attrs", "history_id", "read_new", "claim")
+                      "user_attrs", "system_attrs", "history_id", "read_new", "claim", "budget")
 
 
 def _legacy_attribute(target: object, name: str, kind: str, offers: Sequence[str]) -> Any:
@@ -807,11 +1049,18 @@ class _SamplerStudyContext(StudyReader, StudyContext):
     claims in its storage. A copy of the study (pickled to another process) gets a context, and
     so a history, of its own."""
 
-    __slots__ = ("_history",)
+    __slots__ = ("_fit", "_history")
 
     def __init__(self, study: Study) -> None:
         super().__init__(study)
         self._history = uuid.uuid4().hex
+        self._fit = SpaceFit()
+
+    def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
+        # Seen in the current space when a range changed (in this process) since the study opened.
+        trials = super().get_trials(deepcopy=deepcopy, states=states)
+        version = self._study.__dict__.get("_space_version", 0)
+        return trials if not version else self._fit.trials(trials, self._study._distributions(), version)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_SamplerStudyContext, (self._study,))
@@ -825,19 +1074,39 @@ class _SamplerStudyContext(StudyReader, StudyContext):
         return self._study.system_attrs
 
     @property
-    def history_id(self) -> str:
-        return self._history
+    def history_id(self) -> Hashable:
+        # A changed range changes what the trials are as observations: what samplers derived
+        # from them (TPE's observation matrix, GP's encodings) is rebuilt.
+        version = self._study.__dict__.get("_space_version", 0)
+        return self._history if not version else (self._history, version)
 
     def claim(self, key: str) -> bool:
         return self._study._storage.try_claim(self._study._study_id, key)
 
+    @property
+    def budget(self) -> Budget:
+        planned = getattr(self._study, "_budget", None)
+        if planned is not None:
+            return planned  # type: ignore[no-any-return]
+        scheduler = self._study.scheduler
+        return Budget(scheduler=None if scheduler is None else type(scheduler).__name__)
+
     def __getattr__(self, name: str) -> Any:
-        if name in ("_study", "_history"):
+        if name in ("_study", "_history", "_fit"):
             raise AttributeError(name)
         return _legacy_attribute(self._study, name, "StudyContext", _STUDY_CONTEXT_API)
 
     def __repr__(self) -> str:
         return f"StudyContext(study_name={self._study.study_name!r})"
+
+
+def _planned_budget(study: Study, n_trials: int | None, deadline: float | None, n_jobs: int) -> Budget:
+    """The plan of an ``optimize()`` call, for the sampler (``StudyContext.budget``)."""
+    sid = study._study_id
+    started = study._storage.count_trials(sid) - study._storage.count_trials(sid, (TrialState.WAITING,))
+    scheduler = study.scheduler
+    return Budget(n_trials=n_trials, first_trial=started, max_trials=study._max_trials, deadline=deadline,
+                  n_jobs=max(int(n_jobs), 1), scheduler=None if scheduler is None else type(scheduler).__name__)
 
 
 def _sampler_view(trial: Trial) -> _SamplerTrialContext:
@@ -901,6 +1170,26 @@ class _SamplerTrialContext(TrialContext):
 
     def __repr__(self) -> str:  # not the number: reading a pending trial's binds the proposal to it
         return f"TrialContext(params={self._trial.params!r})"
+
+
+def _end_callbacks(study: Study, callbacks: Sequence[Callback] | None, error: BaseException | None) -> None:
+    """Tell the callbacks that define ``on_optimize_end(study, error)`` that optimize() ended:
+    ``error`` is None, a KeyboardInterrupt (Ctrl-C, SIGTERM) or what stopped it. Runs before
+    SIGTERM ends the process, so a tracker can close its run with the right status."""
+    for cb in callbacks or ():
+        hook = getattr(cb, "on_optimize_end", None)
+        if hook is None:
+            continue
+        if error is None:
+            hook(study, None)
+            continue
+        try:
+            hook(study, error)
+        except Exception as e:  # noqa: BLE001 - the error that stopped optimize() is the one to raise
+            import warnings
+
+            warnings.warn(f"{type(cb).__name__}.on_optimize_end failed ({type(e).__name__}: {e}) while "
+                          f"optimize() was stopping on {type(error).__name__}", RuntimeWarning, stacklevel=2)
 
 
 class _Terminated(KeyboardInterrupt):
@@ -1024,11 +1313,16 @@ def _config_objective(func: Callable[[dict[str, Any]], Any], space: Mapping[str,
     """Adapt ``func(config)`` with a declarative space to a define-by-run objective."""
     dists: dict[str, D.Distribution] = {}
     constants: dict[str, Any] = {}
+    derived: dict[str, D.Derived] = {}  # Ray Tune's qloguniform, randn, sample_from, ...
     for name, d in space.items():
         if not isinstance(name, str):
             raise TypeError(f"space keys must be parameter names (str), got {name!r}")
         if isinstance(d, (D.Float, D.Int, D.Categorical)):
             dists[name] = d
+        elif isinstance(d, D.Derived):
+            derived[name] = d
+            if d.base is not None:
+                dists[name] = d.base
         elif isinstance(d, (list, tuple)):
             dists[name] = D.Categorical(tuple(d))
         elif d is None or isinstance(d, (bool, int, float, str)):
@@ -1043,6 +1337,12 @@ def _config_objective(func: Callable[[dict[str, Any]], Any], space: Mapping[str,
         config = dict(constants)
         for name, dist in dists.items():
             config[name] = trial.suggest(name, dist)
+        for name, entry in derived.items():
+            if entry.base is not None:
+                config[name] = entry.transform(config[name], config)
+        for name, entry in derived.items():
+            if entry.base is None:
+                config[name] = entry.transform(None, config)
         return func(config)
 
     objective._tunewise_uses_reports = True  # type: ignore[attr-defined]
@@ -1050,6 +1350,27 @@ def _config_objective(func: Callable[[dict[str, Any]], Any], space: Mapping[str,
 
 
 _MAX_TRIALS_KEY = "max_trials"  # study attribute: the stored study-wide trial budget
+_METRIC_KEY = "metric"  # study system attribute: the metric optimized when trials report dicts
+
+
+def _collect_garbage(_study: Study, _trial: FrozenTrial) -> None:
+    import gc
+
+    gc.collect()
+
+
+def _pbt_budget_text(pbt: Any) -> str:
+    needed = pbt.trials_needed()
+    if needed is None:
+        return (f"population_size={pbt.population_size} trials per generation, for as many generations as "
+                f"the objective trains (set max_step= to have the total computed)")
+    return f"population_size x generations = {needed} trials (PBTScheduler.trials_needed())"
+
+
+def _check_instance(what: str, obj: Any) -> None:
+    if isinstance(obj, type):
+        raise TypeError(f"{what}={obj.__name__} is a class; pass an instance: {obj.__name__}() "
+                        f"(with any arguments it takes)")
 
 
 def _check_max_trials(max_trials: Any) -> None:
@@ -1058,6 +1379,13 @@ def _check_max_trials(max_trials: Any) -> None:
         raise ValueError(
             f"max_trials must be a positive integer (the study-wide number of trials) or None, got {max_trials!r}"
         )
+
+
+def _check_constraints_func(func: Any) -> Callable[[FrozenTrial], Sequence[float]] | None:
+    if func is not None and not callable(func):
+        raise TypeError(f"constraints_func must be a function frozen_trial -> sequence of floats (feasible when all "
+                        f"<= 0) or None, got {func!r}")
+    return func  # type: ignore[no-any-return]
 
 
 def _store_max_trials(study: Study, max_trials: int | None) -> None:
@@ -1089,8 +1417,13 @@ def create_study(
     max_retries: int | None = None,
     warm_start: Any = None,
     max_trials: int | None = None,
+    constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
+    metric: str | None = None,
 ) -> Study:
     """Create a study (or, with ``load_if_exists=True``, resume one with that name).
+
+    ``metric`` names the entry to optimize when trials report dicts of metrics
+    (``tw.report({"val_loss": 0.3, "acc": 0.9})``, Ray Tune's habit); it is stored with the study.
 
     ``storage`` is a URL (``"sqlite:///tunewise.db"``, ``"postgresql+psycopg://user@host/db"``)
     or a storage object; None keeps everything in memory. ``pruner`` is an alias of ``scheduler``.
@@ -1107,6 +1440,12 @@ def create_study(
     ``max_trials`` stores a study-wide trial budget with the study: every ``optimize`` call and
     ``tunewise worker`` on it, in any process, stops once the study has that many trials (see
     :meth:`Study.optimize`). Given again on a resumed study, it replaces the stored budget.
+
+    ``constraints_func(frozen_trial)`` (Optuna's signature) returns a trial's constraint values
+    as it finishes (COMPLETE or PRUNED): it is feasible when all are ``<= 0``. They are stored in
+    ``trial.system_attrs["constraints"]`` (an objective can also call ``trial.set_constraint``,
+    which then takes precedence); ``best_trial``/``best_trials`` keep feasible trials only, TPE,
+    NSGA-II and GP steer towards feasible regions, and the plots mark infeasible trials.
 
     >>> import tunewise as tw
     >>> study = tw.create_study(name="demo", direction="maximize")
@@ -1125,6 +1464,7 @@ def create_study(
     dirs = _check_directions(direction, directions)
     heartbeat_policy = _heartbeat.check_policy(heartbeat_interval, grace_period, max_retries)
     _check_max_trials(max_trials)
+    _check_constraints_func(constraints_func)
     store = get_storage(storage)
     if name is None:
         name = f"study-{_dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
@@ -1141,6 +1481,7 @@ def create_study(
                 f"study {name!r} exists with directions {existing}, but {dirs} were requested"
             ) from None
     study = Study(name, store, sampler, scheduler)
+    study.constraints_func = _check_constraints_func(constraints_func)
     if warm_start is not None:
         if not callable(getattr(warm_start, "apply", None)):
             raise TypeError(f"warm_start must have an apply(study) method (e.g. tw.transfer.FromSimilarTasks), "
@@ -1150,35 +1491,185 @@ def create_study(
     if study.scheduler is not None:
         record["scheduler"] = study.scheduler.describe()
     study.set_system_attr("strategy", record)
+    if metric is not None:
+        if not isinstance(metric, str) or not metric:
+            raise ValueError(f"metric must name the reported metric to optimize, e.g. 'val_loss'; got {metric!r}")
+        stored = study._metric_name()
+        if stored is not None and stored != metric:
+            raise ValueError(f"study {name!r} optimizes metric {stored!r}, but metric={metric!r} was requested")
+        study._set_metric_name(metric)
     _heartbeat.configure(study, heartbeat_policy)
     _store_max_trials(study, max_trials)
     return study
 
 
-def load_study(name: str, storage: str | BaseStorage, sampler: Sampler | None = None,
-               scheduler: Scheduler | None = None, *, pruner: Scheduler | None = None,
+def load_study(name: str | None = None, storage: str | BaseStorage | None = None, sampler: Sampler | None = None,
+               scheduler: Scheduler | None = None, *, study_name: str | None = None, pruner: Scheduler | None = None,
                heartbeat_interval: float | None = None, grace_period: float | None = None,
-               max_retries: int | None = None, max_trials: int | None = None) -> Study:
+               max_retries: int | None = None, max_trials: int | None = None,
+               constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None) -> Study:
     """Open an existing study (StudyNotFoundError names the study and the storage if absent).
 
     Heartbeat options and ``max_trials`` as in :func:`create_study`; given here, they replace
-    the stored ones.
+    the stored ones. ``constraints_func`` as in :func:`create_study` (a function is not stored
+    with the study: give it to every process that runs trials). Optuna's keywords work too:
+    ``load_study(study_name="demo", storage=url)``.
     """
+    name, storage = _name_and_storage("load_study", name, study_name, storage)
     heartbeat_policy = _heartbeat.check_policy(heartbeat_interval, grace_period, max_retries)
     _check_max_trials(max_trials)
     store = get_storage(storage)
     study = Study(name, store, sampler, scheduler if scheduler is not None else pruner)
+    study.constraints_func = _check_constraints_func(constraints_func)
     _heartbeat.configure(study, heartbeat_policy)
     _store_max_trials(study, max_trials)
     return study
 
 
-def delete_study(name: str, storage: str | BaseStorage) -> None:
-    """Delete a study and all its trials."""
+def delete_study(name: str | None = None, storage: str | BaseStorage | None = None, *,
+                 study_name: str | None = None) -> None:
+    """Delete a study and all its trials (``delete_study(study_name=..., storage=...)`` as in Optuna)."""
+    name, storage = _name_and_storage("delete_study", name, study_name, storage)
     store = get_storage(storage)
     store.delete_study(store.get_study_id(name))
+
+
+def _name_and_storage(func: str, name: str | None, study_name: str | None,
+                      storage: str | BaseStorage | None) -> tuple[str, str | BaseStorage]:
+    """The study name given positionally or as Optuna's ``study_name=``, and the storage."""
+    if study_name is not None:
+        if name is not None and name != study_name:
+            raise ValueError(f"{func}() got the name {name!r} and study_name={study_name!r}: pass the study's "
+                             f"name once")
+        name = study_name
+    if name is None:
+        raise TypeError(f"{func}() needs the study's name: {func}(study_name='...', storage='sqlite:///...')")
+    if storage is None:
+        raise TypeError(f"{func}() needs the storage holding study {name!r}: {func}(study_name={name!r}, "
+                        f"storage='sqlite:///...')")
+    return name, storage
 
 
 def get_all_study_names(storage: str | BaseStorage) -> list[str]:
     """Names of every study in the storage."""
     return [s.name for s in get_storage(storage).get_all_studies() if not s.name.startswith("__tunewise")]
+
+
+def create_trial(
+    *,
+    state: TrialState = TrialState.COMPLETE,
+    value: float | None = None,
+    values: Sequence[float] | None = None,
+    params: Mapping[str, Any] | None = None,
+    distributions: Mapping[str, D.Distribution] | None = None,
+    user_attrs: Mapping[str, Any] | None = None,
+    system_attrs: Mapping[str, Any] | None = None,
+    intermediate_values: Mapping[int, float] | None = None,
+) -> FrozenTrial:
+    """A trial made by hand, for :meth:`Study.add_trial` (Optuna's ``create_trial``).
+
+    >>> import tunewise as tw
+    >>> t = tw.create_trial(params={"lr": 0.01}, distributions={"lr": tw.loguniform(1e-4, 1)}, value=0.3)
+    >>> t.state.value, t.value
+    ('COMPLETE', 0.3)
+    """
+    if value is not None and values is not None:
+        raise ValueError("create_trial(): pass value= or values=, not both")
+    state = TrialState(state)
+    vals = [float(value)] if value is not None else (None if values is None else [float(v) for v in values])
+    if state == TrialState.COMPLETE and vals is None:
+        raise ValueError("create_trial(): a COMPLETE trial needs value= (or values= with several objectives)")
+    if state in (TrialState.FAILED, TrialState.WAITING, TrialState.RUNNING) and vals is not None:
+        raise ValueError(f"create_trial(): a {state.value} trial has no value")
+    params = dict(params or {})
+    dists = dict(distributions or {})
+    missing = [k for k in params if k not in dists]
+    if missing:
+        raise ValueError(f"create_trial(): give distributions= for the parameters {missing}, e.g. "
+                         f"distributions={{{missing[0]!r}: tw.uniform(0, 1)}}")
+    for name, dist in dists.items():
+        if name in params:
+            D.check_value(name, dist, params[name])
+    return FrozenTrial(number=-1, trial_id=-1, state=state, values=vals, params=params, distributions=dists,
+                       intermediate_values={int(k): float(v) for k, v in (intermediate_values or {}).items()},
+                       user_attrs=dict(user_attrs or {}), system_attrs=dict(system_attrs or {}))
+
+
+def copy_study(*, from_study_name: str, from_storage: str | BaseStorage, to_storage: str | BaseStorage,
+               to_study_name: str | None = None) -> None:
+    """Copy a study, with its attributes and its finished and queued trials, to another storage
+    (or under another name), as Optuna's ``copy_study``. RUNNING trials are not copied; copied
+    trials get new times.
+
+    >>> import tunewise as tw
+    >>> src = tw.storage.InMemoryStorage()
+    >>> study = tw.create_study(name="a", storage=src)
+    >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+    >>> dst = tw.storage.InMemoryStorage()
+    >>> tw.copy_study(from_study_name="a", from_storage=src, to_storage=dst)
+    >>> len(tw.load_study(study_name="a", storage=dst).trials)
+    3
+    """
+    source = load_study(from_study_name, from_storage)
+    target = create_study(name=to_study_name or from_study_name, storage=to_storage, directions=source.directions)
+    for key, value in source.user_attrs.items():
+        target.set_user_attr(key, value)
+    for key, value in source.system_attrs.items():
+        target.set_system_attr(key, value)
+    target.add_trials(t for t in source.get_trials() if t.state != TrialState.RUNNING)
+
+
+class StudySummary:
+    """One study of a storage, as :func:`get_all_study_summaries` (Optuna's) returns it."""
+
+    __slots__ = ("best_trial", "datetime_start", "directions", "n_trials", "study_id", "study_name",
+                 "system_attrs", "user_attrs")
+
+    def __init__(self, study_name: str, directions: list[str], best_trial: FrozenTrial | None,
+                 user_attrs: dict[str, Any], system_attrs: dict[str, Any], n_trials: int,
+                 datetime_start: _dt.datetime | None, study_id: int) -> None:
+        self.study_name = study_name
+        self.directions = directions
+        self.best_trial = best_trial
+        self.user_attrs = user_attrs
+        self.system_attrs = system_attrs
+        self.n_trials = n_trials
+        self.datetime_start = datetime_start
+        self.study_id = study_id
+
+    @property
+    def direction(self) -> str:
+        if len(self.directions) != 1:
+            raise RuntimeError("this study has several objectives: use .directions")
+        return self.directions[0]
+
+    def __repr__(self) -> str:
+        return f"StudySummary(study_name={self.study_name!r}, directions={self.directions}, n_trials={self.n_trials})"
+
+
+def get_all_study_summaries(storage: str | BaseStorage, include_best_trial: bool = True) -> list[StudySummary]:
+    """A summary of every study in ``storage`` (name, directions, trial count, best trial, attrs).
+
+    >>> import tunewise as tw
+    >>> store = tw.storage.InMemoryStorage()
+    >>> tw.create_study(name="a", storage=store).optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    >>> [(s.study_name, s.n_trials) for s in tw.get_all_study_summaries(store)]
+    [('a', 2)]
+    """
+    store = get_storage(storage)
+    out = []
+    for s in store.get_all_studies():
+        if s.name.startswith("__tunewise"):
+            continue
+        attrs = store.get_study_attrs(s.study_id)
+        best = None
+        if include_best_trial and s.n_complete and len(s.directions) == 1:
+            try:
+                best = load_study(s.name, store).best_trial
+            except ValueError:
+                best = None
+        out.append(StudySummary(s.name, list(s.directions), best, dict(attrs.get("user", {})),
+                                dict(attrs.get("system", {})), s.n_trials,
+                                None if s.datetime_start is None else _dt.datetime.fromtimestamp(s.datetime_start),
+                                s.study_id))
+    return out

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 
 __all__ = ["FrozenTrial", "Trial", "TrialState", "report"]
 
+# The system attribute where a trial keeps the distributions (as JSON) of its parameters whose
+# distribution differs from the one the study stored first (``FrozenTrial.distributions``).
+DISTRIBUTIONS_ATTR = "distributions"
+
 
 class TrialState(str, enum.Enum):
     """Life cycle of a trial: WAITING (enqueued) -> RUNNING -> COMPLETE | PRUNED | FAILED."""
@@ -26,6 +30,7 @@ class TrialState(str, enum.Enum):
     COMPLETE = "COMPLETE"
     PRUNED = "PRUNED"
     FAILED = "FAILED"
+    FAIL = "FAILED"  # Optuna's name: an alias, ``TrialState.FAIL is TrialState.FAILED``
 
     def is_finished(self) -> bool:
         return self in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAILED)
@@ -190,8 +195,14 @@ class FrozenTrial:
 
     @property
     def distributions(self) -> dict[str, D.Distribution]:
-        """The distribution of each parameter of this trial."""
-        return {k: self._distributions[k] for k in self.params if k in self._distributions}
+        """The distribution each parameter of this trial was sampled from (a range may differ
+        between trials: it can depend on another parameter, or change when a study is resumed)."""
+        base = self._distributions
+        own = self.system_attrs.get(DISTRIBUTIONS_ATTR) if self.system_attrs else None
+        if not own:
+            return {k: base[k] for k in self.params if k in base}
+        return {k: D.distribution_from_json(own[k]) if k in own else base[k]
+                for k in self.params if k in own or k in base}
 
     @property
     def datetime_start(self) -> _dt.datetime | None:
@@ -210,6 +221,12 @@ class FrozenTrial:
     @property
     def last_step(self) -> int | None:
         return max(self._reports) if self._reports else None
+
+    @property
+    def constraints(self) -> list[float] | None:
+        """The trial's constraint values (feasible when all <= 0), or None if it has none."""
+        values = self.system_attrs.get("constraints")
+        return list(values) if values is not None else None
 
     def __repr__(self) -> str:
         return (
@@ -300,8 +317,10 @@ class Trial:
     # ---- suggest ---------------------------------------------------------------
     @property
     def distributions(self) -> dict[str, D.Distribution]:
+        """The distribution each suggested parameter was sampled from."""
         dists = self.study._distributions()
-        return {k: dists[k] for k in self.params}
+        own = self.system_attrs.get(DISTRIBUTIONS_ATTR) or {}
+        return {k: D.distribution_from_json(own[k]) if k in own else dists[k] for k in self.params}
 
     def suggest(self, name: str, distribution: D.Distribution) -> Any:
         """Suggest a value for ``name`` from any distribution (the generic form of ``suggest_*``)."""
@@ -309,7 +328,7 @@ class Trial:
             raise TypeError(f"parameter name must be a non-empty string, got {name!r}")
         if not isinstance(distribution, (D.Float, D.Int, D.Categorical)):
             raise TypeError(f"distribution must be Float, Int or Categorical, got {distribution!r}")
-        self.study._register_distribution(name, distribution)
+        self.study._register_distribution(name, distribution, self)
         if name in self.params:
             return self.params[name]
         if name in self._fixed:
@@ -355,17 +374,29 @@ class Trial:
         return self.suggest_float(name, low, high, step=q)
 
     # ---- progress --------------------------------------------------------------
-    def report(self, value: float, step: int | None = None) -> None:
+    def report(self, value: float | Mapping[str, float], step: int | None = None, *,
+               metric: str | None = None) -> None:
         """Record an intermediate value (e.g. validation accuracy after an epoch) at ``step``.
 
-        Steps must not go backwards; ``step=None`` uses the next step after the last one.
+        ``step=None`` uses the next step after the last one. As in Optuna, a NaN value and a step
+        lower than an earlier one are recorded with a warning (schedulers treat NaN as the worst
+        value), not refused.
+
+        ``value`` may be a dict of metrics (Ray Tune's ``tune.report(dict)`` habit): the one to
+        optimize is ``metric=`` if given, else the study's (``create_study(metric="val_loss")``),
+        else the dict's only entry; the first name given is stored with the study, so later calls
+        need not repeat it. The whole dict is kept as ``user_attrs["metrics"]`` (latest values).
         """
+        number: Any = value
+        if isinstance(value, Mapping):
+            number = self._metric_of(value, metric)
+        elif metric is not None:
+            raise TypeError(f"report(..., metric={metric!r}) names an entry of a dict of metrics, but the value is "
+                            f"{value!r}; pass a dict, e.g. report({{{metric!r}: 0.3, 'acc': 0.9}})")
         try:
-            v = float(value)
+            v = float(number)
         except (TypeError, ValueError):
-            raise TypeError(f"report() needs a number, got {value!r} ({type(value).__name__})") from None
-        if math.isnan(v):
-            raise ValueError(f"report() got NaN at step {step} of trial {self.number}: report a number")
+            raise TypeError(f"report() needs a number, got {number!r} ({type(number).__name__})") from None
         last = max(self.intermediate_values) if self.intermediate_values else None
         if step is None:
             step = 0 if last is None else last + 1
@@ -379,20 +410,53 @@ class Trial:
                 raise TypeError(f"step must be a non-negative integer, got {step!r}") from None
         if step < 0:
             raise ValueError(f"step must be a non-negative integer, got {step}")
+        if math.isnan(v):
+            _warn(f"trial {self.number} reported NaN at step {step}: recorded (schedulers treat it as the worst value)")
         if last is not None and step < last:
-            raise ValueError(f"step {step} goes backwards: trial {self.number} already reported step {last}")
+            if step in self.intermediate_values:  # as Optuna: the first value reported at a step stays
+                _warn(f"trial {self.number} reported step {step} again (after step {last}): ignored, step {step} "
+                      f"keeps its first value")
+                return
+            _warn(f"trial {self.number} reported step {step} after step {last}: recorded as step {step}; "
+                  f"the trial's last step stays {last}")
         self.intermediate_values[step] = v
         self.study._write_progress(self, {step: v})
+
+    def _metric_of(self, metrics: Mapping[str, Any], metric: str | None) -> Any:
+        """The value to optimize in a dict of reported metrics (see :meth:`report`)."""
+        study = self.study
+        stored = study._metric_name()
+        name = metric if metric is not None else stored
+        if name is None:
+            if len(metrics) != 1:
+                raise ValueError(f"report() got the metrics {sorted(map(str, metrics))}: name the one to optimize "
+                                 f"once, with report(metrics, metric='...') or create_study(metric='...')")
+            name = next(iter(metrics))
+        if stored is not None and name != stored:
+            raise ValueError(f"report(..., metric={name!r}): study {study.study_name!r} optimizes {stored!r}; a "
+                             f"study optimizes one metric (report the others in the same dict)")
+        if name not in metrics:
+            raise ValueError(f"report() got the metrics {sorted(map(str, metrics))}, without {name!r}, the metric "
+                             f"study {study.study_name!r} optimizes")
+        if stored is None:
+            study._set_metric_name(name)
+        self.set_user_attr("metrics", dict(metrics))
+        return metrics[name]
 
     def should_prune(self) -> bool:
         """Ask the study's scheduler whether this trial should stop now.
 
         The scheduler decides (continue, stop, or pause at a budget to be resumed later) and the
         loop carries the decision out (``tunewise/_decisions.py``); True means: end the trial now,
-        e.g. ``raise tw.TrialPruned()``.
+        e.g. ``raise tw.TrialPruned()``. A study created without a scheduler uses the median
+        rule, as Optuna does (``MedianScheduler(n_startup_trials=5, n_warmup_steps=0)``); pass
+        ``pruner=tw.pruners.NopPruner()`` to never prune.
         """
-        if self.study.scheduler is None or not self.intermediate_values:
+        if not self.intermediate_values:
             return False
+        if self.study.scheduler is None:
+            # No scheduler given: Optuna's default, the median rule (MedianPruner()'s defaults).
+            return _scheduling().act(self, self.study._default_scheduler())  # type: ignore[no-any-return]
         return _scheduling().should_prune(self)  # type: ignore[no-any-return]
 
     # ---- budget and checkpoints (the loop's side: _decisions.py; the files: schedulers/_checkpoint.py)
@@ -423,6 +487,13 @@ class Trial:
         exploit), else None (a fresh start)."""
         return _scheduling().load_checkpoint(self)
 
+    @property
+    def devices(self) -> list[str]:
+        """The GPUs this trial was given by ``optimize(resources={"gpu": ...})``, as
+        ``CUDA_VISIBLE_DEVICES`` names them (the trial's process sees only these); empty when
+        the call asked for no GPU. Kept in ``system_attrs["devices"]`` of the finished trial."""
+        return list(self.system_attrs.get("devices", ()))
+
     def set_user_attr(self, key: str, value: Any) -> None:
         """Attach a JSON-serializable value to the trial (kept in storage)."""
         self.user_attrs[key] = _checked_attr("set_user_attr", key, value)
@@ -431,6 +502,26 @@ class Trial:
     def set_system_attr(self, key: str, value: Any) -> None:
         self.system_attrs[key] = value  # tunewise's own (proposals, fixed params): JSON by construction
         self._pending_attrs = True
+
+    def set_constraint(self, values: Sequence[float]) -> None:
+        """Record this trial's constraint values: it is feasible when every one is ``<= 0``
+        (e.g. ``[latency_ms - 20]`` for "latency under 20 ms"). Stored with the trial as
+        ``system_attrs["constraints"]``; samplers steer towards feasible trials and
+        ``best_trial``/``best_trials`` keep only those (see ``create_study(constraints_func=)``).
+
+        >>> import tunewise as tw
+        >>> def objective(trial):
+        ...     x = trial.suggest_float("x", 0, 1)
+        ...     trial.set_constraint([0.5 - x])  # feasible when x >= 0.5
+        ...     return x
+        >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+        >>> study.optimize(objective, n_trials=20)
+        >>> study.best_value >= 0.5
+        True
+        """
+        from tunewise._constraints import CONSTRAINTS_ATTR, check_constraints
+
+        self.set_system_attr(CONSTRAINTS_ATTR, check_constraints(values, "set_constraint"))
 
     def flush(self) -> None:
         """Store now what this running trial recorded since its last write (parameters, reports,
@@ -486,6 +577,12 @@ class _Missing:
     pass
 
 
+def _warn(message: str) -> None:
+    import warnings
+
+    warnings.warn(message, RuntimeWarning, stacklevel=3)
+
+
 _MISSING = _Missing()
 
 
@@ -503,22 +600,41 @@ def _checked_attr(what: str, key: Any, value: Any) -> Any:
     return value
 
 
-def report(value: float, step: int | None = None) -> None:
+def report(value: float | Mapping[str, float], step: int | None = None, *, metric: str | None = None) -> None:
     """Report from a config-style training function (``study.optimize(fn, space=...)``).
 
     Records ``value`` for the running trial and raises :class:`TrialPruned` when the
-    scheduler says to stop, so the function ends early on its own.
+    scheduler says to stop, so the function ends early on its own. ``value`` may be a dict of
+    metrics, as Ray Tune's ``tune.report(dict)``: the one to optimize is named once, by
+    ``metric=`` or ``create_study(metric=...)`` (see :meth:`Trial.report`).
+
+    >>> import tunewise as tw
+    >>> def train(config):
+    ...     for epoch in range(3):
+    ...         tw.report({"val_loss": config["lr"] / (epoch + 1), "acc": 0.9}, metric="val_loss")
+    >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+    >>> study.optimize(train, space={"lr": tw.uniform(0, 1)}, n_trials=2)
+    >>> sorted(study.trials[0].user_attrs["metrics"])
+    ['acc', 'val_loss']
     """
     trial = _current_trial.get()
     if trial is None:
         from tunewise import _env_report  # a program launched by `tunewise sweep`
 
+        if isinstance(value, Mapping):  # the sweep's metric (or the one named here) from the dict
+            import os
+
+            name = metric or os.environ.get(_env_report.ENV_METRIC)
+            if name not in value and len(value) != 1:
+                raise ValueError(f"tunewise.report() got the metrics {sorted(map(str, value))}: name the one to "
+                                 f"optimize with metric='...' (the sweep's metric is {name!r})")
+            value = value[name] if name is not None and name in value else next(iter(value.values()))
         if _env_report.report_from_env(value, step):
             return
         raise RuntimeError(
             "tunewise.report() was called outside a trial: call it from a function run by "
             "study.optimize(fn, space=...) or from a program run by `tunewise sweep`"
         )
-    trial.report(value, step)
+    trial.report(value, step, metric=metric)
     if trial.should_prune():
         raise TrialPruned(f"pruned at step {max(trial.intermediate_values)}")

@@ -93,7 +93,8 @@ def test_n_jobs_picks_the_sequential_or_the_process_executor(monkeypatch):
 
 @pytest.mark.parametrize("wrong, message", [
     (object(), r"executor must be a tunewise Executor \(tw.SequentialExecutor\(\), tw.ProcessExecutor\(n_jobs\), "
-               r"tw.DaskExecutor\(client\), or an instance of your own subclass of tw.Executor\), got <object"),
+               r"tw.DaskExecutor\(client\), tw.RayExecutor\(\), or an instance of your own subclass of "
+               r"tw.Executor\), got <object"),
     (tw.ProcessExecutor, r"executor must be an instance, got the class ProcessExecutor: "
                          r"pass executor=ProcessExecutor\(\.\.\.\)"),
     ("processes", r"got 'processes'"),

@@ -130,13 +130,16 @@ def test_a_name_another_worker_stored_first_keeps_its_distribution(backend, tmp_
     early = first.ask()
     assert early.suggest_float("x", 0.0, 1.0) <= 1.0
     first.tell(early, 0.5)
-    with pytest.raises(ValueError, match=r"parameter 'x' was Float.*keeps one distribution per study"):
-        late.suggest_float("x", 0.0, 2.0)
-    assert 0.0 <= late.suggest_float("x", 0.0, 1.0) <= 1.0  # the stored one is accepted
+    with pytest.raises(ValueError, match=r"parameter 'x' was a float parameter \(Float.*not its kind"):
+        late.suggest_categorical("x", [0.0, 2.0])
+    # Another range is this trial's own (a range may change between trials); the stored one stays.
+    assert 0.0 <= late.suggest_float("x", 0.0, 2.0) <= 2.0
+    assert late.distributions["x"] == D.Float(0.0, 2.0)
     assert late.suggest_int("n", 1, 3) in (1, 2, 3)  # and a name nobody stored is stored now
     second.tell(late, 1.0)
     assert second.distributions["n"] == D.Int(1, 3) and first.storage.get_distributions(
-        first._study_id)["n"] == D.Int(1, 3)
+        first._study_id) == {"x": D.Float(0.0, 1.0), "n": D.Int(1, 3)}
+    assert second.trials[late.number].distributions == {"x": D.Float(0.0, 2.0), "n": D.Int(1, 3)}
     if url is not None:
         tw.delete_study(name, url)
 

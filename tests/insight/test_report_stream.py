@@ -36,6 +36,7 @@ def _page_as_one_string(study: tw.Study, *, title: str | None = None, plots: lis
         if not (k == "intermediate" and not has_steps)
         and not (k == "lineage" and not _report._has_pbt(view))
         and not (k == "importance" and not single)
+        and not (k in ("pareto", "hypervolume") and single)
         and not (k == "contour" and len(view.distributions) < 2)
     ]
     makers = {"history": lambda: P.optimization_history(view, **kw),
@@ -43,7 +44,10 @@ def _page_as_one_string(study: tw.Study, *, title: str | None = None, plots: lis
               "parallel": lambda: P.parallel_coordinate(view, **kw), "contour": lambda: P.contour(view, **kw),
               "slice": lambda: P.slice(view, **kw), "intermediate": lambda: P.intermediate_values(view),
               "timeline": lambda: P.timeline(view), "edf": lambda: P.edf(view, **kw),
-              "lineage": lambda: P.pbt_lineage(view)}
+              "lineage": lambda: P.pbt_lineage(view),
+              "pareto": lambda: P.pareto_front(view, targets=None if len(view.directions) <= 3 else [0, 1],
+                                               max_points=2000),
+              "hypervolume": lambda: P.hypervolume_history(view)}
     figures = [(kind, json.loads(makers[kind]().to_json())) for kind in chosen]
     now = time.time()
     trials = view.trials[-max_table_trials:] if max_table_trials else []

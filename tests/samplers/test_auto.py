@@ -73,12 +73,17 @@ def test_large_budgets_switch_to_tpe_and_stay_there() -> None:
     assert rec["history"][0]["sampler"] == "QMCSampler"
 
 
-def test_multi_objective_studies_use_tpe() -> None:
+def test_multi_objective_studies_follow_the_same_rules() -> None:
+    # Numeric: the GP (a random scalarization per proposal); mostly categorical: MO-TPE.
     study = tw.create_study(directions=["minimize", "maximize"],
                             sampler=tw.samplers.AutoSampler(seed=0, n_startup_trials=3))
     study.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), n_trials=6)
     rec = study.system_attrs["auto_sampler"]
-    assert rec["sampler"] == "TPESampler" and "objectives" in rec["reason"]
+    assert rec["sampler"] == "GPSampler" and "objectives" in rec["reason"]
+    study = tw.create_study(directions=["minimize", "maximize"],
+                            sampler=tw.samplers.AutoSampler(seed=0, n_startup_trials=3))
+    study.optimize(lambda t: (t.suggest_categorical("a", [1, 2, 3]), t.suggest_categorical("b", [1, 2])), n_trials=6)
+    assert study.system_attrs["auto_sampler"]["sampler"] == "TPESampler"
 
 
 def test_falls_back_to_tpe_when_gp_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:

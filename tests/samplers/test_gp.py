@@ -147,13 +147,16 @@ def test_auto_output_transform_picks_the_power_transform_for_heavy_tails() -> No
     assert set(fixed._chosen.values()) == {"standardize"}
 
 
-def test_length_scale_prior_grows_with_dimension_up_to_five() -> None:
+def test_length_scale_prior_is_the_dimension_scaled_one_as_botorch_fits_it() -> None:
     from tunewise.samplers._gp_model import _Layout
 
-    centres = [_Layout(d, 0, False).ls_prior()[0] for d in (1, 2, 5, 10, 40)]
-    assert centres[0] < centres[1] < centres[2]
-    assert centres[2] == centres[3] == centres[4]
-    assert abs(centres[2]) < 0.05  # l ~ 1 on the unit cube from d = 5 on
+    # Hvarfner et al. 2024 / BoTorch >= 0.12: LogNormal(sqrt(2) + log(d)/2, sqrt(3)) on l, whose
+    # density on l peaks (in log l) at sqrt(2) - 3 + log(d)/2: l ~ 0.2 sqrt(d), for every d.
+    for d in (1, 2, 5, 10, 40):
+        centre, _ = _Layout(d, 0, False).ls_prior()
+        assert centre == pytest.approx(math.sqrt(2.0) - 3.0 + 0.5 * math.log(d))
+    # Categorical dimensions count towards d.
+    assert _Layout(3, 2, False).ls_prior() == _Layout(5, 0, False).ls_prior()
 
 
 def test_hedge_output_transform_uses_the_standardized_model_every_third_proposal(
@@ -319,7 +322,8 @@ def test_failed_and_nonfinite_trials_never_reach_the_gp() -> None:
     study = tw.create_study(sampler=tw.samplers.GPSampler(seed=0))
     study.optimize(objective, n_trials=30, catch=(RuntimeError,))
     states = [t.state for t in study.trials]
-    assert states.count(tw.TrialState.FAILED) >= 10
+    assert states.count(tw.TrialState.FAILED) >= 9  # NaN results and errors (an inf result is COMPLETE)
+    assert sum(t.value == float("inf") for t in study.trials) >= 5
     assert len(study.trials) == 30
     assert study.best_value < 2.0  # the model still learned from the good trials
 
@@ -391,7 +395,5 @@ def test_bad_arguments_and_multi_objective_studies_get_clear_errors() -> None:
         tw.samplers.GPSampler(output_transform="log")
     with pytest.raises(ValueError, match="n_restarts"):
         tw.samplers.GPSampler(n_restarts=0)
-    study = tw.create_study(directions=["minimize", "maximize"], sampler=tw.samplers.GPSampler(seed=0))
-    with pytest.raises(ValueError, match="single objective"):
-        study.optimize(lambda t: (t.suggest_float("x", 0, 1), 1.0), n_trials=1)
+    # Several objectives are supported (ParEGO; tests/samplers/test_multi_objective.py).
     assert tw.samplers.GPSampler(seed=1).describe()["name"] == "GPSampler"

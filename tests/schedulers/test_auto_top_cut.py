@@ -75,7 +75,9 @@ ROWS = [(1.0, 1.0, 1.0), (2.0, 2.0, 2.0), (3.0, 3.0, 3.0), (4.0, 5.0, 4.0), (5.0
     ({"top_reduction_factor": 9}, 9, True),                               # fixed
 ])
 def test_stop_mode_last_rung_uses_the_measured_cut(kwargs, cut, pruned) -> None:  # type: ignore[no-untyped-def]
-    sched = tw.schedulers.ASHAScheduler(1, 9, 3, mode="stop", **kwargs)
+    # hedge_threshold=None: every trial in bracket 0 (the default spreads trials over Hyperband's
+    # brackets until the first rung's rank agreement is measured, which this test is not about).
+    sched = tw.schedulers.ASHAScheduler(1, 9, 3, mode="stop", hedge_threshold=None, **kwargs)
     study = _history(sched, ROWS)
     assert sched.top_cut(study) == cut
     if kwargs.get("min_agreement_pairs") == 5:

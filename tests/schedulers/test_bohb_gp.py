@@ -123,26 +123,61 @@ def _two_worker_run(path) -> tuple[list[tw.FrozenTrial], list[tw.FrozenTrial]]: 
 
 @pytest.mark.slow
 def test_two_worker_processes_share_the_model_through_sqlite(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    # Which worker's results the GP sees first depends on timing. Once in three full-suite runs
-    # (never in 20 runs of this test alone) the last proposals settled near x = 1.3 instead of 3;
-    # the cause is not found yet, so a run that misses is repeated once, and the first run's
-    # trials are printed for whoever investigates it.
-    first: list[str] = []
-    for attempt in range(2):
-        trials, proposed = _two_worker_run(tmp_path / f"run{attempt}")
-        continued = [t.system_attrs["continues"] for t in trials if "continues" in t.system_attrs]
-        assert continued and len(continued) == len(set(continued))  # nobody promoted twice
-        # Published GP proposals (8-12 of 14-16 new configurations on a quiet machine; fewer when
-        # the machine is loaded, since more trials start before the first observations exist).
-        assert len(proposed) >= 4
-        # The optimum is x = 3: the GP's proposals gather there.
-        distance = float(np.median([abs(t.params["x"] - 3.0) for t in proposed[-8:]]))
-        if distance < 0.5:
-            return
-        first = first or [f"{t.number}: x={t.params.get('x')} {t.state.value} {t.values} "
-                          f"continues={t.system_attrs.get('continues')}" for t in trials]
-        print(f"attempt {attempt}: median distance {distance:.3f}\n" + "\n".join(first))
-    raise AssertionError(f"the GP's last proposals stayed {distance:.3f} from the optimum in two runs")
+    # This missed about once in 25 runs on a loaded machine (the last proposals settled near
+    # x = 1.5): the GP kept proposing next to a cheap point it already knew would lose the first
+    # rung (see the test below); with that fixed, 0 misses in 24 loaded runs.
+    trials, proposed = _two_worker_run(tmp_path / "run")
+    continued = [t.system_attrs["continues"] for t in trials if "continues" in t.system_attrs]
+    assert continued and len(continued) == len(set(continued))  # nobody promoted twice
+    # Published GP proposals (8-12 of 14-16 new configurations on a quiet machine; fewer when
+    # the machine is loaded, since more trials start before the first observations exist).
+    assert len(proposed) >= 4
+    # The optimum is x = 3: the GP's proposals gather there.
+    distance = float(np.median([abs(t.params["x"] - 3.0) for t in proposed[-8:]]))
+    assert distance < 0.5, [(t.number, t.params["x"]) for t in proposed]
+
+
+# (x, first step, last step) of the 50 trials before the miss above (objective: loss s (x - 3)**2
+# after s steps, ASHA rungs 1, 2, 4 below 8): the GP's top-budget uncertainty at x = 1.5, where
+# only cheap observations exist, stayed high whatever was observed there at budget 1, so it
+# proposed x = 1.52, then 1.475, 1.475, 1.475, 1.478 -- each lost the first rung at once.
+_BEFORE_THE_MISS = [
+    (3.220011695, 1, 1), (1.614168954, 1, 1), (3.220011695, 2, 2), (1.14320552, 1, 1), (4.0, 1, 1), (4.0, 1, 1),
+    (4.0, 2, 2), (4.0, 2, 2), (3.220011695, 3, 4), (2.725115947, 1, 1), (3.220011695, 5, 8), (2.725115947, 2, 2),
+    (2.725115947, 3, 4), (3.011688561, 1, 1), (3.011688583, 1, 1), (3.011688561, 2, 2), (3.011688583, 2, 2),
+    (3.011688561, 3, 4), (3.011688583, 3, 4), (3.011688561, 5, 8), (3.011688583, 5, 8), (0.0, 1, 1), (0.0, 1, 1),
+    (1.764298421, 1, 1), (2.95667405, 1, 1), (2.95667241, 1, 1), (2.95667405, 2, 2), (2.95667241, 2, 2),
+    (2.95667405, 3, 4), (2.95667241, 3, 4), (2.95667405, 5, 8), (2.924399156, 1, 1), (3.057059021, 1, 1),
+    (2.924399156, 2, 2), (3.067909537, 1, 1), (3.067909537, 2, 2), (3.057059021, 2, 2), (3.067909537, 3, 4),
+    (3.057059021, 3, 4), (2.999253624, 1, 1), (2.999292291, 1, 1), (2.999253624, 2, 2), (2.999292291, 2, 2),
+    (2.999253624, 3, 4), (2.999292291, 3, 4), (2.999292291, 5, 8), (2.984141272, 1, 1), (2.984141272, 2, 2),
+    (2.984141272, 3, 4), (1.519392113, 1, 1),
+]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_proposal_that_would_lose_the_first_rung_is_not_repeated(seed: int) -> None:
+    sampler = tw.samplers.BOHBSampler(seed=seed, model="gp", random_fraction=0.0, min_points_in_model=2)
+    study = tw.create_study(direction="maximize", sampler=sampler)
+    for x, first, last in _BEFORE_THE_MISS:
+        study.enqueue_trial({"x": x})
+        t = study.ask()
+        t.suggest_float("x", 0.0, 4.0)
+        for step in range(first, last + 1):
+            t.report(-step * (x - 3.0) ** 2, step)
+        if last == 8:
+            study.tell(t, -8 * (x - 3.0) ** 2)
+        else:
+            study.tell(t, state=tw.TrialState.PRUNED)
+    t = study.ask()
+    x = t.suggest_float("x", 0.0, 4.0)  # the global model's turn (every other proposal is local)
+    study.tell(t, state=tw.TrialState.FAILED)
+    # x = 1.52 lost the first rung (loss 2.2 at budget 1; the promoted ones are below 0.01): a
+    # proposal next to it is observed only there, so it can teach the GP nothing. Believed at the
+    # top budget instead, it leaves the GP's next best guess: the optimum (a model proposal, not
+    # the random fallback).
+    assert sampler.last_model_budget == 8.0
+    assert abs(x - 3.0) < 0.1
 
 
 def test_every_other_proposal_refines_inside_a_box_around_the_best() -> None:

@@ -71,6 +71,11 @@ def _print_summary(study: Study) -> None:
 
 def _run(runner: SweepRunner) -> None:
     """Run the sweep's programs, print the summary, and exit 1 if every run this call started failed."""
+    from tunewise import logging as tw_logging
+
+    # The runner prints its own line per run: not also the per-trial INFO line of tw.logging.
+    if tw_logging.get_verbosity() >= tw_logging.INFO:
+        tw_logging.set_verbosity(tw_logging.WARNING)
     _print_summary(runner.run())
     _exit_if_every_run_failed(runner)
 

@@ -67,6 +67,12 @@ class DaskExecutor(Executor):
     one machine, PostgreSQL for many). ``max_concurrent`` caps the trials in flight (default:
     one per worker thread).
 
+    With ``optimize(resources={"gpu": g})`` each task asks Dask for ``g`` of the workers'
+    ``GPU`` resource (start workers with ``--resources GPU=1``, one per GPU, as dask-cuda does),
+    so a worker runs no more trials at once than its GPUs hold; ``trial.devices`` is the
+    worker's ``CUDA_VISIBLE_DEVICES``. (Worker threads share a process: the CPU threads of a
+    Dask worker are set where it starts, ``--nthreads``, not per trial.)
+
     A worker that dies has its trial failed at once and retried. Dask cannot interrupt a
     running task: on Ctrl-C the trials already running on the cluster are left to finish
     (nothing new starts); a second Ctrl-C stops waiting and marks them FAILED.
@@ -126,6 +132,7 @@ class _DaskRun:
         self.job = job
         self.client = client
         self.max_concurrent = max_concurrent
+        self.gpu = float(job.resources.gpu) if job.resources is not None else 0.0
         self.remote = job.remote()
         self.topic = f"tunewise-{self.remote.call_id}"  # the trials the tasks start
         self.events: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
@@ -157,6 +164,22 @@ class _DaskRun:
 
     def _list_workers(self) -> None:
         self.capacity = {address: n for address, n in self.client.nthreads().items() if n > 0}
+        if self.gpu:
+            # resources={"gpu": g}: as many tasks per worker as its "GPU" resource holds.
+            try:
+                workers = self.client.scheduler_info(n_workers=-1)["workers"]
+            except TypeError:  # dask before 2025.1 lists every worker without being asked
+                workers = self.client.scheduler_info()["workers"]
+            self.capacity = {address: min(n, int(workers.get(address, {}).get("resources", {}).get("GPU", 0)
+                                                  / self.gpu + 1e-9))
+                             for address, n in self.capacity.items()}
+            if self.capacity and not any(self.capacity.values()):
+                raise ValueError(
+                    f"resources={{'gpu': {self.gpu:g}}}: none of the {len(self.capacity)} Dask workers offers a "
+                    f"'GPU' resource; start them with one, e.g. `dask worker <scheduler> --resources GPU=1` per "
+                    f"GPU (dask-cuda's workers also set CUDA_VISIBLE_DEVICES), or drop 'gpu' from resources"
+                )
+            self.capacity = {address: n for address, n in self.capacity.items() if n > 0}
         self.refreshed = time.monotonic()
         for address in self.capacity:
             self._subscribe(address, "worker", address)
@@ -188,7 +211,8 @@ class _DaskRun:
                 return
             key = f"{self.topic}-{self.submitted}"
             fut = self.client.submit(_run_trial_task, self.remote_f, self.submitted, key, self.topic, key=key,
-                                     pure=False, workers=[worker], allow_other_workers=False)
+                                     pure=False, workers=[worker], allow_other_workers=False,
+                                     resources={"GPU": self.gpu} if self.gpu else None)
             self.submitted += 1
             self.in_flight[key] = fut
             self.placed[key] = worker

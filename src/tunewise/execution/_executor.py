@@ -23,7 +23,7 @@ class Executor(abc.ABC):
     implementation: exact trial counts, the study-wide budget, errors, lost workers, Ctrl-C.
 
     The built-in ones: :class:`SequentialExecutor` (``n_jobs=1``), :class:`ProcessExecutor`
-    (``n_jobs=k``) and :class:`DaskExecutor`. A minimal executor that runs trials here:
+    (``n_jobs=k``), :class:`DaskExecutor` and :class:`RayExecutor`. A minimal executor that runs trials here:
 
     >>> import tunewise as tw
     >>> class PrintingExecutor(tw.Executor):
@@ -65,14 +65,16 @@ def resolve_executor(executor: Any, n_jobs: int) -> Executor:
         raise ValueError("pass n_jobs or executor, not both: the executor decides where trials run")
     if isinstance(executor, Executor):
         return executor
-    valid = ("tw.SequentialExecutor(), tw.ProcessExecutor(n_jobs), tw.DaskExecutor(client), or an instance "
-             "of your own subclass of tw.Executor")
+    valid = ("tw.SequentialExecutor(), tw.ProcessExecutor(n_jobs), tw.DaskExecutor(client), tw.RayExecutor(), "
+             "or an instance of your own subclass of tw.Executor")
     if isinstance(executor, type) and issubclass(executor, Executor):
         raise TypeError(f"executor must be an instance, got the class {executor.__name__}: "
                         f"pass executor={executor.__name__}(...)")
     module = type(executor).__module__ or ""
     if module.split(".")[0] == "distributed":
         hint = "; to run trials on a Dask cluster, wrap its client: executor=tw.DaskExecutor(client)"
+    elif module.split(".")[0] == "ray":
+        hint = "; to run trials on a Ray cluster, use executor=tw.RayExecutor(address)"
     elif module.split(".")[0] == "concurrent":
         hint = "; to run trials in local processes, use n_jobs=k or executor=tw.ProcessExecutor(k)"
     else:

@@ -20,7 +20,7 @@ import copy
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,7 @@ from tunewise.study import Study
 from tunewise.trial import FrozenTrial, Trial, TrialState
 
 if TYPE_CHECKING:
+    from tunewise.execution._resources import TrialResources
     from tunewise.samplers._base import Sampler
     from tunewise.schedulers._base import Scheduler
     from tunewise.storage import BaseStorage
@@ -50,8 +51,16 @@ class OptimizeJob:
     """
 
     def __init__(self, study: Study, objective: ObjectiveFunc, catch: tuple[type[BaseException], ...],
-                 n_trials: int | None, deadline: float | None, callbacks: list[Callback], progress: Any) -> None:
+                 n_trials: int | None, deadline: float | None, callbacks: list[Callback], progress: Any,
+                 resources: Mapping[str, Any] | None = None) -> None:
+        from tunewise.execution._resources import ResourceObjective, parse_resources
+
         self.study = study
+        #: What each trial asks for (``optimize(resources=...)``): executors give each worker its
+        #: devices and CPU threads from it; None when the call asked for nothing.
+        self.resources: TrialResources | None = parse_resources(resources)
+        if self.resources is not None:
+            objective = ResourceObjective(objective, self.resources)  # records the trial's devices
         self.objective = objective
         self.catch = catch
         self.n_trials = n_trials  # trials this call runs (None: no limit)

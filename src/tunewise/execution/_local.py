@@ -37,6 +37,15 @@ from typing import TYPE_CHECKING, Any
 import cloudpickle
 
 from tunewise.execution._executor import Executor
+from tunewise.execution._resources import (
+    LEDGER,
+    DeviceLease,
+    check_devices,
+    cpu_share,
+    trials_at_once,
+    visible_devices,
+    worker_env,
+)
 from tunewise.execution._zygote import held_interrupts, spawn_worker
 from tunewise.trial import FrozenTrial
 
@@ -257,6 +266,13 @@ class ProcessExecutor(Executor):
     has its trial failed at once ("worker died: signal 9"), retried, and is replaced.
     ``n_jobs=-1`` starts one worker per CPU.
 
+    Each worker gets its share of the CPU threads (``cores // n_jobs``, or
+    ``optimize(resources={"cpu": k})``) through ``OMP_NUM_THREADS`` and the like, torch and
+    threadpoolctl, so k workers do not oversubscribe the cores (unless you set
+    ``OMP_NUM_THREADS`` yourself). With ``resources={"gpu": g}`` each worker holds its GPUs for
+    its life (``CUDA_VISIBLE_DEVICES``; CUDA reads it once per process); workers that find no
+    device free start when one is.
+
     >>> import tunewise as tw
     >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
     >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=4, executor=tw.ProcessExecutor(2))
@@ -286,6 +302,18 @@ class ProcessExecutor(Executor):
 
 
 def _run_workers(job: OptimizeJob, payload: bytes, n_jobs: int) -> None:
+    # resources=: each worker holds its devices for its life (CUDA reads CUDA_VISIBLE_DEVICES once
+    # per process), and gets its share of the CPU threads.
+    resources = job.resources
+    cpu_threads = cpu_share(resources, n_jobs)
+    devices: list[str] = []
+    if resources is not None and resources.gpu:
+        devices = visible_devices()
+        check_devices(resources, devices)
+        fits = trials_at_once(resources, devices)
+        if fits < n_jobs:
+            _log.info("resources=%s on %d GPU(s): %d trials run at once, the other workers wait for a device",
+                      resources.as_dict(), len(devices), fits)
     authkey = secrets.token_bytes(32)
     tmpdir = tempfile.mkdtemp(prefix="tunewise-")
     address = os.path.join(tmpdir, "coordinator.sock")
@@ -313,34 +341,57 @@ def _run_workers(job: OptimizeJob, payload: bytes, n_jobs: int) -> None:
     spawned = 0
 
     procs: dict[int, Any] = {}
+    leases: dict[int, DeviceLease] = {}
+    waiting = 0  # workers to start once a device is free
 
-    def spawn() -> None:
+    def spawn() -> bool:
+        """Start a worker; False if no device is free for it (start it later)."""
         nonlocal spawned
+        lease = None
+        if devices:
+            assert resources is not None
+            lease = LEDGER.try_acquire(devices, resources.gpu)
+            if lease is None:
+                return False
         spawn_id, spawned = spawned, spawned + 1
         # The index also picks the worker's random stream (RemoteJob.open): never another's.
-        e = dict(env, TUNEWISE_WORKER_INDEX=str(spawn_id))
-        with held_interrupts():  # a Ctrl-C now is raised once the worker is in procs (and reaped)
-            # A fork of the pre-imported zygote starts in milliseconds; a fresh interpreter in 1-2 s.
-            forked = spawn_worker(e)
-            procs[spawn_id] = forked if forked is not None else subprocess.Popen(cmd, env=e)
+        e = dict(env, TUNEWISE_WORKER_INDEX=str(spawn_id), **worker_env(lease, cpu_threads))
+        try:
+            with held_interrupts():  # a Ctrl-C now is raised once the worker is in procs (and reaped)
+                # A fork of the pre-imported zygote starts in milliseconds; a fresh interpreter in 1-2 s.
+                forked = spawn_worker(e)
+                procs[spawn_id] = forked if forked is not None else subprocess.Popen(cmd, env=e)
+        finally:
+            if lease is not None:
+                if spawn_id in procs:
+                    leases[spawn_id] = lease
+                else:
+                    lease.release()
+        return True
 
     try:
         for _ in range(n_jobs):
-            spawn()
-        while procs:
+            if not spawn():
+                waiting += 1
+        while procs or (waiting and coord.work_remains()):
+            while waiting and coord.work_remains() and spawn():
+                waiting -= 1  # a device came free: its worker starts now
             for spawn_id, p in list(procs.items()):
                 rc = p.poll()
                 if rc is None:
                     continue
                 del procs[spawn_id]
+                lease = leases.pop(spawn_id, None)
+                if lease is not None:
+                    lease.release()
                 # A worker that died (killed, out of memory, segfault) had its trial failed and
                 # retried: keep the pool full while there is work left.
                 if coord.reap(spawn_id, rc):
                     replace = coord.work_remains()
                     _log.warning("worker process %d died (%s)%s", p.pid, _exit_status(rc),
                                  "; starting a replacement" if replace else "")
-                    if replace:
-                        spawn()
+                    if replace and not spawn():
+                        waiting += 1
             time.sleep(0.02)
     except KeyboardInterrupt as e:
         from tunewise.study import _Terminated
@@ -371,6 +422,8 @@ def _run_workers(job: OptimizeJob, payload: bytes, n_jobs: int) -> None:
         for spawn_id, p in procs.items():  # interrupted or killed as stragglers: no trial left RUNNING
             rc = p.poll()
             coord.reap(spawn_id, -signal.SIGKILL if rc is None else rc, report=False)
+        for lease in leases.values():
+            lease.release()
         for t in threads:
             t.join(timeout=1.0)
         try:

@@ -24,6 +24,29 @@ class SequentialExecutor(Executor):
     """
 
     def run(self, job: OptimizeJob) -> None:
+        resources = job.resources
+        if resources is None:
+            self._run(job)
+            return
+        # resources=: this process's environment names the trials' devices (and thread count)
+        # for the run; CUDA takes it only if this process has not touched the GPU yet.
+        from tunewise.execution._resources import LEDGER, check_devices, devices_in_this_process, visible_devices
+
+        lease = None
+        if resources.gpu:
+            devices = visible_devices()
+            check_devices(resources, devices)
+            lease = LEDGER.acquire(devices, resources.gpu, give_up=lambda: not job.work_remains())
+            if lease is None:
+                return
+        try:
+            with devices_in_this_process(lease, resources.cpu):
+                self._run(job)
+        finally:
+            if lease is not None:
+                lease.release()
+
+    def _run(self, job: OptimizeJob) -> None:
         while job.claim_slot():
             trial = job.run_trial()
             if trial is None:  # the search is exhausted

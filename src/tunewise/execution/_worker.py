@@ -155,6 +155,9 @@ def main() -> None:
     # With the in-memory storage the parent serves it (and starts each trial itself, so it knows
     # which trial this worker runs); with a URL this worker opens it and announces each trial.
     runner = job.open(None if job.storage_url else _RemoteStorage(conn), worker=index)
+    from tunewise.execution._resources import apply_thread_limit
+
+    apply_thread_limit()  # this worker's share of the cores, for what is loaded already (numpy's BLAS)
     def announce_param(trial_id: int, name: str, value: Any) -> None:
         # One-way, as each value is chosen: if this process dies before the values reach the
         # storage (heartbeats save them a moment later), the parent reruns the same configuration.

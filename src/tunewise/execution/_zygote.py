@@ -49,7 +49,8 @@ _PRELOAD_IF_PARENT = ("tunewise.storage._sql",)
 # scipy.stats, ~1.2 s): loaded once the zygote is idle and no worker runs, so the first
 # optimize() call neither waits for them nor shares its cores with them (its workers import what
 # they need), and workers forked by later calls inherit them.
-_PRELOAD_LATER = ("scipy.special", "scipy.stats.qmc")
+# threadpoolctl: each worker holds the BLAS libraries loaded here to its share of the cores.
+_PRELOAD_LATER = ("scipy.special", "scipy.stats.qmc", "threadpoolctl")
 _IDLE_EXIT = 600.0  # seconds without a request (and no worker running) before the zygote exits
 
 

@@ -40,8 +40,8 @@ from tunewise.storage import BaseStorage, get_storage
 
 _log = logging.getLogger("tunewise.dashboard")
 
-PLOT_KINDS = ("history", "importance", "parallel", "contour", "slice", "intermediate", "timeline", "edf",
-              "lineage")
+PLOT_KINDS = ("history", "pareto", "hypervolume", "importance", "parallel", "contour", "slice", "intermediate",
+              "timeline", "edf", "lineage")
 MAX_PAGE = 500
 MAX_FEED = 5000
 # Above this many trials the dashboard ranks importance on a seeded subset: the ranking is
@@ -281,6 +281,10 @@ def _figure(view: StudyView, kind: str, registry: _Registry) -> Any:
         kw = {"target": lambda t: t.values[0], "target_name": f"Objective 0 ({view.directions[0]})"}
     if kind == "history":
         return plots.optimization_history(view, **kw)
+    if kind in ("pareto", "hypervolume"):
+        from tunewise.insight._report import _multi_objective_figure
+
+        return _multi_objective_figure(plots, view, kind)
     if kind == "importance":
         if multi:
             from tunewise.insight._plots._data import empty_figure

@@ -21,8 +21,8 @@ from tunewise.insight._views import StudyView, trial_json
 from tunewise.storage import BaseStorage
 from tunewise.trial import FrozenTrial
 
-REPORT_PLOTS = ("history", "importance", "parallel", "contour", "slice", "intermediate", "timeline", "edf",
-                "lineage")
+REPORT_PLOTS = ("history", "pareto", "hypervolume", "importance", "parallel", "contour", "slice", "intermediate",
+                "timeline", "edf", "lineage")
 TABLE_CHUNK = 1000  # trial rows encoded per write
 COPY_CHUNK = 1 << 16  # characters of a script copied per write
 _PLACEHOLDER = re.compile(r"(\{\{[A-Z]+\}\})")
@@ -88,6 +88,8 @@ def _figure(P: Any, view: StudyView, kind: str, kw: Mapping[str, Any], evaluator
     """The figure ``kind`` of ``view`` as plain JSON data (``P`` is the plots module)."""
     if kind == "history":
         fig = P.optimization_history(view, **kw)
+    elif kind in ("pareto", "hypervolume"):
+        fig = _multi_objective_figure(P, view, kind)
     elif kind == "importance":
         fig = P.param_importances(view, evaluator=evaluator, seed=seed, **kw)
     elif kind == "parallel":
@@ -105,6 +107,19 @@ def _figure(P: Any, view: StudyView, kind: str, kw: Mapping[str, Any], evaluator
     else:
         fig = P.pbt_lineage(view)
     return json.loads(fig.to_json())
+
+
+def _multi_objective_figure(P: Any, view: StudyView, kind: str) -> Any:
+    """The Pareto front or hypervolume history (a note instead for a single objective)."""
+    if len(view.directions) == 1:
+        from tunewise.insight._plots._data import empty_figure
+
+        title = "Pareto front" if kind == "pareto" else "Hypervolume history"
+        return empty_figure(title, f"{title} is shown for multi-objective studies")
+    if kind == "pareto":
+        m = len(view.directions)
+        return P.pareto_front(view, targets=None if m <= 3 else [0, 1], max_points=2000)
+    return P.hypervolume_history(view)
 
 
 def _has_pbt(view: StudyView) -> bool:
@@ -163,6 +178,7 @@ def write_report(
         if not (k == "intermediate" and not has_steps)
         and not (k == "lineage" and not _has_pbt(view))
         and not (k == "importance" and not single)
+        and not (k in ("pareto", "hypervolume") and single)
         and not (k == "contour" and len(view.distributions) < 2)
     ]
     import tunewise

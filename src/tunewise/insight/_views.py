@@ -77,6 +77,12 @@ def distribution_json(d: D.Distribution) -> dict[str, Any]:
     return out
 
 
+def _infeasible(t: FrozenTrial) -> bool:
+    """Whether a trial violates a constraint (a value > 0 in system_attrs["constraints"])."""
+    values = t.system_attrs.get("constraints")
+    return bool(values and any(v > 0 for v in values))
+
+
 class StudyView:
     """A refreshing snapshot of one study (usable wherever the plots expect a study).
 
@@ -157,7 +163,7 @@ class StudyView:
             sign = 1.0 if self.directions[0] == "minimize" else -1.0
             best_key = math.inf
             for t in self.trials:
-                if t.state == TrialState.COMPLETE and t.values:
+                if t.state == TrialState.COMPLETE and t.values and not _infeasible(t):
                     k = sign * t.values[0]
                     if k < best_key:
                         best_key, self.best = k, t
@@ -212,21 +218,14 @@ class StudyView:
     def _pareto(self) -> list[int]:
         import numpy as np
 
-        complete = [t for t in self.trials if t.state == TrialState.COMPLETE and t.values]
+        from tunewise._pareto import nondominated
+
+        complete = [t for t in self.trials if t.state == TrialState.COMPLETE and t.values and not _infeasible(t)]
         if not complete:
             return []
         signs = np.array([1.0 if d == "minimize" else -1.0 for d in self.directions])
-        v = np.array([t.values for t in complete]) * signs
-        order = np.lexsort(v.T[::-1])
-        front: list[int] = []
-        best_rest = None
-        # Sorted by the first objective, a point is on the front iff it improves on every
-        # earlier point in the other objectives (exact for 2 objectives; a sweep for more).
-        for i in order:
-            if best_rest is None or not np.any(np.all(best_rest <= v[i], axis=1)):
-                front.append(complete[int(i)].number)
-                best_rest = v[i:i + 1] if best_rest is None else np.vstack([best_rest, v[i]])
-        return sorted(front)
+        v = np.array([t.values for t in complete], dtype=float) * signs
+        return [t.number for t, keep in zip(complete, nondominated(v).tolist()) if keep]
 
     # ---- the trial table -----------------------------------------------------------------------
     def after(self, after: int, limit: int) -> dict[str, Any]:

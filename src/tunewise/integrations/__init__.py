@@ -11,6 +11,8 @@ Each submodule imports its library only when used, so ``import tunewise`` stays 
   (``tunewise[xgboost]``, ``tunewise[lightgbm]``)
 - :mod:`tunewise.integrations.mlflow`: ``MLflowCallback`` logs each trial as a nested run
   (``tunewise[mlflow]``)
+- :mod:`tunewise.integrations.wandb`: ``WeightsAndBiasesCallback`` logs each trial to a W&B
+  run, offline by default (``tunewise[wandb]``)
 
 >>> import tunewise as tw
 >>> tw.integrations.sklearn.SearchCV  # doctest: +ELLIPSIS
@@ -22,7 +24,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-__all__ = ["lightgbm", "lightning", "mlflow", "sklearn", "torch", "xgboost"]
+__all__ = ["lightgbm", "lightning", "mlflow", "sklearn", "torch", "wandb", "xgboost"]
 
 
 def __getattr__(name: str) -> ModuleType:

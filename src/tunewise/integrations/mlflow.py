@@ -5,8 +5,11 @@ Needs mlflow (``pip install "tunewise[mlflow]"``).
 
 from __future__ import annotations
 
+import atexit
 import json
 import math
+import sys
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -24,6 +27,56 @@ mlflow = require("mlflow", "mlflow", "tunewise.integrations.mlflow")
 _STATUS = {TrialState.COMPLETE: "FINISHED", TrialState.PRUNED: "KILLED", TrialState.FAILED: "FAILED"}
 _MAX_PARAM = 6000  # MLflow's limit on a param value's length
 _MAX_TAG = 8000
+
+
+def _status_for(error: BaseException | type[BaseException] | None) -> str:
+    """MLflow's status for a search that ended with ``error``: Ctrl-C and SIGTERM are KILLED."""
+    kind = error if isinstance(error, type) or error is None else type(error)
+    if kind is None:
+        return "FINISHED"
+    return "KILLED" if issubclass(kind, KeyboardInterrupt) else "FAILED"
+
+
+class _OpenParents:
+    """Parent runs still RUNNING in this process, ended at exit if nobody ended them: FINISHED,
+    or KILLED / FAILED when the interpreter exits on an uncaught Ctrl-C or exception (ask-and-tell
+    loops and other code that never tells the callback the search is over)."""
+
+    def __init__(self) -> None:
+        self.runs: dict[str, MLflowCallback] = {}
+        self.uncaught: type[BaseException] | None = None
+        self._lock = threading.Lock()
+        self._installed = False
+
+    def add(self, run_id: str, cb: MLflowCallback) -> None:
+        with self._lock:
+            self.runs[run_id] = cb
+            if not self._installed:
+                self._installed = True
+                previous = sys.excepthook
+
+                def hook(kind: type[BaseException], value: BaseException, tb: Any) -> None:
+                    self.uncaught = kind
+                    previous(kind, value, tb)
+
+                sys.excepthook = hook
+                atexit.register(self.end_all)
+
+    def discard(self, run_id: str) -> None:
+        with self._lock:
+            self.runs.pop(run_id, None)
+
+    def end_all(self) -> None:
+        status = _status_for(self.uncaught)
+        for run_id, cb in list(self.runs.items()):
+            try:
+                cb._terminate(run_id, status, "the process exited" if self.uncaught is None
+                              else f"the process exited on {self.uncaught.__name__}")
+            except Exception:  # noqa: BLE001, S110 - at exit there is nobody left to tell
+                pass
+
+
+_OPEN = _OpenParents()
 
 
 def _ms(ts: float | None) -> int:
@@ -46,6 +99,12 @@ class MLflowCallback:
     ``tags`` as tags. The parent run holds the study's directions and sampler and a running
     ``best_value`` (step = trial number).
 
+    The parent run ends when ``study.optimize`` ends: FINISHED when it returns, KILLED on Ctrl-C or
+    SIGTERM, FAILED when an exception stops it, with its end time (and the reason in tag
+    ``tunewise.end_reason``). Optimizing the study again reopens the same parent run. Code that
+    drives trials itself (ask and tell) calls :meth:`end`; a parent still open when the process
+    exits is ended then (KILLED or FAILED if the process dies of Ctrl-C or an exception).
+
     ``metric_name`` is a string, or one name per objective for multi-objective studies.
 
     >>> import tunewise as tw, tempfile, os
@@ -58,6 +117,8 @@ class MLflowCallback:
     >>> runs = client.search_runs([client.get_experiment_by_name("demo").experiment_id])
     >>> len(runs)  # the study's parent run and one nested run per trial
     4
+    >>> client.get_run(cb.parent_run_id(study)).info.status  # optimize() returned
+    'FINISHED'
     """
 
     def __init__(self, tracking_uri: str | None = None, experiment_name: str | None = None,
@@ -82,6 +143,7 @@ class MLflowCallback:
         self._client: Any = None
         self._experiment_id: str | None = None
         self._parents: dict[str, str] = {}
+        self._running: set[str] = set()  # parent runs this process opened (or reopened) and has not ended
 
     # ---- MLflow objects ------------------------------------------------------------------
     @property
@@ -120,8 +182,45 @@ class MLflowCallback:
                 params.append(Param("strategy", _text(strategy, _MAX_PARAM)))
             self.client.log_batch(run_id, params=params, tags=[RunTag("tunewise.directions",
                                                                       ",".join(study.directions))])
+            self._running.add(run_id)
+            _OPEN.add(run_id, self)
         self._parents[name] = run_id
         return run_id
+
+    def _ensure_running(self, run_id: str) -> None:
+        """Reopen the parent run of a study that resumes (it was ended with the last search)."""
+        if run_id in self._running:
+            return
+        run = self.client.get_run(run_id)
+        if run.info.status != "RUNNING":
+            self.client.update_run(run_id, status="RUNNING")
+            if "tunewise.end_reason" in run.data.tags:
+                self.client.delete_tag(run_id, "tunewise.end_reason")
+        self._running.add(run_id)
+        _OPEN.add(run_id, self)
+
+    # ---- ending the parent run ----------------------------------------------------------
+    def on_optimize_end(self, study: Study, error: BaseException | None) -> None:
+        """Called by ``study.optimize`` when it ends: ends the parent run with the matching status."""
+        run_id = self._parents.get(study.study_name)
+        if run_id is not None and run_id in self._running:
+            reason = None if error is None else f"{type(error).__name__}: {error}".rstrip(": ")
+            self._terminate(run_id, _status_for(error), reason)
+
+    def end(self, study: Study, status: str = "FINISHED") -> None:
+        """End the study's parent run (``FINISHED``, ``FAILED`` or ``KILLED``) when trials are not
+        run by ``study.optimize`` (which ends it by itself). A later trial reopens it."""
+        if status not in ("FINISHED", "FAILED", "KILLED"):
+            raise ValueError(f"status must be 'FINISHED', 'FAILED' or 'KILLED', got {status!r}")
+        if study.study_name in self._parents:
+            self._terminate(self._parents[study.study_name], status, None)
+
+    def _terminate(self, run_id: str, status: str, reason: str | None) -> None:
+        if reason:
+            self.client.set_tag(run_id, "tunewise.end_reason", _text(reason, _MAX_TAG))
+        self.client.set_terminated(run_id, status=status, end_time=_ms(None))
+        _OPEN.discard(run_id)
+        self._running.discard(run_id)
 
     # ---- the callback -------------------------------------------------------------------
     def __call__(self, study: Study, trial: FrozenTrial) -> None:
@@ -131,6 +230,7 @@ class MLflowCallback:
             raise ValueError(f"metric_name has {len(self.metric_names)} names but the study has "
                              f"{len(study.directions)} objectives: give one name per objective")
         parent = self.parent_run_id(study)
+        self._ensure_running(parent)
         exp = self._experiment(study)
         tags = {
             "mlflow.parentRunId": parent,

@@ -8,15 +8,17 @@
 from tunewise.samplers._auto import AutoSampler
 from tunewise.samplers._base import Sampler
 from tunewise.samplers._bohb import BOHBSampler
-from tunewise.samplers._context import Proposal, StudyContext, TrialContext, TrialCursor
+from tunewise.samplers._context import Budget, Proposal, StudyContext, TrialContext, TrialCursor
 from tunewise.samplers._grid import GridSampler
+from tunewise.samplers._nsga import NSGAIIISampler, NSGAIISampler
 from tunewise.samplers._qmc import QMCSampler
 from tunewise.samplers._random import RandomSampler
 from tunewise.samplers._tpe import TPESampler
 from tunewise.samplers._warm_start import WarmStartSampler
 
 __all__ = [
-    "AutoSampler", "BOHBSampler", "GPSampler", "GridSampler", "Proposal", "QMCSampler", "RandomSampler", "Sampler",
+    "AutoSampler", "BOHBSampler", "Budget", "GPSampler", "GridSampler", "NSGAIIISampler", "NSGAIISampler", "Proposal",
+    "QMCSampler", "RandomSampler", "Sampler",
     "StudyContext", "TPESampler", "TrialContext", "TrialCursor", "WarmStartSampler",
 ]
 

@@ -30,6 +30,7 @@ from tunewise import distributions as D
 from tunewise.samplers._base import Sampler
 from tunewise.samplers._bohb_gp import FidelityGP, category_codes
 from tunewise.samplers._context import Proposal
+from tunewise.samplers._interior import open_value, taken_mask
 from tunewise.samplers._tpe import _Parzen, _Space
 from tunewise.trial import TrialState
 
@@ -91,7 +92,8 @@ class BOHBSampler(Sampler):
             multiplied by the mean rank agreement of the cheaper budgets (so 0 when they
             disagree). An exploitative option, off by default: on the benchmark's Hartmann-3 it
             cut compute to target, on Hartmann-6 (deceptive low fidelities) it got stuck.
-        prior_weight, categorical_smoothing: as for :class:`TPESampler`.
+        prior_weight: as for :class:`TPESampler`.
+        categorical_smoothing: as for :class:`TPESampler`.
         model: ``"tpe"`` (default): the density-ratio models above. ``"gp"``: one Gaussian
             process over (configuration, log budget) fitted to the observations of every budget
             on the rung ladder (the continuous-fidelity GP of BOCA, Kandasamy et al. 2017), and
@@ -191,7 +193,7 @@ class BOHBSampler(Sampler):
         return state
 
     def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
-        return distribution.from_unit(self._rng.random())
+        return open_value(distribution, self._rng.random())
 
     # ---- the data ------------------------------------------------------------------------
     def observations(self, study: StudyContext, names: list[str], exclude: int | None = None
@@ -325,12 +327,24 @@ class BOHBSampler(Sampler):
         cand = np.vstack(cands)
         score = sum(w * (l_est.log_pdf(cand) - g_est.log_pdf(cand)) for w, l_est, g_est in models)
         best = cand[int(np.argmax(score))]
+        if space.open.any():
+            # Never a configuration some budget has seen (tunewise.samplers._interior): continuing
+            # one is the scheduler's call; in a continuous space a new one is always at hand.
+            seen = np.vstack([x for x, _ in obs.values()])
+            if cat:
+                seen[:, cat] = category_codes(seen, cat, names, dists)
+            snap = space.cells
+            c_num, s_num = snap(cand[:, space.num])[0], snap(seen[:, space.num])[0]
+            free = ~taken_mask(c_num, cand[:, space.cat], s_num, seen[:, space.cat], space.open)
+            if not free.any():
+                return {}  # drawn at random instead
+            best = cand[int(np.flatnonzero(free)[np.argmax(np.asarray(score)[free])])]
         self.last_model_budget = budgets[0]
         self.last_weights = {b: w / total for b, w in weights.items()}
         out: dict[str, Any] = {}
         for j, nm in enumerate(names):
             d = dists[nm]
-            out[nm] = d.choices[int(best[j])] if isinstance(d, D.Categorical) else d.from_unit(float(best[j]))
+            out[nm] = d.choices[int(best[j])] if isinstance(d, D.Categorical) else open_value(d, float(best[j]))
         return out
 
     def describe(self) -> dict[str, Any]:

@@ -25,6 +25,7 @@ import numpy as np
 
 from tunewise import distributions as D
 from tunewise.samplers._base import running_params
+from tunewise.samplers._interior import SEPARATION, is_open, open_bounds, open_value
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
@@ -57,6 +58,39 @@ def category_codes(X: np.ndarray, cat: list[int], names: list[str], dists: dict[
     return np.column_stack(cols) if cols else np.zeros((len(X), 0))
 
 
+_MIN_SURVIVAL = 0.05  # a proposal below this probability of winning at the first rung is futile
+_FUTILE_RETRIES = 3
+
+
+def _first_rung_cut(obs: dict[float, tuple[np.ndarray, np.ndarray]], ladder: list[float],
+                    by_scaled: dict[float, float], raw: np.ndarray, y: np.ndarray) -> float | None:
+    """The modelled loss (in the GP's output units) a new configuration must beat at the lowest
+    budget to be continued: the worst lowest-budget loss of a configuration that was continued
+    to the next budget up (None without two budgets or a continued configuration). Read from
+    what the scheduler did, not from its rule, so a scheduler whose promotions are not by
+    first-rung rank (brackets, a later rung that disagrees) loosens the cut by itself."""
+    if len(ladder) < 2 or len(raw) < 2:
+        return None
+    x_low, y_low = obs[by_scaled[ladder[-1]]]
+    continued = {tuple(np.round(x, 12)) for x in obs[by_scaled[ladder[-2]]][0]}
+    kept = [float(v) for x, v in zip(x_low, y_low, strict=True) if tuple(np.round(x, 12)) in continued]
+    if not kept:
+        return None
+    order = np.argsort(raw, kind="stable")
+    return float(np.interp(max(kept), raw[order], y[order]))  # the output transform keeps the order
+
+
+def _first_rung_survival(model: Any, cand_num: np.ndarray, cand_cat: np.ndarray, zi: int, cut: float) -> float:
+    """The GP's probability that the candidate's loss at the lowest budget beats ``cut``."""
+    from scipy.special import ndtr
+
+    low = cand_num[None, :].copy()
+    low[:, zi] = 0.0
+    mu, sd = model.predict(low, cand_cat[None, :])
+    noise = math.exp(float(model.theta[model.layout.n_ls + 1]))
+    return float(ndtr((cut - mu[0]) / math.sqrt(float(sd[0]) ** 2 + noise)))
+
+
 class FidelityGP:
     """Fits the (configuration, budget) GP and proposes the next configuration; keeps the
     hyperparameters between proposals as warm starts."""
@@ -79,7 +113,8 @@ class FidelityGP:
         from tunewise.samplers._gp_acq import AcquisitionOptimizer
         from tunewise.samplers._gp_model import GPModel, transform_outputs
 
-        self.last_fidelity_lengthscale = None
+        # last_fidelity_lengthscale keeps the last global fit's value (a local fit's budget
+        # length scale describes its box only).
         finite = [b for b in obs if math.isfinite(b)]
         # A plain objective (no reports) counts at a budget above every reported one.
         scale = {b: (b if math.isfinite(b) else 2.0 * max(finite, default=1.0)) for b in obs}
@@ -170,21 +205,46 @@ class FidelityGP:
                 out[:, :zi] = (snap_unit(lo + u[:, :zi] * span) - lo) / span
                 return out
 
+            # Continuous ranges are searched in their open interior (tunewise.samplers._interior),
+            # in the box's coordinates; the budget coordinate is fixed.
+            unit_box = open_bounds([dists[names[j]] for j in num])
+            box = np.vstack([np.clip((unit_box - lo[:, None]) / span[:, None], 0.0, 1.0), [[0.0, 1.0]]])
             acq = AcquisitionOptimizer(model, best,
                                        [len(dists[names[j]].choices) for j in cat],  # type: ignore[union-attr]
-                                       snap, rng, {zi: 1.0}, fixed_cat)
+                                       snap, rng, {zi: 1.0}, fixed_cat, bounds=box)
             best_num, best_cat, _ = acq.optimize(top_num[order], x_cat[order], np.minimum(ls, 1.0))
+            # A new configuration is first observed at the lowest rung, and its top-budget value
+            # only if it wins there. A proposal the GP already knows would lose at the first rung
+            # teaches nothing about the top budget, so EI there never drops and the search
+            # returns to it (seen with two workers: 5 of the last 8 proposals next to one bad
+            # cheap point). Such a proposal is believed at the top budget, like a running trial
+            # (the kriging believer), and the acquisition runs again; the first-rung test is
+            # BOCA's rule that a cheap query must be informative (Kandasamy et al. 2017, Sec. 3).
+            cut = _first_rung_cut(obs, ladder, by_scaled, raw, y)
+            believed_num = [np.column_stack([(pend[:, num] - lo) / span, np.ones(len(pend))])]
+            believed_cat = [category_codes(pend, cat, names, dists)]
+            for _ in range(_FUTILE_RETRIES):
+                if cut is None or _first_rung_survival(model, best_num, best_cat, zi, cut) >= _MIN_SURVIVAL:
+                    break
+                believed_num.append(best_num[None, :])
+                believed_cat.append(best_cat[None, :])
+                model.set_theta(model.theta, np.vstack(believed_num), np.vstack(believed_cat))
+                best_num, best_cat, _ = acq.optimize(top_num[order], x_cat[order], np.minimum(ls, 1.0))
+            else:
+                if cut is not None and _first_rung_survival(model, best_num, best_cat, zi, cut) < _MIN_SURVIVAL:
+                    return {}, by_scaled[top]  # nowhere informative: a uniformly random configuration
             best_num = lo + best_num[:zi] * span
         out: dict[str, Any] = {}
         for k, j in enumerate(num):
-            out[names[j]] = dists[names[j]].from_unit(float(best_num[k]))
+            out[names[j]] = open_value(dists[names[j]], float(best_num[k]))
         for k, j in enumerate(cat):
             out[names[j]] = dists[names[j]].choices[int(best_cat[k])]  # type: ignore[union-attr]
         # A configuration already seen is the scheduler's to continue, not a new one: in a
         # discrete space the GP's optimum can be one (its top-budget value is still uncertain
         # after a cheap observation), and proposing it again would only repeat the cheap rung.
         code = np.array([dists[n].to_unit(out[n]) for n in names])
-        if any(bool(np.any(np.all(np.abs(Xb - code) < 1e-9, axis=1))) for Xb in [*(x for x, _ in obs.values()), pend]):
+        tol = np.array([SEPARATION if is_open(dists[n]) else 1e-9 for n in names])
+        if any(bool(np.any(np.all(np.abs(Xb - code) <= tol, axis=1))) for Xb in [*(x for x, _ in obs.values()), pend]):
             return {}, by_scaled[top]
         return out, by_scaled[top]
 

@@ -15,14 +15,16 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tunewise import distributions as D
 from tunewise._study_view import StudyView
-from tunewise.trial import TrialState
+from tunewise.samplers._search_space import DROPPED, fit_value
+from tunewise.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
     from tunewise.study import Study
-    from tunewise.trial import FrozenTrial
 
-__all__ = ["Proposal", "StudyContext", "TrialContext", "TrialCursor", "as_proposal", "as_study_context"]
+__all__ = ["Budget", "Proposal", "SpaceFit", "StudyContext", "TrialContext", "TrialCursor", "as_proposal",
+           "as_study_context"]
 
 
 class StudyContext(StudyView):
@@ -77,6 +79,13 @@ class StudyContext(StudyView):
         random stream of one's own); a claim that goes with a proposal belongs in
         :attr:`Proposal.claim`, so the loop makes it just before the trial starts.
         """
+
+    @property
+    def budget(self) -> Budget:
+        """What the running ``optimize()`` call plans (its ``n_trials``, ``max_trials``, ``timeout``,
+        workers and scheduler); every field unknown (None) outside ``optimize()`` or in a context
+        that does not say. :class:`~tunewise.samplers.AutoSampler` picks its strategy from it."""
+        return _NO_BUDGET
 
     def read_new(self, cursor: TrialCursor) -> tuple[list[FrozenTrial], list[FrozenTrial]]:
         """The trials finished since ``cursor`` last read (each returned once, in trial order) and
@@ -259,6 +268,54 @@ class Proposal:
 _EMPTY = Proposal()
 
 
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """The plan of the running ``optimize()`` call, as a sampler sees it (``StudyContext.budget``).
+
+    - ``n_trials``: the trials this call runs (None: no limit), counted from ``first_trial``, the
+      number of started trials the study had when the call began.
+    - ``max_trials``: the study-wide limit on started trials (None: none).
+    - ``deadline``: ``time.time()`` after which the call starts no trial (from ``timeout``).
+    - ``n_jobs``: the workers running trials at once.
+    - ``scheduler``: the class name of the study's scheduler (None without one).
+
+    >>> from tunewise.samplers import Budget
+    >>> Budget(n_trials=50, first_trial=10, max_trials=40).planned_trials()
+    40
+    >>> Budget().planned_trials() is None
+    True
+    """
+
+    n_trials: int | None = None
+    first_trial: int = 0
+    max_trials: int | None = None
+    deadline: float | None = None
+    n_jobs: int = 1
+    scheduler: str | None = None
+
+    def planned_trials(self, started: int = 0, trial_seconds: float | None = None,
+                       now: float | None = None) -> int | None:
+        """The study's planned number of started trials when this call ends (None: unbounded).
+
+        ``started`` trials have started so far; a ``deadline`` counts only with ``trial_seconds``
+        (the measured wall time of one trial), as ``n_jobs`` trials per ``trial_seconds``.
+        """
+        plans = []
+        if self.n_trials is not None:
+            plans.append(self.first_trial + self.n_trials)
+        if self.max_trials is not None:
+            plans.append(self.max_trials)
+        if self.deadline is not None and trial_seconds is not None and trial_seconds > 0:
+            import time
+
+            left = max(self.deadline - (time.time() if now is None else now), 0.0)
+            plans.append(started + int(left / trial_seconds * max(self.n_jobs, 1)))
+        return min(plans) if plans else None
+
+
+_NO_BUDGET = Budget()
+
+
 def as_proposal(value: Any, sampler: object = None) -> Proposal:
     """What ``propose`` returned, as a :class:`Proposal` (a dict is its ``params``; None is empty)."""
     if type(value) is dict and not value:  # what most proposals are (the default propose)
@@ -282,3 +339,78 @@ def as_study_context(study: StudyContext | Study) -> StudyContext:
     if isinstance(study, StudyContext):
         return study
     return study._sampler_context()  # the context the study gives its own sampler
+
+
+class SpaceFit:
+    """The trials as observations in the current search space, for a study whose space evolved.
+
+    A parameter's range may depend on another parameter, or be widened, narrowed or given other
+    choices while a study runs or when it is resumed; each trial keeps the distribution it was
+    sampled from (``FrozenTrial.distributions``). Samplers model one space, the current one: a
+    trial whose value lies outside it is shown with the value at the nearest edge (a point
+    sampled beyond the edge says most about the edge), and without a choice the space no longer
+    offers (that observation says nothing about the parameter; its other parameters still
+    count). Trials inside the space are shown as they are, and a study whose space never changed
+    pays nothing (``version`` 0).
+
+    >>> from tunewise import distributions as D
+    >>> from tunewise.trial import FrozenTrial, TrialState
+    >>> old = FrozenTrial(number=0, trial_id=0, state=TrialState.COMPLETE, values=[1.0], params={"x": 8.0, "c": "z"})
+    >>> fit = SpaceFit()
+    >>> [t.params for t in fit.trials([old], {"x": D.Float(0, 4), "c": D.Categorical(("a", "b"))}, version=1)]
+    [{'x': 4.0}]
+    """
+
+    __slots__ = ("_fitted", "_version")
+
+    def __init__(self) -> None:
+        self._version = 0
+        # trial_id -> (the stored trial, what samplers see of it), for finished trials (they never change)
+        self._fitted: dict[int, tuple[FrozenTrial, FrozenTrial]] = {}
+
+    def trials(self, trials: list[FrozenTrial], dists: Mapping[str, D.Distribution], version: int
+               ) -> list[FrozenTrial]:
+        """``trials`` seen in the space ``dists`` (``version``: how often the space changed so far)."""
+        if version == 0:
+            return trials
+        if version != self._version:
+            self._fitted.clear()
+            self._version = version
+        fitted = self._fitted
+        out = trials
+        for i, t in enumerate(trials):
+            done = t.state.is_finished()
+            seen = fitted.get(t.trial_id) if done else None
+            if seen is not None and seen[0] is t:
+                f = seen[1]
+            else:
+                f = _fit_trial(t, dists)
+                if done:
+                    fitted[t.trial_id] = (t, f)
+            if f is not t:
+                if out is trials:
+                    out = list(trials)
+                out[i] = f
+        return out
+
+
+def _fit_trial(t: FrozenTrial, dists: Mapping[str, D.Distribution]) -> FrozenTrial:
+    params: dict[str, Any] | None = None
+    for name, value in t.params.items():
+        dist = dists.get(name)
+        if dist is None or dist.contains(value):
+            continue
+        if params is None:
+            params = dict(t.params)
+        v = fit_value(dist, value)
+        if v is DROPPED:
+            del params[name]
+        else:
+            params[name] = v
+    if params is None:
+        return t
+    return FrozenTrial(
+        number=t.number, trial_id=t.trial_id, state=t.state, values=t.values, params=params, distributions=dists,
+        intermediate_values=t.intermediate_values, user_attrs=t.user_attrs, system_attrs=t.system_attrs,
+        datetime_start=t.datetime_start_ts, datetime_complete=t.datetime_complete_ts, heartbeat=t.heartbeat_ts,
+    )

@@ -9,12 +9,13 @@ stays finite and informative everywhere.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import scipy.optimize
 import scipy.special
 
+from tunewise.samplers._feasibility import ConstraintModel, log_feasibility, log_feasibility_with_grad
 from tunewise.samplers._gp_model import GPModel
 
 _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
@@ -77,6 +78,14 @@ class AcquisitionOptimizer:
     from perturbations of the best observed points; the best few starts are refined together by one
     L-BFGS-B run on their summed logEI (the starts do not interact, so the sum's optimum is each
     start's optimum), then categorical dimensions are improved by a greedy one-coordinate search.
+
+    ``bounds`` (one ``(lower, upper)`` row per numeric dimension, default ``[0, 1]``) keeps the
+    search inside the open interior of continuous ranges (see ``tunewise.samplers._interior``).
+    ``taken`` (numeric and categorical codes of the points already evaluated or running, with
+    ``open_dims`` marking the continuous columns) is never proposed again: the best refined point
+    that is not taken wins, else the best start that is not (the model has converged onto a
+    known point, and a nearby untaken one is the useful next trial); only when every candidate is
+    taken (a small discrete space, exhausted) is a taken point returned.
     """
 
     def __init__(
@@ -92,6 +101,10 @@ class AcquisitionOptimizer:
         n_local: int = 256,
         n_restarts: int = 8,
         maxiter: int = 100,
+        *,
+        bounds: np.ndarray | None = None,
+        taken: tuple[np.ndarray, np.ndarray] | None = None,
+        open_dims: np.ndarray | None = None,
     ) -> None:
         self.model = model
         self.best = best
@@ -104,10 +117,24 @@ class AcquisitionOptimizer:
         self.n_local = n_local
         self.n_restarts = n_restarts
         self.maxiter = maxiter
+        self.bounds = None if bounds is None else np.asarray(bounds, dtype=float).reshape(-1, 2)
+        self.taken = taken
+        self.open_dims = open_dims
+
+    # Under constraints (set by GPSampler): the feasibility models, and whether any trial is
+    # feasible yet (else the acquisition is the probability of feasibility alone); see _feasibility.
+    constraints: Sequence[ConstraintModel] = ()
+    use_ei: bool = True
 
     def value(self, x_num: np.ndarray, x_cat: np.ndarray) -> np.ndarray:
         mu, sd = self.model.predict(x_num, x_cat)
-        return log_ei(mu, sd, self.best)
+        if not self.constraints:
+            return log_ei(mu, sd, self.best)
+        out = log_ei(mu, sd, self.best) if self.use_ei else np.zeros(len(mu))
+        return out + log_feasibility(self.constraints, x_num, x_cat)  # type: ignore[no-any-return]
+
+    def _bounds(self, p: int) -> np.ndarray:
+        return np.tile([0.0, 1.0], (p, 1)) if self.bounds is None else self.bounds
 
     def _apply_fixed(self, x_num: np.ndarray, x_cat: np.ndarray) -> None:
         for j, u in self.fixed_num.items():
@@ -120,9 +147,11 @@ class AcquisitionOptimizer:
         from scipy.stats import qmc
 
         p, c = incumbents_num.shape[1], len(self.n_choices)
+        box = self._bounds(p)
         sweep_num = (
             qmc.Sobol(p, scramble=True, seed=self.rng).random(self.n_sweep) if p else np.zeros((self.n_sweep, 0))
         )
+        sweep_num = box[:, 0] + sweep_num * (box[:, 1] - box[:, 0])
         sweep_cat = np.column_stack([self.rng.integers(0, k, self.n_sweep) for k in self.n_choices]).astype(float) \
             if c else np.zeros((self.n_sweep, 0))
         parts_num, parts_cat = [sweep_num], [sweep_cat]
@@ -139,7 +168,7 @@ class AcquisitionOptimizer:
                                                                      min(1.0, 3.0 / p))[:, None]
                 mask[np.arange(self.n_local), self.rng.integers(0, p, self.n_local)] = True
                 step *= mask
-            local_num = np.clip(incumbents_num[idx] + step, 0.0, 1.0)
+            local_num = np.clip(incumbents_num[idx] + step, box[:, 0], box[:, 1])
             local_cat = incumbents_cat[idx].copy()
             for j, kj in enumerate(self.n_choices):  # occasionally switch one category
                 flip = self.rng.random(self.n_local) < 0.15
@@ -167,8 +196,29 @@ class AcquisitionOptimizer:
             s_num, s_cat = self._categorical_search(s_num, s_cat)
         final_num = self.snap(s_num)
         final_vals = self.value(final_num, s_cat)
-        i = int(np.argmax(final_vals))
+        if self.taken is None:
+            i = int(np.argmax(final_vals))
+            return final_num[i], s_cat[i], float(final_vals[i])
+        new = ~self._is_taken(final_num, s_cat)
+        if new.any():
+            i = int(np.flatnonzero(new)[np.argmax(final_vals[new])])
+            return final_num[i], s_cat[i], float(final_vals[i])
+        # Every refined point is one already tried: the best start that is not.
+        start_num = self.snap(x_num[np.argsort(-vals)])
+        start_cat = x_cat[np.argsort(-vals)]
+        start_free = np.flatnonzero(~self._is_taken(start_num, start_cat))
+        if len(start_free):
+            j = int(start_free[0])
+            return start_num[j], start_cat[j], float(self.value(start_num[j:j + 1], start_cat[j:j + 1])[0])
+        i = int(np.argmax(final_vals))  # nothing untaken left to propose (an exhausted discrete space)
         return final_num[i], s_cat[i], float(final_vals[i])
+
+    def _is_taken(self, x_num: np.ndarray, x_cat: np.ndarray) -> np.ndarray:
+        from tunewise.samplers._interior import taken_mask
+
+        assert self.taken is not None
+        open_dims = self.open_dims if self.open_dims is not None else np.zeros(x_num.shape[1], dtype=bool)
+        return taken_mask(x_num, x_cat, self.taken[0], self.taken[1], open_dims)
 
     def _refine(self, s_num: np.ndarray, s_cat: np.ndarray, free: list[int]) -> np.ndarray:
         r = len(s_num)
@@ -180,15 +230,20 @@ class AcquisitionOptimizer:
             mu, sd, dmu, dsd = self.model.predict_with_grad(x, s_cat)
             val, d_mu, d_sd = log_ei_with_grad(mu, sd, self.best)
             grad = d_mu[:, None] * dmu + d_sd[:, None] * dsd
+            if self.constraints:
+                f_val, f_grad = log_feasibility_with_grad(self.constraints, x, s_cat)
+                val, grad = (val + f_val, grad + f_grad) if self.use_ei else (f_val, f_grad)
             return -float(np.sum(val)), -grad[:, free].ravel()
 
-        x0 = base[:, free].ravel()
+        box = self._bounds(base.shape[1])[free]
+        lower, upper = np.tile(box[:, 0], r), np.tile(box[:, 1], r)
+        x0 = np.clip(base[:, free].ravel(), lower, upper)
         try:
             res = scipy.optimize.minimize(fun, x0, jac=True, method="L-BFGS-B",
-                                          bounds=[(0.0, 1.0)] * len(x0),
+                                          bounds=list(zip(lower, upper, strict=True)),
                                           options={"maxiter": self.maxiter})
             out = base.copy()
-            out[:, free] = np.clip(res.x, 0.0, 1.0).reshape(r, len(free))
+            out[:, free] = np.clip(res.x, lower, upper).reshape(r, len(free))
         except (ValueError, FloatingPointError, np.linalg.LinAlgError):  # pragma: no cover
             return base
         # Keep a start's original position if refinement made it worse (a summed objective can trade).

@@ -6,6 +6,7 @@ import numpy as np
 
 from tunewise import distributions as D
 from tunewise.samplers._base import Sampler
+from tunewise.samplers._interior import open_value
 
 if TYPE_CHECKING:
     from tunewise.samplers._context import StudyContext, TrialContext
@@ -52,10 +53,10 @@ class QMCSampler(Sampler):
         if not names:
             return {}
         u = self._point(names, trial.number)
-        return {n: dists[n].from_unit(float(x)) for n, x in zip(names, u)}
+        return {n: open_value(dists[n], float(x)) for n, x in zip(names, u)}
 
     def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
-        return distribution.from_unit(self._rng.random())
+        return open_value(distribution, self._rng.random())
 
     def describe(self) -> dict[str, Any]:
         return {"name": "QMCSampler", "seed": self.seed, "scramble": self.scramble}

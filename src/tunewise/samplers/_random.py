@@ -6,6 +6,7 @@ import numpy as np
 
 from tunewise import distributions as D
 from tunewise.samplers._base import Sampler
+from tunewise.samplers._interior import open_value
 
 if TYPE_CHECKING:
     from tunewise.samplers._context import StudyContext, TrialContext
@@ -13,6 +14,8 @@ if TYPE_CHECKING:
 
 class RandomSampler(Sampler):
     """Independent uniform sampling of each parameter (log-uniform for ``log=True``).
+
+    Continuous ranges are sampled in their open interior (never exactly ``low`` or ``high``).
 
     >>> import tunewise as tw
     >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
@@ -30,7 +33,7 @@ class RandomSampler(Sampler):
         self._rng = np.random.default_rng(seed)
 
     def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
-        return distribution.from_unit(self._rng.random())
+        return open_value(distribution, self._rng.random())
 
     def describe(self) -> dict[str, Any]:
         return {"name": "RandomSampler", "seed": self.seed}

@@ -26,8 +26,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tunewise import distributions as D
+from tunewise._constraints import violation
+from tunewise._pareto import pareto_rank
 from tunewise.samplers._base import Sampler, running_params
 from tunewise.samplers._context import Proposal, StudyContext, TrialContext, TrialCursor, as_study_context
+from tunewise.samplers._interior import MARGIN, SEPARATION, is_open, open_value, taken_mask
+from tunewise.samplers._mo import order_rows
 from tunewise.samplers._search_space import group_decompose
 from tunewise.trial import TrialState
 
@@ -119,6 +123,11 @@ class _Space:
         self.log_lo, self.log_hi, self.int_lo, self.int_hi = lo, hi, ilo, ihi
         self.n_choices = [d.n_values for d in (dists[int(i)] for i in self.cat) if isinstance(d, D.Categorical)]
         self.discrete = nk != _CONT
+        # Continuous ranges are open: kernels are truncated to [MARGIN, 1 - MARGIN] on them
+        # (tunewise.samplers._interior), so no draw lands on a bound the user did not ask for.
+        self.open = np.array([is_open(dists[int(i)]) for i in self.num], dtype=bool)
+        self.u_lo = np.where(self.open, MARGIN, 0.0)
+        self.u_hi = np.where(self.open, 1.0 - MARGIN, 1.0)
         # Smallest sensible bandwidth of a discrete dimension: half a cell.
         self.cell_floor = np.where(nk == _DISC, 0.5 / np.maximum(self.n_cells, 1), 0.0)
         if np.any(nk == _LOGINT):
@@ -203,10 +212,10 @@ class _Parzen:
         out = np.empty((size, len(sp.names)))
         if len(sp.num):
             mu, sg = self.mu[comp], self.sigma[comp]
-            a, b = ndtr(-mu / sg), ndtr((1.0 - mu) / sg)
+            a, b = ndtr((sp.u_lo - mu) / sg), ndtr((sp.u_hi - mu) / sg)
             q = a + rng.random(mu.shape) * (b - a)
             x = mu + sg * ndtri(np.clip(q, 1e-300, 1.0 - 1e-16))
-            out[:, sp.num] = sp.cells(np.clip(x, 0.0, 1.0))[0]
+            out[:, sp.num] = sp.cells(np.clip(x, sp.u_lo, sp.u_hi))[0]
         for j, logp in zip(sp.cat, self.cat_logp, strict=False):
             cdf = np.cumsum(np.exp(logp[comp]), axis=1)
             r = rng.random(size)[:, None] * cdf[:, -1:]
@@ -256,6 +265,7 @@ class _History:
         self.values = np.full((64, n_objectives), np.nan)
         self.tier = np.zeros(64)  # 0 complete, 1 pruned
         self.step = np.zeros(64)
+        self.viol = np.zeros(64)  # constraint violation (0: feasible; see tunewise._constraints)
         self.sig = np.zeros(64, dtype=int)
         self.sigs: list[frozenset[str]] = []
         self.sig_index: dict[frozenset[str], int] = {}
@@ -276,6 +286,7 @@ class _History:
         self.values = np.vstack([self.values, np.full(self.values.shape, np.nan)])
         self.tier = np.resize(self.tier, cap)
         self.step = np.resize(self.step, cap)
+        self.viol = np.resize(self.viol, cap)
         self.sig = np.resize(self.sig, cap)
 
     def signature(self, names: frozenset[str]) -> int:
@@ -330,12 +341,16 @@ class _History:
         self.values[i] = vals
         self.tier[i] = tier
         self.step[i] = step
+        self.viol[i] = violation(t)
         self.sig[i] = self.signature(names)
         self.n += 1
 
-    def order(self, rows: np.ndarray) -> np.ndarray:
-        """Rows sorted best first: complete by value (Pareto rank for several objectives), then pruned."""
+    def order(self, rows: np.ndarray, n_below: int | None = None) -> np.ndarray:
+        """Rows sorted best first: complete by value (Pareto rank for several objectives), then pruned.
+        With several objectives or constraints, see ``_mo.order_rows`` (``n_below``: the good set's size)."""
         v = self.values[rows]
+        if self.m > 1 or self.viol[rows].any():
+            return rows[order_rows(v, self.tier[rows], self.step[rows], self.viol[rows], n_below)]  # type: ignore[no-any-return]
         if self.m == 1 and not self.tier[rows].any():
             fast: np.ndarray = rows[np.argsort(v[:, 0], kind="stable")]  # all complete: by value
             return fast
@@ -355,20 +370,8 @@ class _History:
 
 
 def _pareto_rank(v: np.ndarray) -> np.ndarray:
-    """Non-dominated sorting: 0 for the Pareto front, 1 for the next front, ..."""
-    n = len(v)
-    rank = np.full(n, -1)
-    left = np.arange(n)
-    r = 0
-    while len(left):
-        sub = v[left]
-        dominated = np.array([
-            bool(np.any(np.all(sub <= sub[i], axis=1) & np.any(sub < sub[i], axis=1))) for i in range(len(sub))
-        ])
-        rank[left[~dominated]] = r
-        left = left[dominated]
-        r += 1
-    return rank
+    """Non-dominated sorting: 0 for the Pareto front, 1 for the next front, ... (moocore)."""
+    return pareto_rank(v)
 
 
 def _matches(space: _Space, cand: np.ndarray, taken: np.ndarray) -> np.ndarray:
@@ -386,7 +389,7 @@ def _from_uniform(space: _Space, u: np.ndarray) -> np.ndarray:
     """Uniform unit draws -> encoded points (cell centres, category indices)."""
     out = u.copy()
     if len(space.num):
-        out[:, space.num] = space.cells(u[:, space.num])[0]
+        out[:, space.num] = space.cells(np.clip(u[:, space.num], space.u_lo, space.u_hi))[0]
     for j, k in zip(space.cat, space.n_choices, strict=False):
         out[:, j] = np.minimum(np.floor(u[:, j] * k), k - 1)
     return out
@@ -400,7 +403,10 @@ class TPESampler(Sampler):
     categorical parameters are handled natively. ``constant_liar`` counts the proposals of
     RUNNING trials as bad results, so parallel workers spread out instead of proposing the
     same point. PRUNED trials rank after all COMPLETE ones, by how far they got and their
-    last reported value; FAILED trials are ignored.
+    last reported value; FAILED trials are ignored. With several objectives the good set is
+    the best Pareto fronts, the last one split by hypervolume (MO-TPE, Ozaki et al. 2022); with
+    constraints (``trial.set_constraint`` / ``constraints_func``) infeasible trials rank after
+    the feasible ones, least violation first (see ``_mo``).
 
     Args:
         n_startup_trials: finished trials sampled at random before the model is used.
@@ -519,7 +525,7 @@ class TPESampler(Sampler):
         out: dict[str, Any] = {}
         if h.n < self.n_startup_trials:
             for n in names:
-                out[n] = dists[n].from_unit(self._rng.random())
+                out[n] = open_value(dists[n], self._rng.random())
         else:
             out = self._model_proposal(trial, h, running, names, dists)
         if self.constant_liar and out:
@@ -545,7 +551,7 @@ class TPESampler(Sampler):
             g_names = sorted(n_ for n_ in g if n_ in name_set and n_ in h.cols)
             for n_ in g:
                 if n_ in name_set and n_ not in h.cols:
-                    out[n_] = dists[n_].from_unit(self._rng.random())  # never observed yet
+                    out[n_] = open_value(dists[n_], self._rng.random())  # never observed yet
             # Constant dimensions carry no information: propose their only value.
             model_names = [n_ for n_ in g_names if (dists[n_].n_values or 2) > 1]
             for n_ in g_names:
@@ -562,10 +568,10 @@ class TPESampler(Sampler):
             space = _Space(model_names, [dists[n_] for n_ in model_names])
             if len(rows) == 0:
                 for n_ in model_names:
-                    out[n_] = dists[n_].from_unit(self._rng.random())
+                    out[n_] = open_value(dists[n_], self._rng.random())
                 continue
-            ordered = h.order(rows)
             n_below = max(1, min(int(self.gamma(len(rows))), len(rows)))
+            ordered = h.order(rows, n_below)
             below = X[np.ix_(ordered[:n_below], cols)]
             above_rows = ordered[n_below:]
             if len(above_rows) > self.max_above_kernels:
@@ -596,13 +602,52 @@ class TPESampler(Sampler):
                         dup = np.zeros(len(free), dtype=bool)
                 score = np.where(dup, -np.inf, score) if not dup.all() else score
             best = cand[int(np.argmax(score))]
+            if space.open.any():
+                # A space with a continuous parameter never repeats a point already evaluated or
+                # running (tunewise.samplers._interior): the best candidate that is new.
+                taken = X[np.ix_(rows, cols)]
+                if liars:
+                    taken = np.vstack([taken, np.asarray(liars, dtype=float)])
+                best = self._untaken(space, cand, score, taken, l_est, g_est)
             for j, n_ in enumerate(model_names):
                 d = dists[n_]
-                out[n_] = d.choices[int(best[j])] if isinstance(d, D.Categorical) else d.from_unit(float(best[j]))
+                out[n_] = d.choices[int(best[j])] if isinstance(d, D.Categorical) else open_value(d, float(best[j]))
         return out
 
+    def _untaken(self, space: _Space, cand: np.ndarray, score: np.ndarray, taken: np.ndarray,
+                 l_est: _Parzen, g_est: _Parzen) -> np.ndarray:
+        """The best-scoring candidate that repeats no ``taken`` row (looked for lazily: the best
+        one almost always is new), else the best of fresh uniform draws that is."""
+        open_cols = space.num[space.open]
+
+        def is_taken(x: np.ndarray) -> np.ndarray:
+            # First the continuous coordinates alone (cheap, no copies): few taken rows come close.
+            near = np.ones((len(x), len(taken)), dtype=bool)
+            for j in open_cols:
+                near &= np.abs(x[:, j, None] - taken[None, :, j]) <= SEPARATION
+            rows = np.flatnonzero(near.any(axis=0))
+            if len(rows) == 0:
+                return np.zeros(len(x), dtype=bool)
+            xs, ts = x.copy(), taken[rows]
+            if len(space.num):  # discrete dimensions compare by cell
+                xs[:, space.num] = space.cells(xs[:, space.num])[0]
+                ts[:, space.num] = space.cells(ts[:, space.num])[0]
+            return taken_mask(xs[:, space.num], xs[:, space.cat], ts[:, space.num], ts[:, space.cat], space.open)
+
+        i = int(np.argmax(score))
+        if not is_taken(cand[i:i + 1])[0]:
+            return cand[i]  # type: ignore[no-any-return]
+        free = ~is_taken(cand)
+        if not free.any():
+            cand = _from_uniform(space, self._rng.random((max(64, 4 * self.n_ei_candidates), cand.shape[1])))
+            free = ~is_taken(cand)
+            score = l_est.log_pdf(cand) - g_est.log_pdf(cand)
+            if not free.any():  # pragma: no cover - a continuous space always has a new point
+                return cand[int(np.argmax(score))]  # type: ignore[no-any-return]
+        return cand[int(np.flatnonzero(free)[np.argmax(score[free])])]  # type: ignore[no-any-return]
+
     def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
-        return distribution.from_unit(self._rng.random())
+        return open_value(distribution, self._rng.random())
 
     def describe(self) -> dict[str, Any]:
         return {

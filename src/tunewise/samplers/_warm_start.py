@@ -78,7 +78,8 @@ import numpy as np
 
 from tunewise import distributions as D
 from tunewise.samplers._base import Sampler
-from tunewise.samplers._context import Proposal, StudyContext, TrialContext, as_study_context
+from tunewise.samplers._context import Budget, Proposal, StudyContext, TrialContext, as_study_context
+from tunewise.samplers._interior import open_value
 from tunewise.samplers._mapping import _NO_FIT, map_value
 from tunewise.trial import TrialState
 
@@ -187,6 +188,10 @@ class _HiddenTrials(StudyContext):
 
     def claim(self, key: str) -> bool:
         return self._study.claim(key)
+
+    @property
+    def budget(self) -> Budget:
+        return self._study.budget
 
 
 class WarmStartSampler(Sampler):
@@ -560,7 +565,7 @@ class WarmStartSampler(Sampler):
                 if n in scale:
                     u = d.to_unit(v) + float(step[numeric.index(n)])
                     u = abs(u) if u < 0 else (2.0 - u if u > 1 else u)  # reflect at the borders
-                    v = d.from_unit(min(max(u, 0.0), 1.0))
+                    v = open_value(d, u)  # strictly inside a continuous range (samplers._interior)
                 elif isinstance(d, D.Categorical) and self._rng.random() < self.categorical_noise:
                     v = d.choices[int(self._rng.integers(len(d.choices)))]
                 out[n] = v
@@ -569,7 +574,7 @@ class WarmStartSampler(Sampler):
                 n = numeric[int(self._rng.integers(len(numeric)))]
                 d = dists[n]
                 u = d.to_unit(inc.params[n]) + (1 if self._rng.random() < 0.5 else -1) * scale[n]
-                out[n] = d.from_unit(min(max(u, 0.0), 1.0))
+                out[n] = open_value(d, u)
             if json.dumps(out, sort_keys=True, default=str) not in seen:
                 return ("local", out, info)
         return None  # every nearby point has been tried: the base sampler's turn
@@ -614,7 +619,7 @@ class WarmStartSampler(Sampler):
         step = step + 0.25 * (chol @ self._rng.standard_normal(k))
         out = {n: inc.params[n] for n in dists}
         for j, n in enumerate(numeric):
-            out[n] = dists[n].from_unit(min(max(float(x0[j] + step[j]), 0.0), 1.0))
+            out[n] = open_value(dists[n], float(x0[j] + step[j]))
         return out
 
     def _step_shape(self, dists: Mapping[str, D.Distribution], numeric: Sequence[str], trusted: set[str],
@@ -725,7 +730,7 @@ class WarmStartSampler(Sampler):
         elif (dist.n_values or 2) > 1:
             u = dist.to_unit(v) + self._rng.normal(0.0, self._bandwidth(name, dist))
             u = abs(u) if u < 0 else (2.0 - u if u > 1 else u)  # reflect at the borders
-            v = dist.from_unit(min(max(u, 0.0), 1.0))
+            v = open_value(dist, u)
         values[name] = v
         return v
 

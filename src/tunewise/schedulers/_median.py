@@ -52,14 +52,20 @@ class PercentileScheduler(Scheduler):
             return Decision.CONTINUE
         if ctx.count_trials((TrialState.COMPLETE,)) < self.n_startup_trials:
             return Decision.CONTINUE
-        others = [
+        # NaN reports (recorded, as in Optuna) count as the worst: a trial with only NaN so far
+        # stops, and others' NaN values are left out of the percentile.
+        own = [sign * v for v in values.values() if v == v]
+        if not own:
+            return Decision.stop()
+        at_step = [
             t.reports[step]
             for t in ctx.get_trials(states=_OTHERS)
             if t.number != trial.number and step in t.reports
         ]
+        others = [v for v in at_step if v == v]
         if len(others) < self.n_min_trials:
             return Decision.CONTINUE
-        best = min(sign * v for v in values.values())  # the trial's best so far, as a loss
+        best = min(own)  # the trial's best so far, as a loss
         # "Keep the best p %": for a loss that is the p-th percentile of the others' losses.
         threshold = float(np.percentile(sign * np.asarray(others, dtype=float), self.percentile))
         return Decision.stop() if best > threshold else Decision.CONTINUE

@@ -35,7 +35,9 @@ resolved exactly once: its continuations carry one claim key, which the loop cla
 segment records ``pbt.lineage``, ``generation``, ``parent`` (the trial it continues) and
 ``donor``/``clone_step`` (whose checkpoint it copied, at which step); :func:`lineage` returns
 them as rows for plotting.
-Count ``n_trials`` in segments: ``population_size * number_of_generations``. Trials started
+Count ``n_trials`` in segments: ``population_size * number_of_generations``
+(:meth:`PBTScheduler.trials_needed`; Ray Tune's ``num_samples`` is the population size, and
+``optimize`` warns when ``n_trials`` cannot finish the population). Trials started
 while the population still trains beyond the first ``population_size`` (idle parallel workers)
 end after their first report with ``pbt.excess``; once every lineage has finished, further
 trials run as plain trials.
@@ -68,6 +70,11 @@ class PBTScheduler(Scheduler):
     """Population-based training: exploit (copy a better member's checkpoint and parameters)
     and explore (perturb them) every ``perturbation_interval`` steps.
 
+    ``population_size`` (or ``num_samples``, Ray Tune's name for it) is the number of members.
+    ``n_trials`` counts *segments* (a member's training between two perturbations), so a whole
+    run takes ``population_size * ceil(max_step / perturbation_interval)`` trials
+    (:meth:`trials_needed`); ``optimize`` warns when ``n_trials`` is too small for that.
+
     ``hyperparam_mutations`` maps parameter names to what to explore: a distribution
     (``tw.uniform(...)``, ``tw.loguniform(...)``, ``tw.choice(...)``) or a list of values
     (neighbours are adjacent items). Default: every parameter, over its own distribution.
@@ -86,8 +93,13 @@ class PBTScheduler(Scheduler):
                  hyperparam_mutations: Mapping[str, D.Distribution | Sequence[Any]] | None = None, *,
                  perturbation_factors: tuple[float, float] = (0.8, 1.2), max_step: int | None = None,
                  seed: int | None = None, checkpoint_dir: str | None = None, keep_checkpoints: int | None = None,
-                 excess_wait: float = 60.0) -> None:
+                 excess_wait: float = 60.0, num_samples: int | None = None) -> None:
         self.perturbation_interval = _check_int("perturbation_interval", perturbation_interval, 1)
+        if num_samples is not None:  # Ray Tune's name for the population size
+            if population_size not in (8, num_samples):
+                raise ValueError(f"num_samples={num_samples!r} and population_size={population_size!r} both give the "
+                                 f"population size: pass one of them")
+            population_size = num_samples
         self.population_size = _check_int("population_size", population_size, 2)
         q = _check_number("quantile_fraction", quantile_fraction, 0.0, strict=True)
         if q > 0.5:
@@ -123,6 +135,40 @@ class PBTScheduler(Scheduler):
         self.keep_checkpoints = (None if keep_checkpoints is None
                                  else _check_int("keep_checkpoints", keep_checkpoints, 1))
         self.excess_wait = _check_number("excess_wait", excess_wait, 0.0)
+
+    def trials_needed(self) -> int | None:
+        """How many trials (segments) the whole population takes: ``population_size`` times the
+        number of generations, ``ceil(max_step / perturbation_interval)``; None without ``max_step``.
+
+        >>> import tunewise as tw
+        >>> tw.schedulers.PBTScheduler(perturbation_interval=5, num_samples=4, max_step=20).trials_needed()
+        16
+        """
+        if self.max_step is None:
+            return None
+        return self.population_size * -(-self.max_step // self.perturbation_interval)
+
+    def budget_message(self, n_trials: int | None, started: int) -> str | None:
+        """Why ``n_trials`` more trials (after ``started`` non-queued ones) cannot finish the
+        population, and what would; None if they can (or it cannot be known)."""
+        if n_trials is None:
+            return None
+        needed = self.trials_needed()
+        total = started + n_trials
+        if needed is not None:
+            if total >= needed:
+                return None
+            gens = -(-self.max_step // self.perturbation_interval)  # type: ignore[operator]
+            return (f"PBT: n_trials counts segments (a member's training between perturbations), not members: "
+                    f"population_size={self.population_size} x {gens} generations (max_step={self.max_step}, "
+                    f"perturbation_interval={self.perturbation_interval}) = {needed} trials, but this study will "
+                    f"have {total}; the members stop unfinished (PRUNED or WAITING) and best_value has no "
+                    f"COMPLETE trial. Use n_trials={needed - started}.")
+        if total <= self.population_size:
+            return (f"PBT: n_trials counts segments, not members: {total} trials cannot finish the first "
+                    f"generation of population_size={self.population_size}, so no member completes. Use n_trials = "
+                    f"population_size x generations (set max_step= and PBTScheduler.trials_needed() computes it).")
+        return None
 
     # ---- membership --------------------------------------------------------------------
     def _roots(self, trials: Sequence[FrozenTrial]) -> list[int]:

@@ -7,10 +7,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tunewise.storage._base import SCHEMA_VERSION, BaseStorage, StudySummary
 from tunewise.storage._memory import InMemoryStorage
 
-__all__ = ["SCHEMA_VERSION", "BaseStorage", "InMemoryStorage", "SQLStorage", "StudySummary", "get_storage"]
+if TYPE_CHECKING:  # loaded on first use (SQLAlchemy's engine machinery is not needed for in-memory studies)
+    from tunewise.storage._sql import SQLStorage
+    from tunewise.storage._sql._schema import SchemaUpgrade, upgrade_schema
+
+__all__ = ["SCHEMA_VERSION", "BaseStorage", "InMemoryStorage", "SQLStorage", "SchemaUpgrade", "StudySummary",
+           "get_storage", "upgrade_schema"]
 
 
 def __getattr__(name: str) -> object:
@@ -18,6 +25,10 @@ def __getattr__(name: str) -> object:
         from tunewise.storage._sql import SQLStorage
 
         return SQLStorage
+    if name in ("upgrade_schema", "SchemaUpgrade"):
+        from tunewise.storage._sql import _schema
+
+        return getattr(_schema, name)
     raise AttributeError(name)
 
 

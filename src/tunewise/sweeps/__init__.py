@@ -28,7 +28,7 @@ change, but a changed metric, goal or parameter distribution is refused before a
 """
 
 from tunewise.sweeps._agent import format_status, load_sweep, run_agent, sweep_status
-from tunewise.sweeps._config import ParamSpec, SweepConfig, SweepConfigError, load_sweep_config
+from tunewise.sweeps._config import ParamSpec, SweepConfig, SweepConfigError, SweepConfigWarning, load_sweep_config
 from tunewise.sweeps._params import get_params
 from tunewise.sweeps._protocol import MetricLine, build_command, parse_metric_line
 from tunewise.sweeps._resume import SweepChangedError
@@ -40,6 +40,7 @@ __all__ = [
     "SweepConfig",
     "SweepChangedError",
     "SweepConfigError",
+    "SweepConfigWarning",
     "SweepRunner",
     "SweepRunnerError",
     "build_command",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tunewise.sweeps._config import SweepConfig, SweepConfigError
+from tunewise.sweeps._config import SweepConfig, SweepConfigError, SweepConfigWarning
 from tunewise.sweeps._runner import STOP_ATTR, SWEEP_ATTR, SweepRunner
 from tunewise.trial import TrialState
 
@@ -24,8 +25,10 @@ def load_sweep(name: str, storage: Any) -> tuple[Any, SweepConfig]:
     if not isinstance(record, dict) or "config" not in record:
         raise ValueError(f"study {name!r} is not a sweep (it has no sweep config): start sweeps with "
                          f"`tunewise sweep run sweep.yaml`")
-    config = SweepConfig.from_dict(record["config"], base_dir=record.get("base_dir") or ".",
-                                   check_program=False, source=f"sweep {name!r}")
+    with warnings.catch_warnings():  # said when the sweep file was run; not again for its stored copy
+        warnings.simplefilter("ignore", SweepConfigWarning)
+        config = SweepConfig.from_dict(record["config"], base_dir=record.get("base_dir") or ".",
+                                       check_program=False, source=f"sweep {name!r}")
     return study, config
 
 
@@ -101,7 +104,11 @@ def sweep_status(name: str, storage: Any) -> dict[str, Any]:
     states = Counter(t.state.value for t in trials)
     complete = [t for t in trials if t.state == TrialState.COMPLETE and t.value is not None]
     best = None
-    if complete:
+    pareto = None
+    if len(config.directions) > 1:  # several metrics: the runs no other run beats on every metric
+        pareto = [{"number": t.number, "values": dict(zip(config.metric_names, t.values or [], strict=False)),
+                   "config": t.user_attrs.get("config", config.decode(t.params))} for t in study.best_trials]
+    elif complete:
         pick = min if config.goal == "minimize" else max
         b = pick(complete, key=lambda t: t.value)
         best = {"number": b.number, "value": b.value,
@@ -117,6 +124,7 @@ def sweep_status(name: str, storage: Any) -> dict[str, Any]:
         "n_runs": len(trials),
         "states": {s.value: states[s.value] for s in TrialState if states[s.value]},
         "best": best,
+        "pareto": pareto,
         "stopped": study.system_attrs.get(STOP_ATTR),
     }
 
@@ -129,7 +137,12 @@ def format_status(status: dict[str, Any]) -> str:
     per_state = ", ".join(f"{k} {v}" for k, v in status["states"].items()) or "none yet"
     lines.append(f"runs: {status['n_runs']}{cap} ({per_state})")
     best = status["best"]
-    if best is None:
+    if status.get("pareto") is not None:
+        lines.append(f"Pareto front: {len(status['pareto'])} run(s) no other run beats on every metric")
+        for run in status["pareto"]:
+            shown = " ".join(f"{k}={v:.6g}" for k, v in run["values"].items())
+            lines.append(f"  run {run['number']} {shown}: " + ", ".join(f"{k}={v}" for k, v in run["config"].items()))
+    elif best is None:
         lines.append("best: no completed run yet")
     else:
         lines.append(f"best: run {best['number']} {status['metric']}={best['value']:.6g}")

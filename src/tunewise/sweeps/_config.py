@@ -12,10 +12,12 @@ once instead of hanging the parser.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import os
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,9 +28,9 @@ import yaml
 from tunewise import distributions as D
 from tunewise.exceptions import TunewiseError
 
-__all__ = ["ParamSpec", "SweepConfig", "SweepConfigError", "load_sweep_config"]
+__all__ = ["ParamSpec", "SweepConfig", "SweepConfigError", "SweepConfigWarning", "load_sweep_config"]
 
-METHODS = ("grid", "random", "bayes", "tpe", "gp", "auto")
+METHODS = ("grid", "random", "bayes", "tpe", "gp", "auto", "custom")
 # method -> the sampler class in tunewise.samplers (bayes: W&B's "bayes" is GP-based).
 SAMPLER_OF_METHOD = {
     "grid": "GridSampler",
@@ -38,16 +40,22 @@ SAMPLER_OF_METHOD = {
     "tpe": "TPESampler",
     "auto": "AutoSampler",
 }
+# W&B's ``method: custom`` with ``scheduler: {engine: ...}``: the engine's own default algorithm
+# (Optuna's default sampler is TPE; Ax and W&B's bayes engine are GP-based).
+SAMPLER_OF_ENGINE = {"optuna": "TPESampler", "ax": "GPSampler", "wandb": "GPSampler"}
+# Methods that take several metrics (W&B: ``metrics`` needs method custom; custom -> NSGA-II).
+MULTI_METHODS = ("custom", "random", "grid")
 GOALS = ("minimize", "maximize")
 DISTRIBUTIONS = (
-    "constant", "categorical", "int_uniform", "uniform", "q_uniform", "log_uniform_values",
-    "q_log_uniform_values", "log_uniform", "q_log_uniform", "normal", "q_normal", "log_normal",
-    "q_log_normal",
+    "constant", "categorical", "categorical_w_probabilities", "int_uniform", "uniform", "q_uniform",
+    "log_uniform_values", "q_log_uniform_values", "log_uniform", "q_log_uniform", "inv_log_uniform_values",
+    "inv_log_uniform", "normal", "q_normal", "log_normal", "q_log_normal", "beta", "q_beta",
 )
 # Keys each distribution needs (q is optional: W&B's default is 1).
 _NEEDS: dict[str, tuple[str, ...]] = {
     "constant": ("value",),
     "categorical": ("values",),
+    "categorical_w_probabilities": ("values", "probabilities"),
     "int_uniform": ("min", "max"),
     "uniform": ("min", "max"),
     "q_uniform": ("min", "max"),
@@ -55,22 +63,45 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "q_log_uniform_values": ("min", "max"),
     "log_uniform": ("min", "max"),
     "q_log_uniform": ("min", "max"),
+    "inv_log_uniform_values": ("min", "max"),
+    "inv_log_uniform": ("min", "max"),
     "normal": (),
     "q_normal": (),
     "log_normal": (),
     "q_log_normal": (),
+    "beta": (),
+    "q_beta": (),
 }
 _NORMAL_FAMILY = ("normal", "q_normal", "log_normal", "q_log_normal")
-_PARAM_KEYS = ("distribution", "values", "value", "min", "max", "mu", "sigma", "q", "parameters")
+_BETA_FAMILY = ("beta", "q_beta")
+# ``when`` is tunewise's extension: a conditional parameter (see :class:`ParamSpec`).
+_PARAM_KEYS = ("distribution", "values", "value", "min", "max", "mu", "sigma", "q", "probabilities", "a", "b",
+               "parameters", "when")
 TOP_KEYS = (
     "program", "command", "method", "metric", "parameters", "early_terminate", "run_cap",
-    "name", "storage", "timeout", "workers", "seed", "log_dir", "grace_period",
+    "name", "storage", "timeout", "workers", "seed", "log_dir", "grace_period", "wandb_stand_in", "resources",
     # W&B metadata: accepted so W&B files run unchanged, otherwise unused.
-    "description", "project", "entity",
+    "description", "project", "entity", "apiVersion", "kind", "controller",
+    # W&B's custom engines: ``method: custom`` picks the engine's default algorithm.
+    "scheduler",
+    # Several objectives (W&B: with method custom): the sweep keeps the Pareto front.
+    "metrics",
+    # Accepted by W&B's schema but refused with the reason (see _REFUSED_TOP_KEYS).
+    "job", "image_uri",
 )
-_METRIC_KEYS = ("name", "goal", "target")
+# Keys of W&B's schema that cannot apply to a tunewise sweep: key -> why, and what to do instead.
+_REFUSED_TOP_KEYS = {
+    "job": "a W&B Launch job runs on W&B's servers and queues; tunewise runs a local program: give "
+           "program (and command) instead",
+    "image_uri": "a W&B Launch image runs on W&B's servers and queues; tunewise runs a local program: give "
+                 "program, or a command such as [docker, run, IMAGE, ${args}]",
+}
+_METRIC_KEYS = ("name", "goal", "target", "impute", "impute_while_running")
+_IMPUTE = ("latest", "best", "worst")
+_SCHEDULER_KEYS = ("engine", "source", "optimizer", "search_space")
 _ET_KEYS = ("type", "min_iter", "max_iter", "eta", "s", "strict")
-MACROS = ("env", "interpreter", "program", "args", "args_no_hyphens", "args_json", "args_json_file")
+MACROS = ("env", "interpreter", "program", "args", "args_no_hyphens", "args_no_boolean_flags", "args_json",
+          "args_json_file")
 DEFAULT_COMMAND = ["${env}", "${interpreter}", "${program}", "${args}"]
 _MACRO_RE = re.compile(r"\$\{([^}]*)\}")
 # Latent parameters (priors the core distributions cannot express) are stored under this suffix.
@@ -211,15 +242,23 @@ class _Ctx:
         self.where = where
         self.lines = lines
 
+    def _line_of(self, path: Path_) -> int | None:
+        if self.lines is None:
+            return None
+        p = path
+        while p and p not in self.lines:
+            p = p[:-1]
+        return self.lines.get(p)
+
     def error(self, path: Path_, msg: str) -> SweepConfigError:
-        line = None
-        if self.lines is not None:
-            p = path
-            while p and p not in self.lines:
-                p = p[:-1]
-            line = self.lines.get(p)
+        line = self._line_of(path)
         loc = f"{self.where}, line {line}" if line else self.where
         return SweepConfigError(f"{loc}: {_dotted(path)}: {msg}")
+
+    def warn(self, path: Path_, msg: str) -> None:
+        """A :class:`SweepConfigWarning` shown at the sweep file's line (``sweep.yaml:5: ...``)."""
+        warnings.warn_explicit(f"{_dotted(path)}: {msg}", SweepConfigWarning, filename=self.where,
+                               lineno=self._line_of(path) or 0)
 
     def line(self, path: Path_) -> int | None:
         return None if self.lines is None else self.lines.get(path)
@@ -249,11 +288,15 @@ class ParamSpec:
     """One parameter of the sweep: its W&B distribution and how tunewise samples it.
 
     Most distributions map exactly to a tunewise distribution (the trial's parameter is the value
-    the program receives). The normal family and ``q_log_uniform*`` have priors the core
-    distributions cannot express; they are sampled as a latent parameter ``NAME:latent``
-    (a quantile in ``[0, 1]`` for the normal family, the unrounded value for ``q_log_uniform*``)
-    and decoded to the value passed to the program, which is kept in the trial's
-    ``user_attrs["config"]``.
+    the program receives). The normal and beta families, weighted categorical values
+    (``probabilities``) and ``q_log_uniform*`` have priors the core distributions cannot express;
+    they are sampled as a latent parameter ``NAME:latent`` (a quantile in ``[0, 1]`` mapped through
+    the prior's inverse CDF, or the unrounded value for ``q_log_uniform*``) and decoded to the value
+    passed to the program, which is kept in the trial's ``user_attrs["config"]``.
+
+    ``when`` (a tunewise extension of W&B's format) makes the parameter conditional: it is sampled
+    and passed to the program only in runs where every named parameter has one of the given
+    values, e.g. ``momentum: {min: 0.0, max: 0.99, when: {optimizer: sgd}}``.
     """
 
     name: str
@@ -265,10 +308,19 @@ class ParamSpec:
     mu: float = 0.0
     sigma: float = 1.0
     q: float | None = None
+    probabilities: tuple[float, ...] | None = None
+    a: float = 1.0
+    b: float = 1.0
+    when: tuple[tuple[str, tuple[Any, ...]], ...] = ()
 
     @property
     def latent(self) -> bool:
-        return self.distribution in _NORMAL_FAMILY or self.distribution in ("q_log_uniform_values", "q_log_uniform")
+        return self.distribution in _NORMAL_FAMILY or self.distribution in _BETA_FAMILY or self.distribution in (
+            "q_log_uniform_values", "q_log_uniform", "categorical_w_probabilities")
+
+    def is_active(self, config: Mapping[str, Any]) -> bool:
+        """Whether this parameter applies to a run whose (decoded) parameters so far are ``config``."""
+        return all(parent in config and config[parent] in allowed for parent, allowed in self.when)
 
     @property
     def param_name(self) -> str:
@@ -307,7 +359,13 @@ class ParamSpec:
             return D.Float(self.min, self.max, log=True)  # type: ignore[arg-type]
         if d == "q_log_uniform":
             return D.Float(math.exp(self.min), math.exp(self.max), log=True)  # type: ignore[arg-type]
-        # Normal family: a quantile, mapped through the inverse normal CDF so that random
+        if d == "inv_log_uniform_values":
+            # W&B: exp(-U(-log max, -log min)), which is log-uniform in [min, max].
+            return D.Float(self.min, self.max, log=True)  # type: ignore[arg-type]
+        if d == "inv_log_uniform":
+            # W&B: exp(-U(min, max)), log-uniform in [e^-max, e^-min].
+            return D.Float(math.exp(-self.max), math.exp(-self.min), log=True)  # type: ignore[operator]
+        # Normal and beta families, weighted values: a quantile, mapped through the inverse normal CDF so that random
         # search draws exactly N(mu, sigma) while model-based samplers work on a bounded cube.
         return D.Float(0.0, 1.0)
 
@@ -323,6 +381,20 @@ class ParamSpec:
             return sampled
         if d in ("q_log_uniform_values", "q_log_uniform"):
             return self._quantize(float(sampled))
+        if d == "categorical_w_probabilities":
+            # W&B's inverse CDF: the first value whose cumulative probability exceeds u.
+            u, total = float(sampled), 0.0
+            values, probs = self.values or (), self.probabilities or ()
+            for value, prob in zip(values, probs, strict=True):
+                total += prob
+                if u < total:
+                    return value
+            return next(v for v, pr in zip(reversed(values), reversed(probs), strict=True) if pr > 0)
+        if d in _BETA_FAMILY:
+            from scipy.stats import beta
+
+            x = float(beta.ppf(min(max(float(sampled), 0.0), 1.0), self.a, self.b))
+            return self._quantize(x) if d == "q_beta" else x
         from scipy.special import ndtri
 
         u = min(max(float(sampled), 1e-6), 1 - 1e-6)  # the tails beyond 4.75 sigma are cut
@@ -355,12 +427,16 @@ class ParamSpec:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"distribution": self.distribution}
-        for key in ("values", "value", "min", "max", "q"):
+        for key in ("values", "value", "min", "max", "q", "probabilities"):
             v = getattr(self, key)
             if v is not None:
-                out[key] = list(v) if key == "values" else v
+                out[key] = list(v) if key in ("values", "probabilities") else v
         if self.distribution in _NORMAL_FAMILY:
             out["mu"], out["sigma"] = self.mu, self.sigma
+        if self.distribution in _BETA_FAMILY:
+            out["a"], out["b"] = self.a, self.b
+        if self.when:
+            out["when"] = {parent: list(allowed) for parent, allowed in self.when}
         return out
 
 
@@ -373,11 +449,13 @@ def _parse_param(ctx: _Ctx, path: Path_, name: str, spec: Any, out: list[ParamSp
     if not isinstance(spec, Mapping):
         raise ctx.error(path, f"a parameter is a mapping such as {{values: [...]}}, {{value: x}} or "
                               f"{{min: a, max: b}}, got {spec!r}")
-    if "probabilities" in spec:
-        raise ctx.error(path + ("probabilities",), "weighted categorical values are not supported; "
-                                                   "remove probabilities (every value is then equally likely)")
     _unknown(ctx, path, spec, _PARAM_KEYS, f"parameter {name!r}")
+    when = _parse_when(ctx, path + ("when",), spec["when"]) if "when" in spec else ()
+    spec = {k: v for k, v in spec.items() if k != "when"}
     if "parameters" in spec:
+        if when:
+            raise ctx.error(path + ("when",), "when applies to a single parameter, not to a group of nested "
+                                              "parameters: put when on each parameter inside it")
         extra = [k for k in spec if k != "parameters"]
         if extra:
             raise ctx.error(path + (extra[0],), "a parameter with nested 'parameters' takes no other keys")
@@ -390,7 +468,7 @@ def _parse_param(ctx: _Ctx, path: Path_, name: str, spec: Any, out: list[ParamSp
         if "value" in spec:
             dist = "constant"
         elif "values" in spec:
-            dist = "categorical"
+            dist = "categorical_w_probabilities" if "probabilities" in spec else "categorical"
         elif "min" in spec or "max" in spec:
             if "min" not in spec or "max" not in spec:
                 missing = "max" if "min" in spec else "min"
@@ -398,9 +476,13 @@ def _parse_param(ctx: _Ctx, path: Path_, name: str, spec: Any, out: list[ParamSp
             dist = "int_uniform" if _is_int(spec["min"]) and _is_int(spec["max"]) else "uniform"
         elif "mu" in spec or "sigma" in spec:
             dist = "normal"
+        elif "a" in spec or "b" in spec:
+            dist = "beta"
         else:
             raise ctx.error(path, "cannot tell the distribution: give values, value, min and max, or "
                                   "distribution (one of " + ", ".join(DISTRIBUTIONS) + ")")
+    if dist == "categorical" and "probabilities" in spec:
+        dist = "categorical_w_probabilities"  # W&B's schema names it so; accept the short name too
     if dist not in DISTRIBUTIONS:
         hint = difflib.get_close_matches(str(dist), DISTRIBUTIONS, n=1)
         did = f"did you mean {hint[0]!r}? " if hint else ""
@@ -415,19 +497,24 @@ def _parse_param(ctx: _Ctx, path: Path_, name: str, spec: Any, out: list[ParamSp
         used.add("q")
     if dist in _NORMAL_FAMILY:
         used |= {"mu", "sigma"}
+    if dist in _BETA_FAMILY:
+        used |= {"a", "b"}
     stray = [k for k in spec if k not in used]
     if stray:
         raise ctx.error(path + (stray[0],), f"key {stray[0]!r} does not apply to distribution {dist!r} "
                                             f"(it takes {', '.join(sorted(used - {'distribution'}))})")
-    kw: dict[str, Any] = {}
-    if dist == "categorical":
+    kw: dict[str, Any] = {"when": when}
+    if dist in ("categorical", "categorical_w_probabilities"):
         values = spec["values"]
         if not isinstance(values, list) or not values:
             raise ctx.error(path + ("values",), f"values must be a non-empty list, got {values!r}")
         kw["values"] = tuple(values)
+    if dist == "categorical_w_probabilities":
+        kw["probabilities"] = _check_probabilities(ctx, path + ("probabilities",), spec["probabilities"],
+                                                   len(kw["values"]))
     if dist == "constant":
         kw["value"] = spec["value"]
-    for key in ("min", "max", "mu", "sigma", "q"):
+    for key in ("min", "max", "mu", "sigma", "q", "a", "b"):
         if key in spec:
             v = spec[key]
             if not _is_num(v):
@@ -445,6 +532,14 @@ def _parse_param(ctx: _Ctx, path: Path_, name: str, spec: Any, out: list[ParamSp
         raise ctx.error(path + ("sigma",), f"sigma must be > 0, got {kw['sigma']!r}")
     if "q" in kw and kw["q"] <= 0:
         raise ctx.error(path + ("q",), f"q must be > 0, got {kw['q']!r}")
+    for key in ("a", "b"):
+        if key in kw and kw[key] <= 0:
+            raise ctx.error(path + (key,), f"{key} (a shape of the beta distribution) must be > 0, got {kw[key]!r}")
+    if dist == "inv_log_uniform_values" and kw["min"] <= 0:
+        raise ctx.error(path + ("min",), f"{dist} needs min > 0 (the values are sampled in log space), "
+                                         f"got min={kw['min']!r}")
+    if dist in ("log_uniform", "q_log_uniform"):
+        _warn_log_uniform_values(ctx, path, dist, kw["min"], kw["max"])
     if dist == "q_uniform":
         q = kw.get("q", 1)
         if math.ceil(kw["min"] / q - 1e-9) > math.floor(kw["max"] / q + 1e-9):
@@ -456,6 +551,87 @@ def _parse_param(ctx: _Ctx, path: Path_, name: str, spec: Any, out: list[ParamSp
     except (ValueError, TypeError, OverflowError) as e:
         raise ctx.error(path, f"invalid {dist} range: {e}") from None
     out.append(p)
+
+
+def _parse_when(ctx: _Ctx, path: Path_, when: Any) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    """``when: {optimizer: sgd}`` or ``{optimizer: [sgd, nesterov], layers: [2, 3]}`` -> pairs."""
+    if not isinstance(when, Mapping) or not when:
+        raise ctx.error(path, f"when must be a mapping of parameter -> value (or list of values) under which "
+                              f"this parameter applies, e.g. {{optimizer: sgd}}; got {when!r}")
+    out = []
+    for parent, allowed in when.items():
+        if not isinstance(parent, str) or not parent:
+            raise ctx.error(path + (parent,), f"when names a parameter (dotted for nested ones), got {parent!r}")
+        values = tuple(allowed) if isinstance(allowed, list) else (allowed,)
+        if not values:
+            raise ctx.error(path + (parent,), "when needs at least one value for each parameter it names")
+        out.append((parent, values))
+    return tuple(out)
+
+
+def _check_probabilities(ctx: _Ctx, path: Path_, probs: Any, n_values: int) -> tuple[float, ...]:
+    if not isinstance(probs, list) or not all(_is_num(p) and p >= 0 for p in probs):
+        raise ctx.error(path, f"probabilities must be a list of numbers >= 0 (one per value), got {probs!r}")
+    if len(probs) != n_values:
+        raise ctx.error(path, f"probabilities has {len(probs)} entries for {n_values} values: give one "
+                              f"probability per value")
+    if not math.isclose(sum(probs), 1.0, rel_tol=0, abs_tol=1e-6):
+        raise ctx.error(path, f"probabilities must sum to 1 (as in W&B), they sum to {sum(probs):g}")
+    return tuple(float(p) for p in probs)
+
+
+class SweepConfigWarning(UserWarning):
+    """The sweep file is valid but probably does not mean what its author intended."""
+
+
+def _warn_log_uniform_values(ctx: _Ctx, path: Path_, dist: str, lo: float, hi: float) -> None:
+    """W&B's ``log_uniform`` takes natural-log exponents: ``min: 0.00001, max: 0.1`` samples
+    ``e^0.00001 .. e^0.1`` (1.0 to 1.105), which is almost never what a file with such bounds meant."""
+    if not (lo > 0 and hi > 0 and (hi <= 1 or hi / lo >= 100)):
+        return
+    ctx.warn(path, f"distribution {dist} reads min and max as natural-log exponents (W&B's meaning), so this "
+                   f"samples values in [{math.exp(lo):.4g}, {math.exp(hi):.4g}]; min={lo!r} and max={hi!r} look "
+                   f"like the values themselves: use distribution {dist}_values to sample in [{lo!r}, {hi!r}], "
+                   f"or give exponents (min: {math.log(lo):.3g}, max: {math.log(hi):.3g})")
+
+
+def _check_conditions(ctx: _Ctx, params: list[ParamSpec], method: str) -> list[ParamSpec]:
+    """Validate every ``when`` and return the parameters in an order where parents come first."""
+    by_name = {p.name: p for p in params}
+    conditional = [p for p in params if p.when]
+    if conditional and method == "grid":
+        raise ctx.error(_param_path(conditional[0].name) + ("when",),
+                        "conditional parameters (when) need a sampling method (random, tpe, bayes...): a grid "
+                        "would repeat each configuration once per value of the inactive parameters")
+    for p in conditional:
+        for parent, allowed in p.when:
+            where = _param_path(p.name) + ("when", parent)
+            if parent == p.name:
+                raise ctx.error(where, "a parameter cannot depend on itself")
+            if parent not in by_name:
+                raise ctx.error(where, f"when names {parent!r}, which is not a parameter of the sweep (valid: "
+                                       f"{', '.join(by_name)})")
+            choices = by_name[parent].grid_values() if not by_name[parent].latent else (
+                list(by_name[parent].values or ()) if by_name[parent].values else None)
+            if choices is not None:
+                bad = [v for v in allowed if v not in choices]
+                if bad:
+                    raise ctx.error(where, f"{parent!r} never takes the value {bad[0]!r} (its values are "
+                                           f"{choices!r}), so this parameter would never apply")
+    ordered: list[ParamSpec] = []
+    placed: set[str] = set()
+    pending = list(params)
+    while pending:
+        ready = [p for p in pending if all(parent in placed for parent, _ in p.when)]
+        if not ready:
+            names = ", ".join(repr(p.name) for p in pending)
+            raise ctx.error(_param_path(pending[0].name) + ("when",),
+                            f"the when conditions of {names} depend on each other in a cycle")
+        for p in ready:
+            ordered.append(p)
+            placed.add(p.name)
+        pending = [p for p in pending if p.name not in placed]
+    return ordered
 
 
 def _parse_params(ctx: _Ctx, path: Path_, params: Any, out: list[ParamSpec], prefix: str = "") -> None:
@@ -475,15 +651,26 @@ def _parse_params(ctx: _Ctx, path: Path_, params: Any, out: list[ParamSpec], pre
 class SweepConfig:
     """A validated sweep file.
 
-    Keys (W&B's): ``program`` (relative to the sweep file), ``command`` (macros ``${env}``,
-    ``${interpreter}``, ``${program}``, ``${args}``, ``${args_no_hyphens}``, ``${args_json}``,
-    ``${args_json_file}``; default ``${env} ${interpreter} ${program} ${args}``), ``method``,
-    ``metric: {name, goal, target}`` (the sweep stops once a run reaches ``target``),
-    ``parameters``, ``early_terminate: {type: hyperband, min_iter | max_iter + s, eta}`` and
-    ``run_cap`` (runs in the whole sweep, across agents). tunewise's own: ``name`` (the study;
-    default the file's stem), ``storage`` (default ``sqlite:///<sweep dir>/tunewise.db``),
-    ``timeout`` (seconds per run; a run past it is killed and FAILED), ``grace_period`` (seconds
-    between SIGTERM and SIGKILL, default 10), ``workers``, ``seed``, ``log_dir``.
+    Keys (W&B's whole sweep schema): ``program`` (relative to the sweep file), ``command`` (macros
+    ``${env}``, ``${interpreter}``, ``${program}``, ``${args}``, ``${args_no_hyphens}``,
+    ``${args_no_boolean_flags}``, ``${args_json}``, ``${args_json_file}``; default
+    ``${env} ${interpreter} ${program} ${args}``), ``method`` (``custom`` with
+    ``scheduler: {engine: optuna | ax | wandb}`` picks TPE or GP), ``metric: {name, goal, target,
+    impute, impute_while_running}`` (the sweep stops once a run reaches ``target``), ``parameters``
+    (every W&B distribution, ``probabilities`` included), ``early_terminate: {type: hyperband,
+    min_iter | max_iter + s, eta}``, ``run_cap`` (runs in the whole sweep, across agents) and the
+    metadata ``description``, ``project``, ``entity``, ``controller``, ``apiVersion``, ``kind``;
+    ``metrics: [{name, goal}, ...]`` (several objectives, with method ``custom`` (NSGA-II),
+    ``random`` or ``grid``: the sweep keeps the Pareto front). ``job`` and ``image_uri`` (W&B
+    Launch) cannot apply and are refused with the reason.
+    tunewise's own: ``name`` (the study; default the file's stem), ``storage`` (default
+    ``sqlite:///<sweep dir>/tunewise.db``), ``timeout`` (seconds per run; a run past it is killed
+    and FAILED), ``grace_period`` (seconds between SIGTERM and SIGKILL, default 10), ``workers``,
+    ``seed``, ``log_dir``, ``wandb_stand_in`` (default true: ``import wandb`` in the program gets
+    tunewise's stand-in, which needs no account or network), ``resources: {gpu: 1, cpu: 4}``
+    (per run: its own GPUs in ``CUDA_VISIBLE_DEVICES``, ``0.5`` for two runs per GPU, a run
+    waiting while none is free; CPU threads in ``OMP_NUM_THREADS`` and the like) and ``when``
+    on a parameter (conditional parameters).
 
     >>> cfg = SweepConfig.from_dict({
     ...     "program": "train.py", "method": "random", "metric": {"name": "loss"},
@@ -508,6 +695,12 @@ class SweepConfig:
     seed: int | None = None
     log_dir: str | None = None
     grace_period: float = 10.0
+    wandb_stand_in: bool = True
+    resources: dict[str, float] | None = None  # per run: {"gpu": 1, "cpu": 4}
+    objectives: list[tuple[str, str]] = field(default_factory=list)  # (metric, goal), one per objective
+    engine: str | None = None
+    impute: dict[str, Any] | None = None
+    sample_order: list[str] = field(default_factory=list)
     base_dir: str = "."
     source: str = "<sweep>"
     raw: dict[str, Any] = field(default_factory=dict)
@@ -515,6 +708,16 @@ class SweepConfig:
     @property
     def direction(self) -> str:
         return self.goal
+
+    @property
+    def directions(self) -> list[str]:
+        """One goal per objective (several with ``metrics``)."""
+        return [goal for _, goal in self.objectives] or [self.goal]
+
+    @property
+    def metric_names(self) -> list[str]:
+        """The metrics the sweep optimizes (several with ``metrics``)."""
+        return [name for name, _ in self.objectives] or [self.metric]
 
     @property
     def program_path(self) -> str | None:
@@ -549,8 +752,12 @@ class SweepConfig:
             raise ctx.error((), f"a sweep file is a mapping of keys (program, method, metric, parameters...), "
                                 f"got {type(data).__name__}")
         _unknown(ctx, (), data, TOP_KEYS, "the sweep file")
+        for key, why in _REFUSED_TOP_KEYS.items():
+            if key in data:
+                raise ctx.error((key,), f"W&B's key {key!r} cannot apply here: {why}")
         kw: dict[str, Any] = {"base_dir": base_dir, "source": ctx.where,
                               "raw": {k: v for k, v in data.items()}}
+        _check_wandb_metadata(ctx, data)
         # method
         method = data.get("method")
         if method is None:
@@ -560,32 +767,28 @@ class SweepConfig:
             did = f"did you mean {hint[0]!r}? " if hint else ""
             raise ctx.error(("method",), f"unknown method {method!r}: {did}valid methods are {', '.join(METHODS)}")
         kw["method"] = method
-        # metric
-        metric = data.get("metric")
-        if metric is None:
-            raise ctx.error(("metric",), "metric is required: {name: the metric your program prints, "
-                                         "goal: minimize|maximize}")
-        if not isinstance(metric, Mapping):
-            raise ctx.error(("metric",), f"metric must be a mapping {{name, goal, target}}, got {metric!r}")
-        _unknown(ctx, ("metric",), metric, _METRIC_KEYS, "metric")
-        mname = metric.get("name")
-        if not isinstance(mname, str) or not mname or not re.fullmatch(r"[A-Za-z_][\w./-]*", mname):
-            raise ctx.error(("metric", "name"), f"metric.name must be a metric name such as 'val_loss', got {mname!r}")
-        kw["metric"] = mname
-        goal = metric.get("goal", "minimize")
-        if goal not in GOALS:
-            raise ctx.error(("metric", "goal"), f"goal must be minimize or maximize, got {goal!r}")
-        kw["goal"] = goal
-        if metric.get("target") is not None:
-            if not _is_num(metric["target"]):
-                raise ctx.error(("metric", "target"), f"target must be a number, got {metric['target']!r}")
-            kw["target"] = float(metric["target"])
+        kw["engine"] = _check_scheduler(ctx, data, method)
+        # metric (or metrics: several objectives)
+        if data.get("metrics") is not None:
+            kw.update(_parse_metrics(ctx, data, method))
+        else:
+            metric = data.get("metric")
+            if metric is None:
+                raise ctx.error(("metric",), "metric is required: {name: the metric your program prints, "
+                                             "goal: minimize|maximize}")
+            kw.update(_parse_metric(ctx, ("metric",), metric))
+            kw["objectives"] = [(kw["metric"], kw["goal"])]
         # parameters
         if "parameters" not in data:
             raise ctx.error(("parameters",), "parameters is required: a mapping of name -> distribution")
         params: list[ParamSpec] = []
         _parse_params(ctx, ("parameters",), data["parameters"], params)
+        if method == "grid":
+            # W&B's grid ignores probabilities: every value is a grid point.
+            params = [dataclasses.replace(p, distribution="categorical", probabilities=None)
+                      if p.distribution == "categorical_w_probabilities" else p for p in params]
         kw["parameters"] = params
+        kw["sample_order"] = [p.name for p in _check_conditions(ctx, params, method)]
         if method == "grid":
             for p in params:
                 if p.grid_values() is None:
@@ -636,6 +839,13 @@ class SweepConfig:
                 if not _is_num(v) or v <= 0:
                     raise ctx.error((key,), f"{key} must be a number of seconds > 0, got {v!r}")
                 kw[key] = float(v)
+        if data.get("wandb_stand_in") is not None:
+            if not isinstance(data["wandb_stand_in"], bool):
+                raise ctx.error(("wandb_stand_in",), f"wandb_stand_in must be true or false, got "
+                                                     f"{data['wandb_stand_in']!r}")
+            kw["wandb_stand_in"] = data["wandb_stand_in"]
+        if data.get("resources") is not None:
+            kw["resources"] = _check_resources(ctx, data["resources"])
         for key in ("name", "storage", "log_dir"):
             if data.get(key) is not None:
                 v = data[key]
@@ -659,6 +869,27 @@ class SweepConfig:
         """The sampler's search space: trial parameter name -> distribution."""
         return {p.param_name: p.to_distribution() for p in self.parameters}
 
+    def ordered_parameters(self) -> list[ParamSpec]:
+        """The parameters in the order a run samples them: each after those its ``when`` names."""
+        by_name = {p.name: p for p in self.parameters}
+        order = [by_name[n] for n in self.sample_order if n in by_name]
+        return order + [p for p in self.parameters if p.name not in self.sample_order]
+
+    def sample(self, suggest: Any) -> dict[str, Any]:
+        """One run's parameters, ``{dotted name: value passed to the program}``.
+
+        ``suggest(param_name, distribution)`` returns the sampler's value (``Trial.suggest``);
+        a conditional parameter is suggested only when its ``when`` holds, so samplers that
+        model conditional spaces (TPE) see which runs it applied to.
+        """
+        sampled: dict[str, Any] = {}
+        config: dict[str, Any] = {}
+        for p in self.ordered_parameters():
+            if p.is_active(config):
+                sampled[p.param_name] = suggest(p.param_name, p.to_distribution())
+                config[p.name] = p.decode(sampled[p.param_name])
+        return self.decode(sampled)
+
     def decode(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """Flat ``{dotted name: value passed to the program}`` from a trial's parameters."""
         return {p.name: p.decode(params[p.param_name]) for p in self.parameters if p.param_name in params}
@@ -667,7 +898,12 @@ class SweepConfig:
         """The sampler for ``method`` (imported by name: TPE, GP and Auto live in their own modules)."""
         from tunewise import samplers
 
-        cls_name = SAMPLER_OF_METHOD[self.method]
+        if self.method == "custom" and len(self.directions) > 1:
+            cls_name = "NSGAIISampler"
+        elif self.method == "custom" and self.engine is not None:
+            cls_name = SAMPLER_OF_ENGINE[self.engine]
+        else:
+            cls_name = SAMPLER_OF_METHOD[self.method]
         cls = getattr(samplers, cls_name, None)
         if cls is None:
             raise ImportError(f"method {self.method!r} needs tunewise.samplers.{cls_name}, which this version of "
@@ -688,7 +924,25 @@ class SweepConfig:
             raise ImportError("early_terminate needs tunewise.schedulers.ASHAScheduler, which this version of "
                               "tunewise does not have; remove early_terminate")
         lo, hi = hyperband_rungs(et)
-        return cls(min_resource=lo, max_resource=hi, reduction_factor=int(et.get("eta", 3)), mode="stop")
+        # W&B's hyperband stops a run at every rung where it ranks poorly, from the first run on:
+        # plain ASHA (no hedging until the rungs have earned trust), as sweep files expect.
+        return cls(min_resource=lo, max_resource=hi, reduction_factor=int(et.get("eta", 3)), mode="stop",
+                   hedge_threshold=None)
+
+
+def _check_resources(ctx: _Ctx, res: Any) -> dict[str, float]:
+    """``resources: {gpu: 0.5, cpu: 4}``: what each run gets (GPUs: CUDA_VISIBLE_DEVICES; CPU threads)."""
+    if not isinstance(res, Mapping):
+        raise ctx.error(("resources",), f"resources must be a mapping such as {{gpu: 1, cpu: 4}}, got {res!r}")
+    _unknown(ctx, ("resources",), res, ("gpu", "cpu"), "resources")
+    gpu, cpu = res.get("gpu"), res.get("cpu")
+    if gpu is not None and (not _is_num(gpu) or gpu < 0 or (gpu > 1 and not float(gpu).is_integer())):
+        raise ctx.error(("resources", "gpu"), f"resources.gpu must be a number of GPUs per run (1, 2, or a fraction "
+                                              f"such as 0.5 for two runs per GPU), got {gpu!r}")
+    if cpu is not None and (not _is_int(cpu) or cpu < 1):
+        raise ctx.error(("resources", "cpu"), f"resources.cpu must be a whole number of CPU threads per run >= 1, "
+                                              f"got {cpu!r}")
+    return {k: v for k, v in (("gpu", gpu), ("cpu", cpu)) if v}
 
 
 def hyperband_rungs(et: Mapping[str, Any]) -> tuple[float, float]:
@@ -739,6 +993,115 @@ def _check_early_terminate(ctx: _Ctx, et: Any) -> dict[str, Any]:
         raise ctx.error(path + ("min_iter",), f"min_iter ({et['min_iter']!r}) must be less than "
                                               f"max_iter ({et['max_iter']!r})")
     return dict(et)
+
+
+def _parse_metric(ctx: _Ctx, path: Path_, metric: Any) -> dict[str, Any]:
+    """``{name, goal, target, impute, impute_while_running}`` -> SweepConfig fields."""
+    if not isinstance(metric, Mapping):
+        raise ctx.error(path, f"a metric is a mapping {{name, goal, target}}, got {metric!r}")
+    _unknown(ctx, path, metric, _METRIC_KEYS, "metric")
+    kw: dict[str, Any] = {}
+    mname = metric.get("name")
+    if not isinstance(mname, str) or not mname or not re.fullmatch(r"[A-Za-z_][\w./-]*", mname):
+        raise ctx.error(path + ("name",), f"metric.name must be a metric name such as 'val_loss', got {mname!r}")
+    kw["metric"] = mname
+    goal = metric.get("goal", "minimize")
+    if goal not in GOALS:
+        raise ctx.error(path + ("goal",), f"goal must be minimize or maximize, got {goal!r}")
+    kw["goal"] = goal
+    if metric.get("target") is not None:
+        if not _is_num(metric["target"]):
+            raise ctx.error(path + ("target",), f"target must be a number, got {metric['target']!r}")
+        kw["target"] = float(metric["target"])
+    for key, allowed in (("impute", _IMPUTE), ("impute_while_running", (*_IMPUTE, "false", False))):
+        if key in metric and metric[key] not in allowed:
+            raise ctx.error(path + (key,), f"{key} must be one of {', '.join(map(str, allowed[:4]))}, "
+                                           f"got {metric[key]!r}")
+    if metric.get("impute") is not None or metric.get("impute_while_running") not in (None, "false", False):
+        # W&B's bayes search imputes a value for failed and running runs; tunewise's samplers leave
+        # failed runs out of the model and treat running ones as pending (no value is made up).
+        kw["impute"] = {k: metric[k] for k in ("impute", "impute_while_running") if k in metric}
+        ctx.warn(path + ("impute",), "accepted but not used: W&B's bayes search imputes a value for failed and "
+                                     "running runs; tunewise's samplers leave failed runs out of the model and "
+                                     "treat running ones as pending")
+    return kw
+
+
+def _parse_metrics(ctx: _Ctx, data: Mapping[str, Any], method: str) -> dict[str, Any]:
+    """W&B's ``metrics: [{name, goal}, ...]``: several objectives, a Pareto front of runs."""
+    metrics = data["metrics"]
+    path: Path_ = ("metrics",)
+    if data.get("metric") is not None:
+        raise ctx.error(path, "metric and metrics cannot be used together (as in W&B): give one metric, or "
+                              "several under metrics")
+    if not isinstance(metrics, list) or len(metrics) < 2:
+        raise ctx.error(path, f"metrics must be a list of at least two metrics [{{name, goal}}, ...] (for one, "
+                              f"use metric), got {metrics!r}")
+    parsed = [_parse_metric(ctx, path + (i,), m) for i, m in enumerate(metrics)]
+    names = [p["metric"] for p in parsed]
+    if len(set(names)) != len(names):
+        raise ctx.error(path, f"metrics names a metric twice: {names}")
+    for i, p in enumerate(parsed):
+        if "target" in p:
+            raise ctx.error(path + (i, "target"), "target stops the sweep when one metric reaches it; with "
+                                                  "several metrics there is no single best run: remove target")
+    if method not in MULTI_METHODS:
+        raise ctx.error(("method",), f"method {method} optimizes one metric; with metrics use method custom "
+                                     f"(NSGA-II, as W&B's optuna engine), random or grid")
+    if data.get("early_terminate") is not None:
+        raise ctx.error(("early_terminate",), "early_terminate stops runs that fall behind on one metric; it "
+                                              "cannot rank runs on several metrics: remove it, or use metric")
+    out: dict[str, Any] = {"metric": names[0], "goal": parsed[0]["goal"],
+                           "objectives": [(p["metric"], p["goal"]) for p in parsed]}
+    imputes = [p["impute"] for p in parsed if "impute" in p]
+    if imputes:
+        out["impute"] = imputes[0]
+    return out
+
+
+def _check_wandb_metadata(ctx: _Ctx, data: Mapping[str, Any]) -> None:
+    """W&B keys that describe where the sweep lives on W&B's side: checked, then unused."""
+    controller = data.get("controller")
+    if controller is not None:
+        if not isinstance(controller, Mapping) or controller.get("type") not in ("local", "cloud"):
+            raise ctx.error(("controller",), f"controller must be {{type: local}} or {{type: cloud}}, got "
+                                             f"{controller!r} (tunewise always runs the controller itself)")
+    if data.get("kind") is not None and data["kind"] != "sweep":
+        raise ctx.error(("kind",), f"kind must be 'sweep', got {data['kind']!r}")
+    for key in ("apiVersion", "description", "project", "entity"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise ctx.error((key,), f"{key} must be a string, got {data[key]!r}")
+
+
+def _check_scheduler(ctx: _Ctx, data: Mapping[str, Any], method: str) -> str | None:
+    """W&B's ``scheduler: {engine, source, optimizer, search_space}`` (needs ``method: custom``)."""
+    sched = data.get("scheduler")
+    if sched is None:
+        if method == "custom":
+            raise ctx.error(("method",), "method custom needs scheduler: {engine: optuna | ax | wandb} (W&B's "
+                                         "meaning); or use a method of tunewise's own: "
+                                         + ", ".join(m for m in METHODS if m != "custom"))
+        return None
+    path: Path_ = ("scheduler",)
+    if not isinstance(sched, Mapping):
+        raise ctx.error(path, f"scheduler must be a mapping {{engine: optuna | ax | wandb}}, got {sched!r}")
+    _unknown(ctx, path, sched, _SCHEDULER_KEYS, "scheduler")
+    if method != "custom":
+        raise ctx.error(path, f"scheduler needs method: custom (as in W&B), the file has method: {method}")
+    if data.get("early_terminate") is not None:
+        raise ctx.error(path, "scheduler cannot be combined with early_terminate (as in W&B): remove one")
+    engine = sched.get("engine")
+    if engine not in SAMPLER_OF_ENGINE:
+        raise ctx.error(path + ("engine",), f"scheduler.engine must be one of {', '.join(SAMPLER_OF_ENGINE)}, "
+                                            f"got {engine!r}")
+    for key in ("source", "optimizer", "search_space"):
+        if key in sched:
+            raise ctx.error(path + (key,), f"scheduler.{key} names Python code that builds an {engine} "
+                                           f"optimizer for W&B's servers; tunewise cannot run another "
+                                           f"library's optimizer: remove {key} to use the engine's default "
+                                           f"algorithm ({SAMPLER_OF_ENGINE[engine]}), or pick a method "
+                                           f"(tpe, gp, random, ...)")
+    return str(engine)
 
 
 def _param_path(dotted: str) -> Path_:

@@ -32,19 +32,24 @@ _PAIRS_LINE = re.compile(r"\s*(?:[A-Za-z_][\w./-]*\s*=\s*" + _NUM + r"\s*[,;]?\s
 
 @dataclass(frozen=True)
 class MetricLine:
-    """The metrics one line reported, and its step (None: the next step)."""
+    """The metrics one line reported, and its step (None: the next step).
+
+    ``final`` marks the run's summary (``tunewise: {"loss": 0.2, "final": true}``, printed by the
+    ``wandb`` stand-in for ``run.summary``): the run's result, not one more intermediate report.
+    """
 
     values: dict[str, float]
     step: int | None = None
+    final: bool = False
 
 
 def parse_metric_line(line: str) -> MetricLine | None:
     """The metrics in one line of output, or None if the line reports none.
 
     >>> parse_metric_line('tunewise: {"loss": 0.5, "step": 3}')
-    MetricLine(values={'loss': 0.5}, step=3)
+    MetricLine(values={'loss': 0.5}, step=3, final=False)
     >>> parse_metric_line("acc=0.91 step=2")
-    MetricLine(values={'acc': 0.91}, step=2)
+    MetricLine(values={'acc': 0.91}, step=2, final=False)
     >>> parse_metric_line("epoch 2 done") is None
     True
     """
@@ -63,7 +68,11 @@ def parse_metric_line(line: str) -> MetricLine | None:
         return None
     values: dict[str, float] = {}
     step: int | None = None
+    final = False
     for key, value in pairs:
+        if key == "final" and text.startswith(PREFIX):
+            final = value is True
+            continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             continue
         if key == "step":
@@ -73,7 +82,7 @@ def parse_metric_line(line: str) -> MetricLine | None:
         values[str(key)] = float(value)
     if not values:
         return None
-    return MetricLine(values, step)
+    return MetricLine(values, step, final)
 
 
 def format_value(value: Any) -> str:
@@ -114,16 +123,21 @@ def build_command(command: Sequence[str], program: str | None, config: Mapping[s
                   args_json_file: str | None = None) -> list[str]:
     """The argv for one run: expand the macros of ``command`` with this run's ``config``.
 
-    ``${args}`` and ``${args_no_hyphens}`` expand to one token per parameter when they stand
-    alone (``--lr=0.01``, ``lr=0.01``); inside a longer token they are joined with spaces.
+    ``${args}``, ``${args_no_hyphens}`` and ``${args_no_boolean_flags}`` expand to one token per
+    parameter when they stand alone (``--lr=0.01``, ``lr=0.01``; ``--amp`` for ``amp: true``, nothing
+    for ``amp: false``); inside a longer token they are joined with spaces.
 
     >>> build_command(["python3", "${program}", "${args}"], "train.py", {"lr": 0.01, "opt.name": "adam"})
     ['python3', 'train.py', '--lr=0.01', '--opt.name=adam']
     >>> build_command(["${program}", "--config", "${args_json}"], "run", {"a.b": 1})
     ['run', '--config', '{"a": {"b": 1}}']
+    >>> build_command(["${program}", "${args_no_boolean_flags}"], "t.py", {"amp": True, "ema": False, "lr": 0.1})
+    ['t.py', '--amp', '--lr=0.1']
     """
     args = [f"--{k}={format_value(v)}" for k, v in config.items()]
     plain = [f"{k}={format_value(v)}" for k, v in config.items()]
+    # W&B's ${args_no_boolean_flags}: a true boolean is a bare flag (--amp), a false one is left out.
+    flags = [f"--{k}" if v is True else f"--{k}={format_value(v)}" for k, v in config.items() if v is not False]
     env = ["/usr/bin/env"] if os.path.exists("/usr/bin/env") else []
     multi: dict[str, list[str]] = {
         "env": env,
@@ -131,6 +145,7 @@ def build_command(command: Sequence[str], program: str | None, config: Mapping[s
         "program": [program] if program is not None else [],
         "args": args,
         "args_no_hyphens": plain,
+        "args_no_boolean_flags": flags,
         "args_json": [json.dumps(nest(config))],
         "args_json_file": [args_json_file] if args_json_file is not None else [],
     }

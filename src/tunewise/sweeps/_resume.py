@@ -9,12 +9,13 @@ resume leaves the sweep exactly as it was.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
 import yaml
 
-from tunewise.sweeps._config import LATENT_SUFFIX, SweepConfig, SweepConfigError
+from tunewise.sweeps._config import LATENT_SUFFIX, SweepConfig, SweepConfigError, SweepConfigWarning
 
 __all__ = ["METRIC_ATTR", "SWEEP_ATTR", "SweepChangedError", "check_resume", "metric_record"]
 
@@ -32,9 +33,12 @@ class SweepChangedError(SweepConfigError):
     """
 
 
-def metric_record(config: SweepConfig) -> dict[str, str]:
-    """What :data:`METRIC_ATTR` holds for ``config``."""
-    return {"name": config.metric, "goal": config.goal}
+def metric_record(config: SweepConfig) -> dict[str, Any]:
+    """What :data:`METRIC_ATTR` holds for ``config`` (with ``metrics``: every name and goal too)."""
+    record: dict[str, Any] = {"name": config.metric, "goal": config.goal}
+    if len(config.directions) > 1:
+        record["names"], record["goals"] = config.metric_names, config.directions
+    return record
 
 
 def _flow(spec: Mapping[str, Any]) -> str:
@@ -46,8 +50,10 @@ def _stored_config(record: Any, study_name: str) -> SweepConfig | None:
     if not isinstance(record, Mapping) or not isinstance(record.get("config"), Mapping):
         return None
     try:
-        return SweepConfig.from_dict(record["config"], base_dir=record.get("base_dir") or ".",
-                                     check_program=False, source=f"sweep {study_name!r}")
+        with warnings.catch_warnings():  # said when the file was run; not again for its stored copy
+            warnings.simplefilter("ignore", SweepConfigWarning)
+            return SweepConfig.from_dict(record["config"], base_dir=record.get("base_dir") or ".",
+                                         check_program=False, source=f"sweep {study_name!r}")
     except SweepConfigError:
         return None  # written by another version of tunewise: the study's own records still apply
 
@@ -67,9 +73,15 @@ def find_changes(system_attrs: Mapping[str, Any], directions: list[str], distrib
     if metric.get("name") is not None and metric["name"] != config.metric:
         problems.append(f"metric.name: stored {metric['name']!r}, now {config.metric!r} (the stored runs "
                         f"report {metric['name']!r}; they would be shown as {config.metric!r})")
-    goal = directions[0] if len(directions) == 1 else metric.get("goal")
-    if goal is not None and goal != config.goal:
-        problems.append(f"metric.goal: stored {goal!r}, now {config.goal!r}")
+    if len(directions) > 1 or len(config.directions) > 1:
+        stored_names = metric.get("names") or ([metric["name"]] if metric.get("name") else config.metric_names)
+        if list(directions) != config.directions or stored_names != config.metric_names:
+            problems.append(f"metrics: stored {list(zip(stored_names, directions))}, now "
+                            f"{list(zip(config.metric_names, config.directions))}")
+    else:
+        goal = directions[0] if len(directions) == 1 else metric.get("goal")
+        if goal is not None and goal != config.goal:
+            problems.append(f"metric.goal: stored {goal!r}, now {config.goal!r}")
 
     reported: set[str] = set()
     if stored is not None:

@@ -165,7 +165,7 @@ class SweepRunner:
             # A killed agent's runs are detected and failed by the other agents.
             heartbeat = {"heartbeat_interval": 15.0, "grace_period": 120.0}
         study = tw.create_study(
-            name=self.study_name, storage=store, direction=self.config.direction,
+            name=self.study_name, storage=store, directions=self.config.directions,
             sampler=self.config.make_sampler(), scheduler=self.config.make_scheduler(),
             load_if_exists=True, **heartbeat,
         )
@@ -282,10 +282,7 @@ class SweepRunner:
                 return None
             self._started += 1
             try:
-                dists = self.config.distributions()
-                for name, dist in dists.items():
-                    trial.suggest(name, dist)
-                config = self.config.decode(trial.params)
+                config = self.config.sample(trial.suggest)
                 run_dir = self.log_dir / f"run-{trial.number:05d}"
                 run_dir.mkdir(parents=True, exist_ok=True)
                 trial.set_user_attr("config", config)
@@ -303,15 +300,33 @@ class SweepRunner:
         try:
             while not self._stop.is_set():
                 trial = None
-                started = self._start_trial()
-                if started is None:
+                lease = self._lease_devices()  # resources: gpu: a run waits (unstarted) for its devices
+                if lease is False:
                     return
-                trial, config = started
-                self._run_one(trial, config)
+                try:
+                    started = self._start_trial()
+                    if started is None:
+                        return
+                    trial, config = started
+                    self._run_one(trial, config, lease)
+                finally:
+                    if lease:
+                        lease.release()
         except _StartFailed as e:
             self._runner_failed(e.trial, e.cause)
         except Exception as e:  # noqa: BLE001 - a runner bug must not leave the trial RUNNING
             self._runner_failed(trial, e)
+
+    def _lease_devices(self) -> Any:
+        """The GPUs of the next run (``resources: {gpu: ...}``), None if it asks for none, False if
+        the sweep stopped while it waited."""
+        gpu = (self.config.resources or {}).get("gpu")
+        if not gpu:
+            return None
+        from tunewise.execution import acquire_devices
+
+        lease = acquire_devices(gpu, give_up=self._stop.is_set)
+        return False if lease is None else lease
 
     def _runner_failed(self, trial: Trial | None, error: Exception) -> None:
         reason = f"{type(error).__name__}: {error}"
@@ -329,7 +344,7 @@ class SweepRunner:
                 self._error = f"the sweep runner failed: {reason}"
         self._set_stop(f"runner error: {reason}")
 
-    def _run_one(self, trial: Trial, config: dict[str, Any]) -> None:
+    def _run_one(self, trial: Trial, config: dict[str, Any], lease: Any = None) -> None:
         cfg = self.config
         run_dir = Path(trial.system_attrs["sweep_run_dir"])
         params_file = run_dir / "params.json"
@@ -345,6 +360,19 @@ class SweepRunner:
             "TUNEWISE_PARAMS_FILE": str(params_file),
             "PYTHONUNBUFFERED": "1",  # metric lines must arrive as they are printed, for pruning
         })
+        if lease is not None:  # the run sees only its GPUs
+            env["CUDA_VISIBLE_DEVICES"] = env["TUNEWISE_TRIAL_DEVICES"] = ",".join(lease.devices)
+            trial.set_system_attr("devices", list(lease.devices))
+        cpu = (cfg.resources or {}).get("cpu")
+        if cpu:
+            for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TUNEWISE_TRIAL_CPUS"):
+                env[var] = str(int(cpu))
+        if cfg.wandb_stand_in:
+            # `import wandb` in the program finds the stand-in first, even where wandb is installed.
+            from tunewise.sweeps._wandb_standin import PATH as standin
+
+            env["PYTHONPATH"] = os.pathsep.join([standin, *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])])
+            env.setdefault("WANDB_MODE", "offline")  # a child that finds the real wandb stays offline
         t0 = time.monotonic()
         log_path = run_dir / "output.log"
         with open(log_path, "w", encoding="utf-8", errors="replace") as log:
@@ -441,7 +469,12 @@ class SweepRunner:
             if m is None:
                 continue
             out.metrics.update(m.values)
+            if len(cfg.directions) > 1:  # several metrics: the run's last values, no pruning
+                continue
             if cfg.metric not in m.values:
+                continue
+            if m.final:  # the run's summary: its result, not one more report
+                out.last = m.values[cfg.metric]
                 continue
             value = m.values[cfg.metric]
             if value != value:  # NaN: the run diverged; keep it out of the scheduler
@@ -455,7 +488,8 @@ class SweepRunner:
                     with log_lock:
                         log.write(f"[tunewise] ignored metric line: {e}\n")
                     continue
-                prune = trial.should_prune()
+                # Only early_terminate stops a run (W&B's meaning): no default pruning rule applies.
+                prune = cfg.early_terminate is not None and trial.should_prune()
             if prune:
                 out.killed_for = "pruned"
                 break
@@ -481,6 +515,16 @@ class SweepRunner:
             proc.wait()
 
     # ---- finishing -----------------------------------------------------------------------
+    def _finish_multi(self, trial: Trial, out: _RunOutcome, elapsed: float) -> None:
+        values, problem = _finish_multi_values(self.config, out)
+        if values is None:
+            self._fail(trial, str(problem))
+            return
+        frozen = self.study.tell(trial, values)
+        self._finished_states.append(frozen.state)
+        shown = " ".join(f"{n}={_short(v)}" for n, v in zip(self.config.metric_names, values, strict=True))
+        self._say(f"[run {trial.number}] COMPLETE {shown} ({elapsed:.1f} s)")
+
     def _fail(self, trial: Trial, reason: str) -> None:
         self.study.tell(trial, state=TrialState.FAILED, fail_reason=reason)
         self._finished_states.append(TrialState.FAILED)
@@ -523,6 +567,9 @@ class SweepRunner:
             tail = "\n".join(out.stderr_tail[-10:])
             self._fail(trial, f"the program {how}" + (f"; end of its stderr:\n{tail}" if tail else " (no stderr)"))
             return
+        if len(cfg.directions) > 1:
+            self._finish_multi(trial, out, elapsed)
+            return
         if out.last is None:
             self._fail(trial, f"the program exited normally but never printed the metric {cfg.metric!r}: print "
                               f"a line `tunewise: {{\"{cfg.metric}\": value}}` or `{cfg.metric}=value`, or call "
@@ -540,6 +587,20 @@ class SweepRunner:
                 reason = f"run {trial.number} reached the target {cfg.metric}={cfg.target:g} ({out.last:g})"
                 self.study.set_system_attr(STOP_ATTR, reason)
                 self._set_stop(reason)
+
+
+def _finish_multi_values(cfg: SweepConfig, out: _RunOutcome) -> tuple[list[float] | None, str | None]:
+    """The run's last value of each of the sweep's metrics, or why it has none."""
+    missing = [n for n in cfg.metric_names if n not in out.metrics]
+    if missing:
+        shown = ", ".join(f"{n}=value" for n in cfg.metric_names)
+        return None, (f"the program exited normally but never printed the metric(s) {', '.join(map(repr, missing))}: "
+                      f"print a line `{shown}` (or tunewise: {{...}} JSON) with every metric of the sweep")
+    values = [out.metrics[n] for n in cfg.metric_names]
+    nan = [n for n, v in zip(cfg.metric_names, values, strict=True) if v != v]
+    if nan:
+        return None, f"the last value of {', '.join(map(repr, nan))} was NaN"
+    return values, None
 
 
 def _relative_to(url: str, base_dir: str) -> str:

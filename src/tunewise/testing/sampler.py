@@ -29,8 +29,9 @@ raises ``AssertionError`` naming the rule that was broken. The rules:
 - RUNNING trials (parallel workers, several ``ask()`` before any ``tell``) get proposals inside
   the space, and are told later (:func:`check_handles_running_trials`);
 - PRUNED and FAILED trials are tolerated (:func:`check_tolerates_pruned_and_failed_trials`);
-- a parameter suggested with another distribution gets the study's error, and the study goes
-  on (:func:`check_distribution_change_gets_the_study_error`);
+- a parameter suggested as another kind gets the study's error, and the study goes on
+  (:func:`check_distribution_change_gets_the_study_error`); a range that depends on another
+  parameter or changes between trials is sampled as each trial suggests it (:func:`check_evolving_space`);
 - a maximized study and an enqueued trial's values are respected (:func:`check_maximize_and_enqueued_values`);
 - it pickles (``n_jobs`` ships it to worker processes): a copy describes itself alike (as JSON)
   and goes on with the study (:func:`check_pickles_and_describes_itself`), and it runs in
@@ -62,6 +63,7 @@ __all__ = [
     "WriteGuardStorage",
     "check_deterministic",
     "check_distribution_change_gets_the_study_error",
+    "check_evolving_space",
     "check_handles_running_trials",
     "check_maximize_and_enqueued_values",
     "check_pickles_and_describes_itself",
@@ -275,15 +277,37 @@ def check_tolerates_pruned_and_failed_trials(make_sampler: SamplerFactory) -> No
 
 
 def check_distribution_change_gets_the_study_error(make_sampler: SamplerFactory) -> None:
-    """A parameter suggested with another distribution gets the study's ValueError (not an error
-    from inside the sampler), and the study goes on with the original distribution."""
+    """A parameter suggested as another kind (a float become categorical) gets the study's
+    ValueError (not an error from inside the sampler), and the study goes on."""
     study = tw.create_study(sampler=make_sampler(0))
     study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=5)
-    with pytest.raises(ValueError, match="keeps one distribution per study"):
-        study.optimize(lambda t: t.suggest_float("x", 0, 2), n_trials=1)
-    # The study goes on with the original distribution.
+    with pytest.raises(ValueError, match="not its kind"):
+        study.optimize(lambda t: t.suggest_categorical("x", [0, 1]), n_trials=1)
     study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
     assert sum(t.state == TrialState.COMPLETE for t in study.trials) == 7
+
+
+def check_evolving_space(make_sampler: SamplerFactory) -> None:
+    """A range that depends on another parameter, and a range widened, narrowed or given other
+    choices in a running study, are sampled in the distribution each trial suggests, with the
+    old trials in the history."""
+    study = tw.create_study(sampler=make_sampler(0))
+
+    def dependent(t: tw.Trial) -> float:
+        n0 = t.suggest_int("n0", 4, 64)
+        return float(n0 + t.suggest_int("n1", 4, n0))
+
+    study.optimize(dependent, n_trials=8)
+    assert all(4 <= t.params["n1"] <= t.params["n0"] for t in study.trials)
+    for low, high, choices in ((0.0, 1.0, ("a", "b")), (0.0, 4.0, ("a", "b", "c")), (0.5, 2.0, ("b", "c"))):
+        def objective(t: tw.Trial, low: float = low, high: float = high, choices: tuple[str, ...] = choices) -> float:
+            return t.suggest_float("x", low, high) + len(t.suggest_categorical("c", list(choices)))
+
+        study.optimize(objective, n_trials=6)
+        last = study.trials[-6:]
+        assert all(low <= t.params["x"] <= high and t.params["c"] in choices for t in last), [t.params for t in last]
+        assert all(t.distributions["x"] == tw.distributions.Float(low, high) for t in last)
+    assert all(t.state == TrialState.COMPLETE for t in study.trials)
 
 
 def check_maximize_and_enqueued_values(make_sampler: SamplerFactory) -> None:
@@ -358,6 +382,9 @@ class SamplerTests:
 
     def test_distribution_change_gets_the_study_error(self, make_sampler: SamplerFactory) -> None:
         check_distribution_change_gets_the_study_error(make_sampler)
+
+    def test_evolving_space(self, make_sampler: SamplerFactory) -> None:
+        check_evolving_space(make_sampler)
 
     def test_maximize_and_enqueued_values(self, make_sampler: SamplerFactory) -> None:
         check_maximize_and_enqueued_values(make_sampler)

@@ -269,7 +269,7 @@ const TW = (() => {
   /* ---- plot tabs ----
    * provider(kind) -> Promise<figure JSON>; figures are cached until invalidate(). */
   const PLOT_LABELS = {
-    history: "History", importance: "Importance", parallel: "Parallel coordinates", contour: "Contour",
+    history: "History", pareto: "Pareto front", hypervolume: "Hypervolume", importance: "Importance", parallel: "Parallel coordinates", contour: "Contour",
     slice: "Slice", intermediate: "Learning curves", timeline: "Timeline", edf: "EDF", lineage: "PBT lineage",
   };
   class PlotTabs {

@@ -126,6 +126,9 @@
       if (strat) sub.appendChild(el("span", { class: "chip strategy" }, strat));
       if (s.datetime_start) sub.appendChild(document.createTextNode(" started " + fmtTime(s.datetime_start)));
       TW.summaryCards(cards, s);
+      for (const k of ["pareto", "hypervolume"]) {  // multi-objective figures: only where they mean something
+        if (plots.buttons[k]) plots.buttons[k].style.display = s.directions.length > 1 ? "" : "none";
+      }
       clear(bestBody);
       if (s.best_trial) {
         bestHead.textContent = "Best trial #" + s.best_trial.number;

@@ -15,7 +15,14 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.utils.metaestimators import available_if
 
 from tunewise.exceptions import SearchExhausted
-from tunewise.integrations.sklearn._space import Dimension, check_estimator_params, convert_space, grid_size
+from tunewise.integrations.sklearn._space import (
+    Dimension,
+    check_estimator_params,
+    check_sklearn_space,
+    convert_space,
+    grid_size,
+    merge_spaces,
+)
 from tunewise.integrations.sklearn._validation import (
     check_error_score,
     fit_and_score,
@@ -87,16 +94,28 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
 
     A drop-in for ``GridSearchCV`` / ``RandomizedSearchCV``: the same ``fit`` / ``predict`` /
     ``cv_results_`` contract, with model-based strategies (TPE, GP) and fold-wise pruning.
+    ``SearchCV(est, param_grid=...)`` and ``SearchCV(est, param_distributions=..., n_iter=...)``
+    take scikit-learn's arguments with scikit-learn's meaning: the same configurations, in the
+    same order, as ``GridSearchCV`` / ``RandomizedSearchCV`` (with the same ``random_state``).
 
     Parameters
     ----------
     estimator : a scikit-learn estimator (or Pipeline; name nested parameters ``step__param``).
     param_space : dict of parameter name -> tunewise distribution (``tw.loguniform(1e-3, 1e3)``),
         list of values (a grid axis), or frozen ``scipy.stats`` distribution.
+    param_grid : instead of ``param_space``, ``GridSearchCV``'s argument: a dict of name -> list
+        of values, or a list of such dicts; every point of every grid runs, in
+        ``ParameterGrid``'s order (``strategy`` must be ``"auto"`` or ``"grid"``).
+    param_distributions : instead of ``param_space``, ``RandomizedSearchCV``'s argument: a dict
+        (or list of dicts) of name -> list of values or frozen ``scipy.stats`` distribution. With
+        ``strategy="auto"`` or ``"random"``, ``n_iter`` configurations drawn by scikit-learn's
+        ``ParameterSampler`` (lists without replacement when all are lists); with ``"tpe"`` or
+        ``"gp"``, the same space searched model-based.
     strategy : ``"auto"`` (grid when the whole finite grid fits in ``n_trials``, else
         ``AutoSampler`` / TPE / random, the best one installed), ``"grid"``, ``"random"``,
         ``"tpe"`` or ``"gp"``.
     n_trials : number of configurations to try (None: the whole grid for a finite space, else 10).
+    n_iter : ``RandomizedSearchCV``'s name for ``n_trials`` (give one of them).
     cv, scoring, refit, error_score, return_train_score : as in ``GridSearchCV``; ``scoring`` may
         be a list or dict for several metrics, with ``refit`` naming the one to optimize.
     n_jobs : folds of one configuration run in parallel with joblib (None/1: sequentially).
@@ -141,8 +160,11 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
     def __init__(
         self,
         estimator: Any,
-        param_space: Mapping[str, Any],
+        param_space: Mapping[str, Any] | None = None,
         *,
+        param_grid: Any = None,
+        param_distributions: Any = None,
+        n_iter: int | None = None,
         strategy: str = "auto",
         n_trials: int | None = None,
         cv: Any = 5,
@@ -161,6 +183,9 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
     ) -> None:
         self.estimator = estimator
         self.param_space = param_space
+        self.param_grid = param_grid
+        self.param_distributions = param_distributions
+        self.n_iter = n_iter
         self.strategy = strategy
         self.n_trials = n_trials
         self.cv = cv
@@ -192,15 +217,65 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         return tags
 
     # ---- validation of the settings -------------------------------------------------------
-    def _check_settings(self) -> tuple[dict[str, Dimension], Any]:
+    def _n_trials(self) -> int | None:
+        """``n_trials``, or ``n_iter`` (RandomizedSearchCV's name for it)."""
+        for name in ("n_trials", "n_iter"):
+            n = getattr(self, name)
+            if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1):
+                raise ValueError(f"{name} must be a positive integer or None, got {n!r}")
+        if self.n_trials is not None and self.n_iter is not None and self.n_trials != self.n_iter:
+            raise ValueError(f"n_trials={self.n_trials!r} and n_iter={self.n_iter!r} are the same setting "
+                             f"(n_iter is RandomizedSearchCV's name): give one of them")
+        n = self.n_trials if self.n_trials is not None else self.n_iter
+        return None if n is None else int(n)
+
+    def _space(self) -> tuple[Any, list[dict[str, Any]] | None, str]:
+        """The param_space to search, the configurations scikit-learn would run (param_grid, or
+        param_distributions with strategy auto/random) in its order or None, and which it was."""
+        given = [name for name in ("param_space", "param_grid", "param_distributions")
+                 if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise TypeError(
+                "give the search space once: param_space (tunewise), param_grid (GridSearchCV's meaning) or "
+                "param_distributions (RandomizedSearchCV's meaning)"
+                + (f"; got {' and '.join(given)}" if given else "; got none"))
+        if given[0] == "param_space":
+            space = self.param_space
+            if isinstance(space, (list, tuple)) and space and all(isinstance(d, Mapping) for d in space):
+                # GridSearchCV(est, [grid, grid]) / RandomizedSearchCV(est, [dists, dists]) positionally.
+                all_lists = all(isinstance(v, (list, tuple, np.ndarray, range)) for d in space for v in d.values())
+                kind = "param_grid" if all_lists else "param_distributions"
+                return type(self)(**{**self.get_params(deep=False), "param_space": None, kind: space})._space()
+            return space, None, "param_space"
+        from sklearn.model_selection import ParameterGrid, ParameterSampler
+
+        if given[0] == "param_grid":
+            if self.strategy not in ("auto", "grid"):
+                raise ValueError(f"param_grid runs every point of the grid (GridSearchCV's meaning), so strategy "
+                                 f"must be 'auto' or 'grid', got {self.strategy!r}; to sample the same values "
+                                 f"with {self.strategy!r}, pass them as param_space")
+            grids = check_sklearn_space("param_grid", self.param_grid, grid=True)
+            points = list(ParameterGrid(grids))
+            n = self._n_trials()
+            return merge_spaces(grids), points if n is None else points[:n], "grid"
+        dists = check_sklearn_space("param_distributions", self.param_distributions, grid=False)
+        if self.strategy in ("auto", "random"):
+            n = self._n_trials() or _DEFAULT_N_TRIALS
+            points = list(ParameterSampler(dists, n, random_state=self.random_state))
+            return merge_spaces(dists), points, "random"
+        if len(dists) > 1:
+            raise ValueError(f"a list of param_distributions dicts is sampled one dict at a time "
+                             f"(RandomizedSearchCV's meaning): use strategy='random' (or 'auto'), not "
+                             f"{self.strategy!r}")
+        return dists[0], None, "param_distributions"
+
+    def _check_settings(self) -> tuple[dict[str, Dimension], Any, list[dict[str, Any]] | None, str]:
         if not hasattr(self.estimator, "fit") or not hasattr(self.estimator, "get_params"):
             raise TypeError(f"estimator must be a scikit-learn estimator (with fit and get_params), "
                             f"got {self.estimator!r}")
         if self.strategy not in _STRATEGIES:
             raise ValueError(f"strategy must be one of {list(_STRATEGIES)}, got {self.strategy!r}")
-        n = self.n_trials
-        if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1):
-            raise ValueError(f"n_trials must be a positive integer or None, got {n!r}")
+        self._n_trials()
         if self.timeout is not None and (isinstance(self.timeout, bool) or
                                          not isinstance(self.timeout, (int, float)) or self.timeout <= 0):
             raise ValueError(f"timeout must be a positive number of seconds or None, got {self.timeout!r}")
@@ -212,9 +287,10 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         if self.callbacks is not None and (not isinstance(self.callbacks, (list, tuple))
                                            or not all(callable(c) for c in self.callbacks)):
             raise TypeError(f"callbacks must be a list of callables cb(study, trial), got {self.callbacks!r}")
-        dims = convert_space(self.param_space)
+        space, points, kind = self._space()
+        dims = convert_space(space)
         check_estimator_params(self.estimator, list(dims))
-        return dims, error_score
+        return dims, error_score, points, kind
 
     def _make_pruner(self) -> Scheduler | None:
         p = self.pruning
@@ -234,7 +310,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         from tunewise.samplers import GridSampler, RandomSampler
 
         size = grid_size(dims)
-        n_trials = None if self.n_trials is None else int(self.n_trials)
+        n_trials = self._n_trials()
         strategy = self.strategy
         if strategy == "auto":
             if size is not None and (n_trials is None or size <= n_trials):
@@ -270,14 +346,22 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
 
         import tunewise as tw
 
-        dims, error_score = self._check_settings()
+        dims, error_score, points, kind = self._check_settings()
         scorers, multimetric = resolve_scoring(self.scoring, self.estimator)
         refit_metric = self._check_refit(scorers, multimetric)
         X, y, groups = indexable(X, y, groups)
         splits = make_splits(self.cv, X, y, groups, is_classifier(self.estimator))
         n_splits = len(splits)
-        seed = _seed_from(self.random_state)
-        sampler, strategy_used, n_trials = self._make_sampler(dims, seed)
+        if points is None:
+            seed = _seed_from(self.random_state)
+            sampler, strategy_used, n_trials = self._make_sampler(dims, seed)
+        else:
+            from tunewise.samplers import RandomSampler
+
+            # Every configuration is scikit-learn's, queued in its order; the sampler only names the study's.
+            sampler = RandomSampler(seed=0)
+            strategy_used = kind
+            n_trials = len(points)
         pruner = self._make_pruner()
         study = tw.create_study(name=self.study_name, storage=self.storage, direction="maximize",
                                 sampler=sampler, scheduler=pruner, load_if_exists=self.study_name is not None)
@@ -288,22 +372,13 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         self.n_splits_ = n_splits
 
         base = clone(self.estimator)
-        start = time.perf_counter()
-        for i in range(n_trials):
-            if self.timeout is not None and time.perf_counter() - start >= self.timeout:
-                break
-            try:
-                trial = study.ask()
-            except SearchExhausted:
-                break
-            try:
-                raw = {name: trial.suggest(name, dim.dist) for name, dim in dims.items()}
-            except SearchExhausted:
-                study.tell(trial, state=TrialState.FAILED)
-                break
-            params = {name: dims[name].decode(v) for name, v in raw.items()}
-            self._run_trial(study, trial, base, params, X, y, splits, scorers, refit_metric, error_score,
-                            fit_params, i, n_trials)
+        try:
+            self._search(study, dims, points, n_trials, base, X, y, splits, scorers, refit_metric, error_score,
+                         fit_params)
+        except BaseException as error:
+            self._end_callbacks(study, error)
+            raise
+        self._end_callbacks(study, None)
 
         self._build_results(study, dims, scorers, multimetric, n_splits)
         self._select_best(refit_metric, multimetric)
@@ -319,6 +394,51 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             if hasattr(est, "feature_names_in_"):
                 self.feature_names_in_ = est.feature_names_in_
         return self
+
+    def _end_callbacks(self, study: Any, error: BaseException | None) -> None:
+        """Tell callbacks with ``on_optimize_end`` (MLflowCallback...) that the search ended, as
+        ``study.optimize`` does."""
+        for cb in self.callbacks or ():
+            hook = getattr(cb, "on_optimize_end", None)
+            if hook is not None:
+                hook(study, error)
+
+    def _search(self, study: Any, dims: Mapping[str, Dimension], points: list[dict[str, Any]] | None,
+                n_trials: int, base: Any, X: Any, y: Any, splits: list[Any], scorers: Mapping[str, Any],
+                refit_metric: str, error_score: Any, fit_params: Mapping[str, Any]) -> None:
+        """Run the configurations: the sampler's, or scikit-learn's ``points`` in their order."""
+        start = time.perf_counter()
+        queue = self._queue(study, dims, points) if points is not None else None
+        for i in range(n_trials):
+            if self.timeout is not None and time.perf_counter() - start >= self.timeout:
+                break
+            if queue is not None:
+                if i >= len(queue):
+                    break  # the rest ran in an earlier fit of this study
+                study.enqueue_trial(queue[i])
+            try:
+                trial = study.ask()
+            except SearchExhausted:
+                break
+            if queue is not None:  # the queued configuration (or a retry another run left queued)
+                names = [n for n in trial.system_attrs.get("fixed_params", queue[i]) if n in dims]
+            else:
+                names = list(dims)
+            try:
+                raw = {name: trial.suggest(name, dims[name].dist) for name in names}
+            except SearchExhausted:
+                study.tell(trial, state=TrialState.FAILED)
+                break
+            params = {name: dims[name].decode(v) for name, v in raw.items()}
+            self._run_trial(study, trial, base, params, X, y, splits, scorers, refit_metric, error_score,
+                            fit_params, i, n_trials)
+
+    @staticmethod
+    def _queue(study: Any, dims: Mapping[str, Dimension], points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """scikit-learn's configurations in the study's encoding, less those a resumed study ran."""
+        encoded = [{name: dims[name].encode(v) for name, v in point.items()} for point in points]
+        done = [t.params for t in study.get_trials(states=(TrialState.COMPLETE, TrialState.PRUNED))]
+        return [p for p in encoded if p not in done]
 
     def _check_refit(self, scorers: Mapping[str, Any], multimetric: bool) -> str:
         refit = self.refit
@@ -408,8 +528,11 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             if not rec or rec.get("n_splits") != n_splits or set(rec["test"]) != set(scorers):
                 continue  # a trial from another search in the same study
             try:
-                params = {name: dims[name].decode(t.params[name]) for name in dims}
+                # A list of grids: a configuration has the parameters of its own grid only.
+                params = {name: dims[name].decode(v) for name, v in t.params.items() if name in dims}
             except (KeyError, ValueError):
+                continue
+            if not params:
                 continue
             rows.append((t, rec, params))
         if not rows:
@@ -428,13 +551,17 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         res["std_score_time"] = np.nanstd(score_times, axis=1)
 
         for name in dims:
-            values = [p[name] for _, _, p in rows]
-            if all(isinstance(v, numbers.Number) and not isinstance(v, bool) for v in values):
-                arr = np.array(values)
+            missing = np.array([name not in p for _, _, p in rows])
+            if missing.all():
+                continue
+            values = [p.get(name) for _, _, p in rows]
+            present = [v for v, m in zip(values, missing, strict=True) if not m]
+            if all(isinstance(v, numbers.Number) and not isinstance(v, bool) for v in present):
+                arr = np.array([0 if m else v for v, m in zip(values, missing, strict=True)])
             else:
                 arr = np.empty(n, dtype=object)
                 arr[:] = values
-            res[f"param_{name}"] = np.ma.MaskedArray(arr, mask=np.zeros(n, dtype=bool))
+            res[f"param_{name}"] = np.ma.MaskedArray(arr, mask=missing)
         res["params"] = [p for _, _, p in rows]
 
         states = [t.state for t, _, _ in rows]

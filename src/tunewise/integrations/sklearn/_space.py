@@ -47,6 +47,20 @@ class Dimension:
             return value
         return raw
 
+    def encode(self, value: Any) -> Any:
+        """The study's value for the estimator's ``value`` (the inverse of :meth:`decode`), for a
+        configuration chosen outside the study (scikit-learn's ParameterGrid / ParameterSampler)."""
+        if isinstance(value, np.generic):
+            value = value.item()
+        if self.kind == "labels":
+            for label, candidate in self.payload.items():
+                if candidate is value or _same(candidate, value):
+                    return label
+            raise ValueError(f"{value!r} is not one of the values of {self.name!r}")
+        if self.kind == "ppf":
+            return min(max(float(self.payload.cdf(value)), 0.0), 1.0)
+        return value
+
     def grid_values(self) -> list[Any] | None:
         """Every value of a finite dimension (in the study's encoding), or None if infinite."""
         d = self.dist
@@ -154,6 +168,67 @@ def convert_space(param_space: Any) -> dict[str, Dimension]:
                 f"To fix a parameter to one value, use a one-element list: [{spec!r}]"
             )
     return dims
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equality that never raises (arrays, estimators) and tells 1 from True and 1.0."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - e.g. an array's ambiguous truth value
+        return False
+
+
+def _is_value_list(spec: Any) -> bool:
+    return isinstance(spec, (list, tuple, np.ndarray, range))
+
+
+def check_sklearn_space(what: str, space: Any, *, grid: bool) -> list[dict[str, Any]]:
+    """``param_grid`` / ``param_distributions`` as scikit-learn takes them: a dict or a non-empty
+    list of dicts; a grid's values are lists, a distribution's lists or frozen scipy.stats."""
+    dicts = [space] if isinstance(space, Mapping) else space
+    if not isinstance(dicts, (list, tuple)) or not dicts or not all(isinstance(d, Mapping) for d in dicts):
+        raise TypeError(f"{what} must be a dict of parameter name -> values, or a non-empty list of such dicts "
+                        f"(searched one after the other), got {space!r}")
+    for d in dicts:
+        for name, spec in d.items():
+            if not isinstance(name, str) or not name:
+                raise TypeError(f"{what} keys must be estimator parameter names (str), got {name!r}")
+            if _is_value_list(spec):
+                if isinstance(spec, np.ndarray) and spec.ndim != 1:
+                    raise ValueError(f"{what}[{name!r}] must be a 1-D list of values, got an array of shape "
+                                     f"{spec.shape}")
+                if len(spec) == 0:
+                    raise ValueError(f"{what}[{name!r}] is an empty list: give at least one value")
+            elif grid:
+                raise TypeError(f"{what}[{name!r}] must be a list of values (as in GridSearchCV), got {spec!r}; "
+                                f"for distributions use param_distributions (RandomizedSearchCV's meaning)")
+            elif not _is_scipy_frozen(spec):
+                raise TypeError(f"{what}[{name!r}] must be a list of values or a frozen scipy.stats distribution "
+                                f"(as in RandomizedSearchCV), got {spec!r}")
+    return [dict(d) for d in dicts]
+
+
+def merge_spaces(dicts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """One ``param_space`` covering a list of grids or distributions: each parameter's lists are
+    joined (so a study keeps one distribution per parameter); a distribution must be the same
+    object wherever the parameter appears."""
+    merged: dict[str, Any] = {}
+    for d in dicts:
+        for name, spec in d.items():
+            if name not in merged:
+                merged[name] = list(spec) if _is_value_list(spec) else spec
+            elif _is_value_list(spec) and isinstance(merged[name], list):
+                values = [v.item() if isinstance(v, np.generic) else v for v in spec]
+                merged[name] += [v for v in values if not any(_same(v, w) for w in merged[name])]
+            elif spec is not merged[name]:
+                raise ValueError(f"parameter {name!r} is searched with different distributions in different dicts "
+                                 f"of the list ({merged[name]!r} and {spec!r}): tunewise keeps one distribution per "
+                                 f"parameter; give it one list of values, or the same distribution object")
+    return merged
 
 
 def check_estimator_params(estimator: Any, names: Sequence[str]) -> None:

@@ -107,6 +107,14 @@ def _sqlite_problem(e: BaseException, path: str | None, read_only: str | None) -
     return None
 
 
+def _optuna_file(cur: Any) -> bool:
+    """Whether a SQLite connection's file holds Optuna's tables and no tunewise ones."""
+    cur.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
+                "('studies', 'trials', 'version_info', 'tunewise_meta')")
+    names = {row[0] for row in cur.fetchall()}
+    return "tunewise_meta" not in names and {"studies", "trials", "version_info"} <= names
+
+
 class Abort(Exception):
     """Raised inside an operation: roll back and return ``value`` from :meth:`Database.run`."""
 
@@ -237,6 +245,15 @@ class Database:
                 raise self.error('PostgreSQL needs psycopg 3: pip install "tunewise[postgresql]"') from None
             if "connect_timeout" not in url.query:
                 kwargs["connect_args"] = {"connect_timeout": 10}
+        elif backend in ("mysql", "mariadb"):
+            # The storage's statements rely on what MySQL lacks (RETURNING, data-modifying CTEs,
+            # transactional DDL); its studies can still be read, by the Optuna importer.
+            raise self.error(
+                f"unsupported database {backend!r} for a tunewise storage: tunewise stores studies in SQLite "
+                f"('sqlite:///path.db') or PostgreSQL ('postgresql+psycopg://user:password@host/db'); an Optuna "
+                f"study kept in MySQL can be copied into one with `tunewise import optuna "
+                f"mysql+pymysql://user:password@host/db --storage sqlite:///tunewise.db`"
+            )
         else:
             raise self.error(
                 f"unsupported database {backend!r}; tunewise stores studies in SQLite ('sqlite:///path.db') "
@@ -258,7 +275,9 @@ class Database:
                 dbapi_conn.isolation_level = None
                 cur = dbapi_conn.cursor()
                 cur.execute(f"PRAGMA busy_timeout = {busy_ms}")
-                if not read_only:  # switching to WAL writes the file header
+                # Switching to WAL writes the file header: not in a read-only file, nor in another
+                # tool's (an Optuna database is refused unchanged by the schema check).
+                if not read_only and not _optuna_file(cur):
                     cur.execute("PRAGMA journal_mode = WAL")
                 # WAL + NORMAL (the default): commits do not fsync; a killed process loses nothing,
                 # a power cut can lose the last commits but never corrupts the file. FULL fsyncs

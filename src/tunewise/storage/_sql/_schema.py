@@ -1,27 +1,39 @@
-"""The tables, the schema version, and the migrations from every older version.
+"""The tables, the schema version, and the upgrade of older databases (Alembic revisions).
 
-Tables carry a ``tunewise_`` prefix so a database can also hold other tools' tables (Optuna's
-``studies``/``trials`` for instance) without collisions. ``tunewise_meta`` holds the schema
-version (``schema_version``) and the tunewise release that set it (``tunewise_version``), so a
-release that finds a newer schema can name the release to install.
+Tables carry a ``tunewise_`` prefix so a database can also hold other tools' tables without
+collisions. ``tunewise_meta`` holds the schema version (``schema_version``) and the tunewise
+release that set it (``tunewise_version``), so a release that finds a newer schema can name the
+release to install; ``tunewise_alembic_version`` holds the Alembic revision of that version.
 
-A new schema version is one function: write ``_vN_to_vN1(conn)``, append it to
-:data:`MIGRATIONS`, and bump :data:`~tunewise.storage._base.SCHEMA_VERSION`. Opening a database
-of an older version runs the missing steps in one transaction, under the lock that also
-serializes first-time creation, so concurrent openers migrate it exactly once.
+Upgrades are Alembic revisions shipped in ``_migrations/versions/`` (one per schema version; see
+that package for how to add one). Opening a database of an older version upgrades it in place,
+after a backup copy of a SQLite file (``<file>.schema-v<N>.bak``), in one transaction under the
+lock that also serializes first-time creation, so concurrent openers upgrade it exactly once;
+``tunewise storage upgrade URL`` (:func:`upgrade_schema`) does the same explicitly and says what
+it did. Alembic is imported only to upgrade: opening a current database never loads it.
+
+tunewise never writes into another tool's database: a database that holds Optuna's tables but no
+tunewise ones is refused, unchanged, with the command that imports its studies instead
+(``tunewise import optuna``).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+import logging
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from tunewise.storage._base import SCHEMA_VERSION
 from tunewise.storage._sql._connection import Database
+from tunewise.storage._sql._migrations import SCRIPT_LOCATION, VERSION_TABLE, revision_of
 
-__all__ = ["METADATA", "MIGRATIONS", "TABLES", "ensure_schema"]
+__all__ = ["METADATA", "TABLES", "SchemaUpgrade", "ensure_schema", "upgrade_schema"]
+
+_log = logging.getLogger("tunewise.storage")
 
 
 def _schema() -> tuple[sa.MetaData, dict[str, sa.Table]]:
@@ -88,40 +100,31 @@ def _schema() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("study_id", sa.Integer, primary_key=True),
         sa.Column("key", sa.String(512), primary_key=True),
     )
+    # Alembic's own version table (its layout), under a name of ours: Optuna keeps "alembic_version".
+    revision = sa.Table(
+        VERSION_TABLE, md,
+        sa.Column("version_num", sa.String(32), nullable=False),
+        sa.PrimaryKeyConstraint("version_num", name=f"{VERSION_TABLE}_pkc"),
+    )
     return md, {"meta": meta, "studies": studies, "attrs": attrs, "dists": dists, "trials": trials,
-                "claims": claims}
+                "claims": claims, "revision": revision}
 
 
 METADATA, TABLES = _schema()
 
 
-# ---- migrations ----------------------------------------------------------------------------------
-def _v1_to_v2(conn: sa.Connection) -> None:
-    """The ``retried_from`` column, filled from each retry's system_attrs."""
-    tr = TABLES["trials"]
-    if "retried_from" not in {c["name"] for c in sa.inspect(conn).get_columns(tr.name)}:
-        conn.exec_driver_sql(f"ALTER TABLE {tr.name} ADD COLUMN retried_from INTEGER")
-    # Only rows whose text mentions the key can hold it; parse them to be sure.
-    rows = conn.execute(sa.select(tr.c.trial_id, tr.c.system_attrs).where(
-        tr.c.system_attrs.like('%"retried_from":%'))).all()
-    for tid, text in rows:
-        retried = json.loads(text).get("retried_from")
-        if isinstance(retried, int) and not isinstance(retried, bool):
-            conn.execute(sa.update(tr).where(tr.c.trial_id == tid).values(retried_from=retried))
+HEAD_REVISION = revision_of(SCHEMA_VERSION)
 
-
-# MIGRATIONS[i] upgrades a database from schema version i + 1 to version i + 2, inside the
-# migration's transaction (both SQLite and PostgreSQL run DDL transactionally).
-MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (
-    _v1_to_v2,
-)
-assert len(MIGRATIONS) == SCHEMA_VERSION - 1, "every schema version needs its migration step"
+# Optuna's RDB storage: these tables (with alembic_version) and no tunewise ones mean an Optuna
+# database, whose studies `tunewise import optuna` copies into a tunewise storage.
+_OPTUNA_TABLES = frozenset({"studies", "trials", "version_info"})
 
 
 # ---- opening a database ----------------------------------------------------------------------------
 def ensure_schema(db: Database) -> None:
     """Create the tables of a new database, upgrade one of an older schema version, and refuse one
-    of a newer version (with the command that installs a tunewise able to read it)."""
+    of a newer version (with the command that installs a tunewise able to read it) or another
+    tool's database (with the command that imports it)."""
     db.open_with_retry(lambda: _ensure_schema_once(db))
 
 
@@ -131,6 +134,13 @@ def _read_meta(conn: sa.Connection, key: str) -> str | None:
         return None
     value = conn.execute(sa.select(meta.c.value).where(meta.c.key == key)).scalar()
     return None if value is None else str(value)
+
+
+def _read_revision(conn: sa.Connection) -> str | None:
+    table = TABLES["revision"]
+    if not sa.inspect(conn).has_table(table.name):
+        return None
+    return conn.execute(sa.select(table.c.version_num)).scalar()
 
 
 def _lock(db: Database, conn: sa.Connection) -> None:
@@ -149,6 +159,14 @@ def _set_meta(conn: sa.Connection, values: dict[str, str]) -> None:
             conn.execute(sa.insert(meta).values(key=key, value=value))
 
 
+def _set_revision(conn: sa.Connection, revision: str) -> None:
+    """Record ``revision`` in Alembic's version table (created if missing), as ``alembic stamp`` does."""
+    table = TABLES["revision"]
+    table.create(conn, checkfirst=True)
+    conn.execute(sa.delete(table))
+    conn.execute(sa.insert(table).values(version_num=revision))
+
+
 def _stamp() -> dict[str, str]:
     """The meta rows a release writes with the schema version it created or migrated to."""
     import tunewise
@@ -160,44 +178,174 @@ def _version_number(version: str) -> int | None:
     return int(version) if version.isdigit() and version.isascii() else None
 
 
+def _foreign_tables(db: Database, conn: sa.Connection) -> list[str]:
+    """Optuna's tables, in a database without tunewise tables (tunewise must not write there).
+
+    Other tables are left alone: tunewise's own are prefixed, so a database shared with another
+    application is fine; an Optuna database is refused because its studies are what the user
+    means to open, and they can only be imported."""
+    names = set(sa.inspect(conn).get_table_names())
+    return sorted(names) if _OPTUNA_TABLES <= names else []
+
+
+def _foreign(db: Database, tables: list[str]) -> str:
+    return (f"this is an Optuna database (tables {', '.join(sorted(_OPTUNA_TABLES))}), and tunewise never "
+            f"writes into another tool's database; copy its studies into a tunewise storage with "
+            f"`tunewise import optuna {db.masked} --storage sqlite:///tunewise.db` (or "
+            f"tunewise.import_optuna(...)); the Optuna database is only read")
+
+
 def _ensure_schema_once(db: Database) -> None:
     with db.engine.connect() as conn:
         version = _read_meta(conn, "schema_version")
+        revision = _read_revision(conn) if version is not None else None
+        foreign = _foreign_tables(db, conn) if version is None else []
         conn.rollback()
-        if version is None and db.read_only:
-            raise db.error(f"{db.path!r} holds no tunewise tables, and they cannot be created: it "
-                           f"is opened read-only ({db.read_only})")
-        if version is None:
-            with conn.begin():
-                _lock(db, conn)
+    if version is None and foreign:
+        raise db.error(_foreign(db, foreign))
+    if version is None and db.read_only:
+        raise db.error(f"{db.path!r} holds no tunewise tables, and they cannot be created: it "
+                       f"is opened read-only ({db.read_only})")
+    if version is None:
+        with db.engine.connect() as conn, conn.begin():
+            _lock(db, conn)
+            version = _read_meta(conn, "schema_version")
+            if version is None:
+                foreign = _foreign_tables(db, conn)  # under the lock: nobody wrote it meanwhile
+                if foreign:
+                    raise db.error(_foreign(db, foreign))
+                # A new database is created at the newest version and stamped there (Alembic's
+                # "create_all, then stamp head"): the revisions are only for older databases.
                 METADATA.create_all(conn, checkfirst=True)
-                version = _read_meta(conn, "schema_version")
-                if version is None:
-                    _set_meta(conn, _stamp())
-                    version = str(SCHEMA_VERSION)
+                _set_meta(conn, _stamp())
+                _set_revision(conn, HEAD_REVISION)
+                return
     number = _version_number(version)
     if number is not None and 1 <= number < SCHEMA_VERSION:
         if db.read_only:
             raise db.error(f"{db.path!r} has schema version {version}, which this tunewise upgrades on "
                            f"open, but it is opened read-only ({db.read_only}); open it once where it "
-                           f"is writable, or with the tunewise version that wrote it")
-        version = _migrate(db)
+                           f"is writable, or run `tunewise storage upgrade URL` there")
+        version = str(_migrate(db).new_version)
+    elif version == str(SCHEMA_VERSION) and revision != HEAD_REVISION and not db.read_only:
+        _stamp_current(db)  # written by a release before the Alembic revisions: same tables
     if version != str(SCHEMA_VERSION):
         raise db.error(_unreadable(db, version))
 
 
-def _migrate(db: Database) -> str:
-    """Run the missing migration steps in one transaction; the version the database has after."""
+def _stamp_current(db: Database) -> None:
+    with db.engine.connect() as conn, conn.begin():
+        _lock(db, conn)
+        if _read_meta(conn, "schema_version") == str(SCHEMA_VERSION) and _read_revision(conn) != HEAD_REVISION:
+            _set_revision(conn, HEAD_REVISION)
+
+
+@dataclass(frozen=True)
+class SchemaUpgrade:
+    """What :func:`upgrade_schema` found and did.
+
+    ``old_version`` and ``new_version`` are schema versions (equal when there was nothing to do);
+    ``backup`` the copy of a SQLite file taken before the upgrade (None otherwise)."""
+
+    url: str
+    old_version: int
+    new_version: int
+    backup: str | None = None
+
+    @property
+    def upgraded(self) -> bool:
+        return self.new_version != self.old_version
+
+
+def upgrade_schema(url: str, *, backup: bool = True) -> SchemaUpgrade:
+    """Upgrade the tunewise database at ``url`` to the schema this release writes.
+
+    Opening a database of an older schema (``tw.load_study``, a worker) upgrades it too; this is
+    the explicit form (what ``tunewise storage upgrade URL`` runs), for a database that is opened
+    read-only elsewhere, or to upgrade at a moment of one's choosing. A SQLite file is first copied
+    to ``<file>.schema-v<N>.bak`` (``backup=False``: no copy); back up a PostgreSQL database with
+    ``pg_dump`` first. Older tunewise releases cannot open the upgraded database: upgrade every
+    worker's tunewise too. Nothing is created: a URL without tunewise tables is an error.
+
+    >>> import os, tempfile, tunewise as tw
+    >>> url = f"sqlite:///{os.path.join(tempfile.mkdtemp(), 'demo.db')}"
+    >>> tw.create_study(name="demo", storage=url).storage.close()
+    >>> tw.storage.upgrade_schema(url).upgraded  # written by this release: nothing to do
+    False
+    """
+    db = Database(url, retry_seconds=60.0, busy_timeout=60.0, engine_kwargs={}, synchronous=None)
+    try:
+        return db.open_with_retry(lambda: _upgrade_once(db, backup))
+    finally:
+        db.close()
+
+
+def _upgrade_once(db: Database, backup: bool) -> SchemaUpgrade:
+    with db.engine.connect() as conn:
+        version = _read_meta(conn, "schema_version")
+        revision = _read_revision(conn) if version is not None else None
+        foreign = _foreign_tables(db, conn) if version is None else []
+        conn.rollback()
+    if version is None:
+        raise db.error(_foreign(db, foreign) if foreign else
+                       "holds no tunewise tables: nothing to upgrade (a new database is created at the current "
+                       "schema when a study is first created in it)")
+    number = _version_number(version)
+    if number is None or number > SCHEMA_VERSION or number < 1:
+        raise db.error(_unreadable(db, version))
+    if db.read_only:
+        raise db.error(f"cannot upgrade {db.path!r}: it is opened read-only ({db.read_only})")
+    if number < SCHEMA_VERSION:
+        return _migrate(db, backup=backup)
+    if revision != HEAD_REVISION:
+        _stamp_current(db)
+    return SchemaUpgrade(db.masked, number, number)
+
+
+def _migrate(db: Database, *, backup: bool = True) -> SchemaUpgrade:
+    """Run the missing Alembic revisions in one transaction, after a backup of a SQLite file."""
+    from alembic.operations import Operations
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(SCRIPT_LOCATION)
     with db.engine.connect() as conn, conn.begin():
         _lock(db, conn)
         version = _read_meta(conn, "schema_version")
         number = None if version is None else _version_number(version)
         if number is None or not 1 <= number < SCHEMA_VERSION:  # another process migrated it meanwhile
-            return str(version)
-        for step in MIGRATIONS[number - 1:]:
-            step(conn)
+            done = number if number is not None else 0
+            return SchemaUpgrade(db.masked, done, done)
+        copy = _backup_sqlite(db, number) if backup and db.is_sqlite else None
+        ctx = MigrationContext.configure(connection=conn, opts={
+            "version_table": VERSION_TABLE,
+            "fn": lambda rev, _context: script._upgrade_revs("head", rev),
+        })
+        # The schema version is what every release reads (and what one written before the
+        # revisions existed has): the revision to start from is the one of that version.
+        _set_revision(conn, revision_of(number))
+        with Operations.context(ctx):
+            ctx.run_migrations()
         _set_meta(conn, _stamp())
-    return str(SCHEMA_VERSION)
+    _log.info("upgraded %s from schema version %d to %d%s", db.masked, number, SCHEMA_VERSION,
+              f" (a copy of the file before: {copy})" if copy else "")
+    return SchemaUpgrade(db.masked, number, SCHEMA_VERSION, copy)
+
+
+def _backup_sqlite(db: Database, number: int) -> str:
+    """Copy the SQLite file (a consistent snapshot, WAL included) before upgrading it."""
+    assert db.path is not None
+    target = f"{db.path}.schema-v{number}.bak"
+    if os.path.exists(target):  # never overwrite an earlier backup
+        target = f"{db.path}.schema-v{number}.{time.strftime('%Y%m%d-%H%M%S')}.bak"
+    src = sqlite3.connect(f"file:{db.path}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
 
 
 def _unreadable(db: Database, version: str) -> str:

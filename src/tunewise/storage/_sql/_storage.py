@@ -13,15 +13,19 @@ import time
 from collections.abc import Container, Mapping
 from typing import Any
 
+import sqlalchemy as sa
+
 from tunewise import distributions as D
 from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError
 from tunewise.storage._base import BaseStorage, PreparedStart, StudySummary, not_a_dict
 from tunewise.storage._names import check_keys, check_name
 from tunewise.storage._sql._cache import StudyCache, by_number, frozen_trial
 from tunewise.storage._sql._connection import READ, WRITE, Abort, Cursor, Database, check_synchronous
-from tunewise.storage._sql._schema import ensure_schema
+from tunewise.storage._sql._optuna import OptunaStudy, study_distributions
+from tunewise.storage._sql._schema import TABLES, ensure_schema
+from tunewise.storage._sql._schema import _lock as lock_schema
 from tunewise.storage._sql._statements import Statements
-from tunewise.trial import FrozenTrial, TrialState
+from tunewise.trial import DISTRIBUTIONS_ATTR, FrozenTrial, TrialState
 
 __all__ = ["SQLStorage"]
 
@@ -602,6 +606,70 @@ class SQLStorage(BaseStorage):
             return out
 
         return self._run(op, WRITE)
+
+
+    # ---- importing ------------------------------------------------------------------------------
+    def _import_study(self, study: OptunaStudy, *, source: str) -> int:
+        """Write a study read from another tool (``_optuna.read_optuna``) as it was: trial numbers,
+        states and times included, in one transaction. Its id."""
+        check_name("study name", study.name)
+        check_keys("study user attribute key", study.user_attrs)
+        check_keys("study system attribute key", study.system_attrs)
+        dists = study_distributions(study.trials)
+        for name in dists:
+            check_name("parameter name", name)
+        numbers = [t.number for t in study.trials]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError(f"study {study.name!r} has two trials with the same number; it cannot be imported")
+        rows = []
+        for seq, t in enumerate(study.trials, start=1):
+            check_keys("user attribute key", t.user_attrs)
+            check_keys("system attribute key", t.system_attrs)
+            system = dict(t.system_attrs)
+            own = {k: d.to_json() for k, d in t.distributions.items() if k in t.params and d != dists[k]}
+            if own:  # the trial's own distributions, where they differ from the study's (FrozenTrial.distributions)
+                system[DISTRIBUTIONS_ATTR] = own
+            values = None if t.values is None else [float(v) for v in t.values]
+            rows.append({
+                "number": t.number, "state": TrialState(t.state).value,
+                "value0": values[0] if values else None, "objective_values": None if values is None else _dumps(values),
+                "params": _encode(t.params, "trial", "params"),
+                "intermediate": _dumps({str(k): float(v) for k, v in t.intermediate_values.items()}),
+                "user_attrs": _encode(t.user_attrs, "trial", "user_attrs"),
+                "system_attrs": _encode(system, "trial", "system_attrs"),
+                "datetime_start": t.datetime_start, "datetime_complete": t.datetime_complete, "heartbeat": None,
+                "seq": seq, "retried_from": None,
+            })
+        starts = [t.datetime_start for t in study.trials if t.datetime_start is not None]
+        tables = TABLES
+        db = self._db
+
+        def write() -> int:
+            with db.engine.connect() as conn, conn.begin():
+                lock_schema(db, conn)
+                st = tables["studies"]
+                if conn.execute(sa.select(st.c.study_id).where(st.c.name == study.name)).first() is not None:
+                    raise DuplicatedStudyError(f"a study named {study.name!r} already exists in {self._masked}")
+                key = conn.execute(sa.insert(st).values(
+                    name=study.name, directions=_dumps(list(study.directions)),
+                    next_number=max(numbers) + 1 if numbers else 0, seq=len(rows),
+                    created=min(starts) if starts else time.time())).inserted_primary_key
+                assert key is not None
+                sid = key[0]
+                attrs = {"user": study.user_attrs, "system": study.system_attrs, "imported_from": {
+                    "tool": "optuna", "source": source, "imported": time.time()}}
+                conn.execute(sa.insert(tables["attrs"]), [
+                    {"study_id": sid, "key": k, "value": _encode(v, "study attribute", k)}
+                    for k, v in attrs.items() if v])
+                if dists:
+                    conn.execute(sa.insert(tables["dists"]), [
+                        {"study_id": sid, "name": k, "distribution": D.distribution_to_json(d)}
+                        for k, d in dists.items()])
+                if rows:
+                    conn.execute(sa.insert(tables["trials"]), [{"study_id": sid, **r} for r in rows])
+                return int(sid)
+
+        return db.open_with_retry(write)
 
 
 def _encode(value: Any, what: str, field: str) -> str:

@@ -1,0 +1,129 @@
+"""Families of learning curves for benchmarks/curves.py, split into dev and test before any tuning.
+
+Every synthetic family is a generator: ``family.instance(seed)`` draws one problem (the optimum's
+location moves with the seed), so 20 seeds are 20 different problems of the same shape. A
+configuration has three parameters, ``lr`` (log 1e-4..1), ``width`` (0..1) and ``reg`` (log
+1e-6..1e-1); its loss after ``t`` epochs is
+
+    loss(t) = q(cfg) + transient(cfg, t)
+
+with ``q`` the final quality (a bowl around the instance's optimum) and a transient whose shape
+is what the family is about:
+
+- ``crossing``: ``A exp(-t / tau)`` with ``tau`` shrinking with the learning rate: fast starters
+  (large lr) lead early and finish worse, the best configurations start slowly.
+- ``plateau``: flat at ``q + A`` for a warm-up whose length grows with ``width``, then an
+  exponential drop; the best configurations have the long warm-ups (late gains).
+- ``diverge``: crossing curves, but a learning rate above the configuration's stability limit
+  (which falls with ``width``) diverges after a few epochs: great early, useless late.
+- ``noisy``: crossing curves with Gaussian noise on every report (sd ``noise``); compute to
+  target is measured on the noise-free loss (a lucky report is not a solution).
+- ``uninformative``: the first third of training is dominated by a term unrelated to the final
+  quality (it favours large ``reg``, the final loss small ``reg``), so early ranks are noise.
+
+The split is fixed here, before tuning, and never changed by results:
+dev (defaults may be tuned on these) and test (only ever reported). The test families differ in
+shape constants, in maximum budget (9..243) and in reduction factor from every dev family.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+SPACE: dict[str, tuple[Any, ...]] = {"lr": ("float", 1e-4, 1.0, True), "width": ("float", 0.0, 1.0, False),
+                                     "reg": ("float", 1e-6, 1e-1, True)}
+
+
+@dataclass(frozen=True)
+class CurveShape:
+    kind: str  # crossing | plateau | diverge | noisy | uninformative
+    max_resource: int
+    reduction_factor: int
+    amplitude: float = 1.0  # A: the transient's height
+    speed: float = 0.8  # tau ~ lr**-speed: how strongly the learning rate sets the pace
+    tau_frac: float = 0.3  # tau of the best learning rate, as a share of max_resource
+    noise: float = 0.0
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class CurveInstance:
+    shape: CurveShape
+    opt: np.ndarray  # (log10 lr*, width*, log10 reg*)
+
+    def quality(self, cfg: dict[str, Any]) -> float:
+        dl = (math.log10(cfg["lr"]) - self.opt[0]) / 1.5
+        dw = cfg["width"] - self.opt[1]
+        dr = (math.log10(cfg["reg"]) - self.opt[2]) / 2.5
+        return 0.05 + 0.3 * dl * dl + 0.25 * dw * dw + 0.1 * dr * dr + 0.05 * dl * dw
+
+    def loss(self, cfg: dict[str, Any], t: float) -> float:
+        """Noise-free loss after ``t`` epochs."""
+        s = self.shape
+        R = s.max_resource
+        q = self.quality(cfg)
+        lr_ratio = cfg["lr"] / 10 ** self.opt[0]
+        tau = max(s.tau_frac * R * lr_ratio ** (-s.speed), 0.05)
+        if s.kind in ("crossing", "noisy"):
+            return q + s.amplitude * math.exp(-t / tau)
+        if s.kind == "plateau":
+            # warm-up length grows with width; the optimum sits at a long warm-up
+            t0 = s.extra.get("warmup", 0.5) * R * cfg["width"]
+            tau_p = max(0.1 * R * lr_ratio ** (-0.3 * s.speed), 0.05)
+            return q + s.amplitude * (1.0 if t <= t0 else math.exp(-(t - t0) / tau_p))
+        if s.kind == "diverge":
+            limit = 10 ** (self.opt[0] + s.extra.get("headroom", 1.0) - 1.0 * cfg["width"])
+            base = q + s.amplitude * math.exp(-t / tau)
+            if cfg["lr"] <= limit:
+                return base
+            t_div = max(1.0, 0.15 * R * limit / cfg["lr"] * 10)
+            return base + (0.0 if t <= t_div else min(3.0, 0.5 * (t - t_div) / (0.05 * R)))
+        if s.kind == "uninformative":
+            # early term favours large reg (opposite of the final quality), fades by R/3
+            early = 0.6 * (1.0 - (math.log10(cfg["reg"]) + 6.0) / 5.0) + 0.3 * abs(cfg["width"] - 0.2)
+            fade = min(1.0, t / (R / 3.0))
+            return q + (1.0 - fade) * early + s.amplitude * 0.3 * math.exp(-t / tau)
+        raise ValueError(s.kind)
+
+    def observe(self, cfg: dict[str, Any], t: int, rng: np.random.Generator) -> float:
+        v = self.loss(cfg, t)
+        return v + (float(rng.normal(0.0, self.shape.noise)) if self.shape.noise else 0.0)
+
+    def target(self, quantile: float = 0.05, n: int = 4000) -> float:
+        """The ``quantile`` of the full-budget loss of ``n`` uniformly random configurations (a
+        top-5% configuration), fixed per instance."""
+        rng = np.random.default_rng(12345)
+        vals = []
+        for _ in range(n):
+            cfg = {"lr": 10 ** rng.uniform(-4, 0), "width": rng.uniform(), "reg": 10 ** rng.uniform(-6, -1)}
+            vals.append(self.loss(cfg, self.shape.max_resource))
+        return float(np.quantile(vals, quantile))
+
+
+def instance(shape: CurveShape, seed: int) -> CurveInstance:
+    rng = np.random.default_rng([seed, 7919])
+    # slow starters win: the best learning rate sits in the lower half of the range
+    return CurveInstance(shape, np.array([rng.uniform(-3.5, -2.5), rng.uniform(0.3, 0.8), rng.uniform(-5.0, -2.5)]))
+
+
+# ---- the split (decided before tuning; do not move a family after seeing results) --------------
+DEV_SHAPES: dict[str, CurveShape] = {
+    "crossing-81": CurveShape("crossing", 81, 3),
+    "plateau-27": CurveShape("plateau", 27, 3, extra={"warmup": 0.4}),
+    "noisy-81": CurveShape("noisy", 81, 3, noise=0.03),
+}
+TEST_SHAPES: dict[str, CurveShape] = {
+    "crossing-243-steep": CurveShape("crossing", 243, 3, amplitude=1.5, speed=1.0, tau_frac=0.4),
+    "crossing-9-eta2": CurveShape("crossing", 9, 2, speed=0.6, tau_frac=0.25),
+    "plateau-81-eta4": CurveShape("plateau", 81, 4, amplitude=0.8, extra={"warmup": 0.6}),
+    "diverge-81": CurveShape("diverge", 81, 3, extra={"headroom": 1.2}),
+    "uninformative-81": CurveShape("uninformative", 81, 3),
+    "noisy-27-heavy": CurveShape("noisy", 27, 3, noise=0.08, speed=0.9),
+}
+# Non-synthetic problems (defined in benchmarks/curves.py): dev: mfh3, sgd-digits; test: mfh6, gb-digits.
+DEV_REAL = ("mfh3", "sgd-digits")
+TEST_REAL = ("mfh6", "gb-digits")

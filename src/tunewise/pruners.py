@@ -1,0 +1,207 @@
+"""Optuna's pruner names, with Optuna's constructor keywords, as tunewise schedulers.
+
+Code written for ``optuna.pruners`` runs unchanged against ``tunewise.pruners``: each class
+here *is* a :mod:`tunewise.schedulers` scheduler (pass it as ``create_study(pruner=...)``), with
+the keywords and defaults Optuna documents.
+
+>>> import tunewise as tw
+>>> pruner = tw.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=10)
+>>> isinstance(pruner, tw.schedulers.MedianScheduler)
+True
+>>> study = tw.create_study(pruner=pruner)
+
+========================================  ==================================================
+``MedianPruner``, ``PercentilePruner``    :class:`~tunewise.schedulers.MedianScheduler`,
+                                          :class:`~tunewise.schedulers.PercentileScheduler`
+``SuccessiveHalvingPruner``               :class:`~tunewise.schedulers.ASHAScheduler` (stop mode)
+``HyperbandPruner``                       :class:`~tunewise.schedulers.HyperbandScheduler`
+``PatientPruner``                         :class:`~tunewise.schedulers.PatienceScheduler`
+``ThresholdPruner``, ``NopPruner``        defined here
+``BasePruner``                            :class:`~tunewise.schedulers.Scheduler`
+========================================  ==================================================
+
+Without any pruner, a trial that calls ``should_prune()`` is judged by the median rule with
+these defaults (as in Optuna); ``NopPruner()`` turns pruning off.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from tunewise.schedulers import (
+    ASHAScheduler,
+    Continuation,
+    Decision,
+    HyperbandScheduler,
+    MedianScheduler,
+    PatienceScheduler,
+    PercentileScheduler,
+    Scheduler,
+)
+from tunewise.trial import TrialState
+
+if TYPE_CHECKING:
+    from tunewise.schedulers import SchedulerContext
+    from tunewise.trial import FrozenTrial
+
+__all__ = [
+    "BasePruner",
+    "HyperbandPruner",
+    "MedianPruner",
+    "NopPruner",
+    "PatientPruner",
+    "PercentilePruner",
+    "SuccessiveHalvingPruner",
+    "ThresholdPruner",
+]
+
+BasePruner = Scheduler
+
+# Optuna's SuccessiveHalvingPruner has no last rung; ours needs one: far beyond any step.
+_NO_MAX_RESOURCE = 10**9
+
+
+class MedianPruner(MedianScheduler):
+    """Optuna's ``MedianPruner(n_startup_trials=5, n_warmup_steps=0, interval_steps=1, *, n_min_trials=1)``."""
+
+
+class PercentilePruner(PercentileScheduler):
+    """Optuna's ``PercentilePruner(percentile, n_startup_trials=5, n_warmup_steps=0, interval_steps=1, *,
+    n_min_trials=1)``."""
+
+
+class NopPruner(Scheduler):
+    """Never prunes (and, passed as the pruner, turns the default median rule off).
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study(pruner=tw.pruners.NopPruner())
+    """
+
+    def on_report(self, ctx: SchedulerContext, trial: FrozenTrial) -> Decision:
+        return Decision.CONTINUE
+
+
+class ThresholdPruner(Scheduler):
+    """Prune a trial whose latest value is below ``lower``, above ``upper``, or NaN (Optuna's
+    ``ThresholdPruner(lower=None, upper=None, n_warmup_steps=0, interval_steps=1)``).
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study(pruner=tw.pruners.ThresholdPruner(upper=1.0))
+    """
+
+    def __init__(self, lower: float | None = None, upper: float | None = None, n_warmup_steps: int = 0,
+                 interval_steps: int = 1) -> None:
+        if lower is None and upper is None:
+            raise TypeError("ThresholdPruner needs lower=, upper= or both")
+        for name, v in (("lower", lower), ("upper", upper)):
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
+                raise TypeError(f"{name} must be a number or None, got {v!r}")
+        if lower is not None and upper is not None and lower > upper:
+            raise ValueError(f"lower must not exceed upper, got lower={lower!r}, upper={upper!r}")
+        if isinstance(n_warmup_steps, bool) or not isinstance(n_warmup_steps, int) or n_warmup_steps < 0:
+            raise ValueError(f"n_warmup_steps must be a non-negative integer, got {n_warmup_steps!r}")
+        if isinstance(interval_steps, bool) or not isinstance(interval_steps, int) or interval_steps < 1:
+            raise ValueError(f"interval_steps must be a positive integer, got {interval_steps!r}")
+        self.lower = -math.inf if lower is None else float(lower)
+        self.upper = math.inf if upper is None else float(upper)
+        self.n_warmup_steps = n_warmup_steps
+        self.interval_steps = interval_steps
+
+    def on_report(self, ctx: SchedulerContext, trial: FrozenTrial) -> Decision:
+        step = max(trial.reports)
+        if step < self.n_warmup_steps or (step - self.n_warmup_steps) % self.interval_steps != 0:
+            return Decision.CONTINUE
+        v = trial.reports[step]
+        return Decision.stop() if math.isnan(v) or v < self.lower or v > self.upper else Decision.CONTINUE
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": type(self).__name__, "lower": self.lower, "upper": self.upper,
+                "n_warmup_steps": self.n_warmup_steps, "interval_steps": self.interval_steps}
+
+
+class PatientPruner(PatienceScheduler):
+    """Optuna's ``PatientPruner(wrapped_pruner, patience, min_delta=0.0)``: prune only a trial that
+    has not improved for ``patience`` steps (and, if ``wrapped_pruner`` is given, that it prunes)."""
+
+    def __init__(self, wrapped_pruner: Scheduler | None, patience: int, min_delta: float = 0.0) -> None:
+        super().__init__(patience, min_delta, wrapped_pruner)
+
+
+class SuccessiveHalvingPruner(ASHAScheduler):
+    """Optuna's ``SuccessiveHalvingPruner(min_resource="auto", reduction_factor=4,
+    min_early_stopping_rate=0, bootstrap_count=0)``, as asynchronous successive halving that
+    stops trials (steps are the resource).
+
+    ``min_resource="auto"`` starts the rungs at step 1; ``bootstrap_count`` other than 0 is not
+    supported (ASHA promotes as soon as a rung has enough reports).
+    """
+
+    def __init__(self, min_resource: str | int = "auto", reduction_factor: int = 4,
+                 min_early_stopping_rate: int = 0, bootstrap_count: int = 0) -> None:
+        base = _min_resource(min_resource)
+        if isinstance(min_early_stopping_rate, bool) or not isinstance(min_early_stopping_rate, int) \
+                or min_early_stopping_rate < 0:
+            raise ValueError(f"min_early_stopping_rate must be a non-negative integer, got {min_early_stopping_rate!r}")
+        _check_bootstrap(bootstrap_count)
+        super().__init__(min_resource=base * reduction_factor ** min_early_stopping_rate,
+                         max_resource=_NO_MAX_RESOURCE, reduction_factor=reduction_factor, mode="stop",
+                         hedge_threshold=None)  # Optuna's rule: every rung cuts from the start
+
+
+class HyperbandPruner(Scheduler):
+    """Optuna's ``HyperbandPruner(min_resource=1, max_resource="auto", reduction_factor=3,
+    bootstrap_count=0)``, as :class:`~tunewise.schedulers.HyperbandScheduler` in stop mode.
+
+    ``max_resource="auto"`` takes, as Optuna does, the last step of the first trial that
+    completes; until then nothing is pruned.
+    """
+
+    def __init__(self, min_resource: int = 1, max_resource: str | int = "auto", reduction_factor: int = 3,
+                 bootstrap_count: int = 0) -> None:
+        _check_bootstrap(bootstrap_count)
+        self.min_resource = _min_resource(min_resource)
+        self.reduction_factor = reduction_factor
+        self.max_resource = max_resource
+        self._inner: HyperbandScheduler | None = None
+        if max_resource != "auto":
+            self._inner = HyperbandScheduler(self.min_resource, max_resource, reduction_factor,  # type: ignore[arg-type]
+                                             mode="stop")
+
+    def _scheduler(self, ctx: SchedulerContext) -> HyperbandScheduler | None:
+        if self._inner is None:
+            for t in ctx.get_trials(states=(TrialState.COMPLETE,)):
+                if t.reports:
+                    last = max(t.reports)
+                    if last >= self.min_resource:
+                        self._inner = HyperbandScheduler(self.min_resource, last, self.reduction_factor,
+                                                         mode="stop")
+                        break
+        return self._inner
+
+    def on_report(self, ctx: SchedulerContext, trial: FrozenTrial) -> Decision:
+        inner = self._scheduler(ctx)
+        return Decision.CONTINUE if inner is None else inner.on_report(ctx, trial)
+
+    def suggest(self, ctx: SchedulerContext, trial: FrozenTrial) -> Sequence[Continuation]:
+        inner = self._scheduler(ctx)
+        return () if inner is None else inner.suggest(ctx, trial)
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": type(self).__name__, "min_resource": self.min_resource,
+                "max_resource": self.max_resource, "reduction_factor": self.reduction_factor}
+
+
+def _min_resource(min_resource: Any) -> int:
+    if min_resource == "auto":
+        return 1
+    if isinstance(min_resource, bool) or not isinstance(min_resource, int) or min_resource < 1:
+        raise ValueError(f"min_resource must be a positive integer or 'auto', got {min_resource!r}")
+    return min_resource
+
+
+def _check_bootstrap(bootstrap_count: Any) -> None:
+    if bootstrap_count != 0:
+        raise ValueError(f"bootstrap_count={bootstrap_count!r} is not supported: tunewise's successive halving "
+                         f"decides as soon as a rung has reports (bootstrap_count=0)")

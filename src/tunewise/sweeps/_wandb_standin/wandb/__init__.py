@@ -1,0 +1,639 @@
+"""tunewise's stand-in for ``wandb`` in programs run by ``tunewise sweep`` (no account, no network).
+
+An unchanged W&B training script runs under a tunewise sweep with this module as its ``wandb``:
+
+- ``wandb.init(config=defaults)`` returns a run; ``wandb.config`` / ``run.config`` hold the
+  sweep's parameters for this run (they win over ``defaults``, ``config-defaults.yaml`` and
+  ``config.update``, as in a W&B sweep), read as ``config.lr``, ``config["lr"]``, ``config.get``.
+- ``wandb.log({"val_loss": x, "epoch": e})`` prints a metric line the sweep runner reads; the
+  k-th logged value of the sweep's metric is step k, which is what W&B's hyperband counts, so
+  ``early_terminate`` stops a poor run midway exactly where W&B would.
+- ``run.summary[...]`` (or ``wandb.summary``) defaults to the last logged values; at
+  ``wandb.finish()``, at the end of a ``with wandb.init() as run:`` block or when the program
+  exits, the summary's value of the metric is the run's result.
+- ``define_metric(name, summary="min")``, ``wandb.agent(sweep_id, function)`` (runs ``function``
+  once: this process is one run), media types (``wandb.Image``, ``wandb.Table``...), ``watch``,
+  ``save``, artifacts and anything else are accepted and do nothing.
+
+It uses only the standard library and talks to the runner through stdout lines
+``tunewise: {...}`` and the environment variables the runner sets.
+"""
+
+from __future__ import annotations
+
+import atexit
+import fnmatch
+import importlib.abc
+import importlib.machinery
+import json
+import math
+import os
+import sys
+import time
+import types
+import uuid
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+__version__ = "0.19.0+tunewise.standin"
+TUNEWISE_STAND_IN = True
+
+_ENV_PARAMS = "TUNEWISE_PARAMS_FILE"
+_ENV_METRIC = "TUNEWISE_METRIC"
+_ENV_RUN_DIR = "TUNEWISE_RUN_DIR"
+_ENV_STUDY = "TUNEWISE_STUDY"
+_ENV_TRIAL = "TUNEWISE_TRIAL_NUMBER"
+_RESERVED = ("step", "final")  # keys of the metric-line protocol, not metrics
+
+
+def _warn(msg: str) -> None:
+    sys.stderr.write(f"wandb (tunewise stand-in): {msg}\n")
+    sys.stderr.flush()
+
+
+def _emit(payload: Mapping[str, Any]) -> None:
+    out = sys.__stdout__ if sys.__stdout__ is not None else sys.stdout
+    out.write("tunewise: " + json.dumps(payload) + "\n")
+    out.flush()
+
+
+def _number(value: Any) -> float | None:
+    """A loggable scalar as a float (Python, NumPy or 0-d tensor numbers), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    item = getattr(value, "item", None)
+    if callable(item) and getattr(value, "shape", None) in ((), (1,), [1]):
+        try:
+            got = item()
+        except Exception:  # noqa: BLE001 - not a scalar after all
+            return None
+        return None if isinstance(got, bool) or not isinstance(got, (int, float)) else float(got)
+    return None
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(_flatten(value, name + "."))
+        else:
+            out[name] = value
+    return out
+
+
+# ---- things that do nothing -------------------------------------------------------------------
+
+class _NoOp:
+    """Stands for any W&B object this stand-in does not model: every use does nothing."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        object.__setattr__(self, "_args", (args, kwargs))
+
+    def __call__(self, *args: Any, **kwargs: Any) -> _NoOp:
+        return _NoOp()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _NoOp()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        pass
+
+    def __getitem__(self, key: Any) -> _NoOp:
+        return _NoOp()
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+    def __enter__(self) -> _NoOp:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+    def __repr__(self) -> str:
+        return f"<wandb stand-in {type(self).__name__}>"
+
+
+class Image(_NoOp): pass  # noqa: E701 - media types: accepted by log(), not numbers, not reported
+class Table(_NoOp): pass  # noqa: E701
+class Histogram(_NoOp): pass  # noqa: E701
+class Audio(_NoOp): pass  # noqa: E701
+class Video(_NoOp): pass  # noqa: E701
+class Html(_NoOp): pass  # noqa: E701
+class Object3D(_NoOp): pass  # noqa: E701
+class Molecule(_NoOp): pass  # noqa: E701
+class Plotly(_NoOp): pass  # noqa: E701
+class Graph(_NoOp): pass  # noqa: E701
+class Artifact(_NoOp): pass  # noqa: E701
+class Settings(_NoOp): pass  # noqa: E701
+class Api(_NoOp): pass  # noqa: E701
+
+
+class Error(Exception):
+    """Base of W&B's errors (so ``except wandb.Error`` works)."""
+
+
+errors = types.SimpleNamespace(Error=Error, CommError=type("CommError", (Error,), {}),
+                               UsageError=type("UsageError", (Error,), {}),
+                               AuthenticationError=type("AuthenticationError", (Error,), {}))
+plot = _NoOp()
+
+_warned: set[str] = set()
+
+
+def _fallback(name: str) -> Any:
+    """Any other ``wandb.X``: a no-op object, with one note on stderr per name."""
+    if name.startswith("_") or name.startswith("pytest_"):
+        raise AttributeError(name)
+    if name not in _warned:
+        _warned.add(name)
+        _warn(f"wandb.{name} is not modelled by the stand-in; it does nothing in this sweep run")
+    return _NoOp()
+
+
+class _SubmoduleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """``from wandb.integration.keras import WandbMetricsLogger`` and the like import no-op modules."""
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if not fullname.startswith(__name__ + "."):
+            return None
+        return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        module = types.ModuleType(spec.name)
+        module.__path__ = []  # type: ignore[attr-defined]
+        module.__getattr__ = _fallback  # type: ignore[attr-defined,method-assign]
+        return module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        pass
+
+
+if __name__ == "wandb":  # only as the program's wandb, not when tunewise's own tests import this file
+    __getattr__ = _fallback
+    sys.meta_path.append(_SubmoduleFinder())
+
+
+# ---- config and summary -----------------------------------------------------------------------
+
+class Config:
+    """``wandb.config``: attribute and item access; the sweep's parameters cannot be overridden."""
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_items", {})
+        object.__setattr__(self, "_locked", set())
+
+    def _load_sweep(self) -> None:
+        path = os.environ.get(_ENV_PARAMS)
+        if not path:
+            return
+        try:
+            with open(path, encoding="utf-8") as f:
+                params = json.load(f)
+        except (OSError, ValueError) as e:
+            _warn(f"cannot read this run's parameters from {path}: {e}")
+            return
+        if isinstance(params, dict):
+            self._items.update(params)
+            self._locked.update(params)
+
+    def _set(self, key: str, value: Any, *, quiet: bool = False) -> None:
+        if key in self._locked:
+            if value != self._items[key] and not quiet:
+                _warn(f"config.{key} = {value!r} ignored: the sweep sets {key} = {self._items[key]!r} for this run")
+            return
+        self._items[key] = value
+
+    def update(self, d: Any = None, allow_val_change: bool | None = None, **kwargs: Any) -> None:
+        for key, value in {**_as_dict(d), **kwargs}.items():
+            self._set(str(key), value)
+
+    def setdefaults(self, d: Any) -> None:
+        for key, value in _as_dict(d).items():
+            self._items.setdefault(str(key), value)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._items)
+
+    def keys(self) -> Any:
+        return self._items.keys()
+
+    def values(self) -> Any:
+        return self._items.values()
+
+    def items(self) -> Any:
+        return self._items.items()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._items.get(key, default)
+
+    def persist(self) -> None:
+        pass
+
+    def __getitem__(self, key: str) -> Any:
+        return self._items[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._set(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        del self._items[key]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            return self._items[name]
+        except KeyError:
+            raise AttributeError(f"wandb.config has no key {name!r} (keys: {', '.join(self._items)})") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._set(name, value)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return repr(self._items)
+
+
+def _as_dict(d: Any) -> dict[str, Any]:
+    if d is None:
+        return {}
+    if isinstance(d, Mapping):
+        return dict(d)
+    if isinstance(d, str):  # a path to a YAML file, as W&B accepts
+        return _read_yaml_config(d)
+    if hasattr(d, "__dict__"):  # argparse.Namespace and the like
+        return {k: v for k, v in vars(d).items() if not k.startswith("_")}
+    raise TypeError(f"wandb.config takes a dict, an argparse.Namespace or a YAML path, got {d!r}")
+
+
+def _read_yaml_config(path: str) -> dict[str, Any]:
+    try:
+        import yaml
+    except ImportError:
+        _warn(f"cannot read {path}: PyYAML is not installed")
+        return {}
+    with open(path, encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in ("wandb_version", "_wandb"):
+            continue
+        out[key] = value["value"] if isinstance(value, dict) and "value" in value else value
+    return out
+
+
+class Summary:
+    """``run.summary``: the last logged values unless set; numbers in it are the run's result."""
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_items", {})
+
+    def update(self, d: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        self._items.update({**(d or {}), **kwargs})
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._items)
+
+    def keys(self) -> Any:
+        return self._items.keys()
+
+    def items(self) -> Any:
+        return self._items.items()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._items.get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._items[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._items[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._items[key]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            return self._items[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._items[name] = value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __repr__(self) -> str:
+        return repr(self._items)
+
+
+config = Config()
+config._load_sweep()
+summary = Summary()
+run: Run | None = None
+
+
+# ---- the run ----------------------------------------------------------------------------------
+
+class Run:
+    """``wandb.init()``'s run: ``log``, ``config``, ``summary``, ``finish``, ``define_metric``..."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = config
+        self.summary = summary
+        self.project = kwargs.get("project") or "tunewise"
+        self.entity = kwargs.get("entity")
+        self.group = kwargs.get("group")
+        self.job_type = kwargs.get("job_type")
+        self.tags = tuple(kwargs.get("tags") or ())
+        self.notes = kwargs.get("notes")
+        self.sweep_id = os.environ.get(_ENV_STUDY)
+        trial = os.environ.get(_ENV_TRIAL)
+        self.id = kwargs.get("id") or (f"trial-{trial}" if trial is not None else uuid.uuid4().hex[:8])
+        self.name = kwargs.get("name") or self.id
+        self.dir = kwargs.get("dir") or os.environ.get(_ENV_RUN_DIR) or os.getcwd()
+        self.mode = "offline"
+        self.offline = True
+        self.disabled = False
+        self.resumed = False
+        self.start_time = time.time()
+        self.url: str | None = None
+        self.path = f"{self.project}/{self.id}"
+        self.settings = types.SimpleNamespace(mode="offline", project=self.project, run_id=self.id,
+                                              files_dir=self.dir, sweep_id=self.sweep_id)
+        self._metric = os.environ.get(_ENV_METRIC)
+        self._step = 0
+        self._pending: dict[str, Any] = {}
+        self._count = 0  # values of the sweep's metric logged so far (W&B hyperband's iteration)
+        self._aggregates: dict[str, list[str]] = {}  # define_metric(name, summary="min,max")
+        self._goals: dict[str, str] = {}
+        self._seen: dict[str, list[float]] = {}
+        self._finished = False
+
+    @property
+    def step(self) -> int:
+        return self._step
+
+    # ---- logging -------------------------------------------------------------------------
+    def log(self, data: Mapping[str, Any], step: int | None = None, commit: bool | None = None,
+            sync: bool | None = None) -> None:
+        if not isinstance(data, Mapping):
+            raise TypeError(f"wandb.log takes a dict of metric -> value, got {type(data).__name__}")
+        if self._finished:
+            _warn("log() after finish() is ignored")
+            return
+        if step is not None:
+            if step < self._step:
+                _warn(f"step {step} is less than the current step {self._step}: this data is ignored (as in W&B)")
+                return
+            if step > self._step and self._pending:
+                self._commit()
+            self._step = step
+        self._pending.update(_flatten(data))
+        # W&B: without step a call commits its row; with step, the row waits for a larger step.
+        if commit is True or (commit is None and step is None):
+            self._commit()
+
+    def _commit(self) -> None:
+        row, self._pending = self._pending, {}
+        self._step += 1
+        numbers = {k: v for k, v in ((k, _number(v)) for k, v in row.items()) if v is not None}
+        for key, value in row.items():
+            self._summarize(key, value, numbers.get(key))
+        payload: dict[str, Any] = {k: v for k, v in numbers.items() if k not in _RESERVED}
+        if not payload:
+            return
+        if self._metric is not None and self._metric in payload:
+            self._count += 1
+            payload["step"] = self._count
+        _emit(payload)
+
+    def _summarize(self, key: str, value: Any, number: float | None) -> None:
+        aggs = next((a for pattern, a in self._aggregates.items() if fnmatch.fnmatchcase(key, pattern)), None)
+        if aggs is None or number is None:
+            summary[key] = value
+            return
+        seen = self._seen.setdefault(key, [])
+        if not math.isnan(number):
+            seen.append(number)
+        if not seen:
+            return
+        goal = self._goals.get(key, "minimize")
+        table = {"min": min(seen), "max": max(seen), "mean": sum(seen) / len(seen), "last": seen[-1],
+                 "first": seen[0], "best": min(seen) if goal.startswith("min") else max(seen)}
+        summary[key] = {a: table[a] for a in aggs if a in table}
+
+    def define_metric(self, name: str, step_metric: str | None = None, step_sync: bool | None = None,
+                      hidden: bool | None = None, summary: str | None = None, goal: str | None = None,
+                      overwrite: bool | None = None, **kwargs: Any) -> _NoOp:
+        if summary is not None:
+            aggs = [a.strip() for a in summary.split(",") if a.strip() and a.strip() != "none"]
+            if aggs:
+                self._aggregates[name] = aggs
+        if goal is not None:
+            self._goals[name] = goal
+        return _NoOp()
+
+    # ---- the end -------------------------------------------------------------------------
+    def finish(self, exit_code: int | None = None, quiet: bool | None = None) -> None:
+        global run
+        if self._finished:
+            return
+        if self._pending:
+            self._commit()
+        self._finished = True
+        final = {k: v for k, v in ((k, _number(v)) for k, v in _flatten(summary.as_dict()).items())
+                 if v is not None and k not in _RESERVED}
+        if final:
+            _emit({**final, "final": True})
+        if run is self:
+            run = None
+
+    def __enter__(self) -> Run:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self.finish(exit_code=0 if exc_type is None else 1)
+
+    # ---- accepted, nothing to do -----------------------------------------------------------
+    def watch(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def unwatch(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def save(self, *args: Any, **kwargs: Any) -> list[str]:
+        return []
+
+    def log_code(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def log_artifact(self, artifact: Any = None, *args: Any, **kwargs: Any) -> Any:
+        return artifact if artifact is not None else Artifact()
+
+    def use_artifact(self, *args: Any, **kwargs: Any) -> Artifact:
+        return Artifact()
+
+    def alert(self, title: str = "", text: str = "", *args: Any, **kwargs: Any) -> None:
+        _warn(f"alert: {title}: {text}")
+
+    def mark_preempting(self) -> None:
+        pass
+
+    def get_url(self) -> None:
+        return None
+
+    def get_project_url(self) -> None:
+        return None
+
+    def get_sweep_url(self) -> None:
+        return None
+
+    def project_name(self) -> str:
+        return str(self.project)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        key = f"Run.{name}"
+        if key not in _warned:
+            _warned.add(key)
+            _warn(f"run.{name} is not modelled by the stand-in; it does nothing in this sweep run")
+        return _NoOp()
+
+
+_atexit_registered = False
+
+
+def init(*args: Any, config: Any = None, reinit: Any = None, config_exclude_keys: Any = None,
+         config_include_keys: Any = None, **kwargs: Any) -> Run:
+    """Start (or return) this process's run; the sweep's parameters win over ``config``."""
+    global run, _atexit_registered
+    if run is not None:
+        if reinit in (None, False, "default", "return_previous"):
+            return run
+        run.finish()
+    if os.path.isfile("config-defaults.yaml"):
+        for key, value in _read_yaml_config("config-defaults.yaml").items():
+            globals()["config"]._set(key, value, quiet=True)
+    values = _as_dict(config)
+    if config_include_keys:
+        values = {k: v for k, v in values.items() if k in config_include_keys}
+    if config_exclude_keys:
+        values = {k: v for k, v in values.items() if k not in config_exclude_keys}
+    for key, value in values.items():
+        globals()["config"]._set(str(key), value, quiet=True)
+    run = Run(**kwargs)
+    if not _atexit_registered:
+        _atexit_registered = True
+        atexit.register(_finish_at_exit)
+    return run
+
+
+def _finish_at_exit() -> None:
+    if run is not None:
+        run.finish()
+
+
+def _require_run(what: str) -> Run:
+    if run is None:
+        raise Error(f"You must call wandb.init() before wandb.{what}()")
+    return run
+
+
+def log(data: Mapping[str, Any], step: int | None = None, commit: bool | None = None, sync: bool | None = None) -> None:
+    """``wandb.log``: see :meth:`Run.log`."""
+    _require_run("log").log(data, step=step, commit=commit)
+
+
+def finish(exit_code: int | None = None, quiet: bool | None = None) -> None:
+    if run is not None:
+        run.finish(exit_code=exit_code)
+
+
+def define_metric(name: str, *args: Any, **kwargs: Any) -> _NoOp:
+    return _require_run("define_metric").define_metric(name, *args, **kwargs)
+
+
+def watch(*args: Any, **kwargs: Any) -> None:
+    pass
+
+
+def unwatch(*args: Any, **kwargs: Any) -> None:
+    pass
+
+
+def save(*args: Any, **kwargs: Any) -> list[str]:
+    return []
+
+
+def restore(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+def log_artifact(artifact: Any = None, *args: Any, **kwargs: Any) -> Any:
+    return artifact if artifact is not None else Artifact()
+
+
+def use_artifact(*args: Any, **kwargs: Any) -> Artifact:
+    return Artifact()
+
+
+def alert(title: str = "", text: str = "", *args: Any, **kwargs: Any) -> None:
+    _warn(f"alert: {title}: {text}")
+
+
+def login(*args: Any, **kwargs: Any) -> bool:
+    return True
+
+
+def setup(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+def teardown(*args: Any, **kwargs: Any) -> None:
+    finish()
+
+
+def termlog(string: str = "", *args: Any, **kwargs: Any) -> None:
+    sys.stderr.write(f"wandb: {string}\n")
+
+
+termwarn = termerror = termlog
+
+
+def sweep(sweep: Any = None, *args: Any, **kwargs: Any) -> str:
+    """Under ``tunewise sweep`` the sweep already exists: its name is the id."""
+    return os.environ.get(_ENV_STUDY, "tunewise-sweep")
+
+
+def agent(sweep_id: Any = None, function: Any = None, entity: Any = None, project: Any = None,
+          count: Any = None) -> None:
+    """This process is one run of the sweep: ``function`` runs once (``count`` is the sweep's job)."""
+    if function is None:
+        raise Error("wandb.agent without function: under tunewise sweep, the program itself is the run")
+    function()
+    finish()

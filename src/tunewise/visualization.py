@@ -1,0 +1,78 @@
+"""Optuna's ``optuna.visualization`` names for :mod:`tunewise.plots` (plotly figures).
+
+Code written for Optuna's plots runs unchanged: ``plot_optimization_history(study)``,
+``plot_param_importances(study)``, ``plot_contour(study, params=["x", "y"])`` ... return the
+same figures as ``tw.plots.optimization_history(study)`` and so on (the ``plot_*`` names are
+also in :mod:`tunewise.plots`).
+
+>>> import tunewise as tw
+>>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+>>> study.optimize(lambda t: (t.suggest_float("x", -2, 2) - 1) ** 2, n_trials=10)
+>>> tw.visualization.is_available()
+True
+>>> tw.visualization.plot_optimization_history(study).layout.title.text
+'Optimization history'
+
+Needs plotly: ``pip install "tunewise[plots]"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from tunewise.insight._plots import (
+    contour,
+    edf,
+    intermediate_values,
+    optimization_history,
+    parallel_coordinate,
+    param_importances,
+    slice,
+    timeline,
+)
+
+__all__ = [
+    "is_available",
+    "plot_contour",
+    "plot_edf",
+    "plot_intermediate_values",
+    "plot_optimization_history",
+    "plot_parallel_coordinate",
+    "plot_param_importances",
+    "plot_slice",
+    "plot_timeline",
+]
+
+plot_contour = contour
+plot_edf = edf
+plot_intermediate_values = intermediate_values
+plot_parallel_coordinate = parallel_coordinate
+plot_slice = slice
+plot_timeline = timeline
+
+
+def is_available() -> bool:
+    """Whether plotly, which draws the figures, is installed."""
+    import importlib.util
+
+    return importlib.util.find_spec("plotly") is not None
+
+
+def plot_optimization_history(study: Any, *, target: Callable[[Any], float] | None = None,
+                              target_name: str = "Objective value", error_bar: bool = False, **kwargs: Any) -> Any:
+    """:func:`tunewise.plots.optimization_history` under Optuna's name. ``error_bar`` (Optuna's
+    mean and spread over several studies) is drawn as one overlaid curve per study instead."""
+    return optimization_history(study, target=target, target_name=target_name, **kwargs)
+
+
+def plot_param_importances(study: Any, evaluator: Any = None, params: Sequence[str] | None = None, *,
+                           target: Callable[[Any], float] | None = None, target_name: str = "Objective value",
+                           **kwargs: Any) -> Any:
+    """:func:`tunewise.plots.param_importances` under Optuna's name and argument order;
+    ``evaluator`` is ``"fanova"`` (default, also for Optuna's ``FanovaImportanceEvaluator()``) or
+    ``"permutation"``."""
+    from tunewise.importance import _evaluator_name
+
+    return param_importances(study, evaluator=_evaluator_name(evaluator), params=params, target=target,
+                             target_name=target_name, **kwargs)

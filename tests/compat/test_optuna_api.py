@@ -1,0 +1,376 @@
+"""Optuna's names, keywords and behaviours that Optuna users' scripts rely on (issue 20, items 1 and 7)."""
+
+from __future__ import annotations
+
+import logging
+import math
+import warnings
+
+import pytest
+
+import tunewise as tw
+
+
+def _quadratic(trial: tw.Trial) -> float:
+    x = trial.suggest_float("x", -5, 5)
+    return (x - 1) ** 2
+
+
+def _study(**kw) -> tw.Study:
+    return tw.create_study(sampler=tw.samplers.RandomSampler(seed=0), **kw)
+
+
+# ---- keyword names and aliases ----------------------------------------------------------------
+def test_load_and_delete_study_with_optunas_keywords(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'o.db'}"
+    tw.create_study(study_name="s", storage=url).optimize(_quadratic, n_trials=2)
+    study = tw.load_study(study_name="s", storage=url)
+    assert len(study.trials) == 2
+    tw.delete_study(study_name="s", storage=url)
+    assert tw.get_all_study_names(url) == []
+    with pytest.raises(TypeError, match="needs the storage"):
+        tw.load_study(study_name="s")
+    with pytest.raises(ValueError, match="pass the study's name once"):
+        tw.load_study("a", url, study_name="b")
+
+
+def test_trial_state_fail_is_failed() -> None:
+    assert tw.TrialState.FAIL is tw.TrialState.FAILED
+    assert list(tw.TrialState).count(tw.TrialState.FAILED) == 1  # an alias, not a sixth state
+    study = _study()
+    study.tell(study.ask(), state=tw.TrialState.FAIL)
+    assert study.trials[0].state is tw.TrialState.FAILED
+
+
+def test_gc_after_trial_collects_after_each_trial(monkeypatch) -> None:
+    import gc
+
+    calls = []
+    monkeypatch.setattr(gc, "collect", lambda *a: calls.append(1) or 0)
+    _study().optimize(_quadratic, n_trials=3, gc_after_trial=True)
+    assert len(calls) == 3
+
+
+def test_trials_dataframe_has_optunas_columns() -> None:
+    optuna = pytest.importorskip("optuna")
+    pytest.importorskip("pandas")
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+    def objective(trial):
+        trial.set_user_attr("note", "n")
+        x = trial.suggest_float("x", 0, 1)
+        if trial.number == 1:
+            raise optuna.TrialPruned() if hasattr(trial, "_cached_frozen_trial") else tw.TrialPruned()
+        return x
+
+    ours, theirs = _study(), optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    ours.optimize(objective, n_trials=3)
+    theirs.optimize(objective, n_trials=3)
+    for kwargs in ({}, {"attrs": ("number", "value", "params", "state")}, {"multi_index": True},
+                   {"attrs": ("number", "params", "user_attrs"), "multi_index": True}):
+        a, b = ours.trials_dataframe(**kwargs), theirs.trials_dataframe(**kwargs)
+        columns_b = [c for c in b.columns if "system_attrs" not in str(c)]
+        assert list(a.columns) == columns_b, kwargs
+        if "state" in a.columns:
+            assert list(a["state"]) == list(b["state"]) == ["COMPLETE", "PRUNED", "COMPLETE"]
+    with pytest.raises(ValueError, match="trial attributes are"):
+        ours.trials_dataframe(attrs=("nonsense",))
+    assert "system_attrs_strategy" not in ours.trials_dataframe().columns
+    assert tw.create_study().trials_dataframe().empty
+
+
+def test_trials_dataframe_multi_objective_values_columns() -> None:
+    pytest.importorskip("pandas")
+    study = tw.create_study(directions=["minimize", "maximize"])
+    study.tell(study.ask(), [1.0, 2.0])
+    assert list(study.trials_dataframe(attrs=("number", "value")).columns) == ["number", "values_0", "values_1"]
+
+
+def test_create_trial_add_trial_and_copy_study(tmp_path) -> None:
+    study = _study()
+    study.add_trial(tw.create_trial(params={"x": 1.0}, distributions={"x": tw.distributions.FloatDistribution(-5, 5)},
+                                    value=0.0, intermediate_values={0: 3.0}, user_attrs={"src": "paper"}))
+    study.add_trials([tw.create_trial(state=tw.TrialState.PRUNED, params={"x": 2.0},
+                                      distributions={"x": tw.uniform(-5, 5)}, value=9.0),
+                      tw.create_trial(state=tw.TrialState.FAIL)])
+    study.optimize(_quadratic, n_trials=2)
+    assert [t.state.value for t in study.trials] == ["COMPLETE", "PRUNED", "FAILED", "COMPLETE", "COMPLETE"]
+    assert study.best_trial.number == 0 and study.trials[0].intermediate_values == {0: 3.0}
+    with pytest.raises(ValueError, match="distributions="):
+        tw.create_trial(params={"y": 1}, value=1.0)
+    with pytest.raises(ValueError, match="needs value"):
+        tw.create_trial(params={})
+
+    url = f"sqlite:///{tmp_path / 'copy.db'}"
+    study.set_user_attr("owner", "me")
+    tw.copy_study(from_study_name=study.study_name, from_storage=study.storage, to_storage=url,
+                  to_study_name="copy")
+    copy = tw.load_study(study_name="copy", storage=url)
+    assert copy.user_attrs == {"owner": "me"}
+    assert [(t.state, t.values, t.params, t.intermediate_values, t.user_attrs) for t in copy.trials] == \
+        [(t.state, t.values, t.params, t.intermediate_values, t.user_attrs) for t in study.trials]
+
+
+def test_get_all_study_summaries(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    tw.create_study(study_name="a", storage=url, direction="maximize").optimize(_quadratic, n_trials=3)
+    tw.create_study(study_name="b", storage=url)
+    summaries = {s.study_name: s for s in tw.get_all_study_summaries(url)}
+    assert summaries["a"].n_trials == 3 and summaries["a"].direction == "maximize"
+    assert summaries["a"].best_trial.value == max(t.value for t in tw.load_study(study_name="a", storage=url).trials)
+    assert summaries["b"].best_trial is None and summaries["b"].n_trials == 0
+    assert tw.get_all_study_summaries(url, include_best_trial=False)[0].best_trial is None
+
+
+def test_importance_and_visualization_names() -> None:
+    pytest.importorskip("sklearn")
+    pytest.importorskip("plotly")
+    study = _study()
+    study.optimize(lambda t: t.suggest_float("x", 0, 1) + 0.01 * t.suggest_float("y", 0, 1), n_trials=30)
+    assert list(tw.importance.get_param_importances(study)) == ["x", "y"]
+    assert tw.visualization.is_available()
+    for name in ("plot_optimization_history", "plot_param_importances", "plot_parallel_coordinate",
+                 "plot_contour", "plot_slice", "plot_intermediate_values", "plot_edf", "plot_timeline"):
+        fig = getattr(tw.visualization, name)(study)
+        assert fig.layout.title.text, name
+        assert getattr(tw.plots, name) is getattr(tw.visualization, name)
+    fig = tw.visualization.plot_contour(study, params=["x", "y"])
+    assert fig.data
+    with pytest.raises(ValueError, match="fanova"):
+        tw.importance.get_param_importances(study, evaluator=object())
+
+
+# ---- pruners ---------------------------------------------------------------------------------
+def test_pruners_namespace_takes_optunas_keywords() -> None:
+    p = tw.pruners
+    assert isinstance(p.MedianPruner(n_startup_trials=3, n_warmup_steps=2, interval_steps=1, n_min_trials=1),
+                      tw.schedulers.MedianScheduler)
+    assert isinstance(p.PercentilePruner(25.0, n_startup_trials=2), tw.schedulers.PercentileScheduler)
+    sh = p.SuccessiveHalvingPruner(min_resource=1, reduction_factor=4, min_early_stopping_rate=1)
+    assert isinstance(sh, tw.schedulers.ASHAScheduler) and sh.min_resource == 4
+    assert isinstance(p.PatientPruner(p.MedianPruner(), patience=2), tw.schedulers.PatienceScheduler)
+    for pruner in (p.HyperbandPruner(min_resource=1, max_resource=9, reduction_factor=3), p.HyperbandPruner(),
+                   p.NopPruner(), p.ThresholdPruner(upper=1.0), sh):
+        assert isinstance(pruner, p.BasePruner)
+        tw.create_study(pruner=pruner)
+    with pytest.raises(ValueError, match="bootstrap_count"):
+        p.SuccessiveHalvingPruner(bootstrap_count=2)
+
+
+def _curve_objective(trial: tw.Trial) -> float:
+    x = trial.suggest_float("x", 0, 1)
+    for step in range(10):
+        trial.report(x * (step + 1), step)
+        if trial.should_prune():
+            raise tw.TrialPruned()
+    return x * 10
+
+
+def test_default_pruner_is_the_median_rule_and_nop_pruner_turns_it_off() -> None:
+    study = _study()
+    study.optimize(_curve_objective, n_trials=30)
+    pruned = [t for t in study.trials if t.state is tw.TrialState.PRUNED]
+    assert study.scheduler is None and len(pruned) >= 8  # before: 0 pruned, silently
+    assert all(t.number >= 5 for t in pruned)  # n_startup_trials=5, as MedianPruner()
+    explicit = _study(pruner=tw.pruners.MedianPruner())
+    explicit.optimize(_curve_objective, n_trials=30)
+    assert [t.state for t in explicit.trials] == [t.state for t in study.trials]
+    nop = _study(pruner=tw.pruners.NopPruner())
+    nop.optimize(_curve_objective, n_trials=30)
+    assert all(t.state is tw.TrialState.COMPLETE for t in nop.trials)
+
+
+def test_threshold_pruner() -> None:
+    study = _study(pruner=tw.pruners.ThresholdPruner(upper=5.0))
+    study.optimize(_curve_objective, n_trials=10)
+    for t in study.trials:
+        assert (t.state is tw.TrialState.PRUNED) == (max(t.intermediate_values.values()) > 5.0)
+
+
+def test_hyperband_pruner_auto_max_resource_waits_for_a_complete_trial() -> None:
+    study = _study(pruner=tw.pruners.HyperbandPruner())
+    study.optimize(_curve_objective, n_trials=1)
+    assert study.trials[0].state is tw.TrialState.COMPLETE
+    study.optimize(_curve_objective, n_trials=20)
+    assert study.scheduler._inner is not None and study.scheduler._inner.max_resource == 9
+
+
+@pytest.mark.parametrize("kind", ["scheduler", "pruner", "sampler"])
+def test_a_class_instead_of_an_instance_says_so(kind: str) -> None:
+    cls = tw.samplers.TPESampler if kind == "sampler" else tw.schedulers.MedianScheduler
+    with pytest.raises(TypeError, match=rf"is a class; pass an instance: {cls.__name__}\(\)"):
+        tw.create_study(**{kind: cls})
+
+
+# ---- reports: NaN, steps going backwards, inf and NaN results ---------------------------------
+def test_nan_report_is_recorded_with_a_warning_and_pruned_like_optuna() -> None:
+    study = _study(pruner=tw.pruners.MedianPruner(n_startup_trials=1))
+    study.optimize(_curve_objective, n_trials=2)
+
+    def nan_objective(trial: tw.Trial) -> float:
+        trial.suggest_float("x", 0, 1)
+        trial.report(float("nan"), 0)
+        if trial.should_prune():
+            raise tw.TrialPruned()
+        return 1.0
+
+    with pytest.warns(RuntimeWarning, match="reported NaN at step 0"):
+        study.optimize(nan_objective, n_trials=1)
+    last = study.trials[-1]
+    assert last.state is tw.TrialState.PRUNED and math.isnan(last.intermediate_values[0])
+
+
+def test_nan_report_is_stored_in_sqlite(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'nan.db'}"
+    study = tw.create_study(storage=url, pruner=tw.pruners.NopPruner())
+    trial = study.ask()
+    with pytest.warns(RuntimeWarning):
+        trial.report(float("nan"), 0)
+    trial.report(1.0, 1)
+    study.tell(trial, 1.0)
+    assert math.isnan(tw.load_study(study.study_name, url).trials[0].intermediate_values[0])
+
+
+def test_steps_going_backwards_are_recorded_with_a_warning() -> None:
+    study = _study()
+    trial = study.ask()
+    trial.report(0.5, 3)
+    with pytest.warns(RuntimeWarning, match="step 1 after step 3"):
+        trial.report(0.7, 1)
+    with pytest.warns(RuntimeWarning, match="reported step 1 again"):
+        trial.report(0.9, 1)  # Optuna keeps the first value of a step
+    study.tell(trial, 0.5)
+    assert study.trials[0].intermediate_values == {1: 0.7, 3: 0.5}
+    assert study.trials[0].last_step == 3
+
+
+def test_infinite_result_is_complete_and_nan_result_fails_with_a_reason() -> None:
+    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=0))
+    study.optimize(lambda t: math.inf if t.suggest_float("x", 0, 1) > 0.5 else t.params["x"], n_trials=15)
+    assert all(t.state is tw.TrialState.COMPLETE for t in study.trials)
+    assert any(t.value == math.inf for t in study.trials) and study.best_value < 0.5
+    study.optimize(lambda t: float("nan"), n_trials=1)
+    failed = study.trials[-1]
+    assert failed.state is tw.TrialState.FAILED and "NaN result" in failed.system_attrs["fail_reason"]
+
+
+# ---- logging ---------------------------------------------------------------------------------
+def test_one_info_line_per_finished_trial_as_optuna_prints_it(caplog) -> None:
+    caplog.set_level(logging.INFO, logger="tunewise")
+    study = _study()
+    study.optimize(_quadratic, n_trials=3)
+    lines = [r.getMessage() for r in caplog.records if r.name == "tunewise"]
+    assert len(lines) == 3
+    best = study.best_trial
+    t2 = study.trials[2]
+    assert lines[2] == (f"Trial 2 finished with value: {t2.value} and parameters: {t2.params}. "
+                        f"Best is trial {best.number} with value: {best.value}.")
+    caplog.clear()
+    tw.logging.set_verbosity(tw.logging.WARNING)
+    try:
+        study.optimize(_quadratic, n_trials=2)
+        assert not [r for r in caplog.records if r.name == "tunewise"]
+    finally:
+        tw.logging.set_verbosity(tw.logging.INFO)
+    assert tw.logging.get_verbosity() == tw.logging.INFO
+    study.tell(study.ask(), state=tw.TrialState.PRUNED)
+    study.tell(study.ask(), -1.0)
+    lines = [r.getMessage() for r in caplog.records if r.name == "tunewise"]
+    assert lines[0] == "Trial 5 pruned."
+    assert lines[1].endswith("Best is trial 6 with value: -1.0.")
+
+
+def test_default_handler_prints_optunas_format_to_stderr_when_logging_is_not_set_up(capsys, caplog,
+                                                                                     monkeypatch) -> None:
+    caplog.set_level(logging.INFO, logger="tunewise")  # (other test modules lower it at import)
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])  # as in a plain script (pytest installs its own)
+    _study().optimize(_quadratic, n_trials=1)
+    err = capsys.readouterr().err
+    assert err.startswith("[I ") and "] Trial 0 finished with value: " in err
+
+
+# ---- Ray habits: tw.report(dict), PBT population --------------------------------------------
+def _train(config: dict) -> None:
+    for epoch in range(3):
+        tw.report({"val_loss": config["lr"] / (epoch + 1), "acc": 1 - config["lr"]})
+
+
+def test_report_a_dict_with_the_metric_named_at_create_study() -> None:
+    study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0), metric="val_loss")
+    study.optimize(_train, space={"lr": tw.uniform(0, 1)}, n_trials=3)
+    t = study.trials[0]
+    assert t.value == pytest.approx(t.params["lr"] / 3)
+    assert t.user_attrs["metrics"] == {"val_loss": t.value, "acc": 1 - t.params["lr"]}
+
+
+def test_report_a_dict_names_the_metric_once() -> None:
+    study = _study()
+    trial = study.ask()
+    with pytest.raises(ValueError, match="name the one to optimize once"):
+        trial.report({"val_loss": 1.0, "acc": 0.5}, 0)
+    trial.report({"val_loss": 1.0, "acc": 0.5}, 0, metric="val_loss")
+    trial.report({"val_loss": 0.5, "acc": 0.6}, 1)  # the name is stored with the study
+    with pytest.raises(ValueError, match="optimizes 'val_loss'"):
+        trial.report({"val_loss": 0.5, "acc": 0.6}, 2, metric="acc")
+    assert trial.intermediate_values == {0: 1.0, 1: 0.5}
+    single = _study().ask()
+    single.report({"loss": 0.3})  # one entry: that is the metric
+    assert single.intermediate_values == {0: 0.3}
+
+
+def test_pbt_population_as_ray_states_it_and_budget_messages() -> None:
+    pbt = tw.schedulers.PBTScheduler(perturbation_interval=2, num_samples=4, max_step=6, seed=0)
+    assert pbt.population_size == 4 and pbt.trials_needed() == 12
+    with pytest.raises(ValueError, match="pass one of them"):
+        tw.schedulers.PBTScheduler(perturbation_interval=2, population_size=3, num_samples=4)
+
+    def objective(trial: tw.Trial) -> float:
+        lr = trial.suggest_float("lr", 0.01, 1.0, log=True)
+        state = trial.load_checkpoint()
+        start = 0 if state is None else state["step"]
+        for step in range(start + 1, 7):
+            trial.report(lr * step, step)
+            trial.save_checkpoint({"step": step})
+            if trial.should_prune():
+                raise tw.TrialPruned()
+        return lr * 6
+
+    study = tw.create_study(direction="maximize", scheduler=pbt, sampler=tw.samplers.RandomSampler(seed=0))
+    with pytest.warns(UserWarning, match="n_trials counts segments.*Use n_trials=12"):
+        study.optimize(objective, n_trials=4)  # Ray's habit: one trial per member
+    with pytest.raises(ValueError, match="with PBT, n_trials counts segments"):
+        _ = study.best_value
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        study.optimize(objective, n_trials=8)  # enough to finish: no warning
+    assert len(study.get_trials(states=(tw.TrialState.COMPLETE,))) == 4
+    assert study.best_value > 0
+
+
+def test_best_value_hint_when_every_trial_was_pruned() -> None:
+    study = _study()
+    study.tell(study.ask(), state=tw.TrialState.PRUNED)
+    with pytest.raises(ValueError, match="1 PRUNED.*every finished trial was pruned"):
+        _ = study.best_value
+
+
+def test_worker_on_a_new_study_without_direction_says_how_to_fix_it(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from tunewise.cli import main
+
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    result = CliRunner().invoke(main, ["worker", "--study", "new", "--storage", url, "--objective",
+                                       "math:sqrt", "--n-trials", "1"])
+    assert result.exit_code == 2
+    assert "no study named 'new'" in result.output and "--direction minimize" in result.output
+
+
+def test_report_a_dict_from_a_sweep_program_prints_the_sweeps_metric(monkeypatch, capsys) -> None:
+    from tunewise import _env_report
+
+    monkeypatch.setenv(_env_report.ENV_TRIAL, "0")
+    monkeypatch.setenv(_env_report.ENV_METRIC, "val_loss")
+    tw.report({"val_loss": 0.25, "acc": 0.9}, 2)
+    assert capsys.readouterr().out == 'tunewise: {"val_loss": 0.25, "step": 2}\n'

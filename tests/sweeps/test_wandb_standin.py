@@ -1,0 +1,201 @@
+"""Unchanged W&B training scripts under `tunewise sweep`: the `wandb` stand-in, with no account and
+no network, whether or not the real wandb is installed."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import tunewise as tw
+from tunewise.sweeps import SweepChangedError, SweepConfig, SweepRunner
+from tunewise.sweeps._wandb_standin import PATH as STANDIN
+
+# A typical W&B sweep script: defaults in wandb.init, the sweep's values in wandb.config, one
+# wandb.log per epoch. A poor learning rate "keeps training" (sleeps) after its first epoch, so it
+# only ends if early termination stops it.
+TRAIN = textwrap.dedent('''
+    import json, os, time
+    import wandb
+
+    defaults = {"lr": 0.5, "epochs": 4, "batch_size": 32}
+    with wandb.init(project="demo", config=defaults) as run:
+        config = wandb.config
+        assert config.lr == config["lr"] == run.config.get("lr")
+        with open(os.path.join(os.environ["TUNEWISE_RUN_DIR"], "seen.json"), "w") as f:
+            json.dump({"wandb_file": wandb.__file__, "config": config.as_dict(), "run_id": run.id,
+                       "sweep_id": run.sweep_id}, f)
+        for epoch in range(config.epochs):
+            val_loss = abs(config.lr - 0.01) * 10 + 1.0 / (epoch + 1)
+            wandb.log({"val_loss": val_loss, "epoch": epoch, "image": wandb.Image(None)})
+            if config.lr > 0.1:
+                time.sleep(120)
+        run.summary["best_val_loss"] = val_loss
+''')
+
+
+def _runner(tmp_path: Path, program: str, cfg: dict, **kw) -> SweepRunner:
+    (tmp_path / "train.py").write_text(program)
+    base = {"program": str(tmp_path / "train.py"), "metric": {"name": "val_loss"}, "log_dir": str(tmp_path / "runs"),
+            "timeout": 60}
+    return SweepRunner(SweepConfig.from_dict({**base, **cfg}), storage="memory", echo=None, **kw)
+
+
+def _seen(trial) -> dict:
+    return json.loads((Path(trial.system_attrs["sweep_run_dir"]) / "seen.json").read_text())
+
+
+def test_unchanged_wandb_script_reports_and_hyperband_stops_poor_runs(tmp_path):
+    runner = _runner(tmp_path, TRAIN, {
+        "method": "grid", "parameters": {"lr": {"values": [0.01, 0.5, 0.9]}, "epochs": {"value": 4}},
+        "early_terminate": {"type": "hyperband", "min_iter": 1, "max_iter": 4, "eta": 2},
+    }, grace_period=5)
+    study = runner.run()
+    by_lr = {t.user_attrs["config"]["lr"]: t for t in study.trials}
+    good = by_lr[0.01]
+    assert good.state == tw.TrialState.COMPLETE
+    # The k-th wandb.log of the metric is step k (W&B hyperband's iteration count).
+    assert good.intermediate_values == pytest.approx({1: 1.0, 2: 0.5, 3: 1 / 3, 4: 0.25})
+    assert good.value == pytest.approx(0.25)
+    assert good.user_attrs["metrics"]["best_val_loss"] == pytest.approx(0.25)  # run.summary
+    assert good.user_attrs["metrics"]["epoch"] == 3
+    for lr in (0.5, 0.9):
+        bad = by_lr[lr]
+        assert bad.state == tw.TrialState.PRUNED and list(bad.intermediate_values) == [1]
+    seen = _seen(good)
+    assert Path(seen["wandb_file"]).is_relative_to(STANDIN)
+    # The sweep's value wins over wandb.init(config=defaults); other defaults stay.
+    assert seen["config"] == {"lr": 0.01, "epochs": 4, "batch_size": 32}
+    assert seen["run_id"] == f"trial-{good.number}" and seen["sweep_id"] == study.study_name
+
+
+SUMMARY = textwrap.dedent('''
+    import sys
+    import wandb
+
+    run = wandb.init()
+    for v in [3.0, 2.0, 1.0, 5.0]:
+        wandb.log({"val_loss": v})
+    wandb.config.update({"x": 99.0, "extra": 1})  # a sweep parameter cannot be overridden
+    wandb.config["y"] = 2
+    print("extra", wandb.config.extra, wandb.config.y, wandb.config.x)
+    if wandb.config.opt["name"] == "adam":
+        wandb.run.summary["val_loss"] = min([3.0, 2.0, 1.0, 5.0])
+    wandb.finish()
+''')
+
+
+def test_summary_is_the_result_and_sweep_parameters_cannot_be_overridden(tmp_path):
+    runner = _runner(tmp_path, SUMMARY, {
+        "method": "grid", "parameters": {"x": {"value": 0.5},
+                                         "opt": {"parameters": {"name": {"values": ["adam", "sgd"]}}}}})
+    study = runner.run()
+    by_opt = {t.user_attrs["config"]["opt.name"]: t for t in study.trials}
+    assert by_opt["adam"].value == 1.0  # run.summary["val_loss"] set by the script
+    assert by_opt["sgd"].value == 5.0  # the summary defaults to the last logged value
+    for t in study.trials:
+        assert t.intermediate_values == {1: 3.0, 2: 2.0, 3: 1.0, 4: 5.0}
+        log = Path(t.user_attrs["log_file"]).read_text()
+        assert "extra 1 2 0.5" in log
+        assert "config.x = 99.0 ignored: the sweep sets x = 0.5" in log
+
+
+OTHER_APIS = textwrap.dedent('''
+    import wandb
+    from wandb.integration.keras import WandbMetricsLogger  # a no-op module in the stand-in
+
+    def train():
+        run = wandb.init(config={"lr": 0.1}, reinit=True)
+        run.define_metric("val_loss", summary="min")
+        wandb.watch(object())
+        table = wandb.Table(columns=["a"])
+        table.add_data(1)
+        for step, v in enumerate([0.4, 0.2, 0.3]):
+            wandb.log({"val_loss": v}, step=step * 10)  # rows wait for a larger step, as in W&B
+        wandb.log({"extra": 1.0}, commit=True)
+        wandb.save("model.pt")
+        art = wandb.Artifact("model", type="model")
+        art.add_file("model.pt")
+        run.log_artifact(art)
+        WandbMetricsLogger()
+        wandb.some_future_api(1, 2)
+        wandb.finish()
+
+    sweep_id = wandb.sweep({"method": "random"}, project="p")
+    wandb.agent(sweep_id, function=train, count=5)
+''')
+
+
+def test_other_wandb_apis_are_accepted_and_define_metric_summary_is_used(tmp_path):
+    runner = _runner(tmp_path, OTHER_APIS, {"method": "random", "run_cap": 1,
+                                            "parameters": {"lr": {"min": 0.01, "max": 0.1}},
+                                            "metric": {"name": "val_loss.min"}})
+    (trial,) = runner.run().trials
+    assert trial.state == tw.TrialState.COMPLETE, trial.system_attrs.get("fail_reason")
+    assert trial.value == pytest.approx(0.2)  # define_metric(summary="min") -> val_loss.min
+    log = Path(trial.user_attrs["log_file"]).read_text()
+    assert "wandb.some_future_api is not modelled by the stand-in" in log
+
+
+def test_a_failing_wandb_script_fails_its_run(tmp_path):
+    runner = _runner(tmp_path, "import wandb\nwandb.init()\nwandb.log({'val_loss': 1.0})\nraise SystemExit(3)\n",
+                     {"method": "random", "run_cap": 1, "parameters": {"x": {"min": 0.0, "max": 1.0}}})
+    (trial,) = runner.run().trials
+    assert trial.state == tw.TrialState.FAILED and "exited with code 3" in trial.system_attrs["fail_reason"]
+
+
+def test_wandb_stand_in_false_leaves_import_wandb_alone(tmp_path):
+    prog = "import importlib.util\nspec = importlib.util.find_spec('wandb')\nprint('val_loss=1' if spec is None or " \
+           "'_wandb_standin' not in (spec.origin or '') else 'val_loss=0')\n"
+    runner = _runner(tmp_path, prog, {"method": "random", "run_cap": 1, "wandb_stand_in": False,
+                                      "parameters": {"x": {"min": 0.0, "max": 1.0}}})
+    (trial,) = runner.run().trials
+    assert trial.value == 1.0
+
+
+@pytest.mark.skipif(importlib.util.find_spec("wandb") is None, reason="the real wandb is not installed")
+def test_the_stand_in_wins_over_an_installed_wandb_and_writes_nothing_of_wandbs(tmp_path, monkeypatch):
+    monkeypatch.delenv("WANDB_API_KEY", raising=False)
+    monkeypatch.setenv("WANDB_DIR", str(tmp_path / "wandb-dir"))
+    runner = _runner(tmp_path, TRAIN, {"method": "grid", "parameters": {"lr": {"values": [0.01]}}})
+    (trial,) = runner.run().trials
+    assert trial.state == tw.TrialState.COMPLETE and trial.value == pytest.approx(0.25)
+    assert Path(_seen(trial)["wandb_file"]).is_relative_to(STANDIN)
+    real = importlib.util.find_spec("wandb")
+    assert real is not None and STANDIN not in (real.origin or "")  # the real one is installed here
+    assert not (tmp_path / "wandb-dir").exists() and not (tmp_path / "wandb").exists()
+
+
+MULTI = textwrap.dedent('''
+    import wandb
+
+    run = wandb.init()
+    x = wandb.config.x
+    for epoch in range(2):
+        wandb.log({"loss": (x - 0.2) ** 2 + 1 - epoch, "latency": x * 10})
+''')
+
+
+def test_several_metrics_keep_the_pareto_front(tmp_path):
+    from tunewise.sweeps import format_status, sweep_status
+
+    (tmp_path / "train.py").write_text(MULTI)
+    cfg = SweepConfig.from_dict({"program": str(tmp_path / "train.py"), "method": "grid", "name": "multi",
+                                 "metrics": [{"name": "loss"}, {"name": "latency"}],
+                                 "parameters": {"x": {"values": [0.0, 0.2, 0.5]}}, "log_dir": str(tmp_path / "runs")})
+    url = f"sqlite:///{tmp_path / 'sweep.db'}"
+    study = SweepRunner(cfg, storage=url, echo=None).run()
+    assert study.directions == ["minimize", "minimize"]
+    by_x = {t.user_attrs["config"]["x"]: t for t in study.trials}
+    assert by_x[0.2].values == pytest.approx([0.0, 2.0]) and by_x[0.0].values == pytest.approx([0.04, 0.0])
+    assert sorted(t.number for t in study.best_trials) == sorted([by_x[0.0].number, by_x[0.2].number])
+    text = format_status(sweep_status("multi", url))
+    assert "Pareto front: 2 run(s)" in text and "latency=2" in text
+    changed = SweepConfig.from_dict({**cfg.to_dict(), "metrics": [{"name": "loss"},
+                                                                  {"name": "latency", "goal": "maximize"}]})
+    stored = r"metrics: stored \[\('loss', 'minimize'\), \('latency', 'minimize'\)\]"
+    with pytest.raises(SweepChangedError, match=stored):
+        SweepRunner(changed, storage=url, echo=None).run()
