@@ -287,17 +287,7 @@ class _DaskRun:
             fut = self.in_flight.pop(key)
             del self.placed[key]
             fut.cancel()
-            trial_id = self.running.pop(key, None)
-            finished = None
-            if trial_id is not None:
-                try:
-                    finished = self.job.fail_lost_trial(trial_id, f"worker died: Dask worker {address} was lost")
-                except Exception as e:  # noqa: BLE001 - the storage is out of reach: the heartbeat reaper will
-                    _log.warning("could not fail trial id %d of the lost Dask worker: %s", trial_id, e)
-            if finished is None:
-                self.job.release_slot()  # a new task runs in its place (the retry, if one was queued)
-            else:
-                self.job.trial_finished(finished)  # its result was written before the worker went
+            self.job.settle_lost_trial(self.running.pop(key, None), f"worker died: Dask worker {address} was lost")
 
     def _interrupted(self) -> None:
         """Ctrl-C: start nothing new and wait for the trials in flight (a Dask task cannot be

@@ -17,6 +17,7 @@ This module is the only one under ``tunewise.execution`` that calls the study's 
 from __future__ import annotations
 
 import copy
+import logging
 import threading
 import time
 import uuid
@@ -27,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 from tunewise.exceptions import SearchExhausted
 from tunewise.study import Study
 from tunewise.trial import FrozenTrial, Trial, TrialState
+
+_log = logging.getLogger("tunewise")
 
 if TYPE_CHECKING:
     from tunewise.execution._resources import TrialResources
@@ -124,6 +127,22 @@ class OptimizeJob:
         self._progress.update(trial)
         for cb in self._callbacks:
             cb(self.study, trial)
+
+    def settle_lost_trial(self, trial_id: int | None, reason: str) -> None:
+        """A remote task (Dask, Ray) that held a slot was lost with its worker: fail its trial
+        (:meth:`fail_lost_trial`, retried under the study's policy) and give its slot back so a
+        new task runs in its place; or, if the trial had finished first, count it as this call's.
+        A storage out of reach leaves the trial to the heartbeat reaper."""
+        finished = None
+        if trial_id is not None:
+            try:
+                finished = self.fail_lost_trial(trial_id, reason)
+            except Exception as e:  # noqa: BLE001 - the heartbeat reaper will fail it later
+                _log.warning("could not fail trial id %d of a lost worker: %s", trial_id, e)
+        if finished is None:
+            self.release_slot()  # a new task runs in its place (the retry, if one was queued)
+        else:
+            self.trial_finished(finished)  # its result was written before the worker went
 
     def fail_lost_trial(self, trial_id: int, reason: str, *, retry: bool = True,
                         params: dict[str, Any] | None = None) -> FrozenTrial | None:

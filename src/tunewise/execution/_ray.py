@@ -253,16 +253,7 @@ class _RayRun:
         trial_id = self.ray.get(self.announcer.trial_of.remote(key))
         what = type(error).__name__
         _log.warning("a Ray task of trial id %s was lost (%s); failing its trial and retrying", trial_id, what)
-        finished = None
-        if trial_id is not None:
-            try:
-                finished = self.job.fail_lost_trial(trial_id, f"worker died: Ray task lost ({what})")
-            except Exception as e:  # noqa: BLE001 - the storage is out of reach: the heartbeat reaper will
-                _log.warning("could not fail trial id %d of the lost Ray task: %s", trial_id, e)
-        if finished is None:
-            self.job.release_slot()  # a new task runs in its place (the retry, if one was queued)
-        else:
-            self.job.trial_finished(finished)  # its result was written before the worker went
+        self.job.settle_lost_trial(trial_id, f"worker died: Ray task lost ({what})")
 
     def _interrupted(self) -> None:
         """Ctrl-C: cancel the tasks in flight (each records its trial FAILED, "interrupted"), wait

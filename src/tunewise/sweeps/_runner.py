@@ -571,9 +571,11 @@ class SweepRunner:
             self._finish_multi(trial, out, elapsed)
             return
         if out.last is None:
+            tail = "\n".join(out.stderr_tail[-10:])  # e.g. the wandb stand-in saying why a value was not one
             self._fail(trial, f"the program exited normally but never printed the metric {cfg.metric!r}: print "
                               f"a line `tunewise: {{\"{cfg.metric}\": value}}` or `{cfg.metric}=value`, or call "
-                              f"tunewise.report(value)")
+                              f"tunewise.report(value) (or wandb.log({{\"{cfg.metric}\": value}}))"
+                              + (f"; end of its stderr:\n{tail}" if tail else ""))
             return
         if out.last != out.last:
             self._fail(trial, f"the last value of {cfg.metric!r} was NaN")

@@ -297,19 +297,28 @@ def _rdb_study(conn: sa.Connection, sid: int, name: str) -> OptunaStudy:
 
 # ---- the journal ----------------------------------------------------------------------------------------
 def _journal_lines(path: str) -> Iterator[dict[str, Any]]:
-    """The operations of a journal file; a last line still being written (no newline) is left out,
-    as Optuna's own reader does."""
+    """The operations of a journal file; a last line still being written (no newline) or left
+    broken by a writer that died (not JSON) is left out, as Optuna's own reader does."""
+    broken: StorageError | None = None  # a line that is not JSON: an error unless it ends a journal
+    read = 0
     with open(path, "rb") as f:
         for number, line in enumerate(f, start=1):
+            if broken is not None:
+                raise broken
             if not line.endswith(b"\n"):
                 return
             if not line.strip():
                 continue
             try:
-                yield json.loads(line)
+                operation = json.loads(line)
             except json.JSONDecodeError as e:
-                raise StorageError(f"Optuna journal {path!r}: line {number} is not JSON ({e.msg}); is this an "
-                                   f"Optuna journal file?") from None
+                broken = StorageError(f"Optuna journal {path!r}: line {number} is not JSON ({e.msg}); is this an "
+                                      f"Optuna journal file?")
+                continue
+            read += 1
+            yield operation
+    if broken is not None and not read:  # not one operation: not a journal at all
+        raise broken
 
 
 def _when(text: str | None) -> float | None:

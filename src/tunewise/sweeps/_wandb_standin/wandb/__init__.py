@@ -421,6 +421,10 @@ class Run:
         row, self._pending = self._pending, {}
         self._step += 1
         numbers = {k: v for k, v in ((k, _number(v)) for k, v in row.items()) if v is not None}
+        if self._metric is not None and self._metric in row and self._metric not in numbers:
+            value = row[self._metric]
+            _warn(f"wandb.log got {value!r} ({type(value).__name__}) for the sweep's metric {self._metric!r}, "
+                  f"not a number: this value is not reported (log a float, or a NumPy/torch scalar)")
         for key, value in row.items():
             self._summarize(key, value, numbers.get(key))
         payload: dict[str, Any] = {k: v for k, v in numbers.items() if k not in _RESERVED}
