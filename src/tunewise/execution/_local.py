@@ -47,7 +47,7 @@ from tunewise.execution._resources import (
     worker_env,
 )
 from tunewise.execution._zygote import held_interrupts, spawn_worker
-from tunewise.trial import FrozenTrial
+from tunewise.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
     from tunewise.execution._job import OptimizeJob
@@ -301,6 +301,36 @@ class ProcessExecutor(Executor):
         _run_workers(job, payload, self.n_jobs)
 
 
+def _kill_stragglers(coord: _Coordinator, procs: dict[int, Any]) -> None:
+    """The budget is used up: a worker whose trial was failed as stale (the worker was stopped
+    with SIGSTOP, or hung, past the grace period; found here or by another worker) is killed, so
+    optimize() returns instead of waiting for a process that may never run again. Its late
+    result, if any, is kept by the storage as ``late_result``."""
+    from tunewise.storage._heartbeat import on_ask
+
+    storage = coord.job.study.storage
+    try:
+        # Nobody asks for a trial any more: find stale trials here (the last trial's worker may be
+        # the stopped one); each is failed and, under the retry policy, queued for a later run.
+        on_ask(coord.job.study)
+    except Exception:  # noqa: BLE001 - the storage is out of reach: check again later
+        return
+    for spawn_id, p in list(procs.items()):
+        with coord.lock:
+            link = coord.links.get(spawn_id)
+            trial_id = link.trial_id if link is not None and not link.dead else None
+        if trial_id is None or p.poll() is not None:
+            continue
+        try:
+            state = storage.get_trial(trial_id).state
+        except Exception:  # noqa: BLE001 - the storage is out of reach: check again later
+            continue
+        if state == TrialState.FAILED:
+            _log.warning("worker process %d still holds trial id %d, which was failed as stale; killing it",
+                         p.pid, trial_id)
+            p.kill()
+
+
 def _run_workers(job: OptimizeJob, payload: bytes, n_jobs: int) -> None:
     # resources=: each worker holds its devices for its life (CUDA reads CUDA_VISIBLE_DEVICES once
     # per process), and gets its share of the CPU threads.
@@ -373,9 +403,13 @@ def _run_workers(job: OptimizeJob, payload: bytes, n_jobs: int) -> None:
         for _ in range(n_jobs):
             if not spawn():
                 waiting += 1
+        next_straggler_check = 0.0
         while procs or (waiting and coord.work_remains()):
             while waiting and coord.work_remains() and spawn():
                 waiting -= 1  # a device came free: its worker starts now
+            if procs and time.monotonic() >= next_straggler_check and not coord.work_remains():
+                next_straggler_check = time.monotonic() + 1.0
+                _kill_stragglers(coord, procs)
             for spawn_id, p in list(procs.items()):
                 rc = p.poll()
                 if rc is None:
