@@ -30,15 +30,7 @@ def _page_as_one_string(study: tw.Study, *, title: str | None = None, plots: lis
     kw: dict[str, Any] = {}
     if not single:
         kw = {"target": lambda t: t.values[0], "target_name": f"Objective 0 ({view.directions[0]})"}
-    has_steps = any(t.intermediate_values for t in view.trials)
-    chosen = list(plots) if plots is not None else [
-        k for k in _report.REPORT_PLOTS
-        if not (k == "intermediate" and not has_steps)
-        and not (k == "lineage" and not _report._has_pbt(view))
-        and not (k == "importance" and not single)
-        and not (k in ("pareto", "hypervolume") and single)
-        and not (k == "contour" and len(view.distributions) < 2)
-    ]
+    chosen = list(plots) if plots is not None else _report.default_plots(view)
     makers = {"history": lambda: P.optimization_history(view, **kw),
               "importance": lambda: P.param_importances(view, evaluator="fanova", seed=0, **kw),
               "parallel": lambda: P.parallel_coordinate(view, **kw), "contour": lambda: P.contour(view, **kw),

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import queue
-import threading
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -21,13 +20,10 @@ from tunewise.execution._executor import Executor
 from tunewise.trial import FrozenTrial
 
 if TYPE_CHECKING:
-    from tunewise.execution._job import OptimizeJob, RemoteJob, TrialRunner
+    from tunewise.execution._job import OptimizeJob, RemoteJob
 
 _log = logging.getLogger("tunewise")
 
-_cache_lock = threading.Lock()
-# (storage URL, study name, worker process, worker thread) -> (the optimize() call it was built for, runner)
-_runner_cache: dict[tuple[str | None, str, int, int], tuple[str, TrialRunner]] = {}
 
 
 def _hold(job: RemoteJob) -> RemoteJob:
@@ -38,19 +34,10 @@ def _hold(job: RemoteJob) -> RemoteJob:
 
 def _run_trial_task(job: RemoteJob, slot: int, key: str, topic: str) -> FrozenTrial | None:
     """Runs on a Dask worker: one trial, written to the shared storage (None: the search is exhausted)."""
-    import os
 
     from distributed import get_worker
 
-    ident = (job.storage_url, job.study_name, os.getpid(), threading.get_ident())
-    with _cache_lock:
-        cached = _runner_cache.get(ident)
-        runner = cached[1] if cached is not None and cached[0] == job.call_id else None
-        if runner is None:
-            # Built once per worker thread and optimize() call (a later call may bring another
-            # sampler, scheduler or budget); the storage's connections are kept across calls.
-            runner = job.open(cached[1].study.storage if cached is not None else None, worker=slot)
-            _runner_cache[ident] = (job.call_id, runner)
+    runner = job.open_cached(worker=slot)
     worker = get_worker()
 
     def announce(trial_id: int) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import os
 import threading
 import time
 import uuid
@@ -30,6 +31,10 @@ from tunewise.study import Study
 from tunewise.trial import FrozenTrial, Trial, TrialState
 
 _log = logging.getLogger("tunewise")
+
+_cache_lock = threading.Lock()
+# (storage URL, study name, worker process, thread) -> (the optimize() call it was built for, runner)
+_runner_cache: dict[tuple[str | None, str, int, int], tuple[str, TrialRunner]] = {}
 
 if TYPE_CHECKING:
     from tunewise.execution._resources import TrialResources
@@ -239,6 +244,19 @@ class RemoteJob:
             sampler.reseed(stream_seed(self.seed, self.n_started, claim_stream(study, self.n_started, worker)))
         study._apply_worker_options(self.options)
         return TrialRunner(study, self)
+
+    def open_cached(self, *, worker: int = 0) -> TrialRunner:
+        """:meth:`open`, once per worker process, thread and optimize() call: a cluster worker
+        (Dask, Ray) that runs many trials of one call reuses its runner, and a later call (which may
+        bring another sampler, scheduler or budget) reuses its storage connections."""
+        ident = (self.storage_url, self.study_name, os.getpid(), threading.get_ident())
+        with _cache_lock:
+            cached = _runner_cache.get(ident)
+            if cached is not None and cached[0] == self.call_id:
+                return cached[1]
+            runner = self.open(cached[1].study.storage if cached is not None else None, worker=worker)
+            _runner_cache[ident] = (self.call_id, runner)
+            return runner
 
 
 class TrialRunner:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -26,28 +25,17 @@ from tunewise.execution._resources import ENV_CPUS, ENV_DEVICES, apply_thread_li
 from tunewise.trial import FrozenTrial
 
 if TYPE_CHECKING:
-    from tunewise.execution._job import OptimizeJob, RemoteJob, TrialRunner
+    from tunewise.execution._job import OptimizeJob, RemoteJob
 
 _log = logging.getLogger("tunewise")
 
-_cache_lock = threading.Lock()
-# (storage URL, study name, worker process, thread) -> (the optimize() call it was built for, runner)
-_runner_cache: dict[tuple[str | None, str, int, int], tuple[str, TrialRunner]] = {}
 
 
 def _run_trial_task(job: RemoteJob, slot: int, key: str, announcer: Any, cpus: int) -> FrozenTrial | None:
     """Runs in a Ray worker: one trial, written to the shared storage (None: the search is exhausted)."""
     import ray
 
-    ident = (job.storage_url, job.study_name, os.getpid(), threading.get_ident())
-    with _cache_lock:
-        cached = _runner_cache.get(ident)
-        runner = cached[1] if cached is not None and cached[0] == job.call_id else None
-        if runner is None:
-            # Built once per worker process and optimize() call (a later call may bring another
-            # sampler, scheduler or budget); the storage's connections are kept across calls.
-            runner = job.open(cached[1].study.storage if cached is not None else None, worker=slot)
-            _runner_cache[ident] = (job.call_id, runner)
+    runner = job.open_cached(worker=slot)
     # Ray set CUDA_VISIBLE_DEVICES to this task's GPUs; the trial is told them (trial.devices).
     os.environ[ENV_DEVICES] = ",".join(str(g) for g in ray.get_gpu_ids())
     os.environ[ENV_CPUS] = str(cpus)

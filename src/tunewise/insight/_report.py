@@ -122,6 +122,18 @@ def _multi_objective_figure(P: Any, view: StudyView, kind: str) -> Any:
     return P.hypervolume_history(view)
 
 
+def default_plots(view: StudyView) -> list[str]:
+    """The figures a report of ``view`` shows when none are named: those that apply to it."""
+    single = len(view.directions) == 1
+    has_steps = any(t.intermediate_values for t in view.trials)
+    return [k for k in REPORT_PLOTS
+            if not (k == "intermediate" and not has_steps)
+            and not (k == "lineage" and not _has_pbt(view))
+            and not (k == "importance" and not single)
+            and not (k in ("pareto", "hypervolume") and single)
+            and not (k == "contour" and len(view.distributions) < 2)]
+
+
 def _has_pbt(view: StudyView) -> bool:
     return any(k == "pbt" or k.startswith("pbt_") for t in view.trials[:2000] for k in t.system_attrs)
 
@@ -172,15 +184,7 @@ def write_report(
     kw: dict[str, Any] = {}
     if not single:
         kw = {"target": lambda t: t.values[0], "target_name": f"Objective 0 ({view.directions[0]})"}
-    has_steps = any(t.intermediate_values for t in view.trials)
-    chosen = list(plots) if plots is not None else [
-        k for k in REPORT_PLOTS
-        if not (k == "intermediate" and not has_steps)
-        and not (k == "lineage" and not _has_pbt(view))
-        and not (k == "importance" and not single)
-        and not (k in ("pareto", "hypervolume") and single)
-        and not (k == "contour" and len(view.distributions) < 2)
-    ]
+    chosen = list(plots) if plots is not None else default_plots(view)
     import tunewise
 
     now = time.time()

@@ -184,11 +184,71 @@ if __name__ == "wandb":  # only as the program's wandb, not when tunewise's own 
 
 # ---- config and summary -----------------------------------------------------------------------
 
-class Config:
-    """``wandb.config``: attribute and item access; the sweep's parameters cannot be overridden."""
+class _Items:
+    """A dict read and written as items or attributes (``wandb.config.lr``, ``run.summary["x"]``)."""
 
     def __init__(self) -> None:
         object.__setattr__(self, "_items", {})
+
+    def _set(self, key: str, value: Any) -> None:
+        self._items[key] = value
+
+    def _missing(self, name: str) -> AttributeError:
+        return AttributeError(name)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._items)
+
+    def keys(self) -> Any:
+        return self._items.keys()
+
+    def values(self) -> Any:
+        return self._items.values()
+
+    def items(self) -> Any:
+        return self._items.items()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._items.get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._items[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._set(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        del self._items[key]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            return self._items[name]
+        except KeyError:
+            raise self._missing(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._set(name, value)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return repr(self._items)
+
+
+class Config(_Items):
+    """``wandb.config``: attribute and item access; the sweep's parameters cannot be overridden."""
+
+    def __init__(self) -> None:
+        super().__init__()
         object.__setattr__(self, "_locked", set())
 
     def _load_sweep(self) -> None:
@@ -212,6 +272,9 @@ class Config:
             return
         self._items[key] = value
 
+    def _missing(self, name: str) -> AttributeError:
+        return AttributeError(f"wandb.config has no key {name!r} (keys: {', '.join(self._items)})")
+
     def update(self, d: Any = None, allow_val_change: bool | None = None, **kwargs: Any) -> None:
         for key, value in {**_as_dict(d), **kwargs}.items():
             self._set(str(key), value)
@@ -220,55 +283,8 @@ class Config:
         for key, value in _as_dict(d).items():
             self._items.setdefault(str(key), value)
 
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self._items)
-
-    def keys(self) -> Any:
-        return self._items.keys()
-
-    def values(self) -> Any:
-        return self._items.values()
-
-    def items(self) -> Any:
-        return self._items.items()
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self._items.get(key, default)
-
     def persist(self) -> None:
         pass
-
-    def __getitem__(self, key: str) -> Any:
-        return self._items[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self._set(key, value)
-
-    def __delitem__(self, key: str) -> None:
-        del self._items[key]
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        try:
-            return self._items[name]
-        except KeyError:
-            raise AttributeError(f"wandb.config has no key {name!r} (keys: {', '.join(self._items)})") from None
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        self._set(name, value)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._items
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __repr__(self) -> str:
-        return repr(self._items)
 
 
 def _as_dict(d: Any) -> dict[str, Any]:
@@ -299,55 +315,11 @@ def _read_yaml_config(path: str) -> dict[str, Any]:
     return out
 
 
-class Summary:
+class Summary(_Items):
     """``run.summary``: the last logged values unless set; numbers in it are the run's result."""
-
-    def __init__(self) -> None:
-        object.__setattr__(self, "_items", {})
 
     def update(self, d: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
         self._items.update({**(d or {}), **kwargs})
-
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self._items)
-
-    def keys(self) -> Any:
-        return self._items.keys()
-
-    def items(self) -> Any:
-        return self._items.items()
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self._items.get(key, default)
-
-    def __getitem__(self, key: str) -> Any:
-        return self._items[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self._items[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self._items[key]
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        try:
-            return self._items[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        self._items[name] = value
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._items
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
-
-    def __repr__(self) -> str:
-        return repr(self._items)
 
 
 config = Config()
