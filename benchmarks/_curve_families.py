@@ -115,6 +115,10 @@ DEV_SHAPES: dict[str, CurveShape] = {
     "crossing-81": CurveShape("crossing", 81, 3),
     "plateau-27": CurveShape("plateau", 27, 3, extra={"warmup": 0.4}),
     "noisy-81": CurveShape("noisy", 81, 3, noise=0.03),
+    # added in session 4 of issue 19 (dev only, to study eta = 2 with a small R without looking
+    # at the test family crossing-9-eta2 again): max budgets 12 and 16, other shape constants
+    "crossing-12-eta2": CurveShape("crossing", 12, 2, speed=0.7, tau_frac=0.3),
+    "noisy-16-eta2": CurveShape("noisy", 16, 2, noise=0.03, speed=0.8, tau_frac=0.2),
 }
 TEST_SHAPES: dict[str, CurveShape] = {
     "crossing-243-steep": CurveShape("crossing", 243, 3, amplitude=1.5, speed=1.0, tau_frac=0.4),

@@ -1,7 +1,8 @@
 """Early stopping on learning curves nobody tuned on: tunewise's schedulers against optuna's pruners.
 
 Families (benchmarks/_curve_families.py; the dev/test split is fixed there, before tuning):
-  dev  (defaults may be tuned on these): crossing-81, plateau-27, noisy-81 (synthetic), mfh3,
+  dev  (defaults may be tuned on these): crossing-81, plateau-27, noisy-81, crossing-12-eta2,
+       noisy-16-eta2 (synthetic; the last two added in session 4 to study eta = 2), mfh3,
        sgd-digits (scikit-learn SGDClassifier.partial_fit on digits, one epoch per unit, R=27)
   test (only ever reported): crossing-243-steep, crossing-9-eta2, plateau-81-eta4, diverge-81,
        uninformative-81, noisy-27-heavy (synthetic), mfh6, gb-digits (HistGradientBoosting on
@@ -22,11 +23,20 @@ Methods (one run, same seeds and compute):
   tw-tpe-hb-stop TPESampler + HyperbandScheduler stop mode
   tw-asha-promote   default sampler + ASHAScheduler promote mode with checkpoints
   tw-bohb-gp-promote BOHBSampler(model="gp") + ASHAScheduler promote mode
+  METHOD@k       any tw-* method with k asynchronous workers (simulated with ask/tell, stop or
+                 promote mode; run_tunewise_async), e.g. tw-asha-promote@4
+  variants measured on the dev families only (promote mode): tw-random-asha-promote,
+  tw-tpe-asha-promote, tw-gp-asha-promote (RandomSampler / TPESampler / GPSampler + promote ASHA)
   variants measured on the dev families only: tw-bohb-asha-stop, tw-bohb-gp-asha-stop,
   tw-gp-nopruned-asha-stop (GPSampler(include_pruned=False)), tw-bohb-hb-stop, tw-bohb-gp-hb-stop
   suffixes (any tw-*-asha-stop method): "-assumed" the rules before session 2 of issue 19 (a rung is
   trusted until measured to mislead, and the GP counts every pruned trial's last value), "-gpall"
-  only the GP part of that, "-p6" rank agreement measured on 6 configurations instead of 10
+  only the GP part of that, "-p6" rank agreement measured on 6 configurations instead of 10,
+  "-hedge" new trials spread over Hyperband's brackets until the rung they would first be cut at
+  is trusted (session 2's rule, with session 3's recall test), "-z1.28" / "-h0.6" the recall
+  test's confidence (normal quantile) / hedge_threshold, "-noprice" a rung trusted at
+  hedge_threshold whatever its cut saves, "-half" recall on the top 1/eta (half with eta = 2)
+  instead of the top third, "-noforecast" ASHAScheduler(forecast=False) (session 4's changes, off)
   Syne Tune, SMAC and DEHB are not run yet (issue 19).
 
 Compute is the number of epochs (resource units) trained; a resumed promote-mode segment pays only
@@ -228,6 +238,13 @@ def tw_setup(b: Bench, method: str, seed: int) -> tuple[Any, Any]:
         "tw-bohb-gp-promote": (tw.samplers.BOHBSampler(seed=seed, model="gp"),
                                tw.schedulers.ASHAScheduler(1, R, eta, mode="promote")),
         # variants measured on the dev families while choosing defaults
+        "tw-random-asha-promote": (tw.samplers.RandomSampler(seed=seed),
+                                   tw.schedulers.ASHAScheduler(1, R, eta, mode="promote")),
+        "tw-tpe-asha-promote": (tpe, tw.schedulers.ASHAScheduler(1, R, eta, mode="promote")),
+        "tw-gp-asha-promote": (tw.samplers.GPSampler(seed=seed),
+                               tw.schedulers.ASHAScheduler(1, R, eta, mode="promote")),
+        "tw-gp-nopruned-asha-promote": (tw.samplers.GPSampler(seed=seed, include_pruned=False),
+                                        tw.schedulers.ASHAScheduler(1, R, eta, mode="promote")),
         "tw-bohb-asha-stop": (tw.samplers.BOHBSampler(seed=seed), tw.schedulers.ASHAScheduler(1, R, eta)),
         "tw-bohb-gp-asha-stop": (tw.samplers.BOHBSampler(seed=seed, model="gp"),
                                  tw.schedulers.ASHAScheduler(1, R, eta)),
@@ -247,10 +264,44 @@ def tw_setup(b: Bench, method: str, seed: int) -> tuple[Any, Any]:
         sampler, sched = tw_setup(b, method[: -len("-p6")], seed)
         sched.min_agreement_pairs = 6
         return sampler, sched
+    if method.endswith("-noprice"):
+        # dev variant: a rung is trusted at hedge_threshold alone, whatever its cut saves (the
+        # rule before session 4 of issue 19; ASHAScheduler.cut_price)
+        sampler, sched = tw_setup(b, method[: -len("-noprice")], seed)
+        sched._price = False
+        return sampler, sched
+    if method.endswith("-noforecast"):
+        # dev variant: ASHAScheduler(forecast=False), no optimistic-forecast stops (the rule before
+        # session 4 of issue 19)
+        sampler, sched = tw_setup(b, method[: -len("-noforecast")], seed)
+        sched.forecast = False
+        return sampler, sched
+    if method.endswith("-half"):
+        # dev variant: with reduction_factor=2 recall is measured on the top half (1/eta), not
+        # the top third (the rule before session 4 of issue 19)
+        sampler, sched = tw_setup(b, method[: -len("-half")], seed)
+        sched._best_share = 2
+        return sampler, sched
+    if method.endswith("-hedge"):
+        # dev variant: while the rung a new trial would first be cut at is not trusted, new trials
+        # are spread over Hyperband's brackets (instead of no rung cutting until it is trusted)
+        sampler, sched = tw_setup(b, method[: -len("-hedge")], seed)
+        sched._hedge_unknown = True
+        return sampler, sched
+    head, _, tail = method.rpartition("-")
+    if head.startswith("tw-") and tail[:1] in ("z", "h") and tail[1:].replace(".", "", 1).isdigit():
+        # dev variants of the stop-mode recall test: "-z1.28" its confidence (normal quantile),
+        # "-h0.6" hedge_threshold (the share of the best configurations a rung must keep)
+        sampler, sched = tw_setup(b, head, seed)
+        if tail[0] == "z":
+            sched._trust_z = float(tail[1:])
+        else:
+            sched.hedge_threshold = float(tail[1:])
+        return sampler, sched
     if method.endswith("-assumed"):
         # The rule before trust had to be earned: plain ASHA until a rung is measured to mislead.
         sampler, sched = tw_setup(b, method[: -len("-assumed")], seed)
-        sched._assume_trust = True
+        sched._assume_trust = sched._hedge_unknown = True
         # ... and the GP counts every pruned trial's last value as its result
         gp = sampler._gp_sampler() if isinstance(sampler, tw.samplers.AutoSampler) else sampler
         if isinstance(gp, tw.samplers.GPSampler):
@@ -309,39 +360,53 @@ def run_tunewise(b: Bench, method: str, seed: int) -> Tracker:
 def run_tunewise_async(b: Bench, method: str, seed: int, workers: int) -> Tracker:
     """``workers`` asynchronous workers, simulated in one process with ask/tell: every worker
     holds a running trial; the one whose clock is earliest trains its trial to the next report
-    step (one time unit per epoch), reports and asks ``should_prune``; a finished or pruned trial
-    is told and the worker asks for a new one while the others are still running. Deterministic;
+    step (one time unit per epoch), reports and asks ``should_prune``; a finished, pruned or
+    paused trial is told and the worker asks for a new one while the others are still running
+    (in promote mode ``ask`` first takes a queued continuation, which resumes from its paused
+    trial's checkpoint and trains to ``trial.budget``, as ASHA's ``get_job``). Deterministic;
     compute (epochs over all workers, in the order they finish) is what sequential runs count."""
     sampler, sched = tw_setup(b, method, seed)
-    if sched is not None and sched.mode != "stop":
-        raise ValueError("the asynchronous simulation runs stop-mode schedulers only")
+    promote = sched is not None and sched.mode == "promote"
     tr = Tracker(b)
+    ckdir = tempfile.mkdtemp(prefix="tw-curves-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+    if sched is not None:
+        sched.checkpoint_dir = ckdir
     study = tw.create_study(sampler=sampler, scheduler=sched)
 
     def start() -> dict[str, Any]:
         tr.trials += 1
         t = study.ask()
-        return {"trial": t, "cfg": _suggest(t, b.space), "start": 0, "state": None, "todo": list(b.steps)}
+        cfg = _suggest(t, b.space)
+        ck = t.load_checkpoint() if promote else None
+        first = 0 if ck is None else int(ck["step"])
+        budget = int(t.budget or b.R) if promote else b.R
+        return {"trial": t, "cfg": cfg, "start": first, "state": None if ck is None else ck["state"],
+                "todo": [s for s in b.steps if first < s <= budget]}
 
-    slots = [start() for _ in range(workers)]
-    clocks = [0.0] * workers
-    while not tr.exhausted:
-        i = min(range(workers), key=lambda j: (clocks[j], j))
-        w = slots[i]
-        step = w["todo"].pop(0)
-        value, truth, w["state"] = b.advance(w["cfg"], w["start"], step, w["state"])
-        clocks[i] += step - w["start"]
-        tr.add(step - w["start"], truth, step)
-        w["start"] = step
-        t = w["trial"]
-        t.report(value, step)
-        if sched is not None and t.should_prune():
-            study.tell(t, state=tw.TrialState.PRUNED)
-        elif not w["todo"]:
-            study.tell(t, value)
-        else:
-            continue
-        slots[i] = start()
+    try:
+        slots = [start() for _ in range(workers)]
+        clocks = [0.0] * workers
+        while not tr.exhausted:
+            i = min(range(workers), key=lambda j: (clocks[j], j))
+            w = slots[i]
+            step = w["todo"].pop(0)
+            value, truth, w["state"] = b.advance(w["cfg"], w["start"], step, w["state"])
+            clocks[i] += step - w["start"]
+            tr.add(step - w["start"], truth, step)
+            w["start"] = step
+            t = w["trial"]
+            t.report(value, step)
+            if promote and not w["todo"]:
+                t.save_checkpoint({"step": step, "state": w["state"]})
+            if sched is not None and t.should_prune():
+                study.tell(t, state=tw.TrialState.PRUNED)
+            elif not w["todo"]:
+                study.tell(t, value)
+            else:
+                continue
+            slots[i] = start()
+    finally:
+        shutil.rmtree(ckdir, ignore_errors=True)
     return tr
 
 
@@ -437,7 +502,7 @@ def report(results: list[dict[str, Any]], ref: str = "optuna-hb-tpe") -> str:
         out.append(f"| method | compute to target (geo mean) | reached | vs {ref} [95% CI] | final loss (mean) "
                    "| trials | wall s |")
         out.append("|---|---:|---:|---:|---:|---:|---:|")
-        refc = _penalized(by[(fam, ref)]) if (fam, ref) in by else None
+        ref_by_seed = {r["seed"]: r for r in by.get((fam, ref), [])}
         for m in methods:
             if (fam, m) not in by:
                 continue
@@ -445,10 +510,12 @@ def report(results: list[dict[str, Any]], ref: str = "optuna-hb-tpe") -> str:
             c = _penalized(rows)
             reached = sum(math.isfinite(r["ctt"]) for r in rows)
             cell = "-"
-            if refc is not None and len(refc) == len(c):
-                g, lo, hi = paired_ratio(c, refc, rng)
-                cell = f"{g:.2f}x [{lo:.2f}, {hi:.2f}]"
-                split_logs.setdefault((split, m), []).append(np.log(c) - np.log(refc))
+            paired = [r for r in rows if r["seed"] in ref_by_seed]  # ratios pair the same seeds only
+            if len(paired) >= 2:
+                cp, refc = _penalized(paired), _penalized([ref_by_seed[r["seed"]] for r in paired])
+                g, lo, hi = paired_ratio(cp, refc, rng)
+                cell = f"{g:.2f}x [{lo:.2f}, {hi:.2f}]" + (f" ({len(paired)} seeds)" if len(paired) < len(rows) else "")
+                split_logs.setdefault((split, m), []).append(np.log(cp) - np.log(refc))
             out.append(f"| {m} | {math.exp(np.mean(np.log(c))):.0f} | {reached}/{len(rows)} | {cell} | "
                        f"{np.mean([r['final'] for r in rows]):.4f} | {np.mean([r['trials'] for r in rows]):.0f} | "
                        f"{np.mean([r['wall'] for r in rows]):.1f} |")
@@ -488,17 +555,26 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="3 seeds, 4 methods, budget 4 R")
     ap.add_argument("--seeds", type=int, default=None)
+    ap.add_argument("--first-seed", type=int, default=0, help="seeds first-seed .. first-seed + seeds - 1")
     ap.add_argument("--families", nargs="*", default=None, help=f"default: all of {ALL_FAMILIES}")
     ap.add_argument("--split", choices=("dev", "test"), default=None, help="only this split's families")
     ap.add_argument("--methods", nargs="*", default=None)
     ap.add_argument("--budget-factor", type=float, default=None, help="compute budget in units of R (default 8)")
     ap.add_argument("-j", "--jobs", type=int, default=1, help="worker processes")
     ap.add_argument("--out", default=None, help="append the per-run results here (JSON lines)")
-    ap.add_argument("--report", default=None, help="only print the tables of a results file written by --out")
+    ap.add_argument("--report", nargs="+", default=None, metavar="FILE",
+                    help="only print the tables of results files written by --out (or by curves_peers.py), "
+                         "merged; a (family, method, seed) in several files counts once, the last file's")
     args = ap.parse_args()
     if args.report:
-        with open(args.report) as fh:
-            print(report([json.loads(line) for line in fh if line.strip()]))
+        merged: dict[tuple[str, str, int], dict[str, Any]] = {}
+        for path in args.report:
+            with open(path) as fh:
+                for line in fh:
+                    if line.strip():
+                        r = json.loads(line)
+                        merged[(r["family"], r["method"], r["seed"])] = r
+        print(report(list(merged.values())))
         return
     seeds = args.seeds or (3 if args.quick else 20)
     factor = args.budget_factor or (4.0 if args.quick else 8.0)
@@ -507,7 +583,8 @@ def main() -> None:
         families = [f for f in families if make_bench(f, 0, 1.0).split == args.split]
     methods = args.methods or (["optuna-hb-tpe", "optuna-tpe", "tw-asha-stop", "tw-tpe-asha-stop"] if args.quick
                                else ALL_METHODS)
-    jobs = [(f, m, s, factor) for f in families for m in methods for s in range(seeds)]
+    jobs = [(f, m, s, factor) for f in families for m in methods
+            for s in range(args.first_seed, args.first_seed + seeds)]
     t0 = time.time()
     print(f"{len(jobs)} runs: {len(families)} families x {len(methods)} methods x {seeds} seeds, "
           f"budget {factor:g} R", flush=True)

@@ -5,6 +5,9 @@ author's quick check. Results are cached (JSON) so that the slow peer runs happe
 
     .venv/bin/python benchmarks/gp_dev.py --quick
     .venv/bin/python benchmarks/gp_dev.py --methods tw_gp,optuna_gp --dims 2,5 --budget 40 --seeds 3
+    # trust-region variants of the default sampler on sample_efficiency.py's dev split (instances 1-5):
+    .venv/bin/python benchmarks/gp_dev.py --trust /tmp/trust.json --variants off,turbo --dims 10,20 \
+        --funcs 2,4,7,9,10,11,15,16,20,22 --budget 100 --seeds 3
 
 Regret is ``best value found - optimum`` (floored at 1e-8); the summary is the geometric mean
 over problems and seeds, and its ratio to optuna's GPSampler.
@@ -137,6 +140,64 @@ def timing(n_history: int, dim: int, n_measure: int) -> None:
     print(f"ratio tw/optuna (median): {rows[0][1] / rows[1][1]:.2f}")
 
 
+# ---- trust-region variants on the dev split (``--trust``) -------------------------------------------
+# Each variant sets module constants of tunewise.samplers._gp_trust before a tw-auto run of
+# benchmarks/sample_efficiency.py (same problems, seeds and instances as its dev split).
+TRUST_VARIANTS: dict[str, dict[str, float]] = {
+    "off": {"MIN_DIMS": 10**9},
+    "turbo": {"LENGTH_SCALE_CAP": float("inf")},
+    "turbo-cap2": {},
+    "turbo-cap2-init1.6": {"LENGTH_INIT": 1.6},
+    "turbo-cap2-fail0.5": {"FAILURE_FACTOR": 0.5},
+    "turbo-fail0.5": {"FAILURE_FACTOR": 0.5},
+    "turbo-init0.4": {"LENGTH_INIT": 0.4},
+    "turbo-init1.6": {"LENGTH_INIT": 1.6, "LENGTH_SCALE_CAP": float("inf")},
+    "turbo-d5": {"MIN_DIMS": 5},
+    "turbo-d3": {"MIN_DIMS": 3},
+}
+
+
+def _trust_run(task: tuple[str, int, int, int, int]) -> dict[str, object]:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import sample_efficiency as se
+
+    from tunewise.samplers import _gp_trust
+
+    variant, fid, dim, seed, budget = task
+    defaults = _trust_run.__dict__.setdefault("defaults", {k: getattr(_gp_trust, k) for k in
+                                                           ("MIN_DIMS", "FAILURE_FACTOR", "LENGTH_INIT",
+                                                                               "LENGTH_SCALE_CAP")})
+    for k, v in {**defaults, **TRUST_VARIANTS[variant]}.items():
+        setattr(_gp_trust, k, v)
+    r = se.run_one((se.bbob_problem(fid, dim), f"tw-auto@{variant}", budget, seed, "dev"))
+    return r
+
+
+def trust_dev(args: argparse.Namespace) -> None:
+    """tw-auto with each trust-region variant on the dev split; writes sample_efficiency-style JSON."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    variants = args.variants.split(",")
+    dims = [int(d) for d in args.dims.split(",")]
+    funcs = [int(f) for f in args.funcs.split(",")]
+    tasks = [(v, f, d, s, args.budget) for s in range(args.seeds) for d in dims for f in funcs for v in variants]
+    out = Path(args.trust)
+    results = json.loads(out.read_text())["results"] if out.exists() else []
+    done = {(r["method"], r["problem"], r["seed"]) for r in results}
+    tasks = [t for t in tasks if (f"tw-auto@{t[0]}", f"bbob-f{t[1]}-d{t[2]}", t[3]) not in done]
+    meta = {"split": "dev", "what": "tw-auto with trust-region variants (benchmarks/gp_dev.py --trust)",
+            "variants": {v: TRUST_VARIANTS[v] for v in variants}, "command": " ".join(os.sys.argv)}
+    t0 = time.time()
+    with ProcessPoolExecutor(args.workers) as pool:
+        for i, r in enumerate(pool.map(_trust_run, tasks), 1):
+            results.append(r)
+            out.write_text(json.dumps({"meta": meta, "results": results}))
+            if i % 10 == 0:
+                print(f"{i}/{len(tasks)} runs, {time.time() - t0:.0f} s", flush=True)
+
+
 METHODS: dict[str, Callable[..., tuple[float, float]]] = {
     "tw_gp": run_tw,
     "optuna_gp": run_optuna_gp,
@@ -157,7 +218,15 @@ def main() -> None:
     ap.add_argument("--tw-kw", default="{}", help="JSON kwargs for tunewise's GPSampler (dev experiments)")
     ap.add_argument("--tag", default="", help="cache key suffix for tunewise variants")
     ap.add_argument("--timing", type=int, default=0, help="measure per-suggest cost at this many trials")
+    ap.add_argument("--trust", default="", metavar="JSON",
+                    help="run tw-auto trust-region variants on the sample_efficiency dev split into JSON "
+                         "(summarize with sample_efficiency.py --summarize)")
+    ap.add_argument("--variants", default="off,turbo", help=f"with --trust: any of {sorted(TRUST_VARIANTS)}")
+    ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
+    if args.trust:
+        trust_dev(args)
+        return
     if args.timing:
         timing(args.timing, int(args.dims.split(",")[-1]), 10)
         return

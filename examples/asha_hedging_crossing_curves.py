@@ -1,13 +1,16 @@
-"""ASHA as a pruner on learning curves that cross: it notices, and stops trusting the first rung.
+"""ASHA as a pruner on learning curves that cross: a rung cuts only once it has earned trust.
 
 A large learning rate makes the loss fall fast and level off high; a small one starts slowly and
 finishes best, so the first epochs rank configurations the wrong way round. ``ASHAScheduler`` in
-stop mode (a plain pruner: ``trial.report`` / ``trial.should_prune``) measures how each rung
-ranks configurations against the next level (Kendall's tau, from every trial's reports). Trust
-in a rung is earned: until the first rung a new trial would be cut at is measured, new trials are
-spread over Hyperband's brackets (first compared after 1, 3, 9 epochs, or never); a rung below
-``hedge_threshold`` (0.5) stops cutting new trials, which go to the brackets above it; a rung
-measured to agree (tau >= 0.5) gets every new trial (plain ASHA from there).
+stop mode (a plain pruner: ``trial.report`` / ``trial.should_prune``) measures what each rung's
+cut would cost: of the configurations best at the furthest level measured, how many the rung
+would have kept (``rung_recall``: measured on trials the rung did not cut). A rung cuts new
+trials only once that share is at least ``hedge_threshold`` (0.5) with confidence; until then,
+and wherever it misleads, trials pass it uncut -- so when no rung is trustworthy nothing is
+pruned (early stopping gives itself up), and a share of trials keeps auditing trusted rungs.
+Independently of the rungs' trust, a trial whose optimistic forecast (its recent slope, kept up
+to the last epoch) cannot beat the best full run is stopped, at rungs where that forecast held
+on every full run so far (``forecast_checks``; ``forecast=False`` turns it off).
 
     python examples/asha_hedging_crossing_curves.py
 """
@@ -46,12 +49,19 @@ def main() -> None:
     scheduler = tw.schedulers.ASHAScheduler(min_resource=1, max_resource=MAX_EPOCHS, reduction_factor=3)
     study = tw.create_study(sampler=tw.samplers.TPESampler(seed=0), scheduler=scheduler)
     study.optimize(objective, n_trials=40 if QUICK else 150)
-    print("rung agreement (rung, Kendall's tau, configurations):", scheduler.rung_agreement(study))
-    first, rungs = scheduler.first_trusted_rung(study), scheduler.rungs()
-    print("new trials are cut no earlier than epoch", rungs[first] if first < len(rungs) else "never (no pruning)")
-    brackets = collections.Counter(t.system_attrs["asha"]["bracket"] for t in study.trials
-                                   if "asha" in t.system_attrs)
-    print("trials per bracket:", dict(sorted(brackets.items())))
+    rungs = scheduler.rungs()
+    for k, level, kept, top, n, verdict in scheduler.rung_recall(study):
+        at = rungs[level] if level < len(rungs) else MAX_EPOCHS
+        print(f"epoch {rungs[k]:>2}: kept {kept} of the {top} best at epoch {at} "
+              f"({n} configurations it did not cut): {verdict}")
+    first = scheduler.first_trusted_rung(study)
+    print("new trials are first cut at epoch", rungs[first] if first < len(rungs) else "never (no pruning)")
+    for k, n, missed, active in scheduler.forecast_checks(study):
+        if n:  # the optimistic forecast: a trial that cannot beat the best full run stops
+            print(f"epoch {rungs[k]:>2}: the optimistic forecast held on {n - missed} of {n} full runs: "
+                  f"{'stops trials that cannot beat the best run' if active else 'off'}")
+    states = collections.Counter(t.state.name for t in study.trials)
+    print("trials:", dict(states))
     print(f"best loss {study.best_value:.4f} with {study.best_params}")
 
 

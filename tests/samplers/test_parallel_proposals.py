@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -42,9 +43,17 @@ def _run(sampler: tw.samplers.Sampler, workers: int, n_trials: int) -> tuple[tw.
     return study, in_flight
 
 
+def _gp_with_draws(seed: int) -> tw.samplers.Sampler:
+    """GPSampler proposing by EI over draws of the running trials' values (not the default)."""
+    sampler = tw.samplers.GPSampler(seed=seed)
+    sampler._pending_draws = 32
+    return sampler
+
+
 SAMPLERS: dict[str, Callable[[int], tw.samplers.Sampler]] = {
     "auto": lambda s: tw.samplers.AutoSampler(seed=s),
     "tpe": lambda s: tw.samplers.TPESampler(seed=s),
+    "gp-draws": _gp_with_draws,
 }
 
 
@@ -116,3 +125,72 @@ def test_two_workers_proposing_from_the_same_trials_do_not_propose_the_same_poin
               for t in asked.values()]
     assert len(points) == 2
     assert np.linalg.norm(points[0] - points[1]) > 0.01
+
+
+# ---- EI over draws of the running trials' values (_gp_acq.Fantasies) ---------------------------------
+
+
+def _bowl_model(warp: bool = False, pending: tuple[float, ...] = (0.52,)) -> tuple[Any, Any, float]:
+    """A 1-d GP on a bowl sampled away from its minimum at 0.5, and Fantasies for ``pending``."""
+    from tunewise.samplers._gp_acq import Fantasies
+    from tunewise.samplers._gp_model import GPModel
+
+    x = np.array([[0.0], [0.1], [0.2], [0.3], [0.75], [0.85], [1.0]])
+    y = (x[:, 0] - 0.5) ** 2
+    y = (y - y.mean()) / y.std()
+    model = GPModel(x, np.zeros((len(x), 0)), y, warp=warp)
+    model.fit([model.layout.default()])
+    fantasies = Fantasies(model, np.array([[p] for p in pending]), np.zeros((len(pending), 0)),
+                          np.random.default_rng(0))
+    return model, fantasies, float(y.min())
+
+
+def test_each_draw_conditions_the_model_on_the_running_points_taking_that_value() -> None:
+    model, fantasies, _ = _bowl_model(pending=(0.45, 0.6))
+    # Draws at the running points themselves: the model of draw s passes through draw s there.
+    ks = model._s2 * model._kernel0(model._train_w[-2:], np.zeros((2, 0)), model._train_w, model._train_cat)
+    means = model.predict(model._train_w[-2:], np.zeros((2, 0)))[0]
+    draws = means[:, None] + ks @ fantasies.delta
+    assert np.allclose(draws.min(axis=0), fantasies.draw_min, atol=1e-5)
+    assert np.allclose(draws.mean(axis=1), means, atol=1e-9)  # antithetic pairs: the mean is exact
+    assert np.all(draws.std(axis=1) > 1e-3)  # and they are uncertain
+
+
+def test_a_running_point_likely_to_become_the_best_makes_its_neighbourhood_worth_little() -> None:
+    from tunewise.samplers._gp_acq import log_ei
+
+    model, fantasies, best = _bowl_model()
+    near = np.array([[0.5]])
+    mu, sd = model.predict(near, np.zeros((1, 0)))
+    assert mu[0] < best  # the model expects the running trial at 0.52 to beat every result
+    believer = log_ei(mu, sd, best)[0]  # the believer alone: improvement over finished trials only
+    drawn = fantasies.log_ei(near, np.zeros((1, 0)), mu, sd, best)[0]
+    # Next to the running point, most of that improvement is the running point's own.
+    assert drawn < believer - 1.0
+    # Farther away, where the running point says less, a point keeps more of its value.
+    away = np.array([[0.4]])
+    mu_a, sd_a = model.predict(away, np.zeros((1, 0)))
+    assert fantasies.log_ei(away, np.zeros((1, 0)), mu_a, sd_a, best)[0] > drawn
+
+
+@pytest.mark.parametrize("warp", [False, True])
+def test_drawn_acquisition_gradient_matches_finite_differences(warp: bool) -> None:
+    from tunewise.samplers._gp_acq import Fantasies
+    from tunewise.samplers._gp_model import GPModel
+
+    rng = np.random.default_rng(3)
+    x = rng.random((15, 3))
+    y = np.sum((x - 0.3) ** 2, axis=1)
+    model = GPModel(x, np.zeros((15, 0)), (y - y.mean()) / y.std(), warp=warp)
+    model.fit([model.layout.default()])
+    fantasies = Fantasies(model, rng.random((3, 3)), np.zeros((3, 0)), rng)
+    at, cat, best = rng.random((5, 3)) * 0.8 + 0.1, np.zeros((5, 0)), float(np.min(model.y))
+    mu, sd, dmu, dsd = model.predict_with_grad(at, cat)
+    value, grad = fantasies.log_ei_with_grad(at, cat, mu, sd, dmu, dsd, best)
+    assert np.allclose(value, fantasies.log_ei(at, cat, mu, sd, best))
+    eps = 1e-6
+    for j in range(3):
+        step = at.copy()
+        step[:, j] += eps
+        numeric = (fantasies.log_ei(step, cat, *model.predict(step, cat), best) - value) / eps
+        assert np.allclose(numeric, grad[:, j], rtol=1e-3, atol=1e-3)

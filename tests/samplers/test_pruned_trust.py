@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 import tunewise as tw
-from tunewise.samplers._pruned_trust import trusted_pruned
+from tunewise.samplers._pruned_trust import calibrated_pruned, trusted_pruned
 from tunewise.trial import TrialState
 
 
@@ -64,3 +66,76 @@ def test_gp_sampler_ignores_pruned_slow_starters() -> None:
         study.tell(t, state=TrialState.PRUNED)
     t = study.ask()
     assert t.suggest_float("x", 0.0, 1.0) < 0.2
+
+
+def _agreeing_study(sampler: tw.samplers.Sampler | None = None) -> tw.Study:
+    """Ten complete trials at x = 0.5 .. 0.95 whose step-1 values (10 + 2 i) rank them like their
+    final values (i): step 1 is trusted, and its losses sit far above any final loss."""
+    study = tw.create_study(sampler=sampler)
+    for i in range(10):
+        study.enqueue_trial({"x": 0.5 + 0.05 * i})
+        t = study.ask()
+        t.suggest_float("x", 0.0, 1.0)
+        t.report(10.0 + 2 * i, 1)
+        t.report(float(i), 9)
+        study.tell(t, float(i))
+    return study
+
+
+def _prune_at_step_1(study: tw.Study, x: float, value: float) -> None:
+    study.enqueue_trial({"x": x})
+    t = study.ask()
+    t.suggest_float("x", 0.0, 1.0)
+    t.report(value, 1)
+    study.tell(t, state=TrialState.PRUNED)
+
+
+def test_trusted_pruned_values_are_put_on_the_final_scale() -> None:
+    study = _agreeing_study()
+    for x, value in ((0.1, 30.0), (0.2, 40.0), (0.3, 9.0)):
+        _prune_at_step_1(study, x, value)
+    keep = trusted_pruned(study.trials)
+    by_x = {t.params["x"]: v for t in study.trials if (v := calibrated_pruned(study.trials, keep).get(t.trial_id))}
+    # final = (step-1 value - 10) / 2 on the complete trials: ranks kept, scale of the final values
+    assert by_x == pytest.approx({0.1: 10.0, 0.2: 15.0, 0.3: -0.5})
+    assert calibrated_pruned(study.trials, set()) == {}
+
+
+def test_gp_learns_from_trusted_pruned_trials_by_their_rank_not_their_raw_loss() -> None:
+    # Four trials pruned at step 1 with the best step-1 values seen (8 .. 9.5 < 10), x = 0.1 .. 0.4:
+    # where step 1 ranks like the end, they mark the most promising region, although their raw
+    # losses are worse than most final losses (0 .. 9). Counted raw, the GP proposed x ~ 0.5.
+    sampler = tw.samplers.GPSampler(seed=0, n_startup_trials=0)
+    study = _agreeing_study(sampler)
+    for x, value in ((0.1, 8.0), (0.2, 8.5), (0.3, 9.0), (0.4, 9.5)):
+        _prune_at_step_1(study, x, value)
+    t = study.ask()
+    assert t.suggest_float("x", 0.0, 1.0) < 0.2
+
+
+def test_tpe_ranks_trusted_pruned_trials_among_the_complete_ones() -> None:
+    # Optuna's order puts every pruned trial after every complete one, so TPE's good set would be the
+    # complete trials near x = 0.5; at a step measured to rank like the end, the pruned trials with
+    # the best step-1 values (x = 0.1 .. 0.25) are the good set.
+    study = _agreeing_study(tw.samplers.TPESampler(seed=0))
+    for x, value in ((0.1, 8.0), (0.15, 8.5), (0.2, 9.0), (0.25, 9.5)):
+        _prune_at_step_1(study, x, value)
+    t = study.ask()
+    assert t.suggest_float("x", 0.0, 1.0) < 0.3
+
+
+def test_tpe_keeps_untrusted_pruned_trials_after_the_complete_ones() -> None:
+    # The same pruned trials where step 1 ranks the complete trials backwards (curves that cross):
+    # no trust, so optuna's order, and the good set stays with the complete trials near x = 0.5.
+    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=0))
+    for i in range(10):
+        study.enqueue_trial({"x": 0.5 + 0.05 * i})
+        t = study.ask()
+        t.suggest_float("x", 0.0, 1.0)
+        t.report(30.0 - 2 * i, 1)
+        t.report(float(i), 9)
+        study.tell(t, float(i))
+    for x, value in ((0.1, 8.0), (0.15, 8.5), (0.2, 9.0), (0.25, 9.5)):
+        _prune_at_step_1(study, x, value)
+    t = study.ask()
+    assert t.suggest_float("x", 0.0, 1.0) > 0.35

@@ -200,9 +200,9 @@ def test_bad_density_is_capped_by_a_rank_stratified_subset(monkeypatch: pytest.M
         sizes: list[int] = []
         original = _tpe._Parzen.__init__
 
-        def spy(self, space, obs, prior_weight, cat_smoothing):  # type: ignore[no-untyped-def]
+        def spy(self, space, obs, *args, **kwargs):  # type: ignore[no-untyped-def]
             sizes.append(len(obs))
-            original(self, space, obs, prior_weight, cat_smoothing)
+            original(self, space, obs, *args, **kwargs)
 
         monkeypatch.setattr(_tpe._Parzen, "__init__", spy)
         study = tw.create_study(sampler=tw.samplers.TPESampler(seed=3, max_above_kernels=cap))
@@ -223,3 +223,62 @@ def test_bad_density_is_capped_by_a_rank_stratified_subset(monkeypatch: pytest.M
     rnd = tw.create_study(sampler=tw.samplers.RandomSampler(seed=3))
     rnd.optimize(_sphere, n_trials=60)
     assert study.best_value < 0.5 * rnd.best_value, (study.best_value, rnd.best_value)
+
+
+def _deceptive_study(seed: int) -> tw.Study:
+    """45 finished trials of a conditional space: branch "a" is good everywhere; branch "b" is bad
+    everywhere, a little less so near ``xb = 0.5``."""
+    rng = np.random.default_rng(100 + seed)
+    kind = D.Categorical(("a", "b"))
+    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=seed, n_startup_trials=0))
+    for i in range(45):
+        if i % 3:
+            xa = float(rng.uniform(0, 1))
+            study.add_trial(tw.create_trial(value=1.0 + 0.01 * xa, params={"kind": "a", "xa": xa},
+                                            distributions={"kind": kind, "xa": D.Float(0.0, 1.0)}))
+        else:
+            xb = float(rng.uniform(0, 1))
+            study.add_trial(tw.create_trial(value=5.0 + abs(xb - 0.5), params={"kind": "b", "xb": xb},
+                                            distributions={"kind": kind, "xb": D.Float(0.0, 1.0)}))
+    return study
+
+
+def test_a_branch_with_no_good_trial_is_not_exploited_around_its_best_bad_trial() -> None:
+    # Conditional spaces use one good set for the whole study (as Bergstra et al. / optuna): none of
+    # branch b's trials is good, so b's parameter comes from the prior against b's trials, not from
+    # a good set of b's own best (bad) trials, which (before) kept proposing next to xb = 0.5.
+    near = 0
+    for seed in range(10):
+        study = _deceptive_study(seed)
+        study.enqueue_trial({"kind": "b"})
+        study.optimize(lambda t: 5.0 + t.suggest_float("xb", 0.0, 1.0) if t.suggest_categorical(
+            "kind", ["a", "b"]) == "b" else 1.0, n_trials=1)
+        near += abs(study.trials[-1].params["xb"] - 0.5) < 0.1
+    assert near <= 4, near
+
+
+def test_conditional_spaces_use_neighbour_bandwidths_and_sharpening_categorical_kernels() -> None:
+    from tunewise.samplers._tpe import _neighbour_bandwidths
+
+    x = np.array([[0.1], [0.15], [0.5], [0.6], [0.62], [0.9], [0.95], [0.3]])
+    # Sorted 0.1 0.15 0.3 0.5 0.6 0.62 0.9 0.95; the larger gap to a neighbour, the outermost ones
+    # inwards; at least 1 / (n + 2) = 0.1.
+    expected = [0.1, 0.15, 0.2, 0.1, 0.28, 0.28, 0.1, 0.2]
+    assert np.allclose(_neighbour_bandwidths(x, np.zeros(1))[:, 0], expected)
+    # A lone observation: the distance to the farther bound.
+    assert np.allclose(_neighbour_bandwidths(np.array([[0.2]]), np.zeros(1)), [[0.8]])
+
+    space = _Space(["c", "x"], [D.Categorical(("p", "q", "r")), D.Float(0.0, 1.0)])
+    obs = np.array([[0.0, 0.2], [0.0, 0.3], [1.0, 0.8]])
+    est = _Parzen(space, obs, 1.0, 0.2, adaptive=True)
+    assert np.allclose(est.sigma[:3, 0], [0.2, 0.5, 0.5])  # gaps 0.1, 0.5, 0.5; clip 1 / 5
+    # A categorical kernel puts 1 + 1/4 on its choice and 1/4 on the others (optuna's), so it
+    # sharpens as observations accumulate; the prior kernel stays uniform.
+    assert np.allclose(np.exp(est.cat_logp[0][0]), [1.25 / 1.75, 0.25 / 1.75, 0.25 / 1.75])
+    assert np.allclose(np.exp(est.cat_logp[0][3]), [1 / 3] * 3)
+    big = _Parzen(space, np.array([[0.0, 0.5]] * 9), 1.0, 0.2, adaptive=True)
+    assert np.exp(big.cat_logp[0][0, 0]) > np.exp(est.cat_logp[0][0, 0])
+    # Past 25 kernels the oldest weigh less (a linear ramp), the newest 25 and the prior weigh 1.
+    ramped = _Parzen(space, np.tile([[0.0, 0.5]], (40, 1)), 1.0, 0.2, adaptive=True, ramp=True)
+    w = ramped.w / ramped.w[-1]
+    assert w[0] < w[13] < 1.0 and np.allclose(w[14:], 1.0)

@@ -68,7 +68,9 @@ def test_stop_mode_maximize_and_jumped_rungs() -> None:
 
 
 def _promote_study(values: list[float]) -> tw.Study:
-    study = tw.create_study(scheduler=tw.schedulers.ASHAScheduler(1, 4, 2, mode="promote"))
+    # hedge_threshold=None: plain ASHA, every trial in bracket 0 (by default promote mode spreads
+    # new trials over Hyperband's brackets until the first rung earns trust, as stop mode does).
+    study = tw.create_study(scheduler=tw.schedulers.ASHAScheduler(1, 4, 2, mode="promote", hedge_threshold=None))
     for v in values:
         study.enqueue_trial({"x": v})
 
@@ -154,7 +156,8 @@ def test_bad_settings(kwargs, word) -> None:  # type: ignore[no-untyped-def]
 
 def _full_runs(top_reduction_factor: int | None) -> list[tuple[float, int]]:
     """(x, continued trial) of every segment that trained to max_resource."""
-    sched = tw.schedulers.ASHAScheduler(1, 4, 2, mode="promote", top_reduction_factor=top_reduction_factor)
+    sched = tw.schedulers.ASHAScheduler(1, 4, 2, mode="promote", top_reduction_factor=top_reduction_factor,
+                                        hedge_threshold=None)  # plain ASHA: every trial in bracket 0
     study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0), scheduler=sched)
     for v in [4.0, 1.0, 3.0, 2.0, 8.0, 7.0, 6.0, 5.0]:
         study.enqueue_trial({"x": v})
@@ -185,134 +188,4 @@ def test_top_reduction_factor_cuts_only_the_last_rung() -> None:
         tw.schedulers.HyperbandScheduler(1, 27, 3, top_reduction_factor=9.0)  # type: ignore[arg-type]
 
 
-def _crossing_study(levels: int, reverse: bool,
-                    hedge_threshold: float | None = 0.5) -> tuple[tw.Study, tw.schedulers.ASHAScheduler]:
-    """12 trials reporting at steps 1, 3, 9, 27 (ASHA rungs 1/3/9 below 27) up to level ``levels``;
-    each level ranks them the other way round from the one below (``reverse``: Kendall's tau -1,
-    learning curves that cross) or the same way (tau 1)."""
-    sched = tw.schedulers.ASHAScheduler(1, 27, 3, hedge_threshold=hedge_threshold)
-    study = tw.create_study(scheduler=sched)
-    for i in range(12):
-        t = study.ask()
-        for k, step in enumerate([1, 3, 9, 27][:levels]):
-            t.report(float(i if reverse and k % 2 else 12 - i), step)
-        t.should_prune()  # records its rung results (it reported every level, pruned or not)
-        study.tell(t, 0.0)
-    return study, sched
-
-
-def _new_trials(study: tw.Study, n: int) -> list[tuple[int, bool]]:
-    """(bracket, pruned at step 1) of ``n`` new trials whose first report is the worst yet."""
-    out = []
-    for _ in range(n):
-        t = study.ask()
-        t.report(100.0, 1)
-        pruned = t.should_prune()
-        out.append((t.system_attrs["asha"]["bracket"], pruned))
-        study.tell(t, state=TrialState.PRUNED)
-    return out
-
-
-def test_stop_mode_skips_a_first_rung_that_ranks_unlike_the_next() -> None:
-    study, sched = _crossing_study(levels=2, reverse=True)
-    assert sched.first_trusted_rung(study) == 1 and sched.hedging(study)
-    seen = _new_trials(study, 40)
-    # Hyperband's shares of the brackets starting at 3, 9 and never (12, 6, 4): nobody is cut at
-    # step 1, where the ranks are known to be reversed.
-    assert not any(pruned for _, pruned in seen)
-    brackets = [b for b, _ in seen]
-    assert set(brackets) <= {1, 2, 3} and len(set(brackets)) >= 2
-    assert brackets.count(1) > brackets.count(3)
-
-
-def test_stop_mode_never_prunes_when_every_rung_misleads() -> None:
-    study, sched = _crossing_study(levels=4, reverse=True)  # every consecutive pair: tau -1
-    assert sched.first_trusted_rung(study) == len(sched.rungs()) == 3
-    assert _new_trials(study, 10) == [(3, False)] * 10  # the bracket without rungs: no early stopping
-
-
-def test_stop_mode_stays_plain_asha_when_the_rungs_agree() -> None:
-    study, sched = _crossing_study(levels=4, reverse=False)
-    assert sched.first_trusted_rung(study) == 0 and not sched.hedging(study)
-    seen = _new_trials(study, 10)
-    assert seen == [(0, True)] * 10  # bracket 0, cut at step 1 (the worst of 13+ results)
-    study, plain = _crossing_study(levels=4, reverse=True, hedge_threshold=None)
-    assert plain.first_trusted_rung(study) == 0 and _new_trials(study, 3) == [(0, True)] * 3
-
-
-@pytest.mark.parametrize("bad", [True, 1.5, "auto"])
-def test_bad_hedge_threshold(bad: object) -> None:
-    with pytest.raises(ValueError, match="hedge_threshold"):
-        tw.schedulers.ASHAScheduler(1, 27, 3, hedge_threshold=bad)  # type: ignore[arg-type]
-
-
-def test_every_rung_misleading_never_prunes_when_max_resource_is_not_a_power_of_eta() -> None:
-    # Rungs 1, 3, 9, 27, 81 below 100: Hyperband's last bracket still has the rung at 81.
-    sched = tw.schedulers.ASHAScheduler(1, 100, 3)
-    study = tw.create_study(scheduler=sched)
-    for i in range(12):
-        t = study.ask()
-        for k, step in enumerate([1, 3, 9, 27, 81, 100]):
-            t.report(float(i if k % 2 else 12 - i), step)
-        t.should_prune()
-        study.tell(t, 0.0)
-    assert sched.first_trusted_rung(study) == 5
-    t = study.ask()
-    for step in [1, 3, 9, 27, 81]:
-        t.report(1e6, step)  # the worst value at every rung
-        assert not t.should_prune()
-    assert t.system_attrs["asha"]["bracket"] == 5 and sched.rungs(5) == []
-    study.tell(t, 1e6)
-
-
-def test_stop_mode_hedges_until_the_first_rung_earns_trust() -> None:
-    # A fresh study has measured nothing: new trials are spread over Hyperband's brackets (as
-    # optuna's HyperbandPruner does), so a slow starter is not always cut at the first rung.
-    sched = tw.schedulers.ASHAScheduler(1, 27, 3)
-    study = tw.create_study(scheduler=sched)
-    assert sched.first_trusted_rung(study) == 0 and sched.hedging(study)
-    seen = _new_trials(study, 40)
-    brackets = [b for b, _ in seen]
-    assert set(brackets) == {0, 1, 2, 3}
-    assert brackets.count(0) > brackets.count(1) > brackets.count(3)  # Hyperband's shares 27:12:6:4
-    assert not any(pruned for b, pruned in seen if b > 0)  # first compared at step 3 or later
-    # Agreement with the next level alone (epoch 3) does not earn trust: neighbouring levels can
-    # agree while the first rung ranks nothing like the end of training.
-    study, sched = _crossing_study(levels=2, reverse=False)
-    assert sched.first_trusted_rung(study) == 0 and sched.hedging(study)
-    # Rung 0 ranks like epoch 9, eta**2 times its resource (tau 1 on 12 configurations): trust
-    # earned, plain ASHA from there on.
-    study, sched = _crossing_study(levels=3, reverse=False)
-    assert not sched.hedging(study)
-    assert _new_trials(study, 5) == [(0, True)] * 5
-
-
-def test_stop_mode_concentrates_past_a_misleading_rung_once_the_next_one_agrees() -> None:
-    # Rung 0 ranks the 12 configurations the other way round from rung 1 (tau -1); rungs 1, 2 and
-    # max_resource agree (tau 1): new trials skip rung 0 and all join bracket 1 (first cut at step 3).
-    sched = tw.schedulers.ASHAScheduler(1, 27, 3)
-    study = tw.create_study(scheduler=sched)
-    for i in range(12):
-        t = study.ask()
-        for k, step in enumerate([1, 3, 9, 27]):
-            t.report(float(12 - i if k == 0 else i), step)
-        t.should_prune()
-        study.tell(t, float(i))
-    assert sched.first_trusted_rung(study) == 1 and sched.hedging(study)
-    assert _new_trials(study, 8) == [(1, False)] * 8
-
-
-def test_stop_mode_judges_a_rung_against_the_furthest_level_measured() -> None:
-    # Each level shifts the 12 configurations' ranks by one place (cyclically): consecutive levels
-    # agree (tau 0.67 >= 0.5) but epoch 1 ranks nothing like epoch 27 (tau 0.18) and neither does
-    # epoch 3 (0.39); epoch 9 does (0.67). New trials are first compared at epoch 9 (bracket 2).
-    sched = tw.schedulers.ASHAScheduler(1, 27, 3)
-    study = tw.create_study(scheduler=sched)
-    for i in range(12):
-        t = study.ask()
-        for k, step in enumerate([1, 3, 9, 27]):
-            t.report(float((i + k) % 12), step)
-        t.should_prune()
-        study.tell(t, float((i + 3) % 12))
-    assert sched.first_trusted_rung(study) == 2
-    assert _new_trials(study, 6) == [(2, False)] * 6
+# Stop mode's trust in a rung (hedge_threshold): tests/schedulers/test_asha_stop_trust.py

@@ -95,7 +95,7 @@ def _run_agreeing(top: object, seed: int, n_trials: int, **kwargs: int
                   ) -> tuple[tw.Study, tw.schedulers.ASHAScheduler]:
     """Promote-mode ASHA (rungs 1/3/9 below 27) on a loss equal to x at every budget."""
     sched = tw.schedulers.ASHAScheduler(1, 27, 3, mode="promote", top_reduction_factor=top,  # type: ignore[arg-type]
-                                        **kwargs)
+                                        hedge_threshold=None, **kwargs)  # plain ASHA: bracket 0 only
     study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=seed), scheduler=sched)
 
     def objective(trial: tw.Trial) -> float:
@@ -130,7 +130,7 @@ def test_promote_mode_auto_keeps_the_plain_cut_when_rungs_disagree() -> None:
     # tau = -1 everywhere, so the cut stays 1/3 and the runs match plain ASHA exactly.
     def run(top: object) -> list[tuple[object, str, object]]:
         sched = tw.schedulers.ASHAScheduler(1, 27, 3, mode="promote", top_reduction_factor=top,  # type: ignore[arg-type]
-                                            min_agreement_pairs=3)
+                                            min_agreement_pairs=3, hedge_threshold=None)
         study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=4), scheduler=sched)
 
         def objective(trial: tw.Trial) -> float:

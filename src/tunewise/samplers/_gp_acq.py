@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
+import scipy.linalg
 import scipy.optimize
 import scipy.special
 
@@ -70,6 +71,82 @@ def log_ei_with_grad(
     return val, d_mu, d_sd
 
 
+class Fantasies:
+    """Expected improvement of a point in a batch with the points running trials evaluate.
+
+    The values the running (pending) trials will return are unknown. ``n_samples`` joint posterior
+    draws f_s of them are taken once per proposal; given a draw, f(x) is normal with mean mu_s(x)
+    (the model conditioned on the data and on f_s) and the standard deviation conditioned on the
+    pending points (the same for every draw), and the incumbent is min(best, min f_s). The
+    acquisition is the mean over draws of the closed-form EI, in log space:
+
+        log (1/S) sum_s EI(mu_s(x), sd(x); min(best, min f_s)),
+
+    the marginal gain of x in a batch with the pending points (q-EI with fixed pending points, as
+    BoTorch's ``X_pending``, with the inner expectation exact, so the estimate is smooth and its
+    gradient exact for the fixed draws). Compared with the kriging believer (one draw, at the
+    posterior mean), it keeps x near a pending point worth something when that point may turn out
+    poor, and worth little when the point may well become the new incumbent.
+
+    Conditions ``model`` on the pending points (their posterior means, believed exactly) as the
+    kriging believer does: its ``predict`` then gives mu(x) and the conditioned sd(x), and each
+    draw adds k(x)^T K^-1 (0, f_s - mean) to the mean.
+    """
+
+    def __init__(self, model: GPModel, pending_num: np.ndarray, pending_cat: np.ndarray,
+                 rng: np.random.Generator, n_samples: int = 32) -> None:
+        from tunewise.samplers._gp_model import _warp
+
+        assert model.theta is not None
+        wp = _warp(pending_num, model._a, model._b) if model.layout.warp else pending_num
+        ks = model._s2 * model._kernel0(wp, pending_cat, model._train_w, model._train_cat)
+        mean = ks @ model._alpha
+        v = ks @ model._Linv_T
+        cov = model._s2 * model._kernel0(wp, pending_cat, wp, pending_cat) - v @ v.T
+        k = len(mean)
+        cov = 0.5 * (cov + cov.T) + (1e-9 * model._s2 + 1e-12) * np.eye(k)
+        try:
+            chol = np.linalg.cholesky(cov)
+        except np.linalg.LinAlgError:  # pending points (nearly) on top of each other
+            chol = np.diag(np.sqrt(np.maximum(np.diag(cov), 0.0)))
+        half = rng.standard_normal((k, max(n_samples // 2, 1)))
+        draws = mean[:, None] + chol @ np.hstack([half, -half])  # antithetic pairs: the mean is exact
+        model.set_theta(model.theta, pending_num, pending_cat)  # the believer: pending at their means
+        n = len(model.y)
+        e = np.zeros((n + k, draws.shape[1]))
+        e[n:] = draws - mean[:, None]
+        self.model = model
+        self.delta = scipy.linalg.cho_solve((model._L, True), e, check_finite=False)
+        self.draw_min = draws.min(axis=0)
+        self.n_samples = draws.shape[1]
+
+    def log_ei(self, x_num: np.ndarray, x_cat: np.ndarray, mu: np.ndarray, sd: np.ndarray, best: float) -> np.ndarray:
+        """The acquisition at points where the conditioned model predicts ``mu`` and ``sd``."""
+        from tunewise.samplers._gp_model import _warp
+
+        m = self.model
+        w = _warp(x_num, m._a, m._b) if m.layout.warp else x_num
+        ks = m._s2 * m._kernel0(w, x_cat, m._train_w, m._train_cat)
+        vals = log_ei(mu[:, None] + ks @ self.delta, sd[:, None], np.minimum(best, self.draw_min)[None, :])
+        return scipy.special.logsumexp(vals, axis=1) - math.log(self.n_samples)  # type: ignore[no-any-return]
+
+    def log_ei_with_grad(self, x_num: np.ndarray, x_cat: np.ndarray, mu: np.ndarray, sd: np.ndarray,
+                         dmu: np.ndarray, dsd: np.ndarray, best: float) -> tuple[np.ndarray, np.ndarray]:
+        """The acquisition and its gradient in the numeric inputs (given the conditioned model's)."""
+        m = self.model
+        w, dw, ks, dks = m.cross_kernel_with_grad(x_num, x_cat)
+        chain = 2.0 * m._inv_l2[: m.layout.n_num] * dw
+        c1 = dks[:, :, None] * self.delta[None, :, :]  # m x n x S
+        dmu_s = (w[:, None, :] * c1.sum(axis=1)[:, :, None] - np.einsum("mns,np->msp", c1, m._train_w)) \
+            * chain[:, None, :]
+        vals, d_mu, d_sd = log_ei_with_grad(mu[:, None] + ks @ self.delta, sd[:, None],
+                                            np.minimum(best, self.draw_min)[None, :])  # type: ignore[arg-type]
+        grads = d_mu[:, :, None] * (dmu[:, None, :] + dmu_s) + d_sd[:, :, None] * dsd[:, None, :]
+        total = scipy.special.logsumexp(vals, axis=1)
+        weights = np.exp(vals - total[:, None])
+        return total - math.log(self.n_samples), np.einsum("ms,msp->mp", weights, grads)
+
+
 class AcquisitionOptimizer:
     """Maximizes logEI over the encoded space.
 
@@ -86,6 +163,9 @@ class AcquisitionOptimizer:
     that is not taken wins, else the best start that is not (the model has converged onto a
     known point, and a nearby untaken one is the useful next trial); only when every candidate is
     taken (a small discrete space, exhausted) is a taken point returned.
+
+    ``fantasies`` (trials still running): logEI is replaced by its average over draws of their
+    values (see :class:`Fantasies`); ``model`` must be the one ``Fantasies`` conditioned.
     """
 
     def __init__(
@@ -105,9 +185,11 @@ class AcquisitionOptimizer:
         bounds: np.ndarray | None = None,
         taken: tuple[np.ndarray, np.ndarray] | None = None,
         open_dims: np.ndarray | None = None,
+        fantasies: Fantasies | None = None,
     ) -> None:
         self.model = model
         self.best = best
+        self.fantasies = fantasies
         self.n_choices = n_choices
         self.snap = snap
         self.rng = rng
@@ -128,9 +210,11 @@ class AcquisitionOptimizer:
 
     def value(self, x_num: np.ndarray, x_cat: np.ndarray) -> np.ndarray:
         mu, sd = self.model.predict(x_num, x_cat)
+        ei = log_ei(mu, sd, self.best) if self.fantasies is None else self.fantasies.log_ei(x_num, x_cat, mu, sd,
+                                                                                            self.best)
         if not self.constraints:
-            return log_ei(mu, sd, self.best)
-        out = log_ei(mu, sd, self.best) if self.use_ei else np.zeros(len(mu))
+            return ei
+        out = ei if self.use_ei else np.zeros(len(mu))
         return out + log_feasibility(self.constraints, x_num, x_cat)  # type: ignore[no-any-return]
 
     def _bounds(self, p: int) -> np.ndarray:
@@ -228,8 +312,11 @@ class AcquisitionOptimizer:
             x = base.copy()
             x[:, free] = flat.reshape(r, len(free))
             mu, sd, dmu, dsd = self.model.predict_with_grad(x, s_cat)
-            val, d_mu, d_sd = log_ei_with_grad(mu, sd, self.best)
-            grad = d_mu[:, None] * dmu + d_sd[:, None] * dsd
+            if self.fantasies is None:
+                val, d_mu, d_sd = log_ei_with_grad(mu, sd, self.best)
+                grad = d_mu[:, None] * dmu + d_sd[:, None] * dsd
+            else:
+                val, grad = self.fantasies.log_ei_with_grad(x, s_cat, mu, sd, dmu, dsd, self.best)
             if self.constraints:
                 f_val, f_grad = log_feasibility_with_grad(self.constraints, x, s_cat)
                 val, grad = (val + f_val, grad + f_grad) if self.use_ei else (f_val, f_grad)

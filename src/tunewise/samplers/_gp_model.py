@@ -421,11 +421,10 @@ class GPModel:
         var = np.maximum(self._s2 - np.sum(v * v, axis=1), 1e-12)
         return mu, np.sqrt(var)
 
-    def predict_with_grad(
-        self, x_num: np.ndarray, x_cat: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Mean, std and their gradients with respect to the numeric inputs (shape m x p)."""
-        p = self.layout.n_num
+    def cross_kernel_with_grad(self, x_num: np.ndarray, x_cat: np.ndarray
+                               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Warped inputs ``w``, the warp's derivative ``dw``, and the scaled Matern-5/2 kernel
+        between the points and the training points with its derivative in the squared distance."""
         if self.layout.warp:
             w, dw = _warp_dx(x_num, self._a, self._b)
         else:
@@ -434,7 +433,14 @@ class GPModel:
             # starts its searches).
             w, dw = x_num, np.ones_like(x_num)
         k0, dk0 = _matern52(self._sqdist(w, x_cat))
-        ks, dks = self._s2 * k0, self._s2 * dk0
+        return w, dw, self._s2 * k0, self._s2 * dk0
+
+    def predict_with_grad(
+        self, x_num: np.ndarray, x_cat: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Mean, std and their gradients with respect to the numeric inputs (shape m x p)."""
+        p = self.layout.n_num
+        w, dw, ks, dks = self.cross_kernel_with_grad(x_num, x_cat)
         mu = ks @ self._alpha
         v = ks @ self._Linv_T
         beta = v @ self._Linv_T.T  # (K^-1 k)^T
