@@ -119,6 +119,15 @@ DEV_SHAPES: dict[str, CurveShape] = {
     # at the test family crossing-9-eta2 again): max budgets 12 and 16, other shape constants
     "crossing-12-eta2": CurveShape("crossing", 12, 2, speed=0.7, tau_frac=0.3),
     "noisy-16-eta2": CurveShape("noisy", 16, 2, noise=0.03, speed=0.8, tau_frac=0.2),
+    # added in session 5 of issue 19 (dev only, before any run on them): the two shapes on which
+    # early stopping lost to no early stopping on test (diverge, uninformative early ranks),
+    # studied here with other constants and a smaller R instead of looking at the test families
+    "diverge-27": CurveShape("diverge", 27, 3, speed=0.7, extra={"headroom": 1.0}),
+    "uninformative-27": CurveShape("uninformative", 27, 3, amplitude=0.8, tau_frac=0.25),
+    # added after one run of the two above: at R = 27 the misleading phase (the first R/3) ends
+    # at the level a first-rung cut is judged at (9), so uninformative-27 cannot show a rung
+    # trusted on a level that itself misleads; here it lasts past rung 16 (eta = 4)
+    "uninformative-64-eta4": CurveShape("uninformative", 64, 4, speed=0.7, tau_frac=0.3),
 }
 TEST_SHAPES: dict[str, CurveShape] = {
     "crossing-243-steep": CurveShape("crossing", 243, 3, amplitude=1.5, speed=1.0, tau_frac=0.4),

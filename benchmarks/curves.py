@@ -2,7 +2,8 @@
 
 Families (benchmarks/_curve_families.py; the dev/test split is fixed there, before tuning):
   dev  (defaults may be tuned on these): crossing-81, plateau-27, noisy-81, crossing-12-eta2,
-       noisy-16-eta2 (synthetic; the last two added in session 4 to study eta = 2), mfh3,
+       noisy-16-eta2 (synthetic; the last two added in session 4 to study eta = 2), diverge-27,
+       uninformative-27, uninformative-64-eta4 (added in session 5), mfh3,
        sgd-digits (scikit-learn SGDClassifier.partial_fit on digits, one epoch per unit, R=27)
   test (only ever reported): crossing-243-steep, crossing-9-eta2, plateau-81-eta4, diverge-81,
        uninformative-81, noisy-27-heavy (synthetic), mfh6, gb-digits (HistGradientBoosting on
@@ -276,6 +277,24 @@ def tw_setup(b: Bench, method: str, seed: int) -> tuple[Any, Any]:
         sampler, sched = tw_setup(b, method[: -len("-noforecast")], seed)
         sched.forecast = False
         return sampler, sched
+    if method.endswith("-finished"):
+        # dev variant: the default sampler's start-up design ends when n_startup trials have
+        # finished, not started (the rule before session 5 of issue 19)
+        sampler, sched = tw_setup(b, method[: -len("-finished")], seed)
+        sampler._count_running = False
+        return sampler, sched
+    if method.endswith("-nearest"):
+        # dev variant (promote mode): a rung is judged at the nearest level that decides it, on 1+
+        # best configurations (the rule before session 5 of issue 19)
+        sampler, sched = tw_setup(b, method[: -len("-nearest")], seed)
+        sched._promote_nearest = True
+        return sampler, sched
+    if method.endswith("-spread"):
+        # dev variant (promote mode): new configurations spread over Hyperband's brackets while no
+        # rung is trusted (the rule before session 5 of issue 19)
+        sampler, sched = tw_setup(b, method[: -len("-spread")], seed)
+        sched._promote_spread = True
+        return sampler, sched
     if method.endswith("-half"):
         # dev variant: with reduction_factor=2 recall is measured on the top half (1/eta), not
         # the top third (the rule before session 4 of issue 19)
@@ -289,6 +308,11 @@ def tw_setup(b: Bench, method: str, seed: int) -> tuple[Any, Any]:
         sched._hedge_unknown = True
         return sampler, sched
     head, _, tail = method.rpartition("-")
+    if head.startswith("tw-") and tail[:1] == "s" and tail[1:].isdigit():
+        # dev variant: "-s4" the default sampler's start-up design has 4 trials
+        sampler, sched = tw_setup(b, head, seed)
+        sampler.n_startup_trials = int(tail[1:])
+        return sampler, sched
     if head.startswith("tw-") and tail[:1] in ("z", "h") and tail[1:].replace(".", "", 1).isdigit():
         # dev variants of the stop-mode recall test: "-z1.28" its confidence (normal quantile),
         # "-h0.6" hedge_threshold (the share of the best configurations a rung must keep)

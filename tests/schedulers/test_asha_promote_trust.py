@@ -1,6 +1,7 @@
 """Promote-mode ASHA earns trust in a rung as stop mode does (issue 19): a configuration's curve is
-split over its segments, so the rung's cut is judged on configurations (lineages), and until the
-first rung is trusted new configurations are spread over Hyperband's brackets."""
+split over its segments, so the rung's cut is judged on configurations (lineages), and until a
+rung is trusted new configurations train to max_resource without a pause (as in stop mode, no rung
+cuts before it has earned trust)."""
 
 from __future__ import annotations
 
@@ -53,13 +54,22 @@ def _first_segments(study: tw.Study) -> list[tuple[int, int]]:
             if "continues" not in t.system_attrs and "asha" in t.system_attrs]
 
 
-def test_promote_mode_spreads_new_configurations_until_the_first_rung_is_measured() -> None:
+def test_promote_mode_pauses_nothing_until_a_rung_is_trusted() -> None:
     study, sched = _promote(_slow_starters, 36, 36)
     first = _first_segments(study)
-    # Hyperband's brackets from the start (nothing is trusted before it is measured), and each new
-    # configuration trains to its bracket's first rung: the budget it was given is the bracket recorded.
-    assert {b for b, _ in first} == {0, 1, 2, 3}
+    # Nothing is trusted before it is measured: the first configurations join the last bracket and
+    # train to max_resource in one segment, reporting every rung unselected (which measures them).
+    assert first[:3] == [(3, 27)] * 3
+    # Each new configuration trains to its bracket's first rung: the budget it was given is the
+    # bracket recorded. Rung 0 misleads here, so no configuration is ever paused at step 1.
     assert all(budget == (STEPS[b] if b < 3 else 27) for b, budget in first)
+    assert 0 not in {b for b, _ in first}
+    # Spreading them over Hyperband's brackets instead (the rule before session 5 of issue 19)
+    # puts some in bracket 0 from the start.
+    sched_spread = tw.schedulers.ASHAScheduler(1, 27, 3, mode="promote")
+    sched_spread._promote_spread = True
+    ctx = _as_context(tw.create_study(scheduler=sched_spread))
+    assert {sched_spread._promote_first_bracket(ctx, n) for n in range(40)} == {0, 1, 2, 3}
 
 
 def test_promote_mode_skips_a_first_rung_that_cuts_the_slow_starters() -> None:
