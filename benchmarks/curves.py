@@ -277,12 +277,6 @@ def tw_setup(b: Bench, method: str, seed: int) -> tuple[Any, Any]:
         sampler, sched = tw_setup(b, method[: -len("-noforecast")], seed)
         sched.forecast = False
         return sampler, sched
-    if method.endswith("-finished"):
-        # dev variant: the default sampler's start-up design ends when n_startup trials have
-        # finished, not started (the rule before session 5 of issue 19)
-        sampler, sched = tw_setup(b, method[: -len("-finished")], seed)
-        sampler._count_running = False
-        return sampler, sched
     if method.endswith("-nearest"):
         # dev variant (promote mode): a rung is judged at the nearest level that decides it, on 1+
         # best configurations (the rule before session 5 of issue 19)

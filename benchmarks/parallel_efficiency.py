@@ -120,12 +120,6 @@ def make_sampler(method: str, seed: int) -> Any:
     s = tw.samplers
     makers: dict[str, Any] = {"tw-auto": lambda: s.AutoSampler(seed=seed), "tw-tpe": lambda: s.TPESampler(seed=seed),
                               "tw-gp": lambda: s.GPSampler(seed=seed)}  # type: ignore[operator]
-    if method == "tw-auto-finished":
-        # dev variant: the start-up design ends when n_startup trials have finished, not started
-        # (the rule before session 5 of issue 19)
-        sampler = s.AutoSampler(seed=seed)
-        sampler._count_running = False
-        return sampler
     return makers[method]()
 
 

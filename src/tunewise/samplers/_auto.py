@@ -108,7 +108,6 @@ class AutoSampler(Sampler):
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
         self.seed = seed
         self.n_startup_trials = n_startup_trials
-        self._count_running = True  # benchmark variant: False ends the design when n_startup finished
         self.large_budget = large_budget
         self.max_parallel_for_gp = max_parallel_for_gp
         self.multi_objective_large_budget = multi_objective_large_budget
@@ -160,10 +159,7 @@ class AutoSampler(Sampler):
             plan = self._make_plan(study, trials, finished, max(n_startup, 2))
             if plan["strategy"] == "qmc" and len(study.directions) == 1:
                 return self._qmc, "QMCSampler", plan["reason"]
-        # Started configurations count: with several workers the design ends after n_startup
-        # points as it does sequentially, not once n_startup have finished (then up to n_startup +
-        # workers - 1 points were quasi-random; the model's first proposals see pending points).
-        if len(finished) + (running if self._count_running else 0) < max(n_startup, 2):
+        if len(finished) < max(n_startup, 2):
             return self._qmc, "QMCSampler", (
                 f"first {max(n_startup, 2)} trials: a quasi-random Sobol design covers the space evenly "
                 "before a model has data")
