@@ -139,3 +139,28 @@ def test_promotion_waits_for_segments_still_training_to_the_rung() -> None:
     assert queued() == []  # sequentially trial 0 would be promoted now: 1 of 3 results
     pause(trials[3], 0.4)
     assert queued() == [trials[0].number]
+
+
+def test_no_pause_before_trust_when_max_resource_is_no_power_of_the_factor() -> None:
+    # Rungs 1/2/4/8 below 12: Hyperband's last bracket (s_max = 3) still pauses at step 8, so an
+    # untrusted start must join the bracket past the last rung and train to 12 in one segment.
+    sched = tw.schedulers.ASHAScheduler(1, 12, 2, mode="promote")
+    study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0), scheduler=sched)
+    budgets: list[float] = []
+
+    def objective(trial: tw.Trial) -> float:
+        x = trial.suggest_float("x", 0.0, 1.0)
+        budget = int(trial.budget or 12)
+        budgets.append(budget)
+        for step in range(1, budget + 1):
+            trial.report(x + 1.0 / step, step)
+        trial.save_checkpoint({"step": budget})
+        if trial.should_prune():
+            raise tw.TrialPruned()
+        return x
+
+    study.optimize(objective, n_trials=3)
+    assert sched.rungs() == [1, 2, 4, 8]
+    assert budgets == [12, 12, 12]
+    assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 3
+    assert {t.system_attrs["asha"]["bracket"] for t in study.trials} == {4}

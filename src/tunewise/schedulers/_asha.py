@@ -928,9 +928,11 @@ class ASHAScheduler(_SuccessiveHalving):
             # at the lowest trusted rung above ``first`` (it reports the rungs below unselected,
             # which measures them), or, with none, in the last bracket: it trains to
             # max_resource without a pause, as with no early stopping.
+            # (Past the last rung, not Hyperband's last bracket: with max_resource no power of
+            # reduction_factor, as 12 with 2, that bracket still pauses at a rung, 8.)
+            n_rungs = len(self.rungs(0))
             verdicts = {k: v for k, _, _, _, _, v in self._promote_recall(ctx)}
-            return next((k for k in range(first + 1, len(self._weights) - 1) if verdicts.get(k) == "trusted"),
-                        len(self._weights) - 1)
+            return next((k for k in range(first + 1, n_rungs) if verdicts.get(k) == "trusted"), n_rungs)
         weights = [w if b >= first + earned else 0 for b, w in enumerate(self._weights)]
         return _hash_bracket(number, weights) if sum(weights) else first
 
