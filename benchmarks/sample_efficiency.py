@@ -40,6 +40,8 @@ Methods (same problems, budgets and seeds, in one run):
             be merged with ``--summarize``, its JSON stored in benchmarks/results/ with its command).
   ``--tag NAME`` renames the tunewise methods (tw-gp -> tw-gp@NAME): run the script from a worktree
   of an older commit with a tag and merge, to compare before and after in one table.
+  ``tw-auto@ot-NAME`` / ``tw-gp@ot-NAME``: the GP's ``output_transform`` set to NAME (dev variants,
+  e.g. ``tw-auto@ot-hedge``, the default before issue 18's session 6).
 
 Budgets: fixed 30, 60, 100 and 10·d, 20·d, 50·d; one run per (problem, method, seed) at the largest
 budget (capped by ``--max-budget``); the regret at a smaller budget is read from its first trials (no
@@ -392,6 +394,9 @@ def run_tunewise(method: str, space: Space, f: Callable, budget: int, seed: int)
         "tw-gp": lambda: s.GPSampler(seed=seed), "tw-random": lambda: s.RandomSampler(seed=seed),  # type: ignore[operator]
         "tw-qmc": lambda: s.QMCSampler(seed=seed)}
     sampler = makers[base]()
+    if "@ot-" in method:  # dev variant: "tw-auto@ot-loo" sets the GP's output_transform
+        gp = sampler._gp_sampler() if base == "tw-auto" else sampler
+        gp.output_transform = method.split("@ot-")[1]
     dists = {n: _tw_dist(sp) for n, sp, _ in space}
 
     def obj(t: Any) -> float:

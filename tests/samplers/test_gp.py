@@ -172,7 +172,7 @@ def test_hedge_output_transform_uses_the_standardized_model_every_third_proposal
         return real(y, method)
 
     monkeypatch.setattr(gp_module, "transform_outputs_with_jacobian", spy)
-    sampler = tw.samplers.GPSampler(seed=0)  # "hedge" is the default
+    sampler = tw.samplers.GPSampler(seed=0, output_transform="hedge")
     assert sampler.describe()["output_transform"] == "hedge"
     study = tw.create_study(sampler=sampler)
     study.optimize(_branin_objective, n_trials=5 + 9)  # 5 Sobol trials (d = 2), then 9 GP proposals
@@ -253,20 +253,22 @@ def test_proposals_are_inside_every_kind_of_distribution() -> None:
         return (x - 0.5) ** 2 + (math.log10(lr) + 3) ** 2 + q + abs(n - 4) + k / 20 + math.log(w) / 7 + (
             opt != "sgd")
 
-    sampler = tw.samplers.GPSampler(seed=3)
-    study = tw.create_study(sampler=sampler)
-    study.optimize(objective, n_trials=30)
-    dists = study.distributions
-    for t in study.trials:
-        for name, value in t.params.items():
-            assert dists[name].contains(value), (name, value)
-        assert isinstance(t.params["n"], int) and isinstance(t.params["w"], int)
+    late_sgd = 0
+    for seed in range(4):
+        study = tw.create_study(sampler=tw.samplers.GPSampler(seed=seed))
+        study.optimize(objective, n_trials=30)
+        dists = study.distributions
+        for t in study.trials:
+            for name, value in t.params.items():
+                assert dists[name].contains(value), (name, value)
+            assert isinstance(t.params["n"], int) and isinstance(t.params["w"], int)
+        assert study.best_params["opt"] == "sgd" and abs(study.best_params["n"] - 4) <= 1
+        assert study.best_value < 1.5  # the optimum is 0.1; random search at 30 trials ends at 2-3.6
+        late_sgd += sum(t.params["opt"] == "sgd" for t in study.trials[-6:])
     assert seen["opt"] == {"adam", "sgd", "rmsprop"}
-    # The model-based phase exploits what it learned: the best categorical and integer values win.
-    late = study.trials[-6:]
-    assert sum(t.params["opt"] == "sgd" for t in late) >= 3
-    assert study.best_params["opt"] == "sgd" and abs(study.best_params["n"] - 4) <= 1
-    assert study.best_value < 1.5  # the optimum is 0.1; random search at 30 trials ends at 2-3.6
+    # The model-based phase exploits what it learned: the best categorical wins in the last trials
+    # (chance: 8 of 24; a seed may still be trying the others after a long stay on one).
+    assert late_sgd >= 12
 
 
 def test_running_trials_are_accounted_for() -> None:
@@ -397,3 +399,25 @@ def test_bad_arguments_and_multi_objective_studies_get_clear_errors() -> None:
         tw.samplers.GPSampler(n_restarts=0)
     # Several objectives are supported (ParEGO; tests/samplers/test_multi_objective.py).
     assert tw.samplers.GPSampler(seed=1).describe()["name"] == "GPSampler"
+
+
+def test_loo_output_transform_keeps_the_view_that_ranks_the_best_trials() -> None:
+    # The default fits the GP on power-transformed and on standardized values at each refit and
+    # keeps the one whose leave-one-out means rank the better half of the trials best: the
+    # standardized view on an ill-conditioned bowl (the power transform flattens it), the power
+    # transform on an objective with an exponential tail.
+    def bowl(t: tw.Trial) -> float:
+        x, y = t.suggest_float("x", -5, 5), t.suggest_float("y", -5, 5)
+        u, v = (x + y) / math.sqrt(2) - 0.7, (x - y) / math.sqrt(2) + 0.3
+        return 1e6 * u * u + v * v
+
+    def tail(t: tw.Trial) -> float:
+        x, y = t.suggest_float("x", -5, 5), t.suggest_float("y", -5, 5)
+        return math.exp(2 * abs(x - 1) + 2 * abs(y + 1))
+
+    for objective, view in ((bowl, "standardize"), (tail, "power")):
+        sampler = tw.samplers.GPSampler(seed=0)
+        assert sampler.describe()["output_transform"] == "loo"
+        study = tw.create_study(sampler=sampler)
+        study.optimize(objective, n_trials=25)
+        assert set(sampler._chosen.values()) == {view}

@@ -402,6 +402,13 @@ class GPModel:
             linv = scipy.linalg.solve_triangular(self._L, np.eye(len(self._L)), lower=True)
         self._Linv_T = np.ascontiguousarray(np.tril(linv).T)
 
+    def loo_mean(self) -> np.ndarray:
+        """Leave-one-out posterior means of the training targets (no running trials conditioned
+        on), in closed form: ``y_i - [K^-1 y]_i / [K^-1]_ii`` (Rasmussen & Williams, eq. 5.12)."""
+        n = len(self.y)
+        kinv_diag = np.einsum("ij,ij->i", self._Linv_T[:n, :n], self._Linv_T[:n, :n])
+        return self.y - self._alpha[:n] / kinv_diag
+
     def _kernel0(self, wa: np.ndarray, ca: np.ndarray, wb: np.ndarray, cb: np.ndarray) -> np.ndarray:
         """Unit-variance kernel between warped numeric inputs (+ categorical codes), via dot products."""
         s = np.sqrt(self._inv_l2[: self.layout.n_num])
