@@ -225,6 +225,27 @@ def _suggest(trial: Any, space: dict[str, tuple[Any, ...]]) -> dict[str, Any]:
 
 
 # ---- tunewise ----------------------------------------------------------------------------------
+# Dev variants that set one attribute of the scheduler: suffix -> (attribute, value). Each is the
+# rule before a change, kept to measure that change again.
+_SCHEDULER_VARIANTS: dict[str, tuple[str, Any]] = {
+    "-p6": ("min_agreement_pairs", 6),  # rank agreement measured on 6 configurations, not 10
+    # a rung trusted at hedge_threshold alone, whatever its cut saves (before session 4 of issue 19)
+    "-noprice": ("_price", False),
+    "-noforecast": ("forecast", False),  # no optimistic-forecast stops (before session 4)
+    # promote mode: a rung judged at the nearest level that decides it, on 1+ best (before session 5)
+    "-nearest": ("_promote_nearest", True),
+    # promote mode: new configurations spread over Hyperband's brackets while no rung is trusted
+    # (before session 5)
+    "-spread": ("_promote_spread", True),
+    # with reduction_factor=2, recall measured on the top half (1/eta), not the top third (before
+    # session 4)
+    "-half": ("_best_share", 2),
+    # while the rung a new trial would first be cut at is not trusted, new trials are spread over
+    # Hyperband's brackets (instead of no rung cutting until it is trusted)
+    "-hedge": ("_hedge_unknown", True),
+}
+
+
 def tw_setup(b: Bench, method: str, seed: int) -> tuple[Any, Any]:
     auto = tw.samplers.AutoSampler(seed=seed)
     tpe = tw.samplers.TPESampler(seed=seed)
@@ -261,46 +282,11 @@ def tw_setup(b: Bench, method: str, seed: int) -> tuple[Any, Any]:
         if isinstance(gp, tw.samplers.GPSampler):
             gp._check_pruned = False
         return sampler, sched
-    if method.endswith("-p6"):  # dev variant: rank agreement measured on 6 configurations, not 10
-        sampler, sched = tw_setup(b, method[: -len("-p6")], seed)
-        sched.min_agreement_pairs = 6
-        return sampler, sched
-    if method.endswith("-noprice"):
-        # dev variant: a rung is trusted at hedge_threshold alone, whatever its cut saves (the
-        # rule before session 4 of issue 19; ASHAScheduler.cut_price)
-        sampler, sched = tw_setup(b, method[: -len("-noprice")], seed)
-        sched._price = False
-        return sampler, sched
-    if method.endswith("-noforecast"):
-        # dev variant: ASHAScheduler(forecast=False), no optimistic-forecast stops (the rule before
-        # session 4 of issue 19)
-        sampler, sched = tw_setup(b, method[: -len("-noforecast")], seed)
-        sched.forecast = False
-        return sampler, sched
-    if method.endswith("-nearest"):
-        # dev variant (promote mode): a rung is judged at the nearest level that decides it, on 1+
-        # best configurations (the rule before session 5 of issue 19)
-        sampler, sched = tw_setup(b, method[: -len("-nearest")], seed)
-        sched._promote_nearest = True
-        return sampler, sched
-    if method.endswith("-spread"):
-        # dev variant (promote mode): new configurations spread over Hyperband's brackets while no
-        # rung is trusted (the rule before session 5 of issue 19)
-        sampler, sched = tw_setup(b, method[: -len("-spread")], seed)
-        sched._promote_spread = True
-        return sampler, sched
-    if method.endswith("-half"):
-        # dev variant: with reduction_factor=2 recall is measured on the top half (1/eta), not
-        # the top third (the rule before session 4 of issue 19)
-        sampler, sched = tw_setup(b, method[: -len("-half")], seed)
-        sched._best_share = 2
-        return sampler, sched
-    if method.endswith("-hedge"):
-        # dev variant: while the rung a new trial would first be cut at is not trusted, new trials
-        # are spread over Hyperband's brackets (instead of no rung cutting until it is trusted)
-        sampler, sched = tw_setup(b, method[: -len("-hedge")], seed)
-        sched._hedge_unknown = True
-        return sampler, sched
+    for suffix, (attr, value) in _SCHEDULER_VARIANTS.items():
+        if method.endswith(suffix):
+            sampler, sched = tw_setup(b, method[: -len(suffix)], seed)
+            setattr(sched, attr, value)
+            return sampler, sched
     head, _, tail = method.rpartition("-")
     if head.startswith("tw-") and tail[:1] == "s" and tail[1:].isdigit():
         # dev variant: "-s4" the default sampler's start-up design has 4 trials

@@ -919,19 +919,18 @@ class ASHAScheduler(_SuccessiveHalving):
         them no new unselected configuration would ever reach the levels above)."""
         if self.hedge_threshold is None or len(self._weights) < 2:
             return 0
-        first, earned = self._promote_trust(ctx)
+        verdicts = self._promote_verdicts(ctx)
+        first, earned = self._promote_trust(ctx, verdicts)
         audits = self.reduction_factor ** self._promote_audit_power
         if earned and zlib.crc32(f"audit:{number}".encode()) % audits:
             return first
         if not earned and not self._promote_spread:
             # Stop mode's rule: no rung cuts before it has earned trust. A configuration starts
             # at the lowest trusted rung above ``first`` (it reports the rungs below unselected,
-            # which measures them), or, with none, in the last bracket: it trains to
-            # max_resource without a pause, as with no early stopping.
-            # (Past the last rung, not Hyperband's last bracket: with max_resource no power of
-            # reduction_factor, as 12 with 2, that bracket still pauses at a rung, 8.)
+            # which measures them), or, with none, past the last rung: it trains to max_resource
+            # without a pause, as with no early stopping. (Not Hyperband's last bracket: with
+            # max_resource no power of reduction_factor, as 12 with 2, that one pauses at 8.)
             n_rungs = len(self.rungs(0))
-            verdicts = {k: v for k, _, _, _, _, v in self._promote_recall(ctx)}
             return next((k for k in range(first + 1, n_rungs) if verdicts.get(k) == "trusted"), n_rungs)
         weights = [w if b >= first + earned else 0 for b, w in enumerate(self._weights)]
         return _hash_bracket(number, weights) if sum(weights) else first
@@ -943,7 +942,10 @@ class ASHAScheduler(_SuccessiveHalving):
         first, earned = self._promote_trust(ctx)
         return (first if earned else len(self.rungs(0))), not (earned and first == 0)
 
-    def _promote_trust(self, ctx: SchedulerContext) -> tuple[int, bool]:
+    def _promote_verdicts(self, ctx: SchedulerContext) -> dict[int, str]:
+        return {k: v for k, _, _, _, _, v in self._promote_recall(ctx)}
+
+    def _promote_trust(self, ctx: SchedulerContext, verdicts: dict[int, str] | None = None) -> tuple[int, bool]:
         """:meth:`_trust` in promote mode, by stop mode's rule (:meth:`rung_recall`) on
         configurations instead of trials: a configuration's curve is split over its segments (one
         trial per rung it ran), so its value at a level is its first report at or past it in any
@@ -955,7 +957,8 @@ class ASHAScheduler(_SuccessiveHalving):
         configurations at a level at least two rungs up (or ``max_resource``). (Judging at the
         nearest level that decides was slower on the dev families of ``benchmarks/curves.py``,
         60 seeds: 0.83x against 0.81x optuna's Hyperband, worst family 1.02x against 0.96x.)"""
-        verdicts = {k: v for k, _, _, _, _, v in self._promote_recall(ctx)}
+        if verdicts is None:
+            verdicts = self._promote_verdicts(ctx)
         n_rungs = len(self.rungs(0))
         first = max((k + 1 for k, v in verdicts.items() if v == "misleads"), default=0)
         return first, first >= n_rungs or verdicts.get(first) == "trusted"
