@@ -37,8 +37,11 @@ Methods (one run, same seeds and compute):
   is trusted (session 2's rule, with session 3's recall test), "-z1.28" / "-h0.6" the recall
   test's confidence (normal quantile) / hedge_threshold, "-noprice" a rung trusted at
   hedge_threshold whatever its cut saves, "-half" recall on the top 1/eta (half with eta = 2)
-  instead of the top third, "-noforecast" ASHAScheduler(forecast=False) (session 4's changes, off)
-  Syne Tune, SMAC and DEHB are not run yet (issue 19).
+  instead of the top third, "-noforecast" ASHAScheduler(forecast=False) (session 4's changes, off);
+  promote mode (session 5's changes, off): "-spread" new configurations spread over Hyperband's
+  brackets while no rung is trusted, "-nearest" a rung judged at the nearest level that decides;
+  "-s4" the default sampler's start-up design of 4 trials. Syne Tune, SMAC and DEHB run from
+  benchmarks/curves_peers.py in their own virtual environments.
 
 Compute is the number of epochs (resource units) trained; a resumed promote-mode segment pays only
 its own epochs, and optuna's trials continue in place. Every method runs until it has spent the
