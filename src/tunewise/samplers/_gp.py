@@ -20,7 +20,7 @@ from tunewise.samplers._gp_model import GPModel, transform_outputs_with_jacobian
 from tunewise.samplers._gp_trust import search_box
 from tunewise.samplers._interior import is_open, open_bounds, open_value
 from tunewise.samplers._parego import objective_values
-from tunewise.samplers._pruned_trust import calibrated_pruned, trusted_pruned
+from tunewise.samplers._pruned_trust import PrunedCalibration
 from tunewise.samplers._segments import configurations
 from tunewise.trial import TrialState
 
@@ -153,6 +153,7 @@ class GPSampler(Sampler):
         self._proposals: dict[int, dict[str, Any]] = {}
         self._codes: dict[tuple[int, str], float] = {}  # (trial_id, name) -> encoded value (finished trials)
         self._codes_history: Hashable = None  # the study (study.history_id) whose trials _codes holds
+        self._pruned_calibration = PrunedCalibration()  # of that study's pruned trials (_pruned_trust)
         self._theta: dict[tuple[Any, ...], np.ndarray] = {}  # warm starts per encoded space
         self._fits: dict[tuple[Any, ...], int] = {}  # proposals per encoded space (refit schedule)
         self._chosen: dict[tuple[Any, ...], str] = {}  # output transform chosen per encoded space
@@ -188,14 +189,18 @@ class GPSampler(Sampler):
         trials = configurations(study.get_trials()) if self._merge_segments else study.get_trials()
         if self._codes_history != study.history_id:  # trial ids name other trials now
             self._codes.clear()
+            self._pruned_calibration = PrunedCalibration()
             self._codes_history = study.history_id
         observed = [t for t in trials if self._usable(t)]
         self._calibrated = {}
         if self.include_pruned and self._check_pruned:  # a pruned trial's last value is no result (issue 19)
-            keep = trusted_pruned(trials)
-            observed = [t for t in observed if t.state != TrialState.PRUNED or t.trial_id in keep]
-            # ... and on the final values' scale, where one objective makes that a line (_pruned_trust).
-            self._calibrated = calibrated_pruned(trials, keep) if self._calibrate and len(study.directions) == 1 else {}
+            # Trusted pruned trials only, on the final values' scale where one objective makes that
+            # a line (_pruned_trust); the calibration reads each finished trial once per study.
+            calibrate = self._calibrate and len(study.directions) == 1
+            counted = self._pruned_calibration(trials, calibrate=calibrate)
+            observed = [t for t in observed if t.state != TrialState.PRUNED or t.trial_id in counted]
+            if calibrate:
+                self._calibrated = {i: v for i, v in counted.items() if v is not None}
         space = [n for n in names if all(n in t.params for t in observed)]
         n_startup = self.n_startup_trials if self.n_startup_trials is not None else min(10, 2 * len(names) + 1)
         claim = None
