@@ -61,6 +61,7 @@ Wall times on the shared machine are indicative only; compute units are exact.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import logging
 import math
@@ -188,6 +189,26 @@ def make_bench(name: str, seed: int, budget_factor: float) -> Bench:
 
 
 # ---- bookkeeping -------------------------------------------------------------------------------
+
+# Training states that are not plain data (gb-digits' warm-started HistGradientBoostingClassifier):
+# trial checkpoints hold plain data and arrays only (they never unpickle), so in these in-process
+# runs a checkpoint holds a key into this registry; a continuation gets a copy of the paused state.
+_LIVE: dict[str, Any] = {}
+
+
+def _pack(state: Any) -> Any:
+    if state is None or isinstance(state, (dict, list, tuple, int, float, str, np.ndarray)):
+        return state
+    key = f"live-{len(_LIVE)}"
+    _LIVE[key] = state
+    return {"live": key}
+
+
+def _unpack(state: Any) -> Any:
+    if isinstance(state, dict) and set(state) == {"live"}:
+        return copy.deepcopy(_LIVE[state["live"]])
+    return state
+
 class StopBudget(Exception):
     pass
 
@@ -246,15 +267,25 @@ _SCHEDULER_VARIANTS: dict[str, tuple[str, Any]] = {
     # while the rung a new trial would first be cut at is not trusted, new trials are spread over
     # Hyperband's brackets (instead of no rung cutting until it is trusted)
     "-hedge": ("_hedge_unknown", True),
+    # promote mode: no optimistic-forecast stops (before session 6)
+    "-nopf": ("_promote_forecast", False),
 }
 
 
 def tw_setup(b: Bench, method: str, seed: int) -> tuple[Any, Any]:
+    if "+" in method:  # dev variant: "tw-asha-stop+_believed_best=1" sets an attribute of the GP sampler
+        head, _, setting = method.rpartition("+")
+        sampler, sched = tw_setup(b, head, seed)
+        key, _, raw = setting.partition("=")
+        gp = sampler._gp_sampler() if isinstance(sampler, tw.samplers.AutoSampler) else sampler
+        setattr(gp, key, int(raw) if raw.lstrip("-").isdigit() else raw)
+        return sampler, sched
     auto = tw.samplers.AutoSampler(seed=seed)
     tpe = tw.samplers.TPESampler(seed=seed)
     R, eta = b.R, b.eta
     table: dict[str, tuple[Any, Any]] = {
         "tw-none": (auto, None),
+        "tw-tpe": (tpe, None),
         "tw-asha-stop": (auto, tw.schedulers.ASHAScheduler(1, R, eta)),
         "tw-tpe-asha-stop": (tpe, tw.schedulers.ASHAScheduler(1, R, eta)),
         "tw-hb-stop": (auto, tw.schedulers.HyperbandScheduler(1, R, eta)),
@@ -333,7 +364,7 @@ def run_tunewise(b: Bench, method: str, seed: int) -> Tracker:
         cfg = _suggest(trial, b.space)
         ck = trial.load_checkpoint() if promote else None
         start = 0 if ck is None else int(ck["step"])
-        state = None if ck is None else ck["state"]
+        state = None if ck is None else _unpack(ck["state"])
         budget = int(trial.budget or b.R)
         value = math.nan
         todo = [s for s in b.steps if start < s <= budget]
@@ -346,7 +377,7 @@ def run_tunewise(b: Bench, method: str, seed: int) -> Tracker:
             trial.report(value, step)
             if sched is not None:
                 if promote and step == todo[-1]:
-                    trial.save_checkpoint({"step": step, "state": state})
+                    trial.save_checkpoint({"step": step, "state": _pack(state)})
                 if trial.should_prune():
                     raise tw.TrialPruned()
         return value
@@ -387,7 +418,7 @@ def run_tunewise_async(b: Bench, method: str, seed: int, workers: int) -> Tracke
         ck = t.load_checkpoint() if promote else None
         first = 0 if ck is None else int(ck["step"])
         budget = int(t.budget or b.R) if promote else b.R
-        return {"trial": t, "cfg": cfg, "start": first, "state": None if ck is None else ck["state"],
+        return {"trial": t, "cfg": cfg, "start": first, "state": None if ck is None else _unpack(ck["state"]),
                 "todo": [s for s in b.steps if first < s <= budget]}
 
     try:
@@ -404,7 +435,7 @@ def run_tunewise_async(b: Bench, method: str, seed: int, workers: int) -> Tracke
             t = w["trial"]
             t.report(value, step)
             if promote and not w["todo"]:
-                t.save_checkpoint({"step": step, "state": w["state"]})
+                t.save_checkpoint({"step": step, "state": _pack(w["state"])})
             if sched is not None and t.should_prune():
                 study.tell(t, state=tw.TrialState.PRUNED)
             elif not w["todo"]:

@@ -120,7 +120,21 @@ def make_sampler(method: str, seed: int) -> Any:
     s = tw.samplers
     makers: dict[str, Any] = {"tw-auto": lambda: s.AutoSampler(seed=seed), "tw-tpe": lambda: s.TPESampler(seed=seed),
                               "tw-gp": lambda: s.GPSampler(seed=seed)}  # type: ignore[operator]
-    return makers[method]()
+    base, *settings = method.split("+")
+    sampler = makers[base]()
+    # dev variants: "tw-auto+output_transform=hedge" sets an attribute of the (default) GP sampler
+    for setting in settings:
+        key, _, raw = setting.partition("=")
+        gp = sampler._gp_sampler() if isinstance(sampler, s.AutoSampler) else sampler
+        value: Any = raw
+        for cast in (int, float):
+            try:
+                value = cast(raw)
+                break
+            except ValueError:
+                continue
+        setattr(gp, key, value)
+    return sampler
 
 
 def run(method: str, f: BBOB, budget: int, seed: int, workers: int, mode: str, trial_seconds: float) -> list[float]:
