@@ -323,3 +323,57 @@ def test_a_full_run_that_beat_its_forecast_turns_the_forecast_off_at_that_rung()
 def test_bad_forecast(bad: object) -> None:
     with pytest.raises(ValueError, match="forecast must be True or False"):
         tw.schedulers.ASHAScheduler(1, 27, 3, forecast=bad)  # type: ignore[arg-type]
+
+
+def test_a_trial_stopped_as_hopeless_keeps_its_forecast_and_the_gp_counts_it() -> None:
+    # The forecast that stopped the trial is recorded with it (an optimistic bound on its final
+    # value, worse than the best full run), and the default GP counts the trial at that bound:
+    # no rung is trusted yet, so without it the GP would not know the region was tried.
+    sampler = tw.samplers.GPSampler(seed=0, n_startup_trials=3)
+    sched = tw.schedulers.ASHAScheduler(1, 27, 3)
+    study = tw.create_study(sampler=sampler, scheduler=sched)
+    for q in (0.0, 0.1, 0.2):
+        t = study.ask()
+        t.suggest_float("x", 0.0, 1.0)
+        for step in range(1, 28):
+            t.report(_decay(q)(step), step)
+            assert not t.should_prune()
+        study.tell(t, _decay(q)(27))
+    while _audited(len(study.trials), 9):
+        study.tell(study.ask(), state=TrialState.PRUNED)
+    t = study.ask()
+    t.suggest_float("x", 0.0, 1.0)
+    for step in range(1, 28):
+        t.report(_decay(1.0)(step), step)
+        if t.should_prune():
+            study.tell(t, state=TrialState.PRUNED)
+            break
+    stopped = study.trials[-1]
+    assert stopped.state == TrialState.PRUNED
+    bound = stopped.system_attrs["asha"]["forecast"]
+    assert study.best_value < bound < stopped.intermediate_values[9]
+    nxt = study.ask()
+    nxt.suggest_float("x", 0.0, 1.0)
+    assert sampler._calibrated == {stopped.trial_id: bound}
+    sampler._forecast_pruned = False  # before: a pruned trial at an untrusted step is left out
+    study.tell(nxt, 0.5)
+    study.ask().suggest_float("x", 0.0, 1.0)
+    assert sampler._calibrated == {}
+
+
+def test_promote_mode_stops_a_hopeless_segment_instead_of_training_it_to_the_end() -> None:
+    # Promote mode, no rung trusted: new configurations train to max_resource in one segment. A
+    # segment whose forecast cannot beat the best full run stops at the rung where the forecast
+    # holds (it is not paused: no promotion would ever continue it); a steep slow starter is kept.
+    sched = tw.schedulers.ASHAScheduler(1, 27, 3, mode="promote")
+    study = _full_runs(sched, [_decay(0.0), _decay(0.1), _decay(0.2)])
+    assert sched.forecast_checks(study)[2] == (2, 3, 0, True)
+    assert _run(study, _decay(1.0)) == 9
+    stopped = study.trials[-1]
+    assert "paused" not in stopped.system_attrs["asha"] or stopped.system_attrs["asha"]["paused"] is None
+    assert 0.0 < stopped.system_attrs["asha"]["forecast"] < 1.1
+    assert not sched.suggest(study, stopped)  # nothing to promote
+    assert _run(study, _decay(-0.5, a=3.0, tau=6.0)) is None
+    off = tw.schedulers.ASHAScheduler(1, 27, 3, mode="promote", forecast=False)
+    study = _full_runs(off, [_decay(0.0), _decay(0.1), _decay(0.2)])
+    assert _run(study, _decay(1.0)) is None

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from tunewise.samplers._context import StudyContext, TrialContext
     from tunewise.trial import FrozenTrial
 
+# ASHAScheduler's trial system attr (tunewise.schedulers._asha.ATTR): "forecast" is the optimistic
+# final value of a trial it stopped as hopeless.
+_SCHEDULER_ATTR = "asha"
 _OUTPUT_TRANSFORMS = ("loo", "hedge", "auto", "power", "rank", "standardize")
 # output_transform="hedge": every _HEDGE_PERIOD-th model-based proposal uses plain standardization.
 _HEDGE_PERIOD = 3
@@ -137,6 +140,10 @@ class GPSampler(Sampler):
         # workers it was 0.79x the believer's regret on the dev split but 1.31x (simulated workers)
         # and 1.45x (processes) on the test split (benchmarks/parallel_efficiency.py).
         self._pending_draws = 0
+        # A trial a scheduler stopped as hopeless (ASHAScheduler's forecast, ``asha.forecast``)
+        # counts at that optimistic bound on its final value when its step is not trusted:
+        # left out, the GP would not know the region was tried (issue 19, session 6).
+        self._forecast_pruned = True
         self.n_restarts = n_restarts
         self._rng = np.random.default_rng(seed)
         # Parameters outside the joint proposal (the first trial, before the space is known, and
@@ -201,6 +208,16 @@ class GPSampler(Sampler):
             observed = [t for t in observed if t.state != TrialState.PRUNED or t.trial_id in counted]
             if calibrate:
                 self._calibrated = {i: v for i, v in counted.items() if v is not None}
+                if self._forecast_pruned:
+                    # Stopped as hopeless by a scheduler's forecast: that bound stands for its result.
+                    for t in trials:
+                        if t.state == TrialState.PRUNED and t.trial_id not in self._calibrated and self._usable(t):
+                            st = t.system_attrs.get(_SCHEDULER_ATTR)
+                            bound = st.get("forecast") if isinstance(st, dict) else None
+                            if bound is not None and math.isfinite(bound):
+                                self._calibrated[t.trial_id] = float(bound)
+                                if t.trial_id not in counted:
+                                    observed.append(t)
         space = [n for n in names if all(n in t.params for t in observed)]
         n_startup = self.n_startup_trials if self.n_startup_trials is not None else min(10, 2 * len(names) + 1)
         claim = None

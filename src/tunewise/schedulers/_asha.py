@@ -299,9 +299,12 @@ class _SuccessiveHalving(Scheduler):
         """The bracket a new trial joins at its first report (the study's state may decide it)."""
         return self._assign_bracket(number)
 
-    def _hopeless(self, ctx: SchedulerContext, trial: FrozenTrial, rung: int, resource: float) -> bool:
-        """Stop mode: whether the trial, at its result for ``rung``, cannot beat the best full run."""
-        return False
+    _promote_forecast = False  # promote mode stops hopeless segments too (ASHAScheduler's forecast)
+
+    def _hopeless(self, ctx: SchedulerContext, trial: FrozenTrial, rung: int, resource: float) -> float | None:
+        """Stop mode: the trial's optimistic final loss if, at its result for ``rung``, it cannot
+        beat the best full run (None: it may)."""
+        return None
 
     def _uncut(self, ctx: SchedulerContext, rung: int, number: int) -> bool:
         """Stop mode: whether trial ``number`` passes rung ``rung`` (bracket 0's numbering) without a cut."""
@@ -418,7 +421,11 @@ class _SuccessiveHalving(Scheduler):
             st["rungs"][str(k)] = value
             changed = True
             if self.mode == "stop":
-                if self._hopeless(ctx, trial, st["bracket"] + k, r):
+                bound = self._hopeless(ctx, trial, st["bracket"] + k, r)
+                if bound is not None:
+                    # What the trial could at best have finished at, in the objective's units:
+                    # samplers may count it as the stopped trial's result (a bound on it).
+                    st["forecast"] = sign * bound
                     prune = True
                     break
                 if self._uncut(ctx, st["bracket"] + k, trial.number):
@@ -437,6 +444,18 @@ class _SuccessiveHalving(Scheduler):
                 st["paused"] = k
                 pause = prune = True
                 break
+        if self.mode == "promote" and not prune and self._promote_forecast:
+            # As in stop mode, a segment whose optimistic forecast cannot beat the best full run
+            # stops (it is not paused: nothing would promote it), checked at the first report
+            # at or past each rung of bracket 0 it trains through.
+            before = steps[-2] if len(steps) > 1 else -math.inf
+            for k, r in enumerate(self.rungs(0)):
+                if before < r <= last and steps[0] < r:
+                    bound = self._hopeless(ctx, trial, k, r)
+                    if bound is not None:
+                        st["forecast"] = sign * bound
+                        changed = prune = True
+                        break
         # A new rung result is published at once: the other workers rank against it. A trial's
         # first record (its bracket) goes with its next write.
         attrs = {ATTR: st} if changed or not recorded else None
@@ -607,7 +626,7 @@ class ASHAScheduler(_SuccessiveHalving):
     keeps about ``1/reduction_factor``. See :meth:`first_trusted_rung` / :meth:`hedging` /
     :meth:`rung_recall`.
 
-    ``forecast`` (stop mode, default True): at a rung, a trial whose optimistic forecast
+    ``forecast`` (default True): at a rung, a trial whose optimistic forecast
     (:func:`optimistic_final`: the slope of its last half of reports, kept up to
     ``max_resource``, both pushed towards a better final by about two standard errors) cannot
     beat the best run to ``max_resource`` so far is stopped, whatever the rung's trust -- slow
@@ -616,6 +635,10 @@ class ASHAScheduler(_SuccessiveHalving):
     3 runs to ``max_resource`` and never missed (a plateau followed by late gains turns it off
     there); 1 in ``reduction_factor**2`` trials are never stopped by it, so it keeps being
     checked. See :meth:`forecast_checks`. Trials that report only at the rungs get no forecast.
+    The forecast is kept with the stopped trial (``system_attrs["asha"]["forecast"]``, in the
+    objective's units), and the default sampler counts the trial at that bound. Promote mode
+    stops a segment the same way at the rungs of bracket 0 it trains through (it is not paused:
+    nothing would promote it).
 
     ``hedge_threshold`` in promote mode: a paused configuration cannot pass a rung uncut, so a
     new configuration starts in a bracket above the rungs that may not cut it (bracket ``b``
@@ -657,6 +680,7 @@ class ASHAScheduler(_SuccessiveHalving):
         if not isinstance(forecast, bool):
             raise ValueError(f"forecast must be True or False, got {forecast!r}")
         self.forecast = forecast
+        self._promote_forecast = forecast
         if hedge_threshold is not None and (isinstance(hedge_threshold, bool)
                                             or not isinstance(hedge_threshold, (int, float))
                                             or not 0.0 < hedge_threshold <= 1.0):
@@ -702,15 +726,16 @@ class ASHAScheduler(_SuccessiveHalving):
             return first  # a bracket that starts past the last rung: never pruned
         return _hash_bracket(number, weights)
 
-    def _hopeless(self, ctx: SchedulerContext, trial: FrozenTrial, rung: int, resource: float) -> bool:
-        if not (self.mode == "stop" and self.forecast) or _audited(trial.number, self.reduction_factor ** 2):
-            return False
+    def _hopeless(self, ctx: SchedulerContext, trial: FrozenTrial, rung: int, resource: float) -> float | None:
+        """The trial's optimistic forecast (a loss) when it cannot beat the best full run, else None."""
+        if not self.forecast or _audited(trial.number, self.reduction_factor ** 2):
+            return None
         checks = {k: (n, bad, best) for k, n, bad, best in self._forecast_checks(ctx)}
         n, bad, best = checks.get(rung, (0, 0, math.inf))
         if n < _FORECAST_RUNS or bad or not math.isfinite(best):
-            return False
+            return None
         bound = optimistic_final(trial.intermediate_values, resource, self.max_resource, _sign(ctx))
-        return bound is not None and bound > best
+        return bound if bound is not None and bound > best else None
 
     def forecast_checks(self, study: Study | SchedulerContext) -> list[tuple[int, int, int, bool]]:
         """Stop mode with ``forecast``: ``(k, n, missed, active)`` per rung ``k``. On the ``n``
