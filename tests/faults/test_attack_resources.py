@@ -4,6 +4,7 @@ lost or left RUNNING, the budget exact, and never two trials at once on one devi
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import glob
 import json
@@ -50,11 +51,15 @@ def _attack(d: str, done: threading.Event) -> None:
     alive = [p for p in workers() if os.path.exists(f"/proc/{p}")]
     if not alive or done.is_set():
         return
-    os.kill(alive[0], signal.SIGSTOP)
+    try:
+        os.kill(alive[0], signal.SIGSTOP)
+    except ProcessLookupError:  # it exited since the listing (the run may be over)
+        return
     try:
         done.wait(2.5)  # well past the 1 s grace period: its trial is failed as stale and retried
     finally:
-        os.kill(alive[0], signal.SIGCONT)
+        with contextlib.suppress(ProcessLookupError):  # the pool may have ended it meanwhile
+            os.kill(alive[0], signal.SIGCONT)
 
 
 @pytest.mark.slow
