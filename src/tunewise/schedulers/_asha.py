@@ -302,8 +302,8 @@ class _SuccessiveHalving(Scheduler):
     _promote_forecast = False  # promote mode stops hopeless segments too (ASHAScheduler's forecast)
 
     def _hopeless(self, ctx: SchedulerContext, trial: FrozenTrial, rung: int, resource: float) -> float | None:
-        """Stop mode: the trial's optimistic final loss if, at its result for ``rung``, it cannot
-        beat the best full run (None: it may)."""
+        """The trial's optimistic final loss if, at its result for ``rung`` (bracket 0's numbering),
+        it cannot beat the best full run (None: it may)."""
         return None
 
     def _uncut(self, ctx: SchedulerContext, rung: int, number: int) -> bool:
@@ -738,7 +738,7 @@ class ASHAScheduler(_SuccessiveHalving):
         return bound if bound is not None and bound > best else None
 
     def forecast_checks(self, study: Study | SchedulerContext) -> list[tuple[int, int, int, bool]]:
-        """Stop mode with ``forecast``: ``(k, n, missed, active)`` per rung ``k``. On the ``n``
+        """With ``forecast`` (both modes): ``(k, n, missed, active)`` per rung ``k``. On the ``n``
         finished runs to ``max_resource`` whose reports allow a forecast at rung ``k``
         (:func:`optimistic_final`: 3+ reports between half the rung's resource and the rung),
         ``missed`` finished better than their optimistic forecast there said they could; the
