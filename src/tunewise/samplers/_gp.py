@@ -30,9 +30,6 @@ if TYPE_CHECKING:
     from tunewise.samplers._context import StudyContext, TrialContext
     from tunewise.trial import FrozenTrial
 
-# ASHAScheduler's trial system attr (tunewise.schedulers._asha.ATTR): "forecast" is the optimistic
-# final value of a trial it stopped as hopeless.
-_SCHEDULER_ATTR = "asha"
 _OUTPUT_TRANSFORMS = ("loo", "hedge", "auto", "power", "rank", "standardize")
 # output_transform="hedge": every _HEDGE_PERIOD-th model-based proposal uses plain standardization.
 _HEDGE_PERIOD = 3
@@ -204,20 +201,10 @@ class GPSampler(Sampler):
             # Trusted pruned trials only, on the final values' scale where one objective makes that
             # a line (_pruned_trust); the calibration reads each finished trial once per study.
             calibrate = self._calibrate and len(study.directions) == 1
-            counted = self._pruned_calibration(trials, calibrate=calibrate)
+            counted = self._pruned_calibration(trials, calibrate=calibrate, bounds=self._forecast_pruned)
             observed = [t for t in observed if t.state != TrialState.PRUNED or t.trial_id in counted]
             if calibrate:
                 self._calibrated = {i: v for i, v in counted.items() if v is not None}
-                if self._forecast_pruned:
-                    # Stopped as hopeless by a scheduler's forecast: that bound stands for its result.
-                    for t in trials:
-                        if t.state == TrialState.PRUNED and t.trial_id not in self._calibrated and self._usable(t):
-                            st = t.system_attrs.get(_SCHEDULER_ATTR)
-                            bound = st.get("forecast") if isinstance(st, dict) else None
-                            if bound is not None and math.isfinite(bound):
-                                self._calibrated[t.trial_id] = float(bound)
-                                if t.trial_id not in counted:
-                                    observed.append(t)
         space = [n for n in names if all(n in t.params for t in observed)]
         n_startup = self.n_startup_trials if self.n_startup_trials is not None else min(10, 2 * len(names) + 1)
         claim = None

@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 
 __all__ = ["PrunedCalibration", "calibrated_pruned", "trusted_pruned"]
 
+# A scheduler's trial system attr whose "forecast" is the optimistic final value of a trial it
+# stopped as hopeless (ASHAScheduler: tunewise.schedulers._asha.ATTR).
+_SCHEDULER_ATTR = "asha"
+
 # Complete trials a step's verdict and line are measured on at most (the latest ones): Kendall's tau
 # here is quadratic in them, and a sampler asks at every proposal.
 _MAX_PAIRS = 300
@@ -71,9 +75,10 @@ class PrunedCalibration:
         self.min_pairs = min_pairs
         self._complete: dict[int, tuple[_Curve, float]] = {}
         self._pruned: dict[int, tuple[float, float]] = {}  # trial id -> (last step, value there)
+        self._bounds: dict[int, float] = {}  # trial id -> the forecast that stopped it (module doc)
         self._read: set[int] = set()  # ids of the finished trials read (they never change)
         self._steps: dict[float, tuple[bool, tuple[float, float] | None]] = {}  # step -> (trusted, line)
-        self._out: tuple[bool, dict[int, float | None]] | None = None  # (calibrate, the last answer)
+        self._out: tuple[tuple[bool, bool], dict[int, float | None]] | None = None  # ((calibrate, bounds), answer)
 
     def step(self, step: float) -> tuple[bool, tuple[float, float] | None]:
         """Whether ``step`` ranks configurations like their final values, and the line
@@ -103,6 +108,10 @@ class PrunedCalibration:
         if t.state == TrialState.PRUNED:
             last = max(iv)
             self._pruned[t.trial_id] = (float(last), float(iv[last]))
+            st = t.system_attrs.get(_SCHEDULER_ATTR)
+            bound = st.get("forecast") if isinstance(st, dict) else None
+            if isinstance(bound, (int, float)) and np.isfinite(bound):
+                self._bounds[t.trial_id] = float(bound)
             return True
         if t.values and t.values[0] is not None:
             steps = sorted(iv)
@@ -112,19 +121,26 @@ class PrunedCalibration:
             self._out = None
         return False
 
-    def __call__(self, trials: Sequence[FrozenTrial], calibrate: bool = True) -> dict[int, float | None]:
+    def __call__(self, trials: Sequence[FrozenTrial], calibrate: bool = True,
+                 bounds: bool = False) -> dict[int, float | None]:
         """Trial id -> value of every trusted PRUNED trial: its last value on the final values'
-        scale (``calibrate``; None where no line could be fitted), or as reported (not). The
-        answer is kept for the next call: read it, do not change it."""
+        scale (``calibrate``; None where no line could be fitted), or as reported (not). With
+        ``bounds`` (and ``calibrate``), a trial a scheduler stopped as hopeless at a step not
+        trusted counts at the optimistic forecast that stopped it (``system_attrs["asha"]
+        ["forecast"]``): a bound on its final value, which left out the model would not know the
+        region was tried (issue 19). The answer is kept for the next call: read it, do not
+        change it."""
         new = [t.trial_id for t in trials if self.add(t)]
-        if self._out is None or self._out[0] != calibrate:
-            self._out = (calibrate, {})
+        if self._out is None or self._out[0] != (calibrate, bounds):
+            self._out = ((calibrate, bounds), {})
             new = list(self._pruned)
         out = self._out[1]
         for i in new:
             at, value = self._pruned[i]
             trusted, line = self.step(at)
             if not trusted:
+                if bounds and calibrate and i in self._bounds:
+                    out[i] = self._bounds[i]
                 continue
             if not calibrate:
                 out[i] = value
