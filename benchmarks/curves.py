@@ -269,6 +269,9 @@ _SCHEDULER_VARIANTS: dict[str, tuple[str, Any]] = {
     "-hedge": ("_hedge_unknown", True),
     # promote mode: no optimistic-forecast stops (before session 6)
     "-nopf": ("_promote_forecast", False),
+    # a hopeless trial counts for the GP at the bound that stopped it, not at ASHA's point
+    # estimate (before session 8)
+    "-estbound": ("_estimate", False),
 }
 
 
@@ -278,6 +281,8 @@ def tw_setup(b: Bench, method: str, seed: int) -> tuple[Any, Any]:
         sampler, sched = tw_setup(b, head, seed)
         key, _, raw = setting.partition("=")
         gp = sampler._gp_sampler() if isinstance(sampler, tw.samplers.AutoSampler) else sampler
+        if hasattr(sampler, key):  # an AutoSampler switch
+            gp = sampler
         setattr(gp, key, int(raw) if raw.lstrip("-").isdigit() else raw)
         return sampler, sched
     auto = tw.samplers.AutoSampler(seed=seed)

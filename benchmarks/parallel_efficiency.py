@@ -126,6 +126,8 @@ def make_sampler(method: str, seed: int) -> Any:
     for setting in settings:
         key, _, raw = setting.partition("=")
         gp = sampler._gp_sampler() if isinstance(sampler, s.AutoSampler) else sampler
+        if hasattr(sampler, key):  # an AutoSampler switch
+            gp = sampler
         value: Any = raw
         for cast in (int, float):
             try:

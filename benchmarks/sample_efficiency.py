@@ -42,6 +42,8 @@ Methods (same problems, budgets and seeds, in one run):
   of an older commit with a tag and merge, to compare before and after in one table.
   ``tw-auto@ot-NAME`` / ``tw-gp@ot-NAME``: the GP's ``output_transform`` set to NAME (dev variants,
   e.g. ``tw-auto@ot-hedge``, the default before issue 18's session 6).
+  ``tw-auto@set:KEY=VALUE`` (repeatable): sets an attribute of the AutoSampler where it has one,
+  else of its GP (dev variants, e.g. ``tw-auto@set:n_startup_trials=5``).
 
 Budgets: fixed 30, 60, 100 and 10·d, 20·d, 50·d; one run per (problem, method, seed) at the largest
 budget (capped by ``--max-budget``); the regret at a smaller budget is read from its first trials (no
@@ -397,6 +399,10 @@ def run_tunewise(method: str, space: Space, f: Callable, budget: int, seed: int)
     if "@ot-" in method:  # dev variant: "tw-auto@ot-loo" sets the GP's output_transform
         gp = sampler._gp_sampler() if base == "tw-auto" else sampler
         gp.output_transform = method.split("@ot-")[1]
+    for setting in method.split("@set:")[1:]:  # dev variant: "tw-auto@set:n_startup_trials=5"
+        key, _, raw = setting.partition("=")
+        target = sampler if hasattr(sampler, key) else (sampler._gp_sampler() if base == "tw-auto" else sampler)
+        setattr(target, key, int(raw) if raw.lstrip("-").isdigit() else float(raw) if raw[:1].isdigit() else raw)
     dists = {n: _tw_dist(sp) for n, sp, _ in space}
 
     def obj(t: Any) -> float:

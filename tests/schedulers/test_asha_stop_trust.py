@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import pytest
 
 import tunewise as tw
@@ -352,13 +353,30 @@ def test_a_trial_stopped_as_hopeless_keeps_its_forecast_and_the_gp_counts_it() -
     assert stopped.state == TrialState.PRUNED
     bound = stopped.system_attrs["asha"]["forecast"]
     assert study.best_value < bound < stopped.intermediate_values[9]
+    # The point estimate the GP counts: the line without the optimistic shift, between the bound
+    # and the true final value (a convex decay ends above its secant's extrapolation).
+    estimate = stopped.system_attrs["asha"]["estimate"]
+    assert bound < estimate < _decay(1.0)(27)
     nxt = study.ask()
     nxt.suggest_float("x", 0.0, 1.0)
-    assert sampler._calibrated == {stopped.trial_id: bound}
+    assert sampler._calibrated == {stopped.trial_id: estimate}
     sampler._forecast_pruned = False  # before: a pruned trial at an untrusted step is left out
     study.tell(nxt, 0.5)
     study.ask().suggest_float("x", 0.0, 1.0)
     assert sampler._calibrated == {}
+
+
+def test_on_a_noisy_curve_the_estimate_is_far_closer_to_the_truth_than_the_bound() -> None:
+    # Session 8 of issue 19: with noisy reports the bound (level and slope each pushed two
+    # standard errors down) sits far below the trial's real final value, near the best run's
+    # lucky final; counted there, it drew the GP back to regions that had failed.
+    rng = np.random.default_rng(3)
+    truth = {s: 0.5 + 0.3 * math.exp(-s / 4.0) for s in range(1, 28)}
+    noisy = {s: v + float(rng.normal(0.0, 0.08)) for s, v in truth.items()}
+    bound = optimistic_final(noisy, 9, 27)
+    estimate = optimistic_final(noisy, 9, 27, z=0.0)
+    assert bound is not None and estimate is not None and bound < estimate
+    assert abs(estimate - truth[27]) < 0.5 * abs(bound - truth[27])
 
 
 def test_promote_mode_stops_a_hopeless_segment_instead_of_training_it_to_the_end() -> None:

@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 __all__ = ["PrunedCalibration", "calibrated_pruned", "trusted_pruned"]
 
 # A scheduler's trial system attr whose "forecast" is the optimistic final value of a trial it
-# stopped as hopeless (ASHAScheduler: tunewise.schedulers._asha.ATTR).
+# stopped as hopeless, and "estimate" (where recorded) a point estimate of that final value
+# (ASHAScheduler: tunewise.schedulers._asha.ATTR).
 _SCHEDULER_ATTR = "asha"
 
 # Complete trials a step's verdict and line are measured on at most (the latest ones): Kendall's tau
@@ -75,7 +76,7 @@ class PrunedCalibration:
         self.min_pairs = min_pairs
         self._complete: dict[int, tuple[_Curve, float]] = {}
         self._pruned: dict[int, tuple[float, float]] = {}  # trial id -> (last step, value there)
-        self._bounds: dict[int, float] = {}  # trial id -> the forecast that stopped it (module doc)
+        self._bounds: dict[int, float] = {}  # trial id -> estimate (else forecast) of a hopeless trial
         self._read: set[int] = set()  # ids of the finished trials read (they never change)
         self._steps: dict[float, tuple[bool, tuple[float, float] | None]] = {}  # step -> (trusted, line)
         self._out: tuple[tuple[bool, bool], dict[int, float | None]] | None = None  # ((calibrate, bounds), answer)
@@ -109,7 +110,7 @@ class PrunedCalibration:
             last = max(iv)
             self._pruned[t.trial_id] = (float(last), float(iv[last]))
             st = t.system_attrs.get(_SCHEDULER_ATTR)
-            bound = st.get("forecast") if isinstance(st, dict) else None
+            bound = st.get("estimate", st.get("forecast")) if isinstance(st, dict) else None
             if isinstance(bound, (int, float)) and np.isfinite(bound):
                 self._bounds[t.trial_id] = float(bound)
             return True
@@ -126,10 +127,10 @@ class PrunedCalibration:
         """Trial id -> value of every trusted PRUNED trial: its last value on the final values'
         scale (``calibrate``; None where no line could be fitted), or as reported (not). With
         ``bounds`` (and ``calibrate``), a trial a scheduler stopped as hopeless at a step not
-        trusted counts at the optimistic forecast that stopped it (``system_attrs["asha"]
-        ["forecast"]``): a bound on its final value, which left out the model would not know the
-        region was tried (issue 19). The answer is kept for the next call: read it, do not
-        change it."""
+        trusted counts at the scheduler's estimate of its final value (``system_attrs["asha"]
+        ["estimate"]``; else the optimistic forecast that stopped it, ``["forecast"]``, a bound on
+        it): left out, the model would not know the region was tried (issue 19). The answer is
+        kept for the next call: read it, do not change it."""
         new = [t.trial_id for t in trials if self.add(t)]
         if self._out is None or self._out[0] != (calibrate, bounds):
             self._out = ((calibrate, bounds), {})

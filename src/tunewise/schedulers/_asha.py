@@ -426,6 +426,7 @@ class _SuccessiveHalving(Scheduler):
                     # What the trial could at best have finished at, in the objective's units:
                     # samplers may count it as the stopped trial's result (a bound on it).
                     st["forecast"] = sign * bound
+                    self._record_estimate(st, trial, r, sign, bound)
                     prune = True
                     break
                 if self._uncut(ctx, st["bracket"] + k, trial.number):
@@ -454,6 +455,7 @@ class _SuccessiveHalving(Scheduler):
                     bound = self._hopeless(ctx, trial, k, r)
                     if bound is not None:
                         st["forecast"] = sign * bound
+                        self._record_estimate(st, trial, r, sign, bound)
                         changed = prune = True
                         break
         # A new rung result is published at once: the other workers rank against it. A trial's
@@ -465,6 +467,24 @@ class _SuccessiveHalving(Scheduler):
         if prune:
             return Decision.stop(attrs, publish=changed)
         return Decision.proceed(attrs, publish=changed)
+
+    # Benchmark variant: False records no estimate, so samplers count a hopeless trial at its
+    # bound (the rule of session 6 of issue 19).
+    _estimate = True
+
+    def _record_estimate(self, st: dict[str, Any], trial: FrozenTrial, resource: float, sign: float,
+                         bound: float) -> None:
+        """Next to the bound that stopped a hopeless trial, a point estimate of its final value
+        (``st["estimate"]``, objective units): the straight line through its reports in the second
+        half before ``resource``, extrapolated to ``max_resource`` without the bound's shift of
+        ``z`` standard errors (at least the bound). Samplers count the trial at the estimate: on
+        noisy curves the bound sits far below the truth, close to the best run's lucky final,
+        and drew the model towards regions that had already failed (issue 19, session 8)."""
+        if not self._estimate:
+            return
+        est = optimistic_final(trial.intermediate_values, resource, self.max_resource, sign, z=0.0)
+        if est is not None:
+            st["estimate"] = sign * max(est, bound)
 
     def suggest(self, ctx: SchedulerContext, trial: FrozenTrial) -> Sequence[Continuation]:
         st = trial.system_attrs.get(ATTR)
@@ -636,7 +656,9 @@ class ASHAScheduler(_SuccessiveHalving):
     there); 1 in ``reduction_factor**2`` trials are never stopped by it, so it keeps being
     checked. See :meth:`forecast_checks`. Trials that report only at the rungs get no forecast.
     The forecast is kept with the stopped trial (``system_attrs["asha"]["forecast"]``, in the
-    objective's units), and the default sampler counts the trial at that bound. Promote mode
+    objective's units), next to a point estimate of its final value (``["estimate"]``: the same
+    line without the shift, at least the bound), at which the default sampler counts the trial:
+    on noisy curves the bound sits far below the truth. Promote mode
     stops a segment the same way at the rungs of bracket 0 it trains through (it is not paused:
     nothing would promote it).
 
