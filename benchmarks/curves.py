@@ -298,6 +298,10 @@ def tw_setup(b: Bench, method: str, seed: int) -> tuple[Any, Any]:
         "tw-asha-promote": (auto, tw.schedulers.ASHAScheduler(1, R, eta, mode="promote")),
         "tw-bohb-gp-promote": (tw.samplers.BOHBSampler(seed=seed, model="gp"),
                                tw.schedulers.ASHAScheduler(1, R, eta, mode="promote")),
+        # random search: its configurations do not depend on results, so tw-random@4 / tw-random
+        # is what running 4 trials at once costs in this compute accounting whatever the method
+        "tw-random": (tw.samplers.RandomSampler(seed=seed), None),
+        "tw-random-asha-stop": (tw.samplers.RandomSampler(seed=seed), tw.schedulers.ASHAScheduler(1, R, eta)),
         # variants measured on the dev families while choosing defaults
         "tw-random-asha-promote": (tw.samplers.RandomSampler(seed=seed),
                                    tw.schedulers.ASHAScheduler(1, R, eta, mode="promote")),
