@@ -272,6 +272,8 @@ _SCHEDULER_VARIANTS: dict[str, tuple[str, Any]] = {
     # a hopeless trial counts for the GP at the bound that stopped it, not at ASHA's point
     # estimate (before session 8)
     "-estbound": ("_estimate", False),
+    # the forecast stops trials at a rung once it held on 3 full runs (before session 8: 2)
+    "-fr3": ("_forecast_runs", 3),
 }
 
 

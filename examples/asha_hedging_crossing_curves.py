@@ -60,13 +60,14 @@ def main() -> None:
         if n:  # the optimistic forecast: a trial that cannot beat the best full run stops
             print(f"epoch {rungs[k]:>2}: the optimistic forecast held on {n - missed} of {n} full runs: "
                   f"{'stops trials that cannot beat the best run' if active else 'off'}")
-    # A trial stopped by the forecast keeps it: the best final loss it could have reached, which
-    # the default sampler counts as its result.
+    # A trial stopped by the forecast keeps it (the best final loss it could have reached) and a
+    # point estimate of its final loss, which the default sampler counts as its result.
     hopeless = [t for t in study.trials if "forecast" in t.system_attrs.get("asha", {})]
     if hopeless:
         t = hopeless[0]
+        asha = t.system_attrs["asha"]
         print(f"trial {t.number} stopped at epoch {max(t.intermediate_values)}: could at best reach "
-              f"{t.system_attrs['asha']['forecast']:.4f}")
+              f"{asha['forecast']:.4f}, would likely end near {asha.get('estimate', asha['forecast']):.4f}")
     states = collections.Counter(t.state.name for t in study.trials)
     print("trials:", dict(states))
     print(f"best loss {study.best_value:.4f} with {study.best_params}")

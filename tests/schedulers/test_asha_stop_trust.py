@@ -308,6 +308,20 @@ def test_a_trial_whose_optimistic_forecast_cannot_beat_the_best_run_is_stopped()
     assert off.describe()["forecast"] is False and sched.describe()["forecast"] is True
 
 
+def test_the_forecast_stops_trials_once_it_held_on_two_full_runs() -> None:
+    # One full run is not evidence that the curves improve ever more slowly; two that kept to
+    # their forecasts are (session 8 of issue 19: 2 saved compute on the dev curve families,
+    # 1 lost on plateaus).
+    sched = tw.schedulers.ASHAScheduler(1, 27, 3)
+    study = _full_runs(sched, [_decay(0.0)])
+    assert sched.forecast_checks(study)[2] == (2, 1, 0, False)
+    assert _run(study, _decay(1.0)) is None
+    sched = tw.schedulers.ASHAScheduler(1, 27, 3)
+    study = _full_runs(sched, [_decay(0.0), _decay(0.1)])
+    assert sched.forecast_checks(study)[2] == (2, 2, 0, True)
+    assert _run(study, _decay(1.0)) == 9
+
+
 def test_a_full_run_that_beat_its_forecast_turns_the_forecast_off_at_that_rung() -> None:
     # Plateaus: a run flat until step 12 that then drops far below its step-9 forecast. The
     # forecast at step 9 missed once: it stops nothing there (a long warm-up may be the winner).
