@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 from collections import defaultdict
 
 import numpy as np
 
-
-def boot(logs: list[float], rng: np.random.Generator) -> str:
-    x = np.array(logs)
-    means = [np.mean(rng.choice(x, len(x))) for _ in range(2000)]
-    lo, hi = np.percentile(means, [2.5, 97.5])
-    return f"{math.exp(np.mean(x)):.3f} [{math.exp(lo):.3f}, {math.exp(hi):.3f}] n={len(x)}"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "gp_parallel_s7"))
+from paired import boot  # noqa: E402  (the same bootstrap as the 4-worker tool)
 
 
 def main() -> None:

@@ -304,6 +304,9 @@ class _SuccessiveHalving(Scheduler):
 
     _promote_forecast = False  # promote mode stops hopeless segments too (ASHAScheduler's forecast)
     _forecast_runs = _FORECAST_RUNS  # benchmark variant: 3, the rule before session 8 of issue 19
+    # Benchmark variant: False records no estimate with a hopeless trial, so samplers count it at
+    # its bound (the rule of session 6 of issue 19; see _mark_hopeless).
+    _estimate = True
 
     def _hopeless(self, ctx: SchedulerContext, trial: FrozenTrial, rung: int, resource: float) -> float | None:
         """The trial's optimistic final loss if, at its result for ``rung`` (bracket 0's numbering),
@@ -427,10 +430,7 @@ class _SuccessiveHalving(Scheduler):
             if self.mode == "stop":
                 bound = self._hopeless(ctx, trial, st["bracket"] + k, r)
                 if bound is not None:
-                    # What the trial could at best have finished at, in the objective's units:
-                    # samplers may count it as the stopped trial's result (a bound on it).
-                    st["forecast"] = sign * bound
-                    self._record_estimate(st, trial, r, sign, bound)
+                    self._mark_hopeless(st, trial, r, sign, bound)
                     prune = True
                     break
                 if self._uncut(ctx, st["bracket"] + k, trial.number):
@@ -458,8 +458,7 @@ class _SuccessiveHalving(Scheduler):
                 if before < r <= last and steps[0] < r:
                     bound = self._hopeless(ctx, trial, k, r)
                     if bound is not None:
-                        st["forecast"] = sign * bound
-                        self._record_estimate(st, trial, r, sign, bound)
+                        self._mark_hopeless(st, trial, r, sign, bound)
                         changed = prune = True
                         break
         # A new rung result is published at once: the other workers rank against it. A trial's
@@ -472,18 +471,17 @@ class _SuccessiveHalving(Scheduler):
             return Decision.stop(attrs, publish=changed)
         return Decision.proceed(attrs, publish=changed)
 
-    # Benchmark variant: False records no estimate, so samplers count a hopeless trial at its
-    # bound (the rule of session 6 of issue 19).
-    _estimate = True
-
-    def _record_estimate(self, st: dict[str, Any], trial: FrozenTrial, resource: float, sign: float,
-                         bound: float) -> None:
-        """Next to the bound that stopped a hopeless trial, a point estimate of its final value
-        (``st["estimate"]``, objective units): the straight line through its reports in the second
-        half before ``resource``, extrapolated to ``max_resource`` without the bound's shift of
-        ``z`` standard errors (at least the bound). Samplers count the trial at the estimate: on
-        noisy curves the bound sits far below the truth, close to the best run's lucky final,
-        and drew the model towards regions that had already failed (issue 19, session 8)."""
+    def _mark_hopeless(self, st: dict[str, Any], trial: FrozenTrial, resource: float, sign: float,
+                       bound: float) -> None:
+        """Record on a trial stopped as hopeless at ``resource`` (objective units): ``forecast``,
+        the optimistic ``bound`` (a loss) on its final value that stopped it, and ``estimate``, a
+        point estimate of that final value: the same straight line through its reports in the
+        second half before ``resource``, extrapolated to ``max_resource`` without the bound's
+        shift of ``z`` standard errors (at least the bound). Samplers count the trial at the
+        estimate: on noisy curves the bound sits far below the truth, close to the best run's
+        lucky final, and drew the model towards regions that had already failed (issue 19,
+        session 8)."""
+        st["forecast"] = sign * bound
         if not self._estimate:
             return
         est = optimistic_final(trial.intermediate_values, resource, self.max_resource, sign, z=0.0)
