@@ -100,7 +100,10 @@ def test_end_for_ask_and_tell_loops(uri):
 
 
 SCRIPT = textwrap.dedent('''
-    import sys, time
+    import signal, sys, time
+    # A terminal's program gets Ctrl-C as KeyboardInterrupt; a test run started in the background
+    # (`pytest &`) would hand this process SIGINT ignored, and the interrupt below would do nothing.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import tunewise as tw
     from tunewise.integrations.mlflow import MLflowCallback
 
