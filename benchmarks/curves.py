@@ -83,6 +83,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "src"))
 sys.path.insert(0, HERE)
 
 from _curve_families import DEV_REAL, DEV_SHAPES, SPACE, TEST_REAL, TEST_SHAPES, instance  # noqa: E402
+from _dev_settings import apply_setting  # noqa: E402
 
 import tunewise as tw  # noqa: E402
 
@@ -278,14 +279,10 @@ _SCHEDULER_VARIANTS: dict[str, tuple[str, Any]] = {
 
 
 def tw_setup(b: Bench, method: str, seed: int) -> tuple[Any, Any]:
-    if "+" in method:  # dev variant: "tw-asha-stop+_believed_best=1" sets an attribute of the GP sampler
+    if "+" in method:  # dev variant: "tw-asha-stop+_believed_best=1" sets an attribute of the sampler
         head, _, setting = method.rpartition("+")
         sampler, sched = tw_setup(b, head, seed)
-        key, _, raw = setting.partition("=")
-        gp = sampler._gp_sampler() if isinstance(sampler, tw.samplers.AutoSampler) else sampler
-        if hasattr(sampler, key):  # an AutoSampler switch
-            gp = sampler
-        setattr(gp, key, int(raw) if raw.lstrip("-").isdigit() else raw)
+        apply_setting(sampler, setting)
         return sampler, sched
     auto = tw.samplers.AutoSampler(seed=seed)
     tpe = tw.samplers.TPESampler(seed=seed)

@@ -50,6 +50,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(_HERE, "..", "src"))
 sys.path.insert(0, _HERE)
 
+from _dev_settings import apply_setting  # noqa: E402
 from sample_efficiency import (  # noqa: E402 - the split lives there
     BBOB_FLOOR,
     DIM_GROUPS,
@@ -122,20 +123,8 @@ def make_sampler(method: str, seed: int) -> Any:
                               "tw-gp": lambda: s.GPSampler(seed=seed)}  # type: ignore[operator]
     base, *settings = method.split("+")
     sampler = makers[base]()
-    # dev variants: "tw-auto+output_transform=hedge" sets an attribute of the (default) GP sampler
-    for setting in settings:
-        key, _, raw = setting.partition("=")
-        gp = sampler._gp_sampler() if isinstance(sampler, s.AutoSampler) else sampler
-        if hasattr(sampler, key):  # an AutoSampler switch
-            gp = sampler
-        value: Any = raw
-        for cast in (int, float):
-            try:
-                value = cast(raw)
-                break
-            except ValueError:
-                continue
-        setattr(gp, key, value)
+    for setting in settings:  # dev variants, e.g. "tw-auto+output_transform=hedge" (_dev_settings)
+        apply_setting(sampler, setting)
     return sampler
 
 

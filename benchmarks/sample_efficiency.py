@@ -400,9 +400,9 @@ def run_tunewise(method: str, space: Space, f: Callable, budget: int, seed: int)
         gp = sampler._gp_sampler() if base == "tw-auto" else sampler
         gp.output_transform = method.split("@ot-")[1]
     for setting in method.split("@set:")[1:]:  # dev variant: "tw-auto@set:n_startup_trials=5"
-        key, _, raw = setting.partition("=")
-        target = sampler if hasattr(sampler, key) else (sampler._gp_sampler() if base == "tw-auto" else sampler)
-        setattr(target, key, int(raw) if raw.lstrip("-").isdigit() else float(raw) if raw[:1].isdigit() else raw)
+        from _dev_settings import apply_setting
+
+        apply_setting(sampler, setting)
     dists = {n: _tw_dist(sp) for n, sp, _ in space}
 
     def obj(t: Any) -> float:

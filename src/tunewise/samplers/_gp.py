@@ -137,9 +137,10 @@ class GPSampler(Sampler):
         # workers it was 0.79x the believer's regret on the dev split but 1.31x (simulated workers)
         # and 1.45x (processes) on the test split (benchmarks/parallel_efficiency.py).
         self._pending_draws = 0
-        # A trial a scheduler stopped as hopeless (ASHAScheduler's forecast, ``asha.forecast``)
-        # counts at that optimistic bound on its final value when its step is not trusted:
-        # left out, the GP would not know the region was tried (issue 19, session 6).
+        # A trial a scheduler stopped as hopeless (ASHAScheduler's forecast) counts at the
+        # scheduler's estimate of its final value (``asha.estimate``; else the bound that stopped
+        # it) when its step is not trusted: left out, the GP would not know the region was tried
+        # (issue 19, sessions 6 and 8).
         self._forecast_pruned = True
         self.n_restarts = n_restarts
         self._rng = np.random.default_rng(seed)
@@ -201,7 +202,7 @@ class GPSampler(Sampler):
             # Trusted pruned trials only, on the final values' scale where one objective makes that
             # a line (_pruned_trust); the calibration reads each finished trial once per study.
             calibrate = self._calibrate and len(study.directions) == 1
-            counted = self._pruned_calibration(trials, calibrate=calibrate, bounds=self._forecast_pruned)
+            counted = self._pruned_calibration(trials, calibrate=calibrate, hopeless=self._forecast_pruned)
             observed = [t for t in observed if t.state != TrialState.PRUNED or t.trial_id in counted]
             if calibrate:
                 self._calibrated = {i: v for i, v in counted.items() if v is not None}

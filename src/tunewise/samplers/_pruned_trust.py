@@ -76,10 +76,10 @@ class PrunedCalibration:
         self.min_pairs = min_pairs
         self._complete: dict[int, tuple[_Curve, float]] = {}
         self._pruned: dict[int, tuple[float, float]] = {}  # trial id -> (last step, value there)
-        self._bounds: dict[int, float] = {}  # trial id -> estimate (else forecast) of a hopeless trial
+        self._hopeless: dict[int, float] = {}  # trial id -> estimate (else forecast) of a hopeless trial
         self._read: set[int] = set()  # ids of the finished trials read (they never change)
         self._steps: dict[float, tuple[bool, tuple[float, float] | None]] = {}  # step -> (trusted, line)
-        self._out: tuple[tuple[bool, bool], dict[int, float | None]] | None = None  # ((calibrate, bounds), answer)
+        self._out: tuple[tuple[bool, bool], dict[int, float | None]] | None = None  # ((calibrate, hopeless), answer)
 
     def step(self, step: float) -> tuple[bool, tuple[float, float] | None]:
         """Whether ``step`` ranks configurations like their final values, and the line
@@ -110,9 +110,9 @@ class PrunedCalibration:
             last = max(iv)
             self._pruned[t.trial_id] = (float(last), float(iv[last]))
             st = t.system_attrs.get(_SCHEDULER_ATTR)
-            bound = st.get("estimate", st.get("forecast")) if isinstance(st, dict) else None
-            if isinstance(bound, (int, float)) and np.isfinite(bound):
-                self._bounds[t.trial_id] = float(bound)
+            value = st.get("estimate", st.get("forecast")) if isinstance(st, dict) else None
+            if isinstance(value, (int, float)) and np.isfinite(value):
+                self._hopeless[t.trial_id] = float(value)
             return True
         if t.values and t.values[0] is not None:
             steps = sorted(iv)
@@ -123,25 +123,25 @@ class PrunedCalibration:
         return False
 
     def __call__(self, trials: Sequence[FrozenTrial], calibrate: bool = True,
-                 bounds: bool = False) -> dict[int, float | None]:
+                 hopeless: bool = False) -> dict[int, float | None]:
         """Trial id -> value of every trusted PRUNED trial: its last value on the final values'
         scale (``calibrate``; None where no line could be fitted), or as reported (not). With
-        ``bounds`` (and ``calibrate``), a trial a scheduler stopped as hopeless at a step not
+        ``hopeless`` (and ``calibrate``), a trial a scheduler stopped as hopeless at a step not
         trusted counts at the scheduler's estimate of its final value (``system_attrs["asha"]
         ["estimate"]``; else the optimistic forecast that stopped it, ``["forecast"]``, a bound on
         it): left out, the model would not know the region was tried (issue 19). The answer is
         kept for the next call: read it, do not change it."""
         new = [t.trial_id for t in trials if self.add(t)]
-        if self._out is None or self._out[0] != (calibrate, bounds):
-            self._out = ((calibrate, bounds), {})
+        if self._out is None or self._out[0] != (calibrate, hopeless):
+            self._out = ((calibrate, hopeless), {})
             new = list(self._pruned)
         out = self._out[1]
         for i in new:
             at, value = self._pruned[i]
             trusted, line = self.step(at)
             if not trusted:
-                if bounds and calibrate and i in self._bounds:
-                    out[i] = self._bounds[i]
+                if hopeless and calibrate and i in self._hopeless:
+                    out[i] = self._hopeless[i]
                 continue
             if not calibrate:
                 out[i] = value
