@@ -128,6 +128,13 @@ DEV_SHAPES: dict[str, CurveShape] = {
     # at the level a first-rung cut is judged at (9), so uninformative-27 cannot show a rung
     # trusted on a level that itself misleads; here it lasts past rung 16 (eta = 4)
     "uninformative-64-eta4": CurveShape("uninformative", 64, 4, speed=0.7, tau_frac=0.3),
+    # added in session 9 of issue 19 (dev only, before any run on it): plateau-27's warm-ups end
+    # before its forecast windows, so no dev family had curves still flat at a rung; here the
+    # better half of widths is still flat at rung 9
+    "plateau-36-long": CurveShape("plateau", 36, 3, amplitude=0.9, extra={"warmup": 0.7}),
+    # added in session 9 (dev only, before any run on it): the dev noisy families have noise 0.03;
+    # early stopping lost to none at 30·R on the heavily noisy test family, not studied on dev
+    "noisy-36-heavy": CurveShape("noisy", 36, 3, noise=0.06, speed=0.75, tau_frac=0.25),
 }
 TEST_SHAPES: dict[str, CurveShape] = {
     "crossing-243-steep": CurveShape("crossing", 243, 3, amplitude=1.5, speed=1.0, tau_frac=0.4),

@@ -43,12 +43,14 @@ SMAC3 (2.4.1) runs in the project venv. The runs of the stored results:
       -j 2 --skip-done
   nice -n 15 $V/dehb/bin/python benchmarks/curves_peers.py --methods dehb --seeds 10 -j 2
   nice -n 15 .venv/bin/python benchmarks/curves_peers.py --methods smac-hb --seeds 10 -j 2
-and the reference methods from the same seeds (run from a worktree of commit 6ad5915):
-  nice -n 15 .venv/bin/python benchmarks/curves.py --seeds 10 --budget-factor 10 -j 2 --methods optuna-hb-tpe \\
-      tw-none tw-asha-stop --families crossing-243-steep crossing-9-eta2 plateau-81-eta4 diverge-81 \\
-      uninformative-81 noisy-27-heavy mfh6 --out benchmarks/results/curves_ref_test_head.json
-  .venv/bin/python benchmarks/curves.py --report benchmarks/results/curves_ref_test_head.json \\
+and the reference methods from the same seeds (today's code; the optuna rows are deterministic, so
+they match the ones the peers were first paired with, from commit 6ad5915, run by run):
+  nice -n 5 .venv/bin/python benchmarks/curves.py --split test --seeds 10 --budget-factor 10 -j 2 \\
+      --methods optuna-hb-tpe tw-none tw-asha-stop tw-asha-promote --families crossing-243-steep crossing-9-eta2 \\
+      plateau-81-eta4 diverge-81 uninformative-81 noisy-27-heavy mfh6 --out benchmarks/results/curves_ref_test_s9.jsonl
+  .venv/bin/python benchmarks/curves.py --report benchmarks/results/curves_ref_test_s9.jsonl \\
       benchmarks/results/curves_peers_test.json
+(its last table: each tunewise method against the peer that did best on each family.)
 Jobs run seed-major, cheapest family first, so a run cut short has whole seeds of most families;
 ``--skip-done`` resumes one. The paired ratios of ``curves.py --report`` use the seeds both
 methods have.
