@@ -144,6 +144,9 @@ TEST_SHAPES: dict[str, CurveShape] = {
     "uninformative-81": CurveShape("uninformative", 81, 3),
     "noisy-27-heavy": CurveShape("noisy", 27, 3, noise=0.08, speed=0.9),
 }
-# Non-synthetic problems (defined in benchmarks/curves.py): dev: mfh3, sgd-digits; test: mfh6, gb-digits.
-DEV_REAL = ("mfh3", "sgd-digits")
+# Non-synthetic problems (defined in benchmarks/curves.py): dev: mfh3, sgd-digits, mlp-digits; test: mfh6,
+# gb-digits. mlp-digits (a torch MLP trained by SGD on digits) was added in session 10 of issue 19, to the
+# dev split, before any run on it: the dev split had one real family against ten synthetic ones, and
+# the choice between trusting rungs early and earning trust turned on that weighting.
+DEV_REAL = ("mfh3", "sgd-digits", "mlp-digits")
 TEST_REAL = ("mfh6", "gb-digits")

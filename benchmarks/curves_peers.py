@@ -38,17 +38,21 @@ wants numpy < 1.24, DEHB 0.1.2 numpy < 2); the venv needs numpy, scipy, scikit-l
 SMAC3 (2.4.1) runs in the project venv. The runs of the stored results:
 
   V=/work/venvs
-  nice -n 15 $V/synetune013/bin/python benchmarks/curves_peers.py --methods st-asha st-bohb --seeds 10 --skip-done
-  nice -n 15 $V/synetune013/bin/python benchmarks/curves_peers.py --methods st-mobster st-hypertune --seeds 5 \\
+  nice -n 15 $V/synetune013/bin/python benchmarks/curves_peers.py --methods st-asha --seeds 20 --skip-done
+  nice -n 15 $V/synetune013/bin/python benchmarks/curves_peers.py --methods st-bohb --seeds 10 --skip-done
+  nice -n 15 $V/synetune013/bin/python benchmarks/curves_peers.py --methods st-hypertune --seeds 10 \\
       -j 2 --skip-done
-  nice -n 15 $V/dehb/bin/python benchmarks/curves_peers.py --methods dehb --seeds 10 -j 2
+  nice -n 15 $V/synetune013/bin/python benchmarks/curves_peers.py --methods st-mobster --seeds 5 -j 2 --skip-done
+  nice -n 15 $V/dehb/bin/python benchmarks/curves_peers.py --methods dehb --seeds 20 -j 2 --skip-done
   nice -n 15 .venv/bin/python benchmarks/curves_peers.py --methods smac-hb --seeds 10 -j 2
-and the reference methods from the same seeds (today's code; the optuna rows are deterministic, so
-they match the ones the peers were first paired with, from commit 6ad5915, run by run):
-  nice -n 5 .venv/bin/python benchmarks/curves.py --split test --seeds 10 --budget-factor 10 -j 2 \\
-      --methods optuna-hb-tpe tw-none tw-asha-stop tw-asha-promote --families crossing-243-steep crossing-9-eta2 \\
-      plateau-81-eta4 diverge-81 uninformative-81 noisy-27-heavy mfh6 --out benchmarks/results/curves_ref_test_s9.jsonl
-  .venv/bin/python benchmarks/curves.py --report benchmarks/results/curves_ref_test_s9.jsonl \\
+(runs cut short by time left fewer seeds: see the counts in the report) and the reference methods
+from the same seeds (today's code; the optuna rows are deterministic, so they match the ones the
+peers were first paired with, from commit 6ad5915, run by run):
+  nice -n 5 .venv/bin/python benchmarks/curves.py --split test --seeds 20 --budget-factor 10 -j 2 \\
+      --methods optuna-hb-tpe tw-none tw-asha-stop tw-tpe-asha-stop tw-asha-promote --families crossing-243-steep \\
+      crossing-9-eta2 plateau-81-eta4 diverge-81 uninformative-81 noisy-27-heavy mfh6 \\
+      --out benchmarks/results/curves_ref_test_s10.jsonl
+  .venv/bin/python benchmarks/curves.py --report benchmarks/results/curves_ref_test_s10.jsonl \\
       benchmarks/results/curves_peers_test.json
 (its last table: each tunewise method against the peer that did best on each family.)
 Jobs run seed-major, cheapest family first, so a run cut short has whole seeds of most families;
