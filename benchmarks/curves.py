@@ -210,8 +210,9 @@ def _mlp(split: str, seed: int, budget_factor: float) -> Bench:
 
 
 # The 5% quantile of 1,000 random configurations' validation error at the full budget, seeds 0-19
-# pooled (benchmarks/history/curves_issue19/mlp_target.py), fixed before any tuning run: 0.0204 =
-# 11 of the 540 validation digits wrong (median 0.065; 7.9% diverge): reached at 11 or fewer.
+# pooled (benchmarks/history/curves_issue19/real_target.py mlp-digits), fixed before any tuning
+# run: 0.0204 = 11 of the 540 validation digits wrong (median 0.065; 7.9% diverge): reached at 11
+# or fewer.
 MLP_TARGET = 11.5 / 540
 
 
