@@ -172,6 +172,13 @@ def _gb(split: str, seed: int, budget_factor: float) -> Bench:
     return Bench("gb-digits", split, space, list(range(1, 28)), 3, GB_TARGET, budget_factor * 27, advance)
 
 
+class _Live:
+    """A training state that is not plain data (a torch model and its optimizer)."""
+
+    def __init__(self, *parts: Any) -> None:
+        self.parts = parts
+
+
 def _mlp(split: str, seed: int, budget_factor: float) -> Bench:
     """A torch MLP (one hidden ReLU layer) trained by SGD with momentum 0.9, batches of 64, on the
     digits training split; the loss is the validation error after each epoch. Initialisation and
@@ -189,8 +196,8 @@ def _mlp(split: str, seed: int, budget_factor: float) -> Bench:
             hidden = int(round(cfg["hidden"]))
             model = torch.nn.Sequential(torch.nn.Linear(64, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, 10))
             opt = torch.optim.SGD(model.parameters(), lr=cfg["lr"], momentum=0.9, weight_decay=cfg["weight_decay"])
-            state = (model, opt)
-        model, opt = state
+            state = _Live(model, opt)  # not plain data: promote-mode checkpoints hold a key (_pack)
+        model, opt = state.parts
         X, y = torch.as_tensor(Xtr, dtype=torch.float32), torch.as_tensor(ytr, dtype=torch.long)
         for epoch in range(start, stop):
             order = torch.as_tensor(np.random.default_rng(seed * 1000 + epoch).permutation(len(y)))
