@@ -172,13 +172,6 @@ def _gb(split: str, seed: int, budget_factor: float) -> Bench:
     return Bench("gb-digits", split, space, list(range(1, 28)), 3, GB_TARGET, budget_factor * 27, advance)
 
 
-class _Live:
-    """A training state that is not plain data (a torch model and its optimizer)."""
-
-    def __init__(self, *parts: Any) -> None:
-        self.parts = parts
-
-
 def _mlp(split: str, seed: int, budget_factor: float) -> Bench:
     """A torch MLP (one hidden ReLU layer) trained by SGD with momentum 0.9, batches of 64, on the
     digits training split; the loss is the validation error after each epoch. Initialisation and
@@ -196,8 +189,8 @@ def _mlp(split: str, seed: int, budget_factor: float) -> Bench:
             hidden = int(round(cfg["hidden"]))
             model = torch.nn.Sequential(torch.nn.Linear(64, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, 10))
             opt = torch.optim.SGD(model.parameters(), lr=cfg["lr"], momentum=0.9, weight_decay=cfg["weight_decay"])
-            state = _Live(model, opt)  # not plain data: promote-mode checkpoints hold a key (_pack)
-        model, opt = state.parts
+            state = (model, opt)
+        model, opt = state
         X, y = torch.as_tensor(Xtr, dtype=torch.float32), torch.as_tensor(ytr, dtype=torch.long)
         for epoch in range(start, stop):
             order = torch.as_tensor(np.random.default_rng(seed * 1000 + epoch).permutation(len(y)))
@@ -224,7 +217,7 @@ MLP_TARGET = 11.5 / 540
 
 
 # 1 - accuracy on the 540 validation digits: the 5% quantile of 1,000 random configurations at the
-# full budget (the synthetic families' rule; benchmarks/history/curves_issue19/gb_target.py) is 12
+# full budget (the synthetic families' rule; benchmarks/history/curves_issue19/real_target.py gb-digits) is 12
 # errors: reached at 12 or fewer (12.5 keeps float rounding of 1 - accuracy out of it). Until
 # session 9 of issue 19 a provisional 0.035 from one probe, reached by most runs within their
 # first full run.
@@ -249,14 +242,24 @@ def make_bench(name: str, seed: int, budget_factor: float) -> Bench:
 
 # ---- bookkeeping -------------------------------------------------------------------------------
 
-# Training states that are not plain data (gb-digits' warm-started HistGradientBoostingClassifier):
+# Training states that are not plain data (gb-digits' warm-started HistGradientBoostingClassifier,
+# mlp-digits' torch model and optimizer):
 # trial checkpoints hold plain data and arrays only (they never unpickle), so in these in-process
 # runs a checkpoint holds a key into this registry; a continuation gets a copy of the paused state.
 _LIVE: dict[str, Any] = {}
 
 
+def _plain(x: Any) -> bool:
+    """Whether ``x`` is plain data (what a trial checkpoint may hold), containers checked throughout."""
+    if isinstance(x, dict):
+        return all(_plain(v) for v in x.values())
+    if isinstance(x, (list, tuple)):
+        return all(_plain(v) for v in x)
+    return x is None or isinstance(x, (int, float, str, np.ndarray))
+
+
 def _pack(state: Any) -> Any:
-    if state is None or isinstance(state, (dict, list, tuple, int, float, str, np.ndarray)):
+    if _plain(state):
         return state
     key = f"live-{len(_LIVE)}"
     _LIVE[key] = state

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from curves import seed_cluster_bootstrap  # noqa: E402
 
 
 def main() -> None:
@@ -29,21 +33,14 @@ def main() -> None:
     rng = np.random.default_rng(0)
     for pair in sys.argv[2:]:
         a, b = pair.split("/")
-        per = {f: [math.log(ctt[(f, a, s)] / ctt[(f, b, s)]) for s in seeds if (f, a, s) in ctt and (f, b, s) in ctt]
-               for f in families}
+        per = {f: {s: math.log(ctt[(f, a, s)] / ctt[(f, b, s)]) for s in seeds
+                   if (f, a, s) in ctt and (f, b, s) in ctt} for f in families}
         per = {f: v for f, v in per.items() if v}
-        # Seeds resampled jointly across families (session 10): a seed fixes the synthetic
-        # optimum and the samplers' random streams in every family alike.
-        by_seed = {f: {s: math.log(ctt[(f, a, s)] / ctt[(f, b, s)]) for s in seeds
-                       if (f, a, s) in ctt and (f, b, s) in ctt} for f in per}
-        boots = []
-        for _ in range(2000):
-            draw = rng.choice(seeds, len(seeds))
-            boots.append(np.mean([np.mean([v[s] for s in draw if s in v] or list(v.values()))
-                                  for v in by_seed.values()]))
+        # Seeds resampled jointly across families (session 10): curves.py's own bootstrap.
+        boots = seed_cluster_bootstrap(list(per.values()), rng, n_boot=2000)
         lo, hi = np.percentile(boots, [2.5, 97.5])
-        mean = math.exp(np.mean([np.mean(v) for v in per.values()]))
-        fams = ", ".join(f"{f} {math.exp(np.mean(v)):.2f}" for f, v in per.items())
+        mean = math.exp(np.mean([np.mean(list(v.values())) for v in per.values()]))
+        fams = ", ".join(f"{f} {math.exp(np.mean(list(v.values()))):.2f}" for f, v in per.items())
         print(f"{a} / {b}: {mean:.2f} [{math.exp(lo):.2f}, {math.exp(hi):.2f}]  ({fams})")
 
 

@@ -9,7 +9,8 @@ shuffles and a network's initialisation depend on the seed, so the errors are po
 benchmark seeds), and prints the 5% quantile of the validation errors, in digits of the 540
 validation digits too: the rule of ``CurveInstance.target`` (4,000 noise-free configurations
 there; a real run costs ~0.1-1 s). Used for sgd-digits (a check: 0.0333, 18 of 540, against its
-0.035) and mlp-digits (0.0204, 11 of 540: ``MLP_TARGET``). gb_target.py did gb-digits (session 9).
+0.035), mlp-digits (0.0204, 11 of 540: ``MLP_TARGET``) and gb-digits (session 9: 12 of 540,
+``GB_TARGET``; then gb_target.py, which drew the same configurations and was merged into this).
 """
 
 from __future__ import annotations
