@@ -32,11 +32,9 @@ Methods (one run, same seeds and compute):
   tw-tpe-asha-promote, tw-gp-asha-promote (RandomSampler / TPESampler / GPSampler + promote ASHA)
   variants measured on the dev families only: tw-bohb-asha-stop, tw-bohb-gp-asha-stop,
   tw-gp-nopruned-asha-stop (GPSampler(include_pruned=False)), tw-bohb-hb-stop, tw-bohb-gp-hb-stop
-  suffixes (any tw-*-asha-stop method): "-assumed" the rules before session 2 of issue 19 (a rung is
-  trusted until measured to mislead, and the GP counts every pruned trial's last value), "-gpall"
-  only the GP part of that, "-p6" rank agreement measured on 6 configurations instead of 10,
-  "-hedge" new trials spread over Hyperband's brackets until the rung they would first be cut at
-  is trusted (session 2's rule, with session 3's recall test), "-z1.28" / "-h0.6" the recall
+  suffixes (any tw-*-asha-stop method): "-gpall" the GP counts every pruned trial's last value
+  (its rule before session 2 of issue 19), "-p6" rank agreement measured on 6 configurations
+  instead of 10, "-z1.28" / "-h0.6" the recall
   test's confidence (normal quantile) / hedge_threshold, "-noprice" a rung trusted at
   hedge_threshold whatever its cut saves, "-half" recall on the top 1/eta (half with eta = 2)
   instead of the top third, "-noforecast" ASHAScheduler(forecast=False) (session 4's changes, off);
@@ -326,9 +324,6 @@ _SCHEDULER_VARIANTS: dict[str, tuple[str, Any]] = {
     # with reduction_factor=2, recall measured on the top half (1/eta), not the top third (before
     # session 4)
     "-half": ("_best_share", 2),
-    # while the rung a new trial would first be cut at is not trusted, new trials are spread over
-    # Hyperband's brackets (instead of no rung cutting until it is trusted)
-    "-hedge": ("_hedge_unknown", True),
     # promote mode: no optimistic-forecast stops (before session 6)
     "-nopf": ("_promote_forecast", False),
     # a hopeless trial counts for the GP at the bound that stopped it, not at ASHA's point
@@ -404,15 +399,6 @@ def tw_setup(b: Bench, method: str, seed: int) -> tuple[Any, Any]:
             sched._trust_z = float(tail[1:])
         else:
             sched.hedge_threshold = float(tail[1:])
-        return sampler, sched
-    if method.endswith("-assumed"):
-        # The rule before trust had to be earned: plain ASHA until a rung is measured to mislead.
-        sampler, sched = tw_setup(b, method[: -len("-assumed")], seed)
-        sched._assume_trust = sched._hedge_unknown = True
-        # ... and the GP counts every pruned trial's last value as its result
-        gp = sampler._gp_sampler() if isinstance(sampler, tw.samplers.AutoSampler) else sampler
-        if isinstance(gp, tw.samplers.GPSampler):
-            gp._check_pruned = False
         return sampler, sched
     if method not in table:
         raise ValueError(f"unknown method {method!r}")

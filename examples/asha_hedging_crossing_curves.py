@@ -1,16 +1,17 @@
-"""ASHA as a pruner on learning curves that cross: a rung cuts only once it has earned trust.
+"""ASHA as a pruner on learning curves that cross: a rung stops cutting once it is seen to mislead.
 
 A large learning rate makes the loss fall fast and level off high; a small one starts slowly and
 finishes best, so the first epochs rank configurations the wrong way round. ``ASHAScheduler`` in
 stop mode (a plain pruner: ``trial.report`` / ``trial.should_prune``) measures what each rung's
 cut would cost: of the configurations best at the furthest level measured, how many the rung
-would have kept (``rung_recall``: measured on trials the rung did not cut). A rung cuts new
-trials only once that share is at least ``hedge_threshold`` (0.5) with confidence; until then,
-and wherever it misleads, trials pass it uncut -- so when no rung is trustworthy nothing is
-pruned (early stopping gives itself up), and a share of trials keeps auditing trusted rungs.
-Independently of the rungs' trust, a trial whose optimistic forecast (its recent slope, kept up
-to the last epoch) cannot beat the best full run is stopped, at rungs where that forecast held
-on every full run so far (``forecast_checks``; ``forecast=False`` turns it off).
+would have kept (``rung_recall``: measured on trials the rung did not cut). The cheap rungs
+(epochs 1 and 3 of 27) cut as plain ASHA once measured (the first trials run through them) and
+until that share is measured to be below ``hedge_threshold`` (0.5); the costly one (epoch 9)
+cuts only once it is measured to reach it. Wherever a rung misleads, trials pass it uncut -- so when no rung is trustworthy
+nothing is pruned (early stopping gives itself up), and a share of trials keeps auditing the
+rungs that cut. Independently of the rungs, a trial whose optimistic forecast (its recent
+slope, kept up to the last epoch) cannot beat the best full run is stopped, at rungs where that
+forecast held on every full run so far (``forecast_checks``; ``forecast=False`` turns it off).
 
     python examples/asha_hedging_crossing_curves.py
 """

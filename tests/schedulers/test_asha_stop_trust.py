@@ -1,6 +1,7 @@
-"""Stop-mode ASHA earns trust in a rung by what its cut costs: of the configurations best at a
-later level, how many the rung's cut would have kept (``top_recall``), measured on trials not
-cut at that rung, with a Wilson confidence bound (issue 19)."""
+"""Stop-mode ASHA measures a rung by what its cut costs: of the configurations best at a later
+level, how many the rung's cut would have kept (``top_recall``), measured on trials not cut at
+that rung, with a Wilson confidence bound (issue 19). A cheap rung cuts until it is measured to
+mislead; a costly one only once it has earned trust."""
 
 from __future__ import annotations
 
@@ -149,40 +150,87 @@ def test_a_rung_that_misleads_between_trusted_ones_is_passed_uncut() -> None:
 def test_only_trials_not_cut_at_a_rung_measure_it() -> None:
     # A trial that faced rung 0's cut reached the later levels because rung 0 kept it: counted,
     # it would make the cut look better than it is. Rung 0 is measured on the trials that passed
-    # it uncut only: all of them before it was trusted, the audits (1 in 9) after.
+    # it uncut only: the first 3 (before anything measured it), then the audits, 1 in 3 while it
+    # is cheap and not trusted, 1 in 9 once it is trusted.
     study, sched = _study(lambda i: [float(i)] * 4, 60)
     uncut = [0 in t.system_attrs["asha"].get("uncut", ()) for t in study.trials]
-    first_cut = uncut.index(False)
     rows = {k: n for k, _, _, _, n, _ in sched.rung_recall(study)}
     assert rows[0] == sum(uncut) < len(uncut)
-    assert [n for n in range(first_cut, 60) if uncut[n]] == [n for n in range(first_cut, 60) if _audited(n, 9)]
-    assert any(uncut[first_cut:])
+    assert uncut[:3] == [True] * 3
+    trusted_from = next(n for n in range(3, 60) if uncut[n] != _audited(n, 3))
+    assert 9 <= trusted_from < 60
+    assert uncut[trusted_from:] == [_audited(n, 9) for n in range(trusted_from, 60)]
+    assert any(uncut[trusted_from:])
 
 
-def test_no_rung_cuts_before_it_earns_trust_and_plain_asha_always_does() -> None:
-    # A fresh study has measured nothing: no rung cuts (early stopping has not paid for itself
-    # yet), every trial runs on and measures every rung. hedge_threshold=None: plain ASHA.
+def test_cheap_rungs_cut_once_measured_and_costly_ones_only_once_trusted() -> None:
+    # Rungs 1 and 3 below 27 (eta 3) spend 0.36 / 0.41 of a trial's compute: they pay even if
+    # they keep only half of the best configurations, so they cut as soon as they are measured (3
+    # configurations they did not cut reached a later level) and not found to mislead -- but for
+    # 1 trial in 3, which keeps measuring them. Rung 9 (0.56) cuts only once trusted.
     sched = tw.schedulers.ASHAScheduler(1, 27, 3)
+    assert [round(sched.cut_price(k), 2) for k in range(3)] == [0.36, 0.41, 0.56]
     study = tw.create_study(scheduler=sched)
     assert sched.rung_recall(study) == [] and sched.hedging(study)
-    assert sched.first_trusted_rung(study) == 3
-    assert _new_trials(study, 10) == [(0, False)] * 10
+    assert sched.first_trusted_rung(study) == 3  # nothing measured: the first trials run uncut
+    study, sched = _study(lambda i: [float(i)] * 4, 3)
+    assert [v for *_, v in sched.rung_recall(study)] == ["unknown"] * 3
+    assert sched.first_trusted_rung(study) == 0 and sched.hedging(study)
+    first = len(study.trials)
+    assert _new_trials(study, 6) == [(0, not _audited(first + i, 3)) for i in range(6)]
+    t = study.ask()  # the best at steps 1 and 3, the worst at step 9: not cut there
+    for value, step in ((-1.0, 1), (-1.0, 3), (1e6, 9)):
+        t.report(value, step)
+        assert not t.should_prune()
+    assert t.system_attrs["asha"]["uncut"][-1] == 2
+    study.tell(t, 1e6)
+    # Measured to mislead (slow starters finish best): no cut at step 1.
     study, sched = _study(_slow_starters, 3)
-    assert sched.rung_recall(study) == [] and sched.first_trusted_rung(study) == 3
+    assert sched.rung_recall(study)[0][-1] == "misleads" and sched.first_trusted_rung(study) == 1
+    # With eta = 2 every rung of 1..9 costs more than half (0.56-0.94): none cuts untrusted.
+    study, sched = _study_eta2(lambda i: [float(i)] * 5, 3)
+    assert sched.first_trusted_rung(study) == 4
+    assert _new_trials(study, 6) == [(0, False)] * 6
+    # hedge_threshold=None: plain ASHA, every rung cuts every trial.
     study, plain = _study(_slow_starters, 36, hedge_threshold=None)
     assert plain.first_trusted_rung(study) == 0 and not plain.hedging(study)
     assert _new_trials(study, 3) == [(0, True)] * 3
 
 
 def test_a_stricter_threshold_needs_more_evidence() -> None:
-    # 9 configurations passed step 1 uncut (then it was trusted): the best 3 at step 27 are the
-    # best 3 at step 1, recall 3/3, Wilson lower bound 0.75 -- trusted at hedge_threshold 0.5,
-    # not (yet) at 0.9.
-    study, sched = _study(lambda i: [float(i)] * 4, 12)
-    assert sched.rung_recall(study)[0] == (0, 3, 3, 3, 9, "trusted")
+    # 10 configurations passed step 1 uncut: the best 3 at step 27 are the best 3 at step 1,
+    # recall 3/3, Wilson lower bound 0.77 -- trusted at hedge_threshold 0.5, not (yet) at 0.9.
+    # The cheap rungs cut either way (not measured to mislead); the costly one at step 9 only
+    # once trusted.
+    study, sched = _study(lambda i: [float(i)] * 4, 30)
+    assert sched.rung_recall(study)[0] == (0, 3, 3, 3, 10, "trusted")
+    assert not sched.hedging(study)
     strict = tw.schedulers.ASHAScheduler(1, 27, 3, hedge_threshold=0.9)
-    assert strict.rung_recall(study)[0] == (0, 3, 3, 3, 9, "unknown")
-    assert strict.first_trusted_rung(study) == 3  # nothing cuts under the stricter threshold
+    assert strict.rung_recall(study)[0] == (0, 3, 3, 3, 10, "unknown")
+    assert strict.first_trusted_rung(study) == 0 and strict.hedging(study)
+
+
+def test_a_configuration_cut_and_proposed_again_trains_uncut() -> None:
+    # A model that does not take a pruned trial for a bad configuration may propose it again (a
+    # hair's breadth away): the rung and the model disagree, and the repeat trains uncut so that
+    # its final value settles it. Another configuration is cut as before.
+    study, sched = _study(lambda i: [float(i)] * 4, 3)  # measured: the cheap rung at step 1 cuts
+    cases = [(0.1, "a", 0.0, False), (0.01, "a", 5.0, True),
+             (0.01 * (1 + 1e-6), "a", 5.0, False),  # the same configuration, proposed again
+             (0.01 * (1 + 1e-6), "b", 5.0, True),   # another kind: a new configuration
+             (0.02, "a", 5.0, True)]                # another learning rate
+    for lr, kind, value, cut in cases:
+        while _audited(len(study.trials), 3):  # not an audit of the cheap rung
+            study.tell(study.ask(), state=TrialState.PRUNED)
+        study.enqueue_trial({"lr": lr, "kind": kind})
+        t = study.ask()
+        assert t.suggest_float("lr", 1e-5, 1.0, log=True) == lr
+        t.suggest_categorical("kind", ["a", "b"])
+        t.report(value, 1)
+        assert t.should_prune() is cut, (lr, kind)
+        study.tell(t, state=TrialState.PRUNED) if cut else study.tell(t, value)
+        if (lr, kind) == cases[2][:2]:
+            assert t.system_attrs["asha"]["uncut"] == [0]
 
 
 @pytest.mark.parametrize("bad", [True, 1.5, 0.0, -0.5, "auto"])
@@ -270,9 +318,11 @@ def _full_runs(sched: tw.schedulers.ASHAScheduler, curves: Sequence[Callable[[in
     return study
 
 
-def _run(study: tw.Study, curve: Callable[[int], float]) -> int | None:
-    """A new trial that is not an audit reports ``curve`` at steps 1..27: the step it is stopped at."""
-    while _audited(len(study.trials), 9):
+def _run(study: tw.Study, curve: Callable[[int], float], audit: bool = False) -> int | None:
+    """A new trial that is not an audit of the forecast reports ``curve`` at steps 1..27: the step
+    it is stopped at. ``audit``: it is an audit of the rungs not measured yet (1 in 3 pass them
+    uncut), so the cheap rungs at steps 1 and 3 do not cut it."""
+    while _audited(len(study.trials), 9) or _audited(len(study.trials), 3) != audit:
         study.tell(study.ask(), state=TrialState.PRUNED)
     t = study.ask()
     for step in range(1, 28):
@@ -288,23 +338,29 @@ def _decay(q: float, a: float = 1.0, tau: float = 3.0) -> Callable[[int], float]
     return lambda t: q + a * math.exp(-t / tau)
 
 
+# The best at steps 1 and 3 (the cheap rungs keep it), flat near 0.3 by step 9: it cannot reach
+# the best full run's 0.0.
+_EARLY_PLATEAU = _decay(0.3, a=0.1)
+# The full runs of the forecast tests, each the best so far at every step (no rung cuts them).
+_IMPROVING = [_decay(0.2), _decay(0.1), _decay(0.0)]
+
+
 def test_a_trial_whose_optimistic_forecast_cannot_beat_the_best_run_is_stopped() -> None:
-    # Three full runs (too few for any rung's recall to be trusted): the forecast at step 9 (5
+    # Three full runs (too few to trust the costly rung at step 9): the forecast at step 9 (5
     # reports in [4.5, 9]) held on all three, so it is active there; steps 1 and 3 have too few
     # reports for a forecast.
     sched = tw.schedulers.ASHAScheduler(1, 27, 3)
-    study = _full_runs(sched, [_decay(0.0), _decay(0.1), _decay(0.2)])
-    assert sched.first_trusted_rung(study) == 3
+    study = _full_runs(sched, _IMPROVING)
     assert sched.forecast_checks(study) == [(0, 0, 0, False), (1, 0, 0, False), (2, 3, 0, True)]
-    assert _run(study, _decay(1.0)) == 9  # flat near 1.0 by step 9: cannot reach 0.0
+    assert _run(study, _EARLY_PLATEAU) == 9
     # A slow starter worse than everything at step 9 but still falling steeply is kept -- and
-    # finishes best.
-    assert _run(study, _decay(-0.5, a=3.0, tau=6.0)) is None
+    # finishes best (an audit of the cheap rungs, which would cut it at step 1).
+    assert _run(study, _decay(-0.5, a=3.0, tau=6.0), audit=True) is None
     assert study.best_value < -0.4
-    # forecast=False: nothing is stopped before a rung is trusted
+    # forecast=False: nothing is stopped at the untrusted rung at step 9
     off = tw.schedulers.ASHAScheduler(1, 27, 3, forecast=False)
-    study = _full_runs(off, [_decay(0.0), _decay(0.1), _decay(0.2)])
-    assert _run(study, _decay(1.0)) is None
+    study = _full_runs(off, _IMPROVING)
+    assert _run(study, _EARLY_PLATEAU) is None
     assert off.describe()["forecast"] is False and sched.describe()["forecast"] is True
 
 
@@ -315,11 +371,11 @@ def test_the_forecast_stops_trials_once_it_held_on_two_full_runs() -> None:
     sched = tw.schedulers.ASHAScheduler(1, 27, 3)
     study = _full_runs(sched, [_decay(0.0)])
     assert sched.forecast_checks(study)[2] == (2, 1, 0, False)
-    assert _run(study, _decay(1.0)) is None
+    assert _run(study, _EARLY_PLATEAU) is None
     sched = tw.schedulers.ASHAScheduler(1, 27, 3)
-    study = _full_runs(sched, [_decay(0.0), _decay(0.1)])
+    study = _full_runs(sched, _IMPROVING[1:])
     assert sched.forecast_checks(study)[2] == (2, 2, 0, True)
-    assert _run(study, _decay(1.0)) == 9
+    assert _run(study, _EARLY_PLATEAU) == 9
 
 
 def test_a_full_run_that_beat_its_forecast_turns_the_forecast_off_at_that_rung() -> None:
@@ -329,9 +385,9 @@ def test_a_full_run_that_beat_its_forecast_turns_the_forecast_off_at_that_rung()
         return 2.0 if t <= 12 else 2.0 - 2.5 * (1 - math.exp(-(t - 12) / 3.0))
 
     sched = tw.schedulers.ASHAScheduler(1, 27, 3)
-    study = _full_runs(sched, [plateau, _decay(0.0), _decay(0.1), _decay(0.2)])
+    study = _full_runs(sched, [plateau, *_IMPROVING])
     assert sched.forecast_checks(study)[2] == (2, 4, 1, False)
-    assert _run(study, _decay(1.0)) is None
+    assert _run(study, _EARLY_PLATEAU) is None
 
 
 @pytest.mark.parametrize("bad", [None, 1, "yes"])
@@ -347,19 +403,19 @@ def test_a_trial_stopped_as_hopeless_keeps_its_forecast_and_the_gp_counts_it() -
     sampler = tw.samplers.GPSampler(seed=0, n_startup_trials=3)
     sched = tw.schedulers.ASHAScheduler(1, 27, 3)
     study = tw.create_study(sampler=sampler, scheduler=sched)
-    for q in (0.0, 0.1, 0.2):
+    for curve in _IMPROVING:
         t = study.ask()
         t.suggest_float("x", 0.0, 1.0)
         for step in range(1, 28):
-            t.report(_decay(q)(step), step)
+            t.report(curve(step), step)
             assert not t.should_prune()
-        study.tell(t, _decay(q)(27))
-    while _audited(len(study.trials), 9):
+        study.tell(t, curve(27))
+    while _audited(len(study.trials), 9) or _audited(len(study.trials), 3):
         study.tell(study.ask(), state=TrialState.PRUNED)
     t = study.ask()
     t.suggest_float("x", 0.0, 1.0)
     for step in range(1, 28):
-        t.report(_decay(1.0)(step), step)
+        t.report(_EARLY_PLATEAU(step), step)
         if t.should_prune():
             study.tell(t, state=TrialState.PRUNED)
             break
@@ -370,7 +426,7 @@ def test_a_trial_stopped_as_hopeless_keeps_its_forecast_and_the_gp_counts_it() -
     # The point estimate the GP counts: the line without the optimistic shift, between the bound
     # and the true final value (a convex decay ends above its secant's extrapolation).
     estimate = stopped.system_attrs["asha"]["estimate"]
-    assert bound < estimate < _decay(1.0)(27)
+    assert bound < estimate < _EARLY_PLATEAU(27)
     nxt = study.ask()
     nxt.suggest_float("x", 0.0, 1.0)
     assert sampler._calibrated == {stopped.trial_id: estimate}

@@ -8,10 +8,11 @@ so every decision is computed from the trials in storage, which all workers shar
 
 - ``mode="stop"``: the trial continues past rung ``k`` only if it ranks in the top
   ``max(1, floor(n / eta))`` of the ``n`` results at that rung (the best so far always continues).
-  :class:`ASHAScheduler` cuts only at rungs that have earned trust (``hedge_threshold``: the
-  rung's cut is measured to keep the configurations that finish best); it passes the others
-  uncut, and with no rung trusted it prunes nothing -- except trials whose optimistic forecast
-  cannot beat the best full run (``forecast``, checked on the full runs before it is used).
+  :class:`ASHAScheduler` (``hedge_threshold``) measures whether a rung's cut keeps the
+  configurations that finish best: a cheap rung cuts once it is measured and until it is found
+  to mislead, a costly one only once it has earned trust; the others pass trials uncut. Trials whose optimistic
+  forecast cannot beat the best full run are stopped at any rung (``forecast``, checked on the
+  full runs before it is used).
 - ``mode="promote"`` (ASHA proper): a trial *pauses* at the rung it was started for: it ends as
   PRUNED with ``asha.paused = k``. Whenever a result arrives, every paused trial in the top
   ``floor(n / eta)`` of its rung that was not promoted yet is promoted, exactly once across
@@ -48,6 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tunewise import distributions as D
 from tunewise.schedulers._base import Scheduler, _as_context, _check_int, _check_number, _sign
 from tunewise.schedulers._decision import Continuation, Decision
 from tunewise.trial import TrialState
@@ -224,6 +226,39 @@ def _wilson(k: int, n: int, z: float) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
+# A stop-mode rung is judged (rung_recall) at the furthest level reached by at least this many
+# configurations it did not cut, and misleads when the Wilson upper bound of its recall at this
+# confidence (a normal quantile, ~69% one-sided) is below hedge_threshold: a cheap rung cuts until
+# then, so a crossing must show quickly (the best of 3 full runs outside the rung's top third does).
+# Chosen on the dev families of benchmarks/curves.py (issue 19, session 10: with 2 * eta
+# configurations at z = 1, crossing-81 needed 1.37x the compute of the earned-trust rule, 1.17x
+# with these).
+_MISLEAD_CONFIGS = 3
+_MISLEAD_Z = 0.5
+# The recall a stop-mode rung is assumed to have before it is measured (ASHAScheduler._assumed):
+# its cut pays when it spends at most this share of a trial's compute (cut_price).
+_ASSUMED_RECALL = 0.5
+# Two configurations closer than this on every continuous unit coordinate (and equal elsewhere)
+# are one configuration proposed again (ASHAScheduler._repeats_cut): far below any tuning resolution.
+_REPEAT_SEPARATION = 1e-3
+
+
+def _unit_point(trial: FrozenTrial) -> tuple[tuple[Any, ...], np.ndarray]:
+    """``trial``'s configuration as (parameter names with its discrete values, the continuous
+    ones in the unit cube of their distribution)."""
+    key: list[Any] = []
+    x: list[float] = []
+    dists = trial.distributions
+    for name in sorted(trial.params):
+        value, dist = trial.params[name], dists.get(name)
+        if isinstance(dist, D.Float) and dist.step is None:
+            key.append(name)
+            x.append(float(dist.to_unit(value)))
+        else:
+            key.append((name, repr(value)))
+    return tuple(key), np.asarray(x, dtype=float)
+
+
 def _audited(number: int, share: int) -> bool:
     """Whether trial ``number`` is one of the ``1/share`` audited ones: the fractional parts of
     ``number * golden ratio`` are spread evenly, so every run of ``share`` consecutive trials has
@@ -313,8 +348,8 @@ class _SuccessiveHalving(Scheduler):
         it cannot beat the best full run (None: it may)."""
         return None
 
-    def _uncut(self, ctx: SchedulerContext, rung: int, number: int) -> bool:
-        """Stop mode: whether trial ``number`` passes rung ``rung`` (bracket 0's numbering) without a cut."""
+    def _uncut(self, ctx: SchedulerContext, rung: int, trial: FrozenTrial) -> bool:
+        """Stop mode: whether ``trial`` passes rung ``rung`` (bracket 0's numbering) without a cut."""
         return False
 
     def _new_bracket(self, ctx: SchedulerContext, trial: FrozenTrial | Trial) -> int:
@@ -433,8 +468,8 @@ class _SuccessiveHalving(Scheduler):
                     self._mark_hopeless(st, trial, r, sign, bound)
                     prune = True
                     break
-                if self._uncut(ctx, st["bracket"] + k, trial.number):
-                    # Measured to cut the configurations that finish best: recorded, not cut.
+                if self._uncut(ctx, st["bracket"] + k, trial):
+                    # Not trusted to keep the configurations that finish best: recorded, not cut.
                     st.setdefault("uncut", []).append(st["bracket"] + k)
                     continue
                 others = [loss for loss, t in self._records(ctx, st["bracket"], k) if t.number != trial.number]
@@ -624,29 +659,44 @@ class ASHAScheduler(_SuccessiveHalving):
     ``reduction_factor`` results there. See :meth:`top_cut` / :meth:`rung_agreement`. An integer
     fixes the cut; ``None`` is plain ASHA (``reduction_factor`` everywhere).
 
-    ``hedge_threshold`` (stop mode): a rung cuts trials only once it has earned trust, measured
-    by what its cut costs. For each rung, on the configurations that rung did *not* cut,
-    :meth:`rung_recall` counts how many of the best third at the furthest level measured (a
-    higher rung or ``max_resource``) the rung's cut would have kept (:func:`top_recall`). A
-    rank correlation over all configurations is the wrong statistic here: on learning curves
-    whose slow starters finish best the many ordinary configurations rank alike at every budget
-    while the few that matter are cut. A rung is *trusted* when that share's Wilson lower bound
-    reaches ``hedge_threshold`` (on at least 3 best configurations, against a level at least
-    ``reduction_factor**2`` further on) and the rung's :meth:`cut_price`, the share of a trial's
-    compute its cut still spends (a late rung saves little, so it needs near-perfect recall; the
-    best are the top third even when ``reduction_factor=2`` keeps half); it *misleads* when the
-    upper bound is below ``hedge_threshold``. Until a
-    rung is trusted, and whenever it is not any more, trials pass it uncut (their results are
-    still recorded and measure it): while no rung is trusted nothing is pruned, so early stopping
-    gives itself up where it does not pay (no early stopping, the floor) and takes over rung by
-    rung where it does. 1 in ``reduction_factor**2`` trials pass a trusted rung uncut anyway
-    (audits), so trust earned on few configurations can be lost again. ``None``: plain ASHA,
-    every rung cuts from the first trial. The rule, the threshold 0.5 and the confidence (z = 1)
-    were chosen on the dev families of ``benchmarks/curves.py`` (0.4 measured the same there,
-    z = 0.5 worse on noisy curves; spreading trials over Hyperband's brackets until a rung is
-    trusted lost to no early stopping on crossing and noisy curves); a rung ranking at random
-    keeps about ``1/reduction_factor``. See :meth:`first_trusted_rung` / :meth:`hedging` /
-    :meth:`rung_recall`.
+    ``hedge_threshold`` (stop mode): each rung's cut is measured by what it costs. For each
+    rung, on the configurations that rung did *not* cut, :meth:`rung_recall` counts how many of
+    the best third at the furthest level measured (a higher rung or ``max_resource``) the rung's
+    cut would have kept (:func:`top_recall`). A rank correlation over all configurations is the
+    wrong statistic here: on learning curves whose slow starters finish best the many ordinary
+    configurations rank alike at every budget while the few that matter are cut. A rung is
+    *trusted* when that share's Wilson lower bound reaches ``hedge_threshold`` (on at least 3
+    best configurations, against a level at least ``reduction_factor**2`` further on) and the
+    rung's :meth:`cut_price`, the share of a trial's compute its cut still spends (a late rung
+    saves little, so it needs near-perfect recall; the best are the top third even when
+    ``reduction_factor=2`` keeps half); it *misleads* when the upper bound (at a lower
+    confidence, from 3 configurations on: the best of 3 full runs outside the rung's top third
+    is enough) is below ``hedge_threshold``.
+
+    Which rungs cut: a *cheap* rung, whose cut pays even if it keeps only half of the best
+    configurations (:meth:`cut_price` <= 0.5: with ``reduction_factor=3``, the rungs below
+    ``max_resource / 3``; with 2, none), cuts as plain ASHA as soon as it is measured (3
+    configurations it did not cut reached a later level: the first trials of a study run through
+    uncut, so a sampler's first, space-filling configurations are not cut on one report) and
+    until it is measured to mislead; 1 in ``reduction_factor`` trials pass it uncut while it is
+    not trusted (audits: only trials a rung did not cut measure it). A costly rung cuts only
+    once it is trusted. 1 in ``reduction_factor**2`` trials pass a trusted rung uncut, so trust
+    earned on few configurations can be lost again. A rung that misleads passes every trial
+    uncut (their results are still recorded and measure it): where no rung is trusted and the
+    cheap ones mislead nothing is pruned, so early stopping gives itself up where it does not
+    pay (no early stopping, the floor). A configuration a rung cut that the sampler proposes
+    again (a model that does not take a pruned trial for a bad configuration disagrees with
+    the rung) trains uncut, so its final value settles it. ``None``: plain ASHA, every rung
+    cuts every trial. Chosen on the dev families of ``benchmarks/curves.py`` (issue 19, 60
+    seeds): letting measured cheap rungs cut before they earn trust needs 0.95x / 0.97x the
+    compute to target of earning it first (10·R / 30·R; plateaus, early ranks that say little,
+    mfh3 and SGD on digits 0.84-0.93x, heavily noisy crossing curves 1.1-1.2x) and lowered the
+    worst family against optuna's Hyperband from 0.99x to 0.89x; cutting before any
+    measurement cut the sampler's first, space-filling configurations on one report and lost
+    on crossing and noisy curves (0.96x overall, noisy-81 1.25x). The threshold 0.5 and the
+    trust confidence (z = 1) held from before. A rung ranking at random keeps about
+    ``1/reduction_factor``. See :meth:`first_trusted_rung` /
+    :meth:`hedging` / :meth:`rung_recall`.
 
     ``forecast`` (default True): at a rung, a trial whose optimistic forecast
     (:func:`optimistic_final`: the slope of its last half of reports, kept up to
@@ -669,7 +719,8 @@ class ASHAScheduler(_SuccessiveHalving):
     first trains to ``min_resource * reduction_factor**b``, reporting the steps below
     unselected, which measures them). Until the first rung not measured to mislead is trusted,
     new configurations start at the lowest trusted rung above it or, with none, train to
-    ``max_resource`` without a pause, as stop mode passes untrusted rungs uncut (spreading them
+    ``max_resource`` without a pause (a pause cannot be undone as stop mode's uncut audits can: no
+    rung pauses before it has earned trust; spreading them
     over Hyperband's brackets instead was slower on the dev families of ``benchmarks/curves.py``:
     0.79x and 0.94x of optuna's Hyperband compute to target on seeds 0-19 and 20-59, against
     0.77x and 0.85x); once it is trusted they start there, but for 1 in ``reduction_factor``
@@ -684,9 +735,9 @@ class ASHAScheduler(_SuccessiveHalving):
     >>> study = tw.create_study(direction="maximize", scheduler=sched)
     >>> sched.top_cut(study)   # nothing measured yet: 1/3 (and the last rung's leader goes on)
     3
-    >>> sched.hedging(study)   # no rung has earned trust yet: no rung cuts
+    >>> sched.hedging(study)   # nothing measured yet: no rung cuts
     True
-    >>> sched.first_trusted_rung(study)   # len(rungs()): nothing is pruned
+    >>> sched.first_trusted_rung(study)   # len(rungs()): nothing is pruned (yet)
     3
     >>> sched.rung_recall(study)   # (rung, level, kept, of the best, configurations, verdict)
     []
@@ -715,12 +766,6 @@ class ASHAScheduler(_SuccessiveHalving):
         # The confidence of the recall test (a normal quantile for the Wilson bounds): 1.0, about
         # 84% one-sided, chosen on the dev families of benchmarks/curves.py.
         self._trust_z = 1.0
-        # Benchmark variants (benchmarks/curves.py, dev families): True spreads new trials over
-        # Hyperband's brackets while the rung they would first be cut at is not trusted (the
-        # rule of session 2 of issue 19, with the recall test); _assume_trust additionally trusts
-        # a rung until it is measured to mislead (the rule before session 2).
-        self._hedge_unknown = False
-        self._assume_trust = False
         # Benchmark variant: False trusts a rung at hedge_threshold alone, whatever its cut saves
         # (the rule before session 4 of issue 19; see cut_price).
         self._price = True
@@ -736,19 +781,6 @@ class ASHAScheduler(_SuccessiveHalving):
 
     def _active(self) -> bool:
         return self.mode == "stop" and self.hedge_threshold is not None and len(self._weights) >= 2
-
-    def _first_bracket(self, ctx: SchedulerContext, number: int) -> int:
-        if not (self._active() and self._hedge_unknown):
-            return 0  # every trial in bracket 0; the rungs not trusted are passed uncut (_uncut)
-        first, earned = self._trust(ctx)
-        if earned:
-            return first
-        # Hyperband's shares over the brackets that start at or above the first rung not known to
-        # mislead (the last bracket, which never prunes, included).
-        weights = [w if b >= first else 0 for b, w in enumerate(self._weights)]
-        if not sum(weights):  # every rung misleads and no Hyperband bracket skips them all
-            return first  # a bracket that starts past the last rung: never pruned
-        return _hash_bracket(number, weights)
 
     def _hopeless(self, ctx: SchedulerContext, trial: FrozenTrial, rung: int, resource: float) -> float | None:
         """The trial's optimistic forecast (a loss) when it cannot beat the best full run, else None."""
@@ -797,47 +829,84 @@ class ASHAScheduler(_SuccessiveHalving):
         return out
 
     def _verdicts(self, ctx: SchedulerContext) -> dict[int, str]:
+        """:meth:`rung_recall`'s verdict per rung measured so far."""
         return {k: v for k, _, _, _, _, v in self._rung_recall(ctx)} if self._active() else {}
 
-    def _uncut(self, ctx: SchedulerContext, rung: int, number: int) -> bool:
+    def _assumed(self, rung: int) -> bool:
+        """Whether ``rung`` cuts before its recall is measured: its cut pays even if it keeps
+        only half of the best configurations (:meth:`cut_price` no higher), so a rung that ranks
+        no better than that still finds good configurations faster than no cut."""
+        return self.cut_price(rung) <= _ASSUMED_RECALL
+
+    def _cuts(self, rung: int, verdict: str | None) -> bool:
+        """Whether ``rung`` with this :meth:`rung_recall` verdict (None: not measured yet) cuts
+        new trials: a trusted rung does, a cheap one once measured and not found to mislead."""
+        return verdict == "trusted" or (verdict == "unknown" and self._assumed(rung))
+
+    def _uncut(self, ctx: SchedulerContext, rung: int, trial: FrozenTrial) -> bool:
         if not self._active():
             return False
-        verdict = self._verdicts(ctx).get(rung, "unknown")
-        if self._hedge_unknown:  # benchmark variant: misleading rungs are passed, unknown ones cut
-            return verdict == "misleads" or (verdict == "unknown" and _audited(number, self.reduction_factor))
-        if verdict != "trusted":
-            return True  # a rung cuts only once it has earned trust
-        # Audits: 1 in eta**2 trials pass a trusted rung uncut, so that it keeps being measured
-        # (only trials it did not cut measure it) and trust earned on few configurations can be
-        # lost again.
-        return _audited(number, self.reduction_factor ** 2)
+        verdict = self._verdicts(ctx).get(rung)
+        if not self._cuts(rung, verdict):
+            return True
+        # Audits: some trials pass a rung that cuts, so that it keeps being measured (only trials
+        # it did not cut measure it): 1 in eta**2 at a trusted rung, so trust earned on few
+        # configurations can be lost again; 1 in eta at a rung not measured yet.
+        if _audited(trial.number, self.reduction_factor ** (2 if verdict == "trusted" else 1)):
+            return True
+        return self._repeats_cut(ctx, trial)
 
-    def _trust(self, ctx: SchedulerContext) -> tuple[int, bool]:
-        """``(first, earned)``: ``first`` is the lowest rung that cuts new trials -- the lowest
-        trusted one, ``len(rungs())`` if none is (nothing is pruned). Benchmark variant
-        (``_hedge_unknown``): the lowest rung not measured to mislead, and ``earned`` says whether
-        it is trusted (new trials join its bracket) or not (they are spread over Hyperband's)."""
+    def _repeats_cut(self, ctx: SchedulerContext, trial: FrozenTrial) -> bool:
+        """Whether ``trial`` repeats the configuration of an earlier trial that a rung cut (not
+        one stopped as hopeless): the same discrete values and every continuous coordinate within
+        ``_REPEAT_SEPARATION`` in the unit cube. A model-based sampler proposes a cut
+        configuration again (a hair's breadth away) when it does not count the cut as a result (a
+        pruned trial is not a bad configuration): the model and the rung disagree. The repeat
+        trains uncut, so its final value settles it and measures the rung on the very
+        configuration in question, instead of being cut again at the same cost (dev families of
+        benchmarks/curves.py, issue 19, session 10)."""
+        if not trial.params:
+            return False
+        # (parameter names, discrete values) -> the cut trials' numbers and continuous unit coordinates
+        cut: dict[tuple[Any, ...], tuple[list[int], list[np.ndarray]]] = ctx.scratch(self).setdefault(
+            "cut_configs", {})
+        seen: set[int] = ctx.scratch(self).setdefault("cut_seen", set())
+        for t in ctx.get_trials(states=(TrialState.PRUNED,)):
+            if t.trial_id in seen:
+                continue
+            seen.add(t.trial_id)
+            st = t.system_attrs.get(ATTR)
+            if st is not None and "forecast" not in st and t.params:
+                key, x = _unit_point(t)
+                numbers, points = cut.setdefault(key, ([], []))
+                numbers.append(t.number)
+                points.append(x)
+        key, x = _unit_point(trial)
+        if key not in cut:
+            return False
+        numbers, points = cut[key]
+        near = np.abs(np.asarray(points) - x).max(axis=1, initial=0.0) <= _REPEAT_SEPARATION
+        return bool(np.any(near & (np.asarray(numbers) < trial.number)))
+
+    def _trust(self, ctx: SchedulerContext) -> int:
+        """The lowest rung that cuts new trials (:meth:`_cuts`); ``len(rungs())`` if none does."""
         if not self._active():
-            return 0, True
+            return 0
         verdicts = self._verdicts(ctx)
-        n_rungs = len(self.rungs(0))
-        if not self._hedge_unknown:
-            return next((k for k in range(n_rungs) if verdicts.get(k) == "trusted"), n_rungs), True
-        first = next((k for k in range(n_rungs) if verdicts.get(k) != "misleads"), n_rungs)
-        if self._assume_trust:
-            return first, True
-        return first, first >= n_rungs or verdicts.get(first) == "trusted"
+        return next((k for k in range(len(self.rungs(0))) if self._cuts(k, verdicts.get(k))),
+                    len(self.rungs(0)))
 
     def first_trusted_rung(self, study: Study | SchedulerContext) -> int:
-        """Stop mode with ``hedge_threshold``: the lowest rung measured to keep the configurations
-        that finish best (``"trusted"`` in :meth:`rung_recall`), where new trials are first cut;
-        ``len(rungs())`` while no rung is trusted: nothing is pruned, early stopping has not paid
-        for itself (yet). With ``hedge_threshold=None``: 0. Promote mode: the rung where new
-        configurations start (bracket ``first``) once it is trusted, on configurations across their
-        segments; ``len(rungs())`` before that (they start above the untrusted rungs)."""
+        """Stop mode with ``hedge_threshold``: the lowest rung that cuts new trials, where they
+        are first cut: trusted (:meth:`rung_recall`), or cheap and not measured to mislead;
+        ``len(rungs())`` when none does: nothing is pruned, early stopping does not pay here (the
+        cheap rungs mislead and no costly one is trusted). With ``hedge_threshold=None``: 0.
+        Promote mode: the rung where new configurations start (bracket ``first``) once it is
+        trusted, on configurations across their segments; ``len(rungs())`` before that (they
+        start above the untrusted rungs)."""
         if self.mode == "promote":
             return self._promote_public(_as_context(study))[0]
-        return self._trust(_as_context(study))[0]
+        return self._trust(_as_context(study))
 
     def rung_recall(self, study: Study | SchedulerContext) -> list[tuple[int, int, int, int, int, str]]:
         """What cutting at each rung of bracket 0 would have cost, measured so far:
@@ -848,14 +917,15 @@ class ASHAScheduler(_SuccessiveHalving):
         of a bracket first compared above it: they report the steps below their first rung
         unselected, and trials that passed it uncut), ``kept`` of the ``top`` best at level ``j``
         (the best ``n // max(3, reduction_factor)``) would have survived the cut at rung ``k``
-        (:func:`top_recall`); ``j`` is the furthest level measured on at least
-        ``2 * reduction_factor`` such configurations (rungs without one are left out).
-        ``verdict``: ``"misleads"`` when the Wilson upper bound of ``kept / top`` is below
-        ``hedge_threshold``; ``"trusted"`` when its lower bound reaches both ``hedge_threshold``
+        (:func:`top_recall`); ``j`` is the furthest level measured on at least 3 such
+        configurations (rungs without one are left out). ``verdict``: ``"misleads"`` when the
+        Wilson upper bound of ``kept / top`` (z = 0.5) is below ``hedge_threshold``;
+        ``"trusted"`` when its lower bound (z = 1) reaches both ``hedge_threshold``
         and :meth:`cut_price` ``(k)``, with ``top >= 3`` and level ``j`` at least
         ``reduction_factor**2`` times the rung's resource (or ``max_resource``); else
-        ``"unknown"``. Promote mode: the
-        same on configurations across their segments, by its own rule (:meth:`_promote_trust`).
+        ``"unknown"``. Promote mode: the same on configurations across their segments, by its own
+        rule (:meth:`_promote_trust`: ``j`` measured on ``2 * reduction_factor`` configurations,
+        z = 1 for both bounds).
         """
         if self.mode == "promote":
             return self._promote_recall(_as_context(study))
@@ -887,7 +957,7 @@ class ASHAScheduler(_SuccessiveHalving):
                 if t.state.is_finished():
                     cache[t.trial_id] = row
             rows.append(row)
-        min_configs = 2 * self.reduction_factor
+        min_configs = _MISLEAD_CONFIGS
         thr = float(self.hedge_threshold if self.hedge_threshold is not None else 0.5)
         out = []
         for k in range(n_rungs):
@@ -908,7 +978,8 @@ class ASHAScheduler(_SuccessiveHalving):
             kept, top = top_recall(lo, {i: unselected[i][j] for i in lo}, self.reduction_factor,
                                    max(self.reduction_factor, self._best_share))
             n = len(lo)
-            low, high = _wilson(kept, top, self._trust_z)
+            low = _wilson(kept, top, self._trust_z)[0]
+            high = _wilson(kept, top, _MISLEAD_Z)[1]
             need = max(thr, self.cut_price(k)) if self._price else thr
             good = j >= min(k + 2, n_rungs) and top >= 3 and low >= need
             out.append((k, j, kept, top, n, "misleads" if high < thr else "trusted" if good else "unknown"))
@@ -932,8 +1003,8 @@ class ASHAScheduler(_SuccessiveHalving):
         return r + (1.0 - r) / self.reduction_factor
 
     def hedging(self, study: Study | SchedulerContext) -> bool:
-        """Whether some rung does not cut new trials now (it is not trusted: misleads or is not
-        measured yet, see :meth:`rung_recall`), i.e. the scheduler is not plain ASHA at the moment.
+        """Whether some rung does not cut new trials now (it misleads, or it is costly and not
+        trusted yet, see :meth:`rung_recall`), i.e. the scheduler is not plain ASHA at the moment.
         Promote mode: whether new configurations do not all start in bracket 0 with rung 0 trusted
         (they start above rungs that are not trusted or mislead)."""
         ctx = _as_context(study)
@@ -942,10 +1013,7 @@ class ASHAScheduler(_SuccessiveHalving):
         if not self._active():
             return False
         verdicts = self._verdicts(ctx)
-        if self._hedge_unknown:
-            first, earned = self._trust(ctx)
-            return not earned or "misleads" in verdicts.values()
-        return any(verdicts.get(k) != "trusted" for k in range(len(self.rungs(0))))
+        return not all(self._cuts(k, verdicts.get(k)) for k in range(len(self.rungs(0))))
 
     def describe(self) -> dict[str, Any]:
         return dict(super().describe(), hedge_threshold=self.hedge_threshold, forecast=self.forecast)

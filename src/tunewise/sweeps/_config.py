@@ -925,7 +925,7 @@ class SweepConfig:
                               "tunewise does not have; remove early_terminate")
         lo, hi = hyperband_rungs(et)
         # W&B's hyperband stops a run at every rung where it ranks poorly, from the first run on:
-        # plain ASHA (no hedging until the rungs have earned trust), as sweep files expect.
+        # plain ASHA (no rung passed uncut for being untrusted or misleading), as sweep files expect.
         return cls(min_resource=lo, max_resource=hi, reduction_factor=int(et.get("eta", 3)), mode="stop",
                    hedge_threshold=None)
 
