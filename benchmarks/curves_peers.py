@@ -51,8 +51,8 @@ peers were first paired with, from commit 6ad5915, run by run):
   nice -n 5 .venv/bin/python benchmarks/curves.py --split test --seeds 20 --budget-factor 10 -j 2 \\
       --methods optuna-hb-tpe tw-none tw-asha-stop tw-tpe-asha-stop tw-asha-promote --families crossing-243-steep \\
       crossing-9-eta2 plateau-81-eta4 diverge-81 uninformative-81 noisy-27-heavy mfh6 \\
-      --out benchmarks/results/curves_ref_test_s10.jsonl
-  .venv/bin/python benchmarks/curves.py --report benchmarks/results/curves_ref_test_s10.jsonl \\
+      --out benchmarks/results/curves_ref_test_s11.jsonl
+  .venv/bin/python benchmarks/curves.py --report benchmarks/results/curves_ref_test_s11.jsonl \\
       benchmarks/results/curves_peers_test.json
 (its last table: each tunewise method against the peer that did best on each family.)
 Jobs run seed-major, cheapest family first, so a run cut short has whole seeds of most families;
