@@ -10,9 +10,9 @@ so every decision is computed from the trials in storage, which all workers shar
   ``max(1, floor(n / eta))`` of the ``n`` results at that rung (the best so far always continues).
   :class:`ASHAScheduler` (``hedge_threshold``) measures whether a rung's cut keeps the
   configurations that finish best: a cheap rung cuts once it is measured and until it is found
-  to mislead, a costly one only once it has earned trust; the others pass trials uncut. Trials whose optimistic
-  forecast cannot beat the best full run are stopped at any rung (``forecast``, checked on the
-  full runs before it is used).
+  to mislead, a costly one only once it has earned trust; the others pass trials uncut. Trials
+  whose optimistic forecast cannot beat the best full run are stopped at any rung
+  (``forecast``, checked on the full runs before it is used).
 - ``mode="promote"`` (ASHA proper): a trial *pauses* at the rung it was started for: it ends as
   PRUNED with ``asha.paused = k``. Whenever a result arrives, every paused trial in the top
   ``floor(n / eta)`` of its rung that was not promoted yet is promoted, exactly once across
@@ -235,7 +235,7 @@ def _wilson(k: int, n: int, z: float) -> tuple[float, float]:
 # with these).
 _MISLEAD_CONFIGS = 3
 _MISLEAD_Z = 0.5
-# The recall a stop-mode rung is assumed to have before it is measured (ASHAScheduler._assumed):
+# The recall a stop-mode rung is assumed to have before it has earned trust (ASHAScheduler._assumed):
 # its cut pays when it spends at most this share of a trial's compute (cut_price).
 _ASSUMED_RECALL = 0.5
 # Two configurations closer than this on every continuous unit coordinate (and equal elsewhere)
@@ -695,8 +695,8 @@ class ASHAScheduler(_SuccessiveHalving):
     measurement cut the sampler's first, space-filling configurations on one report and lost
     on crossing and noisy curves (0.96x overall, noisy-81 1.25x). The threshold 0.5 and the
     trust confidence (z = 1) held from before. A rung ranking at random keeps about
-    ``1/reduction_factor``. See :meth:`first_trusted_rung` /
-    :meth:`hedging` / :meth:`rung_recall`.
+    ``1/reduction_factor``. See :meth:`first_trusted_rung` / :meth:`hedging` /
+    :meth:`rung_recall`.
 
     ``forecast`` (default True): at a rung, a trial whose optimistic forecast
     (:func:`optimistic_final`: the slope of its last half of reports, kept up to
@@ -719,12 +719,12 @@ class ASHAScheduler(_SuccessiveHalving):
     first trains to ``min_resource * reduction_factor**b``, reporting the steps below
     unselected, which measures them). Until the first rung not measured to mislead is trusted,
     new configurations start at the lowest trusted rung above it or, with none, train to
-    ``max_resource`` without a pause (a pause cannot be undone as stop mode's uncut audits can: no
-    rung pauses before it has earned trust; spreading them
-    over Hyperband's brackets instead was slower on the dev families of ``benchmarks/curves.py``:
-    0.79x and 0.94x of optuna's Hyperband compute to target on seeds 0-19 and 20-59, against
-    0.77x and 0.85x); once it is trusted they start there, but for 1 in ``reduction_factor``
-    (audits). The verdicts are stop mode's, measured on configurations across their segments.
+    ``max_resource`` without a pause: unlike stop mode's cheap rungs, no rung pauses trials
+    before it has earned trust. (Spreading them over Hyperband's brackets instead was slower on
+    the dev families of ``benchmarks/curves.py``: 0.79x and 0.94x of optuna's Hyperband compute
+    to target on seeds 0-19 and 20-59, against 0.77x and 0.85x.) Once it is trusted they start
+    there, but for 1 in ``reduction_factor`` (audits). The verdicts are stop mode's, measured on
+    configurations across their segments.
     With several workers a configuration is promoted only when it stays in the rung's top share
     whatever the segments still training to that rung report (pending-aware promotion).
 
@@ -833,9 +833,10 @@ class ASHAScheduler(_SuccessiveHalving):
         return {k: v for k, _, _, _, _, v in self._rung_recall(ctx)} if self._active() else {}
 
     def _assumed(self, rung: int) -> bool:
-        """Whether ``rung`` cuts before its recall is measured: its cut pays even if it keeps
-        only half of the best configurations (:meth:`cut_price` no higher), so a rung that ranks
-        no better than that still finds good configurations faster than no cut."""
+        """Whether ``rung`` may cut before it has earned trust (once measured, until found to
+        mislead): its cut pays even if it keeps only half of the best configurations
+        (:meth:`cut_price` no higher), so a rung that ranks no better than that still finds good
+        configurations faster than no cut."""
         return self.cut_price(rung) <= _ASSUMED_RECALL
 
     def _cuts(self, rung: int, verdict: str | None) -> bool:
@@ -851,7 +852,7 @@ class ASHAScheduler(_SuccessiveHalving):
             return True
         # Audits: some trials pass a rung that cuts, so that it keeps being measured (only trials
         # it did not cut measure it): 1 in eta**2 at a trusted rung, so trust earned on few
-        # configurations can be lost again; 1 in eta at a rung not measured yet.
+        # configurations can be lost again; 1 in eta at a cheap rung not trusted yet.
         if _audited(trial.number, self.reduction_factor ** (2 if verdict == "trusted" else 1)):
             return True
         return self._repeats_cut(ctx, trial)
@@ -898,7 +899,7 @@ class ASHAScheduler(_SuccessiveHalving):
 
     def first_trusted_rung(self, study: Study | SchedulerContext) -> int:
         """Stop mode with ``hedge_threshold``: the lowest rung that cuts new trials, where they
-        are first cut: trusted (:meth:`rung_recall`), or cheap and not measured to mislead;
+        are first cut: trusted (:meth:`rung_recall`), or cheap, measured and not found to mislead;
         ``len(rungs())`` when none does: nothing is pruned, early stopping does not pay here (the
         cheap rungs mislead and no costly one is trusted). With ``hedge_threshold=None``: 0.
         Promote mode: the rung where new configurations start (bracket ``first``) once it is
