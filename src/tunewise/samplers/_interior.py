@@ -68,10 +68,10 @@ def open_bounds(dists: Sequence[D.Distribution]) -> np.ndarray:
 
 
 def taken_mask(cand_num: np.ndarray, cand_cat: np.ndarray, taken_num: np.ndarray, taken_cat: np.ndarray,
-               open_dims: np.ndarray) -> np.ndarray:
+               open_dims: np.ndarray, separation: float = SEPARATION) -> np.ndarray:
     """Which candidate rows repeat a ``taken`` row (see the module docstring).
 
-    ``open_dims`` marks the continuous numeric columns (compared within ``SEPARATION``); the
+    ``open_dims`` marks the continuous numeric columns (compared within ``separation``); the
     other numeric columns are cell centres and categorical columns codes (compared exactly).
 
     >>> taken_mask(np.array([[0.5], [0.2]]), np.zeros((2, 0)), np.array([[0.500001]]), np.zeros((1, 0)),
@@ -81,7 +81,7 @@ def taken_mask(cand_num: np.ndarray, cand_cat: np.ndarray, taken_num: np.ndarray
     n = len(cand_num)
     if n == 0 or len(taken_num) == 0:
         return np.zeros(n, dtype=bool)
-    tol = np.where(open_dims, SEPARATION, 1e-9)
+    tol = np.where(open_dims, separation, 1e-9)
     same = np.ones((n, len(taken_num)), dtype=bool)
     for j in range(cand_num.shape[1]):  # column by column: no candidates x taken x dims array
         same &= np.abs(cand_num[:, j, None] - taken_num[None, :, j]) <= tol[j]

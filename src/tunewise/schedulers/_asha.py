@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tunewise import distributions as D
+from tunewise.samplers._interior import taken_mask
 from tunewise.schedulers._base import Scheduler, _as_context, _check_int, _check_number, _sign
 from tunewise.schedulers._decision import Continuation, Decision
 from tunewise.trial import TrialState
@@ -233,7 +234,7 @@ def _wilson(k: int, n: int, z: float) -> tuple[float, float]:
 # Chosen on the dev families of benchmarks/curves.py (issue 19, session 10: with 2 * eta
 # configurations at z = 1, crossing-81 needed 1.37x the compute of the earned-trust rule, 1.17x
 # with these).
-_MISLEAD_CONFIGS = 3
+_JUDGED_CONFIGS = 3
 _MISLEAD_Z = 0.5
 # The recall a stop-mode rung is assumed to have before it has earned trust (ASHAScheduler._assumed):
 # its cut pays when it spends at most this share of a trial's compute (cut_price).
@@ -858,44 +859,41 @@ class ASHAScheduler(_SuccessiveHalving):
         return self._repeats_cut(ctx, trial)
 
     def _repeats_cut(self, ctx: SchedulerContext, trial: FrozenTrial) -> bool:
-        """Whether ``trial`` repeats the configuration of an earlier trial that a rung cut (not
-        one stopped as hopeless): the same discrete values and every continuous coordinate within
-        ``_REPEAT_SEPARATION`` in the unit cube. A model-based sampler proposes a cut
-        configuration again (a hair's breadth away) when it does not count the cut as a result (a
-        pruned trial is not a bad configuration): the model and the rung disagree. The repeat
-        trains uncut, so its final value settles it and measures the rung on the very
+        """Whether ``trial`` repeats a configuration that a rung cut (not one stopped as
+        hopeless): the same discrete values and every continuous coordinate within
+        ``_REPEAT_SEPARATION`` in the unit cube (``samplers._interior.taken_mask``, with a wider
+        separation: samplers never propose within theirs of a tried point). A model-based sampler
+        proposes a cut configuration again (a hair's breadth away) when it does not count the cut
+        as a result (a pruned trial is not a bad configuration): the model and the rung disagree.
+        The repeat trains uncut, so its final value settles it and measures the rung on the very
         configuration in question, instead of being cut again at the same cost (dev families of
         benchmarks/curves.py, issue 19, session 10)."""
         if not trial.params:
             return False
-        # (parameter names, discrete values) -> the cut trials' numbers and continuous unit coordinates
-        cut: dict[tuple[Any, ...], tuple[list[int], list[np.ndarray]]] = ctx.scratch(self).setdefault(
-            "cut_configs", {})
+        # (parameter names, discrete values) -> continuous unit coordinates of the configurations cut
+        cut: dict[tuple[Any, ...], list[np.ndarray]] = ctx.scratch(self).setdefault("cut_configs", {})
         seen: set[int] = ctx.scratch(self).setdefault("cut_seen", set())
         for t in ctx.get_trials(states=(TrialState.PRUNED,)):
-            if t.trial_id in seen:
-                continue
-            seen.add(t.trial_id)
-            st = t.system_attrs.get(ATTR)
-            if st is not None and "forecast" not in st and t.params:
-                key, x = _unit_point(t)
-                numbers, points = cut.setdefault(key, ([], []))
-                numbers.append(t.number)
-                points.append(x)
+            if t.trial_id not in seen:
+                seen.add(t.trial_id)
+                st = t.system_attrs.get(ATTR)
+                if st is not None and "forecast" not in st and t.params:
+                    key, x = _unit_point(t)
+                    cut.setdefault(key, []).append(x)
         key, x = _unit_point(trial)
         if key not in cut:
             return False
-        numbers, points = cut[key]
-        near = np.abs(np.asarray(points) - x).max(axis=1, initial=0.0) <= _REPEAT_SEPARATION
-        return bool(np.any(near & (np.asarray(numbers) < trial.number)))
+        points = np.asarray(cut[key])
+        return bool(taken_mask(x[None, :], np.zeros((1, 0)), points, np.zeros((len(points), 0)),
+                               np.ones(len(x), dtype=bool), separation=_REPEAT_SEPARATION)[0])
 
     def _trust(self, ctx: SchedulerContext) -> int:
         """The lowest rung that cuts new trials (:meth:`_cuts`); ``len(rungs())`` if none does."""
         if not self._active():
             return 0
         verdicts = self._verdicts(ctx)
-        return next((k for k in range(len(self.rungs(0))) if self._cuts(k, verdicts.get(k))),
-                    len(self.rungs(0)))
+        n_rungs = len(self.rungs(0))
+        return next((k for k in range(n_rungs) if self._cuts(k, verdicts.get(k))), n_rungs)
 
     def first_trusted_rung(self, study: Study | SchedulerContext) -> int:
         """Stop mode with ``hedge_threshold``: the lowest rung that cuts new trials, where they
@@ -958,7 +956,7 @@ class ASHAScheduler(_SuccessiveHalving):
                 if t.state.is_finished():
                     cache[t.trial_id] = row
             rows.append(row)
-        min_configs = _MISLEAD_CONFIGS
+        min_configs = _JUDGED_CONFIGS
         thr = float(self.hedge_threshold if self.hedge_threshold is not None else 0.5)
         out = []
         for k in range(n_rungs):
