@@ -13,7 +13,7 @@ from tunewise import distributions as D
 from tunewise.samplers._base import Sampler
 from tunewise.samplers._context import Proposal, as_proposal
 from tunewise.samplers._nsga import NSGAIISampler
-from tunewise.samplers._qmc import QMCSampler
+from tunewise.samplers._qmc import CENTRE_MIN_DIMS, QMCSampler
 from tunewise.samplers._tpe import TPESampler
 from tunewise.trial import TrialState
 
@@ -46,7 +46,9 @@ class AutoSampler(Sampler):
     The rules (thresholds measured with ``benchmarks/sample_efficiency.py``):
 
     1. the first trials: quasi-random Sobol points (:class:`QMCSampler`), which cover the space
-       evenly before any model has data;
+       evenly before any model has data; from 5 parameters the second is the centre of the
+       space instead (every numeric range's midpoint, on the log scale for a log range; Ax
+       starts there), closer to a random optimum in many dimensions than any Sobol point;
     2. mostly numeric, unconditional spaces at small to medium budgets:
        Gaussian-process Bayesian optimization (:class:`GPSampler`), the most sample-efficient;
     3. TPE (:class:`TPESampler`) once the budget is large (GP's cost grows with the cube of the
@@ -72,8 +74,9 @@ class AutoSampler(Sampler):
 
     Args:
         seed: seed of every strategy's random stream.
-        n_startup_trials: Sobol trials before a model is used; default ``min(10, 2 * d + 1)``
-            for ``d`` parameters.
+        n_startup_trials: start-up trials (Sobol points, the centre among them from 5
+            parameters) before a model is used; default ``min(10, 2 * d + 1)`` for ``d``
+            parameters.
         large_budget: finished trials after which TPE takes over from GP.
         max_parallel_for_gp: more RUNNING trials than this switches to TPE (GP's batch
             proposals degrade with many pending points; TPE's constant liar does not).
@@ -113,6 +116,7 @@ class AutoSampler(Sampler):
         self.multi_objective_large_budget = multi_objective_large_budget
         self._nsga = NSGAIISampler(seed=seed)
         self._qmc = QMCSampler(seed=seed)
+        self._qmc._centre_min_dims = CENTRE_MIN_DIMS
         self._tpe = TPESampler(seed=seed, n_startup_trials=0)
         self._gp: Sampler | None = None
         self._gp_checked = False
@@ -123,6 +127,14 @@ class AutoSampler(Sampler):
         self._sticky_tpe: str | None = None  # once TPE is chosen for a lasting reason, it stays
         self._plan: dict[str, Any] | None = None
         self._plan_changed = False
+
+    @property
+    def _centre_min_dims(self) -> int | None:
+        return self._qmc._centre_min_dims
+
+    @_centre_min_dims.setter
+    def _centre_min_dims(self, value: int | None) -> None:  # dev variants of the benchmarks
+        self._qmc._centre_min_dims = value
 
     def reseed(self, seed: int | None) -> None:
         super().reseed(seed)
