@@ -7,11 +7,11 @@ cut would cost: of the configurations best at the furthest level measured, how m
 would have kept (``rung_recall``: measured on trials the rung did not cut). The cheap rungs
 (epochs 1 and 3 of 27) cut as plain ASHA once measured (the first trials run through them) and
 until that share is measured to be below ``hedge_threshold`` (0.5); the costly one (epoch 9)
-cuts only once it is measured to reach it. Wherever a rung misleads, trials pass it uncut -- so when no rung is trustworthy
-nothing is pruned (early stopping gives itself up), and a share of trials keeps auditing the
-rungs that cut. Independently of the rungs, a trial whose optimistic forecast (its recent
-slope, kept up to the last epoch) cannot beat the best full run is stopped, at rungs where that
-forecast held on every full run so far (``forecast_checks``; ``forecast=False`` turns it off).
+cuts only once it is measured to reach it. Wherever a rung misleads, trials pass it uncut -- so
+when no rung is trustworthy nothing is pruned (early stopping gives itself up), and a share of
+trials keeps auditing the rungs that cut. Independently of the rungs, a trial whose optimistic
+forecast (its recent slope, kept up to the last epoch) cannot beat the best full run is stopped,
+at rungs where that forecast held on every full run so far (``forecast_checks``; ``forecast=False`` turns it off).
 
     python examples/asha_hedging_crossing_curves.py
 """
