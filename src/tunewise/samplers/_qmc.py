@@ -29,8 +29,8 @@ CENTRE_MIN_DIMS = 5
 def design_slot(number: int, d: int, centre_min_dims: int | None) -> tuple[int, bool]:
     """``(index, centre)``: the Sobol point trial ``number`` takes in a start-up design over ``d``
     parameters, and whether it is the centre instead (trial 1, from ``centre_min_dims``
-    parameters; ``None``: never). After the centre, trial ``n`` takes point ``n - 1``, so the Sobol
-    points stay a balanced prefix of the sequence.
+    parameters; ``None``: never; its categorical choices come from point 1). After the centre,
+    trial ``n`` takes point ``n - 1``, so no Sobol point is skipped for it.
 
     >>> [design_slot(n, 3, CENTRE_MIN_DIMS) for n in range(4)]
     [(0, False), (1, False), (2, False), (3, False)]
