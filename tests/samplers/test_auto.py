@@ -129,13 +129,17 @@ def test_bad_arguments_get_clear_errors() -> None:
         tw.samplers.AutoSampler(seed="x")  # type: ignore[arg-type]
 
 
+
 def _wide(t: tw.Trial) -> float:
     lr = t.suggest_float("lr", 1e-5, 1e-1, log=True)
     layers = t.suggest_int("layers", 1, 5)
     dropout = t.suggest_float("dropout", 0.0, 0.5)
-    t.suggest_categorical("act", ["relu", "tanh", "gelu"])
     extra = sum(t.suggest_float(f"w{i}", -1.0, 1.0) ** 2 for i in range(2))
     return (np.log10(lr) + 2.5) ** 2 + (layers - 2) ** 2 + dropout + extra
+
+
+def _with_a_choice(t: tw.Trial) -> float:
+    return _wide(t) + len(t.suggest_categorical("act", ["relu", "tanh", "gelu"]))
 
 
 def _small(t: tw.Trial) -> float:
@@ -149,19 +153,24 @@ def _is_centre(params: dict) -> bool:
 
 
 @pytest.mark.parametrize("make", [lambda: tw.samplers.AutoSampler(seed=1), lambda: tw.samplers.GPSampler(seed=1)])
-def test_from_five_parameters_the_second_trial_is_the_centre_of_the_space(make) -> None:
-    # As Ax starts its designs: every numeric range's midpoint (the geometric one on a log scale),
-    # choices drawn. Trial 0 is drawn before the space is known; no other trial is the centre.
+def test_from_five_numeric_parameters_the_second_trial_is_the_centre_of_the_space(make) -> None:
+    # As Ax starts its designs: every range's midpoint (the geometric one on a log scale). Trial 0
+    # is drawn before the space is known; no other trial is the centre.
     study = tw.create_study(sampler=make())
     study.optimize(_wide, n_trials=5)
     assert [_is_centre(t.params) for t in study.trials] == [False, True, False, False, False]
-    assert study.trials[1].params["act"] in ("relu", "tanh", "gelu")
+    assert study.trials[1].params["w0"] == pytest.approx(0.0) and study.trials[1].params["w1"] == pytest.approx(0.0)
     study.optimize(_wide, n_trials=2)  # a later call on the study does not go back to it
     assert sum(_is_centre(t.params) for t in study.trials) == 1
 
 
-def test_in_few_dimensions_and_for_qmc_sampler_the_design_is_plain_sobol() -> None:
-    for sampler, objective in ((tw.samplers.AutoSampler(seed=1), _small), (tw.samplers.QMCSampler(seed=1), _wide)):
-        study = tw.create_study(sampler=sampler)
-        study.optimize(objective, n_trials=5)
-        assert not any(_is_centre(t.params) for t in study.trials)
+@pytest.mark.parametrize(("make", "objective"), [
+    (lambda: tw.samplers.AutoSampler(seed=1), _small),  # fewer than 5 parameters
+    (lambda: tw.samplers.AutoSampler(seed=1), _with_a_choice),  # a categorical parameter: no centre
+    (lambda: tw.samplers.GPSampler(seed=1), _with_a_choice),
+    (lambda: tw.samplers.QMCSampler(seed=1), _wide),  # QMCSampler on its own
+])
+def test_otherwise_the_design_is_plain_sobol(make, objective) -> None:
+    study = tw.create_study(sampler=make())
+    study.optimize(objective, n_trials=5)
+    assert not any(_is_centre(t.params) for t in study.trials)

@@ -46,9 +46,10 @@ class AutoSampler(Sampler):
     The rules (thresholds measured with ``benchmarks/sample_efficiency.py``):
 
     1. the first trials: quasi-random Sobol points (:class:`QMCSampler`), which cover the space
-       evenly before any model has data; from 5 parameters the second is the centre of the
-       space instead (every numeric range's midpoint, on the log scale for a log range; Ax
-       starts there), closer to a random optimum in many dimensions than any Sobol point;
+       evenly before any model has data; from 5 parameters, none of them categorical, the
+       second is the centre of the space instead (every range's midpoint, on the log scale for a
+       log range; Ax starts there), closer to a random optimum in many dimensions than any Sobol
+       point;
     2. mostly numeric, unconditional spaces at small to medium budgets:
        Gaussian-process Bayesian optimization (:class:`GPSampler`), the most sample-efficient;
     3. TPE (:class:`TPESampler`) once the budget is large (GP's cost grows with the cube of the
@@ -74,7 +75,7 @@ class AutoSampler(Sampler):
 
     Args:
         seed: seed of every strategy's random stream.
-        n_startup_trials: start-up trials (Sobol points, the centre among them from 5
+        n_startup_trials: start-up trials (Sobol points, the centre among them from 5 numeric
             parameters) before a model is used; default ``min(10, 2 * d + 1)`` for ``d``
             parameters.
         large_budget: finished trials after which TPE takes over from GP.

@@ -21,7 +21,7 @@ from tunewise.samplers._gp_trust import search_box
 from tunewise.samplers._interior import is_open, open_bounds, open_value
 from tunewise.samplers._parego import objective_values
 from tunewise.samplers._pruned_trust import PrunedCalibration
-from tunewise.samplers._qmc import CENTRE_MIN_DIMS, centre_point, design_slot
+from tunewise.samplers._qmc import CENTRE_MIN_DIMS, all_numeric, design_slot
 from tunewise.samplers._segments import configurations
 from tunewise.trial import TrialState
 
@@ -73,8 +73,9 @@ class GPSampler(Sampler):
         seed: Seed for the Sobol design, the acquisition search and random fallbacks.
         n_startup_trials: Start-up trials before the GP takes over; default ``min(10, 2 * d + 1)``
             for ``d`` parameters (at least 2 finished trials are needed in any case): a scrambled
-            Sobol sequence, with the centre of the space (every numeric range's midpoint, on the
-            log scale for a log range; Ax starts there) as the second trial from 5 parameters.
+            Sobol sequence, with the centre of the space (every range's midpoint, on the log scale
+            for a log range; Ax starts there) as the second trial from 5 parameters, none of
+            them categorical.
         input_warping: Fit a Kumaraswamy CDF per numeric parameter (HEBO; Snoek et al. 2014).
             Off by default: its two extra hyperparameters per dimension over-fitted at budgets
             of 30-50 trials on bbob functions (1.5-2x the regret); worth it for long studies
@@ -153,8 +154,9 @@ class GPSampler(Sampler):
         # QMCSampler's fallback stream: AutoSampler (Sobol first, then this GP) then reproduces
         # GPSampler(seed) exactly on numeric spaces.
         self._fallback_rng = np.random.default_rng(seed)
-        # From CENTRE_MIN_DIMS parameters the start-up design's trial 1 is the centre of the space
-        # (_qmc.design_slot, where the dev results are), as in AutoSampler's design.
+        # From CENTRE_MIN_DIMS numeric parameters (none categorical) the start-up design's trial 1
+        # is the centre of the space (_qmc.design_slot, where the dev results are), as in
+        # AutoSampler's design.
         self._centre_min_dims: int | None = CENTRE_MIN_DIMS
         # One scramble shared by every worker so the initial design is one Sobol sequence.
         self._qmc_seed = seed if seed is not None else int(np.random.default_rng().integers(2**31))
@@ -270,8 +272,10 @@ class GPSampler(Sampler):
 
     def _sobol_point(self, names: list[str], dists: dict[str, D.Distribution], index: int) -> dict[str, Any]:
         """The start-up design's point for trial ``index``: the scrambled Sobol sequence, with the
-        centre of the space at trial 1 from ``CENTRE_MIN_DIMS`` parameters (``_qmc.design_slot``)."""
-        index, centre = design_slot(index, len(names), self._centre_min_dims)
+        centre of the space at trial 1 from ``CENTRE_MIN_DIMS`` numeric parameters (``_qmc.design_slot``)."""
+        index, centre = design_slot(index, len(names), all_numeric(names, dists), self._centre_min_dims)
+        if centre:
+            return {n: open_value(dists[n], 0.5) for n in names}
         key = tuple(names)
         engine, pos = self._sobol.get(key, (None, 0))
         if engine is None or pos > index:
@@ -282,8 +286,6 @@ class GPSampler(Sampler):
             warnings.simplefilter("ignore")  # "balance properties" warning for single draws
             u = engine.random(1)[0]
         self._sobol[key] = (engine, index + 1)
-        if centre:
-            u = centre_point(names, dists, u)
         return {n: open_value(dists[n], float(x)) for n, x in zip(names, u, strict=True)}
 
     def _encode(self, t: FrozenTrial, name: str, dist: D.Distribution, finished: bool) -> float:

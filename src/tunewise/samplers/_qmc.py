@@ -13,39 +13,43 @@ if TYPE_CHECKING:
     from tunewise.samplers._context import StudyContext, TrialContext
 
 
-# From this many parameters, AutoSampler's and GPSampler's start-up designs put the centre of the
-# space (every numeric range's midpoint, on the log scale for a log range) at trial 1, as Ax's
-# default generation strategy starts at the centre (SMAC at the space's default configuration).
-# In a few dimensions a handful of Sobol points cover the box as well as the centre would; in
-# many, none of them comes near a random optimum and the centre is closer to it than almost any
-# (concentration of measure). Trial 0, drawn before the space is known, cannot depend on d. Dev
-# split of benchmarks/sample_efficiency.py (all 24 bbob functions, instances 1-3; issue 18,
-# session 12): regret at 30 / 60 trials with the centre as trial 0 in every dimension, against
-# without it: d = 2 1.09x / 1.12x, d = 3 1.00x / 0.83x, d = 5 0.76x / 0.86x, d = 10 0.42x / 0.60x,
-# d = 20 0.46x / 0.35x; on the dev learning curves (d = 3) 1.16x the compute to target.
+# From this many parameters, all numeric, AutoSampler's and GPSampler's start-up designs put the
+# centre of the space (every range's midpoint, on the log scale for a log range) at trial 1, as
+# Ax's default generation strategy starts at the centre (SMAC at the space's default
+# configuration). In a few dimensions a handful of Sobol points cover the box as well as the centre
+# would; in many, none of them comes near a random optimum and the centre is closer to it than
+# almost any (concentration of measure). Trial 0, drawn before the space is known, cannot depend on
+# d. Dev split of benchmarks/sample_efficiency.py (issue 18, session 12; benchmarks/history/gp.md):
+# on all 24 bbob functions, regret at 30 / 60 trials with the centre as trial 0 in every dimension
+# against without it: d = 2 1.09x / 1.12x, d = 3 1.00x / 0.83x, d = 5 0.76x / 0.86x, d = 10 0.42x /
+# 0.60x, d = 20 0.46x / 0.35x; on the dev learning curves (d = 3) 1.16x the compute to target; on
+# the dev HPO tasks (9 parameters, categorical ones among them, where a category has no centre)
+# 0.99x [0.72, 1.38] at 30 and 1.38x [0.95, 2.01] at 60 (40 cells): spaces with a categorical
+# parameter keep the plain design.
 CENTRE_MIN_DIMS = 5
 
 
-def design_slot(number: int, d: int, centre_min_dims: int | None) -> tuple[int, bool]:
+def design_slot(number: int, d: int, numeric: bool, centre_min_dims: int | None) -> tuple[int, bool]:
     """``(index, centre)``: the Sobol point trial ``number`` takes in a start-up design over ``d``
-    parameters, and whether it is the centre instead (trial 1, from ``centre_min_dims``
-    parameters; ``None``: never; its categorical choices come from point 1). After the centre,
+    parameters (``numeric``: none of them categorical), and whether it is the centre instead
+    (trial 1, from ``centre_min_dims`` numeric parameters; ``None``: never). After the centre,
     trial ``n`` takes point ``n - 1``, so no Sobol point is skipped for it.
 
-    >>> [design_slot(n, 3, CENTRE_MIN_DIMS) for n in range(4)]
+    >>> [design_slot(n, 3, True, CENTRE_MIN_DIMS) for n in range(4)]
     [(0, False), (1, False), (2, False), (3, False)]
-    >>> [design_slot(n, 8, CENTRE_MIN_DIMS) for n in range(4)]
+    >>> [design_slot(n, 8, True, CENTRE_MIN_DIMS) for n in range(4)]
     [(0, False), (1, True), (1, False), (2, False)]
+    >>> design_slot(1, 8, False, CENTRE_MIN_DIMS)
+    (1, False)
     """
-    if centre_min_dims is None or d < centre_min_dims or number < 1:
+    if centre_min_dims is None or not numeric or d < centre_min_dims or number < 1:
         return number, False
     return max(number - 1, 1), number == 1
 
 
-def centre_point(names: Sequence[str], dists: Mapping[str, D.Distribution], u: np.ndarray) -> np.ndarray:
-    """``u`` (unit coordinates of ``names``) with every numeric parameter at 0.5; categorical
-    choices keep their coordinate (a category has no middle)."""
-    return np.array([x if isinstance(dists[n], D.Categorical) else 0.5 for n, x in zip(names, u, strict=True)])
+def all_numeric(names: Sequence[str], dists: Mapping[str, D.Distribution]) -> bool:
+    """Whether none of ``names`` is a categorical parameter."""
+    return not any(isinstance(dists[n], D.Categorical) for n in names)
 
 
 class QMCSampler(Sampler):
@@ -67,7 +71,7 @@ class QMCSampler(Sampler):
         # One fixed scramble seed shared by every worker, so the sequence is the same everywhere.
         self._qmc_seed = seed if seed is not None else int(np.random.default_rng().integers(2**31))
         # AutoSampler's design (not QMCSampler's own) puts the centre at trial 1 from
-        # CENTRE_MIN_DIMS parameters (design_slot); None: the plain sequence.
+        # CENTRE_MIN_DIMS numeric parameters (design_slot); None: the plain sequence.
         self._centre_min_dims: int | None = None
 
     def reseed(self, seed: int | None) -> None:
@@ -91,10 +95,8 @@ class QMCSampler(Sampler):
         names = tuple(sorted(n for n, d in dists.items() if not (isinstance(d, D.Categorical) and d.grid)))
         if not names:
             return {}
-        index, centre = design_slot(trial.number, len(names), self._centre_min_dims)
-        u = self._point(names, index)
-        if centre:
-            u = centre_point(names, dists, u)
+        index, centre = design_slot(trial.number, len(names), all_numeric(names, dists), self._centre_min_dims)
+        u = np.full(len(names), 0.5) if centre else self._point(names, index)
         return {n: open_value(dists[n], float(x)) for n, x in zip(names, u)}
 
     def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
