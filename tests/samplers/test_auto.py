@@ -129,7 +129,6 @@ def test_bad_arguments_get_clear_errors() -> None:
         tw.samplers.AutoSampler(seed="x")  # type: ignore[arg-type]
 
 
-
 def _wide(t: tw.Trial) -> float:
     lr = t.suggest_float("lr", 1e-5, 1e-1, log=True)
     layers = t.suggest_int("layers", 1, 5)

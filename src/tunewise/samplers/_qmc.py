@@ -32,19 +32,19 @@ CENTRE_MIN_DIMS = 5
 def design_slot(number: int, d: int, numeric: bool, centre_min_dims: int | None) -> tuple[int, bool]:
     """``(index, centre)``: the Sobol point trial ``number`` takes in a start-up design over ``d``
     parameters (``numeric``: none of them categorical), and whether it is the centre instead
-    (trial 1, from ``centre_min_dims`` numeric parameters; ``None``: never). After the centre,
-    trial ``n`` takes point ``n - 1``, so no Sobol point is skipped for it.
+    (trial 1, from ``centre_min_dims`` numeric parameters; ``None``: never; the centre draws no
+    point). After the centre, trial ``n`` takes point ``n - 1``, so no Sobol point is skipped.
 
     >>> [design_slot(n, 3, True, CENTRE_MIN_DIMS) for n in range(4)]
     [(0, False), (1, False), (2, False), (3, False)]
     >>> [design_slot(n, 8, True, CENTRE_MIN_DIMS) for n in range(4)]
-    [(0, False), (1, True), (1, False), (2, False)]
+    [(0, False), (0, True), (1, False), (2, False)]
     >>> design_slot(1, 8, False, CENTRE_MIN_DIMS)
     (1, False)
     """
     if centre_min_dims is None or not numeric or d < centre_min_dims or number < 1:
         return number, False
-    return max(number - 1, 1), number == 1
+    return number - 1, number == 1
 
 
 def all_numeric(names: Sequence[str], dists: Mapping[str, D.Distribution]) -> bool:
