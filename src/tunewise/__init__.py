@@ -110,8 +110,8 @@ __all__ = [
 def __getattr__(name: str) -> object:
     # Integrations and presets load on first use, so `import tunewise` never imports
     # scikit-learn, torch or mlflow.
-    if name in ("integrations", "presets", "plots", "importance", "insight", "transfer", "pruners",
-                "visualization"):
+    if name in ("integrations", "integration", "presets", "plots", "importance", "insight", "transfer", "pruners",
+                "search_space", "visualization"):
         import importlib
 
         return importlib.import_module(f"tunewise.{name}")
@@ -123,4 +123,14 @@ def __getattr__(name: str) -> object:
         from tunewise.storage._sql._optuna import import_optuna
 
         return import_optuna
+    if name in _OPTUNA_ONLY:
+        raise AttributeError(f"optuna.{name} has no tunewise counterpart: {_OPTUNA_ONLY[name]}")
     raise AttributeError(f"module 'tunewise' has no attribute {name!r}")
+
+
+# Optuna modules a script moved with `import tunewise as optuna` may use, with what to do instead.
+_OPTUNA_ONLY = {
+    "terminator": "stop on a budget (n_trials, timeout, max_trials) or with a callback that calls study.stop()",
+    "artifacts": "save files per trial with trial.save_checkpoint(state) / trial.load_checkpoint(), or log them "
+                 "with tw.integrations.mlflow.MLflowCallback",
+}

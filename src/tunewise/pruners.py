@@ -16,7 +16,8 @@ True
 ``SuccessiveHalvingPruner``               :class:`~tunewise.schedulers.ASHAScheduler` (stop mode)
 ``HyperbandPruner``                       :class:`~tunewise.schedulers.HyperbandScheduler`
 ``PatientPruner``                         :class:`~tunewise.schedulers.PatienceScheduler`
-``ThresholdPruner``, ``NopPruner``        defined here
+``ThresholdPruner``, ``NopPruner``,       defined here
+``WilcoxonPruner``
 ``BasePruner``                            :class:`~tunewise.schedulers.Scheduler`
 ========================================  ==================================================
 
@@ -40,6 +41,7 @@ from tunewise.schedulers import (
     PercentileScheduler,
     Scheduler,
 )
+from tunewise.schedulers._base import _sign
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
@@ -55,6 +57,7 @@ __all__ = [
     "PercentilePruner",
     "SuccessiveHalvingPruner",
     "ThresholdPruner",
+    "WilcoxonPruner",
 ]
 
 BasePruner = Scheduler
@@ -119,6 +122,71 @@ class ThresholdPruner(Scheduler):
     def describe(self) -> dict[str, Any]:
         return {"name": type(self).__name__, "lower": self.lower, "upper": self.upper,
                 "n_warmup_steps": self.n_warmup_steps, "interval_steps": self.interval_steps}
+
+
+class WilcoxonPruner(Scheduler):
+    """Prune a trial that a Wilcoxon signed-rank test finds worse than the best trial, instance by
+    instance (Optuna's ``WilcoxonPruner(*, p_threshold=0.1, n_startup_steps=2)``).
+
+    For objectives that score one configuration on a series of instances (cross-validation folds,
+    problems, seeds) and report each instance's score at ``step=`` its index, in any order. At
+    every report the trial's values are paired with those of the best COMPLETE trial at the same
+    steps; it stops when the one-sided test's p-value that it is worse is below ``p_threshold``
+    and its mean over those steps is worse too, once at least ``n_startup_steps`` pairs exist. A
+    NaN report stops the trial. The objective returns its own aggregate (usually the mean) as the
+    value. Needs scipy.
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0),
+    ...                         pruner=tw.pruners.WilcoxonPruner(p_threshold=0.1))
+    >>> def objective(trial):
+    ...     x = trial.suggest_float("x", -3, 3)
+    ...     losses = []
+    ...     for i in range(20):
+    ...         losses.append((x - 1) ** 2 + 0.1 * i)
+    ...         trial.report(losses[-1], i)
+    ...         if trial.should_prune():
+    ...             raise tw.TrialPruned()
+    ...     return sum(losses) / len(losses)
+    >>> study.optimize(objective, n_trials=20)
+    >>> len(study.get_trials(states=[tw.TrialState.PRUNED])) > 0
+    True
+    """
+
+    # Steps name instances, reported in any order (Trial.report does not warn about an earlier step).
+    ordered_steps = False
+
+    def __init__(self, *, p_threshold: float = 0.1, n_startup_steps: int = 2) -> None:
+        if isinstance(p_threshold, bool) or not isinstance(p_threshold, (int, float)) or not 0.0 <= p_threshold <= 1.0:
+            raise ValueError(f"p_threshold must be a number in [0, 1], got {p_threshold!r}")
+        if isinstance(n_startup_steps, bool) or not isinstance(n_startup_steps, int) or n_startup_steps < 0:
+            raise ValueError(f"n_startup_steps must be a non-negative integer, got {n_startup_steps!r}")
+        self.p_threshold = float(p_threshold)
+        self.n_startup_steps = n_startup_steps
+
+    def on_report(self, ctx: SchedulerContext, trial: FrozenTrial) -> Decision:
+        reports = trial.reports
+        if not reports:
+            return Decision.CONTINUE
+        sign = _sign(ctx)
+        if any(math.isnan(v) for v in reports.values()):
+            return Decision.stop()
+        done = [t for t in ctx.get_trials(states=(TrialState.COMPLETE,))
+                if t.number != trial.number and t.values and t.values[0] is not None and not math.isnan(t.values[0])]
+        if not done:
+            return Decision.CONTINUE
+        best = min(done, key=lambda t: sign * t.values[0])  # type: ignore[index]
+        theirs = best.reports
+        pairs = [sign * (reports[s] - theirs[s]) for s in reports if s in theirs and not math.isnan(theirs[s])]
+        if len(pairs) < max(self.n_startup_steps, 1) or sum(pairs) <= 0 or not any(pairs):
+            return Decision.CONTINUE
+        from scipy.stats import wilcoxon
+
+        p = float(wilcoxon(pairs, alternative="greater", zero_method="zsplit").pvalue)
+        return Decision.stop() if p < self.p_threshold else Decision.CONTINUE
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": type(self).__name__, "p_threshold": self.p_threshold, "n_startup_steps": self.n_startup_steps}
 
 
 class PatientPruner(PatienceScheduler):

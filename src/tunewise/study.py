@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import enum
 import logging
 import math
 import numbers
@@ -35,8 +36,8 @@ if TYPE_CHECKING:
     from tunewise.execution import Executor
     from tunewise.schedulers._base import Scheduler
 
-__all__ = ["Study", "StudySummary", "copy_study", "create_study", "create_trial", "delete_study",
-           "get_all_study_names", "get_all_study_summaries", "load_study"]
+__all__ = ["MaxTrialsCallback", "Study", "StudyDirection", "StudySummary", "copy_study", "create_study", "create_trial",
+           "delete_study", "get_all_study_names", "get_all_study_summaries", "load_study"]
 
 _log = logging.getLogger("tunewise")
 
@@ -1381,6 +1382,53 @@ def _check_max_trials(max_trials: Any) -> None:
         )
 
 
+class StudyDirection(str, enum.Enum):
+    """Optuna's ``StudyDirection``. A study's ``direction`` is the string ``"minimize"`` or
+    ``"maximize"``, and each member equals its string (``"minimize" == StudyDirection.MINIMIZE``),
+    so code written for either reads the same."""
+
+    MINIMIZE = "minimize"
+    MAXIMIZE = "maximize"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class MaxTrialsCallback:
+    """Optuna's ``MaxTrialsCallback``: stop ``optimize`` once the study holds ``n_trials`` trials
+    in ``states`` (default COMPLETE), counted across every worker that shares the storage.
+
+    A callback stops only the ``optimize`` call it is given to, after the trial that reached the
+    count; trials already running elsewhere finish. For a study-wide cap on *started* trials that
+    no worker overshoots, give ``create_study(max_trials=N)`` instead.
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study()
+    >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=50,
+    ...                callbacks=[tw.study.MaxTrialsCallback(5)])
+    >>> len(study.trials)
+    5
+    """
+
+    def __init__(self, n_trials: int, states: Container[TrialState] | None = (TrialState.COMPLETE,)) -> None:
+        if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 0:
+            raise ValueError(f"n_trials must be a non-negative integer, got {n_trials!r}")
+        self._n_trials = n_trials
+        self._states = states
+
+    def __call__(self, study: Study, trial: FrozenTrial) -> None:
+        if len(study.get_trials(states=self._states)) >= self._n_trials:
+            study.stop()
+
+
+def _sampler_constraints(sampler: Sampler | None, constraints_func: Any) -> Any:
+    """The study's constraints: ``constraints_func`` if given, else the one given to the sampler
+    (where Optuna takes it: ``TPESampler(constraints_func=...)``)."""
+    if constraints_func is None and sampler is not None:
+        return getattr(sampler, "constraints_func", None)
+    return constraints_func
+
+
 def _check_constraints_func(func: Any) -> Callable[[FrozenTrial], Sequence[float]] | None:
     if func is not None and not callable(func):
         raise TypeError(f"constraints_func must be a function frozen_trial -> sequence of floats (feasible when all "
@@ -1464,6 +1512,7 @@ def create_study(
     dirs = _check_directions(direction, directions)
     heartbeat_policy = _heartbeat.check_policy(heartbeat_interval, grace_period, max_retries)
     _check_max_trials(max_trials)
+    constraints_func = _sampler_constraints(sampler, constraints_func)
     _check_constraints_func(constraints_func)
     store = get_storage(storage)
     if name is None:
@@ -1520,7 +1569,7 @@ def load_study(name: str | None = None, storage: str | BaseStorage | None = None
     _check_max_trials(max_trials)
     store = get_storage(storage)
     study = Study(name, store, sampler, scheduler if scheduler is not None else pruner)
-    study.constraints_func = _check_constraints_func(constraints_func)
+    study.constraints_func = _check_constraints_func(_sampler_constraints(sampler, constraints_func))
     _heartbeat.configure(study, heartbeat_policy)
     _store_max_trials(study, max_trials)
     return study

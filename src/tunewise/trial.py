@@ -417,8 +417,9 @@ class Trial:
                 _warn(f"trial {self.number} reported step {step} again (after step {last}): ignored, step {step} "
                       f"keeps its first value")
                 return
-            _warn(f"trial {self.number} reported step {step} after step {last}: recorded as step {step}; "
-                  f"the trial's last step stays {last}")
+            if getattr(self.study.scheduler, "ordered_steps", True):  # (WilcoxonPruner: steps name instances)
+                _warn(f"trial {self.number} reported step {step} after step {last}: recorded as step {step}; "
+                      f"the trial's last step stays {last}")
         self.intermediate_values[step] = v
         self.study._write_progress(self, {step: v})
 

@@ -28,6 +28,7 @@ from tunewise.insight._plots import (
     optimization_history,
     parallel_coordinate,
     param_importances,
+    pareto_front,
     slice,
     timeline,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "plot_optimization_history",
     "plot_parallel_coordinate",
     "plot_param_importances",
+    "plot_pareto_front",
     "plot_slice",
     "plot_timeline",
 ]
@@ -76,3 +78,21 @@ def plot_param_importances(study: Any, evaluator: Any = None, params: Sequence[s
 
     return param_importances(study, evaluator=_evaluator_name(evaluator), params=params, target=target,
                              target_name=target_name, **kwargs)
+
+
+def plot_pareto_front(study: Any, *, target_names: Sequence[str] | None = None, include_dominated_trials: bool = True,
+                      axis_order: Sequence[int] | None = None, constraints_func: Any = None, targets: Any = None,
+                      **kwargs: Any) -> Any:
+    """:func:`tunewise.plots.pareto_front` under Optuna's name and keywords. ``axis_order`` picks the
+    objectives (by index) and their order. Infeasible trials are drawn from the constraint values
+    the study recorded (``create_study(constraints_func=...)``), so ``constraints_func`` here is
+    not needed; Optuna's ``targets`` (a function of the trial) is not supported.
+    """
+    if targets is not None:
+        raise ValueError("plot_pareto_front(targets=...) (a function of the trial) is not supported by tunewise: "
+                         "pick objectives by index with axis_order=[i, j]")
+    if constraints_func is not None:
+        raise ValueError("plot_pareto_front(constraints_func=...) is not needed in tunewise: give constraints_func to "
+                         "create_study (or the sampler) and the figure marks infeasible trials from what was recorded")
+    return pareto_front(study, targets=axis_order, target_names=target_names,
+                        include_dominated=include_dominated_trials, **kwargs)

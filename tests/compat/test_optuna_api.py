@@ -374,3 +374,123 @@ def test_report_a_dict_from_a_sweep_program_prints_the_sweeps_metric(monkeypatch
     monkeypatch.setenv(_env_report.ENV_METRIC, "val_loss")
     tw.report({"val_loss": 0.25, "acc": 0.9}, 2)
     assert capsys.readouterr().out == 'tunewise: {"val_loss": 0.25, "step": 2}\n'
+
+
+# ---- session 13: names found missing by running optuna-examples --------------------------------
+def _instances(trial: tw.Trial, offset: float, n: int = 12, order: list[int] | None = None) -> float:
+    """Scores one configuration on n instances, reporting each at step = its index."""
+    x = trial.suggest_float("x", 0, 1)
+    losses = []
+    for i in order or range(n):
+        losses.append(offset + x + 0.01 * i)
+        trial.report(losses[-1], i)
+        if trial.should_prune():
+            raise tw.TrialPruned()
+    return sum(losses) / len(losses)
+
+
+def test_wilcoxon_pruner_stops_a_worse_configuration_and_keeps_a_better_one() -> None:
+    study = tw.create_study(pruner=tw.pruners.WilcoxonPruner(p_threshold=0.1, n_startup_steps=3))
+    study.enqueue_trial({"x": 0.5})
+    study.enqueue_trial({"x": 0.9})  # worse on every instance: stopped once the test is sure
+    study.enqueue_trial({"x": 0.1})  # better on every instance: never stopped
+    study.optimize(lambda t: _instances(t, 0.0), n_trials=3)
+    base, worse, better = study.trials
+    assert base.state == better.state == tw.TrialState.COMPLETE
+    assert worse.state == tw.TrialState.PRUNED and 3 <= len(worse.intermediate_values) < 12
+
+
+def test_wilcoxon_pruner_waits_for_its_startup_steps_and_stops_on_nan() -> None:
+    study = tw.create_study(pruner=tw.pruners.WilcoxonPruner(n_startup_steps=13))
+    study.enqueue_trial({"x": 0.1})
+    study.enqueue_trial({"x": 0.9})
+    study.optimize(lambda t: _instances(t, 0.0), n_trials=2)
+    assert [t.state for t in study.trials] == [tw.TrialState.COMPLETE] * 2  # never 13 pairs of 12 instances
+
+    def nan_first(trial: tw.Trial) -> float:
+        trial.suggest_float("x", 0, 1)
+        trial.report(math.nan, 0)
+        if trial.should_prune():
+            raise tw.TrialPruned()
+        return 0.0
+
+    study.optimize(nan_first, n_trials=1)
+    assert study.trials[-1].state == tw.TrialState.PRUNED
+
+
+def test_wilcoxon_pruner_takes_instances_in_any_order_without_warnings() -> None:
+    study = tw.create_study(pruner=tw.pruners.WilcoxonPruner())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        study.optimize(lambda t: _instances(t, 0.0, order=[5, 2, 9, 0, 11, 1, 3, 4, 6, 7, 8, 10]), n_trials=3)
+    assert all(sorted(t.intermediate_values) == list(range(12)) for t in study.trials
+               if t.state == tw.TrialState.COMPLETE)
+    with pytest.raises(ValueError, match="p_threshold"):
+        tw.pruners.WilcoxonPruner(p_threshold=2)
+
+
+def test_optuna_base_sampler_hooks_with_optunas_signatures() -> None:
+    calls: list[tuple[str, object]] = []
+
+    class Recorder(tw.samplers.BaseSampler):
+        def infer_relative_search_space(self, study, trial):
+            return tw.search_space.intersection_search_space(study.trials)
+
+        def sample_relative(self, study, trial, search_space):
+            assert study.direction == tw.study.StudyDirection.MINIMIZE == "minimize"
+            return {name: dist.high for name, dist in search_space.items()}
+
+        def sample_independent(self, study, trial, param_name, param_distribution):
+            return param_distribution.low
+
+        def before_trial(self, study, trial):
+            calls.append(("before", trial.number))
+
+        def after_trial(self, study, trial, state, values):
+            calls.append(("after", (trial.number, state, values)))
+
+    study = tw.create_study(sampler=Recorder())
+    study.optimize(lambda t: t.suggest_float("x", 0, 2), n_trials=3)
+    assert [t.params["x"] for t in study.trials] == [0.0, 2.0, 2.0]  # independent, then relative
+    assert [c for c in calls if c[0] == "before"] == [("before", 0), ("before", 1), ("before", 2)]
+    assert ("after", (1, tw.TrialState.COMPLETE, [2.0])) in calls
+
+
+def test_intersection_search_space_keeps_parameters_every_complete_trial_shares() -> None:
+    study = _study()
+    study.optimize(lambda t: t.suggest_float("x", 0, 1) + (t.suggest_int("n", 1, 3) if t.number % 2 else 0),
+                   n_trials=4)
+    assert list(tw.search_space.intersection_search_space(study.trials)) == ["x"]
+    assert tw.search_space.intersection_search_space([]) == {}
+
+
+@pytest.mark.parametrize("make", [
+    lambda f: tw.samplers.TPESampler(seed=0, constraints_func=f),
+    lambda f: tw.samplers.GPSampler(seed=0, constraints_func=f),
+    lambda f: tw.samplers.NSGAIISampler(seed=0, constraints_func=f),
+])
+def test_constraints_func_given_to_the_sampler_reaches_the_study(make) -> None:
+    def constraints(trial: tw.FrozenTrial) -> list[float]:
+        return [trial.params["x"] - 0.5]  # feasible when x <= 0.5
+
+    study = tw.create_study(sampler=make(constraints))
+    assert study.constraints_func is constraints
+    study.optimize(lambda t: -t.suggest_float("x", 0, 1), n_trials=12)
+    assert study.best_trial.params["x"] <= 0.5
+    assert all("constraints" in t.system_attrs for t in study.trials)
+
+
+def test_max_trials_callback_counts_the_given_states() -> None:
+    study = _study()
+    cb = tw.study.MaxTrialsCallback(3, states=(tw.TrialState.COMPLETE,))
+
+    def sometimes_pruned(trial: tw.Trial) -> float:
+        x = trial.suggest_float("x", 0, 1)
+        if trial.number % 2:
+            raise tw.TrialPruned()
+        return x
+
+    study.optimize(sometimes_pruned, n_trials=20, callbacks=[cb])
+    assert len(study.get_trials(states=(tw.TrialState.COMPLETE,))) == 3 and len(study.trials) == 5
+    with pytest.raises(ValueError, match="n_trials"):
+        tw.study.MaxTrialsCallback(-1)

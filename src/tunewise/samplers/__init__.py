@@ -11,14 +11,15 @@ from tunewise.samplers._bohb import BOHBSampler
 from tunewise.samplers._context import Budget, Proposal, StudyContext, TrialContext, TrialCursor
 from tunewise.samplers._grid import GridSampler
 from tunewise.samplers._nsga import NSGAIIISampler, NSGAIISampler
+from tunewise.samplers._optuna_base import BaseSampler
 from tunewise.samplers._qmc import QMCSampler
 from tunewise.samplers._random import RandomSampler
 from tunewise.samplers._tpe import TPESampler
 from tunewise.samplers._warm_start import WarmStartSampler
 
 __all__ = [
-    "AutoSampler", "BOHBSampler", "Budget", "GPSampler", "GridSampler", "NSGAIIISampler", "NSGAIISampler", "Proposal",
-    "QMCSampler", "RandomSampler", "Sampler",
+    "AutoSampler", "BaseSampler", "BOHBSampler", "Budget", "GPSampler", "GridSampler", "NSGAIIISampler",
+    "NSGAIISampler", "Proposal", "QMCSampler", "RandomSampler", "Sampler",
     "StudyContext", "TPESampler", "TrialContext", "TrialCursor", "WarmStartSampler",
 ]
 
@@ -29,4 +30,15 @@ def __getattr__(name: str) -> object:
         from tunewise.samplers._gp import GPSampler
 
         return GPSampler
+    if name in _OPTUNA_ONLY:
+        raise AttributeError(f"optuna.samplers.{name} has no tunewise counterpart: {_OPTUNA_ONLY[name]}")
     raise AttributeError(f"module 'tunewise.samplers' has no attribute {name!r}")
+
+
+# Optuna samplers tunewise does not have, and what to use instead.
+_OPTUNA_ONLY = {
+    "CmaEsSampler": "the default AutoSampler (Gaussian-process BO, with a trust region from 10 parameters) or "
+                    "GPSampler; a warm start from earlier studies is tw.samplers.WarmStartSampler",
+    "BruteForceSampler": "GridSampler over the finite space (it runs every point once)",
+    "PartialFixedSampler": "study.enqueue_trial(fixed_params) or trial.suggest with a fixed value",
+}

@@ -112,6 +112,12 @@ class Sampler(abc.ABC):
     def after_trial(self, study: StudyContext, trial: FrozenTrial) -> None:  # noqa: B027 - optional hook
         """Called once a trial has finished (any state)."""
 
+    def sample_independent(self, study: StudyContext, trial: TrialContext, param_name: str,
+                           param_distribution: D.Distribution) -> Any:
+        """Optuna's name for :meth:`sample` (an Optuna sampler of one's own may call it on another
+        sampler, e.g. ``RandomSampler(seed).sample_independent(...)``)."""
+        return self.sample(study, trial, param_name, param_distribution)
+
     def reseed(self, seed: int | None) -> None:
         """Give this sampler (or a copy of it: one per parallel worker) a new random stream,
         seeded with ``seed`` (None: fresh entropy). An override draws its streams from ``seed``

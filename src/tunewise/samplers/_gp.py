@@ -26,7 +26,7 @@ from tunewise.samplers._segments import configurations
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
-    from collections.abc import Hashable
+    from collections.abc import Callable, Hashable, Sequence
 
     from tunewise.samplers._context import StudyContext, TrialContext
     from tunewise.trial import FrozenTrial
@@ -115,7 +115,9 @@ class GPSampler(Sampler):
         include_pruned: bool = True,
         consider_running_trials: bool = True,
         n_restarts: int = 8,
+        constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
     ) -> None:
+        self.constraints_func = constraints_func  # Optuna's place for the study's constraints_func
         if n_startup_trials is not None and (
             isinstance(n_startup_trials, bool) or not isinstance(n_startup_trials, int) or n_startup_trials < 0
         ):

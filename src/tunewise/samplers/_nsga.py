@@ -31,6 +31,8 @@ from tunewise.samplers._base import Sampler
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from tunewise.samplers._context import Proposal, StudyContext, TrialContext
     from tunewise.trial import FrozenTrial
 
@@ -110,7 +112,9 @@ class NSGAIISampler(Sampler):
         *,
         eta_crossover: float = 15.0,
         eta_mutation: float = 20.0,
+        constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
     ) -> None:
+        self.constraints_func = constraints_func  # Optuna's place for the study's constraints_func
         if isinstance(population_size, bool) or not isinstance(population_size, (int, np.integer)) \
                 or population_size < 2:
             raise ValueError(f"population_size must be an integer >= 2, got {population_size!r}")

@@ -521,7 +521,9 @@ class TPESampler(Sampler):
         prior_weight: float = 1.0,
         categorical_smoothing: float = 0.2,
         max_above_kernels: int = 1000,
+        constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
     ) -> None:
+        self.constraints_func = constraints_func  # Optuna's place for the study's constraints_func
         for name, value, low in (("n_startup_trials", n_startup_trials, 0), ("n_ei_candidates", n_ei_candidates, 1)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
                 raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")

@@ -1,0 +1,62 @@
+"""Optuna's ``optuna.integration`` names, for scripts moved with ``import tunewise as optuna``.
+
+Each name loads its library only when used, like :mod:`tunewise.integrations` (where the
+integrations live under tunewise's own names):
+
+- ``LightGBMPruningCallback``, ``XGBoostPruningCallback``: the pruning callbacks of
+  :mod:`tunewise.integrations.lightgbm` / :mod:`tunewise.integrations.xgboost`, same arguments;
+- ``PyTorchLightningPruningCallback(trial, monitor)``: :class:`tunewise.integrations.lightning.TunewiseCallback`;
+- ``MLflowCallback``, ``WeightsAndBiasesCallback``: :mod:`tunewise.integrations.mlflow` / ``wandb``;
+- ``OptunaSearchCV``: :class:`OptunaSearchCV` below, Optuna's arguments over
+  :class:`tunewise.integrations.sklearn.SearchCV`.
+
+Any other Optuna integration (``DaskStorage``, the LightGBM tuner ``optuna.integration.lightgbm``,
+CatBoost, Keras, ...) raises an error that says what tunewise offers instead.
+
+>>> import tunewise as optuna
+>>> optuna.integration.LightGBMPruningCallback.__module__
+'tunewise.integrations.lightgbm'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = ["LightGBMPruningCallback", "MLflowCallback", "OptunaSearchCV", "PyTorchLightningPruningCallback",
+           "WeightsAndBiasesCallback", "XGBoostPruningCallback"]
+
+_MOVED = {
+    "LightGBMPruningCallback": ("tunewise.integrations.lightgbm", "LightGBMPruningCallback"),
+    "XGBoostPruningCallback": ("tunewise.integrations.xgboost", "XGBoostPruningCallback"),
+    "PyTorchLightningPruningCallback": ("tunewise.integrations.lightning", "TunewiseCallback"),
+    "MLflowCallback": ("tunewise.integrations.mlflow", "MLflowCallback"),
+    "WeightsAndBiasesCallback": ("tunewise.integrations.wandb", "WeightsAndBiasesCallback"),
+    "OptunaSearchCV": ("tunewise.integration._search_cv", "OptunaSearchCV"),
+}
+
+# Optuna integrations with no counterpart here, and what to use instead.
+_INSTEAD = {
+    "DaskStorage": "run the study on Dask with create_study(storage='postgresql://...') and "
+                   "study.optimize(..., executor=tw.DaskExecutor(client)), or the "
+                   "'tunewise worker' command on each machine",
+    "dask": "run the study on Dask with study.optimize(..., executor=tw.DaskExecutor(client)) and a PostgreSQL storage",
+    "lightgbm": "Optuna's stepwise LightGBM tuner (LightGBMTuner, LightGBMTunerCV) is not available: tune "
+                "LightGBM's parameters with trial.suggest_* and tw.integrations.lightgbm.LightGBMPruningCallback",
+    "LightGBMTuner": "tune LightGBM's parameters with trial.suggest_* and "
+                     "tw.integrations.lightgbm.LightGBMPruningCallback",
+    "LightGBMTunerCV": "tune LightGBM's parameters with trial.suggest_* and lightgbm.cv, reporting "
+                       "through tw.integrations.lightgbm.LightGBMPruningCallback",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        module, attr = _MOVED[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
+    if name.startswith("__"):
+        raise AttributeError(name)
+    instead = _INSTEAD.get(name, "see tw.integrations (sklearn, torch, lightning, xgboost, lightgbm, mlflow, wandb)")
+    raise AttributeError(f"optuna.integration.{name} has no tunewise counterpart: {instead}")

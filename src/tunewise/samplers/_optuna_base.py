@@ -1,0 +1,170 @@
+"""Optuna's custom-sampler interface (``optuna.samplers.BaseSampler``) on top of :class:`Sampler`.
+
+A sampler written for Optuna subclasses ``BaseSampler`` and implements
+``infer_relative_search_space``, ``sample_relative`` and ``sample_independent``; optionally
+``before_trial(study, trial)``, ``after_trial(study, trial, state, values)`` and ``reseed_rng()``.
+Under ``import tunewise as optuna`` the same class runs in tunewise: ``sample_relative`` becomes
+the joint proposal (``Sampler.propose``), ``sample_independent`` the per-parameter fallback
+(``Sampler.sample``), and the hooks are called at the matching moments.
+
+The ``study`` these methods get is a read-only view of the study (``direction``,
+``directions``, ``trials``, ``get_trials``, ``best_trial``, ``study_name``, ``user_attrs``,
+``system_attrs``), the ``trial`` the trial being built (``number``, ``params``).
+"""
+
+from __future__ import annotations
+
+import abc
+import inspect
+from collections.abc import Container
+from typing import TYPE_CHECKING, Any
+
+from tunewise.samplers._base import Sampler
+from tunewise.trial import TrialState
+
+if TYPE_CHECKING:
+    from tunewise import distributions as D
+    from tunewise.samplers._context import StudyContext, TrialContext
+    from tunewise.trial import FrozenTrial
+
+__all__ = ["BaseSampler"]
+
+
+class _StudyView:
+    """What an Optuna sampler reads of the study (``optuna.Study``'s read-only attributes)."""
+
+    __slots__ = ("_ctx",)
+
+    def __init__(self, ctx: StudyContext) -> None:
+        self._ctx = ctx
+
+    @property
+    def study_name(self) -> str:
+        return self._ctx.study_name
+
+    @property
+    def directions(self) -> list[Any]:
+        from tunewise.study import StudyDirection
+
+        return [StudyDirection(d) for d in self._ctx.directions]
+
+    @property
+    def direction(self) -> Any:
+        directions = self.directions
+        if len(directions) != 1:
+            raise RuntimeError(f"study {self.study_name!r} has {len(directions)} objectives: read study.directions")
+        return directions[0]
+
+    @property
+    def trials(self) -> list[FrozenTrial]:
+        return self._ctx.get_trials()
+
+    def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
+        return self._ctx.get_trials(deepcopy=deepcopy, states=states)
+
+    @property
+    def best_trial(self) -> FrozenTrial:
+        done = [t for t in self._ctx.get_trials(states=(TrialState.COMPLETE,)) if t.values]
+        if not done:
+            raise ValueError(f"study {self.study_name!r} has no COMPLETE trial yet")
+        sign = -1.0 if self._ctx.directions[0] == "maximize" else 1.0
+        return min(done, key=lambda t: sign * t.values[0])  # type: ignore[index]
+
+    @property
+    def best_value(self) -> float:
+        return float(self.best_trial.values[0])  # type: ignore[index]
+
+    @property
+    def best_params(self) -> dict[str, Any]:
+        return dict(self.best_trial.params)
+
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        return self._ctx.user_attrs
+
+    @property
+    def system_attrs(self) -> dict[str, Any]:
+        return self._ctx.system_attrs
+
+    def __repr__(self) -> str:
+        return f"Study(study_name={self.study_name!r})"
+
+
+def _positional(func: Any) -> int:
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return 0
+    return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+
+
+class BaseSampler(Sampler):
+    """Optuna's ``BaseSampler``: subclass it and implement the three methods below (module doc).
+
+    >>> import tunewise as tw
+    >>> class Lowest(tw.samplers.BaseSampler):
+    ...     def infer_relative_search_space(self, study, trial):
+    ...         return tw.search_space.intersection_search_space(study.trials)
+    ...     def sample_relative(self, study, trial, search_space):
+    ...         return {name: dist.low for name, dist in search_space.items()}
+    ...     def sample_independent(self, study, trial, param_name, param_distribution):
+    ...         return param_distribution.high
+    >>> study = tw.create_study(sampler=Lowest())
+    >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+    >>> [t.params["x"] for t in study.trials]
+    [1.0, 0.0, 0.0]
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Optuna's hooks take the trial (before) and its state and values (after); tunewise's loop
+        # calls before_trial(study) and after_trial(study, frozen_trial). Those written for Optuna
+        # are kept under other names and called from the matching tunewise hooks.
+        before = cls.__dict__.get("before_trial")
+        if before is not None and _positional(before) >= 3:
+            cls._optuna_before_trial = before  # type: ignore[attr-defined]
+            cls.before_trial = BaseSampler.before_trial  # type: ignore[method-assign]
+        after = cls.__dict__.get("after_trial")
+        if after is not None and _positional(after) >= 4:
+            cls._optuna_after_trial = after  # type: ignore[attr-defined]
+            cls.after_trial = BaseSampler.after_trial  # type: ignore[method-assign]
+
+    @abc.abstractmethod
+    def infer_relative_search_space(self, study: Any, trial: Any) -> dict[str, D.Distribution]:
+        """The parameters ``sample_relative`` proposes jointly (name -> distribution)."""
+
+    @abc.abstractmethod
+    def sample_relative(self, study: Any, trial: Any, search_space: dict[str, D.Distribution]) -> dict[str, Any]:
+        """Values for the parameters of ``search_space``."""
+
+    @abc.abstractmethod
+    def sample_independent(self, study: Any, trial: Any, param_name: str, param_distribution: D.Distribution) -> Any:
+        """A value for one parameter outside the relative search space."""
+
+    # ---- the tunewise hooks, in Optuna's terms --------------------------------------------------
+    def before_trial(self, study: StudyContext) -> None:
+        super().before_trial(study)
+
+    def propose(self, study: StudyContext, trial: TrialContext) -> dict[str, Any]:
+        view = _StudyView(study)
+        hook = getattr(self, "_optuna_before_trial", None)
+        if hook is not None:
+            hook(view, trial)
+        space = self.infer_relative_search_space(view, trial)
+        if not space:
+            return {}
+        return dict(self.sample_relative(view, trial, space) or {})
+
+    def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
+        return self.sample_independent(_StudyView(study), trial, name, distribution)
+
+    def after_trial(self, study: StudyContext, trial: FrozenTrial) -> None:
+        hook = getattr(self, "_optuna_after_trial", None)
+        if hook is not None:
+            hook(_StudyView(study), trial, trial.state, trial.values)
+
+    def reseed(self, seed: int | None) -> None:
+        super().reseed(seed)
+        reseed_rng = getattr(self, "reseed_rng", None)
+        if callable(reseed_rng):
+            reseed_rng()
