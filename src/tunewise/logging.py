@@ -142,14 +142,18 @@ class TrialLogger:
     """Logs each finished trial of one study, keeping the best trial seen (O(1) a trial: the
     study's best is read once, at the first line)."""
 
-    __slots__ = ("_best", "_started", "_study")
+    __slots__ = ("_best", "_started", "_study", "enabled")
 
     def __init__(self, study: Study) -> None:
         self._study = study
         self._started = False
         self._best: tuple[int, float] | None = None
+        # False: this study prints no line (SearchCV, whose verbose= says what it prints).
+        self.enabled = True
 
     def __call__(self, study: Study, trial: FrozenTrial) -> None:
+        if not self.enabled:
+            return
         if not _log.isEnabledFor(INFO):
             if self._started and trial.state.value == "COMPLETE" and trial.values and len(trial.values) == 1:
                 self._update_best(trial.number, trial.values[0])  # stays right if lines come back on

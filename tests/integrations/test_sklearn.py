@@ -351,3 +351,19 @@ def test_project_schedulers_plug_into_searchcv(cancer):
                       pruning=median(n_startup_trials=3), random_state=0).fit(X, y)
     assert "PRUNED" in set(search.cv_results_["state"])
     assert search.study_.scheduler is search.pruning
+
+
+def test_searchcv_is_silent_by_default_like_scikit_learn(capfd) -> None:
+    """GridSearchCV prints nothing at verbose=0; the study behind SearchCV must not print its line per trial."""
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+
+    from tunewise.integrations.sklearn import SearchCV
+
+    X, y = load_iris(return_X_y=True)
+    SearchCV(LogisticRegression(max_iter=300), param_grid={"C": [0.1, 1.0]}, cv=3).fit(X, y)
+    out, err = capfd.readouterr()
+    assert out == "" and "Trial 0 finished" not in err
+    SearchCV(LogisticRegression(max_iter=300), param_grid={"C": [0.1, 1.0]}, cv=3, verbose=1).fit(X, y)
+    out, err = capfd.readouterr()
+    assert "Trial 0 finished" not in err and (out + err).strip()  # SearchCV's own lines only

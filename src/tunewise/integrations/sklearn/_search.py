@@ -365,6 +365,11 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         pruner = self._make_pruner()
         study = tw.create_study(name=self.study_name, storage=self.storage, direction="maximize",
                                 sampler=sampler, scheduler=pruner, load_if_exists=self.study_name is not None)
+        # Silent by default, as scikit-learn's searches: verbose= prints SearchCV's own lines, not
+        # the study's line per trial.
+        from tunewise.logging import trial_logger
+
+        trial_logger(study).enabled = False
         self.study_ = study
         self.strategy_ = strategy_used
         self.multimetric_ = multimetric
