@@ -199,3 +199,42 @@ def test_several_metrics_keep_the_pareto_front(tmp_path):
     stored = r"metrics: stored \[\('loss', 'minimize'\), \('latency', 'minimize'\)\]"
     with pytest.raises(SweepChangedError, match=stored):
         SweepRunner(changed, storage=url, echo=None).run()
+
+
+# W&B's cross-validation sweep pattern (wandb/examples, sweeps-cross-validation): child processes
+# remove the WANDB_* variables and log one fold each to runs of their own; the sweep run logs the
+# mean. Only the sweep run's values may reach the sweep (step 1 = the mean, nothing from folds).
+CROSS_VALIDATION = textwrap.dedent('''
+    import multiprocessing, os
+    import wandb
+
+    def fold(k, q):
+        for key in [k for k in os.environ if k.startswith("WANDB_")]:
+            del os.environ[key]
+        run = wandb.init(group="cv", name=f"fold-{k}", config={"fold": k})
+        run.log({"val_loss": 100.0 + k})  # a fold's own run: not the sweep's
+        wandb.join()
+        q.put(float(k))
+
+    if __name__ == "__main__":
+        q = multiprocessing.Queue()
+        procs = [multiprocessing.Process(target=fold, args=(k, q)) for k in range(3)]
+        for p in procs:
+            p.start()
+        sweep_run = wandb.init()
+        assert sweep_run.sweep_id
+        losses = [q.get() for _ in procs]
+        for p in procs:
+            p.join()
+        sweep_run.log({"val_loss": sum(losses) / len(losses) + sweep_run.config.x})
+        wandb.join()
+''')
+
+
+def test_processes_that_leave_the_sweep_log_to_runs_of_their_own(tmp_path):
+    runner = _runner(tmp_path, CROSS_VALIDATION, {"method": "grid", "parameters": {"x": {"values": [0.5]}}})
+    (trial,) = runner.run().trials
+    assert trial.state == tw.TrialState.COMPLETE, trial.system_attrs.get("fail_reason")
+    assert trial.value == pytest.approx(1.5)  # mean of folds 0, 1, 2 plus x
+    assert trial.intermediate_values == {1: pytest.approx(1.5)}
+    assert "wandb.join is not modelled" not in Path(trial.user_attrs["log_file"]).read_text()

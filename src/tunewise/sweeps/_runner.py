@@ -368,6 +368,10 @@ class SweepRunner:
             for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TUNEWISE_TRIAL_CPUS"):
                 env[var] = str(int(cpu))
         if cfg.wandb_stand_in:
+            # What W&B's agent sets for a sweep run: the stand-in's run belongs to the sweep while
+            # they are there (a process that removes them starts runs of its own, as in W&B).
+            env["WANDB_SWEEP_ID"] = self.study_name
+            env["WANDB_RUN_ID"] = f"trial-{trial.number}"
             # `import wandb` in the program finds the stand-in first, even where wandb is installed.
             from tunewise.sweeps._wandb_standin import PATH as standin
 

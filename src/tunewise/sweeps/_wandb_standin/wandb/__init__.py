@@ -9,11 +9,15 @@ An unchanged W&B training script runs under a tunewise sweep with this module as
   k-th logged value of the sweep's metric is step k, which is what W&B's hyperband counts, so
   ``early_terminate`` stops a poor run midway exactly where W&B would.
 - ``run.summary[...]`` (or ``wandb.summary``) defaults to the last logged values; at
-  ``wandb.finish()``, at the end of a ``with wandb.init() as run:`` block or when the program
+  ``wandb.finish()`` (or its old name ``wandb.join()``), at the end of a ``with wandb.init() as run:`` block or when the program
   exits, the summary's value of the metric is the run's result.
 - ``define_metric(name, summary="min")``, ``wandb.agent(sweep_id, function)`` (runs ``function``
   once: this process is one run), media types (``wandb.Image``, ``wandb.Table``...), ``watch``,
   ``save``, artifacts and anything else are accepted and do nothing.
+
+- The runner sets ``WANDB_SWEEP_ID`` and ``WANDB_RUN_ID`` as W&B's agent does. A process that
+  removes them (a cross-validation script's worker processes) starts runs of its own, outside
+  the sweep, as in W&B: they report nothing to it.
 
 It uses only the standard library and talks to the runner through stdout lines
 ``tunewise: {...}`` and the environment variables the runner sets.
@@ -357,6 +361,12 @@ class Run:
         self.settings = types.SimpleNamespace(mode="offline", project=self.project, run_id=self.id,
                                               files_dir=self.dir, sweep_id=self.sweep_id)
         self._metric = os.environ.get(_ENV_METRIC)
+        # A process that removed W&B's sweep variables (WANDB_SWEEP_ID, set by the runner as W&B's
+        # agent sets it) starts runs of its own, outside the sweep, as in W&B: e.g. the processes
+        # of a cross-validation script that each log one fold. They report nothing to the sweep.
+        self._detached = os.environ.get(_ENV_STUDY) is not None and "WANDB_SWEEP_ID" not in os.environ
+        if self._detached:
+            self.sweep_id = None
         self._step = 0
         self._pending: dict[str, Any] = {}
         self._count = 0  # values of the sweep's metric logged so far (W&B hyperband's iteration)
@@ -405,7 +415,8 @@ class Run:
         if self._metric is not None and self._metric in payload:
             self._count += 1
             payload["step"] = self._count
-        _emit(payload)
+        if not self._detached:
+            _emit(payload)
 
     def _summarize(self, key: str, value: Any, number: float | None) -> None:
         aggs = next((a for pattern, a in self._aggregates.items() if fnmatch.fnmatchcase(key, pattern)), None)
@@ -443,7 +454,7 @@ class Run:
         self._finished = True
         final = {k: v for k, v in ((k, _number(v)) for k, v in _flatten(summary.as_dict()).items())
                  if v is not None and k not in _RESERVED}
-        if final:
+        if final and not self._detached:
             _emit({**final, "final": True})
         if run is self:
             run = None
@@ -548,6 +559,11 @@ def log(data: Mapping[str, Any], step: int | None = None, commit: bool | None = 
 def finish(exit_code: int | None = None, quiet: bool | None = None) -> None:
     if run is not None:
         run.finish(exit_code=exit_code)
+
+
+def join(exit_code: int | None = None, quiet: bool | None = None) -> None:
+    """``wandb.join``: W&B's old name for :func:`finish`."""
+    finish(exit_code=exit_code, quiet=quiet)
 
 
 def define_metric(name: str, *args: Any, **kwargs: Any) -> _NoOp:
