@@ -149,8 +149,9 @@ def test_plot_pareto_front_example(capsys: pytest.CaptureFixture[str], monkeypat
 def test_wilcoxon_pruner_example(capsys: pytest.CaptureFixture[str]) -> None:
     """pruners/wilcoxon_pruner_tsp_sa.py reports instances in a shuffled order; WilcoxonPruner
     stops configurations the signed-rank test finds worse than the best one."""
-    ns, out = _run("wilcoxon_pruner_tsp_sa.py", {"N_TRIALS = 50": "N_TRIALS = 8", "N_SA_ITER = 10000": "N_SA_ITER = 300",
-                                                 "num_vertex=100": "num_vertex=30"}, capsys)
+    budgets = {"N_TRIALS = 50": "N_TRIALS = 8", "N_SA_ITER = 10000": "N_SA_ITER = 300",
+               "num_vertex=100": "num_vertex=30"}
+    ns, out = _run("wilcoxon_pruner_tsp_sa.py", budgets, capsys)
     assert len(ns["study"].trials) == 8
     assert ns["count"] < 8 * 50  # some configurations stopped before every instance
     assert "Number of evaluations:" in out

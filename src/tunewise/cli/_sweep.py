@@ -50,6 +50,20 @@ def agent_cmd(name: str, storage: str, workers: int, count: int | None, log_dir:
     _run(agent_runner(name, storage, workers=workers, count=count, log_dir=log_dir, echo=click.echo))
 
 
+@sweep.command("python", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.argument("script", type=click.Path(dir_okay=False, exists=True))
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@click.option("--storage", default=None,
+              help="Storage URL of the sweep (default: sqlite:///<script dir>/tunewise.db).")
+def python_cmd(script: str, args: tuple[str, ...], storage: str | None) -> None:
+    """Run SCRIPT, a W&B sweep script (wandb.sweep(config) + wandb.agent(id, function)), with
+    tunewise as its wandb: the agent calls the function once per run, in this process. Options
+    go before SCRIPT; what follows it is the script's own arguments."""
+    from tunewise.sweeps._script import run_script
+
+    run_script(script, list(args), storage=storage)
+
+
 @sweep.command("status")
 @click.argument("name")
 @click.option("--storage", envvar="TUNEWISE_STORAGE", required=True,

@@ -9,12 +9,14 @@ An unchanged W&B training script runs under a tunewise sweep with this module as
   k-th logged value of the sweep's metric is step k, which is what W&B's hyperband counts, so
   ``early_terminate`` stops a poor run midway exactly where W&B would.
 - ``run.summary[...]`` (or ``wandb.summary``) defaults to the last logged values; at
-  ``wandb.finish()`` (or its old name ``wandb.join()``), at the end of a ``with wandb.init() as run:`` block or when the program
-  exits, the summary's value of the metric is the run's result.
+  ``wandb.finish()`` (or its old name ``wandb.join()``), at the end of a ``with wandb.init() as
+  run:`` block or when the program exits, the summary's value of the metric is the run's result.
 - ``define_metric(name, summary="min")``, ``wandb.agent(sweep_id, function)`` (runs ``function``
   once: this process is one run), media types (``wandb.Image``, ``wandb.Table``...), ``watch``,
   ``save``, artifacts and anything else are accepted and do nothing.
 
+- ``tunewise sweep python train.py``: ``wandb.sweep(config)`` and ``wandb.agent(id, function,
+  count)`` run the whole sweep in this process (``tunewise.sweeps._script``).
 - The runner sets ``WANDB_SWEEP_ID`` and ``WANDB_RUN_ID`` as W&B's agent does. A process that
   removes them (a cross-validation script's worker processes) starts runs of its own, outside
   the sweep, as in W&B: they report nothing to it.
@@ -55,7 +57,16 @@ def _warn(msg: str) -> None:
     sys.stderr.flush()
 
 
+# Agent mode (`tunewise sweep python SCRIPT`, tunewise.sweeps._script): payloads go to this
+# function of the in-process agent instead of stdout.
+_sink: Any = None
+_agent_metric: str | None = None
+
+
 def _emit(payload: Mapping[str, Any]) -> None:
+    if _sink is not None:
+        _sink(payload)
+        return
     out = sys.__stdout__ if sys.__stdout__ is not None else sys.stdout
     out.write("tunewise: " + json.dumps(payload) + "\n")
     out.flush()
@@ -360,7 +371,7 @@ class Run:
         self.path = f"{self.project}/{self.id}"
         self.settings = types.SimpleNamespace(mode="offline", project=self.project, run_id=self.id,
                                               files_dir=self.dir, sweep_id=self.sweep_id)
-        self._metric = os.environ.get(_ENV_METRIC)
+        self._metric = os.environ.get(_ENV_METRIC) or _agent_metric
         # A process that removed W&B's sweep variables (WANDB_SWEEP_ID, set by the runner as W&B's
         # agent sets it) starts runs of its own, outside the sweep, as in W&B: e.g. the processes
         # of a cross-validation script that each log one fold. They report nothing to the sweep.
@@ -617,15 +628,56 @@ def termlog(string: str = "", *args: Any, **kwargs: Any) -> None:
 termwarn = termerror = termlog
 
 
+_ENV_AGENT = "TUNEWISE_WANDB_AGENT"
+_agent_sweeps: dict[str, Any] = {}
+
+
 def sweep(sweep: Any = None, *args: Any, **kwargs: Any) -> str:
-    """Under ``tunewise sweep`` the sweep already exists: its name is the id."""
+    """Under ``tunewise sweep run`` the sweep already exists: its name is the id. In agent mode
+    (``tunewise sweep python SCRIPT``) the dict is the sweep's config, run by ``wandb.agent``."""
+    if os.environ.get(_ENV_AGENT):
+        cfg = _as_dict(sweep)
+        sweep_id = str(cfg.get("name") or f"sweep-{len(_agent_sweeps)}")
+        _agent_sweeps[sweep_id] = cfg
+        return sweep_id
     return os.environ.get(_ENV_STUDY, "tunewise-sweep")
 
 
 def agent(sweep_id: Any = None, function: Any = None, entity: Any = None, project: Any = None,
           count: Any = None) -> None:
-    """This process is one run of the sweep: ``function`` runs once (``count`` is the sweep's job)."""
+    """Under ``tunewise sweep run`` this process is one run: ``function`` runs once (``count`` is
+    the sweep's job). In agent mode, ``function`` runs once per run of the sweep ``wandb.sweep``
+    made, up to ``count`` (tunewise.sweeps._script)."""
     if function is None:
         raise Error("wandb.agent without function: under tunewise sweep, the program itself is the run")
+    if os.environ.get(_ENV_AGENT):
+        if sweep_id not in _agent_sweeps:
+            raise Error(f"wandb.agent({sweep_id!r}): no sweep of that id was created by wandb.sweep in this "
+                        f"process (ids: {sorted(_agent_sweeps)})")
+        from tunewise.sweeps._script import run_agent
+
+        run_agent(_agent_sweeps[sweep_id], function, count, sys.modules[__name__])
+        return
     function()
     finish()
+
+
+def _agent_begin(params: Mapping[str, Any], sink: Any, metric: str) -> None:
+    """Agent mode: a fresh run whose ``wandb.config`` holds ``params``, its payloads (``metric``
+    counted as W&B's hyperband counts it) to ``sink``."""
+    global config, summary, run, _sink, _agent_metric
+    _agent_metric = metric
+    config = Config()
+    config._items.update(params)
+    config._locked.update(params)
+    summary = Summary()
+    run = None
+    _sink = sink
+
+
+def _agent_end() -> None:
+    global run, _sink
+    if run is not None:
+        run._finished = True  # a stopped or failed run reports nothing more
+    run = None
+    _sink = None

@@ -1,0 +1,129 @@
+"""W&B's Python sweep API in one process: ``wandb.sweep(config)`` then ``wandb.agent(id, function)``.
+
+``tunewise sweep python train.py [ARGS]`` runs ``train.py`` with the ``wandb`` stand-in (see
+:mod:`tunewise.sweeps._wandb_standin`) in *agent mode*: ``wandb.sweep(sweep_config)`` creates (or
+resumes) a tunewise sweep from the dict, as a sweep file would (its ``method``, ``metric``,
+``parameters``, ``early_terminate``, ``run_cap``...), and ``wandb.agent(sweep_id,
+function=train, count=N)`` calls ``train`` once per run in this process: ``wandb.config`` holds
+the run's parameters, each ``wandb.log`` of the metric is a report (so hyperband stops a poor run
+inside its ``wandb.log``), and the run's summary value of the metric is its result. A run whose
+function raises is FAILED and the agent goes on, as W&B's agent does.
+
+The study lives in ``--storage`` (default ``sqlite:///<script dir>/tunewise.db``), named by the
+sweep config's ``name`` (else ``sweep``); runs again resume it.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import sys
+import traceback
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from tunewise.trial import TrialState
+
+ENV_AGENT = "TUNEWISE_WANDB_AGENT"  # set: the stand-in's wandb.sweep / wandb.agent run in-process
+ENV_STORAGE = "TUNEWISE_WANDB_AGENT_STORAGE"
+
+
+class _Pruned(BaseException):
+    """Raised inside ``wandb.log`` when the sweep's early termination stops the run (a
+    BaseException, so a training loop's ``except Exception`` does not swallow it)."""
+
+
+def run_script(script: str, args: list[str], storage: str | None = None) -> None:
+    """Run ``script`` as ``__main__`` with the stand-in as ``wandb`` in agent mode."""
+    from tunewise.sweeps._wandb_standin import PATH
+
+    os.environ[ENV_AGENT] = "1"
+    if storage:
+        os.environ[ENV_STORAGE] = storage
+    for name in [m for m in sys.modules if m == "wandb" or m.startswith("wandb.")]:
+        del sys.modules[name]  # a real wandb imported earlier must not answer `import wandb`
+    sys.path.insert(0, PATH)
+    sys.path.insert(1, os.path.dirname(os.path.abspath(script)))
+    sys.argv = [script, *args]
+    runpy.run_path(script, run_name="__main__")
+
+
+def run_agent(sweep_config: Mapping[str, Any], function: Callable[[], Any], count: int | None,
+              standin: Any, echo: Callable[[str], None] | None = print) -> None:
+    """``wandb.agent`` in agent mode: ``function`` once per run of the sweep (module doc)."""
+    from tunewise.sweeps._config import SweepConfig
+    from tunewise.sweeps._protocol import nest
+    from tunewise.sweeps._runner import SweepRunner, default_storage
+
+    script = os.path.abspath(sys.argv[0]) if sys.argv and os.path.isfile(sys.argv[0]) else None
+    if script is None:
+        raise RuntimeError("wandb.agent in agent mode needs the script's path in sys.argv[0] "
+                           "(run it with `tunewise sweep python SCRIPT`)")
+    raw = {k: v for k, v in dict(sweep_config).items() if k not in ("program", "command")}
+    cfg = SweepConfig.from_dict({**raw, "program": script}, base_dir=os.path.dirname(script))
+    if len(cfg.directions) > 1:
+        raise ValueError("wandb.agent in one process supports one metric; run a sweep file with "
+                         "`tunewise sweep run` for several")
+    storage = os.environ.get(ENV_STORAGE) or default_storage(cfg)
+    runner = SweepRunner(cfg, storage=storage, count=count, echo=echo)
+    study = runner.study = runner._open_study()
+    from tunewise.logging import trial_logger
+
+    trial_logger(study).enabled = False  # the agent prints its own line per run
+    runner.log_dir.mkdir(parents=True, exist_ok=True)
+    metric, maximize = cfg.metric, cfg.goal == "maximize"
+    runner._say(f"sweep {runner.study_name!r} in this process: method {cfg.method}, metric {metric} ({cfg.goal}), "
+                f"study in {storage}")
+    while True:
+        started = runner._start_trial()
+        if started is None:
+            break
+        trial, params = started
+        seen: dict[str, Any] = {"last": None, "final": {}}
+
+        def sink(payload: Mapping[str, Any], trial: Any = trial, seen: dict[str, Any] = seen) -> None:
+            if payload.get("final"):
+                seen["final"] = dict(payload)
+                return
+            value = payload.get(metric)
+            if not isinstance(value, (int, float)):
+                return
+            seen["last"] = float(value)
+            if "step" in payload:
+                trial.report(float(value), int(payload["step"]))
+                if study.scheduler is not None and trial.should_prune():
+                    raise _Pruned()
+
+        standin._agent_begin(nest(params), sink, metric)
+        try:
+            function()
+            standin.finish()
+        except _Pruned:
+            standin._agent_end()
+            study.tell(trial, state=TrialState.PRUNED)
+            runner._say(f"[run {trial.number}] PRUNED at step {max(trial.intermediate_values)} "
+                        f"({metric}={seen['last']})")
+            continue
+        except KeyboardInterrupt:
+            standin._agent_end()
+            runner._fail(trial, "interrupted (Ctrl-C)")
+            raise
+        except Exception as e:  # noqa: BLE001 - the run failed; the agent goes on, as W&B's does
+            standin._agent_end()
+            tail = "".join(traceback.format_exception(e)[-3:]).strip()
+            runner._fail(trial, f"the function raised {type(e).__name__}: {e}\n{tail}")
+            continue
+        standin._agent_end()
+        value = seen["final"].get(metric, seen["last"])
+        if not isinstance(value, (int, float)) or value != value:
+            runner._fail(trial, f"the run never logged a number for the metric {metric!r}: call "
+                                f"wandb.log({{{metric!r}: value}})")
+            continue
+        trial.set_user_attr("metrics", {k: v for k, v in seen["final"].items() if k != "final"})
+        study.tell(trial, float(value))
+        runner._say(f"[run {trial.number}] COMPLETE {metric}={float(value):.6g}")
+        if cfg.target is not None and ((value >= cfg.target) if maximize else (value <= cfg.target)):
+            runner._say(f"sweep stopped: run {trial.number} reached the target {metric}={cfg.target:g}")
+            break
+    if runner.stop_reason:
+        runner._say(f"sweep stopped: {runner.stop_reason}")
