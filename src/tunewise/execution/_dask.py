@@ -17,6 +17,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from tunewise.execution._executor import Executor
+from tunewise.study import _DeferInterrupt
 from tunewise.trial import FrozenTrial
 
 if TYPE_CHECKING:
@@ -197,13 +198,17 @@ class _DaskRun:
             if worker is None or not self.job.claim_slot():
                 return
             key = f"{self.topic}-{self.submitted}"
-            fut = self.client.submit(_run_trial_task, self.remote_f, self.submitted, key, self.topic, key=key,
-                                     pure=False, workers=[worker], allow_other_workers=False,
-                                     resources={"GPU": self.gpu} if self.gpu else None)
-            self.submitted += 1
-            self.in_flight[key] = fut
-            self.placed[key] = worker
-            fut.add_done_callback(self._done)
+            # Ctrl-C between submitting a task and tracking it would leave it out of the
+            # cancellation: held until it is tracked.
+            with _DeferInterrupt() as guard:
+                fut = self.client.submit(_run_trial_task, self.remote_f, self.submitted, key, self.topic, key=key,
+                                         pure=False, workers=[worker], allow_other_workers=False,
+                                         resources={"GPU": self.gpu} if self.gpu else None)
+                self.submitted += 1
+                self.in_flight[key] = fut
+                self.placed[key] = worker
+                fut.add_done_callback(self._done)
+            guard.raise_if_fired()
 
     # ---- the run -------------------------------------------------------------------------------
     def run(self) -> None:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from tunewise.execution._executor import Executor
 from tunewise.execution._resources import ENV_CPUS, ENV_DEVICES, apply_thread_limit
+from tunewise.study import _DeferInterrupt
 from tunewise.trial import FrozenTrial
 
 if TYPE_CHECKING:
@@ -179,11 +180,15 @@ class _RayRun:
             if not self.job.claim_slot():
                 return
             key = f"{self.remote.call_id}-{self.submitted}"
-            ref = self.task.options(num_cpus=self.num_cpus, num_gpus=self.num_gpus, max_retries=0,
-                                    retry_exceptions=False, name=f"tunewise-trial-{self.submitted}").remote(
-                self.job_ref, self.submitted, key, self.announcer, self.threads)
-            self.submitted += 1
-            self.in_flight[ref] = key
+            # Ctrl-C between submitting a task and tracking it would leave the task out of the
+            # cancellation, and its trial RUNNING once the cluster goes: held until it is tracked.
+            with _DeferInterrupt() as guard:
+                ref = self.task.options(num_cpus=self.num_cpus, num_gpus=self.num_gpus, max_retries=0,
+                                        retry_exceptions=False, name=f"tunewise-trial-{self.submitted}").remote(
+                    self.job_ref, self.submitted, key, self.announcer, self.threads)
+                self.submitted += 1
+                self.in_flight[ref] = key
+            guard.raise_if_fired()
 
     def run(self) -> None:
         ray = self.ray
@@ -257,13 +262,13 @@ class _RayRun:
             except Exception:  # noqa: BLE001
                 pass
         try:
-            ray.wait(refs, num_returns=len(refs), timeout=10.0)
+            ray.wait(refs, num_returns=len(refs), timeout=30.0)
         except BaseException:  # noqa: BLE001 - a second Ctrl-C: stop waiting
             pass
         for ref in refs:
             key = self.in_flight.pop(ref)
             try:
-                trial_id = ray.get(self.announcer.trial_of.remote(key), timeout=5.0)
+                trial_id = ray.get(self.announcer.trial_of.remote(key), timeout=30.0)
             except Exception:  # noqa: BLE001
                 continue
             if trial_id is None:
