@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from tunewise.execution._executor import Executor
 from tunewise.execution._resources import ENV_CPUS, ENV_DEVICES, apply_thread_limit
 from tunewise.study import _DeferInterrupt
-from tunewise.trial import FrozenTrial
+from tunewise.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
     from tunewise.execution._job import OptimizeJob, RemoteJob
@@ -44,11 +44,25 @@ def _run_trial_task(job: RemoteJob, slot: int, key: str, announcer: Any, cpus: i
         os.environ[var] = str(cpus)
     apply_thread_limit(cpus)
 
+    started: list[int] = []
+
     def announce(trial_id: int) -> None:
+        started.append(trial_id)
         # Waited for: once the objective runs, the driver can tell which trial a lost task held.
         ray.get(announcer.started.remote(key, trial_id))
 
-    return runner.run_trial(on_start=announce)
+    try:
+        return runner.run_trial(on_start=announce)
+    except KeyboardInterrupt:
+        # Cancelled (Ctrl-C in the driver) after the trial started but before its objective ran,
+        # e.g. while announcing it: the loop never held it, so it is failed here, not left RUNNING.
+        storage = runner.study.storage
+        for trial_id in started:
+            t = storage.get_trial(trial_id)
+            if t.state == TrialState.RUNNING:
+                storage.finish_trial(trial_id, TrialState.FAILED, None,
+                                     system_attrs=dict(t.system_attrs, fail_reason="interrupted (KeyboardInterrupt)"))
+        raise
 
 
 class _Announcements:
@@ -256,7 +270,15 @@ class _RayRun:
             return
         ray = self.ray
         refs = list(self.in_flight)
+        try:  # tasks already done are not cancelled: cancelling one as it completes crashed Ray's
+            # core worker under load ("Tried to complete task that was not pending")
+            done, _ = ray.wait(refs, num_returns=len(refs), timeout=0)
+        except Exception:  # noqa: BLE001
+            done = []
+        finished = set(done)
         for ref in refs:
+            if ref in finished:
+                continue
             try:
                 ray.cancel(ref, force=False)  # a KeyboardInterrupt in the task: the loop fails its trial
             except Exception:  # noqa: BLE001
