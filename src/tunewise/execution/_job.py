@@ -165,12 +165,8 @@ class OptimizeJob:
         if retry:
             if fail_dead_trial(self.study, trial_id, reason, params=params) is not None:
                 return None
-        else:
-            t = storage.get_trial(trial_id)
-            if t.state == TrialState.RUNNING:
-                attrs = dict(t.system_attrs, fail_reason=reason)
-                if storage.finish_trial(trial_id, TrialState.FAILED, None, system_attrs=attrs):
-                    return None
+        elif fail_running_trial(storage, trial_id, reason):
+            return None
         stored = storage.get_trial(trial_id)
         return stored if stored.state.is_finished() else None
 
@@ -257,6 +253,15 @@ class RemoteJob:
             runner = self.open(cached[1].study.storage if cached is not None else None, worker=worker)
             _runner_cache[ident] = (self.call_id, runner)
             return runner
+
+
+def fail_running_trial(storage: BaseStorage, trial_id: int, reason: str) -> bool:
+    """Record trial ``trial_id`` FAILED with ``reason`` if it is still RUNNING; whether it was."""
+    t = storage.get_trial(trial_id)
+    if t.state != TrialState.RUNNING:
+        return False
+    return bool(storage.finish_trial(trial_id, TrialState.FAILED, None,
+                                     system_attrs=dict(t.system_attrs, fail_reason=reason)))
 
 
 class TrialRunner:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from tunewise.execution._executor import Executor
 from tunewise.execution._resources import ENV_CPUS, ENV_DEVICES, apply_thread_limit
 from tunewise.study import _DeferInterrupt
-from tunewise.trial import FrozenTrial, TrialState
+from tunewise.trial import FrozenTrial
 
 if TYPE_CHECKING:
     from tunewise.execution._job import OptimizeJob, RemoteJob
@@ -56,12 +56,10 @@ def _run_trial_task(job: RemoteJob, slot: int, key: str, announcer: Any, cpus: i
     except KeyboardInterrupt:
         # Cancelled (Ctrl-C in the driver) after the trial started but before its objective ran,
         # e.g. while announcing it: the loop never held it, so it is failed here, not left RUNNING.
-        storage = runner.study.storage
+        from tunewise.execution._job import fail_running_trial
+
         for trial_id in started:
-            t = storage.get_trial(trial_id)
-            if t.state == TrialState.RUNNING:
-                storage.finish_trial(trial_id, TrialState.FAILED, None,
-                                     system_attrs=dict(t.system_attrs, fail_reason="interrupted (KeyboardInterrupt)"))
+            fail_running_trial(runner.study.storage, trial_id, "interrupted (KeyboardInterrupt)")
         raise
 
 

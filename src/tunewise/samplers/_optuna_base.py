@@ -19,6 +19,7 @@ import inspect
 from collections.abc import Container
 from typing import TYPE_CHECKING, Any
 
+from tunewise._constraints import is_feasible
 from tunewise.samplers._base import Sampler
 from tunewise.trial import TrialState
 
@@ -64,9 +65,10 @@ class _StudyView:
 
     @property
     def best_trial(self) -> FrozenTrial:
-        done = [t for t in self._ctx.get_trials(states=(TrialState.COMPLETE,)) if t.values]
+        """The best feasible COMPLETE trial, by the rule of ``Study.best_trial``."""
+        done = [t for t in self._ctx.get_trials(states=(TrialState.COMPLETE,)) if t.values and is_feasible(t)]
         if not done:
-            raise ValueError(f"study {self.study_name!r} has no COMPLETE trial yet")
+            raise ValueError(f"study {self.study_name!r} has no feasible COMPLETE trial yet")
         sign = -1.0 if self._ctx.directions[0] == "maximize" else 1.0
         return min(done, key=lambda t: sign * t.values[0])  # type: ignore[index]
 
