@@ -38,6 +38,14 @@ class StudyView(abc.ABC):
         """``"minimize"`` or ``"maximize"`` per objective."""
 
     @property
+    def direction(self) -> str:
+        """The one objective's direction (a study with several objectives has only ``directions``)."""
+        directions = self.directions
+        if len(directions) != 1:
+            raise RuntimeError(f"study {self.study_name!r} has {len(directions)} objectives: use directions")
+        return directions[0]
+
+    @property
     @abc.abstractmethod
     def distributions(self) -> dict[str, D.Distribution]:
         """Every parameter seen in the study and its distribution (the known search space; a new dict)."""

@@ -90,8 +90,18 @@ def _configure() -> None:
 
 
 def get_logger(name: str) -> _logging.Logger:
-    """The logger ``name`` (under ``"tunewise"``), for code that logs alongside tunewise."""
+    """The logger ``name`` (under ``"tunewise"``), for code that logs alongside tunewise.
+
+    ``"optuna"`` is tunewise's own logger: a script moved from Optuna that adds a handler to
+    ``optuna.logging.get_logger("optuna")`` gets tunewise's messages there, as it got Optuna's.
+
+    >>> import tunewise as tw
+    >>> tw.logging.get_logger("optuna").name, tw.logging.get_logger("mine").name
+    ('tunewise', 'tunewise.mine')
+    """
     _configure()
+    if name == "optuna" or name.startswith("optuna."):
+        name = _ROOT + name[len("optuna"):]
     return _logging.getLogger(name if name == _ROOT or name.startswith(_ROOT + ".") else f"{_ROOT}.{name}")
 
 

@@ -60,7 +60,52 @@ __all__ = [
     "WilcoxonPruner",
 ]
 
-BasePruner = Scheduler
+class _PrunerType(type):
+    """Every tunewise scheduler is an Optuna pruner: ``isinstance(tw.pruners.MedianPruner(), BasePruner)``."""
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, Scheduler) if cls is BasePruner else super().__instancecheck__(obj)
+
+    def __subclasscheck__(cls, sub: type) -> bool:
+        return issubclass(sub, Scheduler) if cls is BasePruner else super().__subclasscheck__(sub)
+
+
+class BasePruner(Scheduler, metaclass=_PrunerType):
+    """Optuna's pruner interface: subclass it and implement ``prune(study, trial) -> bool``.
+
+    ``trial.should_prune()`` calls ``prune`` with a read-only view of the study (``get_trials``,
+    ``trials``, ``direction``, ``directions``, ``study_name``, ``distributions``; the
+    :class:`~tunewise.schedulers.SchedulerContext` every scheduler gets) and the reporting trial
+    as a :class:`~tunewise.trial.FrozenTrial` (``number``, ``params``, ``intermediate_values``,
+    ``last_step``); True stops the trial. A subclass may implement tunewise's
+    ``on_report(ctx, trial) -> Decision`` instead. Every tunewise scheduler counts as a
+    ``BasePruner`` (``isinstance``), as Optuna's pruners do.
+
+    >>> import tunewise as tw
+    >>> class AboveOne(tw.pruners.BasePruner):
+    ...     def prune(self, study, trial):
+    ...         return trial.intermediate_values[trial.last_step] > 1.0
+    >>> study = tw.create_study(pruner=AboveOne())
+    >>> t = study.ask()
+    >>> t.report(0.5, 0); t.should_prune()
+    False
+    >>> t.report(2.0, 1); t.should_prune()
+    True
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> BasePruner:
+        if cls.prune is BasePruner.prune and cls.on_report is BasePruner.on_report and \
+                cls.should_prune is Scheduler.should_prune:
+            raise TypeError(f"{cls.__name__} must implement prune(study, trial) -> bool (Optuna's pruner "
+                            f"interface) or on_report(ctx, trial) -> Decision")
+        return super().__new__(cls)  # type: ignore[return-value]
+
+    def on_report(self, ctx: SchedulerContext, trial: FrozenTrial) -> Decision:
+        return Decision.stop() if self.prune(ctx, trial) else Decision.CONTINUE
+
+    def prune(self, study: SchedulerContext, trial: FrozenTrial) -> bool:
+        """Whether to stop ``trial`` (which has just reported) now."""
+        raise NotImplementedError(f"{type(self).__name__}.prune(study, trial) is not implemented")
 
 # Optuna's SuccessiveHalvingPruner has no last rung; ours needs one: far beyond any step.
 _NO_MAX_RESOURCE = 10**9

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import enum
 import logging
@@ -28,7 +29,7 @@ from tunewise.storage import (
     get_storage,
 )
 from tunewise.storage._base import PreparedStart
-from tunewise.trial import DISTRIBUTIONS_ATTR, FrozenTrial, Trial, TrialState, _current_trial
+from tunewise.trial import DISTRIBUTIONS_ATTR, FrozenTrial, Trial, TrialState, _current_trial, create_trial
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -206,8 +207,6 @@ class Study:
         """All trials, ordered by number. ``states`` filters; results are shared, do not mutate."""
         trials = self._storage.get_trials(self._study_id, states)
         if deepcopy:
-            import copy
-
             return copy.deepcopy(trials)
         return trials
 
@@ -221,7 +220,11 @@ class Study:
 
     @property
     def best_trial(self) -> FrozenTrial:
-        """The best feasible COMPLETE trial (single objective; see ``constraints_func``)."""
+        """The best feasible COMPLETE trial (single objective; see ``constraints_func``).
+
+        A copy of the stored trial, as in Optuna: an objective run again on it
+        (``objective(study.best_trial)``, see :meth:`FrozenTrial.suggest`) may set attributes on
+        it without changing the study's trials."""
         if len(self.directions) != 1:
             raise RuntimeError("best_trial is for single-objective studies: use best_trials")
         complete = self.get_trials(states=(TrialState.COMPLETE,))
@@ -232,7 +235,7 @@ class Study:
             raise ValueError(f"study {self.study_name!r} has {len(complete)} COMPLETE trials, but none is feasible "
                              f"(each violates a constraint: a value > 0 in system_attrs['constraints'])")
         key = (lambda t: t.values[0]) if self.directions[0] == "minimize" else (lambda t: -t.values[0])
-        return min(feasible, key=key)
+        return copy.copy(min(feasible, key=key))
 
     def _no_complete_hint(self) -> str:
         """Why a study may have trials but none COMPLETE, and what to do (for best_trial's error)."""
@@ -370,7 +373,11 @@ class Study:
         for name, dist in dists.items():
             D.check_value(name, dist, trial.params[name])
         if trial.state == TrialState.WAITING:
-            self.enqueue_trial(trial.params, user_attrs=trial.user_attrs)
+            # Queued with its attributes (Optuna's retry callbacks keep theirs there); the values it
+            # runs with are its params and, for a queued trial read from a study, its fixed_params.
+            fixed = {**dict(trial.system_attrs.get("fixed_params") or {}), **trial.params}
+            self._storage.enqueue_trial(self._study_id, fixed, system_attrs=dict(trial.system_attrs),
+                                        user_attrs=dict(trial.user_attrs))
             return
         if trial.state == TrialState.RUNNING:
             raise ValueError("add_trial() takes finished trials (COMPLETE, PRUNED, FAILED) or WAITING ones, "
@@ -1602,46 +1609,6 @@ def _name_and_storage(func: str, name: str | None, study_name: str | None,
 def get_all_study_names(storage: str | BaseStorage) -> list[str]:
     """Names of every study in the storage."""
     return [s.name for s in get_storage(storage).get_all_studies() if not s.name.startswith("__tunewise")]
-
-
-def create_trial(
-    *,
-    state: TrialState = TrialState.COMPLETE,
-    value: float | None = None,
-    values: Sequence[float] | None = None,
-    params: Mapping[str, Any] | None = None,
-    distributions: Mapping[str, D.Distribution] | None = None,
-    user_attrs: Mapping[str, Any] | None = None,
-    system_attrs: Mapping[str, Any] | None = None,
-    intermediate_values: Mapping[int, float] | None = None,
-) -> FrozenTrial:
-    """A trial made by hand, for :meth:`Study.add_trial` (Optuna's ``create_trial``).
-
-    >>> import tunewise as tw
-    >>> t = tw.create_trial(params={"lr": 0.01}, distributions={"lr": tw.loguniform(1e-4, 1)}, value=0.3)
-    >>> t.state.value, t.value
-    ('COMPLETE', 0.3)
-    """
-    if value is not None and values is not None:
-        raise ValueError("create_trial(): pass value= or values=, not both")
-    state = TrialState(state)
-    vals = [float(value)] if value is not None else (None if values is None else [float(v) for v in values])
-    if state == TrialState.COMPLETE and vals is None:
-        raise ValueError("create_trial(): a COMPLETE trial needs value= (or values= with several objectives)")
-    if state in (TrialState.FAILED, TrialState.WAITING, TrialState.RUNNING) and vals is not None:
-        raise ValueError(f"create_trial(): a {state.value} trial has no value")
-    params = dict(params or {})
-    dists = dict(distributions or {})
-    missing = [k for k in params if k not in dists]
-    if missing:
-        raise ValueError(f"create_trial(): give distributions= for the parameters {missing}, e.g. "
-                         f"distributions={{{missing[0]!r}: tw.uniform(0, 1)}}")
-    for name, dist in dists.items():
-        if name in params:
-            D.check_value(name, dist, params[name])
-    return FrozenTrial(number=-1, trial_id=-1, state=state, values=vals, params=params, distributions=dists,
-                       intermediate_values={int(k): float(v) for k, v in (intermediate_values or {}).items()},
-                       user_attrs=dict(user_attrs or {}), system_attrs=dict(system_attrs or {}))
 
 
 def copy_study(*, from_study_name: str, from_storage: str | BaseStorage, to_storage: str | BaseStorage,

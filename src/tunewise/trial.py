@@ -6,6 +6,8 @@ import contextvars
 import datetime as _dt
 import enum
 import math
+import sys
+import types
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -15,11 +17,13 @@ from tunewise.exceptions import TrialPruned
 if TYPE_CHECKING:
     from tunewise.study import Study
 
-__all__ = ["FrozenTrial", "Trial", "TrialState", "report"]
+__all__ = ["FixedTrial", "FrozenTrial", "Trial", "TrialState", "create_trial", "report"]
 
 # The system attribute where a trial keeps the distributions (as JSON) of its parameters whose
 # distribution differs from the one the study stored first (``FrozenTrial.distributions``).
 DISTRIBUTIONS_ATTR = "distributions"
+# What FrozenTrial.suggest's errors call the suggest_* method a distribution came from.
+_SUGGEST_NAMES: dict[type, str] = {D.Float: "suggest_float", D.Int: "suggest_int", D.Categorical: "suggest_categorical"}
 
 
 class TrialState(str, enum.Enum):
@@ -228,6 +232,91 @@ class FrozenTrial:
         values = self.system_attrs.get("constraints")
         return list(values) if values is not None else None
 
+    # ---- the Trial interface, answered from what is stored ------------------------------------
+    # Optuna lets an objective run again on a finished trial (``objective(study.best_trial)``):
+    # every suggest returns the stored value, reports are dropped, nothing is pruned.
+    def suggest(self, name: str, distribution: D.Distribution) -> Any:
+        """The value this trial holds for ``name``, checked against ``distribution``.
+
+        Raises ValueError when the trial has no such parameter, when it was stored with another
+        kind of distribution (an int asked as a float), or when its value lies outside
+        ``distribution``: the objective would then run on a value it could never have drawn.
+
+        >>> import tunewise as tw
+        >>> t = tw.create_trial(params={"lr": 0.01}, distributions={"lr": tw.loguniform(1e-4, 1)}, value=0.3)
+        >>> t.suggest_float("lr", 1e-4, 1, log=True)
+        0.01
+        >>> t.suggest_float("momentum", 0, 1)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: FrozenTrial.suggest_float('momentum', ...): trial -1 has no parameter 'momentum' (it has ['lr'])...
+        """
+        if not isinstance(distribution, (D.Float, D.Int, D.Categorical)):
+            raise TypeError(f"distribution must be Float, Int or Categorical, got {distribution!r}")
+        what = f"FrozenTrial.{_SUGGEST_NAMES[type(distribution)]}({name!r}, ...)"
+        if name not in self.params:
+            raise ValueError(f"{what}: trial {self.number} has no parameter {name!r} (it has "
+                             f"{sorted(self.params)}); a finished trial can only give back the values it was run "
+                             f"with")
+        value = self.params[name]
+        stored = self.distributions.get(name)
+        if stored is not None and type(stored) is not type(distribution):
+            raise ValueError(f"{what}: trial {self.number} sampled {name!r} from {stored!r}, not from a "
+                             f"{type(distribution).__name__} distribution")
+        if not distribution.contains(value):
+            ran = f" (it was sampled from {stored!r})" if stored is not None else ""
+            raise ValueError(f"{what}: trial {self.number} has {name}={value!r}, outside {distribution!r}{ran}; "
+                             f"ask for the range the trial ran with")
+        return value
+
+    def suggest_float(self, name: str, low: float, high: float, *, step: float | None = None,
+                      log: bool = False) -> float:
+        """The stored float ``name`` (see :meth:`suggest`; Trial.suggest_float's signature)."""
+        return float(self.suggest(name, D.Float(low, high, log=log, step=step)))
+
+    def suggest_int(self, name: str, low: int, high: int, *, step: int = 1, log: bool = False) -> int:
+        """The stored integer ``name`` (see :meth:`suggest`)."""
+        return int(self.suggest(name, D.Int(low, high, log=log, step=step)))
+
+    def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
+        """The stored choice ``name`` (see :meth:`suggest`)."""
+        return self.suggest(name, D.Categorical(tuple(choices)))
+
+    def suggest_uniform(self, name: str, low: float, high: float) -> float:
+        return self.suggest_float(name, low, high)
+
+    def suggest_loguniform(self, name: str, low: float, high: float) -> float:
+        return self.suggest_float(name, low, high, log=True)
+
+    def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
+        return self.suggest_float(name, low, high, step=q)
+
+    def report(self, value: float, step: int | None = None) -> None:
+        """Does nothing: a finished trial records no more progress (as in Optuna)."""
+
+    def should_prune(self) -> bool:
+        """Always False: a finished trial is never pruned (as in Optuna)."""
+        return False
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        """Set a user attribute on this object only (the storage is not written).
+
+        The dict is replaced, not changed in place, so readers sharing the old one are not
+        affected; ``study.best_trial`` returns a copy, so setting one there leaves the study's
+        trials as they are.
+
+        >>> import tunewise as tw
+        >>> t = tw.create_trial(params={}, distributions={}, value=1.0)
+        >>> t.set_user_attr("note", "rerun")
+        >>> t.user_attrs
+        {'note': 'rerun'}
+        """
+        self.user_attrs = {**self.user_attrs, key: _checked_attr("set_user_attr", key, value)}
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        """Set a system attribute on this object only (see :meth:`set_user_attr`)."""
+        self.system_attrs = {**self.system_attrs, key: _checked_attr("set_system_attr", key, value)}
+
     def __repr__(self) -> str:
         return (
             f"FrozenTrial(number={self.number}, state={self.state.value}, values={self.values}, "
@@ -265,6 +354,119 @@ class FrozenTrial:
             "datetime_start": self.datetime_start_ts,
             "datetime_complete": self.datetime_complete_ts,
         }
+
+
+def create_trial(
+    *,
+    state: TrialState | str = TrialState.COMPLETE,
+    value: float | None = None,
+    values: Sequence[float] | None = None,
+    params: Mapping[str, Any] | None = None,
+    distributions: Mapping[str, D.Distribution] | None = None,
+    user_attrs: Mapping[str, Any] | None = None,
+    system_attrs: Mapping[str, Any] | None = None,
+    intermediate_values: Mapping[int, float] | None = None,
+    constraints: Sequence[float] | Mapping[str, float] | None = None,
+) -> FrozenTrial:
+    """A trial made by hand, for :meth:`Study.add_trial` / :meth:`Study.add_trials` (Optuna's
+    ``optuna.trial.create_trial``, also ``tw.create_trial``).
+
+    Every parameter needs its distribution (and every distribution a parameter), and each value
+    must lie in its distribution. A COMPLETE trial needs ``value`` (one objective) or ``values``
+    (one per objective), without NaN; a PRUNED one may have a value (its last report); FAILED,
+    WAITING and RUNNING ones have none. ``constraints`` are the trial's constraint values
+    (feasible when all ``<= 0``), kept in ``system_attrs["constraints"]``; a mapping (Optuna 5's
+    form) keeps its values in order. Attributes must be JSON-serializable, as the storage keeps
+    them. The trial gets number -1 until a study adds it; its times are now.
+
+    >>> import tunewise as tw
+    >>> t = tw.trial.create_trial(params={"lr": 0.01, "layers": 2},
+    ...                           distributions={"lr": tw.loguniform(1e-4, 1), "layers": tw.randint(1, 4)},
+    ...                           value=0.3, intermediate_values={0: 0.5, 1: 0.3})
+    >>> t.state.value, t.value, t.params, t.last_step
+    ('COMPLETE', 0.3, {'lr': 0.01, 'layers': 2}, 1)
+    >>> tw.trial.create_trial(params={"lr": 2.0}, distributions={"lr": tw.loguniform(1e-4, 1)},
+    ...                       value=0.3)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: create_trial(): value 2.0 for parameter 'lr' is outside its distribution Float(low=0.0001, ...)
+    """
+    import time
+
+    if value is not None and values is not None:
+        raise ValueError("create_trial(): pass value= (one objective) or values= (one per objective), not both")
+    try:  # a TrialState, or its value or name ("COMPLETE", "fail")
+        state = TrialState(state) if not isinstance(state, str) or state.upper() not in TrialState.__members__ \
+            else TrialState[state.upper()]
+    except ValueError:
+        raise ValueError(f"create_trial(): state must be one of {[s.value for s in TrialState]}, got "
+                         f"{state!r}") from None
+    vals: list[float] | None = None
+    if value is not None or values is not None:
+        given: Any = [value] if value is not None else values
+        if isinstance(given, (str, bytes, Mapping)):
+            raise TypeError(f"create_trial(): values must be a sequence of numbers, got {given!r}")
+        try:
+            vals = [float(v) for v in given]
+        except (TypeError, ValueError):
+            raise TypeError(f"create_trial(): the value(s) must be numbers, got {given!r}") from None
+        if not vals:
+            raise ValueError("create_trial(): values= is empty; give one value per objective")
+    if state == TrialState.COMPLETE:
+        if vals is None:
+            raise ValueError("create_trial(): a COMPLETE trial needs value= (or values= with several objectives)")
+        if any(math.isnan(v) for v in vals):
+            raise ValueError(f"create_trial(): a COMPLETE trial's values must not be NaN, got {vals}")
+    elif state != TrialState.PRUNED and vals is not None:
+        raise ValueError(f"create_trial(): a {state.value} trial has no value (got {vals}); only COMPLETE and "
+                         f"PRUNED trials have one")
+    params = dict(params or {})
+    dists = dict(distributions or {})
+    missing = [k for k in params if k not in dists]
+    if missing:
+        raise ValueError(f"create_trial(): give distributions= for the parameters {missing}, e.g. "
+                         f"distributions={{{missing[0]!r}: tw.uniform(0, 1)}}")
+    extra = [k for k in dists if k not in params]
+    if extra:
+        raise ValueError(f"create_trial(): distributions= names {extra}, which params= does not have; give "
+                         f"each parameter's value and its distribution")
+    for name, dist in dists.items():
+        if not isinstance(dist, (D.Float, D.Int, D.Categorical)):
+            raise TypeError(f"create_trial(): the distribution of {name!r} must be a FloatDistribution, "
+                            f"IntDistribution or CategoricalDistribution (tw.uniform, tw.randint, tw.choice...), "
+                            f"got {dist!r}")
+        try:
+            params[name] = D.check_value(name, dist, params[name])
+        except ValueError as e:
+            raise ValueError(f"create_trial(): {e}") from None
+    reports: dict[int, float] = {}
+    for key, v in (intermediate_values or {}).items():
+        step = _step_of(key)  # an int, or its digits (FrozenTrial.to_dict() writes them as JSON keys)
+        if step is None:
+            raise ValueError(f"create_trial(): intermediate_values steps must be non-negative integers, got {key!r}")
+        try:
+            reports[step] = float(v)
+        except (TypeError, ValueError):
+            raise TypeError(f"create_trial(): intermediate_values[{step}] must be a number, got {v!r}") from None
+    users = {k: _checked_attr("create_trial(user_attrs=...)", k, v) for k, v in (user_attrs or {}).items()}
+    systems = {k: _checked_attr("create_trial(system_attrs=...)", k, v) for k, v in (system_attrs or {}).items()}
+    if constraints is not None:
+        from tunewise._constraints import CONSTRAINTS_ATTR, check_constraints
+
+        given_constraints = list(constraints.values()) if isinstance(constraints, Mapping) else constraints
+        systems[CONSTRAINTS_ATTR] = check_constraints(given_constraints, "create_trial(constraints=...)")
+    now = None if state == TrialState.WAITING else time.time()
+    return FrozenTrial(number=-1, trial_id=-1, state=state, values=vals, params=params, distributions=dists,
+                       intermediate_values=reports, user_attrs=users, system_attrs=systems, datetime_start=now,
+                       datetime_complete=now if state.is_finished() else None)
+
+
+def _step_of(key: Any) -> int | None:
+    if isinstance(key, str) and key.isdigit():
+        return int(key)
+    if isinstance(key, bool) or not isinstance(key, int) or key < 0:
+        return None
+    return int(key)
 
 
 _COMPARED = ("number", "trial_id", "state", "values", "params", "intermediate_values", "user_attrs",
@@ -574,6 +776,83 @@ def _scheduling() -> Any:
     return _DECISIONS
 
 
+class FixedTrial:
+    """A trial whose parameters are given: an objective runs on a chosen configuration (Optuna's
+    ``optuna.trial.FixedTrial``), to check or refit it outside any study.
+
+    ``suggest_*`` return ``params[name]`` (a ValueError names a parameter missing from
+    ``params``; a value outside the requested range warns and is used as given), ``report``
+    keeps the values, ``should_prune`` is False, attributes are kept on the object.
+
+    >>> import tunewise as tw
+    >>> def objective(trial):
+    ...     return (trial.suggest_float("x", -10, 10) - 2) ** 2 + trial.suggest_int("n", 1, 5)
+    >>> objective(tw.trial.FixedTrial({"x": 2.0, "n": 3}))
+    3.0
+    >>> objective(tw.trial.FixedTrial({"x": 1.0}))
+    Traceback (most recent call last):
+    ...
+    ValueError: FixedTrial.suggest_int('n', ...): no value given for 'n' (the params given are ['x'])
+    """
+
+    def __init__(self, params: Mapping[str, Any], number: int = 0) -> None:
+        if not isinstance(params, Mapping):
+            raise TypeError(f"FixedTrial(params): a mapping of parameter names to values, got {params!r}")
+        self._given = dict(params)
+        self.number = int(number)
+        self.params: dict[str, Any] = {}
+        self.distributions: dict[str, D.Distribution] = {}
+        self.user_attrs: dict[str, Any] = {}
+        self.system_attrs: dict[str, Any] = {}
+        self.intermediate_values: dict[int, float] = {}
+        self.datetime_start: _dt.datetime | None = _dt.datetime.now()
+
+    def suggest(self, name: str, distribution: D.Distribution) -> Any:
+        """The value given for ``name`` (checked against ``distribution``, with a warning outside it)."""
+        what = f"FixedTrial.{_SUGGEST_NAMES.get(type(distribution), 'suggest')}({name!r}, ...)"
+        if name not in self._given:
+            raise ValueError(f"{what}: no value given for {name!r} (the params given are {sorted(self._given)})")
+        value = self._given[name]
+        if not distribution.contains(value):
+            _warn(f"{what}: the given value {value!r} is outside {distribution!r}; used as given")
+        self.params[name] = value
+        self.distributions[name] = distribution
+        return value
+
+    def suggest_float(self, name: str, low: float, high: float, *, step: float | None = None,
+                      log: bool = False) -> float:
+        return float(self.suggest(name, D.Float(low, high, log=log, step=step)))
+
+    def suggest_int(self, name: str, low: int, high: int, *, step: int = 1, log: bool = False) -> int:
+        return int(self.suggest(name, D.Int(low, high, log=log, step=step)))
+
+    def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
+        return self.suggest(name, D.Categorical(tuple(choices)))
+
+    def suggest_uniform(self, name: str, low: float, high: float) -> float:
+        return self.suggest_float(name, low, high)
+
+    def suggest_loguniform(self, name: str, low: float, high: float) -> float:
+        return self.suggest_float(name, low, high, log=True)
+
+    def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
+        return self.suggest_float(name, low, high, step=q)
+
+    def report(self, value: float, step: int | None = None) -> None:
+        """Kept in :attr:`intermediate_values` (nothing is pruned)."""
+        self.intermediate_values[len(self.intermediate_values) if step is None else int(step)] = float(value)
+
+    def should_prune(self) -> bool:
+        """Always False: no scheduler watches a fixed trial."""
+        return False
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        self.user_attrs[key] = _checked_attr("set_user_attr", key, value)
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        self.system_attrs[key] = _checked_attr("set_system_attr", key, value)
+
+
 class _Missing:
     pass
 
@@ -639,3 +918,25 @@ def report(value: float | Mapping[str, float], step: int | None = None, *, metri
     trial.report(value, step, metric=metric)
     if trial.should_prune():
         raise TrialPruned(f"pruned at step {max(trial.intermediate_values)}")
+
+
+def _module_alias(name: str, **members: Any) -> types.ModuleType:
+    """A module object ``tunewise.trial.<name>`` holding ``members``, registered in ``sys.modules``.
+
+    Optuna keeps ``optuna.trial`` as a package, and scripts (Optuna's own tutorial among them)
+    import from its private modules: ``from optuna.trial._state import TrialState``. Here
+    ``tunewise.trial`` is one module; the import system looks in ``sys.modules`` before it looks
+    for a file, so a module object registered there under Optuna's path makes that import work.
+    """
+    module = types.ModuleType(f"{__name__}.{name}", f"Optuna's private path optuna.trial.{name}: an alias of "
+                                                    f"names in tunewise.trial.")
+    module.__dict__.update(members)
+    sys.modules.setdefault(module.__name__, module)
+    return module
+
+
+# >>> from tunewise.trial._state import TrialState   (Optuna's path; the class is tunewise.TrialState)
+_state = _module_alias("_state", TrialState=TrialState)
+_frozen = _module_alias("_frozen", FrozenTrial=FrozenTrial, create_trial=create_trial)
+_trial = _module_alias("_trial", Trial=Trial)
+_fixed = _module_alias("_fixed", FixedTrial=FixedTrial)

@@ -162,9 +162,138 @@ def test_wilcoxon_pruner_example(capsys: pytest.CaptureFixture[str]) -> None:
     ("import tunewise.artifacts", "save_checkpoint"),
     ("import tunewise.integration.lightgbm", "LightGBMPruningCallback"),
     ("tw.integration.DaskStorage", "DaskExecutor"),
-    ("tw.samplers.CmaEsSampler", "GPSampler"),
+    ("tw.samplers.PartialFixedSampler", "enqueue_trial"),
 ])
 def test_optuna_names_without_a_counterpart_say_what_to_use(code: str, says: str) -> None:
     with pytest.raises((ImportError, AttributeError), match="has no tunewise counterpart") as info:
         exec(code, {"tw": tw})
     assert says in str(info.value)
+
+
+# ---- Optuna's tutorial (github.com/optuna/optuna, tutorial/; session 14): storages, create_trial,
+# a FrozenTrial given to an objective, a user-defined pruner ----
+@pytest.fixture
+def _tunewise_log_handlers() -> Any:
+    """The tutorial scripts add handlers to optuna.logging.get_logger("optuna") (tunewise's logger): removed after."""
+    import logging
+
+    logger = logging.getLogger("tunewise")
+    before, level = list(logger.handlers), logger.level
+    # The user's default: INFO (other test modules quieten the logger when they are imported).
+    logger.setLevel(logging.INFO)
+    yield
+    for handler in [h for h in logger.handlers if h not in before]:
+        logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+def test_tutorial_journal_storage(capsys: pytest.CaptureFixture[str], tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+                                  _tunewise_log_handlers: Any) -> None:
+    """tutorial/20_recipes/011_journal_storage.py: JournalStorage(JournalFileBackend(path)) keeps the study in a
+    file (a SQLite database in tunewise); the handler added to the "optuna" logger prints each trial."""
+    monkeypatch.chdir(tmp_path)  # the script writes ./optuna_journal_storage.log
+    ns, out = _run("011_journal_storage.py", {}, capsys)
+    assert len(ns["study"].get_trials(states=(tw.TrialState.COMPLETE,))) == 3
+    assert (tmp_path / "optuna_journal_storage.log").read_bytes().startswith(b"SQLite format 3\x00")
+    assert [line.split()[1] for line in out.splitlines() if line.startswith("Trial ")] == ["0", "1", "2"]
+    reopened = tw.load_study(study_name="example-study", storage=f"sqlite:///{tmp_path}/optuna_journal_storage.log")
+    assert [t.params for t in reopened.trials] == [t.params for t in ns["study"].trials]
+
+
+def test_tutorial_distributed_journal_with_n_jobs(capfd: pytest.CaptureFixture[str], tmp_path: Any,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """tutorial/10_key_features/004_distributed.py: n_jobs=4 workers share a JournalStorage file."""
+    monkeypatch.chdir(tmp_path)  # the script writes ./journal.log
+    ns, out = _run("004_distributed.py", {"n_trials=20": "n_trials=8"}, capfd)
+    study = ns["study"]
+    assert sorted(int(n) for n in re.findall(r"Running trial trial\.number=(\d+)", out)) == list(range(8))
+    from tunewise.storages import JournalStorage
+    from tunewise.storages.journal import JournalFileBackend
+
+    reopened = tw.load_study(study_name=study.study_name, storage=JournalStorage(JournalFileBackend("journal.log")))
+    assert [t.state for t in reopened.trials] == [tw.TrialState.COMPLETE] * 8
+
+
+def test_tutorial_user_defined_pruner(capsys: pytest.CaptureFixture[str]) -> None:
+    """tutorial/20_recipes/006_user_defined_pruner.py: a BasePruner subclass with prune(study, trial), and
+    TrialState from Optuna's private path optuna.trial._state."""
+    ns, out = _run("006_user_defined_pruner.py", {"n_trials=50": "n_trials=25"}, capsys)
+    study = ns["study"]
+    assert len(study.trials) == 25 and isinstance(ns["pruner"], tw.pruners.BasePruner)
+    said = {int(n) for n in re.findall(r"prune\(\) True: Trial (\d+),", out)}
+    assert said == {t.number for t in study.get_trials(states=(tw.TrialState.PRUNED,))}
+    assert len(said) >= 1  # 5-19 of 25 in five unseeded runs
+    assert all(t.number > 5 for t in study.get_trials(states=(tw.TrialState.PRUNED,)))  # warmup_trials=5
+
+
+def test_tutorial_specify_params(capsys: pytest.CaptureFixture[str], _tunewise_log_handlers: Any) -> None:
+    """tutorial/20_recipes/008_specify_params.py: enqueue_trial runs given values first; create_trial +
+    add_trial adds finished ones the sampler learns from."""
+    pytest.importorskip("lightgbm")
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    # One OpenMP thread: LightGBM's default (one per core) spins for seconds per model on a busy machine.
+    with threadpoolctl.threadpool_limits(limits=1, user_api="openmp"):
+        ns, out = _run("008_specify_params.py", {"n_trials=100, timeout=600": "n_trials=2, timeout=600"}, capsys)
+    first = re.findall(r"^Trial (\d) finished with value: \S+ and parameters: (\{.*\})\.", out, flags=re.M)[:2]
+    assert first == [("0", "{'bagging_fraction': 1.0, 'bagging_freq': 0, 'min_child_samples': 20}"),
+                     ("1", "{'bagging_fraction': 0.75, 'bagging_freq': 5, 'min_child_samples': 20}")]
+    study = ns["study"]  # the second study: two added trials, then two run
+    assert [(t.number, t.state, t.value) for t in study.trials[:2]] == [(0, tw.TrialState.COMPLETE, 0.94),
+                                                                        (1, tw.TrialState.COMPLETE, 0.95)]
+    assert study.trials[1].params == {"bagging_fraction": 0.75, "bagging_freq": 5, "min_child_samples": 20}
+    assert len(study.trials) == 4 and study.best_value >= 0.95
+
+
+def test_tutorial_reuse_best_trial(capsys: pytest.CaptureFixture[str]) -> None:
+    """tutorial/20_recipes/010_reuse_best_trial.py: the objective runs again on study.best_trial."""
+    ns, out = _run("010_reuse_best_trial.py", {}, capsys)
+    study = ns["study"]
+    assert out.splitlines()[0] == str(study.best_value)
+    acc, f1, recall, precision = ns["detailed_objective"](study.best_trial)
+    assert acc == study.best_value and 0 < f1 <= 1
+
+
+# ---- Optuna's tutorial (same commit; session 14): CmaEsSampler and BruteForceSampler ----
+def test_tutorial_efficient_optimization_algorithms(capsys: pytest.CaptureFixture[str]) -> None:
+    """tutorial/10_key_features/003_efficient_optimization_algorithms.py: a study per sampler
+    (the default, RandomSampler, CmaEsSampler), then MedianPruner prunes an SGDClassifier."""
+    import logging
+
+    logger = logging.getLogger("tunewise")
+    before = list(logger.handlers)
+    try:  # the script adds a StreamHandler to optuna.logging.get_logger("optuna"), tunewise's logger
+        ns, out = _run("003_efficient_optimization_algorithms.py",
+                       {"n_trials=20": "n_trials=8", "for step in range(100):": "for step in range(20):"}, capsys)
+    finally:
+        for handler in [h for h in logger.handlers if h not in before]:
+            logger.removeHandler(handler)
+    assert "Sampler is RandomSampler" in out and "Sampler is CmaEsSampler" in out
+    study = ns["study"]
+    assert len(study.trials) == 8
+    assert {t.state for t in study.trials} <= {tw.TrialState.COMPLETE, tw.TrialState.PRUNED}
+    assert all(len(t.intermediate_values) >= 1 for t in study.trials)
+
+
+def test_tutorial_ask_and_tell_batches_with_cmaes(capsys: pytest.CaptureFixture[str]) -> None:
+    """tutorial/20_recipes/009_ask_and_tell.py: ask-and-tell with suggest_*, with ask(distributions),
+    and batches of 10 trials asked before any is told, under CmaEsSampler."""
+    ns, _ = _run("009_ask_and_tell.py", {}, capsys)
+    study = ns["study"]
+    assert isinstance(study.sampler, tw.samplers.CmaEsSampler)
+    assert len(study.trials) == 30 and all(t.state == tw.TrialState.COMPLETE for t in study.trials)
+    # The first batch is the start-up (random); the second is generation 0 (6 per generation in
+    # 2-d); when the third is asked, generation 0 has its results and is told: generation 1.
+    generations = [(t.system_attrs.get("cmaes") or {}).get("generation") for t in study.trials]
+    assert generations == [None] * 10 + [0] * 10 + [1] * 10
+
+
+def test_tutorial_ablation_study_by_brute_force(capsys: pytest.CaptureFixture[str]) -> None:
+    """tutorial/20_recipes/014_ablation_study_by_optuna.py: BruteForceSampler tries every combination
+    (60, then 100 in a conditional space) once, and the study stops by itself."""
+    ns, out = _run("014_ablation_study_by_optuna.py", {}, capsys)
+    assert "Total trials: 60" in out and "Total trials: 100" in out
+    for name, size in (("study", 60), ("study_conditional", 100)):
+        combos = {tuple(sorted(t.params.items())) for t in ns[name].trials}
+        assert len(combos) == size
+    lrs = {t.params["lr"] for t in ns["study"].trials}
+    assert lrs == {round(0.001 * k, 3) for k in range(1, 11)}  # the values as written (0.009, not 0.009000000000000001)

@@ -54,6 +54,20 @@ def test_tiny_budget_is_all_sobol_and_the_plan_is_logged_once(caplog: pytest.Log
     assert len(lines) == 1 and "tiny budget" in lines[0]
 
 
+def test_plan_with_a_timeout_is_logged_once_although_the_cost_per_trial_moves(
+        caplog: pytest.LogCaptureFixture) -> None:
+    # With a timeout the planned count follows the measured cost of every trial; the plan line is
+    # about the strategy, so it is not repeated for each new estimate (it was, once per trial).
+    sampler = tw.samplers.AutoSampler(seed=0)
+    study = tw.create_study(sampler=sampler)
+    with caplog.at_level(logging.INFO, logger="tunewise"):
+        study.optimize(_quadratic, n_trials=12, timeout=600)
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("AutoSampler plan")]
+    assert len(lines) == 1, lines
+    assert "timeout (" in lines[0] and "s per trial so far)" in lines[0]
+    assert sampler.plan is not None and sampler.plan["strategy"] == "bo"
+
+
 def test_medium_budget_is_bayesian_optimization() -> None:
     sampler = tw.samplers.AutoSampler(seed=0)
     study = tw.create_study(sampler=sampler)

@@ -12,6 +12,7 @@
     tunewise kb list|show|add|suggest|remove ...           _kb.py
     tunewise storage upgrade URL                           _storage.py
     tunewise import optuna SOURCE --storage ...            _import.py
+    tunewise create-study|delete-study|study-names ...     _optuna.py (Optuna's names and arguments)
 
 Every command joins the group :func:`main` (``_group.py``), which turns tunewise's own errors
 into one line instead of a traceback. Commands import what they run when they run, so
@@ -24,6 +25,7 @@ from tunewise.cli._dashboard import dashboard
 from tunewise.cli._group import main
 from tunewise.cli._import import import_
 from tunewise.cli._kb import kb
+from tunewise.cli._optuna import COMMANDS as _OPTUNA_COMMANDS
 from tunewise.cli._report import report
 from tunewise.cli._storage import storage
 from tunewise.cli._studies import COMMANDS as _STUDY_COMMANDS
@@ -32,7 +34,7 @@ from tunewise.cli._worker import worker
 
 __all__ = ["main"]
 
-for _command in (*_STUDY_COMMANDS, worker, sweep, report, dashboard, kb, storage, import_):
+for _command in (*_STUDY_COMMANDS, worker, sweep, report, dashboard, kb, storage, import_, *_OPTUNA_COMMANDS):
     main.add_command(_command)
 
 if __name__ == "__main__":  # pragma: no cover

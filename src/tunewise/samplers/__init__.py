@@ -8,6 +8,8 @@
 from tunewise.samplers._auto import AutoSampler
 from tunewise.samplers._base import Sampler
 from tunewise.samplers._bohb import BOHBSampler
+from tunewise.samplers._brute_force import BruteForceSampler
+from tunewise.samplers._cmaes import CmaEsSampler
 from tunewise.samplers._context import Budget, Proposal, StudyContext, TrialContext, TrialCursor
 from tunewise.samplers._grid import GridSampler
 from tunewise.samplers._nsga import NSGAIIISampler, NSGAIISampler
@@ -18,8 +20,8 @@ from tunewise.samplers._tpe import TPESampler
 from tunewise.samplers._warm_start import WarmStartSampler
 
 __all__ = [
-    "AutoSampler", "BaseSampler", "BOHBSampler", "Budget", "GPSampler", "GridSampler", "NSGAIIISampler",
-    "NSGAIISampler", "Proposal", "QMCSampler", "RandomSampler", "Sampler",
+    "AutoSampler", "BaseSampler", "BOHBSampler", "BruteForceSampler", "Budget", "CmaEsSampler", "GPSampler",
+    "GridSampler", "NSGAIIISampler", "NSGAIISampler", "Proposal", "QMCSampler", "RandomSampler", "Sampler",
     "StudyContext", "TPESampler", "TrialContext", "TrialCursor", "WarmStartSampler",
 ]
 
@@ -37,8 +39,5 @@ def __getattr__(name: str) -> object:
 
 # Optuna samplers tunewise does not have, and what to use instead.
 _OPTUNA_ONLY = {
-    "CmaEsSampler": "the default AutoSampler (Gaussian-process BO, with a trust region from 10 parameters) or "
-                    "GPSampler; a warm start from earlier studies is tw.samplers.WarmStartSampler",
-    "BruteForceSampler": "GridSampler over the finite space (it runs every point once)",
     "PartialFixedSampler": "study.enqueue_trial(fixed_params) or trial.suggest with a fixed value",
 }

@@ -220,7 +220,7 @@ class AutoSampler(Sampler):
         earlier = f" after {budget.first_trial} earlier trials" if budget.first_trial else ""
         sources = [f"n_trials={budget.n_trials}{earlier}" if budget.n_trials is not None else "",
                    f"max_trials={budget.max_trials}" if budget.max_trials is not None else "",
-                   "timeout" + (f" at {trial_seconds:.3g} s per trial" if trial_seconds else "")
+                   "timeout" + (f" ({trial_seconds:.3g} s per trial so far)" if trial_seconds else "")
                    if budget.deadline is not None else ""]
         source = ", ".join(x for x in sources if x) or "none given"
         if planned is None:
@@ -252,8 +252,10 @@ class AutoSampler(Sampler):
                                   "tw.schedulers.ASHAScheduler(...)); the study was given no scheduler")
         plan = {"strategy": strategy, "reason": reason, "planned_trials": planned, "budget": source,
                 "trial_seconds": trial_seconds, "recommendation": recommendation}
-        if self._plan is None or {k: v for k, v in plan.items() if k != "trial_seconds" and k != "budget"} != {
-                k: v for k, v in self._plan.items() if k != "trial_seconds" and k != "budget"}:
+        # Logged (and stored) when the strategy or the recommendation changes, not when only the
+        # measured cost per trial moves the planned count: with a timeout that is every trial.
+        if self._plan is None or (plan["strategy"], recommendation) != (self._plan["strategy"],
+                                                                        self._plan["recommendation"]):
             _LOG.info("AutoSampler plan: %s%s", reason, f". Recommendation: {recommendation}" if recommendation else "")
             self._plan_changed = True
         self._plan = plan

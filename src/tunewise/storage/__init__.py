@@ -45,4 +45,8 @@ def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
         from tunewise.storage._sql import SQLStorage
 
         return SQLStorage.from_url(storage)
+    if type(storage).__module__.partition(".")[0] == "optuna":
+        raise TypeError(f"storage {storage!r} is Optuna's own storage object: tunewise cannot write Optuna's "
+                        f"format. Use tunewise's (tunewise.storages.RDBStorage(url), JournalStorage(...), or a "
+                        f"URL), and bring Optuna's studies over with tunewise.import_optuna(source, storage)")
     raise TypeError(f"storage must be a URL string, a storage object or None, got {storage!r}")

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from tunewise.study import Study
     from tunewise.trial import FrozenTrial, Trial
 
-__all__ = ["DEFAULT_POLICY", "check_policy", "configure", "fail_dead_trial", "on_ask", "on_finish", "on_start"]
+__all__ = ["DEFAULT_POLICY", "check_policy", "configure", "fail_dead_trial", "fail_stale", "on_ask", "on_finish",
+           "on_start"]
 
 _log = logging.getLogger("tunewise")
 
@@ -188,7 +189,13 @@ def _monitor(study: Study) -> _Monitor:
 
 
 def configure(study: Study, policy: dict[str, Any] | None) -> None:
-    """Store ``policy`` (from :func:`check_policy`) for every worker of the study, and use it here."""
+    """Store ``policy`` (from :func:`check_policy`) for every worker of the study, and use it here.
+
+    Without one, the storage's own applies if it has one: Optuna's storage objects take the
+    heartbeat options (``tunewise.storages.RDBStorage(url, heartbeat_interval=...)``) and carry
+    them as ``heartbeat_policy``."""
+    if policy is None:
+        policy = getattr(study._storage, "heartbeat_policy", None)
     if policy is None:
         return
     if not study._storage.is_persistent:
@@ -219,25 +226,45 @@ def _retry(study: Study, t: FrozenTrial, max_retries: int) -> None:
         return
     # Its parameters: the ones it suggested and saved, else the sampler's published proposal.
     params = {**running_params(t), **dict(t.system_attrs.get("fixed_params", {})), **t.params}
-    retry = study._storage.enqueue_trial(study._study_id, params, system_attrs={"retried_from": t.number,
-                                                                                "retry_attempt": attempt + 1})
+    # retry_history: every trial this one retries, the first failed one first (what Optuna's
+    # RetryFailedTrialCallback.retry_history reads, via tunewise.storages).
+    history = [*t.system_attrs.get("retry_history", ()), t.number]
+    retry = study._storage.enqueue_trial(study._study_id, params, system_attrs={
+        "retried_from": t.number, "retry_attempt": attempt + 1, "retry_history": history})
     _log.warning("trial %d of study %r was marked FAILED (%s); retrying it as trial %d", t.number,
                  study.study_name, reason, retry.number)
+
+
+def _after_stale(study: Study, t: FrozenTrial, max_retries: int) -> None:
+    """What follows failing the stale trial ``t``: its retry, then the storage's callback if it
+    has one (Optuna's ``heartbeat_stale_trial_callback(study, trial)``; it runs in the process
+    that failed the trial)."""
+    _retry(study, t, max_retries)
+    callback = getattr(study._storage, "stale_trial_callback", None)
+    if callback is not None:
+        callback(study, t)
+
+
+def fail_stale(study: Study) -> list[FrozenTrial]:
+    """Fail the study's stale trials now (and retry them, as :func:`on_ask` does); return them.
+    Nothing, without heartbeats."""
+    mon = _monitor(study)
+    policy = mon.policy
+    if policy is None:
+        return []
+    # Checking at every ask is wasted work: nothing can go stale faster than the heartbeat interval.
+    mon.next_check = time.monotonic() + policy["interval"]
+    failed = study._storage.fail_stale_trials(study._study_id, policy["grace"])
+    for t in failed:
+        _after_stale(study, t, policy["max_retries"])
+    return failed
 
 
 def on_ask(study: Study) -> None:
     """Before a trial starts: fail stale trials and re-enqueue them while retries remain."""
     mon = _monitor(study)
-    policy = mon.policy
-    if policy is None:
-        return
-    now = time.monotonic()
-    if now < mon.next_check:
-        return
-    # Checking at every ask is wasted work: nothing can go stale faster than the heartbeat interval.
-    mon.next_check = now + policy["interval"]
-    for t in study._storage.fail_stale_trials(study._study_id, policy["grace"]):
-        _retry(study, t, policy["max_retries"])
+    if mon.policy is not None and time.monotonic() >= mon.next_check:
+        fail_stale(study)
 
 
 def fail_dead_trial(study: Study, trial_id: int, reason: str,
@@ -283,7 +310,7 @@ def await_running(study: Study, deadline: float | None) -> bool:
         if study._stop_requested:
             return False
         for t in storage.fail_stale_trials(sid, policy["grace"]):
-            _retry(study, t, policy["max_retries"])
+            _after_stale(study, t, policy["max_retries"])
         mon.next_check = time.monotonic() + policy["interval"]
         if storage.count_trials(sid, (TrialState.WAITING,)):
             return True

@@ -1,0 +1,486 @@
+"""CmaEsSampler and BruteForceSampler: Optuna's two samplers, rebuilt from the study's trials."""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import logging
+import math
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import tunewise as tw
+from tunewise import distributions as D
+from tunewise.samplers._cmaes import GENERATION_ATTR
+from tunewise.testing import sampler as conformance
+from tunewise.trial import TrialState
+
+logging.getLogger("tunewise").setLevel(logging.ERROR)
+S = tw.samplers
+
+
+def _sphere(trial: tw.Trial) -> float:
+    return sum((trial.suggest_float(f"x{i}", -5, 5) - 1) ** 2 for i in range(3))
+
+
+def _rosenbrock(trial: tw.Trial) -> float:
+    x = [trial.suggest_float(f"x{i}", -2, 2) for i in range(4)]
+    return sum(100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(3))
+
+
+def _mixed(trial: tw.Trial) -> float:
+    lr = trial.suggest_float("lr", 1e-6, 1.0, log=True)
+    n = trial.suggest_int("n", 0, 10)
+    s = trial.suggest_float("s", -1.0, 1.0, step=0.25)
+    units = trial.suggest_int("units", 1, 1024, log=True)
+    return (math.log10(lr) + 3) ** 2 + (n - 3) ** 2 + (s - 0.5) ** 2 + (math.log2(units) - 6) ** 2
+
+
+def _tags(study: tw.Study) -> list[dict[str, Any] | None]:
+    return [t.system_attrs.get(GENERATION_ATTR) for t in study.trials]
+
+
+# ---- CmaEsSampler -------------------------------------------------------------------------------
+@pytest.mark.parametrize("objective, n_trials", [(_sphere, 80), (_rosenbrock, 150)])
+def test_cmaes_beats_random_search_at_equal_trials(objective: Any, n_trials: int) -> None:
+    cma_best, rnd_best = [], []
+    for seed in range(3):
+        cma = tw.create_study(sampler=S.CmaEsSampler(seed=seed))
+        cma.optimize(objective, n_trials=n_trials)
+        rnd = tw.create_study(sampler=S.RandomSampler(seed=seed))
+        rnd.optimize(objective, n_trials=n_trials)
+        cma_best.append(cma.best_value)
+        rnd_best.append(rnd.best_value)
+    # Measured: sphere 0.02-0.05 vs 1.0-1.6; Rosenbrock 1.4-2.6 vs 7-41.
+    assert np.mean(cma_best) < 0.2 * np.mean(rnd_best), (cma_best, rnd_best)
+    assert max(cma_best) < min(rnd_best), (cma_best, rnd_best)
+    # Generations of popsize 4 + floor(3 ln d) trials follow the one start-up trial.
+    d = 3 if objective is _sphere else 4
+    popsize = 4 + math.floor(3 * math.log(d))
+    tags = _tags(cma)
+    assert tags[0] is None and all(tag is not None for tag in tags[1:])
+    assert [tag["generation"] for tag in tags[1:1 + 2 * popsize] if tag] == [0] * popsize + [1] * popsize
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"with_margin": True}, {"use_separable_cma": True}, {"lr_adapt": True}])
+def test_cmaes_searches_log_int_and_stepped_parameters(kwargs: dict[str, Any]) -> None:
+    study = tw.create_study(sampler=S.CmaEsSampler(seed=0, **kwargs))
+    study.optimize(_mixed, n_trials=150)
+    dists = study.distributions
+    for t in study.trials:
+        assert all(dists[name].contains(v) for name, v in t.params.items()), t.params
+        assert isinstance(t.params["n"], int) and isinstance(t.params["units"], int)
+        assert isinstance(t.params["lr"], float) and isinstance(t.params["s"], float)
+    best = study.best_params
+    # Optimum lr = 1e-3 (log scale), n = 3, s = 0.5, units = 64 (log scale): found by every variant.
+    assert 2e-4 < best["lr"] < 5e-3 and abs(best["n"] - 3) <= 1 and best["s"] in (0.25, 0.5, 0.75), best
+    assert 32 <= best["units"] <= 128, best
+    rnd = tw.create_study(sampler=S.RandomSampler(seed=0))
+    rnd.optimize(_mixed, n_trials=150)
+    assert study.best_value < rnd.best_value
+    if kwargs.get("with_margin"):
+        # CMA-ES with margin learns from the point before rounding, and keeps trying other
+        # values of the integer parameters instead of freezing on one.
+        assert all(len(tag["x"]) == 4 for tag in _tags(study)[1:] if tag)
+        assert len({t.params["n"] for t in study.trials[-40:]}) >= 2
+
+
+def test_cmaes_samples_log_parameters_in_log_space() -> None:
+    # Around a log-scale optimum the generations' draws spread evenly in log10, not in linear scale.
+    study = tw.create_study(sampler=S.CmaEsSampler(seed=1, sigma0=0.05, x0={"lr": 1e-4}))
+    study.optimize(lambda t: (math.log10(t.suggest_float("lr", 1e-8, 1.0, log=True)) + 4) ** 2, n_trials=10)
+    logs = np.log10([t.params["lr"] for t in study.trials[1:]])
+    assert np.all(np.abs(logs + 4) < 2.0), logs  # sigma0 = 0.05 of 8 decades is 0.4 decade
+    assert logs.min() < -4.0 < logs.max()
+
+
+def test_cmaes_sends_categorical_parameters_to_the_independent_sampler_with_a_warning() -> None:
+    class Recording(tw.samplers.RandomSampler):
+        def __init__(self, seed: int) -> None:
+            super().__init__(seed=seed)
+            self.names: list[str] = []
+
+        def sample(self, study: Any, trial: Any, name: str, distribution: D.Distribution) -> Any:
+            self.names.append(name)
+            return super().sample(study, trial, name, distribution)
+
+    def objective(t: tw.Trial) -> float:
+        x = t.suggest_float("x", -3, 3)
+        opt = t.suggest_categorical("opt", ["adam", "sgd"])
+        return x ** 2 + (opt == "sgd")
+
+    recording = Recording(seed=0)
+    study = tw.create_study(sampler=S.CmaEsSampler(seed=0, independent_sampler=recording, n_startup_trials=3))
+    with pytest.warns(UserWarning, match=r"parameter 'opt' with its independent sampler \(Recording\): CMA-ES"):
+        study.optimize(objective, n_trials=20)
+    # The start-up trials are all the independent sampler's; afterwards only the categorical one.
+    assert recording.names[:6] == ["x", "opt"] * 3 and set(recording.names[6:]) == {"opt"}
+    assert len(recording.names[6:]) == 17
+    assert all(tag is not None for tag in _tags(study)[3:])
+
+    quiet = tw.create_study(sampler=S.CmaEsSampler(seed=0, warn_independent_sampling=False))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        quiet.optimize(objective, n_trials=5)
+
+
+def test_cmaes_leaves_conditional_parameters_to_the_independent_sampler() -> None:
+    def objective(t: tw.Trial) -> float:
+        x = t.suggest_float("x", -3, 3)
+        if x > 0:
+            return x ** 2 + t.suggest_float("y", 0, 1)
+        return x ** 2
+
+    study = tw.create_study(sampler=S.CmaEsSampler(seed=0))
+    with pytest.warns(UserWarning, match="'y'.*conditional"):
+        study.optimize(objective, n_trials=40)
+    assert study.best_value < 0.05
+    assert all(tag is not None for tag in _tags(study)[1:])
+
+
+def test_cmaes_resumes_from_sqlite_in_a_new_study_object(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cma.db'}"
+    first = S.CmaEsSampler(seed=0)
+    study = tw.create_study(study_name="cma", storage=url, sampler=first)
+    study.optimize(_sphere, n_trials=50)
+    reached = first.generation(study)
+    assert reached is not None and reached[1] >= 6
+    run = next(iter(first._hist.runs.values()))  # type: ignore[union-attr]
+
+    # Another process (a new sampler, another seed) replays the same tells: the same optimizer.
+    second = S.CmaEsSampler(seed=7)
+    resumed = tw.load_study("cma", url, sampler=second)
+    assert second.generation(resumed) == reached
+    again = next(iter(second._hist.runs.values()))  # type: ignore[union-attr]
+    assert np.allclose(again.optimizer.mean, run.optimizer.mean)
+    assert again.optimizer._sigma == pytest.approx(run.optimizer._sigma)
+    assert np.allclose(again.optimizer._C, run.optimizer._C)
+
+    resumed.optimize(_sphere, n_trials=30)
+    new = [tag["generation"] for tag in _tags(resumed)[50:]]
+    assert new[0] == reached[1] and new == sorted(new) and new[-1] >= reached[1] + 3  # goes on, not from 0
+    # ... where it had got to: its draws are as good as the last ones before, far better than the first.
+    values = [t.value for t in resumed.trials]
+    assert np.median(values[50:]) < 0.5 * np.median(values[1:15])
+
+
+@pytest.mark.slow
+def test_cmaes_with_two_worker_processes(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'workers.db'}"
+    study = tw.create_study(study_name="w", storage=url, sampler=S.CmaEsSampler(seed=0))
+    study.optimize(_sphere, n_trials=50, n_jobs=2)
+    trials = study.trials
+    assert len(trials) == 50 and all(t.state == TrialState.COMPLETE for t in trials)
+    popsize = 4 + math.floor(3 * math.log(3))
+    by_gen: dict[int, list[int]] = collections.defaultdict(list)
+    for t in trials:
+        tag = t.system_attrs.get(GENERATION_ATTR)
+        if tag:
+            by_gen[tag["generation"]].append(t.number)
+    gens = sorted(by_gen)
+    assert gens == list(range(len(gens))) and len(gens) >= 5, by_gen
+    # A generation started only after the one before had its population.
+    for g in gens[1:]:
+        assert sum(n < min(by_gen[g]) for n in by_gen[g - 1]) >= popsize, by_gen
+    replay = S.CmaEsSampler(seed=3)
+    assert replay.generation(tw.load_study("w", url, sampler=replay)) in ((0, gens[-1]), (0, gens[-1] + 1))
+    # One search shared by the workers: about as many generations as one process makes of 50 trials,
+    # bar the draws made while a generation waited for its last results (one or two per generation).
+    assert len(gens) >= (50 - 1) // (popsize + 2)
+
+
+def test_cmaes_generations_go_on_past_failed_and_pruned_trials() -> None:
+    def flaky(t: tw.Trial) -> float:
+        value = _sphere(t)
+        if t.number % 4 == 1:
+            raise RuntimeError("boom")
+        if t.number % 4 == 2:
+            t.report(value, step=0)
+            raise tw.TrialPruned()
+        return value
+
+    for consider in (False, True):
+        study = tw.create_study(sampler=S.CmaEsSampler(seed=0, consider_pruned_trials=consider))
+        study.optimize(flaky, n_trials=80, catch=(RuntimeError,))
+        reached = study.sampler.generation(study)  # type: ignore[attr-defined]
+        usable = sum(t.state == TrialState.COMPLETE or (consider and t.state == TrialState.PRUNED)
+                     for t in study.trials)
+        assert reached is not None and reached[1] == (usable - 1) // 7, (consider, reached, usable)
+        assert study.best_value < 2.0
+
+
+def test_cmaes_a_trial_left_running_holds_its_generation_back_only_for_a_while() -> None:
+    storage = tw.storage.InMemoryStorage()
+    study = tw.create_study(study_name="stuck", storage=storage, sampler=S.CmaEsSampler(seed=0, popsize=4))
+
+    def told(t: tw.Trial) -> None:
+        study.tell(t, t.suggest_float("x", -10, 10) ** 2 + t.suggest_float("y", -10, 10) ** 2)
+
+    told(study.ask())  # the start-up trial
+    stuck = study.ask()  # generation 0, never told (a hung worker, a forgotten ask)
+    stuck.suggest_float("x", -10, 10), stuck.suggest_float("y", -10, 10)
+    for _ in range(16):
+        told(study.ask())
+    gens = [tag and tag["generation"] for tag in _tags(study)]
+    # Held back while fewer than 3 populations of generation 0 are in, then told without it.
+    assert gens[1:14] == [0] * 13 and gens[14:] == [1] * 4, gens
+    recorded = study.system_attrs[f"cmaes:told:{_tags(study)[1]['space']}:0:0"]
+    assert recorded == [2, 3, 4, 5]
+    study.tell(stuck, 0.0)  # finished at last: the choice already made stands, in every process
+    replay = S.CmaEsSampler(seed=1, popsize=4)
+    assert replay.generation(tw.load_study("stuck", storage, sampler=replay)) == (0, 2)  # generation 1 is in too
+    assert study.sampler.generation(study) == (0, 2)  # type: ignore[attr-defined]
+    mean = next(iter(replay._hist.runs.values())).optimizer.mean  # type: ignore[union-attr]
+    assert np.allclose(mean, next(iter(study.sampler._hist.runs.values())).optimizer.mean)  # type: ignore[attr-defined]
+
+
+def test_cmaes_ask_and_tell_batches() -> None:
+    study = tw.create_study(sampler=S.CmaEsSampler(seed=0, popsize=5))
+    for _ in range(4):
+        batch = [study.ask() for _ in range(5)]
+        for t in batch:
+            study.tell(t, t.suggest_float("x", -10, 10) ** 2 + t.suggest_float("y", -10, 10))
+    gens = [tag and tag["generation"] for tag in _tags(study)]
+    assert gens == [None] * 5 + [0] * 5 + [1] * 5 + [2] * 5
+
+
+def test_cmaes_x0_sigma0_source_trials_and_ipop() -> None:
+    near = tw.create_study(sampler=S.CmaEsSampler(x0={"x0": 4.0, "x1": -4.0, "x2": 4.0}, sigma0=0.01, seed=0))
+    near.optimize(_sphere, n_trials=8)
+    assert all(abs(t.params["x0"] - 4.0) < 0.5 and abs(t.params["x1"] + 4.0) < 0.5 for t in near.trials[1:])
+
+    def corner(t: tw.Trial) -> float:  # optimum far from the centre, where a cold start begins
+        return sum((t.suggest_float(f"x{i}", -5, 5) - 4) ** 2 for i in range(3))
+
+    source = tw.create_study(sampler=S.RandomSampler(seed=0))
+    source.optimize(corner, n_trials=60)
+    warm = tw.create_study(sampler=S.CmaEsSampler(seed=0, source_trials=source.trials))
+    warm.optimize(corner, n_trials=15)
+    cold = tw.create_study(sampler=S.CmaEsSampler(seed=0))
+    cold.optimize(corner, n_trials=15)
+    warm_mean, cold_mean = (np.mean([t.value for t in s.trials[1:]]) for s in (warm, cold))
+    assert warm_mean < 0.5 * cold_mean, (warm_mean, cold_mean)
+
+    ipop = tw.create_study(sampler=S.CmaEsSampler(seed=0, restart_strategy="ipop", inc_popsize=2, popsize=4))
+    ipop.optimize(lambda t: round(t.suggest_float("x", -1, 1), 1) ** 2, n_trials=300)  # a plateau: converges
+    restarts = [(tag["restart"], tag["generation"]) for tag in _tags(ipop) if tag]
+    assert restarts[-1][0] >= 1
+    first_of_restart_1 = restarts.index((1, 0))
+    assert restarts[first_of_restart_1:first_of_restart_1 + 8] == [(1, 0)] * 8  # the population doubled
+
+
+@pytest.mark.parametrize("kwargs, error, says", [
+    ({"restart_strategy": "bipop"}, ValueError, "restart_strategy='bipop' is not supported"),
+    ({"restart_strategy": "sometimes"}, ValueError, "restart_strategy must be"),
+    ({"inc_popsize": 3}, ValueError, "inc_popsize=3 applies only with restart_strategy='ipop'"),
+    ({"popsize": 1}, ValueError, "popsize must be an integer >= 2"),
+    ({"sigma0": -1.0}, ValueError, "sigma0 must be a number > 0"),
+    ({"x0": [0.5]}, TypeError, "x0 must be a dict"),
+    ({"x0": {"x": "a"}}, TypeError, "x0 must map parameter names to finite numbers"),
+    ({"n_startup_trials": -1}, ValueError, "n_startup_trials must be an integer >= 0"),
+    ({"independent_sampler": object()}, TypeError, "independent_sampler must be a tunewise sampler"),
+    ({"seed": 1.5}, TypeError, "seed must be an integer"),
+    ({"with_margin": 1}, TypeError, "with_margin must be True or False"),
+    ({"use_separable_cma": True, "with_margin": True}, ValueError, "cannot be combined"),
+    ({"lr_adapt": True, "with_margin": True}, ValueError, "lr_adapt=True cannot be combined"),
+    ({"source_trials": [], "sigma0": 0.1}, ValueError, "without x0 and sigma0"),
+    ({"source_trials": []}, ValueError, "source_trials needs at least 10 COMPLETE trials"),
+    ({"source_trials": [1, 2]}, TypeError, "source_trials must be a list of FrozenTrial"),
+    ({"popsizes": 4}, TypeError, "popsizes"),  # an argument it does not know is not ignored
+])
+def test_cmaes_refuses_bad_arguments(kwargs: dict[str, Any], error: type[Exception], says: str) -> None:
+    with pytest.raises(error, match=says.replace("(", r"\(").replace("[", r"\[")):
+        S.CmaEsSampler(**kwargs)
+
+
+def test_cmaes_errors_in_the_study_are_clear() -> None:
+    mo = tw.create_study(directions=["minimize", "minimize"], sampler=S.CmaEsSampler())
+    with pytest.raises(ValueError, match="CmaEsSampler optimizes one objective"):
+        mo.optimize(lambda t: (t.suggest_float("x", 0, 1), 1.0), n_trials=2)
+    assert mo.trials == []
+    bad = tw.create_study(sampler=S.CmaEsSampler(x0={"x": 7.0}))
+    bad.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+    with pytest.raises(ValueError, match=r"x0\['x'\]=7.0 is not a value of the parameter's distribution"):
+        bad.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+
+
+_CONFORMANCE = ["check_proposals_stay_inside_distributions", "check_deterministic", "check_writes_nothing",
+                "check_handles_running_trials", "check_tolerates_pruned_and_failed_trials",
+                "check_distribution_change_gets_the_study_error", "check_evolving_space",
+                "check_maximize_and_enqueued_values", "check_pickles_and_describes_itself"]
+
+
+@pytest.mark.parametrize("check", _CONFORMANCE)
+def test_cmaes_keeps_the_sampler_contract(check: str) -> None:
+    # (check_runs_in_worker_processes: test_cmaes_with_two_worker_processes, with more to check)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # categorical parameters go to the RandomSampler
+        getattr(conformance, check)(lambda seed: S.CmaEsSampler(seed=seed, n_startup_trials=2, popsize=3))
+
+
+# ---- BruteForceSampler --------------------------------------------------------------------------
+def _ablation(trial: tw.Trial) -> float:
+    opt = trial.suggest_categorical("optimizer", ["Adam", "SGD"])
+    if opt == "Adam":
+        trial.suggest_categorical("beta1", [0.9, 0.95])
+        trial.suggest_categorical("beta2", [0.999, 0.9999])
+    else:
+        trial.suggest_categorical("momentum", [0.0, 0.9, 0.99])
+        trial.suggest_categorical("nesterov", [True, False])
+    lr = trial.suggest_float("lr", 0.001, 0.005, step=0.001)
+    return lr + (opt == "SGD")
+
+
+def _ablation_space() -> set[tuple[tuple[str, Any], ...]]:
+    lrs = [0.001, 0.002, 0.003, 0.004, 0.005]
+    out = {(("beta1", b1), ("beta2", b2), ("lr", lr), ("optimizer", "Adam"))
+           for b1, b2, lr in itertools.product([0.9, 0.95], [0.999, 0.9999], lrs)}
+    out |= {(("lr", lr), ("momentum", m), ("nesterov", n), ("optimizer", "SGD"))
+            for m, n, lr in itertools.product([0.0, 0.9, 0.99], [True, False], lrs)}
+    return out
+
+
+def _combinations(study: tw.Study) -> list[tuple[tuple[str, Any], ...]]:
+    return [tuple(sorted(t.params.items())) for t in study.trials]
+
+
+def test_brute_force_tries_every_combination_of_a_conditional_space_once_and_stops() -> None:
+    study = tw.create_study(sampler=S.BruteForceSampler(seed=0))
+    study.optimize(_ablation)  # no n_trials: it stops by itself
+    combos = _combinations(study)
+    assert len(combos) == 50 and set(combos) == _ablation_space()
+    assert study.sampler.is_exhausted(study)  # type: ignore[attr-defined]
+    study.optimize(_ablation)  # nothing left: no trial starts
+    assert len(study.trials) == 50
+    with pytest.raises(tw.SearchExhausted):
+        study.ask()
+    assert study.best_params["optimizer"] == "Adam" and study.best_params["lr"] == 0.001  # exact lattice values
+
+
+def test_brute_force_ranges_that_depend_on_earlier_values() -> None:
+    def objective(t: tw.Trial) -> float:
+        a = t.suggest_int("a", 1, 3)
+        b = t.suggest_int("b", a, 3)
+        return float(a + b + t.suggest_categorical("c", [0, 1]))
+
+    study = tw.create_study(sampler=S.BruteForceSampler(seed=1))
+    study.optimize(objective, n_trials=100)
+    expected = {(("a", a), ("b", b), ("c", c)) for a in (1, 2, 3) for b in range(a, 4) for c in (0, 1)}
+    assert len(study.trials) == 12 and set(_combinations(study)) == expected
+
+
+def test_brute_force_counts_failed_and_pruned_trials_as_tried() -> None:
+    def objective(t: tw.Trial) -> float:
+        x = t.suggest_int("x", 0, 5)
+        if x == 1:
+            raise RuntimeError("boom")
+        if x == 2:
+            raise tw.TrialPruned()
+        return float(x)
+
+    study = tw.create_study(sampler=S.BruteForceSampler(seed=0))
+    study.optimize(objective, catch=(RuntimeError,))
+    assert sorted(t.params["x"] for t in study.trials) == [0, 1, 2, 3, 4, 5]
+    assert collections.Counter(t.state for t in study.trials)[TrialState.FAILED] == 1
+
+
+def test_brute_force_refuses_a_float_without_step() -> None:
+    study = tw.create_study(sampler=S.BruteForceSampler())
+    with pytest.raises(ValueError, match=r"float parameter 'lr' .* has infinitely many: give it a step"):
+        study.optimize(lambda t: t.suggest_float("lr", 1e-4, 1e-1, log=True))
+    assert [t.state for t in study.trials] == [TrialState.FAILED]
+
+
+def test_brute_force_order_follows_the_seed() -> None:
+    def run(seed: int) -> list[Any]:
+        study = tw.create_study(sampler=S.BruteForceSampler(seed=seed))
+        study.optimize(_ablation)
+        return _combinations(study)
+
+    assert run(3) == run(3) and run(3) != run(4)
+    assert set(run(4)) == _ablation_space()
+
+
+def test_brute_force_running_trials_hold_their_combination() -> None:
+    def objective(t: tw.Trial) -> float:
+        return float(t.suggest_int("x", 0, 2))
+
+    study = tw.create_study(sampler=S.BruteForceSampler(seed=0))
+    first = study.ask()
+    first_x = objective(first)  # known from its first suggest on (published at once)
+    running = [study.ask() for _ in range(2)]
+    xs = [objective(t) for t in running]
+    assert sorted([first_x, *xs]) == [0.0, 1.0, 2.0]
+    with pytest.raises(tw.SearchExhausted):  # every combination is held by a RUNNING trial
+        study.ask()
+    for t, v in zip([first, *running], [first_x, *xs]):
+        study.tell(t, v)
+    assert study.sampler.is_exhausted(study)  # type: ignore[attr-defined]
+
+    strict = tw.create_study(sampler=S.BruteForceSampler(seed=0, avoid_premature_stop=True))
+    held = [strict.ask() for _ in range(3)]
+    values = [objective(t) for t in held]
+    extra = strict.ask()  # runs a held combination again rather than stopping
+    assert objective(extra) in values
+
+
+def test_brute_force_two_study_objects_on_one_storage_share_the_work() -> None:
+    storage = tw.storage.InMemoryStorage()
+    a = tw.create_study(study_name="ab", storage=storage, sampler=S.BruteForceSampler(seed=0))
+    b = tw.load_study("ab", storage, sampler=S.BruteForceSampler(seed=0))  # the same seed: same first choices
+    for _ in range(30):
+        trials = []
+        for study in (a, b):
+            try:
+                trials.append((study, study.ask()))
+            except tw.SearchExhausted:
+                pass
+        if not trials:
+            break
+        for study, t in trials:
+            study.tell(t, _ablation(t))
+    combos = _combinations(a)
+    assert len(combos) == 50 and set(combos) == _ablation_space()
+
+
+def test_brute_force_with_two_worker_processes() -> None:
+    study = tw.create_study(sampler=S.BruteForceSampler(seed=0))
+    study.optimize(_ablation, n_jobs=2)
+    combos = _combinations(study)
+    assert len(combos) == 50 and set(combos) == _ablation_space()
+
+
+def test_brute_force_resumes_from_sqlite_and_pickles(tmp_path: Path) -> None:
+    import json
+    import pickle
+
+    url = f"sqlite:///{tmp_path / 'bf.db'}"
+    sampler = S.BruteForceSampler(seed=2, avoid_premature_stop=True)
+    study = tw.create_study(study_name="p", storage=url, sampler=sampler)
+    study.optimize(_ablation, n_trials=20)
+    twin = pickle.loads(pickle.dumps(sampler))  # as n_jobs ships it to a worker
+    assert json.dumps(twin.describe()) == json.dumps(sampler.describe())
+    resumed = tw.load_study("p", url, sampler=twin)  # another process: the tree is rebuilt from the storage
+    resumed.optimize(_ablation)
+    assert set(_combinations(resumed)) == _ablation_space() and len(resumed.trials) == 50
+    with pytest.raises(TypeError, match="avoid_premature_stop must be True or False"):
+        S.BruteForceSampler(avoid_premature_stop="yes")  # type: ignore[arg-type]
+
+
+def test_brute_force_writes_nothing_itself() -> None:
+    """What it wants written (its proposal, its claim, a value chosen while the trial runs) is
+    handed to the loop, which writes it: the storage refuses writes from inside its hooks."""
+    storage = conformance.WriteGuardStorage()
+    study = tw.create_study(storage=storage, sampler=conformance._Guarded(S.BruteForceSampler(seed=0)))
+    study.enqueue_trial({"optimizer": "SGD", "lr": 0.002})
+    study.optimize(_ablation, n_trials=10)
+    running = [study.ask() for _ in range(3)]
+    for t in running:
+        study.tell(t, _ablation(t))
+    study.optimize(_ablation)
+    assert not storage.violations, storage.violations[0]
+    assert len(study.trials) == 50 and set(_combinations(study)) == _ablation_space()
