@@ -519,8 +519,9 @@ def test_optuna_study_commands(tmp_path: Path) -> None:
 
 # ---- optuna.trial.FixedTrial: an objective run on a chosen configuration ---------------------------
 def test_fixed_trial_runs_an_objective_on_given_values() -> None:
-    from tunewise.trial import FixedTrial
     from tunewise.trial._fixed import FixedTrial as OptunaPath
+
+    from tunewise.trial import FixedTrial
 
     assert OptunaPath is FixedTrial
 
