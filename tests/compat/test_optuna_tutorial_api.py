@@ -525,7 +525,7 @@ def test_fixed_trial_runs_an_objective_on_given_values() -> None:
 
     assert OptunaPath is FixedTrial
 
-    def objective(trial: Any) -> float:
+    def objective(trial: FixedTrial) -> float:
         x = trial.suggest_float("x", -10, 10)
         n = trial.suggest_int("n", 1, 5)
         kind = trial.suggest_categorical("kind", ["a", "b"])
