@@ -40,6 +40,7 @@ __all__ = [
     "distribution_from_json",
     "distribution_to_json",
     "grid",
+    "json_to_distribution",
     "lograndint",
     "loguniform",
     "qlograndint",
@@ -310,16 +311,64 @@ def distribution_to_json(dist: Distribution) -> str:
 
 
 def distribution_from_json(data: str | Mapping[str, Any]) -> Distribution:
-    """Inverse of :func:`distribution_to_json`."""
-    d = json.loads(data) if isinstance(data, str) else dict(data)
-    kind = d.get("type")
-    if kind == "float":
-        return Float(d["low"], d["high"], log=d.get("log", False), step=d.get("step"))
-    if kind == "int":
-        return Int(d["low"], d["high"], log=d.get("log", False), step=d.get("step", 1))
-    if kind == "categorical":
-        return Categorical(tuple(d["choices"]), grid=d.get("grid", False))
-    raise ValueError(f"unknown distribution type {kind!r} in {d!r}")
+    """Inverse of :func:`distribution_to_json`. Optuna's form is read too, as Optuna's
+    ``distribution_to_json`` writes it (its older distribution names included), so Optuna's
+    ``json_to_distribution`` is this function.
+
+    >>> from tunewise.distributions import json_to_distribution
+    >>> json_to_distribution('{"name": "FloatDistribution", "attributes": {"low": -10.0, "high": 10.0}}')
+    Float(low=-10.0, high=10.0, log=False, step=None)
+    >>> json_to_distribution({"name": "LogUniformDistribution", "attributes": {"low": 1e-05, "high": 0.1}})
+    Float(low=1e-05, high=0.1, log=True, step=None)
+    """
+    d = json.loads(data) if isinstance(data, str) else data
+    if not isinstance(d, Mapping):
+        raise ValueError(f"a distribution is a JSON object such as {_OPTUNA_EXAMPLE}, got {d!r}")
+    try:
+        if "name" in d:
+            return _from_optuna_json(d["name"], d.get("attributes", {}))
+        kind = d.get("type")
+        if kind == "float":
+            return Float(d["low"], d["high"], log=d.get("log", False), step=d.get("step"))
+        if kind == "int":
+            return Int(d["low"], d["high"], log=d.get("log", False), step=d.get("step", 1))
+        if kind == "categorical":
+            return Categorical(tuple(d["choices"]), grid=d.get("grid", False))
+    except KeyError as e:
+        raise ValueError(f"distribution {dict(d)!r} lacks {e.args[0]!r}") from None
+    raise ValueError(f"unknown distribution type {kind!r} in {dict(d)!r}: expected tunewise's form "
+                     f'({{"type": "float" | "int" | "categorical", ...}}) or Optuna\'s ({_OPTUNA_EXAMPLE})')
+
+
+_OPTUNA_EXAMPLE = '{"name": "FloatDistribution", "attributes": {"low": 0.0, "high": 1.0}}'
+
+
+def _from_optuna_json(name: Any, a: Any) -> Distribution:
+    """A distribution in Optuna's JSON form: its class name and its attributes."""
+    if not isinstance(a, Mapping):
+        raise ValueError(f"the attributes of an Optuna {name} must be a JSON object, got {a!r}")
+    if name == "FloatDistribution":
+        return Float(a["low"], a["high"], log=bool(a.get("log", False)), step=a.get("step"))
+    if name == "IntDistribution":
+        return Int(a["low"], a["high"], log=bool(a.get("log", False)), step=a.get("step", 1) or 1)
+    if name == "CategoricalDistribution":
+        return Categorical(tuple(a["choices"]))
+    if name == "UniformDistribution":
+        return Float(a["low"], a["high"])
+    if name == "LogUniformDistribution":
+        return Float(a["low"], a["high"], log=True)
+    if name == "DiscreteUniformDistribution":
+        return Float(a["low"], a["high"], step=a["q"])
+    if name == "IntUniformDistribution":
+        return Int(a["low"], a["high"], step=a.get("step", 1) or 1)
+    if name == "IntLogUniformDistribution":
+        return Int(a["low"], a["high"], log=True, step=a.get("step", 1) or 1)
+    raise ValueError(f"unknown Optuna distribution {name!r}: expected FloatDistribution, IntDistribution or "
+                     f"CategoricalDistribution (or a legacy name such as LogUniformDistribution)")
+
+
+# Optuna's name for it.
+json_to_distribution = distribution_from_json
 
 
 def check_value(name: str, dist: Distribution, value: Any) -> Any:

@@ -482,7 +482,9 @@ class Study:
         # made for a new trial and the start claimed a queued one (fixed parameters, enqueued by
         # another worker after the expects_waiting hint): the sampler proposes again at the first
         # suggest, knowing them, as for a sampler that raised above.
-        _heartbeat.on_start(self, trial)  # beats (and saves suggested params) while it runs
+        # Beats (and saves suggested params) while it runs; asked outside optimize(), it is
+        # detached if still running when this process ends normally (told by another process).
+        _heartbeat.on_start(self, trial, asked=not self._in_optimize)
         for name, dist in (fixed_distributions or {}).items():
             trial.suggest(name, dist)
         return trial
@@ -597,10 +599,27 @@ class Study:
         trial._pending_params = {}
         trial._pending_attrs = False
 
+    def _detach(self, trial: Trial) -> None:
+        """:meth:`Trial.detach`: save what the trial recorded, then let go of it for good."""
+        _heartbeat.on_detach(self, trial._trial_id)  # no beat of ours lands after this
+        try:
+            self._write_progress(trial, {})
+            detached = self._storage.detach_trial(trial._trial_id)
+        except RuntimeError:  # finished meanwhile (told elsewhere, or failed as stale)
+            detached = False
+        if not detached:
+            state = self._storage.get_trial(trial._trial_id).state.value
+            raise RuntimeError(f"trial {trial.number} of study {self.study_name!r} is already {state}; only a "
+                               f"running trial can be detached")
+
     def tell(self, trial: Trial | int, values: float | Sequence[float] | None = None,
-             state: TrialState | None = None, *, fail_reason: str | None = None) -> FrozenTrial:
+             state: TrialState | None = None, skip_if_finished: bool = False, *,
+             fail_reason: str | None = None) -> FrozenTrial:
         """Finish a trial from :meth:`ask` with its value(s), or with ``state=PRUNED``/``FAILED``.
 
+        ``trial`` is the trial :meth:`ask` returned or its number (a trial asked by another
+        process, e.g. ``tunewise ask``). A trial that is already finished raises ValueError, as
+        in Optuna; with ``skip_if_finished=True`` it is returned as it is instead.
         ``fail_reason`` (only with ``state=FAILED``) says why; it is stored as the trial's
         ``system_attrs["fail_reason"]`` and shown by the dashboard and reports.
 
@@ -620,12 +639,22 @@ class Study:
             if live is not None:
                 trial = live
             else:
-                matches = [t for t in self.get_trials() if t.number == number]
+                trials = self.get_trials()
+                matches = [t for t in trials if t.number == number]
                 if not matches:
-                    raise ValueError(f"study {self.study_name!r} has no trial number {number}")
-                trial = Trial(self, matches[0])
-        if not isinstance(trial, Trial):
+                    known = f"its trials are numbered 0 to {len(trials) - 1}" if trials else "it has no trials yet"
+                    raise ValueError(f"study {self.study_name!r} has no trial number {number} ({known})")
+                if matches[0].state.is_finished():
+                    return self._told_again(matches[0], skip_if_finished)
+                trial = live = Trial(self, matches[0])
+        elif isinstance(trial, Trial):
+            live = self._live.get(trial.number)
+        else:
             raise TypeError(f"tell() needs a Trial or a trial number, got {trial!r}")
+        if live is not trial:  # told already, or asked by another study object
+            stored = self._storage.get_trial(trial._trial_id)
+            if stored.state.is_finished():
+                return self._told_again(stored, skip_if_finished)
         if state is not None:
             state = TrialState(state)
             if state not in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAILED):
@@ -639,6 +668,21 @@ class Study:
             self._finish(trial, TrialState.FAILED, None, reason)
             raise ValueError(f"trial {trial.number} was recorded as FAILED: {reason}")
         return self._logged(self._finish(trial, TrialState.COMPLETE, vals, None))
+
+    def _told_again(self, stored: FrozenTrial, skip_if_finished: bool) -> FrozenTrial:
+        """tell() of a finished trial: ``stored`` with ``skip_if_finished``, else Optuna's error."""
+        if skip_if_finished:
+            _log.info("trial %d of study %r is already %s; tell() skipped it", stored.number, self.study_name,
+                      stored.state.value)
+            return stored
+        what = stored.state.value
+        if stored.state is TrialState.COMPLETE:
+            what += f" with {'value' if len(self.directions) == 1 else 'values'} " \
+                    f"{stored.value if len(self.directions) == 1 else stored.values}"
+        elif stored.system_attrs.get("fail_reason"):
+            what += f" ({stored.system_attrs['fail_reason']})"
+        raise ValueError(f"trial {stored.number} of study {self.study_name!r} is already {what}; a finished trial "
+                         f"cannot be told again (skip_if_finished=True returns it unchanged)")
 
     def _logged(self, frozen: FrozenTrial) -> FrozenTrial:
         """``frozen``, after its INFO line (``Trial 3 finished with value: ...``, see tw.logging)."""

@@ -119,7 +119,8 @@ class FrozenTrial:
 
     @property
     def heartbeat_ts(self) -> float | None:
-        """The running trial's last heartbeat (seconds since the epoch); None when finished."""
+        """The running trial's last heartbeat (seconds since the epoch); None when finished, and
+        for a running trial no process sends heartbeats for (detached: never failed as stale)."""
         t = self._times
         return t[2] if type(t) is tuple else None
 
@@ -743,6 +744,27 @@ class Trial:
         {'log_file': 'run-0.log'}
         """
         self.study._write_progress(self, {})
+
+    def detach(self) -> None:
+        """Hand this running trial over to whichever process tells its result.
+
+        What it recorded is stored (as :meth:`flush`), this process stops sending its
+        heartbeats, and the storage keeps none for it: it is never failed as stale, and stays
+        RUNNING until ``study.tell(number, value)`` from any process (or ``tunewise tell``).
+        ``tunewise ask`` detaches the trial it prints, and a trial asked with ``study.ask()``
+        that is still running when its process ends normally is detached then; a process that
+        is killed leaves its trials to the heartbeats instead (failed as stale, and retried).
+        Detach once the trial has suggested all its parameters. RuntimeError if it is finished.
+
+        >>> import tunewise as tw
+        >>> study = tw.create_study()
+        >>> trial = study.ask()
+        >>> x = trial.suggest_float("x", 0, 1)
+        >>> trial.detach()  # e.g. before this process exits; another one tells the result
+        >>> study.tell(trial.number, x).state.value
+        'COMPLETE'
+        """
+        self.study._detach(self)
 
     def _frozen_view(self) -> FrozenTrial:
         """A FrozenTrial snapshot of the live trial, for samplers and schedulers."""

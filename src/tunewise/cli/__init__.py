@@ -12,7 +12,9 @@
     tunewise kb list|show|add|suggest|remove ...           _kb.py
     tunewise storage upgrade URL                           _storage.py
     tunewise import optuna SOURCE --storage ...            _import.py
-    tunewise create-study|delete-study|study-names ...     _optuna.py (Optuna's names and arguments)
+    tunewise create-study|delete-study|study-names ...     _optuna.py (Optuna's names and arguments,
+    tunewise study set-user-attr|best-trial|best-trials     with -f/--format json|yaml|table|value)
+    tunewise ask|tell ...                                  _ask_tell.py (Optuna's ask-and-tell)
 
 Every command joins the group :func:`main` (``_group.py``), which turns tunewise's own errors
 into one line instead of a traceback. Commands import what they run when they run, so
@@ -21,6 +23,7 @@ into one line instead of a traceback. Commands import what they run when they ru
 
 from __future__ import annotations
 
+from tunewise.cli._ask_tell import COMMANDS as _ASK_TELL_COMMANDS
 from tunewise.cli._dashboard import dashboard
 from tunewise.cli._group import main
 from tunewise.cli._import import import_
@@ -34,7 +37,8 @@ from tunewise.cli._worker import worker
 
 __all__ = ["main"]
 
-for _command in (*_STUDY_COMMANDS, worker, sweep, report, dashboard, kb, storage, import_, *_OPTUNA_COMMANDS):
+for _command in (*_STUDY_COMMANDS, worker, sweep, report, dashboard, kb, storage, import_, *_OPTUNA_COMMANDS,
+                 *_ASK_TELL_COMMANDS):
     main.add_command(_command)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,10 +8,21 @@ import click
 
 from tunewise.exceptions import TunewiseError
 
+STORAGE_ENV = ("TUNEWISE_STORAGE", "OPTUNA_STORAGE")  # the first one set; OPTUNA_STORAGE as Optuna reads it
 storage_option = click.option(
-    "--storage", envvar="TUNEWISE_STORAGE", required=True,
-    help="Storage URL, e.g. sqlite:///tunewise.db (or set TUNEWISE_STORAGE).",
+    "--storage", envvar=STORAGE_ENV, required=True,
+    help="Storage URL, e.g. sqlite:///tunewise.db (or set TUNEWISE_STORAGE, or OPTUNA_STORAGE).",
 )
+
+
+def one_study_name(argument: str | None, study_name: str | None) -> str:
+    """The study named by the STUDY argument (tunewise's form) or ``--study-name`` (Optuna's)."""
+    if argument is not None and study_name is not None and argument != study_name:
+        raise click.UsageError(f"two study names, {argument!r} and --study-name {study_name!r}: give one")
+    name = argument if argument is not None else study_name
+    if name is None:
+        raise click.UsageError("which study? Give its name: STUDY or --study-name NAME")
+    return name
 
 
 class _Group(click.Group):

@@ -5,48 +5,80 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import re
 import sys
 from typing import Any
 
 import click
 
-from tunewise.cli._group import storage_option
+from tunewise.cli._formats import format_options, jsonable, render, trial_record
+from tunewise.cli._group import one_study_name, storage_option
 from tunewise.cli._table import fmt, table
 
 
 @click.command()
 @storage_option
-def studies(storage: str) -> None:
-    """List the studies in a storage."""
+@format_options(None, "Flatten nested columns such as direction.")
+def studies(storage: str, output_format: str | None, flatten: bool) -> None:
+    """List the studies in a storage.
+
+    Without -f, a table with each study's best value; with -f json|yaml|table|value, Optuna's
+    columns (name, direction, n_trials, datetime_start, and user_attrs when a study has any).
+    """
+    import tunewise as tw
+
+    if output_format is not None or flatten:
+        summaries = tw.get_all_study_summaries(storage, include_best_trial=False)
+        records = []
+        for s in summaries:
+            start = None if s.datetime_start is None else s.datetime_start.strftime("%Y-%m-%d %H:%M:%S")
+            records.append({"name": s.study_name, "direction": [d.upper() for d in s.directions],
+                            "n_trials": s.n_trials, "datetime_start": start, "user_attrs": s.user_attrs})
+        if not any(r["user_attrs"] for r in records):
+            for r in records:
+                del r["user_attrs"]
+        click.echo(render(records, output_format or "table", flatten))
+        return
     from tunewise.storage import get_storage
 
     # Reserved studies (the knowledge base) are tunewise's bookkeeping, not the user's.
-    summaries = [s for s in get_storage(storage).get_all_studies() if not s.name.startswith("__tunewise")]
-    if not summaries:
+    all_studies = [s for s in get_storage(storage).get_all_studies() if not s.name.startswith("__tunewise")]
+    if not all_studies:
         click.echo("no studies")
         return
-    rows = [[s.name, ",".join(s.directions), s.n_trials, s.n_complete, s.best_value] for s in summaries]
+    rows = [[s.name, ",".join(s.directions), s.n_trials, s.n_complete, s.best_value] for s in all_studies]
     click.echo(table(["study", "direction", "trials", "complete", "best"], rows))
 
 
 @click.command()
-@click.argument("study")
+@click.argument("study", required=False)
 @storage_option
+@click.option("--study-name", default=None, help="The study's name (Optuna's spelling of STUDY).")
 @click.option("--state", default=None, help="Only trials in this state (COMPLETE, PRUNED, FAILED, ...).")
 @click.option("--limit", type=int, default=None, help="Show at most this many (the last ones).")
-def trials(study: str, storage: str, state: str | None, limit: int | None) -> None:
-    """List the trials of STUDY."""
+@format_options(None, "Flatten nested columns such as params and user_attrs.")
+def trials(study: str | None, storage: str, study_name: str | None, state: str | None, limit: int | None,
+           output_format: str | None, flatten: bool) -> None:
+    """List the trials of STUDY (or --study-name NAME, as Optuna's trials command takes it).
+
+    Without -f, a compact table; with -f json|yaml|table|value, Optuna's columns (number,
+    value or values, datetime_start, datetime_complete, duration, params, user_attrs when a
+    trial has any, state).
+    """
     import tunewise as tw
 
-    s = tw.load_study(study, storage)
+    s = tw.load_study(one_study_name(study, study_name), storage)
     ts = s.get_trials()
     if state:
         st = tw.TrialState(state.upper())
         ts = [t for t in ts if t.state == st]
     if limit:
         ts = ts[-limit:]
+    if output_format is not None or flatten:
+        with_attrs = any(t.user_attrs for t in ts)
+        click.echo(render([trial_record(t, len(s.directions), with_attrs) for t in ts], output_format or "table",
+                          flatten))
+        return
     names = sorted({k for t in ts for k in t.params})
     rows = [[t.number, t.state.value, t.value if len(s.directions) == 1 else t.values]
             + [t.params.get(n) for n in names] for t in ts]
@@ -87,17 +119,6 @@ def delete(study: str, storage: str, yes: bool) -> None:
     click.echo(f"deleted {study}")
 
 
-def _jsonable(v: Any) -> Any:
-    """``v`` with every NaN and infinity (at any depth) replaced by None: JSON has no literal for them."""
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    if isinstance(v, dict):
-        return {k: _jsonable(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_jsonable(x) for x in v]
-    return v
-
-
 # A cell that is a plain number stays one, even when negative; "-1+2" is a formula.
 _PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -114,7 +135,7 @@ def _csv_cell(v: Any) -> Any:
         return ""
     if isinstance(v, (bool, int, float)):
         return v
-    text = json.dumps(_jsonable(v), allow_nan=False) if isinstance(v, (list, tuple, dict)) else str(v)
+    text = json.dumps(jsonable(v), allow_nan=False) if isinstance(v, (list, tuple, dict)) else str(v)
     if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
@@ -140,7 +161,7 @@ def export(study: str, storage: str, fmt: str, output: str | None) -> None:
     s = tw.load_study(study, storage)
     ts = s.get_trials()
     if fmt == "json":
-        text = json.dumps(_jsonable({"study": s.study_name, "directions": s.directions,
+        text = json.dumps(jsonable({"study": s.study_name, "directions": s.directions,
                                      "trials": [t.to_dict() for t in ts]}), indent=1, allow_nan=False)
     else:
         names = sorted({k for t in ts for k in t.params})

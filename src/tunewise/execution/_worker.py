@@ -142,6 +142,9 @@ class _RemoteStorage(BaseStorage):
     def fail_stale_trials(self, study_id: int, grace_seconds: float) -> list[FrozenTrial]:
         return self._call("fail_stale_trials", study_id, grace_seconds)  # type: ignore[no-any-return]
 
+    def detach_trial(self, trial_id: int) -> bool:
+        return self._call("detach_trial", trial_id)  # type: ignore[no-any-return]
+
 
 def main() -> None:
     from tunewise.execution._job import RemoteJob

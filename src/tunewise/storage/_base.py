@@ -199,7 +199,20 @@ class BaseStorage(abc.ABC):
 
     @abc.abstractmethod
     def fail_stale_trials(self, study_id: int, grace_seconds: float) -> list[FrozenTrial]:
-        """Mark FAILED the RUNNING trials whose last heartbeat is older than the grace period."""
+        """Mark FAILED the RUNNING trials whose last heartbeat is older than the grace period.
+        Detached trials (no heartbeat, see :meth:`detach_trial`) are never stale."""
+
+    def detach_trial(self, trial_id: int) -> bool:
+        """Detach the RUNNING trial from heartbeats: no process promises one any more, so
+        :meth:`fail_stale_trials` never fails it, and it stays RUNNING until a finish (from any
+        process: ``study.tell(number, ...)``, ``tunewise tell``). Its heartbeat becomes None,
+        and later heartbeats and live writes leave it None. False if the trial is not RUNNING.
+
+        What ``tunewise ask`` does to the trial it prints, and ``Trial.detach()``: the asking
+        process exits and another one tells the result. Not abstract, so that storages written
+        before it still load; ``tunewise.testing.storage`` checks it."""
+        raise NotImplementedError(f"{type(self).__name__} cannot detach a trial from heartbeats (detach_trial); "
+                                  f"a trial asked here goes stale once its process ends")
 
     def close(self) -> None:
         """Release connections (a no-op for in-memory storage)."""

@@ -11,6 +11,14 @@ FAILED at most once, so one retry is enqueued however many workers notice it. A 
 trial was failed as stale cannot finish it any more: its late result is kept on the failed trial
 (``system_attrs["late_result"]``), never counted twice.
 
+A trial can be handed over instead: ``Trial.detach()`` (what ``tunewise ask`` does) saves what
+it recorded and stops its heartbeats for good; the storage then holds no heartbeat for it
+(``BaseStorage.detach_trial``), so it is never failed as stale and stays RUNNING until any
+process tells it, and nobody waits for it at the end of a budget. A trial asked with
+``study.ask()`` outside ``optimize()`` and not told when its process ends normally is detached
+then (Optuna's ask-and-tell across processes); a process killed, or ended by an uncaught
+exception, leaves its trials to the heartbeats, so they are failed as stale and retried.
+
 Heartbeats are on by default for persistent storages (:data:`DEFAULT_POLICY`: a beat every 10 s,
 stale after 60 s, one retry); ``heartbeat_interval=0`` turns them off. The policy lives in the
 storage (study attribute ``"heartbeat"``), so every worker that opens the study by name follows
@@ -19,8 +27,10 @@ it: ``tw.create_study(..., heartbeat_interval=10, grace_period=60, max_retries=2
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -31,8 +41,8 @@ if TYPE_CHECKING:
     from tunewise.study import Study
     from tunewise.trial import FrozenTrial, Trial
 
-__all__ = ["DEFAULT_POLICY", "check_policy", "configure", "fail_dead_trial", "fail_stale", "on_ask", "on_finish",
-           "on_start"]
+__all__ = ["DEFAULT_POLICY", "check_policy", "configure", "fail_dead_trial", "fail_stale", "on_ask", "on_detach",
+           "on_finish", "on_start"]
 
 _log = logging.getLogger("tunewise")
 
@@ -91,6 +101,8 @@ class _Monitor:
         # trial_id -> [live trial, number of params already saved]
         self.trials: dict[int, list[Any]] = {}
         self.lock = threading.Lock()
+        # Held by the thread while it writes beats: stop(wait=True) returns once none is in flight.
+        self.writing = threading.Lock()
         self.thread: threading.Thread | None = None
         self.pid = os.getpid()
 
@@ -112,9 +124,15 @@ class _Monitor:
                                                name="tunewise-heartbeat")
                 self.thread.start()
 
-    def stop(self, trial_id: int) -> None:
+    def stop(self, trial_id: int, wait: bool = False) -> None:
+        """Stop beating for the trial; with ``wait``, also let a write in flight for it land
+        first (a trial that stays RUNNING must not get an older write after its last one)."""
         with self.lock:
             self.trials.pop(trial_id, None)
+            thread = self.thread if self.pid == os.getpid() else None
+        if wait and thread is not None and thread is not threading.current_thread():
+            with self.writing:
+                pass
 
     def running_here(self) -> set[int]:
         with self.lock:
@@ -140,34 +158,41 @@ class _Monitor:
                             return
                         continue
                 idle_since = None
-                for tid, entry in running:
-                    trial, saved, started, last, early_done = entry
-                    beat_due = now - last >= interval
-                    # Parameters once soon after they are suggested, then with the beats (a trial
-                    # that keeps suggesting new names is not rewritten every tick).
-                    save = len(trial.params) > saved and (beat_due or (
-                        not early_done and now - started >= _SAVE_PARAMS_AFTER))
-                    if not save and not beat_due:
-                        continue
-                    try:
-                        if save:
-                            # A retry after a crash reuses them. dict() copies atomically under
-                            # the GIL while the objective keeps suggesting.
-                            params = dict(trial.params)
-                            storage.update_trial(tid, params=params)  # also a heartbeat
-                            entry[1], entry[4] = len(params), True
-                        else:
-                            storage.record_heartbeat(tid)
-                        entry[3] = now
-                    except RuntimeError:
-                        pass  # finished (or failed as stale) since our snapshot: nothing to keep alive
-                    except Exception as e:  # noqa: BLE001 - keep beating; the trial may still finish
-                        entry[3] = now
-                        _log.warning("could not record a heartbeat for trial id %d: %s", tid, e)
+                with self.writing:
+                    self._write_beats(storage, running, now, interval)
         finally:
             release = getattr(storage, "_release_thread", None)
             if release is not None:
                 release()
+
+    def _write_beats(self, storage: BaseStorage, running: list[tuple[int, list[Any]]], now: float,
+                     interval: float) -> None:
+        for tid, entry in running:
+            if tid not in self.trials:
+                continue  # stopped since the snapshot (finished or detached): nothing to write
+            trial, saved, started, last, early_done = entry
+            beat_due = now - last >= interval
+            # Parameters once soon after they are suggested, then with the beats (a trial
+            # that keeps suggesting new names is not rewritten every tick).
+            save = len(trial.params) > saved and (beat_due or (
+                not early_done and now - started >= _SAVE_PARAMS_AFTER))
+            if not save and not beat_due:
+                continue
+            try:
+                if save:
+                    # A retry after a crash reuses them. dict() copies atomically under
+                    # the GIL while the objective keeps suggesting.
+                    params = dict(trial.params)
+                    storage.update_trial(tid, params=params)  # also a heartbeat
+                    entry[1], entry[4] = len(params), True
+                else:
+                    storage.record_heartbeat(tid)
+                entry[3] = now
+            except RuntimeError:
+                pass  # finished (or failed as stale) since our snapshot: nothing to keep alive
+            except Exception as e:  # noqa: BLE001 - keep beating; the trial may still finish
+                entry[3] = now
+                _log.warning("could not record a heartbeat for trial id %d: %s", tid, e)
 
 
 def _stored_policy(study: Study) -> dict[str, Any] | None:
@@ -315,13 +340,19 @@ def await_running(study: Study, deadline: float | None) -> bool:
         if storage.count_trials(sid, (TrialState.WAITING,)):
             return True
         mine = mon.running_here()
-        if not [t for t in storage.get_trials(sid, (TrialState.RUNNING,)) if t.trial_id not in mine]:
+        # Detached trials (no heartbeat) wait for a tell that may come any time or never: not for us.
+        if not [t for t in storage.get_trials(sid, (TrialState.RUNNING,))
+                if t.trial_id not in mine and t.heartbeat_ts is not None]:
             return False
         time.sleep(step)
     return False
 
 
-def on_start(study: Study, trial: Trial) -> None:
+def on_start(study: Study, trial: Trial, *, asked: bool = False) -> None:
+    """The trial has started here: beat for it. ``asked``: by ``study.ask()`` outside
+    ``optimize()``, so it is detached if still running when this process ends normally."""
+    if asked and study._storage.is_persistent:
+        _remember_asked(study, trial)
     mon = _monitor(study)
     if mon.policy is not None:
         mon.start(study._storage, trial)
@@ -331,3 +362,68 @@ def on_finish(study: Study, trial_id: int) -> None:
     mon: _Monitor | None = getattr(study, "_heartbeat", None)
     if mon is not None:
         mon.stop(trial_id)
+    if _asked:
+        _forget_asked(study, trial_id)
+
+
+def on_detach(study: Study, trial_id: int) -> None:
+    """Before the trial is detached (``Trial.detach``): stop beating for it here, and wait for a
+    beat in flight, so no write of this process follows the detaching one."""
+    mon: _Monitor | None = getattr(study, "_heartbeat", None)
+    if mon is not None:
+        mon.stop(trial_id, wait=True)
+    _forget_asked(study, trial_id)
+
+
+# ---- trials asked outside optimize(): detached when the process ends normally -------------------
+# (id(study), trial id) -> the live trial. The study is the one that asked (Trial.study), kept
+# alive by the entry, so its id is not reused while the entry exists.
+_asked: dict[tuple[int, int], Trial] = {}
+_asked_lock = threading.Lock()
+_exit_hook = False
+
+
+def _remember_asked(study: Study, trial: Trial) -> None:
+    global _exit_hook
+    with _asked_lock:
+        _asked[(id(study), trial._trial_id)] = trial
+        if not _exit_hook:
+            # Registered after the storage was opened, so it runs before anything that storage
+            # may register for the exit (atexit runs its hooks last registered first).
+            atexit.register(_detach_asked_at_exit)
+            _exit_hook = True
+
+
+def _forget_asked(study: Study, trial_id: int) -> None:
+    with _asked_lock:
+        _asked.pop((id(study), trial_id), None)
+
+
+def _detach_asked_at_exit() -> None:
+    """At a normal exit: detach the trials this process asked and did not tell, so that another
+    process can tell them. After an uncaught exception (the interpreter printed it and set
+    ``sys.last_type``) the process crashed: its trials go stale and are retried, as a killed one's."""
+    if getattr(sys, "last_type", None) is not None:
+        return
+    with _asked_lock:
+        trials = list(_asked.values())
+        _asked.clear()
+    for trial in trials:
+        try:
+            trial.detach()
+        except RuntimeError as e:  # finished meanwhile (told by another process, or failed as stale)
+            _log.debug("trial %d not detached at exit: %s", trial.number, e)
+        except Exception as e:  # noqa: BLE001 - the others still get detached
+            _log.warning("trial %d of study %r was left running and could not be detached at exit (%s); it will "
+                         "be failed as stale and retried", trial.number, trial.study.study_name, e)
+
+
+def _forget_asked_in_child() -> None:
+    # A forked child has a copy of the parent's trials, not trials of its own.
+    global _asked_lock
+    _asked.clear()
+    _asked_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_asked_in_child)

@@ -279,8 +279,10 @@ class InMemoryStorage(BaseStorage):
             t = rec.trials[number]
             if t.state.is_finished():
                 raise RuntimeError(f"trial {t.number} is already {t.state.value} and cannot change")
+            # A live write is also a heartbeat, except for a detached trial (no heartbeat: never stale).
+            beat = None if t.heartbeat_ts is None else time.time()
             rec.trials[number] = self._replace(
-                t, heartbeat=time.time(), **self._changes(params, intermediate_values, user_attrs, system_attrs)
+                t, heartbeat=beat, **self._changes(params, intermediate_values, user_attrs, system_attrs)
             )
 
     def finish_trial(self, trial_id: int, state: TrialState, values: list[float] | None, *,
@@ -350,8 +352,17 @@ class InMemoryStorage(BaseStorage):
         with self._lock:
             rec, number = self._locate(trial_id)
             t = rec.trials[number]
-            if t.state == TrialState.RUNNING:
+            if t.state == TrialState.RUNNING and t.heartbeat_ts is not None:  # a detached trial stays so
                 rec.trials[number] = self._replace(t, heartbeat=time.time())
+
+    def detach_trial(self, trial_id: int) -> bool:
+        with self._lock:
+            rec, number = self._locate(trial_id)
+            t = rec.trials[number]
+            if t.state != TrialState.RUNNING:
+                return False
+            rec.trials[number] = self._replace(t, heartbeat=None)
+            return True
 
     def fail_stale_trials(self, study_id: int, grace_seconds: float) -> list[FrozenTrial]:
         with self._lock:

@@ -55,7 +55,9 @@ naming the rule that was broken. The rules:
 - ``try_claim`` is true exactly once per key and study, across handles and threads
   (:func:`check_try_claim_exactly_once`);
 - heartbeats keep a trial alive; a stale trial is failed once, with its params and a
-  ``fail_reason`` (:func:`check_heartbeats_and_stale_trials`);
+  ``fail_reason`` (:func:`check_heartbeats_and_stale_trials`); a detached trial is never stale,
+  whatever writes or heartbeats follow, and still finishes
+  (:func:`check_a_detached_trial_is_never_stale`);
 - a capability (``shares_finished_trials``): finished trials read twice are the same objects,
   as a caching reader returns them (:func:`check_finished_trials_are_shared_not_copied`).
 """
@@ -80,6 +82,7 @@ from tunewise.trial import FrozenTrial, TrialState
 __all__ = [
     "StorageFactory",
     "StorageTests",
+    "check_a_detached_trial_is_never_stale",
     "check_concurrent_start_trial_threads",
     "check_create_get_delete_study",
     "check_delete_study_removes_its_trials_and_frees_the_name",
@@ -607,6 +610,35 @@ def check_heartbeats_and_stale_trials(make_storage: StorageFactory) -> None:
     _expect(s1.fail_stale_trials(sid, grace_seconds=0.2), [], "a second sweep for stale trials")
 
 
+def check_a_detached_trial_is_never_stale(make_storage: StorageFactory) -> None:
+    """A detached trial (``detach_trial``: its process let go of it) has no heartbeat, is never
+    failed as stale, even after a live write or a heartbeat from a late thread, and still
+    finishes; other trials are watched as before."""
+    s1, s2 = make_storage(), make_storage()
+    sid = s1.create_study(_unique("detach"), ["minimize"])
+    detached, watched = s1.start_trial(sid), s1.start_trial(sid)
+    s1.update_trial(detached.trial_id, params={"x": 0.5})
+    _expect(s1.detach_trial(detached.trial_id), True, "detach_trial of a RUNNING trial")
+    _expect(s2.get_trial(detached.trial_id).heartbeat_ts, None, "the heartbeat of a detached trial")
+    _expect([t.heartbeat_ts for t in s2.get_trials(sid, (TrialState.RUNNING,)) if t.trial_id == detached.trial_id],
+            [None], "the heartbeat of a detached trial read with get_trials (another handle's cache)")
+    s1.update_trial(detached.trial_id, user_attrs={"note": "written after detaching"})  # e.g. a late beat
+    s1.record_heartbeat(detached.trial_id)
+    _expect(s2.get_trial(detached.trial_id).heartbeat_ts, None, "the heartbeat of a detached trial after a write")
+    time.sleep(0.3)
+    stale = s2.fail_stale_trials(sid, grace_seconds=0.2)
+    _expect([t.trial_id for t in stale], [watched.trial_id], "the trials failed as stale (the detached one is not)")
+    kept = s2.get_trial(detached.trial_id)
+    _expect((kept.state, kept.params, kept.user_attrs), (TrialState.RUNNING, {"x": 0.5}, {"note": "written after "
+            "detaching"}), "a detached trial after a sweep for stale trials")
+    _expect(_finish(s2, kept, 0.25), True, "finishing a detached trial from another handle")
+    _expect(s1.get_trial(detached.trial_id).values, [0.25], "the values of a finished detached trial")
+    _expect(s1.detach_trial(detached.trial_id), False, "detach_trial of a finished trial")
+    _expect(s1.detach_trial(watched.trial_id), False, "detach_trial of a trial failed as stale")
+    with pytest.raises(KeyError):
+        s1.detach_trial(10**9)
+
+
 # ---- the suite as a test class ---------------------------------------------------------------------
 class StorageTests:
     """Every check above as a pytest test. Subclass it as ``Test...`` and override ``make_storage``.
@@ -697,3 +729,6 @@ class StorageTests:
 
     def test_heartbeats_and_stale_trials(self, make_storage: StorageFactory) -> None:
         check_heartbeats_and_stale_trials(make_storage)
+
+    def test_a_detached_trial_is_never_stale(self, make_storage: StorageFactory) -> None:
+        check_a_detached_trial_is_never_stale(make_storage)

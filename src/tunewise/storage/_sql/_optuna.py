@@ -77,27 +77,7 @@ def distribution(data: str | Mapping[str, Any]) -> D.Distribution:
     >>> distribution({"name": "LogUniformDistribution", "attributes": {"low": 1e-05, "high": 0.1}})
     Float(low=1e-05, high=0.1, log=True, step=None)
     """
-    d = json.loads(data) if isinstance(data, str) else dict(data)
-    if "name" not in d:  # Optuna's abbreviated form is tunewise's own
-        return D.distribution_from_json(d)
-    name, a = d["name"], d.get("attributes", {})
-    if name == "FloatDistribution":
-        return D.Float(a["low"], a["high"], log=bool(a.get("log", False)), step=a.get("step"))
-    if name == "IntDistribution":
-        return D.Int(a["low"], a["high"], log=bool(a.get("log", False)), step=a.get("step", 1) or 1)
-    if name == "CategoricalDistribution":
-        return D.Categorical(tuple(a["choices"]))
-    if name == "UniformDistribution":
-        return D.Float(a["low"], a["high"])
-    if name == "LogUniformDistribution":
-        return D.Float(a["low"], a["high"], log=True)
-    if name == "DiscreteUniformDistribution":
-        return D.Float(a["low"], a["high"], step=a["q"])
-    if name == "IntUniformDistribution":
-        return D.Int(a["low"], a["high"], step=a.get("step", 1) or 1)
-    if name == "IntLogUniformDistribution":
-        return D.Int(a["low"], a["high"], log=True, step=a.get("step", 1) or 1)
-    raise ValueError(f"unknown Optuna distribution {name!r} in {d!r}")
+    return D.distribution_from_json(data)  # it reads Optuna's form too
 
 
 def external(dist: D.Distribution, internal: float) -> Any:

@@ -124,8 +124,10 @@ class Statements:
             "user_attrs": keep(tr.c.user_attrs, "user_attrs"), "system_attrs": keep(tr.c.system_attrs, "system_attrs"),
             "seq": bp("seq", type_=sa.BigInteger),
         }
+        # A live write is also a heartbeat, except for a detached trial (NULL: never stale), which stays so.
+        beat = sa.case((tr.c.heartbeat.is_(None), None), else_=now)
         self.u_live = c(sa.update(tr).where(tr.c.trial_id == tid, state_is(TrialState.RUNNING, TrialState.WAITING))
-                        .values(heartbeat=now, **live_fields))
+                        .values(heartbeat=beat, **live_fields))
         # Only a live trial finishes: one failed as stale (perhaps already retried) keeps that decision.
         self.u_finish = c(sa.update(tr).where(tr.c.trial_id == tid, state_is(TrialState.RUNNING, TrialState.WAITING))
                           .values(state=bp("state"), objective_values=bp("values", type_=sa.Text),
@@ -133,8 +135,10 @@ class Statements:
                                   **live_fields))
         self.u_late = c(sa.update(tr).where(tr.c.trial_id == tid, tr.c.state == TrialState.FAILED.value)
                         .values(system_attrs=bp("system_attrs"), seq=bp("seq", type_=sa.BigInteger)))
-        self.u_heartbeat = c(sa.update(tr).where(tr.c.trial_id == tid, tr.c.state == TrialState.RUNNING.value)
-                             .values(heartbeat=now))
+        self.u_heartbeat = c(sa.update(tr).where(tr.c.trial_id == tid, tr.c.state == TrialState.RUNNING.value,
+                                                 tr.c.heartbeat.is_not(None)).values(heartbeat=now))
+        self.u_detach = c(sa.update(tr).where(tr.c.trial_id == tid, tr.c.state == TrialState.RUNNING.value)
+                          .values(heartbeat=None, seq=bp("seq", type_=sa.BigInteger)))
         stale = (tr.c.study_id == sid, tr.c.state == TrialState.RUNNING.value, tr.c.heartbeat < now - grace)
         self.q_stale_ids = c(sa.select(tr.c.trial_id).where(*stale).limit(1))
         self.q_stale = c(sa.select(*cols, now.label("now")).where(*stale))
@@ -231,7 +235,7 @@ SELECT * FROM claimed UNION ALL SELECT * FROM created
                 "seq = (SELECT seq FROM s)")
         texts = [sa.bindparam(k, type_=sa.Text) for k in ("params", "intermediate", "user_attrs", "system_attrs")]
         self.pg_live = c(sa.text(f"""{bump}
-UPDATE tunewise_trials SET heartbeat = {now}, {keep}
+UPDATE tunewise_trials SET heartbeat = CASE WHEN heartbeat IS NULL THEN NULL ELSE {now} END, {keep}
 WHERE trial_id = :tid AND state IN ('RUNNING', 'WAITING') RETURNING trial_id
 """).bindparams(sa.bindparam("tid", type_=sa.Integer), *texts))
         self.pg_finish = c(sa.text(f"""{bump}

@@ -571,6 +571,18 @@ class SQLStorage(BaseStorage):
         # A heartbeat is not a change readers care about: no seq bump, no study lock.
         self._run(lambda cur: cur.run(self._stmts.u_heartbeat, tid=trial_id, **self._stmts.now_params()), WRITE)
 
+    def detach_trial(self, trial_id: int) -> bool:
+        def op(cur: Cursor) -> bool:
+            # A change readers see (seq): a detached trial is one nobody waits for (see _heartbeat).
+            bumped = cur.one(self._stmts.u_bump_by_trial, tid=trial_id)
+            if bumped is None:
+                raise KeyError(f"no trial with id {trial_id} in {self._masked}")
+            if cur.count(self._stmts.u_detach, tid=trial_id, seq=bumped[1]) == 0:
+                raise Abort(False)  # not RUNNING: roll back the seq bump too
+            return True
+
+        return self._run(op, WRITE)
+
     def fail_stale_trials(self, study_id: int, grace_seconds: float) -> list[FrozenTrial]:
         if isinstance(grace_seconds, bool) or not isinstance(grace_seconds, (int, float)) or grace_seconds < 0:
             raise ValueError(f"grace_seconds must be a non-negative number of seconds, got {grace_seconds!r}")
