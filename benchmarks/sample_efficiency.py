@@ -120,8 +120,8 @@ FIXED_BUDGETS = (30, 60, 100)
 DIM_BUDGET_FACTORS = (10, 20, 50)
 BBOB_FLOOR, HPO_FLOOR = 1e-8, 1e-3
 
-TW_METHODS = ["tw-auto", "tw-tpe", "tw-gp", "tw-random", "tw-qmc"]
-PEER_METHODS = ["optuna-tpe", "optuna-gp", "hyperopt-tpe", "skopt-gp", "smac-hpo", "hebo", "ax"]
+TW_METHODS = ["tw-auto", "tw-tpe", "tw-gp", "tw-random", "tw-qmc", "tw-cmaes"]
+PEER_METHODS = ["optuna-tpe", "optuna-gp", "optuna-cmaes", "hyperopt-tpe", "skopt-gp", "smac-hpo", "hebo", "ax"]
 ALL_METHODS = TW_METHODS + PEER_METHODS
 DEFAULT_METHODS = ["tw-auto", "tw-tpe", "tw-gp", "tw-random", "optuna-tpe", "optuna-gp", "hyperopt-tpe",
                    "skopt-gp", "smac-hpo"]
@@ -403,7 +403,7 @@ def run_tunewise(method: str, space: Space, f: Callable, budget: int, seed: int)
     makers: dict[str, Callable[[], Any]] = {
         "tw-auto": lambda: s.AutoSampler(seed=seed), "tw-tpe": lambda: s.TPESampler(seed=seed),
         "tw-gp": lambda: s.GPSampler(seed=seed), "tw-random": lambda: s.RandomSampler(seed=seed),  # type: ignore[operator]
-        "tw-qmc": lambda: s.QMCSampler(seed=seed)}
+        "tw-qmc": lambda: s.QMCSampler(seed=seed), "tw-cmaes": lambda: s.CmaEsSampler(seed=seed)}
     sampler = makers[base]()
     if "@ot-" in method:  # dev variant: "tw-auto@ot-loo" sets the GP's output_transform
         gp = sampler._gp_sampler() if base == "tw-auto" else sampler
@@ -436,6 +436,7 @@ def run_optuna(method: str, space: Space, f: Callable, budget: int, seed: int) -
         # threads on a shared machine.
         torch.set_num_threads(1)
     sampler = (optuna.samplers.TPESampler(seed=seed) if method == "optuna-tpe"
+               else optuna.samplers.CmaEsSampler(seed=seed) if method == "optuna-cmaes"
                else optuna.samplers.GPSampler(seed=seed))
 
     def obj(t: Any) -> float:

@@ -15,14 +15,19 @@ Written as an Optuna user writes it (only the imports changed):
 - ``optuna.samplers.BruteForceSampler`` tries every kernel x degree combination once and stops by
   itself;
 - ``objective(study.best_trial)``: a FrozenTrial answers ``suggest_*`` with its stored values, so
-  the best configuration is refitted by the same code that searched for it.
+  the best configuration is refitted by the same code that searched for it;
+- the command line, as Optuna's (``optuna create-study / ask / tell / best-trial``): a trial asked
+  by one command waits, never failed as stale, for the ``tell`` of another.
 
     .venv/bin/python examples/optuna_tutorial_api.py
 """
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import tempfile
 
 from sklearn.datasets import load_digits
@@ -84,6 +89,25 @@ def main() -> None:
     tried = sorted((t.params["kernel"], t.params.get("degree", 0)) for t in grid.trials)
     assert len(tried) == 5 and len(set(tried)) == 5, tried  # linear, rbf, poly x {2, 3, 4}
     print(f"brute force: {len(tried)} combinations, best {grid.best_params} ({grid.best_value:.4f})")
+
+    # The command line (`tunewise` in place of `optuna`): ask in one command, tell in another.
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/cli.db"
+
+        def cli(*args: str) -> str:
+            done = subprocess.run([sys.executable, "-m", "tunewise", *args], capture_output=True, text=True,
+                                  check=True)
+            return done.stdout
+
+        cli("create-study", "--storage", url, "--study-name", "cli", "--direction", "minimize")
+        space = json.dumps({"x": {"name": "FloatDistribution", "attributes": {"low": -10.0, "high": 10.0}}})
+        for _ in range(3):
+            asked = json.loads(cli("ask", "--storage", url, "--study-name", "cli", "--sampler", "TPESampler",
+                                   "--sampler-kwargs", '{"seed": 0}', "--search-space", space))
+            value = (asked["params"]["x"] - 2.0) ** 2
+            cli("tell", "--storage", url, "--study-name", "cli", "--trial-number", str(asked["number"]),
+                "--values", str(value))
+        print("CLI best trial:", cli("best-trial", "--storage", url, "--study-name", "cli", "-f", "json").strip()[:200])
 
 
 if __name__ == "__main__":
