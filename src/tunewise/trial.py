@@ -47,7 +47,38 @@ def _to_datetime(ts: float | None) -> _dt.datetime | None:
     return None if ts is None else _dt.datetime.fromtimestamp(ts)
 
 
-class FrozenTrial:
+class _GivenValues:
+    """``suggest_*`` answered by ``suggest(name, distribution)`` from values already known (a
+    finished trial's, or those given to a :class:`FixedTrial`): Trial's signatures, Optuna's old
+    names included."""
+
+    def suggest(self, name: str, distribution: D.Distribution) -> Any:
+        raise NotImplementedError
+
+    def suggest_float(self, name: str, low: float, high: float, *, step: float | None = None,
+                      log: bool = False) -> float:
+        """The value of the float ``name`` (see :meth:`suggest`; Trial.suggest_float's signature)."""
+        return float(self.suggest(name, D.Float(low, high, log=log, step=step)))
+
+    def suggest_int(self, name: str, low: int, high: int, *, step: int = 1, log: bool = False) -> int:
+        """The value of the integer ``name`` (see :meth:`suggest`)."""
+        return int(self.suggest(name, D.Int(low, high, log=log, step=step)))
+
+    def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
+        """The choice ``name`` (see :meth:`suggest`)."""
+        return self.suggest(name, D.Categorical(tuple(choices)))
+
+    def suggest_uniform(self, name: str, low: float, high: float) -> float:
+        return self.suggest_float(name, low, high)
+
+    def suggest_loguniform(self, name: str, low: float, high: float) -> float:
+        return self.suggest_float(name, low, high, log=True)
+
+    def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
+        return self.suggest_float(name, low, high, step=q)
+
+
+class FrozenTrial(_GivenValues):
     """A trial as stored: immutable once finished, shared between readers without copies.
 
     ``values`` holds one float per objective (``value`` is the first); ``params`` the
@@ -269,28 +300,6 @@ class FrozenTrial:
             raise ValueError(f"{what}: trial {self.number} has {name}={value!r}, outside {distribution!r}{ran}; "
                              f"ask for the range the trial ran with")
         return value
-
-    def suggest_float(self, name: str, low: float, high: float, *, step: float | None = None,
-                      log: bool = False) -> float:
-        """The stored float ``name`` (see :meth:`suggest`; Trial.suggest_float's signature)."""
-        return float(self.suggest(name, D.Float(low, high, log=log, step=step)))
-
-    def suggest_int(self, name: str, low: int, high: int, *, step: int = 1, log: bool = False) -> int:
-        """The stored integer ``name`` (see :meth:`suggest`)."""
-        return int(self.suggest(name, D.Int(low, high, log=log, step=step)))
-
-    def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
-        """The stored choice ``name`` (see :meth:`suggest`)."""
-        return self.suggest(name, D.Categorical(tuple(choices)))
-
-    def suggest_uniform(self, name: str, low: float, high: float) -> float:
-        return self.suggest_float(name, low, high)
-
-    def suggest_loguniform(self, name: str, low: float, high: float) -> float:
-        return self.suggest_float(name, low, high, log=True)
-
-    def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
-        return self.suggest_float(name, low, high, step=q)
 
     def report(self, value: float, step: int | None = None) -> None:
         """Does nothing: a finished trial records no more progress (as in Optuna)."""
@@ -798,7 +807,7 @@ def _scheduling() -> Any:
     return _DECISIONS
 
 
-class FixedTrial:
+class FixedTrial(_GivenValues):
     """A trial whose parameters are given: an objective runs on a chosen configuration (Optuna's
     ``optuna.trial.FixedTrial``), to check or refit it outside any study.
 
@@ -840,25 +849,6 @@ class FixedTrial:
         self.params[name] = value
         self.distributions[name] = distribution
         return value
-
-    def suggest_float(self, name: str, low: float, high: float, *, step: float | None = None,
-                      log: bool = False) -> float:
-        return float(self.suggest(name, D.Float(low, high, log=log, step=step)))
-
-    def suggest_int(self, name: str, low: int, high: int, *, step: int = 1, log: bool = False) -> int:
-        return int(self.suggest(name, D.Int(low, high, log=log, step=step)))
-
-    def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
-        return self.suggest(name, D.Categorical(tuple(choices)))
-
-    def suggest_uniform(self, name: str, low: float, high: float) -> float:
-        return self.suggest_float(name, low, high)
-
-    def suggest_loguniform(self, name: str, low: float, high: float) -> float:
-        return self.suggest_float(name, low, high, log=True)
-
-    def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
-        return self.suggest_float(name, low, high, step=q)
 
     def report(self, value: float, step: int | None = None) -> None:
         """Kept in :attr:`intermediate_values` (nothing is pruned)."""

@@ -27,20 +27,25 @@ from tunewise.cli._group import storage_option
 _SPACE_EXAMPLE = '{"x": {"name": "FloatDistribution", "attributes": {"low": 0.0, "high": 1.0}}}'
 
 
+def _json_object(text: str, option: str, what: str, example: str) -> dict[str, Any]:
+    """The JSON object an option holds, or a BadParameter naming what is wrong and an example."""
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise click.BadParameter(f"not valid JSON ({e}); expected e.g. {example}", param_hint=f"'{option}'") from None
+    if not isinstance(raw, dict):
+        raise click.BadParameter(f"expected a JSON object {what}, e.g. {example}; got {raw!r}",
+                                 param_hint=f"'{option}'")
+    return raw
+
+
 def _search_space(text: str | None) -> dict[str, Any]:
     """The distributions of ``--search-space``, each checked, before any trial starts."""
     from tunewise.distributions import distribution_from_json
 
     if text is None:
         return {}
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise click.BadParameter(f"not valid JSON ({e}); expected e.g. {_SPACE_EXAMPLE}",
-                                 param_hint="'--search-space'") from None
-    if not isinstance(raw, dict):
-        raise click.BadParameter(f"expected a JSON object mapping each parameter's name to its distribution, e.g. "
-                                 f"{_SPACE_EXAMPLE}; got {raw!r}", param_hint="'--search-space'")
+    raw = _json_object(text, "--search-space", "mapping each parameter's name to its distribution", _SPACE_EXAMPLE)
     space = {}
     for name, dist in raw.items():
         try:
@@ -61,14 +66,7 @@ def _sampler(name: str | None, kwargs_text: str | None) -> Any:
 
     kwargs: Any = {}
     if kwargs_text is not None:
-        try:
-            kwargs = json.loads(kwargs_text)
-        except json.JSONDecodeError as e:
-            raise click.BadParameter(f"not valid JSON ({e}); expected e.g. '{{\"seed\": 0}}'",
-                                     param_hint="'--sampler-kwargs'") from None
-        if not isinstance(kwargs, dict):
-            raise click.BadParameter(f"expected a JSON object of keyword arguments, e.g. '{{\"seed\": 0}}'; got "
-                                     f"{kwargs!r}", param_hint="'--sampler-kwargs'")
+        kwargs = _json_object(kwargs_text, "--sampler-kwargs", "of keyword arguments", "'{\"seed\": 0}'")
     known = sorted(n for n in samplers.__all__ if n not in ("BaseSampler", "Sampler") and isinstance(
         getattr(samplers, n), type) and issubclass(getattr(samplers, n), samplers.Sampler))
     try:
