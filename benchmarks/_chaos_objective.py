@@ -74,7 +74,9 @@ def _optimize(args: argparse.Namespace) -> None:
         from tunewise.storage._sql import SQLStorage
 
         storage = SQLStorage(args.storage, retry_seconds=args.retry_seconds)
-    study = tw.load_study(args.study, storage, sampler=tw.samplers.RandomSampler(seed=args.seed))
+    sampler = {"random": tw.samplers.RandomSampler, "cmaes": tw.samplers.CmaEsSampler,
+               "tpe": tw.samplers.TPESampler}[args.sampler](seed=args.seed)
+    study = tw.load_study(args.study, storage, sampler=sampler)
     # As `tunewise worker` does: the objective's own exceptions fail its trial, the run goes on.
     study.optimize(_chaos_objective.objective, n_jobs=args.n_jobs, max_trials=args.max_trials,
                    catch=(Exception,))
@@ -90,6 +92,7 @@ def main(argv: list[str] | None = None) -> None:
     opt.add_argument("--max-trials", type=int, required=True)
     opt.add_argument("--n-jobs", type=int, default=1)
     opt.add_argument("--seed", type=int, default=None)
+    opt.add_argument("--sampler", choices=("random", "cmaes", "tpe"), default="random")
     opt.add_argument("--retry-seconds", type=float, default=None,
                      help="the storage's retry window (default: SQLStorage's)")
     args = parser.parse_args(argv)

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import dataclasses
 import json
 import os
 import random
@@ -75,6 +76,7 @@ sys.path.insert(0, HERE)
 from _chaos_objective import BUSY_ENV, LEDGER_ENV, value_of  # noqa: E402
 
 POSTGRES_ENV = "TUNEWISE_TEST_POSTGRES_URL"
+SAMPLERS = {"random": "RandomSampler", "cmaes": "CmaEsSampler", "tpe": "TPESampler"}  # --sampler
 OBJECTIVE = "_chaos_objective:objective"
 
 
@@ -97,6 +99,7 @@ class Settings:
     long_outage: float
     long_retry: float
     deadline: float  # seconds one scenario may take before it is stopped and reported as a timeout
+    sampler: str = "random"  # --sampler: the workers' sampler (random, cmaes, tpe)
 
 
 QUICK = Settings(trials=80, sigstop_trials=200, outage_trials=90, kills=8, stops=2, workers=3,
@@ -259,7 +262,7 @@ class Run:
         self.ever_busy: set[int] = set()  # pids seen inside a trial
         self.crashes: list[str] = []  # exits this harness did not cause: "rc=1: <last log line>"
         tw.create_study(name=self.study_name, storage=self.url, direction="minimize",
-                        sampler=tw.samplers.RandomSampler(seed=seed), max_trials=max_trials,
+                        sampler=getattr(tw.samplers, SAMPLERS[settings.sampler])(seed=seed), max_trials=max_trials,
                         heartbeat_interval=settings.heartbeat_interval, grace_period=settings.grace_period,
                         max_retries=settings.max_retries)
 
@@ -277,13 +280,13 @@ class Run:
         """``tunewise worker`` with the seed of its slot (a restart is the same command again)."""
         return self._start(f"worker{slot}", [
             sys.executable, "-m", "tunewise", "worker", "--study", self.study_name, "--storage", self.worker_url,
-            "--objective", OBJECTIVE, "--max-trials", str(self.max_trials), "--sampler", "random",
+            "--objective", OBJECTIVE, "--max-trials", str(self.max_trials), "--sampler", self.s.sampler,
             "--seed", str(self.seed * 100 + slot)])
 
     def start_optimize(self, slot: int, n_jobs: int, retry_seconds: float | None = None) -> Proc:
         cmd = [sys.executable, os.path.join(HERE, "_chaos_objective.py"), "optimize", "--study", self.study_name,
                "--storage", self.worker_url, "--max-trials", str(self.max_trials), "--n-jobs", str(n_jobs),
-               "--seed", str(self.seed * 100 + slot)]
+               "--seed", str(self.seed * 100 + slot), "--sampler", self.s.sampler]
         if retry_seconds is not None:
             cmd += ["--retry-seconds", str(retry_seconds)]
         return self._start(f"optimize{slot}", cmd)
@@ -663,7 +666,7 @@ def print_table(rows: list[Row], command: str, settings: Settings, seed: int) ->
     print(f"command: {command}")
     print(f"tunewise: {_source()}")
     print(f"heartbeat_interval={settings.heartbeat_interval:g} s, grace_period={settings.grace_period:g} s, "
-          f"max_retries={settings.max_retries}; objective sleeps 0.05-0.3 s; RandomSampler seeds "
+          f"max_retries={settings.max_retries}; objective sleeps 0.05-0.3 s; {SAMPLERS[settings.sampler]} seeds "
           f"{seed * 100}+slot; {settings.workers} workers")
     print()
     head = ["scenario", "storage", "faults", "max_trials", *(h for _, h in COLUMNS), "trials", "complete",
@@ -710,8 +713,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres-url", default=os.environ.get(POSTGRES_ENV),
                         help=f"PostgreSQL URL (default: ${POSTGRES_ENV}); a fresh study per run")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL studies (deleted by default)")
+    parser.add_argument("--sampler", choices=sorted(SAMPLERS), default="random",
+                        help="the workers' sampler (default random; cmaes rebuilds its state from the storage)")
     args = parser.parse_args(argv)
-    settings = QUICK if args.quick else FULL
+    settings = dataclasses.replace(QUICK if args.quick else FULL, sampler=args.sampler)
     wanted = [n.strip() for n in args.only.split(",") if n.strip()]
     unknown = [n for n in wanted if n not in names]
     if unknown:

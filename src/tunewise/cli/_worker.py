@@ -48,14 +48,14 @@ def _parse_resources(spec: str | None) -> dict[str, float] | None:
     return out
 
 
-_SAMPLERS = ("auto", "random", "qmc", "tpe", "gp")
+_SAMPLERS = ("auto", "random", "qmc", "tpe", "gp", "cmaes")
 
 
 def _make_sampler(name: str, seed: int | None) -> Any:
     from tunewise import samplers
 
     cls = {"auto": "AutoSampler", "random": "RandomSampler", "qmc": "QMCSampler",
-           "tpe": "TPESampler", "gp": "GPSampler"}[name]
+           "tpe": "TPESampler", "gp": "GPSampler", "cmaes": "CmaEsSampler"}[name]
     if not hasattr(samplers, cls):
         raise click.BadParameter(f"sampler {name!r} is not available in this version", param_hint="--sampler")
     return getattr(samplers, cls)(seed=seed)
