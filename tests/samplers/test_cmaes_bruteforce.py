@@ -213,7 +213,7 @@ def test_cmaes_generations_go_on_past_failed_and_pruned_trials() -> None:
         assert study.best_value < 2.0
 
 
-def test_cmaes_a_trial_left_running_holds_its_generation_back_only_for_a_while() -> None:
+def test_cmaes_a_trial_left_running_does_not_hold_its_generation() -> None:
     storage = tw.storage.InMemoryStorage()
     study = tw.create_study(study_name="stuck", storage=storage, sampler=S.CmaEsSampler(seed=0, popsize=4))
 
@@ -225,17 +225,187 @@ def test_cmaes_a_trial_left_running_holds_its_generation_back_only_for_a_while()
     stuck.suggest_float("x", -10, 10), stuck.suggest_float("y", -10, 10)
     for _ in range(16):
         told(study.ask())
-    gens = [tag and tag["generation"] for tag in _tags(study)]
-    # Held back while fewer than 3 populations of generation 0 are in, then told without it.
-    assert gens[1:14] == [0] * 13 and gens[14:] == [1] * 4, gens
-    recorded = study.system_attrs[f"cmaes:told:{_tags(study)[1]['space']}:0:0"]
-    assert recorded == [2, 3, 4, 5]
-    study.tell(stuck, 0.0)  # finished at last: the choice already made stands, in every process
+    tags: list[Any] = _tags(study)
+    gens = [tag and tag["generation"] for tag in tags]
+    # Generation 0 is told its first 4 results (trials 2-5), not held back by trial 1.
+    assert gens == [None, 0, 0, 0, 0, 0] + [1] * 4 + [2] * 4 + [3] * 4, gens
+    # The first trial of each generation records, with its start, the trials the one before was told.
+    assert tags[6]["told"] == [{"restart": 0, "generation": 0, "trials": [2, 3, 4, 5]}]
+    assert tags[10]["told"] == [{"restart": 0, "generation": 1, "trials": [6, 7, 8, 9]}]
+    assert all("told" not in tag for tag in tags[1:6] + tags[7:10])
+    study.tell(stuck, 0.0)  # finished at last (the best value): the choice made stands, in every process
     replay = S.CmaEsSampler(seed=1, popsize=4)
-    assert replay.generation(tw.load_study("stuck", storage, sampler=replay)) == (0, 2)  # generation 1 is in too
-    assert study.sampler.generation(study) == (0, 2)  # type: ignore[attr-defined]
-    mean = next(iter(replay._hist.runs.values())).optimizer.mean  # type: ignore[union-attr]
-    assert np.allclose(mean, next(iter(study.sampler._hist.runs.values())).optimizer.mean)  # type: ignore[attr-defined]
+    assert replay.generation(tw.load_study("stuck", storage, sampler=replay)) == (0, 4)
+    assert study.sampler.generation(study) == (0, 4)  # type: ignore[attr-defined]
+    run, again = (next(iter(s._hist.runs.values())) for s in (study.sampler, replay))  # type: ignore[attr-defined]
+    assert run.log[(0, 0)][0] == again.log[(0, 0)][0] == (2, 3, 4, 5)
+    assert np.allclose(run.optimizer.mean, again.optimizer.mean)
+    assert study.sampler._hist.rebuilds == 0  # type: ignore[attr-defined]
+
+
+def test_cmaes_replays_the_record_of_a_generation_told_past_a_stuck_trial_by_an_earlier_version() -> None:
+    # Earlier versions tagged trials without a basis and recorded a generation told past a
+    # RUNNING trial in the study's system attrs: a study they ran is replayed as they told it.
+    def legacy_study(record: list[int] | None) -> tw.Study:
+        source = tw.create_study(sampler=S.CmaEsSampler(seed=0, popsize=4))
+        source.optimize(lambda t: t.suggest_float("x", -10, 10) ** 2 + t.suggest_float("y", -10, 10) ** 2,
+                        n_trials=8)
+        study = tw.create_study(sampler=S.CmaEsSampler(seed=3, popsize=4))
+        for t in source.trials:
+            tag = t.system_attrs.get(GENERATION_ATTR)  # 7 trials of generation 0, the way they were tagged
+            attrs = {GENERATION_ATTR: {"space": tag["space"], "restart": 0, "generation": 0}} if tag else {}
+            study.add_trial(tw.create_trial(params=t.params, distributions=t.distributions, value=t.value,
+                                            system_attrs=attrs))
+        if record is not None:
+            space = study.trials[1].system_attrs[GENERATION_ATTR]["space"]
+            study.set_system_attr(f"cmaes:told:{space}:0:0", record)
+        return study
+
+    for record, told in ([3, 4, 5, 6], (3, 4, 5, 6)), (None, (1, 2, 3, 4)):
+        study = legacy_study(record)
+        assert study.sampler.generation(study) == (0, 1)  # type: ignore[attr-defined]
+        run = next(iter(study.sampler._hist.runs.values()))  # type: ignore[attr-defined]
+        assert run.log[(0, 0)][0] == told and run.log[(0, 0)][3] == "legacy"
+        study.optimize(lambda t: t.suggest_float("x", -10, 10) ** 2 + t.suggest_float("y", -10, 10) ** 2,
+                       n_trials=1)
+        assert "told" not in study.trials[-1].system_attrs[GENERATION_ATTR]  # nothing to record again
+
+
+def _optimizer_state(study: tw.Study) -> tuple[Any, ...]:
+    study.sampler.generation(study)  # type: ignore[attr-defined]  # reads what the other process wrote
+    run = next(iter(study.sampler._hist.runs.values()))  # type: ignore[attr-defined]
+    opt = run.optimizer
+    opt._eigen_decomposition()  # C as the next ask or tell uses it (a process that asked has refactored it)
+    return (run.restart, run.generation, opt.generation, opt.mean.copy(), opt._sigma, opt._C.copy(), dict(run.log))
+
+
+def _same_optimizer(*studies: tw.Study) -> None:
+    first, *others = [_optimizer_state(s) for s in studies]
+    for other in others:
+        assert first[:3] == other[:3] and first[6] == other[6], (first, other)
+        assert np.array_equal(first[3], other[3]) and first[4] == other[4] and np.array_equal(first[5], other[5])
+
+
+def _xy(t: tw.Trial) -> float:
+    return (t.suggest_float("x", -10, 10) - 3) ** 2 + (t.suggest_float("y", -10, 10) + 1) ** 2
+
+
+def test_cmaes_two_processes_that_told_a_generation_differently_end_on_the_recorded_choice(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    a = tw.create_study(study_name="race", storage=url, sampler=S.CmaEsSampler(seed=0, popsize=4))
+    b = tw.load_study("race", url, sampler=S.CmaEsSampler(seed=1, popsize=4))  # another storage object too
+    start = a.ask()
+    a.tell(start, _xy(start))
+    gen0 = [a.ask() for _ in range(6)]  # trials 1-6
+    values = {t.number: _xy(t) for t in gen0}
+    for t in gen0[2:]:
+        a.tell(t, values[t.number])
+    assert a.sampler.generation(a) == (0, 1)  # type: ignore[attr-defined]  # a tells trials 3-6
+    a.tell(gen0[0], values[1])
+    assert b.sampler.generation(b) == (0, 1)  # type: ignore[attr-defined]  # b, later, tells trials 1, 3-5
+    state_a, state_b = (next(iter(s.sampler._hist.runs.values())) for s in (a, b))  # type: ignore[attr-defined]
+    assert state_a.log[(0, 0)][0] == (3, 4, 5, 6) and state_b.log[(0, 0)][0] == (1, 3, 4, 5)
+    assert not np.allclose(state_a.optimizer.mean, state_b.optimizer.mean)
+
+    first = b.ask()  # b proposes generation 1 first: it claims the record and writes its choice
+    assert first.number == 7 and b.trials[7].system_attrs[GENERATION_ATTR]["told"][0]["trials"] == [1, 3, 4, 5]
+    second = a.ask()  # a reads b's record, replays it (its own choice lost), and draws from it
+    assert "told" not in a.trials[8].system_attrs[GENERATION_ATTR]
+    assert a.sampler._hist.rebuilds == 1 and b.sampler._hist.rebuilds == 0  # type: ignore[attr-defined]
+    _same_optimizer(a, b)
+    for study, t in ((b, first), (a, second), (a, gen0[1])):
+        study.tell(t, _xy(t) if t is not gen0[1] else values[2])
+    # The late trial 2 changes nothing: generation 0's choice is recorded.
+    _same_optimizer(a, b, tw.load_study("race", url, sampler=S.CmaEsSampler(seed=9, popsize=4)))
+
+
+def test_cmaes_a_record_written_by_the_claim_loser_before_the_winner_counts(tmp_path: Path) -> None:
+    """The claim saves draws; the record of the lowest-numbered trial decides. Here a proposes
+    and wins the claim, then b (which saw one result more) is refused, finds no record yet,
+    records its own choice and starts its trial before a's: b's record counts, a replays it,
+    and a's draw (from the choice that lost) is never told."""
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    a = tw.create_study(study_name="race", storage=url, sampler=S.CmaEsSampler(seed=0, popsize=4))
+    b = tw.load_study("race", url, sampler=S.CmaEsSampler(seed=1, popsize=4))  # another storage object too
+    start = a.ask()
+    a.tell(start, _xy(start))
+    gen0 = [a.ask() for _ in range(5)]  # trials 1-5
+    for t in gen0[1:]:
+        a.tell(t, _xy(t))
+
+    start_trial = a._storage.start_trial
+    raced: list[tw.Trial] = []
+
+    def b_starts_first(*args: Any, **kwargs: Any) -> Any:
+        if not raced:  # a has told trials 2-5 and claimed; before its trial starts, trial 1 ends and b asks
+            a.tell(gen0[0], _xy(gen0[0]))
+            raced.append(b.ask())
+        return start_trial(*args, **kwargs)
+
+    a._storage.start_trial = b_starts_first  # type: ignore[method-assign]
+    late = a.ask()
+    a._storage.start_trial = start_trial  # type: ignore[method-assign]
+    early = raced[0]
+    assert (early.number, late.number) == (6, 7)
+    tags: list[Any] = _tags(a)
+    assert tags[6]["told"][0]["trials"] == [1, 2, 3, 4] and tags[7]["told"][0]["trials"] == [2, 3, 4, 5]
+    assert tags[6]["basis"] != tags[7]["basis"]
+    _same_optimizer(a, b)  # a replays b's choice
+    assert a.sampler._hist.rebuilds == 1 and b.sampler._hist.rebuilds == 0  # type: ignore[attr-defined]
+    for study, t in ((b, early), (a, late)):
+        study.tell(t, _xy(t))
+    for _ in range(4):  # generation 1 goes on; trial 7 (drawn from the choice that lost) is never told
+        for study in (a, b):
+            t = study.ask()
+            study.tell(t, _xy(t))
+    state = _optimizer_state(a)
+    assert state[1] >= 2 and 7 not in state[6][(0, 1)][0], state[6]
+    _same_optimizer(a, b, tw.load_study("race", url, sampler=S.CmaEsSampler(seed=9, popsize=4)))
+
+
+def test_cmaes_a_claim_whose_holder_died_before_its_trial_started_does_not_block(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    a = tw.create_study(study_name="race", storage=url, sampler=S.CmaEsSampler(seed=0, popsize=4))
+    a.optimize(_xy, n_trials=5)  # the start-up trial and generation 0
+    space = a.trials[1].system_attrs[GENERATION_ATTR]["space"]
+    assert a._storage.try_claim(a._study_id, f"cmaes:told:{space}:0:0")  # a worker killed after its claim
+    a.optimize(_xy, n_trials=1)  # refused, it reads the study again, finds no record and writes its own
+    tags: list[Any] = _tags(a)
+    assert tags[5]["told"] == [{"restart": 0, "generation": 0, "trials": [1, 2, 3, 4]}]
+    b = tw.load_study("race", url, sampler=S.CmaEsSampler(seed=1, popsize=4))
+    b.optimize(_xy, n_trials=12)
+    a.optimize(_xy, n_trials=4)
+    gens = [tag["generation"] for tag in _tags(a)[1:] if tag is not None]
+    assert gens == sorted(gens) and gens[-1] >= 4, gens
+    _same_optimizer(a, b)
+
+
+def test_cmaes_two_processes_interleaving_asks_and_tells_share_one_optimizer(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    studies = [tw.create_study(study_name="race", storage=url, sampler=S.CmaEsSampler(seed=0, popsize=5))]
+    studies.append(tw.load_study("race", url, sampler=S.CmaEsSampler(seed=1, popsize=5)))
+    rng = np.random.default_rng(0)
+    running: list[tuple[tw.Study, tw.Trial, float]] = []
+    for _ in range(160):
+        if len(running) < 4:  # one of 4 workers asks ...
+            study = studies[int(rng.integers(2))]
+            t = study.ask()
+            running.append((study, t, _xy(t)))
+        else:  # ... or a trial finishes, in any order; a few fail or never finish
+            study, t, value = running.pop(int(rng.integers(len(running))))
+            if rng.random() < 0.1:
+                study.tell(t, state=TrialState.FAILED)
+            elif rng.random() > 0.05:
+                study.tell(t, value)
+    replay = tw.load_study("race", url, sampler=S.CmaEsSampler(seed=2, popsize=5))
+    _same_optimizer(*studies, replay)
+    state = _optimizer_state(replay)
+    assert state[1] >= 7, state[:2]  # 80 trials, 5% never told: 8 generations of 7-10 trials (measured)
+    # Each generation was told 5 of its own trials, drawn from one optimizer, as its next one recorded.
+    tags: dict[int, Any] = {t.number: t.system_attrs.get(GENERATION_ATTR) for t in replay.trials}
+    for (_, g), (numbers, basis, _, source) in state[6].items():
+        assert len(numbers) == 5 and all(tags[n]["generation"] == g and tags[n]["basis"] == basis for n in numbers)
+        assert source == "record" or g == state[1] - 1, (g, source)
 
 
 def test_cmaes_ask_and_tell_batches() -> None:

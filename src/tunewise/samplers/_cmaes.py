@@ -8,17 +8,34 @@ stepped parameters from freezing on one value, Hamano et al. 2022), learning-rat
 (Auger and Hansen 2005).
 
 **The storage is the optimizer's memory.** Each trial the sampler proposes records, in its
-system attrs, the search space and the generation it was drawn for. Any process rebuilds the
-optimizer by replaying the tells from the study's finished trials: generation ``g`` is told its
-first ``population_size`` usable trials (COMPLETE, or PRUNED with ``consider_pruned_trials``) by
-trial number, once no trial of ``g`` with a smaller number is still running. Trial numbers only
-grow, so that choice is final the moment it can be made, and every process (a worker of
-``n_jobs``, a second machine, a study resumed next week) makes the same one and holds the same
-optimizer; nothing but JSON is stored. A FAILED trial, or a PRUNED one that does not count, is
-simply not among the usable ones: the generation draws more trials until it has enough. A trial
-that stays RUNNING (a hung worker, an ``ask()`` never told) holds its generation back until the
-generation has three populations of results; it is then told without it, and the trials it was
-told are recorded in the study's system attrs, so that every process replays the same choice.
+system attrs, the search space, the generation it was drawn for and the *basis* of the optimizer
+it was drawn from (a digest of every choice of told trials before it). Any process rebuilds the
+optimizer by replaying the tells from the study's finished trials; nothing but JSON is stored
+(Optuna's ``CmaEsSampler`` stores the pickled optimizer instead).
+
+A generation ``g`` is told as soon as it has ``population_size`` usable trials (COMPLETE, or
+PRUNED with ``consider_pruned_trials``) drawn from the same basis; an earlier trial of ``g``
+still RUNNING (a killed or hung worker, an ``ask()`` never told) does not hold it back. Which
+trials it was told is agreed through the storage: the process that proposes the next
+generation's first trial claims ``cmaes:told:<space>:<restart>:<g>`` and records its choice on
+that trial (``"told"`` in the trial's attrs, written atomically with the trial's start). Every
+process replays, for each generation in turn:
+
+1. the choice recorded by the lowest-numbered trial that records one (and whose trials are
+   usable and of the right basis), as final as trial numbers are;
+2. else the choice an earlier version recorded in the study's system attrs (a generation told
+   past a stuck trial);
+3. else its own candidate: the first ``population_size`` usable trials by number.
+
+A process re-checks a generation it has told whenever a trial of that generation or a record
+of it arrives, and replays the whole run if its choice no longer stands (another process's
+record came first, or a smaller-numbered trial finished before any record was written), so
+every process (a worker of ``n_jobs``, a second machine, a study resumed next week) holds the
+optimizer that the trials in the storage determine. The claim only saves draws: a process it
+is refused to re-reads the study and draws from the winner's choice; if the winner died before
+its trial started, records made without the claim settle it (the lowest-numbered one counts). A
+trial drawn from a choice that lost (or for a generation that already had its population) is
+not told: CMA-ES's update needs samples of the current distribution.
 """
 
 from __future__ import annotations
@@ -45,13 +62,20 @@ if TYPE_CHECKING:
 __all__ = ["CmaEsSampler"]
 
 #: The trial system attr that says which CMA-ES generation a trial was drawn for:
-#: ``{"space": key, "restart": r, "generation": g}`` (and ``"x"``, the raw point, with a margin).
+#: ``{"space": key, "restart": r, "generation": g, "basis": digest}`` (and ``"x"``, the raw point,
+#: with a margin; and ``"told": [{"restart": r, "generation": g, "trials": [numbers]}]``, the
+#: choices the trial records, on the first trials of a generation).
 GENERATION_ATTR = "cmaes"
 
 _RESTART_STRATEGIES = ("ipop",)
 _MIN_SOURCE_TRIALS = 10  # the warm start fits the best 10% of the source trials: at least one
-_STUCK = 3  # a generation with this many populations of results is told past a RUNNING trial
-_RECORD = "cmaes:told:{}:{}:{}"  # study system attr: the trials a generation was told past a stuck trial
+#: The claim a process makes for recording which trials a generation (space, restart, generation)
+#: was told; also the study system attr under which earlier versions recorded a generation told past
+#: a trial that stayed RUNNING (still replayed).
+_TOLD = "cmaes:told:{}:{}:{}"
+
+_Label = tuple[int, int]  # (restart, generation)
+_Member = tuple[FrozenTrial, float, "str | None"]  # a usable trial of a generation: its value, its basis
 
 
 def _is_int(value: Any) -> bool:
@@ -67,7 +91,8 @@ def _check_flag(name: str, value: Any) -> bool:
 class _Run:
     """One CMA-ES run over one search space: the optimizer and where it is (restart, generation)."""
 
-    __slots__ = ("bounds", "dists", "generation", "key", "names", "optimizer", "popsize", "restart", "steps")
+    __slots__ = ("basis", "bounds", "dists", "generation", "key", "log", "names", "optimizer", "popsize", "restart",
+                 "steps", "suspect", "unrecorded")
 
     def __init__(self, key: str, space: Mapping[str, D.Distribution], with_margin: bool) -> None:
         self.key = key
@@ -88,6 +113,12 @@ class _Run:
         self.generation = 0
         self.popsize = 0
         self.optimizer: Any = None
+        self.basis = ""  # digest of the choices told so far: what the next draws are drawn from
+        # label -> (the trial numbers it was told, the basis before it, its popsize, where the
+        # choice came from: "record", "legacy" or "candidate")
+        self.log: dict[_Label, tuple[tuple[int, ...], str, int, str]] = {}
+        self.suspect: set[_Label] = set()  # told labels whose choice may have changed (new trials, records)
+        self.unrecorded: set[_Label] = set()  # told from this process's candidate, no record seen yet
 
     def encode(self, params: Mapping[str, Any]) -> np.ndarray:
         """A trial's parameters as a point of the unit cube (the point it evaluated)."""
@@ -100,7 +131,8 @@ class _Run:
 class _History:
     """What the sampler has read of one study's finished trials (they never change)."""
 
-    __slots__ = ("cursor", "members", "n_usable", "records", "runs", "space", "why")
+    __slots__ = ("carriers", "claims", "cursor", "finished", "has_legacy", "legacy", "members", "n_usable",
+                 "rebuilds", "records", "runs", "space", "why")
 
     def __init__(self, cursor: TrialCursor) -> None:
         self.cursor = cursor
@@ -109,10 +141,17 @@ class _History:
         # search space); None before the first usable trial.
         self.space: dict[str, D.Distribution] | None = None
         self.why: dict[str, str] = {}  # parameters left out of the space, and why
-        # space key -> (restart, generation) -> usable trials drawn for it, with their signed values
-        self.members: dict[str, dict[tuple[int, int], list[tuple[FrozenTrial, float]]]] = {}
+        # space key -> label -> usable trials drawn for it, with their signed values and bases
+        self.members: dict[str, dict[_Label, list[_Member]]] = {}
+        # space key -> label -> number of a trial that records the label's told trials -> their numbers
+        self.records: dict[str, dict[_Label, dict[int, tuple[int, ...]]]] = {}
+        self.carriers: set[int] = set()  # trials whose records were read (RUNNING ones are shown again)
+        self.finished: set[int] = set()  # numbers of every finished trial read
+        self.has_legacy = False  # a trial drawn by an earlier version (no basis): read its study records
+        self.legacy: dict[str, Any] | None = None  # those records (study system attrs), once read
+        self.claims: set[str] = set()  # claims made here (won or refused): never made again
+        self.rebuilds = 0  # runs replayed from the start because a choice told here lost
         self.runs: dict[str, _Run] = {}
-        self.records: dict[str, list[int]] = {}  # generations told past a stuck trial, to write (study attrs)
 
 
 class CmaEsSampler(Sampler):
@@ -128,9 +167,11 @@ class CmaEsSampler(Sampler):
     The optimizer is rebuilt from the study's trials in each process (see the module
     docstring), so parallel workers (``n_jobs``, several machines on one storage) share one
     search, and a resumed study goes on from the generation it had reached. A trial that fails
-    or is pruned does not stall a generation: it draws more trials instead. With several
-    workers, trials drawn for a generation after it had its ``population_size`` results are
-    not told (CMA-ES's update needs a sample of the current distribution).
+    or is pruned does not stall a generation: it draws more trials instead; nor does one that
+    stays RUNNING (a killed or hung worker): a generation is told as soon as it has
+    ``population_size`` results. With several workers, trials drawn for a generation after it
+    had its ``population_size`` results are not told (CMA-ES's update needs a sample of the
+    current distribution).
 
     Args:
         x0: initial mean, a dict of parameter values (default: the centre of each range).
@@ -276,13 +317,17 @@ class CmaEsSampler(Sampler):
         return state
 
     # ---- the trials, read once ------------------------------------------------------------
-    def _history(self, study: StudyContext) -> tuple[_History, list[FrozenTrial]]:
+    def _history(self, study: StudyContext) -> _History:
         h = self._hist
         if h is None or not h.cursor.follows(study):  # another study, or other trials of this one
             h = self._hist = _History(TrialCursor(study))
         finished, running = study.read_new(h.cursor)
         sign = -1.0 if study.directions[0] == "maximize" else 1.0
         for t in finished:
+            h.finished.add(t.number)
+            tag = _tag(t)
+            if tag is not None and t.number not in h.carriers:
+                self._read_records(h, t.number, tag)
             y = _signed_value(t, self.consider_pruned_trials, sign)
             if y is None:
                 continue
@@ -295,11 +340,47 @@ class CmaEsSampler(Sampler):
                     h.why[name] = "its range or choices changed between trials" if name in dists else \
                         "some trials do not suggest it (a conditional parameter)"
                     del h.space[name]
-            tag = t.system_attrs.get(GENERATION_ATTR)
-            if isinstance(tag, dict) and isinstance(tag.get("space"), str):
+            if tag is not None:
                 label = (int(tag.get("restart", 0)), int(tag.get("generation", 0)))
-                h.members.setdefault(tag["space"], {}).setdefault(label, []).append((t, y))
-        return h, running
+                basis = tag.get("basis")
+                if not isinstance(basis, str):
+                    basis = None  # drawn by an earlier version: told whatever the basis
+                    h.has_legacy = True
+                h.members.setdefault(tag["space"], {}).setdefault(label, []).append((t, y, basis))
+                self._suspect(h, tag["space"], label)
+        for t in running:  # a record is written with its trial's start: read it while the trial runs
+            if t.number not in h.carriers:
+                tag = _tag(t)
+                if tag is not None:
+                    self._read_records(h, t.number, tag)
+        return h
+
+    def _read_records(self, h: _History, number: int, tag: dict[str, Any]) -> None:
+        """Note the choices trial ``number`` records (its tag's ``"told"``)."""
+        told = tag.get("told")
+        if not isinstance(told, list):
+            return
+        h.carriers.add(number)
+        space = tag["space"]
+        for item in told:
+            if not isinstance(item, dict):
+                continue
+            trials: Any = item.get("trials")
+            restart: Any = item.get("restart")
+            generation: Any = item.get("generation")
+            if not (_is_int(restart) and _is_int(generation) and isinstance(trials, list)
+                    and all(_is_int(n) for n in trials)):
+                continue  # not written by this sampler: ignored
+            label = (int(restart), int(generation))
+            h.records.setdefault(space, {}).setdefault(label, {})[number] = tuple(sorted({int(n) for n in trials}))
+            self._suspect(h, space, label)
+
+    @staticmethod
+    def _suspect(h: _History, space: str, label: _Label) -> None:
+        """A trial or a record of ``label`` arrived: if it was told here, check the choice still stands."""
+        run = h.runs.get(space)
+        if run is not None and label in run.log:
+            run.suspect.add(label)
 
     def _space(self, h: _History) -> dict[str, D.Distribution]:
         """The parameters CMA-ES searches: numeric ones of the intersection space with more than one value."""
@@ -384,49 +465,88 @@ class CmaEsSampler(Sampler):
         sigma = 1.0 / 6.0 if self.sigma0 is None else self.sigma0
         run.optimizer = self._new_optimizer(run, mean, sigma, None, run.popsize)
 
-    def _advance(self, h: _History, run: _Run, running: list[FrozenTrial], study: StudyContext) -> None:
-        """Tell every generation that is complete (see the module docstring).
+    def _choose(self, h: _History, key: str, label: _Label, basis: str, popsize: int
+                ) -> tuple[list[tuple[FrozenTrial, float]], str] | None:
+        """The trials generation ``label`` is told, by the rule of the module docstring, and where
+        the choice comes from; None while it cannot be told yet."""
+        drawn = h.members.get(key, {}).get(label)
+        if drawn is None or len(drawn) < popsize:
+            return None
+        pool = {t.number: (t, y) for t, y, b in drawn if b is None or b == basis}
+        if len(pool) < popsize:
+            return None
+        records = h.records.get(key, {}).get(label, {})
+        for carrier in sorted(records):  # the lowest-numbered trial's record counts
+            numbers = records[carrier]
+            if len(numbers) != popsize:
+                continue
+            if all(n in pool for n in numbers):
+                return [pool[n] for n in numbers], "record"
+            if any(n not in h.finished for n in numbers):
+                return None  # not all of its trials read here yet: wait for them
+            # Else it names a trial that is not usable here or drawn from another basis (a
+            # record of a process that had not yet seen an earlier record): not a choice.
+        legacy = h.legacy.get(_TOLD.format(key, *label)) if h.legacy else None
+        if isinstance(legacy, list):
+            chosen = sorted({n for n in legacy if _is_int(n)})
+            if all(n in pool for n in chosen):
+                return [pool[n] for n in chosen], "legacy"
+            if any(n not in h.finished for n in chosen):
+                return None
+        told = [pool[n] for n in sorted(pool)[:popsize]]
+        legacy_only = all(b is None for t, _, b in drawn if t.number in pool)
+        # Trials drawn by an earlier version were told in this order once no earlier one ran: final.
+        return told, "legacy" if legacy_only else "candidate"
 
-        A trial that stays RUNNING (its worker hangs, an ``ask()`` never told) would hold its
-        generation back for good: once the generation has ``3 * population_size`` usable trials,
-        it is told its first ``population_size`` finished ones, and which they were is recorded
-        in the study's system attrs, so every process replays the same choice."""
-        records: dict[str, Any] | None = None
-        first_running: dict[tuple[int, int], int] = {}
-        for t in running:
-            tag = t.system_attrs.get(GENERATION_ATTR)
-            if isinstance(tag, dict) and tag.get("space") == run.key:
-                label = (int(tag.get("restart", 0)), int(tag.get("generation", 0)))
-                first_running[label] = min(first_running.get(label, t.number), t.number)
-        members = h.members.get(run.key, {})
+    def _advance(self, h: _History, run: _Run) -> None:
+        """Tell every generation that can be told (see the module docstring)."""
         while True:
             label = (run.restart, run.generation)
-            drawn = members.get(label)
-            if not drawn or len(drawn) < run.popsize:
+            chosen = self._choose(h, run.key, label, run.basis, run.popsize)
+            if chosen is None:
                 return
-            drawn.sort(key=lambda m: m[0].number)
-            record = _RECORD.format(run.key, *label)
-            if records is None:
-                records = {**study.system_attrs, **h.records}
-            chosen = records.get(record)
-            if isinstance(chosen, list):  # told past a stuck trial (here or in another process)
-                numbers = set(chosen)
-                told = [m for m in drawn if m[0].number in numbers]
-                if len(told) < len(numbers):
-                    return  # not all of them read here yet
-            else:
-                bound = first_running.get(label, math.inf)
-                told = [m for m in drawn if m[0].number < bound][: run.popsize]
-                if len(told) < run.popsize:
-                    if len(drawn) < _STUCK * run.popsize:
-                        return  # an earlier trial of this generation is still running
-                    told = drawn[: run.popsize]
-                    h.records[record] = [t.number for t, _ in told]
-            solutions = [(self._told_point(run, t), y) for t, y in told]
-            run.optimizer.tell(solutions)
+            told, source = chosen
+            numbers = tuple(t.number for t, _ in told)
+            run.log[label] = (numbers, run.basis, run.popsize, source)
+            if source == "candidate":
+                run.unrecorded.add(label)
+            run.optimizer.tell([(self._told_point(run, t), y) for t, y in told])
+            run.basis = _chain(run.basis, label, numbers)
             run.generation += 1
             if self.restart_strategy == "ipop" and run.optimizer.should_stop():
                 self._restart(run, told)
+
+    def _verify(self, h: _History, run: _Run, space: dict[str, D.Distribution], sign: float) -> _Run:
+        """``run``, or a replay of it from the start if a generation it told would now be told
+        other trials (a record of another process came first, a smaller-numbered trial finished
+        before any record): every process ends on the optimizer the storage determines."""
+        stale = False
+        for label in sorted(run.suspect):
+            numbers, basis, popsize, _ = run.log[label]
+            chosen = self._choose(h, run.key, label, basis, popsize)
+            if chosen is None or tuple(t.number for t, _ in chosen[0]) != numbers:
+                stale = True
+                break
+            run.log[label] = (numbers, basis, popsize, chosen[1])
+            if chosen[1] != "candidate":
+                run.unrecorded.discard(label)
+        run.suspect.clear()
+        if not stale:
+            return run
+        del h.runs[run.key]
+        h.rebuilds += 1
+        return self._run(h, space, sign)
+
+    def _current(self, h: _History, space: dict[str, D.Distribution], study: StudyContext) -> _Run:
+        """The run over ``space`` with every generation told that can be."""
+        if h.has_legacy and h.legacy is None:  # once: records of an earlier version (study attrs)
+            h.legacy = {k: v for k, v in study.system_attrs.items() if k.startswith("cmaes:told:")}
+        sign = -1.0 if study.directions[0] == "maximize" else 1.0
+        run = self._run(h, space, sign)
+        if run.suspect:
+            run = self._verify(h, run, space, sign)
+        self._advance(h, run)
+        return run
 
     def _told_point(self, run: _Run, t: FrozenTrial) -> np.ndarray:
         if self.with_margin:
@@ -440,9 +560,10 @@ class CmaEsSampler(Sampler):
         run = h.runs.get(key)
         if run is None:
             run = _Run(key, space, self.with_margin)
-            if self.use_separable_cma and len(space) == 1:
+            if self.use_separable_cma and len(space) == 1 and "separable" not in self._warned:
+                self._warned.add("separable")
                 warnings.warn("use_separable_cma=True has no meaning with one parameter: plain CMA-ES is used",
-                              UserWarning, stacklevel=4)
+                              UserWarning, stacklevel=5)
             self._start(run, sign)  # may refuse x0 or source_trials: then no run is kept
             h.runs[key] = run
         return run
@@ -456,15 +577,13 @@ class CmaEsSampler(Sampler):
         self.independent_sampler.before_trial(study)
 
     def propose(self, study: StudyContext, trial: TrialContext) -> dict[str, Any] | Proposal:
-        h, running = self._history(study)
+        h = self._history(study)
         if h.n_usable < self.n_startup_trials:
             return {}
         space = self._space(h)
         if not space:
             return {}
-        sign = -1.0 if study.directions[0] == "maximize" else 1.0
-        run = self._run(h, space, sign)
-        self._advance(h, run, running, study)
+        run = self._current(h, space, study)
         optimizer = run.optimizer
         optimizer.reseed_rng(int(self._rng.integers(1, 2**31 - 1)))
         if self.with_margin:
@@ -472,13 +591,23 @@ class CmaEsSampler(Sampler):
         else:
             x_eval = x_tell = optimizer.ask()
         params = run.decode(x_eval)
-        records, h.records = h.records, {}
         if trial.fixed_params:  # an enqueued trial: its own values, not a draw of this generation
-            return Proposal(params, study_attrs=records)
-        tag: dict[str, Any] = {"space": run.key, "restart": run.restart, "generation": run.generation}
+            return params
+        tag: dict[str, Any] = {"space": run.key, "restart": run.restart, "generation": run.generation,
+                               "basis": run.basis}
         if self.with_margin:
             tag["x"] = [float(v) for v in x_tell]
-        return Proposal(params, trial_attrs={GENERATION_ATTR: tag}, study_attrs=records)
+        claim = None
+        # Generations told here from this process's own choice: recorded on the trial, with its
+        # start (a trial already running would show its record late: it records nothing).
+        if run.unrecorded and trial.trial_id is None:
+            labels = sorted(run.unrecorded)
+            tag["told"] = [{"restart": r, "generation": g, "trials": list(run.log[(r, g)][0])} for r, g in labels]
+            key = _TOLD.format(run.key, *labels[-1])
+            if key not in h.claims:  # once: refused, the study is read again and the winner's choice replayed
+                h.claims.add(key)
+                claim = key
+        return Proposal(params, trial_attrs={GENERATION_ATTR: tag}, claim=claim)
 
     def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
         if self.warn_independent_sampling and name not in self._warned and (distribution.n_values or 2) > 1:
@@ -521,13 +650,23 @@ class CmaEsSampler(Sampler):
         from tunewise.samplers._context import as_study_context
 
         ctx = as_study_context(study)
-        h, running = self._history(ctx)
+        h = self._history(ctx)
         space = self._space(h)
         if h.n_usable < self.n_startup_trials or not space:
             return None
-        run = self._run(h, space, -1.0 if ctx.directions[0] == "maximize" else 1.0)
-        self._advance(h, run, running, ctx)
+        run = self._current(h, space, ctx)
         return run.restart, run.generation
+
+
+def _tag(t: FrozenTrial) -> dict[str, Any] | None:
+    """The trial's CMA-ES tag (:data:`GENERATION_ATTR`), or None if it has none."""
+    tag = t.system_attrs.get(GENERATION_ATTR)
+    return tag if isinstance(tag, dict) and isinstance(tag.get("space"), str) else None
+
+
+def _chain(basis: str, label: _Label, numbers: tuple[int, ...]) -> str:
+    """The basis after generation ``label`` was told trials ``numbers`` (a digest of every choice so far)."""
+    return hashlib.sha1(json.dumps([basis, *label, numbers]).encode()).hexdigest()[:16]
 
 
 def _signed_value(t: FrozenTrial, consider_pruned: bool, sign: float) -> float | None:
