@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import inspect
+import json
 import math
 import numbers
 import sys
 import time
-from collections.abc import Callable, Mapping
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -15,12 +18,24 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.utils.metaestimators import available_if
 
 from tunewise.exceptions import SearchExhausted
+from tunewise.integrations.sklearn._halving import (
+    HALVING_SETTINGS,
+    HalvingPlan,
+    HalvingSettings,
+    check_halving_settings,
+    plan_halving,
+    smallest_resources,
+    subsample_splits,
+    survivors,
+)
 from tunewise.integrations.sklearn._space import (
     Dimension,
     check_estimator_params,
     check_sklearn_space,
     convert_space,
     grid_size,
+    has_scipy_distribution,
+    is_sklearn_space,
     merge_spaces,
 )
 from tunewise.integrations.sklearn._validation import (
@@ -35,9 +50,40 @@ from tunewise.trial import TrialState
 
 __all__ = ["SearchCV"]
 
-_STRATEGIES = ("auto", "grid", "random", "tpe", "gp")
+_STRATEGIES = ("auto", "grid", "random", "tpe", "gp", "halving")
 _CV_ATTR = "sklearn_cv"  # user attr holding a trial's fold scores and times
 _DEFAULT_N_TRIALS = 10  # RandomizedSearchCV's n_iter default, for users switching over
+_HALVING_ATTRIBUTES = frozenset({"n_resources_", "n_candidates_", "n_iterations_", "n_remaining_candidates_",
+                                 "n_required_iterations_", "n_possible_iterations_", "min_resources_",
+                                 "max_resources_"})
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """The validated search settings: the space's meaning (``"grid"``, ``"distributions"`` or
+    ``"param_space"``), scikit-learn's dicts, the study's dimensions, and the halving settings."""
+
+    kind: str
+    dicts: list[dict[str, Any]] | None
+    dims: dict[str, Dimension]
+    error_score: Any
+    halving: HalvingSettings | None
+    n_trials: int | None
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every trial of one fit is scored with."""
+
+    base: Any
+    X: Any
+    y: Any
+    splits: list[tuple[np.ndarray, np.ndarray]]
+    scorers: Mapping[str, Any]
+    refit_metric: str
+    error_score: Any
+    fit_params: Mapping[str, Any]
+    return_train_score: bool
 
 
 def _estimator_has(attr: str) -> Callable[[Any], bool]:
@@ -81,6 +127,45 @@ def _named_sampler(class_name: str, strategy: str, seed: int | None) -> Any:
     return cls(seed=seed) if accepts_seed else cls()
 
 
+def _point_key(encoded: Mapping[str, Any]) -> str:
+    """A configuration in the study's encoding, as a key that ignores the parameters' order."""
+    return json.dumps(sorted(encoded.items()), default=repr)
+
+
+def _originals(dims: Mapping[str, Dimension], points: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """scikit-learn's configurations by their key in the study's encoding."""
+    out: dict[str, dict[str, Any]] = {}
+    for point in points:
+        try:
+            key = _point_key({name: dims[name].encode(v) for name, v in point.items() if name in dims})
+        except (KeyError, ValueError):
+            continue
+        out.setdefault(key, dict(point))
+    return out
+
+
+def _param_columns(params: Sequence[Mapping[str, Any]]) -> dict[str, np.ma.MaskedArray]:
+    """``param_<name>`` masked arrays as scikit-learn builds them: names in order of first
+    appearance, numpy's dtype for the values (object for strings and nested sequences), masked
+    where a configuration lacks the parameter (a list of grids)."""
+    names: dict[str, None] = {}
+    for p in params:
+        names.update(dict.fromkeys(p))
+    out = {}
+    for name in names:
+        present = [(i, p[name]) for i, p in enumerate(params) if name in p]
+        try:
+            arr = np.array([v for _, v in present])
+            dtype = arr.dtype if arr.dtype.kind != "U" and arr.ndim == 1 else np.dtype(object)
+        except (ValueError, TypeError):
+            dtype = np.dtype(object)
+        column = np.ma.MaskedArray(np.empty(len(params), dtype=dtype), mask=True)
+        for i, v in present:
+            column[i] = v
+        out[f"param_{name}"] = column
+    return out
+
+
 def _to_json_float(x: float) -> float | None:
     return None if x is None or math.isnan(x) else float(x)
 
@@ -92,49 +177,87 @@ def _from_json_float(x: float | None) -> float:
 class SearchCV(MetaEstimatorMixin, BaseEstimator):
     """Hyperparameter search with cross-validation, run as a tunewise study.
 
-    A drop-in for ``GridSearchCV`` / ``RandomizedSearchCV``: the same ``fit`` / ``predict`` /
-    ``cv_results_`` contract, with model-based strategies (TPE, GP) and fold-wise pruning.
-    ``SearchCV(est, param_grid=...)`` and ``SearchCV(est, param_distributions=..., n_iter=...)``
-    take scikit-learn's arguments with scikit-learn's meaning: the same configurations, in the
-    same order, as ``GridSearchCV`` / ``RandomizedSearchCV`` (with the same ``random_state``).
+    A drop-in for ``GridSearchCV``, ``RandomizedSearchCV``, ``HalvingGridSearchCV`` and
+    ``HalvingRandomSearchCV``: the same ``fit`` / ``predict`` / ``cv_results_`` contract, with
+    model-based strategies (TPE, GP), fold-wise pruning and storage. Replace the class name and
+    keep the arguments: ``param_grid`` runs every point of the grid in ``ParameterGrid``'s order,
+    ``param_distributions`` with ``n_iter`` the configurations ``ParameterSampler`` draws for the
+    same ``random_state``, and ``factor`` / ``resource`` / ``min_resources`` / ``max_resources`` /
+    ``aggressive_elimination`` / ``n_candidates`` successive halving with scikit-learn's schedule,
+    so the same script selects the same candidates and reports the same ``cv_results_``.
 
     Parameters
     ----------
-    estimator : a scikit-learn estimator (or Pipeline; name nested parameters ``step__param``).
-    param_space : dict of parameter name -> tunewise distribution (``tw.loguniform(1e-3, 1e3)``),
-        list of values (a grid axis), or frozen ``scipy.stats`` distribution.
-    param_grid : instead of ``param_space``, ``GridSearchCV``'s argument: a dict of name -> list
-        of values, or a list of such dicts; every point of every grid runs, in
-        ``ParameterGrid``'s order (``strategy`` must be ``"auto"`` or ``"grid"``).
-    param_distributions : instead of ``param_space``, ``RandomizedSearchCV``'s argument: a dict
-        (or list of dicts) of name -> list of values or frozen ``scipy.stats`` distribution. With
-        ``strategy="auto"`` or ``"random"``, ``n_iter`` configurations drawn by scikit-learn's
-        ``ParameterSampler`` (lists without replacement when all are lists); with ``"tpe"`` or
-        ``"gp"``, the same space searched model-based.
+    estimator : a scikit-learn estimator (or Pipeline; name nested parameters ``step__param``,
+        also below a searched step such as ``{"reduce_dim": [PCA(), NMF()], "reduce_dim__n_components": [2, 4]}``).
+    param_space : the second positional argument. A dict of parameter name -> tunewise
+        distribution (``tw.loguniform(1e-3, 1e3)``), list of values or frozen ``scipy.stats``
+        distribution. When it holds only lists and scipy.stats distributions (scikit-learn's
+        shape), ``n_trials`` is not given and ``strategy`` is ``"auto"``, ``"grid"`` or ``"random"``,
+        it means what scikit-learn's positional argument means: with only lists and no ``n_iter``,
+        ``param_grid`` (``GridSearchCV(est, grid)``); with ``n_iter`` or ``strategy="random"``,
+        ``param_distributions`` (``RandomizedSearchCV(est, dists, n_iter=...)``). One dict holding a
+        scipy.stats distribution, without ``n_iter``, is searched by the default sampler
+        (``strategy="auto"``: ``AutoSampler``), as before.
+        A list of dicts is always scikit-learn's. A dict of only lists given positionally to a
+        ``RandomizedSearchCV`` call without ``n_iter`` (or ``HalvingRandomSearchCV`` without
+        ``n_candidates``) is taken as a grid: name it ``param_distributions=`` to sample it.
+        Otherwise it is searched by ``strategy`` (``"auto"``: model-based when not a small grid).
+    param_grid : ``GridSearchCV``'s argument: a dict of name -> list of values, or a list of such
+        dicts; every point of every grid runs, in ``ParameterGrid``'s order (``strategy`` must be
+        ``"auto"``, ``"grid"`` or ``"halving"``).
+    param_distributions : ``RandomizedSearchCV``'s argument: a dict (or list of dicts) of name ->
+        list of values or frozen ``scipy.stats`` distribution. With ``strategy="auto"`` or
+        ``"random"``, ``n_iter`` configurations drawn by scikit-learn's ``ParameterSampler`` (lists
+        without replacement when all are lists); with ``"tpe"`` or ``"gp"``, the same space
+        searched model-based.
     strategy : ``"auto"`` (grid when the whole finite grid fits in ``n_trials``, else
-        ``AutoSampler`` / TPE / random, the best one installed), ``"grid"``, ``"random"``,
-        ``"tpe"`` or ``"gp"``.
+        ``AutoSampler`` / TPE / random, the best one installed; successive halving when a halving
+        argument is given), ``"grid"``, ``"random"``, ``"tpe"``, ``"gp"`` or ``"halving"``.
     n_trials : number of configurations to try (None: the whole grid for a finite space, else 10).
     n_iter : ``RandomizedSearchCV``'s name for ``n_trials`` (give one of them).
-    cv, scoring, refit, error_score, return_train_score : as in ``GridSearchCV``; ``scoring`` may
-        be a list or dict for several metrics, with ``refit`` naming the one to optimize.
-    n_jobs : folds of one configuration run in parallel with joblib (None/1: sequentially).
+    cv, scoring, refit, error_score, return_train_score, pre_dispatch : as in ``GridSearchCV``;
+        ``scoring`` may be a list or dict for several metrics, with ``refit`` naming the one to
+        optimize (with ``refit=False`` the first metric drives the study and ``best_*``, which
+        scikit-learn leaves unset). ``return_train_score=None`` (the default) is False, or True with successive
+        halving (the Halving searches' default). A callable ``scoring`` must return one number: for
+        several metrics pass a dict of callables (a callable returning a dict raises TypeError).
+    n_jobs : the folds of one configuration run in parallel with joblib (None/1: sequentially);
+        configurations run one after another, so the study can choose each from the previous.
+    factor, resource, max_resources, min_resources, aggressive_elimination, n_candidates :
+        successive halving, with the meaning and defaults of ``HalvingGridSearchCV`` /
+        ``HalvingRandomSearchCV`` (``factor=3``, ``resource="n_samples"``, ``max_resources="auto"``,
+        ``min_resources="exhaust"`` for a grid and ``"smallest"`` for distributions,
+        ``n_candidates="exhaust"``); giving any of them (or ``strategy="halving"``) runs it. Each
+        candidate at each iteration is one trial of the study; ``cv_results_`` has a row per trial
+        with ``iter`` and ``n_resources``, and the fitted search has ``n_resources_``,
+        ``n_candidates_``, ``n_iterations_``, ``n_remaining_candidates_``, ``min_resources_``,
+        ``max_resources_``, ``n_required_iterations_`` and ``n_possible_iterations_``. Halving
+        takes one metric, and no ``n_trials`` / ``n_iter`` / ``timeout`` / ``pruning``. Where it
+        differs from scikit-learn: the folds are split once, so ``cv`` need not give the same
+        folds on every call (scikit-learn raises), ``factor`` must be above 1, a callable
+        ``refit`` chooses ``best_index_`` (scikit-learn ignores it), and a halving study cannot be
+        resumed (a ``study_name`` with trials raises).
     pruning : False, ``"median"`` (stop a configuration whose running mean over the first folds is
         below the median of finished ones at the same fold), ``"halving"`` (successive halving over
         folds), True (= ``"halving"``) or a tunewise ``Scheduler``.
-    random_state : seed of the sampler (the folds are fixed by ``cv``).
+    random_state : as in scikit-learn (it draws ``param_distributions`` and subsamples for
+        halving); with a model-based strategy, the seed of the sampler (the folds are fixed by ``cv``).
     storage, study_name : persist the study (``"sqlite:///search.db"``); fitting again with the same
         name resumes it and ``cv_results_`` includes the earlier trials.
     timeout : stop starting new configurations after this many seconds.
     callbacks : study callbacks ``cb(study, frozen_trial)`` run after each configuration (for
         example :class:`tunewise.integrations.mlflow.MLflowCallback`).
-    verbose : 0 silent, 1 one line per configuration, 2 one line per fold.
+    verbose : 0 silent, 1 one line per configuration, 2 one line per fold (SearchCV's own lines,
+        not scikit-learn's).
 
     Attributes
     ----------
     best_params_, best_score_, best_index_, best_estimator_, cv_results_, n_splits_, refit_time_,
-    scorer_, multimetric_, classes_, n_features_in_, study_ (the :class:`tunewise.Study`),
-    strategy_ (the strategy actually used).
+    scorer_, multimetric_, classes_, n_features_in_, the halving attributes above, study_ (the
+    :class:`tunewise.Study`), strategy_ (the strategy actually used). ``cv_results_`` has
+    scikit-learn's keys (``params`` holds the very values of the grid or the draws) plus
+    ``state`` and ``trial_number``.
 
     Examples
     --------
@@ -149,6 +272,10 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
     ['C']
     >>> search.best_score_ > 0.9
     True
+    >>> halving = SearchCV(LogisticRegression(max_iter=500), param_grid={"C": [0.01, 0.1, 1.0, 10.0]},
+    ...                    factor=2, cv=3).fit(X, y)
+    >>> halving.n_candidates_, halving.n_resources_
+    ([4, 2, 1], [37, 74, 148])
     """
 
     # Fitted attributes (set by fit); declared so type checkers know them.
@@ -160,7 +287,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
     def __init__(
         self,
         estimator: Any,
-        param_space: Mapping[str, Any] | None = None,
+        param_space: Any = None,
         *,
         param_grid: Any = None,
         param_distributions: Any = None,
@@ -171,10 +298,17 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         scoring: Any = None,
         refit: bool | str | Callable[[dict[str, Any]], int] = True,
         n_jobs: int | None = None,
+        pre_dispatch: int | str = "2*n_jobs",
         pruning: bool | str | Scheduler = False,
         error_score: Any = np.nan,
-        return_train_score: bool = False,
+        return_train_score: bool | None = None,
         random_state: Any = None,
+        factor: float | None = None,
+        resource: str | None = None,
+        max_resources: int | str | None = None,
+        min_resources: int | str | None = None,
+        aggressive_elimination: bool | None = None,
+        n_candidates: int | str | None = None,
         storage: Any = None,
         study_name: str | None = None,
         timeout: float | None = None,
@@ -192,10 +326,17 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         self.scoring = scoring
         self.refit = refit
         self.n_jobs = n_jobs
+        self.pre_dispatch = pre_dispatch
         self.pruning = pruning
         self.error_score = error_score
         self.return_train_score = return_train_score
         self.random_state = random_state
+        self.factor = factor
+        self.resource = resource
+        self.max_resources = max_resources
+        self.min_resources = min_resources
+        self.aggressive_elimination = aggressive_elimination
+        self.n_candidates = n_candidates
         self.storage = storage
         self.study_name = study_name
         self.timeout = timeout
@@ -216,6 +357,16 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         tags.array_api_support = sub.array_api_support
         return tags
 
+    def __getattr__(self, name: str) -> Any:
+        # Only called for a missing attribute: say why a halving attribute is missing.
+        if name in _HALVING_ATTRIBUTES:
+            raise AttributeError(
+                f"{name} is set by a successive-halving fit (HalvingGridSearchCV's attribute): give factor=, "
+                f"resource=, min_resources=, max_resources=, aggressive_elimination= or n_candidates= (or "
+                f"strategy='halving') and fit; this {type(self).__name__} "
+                + ("ran no halving" if "cv_results_" in self.__dict__ else "is not fitted"))
+        return object.__getattribute__(self, name)  # the usual error (a delegated method's says why)
+
     # ---- validation of the settings -------------------------------------------------------
     def _n_trials(self) -> int | None:
         """``n_trials``, or ``n_iter`` (RandomizedSearchCV's name for it)."""
@@ -229,9 +380,13 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         n = self.n_trials if self.n_trials is not None else self.n_iter
         return None if n is None else int(n)
 
-    def _space(self) -> tuple[Any, list[dict[str, Any]] | None, str]:
-        """The param_space to search, the configurations scikit-learn would run (param_grid, or
-        param_distributions with strategy auto/random) in its order or None, and which it was."""
+    def _halving_given(self) -> list[str]:
+        return [name for name in HALVING_SETTINGS if getattr(self, name) is not None]
+
+    def _resolve_space(self, halving: bool) -> tuple[str, Any]:
+        """Which meaning the search space has, and the space: ``("grid", dicts)`` (GridSearchCV's
+        param_grid), ``("distributions", dicts)`` (RandomizedSearchCV's param_distributions) or
+        ``("param_space", space)`` (tunewise's, searched by the strategy)."""
         given = [name for name in ("param_space", "param_grid", "param_distributions")
                  if getattr(self, name) is not None]
         if len(given) != 1:
@@ -239,43 +394,57 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
                 "give the search space once: param_space (tunewise), param_grid (GridSearchCV's meaning) or "
                 "param_distributions (RandomizedSearchCV's meaning)"
                 + (f"; got {' and '.join(given)}" if given else "; got none"))
-        if given[0] == "param_space":
-            space = self.param_space
-            if isinstance(space, (list, tuple)) and space and all(isinstance(d, Mapping) for d in space):
-                # GridSearchCV(est, [grid, grid]) / RandomizedSearchCV(est, [dists, dists]) positionally.
-                all_lists = all(isinstance(v, (list, tuple, np.ndarray, range)) for d in space for v in d.values())
-                kind = "param_grid" if all_lists else "param_distributions"
-                return type(self)(**{**self.get_params(deep=False), "param_space": None, kind: space})._space()
-            return space, None, "param_space"
-        from sklearn.model_selection import ParameterGrid, ParameterSampler
-
         if given[0] == "param_grid":
-            if self.strategy not in ("auto", "grid"):
+            if self.strategy not in ("auto", "grid", "halving"):
                 raise ValueError(f"param_grid runs every point of the grid (GridSearchCV's meaning), so strategy "
-                                 f"must be 'auto' or 'grid', got {self.strategy!r}; to sample the same values "
-                                 f"with {self.strategy!r}, pass them as param_space")
-            grids = check_sklearn_space("param_grid", self.param_grid, grid=True)
-            points = list(ParameterGrid(grids))
-            n = self._n_trials()
-            return merge_spaces(grids), points if n is None else points[:n], "grid"
-        dists = check_sklearn_space("param_distributions", self.param_distributions, grid=False)
-        if self.strategy in ("auto", "random"):
-            n = self._n_trials() or _DEFAULT_N_TRIALS
-            points = list(ParameterSampler(dists, n, random_state=self.random_state))
-            return merge_spaces(dists), points, "random"
-        if len(dists) > 1:
-            raise ValueError(f"a list of param_distributions dicts is sampled one dict at a time "
-                             f"(RandomizedSearchCV's meaning): use strategy='random' (or 'auto'), not "
-                             f"{self.strategy!r}")
-        return dists[0], None, "param_distributions"
+                                 f"must be 'auto', 'grid' or 'halving', got {self.strategy!r}; to sample the same "
+                                 f"values with {self.strategy!r}, pass them as param_space")
+            return "grid", check_sklearn_space("param_grid", self.param_grid, grid=True)
+        if given[0] == "param_distributions":
+            return "distributions", check_sklearn_space("param_distributions", self.param_distributions, grid=False)
+        space = self.param_space
+        if not is_sklearn_space(space):
+            if halving:
+                raise TypeError("successive halving runs scikit-learn's candidates: give param_grid or "
+                                "param_distributions (lists of values and frozen scipy.stats distributions), "
+                                f"not tunewise distributions; got {space!r}")
+            return "param_space", space
+        dicts = [space] if isinstance(space, Mapping) else list(space)
+        scipy_dists = has_scipy_distribution(dicts)
+        if halving:
+            if scipy_dists or self.n_candidates is not None:
+                return "distributions", check_sklearn_space("param_space", space, grid=False)
+            warnings.warn(
+                "SearchCV(estimator, space) with only lists runs successive halving over every point of the grid "
+                "(HalvingGridSearchCV's meaning); to sample n_candidates of them as HalvingRandomSearchCV does, "
+                "pass the space as param_distributions= (pass it as param_grid= to silence this warning)",
+                UserWarning, stacklevel=4)
+            return "grid", check_sklearn_space("param_space", space, grid=True)
+        if isinstance(space, Mapping) and (self.n_trials is not None
+                                           or self.strategy not in ("auto", "grid", "random")):
+            return "param_space", space  # tunewise's meaning: searched by the strategy
+        if scipy_dists and isinstance(space, Mapping) and self.n_iter is None and self.strategy == "auto":
+            # tunewise's meaning, kept from before: a positional space with distributions is searched by
+            # the default sampler (the reason to switch); n_iter= or param_distributions= ask for
+            # ParameterSampler's draws instead.
+            return "param_space", space
+        if scipy_dists or self.n_iter is not None or self.strategy == "random":
+            if self.strategy == "grid" and isinstance(space, Mapping):
+                return "param_space", space  # the grid strategy's error names the continuous parameters
+            return "distributions", check_sklearn_space("param_space", space, grid=False)
+        if self.strategy not in ("auto", "grid"):
+            raise ValueError(f"a list of grids runs every point of every grid (GridSearchCV's meaning), so strategy "
+                             f"must be 'auto' or 'grid', got {self.strategy!r}; to search the values with "
+                             f"{self.strategy!r}, give one dict")
+        return "grid", check_sklearn_space("param_space", space, grid=True)
 
-    def _check_settings(self) -> tuple[dict[str, Dimension], Any, list[dict[str, Any]] | None, str]:
+    def _check_settings(self) -> _Settings:
         if not hasattr(self.estimator, "fit") or not hasattr(self.estimator, "get_params"):
             raise TypeError(f"estimator must be a scikit-learn estimator (with fit and get_params), "
                             f"got {self.estimator!r}")
         if self.strategy not in _STRATEGIES:
             raise ValueError(f"strategy must be one of {list(_STRATEGIES)}, got {self.strategy!r}")
-        self._n_trials()
+        n_trials = self._n_trials()
         if self.timeout is not None and (isinstance(self.timeout, bool) or
                                          not isinstance(self.timeout, (int, float)) or self.timeout <= 0):
             raise ValueError(f"timeout must be a positive number of seconds or None, got {self.timeout!r}")
@@ -283,14 +452,49 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             raise ValueError(f"verbose must be a non-negative integer, got {self.verbose!r}")
         if self.n_jobs is not None and (not isinstance(self.n_jobs, (int, np.integer)) or self.n_jobs == 0):
             raise ValueError(f"n_jobs must be None, -1 or a positive integer, got {self.n_jobs!r}")
+        if isinstance(self.pre_dispatch, bool) or not isinstance(self.pre_dispatch, (str, int, np.integer)):
+            raise TypeError(f"pre_dispatch must be an int or an expression of n_jobs such as '2*n_jobs' (as in "
+                            f"GridSearchCV), got {self.pre_dispatch!r}")
+        if self.return_train_score is not None and not isinstance(self.return_train_score, (bool, np.bool_)):
+            raise TypeError(f"return_train_score must be True, False or None, got {self.return_train_score!r}")
         error_score = check_error_score(self.error_score)
         if self.callbacks is not None and (not isinstance(self.callbacks, (list, tuple))
                                            or not all(callable(c) for c in self.callbacks)):
             raise TypeError(f"callbacks must be a list of callables cb(study, trial), got {self.callbacks!r}")
-        space, points, kind = self._space()
-        dims = convert_space(space)
-        check_estimator_params(self.estimator, list(dims))
-        return dims, error_score, points, kind
+        halving_given = self._halving_given()
+        halving = self.strategy == "halving" or bool(halving_given)
+        if halving_given and self.strategy not in ("auto", "halving"):
+            raise ValueError(f"{', '.join(halving_given)} set successive halving (HalvingGridSearchCV's meaning), "
+                             f"which is strategy='halving', not strategy={self.strategy!r}")
+        kind, space = self._resolve_space(halving)
+        halving_settings = None
+        if halving:
+            clash = [f"{name}={getattr(self, name)!r}" for name in ("n_trials", "n_iter", "timeout")
+                     if getattr(self, name) is not None]
+            if self.pruning not in (False, None):
+                clash.append(f"pruning={self.pruning!r}")
+            if clash:
+                raise ValueError(f"successive halving chooses the candidates and their resources itself, so it takes "
+                                 f"no {', '.join(clash)}; n_candidates (param_distributions) sets how many start")
+            halving_settings = check_halving_settings(
+                {name: getattr(self, name) for name in HALVING_SETTINGS}, grid=kind == "grid")
+        what = {"grid": "param_grid", "distributions": "param_distributions"}.get(kind, "param_space")
+        if kind == "distributions" and not halving and self.strategy not in ("auto", "random"):
+            # The same space searched by the strategy (tpe, gp, grid of its lists).
+            if len(space) > 1:
+                raise ValueError(f"a list of param_distributions dicts is sampled one dict at a time "
+                                 f"(RandomizedSearchCV's meaning): use strategy='random' (or 'auto'), not "
+                                 f"{self.strategy!r}")
+            kind, space = "param_space", space[0]
+        if kind == "param_space":
+            dicts = None
+            dims = convert_space(space)
+            spaces: list[Mapping[str, Any]] = [space]
+        else:
+            dicts = spaces = space
+            dims = convert_space(merge_spaces(dicts))
+        check_estimator_params(self.estimator, list(dims), spaces=spaces, what=what)
+        return _Settings(kind, dicts, dims, error_score, halving_settings, n_trials)
 
     def _make_pruner(self) -> Scheduler | None:
         p = self.pruning
@@ -339,6 +543,20 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             return _named_sampler("TPESampler", "tpe", seed), "tpe", n
         return _named_sampler("GPSampler", "gp", seed), "gp", n
 
+    def _draw_points(self, settings: _Settings, n_candidates: int | None = None) -> list[dict[str, Any]] | None:
+        """scikit-learn's configurations, in its order: ``ParameterGrid`` or ``ParameterSampler``
+        (the latter draws from ``random_state``); None for a search the study's sampler drives."""
+        from sklearn.model_selection import ParameterGrid, ParameterSampler
+
+        if settings.kind == "grid":
+            points = list(ParameterGrid(settings.dicts))
+            n = None if settings.halving else settings.n_trials
+            return points if n is None else points[:n]
+        if settings.kind == "distributions":
+            n = n_candidates if settings.halving else (settings.n_trials or _DEFAULT_N_TRIALS)
+            return list(ParameterSampler(settings.dicts, n, random_state=self.random_state))
+        return None
+
     # ---- fit ----------------------------------------------------------------------------
     def fit(self, X: Any, y: Any = None, *, groups: Any = None, **fit_params: Any) -> SearchCV:
         """Run the search on ``X, y`` and (with ``refit``) fit the best configuration on all of it."""
@@ -346,25 +564,40 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
 
         import tunewise as tw
 
-        dims, error_score, points, kind = self._check_settings()
+        settings = self._check_settings()
         scorers, multimetric = resolve_scoring(self.scoring, self.estimator)
-        refit_metric = self._check_refit(scorers, multimetric)
+        refit_metric = self._check_refit(scorers, multimetric, halving=settings.halving is not None)
         X, y, groups = indexable(X, y, groups)
-        splits = make_splits(self.cv, X, y, groups, is_classifier(self.estimator))
+        # Cloned before any configuration is drawn, as scikit-learn does: an estimator and a search
+        # sharing one RandomState then start from the same state in both.
+        base = clone(self.estimator)
+        classifier = is_classifier(self.estimator)
+        halving_plan = None
+        points: list[dict[str, Any]] | None
+        if settings.halving is not None:
+            points, halving_plan = self._halving_candidates(settings, settings.halving, X, y, groups, classifier)
+        else:
+            points = self._draw_points(settings)
+        splits = make_splits(self.cv, X, y, groups, classifier)
         n_splits = len(splits)
         if points is None:
             seed = _seed_from(self.random_state)
-            sampler, strategy_used, n_trials = self._make_sampler(dims, seed)
+            sampler, strategy_used, n_trials = self._make_sampler(settings.dims, seed)
         else:
             from tunewise.samplers import RandomSampler
 
             # Every configuration is scikit-learn's, queued in its order; the sampler only names the study's.
             sampler = RandomSampler(seed=0)
-            strategy_used = kind
+            strategy_used = {"grid": "grid", "distributions": "random"}[settings.kind]
+            if halving_plan is not None:
+                strategy_used = "halving"
             n_trials = len(points)
         pruner = self._make_pruner()
         study = tw.create_study(name=self.study_name, storage=self.storage, direction="maximize",
                                 sampler=sampler, scheduler=pruner, load_if_exists=self.study_name is not None)
+        if halving_plan is not None and study.get_trials():
+            raise ValueError(f"successive halving does not resume a study, and study {self.study_name!r} has "
+                             f"{len(study.get_trials())} trials: give a new study_name")
         # Silent by default, as scikit-learn's searches: verbose= prints SearchCV's own lines, not
         # the study's line per trial.
         from tunewise.logging import trial_logger
@@ -376,17 +609,23 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         self.scorer_ = scorers if multimetric else scorers["score"]
         self.n_splits_ = n_splits
 
-        base = clone(self.estimator)
+        run = _Run(base, X, y, splits, scorers, refit_metric, settings.error_score, fit_params,
+                   self._return_train_score(settings))
+        rows: dict[int, dict[str, Any]] = {}
         try:
-            self._search(study, dims, points, n_trials, base, X, y, splits, scorers, refit_metric, error_score,
-                         fit_params)
+            if halving_plan is not None:
+                assert points is not None and settings.halving is not None
+                self._search_halving(study, settings.dims, settings.halving, halving_plan, points, run, rows)
+            else:
+                self._search(study, settings.dims, points, n_trials, run, rows)
         except BaseException as error:
             self._end_callbacks(study, error)
             raise
         self._end_callbacks(study, None)
 
-        self._build_results(study, dims, scorers, multimetric, n_splits)
-        self._select_best(refit_metric, multimetric)
+        self._build_results(study, settings.dims, scorers, multimetric, n_splits, run.return_train_score, rows,
+                            points or [], only_rows=halving_plan is not None)
+        self._select_best(refit_metric, multimetric, halving=halving_plan is not None)
         if self.refit:
             est = clone(base).set_params(**clone(self.best_params_, safe=False))
             t0 = time.perf_counter()
@@ -400,6 +639,11 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
                 self.feature_names_in_ = est.feature_names_in_
         return self
 
+    def _return_train_score(self, settings: _Settings) -> bool:
+        if self.return_train_score is None:
+            return settings.halving is not None  # the Halving searches' default
+        return bool(self.return_train_score)
+
     def _end_callbacks(self, study: Any, error: BaseException | None) -> None:
         """Tell callbacks with ``on_optimize_end`` (MLflowCallback...) that the search ended, as
         ``study.optimize`` does."""
@@ -409,10 +653,10 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
                 hook(study, error)
 
     def _search(self, study: Any, dims: Mapping[str, Dimension], points: list[dict[str, Any]] | None,
-                n_trials: int, base: Any, X: Any, y: Any, splits: list[Any], scorers: Mapping[str, Any],
-                refit_metric: str, error_score: Any, fit_params: Mapping[str, Any]) -> None:
+                n_trials: int, run: _Run, rows: dict[int, dict[str, Any]]) -> None:
         """Run the configurations: the sampler's, or scikit-learn's ``points`` in their order."""
         start = time.perf_counter()
+        originals = _originals(dims, points or [])
         queue = self._queue(study, dims, points) if points is not None else None
         for i in range(n_trials):
             if self.timeout is not None and time.perf_counter() - start >= self.timeout:
@@ -434,9 +678,103 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             except SearchExhausted:
                 study.tell(trial, state=TrialState.FAILED)
                 break
-            params = {name: dims[name].decode(v) for name, v in raw.items()}
-            self._run_trial(study, trial, base, params, X, y, splits, scorers, refit_metric, error_score,
-                            fit_params, i, n_trials)
+            # scikit-learn's own value objects (np.float64 from an array, the very estimators of a
+            # grid), so the estimator and cv_results_["params"] get what GridSearchCV passes.
+            params = originals.get(_point_key(raw)) or {name: dims[name].decode(v) for name, v in raw.items()}
+            rows[trial.number] = params
+            self._run_trial(study, trial, params, run, run.splits, i, n_trials)
+
+    def _halving_candidates(self, settings: _Settings, halving: HalvingSettings, X: Any, y: Any, groups: Any,
+                            classifier: bool) -> tuple[list[dict[str, Any]], HalvingPlan]:
+        """The first iteration's candidates and the resource schedule (HalvingGridSearchCV's
+        ``_run_search``), with ``min_resources_`` / ``max_resources_`` set."""
+        from sklearn.utils.validation import _num_samples
+
+        from tunewise.integrations.sklearn._validation import count_splits
+
+        resource = halving.resource
+        if resource != "n_samples" and resource not in self.estimator.get_params():
+            raise ValueError(f"resource={resource!r} is neither 'n_samples' nor a parameter of "
+                             f"{type(self.estimator).__name__} (such as n_estimators or max_iter); its parameters: "
+                             f"{', '.join(sorted(self.estimator.get_params()))}")
+        if isinstance(halving.min_resources, str):
+            n_splits = count_splits(self.cv, X, y, groups, classifier)
+            min_resources: float = smallest_resources(resource, n_splits, classifier, y)
+        else:
+            min_resources = halving.min_resources
+        max_resources = _num_samples(X) if halving.max_resources == "auto" else int(halving.max_resources)
+        if min_resources > max_resources:
+            raise ValueError(f"min_resources_={min_resources} is greater than max_resources_={max_resources}: lower "
+                             f"min_resources or raise max_resources")
+        if min_resources == 0:
+            raise ValueError("min_resources_=0: the data set is empty")
+        n_first = None
+        if settings.kind == "distributions":
+            n_first = (int(max_resources // min_resources) if halving.n_candidates == "exhaust"
+                       else int(halving.n_candidates))  # type: ignore[arg-type]
+        if resource != "n_samples" and settings.kind == "distributions":
+            # scikit-learn draws the candidates once to check them and again to run them; the
+            # same two draws keep a shared RandomState (or None) in step with it.
+            self._draw_points(settings, n_first)
+        points = self._draw_points(settings, n_first)
+        assert points is not None
+        if resource != "n_samples" and any(resource in p for p in points):
+            raise ValueError(f"resource={resource!r} is also searched: the resource is set by halving, so take it "
+                             f"out of the search space")
+        plan = plan_halving(len(points), halving, min_resources, max_resources)
+        self.min_resources_ = plan.min_resources
+        self.max_resources_ = plan.max_resources
+        if self.verbose:
+            print(f"[SearchCV] successive halving: n_iterations {plan.n_iterations}, n_required_iterations "
+                  f"{plan.n_required_iterations}, n_possible_iterations {plan.n_possible_iterations}, min_resources_ "
+                  f"{plan.min_resources}, max_resources_ {plan.max_resources}, aggressive_elimination "
+                  f"{plan.aggressive_elimination}, factor {plan.factor}", file=sys.stdout)
+        return points, plan
+
+    def _search_halving(self, study: Any, dims: Mapping[str, Dimension], halving: HalvingSettings,
+                        plan: HalvingPlan, points: list[dict[str, Any]], run: _Run,
+                        rows: dict[int, dict[str, Any]]) -> None:
+        """Successive halving: each candidate at each iteration is one trial, scored on folds
+        subsampled to the iteration's ``n_resources`` (or with the resource parameter set to it)."""
+        from sklearn.utils.validation import _num_samples
+
+        n_samples = _num_samples(run.X)
+        resource = halving.resource
+        candidates = list(points)
+        self.n_resources_: list[int] = []
+        self.n_candidates_: list[int] = []
+        number = 0
+        total = sum(math.ceil(len(points) / plan.factor**k) for k in range(plan.n_iterations))
+        for itr in range(plan.n_iterations):
+            n_resources = plan.n_resources(itr)
+            self.n_resources_.append(n_resources)
+            self.n_candidates_.append(len(candidates))
+            if self.verbose:
+                print(f"[SearchCV] halving iteration {itr}: {len(candidates)} candidates, n_resources {n_resources}",
+                      file=sys.stdout)
+            if resource == "n_samples":
+                splits = subsample_splits(run.splits, n_resources / n_samples, self.random_state)
+            else:
+                splits = run.splits
+                candidates = [{**c, resource: n_resources} for c in candidates]
+            means = []
+            for params in candidates:
+                searched = {name: value for name, value in params.items() if name in dims}
+                study.enqueue_trial({name: dims[name].encode(value) for name, value in searched.items()})
+                trial = study.ask()
+                for name in trial.system_attrs.get("fixed_params", searched):
+                    if name in dims:
+                        trial.suggest(name, dims[name].dist)
+                rows[trial.number] = params
+                means.append(self._run_trial(study, trial, params, run, splits, number, total,
+                                             extra={"iter": itr, "n_resources": n_resources}))
+                number += 1
+            keep = survivors(means, math.ceil(len(candidates) / plan.factor))
+            candidates = [candidates[i] for i in keep]
+        self.n_remaining_candidates_ = len(candidates)
+        self.n_required_iterations_ = plan.n_required_iterations
+        self.n_possible_iterations_ = plan.n_possible_iterations
+        self.n_iterations_ = plan.n_iterations
 
     @staticmethod
     def _queue(study: Any, dims: Mapping[str, Dimension], points: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -445,9 +783,13 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         done = [t.params for t in study.get_trials(states=(TrialState.COMPLETE, TrialState.PRUNED))]
         return [p for p in encoded if p not in done]
 
-    def _check_refit(self, scorers: Mapping[str, Any], multimetric: bool) -> str:
+    def _check_refit(self, scorers: Mapping[str, Any], multimetric: bool, halving: bool = False) -> str:
         refit = self.refit
         if multimetric:
+            if halving:
+                raise ValueError(f"successive halving keeps the best candidates by one metric (as "
+                                 f"HalvingGridSearchCV): give scoring one scorer name or callable, not "
+                                 f"{list(scorers)}")
             if isinstance(refit, str):
                 if refit not in scorers:
                     raise ValueError(f"refit={refit!r} is not one of the scoring metrics {list(scorers)}")
@@ -458,39 +800,45 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
                     "(refit='<metric>'), be a callable, or be False"
                 )
             return next(iter(scorers))  # the first metric drives the search
+        if isinstance(refit, str) and callable(self.scoring):
+            raise TypeError(f"refit={refit!r} names a metric, but scoring is one callable: tunewise takes no "
+                            f"callable returning a dict of metrics (scikit-learn's multi-metric callable); pass "
+                            f"scoring={{{refit!r}: callable, ...}}, one callable per metric")
         if not (isinstance(refit, bool) or callable(refit)):
             raise ValueError(f"refit must be True, False or a callable for a single metric, got {refit!r}")
         return "score"
 
-    def _run_trial(self, study: Any, trial: Any, base: Any, params: dict[str, Any], X: Any, y: Any,
-                   splits: list[Any], scorers: Mapping[str, Any], refit_metric: str, error_score: Any,
-                   fit_params: Mapping[str, Any], i: int, n_trials: int) -> None:
+    def _run_trial(self, study: Any, trial: Any, params: dict[str, Any], run: _Run, splits: list[Any], i: int,
+                   n_trials: int, extra: Mapping[str, Any] | None = None) -> float:
+        """Score ``params`` on ``splits`` as one trial and tell the study; the mean test score."""
         from joblib import Parallel, delayed, effective_n_jobs
 
-        est = clone(base).set_params(**clone(params, safe=False))
+        est = clone(run.base).set_params(**clone(params, safe=False))
         n_jobs = 1 if self.n_jobs is None else effective_n_jobs(self.n_jobs)
         # With pruning, folds run in batches of n_jobs and the running mean is reported after each
         # batch; without it, all folds go out at once.
         batch = n_jobs if study.scheduler is not None else len(splits)
         results: list[dict[str, Any]] = []
         pruned = False
+        metric = run.refit_metric
         t0 = time.perf_counter()
         for b0 in range(0, len(splits), batch):
             folds = list(range(b0, min(b0 + batch, len(splits))))
-            kwargs = {"return_train_score": self.return_train_score, "error_score": error_score, "params": params}
+            kwargs = {"return_train_score": run.return_train_score, "error_score": run.error_score,
+                      "params": params}
             if n_jobs == 1 or len(folds) == 1:
-                out = [fit_and_score(clone(est), X, y, splits[k][0], splits[k][1], scorers, fit_params,
-                                     fold=k, **kwargs) for k in folds]
+                out = [fit_and_score(clone(est), run.X, run.y, splits[k][0], splits[k][1], run.scorers,
+                                     run.fit_params, fold=k, **kwargs) for k in folds]
             else:
-                out = Parallel(n_jobs=min(n_jobs, len(folds)))(
-                    delayed(fit_and_score)(clone(est), X, y, splits[k][0], splits[k][1], scorers, fit_params,
-                                           fold=k, **kwargs) for k in folds)
+                out = Parallel(n_jobs=min(n_jobs, len(folds)), pre_dispatch=self.pre_dispatch)(
+                    delayed(fit_and_score)(clone(est), run.X, run.y, splits[k][0], splits[k][1], run.scorers,
+                                           run.fit_params, fold=k, **kwargs) for k in folds)
             for k, r in zip(folds, out, strict=True):
                 results.append(r)
                 if self.verbose >= 2:
                     print(f"[SearchCV] trial {trial.number} fold {k + 1}/{len(splits)}: "
-                          f"{refit_metric}={r['test'][refit_metric]:.5g} ({r['fit_time']:.2f}s)", file=sys.stdout)
-                running = float(np.mean([q["test"][refit_metric] for q in results]))
+                          f"{metric}={r['test'][metric]:.5g} ({r['fit_time']:.2f}s)", file=sys.stdout)
+                running = float(np.mean([q["test"][metric] for q in results]))
                 if not math.isnan(running):
                     trial.report(running, step=k)
                     # Ask after every fold so rung-based rules see each step they decide on.
@@ -499,20 +847,24 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             if pruned:
                 break
         record = {
-            "test": {m: [_to_json_float(r["test"][m]) for r in results] for m in scorers},
-            "train": ({m: [_to_json_float(r["train"][m]) for r in results] for m in scorers}
-                      if self.return_train_score else None),
+            "test": {m: [_to_json_float(r["test"][m]) for r in results] for m in run.scorers},
+            "train": ({m: [_to_json_float(r["train"][m]) for r in results] for m in run.scorers}
+                      if run.return_train_score else None),
             "fit_time": [r["fit_time"] for r in results],
             "score_time": [r["score_time"] for r in results],
             "n_splits": len(splits),
             "errors": [r["error"] for r in results if r["error"]][:3],
+            **(extra or {}),
         }
         trial.set_user_attr(_CV_ATTR, record)
-        mean = float(np.mean([r["test"][refit_metric] for r in results]))
+        mean = float(np.mean([r["test"][metric] for r in results]))
         if pruned:
             frozen = study.tell(trial, state=TrialState.PRUNED)
         elif math.isnan(mean) or math.isinf(mean):
-            frozen = study.tell(trial, state=TrialState.FAILED)
+            errors = record["errors"]
+            why = f"mean {metric} over the folds is {mean} (error_score={run.error_score})"
+            frozen = study.tell(trial, state=TrialState.FAILED,
+                                fail_reason=why + (f"; first error: {errors[0]}" if errors else ""))
         else:
             frozen = study.tell(trial, mean)
         for cb in self.callbacks or ():
@@ -520,23 +872,32 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         if self.verbose >= 1:
             shown = ", ".join(f"{k}={v!r}" for k, v in params.items())
             state = frozen.state.value
-            score = "" if math.isnan(mean) else f" mean {refit_metric}={mean:.5g} over {len(results)} folds"
+            score = "" if math.isnan(mean) else f" mean {metric}={mean:.5g} over {len(results)} folds"
             print(f"[SearchCV] trial {i + 1}/{n_trials} #{trial.number} {state}{score} "
                   f"({time.perf_counter() - t0:.2f}s): {shown}", file=sys.stdout)
+        return mean
 
     # ---- results --------------------------------------------------------------------------
     def _build_results(self, study: Any, dims: Mapping[str, Dimension], scorers: Mapping[str, Any],
-                       multimetric: bool, n_splits: int) -> None:
+                       multimetric: bool, n_splits: int, return_train_score: bool,
+                       rows_run: Mapping[int, dict[str, Any]], points: list[dict[str, Any]],
+                       only_rows: bool = False) -> None:
+        originals = _originals(dims, points)
         rows = []
         for t in study.get_trials(states=(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAILED)):
             rec = t.user_attrs.get(_CV_ATTR)
             if not rec or rec.get("n_splits") != n_splits or set(rec["test"]) != set(scorers):
                 continue  # a trial from another search in the same study
-            try:
-                # A list of grids: a configuration has the parameters of its own grid only.
-                params = {name: dims[name].decode(v) for name, v in t.params.items() if name in dims}
-            except (KeyError, ValueError):
+            if only_rows and t.number not in rows_run:
                 continue
+            params = rows_run.get(t.number)
+            if params is None:
+                try:
+                    # A list of grids: a configuration has the parameters of its own grid only.
+                    raw = {name: v for name, v in t.params.items() if name in dims}
+                    params = originals.get(_point_key(raw)) or {name: dims[name].decode(v) for name, v in raw.items()}
+                except (KeyError, ValueError):
+                    continue
             if not params:
                 continue
             rows.append((t, rec, params))
@@ -545,6 +906,9 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
 
         n = len(rows)
         res: dict[str, Any] = {}
+        if any("iter" in rec for _, rec, _ in rows):  # successive halving, first as in scikit-learn
+            res["iter"] = np.asarray([rec.get("iter", -1) for _, rec, _ in rows])
+            res["n_resources"] = np.asarray([rec.get("n_resources", -1) for _, rec, _ in rows])
         fit_times = np.full((n, n_splits), np.nan)
         score_times = np.full((n, n_splits), np.nan)
         for i, (_, rec, _) in enumerate(rows):
@@ -554,26 +918,15 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         res["std_fit_time"] = np.nanstd(fit_times, axis=1)
         res["mean_score_time"] = np.nanmean(score_times, axis=1)
         res["std_score_time"] = np.nanstd(score_times, axis=1)
-
-        for name in dims:
-            missing = np.array([name not in p for _, _, p in rows])
-            if missing.all():
-                continue
-            values = [p.get(name) for _, _, p in rows]
-            present = [v for v, m in zip(values, missing, strict=True) if not m]
-            if all(isinstance(v, numbers.Number) and not isinstance(v, bool) for v in present):
-                arr = np.array([0 if m else v for v, m in zip(values, missing, strict=True)])
-            else:
-                arr = np.empty(n, dtype=object)
-                arr[:] = values
-            res[f"param_{name}"] = np.ma.MaskedArray(arr, mask=missing)
-        res["params"] = [p for _, _, p in rows]
+        params_list = [p for _, _, p in rows]
+        res.update(_param_columns(params_list))
+        res["params"] = params_list
 
         states = [t.state for t, _, _ in rows]
         for metric in scorers:
             suffix = metric if multimetric else "score"
             for kind in ("test", "train"):
-                if kind == "train" and not self.return_train_score:
+                if kind == "train" and not return_train_score:
                     continue
                 scores = np.full((n, n_splits), np.nan)
                 for i, (_, rec, _) in enumerate(rows):
@@ -595,7 +948,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         res["trial_number"] = np.array([t.number for t, _, _ in rows])
         self.cv_results_ = res
 
-    def _select_best(self, refit_metric: str, multimetric: bool) -> None:
+    def _select_best(self, refit_metric: str, multimetric: bool, halving: bool = False) -> None:
         res = self.cv_results_
         suffix = refit_metric if multimetric else "score"
         if callable(self.refit):
@@ -603,6 +956,11 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             if not isinstance(index, (numbers.Integral, np.integer)) or not 0 <= index < len(res["params"]):
                 raise ValueError(f"refit callable must return an index into cv_results_['params'], got {index!r}")
             self.best_index_ = int(index)
+        elif halving:
+            # The best of the last iteration (the candidates scored with the most resources).
+            last = np.flatnonzero(res["iter"] == np.max(res["iter"]))
+            scores = res["mean_test_score"][last]
+            self.best_index_ = int(last[0] if np.isnan(scores).all() else last[np.nanargmax(scores)])
         else:
             complete = np.flatnonzero((res["state"] == "COMPLETE") & ~np.isnan(res[f"mean_test_{suffix}"]))
             if complete.size == 0:
@@ -610,6 +968,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
                 why = f"; first error: {errors[0]}" if errors else ""
                 raise ValueError(f"every configuration failed or was pruned: no finite mean_test_{suffix}{why}")
             self.best_index_ = int(complete[np.argmin(res[f"rank_test_{suffix}"][complete])])
+        if not callable(self.refit) or halving:
             self.best_score_ = float(res[f"mean_test_{suffix}"][self.best_index_])
         self.best_params_ = dict(res["params"][self.best_index_])
 

@@ -231,17 +231,63 @@ def merge_spaces(dicts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return merged
 
 
-def check_estimator_params(estimator: Any, names: Sequence[str]) -> None:
-    """Raise a ValueError naming any parameter the estimator does not have, and the valid ones."""
+def _set_by_searched_value(name: str, space: Mapping[str, Any]) -> tuple[str, str, list[Any]] | None:
+    """For ``name`` = ``step__param`` where ``step`` is itself searched over estimators (scikit-learn's
+    ``{"reduce_dim": [PCA(), NMF()], "reduce_dim__n_components": [2, 4]}``): the step, the
+    sub-parameter, and the searched values that lack it."""
+    parts = name.split("__")
+    for i in range(len(parts) - 1, 0, -1):
+        step, sub = "__".join(parts[:i]), "__".join(parts[i:])
+        values = space.get(step)
+        if isinstance(values, D.Categorical):
+            values = list(values.choices)
+        if not _is_value_list(values):
+            continue
+        assert values is not None
+        if len(values) and any(hasattr(v, "get_params") for v in values):
+            lacking = [v for v in values if not (hasattr(v, "get_params") and sub in v.get_params(deep=True))]
+            return step, sub, lacking
+    return None
+
+
+def check_estimator_params(estimator: Any, names: Sequence[str],
+                           spaces: Sequence[Mapping[str, Any]] | None = None, what: str = "param_space") -> None:
+    """Raise a ValueError naming any parameter the estimator does not have, and the valid ones.
+
+    ``spaces`` (the dicts searched together) allow a parameter of an estimator that is itself a
+    searched value, as ``set_params`` sets the step before its parameters."""
     valid = sorted(estimator.get_params(deep=True))
     for name in names:
-        if name not in valid:
-            close = difflib.get_close_matches(name, valid, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ValueError(
-                f"param_space has {name!r}, which is not a parameter of {type(estimator).__name__}{hint}. "
-                f"Valid parameters: {', '.join(valid)}"
-            )
+        if name in valid:
+            continue
+        found = [_set_by_searched_value(name, space) for space in spaces or () if name in space]
+        settable = [f for f in found if f is not None]
+        if found and len(settable) == len(found):
+            for step, sub, lacking in settable:
+                if lacking:
+                    raise ValueError(f"{name!r} sets {sub!r} on every value searched for {step!r}, but "
+                                     f"{', '.join(repr(v) for v in lacking)} has no parameter {sub!r}: put "
+                                     f"those values in a separate dict of the list (a list of grids)")
+            continue
+        close = difflib.get_close_matches(name, valid, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(
+            f"{what} has {name!r}, which is not a parameter of {type(estimator).__name__}{hint}. "
+            f"Valid parameters: {', '.join(valid)}"
+        )
+
+
+def is_sklearn_space(space: Any) -> bool:
+    """A dict (or non-empty list of dicts) whose values are all lists of values or frozen
+    scipy.stats distributions: scikit-learn's ``param_grid`` / ``param_distributions`` shape."""
+    dicts = [space] if isinstance(space, Mapping) else space
+    if not isinstance(dicts, (list, tuple)) or not dicts or not all(isinstance(d, Mapping) for d in dicts):
+        return False
+    return all(_is_value_list(v) or _is_scipy_frozen(v) for d in dicts for v in d.values())
+
+
+def has_scipy_distribution(dicts: Sequence[Mapping[str, Any]]) -> bool:
+    return any(_is_scipy_frozen(v) for d in dicts for v in d.values())
 
 
 def grid_size(dims: Mapping[str, Dimension]) -> int | None:

@@ -103,15 +103,22 @@ def _score_all(scorers: Mapping[str, Scorer], estimator: Any, X: Any, y: Any, er
     scores: dict[str, float] = {}
     for name, scorer in scorers.items():
         try:
-            value = scorer(estimator, X) if y is None else scorer(estimator, X, y)
-            value = float(value.item() if hasattr(value, "item") else value)
+            raw = scorer(estimator, X) if y is None else scorer(estimator, X, y)
         except Exception:
             if error_score == "raise":
                 raise
             warnings.warn(f"scoring {name!r} failed; using error_score={error_score}:\n{traceback.format_exc()}",
                           UserWarning, stacklevel=2)
-            value = float(error_score)
-        scores[name] = value
+            scores[name] = float(error_score)
+            continue
+        if isinstance(raw, Mapping):
+            raise TypeError(f"the scoring callable returned a dict of metrics ({sorted(raw)}): tunewise needs one "
+                            f"number per scorer, so pass scoring={{'<metric>': callable, ...}} (one callable per "
+                            f"metric) and refit='<metric>'")
+        try:
+            scores[name] = float(raw.item() if hasattr(raw, "item") else raw)
+        except (TypeError, ValueError):
+            raise TypeError(f"scoring {name!r} must return a number, got {raw!r}") from None
     return scores
 
 
@@ -169,6 +176,16 @@ def make_splits(cv: Any, X: Any, y: Any, groups: Any, classifier: bool) -> list[
     if not splits:
         raise ValueError(f"cv={cv!r} produced no train/test splits")
     return splits
+
+
+def count_splits(cv: Any, X: Any, y: Any, groups: Any, classifier: bool) -> int:
+    """The number of folds ``cv`` gives, without splitting (no random numbers drawn)."""
+    from sklearn.model_selection import check_cv
+
+    try:
+        return int(check_cv(cv, y, classifier=classifier).get_n_splits(X, y, groups))
+    except ValueError as e:
+        raise ValueError(f"cv={cv!r} is not a valid cross-validation setting: {e}") from None
 
 
 def nan_mean(values: Sequence[float]) -> float:
