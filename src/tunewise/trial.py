@@ -47,25 +47,25 @@ def _to_datetime(ts: float | None) -> _dt.datetime | None:
     return None if ts is None else _dt.datetime.fromtimestamp(ts)
 
 
-class _GivenValues:
-    """``suggest_*`` answered by ``suggest(name, distribution)`` from values already known (a
-    finished trial's, or those given to a :class:`FixedTrial`): Trial's signatures, Optuna's old
-    names included."""
+class _Suggests:
+    """The ``suggest_*`` methods, each a distribution handed to ``suggest(name, distribution)``:
+    a running :class:`Trial` samples it, a :class:`FrozenTrial` or :class:`FixedTrial` answers
+    with the value it holds. Optuna's old names are kept (the guide uses them)."""
 
     def suggest(self, name: str, distribution: D.Distribution) -> Any:
         raise NotImplementedError
 
     def suggest_float(self, name: str, low: float, high: float, *, step: float | None = None,
                       log: bool = False) -> float:
-        """The value of the float ``name`` (see :meth:`suggest`; Trial.suggest_float's signature)."""
+        """A float in ``[low, high]``; ``log=True`` samples in log space, ``step`` on a lattice."""
         return float(self.suggest(name, D.Float(low, high, log=log, step=step)))
 
     def suggest_int(self, name: str, low: int, high: int, *, step: int = 1, log: bool = False) -> int:
-        """The value of the integer ``name`` (see :meth:`suggest`)."""
+        """An integer in ``[low, high]`` (both included)."""
         return int(self.suggest(name, D.Int(low, high, log=log, step=step)))
 
     def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
-        """The choice ``name`` (see :meth:`suggest`)."""
+        """One of ``choices`` (any JSON-serializable values)."""
         return self.suggest(name, D.Categorical(tuple(choices)))
 
     def suggest_uniform(self, name: str, low: float, high: float) -> float:
@@ -78,7 +78,7 @@ class _GivenValues:
         return self.suggest_float(name, low, high, step=q)
 
 
-class FrozenTrial(_GivenValues):
+class FrozenTrial(_Suggests):
     """A trial as stored: immutable once finished, shared between readers without copies.
 
     ``values`` holds one float per objective (``value`` is the first); ``params`` the
@@ -485,7 +485,7 @@ _COMPARED = ("number", "trial_id", "state", "values", "params", "intermediate_va
 _current_trial: contextvars.ContextVar[Trial | None] = contextvars.ContextVar("tunewise_trial", default=None)
 
 
-class Trial:
+class Trial(_Suggests):
     """The handle an objective receives: suggest parameters, report progress, ask whether to stop.
 
     >>> import tunewise as tw
@@ -561,29 +561,6 @@ class Trial:
             self._on_param(self, name, value)
         return value
 
-    def suggest_float(
-        self, name: str, low: float, high: float, *, step: float | None = None, log: bool = False
-    ) -> float:
-        """A float in ``[low, high]``; ``log=True`` samples in log space, ``step`` on a lattice."""
-        return float(self.suggest(name, D.Float(low, high, log=log, step=step)))
-
-    def suggest_int(self, name: str, low: int, high: int, *, step: int = 1, log: bool = False) -> int:
-        """An integer in ``[low, high]`` (both included)."""
-        return int(self.suggest(name, D.Int(low, high, log=log, step=step)))
-
-    def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
-        """One of ``choices`` (any JSON-serializable values)."""
-        return self.suggest(name, D.Categorical(tuple(choices)))
-
-    # Aliases kept for users coming from older Optuna code (the guide uses them).
-    def suggest_uniform(self, name: str, low: float, high: float) -> float:
-        return self.suggest_float(name, low, high)
-
-    def suggest_loguniform(self, name: str, low: float, high: float) -> float:
-        return self.suggest_float(name, low, high, log=True)
-
-    def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
-        return self.suggest_float(name, low, high, step=q)
 
     # ---- progress --------------------------------------------------------------
     def report(self, value: float | Mapping[str, float], step: int | None = None, *,
@@ -807,7 +784,7 @@ def _scheduling() -> Any:
     return _DECISIONS
 
 
-class FixedTrial(_GivenValues):
+class FixedTrial(_Suggests):
     """A trial whose parameters are given: an objective runs on a chosen configuration (Optuna's
     ``optuna.trial.FixedTrial``), to check or refit it outside any study.
 
