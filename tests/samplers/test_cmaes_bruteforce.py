@@ -290,12 +290,19 @@ def _xy(t: tw.Trial) -> float:
     return (t.suggest_float("x", -10, 10) - 3) ** 2 + (t.suggest_float("y", -10, 10) + 1) ** 2
 
 
-def test_cmaes_two_processes_that_told_a_generation_differently_end_on_the_recorded_choice(tmp_path: Path) -> None:
+def _racing_studies(tmp_path: Path) -> tuple[tw.Study, tw.Study, str]:
+    """Two workers (two Study objects, two storage objects) on one SQLite study of CMA-ES with a
+    population of 4, past its start-up trial; and the study's URL."""
     url = f"sqlite:///{tmp_path / 'race.db'}"
     a = tw.create_study(study_name="race", storage=url, sampler=S.CmaEsSampler(seed=0, popsize=4))
     b = tw.load_study("race", url, sampler=S.CmaEsSampler(seed=1, popsize=4))  # another storage object too
     start = a.ask()
     a.tell(start, _xy(start))
+    return a, b, url
+
+
+def test_cmaes_two_processes_that_told_a_generation_differently_end_on_the_recorded_choice(tmp_path: Path) -> None:
+    a, b, url = _racing_studies(tmp_path)
     gen0 = [a.ask() for _ in range(6)]  # trials 1-6
     values = {t.number: _xy(t) for t in gen0}
     for t in gen0[2:]:
@@ -324,11 +331,7 @@ def test_cmaes_a_record_written_by_the_claim_loser_before_the_winner_counts(tmp_
     and wins the claim, then b (which saw one result more) is refused, finds no record yet,
     records its own choice and starts its trial before a's: b's record counts, a replays it,
     and a's draw (from the choice that lost) is never told."""
-    url = f"sqlite:///{tmp_path / 'race.db'}"
-    a = tw.create_study(study_name="race", storage=url, sampler=S.CmaEsSampler(seed=0, popsize=4))
-    b = tw.load_study("race", url, sampler=S.CmaEsSampler(seed=1, popsize=4))  # another storage object too
-    start = a.ask()
-    a.tell(start, _xy(start))
+    a, b, url = _racing_studies(tmp_path)
     gen0 = [a.ask() for _ in range(5)]  # trials 1-5
     for t in gen0[1:]:
         a.tell(t, _xy(t))
