@@ -1,12 +1,14 @@
 """Optuna's command line (tutorial/20_recipes/004_cli.py) under tunewise's names: ``ask`` and
 ``tell`` across processes, ``best-trial``/``best-trials``/``trials --study-name`` with
-``-f/--format``, ``study set-user-attr``, ``OPTUNA_STORAGE``; and the heartbeat rule that makes
-ask/tell across processes work: a trial handed over (detached) is never failed as stale, while
-the trial of a worker that dies still is."""
+``-f/--format``, ``study set-user-attr``, ``OPTUNA_STORAGE``, Optuna's common options
+(``-v``/``-q``/``--log-file``/``--debug``/``--storage-class``, options before the command); and
+the heartbeat rule that makes ask/tell across processes work: a trial handed over (detached) is
+never failed as stale, while the trial of a worker that dies still is."""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -301,3 +303,65 @@ def test_a_broken_ask_names_the_problem_and_starts_no_trial(url: str, args: list
 def test_ask_of_a_missing_study_says_to_create_it(url: str) -> None:
     code, out, err = cli("ask", "--storage", url, "--study-name", "nope")
     assert code == 1 and "no study named 'nope'" in out + err and "tunewise create-study" in out + err
+
+
+# ---- Optuna's common options: -v/-q/--log-file/--debug/--storage-class, options before the command ----
+def test_options_before_the_command_name_as_optuna_takes_them(url: str) -> None:
+    code, out, _ = cli("--storage", url, "create-study", "--study-name", "first")
+    assert (code, out.strip()) == (0, "first")
+    # Before a group and before its subcommand (optuna study set-user-attr).
+    code, _, err = cli("--storage", url, "study", "set-user-attr", "--study-name", "first", "-k", "owner",
+                       "--value", "me")
+    assert code == 0, err
+    code, _, err = cli("study", "--storage", url, "set-user-attr", "--study-name", "first", "-k", "team",
+                       "--value", "hpo")
+    assert code == 0, err
+    assert tw.load_study(name="first", storage=url).user_attrs == {"owner": "me", "team": "hpo"}
+
+
+def test_quiet_verbose_and_log_file(url: str, tmp_path: Path) -> None:
+    before = tw.logging.get_verbosity()
+    cli("create-study", "--storage", url, "--study-name", "s")
+    asked = ask(url, "s")
+    code, _, err = cli("-q", "tell", "--storage", url, "--study-name", "s", "--trial-number", str(asked["number"]),
+                       "--values", "1.5")
+    assert code == 0 and err == ""  # -q: no line on stderr
+    assert tw.logging.get_verbosity() == before  # a command's -q ends with the command
+    log = tmp_path / "cli.log"
+    code, _, err = cli("-v", "tell", "--storage", url, "--study-name", "s", "--trial-number", str(asked["number"]),
+                       "--values", "1.5", "--skip-if-finished", "--log-file", str(log))
+    assert code == 0 and "Skipped trial 0" in err
+    code, _, _ = cli("ask", "--storage", url, "--study-name", "s", "--search-space", SPACE, f"--log-file={log}")
+    assert code == 0
+    code, _, _ = cli("tell", "--storage", url, "--study-name", "s", "--trial-number", "1", "--values", "0.5",
+                     "--log-file", str(log))
+    assert code == 0
+    assert "Trial 1 finished with value: 0.5" in log.read_text()
+    # The log file's handler ends with its command.
+    assert not any(isinstance(h, logging.FileHandler) for h in tw.logging.get_logger("tunewise").handlers)
+
+
+def test_debug_shows_the_traceback_and_storage_class_names_what_tunewise_reads(url: str) -> None:
+    result = CliRunner().invoke(main, ["best-trial", "--storage", url, "--study-name", "missing"])
+    assert result.exit_code == 1 and "no study named 'missing'" in result.stderr
+    assert isinstance(result.exception, SystemExit)  # one line, no traceback
+    result = CliRunner().invoke(main, ["--debug", "best-trial", "--storage", url, "--study-name", "missing"])
+    assert isinstance(result.exception, tw.exceptions.StudyNotFoundError)  # --debug: the error itself
+    code, out, _ = cli("create-study", "--storage", url, "--storage-class", "RDBStorage", "--study-name", "r")
+    assert (code, out.strip()) == (0, "r")
+    code, _, err = cli("create-study", "--storage", "./journal.log", "--storage-class", "JournalFileBackend")
+    assert code == 2 and "tunewise import optuna" in err
+    code, _, err = cli("create-study", "--storage", url, "--storage-class", "JournalRedisBackend")
+    assert code == 2 and "Redis" in err
+    code, _, err = cli("create-study", "--storage", url, "--storage-class", "Nope")
+    assert code == 2 and "'Nope'" in err
+
+
+def test_other_commands_keep_their_arguments() -> None:
+    from tunewise.cli._group import optuna_argv
+
+    # A sweep runs the user's program with its own flags: nothing is taken out or moved.
+    args = ["sweep", "agent", "SWEEP", "--storage", "sqlite:///x.db", "--", "python", "train.py", "-v", "-q"]
+    assert optuna_argv(main, args)[0] == args
+    moved, options = optuna_argv(main, ["-vv", "--storage", "u", "trials", "--study-name", "s", "--", "-q"])
+    assert moved == ["trials", "--study-name", "s", "--storage", "u", "--", "-q"] and options.verbosity == 3

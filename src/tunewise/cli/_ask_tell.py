@@ -22,7 +22,7 @@ from typing import Any
 import click
 
 from tunewise.cli._formats import format_options, render
-from tunewise.cli._group import storage_option
+from tunewise.cli._group import note, storage_option
 
 _SPACE_EXAMPLE = '{"x": {"name": "FloatDistribution", "attributes": {"low": 0.0, "high": 1.0}}}'
 
@@ -118,7 +118,7 @@ def ask(storage: str, study_name: str, sampler: str | None, sampler_kwargs: str 
         raise click.ClickException(f"trial {trial.number} was recorded as FAILED: its parameters could not be "
                                    f"suggested: {e}") from None
     trial.detach()
-    click.echo(f"Asked trial {trial.number} with parameters {trial.params}.", err=True)
+    note(f"Asked trial {trial.number} with parameters {trial.params}.")
     click.echo(render({"number": trial.number, "params": dict(trial.params)}, output_format, flatten))
 
 
@@ -197,7 +197,7 @@ def tell(storage: str, study_name: str, trial_number: int, values: tuple[float, 
     if told.state.is_finished():
         result = f" with values {told.values}" if told.values is not None else ""
         if skip_if_finished:
-            click.echo(f"Skipped trial {trial_number}: it is already {told.state.value}{result}.", err=True)
+            note(f"Skipped trial {trial_number}: it is already {told.state.value}{result}.")
             return
         raise click.ClickException(f"trial {trial_number} of study {study_name!r} is already {told.state.value}"
                                    f"{result}; a finished trial cannot be told again (--skip-if-finished ignores "

@@ -23,7 +23,7 @@ from __future__ import annotations
 import click
 
 from tunewise.cli._formats import FORMATS, format_options, render, trial_record
-from tunewise.cli._group import storage_option
+from tunewise.cli._group import note, storage_option
 
 _DIRECTIONS = click.Choice(["minimize", "maximize"])
 
@@ -88,7 +88,7 @@ def set_user_attr(storage: str, study_name: str, key: str, value: str) -> None:
     import tunewise as tw
 
     tw.load_study(study_name=study_name, storage=storage).set_user_attr(key, value)
-    click.echo(f"set user attribute {key!r} of study {study_name!r}", err=True)
+    note(f"set user attribute {key!r} of study {study_name!r}")
 
 
 _FLATTEN_TRIALS = "Flatten nested columns such as params and user_attrs."
