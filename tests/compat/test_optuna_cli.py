@@ -320,6 +320,17 @@ def test_options_before_the_command_name_as_optuna_takes_them(url: str) -> None:
 
 
 def test_quiet_verbose_and_log_file(url: str, tmp_path: Path) -> None:
+    # The library's level (a script may have set WARNING) does not decide what a command says:
+    # Optuna's commands log at INFO unless -q / -v are given.
+    before = tw.logging.get_verbosity()
+    tw.logging.set_verbosity(tw.logging.WARNING)
+    try:
+        _quiet_verbose_and_log_file(url, tmp_path)
+    finally:
+        tw.logging.set_verbosity(before)
+
+
+def _quiet_verbose_and_log_file(url: str, tmp_path: Path) -> None:
     before = tw.logging.get_verbosity()
     cli("create-study", "--storage", url, "--study-name", "s")
     asked = ask(url, "s")

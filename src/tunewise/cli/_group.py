@@ -148,6 +148,8 @@ def optuna_argv(group: click.Group, args: list[str]) -> tuple[list[str], OptunaO
         if j is not None:
             before, sub, rest = before + rest[:j], [rest[j]], rest[j + 1:]
     before, rest = options.take(before), options.take(rest)
+    if options.verbosity is None:  # as Optuna's commands: INFO unless -q / -v say otherwise
+        options.verbosity = 1
     cut = rest.index("--") if "--" in rest else len(rest)
     return [command, *sub, *rest[:cut], *before, *rest[cut:]], options
 
