@@ -38,7 +38,8 @@ def one_study_name(argument: str | None, study_name: str | None) -> str:
 # command -v/-q/--log-file/--debug/--storage-class, and options may come before the command's name).
 OPTUNA_COMMANDS = frozenset({"ask", "tell", "create-study", "delete-study", "study-names", "study", "best-trial",
                              "best-trials", "studies", "trials", "storage"})
-_VALUED = ("--storage", "--storage-class", "--log-file")  # options before a command that take a value
+# Options that take a value, as they may come before a command's name.
+_VALUED = ("--storage", "--storage-class", "--log-file", "-f", "--format", "--study-name")
 _STORAGE_CLASSES = ("RDBStorage", "JournalFileBackend", "JournalFileStorage", "JournalRedisBackend",
                     "JournalRedisStorage")
 
@@ -51,7 +52,8 @@ class OptunaOptions:
         self.log_file: str | None = None
         self.debug = False
         self.storage_class: str | None = None
-        self._saved: tuple[int, logging.Handler | None] = (0, None)
+        self._level: int | None = None  # the logger's level before apply()
+        self._handler: logging.Handler | None = None
 
     def take(self, args: list[str]) -> list[str]:
         """``args`` without Optuna's common options (read into ``self``); ``--`` ends the search."""
@@ -88,8 +90,6 @@ class OptunaOptions:
         classes tunewise lacks."""
         from tunewise import logging as tw_logging
 
-        self._saved = (tw_logging.get_logger("tunewise").level, None)
-
         if self.storage_class is not None:
             if self.storage_class not in _STORAGE_CLASSES:
                 raise click.UsageError(f"--storage-class {self.storage_class!r}: choose from "
@@ -100,25 +100,25 @@ class OptunaOptions:
                     f"--storage-class {self.storage_class}: tunewise does not read {kind} as a storage. "
                     "Give a database URL (sqlite:///FILE.db or postgresql://...); an Optuna journal file "
                     "is copied into one with: tunewise import optuna JOURNAL_FILE --storage URL")
+        logger = tw_logging.get_logger("tunewise")
+        self._level = logger.level
         if self.verbosity is not None:
-            level = {0: logging.WARNING, 1: logging.INFO}.get(self.verbosity, logging.DEBUG)
-            tw_logging.set_verbosity(level)
+            tw_logging.set_verbosity({0: logging.WARNING, 1: logging.INFO}.get(self.verbosity, logging.DEBUG))
         if self.log_file is not None:
-            handler = logging.FileHandler(self.log_file)
-            handler.setFormatter(logging.Formatter("[%(levelname)s %(asctime)s] %(message)s"))
-            tw_logging.get_logger("tunewise").addHandler(handler)
-            self._saved = (self._saved[0], handler)
+            self._handler = logging.FileHandler(self.log_file)
+            self._handler.setFormatter(logging.Formatter("[%(levelname)s %(asctime)s] %(message)s"))
+            logger.addHandler(self._handler)
 
     def undo(self) -> None:
         """Logging as it was before :meth:`apply` (a command run in a process that goes on: tests)."""
         from tunewise import logging as tw_logging
 
-        level, handler = self._saved
         logger = tw_logging.get_logger("tunewise")
-        logger.setLevel(level)
-        if handler is not None:
-            logger.removeHandler(handler)
-            handler.close()
+        if self._level is not None:
+            logger.setLevel(self._level)
+        if self._handler is not None:
+            logger.removeHandler(self._handler)
+            self._handler.close()
 
 
 def optuna_argv(group: click.Group, args: list[str]) -> tuple[list[str], OptunaOptions]:
