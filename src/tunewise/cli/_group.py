@@ -182,4 +182,8 @@ class _Group(click.Group):
 @click.group(cls=_Group)
 @click.version_option(package_name="tunewise")
 def main() -> None:
-    """tunewise: hyperparameter optimization that never loses a trial."""
+    """tunewise: hyperparameter optimization that never loses a trial.
+
+    The commands that share Optuna's names also take Optuna's common options, before or after
+    the command's name: -v/-q, --log-file FILE, --debug and --storage-class RDBStorage.
+    """
