@@ -20,6 +20,7 @@ from collections.abc import Container
 from typing import TYPE_CHECKING, Any
 
 from tunewise._constraints import is_feasible
+from tunewise._study_view import StudyView
 from tunewise.samplers._base import Sampler
 from tunewise.trial import TrialState
 
@@ -31,8 +32,9 @@ if TYPE_CHECKING:
 __all__ = ["BaseSampler"]
 
 
-class _StudyView:
-    """What an Optuna sampler reads of the study (``optuna.Study``'s read-only attributes)."""
+class _StudyView(StudyView):
+    """What an Optuna sampler reads of the study (``optuna.Study``'s read-only attributes): the
+    strategies' :class:`~tunewise._study_view.StudyView` of it, with Optuna's direction type."""
 
     __slots__ = ("_ctx",)
 
@@ -50,15 +52,8 @@ class _StudyView:
         return [StudyDirection(d) for d in self._ctx.directions]
 
     @property
-    def direction(self) -> Any:
-        directions = self.directions
-        if len(directions) != 1:
-            raise RuntimeError(f"study {self.study_name!r} has {len(directions)} objectives: read study.directions")
-        return directions[0]
-
-    @property
-    def trials(self) -> list[FrozenTrial]:
-        return self._ctx.get_trials()
+    def distributions(self) -> dict[str, D.Distribution]:
+        return self._ctx.distributions
 
     def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
         return self._ctx.get_trials(deepcopy=deepcopy, states=states)
