@@ -32,6 +32,7 @@ from tunewise.cli._optuna import COMMANDS as _OPTUNA_COMMANDS
 from tunewise.cli._report import report
 from tunewise.cli._storage import storage
 from tunewise.cli._studies import COMMANDS as _STUDY_COMMANDS
+from tunewise.cli._studies import studies, trials
 from tunewise.cli._sweep import sweep
 from tunewise.cli._worker import worker
 
@@ -40,6 +41,9 @@ __all__ = ["main"]
 for _command in (*_STUDY_COMMANDS, worker, sweep, report, dashboard, kb, storage, import_, *_OPTUNA_COMMANDS,
                  *_ASK_TELL_COMMANDS):
     main.add_command(_command)
+# Optuna's commands, by the names they joined under: they take Optuna's common options (_group).
+main.optuna_commands = frozenset(  # type: ignore[attr-defined]
+    c.name for c in (*_OPTUNA_COMMANDS, *_ASK_TELL_COMMANDS, studies, trials, storage) if c.name)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -34,10 +34,6 @@ def one_study_name(argument: str | None, study_name: str | None) -> str:
     return name
 
 
-# The commands that share Optuna's names take Optuna's common options (optuna/cli.py gives every
-# command -v/-q/--log-file/--debug/--storage-class, and options may come before the command's name).
-OPTUNA_COMMANDS = frozenset({"ask", "tell", "create-study", "delete-study", "study-names", "study", "best-trial",
-                             "best-trials", "studies", "trials", "storage"})
 # Options that take a value, as they may come before a command's name.
 _VALUED = ("--storage", "--storage-class", "--log-file", "-f", "--format", "--study-name")
 _STORAGE_CLASSES = ("RDBStorage", "JournalFileBackend", "JournalFileStorage", "JournalRedisBackend",
@@ -139,7 +135,7 @@ def optuna_argv(group: click.Group, args: list[str]) -> tuple[list[str], OptunaO
         return None
 
     i = first_word(args)
-    if i is None or args[i] not in OPTUNA_COMMANDS:
+    if i is None or args[i] not in getattr(group, "optuna_commands", ()):
         return args, options
     before, command, rest = args[:i], args[i], args[i + 1:]
     sub: list[str] = []
@@ -157,6 +153,11 @@ def optuna_argv(group: click.Group, args: list[str]) -> tuple[list[str], OptunaO
 class _Group(click.Group):
     """Turns tunewise's own errors into one clear line instead of a traceback (``--debug``, on a
     command that shares Optuna's name, keeps the traceback), and reads Optuna's command lines."""
+
+    # The commands that share Optuna's names take Optuna's common options (optuna/cli.py gives every
+    # command -v/-q/--log-file/--debug/--storage-class, and options may come before the command's
+    # name); filled where the commands join the group (tunewise.cli).
+    optuna_commands: frozenset[str] = frozenset()
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if ctx.parent is None and args and args[0] not in ("--help", "--version"):
