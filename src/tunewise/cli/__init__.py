@@ -42,7 +42,7 @@ for _command in (*_STUDY_COMMANDS, worker, sweep, report, dashboard, kb, storage
                  *_ASK_TELL_COMMANDS):
     main.add_command(_command)
 # Optuna's commands, by the names they joined under: they take Optuna's common options (_group).
-main.optuna_commands = frozenset(  # type: ignore[attr-defined]
+main.optuna_commands = frozenset(
     c.name for c in (*_OPTUNA_COMMANDS, *_ASK_TELL_COMMANDS, studies, trials, storage) if c.name)
 
 if __name__ == "__main__":  # pragma: no cover
