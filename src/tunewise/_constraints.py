@@ -1,27 +1,31 @@
 """Constraints on a trial's outcome ("p95 latency under 20 ms"): where they are kept, and when a
 trial is feasible.
 
-A trial's constraint values come from ``trial.set_constraint(values)`` in the objective, or from
-the study's ``constraints_func(frozen_trial)`` (Optuna's signature) once it finishes; they are
-stored in ``trial.system_attrs["constraints"]`` (the key Optuna uses), so every sampler, worker and
-reader sees them. A trial is feasible when every value is ``<= 0``; a trial without constraint
-values counts as feasible. Its violation is the sum of the positive values (0 when feasible), the
-measure constrained TPE, NSGA-II's constrained domination and the plots use.
+A trial's constraint values come from ``trial.set_constraint(values)`` or, one named value at a
+time, ``trial.set_constraint(name, value)`` (Optuna 5's form) in the objective, or from the study's
+``constraints_func(frozen_trial)`` (Optuna's signature) once it finishes; they are stored in
+``trial.system_attrs["constraints"]`` (the key Optuna uses), so every sampler, worker and reader
+sees them (named values in the order they were set, their names in
+``system_attrs["constraint_names"]``). A trial is feasible when every value is ``<= 0``; a trial
+without constraint values counts as feasible. Its violation is the sum of the positive values (0
+when feasible), the measure constrained TPE, NSGA-II's constrained domination and the plots use.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tunewise.trial import FrozenTrial
 
-__all__ = ["CONSTRAINTS_ATTR", "check_constraints", "is_feasible", "violation"]
+__all__ = ["CONSTRAINTS_ATTR", "CONSTRAINT_NAMES_ATTR", "check_constraints", "is_feasible", "named_constraint",
+           "violation"]
 
 CONSTRAINTS_ATTR = "constraints"
+CONSTRAINT_NAMES_ATTR = "constraint_names"
 
 
 def check_constraints(values: Any, where: str) -> list[float]:
@@ -47,6 +51,36 @@ def check_constraints(values: Any, where: str) -> list[float]:
                              f"(<= 0: satisfied, > 0: violated by that much)")
         out.append(f)
     return out
+
+
+def named_constraint(system_attrs: Mapping[str, Any], key: Any, value: Any) -> dict[str, list[Any]] | None:
+    """The system attributes that add constraint ``key`` = ``value`` to those in ``system_attrs``
+    (``trial.set_constraint(key, value)``); None, with a warning, when ``key`` already has a value
+    (Optuna keeps the first one)."""
+    where = f"set_constraint({key!r}, {value!r})"
+    if not isinstance(key, str):
+        raise TypeError(f"{where}: the constraint's name must be a str, e.g. set_constraint('latency', ms - 20)")
+    if isinstance(value, (bool, str, bytes)):
+        raise TypeError(f"{where}: the value must be a number (<= 0: satisfied, > 0: violated by that much)")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{where}: the value must be a number (<= 0: satisfied, > 0: violated by that much), "
+                        f"got {type(value).__name__}") from None
+    if math.isnan(number):
+        raise ValueError(f"{where}: a constraint value must not be NaN (<= 0: satisfied, > 0: violated by that much)")
+    names = list(system_attrs.get(CONSTRAINT_NAMES_ATTR) or [])
+    values = list(system_attrs.get(CONSTRAINTS_ATTR) or [])
+    if len(names) != len(values):
+        raise ValueError(f"{where}: this trial's constraints were given as one list ({values}); give them all by "
+                         f"name, set_constraint(name, value), or all at once, set_constraint([v0, v1, ...])")
+    if key in names:
+        import warnings
+
+        warnings.warn(f"{where}: constraint {key!r} is already set to {values[names.index(key)]}; the new value is "
+                      f"ignored (as in Optuna)", UserWarning, stacklevel=3)
+        return None
+    return {CONSTRAINTS_ATTR: [*values, number], CONSTRAINT_NAMES_ATTR: [*names, key]}
 
 
 def violation(trial: FrozenTrial) -> float:

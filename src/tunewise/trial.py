@@ -77,6 +77,50 @@ class _Suggests:
     def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
         return self.suggest_float(name, low, high, step=q)
 
+    system_attrs: dict[str, Any]
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        raise NotImplementedError
+
+    def set_constraint(self, key: str | Sequence[float], value: float | None = None) -> None:
+        """Record this trial's constraint values: it is feasible when every one is ``<= 0``
+        (e.g. ``[latency_ms - 20]`` for "latency under 20 ms"), all at once
+        (``set_constraint([c0, c1])``) or one named value per call (``set_constraint("c0", c0)``,
+        Optuna 5's form; a name set twice keeps its first value, with a warning). Stored with the
+        trial as ``system_attrs["constraints"]`` (named values in the order they were set);
+        samplers steer towards feasible trials and ``best_trial``/``best_trials`` keep only those
+        (see ``create_study(constraints_func=)``).
+
+        >>> import tunewise as tw
+        >>> def objective(trial):
+        ...     x = trial.suggest_float("x", 0, 1)
+        ...     trial.set_constraint([0.5 - x])  # feasible when x >= 0.5
+        ...     return x
+        >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+        >>> study.optimize(objective, n_trials=20)
+        >>> study.best_value >= 0.5
+        True
+        >>> trial = study.ask()
+        >>> trial.set_constraint("memory_gb", 3.5 - 4.0)
+        >>> trial.set_constraint("latency_ms", 25.0 - 20.0)
+        >>> study.tell(trial, 1.0).constraints
+        [-0.5, 5.0]
+        """
+        from tunewise._constraints import CONSTRAINT_NAMES_ATTR, CONSTRAINTS_ATTR, check_constraints, named_constraint
+
+        if isinstance(key, str):
+            for attr, recorded in (named_constraint(self.system_attrs, key, value) or {}).items():
+                self.set_system_attr(attr, recorded)
+            return
+        if value is not None:
+            raise TypeError(f"set_constraint({key!r}, {value!r}): give one named value, set_constraint('name', "
+                            f"value), or every value as one list, set_constraint([v0, v1, ...])")
+        if self.system_attrs.get(CONSTRAINT_NAMES_ATTR):
+            raise ValueError(f"set_constraint({key!r}): this trial's constraints "
+                             f"{self.system_attrs[CONSTRAINT_NAMES_ATTR]} were given by name; give them all by name, "
+                             f"set_constraint(name, value), or all at once, set_constraint([v0, v1, ...])")
+        self.set_system_attr(CONSTRAINTS_ATTR, check_constraints(key, "set_constraint"))
+
 
 class FrozenTrial(_Suggests):
     """A trial as stored: immutable once finished, shared between readers without copies.
@@ -260,7 +304,9 @@ class FrozenTrial(_Suggests):
 
     @property
     def constraints(self) -> list[float] | None:
-        """The trial's constraint values (feasible when all <= 0), or None if it has none."""
+        """The trial's constraint values (feasible when all <= 0), or None if it has none. Values
+        set by name are in the order they were set, their names in
+        ``system_attrs["constraint_names"]`` (Optuna 5 gives a dict of them)."""
         values = self.system_attrs.get("constraints")
         return list(values) if values is not None else None
 
@@ -386,8 +432,9 @@ def create_trial(
     (one per objective), without NaN; a PRUNED one may have a value (its last report); FAILED,
     WAITING and RUNNING ones have none. ``constraints`` are the trial's constraint values
     (feasible when all ``<= 0``), kept in ``system_attrs["constraints"]``; a mapping (Optuna 5's
-    form) keeps its values in order. Attributes must be JSON-serializable, as the storage keeps
-    them. The trial gets number -1 until a study adds it; its times are now.
+    form) names them, as ``trial.set_constraint(name, value)`` does. Attributes must be
+    JSON-serializable, as the storage keeps them. The trial gets number -1 until a study adds it;
+    its times are now.
 
     >>> import tunewise as tw
     >>> t = tw.trial.create_trial(params={"lr": 0.01, "layers": 2},
@@ -461,10 +508,13 @@ def create_trial(
     users = {k: _checked_attr("create_trial(user_attrs=...)", k, v) for k, v in (user_attrs or {}).items()}
     systems = {k: _checked_attr("create_trial(system_attrs=...)", k, v) for k, v in (system_attrs or {}).items()}
     if constraints is not None:
-        from tunewise._constraints import CONSTRAINTS_ATTR, check_constraints
+        from tunewise._constraints import CONSTRAINTS_ATTR, check_constraints, named_constraint
 
-        given_constraints = list(constraints.values()) if isinstance(constraints, Mapping) else constraints
-        systems[CONSTRAINTS_ATTR] = check_constraints(given_constraints, "create_trial(constraints=...)")
+        if isinstance(constraints, Mapping):  # Optuna 5's form: named values, as set_constraint(name, v) keeps them
+            for name, constraint in constraints.items():
+                systems.update(named_constraint(systems, name, constraint) or {})
+        else:
+            systems[CONSTRAINTS_ATTR] = check_constraints(constraints, "create_trial(constraints=...)")
     now = None if state == TrialState.WAITING else time.time()
     return FrozenTrial(number=-1, trial_id=-1, state=state, values=vals, params=params, distributions=dists,
                        intermediate_values=reports, user_attrs=users, system_attrs=systems, datetime_start=now,
@@ -692,26 +742,6 @@ class Trial(_Suggests):
     def set_system_attr(self, key: str, value: Any) -> None:
         self.system_attrs[key] = value  # tunewise's own (proposals, fixed params): JSON by construction
         self._pending_attrs = True
-
-    def set_constraint(self, values: Sequence[float]) -> None:
-        """Record this trial's constraint values: it is feasible when every one is ``<= 0``
-        (e.g. ``[latency_ms - 20]`` for "latency under 20 ms"). Stored with the trial as
-        ``system_attrs["constraints"]``; samplers steer towards feasible trials and
-        ``best_trial``/``best_trials`` keep only those (see ``create_study(constraints_func=)``).
-
-        >>> import tunewise as tw
-        >>> def objective(trial):
-        ...     x = trial.suggest_float("x", 0, 1)
-        ...     trial.set_constraint([0.5 - x])  # feasible when x >= 0.5
-        ...     return x
-        >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
-        >>> study.optimize(objective, n_trials=20)
-        >>> study.best_value >= 0.5
-        True
-        """
-        from tunewise._constraints import CONSTRAINTS_ATTR, check_constraints
-
-        self.set_system_attr(CONSTRAINTS_ATTR, check_constraints(values, "set_constraint"))
 
     def flush(self) -> None:
         """Store now what this running trial recorded since its last write (parameters, reports,

@@ -494,3 +494,39 @@ def test_max_trials_callback_counts_the_given_states() -> None:
     assert len(study.get_trials(states=(tw.TrialState.COMPLETE,))) == 3 and len(study.trials) == 5
     with pytest.raises(ValueError, match="n_trials"):
         tw.study.MaxTrialsCallback(-1)
+
+
+def test_named_constraints_set_one_at_a_time_as_in_optuna_5(tmp_path) -> None:
+    """Optuna 5's trial.set_constraint(key, value) (its FAQ's Binh and Korn example): each named
+    value is kept in the order set; a name set twice keeps its first value, with a warning."""
+    def binh_and_korn(trial: tw.Trial) -> tuple[float, float]:
+        x, y = trial.suggest_float("x", -15, 30), trial.suggest_float("y", -15, 30)
+        trial.set_constraint("c0", (x - 5) ** 2 + y ** 2 - 25)
+        trial.set_constraint("c1", -((x - 8) ** 2) - (y + 3) ** 2 + 7.7)
+        return 4 * x ** 2 + 4 * y ** 2, (x - 5) ** 2 + (y - 5) ** 2
+
+    study = tw.create_study(directions=["minimize", "minimize"], storage=f"sqlite:///{tmp_path / 'c.db'}",
+                            sampler=tw.samplers.NSGAIISampler(seed=0))
+    study.optimize(binh_and_korn, n_trials=40)
+    for t in study.trials:
+        x, y = t.params["x"], t.params["y"]
+        assert t.constraints == pytest.approx([(x - 5) ** 2 + y ** 2 - 25, -((x - 8) ** 2) - (y + 3) ** 2 + 7.7])
+        assert t.system_attrs["constraint_names"] == ["c0", "c1"]
+    feasible = [t for t in study.trials if max(t.constraints) <= 0]
+    assert feasible and all(t in feasible for t in study.best_trials)
+    with pytest.warns(UserWarning, match="'c0' is already set"):
+        binh_and_korn(study.best_trials[0])  # the objective runs again on a FrozenTrial: values kept
+
+    trial = study.ask()
+    with pytest.raises(TypeError, match="give one named value"):
+        trial.set_constraint(3, 1.0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="must not be NaN"):
+        trial.set_constraint("c0", math.nan)
+    trial.set_constraint("c0", 1)
+    with pytest.raises(ValueError, match="given by name"):
+        trial.set_constraint([1.0, 2.0])
+    fixed = tw.trial.FixedTrial({"x": 5.0, "y": 0.0})
+    binh_and_korn(fixed)
+    assert fixed.system_attrs["constraints"] == pytest.approx([-25.0, -10.3])
+    made = tw.trial.create_trial(params={}, distributions={}, value=1.0, constraints={"b": 2.0, "a": -1.0})
+    assert made.constraints == [2.0, -1.0] and made.system_attrs["constraint_names"] == ["b", "a"]
