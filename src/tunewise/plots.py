@@ -31,6 +31,7 @@ from tunewise.insight._plots import (
     param_importances,
     pareto_front,
     pbt_lineage,
+    rank,
     slice,
     timeline,
 )
@@ -41,6 +42,7 @@ from tunewise.visualization import (
     plot_optimization_history,
     plot_parallel_coordinate,
     plot_param_importances,
+    plot_rank,
     plot_slice,
     plot_timeline,
 )
@@ -61,8 +63,10 @@ __all__ = [
     "plot_optimization_history",
     "plot_parallel_coordinate",
     "plot_param_importances",
+    "plot_rank",
     "plot_slice",
     "plot_timeline",
+    "rank",
     "slice",
     "timeline",
 ]

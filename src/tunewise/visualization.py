@@ -29,6 +29,7 @@ from tunewise.insight._plots import (
     parallel_coordinate,
     param_importances,
     pareto_front,
+    rank,
     slice,
     timeline,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "plot_parallel_coordinate",
     "plot_param_importances",
     "plot_pareto_front",
+    "plot_rank",
     "plot_slice",
     "plot_timeline",
 ]
@@ -50,6 +52,7 @@ plot_contour = contour
 plot_edf = edf
 plot_intermediate_values = intermediate_values
 plot_parallel_coordinate = parallel_coordinate
+plot_rank = rank
 plot_slice = slice
 plot_timeline = timeline
 

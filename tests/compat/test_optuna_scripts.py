@@ -297,3 +297,59 @@ def test_tutorial_ablation_study_by_brute_force(capsys: pytest.CaptureFixture[st
         assert len(combos) == size
     lrs = {t.params["lr"] for t in ns["study"].trials}
     assert lrs == {round(0.001 * k, 3) for k in range(1, 11)}  # the values as written (0.009, not 0.009000000000000001)
+
+
+# ---- Optuna's tutorial (same commit; session 15): the visualization tutorial, plot_rank ----
+def _digits_as_torchvision() -> Any:
+    """A stand-in for ``torchvision`` (not installed, and its datasets download): scikit-learn's
+    bundled digits as 28x28 one-channel images, ``datasets.FashionMNIST`` and ``transforms.ToTensor``."""
+    import types
+
+    import torch
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    images = np.pad(np.kron(digits.images / 16.0, np.ones((3, 3))), ((0, 0), (2, 2), (2, 2))).astype(np.float32)
+
+    class Digits(torch.utils.data.Dataset):  # type: ignore[type-arg]
+        def __init__(self, root: str, train: bool = True, download: bool = False, transform: Any = None) -> None:
+            part = slice(0, 1400) if train else slice(1400, None)
+            self.images, self.targets, self.transform = images[part], digits.target[part], transform
+
+        def __len__(self) -> int:
+            return len(self.targets)
+
+        def __getitem__(self, i: int) -> tuple[Any, int]:
+            return self.transform(self.images[i]), int(self.targets[i])
+
+    class ToTensor:
+        def __call__(self, image: np.ndarray) -> Any:
+            return torch.as_tensor(image).unsqueeze(0)
+
+    return types.SimpleNamespace(datasets=types.SimpleNamespace(FashionMNIST=Digits),
+                                 transforms=types.SimpleNamespace(ToTensor=ToTensor))
+
+
+@pytest.mark.slow
+def test_tutorial_visualization(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """tutorial/10_key_features/005_visualization.py: every plot_* of optuna.visualization on a pruned
+    PyTorch study, plot_rank included (FashionMNIST replaced by the digits: no download)."""
+    pytest.importorskip("torch")
+    pytest.importorskip("plotly")
+    import sys
+
+    monkeypatch.setitem(sys.modules, "torchvision", _digits_as_torchvision())
+    budgets = {"n_trials=30, timeout=300": "n_trials=6, timeout=300",
+               "for epoch in range(10):": "for epoch in range(3):",
+               "N_TRAIN_EXAMPLES = BATCHSIZE * 30": "N_TRAIN_EXAMPLES = BATCHSIZE * 4",
+               "N_VALID_EXAMPLES = BATCHSIZE * 10": "N_VALID_EXAMPLES = BATCHSIZE * 3"}
+    ns, _ = _run("005_visualization.py", budgets, capsys)
+    study = ns["study"]
+    assert len(study.trials) == 6 and all(len(t.intermediate_values) >= 1 for t in study.trials)
+    assert ns["fig"].layout.title.text == "Hyperparameter optimization for FashionMNIST classification"
+    complete = study.get_trials(states=(tw.TrialState.COMPLETE,))
+    fig = ns["plot_rank"](study, params=["lr", "n_layers"])
+    (trace,) = fig.data
+    assert len(trace.x) == len(complete) and 0.2 < study.best_value <= 1.0
+    best = min(range(len(trace.x)), key=lambda i: trace.marker.color[i])
+    assert trace.customdata[best][1] == study.best_value  # rank 0 is the best trial

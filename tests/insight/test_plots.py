@@ -79,6 +79,19 @@ def test_contour_surface_is_the_cell_mean():
     assert z.tolist() == [[0.0, 10.0], [1.0, 11.0]]  # rows are y, columns x
 
 
+def test_rank_colours_each_trial_by_the_rank_of_its_value(mixed_study):
+    study = tw.create_study(direction="maximize", sampler=tw.samplers.GridSampler({"x": [0.0, 1.0, 2.0, 3.0]}))
+    study.optimize(lambda t: 4 - (t.suggest_float("x", 0, 3) - 1) ** 2, n_trials=4)
+    fig = tw.plots.rank(study)  # one parameter: against the value
+    (trace,) = fig.data
+    by_x = dict(zip(trace.x, trace.marker.color, strict=True))
+    assert by_x == {1.0: 0.0, 0.0: 0.5, 2.0: 0.5, 3.0: 1.0}  # best 0, ties share their mean rank, worst 1
+    assert list(fig.layout.coloraxis.colorbar.ticktext) == ["4", "3", "3", "3", "0"]  # the values at the quantiles
+    matrix = tw.plots.rank(mixed_study)  # 4 parameters: the lower triangle of a 3x3 matrix
+    assert len(matrix.data) == 6 and all(t.type == "scatter" for t in matrix.data)
+    assert tw.visualization.plot_rank is tw.plots.rank
+
+
 def test_slice_panels_and_conditional_counts(mixed_study):
     fig = tw.plots.slice(mixed_study)
     assert len(fig.data) == 4

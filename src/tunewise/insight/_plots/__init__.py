@@ -4,7 +4,7 @@ per kind of figure, all drawn from the arrays :mod:`._data` builds from a study.
 from __future__ import annotations
 
 from tunewise.insight._plots._history import edf, optimization_history
-from tunewise.insight._plots._params import contour, parallel_coordinate, param_importances, slice
+from tunewise.insight._plots._params import contour, parallel_coordinate, param_importances, rank, slice
 from tunewise.insight._plots._pareto import hypervolume_history, pareto_front
 from tunewise.insight._plots._trials import intermediate_values, pbt_lineage, timeline
 
@@ -18,6 +18,7 @@ __all__ = [
     "param_importances",
     "pareto_front",
     "pbt_lineage",
+    "rank",
     "slice",
     "timeline",
 ]

@@ -351,6 +351,107 @@ def slice(  # noqa: A001 - the name users know from Optuna
     return _data.style(fig, "Slice", height=max(380, 330 * nrows), legend=False)
 
 
+def _ranks(values: np.ndarray, sign: float) -> np.ndarray:
+    """Each value's rank among ``values`` as a fraction, 0 the best and 1 the worst (ties share
+    their mean rank)."""
+    keyed = values * sign
+    ordered = np.sort(keyed)
+    mean_position = (np.searchsorted(ordered, keyed, "left") + np.searchsorted(ordered, keyed, "right") - 1) / 2
+    return mean_position / max(len(values) - 1, 1)  # type: ignore[no-any-return]
+
+
+def rank(
+    study: StudyLike,
+    params: Sequence[str] | None = None,
+    *,
+    target: Target | None = None,
+    target_name: str = "Objective value",
+    max_points: int = 2000,
+) -> Any:
+    """The trials over pairs of parameters (a matrix of pairs for more than two), each coloured
+    by the rank of its objective value: where the good trials lie, whatever the scale of the
+    values (Optuna's ``plot_rank``).
+
+    Blue is the best rank, red the worst; the colour bar reads the objective value at each
+    quantile. One parameter plots it against the value. With ``params=None`` at most the first
+    five parameters (alphabetically) are paired.
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+    >>> study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2 + t.suggest_float("y", -1, 1), n_trials=30)
+    >>> fig = tw.plots.rank(study)
+    >>> [trace.type for trace in fig.data], fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax
+    (['scatter'], 0.0, 1.0)
+    """
+    _data.require_plotly()
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    s = _data.check_study(study)
+    max_points = _data.check_max_points(max_points)
+    trials, values = _complete_with_values(s, target, target_name)
+    title = "Rank"
+    names = _data.study_params(s, trials, params)
+    if params is None and len(names) > _MAX_AUTO_PARAMS:
+        title += f" (first {_MAX_AUTO_PARAMS} of {len(names)} parameters; pass params= to choose)"
+        names = names[:_MAX_AUTO_PARAMS]
+    if not trials:
+        return _data.empty_figure("Rank", "No COMPLETE trials yet")
+    if not names:
+        return _data.empty_figure("Rank", "The trials have no parameters")
+    sign = _data.minimize_sign(s, target)
+    ranks = _ranks(values, sign)
+    numbers = np.array([t.number for t in trials], dtype=float)
+    axes = {n: _data.axis_for(s, trials, n) for n in names}
+    if len(names) == 1:
+        pairs: list[tuple[str | None, str, int, int]] = [(None, names[0], 1, 1)]
+    elif len(names) == 2:
+        pairs = [(names[1], names[0], 1, 1)]
+    else:
+        pairs = [(names[i], names[j], i, j + 1) for i in range(1, len(names)) for j in range(i)]
+    size = 1 if len(names) <= 2 else len(names) - 1
+    fig = make_subplots(rows=size, cols=size, horizontal_spacing=0.06 if size > 1 else 0.1,
+                        vertical_spacing=0.08 if size > 1 else 0.1)
+    for yn, xn, row, col in pairs:
+        ax = axes[xn]
+        ay = axes[yn] if yn is not None else None
+        have = np.flatnonzero(ax.present & (ay.present if ay is not None else True))
+        if not len(have):
+            continue
+        sub = have[_keep_best(values[have], sign, max_points)]
+        x = ax.values[sub] + (_jitter(len(sub), 0) if ax.categorical else 0)
+        y = values[sub] if ay is None else ay.values[sub] + (_jitter(len(sub), 1) if ay.categorical else 0)
+        fig.add_trace(go.Scatter(
+            x=x, y=y, mode="markers", showlegend=False,
+            marker={"size": 6, "color": ranks[sub], "coloraxis": "coloraxis",
+                    "line": {"width": 0.5, "color": "rgba(15,23,42,0.4)"}},
+            customdata=np.stack([numbers[sub], values[sub]], axis=-1),
+            hovertemplate="trial %{customdata[0]}<br>value %{customdata[1]:.6g}<extra></extra>",
+        ), row=row, col=col)
+        xa = _data.apply_axis({}, ax)
+        ya = _data.apply_axis({}, ay) if ay is not None else {"title": {"text": _data.esc(target_name)}}
+        if size > 1:
+            # Only the outer row/column carry titles in a matrix, like a pair plot.
+            if row != size:
+                xa["title"] = {"text": ""}
+            if col != 1:
+                ya["title"] = {"text": ""}
+        fig.update_xaxes(row=row, col=col, **xa)
+        fig.update_yaxes(row=row, col=col, **ya)
+    for i in range(1, size + 1):
+        for j in range(i + 1, size + 1):
+            fig.update_xaxes(visible=False, row=i, col=j)
+            fig.update_yaxes(visible=False, row=i, col=j)
+    quantiles = [0.0, 0.25, 0.5, 0.75, 1.0]
+    ordered = np.sort(values * sign) * sign
+    tick_values = [ordered[round(q * (len(ordered) - 1))] for q in quantiles]
+    fig.update_layout(coloraxis={"colorscale": "RdYlBu", "reversescale": True, "cmin": 0.0, "cmax": 1.0,
+                                 "colorbar": {"title": {"text": _data.esc(target_name), "side": "right"},
+                                              "tickvals": quantiles, "ticktext": [_data.fmt(v) for v in tick_values],
+                                              "thickness": 14}})
+    return _data.style(fig, title, height=max(460, 300 * size + 80), legend=False)
+
+
 def param_importances(
     study: StudyLike,
     *,
