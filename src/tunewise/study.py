@@ -140,6 +140,32 @@ class Study:
     def set_system_attr(self, key: str, value: Any) -> None:
         self._storage.set_study_attr_item(self._study_id, "system", key, value)
 
+    @property
+    def metric_names(self) -> list[str] | None:
+        """The names of the objectives given by :meth:`set_metric_names`, or None."""
+        names = self.system_attrs.get(_METRIC_NAMES_KEY)
+        return list(names) if names is not None else None
+
+    def set_metric_names(self, metric_names: Sequence[str]) -> None:
+        """Name each objective (Optuna's ``study.set_metric_names``): ``trials_dataframe`` then
+        has a ``values_<name>`` column per objective (``value_<name>`` with one objective) and the
+        Pareto-front plot labels its axes with them.
+
+        >>> import tunewise as tw
+        >>> study = tw.create_study(directions=["minimize", "maximize"])
+        >>> study.set_metric_names(["latency_ms", "accuracy"])
+        >>> study.optimize(lambda t: (t.suggest_float("x", 0, 1) * 10, t.params["x"]), n_trials=2)
+        >>> list(study.trials_dataframe(attrs=("number", "values")).columns)
+        ['number', 'values_latency_ms', 'values_accuracy']
+        """
+        if isinstance(metric_names, str) or not isinstance(metric_names, Sequence) \
+                or not all(isinstance(n, str) for n in metric_names):
+            raise TypeError(f"set_metric_names() needs a list of names, one per objective, got {metric_names!r}")
+        if len(metric_names) != len(self.directions):
+            raise ValueError(f"set_metric_names({list(metric_names)!r}): study {self.study_name!r} has "
+                             f"{len(self.directions)} objective(s) ({self.directions}); give one name each")
+        self.set_system_attr(_METRIC_NAMES_KEY, list(metric_names))
+
     def _default_scheduler(self) -> Scheduler:
         """What ``trial.should_prune()`` asks when the study has no scheduler: Optuna's default
         pruner, the median rule with ``MedianPruner()``'s defaults (one per study object)."""
@@ -318,6 +344,7 @@ class Study:
         n_obj = len(self.directions)
         if n_obj > 1:
             attrs = tuple("values" if a == "value" else a for a in attrs)
+        metric_names = self.metric_names
         # Column keys (attr, sub-key): "" for a plain attribute; dicts and lists spread into one column per key.
         seen: dict[str, dict[Any, None]] = {a: {} for a in attrs}
         records = []
@@ -327,7 +354,9 @@ class Study:
                 v = t.state.value if a == "state" else getattr(t, a)
                 if a == "values":
                     v = v if v is not None else [None] * n_obj
-                    items: Iterable[tuple[Any, Any]] = enumerate(v)
+                    items: Iterable[tuple[Any, Any]] = zip(metric_names or range(n_obj), v, strict=True)
+                elif a == "value" and metric_names:
+                    items = ((metric_names[0], v),)
                 elif isinstance(v, dict):
                     items = v.items()
                 else:
@@ -340,7 +369,8 @@ class Study:
         for a in attrs:
             keys = list(seen[a])
             try:
-                keys.sort()
+                if not (a in ("value", "values") and metric_names):  # named objectives keep their order
+                    keys.sort()
             except TypeError:  # keys of mixed types: first-seen order
                 pass
             columns.extend((a, k) for k in keys)
@@ -1403,6 +1433,7 @@ def _config_objective(func: Callable[[dict[str, Any]], Any], space: Mapping[str,
 
 _MAX_TRIALS_KEY = "max_trials"  # study attribute: the stored study-wide trial budget
 _METRIC_KEY = "metric"  # study system attribute: the metric optimized when trials report dicts
+_METRIC_NAMES_KEY = "study:metric_names"  # study system attribute, Optuna's key: set_metric_names()
 
 
 def _collect_garbage(_study: Study, _trial: FrozenTrial) -> None:

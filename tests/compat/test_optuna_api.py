@@ -530,3 +530,30 @@ def test_named_constraints_set_one_at_a_time_as_in_optuna_5(tmp_path) -> None:
     assert fixed.system_attrs["constraints"] == pytest.approx([-25.0, -10.3])
     made = tw.trial.create_trial(params={}, distributions={}, value=1.0, constraints={"b": 2.0, "a": -1.0})
     assert made.constraints == [2.0, -1.0] and made.system_attrs["constraint_names"] == ["b", "a"]
+
+
+def test_set_metric_names_names_the_value_columns_and_the_pareto_axes(tmp_path) -> None:
+    """Optuna's study.set_metric_names / study.metric_names (its docstring example), kept in the
+    storage under Optuna's key; the names label trials_dataframe's value columns, in their order."""
+    pytest.importorskip("pandas")
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    study = tw.create_study(study_name="m", storage=url, directions=["minimize", "minimize"])
+    assert study.metric_names is None
+    study.set_metric_names(["x**2", "x+1"])
+    study.optimize(lambda t: (t.suggest_float("x", 0, 10) ** 2, t.params["x"] + 1), n_trials=3)
+    assert tw.load_study(study_name="m", storage=url).metric_names == ["x**2", "x+1"]
+    df = study.trials_dataframe(multi_index=True)
+    assert list(df.get("values").keys()) == ["x**2", "x+1"]
+    assert list(study.trials_dataframe(attrs=("number", "values")).columns) == ["number", "values_x**2", "values_x+1"]
+
+    single = _study(direction="maximize")
+    single.set_metric_names(["accuracy"])
+    single.optimize(_quadratic, n_trials=2)
+    assert list(single.trials_dataframe(attrs=("number", "value")).columns) == ["number", "value_accuracy"]
+    with pytest.raises(ValueError, match="has 1 objective"):
+        single.set_metric_names(["a", "b"])
+    with pytest.raises(TypeError, match="one per objective"):
+        single.set_metric_names("accuracy")  # type: ignore[arg-type]
+    pytest.importorskip("plotly")
+    fig = tw.visualization.plot_pareto_front(study)
+    assert (fig.layout.xaxis.title.text, fig.layout.yaxis.title.text) == ("x**2", "x+1")

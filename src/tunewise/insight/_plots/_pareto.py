@@ -20,6 +20,8 @@ _DOMINATED = "#93c5fd"
 def _objective_names(study: StudyLike, names: Sequence[str] | None) -> list[str]:
     m = len(study.directions)
     if names is None:
+        names = getattr(study, "metric_names", None)  # study.set_metric_names(), as Optuna labels them
+    if names is None:
         return [f"Objective {i} ({d})" for i, d in enumerate(study.directions)]
     if isinstance(names, str) or len(names) != m:
         raise ValueError(f"target_names must name each of the study's {m} objectives, got {names!r}")
