@@ -1644,8 +1644,16 @@ def load_study(name: str | None = None, storage: str | BaseStorage | None = None
     Heartbeat options and ``max_trials`` as in :func:`create_study`; given here, they replace
     the stored ones. ``constraints_func`` as in :func:`create_study` (a function is not stored
     with the study: give it to every process that runs trials). Optuna's keywords work too:
-    ``load_study(study_name="demo", storage=url)``.
+    ``load_study(study_name="demo", storage=url)``; without a name, as in Optuna, the storage's
+    only study is opened (a ValueError lists the names when it holds several).
     """
+    if name is None and study_name is None and storage is not None:
+        storage = get_storage(storage)
+        names = get_all_study_names(storage)
+        if len(names) != 1:
+            raise ValueError(f"load_study() without study_name= opens the storage's only study, but {storage!r} holds "
+                             f"{len(names)}: {names}; pass study_name=")
+        name = names[0]
     name, storage = _name_and_storage("load_study", name, study_name, storage)
     heartbeat_policy = _heartbeat.check_policy(heartbeat_interval, grace_period, max_retries)
     _check_max_trials(max_trials)

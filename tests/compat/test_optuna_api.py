@@ -557,3 +557,16 @@ def test_set_metric_names_names_the_value_columns_and_the_pareto_axes(tmp_path) 
     pytest.importorskip("plotly")
     fig = tw.visualization.plot_pareto_front(study)
     assert (fig.layout.xaxis.title.text, fig.layout.yaxis.title.text) == ("x**2", "x+1")
+
+
+def test_load_study_without_a_name_opens_the_storages_only_study(tmp_path) -> None:
+    """Optuna's load_study(study_name=None, storage=...) (its copy_study docstring example)."""
+    url = f"sqlite:///{tmp_path / 'one.db'}"
+    tw.create_study(study_name="only", storage=url).optimize(_quadratic, n_trials=2)
+    study = tw.load_study(study_name=None, storage=url)
+    assert study.study_name == "only" and len(study.trials) == 2
+    tw.create_study(study_name="second", storage=url)
+    with pytest.raises(ValueError, match=r"holds 2: \['only', 'second'\]; pass study_name="):
+        tw.load_study(storage=url)
+    with pytest.raises(TypeError, match="needs the study's name"):
+        tw.delete_study(storage=url)
