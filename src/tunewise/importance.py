@@ -41,7 +41,70 @@ from typing import Any
 
 from tunewise.insight._importance import EVALUATORS, param_importances
 
-__all__ = ["EVALUATORS", "get_param_importances", "param_importances"]
+__all__ = [
+    "EVALUATORS",
+    "FanovaImportanceEvaluator",
+    "MeanDecreaseImpurityImportanceEvaluator",
+    "PedAnovaImportanceEvaluator",
+    "get_param_importances",
+    "param_importances",
+]
+
+
+class FanovaImportanceEvaluator:
+    """Optuna's fANOVA evaluator object: ``evaluator="fanova"`` with its forest's size and seed.
+
+    ``max_depth`` is accepted for Optuna's signature; the forest grows its trees to the
+    depth scikit-learn's defaults give. ``evaluate`` returns the importances unnormalized, as
+    Optuna's does; :func:`get_param_importances` normalizes them.
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+    >>> study.optimize(lambda t: t.suggest_float("x", 0, 1) + 0 * t.suggest_float("y", 0, 1), n_trials=30)
+    >>> evaluator = tw.importance.FanovaImportanceEvaluator(seed=0)
+    >>> list(tw.importance.get_param_importances(study, evaluator=evaluator))
+    ['x', 'y']
+    """
+
+    _name = "fanova"
+
+    def __init__(self, *, n_trees: int = 64, max_depth: int = 64, seed: int | None = None) -> None:
+        if isinstance(n_trees, bool) or not isinstance(n_trees, int) or n_trees < 1:
+            raise ValueError(f"{type(self).__name__}(n_trees={n_trees!r}): a positive integer")
+        self.n_trees, self.max_depth, self.seed = n_trees, max_depth, seed
+
+    def evaluate(self, study: Any, params: Sequence[str] | None = None, *,
+                 target: Callable[[Any], float] | None = None) -> dict[str, float]:
+        """Each parameter's importance (unnormalized), largest first."""
+        return param_importances(study, evaluator=self._name, params=params, target=target,
+                                 seed=0 if self.seed is None else self.seed, n_trees=self.n_trees, normalize=False)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(n_trees={self.n_trees}, max_depth={self.max_depth}, seed={self.seed})"
+
+
+class MeanDecreaseImpurityImportanceEvaluator(FanovaImportanceEvaluator):
+    """Optuna's mean-decrease-impurity evaluator: here tunewise's forest-based
+    ``evaluator="permutation"`` (the held-out error a shuffled column adds), with its forest's
+    size and seed."""
+
+    _name = "permutation"
+
+
+class PedAnovaImportanceEvaluator:
+    """Optuna's PED-ANOVA evaluator: no tunewise counterpart (creating one raises).
+
+    >>> import tunewise as tw
+    >>> tw.importance.PedAnovaImportanceEvaluator()
+    Traceback (most recent call last):
+    ...
+    NotImplementedError: optuna.importance.PedAnovaImportanceEvaluator has no tunewise counterpart: ...
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise NotImplementedError("optuna.importance.PedAnovaImportanceEvaluator has no tunewise counterpart: use "
+                                  "FanovaImportanceEvaluator() (the default) or "
+                                  "MeanDecreaseImpurityImportanceEvaluator(), or evaluator='permutation'")
 
 
 def get_param_importances(study: Any, *, evaluator: Any = None, params: Sequence[str] | None = None,
@@ -49,9 +112,10 @@ def get_param_importances(study: Any, *, evaluator: Any = None, params: Sequence
                           **kwargs: Any) -> dict[str, float]:
     """:func:`param_importances` under Optuna's name (``optuna.importance.get_param_importances``).
 
-    ``evaluator`` is ``"fanova"`` (the default, as in Optuna) or ``"permutation"``; an Optuna-style
-    evaluator object is read by its class name (``FanovaImportanceEvaluator`` -> fANOVA,
-    ``MeanDecreaseImpurityImportanceEvaluator`` -> permutation).
+    ``evaluator`` is ``"fanova"`` (the default, as in Optuna) or ``"permutation"``, or Optuna's
+    evaluator objects (:class:`FanovaImportanceEvaluator` -> fANOVA,
+    :class:`MeanDecreaseImpurityImportanceEvaluator` -> permutation, with their ``n_trees`` and
+    ``seed``).
 
     >>> import tunewise as tw
     >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
@@ -59,6 +123,8 @@ def get_param_importances(study: Any, *, evaluator: Any = None, params: Sequence
     >>> list(tw.importance.get_param_importances(study))[0]
     'x'
     """
+    if isinstance(evaluator, FanovaImportanceEvaluator):
+        kwargs = {"seed": 0 if evaluator.seed is None else evaluator.seed, "n_trees": evaluator.n_trees, **kwargs}
     return param_importances(study, evaluator=_evaluator_name(evaluator), params=params, target=target,
                              normalize=normalize, **kwargs)
 

@@ -581,3 +581,27 @@ def test_grid_values_off_the_suggested_distribution_are_named_in_the_error() -> 
     with pytest.raises(ValueError, match="'y' is not in the GridSampler's search space"):
         tw.create_study(sampler=tw.samplers.GridSampler({"x": [1.0]})).optimize(
             lambda t: t.suggest_float("x", -5, 5) + t.suggest_float("y", 0, 1), n_trials=1)
+
+
+def test_optunas_importance_evaluator_objects() -> None:
+    """optuna.importance's evaluator classes (its PedAnovaImportanceEvaluator docstring example, with
+    the evaluators tunewise has): evaluate() is unnormalized, get_param_importances normalizes."""
+    pytest.importorskip("sklearn")
+    from tunewise.importance import (
+        FanovaImportanceEvaluator,
+        MeanDecreaseImpurityImportanceEvaluator,
+        PedAnovaImportanceEvaluator,
+    )
+
+    study = _study()
+    study.optimize(lambda t: t.suggest_float("x1", -10, 10) + t.suggest_float("x2", -10, 10) / 1000, n_trials=60)
+    for evaluator in (FanovaImportanceEvaluator(seed=1, n_trees=16), MeanDecreaseImpurityImportanceEvaluator(seed=1)):
+        importance = tw.importance.get_param_importances(study, evaluator=evaluator)
+        assert list(importance) == ["x1", "x2"] and sum(importance.values()) == pytest.approx(1.0)
+        assert importance == tw.importance.get_param_importances(study, evaluator=evaluator)  # seeded
+    raw = FanovaImportanceEvaluator(seed=1).evaluate(study, params=["x1", "x2"])
+    assert list(raw) == ["x1", "x2"] and raw["x1"] > 0.9
+    with pytest.raises(NotImplementedError, match="PedAnovaImportanceEvaluator has no tunewise counterpart"):
+        PedAnovaImportanceEvaluator()
+    with pytest.raises(ValueError, match="n_trees=0"):
+        FanovaImportanceEvaluator(n_trees=0)
