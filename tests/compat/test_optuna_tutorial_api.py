@@ -545,3 +545,20 @@ def test_fixed_trial_runs_an_objective_on_given_values() -> None:
         assert objective(FixedTrial({"x": 20.0, "n": 1, "kind": "a"})) == 20.0
     with pytest.raises(TypeError, match="JSON-serializable"):
         t.set_user_attr("model", object())
+
+
+def test_rdb_storage_in_memory_as_in_optunas_faq() -> None:
+    """Optuna's FAQ opens RDBStorage(url="sqlite:///:memory:", heartbeat_interval=60, ...): a database
+    private to the storage object (a temporary file, removed at the latest when the process exits)."""
+    from tunewise.storages import RetryHeartbeatStaleTrialCallback
+
+    storage = RDBStorage(url="sqlite:///:memory:", heartbeat_interval=60, grace_period=120,
+                         heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(max_retry=3),
+                         engine_kwargs={"connect_args": {"timeout": 10}})
+    study = tw.create_study(storage=storage)
+    study.optimize(lambda t: t.suggest_float("x", -100, 100) ** 2, n_trials=3)
+    assert len(study.trials) == 3 and storage.heartbeat_policy == {"interval": 60.0, "grace": 120.0, "max_retries": 3}
+    other = RDBStorage("sqlite:///:memory:")
+    assert tw.get_all_study_names(other) == []  # each object its own database
+    directory = Path(repr(storage).split("sqlite:///")[1].rstrip("')")).parent
+    assert directory.is_dir() and directory.name.startswith("tunewise-rdb-memory-")

@@ -44,7 +44,9 @@ class RDBStorage(SQLStorage):
     ``skip_compatibility_check`` and ``skip_table_creation`` are accepted and ignored: tunewise
     always checks its schema and creates its tables when they are missing. A database written
     by Optuna itself is refused unchanged, with the command that imports it
-    (:func:`tunewise.import_optuna`).
+    (:func:`tunewise.import_optuna`). ``"sqlite:///:memory:"`` (in Optuna's FAQ) is a database
+    private to this object: a file in a temporary directory, removed when the object is collected
+    or the process exits.
 
     >>> import os, tempfile
     >>> import tunewise as tw
@@ -98,6 +100,16 @@ class RDBStorage(SQLStorage):
         self.heartbeat_interval = heartbeat_interval
         self.grace_period = grace_period
         self.heartbeat_stale_trial_callback = self.failed_trial_callback = callback
+        if isinstance(url, str) and url.strip() in ("sqlite://", "sqlite:///:memory:"):
+            # SQLite keeps a :memory: database per connection; a private file behaves as Optuna's
+            # in-memory RDB does, and works with tunewise's pooled and worker connections too.
+            import shutil
+            import tempfile
+            import weakref
+
+            directory = tempfile.mkdtemp(prefix="tunewise-rdb-memory-")
+            weakref.finalize(self, shutil.rmtree, directory, ignore_errors=True)
+            url = f"sqlite:///{directory}/memory.db"
         super().__init__(url, engine_kwargs=self.engine_kwargs)
 
     def get_heartbeat_interval(self) -> float | None:
