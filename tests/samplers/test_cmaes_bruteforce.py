@@ -470,6 +470,14 @@ def test_cmaes_refuses_bad_arguments(kwargs: dict[str, Any], error: type[Excepti
         S.CmaEsSampler(**kwargs)
 
 
+def test_cmaes_takes_optunas_inc_popsize_default() -> None:
+    # Optuna's signature default is inc_popsize=-1 ("not given"): the default growth, no error.
+    assert S.CmaEsSampler(inc_popsize=-1).inc_popsize == 2
+    assert S.CmaEsSampler(restart_strategy="ipop", inc_popsize=-1).inc_popsize == 2
+    with pytest.raises(ValueError, match="inc_popsize must be an integer >= 1"):
+        S.CmaEsSampler(restart_strategy="ipop", inc_popsize=-2)
+
+
 def test_cmaes_errors_in_the_study_are_clear() -> None:
     mo = tw.create_study(directions=["minimize", "minimize"], sampler=S.CmaEsSampler())
     with pytest.raises(ValueError, match="CmaEsSampler optimizes one objective"):

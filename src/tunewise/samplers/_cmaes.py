@@ -187,7 +187,8 @@ class CmaEsSampler(Sampler):
             ``inc_popsize`` times larger whenever it has converged (Auger and Hansen 2005);
             None never restarts.
         popsize: population size (default ``4 + floor(3 ln d)``).
-        inc_popsize: population growth per IPOP restart (default 2).
+        inc_popsize: population growth per IPOP restart (default 2; ``-1``, Optuna's default, is
+            the default too).
         use_separable_cma: diagonal covariance (sep-CMA-ES): faster learning on separable
             problems.
         with_margin: CMA-ES with margin for integer and stepped parameters.
@@ -250,6 +251,8 @@ class CmaEsSampler(Sampler):
                              "(restarts with a growing population) or None")
         if restart_strategy is not None and restart_strategy not in _RESTART_STRATEGIES:
             raise ValueError(f"restart_strategy must be 'ipop' or None, got {restart_strategy!r}")
+        if isinstance(inc_popsize, int) and not isinstance(inc_popsize, bool) and inc_popsize == -1:
+            inc_popsize = None  # Optuna's "not given"
         if inc_popsize is not None:
             if restart_strategy is None:
                 raise ValueError(f"inc_popsize={inc_popsize!r} applies only with restart_strategy='ipop' (the "
