@@ -36,6 +36,7 @@ from tunewise.samplers._base import Sampler, running_params
 from tunewise.samplers._context import Proposal, StudyContext, TrialContext, TrialCursor, as_study_context
 from tunewise.samplers._interior import MARGIN, SEPARATION, is_open, open_value, taken_mask
 from tunewise.samplers._mo import order_rows
+from tunewise.samplers._optuna_options import check_optional_flag, warn_not_honoured
 from tunewise.samplers._pruned_trust import PrunedCalibration
 from tunewise.samplers._search_space import group_decompose
 from tunewise.samplers._segments import stitch
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from tunewise.study import Study
     from tunewise.trial import FrozenTrial
 
-__all__ = ["TPESampler", "default_gamma"]
+__all__ = ["TPESampler", "default_gamma", "hyperopt_gamma"]
 
 
 # scipy.special is imported on first use, not with the module: it costs ~0.7 s, which every
@@ -81,6 +82,46 @@ _BW_FLOOR_1D = 0.2
 def default_gamma(n: int) -> int:
     """Size of the "below" (good) set for ``n`` observations: 10%, at most 25 (Watanabe 2023, Sec. 3.2)."""
     return min(int(math.ceil(0.1 * n)), 25)
+
+
+def hyperopt_gamma(n: int) -> int:
+    """hyperopt's good-set size: ``ceil(0.25 * sqrt(n))``, at most 25 (Bergstra et al. 2013)."""
+    return min(int(math.ceil(0.25 * math.sqrt(n))), 25)
+
+
+def _optuna_options(consider_prior: bool | None, consider_magic_clip: bool | None, consider_endpoints: bool | None,
+                    weights: Callable[[int], Any] | None, warn_independent_sampling: bool | None,
+                    categorical_distance_func: Mapping[str, Callable[[Any, Any], float]] | None) -> None:
+    """Check Optuna's TPE keywords and warn about the values tunewise's estimators cannot honour."""
+    consider_prior = check_optional_flag("consider_prior", consider_prior)
+    consider_magic_clip = check_optional_flag("consider_magic_clip", consider_magic_clip)
+    consider_endpoints = check_optional_flag("consider_endpoints", consider_endpoints)
+    check_optional_flag("warn_independent_sampling", warn_independent_sampling)  # no warning to silence
+    if weights is not None and not callable(weights):
+        raise TypeError(f"weights must be a function n -> array of n weights or None, got {weights!r}")
+    if categorical_distance_func is not None and (
+            not isinstance(categorical_distance_func, Mapping)
+            or not all(callable(f) for f in categorical_distance_func.values())):
+        raise TypeError("categorical_distance_func must be a dict {parameter name: function (a, b) -> distance}, "
+                        f"got {categorical_distance_func!r}")
+    if consider_prior is False:
+        warn_not_honoured("TPESampler", "consider_prior", False, "every Parzen estimator keeps its prior kernel "
+                          "(Optuna >= 4.3 ignores consider_prior=False as well); weaken it with prior_weight",
+                          stacklevel=4)
+    if consider_magic_clip is False:
+        warn_not_honoured("TPESampler", "consider_magic_clip", False,
+                          "kernel bandwidths are always clipped below (the magic clip)", stacklevel=4)
+    if consider_endpoints is True:
+        warn_not_honoured("TPESampler", "consider_endpoints", True, "a range's bounds count as neighbours of "
+                          "the outermost kernels only while fewer than two trials are observed", stacklevel=4)
+    if weights is not None:
+        warn_not_honoured("TPESampler", "weights", weights, "observations weigh the same, except that in a "
+                          "conditional space the bad trials older than the last 25 weigh less (linearly)",
+                          stacklevel=4)
+    if categorical_distance_func is not None:
+        warn_not_honoured("TPESampler", "categorical_distance_func", categorical_distance_func,
+                          "categorical kernels put the same mass on every other choice (Aitchison-Aitken), "
+                          "without distances", stacklevel=4)
 
 
 def _log_gauss_mass(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -501,6 +542,15 @@ class TPESampler(Sampler):
         max_above_kernels: most kernels in the "bad" density; beyond it a rank-stratified subset
             of the bad trials is used, so the cost per suggestion stays flat at 10,000+ trials.
 
+    Optuna's other keywords are taken as well, so ``TPESampler(**kwargs)`` of an Optuna script
+    runs: ``warn_independent_sampling`` (tunewise's TPE models every parameter, conditional ones
+    included, and has nothing to warn about) and ``consider_prior=True``,
+    ``consider_magic_clip=True``, ``consider_endpoints=False`` (what tunewise does) change
+    nothing. ``consider_prior=False``, ``consider_magic_clip=False``, ``consider_endpoints=True``,
+    ``weights`` and Optuna 4's ``categorical_distance_func`` have no counterpart in tunewise's
+    estimators: they are accepted with a warning that names them. ``multivariate=None`` (Optuna's
+    default) is ``True``, ``prior_weight=None`` is ``1.0``.
+
     >>> import tunewise as tw
     >>> study = tw.create_study(sampler=tw.samplers.TPESampler(seed=0))
     >>> study.optimize(lambda t: (t.suggest_float("x", -5, 5) - 1) ** 2, n_trials=40)
@@ -512,18 +562,30 @@ class TPESampler(Sampler):
         self,
         n_startup_trials: int = 10,
         n_ei_candidates: int = 24,
-        multivariate: bool = True,
+        multivariate: bool | None = True,
         group: bool = True,
         constant_liar: bool = True,
         seed: int | None = None,
         *,
         gamma: Callable[[int], int] | None = None,
-        prior_weight: float = 1.0,
+        prior_weight: float | None = 1.0,
         categorical_smoothing: float = 0.2,
         max_above_kernels: int = 1000,
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
+        consider_prior: bool | None = None,
+        consider_magic_clip: bool | None = None,
+        consider_endpoints: bool | None = None,
+        weights: Callable[[int], Any] | None = None,
+        warn_independent_sampling: bool | None = None,
+        categorical_distance_func: Mapping[str, Callable[[Any, Any], float]] | None = None,
     ) -> None:
         self.constraints_func = constraints_func  # Optuna's place for the study's constraints_func
+        if multivariate is None:  # Optuna's default: multivariate
+            multivariate = True
+        if prior_weight is None:  # Optuna 5's default: 1.0
+            prior_weight = 1.0
+        _optuna_options(consider_prior, consider_magic_clip, consider_endpoints, weights, warn_independent_sampling,
+                        categorical_distance_func)
         for name, value, low in (("n_startup_trials", n_startup_trials, 0), ("n_ei_candidates", n_ei_candidates, 1)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
                 raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
@@ -772,6 +834,34 @@ class TPESampler(Sampler):
 
     def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
         return open_value(distribution, self._rng.random())
+
+    @staticmethod
+    def hyperopt_parameters() -> dict[str, Any]:
+        """Keywords that configure this sampler like hyperopt's TPE defaults, as Optuna's
+        ``TPESampler.hyperopt_parameters()`` (the same keys): 20 random start-up trials, 24
+        candidates, the good set ``ceil(0.25 * sqrt(n))`` trials (at most 25), a prior kernel of
+        weight 1, bandwidths clipped below, the bounds not counted as neighbours.
+
+        What differs from hyperopt: tunewise stays multivariate (pass ``multivariate=False`` for
+        hyperopt's one model per parameter); in unconditional spaces the bandwidths follow Scott's
+        rule instead of the gaps to neighbouring observations; and only the bad trials of a
+        conditional space are down-weighted with age (hyperopt's ``weights`` ramp; Optuna's dict
+        also holds ``weights``, which tunewise does not take without a warning, so it is left out).
+
+        >>> import tunewise as tw
+        >>> sampler = tw.samplers.TPESampler(**tw.samplers.TPESampler.hyperopt_parameters(), seed=0)
+        >>> sampler.n_startup_trials, sampler.gamma(100)
+        (20, 3)
+        """
+        return {
+            "consider_prior": True,
+            "prior_weight": 1.0,
+            "consider_magic_clip": True,
+            "consider_endpoints": False,
+            "n_startup_trials": 20,
+            "n_ei_candidates": 24,
+            "gamma": hyperopt_gamma,
+        }
 
     def describe(self) -> dict[str, Any]:
         return {
