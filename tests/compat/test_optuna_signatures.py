@@ -25,9 +25,6 @@ REFUSED_NAMES = {"samplers.PartialFixedSampler"}
 
 # Optuna keywords tunewise does not take yet (each one a known gap; shrink this list, never grow it).
 KNOWN_GAPS = {
-    "GPSampler": {"independent_sampler", "deterministic_objective", "warn_independent_sampling"},
-    "QMCSampler": {"qmc_type", "independent_sampler", "warn_asynchronous_seeding", "warn_independent_sampling"},
-    "GridSampler": {"seed"},
     "NSGAIISampler": {"mutation", "crossover", "elite_population_selection_strategy", "child_generation_strategy",
                       "after_trial_strategy"},
     "NSGAIIISampler": {"mutation", "crossover", "constraints_func", "dividing_parameter",
@@ -139,3 +136,91 @@ def test_hyperopt_parameters_configure_tunewises_tpe_like_hyperopt() -> None:
     study = tw.create_study(sampler=sampler)
     study.optimize(lambda t: (t.suggest_float("x", -5, 5) - 1) ** 2, n_trials=40)
     assert abs(study.best_params["x"] - 1) < 0.5
+
+
+# ---- GPSampler, QMCSampler, GridSampler --------------------------------------------------------
+class _Fixed(tw.samplers.Sampler):
+    """Proposes and samples 0.25 for every parameter, counting the calls."""
+
+    def __init__(self) -> None:
+        self.calls = {"propose": 0, "sample": 0, "before": 0, "after": 0}
+
+    def before_trial(self, study: Any) -> None:
+        super().before_trial(study)
+        self.calls["before"] += 1
+
+    def propose(self, study: Any, trial: Any) -> dict[str, Any]:
+        self.calls["propose"] += 1
+        return {name: 0.25 for name in study.distributions}
+
+    def sample(self, study: Any, trial: Any, name: str, distribution: Any) -> Any:
+        self.calls["sample"] += 1
+        return 0.25
+
+    def after_trial(self, study: Any, trial: Any) -> None:
+        self.calls["after"] += 1
+
+
+def test_gp_independent_sampler_runs_the_start_up_trials_as_in_optuna() -> None:
+    fixed = _Fixed()
+    study = tw.create_study(sampler=tw.samplers.GPSampler(seed=0, n_startup_trials=3, independent_sampler=fixed))
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1) - 0.8) ** 2, n_trials=5)
+    assert [t.params["x"] for t in study.trials[:3]] == [0.25] * 3
+    assert all(t.params["x"] != 0.25 for t in study.trials[3:])  # the GP's own proposals after
+    assert fixed.calls["sample"] == 1 and fixed.calls["propose"] == 2  # trial 0: no space known yet
+    assert fixed.calls["before"] == fixed.calls["after"] == 5
+    with pytest.raises(TypeError, match="independent_sampler must be a tunewise sampler"):
+        tw.samplers.GPSampler(independent_sampler=object())  # type: ignore[arg-type]
+
+
+def test_gp_deterministic_objective_warns_and_warn_independent_sampling_is_silent() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tw.samplers.GPSampler(warn_independent_sampling=False, deterministic_objective=False)
+    with pytest.warns(UserWarning, match=r"GPSampler\(deterministic_objective=True\).*fits its noise") as caught:
+        tw.samplers.GPSampler(deterministic_objective=True)
+    assert len(caught) == 1 and caught[0].filename == __file__
+
+
+def _xs(sampler: tw.samplers.Sampler, n: int = 4) -> list[float]:
+    study = tw.create_study(sampler=sampler)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=n)
+    return [t.params["x"] for t in study.trials]
+
+
+def test_qmc_type_halton_is_the_halton_sequence() -> None:
+    # Unscrambled, in one dimension: Sobol 0, 1/2, 3/4, 1/4; Halton 0, 1/2, 1/4, 3/4 (trial n takes
+    # point n once the space is known, from trial 1).
+    sobol = _xs(tw.samplers.QMCSampler(seed=0, scramble=False))
+    halton = _xs(tw.samplers.QMCSampler(seed=0, scramble=False, qmc_type="halton"))
+    assert [round(x, 3) for x in sobol[1:]] == [0.5, 0.75, 0.25]
+    assert [round(x, 3) for x in halton[1:]] == [0.5, 0.25, 0.75]
+    with pytest.raises(ValueError, match="qmc_type must be one of"):
+        tw.samplers.QMCSampler(qmc_type="latin")
+
+
+def test_qmc_independent_sampler_samples_new_parameters() -> None:
+    fixed = _Fixed()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sampler = tw.samplers.QMCSampler(seed=0, independent_sampler=fixed, warn_asynchronous_seeding=False,
+                                         warn_independent_sampling=False)
+    assert _xs(sampler, 3)[0] == 0.25  # trial 0: the space is not known yet
+    assert fixed.calls["sample"] == 1 and fixed.calls["after"] == 3
+
+
+def _grid_order(seed: int | None) -> list[tuple[int, int]]:
+    sampler = tw.samplers.GridSampler({"a": [0, 1, 2], "b": [0, 1, 2, 3]}, seed)
+    study = tw.create_study(sampler=sampler)
+    study.optimize(lambda t: t.suggest_int("a", 0, 2) + t.suggest_int("b", 0, 3))
+    return [(t.params["a"], t.params["b"]) for t in study.trials]
+
+
+def test_grid_seed_shuffles_the_order_reproducibly() -> None:
+    in_order = _grid_order(None)
+    assert in_order == sorted(in_order)  # without a seed, tunewise's order is kept
+    shuffled = _grid_order(3)
+    assert shuffled == _grid_order(3) != in_order and sorted(shuffled) == in_order
+    assert _grid_order(4) != shuffled
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        tw.samplers.GridSampler({"a": [0]}, seed="x")  # type: ignore[arg-type]

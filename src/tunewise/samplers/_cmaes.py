@@ -54,6 +54,7 @@ from tunewise import distributions as D
 from tunewise.samplers._base import Sampler
 from tunewise.samplers._context import Proposal, StudyContext, TrialContext, TrialCursor
 from tunewise.samplers._interior import open_value
+from tunewise.samplers._optuna_options import independent_seed as _sub_seed
 from tunewise.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
@@ -681,10 +682,3 @@ def _signed_value(t: FrozenTrial, consider_pruned: bool, sign: float) -> float |
         v = float(t.reports[max(t.reports)])
         return None if math.isnan(v) else sign * v
     return None
-
-
-def _sub_seed(seed: int | None) -> int | None:
-    """The independent sampler's seed, derived from the sampler's (its own stream, not a copy)."""
-    if seed is None:
-        return None
-    return int(np.random.SeedSequence([int(seed), 1]).generate_state(1)[0])

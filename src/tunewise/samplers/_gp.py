@@ -19,6 +19,12 @@ from tunewise.samplers._gp_acq import AcquisitionOptimizer, Fantasies
 from tunewise.samplers._gp_model import GPModel, transform_outputs_with_jacobian
 from tunewise.samplers._gp_trust import search_box
 from tunewise.samplers._interior import is_open, open_bounds, open_value
+from tunewise.samplers._optuna_options import (
+    check_independent_sampler,
+    check_optional_flag,
+    independent_seed,
+    warn_not_honoured,
+)
 from tunewise.samplers._parego import objective_values
 from tunewise.samplers._pruned_trust import PrunedCalibration
 from tunewise.samplers._qmc import CENTRE_MIN_DIMS, all_numeric, design_slot
@@ -97,6 +103,13 @@ class GPSampler(Sampler):
         include_pruned: Use PRUNED trials with their last intermediate value.
         consider_running_trials: Account for RUNNING trials (kriging believer).
         n_restarts: Acquisition starts refined by L-BFGS-B.
+        independent_sampler: Optuna's keyword. Given, it proposes the start-up trials (instead of
+            the Sobol design) and samples the parameters outside the GP's joint model (instead
+            of uniform draws), as in Optuna.
+        deterministic_objective: Optuna's keyword. ``True`` is accepted with a warning: the GP
+            always fits its noise level (a deterministic objective gets a small one).
+        warn_independent_sampling: Optuna's keyword; tunewise does not warn about parameters
+            sampled outside the model, so it changes nothing.
 
     >>> import tunewise as tw
     >>> study = tw.create_study(sampler=tw.samplers.GPSampler(seed=0))
@@ -116,8 +129,19 @@ class GPSampler(Sampler):
         consider_running_trials: bool = True,
         n_restarts: int = 8,
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
+        independent_sampler: Sampler | None = None,
+        deterministic_objective: bool = False,
+        warn_independent_sampling: bool = True,
     ) -> None:
         self.constraints_func = constraints_func  # Optuna's place for the study's constraints_func
+        self.independent_sampler = check_independent_sampler(independent_sampler)
+        if self.independent_sampler is not None:
+            self.independent_sampler.reseed(independent_seed(seed))
+        check_optional_flag("warn_independent_sampling", warn_independent_sampling)  # no warning to silence
+        if check_optional_flag("deterministic_objective", deterministic_objective):
+            warn_not_honoured("GPSampler", "deterministic_objective", True, "the GP fits its noise level from "
+                              "the trials (its prior keeps it small), so a deterministic objective gets a small "
+                              "fitted noise instead of a fixed near-zero one")
         if n_startup_trials is not None and (
             isinstance(n_startup_trials, bool) or not isinstance(n_startup_trials, int) or n_startup_trials < 0
         ):
@@ -179,6 +203,13 @@ class GPSampler(Sampler):
         super().reseed(seed)
         self._rng = np.random.default_rng(seed)
         self._fallback_rng = np.random.default_rng(seed)
+        if self.independent_sampler is not None:
+            self.independent_sampler.reseed(independent_seed(seed))
+
+    def before_trial(self, study: StudyContext) -> None:
+        super().before_trial(study)
+        if self.independent_sampler is not None:
+            self.independent_sampler.before_trial(study)
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -186,13 +217,18 @@ class GPSampler(Sampler):
             "input_warping": self.input_warping, "output_transform": self.output_transform,
             "include_pruned": self.include_pruned, "consider_running_trials": self.consider_running_trials,
             "n_restarts": self.n_restarts,
+            "independent_sampler": None if self.independent_sampler is None else self.independent_sampler.describe(),
         }
 
     def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
+        if self.independent_sampler is not None:
+            return self.independent_sampler.sample(study, trial, name, distribution)
         return open_value(distribution, self._fallback_rng.random())
 
     def after_trial(self, study: StudyContext, trial: FrozenTrial) -> None:
         self._proposals.pop(trial.number, None)
+        if self.independent_sampler is not None:
+            self.independent_sampler.after_trial(study, trial)
 
     def propose(self, study: StudyContext, trial: TrialContext) -> dict[str, Any] | Proposal:
         dists = study.distributions
@@ -220,6 +256,8 @@ class GPSampler(Sampler):
         n_startup = self.n_startup_trials if self.n_startup_trials is not None else min(10, 2 * len(names) + 1)
         claim = None
         if len(observed) < max(n_startup, 2) or not space:
+            if self.independent_sampler is not None:  # Optuna's start-up: the independent sampler's
+                return self.independent_sampler.propose(study, trial)
             out = self._sobol_point(names, dists, trial.number)
             self._proposals[trial.number] = out
         else:

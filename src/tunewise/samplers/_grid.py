@@ -5,6 +5,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from tunewise import distributions as D
 from tunewise.exceptions import SearchExhausted
 from tunewise.samplers._base import Sampler
@@ -21,6 +23,10 @@ class GridSampler(Sampler):
     the claim; the loop makes it), so parallel workers (processes or machines) never run the same
     point; when every point is taken, ``study.optimize`` stops by itself.
 
+    The points run in order (the last parameter, by name, varies fastest) unless ``seed`` is given:
+    then in an order shuffled by it, as Optuna's ``GridSampler(search_space, seed)`` (Optuna
+    shuffles without a seed too). Every worker given the same seed walks the same order.
+
     >>> import tunewise as tw
     >>> study = tw.create_study(sampler=tw.samplers.GridSampler({"x": [0, 1, 2], "y": ["a", "b"]}))
     >>> def f(t):
@@ -30,7 +36,9 @@ class GridSampler(Sampler):
     6
     """
 
-    def __init__(self, search_space: Mapping[str, Sequence[Any]]) -> None:
+    def __init__(self, search_space: Mapping[str, Sequence[Any]], seed: int | None = None) -> None:
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
+            raise TypeError(f"seed must be an integer or None, got {seed!r}")
         if not isinstance(search_space, Mapping) or not search_space:
             raise ValueError("GridSampler needs a non-empty dict of parameter name -> list of values")
         space: dict[str, list[Any]] = {}
@@ -45,7 +53,11 @@ class GridSampler(Sampler):
         self.n_points = 1
         for s in self._sizes:
             self.n_points *= s
-        self._cursor = 0  # points before it are run or claimed (here or by another worker)
+        self.seed = seed
+        # Position -> point index: None walks the grid in order, else a permutation fixed by the seed.
+        self._order: np.ndarray | None = None if seed is None else np.random.default_rng(seed).permutation(
+            self.n_points)
+        self._cursor = 0  # positions before it are run or claimed (here or by another worker)
 
     def point(self, index: int) -> dict[str, Any]:
         """Grid point ``index`` (0 <= index < n_points) as a dict."""
@@ -58,16 +70,20 @@ class GridSampler(Sampler):
     def _key(self, index: int) -> str:
         return f"grid:{index}"
 
+    def _index(self, position: int) -> int:
+        return position if self._order is None else int(self._order[position])
+
     def _next_point(self, study: StudyContext) -> int:
-        """The first point from the cursor on that no trial has run, or SearchExhausted."""
+        """The point index of the first position from the cursor on that no trial has run, or
+        SearchExhausted (the cursor is left at that position)."""
         taken = {t.system_attrs.get("grid_id") for t in study.get_trials()}
         i = self._cursor
-        while i < self.n_points and i in taken:
+        while i < self.n_points and self._index(i) in taken:
             i += 1
         self._cursor = i
         if i >= self.n_points:
             raise SearchExhausted(f"all {self.n_points} grid points have been run or claimed")
-        return i
+        return self._index(i)
 
     def before_trial(self, study: StudyContext) -> None:
         if self._cursor >= self.n_points:  # stop before a trial starts (propose reads the trials)
@@ -77,7 +93,7 @@ class GridSampler(Sampler):
         index = self._next_point(study)
         # Past this point whether or not the claim succeeds: if another worker holds it, the
         # loop asks again and the next free point is proposed.
-        self._cursor = index + 1
+        self._cursor += 1
         return Proposal(self.point(index), claim=self._key(index), trial_attrs={"grid_id": index})
 
     def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
@@ -99,11 +115,11 @@ class GridSampler(Sampler):
         return all(i in taken for i in range(self.n_points))
 
     def describe(self) -> dict[str, Any]:
-        return {"name": "GridSampler", "n_points": self.n_points,
+        return {"name": "GridSampler", "n_points": self.n_points, "seed": self.seed,
                 "search_space": json.loads(json.dumps(self.search_space))}
 
 
 def grid_points(search_space: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
-    """All combinations, in the order GridSampler runs them."""
+    """All combinations, in the order GridSampler runs them without a seed."""
     names = sorted(search_space)
     return [dict(zip(names, combo)) for combo in itertools.product(*(search_space[n] for n in names))]

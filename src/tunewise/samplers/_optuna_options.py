@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-__all__ = ["check_optional_flag", "warn_not_honoured"]
+if TYPE_CHECKING:
+    from tunewise.samplers._base import Sampler
+
+__all__ = ["check_independent_sampler", "check_optional_flag", "independent_seed", "warn_not_honoured"]
 
 
 def check_optional_flag(name: str, value: Any) -> bool | None:
@@ -40,3 +43,24 @@ def warn_not_honoured(sampler: str, option: str, value: Any, instead: str, *, st
         shown = repr(value)
     warnings.warn(f"{sampler}({option}={shown}) is accepted for Optuna compatibility but has no effect in "
                   f"tunewise: {instead}. Results may differ from Optuna's.", UserWarning, stacklevel=stacklevel)
+
+
+def check_independent_sampler(value: Any) -> Sampler | None:
+    """Optuna's ``independent_sampler=``: a tunewise sampler (Optuna-style ``BaseSampler``
+    subclasses are ones) or None. Its random stream follows its owner's (see ``independent_seed``)."""
+    from tunewise.samplers._base import Sampler
+
+    if value is None:
+        return None
+    if not isinstance(value, Sampler):
+        raise TypeError(f"independent_sampler must be a tunewise sampler (e.g. tw.samplers.RandomSampler()), "
+                        f"got {value!r}")
+    value._stream_chosen = True
+    return value
+
+
+def independent_seed(seed: int | None) -> int | None:
+    """The independent sampler's seed, derived from its owner's (its own stream, not a copy)."""
+    if seed is None:
+        return None
+    return int(np.random.SeedSequence([int(seed), 1]).generate_state(1)[0])

@@ -8,9 +8,11 @@ import numpy as np
 from tunewise import distributions as D
 from tunewise.samplers._base import Sampler
 from tunewise.samplers._interior import open_value
+from tunewise.samplers._optuna_options import check_independent_sampler, check_optional_flag, independent_seed
 
 if TYPE_CHECKING:
     from tunewise.samplers._context import StudyContext, TrialContext
+    from tunewise.trial import FrozenTrial
 
 
 # From this many parameters, all numeric, AutoSampler's and GPSampler's start-up designs put the
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 # 0.99x [0.72, 1.38] at 30 and 1.38x [0.95, 2.01] at 60 (40 cells): spaces with a categorical
 # parameter keep the plain design.
 CENTRE_MIN_DIMS = 5
+
+_QMC_TYPES = frozenset({"sobol", "halton"})
 
 
 def design_slot(number: int, d: int, numeric: bool, centre_min_dims: int | None) -> tuple[int, bool]:
@@ -56,14 +60,30 @@ class QMCSampler(Sampler):
     """Quasi-random search: a scrambled Sobol sequence (scipy) over the study's search space.
 
     Trial ``n`` takes point ``n`` of the sequence, so parallel workers cover it without
-    coordination. Parameters first seen in a trial are drawn at random in that trial.
+    coordination. Parameters first seen in a trial are drawn at random in that trial (by
+    ``independent_sampler`` if one is given).
+
+    Optuna's keywords: ``qmc_type`` (``"sobol"``, or ``"halton"`` for scipy's Halton sequence),
+    ``independent_sampler``, and ``warn_asynchronous_seeding`` / ``warn_independent_sampling``,
+    which change nothing (tunewise shares one scramble seed between workers and does not warn).
+    ``scramble`` defaults to True, where Optuna's defaults to False.
 
     >>> import tunewise as tw
     >>> study = tw.create_study(sampler=tw.samplers.QMCSampler(seed=0))
     >>> study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_float("y", 0, 1), n_trials=8)
     """
 
-    def __init__(self, seed: int | None = None, scramble: bool = True) -> None:
+    def __init__(self, seed: int | None = None, scramble: bool = True, *, qmc_type: str = "sobol",
+                 independent_sampler: Sampler | None = None, warn_asynchronous_seeding: bool = True,
+                 warn_independent_sampling: bool = True) -> None:
+        if qmc_type not in _QMC_TYPES:
+            raise ValueError(f"qmc_type must be one of {sorted(_QMC_TYPES)}, got {qmc_type!r}")
+        check_optional_flag("warn_asynchronous_seeding", warn_asynchronous_seeding)  # nothing to warn about
+        check_optional_flag("warn_independent_sampling", warn_independent_sampling)
+        self.qmc_type = qmc_type
+        self.independent_sampler = check_independent_sampler(independent_sampler)
+        if self.independent_sampler is not None:
+            self.independent_sampler.reseed(independent_seed(seed))
         self.seed = seed
         self.scramble = scramble
         self._rng = np.random.default_rng(seed)
@@ -77,13 +97,25 @@ class QMCSampler(Sampler):
     def reseed(self, seed: int | None) -> None:
         super().reseed(seed)
         self._rng = np.random.default_rng(seed)
+        if self.independent_sampler is not None:
+            self.independent_sampler.reseed(independent_seed(seed))
+
+    def before_trial(self, study: StudyContext) -> None:
+        super().before_trial(study)
+        if self.independent_sampler is not None:
+            self.independent_sampler.before_trial(study)
+
+    def after_trial(self, study: StudyContext, trial: FrozenTrial) -> None:
+        if self.independent_sampler is not None:
+            self.independent_sampler.after_trial(study, trial)
 
     def _point(self, names: tuple[str, ...], index: int) -> np.ndarray:
         engine, pos = self._engines.get(names, (None, 0))
         if engine is None or pos > index:
             from scipy.stats import qmc  # imported here: scipy.stats costs ~0.5 s at startup
 
-            engine, pos = qmc.Sobol(len(names), scramble=self.scramble, seed=self._qmc_seed), 0
+            engine_type = qmc.Halton if self.qmc_type == "halton" else qmc.Sobol
+            engine, pos = engine_type(len(names), scramble=self.scramble, seed=self._qmc_seed), 0
         if index > pos:
             engine.fast_forward(index - pos)
         point = engine.random(1)[0]
@@ -100,7 +132,14 @@ class QMCSampler(Sampler):
         return {n: open_value(dists[n], float(x)) for n, x in zip(names, u)}
 
     def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
+        if self.independent_sampler is not None:
+            return self.independent_sampler.sample(study, trial, name, distribution)
         return open_value(distribution, self._rng.random())
 
     def describe(self) -> dict[str, Any]:
-        return {"name": "QMCSampler", "seed": self.seed, "scramble": self.scramble}
+        out: dict[str, Any] = {"name": "QMCSampler", "seed": self.seed, "scramble": self.scramble}
+        if self.qmc_type != "sobol":
+            out["qmc_type"] = self.qmc_type
+        if self.independent_sampler is not None:
+            out["independent_sampler"] = self.independent_sampler.describe()
+        return out
