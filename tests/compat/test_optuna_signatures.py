@@ -25,10 +25,6 @@ REFUSED_NAMES = {"samplers.PartialFixedSampler"}
 
 # Optuna keywords tunewise does not take yet (each one a known gap; shrink this list, never grow it).
 KNOWN_GAPS = {
-    "NSGAIISampler": {"mutation", "crossover", "elite_population_selection_strategy", "child_generation_strategy",
-                      "after_trial_strategy"},
-    "NSGAIIISampler": {"mutation", "crossover", "constraints_func", "dividing_parameter",
-                       "elite_population_selection_strategy", "child_generation_strategy", "after_trial_strategy"},
 }
 
 # Values for Optuna's required arguments (the rest take Optuna's defaults).
@@ -59,6 +55,14 @@ def test_every_optuna_constructor_keyword_is_taken(name: str) -> None:
     theirs = getattr(getattr(optuna, module), name)
     ours = getattr(getattr(tw, module), name)
     assert _missing(ours, theirs) == KNOWN_GAPS.get(name, set())
+
+
+@pytest.mark.parametrize("name", optuna.samplers.nsgaii.__all__)
+def test_every_nsgaii_operator_keyword_is_taken(name: str) -> None:
+    theirs, ours = getattr(optuna.samplers.nsgaii, name), getattr(tw.samplers.nsgaii, name)
+    assert _missing(ours, theirs) == set()
+    kwargs = {k: p.default for k, p in _keywords(theirs).items() if p.default is not inspect.Parameter.empty}
+    ours(**kwargs)
 
 
 @pytest.mark.parametrize("name", SAMPLERS + PRUNERS)
@@ -224,3 +228,65 @@ def test_grid_seed_shuffles_the_order_reproducibly() -> None:
     assert _grid_order(4) != shuffled
     with pytest.raises(TypeError, match="seed must be an integer"):
         tw.samplers.GridSampler({"a": [0]}, seed="x")  # type: ignore[arg-type]
+
+
+# ---- NSGA-II / NSGA-III ------------------------------------------------------------------------
+def test_nsga_operators_set_tunewises_sbx_and_mutation() -> None:
+    from tunewise.samplers.nsgaii import PolynomialMutation, SBXCrossover, UniformCrossover
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sampler = tw.samplers.NSGAIISampler(crossover=SBXCrossover(eta=7), mutation=PolynomialMutation(eta=3))
+        assert tw.samplers.NSGAIISampler(crossover=SBXCrossover()).eta_crossover == 20.0
+        three = tw.samplers.NSGAIIISampler(crossover=SBXCrossover(eta=0), dividing_parameter=2,
+                                           constraints_func=lambda t: [0.0])
+    assert (sampler.eta_crossover, sampler.eta_mutation) == (7.0, 3.0)
+    assert three.eta_crossover == 0.0 and three.constraints_func is not None
+    with pytest.warns(UserWarning, match=r"NSGAIISampler\(crossover=UniformCrossover\(swapping_prob=0.2\)\)"):
+        uniform = tw.samplers.NSGAIISampler(crossover=UniformCrossover(0.2))
+    assert uniform.swapping_prob == 0.2  # categorical parameters honour it
+    with pytest.raises(ValueError, match="eta must be a number >= 0"):
+        SBXCrossover(eta=-1)
+    with pytest.raises(TypeError, match="crossover must be an operator of tunewise.samplers.nsgaii"):
+        tw.samplers.NSGAIISampler(crossover="sbx")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"crossover": "BLXAlphaCrossover"}, {"crossover": "VSBXCrossover"}, {"mutation": "own"},
+    {"elite_population_selection_strategy": lambda study, population: population},
+    {"child_generation_strategy": lambda study, space, parents: {}},
+    {"after_trial_strategy": lambda study, trial, state, values: None},
+])
+def test_nsga_operators_tunewise_cannot_run_warn_once_by_name(kwargs: dict[str, Any]) -> None:
+    from tunewise.samplers import nsgaii
+
+    class Own(nsgaii.BaseMutation):
+        pass
+
+    if kwargs.get("crossover"):
+        kwargs = {"crossover": getattr(nsgaii, kwargs["crossover"])()}
+    if kwargs.get("mutation") == "own":
+        kwargs = {"mutation": Own()}
+    (option,) = kwargs
+    for cls in (tw.samplers.NSGAIISampler, tw.samplers.NSGAIIISampler):
+        with pytest.warns(UserWarning) as caught:
+            sampler = cls(population_size=4, seed=0, **kwargs)
+        assert len(caught) == 1 and caught[0].filename == __file__
+        assert f"{cls.__name__}({option}=" in str(caught[0].message)
+    study = tw.create_study(directions=["minimize", "minimize"], sampler=sampler)
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), 1 - t.params["x"]), n_trials=12)
+    assert len(study.trials) == 12
+
+
+def test_nsga3_dividing_parameter_sets_the_reference_directions() -> None:
+    sampler = tw.samplers.NSGAIIISampler(dividing_parameter=2)
+    assert len(sampler._directions(3)) == 6  # compositions of 2 into 3 parts
+    assert len(tw.samplers.NSGAIIISampler(population_size=50)._directions(3)) > 6
+    with pytest.raises(ValueError, match="dividing_parameter must be an integer >= 1"):
+        tw.samplers.NSGAIIISampler(dividing_parameter=0)
+
+
+def test_optunas_nsgaii_module_is_reachable_as_an_attribute() -> None:
+    import tunewise as optuna_like
+
+    assert optuna_like.samplers.nsgaii.SBXCrossover(eta=5).eta == 5.0

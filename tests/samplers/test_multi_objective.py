@@ -201,7 +201,7 @@ def test_nsga3_spreads_a_three_objective_front() -> None:
     ({"population_size": 1}, "population_size must be an integer >= 2"),
     ({"crossover_prob": 1.5}, "crossover_prob must be a probability"),
     ({"mutation_prob": -0.1}, "mutation_prob must be a probability"),
-    ({"eta_crossover": 0}, "eta_crossover must be a number > 0"),
+    ({"eta_crossover": -1}, "eta_crossover must be a number >= 0"),
 ])
 def test_nsga2_rejects_bad_settings(kwargs: dict[str, object], match: str) -> None:
     with pytest.raises(ValueError, match=match):

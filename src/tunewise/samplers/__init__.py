@@ -32,6 +32,10 @@ def __getattr__(name: str) -> object:
         from tunewise.samplers._gp import GPSampler
 
         return GPSampler
+    if name == "nsgaii":  # Optuna's operator objects for the NSGA samplers
+        import importlib
+
+        return importlib.import_module("tunewise.samplers.nsgaii")
     if name in _OPTUNA_ONLY:
         raise AttributeError(f"optuna.samplers.{name} has no tunewise counterpart: {_OPTUNA_ONLY[name]}")
     raise AttributeError(f"module 'tunewise.samplers' has no attribute {name!r}")

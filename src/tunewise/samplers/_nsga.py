@@ -28,12 +28,14 @@ from tunewise import distributions as D
 from tunewise._constraints import violation
 from tunewise._pareto import pareto_rank, signs_of
 from tunewise.samplers._base import Sampler
+from tunewise.samplers._optuna_options import warn_not_honoured
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from tunewise.samplers._context import Proposal, StudyContext, TrialContext
+    from tunewise.samplers.nsgaii import BaseCrossover, BaseMutation
     from tunewise.trial import FrozenTrial
 
 __all__ = ["NSGAIIISampler", "NSGAIISampler"]
@@ -80,6 +82,54 @@ def das_dennis(n_objectives: int, n_partitions: int) -> np.ndarray:
     return np.array(compositions(n_partitions, n_objectives), dtype=float) / n_partitions
 
 
+def _optuna_operators(sampler: str, crossover: Any, mutation: Any, eta_crossover: float, eta_mutation: float,
+                      swapping_prob: float, stacklevel: int,
+                      hooks: dict[str, Callable[..., Any] | None]) -> tuple[float, float, float]:
+    """``(eta_crossover, eta_mutation, swapping_prob)`` with Optuna's operator objects applied;
+    a warning for each operator or hook tunewise's NSGA cannot run."""
+    from tunewise.samplers import nsgaii
+
+    if crossover is not None:
+        if not isinstance(crossover, nsgaii.BaseCrossover):
+            raise TypeError("crossover must be an operator of tunewise.samplers.nsgaii (e.g. SBXCrossover()), "
+                            f"got {crossover!r}")
+        if type(crossover) is nsgaii.SBXCrossover:
+            eta_crossover = 20.0 if crossover.eta is None else crossover.eta
+            if (crossover.uniform_crossover_prob, crossover.use_child_gene_prob) != (0.5, 0.5):
+                warn_not_honoured(sampler, "crossover", crossover, "its SBX takes a child's gene always and "
+                                  "either child with probability 0.5", stacklevel=stacklevel)
+        elif type(crossover) is nsgaii.UniformCrossover:
+            swapping_prob = crossover.swapping_prob
+            warn_not_honoured(sampler, "crossover", crossover, "uniform crossover (swapping_prob) breeds the "
+                              "categorical parameters only; numeric ones are bred by SBX", stacklevel=stacklevel)
+        else:
+            warn_not_honoured(sampler, "crossover", crossover, "numeric parameters are bred by simulated binary "
+                              "crossover (eta_crossover), categorical ones by uniform crossover", stacklevel=stacklevel)
+    if mutation is not None:
+        if not isinstance(mutation, nsgaii.BaseMutation):
+            raise TypeError("mutation must be an operator of tunewise.samplers.nsgaii (e.g. PolynomialMutation()), "
+                            f"got {mutation!r}")
+        if type(mutation) is nsgaii.PolynomialMutation:
+            eta_mutation = mutation.eta
+        else:
+            warn_not_honoured(sampler, "mutation", mutation, "numeric parameters are mutated by polynomial "
+                              "mutation (eta_mutation), categorical ones by a random reset", stacklevel=stacklevel)
+    instead = {
+        "elite_population_selection_strategy": "survivors are chosen by non-dominated sorting (constrained "
+                                               "domination) and crowding distance or reference-point niching",
+        "child_generation_strategy": "children are bred by tournament selection, crossover and mutation",
+        "after_trial_strategy": "nothing is run after a trial (constraints come from trial.set_constraint or "
+                                "constraints_func)",
+    }
+    for name, hook in hooks.items():
+        if hook is None:
+            continue
+        if not callable(hook):
+            raise TypeError(f"{name} must be a function or None, got {hook!r}")
+        warn_not_honoured(sampler, name, hook, instead[name], stacklevel=stacklevel)
+    return eta_crossover, eta_mutation, swapping_prob
+
+
 class NSGAIISampler(Sampler):
     """NSGA-II for multi-objective studies (one objective works too: a plain genetic algorithm).
 
@@ -93,6 +143,12 @@ class NSGAIISampler(Sampler):
         eta_crossover: SBX distribution index (larger: children closer to their parents).
         eta_mutation: polynomial mutation distribution index.
         seed: seed of the sampler's random stream.
+        crossover, mutation: Optuna's operator objects (:mod:`tunewise.samplers.nsgaii`):
+            ``SBXCrossover(eta)`` sets ``eta_crossover``, ``PolynomialMutation(eta)`` sets
+            ``eta_mutation``, ``UniformCrossover(p)`` sets ``swapping_prob``; other operators are
+            accepted with a warning (numeric parameters keep SBX and polynomial mutation).
+        elite_population_selection_strategy, child_generation_strategy, after_trial_strategy:
+            Optuna's hooks; accepted with a warning, tunewise's own selection and breeding are used.
 
     >>> import tunewise as tw
     >>> study = tw.create_study(directions=["minimize", "minimize"],
@@ -113,8 +169,18 @@ class NSGAIISampler(Sampler):
         eta_crossover: float = 15.0,
         eta_mutation: float = 20.0,
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
+        crossover: BaseCrossover | None = None,
+        mutation: BaseMutation | None = None,
+        elite_population_selection_strategy: Callable[..., Any] | None = None,
+        child_generation_strategy: Callable[..., Any] | None = None,
+        after_trial_strategy: Callable[..., Any] | None = None,
     ) -> None:
         self.constraints_func = constraints_func  # Optuna's place for the study's constraints_func
+        eta_crossover, eta_mutation, swapping_prob = _optuna_operators(
+            type(self).__name__, crossover, mutation, eta_crossover, eta_mutation, swapping_prob,
+            4 if type(self).__init__ is NSGAIISampler.__init__ else 5,  # warnings point at the user's call
+            {"elite_population_selection_strategy": elite_population_selection_strategy,
+             "child_generation_strategy": child_generation_strategy, "after_trial_strategy": after_trial_strategy})
         if isinstance(population_size, bool) or not isinstance(population_size, (int, np.integer)) \
                 or population_size < 2:
             raise ValueError(f"population_size must be an integer >= 2, got {population_size!r}")
@@ -123,8 +189,8 @@ class NSGAIISampler(Sampler):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
                 raise ValueError(f"{name} must be a probability in [0, 1], got {value!r}")
         for name, value in (("eta_crossover", eta_crossover), ("eta_mutation", eta_mutation)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-                raise ValueError(f"{name} must be a number > 0, got {value!r}")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+                raise ValueError(f"{name} must be a number >= 0, got {value!r}")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
             raise TypeError(f"seed must be an integer or None, got {seed!r}")
         self.population_size = int(population_size)
@@ -288,6 +354,8 @@ class NSGAIIISampler(NSGAIISampler):
         reference_points: reference directions (rows on the unit simplex, one column per
             objective); default Das-Dennis points with enough partitions for about
             ``population_size`` directions.
+        dividing_parameter: Optuna's keyword: Das-Dennis points with this many partitions of
+            each objective's axis (Optuna's default is 3; None: tunewise's choice above).
 
     The other arguments are those of :class:`NSGAIISampler`.
 
@@ -304,9 +372,23 @@ class NSGAIIISampler(NSGAIISampler):
 
     def __init__(self, population_size: int = 50, mutation_prob: float | None = None, crossover_prob: float = 0.9,
                  swapping_prob: float = 0.5, seed: int | None = None, *, reference_points: Any = None,
-                 eta_crossover: float = 30.0, eta_mutation: float = 20.0) -> None:
+                 eta_crossover: float = 30.0, eta_mutation: float = 20.0,
+                 constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
+                 dividing_parameter: int | None = None, crossover: BaseCrossover | None = None,
+                 mutation: BaseMutation | None = None,
+                 elite_population_selection_strategy: Callable[..., Any] | None = None,
+                 child_generation_strategy: Callable[..., Any] | None = None,
+                 after_trial_strategy: Callable[..., Any] | None = None) -> None:
         super().__init__(population_size, mutation_prob, crossover_prob, swapping_prob, seed,
-                         eta_crossover=eta_crossover, eta_mutation=eta_mutation)
+                         eta_crossover=eta_crossover, eta_mutation=eta_mutation, constraints_func=constraints_func,
+                         crossover=crossover, mutation=mutation,
+                         elite_population_selection_strategy=elite_population_selection_strategy,
+                         child_generation_strategy=child_generation_strategy,
+                         after_trial_strategy=after_trial_strategy)
+        if dividing_parameter is not None and (isinstance(dividing_parameter, bool) or not isinstance(
+                dividing_parameter, (int, np.integer)) or dividing_parameter < 1):
+            raise ValueError(f"dividing_parameter must be an integer >= 1 or None, got {dividing_parameter!r}")
+        self.dividing_parameter = None if dividing_parameter is None else int(dividing_parameter)
         if reference_points is not None:
             ref = np.asarray(reference_points, dtype=float)
             if ref.ndim != 2 or len(ref) == 0 or not np.isfinite(ref).all() or (ref < 0).any():
@@ -321,6 +403,8 @@ class NSGAIIISampler(NSGAIISampler):
                 raise ValueError(f"reference_points have {self.reference_points.shape[1]} columns, but the study "
                                  f"has {m} objectives")
             return self.reference_points
+        if self.dividing_parameter is not None:  # Optuna's: that many partitions of each objective's axis
+            return das_dennis(m, self.dividing_parameter)
         p = 1
         while len(das_dennis(m, p + 1)) <= self.population_size:
             p += 1
