@@ -27,6 +27,38 @@ REFUSED_NAMES = {"samplers.PartialFixedSampler"}
 KNOWN_GAPS = {
 }
 
+def _resolve(root: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        root = getattr(root, part)
+    return root
+
+
+def _public_methods(owner: str) -> list[str]:
+    cls = _resolve(optuna, owner)
+    return [name for name in dir(cls) if not name.startswith("_") and callable(getattr(cls, name))]
+
+
+# Optuna's functions and methods whose keywords tunewise takes too (``Class.method`` checks the
+# method; a class alone checks its constructor).
+FUNCTIONS = [
+    "create_study", "load_study", "delete_study", "copy_study", "get_all_study_summaries", "get_all_study_names",
+    "create_trial", "study.MaxTrialsCallback", "storages.RDBStorage", "storages.InMemoryStorage",
+    "storages.RetryFailedTrialCallback", "importance.get_param_importances",
+    "importance.FanovaImportanceEvaluator", "importance.MeanDecreaseImpurityImportanceEvaluator",
+    "logging.set_verbosity", "logging.get_verbosity", "logging.disable_default_handler",
+    "logging.enable_default_handler", "logging.disable_propagation", "logging.enable_propagation",
+    "distributions.FloatDistribution", "distributions.IntDistribution", "distributions.CategoricalDistribution",
+    "distributions.distribution_to_json", "trial.FixedTrial", "search_space.intersection_search_space",
+    *(f"visualization.{name}" for name in optuna.visualization.__all__
+      if name not in ("matplotlib", "plot_terminator_improvement")),
+    *(f"{owner}.{name}" for owner in ("Study", "Trial", "trial.FixedTrial", "trial.FrozenTrial")
+      for name in _public_methods(owner)),
+]
+
+# Optuna keywords of those tunewise does not take (known gaps, each with why it is left).
+FUNCTION_GAPS: dict[str, set[str]] = {}
+
+
 # Values for Optuna's required arguments (the rest take Optuna's defaults).
 REQUIRED = {
     "GridSampler": {"search_space": {"x": [0.0, 1.0]}},
@@ -55,6 +87,12 @@ def test_every_optuna_constructor_keyword_is_taken(name: str) -> None:
     theirs = getattr(getattr(optuna, module), name)
     ours = getattr(getattr(tw, module), name)
     assert _missing(ours, theirs) == KNOWN_GAPS.get(name, set())
+
+
+@pytest.mark.parametrize("dotted", FUNCTIONS)
+def test_every_optuna_function_keyword_is_taken(dotted: str) -> None:
+    theirs, ours = _resolve(optuna, dotted), _resolve(tw, dotted)
+    assert _missing(ours, theirs) == FUNCTION_GAPS.get(dotted, set())
 
 
 @pytest.mark.parametrize("name", optuna.samplers.nsgaii.__all__)
@@ -290,3 +328,32 @@ def test_optunas_nsgaii_module_is_reachable_as_an_attribute() -> None:
     import tunewise as optuna_like
 
     assert optuna_like.samplers.nsgaii.SBXCrossover(eta=5).eta == 5.0
+
+
+# ---- optuna.visualization ----------------------------------------------------------------------
+def test_plot_timeline_n_recent_trials_draws_the_last_ones() -> None:
+    pytest.importorskip("plotly")
+    study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=6)
+    fig = tw.visualization.plot_timeline(study, 4)
+    assert "last 4 of 6 trials" in fig.layout.title.text
+    assert "last" not in tw.visualization.plot_timeline(study).layout.title.text
+    with pytest.raises(ValueError, match="n_recent_trials must be a positive integer"):
+        tw.visualization.plot_timeline(study, n_recent_trials=0)
+
+
+def test_plot_hypervolume_history_takes_optunas_arguments() -> None:
+    pytest.importorskip("plotly")
+    study = tw.create_study(directions=["minimize", "minimize"], sampler=tw.samplers.RandomSampler(seed=0))
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), (1 - t.params["x"]) ** 2), n_trials=10)
+    fig = tw.visualization.plot_hypervolume_history(study, [1.0, 1.0])
+    assert list(fig.data[0].y) == tw.hypervolume_history(study, reference_point=[1.0, 1.0])[1]
+    with pytest.raises(ValueError, match="needs a multi-objective study"):
+        tw.visualization.plot_hypervolume_history(tw.create_study(), [1.0])
+
+
+def test_visualization_matplotlib_is_refused_with_what_to_use() -> None:
+    with pytest.raises(AttributeError, match="no tunewise counterpart: tunewise draws plotly figures"):
+        tw.visualization.matplotlib.plot_slice  # noqa: B018
+    with pytest.raises(ImportError, match=r"use tunewise.visualization.plot_\*|Use tunewise.visualization.plot_\*"):
+        from tunewise.visualization.matplotlib import plot_slice  # noqa: F401

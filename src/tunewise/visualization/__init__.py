@@ -13,7 +13,8 @@ True
 >>> tw.visualization.plot_optimization_history(study).layout.title.text
 'Optimization history'
 
-Needs plotly: ``pip install "tunewise[plots]"``.
+Needs plotly: ``pip install "tunewise[plots]"``. ``optuna.visualization.matplotlib`` has no
+counterpart: importing ``tunewise.visualization.matplotlib`` raises an error that says so.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 from tunewise.insight._plots import (
     contour,
     edf,
+    hypervolume_history,
     intermediate_values,
     optimization_history,
     parallel_coordinate,
@@ -38,6 +40,7 @@ __all__ = [
     "is_available",
     "plot_contour",
     "plot_edf",
+    "plot_hypervolume_history",
     "plot_intermediate_values",
     "plot_optimization_history",
     "plot_parallel_coordinate",
@@ -54,7 +57,6 @@ plot_intermediate_values = intermediate_values
 plot_parallel_coordinate = parallel_coordinate
 plot_rank = rank
 plot_slice = slice
-plot_timeline = timeline
 
 
 def is_available() -> bool:
@@ -99,3 +101,32 @@ def plot_pareto_front(study: Any, *, target_names: Sequence[str] | None = None, 
                          "create_study (or the sampler) and the figure marks infeasible trials from what was recorded")
     return pareto_front(study, targets=axis_order, target_names=target_names,
                         include_dominated=include_dominated_trials, **kwargs)
+
+
+def plot_timeline(study: Any, n_recent_trials: int | None = None, *, max_trials: int = 20000) -> Any:
+    """:func:`tunewise.plots.timeline` under Optuna's name: ``n_recent_trials`` draws only the
+    most recent trials (tunewise's ``max_trials``)."""
+    if n_recent_trials is not None:
+        if isinstance(n_recent_trials, bool) or not isinstance(n_recent_trials, int) or n_recent_trials <= 0:
+            raise ValueError(f"n_recent_trials must be a positive integer or None, got {n_recent_trials!r}")
+        max_trials = n_recent_trials
+    return timeline(study, max_trials=max_trials)
+
+
+def plot_hypervolume_history(study: Any, reference_point: Sequence[float]) -> Any:
+    """:func:`tunewise.plots.hypervolume_history` under Optuna's name and argument order (the
+    reference point is required, as in Optuna; tunewise's own function has a default one)."""
+    if len(getattr(study, "directions", ())) < 2:
+        raise ValueError("plot_hypervolume_history needs a multi-objective study (two or more directions)")
+    return hypervolume_history(study, reference_point=reference_point)
+
+
+def __getattr__(name: str) -> object:
+    if name == "matplotlib":
+        raise AttributeError(_NO_MATPLOTLIB)
+    raise AttributeError(f"module 'tunewise.visualization' has no attribute {name!r}")
+
+
+_NO_MATPLOTLIB = ("optuna.visualization.matplotlib has no tunewise counterpart: tunewise draws plotly figures. Use "
+                  "tunewise.visualization.plot_* (the same names and arguments); save one as an image with "
+                  "fig.write_image('plot.png') (needs kaleido) or as HTML with fig.write_html('plot.html')")
