@@ -5,9 +5,12 @@ from __future__ import annotations
 
 __all__ = [
     "DuplicatedStudyError",
+    "ExperimentalWarning",
     "MaxTrialsReached",
+    "OptunaError",
     "SearchExhausted",
     "StorageError",
+    "StorageInternalError",
     "StudyNotFoundError",
     "TrialPruned",
     "TunewiseError",
@@ -56,3 +59,19 @@ class MaxTrialsReached(SearchExhausted):
 
     Raised when a trial is created (atomically with the storage's count of started trials, so
     parallel workers never overshoot); ``study.optimize`` stops cleanly when it sees this."""
+
+
+# Optuna's names (``optuna.exceptions``), so a script moved with ``import tunewise as optuna`` keeps
+# its ``except`` clauses and warning filters.
+OptunaError = TunewiseError
+StorageInternalError = StorageError
+
+
+class ExperimentalWarning(Warning):
+    """Optuna's warning for experimental features. tunewise emits none; it exists so that
+    ``warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)`` runs.
+
+    >>> import warnings
+    >>> import tunewise as optuna
+    >>> warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
+    """

@@ -357,3 +357,14 @@ def test_visualization_matplotlib_is_refused_with_what_to_use() -> None:
         tw.visualization.matplotlib.plot_slice  # noqa: B018
     with pytest.raises(ImportError, match=r"use tunewise.visualization.plot_\*|Use tunewise.visualization.plot_\*"):
         from tunewise.visualization.matplotlib import plot_slice  # noqa: F401
+
+
+# ---- optuna.exceptions -------------------------------------------------------------------------
+def test_optunas_exception_names_catch_tunewises_errors(tmp_path: Any) -> None:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=tw.exceptions.ExperimentalWarning)  # a common first line
+    assert issubclass(tw.exceptions.ExperimentalWarning, Warning)
+    with pytest.raises(tw.exceptions.OptunaError):
+        tw.load_study(study_name="missing", storage=f"sqlite:///{tmp_path / 'x.db'}")
+    assert issubclass(tw.exceptions.StorageInternalError, tw.exceptions.OptunaError)
+    assert issubclass(tw.exceptions.DuplicatedStudyError, tw.exceptions.OptunaError)
