@@ -291,6 +291,23 @@ def test_running_trials_are_accounted_for() -> None:
     assert np.hypot((pc[0] - pd[0]) / 15, (pc[1] - pd[1]) / 15) < 0.02
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_a_running_trial_predicted_best_raises_the_bar_for_the_next_proposal(seed: int) -> None:
+    # Results on both sides of the minimum of (x - 0.5)^2: the model predicts 0.5 beats them both,
+    # so the first ask goes there. While it runs, its believed value is the one to beat: the
+    # second worker must not get a near-copy of it (with the incumbent left at the best result,
+    # expected improvement stayed highest right next to the running point: 0.0002-0.0006 away).
+    study = tw.create_study(sampler=tw.samplers.GPSampler(seed=seed, n_startup_trials=2))
+    for x in (0.05, 0.4, 0.6, 0.95):
+        study.enqueue_trial({"x": x})
+        t = study.ask()
+        study.tell(t, (t.suggest_float("x", 0.0, 1.0) - 0.5) ** 2)
+    first, second = study.ask(), study.ask()
+    x1, x2 = first.suggest_float("x", 0.0, 1.0), second.suggest_float("x", 0.0, 1.0)
+    assert abs(x1 - 0.5) < 0.02
+    assert abs(x2 - x1) > 0.01
+
+
 def test_workers_with_separate_sampler_copies_see_each_others_running_proposals() -> None:
     # Two workers (two processes in real life): same storage, one sampler copy each, so neither
     # has the other's proposal in memory; only what the storage holds can keep them apart.

@@ -56,8 +56,8 @@ class GPSampler(Sampler):
     constraints) that search stays in a trust region around the best trial whose side shrinks
     after proposals that fail to improve and grows after ones that do (TuRBO, Eriksson et al.
     2019; ``tunewise.samplers._gp_trust``). Trials still running count as if they had returned the
-    model's prediction (kriging believer, Ginsbourger et al. 2010), so parallel workers and
-    repeated ``ask()`` calls spread out instead of proposing the same point.
+    model's prediction (kriging believer, Ginsbourger et al. 2010), the incumbent included, so
+    parallel workers and repeated ``ask()`` calls spread out instead of proposing the same point.
 
     Parameters are proposed jointly over those present in every finished trial; a parameter
     missing from some trials (a conditional one) or never seen before is sampled at random.
@@ -378,8 +378,15 @@ class GPSampler(Sampler):
         box = search_box(raw, x_num, ls, open_bounds([dists[n] for n in num]), self.n_startup_trials,
                          single_objective=len(study.directions) == 1,
                          constrained=constraint_matrix(observed) is not None)
+        # The believer's values count as results for the incumbent too (Ginsbourger et al. 2010):
+        # a running trial predicted to beat the best result sets the bar for the next proposal, so
+        # parallel proposals do not crowd around it. Dev split, 4 simulated workers (issue 18,
+        # session 16): 0.89x the regret at 20 and 60 trials (bbob, 720 cells); curves 0.99x.
+        incumbent = float(np.min(y))
+        if fantasies is None and len(pending_num):
+            incumbent = min(incumbent, float(np.min(model.believed_targets())))
         acq = AcquisitionOptimizer(
-            model, float(np.min(y)), [len(dists[n].choices) for n in cat],  # type: ignore[union-attr]
+            model, incumbent, [len(dists[n].choices) for n in cat],  # type: ignore[union-attr]
             _snapper([dists[n] for n in num]),
             self._rng, fixed_num, fixed_cat, n_restarts=self.n_restarts,
             bounds=box, taken=(taken_num, taken_cat),

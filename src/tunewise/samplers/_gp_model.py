@@ -380,6 +380,10 @@ class GPModel:
             self._diag = np.concatenate([self._diag, np.full(len(mu), 1e-6)])
             self._factor()
 
+    def believed_targets(self) -> np.ndarray:
+        """The targets :meth:`set_theta` gave the extra (running) points: empty without them."""
+        return self._train_y[len(self.y):]
+
     def _factor(self) -> None:
         self._train_w = _warp(self._train_num, self._a, self._b) if self.layout.warp else self._train_num
         K = self._s2 * self._kernel0(self._train_w, self._train_cat, self._train_w, self._train_cat)
