@@ -215,6 +215,16 @@ def test_gp_independent_sampler_runs_the_start_up_trials_as_in_optuna() -> None:
         tw.samplers.GPSampler(independent_sampler=object())  # type: ignore[arg-type]
 
 
+def test_an_unseeded_gp_keeps_the_seed_of_the_independent_sampler_it_is_given() -> None:
+    # GPSampler(independent_sampler=RandomSampler(seed=1)) without a seed of its own: its start-up
+    # trials repeat (the given sampler's seed is not replaced by fresh entropy).
+    def xs() -> list[float]:
+        sampler = tw.samplers.GPSampler(independent_sampler=tw.samplers.RandomSampler(seed=1), n_startup_trials=5)
+        return _xs(sampler, 3)
+
+    assert xs() == xs()
+
+
 def test_gp_deterministic_objective_warns_and_warn_independent_sampling_is_silent() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -135,7 +135,7 @@ class GPSampler(Sampler):
     ) -> None:
         self.constraints_func = constraints_func  # Optuna's place for the study's constraints_func
         self.independent_sampler = check_independent_sampler(independent_sampler)
-        if self.independent_sampler is not None:
+        if self.independent_sampler is not None and seed is not None:  # unseeded: the given sampler's own seed
             self.independent_sampler.reseed(independent_seed(seed))
         check_optional_flag("warn_independent_sampling", warn_independent_sampling)  # no warning to silence
         if check_optional_flag("deterministic_objective", deterministic_objective):

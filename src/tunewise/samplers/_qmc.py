@@ -82,7 +82,7 @@ class QMCSampler(Sampler):
         check_optional_flag("warn_independent_sampling", warn_independent_sampling)
         self.qmc_type = qmc_type
         self.independent_sampler = check_independent_sampler(independent_sampler)
-        if self.independent_sampler is not None:
+        if self.independent_sampler is not None and seed is not None:  # unseeded: the given sampler's own seed
             self.independent_sampler.reseed(independent_seed(seed))
         self.seed = seed
         self.scramble = scramble
