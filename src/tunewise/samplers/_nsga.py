@@ -143,12 +143,17 @@ class NSGAIISampler(Sampler):
         eta_crossover: SBX distribution index (larger: children closer to their parents).
         eta_mutation: polynomial mutation distribution index.
         seed: seed of the sampler's random stream.
-        crossover, mutation: Optuna's operator objects (:mod:`tunewise.samplers.nsgaii`):
-            ``SBXCrossover(eta)`` sets ``eta_crossover``, ``PolynomialMutation(eta)`` sets
-            ``eta_mutation``, ``UniformCrossover(p)`` sets ``swapping_prob``; other operators are
-            accepted with a warning (numeric parameters keep SBX and polynomial mutation).
-        elite_population_selection_strategy, child_generation_strategy, after_trial_strategy:
-            Optuna's hooks; accepted with a warning, tunewise's own selection and breeding are used.
+        crossover: Optuna's crossover object (:mod:`tunewise.samplers.nsgaii`):
+            ``SBXCrossover(eta)`` sets ``eta_crossover``, ``UniformCrossover(p)`` sets
+            ``swapping_prob``; other operators are accepted with a warning (numeric parameters
+            keep SBX).
+        mutation: Optuna's mutation object: ``PolynomialMutation(eta)`` sets ``eta_mutation``;
+            others are accepted with a warning.
+        elite_population_selection_strategy: Optuna's hook; accepted with a warning, tunewise's
+            own selection is used.
+        child_generation_strategy: Optuna's hook; accepted with a warning, tunewise's own
+            breeding is used.
+        after_trial_strategy: Optuna's hook; accepted with a warning.
 
     >>> import tunewise as tw
     >>> study = tw.create_study(directions=["minimize", "minimize"],
