@@ -4,7 +4,8 @@
 ``sample_efficiency.py`` (``tw-auto@set:KEY=VALUE``) name a variant of the default sampler this
 way. The attribute is set on an :class:`~tunewise.samplers.AutoSampler` where it has one (e.g.
 ``n_startup_trials``), else on its Gaussian-process sampler (e.g. ``output_transform``), or on
-the sampler itself when it is not an AutoSampler.
+the sampler itself when it is not an AutoSampler; a ``tpe.`` prefix (``tpe.KEY=VALUE``) sets it on
+the AutoSampler's TPE sampler.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ def apply_setting(sampler: Any, setting: str) -> None:
 
     key, _, raw = setting.partition("=")
     target = sampler
-    if isinstance(sampler, tw.samplers.AutoSampler) and not hasattr(sampler, key):
+    if key.startswith("tpe."):
+        key, target = key[4:], sampler._tpe
+    elif isinstance(sampler, tw.samplers.AutoSampler) and not hasattr(sampler, key):
         target = sampler._gp_sampler()
     setattr(target, key, parse_value(raw))

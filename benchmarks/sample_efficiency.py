@@ -71,11 +71,12 @@ Peers whose pins clash with this environment run from their own virtualenv, with
 and ``--methods ax`` or ``--methods hebo`` (OMP_NUM_THREADS=1), then merge with ``--summarize``:
   ax:   python -m venv V; V/bin/pip install torch==2.13.0 ax-platform==1.3.1 coco-experiment scikit-learn
   hebo: python -m venv V; V/bin/pip install torch==2.13.0 "setuptools<70" wheel cython;
-        V/bin/pip install --no-build-isolation numpy==1.26.4 scipy==1.12.0 pandas==2.2.3 pymoo==0.6.0
-        GPy catboost gpytorch disjoint-set scikit-learn==1.5.2 coco-experiment sqlalchemy pyyaml;
-        V/bin/pip install --no-deps HEBO==0.3.6   (HEBO needs numpy < 2; its resolver backtracks
-        for a long time without these pins) The machine it runs on is
-shared and noisy: timings are indicative only; CPU seconds are the steadier figure.
+        V/bin/pip install numpy==1.26.4 scipy==1.12.0 pandas==2.2.3 pymoo==0.6.0 scikit-learn==1.5.2;
+        then one at a time (one resolver run for all of them backtracks for hours):
+        V/bin/pip install numpy==1.26.4 GPy; V/bin/pip install numpy==1.26.4 catboost;
+        V/bin/pip install numpy==1.26.4 gpytorch disjoint-set coco-experiment sqlalchemy pyyaml;
+        V/bin/pip install --no-deps HEBO==0.3.6   (HEBO needs numpy < 2)
+The machine it runs on is shared and noisy: timings are indicative only; CPU seconds are the steadier figure.
 """
 
 from __future__ import annotations

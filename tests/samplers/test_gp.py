@@ -296,7 +296,7 @@ def test_a_running_trial_predicted_best_raises_the_bar_for_the_next_proposal(see
     # Results on both sides of the minimum of (x - 0.5)^2: the model predicts 0.5 beats them both,
     # so the first ask goes there. While it runs, its believed value is the one to beat: the
     # second worker must not get a near-copy of it (with the incumbent left at the best result,
-    # expected improvement stayed highest right next to the running point: 0.0002-0.0006 away).
+    # expected improvement stayed highest right next to the running point: under 0.001 away).
     study = tw.create_study(sampler=tw.samplers.GPSampler(seed=seed, n_startup_trials=2))
     for x in (0.05, 0.4, 0.6, 0.95):
         study.enqueue_trial({"x": x})
