@@ -41,12 +41,13 @@ from tunewise.schedulers import (
     PercentileScheduler,
     Scheduler,
 )
-from tunewise.schedulers._base import _sign
+from tunewise.schedulers._base import _INNER_DECISIONS, _sign
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
     from tunewise.schedulers import SchedulerContext
-    from tunewise.trial import FrozenTrial
+    from tunewise.study import Study
+    from tunewise.trial import FrozenTrial, Trial
 
 __all__ = [
     "BasePruner",
@@ -101,10 +102,21 @@ class BasePruner(Scheduler, metaclass=_PrunerType):
         return super().__new__(cls)  # type: ignore[return-value]
 
     def on_report(self, ctx: SchedulerContext, trial: FrozenTrial) -> Decision:
-        return Decision.stop() if self.prune(ctx, trial) else Decision.CONTINUE
+        inner: list[Decision] = []
+        token = _INNER_DECISIONS.set(inner)
+        try:
+            stop = self.prune(ctx, trial)
+        finally:
+            _INNER_DECISIONS.reset(token)
+        attrs: dict[str, Any] = {}
+        for decision in inner:  # built-in pruners this one asked: what they record, it records
+            attrs.update(decision.attrs)
+        publish = any(decision.publish for decision in inner)
+        return Decision.stop(attrs, publish=publish) if stop else Decision.proceed(attrs, publish=publish)
 
-    def prune(self, study: SchedulerContext, trial: FrozenTrial) -> bool:
-        """Whether to stop ``trial`` (which has just reported) now."""
+    def prune(self, study: Study | SchedulerContext, trial: FrozenTrial | Trial) -> bool:
+        """Whether to stop ``trial`` (which has just reported) now; ``trial.should_prune()`` passes
+        the study's :class:`~tunewise.schedulers.SchedulerContext` and a FrozenTrial."""
         raise NotImplementedError(f"{type(self).__name__}.prune(study, trial) is not implemented")
 
 # Optuna's SuccessiveHalvingPruner has no last rung; ours needs one: far beyond any step.
@@ -235,11 +247,37 @@ class WilcoxonPruner(Scheduler):
 
 
 class PatientPruner(PatienceScheduler):
-    """Optuna's ``PatientPruner(wrapped_pruner, patience, min_delta=0.0)``: prune only a trial that
-    has not improved for ``patience`` steps (and, if ``wrapped_pruner`` is given, that it prunes)."""
+    """Optuna's ``PatientPruner(wrapped_pruner, patience, min_delta=0.0)``, with Optuna's rule: once
+    a trial has more than ``patience + 1`` reports, it is a candidate when the best of its last
+    ``patience + 1`` reports is worse than the best before them by more than ``min_delta`` (a
+    tolerance); a candidate is pruned (or, with ``wrapped_pruner``, handed to it). ``patience``
+    may be 0. :class:`~tunewise.schedulers.PatienceScheduler` is tunewise's own rule (no
+    improvement by more than ``min_delta`` in ``patience`` reports).
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study(pruner=tw.pruners.PatientPruner(None, patience=1))
+    >>> t = study.ask()
+    >>> for step, loss in enumerate([1.0, 0.5, 0.6, 0.7]):
+    ...     t.report(loss, step)
+    >>> t.should_prune()  # the last 2 reports (0.6, 0.7) are worse than the best before (0.5)
+    True
+    """
 
     def __init__(self, wrapped_pruner: Scheduler | None, patience: int, min_delta: float = 0.0) -> None:
-        super().__init__(patience, min_delta, wrapped_pruner)
+        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
+            raise ValueError(f"patience must be an integer >= 0, got {patience!r}")
+        super().__init__(max(patience, 1), min_delta, wrapped_pruner)
+        self.patience = patience
+
+    def _stalled(self, ctx: SchedulerContext, trial: FrozenTrial) -> bool:
+        steps = sorted(trial.intermediate_values)
+        if len(steps) <= self.patience + 1:
+            return False
+        sign = _sign(ctx)
+        losses = [sign * trial.intermediate_values[s] for s in steps]
+        before = [v for v in losses[:-self.patience - 1] if not math.isnan(v)]
+        after = [v for v in losses[-self.patience - 1:] if not math.isnan(v)]
+        return bool(before) and bool(after) and min(before) + self.min_delta < min(after)
 
 
 class SuccessiveHalvingPruner(ASHAScheduler):

@@ -5,7 +5,10 @@ from __future__ import annotations
 import logging
 import math
 import warnings
+from collections.abc import Callable
+from typing import Any
 
+import numpy as np
 import pytest
 
 import tunewise as tw
@@ -605,3 +608,78 @@ def test_optunas_importance_evaluator_objects() -> None:
         PedAnovaImportanceEvaluator()
     with pytest.raises(ValueError, match="n_trees=0"):
         FanovaImportanceEvaluator(n_trees=0)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: tw.pruners.MedianPruner(n_startup_trials=2),
+    lambda: tw.pruners.PercentilePruner(50.0, n_startup_trials=2),
+    lambda: tw.pruners.SuccessiveHalvingPruner(),
+    lambda: tw.pruners.HyperbandPruner(min_resource=1, max_resource=9),
+    lambda: tw.pruners.ThresholdPruner(upper=4.0),
+    lambda: tw.pruners.PatientPruner(tw.pruners.MedianPruner(n_startup_trials=2), patience=0),
+    lambda: tw.pruners.PatientPruner(None, patience=1),
+])
+def test_a_pruner_of_ones_own_can_wrap_a_built_in_pruner_through_prune(make: Callable[[], Any]) -> None:
+    # Optuna's pattern: class MyPruner(BasePruner): def prune(self, study, trial): return inner.prune(...).
+    # Wrapped, the built-in rule stops the same trials at the same steps as when it is the pruner.
+    class Wrapping(tw.pruners.BasePruner):
+        def __init__(self) -> None:
+            self.inner = make()
+
+        def prune(self, study: Any, trial: Any) -> bool:
+            decision = self.inner.prune(study, trial)
+            assert isinstance(decision, bool)
+            return decision
+
+    def stops(pruner: Any) -> tuple[list[int | None], tw.Study]:
+        study = tw.create_study(pruner=pruner)
+        out: list[int | None] = []
+        for value in (1.0, 2.0, 1.5, 3.0, 5.0, 0.5, 6.0):
+            t = study.ask()
+            stop = None
+            for step in range(9):
+                t.report(value + step / 10, step)
+                if t.should_prune():
+                    stop = step
+                    break
+            out.append(stop)
+            if stop is None:
+                study.tell(t, value)
+        return out, study
+
+    direct, _ = stops(make())
+    wrapped, study = stops(Wrapping())
+    assert wrapped == direct and any(s is not None for s in direct)
+    # Called directly on a live trial, prune only decides: nothing is recorded.
+    probe = study.ask()
+    probe.report(7.0, 0)
+    states = [t.state for t in study.trials]
+    assert make().prune(study, probe) in (True, False)
+    assert [t.state for t in study.trials] == states
+
+
+@pytest.mark.parametrize("patience", [0, 1, 3])
+@pytest.mark.parametrize("min_delta", [0.0, 0.05])
+@pytest.mark.parametrize("direction", ["minimize", "maximize"])
+def test_patient_pruner_decides_as_optunas(patience: int, min_delta: float, direction: str) -> None:
+    optuna = pytest.importorskip("optuna")
+    rng = np.random.default_rng(patience * 10 + int(min_delta * 100))
+    ours = tw.pruners.PatientPruner(None, patience=patience, min_delta=min_delta)
+    theirs = optuna.pruners.PatientPruner(None, patience=patience, min_delta=min_delta)
+    study = tw.create_study(direction=direction, pruner=ours)
+    peer = optuna.create_study(direction=direction)
+    agree = 0
+    for _ in range(40):
+        curve = np.round(np.cumsum(rng.normal(0.0, 0.1, int(rng.integers(1, 9)))), 2)
+        if rng.random() < 0.2:
+            curve[int(rng.integers(len(curve)))] = np.nan
+        t, p = study.ask(), peer.ask()
+        for step, v in enumerate(curve.tolist()):
+            t.report(v, step)
+            p.report(v, step)
+        frozen = peer._storage.get_trial(p._trial_id)
+        assert ours.prune(study, t) == theirs.prune(peer, frozen), (curve, patience, min_delta)
+        agree += 1
+        study.tell(t, 0.0)
+        peer.tell(p, 0.0)
+    assert agree == 40

@@ -3,6 +3,7 @@ continues, stops or pauses. Schedulers decide; the loop (``tunewise/_decisions.p
 
 from __future__ import annotations
 
+import contextvars
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -67,6 +68,38 @@ class Scheduler:
     def describe(self) -> dict[str, Any]:
         return {"name": type(self).__name__}
 
+    def prune(self, study: Study | SchedulerContext, trial: FrozenTrial | Trial) -> bool:
+        """Optuna's ``pruner.prune(study, trial)``: whether this scheduler's rule stops ``trial`` at
+        its last report. Called from an Optuna pruner of one's own (a ``BasePruner``'s ``prune``),
+        what the rule records on the trial (ASHA's rung results) is recorded with that pruner's
+        decision; called anywhere else it only decides (``trial.should_prune()`` decides and acts):
+
+        >>> import tunewise as tw
+        >>> class Logged(tw.pruners.BasePruner):
+        ...     def __init__(self):
+        ...         self.inner = tw.pruners.MedianPruner(n_startup_trials=1)
+        ...     def prune(self, study, trial):
+        ...         return self.inner.prune(study, trial)
+        >>> study = tw.create_study(pruner=Logged())
+        >>> first = study.ask(); first.report(1.0, 0); study.tell(first, 1.0).state.name
+        'COMPLETE'
+        >>> second = study.ask(); second.report(5.0, 0); second.should_prune()
+        True
+        """
+        from tunewise import _decisions
+        from tunewise.trial import Trial
+
+        if isinstance(trial, Trial):
+            ctx = study if isinstance(study, SchedulerContext) else _decisions.context(trial.study, trial)
+            trial = trial._frozen_view()
+        else:
+            ctx = _as_context(study)
+        decision = _decide(self, ctx, trial)
+        inner = _INNER_DECISIONS.get()
+        if inner is not None:  # inside a BasePruner's prune(): its decision records what this one keeps
+            inner.append(decision)
+        return decision.prunes
+
     def should_prune(self, study: Study, trial: Trial) -> bool:
         """Decide for ``trial`` (a live trial of ``study``) with this scheduler's :meth:`on_report`
         and carry the decision out, as ``trial.should_prune()`` does: the entry point of the
@@ -79,6 +112,11 @@ class Scheduler:
 
 
 _INTERFACES: dict[type, str | None] = {}
+
+# The decisions of schedulers a BasePruner's prune() asks (Optuna's pruner wrapping a built-in
+# one): what they record on the trial (ASHA's rung results) goes with the outer decision.
+_INNER_DECISIONS: contextvars.ContextVar[list[Decision] | None] = contextvars.ContextVar("inner_decisions",
+                                                                                        default=None)
 
 
 def _interface(cls: type) -> str | None:
