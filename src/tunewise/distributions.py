@@ -66,6 +66,13 @@ def _check_finite(name: str, value: float) -> float:
     return value
 
 
+def _warn_off_lattice(step: float, low: float, high: float, top: float) -> None:
+    import warnings
+
+    warnings.warn(f"step={step!r} does not divide the range [{low!r}, {high!r}]: the range is [{low!r}, {top!r}], "
+                  f"the last value on the step (as in Optuna)", UserWarning, stacklevel=4)
+
+
 @dataclass(frozen=True)
 class Float:
     """A real-valued dimension in ``[low, high]``; ``log`` for log-uniform, ``step`` for a lattice.
@@ -96,10 +103,10 @@ class Float:
                 raise ValueError(f"step must be > 0, got step={step!r}")
             n = (high - low) / step
             if abs(n - round(n)) > 1e-8 * max(1.0, abs(n)):
-                raise ValueError(
-                    f"step={step!r} does not divide the range [{low!r}, {high!r}]: "
-                    f"(high - low) / step = {n:.6g} is not a whole number"
-                )
+                # As Optuna: the range ends at the last value on the lattice, with a warning.
+                top = float(f"{low + math.floor(n) * step:.12g}")
+                _warn_off_lattice(step, low, high, top)
+                object.__setattr__(self, "high", top)
             object.__setattr__(self, "step", step)
 
     @property
@@ -180,10 +187,9 @@ class Int:
         if self.log and self.low < 1:
             raise ValueError(f"log=True needs low >= 1, got low={self.low!r}")
         if (self.high - self.low) % self.step:
-            raise ValueError(
-                f"step={self.step} does not divide the range [{self.low}, {self.high}]: "
-                f"high - low = {self.high - self.low} is not a multiple of {self.step}"
-            )
+            top = self.high - (self.high - self.low) % self.step  # as Optuna, with a warning
+            _warn_off_lattice(self.step, self.low, self.high, top)
+            object.__setattr__(self, "high", top)
 
     @property
     def n_values(self) -> int:
