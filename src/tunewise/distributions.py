@@ -31,11 +31,16 @@ __all__ = [
     "Categorical",
     "CategoricalDistribution",
     "Derived",
+    "DiscreteUniformDistribution",
     "Distribution",
     "Float",
     "FloatDistribution",
     "Int",
     "IntDistribution",
+    "IntLogUniformDistribution",
+    "IntUniformDistribution",
+    "LogUniformDistribution",
+    "UniformDistribution",
     "choice",
     "distribution_from_json",
     "distribution_to_json",
@@ -566,3 +571,55 @@ def sample_from(func: Any) -> Derived:
 FloatDistribution = Float
 IntDistribution = Int
 CategoricalDistribution = Categorical
+
+
+def _deprecated_name(old: str, new: str) -> None:
+    import warnings
+
+    warnings.warn(f"{old} is Optuna's name from before version 3 (deprecated there); it builds {new}",
+                  FutureWarning, stacklevel=3)
+
+
+def UniformDistribution(low: float, high: float) -> Float:  # noqa: N802 - Optuna's (deprecated) class name
+    """Optuna 2's ``UniformDistribution(low, high)``: ``Float(low, high)``, with a FutureWarning
+    (as Optuna gives). The other names of that time build the same way:
+    ``LogUniformDistribution(low, high)`` -> ``Float(low, high, log=True)``,
+    ``DiscreteUniformDistribution(low, high, q)`` -> ``Float(low, high, step=q)``,
+    ``IntUniformDistribution(low, high, step=1)`` -> ``Int(low, high, step=step)``,
+    ``IntLogUniformDistribution(low, high, step=1)`` -> ``Int(low, high, log=True)``.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", FutureWarning)
+    ...     UniformDistribution(0.0, 1.0) == Float(0.0, 1.0)
+    True
+    """
+    _deprecated_name("UniformDistribution(low, high)", "FloatDistribution(low, high)")
+    return Float(low, high)
+
+
+def LogUniformDistribution(low: float, high: float) -> Float:  # noqa: N802
+    """Optuna 2's ``LogUniformDistribution(low, high)``: ``Float(low, high, log=True)``."""
+    _deprecated_name("LogUniformDistribution(low, high)", "FloatDistribution(low, high, log=True)")
+    return Float(low, high, log=True)
+
+
+def DiscreteUniformDistribution(low: float, high: float, q: float) -> Float:  # noqa: N802
+    """Optuna 2's ``DiscreteUniformDistribution(low, high, q)``: ``Float(low, high, step=q)``."""
+    _deprecated_name("DiscreteUniformDistribution(low, high, q)", "FloatDistribution(low, high, step=q)")
+    return Float(low, high, step=q)
+
+
+def IntUniformDistribution(low: int, high: int, step: int = 1) -> Int:  # noqa: N802
+    """Optuna 2's ``IntUniformDistribution(low, high, step=1)``: ``Int(low, high, step=step)``."""
+    _deprecated_name("IntUniformDistribution(low, high, step)", "IntDistribution(low, high, step=step)")
+    return Int(low, high, step=step)
+
+
+def IntLogUniformDistribution(low: int, high: int, step: int = 1) -> Int:  # noqa: N802
+    """Optuna 2's ``IntLogUniformDistribution(low, high)``: ``Int(low, high, log=True)`` (``step``
+    other than 1 is refused, as log and step do not combine)."""
+    _deprecated_name("IntLogUniformDistribution(low, high)", "IntDistribution(low, high, log=True)")
+    if step != 1:
+        raise ValueError(f"IntLogUniformDistribution(step={step!r}): a log-scaled integer range takes step=1")
+    return Int(low, high, log=True)

@@ -683,3 +683,26 @@ def test_patient_pruner_decides_as_optunas(patience: int, min_delta: float, dire
         study.tell(t, 0.0)
         peer.tell(p, 0.0)
     assert agree == 40
+
+
+def test_optuna_2_distribution_names_build_todays_distributions_with_a_future_warning() -> None:
+    d = tw.distributions
+    cases = [
+        (lambda: d.UniformDistribution(0.0, 1.0), d.Float(0.0, 1.0)),
+        (lambda: d.LogUniformDistribution(1e-3, 1.0), d.Float(1e-3, 1.0, log=True)),
+        (lambda: d.DiscreteUniformDistribution(0.0, 1.0, 0.25), d.Float(0.0, 1.0, step=0.25)),
+        (lambda: d.IntUniformDistribution(1, 9, step=2), d.Int(1, 9, step=2)),
+        (lambda: d.IntLogUniformDistribution(1, 100), d.Int(1, 100, log=True)),
+    ]
+    for make, expected in cases:
+        with pytest.warns(FutureWarning, match="Optuna's name from before version 3"):
+            assert make() == expected
+    # An Optuna 2 script adds a trial with them and reuses it.
+    with pytest.warns(FutureWarning):
+        dists = {"x": d.UniformDistribution(0.0, 1.0), "n": d.IntUniformDistribution(1, 5)}
+    study = tw.create_study()
+    study.add_trial(tw.trial.create_trial(params={"x": 0.5, "n": 3}, distributions=dists, value=1.0))
+    t = study.ask(fixed_distributions=dists)
+    assert 0.0 <= t.params["x"] <= 1.0 and t.params["n"] in range(1, 6)
+    with pytest.warns(FutureWarning), pytest.raises(ValueError, match="step=1"):
+        d.IntLogUniformDistribution(1, 100, step=2)
