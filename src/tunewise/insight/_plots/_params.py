@@ -264,22 +264,30 @@ def contour(
         for a, axis, e in ((xa, ax, ex), (ya, ay, ey)):
             if not axis.categorical:
                 a["range"] = [np.log10(e[0]), np.log10(e[1])] if axis.log else list(e)
-        if size > 1:
-            # Only the outer row/column carry titles in a matrix, like a pair plot.
-            if row != size:
-                xa["title"] = {"text": ""}
-            if col != 1:
-                ya["title"] = {"text": ""}
-        fig.update_xaxes(row=row, col=col, **xa)
-        fig.update_yaxes(row=row, col=col, **ya)
-    for i in range(1, size + 1):
-        for j in range(i + 1, size + 1):
-            fig.update_xaxes(visible=False, row=i, col=j)
-            fig.update_yaxes(visible=False, row=i, col=j)
+        _place_axes(fig, row, col, size, xa, ya)
+    _hide_upper_triangle(fig, size)
     fig.update_layout(coloraxis={**_colorscale(sign), "cmin": vmin, "cmax": vmax,
                                  "colorbar": {"title": {"text": _data.esc(target_name), "side": "right"},
                                               "thickness": 14}})
     return _data.style(fig, title, height=max(460, 300 * size + 80), legend=False)
+
+
+def _place_axes(fig: Any, row: int, col: int, size: int, xa: dict[str, Any], ya: dict[str, Any]) -> None:
+    """Set one cell's axes; in a matrix only the outer row/column carry titles, like a pair plot."""
+    if size > 1:
+        if row != size:
+            xa["title"] = {"text": ""}
+        if col != 1:
+            ya["title"] = {"text": ""}
+    fig.update_xaxes(row=row, col=col, **xa)
+    fig.update_yaxes(row=row, col=col, **ya)
+
+
+def _hide_upper_triangle(fig: Any, size: int) -> None:
+    for i in range(1, size + 1):
+        for j in range(i + 1, size + 1):
+            fig.update_xaxes(visible=False, row=i, col=j)
+            fig.update_yaxes(visible=False, row=i, col=j)
 
 
 def _jitter(n: int, salt: int) -> np.ndarray:
@@ -430,18 +438,8 @@ def rank(
         ), row=row, col=col)
         xa = _data.apply_axis({}, ax)
         ya = _data.apply_axis({}, ay) if ay is not None else {"title": {"text": _data.esc(target_name)}}
-        if size > 1:
-            # Only the outer row/column carry titles in a matrix, like a pair plot.
-            if row != size:
-                xa["title"] = {"text": ""}
-            if col != 1:
-                ya["title"] = {"text": ""}
-        fig.update_xaxes(row=row, col=col, **xa)
-        fig.update_yaxes(row=row, col=col, **ya)
-    for i in range(1, size + 1):
-        for j in range(i + 1, size + 1):
-            fig.update_xaxes(visible=False, row=i, col=j)
-            fig.update_yaxes(visible=False, row=i, col=j)
+        _place_axes(fig, row, col, size, xa, ya)
+    _hide_upper_triangle(fig, size)
     quantiles = [0.0, 0.25, 0.5, 0.75, 1.0]
     ordered = np.sort(values * sign) * sign
     tick_values = [ordered[round(q * (len(ordered) - 1))] for q in quantiles]
