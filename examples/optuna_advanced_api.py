@@ -64,6 +64,18 @@ class LocalSearchSampler(BaseSampler):
         return self._random.sample_independent(study, trial, param_name, param_distribution)
 
 
+class CountingPruner(optuna.pruners.BasePruner):
+    """A pruner of one's own around a built-in one (Optuna's pattern): it counts the decisions."""
+
+    def __init__(self) -> None:
+        self.inner = optuna.pruners.SuccessiveHalvingPruner()
+        self.asked = 0
+
+    def prune(self, study, trial) -> bool:
+        self.asked += 1
+        return self.inner.prune(study, trial)
+
+
 def objective(trial: optuna.Trial) -> float:
     C = trial.suggest_float("C", 1e-3, 1e2, log=True)
     errors = []
@@ -87,6 +99,13 @@ if __name__ == "__main__":
           f"{folds_run} of {len(study.trials) * len(FOLDS)} folds fitted")
     print(f"best C = {study.best_params['C']:.4g}, CV error {study.best_value:.4f}")
     assert len(study.get_trials(states=[TrialState.COMPLETE])) == N_TRIALS // 2
+
+    counting = CountingPruner()
+    wrapped = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=0), pruner=counting)
+    wrapped.optimize(objective, n_trials=N_TRIALS)
+    print(f"a wrapped SuccessiveHalvingPruner: {counting.asked} decisions, "
+          f"{len(wrapped.get_trials(states=[TrialState.PRUNED]))} of {N_TRIALS} trials pruned")
+    assert counting.asked > 0
 
     search = optuna.integration.OptunaSearchCV(
         SVC(), {"C": optuna.distributions.FloatDistribution(1e-2, 1e3, log=True),

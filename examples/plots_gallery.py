@@ -75,6 +75,7 @@ def main() -> None:
         "slice": tw.plots.slice(study),
         "intermediate_values": tw.plots.intermediate_values(study),
         "edf": tw.plots.edf(study),
+        "rank": tw.plots.rank(study, params=["alpha", "eta0"]),  # optuna.visualization.plot_rank
         "timeline": tw.plots.timeline(study),
         "pbt_lineage": tw.plots.pbt_lineage(study),  # says "no PBT lineage" for this study
     }
