@@ -191,8 +191,8 @@ class FidelityGP:
                 # running trial already is.
                 pend_num = np.column_stack([(pend[:, num] - lo) / span, np.ones(len(pend))])
                 pend_cat = category_codes(pend, cat, names, dists)
-                best = min(best, float(np.min(model.predict(pend_num, pend_cat)[0])))
                 model.set_theta(model.theta, pend_num, pend_cat)
+                best = min(best, float(np.min(model.believed_targets())))
             ls = np.exp(model.theta[: lay.n_num])
             if key == "global":
                 self.last_fidelity_lengthscale = float(ls[zi])

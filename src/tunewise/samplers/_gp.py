@@ -19,12 +19,7 @@ from tunewise.samplers._gp_acq import AcquisitionOptimizer, Fantasies
 from tunewise.samplers._gp_model import GPModel, transform_outputs_with_jacobian
 from tunewise.samplers._gp_trust import search_box
 from tunewise.samplers._interior import is_open, open_bounds, open_value
-from tunewise.samplers._optuna_options import (
-    check_independent_sampler,
-    check_optional_flag,
-    independent_seed,
-    warn_not_honoured,
-)
+from tunewise.samplers._optuna_options import WithIndependentSampler, check_optional_flag, warn_not_honoured
 from tunewise.samplers._parego import objective_values
 from tunewise.samplers._pruned_trust import PrunedCalibration
 from tunewise.samplers._qmc import CENTRE_MIN_DIMS, all_numeric, design_slot
@@ -42,7 +37,7 @@ _OUTPUT_TRANSFORMS = ("loo", "hedge", "auto", "power", "rank", "standardize")
 _HEDGE_PERIOD = 3
 
 
-class GPSampler(Sampler):
+class GPSampler(WithIndependentSampler):
     """Bayesian optimization with a Gaussian-process surrogate and log expected improvement.
 
     The first ``n_startup_trials`` trials follow a scrambled Sobol design. After that, every
@@ -134,9 +129,7 @@ class GPSampler(Sampler):
         warn_independent_sampling: bool = True,
     ) -> None:
         self.constraints_func = constraints_func  # Optuna's place for the study's constraints_func
-        self.independent_sampler = check_independent_sampler(independent_sampler)
-        if self.independent_sampler is not None and seed is not None:  # unseeded: the given sampler's own seed
-            self.independent_sampler.reseed(independent_seed(seed))
+        self._take_independent_sampler(independent_sampler, seed)
         check_optional_flag("warn_independent_sampling", warn_independent_sampling)  # no warning to silence
         if check_optional_flag("deterministic_objective", deterministic_objective):
             warn_not_honoured("GPSampler", "deterministic_objective", True, "the GP fits its noise level from "
@@ -203,13 +196,6 @@ class GPSampler(Sampler):
         super().reseed(seed)
         self._rng = np.random.default_rng(seed)
         self._fallback_rng = np.random.default_rng(seed)
-        if self.independent_sampler is not None:
-            self.independent_sampler.reseed(independent_seed(seed))
-
-    def before_trial(self, study: StudyContext) -> None:
-        super().before_trial(study)
-        if self.independent_sampler is not None:
-            self.independent_sampler.before_trial(study)
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -227,8 +213,7 @@ class GPSampler(Sampler):
 
     def after_trial(self, study: StudyContext, trial: FrozenTrial) -> None:
         self._proposals.pop(trial.number, None)
-        if self.independent_sampler is not None:
-            self.independent_sampler.after_trial(study, trial)
+        super().after_trial(study, trial)
 
     def propose(self, study: StudyContext, trial: TrialContext) -> dict[str, Any] | Proposal:
         dists = study.distributions

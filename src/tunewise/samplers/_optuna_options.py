@@ -14,10 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from tunewise.samplers._base import Sampler
+from tunewise.samplers._base import Sampler
 
-__all__ = ["check_independent_sampler", "check_optional_flag", "independent_seed", "warn_not_honoured"]
+if TYPE_CHECKING:
+    from tunewise.samplers._context import StudyContext
+    from tunewise.trial import FrozenTrial
+
+__all__ = ["WithIndependentSampler", "check_independent_sampler", "check_optional_flag", "independent_seed",
+           "warn_not_honoured"]
 
 
 def check_optional_flag(name: str, value: Any) -> bool | None:
@@ -48,8 +52,6 @@ def warn_not_honoured(sampler: str, option: str, value: Any, instead: str, *, st
 def check_independent_sampler(value: Any) -> Sampler | None:
     """Optuna's ``independent_sampler=``: a tunewise sampler (Optuna-style ``BaseSampler``
     subclasses are ones) or None. Its random stream follows its owner's (see ``independent_seed``)."""
-    from tunewise.samplers._base import Sampler
-
     if value is None:
         return None
     if not isinstance(value, Sampler):
@@ -64,3 +66,30 @@ def independent_seed(seed: int | None) -> int | None:
     if seed is None:
         return None
     return int(np.random.SeedSequence([int(seed), 1]).generate_state(1)[0])
+
+
+class WithIndependentSampler(Sampler):
+    """A sampler with Optuna's ``independent_sampler=``: the given sampler's hooks run with its
+    owner's (``reseed`` with a seed derived from the owner's, ``before_trial``, ``after_trial``)."""
+
+    independent_sampler: Sampler | None = None
+
+    def _take_independent_sampler(self, value: Any, seed: int | None) -> None:
+        self.independent_sampler = check_independent_sampler(value)
+        if self.independent_sampler is not None and seed is not None:  # unseeded: the given sampler's own seed
+            self.independent_sampler.reseed(independent_seed(seed))
+
+    def reseed(self, seed: int | None) -> None:
+        super().reseed(seed)
+        if self.independent_sampler is not None:
+            self.independent_sampler.reseed(independent_seed(seed))
+
+    def before_trial(self, study: StudyContext) -> None:
+        super().before_trial(study)
+        if self.independent_sampler is not None:
+            self.independent_sampler.before_trial(study)
+
+    def after_trial(self, study: StudyContext, trial: FrozenTrial) -> None:
+        super().after_trial(study, trial)
+        if self.independent_sampler is not None:
+            self.independent_sampler.after_trial(study, trial)

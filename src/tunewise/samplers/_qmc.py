@@ -8,11 +8,10 @@ import numpy as np
 from tunewise import distributions as D
 from tunewise.samplers._base import Sampler
 from tunewise.samplers._interior import open_value
-from tunewise.samplers._optuna_options import check_independent_sampler, check_optional_flag, independent_seed
+from tunewise.samplers._optuna_options import WithIndependentSampler, check_optional_flag
 
 if TYPE_CHECKING:
     from tunewise.samplers._context import StudyContext, TrialContext
-    from tunewise.trial import FrozenTrial
 
 
 # From this many parameters, all numeric, AutoSampler's and GPSampler's start-up designs put the
@@ -56,7 +55,7 @@ def all_numeric(names: Sequence[str], dists: Mapping[str, D.Distribution]) -> bo
     return not any(isinstance(dists[n], D.Categorical) for n in names)
 
 
-class QMCSampler(Sampler):
+class QMCSampler(WithIndependentSampler):
     """Quasi-random search: a scrambled Sobol sequence (scipy) over the study's search space.
 
     Trial ``n`` takes point ``n`` of the sequence, so parallel workers cover it without
@@ -81,9 +80,7 @@ class QMCSampler(Sampler):
         check_optional_flag("warn_asynchronous_seeding", warn_asynchronous_seeding)  # nothing to warn about
         check_optional_flag("warn_independent_sampling", warn_independent_sampling)
         self.qmc_type = qmc_type
-        self.independent_sampler = check_independent_sampler(independent_sampler)
-        if self.independent_sampler is not None and seed is not None:  # unseeded: the given sampler's own seed
-            self.independent_sampler.reseed(independent_seed(seed))
+        self._take_independent_sampler(independent_sampler, seed)
         self.seed = seed
         self.scramble = scramble
         self._rng = np.random.default_rng(seed)
@@ -97,17 +94,6 @@ class QMCSampler(Sampler):
     def reseed(self, seed: int | None) -> None:
         super().reseed(seed)
         self._rng = np.random.default_rng(seed)
-        if self.independent_sampler is not None:
-            self.independent_sampler.reseed(independent_seed(seed))
-
-    def before_trial(self, study: StudyContext) -> None:
-        super().before_trial(study)
-        if self.independent_sampler is not None:
-            self.independent_sampler.before_trial(study)
-
-    def after_trial(self, study: StudyContext, trial: FrozenTrial) -> None:
-        if self.independent_sampler is not None:
-            self.independent_sampler.after_trial(study, trial)
 
     def _point(self, names: tuple[str, ...], index: int) -> np.ndarray:
         engine, pos = self._engines.get(names, (None, 0))
