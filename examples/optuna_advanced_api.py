@@ -8,7 +8,9 @@ Written as an Optuna user writes it (only the imports changed):
 - ``optuna.pruners.WilcoxonPruner``: each fold's error is reported at ``step=fold``; a
   configuration the signed-rank test finds worse than the best one stops before its last folds;
 - ``optuna.study.MaxTrialsCallback`` ends the run after a number of COMPLETE trials;
-- ``optuna.integration.OptunaSearchCV`` tunes a scikit-learn estimator from a dict of distributions.
+- ``optuna.integration.OptunaSearchCV`` tunes a scikit-learn estimator from a dict of distributions;
+- ``optuna.samplers.PartialFixedSampler``: after a first search, the kernel is held at its best
+  choice and the same sampler searches ``C`` and ``gamma`` again.
 
     .venv/bin/python examples/optuna_advanced_api.py
 """
@@ -113,3 +115,20 @@ if __name__ == "__main__":
         n_trials=N_TRIALS // 2, cv=3, random_state=0)
     search.fit(X, y)
     print(f"OptunaSearchCV: {search.n_trials_} trials, best {search.best_params_}, accuracy {search.best_score_:.3f}")
+
+    def svc_objective(trial: optuna.Trial) -> float:
+        kernel = trial.suggest_categorical("kernel", ["rbf", "poly", "sigmoid"])
+        C = trial.suggest_float("C", 1e-2, 1e3, log=True)
+        gamma = trial.suggest_float("gamma", 1e-4, 1e0, log=True)
+        model = SVC(kernel=kernel, C=C, gamma=gamma)
+        return float(np.mean([1.0 - model.fit(X[tr], y[tr]).score(X[va], y[va]) for tr, va in FOLDS[:3]]))
+
+    svc = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=0))
+    svc.optimize(svc_objective, n_trials=N_TRIALS // 2)
+    kernel = svc.best_params["kernel"]
+    svc.sampler = optuna.samplers.PartialFixedSampler({"kernel": kernel}, svc.sampler)
+    svc.optimize(svc_objective, n_trials=N_TRIALS // 2)
+    held = svc.trials[N_TRIALS // 2:]
+    print(f"PartialFixedSampler: kernel held at {kernel!r} for {len(held)} more trials, "
+          f"best error {svc.best_value:.4f}")
+    assert {t.params["kernel"] for t in held} == {kernel}

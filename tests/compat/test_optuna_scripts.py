@@ -162,7 +162,6 @@ def test_wilcoxon_pruner_example(capsys: pytest.CaptureFixture[str]) -> None:
     ("import tunewise.artifacts", "save_checkpoint"),
     ("import tunewise.integration.lightgbm", "LightGBMPruningCallback"),
     ("tw.integration.DaskStorage", "DaskExecutor"),
-    ("tw.samplers.PartialFixedSampler", "enqueue_trial"),
 ])
 def test_optuna_names_without_a_counterpart_say_what_to_use(code: str, says: str) -> None:
     with pytest.raises((ImportError, AttributeError), match="has no tunewise counterpart") as info:

@@ -16,12 +16,8 @@ import tunewise as tw
 optuna = pytest.importorskip("optuna")
 
 SAMPLERS = ["TPESampler", "GPSampler", "CmaEsSampler", "RandomSampler", "QMCSampler", "GridSampler",
-            "BruteForceSampler", "NSGAIISampler", "NSGAIIISampler"]
+            "BruteForceSampler", "NSGAIISampler", "NSGAIIISampler", "PartialFixedSampler"]
 PRUNERS = [name for name in optuna.pruners.__all__ if name != "BasePruner"]
-
-# Deliberate refusals: Optuna names tunewise has no counterpart for, each refused with an error
-# that says what to use instead.
-REFUSED_NAMES = {"samplers.PartialFixedSampler"}
 
 # Optuna keywords tunewise does not take yet (each one a known gap; shrink this list, never grow it).
 KNOWN_GAPS = {
@@ -62,6 +58,7 @@ FUNCTION_GAPS: dict[str, set[str]] = {}
 # Values for Optuna's required arguments (the rest take Optuna's defaults).
 REQUIRED = {
     "GridSampler": {"search_space": {"x": [0.0, 1.0]}},
+    "PartialFixedSampler": {"fixed_params": {"x": 0.5}, "base_sampler": tw.samplers.RandomSampler()},
     "PatientPruner": {"wrapped_pruner": None, "patience": 2},
     "PercentilePruner": {"percentile": 25.0},
     "ThresholdPruner": {"lower": 0.0},  # Optuna too refuses neither bound
@@ -114,14 +111,6 @@ def test_optunas_defaults_construct_without_a_warning(name: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ours(**kwargs)
-
-
-def test_refused_names_say_what_to_use_instead() -> None:
-    for dotted in REFUSED_NAMES:
-        module, name = dotted.split(".")
-        assert hasattr(getattr(optuna, module), name)
-        with pytest.raises(AttributeError, match="no tunewise counterpart: .+"):
-            getattr(getattr(tw, module), name)
 
 
 # ---- TPESampler --------------------------------------------------------------------------------

@@ -39,6 +39,9 @@ def _factories() -> dict[str, Callable[[int], Any]]:
         "nsga3": lambda seed: S.NSGAIIISampler(seed=seed, population_size=4),
         "warm-start-tpe": lambda seed: S.WarmStartSampler(S.TPESampler(seed=seed, n_startup_trials=4), _PRIOR,
                                                           initial_configs=_INITIAL, seed=seed),
+        # the suite's "units" held at 64: the base models and proposes the other parameters
+        "partial-fixed-auto": lambda seed: S.PartialFixedSampler({"units": 64}, S.AutoSampler(seed=seed,
+                                                                                                n_startup_trials=4)),
         "warm-start-random": lambda seed: S.WarmStartSampler(S.RandomSampler(seed=seed), _PRIOR, n0=50,
                                                              max_probability=0.8, seed=seed, local_fraction=0.5),
     }

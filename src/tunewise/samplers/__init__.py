@@ -14,6 +14,7 @@ from tunewise.samplers._context import Budget, Proposal, StudyContext, TrialCont
 from tunewise.samplers._grid import GridSampler
 from tunewise.samplers._nsga import NSGAIIISampler, NSGAIISampler
 from tunewise.samplers._optuna_base import BaseSampler
+from tunewise.samplers._partial_fixed import PartialFixedSampler
 from tunewise.samplers._qmc import QMCSampler
 from tunewise.samplers._random import RandomSampler
 from tunewise.samplers._tpe import TPESampler
@@ -21,8 +22,8 @@ from tunewise.samplers._warm_start import WarmStartSampler
 
 __all__ = [
     "AutoSampler", "BaseSampler", "BOHBSampler", "BruteForceSampler", "Budget", "CmaEsSampler", "GPSampler",
-    "GridSampler", "NSGAIIISampler", "NSGAIISampler", "Proposal", "QMCSampler", "RandomSampler", "Sampler",
-    "StudyContext", "TPESampler", "TrialContext", "TrialCursor", "WarmStartSampler",
+    "GridSampler", "NSGAIIISampler", "NSGAIISampler", "PartialFixedSampler", "Proposal", "QMCSampler",
+    "RandomSampler", "Sampler", "StudyContext", "TPESampler", "TrialContext", "TrialCursor", "WarmStartSampler",
 ]
 
 
@@ -36,12 +37,5 @@ def __getattr__(name: str) -> object:
         import importlib
 
         return importlib.import_module("tunewise.samplers.nsgaii")
-    if name in _OPTUNA_ONLY:
-        raise AttributeError(f"optuna.samplers.{name} has no tunewise counterpart: {_OPTUNA_ONLY[name]}")
     raise AttributeError(f"module 'tunewise.samplers' has no attribute {name!r}")
 
-
-# Optuna samplers tunewise does not have, and what to use instead.
-_OPTUNA_ONLY = {
-    "PartialFixedSampler": "study.enqueue_trial(fixed_params) or trial.suggest with a fixed value",
-}

@@ -11,7 +11,7 @@ the same sampler runs against any implementation of these two contexts (a test, 
 from __future__ import annotations
 
 import abc
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Container, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +23,8 @@ from tunewise.trial import FrozenTrial, TrialState
 if TYPE_CHECKING:
     from tunewise.study import Study
 
-__all__ = ["Budget", "Proposal", "SpaceFit", "StudyContext", "TrialContext", "TrialCursor", "as_proposal",
-           "as_study_context"]
+__all__ = ["Budget", "ContextView", "Proposal", "SpaceFit", "StudyContext", "TrialContext", "TrialCursor",
+           "as_proposal", "as_study_context"]
 
 
 class StudyContext(StudyView):
@@ -129,6 +129,51 @@ class StudyContext(StudyView):
             frontier += 1
         cursor.frontier = frontier
         return finished, running
+
+
+class ContextView(StudyContext):
+    """Another :class:`StudyContext` shown through: a wrapper sampler gives its base one of these
+    with the trials (``get_trials``) or the space (``distributions``) it should see changed. A
+    view that shows other trials than the study's names another history (``history_id``)."""
+
+    __slots__ = ("_study",)
+
+    def __init__(self, study: StudyContext) -> None:
+        self._study = study
+
+    @property
+    def study_name(self) -> str:
+        return self._study.study_name
+
+    @property
+    def directions(self) -> list[str]:
+        return self._study.directions
+
+    @property
+    def distributions(self) -> dict[str, D.Distribution]:
+        return self._study.distributions
+
+    def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
+        return self._study.get_trials(deepcopy=deepcopy, states=states)
+
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        return self._study.user_attrs
+
+    @property
+    def system_attrs(self) -> dict[str, Any]:
+        return self._study.system_attrs
+
+    @property
+    def history_id(self) -> Hashable:
+        return self._study.history_id
+
+    def claim(self, key: str) -> bool:
+        return self._study.claim(key)
+
+    @property
+    def budget(self) -> Budget:
+        return self._study.budget
 
 
 class TrialCursor:

@@ -78,7 +78,7 @@ import numpy as np
 
 from tunewise import distributions as D
 from tunewise.samplers._base import Sampler
-from tunewise.samplers._context import Budget, Proposal, StudyContext, TrialContext, as_study_context
+from tunewise.samplers._context import ContextView, Proposal, StudyContext, TrialContext, as_study_context
 from tunewise.samplers._interior import open_value
 from tunewise.samplers._mapping import _NO_FIT, map_value
 from tunewise.trial import TrialState
@@ -145,7 +145,7 @@ def _source_of(trial: FrozenTrial) -> str | None:
     return str(info.get("task", _DEFAULT_SOURCE)) if isinstance(info, dict) else _DEFAULT_SOURCE
 
 
-class _HiddenTrials(StudyContext):
+class _HiddenTrials(ContextView):
     """The study as the base sampler sees it: without the trials of doubtful sources.
 
     Another selection of the study's trials is another history (``history_id``), so a base
@@ -153,45 +153,18 @@ class _HiddenTrials(StudyContext):
     rebuilds it when the hidden trials change.
     """
 
-    __slots__ = ("_hidden", "_study")
+    __slots__ = ("_hidden",)
 
     def __init__(self, study: StudyContext, hidden: frozenset[int]) -> None:
-        self._study = study
+        super().__init__(study)
         self._hidden = hidden
-
-    @property
-    def study_name(self) -> str:
-        return self._study.study_name
-
-    @property
-    def directions(self) -> list[str]:
-        return self._study.directions
-
-    @property
-    def distributions(self) -> dict[str, D.Distribution]:
-        return self._study.distributions
 
     def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
         return [t for t in self._study.get_trials(deepcopy=deepcopy, states=states) if t.number not in self._hidden]
 
     @property
-    def user_attrs(self) -> dict[str, Any]:
-        return self._study.user_attrs
-
-    @property
-    def system_attrs(self) -> dict[str, Any]:
-        return self._study.system_attrs
-
-    @property
     def history_id(self) -> Hashable:
         return (self._study.history_id, self._hidden)
-
-    def claim(self, key: str) -> bool:
-        return self._study.claim(key)
-
-    @property
-    def budget(self) -> Budget:
-        return self._study.budget
 
 
 class WarmStartSampler(Sampler):
