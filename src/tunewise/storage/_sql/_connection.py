@@ -411,6 +411,10 @@ class Database:
         code = getattr(orig, "sqlstate", None)
         if code in ("40001", "40P01"):  # serialization failure, deadlock detected: run it again
             return "retry"
+        if code in ("57014", "55P03"):
+            # statement_timeout / lock_timeout (another session holding a lock) or a cancel: it did
+            # not run; run it again until the retry window closes, then fail as an outage would
+            return "retry"
         if code is not None and code.startswith(("08", "57P")):  # connection exception, shutdown
             return "reconnect"
         import psycopg
@@ -453,6 +457,10 @@ class Database:
                             raise self.error(problem) from None
                         if isinstance(orig, self._dbapi.OperationalError):
                             raise self.error(first_line(e)) from e
+                    elif isinstance(orig, self._dbapi.OperationalError):
+                        # The server refused (disk full, out of memory, ...): a StorageError, so a
+                        # finished trial's result is spooled instead of lost with the traceback
+                        raise self.error(first_line(e)) from e
                     raise
                 if kind == "reconnect":
                     self._drop_raw()
