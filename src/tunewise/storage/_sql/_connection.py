@@ -197,6 +197,7 @@ class Database:
         self._db_errors: tuple[type[BaseException], ...] = (sa_exc.DBAPIError, dbapi.Error)
         self._local = threading.local()
         self._pid = os.getpid()
+        self._file_id: tuple[int, int] | None = None  # the SQLite file's (device, inode), see _check_same_file
 
     def close(self) -> None:
         raw = getattr(self._local, "raw", None)
@@ -436,6 +437,8 @@ class Database:
                     if write:
                         cur.execute("BEGIN IMMEDIATE" if self.is_sqlite else "BEGIN")
                         try:
+                            if self.is_sqlite:
+                                self._check_same_file()
                             result = fn(Cursor(cur))
                         except BaseException:
                             cur.execute("ROLLBACK")
@@ -471,6 +474,29 @@ class Database:
                     raise self.error(
                         f"database unavailable for {self.retry_seconds:g} s, giving up: {first_line(e)}"
                     ) from e
+
+    def _check_same_file(self) -> None:
+        """Refuse to write once the SQLite file was deleted or replaced (moved over) under us.
+
+        SQLite keeps writing to the file it opened, so every later commit would go to a file no
+        path names any more and vanish with the last connection, silently."""
+        if self.path is None:
+            return
+        try:
+            st = os.stat(self.path)
+            now: tuple[int, int] | None = (st.st_dev, st.st_ino)
+        except FileNotFoundError:
+            now = None
+        if self._file_id is None:
+            self._file_id = now  # the file this storage writes: the one there at its first write
+            return
+        if now != self._file_id:
+            what = "deleted" if now is None else "replaced by another file"
+            raise self.error(
+                f"the SQLite file {self.path!r} was {what} while this storage had it open; nothing more is "
+                f"written, since SQLite would write to the removed file and what it holds is lost when the "
+                f"last connection to it closes. Put the database back (or start on the new one) and rerun"
+            )
 
     def _rollback_quietly(self) -> None:
         raw = getattr(self._local, "raw", None)

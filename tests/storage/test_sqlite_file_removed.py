@@ -1,0 +1,62 @@
+"""The SQLite file deleted, or another file moved over it, while a study runs.
+
+SQLite goes on writing to the file it opened, which no path names any more: every later result
+vanished silently when the last connection closed. Now the next write fails with an error that
+says what happened, and the result of a trial finishing then is spooled, not dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+import tunewise as tw
+from tunewise.exceptions import StorageError
+
+
+@pytest.fixture(autouse=True)
+def _spool_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("TUNEWISE_SPOOL_DIR", str(tmp_path / "spool"))
+
+
+def _remove(path: str) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.unlink(path + suffix)
+
+
+def test_a_deleted_file_stops_the_run_with_an_error_naming_it(tmp_path):
+    path = str(tmp_path / "a.db")
+    study = tw.create_study(name="s", storage=f"sqlite:///{path}")
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    _remove(path)
+    with pytest.raises(StorageError, match="a.db' was deleted while this storage had it open"):
+        study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+
+
+def test_a_result_finishing_after_the_file_was_deleted_is_spooled(tmp_path):
+    path = str(tmp_path / "a.db")
+    study = tw.create_study(name="s", storage=f"sqlite:///{path}")
+
+    def objective(trial):
+        _remove(path)
+        return trial.suggest_float("x", 0, 1)
+
+    with pytest.raises(StorageError, match="(?s)was deleted.*was not lost"):
+        study.optimize(objective, n_trials=1)
+    [spooled] = (tmp_path / "spool").iterdir()
+    assert json.loads(spooled.read_text())["state"] == "COMPLETE"
+
+
+def test_a_file_moved_over_the_database_stops_the_run(tmp_path):
+    path = str(tmp_path / "a.db")
+    study = tw.create_study(name="s", storage=f"sqlite:///{path}")
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+    other = str(tmp_path / "other.db")
+    tw.create_study(name="s", storage=f"sqlite:///{other}")
+    _remove(path)
+    os.rename(other, path)
+    with pytest.raises(StorageError, match="a.db' was replaced by another file"):
+        study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
