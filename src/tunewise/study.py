@@ -738,17 +738,17 @@ class Study:
                 return None, f"objective returned {len(value)} values, but the study has {n} objectives"
             raw = list(value)
         out = []
-        for v in raw:
+        for given in raw:
+            v = given
             if isinstance(v, bool) or not isinstance(v, numbers.Real):
+                # A one-element array or tensor (numpy, torch, jax: ``return loss``) is its number.
+                item = getattr(v, "item", None) if not isinstance(v, (bool, str, bytes)) else None
                 try:
-                    import numpy as np
-
-                    if isinstance(v, np.ndarray) and v.size == 1:
-                        v = v.item()
-                    else:
-                        raise TypeError
-                except TypeError:
-                    return None, f"objective returned {v!r} ({type(v).__name__}); expected a float"
+                    v = item() if callable(item) else None
+                except Exception:  # noqa: BLE001 - more than one element, or not an array at all
+                    v = None
+                if isinstance(v, bool) or not isinstance(v, numbers.Real):
+                    return None, f"objective returned {given!r} ({type(given).__name__}); expected a float"
             try:
                 f = float(v)
             except (OverflowError, ValueError):

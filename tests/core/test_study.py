@@ -94,6 +94,19 @@ def test_bad_return_values_are_failed_with_reason(value, reason):
     assert reason in study.trials[0].system_attrs["fail_reason"]
 
 
+def test_a_one_element_tensor_is_its_number_as_in_optuna():
+    torch = pytest.importorskip("torch")
+    study = tw.create_study()
+    loss = torch.tensor(0.25, requires_grad=True) * 2  # `return loss` without .item()
+    study.optimize(lambda t: loss, n_trials=1)
+    study.optimize(lambda t: torch.tensor([0.75]), n_trials=1)
+    study.optimize(lambda t: torch.tensor([0.5, 1.0]), n_trials=1)
+    study.optimize(lambda t: torch.tensor(True), n_trials=1)
+    assert [t.value for t in study.trials] == [0.5, 0.75, None, None]
+    assert "tensor([0.5000, 1.0000]) (Tensor); expected a float" in study.trials[2].system_attrs["fail_reason"]
+    assert "expected a float" in study.trials[3].system_attrs["fail_reason"]
+
+
 def test_exceptions_in_catch_continue_others_propagate():
     calls = []
 
