@@ -19,6 +19,7 @@ use equal-width cells so that every value has the same share of ``[0, 1]``.
 
 from __future__ import annotations
 
+import abc
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -28,7 +29,9 @@ from typing import Any, Union
 import numpy as np
 
 __all__ = [
+    "BaseDistribution",
     "Categorical",
+    "CategoricalChoiceType",
     "CategoricalDistribution",
     "Derived",
     "DiscreteUniformDistribution",
@@ -41,6 +44,7 @@ __all__ = [
     "IntUniformDistribution",
     "LogUniformDistribution",
     "UniformDistribution",
+    "check_distribution_compatibility",
     "choice",
     "distribution_from_json",
     "distribution_to_json",
@@ -60,6 +64,56 @@ __all__ = [
 ]
 
 CategoricalChoice = Union[None, bool, int, float, str, list, dict]
+CategoricalChoiceType = Union[None, bool, int, float, str]  # Optuna's name for a choice's type
+
+
+class BaseDistribution(abc.ABC):
+    """What :class:`Float`, :class:`Int` and :class:`Categorical` share: Optuna's
+    ``optuna.distributions.BaseDistribution``, for ``isinstance`` checks, the type hints of a
+    sampler written for Optuna, and Optuna's ``single``, ``to_internal_repr`` and
+    ``to_external_repr`` (a choice's index and back).
+
+    >>> isinstance(Int(1, 3), BaseDistribution)
+    True
+    >>> d = Categorical(["adam", "sgd"])
+    >>> d.to_internal_repr("sgd"), d.to_external_repr(1), d.single()
+    (1, 'sgd', False)
+    """
+
+    __slots__ = ()
+
+    @property
+    @abc.abstractmethod
+    def n_values(self) -> int | None:
+        """Number of distinct values, or None for a continuous range."""
+
+    def single(self) -> bool:
+        """Whether the distribution holds exactly one value (a trial then takes it unsampled)."""
+        return self.n_values == 1
+
+    def to_internal_repr(self, param_value_in_external_repr: Any) -> float:
+        """The value as Optuna's storages keep it: a float (a choice's index for categoricals)."""
+        return float(param_value_in_external_repr)
+
+    def to_external_repr(self, param_value_in_internal_repr: float) -> Any:
+        """The inverse of :meth:`to_internal_repr`."""
+        return float(param_value_in_internal_repr)
+
+
+def check_distribution_compatibility(dist_old: BaseDistribution, dist_new: BaseDistribution) -> None:
+    """Raise ValueError if ``dist_new`` cannot replace ``dist_old`` under one parameter name, by
+    Optuna's rule: a different kind, a different ``log``, or other categorical choices.
+
+    (tunewise's own trials are more lenient: choices may change between trials.)
+
+    >>> check_distribution_compatibility(Float(0.0, 1.0), Float(0.0, 2.0))  # a new range is fine
+    """
+    if type(dist_old) is not type(dist_new):
+        raise ValueError(f"a parameter's distribution cannot change kind: {dist_old!r} -> {dist_new!r}")
+    if isinstance(dist_old, (Float, Int)) and isinstance(dist_new, (Float, Int)) and dist_old.log != dist_new.log:
+        raise ValueError(f"a parameter's distribution cannot change log: {dist_old!r} -> {dist_new!r}")
+    if isinstance(dist_old, Categorical) and dist_old != dist_new:
+        raise ValueError(f"a categorical parameter's choices cannot change: {dist_old!r} -> {dist_new!r}")
 
 
 def _check_finite(name: str, value: float) -> float:
@@ -79,7 +133,7 @@ def _warn_off_lattice(step: float, low: float, high: float, top: float) -> None:
 
 
 @dataclass(frozen=True)
-class Float:
+class Float(BaseDistribution):
     """A real-valued dimension in ``[low, high]``; ``log`` for log-uniform, ``step`` for a lattice.
 
     >>> Float(0.0, 1.0, step=0.25).contains(0.5)
@@ -162,7 +216,7 @@ class Float:
 
 
 @dataclass(frozen=True)
-class Int:
+class Int(BaseDistribution):
     """An integer dimension in ``[low, high]`` (both inclusive), optionally log-scaled or stepped.
 
     >>> Int(2, 6).contains(6)
@@ -231,12 +285,15 @@ class Int:
         k = min(int(u * self.n_values), self.n_values - 1)
         return self.low + k * self.step
 
+    def to_external_repr(self, param_value_in_internal_repr: float) -> int:
+        return int(param_value_in_internal_repr)
+
     def to_json(self) -> dict[str, Any]:
         return {"type": "int", "low": self.low, "high": self.high, "log": self.log, "step": self.step}
 
 
 @dataclass(frozen=True)
-class Categorical:
+class Categorical(BaseDistribution):
     """A choice among JSON-serializable values. ``grid=True`` marks a declarative grid axis.
 
     >>> Categorical(["adam", "sgd"]).index("sgd")
@@ -290,6 +347,12 @@ class Categorical:
 
     def to_unit(self, value: Any) -> float:
         return (self.index(value) + 0.5) / len(self.choices)
+
+    def to_internal_repr(self, param_value_in_external_repr: Any) -> int:  # type: ignore[override]
+        return self.index(param_value_in_external_repr)
+
+    def to_external_repr(self, param_value_in_internal_repr: float) -> Any:
+        return self.choices[int(param_value_in_internal_repr)]
 
     def from_unit(self, u: float) -> Any:
         n = len(self.choices)

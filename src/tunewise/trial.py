@@ -17,7 +17,7 @@ from tunewise.exceptions import TrialPruned
 if TYPE_CHECKING:
     from tunewise.study import Study
 
-__all__ = ["FixedTrial", "FrozenTrial", "Trial", "TrialState", "create_trial", "report"]
+__all__ = ["BaseTrial", "FixedTrial", "FrozenTrial", "Trial", "TrialState", "create_trial", "report"]
 
 # The system attribute where a trial keeps the distributions (as JSON) of its parameters whose
 # distribution differs from the one the study stored first (``FrozenTrial.distributions``).
@@ -47,10 +47,21 @@ def _to_datetime(ts: float | None) -> _dt.datetime | None:
     return None if ts is None else _dt.datetime.fromtimestamp(ts)
 
 
-class _Suggests:
-    """The ``suggest_*`` methods, each a distribution handed to ``suggest(name, distribution)``:
-    a running :class:`Trial` samples it, a :class:`FrozenTrial` or :class:`FixedTrial` answers
-    with the value it holds. Optuna's old names are kept (the guide uses them)."""
+class BaseTrial:
+    """What :class:`Trial`, :class:`FrozenTrial` and :class:`FixedTrial` share (Optuna's
+    ``optuna.trial.BaseTrial``, for ``isinstance`` checks and an objective's type hint): the
+    ``suggest_*`` methods, each a distribution handed to ``suggest(name, distribution)``. A
+    running :class:`Trial` samples it, a :class:`FrozenTrial` or :class:`FixedTrial` answers
+    with the value it holds. Optuna's old names are kept (the guide uses them).
+
+    >>> import tunewise as tw
+    >>> def objective(trial: tw.trial.BaseTrial) -> float:
+    ...     return trial.suggest_float("x", 0, 1)
+    >>> objective(tw.trial.FixedTrial({"x": 0.5}))
+    0.5
+    >>> isinstance(tw.trial.FixedTrial({}), tw.trial.BaseTrial)
+    True
+    """
 
     def suggest(self, name: str, distribution: D.Distribution) -> Any:
         raise NotImplementedError
@@ -122,7 +133,7 @@ class _Suggests:
         self.set_system_attr(CONSTRAINTS_ATTR, check_constraints(key, "set_constraint"))
 
 
-class FrozenTrial(_Suggests):
+class FrozenTrial(BaseTrial):
     """A trial as stored: immutable once finished, shared between readers without copies.
 
     ``values`` holds one float per objective (``value`` is the first); ``params`` the
@@ -535,7 +546,7 @@ _COMPARED = ("number", "trial_id", "state", "values", "params", "intermediate_va
 _current_trial: contextvars.ContextVar[Trial | None] = contextvars.ContextVar("tunewise_trial", default=None)
 
 
-class Trial(_Suggests):
+class Trial(BaseTrial):
     """The handle an objective receives: suggest parameters, report progress, ask whether to stop.
 
     >>> import tunewise as tw
@@ -814,7 +825,7 @@ def _scheduling() -> Any:
     return _DECISIONS
 
 
-class FixedTrial(_Suggests):
+class FixedTrial(BaseTrial):
     """A trial whose parameters are given: an objective runs on a chosen configuration (Optuna's
     ``optuna.trial.FixedTrial``), to check or refit it outside any study.
 
