@@ -291,6 +291,12 @@ class TrialRunner:
         finally:
             study._on_start = study._on_param = None
 
+    @property
+    def stop_requested(self) -> bool:
+        """True once the objective in this worker called ``study.stop()``: the
+        executor passes it on to the calling process, whose study is another object."""
+        return self.study._stop_requested
+
     def close(self) -> None:
         """Release the storage's connections (the runner cannot be used afterwards)."""
         self.study.storage.close()

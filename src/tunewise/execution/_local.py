@@ -155,6 +155,8 @@ class _Coordinator:
                 elif kind == "done":
                     frozen: FrozenTrial = msg[1]
                     with self.lock:
+                        if len(msg) > 2 and msg[2]:  # the worker's objective called study.stop()
+                            self.job.study.stop()
                         if not link.dead:
                             link.holding_slot, link.trial_id = False, None
                             self._report(frozen)

@@ -198,7 +198,9 @@ def main() -> None:
                 conn.send(("exhausted",))
                 conn.recv()
                 break
-            conn.send(("done", frozen))
+            # With whether the objective called study.stop(): the parent's
+            # study is another object, and Optuna's stop() from an objective ends the whole run.
+            conn.send(("done", frozen, runner.stop_requested))
             if conn.recv():
                 break
     except (EOFError, BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
