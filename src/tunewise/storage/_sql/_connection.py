@@ -54,9 +54,18 @@ def first_line(e: BaseException) -> str:
     return text[:300]
 
 
+def _server_full(e: BaseException) -> bool:
+    """Whether PostgreSQL refused a connection because other clients hold all of its connections."""
+    low = first_line(e).lower()
+    return "too many clients" in low or "connection slots are reserved" in low
+
+
 def _explain_connect_error(e: BaseException) -> str:
     msg = first_line(e)
     low = msg.lower()
+    if _server_full(e):
+        return (f"the server has no free connection: other clients hold all of its max_connections (close "
+                f"some, raise max_connections, or put a pooler such as PgBouncer in front): {msg}")
     if "password authentication failed" in low or "no password supplied" in low:
         return f"authentication failed (wrong user name or password): {msg}"
     if "connection refused" in low or "could not connect" in low or "timeout" in low \
@@ -516,13 +525,15 @@ class Database:
         Another process may hold SQLite's lock while this one opens the file (creating the schema,
         switching a new file to WAL): retry like every other operation, with backoff, for up to
         retry_seconds. A PostgreSQL server that cannot be reached fails at once with the
-        explanation (a wrong URL should not take a minute to report)."""
+        explanation (a wrong URL should not take a minute to report); one whose connections are
+        all taken by other clients is waited for, as a lock is."""
         backoff = Backoff(self.retry_seconds)
         while True:
             try:
                 return fn()
             except sa_exc.DBAPIError as e:
-                if not (self.is_sqlite and self.classify(e) == "retry") or not backoff.wait():
+                transient = self.classify(e) == "retry" if self.is_sqlite else _server_full(e)
+                if not transient or not backoff.wait():
                     raise self.error(self._open_error(e)) from None
                 self.engine.dispose()
 
