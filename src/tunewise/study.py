@@ -11,6 +11,7 @@ import numbers
 import time
 import traceback
 import uuid
+import warnings
 from collections.abc import Callable, Container, Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -651,7 +652,9 @@ class Study:
         process, e.g. ``tunewise ask``). A trial that is already finished raises ValueError, as
         in Optuna; with ``skip_if_finished=True`` it is returned as it is instead.
         ``fail_reason`` (only with ``state=FAILED``) says why; it is stored as the trial's
-        ``system_attrs["fail_reason"]`` and shown by the dashboard and reports.
+        ``system_attrs["fail_reason"]`` and shown by the dashboard and reports. A value that is
+        not a result (NaN, None, a string, the wrong number of values) records the trial FAILED
+        with a UserWarning, as in Optuna, or raises ValueError with ``state=COMPLETE``.
 
         >>> import tunewise as tw
         >>> study = tw.create_study()
@@ -695,8 +698,12 @@ class Study:
             return self._finish(trial, TrialState.FAILED, None, fail_reason or "told FAILED")
         vals, reason = self._check_values(values)
         if reason is not None:
-            self._finish(trial, TrialState.FAILED, None, reason)
-            raise ValueError(f"trial {trial.number} was recorded as FAILED: {reason}")
+            frozen = self._finish(trial, TrialState.FAILED, None, reason)
+            if state == TrialState.COMPLETE:
+                raise ValueError(f"trial {trial.number} was recorded as FAILED: {reason}")
+            # As Optuna: an ask-and-tell loop goes on past a bad value (a NaN loss), with a warning.
+            warnings.warn(f"trial {trial.number} was recorded as FAILED: {reason}", UserWarning, stacklevel=2)
+            return frozen
         return self._logged(self._finish(trial, TrialState.COMPLETE, vals, None))
 
     def _told_again(self, stored: FrozenTrial, skip_if_finished: bool) -> FrozenTrial:
@@ -721,8 +728,10 @@ class Study:
         return frozen
 
     def _pruned_values(self, trial: Trial) -> list[float] | None:
+        # A pruned trial's value is its last report, as in Optuna; a NaN report gives none.
         if len(self.directions) == 1 and trial.intermediate_values:
-            return [trial.intermediate_values[max(trial.intermediate_values)]]
+            last = trial.intermediate_values[max(trial.intermediate_values)]
+            return None if math.isnan(last) else [last]
         return None
 
     def _check_values(self, value: Any) -> tuple[list[float] | None, str | None]:

@@ -187,7 +187,7 @@ def test_ask_and_tell():
     assert "y" in t.params
     study.tell(t, state=TrialState.PRUNED)
     t = study.ask()
-    with pytest.raises(ValueError, match="recorded as FAILED: objective returned nan"):
+    with pytest.warns(UserWarning, match="recorded as FAILED: objective returned nan"):
         study.tell(t, float("nan"))
     states = [t.state for t in study.trials]
     assert states == [TrialState.COMPLETE] * 3 + [TrialState.PRUNED, TrialState.FAILED]

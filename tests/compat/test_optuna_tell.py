@@ -1,0 +1,52 @@
+"""``study.tell`` with what an ask-and-tell loop may hand it, as Optuna takes it: a value that is
+not a result fails the trial with a warning and the loop goes on (an explicit ``state=COMPLETE``
+raises), and a pruned trial's value is its last report unless that report is NaN."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+
+import pytest
+
+import tunewise as optuna
+from tunewise.trial import TrialState
+
+
+@pytest.mark.parametrize("bad", [float("nan"), None, "a", [1.0, 2.0]])
+def test_a_bad_value_fails_the_trial_with_a_warning(bad: object) -> None:
+    study = optuna.create_study()
+    with pytest.warns(UserWarning, match="FAILED"):
+        frozen = study.tell(study.ask(), bad)  # type: ignore[arg-type]
+    assert frozen.state == TrialState.FAILED and frozen.values is None
+    # the loop goes on
+    study.tell(study.ask(), 1.0)
+    assert [t.state for t in study.trials] == [TrialState.FAILED, TrialState.COMPLETE]
+
+
+def test_a_wrong_number_of_values_fails_a_multi_objective_trial_with_a_warning() -> None:
+    study = optuna.create_study(directions=["minimize", "maximize"])
+    with pytest.warns(UserWarning):
+        study.tell(study.ask(), 1.0)
+    assert study.trials[0].state == TrialState.FAILED
+
+
+def test_a_bad_value_with_state_complete_raises() -> None:
+    study = optuna.create_study()
+    with pytest.raises(ValueError):
+        study.tell(study.ask(), math.nan, state=TrialState.COMPLETE)
+    with pytest.raises(ValueError):
+        study.tell(study.ask(), state=TrialState.COMPLETE)
+
+
+def test_a_pruned_trial_takes_its_last_report_unless_it_is_nan() -> None:
+    study = optuna.create_study()
+    values = []
+    for reports in ([], [0.5, 2.0], [1.0, math.inf], [1.0, math.nan]):
+        trial = study.ask()
+        for step, v in enumerate(reports):
+            with pytest.warns(RuntimeWarning) if math.isnan(v) else contextlib.nullcontext():
+                trial.report(v, step)
+        values.append(study.tell(trial, state=TrialState.PRUNED).value)
+    assert values == [None, 2.0, math.inf, None]
+
