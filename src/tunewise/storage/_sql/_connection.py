@@ -109,6 +109,10 @@ def _sqlite_problem(e: BaseException, path: str | None, read_only: str | None) -
             "sqlite3 FILE .recover | sqlite3 recovered.db"
         return (f"the SQLite file {shown} is corrupt ({msg}); restore it from a backup, or salvage what is "
                 f"still readable with `{recover}` and open recovered.db instead")
+    if "disk is full" in low:
+        where = os.path.dirname(path) if path else "the database's directory"
+        return (f"the disk holding the SQLite file {shown} is full ({msg}); free space in {where!r} (or move the "
+                f"database elsewhere) and rerun: what was stored is kept and the study resumes")
     if "readonly" in low or "read-only" in low:
         why = f"it was opened read-only ({read_only})" if read_only else \
             "the file, its directory or the disk is not writable"
@@ -449,10 +453,13 @@ class Database:
                             if self.is_sqlite:
                                 self._check_same_file()
                             result = fn(Cursor(cur))
+                            cur.execute("COMMIT")
                         except BaseException:
-                            cur.execute("ROLLBACK")
+                            try:
+                                cur.execute("ROLLBACK")
+                            except self._db_errors:
+                                pass  # the error ended the transaction itself (SQLite's SQLITE_FULL does)
                             raise
-                        cur.execute("COMMIT")
                         return result
                     return fn(Cursor(cur))
                 finally:

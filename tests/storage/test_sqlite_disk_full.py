@@ -1,0 +1,40 @@
+"""The disk holding a SQLite database fills up mid-run (SQLITE_FULL): the error names the file and
+what to do, the result of the finishing trial is spooled, and reopening the study stores it.
+
+The disk is "filled" with SQLite's own limit on the file's pages (PRAGMA max_page_count), which
+fails writes with the same error as ENOSPC does.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import tunewise as tw
+from tunewise.exceptions import StorageError
+from tunewise.trial import TrialState
+
+
+@pytest.fixture(autouse=True)
+def _spool_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("TUNEWISE_SPOOL_DIR", str(tmp_path / "spool"))
+
+
+def test_a_full_disk_is_named_and_loses_no_result(tmp_path):
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    study = tw.create_study(name="s", storage=url, heartbeat_interval=None)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    con = study.storage._db.raw().driver_connection
+    pages = con.execute("PRAGMA page_count").fetchone()[0]
+    con.execute(f"PRAGMA max_page_count = {pages}")
+
+    def objective(trial):
+        trial.set_user_attr("log", "x" * 100_000)  # more than the pages left
+        return trial.suggest_float("x", 0, 1)
+
+    with pytest.raises(StorageError, match=r"(?s)the disk holding the SQLite file '.*a\.db' is full.*free space in"
+                                           r".*was not lost"):
+        study.optimize(objective, n_trials=1)
+    study.storage.close()
+    trials = tw.load_study("s", url).trials  # another connection, room again: the spooled result is written
+    assert [t.state for t in trials] == [TrialState.COMPLETE] * 3
+    assert len(trials[2].user_attrs["log"]) == 100_000
