@@ -857,8 +857,17 @@ class Study:
             # machine; it is written when any study next opens this storage here.
             from tunewise.storage import _spool
 
-            path = _spool.save(self._storage, trial._trial_id, state, values, trial.params,
-                               trial.intermediate_values, trial.user_attrs, trial.system_attrs)
+            try:
+                path = _spool.save(self._storage, trial._trial_id, state, values, trial.params,
+                                   trial.intermediate_values, trial.user_attrs, trial.system_attrs)
+            except OSError as spool_error:  # e.g. the disk that is full holds the spool too
+                result = f"{state.value} with values {values} and parameters {_short_repr(dict(trial.params), 2000)}"
+                _log.error("trial %d finished %s; it could not be stored (%s) nor kept in %s (%s)",
+                           trial.number, result, e, _spool.spool_dir(), spool_error)
+                raise _StorageError(
+                    f"{e}\nThe result of trial {trial.number} could not be kept in {_spool.spool_dir()} either "
+                    f"({spool_error}; set TUNEWISE_SPOOL_DIR to a writable place with free space): it finished "
+                    f"{result}") from None
             raise _StorageError(f"{e}\nThe result of trial {trial.number} was not lost: it is kept in {path} and "
                                 f"written to the storage when a study next opens it on this machine "
                                 f"(for example when this worker is restarted).") from None

@@ -8,6 +8,7 @@ parameters saved too late for a retry, results lost in a storage outage, and tel
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -424,6 +425,24 @@ def test_a_result_the_storage_cannot_take_is_spooled_and_written_when_it_opens_a
     [t] = again.trials
     assert t.state == TrialState.COMPLETE and t.value == t.params["x"] + 10
     assert os.listdir(tmp_path / "spool") == []
+
+
+def test_a_result_neither_the_storage_nor_the_spool_can_take_is_in_the_error(tmp_path, monkeypatch):
+    # A full disk holding the database and ~/.cache: the spool's OSError hid the result and the cause
+    study = tw.create_study(name="s", storage=f"sqlite:///{tmp_path / 'o.db'}")
+    (tmp_path / "full").write_text("")
+    monkeypatch.setenv("TUNEWISE_SPOOL_DIR", str(tmp_path / "full" / "spool"))  # cannot be created
+
+    def unreachable(*a, **k):
+        raise StorageError("database or disk is full")
+
+    monkeypatch.setattr(study.storage, "finish_trial", unreachable)
+    with pytest.raises(StorageError) as info:
+        study.optimize(lambda t: t.suggest_float("x", 0, 1) + 10, n_trials=1)
+    message = str(info.value)
+    assert "database or disk is full" in message and "could not be kept in" in message
+    x = re.search(r"finished COMPLETE with values \[(\S+)\] and parameters \{'x': (\S+)\}", message)
+    assert x is not None and float(x[1]) == float(x[2]) + 10
 
 
 @pytest.mark.postgres
