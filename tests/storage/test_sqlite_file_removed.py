@@ -60,3 +60,28 @@ def test_a_file_moved_over_the_database_stops_the_run(tmp_path):
     os.rename(other, path)
     with pytest.raises(StorageError, match="a.db' was replaced by another file"):
         study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+
+
+def test_a_spooled_result_is_not_written_onto_another_trial_of_a_new_file(tmp_path):
+    # The deleted database's trial is spooled; a new database at the same path reuses its trial
+    # id for another trial, which must keep its own result.
+    path = str(tmp_path / "a.db")
+    study = tw.create_study(name="s", storage=f"sqlite:///{path}")
+
+    def objective(trial):
+        _remove(path)
+        return trial.suggest_float("x", 0, 1)
+
+    with pytest.raises(StorageError):
+        study.optimize(objective, n_trials=1)
+    [spooled] = (tmp_path / "spool").iterdir()
+    lost = json.loads(spooled.read_text())
+
+    fresh = tw.create_study(name="s", storage=f"sqlite:///{path}", load_if_exists=True)
+    other = fresh.ask()
+    other.suggest_float("x", 0, 1)
+    other.report(123.0, 1)
+    again = tw.load_study(study_name="s", storage=f"sqlite:///{path}")  # opening replays the spool
+    stored = again.trials[0]
+    assert stored.state == tw.TrialState.RUNNING and stored.params["x"] != lost["params"]["x"]
+    assert [p.name for p in (tmp_path / "spool").iterdir()] == [spooled.name + ".orphaned"]

@@ -26,6 +26,7 @@ from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
     from tunewise.storage._base import BaseStorage
+    from tunewise.trial import FrozenTrial
 
 __all__ = ["replay", "save", "spool_dir"]
 
@@ -46,12 +47,16 @@ def _prefix(storage: BaseStorage) -> str:
 
 def save(storage: BaseStorage, trial_id: int, state: TrialState, values: list[float] | None,
          params: Mapping[str, Any], intermediate_values: Mapping[int, float], user_attrs: Mapping[str, Any],
-         system_attrs: Mapping[str, Any]) -> Path:
-    """Keep one finished trial's result on disk (atomically, fsynced); returns the file."""
+         system_attrs: Mapping[str, Any], *, number: int | None = None, started: float | None = None) -> Path:
+    """Keep one finished trial's result on disk (atomically, fsynced); returns the file.
+
+    ``number`` and ``started`` (the trial's start, seconds since the epoch) identify the trial
+    beyond its id: a database replaced under the same URL reuses ids for other trials."""
     folder = spool_dir()
     folder.mkdir(parents=True, exist_ok=True)
     record = {
-        "url_hash": _prefix(storage), "trial_id": int(trial_id), "state": TrialState(state).value,
+        "url_hash": _prefix(storage), "trial_id": int(trial_id), "number": number, "started": started,
+        "state": TrialState(state).value,
         "values": values, "params": dict(params),
         "intermediate_values": {str(int(k)): float(v) for k, v in intermediate_values.items()},
         "user_attrs": dict(user_attrs), "system_attrs": dict(system_attrs), "saved": time.time(),
@@ -94,6 +99,12 @@ def replay(storage: BaseStorage) -> int:
             _log.warning("spooled result %s cannot be read (%s); left in place", path, e)
             continue
         try:
+            other = _another_trial(record, storage.get_trial(tid))
+            if other:
+                _log.warning("spooled result %s is not the result of trial id %d of this storage (%s): the "
+                             "database was replaced; kept as %s.orphaned, not written", path, tid, other, path.name)
+                os.replace(path, path.with_name(path.name + ".orphaned"))
+                continue
             done = storage.finish_trial(
                 tid, state, record["values"], params=record["params"],
                 intermediate_values={int(k): v for k, v in record["intermediate_values"].items()},
@@ -117,3 +128,18 @@ def replay(storage: BaseStorage) -> int:
             pass
         _log.warning("wrote the result of trial id %d kept in %s while the storage was out of reach", tid, path)
     return written
+
+
+def _another_trial(record: Mapping[str, Any], stored: FrozenTrial) -> str:
+    """Why the stored trial is not the one ``record`` was spooled for ('' when it is, or when the
+    record cannot tell: one spooled before it kept the number and the start)."""
+    number, started = record.get("number"), record.get("started")
+    if number is not None and stored.number != number:
+        return f"trial number {stored.number}, not {number}"
+    if started is not None and stored.datetime_start_ts is not None and abs(stored.datetime_start_ts - started) > 0.01:
+        return "it started at another time"
+    params = record.get("params") or {}
+    changed = [n for n, v in stored.params.items() if n in params and params[n] != v]
+    if changed:
+        return f"other values of {', '.join(map(repr, changed))}"
+    return ""
