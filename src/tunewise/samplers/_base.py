@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import inspect
 from typing import TYPE_CHECKING, Any
 
 from tunewise import distributions as D
@@ -89,6 +90,14 @@ class Sampler(abc.ABC):
 
     # Whether this sampler's random stream is settled: by reseed(), or at its first trial.
     _stream_chosen = False
+    # Set by BaseSampler, whose own loop hooks call Optuna-style overrides (see __init_subclass__).
+    _optuna_interface = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("_optuna_interface", cls._optuna_interface):
+            return
+        _adapt_optuna_hooks(cls)
 
     def before_trial(self, study: StudyContext) -> None:
         """Called before a trial is created. Raise SearchExhausted to end the search.
@@ -127,6 +136,52 @@ class Sampler(abc.ABC):
     def describe(self) -> dict[str, Any]:
         """What the study records about the sampler (its name and settings)."""
         return {"name": type(self).__name__}
+
+
+def _n_positional(func: Any) -> int:
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return 0
+    return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+
+
+def _inherited(cls: type, name: str) -> Any:
+    """The method ``name`` that ``cls`` inherits (what ``super()`` would call in it)."""
+    return next(base.__dict__[name] for base in cls.__mro__[1:] if name in base.__dict__)
+
+
+def _adapt_optuna_hooks(cls: type[Sampler]) -> None:
+    """Run Optuna-style hooks of a subclass of a built-in sampler (``class S(RandomSampler)``
+    written for Optuna): ``before_trial(study, trial)`` is called as the trial's proposal is made
+    and ``after_trial(study, trial, state, values)`` once it finished, each after the built-in
+    sampler's own hook, with the study's read-only view Optuna's samplers get."""
+    from tunewise.samplers._optuna_base import _StudyView
+
+    before = cls.__dict__.get("before_trial")
+    if before is not None and _n_positional(before) >= 3:  # (self, study, trial)
+        inner_propose = cls.propose
+
+        inner_before = _inherited(cls, "before_trial")
+
+        def before_trial(self: Sampler, study: StudyContext) -> None:
+            inner_before(self, study)
+
+        def propose(self: Sampler, study: StudyContext, trial: TrialContext) -> dict[str, Any] | Proposal:
+            before(self, _StudyView(study), trial)
+            return inner_propose(self, study, trial)
+
+        cls.before_trial = before_trial  # type: ignore[method-assign]
+        cls.propose = propose  # type: ignore[method-assign]
+    after = cls.__dict__.get("after_trial")
+    if after is not None and _n_positional(after) >= 5:  # (self, study, trial, state, values)
+        inner_after = _inherited(cls, "after_trial")
+
+        def after_trial(self: Sampler, study: StudyContext, trial: FrozenTrial) -> None:
+            inner_after(self, study, trial)
+            after(self, _StudyView(study), trial, trial.state, trial.values)
+
+        cls.after_trial = after_trial  # type: ignore[method-assign]
 
 
 # ---- random streams -----------------------------------------------------------------------------

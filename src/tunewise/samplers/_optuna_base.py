@@ -112,6 +112,8 @@ class BaseSampler(Sampler):
     [1.0, 0.0, 0.0]
     """
 
+    _optuna_interface = True  # the hooks below call Optuna-style overrides (not Sampler's adapter)
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         # Optuna's hooks take the trial (before) and its state and values (after); tunewise's loop
