@@ -14,7 +14,7 @@ from scipy.stats import qmc
 from tunewise import distributions as D
 from tunewise.samplers._base import Sampler, running_params
 from tunewise.samplers._context import Proposal
-from tunewise.samplers._feasibility import apply_constraints, constraint_matrix
+from tunewise.samplers._feasibility import ConstraintModel, apply_constraints, constraint_matrix, fit_constraint_models
 from tunewise.samplers._gp_acq import AcquisitionOptimizer, Fantasies
 from tunewise.samplers._gp_model import GPModel, transform_outputs_with_jacobian
 from tunewise.samplers._gp_trust import search_box
@@ -57,8 +57,11 @@ class GPSampler(WithIndependentSampler):
     Parameters are proposed jointly over those present in every finished trial; a parameter
     missing from some trials (a conditional one) or never seen before is sampled at random.
     Integer, stepped and log parameters are modelled on their unit scale and rounded on decoding.
-    FAILED trials are ignored; PRUNED trials count with their last reported value when
-    ``include_pruned`` (they mark a region as unpromising), but only once complete trials show
+    Trials whose objective failed (it raised or returned NaN: FAILED) or returned an infinite value
+    are left out of the GP; a second GP of where they lie weighs the acquisition by the probability
+    that the objective gives a result (an unknown constraint, Gelbart et al. 2014). PRUNED trials
+    count with their last reported value when ``include_pruned`` (they mark a region as
+    unpromising), but only once complete trials show
     that step ranking configurations like their final values (Kendall's tau >= 0.5 on 8+ complete
     trials): on learning curves that cross, a slow starter stopped early is no bad configuration
     (``tunewise.samplers._pruned_trust``). With one objective, that value is first put on the final
@@ -238,6 +241,7 @@ class GPSampler(WithIndependentSampler):
             if calibrate:
                 self._calibrated = {i: v for i, v in counted.items() if v is not None}
         space = [n for n in names if all(n in t.params for t in observed)]
+        failed = [t for t in trials if _no_result(t) and all(n in t.params for n in space)] if observed else []
         n_startup = self.n_startup_trials if self.n_startup_trials is not None else min(10, 2 * len(names) + 1)
         claim = None
         if len(observed) < max(n_startup, 2) or not space:
@@ -247,14 +251,14 @@ class GPSampler(WithIndependentSampler):
             self._proposals[trial.number] = out
         else:
             with _single_threaded_blas():
-                out = self._model_point(study, trial, space, dists, trials, observed)
+                out = self._model_point(study, trial, space, dists, trials, observed, failed)
                 # Workers in other processes may have started trials while this one computed (a
                 # proposal takes a while): one that landed near this point is a near-copy, so the
                 # point is proposed again with it among the pending ones (kriging believer).
                 fresh = self._started_meanwhile(study, trial, trials, out, space, dists)
                 if fresh:
                     trials = trials + fresh
-                    out = self._model_point(study, trial, space, dists, trials, observed)
+                    out = self._model_point(study, trial, space, dists, trials, observed, failed)
             # Not remembered by trial number: reading the number of a trial not started yet would
             # tie the proposal to a prediction another worker may take first (the loop would then
             # propose again); the published proposal tells this process's next proposals instead.
@@ -292,7 +296,7 @@ class GPSampler(WithIndependentSampler):
     def _usable(self, t: FrozenTrial) -> bool:
         if t.state == TrialState.COMPLETE or (t.state == TrialState.PRUNED and self.include_pruned):
             values = t.values
-            return bool(values) and values[0] is not None and math.isfinite(values[0])  # type: ignore[index]
+            return bool(values) and all(v is not None and math.isfinite(v) for v in values)
         return False
 
     def _sobol_point(self, names: list[str], dists: dict[str, D.Distribution], index: int) -> dict[str, Any]:
@@ -324,7 +328,8 @@ class GPSampler(WithIndependentSampler):
         return code
 
     def _model_point(self, study: StudyContext, trial: TrialContext, space: list[str], dists: dict[str, D.Distribution],
-                     trials: list[FrozenTrial], observed: list[FrozenTrial]) -> dict[str, Any]:
+                     trials: list[FrozenTrial], observed: list[FrozenTrial],
+                     failed: list[FrozenTrial]) -> dict[str, Any]:
         num = [n for n in space if not isinstance(dists[n], D.Categorical)]
         cat = [n for n in space if isinstance(dists[n], D.Categorical)]
         x_num = np.array([[self._encode(t, n, dists[n], True) for n in num] for t in observed],
@@ -378,11 +383,36 @@ class GPSampler(WithIndependentSampler):
             open_dims=np.array([is_open(dists[n]) for n in num], dtype=bool), fantasies=fantasies,
         )
         order = apply_constraints(acq, observed, y, x_num, x_cat, warp, self._rng, order)  # constrained BO
+        if failed:
+            acq.constraints = [*acq.constraints, self._failure_model(x_num, x_cat, failed, num, cat, dists, warp)]
         best_num, best_cat, _ = acq.optimize(x_num[order], x_cat[order], scales)
         out: dict[str, Any] = {n: open_value(dists[n], float(u)) for n, u in zip(num, best_num, strict=True)}
         for n, c in zip(cat, best_cat, strict=True):
             out[n] = dists[n].choices[int(c)]  # type: ignore[union-attr]
         return out
+
+    def _failure_model(self, x_num: np.ndarray, x_cat: np.ndarray, failed: list[FrozenTrial], num: list[str],
+                       cat: list[str], dists: dict[str, D.Distribution], warp: bool) -> ConstraintModel:
+        """Where the objective fails: a GP of -1 (a result) / +1 (no result) over the modelled and the
+        failed points, whose probability of a result weighs the acquisition like an unknown constraint
+        (Gelbart et al. 2014).
+
+        A failed point left out of the model kept the value the GP predicted there, so a region where
+        the objective raises or returns NaN or inf next to a good one drew near-copies of one failed
+        point trial after trial; counted at the worst value instead, failures that do not depend on
+        the point (a flaky objective) would mark good regions as bad.
+        """
+        f_num = np.array([[self._encode(t, n, dists[n], True) for n in num] for t in failed],
+                         dtype=float).reshape(len(failed), len(num))
+        f_cat = np.array([[self._encode(t, n, dists[n], True) for n in cat] for t in failed],
+                         dtype=float).reshape(len(failed), len(cat))
+        labels = np.concatenate([-np.ones(len(x_num)), np.ones(len(failed))])[:, None]
+        key = ("failures", x_num.shape[1], x_cat.shape[1], warp)  # warm start of its hyperparameters
+        previous = self._theta.get(key)
+        (model,) = fit_constraint_models(np.vstack([x_num, f_num]), np.vstack([x_cat, f_cat]), labels, warp,
+                                         self._rng, None if previous is None else [previous])
+        self._theta[key] = model.model.theta  # type: ignore[assignment]
+        return model
 
     def _fit_best_transform(self, raw: np.ndarray, x_num: np.ndarray, x_cat: np.ndarray, warp: bool,
                             space_key: tuple[Any, ...]) -> tuple[np.ndarray, GPModel]:
@@ -565,6 +595,19 @@ def _loo_rank_score(model: GPModel, y: np.ndarray) -> float:
     best = np.argsort(y)[: max(4, n // 2)]
     tau = scipy.stats.kendalltau(model.loo_mean()[best], y[best]).statistic
     return float(tau) if np.isfinite(tau) else 0.0
+
+
+def _no_result(t: FrozenTrial) -> bool:
+    """Whether ``t``'s point was evaluated and gave no number: FAILED by its objective (not by a
+    worker lost or stopped: that trial is retried or was interrupted), or an infinite value."""
+    if t.state == TrialState.FAILED:
+        return not str(t.system_attrs.get("fail_reason", "")).startswith(_NOT_THE_POINT)
+    return t.state == TrialState.COMPLETE and bool(t.values) and not all(
+        v is not None and math.isfinite(v) for v in t.values)  # type: ignore[union-attr]
+
+
+# Failures of the run, not of the point: failed as stale, interrupted, or its worker process died.
+_NOT_THE_POINT = ("stale", "interrupted", "worker died")
 
 
 def _is_self(t: FrozenTrial, trial: TrialContext) -> bool:
