@@ -8,6 +8,7 @@ import enum
 import math
 import sys
 import types
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -574,6 +575,7 @@ class Trial(BaseTrial):
         # Enqueued/retried trials arrive with fixed params; they are used when suggested.
         self._fixed: dict[str, Any] = dict(frozen.system_attrs.get("fixed_params", {}))
         self._pending_params: dict[str, Any] = {}
+        self._suggested_here: set[str] = set()  # names suggest() was called for on this object
         self.intermediate_values: dict[int, float] = dict(frozen.reports)
         self.user_attrs: dict[str, Any] = dict(frozen.user_attrs)
         self.system_attrs: dict[str, Any] = dict(frozen.system_attrs)
@@ -601,8 +603,12 @@ class Trial(BaseTrial):
             raise TypeError(f"parameter name must be a non-empty string, got {name!r}")
         if not isinstance(distribution, (D.Float, D.Int, D.Categorical)):
             raise TypeError(f"distribution must be Float, Int or Categorical, got {distribution!r}")
+        if name in self._suggested_here:
+            self._check_repeated(name, distribution)
+            return self.params[name]
         self.study._register_distribution(name, distribution, self)
-        if name in self.params:
+        if name in self.params:  # a continued trial's inherited value
+            self._suggested_here.add(name)
             return self.params[name]
         if name in self._fixed:
             value = D.check_value(name, distribution, self._fixed[name])
@@ -617,11 +623,30 @@ class Trial(BaseTrial):
                 value = self.study._sampler_sample(self, name, distribution)
             value = D.check_value(name, distribution, value)
         self.params[name] = value
+        self._suggested_here.add(name)
         self._pending_params[name] = value
         if self._on_param is not None:
             self._on_param(self, name, value)
         return value
 
+
+    def _check_repeated(self, name: str, distribution: D.Distribution) -> None:
+        """``name`` is suggested again in this trial: as in Optuna, the first value and the first
+        distribution stay; another range warns, another kind or other choices are an error."""
+        own = self.system_attrs.get(DISTRIBUTIONS_ATTR) or {}
+        if name in own:
+            first: D.Distribution | None = D.distribution_from_json(own[name])
+        else:
+            first = self.study.__dict__.get("_first_dists", {}).get(name) or self.study._distributions().get(name)
+        if first is None or first == distribution:
+            return
+        if type(first) is not type(distribution) or isinstance(first, D.Categorical):
+            raise ValueError(f"parameter {name!r} was suggested in trial {self.number} from {first!r}, and is "
+                             f"suggested again from {distribution!r}: within one trial a parameter keeps its kind "
+                             f"and choices (use another name)")
+        warnings.warn(f"parameter {name!r} was suggested in trial {self.number} from {first!r}, and again from "
+                      f"{distribution!r}: the trial keeps its first value ({self.params[name]!r}) and "
+                      f"distribution, as in Optuna", RuntimeWarning, stacklevel=4)
 
     # ---- progress --------------------------------------------------------------
     def report(self, value: float | Mapping[str, float], step: int | None = None, *,
