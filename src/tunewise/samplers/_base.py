@@ -133,6 +133,11 @@ class Sampler(abc.ABC):
         and calls ``super().reseed(seed)``, which records that the stream was chosen."""
         self._stream_chosen = True
 
+    def reseed_rng(self) -> None:
+        """Optuna's name for a fresh random stream: :meth:`reseed` with new entropy, so a seeded
+        sampler no longer repeats its seed's draws."""
+        self.reseed(None)
+
     def describe(self) -> dict[str, Any]:
         """What the study records about the sampler (its name and settings)."""
         return {"name": type(self).__name__}

@@ -164,6 +164,5 @@ class BaseSampler(Sampler):
 
     def reseed(self, seed: int | None) -> None:
         super().reseed(seed)
-        reseed_rng = getattr(self, "reseed_rng", None)
-        if callable(reseed_rng):
-            reseed_rng()
+        if type(self).reseed_rng is not Sampler.reseed_rng:  # the sampler's own (Optuna's hook)
+            self.reseed_rng()
