@@ -22,10 +22,12 @@ class PercentileScheduler(Scheduler):
     trials' values at the same step.
 
     ``percentile=50`` is the median rule. Other trials are every COMPLETE, PRUNED or RUNNING
-    trial that reported at exactly that step. Pruning starts once ``n_startup_trials`` trials are
-    COMPLETE, at steps ``>= n_warmup_steps``, and then every ``interval_steps`` steps
-    (``(step - n_warmup_steps) % interval_steps == 0``); at least ``n_min_trials`` other values
-    must exist at the step.
+    trial that reported at exactly that step. Pruning starts once ``n_startup_trials`` (and at
+    least one) trials are COMPLETE, at steps ``>= n_warmup_steps``, and then once in every
+    ``interval_steps`` steps: at the first step reported in each interval
+    ``[n_warmup_steps + j * interval_steps, n_warmup_steps + (j + 1) * interval_steps)``, as in
+    Optuna (with a report at every step, every ``interval_steps``-th step); at least
+    ``n_min_trials`` other values must exist at the step.
 
     >>> import tunewise as tw
     >>> study = tw.create_study(pruner=tw.schedulers.PercentileScheduler(25.0, n_startup_trials=2))
@@ -48,9 +50,15 @@ class PercentileScheduler(Scheduler):
             return Decision.CONTINUE
         sign = _sign(ctx)  # first: a multi-objective study is refused at its first decision
         step = max(values)
-        if step < self.n_warmup_steps or (step - self.n_warmup_steps) % self.interval_steps != 0:
+        if step < self.n_warmup_steps:
             return Decision.CONTINUE
-        if ctx.count_trials((TrialState.COMPLETE,)) < self.n_startup_trials:
+        # Decide at the first step reported in each interval, so sparse reports are still judged.
+        interval_start = (step - self.n_warmup_steps) // self.interval_steps * self.interval_steps \
+            + self.n_warmup_steps
+        if max((s for s in values if s != step), default=-1) >= interval_start:
+            return Decision.CONTINUE
+        n_complete = ctx.count_trials((TrialState.COMPLETE,))
+        if n_complete == 0 or n_complete < self.n_startup_trials:
             return Decision.CONTINUE
         # NaN reports (recorded, as in Optuna) count as the worst: a trial with only NaN so far
         # stops, and others' NaN values are left out of the percentile.
