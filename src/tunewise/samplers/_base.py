@@ -7,7 +7,7 @@ import inspect
 from typing import TYPE_CHECKING, Any
 
 from tunewise import distributions as D
-from tunewise.samplers._context import Proposal, StudyContext, TrialContext, as_study_context
+from tunewise.samplers._context import Proposal, StudyContext, TrialContext, as_proposal, as_study_context
 
 if TYPE_CHECKING:
     from tunewise.study import Study
@@ -125,7 +125,19 @@ class Sampler(abc.ABC):
                            param_distribution: D.Distribution) -> Any:
         """Optuna's name for :meth:`sample` (an Optuna sampler of one's own may call it on another
         sampler, e.g. ``RandomSampler(seed).sample_independent(...)``)."""
-        return self.sample(study, trial, param_name, param_distribution)
+        return self.sample(_context_of(study), trial, param_name, param_distribution)
+
+    # Optuna's other two sampler methods, for a sampler of one's own that delegates to a built-in
+    # one (``self.inner.sample_relative(study, trial, space)``). What a proposal asks the loop to
+    # write besides its values (Proposal.publish, trial_attrs, claim) is not written this way.
+    def infer_relative_search_space(self, study: Any, trial: Any) -> dict[str, D.Distribution]:
+        """Optuna's: the parameters :meth:`sample_relative` proposes jointly (the known space)."""
+        return dict(_context_of(study).distributions)
+
+    def sample_relative(self, study: Any, trial: Any, search_space: dict[str, D.Distribution]) -> dict[str, Any]:
+        """Optuna's: what :meth:`propose` proposes for the parameters of ``search_space``."""
+        proposal = as_proposal(self.propose(_context_of(study), trial), self)
+        return {name: value for name, value in proposal.params.items() if name in search_space}
 
     def reseed(self, seed: int | None) -> None:
         """Give this sampler (or a copy of it: one per parallel worker) a new random stream,
@@ -141,6 +153,16 @@ class Sampler(abc.ABC):
     def describe(self) -> dict[str, Any]:
         """What the study records about the sampler (its name and settings)."""
         return {"name": type(self).__name__}
+
+
+def _context_of(study: Any) -> StudyContext:
+    """The study context behind what a sampler method was handed: the loop's context, the
+    read-only view BaseSampler's methods get (which they may pass on), or a Study."""
+    from tunewise.samplers._optuna_base import _StudyView
+
+    if isinstance(study, _StudyView):
+        return study._ctx
+    return as_study_context(study)
 
 
 def _n_positional(func: Any) -> int:
