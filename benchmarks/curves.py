@@ -338,7 +338,11 @@ def tw_setup(b: Bench, method: str, seed: int) -> tuple[Any, Any]:
     if "+" in method:  # dev variant: "tw-asha-stop+_believed_best=1" sets an attribute of the sampler
         head, _, setting = method.rpartition("+")
         sampler, sched = tw_setup(b, head, seed)
-        apply_setting(sampler, setting)
+        if setting.startswith("sched."):  # "+sched._noise_z=1" sets an attribute of the scheduler
+            key, _, raw = setting[len("sched."):].partition("=")
+            setattr(sched, key, None if raw == "None" else float(raw))
+        else:
+            apply_setting(sampler, setting)
         return sampler, sched
     auto = tw.samplers.AutoSampler(seed=seed)
     tpe = tw.samplers.TPESampler(seed=seed)

@@ -39,9 +39,12 @@ SMAC3 (2.4.1) runs in the project venv. The runs of the stored results:
 
   V=/work/venvs
   nice -n 15 $V/synetune013/bin/python benchmarks/curves_peers.py --methods st-asha --seeds 20 --skip-done
+  nice -n 19 $V/synetune013/bin/python benchmarks/curves_peers.py --methods st-asha --first-seed 20 --seeds 40
   nice -n 15 $V/synetune013/bin/python benchmarks/curves_peers.py --methods st-bohb --seeds 10 --skip-done
   nice -n 15 $V/synetune013/bin/python benchmarks/curves_peers.py --methods st-hypertune --seeds 10 \\
       -j 2 --skip-done
+  nice -n 19 $V/synetune013/bin/python benchmarks/curves_peers.py --methods st-hypertune --first-seed 10 \\
+      --seeds 10 --families plateau-81-eta4 mfh6     # session 17: where the default trailed the best peer
   nice -n 15 $V/synetune013/bin/python benchmarks/curves_peers.py --methods st-mobster --seeds 5 -j 2 --skip-done
   nice -n 15 $V/dehb/bin/python benchmarks/curves_peers.py --methods dehb --seeds 20 -j 2 --skip-done
   nice -n 15 .venv/bin/python benchmarks/curves_peers.py --methods smac-hb --seeds 10 -j 2
