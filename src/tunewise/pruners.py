@@ -189,7 +189,8 @@ class WilcoxonPruner(Scheduler):
     problems, seeds) and report each instance's score at ``step=`` its index, in any order. At
     every report the trial's values are paired with those of the best COMPLETE trial at the same
     steps; it stops when the one-sided test's p-value that it is worse is below ``p_threshold``
-    and its mean over those steps is worse too, once at least ``n_startup_steps`` pairs exist. A
+    and its mean over those steps is worse too, once at least ``n_startup_steps`` pairs exist,
+    unless (Optuna's safety) its mean so far is as good as the best trial's mean over all its. A
     NaN report stops the trial. The objective returns its own aggregate (usually the mean) as the
     value. Needs scipy.
 
@@ -236,6 +237,12 @@ class WilcoxonPruner(Scheduler):
         theirs = best.reports
         pairs = [sign * (reports[s] - theirs[s]) for s in reports if s in theirs and not math.isnan(theirs[s])]
         if len(pairs) < max(self.n_startup_steps, 1) or sum(pairs) <= 0 or not any(pairs):
+            return Decision.CONTINUE
+        # Optuna's safety: a trial whose mean so far is as good as the best trial's mean over all
+        # its instances is kept, whatever the test says of the instances seen so far.
+        best_values = [v for v in theirs.values() if not math.isnan(v)]
+        mean = sum(reports.values()) / len(reports)
+        if sign * mean <= sign * sum(best_values) / len(best_values):
             return Decision.CONTINUE
         from scipy.stats import wilcoxon
 
