@@ -687,11 +687,11 @@ class Trial(BaseTrial):
             raise ValueError(f"step must be a non-negative integer, got {step}")
         if math.isnan(v):
             _warn(f"trial {self.number} reported NaN at step {step}: recorded (schedulers treat it as the worst value)")
+        if step in self.intermediate_values:  # as Optuna: the first value reported at a step stays
+            warnings.warn(f"trial {self.number} reported step {step} again: ignored, step {step} keeps its first "
+                          f"value", UserWarning, stacklevel=2)
+            return
         if last is not None and step < last:
-            if step in self.intermediate_values:  # as Optuna: the first value reported at a step stays
-                _warn(f"trial {self.number} reported step {step} again (after step {last}): ignored, step {step} "
-                      f"keeps its first value")
-                return
             if getattr(self.study.scheduler, "ordered_steps", True):  # (WilcoxonPruner: steps name instances)
                 _warn(f"trial {self.number} reported step {step} after step {last}: recorded as step {step}; "
                       f"the trial's last step stays {last}")

@@ -240,7 +240,7 @@ def test_steps_going_backwards_are_recorded_with_a_warning() -> None:
     trial.report(0.5, 3)
     with pytest.warns(RuntimeWarning, match="step 1 after step 3"):
         trial.report(0.7, 1)
-    with pytest.warns(RuntimeWarning, match="reported step 1 again"):
+    with pytest.warns(UserWarning, match="reported step 1 again"):
         trial.report(0.9, 1)  # Optuna keeps the first value of a step
     study.tell(trial, 0.5)
     assert study.trials[0].intermediate_values == {1: 0.7, 3: 0.5}
