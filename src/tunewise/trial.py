@@ -167,10 +167,20 @@ class FrozenTrial(BaseTrial):
         intermediate_values: Mapping[int, float] | None = None,
         user_attrs: dict[str, Any] | None = None,
         system_attrs: dict[str, Any] | None = None,
-        datetime_start: float | None = None,
-        datetime_complete: float | None = None,
+        datetime_start: float | _dt.datetime | None = None,
+        datetime_complete: float | _dt.datetime | None = None,
         heartbeat: float | None = None,
+        value: float | None = None,
     ) -> None:
+        if value is not None:  # Optuna's keyword for one objective
+            if values is not None:
+                raise ValueError("FrozenTrial takes value= or values=, not both")
+            values = [value]
+        # Optuna passes datetimes; tunewise keeps seconds since the epoch.
+        if isinstance(datetime_start, _dt.datetime):
+            datetime_start = datetime_start.timestamp()
+        if isinstance(datetime_complete, _dt.datetime):
+            datetime_complete = datetime_complete.timestamp()
         self.number = number
         self.trial_id = trial_id
         self.state = state
@@ -285,6 +295,10 @@ class FrozenTrial(BaseTrial):
             return v
         return v[0] if v else None
 
+    @value.setter
+    def value(self, value: float | None) -> None:
+        self.values = None if value is None else [value]
+
     @property
     def distributions(self) -> dict[str, D.Distribution]:
         """The distribution each parameter of this trial was sampled from (a range may differ
@@ -295,6 +309,12 @@ class FrozenTrial(BaseTrial):
             return {k: base[k] for k in self.params if k in base}
         return {k: D.distribution_from_json(own[k]) if k in own else base[k]
                 for k in self.params if k in own or k in base}
+
+    @distributions.setter
+    def distributions(self, distributions: Mapping[str, D.Distribution]) -> None:
+        self._distributions = dict(distributions)
+        if self.system_attrs and DISTRIBUTIONS_ATTR in self.system_attrs:
+            self.system_attrs = {k: v for k, v in self.system_attrs.items() if k != DISTRIBUTIONS_ATTR}
 
     @property
     def datetime_start(self) -> _dt.datetime | None:
@@ -397,6 +417,17 @@ class FrozenTrial(BaseTrial):
         return all(getattr(self, k) == getattr(other, k) for k in _COMPARED)
 
     __hash__ = None  # type: ignore[assignment]
+
+    # Trials sort by number, as in Optuna (``sorted(study.trials)``).
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, FrozenTrial):
+            return NotImplemented
+        return self.number < other.number
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, FrozenTrial):
+            return NotImplemented
+        return self.number <= other.number
 
     def __getstate__(self) -> dict[str, Any]:
         # Plain timestamps, never the storage's column store (it holds the whole study).
