@@ -92,8 +92,18 @@ class BaseDistribution(abc.ABC):
         return self.n_values == 1
 
     def to_internal_repr(self, param_value_in_external_repr: Any) -> float:
-        """The value as Optuna's storages keep it: a float (a choice's index for categoricals)."""
-        return float(param_value_in_external_repr)
+        """The value as Optuna's storages keep it: a float (a choice's index for categoricals).
+        ValueError, as in Optuna, for what is not a number, NaN, or not positive on a log scale."""
+        value = param_value_in_external_repr
+        try:
+            internal = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{value!r} is not a number, so not a value of {self!r}") from None
+        if math.isnan(internal):
+            raise ValueError(f"NaN is not a value of {self!r}")
+        if getattr(self, "log", False) and internal <= 0:
+            raise ValueError(f"{value!r} is not a value of {self!r}, which is log-scaled (values > 0)")
+        return internal
 
     def to_external_repr(self, param_value_in_internal_repr: float) -> Any:
         """The inverse of :meth:`to_internal_repr`."""

@@ -85,3 +85,18 @@ def test_base_trial_covers_every_trial_kind() -> None:
     fixed = optuna.trial.FixedTrial({"x": 0.25})
     assert isinstance(fixed, BaseTrial) and objective(fixed) == 0.25
     assert objective(study.best_trial) == study.best_value
+
+
+@pytest.mark.parametrize("bad", ["foo", [], {}, (), float("nan")])
+def test_to_internal_repr_refuses_what_is_not_a_value(bad: object) -> None:
+    for dist in (FloatDistribution(2, 7), IntDistribution(1, 10)):
+        with pytest.raises(ValueError):
+            dist.to_internal_repr(bad)
+
+
+def test_to_internal_repr_refuses_non_positive_values_on_a_log_scale() -> None:
+    with pytest.raises(ValueError):
+        FloatDistribution(1, 10, log=True).to_internal_repr(0.0)
+    with pytest.raises(ValueError):
+        IntDistribution(1, 10, log=True).to_internal_repr(-1)
+    assert FloatDistribution(2, 7).to_internal_repr("1.5") == 1.5
