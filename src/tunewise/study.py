@@ -55,6 +55,11 @@ _DATAFRAME_ALL_ATTRS = ("number", "trial_id", "value", "values", "datetime_start
                         "params", "user_attrs", "system_attrs", "intermediate_values", "distributions", "state")
 
 
+def _optuna_state_name(state: TrialState) -> str:
+    """A state as Optuna's ``trials_dataframe`` names it (``TrialState.FAIL.name`` is "FAIL")."""
+    return "FAIL" if state is TrialState.FAILED else state.value
+
+
 def _check_directions(direction: str | None, directions: Sequence[str] | None) -> list[str]:
     if direction is not None and directions is not None:
         raise ValueError("pass either direction= or directions=, not both")
@@ -315,7 +320,8 @@ class Study:
     def trials_dataframe(self, attrs: Sequence[str] = _DATAFRAME_ATTRS, multi_index: bool = False) -> pd.DataFrame:
         """One row per trial, with Optuna's columns: ``number``, ``value`` (``values_0``,
         ``values_1``... with several objectives), ``datetime_start``, ``datetime_complete``,
-        ``duration``, ``params_<name>``, ``user_attrs_<key>``, ``state`` (``"COMPLETE"``...).
+        ``duration``, ``params_<name>``, ``user_attrs_<key>``, ``state`` (Optuna's names:
+        ``"COMPLETE"``, ``"PRUNED"``, ``"FAIL"``, ``"RUNNING"``, ``"WAITING"``).
 
         ``attrs`` picks and orders the trial attributes, as in Optuna (also ``"system_attrs"``,
         ``"intermediate_values"``, ``"trial_id"``; a dict attribute gives one column per key).
@@ -352,7 +358,7 @@ class Study:
         for t in trials:
             rec: dict[tuple[str, Any], Any] = {}
             for a in attrs:
-                v = t.state.value if a == "state" else getattr(t, a)
+                v = _optuna_state_name(t.state) if a == "state" else getattr(t, a)
                 if a == "values":
                     v = v if v is not None else [None] * n_obj
                     items: Iterable[tuple[Any, Any]] = zip(metric_names or range(n_obj), v, strict=True)
