@@ -55,6 +55,15 @@ _DATAFRAME_ALL_ATTRS = ("number", "trial_id", "value", "values", "datetime_start
                         "params", "user_attrs", "system_attrs", "intermediate_values", "distributions", "state")
 
 
+def _same_params(a: Mapping[str, Any] | None, b: Mapping[str, Any]) -> bool:
+    """Whether two configurations are the same, a NaN value equal to NaN (enqueue_trial's
+    ``skip_if_exists``; a NaN read back from the storage is another object)."""
+    if a is None or a.keys() != b.keys():
+        return False
+    return all(a[k] == b[k] or (isinstance(a[k], float) and isinstance(b[k], float) and math.isnan(a[k])
+                                and math.isnan(b[k])) for k in a)
+
+
 def _optuna_state_name(state: TrialState) -> str:
     """A state as Optuna's ``trials_dataframe`` names it (``TrialState.FAIL.name`` is "FAIL")."""
     return "FAIL" if state is TrialState.FAILED else state.value
@@ -458,8 +467,8 @@ class Study:
                 D.check_value(name, dists[name], value)
         if skip_if_exists:
             for t in self.get_trials():
-                if t.system_attrs.get("fixed_params") == dict(params) or (
-                    t.state.is_finished() and t.params == dict(params)
+                if _same_params(t.system_attrs.get("fixed_params"), params) or (
+                    t.state.is_finished() and _same_params(t.params, params)
                 ):
                     return
         self._storage.enqueue_trial(self._study_id, dict(params), user_attrs=user_attrs)

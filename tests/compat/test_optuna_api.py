@@ -706,3 +706,13 @@ def test_optuna_2_distribution_names_build_todays_distributions_with_a_future_wa
     assert 0.0 <= t.params["x"] <= 1.0 and t.params["n"] in range(1, 6)
     with pytest.warns(FutureWarning), pytest.raises(ValueError, match="step=1"):
         d.IntLogUniformDistribution(1, 100, step=2)
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, 1e-17, "foo", None])
+def test_enqueue_trial_skip_if_exists_finds_the_same_configuration(value: Any, tmp_path) -> None:
+    for storage in (None, f"sqlite:///{tmp_path / 'q.db'}"):
+        study = tw.create_study(storage=storage)
+        study.enqueue_trial({"x": value})
+        study.enqueue_trial({"x": value}, skip_if_exists=True)  # NaN is the same NaN here
+        study.enqueue_trial({"x": 0.0}, skip_if_exists=True)  # another value is not
+        assert len(study.trials) == 2
