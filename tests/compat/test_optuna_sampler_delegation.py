@@ -57,3 +57,15 @@ def test_the_relative_space_and_proposal_of_a_built_in_sampler() -> None:
     assert set(seen["space"]) == {"x", "n"}  # type: ignore[arg-type]
     assert set(seen["params"]) <= {"x", "n"}  # type: ignore[arg-type]
     assert seen["params"]  # TPE proposes jointly once past its start-up trials
+
+
+def test_a_direct_call_with_the_study_and_a_frozen_trial() -> None:
+    space = {"x": optuna.distributions.FloatDistribution(-1, 1), "n": optuna.distributions.IntDistribution(1, 9)}
+    sampler = optuna.samplers.TPESampler(seed=0, n_startup_trials=0)
+    study = optuna.create_study(sampler=sampler)
+    study.tell(study.ask(space), 0.5)
+    study.ask()
+    running = study.trials[-1]
+    params = sampler.sample_relative(study, running, space)
+    assert set(params) == {"x", "n"} and -1 <= params["x"] <= 1 and isinstance(params["n"], int)
+    assert 1 <= sampler.sample_independent(study, running, "n", space["n"]) <= 9

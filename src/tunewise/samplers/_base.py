@@ -125,7 +125,7 @@ class Sampler(abc.ABC):
                            param_distribution: D.Distribution) -> Any:
         """Optuna's name for :meth:`sample` (an Optuna sampler of one's own may call it on another
         sampler, e.g. ``RandomSampler(seed).sample_independent(...)``)."""
-        return self.sample(_context_of(study), trial, param_name, param_distribution)
+        return self.sample(_context_of(study), _trial_context_of(trial), param_name, param_distribution)
 
     # Optuna's other two sampler methods, for a sampler of one's own that delegates to a built-in
     # one (``self.inner.sample_relative(study, trial, space)``). What a proposal asks the loop to
@@ -136,7 +136,7 @@ class Sampler(abc.ABC):
 
     def sample_relative(self, study: Any, trial: Any, search_space: dict[str, D.Distribution]) -> dict[str, Any]:
         """Optuna's: what :meth:`propose` proposes for the parameters of ``search_space``."""
-        proposal = as_proposal(self.propose(_context_of(study), trial), self)
+        proposal = as_proposal(self.propose(_context_of(study), _trial_context_of(trial)), self)
         return {name: value for name, value in proposal.params.items() if name in search_space}
 
     def reseed(self, seed: int | None) -> None:
@@ -163,6 +163,55 @@ def _context_of(study: Any) -> StudyContext:
     if isinstance(study, _StudyView):
         return study._ctx
     return as_study_context(study)
+
+
+class _FrozenTrialContext(TrialContext):
+    """A FrozenTrial as a :class:`TrialContext`, for Optuna-style direct calls
+    (``sampler.sample_relative(study, study.trials[-1], space)``); attributes set are kept here."""
+
+    __slots__ = ("_frozen", "_system_attrs", "_user_attrs")
+
+    def __init__(self, frozen: FrozenTrial) -> None:
+        self._frozen = frozen
+        self._system_attrs = dict(frozen.system_attrs)
+        self._user_attrs = dict(frozen.user_attrs)
+
+    @property
+    def number(self) -> int:
+        return self._frozen.number
+
+    @property
+    def trial_id(self) -> int | None:
+        return self._frozen.trial_id
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self._frozen.params
+
+    @property
+    def fixed_params(self) -> dict[str, Any]:
+        return dict(self._system_attrs.get("fixed_params") or {})
+
+    @property
+    def system_attrs(self) -> dict[str, Any]:
+        return self._system_attrs
+
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        return self._user_attrs
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        self._system_attrs[key] = value
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        self._user_attrs[key] = value
+
+
+def _trial_context_of(trial: Any) -> Any:
+    """The loop's trial context as it is; a FrozenTrial (an Optuna-style direct call) wrapped."""
+    from tunewise.trial import FrozenTrial
+
+    return _FrozenTrialContext(trial) if isinstance(trial, FrozenTrial) else trial
 
 
 def _n_positional(func: Any) -> int:
