@@ -232,8 +232,6 @@ def _adapt_optuna_hooks(cls: type[Sampler]) -> None:
     written for Optuna): ``before_trial(study, trial)`` is called as the trial's proposal is made
     and ``after_trial(study, trial, state, values)`` once it finished, each after the built-in
     sampler's own hook, with the study's read-only view Optuna's samplers get."""
-    from tunewise.samplers._optuna_base import _StudyView
-
     before = cls.__dict__.get("before_trial")
     if before is not None and _n_positional(before) >= 3:  # (self, study, trial)
         inner_propose = cls.propose
@@ -244,6 +242,8 @@ def _adapt_optuna_hooks(cls: type[Sampler]) -> None:
             inner_before(self, study)
 
         def propose(self: Sampler, study: StudyContext, trial: TrialContext) -> dict[str, Any] | Proposal:
+            from tunewise.samplers._optuna_base import _StudyView
+
             before(self, _StudyView(study), trial)
             return inner_propose(self, study, trial)
 
@@ -254,6 +254,8 @@ def _adapt_optuna_hooks(cls: type[Sampler]) -> None:
         inner_after = _inherited(cls, "after_trial")
 
         def after_trial(self: Sampler, study: StudyContext, trial: FrozenTrial) -> None:
+            from tunewise.samplers._optuna_base import _StudyView
+
             inner_after(self, study, trial)
             after(self, _StudyView(study), trial, trial.state, trial.values)
 
