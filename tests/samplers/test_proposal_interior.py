@@ -128,6 +128,28 @@ def test_parallel_asks_propose_different_points(sampler: str) -> None:
     _check(study)
 
 
+def _choices(t: tw.Trial) -> float:  # 6 x 8 x 3 = 144 configurations; one cell is best
+    u = t.suggest_categorical("u", list(range(6)))
+    w = t.suggest_categorical("w", ["a", "b", "c", "d", "e", "f", "g", "h"])
+    k = t.suggest_int("k", 0, 2)
+    return abs(u - 2) + abs("abcdefgh".index(w) - 5) + 0.5 * k
+
+
+@pytest.mark.parametrize("make", [lambda s: tw.samplers.AutoSampler(seed=s),
+                                  lambda s: tw.samplers.TPESampler(seed=s, n_startup_trials=5),
+                                  lambda s: tw.samplers.TPESampler(seed=s, n_startup_trials=5,
+                                                                   multivariate=False)],
+                         ids=["auto", "tpe", "tpe-independent"])
+def test_a_finite_space_gets_new_configurations_until_it_is_exhausted(make: Any) -> None:
+    # Without a continuous parameter TPE took its best configuration again and again (session 17:
+    # 30-45 repeats in 60 trials, 3-8x optuna TPE's regret on held-out categorical spaces).
+    study = tw.create_study(sampler=make(0))
+    study.optimize(_choices, n_trials=40)
+    configs = [tuple(t.params[n] for n in ("u", "w", "k")) for t in study.trials]
+    assert len(set(configs)) >= 38  # single-parameter TPE draws each parameter alone: rare repeats
+    assert study.best_value == 0.0
+
+
 def test_values_the_user_asks_for_are_kept() -> None:
     study = tw.create_study(sampler=tw.samplers.AutoSampler(seed=0))
     study.enqueue_trial({"alpha": 0.0})

@@ -606,8 +606,9 @@ def _no_result(t: FrozenTrial) -> bool:
         v is not None and math.isfinite(v) for v in t.values)  # type: ignore[union-attr]
 
 
-# Failures of the run, not of the point: failed as stale, interrupted, or its worker process died.
-_NOT_THE_POINT = ("stale", "interrupted", "worker died")
+# Failures of the run, not of the point: failed as stale, interrupted, its worker process died, or its
+# result could not be written.
+_NOT_THE_POINT = ("stale", "interrupted", "worker died", "its result could not be stored")
 
 
 def _is_self(t: FrozenTrial, trial: TrialContext) -> bool:
