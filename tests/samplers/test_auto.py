@@ -39,16 +39,19 @@ def test_first_trials_are_quasi_random_then_a_model_and_the_choice_is_recorded()
     assert study.sampler.choice["sampler"] == expected  # type: ignore[attr-defined]
 
 
-def test_mostly_categorical_spaces_use_tpe() -> None:
+@pytest.mark.skipif(not HAS_GP, reason="GPSampler not available")
+def test_mostly_categorical_spaces_use_the_gp_with_one_objective() -> None:
+    # Session 17: on held-out categorical/integer spaces the GP reached 0.50x / 0.63x TPE's regret.
     def objective(t: tw.Trial) -> float:
         a = t.suggest_categorical("a", ["x", "y", "z"])
         b = t.suggest_categorical("b", [1, 2, 3, 4])
         return (a == "y") + abs(b - 3) + t.suggest_float("c", 0, 1)
 
     study = tw.create_study(sampler=tw.samplers.AutoSampler(seed=0, n_startup_trials=3))
-    study.optimize(objective, n_trials=6)
+    study.optimize(objective, n_trials=12)
     rec = study.system_attrs["auto_sampler"]
-    assert rec["sampler"] == "TPESampler" and "categorical" in rec["reason"]
+    assert rec["sampler"] == "GPSampler"
+    assert study.best_params["a"] != "y" and study.best_params["b"] == 3
 
 
 def test_conditional_spaces_use_tpe() -> None:

@@ -44,9 +44,10 @@ def _observed(monkeypatch: pytest.MonkeyPatch, sampler: tw.samplers.GPSampler, s
     seen: list[list[FrozenTrial]] = []
     fit = tw.samplers.GPSampler._model_point
 
-    def spy(self: Any, study_: Any, trial: Any, space: Any, dists: Any, trials: Any, observed: Any) -> Any:
+    def spy(self: Any, study_: Any, trial: Any, space: Any, dists: Any, trials: Any, observed: Any,
+            *rest: Any) -> Any:
         seen.append(list(observed))
-        return fit(self, study_, trial, space, dists, trials, observed)
+        return fit(self, study_, trial, space, dists, trials, observed, *rest)
 
     monkeypatch.setattr(tw.samplers.GPSampler, "_model_point", spy)
     t = study.ask()

@@ -8,7 +8,7 @@ space (exact: every space is small enough to enumerate), floored at 1e-3; duplic
 repeating an evaluated configuration while the space still had an untried one.
 
     # the library under test comes first on sys.path (a worktree of the code before the change)
-    PYTHONPATH=/tmp/wt_before/src .venv/bin/python benchmarks/history/s17/discrete_heldout.py --label before --out A.json
+    PYTHONPATH=/tmp/wt/src .venv/bin/python benchmarks/history/s17/discrete_heldout.py --label before --out A.json
     .venv/bin/python benchmarks/history/s17/discrete_heldout.py --label after --out B.json --optuna
     .venv/bin/python benchmarks/history/s17/discrete_heldout.py --summarize A.json B.json
 """
@@ -105,9 +105,14 @@ def run(method: str, space: dict[str, Any], f: Callable[[dict[str, Any]], float]
         import tunewise as tw
 
         tw.logging.set_verbosity(tw.logging.ERROR)
-        sampler = (tw.samplers.TPESampler(seed=seed) if method == "tw-tpe" else
-                   tw.samplers.TPESampler(seed=seed, multivariate=False) if method == "tw-tpe-uni" else
-                   tw.samplers.AutoSampler(seed=seed))
+        if method == "tw-tpe":
+            sampler = tw.samplers.TPESampler(seed=seed)
+        elif method == "tw-tpe-uni":
+            sampler = tw.samplers.TPESampler(seed=seed, multivariate=False)
+        else:
+            sampler = tw.samplers.AutoSampler(seed=seed)
+            if method == "tw-default-gp":  # dev variant: mostly categorical spaces stay on the GP
+                sampler._categorical_to_tpe = False
         study = tw.create_study(sampler=sampler)
     configs: list[dict[str, Any]] = []
 
@@ -125,12 +130,13 @@ def main() -> None:
     ap.add_argument("--label", default="tunewise")
     ap.add_argument("--out")
     ap.add_argument("--optuna", action="store_true")
+    ap.add_argument("--methods", nargs="*", help="tunewise methods (default: tw-default tw-tpe tw-tpe-uni)")
     ap.add_argument("--summarize", nargs="+")
     a = ap.parse_args()
     if a.summarize:
         summarize([r for path in a.summarize for r in json.load(open(path))])
         return
-    methods = ["tw-default", "tw-tpe", "tw-tpe-uni"] + (["optuna-tpe"] if a.optuna else [])
+    methods = (a.methods or ["tw-default", "tw-tpe", "tw-tpe-uni"]) + (["optuna-tpe"] if a.optuna else [])
     rows = []
     for seed in SEEDS:
         for name, (space, f) in problems(seed).items():
@@ -165,7 +171,8 @@ def summarize(rows: list[dict[str, Any]]) -> None:
     for b in map(str, BUDGETS):
         for num, den in (("tw-default:after", "optuna-tpe"), ("tw-default:before", "optuna-tpe"),
                          ("tw-default:after", "tw-default:before"), ("tw-tpe:after", "tw-tpe:before"),
-                         ("tw-tpe-uni:after", "tw-tpe-uni:before"), ("tw-tpe-uni:after", "optuna-tpe")):
+                         ("tw-tpe-uni:after", "tw-tpe-uni:before"), ("tw-tpe-uni:after", "optuna-tpe"),
+                         ("tw-default-gp:after", "tw-default:after")):
             logs = [math.log(cell[(p, s, num)]["regret"][b] / cell[(p, s, den)]["regret"][b])
                     for p in {r["problem"] for r in rows} for s in SEEDS
                     if (p, s, num) in cell and (p, s, den) in cell]

@@ -479,6 +479,17 @@ def all_problems() -> list[Problem]:
 METHODS = ("tw-default", "tw-tpe", "optuna-tpe", "optuna-gp", "tw-random")
 
 
+def _auto_gp(seed: int) -> Any:
+    import tunewise as tw
+
+    sampler = tw.samplers.AutoSampler(seed=seed)
+    sampler._categorical_to_tpe = False
+    return sampler
+# run on request (--methods): tunewise's GPSampler alone; the default with mostly categorical
+# spaces kept on the GP (a dev variant of session 17)
+EXTRA_METHODS = ("tw-gp", "tw-default-gp")
+
+
 def make_study(method: str, seed: int, direction: str) -> tuple[Any, str]:
     if method.startswith("tw-"):
         import tunewise as tw
@@ -486,7 +497,9 @@ def make_study(method: str, seed: int, direction: str) -> tuple[Any, str]:
         tw.logging.set_verbosity(tw.logging.WARNING)
         sampler = {"tw-default": lambda: tw.samplers.AutoSampler(seed=seed),
                    "tw-tpe": lambda: tw.samplers.TPESampler(seed=seed),
-                   "tw-random": lambda: tw.samplers.RandomSampler(seed=seed)}[method]()
+                   "tw-random": lambda: tw.samplers.RandomSampler(seed=seed),
+                   "tw-gp": lambda: tw.samplers.GPSampler(seed=seed),
+                   "tw-default-gp": lambda: _auto_gp(seed)}[method]()
         return tw.create_study(direction=direction, sampler=sampler), "tw"
     import optuna
 
@@ -696,7 +709,7 @@ def summarize(results: list[dict[str, Any]], out: Any = sys.stdout) -> dict[str,
     for r in results:
         by.setdefault((r["problem"], r["method"]), {})[r["seed"]] = r
     names = [n for n in problems if any(k[0] == n for k in by)]
-    methods = [m for m in METHODS if any(k[1] == m for k in by)]
+    methods = [m for m in METHODS + EXTRA_METHODS if any(k[1] == m for k in by)]
     summary: dict[str, Any] = {"per_problem": [], "per_type": []}
 
     p("\n## Geometric-mean regret per problem and budget (floored per problem); ratio tw-default / optuna-tpe, "

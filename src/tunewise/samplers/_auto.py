@@ -50,11 +50,11 @@ class AutoSampler(Sampler):
        second is the centre of the space instead (every range's midpoint, on the log scale for a
        log range; Ax starts there), closer to a random optimum in many dimensions than any Sobol
        point;
-    2. mostly numeric, unconditional spaces at small to medium budgets:
-       Gaussian-process Bayesian optimization (:class:`GPSampler`), the most sample-efficient;
+    2. unconditional spaces at small to medium budgets: Gaussian-process Bayesian optimization
+       (:class:`GPSampler`), the most sample-efficient, on categorical parameters too;
     3. TPE (:class:`TPESampler`) once the budget is large (GP's cost grows with the cube of the
-       trials), or when the space is mostly categorical or conditional, when many workers run in
-       parallel (with several objectives: MO-TPE);
+       trials), or when the space is conditional, when many workers run in parallel (with several
+       objectives: MO-TPE, also for a mostly categorical space);
     4. the same rules with several objectives (the GP models a random scalarization of them per
        proposal, ParEGO), and past ``multi_objective_large_budget`` finished trials NSGA-II
        (:class:`NSGAIISampler`), which breeds its generations from every trial so far and keeps
@@ -187,8 +187,11 @@ class AutoSampler(Sampler):
         if len(finished) >= self.large_budget:
             reason = (f"large budget ({len(finished)} finished trials >= {self.large_budget}): TPE's cost "
                       "stays flat while a GP's grows with the cube of the trials")
-        elif n_cat * 2 > len(dists):
-            reason = f"mostly categorical space ({n_cat} of {len(dists)} parameters): TPE models choices natively"
+        elif n_cat * 2 > len(dists) and len(study.directions) > 1:
+            # With one objective the GP is kept: on held-out categorical/integer spaces (session 17)
+            # it reached 0.50x / 0.63x the regret of TPE at 30 / 60 trials.
+            reason = (f"mostly categorical space ({n_cat} of {len(dists)} parameters) with {len(study.directions)} "
+                      "objectives: MO-TPE models choices natively")
         elif conditional:
             reason = (f"conditional space ({len(conditional)} parameters appear only in some trials, "
                       f"e.g. {sorted(conditional)[0]!r}): TPE models each branch separately")
