@@ -296,7 +296,7 @@ class GPSampler(WithIndependentSampler):
     def _usable(self, t: FrozenTrial) -> bool:
         if t.state == TrialState.COMPLETE or (t.state == TrialState.PRUNED and self.include_pruned):
             values = t.values
-            return bool(values) and all(v is not None and math.isfinite(v) for v in values)
+            return values is not None and len(values) > 0 and all(v is not None and math.isfinite(v) for v in values)
         return False
 
     def _sobol_point(self, names: list[str], dists: dict[str, D.Distribution], index: int) -> dict[str, Any]:
