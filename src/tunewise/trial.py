@@ -612,6 +612,7 @@ class Trial(BaseTrial):
         self.system_attrs: dict[str, Any] = dict(frozen.system_attrs)
         self._pending_attrs = False
         self._relative: dict[str, Any] | None = None
+        self._reproposed: set[str] = set()  # parameters whose proposal was remade in a changed range
         self.datetime_start = frozen.datetime_start
 
     @property
@@ -650,6 +651,15 @@ class Trial(BaseTrial):
             if self._relative is None:
                 self._relative = self.study._sampler_propose(self)
             value = self._relative.get(name, _MISSING)
+            if value is not _MISSING and not distribution.contains(value) and name not in self._reproposed:
+                # The proposal was made in another range of this parameter (the space changed,
+                # e.g. a range that depends on the trial): propose again in the range asked for,
+                # around the values already suggested. Drawing this one value at random instead
+                # paired it with the rest of a point made for the old range, which repeated points
+                # trial after trial (session 17's probe: exact duplicates in a continuous space).
+                self._reproposed.add(name)
+                self._relative = self.study._sampler_propose(self)
+                value = self._relative.get(name, _MISSING)
             if value is _MISSING or not distribution.contains(value):
                 value = self.study._sampler_sample(self, name, distribution)
             value = D.check_value(name, distribution, value)
