@@ -51,3 +51,19 @@ def test_tunewise_style_hooks_of_a_subclass_are_unchanged() -> None:
 
     optuna.create_study(sampler=Counting(seed=0)).optimize(_objective, n_trials=2)
     assert seen == [0, 1]
+
+
+def test_an_optuna_style_sample_independent_override_is_used() -> None:
+    seen: list[str] = []
+
+    class Clamped(optuna.samplers.RandomSampler):
+        def sample_independent(self, study, trial, param_name, param_distribution):
+            seen.append(param_name)
+            value = super().sample_independent(study, trial, param_name, param_distribution)
+            return min(value, 0.5) if param_name == "x" else value
+
+    study = optuna.create_study(sampler=Clamped(seed=0))
+    study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_int("n", 0, 3), n_trials=8)
+    assert seen.count("x") == 8 and seen.count("n") == 8
+    assert all(t.params["x"] <= 0.5 for t in study.trials)
+    assert len({t.params["x"] for t in study.trials}) > 1  # the built-in draws still vary

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import contextvars
 import inspect
 from typing import TYPE_CHECKING, Any
 
@@ -125,7 +126,12 @@ class Sampler(abc.ABC):
                            param_distribution: D.Distribution) -> Any:
         """Optuna's name for :meth:`sample` (an Optuna sampler of one's own may call it on another
         sampler, e.g. ``RandomSampler(seed).sample_independent(...)``)."""
-        return self.sample(_context_of(study), _trial_context_of(trial), param_name, param_distribution)
+        ctx, trial = _context_of(study), _trial_context_of(trial)
+        inner = _BUILT_IN_SAMPLE.get()
+        if inner is not None and inner[0] is self:
+            # super().sample_independent(...) in an Optuna-style override: the built-in's sample.
+            return inner[1](self, ctx, trial, param_name, param_distribution)
+        return self.sample(ctx, trial, param_name, param_distribution)
 
     # Optuna's other two sampler methods, for a sampler of one's own that delegates to a built-in
     # one (``self.inner.sample_relative(study, trial, space)``). What a proposal asks the loop to
@@ -222,6 +228,11 @@ def _n_positional(func: Any) -> int:
     return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
 
 
+# (sampler, the built-in sample it overrides) while an Optuna-style sample_independent override runs.
+_BUILT_IN_SAMPLE: contextvars.ContextVar[tuple[Sampler, Any] | None] = contextvars.ContextVar(
+    "tunewise_built_in_sample", default=None)
+
+
 def _inherited(cls: type, name: str) -> Any:
     """The method ``name`` that ``cls`` inherits (what ``super()`` would call in it)."""
     return next(base.__dict__[name] for base in cls.__mro__[1:] if name in base.__dict__)
@@ -231,7 +242,8 @@ def _adapt_optuna_hooks(cls: type[Sampler]) -> None:
     """Run Optuna-style hooks of a subclass of a built-in sampler (``class S(RandomSampler)``
     written for Optuna): ``before_trial(study, trial)`` is called as the trial's proposal is made
     and ``after_trial(study, trial, state, values)`` once it finished, each after the built-in
-    sampler's own hook, with the study's read-only view Optuna's samplers get."""
+    sampler's own hook, with the study's read-only view Optuna's samplers get; an overridden
+    ``sample_independent`` samples each parameter the built-in sampler's proposal leaves."""
     before = cls.__dict__.get("before_trial")
     if before is not None and _n_positional(before) >= 3:  # (self, study, trial)
         inner_propose = cls.propose
@@ -249,6 +261,23 @@ def _adapt_optuna_hooks(cls: type[Sampler]) -> None:
 
         cls.before_trial = before_trial  # type: ignore[method-assign]
         cls.propose = propose  # type: ignore[method-assign]
+    own_sample_independent = cls.__dict__.get("sample_independent")
+    if own_sample_independent is not None and "sample" not in cls.__dict__:
+        # The loop asks for ``sample``: route it through the override, whose super() call (see
+        # Sampler.sample_independent) reaches the built-in sampler's own ``sample``.
+        inner_sample = _inherited(cls, "sample")
+
+        def sample(self: Sampler, study: StudyContext, trial: TrialContext, name: str,
+                   distribution: D.Distribution) -> Any:
+            from tunewise.samplers._optuna_base import _StudyView
+
+            token = _BUILT_IN_SAMPLE.set((self, inner_sample))
+            try:
+                return own_sample_independent(self, _StudyView(study), trial, name, distribution)
+            finally:
+                _BUILT_IN_SAMPLE.reset(token)
+
+        cls.sample = sample  # type: ignore[method-assign]
     after = cls.__dict__.get("after_trial")
     if after is not None and _n_positional(after) >= 5:  # (self, study, trial, state, values)
         inner_after = _inherited(cls, "after_trial")
