@@ -638,6 +638,7 @@ class Trial(BaseTrial):
         if name in self._suggested_here:
             self._check_repeated(name, distribution)
             return self.params[name]
+        before = self.study._distributions().get(name)  # the range a proposal made earlier saw
         self.study._register_distribution(name, distribution, self)
         if name in self.params:  # a continued trial's inherited value
             self._suggested_here.add(name)
@@ -651,8 +652,9 @@ class Trial(BaseTrial):
             if self._relative is None:
                 self._relative = self.study._sampler_propose(self)
             value = self._relative.get(name, _MISSING)
-            if value is not _MISSING and not distribution.contains(value) and name not in self._reproposed:
-                # The proposal was made in another range of this parameter (the space changed,
+            if (value is not _MISSING and not distribution.contains(value) and before is not None
+                    and before != distribution and name not in self._reproposed):
+                # The proposal was made in the other range this parameter had (the space changed,
                 # e.g. a range that depends on the trial): propose again in the range asked for,
                 # around the values already suggested. Drawing this one value at random instead
                 # paired it with the rest of a point made for the old range, which repeated points
