@@ -479,6 +479,16 @@ def all_problems() -> list[Problem]:
 METHODS = ("tw-default", "tw-tpe", "optuna-tpe", "optuna-gp", "tw-random")
 
 
+def _auto_plugin(seed: int) -> Any:
+    """Dev variant (session 17; needs plugin_incumbent.patch): the GP's incumbent is its best posterior
+    mean at a result."""
+    import tunewise as tw
+
+    sampler = tw.samplers.AutoSampler(seed=seed)
+    sampler._gp_sampler()._plugin_incumbent = True
+    return sampler
+
+
 def _auto_gp(seed: int) -> Any:
     import tunewise as tw
 
@@ -487,7 +497,7 @@ def _auto_gp(seed: int) -> Any:
     return sampler
 # run on request (--methods): tunewise's GPSampler alone; the default with mostly categorical
 # spaces kept on the GP (a dev variant of session 17)
-EXTRA_METHODS = ("tw-gp", "tw-default-gp")
+EXTRA_METHODS = ("tw-gp", "tw-default-gp", "tw-default-plugin")
 
 
 def make_study(method: str, seed: int, direction: str) -> tuple[Any, str]:
@@ -499,7 +509,8 @@ def make_study(method: str, seed: int, direction: str) -> tuple[Any, str]:
                    "tw-tpe": lambda: tw.samplers.TPESampler(seed=seed),
                    "tw-random": lambda: tw.samplers.RandomSampler(seed=seed),
                    "tw-gp": lambda: tw.samplers.GPSampler(seed=seed),
-                   "tw-default-gp": lambda: _auto_gp(seed)}[method]()
+                   "tw-default-gp": lambda: _auto_gp(seed),
+                   "tw-default-plugin": lambda: _auto_plugin(seed)}[method]()
         return tw.create_study(direction=direction, sampler=sampler), "tw"
     import optuna
 
