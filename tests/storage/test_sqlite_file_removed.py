@@ -36,7 +36,8 @@ def test_a_deleted_file_stops_the_run_with_an_error_naming_it(tmp_path):
         study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
 
 
-def test_a_result_finishing_after_the_file_was_deleted_is_spooled(tmp_path):
+def _finish_after_the_file_is_deleted(tmp_path):
+    """Run one trial whose database file is deleted while it runs; returns (path, its spool file)."""
     path = str(tmp_path / "a.db")
     study = tw.create_study(name="s", storage=f"sqlite:///{path}")
 
@@ -47,6 +48,11 @@ def test_a_result_finishing_after_the_file_was_deleted_is_spooled(tmp_path):
     with pytest.raises(StorageError, match="(?s)was deleted.*was not lost"):
         study.optimize(objective, n_trials=1)
     [spooled] = (tmp_path / "spool").iterdir()
+    return path, spooled
+
+
+def test_a_result_finishing_after_the_file_was_deleted_is_spooled(tmp_path):
+    _, spooled = _finish_after_the_file_is_deleted(tmp_path)
     assert json.loads(spooled.read_text())["state"] == "COMPLETE"
 
 
@@ -65,16 +71,7 @@ def test_a_file_moved_over_the_database_stops_the_run(tmp_path):
 def test_a_spooled_result_is_not_written_onto_another_trial_of_a_new_file(tmp_path):
     # The deleted database's trial is spooled; a new database at the same path reuses its trial
     # id for another trial, which must keep its own result.
-    path = str(tmp_path / "a.db")
-    study = tw.create_study(name="s", storage=f"sqlite:///{path}")
-
-    def objective(trial):
-        _remove(path)
-        return trial.suggest_float("x", 0, 1)
-
-    with pytest.raises(StorageError):
-        study.optimize(objective, n_trials=1)
-    [spooled] = (tmp_path / "spool").iterdir()
+    path, spooled = _finish_after_the_file_is_deleted(tmp_path)
     lost = json.loads(spooled.read_text())
 
     fresh = tw.create_study(name="s", storage=f"sqlite:///{path}", load_if_exists=True)
