@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Container
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tunewise import distributions as D
     from tunewise.study import Study
     from tunewise.trial import FrozenTrial, TrialState
 
-__all__ = ["StudyReader", "StudyView"]
+__all__ = ["Forwarding", "StudyReader", "StudyView"]
 
 
 class StudyView(abc.ABC):
@@ -65,17 +65,18 @@ class StudyView(abc.ABC):
         return len(self.get_trials(states=states))
 
 
-class StudyReader(StudyView):
-    """The loop's :class:`StudyView`: reads through ``study`` (its storage's caches)."""
+class Forwarding(StudyView):
+    """A :class:`StudyView` that reads another object's attributes of the same names: a
+    :class:`~tunewise.study.Study` (the loop's reader) or another view (a wrapper's)."""
 
     __slots__ = ("_study",)
 
-    def __init__(self, study: Study) -> None:
+    def __init__(self, study: Any) -> None:
         self._study = study
 
     @property
     def study_name(self) -> str:
-        return self._study.study_name
+        return str(self._study.study_name)
 
     @property
     def directions(self) -> list[str]:
@@ -83,10 +84,27 @@ class StudyReader(StudyView):
 
     @property
     def distributions(self) -> dict[str, D.Distribution]:
-        return self._study.distributions
+        return self._study.distributions  # type: ignore[no-any-return]
 
     def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
-        return self._study.get_trials(deepcopy=deepcopy, states=states)
+        return self._study.get_trials(deepcopy=deepcopy, states=states)  # type: ignore[no-any-return]
+
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        return self._study.user_attrs  # type: ignore[no-any-return]
+
+    @property
+    def system_attrs(self) -> dict[str, Any]:
+        return self._study.system_attrs  # type: ignore[no-any-return]
+
+
+class StudyReader(Forwarding):
+    """The loop's :class:`StudyView`: reads through ``study`` (its storage's caches)."""
+
+    __slots__ = ()
+
+    def __init__(self, study: Study) -> None:
+        super().__init__(study)
 
     def count_trials(self, states: Container[TrialState] | None = None) -> int:
         return self._study._count_trials(states)  # one COUNT, not a list of trials

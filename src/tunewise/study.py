@@ -1182,14 +1182,6 @@ class _SamplerStudyContext(StudyReader, StudyContext):
         return (_SamplerStudyContext, (self._study,))
 
     @property
-    def user_attrs(self) -> dict[str, Any]:
-        return self._study.user_attrs
-
-    @property
-    def system_attrs(self) -> dict[str, Any]:
-        return self._study.system_attrs
-
-    @property
     def history_id(self) -> Hashable:
         # A changed range changes what the trials are as observations: what samplers derived
         # from them (TPE's observation matrix, GP's encodings) is rebuilt.

@@ -167,7 +167,7 @@ def _context_of(study: Any) -> StudyContext:
     from tunewise.samplers._optuna_base import _StudyView
 
     if isinstance(study, _StudyView):
-        return study._ctx
+        return study.context
     return as_study_context(study)
 
 

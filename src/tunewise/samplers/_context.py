@@ -11,12 +11,12 @@ the same sampler runs against any implementation of these two contexts (a test, 
 from __future__ import annotations
 
 import abc
-from collections.abc import Container, Hashable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tunewise import distributions as D
-from tunewise._study_view import StudyView
+from tunewise._study_view import Forwarding, StudyView
 from tunewise.samplers._search_space import DROPPED, fit_value
 from tunewise.trial import FrozenTrial, TrialState
 
@@ -131,38 +131,15 @@ class StudyContext(StudyView):
         return finished, running
 
 
-class ContextView(StudyContext):
+class ContextView(Forwarding, StudyContext):
     """Another :class:`StudyContext` shown through: a wrapper sampler gives its base one of these
     with the trials (``get_trials``) or the space (``distributions``) it should see changed. A
     view that shows other trials than the study's names another history (``history_id``)."""
 
-    __slots__ = ("_study",)
+    __slots__ = ()
 
     def __init__(self, study: StudyContext) -> None:
-        self._study = study
-
-    @property
-    def study_name(self) -> str:
-        return self._study.study_name
-
-    @property
-    def directions(self) -> list[str]:
-        return self._study.directions
-
-    @property
-    def distributions(self) -> dict[str, D.Distribution]:
-        return self._study.distributions
-
-    def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
-        return self._study.get_trials(deepcopy=deepcopy, states=states)
-
-    @property
-    def user_attrs(self) -> dict[str, Any]:
-        return self._study.user_attrs
-
-    @property
-    def system_attrs(self) -> dict[str, Any]:
-        return self._study.system_attrs
+        super().__init__(study)
 
     @property
     def history_id(self) -> Hashable:

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import abc
 import inspect
-from collections.abc import Container
 from typing import TYPE_CHECKING, Any
 
 from tunewise._constraints import is_feasible
-from tunewise._study_view import StudyView
+from tunewise._study_view import Forwarding
 from tunewise.samplers._base import Sampler
 from tunewise.trial import TrialState
 
@@ -32,39 +31,33 @@ if TYPE_CHECKING:
 __all__ = ["BaseSampler"]
 
 
-class _StudyView(StudyView):
+class _StudyView(Forwarding):
     """What an Optuna sampler reads of the study (``optuna.Study``'s read-only attributes): the
     strategies' :class:`~tunewise._study_view.StudyView` of it, with Optuna's direction type."""
 
-    __slots__ = ("_ctx",)
+    __slots__ = ()
 
     def __init__(self, ctx: StudyContext) -> None:
-        self._ctx = ctx
+        super().__init__(ctx)
 
     @property
-    def study_name(self) -> str:
-        return self._ctx.study_name
+    def context(self) -> StudyContext:
+        """The study context this view reads."""
+        return self._study  # type: ignore[no-any-return]
 
     @property
     def directions(self) -> list[Any]:
         from tunewise.study import StudyDirection
 
-        return [StudyDirection(d) for d in self._ctx.directions]
-
-    @property
-    def distributions(self) -> dict[str, D.Distribution]:
-        return self._ctx.distributions
-
-    def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
-        return self._ctx.get_trials(deepcopy=deepcopy, states=states)
+        return [StudyDirection(d) for d in self._study.directions]
 
     @property
     def best_trial(self) -> FrozenTrial:
         """The best feasible COMPLETE trial, by the rule of ``Study.best_trial``."""
-        done = [t for t in self._ctx.get_trials(states=(TrialState.COMPLETE,)) if t.values and is_feasible(t)]
+        done = [t for t in self._study.get_trials(states=(TrialState.COMPLETE,)) if t.values and is_feasible(t)]
         if not done:
             raise ValueError(f"study {self.study_name!r} has no feasible COMPLETE trial yet")
-        sign = -1.0 if self._ctx.directions[0] == "maximize" else 1.0
+        sign = -1.0 if self._study.directions[0] == "maximize" else 1.0
         return min(done, key=lambda t: sign * t.values[0])  # type: ignore[index]
 
     @property
@@ -74,14 +67,6 @@ class _StudyView(StudyView):
     @property
     def best_params(self) -> dict[str, Any]:
         return dict(self.best_trial.params)
-
-    @property
-    def user_attrs(self) -> dict[str, Any]:
-        return self._ctx.user_attrs
-
-    @property
-    def system_attrs(self) -> dict[str, Any]:
-        return self._ctx.system_attrs
 
     def __repr__(self) -> str:
         return f"Study(study_name={self.study_name!r})"
