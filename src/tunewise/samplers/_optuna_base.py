@@ -15,12 +15,11 @@ The ``study`` these methods get is a read-only view of the study (``direction``,
 from __future__ import annotations
 
 import abc
-import inspect
 from typing import TYPE_CHECKING, Any
 
 from tunewise._constraints import is_feasible
 from tunewise._study_view import Forwarding
-from tunewise.samplers._base import Sampler
+from tunewise.samplers._base import Sampler, _n_positional
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
@@ -72,14 +71,6 @@ class _StudyView(Forwarding):
         return f"Study(study_name={self.study_name!r})"
 
 
-def _positional(func: Any) -> int:
-    try:
-        params = inspect.signature(func).parameters.values()
-    except (TypeError, ValueError):
-        return 0
-    return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
-
-
 class BaseSampler(Sampler):
     """Optuna's ``BaseSampler``: subclass it and implement the three methods below (module doc).
 
@@ -105,11 +96,11 @@ class BaseSampler(Sampler):
         # calls before_trial(study) and after_trial(study, frozen_trial). Those written for Optuna
         # are kept under other names and called from the matching tunewise hooks.
         before = cls.__dict__.get("before_trial")
-        if before is not None and _positional(before) >= 3:
+        if before is not None and _n_positional(before) >= 3:
             cls._optuna_before_trial = before  # type: ignore[attr-defined]
             cls.before_trial = BaseSampler.before_trial  # type: ignore[method-assign]
         after = cls.__dict__.get("after_trial")
-        if after is not None and _positional(after) >= 4:
+        if after is not None and _n_positional(after) >= 4:
             cls._optuna_after_trial = after  # type: ignore[attr-defined]
             cls.after_trial = BaseSampler.after_trial  # type: ignore[method-assign]
 
