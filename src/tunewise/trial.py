@@ -612,7 +612,6 @@ class Trial(BaseTrial):
         self.system_attrs: dict[str, Any] = dict(frozen.system_attrs)
         self._pending_attrs = False
         self._relative: dict[str, Any] | None = None
-        self._reproposed: set[str] = set()  # parameters whose proposal was remade in a changed range
         self.datetime_start = frozen.datetime_start
 
     @property
@@ -652,14 +651,13 @@ class Trial(BaseTrial):
             if self._relative is None:
                 self._relative = self.study._sampler_propose(self)
             value = self._relative.get(name, _MISSING)
-            if (value is not _MISSING and not distribution.contains(value) and before is not None
-                    and before != distribution and name not in self._reproposed):
+            if value is not _MISSING and not distribution.contains(value) and before not in (None, distribution):
                 # The proposal was made in the other range this parameter had (the space changed,
                 # e.g. a range that depends on the trial): propose again in the range asked for,
                 # around the values already suggested. Drawing this one value at random instead
                 # paired it with the rest of a point made for the old range, which repeated points
                 # trial after trial (session 17's probe: exact duplicates in a continuous space).
-                self._reproposed.add(name)
+                # Once per parameter: a name reaches here only at its first suggest in the trial.
                 self._relative = self.study._sampler_propose(self)
                 value = self._relative.get(name, _MISSING)
             if value is _MISSING or not distribution.contains(value):
@@ -671,7 +669,6 @@ class Trial(BaseTrial):
         if self._on_param is not None:
             self._on_param(self, name, value)
         return value
-
 
     def _check_repeated(self, name: str, distribution: D.Distribution) -> None:
         """``name`` is suggested again in this trial: as in Optuna, the first value and the first
