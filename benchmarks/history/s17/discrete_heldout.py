@@ -95,25 +95,31 @@ def all_configs(space: dict[str, Any]) -> list[dict[str, Any]]:
     return [dict(zip(space, combo, strict=True)) for combo in itertools.product(*axes)]
 
 
-def run(method: str, space: dict[str, Any], f: Callable[[dict[str, Any]], float], seed: int) -> list[dict[str, Any]]:
-    if method.startswith("optuna"):
+def make_study(method: str, seed: int) -> Any:
+    """The study a method runs in: optuna-tpe, tw-tpe, tw-tpe-uni (multivariate=False), tw-default,
+    tw-default-tpe (the default forced onto TPE after its design, ``large_budget=0``: the route of a
+    mostly categorical space before session 17) or tw-default-gp (the name the GP route ran under
+    as a dev variant; the default since, so the same sampler)."""
+    if method == "optuna-tpe":
         import optuna
 
         optuna.logging.set_verbosity(optuna.logging.ERROR)
-        study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed))
-    else:
-        import tunewise as tw
+        return optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed))
+    import tunewise as tw
 
-        tw.logging.set_verbosity(tw.logging.ERROR)
-        if method == "tw-tpe":
-            sampler = tw.samplers.TPESampler(seed=seed)
-        elif method == "tw-tpe-uni":
-            sampler = tw.samplers.TPESampler(seed=seed, multivariate=False)
-        else:
-            sampler = tw.samplers.AutoSampler(seed=seed)
-            if method == "tw-default-gp":  # dev variant: mostly categorical spaces stay on the GP
-                sampler._categorical_to_tpe = False
-        study = tw.create_study(sampler=sampler)
+    tw.logging.set_verbosity(tw.logging.ERROR)
+    if method == "tw-tpe":
+        return tw.create_study(sampler=tw.samplers.TPESampler(seed=seed))
+    if method == "tw-tpe-uni":
+        return tw.create_study(sampler=tw.samplers.TPESampler(seed=seed, multivariate=False))
+    sampler = tw.samplers.AutoSampler(seed=seed)
+    if method == "tw-default-tpe":
+        sampler.large_budget = 0
+    return tw.create_study(sampler=sampler)
+
+
+def run(method: str, space: dict[str, Any], f: Callable[[dict[str, Any]], float], seed: int) -> list[dict[str, Any]]:
+    study = make_study(method, seed)
     configs: list[dict[str, Any]] = []
 
     def objective(trial: Any) -> float:
@@ -123,6 +129,17 @@ def run(method: str, space: dict[str, Any], f: Callable[[dict[str, Any]], float]
 
     study.optimize(objective, n_trials=max(BUDGETS))
     return configs
+
+
+def measure(method: str, space: dict[str, Any], f: Callable[[dict[str, Any]], float], seed: int) -> dict[str, Any]:
+    """One run: the regret at each budget (floored) and the repeats while untried configurations remained."""
+    values = [f(c) for c in all_configs(space)]
+    best, n_space = min(values), len(values)
+    configs = run(method, space, f, seed)
+    keys = [json.dumps(c, sort_keys=True) for c in configs]
+    dups = sum(1 for i, k in enumerate(keys) if k in keys[:i] and len(set(keys[:i])) < n_space)
+    return {"regret": {str(b): max(min(f(c) for c in configs[:b]) - best, FLOOR) for b in BUDGETS}, "dups": dups,
+            "space": n_space}
 
 
 def main() -> None:
@@ -140,17 +157,10 @@ def main() -> None:
     rows = []
     for seed in SEEDS:
         for name, (space, f) in problems(seed).items():
-            values = [f(c) for c in all_configs(space)]
-            best, n_space = min(values), len(values)
             for method in methods:
-                configs = run(method, space, f, seed)
-                keys = [json.dumps(c, sort_keys=True) for c in configs]
-                dups = sum(1 for i, k in enumerate(keys) if k in keys[:i] and len(set(keys[:i])) < n_space)
-                regret = {str(b): max(min(f(c) for c in configs[:b]) - best, FLOOR) for b in BUDGETS}
                 label = method if method.startswith("optuna") else f"{method}:{a.label}"
-                rows.append({"problem": name, "seed": seed, "method": label, "regret": regret, "dups": dups,
-                             "space": n_space})
-                print(name, seed, label, regret, "dups", dups, file=sys.stderr)
+                rows.append({"problem": name, "seed": seed, "method": label, **measure(method, space, f, seed)})
+                print(name, seed, label, rows[-1]["regret"], "dups", rows[-1]["dups"], file=sys.stderr)
     json.dump(rows, open(a.out, "w"))
 
 

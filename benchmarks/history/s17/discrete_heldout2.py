@@ -2,7 +2,7 @@
 two decisions that ``discrete_heldout.py`` served, and run once, to report).
 
 Three new structures, one random instance per seed, 10 seeds, 60 trials; the runner and the
-measures are ``discrete_heldout.py``'s. Methods: the default (tw-default: the GP on these mostly
+measures are ``discrete_heldout.py``'s (``measure``). Methods: the default (tw-default: the GP on these mostly
 categorical spaces), the default forced onto TPE after its design (tw-default-tpe,
 ``large_budget=0``: the route before this session, with TPE's no-repeat rule), optuna TPE.
 
@@ -22,11 +22,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from discrete_heldout import all_configs, suggest  # noqa: E402
-
-SEEDS = range(10)
-BUDGETS = (30, 60)
-FLOOR = 1e-3
+from discrete_heldout import BUDGETS, SEEDS, measure  # noqa: E402
 
 
 def problems(seed: int) -> dict[str, tuple[dict[str, Any], Callable[[dict[str, Any]], float]]]:
@@ -64,31 +60,6 @@ def problems(seed: int) -> dict[str, tuple[dict[str, Any], Callable[[dict[str, A
     return out
 
 
-def run(method: str, space: dict[str, Any], f: Callable[[dict[str, Any]], float], seed: int) -> list[dict[str, Any]]:
-    if method == "optuna-tpe":
-        import optuna
-
-        optuna.logging.set_verbosity(optuna.logging.ERROR)
-        study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed))
-    else:
-        import tunewise as tw
-
-        tw.logging.set_verbosity(tw.logging.ERROR)
-        sampler = tw.samplers.AutoSampler(seed=seed)
-        if method == "tw-default-tpe":
-            sampler.large_budget = 0
-        study = tw.create_study(sampler=sampler)
-    configs: list[dict[str, Any]] = []
-
-    def objective(trial: Any) -> float:
-        cfg = suggest(trial, space)
-        configs.append(cfg)
-        return f(cfg)
-
-    study.optimize(objective, n_trials=max(BUDGETS))
-    return configs
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -96,14 +67,8 @@ def main() -> None:
     rows = []
     for seed in SEEDS:
         for name, (space, f) in problems(seed).items():
-            values = [f(c) for c in all_configs(space)]
-            best, n_space = min(values), len(values)
             for method in ("tw-default", "tw-default-tpe", "optuna-tpe"):
-                configs = run(method, space, f, seed)
-                keys = [json.dumps(c, sort_keys=True) for c in configs]
-                dups = sum(1 for i, k in enumerate(keys) if k in keys[:i] and len(set(keys[:i])) < n_space)
-                regret = {str(b): max(min(f(c) for c in configs[:b]) - best, FLOOR) for b in BUDGETS}
-                rows.append({"problem": name, "seed": seed, "method": method, "regret": regret, "dups": dups})
+                rows.append({"problem": name, "seed": seed, "method": method, **measure(method, space, f, seed)})
     json.dump(rows, open(a.out, "w"))
     cell = {(r["problem"], r["seed"], r["method"]): r for r in rows}
     names = sorted({r["problem"] for r in rows})

@@ -489,14 +489,9 @@ def _auto_plugin(seed: int) -> Any:
     return sampler
 
 
-def _auto_gp(seed: int) -> Any:
-    import tunewise as tw
-
-    sampler = tw.samplers.AutoSampler(seed=seed)
-    sampler._categorical_to_tpe = False
-    return sampler
-# run on request (--methods): tunewise's GPSampler alone; the default with mostly categorical
-# spaces kept on the GP (a dev variant of session 17)
+# run on request (--methods): tunewise's GPSampler alone; tw-default-gp, the name the GP route for
+# mostly categorical spaces ran under as a dev variant (the default since: the same sampler); the
+# plug-in incumbent (needs plugin_incumbent.patch)
 EXTRA_METHODS = ("tw-gp", "tw-default-gp", "tw-default-plugin")
 
 
@@ -509,7 +504,7 @@ def make_study(method: str, seed: int, direction: str) -> tuple[Any, str]:
                    "tw-tpe": lambda: tw.samplers.TPESampler(seed=seed),
                    "tw-random": lambda: tw.samplers.RandomSampler(seed=seed),
                    "tw-gp": lambda: tw.samplers.GPSampler(seed=seed),
-                   "tw-default-gp": lambda: _auto_gp(seed),
+                   "tw-default-gp": lambda: tw.samplers.AutoSampler(seed=seed),
                    "tw-default-plugin": lambda: _auto_plugin(seed)}[method]()
         return tw.create_study(direction=direction, sampler=sampler), "tw"
     import optuna
