@@ -184,7 +184,7 @@ def summarize(rows: list[dict[str, Any]]) -> None:
                          ("tw-tpe-uni:after", "tw-tpe-uni:before"), ("tw-tpe-uni:after", "optuna-tpe"),
                          ("tw-default-gp:after", "tw-default:after")):
             logs = [math.log(cell[(p, s, num)]["regret"][b] / cell[(p, s, den)]["regret"][b])
-                    for p in {r["problem"] for r in rows} for s in SEEDS
+                    for p in sorted({r["problem"] for r in rows}) for s in SEEDS
                     if (p, s, num) in cell and (p, s, den) in cell]
             if not logs:
                 continue
