@@ -488,19 +488,14 @@ def _pareto_rank(v: np.ndarray) -> np.ndarray:
 
 def _matches(space: _Space, cand: np.ndarray, taken: np.ndarray) -> np.ndarray:
     """Which candidates decode to the same values as one of the ``taken`` rows."""
-    a, b = cand.copy(), taken.copy()
-    if len(space.num):
-        # Continuous dims compare exactly; discrete ones by cell (both are cell centres after snapping).
-        a[:, space.num] = space.cells(a[:, space.num])[0]
-        b[:, space.num] = space.cells(b[:, space.num])[0]
-    same: np.ndarray = np.any(np.all(np.isclose(a[:, None, :], b[None, :, :], rtol=0, atol=1e-12), axis=2), axis=1)
-    return same
+    return np.asarray(_pair_matches(space, cand, taken).any(axis=1))
 
 
 def _pair_matches(space: _Space, cand: np.ndarray, taken: np.ndarray) -> np.ndarray:
     """``[i, r]``: candidate ``i`` decodes to the values of ``taken`` row ``r`` (NaN: no value)."""
     a, b = cand.copy(), taken.copy()
     if len(space.num):
+        # Continuous dims compare exactly; discrete ones by cell (both are cell centres after snapping).
         a[:, space.num] = space.cells(a[:, space.num])[0]
         b[:, space.num] = space.cells(np.nan_to_num(b[:, space.num], nan=-1.0))[0]
     same: np.ndarray = np.all(np.isclose(a[:, None, :], b[None, :, :], rtol=0, atol=1e-12), axis=2)
@@ -811,9 +806,7 @@ class TPESampler(Sampler):
                 best = self._untaken(space, cand, score, taken, l_est, g_est)
             elif finite is not None:
                 finite.append((space, cols, cand, score, int(np.argmax(score))))
-            for j, n_ in enumerate(model_names):
-                d = dists[n_]
-                out[n_] = d.choices[int(best[j])] if isinstance(d, D.Categorical) else open_value(d, float(best[j]))
+            self._set(out, space, best, dists)
         if finite:
             # Nor does a finite space while it has configurations left (session 17: TPE took its
             # best configuration again and again, 30-45 repeats in 60 trials and 3-8x optuna TPE's
