@@ -11,7 +11,7 @@ the same sampler runs against any implementation of these two contexts (a test, 
 from __future__ import annotations
 
 import abc
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from tunewise.study import Study
 
 __all__ = ["Budget", "ContextView", "Proposal", "SpaceFit", "StudyContext", "TrialContext", "TrialCursor",
-           "as_proposal", "as_study_context"]
+           "as_proposal", "as_study_context", "trial_views"]
 
 
 class StudyContext(StudyView):
@@ -398,22 +398,29 @@ class SpaceFit:
         if version != self._version:
             self._fitted.clear()
             self._version = version
-        fitted = self._fitted
-        out = trials
-        for i, t in enumerate(trials):
-            done = t.state.is_finished()
-            seen = fitted.get(t.trial_id) if done else None
-            if seen is not None and seen[0] is t:
-                f = seen[1]
-            else:
-                f = _fit_trial(t, dists)
-                if done:
-                    fitted[t.trial_id] = (t, f)
-            if f is not t:
-                if out is trials:
-                    out = list(trials)
-                out[i] = f
-        return out
+        return trial_views(trials, self._fitted, lambda t: _fit_trial(t, dists))
+
+
+def trial_views(trials: list[FrozenTrial], cache: dict[int, tuple[FrozenTrial, FrozenTrial]],
+                view: Callable[[FrozenTrial], FrozenTrial]) -> list[FrozenTrial]:
+    """``trials`` with each one replaced by ``view(trial)`` (the trial itself where nothing changes:
+    then the list is not copied). A finished trial never changes, so its view is made once and
+    kept in ``cache`` (trial_id -> (the stored trial, its view))."""
+    out = trials
+    for i, t in enumerate(trials):
+        done = t.state.is_finished()
+        seen = cache.get(t.trial_id) if done else None
+        if seen is not None and seen[0] is t:
+            f = seen[1]
+        else:
+            f = view(t)
+            if done:
+                cache[t.trial_id] = (t, f)
+        if f is not t:
+            if out is trials:
+                out = list(trials)
+            out[i] = f
+    return out
 
 
 def _fit_trial(t: FrozenTrial, dists: Mapping[str, D.Distribution]) -> FrozenTrial:

@@ -8,7 +8,7 @@ from typing import Any
 
 from tunewise import distributions as D
 from tunewise.samplers._base import Sampler
-from tunewise.samplers._context import ContextView, Proposal, StudyContext, TrialContext
+from tunewise.samplers._context import ContextView, Proposal, StudyContext, TrialContext, trial_views
 from tunewise.trial import FrozenTrial, TrialState
 
 __all__ = ["PartialFixedSampler"]
@@ -33,21 +33,9 @@ class _WithoutFixed(ContextView):
         return {n: d for n, d in self._study.distributions.items() if n not in self._names}
 
     def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
-        cache, names = self._cache, self._names
-        out = []
-        for t in self._study.get_trials(deepcopy=deepcopy, states=states):
-            if names.isdisjoint(t.params):
-                out.append(t)
-                continue
-            seen = cache.get(t.trial_id)
-            if seen is not None and seen[0] is t:
-                out.append(seen[1])
-                continue
-            view = _without(t, names)
-            if t.state.is_finished():  # finished trials never change: strip each once
-                cache[t.trial_id] = (t, view)
-            out.append(view)
-        return out
+        names = self._names
+        return trial_views(self._study.get_trials(deepcopy=deepcopy, states=states), self._cache,
+                           lambda t: _without(t, names))
 
     @property
     def history_id(self) -> Hashable:
@@ -55,6 +43,9 @@ class _WithoutFixed(ContextView):
 
 
 def _without(t: FrozenTrial, names: frozenset[str]) -> FrozenTrial:
+    """``t`` without the parameters ``names`` (``t`` itself when it has none of them)."""
+    if names.isdisjoint(t.params):
+        return t
     return FrozenTrial(
         number=t.number, trial_id=t.trial_id, state=t.state, values=t.values,
         params={n: v for n, v in t.params.items() if n not in names},
