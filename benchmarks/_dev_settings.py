@@ -14,7 +14,9 @@ from typing import Any
 
 
 def parse_value(raw: str) -> Any:
-    """``"5"`` -> 5, ``"-0.5"`` -> -0.5, anything else stays a string."""
+    """``"5"`` -> 5, ``"-0.5"`` -> -0.5, ``"None"`` -> None, anything else stays a string."""
+    if raw == "None":
+        return None
     for cast in (int, float):
         try:
             return cast(raw)

@@ -84,7 +84,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "src"))
 sys.path.insert(0, HERE)
 
 from _curve_families import DEV_REAL, DEV_SHAPES, SPACE, TEST_REAL, TEST_SHAPES, instance  # noqa: E402
-from _dev_settings import apply_setting  # noqa: E402
+from _dev_settings import apply_setting, parse_value  # noqa: E402
 
 import tunewise as tw  # noqa: E402
 
@@ -340,7 +340,7 @@ def tw_setup(b: Bench, method: str, seed: int) -> tuple[Any, Any]:
         sampler, sched = tw_setup(b, head, seed)
         if setting.startswith("sched."):  # "+sched._noise_z=1" sets an attribute of the scheduler
             key, _, raw = setting[len("sched."):].partition("=")
-            setattr(sched, key, None if raw == "None" else float(raw))
+            setattr(sched, key, parse_value(raw))
         else:
             apply_setting(sampler, setting)
         return sampler, sched
