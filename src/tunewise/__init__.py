@@ -111,7 +111,7 @@ def __getattr__(name: str) -> object:
     # Integrations and presets load on first use, so `import tunewise` never imports
     # scikit-learn, torch or mlflow.
     if name in ("integrations", "integration", "presets", "plots", "importance", "insight", "transfer", "pruners",
-                "search_space", "visualization", "storages"):
+                "search_space", "visualization", "storages", "artifacts"):
         import importlib
 
         return importlib.import_module(f"tunewise.{name}")
@@ -131,6 +131,4 @@ def __getattr__(name: str) -> object:
 # Optuna modules a script moved with `import tunewise as optuna` may use, with what to do instead.
 _OPTUNA_ONLY = {
     "terminator": "stop on a budget (n_trials, timeout, max_trials) or with a callback that calls study.stop()",
-    "artifacts": "save files per trial with trial.save_checkpoint(state) / trial.load_checkpoint(), or log them "
-                 "with tw.integrations.mlflow.MLflowCallback",
 }
