@@ -8,7 +8,13 @@ integrations live under tunewise's own names):
 - ``PyTorchLightningPruningCallback(trial, monitor)``: :class:`tunewise.integrations.lightning.TunewiseCallback`;
 - ``MLflowCallback``, ``WeightsAndBiasesCallback``: :mod:`tunewise.integrations.mlflow` / ``wandb``;
 - ``OptunaSearchCV``: :class:`OptunaSearchCV` below, Optuna's arguments over
-  :class:`tunewise.integrations.sklearn.SearchCV`.
+  :class:`tunewise.integrations.sklearn.SearchCV`;
+- ``CatBoostPruningCallback``, ``SkorchPruningCallback``, ``PyTorchIgnitePruningHandler``:
+  :mod:`tunewise.integrations.catboost` / ``skorch`` / ``ignite``;
+- ``TorchDistributedTrial``: :class:`tunewise.integrations.torch.TorchDistributedTrial`.
+
+Scripts that import ``optuna_integration`` (the package Optuna's integrations moved to) change
+``from optuna_integration import X`` to ``from tunewise.integration import X``.
 
 Any other Optuna integration (``DaskStorage``, the LightGBM tuner ``optuna.integration.lightgbm``,
 CatBoost, Keras, ...) raises an error that says what tunewise offers instead.
@@ -23,8 +29,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["LightGBMPruningCallback", "MLflowCallback", "OptunaSearchCV", "PyTorchLightningPruningCallback",
-           "WeightsAndBiasesCallback", "XGBoostPruningCallback"]
+__all__ = ["CatBoostPruningCallback", "LightGBMPruningCallback", "MLflowCallback", "OptunaSearchCV",
+           "PyTorchIgnitePruningHandler", "PyTorchLightningPruningCallback", "SkorchPruningCallback",
+           "TorchDistributedTrial", "WeightsAndBiasesCallback", "XGBoostPruningCallback"]
 
 _MOVED = {
     "LightGBMPruningCallback": ("tunewise.integrations.lightgbm", "LightGBMPruningCallback"),
@@ -33,6 +40,10 @@ _MOVED = {
     "MLflowCallback": ("tunewise.integrations.mlflow", "MLflowCallback"),
     "WeightsAndBiasesCallback": ("tunewise.integrations.wandb", "WeightsAndBiasesCallback"),
     "OptunaSearchCV": ("tunewise.integration._search_cv", "OptunaSearchCV"),
+    "CatBoostPruningCallback": ("tunewise.integrations.catboost", "CatBoostPruningCallback"),
+    "SkorchPruningCallback": ("tunewise.integrations.skorch", "SkorchPruningCallback"),
+    "PyTorchIgnitePruningHandler": ("tunewise.integrations.ignite", "PyTorchIgnitePruningHandler"),
+    "TorchDistributedTrial": ("tunewise.integrations.torch", "TorchDistributedTrial"),
 }
 
 # Optuna integrations with no counterpart here, and what to use instead.

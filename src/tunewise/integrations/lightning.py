@@ -66,4 +66,14 @@ class TunewiseCallback(pl.Callback):  # type: ignore[misc,name-defined]
         epoch = int(trainer.current_epoch)
         self.trial.report(value, step=epoch)
         if self.trial.should_prune():
-            raise TrialPruned(f"pruned at epoch {epoch} ({self.monitor}={value:.5g})")
+            self._pruned = f"pruned at epoch {epoch} ({self.monitor}={value:.5g})"
+            raise TrialPruned(self._pruned)
+
+    _pruned = ""
+
+    def check_pruned(self) -> None:
+        """Raise :class:`tunewise.TrialPruned` if this callback pruned the trial (Optuna's
+        ``PyTorchLightningPruningCallback.check_pruned``, called after ``trainer.fit``). In one
+        process the callback has raised it already, and this does nothing more."""
+        if self._pruned:
+            raise TrialPruned(self._pruned)

@@ -10,6 +10,8 @@ Needs torch (``pip install "tunewise[torch]"``).
   ``weight_decay``) -- the guide's end-to-end example.
 - :class:`MLPTuner`: tunes those plus ``batch_size`` with pruning on a validation set, then
   retrains the best configuration and returns the model.
+- :class:`TorchDistributedTrial`: one trial shared by the processes of a
+  ``torch.distributed`` job (Optuna's ``optuna.integration.TorchDistributedTrial``).
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from tunewise.exceptions import TrialPruned
 from tunewise.integrations._optional import require
 from tunewise.trial import Trial
 
-__all__ = ["DEFAULT_CONFIG", "MLPTuner", "PruningReporter", "build_mlp", "make_optimizer", "mlp_space"]
+__all__ = ["DEFAULT_CONFIG", "MLPTuner", "PruningReporter", "TorchDistributedTrial", "build_mlp", "make_optimizer",
+           "mlp_space"]
 
 torch = require("torch", "torch", "tunewise.integrations.torch")
 nn = torch.nn
@@ -131,6 +134,111 @@ class PruningReporter:
         self.trial.report(current, step=int(epoch))
         if self.trial.should_prune():
             raise TrialPruned(f"pruned at epoch {epoch} ({self.monitor}={current:.5g})")
+
+
+class TorchDistributedTrial:
+    """One trial seen by every process of a ``torch.distributed`` job (data-parallel training).
+
+    Rank 0 holds the study's trial and passes it; the other ranks pass ``None``. Every call
+    (``suggest_*``, ``report``, ``should_prune``, ``set_user_attr``) runs on rank 0's trial and
+    its result, or its exception (``TrialPruned`` included), is broadcast to every rank, so all
+    ranks train the same configuration and stop together. Every rank must make the same calls
+    in the same order. ``torch.distributed.init_process_group`` must have been called;
+    ``group`` is the process group to broadcast in (default: the whole job).
+
+    >>> import tunewise as tw
+    >>> def objective(single_trial):  # run on every rank; single_trial is None except on rank 0
+    ...     trial = TorchDistributedTrial(single_trial)
+    ...     lr = trial.suggest_float("lr", 1e-5, 1e-1, log=True)
+    ...     for epoch in range(3):
+    ...         trial.report(train_one_epoch(lr), epoch)  # doctest: +SKIP
+    """
+
+    def __init__(self, trial: Trial | None, group: Any = None) -> None:
+        dist = torch.distributed
+        if not dist.is_available() or not dist.is_initialized():
+            raise RuntimeError("TorchDistributedTrial needs torch.distributed to be initialized: call "
+                               "torch.distributed.init_process_group(...) in every process first")
+        rank = dist.get_rank()
+        if rank == 0 and not isinstance(trial, Trial):
+            raise TypeError(f"on rank 0, trial must be the study's tunewise Trial, got {trial!r}")
+        if rank != 0 and trial is not None:
+            raise ValueError(f"on rank {rank}, trial must be None (only rank 0 holds the study's trial), got {trial!r}")
+        self._delegate = trial
+        self._group = group
+        self._state: dict[str, Any] = {}
+        self._on_rank0(lambda t: None)
+
+    def _on_rank0(self, call: Any) -> Any:
+        result: Any = None
+        error: BaseException | None = None
+        state: dict[str, Any] = {}
+        if self._delegate is not None:
+            try:
+                result = call(self._delegate)
+            except Exception as e:  # TrialPruned and the user's errors reach every rank
+                error = e
+            t = self._delegate
+            state = {"number": t.number, "params": dict(t.params), "distributions": dict(t.distributions),
+                     "user_attrs": dict(t.user_attrs), "datetime_start": t.datetime_start}
+        message = [(result, error, state)]
+        torch.distributed.broadcast_object_list(message, src=0, group=self._group)
+        result, error, self._state = message[0]
+        if error is not None:
+            raise error
+        return result
+
+    def suggest_float(self, name: str, low: float, high: float, *, step: float | None = None,
+                      log: bool = False) -> float:
+        return self._on_rank0(lambda t: t.suggest_float(name, low, high, step=step, log=log))  # type: ignore[no-any-return]
+
+    def suggest_int(self, name: str, low: int, high: int, step: int = 1, log: bool = False) -> int:
+        return self._on_rank0(lambda t: t.suggest_int(name, low, high, step=step, log=log))  # type: ignore[no-any-return]
+
+    def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
+        return self._on_rank0(lambda t: t.suggest_categorical(name, choices))
+
+    def suggest_uniform(self, name: str, low: float, high: float) -> float:
+        return self.suggest_float(name, low, high)
+
+    def suggest_loguniform(self, name: str, low: float, high: float) -> float:
+        return self.suggest_float(name, low, high, log=True)
+
+    def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
+        return self.suggest_float(name, low, high, step=q)
+
+    def report(self, value: float, step: int) -> None:
+        # Every rank passes its own value; rank 0's is the one recorded (as in Optuna).
+        self._on_rank0(lambda t: t.report(value, step))
+
+    def should_prune(self) -> bool:
+        return bool(self._on_rank0(lambda t: t.should_prune()))
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        self._on_rank0(lambda t: t.set_user_attr(key, value))
+
+    def set_constraint(self, key: Any, value: float | None = None) -> None:
+        self._on_rank0(lambda t: t.set_constraint(key, value))
+
+    @property
+    def number(self) -> int:
+        return int(self._state["number"])
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self._state["params"])
+
+    @property
+    def distributions(self) -> dict[str, Any]:
+        return dict(self._state["distributions"])
+
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        return dict(self._state["user_attrs"])
+
+    @property
+    def datetime_start(self) -> Any:
+        return self._state["datetime_start"]
 
 
 def build_mlp(config: Mapping[str, Any], n_inputs: int, n_outputs: int) -> Any:
