@@ -109,16 +109,23 @@ def test_parse_metric_lines():
     assert parse_metric_line("step=3") is None  # a step without a metric reports nothing
 
 
-def test_build_command_expands_every_macro(tmp_path):
-    config = {"lr": 0.5, "opt.name": "adam", "flag": True, "layers": [1, 2]}
+def test_build_command_expands_every_macro_as_wandbs_agent(tmp_path, monkeypatch):
+    # The run's config as the program sees it: a nested group is one dict, a dotted name one key.
+    config = {"lr": 0.5, "opt": {"name": "adam"}, "a.b": 1, "flag": True, "layers": ["x", None]}
     cmd = ["${env}", "${interpreter}", "${program}", "${args}", "${args_no_hyphens}", "${args_json}",
            "--params=${args_json_file}"]
     out = build_command(cmd, "train.py", config, str(tmp_path / "p.json"))
     assert out[0] == "/usr/bin/env" and out[1] == sys.executable and out[2] == "train.py"
-    assert out[3:7] == ["--lr=0.5", "--opt.name=adam", "--flag=True", "--layers=[1, 2]"]
-    assert out[7:11] == ["lr=0.5", "opt.name=adam", "flag=True", "layers=[1, 2]"]
-    assert json.loads(out[11]) == {"lr": 0.5, "opt": {"name": "adam"}, "flag": True, "layers": [1, 2]}
-    assert out[12] == f"--params={tmp_path / 'p.json'}"
+    # W&B's agent writes f"--{key}={value}": Python's str of the value, one token per top-level key
+    assert out[3:8] == ["--lr=0.5", "--opt={'name': 'adam'}", "--a.b=1", "--flag=True", "--layers=['x', None]"]
+    assert out[8:13] == ["lr=0.5", "opt={'name': 'adam'}", "a.b=1", "flag=True", "layers=['x', None]"]
+    assert json.loads(out[13]) == config
+    assert out[14] == f"--params={tmp_path / 'p.json'}"
+    monkeypatch.setenv("TW_TEST_GPUS", "2")
+    more = ["${args_no_equals}", "${args_append_hydra}", "${args_override_hydra}", "--gpus=${envvar:TW_TEST_GPUS}",
+            "${envvar:TW_TEST_UNSET}"]
+    assert build_command(more, "t.py", {"lr": 0.5, "opt": "sgd"}) == [
+        "--lr", "0.5", "--opt", "sgd", "+lr=0.5", "+opt=sgd", "++lr=0.5", "++opt=sgd", "--gpus=2", "TW_TEST_UNSET"]
     assert build_command(["${interpreter}", "${program}"], "run.sh", {}) == ["/bin/sh", "run.sh"]
     assert build_command(["${interpreter}", "${program}"], "./a.out", {}) == ["./a.out"]
 
@@ -204,7 +211,7 @@ def test_every_distribution_runs_through_a_program_with_nested_parameters(tmp_pa
         assert math.exp(-3) <= cfg["lu"] <= 1.0 and cfg["ln"] > 0 and 0.1 <= cfg["opt.lr"] <= 0.2
         assert "n:latent" in t.params and "opt.lr" in t.params  # latent vs exact parameters
         argv = _argv(t)
-        assert f"--opt.lr={cfg['opt.lr']!r}" in argv and "--opt.inner.k=5" in argv
+        assert f"--opt={ {'lr': cfg['opt.lr'], 'inner': {'k': 5}} }" in argv  # W&B: one --opt={...}
         assert f"--qluv={cfg['qluv']}" in argv and f"--n={cfg['n']!r}" in argv
         nested = json.loads((Path(t.system_attrs["sweep_run_dir"]) / "params.json").read_text())
         assert nested["opt"] == {"lr": cfg["opt.lr"], "inner": {"k": 5}}
@@ -411,8 +418,8 @@ def test_yaml_errors_name_the_line_and_key(tmp_path):
     assert "needs s" in msg
     msg = _error(tmp_path, "program: prog.py\nmethod: [unclosed\n")
     assert "not valid YAML" in msg
-    msg = _error(tmp_path, BASE.replace("metric:\n  name: loss\n", ""))
-    assert "metric: metric is required" in msg
+    msg = _error(tmp_path, BASE.replace("metric:\n  name: loss\n", "").replace("method: random", "method: bayes"))
+    assert "metric: metric is required" in msg and "method bayes ranks runs by it" in msg
 
 
 def test_cli_reports_a_config_error_as_one_line(tmp_path):

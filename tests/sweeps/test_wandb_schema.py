@@ -125,12 +125,27 @@ def test_custom_method_uses_the_engines_default_algorithm():
                                      check_program=False).make_sampler()
 
     assert isinstance(sampler("optuna"), TPESampler) and isinstance(sampler("ax"), GPSampler)
-    with pytest.raises(SweepConfigError, match="method custom needs scheduler"):
-        SweepConfig.from_dict(dict(BASE, method="custom", parameters={"x": {"min": 0.0, "max": 1.0}}),
-                              check_program=False)
-    with pytest.raises(SweepConfigError, match="scheduler needs method: custom"):
+    with pytest.raises(SweepConfigError, match="scheduler.engine optuna needs method: custom"):
         SweepConfig.from_dict(dict(BASE, scheduler={"engine": "optuna"}, parameters={"x": {"value": 1}}),
                               check_program=False)
+
+
+def test_scheduler_forms_wandbs_validator_accepts():
+    # wandb/sweeps tests/test_config.py (commit b1dfc5f): engine wandb goes with grid, random and
+    # bayes (that method's own search), and method custom needs no scheduler (W&B Launch picks one).
+    from tunewise.samplers import GPSampler, GridSampler, NSGAIISampler, TPESampler
+
+    x = {"x": {"values": [1, 2, 3]}}
+    for method, cls in (("bayes", GPSampler), ("grid", GridSampler)):
+        cfg = SweepConfig.from_dict(dict(BASE, method=method, scheduler={"engine": "wandb"}, parameters=x),
+                                    check_program=False)
+        assert isinstance(cfg.make_sampler(), cls) and cfg.engine is None
+    single = SweepConfig.from_dict(dict(BASE, method="custom", parameters=x), check_program=False)
+    assert isinstance(single.make_sampler(), TPESampler)
+    multi = SweepConfig.from_dict({"program": "t.py", "method": "custom", "parameters": x,
+                                   "metrics": [{"name": "loss"}, {"name": "accuracy", "goal": "maximize"}]},
+                                  check_program=False)
+    assert isinstance(multi.make_sampler(), NSGAIISampler) and multi.directions == ["minimize", "maximize"]
 
 
 # ---- distributions: the value the program receives follows W&B's definition ------------------

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tunewise.sweeps._config import SweepConfig, SweepConfigError, SweepConfigWarning
+from tunewise.sweeps._config import NO_METRIC, SweepConfig, SweepConfigError, SweepConfigWarning
 from tunewise.sweeps._runner import STOP_ATTR, SWEEP_ATTR, SweepRunner
 from tunewise.trial import TrialState
 
@@ -108,7 +108,7 @@ def sweep_status(name: str, storage: Any) -> dict[str, Any]:
     if len(config.directions) > 1:  # several metrics: the runs no other run beats on every metric
         pareto = [{"number": t.number, "values": dict(zip(config.metric_names, t.values or [], strict=False)),
                    "config": t.user_attrs.get("config", config.decode(t.params))} for t in study.best_trials]
-    elif complete:
+    elif complete and config.has_metric:
         pick = min if config.goal == "minimize" else max
         b = pick(complete, key=lambda t: t.value)
         best = {"number": b.number, "value": b.value,
@@ -131,8 +131,8 @@ def sweep_status(name: str, storage: Any) -> dict[str, Any]:
 
 def format_status(status: dict[str, Any]) -> str:
     """The status as the text ``tunewise sweep status`` prints."""
-    lines = [f"sweep {status['name']}: method {status['method']}, {status['goal']} {status['metric']}, "
-             f"program {status['program']}"]
+    ranked = f"{status['goal']} {status['metric']}" if status["metric"] != NO_METRIC else "no metric"
+    lines = [f"sweep {status['name']}: method {status['method']}, {ranked}, program {status['program']}"]
     cap = f" of run_cap {status['run_cap']}" if status["run_cap"] else ""
     per_state = ", ".join(f"{k} {v}" for k, v in status["states"].items()) or "none yet"
     lines.append(f"runs: {status['n_runs']}{cap} ({per_state})")
@@ -142,6 +142,8 @@ def format_status(status: dict[str, Any]) -> str:
         for run in status["pareto"]:
             shown = " ".join(f"{k}={v:.6g}" for k, v in run["values"].items())
             lines.append(f"  run {run['number']} {shown}: " + ", ".join(f"{k}={v}" for k, v in run["config"].items()))
+    elif status["metric"] == NO_METRIC:
+        pass  # no metric: nothing ranks the runs
     elif best is None:
         lines.append("best: no completed run yet")
     else:

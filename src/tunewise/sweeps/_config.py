@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 import math
 import os
 import re
@@ -46,6 +47,10 @@ SAMPLER_OF_ENGINE = {"optuna": "TPESampler", "ax": "GPSampler", "wandb": "GPSamp
 # Methods that take several metrics (W&B: ``metrics`` needs method custom; custom -> NSGA-II).
 MULTI_METHODS = ("custom", "random", "grid")
 GOALS = ("minimize", "maximize")
+# A grid or random sweep may have no metric (as in W&B): its runs are recorded COMPLETE when the
+# program exits 0. The study then holds this name, which no metric line can report.
+NO_METRIC = "<no metric>"
+NO_METRIC_METHODS = ("grid", "random")
 DISTRIBUTIONS = (
     "constant", "categorical", "categorical_w_probabilities", "int_uniform", "uniform", "q_uniform",
     "log_uniform_values", "q_log_uniform_values", "log_uniform", "q_log_uniform", "inv_log_uniform_values",
@@ -100,8 +105,9 @@ _METRIC_KEYS = ("name", "goal", "target", "impute", "impute_while_running")
 _IMPUTE = ("latest", "best", "worst")
 _SCHEDULER_KEYS = ("engine", "source", "optimizer", "search_space")
 _ET_KEYS = ("type", "min_iter", "max_iter", "eta", "s", "strict")
-MACROS = ("env", "interpreter", "program", "args", "args_no_hyphens", "args_no_boolean_flags", "args_json",
-          "args_json_file")
+MACROS = ("env", "interpreter", "program", "args", "args_no_hyphens", "args_no_boolean_flags", "args_no_equals",
+          "args_append_hydra", "args_override_hydra", "args_json", "args_json_file", "envvar:NAME")
+_ENVVAR_MACRO = re.compile(r"envvar:[A-Z0-9_]*")  # W&B's ${envvar:NAME}
 DEFAULT_COMMAND = ["${env}", "${interpreter}", "${program}", "${args}"]
 _MACRO_RE = re.compile(r"\$\{([^}]*)\}")
 # Latent parameters (priors the core distributions cannot express) are stored under this suffix.
@@ -312,6 +318,9 @@ class ParamSpec:
     a: float = 1.0
     b: float = 1.0
     when: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    # Where the value sits in the run's config: ("opt", "lr") for ``opt: {parameters: {lr: ...}}``,
+    # ("opt.lr",) for a parameter whose own name has a dot (W&B keeps it flat); () means (name,).
+    keys: tuple[str, ...] = ()
 
     @property
     def latent(self) -> bool:
@@ -509,7 +518,14 @@ def _parse_param(ctx: _Ctx, path: Path_, name: str, spec: Any, out: list[ParamSp
         if not isinstance(values, list) or not values:
             raise ctx.error(path + ("values",), f"values must be a non-empty list, got {values!r}")
         kw["values"] = tuple(values)
-    if dist == "categorical_w_probabilities":
+        unique = _unique_values(values)
+        if dist == "categorical" and len(unique) < len(values):
+            # W&B allows repeated values: its random search then draws a repeated value more often
+            # and its grid runs it once; as weighted values both hold (a grid drops the weights).
+            counts = [sum(_value_key(v) == _value_key(u) for v in values) for u in unique]
+            dist, kw["values"] = "categorical_w_probabilities", tuple(unique)
+            kw["probabilities"] = tuple(c / len(values) for c in counts)
+    if dist == "categorical_w_probabilities" and "probabilities" not in kw:
         kw["probabilities"] = _check_probabilities(ctx, path + ("probabilities",), spec["probabilities"],
                                                    len(kw["values"]))
     if dist == "constant":
@@ -545,12 +561,29 @@ def _parse_param(ctx: _Ctx, path: Path_, name: str, spec: Any, out: list[ParamSp
         if math.ceil(kw["min"] / q - 1e-9) > math.floor(kw["max"] / q + 1e-9):
             raise ctx.error(path, f"no multiple of q={q!r} lies in [{kw['min']!r}, {kw['max']!r}]: "
                                   "widen the range or use a smaller q")
-    p = ParamSpec(name=name, distribution=dist, **kw)
+    p = ParamSpec(name=name, distribution=dist, keys=tuple(path[1::2]), **kw)
     try:
         p.to_distribution()
     except (ValueError, TypeError, OverflowError) as e:
         raise ctx.error(path, f"invalid {dist} range: {e}") from None
     out.append(p)
+
+
+def _value_key(v: Any) -> str:
+    """Equality of parameter values as W&B sees them once sent as JSON: 1, 1.0 and True stay
+    distinct, a tuple is the list it becomes."""
+    kind = type(v).__name__ if isinstance(v, (bool, int, float)) else ""
+    return f"{kind}:{json.dumps(v, sort_keys=True, default=repr)}"
+
+
+def _unique_values(values: Sequence[Any]) -> list[Any]:
+    seen: set[str] = set()
+    out = []
+    for v in values:
+        if _value_key(v) not in seen:
+            seen.add(_value_key(v))
+            out.append(v)
+    return out
 
 
 def _parse_when(ctx: _Ctx, path: Path_, when: Any) -> tuple[tuple[str, tuple[Any, ...]], ...]:
@@ -634,6 +667,18 @@ def _check_conditions(ctx: _Ctx, params: list[ParamSpec], method: str) -> list[P
     return ordered
 
 
+def _check_unique_names(ctx: _Ctx, params: list[ParamSpec]) -> None:
+    """A parameter named ``a.b`` and ``b`` nested in ``a`` would be one trial parameter."""
+    seen: dict[str, ParamSpec] = {}
+    for p in params:
+        other = seen.setdefault(p.name, p)
+        if other is not p:
+            nested = p.keys if len(p.keys) > len(other.keys) else other.keys
+            raise ctx.error(_param_path(p.name), f"the parameter named {p.name!r} and the parameter nested as "
+                                                 f"{' -> '.join(nested)} would have the same name {p.name!r}: "
+                                                 f"rename one")
+
+
 def _parse_params(ctx: _Ctx, path: Path_, params: Any, out: list[ParamSpec], prefix: str = "") -> None:
     if not isinstance(params, Mapping) or not params:
         raise ctx.error(path, f"parameters must be a non-empty mapping of name -> distribution, got {params!r}")
@@ -656,7 +701,8 @@ class SweepConfig:
     ``${args_no_boolean_flags}``, ``${args_json}``, ``${args_json_file}``; default
     ``${env} ${interpreter} ${program} ${args}``), ``method`` (``custom`` with
     ``scheduler: {engine: optuna | ax | wandb}`` picks TPE or GP), ``metric: {name, goal, target,
-    impute, impute_while_running}`` (the sweep stops once a run reaches ``target``), ``parameters``
+    impute, impute_while_running}`` (the sweep stops once a run reaches ``target``; a grid or random
+    sweep may leave it out, as in W&B: a run that exits 0 is then COMPLETE), ``parameters``
     (every W&B distribution, ``probabilities`` included), ``early_terminate: {type: hyperband,
     min_iter | max_iter + s, eta}``, ``run_cap`` (runs in the whole sweep, across agents) and the
     metadata ``description``, ``project``, ``entity``, ``controller``, ``apiVersion``, ``kind``;
@@ -704,6 +750,11 @@ class SweepConfig:
     base_dir: str = "."
     source: str = "<sweep>"
     raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_metric(self) -> bool:
+        """False for a grid or random sweep without ``metric``: a run is COMPLETE when it exits 0."""
+        return self.metric != NO_METRIC
 
     @property
     def direction(self) -> str:
@@ -774,15 +825,17 @@ class SweepConfig:
         else:
             metric = data.get("metric")
             if metric is None:
-                raise ctx.error(("metric",), "metric is required: {name: the metric your program prints, "
-                                             "goal: minimize|maximize}")
-            kw.update(_parse_metric(ctx, ("metric",), metric))
-            kw["objectives"] = [(kw["metric"], kw["goal"])]
+                _check_no_metric(ctx, data, method)
+                kw["metric"] = NO_METRIC
+            else:
+                kw.update(_parse_metric(ctx, ("metric",), metric))
+            kw["objectives"] = [(kw["metric"], kw.get("goal", "minimize"))]
         # parameters
         if "parameters" not in data:
             raise ctx.error(("parameters",), "parameters is required: a mapping of name -> distribution")
         params: list[ParamSpec] = []
         _parse_params(ctx, ("parameters",), data["parameters"], params)
+        _check_unique_names(ctx, params)
         if method == "grid":
             # W&B's grid ignores probabilities: every value is a grid point.
             params = [dataclasses.replace(p, distribution="categorical", probabilities=None)
@@ -810,7 +863,7 @@ class SweepConfig:
             command = [str(c) for c in command]
             for i, token in enumerate(command):
                 for m in _MACRO_RE.findall(token):
-                    if m not in MACROS:
+                    if m not in MACROS and not _ENVVAR_MACRO.fullmatch(m):
                         raise ctx.error(("command", i), f"unknown macro ${{{m}}}: valid macros are "
                                                         + ", ".join(f"${{{x}}}" for x in MACROS))
             kw["command"] = command
@@ -889,6 +942,27 @@ class SweepConfig:
                 sampled[p.param_name] = suggest(p.param_name, p.to_distribution())
                 config[p.name] = p.decode(sampled[p.param_name])
         return self.decode(sampled)
+
+    def nest(self, flat: Mapping[str, Any]) -> dict[str, Any]:
+        """A run's parameters as the program sees them (``wandb.config``, ``${args}``): nested
+        parameters as dicts, ``{"opt.lr": 0.1}`` -> ``{"opt": {"lr": 0.1}}``, while a parameter
+        whose own name has a dot stays one key, as in W&B.
+
+        >>> cfg = SweepConfig.from_dict({"program": "t.py", "method": "random", "metric": {"name": "loss"},
+        ...     "parameters": {"opt": {"parameters": {"lr": {"value": 0.1}}}, "a.b": {"value": 1}}},
+        ...     check_program=False)
+        >>> cfg.nest({"opt.lr": 0.1, "a.b": 1})
+        {'opt': {'lr': 0.1}, 'a.b': 1}
+        """
+        keys = {p.name: p.keys or (p.name,) for p in self.parameters}
+        out: dict[str, Any] = {}
+        for name, value in flat.items():
+            path = keys.get(name) or tuple(name.split("."))
+            node = out
+            for part in path[:-1]:
+                node = node.setdefault(part, {})
+            node[path[-1]] = value
+        return out
 
     def decode(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """Flat ``{dotted name: value passed to the program}`` from a trial's parameters."""
@@ -984,7 +1058,9 @@ def _check_early_terminate(ctx: _Ctx, et: Any) -> dict[str, Any]:
             ok = _is_int(v) if key in ("s", "eta") else _is_num(v)
             if not ok or v < low:
                 kind = "an integer" if key in ("s", "eta") else "a number"
-                raise ctx.error(path + (key,), f"{key} must be {kind} >= {low}, got {v!r}")
+                why = (" (W&B also takes a fraction such as 1.5; tunewise's hyperband keeps a whole 1/eta of the "
+                       "runs at each band: use 2 or 3)" if key == "eta" and _is_num(v) and v > 1 else "")
+                raise ctx.error(path + (key,), f"{key} must be {kind} >= {low}, got {v!r}{why}")
     if et.get("min_iter") is None and et.get("max_iter") is None:
         raise ctx.error(path, "hyperband needs min_iter (the first band) or max_iter with s")
     if et.get("min_iter") is None and et.get("s") is None:
@@ -1059,6 +1135,17 @@ def _parse_metrics(ctx: _Ctx, data: Mapping[str, Any], method: str) -> dict[str,
     return out
 
 
+def _check_no_metric(ctx: _Ctx, data: Mapping[str, Any], method: str) -> None:
+    """W&B's grid and random sweeps need no metric (their runs are only recorded); its bayes search
+    and hyperband need one to rank runs (W&B's controller refuses them without one)."""
+    need = "metric is required: {name: the metric your program prints, goal: minimize|maximize}"
+    if method not in NO_METRIC_METHODS:
+        raise ctx.error(("metric",), f"{need}; method {method} ranks runs by it (only grid and random sweeps, "
+                                     f"whose runs are only recorded, may leave it out, as in W&B)")
+    if data.get("early_terminate") is not None:
+        raise ctx.error(("metric",), f"{need}; early_terminate stops runs that fall behind on it")
+
+
 def _check_wandb_metadata(ctx: _Ctx, data: Mapping[str, Any]) -> None:
     """W&B keys that describe where the sweep lives on W&B's side: checked, then unused."""
     controller = data.get("controller")
@@ -1077,23 +1164,22 @@ def _check_scheduler(ctx: _Ctx, data: Mapping[str, Any], method: str) -> str | N
     """W&B's ``scheduler: {engine, source, optimizer, search_space}`` (needs ``method: custom``)."""
     sched = data.get("scheduler")
     if sched is None:
-        if method == "custom":
-            raise ctx.error(("method",), "method custom needs scheduler: {engine: optuna | ax | wandb} (W&B's "
-                                         "meaning); or use a method of tunewise's own: "
-                                         + ", ".join(m for m in METHODS if m != "custom"))
-        return None
+        # W&B: method custom without a scheduler leaves the algorithm to a W&B Launch scheduler job;
+        # here it is the optuna engine's default (TPE; NSGA-II with several metrics).
+        return "optuna" if method == "custom" else None
     path: Path_ = ("scheduler",)
     if not isinstance(sched, Mapping):
         raise ctx.error(path, f"scheduler must be a mapping {{engine: optuna | ax | wandb}}, got {sched!r}")
     _unknown(ctx, path, sched, _SCHEDULER_KEYS, "scheduler")
-    if method != "custom":
-        raise ctx.error(path, f"scheduler needs method: custom (as in W&B), the file has method: {method}")
-    if data.get("early_terminate") is not None:
-        raise ctx.error(path, "scheduler cannot be combined with early_terminate (as in W&B): remove one")
     engine = sched.get("engine")
     if engine not in SAMPLER_OF_ENGINE:
         raise ctx.error(path + ("engine",), f"scheduler.engine must be one of {', '.join(SAMPLER_OF_ENGINE)}, "
                                             f"got {engine!r}")
+    if method != "custom" and engine != "wandb":
+        raise ctx.error(path, f"scheduler.engine {engine} needs method: custom, the file has method: {method} "
+                              f"(only engine wandb runs W&B's own grid, random and bayes methods)")
+    if data.get("early_terminate") is not None and method == "custom":
+        raise ctx.error(path, "scheduler cannot be combined with early_terminate (as in W&B): remove one")
     for key in ("source", "optimizer", "search_space"):
         if key in sched:
             raise ctx.error(path + (key,), f"scheduler.{key} names Python code that builds an {engine} "
@@ -1101,7 +1187,8 @@ def _check_scheduler(ctx: _Ctx, data: Mapping[str, Any], method: str) -> str | N
                                            f"library's optimizer: remove {key} to use the engine's default "
                                            f"algorithm ({SAMPLER_OF_ENGINE[engine]}), or pick a method "
                                            f"(tpe, gp, random, ...)")
-    return str(engine)
+    # W&B's engine wandb with grid, random or bayes: the method's own search, as without scheduler.
+    return str(engine) if method == "custom" else None
 
 
 def _param_path(dotted: str) -> Path_:

@@ -86,12 +86,9 @@ def parse_metric_line(line: str) -> MetricLine | None:
 
 
 def format_value(value: Any) -> str:
-    """How a parameter value appears on the command line (W&B's convention: Python's ``str``,
-    JSON for lists and dicts so the program can parse them back)."""
-    if isinstance(value, (list, dict)):
-        return json.dumps(value)
-    if isinstance(value, float):
-        return repr(value)  # shortest round-trip form: the program parses back the exact value
+    """How a parameter value appears in ``${args}`` and the like: Python's ``str``, exactly as W&B's
+    agent writes it (``--layers=[64, 32]``, ``--opt={'lr': 0.1}``, ``--amp=True``), so a program
+    written for ``wandb agent`` parses what it always parsed."""
     return str(value)
 
 
@@ -121,21 +118,26 @@ def interpreter_for(program: str | None) -> list[str]:
 
 def build_command(command: Sequence[str], program: str | None, config: Mapping[str, Any],
                   args_json_file: str | None = None) -> list[str]:
-    """The argv for one run: expand the macros of ``command`` with this run's ``config``.
+    """The argv for one run: expand the macros of ``command`` with this run's ``config``, as W&B's agent does.
 
-    ``${args}``, ``${args_no_hyphens}`` and ``${args_no_boolean_flags}`` expand to one token per
-    parameter when they stand alone (``--lr=0.01``, ``lr=0.01``; ``--amp`` for ``amp: true``, nothing
-    for ``amp: false``); inside a longer token they are joined with spaces.
+    ``config`` is the run's config as the program sees it: a group of nested parameters is one
+    key whose value is a dict (:meth:`SweepConfig.nest`). ``${args}`` gives one ``--key=value``
+    per top-level key (the value as Python's ``str``, W&B's format); ``${args_no_hyphens}``
+    ``key=value``; ``${args_no_boolean_flags}`` ``--amp`` for ``amp: true`` and nothing for
+    ``amp: false``; ``${args_no_equals}`` ``--key value``; ``${args_append_hydra}`` /
+    ``${args_override_hydra}`` ``+key=value`` / ``++key=value``; ``${args_json}`` the config as
+    JSON; ``${args_json_file}`` a file holding it. ``${envvar:NAME}`` is the environment
+    variable ``NAME`` (W&B leaves ``NAME`` when it is unset). Standing alone, a macro expands to
+    its tokens; inside a longer token (a tunewise extension) they are joined with spaces.
 
-    >>> build_command(["python3", "${program}", "${args}"], "train.py", {"lr": 0.01, "opt.name": "adam"})
-    ['python3', 'train.py', '--lr=0.01', '--opt.name=adam']
-    >>> build_command(["${program}", "--config", "${args_json}"], "run", {"a.b": 1})
+    >>> build_command(["python3", "${program}", "${args}"], "train.py", {"lr": 0.01, "opt": {"name": "adam"}})
+    ['python3', 'train.py', '--lr=0.01', "--opt={'name': 'adam'}"]
+    >>> build_command(["${program}", "--config", "${args_json}"], "run", {"a": {"b": 1}})
     ['run', '--config', '{"a": {"b": 1}}']
     >>> build_command(["${program}", "${args_no_boolean_flags}"], "t.py", {"amp": True, "ema": False, "lr": 0.1})
     ['t.py', '--amp', '--lr=0.1']
     """
-    args = [f"--{k}={format_value(v)}" for k, v in config.items()]
-    plain = [f"{k}={format_value(v)}" for k, v in config.items()]
+    items = [(k, format_value(v)) for k, v in config.items()]
     # W&B's ${args_no_boolean_flags}: a true boolean is a bare flag (--amp), a false one is left out.
     flags = [f"--{k}" if v is True else f"--{k}={format_value(v)}" for k, v in config.items() if v is not False]
     env = ["/usr/bin/env"] if os.path.exists("/usr/bin/env") else []
@@ -143,17 +145,27 @@ def build_command(command: Sequence[str], program: str | None, config: Mapping[s
         "env": env,
         "interpreter": interpreter_for(program),
         "program": [program] if program is not None else [],
-        "args": args,
-        "args_no_hyphens": plain,
+        "args": [f"--{k}={v}" for k, v in items],
+        "args_no_hyphens": [f"{k}={v}" for k, v in items],
         "args_no_boolean_flags": flags,
-        "args_json": [json.dumps(nest(config))],
+        "args_no_equals": [t for k, v in items for t in (f"--{k}", v)],
+        "args_append_hydra": [f"+{k}={v}" for k, v in items],
+        "args_override_hydra": [f"++{k}={v}" for k, v in items],
+        "args_json": [json.dumps(dict(config))],
         "args_json_file": [args_json_file] if args_json_file is not None else [],
     }
+
+    def expand(name: str) -> list[str] | None:
+        if name.startswith("envvar:"):
+            return [os.environ.get(name[7:], name[7:])]
+        return multi.get(name)
+
     out: list[str] = []
     for token in command:
-        m = re.fullmatch(r"\$\{(\w+)\}", token)
-        if m and m.group(1) in multi:
-            out.extend(multi[m.group(1)])
+        m = re.fullmatch(r"\$\{([\w:]+)\}", token)
+        whole = expand(m.group(1)) if m else None
+        if whole is not None:
+            out.extend(whole)
             continue
-        out.append(re.sub(r"\$\{(\w+)\}", lambda mm: " ".join(multi.get(mm.group(1), [mm.group(0)])), token))
+        out.append(re.sub(r"\$\{([\w:]+)\}", lambda mm: " ".join(expand(mm.group(1)) or [mm.group(0)]), token))
     return out

@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any
 from tunewise import _env_report
 from tunewise.exceptions import MaxTrialsReached, SearchExhausted, StudyNotFoundError, TunewiseError
 from tunewise.sweeps._config import SweepConfig
-from tunewise.sweeps._protocol import build_command, nest, parse_metric_line
+from tunewise.sweeps._protocol import build_command, parse_metric_line
 from tunewise.sweeps._resume import METRIC_ATTR, SWEEP_ATTR, check_resume, metric_record
 from tunewise.trial import Trial, TrialState
 
@@ -207,8 +207,9 @@ class SweepRunner:
             raise SweepRunnerError(f"cannot create the sweep's log directory {str(self.log_dir)!r}: "
                                    f"{e.strerror or e}; set log_dir in the sweep file to a writable "
                                    f"directory") from None
-        self._say(f"sweep {self.study_name!r}: method {self.config.method}, metric {self.config.metric} "
-                  f"({self.config.goal}), {self.workers} worker(s), logs in {self.log_dir}")
+        ranked = f"metric {self.config.metric} ({self.config.goal})" if self.config.has_metric else "no metric"
+        self._say(f"sweep {self.study_name!r}: method {self.config.method}, {ranked}, {self.workers} worker(s), "
+                  f"logs in {self.log_dir}")
         threads = [threading.Thread(target=self._worker, name=f"tunewise-sweep-{i}", daemon=True)
                    for i in range(self.workers)]
         for t in threads:
@@ -348,13 +349,14 @@ class SweepRunner:
         cfg = self.config
         run_dir = Path(trial.system_attrs["sweep_run_dir"])
         params_file = run_dir / "params.json"
-        params_file.write_text(json.dumps(nest(config), indent=1) + "\n", encoding="utf-8")
-        argv = build_command(cfg.command, self._program(), config, str(params_file))
+        nested = cfg.nest(config)
+        params_file.write_text(json.dumps(nested, indent=1) + "\n", encoding="utf-8")
+        argv = build_command(cfg.command, self._program(), nested, str(params_file))
         self._say(f"[run {trial.number}] " + " ".join(f"{k}={_short(v)}" for k, v in config.items()))
         env = dict(os.environ)
         env.update({
             _env_report.ENV_TRIAL: str(trial.number),
-            _env_report.ENV_METRIC: cfg.metric,
+            _env_report.ENV_METRIC: cfg.metric if cfg.has_metric else "",
             "TUNEWISE_STUDY": self.study_name,
             "TUNEWISE_RUN_DIR": str(run_dir),
             "TUNEWISE_PARAMS_FILE": str(params_file),
@@ -573,6 +575,11 @@ class SweepRunner:
             return
         if len(cfg.directions) > 1:
             self._finish_multi(trial, out, elapsed)
+            return
+        if not cfg.has_metric:  # W&B's grid/random sweep without a metric: the run is only recorded
+            frozen = self.study.tell(trial, 0.0)
+            self._finished_states.append(frozen.state)
+            self._say(f"[run {trial.number}] COMPLETE (exit 0; the sweep has no metric) ({elapsed:.1f} s)")
             return
         if out.last is None:
             tail = "\n".join(out.stderr_tail[-10:])  # e.g. the wandb stand-in saying why a value was not one

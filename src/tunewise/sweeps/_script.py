@@ -52,7 +52,6 @@ def run_agent(sweep_config: Mapping[str, Any], function: Callable[[], Any], coun
               standin: Any, echo: Callable[[str], None] | None = print) -> None:
     """``wandb.agent`` in agent mode: ``function`` once per run of the sweep (module doc)."""
     from tunewise.sweeps._config import SweepConfig
-    from tunewise.sweeps._protocol import nest
     from tunewise.sweeps._runner import SweepRunner, default_storage
 
     script = os.path.abspath(sys.argv[0]) if sys.argv and os.path.isfile(sys.argv[0]) else None
@@ -72,8 +71,8 @@ def run_agent(sweep_config: Mapping[str, Any], function: Callable[[], Any], coun
     trial_logger(study).enabled = False  # the agent prints its own line per run
     runner.log_dir.mkdir(parents=True, exist_ok=True)
     metric, maximize = cfg.metric, cfg.goal == "maximize"
-    runner._say(f"sweep {runner.study_name!r} in this process: method {cfg.method}, metric {metric} ({cfg.goal}), "
-                f"study in {storage}")
+    shown = f"metric {metric} ({cfg.goal})" if cfg.has_metric else "no metric"
+    runner._say(f"sweep {runner.study_name!r} in this process: method {cfg.method}, {shown}, study in {storage}")
     while True:
         started = runner._start_trial()
         if started is None:
@@ -94,7 +93,7 @@ def run_agent(sweep_config: Mapping[str, Any], function: Callable[[], Any], coun
                 if study.scheduler is not None and trial.should_prune():
                     raise _Pruned()
 
-        standin._agent_begin(nest(params), sink, metric)
+        standin._agent_begin(cfg.nest(params), sink, metric)
         try:
             function()
             standin.finish()
@@ -114,6 +113,11 @@ def run_agent(sweep_config: Mapping[str, Any], function: Callable[[], Any], coun
             runner._fail(trial, f"the function raised {type(e).__name__}: {e}\n{tail}")
             continue
         standin._agent_end()
+        if not cfg.has_metric:  # a grid/random sweep without a metric: the run is only recorded
+            trial.set_user_attr("metrics", {k: v for k, v in seen["final"].items() if k != "final"})
+            study.tell(trial, 0.0)
+            runner._say(f"[run {trial.number}] COMPLETE (the sweep has no metric)")
+            continue
         value = seen["final"].get(metric, seen["last"])
         if not isinstance(value, (int, float)) or value != value:
             runner._fail(trial, f"the run never logged a number for the metric {metric!r}: call "
