@@ -336,10 +336,11 @@ def test_delegation_follows_the_estimator(iris):
     assert pca.predict(X).shape == (150,)
     no_refit = SearchCV(_logreg(), {"C": [0.1, 1.0]}, cv=3, refit=False).fit(X, y)
     assert not hasattr(no_refit, "best_estimator_") and no_refit.best_params_["C"] in (0.1, 1.0)
-    from sklearn.exceptions import NotFittedError
-
-    with pytest.raises(NotFittedError, match="refit=False"):
+    # As in scikit-learn: without refit the search has no predict, and the cause says why.
+    assert not hasattr(no_refit, "predict")
+    with pytest.raises(AttributeError, match="has no attribute 'predict'") as raised:
         no_refit.predict(X)
+    assert "refit=False" in str(raised.value.__cause__)
 
 
 def test_project_schedulers_plug_into_searchcv(cancer):

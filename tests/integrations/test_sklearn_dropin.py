@@ -403,7 +403,7 @@ def test_a_callable_scoring_returning_a_dict_is_refused_with_the_way_out():
     def two_metrics(est, X, y):
         return {"acc": est.score(X, y), "neg": -est.score(X, y)}
 
-    with pytest.raises(TypeError, match=r"refit='acc' names a metric.*scoring=\{'acc': callable"):
+    with pytest.raises(TypeError, match=r"returned a dict of metrics \(\['acc', 'neg'\]\).*scoring=\{'<metric>'"):
         SearchCV(SVC(), {"C": [1.0]}, scoring=two_metrics, refit="acc", cv=3).fit(XC, YC)
     with pytest.raises(TypeError, match="returned a dict of metrics"):
         SearchCV(SVC(), {"C": [1.0]}, scoring=two_metrics, refit=False, cv=3).fit(XC, YC)

@@ -86,10 +86,20 @@ class _Run:
     return_train_score: bool
 
 
+def _check_refit_given(search: SearchCV, attr: str) -> None:
+    if not search.refit:
+        raise AttributeError(
+            f"This {type(search).__name__} instance was initialized with `refit=False`. {attr} is available only "
+            f"after refitting on the best parameters: give refit=True (or, with several metrics, the metric's "
+            f"name), or fit clone(search.estimator).set_params(**search.best_params_) yourself")
+
+
 def _estimator_has(attr: str) -> Callable[[Any], bool]:
-    """For available_if: the fitted best estimator (or, before fit, the estimator) has ``attr``."""
+    """For available_if: the search refits and the fitted best estimator (or, before fit, the
+    estimator) has ``attr``."""
 
     def check(self: SearchCV) -> bool:
+        _check_refit_given(self, attr)
         if hasattr(self, "best_estimator_"):
             getattr(self.best_estimator_, attr)
             return True
@@ -800,12 +810,9 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
                     "(refit='<metric>'), be a callable, or be False"
                 )
             return next(iter(scorers))  # the first metric drives the search
-        if isinstance(refit, str) and callable(self.scoring):
-            raise TypeError(f"refit={refit!r} names a metric, but scoring is one callable: tunewise takes no "
-                            f"callable returning a dict of metrics (scikit-learn's multi-metric callable); pass "
-                            f"scoring={{{refit!r}: callable, ...}}, one callable per metric")
-        if not (isinstance(refit, bool) or callable(refit)):
-            raise ValueError(f"refit must be True, False or a callable for a single metric, got {refit!r}")
+        # With one metric, a metric name means True (scoring="recall", refit="recall"), as in scikit-learn.
+        if not (isinstance(refit, (bool, str)) or callable(refit)):
+            raise ValueError(f"refit must be True, False, a metric name or a callable, got {refit!r}")
         return "score"
 
     def _run_trial(self, study: Any, trial: Any, params: dict[str, Any], run: _Run, splits: list[Any], i: int,
@@ -953,8 +960,13 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         suffix = refit_metric if multimetric else "score"
         if callable(self.refit):
             index = self.refit(res)
-            if not isinstance(index, (numbers.Integral, np.integer)) or not 0 <= index < len(res["params"]):
-                raise ValueError(f"refit callable must return an index into cv_results_['params'], got {index!r}")
+            # scikit-learn's exception types, so a script catching them keeps working.
+            if not isinstance(index, (numbers.Integral, np.integer)) or isinstance(index, bool):
+                raise TypeError(f"best_index_ returned is not an integer: the refit callable must return an index "
+                                f"into cv_results_['params'], got {index!r}")
+            if not 0 <= index < len(res["params"]):
+                raise IndexError(f"best_index_ index out of range: the refit callable returned {index}, and "
+                                 f"cv_results_ has {len(res['params'])} rows")
             self.best_index_ = int(index)
         elif halving:
             # The best of the last iteration (the candidates scored with the most resources).
