@@ -82,3 +82,66 @@ def test_a_refit_callable_returning_no_valid_index_raises_scikit_learns_type(Gri
     search = Grid(LogisticRegression(), {"C": [0.1, 1.0]}, refit=lambda results: returned, cv=3)
     with pytest.raises(error, match="best_index_"):
         search.fit(X, Y)
+
+
+# ---- failures and non-finite scores ------------------------------------------------------------
+
+@GRIDS
+def test_failed_fits_are_summed_up_in_one_warning(Grid):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search = Grid(Failing(), {"parameter": [0, 1, 2]}, error_score=0.0, cv=5, refit=False).fit(X, Y)
+    failed = [w for w in caught if issubclass(w.category, FitFailedWarning)]
+    assert len(failed) == 1
+    assert re.search(r"5 fits failed out of a total of 15.+set to 0\.0.+ValueError.+fails as asked",
+                     str(failed[0].message), re.S)
+    assert search.cv_results_["mean_test_score"][2] == 0.0
+
+
+@GRIDS
+@pytest.mark.parametrize("error_score", [0.0, np.nan])
+def test_all_fits_failing_raises_whatever_the_error_score(Grid, error_score):
+    search = Grid(Failing(), {"parameter": [2]}, error_score=error_score, cv=3)
+    with pytest.raises(ValueError, match=r"(?s)All the 3 fits failed.+fails as asked"):
+        search.fit(X, Y)
+
+
+def test_a_metric_undefined_on_every_fold_still_selects_and_refits():
+    # R^2 on a one-sample test fold is NaN: no configuration has a finite mean.
+    Xs, ys = [[1], [2], [3], [4], [5]], [0.0, 0.0, 0.0, 0.0, 1.0]
+    runs = []
+    for Grid in (GridSearchCV, tw_grid):
+        with pytest.warns(UserWarning, match="One or more of the test scores are non-finite"):
+            runs.append(Grid(DecisionTreeRegressor(), {"random_state": [0, None]}, cv=KFold()).fit(Xs, ys))
+    ref, ours = runs
+    assert ours.best_index_ == ref.best_index_ == 0
+    assert np.isnan(ours.best_score_) and np.isnan(ref.best_score_)
+    assert list(ours.cv_results_["param_random_state"]) == list(ref.cv_results_["param_random_state"]) == [0, None]
+    assert ours.predict([[3]]).tolist() == ref.predict([[3]]).tolist()
+
+
+# ---- sample_weight ----------------------------------------------------------------------------
+
+def test_sample_weight_weights_the_scores_as_well_as_the_fits():
+    rng = np.random.RandomState(0)
+    weights = rng.randint(0, 4, size=len(Y))
+    groups = np.arange(len(Y)) % 3
+    splits = list(LeaveOneGroupOut().split(X, Y, groups))
+    ref = RandomizedSearchCV(Ridge(), {"alpha": [0.01, 1.0, 100.0]}, n_iter=3, cv=splits, random_state=0,
+                             return_train_score=True).fit(X, Y, sample_weight=weights)
+    ours = tw_random(Ridge(), {"alpha": [0.01, 1.0, 100.0]}, n_iter=3, cv=splits, random_state=0,
+                     return_train_score=True).fit(X, Y, sample_weight=weights)
+    for key in ref.cv_results_:
+        if key.endswith("_score") and not key.startswith("rank"):
+            np.testing.assert_allclose(ours.cv_results_[key], ref.cv_results_[key], err_msg=key)
+    assert ours.best_params_ == ref.best_params_
+
+
+@GRIDS
+def test_a_scorer_without_sample_weight_is_named_in_a_warning(Grid):
+    unweighted = make_scorer(lambda y_true, y_pred: float(np.mean(y_true == y_pred)))
+    search = Grid(LogisticRegression(), {"C": [1.0]}, scoring={"plain": unweighted, "accuracy": "accuracy"},
+                  refit="accuracy", cv=3)
+    with pytest.warns(UserWarning, match=r"The scoring plain=.* does not support sample_weight") as caught:
+        search.fit(X, Y, sample_weight=np.ones(len(Y)))
+    assert not any("accuracy=" in str(w.message) for w in caught)

@@ -43,6 +43,7 @@ from tunewise.integrations.sklearn._validation import (
     fit_and_score,
     make_splits,
     resolve_scoring,
+    weighted_scorers,
 )
 from tunewise.schedulers import StepPruner
 from tunewise.schedulers._base import Scheduler
@@ -84,6 +85,8 @@ class _Run:
     error_score: Any
     fit_params: Mapping[str, Any]
     return_train_score: bool
+    weighted: frozenset[str]  # the metrics scored with the folds' sample_weight
+    fits: list[str | None]  # every fit of this search: None, or the error that failed it
 
 
 def _check_refit_given(search: SearchCV, attr: str) -> None:
@@ -232,6 +235,10 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         scikit-learn leaves unset). ``return_train_score=None`` (the default) is False, or True with successive
         halving (the Halving searches' default). A callable ``scoring`` must return one number: for
         several metrics pass a dict of callables (a callable returning a dict raises TypeError).
+        With one metric, ``refit`` naming it means True. As in scikit-learn, ``fit(X, y,
+        sample_weight=w)`` weights the fold scores too (scikit-learn >= 1.7), fit failures are summed
+        up in one ``FitFailedWarning`` and raise ValueError when every fit failed, and with
+        ``refit=False`` the search has no ``predict`` / ``predict_proba`` / ... at all.
     n_jobs : the folds of one configuration run in parallel with joblib (None/1: sequentially);
         configurations run one after another, so the study can choose each from the previous.
     factor, resource, max_resources, min_resources, aggressive_elimination, n_candidates :
@@ -620,7 +627,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         self.n_splits_ = n_splits
 
         run = _Run(base, X, y, splits, scorers, refit_metric, settings.error_score, fit_params,
-                   self._return_train_score(settings))
+                   self._return_train_score(settings), weighted_scorers(scorers, fit_params), [])
         rows: dict[int, dict[str, Any]] = {}
         try:
             if halving_plan is not None:
@@ -632,6 +639,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             self._end_callbacks(study, error)
             raise
         self._end_callbacks(study, None)
+        _warn_or_raise_about_failed_fits(run.fits, settings.error_score)
 
         self._build_results(study, settings.dims, scorers, multimetric, n_splits, run.return_train_score, rows,
                             points or [], only_rows=halving_plan is not None)
@@ -832,7 +840,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         for b0 in range(0, len(splits), batch):
             folds = list(range(b0, min(b0 + batch, len(splits))))
             kwargs = {"return_train_score": run.return_train_score, "error_score": run.error_score,
-                      "params": params}
+                      "params": params, "weighted": run.weighted, "warn_fit_failure": False}
             if n_jobs == 1 or len(folds) == 1:
                 out = [fit_and_score(clone(est), run.X, run.y, splits[k][0], splits[k][1], run.scorers,
                                      run.fit_params, fold=k, **kwargs) for k in folds]
@@ -842,6 +850,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
                                            run.fit_params, fold=k, **kwargs) for k in folds)
             for k, r in zip(folds, out, strict=True):
                 results.append(r)
+                run.fits.append(r["error"])
                 if self.verbose >= 2:
                     print(f"[SearchCV] trial {trial.number} fold {k + 1}/{len(splits)}: "
                           f"{metric}={r['test'][metric]:.5g} ({r['fit_time']:.2f}s)", file=sys.stdout)
@@ -947,6 +956,8 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
                 mean = np.where(partial, _nanmean_rows(scores), scores.mean(axis=1))
                 std = np.where(partial, _nanstd_rows(scores), scores.std(axis=1))
                 mean[~done.any(axis=1)] = np.nan
+                if not np.isfinite(mean).all():
+                    warnings.warn(f"One or more of the {kind} scores are non-finite: {mean}", UserWarning, stacklevel=3)
                 res[f"mean_{kind}_{suffix}"] = mean
                 res[f"std_{kind}_{suffix}"] = std
                 if kind == "test":
@@ -976,9 +987,12 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         else:
             complete = np.flatnonzero((res["state"] == "COMPLETE") & ~np.isnan(res[f"mean_test_{suffix}"]))
             if complete.size == 0:
-                errors = [e for t in self.study_.get_trials() for e in t.user_attrs.get(_CV_ATTR, {}).get("errors", [])]
-                why = f"; first error: {errors[0]}" if errors else ""
-                raise ValueError(f"every configuration failed or was pruned: no finite mean_test_{suffix}{why}")
+                # No finite mean (a metric undefined on the folds): scikit-learn still chooses the
+                # first of the best rank, with NaN tied last; the non-finite warning was given.
+                complete = np.flatnonzero(res["state"] != "PRUNED")
+            if complete.size == 0:
+                raise ValueError(f"every configuration was pruned: no configuration has a mean_test_{suffix} over "
+                                 f"all {self.n_splits_} folds; run more trials or prune less (pruning=)")
             self.best_index_ = int(complete[np.argmin(res[f"rank_test_{suffix}"][complete])])
         if not callable(self.refit) or halving:
             self.best_score_ = float(res[f"mean_test_{suffix}"][self.best_index_])
@@ -1048,6 +1062,28 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         if not hasattr(self, "best_estimator_"):
             raise AttributeError(f"{type(self).__name__} has n_features_in_ only after fit with refit")
         return int(self.best_estimator_.n_features_in_)
+
+
+def _warn_or_raise_about_failed_fits(fits: Sequence[str | None], error_score: Any) -> None:
+    """One summary of the fits that failed (their scores are ``error_score``), or a ValueError
+    when they all did: scikit-learn's searches say the same once per search, not per fold."""
+    from collections import Counter
+
+    from sklearn.exceptions import FitFailedWarning
+
+    errors = [e for e in fits if e is not None]
+    if not errors:
+        return
+    details = "\n".join(f"{n} fits failed with the following error:\n{e}\n"
+                         for e, n in Counter(errors).most_common())
+    if len(errors) == len(fits):
+        raise ValueError(f"All the {len(fits)} fits failed.\nIt is very likely that your model is misconfigured.\n"
+                         f"You can try to debug the error by setting error_score='raise'.\n\n"
+                         f"Below are more details about the failures:\n{details}")
+    warnings.warn(f"\n{len(errors)} fits failed out of a total of {len(fits)}.\nThe score on these train-test "
+                  f"partitions for these parameters will be set to {error_score}.\nIf these failures are not "
+                  f"expected, you can try to debug them by setting error_score='raise'.\n\n"
+                  f"Below are more details about the failures:\n{details}", FitFailedWarning, stacklevel=3)
 
 
 def _nanmean_rows(a: np.ndarray) -> np.ndarray:

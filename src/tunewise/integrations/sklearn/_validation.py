@@ -99,11 +99,53 @@ def slice_fit_params(fit_params: Mapping[str, Any], n_samples: int, indices: np.
     return out
 
 
-def _score_all(scorers: Mapping[str, Scorer], estimator: Any, X: Any, y: Any, error_score: Any) -> dict[str, float]:
+def scorer_accepts_sample_weight(scorer: Scorer) -> bool:
+    """Whether ``scorer`` takes ``sample_weight`` (a scikit-learn scorer over a metric that does,
+    or a callable with that parameter)."""
+    import inspect
+
+    accepts = getattr(scorer, "_accept_sample_weight", None)
+    if callable(accepts):
+        return bool(accepts())
+    try:
+        return "sample_weight" in inspect.signature(scorer).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def weighted_scorers(scorers: Mapping[str, Scorer], fit_params: Mapping[str, Any]) -> frozenset[str]:
+    """The metrics whose scorer gets the folds' ``sample_weight``, as scikit-learn's searches do
+    since 1.7 (a fit weighted by ``sample_weight`` is scored weighted too); a warning names each
+    scorer that cannot take it."""
+    import re
+
+    import sklearn
+
+    if fit_params.get("sample_weight") is None:
+        return frozenset()
+    version = re.match(r"(\d+)\.(\d+)", sklearn.__version__)
+    if version is not None and (int(version[1]), int(version[2])) < (1, 7):
+        return frozenset()  # the scikit-learn installed scores unweighted: keep its results
+    out = set()
+    for name, scorer in scorers.items():
+        if scorer_accepts_sample_weight(scorer):
+            out.add(name)
+        else:
+            # scikit-learn's wording, so a filter on its message applies to ours.
+            warnings.warn(f"The scoring {name}={scorer!r} does not support sample_weight, which may lead to "
+                          f"statistically incorrect results: the fits are weighted but these scores are not. Use a "
+                          f"scorer that takes sample_weight (make_scorer of a metric with a sample_weight parameter)",
+                          UserWarning, stacklevel=3)
+    return frozenset(out)
+
+
+def _score_all(scorers: Mapping[str, Scorer], estimator: Any, X: Any, y: Any, error_score: Any,
+               sample_weight: Any = None, weighted: frozenset[str] = frozenset()) -> dict[str, float]:
     scores: dict[str, float] = {}
     for name, scorer in scorers.items():
+        kwargs = {"sample_weight": sample_weight} if name in weighted and sample_weight is not None else {}
         try:
-            raw = scorer(estimator, X) if y is None else scorer(estimator, X, y)
+            raw = scorer(estimator, X, **kwargs) if y is None else scorer(estimator, X, y, **kwargs)
         except Exception:
             if error_score == "raise":
                 raise
@@ -125,8 +167,13 @@ def _score_all(scorers: Mapping[str, Scorer], estimator: Any, X: Any, y: Any, er
 def fit_and_score(estimator: Any, X: Any, y: Any, train: np.ndarray, test: np.ndarray,
                   scorers: Mapping[str, Scorer], fit_params: Mapping[str, Any], *,
                   return_train_score: bool, error_score: Any, params: Mapping[str, Any] | None = None,
-                  fold: int = 0) -> dict[str, Any]:
-    """Fit a (cloned) estimator on one fold and score it: the unit of work of every CV search."""
+                  fold: int = 0, weighted: frozenset[str] = frozenset(),
+                  warn_fit_failure: bool = True) -> dict[str, Any]:
+    """Fit a (cloned) estimator on one fold and score it: the unit of work of every CV search.
+
+    ``weighted`` names the scorers that get the fold's share of ``fit_params["sample_weight"]``;
+    ``warn_fit_failure=False`` leaves the warning about a failed fit to the caller (SearchCV
+    sums them up once per search, as scikit-learn does)."""
     from sklearn.exceptions import FitFailedWarning
     from sklearn.utils.metaestimators import _safe_split
     from sklearn.utils.validation import _num_samples
@@ -146,20 +193,29 @@ def fit_and_score(estimator: Any, X: Any, y: Any, train: np.ndarray, test: np.nd
             raise
         fit_time = time.perf_counter() - start
         error = f"{type(e).__name__}: {e}"
-        warnings.warn(
-            f"fit failed on fold {fold} with params {dict(params or {})}; its scores are set to "
-            f"error_score={error_score}. Error: {error}",
-            FitFailedWarning,
-            stacklevel=2,
-        )
+        if warn_fit_failure:
+            warnings.warn(
+                f"fit failed on fold {fold} with params {dict(params or {})}; its scores are set to "
+                f"error_score={error_score}. Error: {error}",
+                FitFailedWarning,
+                stacklevel=2,
+            )
         nan_scores = {name: float(error_score) for name in scorers}
         return {"test": nan_scores, "train": dict(nan_scores) if return_train_score else None,
                 "fit_time": fit_time, "score_time": 0.0, "error": error}
     fit_time = time.perf_counter() - start
+    weights = fit_params.get("sample_weight") if weighted else None
+    if weights is not None:
+        from sklearn.utils import _safe_indexing
+
+        test_weights, train_weights = _safe_indexing(weights, test), _safe_indexing(weights, train)
+    else:
+        test_weights = train_weights = None
     start = time.perf_counter()
-    test_scores = _score_all(scorers, estimator, X_test, y_test, error_score)
+    test_scores = _score_all(scorers, estimator, X_test, y_test, error_score, test_weights, weighted)
     score_time = time.perf_counter() - start
-    train_scores = _score_all(scorers, estimator, X_train, y_train, error_score) if return_train_score else None
+    train_scores = (_score_all(scorers, estimator, X_train, y_train, error_score, train_weights, weighted)
+                    if return_train_score else None)
     return {"test": test_scores, "train": train_scores, "fit_time": fit_time, "score_time": score_time,
             "error": None}
 
