@@ -145,3 +145,58 @@ def test_a_scorer_without_sample_weight_is_named_in_a_warning(Grid):
     with pytest.warns(UserWarning, match=r"The scoring plain=.* does not support sample_weight") as caught:
         search.fit(X, Y, sample_weight=np.ones(len(Y)))
     assert not any("accuracy=" in str(w.message) for w in caught)
+
+
+# ---- grids ------------------------------------------------------------------------------------
+
+def test_a_repeated_grid_value_runs_twice():
+    ref = GridSearchCV(LogisticRegression(), {"C": [0.1, 0.1, 1.0]}, cv=3).fit(X, Y)
+    ours = tw_grid(LogisticRegression(), {"C": [0.1, 0.1, 1.0]}, cv=3).fit(X, Y)
+    assert ours.cv_results_["params"] == ref.cv_results_["params"] == [{"C": 0.1}, {"C": 0.1}, {"C": 1.0}]
+    np.testing.assert_allclose(ours.cv_results_["mean_test_score"], ref.cv_results_["mean_test_score"])
+    assert ours.best_index_ == ref.best_index_
+    with pytest.raises(ValueError, match=r"(?s)All the 6 fits failed"):
+        tw_grid(Failing(), {"parameter": [2, 2]}, cv=3).fit(X, Y)
+
+
+@pytest.mark.parametrize("Search", [GridSearchCV, RandomizedSearchCV, tw_grid, tw_random])
+def test_an_empty_space_cross_validates_the_estimator_as_it_is(Search):
+    iris_X, iris_y = load_iris(return_X_y=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # RandomizedSearchCV: a space of 1 < n_iter
+        search = Search(LogisticRegression(max_iter=500), {}, cv=3).fit(iris_X, iris_y)
+    assert search.cv_results_["params"] == [{}] and search.best_params_ == {}
+    assert search.predict_proba(iris_X[:2]).shape == (2, 3)
+
+
+class Permissive(ClassifierMixin, BaseEstimator):
+    """Lists one parameter in get_params but, like many hand-written estimators, sets any."""
+
+    def __init__(self, alpha=1.0):
+        self.alpha = alpha
+
+    def set_params(self, **params):
+        for name, value in params.items():
+            setattr(self, name, value)
+        return self
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        self.fitted_with_ = (self.alpha, getattr(self, "beta", None))
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+
+@GRIDS
+def test_a_parameter_set_params_takes_is_searched_even_if_get_params_lacks_it(Grid):
+    search = Grid(Pipeline([("clf", Permissive())]), {"clf__beta": [1, 2]}, cv=3).fit(X, Y)
+    assert search.best_estimator_[-1].fitted_with_ == (1.0, 1)
+    with pytest.raises(ValueError):
+        Grid(LogisticRegression(), {"not_a_parameter": [1, 2]}, cv=3).fit(X, Y)
+
+
+def test_a_misspelt_parameter_is_still_named_before_any_fit():
+    with pytest.raises(ValueError, match="did you mean 'C'"):
+        tw_grid(LogisticRegression(), {"CC": [1, 2]}).fit(X, Y)

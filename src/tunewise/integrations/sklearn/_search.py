@@ -509,7 +509,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             spaces: list[Mapping[str, Any]] = [space]
         else:
             dicts = spaces = space
-            dims = convert_space(merge_spaces(dicts))
+            dims = convert_space(merge_spaces(dicts), allow_empty=True)
         check_estimator_params(self.estimator, list(dims), spaces=spaces, what=what)
         return _Settings(kind, dicts, dims, error_score, halving_settings, n_trials)
 
@@ -914,7 +914,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
                     params = originals.get(_point_key(raw)) or {name: dims[name].decode(v) for name, v in raw.items()}
                 except (KeyError, ValueError):
                     continue
-            if not params:
+            if not params and dims:
                 continue
             rows.append((t, rec, params))
         if not rows:

@@ -138,14 +138,15 @@ def _from_scipy(name: str, frozen: Any) -> Dimension:
     return Dimension(name, D.Float(0.0, 1.0), "ppf", frozen)
 
 
-def convert_space(param_space: Any) -> dict[str, Dimension]:
-    """Validate a SearchCV ``param_space`` and turn it into searchable dimensions."""
+def convert_space(param_space: Any, *, allow_empty: bool = False) -> dict[str, Dimension]:
+    """Validate a SearchCV ``param_space`` and turn it into searchable dimensions (none for an
+    empty scikit-learn grid, ``allow_empty``: one configuration, the estimator's own parameters)."""
     if not isinstance(param_space, Mapping):
         raise TypeError(
             "param_space must be a dict of parameter name -> distribution / list of values / scipy.stats "
             f"distribution, got {type(param_space).__name__}: {param_space!r}"
         )
-    if not param_space:
+    if not param_space and not allow_empty:
         raise ValueError("param_space is empty: give at least one parameter to search")
     dims: dict[str, Dimension] = {}
     for name, spec in param_space.items():
@@ -219,11 +220,16 @@ def merge_spaces(dicts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for d in dicts:
         for name, spec in d.items():
-            if name not in merged:
-                merged[name] = list(spec) if _is_value_list(spec) else spec
-            elif _is_value_list(spec) and isinstance(merged[name], list):
+            if _is_value_list(spec) and (name not in merged or isinstance(merged[name], list)):
+                # A value listed twice is one value of the study's distribution; scikit-learn's
+                # ParameterGrid still runs its configurations twice, and so do we.
                 values = [v.item() if isinstance(v, np.generic) else v for v in spec]
-                merged[name] += [v for v in values if not any(_same(v, w) for w in merged[name])]
+                kept = merged.setdefault(name, [])
+                for v in values:
+                    if not any(_same(v, w) for w in kept):
+                        kept.append(v)
+            elif name not in merged:
+                merged[name] = spec
             elif spec is not merged[name]:
                 raise ValueError(f"parameter {name!r} is searched with different distributions in different dicts "
                                  f"of the list ({merged[name]!r} and {spec!r}): tunewise keeps one distribution per "
@@ -250,6 +256,24 @@ def _set_by_searched_value(name: str, space: Mapping[str, Any]) -> tuple[str, st
     return None
 
 
+def _settable(estimator: Any, name: str, spaces: Sequence[Mapping[str, Any]] | None) -> bool:
+    """Whether ``set_params`` of a clone takes ``name`` (with a value searched for it): an
+    estimator written by hand may accept parameters its ``get_params`` does not list."""
+    from sklearn.base import clone
+
+    value = None
+    for space in spaces or ():
+        spec: Any = space.get(name)
+        if _is_value_list(spec) and len(spec):
+            value = list(spec)[0]
+            break
+    try:
+        clone(estimator).set_params(**{name: value})
+    except Exception:  # noqa: BLE001 - any refusal means the name is not a parameter
+        return False
+    return True
+
+
 def check_estimator_params(estimator: Any, names: Sequence[str],
                            spaces: Sequence[Mapping[str, Any]] | None = None, what: str = "param_space") -> None:
     """Raise a ValueError naming any parameter the estimator does not have, and the valid ones.
@@ -269,6 +293,8 @@ def check_estimator_params(estimator: Any, names: Sequence[str],
                                      f"{', '.join(repr(v) for v in lacking)} has no parameter {sub!r}: put "
                                      f"those values in a separate dict of the list (a list of grids)")
             continue
+        if _settable(estimator, name, spaces):
+            continue  # not in get_params, but set_params takes it (as scikit-learn's searches only ask)
         close = difflib.get_close_matches(name, valid, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise ValueError(
