@@ -200,3 +200,19 @@ def test_a_parameter_set_params_takes_is_searched_even_if_get_params_lacks_it(Gr
 def test_a_misspelt_parameter_is_still_named_before_any_fit():
     with pytest.raises(ValueError, match="did you mean 'C'"):
         tw_grid(LogisticRegression(), {"CC": [1, 2]}).fit(X, Y)
+
+
+# ---- display ----------------------------------------------------------------------------------
+
+@GRIDS
+def test_the_html_diagram_shows_the_best_estimator_after_refit(Grid):
+    pipe = Pipeline([("scale", StandardScaler()), ("clf", DummyClassifier())])
+    search = Grid(pipe, {"clf": [DummyClassifier(), LogisticRegression()]}, cv=3)
+    with config_context(display="diagram"):
+        assert "<div>DummyClassifier</div>" in search._repr_html_()
+        search.fit(X, Y)
+        html = search._repr_html_()
+    assert "best_estimator_: Pipeline" in html
+    assert "<div>LogisticRegression</div>" in html and "<div>DummyClassifier</div>" not in html
+    with config_context(display="diagram"):
+        assert "estimator: Pipeline" in clone(search)._repr_html_()

@@ -374,6 +374,17 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         tags.array_api_support = sub.array_api_support
         return tags
 
+    def _sk_visual_block_(self) -> Any:
+        """The HTML diagram shows the refitted best estimator once there is one, as scikit-learn's searches do."""
+        try:
+            from sklearn.utils._repr_html.estimator import _VisualBlock
+        except ImportError:  # scikit-learn < 1.7
+            from sklearn.utils._estimator_html_repr import _VisualBlock
+        key, estimator = (("best_estimator_", self.best_estimator_) if "best_estimator_" in self.__dict__
+                          else ("estimator", self.estimator))
+        return _VisualBlock("parallel", [estimator], names=[f"{key}: {type(estimator).__name__}"],
+                            name_details=[str(estimator)])
+
     def __getattr__(self, name: str) -> Any:
         # Only called for a missing attribute: say why a halving attribute is missing.
         if name in _HALVING_ATTRIBUTES:
