@@ -111,7 +111,7 @@ def __getattr__(name: str) -> object:
     # Integrations and presets load on first use, so `import tunewise` never imports
     # scikit-learn, torch or mlflow.
     if name in ("integrations", "integration", "presets", "plots", "importance", "insight", "transfer", "pruners",
-                "search_space", "visualization", "storages", "artifacts"):
+                "search_space", "visualization", "storages", "artifacts", "terminator"):
         import importlib
 
         return importlib.import_module(f"tunewise.{name}")
@@ -128,7 +128,6 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'tunewise' has no attribute {name!r}")
 
 
-# Optuna modules a script moved with `import tunewise as optuna` may use, with what to do instead.
-_OPTUNA_ONLY = {
-    "terminator": "stop on a budget (n_trials, timeout, max_trials) or with a callback that calls study.stop()",
-}
+# Optuna modules a script moved with `import tunewise as optuna` may use, with what to do instead
+# (none at present: optuna.terminator and optuna.artifacts have counterparts now).
+_OPTUNA_ONLY: dict[str, str] = {}

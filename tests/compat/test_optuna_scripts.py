@@ -158,7 +158,6 @@ def test_wilcoxon_pruner_example(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.parametrize("code, says", [
-    ("import tunewise.terminator", "study.stop()"),
     ("import tunewise.integration.lightgbm", "LightGBMPruningCallback"),
     ("tw.integration.DaskStorage", "DaskExecutor"),
 ])

@@ -46,7 +46,7 @@ FUNCTIONS = [
     "distributions.FloatDistribution", "distributions.IntDistribution", "distributions.CategoricalDistribution",
     "distributions.distribution_to_json", "trial.FixedTrial", "search_space.intersection_search_space",
     *(f"visualization.{name}" for name in optuna.visualization.__all__
-      if name not in ("matplotlib", "plot_terminator_improvement")),
+      if name != "matplotlib"),
     *(f"{owner}.{name}" for owner in ("Study", "Trial", "trial.FixedTrial", "trial.FrozenTrial")
       for name in _public_methods(owner)),
 ]

@@ -1,5 +1,56 @@
-"""``optuna.terminator``, which tunewise does not have: importing it says what to use instead."""
+"""Stop a study once more trials are unlikely to beat the objective's own noise (Optuna's ``optuna.terminator``).
 
-from tunewise import _OPTUNA_ONLY
+The rule of Makarova et al. 2022: a GP on the top trials bounds how much better than the best
+trial the search could still get (:class:`RegretBoundEvaluator`); once that bound is below the
+statistical error of the best trial's cross-validation score (:class:`CrossValidationErrorEvaluator`,
+from the fold scores the objective reports with :func:`report_cross_validation_scores`), further
+trials mostly fit noise and :class:`TerminatorCallback` stops the study. The check starts after
+``min_n_trials`` (20) COMPLETE trials. :class:`BestValueStagnationEvaluator` is the simpler rule:
+stop after that many trials without a new best.
 
-raise ImportError(f"optuna.terminator has no tunewise counterpart: {_OPTUNA_ONLY['terminator']}")
+>>> import tunewise as tw
+>>> from tunewise.terminator import BestValueStagnationEvaluator, Terminator, TerminatorCallback
+>>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+>>> stop = TerminatorCallback(Terminator(BestValueStagnationEvaluator(max_stagnation_trials=5), min_n_trials=1))
+>>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=200, callbacks=[stop])
+>>> len(study.trials) < 200
+True
+
+Optuna's ``EMMREvaluator`` and ``MedianErrorEvaluator`` have no counterpart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tunewise.terminator._terminator import (
+    BaseErrorEvaluator,
+    BaseImprovementEvaluator,
+    BestValueStagnationEvaluator,
+    CrossValidationErrorEvaluator,
+    RegretBoundEvaluator,
+    StaticErrorEvaluator,
+    Terminator,
+    TerminatorCallback,
+    report_cross_validation_scores,
+)
+
+__all__ = [
+    "BaseErrorEvaluator",
+    "BaseImprovementEvaluator",
+    "BestValueStagnationEvaluator",
+    "CrossValidationErrorEvaluator",
+    "RegretBoundEvaluator",
+    "StaticErrorEvaluator",
+    "Terminator",
+    "TerminatorCallback",
+    "report_cross_validation_scores",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("EMMREvaluator", "MedianErrorEvaluator"):
+        raise AttributeError(f"optuna.terminator.{name} has no tunewise counterpart: use RegretBoundEvaluator with "
+                             "CrossValidationErrorEvaluator (the default), StaticErrorEvaluator(constant) or "
+                             "BestValueStagnationEvaluator")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

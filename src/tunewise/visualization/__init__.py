@@ -19,6 +19,7 @@ counterpart: importing ``tunewise.visualization.matplotlib`` raises an error tha
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -48,6 +49,7 @@ __all__ = [
     "plot_pareto_front",
     "plot_rank",
     "plot_slice",
+    "plot_terminator_improvement",
     "plot_timeline",
 ]
 
@@ -56,6 +58,7 @@ plot_edf = edf
 plot_intermediate_values = intermediate_values
 plot_parallel_coordinate = parallel_coordinate
 plot_rank = rank
+_builtin_slice = builtins.slice  # `slice` here is the plot (Optuna's plot_slice)
 plot_slice = slice
 
 
@@ -130,3 +133,50 @@ def __getattr__(name: str) -> object:
 _NO_MATPLOTLIB = ("optuna.visualization.matplotlib has no tunewise counterpart: tunewise draws plotly figures. Use "
                   "tunewise.visualization.plot_* (the same names and arguments); save one as an image with "
                   "fig.write_image('plot.png') (needs kaleido) or as HTML with fig.write_html('plot.html')")
+
+
+def plot_terminator_improvement(study: Any, plot_error: bool = False, improvement_evaluator: Any = None,
+                                error_evaluator: Any = None, min_n_trials: int = 20) -> Any:
+    """Optuna's plot of :mod:`tunewise.terminator`'s improvement bound after each trial (and, with
+    ``plot_error``, the error it is compared with): the study would stop where the first falls
+    below the second. Points before ``min_n_trials`` COMPLETE trials, where the terminator does
+    not judge yet, are faint. One GP fit per trial: slow for long studies."""
+    import plotly.graph_objects as go
+
+    from tunewise.terminator import RegretBoundEvaluator
+    from tunewise.terminator._terminator import _default_error_evaluator
+
+    if len(getattr(study, "directions", ())) > 1:
+        raise ValueError("plot_terminator_improvement does not support multi-objective studies")
+    if isinstance(min_n_trials, bool) or not isinstance(min_n_trials, int) or min_n_trials <= 0:
+        raise ValueError(f"min_n_trials must be a positive integer, got {min_n_trials!r}")
+    improvement_evaluator = improvement_evaluator or RegretBoundEvaluator()
+    error_evaluator = error_evaluator or _default_error_evaluator(improvement_evaluator)
+    numbers: list[int] = []
+    improvements: list[float] = []
+    errors: list[float] = []
+    done: list[Any] = []
+    for trial in study.trials:
+        if trial.state.name == "COMPLETE":
+            done.append(trial)
+        if not done:
+            continue
+        numbers.append(trial.number)
+        improvements.append(improvement_evaluator.evaluate(trials=list(done), study_direction=study.direction))
+        if plot_error:
+            errors.append(error_evaluator.evaluate(trials=list(done), study_direction=study.direction))
+    cut = next((i for i, n in enumerate(numbers) if len([t for t in done if t.number <= n]) >= min_n_trials),
+               len(numbers))
+    fig = go.Figure()
+    for part, opacity, legend in ((_builtin_slice(0, cut + 1), 0.25, False), (_builtin_slice(cut, None), 1.0, True)):
+        if numbers[part]:
+            color = f"rgba(99, 110, 250, {opacity})"
+            fig.add_trace(go.Scatter(x=numbers[part], y=improvements[part], mode="markers+lines",
+                                     marker={"color": color}, line={"color": color}, name="Terminator Improvement",
+                                     showlegend=legend, legendgroup="improvement"))
+    if plot_error:
+        fig.add_trace(go.Scatter(x=numbers, y=errors, mode="markers+lines", name="Error",
+                                 marker={"color": "rgba(255, 0, 0, 1.0)"}, line={"color": "rgba(255, 0, 0, 1.0)"}))
+    fig.update_layout(title="Terminator Improvement Plot", xaxis={"title": "Trial"},
+                      yaxis={"title": "Terminator Improvement"})
+    return fig

@@ -1,0 +1,129 @@
+"""``optuna.terminator`` under ``import tunewise as optuna`` (optuna-examples' terminator/ and
+lightgbm_terminator.py): the same evaluators, values close to Optuna's, and the callback stops the study."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import tunewise as tw
+from tunewise.terminator import (
+    BestValueStagnationEvaluator,
+    CrossValidationErrorEvaluator,
+    RegretBoundEvaluator,
+    StaticErrorEvaluator,
+    Terminator,
+    TerminatorCallback,
+    report_cross_validation_scores,
+)
+
+
+def _trials(module: object, values: list[float], xs: list[float], ys: list[float], cv: bool = False) -> list:
+    d = module.distributions  # type: ignore[attr-defined]
+    out = []
+    for v, x, y in zip(values, xs, ys):
+        attrs = {"terminator:cv_scores": [v - 0.1, v, v + 0.3]} if cv else {}
+        out.append(module.create_trial(  # type: ignore[attr-defined]
+            params={"x": x, "y": y}, value=v, system_attrs=attrs,
+            distributions={"x": d.FloatDistribution(-3, 3), "y": d.FloatDistribution(-3, 3)}))
+    return out
+
+
+def _data(n: int) -> tuple[list[float], list[float], list[float]]:
+    rng = np.random.default_rng(0)
+    xs, ys = rng.uniform(-3, 3, n), rng.uniform(-3, 3, n)
+    values = (xs - 1) ** 2 + 0.5 * ys**2 + rng.normal(0, 0.05, n)
+    return [float(v) for v in values], [float(x) for x in xs], [float(y) for y in ys]
+
+
+@pytest.fixture(scope="module")
+def optuna() -> object:
+    optuna = pytest.importorskip("optuna")
+    pytest.importorskip("optuna.terminator")
+    return optuna
+
+
+def test_evaluators_agree_with_optunas(optuna: object) -> None:
+    import optuna.terminator as ot  # type: ignore[import-not-found,unused-ignore]
+
+    values, xs, ys = _data(40)
+    ours, theirs = _trials(tw, values, xs, ys, cv=True), _trials(optuna, values, xs, ys, cv=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Optuna's terminator is experimental / deprecated
+        for direction in ("minimize", "maximize"):
+            od = getattr(optuna.study.StudyDirection, direction.upper())  # type: ignore[attr-defined]
+            assert CrossValidationErrorEvaluator().evaluate(ours, direction) == pytest.approx(
+                ot.CrossValidationErrorEvaluator().evaluate(theirs, od))
+            assert BestValueStagnationEvaluator(10).evaluate(ours, direction) == \
+                ot.BestValueStagnationEvaluator(10).evaluate(theirs, od)
+        for n in (20, 80):  # a different GP (tunewise's), the same bound: measured 0.51/0.34 and 0.52/0.55
+            values, xs, ys = _data(n)
+            mine = RegretBoundEvaluator(seed=0).evaluate(_trials(tw, values, xs, ys), "minimize")
+            reference = ot.RegretBoundEvaluator(seed=0).evaluate(_trials(optuna, values, xs, ys),
+                                                                 optuna.study.StudyDirection.MINIMIZE)  # type: ignore[attr-defined]
+            assert 0.5 < mine / reference < 2.0
+
+
+def test_cv_error_is_the_corrected_standard_error_of_the_best_trial() -> None:
+    study = tw.create_study(direction="maximize")
+    for scores in ([0.5, 0.7, 0.6], [0.8, 0.9, 0.7, 1.0]):
+        trial = study.ask()
+        report_cross_validation_scores(trial, scores)
+        study.tell(trial, float(np.mean(scores)))
+    best = [0.8, 0.9, 0.7, 1.0]
+    assert CrossValidationErrorEvaluator().evaluate(study.trials, study.direction) == pytest.approx(
+        math.sqrt((1 / 4 + 1 / 3) * np.var(best)))
+    with pytest.raises(ValueError, match="two or more"):
+        report_cross_validation_scores(study.ask(), [0.5])
+
+
+def test_callback_stops_a_converged_study_after_min_n_trials() -> None:
+    """terminator_simple.py's loop: CV scores reported, TerminatorCallback given to optimize()."""
+
+    def objective(trial: tw.Trial) -> float:
+        x = trial.suggest_float("x", 0, 1)
+        value = 1 - (x - 0.5) ** 2
+        report_cross_validation_scores(trial, [value - 0.2, value, value + 0.2])
+        return value
+
+    study = tw.create_study(direction="maximize", sampler=tw.samplers.RandomSampler(seed=0))
+    study.optimize(objective, n_trials=60, callbacks=[TerminatorCallback()])
+    assert len(study.trials) == 20  # the bound (about 0.01) is below the error (0.2) from the first check on
+
+
+def test_stagnation_rule_and_errors() -> None:
+    study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=1))
+    terminator = Terminator(BestValueStagnationEvaluator(max_stagnation_trials=3), min_n_trials=1)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=100, callbacks=[TerminatorCallback(terminator)])
+    values = [t.value for t in study.trials]
+    best = values.index(min(values))
+    assert len(values) - 1 - best == 4  # stopped when 4 trials in a row (more than 3) did not improve
+    with pytest.raises(ValueError, match="report_cross_validation_scores"):
+        Terminator(min_n_trials=1).should_terminate(study)  # no CV scores reported
+    assert Terminator(StaticErrorEvaluator(0), StaticErrorEvaluator(1), min_n_trials=1).should_terminate(study)
+    import tunewise.terminator
+
+    with pytest.raises(AttributeError, match="no tunewise counterpart"):
+        tunewise.terminator.EMMREvaluator  # noqa: B018
+
+
+def test_plot_terminator_improvement() -> None:
+    pytest.importorskip("plotly")
+    from tunewise.visualization import plot_terminator_improvement
+
+    def objective(trial: tw.Trial) -> float:
+        x = trial.suggest_float("x", 0, 1)
+        report_cross_validation_scores(trial, [x, x + 0.1])
+        return x
+
+    study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+    study.optimize(objective, n_trials=6)
+    fig = plot_terminator_improvement(study, plot_error=True, min_n_trials=3)
+    faint, solid, error = fig.data
+    assert list(faint.x) == [0, 1, 2] and list(solid.x) == [2, 3, 4, 5] and list(error.x) == list(range(6))
+    assert all(v > 0 for v in (*faint.y, *solid.y)) and error.y[-1] == pytest.approx(
+        math.sqrt((1 / 2 + 1) * np.var([study.best_value, study.best_value + 0.1])))
+    assert fig.layout.title.text == "Terminator Improvement Plot"
