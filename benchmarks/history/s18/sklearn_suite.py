@@ -18,7 +18,6 @@ first line of its error; --only-adapted keeps the tests whose source names the a
 from __future__ import annotations
 
 import argparse
-import inspect
 import re
 import subprocess
 import sys
@@ -75,7 +74,8 @@ def build(workdir: Path, baseline: bool, strip_extras: bool = False) -> Path:
         text = text[: block.start(1)] + kept + text[block.end(1):]
         first_def = re.search(r"^(class |def |@)", text, re.M)
         assert first_def
-        adapters = ADAPTERS.replace("\n\ndef GridSearchCV", (STRIP_EXTRAS if strip_extras else "") + "\n\ndef GridSearchCV")
+        extras = STRIP_EXTRAS if strip_extras else ""
+        adapters = ADAPTERS.replace("\n\ndef GridSearchCV", extras + "\n\ndef GridSearchCV")
         text = text[: first_def.start()] + adapters + "\n\n" + text[first_def.start():]
     workdir.mkdir(parents=True, exist_ok=True)
     target = workdir / ("test_search_sklearn.py" if baseline else
