@@ -16,8 +16,9 @@ integrations live under tunewise's own names):
 Scripts that import ``optuna_integration`` (the package Optuna's integrations moved to) change
 ``from optuna_integration import X`` to ``from tunewise.integration import X``.
 
-Any other Optuna integration (``DaskStorage``, the LightGBM tuner ``optuna.integration.lightgbm``,
-CatBoost, Keras, ...) raises an error that says what tunewise offers instead.
+``import optuna.integration.lightgbm as lgb`` (the stepwise LightGBM tuner) becomes
+``import tunewise.integration.lightgbm as lgb``. Any other Optuna integration (``DaskStorage``,
+Keras, ...) raises an error that says what tunewise offers instead.
 
 >>> import tunewise as optuna
 >>> optuna.integration.LightGBMPruningCallback.__module__
@@ -29,8 +30,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["CatBoostPruningCallback", "LightGBMPruningCallback", "MLflowCallback", "OptunaSearchCV",
-           "PyTorchIgnitePruningHandler", "PyTorchLightningPruningCallback", "SkorchPruningCallback",
+__all__ = ["CatBoostPruningCallback", "LightGBMPruningCallback", "LightGBMTuner", "LightGBMTunerCV", "MLflowCallback",
+           "OptunaSearchCV", "PyTorchIgnitePruningHandler", "PyTorchLightningPruningCallback", "SkorchPruningCallback",
            "TorchDistributedTrial", "WeightsAndBiasesCallback", "XGBoostPruningCallback"]
 
 _MOVED = {
@@ -44,6 +45,8 @@ _MOVED = {
     "SkorchPruningCallback": ("tunewise.integrations.skorch", "SkorchPruningCallback"),
     "PyTorchIgnitePruningHandler": ("tunewise.integrations.ignite", "PyTorchIgnitePruningHandler"),
     "TorchDistributedTrial": ("tunewise.integrations.torch", "TorchDistributedTrial"),
+    "LightGBMTuner": ("tunewise.integrations.lightgbm_tuner", "LightGBMTuner"),
+    "LightGBMTunerCV": ("tunewise.integrations.lightgbm_tuner", "LightGBMTunerCV"),
 }
 
 # Optuna integrations with no counterpart here, and what to use instead.
@@ -52,16 +55,12 @@ _INSTEAD = {
                    "study.optimize(..., executor=tw.DaskExecutor(client)), or the "
                    "'tunewise worker' command on each machine",
     "dask": "run the study on Dask with study.optimize(..., executor=tw.DaskExecutor(client)) and a PostgreSQL storage",
-    "lightgbm": "Optuna's stepwise LightGBM tuner (LightGBMTuner, LightGBMTunerCV) is not available: tune "
-                "LightGBM's parameters with trial.suggest_* and tw.integrations.lightgbm.LightGBMPruningCallback",
-    "LightGBMTuner": "tune LightGBM's parameters with trial.suggest_* and "
-                     "tw.integrations.lightgbm.LightGBMPruningCallback",
-    "LightGBMTunerCV": "tune LightGBM's parameters with trial.suggest_* and lightgbm.cv, reporting "
-                       "through tw.integrations.lightgbm.LightGBMPruningCallback",
 }
 
 
 def __getattr__(name: str) -> Any:
+    if name == "lightgbm":  # the submodule, Optuna's optuna.integration.lightgbm
+        return importlib.import_module(f"{__name__}.lightgbm")
     if name in _MOVED:
         module, attr = _MOVED[name]
         value = getattr(importlib.import_module(module), attr)

@@ -12,6 +12,8 @@ Each submodule imports its library only when used, so ``import tunewise`` stays 
 - :mod:`tunewise.integrations.catboost`, :mod:`tunewise.integrations.skorch`,
   :mod:`tunewise.integrations.ignite`: pruning callbacks (Optuna's names; ``tunewise[skorch]``,
   ``tunewise[ignite]``; the CatBoost one needs only catboost itself)
+- :mod:`tunewise.integrations.lightgbm_tuner`: Optuna's stepwise LightGBM tuner (``LightGBMTuner``,
+  ``LightGBMTunerCV``, ``train``)
 - :mod:`tunewise.integrations.mlflow`: ``MLflowCallback`` logs each trial as a nested run
   (``tunewise[mlflow]``)
 - :mod:`tunewise.integrations.wandb`: ``WeightsAndBiasesCallback`` logs each trial to a W&B
@@ -27,7 +29,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-__all__ = ["catboost", "ignite", "lightgbm", "lightning", "mlflow", "sklearn", "skorch", "torch", "wandb", "xgboost"]
+__all__ = ["catboost", "ignite", "lightgbm", "lightgbm_tuner", "lightning", "mlflow", "sklearn", "skorch", "torch",
+           "wandb", "xgboost"]
 
 
 def __getattr__(name: str) -> ModuleType:
