@@ -34,6 +34,7 @@ from tunewise.schedulers._base import Scheduler, _interface
 from tunewise.schedulers._context import SchedulerContext
 from tunewise.schedulers._continuation import CONTINUES_ATTR
 from tunewise.schedulers._decision import Action, Continuation, Decision
+from tunewise.storage import _heartbeat
 
 if TYPE_CHECKING:
 
@@ -285,4 +286,7 @@ def _enqueue(loop: _StudyLoop, study: Study, c: Continuation) -> None:
     rel = _checkpoint.handoff(checkpoint_root(study), loop.trial_id(study, source), c.max_step)
     if rel is not None:
         attrs[_checkpoint.RESUME_ATTR] = rel
+    # A retry of this trial (its worker died) must be the same continuation again, or the promotion
+    # or population slot it carries out is lost: the heartbeat's retry starts with these attrs.
+    attrs[_heartbeat.RETRY_ATTRS] = dict(attrs)
     loop.storage.enqueue_trial(loop.study_id, dict(c.params), system_attrs=attrs)

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -64,6 +64,17 @@ if TYPE_CHECKING:
     from tunewise.trial import FrozenTrial
 
 ATTR = "pbt"
+_RETRIED_FROM = "retried_from"  # system attr of a retry: the trial whose worker died
+# What a segment records when it arrives at its generation's end; a retry of it runs the
+# segment again, so it starts without them.
+_ARRIVAL = ("arrived", "arrived_step", "value", "loss")
+
+
+def _ended(trials: Sequence[FrozenTrial]) -> Callable[[FrozenTrial], bool]:
+    """Whether a segment ended its lineage: it COMPLETEd, or FAILED and nobody retries it (a
+    segment whose worker died is retried as the same segment, so the lineage lives on)."""
+    retried = {t.system_attrs.get(_RETRIED_FROM) for t in trials}
+    return lambda t: t.state == TrialState.COMPLETE or (t.state == TrialState.FAILED and t.number not in retried)
 
 
 class PBTScheduler(Scheduler):
@@ -172,20 +183,34 @@ class PBTScheduler(Scheduler):
 
     # ---- membership --------------------------------------------------------------------
     def _roots(self, trials: Sequence[FrozenTrial]) -> list[int]:
-        """Numbers of the population's lineage roots: the first trials that continue nothing."""
+        """Numbers of the population's lineage roots: the first trials that continue nothing (a
+        retry of a trial whose worker died takes that trial's place, it is no new root)."""
         roots = [t.number for t in trials if CONTINUES_ATTR not in t.system_attrs
-                 and t.state != TrialState.WAITING]
+                 and _RETRIED_FROM not in t.system_attrs and t.state != TrialState.WAITING]
         return roots[: self.population_size]
 
     def _state(self, ctx: SchedulerContext, trial: FrozenTrial) -> dict[str, Any]:
         st = trial.system_attrs.get(ATTR)
         if st is not None:
             return copy.deepcopy(st)
-        roots = self._roots([t for t in ctx.get_trials() if t.number <= trial.number])
-        if trial.number in roots:
-            return {"lineage": trial.number, "generation": 0, "start_step": 0, "parent": None, "donor": None,
-                    "clone_step": None}
+        trials = ctx.get_trials()
+        failed = trial.system_attrs.get(_RETRIED_FROM)
+        if failed is not None:  # the retry of a segment whose worker died: the same segment again
+            before = next((t for t in trials if t.number == failed), None)
+            if before is not None:
+                prior = before.system_attrs.get(ATTR)
+                if prior is not None:
+                    return {k: v for k, v in copy.deepcopy(prior).items() if k not in _ARRIVAL}
+                if before.number in self._roots([t for t in trials if t.number <= before.number]):
+                    return self._root_state(before.number)
+        if trial.number in self._roots([t for t in trials if t.number <= trial.number]):
+            return self._root_state(trial.number)
         return {"excess": True}
+
+    @staticmethod
+    def _root_state(number: int) -> dict[str, Any]:
+        return {"lineage": number, "generation": 0, "start_step": 0, "parent": None, "donor": None,
+                "clone_step": None}
 
     # ---- the hooks -----------------------------------------------------------------------
     def on_report(self, ctx: SchedulerContext, trial: FrozenTrial) -> Decision:
@@ -247,8 +272,8 @@ class PBTScheduler(Scheduler):
         roots, by_lineage = self._segments(trials)
         if len(roots) < self.population_size:
             return False
-        return all(any(t.state in (TrialState.COMPLETE, TrialState.FAILED) for t in segs)
-                   for segs in by_lineage.values())
+        ended = _ended(trials)
+        return all(any(ended(t) for t in segs) for segs in by_lineage.values())
 
     def _resolve_latest(self, ctx: SchedulerContext, trials: Sequence[FrozenTrial]) -> list[Continuation]:
         gens = [t.system_attrs[ATTR]["arrived"] for t in trials
@@ -262,12 +287,13 @@ class PBTScheduler(Scheduler):
         if len(roots) < self.population_size:
             return []  # the population has not all started yet
         arrived: list[FrozenTrial] = []
+        ended = _ended(trials)
         for segs in by_lineage.values():
             hit = [t for t in segs if t.system_attrs.get(ATTR, {}).get("arrived") == g]
             if hit:
                 arrived.append(hit[0])
                 continue
-            dead = any(t.state in (TrialState.FAILED, TrialState.COMPLETE) for t in segs)
+            dead = any(ended(t) for t in segs)
             if not dead:
                 return []  # this lineage is still training (or queued) in generation g
         key = f"pbt:generation:{g}"

@@ -47,6 +47,9 @@ __all__ = ["DEFAULT_POLICY", "check_policy", "configure", "fail_dead_trial", "fa
 _log = logging.getLogger("tunewise")
 
 ATTR_KEY = "heartbeat"
+#: Trial system attr: the system attrs a retry of the trial starts with (besides the retry's own
+#: ``retried_from``, ``retry_attempt``, ``retry_history``); kept on the retry too.
+RETRY_ATTRS = "retry_attrs"
 _IDLE_EXIT = 30.0  # seconds without a running trial before the heartbeat thread stops
 # What a study on persistent storage gets when nobody chose a policy: a worker killed without a
 # word (kill -9, OOM killer, preemption) has its trial failed within a minute and rerun once.
@@ -254,8 +257,13 @@ def _retry(study: Study, t: FrozenTrial, max_retries: int) -> None:
     # retry_history: every trial this one retries, the first failed one first (what Optuna's
     # RetryFailedTrialCallback.retry_history reads, via tunewise.storages).
     history = [*t.system_attrs.get("retry_history", ()), t.number]
+    # A scheduler's continuation (ASHA promotion, PBT segment) starts again as the same
+    # continuation: its checkpoint hand-off and scheduler state, as it was enqueued (RETRY_ATTRS).
+    start = dict(t.system_attrs.get(RETRY_ATTRS) or {})
+    if start:
+        start[RETRY_ATTRS] = dict(start)  # so that a retry of the retry starts the same way
     retry = study._storage.enqueue_trial(study._study_id, params, system_attrs={
-        "retried_from": t.number, "retry_attempt": attempt + 1, "retry_history": history})
+        **start, "retried_from": t.number, "retry_attempt": attempt + 1, "retry_history": history})
     _log.warning("trial %d of study %r was marked FAILED (%s); retrying it as trial %d", t.number,
                  study.study_name, reason, retry.number)
 

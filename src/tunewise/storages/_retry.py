@@ -48,9 +48,13 @@ class RetryHeartbeatStaleTrialCallback:
         history = [*self.retry_history(trial), trial.number]
         if self.max_retry is not None and len(history) > self.max_retry:
             return
+        from tunewise.storage._heartbeat import RETRY_ATTRS
         from tunewise.trial import TrialState, create_trial
 
-        attrs: dict[str, Any] = {"retried_from": trial.number, "retry_attempt": len(history),
+        start = dict(trial.system_attrs.get(RETRY_ATTRS) or {})  # a scheduler's continuation, as it started
+        if start:
+            start[RETRY_ATTRS] = dict(start)
+        attrs: dict[str, Any] = {**start, "retried_from": trial.number, "retry_attempt": len(history),
                                  "retry_history": history}
         study.add_trial(create_trial(state=TrialState.WAITING, params=trial.params,
                                      distributions=trial.distributions, user_attrs=trial.user_attrs,

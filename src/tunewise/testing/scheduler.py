@@ -200,8 +200,11 @@ def _outcome(trials: Sequence[FrozenTrial]) -> list[Any]:
     out = []
     for t in trials:
         attrs = dict(t.system_attrs)
-        if isinstance(attrs.get("resume_checkpoint"), str):  # a hand-off snapshot's name is random
-            attrs["resume_checkpoint"] = re.sub(r"-[0-9a-f]+$", "", attrs["resume_checkpoint"])
+        # A hand-off snapshot's name is random (also in retry_attrs, what a retry would start with).
+        attrs["retry_attrs"] = dict(attrs.get("retry_attrs") or {})
+        for held in (attrs, attrs["retry_attrs"]):
+            if isinstance(held.get("resume_checkpoint"), str):
+                held["resume_checkpoint"] = re.sub(r"-[0-9a-f]+$", "", held["resume_checkpoint"])
         out.append((t.number, t.state.value, t.params, t.values, dict(t.reports), attrs))
     return out
 
