@@ -128,8 +128,10 @@ class BaseStorage(abc.ABC):
         """Atomically claim the oldest WAITING trial, or create a new one; either is RUNNING.
 
         With ``max_started``, raise MaxTrialsReached instead when the study's trial budget is
-        used: the number of started (non-WAITING) trials, minus retries of stale trials (a retry
-        re-runs the same trial), is checked in the same atomic step as the start. ``prepared``
+        used: the number of started (non-WAITING) trials, minus the started retries of stale
+        trials (a retry re-runs the same trial), is checked in the same atomic step as the start;
+        once it is used, the oldest WAITING retry is claimed if there is one (only a retry may start
+        then, whatever else is queued before it). ``prepared``
         attributes are written in that same step (see :class:`PreparedStart`).
         """
 

@@ -345,7 +345,9 @@ def await_running(study: Study, deadline: float | None) -> bool:
         for t in storage.fail_stale_trials(sid, policy["grace"]):
             _after_stale(study, t, policy["max_retries"])
         mon.next_check = time.monotonic() + policy["interval"]
-        if storage.count_trials(sid, (TrialState.WAITING,)):
+        # Only a retry may start once the budget is used: a WAITING trial that is none (an ASHA
+        # promotion queued as the budget ran out, an enqueued configuration) waits for the next run.
+        if any("retried_from" in t.system_attrs for t in storage.get_trials(sid, (TrialState.WAITING,))):
             return True
         mine = mon.running_here()
         # Detached trials (no heartbeat) wait for a tell that may come any time or never: not for us.

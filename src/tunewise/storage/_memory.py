@@ -202,20 +202,25 @@ class InMemoryStorage(BaseStorage):
                     max_started: int | None = None, prepared: PreparedStart | None = None) -> FrozenTrial:
         with self._lock:
             rec = self._study(study_id)
+            number = rec.waiting[0] if claim_waiting and rec.waiting else len(rec.trials)
             if max_started is not None:
                 started = len(rec.trials) - len(rec.waiting)
-                if started >= max_started:  # only near the cap: subtract retries of stale trials
-                    started -= sum(1 for t in rec.trials if "retried_from" in t.system_attrs)
+                if started >= max_started:  # only near the cap: subtract the retries of stale trials run
+                    started -= sum(1 for t in rec.trials if "retried_from" in t.system_attrs
+                                   and t.state != TrialState.WAITING)
                 if started >= max_started:
-                    from tunewise.exceptions import MaxTrialsReached
+                    # Only a retry may start now: the oldest WAITING one (not a new trial queued first).
+                    retry = next((n for n in rec.waiting if "retried_from" in rec.trials[n].system_attrs), None)
+                    if retry is None:
+                        from tunewise.exceptions import MaxTrialsReached
 
-                    raise MaxTrialsReached(f"study {rec.name!r} has used its budget of {max_started} trials")
-            number = rec.waiting[0] if claim_waiting and rec.waiting else len(rec.trials)
+                        raise MaxTrialsReached(f"study {rec.name!r} has used its budget of {max_started} trials")
+                    number, claim_waiting, prepared = retry, True, None
             extra: dict[str, Any] = {}
             if prepared is not None and prepared.applies_to(number, claimed=claim_waiting and bool(rec.waiting)):
                 extra = self._changes(None, None, prepared.user_attrs or None, prepared.system_attrs or None)
             if claim_waiting and rec.waiting:
-                rec.waiting.pop(0)
+                rec.waiting.remove(number)
                 old = rec.trials[number]
                 now = time.time()
                 for key, attrs in (("user_attrs", old.user_attrs), ("system_attrs", old.system_attrs)):

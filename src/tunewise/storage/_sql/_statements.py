@@ -153,7 +153,12 @@ class Statements:
             tr.c.study_id == sid, tr.c.state == TrialState.WAITING.value).scalar_subquery()
         self.q_started = c(sa.select(st.c.next_number - waiting_count).where(st.c.study_id == sid))
         self.q_retries = c(sa.select(sa.func.count()).select_from(tr).where(
-            tr.c.study_id == sid, tr.c.retried_from.is_not(None)))
+            tr.c.study_id == sid, tr.c.retried_from.is_not(None), tr.c.state != TrialState.WAITING.value))
+        # Once the budget is used only a retry may start: the oldest WAITING one.
+        waiting_retry = sa.select(tr.c.trial_id, tr.c.number, tr.c.user_attrs, tr.c.system_attrs).where(
+            tr.c.study_id == sid, tr.c.state == TrialState.WAITING.value, tr.c.retried_from.is_not(None)
+        ).order_by(tr.c.number).limit(1)
+        self.q_waiting_retry = c(waiting_retry if is_sqlite else waiting_retry.with_for_update(skip_locked=True))
         self.q_lock_study = c(sa.select(st.c.study_id).where(st.c.study_id == sid).with_for_update())
         ins_attr = dialect_insert(at).values(study_id=sid, key=bp("key"), value=bp("value"))
         self.i_attr = c(ins_attr.on_conflict_do_update(index_elements=[at.c.study_id, at.c.key],

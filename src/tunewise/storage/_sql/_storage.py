@@ -299,16 +299,35 @@ class SQLStorage(BaseStorage):
                            distributions=self._cache(study_id).dists,
                            system_attrs=_loads(sys_text), user_attrs=_loads(user_text))
 
-    def _check_budget(self, cur: Cursor, study_id: int, max_started: int) -> None:
-        """Raise MaxTrialsReached when ``max_started`` trials have started (inside the start's transaction)."""
+    def _check_budget(self, cur: Cursor, study_id: int, max_started: int) -> tuple[Any, ...] | None:
+        """Inside the start's transaction: None while the budget has room; once ``max_started``
+        trials have started (retries of stale trials not counted: a retry re-runs the same trial),
+        the row of the oldest WAITING retry, which is the only trial that may start then (not the
+        oldest WAITING trial, which may be a new one: an ASHA promotion, an enqueued
+        configuration); MaxTrialsReached without one."""
         started = int(cur.scalar(self._stmts.q_started, sid=study_id) or 0)
-        if started >= max_started:  # only near the cap: a retry of a stale trial re-runs the same trial
+        if started >= max_started:  # only near the cap
             started -= int(cur.scalar(self._stmts.q_retries, sid=study_id) or 0)
-        if started >= max_started:
-            from tunewise.exceptions import MaxTrialsReached
+        if started < max_started:
+            return None
+        row = cur.one(self._stmts.q_waiting_retry, sid=study_id)
+        if row is not None:
+            return tuple(row)
+        from tunewise.exceptions import MaxTrialsReached
 
-            raise MaxTrialsReached(f"study id {study_id} in {self._masked} has used its budget of "
-                                   f"{max_started} trials")
+        raise MaxTrialsReached(f"study id {study_id} in {self._masked} has used its budget of "
+                               f"{max_started} trials")
+
+    def _claim_retry(self, cur: Cursor, study_id: int, row: tuple[Any, ...],
+                     dists: dict[str, D.Distribution]) -> FrozenTrial:
+        tid, number, user_text, sys_text = row
+        now = time.time()
+        seq = cur.scalar(self._stmts.u_bump, sid=study_id)
+        cur.run(self._stmts.u_claim, tid=tid, start=now, seq=seq, user_attrs=None, system_attrs=None,
+                **self._stmts.now_params())
+        return FrozenTrial(number=number, trial_id=tid, state=TrialState.RUNNING, distributions=dists,
+                           user_attrs=_loads(user_text), system_attrs=_loads(sys_text), datetime_start=now,
+                           heartbeat=now)
 
     def next_trial_number(self, study_id: int, *, claim_waiting: bool = True) -> int:
         # From what this process has read and started: no database round trip. Exact for a single
@@ -350,7 +369,9 @@ class SQLStorage(BaseStorage):
         def op(cur: Cursor) -> tuple[FrozenTrial, bool]:
             now = time.time()
             if max_started is not None:  # BEGIN IMMEDIATE holds the write lock: count and start are atomic
-                self._check_budget(cur, study_id, max_started)
+                retry = self._check_budget(cur, study_id, max_started)
+                if retry is not None:
+                    return self._claim_retry(cur, study_id, retry, dists), True
             if claim_waiting:
                 row = cur.one(self._stmts.q_waiting, sid=study_id)
                 if row is not None:
@@ -406,10 +427,14 @@ class SQLStorage(BaseStorage):
                 # count: under READ COMMITTED this later statement sees every start committed before.
                 if cur.one(self._stmts.q_lock_study, sid=study_id) is None:
                     raise self._not_found(study_id)
-                self._check_budget(cur, study_id, max_started)
+                retry = self._check_budget(cur, study_id, max_started)
+                if retry is not None:
+                    return self._claim_retry(cur, study_id, retry, dists)
                 return cur.one(self._stmts.pg_start, **params)
 
             row = self._run(op, WRITE)
+            if isinstance(row, FrozenTrial):
+                return self._started(study_id, row, True)
         if row is None:
             raise self._not_found(study_id)
         tid, number, user_text, sys_text, claimed = row
