@@ -22,7 +22,8 @@ continuation (``tunewise/_decisions.py``: ``checkpoint_root``, ``save_checkpoint
 Safety between workers: each trial directory has a lock file (``fcntl.flock``); deleting old
 checkpoints (the per-trial cap) and handing a checkpoint to another trial both take that lock,
 and a hand-off is a hard-linked snapshot in ``handoff/``, so a checkpoint another trial is about
-to load is never deleted under it.
+to load is never deleted under it. A checkpoint is written in ``.partial/`` and renamed into place
+whole; what a killed writer left there is removed by the next save on the same host.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -180,8 +182,7 @@ def save(root: str, trial_id: int, obj: Any, step: int, keep: int) -> str:
         raise ValueError(f"keep must be a positive integer (checkpoints kept per trial), got {keep!r}")
     tdir = trial_dir(root, trial_id)
     os.makedirs(tdir, exist_ok=True)
-    tmp = os.path.join(tdir, f".tmp-{uuid.uuid4().hex}")
-    os.makedirs(tmp)
+    tmp = _partial_dir(root)
     try:
         _write(tmp, obj)
     except BaseException:
@@ -195,6 +196,38 @@ def save(root: str, trial_id: int, obj: Any, step: int, keep: int) -> str:
         for _, old in _checkpoints(tdir)[:-keep]:
             shutil.rmtree(old, ignore_errors=True)
     return final
+
+
+_PARTIAL = ".partial"  # under the study root: checkpoints being written, named <host>-<pid>-<random>
+
+
+def _partial_dir(root: str) -> str:
+    """A new directory to write a checkpoint in before it is renamed into its trial directory.
+
+    They all live in one folder of the study root, so that what a killed writer left half
+    written (kill -9 inside ``save_checkpoint``) is found without listing every trial directory:
+    each save removes the ones of writers on this host that no longer run."""
+    folder = os.path.join(root, _PARTIAL)
+    os.makedirs(folder, exist_ok=True)
+    host = re.sub(r"[^A-Za-z0-9_.]", "_", socket.gethostname())
+    for name in os.listdir(folder):
+        h, _, rest = name.partition("-")
+        pid = rest.partition("-")[0]
+        if h == host and pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
+    path = os.path.join(folder, f"{host}-{os.getpid()}-{uuid.uuid4().hex}")
+    os.makedirs(path)
+    return path
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def load(root: str, trial_id: int, resume: str | None, number: int) -> Any:
