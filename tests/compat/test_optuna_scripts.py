@@ -158,7 +158,6 @@ def test_wilcoxon_pruner_example(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.parametrize("code, says", [
-    ("tw.integration.DaskStorage", "DaskExecutor"),
     ("tw.integration.KerasPruningCallback", "tw.integrations"),
 ])
 def test_optuna_names_without_a_counterpart_say_what_to_use(code: str, says: str) -> None:

@@ -11,14 +11,17 @@ integrations live under tunewise's own names):
   :class:`tunewise.integrations.sklearn.SearchCV`;
 - ``CatBoostPruningCallback``, ``SkorchPruningCallback``, ``PyTorchIgnitePruningHandler``:
   :mod:`tunewise.integrations.catboost` / ``skorch`` / ``ignite``;
-- ``TorchDistributedTrial``: :class:`tunewise.integrations.torch.TorchDistributedTrial`.
+- ``TorchDistributedTrial``: :class:`tunewise.integrations.torch.TorchDistributedTrial`;
+- ``BoTorchSampler``: :class:`tunewise.samplers.GPSampler` under Optuna's keywords (with a warning:
+  tunewise's GP, not BoTorch).
 
 Scripts that import ``optuna_integration`` (the package Optuna's integrations moved to) change
 ``from optuna_integration import X`` to ``from tunewise.integration import X``.
 
 ``import optuna.integration.lightgbm as lgb`` (the stepwise LightGBM tuner) becomes
-``import tunewise.integration.lightgbm as lgb``. Any other Optuna integration (``DaskStorage``,
-Keras, ...) raises an error that says what tunewise offers instead.
+``import tunewise.integration.lightgbm as lgb``; ``optuna.integration.dask.DaskStorage`` is
+:func:`tunewise.integration.dask.DaskStorage`. Any other Optuna integration (Keras, TensorFlow,
+fastai, ...) raises an error that says what tunewise offers instead.
 
 >>> import tunewise as optuna
 >>> optuna.integration.LightGBMPruningCallback.__module__
@@ -30,9 +33,22 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["CatBoostPruningCallback", "LightGBMPruningCallback", "LightGBMTuner", "LightGBMTunerCV", "MLflowCallback",
-           "OptunaSearchCV", "PyTorchIgnitePruningHandler", "PyTorchLightningPruningCallback", "SkorchPruningCallback",
-           "TorchDistributedTrial", "WeightsAndBiasesCallback", "XGBoostPruningCallback"]
+__all__ = [
+    "BoTorchSampler",
+    "CatBoostPruningCallback",
+    "DaskStorage",
+    "LightGBMPruningCallback",
+    "LightGBMTuner",
+    "LightGBMTunerCV",
+    "MLflowCallback",
+    "OptunaSearchCV",
+    "PyTorchIgnitePruningHandler",
+    "PyTorchLightningPruningCallback",
+    "SkorchPruningCallback",
+    "TorchDistributedTrial",
+    "WeightsAndBiasesCallback",
+    "XGBoostPruningCallback",
+]
 
 _MOVED = {
     "LightGBMPruningCallback": ("tunewise.integrations.lightgbm", "LightGBMPruningCallback"),
@@ -47,20 +63,14 @@ _MOVED = {
     "TorchDistributedTrial": ("tunewise.integrations.torch", "TorchDistributedTrial"),
     "LightGBMTuner": ("tunewise.integrations.lightgbm_tuner", "LightGBMTuner"),
     "LightGBMTunerCV": ("tunewise.integrations.lightgbm_tuner", "LightGBMTunerCV"),
-}
-
-# Optuna integrations with no counterpart here, and what to use instead.
-_INSTEAD = {
-    "DaskStorage": "run the study on Dask with create_study(storage='postgresql://...') and "
-                   "study.optimize(..., executor=tw.DaskExecutor(client)), or the "
-                   "'tunewise worker' command on each machine",
-    "dask": "run the study on Dask with study.optimize(..., executor=tw.DaskExecutor(client)) and a PostgreSQL storage",
+    "DaskStorage": ("tunewise.integration.dask", "DaskStorage"),
+    "BoTorchSampler": ("tunewise.integration._botorch", "BoTorchSampler"),
 }
 
 
 def __getattr__(name: str) -> Any:
-    if name == "lightgbm":  # the submodule, Optuna's optuna.integration.lightgbm
-        return importlib.import_module(f"{__name__}.lightgbm")
+    if name in ("lightgbm", "dask"):  # the submodules, Optuna's optuna.integration.lightgbm / .dask
+        return importlib.import_module(f"{__name__}.{name}")
     if name in _MOVED:
         module, attr = _MOVED[name]
         value = getattr(importlib.import_module(module), attr)
@@ -68,5 +78,5 @@ def __getattr__(name: str) -> Any:
         return value
     if name.startswith("__"):
         raise AttributeError(name)
-    instead = _INSTEAD.get(name, "see tw.integrations (sklearn, torch, lightning, xgboost, lightgbm, mlflow, wandb)")
-    raise AttributeError(f"optuna.integration.{name} has no tunewise counterpart: {instead}")
+    raise AttributeError(f"optuna.integration.{name} has no tunewise counterpart: see tw.integrations (sklearn, "
+                         "torch, lightning, xgboost, lightgbm, catboost, skorch, ignite, mlflow, wandb)")
