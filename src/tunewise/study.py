@@ -771,6 +771,12 @@ class Study:
                     v = item() if callable(item) else None
                 except Exception:  # noqa: BLE001 - more than one element, or not an array at all
                     v = None
+                if v is None and hasattr(type(given), "__float__") and not isinstance(given, (bool, str, bytes)):
+                    # Optuna takes float(value): a lazy scalar (a 0-d dask array) computes here.
+                    try:
+                        v = float(given)
+                    except Exception:  # noqa: BLE001 - its __float__ refused (more than one element)
+                        v = None
                 if isinstance(v, bool) or not isinstance(v, numbers.Real):
                     return None, f"objective returned {given!r} ({type(given).__name__}); expected a float"
             try:

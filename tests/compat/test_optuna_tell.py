@@ -50,3 +50,29 @@ def test_a_pruned_trial_takes_its_last_report_unless_it_is_nan() -> None:
         values.append(study.tell(trial, state=TrialState.PRUNED).value)
     assert values == [None, 2.0, math.inf, None]
 
+
+
+def test_an_objective_value_with_float_is_taken_as_optuna_does() -> None:
+    import tunewise as tw
+
+    """optuna-examples' dask_ml_simple.py returns a 0-d dask array (it has no .item()); Optuna
+    records float(value). A string is still refused."""
+
+    class Lazy:  # what a dask scalar looks like to the study: only __float__
+        def __float__(self) -> float:
+            return 0.25
+
+    class Vector:
+        def __float__(self) -> float:
+            raise TypeError("only size-1 arrays can be converted")
+
+    study = tw.create_study()
+    study.optimize(lambda t: Lazy(), n_trials=1)
+    study.optimize(lambda t: Vector(), n_trials=1)
+    study.optimize(lambda t: "0.5", n_trials=1)
+    assert [t.state for t in study.trials] == [tw.TrialState.COMPLETE, tw.TrialState.FAILED, tw.TrialState.FAILED]
+    assert study.trials[0].value == 0.25
+    assert "expected a float" in study.trials[1].system_attrs["fail_reason"]
+    da = pytest.importorskip("dask.array")
+    study.optimize(lambda t: da.from_array([0.5, 1.5]).mean(), n_trials=1)
+    assert study.trials[-1].value == 1.0
