@@ -127,3 +127,26 @@ def test_plot_terminator_improvement() -> None:
     assert all(v > 0 for v in (*faint.y, *solid.y)) and error.y[-1] == pytest.approx(
         math.sqrt((1 / 2 + 1) * np.var([study.best_value, study.best_value + 0.1])))
     assert fig.layout.title.text == "Terminator Improvement Plot"
+
+
+def test_terminator_reads_the_fold_scores_of_optuna_search_cv() -> None:
+    """terminator/terminator_search_cv.py: OptunaSearchCV(callbacks=[TerminatorCallback()]) without
+    report_cross_validation_scores; Optuna's OptunaSearchCV reports the folds, tunewise's keeps them."""
+    pytest.importorskip("sklearn")
+    from sklearn.datasets import load_iris
+    from sklearn.svm import SVC
+
+    import tunewise as optuna
+
+    X, y = load_iris(return_X_y=True)
+    search = optuna.integration.OptunaSearchCV(
+        SVC(gamma="auto"), {"C": optuna.distributions.FloatDistribution(1e-10, 1e10, log=True),
+                            "degree": optuna.distributions.IntDistribution(1, 5)},
+        n_trials=22, random_state=0, callbacks=[TerminatorCallback()])
+    search.fit(X, y)  # the callback judges from trial 20 on: it needs the folds of the best trial
+    best = search.study_.best_trial
+    folds = best.user_attrs["sklearn_cv"]["test"]
+    (scores,) = folds.values()
+    assert CrossValidationErrorEvaluator().evaluate(search.study_.trials, "maximize") == pytest.approx(
+        math.sqrt((1 / len(scores) + 1 / (len(scores) - 1)) * np.var(scores)))
+    assert search.n_trials_ == 22 and len(scores) == 5

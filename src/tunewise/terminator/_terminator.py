@@ -135,18 +135,36 @@ class BestValueStagnationEvaluator(BaseImprovementEvaluator):
 
 class CrossValidationErrorEvaluator(BaseErrorEvaluator):
     """The standard error of the best trial's cross-validation mean, from the fold scores the
-    objective gave :func:`report_cross_validation_scores` (Nadeau & Bengio 2003's corrected
-    variance, ``(1/k + 1/(k-1)) * var(scores)``)."""
+    objective gave :func:`report_cross_validation_scores`, or that ``OptunaSearchCV`` /
+    ``SearchCV`` / ``cross_validate_objective`` kept on the trial (Nadeau & Bengio 2003's
+    corrected variance, ``(1/k + 1/(k-1)) * var(scores)``)."""
 
     def evaluate(self, trials: list[FrozenTrial], study_direction: Any) -> float:
         best = _best(trials, study_direction)
         scores = best.system_attrs.get(_CV_SCORES_KEY)
+        if scores is None:
+            scores = _search_cv_scores(best)
         if scores is None:
             raise ValueError(f"trial {best.number} (the best) has no cross-validation scores: call "
                              "report_cross_validation_scores(trial, scores) in the objective, or give the "
                              "Terminator another error_evaluator (e.g. StaticErrorEvaluator(constant))")
         k = len(scores)
         return float(math.sqrt((1.0 / k + 1.0 / (k - 1)) * float(np.var(scores))))
+
+
+def _search_cv_scores(trial: FrozenTrial) -> list[float] | None:
+    """The fold scores tunewise's own cross-validation kept on the trial, if it ran one metric:
+    ``SearchCV`` / ``OptunaSearchCV`` (``user_attrs["sklearn_cv"]["test"]``) or
+    ``cross_validate_objective`` (``user_attrs["cv_scores"]``). Optuna's OptunaSearchCV reports
+    them to the terminator itself; tunewise's is read here."""
+    record = trial.user_attrs.get("sklearn_cv")
+    if isinstance(record, dict) and isinstance(record.get("test"), dict) and len(record["test"]) == 1:
+        scores = next(iter(record["test"].values()))
+    else:
+        scores = trial.user_attrs.get("cv_scores")
+    if isinstance(scores, list) and len(scores) > 1 and all(isinstance(v, (int, float)) for v in scores):
+        return [float(v) for v in scores]
+    return None
 
 
 class StaticErrorEvaluator(BaseErrorEvaluator):
