@@ -228,6 +228,18 @@ def _n_positional(func: Any) -> int:
     return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
 
 
+# Positional parameters (self included) from which a class's own hook is Optuna's, not tunewise's:
+# Optuna calls before_trial(study, trial) and after_trial(study, trial, state, values); tunewise's
+# loop calls before_trial(study) and after_trial(study, frozen_trial).
+_OPTUNA_HOOK_ARITY = {"before_trial": 3, "after_trial": 4}
+
+
+def _optuna_style_hook(cls: type, name: str) -> Any:
+    """``cls``'s own ``before_trial`` / ``after_trial`` if it is written with Optuna's signature, else None."""
+    func = cls.__dict__.get(name)
+    return func if func is not None and _n_positional(func) >= _OPTUNA_HOOK_ARITY[name] else None
+
+
 # (sampler, the built-in sample it overrides) while an Optuna-style sample_independent override runs.
 _BUILT_IN_SAMPLE: contextvars.ContextVar[tuple[Sampler, Any] | None] = contextvars.ContextVar(
     "tunewise_built_in_sample", default=None)
@@ -244,8 +256,8 @@ def _adapt_optuna_hooks(cls: type[Sampler]) -> None:
     and ``after_trial(study, trial, state, values)`` once it finished, each after the built-in
     sampler's own hook, with the study's read-only view Optuna's samplers get; an overridden
     ``sample_independent`` samples each parameter the built-in sampler's proposal leaves."""
-    before = cls.__dict__.get("before_trial")
-    if before is not None and _n_positional(before) >= 3:  # (self, study, trial)
+    before = _optuna_style_hook(cls, "before_trial")
+    if before is not None:
         inner_propose = cls.propose
 
         inner_before = _inherited(cls, "before_trial")
@@ -278,8 +290,8 @@ def _adapt_optuna_hooks(cls: type[Sampler]) -> None:
                 _BUILT_IN_SAMPLE.reset(token)
 
         cls.sample = sample  # type: ignore[method-assign]
-    after = cls.__dict__.get("after_trial")
-    if after is not None and _n_positional(after) >= 5:  # (self, study, trial, state, values)
+    after = _optuna_style_hook(cls, "after_trial")
+    if after is not None:
         inner_after = _inherited(cls, "after_trial")
 
         def after_trial(self: Sampler, study: StudyContext, trial: FrozenTrial) -> None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from tunewise._constraints import is_feasible
 from tunewise._study_view import Forwarding
-from tunewise.samplers._base import Sampler, _n_positional
+from tunewise.samplers._base import Sampler, _optuna_style_hook
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
@@ -95,12 +95,12 @@ class BaseSampler(Sampler):
         # Optuna's hooks take the trial (before) and its state and values (after); tunewise's loop
         # calls before_trial(study) and after_trial(study, frozen_trial). Those written for Optuna
         # are kept under other names and called from the matching tunewise hooks.
-        before = cls.__dict__.get("before_trial")
-        if before is not None and _n_positional(before) >= 3:
+        before = _optuna_style_hook(cls, "before_trial")
+        if before is not None:
             cls._optuna_before_trial = before  # type: ignore[attr-defined]
             cls.before_trial = BaseSampler.before_trial  # type: ignore[method-assign]
-        after = cls.__dict__.get("after_trial")
-        if after is not None and _n_positional(after) >= 4:
+        after = _optuna_style_hook(cls, "after_trial")
+        if after is not None:
             cls._optuna_after_trial = after  # type: ignore[attr-defined]
             cls.after_trial = BaseSampler.after_trial  # type: ignore[method-assign]
 
