@@ -349,3 +349,25 @@ def test_tutorial_visualization(capsys: pytest.CaptureFixture[str], monkeypatch:
     assert len(trace.x) == len(complete) and 0.2 < study.best_value <= 1.0
     best = min(range(len(trace.x)), key=lambda i: trace.marker.color[i])
     assert trace.customdata[best][1] == study.best_value  # rank 0 is the best trial
+
+
+# ---- optuna-examples (same commit; session 18): optuna.artifacts ----
+def test_artifact_store_example(capsys: pytest.CaptureFixture[str], tmp_path: Any,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """basic/artifact_store.py: a figure per trial and the dataset uploaded to a FileSystemArtifactStore,
+    the best trial's figure found by get_all_artifact_meta(best_trial, storage=...) and downloaded."""
+    matplotlib = pytest.importorskip("matplotlib")
+    pytest.importorskip("pandas")
+    matplotlib.use("Agg")  # plt.show() does nothing
+    monkeypatch.chdir(tmp_path)  # the script writes its database, dataset, store and figure to ./
+    ns, _ = _run("artifact_store.py", {"n_trials=30": "n_trials=5"}, capsys)
+    study = ns["study"]
+    assert len(study.trials) == 5 and len(list((tmp_path / "save-artifact-here").iterdir())) == 6
+    assert (tmp_path / "result-best-trial.png").read_bytes().startswith(b"\x89PNG")
+    from tunewise.artifacts import get_all_artifact_meta
+
+    reopened = tw.load_study(study_name="demo", storage="sqlite:///simple-artifact-store-demo.db")
+    assert [m.filename for m in get_all_artifact_meta(reopened)] == ["demo-dataset.csv"]
+    (meta,) = get_all_artifact_meta(reopened.best_trial)
+    assert (tmp_path / "save-artifact-here" / meta.artifact_id).read_bytes() == \
+        (tmp_path / "result-best-trial.png").read_bytes()
