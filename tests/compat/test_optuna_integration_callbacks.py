@@ -223,3 +223,46 @@ def test_lightning_check_pruned_raises_after_fit_when_the_callback_pruned() -> N
         callback.on_validation_end(trainer, None)
     with pytest.raises(tw.TrialPruned, match="epoch 0"):
         callback.check_pruned()
+
+
+def _spawned_rank0(callback: Any, values: list[float]) -> None:
+    """What ddp_spawn's rank 0 does with a copy of the callback: one validation end per epoch."""
+    stop = {"should_stop": False}
+    for epoch, value in enumerate(values):
+        trainer = types.SimpleNamespace(sanity_checking=False, is_global_zero=True, current_epoch=epoch,
+                                        callback_metrics={"val_acc": value}, should_stop=stop["should_stop"],
+                                        strategy=types.SimpleNamespace(broadcast=lambda decision: decision))
+        callback.on_validation_end(trainer, None)
+        stop["should_stop"] = trainer.should_stop
+        if trainer.should_stop:
+            break
+    raise SystemExit(0 if stop["should_stop"] else 3)
+
+
+@pytest.mark.parametrize("values, pruned", [([0.9, 0.2, 0.9], True), ([0.9, 0.8], False)])
+def test_lightning_callback_under_ddp_spawn_keeps_reports_and_prunes_in_the_owning_process(
+        tmp_path: pathlib.Path, values: list[float], pruned: bool) -> None:
+    """pytorch_lightning_ddp.py: the callback runs in spawned processes on a copy of the trial. Rank 0
+    stores its reports and the decision and stops the training; check_pruned() after fit takes them
+    back, so the finished trial keeps its reports (they were lost) and is PRUNED when rank 0 pruned."""
+    pytest.importorskip("lightning")
+    from tunewise.integrations.lightning import TunewiseCallback
+
+    study = tw.create_study(study_name="ddp", storage=f"sqlite:///{tmp_path}/d.db", direction="maximize",
+                            pruner=tw.pruners.ThresholdPruner(lower=0.5))
+    trial = study.ask()
+    callback = TunewiseCallback(trial, monitor="val_acc")
+    child = multiprocessing.get_context("fork").Process(target=_spawned_rank0, args=(callback, values))
+    child.start()
+    child.join(60)
+    assert child.exitcode == (0 if pruned else 3)  # rank 0 asked every rank to stop only when pruned
+    if pruned:
+        with pytest.raises(tw.TrialPruned, match="epoch 1"):
+            callback.check_pruned()
+        study.tell(trial, state=tw.TrialState.PRUNED)
+    else:
+        callback.check_pruned()
+        study.tell(trial, values[-1])
+    finished = tw.load_study(study_name="ddp", storage=f"sqlite:///{tmp_path}/d.db").trials[0]
+    assert finished.intermediate_values == dict(enumerate(values[:2] if pruned else values))
+    assert finished.state == (tw.TrialState.PRUNED if pruned else tw.TrialState.COMPLETE)

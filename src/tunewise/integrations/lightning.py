@@ -7,10 +7,11 @@ if only that is installed, the older ``pytorch_lightning`` package.
 from __future__ import annotations
 
 import importlib
+import os
 from typing import Any
 
 from tunewise.exceptions import TrialPruned
-from tunewise.trial import Trial
+from tunewise.trial import Trial, TrialState
 
 __all__ = ["TunewiseCallback"]
 
@@ -25,6 +26,7 @@ def _lightning() -> Any:
 
 
 pl = _lightning()
+_PRUNED_KEY = "lightning:pruned"  # set by rank 0 of a spawned job that pruned the trial
 
 
 class TunewiseCallback(pl.Callback):  # type: ignore[misc,name-defined]
@@ -49,9 +51,15 @@ class TunewiseCallback(pl.Callback):  # type: ignore[misc,name-defined]
         super().__init__()
         self.trial = trial
         self.monitor = monitor
+        self._pid = os.getpid()  # a strategy that spawns processes (ddp_spawn) runs the callback elsewhere
 
     def on_validation_end(self, trainer: Any, pl_module: Any) -> None:
         if trainer.sanity_checking:
+            return
+        spawned = os.getpid() != self._pid
+        if spawned and not trainer.is_global_zero:
+            # Rank 0 reports for the job; the others only follow its decision.
+            trainer.should_stop = trainer.should_stop or bool(trainer.strategy.broadcast(False))
             return
         metrics = trainer.callback_metrics
         if self.monitor not in metrics:
@@ -65,15 +73,38 @@ class TunewiseCallback(pl.Callback):  # type: ignore[misc,name-defined]
                       else metrics[self.monitor])
         epoch = int(trainer.current_epoch)
         self.trial.report(value, step=epoch)
-        if self.trial.should_prune():
-            self._pruned = f"pruned at epoch {epoch} ({self.monitor}={value:.5g})"
-            raise TrialPruned(self._pruned)
+        prune = self.trial.should_prune()
+        message = f"pruned at epoch {epoch} ({self.monitor}={value:.5g})"
+        if not spawned:
+            if prune:
+                self._pruned = message
+                raise TrialPruned(message)
+            return
+        # In a spawned process the trial is a copy: store the reports and the decision, stop every
+        # rank, and let check_pruned() in the process that owns the trial take them back.
+        if prune:
+            self.trial.set_system_attr(_PRUNED_KEY, message)
+        self.trial.flush()
+        trainer.should_stop = trainer.should_stop or bool(trainer.strategy.broadcast(prune))
 
     _pruned = ""
 
     def check_pruned(self) -> None:
-        """Raise :class:`tunewise.TrialPruned` if this callback pruned the trial (Optuna's
-        ``PyTorchLightningPruningCallback.check_pruned``, called after ``trainer.fit``). In one
-        process the callback has raised it already, and this does nothing more."""
+        """Call after ``trainer.fit`` (Optuna's ``PyTorchLightningPruningCallback.check_pruned``):
+        raise :class:`tunewise.TrialPruned` if the trial was pruned. Under a strategy that trains
+        in spawned processes (``strategy="ddp_spawn"``) it first takes back the reports rank 0
+        stored, so the finished trial keeps them; in one process the callback has raised already."""
         if self._pruned:
+            raise TrialPruned(self._pruned)
+        stored = next((t for t in self.trial.study.get_trials(states=(TrialState.RUNNING,))
+                       if t.number == self.trial.number), None)
+        if stored is None:
+            return
+        known = self.trial.intermediate_values
+        for step, value in sorted(stored.intermediate_values.items()):
+            if step not in known:
+                self.trial.report(value, step=step)
+        message = stored.system_attrs.get(_PRUNED_KEY)
+        if message:
+            self._pruned = str(message)
             raise TrialPruned(self._pruned)
