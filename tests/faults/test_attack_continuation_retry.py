@@ -110,3 +110,26 @@ def test_a_killed_pbt_member_keeps_its_population_slot(backend, tmp_path):
               and max(t.intermediate_values) == 8}
     assert len(finals) == 4
     assert not [t for t in trials if t.system_attrs.get("pbt", {}).get("excess") and t.intermediate_values]
+
+
+def test_a_pbt_root_killed_twice_before_its_first_report_keeps_its_lineage():
+    # Found by the probe on PostgreSQL: root 0 and its retry both died before reporting; the retry
+    # of the retry was taken for an "excess" trial and generation 0 waited for lineage 0 forever.
+    from tunewise._decisions import context
+
+    pbt = tw.schedulers.PBTScheduler(perturbation_interval=2, population_size=4, max_step=8, seed=0)
+    study = tw.create_study(scheduler=pbt)
+    storage, sid = study._storage, study._study_id
+    for number in range(4):
+        t = storage.start_trial(sid)
+        if number == 0:
+            storage.finish_trial(t.trial_id, TrialState.FAILED, None)  # killed before its first report
+    first = storage.enqueue_trial(sid, {}, system_attrs={"retried_from": 0})
+    storage.finish_trial(storage.start_trial(sid).trial_id, TrialState.FAILED, None)  # killed again
+    second = storage.enqueue_trial(sid, {}, system_attrs={"retried_from": first.number})
+    storage.start_trial(sid)
+    ctx = context(study)
+    retry = next(t for t in ctx.get_trials() if t.number == second.number)
+    assert pbt._state(ctx, retry)["lineage"] == 0
+    _, by_lineage = pbt._segments(ctx.get_trials())
+    assert second.number in [t.number for t in by_lineage[0]]  # generation 0 waits for it, then resolves

@@ -70,6 +70,16 @@ _RETRIED_FROM = "retried_from"  # system attr of a retry: the trial whose worker
 _ARRIVAL = ("arrived", "arrived_step", "value", "loss")
 
 
+def _retried(trials: Sequence[FrozenTrial], retry: FrozenTrial) -> FrozenTrial:
+    """The segment a retry reruns: along ``retried_from`` (a retry of a retry that died before its
+    first report holds no record), the first trial that recorded one, else the first one."""
+    by_number = {t.number: t for t in trials}
+    t = retry
+    while ATTR not in t.system_attrs and t.system_attrs.get(_RETRIED_FROM) in by_number:
+        t = by_number[t.system_attrs[_RETRIED_FROM]]
+    return t
+
+
 def _ended(trials: Sequence[FrozenTrial]) -> Callable[[FrozenTrial], bool]:
     """Whether a segment ended its lineage: it COMPLETEd, or FAILED and nobody retries it (a
     segment whose worker died is retried as the same segment, so the lineage lives on)."""
@@ -194,15 +204,13 @@ class PBTScheduler(Scheduler):
         if st is not None:
             return copy.deepcopy(st)
         trials = ctx.get_trials()
-        failed = trial.system_attrs.get(_RETRIED_FROM)
-        if failed is not None:  # the retry of a segment whose worker died: the same segment again
-            before = next((t for t in trials if t.number == failed), None)
-            if before is not None:
-                prior = before.system_attrs.get(ATTR)
-                if prior is not None:
-                    return {k: v for k, v in copy.deepcopy(prior).items() if k not in _ARRIVAL}
-                if before.number in self._roots([t for t in trials if t.number <= before.number]):
-                    return self._root_state(before.number)
+        if _RETRIED_FROM in trial.system_attrs:  # the retry of a segment whose worker died: the same segment
+            before = _retried(trials, trial)
+            prior = before.system_attrs.get(ATTR)
+            if prior is not None:
+                return {k: v for k, v in copy.deepcopy(prior).items() if k not in _ARRIVAL}
+            if before.number in self._roots([t for t in trials if t.number <= before.number]):
+                return self._root_state(before.number)
         if trial.number in self._roots([t for t in trials if t.number <= trial.number]):
             return self._root_state(trial.number)
         return {"excess": True}
@@ -262,6 +270,9 @@ class PBTScheduler(Scheduler):
         by_lineage: dict[int, list[FrozenTrial]] = {r: [] for r in roots}
         for t in trials:
             st = t.system_attrs.get(ATTR)
+            if st is None and _RETRIED_FROM in t.system_attrs:  # a retry that has not reported yet
+                first = _retried(trials, t)
+                st = first.system_attrs.get(ATTR) or ({"lineage": first.number} if first.number in by_lineage else None)
             if st is not None and not st.get("excess") and st.get("lineage") in by_lineage:
                 by_lineage[st["lineage"]].append(t)
             elif st is None and t.number in by_lineage:
