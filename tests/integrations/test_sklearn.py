@@ -161,9 +161,9 @@ def test_multimetric_scoring_with_refit_name(cancer):
     assert search.best_score_ == pytest.approx(res["mean_test_f1"].max())
     assert res["rank_test_f1"][search.best_index_] == 1
     assert set(search.scorer_) == {"accuracy", "f1"} and search.multimetric_
-    with pytest.raises(ValueError, match="refit must name the metric"):
+    with pytest.raises(ValueError, match="refit should be set to False explicitly. True was passed"):
         SearchCV(_logreg(), {"C": [1.0]}, scoring=["accuracy", "f1"], cv=3).fit(X, y)
-    with pytest.raises(ValueError, match="refit='roc' is not one of the scoring metrics"):
+    with pytest.raises(ValueError, match=r"'roc' was passed; the metrics are \['a'\]"):
         SearchCV(_logreg(), {"C": [1.0]}, scoring={"a": "accuracy"}, refit="roc", cv=3).fit(X, y)
 
 

@@ -216,3 +216,86 @@ def test_the_html_diagram_shows_the_best_estimator_after_refit(Grid):
     assert "<div>LogisticRegression</div>" in html and "<div>DummyClassifier</div>" not in html
     with config_context(display="diagram"):
         assert "estimator: Pipeline" in clone(search)._repr_html_()
+
+
+# ---- a scoring callable returning a dict of metrics ---------------------------------------------
+
+def _tp_fp_accuracy(estimator, X_, y_):
+    """A multi-metric scoring callable as scikit-learn documents it: one dict per fold."""
+    pred = estimator.predict(X_)
+    return {"tp": int(np.sum((pred == 1) & (y_ == 1))), "fp": int(np.sum((pred == 1) & (y_ == 0))),
+            "accuracy": float(np.mean(pred == y_))}
+
+
+@pytest.mark.parametrize("refit", ["accuracy", "fp", False])
+def test_a_scoring_callable_returning_a_dict_scores_each_metric_as_scikit_learn(refit):
+    kw = {"scoring": _tp_fp_accuracy, "refit": refit, "cv": 3, "return_train_score": True}
+    ref = GridSearchCV(LogisticRegression(), {"C": [0.01, 0.1, 1.0]}, **kw).fit(X, Y)
+    ours = tw_grid(LogisticRegression(), {"C": [0.01, 0.1, 1.0]}, **kw).fit(X, Y)
+    assert ours.multimetric_ and ref.multimetric_ and ours.scorer_ is ref.scorer_ is _tp_fp_accuracy
+    for key in ref.cv_results_:
+        if key.endswith(("_tp", "_fp", "_accuracy")) and "time" not in key:
+            np.testing.assert_allclose(ours.cv_results_[key], ref.cv_results_[key], err_msg=key)
+    assert "mean_test_score" not in ours.cv_results_
+    if refit:
+        assert ours.best_index_ == ref.best_index_
+        assert ours.best_score_ == pytest.approx(ref.best_score_)
+        assert ours.score(X, Y) == pytest.approx(ref.score(X, Y)) == _tp_fp_accuracy(ref.best_estimator_, X, Y)[refit]
+    else:
+        assert not hasattr(ours, "best_estimator_")
+
+
+def test_a_dict_scoring_callable_gives_the_same_search_as_the_list_of_its_metrics():
+    def recall_and_accuracy(estimator, X_, y_):
+        pred = estimator.predict(X_)
+        return {"recall": float(np.sum((pred == 1) & (y_ == 1)) / np.sum(y_ == 1)),
+                "accuracy": float(np.mean(pred == y_))}
+
+    by_callable = tw_grid(LogisticRegression(), {"C": [0.001, 0.1, 1.0]}, scoring=recall_and_accuracy,
+                          refit="recall", cv=3).fit(X, Y)
+    by_names = tw_grid(LogisticRegression(), {"C": [0.001, 0.1, 1.0]}, scoring=["recall", "accuracy"],
+                       refit="recall", cv=3).fit(X, Y)
+    assert by_callable.best_index_ == by_names.best_index_
+    assert by_callable.best_score_ == pytest.approx(by_names.best_score_)
+    assert [t.value for t in by_callable.study_.trials] == pytest.approx([t.value for t in by_names.study_.trials])
+
+
+@GRIDS
+@pytest.mark.parametrize("refit", [True, "precision"])
+def test_a_dict_scoring_callable_needs_refit_to_name_one_of_its_metrics(Grid, refit):
+    search = Grid(LogisticRegression(), {"C": [0.1, 1.0]}, scoring=_tp_fp_accuracy, refit=refit, cv=3)
+    with pytest.raises(ValueError, match="For multi-metric scoring, the parameter refit must be set to a scorer key"):
+        search.fit(X, Y)
+
+
+@GRIDS
+def test_a_list_of_metrics_with_refit_true_raises_scikit_learns_error(Grid):
+    search = Grid(LogisticRegression(), {"C": [1.0]}, scoring=["accuracy", "recall"], refit=True, cv=3)
+    with pytest.raises(ValueError, match=r"For multi-metric scoring.*refit should be set to False explicitly"):
+        search.fit(X, Y)
+
+
+@GRIDS
+@pytest.mark.parametrize("order", [[2, 0, 1], [0, 2, 1]], ids=["failing-first", "failing-between"])
+def test_failed_fits_get_error_score_for_every_metric_of_a_dict_callable(Grid, order):
+    # The metric names are only known from a fit that succeeded: failures before it count too.
+    search = Grid(Failing(), [{"parameter": order}], scoring=lambda est, X_, y_: {"acc": 1.0, "other": 2.0},
+                  refit=False, error_score=0.1, cv=5)
+    with pytest.warns(FitFailedWarning, match=r"(?s)5 fits failed.+total of 15.+set to 0\.1"):
+        search.fit(X, Y)
+    failing = order.index(2)
+    expected = np.where(np.arange(3) == failing, 0.1, 1.0)
+    np.testing.assert_allclose(search.cv_results_["mean_test_acc"], expected)
+    np.testing.assert_allclose(search.cv_results_["mean_test_other"], np.where(expected == 1.0, 2.0, 0.1))
+    assert search.cv_results_["rank_test_acc"][failing] == 3
+
+
+def test_a_scoring_callable_must_return_the_same_metrics_on_every_fold():
+    calls = []
+
+    def changing(estimator, X_, y_):
+        calls.append(1)
+        return {"a": 1.0} if len(calls) == 1 else {"b": 1.0}
+
+    with pytest.raises(TypeError, match=r"returned the metrics \['b'\] on one fold and the metrics \['a'\]"):
+        tw_grid(LogisticRegression(), {"C": [1.0]}, scoring=changing, refit="a", cv=3).fit(X, Y)

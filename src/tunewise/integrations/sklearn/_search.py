@@ -72,6 +72,19 @@ class _Settings:
     n_trials: int | None
 
 
+@dataclass
+class _Metrics:
+    """The metrics of one fit and the one that drives the study. A single scoring callable may
+    return a dict of metrics (scikit-learn's multi-metric callable): then its first result that
+    is not a failure sets them (``learnt``), as scikit-learn reads them from its first fold."""
+
+    names: list[str]
+    multimetric: bool
+    refit_metric: str
+    from_callable: bool  # scoring is one callable: single or multi-metric is learnt from it
+    learnt: bool
+
+
 @dataclass(frozen=True)
 class _Run:
     """What every trial of one fit is scored with."""
@@ -81,7 +94,7 @@ class _Run:
     y: Any
     splits: list[tuple[np.ndarray, np.ndarray]]
     scorers: Mapping[str, Any]
-    refit_metric: str
+    metrics: _Metrics
     error_score: Any
     fit_params: Mapping[str, Any]
     return_train_score: bool
@@ -233,8 +246,9 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         ``scoring`` may be a list or dict for several metrics, with ``refit`` naming the one to
         optimize (with ``refit=False`` the first metric drives the study and ``best_*``, which
         scikit-learn leaves unset). ``return_train_score=None`` (the default) is False, or True with successive
-        halving (the Halving searches' default). A callable ``scoring`` must return one number: for
-        several metrics pass a dict of callables (a callable returning a dict raises TypeError).
+        halving (the Halving searches' default). A callable ``scoring`` may return one number or, as
+        in scikit-learn, a dict ``{metric: number}`` (the names are read from its first scored fold;
+        ``refit`` must then name one of them, be a callable or be False).
         With one metric, ``refit`` naming it means True. As in scikit-learn, ``fit(X, y,
         sample_weight=w)`` weights the fold scores too (scikit-learn >= 1.7), fit failures are summed
         up in one ``FitFailedWarning`` and raise ValueError when every fit failed, and with
@@ -594,7 +608,9 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
 
         settings = self._check_settings()
         scorers, multimetric = resolve_scoring(self.scoring, self.estimator)
-        refit_metric = self._check_refit(scorers, multimetric, halving=settings.halving is not None)
+        refit_metric = self._check_refit(list(scorers), multimetric, halving=settings.halving is not None)
+        from_callable = callable(self.scoring) and not isinstance(self.scoring, str)
+        metrics = _Metrics(list(scorers), multimetric, refit_metric, from_callable, learnt=not from_callable)
         X, y, groups = indexable(X, y, groups)
         # Cloned before any configuration is drawn, as scikit-learn does: an estimator and a search
         # sharing one RandomState then start from the same state in both.
@@ -633,11 +649,11 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         trial_logger(study).enabled = False
         self.study_ = study
         self.strategy_ = strategy_used
-        self.multimetric_ = multimetric
+        # A scoring callable stays the scorer, whether it returns a number or a dict (scikit-learn's scorer_).
         self.scorer_ = scorers if multimetric else scorers["score"]
         self.n_splits_ = n_splits
 
-        run = _Run(base, X, y, splits, scorers, refit_metric, settings.error_score, fit_params,
+        run = _Run(base, X, y, splits, scorers, metrics, settings.error_score, fit_params,
                    self._return_train_score(settings), weighted_scorers(scorers, fit_params), [])
         rows: dict[int, dict[str, Any]] = {}
         try:
@@ -652,9 +668,10 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         self._end_callbacks(study, None)
         _warn_or_raise_about_failed_fits(run.fits, settings.error_score)
 
-        self._build_results(study, settings.dims, scorers, multimetric, n_splits, run.return_train_score, rows,
-                            points or [], only_rows=halving_plan is not None)
-        self._select_best(refit_metric, multimetric, halving=halving_plan is not None)
+        self.multimetric_ = metrics.multimetric
+        self._build_results(study, settings.dims, metrics.names, metrics.multimetric, n_splits,
+                            run.return_train_score, rows, points or [], only_rows=halving_plan is not None)
+        self._select_best(metrics.refit_metric, metrics.multimetric, halving=halving_plan is not None)
         if self.refit:
             est = clone(base).set_params(**clone(self.best_params_, safe=False))
             t0 = time.perf_counter()
@@ -812,27 +829,56 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         done = [t.params for t in study.get_trials(states=(TrialState.COMPLETE, TrialState.PRUNED))]
         return [p for p in encoded if p not in done]
 
-    def _check_refit(self, scorers: Mapping[str, Any], multimetric: bool, halving: bool = False) -> str:
+    def _check_refit(self, metrics: Sequence[str], multimetric: bool, halving: bool = False) -> str:
         refit = self.refit
         if multimetric:
             if halving:
                 raise ValueError(f"successive halving keeps the best candidates by one metric (as "
-                                 f"HalvingGridSearchCV): give scoring one scorer name or callable, not "
-                                 f"{list(scorers)}")
-            if isinstance(refit, str):
-                if refit not in scorers:
-                    raise ValueError(f"refit={refit!r} is not one of the scoring metrics {list(scorers)}")
+                                 f"HalvingGridSearchCV): give scoring one scorer name or a callable returning one "
+                                 f"number, not the metrics {list(metrics)}")
+            if isinstance(refit, str) and refit in metrics:
                 return refit
-            if refit is True:
+            if isinstance(refit, str) or refit is True:
+                # scikit-learn's words first, so a script matching its message keeps working.
                 raise ValueError(
-                    f"with several metrics {list(scorers)}, refit must name the metric to optimize and refit on "
-                    "(refit='<metric>'), be a callable, or be False"
-                )
-            return next(iter(scorers))  # the first metric drives the search
+                    "For multi-metric scoring, the parameter refit must be set to a scorer key or a callable to "
+                    "refit an estimator with the best parameter setting on the whole data and make the best_* "
+                    f"attributes available for that metric. If this is not needed, refit should be set to False "
+                    f"explicitly. {refit!r} was passed; the metrics are {list(metrics)}, so give "
+                    f"refit='<one of them>' (it also drives the search)")
+            return metrics[0]  # the first metric drives the search
         # With one metric, a metric name means True (scoring="recall", refit="recall"), as in scikit-learn.
         if not (isinstance(refit, (bool, str)) or callable(refit)):
             raise ValueError(f"refit must be True, False, a metric name or a callable, got {refit!r}")
         return "score"
+
+    def _learn_metrics(self, run: _Run, results: list[dict[str, Any]], halving: bool) -> None:
+        """With a single scoring callable: read single or multi-metric from its first scored fold
+        (checking ``refit`` against the names then, as scikit-learn does), and give the folds
+        that failed one ``error_score`` per metric."""
+        m = run.metrics
+        if not m.from_callable:
+            return
+        for r in results:
+            kind = r.get("metric_dict")
+            if kind is None:
+                continue  # the fit or the scoring failed: no names in it
+            names = list(r["test"]) if kind else ["score"]
+            if not m.learnt:
+                m.refit_metric = self._check_refit(names, kind, halving=halving)
+                m.names, m.multimetric, m.learnt = names, kind, True
+            elif kind != m.multimetric or names != m.names:
+                said = f"the metrics {names}" if kind else "one number"
+                raise TypeError(f"the scoring callable returned {said} on one fold and "
+                                f"{'the metrics ' + str(m.names) if m.multimetric else 'one number'} on another: it "
+                                f"must return the same metric names on every fold")
+        if not m.learnt:
+            return
+        for r in results:
+            for part in ("test", "train"):
+                scores = r.get(part)
+                if scores is not None and list(scores) != m.names:  # a failure's {"score": error_score}
+                    r[part] = dict.fromkeys(m.names, float(next(iter(scores.values()))))
 
     def _run_trial(self, study: Any, trial: Any, params: dict[str, Any], run: _Run, splits: list[Any], i: int,
                    n_trials: int, extra: Mapping[str, Any] | None = None) -> float:
@@ -846,12 +892,12 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         batch = n_jobs if study.scheduler is not None else len(splits)
         results: list[dict[str, Any]] = []
         pruned = False
-        metric = run.refit_metric
         t0 = time.perf_counter()
         for b0 in range(0, len(splits), batch):
             folds = list(range(b0, min(b0 + batch, len(splits))))
             kwargs = {"return_train_score": run.return_train_score, "error_score": run.error_score,
-                      "params": params, "weighted": run.weighted, "warn_fit_failure": False}
+                      "params": params, "weighted": run.weighted, "warn_fit_failure": False,
+                      "metric_dict": run.metrics.from_callable}
             if n_jobs == 1 or len(folds) == 1:
                 out = [fit_and_score(clone(est), run.X, run.y, splits[k][0], splits[k][1], run.scorers,
                                      run.fit_params, fold=k, **kwargs) for k in folds]
@@ -859,28 +905,39 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
                 out = Parallel(n_jobs=min(n_jobs, len(folds)), pre_dispatch=self.pre_dispatch)(
                     delayed(fit_and_score)(clone(est), run.X, run.y, splits[k][0], splits[k][1], run.scorers,
                                            run.fit_params, fold=k, **kwargs) for k in folds)
-            for k, r in zip(folds, out, strict=True):
-                results.append(r)
+            results.extend(out)
+            try:
+                self._learn_metrics(run, results, halving=extra is not None and "iter" in extra)
+            except (TypeError, ValueError) as error:
+                study.tell(trial, state=TrialState.FAILED, fail_reason=f"{type(error).__name__}: {error}")
+                raise
+            metric = run.metrics.refit_metric
+            for n_done, (k, r) in enumerate(zip(folds, out, strict=True), start=len(results) - len(out) + 1):
                 run.fits.append(r["error"])
                 if self.verbose >= 2:
                     print(f"[SearchCV] trial {trial.number} fold {k + 1}/{len(splits)}: "
                           f"{metric}={r['test'][metric]:.5g} ({r['fit_time']:.2f}s)", file=sys.stdout)
-                running = float(np.mean([q["test"][metric] for q in results]))
+                running = float(np.mean([q["test"][metric] for q in results[:n_done]]))
                 if not math.isnan(running):
                     trial.report(running, step=k)
                     # Ask after every fold so rung-based rules see each step they decide on.
-                    if study.scheduler is not None and len(results) < len(splits) and trial.should_prune():
+                    if study.scheduler is not None and n_done < len(splits) and trial.should_prune():
                         pruned = True
             if pruned:
                 break
+        names = run.metrics.names if run.metrics.learnt else ["score"]
+        metric = run.metrics.refit_metric
         record = {
-            "test": {m: [_to_json_float(r["test"][m]) for r in results] for m in run.scorers},
-            "train": ({m: [_to_json_float(r["train"][m]) for r in results] for m in run.scorers}
+            "test": {m: [_to_json_float(r["test"][m]) for r in results] for m in names},
+            "train": ({m: [_to_json_float(r["train"][m]) for r in results] for m in names}
                       if run.return_train_score else None),
             "fit_time": [r["fit_time"] for r in results],
             "score_time": [r["score_time"] for r in results],
             "n_splits": len(splits),
             "errors": [r["error"] for r in results if r["error"]][:3],
+            # Every fold failed before the scoring callable's metric names were known: the
+            # results give each metric these error scores.
+            **({"metrics_unknown": True} if not run.metrics.learnt else {}),
             **(extra or {}),
         }
         trial.set_user_attr(_CV_ATTR, record)
@@ -905,7 +962,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         return mean
 
     # ---- results --------------------------------------------------------------------------
-    def _build_results(self, study: Any, dims: Mapping[str, Dimension], scorers: Mapping[str, Any],
+    def _build_results(self, study: Any, dims: Mapping[str, Dimension], scorers: Sequence[str],
                        multimetric: bool, n_splits: int, return_train_score: bool,
                        rows_run: Mapping[int, dict[str, Any]], points: list[dict[str, Any]],
                        only_rows: bool = False) -> None:
@@ -913,6 +970,9 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         rows = []
         for t in study.get_trials(states=(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAILED)):
             rec = t.user_attrs.get(_CV_ATTR)
+            if rec and rec.get("metrics_unknown") and set(rec["test"]) != set(scorers):
+                rec = {**rec, **{part: dict.fromkeys(scorers, rec[part]["score"]) for part in ("test", "train")
+                                 if rec.get(part)}}
             if not rec or rec.get("n_splits") != n_splits or set(rec["test"]) != set(scorers):
                 continue  # a trial from another search in the same study
             if only_rows and t.number not in rows_run:
@@ -1060,7 +1120,9 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         if self.multimetric_:
             if not isinstance(self.refit, str):
                 raise AttributeError("score() with several metrics needs refit='<metric name>' to know which to use")
-            return float(self.scorer_[self.refit](self.best_estimator_, X, y))
+            if isinstance(self.scorer_, Mapping):
+                return float(self.scorer_[self.refit](self.best_estimator_, X, y))
+            return float(self.scorer_(self.best_estimator_, X, y)[self.refit])  # a callable returning a dict
         return float(self.scorer_(self.best_estimator_, X, y))
 
     @property

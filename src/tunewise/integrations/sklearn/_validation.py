@@ -157,23 +157,54 @@ def _score_all(scorers: Mapping[str, Scorer], estimator: Any, X: Any, y: Any, er
             raise TypeError(f"the scoring callable returned a dict of metrics ({sorted(raw)}): tunewise needs one "
                             f"number per scorer, so pass scoring={{'<metric>': callable, ...}} (one callable per "
                             f"metric) and refit='<metric>'")
-        try:
-            scores[name] = float(raw.item() if hasattr(raw, "item") else raw)
-        except (TypeError, ValueError):
-            raise TypeError(f"scoring {name!r} must return a number, got {raw!r}") from None
+        scores[name] = _as_score(raw, name)
     return scores
+
+
+def _as_score(raw: Any, name: str) -> float:
+    try:
+        return float(raw.item() if hasattr(raw, "item") else raw)
+    except (TypeError, ValueError):
+        raise TypeError(f"scoring {name!r} must return a number, got {raw!r}") from None
+
+
+def _score_metrics(scorer: Scorer, estimator: Any, X: Any, y: Any, error_score: Any,
+                   sample_weight: Any = None) -> tuple[dict[str, float], bool | None]:
+    """Score with one scoring callable that may return a dict of metrics (scikit-learn's
+    multi-metric callable): the scores, and whether they came as a dict (None: scoring failed,
+    so the scores are ``{"score": error_score}`` and the metric names are not known)."""
+    kwargs = {"sample_weight": sample_weight} if sample_weight is not None else {}
+    try:
+        raw = scorer(estimator, X, **kwargs) if y is None else scorer(estimator, X, y, **kwargs)
+    except Exception:
+        if error_score == "raise":
+            raise
+        warnings.warn(f"Scoring failed; using error_score={error_score}:\n{traceback.format_exc()}",
+                      UserWarning, stacklevel=2)
+        return {"score": float(error_score)}, None
+    if isinstance(raw, Mapping):
+        if not raw:
+            raise ValueError("the scoring callable returned an empty dict: return one number, or a dict of "
+                             "{metric name: number} with at least one metric")
+        bad = [key for key in raw if not isinstance(key, str)]
+        if bad:
+            raise TypeError(f"the scoring callable returned a dict whose keys are not metric names (str): {bad!r}")
+        return {key: _as_score(value, key) for key, value in raw.items()}, True
+    return {"score": _as_score(raw, "score")}, False
 
 
 def fit_and_score(estimator: Any, X: Any, y: Any, train: np.ndarray, test: np.ndarray,
                   scorers: Mapping[str, Scorer], fit_params: Mapping[str, Any], *,
                   return_train_score: bool, error_score: Any, params: Mapping[str, Any] | None = None,
                   fold: int = 0, weighted: frozenset[str] = frozenset(),
-                  warn_fit_failure: bool = True) -> dict[str, Any]:
+                  warn_fit_failure: bool = True, metric_dict: bool = False) -> dict[str, Any]:
     """Fit a (cloned) estimator on one fold and score it: the unit of work of every CV search.
 
     ``weighted`` names the scorers that get the fold's share of ``fit_params["sample_weight"]``;
     ``warn_fit_failure=False`` leaves the warning about a failed fit to the caller (SearchCV
-    sums them up once per search, as scikit-learn does)."""
+    sums them up once per search, as scikit-learn does). ``metric_dict=True``: ``scorers`` is
+    ``{"score": callable}`` and the callable may return a dict of metrics; the result's
+    ``"metric_dict"`` says whether it did (None when the fit or the scoring failed)."""
     from sklearn.exceptions import FitFailedWarning
     from sklearn.utils.metaestimators import _safe_split
     from sklearn.utils.validation import _num_samples
@@ -202,7 +233,8 @@ def fit_and_score(estimator: Any, X: Any, y: Any, train: np.ndarray, test: np.nd
             )
         nan_scores = {name: float(error_score) for name in scorers}
         return {"test": nan_scores, "train": dict(nan_scores) if return_train_score else None,
-                "fit_time": fit_time, "score_time": 0.0, "error": error}
+                "fit_time": fit_time, "score_time": 0.0, "error": error,
+                **({"metric_dict": None} if metric_dict else {})}
     fit_time = time.perf_counter() - start
     weights = fit_params.get("sample_weight") if weighted else None
     if weights is not None:
@@ -211,6 +243,15 @@ def fit_and_score(estimator: Any, X: Any, y: Any, train: np.ndarray, test: np.nd
         test_weights, train_weights = _safe_indexing(weights, test), _safe_indexing(weights, train)
     else:
         test_weights = train_weights = None
+    if metric_dict:
+        (scorer,) = scorers.values()
+        start = time.perf_counter()
+        test_scores, kind = _score_metrics(scorer, estimator, X_test, y_test, error_score, test_weights)
+        score_time = time.perf_counter() - start
+        train_scores = (_score_metrics(scorer, estimator, X_train, y_train, error_score, train_weights)[0]
+                        if return_train_score else None)
+        return {"test": test_scores, "train": train_scores, "fit_time": fit_time, "score_time": score_time,
+                "error": None, "metric_dict": kind}
     start = time.perf_counter()
     test_scores = _score_all(scorers, estimator, X_test, y_test, error_score, test_weights, weighted)
     score_time = time.perf_counter() - start
