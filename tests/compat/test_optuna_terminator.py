@@ -150,3 +150,15 @@ def test_terminator_reads_the_fold_scores_of_optuna_search_cv() -> None:
     assert CrossValidationErrorEvaluator().evaluate(search.study_.trials, "maximize") == pytest.approx(
         math.sqrt((1 / len(scores) + 1 / (len(scores) - 1)) * np.var(scores)))
     assert search.n_trials_ == 22 and len(scores) == 5
+
+
+def test_a_terminator_of_ones_own_subclasses_base_terminator() -> None:
+    from tunewise.terminator import BaseTerminator
+
+    class AfterFive(BaseTerminator):
+        def should_terminate(self, study: tw.Study) -> bool:
+            return len(study.trials) >= 5
+
+    study = tw.create_study()
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=50, callbacks=[TerminatorCallback(AfterFive())])
+    assert len(study.trials) == 5 and isinstance(Terminator(), BaseTerminator)

@@ -26,6 +26,7 @@ from typing import Any
 from tunewise.terminator._terminator import (
     BaseErrorEvaluator,
     BaseImprovementEvaluator,
+    BaseTerminator,
     BestValueStagnationEvaluator,
     CrossValidationErrorEvaluator,
     RegretBoundEvaluator,
@@ -38,6 +39,7 @@ from tunewise.terminator._terminator import (
 __all__ = [
     "BaseErrorEvaluator",
     "BaseImprovementEvaluator",
+    "BaseTerminator",
     "BestValueStagnationEvaluator",
     "CrossValidationErrorEvaluator",
     "RegretBoundEvaluator",

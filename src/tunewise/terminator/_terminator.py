@@ -185,7 +185,14 @@ def report_cross_validation_scores(trial: Trial, scores: Sequence[float]) -> Non
     trial.set_system_attr(_CV_SCORES_KEY, values)
 
 
-class Terminator:
+class BaseTerminator(abc.ABC):
+    """A rule deciding whether a study should stop: ``should_terminate(study) -> bool``."""
+
+    @abc.abstractmethod
+    def should_terminate(self, study: Study) -> bool: ...
+
+
+class Terminator(BaseTerminator):
     """Decide whether a study should stop: once it has ``min_n_trials`` COMPLETE trials, when the
     improvement evaluator's value (default: :class:`RegretBoundEvaluator`) is below the error
     evaluator's (default: :class:`CrossValidationErrorEvaluator`, or ``StaticErrorEvaluator(0)``
@@ -218,7 +225,7 @@ class TerminatorCallback:
     """An ``optimize(callbacks=[...])`` callback that calls ``study.stop()`` when ``terminator``
     (default: ``Terminator()``) says the study should stop."""
 
-    def __init__(self, terminator: Terminator | None = None) -> None:
+    def __init__(self, terminator: BaseTerminator | None = None) -> None:
         self._terminator = terminator or Terminator()
 
     def __call__(self, study: Study, trial: FrozenTrial) -> None:
