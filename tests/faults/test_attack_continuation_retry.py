@@ -34,8 +34,9 @@ SCRIPT = textwrap.dedent("""
     else:
         sched = tw.schedulers.PBTScheduler(perturbation_interval=2, population_size=4, max_step=8, seed=0,
                                            checkpoint_dir=ck)
-    study = tw.create_study(study_name=name, storage=url, load_if_exists=True, sampler=tw.samplers.RandomSampler(seed=0),
-                            scheduler=sched, heartbeat_interval=0.2, grace_period=0.6, max_retries=1)
+    study = tw.create_study(study_name=name, storage=url, load_if_exists=True,
+                            sampler=tw.samplers.RandomSampler(seed=0), scheduler=sched,
+                            heartbeat_interval=0.2, grace_period=0.6, max_retries=1)
 
     def objective(trial):
         x = trial.suggest_float("x", 0.01, 1)
