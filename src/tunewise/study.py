@@ -1799,8 +1799,10 @@ def get_all_study_summaries(storage: str | BaseStorage, include_best_trial: bool
                 best = load_study(s.name, store).best_trial
             except ValueError:
                 best = None
-        out.append(StudySummary(s.name, list(s.directions), best, dict(attrs.get("user", {})),
-                                dict(attrs.get("system", {})), s.n_trials,
+        # A study written through the storage API directly may hold anything under these keys:
+        # one such study must not stop the listing of the others.
+        user, system = (a if isinstance(a := attrs.get(k), dict) else {} for k in ("user", "system"))
+        out.append(StudySummary(s.name, list(s.directions), best, dict(user), dict(system), s.n_trials,
                                 None if s.datetime_start is None else _dt.datetime.fromtimestamp(s.datetime_start),
                                 s.study_id))
     return out

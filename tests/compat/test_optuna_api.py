@@ -125,6 +125,15 @@ def test_get_all_study_summaries(tmp_path) -> None:
     assert tw.get_all_study_summaries(url, include_best_trial=False)[0].best_trial is None
 
 
+def test_study_summaries_list_a_study_whose_attributes_were_written_raw(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    tw.create_study(study_name="ok", storage=url).set_user_attr("owner", "me")
+    odd = tw.create_study(study_name="odd", storage=url)
+    odd._storage.set_study_attr(odd._study_id, "user", 1)  # through the storage API, not Study's
+    summaries = {s.study_name: s for s in tw.get_all_study_summaries(url)}
+    assert summaries["ok"].user_attrs == {"owner": "me"} and summaries["odd"].user_attrs == {}
+
+
 def test_importance_and_visualization_names() -> None:
     pytest.importorskip("sklearn")
     pytest.importorskip("plotly")
