@@ -7,8 +7,13 @@ thin adapters that build ``tunewise.integrations.sklearn.SearchCV`` the way the 
 ``SearchCV(est, param_distributions=..., n_iter=...)``, every other argument passed as given.
 Everything else in the file (HalvingGridSearchCV, ParameterGrid, ...) stays scikit-learn's.
 
+``--halving`` does the same with ``test_successive_halving.py``: ``HalvingGridSearchCV`` and
+``HalvingRandomSearchCV`` become ``SearchCV(est, param_grid=..., strategy="halving", ...)`` and
+``SearchCV(est, param_distributions=..., strategy="halving", ...)`` (the guide's section on
+successive halving); its private helpers (``_SubsampleMetaSplitter``, ``_top_k``) stay scikit-learn's.
+
     .venv/bin/python benchmarks/history/s18/sklearn_suite.py [--workdir /tmp/sk_suite] [--baseline]
-        [--only-adapted] [--strip-extras] [-- extra pytest args]
+        [--halving] [--only-adapted] [--strip-extras] [-- extra pytest args]
 
 ``--baseline`` runs the unmodified copy (scikit-learn's classes) the same way, to tell failures
 of the environment from failures of SearchCV. The summary lists every failed test id with the
@@ -18,6 +23,7 @@ first line of its error; --only-adapted keeps the tests whose source names the a
 from __future__ import annotations
 
 import argparse
+import ast
 import re
 import subprocess
 import sys
@@ -41,6 +47,27 @@ def RandomizedSearchCV(estimator, param_distributions, *, n_iter=10, **kwargs):
     return _TwSearchCV(estimator, param_distributions=param_distributions, n_iter=n_iter, **kwargs)
 '''
 
+HALVING_ADAPTERS = '''
+# ---- tunewise harness: HalvingGridSearchCV / HalvingRandomSearchCV are tunewise's SearchCV ----
+from tunewise.integrations.sklearn import SearchCV as _TwSearchCV  # noqa: E402
+
+
+def HalvingGridSearchCV(estimator, param_grid, **kwargs):
+    """HalvingGridSearchCV(estimator, param_grid, ...) as the migration guide writes it."""
+    return _TwSearchCV(estimator, param_grid=param_grid, strategy="halving", **kwargs)
+
+
+def HalvingRandomSearchCV(estimator, param_distributions, **kwargs):
+    """HalvingRandomSearchCV(estimator, param_distributions, ...) as the migration guide writes it."""
+    return _TwSearchCV(estimator, param_distributions=param_distributions, strategy="halving", **kwargs)
+'''
+
+# The suites: scikit-learn's test file, the names the adapters replace, the adapters.
+SUITES = {
+    "search": ("test_search.py", ("GridSearchCV", "RandomizedSearchCV"), ADAPTERS),
+    "halving": ("test_successive_halving.py", ("HalvingGridSearchCV", "HalvingRandomSearchCV"), HALVING_ADAPTERS),
+}
+
 
 # --strip-extras: the same adapters, with the two keys tunewise adds to cv_results_ (state,
 # trial_number) removed after fit, to see whether anything else hides behind a key-set check.
@@ -58,39 +85,46 @@ _TwSearchCV = _TwSearchCVWithoutExtras  # noqa: F811
 '''
 
 
-def build(workdir: Path, baseline: bool, strip_extras: bool = False) -> Path:
+def build(workdir: Path, baseline: bool, strip_extras: bool = False, suite: str = "search") -> Path:
     import sklearn
 
-    source = Path(sklearn.__file__).parent / "model_selection" / "tests" / "test_search.py"
+    filename, replaced, adapters = SUITES[suite]
+    source = Path(sklearn.__file__).parent / "model_selection" / "tests" / filename
     text = source.read_text()
     if not baseline:
         # Drop the two names from the `from sklearn.model_selection import (...)` block and
         # define them after the imports (before the first class of the module).
         block = re.search(r"from sklearn\.model_selection import \(\n(.*?)\)\n", text, re.S)
-        assert block, "the import block of test_search.py changed"
+        assert block, f"the import block of {filename} changed"
         names = block.group(1)
         kept = "".join(line + "\n" for line in names.splitlines()
-                       if line.strip().rstrip(",") not in ("GridSearchCV", "RandomizedSearchCV"))
+                       if line.strip().rstrip(",") not in replaced)
         text = text[: block.start(1)] + kept + text[block.end(1):]
         first_def = re.search(r"^(class |def |@)", text, re.M)
         assert first_def
         extras = STRIP_EXTRAS if strip_extras else ""
-        adapters = ADAPTERS.replace("\n\ndef GridSearchCV", extras + "\n\ndef GridSearchCV")
+        first_adapter = f"\n\ndef {replaced[0]}"
+        adapters = adapters.replace(first_adapter, extras + first_adapter)
         text = text[: first_def.start()] + adapters + "\n\n" + text[first_def.start():]
     workdir.mkdir(parents=True, exist_ok=True)
-    target = workdir / ("test_search_sklearn.py" if baseline else
-                        "test_search_tunewise_stripped.py" if strip_extras else "test_search_tunewise.py")
+    stem = Path(filename).stem
+    target = workdir / (f"{stem}_sklearn.py" if baseline else
+                        f"{stem}_tunewise_stripped.py" if strip_extras else f"{stem}_tunewise.py")
     target.write_text(text)
     return target
 
 
-def adapted_tests(path: Path) -> set[str]:
-    """Names of the test functions whose source mentions GridSearchCV or RandomizedSearchCV."""
-    out = set()
+def adapted_tests(path: Path, names: tuple[str, ...] = ("GridSearchCV", "RandomizedSearchCV")) -> set[str]:
+    """Names of the test functions whose source (decorators included) mentions one of ``names``."""
     src = path.read_text()
-    for m in re.finditer(r"^def (test_\w+)\(.*?(?=^def |^class |^@|\Z)", src, re.M | re.S):
-        if re.search(r"\b(GridSearchCV|RandomizedSearchCV)\b", m.group(0)):
-            out.add(m.group(1))
+    lines = src.splitlines()
+    pattern = re.compile(r"\b(" + "|".join(names) + r")\b")
+    out = set()
+    for node in ast.parse(src).body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            if pattern.search("\n".join(lines[first - 1: node.end_lineno])):
+                out.add(node.name)
     return out
 
 
@@ -98,20 +132,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workdir", default="/tmp/sk_suite")
     parser.add_argument("--baseline", action="store_true")
+    parser.add_argument("--halving", action="store_true",
+                        help="run test_successive_halving.py (HalvingGridSearchCV / HalvingRandomSearchCV)")
     parser.add_argument("--only-adapted", action="store_true")
     parser.add_argument("--strip-extras", action="store_true",
                         help="drop cv_results_'s state and trial_number (tunewise's additions) after fit")
     parser.add_argument("pytest_args", nargs="*")
     args = parser.parse_args()
     workdir = Path(args.workdir)
-    target = build(workdir, args.baseline, args.strip_extras)
+    suite = "halving" if args.halving else "search"
+    target = build(workdir, args.baseline, args.strip_extras, suite)
     junit = workdir / (target.stem + ".xml")
     cmd = [sys.executable, "-m", "pytest", str(target), "-p", "sklearn.conftest", "-q", "-p", "no:cacheprovider",
            "-o", "addopts=", "--rootdir", str(workdir), f"--junitxml={junit}", "-W", "ignore::DeprecationWarning",
            *args.pytest_args]
     print(" ".join(cmd), flush=True)
     subprocess.run(cmd, cwd=workdir, stdout=subprocess.DEVNULL)
-    adapted = adapted_tests(target)
+    adapted = adapted_tests(target, SUITES[suite][1])
     counts = {"passed": 0, "failed": 0, "skipped": 0}
     failures = []
     for case in ET.parse(junit).getroot().iter("testcase"):
