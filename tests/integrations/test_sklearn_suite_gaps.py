@@ -299,3 +299,27 @@ def test_a_scoring_callable_must_return_the_same_metrics_on_every_fold():
 
     with pytest.raises(TypeError, match=r"returned the metrics \['b'\] on one fold and the metrics \['a'\]"):
         tw_grid(LogisticRegression(), {"C": [1.0]}, scoring=changing, refit="a", cv=3).fit(X, Y)
+
+
+# ---- scikit-learn's successive-halving tests (HalvingGridSearchCV / HalvingRandomSearchCV) ------
+
+from scipy import stats  # noqa: E402
+from sklearn.experimental import enable_halving_search_cv  # noqa: E402, F401
+from sklearn.model_selection import HalvingGridSearchCV, HalvingRandomSearchCV  # noqa: E402
+
+
+def tw_halving_grid(estimator, param_grid, **kwargs):
+    return SearchCV(estimator, param_grid=param_grid, strategy="halving", **kwargs)
+
+
+def tw_halving_random(estimator, param_distributions, **kwargs):
+    return SearchCV(estimator, param_distributions=param_distributions, strategy="halving", **kwargs)
+
+
+XH, YH = make_classification(n_samples=200, n_features=5, random_state=0)
+
+
+@pytest.mark.parametrize("Search", [GridSearchCV, tw_grid, HalvingGridSearchCV, tw_halving_grid])
+def test_verbose_true_is_verbose_one(Search, capsys):
+    search = Search(LogisticRegression(), {"C": [0.1, 1.0]}, cv=3, verbose=True).fit(XH, YH)
+    assert search.verbose is True and capsys.readouterr().out.strip()

@@ -490,8 +490,9 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         if self.timeout is not None and (isinstance(self.timeout, bool) or
                                          not isinstance(self.timeout, (int, float)) or self.timeout <= 0):
             raise ValueError(f"timeout must be a positive number of seconds or None, got {self.timeout!r}")
-        if not isinstance(self.verbose, (int, np.integer)) or isinstance(self.verbose, bool) or self.verbose < 0:
-            raise ValueError(f"verbose must be a non-negative integer, got {self.verbose!r}")
+        # verbose=True is 1, as in scikit-learn (whose searches take any int, bools included).
+        if not isinstance(self.verbose, (int, np.integer)) or self.verbose < 0:
+            raise ValueError(f"verbose must be a non-negative integer or a bool, got {self.verbose!r}")
         if self.n_jobs is not None and (not isinstance(self.n_jobs, (int, np.integer)) or self.n_jobs == 0):
             raise ValueError(f"n_jobs must be None, -1 or a positive integer, got {self.n_jobs!r}")
         if isinstance(self.pre_dispatch, bool) or not isinstance(self.pre_dispatch, (str, int, np.integer)):
