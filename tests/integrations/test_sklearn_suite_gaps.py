@@ -323,3 +323,20 @@ XH, YH = make_classification(n_samples=200, n_features=5, random_state=0)
 def test_verbose_true_is_verbose_one(Search, capsys):
     search = Search(LogisticRegression(), {"C": [0.1, 1.0]}, cv=3, verbose=True).fit(XH, YH)
     assert search.verbose is True and capsys.readouterr().out.strip()
+
+
+@pytest.mark.filterwarnings("ignore:One or more of the test scores are non-finite")  # halving's small folds
+@pytest.mark.parametrize("Search", [RandomizedSearchCV, tw_random, HalvingRandomSearchCV, tw_halving_random])
+def test_an_unfrozen_scipy_distribution_is_drawn_with_its_defaults(Search):
+    # scikit-learn's ParameterSampler takes anything with rvs: scipy.stats.norm draws from N(0, 1).
+    kw = {"n_iter": 4} if Search in (RandomizedSearchCV, tw_random) else {"n_candidates": 4}
+    search = Search(Ridge(), {"alpha": stats.expon, "tol": [1e-4, 1e-3]}, cv=3, random_state=0, **kw).fit(XH, YH)
+    Reference = RandomizedSearchCV if "n_iter" in kw else HalvingRandomSearchCV
+    reference = Reference(Ridge(), {"alpha": stats.expon, "tol": [1e-4, 1e-3]}, cv=3, random_state=0, **kw).fit(XH, YH)
+    assert search.cv_results_["params"] == reference.cv_results_["params"]
+    np.testing.assert_allclose(search.cv_results_["mean_test_score"], reference.cv_results_["mean_test_score"])
+
+
+def test_a_scipy_distribution_missing_its_shape_parameters_is_named():
+    with pytest.raises(TypeError, match=r"'gamma' needs its shape parameters.*scipy\.stats\.gamma\(\.\.\.\)"):
+        tw_random(Ridge(), {"alpha": stats.gamma}, n_iter=2, cv=3).fit(XH, YH)

@@ -88,6 +88,29 @@ def _is_scipy_frozen(value: Any) -> bool:
     return hasattr(value, "dist") and hasattr(value, "ppf") and hasattr(value, "rvs")
 
 
+def _is_scipy_distribution(value: Any) -> bool:
+    """A frozen scipy.stats distribution, or an unfrozen one (``scipy.stats.norm``), which
+    scikit-learn's ParameterSampler draws from with its default parameters."""
+    if _is_scipy_frozen(value):
+        return True
+    if not hasattr(value, "rvs"):
+        return False
+    from scipy import stats
+
+    return isinstance(value, (stats.rv_continuous, stats.rv_discrete))
+
+
+def _frozen(name: str, spec: Any) -> Any:
+    """``spec`` frozen: an unfrozen scipy.stats distribution with its default parameters."""
+    if _is_scipy_frozen(spec):
+        return spec
+    try:
+        return spec()
+    except TypeError as e:
+        raise TypeError(f"param_space[{name!r}]: the scipy.stats distribution {spec.name!r} needs its shape "
+                        f"parameters ({e}); freeze it with them, such as scipy.stats.{spec.name}(...)") from None
+
+
 def _labels_for(name: str, values: Sequence[Any]) -> tuple[D.Categorical, dict[str, Any]] | None:
     """Values that JSON cannot round-trip (estimators, tuples, arrays...) are searched by label."""
     plain = all(isinstance(v, _JSON_SCALARS) and not (isinstance(v, float) and not math.isfinite(v))
@@ -158,8 +181,8 @@ def convert_space(param_space: Any, *, allow_empty: bool = False) -> dict[str, D
                           else Dimension(name, coded[0], "labels", coded[1]))
         elif isinstance(spec, (D.Float, D.Int)):
             dims[name] = Dimension(name, spec, "native")
-        elif _is_scipy_frozen(spec):
-            dims[name] = _from_scipy(name, spec)
+        elif _is_scipy_distribution(spec):
+            dims[name] = _from_scipy(name, _frozen(name, spec))
         elif isinstance(spec, (list, tuple, np.ndarray, range)):
             dims[name] = _from_list(name, list(spec) if isinstance(spec, range) else spec)
         else:
@@ -207,8 +230,8 @@ def check_sklearn_space(what: str, space: Any, *, grid: bool) -> list[dict[str, 
             elif grid:
                 raise TypeError(f"{what}[{name!r}] must be a list of values (as in GridSearchCV), got {spec!r}; "
                                 f"for distributions use param_distributions (RandomizedSearchCV's meaning)")
-            elif not _is_scipy_frozen(spec):
-                raise TypeError(f"{what}[{name!r}] must be a list of values or a frozen scipy.stats distribution "
+            elif not _is_scipy_distribution(spec):
+                raise TypeError(f"{what}[{name!r}] must be a list of values or a scipy.stats distribution "
                                 f"(as in RandomizedSearchCV), got {spec!r}")
     return [dict(d) for d in dicts]
 
@@ -309,11 +332,11 @@ def is_sklearn_space(space: Any) -> bool:
     dicts = [space] if isinstance(space, Mapping) else space
     if not isinstance(dicts, (list, tuple)) or not dicts or not all(isinstance(d, Mapping) for d in dicts):
         return False
-    return all(_is_value_list(v) or _is_scipy_frozen(v) for d in dicts for v in d.values())
+    return all(_is_value_list(v) or _is_scipy_distribution(v) for d in dicts for v in d.values())
 
 
 def has_scipy_distribution(dicts: Sequence[Mapping[str, Any]]) -> bool:
-    return any(_is_scipy_frozen(v) for d in dicts for v in d.values())
+    return any(_is_scipy_distribution(v) for d in dicts for v in d.values())
 
 
 def grid_size(dims: Mapping[str, Dimension]) -> int | None:
