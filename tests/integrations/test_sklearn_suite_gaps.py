@@ -340,3 +340,26 @@ def test_an_unfrozen_scipy_distribution_is_drawn_with_its_defaults(Search):
 def test_a_scipy_distribution_missing_its_shape_parameters_is_named():
     with pytest.raises(TypeError, match=r"'gamma' needs its shape parameters.*scipy\.stats\.gamma\(\.\.\.\)"):
         tw_random(Ridge(), {"alpha": stats.gamma}, n_iter=2, cv=3).fit(XH, YH)
+
+
+HALVING_MISTAKES = pytest.mark.parametrize("kwargs, message", [
+    ({"resource": "not_a_parameter"}, "Cannot use resource=not_a_parameter which is not supported"),
+    ({"resource": "C", "max_resources": 100}, "Cannot use parameter C as the resource since it is part of"),
+    ({"resource": "max_iter"}, "resource can only be 'n_samples' when max_resources='auto'"),
+    ({"min_resources": 15, "max_resources": 14}, "min_resources_=15 is greater than max_resources_=14"),
+])
+
+
+@HALVING_MISTAKES
+@pytest.mark.parametrize("Search", [HalvingGridSearchCV, HalvingRandomSearchCV, tw_halving_grid, tw_halving_random])
+def test_halving_mistakes_raise_scikit_learns_errors(Search, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Search(LogisticRegression(), {"C": [1.0]}, **kwargs).fit(XH, YH)
+
+
+@pytest.mark.parametrize("Search", [HalvingRandomSearchCV, tw_halving_random])
+def test_both_exhaust_and_an_empty_dataset_raise_scikit_learns_errors(Search):
+    with pytest.raises(ValueError, match="cannot be both set to 'exhaust'"):
+        Search(LogisticRegression(), {"C": [1.0]}, n_candidates="exhaust", min_resources="exhaust").fit(XH, YH)
+    with pytest.raises(ValueError, match="min_resources_=0: you might have passed an empty dataset X"):
+        Search(LogisticRegression(), {"C": [1.0]}, min_resources="smallest").fit(np.empty((0, 3)), [])

@@ -76,8 +76,8 @@ def check_halving_settings(given: Mapping[str, Any], *, grid: bool) -> HalvingSe
         raise ValueError(f"max_resources must be 'auto' (the number of samples) or a positive integer, "
                          f"got {max_resources!r}")
     if max_resources == "auto" and resource != "n_samples":
-        raise ValueError(f"max_resources='auto' means the number of samples, so it needs resource='n_samples'; "
-                         f"with resource={resource!r}, give max_resources=<the largest {resource}>")
+        raise ValueError(f"resource can only be 'n_samples' when max_resources='auto': 'auto' means the number of "
+                         f"samples; with resource={resource!r}, give max_resources=<the largest {resource}>")
     min_default = "exhaust" if grid else "smallest"
     min_resources = min_default if given.get("min_resources") is None else given["min_resources"]
     if not (min_resources in ("exhaust", "smallest") or _positive_int(min_resources)):
@@ -95,8 +95,8 @@ def check_halving_settings(given: Mapping[str, Any], *, grid: bool) -> HalvingSe
         if not (n_candidates == "exhaust" or _positive_int(n_candidates)):
             raise ValueError(f"n_candidates must be 'exhaust' or a positive integer, got {n_candidates!r}")
         if n_candidates == "exhaust" and min_resources == "exhaust":
-            raise ValueError("n_candidates and min_resources cannot both be 'exhaust': each is computed from the "
-                             "other; give one of them as an integer")
+            raise ValueError("n_candidates and min_resources cannot be both set to 'exhaust': each is computed "
+                             "from the other; give one of them as an integer")
     return HalvingSettings(float(factor) if not isinstance(factor, numbers.Integral) else int(factor), resource,
                            max_resources if isinstance(max_resources, str) else int(max_resources),
                            min_resources if isinstance(min_resources, str) else int(min_resources),
@@ -122,7 +122,7 @@ def plan_halving(n_candidates: int, settings: HalvingSettings, min_resources: fl
         raise ValueError(f"min_resources_={min_resources} is greater than max_resources_={max_resources}: lower "
                          f"min_resources or raise max_resources")
     if min_resources == 0:
-        raise ValueError("min_resources_=0: the data set is empty")
+        raise ValueError("min_resources_=0: you might have passed an empty dataset X (no samples to start with)")
     # Enough iterations that the last one scores fewer than `factor` candidates.
     n_required = 1 + math.floor(math.log(n_candidates, factor))
     if settings.min_resources == "exhaust":

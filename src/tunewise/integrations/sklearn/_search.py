@@ -519,6 +519,13 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             if clash:
                 raise ValueError(f"successive halving chooses the candidates and their resources itself, so it takes "
                                  f"no {', '.join(clash)}; n_candidates (param_distributions) sets how many start")
+            resource = self.resource
+            if isinstance(resource, str) and resource != "n_samples" and resource not in self.estimator.get_params():
+                # Checked first, as scikit-learn does, so a misspelt resource is named before the rest.
+                raise ValueError(f"Cannot use resource={resource} which is not supported by estimator "
+                                 f"{type(self.estimator).__name__}: resource must be 'n_samples' or an integer "
+                                 f"parameter (such as n_estimators or max_iter); its parameters: "
+                                 f"{', '.join(sorted(self.estimator.get_params()))}")
             halving_settings = check_halving_settings(
                 {name: getattr(self, name) for name in HALVING_SETTINGS}, grid=kind == "grid")
         what = {"grid": "param_grid", "distributions": "param_distributions"}.get(kind, "param_space")
@@ -740,10 +747,6 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         from tunewise.integrations.sklearn._validation import count_splits
 
         resource = halving.resource
-        if resource != "n_samples" and resource not in self.estimator.get_params():
-            raise ValueError(f"resource={resource!r} is neither 'n_samples' nor a parameter of "
-                             f"{type(self.estimator).__name__} (such as n_estimators or max_iter); its parameters: "
-                             f"{', '.join(sorted(self.estimator.get_params()))}")
         if isinstance(halving.min_resources, str):
             n_splits = count_splits(self.cv, X, y, groups, classifier)
             min_resources: float = smallest_resources(resource, n_splits, classifier, y)
@@ -754,7 +757,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             raise ValueError(f"min_resources_={min_resources} is greater than max_resources_={max_resources}: lower "
                              f"min_resources or raise max_resources")
         if min_resources == 0:
-            raise ValueError("min_resources_=0: the data set is empty")
+            raise ValueError("min_resources_=0: you might have passed an empty dataset X (no samples to start with)")
         n_first = None
         if settings.kind == "distributions":
             n_first = (int(max_resources // min_resources) if halving.n_candidates == "exhaust"
@@ -766,8 +769,8 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         points = self._draw_points(settings, n_first)
         assert points is not None
         if resource != "n_samples" and any(resource in p for p in points):
-            raise ValueError(f"resource={resource!r} is also searched: the resource is set by halving, so take it "
-                             f"out of the search space")
+            raise ValueError(f"Cannot use parameter {resource} as the resource since it is part of the searched "
+                             f"parameters: halving sets the resource, so take it out of the search space")
         plan = plan_halving(len(points), halving, min_resources, max_resources)
         self.min_resources_ = plan.min_resources
         self.max_resources_ = plan.max_resources
