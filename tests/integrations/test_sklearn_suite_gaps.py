@@ -363,3 +363,44 @@ def test_both_exhaust_and_an_empty_dataset_raise_scikit_learns_errors(Search):
         Search(LogisticRegression(), {"C": [1.0]}, n_candidates="exhaust", min_resources="exhaust").fit(XH, YH)
     with pytest.raises(ValueError, match="min_resources_=0: you might have passed an empty dataset X"):
         Search(LogisticRegression(), {"C": [1.0]}, min_resources="smallest").fit(np.empty((0, 3)), [])
+
+
+class Recording(Permissive):
+    """Permissive, and records every set_params call and the rows each fit sees."""
+
+    calls: list = []
+
+    def set_params(self, **params):
+        Recording.calls.append(("set_params", dict(params)))
+        return super().set_params(**params)
+
+    def fit(self, X, y):
+        Recording.calls.append(("fit", len(X)))
+        return super().fit(X, y)
+
+    def predict(self, X):
+        # A score that depends on beta, which get_params does not give back.
+        return np.full(len(X), self.classes_[0] if getattr(self, "beta", None) == 1 else self.classes_[-1])
+
+
+@pytest.mark.parametrize("pair", [(GridSearchCV, tw_grid), (HalvingGridSearchCV, tw_halving_grid)],
+                         ids=["grid", "halving"])
+def test_each_fold_sets_the_parameters_on_its_own_clone(pair):
+    # Cloning an estimator after set_params loses what get_params does not give back (beta here):
+    # each fold's clone gets set_params, as in scikit-learn, so both score beta the same.
+    y = (np.arange(len(YH)) % 3 == 0).astype(int)
+    runs = []
+    for Search in pair:
+        Recording.calls = []
+        search = Search(Recording(), {"beta": [1, 2]}, cv=4, refit=False).fit(XH, y)
+        runs.append((search, list(Recording.calls)))
+    (ref, ref_calls), (ours, our_calls) = runs
+    np.testing.assert_allclose(ours.cv_results_["mean_test_score"], ref.cv_results_["mean_test_score"])
+    assert len(set(np.round(ours.cv_results_["mean_test_score"], 6))) > 1
+    fits = [c for c in our_calls if c[0] == "fit"]
+    assert fits == [c for c in ref_calls if c[0] == "fit"]
+    # Every fit comes right after a set_params of its configuration (SearchCV may call set_params
+    # before, to check a parameter get_params does not list).
+    before_fit = [our_calls[i - 1] for i, c in enumerate(our_calls) if c[0] == "fit"]
+    assert [c[1] for c in before_fit] == [c[1] for c in (ref_calls[i - 1] for i, c in enumerate(ref_calls)
+                                                         if c[0] == "fit")]

@@ -889,7 +889,11 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         """Score ``params`` on ``splits`` as one trial and tell the study; the mean test score."""
         from joblib import Parallel, delayed, effective_n_jobs
 
-        est = clone(run.base).set_params(**clone(params, safe=False))
+        def fold_estimator() -> Any:
+            # Set on each fold's clone, as scikit-learn does: cloning a configured estimator
+            # loses what set_params accepts but get_params does not give back.
+            return clone(run.base).set_params(**clone(params, safe=False))
+
         n_jobs = 1 if self.n_jobs is None else effective_n_jobs(self.n_jobs)
         # With pruning, folds run in batches of n_jobs and the running mean is reported after each
         # batch; without it, all folds go out at once.
@@ -903,11 +907,11 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
                       "params": params, "weighted": run.weighted, "warn_fit_failure": False,
                       "metric_dict": run.metrics.from_callable}
             if n_jobs == 1 or len(folds) == 1:
-                out = [fit_and_score(clone(est), run.X, run.y, splits[k][0], splits[k][1], run.scorers,
+                out = [fit_and_score(fold_estimator(), run.X, run.y, splits[k][0], splits[k][1], run.scorers,
                                      run.fit_params, fold=k, **kwargs) for k in folds]
             else:
                 out = Parallel(n_jobs=min(n_jobs, len(folds)), pre_dispatch=self.pre_dispatch)(
-                    delayed(fit_and_score)(clone(est), run.X, run.y, splits[k][0], splits[k][1], run.scorers,
+                    delayed(fit_and_score)(fold_estimator(), run.X, run.y, splits[k][0], splits[k][1], run.scorers,
                                            run.fit_params, fold=k, **kwargs) for k in folds)
             results.extend(out)
             try:
