@@ -404,3 +404,80 @@ def test_each_fold_sets_the_parameters_on_its_own_clone(pair):
     before_fit = [our_calls[i - 1] for i, c in enumerate(our_calls) if c[0] == "fit"]
     assert [c[1] for c in before_fit] == [c[1] for c in (ref_calls[i - 1] for i, c in enumerate(ref_calls)
                                                          if c[0] == "fit")]
+
+
+# ---- metadata routing (sklearn.set_config(enable_metadata_routing=True)) -----------------------
+
+from sklearn.metrics import accuracy_score  # noqa: E402
+from sklearn.model_selection import GroupKFold  # noqa: E402
+
+
+class RecordingScorer:
+    """A scorer requesting ``weights`` and recording the rows of each call's metadata."""
+
+    def __init__(self):
+        self.seen = []
+
+    def __call__(self, estimator, X_, y_, weights=None):
+        self.seen.append(None if weights is None else np.asarray(weights).copy())
+        return accuracy_score(y_, estimator.predict(X_), sample_weight=weights)
+
+    def get_metadata_routing(self):
+        from sklearn.utils.metadata_routing import MetadataRequest
+
+        request = MetadataRequest(owner=self)
+        request.score.add_request(param="weights", alias=True)
+        return request
+
+
+@GRIDS
+def test_routing_sends_metadata_where_it_is_requested(Grid):
+    weights = np.random.RandomState(0).rand(len(Y))
+    groups = np.arange(len(Y)) % 4
+    with config_context(enable_metadata_routing=True):
+        recorder = RecordingScorer()
+        estimator = LogisticRegression().set_fit_request(sample_weight=True)
+        unweighted = make_scorer(accuracy_score).set_score_request(sample_weight=False)
+        search = Grid(estimator, {"C": [0.01, 1.0]}, scoring={"weighted": recorder, "plain": unweighted},
+                      refit="weighted", cv=GroupKFold(2))
+        search.fit(X, Y, sample_weight=weights, weights=weights, groups=groups)
+        # Each test fold's rows of weights went to the scorer that asked for them (2 configurations
+        # x 2 folds, then score() below); the other scorer and the splitter got what they asked for.
+        folds = list(GroupKFold(2).split(X, Y, groups))
+        assert len(recorder.seen) == 4
+        for seen, (_, test) in zip(recorder.seen, folds * 2, strict=True):
+            np.testing.assert_allclose(seen, weights[test])
+        search.score(X, Y, weights=weights)
+        np.testing.assert_allclose(recorder.seen[-1], weights)
+    results = search.cv_results_
+    assert not np.allclose(results["mean_test_weighted"], results["mean_test_plain"])
+
+
+@GRIDS
+def test_routing_refuses_metadata_nobody_requested(Grid):
+    from sklearn.exceptions import UnsetMetadataPassedError
+
+    with config_context(enable_metadata_routing=True), pytest.raises(UnsetMetadataPassedError):
+        Grid(LogisticRegression(), {"C": [1.0]}, cv=3).fit(X, Y, sample_weight=np.ones(len(Y)))
+
+
+@GRIDS
+def test_score_takes_metadata_only_with_routing_enabled(Grid):
+    search = Grid(LogisticRegression(), {"C": [1.0]}, cv=3).fit(X, Y)
+    with pytest.raises(ValueError, match=r"score is only supported if enable_metadata_routing=True"):
+        search.score(X, Y, sample_weight=np.ones(len(Y)))
+
+
+def test_routed_search_scores_as_scikit_learns():
+    weights = np.random.RandomState(1).rand(len(Y))
+    runs = []
+    with config_context(enable_metadata_routing=True):
+        for Grid in (GridSearchCV, tw_grid):
+            estimator = LogisticRegression().set_fit_request(sample_weight=True)
+            scorer = make_scorer(accuracy_score).set_score_request(sample_weight="score_weight")
+            runs.append(Grid(estimator, {"C": [0.01, 0.1, 1.0]}, scoring=scorer, cv=3, return_train_score=True)
+                        .fit(X, Y, sample_weight=weights, score_weight=weights[::-1].copy()))
+    ref, ours = runs
+    for key in ("mean_test_score", "mean_train_score", "split2_test_score"):
+        np.testing.assert_allclose(ours.cv_results_[key], ref.cv_results_[key], err_msg=key)
+    np.testing.assert_allclose(ours.best_estimator_.coef_, ref.best_estimator_.coef_)

@@ -100,6 +100,43 @@ class _Run:
     return_train_score: bool
     weighted: frozenset[str]  # the metrics scored with the folds' sample_weight
     fits: list[str | None]  # every fit of this search: None, or the error that failed it
+    score_params: Mapping[str, Mapping[str, Any]]  # metadata routed to each scorer (routing enabled)
+
+
+def _routing_enabled() -> bool:
+    """Whether ``sklearn.set_config(enable_metadata_routing=True)`` is in effect."""
+    from sklearn import get_config
+
+    return bool(get_config().get("enable_metadata_routing", False))
+
+
+class _ScorerRouter:
+    """Several scorers as one routing target, as scikit-learn's multi-metric scorer is: the
+    metadata any of them requests is routed, each gets what it requested."""
+
+    def __init__(self, scorers: Mapping[str, Any]) -> None:
+        self._scorers = dict(scorers)
+
+    def get_metadata_routing(self) -> Any:
+        from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
+
+        return MetadataRouter(owner=self).add(**self._scorers,
+                                              method_mapping=MethodMapping().add(caller="score", callee="score"))
+
+
+def _routing_scorer(scorers: Mapping[str, Any]) -> Any:
+    """The scorer scikit-learn's router sees: the one scorer, or all of them together."""
+    return scorers["score"] if list(scorers) == ["score"] else _ScorerRouter(scorers)
+
+
+def _per_scorer(scorers: Mapping[str, Any], params: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Metadata routed to the scorers, split into what each one requested."""
+    from sklearn.utils.metadata_routing import process_routing
+
+    if list(scorers) == ["score"]:
+        return {"score": dict(params)}
+    routed = process_routing(_ScorerRouter(scorers), "score", **params)
+    return {name: dict(routed[name].score) for name in scorers}
 
 
 def _check_refit_given(search: SearchCV, attr: str) -> None:
@@ -619,6 +656,16 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         refit_metric = self._check_refit(list(scorers), multimetric, halving=settings.halving is not None)
         from_callable = callable(self.scoring) and not isinstance(self.scoring, str)
         metrics = _Metrics(list(scorers), multimetric, refit_metric, from_callable, learnt=not from_callable)
+        score_params: dict[str, dict[str, Any]] = {}
+        if _routing_enabled():
+            # scikit-learn's metadata routing: each piece of metadata goes where it is requested
+            # (the estimator's fit, the scorers, the splitter's groups), and nowhere else.
+            from sklearn.utils.metadata_routing import process_routing
+
+            routed = process_routing(self, "fit", **fit_params, **({} if groups is None else {"groups": groups}))
+            fit_params = dict(routed.estimator.fit)
+            groups = routed.splitter.split.get("groups")
+            score_params = _per_scorer(scorers, routed.scorer.score)
         X, y, groups = indexable(X, y, groups)
         # Cloned before any configuration is drawn, as scikit-learn does: an estimator and a search
         # sharing one RandomState then start from the same state in both.
@@ -661,8 +708,10 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         self.scorer_ = scorers if multimetric else scorers["score"]
         self.n_splits_ = n_splits
 
+        # Without routing, sample_weight also weights the scores (scikit-learn's searches since 1.7).
+        weighted = frozenset() if _routing_enabled() else weighted_scorers(scorers, fit_params)
         run = _Run(base, X, y, splits, scorers, metrics, settings.error_score, fit_params,
-                   self._return_train_score(settings), weighted_scorers(scorers, fit_params), [])
+                   self._return_train_score(settings), weighted, [], score_params)
         rows: dict[int, dict[str, Any]] = {}
         try:
             if halving_plan is not None:
@@ -905,7 +954,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             folds = list(range(b0, min(b0 + batch, len(splits))))
             kwargs = {"return_train_score": run.return_train_score, "error_score": run.error_score,
                       "params": params, "weighted": run.weighted, "warn_fit_failure": False,
-                      "metric_dict": run.metrics.from_callable}
+                      "metric_dict": run.metrics.from_callable, "score_params": run.score_params}
             if n_jobs == 1 or len(folds) == 1:
                 out = [fit_and_score(fold_estimator(), run.X, run.y, splits[k][0], splits[k][1], run.scorers,
                                      run.fit_params, fold=k, **kwargs) for k in folds]
@@ -1122,16 +1171,42 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         self._check_fitted("inverse_transform")
         return self.best_estimator_.inverse_transform(X)
 
-    def score(self, X: Any, y: Any = None) -> float:
-        """Score of the refitted best estimator with the refit metric's scorer."""
+    def score(self, X: Any, y: Any = None, **params: Any) -> float:
+        """Score of the refitted best estimator with the refit metric's scorer; ``params`` (with
+        ``sklearn.set_config(enable_metadata_routing=True)``) go to the scorer that requests them."""
+        if params and not _routing_enabled():
+            # scikit-learn's words, so a script matching them keeps working.
+            raise ValueError(f"Passing extra keyword arguments to {type(self).__name__}.score is only supported if "
+                             f"enable_metadata_routing=True, which you can set using `sklearn.set_config`. Extra "
+                             f"parameters passed are: {set(params)}")
         self._check_fitted("score")
+        scorers = self.scorer_ if isinstance(self.scorer_, Mapping) else {"score": self.scorer_}
+        routed: dict[str, dict[str, Any]] = {name: {} for name in scorers}
+        if params:
+            from sklearn.utils.metadata_routing import process_routing
+
+            routed = _per_scorer(scorers, process_routing(self, "score", **params).scorer.score)
         if self.multimetric_:
             if not isinstance(self.refit, str):
                 raise AttributeError("score() with several metrics needs refit='<metric name>' to know which to use")
             if isinstance(self.scorer_, Mapping):
-                return float(self.scorer_[self.refit](self.best_estimator_, X, y))
-            return float(self.scorer_(self.best_estimator_, X, y)[self.refit])  # a callable returning a dict
-        return float(self.scorer_(self.best_estimator_, X, y))
+                return float(self.scorer_[self.refit](self.best_estimator_, X, y, **routed[self.refit]))
+            # A scoring callable returning a dict of metrics.
+            return float(self.scorer_(self.best_estimator_, X, y, **routed["score"])[self.refit])
+        return float(self.scorer_(self.best_estimator_, X, y, **routed["score"]))
+
+    def get_metadata_routing(self) -> Any:
+        """Where ``fit`` and ``score`` send metadata under ``enable_metadata_routing=True``: to the
+        estimator's ``fit``, to the scorers and to the splitter (``groups``), as scikit-learn's searches."""
+        from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
+
+        scorers, _ = resolve_scoring(self.scoring, self.estimator)
+        router = MetadataRouter(owner=self)
+        router.add(estimator=self.estimator, method_mapping=MethodMapping().add(caller="fit", callee="fit"))
+        router.add(scorer=_routing_scorer(scorers),
+                   method_mapping=MethodMapping().add(caller="score", callee="score").add(caller="fit", callee="score"))
+        router.add(splitter=self.cv, method_mapping=MethodMapping().add(caller="fit", callee="split"))
+        return router
 
     @property
     def classes_(self) -> Any:

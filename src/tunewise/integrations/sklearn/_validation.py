@@ -140,10 +140,12 @@ def weighted_scorers(scorers: Mapping[str, Scorer], fit_params: Mapping[str, Any
 
 
 def _score_all(scorers: Mapping[str, Scorer], estimator: Any, X: Any, y: Any, error_score: Any,
-               sample_weight: Any = None, weighted: frozenset[str] = frozenset()) -> dict[str, float]:
+               sample_weight: Any = None, weighted: frozenset[str] = frozenset(),
+               routed: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, float]:
     scores: dict[str, float] = {}
     for name, scorer in scorers.items():
         kwargs = {"sample_weight": sample_weight} if name in weighted and sample_weight is not None else {}
+        kwargs.update((routed or {}).get(name, {}))
         try:
             raw = scorer(estimator, X, **kwargs) if y is None else scorer(estimator, X, y, **kwargs)
         except Exception:
@@ -169,11 +171,13 @@ def _as_score(raw: Any, name: str) -> float:
 
 
 def _score_metrics(scorer: Scorer, estimator: Any, X: Any, y: Any, error_score: Any,
-                   sample_weight: Any = None) -> tuple[dict[str, float], bool | None]:
+                   sample_weight: Any = None, routed: Mapping[str, Any] | None = None,
+                   ) -> tuple[dict[str, float], bool | None]:
     """Score with one scoring callable that may return a dict of metrics (scikit-learn's
     multi-metric callable): the scores, and whether they came as a dict (None: scoring failed,
     so the scores are ``{"score": error_score}`` and the metric names are not known)."""
     kwargs = {"sample_weight": sample_weight} if sample_weight is not None else {}
+    kwargs.update(routed or {})
     try:
         raw = scorer(estimator, X, **kwargs) if y is None else scorer(estimator, X, y, **kwargs)
     except Exception:
@@ -197,14 +201,17 @@ def fit_and_score(estimator: Any, X: Any, y: Any, train: np.ndarray, test: np.nd
                   scorers: Mapping[str, Scorer], fit_params: Mapping[str, Any], *,
                   return_train_score: bool, error_score: Any, params: Mapping[str, Any] | None = None,
                   fold: int = 0, weighted: frozenset[str] = frozenset(),
-                  warn_fit_failure: bool = True, metric_dict: bool = False) -> dict[str, Any]:
+                  warn_fit_failure: bool = True, metric_dict: bool = False,
+                  score_params: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """Fit a (cloned) estimator on one fold and score it: the unit of work of every CV search.
 
     ``weighted`` names the scorers that get the fold's share of ``fit_params["sample_weight"]``;
     ``warn_fit_failure=False`` leaves the warning about a failed fit to the caller (SearchCV
     sums them up once per search, as scikit-learn does). ``metric_dict=True``: ``scorers`` is
     ``{"score": callable}`` and the callable may return a dict of metrics; the result's
-    ``"metric_dict"`` says whether it did (None when the fit or the scoring failed)."""
+    ``"metric_dict"`` says whether it did (None when the fit or the scoring failed).
+    ``score_params``: metadata routed to each scorer by name (scikit-learn's metadata routing),
+    per-sample values indexed with the fold's test (or train) rows."""
     from sklearn.exceptions import FitFailedWarning
     from sklearn.utils.metaestimators import _safe_split
     from sklearn.utils.validation import _num_samples
@@ -243,20 +250,25 @@ def fit_and_score(estimator: Any, X: Any, y: Any, train: np.ndarray, test: np.nd
         test_weights, train_weights = _safe_indexing(weights, test), _safe_indexing(weights, train)
     else:
         test_weights = train_weights = None
+    n_samples = _num_samples(X)
+    test_routed = {name: slice_fit_params(p, n_samples, test) for name, p in (score_params or {}).items()}
+    train_routed = {name: slice_fit_params(p, n_samples, train) for name, p in (score_params or {}).items()}
     if metric_dict:
         (scorer,) = scorers.values()
         start = time.perf_counter()
-        test_scores, kind = _score_metrics(scorer, estimator, X_test, y_test, error_score, test_weights)
+        (name,) = scorers
+        test_scores, kind = _score_metrics(scorer, estimator, X_test, y_test, error_score, test_weights,
+                                           test_routed.get(name))
         score_time = time.perf_counter() - start
-        train_scores = (_score_metrics(scorer, estimator, X_train, y_train, error_score, train_weights)[0]
-                        if return_train_score else None)
+        train_scores = (_score_metrics(scorer, estimator, X_train, y_train, error_score, train_weights,
+                                       train_routed.get(name))[0] if return_train_score else None)
         return {"test": test_scores, "train": train_scores, "fit_time": fit_time, "score_time": score_time,
                 "error": None, "metric_dict": kind}
     start = time.perf_counter()
-    test_scores = _score_all(scorers, estimator, X_test, y_test, error_score, test_weights, weighted)
+    test_scores = _score_all(scorers, estimator, X_test, y_test, error_score, test_weights, weighted, test_routed)
     score_time = time.perf_counter() - start
-    train_scores = (_score_all(scorers, estimator, X_train, y_train, error_score, train_weights, weighted)
-                    if return_train_score else None)
+    train_scores = (_score_all(scorers, estimator, X_train, y_train, error_score, train_weights, weighted,
+                               train_routed) if return_train_score else None)
     return {"test": test_scores, "train": train_scores, "fit_time": fit_time, "score_time": score_time,
             "error": None}
 
