@@ -4,6 +4,7 @@ except :class:`TrialPruned`, which is control flow rather than an error."""
 from __future__ import annotations
 
 __all__ = [
+    "CLIUsageError",
     "DuplicatedStudyError",
     "ExperimentalWarning",
     "MaxTrialsReached",
@@ -14,6 +15,7 @@ __all__ = [
     "StudyNotFoundError",
     "TrialPruned",
     "TunewiseError",
+    "UpdateFinishedTrialError",
 ]
 
 
@@ -59,6 +61,32 @@ class MaxTrialsReached(SearchExhausted):
 
     Raised when a trial is created (atomically with the storage's count of started trials, so
     parallel workers never overshoot); ``study.optimize`` stops cleanly when it sees this."""
+
+
+class UpdateFinishedTrialError(TunewiseError, RuntimeError):
+    """A finished trial (COMPLETE, PRUNED or FAILED) was written to: it is immutable.
+
+    Raised by the storages when a report, parameter or attribute reaches a trial that has
+    finished, e.g. a trial told by another worker or failed as stale. It is a
+    :class:`RuntimeError`, so ``except RuntimeError`` keeps catching it, and Optuna's name
+    (``optuna.exceptions.UpdateFinishedTrialError``) catches it too.
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study()
+    >>> trial = study.ask()
+    >>> _ = study.tell(trial, 1.0)
+    >>> try:
+    ...     trial.report(0.5, step=1)
+    ... except tw.exceptions.UpdateFinishedTrialError as e:
+    ...     print("finished:", e)
+    finished: trial 0 is already COMPLETE and cannot change
+    """
+
+
+class CLIUsageError(TunewiseError):
+    """Optuna's error for a command line used wrongly. tunewise's command line reports usage
+    errors through click (exit status 2 with the usage line); the name exists so that code
+    written for Optuna that names it in an ``except`` clause still imports and runs."""
 
 
 # Optuna's names (``optuna.exceptions``), so a script moved with ``import tunewise as optuna`` keeps

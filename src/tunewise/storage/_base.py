@@ -157,7 +157,9 @@ class BaseStorage(abc.ABC):
         user_attrs: Mapping[str, Any] | None = None,
         system_attrs: Mapping[str, Any] | None = None,
     ) -> None:
-        """Replace the given fields of a running trial (whole dicts, never partial merges)."""
+        """Replace the given fields of a running trial (whole dicts, never partial merges).
+
+        Raises :class:`~tunewise.exceptions.UpdateFinishedTrialError` if the trial has finished."""
 
     @abc.abstractmethod
     def finish_trial(

@@ -12,7 +12,7 @@ from collections.abc import Container, Mapping
 from typing import Any
 
 from tunewise import distributions as D
-from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError
+from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError, UpdateFinishedTrialError
 from tunewise.storage._base import BaseStorage, PreparedStart, StudySummary, not_a_dict
 from tunewise.storage._compact import KeyShared, TimeColumns, compact_times, series
 from tunewise.storage._names import check_keys, check_name
@@ -283,7 +283,7 @@ class InMemoryStorage(BaseStorage):
             rec, number = self._locate(trial_id)
             t = rec.trials[number]
             if t.state.is_finished():
-                raise RuntimeError(f"trial {t.number} is already {t.state.value} and cannot change")
+                raise UpdateFinishedTrialError(f"trial {t.number} is already {t.state.value} and cannot change")
             # A live write is also a heartbeat, except for a detached trial (no heartbeat: never stale).
             beat = None if t.heartbeat_ts is None else time.time()
             rec.trials[number] = self._replace(

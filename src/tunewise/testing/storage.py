@@ -74,7 +74,7 @@ from typing import Any
 import pytest
 
 from tunewise import distributions as D
-from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError
+from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError, UpdateFinishedTrialError
 from tunewise.storage import BaseStorage
 from tunewise.storage._base import PreparedStart
 from tunewise.trial import FrozenTrial, TrialState
@@ -414,9 +414,9 @@ def check_finish_is_atomic_and_final(make_storage: StorageFactory) -> None:
     _expect((done.intermediate_values, done.user_attrs, done.system_attrs), ({1: 0.5}, {"u": 1}, {"s": 2}),
             "the fields written by a finish")
     assert done.datetime_complete is not None and done.duration is not None, "a finished trial has no end time"
-    # Finished trials never change: a second finish is refused, an update raises.
+    # Finished trials never change: a second finish is refused, an update raises (Optuna's error).
     _expect(storage.finish_trial(t.trial_id, TrialState.FAILED, None), False, "a second finish")
-    with pytest.raises(RuntimeError, match="COMPLETE"):
+    with pytest.raises(UpdateFinishedTrialError, match="COMPLETE"):
         storage.update_trial(t.trial_id, params={"x": 2})
     again = storage.get_trial(t.trial_id)
     _expect((again.state, again.values, again.params), (TrialState.COMPLETE, [0.25], {"x": 1}),

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from tunewise import distributions as D
-from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError
+from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError, UpdateFinishedTrialError
 from tunewise.storage._base import BaseStorage, PreparedStart, StudySummary, not_a_dict
 from tunewise.storage._names import check_keys, check_name
 from tunewise.storage._sql._cache import StudyCache, by_number, frozen_trial
@@ -458,7 +458,7 @@ class SQLStorage(BaseStorage):
             raise KeyError(f"no trial with id {trial_id} in {self._masked}")
         if finishing:
             return False
-        raise RuntimeError(f"trial {trial_id} is already {state} and cannot change")
+        raise UpdateFinishedTrialError(f"trial {trial_id} is already {state} and cannot change")
 
     @staticmethod
     def _fields(params: Mapping[str, Any] | None, intermediate_values: Mapping[int, float] | None,
@@ -491,7 +491,7 @@ class SQLStorage(BaseStorage):
                 raise KeyError(f"no trial with id {trial_id} in {self._masked}")
             if cur.count(self._stmts.u_live, tid=trial_id, seq=bumped[1], **fields, **self._stmts.now_params()) == 0:
                 state = cur.scalar(self._stmts.q_state, tid=trial_id)
-                raise RuntimeError(f"trial {trial_id} is already {state} and cannot change")
+                raise UpdateFinishedTrialError(f"trial {trial_id} is already {state} and cannot change")
 
         self._run(op, WRITE)
 
