@@ -36,6 +36,8 @@ The code lives with the rest of what reads a study for a human, in ``tunewise/in
 
 from __future__ import annotations
 
+import abc
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -43,6 +45,7 @@ from tunewise.insight._importance import EVALUATORS, param_importances
 
 __all__ = [
     "EVALUATORS",
+    "BaseImportanceEvaluator",
     "FanovaImportanceEvaluator",
     "MeanDecreaseImpurityImportanceEvaluator",
     "PedAnovaImportanceEvaluator",
@@ -51,7 +54,41 @@ __all__ = [
 ]
 
 
-class FanovaImportanceEvaluator:
+class BaseImportanceEvaluator(abc.ABC):
+    """Optuna's base class for an importance evaluator of your own: subclass it, implement
+    :meth:`evaluate`, and pass an instance as ``evaluator=`` to :func:`get_param_importances` or
+    ``tunewise.visualization.plot_param_importances`` (and its matplotlib version).
+
+    :func:`get_param_importances` calls ``evaluate(study, params=params, target=target)``, checks
+    that it returned a non-negative finite number per parameter, and normalizes them to sum to 1
+    (equal shares if all are 0, as in Optuna), largest first.
+
+    >>> import tunewise as tw
+    >>> class SpreadOfBest(tw.importance.BaseImportanceEvaluator):
+    ...     # how far each parameter's best-quartile values spread: a narrow spread means it matters
+    ...     def evaluate(self, study, params=None, *, target=None):
+    ...         trials = sorted(study.get_trials(states=(tw.trial.TrialState.COMPLETE,)), key=lambda t: t.value)
+    ...         best = trials[: max(2, len(trials) // 4)]
+    ...         names = params or sorted(trials[0].params)
+    ...         return {p: 1.0 / (1e-9 + max(t.params[p] for t in best) - min(t.params[p] for t in best))
+    ...                 for p in names}
+    >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+    >>> study.optimize(lambda t: t.suggest_float("x", 0, 1) + 0 * t.suggest_float("y", 0, 1), n_trials=40)
+    >>> imp = tw.importance.get_param_importances(study, evaluator=SpreadOfBest())
+    >>> list(imp), round(sum(imp.values()), 6)
+    (['x', 'y'], 1.0)
+    """
+
+    @abc.abstractmethod
+    def evaluate(self, study: Any, params: Sequence[str] | None = None, *,
+                 target: Callable[[Any], float] | None = None) -> dict[str, float]:
+        """Each parameter's importance (non-negative; any scale) for the study's COMPLETE trials.
+
+        ``params`` restricts the parameters (None: the evaluator's choice, usually all);
+        ``target`` picks the value to explain (None: the single objective's value)."""
+
+
+class FanovaImportanceEvaluator(BaseImportanceEvaluator):
     """Optuna's fANOVA evaluator object: ``evaluator="fanova"`` with its forest's size and seed.
 
     ``max_depth`` is accepted for Optuna's signature; the forest grows its trees to the
@@ -115,7 +152,7 @@ def get_param_importances(study: Any, *, evaluator: Any = None, params: Sequence
     ``evaluator`` is ``"fanova"`` (the default, as in Optuna) or ``"permutation"``, or Optuna's
     evaluator objects (:class:`FanovaImportanceEvaluator` -> fANOVA,
     :class:`MeanDecreaseImpurityImportanceEvaluator` -> permutation, with their ``n_trees`` and
-    ``seed``).
+    ``seed``), or an instance of your own :class:`BaseImportanceEvaluator` subclass.
 
     >>> import tunewise as tw
     >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
@@ -123,10 +160,39 @@ def get_param_importances(study: Any, *, evaluator: Any = None, params: Sequence
     >>> list(tw.importance.get_param_importances(study))[0]
     'x'
     """
+    if isinstance(evaluator, BaseImportanceEvaluator) and not isinstance(evaluator, FanovaImportanceEvaluator):
+        if kwargs:
+            raise TypeError(f"get_param_importances(evaluator={type(evaluator).__name__}(...)) takes no "
+                            f"{', '.join(sorted(kwargs))}: give the evaluator its own options")
+        return _user_importances(evaluator, study, params=params, target=target, normalize=normalize)
     if isinstance(evaluator, FanovaImportanceEvaluator):
         kwargs = {"seed": 0 if evaluator.seed is None else evaluator.seed, "n_trees": evaluator.n_trees, **kwargs}
     return param_importances(study, evaluator=_evaluator_name(evaluator), params=params, target=target,
                              normalize=normalize, **kwargs)
+
+
+def _user_importances(evaluator: BaseImportanceEvaluator, study: Any, *, params: Sequence[str] | None,
+                      target: Callable[[Any], float] | None, normalize: bool) -> dict[str, float]:
+    """Run a user's evaluator and hold its answer to the contract :func:`get_param_importances` keeps."""
+    name = type(evaluator).__name__
+    res = evaluator.evaluate(study, params=list(params) if params is not None else None, target=target)
+    if not isinstance(res, dict):
+        raise TypeError(f"{name}.evaluate() must return a dict {{parameter name: importance}}, got {res!r}")
+    scores: dict[str, float] = {}
+    for k, v in res.items():
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            f = math.nan
+        if not isinstance(k, str) or not math.isfinite(f) or f < 0:
+            raise ValueError(f"{name}.evaluate() returned {k!r}: {v!r}; importances are non-negative finite "
+                             f"numbers keyed by parameter name")
+        scores[k] = f
+    total = sum(scores.values())
+    if normalize and scores:
+        # Optuna's rule: all-zero importances become equal shares.
+        scores = {k: v / total for k, v in scores.items()} if total > 0 else {k: 1 / len(scores) for k in scores}
+    return dict(sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _evaluator_name(evaluator: Any) -> str:
@@ -139,4 +205,14 @@ def _evaluator_name(evaluator: Any) -> str:
         return "fanova"
     if name.startswith(("meandecreaseimpurity", "permutation")):
         return "permutation"
-    raise ValueError(f"evaluator must be 'fanova' or 'permutation' (or None for fANOVA), got {evaluator!r}")
+    raise ValueError(f"evaluator must be 'fanova' or 'permutation' (or None for fANOVA), or an instance of a "
+                     f"BaseImportanceEvaluator subclass, got {evaluator!r}")
+
+
+def _importances_for_plot(study: Any, evaluator: Any, params: Sequence[str] | None,
+                          target: Callable[[Any], float] | None) -> dict[str, float] | None:
+    """A user evaluator's normalized importances for the plots (None: a built-in evaluator, which
+    the plot computes itself)."""
+    if isinstance(evaluator, BaseImportanceEvaluator) and not isinstance(evaluator, FanovaImportanceEvaluator):
+        return _user_importances(evaluator, study, params=params, target=target, normalize=True)
+    return None

@@ -80,10 +80,14 @@ def plot_param_importances(study: Any, evaluator: Any = None, params: Sequence[s
                            target: Callable[[Any], float] | None = None, target_name: str = "Objective value",
                            **kwargs: Any) -> Any:
     """:func:`tunewise.plots.param_importances` under Optuna's name and argument order;
-    ``evaluator`` is ``"fanova"`` (default, also for Optuna's ``FanovaImportanceEvaluator()``) or
-    ``"permutation"``."""
-    from tunewise.importance import _evaluator_name
+    ``evaluator`` is ``"fanova"`` (default, also for Optuna's ``FanovaImportanceEvaluator()``),
+    ``"permutation"``, or an instance of your own ``tunewise.importance.BaseImportanceEvaluator``."""
+    from tunewise.importance import _evaluator_name, _importances_for_plot
 
+    own = _importances_for_plot(study, evaluator, params, target)
+    if own is not None:
+        return param_importances(study, evaluator=type(evaluator).__name__, target_name=target_name,
+                                 importances=own, **kwargs)
     return param_importances(study, evaluator=_evaluator_name(evaluator), params=params, target=target,
                              target_name=target_name, **kwargs)
 
