@@ -351,13 +351,6 @@ def test_plot_hypervolume_history_takes_optunas_arguments() -> None:
         tw.visualization.plot_hypervolume_history(tw.create_study(), [1.0])
 
 
-def test_visualization_matplotlib_is_refused_with_what_to_use() -> None:
-    with pytest.raises(AttributeError, match="no tunewise counterpart: tunewise draws plotly figures"):
-        tw.visualization.matplotlib.plot_slice  # noqa: B018
-    with pytest.raises(ImportError, match=r"use tunewise.visualization.plot_\*|Use tunewise.visualization.plot_\*"):
-        from tunewise.visualization.matplotlib import plot_slice  # noqa: F401
-
-
 # ---- optuna.exceptions -------------------------------------------------------------------------
 def test_optunas_exception_names_catch_tunewises_errors(tmp_path: Any) -> None:
     with warnings.catch_warnings():

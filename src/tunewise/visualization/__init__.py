@@ -13,8 +13,8 @@ True
 >>> tw.visualization.plot_optimization_history(study).layout.title.text
 'Optimization history'
 
-Needs plotly: ``pip install "tunewise[plots]"``. ``optuna.visualization.matplotlib`` has no
-counterpart: importing ``tunewise.visualization.matplotlib`` raises an error that says so.
+Needs plotly: ``pip install "tunewise[plots]"``. ``optuna.visualization.matplotlib`` is
+:mod:`tunewise.visualization.matplotlib`: the same plots drawn with matplotlib.
 """
 
 from __future__ import annotations
@@ -129,14 +129,11 @@ def plot_hypervolume_history(study: Any, reference_point: Sequence[float]) -> An
 
 
 def __getattr__(name: str) -> object:
-    if name == "matplotlib":
-        raise AttributeError(_NO_MATPLOTLIB)
+    if name == "matplotlib":  # optuna.visualization.matplotlib without importing it first
+        import importlib
+
+        return importlib.import_module("tunewise.visualization.matplotlib")
     raise AttributeError(f"module 'tunewise.visualization' has no attribute {name!r}")
-
-
-_NO_MATPLOTLIB = ("optuna.visualization.matplotlib has no tunewise counterpart: tunewise draws plotly figures. Use "
-                  "tunewise.visualization.plot_* (the same names and arguments); save one as an image with "
-                  "fig.write_image('plot.png') (needs kaleido) or as HTML with fig.write_html('plot.html')")
 
 
 def plot_terminator_improvement(study: Any, plot_error: bool = False, improvement_evaluator: Any = None,
