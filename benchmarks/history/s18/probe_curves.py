@@ -34,7 +34,8 @@ The target of a synthetic family is the 5% quantile of 1,000 random configuratio
 noise-free loss over training (for monotone curves the final loss, the rule of ``curves.py``).
 Compute, ratios and intervals are ``curves.py``'s (``run_one``, ``report``).
 
-    nice -n 10 .venv/bin/python benchmarks/history/s18/probe_curves.py --seeds 20 --budget-factor 10 -j 2 --out probe_curves_b10.jsonl
+    nice -n 10 .venv/bin/python benchmarks/history/s18/probe_curves.py --seeds 20 --budget-factor 10 -j 2 \
+        --out probe_curves_b10.jsonl   # and --budget-factor 30
     .venv/bin/python benchmarks/history/s18/probe_curves.py --report probe_curves_b10.jsonl
 """
 
@@ -154,7 +155,8 @@ def _branin(seed: int) -> tuple[dict[str, Any], Curve]:
     def loss(cfg: dict[str, Any], t: float) -> float:
         u = 15.0 * ((cfg["x1"] + shift[0]) % 1.0) - 5.0
         v = 15.0 * ((cfg["x2"] + shift[1]) % 1.0)
-        br = (v - 5.1 / (4 * math.pi ** 2) * u * u + 5.0 / math.pi * u - 6.0) ** 2 + 10.0 * (1 - 1 / (8 * math.pi)) * math.cos(u) + 10.0
+        br = ((v - 5.1 / (4 * math.pi ** 2) * u * u + 5.0 / math.pi * u - 6.0) ** 2
+              + 10.0 * (1 - 1 / (8 * math.pi)) * math.cos(u) + 10.0)
         dl = (math.log10(cfg["lr"]) - lr0) / 1.5
         q = 0.05 + 0.004 * (br - 0.397887) + 0.2 * dl * dl + opt_eff[cfg["optimizer"]]
         tau = max(0.3 * R * (cfg["lr"] / 10 ** lr0) ** -0.8 / opt_speed[cfg["optimizer"]], 0.05)
@@ -165,7 +167,8 @@ def _branin(seed: int) -> tuple[dict[str, Any], Curve]:
 
 def _hetero(seed: int) -> tuple[dict[str, Any], Curve]:
     rng = np.random.default_rng([seed, 1805])
-    lr0, w0, r0, angle = rng.uniform(-3.2, -2.0), rng.uniform(0.2, 0.8), rng.uniform(-5.0, -3.0), rng.uniform(0, math.pi)
+    lr0, w0, r0 = rng.uniform(-3.2, -2.0), rng.uniform(0.2, 0.8), rng.uniform(-5.0, -3.0)
+    angle = rng.uniform(0, math.pi)
     space = {"lr": ("float", 1e-4, 1.0, True), "width": ("float", 0.0, 1.0, False),
              "reg": ("float", 1e-6, 1e-1, True)}
     R = 40
@@ -208,7 +211,7 @@ SYNTHETIC: dict[str, tuple[Callable[[int], tuple[dict[str, Any], Curve]], int, i
 }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _target(name: str, seed: int) -> float:
     make, R, _, _ = SYNTHETIC[name]
     space, loss = make(seed)
@@ -235,7 +238,7 @@ MLP_SPACE = {"lr": ("float", 1e-5, 1.0, True), "alpha": ("float", 1e-7, 1.0, Tru
 MLP_R = 30
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _breast(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     from sklearn.datasets import load_breast_cancer
     from sklearn.model_selection import train_test_split
