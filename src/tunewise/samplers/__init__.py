@@ -13,7 +13,7 @@ from tunewise.samplers._cmaes import CmaEsSampler
 from tunewise.samplers._context import Budget, Proposal, StudyContext, TrialContext, TrialCursor
 from tunewise.samplers._grid import GridSampler
 from tunewise.samplers._nsga import NSGAIIISampler, NSGAIISampler
-from tunewise.samplers._optuna_base import BaseSampler
+from tunewise.samplers._optuna_base import BaseGASampler, BaseSampler
 from tunewise.samplers._partial_fixed import PartialFixedSampler
 from tunewise.samplers._qmc import QMCSampler
 from tunewise.samplers._random import RandomSampler
@@ -21,8 +21,8 @@ from tunewise.samplers._tpe import TPESampler
 from tunewise.samplers._warm_start import WarmStartSampler
 
 __all__ = [
-    "AutoSampler", "BaseSampler", "BOHBSampler", "BruteForceSampler", "Budget", "CmaEsSampler", "GPSampler",
-    "GridSampler", "NSGAIIISampler", "NSGAIISampler", "PartialFixedSampler", "Proposal", "QMCSampler",
+    "AutoSampler", "BaseGASampler", "BaseSampler", "BOHBSampler", "BruteForceSampler", "Budget", "CmaEsSampler",
+    "GPSampler", "GridSampler", "NSGAIIISampler", "NSGAIISampler", "PartialFixedSampler", "Proposal", "QMCSampler",
     "RandomSampler", "Sampler", "StudyContext", "TPESampler", "TrialContext", "TrialCursor", "WarmStartSampler",
 ]
 

@@ -142,3 +142,31 @@ class BaseSampler(Sampler):
         super().reseed(seed)
         if type(self).reseed_rng is not Sampler.reseed_rng:  # the sampler's own (Optuna's hook)
             self.reseed_rng()
+
+
+class BaseGASampler:
+    """Optuna's base class for genetic-algorithm samplers: no tunewise counterpart.
+
+    Optuna's version records each trial's generation and each generation's parents by writing
+    system attributes to the study and its trials from inside the sampler; tunewise's samplers
+    see a read-only study, so a faithful base cannot be offered. Subclassing it or creating one
+    raises an error that says what to use instead.
+
+    >>> import tunewise as tw
+    >>> class MyGA(tw.samplers.BaseGASampler):
+    ...     pass
+    Traceback (most recent call last):
+    ...
+    NotImplementedError: optuna.samplers.BaseGASampler has no tunewise counterpart: ...
+    """
+
+    _MESSAGE = ("optuna.samplers.BaseGASampler has no tunewise counterpart: use NSGAIISampler or NSGAIIISampler "
+                "(their crossover, mutation and selection are configurable), or write a genetic algorithm on "
+                "optuna.samplers.BaseSampler, reading past trials from study.get_trials() and computing each "
+                "trial's generation as trial.number // population_size")
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        raise NotImplementedError(BaseGASampler._MESSAGE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise NotImplementedError(BaseGASampler._MESSAGE)
