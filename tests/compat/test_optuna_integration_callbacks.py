@@ -59,7 +59,8 @@ def test_catboost_callback_in_a_real_fit() -> None:
     study = _study(direction="maximize", pruner=tw.pruners.ThresholdPruner(lower=0.99))
     trial = study.ask()
     callback = CatBoostPruningCallback(trial, "Accuracy")
-    model = cb.CatBoostClassifier(iterations=30, eval_metric="Accuracy", verbose=0, thread_count=1)
+    model = cb.CatBoostClassifier(iterations=30, eval_metric="Accuracy", verbose=0, thread_count=1,
+                                  allow_writing_files=False)  # no catboost_info/ in the working directory
     model.fit(X[:400], y[:400], eval_set=[(X[400:], y[400:])], callbacks=[callback])
     with pytest.raises(tw.TrialPruned):
         callback.check_pruned()
