@@ -31,7 +31,7 @@ class SkorchPruningCallback(_callbacks.Callback):  # type: ignore[misc,name-defi
     ...     net = skorch.NeuralNetClassifier(
     ...         torch.nn.Sequential(torch.nn.Linear(4, 2), torch.nn.Softmax(dim=-1)), max_epochs=3,
     ...         lr=trial.suggest_float("lr", 1e-2, 1e-1, log=True), verbose=0,
-    ...         callbacks=[SkorchPruningCallback(trial, "valid_acc")])
+    ...         callbacks=[SkorchPruningCallback(trial, "valid_acc")], callbacks__print_log=None)
     ...     net.fit(X, y)
     ...     return net.history[-1, "valid_acc"]
     >>> study = tw.create_study(direction="maximize", sampler=tw.samplers.RandomSampler(seed=0))
