@@ -814,6 +814,7 @@ class Study:
                 trial.system_attrs = _storable(trial.system_attrs)
                 trial.system_attrs["fail_reason"] = f"its result could not be stored: {e}"
                 finished = self._write_finish(trial, state, values)
+        trial._finished_as = state
         if not finished:
             stored = self._storage.get_trial(trial._trial_id)
             if state is not TrialState.FAILED and stored.state is TrialState.FAILED:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tunewise import distributions as D
-from tunewise.exceptions import TrialPruned
+from tunewise.exceptions import TrialPruned, UpdateFinishedTrialError
 
 if TYPE_CHECKING:
     from tunewise.study import Study
@@ -596,6 +596,12 @@ class Trial(BaseTrial):
     # parent, which keeps the configuration of a worker that dies before it is stored).
     _on_param: Callable[[Trial, str, Any], None] | None = None
     _sampler_view: Any = None  # the loop's TrialContext of this trial, made at its first sampler call
+    _finished_as: TrialState | None = None  # set by Study._finish: what this object may still change is nothing
+
+    def _check_running(self, what: str) -> None:
+        if self._finished_as is not None:
+            raise UpdateFinishedTrialError(f"trial {self.number} is already {self._finished_as.value}: {what} after "
+                                           "it finished would never be stored (call it before study.tell)")
 
     def __init__(self, study: Study, frozen: FrozenTrial) -> None:
         self.study = study
@@ -632,6 +638,7 @@ class Trial(BaseTrial):
         """Suggest a value for ``name`` from any distribution (the generic form of ``suggest_*``)."""
         if not isinstance(name, str) or not name:
             raise TypeError(f"parameter name must be a non-empty string, got {name!r}")
+        self._check_running(f"suggesting {name!r}")
         if not isinstance(distribution, (D.Float, D.Int, D.Categorical)):
             raise TypeError(f"distribution must be Float, Int or Categorical, got {distribution!r}")
         if name in self._suggested_here:
@@ -811,7 +818,9 @@ class Trial(BaseTrial):
         return list(self.system_attrs.get("devices", ()))
 
     def set_user_attr(self, key: str, value: Any) -> None:
-        """Attach a JSON-serializable value to the trial (kept in storage)."""
+        """Attach a JSON-serializable value to the trial (kept in storage). UpdateFinishedTrialError
+        once the trial has finished."""
+        self._check_running(f"set_user_attr({key!r})")
         self.user_attrs[key] = _checked_attr("set_user_attr", key, value)
         self._pending_attrs = True
 

@@ -282,3 +282,25 @@ def test_a_proposal_for_a_new_trial_is_not_applied_to_a_queued_one_claimed_inste
     assert stored.system_attrs.get("proposal") == {"x": 0.9}  # published by the second proposal
     fresh = a.ask()  # nothing waits now: a new trial takes the proposal made before its start
     assert fresh.number == 1 and fresh.system_attrs["proposal"] == {"x": 0.9} and sampler.proposals == 3
+
+
+@pytest.mark.parametrize("storage", ["memory", "sqlite"])
+def test_a_finished_trial_refuses_what_it_could_no_longer_store(tmp_path, storage) -> None:
+    # set_user_attr and suggest on the live trial after tell used to be accepted and silently lost.
+    url = None if storage == "memory" else f"sqlite:///{tmp_path / 'f.db'}"
+    study = tw.create_study(storage=url)
+    trial = study.ask()
+    x = trial.suggest_float("x", 0, 1)
+    trial.set_user_attr("before", 1)
+    study.tell(trial, x)
+    with pytest.raises(tw.exceptions.UpdateFinishedTrialError, match=r"trial 0 is already COMPLETE: set_user_attr"):
+        trial.set_user_attr("after", 2)
+    with pytest.raises(RuntimeError, match="suggesting 'y'"):  # Optuna's except clause catches it too
+        trial.suggest_float("y", 0, 1)
+    stored = study.trials[0]
+    assert stored.user_attrs == {"before": 1} and stored.params == {"x": x} and stored.value == x
+    # in an objective, the trial optimize() finished is the same object: kept by the user, it refuses too
+    kept: list[tw.Trial] = []
+    study.optimize(lambda t: kept.append(t) or t.suggest_float("x", 0, 1), n_trials=1)
+    with pytest.raises(tw.exceptions.UpdateFinishedTrialError):
+        kept[0].set_user_attr("late", True)
