@@ -48,7 +48,25 @@ def _to_datetime(ts: float | None) -> _dt.datetime | None:
     return None if ts is None else _dt.datetime.fromtimestamp(ts)
 
 
-class BaseTrial:
+class _LegacySuggest:
+    """Optuna's old ``suggest_*`` names, on anything with ``suggest_float`` (:class:`BaseTrial`,
+    ``TorchDistributedTrial``)."""
+
+    def suggest_float(self, name: str, low: float, high: float, *, step: float | None = None,
+                      log: bool = False) -> float:
+        raise NotImplementedError
+
+    def suggest_uniform(self, name: str, low: float, high: float) -> float:
+        return self.suggest_float(name, low, high)
+
+    def suggest_loguniform(self, name: str, low: float, high: float) -> float:
+        return self.suggest_float(name, low, high, log=True)
+
+    def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
+        return self.suggest_float(name, low, high, step=q)
+
+
+class BaseTrial(_LegacySuggest):
     """What :class:`Trial`, :class:`FrozenTrial` and :class:`FixedTrial` share (Optuna's
     ``optuna.trial.BaseTrial``, for ``isinstance`` checks and an objective's type hint): the
     ``suggest_*`` methods, each a distribution handed to ``suggest(name, distribution)``. A
@@ -79,15 +97,6 @@ class BaseTrial:
     def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
         """One of ``choices`` (any JSON-serializable values)."""
         return self.suggest(name, D.Categorical(tuple(choices)))
-
-    def suggest_uniform(self, name: str, low: float, high: float) -> float:
-        return self.suggest_float(name, low, high)
-
-    def suggest_loguniform(self, name: str, low: float, high: float) -> float:
-        return self.suggest_float(name, low, high, log=True)
-
-    def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
-        return self.suggest_float(name, low, high, step=q)
 
     system_attrs: dict[str, Any]
 

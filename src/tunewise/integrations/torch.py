@@ -26,7 +26,7 @@ import numpy as np
 from tunewise import distributions as D
 from tunewise.exceptions import TrialPruned
 from tunewise.integrations._optional import require
-from tunewise.trial import Trial
+from tunewise.trial import Trial, _LegacySuggest
 
 __all__ = ["DEFAULT_CONFIG", "MLPTuner", "PruningReporter", "TorchDistributedTrial", "build_mlp", "make_optimizer",
            "mlp_space"]
@@ -136,7 +136,7 @@ class PruningReporter:
             raise TrialPruned(f"pruned at epoch {epoch} ({self.monitor}={current:.5g})")
 
 
-class TorchDistributedTrial:
+class TorchDistributedTrial(_LegacySuggest):
     """One trial seen by every process of a ``torch.distributed`` job (data-parallel training).
 
     Rank 0 holds the study's trial and passes it; the other ranks pass ``None``. Every call
@@ -197,15 +197,6 @@ class TorchDistributedTrial:
 
     def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
         return self._on_rank0(lambda t: t.suggest_categorical(name, choices))
-
-    def suggest_uniform(self, name: str, low: float, high: float) -> float:
-        return self.suggest_float(name, low, high)
-
-    def suggest_loguniform(self, name: str, low: float, high: float) -> float:
-        return self.suggest_float(name, low, high, log=True)
-
-    def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
-        return self.suggest_float(name, low, high, step=q)
 
     def report(self, value: float, step: int) -> None:
         # Every rank passes its own value; rank 0's is the one recorded (as in Optuna).
