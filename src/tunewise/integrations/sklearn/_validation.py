@@ -139,6 +139,23 @@ def weighted_scorers(scorers: Mapping[str, Scorer], fit_params: Mapping[str, Any
     return frozenset(out)
 
 
+_FAILED = object()  # _call_scorer: the scorer raised and error_score stands in
+
+
+def _call_scorer(scorer: Scorer, estimator: Any, X: Any, y: Any, kwargs: Mapping[str, Any], error_score: Any,
+                 label: str) -> Any:
+    """What ``scorer`` returns, or _FAILED after a warning (naming ``label``) that ``error_score``
+    stands in; with ``error_score="raise"``, its exception."""
+    try:
+        return scorer(estimator, X, **kwargs) if y is None else scorer(estimator, X, y, **kwargs)
+    except Exception:
+        if error_score == "raise":
+            raise
+        warnings.warn(f"{label} failed; using error_score={error_score}:\n{traceback.format_exc()}",
+                      UserWarning, stacklevel=3)
+        return _FAILED
+
+
 def _score_all(scorers: Mapping[str, Scorer], estimator: Any, X: Any, y: Any, error_score: Any,
                sample_weight: Any = None, weighted: frozenset[str] = frozenset(),
                routed: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, float]:
@@ -146,13 +163,8 @@ def _score_all(scorers: Mapping[str, Scorer], estimator: Any, X: Any, y: Any, er
     for name, scorer in scorers.items():
         kwargs = {"sample_weight": sample_weight} if name in weighted and sample_weight is not None else {}
         kwargs.update((routed or {}).get(name, {}))
-        try:
-            raw = scorer(estimator, X, **kwargs) if y is None else scorer(estimator, X, y, **kwargs)
-        except Exception:
-            if error_score == "raise":
-                raise
-            warnings.warn(f"scoring {name!r} failed; using error_score={error_score}:\n{traceback.format_exc()}",
-                          UserWarning, stacklevel=2)
+        raw = _call_scorer(scorer, estimator, X, y, kwargs, error_score, f"scoring {name!r}")
+        if raw is _FAILED:
             scores[name] = float(error_score)
             continue
         if isinstance(raw, Mapping):
@@ -178,13 +190,8 @@ def _score_metrics(scorer: Scorer, estimator: Any, X: Any, y: Any, error_score: 
     so the scores are ``{"score": error_score}`` and the metric names are not known)."""
     kwargs = {"sample_weight": sample_weight} if sample_weight is not None else {}
     kwargs.update(routed or {})
-    try:
-        raw = scorer(estimator, X, **kwargs) if y is None else scorer(estimator, X, y, **kwargs)
-    except Exception:
-        if error_score == "raise":
-            raise
-        warnings.warn(f"Scoring failed; using error_score={error_score}:\n{traceback.format_exc()}",
-                      UserWarning, stacklevel=2)
+    raw = _call_scorer(scorer, estimator, X, y, kwargs, error_score, "Scoring")
+    if raw is _FAILED:
         return {"score": float(error_score)}, None
     if isinstance(raw, Mapping):
         if not raw:
