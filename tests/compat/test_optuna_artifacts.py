@@ -111,3 +111,9 @@ def test_backoff_retries_a_flaky_store(tmp_path: pathlib.Path, monkeypatch: pyte
     store.remove("a")
     with pytest.raises(ArtifactNotFound):  # not retried
         store.remove("a")
+
+
+def test_the_store_folder_is_made_at_the_first_write(tmp_path: pathlib.Path) -> None:
+    store = FileSystemArtifactStore(tmp_path / "not" / "yet")
+    store.write("a1", io.BytesIO(b"model"))
+    assert store.open_reader("a1").read() == b"model"

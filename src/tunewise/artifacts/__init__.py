@@ -95,7 +95,8 @@ class ArtifactMeta:
 
 
 class FileSystemArtifactStore:
-    """Keep each artifact as one file, named by its id, in ``base_path`` (which must exist).
+    """Keep each artifact as one file, named by its id, in ``base_path`` (made at the first write
+    if it does not exist; Optuna's store needs it made beforehand).
 
     >>> import io, tempfile
     >>> store = FileSystemArtifactStore(tempfile.mkdtemp())
@@ -126,6 +127,7 @@ class FileSystemArtifactStore:
     def write(self, artifact_id: str, content_body: BinaryIO) -> None:
         path = self._path(artifact_id)
         partial = path.with_name(f".{artifact_id}.partial")
+        self._base_path.mkdir(parents=True, exist_ok=True)
         with open(partial, "wb") as f:
             shutil.copyfileobj(content_body, f)
         os.replace(partial, path)  # a reader never sees half a file
