@@ -5,6 +5,7 @@ grids keep scikit-learn's meaning: the same configurations in the same order (th
 `random_state` draws the same samples), so `best_params_` and `cv_results_` match. The study
 behind the search adds what scikit-learn lacks: storage and resume (`storage=`, `study_name=`),
 fold-wise pruning (`pruning=True`) and model-based search of the same space (`strategy="tpe"`).
+HalvingRandomSearchCV is `strategy="halving"` with its own arguments (`n_candidates`, `factor`).
 """
 
 from __future__ import annotations
@@ -46,3 +47,14 @@ tpe = SearchCV(SVC(), param_distributions=dists, n_iter=n_iter, cv=3, random_sta
 states = list(tpe.cv_results_["state"])
 print(f"SearchCV(strategy='tpe', pruning=True): best score {tpe.best_score_:.4f}, "
       f"{states.count('PRUNED')} of {len(states)} configurations stopped after their first folds")
+
+# HalvingRandomSearchCV: strategy="halving" with scikit-learn's own halving arguments.
+from sklearn.experimental import enable_halving_search_cv  # noqa: E402,F401
+from sklearn.model_selection import HalvingRandomSearchCV  # noqa: E402
+
+ref = HalvingRandomSearchCV(SVC(), dists, n_candidates=9, factor=3, cv=3, random_state=0).fit(X, y)
+ours = SearchCV(SVC(), param_distributions=dists, strategy="halving", n_candidates=9, factor=3, cv=3,
+                random_state=0).fit(X, y)
+print(f"HalvingRandomSearchCV: candidates per round {list(ref.n_candidates_)}, resources {list(ref.n_resources_)}")
+print(f"SearchCV(halving):     candidates per round {list(ours.n_candidates_)}, resources {list(ours.n_resources_)}")
+assert list(ours.n_candidates_) == list(ref.n_candidates_) and list(ours.n_resources_) == list(ref.n_resources_)
