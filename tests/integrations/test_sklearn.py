@@ -369,3 +369,32 @@ def test_searchcv_is_silent_by_default_like_scikit_learn(capfd) -> None:
     SearchCV(LogisticRegression(max_iter=300), param_grid={"C": [0.1, 1.0]}, cv=3, verbose=1).fit(X, y)
     out, err = capfd.readouterr()
     assert "Trial 0 finished" not in err and (out + err).strip()  # SearchCV's own lines only
+
+
+# ---- terminator: fold scores where Optuna keeps them -----------------------------------------
+
+def test_search_cv_reports_its_fold_scores_where_optuna_search_cv_does(iris):
+    """OptunaSearchCV keeps each trial's folds in system attr ``terminator:cv_scores``; SearchCV does
+    too (beside ``sklearn_cv``), and the evaluator's value is the one it read from ``sklearn_cv``."""
+    from tunewise.terminator import CrossValidationErrorEvaluator
+
+    X, y = iris
+    search = SearchCV(LogisticRegression(max_iter=300), param_distributions={"C": [0.01, 0.1, 1.0, 10.0]},
+                      n_iter=4, cv=4, random_state=0).fit(X, y)
+    trials = search.study_.trials
+    for t in trials:
+        (folds,) = t.user_attrs["sklearn_cv"]["test"].values()
+        assert t.system_attrs["terminator:cv_scores"] == folds and len(folds) == 4
+    # The same trials without the attribute: the evaluator falls back to sklearn_cv, as before.
+    bare = [tw.create_trial(params=t.params, distributions=t.distributions, value=t.value,
+                            user_attrs=t.user_attrs) for t in trials]
+    assert not any("terminator:cv_scores" in t.system_attrs for t in bare)
+    assert CrossValidationErrorEvaluator().evaluate(trials, "maximize") == pytest.approx(
+        CrossValidationErrorEvaluator().evaluate(bare, "maximize"))
+
+
+def test_search_cv_reports_no_fold_scores_for_several_metrics(iris):
+    X, y = iris
+    search = SearchCV(LogisticRegression(max_iter=300), param_grid={"C": [0.1, 1.0]}, cv=3,
+                      scoring=["accuracy", "f1_macro"], refit="accuracy").fit(X, y)
+    assert all("terminator:cv_scores" not in t.system_attrs for t in search.study_.trials)

@@ -154,9 +154,9 @@ class CrossValidationErrorEvaluator(BaseErrorEvaluator):
 
 def _search_cv_scores(trial: FrozenTrial) -> list[float] | None:
     """The fold scores tunewise's own cross-validation kept on the trial, if it ran one metric:
-    ``SearchCV`` / ``OptunaSearchCV`` (``user_attrs["sklearn_cv"]["test"]``) or
-    ``cross_validate_objective`` (``user_attrs["cv_scores"]``). Optuna's OptunaSearchCV reports
-    them to the terminator itself; tunewise's is read here."""
+    ``cross_validate_objective`` (``user_attrs["cv_scores"]``), or ``SearchCV`` / ``OptunaSearchCV``
+    (``user_attrs["sklearn_cv"]["test"]``) in studies stored before SearchCV also reported them
+    under ``terminator:cv_scores``, which is read first."""
     record = trial.user_attrs.get("sklearn_cv")
     if isinstance(record, dict) and isinstance(record.get("test"), dict) and len(record["test"]) == 1:
         scores = next(iter(record["test"].values()))

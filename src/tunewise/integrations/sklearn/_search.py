@@ -229,6 +229,19 @@ def _param_columns(params: Sequence[Mapping[str, Any]]) -> dict[str, np.ma.Maske
     return out
 
 
+def _report_fold_scores(trial: Any, test: Mapping[str, list[float | None]], pruned: bool) -> None:
+    """Also keep one metric's fold scores where Optuna's OptunaSearchCV keeps them (system attr
+    ``terminator:cv_scores``), so the terminator and any Optuna-minded tool read them there. Only
+    for a full run of one metric with every fold scored: the terminator's error estimate needs them all."""
+    from tunewise.terminator import report_cross_validation_scores
+
+    if pruned or len(test) != 1:
+        return
+    (scores,) = test.values()
+    if len(scores) > 1 and all(s is not None for s in scores):
+        report_cross_validation_scores(trial, [s for s in scores if s is not None])
+
+
 def _to_json_float(x: float) -> float | None:
     return None if x is None or math.isnan(x) else float(x)
 
@@ -998,6 +1011,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             **(extra or {}),
         }
         trial.set_user_attr(_CV_ATTR, record)
+        _report_fold_scores(trial, record["test"], pruned)
         mean = float(np.mean([r["test"][metric] for r in results]))
         if pruned:
             frozen = study.tell(trial, state=TrialState.PRUNED)
