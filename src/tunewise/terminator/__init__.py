@@ -6,7 +6,8 @@ statistical error of the best trial's cross-validation score (:class:`CrossValid
 from the fold scores the objective reports with :func:`report_cross_validation_scores`), further
 trials mostly fit noise and :class:`TerminatorCallback` stops the study. The check starts after
 ``min_n_trials`` (20) COMPLETE trials. :class:`BestValueStagnationEvaluator` is the simpler rule:
-stop after that many trials without a new best.
+stop after that many trials without a new best. :class:`MedianErrorEvaluator` replaces the
+noise estimate by a fraction of what the improvement evaluator said early in the study.
 
 >>> import tunewise as tw
 >>> from tunewise.terminator import BestValueStagnationEvaluator, Terminator, TerminatorCallback
@@ -16,7 +17,7 @@ stop after that many trials without a new best.
 >>> len(study.trials) < 200
 True
 
-Optuna's ``EMMREvaluator`` and ``MedianErrorEvaluator`` have no counterpart.
+Optuna's ``EMMREvaluator`` has no counterpart.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from tunewise.terminator._terminator import (
     BaseTerminator,
     BestValueStagnationEvaluator,
     CrossValidationErrorEvaluator,
+    MedianErrorEvaluator,
     RegretBoundEvaluator,
     StaticErrorEvaluator,
     Terminator,
@@ -42,6 +44,7 @@ __all__ = [
     "BaseTerminator",
     "BestValueStagnationEvaluator",
     "CrossValidationErrorEvaluator",
+    "MedianErrorEvaluator",
     "RegretBoundEvaluator",
     "StaticErrorEvaluator",
     "Terminator",
@@ -51,7 +54,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("EMMREvaluator", "MedianErrorEvaluator"):
+    if name == "EMMREvaluator":
         raise AttributeError(f"optuna.terminator.{name} has no tunewise counterpart: use RegretBoundEvaluator with "
                              "CrossValidationErrorEvaluator (the default), StaticErrorEvaluator(constant) or "
                              "BestValueStagnationEvaluator")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import abc
 import logging
 import math
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -175,6 +176,62 @@ class StaticErrorEvaluator(BaseErrorEvaluator):
 
     def evaluate(self, trials: list[FrozenTrial], study_direction: Any) -> float:
         return self._constant
+
+
+class MedianErrorEvaluator(BaseErrorEvaluator):
+    """A threshold relative to the study's start: ``threshold_ratio`` times the median of what the
+    paired improvement evaluator said early on (the heuristic of Ishibashi et al. 2023, AISTATS,
+    as Optuna's ``MedianErrorEvaluator``).
+
+    After ``warm_up_trials`` COMPLETE trials (often random search) are skipped, the paired
+    evaluator is run on the first 1, 2, ..., ``n_initial_trials`` of the trials that follow (in
+    trial-number order); the middle of those values (for an even count, the upper of the two
+    middle ones, as Optuna) times ``threshold_ratio`` is the threshold, computed once and then
+    kept. Give the :class:`Terminator` the same improvement evaluator as
+    ``paired_improvement_evaluator`` (default: a :class:`RegretBoundEvaluator`). Until
+    ``warm_up_trials + n_initial_trials`` trials have completed, the error is a tiny negative
+    number, below any (non-negative) improvement, so the study does not stop.
+
+    >>> import tunewise as tw
+    >>> from tunewise.terminator import MedianErrorEvaluator, RegretBoundEvaluator, Terminator
+    >>> regret = RegretBoundEvaluator(seed=0)
+    >>> terminator = Terminator(regret, MedianErrorEvaluator(regret, warm_up_trials=5, n_initial_trials=5))
+    >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+    >>> study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=12)
+    >>> terminator.should_terminate(study)
+    False
+    """
+
+    def __init__(self, paired_improvement_evaluator: BaseImprovementEvaluator | None = None,
+                 warm_up_trials: int = 10, n_initial_trials: int = 20, threshold_ratio: float = 0.01) -> None:
+        if paired_improvement_evaluator is not None and not callable(
+                getattr(paired_improvement_evaluator, "evaluate", None)):
+            raise TypeError("paired_improvement_evaluator must be an improvement evaluator (an object with "
+                            f"evaluate(trials, study_direction)), got {paired_improvement_evaluator!r}")
+        if isinstance(warm_up_trials, bool) or not isinstance(warm_up_trials, int) or warm_up_trials < 0:
+            raise ValueError(f"warm_up_trials must be a non-negative integer, got {warm_up_trials!r}")
+        if isinstance(n_initial_trials, bool) or not isinstance(n_initial_trials, int) or n_initial_trials < 1:
+            raise ValueError(f"n_initial_trials must be a positive integer, got {n_initial_trials!r}")
+        if isinstance(threshold_ratio, bool) or not isinstance(threshold_ratio, (int, float)) \
+                or not 0 < threshold_ratio < math.inf:
+            raise ValueError(f"threshold_ratio must be a positive finite number, got {threshold_ratio!r}")
+        self._paired_improvement_evaluator = paired_improvement_evaluator or RegretBoundEvaluator()
+        self._warm_up_trials = warm_up_trials
+        self._n_initial_trials = n_initial_trials
+        self._threshold_ratio = float(threshold_ratio)
+        self._threshold: float | None = None
+
+    def evaluate(self, trials: list[FrozenTrial], study_direction: Any) -> float:
+        if self._threshold is not None:
+            return self._threshold
+        done = sorted(_complete(trials), key=lambda t: t.number)
+        start, stop = self._warm_up_trials, self._warm_up_trials + self._n_initial_trials
+        if len(done) < stop:
+            return -sys.float_info.min  # Optuna's "not yet": below any improvement, which is >= 0
+        early = sorted(self._paired_improvement_evaluator.evaluate(done[start:end], study_direction)
+                       for end in range(start + 1, stop + 1))
+        self._threshold = min(sys.float_info.max, early[len(early) // 2] * self._threshold_ratio)
+        return self._threshold
 
 
 def report_cross_validation_scores(trial: Trial, scores: Sequence[float]) -> None:
