@@ -17,12 +17,11 @@ noise estimate by a fraction of what the improvement evaluator said early in the
 >>> len(study.trials) < 200
 True
 
-Optuna's ``EMMREvaluator`` has no counterpart.
+Optuna's ``EMMREvaluator`` is a name only: constructing it raises ``NotImplementedError``, which
+says what to use instead.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from tunewise.terminator._terminator import (
     BaseErrorEvaluator,
@@ -30,6 +29,7 @@ from tunewise.terminator._terminator import (
     BaseTerminator,
     BestValueStagnationEvaluator,
     CrossValidationErrorEvaluator,
+    EMMREvaluator,
     MedianErrorEvaluator,
     RegretBoundEvaluator,
     StaticErrorEvaluator,
@@ -44,6 +44,7 @@ __all__ = [
     "BaseTerminator",
     "BestValueStagnationEvaluator",
     "CrossValidationErrorEvaluator",
+    "EMMREvaluator",
     "MedianErrorEvaluator",
     "RegretBoundEvaluator",
     "StaticErrorEvaluator",
@@ -52,10 +53,3 @@ __all__ = [
     "report_cross_validation_scores",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    if name == "EMMREvaluator":
-        raise AttributeError(f"optuna.terminator.{name} has no tunewise counterpart: use RegretBoundEvaluator with "
-                             "CrossValidationErrorEvaluator (the default), StaticErrorEvaluator(constant) or "
-                             "BestValueStagnationEvaluator")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

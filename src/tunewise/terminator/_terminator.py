@@ -116,6 +116,36 @@ class RegretBoundEvaluator(BaseImprovementEvaluator):
         return (ucb - lcb) * scale
 
 
+class EMMREvaluator(BaseImprovementEvaluator):
+    """Optuna's ``EMMREvaluator`` (the expected minimum model regret of Ishibashi et al. 2023,
+    AISTATS) is not available: constructing it raises :class:`NotImplementedError`.
+
+    It needs the joint GP posterior (the covariance) at two points and a GP fitted without noise
+    for deterministic objectives; tunewise's GP gives only each point's own mean and deviation.
+    The class exists so that ``from optuna.terminator import EMMREvaluator`` finds it and the
+    error says what to use instead: :class:`RegretBoundEvaluator` paired with
+    :class:`MedianErrorEvaluator` (Optuna's pairing for EMMR), or with the default
+    :class:`CrossValidationErrorEvaluator`, or :class:`BestValueStagnationEvaluator`.
+
+    >>> from tunewise.terminator import EMMREvaluator
+    >>> EMMREvaluator()
+    Traceback (most recent call last):
+    NotImplementedError: EMMREvaluator (Optuna's expected minimum model regret) is not available in tunewise: ...
+    """
+
+    def __init__(self, deterministic_objective: bool = False, delta: float = 0.1, min_n_trials: int = 2,
+                 seed: int | None = None) -> None:
+        raise NotImplementedError(
+            "EMMREvaluator (Optuna's expected minimum model regret) is not available in tunewise: it needs the "
+            "joint GP posterior at two points, which tunewise's GP does not provide. Use "
+            "Terminator(regret, MedianErrorEvaluator(regret)) with regret = RegretBoundEvaluator() for a "
+            "threshold relative to the study's start, Terminator() (regret bound against the cross-validation "
+            "error), or Terminator(BestValueStagnationEvaluator())")
+
+    def evaluate(self, trials: list[FrozenTrial], study_direction: Any) -> float:  # pragma: no cover
+        raise NotImplementedError("EMMREvaluator is not available in tunewise")
+
+
 class BestValueStagnationEvaluator(BaseImprovementEvaluator):
     """``max_stagnation_trials`` minus the number of COMPLETE trials since the best one: the study
     stops (with the default ``StaticErrorEvaluator(0)``) after that many trials without progress."""
