@@ -123,7 +123,7 @@ def test_resuming_a_grid_skips_the_points_already_run(tmp_path):
     ({"param_grid": {"C": uniform(0, 1)}}, TypeError, r"param_grid\['C'\] must be a list.*param_distributions"),
     ({"param_grid": {"C": []}}, ValueError, "empty list"),
     ({"param_grid": "C"}, TypeError, "dict of parameter name"),
-    ({"param_distributions": {"C": 3}}, TypeError, "list of values or a scipy.stats distribution"),
+    ({"param_distributions": {"C": 3}}, TypeError, r"list of values, a scipy.stats distribution or an object with rvs"),
     ({"param_distributions": [{"C": [1.0]}, {"C": uniform(0, 1)}], "strategy": "tpe"}, ValueError,
      "strategy='random'"),
     ({"param_distributions": {"C": [1.0]}, "n_iter": 3, "n_trials": 4}, ValueError, "give one of them"),

@@ -481,3 +481,59 @@ def test_routed_search_scores_as_scikit_learns():
     for key in ("mean_test_score", "mean_train_score", "split2_test_score"):
         np.testing.assert_allclose(ours.cv_results_[key], ref.cv_results_[key], err_msg=key)
     np.testing.assert_allclose(ours.best_estimator_.coef_, ref.best_estimator_.coef_)
+
+
+# ---- a distribution of one's own: an object with only rvs ----------------------------------
+
+class LogUniformC:
+    """A user's distribution class: only rvs, as RandomizedSearchCV's ParameterSampler calls it."""
+
+    def rvs(self, random_state=None):
+        return 10 ** random_state.uniform(-2, 2)
+
+
+@pytest.mark.parametrize("Random", [RandomizedSearchCV, tw_random], ids=["sklearn", "tunewise"])
+def test_an_object_with_only_rvs_is_drawn_from_reproducibly_and_refit(Random):
+    search = Random(LogisticRegression(max_iter=300), {"C": LogUniformC()}, n_iter=5, cv=3, random_state=0).fit(X, Y)
+    again = Random(LogisticRegression(max_iter=300), {"C": LogUniformC()}, n_iter=5, cv=3, random_state=0).fit(X, Y)
+    drawn = list(search.cv_results_["param_C"])
+    assert drawn == list(again.cv_results_["param_C"]) and len(set(drawn)) == 5
+    assert all(0.01 <= c <= 100 for c in drawn)
+    assert search.best_params_ == {"C": drawn[search.best_index_]} == again.best_params_
+    assert search.best_estimator_.C == search.best_params_["C"]
+
+
+def test_an_object_with_only_rvs_draws_what_randomized_search_cv_draws():
+    sk = RandomizedSearchCV(LogisticRegression(max_iter=300), {"C": LogUniformC(), "fit_intercept": [True, False]},
+                            n_iter=6, cv=3, random_state=1).fit(X, Y)
+    tw = tw_random(LogisticRegression(max_iter=300), {"C": LogUniformC(), "fit_intercept": [True, False]},
+                   n_iter=6, cv=3, random_state=1).fit(X, Y)
+    assert tw.cv_results_["params"] == sk.cv_results_["params"]
+    np.testing.assert_allclose(tw.cv_results_["mean_test_score"], sk.cv_results_["mean_test_score"])
+    assert tw.best_params_ == sk.best_params_
+    # Kept on the trial (the study cannot model it: no dimension), as JSON.
+    kept = [t.user_attrs["sklearn_drawn"]["C"] for t in tw.study_.trials]
+    assert kept == list(tw.cv_results_["param_C"]) and all(type(c) is float for c in kept)
+    assert all("C" not in t.params for t in tw.study_.trials)
+
+
+def test_an_object_with_only_rvs_under_a_model_based_strategy_is_drawn_per_trial_from_random_state():
+    def fit(seed):
+        return SearchCV(LogisticRegression(max_iter=300), {"C": LogUniformC(), "tol": [1e-4, 1e-3]}, strategy="tpe",
+                        n_trials=4, cv=3, random_state=seed).fit(X, Y)
+
+    a, b, c = fit(0), fit(0), fit(1)
+    assert list(a.cv_results_["param_C"]) == list(b.cv_results_["param_C"]) != list(c.cv_results_["param_C"])
+    assert [t.user_attrs["sklearn_drawn"]["C"] for t in a.study_.trials] == list(a.cv_results_["param_C"])
+    assert a.best_estimator_.C == a.best_params_["C"]
+
+
+def test_an_object_with_only_rvs_must_draw_something_json_can_store():
+    class Scalers:
+        def rvs(self, random_state=None):
+            return StandardScaler()
+
+    with pytest.raises(TypeError, match=r"param_distributions\['C'\]\.rvs\(\) returned StandardScaler\(\).*JSON"):
+        tw_random(LogisticRegression(), {"C": Scalers()}, n_iter=2, cv=3, random_state=0).fit(X, Y)
+    with pytest.raises(TypeError, match=r"param_space\['C'\]\.rvs\(\) returned"):
+        SearchCV(LogisticRegression(), {"C": Scalers()}, strategy="tpe", n_trials=2, cv=3).fit(X, Y)

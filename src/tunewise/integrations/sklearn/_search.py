@@ -30,11 +30,13 @@ from tunewise.integrations.sklearn._halving import (
 )
 from tunewise.integrations.sklearn._space import (
     Dimension,
+    check_drawn_value,
     check_estimator_params,
     check_sklearn_space,
     convert_space,
+    drawn_parameters,
     grid_size,
-    has_scipy_distribution,
+    has_distribution,
     is_sklearn_space,
     merge_spaces,
 )
@@ -53,6 +55,7 @@ __all__ = ["SearchCV"]
 
 _STRATEGIES = ("auto", "grid", "random", "tpe", "gp", "halving")
 _CV_ATTR = "sklearn_cv"  # user attr holding a trial's fold scores and times
+_DRAWN_ATTR = "sklearn_drawn"  # user attr holding the values drawn by parameters' own rvs
 _DEFAULT_N_TRIALS = 10  # RandomizedSearchCV's n_iter default, for users switching over
 _HALVING_ATTRIBUTES = frozenset({"n_resources_", "n_candidates_", "n_iterations_", "n_remaining_candidates_",
                                  "n_required_iterations_", "n_possible_iterations_", "min_resources_",
@@ -62,7 +65,8 @@ _HALVING_ATTRIBUTES = frozenset({"n_resources_", "n_candidates_", "n_iterations_
 @dataclass(frozen=True)
 class _Settings:
     """The validated search settings: the space's meaning (``"grid"``, ``"distributions"`` or
-    ``"param_space"``), scikit-learn's dicts, the study's dimensions, and the halving settings."""
+    ``"param_space"``), scikit-learn's dicts, the study's dimensions, the parameters drawn by
+    their own ``rvs`` instead, and the halving settings."""
 
     kind: str
     dicts: list[dict[str, Any]] | None
@@ -70,6 +74,8 @@ class _Settings:
     error_score: Any
     halving: HalvingSettings | None
     n_trials: int | None
+    drawn: dict[str, Any]  # name -> object with rvs(random_state=...): no dimension of the study
+    what: str  # the argument the space came from, for messages
 
 
 @dataclass
@@ -286,7 +292,13 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         list of values or frozen ``scipy.stats`` distribution. With ``strategy="auto"`` or
         ``"random"``, ``n_iter`` configurations drawn by scikit-learn's ``ParameterSampler`` (lists
         without replacement when all are lists); with ``"tpe"`` or ``"gp"``, the same space
-        searched model-based.
+        searched model-based. An object with only ``rvs(random_state=...)`` (a distribution class
+        of one's own, as ``ParameterSampler`` takes) is drawn from, not searched: with
+        ``ParameterSampler``'s draws the same values as ``RandomizedSearchCV``, under a model-based
+        strategy one draw per trial from a RandomState seeded by ``random_state`` and the trial
+        number. No sampler can model it (it is no dimension of the study): its values are kept on
+        the trial as user attribute ``sklearn_drawn`` (so ``rvs`` must return JSON: a number, str,
+        bool, None or a list/dict of them) and show in ``cv_results_`` and ``best_params_``.
     strategy : ``"auto"`` (grid when the whole finite grid fits in ``n_trials``, else
         ``AutoSampler`` / TPE / random, the best one installed; successive halving when a halving
         argument is given), ``"grid"``, ``"random"``, ``"tpe"``, ``"gp"`` or ``"halving"``.
@@ -502,7 +514,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
                                 f"not tunewise distributions; got {space!r}")
             return "param_space", space
         dicts = [space] if isinstance(space, Mapping) else list(space)
-        scipy_dists = has_scipy_distribution(dicts)
+        scipy_dists = has_distribution(dicts)
         if halving:
             if scipy_dists or self.n_candidates is not None:
                 return "distributions", check_sklearn_space("param_space", space, grid=False)
@@ -589,12 +601,15 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         if kind == "param_space":
             dicts = None
             dims = convert_space(space)
+            drawn = drawn_parameters(space)
             spaces: list[Mapping[str, Any]] = [space]
         else:
             dicts = spaces = space
-            dims = convert_space(merge_spaces(dicts), allow_empty=True)
-        check_estimator_params(self.estimator, list(dims), spaces=spaces, what=what)
-        return _Settings(kind, dicts, dims, error_score, halving_settings, n_trials)
+            merged = merge_spaces(dicts)
+            dims = convert_space(merged, allow_empty=True)
+            drawn = drawn_parameters(merged)
+        check_estimator_params(self.estimator, [*dims, *drawn], spaces=spaces, what=what)
+        return _Settings(kind, dicts, dims, error_score, halving_settings, n_trials, drawn, what)
 
     def _make_pruner(self) -> Scheduler | None:
         p = self.pruning
@@ -609,11 +624,12 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             return StepPruner("median", n_startup_trials=4)
         raise ValueError(f"pruning must be False, True, 'median', 'halving' or a tunewise Scheduler, got {p!r}")
 
-    def _make_sampler(self, dims: Mapping[str, Dimension], seed: int | None) -> tuple[Any, str, int]:
+    def _make_sampler(self, dims: Mapping[str, Dimension], seed: int | None,
+                      drawn: Sequence[str] = ()) -> tuple[Any, str, int]:
         """The sampler, the strategy it implements, and the number of trials to run."""
         from tunewise.samplers import GridSampler, RandomSampler
 
-        size = grid_size(dims)
+        size = None if drawn else grid_size(dims)
         n_trials = self._n_trials()
         strategy = self.strategy
         if strategy == "auto":
@@ -629,7 +645,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
                 strategy = "random"
         if strategy == "grid":
             if size is None:
-                infinite = [d.name for d in dims.values() if d.grid_values() is None]
+                infinite = [d.name for d in dims.values() if d.grid_values() is None] + list(drawn)
                 raise ValueError(
                     f"strategy='grid' needs a finite value list for every parameter, but {infinite} are continuous "
                     "distributions: give lists of values, or use strategy='random', 'tpe' or 'gp'"
@@ -654,7 +670,12 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             return points if n is None else points[:n]
         if settings.kind == "distributions":
             n = n_candidates if settings.halving else (settings.n_trials or _DEFAULT_N_TRIALS)
-            return list(ParameterSampler(settings.dicts, n, random_state=self.random_state))
+            points = list(ParameterSampler(settings.dicts, n, random_state=self.random_state))
+            for point in points:  # refused before any trial runs: the study keeps drawn values as JSON
+                for name in settings.drawn:
+                    if name in point:
+                        check_drawn_value(settings.what, name, point[name])
+            return points
         return None
 
     # ---- fit ----------------------------------------------------------------------------
@@ -692,9 +713,10 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             points = self._draw_points(settings)
         splits = make_splits(self.cv, X, y, groups, classifier)
         n_splits = len(splits)
+        seed = None
         if points is None:
             seed = _seed_from(self.random_state)
-            sampler, strategy_used, n_trials = self._make_sampler(settings.dims, seed)
+            sampler, strategy_used, n_trials = self._make_sampler(settings.dims, seed, list(settings.drawn))
         else:
             from tunewise.samplers import RandomSampler
 
@@ -731,7 +753,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
                 assert points is not None and settings.halving is not None
                 self._search_halving(study, settings.dims, settings.halving, halving_plan, points, run, rows)
             else:
-                self._search(study, settings.dims, points, n_trials, run, rows)
+                self._search(study, settings, points, n_trials, run, rows, seed)
         except BaseException as error:
             self._end_callbacks(study, error)
             raise
@@ -768,25 +790,27 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             if hook is not None:
                 hook(study, error)
 
-    def _search(self, study: Any, dims: Mapping[str, Dimension], points: list[dict[str, Any]] | None,
-                n_trials: int, run: _Run, rows: dict[int, dict[str, Any]]) -> None:
+    def _search(self, study: Any, settings: _Settings, points: list[dict[str, Any]] | None,
+                n_trials: int, run: _Run, rows: dict[int, dict[str, Any]], seed: int | None) -> None:
         """Run the configurations: the sampler's, or scikit-learn's ``points`` in their order."""
+        dims = settings.dims
         start = time.perf_counter()
         originals = _originals(dims, points or [])
-        queue = self._queue(study, dims, points) if points is not None else None
+        queue = self._queue(study, settings, points) if points is not None else None
         for i in range(n_trials):
             if self.timeout is not None and time.perf_counter() - start >= self.timeout:
                 break
             if queue is not None:
                 if i >= len(queue):
                     break  # the rest ran in an earlier fit of this study
-                study.enqueue_trial(queue[i])
+                encoded, drawn = queue[i]
+                study.enqueue_trial(encoded, user_attrs={_DRAWN_ATTR: drawn} if drawn else None)
             try:
                 trial = study.ask()
             except SearchExhausted:
                 break
             if queue is not None:  # the queued configuration (or a retry another run left queued)
-                names = [n for n in trial.system_attrs.get("fixed_params", queue[i]) if n in dims]
+                names = [n for n in trial.system_attrs.get("fixed_params", queue[i][0]) if n in dims]
             else:
                 names = list(dims)
             try:
@@ -797,8 +821,28 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             # scikit-learn's own value objects (np.float64 from an array, the very estimators of a
             # grid), so the estimator and cv_results_["params"] get what GridSearchCV passes.
             params = originals.get(_point_key(raw)) or {name: dims[name].decode(v) for name, v in raw.items()}
+            if settings.drawn:
+                drawn = (dict(trial.user_attrs.get(_DRAWN_ATTR) or {}) if queue is not None
+                         else self._draw(study, trial, settings, seed))
+                params = {**params, **drawn}
             rows[trial.number] = params
             self._run_trial(study, trial, params, run, run.splits, i, n_trials)
+
+    @staticmethod
+    def _draw(study: Any, trial: Any, settings: _Settings, seed: int | None) -> dict[str, Any]:
+        """The parameters only their own ``rvs`` can sample, for a trial the sampler chose the rest
+        of: drawn with a RandomState seeded from ``random_state`` and the trial number (so the same
+        search draws the same values), and kept on the trial."""
+        rng = (np.random.RandomState() if seed is None
+               else np.random.RandomState(np.random.MT19937(np.random.SeedSequence([seed, trial.number]))))
+        try:
+            drawn = {name: check_drawn_value(settings.what, name, settings.drawn[name].rvs(random_state=rng))
+                     for name in sorted(settings.drawn)}  # sorted, as ParameterSampler draws them
+        except BaseException as error:
+            study.tell(trial, state=TrialState.FAILED, fail_reason=f"{type(error).__name__}: {error}")
+            raise
+        trial.set_user_attr(_DRAWN_ATTR, drawn)
+        return drawn
 
     def _halving_candidates(self, settings: _Settings, halving: HalvingSettings, X: Any, y: Any, groups: Any,
                             classifier: bool) -> tuple[list[dict[str, Any]], HalvingPlan]:
@@ -872,7 +916,10 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             means = []
             for params in candidates:
                 searched = {name: value for name, value in params.items() if name in dims}
-                study.enqueue_trial({name: dims[name].encode(value) for name, value in searched.items()})
+                drawn = {name: check_drawn_value("param_distributions", name, value)
+                         for name, value in params.items() if name not in dims and name != resource}
+                study.enqueue_trial({name: dims[name].encode(value) for name, value in searched.items()},
+                                    user_attrs={_DRAWN_ATTR: drawn} if drawn else None)
                 trial = study.ask()
                 for name in trial.system_attrs.get("fixed_params", searched):
                     if name in dims:
@@ -889,11 +936,17 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         self.n_iterations_ = plan.n_iterations
 
     @staticmethod
-    def _queue(study: Any, dims: Mapping[str, Dimension], points: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """scikit-learn's configurations in the study's encoding, less those a resumed study ran."""
-        encoded = [{name: dims[name].encode(v) for name, v in point.items()} for point in points]
-        done = [t.params for t in study.get_trials(states=(TrialState.COMPLETE, TrialState.PRUNED))]
-        return [p for p in encoded if p not in done]
+    def _queue(study: Any, settings: _Settings, points: list[dict[str, Any]]
+               ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """scikit-learn's configurations in the study's encoding, with the values drawn by a
+        parameter's own ``rvs`` (as JSON), less those a resumed study ran."""
+        dims = settings.dims
+        queue = [({name: dims[name].encode(v) for name, v in point.items() if name in dims},
+                  {name: check_drawn_value(settings.what, name, v) for name, v in point.items() if name not in dims})
+                 for point in points]
+        done = [(t.params, t.user_attrs.get(_DRAWN_ATTR) or {})
+                for t in study.get_trials(states=(TrialState.COMPLETE, TrialState.PRUNED))]
+        return [p for p in queue if p not in done]
 
     def _check_refit(self, metrics: Sequence[str], multimetric: bool, halving: bool = False) -> str:
         refit = self.refit
@@ -1056,6 +1109,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
                     params = originals.get(_point_key(raw)) or {name: dims[name].decode(v) for name, v in raw.items()}
                 except (KeyError, ValueError):
                     continue
+                params = {**params, **(t.user_attrs.get(_DRAWN_ATTR) or {})}
             if not params and dims:
                 continue
             rows.append((t, rec, params))

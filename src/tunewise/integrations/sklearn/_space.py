@@ -1,11 +1,14 @@
 """Translate a SearchCV ``param_space`` into tunewise distributions, and values back.
 
 Accepted per parameter: a tunewise distribution (``tw.loguniform(1e-3, 1e3)``), a list of
-values (a grid axis / categorical), or a frozen ``scipy.stats`` distribution. scipy's
+values (a grid axis / categorical), a frozen ``scipy.stats`` distribution, or any object with an
+``rvs(random_state=...)`` method (as scikit-learn's ``ParameterSampler`` takes). scipy's
 ``uniform``, ``loguniform``/``reciprocal`` and ``randint`` become the equivalent tunewise
 distribution, so model-based samplers see their real geometry; any other scipy distribution
 is searched through its quantile: the study holds ``u`` in [0, 1] and the estimator gets
-``dist.ppf(u)`` (inverse-CDF sampling keeps the prior's shape under random search).
+``dist.ppf(u)`` (inverse-CDF sampling keeps the prior's shape under random search). An object
+with only ``rvs`` is no dimension of the study: its values are drawn (:func:`drawn_parameters`)
+and kept on the trial as a user attribute, so no sampler can model them.
 """
 
 from __future__ import annotations
@@ -100,6 +103,32 @@ def _is_scipy_distribution(value: Any) -> bool:
     return isinstance(value, (stats.rv_continuous, stats.rv_discrete))
 
 
+def _is_rvs_only(value: Any) -> bool:
+    """An object scikit-learn's ParameterSampler draws from (``value.rvs(random_state=rng)``) that
+    tunewise cannot map to a dimension: a user's own distribution class."""
+    return (callable(getattr(value, "rvs", None)) and not _is_scipy_distribution(value)
+            and not isinstance(value, (D.Float, D.Int, D.Categorical)))
+
+
+def drawn_parameters(param_space: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters of ``param_space`` that are only drawn, by their ``rvs``, not searched."""
+    return {name: spec for name, spec in param_space.items() if _is_rvs_only(spec)}
+
+
+def check_drawn_value(what: str, name: str, value: Any) -> Any:
+    """``value``, drawn by ``rvs`` for ``name``, as the JSON the trial stores it in (numpy scalars
+    become Python's); a TypeError naming the parameter for a value JSON cannot hold."""
+    plain = value.item() if isinstance(value, np.generic) else value
+    try:
+        json.dumps(plain, allow_nan=False)
+    except (TypeError, ValueError):
+        raise TypeError(f"{what}[{name!r}].rvs() returned {value!r} ({type(value).__name__}), which the study cannot "
+                        f"store: a drawn value is kept on the trial as JSON, so rvs must return a finite number, a "
+                        f"str, a bool, None, or a list or dict of them; to choose among other objects, give a list "
+                        f"of them instead") from None
+    return plain
+
+
 def _frozen(name: str, spec: Any) -> Any:
     """``spec`` frozen: an unfrozen scipy.stats distribution with its default parameters."""
     if _is_scipy_frozen(spec):
@@ -185,10 +214,13 @@ def convert_space(param_space: Any, *, allow_empty: bool = False) -> dict[str, D
             dims[name] = _from_scipy(name, _frozen(name, spec))
         elif isinstance(spec, (list, tuple, np.ndarray, range)):
             dims[name] = _from_list(name, list(spec) if isinstance(spec, range) else spec)
+        elif _is_rvs_only(spec):
+            continue  # drawn by its rvs (drawn_parameters), not a dimension of the study
         else:
             raise TypeError(
                 f"param_space[{name!r}] must be a tunewise distribution (tw.uniform, tw.loguniform, tw.randint, "
-                f"tw.choice, ...), a list of values, or a frozen scipy.stats distribution; got {spec!r}. "
+                f"tw.choice, ...), a list of values, a frozen scipy.stats distribution, or an object with "
+                f"rvs(random_state=...); got {spec!r}. "
                 f"To fix a parameter to one value, use a one-element list: [{spec!r}]"
             )
     return dims
@@ -212,7 +244,8 @@ def _is_value_list(spec: Any) -> bool:
 
 def check_sklearn_space(what: str, space: Any, *, grid: bool) -> list[dict[str, Any]]:
     """``param_grid`` / ``param_distributions`` as scikit-learn takes them: a dict or a non-empty
-    list of dicts; a grid's values are lists, a distribution's lists or frozen scipy.stats."""
+    list of dicts; a grid's values are lists, a distribution's lists, frozen scipy.stats or any
+    object with ``rvs``."""
     dicts = [space] if isinstance(space, Mapping) else space
     if not isinstance(dicts, (list, tuple)) or not dicts or not all(isinstance(d, Mapping) for d in dicts):
         raise TypeError(f"{what} must be a dict of parameter name -> values, or a non-empty list of such dicts "
@@ -230,9 +263,9 @@ def check_sklearn_space(what: str, space: Any, *, grid: bool) -> list[dict[str, 
             elif grid:
                 raise TypeError(f"{what}[{name!r}] must be a list of values (as in GridSearchCV), got {spec!r}; "
                                 f"for distributions use param_distributions (RandomizedSearchCV's meaning)")
-            elif not _is_scipy_distribution(spec):
-                raise TypeError(f"{what}[{name!r}] must be a list of values or a scipy.stats distribution "
-                                f"(as in RandomizedSearchCV), got {spec!r}")
+            elif not (_is_scipy_distribution(spec) or _is_rvs_only(spec)):
+                raise TypeError(f"{what}[{name!r}] must be a list of values, a scipy.stats distribution or an "
+                                f"object with rvs(random_state=...) (as in RandomizedSearchCV), got {spec!r}")
     return [dict(d) for d in dicts]
 
 
@@ -327,16 +360,18 @@ def check_estimator_params(estimator: Any, names: Sequence[str],
 
 
 def is_sklearn_space(space: Any) -> bool:
-    """A dict (or non-empty list of dicts) whose values are all lists of values or frozen
-    scipy.stats distributions: scikit-learn's ``param_grid`` / ``param_distributions`` shape."""
+    """A dict (or non-empty list of dicts) whose values are all lists of values, frozen
+    scipy.stats distributions or objects with ``rvs``: scikit-learn's ``param_grid`` /
+    ``param_distributions`` shape."""
     dicts = [space] if isinstance(space, Mapping) else space
     if not isinstance(dicts, (list, tuple)) or not dicts or not all(isinstance(d, Mapping) for d in dicts):
         return False
-    return all(_is_value_list(v) or _is_scipy_distribution(v) for d in dicts for v in d.values())
+    return all(_is_value_list(v) or _is_scipy_distribution(v) or _is_rvs_only(v) for d in dicts for v in d.values())
 
 
-def has_scipy_distribution(dicts: Sequence[Mapping[str, Any]]) -> bool:
-    return any(_is_scipy_distribution(v) for d in dicts for v in d.values())
+def has_distribution(dicts: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether some parameter is a distribution (scipy.stats or any object with ``rvs``), not a list."""
+    return any(_is_scipy_distribution(v) or _is_rvs_only(v) for d in dicts for v in d.values())
 
 
 def grid_size(dims: Mapping[str, Dimension]) -> int | None:
