@@ -258,3 +258,23 @@ def test_a_terminator_of_ones_own_subclasses_base_terminator() -> None:
     study = tw.create_study()
     study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=50, callbacks=[TerminatorCallback(AfterFive())])
     assert len(study.trials) == 5 and isinstance(Terminator(), BaseTerminator)
+
+
+def test_optunas_module_paths_of_the_terminator() -> None:
+    # Scripts written for Optuna import from the submodules, not only from optuna.terminator.
+    import importlib
+
+    import tunewise.terminator as t
+
+    paths = {"tunewise.terminator.improvement.evaluator": ["RegretBoundEvaluator", "BestValueStagnationEvaluator",
+                                                           "BaseImprovementEvaluator", "DEFAULT_MIN_N_TRIALS"],
+             "tunewise.terminator.improvement.emmr": ["EMMREvaluator"],
+             "tunewise.terminator.terminator": ["Terminator", "BaseTerminator"],
+             "tunewise.terminator.erroreval": ["CrossValidationErrorEvaluator", "StaticErrorEvaluator"],
+             "tunewise.terminator.median_erroreval": ["MedianErrorEvaluator"],
+             "tunewise.terminator.callback": ["TerminatorCallback"]}
+    for module, names in paths.items():
+        mod = importlib.import_module(module)
+        for name in names:
+            assert getattr(mod, name) is getattr(t, name, getattr(mod, name)), (module, name)
+    assert importlib.import_module("tunewise.terminator.improvement.evaluator").DEFAULT_MIN_N_TRIALS == 20

@@ -1,0 +1,1 @@
+"""Optuna's package path ``optuna.terminator.improvement`` (its modules ``evaluator`` and ``emmr``)."""
