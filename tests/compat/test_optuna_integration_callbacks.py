@@ -267,3 +267,26 @@ def test_lightning_callback_under_ddp_spawn_keeps_reports_and_prunes_in_the_owni
     finished = tw.load_study(study_name="ddp", storage=f"sqlite:///{tmp_path}/d.db").trials[0]
     assert finished.intermediate_values == dict(enumerate(values[:2] if pruned else values))
     assert finished.state == (tw.TrialState.PRUNED if pruned else tw.TrialState.COMPLETE)
+
+
+@pytest.mark.parametrize("module, names", [
+    ("mlflow", ["MLflowCallback"]), ("wandb", ["WeightsAndBiasesCallback"]), ("xgboost", ["XGBoostPruningCallback"]),
+    ("pytorch_lightning", ["PyTorchLightningPruningCallback"]), ("sklearn", ["OptunaSearchCV"]),
+    ("skorch", ["SkorchPruningCallback"]), ("pytorch_ignite", ["PyTorchIgnitePruningHandler"]),
+    ("pytorch_distributed", ["TorchDistributedTrial"]), ("botorch", ["BoTorchSampler"]),
+])
+def test_optunas_integration_module_paths(module: str, names: list[str]) -> None:
+    # `from optuna.integration.mlflow import MLflowCallback`, as scripts write it, and attribute access
+    import importlib
+
+    mod = importlib.import_module(f"tunewise.integration.{module}")
+    for name in names:
+        assert getattr(mod, name) is getattr(tw.integration, name)
+    assert getattr(tw.integration, module) is mod
+
+
+def test_optunas_version_and_artifact_exception_paths() -> None:
+    from tunewise.artifacts.exceptions import ArtifactNotFound
+    from tunewise.version import __version__
+
+    assert __version__ == tw.__version__ and ArtifactNotFound is tw.artifacts.ArtifactNotFound

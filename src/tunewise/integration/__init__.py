@@ -68,8 +68,14 @@ _MOVED = {
 }
 
 
+# Optuna's module paths (``from optuna.integration.mlflow import MLflowCallback``): each module
+# holds the names above that its Optuna namesake holds; lightgbm is the stepwise tuner.
+_SUBMODULES = ("botorch", "catboost", "dask", "lightgbm", "mlflow", "pytorch_distributed", "pytorch_ignite",
+               "pytorch_lightning", "skorch", "sklearn", "wandb", "xgboost")
+
+
 def __getattr__(name: str) -> Any:
-    if name in ("lightgbm", "dask"):  # the submodules, Optuna's optuna.integration.lightgbm / .dask
+    if name in _SUBMODULES:  # Optuna's optuna.integration.lightgbm / .dask / .mlflow / ...
         return importlib.import_module(f"{__name__}.{name}")
     if name in _MOVED:
         module, attr = _MOVED[name]

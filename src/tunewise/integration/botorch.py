@@ -1,0 +1,5 @@
+"""Optuna's module path ``optuna.integration.botorch``."""
+
+from tunewise.integration._botorch import BoTorchSampler
+
+__all__ = ["BoTorchSampler"]

@@ -1,0 +1,5 @@
+"""Optuna's module path ``optuna.integration.catboost``."""
+
+from tunewise.integrations.catboost import CatBoostPruningCallback
+
+__all__ = ["CatBoostPruningCallback"]
