@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from tunewise.exceptions import TrialPruned
+from tunewise.integrations._pruning import check_trial
 from tunewise.trial import Trial
 
 __all__ = ["CatBoostPruningCallback"]
@@ -43,8 +44,7 @@ class CatBoostPruningCallback:
     """
 
     def __init__(self, trial: Trial, metric: str, eval_set_index: int | None = None) -> None:
-        if not isinstance(trial, Trial):
-            raise TypeError(f"trial must be a tunewise Trial, got {trial!r}")
+        check_trial(trial)
         if not isinstance(metric, str) or not metric:
             raise ValueError(f"metric must name a CatBoost eval metric such as 'Logloss' or 'AUC', got {metric!r}")
         if eval_set_index is not None and (isinstance(eval_set_index, bool) or not isinstance(eval_set_index, int)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from tunewise.exceptions import TrialPruned
+from tunewise.integrations._pruning import check_trial
 from tunewise.trial import Trial
 
 __all__ = ["PyTorchIgnitePruningHandler"]
@@ -31,8 +32,7 @@ class PyTorchIgnitePruningHandler:
     """
 
     def __init__(self, trial: Trial, metric: str, trainer: Any) -> None:
-        if not isinstance(trial, Trial):
-            raise TypeError(f"trial must be a tunewise Trial, got {trial!r}")
+        check_trial(trial)
         if not isinstance(metric, str) or not metric:
             raise ValueError(f"metric must name one of the evaluator's metrics such as 'accuracy', got {metric!r}")
         if not hasattr(trainer, "state"):

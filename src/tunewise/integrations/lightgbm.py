@@ -12,6 +12,7 @@ from typing import Any
 
 from tunewise.exceptions import TrialPruned
 from tunewise.integrations._optional import require
+from tunewise.integrations._pruning import check_trial
 from tunewise.trial import Trial
 
 __all__ = ["LightGBMPruningCallback"]
@@ -50,8 +51,7 @@ class LightGBMPruningCallback:
 
     def __init__(self, trial: Trial, metric: str, valid_name: str | None = None, *,
                  report_interval: int = 1) -> None:
-        if not isinstance(trial, Trial):
-            raise TypeError(f"trial must be a tunewise Trial, got {trial!r}")
+        check_trial(trial)
         if not isinstance(metric, str) or not metric:
             raise ValueError(f"metric must be a LightGBM metric name such as 'binary_logloss', got {metric!r}")
         if valid_name is not None and not isinstance(valid_name, str):

@@ -11,6 +11,7 @@ import os
 from typing import Any
 
 from tunewise.exceptions import TrialPruned
+from tunewise.integrations._pruning import check_trial
 from tunewise.trial import Trial, TrialState
 
 __all__ = ["TunewiseCallback"]
@@ -44,8 +45,7 @@ class TunewiseCallback(pl.Callback):  # type: ignore[misc,name-defined]
     """
 
     def __init__(self, trial: Trial, monitor: str = "val_acc") -> None:
-        if not isinstance(trial, Trial):
-            raise TypeError(f"trial must be a tunewise Trial, got {trial!r}")
+        check_trial(trial)
         if not isinstance(monitor, str) or not monitor:
             raise ValueError(f"monitor must name a logged metric such as 'val_acc', got {monitor!r}")
         super().__init__()

@@ -12,6 +12,7 @@ from typing import Any
 
 from tunewise.exceptions import TrialPruned
 from tunewise.integrations._optional import require
+from tunewise.integrations._pruning import check_trial
 from tunewise.trial import Trial
 
 __all__ = ["SkorchPruningCallback"]
@@ -41,8 +42,7 @@ class SkorchPruningCallback(_callbacks.Callback):  # type: ignore[misc,name-defi
     """
 
     def __init__(self, trial: Trial, monitor: str) -> None:
-        if not isinstance(trial, Trial):
-            raise TypeError(f"trial must be a tunewise Trial, got {trial!r}")
+        check_trial(trial)
         if not isinstance(monitor, str) or not monitor:
             raise ValueError(f"monitor must name a column of net.history such as 'valid_acc', got {monitor!r}")
         super().__init__()

@@ -26,6 +26,7 @@ import numpy as np
 from tunewise import distributions as D
 from tunewise.exceptions import TrialPruned
 from tunewise.integrations._optional import require
+from tunewise.integrations._pruning import check_trial
 from tunewise.trial import Trial, _LegacySuggest
 
 __all__ = ["DEFAULT_CONFIG", "MLPTuner", "PruningReporter", "TorchDistributedTrial", "build_mlp", "make_optimizer",
@@ -96,8 +97,7 @@ class PruningReporter:
     """
 
     def __init__(self, trial: Trial, monitor: str = "val_acc", *, mode: str | None = None) -> None:
-        if not isinstance(trial, Trial):
-            raise TypeError(f"trial must be a tunewise Trial, got {trial!r}")
+        check_trial(trial)
         if not isinstance(monitor, str) or not monitor:
             raise ValueError(f"monitor must name a metric, got {monitor!r}")
         if mode is None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from tunewise.exceptions import TrialPruned
 from tunewise.integrations._optional import require
+from tunewise.integrations._pruning import check_trial
 from tunewise.trial import Trial
 
 __all__ = ["XGBoostPruningCallback"]
@@ -52,8 +53,7 @@ class XGBoostPruningCallback(_xgb.callback.TrainingCallback):  # type: ignore[mi
     """
 
     def __init__(self, trial: Trial, observation_key: str, *, report_interval: int = 1) -> None:
-        if not isinstance(trial, Trial):
-            raise TypeError(f"trial must be a tunewise Trial, got {trial!r}")
+        check_trial(trial)
         if not isinstance(observation_key, str) or "-" not in observation_key:
             raise ValueError(
                 f"observation_key must look like '<data name>-<metric>' (e.g. 'validation_0-logloss'), "
