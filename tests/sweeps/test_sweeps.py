@@ -14,10 +14,12 @@ import yaml
 from click.testing import CliRunner
 
 import tunewise as tw
+from tunewise import distributions as D
 from tunewise.sweeps import (
     ParamSpec,
     SweepConfig,
     SweepConfigError,
+    SweepConfigWarning,
     SweepRunner,
     build_command,
     load_sweep_config,
@@ -477,9 +479,14 @@ def test_settings_changed_in_python_are_stored_and_relative_sqlite_is_next_to_th
     assert SweepConfig.from_dict(study.system_attrs["sweep"]["config"], tmp_path).run_cap == 1
 
 
-def test_q_uniform_without_a_lattice_point_is_an_error(tmp_path):
-    msg = _error(tmp_path, BASE.replace("    max: 0.1\n", "    max: 0.1\n    distribution: q_uniform\n    q: 1\n"))
-    assert "line 6: parameters.lr: no multiple of q=1 lies in [0.001, 0.1]" in msg
+def test_q_uniform_with_one_lattice_value_runs_as_in_wandb_with_a_warning(tmp_path):
+    # W&B accepts it and every run gets round(X / 1) * 1 == 0: run it, but say so.
+    (tmp_path / "prog.py").write_text("print('loss=1')\n")
+    path = tmp_path / "one.yaml"
+    path.write_text(BASE.replace("    max: 0.1\n", "    max: 0.1\n    distribution: q_uniform\n    q: 1\n"))
+    with pytest.warns(SweepConfigWarning, match=r"parameters.lr: every run gets 0: round\(X / q\)"):
+        cfg = SweepConfig.from_file(path)
+    assert cfg.parameters[0].to_distribution() == D.Int(0, 0)
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -321,11 +321,13 @@ class ParamSpec:
     # Where the value sits in the run's config: ("opt", "lr") for ``opt: {parameters: {lr: ...}}``,
     # ("opt.lr",) for a parameter whose own name has a dot (W&B keeps it flat); () means (name,).
     keys: tuple[str, ...] = ()
+    # The values as the file lists them (repeats included), for W&B's grid; None: ``values``.
+    listed: tuple[Any, ...] | None = None
 
     @property
     def latent(self) -> bool:
         return self.distribution in _NORMAL_FAMILY or self.distribution in _BETA_FAMILY or self.distribution in (
-            "q_log_uniform_values", "q_log_uniform", "categorical_w_probabilities")
+            "q_log_uniform_values", "q_log_uniform", "categorical_w_probabilities", _GRID_INDEX)
 
     def is_active(self, config: Mapping[str, Any]) -> bool:
         """Whether this parameter applies to a run whose (decoded) parameters so far are ``config``."""
@@ -346,18 +348,21 @@ class ParamSpec:
             return D.Categorical((self.value,))
         if d == "categorical":
             return D.Categorical(tuple(self.values or ()))
+        if d == _GRID_INDEX:
+            return D.Categorical(tuple(range(len(self.values or ()))))
         if d == "int_uniform":
             return D.Int(int(self.min), int(self.max))  # type: ignore[arg-type]
         if d == "uniform":
             return D.Float(self.min, self.max)  # type: ignore[arg-type]
         if d == "q_uniform":
+            # W&B: round(X / q) * q for X ~ U(min, max), so the multiples of q from round(min / q)
+            # to round(max / q) (a bound off the lattice rounds outwards or inwards, as W&B's
+            # does); ints when q is an int (W&B's q defaults to 1.0, a float).
             q = self._q()
-            if self._all_int(self.min, self.max, self.q if self.q is not None else 1):
-                lo, hi = -(-int(self.min) // int(q)) * int(q), (int(self.max) // int(q)) * int(q)  # type: ignore[arg-type]
-                return D.Int(lo, hi, step=int(q))
-            # round(X / q) * q for X ~ U(min, max): the multiples of q inside [min, max].
-            lo_f, hi_f = math.ceil(self.min / q - 1e-9) * q, math.floor(self.max / q + 1e-9) * q  # type: ignore[operator]
-            return D.Float(_clean(lo_f), _clean(hi_f), step=q)
+            lo_k, hi_k = round(self.min / q), round(self.max / q)  # type: ignore[operator]
+            if _is_int(self.q):
+                return D.Int(lo_k * int(q), hi_k * int(q), step=int(q))
+            return D.Float(_clean(lo_k * q), _clean(hi_k * q), step=q)
         if d == "log_uniform_values":
             return D.Float(self.min, self.max, log=True)  # type: ignore[arg-type]
         if d == "log_uniform":
@@ -388,6 +393,8 @@ class ParamSpec:
             if d == "q_uniform" and not isinstance(sampled, int):
                 return _clean(float(sampled))
             return sampled
+        if d == _GRID_INDEX:
+            return (self.values or ())[int(sampled)]
         if d in ("q_log_uniform_values", "q_log_uniform"):
             return self._quantize(float(sampled))
         if d == "categorical_w_probabilities":
@@ -421,8 +428,49 @@ class ParamSpec:
             return int(round(v))
         return _clean(float(v))
 
+    def wandb_grid_points(self) -> list[Any] | None:
+        """The values W&B's grid gives this parameter, in its order, or None if it has no grid.
+
+        As wandb/sweeps' ``grid_search_next_runs``: ``int_uniform`` is ``range(min, max + 1)``,
+        ``q_uniform`` is ``np.arange(min, max, q)`` (from ``min``, which need not be a multiple of
+        ``q``, and without ``max``: not the lattice its random search draws from), and listed
+        values are told apart by W&B's ``yaml_hash``: a repeated value runs once (where it is
+        first listed, with the last of the equal values), ``1`` and ``1.0`` are one value, ``1``
+        and ``True``, or a list and a tuple, are two.
+        """
+        d = self.distribution
+        if d == "constant":
+            return [self.value]
+        if d in ("categorical", "categorical_w_probabilities", _GRID_INDEX):
+            listed = self.listed if self.listed is not None else tuple(self.values or ())
+            last = {_wandb_grid_key(v): v for v in listed}
+            order = list(dict.fromkeys(_wandb_grid_key(v) for v in listed))
+            return [last[k] for k in order]
+        if d == "int_uniform":
+            return list(range(int(self.min), int(self.max) + 1))  # type: ignore[arg-type]
+        if d == "q_uniform":
+            import numpy as np
+
+            points = np.arange(self.min, self.max, self._q()).tolist()  # type: ignore[arg-type]
+            return [v if isinstance(v, int) else _clean(v) for v in points]
+        return None
+
+    def for_grid(self) -> ParamSpec | None:
+        """This parameter as W&B's grid runs it: categorical over :meth:`wandb_grid_points`
+        (sampled by index when two of them are one value once sent as JSON, e.g. ``[2, 3]`` and
+        ``(2, 3)``, which W&B's grid runs twice), or None if it has no grid."""
+        points = self.wandb_grid_points()
+        if points is None:
+            return None
+        keys = [_value_key(v) for v in points]
+        dist = "categorical" if len(set(keys)) == len(keys) else _GRID_INDEX
+        return dataclasses.replace(self, distribution=dist, values=tuple(points), value=None, min=None, max=None,
+                                   q=None, probabilities=None, listed=None)
+
     def grid_values(self) -> list[Any] | None:
         """Every value for ``method: grid``, or None if the parameter is continuous."""
+        if self.distribution == _GRID_INDEX:
+            return list(range(len(self.values or ())))
         dist = self.to_distribution()
         if self.latent:
             return None
@@ -447,6 +495,17 @@ class ParamSpec:
         if self.when:
             out["when"] = {parent: list(allowed) for parent, allowed in self.when}
         return out
+
+
+_GRID_INDEX = "grid_index"  # internal: a grid's values sampled by index (see ParamSpec.for_grid)
+
+
+def _wandb_grid_key(value: Any) -> str:
+    """When W&B's grid takes two listed values for one: wandb/sweeps' ``yaml_hash`` (an
+    integer float counts as the int; a tuple's YAML differs from its list's)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(yaml.dump(value, default_flow_style=True, sort_keys=True))
 
 
 def _clean(x: float) -> float:
@@ -519,6 +578,8 @@ def _parse_param(ctx: _Ctx, path: Path_, name: str, spec: Any, out: list[ParamSp
             raise ctx.error(path + ("values",), f"values must be a non-empty list, got {values!r}")
         kw["values"] = tuple(values)
         unique = _unique_values(values)
+        if len(unique) < len(values) or any(isinstance(v, tuple) for v in values):
+            kw["listed"] = tuple(values)
         if dist == "categorical" and len(unique) < len(values):
             # W&B allows repeated values: its random search then draws a repeated value more often
             # and its grid runs it once; as weighted values both hold (a grid drops the weights).
@@ -557,10 +618,14 @@ def _parse_param(ctx: _Ctx, path: Path_, name: str, spec: Any, out: list[ParamSp
     if dist in ("log_uniform", "q_log_uniform"):
         _warn_log_uniform_values(ctx, path, dist, kw["min"], kw["max"])
     if dist == "q_uniform":
-        q = kw.get("q", 1)
-        if math.ceil(kw["min"] / q - 1e-9) > math.floor(kw["max"] / q + 1e-9):
-            raise ctx.error(path, f"no multiple of q={q!r} lies in [{kw['min']!r}, {kw['max']!r}]: "
-                                  "widen the range or use a smaller q")
+        q = kw.get("q", 1.0)
+        if q <= 0:
+            raise ctx.error(path + ("q",), f"q must be > 0, got {q!r}")
+        if round(kw["min"] / q) == round(kw["max"] / q):
+            # W&B runs it (round(X / q) * q is always that one value); almost surely not meant.
+            ctx.warn(path, f"every run gets {round(kw['min'] / q) * q!r}: round(X / q) * q for X in "
+                           f"[{kw['min']!r}, {kw['max']!r}] is one value with q={q!r}; "
+                           "widen the range or use a smaller q")
     p = ParamSpec(name=name, distribution=dist, keys=tuple(path[1::2]), **kw)
     try:
         p.to_distribution()
@@ -837,17 +902,22 @@ class SweepConfig:
         _parse_params(ctx, ("parameters",), data["parameters"], params)
         _check_unique_names(ctx, params)
         if method == "grid":
-            # W&B's grid ignores probabilities: every value is a grid point.
-            params = [dataclasses.replace(p, distribution="categorical", probabilities=None)
-                      if p.distribution == "categorical_w_probabilities" else p for p in params]
-        kw["parameters"] = params
-        kw["sample_order"] = [p.name for p in _check_conditions(ctx, params, method)]
-        if method == "grid":
+            # W&B's grid: every parameter a categorical of its grid points (probabilities ignored).
+            gridded = []
             for p in params:
-                if p.grid_values() is None:
+                g = p.for_grid()
+                if g is None:
                     raise ctx.error(_param_path(p.name), f"method grid needs a finite set of values, but "
                                                          f"{p.name!r} has the continuous distribution "
                                                          f"{p.distribution!r}; use values, int_uniform or q_uniform")
+                if not g.values:
+                    raise ctx.error(_param_path(p.name), f"{p.name!r} has no grid points: W&B's grid takes "
+                                                         f"np.arange(min, max, q) for q_uniform, which is empty "
+                                                         f"for min={p.min!r}, max={p.max!r}; make max > min")
+                gridded.append(g)
+            params = gridded
+        kw["parameters"] = params
+        kw["sample_order"] = [p.name for p in _check_conditions(ctx, params, method)]
         # program and command
         program = data.get("program")
         if program is not None and (not isinstance(program, str) or not program):
