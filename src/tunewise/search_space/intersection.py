@@ -1,14 +1,4 @@
-"""Optuna's ``optuna.search_space``: the parameters every trial so far has, for samplers of one's own.
-
->>> import tunewise as tw
->>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
->>> study.optimize(lambda t: t.suggest_float("x", 0, 1) + (t.suggest_int("n", 1, 3) if t.number else 0),
-...                n_trials=3)
->>> sorted(tw.search_space.intersection_search_space(study.trials))
-['x']
->>> sorted(tw.search_space.IntersectionSearchSpace().calculate(study))  # Optuna's class form
-['x']
-"""
+"""Optuna's ``optuna.search_space.intersection``: the parameters every finished trial so far has."""
 
 from __future__ import annotations
 
