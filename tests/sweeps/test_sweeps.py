@@ -219,7 +219,7 @@ def test_every_distribution_runs_through_a_program_with_nested_parameters(tmp_pa
         assert nested["opt"] == {"lr": cfg["opt.lr"], "inner": {"k": 5}}
 
 
-def test_methods_map_to_samplers_and_hyperband_to_asha():
+def test_methods_map_to_samplers_and_hyperband_to_wandbs_rule():
     base = {"program": "p.py", "metric": {"name": "loss"}, "parameters": {"x": {"values": [1, 2, 3]}}}
     names = {m: type(SweepConfig.from_dict(dict(base, method=m), check_program=False).make_sampler()).__name__
              for m in ("grid", "random", "bayes", "tpe", "gp", "auto")}
@@ -229,10 +229,11 @@ def test_methods_map_to_samplers_and_hyperband_to_asha():
                                                                                "eta": 3, "s": 2}),
                                 check_program=False)
     sched = cfg.make_scheduler()
-    assert type(sched).__name__ == "ASHAScheduler" and sched.rungs() == [3, 9] and sched.mode == "stop"
+    # W&B's engine: with min_iter, s is not read and the bands go on (min_iter * eta**k, 100 of them).
+    assert type(sched).__name__ == "WandbHyperband" and sched.bands[:4] == [3, 9, 27, 81] and sched.strict
     cfg = SweepConfig.from_dict(dict(base, method="random", early_terminate={"type": "hyperband", "max_iter": 27,
                                                                                "s": 2}), check_program=False)
-    assert cfg.make_scheduler().rungs() == [3, 9]
+    assert cfg.make_scheduler().bands == [3, 9]
 
 
 # ---- runs ------------------------------------------------------------------------------------
@@ -278,13 +279,16 @@ def test_python_program_with_json_macros_and_tunewise_report(tmp_path):
 def test_early_termination_kills_a_bad_run_midway(tmp_path):
     cfg = {"program": "prog.py", "method": "grid", "metric": {"name": "loss"},
            "command": ["${interpreter}", "${program}", "${args}", "--steps=4", "--hang_if_bad=1"],
-           "parameters": {"x": {"values": [0.0, 5.0, 6.0]}},
+           "parameters": {"x": {"values": [0.0, -1.0, 5.0, 6.0]}},
            "early_terminate": {"type": "hyperband", "min_iter": 1, "max_iter": 4, "eta": 2},
            "timeout": 60}
     study = _run(tmp_path, cfg, grace_period=20)
     by_x = {t.params["x"]: t for t in study.trials}
     assert by_x[0.0].state == tw.TrialState.COMPLETE and by_x[0.0].intermediate_values == {
         1: 0.0, 2: 0.0, 3: 0.0, 4: 0.0}
+    # W&B's rule: at band 1 the threshold is sorted(values)[int(n / eta)], so of two runs the
+    # worse one goes on (-1 after 0); 5 (threshold 0) and 6 (threshold 5) stop there.
+    assert by_x[-1.0].state == tw.TrialState.COMPLETE
     for x in (5.0, 6.0):
         t = by_x[x]
         assert t.state == tw.TrialState.PRUNED
@@ -298,7 +302,7 @@ def test_early_termination_kills_a_bad_run_midway(tmp_path):
 def test_pruned_run_ignoring_sigterm_is_killed_after_grace_period(tmp_path):
     cfg = {"program": "prog.py", "method": "grid", "metric": {"name": "loss"},
            "command": ["${interpreter}", "${program}", "${args}", "--steps=2", "--hang_if_bad=1"],
-           "parameters": {"x": {"values": [0.0, 5.0]}, "mode": {"value": "stubborn"}},
+           "parameters": {"x": {"values": [0.0, -1.0, 5.0]}, "mode": {"value": "stubborn"}},
            "early_terminate": {"type": "hyperband", "min_iter": 1, "max_iter": 4, "eta": 2},
            "timeout": 60, "grace_period": 0.3}
     study = _run(tmp_path, cfg)

@@ -50,7 +50,7 @@ def _seen(trial) -> dict:
 
 def test_unchanged_wandb_script_reports_and_hyperband_stops_poor_runs(tmp_path):
     runner = _runner(tmp_path, TRAIN, {
-        "method": "grid", "parameters": {"lr": {"values": [0.01, 0.5, 0.9]}, "epochs": {"value": 4}},
+        "method": "grid", "parameters": {"lr": {"values": [0.01, 0.05, 0.5, 0.9]}, "epochs": {"value": 4}},
         "early_terminate": {"type": "hyperband", "min_iter": 1, "max_iter": 4, "eta": 2},
     }, grace_period=5)
     study = runner.run()
@@ -62,6 +62,8 @@ def test_unchanged_wandb_script_reports_and_hyperband_stops_poor_runs(tmp_path):
     assert good.value == pytest.approx(0.25)
     assert good.user_attrs["metrics"]["best_val_loss"] == pytest.approx(0.25)  # run.summary
     assert good.user_attrs["metrics"]["epoch"] == 3
+    # W&B's rule (eta 2): of the first two runs the worse goes on; then 0.5 and 0.9 stop at band 1.
+    assert by_lr[0.05].state == tw.TrialState.COMPLETE
     for lr in (0.5, 0.9):
         bad = by_lr[lr]
         assert bad.state == tw.TrialState.PRUNED and list(bad.intermediate_values) == [1]

@@ -1057,21 +1057,12 @@ class SweepConfig:
         return cls(seed=self.seed)
 
     def make_scheduler(self) -> Any:
-        """The early-termination scheduler (W&B hyperband -> ASHA in stop mode), or None."""
-        et = self.early_terminate
-        if et is None:
+        """The early-termination scheduler (W&B's hyperband rule, :class:`WandbHyperband`), or None."""
+        if self.early_terminate is None:
             return None
-        from tunewise import schedulers
+        from tunewise.sweeps._hyperband import WandbHyperband
 
-        cls = getattr(schedulers, "ASHAScheduler", None)
-        if cls is None:
-            raise ImportError("early_terminate needs tunewise.schedulers.ASHAScheduler, which this version of "
-                              "tunewise does not have; remove early_terminate")
-        lo, hi = hyperband_rungs(et)
-        # W&B's hyperband stops a run at every rung where it ranks poorly, from the first run on:
-        # plain ASHA (no rung passed uncut for being untrusted or misleading), as sweep files expect.
-        return cls(min_resource=lo, max_resource=hi, reduction_factor=int(et.get("eta", 3)), mode="stop",
-                   hedge_threshold=None)
+        return WandbHyperband(self.early_terminate)
 
 
 def _check_resources(ctx: _Ctx, res: Any) -> dict[str, float]:
@@ -1089,32 +1080,8 @@ def _check_resources(ctx: _Ctx, res: Any) -> dict[str, float]:
     return {k: v for k, v in (("gpu", gpu), ("cpu", cpu)) if v}
 
 
-def hyperband_rungs(et: Mapping[str, Any]) -> tuple[float, float]:
-    """``(min_resource, max_resource)`` for W&B's hyperband settings.
-
-    W&B's bands are ``min_iter * eta**k`` (given ``min_iter``) or ``max_iter / eta**k`` for
-    ``k = 1..s`` (given ``max_iter`` and ``s``); at each band a run continues only if it is in the
-    top ``1/eta`` of the runs that reached it, which is ASHA's stopping rule (Li et al. 2018).
-    """
-    eta = int(et.get("eta", 3))
-    s = et.get("s")
-    if et.get("min_iter") is not None:
-        lo = et["min_iter"]
-        if et.get("max_iter") is not None:
-            hi = et["max_iter"]
-        else:
-            # s bands starting at min_iter (W&B keeps banding; 8 bands when s is absent).
-            hi = lo * eta ** (s if s is not None else 8)
-        return lo, hi
-    hi = et["max_iter"]
-    n = s if s is not None else 3
-    lo = hi / eta ** n
-    if _is_int(hi) and float(lo).is_integer():
-        lo = int(lo)
-    return lo, hi
-
-
 def _check_early_terminate(ctx: _Ctx, et: Any) -> dict[str, Any]:
+    """W&B's ``hyperband_stopping`` schema, plus what its engine needs to run."""
     path: Path_ = ("early_terminate",)
     if not isinstance(et, Mapping):
         raise ctx.error(path, "early_terminate must be a mapping {type: hyperband, min_iter, max_iter, eta, s}, "
@@ -1122,22 +1089,31 @@ def _check_early_terminate(ctx: _Ctx, et: Any) -> dict[str, Any]:
     _unknown(ctx, path, et, _ET_KEYS, "early_terminate")
     if et.get("type") != "hyperband":
         raise ctx.error(path + ("type",), f"early_terminate.type must be 'hyperband', got {et.get('type')!r}")
-    for key, low in (("min_iter", 1), ("max_iter", 1), ("s", 1), ("eta", 2)):
-        if et.get(key) is not None:
-            v = et[key]
-            ok = _is_int(v) if key in ("s", "eta") else _is_num(v)
-            if not ok or v < low:
-                kind = "an integer" if key in ("s", "eta") else "a number"
-                why = (" (W&B also takes a fraction such as 1.5; tunewise's hyperband keeps a whole 1/eta of the "
-                       "runs at each band: use 2 or 3)" if key == "eta" and _is_num(v) and v > 1 else "")
-                raise ctx.error(path + (key,), f"{key} must be {kind} >= {low}, got {v!r}{why}")
+    for key in ("min_iter", "max_iter", "s"):
+        v = et.get(key)
+        if v is not None and (not _is_int(v) or v < 1):
+            why = " (W&B's engine counts s bands with range(s))" if key == "s" else ""
+            raise ctx.error(path + (key,), f"{key} must be an integer >= 1, got {v!r}{why}")
+    eta = et.get("eta")
+    if eta is not None and (not _is_num(eta) or eta <= 1):
+        raise ctx.error(path + ("eta",), f"eta must be a number > 1 (each band keeps the top 1/eta of the runs; "
+                                         f"W&B's default 3, fractions such as 1.5 allowed), got {eta!r}")
+    if "strict" in et and not isinstance(et["strict"], bool):
+        raise ctx.error(path + ("strict",), f"strict must be true or false, got {et['strict']!r}")
     if et.get("min_iter") is None and et.get("max_iter") is None:
         raise ctx.error(path, "hyperband needs min_iter (the first band) or max_iter with s")
     if et.get("min_iter") is None and et.get("s") is None:
         raise ctx.error(path, "hyperband with max_iter needs s (the number of bands)")
-    if et.get("min_iter") is not None and et.get("max_iter") is not None and et["min_iter"] >= et["max_iter"]:
+    if et.get("s") is None and et.get("max_iter") is not None and et["min_iter"] >= et["max_iter"]:
         raise ctx.error(path + ("min_iter",), f"min_iter ({et['min_iter']!r}) must be less than "
                                               f"max_iter ({et['max_iter']!r})")
+    from tunewise.sweeps._hyperband import hyperband_bands
+
+    if not hyperband_bands(et):
+        ratio = et["max_iter"] / et.get("eta", 3)
+        raise ctx.error(path, f"no band of at least 1 iteration: max_iter / eta = {ratio:.3g} < 1 (W&B's engine "
+                              "stops with 'Bands must be an array of length at least 1'); "
+                              "raise max_iter or lower eta")
     return dict(et)
 
 
