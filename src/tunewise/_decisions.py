@@ -35,6 +35,7 @@ from tunewise.schedulers._context import SchedulerContext
 from tunewise.schedulers._continuation import CONTINUES_ATTR
 from tunewise.schedulers._decision import Action, Continuation, Decision
 from tunewise.storage import _heartbeat
+from tunewise.testing.faults import crash_point
 
 if TYPE_CHECKING:
 
@@ -237,9 +238,11 @@ def _carry_out(loop: _StudyLoop, scheduler: Any, ctx: SchedulerContext, trial: T
             for key, value in decision.attrs.items():
                 trial.set_system_attr(key, value)
             if decision.publish:
-                loop.storage.update_trial(trial._trial_id, system_attrs=trial.system_attrs)
+                _publish(loop, trial, decision)
         enqueued = _run_suggestions(loop, scheduler, ctx, trial.study, view) if decision.suggest else 0
         if decision.action is not Action.WAIT:
+            if decision.publish and decision.prunes:
+                crash_point("pause:finish")
             return decision
         now = time.monotonic()
         if waiting_since is None:
@@ -253,33 +256,76 @@ def _carry_out(loop: _StudyLoop, scheduler: Any, ctx: SchedulerContext, trial: T
         decision = _checked(scheduler, scheduler.on_report(ctx, view))
 
 
+def _publish(loop: _StudyLoop, trial: Trial, decision: Decision) -> None:
+    """Write the decision's attrs now, for other workers' decisions to see.
+
+    A decision that ends the trial (PAUSE, STOP) is written with the trial's reports and
+    parameters and the mark ``_heartbeat.ENDS_PRUNED``: from here on only the PRUNED finish is
+    missing, so if this worker dies before it, the trial is ended PRUNED where it stands (and
+    its suggestions asked again) instead of retried: a retry would train the same segment again,
+    next to a promotion of it that may have happened meanwhile."""
+    attrs = trial.system_attrs
+    if not decision.prunes:
+        loop.storage.update_trial(trial._trial_id, system_attrs=attrs)
+        return
+    mark = {"action": decision.action.value, "suggest": decision.suggest}
+    # The mark is not kept on the live trial: its own finish replaces the system attrs without it.
+    loop.storage.update_trial(trial._trial_id, system_attrs={**attrs, _heartbeat.ENDS_PRUNED: mark},
+                              intermediate_values=trial.intermediate_values, params=trial.params)
+
+
+def resume_suggestions(study: Study, trial: FrozenTrial) -> int:
+    """Ask the study's scheduler again for what ``trial`` (ended by a published PAUSE/STOP whose
+    worker died before finishing it: see :func:`_publish`) suggests, and carry it out; how many
+    continuations were enqueued. Claims make this safe to repeat: what the dead worker enqueued
+    already is not enqueued twice."""
+    scheduler: Any = study.scheduler
+    if scheduler is None or _is_legacy(scheduler):
+        return 0
+    loop = _loop_of(study)
+    return _run_suggestions(loop, scheduler, _StudyContext(study, loop, None), study, trial)
+
+
 def _run_suggestions(loop: _StudyLoop, scheduler: Any, ctx: SchedulerContext, study: Study,
                      view: FrozenTrial) -> int:
-    """Claim, hand over and enqueue what the scheduler suggests now; how many were enqueued."""
+    """Claim, hand over and enqueue what the scheduler suggests now; how many were enqueued.
+
+    Continuations sharing a claim key are enqueued together with the claim, in one storage
+    transaction (``storage.claim_and_enqueue``): a worker killed in between would otherwise have
+    taken the claim for good and enqueued nothing (a promotion, a PBT generation lost)."""
     fn = getattr(scheduler, "suggest", None)
     suggestions = () if fn is None else fn(ctx, view)
     loop.ids[view.number] = view.trial_id  # continuations resume paused trials: this one, or earlier ones
-    won: dict[str, bool] = {}
-    n = 0
+    groups: dict[str | None, list[Continuation]] = {}
     for c in suggestions:
         if not isinstance(c, Continuation):
             raise TypeError(f"{type(scheduler).__name__}.suggest returned {c!r}; it must return "
                             f"tunewise.schedulers.Continuation objects")
-        if c.claim is not None:
-            ok = won.get(c.claim)
-            if ok is None:
-                # A claim is permanent: a key this process asked for once is never asked again.
-                ok = c.claim not in loop.claimed and loop.storage.try_claim(loop.study_id, c.claim)
-                loop.claimed.add(c.claim)
-                won[c.claim] = ok
-            if not ok:
-                continue
-        _enqueue(loop, study, c)
-        n += 1
+        groups.setdefault(c.claim, []).append(c)
+    n = 0
+    for key, group in groups.items():
+        if key is None:
+            for c in group:
+                loop.storage.enqueue_trial(loop.study_id, dict(c.params), system_attrs=_start_attrs(loop, study, c))
+                n += 1
+            continue
+        if key in loop.claimed:  # a claim is permanent: a key this process asked for once is never asked again
+            continue
+        # The hand-offs first (hard links: cheap), so that the claim and the trials are one write.
+        planned = [(c, _start_attrs(loop, study, c)) for c in group]
+        enqueued = loop.storage.claim_and_enqueue(loop.study_id, key,
+                                                  [(dict(c.params), attrs) for c, attrs in planned])
+        loop.claimed.add(key)
+        if enqueued is None:  # another worker claimed it first: its hand-offs are the ones used
+            for _, attrs in planned:
+                _checkpoint.discard_handoff(checkpoint_root(study), attrs.get(_checkpoint.RESUME_ATTR))
+            continue
+        n += len(enqueued)
     return n
 
 
-def _enqueue(loop: _StudyLoop, study: Study, c: Continuation) -> None:
+def _start_attrs(loop: _StudyLoop, study: Study, c: Continuation) -> dict[str, Any]:
+    """The system attrs continuation ``c`` is enqueued with (its checkpoint handed over)."""
     attrs = dict(c.attrs)
     attrs[CONTINUES_ATTR] = c.continues
     source = c.continues if c.checkpoint_from is None else c.checkpoint_from
@@ -289,4 +335,4 @@ def _enqueue(loop: _StudyLoop, study: Study, c: Continuation) -> None:
     # A retry of this trial (its worker died) must be the same continuation again, or the promotion
     # or population slot it carries out is lost: the heartbeat's retry starts with these attrs.
     attrs[_heartbeat.RETRY_ATTRS] = dict(attrs)
-    loop.storage.enqueue_trial(loop.study_id, dict(c.params), system_attrs=attrs)
+    return attrs

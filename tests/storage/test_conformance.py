@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -221,3 +222,25 @@ def test_postgres_schema_version_mismatch():
         with admin.begin() as conn:
             conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+class _StorageWithoutAtomicSteps(tw.storage.InMemoryStorage):
+    """A storage written before ``claim_and_enqueue`` / ``recover_stale_trials``: it gets the
+    non-atomic defaults of BaseStorage, which must still keep the contract's results."""
+
+    claim_and_enqueue = BaseStorage.claim_and_enqueue
+    recover_stale_trials = BaseStorage.recover_stale_trials
+
+
+def test_the_defaults_for_older_storages_keep_the_results():
+    from tunewise.testing.storage import check_claim_and_enqueue_exactly_once
+
+    s = _StorageWithoutAtomicSteps()
+    check_claim_and_enqueue_exactly_once(lambda: s)  # one storage, many handles on it
+    sid = s.create_study("old", ["minimize"])
+    t = s.start_trial(sid)
+    s.update_trial(t.trial_id, params={"x": 0.5})
+    time.sleep(0.05)
+    ended = s.recover_stale_trials(sid, 0.01, lambda f: tw.storage.StaleOutcome(retry=(dict(f.params), {})))
+    assert [(f.state, r.state, r.system_attrs["fixed_params"]) for f, r in ended] == [
+        (TrialState.FAILED, TrialState.WAITING, {"x": 0.5})]

@@ -177,6 +177,8 @@ class _Coordinator:
                 elif kind == "storage":
                     _, name, args, kwargs = msg
                     try:
+                        if name == "recover_stale_trials":  # the outcome function, as cloudpickle bytes
+                            args = (*args[:2], cloudpickle.loads(args[2]))
                         result = getattr(self.storage, name)(*args, **kwargs)
                     except Exception as e:
                         conn.send(("err", _dumps_exc(e) or pickle.dumps(RuntimeError(repr(e)))))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Container, Mapping
+from collections.abc import Callable, Container, Mapping, Sequence
 from multiprocessing.connection import Client, Connection
 from typing import Any
 
 import cloudpickle
 
 from tunewise import distributions as D
-from tunewise.storage._base import BaseStorage, PreparedStart, StudySummary
+from tunewise.storage._base import BaseStorage, PreparedStart, StaleOutcome, StudySummary
 from tunewise.trial import FrozenTrial, TrialState
 
 
@@ -136,11 +136,28 @@ class _RemoteStorage(BaseStorage):
     def try_claim(self, study_id: int, key: str) -> bool:
         return self._call("try_claim", study_id, key)  # type: ignore[no-any-return]
 
+    def claim_and_enqueue(self, study_id: int, key: str,
+                          trials: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> list[FrozenTrial] | None:
+        # One call: the parent's storage claims and enqueues atomically.
+        out: list[FrozenTrial] | None = self._call("claim_and_enqueue", study_id, key,
+                                                   [(dict(p), dict(a)) for p, a in trials])
+        if out:
+            self._enqueued.setdefault(study_id, set()).update(t.number for t in out)
+        return out
+
     def record_heartbeat(self, trial_id: int) -> None:
         self._call("record_heartbeat", trial_id)
 
     def fail_stale_trials(self, study_id: int, grace_seconds: float) -> list[FrozenTrial]:
         return self._call("fail_stale_trials", study_id, grace_seconds)  # type: ignore[no-any-return]
+
+    def recover_stale_trials(self, study_id: int, grace_seconds: float,
+                             outcome: Callable[[FrozenTrial], StaleOutcome]
+                             ) -> list[tuple[FrozenTrial, FrozenTrial | None]]:
+        # One call, so that the parent's storage ends each trial and enqueues its retry atomically:
+        # the outcome function travels as cloudpickle bytes (see _local._Coordinator).
+        return self._call("recover_stale_trials", study_id, grace_seconds,  # type: ignore[no-any-return]
+                          cloudpickle.dumps(outcome))
 
     def detach_trial(self, trial_id: int) -> bool:
         return self._call("detach_trial", trial_id)  # type: ignore[no-any-return]

@@ -38,7 +38,8 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["DEFAULT_KEEP", "RESUME_ATTR", "handoff", "latest_checkpoint", "load", "save", "trial_dir"]
+__all__ = ["DEFAULT_KEEP", "RESUME_ATTR", "discard_handoff", "handoff", "latest_checkpoint", "load", "save",
+           "trial_dir"]
 
 #: Checkpoints kept per trial when neither the scheduler nor the call says otherwise.
 DEFAULT_KEEP = 2
@@ -272,3 +273,10 @@ def handoff(root: str, source_trial_id: int, max_step: int | None = None) -> str
             except OSError:
                 shutil.copy2(s, d)
     return rel
+
+
+def discard_handoff(root: str, rel: str | None) -> None:
+    """Remove a snapshot :func:`handoff` made that no trial will load (its continuation was
+    claimed by another worker first)."""
+    if rel:
+        shutil.rmtree(os.path.join(root, rel), ignore_errors=True)

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tunewise.storage._base import SCHEMA_VERSION, BaseStorage, StudySummary
+from tunewise.storage._base import SCHEMA_VERSION, BaseStorage, StaleOutcome, StudySummary
 from tunewise.storage._memory import InMemoryStorage
 
 if TYPE_CHECKING:  # loaded on first use (SQLAlchemy's engine machinery is not needed for in-memory studies)
     from tunewise.storage._sql import SQLStorage
     from tunewise.storage._sql._schema import SchemaUpgrade, upgrade_schema
 
-__all__ = ["SCHEMA_VERSION", "BaseStorage", "InMemoryStorage", "SQLStorage", "SchemaUpgrade", "StudySummary",
-           "get_storage", "upgrade_schema"]
+__all__ = ["SCHEMA_VERSION", "BaseStorage", "InMemoryStorage", "SQLStorage", "SchemaUpgrade", "StaleOutcome",
+           "StudySummary", "get_storage", "upgrade_schema"]
 
 
 def __getattr__(name: str) -> object:

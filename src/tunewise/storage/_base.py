@@ -14,11 +14,12 @@ which a third-party storage can run too. Design rules:
 from __future__ import annotations
 
 import abc
-from collections.abc import Container, Mapping
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from tunewise import distributions as D
+from tunewise.testing.faults import crash_point
 from tunewise.trial import FrozenTrial, TrialState
 
 SCHEMA_VERSION = 2  # 2: tunewise_trials.retried_from
@@ -58,6 +59,23 @@ class PreparedStart:
         """Whether to write the patch on the trial that starts with ``number`` (``claimed``: a
         WAITING trial, not a new one)."""
         return not claimed if self.number is None else self.number == number
+
+
+@dataclass(frozen=True)
+class StaleOutcome:
+    """What becomes of one stale trial (:meth:`BaseStorage.recover_stale_trials`), decided by the
+    caller from the trial as it was when it went stale.
+
+    ``state``: FAILED (its worker died mid-run), or PRUNED (its scheduler had already decided it
+    ends there and published that: only the finish was lost). ``retry``: ``(fixed_params,
+    system_attrs)`` of the WAITING trial to enqueue in the same atomic step, or None."""
+
+    state: TrialState = TrialState.FAILED
+    retry: tuple[Mapping[str, Any], Mapping[str, Any]] | None = None
+
+    def __post_init__(self) -> None:
+        if self.state not in (TrialState.FAILED, TrialState.PRUNED):
+            raise ValueError(f"a stale trial ends FAILED or PRUNED, got {self.state!r}")
 
 
 class BaseStorage(abc.ABC):
@@ -197,6 +215,22 @@ class BaseStorage(abc.ABC):
     def try_claim(self, study_id: int, key: str) -> bool:
         """Claim ``key`` for this study once: True for exactly one caller across all workers."""
 
+    def claim_and_enqueue(self, study_id: int, key: str,
+                          trials: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> list[FrozenTrial] | None:
+        """Claim ``key`` (as :meth:`try_claim`) and enqueue ``trials``, each ``(fixed_params,
+        system_attrs)``, in one atomic step: the enqueued WAITING trials in order, or None (and
+        nothing enqueued) when the key was claimed already. What a scheduler's claimed
+        continuations go through (an ASHA promotion, a PBT generation): a worker killed after
+        the claim and before the enqueue would lose them for good, since nobody claims a key twice.
+
+        This default claims, then enqueues: not atomic (a kill in between loses the trials).
+        tunewise's storages override it; ``tunewise.testing.storage`` checks the result, not
+        the atomicity."""
+        if not self.try_claim(study_id, key):
+            return None
+        crash_point("claim:enqueue")
+        return [self.enqueue_trial(study_id, params, system_attrs=attrs) for params, attrs in trials]
+
     # ---- liveness ------------------------------------------------------------------------
     @abc.abstractmethod
     def record_heartbeat(self, trial_id: int) -> None: ...
@@ -205,6 +239,30 @@ class BaseStorage(abc.ABC):
     def fail_stale_trials(self, study_id: int, grace_seconds: float) -> list[FrozenTrial]:
         """Mark FAILED the RUNNING trials whose last heartbeat is older than the grace period.
         Detached trials (no heartbeat, see :meth:`detach_trial`) are never stale."""
+
+    def recover_stale_trials(self, study_id: int, grace_seconds: float,
+                             outcome: Callable[[FrozenTrial], StaleOutcome]
+                             ) -> list[tuple[FrozenTrial, FrozenTrial | None]]:
+        """End the stale trials (as :meth:`fail_stale_trials` finds them) as ``outcome(trial)``
+        says, enqueueing each one's retry in the same atomic step: ``(ended trial, its retry or
+        None)`` for each. ``outcome`` is called inside that step with the trial as
+        :meth:`fail_stale_trials` returns it (FAILED, ``system_attrs["fail_reason"]`` set); it
+        must not use the storage.
+
+        A worker killed between failing a stale trial and enqueueing its retry would leave the
+        trial FAILED with no retry, and nobody would rerun it. This default fails, then enqueues:
+        not atomic, and a PRUNED outcome stays FAILED. tunewise's storages override it."""
+        out: list[tuple[FrozenTrial, FrozenTrial | None]] = []
+        failed = self.fail_stale_trials(study_id, grace_seconds)
+        if failed:
+            crash_point("stale:retry")
+        for t in failed:
+            plan = outcome(t)
+            retry = None
+            if plan.retry is not None:
+                retry = self.enqueue_trial(study_id, plan.retry[0], system_attrs=plan.retry[1])
+            out.append((t, retry))
+        return out
 
     def detach_trial(self, trial_id: int) -> bool:
         """Detach the RUNNING trial from heartbeats: no process promises one any more, so

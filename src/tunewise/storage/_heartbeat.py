@@ -37,7 +37,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tunewise.storage._base import BaseStorage
+    from tunewise.storage._base import BaseStorage, StaleOutcome
     from tunewise.study import Study
     from tunewise.trial import FrozenTrial, Trial
 
@@ -50,6 +50,10 @@ ATTR_KEY = "heartbeat"
 #: Trial system attr: the system attrs a retry of the trial starts with (besides the retry's own
 #: ``retried_from``, ``retry_attempt``, ``retry_history``); kept on the retry too.
 RETRY_ATTRS = "retry_attrs"
+#: Trial system attr the loop publishes with a decision that ends the trial (a scheduler's PAUSE
+#: or STOP): ``{"action": ..., "suggest": bool}``. The trial's work is done and recorded; a stale
+#: trial carrying it is ended PRUNED, not retried (see ``_decisions._publish``).
+ENDS_PRUNED = "ends_pruned"
 _IDLE_EXIT = 30.0  # seconds without a running trial before the heartbeat thread stops
 # What a study on persistent storage gets when nobody chose a policy: a worker killed without a
 # word (kill -9, OOM killer, preemption) has its trial failed within a minute and rerun once.
@@ -242,16 +246,14 @@ def _max_retries(study: Study) -> int:
     return int(stored["max_retries"]) if stored else DEFAULT_MAX_RETRIES
 
 
-def _retry(study: Study, t: FrozenTrial, max_retries: int) -> None:
-    """Re-enqueue the failed trial ``t`` with its parameters while ``max_retries`` allow."""
+def _retry_plan(t: FrozenTrial, max_retries: int) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """``(params, system_attrs)`` of the retry of the failed trial ``t``, or None when no retries
+    are left. Pure: the storage may call it inside the transaction that fails ``t``."""
     from tunewise.samplers._base import running_params
 
     attempt = int(t.system_attrs.get("retry_attempt", 0))
-    reason = t.system_attrs.get("fail_reason")
     if attempt >= max_retries:
-        _log.warning("trial %d of study %r was marked FAILED (%s); no retries left", t.number,
-                     study.study_name, reason)
-        return
+        return None
     # Its parameters: the ones it suggested and saved, else the sampler's published proposal.
     params = {**running_params(t), **dict(t.system_attrs.get("fixed_params", {})), **t.params}
     # retry_history: every trial this one retries, the first failed one first (what Optuna's
@@ -262,20 +264,63 @@ def _retry(study: Study, t: FrozenTrial, max_retries: int) -> None:
     start = dict(t.system_attrs.get(RETRY_ATTRS) or {})
     if start:
         start[RETRY_ATTRS] = dict(start)  # so that a retry of the retry starts the same way
-    retry = study._storage.enqueue_trial(study._study_id, params, system_attrs={
-        **start, "retried_from": t.number, "retry_attempt": attempt + 1, "retry_history": history})
-    _log.warning("trial %d of study %r was marked FAILED (%s); retrying it as trial %d", t.number,
-                 study.study_name, reason, retry.number)
+    return params, {**start, "retried_from": t.number, "retry_attempt": attempt + 1, "retry_history": history}
 
 
-def _after_stale(study: Study, t: FrozenTrial, max_retries: int) -> None:
-    """What follows failing the stale trial ``t``: its retry, then the storage's callback if it
-    has one (Optuna's ``heartbeat_stale_trial_callback(study, trial)``; it runs in the process
-    that failed the trial)."""
-    _retry(study, t, max_retries)
+def _log_retry(study: Study, t: FrozenTrial, retry: FrozenTrial | None) -> None:
+    reason = t.system_attrs.get("fail_reason")
+    if retry is None:
+        _log.warning("trial %d of study %r was marked FAILED (%s); no retries left", t.number,
+                     study.study_name, reason)
+    else:
+        _log.warning("trial %d of study %r was marked FAILED (%s); retrying it as trial %d", t.number,
+                     study.study_name, reason, retry.number)
+
+
+def _retry(study: Study, t: FrozenTrial, max_retries: int) -> None:
+    """Re-enqueue the failed trial ``t`` with its parameters while ``max_retries`` allow."""
+    plan = _retry_plan(t, max_retries)
+    retry = None if plan is None else study._storage.enqueue_trial(study._study_id, plan[0], system_attrs=plan[1])
+    _log_retry(study, t, retry)
+
+
+def _stale_outcome(t: FrozenTrial, max_retries: int) -> StaleOutcome:
+    from tunewise.storage._base import StaleOutcome
+    from tunewise.trial import TrialState
+
+    if t.system_attrs.get(ENDS_PRUNED):
+        # Its scheduler had paused or stopped it, and that was published with its reports: only
+        # the PRUNED finish was lost. A retry would train the same segment a second time.
+        return StaleOutcome(TrialState.PRUNED)
+    return StaleOutcome(retry=_retry_plan(t, max_retries))
+
+
+def _recover_stale(study: Study, policy: dict[str, Any]) -> list[FrozenTrial]:
+    """End the study's stale trials, each FAILED with its retry in the same storage transaction
+    (a worker killed in between would leave a FAILED trial nobody reruns), or PRUNED when its
+    scheduler's decision to end it was recorded; then what follows. The ended trials."""
+    from tunewise.trial import TrialState
+
+    max_retries = policy["max_retries"]
+    ended = study._storage.recover_stale_trials(study._study_id, policy["grace"],
+                                                lambda t: _stale_outcome(t, max_retries))
     callback = getattr(study._storage, "stale_trial_callback", None)
-    if callback is not None:
-        callback(study, t)
+    for t, retry in ended:
+        mark = t.system_attrs.get(ENDS_PRUNED)
+        if t.state == TrialState.PRUNED and mark:
+            _log.warning("trial %d of study %r ended PRUNED (%s): its worker died after its scheduler's %s "
+                         "decision was recorded", t.number, study.study_name, t.system_attrs.get("fail_reason"),
+                         mark.get("action"))
+            if mark.get("suggest"):
+                from tunewise._decisions import resume_suggestions
+
+                resume_suggestions(study, t)  # what the dead worker may not have enqueued yet
+        else:
+            _log_retry(study, t, retry)
+        # Optuna's heartbeat_stale_trial_callback(study, trial); it runs in the process that ended the trial.
+        if callback is not None:
+            callback(study, t)
+    return [t for t, _ in ended]
 
 
 def fail_stale(study: Study) -> list[FrozenTrial]:
@@ -287,10 +332,7 @@ def fail_stale(study: Study) -> list[FrozenTrial]:
         return []
     # Checking at every ask is wasted work: nothing can go stale faster than the heartbeat interval.
     mon.next_check = time.monotonic() + policy["interval"]
-    failed = study._storage.fail_stale_trials(study._study_id, policy["grace"])
-    for t in failed:
-        _after_stale(study, t, policy["max_retries"])
-    return failed
+    return _recover_stale(study, policy)
 
 
 def on_ask(study: Study) -> None:
@@ -342,8 +384,7 @@ def await_running(study: Study, deadline: float | None) -> bool:
     while deadline is None or time.time() < deadline:
         if study._stop_requested:
             return False
-        for t in storage.fail_stale_trials(sid, policy["grace"]):
-            _after_stale(study, t, policy["max_retries"])
+        _recover_stale(study, policy)
         mon.next_check = time.monotonic() + policy["interval"]
         # Only a retry may start once the budget is used: a WAITING trial that is none (an ASHA
         # promotion queued as the budget ran out, an enqueued configuration) waits for the next run.

@@ -8,12 +8,12 @@ import json
 import threading
 import time
 from array import array
-from collections.abc import Container, Mapping
+from collections.abc import Callable, Container, Mapping, Sequence
 from typing import Any
 
 from tunewise import distributions as D
 from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError, UpdateFinishedTrialError
-from tunewise.storage._base import BaseStorage, PreparedStart, StudySummary, not_a_dict
+from tunewise.storage._base import BaseStorage, PreparedStart, StaleOutcome, StudySummary, not_a_dict
 from tunewise.storage._compact import KeyShared, TimeColumns, compact_times, series
 from tunewise.storage._names import check_keys, check_name
 from tunewise.trial import FrozenTrial, TrialState
@@ -353,6 +353,18 @@ class InMemoryStorage(BaseStorage):
             claims.add(key)
             return True
 
+    def claim_and_enqueue(self, study_id: int, key: str,
+                          trials: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> list[FrozenTrial] | None:
+        check_name("claim key", key, allow_empty=True)
+        for params, attrs in trials:  # every error before the claim is taken
+            check_keys("parameter name", params, allow_empty=False)
+            check_keys("system attribute key", attrs)
+            _json_copy([params, attrs])
+        with self._lock:  # one step: no other thread sees the claim without the trials
+            if not self.try_claim(study_id, key):
+                return None
+            return [self.enqueue_trial(study_id, params, system_attrs=attrs) for params, attrs in trials]
+
     def record_heartbeat(self, trial_id: int) -> None:
         with self._lock:
             rec, number = self._locate(trial_id)
@@ -370,16 +382,29 @@ class InMemoryStorage(BaseStorage):
             return True
 
     def fail_stale_trials(self, study_id: int, grace_seconds: float) -> list[FrozenTrial]:
+        # This class's own recovery (a subclass may route recover_stale_trials through this method)
+        ended = InMemoryStorage.recover_stale_trials(self, study_id, grace_seconds, lambda t: StaleOutcome())
+        return [t for t, _ in ended]
+
+    def recover_stale_trials(self, study_id: int, grace_seconds: float,
+                             outcome: Callable[[FrozenTrial], StaleOutcome]
+                             ) -> list[tuple[FrozenTrial, FrozenTrial | None]]:
         with self._lock:
             rec = self._study(study_id)
             now = time.time()
-            out = []
-            for i, t in enumerate(rec.trials):
+            out: list[tuple[FrozenTrial, FrozenTrial | None]] = []
+            for i, t in enumerate(list(rec.trials)):  # a copy: retries are appended
                 beat = t.heartbeat_ts
                 if t.state == TrialState.RUNNING and beat is not None and now - beat > grace_seconds:
                     attrs = dict(t.system_attrs)
                     attrs["fail_reason"] = f"stale: no heartbeat for {now - beat:.1f} s"
-                    rec.trials[i] = self._replace(t, state=TrialState.FAILED, datetime_complete=now,
-                                                  system_attrs=attrs)
-                    out.append(rec.trials[i])
+                    failed = self._replace(t, state=TrialState.FAILED, datetime_complete=now, system_attrs=attrs)
+                    plan = outcome(failed)
+                    if plan.state is not TrialState.FAILED:
+                        failed = self._replace(failed, state=plan.state)
+                    rec.trials[i] = failed
+                    retry = None
+                    if plan.retry is not None:
+                        retry = self.enqueue_trial(study_id, plan.retry[0], system_attrs=plan.retry[1])
+                    out.append((failed, retry))
             return out

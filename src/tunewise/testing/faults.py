@@ -3,14 +3,42 @@
 :class:`FlakyProxy` sits between a storage and its database server (PostgreSQL, say): point the
 storage's URL at ``127.0.0.1:proxy.port`` and call ``down()`` / ``up()`` to play an outage. Used
 by tunewise's own outage tests and by ``benchmarks/chaos.py``.
+
+:func:`crash_point` marks the places in tunewise where a ``kill -9`` is known to be dangerous
+(between two writes that must both happen); with ``TUNEWISE_FAULT_KILL=<name>`` in a process's
+environment, that process SIGKILLs itself the first time it reaches the point of that name, so a
+test can land a kill exactly there. Unset (always, outside such tests) a point costs one
+comparison.
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import threading
 
-__all__ = ["FlakyProxy"]
+__all__ = ["CRASH_POINTS", "FlakyProxy", "KILL_ENV", "crash_point"]
+
+#: Environment variable naming the crash point at which the process kills itself.
+KILL_ENV = "TUNEWISE_FAULT_KILL"
+#: The crash points tunewise passes through, and where they are.
+CRASH_POINTS = {
+    "claim:enqueue": "a scheduler's claim (an ASHA promotion, a PBT generation) is taken and its continuations "
+                     "are not enqueued yet",
+    "stale:retry": "a trial whose worker died is failed as stale and its retry is not enqueued yet",
+    "pause:finish": "a trial's PAUSE/STOP decision is published and the trial is not finished PRUNED yet",
+}
+_KILL_AT = os.environ.get(KILL_ENV) or None
+
+
+def crash_point(name: str) -> None:
+    """SIGKILL this process if ``TUNEWISE_FAULT_KILL`` names this point (see :data:`CRASH_POINTS`).
+
+    >>> crash_point("claim:enqueue")  # nothing happens unless the environment asks for it
+    """
+    if _KILL_AT is not None and _KILL_AT == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 class FlakyProxy:

@@ -53,10 +53,12 @@ naming the rule that was broken. The rules:
   (:func:`check_params_must_be_json`); an unknown trial raises ``KeyError``
   (:func:`check_unknown_trial`);
 - ``try_claim`` is true exactly once per key and study, across handles and threads
-  (:func:`check_try_claim_exactly_once`);
+  (:func:`check_try_claim_exactly_once`); ``claim_and_enqueue`` enqueues its trials with the claim
+  only, exactly once across concurrent claimers (:func:`check_claim_and_enqueue_exactly_once`);
 - heartbeats keep a trial alive; a stale trial is failed once, with its params and a
-  ``fail_reason`` (:func:`check_heartbeats_and_stale_trials`); a detached trial is never stale,
-  whatever writes or heartbeats follow, and still finishes
+  ``fail_reason`` (:func:`check_heartbeats_and_stale_trials`); ``recover_stale_trials`` ends each
+  one as its outcome says, with its retry (:func:`check_stale_trials_recovered_with_their_retry`);
+  a detached trial is never stale, whatever writes or heartbeats follow, and still finishes
   (:func:`check_a_detached_trial_is_never_stale`);
 - a capability (``shares_finished_trials``): finished trials read twice are the same objects,
   as a caching reader returns them (:func:`check_finished_trials_are_shared_not_copied`).
@@ -76,13 +78,14 @@ import pytest
 from tunewise import distributions as D
 from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError, UpdateFinishedTrialError
 from tunewise.storage import BaseStorage
-from tunewise.storage._base import PreparedStart
+from tunewise.storage._base import PreparedStart, StaleOutcome
 from tunewise.trial import FrozenTrial, TrialState
 
 __all__ = [
     "StorageFactory",
     "StorageTests",
     "check_a_detached_trial_is_never_stale",
+    "check_claim_and_enqueue_exactly_once",
     "check_concurrent_start_trial_threads",
     "check_create_get_delete_study",
     "check_delete_study_removes_its_trials_and_frees_the_name",
@@ -99,6 +102,7 @@ __all__ = [
     "check_other_handles_see_changes",
     "check_params_must_be_json",
     "check_prepared_attributes_are_written_with_the_start",
+    "check_stale_trials_recovered_with_their_retry",
     "check_state_filters",
     "check_study_attr_items",
     "check_study_attr_items_are_atomic",
@@ -558,6 +562,42 @@ def check_try_claim_exactly_once(make_storage: StorageFactory) -> None:
     _expect(sorted(wins), list(range(20)), "the keys won by 4 concurrent claimers (each exactly once)")
 
 
+def check_claim_and_enqueue_exactly_once(make_storage: StorageFactory) -> None:
+    """``claim_and_enqueue`` enqueues its trials (in order, WAITING, with their attrs) only with a
+    claim it takes: None and nothing enqueued for a key claimed already; of concurrent claimers of
+    one key exactly one enqueues."""
+    s1, s2 = make_storage(), make_storage()
+    sid = s1.create_study(_unique("claim-enqueue"), ["minimize"])
+    got = s1.claim_and_enqueue(sid, "gen:0", [({"x": 0.1}, {"continues": 0}), ({"x": 0.2}, {"continues": 1})])
+    assert got is not None, "claim_and_enqueue of a new key returned None"
+    _expect([(t.state, t.system_attrs["fixed_params"], t.system_attrs["continues"]) for t in got],
+            [(TrialState.WAITING, {"x": 0.1}, 0), (TrialState.WAITING, {"x": 0.2}, 1)], "the trials enqueued")
+    _expect(s2.claim_and_enqueue(sid, "gen:0", [({"x": 0.3}, {})]), None, "claim_and_enqueue of a claimed key")
+    _expect(s2.try_claim(sid, "gen:0"), False, "try_claim of a key claim_and_enqueue took")
+    s1.try_claim(sid, "gen:1")
+    _expect(s2.claim_and_enqueue(sid, "gen:1", [({"x": 0.4}, {})]), None, "claim_and_enqueue of a key try_claim took")
+    _expect([t.system_attrs["fixed_params"] for t in s2.get_trials(sid)], [{"x": 0.1}, {"x": 0.2}],
+            "every trial of the study")
+    started = s2.start_trial(sid)
+    _expect(started.number, got[0].number, "the first trial claim_and_enqueue queued, started")
+
+    handles = [make_storage() for _ in range(4)]
+
+    def contend(s: BaseStorage, i: int) -> Callable[[], None]:
+        def run() -> None:
+            for k in range(10):
+                s.claim_and_enqueue(sid, f"key-{k}", [({"k": k, "by": i}, {}), ({"k": k, "by": i}, {})])
+
+        return run
+
+    _run_threads([contend(h, i) for i, h in enumerate(handles)])
+    queued = [t.system_attrs["fixed_params"] for t in s1.get_trials(sid) if "k" in t.system_attrs["fixed_params"]]
+    _expect(sorted(q["k"] for q in queued), sorted(list(range(10)) * 2),
+            "the trials 4 concurrent claimers of 10 keys enqueued (2 per key, each key once)")
+    _expect(all(len({q["by"] for q in queued if q["k"] == k}) == 1 for k in range(10)), True,
+            "each key's trials enqueued by one claimer")
+
+
 def check_concurrent_start_trial_threads(make_storage: StorageFactory) -> None:
     """Workers starting trials at once (threads, each with its own handle) get unique, dense
     numbers; every WAITING trial runs exactly once."""
@@ -608,6 +648,41 @@ def check_heartbeats_and_stale_trials(make_storage: StorageFactory) -> None:
     _expect(s1.get_trial(done.trial_id).state, TrialState.COMPLETE, "a finished trial after the sweep")
     # Exactly once: a second sweep finds nothing to fail.
     _expect(s1.fail_stale_trials(sid, grace_seconds=0.2), [], "a second sweep for stale trials")
+
+
+def check_stale_trials_recovered_with_their_retry(make_storage: StorageFactory) -> None:
+    """``recover_stale_trials`` ends each stale trial in the state its outcome gives (FAILED or
+    PRUNED), with ``fail_reason``, and enqueues the retry the outcome asks for; exactly once."""
+    s1, s2 = make_storage(), make_storage()
+    sid = s1.create_study(_unique("recover"), ["minimize"])
+    retried, paused, alive = s1.start_trial(sid), s1.start_trial(sid), s1.start_trial(sid)
+    s1.update_trial(retried.trial_id, params={"x": 0.3})
+    s1.update_trial(paused.trial_id, system_attrs={"paused": True})
+    time.sleep(0.3)
+    s1.record_heartbeat(alive.trial_id)
+
+    def outcome(t: FrozenTrial) -> StaleOutcome:  # may run in another process (a worker's storage)
+        if t.state != TrialState.FAILED or not t.system_attrs.get("fail_reason", "").startswith("stale: "):
+            raise AssertionError(f"recover_stale_trials asked outcome() about trial {t.number} in state "
+                                 f"{t.state}, system_attrs {t.system_attrs}: expected FAILED with a fail_reason")
+        if t.system_attrs.get("paused"):
+            return StaleOutcome(TrialState.PRUNED)
+        return StaleOutcome(retry=(dict(t.params), {"retried_from": t.number}))
+
+    ended = s2.recover_stale_trials(sid, 0.2, outcome)
+    by = {t.number: (t, r) for t, r in ended}
+    _expect(sorted(by), sorted([retried.number, paused.number]), "the trials recover_stale_trials ended")
+    t, r = by[retried.number]
+    _expect(t.state, TrialState.FAILED, "a stale trial with a retry")
+    assert r is not None, "recover_stale_trials returned no retry for a trial whose outcome asked for one"
+    _expect((r.state, r.system_attrs["fixed_params"], r.system_attrs["retried_from"]),
+            (TrialState.WAITING, {"x": 0.3}, retried.number), "the retry")
+    _expect((by[paused.number][0].state, by[paused.number][1]), (TrialState.PRUNED, None), "a trial ended PRUNED")
+    stored = {t.number: t for t in s1.get_trials(sid)}
+    _expect([stored[n].state for n in (retried.number, paused.number, alive.number, r.number)],
+            [TrialState.FAILED, TrialState.PRUNED, TrialState.RUNNING, TrialState.WAITING], "the stored states")
+    assert stored[paused.number].system_attrs["fail_reason"].startswith("stale: "), stored[paused.number].system_attrs
+    _expect(s1.recover_stale_trials(sid, 0.2, outcome), [], "a second recovery")
 
 
 def check_a_detached_trial_is_never_stale(make_storage: StorageFactory) -> None:
@@ -723,6 +798,12 @@ class StorageTests:
 
     def test_try_claim_exactly_once(self, make_storage: StorageFactory) -> None:
         check_try_claim_exactly_once(make_storage)
+
+    def test_claim_and_enqueue_exactly_once(self, make_storage: StorageFactory) -> None:
+        check_claim_and_enqueue_exactly_once(make_storage)
+
+    def test_stale_trials_recovered_with_their_retry(self, make_storage: StorageFactory) -> None:
+        check_stale_trials_recovered_with_their_retry(make_storage)
 
     def test_concurrent_start_trial_threads(self, make_storage: StorageFactory) -> None:
         check_concurrent_start_trial_threads(make_storage)

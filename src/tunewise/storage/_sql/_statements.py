@@ -144,7 +144,7 @@ class Statements:
         self.q_stale = c(sa.select(*cols, now.label("now")).where(*stale))
         self.u_stale = c(sa.update(tr).where(
             tr.c.trial_id == tid, tr.c.state == TrialState.RUNNING.value, tr.c.heartbeat < now - grace,
-        ).values(state=TrialState.FAILED.value, system_attrs=bp("system_attrs"),
+        ).values(state=bp("state"), system_attrs=bp("system_attrs"),
                  datetime_complete=bp("end", type_=sa.Float), seq=bp("seq", type_=sa.BigInteger)))
         self.i_claim = c(dialect_insert(cl).values(study_id=sid, key=bp("key")).on_conflict_do_nothing())
         # Trial budget (max_trials): started = all trials (next_number, as numbers are dense) minus

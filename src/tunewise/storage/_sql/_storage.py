@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Container, Mapping
+from collections.abc import Callable, Container, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
 from tunewise import distributions as D
 from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError, UpdateFinishedTrialError
-from tunewise.storage._base import BaseStorage, PreparedStart, StudySummary, not_a_dict
+from tunewise.storage._base import BaseStorage, PreparedStart, StaleOutcome, StudySummary, not_a_dict
 from tunewise.storage._names import check_keys, check_name
 from tunewise.storage._sql._cache import StudyCache, by_number, frozen_trial
 from tunewise.storage._sql._connection import READ, WRITE, Abort, Cursor, Database, check_synchronous
@@ -25,6 +25,7 @@ from tunewise.storage._sql._optuna import OptunaStudy, study_distributions
 from tunewise.storage._sql._schema import TABLES, ensure_schema
 from tunewise.storage._sql._schema import _lock as lock_schema
 from tunewise.storage._sql._statements import Statements
+from tunewise.testing.faults import crash_point
 from tunewise.trial import DISTRIBUTIONS_ATTR, FrozenTrial, TrialState
 
 __all__ = ["SQLStorage"]
@@ -267,9 +268,10 @@ class SQLStorage(BaseStorage):
         return result
 
     # ---- trials -------------------------------------------------------------------------------
-    def enqueue_trial(self, study_id: int, fixed_params: Mapping[str, Any],
-                      system_attrs: Mapping[str, Any] | None = None,
-                      user_attrs: Mapping[str, Any] | None = None) -> FrozenTrial:
+    def _enqueue_texts(self, fixed_params: Mapping[str, Any], system_attrs: Mapping[str, Any] | None,
+                       user_attrs: Mapping[str, Any] | None) -> tuple[str, str, int | None]:
+        """An enqueued trial's system and user attrs as stored, and its ``retried_from`` column;
+        every error before the transaction."""
         check_keys("parameter name", fixed_params, allow_empty=False)
         check_keys("user attribute key", user_attrs)
         check_keys("system attribute key", system_attrs)
@@ -278,26 +280,51 @@ class SQLStorage(BaseStorage):
         sys_text = _encode(sys_attrs, "enqueued trial", "system_attrs/fixed_params")
         retried = sys_attrs.get("retried_from")
         retried_from = retried if isinstance(retried, int) and not isinstance(retried, bool) else None
-        user_text = _encode(dict(user_attrs or {}), "enqueued trial", "user_attrs")
+        return sys_text, _encode(dict(user_attrs or {}), "enqueued trial", "user_attrs"), retried_from
 
-        def op(cur: Cursor) -> tuple[int, int]:
-            row = cur.one(self._stmts.u_bump_new, sid=study_id)
-            if row is None:
-                raise self._not_found(study_id)
-            seq, next_number = row
-            tid = cur.scalar(self._stmts.i_trial, sid=study_id, number=next_number - 1, state=TrialState.WAITING.value,
-                             params="{}", user_attrs=user_text, system_attrs=sys_text, start=None, hb=None, seq=seq,
-                             retried_from=retried_from)
-            return tid, next_number - 1
+    def _insert_waiting(self, cur: Cursor, study_id: int, texts: tuple[str, str, int | None]) -> tuple[int, int]:
+        """Inside a write transaction: insert a WAITING trial; its id and number."""
+        sys_text, user_text, retried_from = texts
+        row = cur.one(self._stmts.u_bump_new, sid=study_id)
+        if row is None:
+            raise self._not_found(study_id)
+        seq, next_number = row
+        tid = cur.scalar(self._stmts.i_trial, sid=study_id, number=next_number - 1, state=TrialState.WAITING.value,
+                         params="{}", user_attrs=user_text, system_attrs=sys_text, start=None, hb=None, seq=seq,
+                         retried_from=retried_from)
+        return tid, next_number - 1
 
-        tid, number = self._run(op, WRITE)
+    def _enqueued(self, study_id: int, tid: int, number: int, texts: tuple[str, str, int | None]) -> FrozenTrial:
         cache = self._cache(study_id)
         with cache.lock:
             cache.last_number = max(cache.last_number, number)
             cache.enqueued_here.add(number)
-        return FrozenTrial(number=number, trial_id=tid, state=TrialState.WAITING,
-                           distributions=self._cache(study_id).dists,
-                           system_attrs=_loads(sys_text), user_attrs=_loads(user_text))
+        return FrozenTrial(number=number, trial_id=tid, state=TrialState.WAITING, distributions=cache.dists,
+                           system_attrs=_loads(texts[0]), user_attrs=_loads(texts[1]))
+
+    def enqueue_trial(self, study_id: int, fixed_params: Mapping[str, Any],
+                      system_attrs: Mapping[str, Any] | None = None,
+                      user_attrs: Mapping[str, Any] | None = None) -> FrozenTrial:
+        texts = self._enqueue_texts(fixed_params, system_attrs, user_attrs)
+        tid, number = self._run(lambda cur: self._insert_waiting(cur, study_id, texts), WRITE)
+        return self._enqueued(study_id, tid, number, texts)
+
+    def claim_and_enqueue(self, study_id: int, key: str,
+                          trials: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> list[FrozenTrial] | None:
+        check_name("claim key", key, allow_empty=True)
+        texts = [self._enqueue_texts(params, attrs, None) for params, attrs in trials]
+
+        def op(cur: Cursor) -> list[tuple[int, int]] | None:
+            # One transaction: a worker killed anywhere in it leaves neither the claim nor the trials.
+            if cur.count(self._stmts.i_claim, sid=study_id, key=key) != 1:
+                return None
+            crash_point("claim:enqueue")
+            return [self._insert_waiting(cur, study_id, t) for t in texts]
+
+        rows = self._run(op, WRITE)
+        if rows is None:
+            return None
+        return [self._enqueued(study_id, tid, number, t) for (tid, number), t in zip(rows, texts, strict=True)]
 
     def _check_budget(self, cur: Cursor, study_id: int, max_started: int) -> tuple[Any, ...] | None:
         """Inside the start's transaction: None while the budget has room; once ``max_started``
@@ -609,6 +636,12 @@ class SQLStorage(BaseStorage):
         return self._run(op, WRITE)
 
     def fail_stale_trials(self, study_id: int, grace_seconds: float) -> list[FrozenTrial]:
+        # This class's own recovery (a subclass may route recover_stale_trials through this method)
+        return [t for t, _ in SQLStorage.recover_stale_trials(self, study_id, grace_seconds, lambda t: StaleOutcome())]
+
+    def recover_stale_trials(self, study_id: int, grace_seconds: float,
+                             outcome: Callable[[FrozenTrial], StaleOutcome]
+                             ) -> list[tuple[FrozenTrial, FrozenTrial | None]]:
         if isinstance(grace_seconds, bool) or not isinstance(grace_seconds, (int, float)) or grace_seconds < 0:
             raise ValueError(f"grace_seconds must be a non-negative number of seconds, got {grace_seconds!r}")
         grace = float(grace_seconds)
@@ -618,32 +651,42 @@ class SQLStorage(BaseStorage):
                      READ) is None:
             return []
         dists = self._cache(study_id).dists
+        Ended = tuple[FrozenTrial, tuple[int, int, tuple[str, str, int | None]] | None]
 
-        def op(cur: Cursor) -> list[FrozenTrial]:
-            seq = cur.scalar(self._stmts.u_bump, sid=study_id)
+        def op(cur: Cursor) -> list[Ended]:
+            seq = cur.scalar(stmts.u_bump, sid=study_id)
             if seq is None:
                 raise self._not_found(study_id)
-            out = []
-            for row in cur.rows(self._stmts.q_stale, sid=study_id, grace=grace, **self._stmts.now_params()):
+            out: list[Ended] = []
+            for row in cur.rows(stmts.q_stale, sid=study_id, grace=grace, **stmts.now_params()):
                 now = row[12]
                 t = frozen_trial(row, dists)
                 attrs = dict(t.system_attrs)
                 age = now - (t.heartbeat_ts if t.heartbeat_ts is not None else now)
                 attrs["fail_reason"] = f"stale: no heartbeat for {age:.1f} s (grace period {grace:g} s)"
                 end = time.time()
-                n = cur.count(self._stmts.u_stale, tid=t.trial_id, system_attrs=_dumps(attrs), end=end, seq=seq,
-                              grace=grace, **self._stmts.now_params())
-                if n == 1:  # 0: a heartbeat arrived since the select, so the trial is alive after all
-                    out.append(FrozenTrial(
-                        number=t.number, trial_id=t.trial_id, state=TrialState.FAILED, values=None,
-                        params=t.params, distributions=dists, intermediate_values=t.intermediate_values,
-                        user_attrs=t.user_attrs, system_attrs=attrs, datetime_start=t.datetime_start_ts,
-                        datetime_complete=end, heartbeat=t.heartbeat_ts,
-                    ))
+                failed = FrozenTrial(
+                    number=t.number, trial_id=t.trial_id, state=TrialState.FAILED, values=None,
+                    params=t.params, distributions=dists, intermediate_values=t.intermediate_values,
+                    user_attrs=t.user_attrs, system_attrs=attrs, datetime_start=t.datetime_start_ts,
+                    datetime_complete=end, heartbeat=t.heartbeat_ts,
+                )
+                plan = outcome(failed)
+                failed.state = plan.state
+                n = cur.count(stmts.u_stale, tid=t.trial_id, state=plan.state.value, system_attrs=_dumps(attrs),
+                              end=end, seq=seq, grace=grace, **stmts.now_params())
+                if n != 1:  # 0: a heartbeat arrived since the select, so the trial is alive after all
+                    continue
+                retry = None
+                if plan.retry is not None:
+                    crash_point("stale:retry")  # inside the transaction: a kill here rolls the failure back too
+                    texts = self._enqueue_texts(plan.retry[0], plan.retry[1], None)
+                    retry = (*self._insert_waiting(cur, study_id, texts), texts)
+                out.append((failed, retry))
             return out
 
-        return self._run(op, WRITE)
-
+        ended = self._run(op, WRITE)
+        return [(t, None if r is None else self._enqueued(study_id, r[0], r[1], r[2])) for t, r in ended]
 
     # ---- importing ------------------------------------------------------------------------------
     def _import_study(self, study: OptunaStudy, *, source: str) -> int:

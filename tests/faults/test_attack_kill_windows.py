@@ -1,0 +1,146 @@
+"""A worker SIGKILLed exactly between two writes that must both happen (the windows session 18
+left open, benchmarks/history/s18/faults.md "Left open"); the kill lands through
+``tunewise.testing.faults.crash_point`` (``TUNEWISE_FAULT_KILL=<point>``).
+
+- ``claim:enqueue``: a promotion was claimed and its continuation never enqueued: lost for good
+  (nobody claims a key twice).
+- ``stale:retry``: a dead worker's trial was failed as stale and its retry never enqueued: the
+  trial was neither rerun nor left for anyone to rerun.
+- ``pause:finish``: a segment that had published its pause (its rung result, its checkpoint)
+  died before ending PRUNED; the heartbeat then retried it, so its rung was trained twice (and
+  if it was promoted meanwhile, both ran).
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+import tunewise as tw
+from tests.storage._backends import SQL_BACKENDS, backend_url, unique
+from tunewise.storage import get_storage
+from tunewise.testing.faults import KILL_ENV
+from tunewise.trial import TrialState
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# argv: url, study, checkpoint dir, n_trials, suicide ("-1": none; else the trial number that
+# SIGKILLs itself mid-run)
+SCRIPT = textwrap.dedent("""
+    import json, os, signal, sys, time
+    import tunewise as tw
+
+    url, name, ck, n, suicide = sys.argv[1:6]
+    sched = tw.schedulers.ASHAScheduler(1, 9, 3, mode="promote", checkpoint_dir=ck)
+    ledger = os.path.join(ck, "ledger")
+    runs = open(ledger).read().count("\\n") if os.path.exists(ledger) else 0  # another seed for each run
+    study = tw.create_study(study_name=name, storage=url, load_if_exists=True,
+                            sampler=tw.samplers.RandomSampler(seed=runs), scheduler=sched,
+                            heartbeat_interval=0.2, grace_period=0.6, max_retries=1)
+
+    def objective(trial):
+        x = trial.suggest_float("x", 0.01, 1)
+        state = trial.load_checkpoint()
+        start, acc = (0, 0.0) if state is None else (state["step"], state["acc"])
+        with open(os.path.join(ck, "ledger"), "a") as f:
+            f.write(json.dumps([trial.number, start, int(trial.budget), x]) + "\\n")
+        if trial.number == int(suicide):
+            time.sleep(0.3)  # the heartbeat thread saves x (a retry reruns the same configuration)
+            os.kill(os.getpid(), signal.SIGKILL)
+        for s in range(start + 1, int(trial.budget) + 1):
+            acc += x
+            trial.report(acc, s)
+            trial.save_checkpoint({"step": s, "acc": acc, "x": x})
+            if trial.should_prune():
+                raise tw.TrialPruned()
+        return acc
+
+    study.optimize(objective, n_trials=int(n))
+""")
+
+
+def _run(tmp_path, url, name, n, *, kill_at=None, suicide=-1):
+    script = tmp_path / "run.py"
+    script.write_text(SCRIPT)
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"))
+    env.pop(KILL_ENV, None)
+    if kill_at is not None:
+        env[KILL_ENV] = kill_at
+    return subprocess.run([sys.executable, str(script), url, name, str(tmp_path), str(n), str(suicide)], env=env,
+                          capture_output=True, text=True, timeout=180)
+
+
+def _paused(trials):
+    """(trial, rung) of every segment that recorded a pause."""
+    return [(t, t.system_attrs["asha"]["paused"]) for t in trials
+            if t.system_attrs.get("asha", {}).get("paused") is not None]
+
+
+@pytest.mark.parametrize("backend", SQL_BACKENDS)
+def test_a_kill_between_claiming_a_promotion_and_enqueueing_it_loses_nothing(backend, tmp_path):
+    url, name = backend_url(backend, tmp_path), unique("claim-kill")
+    first = _run(tmp_path, url, name, 30, kill_at="claim:enqueue")
+    assert first.returncode == -9, first.stderr[-2000:]  # killed at its first promotion
+    time.sleep(0.8)  # past the grace period
+    second = _run(tmp_path, url, name, 12)
+    assert second.returncode == 0, second.stderr[-2000:]
+    storage = get_storage(url)
+    sid = storage.get_study_id(name)
+    trials = storage.get_trials(sid)
+    continued = {(t.system_attrs["continues"], t.system_attrs["asha"]["segment_rung"] - 1)
+                 for t in trials if "continues" in t.system_attrs}
+    # Every promotion some worker claimed is queued or ran: a claimed key nobody enqueued is lost
+    # (try_claim answers False for it: claimed already).
+    claimed_not_run = [(t.number, k) for t, k in _paused(trials) if (t.number, k) not in continued
+                       and not storage.try_claim(sid, f"asha:promote:{t.trial_id}:{k}")]
+    assert claimed_not_run == []
+    assert continued  # the promotion the kill hit was carried out after all
+
+
+@pytest.mark.parametrize("backend", SQL_BACKENDS)
+def test_a_kill_between_failing_a_stale_trial_and_enqueueing_its_retry_loses_nothing(backend, tmp_path):
+    url, name = backend_url(backend, tmp_path), unique("stale-kill")
+    first = _run(tmp_path, url, name, 10, suicide=2)  # trial 2's worker dies: trial 2 goes stale
+    assert first.returncode == -9, first.stderr[-2000:]
+    time.sleep(0.8)
+    second = _run(tmp_path, url, name, 10, kill_at="stale:retry")  # fails trial 2, dies before the retry
+    assert second.returncode == -9, second.stderr[-2000:]
+    time.sleep(0.8)
+    third = _run(tmp_path, url, name, 3)
+    assert third.returncode == 0, third.stderr[-2000:]
+    trials = tw.load_study(study_name=name, storage=url).trials
+    assert trials[2].state == TrialState.FAILED
+    retries = [t for t in trials if t.system_attrs.get("retried_from") == 2]
+    assert len(retries) == 1, [(t.number, t.state, t.system_attrs.get("retried_from")) for t in trials]
+    ledger = [json.loads(line) for line in (tmp_path / "ledger").read_text().splitlines()]
+    assert retries[0].params["x"] == next(x for number, _, _, x in ledger if number == 2)  # the same configuration
+    assert retries[0].state in (TrialState.COMPLETE, TrialState.PRUNED)
+
+
+@pytest.mark.parametrize("backend", SQL_BACKENDS)
+def test_a_segment_killed_after_publishing_its_pause_is_not_trained_twice(backend, tmp_path):
+    url, name = backend_url(backend, tmp_path), unique("pause-kill")
+    first = _run(tmp_path, url, name, 30, kill_at="pause:finish")
+    assert first.returncode == -9, first.stderr[-2000:]
+    killed = json.loads((tmp_path / "ledger").read_text().splitlines()[-1])[0]  # the segment that ran last
+    time.sleep(0.8)
+    second = _run(tmp_path, url, name, 12)
+    assert second.returncode == 0, second.stderr[-2000:]
+    trials = tw.load_study(study_name=name, storage=url).trials
+    victim = trials[killed]
+    assert victim.system_attrs["asha"]["paused"] == 0
+    # Its pause was published with its rung result and checkpoint: it ends as the PAUSE it was,
+    # and no retry trains the same configuration's rung again.
+    assert victim.state == TrialState.PRUNED
+    assert not [t for t in trials if t.system_attrs.get("retried_from") == victim.number]
+    ledger = [json.loads(line) for line in (tmp_path / "ledger").read_text().splitlines()]
+    segments = collections.Counter((x, start, budget) for _, start, budget, x in ledger)
+    assert [k for k, n in segments.items() if n > 1] == []
+    assert [t for t in trials if t.state == TrialState.RUNNING] == []
