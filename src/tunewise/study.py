@@ -8,8 +8,10 @@ import enum
 import logging
 import math
 import numbers
+import sys
 import time
 import traceback
+import types
 import uuid
 import warnings
 from collections.abc import Callable, Container, Hashable, Iterable, Mapping, Sequence
@@ -1564,6 +1566,12 @@ def _default_sampler() -> Sampler:
     return auto() if auto is not None else samplers.RandomSampler()
 
 
+def _storage_kind(store: BaseStorage) -> str:
+    """How Optuna's log line names the storage: in memory, RDB (SQL) or Journal (a journal file)."""
+    kinds = {"InMemoryStorage": "memory", "JournalStorage": "Journal", "SQLStorage": "RDB"}
+    return next((kinds[c.__name__] for c in type(store).__mro__ if c.__name__ in kinds), type(store).__name__)
+
+
 def create_study(
     name: str | None = None,
     storage: str | BaseStorage | None = None,
@@ -1636,6 +1644,7 @@ def create_study(
         raise ValueError(f"study name must be a non-empty string, got {name!r}")
     try:
         store.create_study(name, dirs)
+        _log.info("A new study created in %s with name: %s", _storage_kind(store), name)  # Optuna's line
     except DuplicatedStudyError:
         if not load_if_exists:
             raise
@@ -1644,6 +1653,7 @@ def create_study(
             raise ValueError(
                 f"study {name!r} exists with directions {existing}, but {dirs} were requested"
             ) from None
+        _log.info("Using an existing study with name '%s' instead of creating a new one.", name)
     study = Study(name, store, sampler, scheduler)
     study.constraints_func = _check_constraints_func(constraints_func)
     if warm_start is not None:
@@ -1807,3 +1817,25 @@ def get_all_study_summaries(storage: str | BaseStorage, include_best_trial: bool
                                 None if s.datetime_start is None else _dt.datetime.fromtimestamp(s.datetime_start),
                                 s.study_id))
     return out
+
+
+def _optuna_module_path(name: str, **members: Any) -> types.ModuleType:
+    """A module object ``tunewise.study.<name>`` holding ``members``, registered in ``sys.modules``.
+
+    Optuna keeps ``optuna.study`` as a package and scripts import from its module
+    ``optuna.study.study`` (``from optuna.study.study import ObjectiveFuncType``). ``tunewise.study``
+    is one module (as ``tunewise.trial``, see ``tunewise.trial._module_alias``): the import system looks
+    in ``sys.modules`` before it looks for a file, so a module registered there makes the import work.
+    """
+    module = types.ModuleType(f"{__name__}.{name}", f"Optuna's path optuna.study.{name}: names of tunewise.study.")
+    module.__dict__.update(members)
+    sys.modules.setdefault(module.__name__, module)
+    return module
+
+
+# >>> from tunewise.study.study import Study, ObjectiveFuncType   (Optuna's module path)
+study = _optuna_module_path(
+    "study", Study=Study, ObjectiveFuncType=ObjectiveFunc, create_study=create_study, load_study=load_study,
+    delete_study=delete_study, copy_study=copy_study, get_all_study_names=get_all_study_names,
+    get_all_study_summaries=get_all_study_summaries,
+)

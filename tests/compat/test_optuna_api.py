@@ -272,6 +272,7 @@ def test_one_info_line_per_finished_trial_as_optuna_prints_it(caplog) -> None:
     study = _study()
     study.optimize(_quadratic, n_trials=3)
     lines = [r.getMessage() for r in caplog.records if r.name == "tunewise"]
+    assert lines.pop(0) == f"A new study created in memory with name: {study.study_name}"  # Optuna's first line
     assert len(lines) == 3
     best = study.best_trial
     t2 = study.trials[2]

@@ -418,6 +418,48 @@ def test_trial_state_from_optunas_private_module_path() -> None:
     assert out.strip() == "True", err
 
 
+def test_study_module_path_of_optuna() -> None:
+    """``from optuna.study.study import ...`` (Optuna's module; ``tunewise.study`` is one module)."""
+    from tunewise.study.study import ObjectiveFuncType, Study, create_study, get_all_study_summaries, load_study
+
+    assert Study is tw.Study and create_study is tw.create_study and load_study is tw.load_study
+    assert get_all_study_summaries is tw.get_all_study_summaries and ObjectiveFuncType is tw.study.ObjectiveFunc
+    assert not hasattr(tw.study, "__path__")
+    proc = _run_python("from tunewise.study.study import Study; import tunewise.study.study as m; import tunewise; "
+                       "print(Study is tunewise.Study is m.Study)")
+    out, err = proc.communicate(timeout=60)
+    assert out.strip() == "True", err
+
+
+def test_study_creation_is_logged_as_optuna_logs_it(tmp_path: Path) -> None:
+    """Optuna's logging docstring: with propagation on, the root logger's file starts with the new study."""
+    log = tmp_path / "foo.log"
+    root = logging.getLogger()
+    handler = logging.FileHandler(log, mode="w")
+    level, tw_level = root.level, tw.logging.get_verbosity()
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
+    tw.logging.set_verbosity(tw.logging.INFO)
+    tw.logging.disable_default_handler()
+    tw.logging.enable_propagation()
+    try:
+        tw.create_study(study_name="logged")
+        tw.create_study(study_name="logged", storage=f"sqlite:///{tmp_path / 'a.db'}")
+        tw.create_study(study_name="logged", storage=f"sqlite:///{tmp_path / 'a.db'}", load_if_exists=True)
+    finally:
+        tw.logging.disable_propagation()
+        tw.logging.enable_default_handler()
+        tw.logging.set_verbosity(tw_level)
+        root.removeHandler(handler)
+        root.setLevel(level)
+        handler.close()
+    assert log.read_text().splitlines() == [
+        "A new study created in memory with name: logged",
+        "A new study created in RDB with name: logged",
+        "Using an existing study with name 'logged' instead of creating a new one.",
+    ]
+
+
 class _LastPlace(tw.pruners.BasePruner):
     """Prune a trial whose latest report is below every COMPLETE trial's at that step (maximize)."""
 
@@ -499,7 +541,7 @@ def test_optuna_study_commands(tmp_path: Path) -> None:
 
     def run(*args: str) -> tuple[int, str]:
         result = CliRunner().invoke(main, list(args))
-        return result.exit_code, result.output
+        return result.exit_code, result.stdout if result.exit_code == 0 else result.output  # logs: stderr
 
     code, out = run("create-study", "--storage", url)  # STUDY_NAME=`optuna create-study --storage ...`
     made = out.strip()
