@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import os
 import re
 from collections.abc import Generator
 from pathlib import Path
@@ -22,6 +23,9 @@ from pathlib import Path
 import pytest
 
 _PACKAGE = Path(__file__).resolve().parent / "src" / "tunewise"
+# Keras 3 loads its backend on import, TensorFlow unless told: the tests run it on torch (TensorFlow is
+# no test dependency). Set before any test or doctest module imports keras.
+os.environ.setdefault("KERAS_BACKEND", "torch")
 _left_out: list[str] = []
 SLOW = doctest.register_optionflag("SLOW")  # registered before any docstring is parsed
 

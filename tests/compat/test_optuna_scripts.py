@@ -158,7 +158,7 @@ def test_wilcoxon_pruner_example(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.parametrize("code, says", [
-    ("tw.integration.KerasPruningCallback", "tw.integrations"),
+    ("tw.integration.FastAIPruningCallback", "tw.integrations"),
 ])
 def test_optuna_names_without_a_counterpart_say_what_to_use(code: str, says: str) -> None:
     with pytest.raises((ImportError, AttributeError), match="has no tunewise counterpart") as info:

@@ -13,15 +13,18 @@ integrations live under tunewise's own names):
   :mod:`tunewise.integrations.catboost` / ``skorch`` / ``ignite``;
 - ``TorchDistributedTrial``: :class:`tunewise.integrations.torch.TorchDistributedTrial`;
 - ``BoTorchSampler``: :class:`tunewise.samplers.GPSampler` under Optuna's keywords (with a warning:
-  tunewise's GP, not BoTorch).
+  tunewise's GP, not BoTorch);
+- ``KerasPruningCallback``, ``TFKerasPruningCallback``: :mod:`tunewise.integrations.keras`;
+  ``TensorBoardCallback``: :mod:`tunewise.integrations.tensorboard` (writes with the tensorboard
+  package, no TensorFlow).
 
 Scripts that import ``optuna_integration`` (the package Optuna's integrations moved to) change
 ``from optuna_integration import X`` to ``from tunewise.integration import X``.
 
 ``import optuna.integration.lightgbm as lgb`` (the stepwise LightGBM tuner) becomes
 ``import tunewise.integration.lightgbm as lgb``; ``optuna.integration.dask.DaskStorage`` is
-:func:`tunewise.integration.dask.DaskStorage`. Any other Optuna integration (Keras, TensorFlow,
-fastai, ...) raises an error that says what tunewise offers instead.
+:func:`tunewise.integration.dask.DaskStorage`. Any other Optuna integration (TensorFlow's
+estimator hooks, fastai, ...) raises an error that says what tunewise offers instead.
 
 >>> import tunewise as optuna
 >>> optuna.integration.LightGBMPruningCallback.__module__
@@ -37,6 +40,7 @@ __all__ = [
     "BoTorchSampler",
     "CatBoostPruningCallback",
     "DaskStorage",
+    "KerasPruningCallback",
     "LightGBMPruningCallback",
     "LightGBMTuner",
     "LightGBMTunerCV",
@@ -45,6 +49,8 @@ __all__ = [
     "PyTorchIgnitePruningHandler",
     "PyTorchLightningPruningCallback",
     "SkorchPruningCallback",
+    "TFKerasPruningCallback",
+    "TensorBoardCallback",
     "TorchDistributedTrial",
     "WeightsAndBiasesCallback",
     "XGBoostPruningCallback",
@@ -65,13 +71,16 @@ _MOVED = {
     "LightGBMTunerCV": ("tunewise.integrations.lightgbm_tuner", "LightGBMTunerCV"),
     "DaskStorage": ("tunewise.integration.dask", "DaskStorage"),
     "BoTorchSampler": ("tunewise.integration._botorch", "BoTorchSampler"),
+    "KerasPruningCallback": ("tunewise.integrations.keras", "KerasPruningCallback"),
+    "TFKerasPruningCallback": ("tunewise.integrations.keras", "TFKerasPruningCallback"),
+    "TensorBoardCallback": ("tunewise.integrations.tensorboard", "TensorBoardCallback"),
 }
 
 
 # Optuna's module paths (``from optuna.integration.mlflow import MLflowCallback``): each module
 # holds the names above that its Optuna namesake holds; lightgbm is the stepwise tuner.
-_SUBMODULES = ("botorch", "catboost", "dask", "lightgbm", "mlflow", "pytorch_distributed", "pytorch_ignite",
-               "pytorch_lightning", "skorch", "sklearn", "wandb", "xgboost")
+_SUBMODULES = ("botorch", "catboost", "dask", "keras", "lightgbm", "mlflow", "pytorch_distributed", "pytorch_ignite",
+               "pytorch_lightning", "skorch", "sklearn", "tensorboard", "tfkeras", "wandb", "xgboost")
 
 
 def __getattr__(name: str) -> Any:
@@ -85,4 +94,5 @@ def __getattr__(name: str) -> Any:
     if name.startswith("__"):
         raise AttributeError(name)
     raise AttributeError(f"optuna.integration.{name} has no tunewise counterpart: see tw.integrations (sklearn, "
-                         "torch, lightning, xgboost, lightgbm, catboost, skorch, ignite, mlflow, wandb)")
+                         "torch, lightning, xgboost, lightgbm, catboost, skorch, ignite, keras, tensorboard, mlflow, "
+                         "wandb)")

@@ -18,6 +18,10 @@ Each submodule imports its library only when used, so ``import tunewise`` stays 
   (``tunewise[mlflow]``)
 - :mod:`tunewise.integrations.wandb`: ``WeightsAndBiasesCallback`` logs each trial to a W&B
   run, offline by default (``tunewise[wandb]``)
+- :mod:`tunewise.integrations.keras`: ``KerasPruningCallback`` (Keras 3 on any backend) and
+  ``TFKerasPruningCallback`` (``tunewise[keras]``)
+- :mod:`tunewise.integrations.tensorboard`: ``TensorBoardCallback`` writes each trial for the
+  HParams dashboard (``tunewise[tensorboard]``, no TensorFlow)
 
 >>> import tunewise as tw
 >>> tw.integrations.sklearn.SearchCV  # doctest: +ELLIPSIS
@@ -29,8 +33,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-__all__ = ["catboost", "ignite", "lightgbm", "lightgbm_tuner", "lightning", "mlflow", "sklearn", "skorch", "torch",
-           "wandb", "xgboost"]
+__all__ = ["catboost", "ignite", "keras", "lightgbm", "lightgbm_tuner", "lightning", "mlflow", "sklearn", "skorch",
+           "tensorboard", "torch", "wandb", "xgboost"]
 
 
 def __getattr__(name: str) -> ModuleType:
