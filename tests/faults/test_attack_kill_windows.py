@@ -144,3 +144,56 @@ def test_a_segment_killed_after_publishing_its_pause_is_not_trained_twice(backen
     segments = collections.Counter((x, start, budget) for _, start, budget, x in ledger)
     assert [k for k, n in segments.items() if n > 1] == []
     assert [t for t in trials if t.state == TrialState.RUNNING] == []
+
+
+POOL = textwrap.dedent("""
+    import json, os, sys
+    import tunewise as tw
+
+    url, ck = sys.argv[1:3]
+    sched = tw.schedulers.ASHAScheduler(1, 9, 3, mode="promote", checkpoint_dir=ck)
+    study = tw.create_study(storage=url if url != "memory" else None, scheduler=sched,
+                            sampler=tw.samplers.RandomSampler(seed=0))
+
+    def objective(trial):
+        x = trial.suggest_float("x", 0.01, 1)
+        state = trial.load_checkpoint()
+        start, acc = (0, 0.0) if state is None else (state["step"], state["acc"])
+        with open(os.path.join(ck, "ledger"), "a") as f:
+            f.write(json.dumps([trial.number, start, int(trial.budget), x]) + "\\n")
+        for s in range(start + 1, int(trial.budget) + 1):
+            acc += x
+            trial.report(acc, s)
+            trial.save_checkpoint({"step": s, "acc": acc, "x": x})
+            if trial.should_prune():
+                raise tw.TrialPruned()
+        return acc
+
+    study.optimize(objective, n_trials=30, n_jobs=2)
+    print(json.dumps([[t.number, t.state.value, t.system_attrs.get("retried_from"),
+                       t.system_attrs.get("asha", {}).get("paused"), t.system_attrs.get("fail_reason")]
+                      for t in study.trials]))
+""")
+
+
+@pytest.mark.parametrize("url", ["memory", "sqlite"])
+def test_pool_workers_killed_after_publishing_their_pause_end_pruned_not_retried(url, tmp_path):
+    # Every worker process of optimize(n_jobs=2) dies at its first published PAUSE: the parent
+    # finds its trial RUNNING and ends it PRUNED (its rung result is recorded), and asks for the
+    # promotions the dead worker may not have enqueued.
+    script = tmp_path / "pool.py"
+    script.write_text(POOL)
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"), **{KILL_ENV: "pause:finish"})
+    target = "memory" if url == "memory" else f"sqlite:///{tmp_path / 'tw.db'}"
+    out = subprocess.run([sys.executable, str(script), target, str(tmp_path)], env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    trials = json.loads(out.stdout.strip().splitlines()[-1])
+    assert [n for n, _, retried, _, _ in trials if retried is not None] == []  # nothing retried
+    assert [n for n, state, _, paused, _ in trials if paused is not None and state != "PRUNED"] == []
+    assert [n for n, state, *_ in trials if state in ("RUNNING", "FAILED")] == []
+    died = [n for n, state, _, _, reason in trials if state == "PRUNED" and str(reason).startswith("worker died")]
+    assert len(died) >= 3, trials
+    ledger = [json.loads(line) for line in (tmp_path / "ledger").read_text().splitlines()]
+    segments = collections.Counter((x, start, budget) for _, start, budget, x in ledger)
+    assert [k for k, n in segments.items() if n > 1] == []

@@ -345,9 +345,10 @@ def on_ask(study: Study) -> None:
 def fail_dead_trial(study: Study, trial_id: int, reason: str,
                     params: Mapping[str, Any] | None = None) -> FrozenTrial | None:
     """Fail the trial of a worker known to be dead (``reason`` says how it died) and retry it
-    under the study's retry policy. ``params``: values the worker chose that may not have reached
-    the storage (stored with the failed trial, so the retry reruns them). Does nothing (returns
-    None) unless the trial is still RUNNING."""
+    under the study's retry policy (or end it PRUNED, returning None, when its scheduler's
+    decision to end it was recorded: see :data:`ENDS_PRUNED`). ``params``: values the worker
+    chose that may not have reached the storage (stored with the failed trial, so the retry
+    reruns them). Does nothing (returns None) unless the trial is still RUNNING."""
     from tunewise.trial import TrialState
 
     storage = study._storage
@@ -357,6 +358,18 @@ def fail_dead_trial(study: Study, trial_id: int, reason: str,
     attrs = dict(t.system_attrs)
     attrs["fail_reason"] = reason
     known = {**params, **t.params} if params else None
+    mark = attrs.get(ENDS_PRUNED)
+    if mark:
+        # Its scheduler's PAUSE/STOP was recorded before the worker died: the trial's work is done,
+        # only its PRUNED finish was lost (a retry would train the segment twice). As a finished trial.
+        if storage.finish_trial(trial_id, TrialState.PRUNED, None, params=known, system_attrs=attrs):
+            _log.warning("trial %d of study %r ended PRUNED (%s): its worker died after its scheduler's %s "
+                         "decision was recorded", t.number, study.study_name, reason, mark.get("action"))
+            if mark.get("suggest"):
+                from tunewise._decisions import resume_suggestions
+
+                resume_suggestions(study, storage.get_trial(trial_id))
+        return None
     if not storage.finish_trial(trial_id, TrialState.FAILED, None, params=known, system_attrs=attrs):
         return None  # finished (or failed as stale) meanwhile
     failed = storage.get_trial(trial_id)
