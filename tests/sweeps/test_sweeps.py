@@ -418,8 +418,10 @@ def test_yaml_errors_name_the_line_and_key(tmp_path):
     assert "line 9: parameters: duplicate key (first given on line 5)" in msg
     msg = _error(tmp_path, BASE.replace("  name: loss", "  name: loss\n  goal: lower"))
     assert "line 5: metric.goal: goal must be minimize or maximize, got 'lower'" in msg
-    msg = _error(tmp_path, BASE + "command: [python, '${programme}']\n")
-    assert "line 9: command[1]: unknown macro ${programme}" in msg
+    (tmp_path / "typo.yaml").write_text(BASE + "command: [python, '${programme}']\n")
+    with pytest.warns(SweepConfigWarning, match=r"command\[1\]: \$\{programme\} is not a macro of W&B's agent "
+                                                r"\(did you mean \$\{program\}\?\): this token is dropped"):
+        SweepConfig.from_file(tmp_path / "typo.yaml")
     msg = _error(tmp_path, BASE + "early_terminate: {type: hyperband, max_iter: 27}\n")
     assert "needs s" in msg
     msg = _error(tmp_path, "program: prog.py\nmethod: [unclosed\n")

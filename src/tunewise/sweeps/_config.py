@@ -934,8 +934,16 @@ class SweepConfig:
             for i, token in enumerate(command):
                 for m in _MACRO_RE.findall(token):
                     if m not in MACROS and not _ENVVAR_MACRO.fullmatch(m):
-                        raise ctx.error(("command", i), f"unknown macro ${{{m}}}: valid macros are "
-                                                        + ", ".join(f"${{{x}}}" for x in MACROS))
+                        # W&B accepts the file; its agent drops a token that is only an unknown
+                        # macro and passes one inside a longer token unchanged. So does tunewise.
+                        hint = difflib.get_close_matches(m, MACROS, n=1)
+                        did = f" (did you mean ${{{hint[0]}}}?)" if hint else ""
+                        fate = ("is dropped" if token == f"${{{m}}}"
+                                else f"reaches the program unchanged, as {token!r}")
+                        ctx.warn(("command", i), f"${{{m}}} is not a macro of W&B's agent{did}: this token {fate}, "
+                                                 "as under W&B's agent (W&B's docs describe ${name} as a parameter's "
+                                                 "value; its agent does not expand it: use ${args} or read "
+                                                 "wandb.config). Macros: " + ", ".join(f"${{{x}}}" for x in MACROS))
             kw["command"] = command
         uses_program = any("${program}" in c for c in kw.get("command", DEFAULT_COMMAND))
         if uses_program and program is None:

@@ -128,7 +128,9 @@ def build_command(command: Sequence[str], program: str | None, config: Mapping[s
     ``${args_override_hydra}`` ``+key=value`` / ``++key=value``; ``${args_json}`` the config as
     JSON; ``${args_json_file}`` a file holding it. ``${envvar:NAME}`` is the environment
     variable ``NAME`` (W&B leaves ``NAME`` when it is unset). Standing alone, a macro expands to
-    its tokens; inside a longer token (a tunewise extension) they are joined with spaces.
+    its tokens; inside a longer token (a tunewise extension) they are joined with spaces. An
+    unknown macro standing alone is dropped and one inside a longer token is left as it is, as
+    W&B's agent does (``--batch_size=${batch_size}`` reaches the program unchanged).
 
     >>> build_command(["python3", "${program}", "${args}"], "train.py", {"lr": 0.01, "opt": {"name": "adam"}})
     ['python3', 'train.py', '--lr=0.01', "--opt={'name': 'adam'}"]
@@ -167,5 +169,7 @@ def build_command(command: Sequence[str], program: str | None, config: Mapping[s
         if whole is not None:
             out.extend(whole)
             continue
+        if m and not m.group(1).startswith("envvar:"):
+            continue  # W&B's agent drops a token that is only an unknown macro
         out.append(re.sub(r"\$\{([\w:]+)\}", lambda mm: " ".join(expand(mm.group(1)) or [mm.group(0)]), token))
     return out
