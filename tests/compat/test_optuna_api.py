@@ -614,8 +614,8 @@ def test_optunas_importance_evaluator_objects() -> None:
         assert importance == tw.importance.get_param_importances(study, evaluator=evaluator)  # seeded
     raw = FanovaImportanceEvaluator(seed=1).evaluate(study, params=["x1", "x2"])
     assert list(raw) == ["x1", "x2"] and raw["x1"] > 0.9
-    with pytest.raises(NotImplementedError, match="PedAnovaImportanceEvaluator has no tunewise counterpart"):
-        PedAnovaImportanceEvaluator()
+    ped = tw.importance.get_param_importances(study, evaluator=PedAnovaImportanceEvaluator())
+    assert list(ped) == ["x1", "x2"] and sum(ped.values()) == pytest.approx(1.0)
     with pytest.raises(ValueError, match="n_trees=0"):
         FanovaImportanceEvaluator(n_trees=0)
 
