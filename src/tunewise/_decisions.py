@@ -43,7 +43,8 @@ if TYPE_CHECKING:
     from tunewise.study import Study
     from tunewise.trial import FrozenTrial, Trial
 
-__all__ = ["act", "budget", "checkpoint_root", "context", "load_checkpoint", "save_checkpoint", "should_prune"]
+__all__ = ["act", "budget", "checkpoint_root", "context", "hold_new_trial", "load_checkpoint", "resume_suggestions",
+           "save_checkpoint", "should_prune"]
 
 
 class _StudyLoop:
@@ -209,6 +210,33 @@ def act(trial: Trial, scheduler: Any) -> bool:
     view = trial._frozen_view()
     decision = _checked(scheduler, scheduler.on_report(ctx, view))
     return _carry_out(loop, scheduler, ctx, trial, view, decision).prunes
+
+
+def hold_new_trial(study: Study) -> None:
+    """Before a worker of ``optimize()`` starts a trial: wait while the study's scheduler says a
+    new trial would find no work now but some will be queued soon (its ``admits_new_trial(ctx)``
+    answers False: PBT while the whole population trains and no segment is queued).
+
+    Such a trial would end at its first report as "excess" and still use one trial of the budget:
+    with 2 workers, PBT's 4 members x 5 generations took 24-33 trials of ``max_trials`` instead of
+    20, so the last generation stayed queued. The wait ends when the scheduler admits a new trial
+    (a continuation is queued: the start claims it), when the study is told to stop, at the
+    running ``optimize()``'s timeout, or after the scheduler's ``excess_wait`` seconds (default 60);
+    dead workers' trials are failed and retried meanwhile (a retry is work too)."""
+    scheduler: Any = study.scheduler
+    admits = getattr(scheduler, "admits_new_trial", None)
+    if admits is None or _is_legacy(scheduler):
+        return
+    ctx = context(study)
+    if admits(ctx):
+        return
+    give_up = time.monotonic() + float(getattr(scheduler, "excess_wait", 60.0))
+    deadline = getattr(study, "_deadline", None)
+    while not admits(ctx):
+        if study._stop_requested or time.monotonic() >= give_up or (deadline is not None and time.time() >= deadline):
+            return
+        _heartbeat.on_ask(study)  # a dead worker's trial: failed and retried, which is work to start
+        time.sleep(0.05)
 
 
 def budget(trial: Trial) -> float | None:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tunewise import _decisions
 from tunewise.exceptions import SearchExhausted
 from tunewise.study import Study
 from tunewise.trial import FrozenTrial, Trial, TrialState
@@ -122,6 +123,7 @@ class OptimizeJob:
         KeyboardInterrupt (Ctrl-C), after the trial was recorded FAILED ("interrupted").
         """
         try:
+            _decisions.hold_new_trial(self.study)  # PBT: no "excess" trial while the population trains
             return self.study._run_trial(self.objective, self.catch)
         except SearchExhausted:
             return None
@@ -285,6 +287,7 @@ class TrialRunner:
         assert isinstance(study, _WorkerStudy)
         study._on_start, study._on_param = on_start, on_param
         try:
+            _decisions.hold_new_trial(study)  # PBT: no "excess" trial while the population trains
             return study._run_trial(self.job.objective, self.job.catch)
         except SearchExhausted:
             return None

@@ -37,10 +37,12 @@ segment records ``pbt.lineage``, ``generation``, ``parent`` (the trial it contin
 them as rows for plotting.
 Count ``n_trials`` in segments: ``population_size * number_of_generations``
 (:meth:`PBTScheduler.trials_needed`; Ray Tune's ``num_samples`` is the population size, and
-``optimize`` warns when ``n_trials`` cannot finish the population). Trials started
-while the population still trains beyond the first ``population_size`` (idle parallel workers)
-end after their first report with ``pbt.excess``; once every lineage has finished, further
-trials run as plain trials.
+``optimize`` warns when ``n_trials`` cannot finish the population). A worker of ``optimize``
+left idle while the others train the generation's last members waits (up to ``excess_wait``
+seconds) until a segment is queued (:meth:`PBTScheduler.admits_new_trial`), so the population
+takes exactly ``trials_needed()`` trials of the budget. A trial started anyway while the
+population still trains (``study.ask()``, or after that wait) ends after its first report with
+``pbt.excess``; once every lineage has finished, further trials run as plain trials.
 """
 
 from __future__ import annotations
@@ -221,6 +223,19 @@ class PBTScheduler(Scheduler):
                 "clone_step": None}
 
     # ---- the hooks -----------------------------------------------------------------------
+    def admits_new_trial(self, ctx: SchedulerContext) -> bool:
+        """Whether a worker of ``optimize()`` should start a trial now: yes while members are still
+        to start, when a segment is queued (the start claims it) and once the population has
+        finished; no while every member trains and nothing is queued. A trial started then could
+        only wait and end as ``excess``, using a trial of the budget (the loop holds the worker,
+        up to ``excess_wait`` seconds: ``_decisions.hold_new_trial``)."""
+        trials = ctx.get_trials()
+        if any(t.state == TrialState.WAITING for t in trials):
+            return True
+        if len(self._roots(trials)) < self.population_size:
+            return True
+        return self._population_done(trials)
+
     def on_report(self, ctx: SchedulerContext, trial: FrozenTrial) -> Decision:
         values = trial.intermediate_values
         if not values:

@@ -1,0 +1,80 @@
+"""PBT under a ``max_trials`` budget with 2 worker processes.
+
+Found by benchmarks/history/s18/fault_probe.py: ``PBTScheduler.trials_needed()`` says 4 members x
+5 generations = 20 trials, but a worker idle while the other trained the generation's last member
+started a trial that could only wait and end as "excess", and each counted against the budget: 20
+segments took 24-33 trials, so with ``max_trials=20`` the last generation stayed WAITING. Now the
+loop holds an idle worker until the scheduler admits a new trial (``admits_new_trial``: a segment
+is queued, or the population is done), so the population finishes within ``trials_needed()``."""
+
+from __future__ import annotations
+
+import collections
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import tunewise as tw
+from tests.storage._backends import SQL_BACKENDS, backend_url, unique
+from tunewise.trial import TrialState
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+WORKER = textwrap.dedent("""
+    import sys, time
+    import tunewise as tw
+
+    url, name, ck = sys.argv[1:4]
+    pbt = tw.schedulers.PBTScheduler(perturbation_interval=2, population_size=4, max_step=10, seed=0,
+                                     checkpoint_dir=ck)
+    study = tw.create_study(study_name=name, storage=url, load_if_exists=True, direction="maximize",
+                            sampler=tw.samplers.RandomSampler(seed=int(sys.argv[4])), scheduler=pbt,
+                            max_trials=pbt.trials_needed())
+
+    def objective(trial):
+        lr = trial.suggest_float("lr", 0.01, 1.0)
+        state = trial.load_checkpoint()
+        start, acc = (0, 0.0) if state is None else (state["step"], state["acc"])
+        for step in range(start + 1, 11):
+            time.sleep(0.02 * (1 + trial.number % 3))  # members train at different speeds
+            acc += lr
+            trial.report(acc, step)
+            trial.save_checkpoint({"step": step, "acc": acc})
+            if trial.should_prune():
+                raise tw.TrialPruned()
+        return acc
+
+    study.optimize(objective)
+""")
+
+
+@pytest.mark.parametrize("backend", SQL_BACKENDS)
+def test_two_worker_processes_finish_the_population_within_trials_needed(backend, tmp_path):
+    url, name = backend_url(backend, tmp_path), unique("pbt-budget")
+    pbt = tw.schedulers.PBTScheduler(perturbation_interval=2, population_size=4, max_step=10)
+    assert pbt.trials_needed() == 20
+    tw.create_study(study_name=name, storage=url, direction="maximize")
+    script = tmp_path / "worker.py"
+    script.write_text(WORKER)
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"))
+    procs = [subprocess.Popen([sys.executable, str(script), url, name, str(tmp_path), str(i)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for i in range(2)]
+    try:
+        errs = [p.communicate(timeout=240)[1] for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    assert [p.returncode for p in procs] == [0, 0], [e[-2000:] for e in errs]
+    trials = tw.load_study(study_name=name, storage=url).trials
+    assert len(trials) == 20, collections.Counter(t.state for t in trials)  # no trial past the budget
+    excess = [t.number for t in trials if t.system_attrs.get("pbt", {}).get("excess")]
+    assert excess == []
+    assert [t.number for t in trials if t.state == TrialState.WAITING] == []
+    final = {t.system_attrs["pbt"]["lineage"] for t in trials
+             if t.state == TrialState.COMPLETE and t.system_attrs["pbt"]["generation"] == 4}
+    assert final == {0, 1, 2, 3}  # every member trained to the last generation
