@@ -160,3 +160,29 @@ def test_import_errors_say_what_to_install(blocked: str, says: str) -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0
     assert says in proc.stderr.strip().splitlines()[-1]
+
+
+def test_tf_keras_callback_on_a_separate_tf_keras_callback_class(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With tf_keras (TF_USE_LEGACY_KERAS=1) tf.keras's Callback is not keras's: the class subclasses it."""
+    import types
+
+    from tunewise.integrations import keras as integration
+
+    class LegacyCallback:
+        def __init__(self) -> None:
+            self.legacy_init = True
+
+    fake_tf = types.SimpleNamespace(keras=types.SimpleNamespace(callbacks=types.SimpleNamespace(
+        Callback=LegacyCallback)))
+    monkeypatch.setitem(sys.modules, "tensorflow", fake_tf)
+    cls = integration._tf_keras_callback()
+    assert issubclass(cls, LegacyCallback) and not issubclass(cls, keras.callbacks.Callback)
+    study = tw.create_study(direction="maximize", pruner=tw.pruners.ThresholdPruner(lower=0.5))
+    trial = study.ask()
+    cb = cls(trial, "val_accuracy")
+    assert cb.legacy_init and (cb.monitor, cb.interval) == ("val_accuracy", 1)
+    cb.on_train_begin()
+    cb.on_epoch_end(0, {"val_accuracy": 0.9, "loss": 0.3})
+    with pytest.raises(tw.TrialPruned, match="pruned at epoch 1"):
+        cb.on_epoch_end(1, {"val_accuracy": 0.2, "loss": 0.3})
+    assert trial.intermediate_values == {0: 0.9, 1: 0.2}
