@@ -56,3 +56,24 @@ def test_past_the_budget_only_the_retry_starts_not_the_trial_queued_before_it(ba
     assert states[queued.number] == TrialState.WAITING
     # With room in the budget the queue is served in order again.
     assert storage.start_trial(sid, max_started=3).number == queued.number
+
+
+@pytest.mark.parametrize("backend", SQL_BACKENDS)
+def test_the_end_of_a_budget_finds_a_waiting_retry_without_reading_the_waiting_trials(backend, tmp_path,
+                                                                                     monkeypatch):
+    import time
+
+    from tunewise.storage import _heartbeat
+
+    study = tw.create_study(study_name=unique("retry-query"), storage=backend_url(backend, tmp_path),
+                            heartbeat_interval=0.2, grace_period=1.0)
+    storage, sid = study._storage, study._study_id
+    for i in range(20):
+        study.enqueue_trial({"x": i / 20})  # queued configurations, no retries
+    reads = []
+    real = storage.get_trials
+    monkeypatch.setattr(storage, "get_trials", lambda s, states=None: reads.append(states) or real(s, states))
+    assert _heartbeat.await_running(study, time.time() + 5) is False  # nothing runs, no retry queued
+    storage.enqueue_trial(sid, {"x": 0.5}, system_attrs={"retried_from": 3})
+    assert _heartbeat.await_running(study, time.time() + 5) is True
+    assert [s for s in reads if s is None or TrialState.WAITING in s] == []

@@ -130,6 +130,9 @@ class _RemoteStorage(BaseStorage):
         trials = self._call("get_trials", study_id, wanted)
         return self._learn(study_id, trials)  # type: ignore[no-any-return]
 
+    def has_waiting_retry(self, study_id: int) -> bool:
+        return self._call("has_waiting_retry", study_id)  # type: ignore[no-any-return]
+
     def count_trials(self, study_id: int, states: Container[TrialState] | None = None) -> int:
         return self._call("count_trials", study_id, None if states is None else tuple(states))  # type: ignore
 

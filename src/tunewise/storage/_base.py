@@ -211,6 +211,13 @@ class BaseStorage(abc.ABC):
     def count_trials(self, study_id: int, states: Container[TrialState] | None = None) -> int:
         return len(self.get_trials(study_id, states))
 
+    def has_waiting_retry(self, study_id: int) -> bool:
+        """Whether a WAITING retry of a failed trial (``system_attrs["retried_from"]``) is queued:
+        the only trial that may start once the ``max_trials`` budget is used (see
+        :meth:`start_trial`). Asked at every check while the end of a budget waits for the other
+        workers; this default reads every WAITING trial, tunewise's storages answer with one query."""
+        return any("retried_from" in t.system_attrs for t in self.get_trials(study_id, (TrialState.WAITING,)))
+
     @abc.abstractmethod
     def try_claim(self, study_id: int, key: str) -> bool:
         """Claim ``key`` for this study once: True for exactly one caller across all workers."""

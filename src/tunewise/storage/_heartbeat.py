@@ -401,7 +401,7 @@ def await_running(study: Study, deadline: float | None) -> bool:
         mon.next_check = time.monotonic() + policy["interval"]
         # Only a retry may start once the budget is used: a WAITING trial that is none (an ASHA
         # promotion queued as the budget ran out, an enqueued configuration) waits for the next run.
-        if any("retried_from" in t.system_attrs for t in storage.get_trials(sid, (TrialState.WAITING,))):
+        if storage.has_waiting_retry(sid):  # one query, not every WAITING trial with its attributes
             return True
         mine = mon.running_here()
         # Detached trials (no heartbeat) wait for a tell that may come any time or never: not for us.

@@ -193,6 +193,11 @@ class InMemoryStorage(BaseStorage):
             self._study(study_id).waiting.append(t.number)
             return t
 
+    def has_waiting_retry(self, study_id: int) -> bool:
+        with self._lock:
+            rec = self._study(study_id)
+            return any("retried_from" in rec.trials[n].system_attrs for n in rec.waiting)
+
     def next_trial_number(self, study_id: int, *, claim_waiting: bool = True) -> int:
         with self._lock:
             rec = self._study(study_id)

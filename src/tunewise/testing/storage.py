@@ -57,7 +57,8 @@ naming the rule that was broken. The rules:
   only, exactly once across concurrent claimers (:func:`check_claim_and_enqueue_exactly_once`);
 - heartbeats keep a trial alive; a stale trial is failed once, with its params and a
   ``fail_reason`` (:func:`check_heartbeats_and_stale_trials`); ``recover_stale_trials`` ends each
-  one as its outcome says, with its retry (:func:`check_stale_trials_recovered_with_their_retry`);
+  one as its outcome says, with its retry, which ``has_waiting_retry`` sees
+  (:func:`check_stale_trials_recovered_with_their_retry`);
   a detached trial is never stale, whatever writes or heartbeats follow, and still finishes
   (:func:`check_a_detached_trial_is_never_stale`);
 - a capability (``shares_finished_trials``): finished trials read twice are the same objects,
@@ -683,6 +684,10 @@ def check_stale_trials_recovered_with_their_retry(make_storage: StorageFactory) 
             [TrialState.FAILED, TrialState.PRUNED, TrialState.RUNNING, TrialState.WAITING], "the stored states")
     assert stored[paused.number].system_attrs["fail_reason"].startswith("stale: "), stored[paused.number].system_attrs
     _expect(s1.recover_stale_trials(sid, 0.2, outcome), [], "a second recovery")
+    _expect(s1.has_waiting_retry(sid), True, "has_waiting_retry with the retry queued")
+    _expect(s1.start_trial(sid).number, r.number, "the start after the recovery (the retry)")
+    s1.enqueue_trial(sid, {"x": 0.9})  # a queued trial that is no retry
+    _expect(s2.has_waiting_retry(sid), False, "has_waiting_retry once the retry started")
 
 
 def check_a_detached_trial_is_never_stale(make_storage: StorageFactory) -> None:

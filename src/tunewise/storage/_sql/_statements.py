@@ -159,6 +159,8 @@ class Statements:
             tr.c.study_id == sid, tr.c.state == TrialState.WAITING.value, tr.c.retried_from.is_not(None)
         ).order_by(tr.c.number).limit(1)
         self.q_waiting_retry = c(waiting_retry if is_sqlite else waiting_retry.with_for_update(skip_locked=True))
+        self.q_has_waiting_retry = c(sa.select(tr.c.trial_id).where(
+            tr.c.study_id == sid, tr.c.state == TrialState.WAITING.value, tr.c.retried_from.is_not(None)).limit(1))
         self.q_lock_study = c(sa.select(st.c.study_id).where(st.c.study_id == sid).with_for_update())
         ins_attr = dialect_insert(at).values(study_id=sid, key=bp("key"), value=bp("value"))
         self.i_attr = c(ins_attr.on_conflict_do_update(index_elements=[at.c.study_id, at.c.key],

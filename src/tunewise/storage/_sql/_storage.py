@@ -356,6 +356,10 @@ class SQLStorage(BaseStorage):
                            user_attrs=_loads(user_text), system_attrs=_loads(sys_text), datetime_start=now,
                            heartbeat=now)
 
+    def has_waiting_retry(self, study_id: int) -> bool:
+        # One read of the (study_id, state, number) index range of WAITING trials; retried_from is a column.
+        return self._run(lambda cur: cur.one(self._stmts.q_has_waiting_retry, sid=study_id), READ) is not None
+
     def next_trial_number(self, study_id: int, *, claim_waiting: bool = True) -> int:
         # From what this process has read and started: no database round trip. Exact for a single
         # worker; with several, a prediction the caller checks (see PreparedStart).
