@@ -10,12 +10,23 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.utils.metaestimators import available_if
+
+try:  # scikit-learn >= 1.9: set_callbacks and the task tree its callbacks see
+    from sklearn.callback import CallbackSupportMixin as _CallbackSupport
+    from sklearn.callback._callback_support import callback_management_context as _callback_management
+except ImportError:  # pragma: no cover - older scikit-learn
+    class _CallbackSupport:  # type: ignore[no-redef]
+        """scikit-learn before 1.9 has no callback API: nothing to support."""
+
+    def _callback_management(estimator: Any) -> Any:  # type: ignore[misc]
+        return nullcontext()
 
 from tunewise.exceptions import SearchExhausted
 from tunewise.integrations.sklearn._halving import (
@@ -107,6 +118,7 @@ class _Run:
     weighted: frozenset[str]  # the metrics scored with the folds' sample_weight
     fits: list[str | None]  # every fit of this search: None, or the error that failed it
     score_params: Mapping[str, Mapping[str, Any]]  # metadata routed to each scorer (routing enabled)
+    callback_ctx: Any = None  # the fit's root task of scikit-learn's callback API, None without it
 
 
 def _routing_enabled() -> bool:
@@ -256,7 +268,7 @@ def _from_json_float(x: float | None) -> float:
     return float("nan") if x is None else float(x)
 
 
-class SearchCV(MetaEstimatorMixin, BaseEstimator):
+class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
     """Hyperparameter search with cross-validation, run as a tunewise study.
 
     A drop-in for ``GridSearchCV``, ``RandomizedSearchCV``, ``HalvingGridSearchCV`` and
@@ -680,7 +692,17 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
 
     # ---- fit ----------------------------------------------------------------------------
     def fit(self, X: Any, y: Any = None, *, groups: Any = None, **fit_params: Any) -> SearchCV:
-        """Run the search on ``X, y`` and (with ``refit``) fit the best configuration on all of it."""
+        """Run the search on ``X, y`` and (with ``refit``) fit the best configuration on all of it.
+
+        With scikit-learn >= 1.9, callbacks given by ``set_callbacks`` (``ProgressBar``,
+        ``ScoringMonitor``) see GridSearchCV's task tree: ``fit`` > ``search`` (successive halving:
+        > ``halving-iteration``) > one ``candidate-split-evaluation`` per candidate and fold, task id
+        ``candidate * n_splits + fold``, then ``refit-with-best-params``; auto-propagated ones reach
+        each fold's estimator."""
+        with _callback_management(self):
+            return self._fit(X, y, groups=groups, **fit_params)
+
+    def _fit(self, X: Any, y: Any = None, *, groups: Any = None, **fit_params: Any) -> SearchCV:
         from sklearn.utils.validation import indexable
 
         import tunewise as tw
@@ -701,6 +723,12 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             groups = routed.splitter.split.get("groups")
             score_params = _per_scorer(scorers, routed.scorer.score)
         X, y, groups = indexable(X, y, groups)
+        sample_weight = fit_params.get("sample_weight")
+        callback_metadata = None if sample_weight is None else {"sample_weight": sample_weight}
+        root_ctx = None
+        if hasattr(self, "_init_callback_context"):
+            root_ctx = self._init_callback_context(max_subtasks=1 + (self.refit is not False)).call_on_fit_task_begin(
+                estimator=self, X=X, y=y, metadata=callback_metadata)
         # Cloned before any configuration is drawn, as scikit-learn does: an estimator and a search
         # sharing one RandomState then start from the same state in both.
         base = clone(self.estimator)
@@ -746,7 +774,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         # Without routing, sample_weight also weights the scores (scikit-learn's searches since 1.7).
         weighted = frozenset() if _routing_enabled() else weighted_scorers(scorers, fit_params)
         run = _Run(base, X, y, splits, scorers, metrics, settings.error_score, fit_params,
-                   self._return_train_score(settings), weighted, [], score_params)
+                   self._return_train_score(settings), weighted, [], score_params, root_ctx)
         rows: dict[int, dict[str, Any]] = {}
         try:
             if halving_plan is not None:
@@ -766,16 +794,32 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         self._select_best(metrics.refit_metric, metrics.multimetric, halving=halving_plan is not None)
         if self.refit:
             est = clone(base).set_params(**clone(self.best_params_, safe=False))
-            t0 = time.perf_counter()
-            if y is None:
-                est.fit(X, **fit_params)
-            else:
-                est.fit(X, y, **fit_params)
-            self.refit_time_ = time.perf_counter() - t0
+            refit_ctx = None if root_ctx is None else root_ctx.subcontext(task_name="refit-with-best-params")
+            with nullcontext() if refit_ctx is None else refit_ctx.propagate_callback_context(est):
+                if refit_ctx is not None:
+                    refit_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=callback_metadata)
+                t0 = time.perf_counter()
+                if y is None:
+                    est.fit(X, **fit_params)
+                else:
+                    est.fit(X, y, **fit_params)
+                self.refit_time_ = time.perf_counter() - t0
             self.best_estimator_ = est
             if hasattr(est, "feature_names_in_"):
                 self.feature_names_in_ = est.feature_names_in_
+            if refit_ctx is not None:
+                refit_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=callback_metadata)
+        if root_ctx is not None:
+            root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=callback_metadata)
         return self
+
+    def _callback_caller(self) -> SearchCV:
+        """The search as the callbacks' ``estimator`` in the folds: its parameters and callbacks,
+        not the fit's study (which a fold sent to another process could not take along)."""
+        caller = clone(self, safe=False)
+        if hasattr(self, "_skl_callbacks"):
+            caller._skl_callbacks = self._skl_callbacks
+        return caller
 
     def _return_train_score(self, settings: _Settings) -> bool:
         if self.return_train_score is None:
@@ -797,6 +841,10 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         start = time.perf_counter()
         originals = _originals(dims, points or [])
         queue = self._queue(study, settings, points) if points is not None else None
+        search_ctx = None
+        if run.callback_ctx is not None:
+            search_ctx = run.callback_ctx.subcontext(task_name="search", max_subtasks=n_trials * len(run.splits),
+                                                     sequential_subtasks=False).call_on_fit_task_begin(estimator=self)
         for i in range(n_trials):
             if self.timeout is not None and time.perf_counter() - start >= self.timeout:
                 break
@@ -826,7 +874,10 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
                          else self._draw(study, trial, settings, seed))
                 params = {**params, **drawn}
             rows[trial.number] = params
-            self._run_trial(study, trial, params, run, run.splits, i, n_trials)
+            self._run_trial(study, trial, params, run, run.splits, i, n_trials,
+                            callback_task=None if search_ctx is None else (search_ctx, i))
+        if search_ctx is not None:
+            search_ctx.call_on_fit_task_end(estimator=self)
 
     @staticmethod
     def _draw(study: Any, trial: Any, settings: _Settings, seed: int | None) -> dict[str, Any]:
@@ -901,6 +952,10 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         self.n_candidates_: list[int] = []
         number = 0
         total = sum(math.ceil(len(points) / plan.factor**k) for k in range(plan.n_iterations))
+        search_ctx = None
+        if run.callback_ctx is not None:
+            search_ctx = run.callback_ctx.subcontext(task_name="search", max_subtasks=plan.n_iterations
+                                                     ).call_on_fit_task_begin(estimator=self)
         for itr in range(plan.n_iterations):
             n_resources = plan.n_resources(itr)
             self.n_resources_.append(n_resources)
@@ -913,8 +968,13 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             else:
                 splits = run.splits
                 candidates = [{**c, resource: n_resources} for c in candidates]
+            iteration_ctx = None
+            if search_ctx is not None:
+                iteration_ctx = search_ctx.subcontext(
+                    task_name="halving-iteration", max_subtasks=len(candidates) * len(splits),
+                    sequential_subtasks=False).call_on_fit_task_begin(estimator=self)
             means = []
-            for params in candidates:
+            for cand, params in enumerate(candidates):
                 searched = {name: value for name, value in params.items() if name in dims}
                 drawn = {name: check_drawn_value("param_distributions", name, value)
                          for name, value in params.items() if name not in dims and name != resource}
@@ -926,14 +986,19 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
                         trial.suggest(name, dims[name].dist)
                 rows[trial.number] = params
                 means.append(self._run_trial(study, trial, params, run, splits, number, total,
-                                             extra={"iter": itr, "n_resources": n_resources}))
+                                             extra={"iter": itr, "n_resources": n_resources},
+                                             callback_task=None if iteration_ctx is None else (iteration_ctx, cand)))
                 number += 1
             keep = survivors(means, math.ceil(len(candidates) / plan.factor))
             candidates = [candidates[i] for i in keep]
+            if iteration_ctx is not None:
+                iteration_ctx.call_on_fit_task_end(estimator=self)
         self.n_remaining_candidates_ = len(candidates)
         self.n_required_iterations_ = plan.n_required_iterations
         self.n_possible_iterations_ = plan.n_possible_iterations
         self.n_iterations_ = plan.n_iterations
+        if search_ctx is not None:
+            search_ctx.call_on_fit_task_end(estimator=self)
 
     @staticmethod
     def _queue(study: Any, settings: _Settings, points: list[dict[str, Any]]
@@ -1000,8 +1065,10 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
                     r[part] = dict.fromkeys(m.names, float(next(iter(scores.values()))))
 
     def _run_trial(self, study: Any, trial: Any, params: dict[str, Any], run: _Run, splits: list[Any], i: int,
-                   n_trials: int, extra: Mapping[str, Any] | None = None) -> float:
-        """Score ``params`` on ``splits`` as one trial and tell the study; the mean test score."""
+                   n_trials: int, extra: Mapping[str, Any] | None = None,
+                   callback_task: tuple[Any, int] | None = None) -> float:
+        """Score ``params`` on ``splits`` as one trial and tell the study; the mean test score.
+        ``callback_task``: the callback task the folds are subtasks of, and the candidate's index in it."""
         from joblib import Parallel, delayed, effective_n_jobs
 
         def fold_estimator() -> Any:
@@ -1021,13 +1088,20 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             kwargs = {"return_train_score": run.return_train_score, "error_score": run.error_score,
                       "params": params, "weighted": run.weighted, "warn_fit_failure": False,
                       "metric_dict": run.metrics.from_callable, "score_params": run.score_params}
-            if n_jobs == 1 or len(folds) == 1:
+            # The folds' callback tasks are made here, before any runs in parallel, as scikit-learn does.
+            contexts = {k: None if callback_task is None else callback_task[0].subcontext(
+                task_name="candidate-split-evaluation", task_id=callback_task[1] * len(splits) + k) for k in folds}
+            sequential = n_jobs == 1 or len(folds) == 1
+            caller = None if callback_task is None else self if sequential else self._callback_caller()
+            if sequential:
                 out = [fit_and_score(fold_estimator(), run.X, run.y, splits[k][0], splits[k][1], run.scorers,
-                                     run.fit_params, fold=k, **kwargs) for k in folds]
+                                     run.fit_params, fold=k, callback_ctx=contexts[k], caller=caller, **kwargs)
+                       for k in folds]
             else:
                 out = Parallel(n_jobs=min(n_jobs, len(folds)), pre_dispatch=self.pre_dispatch)(
                     delayed(fit_and_score)(fold_estimator(), run.X, run.y, splits[k][0], splits[k][1], run.scorers,
-                                           run.fit_params, fold=k, **kwargs) for k in folds)
+                                           run.fit_params, fold=k, callback_ctx=contexts[k], caller=caller,
+                                           **kwargs) for k in folds)
             results.extend(out)
             try:
                 self._learn_metrics(run, results, halving=extra is not None and "iter" in extra)
@@ -1174,12 +1248,12 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             if not 0 <= index < len(res["params"]):
                 raise IndexError(f"best_index_ index out of range: the refit callable returned {index}, and "
                                  f"cv_results_ has {len(res['params'])} rows")
-            self.best_index_ = int(index)
+            self.best_index_ = index  # as returned, as scikit-learn keeps it
         elif halving:
             # The best of the last iteration (the candidates scored with the most resources).
             last = np.flatnonzero(res["iter"] == np.max(res["iter"]))
             scores = res["mean_test_score"][last]
-            self.best_index_ = int(last[0] if np.isnan(scores).all() else last[np.nanargmax(scores)])
+            self.best_index_ = last[0] if np.isnan(scores).all() else last[np.nanargmax(scores)]  # np.int64, as sklearn
         else:
             complete = np.flatnonzero((res["state"] == "COMPLETE") & ~np.isnan(res[f"mean_test_{suffix}"]))
             if complete.size == 0:
@@ -1189,9 +1263,9 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             if complete.size == 0:
                 raise ValueError(f"every configuration was pruned: no configuration has a mean_test_{suffix} over "
                                  f"all {self.n_splits_} folds; run more trials or prune less (pruning=)")
-            self.best_index_ = int(complete[np.argmin(res[f"rank_test_{suffix}"][complete])])
+            self.best_index_ = complete[np.argmin(res[f"rank_test_{suffix}"][complete])]  # np.int64, as sklearn
         if not callable(self.refit) or halving:
-            self.best_score_ = float(res[f"mean_test_{suffix}"][self.best_index_])
+            self.best_score_ = res[f"mean_test_{suffix}"][self.best_index_]  # np.float64, as scikit-learn
         self.best_params_ = dict(res["params"][self.best_index_])
 
     # ---- delegation to the refitted estimator ----------------------------------------------

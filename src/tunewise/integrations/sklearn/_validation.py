@@ -209,7 +209,8 @@ def fit_and_score(estimator: Any, X: Any, y: Any, train: np.ndarray, test: np.nd
                   return_train_score: bool, error_score: Any, params: Mapping[str, Any] | None = None,
                   fold: int = 0, weighted: frozenset[str] = frozenset(),
                   warn_fit_failure: bool = True, metric_dict: bool = False,
-                  score_params: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+                  score_params: Mapping[str, Mapping[str, Any]] | None = None,
+                  callback_ctx: Any = None, caller: Any = None) -> dict[str, Any]:
     """Fit a (cloned) estimator on one fold and score it: the unit of work of every CV search.
 
     ``weighted`` names the scorers that get the fold's share of ``fit_params["sample_weight"]``;
@@ -218,21 +219,64 @@ def fit_and_score(estimator: Any, X: Any, y: Any, train: np.ndarray, test: np.nd
     ``{"score": callable}`` and the callable may return a dict of metrics; the result's
     ``"metric_dict"`` says whether it did (None when the fit or the scoring failed).
     ``score_params``: metadata routed to each scorer by name (scikit-learn's metadata routing),
-    per-sample values indexed with the fold's test (or train) rows."""
-    from sklearn.exceptions import FitFailedWarning
+    per-sample values indexed with the fold's test (or train) rows. ``callback_ctx``: the fold's
+    ``candidate-split-evaluation`` task of scikit-learn's callback API (>= 1.9), whose callbacks see the
+    fit begin and, after scoring, end, with ``caller`` (the search) as the estimator, as in scikit-learn."""
     from sklearn.utils.metaestimators import _safe_split
     from sklearn.utils.validation import _num_samples
 
     X_train, y_train = _safe_split(estimator, X, y, train)
+    if callback_ctx is None:
+        return _fit_and_score(estimator, X, y, X_train, y_train, train, test, scorers, fit_params,
+                              return_train_score=return_train_score, error_score=error_score, params=params,
+                              fold=fold, weighted=weighted, warn_fit_failure=warn_fit_failure,
+                              metric_dict=metric_dict, score_params=score_params)
+    sample_weight = slice_fit_params(fit_params, _num_samples(X), train).get("sample_weight")
+    metadata = None if sample_weight is None else {"sample_weight": sample_weight}
+    try:
+        return _fit_and_score(estimator, X, y, X_train, y_train, train, test, scorers, fit_params,
+                              return_train_score=return_train_score, error_score=error_score, params=params,
+                              fold=fold, weighted=weighted, warn_fit_failure=warn_fit_failure,
+                              metric_dict=metric_dict, score_params=score_params,
+                              callbacks=(callback_ctx, caller, metadata))
+    finally:
+        callback_ctx.call_on_fit_task_end(estimator=caller, X=X_train, y=y_train, metadata=metadata)
+
+
+def _fit_fold(estimator: Any, X_train: Any, y_train: Any, fp: Mapping[str, Any],
+              callbacks: tuple[Any, Any, Any] | None) -> None:
+    """Fit one fold; under a callback task, with the task's callbacks propagated to the estimator."""
+    def fit() -> None:
+        if y_train is None:
+            estimator.fit(X_train, **fp)
+        else:
+            estimator.fit(X_train, y_train, **fp)
+
+    if callbacks is None:
+        fit()
+        return
+    ctx, caller, metadata = callbacks
+    with ctx.propagate_callback_context(estimator):
+        ctx.call_on_fit_task_begin(estimator=caller, X=X_train, y=y_train, metadata=metadata)
+        fit()
+
+
+def _fit_and_score(estimator: Any, X: Any, y: Any, X_train: Any, y_train: Any, train: np.ndarray,
+                   test: np.ndarray, scorers: Mapping[str, Scorer], fit_params: Mapping[str, Any], *,
+                   return_train_score: bool, error_score: Any, params: Mapping[str, Any] | None,
+                   fold: int, weighted: frozenset[str], warn_fit_failure: bool, metric_dict: bool,
+                   score_params: Mapping[str, Mapping[str, Any]] | None,
+                   callbacks: tuple[Any, Any, Any] | None = None) -> dict[str, Any]:
+    from sklearn.exceptions import FitFailedWarning
+    from sklearn.utils.metaestimators import _safe_split
+    from sklearn.utils.validation import _num_samples
+
     X_test, y_test = _safe_split(estimator, X, y, test, train)
     fp = slice_fit_params(fit_params, _num_samples(X), train) if fit_params else {}
     start = time.perf_counter()
     error: str | None = None
     try:
-        if y_train is None:
-            estimator.fit(X_train, **fp)
-        else:
-            estimator.fit(X_train, y_train, **fp)
+        _fit_fold(estimator, X_train, y_train, fp, callbacks)
     except Exception as e:
         if error_score == "raise":
             raise

@@ -1,0 +1,99 @@
+"""Behaviour scikit-learn's example gallery showed SearchCV lacked (benchmarks/history/s19/sklearn_gallery.md):
+each check runs scikit-learn's search and SearchCV built as the migration guide says, and compares."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("sklearn")
+from sklearn.datasets import make_classification  # noqa: E402
+from sklearn.experimental import enable_halving_search_cv  # noqa: E402, F401
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.model_selection import GridSearchCV, HalvingGridSearchCV  # noqa: E402
+
+from tunewise.integrations.sklearn import SearchCV  # noqa: E402
+
+X, Y = make_classification(n_samples=90, n_features=6, n_classes=3, n_informative=4, random_state=0)
+
+
+def _task_tree(log):
+    """The (task path, parent path, task name, estimator) rows a ScoringMonitor saw, as a set."""
+    return {(tuple(r.task_id_path), tuple(r.parent_task_id_path), r.task_name, r.estimator_name)
+            for r in log.itertuples()}
+
+
+# --- scikit-learn >= 1.9's callback API (examples/callbacks/plot_scoring_monitor.py) -----------------
+def _has_callbacks() -> bool:
+    try:
+        import sklearn.callback  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_callbacks = pytest.mark.skipif(not _has_callbacks(), reason="scikit-learn < 1.9 has no callback API")
+
+
+@needs_callbacks
+@pytest.mark.parametrize("n_jobs", [None, 2])
+def test_set_callbacks_sees_gridsearchcv_task_tree(n_jobs):
+    from sklearn.callback import ProgressBar, ScoringMonitor
+
+    logs = {}
+    for name, make in [("sklearn", lambda est, grid: GridSearchCV(est, grid, cv=3, n_jobs=n_jobs)),
+                       ("tunewise", lambda est, grid: SearchCV(est, param_grid=grid, cv=3, n_jobs=n_jobs))]:
+        monitor = ScoringMonitor(scoring=["accuracy"])
+        est = LogisticRegression(max_iter=50).set_callbacks(monitor)
+        search = make(est, {"C": [0.1, 1.0]})
+        assert search.set_callbacks(ProgressBar()) is search
+        search.fit(X, Y)
+        logs[name] = monitor.get_logs().data_as_pandas
+    sk, tw = logs["sklearn"], logs["tunewise"]
+    assert len(tw) == len(sk) > 0
+    # The same tree (task ids, parents, names), the estimator's name aside.
+    rename = {"GridSearchCV": "SearchCV"}
+    expected = {(p, q, t, rename.get(e, e)) for p, q, t, e in _task_tree(sk)}
+    assert _task_tree(tw) == expected
+    # 2 candidates x 3 folds under "search" (0, 0), the refit under (0, 1), as the example reads them.
+    folds = {r.task_id_path[2] for r in tw.itertuples() if r.parent_task_id_path[:2] == (0, 0)}
+    assert folds == set(range(6))
+    assert any(r.parent_task_id_path[:2] == (0, 1) for r in tw.itertuples())
+
+
+@needs_callbacks
+def test_set_callbacks_sees_halving_iterations():
+    from sklearn.callback import ScoringMonitor
+
+    trees = {}
+    for name, make in [("sklearn", lambda est, grid: HalvingGridSearchCV(est, grid, cv=3, factor=2, random_state=0)),
+                       ("tunewise", lambda est, grid: SearchCV(est, param_grid=grid, cv=3, factor=2, random_state=0))]:
+        monitor = ScoringMonitor(scoring=["accuracy"])
+        est = LogisticRegression(max_iter=50).set_callbacks(monitor)
+        make(est, {"C": [0.01, 0.1, 1.0, 10.0]}).fit(X, Y)
+        trees[name] = _task_tree(monitor.get_logs().data_as_pandas)
+    rename = {"HalvingGridSearchCV": "SearchCV"}
+    assert trees["tunewise"] == {(p, q, t, rename.get(e, e)) for p, q, t, e in trees["sklearn"]}
+
+
+@needs_callbacks
+def test_set_callbacks_refuses_what_scikit_learn_refuses_and_clears():
+    search = SearchCV(LogisticRegression(), param_grid={"C": [1.0]})
+    with pytest.raises(TypeError, match="FitCallback"):
+        search.set_callbacks(object())
+    assert search.set_callbacks() is search and not hasattr(search, "_skl_callbacks")
+
+
+# --- best_index_ / best_score_ are numpy scalars, as scikit-learn's (every gallery grid search) --------------
+@pytest.mark.parametrize("kwargs", [{}, {"factor": 2, "random_state": 0},
+                                    {"refit": lambda results: 1}], ids=["grid", "halving", "refit-callable"])
+def test_best_index_and_score_have_scikit_learns_types(kwargs):
+    grid = {"C": [0.01, 1.0]}
+    Sk = HalvingGridSearchCV if "factor" in kwargs else GridSearchCV
+    sk = Sk(LogisticRegression(max_iter=50), grid, cv=3, **kwargs).fit(X, Y)
+    tw = SearchCV(LogisticRegression(max_iter=50), param_grid=grid, cv=3, **kwargs).fit(X, Y)
+    assert type(tw.best_index_) is type(sk.best_index_)
+    assert tw.best_index_ == sk.best_index_
+    if hasattr(sk, "best_score_"):
+        assert type(tw.best_score_) is type(sk.best_score_) is np.float64
+        assert tw.best_score_ == sk.best_score_
