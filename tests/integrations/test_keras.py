@@ -91,15 +91,20 @@ def test_interval_reports_every_nth_epoch(digits: tuple[np.ndarray, ...]) -> Non
     assert sorted(study.trials[0].intermediate_values) == [1, 3]
 
 
-def test_a_metric_fit_does_not_log_is_a_clear_error(digits: tuple[np.ndarray, ...]) -> None:
+def test_a_metric_fit_does_not_log_warns_once_and_the_trial_runs_unpruned(digits: tuple[np.ndarray, ...]) -> None:
+    # As under Optuna, an Optuna script with a misspelled monitor still runs; the warning names what fit logs.
     study = _study(tw.pruners.NopPruner())
-    with pytest.raises(ValueError, match=r"monitor='val_acc' is not among the metrics model.fit logs \(.*val_accuracy"):
-        study.optimize(lambda t: float(_fit(digits, KerasPruningCallback(t, "val_acc"), epochs=1).history["loss"][0]),
+    missing = r"monitor='val_acc' is not among the metrics model.fit logs \(.*val_accuracy"
+    with pytest.warns(UserWarning, match=missing) as w:
+        study.optimize(lambda t: float(_fit(digits, KerasPruningCallback(t, "val_acc"), epochs=3).history["loss"][-1]),
                        n_trials=1, catch=())
+    assert sum("val_acc'" in str(x.message) for x in w) == 1  # once per fit, not once per epoch
+    assert study.trials[0].state == tw.TrialState.COMPLETE and study.trials[0].intermediate_values == {}
     # A val_ metric without validation data: said once training ends, naming what to pass.
-    with pytest.raises(ValueError, match=r"accuracy, loss\).*validation_data="):
-        study.optimize(lambda t: _fit(digits, KerasPruningCallback(t, "val_loss"), epochs=1, validation=False),
-                       n_trials=1, catch=())
+    with pytest.warns(UserWarning, match=r"accuracy, loss\).*validation_data="):
+        study.optimize(lambda t: float(_fit(digits, KerasPruningCallback(t, "val_loss"), epochs=1,
+                                            validation=False).history["loss"][-1]), n_trials=1, catch=())
+    assert study.trials[1].state == tw.TrialState.COMPLETE
 
 
 def test_validation_every_other_epoch_reports_the_epochs_that_have_it(digits: tuple[np.ndarray, ...]) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import math
 import os
+import warnings
 from typing import Any
 
 from tunewise.exceptions import TrialPruned
@@ -58,9 +59,11 @@ class _PruningOnEpochEnd:
         self.monitor = monitor
         self.interval = interval
         self._seen = False
+        self._warned = False
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self._seen = False
+        self._warned = False
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         logs = logs or {}
@@ -68,7 +71,8 @@ class _PruningOnEpochEnd:
         if value is None:
             if self.monitor.startswith("val_") and not any(k.startswith("val_") for k in logs):
                 return  # no validation this epoch (validation_freq > 1); on_train_end checks it ever came
-            raise ValueError(self._missing(logs))
+            self._warn(self._missing(logs) + "; this trial runs unpruned")
+            return
         self._seen = True
         if (epoch + 1) % self.interval:
             return
@@ -79,8 +83,13 @@ class _PruningOnEpochEnd:
 
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         if not self._seen:
-            raise ValueError(self._missing(logs or {}) + "; pass validation_data= or validation_split= to fit "
-                             "for the val_ metrics")
+            self._warn(self._missing(logs or {}) + "; this trial ran unpruned (pass validation_data= or "
+                       "validation_split= to fit for the val_ metrics)")
+
+    def _warn(self, message: str) -> None:
+        if not self._warned:  # once per fit, not once per epoch
+            self._warned = True
+            warnings.warn(message, UserWarning, stacklevel=3)
 
     def _missing(self, logs: dict[str, Any]) -> str:
         logged = sorted(k for k, v in logs.items() if isinstance(v, (int, float)) and not math.isnan(float(v)))
@@ -94,8 +103,9 @@ class KerasPruningCallback(_PruningOnEpochEnd, keras.callbacks.Callback):  # typ
     ``KerasPruningCallback(trial, monitor, interval=1)``).
 
     ``monitor`` is a key of the epoch's logs: ``"loss"``, ``"accuracy"``, or with validation data
-    ``"val_loss"``, ``"val_accuracy"``. A key that model.fit does not log raises ValueError listing
-    the ones it does (Optuna only warns, and the trial then runs unpruned).
+    ``"val_loss"``, ``"val_accuracy"``. A key that model.fit does not log gives a warning listing the
+    ones it does, and the trial runs unpruned (as under Optuna: a script with a misspelled monitor
+    still runs).
 
     >>> import keras, tunewise as tw
     >>> from sklearn.datasets import load_digits
