@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import statistics
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -195,15 +196,61 @@ def test_median_error_evaluator_stops_a_converged_study() -> None:
     assert study.best_value < 1e-3
 
 
-def test_emmr_evaluator_imports_and_says_what_to_use_instead() -> None:
-    """``from optuna.terminator import EMMREvaluator`` (what scripts write) works; constructing it
-    fails with a message naming the problem and the alternatives, not a bare ImportError."""
+def _shrinking_quadratic_trials(n: int, module: Any) -> list[Any]:
+    """Trials of a 2-d quadratic whose points close in on the optimum, as a converging study's do."""
+    rng = np.random.default_rng(0)
+    dist = module.distributions.FloatDistribution(-5, 5)
+    trials = []
+    for i in range(n):
+        x, y = rng.uniform(-5, 5, 2) * 0.95**i
+        value = x**2 + y**2 + 0.01 * rng.normal()
+        trials.append(module.trial.create_trial(params={"x": x, "y": y}, distributions={"x": dist, "y": dist},
+                                                value=value))
+    return trials
+
+
+def test_emmr_evaluator_follows_optunas_on_the_same_trials() -> None:
+    """EMMR (Ishibashi et al. 2023) on the same trials: the same magnitude as Optuna's (the GPs differ: each
+    library fits its own kernel), large while the study still moves, small once it has converged."""
+    optuna = pytest.importorskip("optuna")
+    optuna_terminator = pytest.importorskip("optuna.terminator")
+
     from tunewise.terminator import EMMREvaluator
 
-    for args in ((), (True, 0.2, 5, 0)):
-        with pytest.raises(NotImplementedError, match="joint GP posterior") as info:
-            EMMREvaluator(*args)
-        assert "MedianErrorEvaluator" in str(info.value) and "RegretBoundEvaluator" in str(info.value)
+    ours, theirs = _shrinking_quadratic_trials(40, tw), _shrinking_quadratic_trials(40, optuna)
+    got = {n: EMMREvaluator(seed=0).evaluate(ours[:n], "minimize") for n in (10, 20, 40)}
+    want = {n: optuna_terminator.EMMREvaluator(seed=0).evaluate(theirs[:n], optuna.study.StudyDirection.MINIMIZE)
+            for n in (10, 20, 40)}
+    for n in got:
+        assert 0 < got[n] and 0.2 < got[n] / want[n] < 5, (n, got[n], want[n])
+    assert got[40] < got[10] / 10
+    assert EMMREvaluator().evaluate(ours[:1], "minimize") > 1e300  # below min_n_trials: never stop
+
+
+def test_emmr_evaluator_with_median_error_stops_optunas_docstring_loop() -> None:
+    """Optuna's EMMREvaluator docstring example (5-d sphere, TPE): the terminator stops it, early."""
+    from tunewise.terminator import EMMREvaluator, MedianErrorEvaluator, Terminator
+
+    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=0))
+    emmr = EMMREvaluator(seed=0)
+    terminator = Terminator(improvement_evaluator=emmr, error_evaluator=MedianErrorEvaluator(emmr))
+    for _ in range(200):
+        trial = study.ask()
+        study.tell(trial, sum(trial.suggest_float(f"x{i}", -10.0, 10.0) ** 2 for i in range(5)))
+        if terminator.should_terminate(study):
+            break
+    assert 20 < len(study.trials) < 200
+
+
+def test_emmr_evaluator_arguments_are_checked() -> None:
+    from tunewise.terminator import EMMREvaluator
+
+    with pytest.raises(ValueError, match="min_n_trials must be an integer of at least 2, got 1"):
+        EMMREvaluator(min_n_trials=1)
+    with pytest.raises(ValueError, match="delta must be in"):
+        EMMREvaluator(delta=0)
+    with pytest.warns(UserWarning, match="deterministic_objective=True"):
+        EMMREvaluator(True, 0.2, 5, 0)
 
 
 def test_plot_terminator_improvement() -> None:

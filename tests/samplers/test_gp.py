@@ -53,6 +53,27 @@ def test_posterior_interpolates_observed_points_on_a_1d_toy() -> None:
     assert gap_sd > 3 * sd.max()
 
 
+def test_joint_posterior_is_the_dense_formula_and_agrees_with_predict() -> None:
+    """predict_joint: K** - K*X (K + noise I)^-1 KX* from the kernel matrices, diagonal = predict's variance."""
+    rng = np.random.default_rng(5)
+    x_num, x_cat = rng.random((14, 2)), rng.integers(0, 3, (14, 1)).astype(float)
+    y = np.sin(4 * x_num[:, 0]) + 0.3 * x_cat[:, 0]
+    model = GPModel(x_num, x_cat, (y - y.mean()) / y.std(), warp=True)
+    model.fit([model.layout.default()])
+    xq_num, xq_cat = rng.random((4, 2)), rng.integers(0, 3, (4, 1)).astype(float)
+    mu, cov = model.predict_joint(xq_num, xq_cat)
+    mu1, sd1 = model.predict(xq_num, xq_cat)
+    np.testing.assert_allclose(mu, mu1, atol=1e-10)
+    np.testing.assert_allclose(np.diag(cov), sd1**2, rtol=1e-6, atol=1e-10)
+    w, wq = _warp(x_num, model._a, model._b), _warp(xq_num, model._a, model._b)
+    k_xx = model._s2 * model._kernel0(w, x_cat, w, x_cat) + np.diag(model._diag + 1e-9)
+    k_qx = model._s2 * model._kernel0(wq, xq_cat, w, x_cat)
+    dense = model._s2 * model._kernel0(wq, xq_cat, wq, xq_cat) - k_qx @ np.linalg.solve(k_xx, k_qx.T)
+    np.testing.assert_allclose(cov, dense, atol=1e-7)
+    np.testing.assert_allclose(cov, cov.T, atol=1e-12)
+    assert np.all(np.linalg.eigvalsh(cov) > -1e-9)
+
+
 def test_marginal_likelihood_gradient_matches_finite_differences() -> None:
     rng = np.random.default_rng(0)
     x_num, x_cat = rng.random((15, 2)), rng.integers(0, 3, (15, 1)).astype(float)

@@ -432,6 +432,15 @@ class GPModel:
         var = np.maximum(self._s2 - np.sum(v * v, axis=1), 1e-12)
         return mu, np.sqrt(var)
 
+    def predict_joint(self, x_num: np.ndarray, x_cat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Posterior mean and covariance matrix of the latent function at the given points (no noise):
+        ``K** - K*X (K + noise)^-1 KX*`` (Rasmussen & Williams, eq. 2.24)."""
+        w = _warp(x_num, self._a, self._b) if self.layout.warp else x_num
+        ks = self._s2 * self._kernel0(w, x_cat, self._train_w, self._train_cat)
+        v = ks @ self._Linv_T
+        cov = self._s2 * self._kernel0(w, x_cat, w, x_cat) - v @ v.T
+        return ks @ self._alpha, cov
+
     def cross_kernel_with_grad(self, x_num: np.ndarray, x_cat: np.ndarray
                                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Warped inputs ``w``, the warp's derivative ``dw``, and the scaled Matern-5/2 kernel

@@ -13,7 +13,7 @@ import abc
 import logging
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -87,11 +87,7 @@ class RegretBoundEvaluator(BaseImprovementEvaluator):
         if not space:
             raise ValueError("the COMPLETE trials share no parameter (empty intersection search space): "
                              "RegretBoundEvaluator needs one; use BestValueStagnationEvaluator instead")
-        numeric = [name for name, d in space.items() if not isinstance(d, D.Categorical)]
-        categorical = {name: d for name, d in space.items() if isinstance(d, D.Categorical)}
-        x_num = np.array([[space[n].to_unit(t.params[n]) for n in numeric] for t in done]).reshape(len(done), -1)
-        x_cat = np.array([[d.index(t.params[n]) for n, d in categorical.items()] for t in done],
-                         dtype=float).reshape(len(done), -1)
+        x_num, x_cat = _encode(space, done)
         values = np.array([float(t.value) for t in done]) * (1.0 if _maximize(study_direction) else -1.0)  # type: ignore[arg-type]
 
         n = len(values)
@@ -103,47 +99,129 @@ class RegretBoundEvaluator(BaseImprovementEvaluator):
 
         model = GPModel(x_num, x_cat, y, warp=False)
         model.fit([model.layout.default()])
-        beta = 2.0 * math.log(len(space) * len(y) ** 2 * math.pi**2 / 6.0 / 0.1) / 5.0
-        mu, sd = model.predict(x_num, x_cat)
-        lcb = float(np.max(mu - math.sqrt(beta) * sd))
-        ucb = float(np.max(mu + math.sqrt(beta) * sd))
-        # UCB's maximum over the space, by random search (as Optuna's optimize_acqf_sample).
-        s_num = self._rng.random((self._n_samples, len(numeric)))
-        s_cat = np.column_stack([self._rng.integers(0, d.n_values, self._n_samples) for d in categorical.values()]
-                                ).astype(float) if categorical else np.zeros((self._n_samples, 0))
-        mu_s, sd_s = model.predict(s_num, s_cat)
-        ucb = max(ucb, float(np.max(mu_s + math.sqrt(beta) * sd_s)))
-        return (ucb - lcb) * scale
+        return _standardized_regret_bound(model, space, x_num, x_cat, 0.1, self._rng, self._n_samples) * scale
+
+
+def _encode(space: Mapping[str, D.Distribution], trials: Sequence[FrozenTrial]) -> tuple[np.ndarray, np.ndarray]:
+    """The trials' numeric parameters on the unit interval and categorical ones as category codes."""
+    numeric = [name for name, d in space.items() if not isinstance(d, D.Categorical)]
+    categorical = {name: d for name, d in space.items() if isinstance(d, D.Categorical)}
+    n = len(trials)
+    x_num = np.array([[space[name].to_unit(t.params[name]) for name in numeric] for t in trials]).reshape(n, -1)
+    x_cat = np.array([[d.index(t.params[name]) for name, d in categorical.items()] for t in trials],
+                     dtype=float).reshape(n, -1)
+    return x_num, x_cat
+
+
+def _standardized_regret_bound(model: Any, space: Mapping[str, D.Distribution], x_num: np.ndarray,
+                               x_cat: np.ndarray, delta: float, rng: np.random.Generator, n_samples: int) -> float:
+    """The GP's UCB maximum over the space minus its LCB maximum over the trials (targets maximized,
+    standardized), GP-UCB's beta (Srinivas et al. 2010) for ``delta`` scaled by 1/5, as Optuna's."""
+    beta = 2.0 * math.log(len(space) * len(x_num) ** 2 * math.pi**2 / 6.0 / delta) / 5.0
+    mu, sd = model.predict(x_num, x_cat)
+    lcb = float(np.max(mu - math.sqrt(beta) * sd))
+    ucb = float(np.max(mu + math.sqrt(beta) * sd))
+    # UCB's maximum over the space, by random search (as Optuna's optimize_acqf_sample).
+    categorical = [d for d in space.values() if isinstance(d, D.Categorical)]
+    s_num = rng.random((n_samples, len(space) - len(categorical)))
+    s_cat = np.column_stack([rng.integers(0, d.n_values, n_samples) for d in categorical]).astype(float) \
+        if categorical else np.zeros((n_samples, 0))
+    mu_s, sd_s = model.predict(s_num, s_cat)
+    return max(ucb, float(np.max(mu_s + math.sqrt(beta) * sd_s))) - lcb
+
+
+_DO_NOT_TERMINATE = sys.float_info.max * 0.1  # Optuna's "never stop" improvement (with its margin)
+_MINIMUM_NOISE_VAR = 1e-6  # Optuna's lambda^-1 in the EMMR bound (its GP's minimum noise variance)
 
 
 class EMMREvaluator(BaseImprovementEvaluator):
-    """Optuna's ``EMMREvaluator`` (the expected minimum model regret of Ishibashi et al. 2023,
-    AISTATS) is not available: constructing it raises :class:`NotImplementedError`.
+    """Optuna's expected minimum model regret (Ishibashi et al. 2023, AISTATS, "A stopping criterion for
+    Bayesian optimization by the gap of expected minimum simple regrets", Algorithm 1): an upper bound on
+    how much the expected minimum simple regret changed with the latest trial, from GPs fitted to the
+    COMPLETE trials before it and with it. Pair it with :class:`MedianErrorEvaluator` (Optuna's pairing).
 
-    It needs the joint GP posterior (the covariance) at two points and a GP fitted without noise
-    for deterministic objectives; tunewise's GP gives only each point's own mean and deviation.
-    The class exists so that ``from optuna.terminator import EMMREvaluator`` finds it and the
-    error says what to use instead: :class:`RegretBoundEvaluator` paired with
-    :class:`MedianErrorEvaluator` (Optuna's pairing for EMMR), or with the default
-    :class:`CrossValidationErrorEvaluator`, or :class:`BestValueStagnationEvaluator`.
+    Below ``min_n_trials`` COMPLETE trials (or without a parameter all of them share) the answer is a huge
+    number: no stop. ``deterministic_objective=True`` warns: tunewise's GP always fits its noise level
+    (Optuna's fixes it at its minimum). Bound terms are Optuna's: Theorem 1's mean shift and Gaussian
+    terms between the best points of the two GPs, and eq. 4's information gain of the newest trial times
+    the previous GP's regret bound (``delta`` as in :class:`RegretBoundEvaluator`).
 
-    >>> from tunewise.terminator import EMMREvaluator
-    >>> EMMREvaluator()
-    Traceback (most recent call last):
-    NotImplementedError: EMMREvaluator (Optuna's expected minimum model regret) is not available in tunewise: ...
+    >>> import tunewise as tw
+    >>> from tunewise.terminator import EMMREvaluator, MedianErrorEvaluator, Terminator
+    >>> emmr = EMMREvaluator(seed=0)
+    >>> terminator = Terminator(emmr, MedianErrorEvaluator(emmr), min_n_trials=5)
+    >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+    >>> study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=8)
+    >>> emmr.evaluate(study.trials, study.direction) >= 0, terminator.should_terminate(study)
+    (True, False)
     """
 
     def __init__(self, deterministic_objective: bool = False, delta: float = 0.1, min_n_trials: int = 2,
                  seed: int | None = None) -> None:
-        raise NotImplementedError(
-            "EMMREvaluator (Optuna's expected minimum model regret) is not available in tunewise: it needs the "
-            "joint GP posterior at two points, which tunewise's GP does not provide. Use "
-            "Terminator(regret, MedianErrorEvaluator(regret)) with regret = RegretBoundEvaluator() for a "
-            "threshold relative to the study's start, Terminator() (regret bound against the cross-validation "
-            "error), or Terminator(BestValueStagnationEvaluator())")
+        if isinstance(min_n_trials, bool) or not isinstance(min_n_trials, int) or min_n_trials <= 1:
+            raise ValueError(f"min_n_trials must be an integer of at least 2, got {min_n_trials!r}")
+        if isinstance(delta, bool) or not isinstance(delta, (int, float)) or not 0 < delta < 1:
+            raise ValueError(f"delta must be in (0, 1), got {delta!r}")
+        if deterministic_objective:
+            import warnings
 
-    def evaluate(self, trials: list[FrozenTrial], study_direction: Any) -> float:  # pragma: no cover
-        raise NotImplementedError("EMMREvaluator is not available in tunewise")
+            warnings.warn("EMMREvaluator(deterministic_objective=True): tunewise's GP always fits its noise level "
+                          "(Optuna's fixes it at 1e-6); the bound may stop later than Optuna's", UserWarning,
+                          stacklevel=2)
+        self._deterministic = deterministic_objective
+        self._delta = float(delta)
+        self.min_n_trials = min_n_trials
+        self._rng = np.random.default_rng(seed)
+        self._n_samples = 2048
+
+    def evaluate(self, trials: list[FrozenTrial], study_direction: Any) -> float:
+        from scipy.stats import norm
+
+        from tunewise.samplers._gp_model import GPModel
+
+        done = _complete(trials)
+        if len(done) < self.min_n_trials:
+            return _DO_NOT_TERMINATE
+        space = intersection_search_space(done)
+        if not space:
+            _logger.warning("EMMREvaluator: the COMPLETE trials share no parameter, so the study is never "
+                            "terminated by it")
+            return _DO_NOT_TERMINATE
+        x_num, x_cat = _encode(space, done)
+        sign = 1.0 if _maximize(study_direction) else -1.0
+        scores = np.array([float(t.value) for t in done]) * sign  # type: ignore[arg-type]
+        finite = np.isfinite(scores)
+        if not finite.all():  # Optuna clips infinities to the finite extremes before fitting
+            scores = np.clip(scores, scores[finite].min() if finite.any() else 0.0,
+                             scores[finite].max() if finite.any() else 0.0)
+        y = (scores - scores.mean()) / max(sys.float_info.min, float(scores.std()))
+
+        gp_t1 = GPModel(x_num[:-1], x_cat[:-1], y[:-1], warp=False)  # up to trial t-1
+        theta_t1 = gp_t1.fit([gp_t1.layout.default()])
+        gp_t = GPModel(x_num, x_cat, y, warp=False)  # up to trial t
+        gp_t.fit([theta_t1, gp_t.layout.default()])
+        best_t, best_t1 = int(np.argmax(y)), int(np.argmax(y[:-1]))
+        pair = [best_t, best_t1]
+        mu_pair, cov_pair = gp_t.predict_joint(x_num[pair], x_cat[pair])
+        mu_t_best_t, var_t_best_t, var_t_best_t1 = mu_pair[0], cov_pair[0, 0], cov_pair[1, 1]
+        mu_t1_best_t1 = float(gp_t1.predict(x_num[[best_t1]], x_cat[[best_t1]])[0][0])
+        mu_last, sd_last = gp_t.predict(x_num[[-1]], x_cat[[-1]])  # the newest trial, as Optuna evaluates it
+        mu_new, var_new = float(mu_last[0]), float(sd_last[0]) ** 2
+        kappa_t1 = _standardized_regret_bound(gp_t1, space, x_num[:-1], x_cat[:-1], self._delta, self._rng,
+                                              self._n_samples)
+
+        # Theorem 1: the shift between the two GPs' best predicted values, and its Gaussian terms.
+        v = math.sqrt(max(1e-10, var_t_best_t - 2.0 * cov_pair[0, 1] + var_t_best_t1))
+        g = (mu_t_best_t - mu_t1_best_t1) / v
+        term1 = mu_t1_best_t1 - mu_t_best_t
+        term2 = v * float(norm.pdf(g))
+        term3 = v * g * float(norm.cdf(g))
+        # Eq. 4: the KL divergence between the two posteriors bounded by the newest trial's information.
+        noise = _MINIMUM_NOISE_VAR
+        kl = (0.5 * math.log(1.0 + var_new / noise) - 0.5 * var_new / (var_new + noise)
+              + 0.5 * var_new * (y[-1] - mu_new) ** 2 / (var_new + noise) ** 2)
+        term4 = kappa_t1 * math.sqrt(0.5 * kl)
+        return min(sys.float_info.max * 0.5, float(term1 + term2 + term3 + term4))
 
 
 class BestValueStagnationEvaluator(BaseImprovementEvaluator):
