@@ -78,3 +78,36 @@ def test_two_worker_processes_finish_the_population_within_trials_needed(backend
     final = {t.system_attrs["pbt"]["lineage"] for t in trials
              if t.state == TrialState.COMPLETE and t.system_attrs["pbt"]["generation"] == 4}
     assert final == {0, 1, 2, 3}  # every member trained to the last generation
+
+
+def test_a_worker_is_not_held_when_no_member_trains(tmp_path):
+    # The last member of generation 1 fails in its objective (caught): no member trains and
+    # nothing is queued. Nobody would resolve the generation while the worker waited; it starts
+    # a trial at once, which resolves it (as an excess trial), as before the hold existed.
+    import time
+
+    pbt = tw.schedulers.PBTScheduler(perturbation_interval=2, population_size=4, max_step=6, seed=0,
+                                     checkpoint_dir=str(tmp_path), excess_wait=30)
+    study = tw.create_study(storage=f"sqlite:///{tmp_path / 'pbt.db'}", direction="maximize",
+                            sampler=tw.samplers.RandomSampler(seed=0), scheduler=pbt)
+
+    def objective(trial):
+        lr = trial.suggest_float("lr", 0.01, 1.0)
+        state = trial.load_checkpoint()
+        start, acc = (0, 0.0) if state is None else (state["step"], state["acc"])
+        if trial.system_attrs.get("pbt", {}).get("lineage") == 3 and start == 2:
+            raise ValueError("member 3 fails in generation 1")
+        for step in range(start + 1, 7):
+            acc += lr
+            trial.report(acc, step)
+            trial.save_checkpoint({"step": step, "acc": acc})
+            if trial.should_prune():
+                raise tw.TrialPruned()
+        return acc
+
+    began = time.monotonic()
+    study.optimize(objective, n_trials=12, catch=(ValueError,))
+    assert time.monotonic() - began < 20  # no wait of excess_wait (30 s) for a member nobody trains
+    final = {t.system_attrs["pbt"]["lineage"] for t in study.trials
+             if t.state == TrialState.COMPLETE and t.system_attrs.get("pbt", {}).get("generation") == 2}
+    assert final == {0, 1, 2}

@@ -225,16 +225,21 @@ class PBTScheduler(Scheduler):
     # ---- the hooks -----------------------------------------------------------------------
     def admits_new_trial(self, ctx: SchedulerContext) -> bool:
         """Whether a worker of ``optimize()`` should start a trial now: yes while members are still
-        to start, when a segment is queued (the start claims it) and once the population has
-        finished; no while every member trains and nothing is queued. A trial started then could
+        to start, when a segment is queued (the start claims it), and when no member trains (the
+        population has finished, or a generation waits to be resolved); no while members train
+        and nothing is queued. A trial started then could
         only wait and end as ``excess``, using a trial of the budget (the loop holds the worker,
         up to ``excess_wait`` seconds: ``_decisions.hold_new_trial``)."""
         trials = ctx.get_trials()
         if any(t.state == TrialState.WAITING for t in trials):
             return True
-        if len(self._roots(trials)) < self.population_size:
+        roots, by_lineage = self._segments(trials)
+        if len(roots) < self.population_size:
             return True
-        return self._population_done(trials)
+        # Hold only while a member trains: its arrival queues the next segments. With none
+        # training (say the last one of a generation failed in its objective), nobody would
+        # resolve the generation: a trial started now does (as an excess trial, at once).
+        return not any(t.state == TrialState.RUNNING for segs in by_lineage.values() for t in segs)
 
     def on_report(self, ctx: SchedulerContext, trial: FrozenTrial) -> Decision:
         values = trial.intermediate_values
