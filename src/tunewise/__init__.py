@@ -111,7 +111,7 @@ def __getattr__(name: str) -> object:
     # Integrations and presets load on first use, so `import tunewise` never imports
     # scikit-learn, torch or mlflow.
     if name in ("integrations", "integration", "presets", "plots", "importance", "insight", "transfer", "pruners",
-                "search_space", "visualization", "storages", "artifacts", "terminator"):
+                "search_space", "visualization", "storages", "artifacts", "terminator", "progress_bar"):
         import importlib
 
         return importlib.import_module(f"tunewise.{name}")

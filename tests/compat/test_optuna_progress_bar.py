@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 
 import pytest
 
@@ -48,3 +50,10 @@ def test_nothing_is_shown_without_a_budget_or_when_not_valid(capsys) -> None:
     bar.close()
     _ProgressBar(is_valid=False, n_trials=2).close()
     assert "it/s" not in capsys.readouterr().err
+
+
+def test_module_is_an_attribute_of_the_package_as_in_optuna() -> None:
+    """``optuna.progress_bar`` without importing it first (a fresh interpreter: no test imported it)."""
+    code = "import tunewise as optuna; print(optuna.progress_bar._ProgressBar.__name__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "_ProgressBar", out.stderr
