@@ -3,6 +3,8 @@ each check runs scikit-learn's search and SearchCV built as the migration guide 
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -97,3 +99,44 @@ def test_best_index_and_score_have_scikit_learns_types(kwargs):
     if hasattr(sk, "best_score_"):
         assert type(tw.best_score_) is type(sk.best_score_) is np.float64
         assert tw.best_score_ == sk.best_score_
+
+
+# --- verbose prints scikit-learn's lines (compose/plot_feature_union.py uses verbose=10) ----------------------
+def _normalized(text):
+    # Fit times differ between any two runs.
+    return re.sub(r"total time=\s*[\d.]+(s|min)", "total time=?", text)
+
+
+@pytest.mark.parametrize("verbose", [1, 2, 3, 10])
+@pytest.mark.parametrize("multimetric", [False, True], ids=["one-metric", "two-metrics"])
+def test_verbose_prints_scikit_learns_lines(capsys, verbose, multimetric):
+    grid = {"C": [0.1, 1.0], "fit_intercept": [True, False]}
+    kwargs = {"cv": 3, "verbose": verbose, "return_train_score": True}
+    if multimetric:
+        kwargs.update(scoring=["accuracy", "f1_macro"], refit="accuracy")
+    GridSearchCV(LogisticRegression(max_iter=50), grid, **kwargs).fit(X, Y)
+    expected = capsys.readouterr().out
+    SearchCV(LogisticRegression(max_iter=50), param_grid=grid, **kwargs).fit(X, Y)
+    got = capsys.readouterr()
+    assert _normalized(got.out) == _normalized(expected)
+    assert expected.startswith("Fitting 3 folds for each of 4 candidates, totalling 12 fits")
+    assert got.err == ""
+
+
+def test_halving_verbose_prints_scikit_learns_lines(capsys):
+    grid = {"C": [0.01, 0.1, 1.0, 10.0]}
+    HalvingGridSearchCV(LogisticRegression(max_iter=50), grid, cv=3, factor=2, random_state=0, verbose=1).fit(X, Y)
+    expected = capsys.readouterr().out
+    SearchCV(LogisticRegression(max_iter=50), param_grid=grid, cv=3, factor=2, random_state=0, verbose=1).fit(X, Y)
+    assert capsys.readouterr().out == expected
+    assert "n_iterations: 3\n" in expected and "iter: 1\nn_candidates: 2\n" in expected
+
+
+def test_a_search_logs_no_study_creation(caplog):
+    # scikit-learn's searches print nothing with verbose=0; the study SearchCV makes is its own business.
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="tunewise"):
+        search = SearchCV(LogisticRegression(max_iter=50), param_grid={"C": [1.0]}, cv=3).fit(X, Y)
+    assert search.study_ is not None
+    assert not [r for r in caplog.records if "study created" in r.getMessage()]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import inspect
 import json
+import logging
 import math
 import numbers
 import sys
+import threading
 import time
 import warnings
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,6 +121,7 @@ class _Run:
     fits: list[str | None]  # every fit of this search: None, or the error that failed it
     score_params: Mapping[str, Mapping[str, Any]]  # metadata routed to each scorer (routing enabled)
     callback_ctx: Any = None  # the fit's root task of scikit-learn's callback API, None without it
+    sampled: bool = False  # the study's sampler chooses the configurations (not scikit-learn's grid or draws)
 
 
 def _routing_enabled() -> bool:
@@ -260,6 +263,34 @@ def _report_fold_scores(trial: Any, test: Mapping[str, list[float | None]], prun
         report_cross_validation_scores(trial, [s for s in scores if s is not None])
 
 
+class _NoStudyCreationLine(logging.Filter):
+    """Drops this thread's "A new study created" record: a search with verbose=0 prints nothing, as
+    scikit-learn's searches (the line is Optuna's, for studies a user creates)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.thread = threading.get_ident()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.thread == self.thread and str(record.msg).startswith("A new study created"))
+
+
+@contextmanager
+def _no_study_creation_line() -> Iterator[None]:
+    logger = logging.getLogger("tunewise")
+    quiet = _NoStudyCreationLine()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
+
+
+def _print_fitting(n_splits: int, n_candidates: int) -> None:
+    """scikit-learn's first line with verbose > 0."""
+    print(f"Fitting {n_splits} folds for each of {n_candidates} candidates, totalling {n_splits * n_candidates} fits")
+
+
 def _to_json_float(x: float) -> float | None:
     return None if x is None or math.isnan(x) else float(x)
 
@@ -353,8 +384,12 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
     timeout : stop starting new configurations after this many seconds.
     callbacks : study callbacks ``cb(study, frozen_trial)`` run after each configuration (for
         example :class:`tunewise.integrations.mlflow.MLflowCallback`).
-    verbose : 0 silent, 1 one line per configuration, 2 one line per fold (SearchCV's own lines,
-        not scikit-learn's).
+    verbose : scikit-learn's lines: 0 silent (no study-creation log line either), > 0 "Fitting k folds
+        for each of n candidates" (and the halving schedule), > 1 an END line per fold, > 2 with its
+        fold and scores, > 9 with the candidate and a START line. When the study's sampler chooses the
+        configurations (``param_space``), > 0 also prints one ``[SearchCV] trial`` line per configuration.
+    set_callbacks : (scikit-learn >= 1.9) callbacks such as ``sklearn.callback.ProgressBar`` see
+        GridSearchCV's task tree; see ``fit``.
 
     Attributes
     ----------
@@ -755,12 +790,14 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                 strategy_used = "halving"
             n_trials = len(points)
         pruner = self._make_pruner()
-        study = tw.create_study(name=self.study_name, storage=self.storage, direction="maximize",
-                                sampler=sampler, scheduler=pruner, load_if_exists=self.study_name is not None)
+        with nullcontext() if self.verbose else _no_study_creation_line():
+            study = tw.create_study(name=self.study_name, storage=self.storage, direction="maximize",
+                                    sampler=sampler, scheduler=pruner, load_if_exists=self.study_name is not None)
         if halving_plan is not None and study.get_trials():
             raise ValueError(f"successive halving does not resume a study, and study {self.study_name!r} has "
                              f"{len(study.get_trials())} trials: give a new study_name")
-        # Silent by default, as scikit-learn's searches: verbose= prints SearchCV's own lines, not
+        # Silent by default, as scikit-learn's searches: verbose= prints scikit-learn's lines (and, when the
+        # study's sampler chooses, a line per configuration), not
         # the study's line per trial.
         from tunewise.logging import trial_logger
 
@@ -774,7 +811,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         # Without routing, sample_weight also weights the scores (scikit-learn's searches since 1.7).
         weighted = frozenset() if _routing_enabled() else weighted_scorers(scorers, fit_params)
         run = _Run(base, X, y, splits, scorers, metrics, settings.error_score, fit_params,
-                   self._return_train_score(settings), weighted, [], score_params, root_ctx)
+                   self._return_train_score(settings), weighted, [], score_params, root_ctx, points is None)
         rows: dict[int, dict[str, Any]] = {}
         try:
             if halving_plan is not None:
@@ -841,6 +878,8 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         start = time.perf_counter()
         originals = _originals(dims, points or [])
         queue = self._queue(study, settings, points) if points is not None else None
+        if self.verbose:
+            _print_fitting(len(run.splits), n_trials if queue is None else min(n_trials, len(queue)))
         search_ctx = None
         if run.callback_ctx is not None:
             search_ctx = run.callback_ctx.subcontext(task_name="search", max_subtasks=n_trials * len(run.splits),
@@ -931,11 +970,11 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         plan = plan_halving(len(points), halving, min_resources, max_resources)
         self.min_resources_ = plan.min_resources
         self.max_resources_ = plan.max_resources
-        if self.verbose:
-            print(f"[SearchCV] successive halving: n_iterations {plan.n_iterations}, n_required_iterations "
-                  f"{plan.n_required_iterations}, n_possible_iterations {plan.n_possible_iterations}, min_resources_ "
-                  f"{plan.min_resources}, max_resources_ {plan.max_resources}, aggressive_elimination "
-                  f"{plan.aggressive_elimination}, factor {plan.factor}", file=sys.stdout)
+        if self.verbose:  # scikit-learn's lines
+            print(f"n_iterations: {plan.n_iterations}\nn_required_iterations: {plan.n_required_iterations}\n"
+                  f"n_possible_iterations: {plan.n_possible_iterations}\nmin_resources_: {plan.min_resources}\n"
+                  f"max_resources_: {plan.max_resources}\naggressive_elimination: {plan.aggressive_elimination}\n"
+                  f"factor: {self.factor if self.factor is not None else plan.factor}")
         return points, plan
 
     def _search_halving(self, study: Any, dims: Mapping[str, Dimension], halving: HalvingSettings,
@@ -960,9 +999,9 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
             n_resources = plan.n_resources(itr)
             self.n_resources_.append(n_resources)
             self.n_candidates_.append(len(candidates))
-            if self.verbose:
-                print(f"[SearchCV] halving iteration {itr}: {len(candidates)} candidates, n_resources {n_resources}",
-                      file=sys.stdout)
+            if self.verbose:  # scikit-learn's lines
+                print(f"{'-' * 10}\niter: {itr}\nn_candidates: {len(candidates)}\nn_resources: {n_resources}")
+                _print_fitting(len(run.splits), len(candidates))
             if resource == "n_samples":
                 splits = subsample_splits(run.splits, n_resources / n_samples, self.random_state)
             else:
@@ -987,6 +1026,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                 rows[trial.number] = params
                 means.append(self._run_trial(study, trial, params, run, splits, number, total,
                                              extra={"iter": itr, "n_resources": n_resources},
+                                             candidate=(cand, len(candidates)),
                                              callback_task=None if iteration_ctx is None else (iteration_ctx, cand)))
                 number += 1
             keep = survivors(means, math.ceil(len(candidates) / plan.factor))
@@ -1066,9 +1106,10 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
 
     def _run_trial(self, study: Any, trial: Any, params: dict[str, Any], run: _Run, splits: list[Any], i: int,
                    n_trials: int, extra: Mapping[str, Any] | None = None,
-                   callback_task: tuple[Any, int] | None = None) -> float:
+                   callback_task: tuple[Any, int] | None = None, candidate: tuple[int, int] | None = None) -> float:
         """Score ``params`` on ``splits`` as one trial and tell the study; the mean test score.
-        ``callback_task``: the callback task the folds are subtasks of, and the candidate's index in it."""
+        ``callback_task``: the callback task the folds are subtasks of, and the candidate's index in it;
+        ``candidate``: (index, count) of the candidates of this round (verbose lines; default ``(i, n_trials)``)."""
         from joblib import Parallel, delayed, effective_n_jobs
 
         def fold_estimator() -> Any:
@@ -1087,7 +1128,9 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
             folds = list(range(b0, min(b0 + batch, len(splits))))
             kwargs = {"return_train_score": run.return_train_score, "error_score": run.error_score,
                       "params": params, "weighted": run.weighted, "warn_fit_failure": False,
-                      "metric_dict": run.metrics.from_callable, "score_params": run.score_params}
+                      "metric_dict": run.metrics.from_callable, "score_params": run.score_params,
+                      "verbose": self.verbose}
+            round_ = candidate if candidate is not None else (i, n_trials)
             # The folds' callback tasks are made here, before any runs in parallel, as scikit-learn does.
             contexts = {k: None if callback_task is None else callback_task[0].subcontext(
                 task_name="candidate-split-evaluation", task_id=callback_task[1] * len(splits) + k) for k in folds}
@@ -1095,13 +1138,14 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
             caller = None if callback_task is None else self if sequential else self._callback_caller()
             if sequential:
                 out = [fit_and_score(fold_estimator(), run.X, run.y, splits[k][0], splits[k][1], run.scorers,
-                                     run.fit_params, fold=k, callback_ctx=contexts[k], caller=caller, **kwargs)
+                                     run.fit_params, fold=k, callback_ctx=contexts[k], caller=caller,
+                                     progress=((k, len(splits)), round_), **kwargs)
                        for k in folds]
             else:
                 out = Parallel(n_jobs=min(n_jobs, len(folds)), pre_dispatch=self.pre_dispatch)(
                     delayed(fit_and_score)(fold_estimator(), run.X, run.y, splits[k][0], splits[k][1], run.scorers,
                                            run.fit_params, fold=k, callback_ctx=contexts[k], caller=caller,
-                                           **kwargs) for k in folds)
+                                           progress=((k, len(splits)), round_), **kwargs) for k in folds)
             results.extend(out)
             try:
                 self._learn_metrics(run, results, halving=extra is not None and "iter" in extra)
@@ -1111,9 +1155,6 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
             metric = run.metrics.refit_metric
             for n_done, (k, r) in enumerate(zip(folds, out, strict=True), start=len(results) - len(out) + 1):
                 run.fits.append(r["error"])
-                if self.verbose >= 2:
-                    print(f"[SearchCV] trial {trial.number} fold {k + 1}/{len(splits)}: "
-                          f"{metric}={r['test'][metric]:.5g} ({r['fit_time']:.2f}s)", file=sys.stdout)
                 running = float(np.mean([q["test"][metric] for q in results[:n_done]]))
                 if not math.isnan(running):
                     trial.report(running, step=k)
@@ -1151,7 +1192,8 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
             frozen = study.tell(trial, mean)
         for cb in self.callbacks or ():
             cb(study, frozen)
-        if self.verbose >= 1:
+        if self.verbose >= 1 and run.sampled:
+            # The study's sampler chose this configuration: say what it scored (scikit-learn has no such search).
             shown = ", ".join(f"{k}={v!r}" for k, v in params.items())
             state = frozen.state.value
             score = "" if math.isnan(mean) else f" mean {metric}={mean:.5g} over {len(results)} folds"

@@ -210,7 +210,8 @@ def fit_and_score(estimator: Any, X: Any, y: Any, train: np.ndarray, test: np.nd
                   fold: int = 0, weighted: frozenset[str] = frozenset(),
                   warn_fit_failure: bool = True, metric_dict: bool = False,
                   score_params: Mapping[str, Mapping[str, Any]] | None = None,
-                  callback_ctx: Any = None, caller: Any = None) -> dict[str, Any]:
+                  callback_ctx: Any = None, caller: Any = None, verbose: int = 0,
+                  progress: tuple[tuple[int, int], tuple[int, int]] | None = None) -> dict[str, Any]:
     """Fit a (cloned) estimator on one fold and score it: the unit of work of every CV search.
 
     ``weighted`` names the scorers that get the fold's share of ``fit_params["sample_weight"]``;
@@ -221,7 +222,62 @@ def fit_and_score(estimator: Any, X: Any, y: Any, train: np.ndarray, test: np.nd
     ``score_params``: metadata routed to each scorer by name (scikit-learn's metadata routing),
     per-sample values indexed with the fold's test (or train) rows. ``callback_ctx``: the fold's
     ``candidate-split-evaluation`` task of scikit-learn's callback API (>= 1.9), whose callbacks see the
-    fit begin and, after scoring, end, with ``caller`` (the search) as the estimator, as in scikit-learn."""
+    fit begin and, after scoring, end, with ``caller`` (the search) as the estimator, as in scikit-learn.
+    ``verbose`` > 1 prints scikit-learn's ``[CV fold/n_splits; candidate/n_candidates] END ...`` line for the
+    fold (> 9 also its START line), ``progress`` being ``((fold, n_splits), (candidate, n_candidates))``."""
+    progress_msg = _progress_message(verbose, progress)
+    if verbose > 9:
+        start_msg = f"[CV{progress_msg}] START {_params_message(params)}"
+        print(f"{start_msg}{(80 - len(start_msg)) * '.'}")
+    result = _fit_and_score_with_callbacks(
+        estimator, X, y, train, test, scorers, fit_params, return_train_score=return_train_score,
+        error_score=error_score, params=params, fold=fold, weighted=weighted, warn_fit_failure=warn_fit_failure,
+        metric_dict=metric_dict, score_params=score_params, callback_ctx=callback_ctx, caller=caller)
+    if verbose > 1:
+        print(_end_message(verbose, progress_msg, params, result, return_train_score))
+    return result
+
+
+def _progress_message(verbose: int, progress: tuple[tuple[int, int], tuple[int, int]] | None) -> str:
+    """scikit-learn's `` fold/n_splits; candidate/n_candidates`` (verbose > 2; the candidate from 10)."""
+    if verbose <= 2 or progress is None:
+        return ""
+    (fold, n_splits), (candidate, n_candidates) = progress
+    return f" {fold + 1}/{n_splits}" + (f"; {candidate + 1}/{n_candidates}" if verbose > 9 else "")
+
+
+def _params_message(params: Mapping[str, Any] | None) -> str:
+    return "" if params is None else ", ".join(f"{k}={params[k]}" for k in sorted(params))
+
+
+def _end_message(verbose: int, progress_msg: str, params: Mapping[str, Any] | None, result: Mapping[str, Any],
+                 return_train_score: bool) -> str:
+    """scikit-learn's END line of a fold (``_fit_and_score``'s), right-aligned to 80 columns."""
+    from joblib import logger
+
+    params_msg = _params_message(params)
+    result_msg = params_msg + (";" if params_msg else "")
+    test, train = result["test"], result["train"]
+    if verbose > 2:
+        if list(test) == ["score"]:
+            result_msg += ", score="
+            result_msg += (f"(train={train['score']:.3f}, test={test['score']:.3f})" if return_train_score
+                           else f"{test['score']:.3f}")
+        else:
+            for name in sorted(test):
+                result_msg += f" {name}: (" + (f"train={train[name]:.3f}, " if return_train_score else "")
+                result_msg += f"test={test[name]:.3f})"
+    result_msg += f" total time={logger.short_format_time(result['fit_time'] + result['score_time'])}"
+    end_msg = f"[CV{progress_msg}] END "
+    return end_msg + "." * (80 - len(end_msg) - len(result_msg)) + result_msg
+
+
+def _fit_and_score_with_callbacks(
+        estimator: Any, X: Any, y: Any, train: np.ndarray, test: np.ndarray, scorers: Mapping[str, Scorer],
+        fit_params: Mapping[str, Any], *, return_train_score: bool, error_score: Any,
+        params: Mapping[str, Any] | None, fold: int, weighted: frozenset[str], warn_fit_failure: bool,
+        metric_dict: bool, score_params: Mapping[str, Mapping[str, Any]] | None, callback_ctx: Any,
+        caller: Any) -> dict[str, Any]:
     from sklearn.utils.metaestimators import _safe_split
     from sklearn.utils.validation import _num_samples
 
