@@ -240,3 +240,28 @@ def test_processes_that_leave_the_sweep_log_to_runs_of_their_own(tmp_path):
     assert trial.value == pytest.approx(1.5)  # mean of folds 0, 1, 2 plus x
     assert trial.intermediate_values == {1: pytest.approx(1.5)}
     assert "wandb.join is not modelled" not in Path(trial.user_attrs["log_file"]).read_text()
+
+
+NESTED_INIT = textwrap.dedent('''
+    import wandb
+
+    def train_epoch():
+        with wandb.init() as run:  # returns the active run; leaving the block finishes it
+            run.log({"batch loss": 0.5})
+        return 0.5
+
+    with wandb.init() as run:
+        loss = train_epoch()
+        run.log({"loss": loss})
+''')
+
+
+def test_log_to_a_run_an_inner_init_finished_raises_as_in_wandb(tmp_path):
+    # W&B's PyTorch sweeps tutorial (wandb/docs models/tutorials/sweeps.mdx) opens `with wandb.init()`
+    # inside the run's own `with wandb.init()`; W&B 0.31 then raises UsageError at the outer log.
+    runner = _runner(tmp_path, NESTED_INIT, {"method": "random", "metric": {"name": "loss"},
+                                             "parameters": {"x": {"value": 1}}, "run_cap": 1})
+    trial = runner.run().trials[0]
+    assert trial.state == tw.TrialState.FAILED
+    assert "UsageError: Run (trial-0) is finished. The call to `log` will be ignored." in trial.system_attrs[
+        "stderr_tail"]

@@ -385,6 +385,7 @@ class Run:
         self._goals: dict[str, str] = {}
         self._seen: dict[str, list[float]] = {}
         self._finished = False
+        self._agent_ended = False
 
     @property
     def step(self) -> int:
@@ -396,8 +397,13 @@ class Run:
         if not isinstance(data, Mapping):
             raise TypeError(f"wandb.log takes a dict of metric -> value, got {type(data).__name__}")
         if self._finished:
-            _warn("log() after finish() is ignored")
-            return
+            if self._agent_ended:  # stopped or failed by the sweep: nothing more is reported
+                _warn("log() after finish() is ignored")
+                return
+            # W&B 0.31 (wandb_run._raise_if_finished): a finished run's log raises, e.g. after an
+            # inner `with wandb.init() as run:` (the same run, returned) has finished it.
+            raise errors.UsageError(f"Run ({self.id}) is finished. The call to `log` will be ignored. "
+                                    "Please make sure that you are using an active run.")
         if step is not None:
             if step < self._step:
                 _warn(f"step {step} is less than the current step {self._step}: this data is ignored (as in W&B)")
@@ -678,6 +684,6 @@ def _agent_begin(params: Mapping[str, Any], sink: Any, metric: str) -> None:
 def _agent_end() -> None:
     global run, _sink
     if run is not None:
-        run._finished = True  # a stopped or failed run reports nothing more
+        run._finished = run._agent_ended = True  # a stopped or failed run reports nothing more
     run = None
     _sink = None
