@@ -293,6 +293,12 @@ class GPSampler(WithIndependentSampler):
 
     # ---- helpers ----------------------------------------------------------------------------------
 
+    # Dev switches (session 19, default off): expected improvement's incumbent is the best posterior
+    # mean at a result instead of the best result; a proposal whose log EI is below _flat_log_ei
+    # (the model sees nothing to gain anywhere) is drawn at random instead.
+    _plugin_incumbent = False
+    _flat_log_ei: float | None = None
+
     def _usable(self, t: FrozenTrial) -> bool:
         if t.state == TrialState.COMPLETE or (t.state == TrialState.PRUNED and self.include_pruned):
             values = t.values
@@ -373,6 +379,8 @@ class GPSampler(WithIndependentSampler):
         # parallel proposals do not crowd around it. Dev split, 4 simulated workers (issue 18,
         # session 16): 0.89x the regret at 20 and 60 trials (bbob, 720 cells); curves 0.99x.
         incumbent = float(np.min(y))
+        if self._plugin_incumbent:
+            incumbent = float(np.min(model.mean_at_observed()))
         if fantasies is None and len(pending_num):
             incumbent = min(incumbent, float(np.min(model.believed_targets())))
         acq = AcquisitionOptimizer(
@@ -385,7 +393,11 @@ class GPSampler(WithIndependentSampler):
         order = apply_constraints(acq, observed, y, x_num, x_cat, warp, self._rng, order)  # constrained BO
         if failed:
             acq.constraints = [*acq.constraints, self._failure_model(x_num, x_cat, failed, num, cat, dists, warp)]
-        best_num, best_cat, _ = acq.optimize(x_num[order], x_cat[order], scales)
+        best_num, best_cat, best_value = acq.optimize(x_num[order], x_cat[order], scales)
+        if self._flat_log_ei is not None and best_value < self._flat_log_ei:
+            best_num = np.array([fixed_num.get(j, self._rng.random()) for j in range(len(num))], dtype=float)
+            best_cat = np.array([fixed_cat.get(j, self._rng.integers(len(dists[n].choices)))  # type: ignore[union-attr]
+                                 for j, n in enumerate(cat)], dtype=float)
         out: dict[str, Any] = {n: open_value(dists[n], float(u)) for n, u in zip(num, best_num, strict=True)}
         for n, c in zip(cat, best_cat, strict=True):
             out[n] = dists[n].choices[int(c)]  # type: ignore[union-attr]

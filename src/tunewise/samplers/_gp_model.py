@@ -380,6 +380,12 @@ class GPModel:
             self._diag = np.concatenate([self._diag, np.full(len(mu), 1e-6)])
             self._factor()
 
+    def mean_at_observed(self) -> np.ndarray:
+        """Posterior means of the latent function at the training points: the targets less what the
+        fitted noise explains (``y - noise * K^-1 y``)."""
+        n = len(self.y)
+        return self.y - self._diag[:n] * self._alpha[:n]  # type: ignore[no-any-return]
+
     def believed_targets(self) -> np.ndarray:
         """The targets :meth:`set_theta` gave the extra (running) points: empty without them."""
         return self._train_y[len(self.y):]
