@@ -116,6 +116,21 @@ def test_journal_backend_arguments_are_checked(tmp_path: Path) -> None:
     assert (tmp_path / "notes.txt").read_text() == "not a database\n"  # left as it was
 
 
+def test_journal_file_in_a_folder_whose_name_a_url_would_cut(tmp_path: Path) -> None:
+    """A journal path with ``#``, ``?`` or ``%`` in it (Optuna takes any file name): the file is made
+    where asked, worker processes open the same one, and a new storage object reads it back."""
+    folder = tmp_path / "run #3?a=1 50%"
+    folder.mkdir()
+    path = folder / "journal.log"
+    study = tw.create_study(study_name="odd", storage=JournalStorage(JournalFileBackend(str(path))),
+                            sampler=tw.samplers.RandomSampler(seed=0))
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=4, n_jobs=2)
+    assert sorted(p.name for p in folder.iterdir())[0] == "journal.log"
+    assert list(tmp_path.iterdir()) == [folder]  # nothing written beside it under a cut-off name
+    again = tw.load_study(study_name="odd", storage=JournalStorage(JournalFileBackend(str(path))))
+    assert len(again.trials) == 4 and all(t.state == tw.TrialState.COMPLETE for t in again.trials)
+
+
 def test_an_optuna_journal_is_refused_with_the_command_that_imports_it(tmp_path: Path) -> None:
     optuna = pytest.importorskip("optuna")
     optuna.logging.set_verbosity(optuna.logging.WARNING)

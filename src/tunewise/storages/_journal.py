@@ -72,9 +72,6 @@ class JournalFileBackend(BaseJournalBackend):
         if not os.path.isdir(folder):
             raise FileNotFoundError(f"JournalFileBackend: the directory {folder!r} of {path!r} does not exist; "
                                     f"create it first")
-        if "?" in path or "#" in path:
-            raise ValueError(f"JournalFileBackend: {path!r} contains '?' or '#', which a database URL cannot "
-                             f"hold; choose another file name")
         self.file_path = path
         self.lock_obj = lock_obj
 
@@ -114,10 +111,16 @@ class JournalStorage(SQLStorage):
         path = log_storage.file_path
         _refuse_foreign_file(path)
         self.log_storage = log_storage
-        super().__init__(f"sqlite:///{path}")
+        super().__init__(f"sqlite:///{_url_path(path)}")
 
     def __repr__(self) -> str:
         return f"JournalStorage(JournalFileBackend({self.log_storage.file_path!r}))"
+
+
+def _url_path(path: str) -> str:
+    """``path`` as the database part of a ``sqlite:///`` URL: the characters a URL gives a meaning
+    (``%``, ``?``, ``#``) percent-encoded, which SQLAlchemy decodes back; any other path is unchanged."""
+    return path.replace("%", "%25").replace("?", "%3F").replace("#", "%23")
 
 
 def _check_path(path: Any, what: str) -> str:
