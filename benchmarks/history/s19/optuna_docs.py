@@ -301,7 +301,7 @@ def prepare(item: Item, mode: str) -> str:
 def run(
     item: Item, mode: str, work: pathlib.Path, extra: str, python: str, tunewise_src: str = ""
 ) -> dict[str, object]:
-    here = work / mode / re.sub(r"[^\w.-]+", "__", item.name)  # no "#": JournalFileBackend refuses it
+    here = work / mode / re.sub(r"[^\w.-]+", "__", item.name)  # folder names without "#" or "?"
     here.mkdir(parents=True, exist_ok=True)
     for old in here.iterdir():  # a clean folder: the examples refuse to overwrite example.db
         if old.is_file():
