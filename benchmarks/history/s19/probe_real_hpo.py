@@ -243,8 +243,9 @@ def _gmean(v: list[float]) -> float:
 
 def report(path: str) -> None:
     rows = [json.loads(line) for line in open(path)]
-    problems = sorted({r["problem"] for r in rows}, key=list(PROBLEMS).index)
-    methods = [m for m in METHODS if any(r["method"] == m for r in rows)]
+    problems = list(dict.fromkeys(r["problem"] for r in rows))  # in the order they were run
+    present = list(dict.fromkeys(r["method"] for r in rows))
+    methods = [m for m in METHODS if m in present] + [m for m in present if m not in METHODS]
     best = {p: min(min(r["losses"]) for r in rows if r["problem"] == p) for p in problems}
     reg: dict[tuple[str, str, int, int], float] = {}
     for r in rows:
