@@ -36,6 +36,7 @@ from tunewise.schedulers._continuation import CONTINUES_ATTR
 from tunewise.schedulers._decision import Action, Continuation, Decision
 from tunewise.storage import _heartbeat
 from tunewise.testing.faults import crash_point
+from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
 
@@ -220,23 +221,45 @@ def hold_new_trial(study: Study) -> None:
     Such a trial would end at its first report as "excess" and still use one trial of the budget:
     with 2 workers, PBT's 4 members x 5 generations took 24-33 trials of ``max_trials`` instead of
     20, so the last generation stayed queued. The wait ends when the scheduler admits a new trial
-    (a continuation is queued: the start claims it), when the study is told to stop, at the
+    (a continuation is queued: the start claims it; or nothing trains, and then the scheduler's
+    ``idle_suggestions(ctx)`` are enqueued first; a queued trial is reserved first, see
+    :func:`_admitted`), when the study is told to stop, at the
     running ``optimize()``'s timeout, or after the scheduler's ``excess_wait`` seconds (default 60);
     dead workers' trials are failed and retried meanwhile (a retry is work too)."""
     scheduler: Any = study.scheduler
     admits = getattr(scheduler, "admits_new_trial", None)
     if admits is None or _is_legacy(scheduler):
         return
-    ctx = context(study)
-    if admits(ctx):
-        return
+    loop = _loop_of(study)
+    ctx = _StudyContext(study, loop, None)
     give_up = time.monotonic() + float(getattr(scheduler, "excess_wait", 60.0))
     deadline = getattr(study, "_deadline", None)
-    while not admits(ctx):
+    while not _admitted(loop, ctx, admits):
         if study._stop_requested or time.monotonic() >= give_up or (deadline is not None and time.time() >= deadline):
             return
         _heartbeat.on_ask(study)  # a dead worker's trial: failed and retried, which is work to start
         time.sleep(0.05)
+    # Work nobody queued (a generation whose last member's worker died before enqueueing it, or
+    # failed): queue it now, and the trial about to start claims it.
+    idle = getattr(scheduler, "idle_suggestions", None)
+    if idle is not None:
+        _enqueue_all(loop, study, idle(ctx), f"{type(scheduler).__name__}.idle_suggestions")
+
+
+def _admitted(loop: _StudyLoop, ctx: SchedulerContext, admits: Any) -> bool:
+    """Whether this worker may start a trial now. With WAITING trials queued: only with a
+    reservation of one (a claim on its number) for the start that follows, whatever else holds:
+    two workers admitted at once for one queued segment would otherwise both start, and the one
+    finding it claimed would create a new trial with no work (PBT: an excess trial, which uses
+    the budget); False while every queued trial is reserved by other workers. With none queued:
+    when the scheduler admits a new trial, and nothing was queued meanwhile (then reserve)."""
+    def waiting() -> list[int]:
+        return [t.number for t in ctx.get_trials(states=(TrialState.WAITING,))]
+
+    queued = waiting()
+    if queued:
+        return any(loop.storage.try_claim(loop.study_id, f"start:{n}") for n in queued)
+    return bool(admits(ctx)) and not waiting()
 
 
 def budget(trial: Trial) -> float | None:
@@ -324,11 +347,15 @@ def _run_suggestions(loop: _StudyLoop, scheduler: Any, ctx: SchedulerContext, st
     fn = getattr(scheduler, "suggest", None)
     suggestions = () if fn is None else fn(ctx, view)
     loop.ids[view.number] = view.trial_id  # continuations resume paused trials: this one, or earlier ones
+    return _enqueue_all(loop, study, suggestions, f"{type(scheduler).__name__}.suggest")
+
+
+def _enqueue_all(loop: _StudyLoop, study: Study, suggestions: Any, source: str) -> int:
+    """Claim, hand over and enqueue ``suggestions`` (continuations); how many were enqueued."""
     groups: dict[str | None, list[Continuation]] = {}
     for c in suggestions:
         if not isinstance(c, Continuation):
-            raise TypeError(f"{type(scheduler).__name__}.suggest returned {c!r}; it must return "
-                            f"tunewise.schedulers.Continuation objects")
+            raise TypeError(f"{source} returned {c!r}; it must return tunewise.schedulers.Continuation objects")
         groups.setdefault(c.claim, []).append(c)
     n = 0
     for key, group in groups.items():

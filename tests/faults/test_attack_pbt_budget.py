@@ -82,8 +82,8 @@ def test_two_worker_processes_finish_the_population_within_trials_needed(backend
 
 def test_a_worker_is_not_held_when_no_member_trains(tmp_path):
     # The last member of generation 1 fails in its objective (caught): no member trains and
-    # nothing is queued. Nobody would resolve the generation while the worker waited; it starts
-    # a trial at once, which resolves it (as an excess trial), as before the hold existed.
+    # nothing is queued, so waiting would not help: the worker resolves the generation itself
+    # (PBTScheduler.idle_suggestions) and starts its first segment; no excess trial uses the budget.
     import time
 
     pbt = tw.schedulers.PBTScheduler(perturbation_interval=2, population_size=4, max_step=6, seed=0,
@@ -111,3 +111,4 @@ def test_a_worker_is_not_held_when_no_member_trains(tmp_path):
     final = {t.system_attrs["pbt"]["lineage"] for t in study.trials
              if t.state == TrialState.COMPLETE and t.system_attrs.get("pbt", {}).get("generation") == 2}
     assert final == {0, 1, 2}
+    assert [t.number for t in study.trials if t.system_attrs.get("pbt", {}).get("excess")] == []

@@ -241,6 +241,22 @@ class PBTScheduler(Scheduler):
         # resolve the generation: a trial started now does (as an excess trial, at once).
         return not any(t.state == TrialState.RUNNING for segs in by_lineage.values() for t in segs)
 
+    def idle_suggestions(self, ctx: SchedulerContext) -> Sequence[Continuation]:
+        """What a worker about to start a new trial should queue first: the latest generation if
+        it is complete and nobody resolved it (its last member failed in its objective, or its
+        worker died before enqueueing the next segments, which the repair could not redo either).
+        Else nothing. Without it the new trial would run as an ``excess`` trial to resolve it, and
+        use a trial of the budget."""
+        trials = ctx.get_trials()
+        if any(t.state == TrialState.WAITING for t in trials):
+            return []
+        roots, by_lineage = self._segments(trials)
+        if len(roots) < self.population_size or self._population_done(trials):
+            return []
+        if any(t.state == TrialState.RUNNING for segs in by_lineage.values() for t in segs):
+            return []
+        return self._resolve_latest(ctx, trials)
+
     def on_report(self, ctx: SchedulerContext, trial: FrozenTrial) -> Decision:
         values = trial.intermediate_values
         if not values:
