@@ -140,3 +140,26 @@ def test_a_search_logs_no_study_creation(caplog):
         search = SearchCV(LogisticRegression(max_iter=50), param_grid={"C": [1.0]}, cv=3).fit(X, Y)
     assert search.study_ is not None
     assert not [r for r in caplog.records if "study created" in r.getMessage()]
+
+
+# --- several metrics share one prediction per fold (model_selection/plot_grid_search_digits.py: 2x score time) --
+def test_several_metrics_predict_once_per_fold_as_scikit_learn():
+    from sklearn.svm import SVC
+
+    class CountingSVC(SVC):
+        calls = 0
+
+        def predict(self, X):
+            type(self).calls += 1
+            return super().predict(X)
+
+    counts = {}
+    for name, make in [("sklearn", lambda est, grid, **kw: GridSearchCV(est, grid, **kw)),
+                       ("tunewise", lambda est, grid, **kw: SearchCV(est, param_grid=grid, **kw))]:
+        CountingSVC.calls = 0
+        search = make(CountingSVC(), {"C": [0.1, 1.0]}, cv=3, scoring=["accuracy", "recall_macro", "precision_macro"],
+                      refit=False, return_train_score=True).fit(X, Y)
+        counts[name] = (CountingSVC.calls, {k: search.cv_results_[k].tolist() for k in search.cv_results_
+                                            if "_test_" in k or "_train_" in k})
+    assert counts["tunewise"] == counts["sklearn"]
+    assert counts["tunewise"][0] == 2 * 3 * 2  # candidates x folds x (test, train): one predict for 3 metrics

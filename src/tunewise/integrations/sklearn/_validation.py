@@ -8,6 +8,7 @@ import time
 import traceback
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -156,14 +157,36 @@ def _call_scorer(scorer: Scorer, estimator: Any, X: Any, y: Any, kwargs: Mapping
         return _FAILED
 
 
+def _cached_scorers(scorers: Mapping[str, Scorer]) -> dict[str, Scorer]:
+    """scikit-learn's own scorers of several metrics, sharing one cache of the estimator's
+    predictions (``predict``, ``predict_proba``...) for one scoring call, as its multi-metric scorer
+    does: each prediction is computed once however many metrics use it (and score times compare)."""
+    if len(scorers) < 2:
+        return {}
+    try:
+        from sklearn.metrics._scorer import _BaseScorer, _cached_call
+    except ImportError:  # pragma: no cover - private names of another scikit-learn
+        return {}
+    cache: dict[Any, Any] = {}
+    caller = partial(_cached_call, cache)
+
+    def cached(scorer: Any) -> Scorer:
+        def call(estimator: Any, X: Any, y: Any = None, **kwargs: Any) -> Any:
+            return scorer._score(caller, estimator, X, y, **kwargs)
+        return call
+
+    return {name: cached(scorer) for name, scorer in scorers.items() if isinstance(scorer, _BaseScorer)}
+
+
 def _score_all(scorers: Mapping[str, Scorer], estimator: Any, X: Any, y: Any, error_score: Any,
                sample_weight: Any = None, weighted: frozenset[str] = frozenset(),
                routed: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, float]:
     scores: dict[str, float] = {}
+    cached = _cached_scorers(scorers)
     for name, scorer in scorers.items():
         kwargs = {"sample_weight": sample_weight} if name in weighted and sample_weight is not None else {}
         kwargs.update((routed or {}).get(name, {}))
-        raw = _call_scorer(scorer, estimator, X, y, kwargs, error_score, f"scoring {name!r}")
+        raw = _call_scorer(cached.get(name, scorer), estimator, X, y, kwargs, error_score, f"scoring {name!r}")
         if raw is _FAILED:
             scores[name] = float(error_score)
             continue
