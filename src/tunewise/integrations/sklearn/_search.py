@@ -264,8 +264,8 @@ def _report_fold_scores(trial: Any, test: Mapping[str, list[float | None]], prun
 
 
 class _NoStudyCreationLine(logging.Filter):
-    """Drops this thread's "A new study created" record: a search with verbose=0 prints nothing, as
-    scikit-learn's searches (the line is Optuna's, for studies a user creates)."""
+    """Drops this thread's "A new study created" record: a search prints what scikit-learn's searches
+    print and nothing else (the line is Optuna's, for studies a user creates)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -384,7 +384,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
     timeout : stop starting new configurations after this many seconds.
     callbacks : study callbacks ``cb(study, frozen_trial)`` run after each configuration (for
         example :class:`tunewise.integrations.mlflow.MLflowCallback`).
-    verbose : scikit-learn's lines: 0 silent (no study-creation log line either), > 0 "Fitting k folds
+    verbose : scikit-learn's lines (and no study-creation log line): 0 silent, > 0 "Fitting k folds
         for each of n candidates" (and the halving schedule), > 1 an END line per fold, > 2 with its
         fold and scores, > 9 with the candidate and a START line. When the study's sampler chooses the
         configurations (``param_space``), > 0 also prints one ``[SearchCV] trial`` line per configuration.
@@ -790,7 +790,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                 strategy_used = "halving"
             n_trials = len(points)
         pruner = self._make_pruner()
-        with nullcontext() if self.verbose else _no_study_creation_line():
+        with _no_study_creation_line():
             study = tw.create_study(name=self.study_name, storage=self.storage, direction="maximize",
                                     sampler=sampler, scheduler=pruner, load_if_exists=self.study_name is not None)
         if halving_plan is not None and study.get_trials():
