@@ -618,4 +618,4 @@ def test_rdb_storage_in_memory_as_in_optunas_faq() -> None:
     other = RDBStorage("sqlite:///:memory:")
     assert tw.get_all_study_names(other) == []  # each object its own database
     directory = Path(repr(storage).split("sqlite:///")[1].rstrip("')")).parent
-    assert directory.is_dir() and directory.name.startswith("tunewise-rdb-memory-")
+    assert directory.is_dir() and directory.name.startswith("tunewise-sqlite-memory-")

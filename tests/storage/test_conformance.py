@@ -156,7 +156,7 @@ def test_the_database_file_holds_other_tables_too(tmp_path):
 
 @pytest.mark.parametrize("url, problem", [
     ("not a url", "malformed URL"),
-    ("sqlite://", "in-memory"),
+    ("sqlite:///file::memory:?uri=true", "in-memory"),
     ("sqlite:///{tmp}/no/such/dir/x.db", "does not exist"),
     ("mysql://u:secret@localhost/db", "unsupported database 'mysql'"),
     ("postgresql+psycopg2://u:secret@localhost/db", "unsupported PostgreSQL driver"),
@@ -173,6 +173,24 @@ def test_bad_urls_are_one_line_errors(url, problem, tmp_path):
     assert "secret" not in msg  # passwords are masked
     if "://" in url:
         assert url.split("://")[0] in msg
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_sqlite_url_is_a_private_database_shared_by_worker_processes(url):
+    """Optuna scripts write create_study(storage="sqlite:///:memory:"); SQLite keeps such a database
+    per connection, so tunewise keeps it in a private file (removed with the storage object, at the
+    latest when the process exits)."""
+    import os
+
+    import tunewise as tw
+
+    study = tw.create_study(storage=url)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=4, n_jobs=2)
+    assert len(study.trials) == 4 and all(t.state == tw.TrialState.COMPLETE for t in study.trials)
+    path = study._storage._db.path  # type: ignore[attr-defined]
+    assert os.path.exists(path) and "tunewise-sqlite-memory-" in path
+    other = tw.create_study(storage=url)  # another private database, not the first one
+    assert other._storage._db.path != path and len(other.trials) == 0  # type: ignore[attr-defined]
 
 
 def test_postgres_wrong_password_is_a_clear_error():

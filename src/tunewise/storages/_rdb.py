@@ -100,16 +100,7 @@ class RDBStorage(SQLStorage):
         self.heartbeat_interval = heartbeat_interval
         self.grace_period = grace_period
         self.heartbeat_stale_trial_callback = self.failed_trial_callback = callback
-        if isinstance(url, str) and url.strip() in ("sqlite://", "sqlite:///:memory:"):
-            # SQLite keeps a :memory: database per connection; a private file behaves as Optuna's
-            # in-memory RDB does, and works with tunewise's pooled and worker connections too.
-            import shutil
-            import tempfile
-            import weakref
-
-            directory = tempfile.mkdtemp(prefix="tunewise-rdb-memory-")
-            weakref.finalize(self, shutil.rmtree, directory, ignore_errors=True)
-            url = f"sqlite:///{directory}/memory.db"
+        # "sqlite:///:memory:" (Optuna's FAQ): SQLStorage keeps it in a private file.
         super().__init__(url, engine_kwargs=self.engine_kwargs)
 
     def get_heartbeat_interval(self) -> float | None:

@@ -74,6 +74,18 @@ class SQLStorage(BaseStorage):
             raise ValueError(f"retry_seconds must be a non-negative number of seconds, got {retry_seconds!r}")
         if isinstance(busy_timeout, bool) or not isinstance(busy_timeout, (int, float)) or busy_timeout <= 0:
             raise ValueError(f"busy_timeout must be a positive number of seconds, got {busy_timeout!r}")
+        if url.strip() in ("sqlite://", "sqlite:///:memory:"):
+            # SQLite keeps a :memory: database per connection; a private file that lives as long
+            # as this object behaves as Optuna's in-memory RDB does (scripts write
+            # create_study(storage="sqlite:///:memory:")) and works with pooled and worker
+            # connections too (workers reopen the file by its URL).
+            import shutil
+            import tempfile
+            import weakref
+
+            directory = tempfile.mkdtemp(prefix="tunewise-sqlite-memory-")
+            weakref.finalize(self, shutil.rmtree, directory, ignore_errors=True)
+            url = f"sqlite:///{directory}/memory.db"
         self._db = db = Database(
             url, retry_seconds=float(retry_seconds), busy_timeout=float(busy_timeout),
             engine_kwargs=dict(engine_kwargs or {}),
