@@ -129,11 +129,8 @@ PROBLEMS = {"lgbm-classif": lgbm_classif, "nusvr-friedman2": nusvr_friedman2, "s
 VARIANT = {"_plugin_incumbent": True, "_flat_log_ei": -20.0}
 
 
-def main() -> None:
-    base.PROBLEMS.clear()
-    base.PROBLEMS.update(PROBLEMS)
-    base.METHODS = ("tw-default", "tw-default+s19", "optuna-tpe", "optuna-gp", "tw-random")
-    make = base.make_study
+def with_variant(make: Any) -> Any:
+    """``make_study`` that also knows ``tw-default+s19``: the default sampler with ``VARIANT`` set."""
 
     def make_study(method: str, seed: int) -> Any:
         if method != "tw-default+s19":
@@ -147,7 +144,14 @@ def main() -> None:
             setattr(gp, k, v)
         return tw.create_study(sampler=sampler)
 
-    base.make_study = make_study
+    return make_study
+
+
+def main() -> None:
+    base.PROBLEMS.clear()
+    base.PROBLEMS.update(PROBLEMS)
+    base.METHODS = ("tw-default", "tw-default+s19", "optuna-tpe", "optuna-gp", "tw-random")
+    base.make_study = with_variant(base.make_study)
     if "--methods" not in sys.argv:
         sys.argv += ["--methods", *base.METHODS]
     if "--problems" not in sys.argv:
