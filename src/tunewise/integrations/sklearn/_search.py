@@ -410,7 +410,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
     ...                   strategy="random", n_trials=5, cv=3, random_state=0).fit(X, y)
     >>> sorted(search.best_params_)
     ['C']
-    >>> search.best_score_ > 0.9
+    >>> bool(search.best_score_ > 0.9)
     True
     >>> halving = SearchCV(LogisticRegression(max_iter=500), param_grid={"C": [0.01, 0.1, 1.0, 10.0]},
     ...                    factor=2, cv=3).fit(X, y)
