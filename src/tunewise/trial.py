@@ -607,10 +607,11 @@ class Trial(BaseTrial):
     _sampler_view: Any = None  # the loop's TrialContext of this trial, made at its first sampler call
     _finished_as: TrialState | None = None  # set by Study._finish: what this object may still change is nothing
 
-    def _check_running(self, what: str) -> None:
-        if self._finished_as is not None:
-            raise UpdateFinishedTrialError(f"trial {self.number} is already {self._finished_as.value}: {what} after "
-                                           "it finished would never be stored (call it before study.tell)")
+    def _refuse_finished(self, what: str) -> None:
+        """Raise: this trial was told already (called only then: the message is not built on every suggest)."""
+        assert self._finished_as is not None
+        raise UpdateFinishedTrialError(f"trial {self.number} is already {self._finished_as.value}: {what} after "
+                                       "it finished would never be stored (call it before study.tell)")
 
     def __init__(self, study: Study, frozen: FrozenTrial) -> None:
         self.study = study
@@ -647,7 +648,8 @@ class Trial(BaseTrial):
         """Suggest a value for ``name`` from any distribution (the generic form of ``suggest_*``)."""
         if not isinstance(name, str) or not name:
             raise TypeError(f"parameter name must be a non-empty string, got {name!r}")
-        self._check_running(f"suggesting {name!r}")
+        if self._finished_as is not None:
+            self._refuse_finished(f"suggesting {name!r}")
         if not isinstance(distribution, (D.Float, D.Int, D.Categorical)):
             raise TypeError(f"distribution must be Float, Int or Categorical, got {distribution!r}")
         if name in self._suggested_here:
@@ -829,7 +831,8 @@ class Trial(BaseTrial):
     def set_user_attr(self, key: str, value: Any) -> None:
         """Attach a JSON-serializable value to the trial (kept in storage). UpdateFinishedTrialError
         once the trial has finished."""
-        self._check_running(f"set_user_attr({key!r})")
+        if self._finished_as is not None:
+            self._refuse_finished(f"set_user_attr({key!r})")
         self.user_attrs[key] = _checked_attr("set_user_attr", key, value)
         self._pending_attrs = True
 

@@ -46,6 +46,7 @@ from tunewise.execution._resources import (
     visible_devices,
     worker_env,
 )
+from tunewise.execution._worker import ShippedCallable
 from tunewise.execution._zygote import held_interrupts, spawn_worker
 from tunewise.trial import FrozenTrial, TrialState
 
@@ -174,11 +175,11 @@ class _Coordinator:
                         self.errors.append((msg[1], msg[2]))
                         self.stop = True
                     conn.send(True)
-                elif kind == "storage":
+                elif kind in ("storage", "storage_fn"):
                     _, name, args, kwargs = msg
                     try:
-                        if name == "recover_stale_trials":  # the outcome function, as cloudpickle bytes
-                            args = (*args[:2], cloudpickle.loads(args[2]))
+                        if kind == "storage_fn":  # a function argument, as cloudpickle bytes
+                            args = tuple(a.restore() if isinstance(a, ShippedCallable) else a for a in args)
                         result = getattr(self.storage, name)(*args, **kwargs)
                     except Exception as e:
                         conn.send(("err", _dumps_exc(e) or pickle.dumps(RuntimeError(repr(e)))))

@@ -15,6 +15,14 @@ from tunewise.storage._base import BaseStorage, PreparedStart, StaleOutcome, Stu
 from tunewise.trial import FrozenTrial, TrialState
 
 
+class ShippedCallable(bytes):
+    """A function argument of a storage call, as cloudpickle bytes (see ``_RemoteStorage._call``);
+    the coordinator restores it with :meth:`restore`."""
+
+    def restore(self) -> Any:
+        return cloudpickle.loads(bytes(self))
+
+
 class _RemoteStorage(BaseStorage):
     """The parent's in-memory storage, reached over the coordinator connection."""
 
@@ -36,7 +44,13 @@ class _RemoteStorage(BaseStorage):
     def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         import pickle
 
-        self._conn.send(("storage", name, args, kwargs))
+        # A function argument (recover_stale_trials' outcome) may be a closure, which pickle refuses:
+        # it travels as cloudpickle bytes and the coordinator restores it (ShippedCallable).
+        kind = "storage"
+        if any(callable(a) for a in args):
+            kind = "storage_fn"
+            args = tuple(ShippedCallable(cloudpickle.dumps(a)) if callable(a) else a for a in args)
+        self._conn.send((kind, name, args, kwargs))
         status, value = self._conn.recv()
         if status == "err":
             raise pickle.loads(value)
@@ -157,10 +171,8 @@ class _RemoteStorage(BaseStorage):
     def recover_stale_trials(self, study_id: int, grace_seconds: float,
                              outcome: Callable[[FrozenTrial], StaleOutcome]
                              ) -> list[tuple[FrozenTrial, FrozenTrial | None]]:
-        # One call, so that the parent's storage ends each trial and enqueues its retry atomically:
-        # the outcome function travels as cloudpickle bytes (see _local._Coordinator).
-        return self._call("recover_stale_trials", study_id, grace_seconds,  # type: ignore[no-any-return]
-                          cloudpickle.dumps(outcome))
+        # One call, so that the parent's storage ends each trial and enqueues its retry atomically.
+        return self._call("recover_stale_trials", study_id, grace_seconds, outcome)  # type: ignore[no-any-return]
 
     def detach_trial(self, trial_id: int) -> bool:
         return self._call("detach_trial", trial_id)  # type: ignore[no-any-return]

@@ -28,6 +28,7 @@ it: ``tw.create_study(..., heartbeat_interval=10, grace_period=60, max_retries=2
 from __future__ import annotations
 
 import atexit
+import functools
 import logging
 import os
 import sys
@@ -295,6 +296,20 @@ def _stale_outcome(t: FrozenTrial, max_retries: int) -> StaleOutcome:
     return StaleOutcome(retry=_retry_plan(t, max_retries))
 
 
+def _after_ended_pruned(study: Study, t: FrozenTrial) -> None:
+    """What follows ending ``t`` PRUNED because its dead worker had recorded its scheduler's
+    PAUSE/STOP (:data:`ENDS_PRUNED`): say so, and ask again for what that decision suggests (the
+    dead worker may not have enqueued it yet; claims make a repeat harmless)."""
+    mark = t.system_attrs[ENDS_PRUNED]
+    _log.warning("trial %d of study %r ended PRUNED (%s): its worker died after its scheduler's %s "
+                 "decision was recorded", t.number, study.study_name, t.system_attrs.get("fail_reason"),
+                 mark.get("action"))
+    if mark.get("suggest"):
+        from tunewise._decisions import resume_suggestions
+
+        resume_suggestions(study, t)
+
+
 def _recover_stale(study: Study, policy: dict[str, Any]) -> list[FrozenTrial]:
     """End the study's stale trials, each FAILED with its retry in the same storage transaction
     (a worker killed in between would leave a FAILED trial nobody reruns), or PRUNED when its
@@ -303,18 +318,11 @@ def _recover_stale(study: Study, policy: dict[str, Any]) -> list[FrozenTrial]:
 
     max_retries = policy["max_retries"]
     ended = study._storage.recover_stale_trials(study._study_id, policy["grace"],
-                                                lambda t: _stale_outcome(t, max_retries))
+                                                functools.partial(_stale_outcome, max_retries=max_retries))
     callback = getattr(study._storage, "stale_trial_callback", None)
     for t, retry in ended:
-        mark = t.system_attrs.get(ENDS_PRUNED)
-        if t.state == TrialState.PRUNED and mark:
-            _log.warning("trial %d of study %r ended PRUNED (%s): its worker died after its scheduler's %s "
-                         "decision was recorded", t.number, study.study_name, t.system_attrs.get("fail_reason"),
-                         mark.get("action"))
-            if mark.get("suggest"):
-                from tunewise._decisions import resume_suggestions
-
-                resume_suggestions(study, t)  # what the dead worker may not have enqueued yet
+        if t.state == TrialState.PRUNED and t.system_attrs.get(ENDS_PRUNED):
+            _after_ended_pruned(study, t)
         else:
             _log_retry(study, t, retry)
         # Optuna's heartbeat_stale_trial_callback(study, trial); it runs in the process that ended the trial.
@@ -363,12 +371,7 @@ def fail_dead_trial(study: Study, trial_id: int, reason: str,
         # Its scheduler's PAUSE/STOP was recorded before the worker died: the trial's work is done,
         # only its PRUNED finish was lost (a retry would train the segment twice). As a finished trial.
         if storage.finish_trial(trial_id, TrialState.PRUNED, None, params=known, system_attrs=attrs):
-            _log.warning("trial %d of study %r ended PRUNED (%s): its worker died after its scheduler's %s "
-                         "decision was recorded", t.number, study.study_name, reason, mark.get("action"))
-            if mark.get("suggest"):
-                from tunewise._decisions import resume_suggestions
-
-                resume_suggestions(study, storage.get_trial(trial_id))
+            _after_ended_pruned(study, storage.get_trial(trial_id))
         return None
     if not storage.finish_trial(trial_id, TrialState.FAILED, None, params=known, system_attrs=attrs):
         return None  # finished (or failed as stale) meanwhile
