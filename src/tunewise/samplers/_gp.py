@@ -297,6 +297,7 @@ class GPSampler(WithIndependentSampler):
     # mean at a result instead of the best result; a proposal whose log EI is below _flat_log_ei
     # (the model sees nothing to gain anywhere) is drawn at random instead.
     _plugin_incumbent = False
+    _plugin_complete_only = False  # the plug-in over COMPLETE trials only (pruned ones keep min y)
     _flat_log_ei: float | None = None
 
     def _usable(self, t: FrozenTrial) -> bool:
@@ -380,7 +381,14 @@ class GPSampler(WithIndependentSampler):
         # session 16): 0.89x the regret at 20 and 60 trials (bbob, 720 cells); curves 0.99x.
         incumbent = float(np.min(y))
         if self._plugin_incumbent:
-            incumbent = float(np.min(model.mean_at_observed()))
+            means = model.mean_at_observed()
+            if self._plugin_complete_only:
+                done = np.array([t.state == TrialState.COMPLETE for t in observed], dtype=bool)
+                pruned = ~done
+                incumbent = min(float(np.min(means[done])) if done.any() else math.inf,
+                                float(np.min(y[pruned])) if pruned.any() else math.inf)
+            else:
+                incumbent = float(np.min(means))
         if fantasies is None and len(pending_num):
             incumbent = min(incumbent, float(np.min(model.believed_targets())))
         acq = AcquisitionOptimizer(
