@@ -97,17 +97,20 @@ def plot_pareto_front(study: Any, *, target_names: Sequence[str] | None = None, 
                       **kwargs: Any) -> Any:
     """:func:`tunewise.plots.pareto_front` under Optuna's name and keywords. ``axis_order`` picks the
     objectives (by index) and their order. Infeasible trials are drawn from the constraint values
-    the study recorded (``create_study(constraints_func=...)``), so ``constraints_func`` here is
-    not needed; Optuna's ``targets`` (a function of the trial) is not supported.
+    the study recorded (``create_study(constraints_func=...)``), or, as in Optuna, from
+    ``constraints_func(trial)`` when it is given; Optuna's ``targets(trial)`` gives the 2 or 3
+    coordinates each trial is drawn at (the front is still that of the objective values).
     """
-    if targets is not None:
-        raise ValueError("plot_pareto_front(targets=...) (a function of the trial) is not supported by tunewise: "
-                         "pick objectives by index with axis_order=[i, j]")
-    if constraints_func is not None:
-        raise ValueError("plot_pareto_front(constraints_func=...) is not needed in tunewise: give constraints_func to "
-                         "create_study (or the sampler) and the figure marks infeasible trials from what was recorded")
+    if targets is not None and not callable(targets):
+        raise TypeError(f"targets must be a function of the trial returning 2 or 3 values (Optuna's), got "
+                        f"{targets!r}; pick objectives by index with axis_order=[i, j]")
+    if targets is not None and axis_order is not None:
+        raise ValueError("pass either targets (a function of the trial) or axis_order (objective indices), not both")
+    if constraints_func is not None and not callable(constraints_func):
+        raise TypeError(f"constraints_func must be a function of the trial, got {constraints_func!r}")
     return pareto_front(study, targets=axis_order, target_names=target_names,
-                        include_dominated=include_dominated_trials, **kwargs)
+                        include_dominated=include_dominated_trials, constraints_func=constraints_func,
+                        values_of=targets, **kwargs)
 
 
 def plot_timeline(study: Any, n_recent_trials: int | None = None, *, max_trials: int = 20000) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,12 +28,14 @@ def _objective_names(study: StudyLike, names: Sequence[str] | None) -> list[str]
     return [str(n) for n in names]
 
 
-def _feasibility(trials: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
-    """(feasible mask, violation) of each trial: the sum of its positive constraint values."""
+def _feasibility(trials: Sequence[Any],
+                 constraints_func: Callable[[Any], Sequence[float]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(feasible mask, violation) of each trial: the sum of its positive constraint values, as
+    recorded, or as ``constraints_func(trial)`` gives them."""
     viol = np.zeros(len(trials))
     for i, t in enumerate(trials):
-        values = t.system_attrs.get("constraints")
-        if values:
+        values = t.system_attrs.get("constraints") if constraints_func is None else constraints_func(t)
+        if values is not None and len(values):
             viol[i] = sum(v for v in values if v > 0)
     return viol <= 0, viol
 
@@ -45,6 +47,8 @@ def pareto_front(
     target_names: Sequence[str] | None = None,
     include_dominated: bool = True,
     max_points: int = 5000,
+    constraints_func: Callable[[Any], Sequence[float]] | None = None,
+    values_of: Callable[[Any], Sequence[float]] | None = None,
 ) -> Any:
     """The COMPLETE trials in objective space, the Pareto front highlighted.
 
@@ -53,6 +57,11 @@ def pareto_front(
     light, and infeasible trials (a constraint value > 0) red crosses, with their violation in
     the hover text. Past ``max_points`` dominated trials are thinned evenly; the front is always
     drawn whole.
+
+    ``constraints_func(trial)`` judges feasibility instead of the constraint values the study
+    recorded; ``values_of(trial)`` gives the 2 or 3 coordinates to draw each trial at (the front
+    is still the front of the trials' objective values), as Optuna's ``constraints_func`` and
+    ``targets`` do.
 
     >>> import tunewise as tw
     >>> study = tw.create_study(directions=["minimize", "minimize"], sampler=tw.samplers.RandomSampler(seed=0))
@@ -69,25 +78,36 @@ def pareto_front(
     s = _data.check_study(study)
     max_points = _data.check_max_points(max_points)
     m = len(s.directions)
-    names = _objective_names(s, target_names)
+    names = _objective_names(s, target_names) if values_of is None else []
     if m < 2:
         raise ValueError(f"study {s.study_name!r} has one objective: a Pareto front needs two or more "
                          "(use optimization_history)")
-    if targets is None:
+    if values_of is not None:
+        if targets is not None:
+            raise ValueError("pass either targets (objective indices) or values_of (a function of the trial), "
+                             "not both")
+    elif targets is None:
         if m > 3:
             raise ValueError(f"study {s.study_name!r} has {m} objectives: pass targets=[i, j] (or three) to choose "
                              "the ones to draw")
         targets = list(range(m))
-    targets = [int(i) for i in targets]
-    if len(targets) not in (2, 3) or any(not 0 <= i < m for i in targets) or len(set(targets)) != len(targets):
-        raise ValueError(f"targets must be 2 or 3 distinct objective indices in 0..{m - 1}, got {targets!r}")
+    else:
+        targets = [int(i) for i in targets]
+        if len(targets) not in (2, 3) or any(not 0 <= i < m for i in targets) or len(set(targets)) != len(targets):
+            raise ValueError(f"targets must be 2 or 3 distinct objective indices in 0..{m - 1}, got {targets!r}")
     title = "Pareto front"
     trials = [t for t in _data.completed(s) if t.values is not None and len(t.values) == m]
     if not trials:
         return _data.empty_figure(title, "No COMPLETE trials yet")
     values = np.array([t.values for t in trials], dtype=float)
     numbers = np.array([t.number for t in trials])
-    feasible, viol = _feasibility(trials)
+    feasible, viol = _feasibility(trials, constraints_func)
+    if values_of is None:
+        assert targets is not None
+        coords = values[:, targets]
+    else:
+        coords, names = _custom_coordinates(trials, values_of, target_names)
+        targets = list(range(coords.shape[1]))
     on_front = np.zeros(len(trials), dtype=bool)
     if feasible.any():  # the front of the feasible trials (as study.best_trials; a study view has none)
         signs = np.array([1.0 if d == "minimize" else -1.0 for d in s.directions])
@@ -101,7 +121,7 @@ def pareto_front(
     def add(idx: np.ndarray, name: str, marker: dict[str, Any], extra: str = "", line: bool = False) -> None:
         if not len(idx):
             return
-        cols = [values[idx, j] for j in targets]
+        cols = [coords[idx, k] for k in range(len(targets))]
         axes = "".join(f"<br>{_data.esc(names[j])}: %{{{'xyz'[k]}:.6g}}" for k, j in enumerate(targets))
         hover = "trial %{customdata[0]}" + axes + extra + "<extra></extra>"
         custom = np.c_[numbers[idx], viol[idx]]
@@ -124,7 +144,7 @@ def pareto_front(
                                              "opacity": 0.7}, extra="<br>violation %{customdata[1]:.3g}")
     if len(front):
         if not three:  # joined in order of the first drawn objective: the trade-off as a staircase
-            front = front[np.argsort(values[front, targets[0]], kind="stable")]
+            front = front[np.argsort(coords[front, 0], kind="stable")]
         add(front, "Pareto front", {"color": _FRONT, "size": 6 if three else 9,
                                     "line": {"color": "white", "width": 1}}, line=not three)
     if three:
@@ -135,6 +155,28 @@ def pareto_front(
         fig.update_xaxes(title_text=_data.esc(names[targets[0]]))
         fig.update_yaxes(title_text=_data.esc(names[targets[1]]))
     return _data.style(fig, title)
+
+
+def _custom_coordinates(trials: Sequence[Any], values_of: Callable[[Any], Sequence[float]],
+                        target_names: Sequence[str] | None) -> tuple[np.ndarray, list[str]]:
+    """Each trial's ``values_of(trial)`` as an array (2 or 3 columns), and the axis names."""
+    rows = []
+    for t in trials:
+        v = values_of(t)
+        if not isinstance(v, Sequence) and not isinstance(v, np.ndarray):
+            raise ValueError(f"targets should return a sequence of target values, got {type(v).__name__} "
+                             f"for trial {t.number}")
+        rows.append([float(x) for x in v])
+    n = len(rows[0])
+    if n not in (2, 3) or any(len(r) != n for r in rows):
+        raise ValueError(f"targets must return 2 or 3 values for every trial, got {sorted({len(r) for r in rows})}")
+    if target_names is None:
+        names = [f"Objective {i}" for i in range(n)]
+    elif isinstance(target_names, str) or len(target_names) != n:
+        raise ValueError(f"target_names must name each of the {n} targets, got {target_names!r}")
+    else:
+        names = [str(x) for x in target_names]
+    return np.array(rows, dtype=float), names
 
 
 def hypervolume_history(
