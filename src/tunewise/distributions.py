@@ -36,6 +36,7 @@ __all__ = [
     "Derived",
     "DiscreteUniformDistribution",
     "Distribution",
+    "FixedValue",
     "Float",
     "FloatDistribution",
     "Int",
@@ -453,6 +454,62 @@ def _from_optuna_json(name: Any, a: Any) -> Distribution:
 
 # Optuna's name for it.
 json_to_distribution = distribution_from_json
+
+
+@dataclass(frozen=True)
+class FixedValue:
+    """A value a trial must take for a parameter even outside the distribution the objective asks
+    for: what ``Sampler.sample`` returns for a grid point or a held parameter (Optuna's fixed
+    params). The trial warns, runs with it and records its own distribution widened to hold it
+    (see :func:`widened`).
+
+    >>> FixedValue(32).value
+    32
+    """
+
+    value: Any
+
+
+def widened(dist: Distribution, value: Any) -> Distribution | None:
+    """The smallest change of a numeric ``dist`` that contains ``value`` (range stretched to it; a
+    step it is off dropped; a log scale that cannot hold it dropped), or None where none can
+    (a categorical, a non-number, a fraction for an integer).
+
+    >>> widened(Int(64, 512, step=64), 32)
+    Int(low=32, high=512, log=False, step=32)
+    >>> widened(Float(0.0, 10.0, step=2.0), 1.0)
+    Float(low=0.0, high=10.0, log=False, step=None)
+    >>> widened(Categorical(("a", "b")), "z") is None
+    True
+    """
+    if dist.contains(value):
+        return dist
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return None
+    v = float(value)
+    if not math.isfinite(v):
+        return None
+    if isinstance(dist, Int):
+        if not v.is_integer():
+            return None
+        iv = int(v)
+        ilow, ihigh = min(dist.low, iv), max(dist.high, iv)
+        if dist.log and ilow >= 1:
+            return Int(ilow, ihigh, log=True)
+        step = math.gcd(dist.step, abs(iv - dist.low)) or 1
+        if (ihigh - ilow) % step:
+            step = 1
+        return Int(ilow, ihigh, step=step)
+    if isinstance(dist, Float):
+        low, high = min(dist.low, v), max(dist.high, v)
+        if dist.log:
+            return Float(low, high, log=low > 0)
+        if dist.step is not None:
+            k = (v - dist.low) / dist.step
+            if abs(k - round(k)) < 1e-8 * max(1.0, abs(k)):  # on the lattice, past its end: keep the step
+                return Float(low, high, step=dist.step)
+        return Float(low, high)
+    return None
 
 
 def check_value(name: str, dist: Distribution, value: Any) -> Any:

@@ -465,7 +465,9 @@ class Study:
             raise TypeError(f"enqueue_trial needs a dict of parameter values, got {params!r}")
         dists = self._distributions()
         for name, value in params.items():
-            if name in dists:
+            # A choice not offered is refused now; a number outside the range runs, with a warning
+            # when the trial suggests it (as in Optuna).
+            if name in dists and D.widened(dists[name], value) is None:
                 D.check_value(name, dists[name], value)
         if skip_if_exists:
             for t in self.get_trials():

@@ -661,7 +661,7 @@ class Trial(BaseTrial):
             self._suggested_here.add(name)
             return self.params[name]
         if name in self._fixed:
-            value = D.check_value(name, distribution, self._fixed[name])
+            value = self._take_fixed(name, distribution, self._fixed[name], "Enqueued")
         elif isinstance(distribution, D.Categorical) and distribution.grid:
             # Declarative grid axis: cycle through the values by trial number.
             value = distribution.choices[self.number % len(distribution.choices)]
@@ -680,13 +680,34 @@ class Trial(BaseTrial):
                 value = self._relative.get(name, _MISSING)
             if value is _MISSING or not distribution.contains(value):
                 value = self.study._sampler_sample(self, name, distribution)
-            value = D.check_value(name, distribution, value)
+            if isinstance(value, D.FixedValue):  # a grid point or a held value (Optuna's fixed params)
+                value = self._take_fixed(name, distribution, value.value, f"{type(self.study.sampler).__name__}'s")
+            else:
+                value = D.check_value(name, distribution, value)
         self.params[name] = value
         self._suggested_here.add(name)
         self._pending_params[name] = value
         if self._on_param is not None:
             self._on_param(self, name, value)
         return value
+
+    def _take_fixed(self, name: str, distribution: D.Distribution, value: Any, origin: str) -> Any:
+        """A value the trial must take (enqueued, held, a grid point). As Optuna's fixed params, one
+        outside ``distribution`` is used with a warning; the trial records its own distribution
+        widened to hold it (:func:`~tunewise.distributions.widened`), so its values stay in its
+        space. A value no distribution of that kind holds (a choice not offered) is an error."""
+        if distribution.contains(value):
+            return D.check_value(name, distribution, value)
+        wide = D.widened(distribution, value)
+        if wide is None:
+            return D.check_value(name, distribution, value)  # raises, naming the value and the distribution
+        warnings.warn(f"{origin} value {value!r} for parameter {name!r} is outside {distribution!r}: trial "
+                      f"{self.number} runs with it, as in Optuna, and records its distribution as {wide!r}",
+                      UserWarning, stacklevel=4)
+        own = dict(self.system_attrs.get(DISTRIBUTIONS_ATTR) or {})
+        own[name] = wide.to_json()
+        self.set_system_attr(DISTRIBUTIONS_ATTR, own)
+        return D.check_value(name, wide, value)
 
     def _check_repeated(self, name: str, distribution: D.Distribution) -> None:
         """``name`` is suggested again in this trial: as in Optuna, the first value and the first

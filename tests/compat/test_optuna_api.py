@@ -585,12 +585,15 @@ def test_load_study_without_a_name_opens_the_storages_only_study(tmp_path) -> No
         tw.delete_study(storage=url)
 
 
-def test_grid_values_off_the_suggested_distribution_are_named_in_the_error() -> None:
+def test_grid_values_off_the_suggested_distribution_run_with_a_warning() -> None:
     """Optuna's GridSampler docstring grids x = -0.5, 0.5 for suggest_float("x", -5, 5, step=1) and
-    runs them with a warning; tunewise keeps every value in its distribution and says which one is not."""
+    runs them with a warning: so does tunewise (each trial records a distribution widened to hold
+    its value). A parameter the grid does not name is an error."""
     study = tw.create_study(sampler=tw.samplers.GridSampler({"x": [-0.5, 0.5]}))
-    with pytest.raises(ValueError, match=r"GridSampler's value -0.5 for 'x' is not in Float\(low=-5.0, high=5.0"):
-        study.optimize(lambda t: t.suggest_float("x", -5, 5, step=1) ** 2, n_trials=2)
+    with pytest.warns(UserWarning, match=r"GridSampler's value -?0.5 for parameter 'x' is outside Float\(low=-5.0"):
+        study.optimize(lambda t: t.suggest_float("x", -5, 5, step=1) ** 2)
+    assert sorted(t.params["x"] for t in study.trials) == [-0.5, 0.5]
+    assert all(t.distributions["x"] == tw.distributions.Float(-5.0, 5.0) for t in study.trials)
     with pytest.raises(ValueError, match="'y' is not in the GridSampler's search space"):
         tw.create_study(sampler=tw.samplers.GridSampler({"x": [1.0]})).optimize(
             lambda t: t.suggest_float("x", -5, 5) + t.suggest_float("y", 0, 1), n_trials=1)

@@ -80,3 +80,54 @@ def test_plot_pareto_front_targets_draws_each_trial_at_the_coordinates_it_return
         tw.visualization.plot_pareto_front(_tunewise_mo_study(), targets=lambda t: 1.0)
     assert not math.isnan(fig.data[0].x[0])
 
+
+def _off_range_objective(trial: Any) -> float:
+    # Dou-Meishi/optuna-examples study-4413.py grids num_epochs 10 and hidden_size 32 for these.
+    epochs = trial.suggest_int("num_epochs", 500, 5000, step=500)
+    hidden = trial.suggest_int("hidden_size", 64, 512, step=64)
+    lr = trial.suggest_float("lr", 5e-5, 5e-3, log=True)
+    return epochs / 1000 + hidden / 100 + lr
+
+
+def test_grid_values_the_suggest_call_cannot_return_run_as_in_optuna(tmp_path: Any) -> None:
+    """Optuna runs a GridSampler value that is off the suggest call's step or outside its range,
+    with a UserWarning, and records it: trials with exactly the grid's values, the whole grid run."""
+    grid = {"num_epochs": [10, 100, 1000], "hidden_size": [32], "lr": [1e-4]}
+    storage = f"sqlite:///{tmp_path / 'grid.db'}"
+    study = tw.create_study(sampler=tw.samplers.GridSampler(grid), storage=storage, study_name="g")
+    with pytest.warns(UserWarning, match="runs with it, as in Optuna"):
+        study.optimize(_off_range_objective)
+    ours = sorted(tuple(sorted(t.params.items())) for t in tw.load_study(study_name="g", storage=storage).trials)
+    optuna = pytest.importorskip("optuna")
+    ostudy = optuna.create_study(sampler=optuna.samplers.GridSampler(grid))
+    with pytest.warns(UserWarning):
+        ostudy.optimize(_off_range_objective)
+    assert ours == sorted(tuple(sorted(t.params.items())) for t in ostudy.trials)
+    assert [t.state for t in study.trials] == [tw.TrialState.COMPLETE] * 3
+    for t in study.trials:  # each trial's recorded distribution holds its value
+        assert all(t.distributions[k].contains(v) for k, v in t.params.items())
+
+
+def test_enqueued_and_held_values_outside_the_range_run_as_in_optuna() -> None:
+    """Optuna's fixed params (enqueue_trial, PartialFixedSampler): a number outside the suggest
+    call's range or off its step is used, with a UserWarning; a choice not offered is an error."""
+    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=0))
+    study.enqueue_trial({"num_epochs": 10, "hidden_size": 100})
+    with pytest.warns(UserWarning, match=r"Enqueued value 10 for parameter 'num_epochs' is outside"):
+        study.optimize(_off_range_objective, n_trials=12)  # TPE then models the widened trial
+    assert (study.trials[0].params["num_epochs"], study.trials[0].params["hidden_size"]) == (10, 100)
+    assert all(500 <= t.params["num_epochs"] <= 5000 for t in study.trials[1:])
+    held = tw.create_study(sampler=tw.samplers.PartialFixedSampler({"lr": 0.5}, tw.samplers.RandomSampler(seed=0)))
+    with pytest.warns(UserWarning, match=r"PartialFixedSampler's value 0.5 for parameter 'lr' is outside"):
+        held.optimize(_off_range_objective, n_trials=3)
+    assert {t.params["lr"] for t in held.trials} == {0.5}
+    optuna = pytest.importorskip("optuna")
+    ostudy = optuna.create_study()
+    ostudy.enqueue_trial({"num_epochs": 10, "hidden_size": 100})
+    with pytest.warns(UserWarning, match="out of range"):
+        ostudy.optimize(_off_range_objective, n_trials=1)
+    assert ostudy.trials[0].params["num_epochs"] == 10
+    choice = tw.create_study()
+    choice.enqueue_trial({"c": "z"})
+    with pytest.raises(ValueError, match="'z' for parameter 'c' is outside"):
+        choice.optimize(lambda t: len(t.suggest_categorical("c", ["a", "b"])), n_trials=1)

@@ -58,11 +58,19 @@ def test_enqueued_trials_run_first_and_keep_their_values():
     assert len(study.trials) == 4
 
 
-def test_enqueue_value_outside_known_distribution_is_rejected():
+def test_enqueue_value_outside_known_distribution():
+    """As Optuna: a number outside the range runs with a warning (the trial records a range widened
+    to hold it); a choice not offered is refused when it is enqueued."""
     study = tw.create_study()
     study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+    study.enqueue_trial({"x": 5.0})
+    with pytest.warns(UserWarning, match=r"Enqueued value 5.0 for parameter 'x' is outside Float\(low=0.0, high=1.0"):
+        study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+    assert study.trials[1].params == {"x": 5.0}
+    assert study.trials[1].distributions["x"] == tw.distributions.Float(0.0, 5.0)
+    study.optimize(lambda t: t.suggest_categorical("c", ["a", "b"]), n_trials=1)
     with pytest.raises(ValueError, match="outside its distribution"):
-        study.enqueue_trial({"x": 5.0})
+        study.enqueue_trial({"c": "z"})
 
 
 def test_same_name_with_other_kind_of_distribution_is_an_error():

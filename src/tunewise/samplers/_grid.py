@@ -99,12 +99,9 @@ class GridSampler(Sampler):
     def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
         index = trial.system_attrs.get("grid_id")
         if name in self.search_space and isinstance(index, int):
-            # Optuna runs such a value anyway, with a warning; here every value lies in its distribution.
-            raise ValueError(
-                f"GridSampler's value {self.point(index)[name]!r} for {name!r} is not in {distribution!r}, the "
-                f"distribution the objective suggests it from: give the grid values the suggest call can return "
-                f"(on its step, within its range)"
-            )
+            # A grid value the suggest call cannot return (off its step, outside its range): as in
+            # Optuna, the trial runs with it and warns (it records a distribution widened to hold it).
+            return D.FixedValue(self.point(index)[name])
         raise ValueError(
             f"parameter {name!r} is not in the GridSampler's search space {self._names}: "
             "add it to the grid or suggest only gridded parameters"

@@ -127,10 +127,14 @@ class PartialFixedSampler(Sampler):
         if name not in self._fixed_params:
             return self._base_sampler.sample(self._study(study), trial, name, distribution)
         value = self._fixed_params[name]
-        if not distribution.contains(value):  # Optuna warns and stores it; a tunewise trial's values lie in its space
+        # Outside the distribution the objective asks for, Optuna warns and uses it: so does the
+        # trial, recording a distribution widened to hold it.
+        if distribution.contains(value):
+            return value
+        if D.widened(distribution, value) is None:  # a choice not offered: no trial can take it
             raise ValueError(f"PartialFixedSampler: fixed parameter {name!r} = {value!r} is outside the distribution "
                              f"the objective asks for, {distribution!r}: fix a value inside it")
-        return value
+        return D.FixedValue(value)
 
     def after_trial(self, study: StudyContext, trial: FrozenTrial) -> None:
         self._base_sampler.after_trial(self._study(study), _without(trial, self._names))
