@@ -6,7 +6,8 @@ which a third-party storage can run too. Design rules:
 
 - A trial is written before it runs (``start_trial``) and finished atomically (``finish_trial``).
 - Live-trial writes carry the trial's full params/intermediate values/attrs, so a write never
-  needs a read first.
+  needs a read first. Reports are merged, not replaced: a write lacking a step another process
+  reported to the same trial keeps it (the SQL storages then merge under a row lock).
 - Finished trials are immutable: readers cache them and fetch only what changed.
 - Everything is JSON. Nothing is pickled.
 """
@@ -175,7 +176,11 @@ class BaseStorage(abc.ABC):
         user_attrs: Mapping[str, Any] | None = None,
         system_attrs: Mapping[str, Any] | None = None,
     ) -> None:
-        """Replace the given fields of a running trial (whole dicts, never partial merges).
+        """Replace the given fields of a running trial (whole dicts), except its reports:
+        ``intermediate_values`` are merged into the stored ones, and a step stored already keeps
+        its value (the first value reported at a step stays, as ``Trial.report`` does), so that
+        reports another process writes to the same trial are never lost. ``finish_trial`` merges
+        them the same way.
 
         Raises :class:`~tunewise.exceptions.UpdateFinishedTrialError` if the trial has finished."""
 

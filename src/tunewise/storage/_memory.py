@@ -262,7 +262,10 @@ class InMemoryStorage(BaseStorage):
 
     @staticmethod
     def _changes(params: Mapping[str, Any] | None, intermediate_values: Mapping[int, float] | None,
-                 user_attrs: Mapping[str, Any] | None, system_attrs: Mapping[str, Any] | None) -> dict[str, Any]:
+                 user_attrs: Mapping[str, Any] | None, system_attrs: Mapping[str, Any] | None,
+                 stored: FrozenTrial | None = None) -> dict[str, Any]:
+        """The fields of a write, checked and copied; reports merged with the ones ``stored`` has
+        (a step stored already keeps its value: another process may report to the same trial)."""
         if params:
             check_keys("parameter name", params, allow_empty=False)
         if user_attrs:
@@ -273,7 +276,11 @@ class InMemoryStorage(BaseStorage):
         if params is not None:
             ch["params"] = _json_copy(dict(params))
         if intermediate_values is not None:
-            ch["intermediate_values"] = {int(k): float(v) for k, v in intermediate_values.items()}
+            reports = {int(k): float(v) for k, v in intermediate_values.items()}
+            have = stored._reports if stored is not None else None
+            if have:
+                reports = {**reports, **have}
+            ch["intermediate_values"] = reports
         if user_attrs is not None:
             ch["user_attrs"] = _json_copy(dict(user_attrs))
         if system_attrs is not None:
@@ -292,7 +299,7 @@ class InMemoryStorage(BaseStorage):
             # A live write is also a heartbeat, except for a detached trial (no heartbeat: never stale).
             beat = None if t.heartbeat_ts is None else time.time()
             rec.trials[number] = self._replace(
-                t, heartbeat=beat, **self._changes(params, intermediate_values, user_attrs, system_attrs)
+                t, heartbeat=beat, **self._changes(params, intermediate_values, user_attrs, system_attrs, t)
             )
 
     def finish_trial(self, trial_id: int, state: TrialState, values: list[float] | None, *,
@@ -310,7 +317,7 @@ class InMemoryStorage(BaseStorage):
             done = self._replace(
                 t, state=TrialState(state), values=None if values is None else [float(v) for v in values],
                 datetime_complete=time.time(),
-                **self._changes(params, intermediate_values, user_attrs, system_attrs),
+                **self._changes(params, intermediate_values, user_attrs, system_attrs, t),
             )
             rec.trials[number] = self._compact(rec, done)
             return True

@@ -43,7 +43,9 @@ naming the rule that was broken. The rules:
   :func:`check_concurrent_start_trial_threads`); attributes prepared for a start are written in
   the same step, for the trial number they name only
   (:func:`check_prepared_attributes_are_written_with_the_start`);
-- a running trial's fields are replaced whole; a finish is atomic and final, and a late result
+- a running trial's fields are replaced whole, except its reports, which are merged step by step
+  (a stored step keeps its value), so two handles reporting to one trial lose nothing
+  (:func:`check_reports_of_two_handles_are_merged`); a finish is atomic and final, and a late result
   of a FAILED trial is kept apart (:func:`check_update_replaces_whole_fields_and_none_keeps`,
   :func:`check_finish_is_atomic_and_final`,
   :func:`check_every_finish_is_final_and_a_late_result_is_kept_apart`,
@@ -103,6 +105,7 @@ __all__ = [
     "check_other_handles_see_changes",
     "check_params_must_be_json",
     "check_prepared_attributes_are_written_with_the_start",
+    "check_reports_of_two_handles_are_merged",
     "check_stale_trials_recovered_with_their_retry",
     "check_state_filters",
     "check_study_attr_items",
@@ -398,7 +401,7 @@ def check_update_replaces_whole_fields_and_none_keeps(make_storage: StorageFacto
     storage.update_trial(t.trial_id, intermediate_values={0: 1.0, 3: 0.5, 4: -math.inf})
     got = storage.get_trial(t.trial_id)
     _expect(got.params, {"x": 0.5}, "params after an update that gave none")
-    _expect(got.intermediate_values, {0: 1.0, 3: 0.5, 4: -math.inf}, "intermediate_values, replaced whole")
+    _expect(got.intermediate_values, {0: 1.0, 3: 0.5, 4: -math.inf}, "intermediate_values after a second report")
     assert all(isinstance(k, int) for k in got.intermediate_values), "intermediate steps came back as non-ints"
     _expect((got.user_attrs, got.system_attrs), ({"a": 1}, {}), "attributes after the updates")
     _expect(got.distributions, {"x": D.Float(0, 1)}, "a trial's distributions")
@@ -690,6 +693,29 @@ def check_stale_trials_recovered_with_their_retry(make_storage: StorageFactory) 
     _expect(s2.has_waiting_retry(sid), False, "has_waiting_retry once the retry started")
 
 
+def check_reports_of_two_handles_are_merged(make_storage: StorageFactory) -> None:
+    """Reports written to one running trial by two handles (two processes reporting to it) are
+    all kept: each write merges its steps into the stored ones, a stored step keeps its value,
+    and a finish merges too."""
+    s1, s2 = make_storage(), make_storage()
+    sid = s1.create_study(_unique("reports"), ["minimize"])
+    t = s1.start_trial(sid)
+    s1.update_trial(t.trial_id, intermediate_values={0: 1.0})
+    s2.update_trial(t.trial_id, intermediate_values={1: 0.9})  # knows nothing of step 0
+    s1.update_trial(t.trial_id, intermediate_values={0: 1.0, 2: math.nan})
+    s2.update_trial(t.trial_id, intermediate_values={1: 0.9, 3: 0.7, 0: 5.0}, user_attrs={"u": 1})
+    got = s1.get_trial(t.trial_id)
+    _expect(sorted(got.intermediate_values), [0, 1, 2, 3], "the steps reported through two handles")
+    _expect((got.intermediate_values[0], got.intermediate_values[3], got.user_attrs), (1.0, 0.7, {"u": 1}),
+            "a stored step keeps its first value")
+    assert math.isnan(got.intermediate_values[2]), f"a NaN report came back as {got.intermediate_values[2]!r}"
+    _expect(s1.finish_trial(t.trial_id, TrialState.PRUNED, [1.0], intermediate_values={0: 1.0, 2: math.nan, 4: 0.5}),
+            True, "a finish with the first handle's reports")
+    done = s2.get_trial(t.trial_id)
+    _expect((done.state, sorted(done.intermediate_values)), (TrialState.PRUNED, [0, 1, 2, 3, 4]),
+            "the reports of a trial finished by one handle")
+
+
 def check_a_detached_trial_is_never_stale(make_storage: StorageFactory) -> None:
     """A detached trial (``detach_trial``: its process let go of it) has no heartbeat, is never
     failed as stale, even after a live write or a heartbeat from a late thread, and still
@@ -809,6 +835,9 @@ class StorageTests:
 
     def test_stale_trials_recovered_with_their_retry(self, make_storage: StorageFactory) -> None:
         check_stale_trials_recovered_with_their_retry(make_storage)
+
+    def test_reports_of_two_handles_are_merged(self, make_storage: StorageFactory) -> None:
+        check_reports_of_two_handles_are_merged(make_storage)
 
     def test_concurrent_start_trial_threads(self, make_storage: StorageFactory) -> None:
         check_concurrent_start_trial_threads(make_storage)

@@ -27,6 +27,12 @@ from tunewise.trial import TrialState
 
 __all__ = ["Statements", "Stmt"]
 
+# PostgreSQL's single-statement live write and finish go through only when the reports written
+# extend the stored ones (see ``Statements.u_live``).
+REPORTS_EXTEND = ("(CAST(:intermediate AS TEXT) IS NULL OR intermediate = '{}' OR intermediate = :intermediate "
+                  "OR substr(:intermediate, 1, length(intermediate)) = "
+                  "substr(intermediate, 1, length(intermediate) - 1) || ',')")
+
 
 class Stmt:
     """A statement built with SQLAlchemy Core, compiled once for the dialect.
@@ -126,10 +132,24 @@ class Statements:
         }
         # A live write is also a heartbeat, except for a detached trial (NULL: never stale), which stays so.
         beat = sa.case((tr.c.heartbeat.is_(None), None), else_=now)
-        self.u_live = c(sa.update(tr).where(tr.c.trial_id == tid, state_is(TrialState.RUNNING, TrialState.WAITING))
-                        .values(heartbeat=beat, **live_fields))
+        # The reports written must keep every step stored (another process may report to the same
+        # trial): the write goes through when they extend the stored text (the stored entries,
+        # then new ones: a string comparison, no JSON parsing); else it changes nothing and the
+        # caller merges under a row lock (SQLStorage._merge_reports). REPORTS_EXTEND on PostgreSQL.
+        inter, stored = sa.cast(bp("intermediate", type_=sa.Text), sa.Text), tr.c.intermediate
+        extends = sa.or_(inter.is_(None), stored == "{}", stored == inter, sa.func.substr(
+            inter, 1, sa.func.length(stored)) == sa.func.substr(stored, 1, sa.func.length(stored) - 1) + ",")
+        live = (tr.c.trial_id == tid, state_is(TrialState.RUNNING, TrialState.WAITING))
+        self.u_live = c(sa.update(tr).where(*live, extends).values(heartbeat=beat, **live_fields))
+        self.q_live_reports = c(sa.select(tr.c.state, tr.c.intermediate).where(tr.c.trial_id == tid)
+                                .with_for_update())
+        # The study row of a trial, locked: taken before the trial's row, in the order every write
+        # to a trial takes them (its seq bump first), so two writers never wait on each other.
+        self.q_lock_study_of = c(sa.select(st.c.study_id).where(
+            st.c.study_id == sa.select(tr.c.study_id).where(tr.c.trial_id == tid).scalar_subquery())
+            .with_for_update())
         # Only a live trial finishes: one failed as stale (perhaps already retried) keeps that decision.
-        self.u_finish = c(sa.update(tr).where(tr.c.trial_id == tid, state_is(TrialState.RUNNING, TrialState.WAITING))
+        self.u_finish = c(sa.update(tr).where(*live, extends)
                           .values(state=bp("state"), objective_values=bp("values", type_=sa.Text),
                                   value0=bp("value0", type_=sa.Float), datetime_complete=bp("end", type_=sa.Float),
                                   **live_fields))
@@ -243,12 +263,12 @@ SELECT * FROM claimed UNION ALL SELECT * FROM created
         texts = [sa.bindparam(k, type_=sa.Text) for k in ("params", "intermediate", "user_attrs", "system_attrs")]
         self.pg_live = c(sa.text(f"""{bump}
 UPDATE tunewise_trials SET heartbeat = CASE WHEN heartbeat IS NULL THEN NULL ELSE {now} END, {keep}
-WHERE trial_id = :tid AND state IN ('RUNNING', 'WAITING') RETURNING trial_id
+WHERE trial_id = :tid AND state IN ('RUNNING', 'WAITING') AND {REPORTS_EXTEND} RETURNING trial_id
 """).bindparams(sa.bindparam("tid", type_=sa.Integer), *texts))
         self.pg_finish = c(sa.text(f"""{bump}
 UPDATE tunewise_trials SET state = :state, objective_values = :values, value0 = :value0,
     datetime_complete = :end, {keep}
-WHERE trial_id = :tid AND state IN ('RUNNING', 'WAITING') RETURNING trial_id
+WHERE trial_id = :tid AND state IN ('RUNNING', 'WAITING') AND {REPORTS_EXTEND} RETURNING trial_id
 """).bindparams(sa.bindparam("tid", type_=sa.Integer), sa.bindparam("state", type_=sa.Text),
                 sa.bindparam("values", type_=sa.Text), sa.bindparam("value0", type_=sa.Float),
                 sa.bindparam("end", type_=sa.Float), *texts))

@@ -101,6 +101,9 @@ class SQLStorage(BaseStorage):
         self._caches: dict[int, StudyCache] = {}
         self._caches_lock = threading.Lock()
         self._directions: dict[int, list[str]] = {}
+        # PostgreSQL: running trials whose reports another process writes too (a live write found
+        # steps it lacked): their writes go straight to the merging transaction.
+        self._merging: set[int] = set()
         ensure_schema(db)
         self._stmts = Statements(db.engine.dialect)
 
@@ -517,23 +520,56 @@ class SQLStorage(BaseStorage):
             "system_attrs": None if system_attrs is None else _encode(dict(system_attrs), "trial", "system_attrs"),
         }
 
+    def _merge_reports(self, cur: Cursor, trial_id: int, fields: dict[str, Any]) -> str | None:
+        """Inside a write transaction, after a live write or finish changed nothing: lock the
+        trial's row and merge the stored reports into ``fields["intermediate"]`` (a stored step
+        keeps its value, as ``Trial.report`` keeps the first value of a step), as the stored text
+        followed by the new entries, so that the write then goes through. The trial's state (None
+        if there is no such trial)."""
+        if not self._is_sqlite and cur.one(self._stmts.q_lock_study_of, tid=trial_id) is None:
+            return None
+        row = cur.one(self._stmts.q_live_reports, tid=trial_id)
+        if row is None:
+            return None
+        state, stored = row
+        if fields["intermediate"] is not None and state in _LIVE:
+            fields["intermediate"] = _merged_reports(stored, fields["intermediate"])
+        return state  # type: ignore[no-any-return]
+
     def update_trial(self, trial_id: int, *, params: Mapping[str, Any] | None = None,
                      intermediate_values: Mapping[int, float] | None = None,
                      user_attrs: Mapping[str, Any] | None = None,
                      system_attrs: Mapping[str, Any] | None = None) -> None:
         fields = self._fields(params, intermediate_values, user_attrs, system_attrs)
+        stmts = self._stmts
         if not self._is_sqlite:
-            # One autocommit statement; READ here means "no explicit BEGIN".
-            if self._run(lambda cur: cur.one(self._stmts.pg_live, tid=trial_id, **fields), READ) is None:
-                self._no_row(trial_id, finishing=False)
+            # One autocommit statement; READ here means "no explicit BEGIN". It changes nothing
+            # when the trial is finished, or when another process reported steps this write lacks.
+            if trial_id not in self._merging and \
+                    self._run(lambda cur: cur.one(stmts.pg_live, tid=trial_id, **fields), READ) is not None:
+                return
+            # Another process reports to this trial too: its writes merge from now on (one commit, not two).
+            self._merging.add(trial_id)
+
+            def merge(cur: Cursor) -> None:
+                state = self._merge_reports(cur, trial_id, fields)
+                if state is None:
+                    raise KeyError(f"no trial with id {trial_id} in {self._masked}")
+                if state not in _LIVE or cur.one(stmts.pg_live, tid=trial_id, **fields) is None:
+                    raise UpdateFinishedTrialError(f"trial {trial_id} is already {state} and cannot change")
+
+            self._run(merge, WRITE)
             return
 
         def op(cur: Cursor) -> None:
-            bumped = cur.one(self._stmts.u_bump_by_trial, tid=trial_id)
+            bumped = cur.one(stmts.u_bump_by_trial, tid=trial_id)
             if bumped is None:
                 raise KeyError(f"no trial with id {trial_id} in {self._masked}")
-            if cur.count(self._stmts.u_live, tid=trial_id, seq=bumped[1], **fields, **self._stmts.now_params()) == 0:
-                state = cur.scalar(self._stmts.q_state, tid=trial_id)
+            if cur.count(stmts.u_live, tid=trial_id, seq=bumped[1], **fields, **stmts.now_params()) == 1:
+                return
+            state = self._merge_reports(cur, trial_id, fields)
+            if state not in _LIVE or cur.count(stmts.u_live, tid=trial_id, seq=bumped[1], **fields,
+                                               **stmts.now_params()) == 0:
                 raise UpdateFinishedTrialError(f"trial {trial_id} is already {state} and cannot change")
 
         self._run(op, WRITE)
@@ -550,16 +586,30 @@ class SQLStorage(BaseStorage):
         vals = None if values is None else [float(v) for v in values]
         fields.update(state=state.value, values=None if vals is None else _dumps(vals),
                       value0=vals[0] if vals else None, end=time.time())
+        stmts = self._stmts
         if not self._is_sqlite:
-            if self._run(lambda cur: cur.one(self._stmts.pg_finish, tid=trial_id, **fields), READ) is None:
-                return self._no_row(trial_id, finishing=True)  # type: ignore[no-any-return]
-            return True
+            if trial_id not in self._merging and \
+                    self._run(lambda cur: cur.one(stmts.pg_finish, tid=trial_id, **fields), READ) is not None:
+                return True
+            self._merging.discard(trial_id)
+
+            def merge(cur: Cursor) -> bool:
+                stored = self._merge_reports(cur, trial_id, fields)
+                if stored is None:
+                    raise KeyError(f"no trial with id {trial_id} in {self._masked}")
+                # Not live: finished already (a late finish never overwrites a decision)
+                return stored in _LIVE and cur.one(stmts.pg_finish, tid=trial_id, **fields) is not None
+
+            return self._run(merge, WRITE)
 
         def op(cur: Cursor) -> bool:
-            bumped = cur.one(self._stmts.u_bump_by_trial, tid=trial_id)
+            bumped = cur.one(stmts.u_bump_by_trial, tid=trial_id)
             if bumped is None:
                 raise KeyError(f"no trial with id {trial_id} in {self._masked}")
-            if cur.count(self._stmts.u_finish, tid=trial_id, seq=bumped[1], **fields) == 0:
+            if cur.count(stmts.u_finish, tid=trial_id, seq=bumped[1], **fields) == 1:
+                return True
+            stored = self._merge_reports(cur, trial_id, fields)
+            if stored not in _LIVE or cur.count(stmts.u_finish, tid=trial_id, seq=bumped[1], **fields) == 0:
                 raise Abort(False)  # already COMPLETE or PRUNED: roll back the seq bump too
             return True
 
@@ -766,6 +816,24 @@ class SQLStorage(BaseStorage):
                 return int(sid)
 
         return db.open_with_retry(write)
+
+
+_LIVE = (TrialState.RUNNING.value, TrialState.WAITING.value)
+
+
+def _merged_reports(stored: str, mine: str) -> str:
+    """The reports ``stored`` (JSON text) followed by the entries of ``mine`` for steps it lacks:
+    a stored step keeps its value. As text that extends ``stored`` (see ``Statements.u_live``).
+
+    >>> _merged_reports('{"0":0.5,"2":0.1}', '{"0":0.5,"1":0.3}')
+    '{"0":0.5,"2":0.1,"1":0.3}'
+    """
+    have = _loads(stored)
+    new = {k: v for k, v in _loads(mine).items() if k not in have}
+    if not new:
+        return stored
+    tail = _dumps(new)[1:]
+    return "{" + tail if stored == "{}" else stored[:-1] + "," + tail
 
 
 def _encode(value: Any, what: str, field: str) -> str:
