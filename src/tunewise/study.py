@@ -794,7 +794,7 @@ class Study:
         return out, None
 
     def _finish(self, trial: Trial, state: TrialState, values: list[float] | None,
-                reason: str | None, tb: str | None = None) -> FrozenTrial:
+                reason: str | None, tb: str | None = None, *, retry: bool = False) -> FrozenTrial:
         if self.constraints_func is not None and state is not TrialState.FAILED \
                 and CONSTRAINTS_ATTR not in trial.system_attrs:  # set_constraint() in the objective wins
             reason = self._apply_constraints_func(trial, state, values)
@@ -810,14 +810,14 @@ class Study:
         unstorable: TypeError | None = None
         with _DeferInterrupt() as guard:  # a Ctrl-C must not abort the write that finishes the trial
             try:
-                finished = self._write_finish(trial, state, values)
+                finished = self._write_finish(trial, state, values, retry)
             except TypeError as e:  # an attribute the storage cannot keep: fail the trial, say why
                 unstorable = e
                 state, values = TrialState.FAILED, None
                 trial.user_attrs = _storable(trial.user_attrs)
                 trial.system_attrs = _storable(trial.system_attrs)
                 trial.system_attrs["fail_reason"] = f"its result could not be stored: {e}"
-                finished = self._write_finish(trial, state, values)
+                finished = self._write_finish(trial, state, values, retry)
         trial._finished_as = state
         if not finished:
             stored = self._storage.get_trial(trial._trial_id)
@@ -869,8 +869,12 @@ class Study:
         trial.system_attrs[CONSTRAINTS_ATTR] = result
         return None
 
-    def _write_finish(self, trial: Trial, state: TrialState, values: list[float] | None) -> bool:
+    def _write_finish(self, trial: Trial, state: TrialState, values: list[float] | None, retry: bool = False) -> bool:
+        """Finish the trial in the storage; with ``retry`` (FAILED only: its worker was stopped)
+        queue its retry in the same storage step. False if it was finished already."""
         try:
+            if retry:
+                return _heartbeat.retry_interrupted(self, trial)
             return self._storage.finish_trial(
                 trial._trial_id, state, values,
                 params=trial.params, intermediate_values=trial.intermediate_values,
@@ -879,6 +883,10 @@ class Study:
         except _StorageError as e:
             if not self._storage.is_persistent:
                 raise
+            if retry:  # a spooled FAILED finish would come without its retry: leave it to the heartbeats
+                raise _StorageError(f"{e}\nTrial {trial.number} was stopped and could not be recorded FAILED: it "
+                                    f"stays RUNNING, and is failed as stale and retried once its heartbeats are "
+                                    f"missed.") from None
             # The storage stayed out of reach for its whole retry window: keep the result on this
             # machine; it is written when any study next opens this storage here.
             from tunewise.storage import _spool
@@ -911,8 +919,8 @@ class Study:
         except TrialPruned:
             return self._finish(trial, TrialState.PRUNED, self._pruned_values(trial), None)
         except _Terminated:
-            self._finish(trial, TrialState.FAILED, None, "interrupted (SIGTERM)")
-            _heartbeat.retry_interrupted(self, trial._trial_id)  # the worker was stopped, not the trial
+            # The worker was stopped, not the trial: failed and queued to rerun in one storage step.
+            self._finish(trial, TrialState.FAILED, None, "interrupted (SIGTERM)", retry=True)
             raise
         except KeyboardInterrupt:
             self._finish(trial, TrialState.FAILED, None, "interrupted (KeyboardInterrupt)")

@@ -9,6 +9,10 @@ left open, benchmarks/history/s18/faults.md "Left open"); the kill lands through
 - ``pause:finish``: a segment that had published its pause (its rung result, its checkpoint)
   died before ending PRUNED; the heartbeat then retried it, so its rung was trained twice (and
   if it was promoted meanwhile, both ran).
+- ``dead:retry`` (session 19 left it open): the parent of ``optimize(n_jobs=k)`` failed a dead
+  worker's trial and died before enqueueing its retry: a FAILED trial nobody reruns.
+- ``interrupt:retry`` (the same, for SIGTERM): a worker stopped by SIGTERM failed its trial and
+  was killed before enqueueing the retry.
 """
 
 from __future__ import annotations
@@ -197,3 +201,98 @@ def test_pool_workers_killed_after_publishing_their_pause_end_pruned_not_retried
     ledger = [json.loads(line) for line in (tmp_path / "ledger").read_text().splitlines()]
     segments = collections.Counter((x, start, budget) for _, start, budget, x in ledger)
     assert [k for k, n in segments.items() if n > 1] == []
+
+
+# argv: url, study, ledger dir, n_trials, n_jobs, victim (the trial number whose first run dies),
+# how it dies ("KILL": SIGKILL of its worker process; "TERM": SIGTERM, which fails and retries it)
+DEAD = textwrap.dedent("""
+    import json, os, signal, sys, time
+    import tunewise as tw
+
+    url, name, d, n, jobs, victim, how = sys.argv[1:8]
+    ledger = os.path.join(d, "ledger")
+    runs = open(ledger).read().count("\\n") if os.path.exists(ledger) else 0
+    study = tw.create_study(study_name=name, storage=url, load_if_exists=True,
+                            sampler=tw.samplers.RandomSampler(seed=runs),
+                            heartbeat_interval=0.2, grace_period=0.6, max_retries=1)
+
+    def objective(trial):
+        x = trial.suggest_float("x", 0, 1)
+        with open(ledger, "a") as f:
+            f.write(json.dumps([trial.number, x]) + "\\n")
+        if trial.number == int(victim):
+            time.sleep(0.3)  # the heartbeat thread saves x (a retry reruns the same configuration)
+            os.kill(os.getpid(), getattr(signal, "SIG" + how))
+            time.sleep(60)  # SIGTERM interrupts this sleep
+        return x
+
+    study.optimize(objective, n_trials=int(n), n_jobs=int(jobs))
+""")
+
+
+def _run_dead(tmp_path, url, name, n, *, jobs=1, victim=-1, how="KILL", kill_at=None):
+    script = tmp_path / "dead.py"
+    script.write_text(DEAD)
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"))
+    env.pop(KILL_ENV, None)
+    if kill_at is not None:
+        env[KILL_ENV] = kill_at
+    return subprocess.run([sys.executable, str(script), url, name, str(tmp_path), str(n), str(jobs), str(victim),
+                           how], env=env, capture_output=True, text=True, timeout=180)
+
+
+def _retried_once(url, name, tmp_path, victim):
+    """The victim ended FAILED with exactly one retry, which ran the victim's configuration."""
+    trials = tw.load_study(study_name=name, storage=url).trials
+    assert trials[victim].state == TrialState.FAILED
+    retries = [t for t in trials if t.system_attrs.get("retried_from") == victim]
+    assert len(retries) == 1, [(t.number, t.state, t.system_attrs.get("retried_from"),
+                                t.system_attrs.get("fail_reason")) for t in trials]
+    ledger = [json.loads(line) for line in (tmp_path / "ledger").read_text().splitlines()]
+    assert retries[0].params["x"] == next(x for number, x in ledger if number == victim)
+    assert retries[0].state == TrialState.COMPLETE
+    assert [t.number for t in trials if t.state == TrialState.RUNNING] == []
+
+
+@pytest.mark.parametrize("backend", SQL_BACKENDS)
+def test_a_pool_parent_killed_between_failing_a_dead_workers_trial_and_enqueueing_its_retry_loses_nothing(
+        backend, tmp_path):
+    # optimize(n_jobs=2): trial 1's worker process dies; the parent fails the trial and is
+    # SIGKILLed before (old code: after the FAILED write, so no retry ever) or inside (now: the
+    # same transaction, rolled back, so the trial is still RUNNING and goes stale) the retry.
+    url, name = backend_url(backend, tmp_path), unique("dead-kill")
+    first = _run_dead(tmp_path, url, name, 6, jobs=2, victim=1, kill_at="dead:retry")
+    assert first.returncode == -9, first.stderr[-2000:]
+    assert "worker died" not in first.stderr  # the parent died at the point, before logging the retry
+    time.sleep(0.8)  # past the grace period
+    second = _run_dead(tmp_path, url, name, 3)
+    assert second.returncode == 0, second.stderr[-2000:]
+    _retried_once(url, name, tmp_path, 1)
+
+
+@pytest.mark.parametrize("backend", SQL_BACKENDS)
+def test_a_worker_killed_between_failing_its_sigtermed_trial_and_enqueueing_its_retry_loses_nothing(
+        backend, tmp_path):
+    # SIGTERM fails the running trial ("interrupted (SIGTERM)") and queues its retry; the worker
+    # is SIGKILLed between the two (old code) or inside the one transaction (now).
+    url, name = backend_url(backend, tmp_path), unique("term-kill")
+    first = _run_dead(tmp_path, url, name, 6, victim=1, how="TERM", kill_at="interrupt:retry")
+    assert first.returncode == -9, first.stderr[-2000:]
+    time.sleep(0.8)
+    second = _run_dead(tmp_path, url, name, 3)
+    assert second.returncode == 0, second.stderr[-2000:]
+    _retried_once(url, name, tmp_path, 1)
+
+
+@pytest.mark.parametrize("backend", SQL_BACKENDS)
+@pytest.mark.parametrize("how", ["KILL", "TERM"])
+def test_a_dead_or_stopped_trial_is_failed_and_retried_once_without_a_kill(backend, how, tmp_path):
+    # The same paths with no kill in the window: the trial is FAILED and retried exactly once.
+    url, name = backend_url(backend, tmp_path), unique("dead-ok")
+    jobs = 2 if how == "KILL" else 1
+    first = _run_dead(tmp_path, url, name, 4, jobs=jobs, victim=1, how=how)
+    assert first.returncode == (0 if how == "KILL" else -15), first.stderr[-2000:]
+    if how == "TERM":
+        second = _run_dead(tmp_path, url, name, 3)  # runs the retry queued by the stopped worker
+        assert second.returncode == 0, second.stderr[-2000:]
+    _retried_once(url, name, tmp_path, 1)

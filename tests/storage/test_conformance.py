@@ -243,18 +243,23 @@ def test_postgres_schema_version_mismatch():
 
 
 class _StorageWithoutAtomicSteps(tw.storage.InMemoryStorage):
-    """A storage written before ``claim_and_enqueue`` / ``recover_stale_trials``: it gets the
-    non-atomic defaults of BaseStorage, which must still keep the contract's results."""
+    """A storage written before ``claim_and_enqueue`` / ``recover_stale_trials`` / ``recover_trial``:
+    it gets the non-atomic defaults of BaseStorage, which must still keep the contract's results."""
 
     claim_and_enqueue = BaseStorage.claim_and_enqueue
     recover_stale_trials = BaseStorage.recover_stale_trials
+    recover_trial = BaseStorage.recover_trial
 
 
 def test_the_defaults_for_older_storages_keep_the_results():
-    from tunewise.testing.storage import check_claim_and_enqueue_exactly_once
+    from tunewise.testing.storage import (
+        check_a_dead_trial_recovered_with_its_retry,
+        check_claim_and_enqueue_exactly_once,
+    )
 
     s = _StorageWithoutAtomicSteps()
     check_claim_and_enqueue_exactly_once(lambda: s)  # one storage, many handles on it
+    check_a_dead_trial_recovered_with_its_retry(lambda: s)
     sid = s.create_study("old", ["minimize"])
     t = s.start_trial(sid)
     s.update_trial(t.trial_id, params={"x": 0.5})

@@ -174,6 +174,19 @@ class _RemoteStorage(BaseStorage):
         # One call, so that the parent's storage ends each trial and enqueues its retry atomically.
         return self._call("recover_stale_trials", study_id, grace_seconds, outcome)  # type: ignore[no-any-return]
 
+    def recover_trial(self, study_id: int, trial_id: int, reason: str,
+                      outcome: Callable[[FrozenTrial], StaleOutcome], *,
+                      params: Mapping[str, Any] | None = None,
+                      intermediate_values: Mapping[int, float] | None = None,
+                      user_attrs: Mapping[str, Any] | None = None,
+                      system_attrs: Mapping[str, Any] | None = None) -> tuple[FrozenTrial, FrozenTrial | None] | None:
+        # One call (a worker stopped by SIGTERM fails its trial): the parent's storage ends the
+        # trial and enqueues its retry atomically.
+        fields = {"params": params, "intermediate_values": intermediate_values, "user_attrs": user_attrs,
+                  "system_attrs": system_attrs}
+        return self._call("recover_trial", study_id, trial_id, reason, outcome,  # type: ignore[no-any-return]
+                          **{k: dict(v) if v is not None else None for k, v in fields.items()})
+
     def detach_trial(self, trial_id: int) -> bool:
         return self._call("detach_trial", trial_id)  # type: ignore[no-any-return]
 

@@ -265,16 +265,55 @@ class BaseStorage(abc.ABC):
         trial FAILED with no retry, and nobody would rerun it. This default fails, then enqueues:
         not atomic, and a PRUNED outcome stays FAILED. tunewise's storages override it."""
         out: list[tuple[FrozenTrial, FrozenTrial | None]] = []
-        failed = self.fail_stale_trials(study_id, grace_seconds)
-        if failed:
-            crash_point("stale:retry")
-        for t in failed:
+        for t in self.fail_stale_trials(study_id, grace_seconds):
             plan = outcome(t)
             retry = None
             if plan.retry is not None:
                 retry = self.enqueue_trial(study_id, plan.retry[0], system_attrs=plan.retry[1])
             out.append((t, retry))
         return out
+
+    def recover_trial(self, study_id: int, trial_id: int, reason: str,
+                      outcome: Callable[[FrozenTrial], StaleOutcome], *,
+                      params: Mapping[str, Any] | None = None,
+                      intermediate_values: Mapping[int, float] | None = None,
+                      user_attrs: Mapping[str, Any] | None = None,
+                      system_attrs: Mapping[str, Any] | None = None) -> tuple[FrozenTrial, FrozenTrial | None] | None:
+        """End the RUNNING trial ``trial_id``, whose worker died or was stopped, as ``outcome(trial)``
+        says, enqueueing its retry in the same atomic step: ``(ended trial, its retry or None)``;
+        None, with nothing written, when the trial is not RUNNING (finished meanwhile, or failed
+        as stale). :meth:`recover_stale_trials` for one trial known to be dead.
+
+        ``params``: values to add to the stored ones (a stored value stays), e.g. what a dead
+        worker announced and had not saved; ``intermediate_values`` are merged as by
+        :meth:`update_trial`; ``user_attrs`` and ``system_attrs`` replace the stored ones when
+        given; ``system_attrs["fail_reason"]`` is ``reason``. ``outcome`` is called inside the
+        step, with the trial as it would be stored FAILED; it must not use the storage.
+
+        A process killed between failing the trial and enqueueing its retry would leave it FAILED
+        with no retry: the parent of ``optimize(n_jobs=k)`` failing a dead worker's trial, a
+        worker failing the trial a SIGTERM stopped. This default finishes, then enqueues: not
+        atomic. tunewise's storages override it."""
+        t = self.get_trial(trial_id)
+        if t.state != TrialState.RUNNING:
+            return None
+        attrs = dict(t.system_attrs if system_attrs is None else system_attrs)
+        attrs["fail_reason"] = reason
+        failed = FrozenTrial(
+            number=t.number, trial_id=trial_id, state=TrialState.FAILED, params={**(params or {}), **t.params},
+            distributions=t._distributions,
+            intermediate_values={**(intermediate_values or {}), **t.intermediate_values},
+            user_attrs=dict(t.user_attrs if user_attrs is None else user_attrs), system_attrs=attrs,
+            datetime_start=t.datetime_start_ts, heartbeat=t.heartbeat_ts,
+        )
+        plan = outcome(failed)
+        if not self.finish_trial(trial_id, plan.state, None, params=failed.params,
+                                 intermediate_values=failed.intermediate_values, user_attrs=failed.user_attrs,
+                                 system_attrs=attrs):
+            return None
+        failed.state = plan.state
+        retry = None if plan.retry is None else self.enqueue_trial(study_id, plan.retry[0], system_attrs=plan.retry[1])
+        return failed, retry
 
     def detach_trial(self, trial_id: int) -> bool:
         """Detach the RUNNING trial from heartbeats: no process promises one any more, so

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from tunewise.trial import FrozenTrial, Trial
 
 __all__ = ["DEFAULT_POLICY", "check_policy", "configure", "fail_dead_trial", "fail_stale", "on_ask", "on_detach",
-           "on_finish", "on_start"]
+           "on_finish", "on_start", "retry_interrupted"]
 
 _log = logging.getLogger("tunewise")
 
@@ -278,22 +278,23 @@ def _log_retry(study: Study, t: FrozenTrial, retry: FrozenTrial | None) -> None:
                      study.study_name, reason, retry.number)
 
 
-def _retry(study: Study, t: FrozenTrial, max_retries: int) -> None:
-    """Re-enqueue the failed trial ``t`` with its parameters while ``max_retries`` allow."""
-    plan = _retry_plan(t, max_retries)
-    retry = None if plan is None else study._storage.enqueue_trial(study._study_id, plan[0], system_attrs=plan[1])
-    _log_retry(study, t, retry)
-
-
-def _stale_outcome(t: FrozenTrial, max_retries: int) -> StaleOutcome:
+def _stale_outcome(t: FrozenTrial, max_retries: int, point: str = "stale:retry") -> StaleOutcome:
+    """What becomes of ``t``, a trial whose worker died (or was stopped): PRUNED when its
+    scheduler's decision to end it was recorded (:data:`ENDS_PRUNED`), else FAILED with its retry
+    while ``max_retries`` allow. The storage calls it inside the step that ends ``t`` and enqueues
+    the retry, so the crash point ``point`` (a test's kill) lands inside that step."""
     from tunewise.storage._base import StaleOutcome
+    from tunewise.testing.faults import crash_point
     from tunewise.trial import TrialState
 
     if t.system_attrs.get(ENDS_PRUNED):
         # Its scheduler had paused or stopped it, and that was published with its reports: only
         # the PRUNED finish was lost. A retry would train the same segment a second time.
         return StaleOutcome(TrialState.PRUNED)
-    return StaleOutcome(retry=_retry_plan(t, max_retries))
+    plan = StaleOutcome(retry=_retry_plan(t, max_retries))
+    if plan.retry is not None:
+        crash_point(point)
+    return plan
 
 
 def _after_ended_pruned(study: Study, t: FrozenTrial) -> None:
@@ -353,36 +354,41 @@ def on_ask(study: Study) -> None:
 def fail_dead_trial(study: Study, trial_id: int, reason: str,
                     params: Mapping[str, Any] | None = None) -> FrozenTrial | None:
     """Fail the trial of a worker known to be dead (``reason`` says how it died) and retry it
-    under the study's retry policy (or end it PRUNED, returning None, when its scheduler's
-    decision to end it was recorded: see :data:`ENDS_PRUNED`). ``params``: values the worker
+    under the study's retry policy, in one storage step (a process killed between the two would
+    leave a FAILED trial nobody reruns); or end it PRUNED, returning None, when its scheduler's
+    decision to end it was recorded (see :data:`ENDS_PRUNED`). ``params``: values the worker
     chose that may not have reached the storage (stored with the failed trial, so the retry
     reruns them). Does nothing (returns None) unless the trial is still RUNNING."""
     from tunewise.trial import TrialState
 
-    storage = study._storage
-    t = storage.get_trial(trial_id)
-    if t.state != TrialState.RUNNING:
-        return None
-    attrs = dict(t.system_attrs)
-    attrs["fail_reason"] = reason
-    known = {**params, **t.params} if params else None
-    mark = attrs.get(ENDS_PRUNED)
-    if mark:
-        # Its scheduler's PAUSE/STOP was recorded before the worker died: the trial's work is done,
-        # only its PRUNED finish was lost (a retry would train the segment twice). As a finished trial.
-        if storage.finish_trial(trial_id, TrialState.PRUNED, None, params=known, system_attrs=attrs):
-            _after_ended_pruned(study, storage.get_trial(trial_id))
-        return None
-    if not storage.finish_trial(trial_id, TrialState.FAILED, None, params=known, system_attrs=attrs):
+    outcome = functools.partial(_stale_outcome, max_retries=_max_retries(study), point="dead:retry")
+    ended = study._storage.recover_trial(study._study_id, trial_id, reason, outcome, params=params)
+    if ended is None:
         return None  # finished (or failed as stale) meanwhile
-    failed = storage.get_trial(trial_id)
-    _retry(study, failed, _max_retries(study))
-    return failed
+    t, retry = ended
+    if t.state == TrialState.PRUNED:
+        # Its scheduler's PAUSE/STOP was recorded before the worker died: the trial's work is done,
+        # only its PRUNED finish was lost (a retry would train the segment twice).
+        _after_ended_pruned(study, t)
+        return None
+    _log_retry(study, t, retry)
+    return t
 
 
-def retry_interrupted(study: Study, trial_id: int) -> None:
-    """Retry a trial its own worker failed because the worker was told to stop (SIGTERM)."""
-    _retry(study, study._storage.get_trial(trial_id), _max_retries(study))
+def retry_interrupted(study: Study, trial: Trial) -> bool:
+    """Fail the live ``trial`` its own worker was told to stop (SIGTERM: the worker was stopped,
+    not the trial) with what it recorded (``system_attrs["fail_reason"]`` set), and queue its
+    retry under the study's retry policy, in one storage step. False, with nothing written, if
+    the trial had finished already (failed as stale while this worker was stopped, and retried
+    then)."""
+    outcome = functools.partial(_stale_outcome, max_retries=_max_retries(study), point="interrupt:retry")
+    ended = study._storage.recover_trial(
+        study._study_id, trial._trial_id, trial.system_attrs["fail_reason"], outcome, params=trial.params,
+        intermediate_values=trial.intermediate_values, user_attrs=trial.user_attrs, system_attrs=trial.system_attrs)
+    if ended is None:
+        return False
+    _log_retry(study, *ended)
+    return True
 
 
 def await_running(study: Study, deadline: float | None) -> bool:

@@ -398,6 +398,20 @@ class InMemoryStorage(BaseStorage):
         ended = InMemoryStorage.recover_stale_trials(self, study_id, grace_seconds, lambda t: StaleOutcome())
         return [t for t, _ in ended]
 
+    def _end(self, rec: _StudyRecord, study_id: int, failed: FrozenTrial,
+             outcome: Callable[[FrozenTrial], StaleOutcome]) -> tuple[FrozenTrial, FrozenTrial | None]:
+        """Under the lock: end the trial ``failed`` (FAILED, its fail_reason set) as ``outcome``
+        says and enqueue its retry; what :meth:`recover_stale_trials` and :meth:`recover_trial`
+        do to each trial."""
+        plan = outcome(failed)
+        if plan.state is not TrialState.FAILED:
+            failed = self._replace(failed, state=plan.state)
+        rec.trials[failed.number] = failed
+        retry = None
+        if plan.retry is not None:
+            retry = self.enqueue_trial(study_id, plan.retry[0], system_attrs=plan.retry[1])
+        return failed, retry
+
     def recover_stale_trials(self, study_id: int, grace_seconds: float,
                              outcome: Callable[[FrozenTrial], StaleOutcome]
                              ) -> list[tuple[FrozenTrial, FrozenTrial | None]]:
@@ -405,18 +419,29 @@ class InMemoryStorage(BaseStorage):
             rec = self._study(study_id)
             now = time.time()
             out: list[tuple[FrozenTrial, FrozenTrial | None]] = []
-            for i, t in enumerate(list(rec.trials)):  # a copy: retries are appended
+            for t in list(rec.trials):  # a copy: retries are appended
                 beat = t.heartbeat_ts
                 if t.state == TrialState.RUNNING and beat is not None and now - beat > grace_seconds:
                     attrs = dict(t.system_attrs)
                     attrs["fail_reason"] = f"stale: no heartbeat for {now - beat:.1f} s"
                     failed = self._replace(t, state=TrialState.FAILED, datetime_complete=now, system_attrs=attrs)
-                    plan = outcome(failed)
-                    if plan.state is not TrialState.FAILED:
-                        failed = self._replace(failed, state=plan.state)
-                    rec.trials[i] = failed
-                    retry = None
-                    if plan.retry is not None:
-                        retry = self.enqueue_trial(study_id, plan.retry[0], system_attrs=plan.retry[1])
-                    out.append((failed, retry))
+                    out.append(self._end(rec, study_id, failed, outcome))
             return out
+
+    def recover_trial(self, study_id: int, trial_id: int, reason: str,
+                      outcome: Callable[[FrozenTrial], StaleOutcome], *,
+                      params: Mapping[str, Any] | None = None,
+                      intermediate_values: Mapping[int, float] | None = None,
+                      user_attrs: Mapping[str, Any] | None = None,
+                      system_attrs: Mapping[str, Any] | None = None) -> tuple[FrozenTrial, FrozenTrial | None] | None:
+        with self._lock:
+            rec, number = self._locate(trial_id)
+            t = rec.trials[number]
+            if t.state != TrialState.RUNNING:
+                return None
+            changes = self._changes(params, intermediate_values, user_attrs, system_attrs, t)
+            attrs = dict(changes.get("system_attrs", t.system_attrs))
+            attrs["fail_reason"] = reason
+            changes.update(system_attrs=attrs, params={**changes.get("params", {}), **t.params})
+            failed = self._replace(t, state=TrialState.FAILED, datetime_complete=time.time(), **changes)
+            return self._end(rec, study_id, failed, outcome)

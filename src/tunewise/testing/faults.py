@@ -27,7 +27,12 @@ CRASH_POINTS = {
     "claim:enqueue": "a scheduler's claim (an ASHA promotion, a PBT generation) is taken and its continuations "
                      "are not enqueued yet",
     "stale:retry": "a trial whose worker died is failed as stale and its retry is not enqueued yet",
+    # The three ":retry" points are reached where the storage asks the caller what becomes of the
+    # trial (its retry), inside the one step that ends the trial and enqueues the retry.
     "pause:finish": "a trial's PAUSE/STOP decision is published and the trial is not finished PRUNED yet",
+    "dead:retry": "the parent of optimize(n_jobs=k) ends the trial of a worker that died (FAILED) and its retry "
+                  "is not enqueued yet",
+    "interrupt:retry": "a trial stopped by SIGTERM is ended FAILED and its retry is not enqueued yet",
 }
 _KILL_AT = os.environ.get(KILL_ENV) or None
 

@@ -60,7 +60,8 @@ naming the rule that was broken. The rules:
 - heartbeats keep a trial alive; a stale trial is failed once, with its params and a
   ``fail_reason`` (:func:`check_heartbeats_and_stale_trials`); ``recover_stale_trials`` ends each
   one as its outcome says, with its retry, which ``has_waiting_retry`` sees
-  (:func:`check_stale_trials_recovered_with_their_retry`);
+  (:func:`check_stale_trials_recovered_with_their_retry`); ``recover_trial`` does the same for
+  one trial whose worker died or was stopped (:func:`check_a_dead_trial_recovered_with_its_retry`);
   a detached trial is never stale, whatever writes or heartbeats follow, and still finishes
   (:func:`check_a_detached_trial_is_never_stale`);
 - a capability (``shares_finished_trials``): finished trials read twice are the same objects,
@@ -87,6 +88,7 @@ from tunewise.trial import FrozenTrial, TrialState
 __all__ = [
     "StorageFactory",
     "StorageTests",
+    "check_a_dead_trial_recovered_with_its_retry",
     "check_a_detached_trial_is_never_stale",
     "check_claim_and_enqueue_exactly_once",
     "check_concurrent_start_trial_threads",
@@ -693,6 +695,53 @@ def check_stale_trials_recovered_with_their_retry(make_storage: StorageFactory) 
     _expect(s2.has_waiting_retry(sid), False, "has_waiting_retry once the retry started")
 
 
+def check_a_dead_trial_recovered_with_its_retry(make_storage: StorageFactory) -> None:
+    """``recover_trial`` ends one RUNNING trial (its worker died or was stopped) as its outcome
+    says, with ``fail_reason``, the given params added to the stored ones (a stored value stays)
+    and the given reports merged, and enqueues the retry the outcome asks for; a trial that is
+    not RUNNING any more is left alone (None)."""
+    s1, s2 = make_storage(), make_storage()
+    sid = s1.create_study(_unique("recover-one"), ["minimize"])
+    dead, paused, done = s1.start_trial(sid), s1.start_trial(sid), s1.start_trial(sid)
+    s1.update_trial(dead.trial_id, params={"x": 0.3}, intermediate_values={0: 1.0})
+    s1.update_trial(paused.trial_id, system_attrs={"paused": True})
+    _finish(s1, done, 0.5)
+
+    def outcome(t: FrozenTrial) -> StaleOutcome:  # may run in another process (a worker's storage)
+        if t.state != TrialState.FAILED or t.system_attrs.get("fail_reason") != "worker died: signal 9":
+            raise AssertionError(f"recover_trial asked outcome() about trial {t.number} in state {t.state}, "
+                                 f"system_attrs {t.system_attrs}: expected FAILED with the fail_reason given")
+        if t.system_attrs.get("paused"):
+            return StaleOutcome(TrialState.PRUNED)
+        return StaleOutcome(retry=(dict(t.params), {"retried_from": t.number}))
+
+    ended = s2.recover_trial(sid, dead.trial_id, "worker died: signal 9", outcome, params={"x": 0.9, "y": 2},
+                             intermediate_values={1: 0.5})
+    assert ended is not None, "recover_trial of a RUNNING trial returned None"
+    t, r = ended
+    _expect((t.state, t.params, t.intermediate_values), (TrialState.FAILED, {"x": 0.3, "y": 2}, {0: 1.0, 1: 0.5}),
+            "the trial recover_trial ended (given params under the stored ones, reports merged)")
+    assert r is not None, "recover_trial returned no retry for a trial whose outcome asked for one"
+    _expect((r.state, r.system_attrs["fixed_params"], r.system_attrs["retried_from"]),
+            (TrialState.WAITING, {"x": 0.3, "y": 2}, dead.number), "the retry")
+    stored = s1.get_trial(dead.trial_id)
+    _expect((stored.state, stored.params, stored.intermediate_values, stored.system_attrs["fail_reason"]),
+            (TrialState.FAILED, {"x": 0.3, "y": 2}, {0: 1.0, 1: 0.5}, "worker died: signal 9"), "the stored trial")
+    _expect(s2.recover_trial(sid, dead.trial_id, "worker died: signal 9", outcome), None, "a second recover_trial")
+    _expect(s2.recover_trial(sid, done.trial_id, "worker died: signal 9", outcome), None,
+            "recover_trial of a COMPLETE trial")
+    _expect(s1.get_trial(done.trial_id).values, [0.5], "a COMPLETE trial after recover_trial")
+    pruned = s2.recover_trial(sid, paused.trial_id, "worker died: signal 9", outcome,
+                              system_attrs={"paused": True, "note": 1})
+    assert pruned is not None, "recover_trial of a RUNNING trial returned None"
+    _expect((pruned[0].state, pruned[1]), (TrialState.PRUNED, None), "a trial ended PRUNED")
+    _expect(s1.get_trial(paused.trial_id).system_attrs, {"paused": True, "note": 1,
+                                                         "fail_reason": "worker died: signal 9"},
+            "the system attrs given, with the fail_reason")
+    _expect([t.state for t in s1.get_trials(sid)],
+            [TrialState.FAILED, TrialState.PRUNED, TrialState.COMPLETE, TrialState.WAITING], "the stored states")
+
+
 def check_reports_of_two_handles_are_merged(make_storage: StorageFactory) -> None:
     """Reports written to one running trial by two handles (two processes reporting to it) are
     all kept: each write merges its steps into the stored ones, a stored step keeps its value,
@@ -835,6 +884,9 @@ class StorageTests:
 
     def test_stale_trials_recovered_with_their_retry(self, make_storage: StorageFactory) -> None:
         check_stale_trials_recovered_with_their_retry(make_storage)
+
+    def test_a_dead_trial_recovered_with_its_retry(self, make_storage: StorageFactory) -> None:
+        check_a_dead_trial_recovered_with_its_retry(make_storage)
 
     def test_reports_of_two_handles_are_merged(self, make_storage: StorageFactory) -> None:
         check_reports_of_two_handles_are_merged(make_storage)

@@ -705,6 +705,27 @@ class SQLStorage(BaseStorage):
         # This class's own recovery (a subclass may route recover_stale_trials through this method)
         return [t for t, _ in SQLStorage.recover_stale_trials(self, study_id, grace_seconds, lambda t: StaleOutcome())]
 
+    def _end(self, cur: Cursor, study_id: int, failed: FrozenTrial, outcome: Callable[[FrozenTrial], StaleOutcome],
+             update: Callable[[TrialState], int]) -> _Ended | None:
+        """Inside a write transaction: end ``failed`` (the trial as it would be stored FAILED, its
+        fail_reason set) as ``outcome`` says, with ``update(state)`` (the number of rows it changed:
+        0 when the trial is no longer what was read), and insert its retry; what
+        :meth:`recover_stale_trials` and :meth:`recover_trial` do to each trial. A kill anywhere
+        in here rolls all of it back."""
+        plan = outcome(failed)
+        failed.state = plan.state
+        if update(plan.state) != 1:
+            return None
+        retry = None
+        if plan.retry is not None:
+            texts = self._enqueue_texts(plan.retry[0], plan.retry[1], None)
+            retry = (*self._insert_waiting(cur, study_id, texts), texts)
+        return failed, retry
+
+    def _ended(self, study_id: int, ended: _Ended) -> tuple[FrozenTrial, FrozenTrial | None]:
+        t, r = ended
+        return t, None if r is None else self._enqueued(study_id, r[0], r[1], r[2])
+
     def recover_stale_trials(self, study_id: int, grace_seconds: float,
                              outcome: Callable[[FrozenTrial], StaleOutcome]
                              ) -> list[tuple[FrozenTrial, FrozenTrial | None]]:
@@ -717,13 +738,12 @@ class SQLStorage(BaseStorage):
                      READ) is None:
             return []
         dists = self._cache(study_id).dists
-        Ended = tuple[FrozenTrial, tuple[int, int, tuple[str, str, int | None]] | None]
 
-        def op(cur: Cursor) -> list[Ended]:
+        def op(cur: Cursor) -> list[_Ended]:
             seq = cur.scalar(stmts.u_bump, sid=study_id)
             if seq is None:
                 raise self._not_found(study_id)
-            out: list[Ended] = []
+            out: list[_Ended] = []
             for row in cur.rows(stmts.q_stale, sid=study_id, grace=grace, **stmts.now_params()):
                 now = row[12]
                 t = frozen_trial(row, dists)
@@ -737,22 +757,59 @@ class SQLStorage(BaseStorage):
                     user_attrs=t.user_attrs, system_attrs=attrs, datetime_start=t.datetime_start_ts,
                     datetime_complete=end, heartbeat=t.heartbeat_ts,
                 )
-                plan = outcome(failed)
-                failed.state = plan.state
-                n = cur.count(stmts.u_stale, tid=t.trial_id, state=plan.state.value, system_attrs=_dumps(attrs),
-                              end=end, seq=seq, grace=grace, **stmts.now_params())
-                if n != 1:  # 0: a heartbeat arrived since the select, so the trial is alive after all
-                    continue
-                retry = None
-                if plan.retry is not None:
-                    crash_point("stale:retry")  # inside the transaction: a kill here rolls the failure back too
-                    texts = self._enqueue_texts(plan.retry[0], plan.retry[1], None)
-                    retry = (*self._insert_waiting(cur, study_id, texts), texts)
-                out.append((failed, retry))
+                def update(state: TrialState, tid: int = t.trial_id, attrs: dict[str, Any] = attrs,
+                           end: float = end) -> int:
+                    # 0 rows: a heartbeat arrived since the select, so the trial is alive after all
+                    return cur.count(stmts.u_stale, tid=tid, state=state.value, system_attrs=_dumps(attrs), end=end,
+                                     seq=seq, grace=grace, **stmts.now_params())
+
+                ended = self._end(cur, study_id, failed, outcome, update)
+                if ended is not None:
+                    out.append(ended)
             return out
 
+        return [self._ended(study_id, e) for e in self._run(op, WRITE)]
+
+    def recover_trial(self, study_id: int, trial_id: int, reason: str,
+                      outcome: Callable[[FrozenTrial], StaleOutcome], *,
+                      params: Mapping[str, Any] | None = None,
+                      intermediate_values: Mapping[int, float] | None = None,
+                      user_attrs: Mapping[str, Any] | None = None,
+                      system_attrs: Mapping[str, Any] | None = None) -> tuple[FrozenTrial, FrozenTrial | None] | None:
+        given = self._fields(params, intermediate_values, user_attrs, system_attrs)  # every error before the write
+        stmts = self._stmts
+        dists = self._cache(study_id).dists
+
+        def op(cur: Cursor) -> _Ended | None:
+            # The study row first (the seq bump locks it, as every write to a trial does), then
+            # the trial as it is now: RUNNING, or finished meanwhile and left alone.
+            seq = cur.scalar(stmts.u_bump, sid=study_id)
+            if seq is None:
+                raise self._not_found(study_id)
+            row = cur.one(stmts.q_trial, tid=trial_id)
+            if row is None:
+                raise KeyError(f"no trial with id {trial_id} in {self._masked}")
+            if row[3] != TrialState.RUNNING.value:
+                raise Abort(None)
+            t = frozen_trial(row[1:], dists)
+            reports = row[6] if given["intermediate"] is None else _merged_reports(row[6], given["intermediate"])
+            attrs = dict(t.system_attrs if system_attrs is None else _loads(given["system_attrs"]))
+            attrs["fail_reason"] = reason
+            end = time.time()
+            failed = FrozenTrial(
+                number=t.number, trial_id=trial_id, state=TrialState.FAILED, values=None,
+                params={**(_loads(given["params"]) if params is not None else {}), **t.params}, distributions=dists,
+                intermediate_values={int(k): v for k, v in _loads(reports).items()},
+                user_attrs=t.user_attrs if user_attrs is None else _loads(given["user_attrs"]), system_attrs=attrs,
+                datetime_start=t.datetime_start_ts, datetime_complete=end, heartbeat=t.heartbeat_ts,
+            )
+            texts = {"params": _dumps(failed.params), "intermediate": reports,
+                     "user_attrs": _dumps(failed.user_attrs), "system_attrs": _encode(attrs, "trial", "system_attrs")}
+            return self._end(cur, study_id, failed, outcome, lambda state: cur.count(
+                stmts.u_finish, tid=trial_id, seq=seq, state=state.value, values=None, value0=None, end=end, **texts))
+
         ended = self._run(op, WRITE)
-        return [(t, None if r is None else self._enqueued(study_id, r[0], r[1], r[2])) for t, r in ended]
+        return None if ended is None else self._ended(study_id, ended)
 
     # ---- importing ------------------------------------------------------------------------------
     def _import_study(self, study: OptunaStudy, *, source: str) -> int:
@@ -819,6 +876,8 @@ class SQLStorage(BaseStorage):
 
 
 _LIVE = (TrialState.RUNNING.value, TrialState.WAITING.value)
+# A trial ended by recover_stale_trials / recover_trial, and its retry as inserted (id, number, texts), if any.
+_Ended = tuple[FrozenTrial, tuple[int, int, tuple[str, str, int | None]] | None]
 
 
 def _merged_reports(stored: str, mine: str) -> str:
