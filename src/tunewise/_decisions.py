@@ -44,8 +44,8 @@ if TYPE_CHECKING:
     from tunewise.study import Study
     from tunewise.trial import FrozenTrial, Trial
 
-__all__ = ["act", "budget", "checkpoint_root", "context", "hold_new_trial", "load_checkpoint", "resume_suggestions",
-           "save_checkpoint", "should_prune"]
+__all__ = ["act", "admit_asked_trial", "budget", "checkpoint_root", "context", "hold_new_trial", "load_checkpoint",
+           "resume_suggestions", "save_checkpoint", "should_prune"]
 
 
 class _StudyLoop:
@@ -213,7 +213,7 @@ def act(trial: Trial, scheduler: Any) -> bool:
     return _carry_out(loop, scheduler, ctx, trial, view, decision).prunes
 
 
-def hold_new_trial(study: Study) -> None:
+def hold_new_trial(study: Study, *, wait: bool = True) -> bool:
     """Before a worker of ``optimize()`` starts a trial: wait while the study's scheduler says a
     new trial would find no work now but some will be queued soon (its ``admits_new_trial(ctx)``
     answers False: PBT while the whole population trains and no segment is queued).
@@ -225,18 +225,22 @@ def hold_new_trial(study: Study) -> None:
     ``idle_suggestions(ctx)`` are enqueued first; a queued trial is reserved first, see
     :func:`_admitted`), when the study is told to stop, at the
     running ``optimize()``'s timeout, or after the scheduler's ``excess_wait`` seconds (default 60);
-    dead workers' trials are failed and retried meanwhile (a retry is work too)."""
+    dead workers' trials are failed and retried meanwhile (a retry is work too).
+
+    Without ``wait`` (``study.ask()`` outside ``optimize()``: see :func:`admit_asked_trial`) it
+    checks once. Whether the trial may start: False when the wait ended without admission."""
     scheduler: Any = study.scheduler
     admits = getattr(scheduler, "admits_new_trial", None)
     if admits is None or _is_legacy(scheduler):
-        return
+        return True
     loop = _loop_of(study)
     ctx = _StudyContext(study, loop, None)
     give_up = time.monotonic() + float(getattr(scheduler, "excess_wait", 60.0))
     deadline = getattr(study, "_deadline", None)
     while not _admitted(loop, ctx, admits):
-        if study._stop_requested or time.monotonic() >= give_up or (deadline is not None and time.time() >= deadline):
-            return
+        if not wait or study._stop_requested or time.monotonic() >= give_up or (
+                deadline is not None and time.time() >= deadline):
+            return False
         _heartbeat.on_ask(study)  # a dead worker's trial: failed and retried, which is work to start
         time.sleep(0.05)
     # Work nobody queued (a generation whose last member's worker died before enqueueing it, or
@@ -244,6 +248,39 @@ def hold_new_trial(study: Study) -> None:
     idle = getattr(scheduler, "idle_suggestions", None)
     if idle is not None:
         _enqueue_all(loop, study, idle(ctx), f"{type(scheduler).__name__}.idle_suggestions")
+    return True
+
+
+def admit_asked_trial(study: Study) -> None:
+    """Before ``study.ask()`` outside ``optimize()`` starts a trial: as :func:`hold_new_trial`,
+    without waiting. A queued trial (a PBT segment) is reserved for this start and a generation
+    nobody resolved is queued first; with nothing queued and the scheduler admitting no new trial
+    now, :class:`~tunewise.exceptions.TrialNotAdmitted` names the running trials, and nothing starts.
+
+    Waiting here would wait for ever in the common ask-and-tell loop, whose running trials
+    progress only when the same caller trains them; Optuna's ``ask()`` never waits either. A
+    queued trial is work even if it is reserved (by an ``optimize()`` worker about to start it,
+    or by an ask that failed before starting it): the start claims the oldest queued one."""
+    if hold_new_trial(study, wait=False):
+        return
+    from tunewise.exceptions import TrialNotAdmitted
+
+    trials = study._storage.get_trials(study._study_id, (TrialState.RUNNING, TrialState.WAITING))
+    if any(t.state == TrialState.WAITING for t in trials):
+        return
+    running = [t.number for t in trials]
+    raise TrialNotAdmitted(
+        f"study {study.study_name!r}: {type(study.scheduler).__name__} has no work for a new trial now "
+        f"(admits_new_trial is False; for PBT: every member of the population is training and no segment is "
+        f"queued), and {_trials_named(running)} {'is' if len(running) == 1 else 'are'} running. A trial "
+        f"started now could only wait and end unused, spending a trial of the budget, so ask() started "
+        f"nothing. Train a running trial to its next decision (report, should_prune, tell) and ask again: "
+        f"ask() then returns the segment it queued.")
+
+
+def _trials_named(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:10])) + (", ..." if len(numbers) > 10 else "")
+    return f"trial{'s' if len(numbers) > 1 else ''} {shown}"
 
 
 def _admitted(loop: _StudyLoop, ctx: SchedulerContext, admits: Any) -> bool:

@@ -13,6 +13,7 @@ __all__ = [
     "StorageError",
     "StorageInternalError",
     "StudyNotFoundError",
+    "TrialNotAdmitted",
     "TrialPruned",
     "TunewiseError",
     "UpdateFinishedTrialError",
@@ -61,6 +62,19 @@ class MaxTrialsReached(SearchExhausted):
 
     Raised when a trial is created (atomically with the storage's count of started trials, so
     parallel workers never overshoot); ``study.optimize`` stops cleanly when it sees this."""
+
+
+class TrialNotAdmitted(TunewiseError, RuntimeError):
+    """``study.ask()`` outside ``optimize()``: the study's scheduler has no work for a new trial
+    now, and will have some once a running trial reports further (``PBTScheduler`` while every
+    member of the population trains and no segment is queued). Nothing was started.
+
+    A trial asked then could only wait for the running ones and end unused (PBT's ``excess``
+    trial), spending a trial of the budget; in an ask-and-tell loop the running trials progress
+    only when the caller trains them, so ``ask()`` does not wait: train (and tell) a running
+    trial, then ask again; ``ask()`` returns the segment its arrival queued, as Optuna's
+    ``ask()`` returns an enqueued trial first. ``optimize()`` workers wait instead.
+    """
 
 
 class UpdateFinishedTrialError(TunewiseError, RuntimeError):

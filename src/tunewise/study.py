@@ -485,6 +485,12 @@ class Study:
         once the study has that many trials, ``ask()`` raises :class:`~tunewise.exceptions.MaxTrialsReached`
         (a :class:`~tunewise.exceptions.SearchExhausted`) and starts nothing.
 
+        A queued trial runs first (one added with :meth:`enqueue_trial`, a retry, a scheduler's
+        continuation), as in Optuna. With a scheduler that can have no work for a new trial
+        (``PBTScheduler`` while every member of the population trains and no segment is queued),
+        ``ask()`` raises :class:`~tunewise.exceptions.TrialNotAdmitted` and starts nothing: train
+        a running trial to its next decision, then ask again.
+
         >>> import tunewise as tw
         >>> study = tw.create_study(direction="maximize")
         >>> t = study.ask()
@@ -494,6 +500,11 @@ class Study:
         """
         self.sampler.before_trial(self._sampler_ctx or self._sampler_context())
         _heartbeat.on_ask(self)  # fail trials of dead workers; re-enqueue them if retries remain
+        if not self._in_optimize and self.scheduler is not None and hasattr(self.scheduler, "admits_new_trial"):
+            # optimize() holds its workers before asking; here a trial with no work is refused (PBT).
+            from tunewise._decisions import admit_asked_trial
+
+            admit_asked_trial(self)
         # Outside optimize() the budget stored with the study applies (read each time: another
         # process may have changed it with load_study(max_trials=...)).
         max_started = self._max_trials if self._in_optimize else self._stored_max_trials()

@@ -40,9 +40,12 @@ Count ``n_trials`` in segments: ``population_size * number_of_generations``
 ``optimize`` warns when ``n_trials`` cannot finish the population). A worker of ``optimize``
 left idle while the others train the generation's last members waits (up to ``excess_wait``
 seconds) until a segment is queued (:meth:`PBTScheduler.admits_new_trial`), so the population
-takes exactly ``trials_needed()`` trials of the budget. A trial started anyway while the
-population still trains (``study.ask()``, or after that wait) ends after its first report with
-``pbt.excess``; once every lineage has finished, further trials run as plain trials.
+takes exactly ``trials_needed()`` trials of the budget. ``study.ask()`` outside ``optimize()``
+returns a queued segment when there is one and otherwise raises
+:class:`~tunewise.exceptions.TrialNotAdmitted` then (an ask-and-tell loop trains its members
+itself: a waiting ask would wait for ever). A trial started anyway while the population still
+trains (after that wait) ends after its first report with ``pbt.excess``; once every lineage
+has finished, further trials run as plain trials.
 """
 
 from __future__ import annotations

@@ -1,0 +1,127 @@
+"""PBT through ask-and-tell (``study.ask()`` / ``study.tell()`` outside ``optimize()``).
+
+``optimize()`` holds a worker while the whole population trains and nothing is queued
+(``_decisions.hold_new_trial``); ``ask()`` did not, so an ask/tell loop running members side by
+side got a trial with no work: it ended as ``excess`` and used a trial of the budget, and with
+``max_trials=trials_needed()`` the last generation never ran. Now ``ask()`` returns the queued
+segment when there is one (as Optuna's ``ask()`` runs an enqueued WAITING trial first), queues a
+generation nobody resolved, and otherwise raises :class:`~tunewise.exceptions.TrialNotAdmitted`
+naming the running members: a trial asked then could only wait for them, and in an ask/tell loop
+they progress only when the caller trains them (a blocking ask would wait for ever).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import tunewise as tw
+from tunewise.trial import TrialState
+
+MAX_STEP, INTERVAL, POPULATION = 6, 2, 2
+
+
+def _study(tmp_path, **kw):
+    pbt = tw.schedulers.PBTScheduler(perturbation_interval=INTERVAL, population_size=POPULATION, max_step=MAX_STEP,
+                                     seed=0, checkpoint_dir=str(tmp_path / "ck"))
+    return tw.create_study(direction="maximize", sampler=tw.samplers.RandomSampler(seed=0), scheduler=pbt,
+                           max_trials=pbt.trials_needed(), **kw), pbt
+
+
+class _Member:
+    """One asked trial, trained one step at a time by the ask/tell loop."""
+
+    def __init__(self, study, trial):
+        self.study, self.trial = study, trial
+        self.lr = trial.suggest_float("lr", 0.01, 1.0)
+        state = trial.load_checkpoint()
+        self.step, self.acc = (0, 0.0) if state is None else (state["step"], state["acc"])
+
+    def train_one_step(self) -> bool:
+        """One step; True when the trial ended (told)."""
+        self.step += 1
+        self.acc += self.lr
+        self.trial.report(self.acc, self.step)
+        self.trial.save_checkpoint({"step": self.step, "acc": self.acc})
+        if self.trial.should_prune():
+            self.study.tell(self.trial, state=TrialState.PRUNED)
+            return True
+        if self.step >= MAX_STEP:
+            self.study.tell(self.trial, self.acc)
+            return True
+        return False
+
+
+def _excess(study):
+    return [t.number for t in study.trials if t.system_attrs.get("pbt", {}).get("excess")]
+
+
+def test_an_ask_tell_loop_training_members_side_by_side_finishes_the_population_within_trials_needed(tmp_path):
+    # A loop with POPULATION slots that asks for a trial whenever a slot is free (as a user
+    # training members side by side does); before, the slot freed by the first member to
+    # arrive got an excess trial.
+    study, pbt = _study(tmp_path)
+    running: list[_Member] = []
+    refused = 0
+
+    def fill() -> None:
+        nonlocal refused
+        while len(running) < POPULATION:
+            try:
+                running.append(_Member(study, study.ask()))
+            except tw.exceptions.MaxTrialsReached:
+                return
+            except tw.exceptions.TrialNotAdmitted as e:
+                refused += 1
+                assert "population" in str(e) and "is running" in str(e), str(e)
+                return
+
+    fill()
+    while running:
+        for member in list(running):
+            if member.train_one_step():
+                running.remove(member)
+                fill()
+    trials = study.trials
+    assert _excess(study) == []
+    assert len(trials) == pbt.trials_needed() == 6
+    assert [t.number for t in trials if t.state != TrialState.PRUNED and t.state != TrialState.COMPLETE] == []
+    assert sorted(t.number for t in trials if t.state == TrialState.COMPLETE) == [4, 5]  # both lineages finish
+    assert refused > 0  # the loop did ask while every member trained
+
+
+def test_ask_while_every_member_trains_names_them_and_starts_nothing(tmp_path):
+    study, _ = _study(tmp_path)
+    a, b = _Member(study, study.ask()), _Member(study, study.ask())
+    while not a.train_one_step():
+        pass
+    with pytest.raises(tw.exceptions.TrialNotAdmitted, match=r"trial 1 is running"):
+        study.ask()
+    assert len(study.trials) == 2  # nothing started
+    while not b.train_one_step():
+        pass
+    # b's arrival queued the next generation: ask() returns its segments, oldest first, as Optuna's
+    # ask() returns an enqueued trial.
+    c = study.ask()
+    assert (c.number, c.system_attrs["pbt"]["generation"]) == (2, 1)
+    assert _Member(study, c).step == INTERVAL  # it continues from a checkpoint of generation 0
+    assert study.ask().number == 3
+    assert _excess(study) == []
+
+
+def test_ask_queues_a_generation_nobody_resolved_instead_of_an_excess_trial(tmp_path):
+    # The last member of generation 0 failed in its objective: nothing trains, nothing is queued.
+    study, _ = _study(tmp_path)
+    a, b = _Member(study, study.ask()), study.ask()
+    while not a.train_one_step():
+        pass
+    study.tell(b, state=TrialState.FAILED)
+    c = study.ask()
+    assert c.number == 2 and c.system_attrs.get("pbt", {}).get("generation") == 1, c.system_attrs
+    assert _excess(study) == []
+
+
+def test_ask_is_not_held_without_a_scheduler_that_admits_trials(tmp_path):
+    study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0),
+                            scheduler=tw.schedulers.ASHAScheduler(1, 9, 3))
+    trials = [study.ask() for _ in range(3)]  # as many as the caller wants, as in Optuna
+    assert [t.number for t in trials] == [0, 1, 2]
