@@ -41,7 +41,9 @@ class TrialState(str, enum.Enum):
         return self in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAILED)
 
     def __str__(self) -> str:
-        return self.value
+        # Optuna's: str(state) is "TrialState.COMPLETE" (scripts compare it with that text; FAILED
+        # is Optuna's FAIL). The value ("COMPLETE") is what the state equals and stores as.
+        return "TrialState.FAIL" if self is TrialState.FAILED else f"TrialState.{self.name}"
 
 
 def _to_datetime(ts: float | None) -> _dt.datetime | None:

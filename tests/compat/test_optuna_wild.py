@@ -131,3 +131,29 @@ def test_enqueued_and_held_values_outside_the_range_run_as_in_optuna() -> None:
     choice.enqueue_trial({"c": "z"})
     with pytest.raises(ValueError, match="'z' for parameter 'c' is outside"):
         choice.optimize(lambda t: len(t.suggest_categorical("c", ["a", "b"])), n_trials=1)
+
+def test_str_of_a_trial_state_is_optunas() -> None:
+    """Optuna's TrialState shows its name (``__str__ = enum.Enum.__str__``): scripts filter trials
+    with ``str(t.state) == "TrialState.COMPLETE"``. The state still equals its value."""
+    study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+
+    def objective(trial: Any) -> float:
+        x = trial.suggest_float("x", 0, 1)
+        if trial.number == 1:
+            raise tw.TrialPruned()
+        if trial.number == 2:
+            return float("nan")  # recorded FAILED, Optuna's FAIL
+        return x
+
+    study.optimize(objective, n_trials=4)
+    names = [str(t.state) for t in study.trials]
+    assert names == ["TrialState.COMPLETE", "TrialState.PRUNED", "TrialState.FAIL", "TrialState.COMPLETE"]
+    assert [f"{t.state}" for t in study.trials] == names
+    optuna = pytest.importorskip("optuna")
+    assert [str(s) for s in (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED,
+                             optuna.trial.TrialState.FAIL)] == ["TrialState.COMPLETE", "TrialState.PRUNED",
+                                                                "TrialState.FAIL"]
+    assert study.trials[0].state == "COMPLETE" and tw.TrialState("FAILED") is tw.TrialState.FAIL
+    df = study.trials_dataframe(attrs=("number", "state"))
+    assert list(df["state"]) == ["COMPLETE", "PRUNED", "FAIL", "COMPLETE"]
+
