@@ -32,7 +32,15 @@ from tunewise.storage import (
     get_storage,
 )
 from tunewise.storage._base import PreparedStart
-from tunewise.trial import DISTRIBUTIONS_ATTR, FrozenTrial, Trial, TrialState, _current_trial, create_trial
+from tunewise.trial import (
+    DISTRIBUTIONS_ATTR,
+    FrozenTrial,
+    Trial,
+    TrialState,
+    _current_trial,
+    _jsonable,
+    create_trial,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -152,7 +160,8 @@ class Study:
 
     def set_user_attr(self, key: str, value: Any) -> None:
         # One item, atomically: workers setting different keys at once never lose each other's.
-        self._storage.set_study_attr_item(self._study_id, "user", key, value)
+        # Numpy values are kept as the Python numbers and lists they hold, as on a trial.
+        self._storage.set_study_attr_item(self._study_id, "user", key, _jsonable(value))
 
     def set_system_attr(self, key: str, value: Any) -> None:
         self._storage.set_study_attr_item(self._study_id, "system", key, value)

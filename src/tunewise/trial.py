@@ -1005,18 +1005,48 @@ def _warn(message: str) -> None:
 _MISSING = _Missing()
 
 
+def _plain(value: Any) -> Any:
+    """``value`` with numpy scalars and arrays made Python numbers and lists (in lists, tuples and
+    dicts too): what an objective computes with numpy (``np.int64``, ``np.bool_``, an array of fold
+    scores) is kept as JSON keeps it."""
+    import numpy as np
+
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _jsonable(value: Any) -> Any:
+    """``value``, or, where JSON cannot hold it as it is, its :func:`_plain` form."""
+    import json
+
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return _plain(value)
+    return value
+
+
 def _checked_attr(what: str, key: Any, value: Any) -> Any:
-    """Refuse, where it is set, what the storage could not keep (it is JSON, nothing is pickled)."""
+    """Refuse, where it is set, what the storage could not keep (it is JSON, nothing is pickled).
+    Numpy values are stored as the Python numbers and lists they hold (see :func:`_plain`)."""
     import json
 
     if not isinstance(key, str):
         raise TypeError(f"{what}: the key must be a string, got {key!r}")
+    plain = _jsonable(value)
     try:
-        json.dumps(value)
+        json.dumps(plain)
     except (TypeError, ValueError) as e:
         raise TypeError(f"{what}({key!r}, ...): the value must be JSON-serializable (numbers, strings, bools, "
                         f"None, lists, dicts), got {type(value).__name__}: {e}") from None
-    return value
+    return plain
 
 
 def report(value: float | Mapping[str, float], step: int | None = None, *, metric: str | None = None) -> None:

@@ -132,6 +132,7 @@ def test_enqueued_and_held_values_outside_the_range_run_as_in_optuna() -> None:
     with pytest.raises(ValueError, match="'z' for parameter 'c' is outside"):
         choice.optimize(lambda t: len(t.suggest_categorical("c", ["a", "b"])), n_trials=1)
 
+
 def test_str_of_a_trial_state_is_optunas() -> None:
     """Optuna's TrialState shows its name (``__str__ = enum.Enum.__str__``): scripts filter trials
     with ``str(t.state) == "TrialState.COMPLETE"``. The state still equals its value."""
@@ -157,3 +158,31 @@ def test_str_of_a_trial_state_is_optunas() -> None:
     df = study.trials_dataframe(attrs=("number", "state"))
     assert list(df["state"]) == ["COMPLETE", "PRUNED", "FAIL", "COMPLETE"]
 
+
+def test_numpy_values_as_user_attrs_are_kept() -> None:
+    """Optuna's in-memory study keeps any user attribute; objectives often set numpy values
+    (``np.argmax(...)``, a fold-score array). tunewise keeps them as the Python numbers and lists
+    they hold (its storages are JSON), and still refuses what JSON cannot hold."""
+    import numpy as np
+
+    values = {"best_epoch": np.int64(7), "acc": np.float32(0.5), "folds": np.array([0.5, 0.75]),
+              "flags": {"early": np.bool_(True)}, "pair": (np.int64(1), 2)}
+
+    def objective(trial: Any) -> float:
+        for k, v in values.items():
+            trial.set_user_attr(k, v)
+        return 1.0
+
+    study = tw.create_study()
+    study.optimize(objective, n_trials=1)
+    assert study.trials[0].user_attrs == {"best_epoch": 7, "acc": 0.5, "folds": [0.5, 0.75],
+                                          "flags": {"early": True}, "pair": [1, 2]}
+    assert type(study.trials[0].user_attrs["best_epoch"]) is int
+    study.set_user_attr("n_features", np.int64(30))
+    assert study.user_attrs["n_features"] == 30
+    optuna = pytest.importorskip("optuna")
+    ostudy = optuna.create_study()
+    ostudy.optimize(objective, n_trials=1)
+    assert ostudy.trials[0].user_attrs["best_epoch"] == 7 and list(ostudy.trials[0].user_attrs["folds"]) == [0.5, 0.75]
+    with pytest.raises(TypeError, match="JSON.serializable"):
+        tw.create_study().set_user_attr("opaque", object())
