@@ -29,6 +29,11 @@ __all__ = ["Statements", "Stmt"]
 
 # PostgreSQL's single-statement live write and finish go through only when the reports written
 # extend the stored ones (see ``Statements.u_live``).
+REPORTS_EXTEND_SQLITE = (
+    "(:intermediate IS NULL OR intermediate = '{}' OR ("
+    "substr(CAST(:intermediate AS BLOB), 1, length(CAST(intermediate AS BLOB)) - 1) = "
+    "substr(CAST(intermediate AS BLOB), 1, length(CAST(intermediate AS BLOB)) - 1) AND "
+    "substr(CAST(:intermediate AS BLOB), length(CAST(intermediate AS BLOB)), 1) IN (X'2C', X'7D')))")
 REPORTS_EXTEND = ("(CAST(:intermediate AS TEXT) IS NULL OR intermediate = '{}' OR intermediate = :intermediate "
                   "OR substr(:intermediate, 1, length(intermediate)) = "
                   "substr(intermediate, 1, length(intermediate) - 1) || ',')")
@@ -136,9 +141,12 @@ class Statements:
         # trial): the write goes through when they extend the stored text (the stored entries,
         # then new ones: a string comparison, no JSON parsing); else it changes nothing and the
         # caller merges under a row lock (SQLStorage._merge_reports). REPORTS_EXTEND on PostgreSQL.
-        inter, stored = sa.cast(bp("intermediate", type_=sa.Text), sa.Text), tr.c.intermediate
-        extends = sa.or_(inter.is_(None), stored == "{}", stored == inter, sa.func.substr(
-            inter, 1, sa.func.length(stored)) == sa.func.substr(stored, 1, sa.func.length(stored) - 1) + ",")
+        if is_sqlite:  # as bytes: length() and substr() of a BLOB do not scan for characters
+            extends: Any = sa.text(REPORTS_EXTEND_SQLITE)
+        else:
+            inter, stored = sa.cast(bp("intermediate", type_=sa.Text), sa.Text), tr.c.intermediate
+            extends = sa.or_(inter.is_(None), stored == "{}", stored == inter, sa.func.substr(
+                inter, 1, sa.func.length(stored)) == sa.func.substr(stored, 1, sa.func.length(stored) - 1) + ",")
         live = (tr.c.trial_id == tid, state_is(TrialState.RUNNING, TrialState.WAITING))
         self.u_live = c(sa.update(tr).where(*live, extends).values(heartbeat=beat, **live_fields))
         self.q_live_reports = c(sa.select(tr.c.state, tr.c.intermediate).where(tr.c.trial_id == tid)
