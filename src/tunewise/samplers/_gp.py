@@ -44,14 +44,14 @@ class GPSampler(WithIndependentSampler):
     proposal fits a GP (Matérn-5/2 kernel with one length scale per parameter, a Hamming kernel for
     categorical parameters, outputs Yeo-Johnson transformed or only standardized, whichever
     ranks the better trials best when each is left out (see ``output_transform``), optional
-    Kumaraswamy input warping; maximum a
-    posteriori hyperparameters by multi-start L-BFGS-B) and picks the point that maximizes log
-    expected improvement (Ament et al. 2023) over the best posterior mean at a result (the
-    plug-in incumbent: a lucky result the fitted noise explains away does not set the bar),
-    searched by L-BFGS-B from a Sobol sweep and from perturbations of the best trials; where the
-    model sees nothing to gain anywhere (log EI below -20) the proposal is random. From 10 numeric parameters (single objective, no
-    constraints) that search stays in a trust region around the best trial whose side shrinks
-    after proposals that fail to improve and grows after ones that do (TuRBO, Eriksson et al.
+    Kumaraswamy input warping; maximum a posteriori hyperparameters by multi-start L-BFGS-B) and
+    picks the point that maximizes log expected improvement (Ament et al. 2023) over the best
+    posterior mean at a result (the plug-in incumbent: a lucky result the fitted noise explains
+    away does not set the bar), searched by L-BFGS-B from a Sobol sweep and from perturbations of
+    the best trials; where the model sees nothing to gain anywhere (log EI below -20) the
+    proposal is random. From 10 numeric parameters (single objective, no constraints) that search
+    stays in a trust region around the best trial whose side shrinks after proposals that fail to
+    improve and grows after ones that do (TuRBO, Eriksson et al.
     2019; ``tunewise.samplers._gp_trust``). Trials still running count as if they had returned the
     model's prediction (kriging believer, Ginsbourger et al. 2010), the incumbent included, so
     parallel workers and repeated ``ask()`` calls spread out instead of proposing the same point.
