@@ -1022,17 +1022,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _jsonable(value: Any) -> Any:
-    """``value``, or, where JSON cannot hold it as it is, its :func:`_plain` form."""
-    import json
-
-    try:
-        json.dumps(value)
-    except (TypeError, ValueError):
-        return _plain(value)
-    return value
-
-
 def _checked_attr(what: str, key: Any, value: Any) -> Any:
     """Refuse, where it is set, what the storage could not keep (it is JSON, nothing is pickled).
     Numpy values are stored as the Python numbers and lists they hold (see :func:`_plain`)."""
@@ -1040,7 +1029,11 @@ def _checked_attr(what: str, key: Any, value: Any) -> Any:
 
     if not isinstance(key, str):
         raise TypeError(f"{what}: the key must be a string, got {key!r}")
-    plain = _jsonable(value)
+    try:
+        json.dumps(value)
+        return value
+    except (TypeError, ValueError):
+        plain = _plain(value)  # numpy values, perhaps inside lists or dicts
     try:
         json.dumps(plain)
     except (TypeError, ValueError) as e:
