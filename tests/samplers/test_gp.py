@@ -274,7 +274,7 @@ def test_proposals_are_inside_every_kind_of_distribution() -> None:
         return (x - 0.5) ** 2 + (math.log10(lr) + 3) ** 2 + q + abs(n - 4) + k / 20 + math.log(w) / 7 + (
             opt != "sgd")
 
-    late_sgd = found = 0
+    late_sgd = 0
     for seed in range(4):
         study = tw.create_study(sampler=tw.samplers.GPSampler(seed=seed))
         study.optimize(objective, n_trials=30)
@@ -283,13 +283,10 @@ def test_proposals_are_inside_every_kind_of_distribution() -> None:
             for name, value in t.params.items():
                 assert dists[name].contains(value), (name, value)
             assert isinstance(t.params["n"], int) and isinstance(t.params["w"], int)
-        found += study.best_params["opt"] == "sgd" and abs(study.best_params["n"] - 4) <= 1
+        assert study.best_params["opt"] == "sgd" and abs(study.best_params["n"] - 4) <= 1
         assert study.best_value < 1.5  # the optimum is 0.1; random search at 30 trials ends at 2-3.6
         late_sgd += sum(t.params["opt"] == "sgd" for t in study.trials[-6:])
     assert seen["opt"] == {"adam", "sgd", "rmsprop"}
-    # The best categorical and integer are found in most runs (seeds 0-11: 10 of 12; a run that
-    # settles on another choice ends near 1.1, still far below random search).
-    assert found >= 3
     # The model-based phase exploits what it learned: the best categorical wins in the last trials
     # (chance: 8 of 24; a seed may still be trying the others after a long stay on one).
     assert late_sgd >= 12
