@@ -37,8 +37,8 @@ from tunewise.trial import (
     FrozenTrial,
     Trial,
     TrialState,
-    _checked_attr,
     _current_trial,
+    _jsonable,
     create_trial,
 )
 
@@ -161,7 +161,7 @@ class Study:
     def set_user_attr(self, key: str, value: Any) -> None:
         # One item, atomically: workers setting different keys at once never lose each other's.
         # Numpy values are kept as the Python numbers and lists they hold, as on a trial.
-        self._storage.set_study_attr_item(self._study_id, "user", key, _checked_attr("set_user_attr", key, value))
+        self._storage.set_study_attr_item(self._study_id, "user", key, _jsonable(value))
 
     def set_system_attr(self, key: str, value: Any) -> None:
         self._storage.set_study_attr_item(self._study_id, "system", key, value)

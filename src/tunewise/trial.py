@@ -1022,6 +1022,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _jsonable(value: Any) -> Any:
+    """``value``, or, where JSON cannot hold it as it is, its :func:`_plain` form."""
+    import json
+
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return _plain(value)
+    return value
+
+
 def _checked_attr(what: str, key: Any, value: Any) -> Any:
     """Refuse, where it is set, what the storage could not keep (it is JSON, nothing is pickled).
     Numpy values are stored as the Python numbers and lists they hold (see :func:`_plain`)."""
