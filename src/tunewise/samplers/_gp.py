@@ -51,8 +51,9 @@ class GPSampler(WithIndependentSampler):
     constraints) that search stays in a trust region around the best trial whose side shrinks
     after proposals that fail to improve and grows after ones that do (TuRBO, Eriksson et al.
     2019; ``tunewise.samplers._gp_trust``). Trials still running count as if they had returned the
-    model's prediction (kriging believer, Ginsbourger et al. 2010), the incumbent included, so
-    parallel workers and repeated ``ask()`` calls spread out instead of proposing the same point.
+    model's prediction (kriging believer, Ginsbourger et al. 2010), the incumbent included (which
+    is then the best posterior mean at a result), so parallel workers and repeated ``ask()`` calls
+    spread out instead of proposing the same point.
 
     Parameters are proposed jointly over those present in every finished trial; a parameter
     missing from some trials (a conditional one) or never seen before is sampled at random.
