@@ -64,6 +64,10 @@ from sample_efficiency import run_one as run_peer  # noqa: E402
 DEFAULT_FUNCTIONS = {"dev": (1, 8, 10, 15, 21), "test": REDUCED_FUNCTIONS}
 
 
+# The bbob instances the suite holds: the splits use 1-15 (history/s20/par_probe.py widens it).
+SUITE_INSTANCES = "instances: 1-15"
+
+
 def instance_of(split: str, seed: int) -> int:
     instances = SPLITS[split]["bbob_instances"]
     return int(instances[seed % len(instances)])
@@ -85,7 +89,7 @@ class BBOB:
             import cocoex
 
             # "instances: 1-15" makes instance index i the bbob instance i, as in sample_efficiency.
-            suite = cocoex.Suite("bbob", "instances: 1-15", f"dimensions: {self.dim} instance_indices: "
+            suite = cocoex.Suite("bbob", SUITE_INSTANCES, f"dimensions: {self.dim} instance_indices: "
                                  f"{self.instance} function_indices: {self.fid}")
             self._suite = suite
             self._p = suite.get_problem_by_function_dimension_instance(self.fid, self.dim, self.instance)

@@ -18,21 +18,7 @@ import parallel_efficiency  # noqa: E402
 import sample_efficiency  # noqa: E402
 
 sample_efficiency.SPLITS["probe16"] = {"bbob_instances": tuple(range(16, 26)), "hpo": ()}
-
-
-def _problem(self):  # type: ignore[no-untyped-def]
-    """parallel_efficiency.BBOB._problem with the suite's instances up to 25 (it stops at 15)."""
-    if self._p is None:
-        import cocoex
-
-        suite = cocoex.Suite("bbob", "instances: 1-25", f"dimensions: {self.dim} instance_indices: "
-                             f"{self.instance} function_indices: {self.fid}")
-        self._suite = suite
-        self._p = suite.get_problem_by_function_dimension_instance(self.fid, self.dim, self.instance)
-    return self._p
-
-
-parallel_efficiency.BBOB._problem = _problem
+parallel_efficiency.SUITE_INSTANCES = "instances: 1-25"
 
 import par  # noqa: E402
 
