@@ -312,6 +312,39 @@ def test_running_trials_are_accounted_for() -> None:
     assert np.hypot((pc[0] - pd[0]) / 15, (pc[1] - pd[1]) / 15) < 0.02
 
 
+def _noisy_branin(trial: tw.Trial) -> float:
+    # Noise the GP fits, so that the best posterior mean at a result differs from the best result.
+    noise = 3.0 * math.sin(1000.0 * trial.number)
+    return _branin(trial.suggest_float("x", -5, 10), trial.suggest_float("y", 0, 15)) + noise
+
+
+def _asked_in_turn(study: tw.Study, n: int, running: int) -> list[dict]:
+    """``n`` trials, ``running`` of them asked and not told at any time (parallel workers)."""
+    pending: list[tw.Trial] = []
+    for _ in range(n):
+        trial = study.ask()
+        trial.suggest_float("x", -5, 10), trial.suggest_float("y", 0, 15)
+        pending.append(trial)
+        if len(pending) > running:
+            oldest = pending.pop(0)
+            study.tell(oldest, _noisy_branin(oldest))
+    return [t.params for t in study.trials]
+
+
+def test_the_plugin_incumbent_applies_only_while_trials_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    # EI's bar is the best posterior mean at a result while other trials run (their believed values
+    # are posterior means too); sequential proposals keep the best result as the bar.
+    runs = {}
+    for on in (True, False):
+        monkeypatch.setattr(tw.samplers.GPSampler, "_plugin_when_pending", on)
+        sequential = tw.create_study(sampler=tw.samplers.GPSampler(seed=0))
+        sequential.optimize(_noisy_branin, n_trials=20)
+        parallel = _asked_in_turn(tw.create_study(sampler=tw.samplers.GPSampler(seed=0)), 20, running=3)
+        runs[on] = ([t.params for t in sequential.trials], parallel)
+    assert runs[True][0] == runs[False][0]
+    assert runs[True][1] != runs[False][1]
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_a_running_trial_predicted_best_raises_the_bar_for_the_next_proposal(seed: int) -> None:
     # Results on both sides of the minimum of (x - 0.5)^2: the model predicts 0.5 beats them both,
