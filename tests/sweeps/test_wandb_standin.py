@@ -265,3 +265,71 @@ def test_log_to_a_run_an_inner_init_finished_raises_as_in_wandb(tmp_path):
     assert trial.state == tw.TrialState.FAILED
     assert "UsageError: Run (trial-0) is finished. The call to `log` will be ignored." in trial.system_attrs[
         "stderr_tail"]
+
+
+# Integrations test what wandb.init returned against W&B's classes: Lightning's WandbLogger checks
+# isinstance(run, (wandb.wandb_run.Run, wandb.sdk.lib.RunDisabled)), scripts catch wandb.errors.CommError.
+CLASSES = textwrap.dedent('''
+    import wandb
+    from wandb.wandb_run import Run
+    from wandb.sdk.wandb_run import Run as SdkRun
+    from wandb.sdk.lib import RunDisabled
+    from wandb.errors import CommError, UsageError
+    run = wandb.init()
+    assert isinstance(run, (Run, RunDisabled)) and isinstance(run, SdkRun) and isinstance(run, wandb.Run)
+    assert not isinstance(run, RunDisabled)
+    try:
+        raise CommError("no server")
+    except wandb.errors.Error as e:
+        assert isinstance(e, CommError) and not isinstance(e, UsageError)
+    wandb.log({"val_loss": 0.5})
+''')
+
+
+def test_wandb_submodules_hold_the_classes_integrations_check_against(tmp_path):
+    runner = _runner(tmp_path, CLASSES, {"method": "random", "run_cap": 1,
+                                         "parameters": {"x": {"min": 0.0, "max": 1.0}}})
+    (trial,) = runner.run().trials
+    assert trial.state == tw.TrialState.COMPLETE, trial.system_attrs.get("fail_reason")
+    assert trial.value == 0.5
+
+
+LIGHTNING = textwrap.dedent('''
+    import torch, lightning as L
+    from lightning.pytorch.loggers import WandbLogger
+
+    class Model(L.LightningModule):
+        def __init__(self, lr):
+            super().__init__()
+            self.layer, self.lr = torch.nn.Linear(2, 1), lr
+        def training_step(self, batch, i):
+            x, y = batch
+            return torch.nn.functional.mse_loss(self.layer(x), y)
+        def validation_step(self, batch, i):
+            x, y = batch
+            self.log("val_loss", torch.nn.functional.mse_loss(self.layer(x), y))
+        def configure_optimizers(self):
+            return torch.optim.SGD(self.parameters(), lr=self.lr)
+
+    logger = WandbLogger(project="demo")
+    config = logger.experiment.config
+    torch.manual_seed(0)
+    x = torch.randn(32, 2)
+    data = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, x.sum(1, keepdim=True)), batch_size=8)
+    trainer = L.Trainer(max_epochs=config.epochs, logger=logger, enable_progress_bar=False,
+                        enable_checkpointing=False, enable_model_summary=False)
+    trainer.fit(Model(config.lr), data, data)
+''')
+
+
+def test_lightning_wandb_logger_reports_each_validation_to_the_sweep(tmp_path):
+    pytest.importorskip("lightning")
+    if importlib.util.find_spec("wandb") is None:
+        pytest.skip("Lightning's WandbLogger requires an installed wandb distribution")
+    runner = _runner(tmp_path, LIGHTNING, {"method": "grid", "parameters": {"lr": {"value": 0.1},
+                                                                             "epochs": {"value": 2}},
+                                           "timeout": 300})
+    (trial,) = runner.run().trials
+    assert trial.state == tw.TrialState.COMPLETE, trial.system_attrs.get("fail_reason")
+    assert sorted(trial.intermediate_values) == [1, 2]  # one val_loss per epoch, as W&B's hyperband counts
+    assert trial.value == trial.intermediate_values[2]

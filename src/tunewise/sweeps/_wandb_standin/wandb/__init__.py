@@ -186,6 +186,9 @@ class _SubmoduleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         module = types.ModuleType(spec.name)
         module.__path__ = []  # type: ignore[attr-defined]
         module.__getattr__ = _fallback  # type: ignore[attr-defined,method-assign]
+        # The classes integrations test runs and errors against (Lightning's WandbLogger checks
+        # isinstance(run, (wandb.wandb_run.Run, wandb.sdk.lib.RunDisabled))): real classes, not no-ops.
+        module.__dict__.update(_submodule_names().get(spec.name.partition(".")[2], {}))
         return module
 
     def exec_module(self, module: types.ModuleType) -> None:
@@ -555,6 +558,25 @@ def init(*args: Any, config: Any = None, reinit: Any = None, config_exclude_keys
         _atexit_registered = True
         atexit.register(_finish_at_exit)
     return run
+
+
+class RunDisabled:
+    """W&B's run of ``mode="disabled"``; the stand-in never returns one (integrations test for it)."""
+
+
+
+
+def _submodule_names() -> dict[str, dict[str, Any]]:
+    """``wandb.<submodule>`` -> the names it holds that are classes in W&B (see _SubmoduleFinder)."""
+    error_names = {"Error": Error, "CommError": errors.CommError, "UsageError": errors.UsageError,
+                   "AuthenticationError": errors.AuthenticationError}
+    return {
+        "wandb_run": {"Run": Run}, "sdk.wandb_run": {"Run": Run},
+        "sdk": {"Config": Config, "Settings": Settings, "Artifact": Artifact},
+        "sdk.lib": {"RunDisabled": RunDisabled}, "sdk.lib.disabled": {"RunDisabled": RunDisabled},
+        "sdk.wandb_config": {"Config": Config}, "sdk.wandb_summary": {"Summary": Summary},
+        "sdk.wandb_settings": {"Settings": Settings}, "errors": error_names, "errors.errors": error_names,
+    }
 
 
 def _finish_at_exit() -> None:
