@@ -80,3 +80,53 @@ def test_early_termination_stops_a_run_inside_its_wandb_log(tmp_path):
     assert len(study.trials) == 20 and pruned
     assert all(len(t.intermediate_values) < 6 for t in pruned)
     assert not study.get_trials(states=(tw.TrialState.RUNNING, tw.TrialState.FAILED))
+
+
+# A sweep made in one process and run by workers it starts (`python worker.py -s SWEEP_ID`, as W&B
+# users start agents): the workers' wandb.agent finds the sweep by its id, runs to the sweep's run_cap.
+MAKER = textwrap.dedent('''
+    import subprocess, sys
+    import wandb
+
+    sweep_id = wandb.sweep({"method": "random", "run_cap": 3, "seed": 1,
+                            "metric": {"name": "loss", "goal": "minimize"},
+                            "parameters": {"lr": {"min": 0.0, "max": 1.0}}}, project="demo")
+    subprocess.run([sys.executable, "worker.py", f"-s={sweep_id}", "-p=demo"], check=True)
+    print("maker done", sweep_id)
+''')
+WORKER = textwrap.dedent('''
+    import argparse
+    import wandb
+
+    def train():
+        with wandb.init() as run:
+            wandb.log({"loss": (run.config.lr - 0.3) ** 2})
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-s", "--sweep_id")
+    parser.add_argument("-p", "--project")
+    args = parser.parse_args()
+    wandb.agent(args.sweep_id, function=train, project=args.project)
+''')
+
+
+def test_a_worker_process_runs_the_sweep_its_parent_made(tmp_path):
+    (tmp_path / "sweep.py").write_text(MAKER)
+    (tmp_path / "worker.py").write_text(WORKER)
+    out = subprocess.run([sys.executable, "-m", "tunewise", "sweep", "python", "--storage",
+                          f"sqlite:///{tmp_path / 's.db'}", str(tmp_path / "sweep.py")],
+                         capture_output=True, text=True, timeout=240, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "maker done sweep" in out.stdout
+    study = tw.load_study(study_name="sweep", storage=f"sqlite:///{tmp_path / 's.db'}")
+    assert [t.state for t in study.trials] == [tw.TrialState.COMPLETE] * 3  # run_cap, no count given
+    for t in study.trials:
+        assert abs(t.value - (t.params["lr"] - 0.3) ** 2) < 1e-12
+    # A later agent in another process, given the id W&B-style (entity/project/id), resumes the stored sweep.
+    (tmp_path / "later.py").write_text(WORKER.replace("args.sweep_id", "'me/demo/' + args.sweep_id")
+                                       .replace("project=args.project)", "project=args.project, count=2)"))
+    later = subprocess.run([sys.executable, "-m", "tunewise", "sweep", "python", "--storage",
+                            f"sqlite:///{tmp_path / 's.db'}", str(tmp_path / "later.py"), "-s", "sweep"],
+                           capture_output=True, text=True, timeout=240, cwd=tmp_path)
+    assert later.returncode == 0, later.stderr[-2000:]  # found: an unknown id raises wandb.Error
+    assert len(tw.load_study(study_name="sweep", storage=f"sqlite:///{tmp_path / 's.db'}").trials) == 3  # run_cap

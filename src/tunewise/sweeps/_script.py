@@ -38,14 +38,37 @@ def run_script(script: str, args: list[str], storage: str | None = None) -> None
     from tunewise.sweeps._wandb_standin import PATH
 
     os.environ[ENV_AGENT] = "1"
-    if storage:
-        os.environ[ENV_STORAGE] = storage
+    # The default, the script's directory, is set here so that processes the script starts (from
+    # other directories too) use the same sweeps.
+    os.environ[ENV_STORAGE] = storage or "sqlite:///" + os.path.join(os.path.dirname(os.path.abspath(script)),
+                                                                     "tunewise.db")
+    # Python processes the script starts (a worker running wandb.agent on the sweep this process
+    # made, as W&B users start `python worker.py -s SWEEP_ID`) import the stand-in too, in agent mode
+    # with the same storage.
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (PATH, os.environ.get("PYTHONPATH")) if p)
     for name in [m for m in sys.modules if m == "wandb" or m.startswith("wandb.")]:
         del sys.modules[name]  # a real wandb imported earlier must not answer `import wandb`
     sys.path.insert(0, PATH)
     sys.path.insert(1, os.path.dirname(os.path.abspath(script)))
     sys.argv = [script, *args]
     runpy.run_path(script, run_name="__main__")
+
+
+def stored_sweep_config(name: str) -> dict[str, Any] | None:
+    """The config of the sweep ``name`` in the agent's storage (``--storage``), if it holds one."""
+    storage = os.environ.get(ENV_STORAGE)
+    if not storage:
+        return None
+    from tunewise.exceptions import StudyNotFoundError
+    from tunewise.sweeps._agent import load_sweep
+    from tunewise.sweeps._runner import SWEEP_ATTR
+
+    try:
+        study, _ = load_sweep(name, storage)
+    except (StudyNotFoundError, ValueError):
+        return None
+    config = study.system_attrs[SWEEP_ATTR]["config"]
+    return dict(config) if isinstance(config, dict) else None
 
 
 def run_agent(sweep_config: Mapping[str, Any], function: Callable[[], Any], count: int | None,

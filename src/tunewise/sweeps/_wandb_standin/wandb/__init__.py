@@ -657,34 +657,68 @@ termwarn = termerror = termlog
 
 
 _ENV_AGENT = "TUNEWISE_WANDB_AGENT"
+# The sweeps wandb.sweep made, as JSON {id: config}: processes the script starts inherit it, so a
+# worker process can run wandb.agent(id, function) on a sweep its parent created, as with W&B.
+_ENV_SWEEPS = "TUNEWISE_WANDB_SWEEPS"
 _agent_sweeps: dict[str, Any] = {}
 
 
 def sweep(sweep: Any = None, *args: Any, **kwargs: Any) -> str:
     """Under ``tunewise sweep run`` the sweep already exists: its name is the id. In agent mode
-    (``tunewise sweep python SCRIPT``) the dict is the sweep's config, run by ``wandb.agent``."""
+    (``tunewise sweep python SCRIPT``) the dict is the sweep's config, run by ``wandb.agent`` in
+    this process or in any process it starts."""
     if os.environ.get(_ENV_AGENT):
         cfg = _as_dict(sweep)
-        sweep_id = str(cfg.get("name") or f"sweep-{len(_agent_sweeps)}")
+        # The id is the study's name: the config's name, else "sweep" (tunewise's default name),
+        # "sweep-1", ... for further unnamed sweeps of this process.
+        sweep_id = str(cfg.get("name") or ("sweep" if "sweep" not in _agent_sweeps else f"sweep-{len(_agent_sweeps)}"))
+        cfg = {**cfg, "name": sweep_id}
         _agent_sweeps[sweep_id] = cfg
+        known = _inherited_sweeps()
+        known[sweep_id] = cfg
+        os.environ[_ENV_SWEEPS] = json.dumps(known, default=lambda v: v.item() if hasattr(v, "item") else str(v))
         return sweep_id
     return os.environ.get(_ENV_STUDY, "tunewise-sweep")
+
+
+def _inherited_sweeps() -> dict[str, Any]:
+    try:
+        known = json.loads(os.environ.get(_ENV_SWEEPS) or "{}")
+    except ValueError:
+        return {}
+    return known if isinstance(known, dict) else {}
+
+
+def _find_sweep(sweep_id: Any) -> Mapping[str, Any] | None:
+    """The config of sweep ``sweep_id`` (or ``entity/project/id``): made by wandb.sweep in this
+    process or a parent process, else a sweep of that name in the agent's storage."""
+    inherited = _inherited_sweeps()
+    for key in dict.fromkeys([str(sweep_id), str(sweep_id).rsplit("/", 1)[-1]]):
+        found = _agent_sweeps.get(key) or inherited.get(key)
+        if isinstance(found, Mapping):
+            return found
+    from tunewise.sweeps._script import stored_sweep_config
+
+    return stored_sweep_config(str(sweep_id).rsplit("/", 1)[-1])
 
 
 def agent(sweep_id: Any = None, function: Any = None, entity: Any = None, project: Any = None,
           count: Any = None) -> None:
     """Under ``tunewise sweep run`` this process is one run: ``function`` runs once (``count`` is
     the sweep's job). In agent mode, ``function`` runs once per run of the sweep ``wandb.sweep``
-    made, up to ``count`` (tunewise.sweeps._script)."""
+    made (here, in a parent process, or stored under that name), up to ``count``
+    (tunewise.sweeps._script)."""
     if function is None:
         raise Error("wandb.agent without function: under tunewise sweep, the program itself is the run")
     if os.environ.get(_ENV_AGENT):
-        if sweep_id not in _agent_sweeps:
-            raise Error(f"wandb.agent({sweep_id!r}): no sweep of that id was created by wandb.sweep in this "
-                        f"process (ids: {sorted(_agent_sweeps)})")
+        cfg = _find_sweep(sweep_id)
+        if cfg is None:
+            raise Error(f"wandb.agent({sweep_id!r}): no sweep of that id was made by wandb.sweep in this "
+                        f"process or the process that started it (ids: {sorted(_agent_sweeps)}), and the "
+                        f"storage holds no sweep of that name")
         from tunewise.sweeps._script import run_agent
 
-        run_agent(_agent_sweeps[sweep_id], function, count, sys.modules[__name__])
+        run_agent(cfg, function, count, sys.modules[__name__])
         return
     function()
     finish()
