@@ -333,3 +333,33 @@ def test_lightning_wandb_logger_reports_each_validation_to_the_sweep(tmp_path):
     assert trial.state == tw.TrialState.COMPLETE, trial.system_attrs.get("fail_reason")
     assert sorted(trial.intermediate_values) == [1, 2]  # one val_loss per epoch, as W&B's hyperband counts
     assert trial.value == trial.intermediate_values[2]
+
+
+CLOUD_ONLY = textwrap.dedent('''
+    import wandb
+    with wandb.init() as run:
+        for i in range(2):
+            wandb.save("model.pt")
+            run.save("model.pt")
+            wandb.alert(title="slow", text=f"epoch {i}", level=wandb.AlertLevel.WARN)
+            artifact = wandb.Artifact("model", type="model", metadata={"i": i})
+            artifact.add_file("model.pt")
+            run.log_artifact(artifact, aliases=["latest"])
+            run.use_artifact("model:latest").download()
+            best = wandb.Api().sweep("me/demo/abc").best_run()
+            wandb.restore("weights.h5")
+        wandb.log({"val_loss": 0.25})
+''')
+
+
+def test_cloud_only_calls_do_nothing_and_say_so_once(tmp_path):
+    runner = _runner(tmp_path, CLOUD_ONLY, {"method": "random", "run_cap": 1,
+                                            "parameters": {"x": {"min": 0.0, "max": 1.0}}})
+    (trial,) = runner.run().trials
+    assert trial.state == tw.TrialState.COMPLETE, trial.system_attrs.get("fail_reason")
+    assert trial.value == 0.25
+    log = Path(trial.user_attrs["log_file"]).read_text()
+    for note in ("wandb.save uploads files to W&B", "artifacts are uploaded to W&B", "wandb.use_artifact downloads",
+                 "wandb.Api() reads W&B's server", "wandb.restore downloads", "wandb.alert sends a message"):
+        assert log.count(note) == 1, note
+    assert "alert: slow: epoch 0" in log and "alert: slow: epoch 1" in log  # each alert is printed

@@ -147,9 +147,20 @@ class Object3D(_NoOp): pass  # noqa: E701
 class Molecule(_NoOp): pass  # noqa: E701
 class Plotly(_NoOp): pass  # noqa: E701
 class Graph(_NoOp): pass  # noqa: E701
-class Artifact(_NoOp): pass  # noqa: E701
 class Settings(_NoOp): pass  # noqa: E701
-class Api(_NoOp): pass  # noqa: E701
+
+
+class Artifact(_NoOp):
+    """``wandb.Artifact``: built and filled as usual; nothing is uploaded (see :func:`log_artifact`)."""
+
+
+class Api(_NoOp):
+    """``wandb.Api()`` reads W&B's server, which a tunewise sweep does not use: its objects are empty."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _note_once("Api", "wandb.Api() reads W&B's server, which this sweep does not use (no account, no "
+                          "network): what it returns is empty; the sweep's runs are in tunewise's storage")
 
 
 class Error(Exception):
@@ -162,6 +173,25 @@ errors = types.SimpleNamespace(Error=Error, CommError=type("CommError", (Error,)
 plot = _NoOp()
 
 _warned: set[str] = set()
+
+
+def _note_once(key: str, msg: str) -> None:
+    """W&B-cloud-only calls do nothing here; say so once per kind, on stderr (the run's log)."""
+    if key not in _warned:
+        _warned.add(key)
+        _warn(msg)
+
+
+_NOTES = {
+    "save": "wandb.save uploads files to W&B; nothing is uploaded in this sweep run: the files stay where "
+            "the script wrote them",
+    "restore": "wandb.restore downloads a file from W&B; nothing is downloaded in this sweep run (None returned)",
+    "log_artifact": "artifacts are uploaded to W&B; nothing is uploaded in this sweep run: the artifact's files "
+                    "stay where the script wrote them",
+    "use_artifact": "wandb.use_artifact downloads from W&B's artifact store, which this sweep does not use: "
+                    "an empty artifact is returned",
+    "alert": "wandb.alert sends a message through W&B; here each alert is printed on stderr instead",
+}
 
 
 def _fallback(name: str) -> Any:
@@ -493,19 +523,19 @@ class Run:
         pass
 
     def save(self, *args: Any, **kwargs: Any) -> list[str]:
-        return []
+        return save(*args, **kwargs)
 
     def log_code(self, *args: Any, **kwargs: Any) -> None:
         return None
 
     def log_artifact(self, artifact: Any = None, *args: Any, **kwargs: Any) -> Any:
-        return artifact if artifact is not None else Artifact()
+        return log_artifact(artifact, *args, **kwargs)
 
     def use_artifact(self, *args: Any, **kwargs: Any) -> Artifact:
-        return Artifact()
+        return use_artifact(*args, **kwargs)
 
     def alert(self, title: str = "", text: str = "", *args: Any, **kwargs: Any) -> None:
-        _warn(f"alert: {title}: {text}")
+        alert(title, text, *args, **kwargs)
 
     def mark_preempting(self) -> None:
         pass
@@ -618,22 +648,27 @@ def unwatch(*args: Any, **kwargs: Any) -> None:
 
 
 def save(*args: Any, **kwargs: Any) -> list[str]:
+    _note_once("save", _NOTES["save"])
     return []
 
 
 def restore(*args: Any, **kwargs: Any) -> None:
+    _note_once("restore", _NOTES["restore"])
     return None
 
 
 def log_artifact(artifact: Any = None, *args: Any, **kwargs: Any) -> Any:
+    _note_once("log_artifact", _NOTES["log_artifact"])
     return artifact if artifact is not None else Artifact()
 
 
 def use_artifact(*args: Any, **kwargs: Any) -> Artifact:
+    _note_once("use_artifact", _NOTES["use_artifact"])
     return Artifact()
 
 
 def alert(title: str = "", text: str = "", *args: Any, **kwargs: Any) -> None:
+    _note_once("alert", _NOTES["alert"])
     _warn(f"alert: {title}: {text}")
 
 
