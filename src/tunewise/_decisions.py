@@ -355,11 +355,15 @@ def _publish(loop: _StudyLoop, trial: Trial, decision: Decision) -> None:
     attrs = trial.system_attrs
     if not decision.prunes:
         loop.storage.update_trial(trial._trial_id, system_attrs=attrs)
+        attrs.written()
         return
     mark = {"action": decision.action.value, "suggest": decision.suggest}
-    # The mark is not kept on the live trial: its own finish replaces the system attrs without it.
-    loop.storage.update_trial(trial._trial_id, system_attrs={**attrs, _heartbeat.ENDS_PRUNED: mark},
-                              intermediate_values=trial.intermediate_values, params=trial.params)
+    attrs[_heartbeat.ENDS_PRUNED] = mark
+    loop.storage.update_trial(trial._trial_id, system_attrs=attrs, intermediate_values=trial.intermediate_values,
+                              params=trial.params)
+    attrs.written()
+    # The mark is not kept on the live trial: its own finish removes it (a write of the removal).
+    del attrs[_heartbeat.ENDS_PRUNED]
 
 
 def resume_suggestions(study: Study, trial: FrozenTrial) -> int:

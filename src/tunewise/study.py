@@ -35,6 +35,7 @@ from tunewise.storage._base import PreparedStart
 from tunewise.trial import (
     DISTRIBUTIONS_ATTR,
     FrozenTrial,
+    LiveAttrs,
     Trial,
     TrialState,
     _current_trial,
@@ -659,6 +660,7 @@ class Study:
             return  # not started yet: its attributes go into the start's own write (see ask)
         params = trial.params if trial._pending_params else None
         attrs = trial._pending_attrs
+        # The attributes carry the keys set since the last write: the storage merges those only.
         self._storage.update_trial(
             trial._trial_id,
             params=params,
@@ -667,7 +669,10 @@ class Study:
             system_attrs=trial.system_attrs if attrs else None,
         )
         trial._pending_params = {}
-        trial._pending_attrs = False
+        if attrs:
+            trial._pending_attrs = False
+            _written(trial.user_attrs)
+            _written(trial.system_attrs)
 
     def _detach(self, trial: Trial) -> None:
         """:meth:`Trial.detach`: save what the trial recorded, then let go of it for good."""
@@ -834,8 +839,10 @@ class Study:
             except TypeError as e:  # an attribute the storage cannot keep: fail the trial, say why
                 unstorable = e
                 state, values = TrialState.FAILED, None
-                trial.user_attrs = _storable(trial.user_attrs)
-                trial.system_attrs = _storable(trial.system_attrs)
+                for attrs in (trial.user_attrs, trial.system_attrs):  # every storable one written again
+                    storable = _storable(attrs)
+                    attrs.clear()
+                    attrs.update(storable)
                 trial.system_attrs["fail_reason"] = f"its result could not be stored: {e}"
                 finished = self._write_finish(trial, state, values, retry)
         trial._finished_as = state
@@ -1444,6 +1451,12 @@ def _storable(attrs: Mapping[str, Any]) -> dict[str, Any]:
             v = f"<not stored: {_short_repr(v)}>"
         out[str(k)] = v
     return out
+
+
+def _written(attrs: Any) -> None:
+    """A live trial's attributes were stored: no key is pending any more (see LiveAttrs)."""
+    if type(attrs) is LiveAttrs:
+        attrs.written()
 
 
 def _short_repr(v: Any, limit: int = 80) -> str:

@@ -46,6 +46,81 @@ class TrialState(str, enum.Enum):
         return "TrialState.FAIL" if self is TrialState.FAILED else f"TrialState.{self.name}"
 
 
+class LiveAttrs(dict[str, Any]):
+    """A live trial's user or system attributes: a dict that remembers the keys set (``set_keys``)
+    and removed (``removed_keys``) since the trial's last write, so that a storage stores those
+    keys only, merged into the stored attributes (``tunewise.storage.attr_changes``): keys another
+    process set on the same trial meanwhile are kept. A storage that replaces attributes whole
+    reads it as the plain dict it is.
+
+    >>> attrs = LiveAttrs({"a": 1}); attrs["b"] = 2; del attrs["a"]
+    >>> dict(attrs), sorted(attrs.set_keys), sorted(attrs.removed_keys)
+    ({'b': 2}, ['b'], ['a'])
+    """
+
+    __slots__ = ("removed_keys", "set_keys")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_keys: set[str] = set()
+        self.removed_keys: set[str] = set()
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.set_keys.add(key)
+        self.removed_keys.discard(key)
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self.set_keys.discard(key)
+        self.removed_keys.add(key)
+
+    def pop(self, key: str, *default: Any) -> Any:  # type: ignore[override]
+        if key in self:
+            self.set_keys.discard(key)
+            self.removed_keys.add(key)
+        return super().pop(key, *default)
+
+    def popitem(self) -> tuple[str, Any]:
+        key, value = super().popitem()
+        self.set_keys.discard(key)
+        self.removed_keys.add(key)
+        return key, value
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def update(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def clear(self) -> None:
+        self.removed_keys.update(self)
+        self.set_keys.clear()
+        super().clear()
+
+    def __ior__(self, other: Any) -> LiveAttrs:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+    def written(self) -> None:
+        """The attributes were stored: nothing is pending any more."""
+        self.set_keys.clear()
+        self.removed_keys.clear()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_live_attrs, (dict(self), sorted(self.set_keys), sorted(self.removed_keys)))
+
+
+def _live_attrs(items: dict[str, Any], set_keys: list[str], removed_keys: list[str]) -> LiveAttrs:
+    attrs = LiveAttrs(items)
+    attrs.set_keys.update(set_keys)
+    attrs.removed_keys.update(removed_keys)
+    return attrs
+
+
 def _to_datetime(ts: float | None) -> _dt.datetime | None:
     return None if ts is None else _dt.datetime.fromtimestamp(ts)
 
@@ -626,8 +701,9 @@ class Trial(BaseTrial):
         self._pending_params: dict[str, Any] = {}
         self._suggested_here: set[str] = set()  # names suggest() was called for on this object
         self.intermediate_values: dict[int, float] = dict(frozen.reports)
-        self.user_attrs: dict[str, Any] = dict(frozen.user_attrs)
-        self.system_attrs: dict[str, Any] = dict(frozen.system_attrs)
+        # Each remembers the keys set since the last write: a write stores those only (see LiveAttrs).
+        self.user_attrs: LiveAttrs = LiveAttrs(frozen.user_attrs)
+        self.system_attrs: LiveAttrs = LiveAttrs(frozen.system_attrs)
         self._pending_attrs = False
         self._relative: dict[str, Any] | None = None
         self.datetime_start = frozen.datetime_start

@@ -267,3 +267,89 @@ def test_the_defaults_for_older_storages_keep_the_results():
     ended = s.recover_stale_trials(sid, 0.01, lambda f: tw.storage.StaleOutcome(retry=(dict(f.params), {})))
     assert [(f.state, r.state, r.system_attrs["fixed_params"]) for f, r in ended] == [
         (TrialState.FAILED, TrialState.WAITING, {"x": 0.5})]
+
+
+class _Killed(BaseException):
+    """A process killed here (a test's stand-in for SIGKILL: nothing after it runs)."""
+
+
+class _KilledAtTheSecondWrite(_StorageWithoutAtomicSteps):
+    """A storage with BaseStorage's defaults whose process is killed at the second write of one
+    ``recover_trial``: between its two steps (end the trial, enqueue its retry)."""
+
+    armed = False
+    writes = 0
+
+    def _write(self) -> None:
+        if self.armed:
+            self.writes += 1
+            if self.writes == 2:
+                self.armed = False
+                raise _Killed
+
+    def enqueue_trial(self, *args, **kwargs):
+        self._write()
+        return super().enqueue_trial(*args, **kwargs)
+
+    def finish_trial(self, *args, **kwargs):
+        self._write()
+        return super().finish_trial(*args, **kwargs)
+
+
+def test_the_default_recover_trial_killed_between_its_steps_loses_no_retry_and_queues_one():
+    # Before session 21 the default finished the trial FAILED, then enqueued its retry: killed in
+    # between, the trial was FAILED with no retry, and a second recovery left it so (not RUNNING).
+    # Now the retry is queued first and found again by the next recovery.
+    s = _KilledAtTheSecondWrite()
+    sid = s.create_study("third-party", ["minimize"])
+    t = s.start_trial(sid)
+    s.update_trial(t.trial_id, params={"x": 0.25})
+
+    def outcome(f):
+        return tw.storage.StaleOutcome(retry=(dict(f.params), {"retried_from": f.number}))
+
+    s.armed = True
+    with pytest.raises(_Killed):
+        s.recover_trial(sid, t.trial_id, "worker died", outcome)
+    s.recover_trial(sid, t.trial_id, "worker died", outcome)  # the next recovery (a restarted parent)
+    trials = s.get_trials(sid)
+    retries = [r for r in trials if r.system_attrs.get("retried_from") == t.number]
+    assert s.get_trial(t.trial_id).state == TrialState.FAILED
+    assert [(r.state, r.system_attrs["fixed_params"]) for r in retries] == [(TrialState.WAITING, {"x": 0.25})]
+    assert s.recover_trial(sid, t.trial_id, "worker died", outcome) is None  # ended: nothing more
+
+
+def test_the_default_recover_trial_of_a_trial_ended_meanwhile_leaves_no_second_run():
+    # Another process ended the trial between this recovery's read and its finish: the retry queued
+    # here would run the trial a second time; it is finished FAILED unrun instead.
+    s = _StorageWithoutAtomicSteps()
+    sid = s.create_study("third-party-race", ["minimize"])
+    t = s.start_trial(sid)
+
+    def outcome(f):
+        # the trial's own worker finishes it now (it was not dead after all), inside this recovery
+        s.finish_trial(t.trial_id, TrialState.COMPLETE, [1.0])
+        return tw.storage.StaleOutcome(retry=({}, {"retried_from": f.number}))
+
+    assert s.recover_trial(sid, t.trial_id, "presumed dead", outcome) is None
+    states = [(x.number, x.state) for x in s.get_trials(sid)]
+    assert states == [(0, TrialState.COMPLETE), (1, TrialState.FAILED)]
+    assert "not run" in s.get_trials(sid)[1].system_attrs["fail_reason"]
+
+
+def test_a_shared_storage_inheriting_non_atomic_defaults_fails_the_conformance_suite_naming_them():
+    from tunewise.testing.storage import check_a_shared_storage_overrides_the_non_atomic_defaults, non_atomic_defaults
+
+    class SharedThirdParty(_StorageWithoutAtomicSteps):
+        set_study_attr_item = BaseStorage.set_study_attr_item
+
+        @property
+        def is_persistent(self) -> bool:
+            return True
+
+    assert sorted(non_atomic_defaults(SharedThirdParty)) == ["claim_and_enqueue", "recover_stale_trials",
+                                                             "set_study_attr_item"]
+    with pytest.raises(AssertionError, match="set_study_attr_item .*claim_and_enqueue .*recover_stale_trials"):
+        check_a_shared_storage_overrides_the_non_atomic_defaults(SharedThirdParty)
+    check_a_shared_storage_overrides_the_non_atomic_defaults(_StorageWithoutAtomicSteps)  # one process: fine
+    assert non_atomic_defaults(tw.storage.SQLStorage) == {}

@@ -12,7 +12,7 @@ import cloudpickle
 
 from tunewise import distributions as D
 from tunewise.storage._base import BaseStorage, PreparedStart, StaleOutcome, StudySummary
-from tunewise.trial import FrozenTrial, TrialState
+from tunewise.trial import FrozenTrial, LiveAttrs, TrialState
 
 
 class ShippedCallable(bytes):
@@ -127,11 +127,10 @@ class _RemoteStorage(BaseStorage):
         return t
 
     def update_trial(self, trial_id: int, **kwargs: Any) -> None:
-        self._call("update_trial", trial_id, **{k: dict(v) if v is not None else None for k, v in kwargs.items()})
+        self._call("update_trial", trial_id, **_shipped(kwargs))
 
     def finish_trial(self, trial_id: int, state: TrialState, values: list[float] | None, **kwargs: Any) -> bool:
-        return self._call("finish_trial", trial_id, state, values,  # type: ignore[no-any-return]
-                          **{k: dict(v) if v is not None else None for k, v in kwargs.items()})
+        return self._call("finish_trial", trial_id, state, values, **_shipped(kwargs))  # type: ignore[no-any-return]
 
     def record_late_result(self, trial_id: int, late: Mapping[str, Any]) -> bool:
         return self._call("record_late_result", trial_id, dict(late))  # type: ignore[no-any-return]
@@ -185,10 +184,16 @@ class _RemoteStorage(BaseStorage):
         fields = {"params": params, "intermediate_values": intermediate_values, "user_attrs": user_attrs,
                   "system_attrs": system_attrs}
         return self._call("recover_trial", study_id, trial_id, reason, outcome,  # type: ignore[no-any-return]
-                          **{k: dict(v) if v is not None else None for k, v in fields.items()})
+                          **_shipped(fields))
 
     def detach_trial(self, trial_id: int) -> bool:
         return self._call("detach_trial", trial_id)  # type: ignore[no-any-return]
+
+
+def _shipped(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A write's fields as they travel to the parent: plain dicts, except a live trial's attributes,
+    which keep the keys they set (``LiveAttrs``), so the parent's storage merges those only."""
+    return {k: v if v is None or type(v) is LiveAttrs else dict(v) for k, v in fields.items()}
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tunewise.storage._base import SCHEMA_VERSION, BaseStorage, StaleOutcome, StudySummary
+from tunewise.storage._base import SCHEMA_VERSION, BaseStorage, StaleOutcome, StudySummary, attr_changes
 from tunewise.storage._memory import InMemoryStorage
 
 if TYPE_CHECKING:  # loaded on first use (SQLAlchemy's engine machinery is not needed for in-memory studies)
@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # loaded on first use (SQLAlchemy's engine machinery is not n
     from tunewise.storage._sql._schema import SchemaUpgrade, upgrade_schema
 
 __all__ = ["SCHEMA_VERSION", "BaseStorage", "InMemoryStorage", "SQLStorage", "SchemaUpgrade", "StaleOutcome",
-           "StudySummary", "get_storage", "upgrade_schema"]
+           "StudySummary", "attr_changes", "get_storage", "upgrade_schema"]
 
 
 def __getattr__(name: str) -> object:

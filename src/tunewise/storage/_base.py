@@ -5,9 +5,11 @@ implements :class:`BaseStorage` and passes the conformance suite :mod:`tunewise.
 which a third-party storage can run too. Design rules:
 
 - A trial is written before it runs (``start_trial``) and finished atomically (``finish_trial``).
-- Live-trial writes carry the trial's full params/intermediate values/attrs, so a write never
-  needs a read first. Reports are merged, not replaced: a write lacking a step another process
-  reported to the same trial keeps it (the SQL storages then merge under a row lock).
+- Live-trial writes carry the trial's full params and reports, so a write never needs a read
+  first. Reports are merged, not replaced: a write lacking a step another process reported to the
+  same trial keeps it (the SQL storages then merge under a row lock). Attributes are merged per
+  key (:func:`attr_changes`): a write stores the keys its writer set, and keys another process set
+  on the same trial stay.
 - Finished trials are immutable: readers cache them and fetch only what changed.
 - Everything is JSON. Nothing is pickled.
 """
@@ -21,7 +23,7 @@ from typing import Any
 
 from tunewise import distributions as D
 from tunewise.testing.faults import crash_point
-from tunewise.trial import FrozenTrial, TrialState
+from tunewise.trial import FrozenTrial, LiveAttrs, TrialState
 
 SCHEMA_VERSION = 2  # 2: tunewise_trials.retried_from
 
@@ -80,7 +82,18 @@ class StaleOutcome:
 
 
 class BaseStorage(abc.ABC):
-    """Abstract storage. Methods take numeric ids; names are resolved once by the study."""
+    """Abstract storage. Methods take numeric ids; names are resolved once by the study.
+
+    A storage of your own implements the abstract methods; the others have defaults. A storage
+    that several processes share (``is_persistent``) must also make these atomic, each in one
+    step (a transaction, a lock), since their defaults are atomic only within one process:
+    ``set_study_attr_item``, ``claim_and_enqueue`` and ``recover_stale_trials`` (their docstrings
+    say what is lost otherwise; ``tunewise.testing.storage.non_atomic_defaults`` lists the ones a
+    class still inherits, and the conformance suite fails a shared storage that inherits one); and
+    its ``update_trial`` / ``finish_trial`` must merge reports and attributes into the stored ones
+    in one step (:func:`attr_changes`). ``recover_trial``'s default is safe against a kill
+    without a transaction (see it), and reads the study's trials.
+    """
 
     # ---- studies -------------------------------------------------------------------
     @abc.abstractmethod
@@ -176,11 +189,17 @@ class BaseStorage(abc.ABC):
         user_attrs: Mapping[str, Any] | None = None,
         system_attrs: Mapping[str, Any] | None = None,
     ) -> None:
-        """Replace the given fields of a running trial (whole dicts), except its reports:
+        """Write the given fields of a running trial: ``params`` replace the stored ones (whole);
         ``intermediate_values`` are merged into the stored ones, and a step stored already keeps
-        its value (the first value reported at a step stays, as ``Trial.report`` does), so that
-        reports another process writes to the same trial are never lost. ``finish_trial`` merges
-        them the same way.
+        its value (the first value reported at a step stays, as ``Trial.report`` does);
+        ``user_attrs`` and ``system_attrs`` are merged per key, as :func:`attr_changes` says (the
+        keys a live trial set since its last write, or every key of a plain dict, are set; the
+        keys it removed are removed; the others keep their stored values). So reports and
+        attributes another process writes to the same trial are never lost. ``finish_trial`` and
+        ``recover_trial`` merge them the same way.
+
+        A storage shared by several processes must merge in one atomic step (tunewise's do);
+        ``tunewise.testing.storage`` checks the result with two handles on one trial.
 
         Raises :class:`~tunewise.exceptions.UpdateFinishedTrialError` if the trial has finished."""
 
@@ -263,7 +282,8 @@ class BaseStorage(abc.ABC):
 
         A worker killed between failing a stale trial and enqueueing its retry would leave the
         trial FAILED with no retry, and nobody would rerun it. This default fails, then enqueues:
-        not atomic, and a PRUNED outcome stays FAILED. tunewise's storages override it."""
+        not atomic (a kill in between loses the retry), and a PRUNED outcome stays FAILED. A
+        storage shared by several processes overrides it (tunewise's do); see the class docstring."""
         out: list[tuple[FrozenTrial, FrozenTrial | None]] = []
         for t in self.fail_stale_trials(study_id, grace_seconds):
             plan = outcome(t)
@@ -285,35 +305,60 @@ class BaseStorage(abc.ABC):
         as stale). :meth:`recover_stale_trials` for one trial known to be dead.
 
         ``params``: values to add to the stored ones (a stored value stays), e.g. what a dead
-        worker announced and had not saved; ``intermediate_values`` are merged as by
-        :meth:`update_trial`; ``user_attrs`` and ``system_attrs`` replace the stored ones when
-        given; ``system_attrs["fail_reason"]`` is ``reason``. ``outcome`` is called inside the
-        step, with the trial as it would be stored FAILED; it must not use the storage.
+        worker announced and had not saved; ``intermediate_values``, ``user_attrs`` and
+        ``system_attrs`` are merged as by :meth:`update_trial`; ``system_attrs["fail_reason"]``
+        is ``reason``. ``outcome`` is called inside the step, with the trial as it would be stored
+        FAILED; it must not use the storage.
 
         A process killed between failing the trial and enqueueing its retry would leave it FAILED
         with no retry: the parent of ``optimize(n_jobs=k)`` failing a dead worker's trial, a
-        worker failing the trial a SIGTERM stopped. This default finishes, then enqueues: not
-        atomic. tunewise's storages override it."""
+        worker failing the trial a SIGTERM stopped. tunewise's storages do both in one
+        transaction. This default, for storages without transactions, is safe against a kill
+        without one: it enqueues the retry first (unless a retry of the trial, its
+        ``system_attrs["retried_from"]``, is there already: one an earlier recovery queued
+        before it was killed), then finishes the trial. Killed in between, the trial is still
+        RUNNING with its retry queued, and the next recovery finishes it without a second retry.
+        If another process ended the trial meanwhile, the retry queued here is finished FAILED
+        unrun (``fail_reason`` says so), so the trial is rerun once. It reads the study's trials
+        to find an earlier retry: a storage shared by many processes overrides it."""
         t = self.get_trial(trial_id)
         if t.state != TrialState.RUNNING:
             return None
-        attrs = dict(t.system_attrs if system_attrs is None else system_attrs)
+        attrs = merged_attrs(t.system_attrs, system_attrs)
         attrs["fail_reason"] = reason
         failed = FrozenTrial(
             number=t.number, trial_id=trial_id, state=TrialState.FAILED, params={**(params or {}), **t.params},
             distributions=t._distributions,
             intermediate_values={**(intermediate_values or {}), **t.intermediate_values},
-            user_attrs=dict(t.user_attrs if user_attrs is None else user_attrs), system_attrs=attrs,
+            user_attrs=merged_attrs(t.user_attrs, user_attrs), system_attrs=attrs,
             datetime_start=t.datetime_start_ts, heartbeat=t.heartbeat_ts,
         )
         plan = outcome(failed)
+        retry, queued_here = None, False
+        if plan.retry is not None:
+            retry = next((r for r in self.get_trials(study_id) if r.system_attrs.get("retried_from") == t.number
+                          and r.trial_id != trial_id), None)
+            if retry is None:
+                retry, queued_here = self.enqueue_trial(study_id, plan.retry[0], system_attrs=plan.retry[1]), True
         if not self.finish_trial(trial_id, plan.state, None, params=failed.params,
                                  intermediate_values=failed.intermediate_values, user_attrs=failed.user_attrs,
                                  system_attrs=attrs):
+            if queued_here and retry is not None and not self._needs_retry(study_id, t, retry):
+                self.finish_trial(retry.trial_id, TrialState.FAILED, None, system_attrs={
+                    "fail_reason": f"not run: trial {t.number}, which it retries, was ended by another process "
+                                   f"meanwhile"})
             return None
         failed.state = plan.state
-        retry = None if plan.retry is None else self.enqueue_trial(study_id, plan.retry[0], system_attrs=plan.retry[1])
         return failed, retry
+
+    def _needs_retry(self, study_id: int, t: FrozenTrial, retry: FrozenTrial) -> bool:
+        """Whether ``retry``, queued by :meth:`recover_trial`'s default for the trial ``t`` that another
+        process ended meanwhile, is the one retry ``t`` gets: ``t`` ended FAILED (a late COMPLETE
+        or PRUNED finish needs none) and no other retry of it is queued."""
+        if self.get_trial(t.trial_id).state != TrialState.FAILED:
+            return False
+        return not any(r.system_attrs.get("retried_from") == t.number and r.trial_id not in (t.trial_id, retry.trial_id)
+                       for r in self.get_trials(study_id))
 
     def detach_trial(self, trial_id: int) -> bool:
         """Detach the RUNNING trial from heartbeats: no process promises one any more, so
@@ -338,6 +383,40 @@ class BaseStorage(abc.ABC):
     @property
     def url(self) -> str | None:
         return None
+
+
+def attr_changes(attrs: Mapping[str, Any]) -> tuple[dict[str, Any], frozenset[str]]:
+    """What a write of ``attrs`` (a trial's ``user_attrs`` or ``system_attrs``, as given to
+    :meth:`BaseStorage.update_trial`, ``finish_trial`` or ``recover_trial``) changes: the keys to
+    set with their values, and the keys to remove; every other stored key keeps its value.
+
+    A live trial's attributes (:class:`~tunewise.trial.LiveAttrs`, what tunewise's loop passes)
+    name the keys set and removed since the trial's last write; a plain mapping sets all its keys.
+    A storage that merges these into the stored attributes in one atomic step never loses a key
+    another process set on the same trial.
+
+    >>> from tunewise.trial import LiveAttrs
+    >>> attrs = LiveAttrs({"a": 1}); attrs["b"] = 2
+    >>> attr_changes(attrs)
+    ({'b': 2}, frozenset())
+    >>> attr_changes({"a": 1})
+    ({'a': 1}, frozenset())
+    """
+    if type(attrs) is LiveAttrs:
+        return {k: attrs[k] for k in attrs.set_keys if k in attrs}, frozenset(attrs.removed_keys)
+    return dict(attrs), frozenset()
+
+
+def merged_attrs(stored: Mapping[str, Any], attrs: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``stored`` with the changes of a write of ``attrs`` (see :func:`attr_changes`), as a new dict."""
+    out = dict(stored)
+    if attrs is None:
+        return out
+    changes, removed = attr_changes(attrs)
+    for key in removed:
+        out.pop(key, None)
+    out.update(changes)
+    return out
 
 
 def not_a_dict(key: str, current: Any) -> TypeError:

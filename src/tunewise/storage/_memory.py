@@ -13,7 +13,7 @@ from typing import Any
 
 from tunewise import distributions as D
 from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError, UpdateFinishedTrialError
-from tunewise.storage._base import BaseStorage, PreparedStart, StaleOutcome, StudySummary, not_a_dict
+from tunewise.storage._base import BaseStorage, PreparedStart, StaleOutcome, StudySummary, attr_changes, not_a_dict
 from tunewise.storage._compact import KeyShared, TimeColumns, compact_times, series
 from tunewise.storage._names import check_keys, check_name
 from tunewise.trial import FrozenTrial, TrialState
@@ -41,6 +41,17 @@ class _StudyRecord:
 def _json_copy(value: Any) -> Any:
     # Keeps in-memory semantics identical to SQL storage: values must be JSON-serializable.
     return json.loads(json.dumps(value))
+
+
+def _merged(stored: Mapping[str, Any] | None, attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """``stored`` attributes with a write of ``attrs`` merged in per key (``attr_changes``); the
+    values written are copied (and checked) as JSON."""
+    changes, removed = attr_changes(attrs)
+    out = dict(stored) if stored else {}
+    for key in removed:
+        out.pop(key, None)
+    out.update(_json_copy(changes))
+    return out
 
 
 class InMemoryStorage(BaseStorage):
@@ -265,7 +276,8 @@ class InMemoryStorage(BaseStorage):
                  user_attrs: Mapping[str, Any] | None, system_attrs: Mapping[str, Any] | None,
                  stored: FrozenTrial | None = None) -> dict[str, Any]:
         """The fields of a write, checked and copied; reports merged with the ones ``stored`` has
-        (a step stored already keeps its value: another process may report to the same trial)."""
+        (a step stored already keeps its value: another process may report to the same trial),
+        attributes merged per key into its attributes (``attr_changes``)."""
         if params:
             check_keys("parameter name", params, allow_empty=False)
         if user_attrs:
@@ -282,9 +294,9 @@ class InMemoryStorage(BaseStorage):
                 reports = {**reports, **have}
             ch["intermediate_values"] = reports
         if user_attrs is not None:
-            ch["user_attrs"] = _json_copy(dict(user_attrs))
+            ch["user_attrs"] = _merged(stored.user_attrs if stored is not None else None, user_attrs)
         if system_attrs is not None:
-            ch["system_attrs"] = _json_copy(dict(system_attrs))
+            ch["system_attrs"] = _merged(stored.system_attrs if stored is not None else None, system_attrs)
         return ch
 
     def update_trial(self, trial_id: int, *, params: Mapping[str, Any] | None = None,

@@ -43,9 +43,12 @@ naming the rule that was broken. The rules:
   :func:`check_concurrent_start_trial_threads`); attributes prepared for a start are written in
   the same step, for the trial number they name only
   (:func:`check_prepared_attributes_are_written_with_the_start`);
-- a running trial's fields are replaced whole, except its reports, which are merged step by step
-  (a stored step keeps its value), so two handles reporting to one trial lose nothing
-  (:func:`check_reports_of_two_handles_are_merged`); a finish is atomic and final, and a late result
+- a running trial's params are replaced whole; its reports are merged step by step (a stored
+  step keeps its value), so two handles reporting to one trial lose nothing
+  (:func:`check_reports_of_two_handles_are_merged`); its attributes are merged per key
+  (``tunewise.storage.attr_changes``: the keys a live trial set or removed since its last write),
+  so two handles setting attributes of one trial lose none
+  (:func:`check_attributes_of_two_handles_are_merged`); a finish is atomic and final, and a late result
   of a FAILED trial is kept apart (:func:`check_update_replaces_whole_fields_and_none_keeps`,
   :func:`check_finish_is_atomic_and_final`,
   :func:`check_every_finish_is_final_and_a_late_result_is_kept_apart`,
@@ -65,7 +68,10 @@ naming the rule that was broken. The rules:
   a detached trial is never stale, whatever writes or heartbeats follow, and still finishes
   (:func:`check_a_detached_trial_is_never_stale`);
 - a capability (``shares_finished_trials``): finished trials read twice are the same objects,
-  as a caching reader returns them (:func:`check_finished_trials_are_shared_not_copied`).
+  as a caching reader returns them (:func:`check_finished_trials_are_shared_not_copied`);
+- a storage several processes share (``is_persistent``) overrides the defaults of
+  :class:`~tunewise.storage.BaseStorage` that are atomic only within one process
+  (:func:`non_atomic_defaults`, :func:`check_a_shared_storage_overrides_the_non_atomic_defaults`).
 """
 
 from __future__ import annotations
@@ -86,9 +92,12 @@ from tunewise.storage._base import PreparedStart, StaleOutcome
 from tunewise.trial import FrozenTrial, TrialState
 
 __all__ = [
+    "NON_ATOMIC_DEFAULTS",
     "StorageFactory",
     "StorageTests",
     "check_a_dead_trial_recovered_with_its_retry",
+    "check_a_shared_storage_overrides_the_non_atomic_defaults",
+    "check_attributes_of_two_handles_are_merged",
     "check_a_detached_trial_is_never_stale",
     "check_claim_and_enqueue_exactly_once",
     "check_concurrent_start_trial_threads",
@@ -116,6 +125,7 @@ __all__ = [
     "check_study_summaries",
     "check_try_claim_exactly_once",
     "check_unknown_trial",
+    "non_atomic_defaults",
     "check_update_replaces_whole_fields_and_none_keeps",
 ]
 
@@ -765,6 +775,93 @@ def check_reports_of_two_handles_are_merged(make_storage: StorageFactory) -> Non
             "the reports of a trial finished by one handle")
 
 
+def check_attributes_of_two_handles_are_merged(make_storage: StorageFactory) -> None:
+    """Attributes set on one running trial through two handles (two processes holding it) are all
+    kept: a write stores the keys its live trial set or removed since its last write
+    (``LiveAttrs``), or every key of a plain dict, merged per key into the stored ones; a
+    finish merges too."""
+    from tunewise.trial import LiveAttrs
+
+    s1, s2 = make_storage(), make_storage()
+    sid = s1.create_study(_unique("attrs"), ["minimize"])
+    t = s1.start_trial(sid)
+    a_user, a_sys = LiveAttrs(), LiveAttrs()  # what each process's live trial holds
+    b_user, b_sys = LiveAttrs(), LiveAttrs()
+    for attrs, key, value in ((a_user, "a", 1), (a_sys, "mark", {"x": 1}), (a_sys, "nan", math.nan)):
+        attrs[key] = value
+    s1.update_trial(t.trial_id, user_attrs=a_user, system_attrs=a_sys)
+    a_user.written()
+    a_sys.written()
+    b_user["b"] = 2
+    b_sys["b_sys"] = [1, 2]
+    s2.update_trial(t.trial_id, user_attrs=b_user, system_attrs=b_sys)  # knows nothing of a's keys
+    b_user.written()
+    b_sys.written()
+    a_user["a"] = 3
+    del a_sys["mark"]
+    s1.update_trial(t.trial_id, user_attrs=a_user, system_attrs=a_sys)
+    a_user.written()
+    a_sys.written()
+    s2.update_trial(t.trial_id, user_attrs={"plain": True})  # a plain dict sets its keys, keeps the others
+    got = s2.get_trial(t.trial_id)
+    _expect((got.user_attrs, {k: v for k, v in got.system_attrs.items() if k != "nan"}),
+            ({"a": 3, "b": 2, "plain": True}, {"b_sys": [1, 2]}), "the attributes set through two handles")
+    assert math.isnan(got.system_attrs["nan"]), f"a NaN attribute came back as {got.system_attrs.get('nan')!r}"
+    b_user["b"] = 4
+    _expect(s2.finish_trial(t.trial_id, TrialState.COMPLETE, [1.0], user_attrs=b_user, system_attrs=b_sys),
+            True, "a finish from the second handle")
+    done = s1.get_trial(t.trial_id)
+    _expect((done.state, done.user_attrs), (TrialState.COMPLETE, {"a": 3, "b": 4, "plain": True}),
+            "the attributes of a trial finished by the other handle")
+
+
+#: The methods of :class:`~tunewise.storage.BaseStorage` whose default is atomic only within one
+#: process (one step of theirs is two writes, or a read and a write), with what is lost otherwise.
+NON_ATOMIC_DEFAULTS = {
+    "set_study_attr_item": "two processes setting items of one study attribute at once: one item is lost",
+    "claim_and_enqueue": "a process killed between the claim and the enqueue: the claimed continuations are lost",
+    "recover_stale_trials": "a process killed between failing a stale trial and enqueueing its retry: the retry "
+                            "is lost (and a PRUNED outcome is stored FAILED)",
+}
+
+
+def non_atomic_defaults(storage: Any) -> dict[str, str]:
+    """The defaults of :class:`~tunewise.storage.BaseStorage` that ``storage`` (an instance or a
+    class) still inherits although they are atomic only within one process, each with what a
+    storage shared by several processes loses with it (:data:`NON_ATOMIC_DEFAULTS`). A storage
+    that several processes share overrides each of them with one atomic step (a transaction, a
+    lock), as tunewise's SQL storages do; and its ``update_trial`` / ``finish_trial`` /
+    ``recover_trial`` merge reports and attributes in one atomic step
+    (:func:`check_reports_of_two_handles_are_merged`,
+    :func:`check_attributes_of_two_handles_are_merged`).
+
+    ``recover_trial``'s default is not listed: it is safe against a kill without a transaction
+    (it queues the retry first and finds it again), at the cost of reading the study's trials.
+
+    >>> from tunewise.storage import InMemoryStorage
+    >>> non_atomic_defaults(InMemoryStorage)
+    {}
+    """
+    from tunewise.storage import BaseStorage
+
+    cls = storage if isinstance(storage, type) else type(storage)
+    return {name: lost for name, lost in NON_ATOMIC_DEFAULTS.items()
+            if getattr(cls, name, None) is getattr(BaseStorage, name)}
+
+
+def check_a_shared_storage_overrides_the_non_atomic_defaults(make_storage: StorageFactory) -> None:
+    """A storage several processes share (``is_persistent``) inherits none of
+    :func:`non_atomic_defaults`."""
+    storage = make_storage()
+    if not storage.is_persistent:
+        return
+    missing = non_atomic_defaults(storage)
+    assert not missing, (
+        f"{type(storage).__name__} is shared by several processes (is_persistent) but inherits BaseStorage's "
+        f"defaults that are atomic only within one process; override each with one atomic step: "
+        + "; ".join(f"{name} ({lost})" for name, lost in missing.items()))
+
+
 def check_a_detached_trial_is_never_stale(make_storage: StorageFactory) -> None:
     """A detached trial (``detach_trial``: its process let go of it) has no heartbeat, is never
     failed as stale, even after a live write or a heartbeat from a late thread, and still
@@ -890,6 +987,12 @@ class StorageTests:
 
     def test_reports_of_two_handles_are_merged(self, make_storage: StorageFactory) -> None:
         check_reports_of_two_handles_are_merged(make_storage)
+
+    def test_attributes_of_two_handles_are_merged(self, make_storage: StorageFactory) -> None:
+        check_attributes_of_two_handles_are_merged(make_storage)
+
+    def test_a_shared_storage_overrides_the_non_atomic_defaults(self, make_storage: StorageFactory) -> None:
+        check_a_shared_storage_overrides_the_non_atomic_defaults(make_storage)
 
     def test_concurrent_start_trial_threads(self, make_storage: StorageFactory) -> None:
         check_concurrent_start_trial_threads(make_storage)

@@ -37,6 +37,14 @@ REPORTS_EXTEND_SQLITE = (
 REPORTS_EXTEND = ("(CAST(:intermediate AS TEXT) IS NULL OR intermediate = '{}' OR intermediate = :intermediate "
                   "OR substr(:intermediate, 1, length(intermediate)) = "
                   "substr(intermediate, 1, length(intermediate) - 1) || ',')")
+# A live write or finish that sets attributes goes through only when the stored attributes are
+# what this process last wrote or read (``:user_base`` / ``:system_base``): the new text is that
+# base with the write's keys merged in. Otherwise another process changed them: the write changes
+# nothing and the caller merges under a row lock (SQLStorage._merge_stored).
+ATTRS_UNCHANGED_SQLITE = ("(:user_attrs IS NULL OR user_attrs = :user_base) AND "
+                          "(:system_attrs IS NULL OR system_attrs = :system_base)")
+ATTRS_UNCHANGED = ("(CAST(:user_attrs AS TEXT) IS NULL OR user_attrs = CAST(:user_base AS TEXT)) AND "
+                   "(CAST(:system_attrs AS TEXT) IS NULL OR system_attrs = CAST(:system_base AS TEXT))")
 
 
 class Stmt:
@@ -147,17 +155,18 @@ class Statements:
             inter, stored = sa.cast(bp("intermediate", type_=sa.Text), sa.Text), tr.c.intermediate
             extends = sa.or_(inter.is_(None), stored == "{}", stored == inter, sa.func.substr(
                 inter, 1, sa.func.length(stored)) == sa.func.substr(stored, 1, sa.func.length(stored) - 1) + ",")
+        unchanged: Any = sa.text(ATTRS_UNCHANGED_SQLITE if is_sqlite else ATTRS_UNCHANGED)
         live = (tr.c.trial_id == tid, state_is(TrialState.RUNNING, TrialState.WAITING))
-        self.u_live = c(sa.update(tr).where(*live, extends).values(heartbeat=beat, **live_fields))
-        self.q_live_reports = c(sa.select(tr.c.state, tr.c.intermediate).where(tr.c.trial_id == tid)
-                                .with_for_update())
+        self.u_live = c(sa.update(tr).where(*live, extends, unchanged).values(heartbeat=beat, **live_fields))
+        self.q_live_stored = c(sa.select(tr.c.state, tr.c.intermediate, tr.c.user_attrs, tr.c.system_attrs)
+                               .where(tr.c.trial_id == tid).with_for_update())
         # The study row of a trial, locked: taken before the trial's row, in the order every write
         # to a trial takes them (its seq bump first), so two writers never wait on each other.
         self.q_lock_study_of = c(sa.select(st.c.study_id).where(
             st.c.study_id == sa.select(tr.c.study_id).where(tr.c.trial_id == tid).scalar_subquery())
             .with_for_update())
         # Only a live trial finishes: one failed as stale (perhaps already retried) keeps that decision.
-        self.u_finish = c(sa.update(tr).where(*live, extends)
+        self.u_finish = c(sa.update(tr).where(*live, extends, unchanged)
                           .values(state=bp("state"), objective_values=bp("values", type_=sa.Text),
                                   value0=bp("value0", type_=sa.Float), datetime_complete=bp("end", type_=sa.Float),
                                   **live_fields))
@@ -268,15 +277,18 @@ SELECT * FROM claimed UNION ALL SELECT * FROM created
         keep = ("params = COALESCE(:params, params), intermediate = COALESCE(:intermediate, intermediate), "
                 "user_attrs = COALESCE(:user_attrs, user_attrs), system_attrs = COALESCE(:system_attrs, system_attrs), "
                 "seq = (SELECT seq FROM s)")
-        texts = [sa.bindparam(k, type_=sa.Text) for k in ("params", "intermediate", "user_attrs", "system_attrs")]
+        texts = [sa.bindparam(k, type_=sa.Text) for k in ("params", "intermediate", "user_attrs", "system_attrs",
+                                                          "user_base", "system_base")]
         self.pg_live = c(sa.text(f"""{bump}
 UPDATE tunewise_trials SET heartbeat = CASE WHEN heartbeat IS NULL THEN NULL ELSE {now} END, {keep}
-WHERE trial_id = :tid AND state IN ('RUNNING', 'WAITING') AND {REPORTS_EXTEND} RETURNING trial_id
+WHERE trial_id = :tid AND state IN ('RUNNING', 'WAITING') AND {REPORTS_EXTEND} AND {ATTRS_UNCHANGED}
+RETURNING trial_id
 """).bindparams(sa.bindparam("tid", type_=sa.Integer), *texts))
         self.pg_finish = c(sa.text(f"""{bump}
 UPDATE tunewise_trials SET state = :state, objective_values = :values, value0 = :value0,
     datetime_complete = :end, {keep}
-WHERE trial_id = :tid AND state IN ('RUNNING', 'WAITING') AND {REPORTS_EXTEND} RETURNING trial_id
+WHERE trial_id = :tid AND state IN ('RUNNING', 'WAITING') AND {REPORTS_EXTEND} AND {ATTRS_UNCHANGED}
+RETURNING trial_id
 """).bindparams(sa.bindparam("tid", type_=sa.Integer), sa.bindparam("state", type_=sa.Text),
                 sa.bindparam("values", type_=sa.Text), sa.bindparam("value0", type_=sa.Float),
                 sa.bindparam("end", type_=sa.Float), *texts))

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from tunewise import distributions as D
 from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError, UpdateFinishedTrialError
-from tunewise.storage._base import BaseStorage, PreparedStart, StaleOutcome, StudySummary, not_a_dict
+from tunewise.storage._base import BaseStorage, PreparedStart, StaleOutcome, StudySummary, attr_changes, not_a_dict
 from tunewise.storage._names import check_keys, check_name
 from tunewise.storage._sql._cache import StudyCache, by_number, frozen_trial
 from tunewise.storage._sql._connection import READ, WRITE, Abort, Cursor, Database, check_synchronous
@@ -26,7 +26,7 @@ from tunewise.storage._sql._schema import TABLES, ensure_schema
 from tunewise.storage._sql._schema import _lock as lock_schema
 from tunewise.storage._sql._statements import Statements
 from tunewise.testing.faults import crash_point
-from tunewise.trial import DISTRIBUTIONS_ATTR, FrozenTrial, TrialState
+from tunewise.trial import DISTRIBUTIONS_ATTR, FrozenTrial, LiveAttrs, TrialState
 
 __all__ = ["SQLStorage"]
 
@@ -101,9 +101,9 @@ class SQLStorage(BaseStorage):
         self._caches: dict[int, StudyCache] = {}
         self._caches_lock = threading.Lock()
         self._directions: dict[int, list[str]] = {}
-        # PostgreSQL: running trials whose reports another process writes too (a live write found
-        # steps it lacked): their writes go straight to the merging transaction.
-        self._merging: set[int] = set()
+        # Running trials this process writes (see _Live): their attributes as last written or read
+        # here, and (PostgreSQL) whether another process writes their reports too.
+        self._live = _Live()
         ensure_schema(db)
         self._stmts = Statements(db.engine.dialect)
 
@@ -361,7 +361,7 @@ class SQLStorage(BaseStorage):
                                f"{max_started} trials")
 
     def _claim_retry(self, cur: Cursor, study_id: int, row: tuple[Any, ...],
-                     dists: dict[str, D.Distribution]) -> FrozenTrial:
+                     dists: dict[str, D.Distribution]) -> tuple[FrozenTrial, tuple[str, str]]:
         tid, number, user_text, sys_text = row
         now = time.time()
         seq = cur.scalar(self._stmts.u_bump, sid=study_id)
@@ -369,7 +369,7 @@ class SQLStorage(BaseStorage):
                 **self._stmts.now_params())
         return FrozenTrial(number=number, trial_id=tid, state=TrialState.RUNNING, distributions=dists,
                            user_attrs=_loads(user_text), system_attrs=_loads(sys_text), datetime_start=now,
-                           heartbeat=now)
+                           heartbeat=now), (user_text, sys_text)
 
     def has_waiting_retry(self, study_id: int) -> bool:
         # One read of the (study_id, state, number) index range of WAITING trials; retried_from is a column.
@@ -387,12 +387,15 @@ class SQLStorage(BaseStorage):
                     return min(waiting)
             return max(cache.numbers[-1] if cache.numbers else -1, cache.last_number) + 1
 
-    def _started(self, study_id: int, t: FrozenTrial, claimed: bool) -> FrozenTrial:
+    def _started(self, study_id: int, t: FrozenTrial, claimed: bool, texts: tuple[str, str]) -> FrozenTrial:
         cache = self._cache(study_id)
         with cache.lock:
             cache.last_number = max(cache.last_number, t.number)
             if claimed:
                 cache.claimed_here.add(t.number)
+        # The attributes as stored (``texts``): the base of this trial's attribute writes from here
+        # (parsed again when first needed: the dicts of ``t`` are its caller's).
+        self._live.start(t.trial_id, texts[0], None, texts[1], None)
         return t
 
     @staticmethod
@@ -412,12 +415,13 @@ class SQLStorage(BaseStorage):
         if not self._is_sqlite:
             return self._start_trial_pg(study_id, claim_waiting, dists, max_started, prepared)
 
-        def op(cur: Cursor) -> tuple[FrozenTrial, bool]:
+        def op(cur: Cursor) -> tuple[FrozenTrial, bool, tuple[str, str]]:
             now = time.time()
             if max_started is not None:  # BEGIN IMMEDIATE holds the write lock: count and start are atomic
                 retry = self._check_budget(cur, study_id, max_started)
                 if retry is not None:
-                    return self._claim_retry(cur, study_id, retry, dists), True
+                    t, texts = self._claim_retry(cur, study_id, retry, dists)
+                    return t, True, texts
             if claim_waiting:
                 row = cur.one(self._stmts.q_waiting, sid=study_id)
                 if row is not None:
@@ -436,7 +440,8 @@ class SQLStorage(BaseStorage):
                             **self._stmts.now_params())
                     return FrozenTrial(number=number, trial_id=tid, state=TrialState.RUNNING, distributions=dists,
                                        user_attrs=user, system_attrs=system,
-                                       datetime_start=now, heartbeat=now), True
+                                       datetime_start=now, heartbeat=now), True, (new_user or user_text,
+                                                                                  new_sys or sys_text)
             bumped = cur.one(self._stmts.u_bump_new, sid=study_id)
             if bumped is None:
                 raise self._not_found(study_id)
@@ -444,16 +449,16 @@ class SQLStorage(BaseStorage):
             user = system = None
             if prepared is not None and prepared.applies_to(next_number - 1, claimed=False):
                 user, system = user_patch, sys_patch
+            texts = ("{}" if user is None else _dumps(user), "{}" if system is None else _dumps(system))
             tid = cur.scalar(self._stmts.i_trial, sid=study_id, number=next_number - 1, state=TrialState.RUNNING.value,
-                             params="{}", user_attrs="{}" if user is None else _dumps(user),
-                             system_attrs="{}" if system is None else _dumps(system), start=now, hb=now, seq=seq,
+                             params="{}", user_attrs=texts[0], system_attrs=texts[1], start=now, hb=now, seq=seq,
                              retried_from=None)
             return FrozenTrial(number=next_number - 1, trial_id=tid, state=TrialState.RUNNING,
                                distributions=dists, user_attrs=dict(user or {}), system_attrs=dict(system or {}),
-                               datetime_start=now, heartbeat=now), False
+                               datetime_start=now, heartbeat=now), False, texts
 
-        t, claimed = self._run(op, WRITE)
-        return self._started(study_id, t, claimed)
+        t, claimed, texts = self._run(op, WRITE)
+        return self._started(study_id, t, claimed, texts)
 
     def _start_trial_pg(self, study_id: int, claim_waiting: bool, dists: dict[str, D.Distribution],
                         max_started: int | None = None, prepared: PreparedStart | None = None) -> FrozenTrial:
@@ -479,8 +484,8 @@ class SQLStorage(BaseStorage):
                 return cur.one(self._stmts.pg_start, **params)
 
             row = self._run(op, WRITE)
-            if isinstance(row, FrozenTrial):
-                return self._started(study_id, row, True)
+            if isinstance(row, tuple) and isinstance(row[0], FrozenTrial):
+                return self._started(study_id, row[0], True, row[1])
         if row is None:
             raise self._not_found(study_id)
         tid, number, user_text, sys_text, claimed = row
@@ -492,11 +497,13 @@ class SQLStorage(BaseStorage):
             user.update(user_patch or {})
             system.update(sys_patch or {})
             texts = {"params": None, "intermediate": None, "user_attrs": _dumps(user) if user_patch else None,
-                     "system_attrs": _dumps(system) if sys_patch else None}
+                     "system_attrs": _dumps(system) if sys_patch else None, "user_base": user_text,
+                     "system_base": sys_text}
             self._run(lambda cur: cur.one(self._stmts.pg_live, tid=tid, **texts), READ)
+            user_text, sys_text = texts["user_attrs"] or user_text, texts["system_attrs"] or sys_text
         t = FrozenTrial(number=number, trial_id=tid, state=TrialState.RUNNING, distributions=dists,
                         user_attrs=user, system_attrs=system, datetime_start=now, heartbeat=now)
-        return self._started(study_id, t, bool(claimed))
+        return self._started(study_id, t, bool(claimed), (user_text, sys_text))
 
     def _no_row(self, trial_id: int, finishing: bool) -> Any:
         state = self._run(lambda cur: cur.scalar(self._stmts.q_state, tid=trial_id), READ)
@@ -508,71 +515,141 @@ class SQLStorage(BaseStorage):
 
     @staticmethod
     def _fields(params: Mapping[str, Any] | None, intermediate_values: Mapping[int, float] | None,
-                user_attrs: Mapping[str, Any] | None, system_attrs: Mapping[str, Any] | None) -> dict[str, Any]:
+                user_attrs: Mapping[str, Any] | None, system_attrs: Mapping[str, Any] | None
+                ) -> tuple[dict[str, Any], list[_Change]]:
+        """A write's statement parameters, with its params and reports as stored (JSON text), and
+        the changes its attributes make (``attr_changes``: merged per key into the stored ones by
+        :meth:`_attrs` or :meth:`_merge_stored`)."""
         check_keys("parameter name", params, allow_empty=False)
         check_keys("user attribute key", user_attrs)
         check_keys("system attribute key", system_attrs)
-        return {
+        fields: dict[str, Any] = {
             "params": None if params is None else _encode(dict(params), "trial", "params"),
             "intermediate": None if intermediate_values is None else _dumps(
                 {str(int(k)): float(v) for k, v in intermediate_values.items()}),
-            "user_attrs": None if user_attrs is None else _encode(dict(user_attrs), "trial", "user_attrs"),
-            "system_attrs": None if system_attrs is None else _encode(dict(system_attrs), "trial", "system_attrs"),
+            "user_attrs": None, "system_attrs": None, "user_base": None, "system_base": None,
         }
+        if user_attrs is None and system_attrs is None:
+            return fields, _NO_CHANGES
+        changes = []
+        for kind, attrs in (("user", user_attrs), ("system", system_attrs)):
+            if attrs is not None and (type(attrs) is not LiveAttrs or attrs.set_keys or attrs.removed_keys):
+                patch, removed = attr_changes(attrs)
+                if patch or removed:
+                    changes.append((kind, patch, removed))
+        return fields, changes
 
-    def _merge_reports(self, cur: Cursor, trial_id: int, fields: dict[str, Any]) -> str | None:
-        """Inside a write transaction, after a live write or finish changed nothing: lock the
-        trial's row and merge the stored reports into ``fields["intermediate"]`` (a stored step
-        keeps its value, as ``Trial.report`` keeps the first value of a step), as the stored text
-        followed by the new entries, so that the write then goes through. The trial's state (None
-        if there is no such trial)."""
+    def _attrs(self, trial_id: int, fields: dict[str, Any], changes: list[_Change], new: dict[str, Any]) -> bool:
+        """Fill in ``fields``' attribute texts (and ``new``, the attributes as written) from what
+        this process last wrote or read of the trial's attributes: their base, which the write
+        requires to be still stored. False when a base is not known here: the write merges under
+        a row lock instead. Every error before the write."""
+        entry = self._live.get(trial_id)
+        fast = entry is not None
+        for kind, patch, removed in changes:
+            i = 0 if kind == "user" else 2
+            if not fast or entry[i] is None:  # type: ignore[index]
+                _encode(patch, "trial", f"{kind}_attrs")  # a clear error before the write
+                fast = False
+                continue
+            base = entry[i + 1]  # type: ignore[index]
+            if base is None:
+                base = _loads(entry[i])  # type: ignore[index]
+            if removed:
+                merged = {k: v for k, v in base.items() if k not in removed}
+                merged.update(patch)
+            else:
+                merged = {**base, **patch}
+            fields[f"{kind}_attrs"], fields[f"{kind}_base"] = _encode(merged, "trial", f"{kind}_attrs"), entry[i]  # type: ignore[index]
+            new[kind] = merged
+        return fast
+
+    def _wrote(self, trial_id: int, fields: dict[str, Any], new: dict[str, Any]) -> None:
+        """After a live write with attributes went through: they are the base of the trial's next write."""
+        self._live.wrote(trial_id, new.get("user"), fields["user_attrs"], new.get("system"), fields["system_attrs"])
+
+    def _merge_stored(self, cur: Cursor, trial_id: int, fields: dict[str, Any], changes: list[_Change],
+                      new: dict[str, Any]) -> str | None:
+        """Inside a write transaction, when a live write or finish could not go through as it was
+        (another process reported steps it lacks, or changed the attributes since this process
+        last wrote them): lock the trial's row and merge into ``fields`` the stored reports (a
+        stored step keeps its value, as ``Trial.report`` keeps the first value of a step; as the
+        stored text followed by the new entries) and the stored attributes (the write's keys set,
+        its removed keys removed, the others kept), so that the write then goes through. The
+        trial's state (None if there is no such trial)."""
         if not self._is_sqlite and cur.one(self._stmts.q_lock_study_of, tid=trial_id) is None:
             return None
-        row = cur.one(self._stmts.q_live_reports, tid=trial_id)
+        row = cur.one(self._stmts.q_live_stored, tid=trial_id)
         if row is None:
             return None
-        state, stored = row
-        if fields["intermediate"] is not None and state in _LIVE:
+        state, stored, user_text, sys_text = row
+        if state not in _LIVE:
+            return state  # type: ignore[no-any-return]
+        if fields["intermediate"] is not None:
             fields["intermediate"] = _merged_reports(stored, fields["intermediate"])
+        for kind, patch, removed in changes:
+            text = user_text if kind == "user" else sys_text
+            merged = _loads(text)
+            for key in removed:
+                merged.pop(key, None)
+            merged.update(patch)
+            fields[f"{kind}_attrs"], fields[f"{kind}_base"], new[kind] = _dumps(merged), text, merged
         return state  # type: ignore[no-any-return]
 
     def update_trial(self, trial_id: int, *, params: Mapping[str, Any] | None = None,
                      intermediate_values: Mapping[int, float] | None = None,
                      user_attrs: Mapping[str, Any] | None = None,
                      system_attrs: Mapping[str, Any] | None = None) -> None:
-        fields = self._fields(params, intermediate_values, user_attrs, system_attrs)
+        fields, changes = self._fields(params, intermediate_values, user_attrs, system_attrs)
+        new: dict[str, Any] = {}
+        fast = not changes or self._attrs(trial_id, fields, changes, new)
         stmts = self._stmts
         if not self._is_sqlite:
             # One autocommit statement; READ here means "no explicit BEGIN". It changes nothing
-            # when the trial is finished, or when another process reported steps this write lacks.
-            if trial_id not in self._merging and \
+            # when the trial is finished, when another process reported steps this write lacks, or
+            # changed the attributes since this process last wrote them.
+            if fast and not self._live.merging(trial_id) and \
                     self._run(lambda cur: cur.one(stmts.pg_live, tid=trial_id, **fields), READ) is not None:
+                if changes:
+                    self._wrote(trial_id, fields, new)
                 return
-            # Another process reports to this trial too: its writes merge from now on (one commit, not two).
-            self._merging.add(trial_id)
+            # Another process writes this trial too: its writes merge from now on (one commit, not two).
+            self._live.merge_from_now(trial_id)
 
             def merge(cur: Cursor) -> None:
-                state = self._merge_reports(cur, trial_id, fields)
+                state = self._merge_stored(cur, trial_id, fields, changes, new)
                 if state is None:
                     raise KeyError(f"no trial with id {trial_id} in {self._masked}")
                 if state not in _LIVE or cur.one(stmts.pg_live, tid=trial_id, **fields) is None:
                     raise UpdateFinishedTrialError(f"trial {trial_id} is already {state} and cannot change")
 
-            self._run(merge, WRITE)
+            try:
+                self._run(merge, WRITE)
+            except UpdateFinishedTrialError:
+                self._live.drop(trial_id)
+                raise
+            if changes:
+                self._wrote(trial_id, fields, new)
             return
 
         def op(cur: Cursor) -> None:
             bumped = cur.one(stmts.u_bump_by_trial, tid=trial_id)
             if bumped is None:
                 raise KeyError(f"no trial with id {trial_id} in {self._masked}")
-            if cur.count(stmts.u_live, tid=trial_id, seq=bumped[1], **fields, **stmts.now_params()) == 1:
+            if fast and cur.count(stmts.u_live, tid=trial_id, seq=bumped[1], **fields, **stmts.now_params()) == 1:
                 return
-            state = self._merge_reports(cur, trial_id, fields)
+            state = self._merge_stored(cur, trial_id, fields, changes, new)
             if state not in _LIVE or cur.count(stmts.u_live, tid=trial_id, seq=bumped[1], **fields,
                                                **stmts.now_params()) == 0:
                 raise UpdateFinishedTrialError(f"trial {trial_id} is already {state} and cannot change")
 
-        self._run(op, WRITE)
+        try:
+            self._run(op, WRITE)
+        except UpdateFinishedTrialError:
+            self._live.drop(trial_id)
+            raise
+        if changes:
+            self._wrote(trial_id, fields, new)
 
     def finish_trial(self, trial_id: int, state: TrialState, values: list[float] | None, *,
                      params: Mapping[str, Any] | None = None,
@@ -582,19 +659,21 @@ class SQLStorage(BaseStorage):
         state = TrialState(state)
         if not state.is_finished():
             raise ValueError(f"finish_trial state must be COMPLETE, PRUNED or FAILED, got {state.value}")
-        fields = self._fields(params, intermediate_values, user_attrs, system_attrs)
+        fields, changes = self._fields(params, intermediate_values, user_attrs, system_attrs)
+        new: dict[str, Any] = {}
+        fast = not changes or self._attrs(trial_id, fields, changes, new)
+        merging = self._live.drop(trial_id)  # finished from here on (or already): nothing to remember
         vals = None if values is None else [float(v) for v in values]
         fields.update(state=state.value, values=None if vals is None else _dumps(vals),
                       value0=vals[0] if vals else None, end=time.time())
         stmts = self._stmts
         if not self._is_sqlite:
-            if trial_id not in self._merging and \
+            if fast and not merging and \
                     self._run(lambda cur: cur.one(stmts.pg_finish, tid=trial_id, **fields), READ) is not None:
                 return True
-            self._merging.discard(trial_id)
 
             def merge(cur: Cursor) -> bool:
-                stored = self._merge_reports(cur, trial_id, fields)
+                stored = self._merge_stored(cur, trial_id, fields, changes, new)
                 if stored is None:
                     raise KeyError(f"no trial with id {trial_id} in {self._masked}")
                 # Not live: finished already (a late finish never overwrites a decision)
@@ -606,9 +685,9 @@ class SQLStorage(BaseStorage):
             bumped = cur.one(stmts.u_bump_by_trial, tid=trial_id)
             if bumped is None:
                 raise KeyError(f"no trial with id {trial_id} in {self._masked}")
-            if cur.count(stmts.u_finish, tid=trial_id, seq=bumped[1], **fields) == 1:
+            if fast and cur.count(stmts.u_finish, tid=trial_id, seq=bumped[1], **fields) == 1:
                 return True
-            stored = self._merge_reports(cur, trial_id, fields)
+            stored = self._merge_stored(cur, trial_id, fields, changes, new)
             if stored not in _LIVE or cur.count(stmts.u_finish, tid=trial_id, seq=bumped[1], **fields) == 0:
                 raise Abort(False)  # already COMPLETE or PRUNED: roll back the seq bump too
             return True
@@ -643,8 +722,11 @@ class SQLStorage(BaseStorage):
         if any(k not in dists for t in parsed for k in t.params):
             self._refresh_dists(cur, study_id, cache)
         parsed.sort(key=by_number)
+        live = self._live
         for t in parsed:
             cache.apply(t)
+            if live and t.state.is_finished():  # finished, here or elsewhere: its writes are over
+                live.drop(t.trial_id)
         if max_seq > cache.seq:
             cache.seq = max_seq
 
@@ -768,7 +850,10 @@ class SQLStorage(BaseStorage):
                     out.append(ended)
             return out
 
-        return [self._ended(study_id, e) for e in self._run(op, WRITE)]
+        ended = self._run(op, WRITE)
+        for t, _ in ended:
+            self._live.drop(t.trial_id)
+        return [self._ended(study_id, e) for e in ended]
 
     def recover_trial(self, study_id: int, trial_id: int, reason: str,
                       outcome: Callable[[FrozenTrial], StaleOutcome], *,
@@ -776,7 +861,9 @@ class SQLStorage(BaseStorage):
                       intermediate_values: Mapping[int, float] | None = None,
                       user_attrs: Mapping[str, Any] | None = None,
                       system_attrs: Mapping[str, Any] | None = None) -> tuple[FrozenTrial, FrozenTrial | None] | None:
-        given = self._fields(params, intermediate_values, user_attrs, system_attrs)  # every error before the write
+        given, changes = self._fields(params, intermediate_values, user_attrs, system_attrs)
+        for kind, patch, _ in changes:
+            _encode(patch, "trial", f"{kind}_attrs")  # every error before the write
         stmts = self._stmts
         dists = self._cache(study_id).dists
 
@@ -793,22 +880,29 @@ class SQLStorage(BaseStorage):
                 raise Abort(None)
             t = frozen_trial(row[1:], dists)
             reports = row[6] if given["intermediate"] is None else _merged_reports(row[6], given["intermediate"])
-            attrs = dict(t.system_attrs if system_attrs is None else _loads(given["system_attrs"]))
+            merged = {"user": dict(t.user_attrs), "system": dict(t.system_attrs)}
+            for kind, patch, removed in changes:  # merged per key into the stored ones
+                for key in removed:
+                    merged[kind].pop(key, None)
+                merged[kind].update(patch)
+            attrs = merged["system"]
             attrs["fail_reason"] = reason
             end = time.time()
             failed = FrozenTrial(
                 number=t.number, trial_id=trial_id, state=TrialState.FAILED, values=None,
                 params={**(_loads(given["params"]) if params is not None else {}), **t.params}, distributions=dists,
                 intermediate_values={int(k): v for k, v in _loads(reports).items()},
-                user_attrs=t.user_attrs if user_attrs is None else _loads(given["user_attrs"]), system_attrs=attrs,
+                user_attrs=merged["user"], system_attrs=attrs,
                 datetime_start=t.datetime_start_ts, datetime_complete=end, heartbeat=t.heartbeat_ts,
             )
             texts = {"params": _dumps(failed.params), "intermediate": reports,
-                     "user_attrs": _dumps(failed.user_attrs), "system_attrs": _encode(attrs, "trial", "system_attrs")}
+                     "user_attrs": _dumps(failed.user_attrs), "system_attrs": _encode(attrs, "trial", "system_attrs"),
+                     "user_base": row[7], "system_base": row[8]}  # as read: the row is locked by the seq bump
             return self._end(cur, study_id, failed, outcome, lambda state: cur.count(
                 stmts.u_finish, tid=trial_id, seq=seq, state=state.value, values=None, value0=None, end=end, **texts))
 
         ended = self._run(op, WRITE)
+        self._live.drop(trial_id)
         return None if ended is None else self._ended(study_id, ended)
 
     # ---- importing ------------------------------------------------------------------------------
@@ -878,6 +972,63 @@ class SQLStorage(BaseStorage):
 _LIVE = (TrialState.RUNNING.value, TrialState.WAITING.value)
 # A trial ended by recover_stale_trials / recover_trial, and its retry as inserted (id, number, texts), if any.
 _Ended = tuple[FrozenTrial, tuple[int, int, tuple[str, str, int | None]] | None]
+
+
+# What a write does to one kind of attributes ("user" or "system"): keys to set, keys to remove.
+_Change = tuple[str, dict[str, Any], frozenset[str]]
+_NO_CHANGES: list[_Change] = []
+
+
+class _Live(dict[int, list[Any]]):
+    """Running trials this process writes: trial id -> ``[user_attrs text, user_attrs, system_attrs
+    text, system_attrs, merging]``. The attributes are as this process last wrote (or read at the
+    start) them: the base a write's keys are merged into, which is what is stored as long as no
+    other process changed them (the statement checks). ``merging``: another process writes the
+    trial's reports or attributes too (found by a write that could not go through as it was), so
+    its writes on PostgreSQL go straight to the merging transaction (one commit, not two).
+
+    An entry goes when the trial finishes here, when a write finds it finished, and when this
+    process reads it finished (a trial finished elsewhere); and at most ``CAP`` entries are kept,
+    the oldest forgotten first (a trial without one merges under a row lock: slower, not wrong).
+    """
+
+    CAP = 1024
+
+    def start(self, trial_id: int, user_text: str | None, user: dict[str, Any] | None, sys_text: str | None,
+              system: dict[str, Any] | None, merging: bool = False) -> None:
+        if trial_id not in self and len(self) >= self.CAP:
+            try:
+                del self[next(iter(self))]
+            except (StopIteration, KeyError, RuntimeError):  # another thread changed it meanwhile
+                pass
+        self[trial_id] = [user_text, user, sys_text, system, merging]
+
+    def wrote(self, trial_id: int, user: dict[str, Any] | None, user_text: str | None,
+              system: dict[str, Any] | None, sys_text: str | None) -> None:
+        entry = self.get(trial_id)
+        if entry is None:
+            self.start(trial_id, user_text, user, sys_text, system)
+            return
+        if user_text is not None:
+            entry[0], entry[1] = user_text, user
+        if sys_text is not None:
+            entry[2], entry[3] = sys_text, system
+
+    def merging(self, trial_id: int) -> bool:
+        entry = self.get(trial_id)
+        return entry is not None and entry[4]  # type: ignore[no-any-return]
+
+    def merge_from_now(self, trial_id: int) -> None:
+        entry = self.get(trial_id)
+        if entry is None:
+            self.start(trial_id, None, None, None, None, True)
+        else:
+            entry[4] = True
+
+    def drop(self, trial_id: int) -> bool:
+        """Forget the trial; whether its writes were merging."""
+        entry = self.pop(trial_id, None)
+        return entry is not None and entry[4]  # type: ignore[no-any-return]
 
 
 def _merged_reports(stored: str, mine: str) -> str:
