@@ -253,21 +253,32 @@ def hold_new_trial(study: Study, *, wait: bool = True) -> bool:
 
 def admit_asked_trial(study: Study) -> None:
     """Before ``study.ask()`` outside ``optimize()`` starts a trial: as :func:`hold_new_trial`,
-    without waiting. A queued trial (a PBT segment) is reserved for this start and a generation
-    nobody resolved is queued first; with nothing queued and the scheduler admitting no new trial
-    now, :class:`~tunewise.exceptions.TrialNotAdmitted` names the running trials, and nothing starts.
+    without waiting for work. A queued trial (a PBT segment) is reserved for this start and a
+    generation nobody resolved is queued first; with nothing queued and the scheduler admitting
+    no new trial now, :class:`~tunewise.exceptions.TrialNotAdmitted` names the running trials,
+    and nothing starts.
 
-    Waiting here would wait for ever in the common ask-and-tell loop, whose running trials
-    progress only when the same caller trains them; Optuna's ``ask()`` never waits either. A
-    queued trial is work even if it is reserved (by an ``optimize()`` worker about to start it,
-    or by an ask that failed before starting it): the start claims the oldest queued one."""
-    if hold_new_trial(study, wait=False):
-        return
+    Waiting for work here would wait for ever in the common ask-and-tell loop, whose running
+    trials progress only when the same caller trains them; Optuna's ``ask()`` never waits either.
+    A queued trial reserved by another worker (an ``optimize()`` worker about to start it, another
+    process's ``ask()``) is that worker's: taking it would leave the worker to start a trial with
+    no work (PBT: an excess trial, which uses the budget). So while every queued trial is reserved,
+    ``ask()`` waits for them to be started (a moment), then decides again; a reservation whose
+    holder died before starting it is taken after the scheduler's ``excess_wait``, as
+    ``optimize()``'s workers take it."""
     from tunewise.exceptions import TrialNotAdmitted
 
-    trials = study._storage.get_trials(study._study_id, (TrialState.RUNNING, TrialState.WAITING))
-    if any(t.state == TrialState.WAITING for t in trials):
-        return
+    give_up = time.monotonic() + float(getattr(study.scheduler, "excess_wait", 60.0))
+    while True:
+        if hold_new_trial(study, wait=False):
+            return
+        trials = study._storage.get_trials(study._study_id, (TrialState.RUNNING, TrialState.WAITING))
+        if not any(t.state == TrialState.WAITING for t in trials):
+            break
+        if time.monotonic() >= give_up:
+            return  # reserved by a worker that died before starting it: the start claims the oldest
+        _heartbeat.on_ask(study)
+        time.sleep(0.05)
     running = [t.number for t in trials]
     raise TrialNotAdmitted(
         f"study {study.study_name!r}: {type(study.scheduler).__name__} has no work for a new trial now "

@@ -125,3 +125,42 @@ def test_ask_is_not_held_without_a_scheduler_that_admits_trials(tmp_path):
                             scheduler=tw.schedulers.ASHAScheduler(1, 9, 3))
     trials = [study.ask() for _ in range(3)]  # as many as the caller wants, as in Optuna
     assert [t.number for t in trials] == [0, 1, 2]
+
+
+def test_ask_does_not_take_a_segment_an_optimize_worker_reserved(tmp_path, monkeypatch):
+    # ask() and optimize() workers on one PBT study (session 21). A worker of optimize() reserves
+    # a queued segment (claim "start:<number>") and then starts: the start claims the oldest
+    # WAITING trial. Before, ask() took a queued segment even when every one was reserved, so the
+    # worker whose segment it took found none and created a trial with no work: an excess trial,
+    # using the budget (here trial 4), and the population could not finish in trials_needed().
+    # Now ask() waits for the reserved segments to be started, then decides again.
+    import threading
+
+    from tunewise import _decisions
+
+    url = f"sqlite:///{tmp_path / 'pbt.db'}"
+    study, _ = _study(tmp_path, storage=url, study_name="pbt-mixed")
+    a, b = _Member(study, study.ask()), _Member(study, study.ask())
+    for m in (a, b):
+        while not m.train_one_step():
+            pass
+    assert [t.number for t in study.get_trials(states=(TrialState.WAITING,))] == [2, 3]  # generation 1 queued
+    # Two optimize() workers (their own study objects and connections) reserve the two segments.
+    workers = [tw.load_study(study_name="pbt-mixed", storage=url, scheduler=study.scheduler,
+                             sampler=tw.samplers.RandomSampler(seed=1)) for _ in range(2)]
+    assert all(_decisions.hold_new_trial(w, wait=False) for w in workers)
+    started = []
+    sleep, main = _decisions.time.sleep, threading.current_thread()
+
+    def workers_start(seconds):  # the workers start while ask() waits
+        if threading.current_thread() is not main:
+            return sleep(seconds)
+        if not started:
+            started.extend(w._storage.start_trial(w._study_id).number for w in workers)
+        return None
+
+    monkeypatch.setattr(_decisions.time, "sleep", workers_start)
+    with pytest.raises(tw.exceptions.TrialNotAdmitted, match=r"trials 2, 3 are running"):
+        study.ask()
+    assert sorted(started) == [2, 3]  # each worker started the segment it reserved
+    assert len(study.trials) == 4 and _excess(study) == []
