@@ -545,6 +545,13 @@ class Study:
         pending._sampler_view = None  # (a cycle with it otherwise: garbage for the collector)
         for config in pending.to_enqueue:  # what the proposal queued for the trials after this one
             self._storage.enqueue_trial(self._study_id, dict(config))
+        if pending.claimed and prepared is not None and relative is not None and not (
+                prepared.number == frozen.number if prepared.number is not None
+                else "fixed_params" not in frozen.system_attrs):
+            # The proposal claimed its work (a grid point), but the start claimed a queued trial
+            # instead (a retry another worker queued) or got another number: nobody else may take
+            # the claimed work, so it is queued to run next, with the proposal's attributes.
+            self._storage.enqueue_trial(self._study_id, dict(relative), system_attrs=dict(prepared.system_attrs))
         trial = Trial(self, frozen)
         self._live[frozen.number] = trial
         if relative is not None and pending.fits(frozen.number) and not (pending.number_used is None and trial._fixed):
@@ -614,6 +621,8 @@ class Study:
                 raise RuntimeError(f"{type(sampler).__name__}.propose claimed {key!r} again after another worker "
                                    f"held it: after a refused claim, propose something else or raise SearchExhausted")
             if self._storage.try_claim(self._study_id, key):
+                if isinstance(trial, _PendingTrial):
+                    trial.claimed = True
                 break
             # Another worker holds what this proposal needs (a grid point, a configuration that
             # runs once): drop the proposal and ask again; the sampler moves on.
@@ -1162,6 +1171,7 @@ class _PendingTrial(Trial):
         self._predicted: int | None = None
         self.number_used: int | None = None  # the predicted number, once the sampler has read it
         self.to_enqueue: list[Mapping[str, Any]] = []  # Proposal.enqueue: queued once the trial starts
+        self.claimed = False  # the proposal claimed its work (a grid point): it must run, here or later
         super().__init__(study, FrozenTrial(number=-1, trial_id=-1, state=TrialState.WAITING))
 
     @property
