@@ -14,9 +14,12 @@ from typing import Any
 
 
 def parse_value(raw: str) -> Any:
-    """``"5"`` -> 5, ``"-0.5"`` -> -0.5, ``"None"`` -> None, anything else stays a string."""
+    """``"5"`` -> 5, ``"-0.5"`` -> -0.5, ``"None"`` -> None, ``"True"`` / ``"False"`` -> bools,
+    anything else stays a string."""
     if raw == "None":
         return None
+    if raw in ("True", "False"):  # a string "False" would be truthy
+        return raw == "True"
     for cast in (int, float):
         try:
             return cast(raw)
