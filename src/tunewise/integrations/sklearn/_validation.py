@@ -145,15 +145,16 @@ _FAILED = object()  # _call_scorer: the scorer raised and error_score stands in
 
 def _call_scorer(scorer: Scorer, estimator: Any, X: Any, y: Any, kwargs: Mapping[str, Any], error_score: Any,
                  label: str) -> Any:
-    """What ``scorer`` returns, or _FAILED after a warning (naming ``label``) that ``error_score``
-    stands in; with ``error_score="raise"``, its exception."""
+    """What ``scorer`` returns, or _FAILED after scikit-learn's warning that ``error_score`` stands in
+    (its very words, which scripts filter on: they do not name the scorer, so ``label`` is unused); with
+    ``error_score="raise"``, its exception."""
     try:
         return scorer(estimator, X, **kwargs) if y is None else scorer(estimator, X, y, **kwargs)
     except Exception:
         if error_score == "raise":
             raise
-        warnings.warn(f"{label} failed; using error_score={error_score}:\n{traceback.format_exc()}",
-                      UserWarning, stacklevel=3)
+        warnings.warn("Scoring failed. The score on this train-test partition for these parameters will be set "
+                      f"to {error_score}. Details: \n{traceback.format_exc()}", UserWarning, stacklevel=3)
         return _FAILED
 
 
