@@ -37,3 +37,39 @@ def test_failed_candidates_log_nothing_per_trial(caplog: pytest.LogCaptureFixtur
     np.testing.assert_array_equal(np.isnan(search.cv_results_["mean_test_score"]),
                                   np.isnan(reference.cv_results_["mean_test_score"]))
     assert search.best_params_ == reference.best_params_
+
+
+# --- cv_results_ has scikit-learn's keys when the search is written as scikit-learn's ---------------------------
+def test_cv_results_keys_are_scikit_learns_for_a_dropin_search() -> None:
+    # drunkcoding/model-inference prints the whole dict, blueddie/AI pd.DataFrame(cv_results_).T: extra keys showed.
+    grid = {"kernel": ("linear", "rbf"), "C": [1, 10]}
+    from sklearn.svm import SVC
+
+    ours, ref = SearchCV(SVC(), param_grid=grid, cv=3).fit(X, Y), GridSearchCV(SVC(), grid, cv=3).fit(X, Y)
+    assert list(ours.cv_results_) == list(ref.cv_results_)
+    # What scikit-learn has not (pruning, a stored study, a model-based strategy) keeps each row's state and number.
+    pruned = SearchCV(SVC(), param_grid=grid, cv=3, pruning=True).fit(X, Y)
+    assert list(pruned.cv_results_) == list(ref.cv_results_) + ["state", "trial_number"]
+
+
+# --- a scorer that fails warns with scikit-learn's words -------------------------------------------------------
+def _flaky(estimator: object, X_: np.ndarray, y_: np.ndarray) -> float:
+    if estimator.C > 5:  # type: ignore[attr-defined]
+        raise ValueError("no score for large C")
+    return float(estimator.score(X_, y_))  # type: ignore[attr-defined]
+
+
+def test_failed_scoring_warns_as_scikit_learn() -> None:
+    from sklearn.svm import SVC
+
+    def messages(search: object) -> list[str]:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            search.fit(X, Y)  # type: ignore[attr-defined]
+        return sorted({str(w.message).split("Details")[0] for w in seen if "Scoring" in str(w.message)})
+
+    grid = {"C": [1, 10]}
+    ours = messages(SearchCV(SVC(), param_grid=grid, cv=2, scoring=_flaky))
+    ref = messages(GridSearchCV(SVC(), grid, cv=2, scoring=_flaky))
+    assert ours == ref == ["Scoring failed. The score on this train-test partition for these parameters will be "
+                           "set to nan. "]

@@ -400,8 +400,10 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
     best_params_, best_score_, best_index_, best_estimator_, cv_results_, n_splits_, refit_time_,
     scorer_, multimetric_, classes_, n_features_in_, the halving attributes above, study_ (the
     :class:`tunewise.Study`), strategy_ (the strategy actually used). ``cv_results_`` has
-    scikit-learn's keys (``params`` holds the very values of the grid or the draws) plus
-    ``state`` and ``trial_number``.
+    scikit-learn's keys (``params`` holds the very values of the grid or the draws), and only those when
+    the search is written as scikit-learn's (``param_grid`` / ``param_distributions`` / halving, no
+    ``pruning``, ``storage`` or ``study_name``); otherwise also ``state`` (a row's trial state: COMPLETE,
+    PRUNED, FAILED) and ``trial_number`` (its number in ``study_``).
 
     Examples
     --------
@@ -424,6 +426,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
 
     # Fitted attributes (set by fit); declared so type checkers know them.
     best_index_: int
+    _row_states: np.ndarray  # each cv_results_ row's trial state ("COMPLETE", "PRUNED", "FAILED")
     best_params_: dict[str, Any]
     best_score_: float
     scorer_: Any
@@ -831,8 +834,13 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         _warn_or_raise_about_failed_fits(run.fits, settings.error_score)
 
         self.multimetric_ = metrics.multimetric
+        # A search written as scikit-learn's (its configurations, no pruning, no stored study) has scikit-learn's
+        # cv_results_ keys exactly: scripts print or compare the whole dict or DataFrame. Otherwise each row's
+        # trial state (PRUNED, FAILED) and number in the study are columns too.
+        extras = points is None or bool(self.pruning) or self.storage is not None or self.study_name is not None
         self._build_results(study, settings.dims, metrics.names, metrics.multimetric, n_splits,
-                            run.return_train_score, rows, points or [], only_rows=halving_plan is not None)
+                            run.return_train_score, rows, points or [], only_rows=halving_plan is not None,
+                            extras=extras)
         self._select_best(metrics.refit_metric, metrics.multimetric, halving=halving_plan is not None)
         if self.refit:
             est = clone(base).set_params(**clone(self.best_params_, safe=False))
@@ -1210,7 +1218,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
     def _build_results(self, study: Any, dims: Mapping[str, Dimension], scorers: Sequence[str],
                        multimetric: bool, n_splits: int, return_train_score: bool,
                        rows_run: Mapping[int, dict[str, Any]], points: list[dict[str, Any]],
-                       only_rows: bool = False) -> None:
+                       only_rows: bool = False, extras: bool = True) -> None:
         originals = _originals(dims, points)
         rows = []
         for t in study.get_trials(states=(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAILED)):
@@ -1279,8 +1287,10 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                 res[f"std_{kind}_{suffix}"] = std
                 if kind == "test":
                     res[f"rank_test_{suffix}"] = _rank(mean, partial)
-        res["state"] = np.array([s.value for s in states], dtype=object)
-        res["trial_number"] = np.array([t.number for t, _, _ in rows])
+        self._row_states = np.array([s.value for s in states], dtype=object)
+        if extras:
+            res["state"] = self._row_states
+            res["trial_number"] = np.array([t.number for t, _, _ in rows])
         self.cv_results_ = res
 
     def _select_best(self, refit_metric: str, multimetric: bool, halving: bool = False) -> None:
@@ -1302,11 +1312,12 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
             scores = res["mean_test_score"][last]
             self.best_index_ = last[0] if np.isnan(scores).all() else last[np.nanargmax(scores)]  # np.int64, as sklearn
         else:
-            complete = np.flatnonzero((res["state"] == "COMPLETE") & ~np.isnan(res[f"mean_test_{suffix}"]))
+            states = self._row_states
+            complete = np.flatnonzero((states == "COMPLETE") & ~np.isnan(res[f"mean_test_{suffix}"]))
             if complete.size == 0:
                 # No finite mean (a metric undefined on the folds): scikit-learn still chooses the
                 # first of the best rank, with NaN tied last; the non-finite warning was given.
-                complete = np.flatnonzero(res["state"] != "PRUNED")
+                complete = np.flatnonzero(states != "PRUNED")
             if complete.size == 0:
                 raise ValueError(f"every configuration was pruned: no configuration has a mean_test_{suffix} over "
                                  f"all {self.n_splits_} folds; run more trials or prune less (pruning=)")
