@@ -126,6 +126,7 @@ class Study:
         self._max_trials: int | None = None  # study-wide trial budget of the running optimize()
         self._in_optimize = False  # inside optimize() (or a worker's), _max_trials is the budget
         self._deadline: float | None = None  # the running optimize()'s timeout, as a time
+        self._retries_only = False  # the search is exhausted: ask() starts only a queued retry (run_retries)
         self._budget: Budget | None = None  # the running optimize()'s plan, for the sampler (StudyContext.budget)
         self._sampler_ctx: _SamplerStudyContext | None = None  # what the sampler sees of this study
         # Trials this process started and has not finished: tell(number) finishes the live trial,
@@ -508,7 +509,8 @@ class Study:
         >>> study.tell(t, x).state.value
         'COMPLETE'
         """
-        self.sampler.before_trial(self._sampler_ctx or self._sampler_context())
+        if not self._retries_only:
+            self.sampler.before_trial(self._sampler_ctx or self._sampler_context())
         _heartbeat.on_ask(self)  # fail trials of dead workers; re-enqueue them if retries remain
         if not self._in_optimize and self.scheduler is not None and hasattr(self.scheduler, "admits_new_trial"):
             # optimize() holds its workers before asking; here a trial with no work is refused (PBT).
@@ -518,10 +520,12 @@ class Study:
         # Outside optimize() the budget stored with the study applies (read each time: another
         # process may have changed it with load_study(max_trials=...)).
         max_started = self._max_trials if self._in_optimize else self._stored_max_trials()
+        if self._retries_only:  # as at the end of a budget: only a queued retry may start
+            max_started = self._started_count()
         # The sampler proposes before the trial is written, so its proposal (which parallel
         # workers read from the running trial: constant liar) goes into the start's own write.
         pending = _PendingTrial(self)
-        if self._storage.expects_waiting(self._study_id):
+        if self._retries_only or self._storage.expects_waiting(self._study_id):
             # An enqueued trial (or an ASHA continuation) will be claimed: its parameters are
             # fixed, so a proposal now would be a wasted model fit. If another worker claims it
             # first, the sampler proposes at the first suggest instead.
@@ -577,6 +581,26 @@ class Study:
             except MaxTrialsReached:
                 continue  # another worker claimed it first
         raise MaxTrialsReached
+
+    def _started_count(self) -> int:
+        """Trials started so far, as the budget counts them (a started retry of a failed trial not twice)."""
+        trials = self._storage.get_trials(self._study_id)
+        return sum(t.state != TrialState.WAITING and "retried_from" not in t.system_attrs for t in trials)
+
+    def _run_retries(self, func: ObjectiveFunc, catch: tuple[type[BaseException], ...]) -> FrozenTrial | None:
+        """The sampler has nothing left (a grid run through) inside ``optimize()``: as at the end of
+        a budget, wait while other processes' trials run, failing those whose workers died, and
+        run a retry that is queued (a dead worker's trial must still run); the trial run, or None
+        when nothing runs any more. Without heartbeats a dead trial cannot be told apart: None."""
+        if not self._in_optimize or not _heartbeat.await_running(self, self._deadline):
+            return None
+        self._retries_only = True
+        try:
+            return self._run_trial(func, catch)
+        except SearchExhausted:  # another worker started the retry first: the caller asks again
+            return None
+        finally:
+            self._retries_only = False
 
     def _stored_max_trials(self) -> int | None:
         stored = self._storage.get_study_attrs(self._study_id).get(_MAX_TRIALS_KEY)

@@ -31,3 +31,43 @@ def test_a_claimed_grid_point_runs_when_the_start_took_a_retry_another_worker_qu
     study.optimize(_objective)  # no budget: runs until the grid is exhausted
     done = sorted(t.params["x"] for t in study.trials if t.state == TrialState.COMPLETE)
     assert done == [0.0, 1.0, 1.5, 2.0, 3.0]  # before: [0.0, 1.5, 2.0, 3.0], point 1 claimed and never run
+
+
+def test_the_retry_of_a_grid_trial_killed_before_it_saved_its_values_runs_the_same_point(tmp_path):
+    # A worker killed right after its trial started (before its values reached the storage): the
+    # retry had no values to rerun, so it ran another point, and the killed trial's point, claimed
+    # by it, never ran (session 21's probe: 4-6 of 40 points per run). The point is now published
+    # with the start, so the retry runs it.
+    from tunewise.storage import _heartbeat
+
+    url = f"sqlite:///{tmp_path / 'grid.db'}"
+    study = tw.create_study(study_name="grid", storage=url, heartbeat_interval=1.0, max_retries=2,
+                            sampler=tw.samplers.GridSampler({"x": [0.0, 1.0, 2.0, 3.0]}))
+    killed = study.ask()  # started with point 0 claimed; killed before it suggested anything
+    _heartbeat.on_finish(study, killed._trial_id)
+    assert _heartbeat.fail_dead_trial(study, killed._trial_id, "worker died: signal 9") is not None
+    study.optimize(_objective)
+    done = sorted(t.params["x"] for t in study.trials if t.state == TrialState.COMPLETE)
+    assert done == [0.0, 1.0, 2.0, 3.0]  # before: [1.0, 2.0, 3.0] and a rerun of one of them
+
+
+def test_a_worker_that_runs_out_of_grid_points_still_retries_a_dead_workers_trial(tmp_path):
+    # The grid is run through while another worker's trial is still RUNNING, and that worker has
+    # died: before, optimize() ended at once (the sampler had nothing left), the trial stayed
+    # RUNNING for good and its point never ran (session 21's probe: 1 stale trial and 1 point
+    # missing on both backends). Now, as at the end of a max_trials budget, the worker waits for
+    # the other trials, fails the dead one as stale and runs its retry.
+    from tunewise.storage import _heartbeat
+
+    url = f"sqlite:///{tmp_path / 'grid.db'}"
+    grid = tw.samplers.GridSampler({"x": [0.0, 1.0, 2.0, 3.0]})
+    study = tw.create_study(study_name="grid", storage=url, sampler=grid, heartbeat_interval=0.2,
+                            grace_period=1.0, max_retries=2)
+    other = tw.load_study(study_name="grid", storage=url, sampler=tw.samplers.GridSampler(grid.search_space))
+    dead = other.ask()  # another worker takes point 0 ...
+    _heartbeat.on_finish(other, dead._trial_id)  # ... and dies: no heartbeat any more
+    study.optimize(_objective)
+    states = [t.state for t in study.trials]
+    assert TrialState.RUNNING not in states
+    done = sorted(t.params["x"] for t in study.trials if t.state == TrialState.COMPLETE)
+    assert done == [0.0, 1.0, 2.0, 3.0]  # before: [1.0, 2.0, 3.0], trial 0 left RUNNING

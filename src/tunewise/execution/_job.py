@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tunewise import _decisions
-from tunewise.exceptions import SearchExhausted
+from tunewise.exceptions import MaxTrialsReached, SearchExhausted
 from tunewise.study import Study
 from tunewise.trial import FrozenTrial, Trial, TrialState
 
@@ -125,8 +125,10 @@ class OptimizeJob:
         try:
             _decisions.hold_new_trial(self.study)  # PBT: no "excess" trial while the population trains
             return self.study._run_trial(self.objective, self.catch)
-        except SearchExhausted:
+        except MaxTrialsReached:
             return None
+        except SearchExhausted:  # the sampler has nothing left: a dead worker's trial may still need its retry
+            return self.study._run_retries(self.objective, self.catch)
 
     def trial_finished(self, trial: FrozenTrial) -> None:
         """A trial of this call finished (here or in a worker): the progress bar and the callbacks
@@ -289,8 +291,10 @@ class TrialRunner:
         try:
             _decisions.hold_new_trial(study)  # PBT: no "excess" trial while the population trains
             return study._run_trial(self.job.objective, self.job.catch)
-        except SearchExhausted:
+        except MaxTrialsReached:
             return None
+        except SearchExhausted:  # the sampler has nothing left: a dead worker's trial may still need its retry
+            return study._run_retries(self.job.objective, self.job.catch)
         finally:
             study._on_start = study._on_param = None
 

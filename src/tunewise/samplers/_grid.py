@@ -94,7 +94,9 @@ class GridSampler(Sampler):
         # Past this point whether or not the claim succeeds: if another worker holds it, the
         # loop asks again and the next free point is proposed.
         self._cursor += 1
-        return Proposal(self.point(index), claim=self._key(index), trial_attrs={"grid_id": index})
+        # Published with the start, so that a retry of a trial killed before it saved its values
+        # runs the same point (the point is claimed: no other trial would run it).
+        return Proposal(self.point(index), claim=self._key(index), trial_attrs={"grid_id": index}, publish=True)
 
     def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
         index = trial.system_attrs.get("grid_id")
