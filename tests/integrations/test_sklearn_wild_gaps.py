@@ -73,3 +73,25 @@ def test_failed_scoring_warns_as_scikit_learn() -> None:
     ref = messages(GridSearchCV(SVC(), grid, cv=2, scoring=_flaky))
     assert ours == ref == ["Scoring failed. The score on this train-test partition for these parameters will be "
                            "set to nan. "]
+
+
+# --- bad grids and empty CV iterators raise with scikit-learn's sentences first --------------------------------
+@pytest.mark.parametrize("value, error", [(1, TypeError), ("1,2,3", TypeError), ([], ValueError)])
+def test_bad_grid_value_says_what_scikit_learn_says(value: object, error: type) -> None:
+    from sklearn.svm import SVC
+
+    with pytest.raises(error) as ref:
+        GridSearchCV(SVC(), {"C": value}).fit(X, Y)
+    with pytest.raises(error) as ours:
+        SearchCV(SVC(), param_grid={"C": value}).fit(X, Y)
+    assert str(ours.value).startswith(str(ref.value))
+
+
+def test_empty_cv_iterator_says_what_scikit_learn_says() -> None:
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import KFold
+
+    cv = KFold(n_splits=3).split(X)
+    list(cv)  # used up
+    with pytest.raises(ValueError, match=r"No fits were performed. Was the CV iterator empty\? Were there no"):
+        SearchCV(Ridge(), param_grid={"alpha": [0.1, 1.0]}, cv=cv).fit(X, Y)

@@ -259,10 +259,15 @@ def check_sklearn_space(what: str, space: Any, *, grid: bool) -> list[dict[str, 
                     raise ValueError(f"{what}[{name!r}] must be a 1-D list of values, got an array of shape "
                                      f"{spec.shape}")
                 if len(spec) == 0:
-                    raise ValueError(f"{what}[{name!r}] is an empty list: give at least one value")
+                    # scikit-learn's sentence first (scripts and tests match it), then ours.
+                    raise ValueError(f"Parameter grid for parameter {name!r} need to be a non-empty sequence, got: "
+                                     f"{spec!r}. {what}[{name!r}] is an empty list: give at least one value")
             elif grid:
-                raise TypeError(f"{what}[{name!r}] must be a list of values (as in GridSearchCV), got {spec!r}; "
-                                f"for distributions use param_distributions (RandomizedSearchCV's meaning)")
+                raise TypeError(f"Parameter grid for parameter {name!r} needs to be a list or a numpy array, but got "
+                                f"{spec!r} (of type {type(spec).__name__}) instead. Single values need to be wrapped "
+                                f"in a list with one element. ({what}[{name!r}] must be a list of values, as in "
+                                f"GridSearchCV; for distributions use param_distributions, RandomizedSearchCV's "
+                                f"meaning)")
             elif not (_is_scipy_distribution(spec) or _is_rvs_only(spec)):
                 raise TypeError(f"{what}[{name!r}] must be a list of values, a scipy.stats distribution or an "
                                 f"object with rvs(random_state=...) (as in RandomizedSearchCV), got {spec!r}")

@@ -414,7 +414,8 @@ def make_splits(cv: Any, X: Any, y: Any, groups: Any, classifier: bool) -> list[
         raise ValueError(f"cv={cv!r} is not a valid cross-validation setting: {e}") from None
     splits = [(np.asarray(tr), np.asarray(te)) for tr, te in splitter.split(X, y, groups)]
     if not splits:
-        raise ValueError(f"cv={cv!r} produced no train/test splits")
+        raise ValueError(f"No fits were performed. Was the CV iterator empty? Were there no candidates? "
+                         f"(cv={cv!r} produced no train/test splits)")
     return splits
 
 
