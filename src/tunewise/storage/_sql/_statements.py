@@ -72,7 +72,9 @@ class Statements:
 
     pg_start: Stmt
     pg_live: Stmt
+    pg_live_attrs: Stmt
     pg_finish: Stmt
+    pg_finish_attrs: Stmt
 
     def __init__(self, dialect: sa.Dialect) -> None:
         is_sqlite = self.is_sqlite = dialect.name == "sqlite"
@@ -157,7 +159,9 @@ class Statements:
                 inter, 1, sa.func.length(stored)) == sa.func.substr(stored, 1, sa.func.length(stored) - 1) + ",")
         unchanged: Any = sa.text(ATTRS_UNCHANGED_SQLITE if is_sqlite else ATTRS_UNCHANGED)
         live = (tr.c.trial_id == tid, state_is(TrialState.RUNNING, TrialState.WAITING))
-        self.u_live = c(sa.update(tr).where(*live, extends, unchanged).values(heartbeat=beat, **live_fields))
+        self.u_live = c(sa.update(tr).where(*live, extends).values(heartbeat=beat, **live_fields))
+        # A write that sets attributes: also the check that they are what this process last wrote.
+        self.u_live_attrs = c(sa.update(tr).where(*live, extends, unchanged).values(heartbeat=beat, **live_fields))
         self.q_live_stored = c(sa.select(tr.c.state, tr.c.intermediate, tr.c.user_attrs, tr.c.system_attrs)
                                .where(tr.c.trial_id == tid).with_for_update())
         # The study row of a trial, locked: taken before the trial's row, in the order every write
@@ -166,10 +170,11 @@ class Statements:
             st.c.study_id == sa.select(tr.c.study_id).where(tr.c.trial_id == tid).scalar_subquery())
             .with_for_update())
         # Only a live trial finishes: one failed as stale (perhaps already retried) keeps that decision.
-        self.u_finish = c(sa.update(tr).where(*live, extends, unchanged)
-                          .values(state=bp("state"), objective_values=bp("values", type_=sa.Text),
-                                  value0=bp("value0", type_=sa.Float), datetime_complete=bp("end", type_=sa.Float),
-                                  **live_fields))
+        finish_fields = dict(state=bp("state"), objective_values=bp("values", type_=sa.Text),
+                             value0=bp("value0", type_=sa.Float), datetime_complete=bp("end", type_=sa.Float),
+                             **live_fields)
+        self.u_finish = c(sa.update(tr).where(*live, extends).values(**finish_fields))
+        self.u_finish_attrs = c(sa.update(tr).where(*live, extends, unchanged).values(**finish_fields))
         self.u_late = c(sa.update(tr).where(tr.c.trial_id == tid, tr.c.state == TrialState.FAILED.value)
                         .values(system_attrs=bp("system_attrs"), seq=bp("seq", type_=sa.BigInteger)))
         self.u_heartbeat = c(sa.update(tr).where(tr.c.trial_id == tid, tr.c.state == TrialState.RUNNING.value,
@@ -277,18 +282,23 @@ SELECT * FROM claimed UNION ALL SELECT * FROM created
         keep = ("params = COALESCE(:params, params), intermediate = COALESCE(:intermediate, intermediate), "
                 "user_attrs = COALESCE(:user_attrs, user_attrs), system_attrs = COALESCE(:system_attrs, system_attrs), "
                 "seq = (SELECT seq FROM s)")
-        texts = [sa.bindparam(k, type_=sa.Text) for k in ("params", "intermediate", "user_attrs", "system_attrs",
-                                                          "user_base", "system_base")]
-        self.pg_live = c(sa.text(f"""{bump}
+        texts = [sa.bindparam(k, type_=sa.Text) for k in ("params", "intermediate", "user_attrs", "system_attrs")]
+        bases = [sa.bindparam(k, type_=sa.Text) for k in ("user_base", "system_base")]
+        live = f"""{bump}
 UPDATE tunewise_trials SET heartbeat = CASE WHEN heartbeat IS NULL THEN NULL ELSE {now} END, {keep}
-WHERE trial_id = :tid AND state IN ('RUNNING', 'WAITING') AND {REPORTS_EXTEND} AND {ATTRS_UNCHANGED}
-RETURNING trial_id
-""").bindparams(sa.bindparam("tid", type_=sa.Integer), *texts))
-        self.pg_finish = c(sa.text(f"""{bump}
+WHERE trial_id = :tid AND state IN ('RUNNING', 'WAITING') AND {REPORTS_EXTEND}"""
+        self.pg_live = c(sa.text(f"{live} RETURNING trial_id").bindparams(sa.bindparam("tid", type_=sa.Integer),
+                                                                           *texts))
+        self.pg_live_attrs = c(sa.text(f"{live} AND {ATTRS_UNCHANGED} RETURNING trial_id").bindparams(
+            sa.bindparam("tid", type_=sa.Integer), *texts, *bases))
+        finish = f"""{bump}
 UPDATE tunewise_trials SET state = :state, objective_values = :values, value0 = :value0,
     datetime_complete = :end, {keep}
-WHERE trial_id = :tid AND state IN ('RUNNING', 'WAITING') AND {REPORTS_EXTEND} AND {ATTRS_UNCHANGED}
-RETURNING trial_id
-""").bindparams(sa.bindparam("tid", type_=sa.Integer), sa.bindparam("state", type_=sa.Text),
-                sa.bindparam("values", type_=sa.Text), sa.bindparam("value0", type_=sa.Float),
-                sa.bindparam("end", type_=sa.Float), *texts))
+WHERE trial_id = :tid AND state IN ('RUNNING', 'WAITING') AND {REPORTS_EXTEND}"""
+        finish_params: list[Any] = [
+            sa.bindparam("tid", type_=sa.Integer), sa.bindparam("state", type_=sa.Text),
+            sa.bindparam("values", type_=sa.Text), sa.bindparam("value0", type_=sa.Float),
+            sa.bindparam("end", type_=sa.Float), *texts]
+        self.pg_finish = c(sa.text(f"{finish} RETURNING trial_id").bindparams(*finish_params))
+        self.pg_finish_attrs = c(sa.text(f"{finish} AND {ATTRS_UNCHANGED} RETURNING trial_id").bindparams(
+            *finish_params, *bases))

@@ -499,7 +499,7 @@ class SQLStorage(BaseStorage):
             texts = {"params": None, "intermediate": None, "user_attrs": _dumps(user) if user_patch else None,
                      "system_attrs": _dumps(system) if sys_patch else None, "user_base": user_text,
                      "system_base": sys_text}
-            self._run(lambda cur: cur.one(self._stmts.pg_live, tid=tid, **texts), READ)
+            self._run(lambda cur: cur.one(self._stmts.pg_live_attrs, tid=tid, **texts), READ)
             user_text, sys_text = texts["user_attrs"] or user_text, texts["system_attrs"] or sys_text
         t = FrozenTrial(number=number, trial_id=tid, state=TrialState.RUNNING, distributions=dists,
                         user_attrs=user, system_attrs=system, datetime_start=now, heartbeat=now)
@@ -527,16 +527,24 @@ class SQLStorage(BaseStorage):
             "params": None if params is None else _encode(dict(params), "trial", "params"),
             "intermediate": None if intermediate_values is None else _dumps(
                 {str(int(k)): float(v) for k, v in intermediate_values.items()}),
-            "user_attrs": None, "system_attrs": None, "user_base": None, "system_base": None,
+            "user_attrs": None, "system_attrs": None,
         }
         if user_attrs is None and system_attrs is None:
             return fields, _NO_CHANGES
         changes = []
         for kind, attrs in (("user", user_attrs), ("system", system_attrs)):
-            if attrs is not None and (type(attrs) is not LiveAttrs or attrs.set_keys or attrs.removed_keys):
-                patch, removed = attr_changes(attrs)
-                if patch or removed:
-                    changes.append((kind, patch, removed))
+            if attrs is None:
+                continue
+            if type(attrs) is LiveAttrs:  # (attr_changes, inline: the hot path)
+                if attrs.removed_keys:
+                    changes.append((kind, {k: attrs[k] for k in attrs.set_keys if k in attrs},
+                                    frozenset(attrs.removed_keys)))
+                elif attrs.set_keys:
+                    changes.append((kind, {k: attrs[k] for k in attrs.set_keys}, _NO_KEYS))
+                continue
+            patch, removed = attr_changes(attrs)
+            if patch or removed:
+                changes.append((kind, patch, removed))
         return fields, changes
 
     def _attrs(self, trial_id: int, fields: dict[str, Any], changes: list[_Change], new: dict[str, Any]) -> bool:
@@ -554,7 +562,7 @@ class SQLStorage(BaseStorage):
                 continue
             base = entry[i + 1]  # type: ignore[index]
             if base is None:
-                base = _loads(entry[i])  # type: ignore[index]
+                base = {} if entry[i] == "{}" else _loads(entry[i])  # type: ignore[index]
             if removed:
                 merged = {k: v for k, v in base.items() if k not in removed}
                 merged.update(patch)
@@ -604,12 +612,16 @@ class SQLStorage(BaseStorage):
         new: dict[str, Any] = {}
         fast = not changes or self._attrs(trial_id, fields, changes, new)
         stmts = self._stmts
+        if changes:  # the statements that also check the attributes' base
+            fields.setdefault("user_base", None)
+            fields.setdefault("system_base", None)
         if not self._is_sqlite:
+            pg_live = stmts.pg_live_attrs if changes else stmts.pg_live
             # One autocommit statement; READ here means "no explicit BEGIN". It changes nothing
             # when the trial is finished, when another process reported steps this write lacks, or
             # changed the attributes since this process last wrote them.
             if fast and not self._live.merging(trial_id) and \
-                    self._run(lambda cur: cur.one(stmts.pg_live, tid=trial_id, **fields), READ) is not None:
+                    self._run(lambda cur: cur.one(pg_live, tid=trial_id, **fields), READ) is not None:
                 if changes:
                     self._wrote(trial_id, fields, new)
                 return
@@ -620,7 +632,7 @@ class SQLStorage(BaseStorage):
                 state = self._merge_stored(cur, trial_id, fields, changes, new)
                 if state is None:
                     raise KeyError(f"no trial with id {trial_id} in {self._masked}")
-                if state not in _LIVE or cur.one(stmts.pg_live, tid=trial_id, **fields) is None:
+                if state not in _LIVE or cur.one(pg_live, tid=trial_id, **fields) is None:
                     raise UpdateFinishedTrialError(f"trial {trial_id} is already {state} and cannot change")
 
             try:
@@ -632,14 +644,16 @@ class SQLStorage(BaseStorage):
                 self._wrote(trial_id, fields, new)
             return
 
+        u_live = stmts.u_live_attrs if changes else stmts.u_live
+
         def op(cur: Cursor) -> None:
             bumped = cur.one(stmts.u_bump_by_trial, tid=trial_id)
             if bumped is None:
                 raise KeyError(f"no trial with id {trial_id} in {self._masked}")
-            if fast and cur.count(stmts.u_live, tid=trial_id, seq=bumped[1], **fields, **stmts.now_params()) == 1:
+            if fast and cur.count(u_live, tid=trial_id, seq=bumped[1], **fields, **stmts.now_params()) == 1:
                 return
             state = self._merge_stored(cur, trial_id, fields, changes, new)
-            if state not in _LIVE or cur.count(stmts.u_live, tid=trial_id, seq=bumped[1], **fields,
+            if state not in _LIVE or cur.count(u_live, tid=trial_id, seq=bumped[1], **fields,
                                                **stmts.now_params()) == 0:
                 raise UpdateFinishedTrialError(f"trial {trial_id} is already {state} and cannot change")
 
@@ -667,9 +681,13 @@ class SQLStorage(BaseStorage):
         fields.update(state=state.value, values=None if vals is None else _dumps(vals),
                       value0=vals[0] if vals else None, end=time.time())
         stmts = self._stmts
+        if changes:  # the statements that also check the attributes' base
+            fields.setdefault("user_base", None)
+            fields.setdefault("system_base", None)
         if not self._is_sqlite:
+            pg_finish = stmts.pg_finish_attrs if changes else stmts.pg_finish
             if fast and not merging and \
-                    self._run(lambda cur: cur.one(stmts.pg_finish, tid=trial_id, **fields), READ) is not None:
+                    self._run(lambda cur: cur.one(pg_finish, tid=trial_id, **fields), READ) is not None:
                 return True
 
             def merge(cur: Cursor) -> bool:
@@ -677,18 +695,20 @@ class SQLStorage(BaseStorage):
                 if stored is None:
                     raise KeyError(f"no trial with id {trial_id} in {self._masked}")
                 # Not live: finished already (a late finish never overwrites a decision)
-                return stored in _LIVE and cur.one(stmts.pg_finish, tid=trial_id, **fields) is not None
+                return stored in _LIVE and cur.one(pg_finish, tid=trial_id, **fields) is not None
 
             return self._run(merge, WRITE)
+
+        u_finish = stmts.u_finish_attrs if changes else stmts.u_finish
 
         def op(cur: Cursor) -> bool:
             bumped = cur.one(stmts.u_bump_by_trial, tid=trial_id)
             if bumped is None:
                 raise KeyError(f"no trial with id {trial_id} in {self._masked}")
-            if fast and cur.count(stmts.u_finish, tid=trial_id, seq=bumped[1], **fields) == 1:
+            if fast and cur.count(u_finish, tid=trial_id, seq=bumped[1], **fields) == 1:
                 return True
             stored = self._merge_stored(cur, trial_id, fields, changes, new)
-            if stored not in _LIVE or cur.count(stmts.u_finish, tid=trial_id, seq=bumped[1], **fields) == 0:
+            if stored not in _LIVE or cur.count(u_finish, tid=trial_id, seq=bumped[1], **fields) == 0:
                 raise Abort(False)  # already COMPLETE or PRUNED: roll back the seq bump too
             return True
 
@@ -899,7 +919,8 @@ class SQLStorage(BaseStorage):
                      "user_attrs": _dumps(failed.user_attrs), "system_attrs": _encode(attrs, "trial", "system_attrs"),
                      "user_base": row[7], "system_base": row[8]}  # as read: the row is locked by the seq bump
             return self._end(cur, study_id, failed, outcome, lambda state: cur.count(
-                stmts.u_finish, tid=trial_id, seq=seq, state=state.value, values=None, value0=None, end=end, **texts))
+                stmts.u_finish_attrs, tid=trial_id, seq=seq, state=state.value, values=None, value0=None, end=end,
+                **texts))
 
         ended = self._run(op, WRITE)
         self._live.drop(trial_id)
@@ -977,6 +998,7 @@ _Ended = tuple[FrozenTrial, tuple[int, int, tuple[str, str, int | None]] | None]
 # What a write does to one kind of attributes ("user" or "system"): keys to set, keys to remove.
 _Change = tuple[str, dict[str, Any], frozenset[str]]
 _NO_CHANGES: list[_Change] = []
+_NO_KEYS: frozenset[str] = frozenset()
 
 
 class _Live(dict[int, list[Any]]):
