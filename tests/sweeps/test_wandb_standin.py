@@ -363,3 +363,57 @@ def test_cloud_only_calls_do_nothing_and_say_so_once(tmp_path):
                  "wandb.Api() reads W&B's server", "wandb.restore downloads", "wandb.alert sends a message"):
         assert log.count(note) == 1, note
     assert "alert: slow: epoch 0" in log and "alert: slow: epoch 1" in log  # each alert is printed
+
+
+# W&B's integration callbacks log the training's metrics: under the stand-in they did nothing, and
+# every run FAILED with "never logged the metric" (XGBoost refused the no-op callback outright).
+XGBOOST = textwrap.dedent('''
+    import wandb, xgboost as xgb
+    from sklearn.datasets import load_breast_cancer
+    from wandb.integration.xgboost import WandbCallback
+    wandb.init()
+    X, y = load_breast_cancer(return_X_y=True)
+    model = xgb.XGBClassifier(n_estimators=4, max_depth=wandb.config.max_depth, eval_metric="logloss",
+                              callbacks=[WandbCallback(log_model=True)])
+    model.fit(X[:400], y[:400], eval_set=[(X[400:], y[400:])], verbose=False)
+''')
+LIGHTGBM = textwrap.dedent('''
+    import lightgbm as lgb, wandb
+    from sklearn.datasets import load_breast_cancer
+    from wandb.lightgbm import wandb_callback, log_summary
+    wandb.init()
+    X, y = load_breast_cancer(return_X_y=True)
+    params = {"objective": "binary", "metric": "binary_logloss", "verbose": -1, "max_depth": wandb.config.max_depth}
+    model = lgb.train(params, lgb.Dataset(X[:400], y[:400]), num_boost_round=4,
+                      valid_sets=[lgb.Dataset(X[400:], y[400:])], valid_names=["validation"],
+                      callbacks=[wandb_callback()])
+    log_summary(model)
+''')
+KERAS = textwrap.dedent('''
+    import os
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    import numpy as np, keras, wandb
+    from wandb.integration.keras import WandbMetricsLogger, WandbCallback
+    wandb.init()
+    rng = np.random.default_rng(0)
+    x = rng.random((40, 3)).astype("float32")
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(wandb.config.max_depth), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    model.fit(x, x.sum(1, keepdims=True), validation_split=0.25, epochs=3, verbose=0,
+              callbacks=[WandbMetricsLogger(), WandbCallback(monitor="val_loss", save_model=False)])
+''')
+
+
+@pytest.mark.parametrize("library, program, metric, steps", [
+    ("xgboost", XGBOOST, "validation_0-logloss", 4),  # one report per boosting round
+    ("lightgbm", LIGHTGBM, "validation_binary_logloss", 4),
+    ("keras", KERAS, "epoch/val_loss", 3),  # WandbMetricsLogger's names; WandbCallback logs val_loss too
+])
+def test_integration_callbacks_report_each_round_to_the_sweep(tmp_path, library, program, metric, steps):
+    pytest.importorskip(library)
+    runner = _runner(tmp_path, program, {"method": "grid", "parameters": {"max_depth": {"value": 2}},
+                                         "metric": {"name": metric}, "timeout": 300})
+    (trial,) = runner.run().trials
+    assert trial.state == tw.TrialState.COMPLETE, trial.system_attrs.get("fail_reason")
+    assert sorted(trial.intermediate_values) == list(range(1, steps + 1))
+    assert trial.value == trial.intermediate_values[steps]
