@@ -6,12 +6,13 @@ Needs mlflow (``pip install "tunewise[mlflow]"``).
 from __future__ import annotations
 
 import atexit
+import functools
 import json
 import math
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tunewise.integrations._optional import require
@@ -24,6 +25,8 @@ __all__ = ["MLflowCallback"]
 
 mlflow = require("mlflow", "mlflow", "tunewise.integrations.mlflow")
 
+RUN_ID_ATTRIBUTE_KEY = "mlflow_run_id"  # Optuna's key: the trial's run opened by track_in_mlflow()
+_MLFLOW_KWARGS = ("experiment_id", "run_name", "nested", "tags")  # the keys Optuna's callback reads
 _STATUS = {TrialState.COMPLETE: "FINISHED", TrialState.PRUNED: "KILLED", TrialState.FAILED: "FAILED"}
 _MAX_PARAM = 6000  # MLflow's limit on a param value's length
 _MAX_TAG = 8000
@@ -107,6 +110,16 @@ class MLflowCallback:
 
     ``metric_name`` is a string, or one name per objective for multi-objective studies.
 
+    Optuna's keywords work: ``create_experiment=False`` logs into the experiment that is active
+    (``mlflow.set_experiment``) instead of one named after the study; ``mlflow_kwargs`` gives
+    ``experiment_id`` (the experiment to log into), ``run_name`` (the trial runs' name), ``tags``
+    (added to each trial run) and ``nested=True`` (the trial runs are nested under the run active
+    when the first trial ends, ``with mlflow.start_run():`` around ``optimize``, which tunewise then
+    never ends, instead of a parent run of its own); ``tag_trial_user_attrs`` is
+    ``log_user_attrs``; ``tag_study_user_attrs=True`` adds the study's user attributes as tags
+    ``study_user_attrs.KEY``. :meth:`track_in_mlflow` decorates an objective so that what it logs
+    with ``mlflow.log_*`` goes to its trial's run.
+
     >>> import tunewise as tw, tempfile, os
     >>> uri = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "mlflow.db")
     >>> cb = MLflowCallback(tracking_uri=uri, experiment_name="demo", metric_name="loss")  # doctest: +SLOW
@@ -123,7 +136,9 @@ class MLflowCallback:
 
     def __init__(self, tracking_uri: str | None = None, experiment_name: str | None = None,
                  metric_name: str | Sequence[str] = "value", *, intermediate_metric: str = "intermediate_value",
-                 tags: Mapping[str, Any] | None = None, log_user_attrs: bool = True) -> None:
+                 tags: Mapping[str, Any] | None = None, log_user_attrs: bool = True,
+                 create_experiment: bool = True, mlflow_kwargs: Mapping[str, Any] | None = None,
+                 tag_study_user_attrs: bool = False, tag_trial_user_attrs: bool | None = None) -> None:
         if tracking_uri is not None and not isinstance(tracking_uri, str):
             raise TypeError(f"tracking_uri must be a string (e.g. 'sqlite:///mlflow.db') or None, got {tracking_uri!r}")
         if experiment_name is not None and (not isinstance(experiment_name, str) or not experiment_name):
@@ -138,8 +153,15 @@ class MLflowCallback:
         self.experiment_name = experiment_name
         self.metric_names = names
         self.intermediate_metric = intermediate_metric
+        if mlflow_kwargs is not None and not isinstance(mlflow_kwargs, Mapping):
+            raise TypeError(f"mlflow_kwargs must be a dict of mlflow.start_run arguments "
+                            f"({', '.join(_MLFLOW_KWARGS)}), got {mlflow_kwargs!r}")
         self.tags = dict(tags or {})
-        self.log_user_attrs = log_user_attrs
+        self.log_user_attrs = log_user_attrs if tag_trial_user_attrs is None else bool(tag_trial_user_attrs)
+        self.create_experiment = bool(create_experiment)
+        self.mlflow_kwargs = dict(mlflow_kwargs or {})
+        self.tag_study_user_attrs = bool(tag_study_user_attrs)
+        self._borrowed: set[str] = set()  # runs the user opened that trial runs nest under (never ended here)
         self._client: Any = None
         self._experiment_id: str | None = None
         self._parents: dict[str, str] = {}
@@ -154,9 +176,15 @@ class MLflowCallback:
 
     def _experiment(self, study: Study) -> str:
         if self._experiment_id is None:
-            name = self.experiment_name or study.study_name
-            exp = self.client.get_experiment_by_name(name)
-            self._experiment_id = exp.experiment_id if exp is not None else self.client.create_experiment(name)
+            if self.mlflow_kwargs.get("experiment_id") is not None:
+                self._experiment_id = str(self.mlflow_kwargs["experiment_id"])
+            elif not self.create_experiment and self.experiment_name is None:
+                # Optuna's create_experiment=False: the experiment mlflow.set_experiment made active
+                self._experiment_id = str(mlflow.tracking.fluent._get_experiment_id())
+            else:
+                name = self.experiment_name or study.study_name
+                exp = self.client.get_experiment_by_name(name)
+                self._experiment_id = exp.experiment_id if exp is not None else self.client.create_experiment(name)
         return self._experiment_id
 
     def parent_run_id(self, study: Study) -> str:
@@ -164,6 +192,12 @@ class MLflowCallback:
         name = study.study_name
         if name in self._parents:
             return self._parents[name]
+        active = mlflow.active_run() if self.mlflow_kwargs.get("nested") else None
+        if active is not None:  # Optuna's nested=True: under the run the user opened
+            run_id = str(active.info.run_id)
+            self._borrowed.add(run_id)
+            self._parents[name] = run_id
+            return run_id
         exp = self._experiment(study)
         found = self.client.search_runs(
             [exp], filter_string=f"tags.`tunewise.study_name` = '{name}' and tags.`tunewise.role` = 'study'",
@@ -189,7 +223,7 @@ class MLflowCallback:
 
     def _ensure_running(self, run_id: str) -> None:
         """Reopen the parent run of a study that resumes (it was ended with the last search)."""
-        if run_id in self._running:
+        if run_id in self._running or run_id in self._borrowed:
             return
         run = self.client.get_run(run_id)
         if run.info.status != "RUNNING":
@@ -222,6 +256,53 @@ class MLflowCallback:
         _OPEN.discard(run_id)
         self._running.discard(run_id)
 
+    # ---- the trial runs -----------------------------------------------------------------
+    def _trial_tags(self, study: Study, trial: Any, parent: str) -> dict[str, str]:
+        state = trial.state.value if isinstance(trial, FrozenTrial) else TrialState.RUNNING.value
+        return {
+            "mlflow.parentRunId": parent,
+            "mlflow.runName": str(self.mlflow_kwargs.get("run_name") or f"trial-{trial.number}"),
+            "tunewise.study_name": study.study_name,
+            "tunewise.trial_number": str(trial.number),
+            "tunewise.state": state,
+            "tunewise.role": "trial",
+            **{k: _text(v, _MAX_TAG) for k, v in self.tags.items()},
+            **{str(k): _text(v, _MAX_TAG) for k, v in dict(self.mlflow_kwargs.get("tags") or {}).items()},
+        }
+
+    def track_in_mlflow(self) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Decorate an objective so that what it logs with ``mlflow.log_*`` goes to its trial's run
+        (as Optuna's ``track_in_mlflow``): the run is opened before the objective runs, and the
+        callback then adds the parameters, value(s) and state to it.
+
+        >>> import tunewise as tw, tempfile, os, mlflow
+        >>> cb = MLflowCallback(tracking_uri="sqlite:///" + os.path.join(tempfile.mkdtemp(), "m.db"))  # doctest: +SLOW
+        >>> @cb.track_in_mlflow()
+        ... def objective(trial):
+        ...     x = trial.suggest_float("x", -1, 1)
+        ...     mlflow.log_metric("x_abs", abs(x))
+        ...     return x ** 2
+        >>> tw.create_study().optimize(objective, n_trials=2, callbacks=[cb])
+        """
+
+        def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
+            @functools.wraps(func)
+            def wrapper(trial: Any) -> Any:
+                study = trial.study
+                if self.tracking_uri is not None:
+                    mlflow.set_tracking_uri(self.tracking_uri)
+                parent = self.parent_run_id(study)
+                self._ensure_running(parent)
+                run_id = self.client.create_run(self._experiment(study), start_time=_ms(None),
+                                                tags=self._trial_tags(study, trial, parent)).info.run_id
+                trial.set_system_attr(RUN_ID_ATTRIBUTE_KEY, run_id)
+                with mlflow.start_run(run_id=run_id, nested=mlflow.active_run() is not None):
+                    return func(trial)
+
+            return wrapper
+
+        return decorator
+
     # ---- the callback -------------------------------------------------------------------
     def __call__(self, study: Study, trial: FrozenTrial) -> None:
         from mlflow.entities import Metric, Param, RunTag
@@ -231,24 +312,22 @@ class MLflowCallback:
                              f"{len(study.directions)} objectives: give one name per objective")
         parent = self.parent_run_id(study)
         self._ensure_running(parent)
-        exp = self._experiment(study)
-        tags = {
-            "mlflow.parentRunId": parent,
-            "mlflow.runName": f"trial-{trial.number}",
-            "tunewise.study_name": study.study_name,
-            "tunewise.trial_number": str(trial.number),
-            "tunewise.state": trial.state.value,
-            "tunewise.role": "trial",
-            **{k: _text(v, _MAX_TAG) for k, v in self.tags.items()},
-        }
+        tags = self._trial_tags(study, trial, parent)
         if self.log_user_attrs:
             for k, v in trial.user_attrs.items():
                 tags[f"user_attrs.{k}"] = _text(v, _MAX_TAG)
+        if self.tag_study_user_attrs:
+            for k, v in study.user_attrs.items():
+                tags[f"study_user_attrs.{k}"] = _text(v, _MAX_TAG)
         if trial.state == TrialState.FAILED and trial.system_attrs.get("fail_reason"):
             tags["tunewise.fail_reason"] = _text(trial.system_attrs["fail_reason"], _MAX_TAG)
         start = _ms(trial.datetime_start_ts)
         end = _ms(trial.datetime_complete_ts)
-        run_id = self.client.create_run(exp, start_time=start, tags=tags).info.run_id
+        run_id = trial.system_attrs.get(RUN_ID_ATTRIBUTE_KEY)  # opened by track_in_mlflow()
+        if run_id is None:
+            run_id = self.client.create_run(self._experiment(study), start_time=start, tags=tags).info.run_id
+        else:
+            self.client.log_batch(run_id, tags=[RunTag(k, v) for k, v in tags.items()])
         params = [Param(k, _text(v, _MAX_PARAM)) for k, v in trial.params.items()]
         metrics = []
         names = self.metric_names if len(self.metric_names) > 1 else self.metric_names * len(trial.values or [])
@@ -269,7 +348,7 @@ class MLflowCallback:
     def _update_parent(self, study: Study, parent: str, trial: FrozenTrial) -> None:
         from mlflow.entities import Metric
 
-        if len(study.directions) != 1:
+        if len(study.directions) != 1 or parent in self._borrowed:
             return
         try:
             best = study.best_trial
