@@ -90,6 +90,7 @@ def test_one_offline_run_per_study_with_a_row_per_trial(offline):
     cb = WeightsAndBiasesCallback(metric_name="loss", wandb_kwargs={"dir": str(offline), "project": "demo"})
     study = tw.create_study(name="quad", sampler=tw.samplers.RandomSampler(seed=0))
     study.optimize(_objective, n_trials=4, callbacks=[cb], catch=(RuntimeError,))
+    cb.end(study)  # optimize leaves the study's run open for the script, as Optuna's callback does
     (run_dir,) = (offline / "wandb").glob("offline-run-*")
     run = _read_run(run_dir)
     rows = [{k: v for k, v in row.items() if not k.startswith("_")} for row in run["history"]]
@@ -100,7 +101,7 @@ def test_one_offline_run_per_study_with_a_row_per_trial(offline):
         if trial.state == tw.TrialState.COMPLETE:
             assert row["loss"] == pytest.approx(trial.value)
     assert rows[-1]["best_value"] == pytest.approx(study.best_value)
-    assert run["config"]["study_name"] == "quad" and run["exit"] == 0  # finished when optimize returned
+    assert run["config"]["study_name"] == "quad" and run["exit"] == 0
 
 
 @pytest.mark.slow
@@ -129,3 +130,40 @@ def test_bad_arguments_are_named():
         WeightsAndBiasesCallback(wandb_kwargs=["project"])
     with pytest.raises(ValueError, match="intermediate_metric"):
         WeightsAndBiasesCallback(metric_name="loss", intermediate_metric="loss")
+
+
+@pytest.mark.slow
+def test_track_in_wandb_logs_the_objectives_own_metrics_to_the_trials_run(offline):
+    cb = WeightsAndBiasesCallback(metric_name="acc", wandb_kwargs={"dir": str(offline)}, as_multirun=True)
+
+    @cb.track_in_wandb()
+    def objective(trial):
+        x = trial.suggest_float("x", 0.0, 1.0)
+        for epoch in range(2):
+            wandb.log({"val": x + epoch}, step=epoch)  # the trial's run is wandb.run
+        wandb.run.summary["mine"] = trial.number
+        return x
+
+    study = tw.create_study(name="tracked", sampler=tw.samplers.RandomSampler(seed=0))
+    study.optimize(objective, n_trials=2, callbacks=[cb])
+    runs = [_read_run(d) for d in (offline / "wandb").glob("offline-run-*")]
+    assert len(runs) == 2  # one run per trial, not one more for the callback
+    by_number = {r["summary"]["trial_number"]: r for r in runs}
+    for trial in study.trials:
+        run = by_number[trial.number]
+        assert [row["val"] for row in run["history"] if "val" in row] == pytest.approx([trial.value, trial.value + 1])
+        assert run["summary"]["mine"] == trial.number and run["summary"]["acc"] == pytest.approx(trial.value)
+        assert run["config"]["x"] == pytest.approx(trial.params["x"]) and run["exit"] == 0
+
+
+@pytest.mark.slow
+def test_the_study_run_stays_open_after_optimize_for_the_script(offline):
+    cb = WeightsAndBiasesCallback(metric_name="acc", wandb_kwargs={"dir": str(offline)})
+    study = tw.create_study(name="after", direction="maximize", sampler=tw.samplers.RandomSampler(seed=0))
+    study.optimize(lambda t: t.suggest_float("x", 0.0, 1.0), n_trials=3, callbacks=[cb])
+    wandb.run.summary["best accuracy"] = study.best_value  # as Optuna's wandb examples do
+    wandb.finish()
+    (run_dir,) = (offline / "wandb").glob("offline-run-*")
+    run = _read_run(run_dir)
+    assert run["summary"]["best accuracy"] == pytest.approx(study.best_value) and run["exit"] == 0
+    assert len(run["history"]) == 3
