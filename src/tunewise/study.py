@@ -89,7 +89,7 @@ def _check_directions(direction: str | None, directions: Sequence[str] | None) -
     for d in dirs:
         if d not in _DIRECTIONS:
             raise ValueError(f"direction must be 'minimize' or 'maximize', got {d!r}")
-    return dirs
+    return [str(d) for d in dirs]  # StudyDirection members are stored as their strings
 
 
 class Study:
@@ -112,7 +112,7 @@ class Study:
         self.study_name = name
         self._storage = storage
         self._study_id = storage.get_study_id(name)
-        self.directions: list[str] = storage.get_study_directions(self._study_id)
+        self.directions: list[str] = [StudyDirection(d) for d in storage.get_study_directions(self._study_id)]
         if sampler is None:
             sampler = _default_sampler()
         _check_instance("sampler", sampler)
@@ -1168,7 +1168,7 @@ class Study:
         self._in_optimize = True  # a worker runs trials for its parent's optimize() call
 
     def __repr__(self) -> str:
-        return f"Study(name={self.study_name!r}, directions={self.directions})"
+        return f"Study(name={self.study_name!r}, directions={[str(d) for d in self.directions]})"
 
     # ---- pickling: an in-memory study unpickled in another process is a read-only snapshot
     # (recording trials there raises instead of losing them: see storage/_snapshot.py) --------
@@ -1577,15 +1577,25 @@ def _check_max_trials(max_trials: Any) -> None:
 
 
 class StudyDirection(str, enum.Enum):
-    """Optuna's ``StudyDirection``. A study's ``direction`` is the string ``"minimize"`` or
-    ``"maximize"``, and each member equals its string (``"minimize" == StudyDirection.MINIMIZE``),
-    so code written for either reads the same."""
+    """Optuna's ``StudyDirection``. A study's ``direction`` (and each of its ``directions``) is a
+    member: it equals, hashes and prints as its string ``"minimize"`` / ``"maximize"``
+    (``"minimize" == StudyDirection.MINIMIZE``) and has Optuna's ``.name`` (``"MINIMIZE"``), so code
+    written for either reads the same.
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study(direction="maximize")
+    >>> study.direction == "maximize", study.direction.name, f"{study.direction}"
+    (True, 'MAXIMIZE', 'maximize')
+    """
 
     MINIMIZE = "minimize"
     MAXIMIZE = "maximize"
 
     def __str__(self) -> str:
         return self.value
+
+    def __hash__(self) -> int:  # as its string, so {"minimize": ...}[study.direction] finds it
+        return hash(self.value)
 
 
 class MaxTrialsCallback:
@@ -1848,7 +1858,7 @@ class StudySummary:
                  user_attrs: dict[str, Any], system_attrs: dict[str, Any], n_trials: int,
                  datetime_start: _dt.datetime | None, study_id: int) -> None:
         self.study_name = study_name
-        self.directions = directions
+        self.directions = [StudyDirection(d) for d in directions]
         self.best_trial = best_trial
         self.user_attrs = user_attrs
         self.system_attrs = system_attrs
@@ -1863,7 +1873,8 @@ class StudySummary:
         return self.directions[0]
 
     def __repr__(self) -> str:
-        return f"StudySummary(study_name={self.study_name!r}, directions={self.directions}, n_trials={self.n_trials})"
+        return (f"StudySummary(study_name={self.study_name!r}, directions={[str(d) for d in self.directions]}, "
+                f"n_trials={self.n_trials})")
 
 
 def get_all_study_summaries(storage: str | BaseStorage, include_best_trial: bool = True) -> list[StudySummary]:
