@@ -95,3 +95,31 @@ def test_empty_cv_iterator_says_what_scikit_learn_says() -> None:
     list(cv)  # used up
     with pytest.raises(ValueError, match=r"No fits were performed. Was the CV iterator empty\? Were there no"):
         SearchCV(Ridge(), param_grid={"alpha": [0.1, 1.0]}, cv=cv).fit(X, Y)
+
+
+# --- n_jobs > 1: every fold of every configuration goes out at once, as GridSearchCV sends them ---------------
+def test_parallel_grid_sends_all_folds_at_once_with_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    import joblib
+
+    from sklearn.svm import SVC
+
+    grid = [{"C": [1, 10], "kernel": ["linear"]}, {"C": [1, 10, 100], "kernel": ["rbf"], "gamma": [0.01, 0.1]}]
+    calls: list[int] = []
+    real = joblib.Parallel.__call__
+
+    def counting(self: joblib.Parallel, iterable: object) -> object:
+        tasks = list(iterable)  # type: ignore[call-overload]
+        calls.append(len(tasks))
+        return real(self, tasks)
+
+    monkeypatch.setattr(joblib.Parallel, "__call__", counting)
+    ours = SearchCV(SVC(), param_grid=grid, cv=3, n_jobs=2).fit(X, Y)
+    assert calls == [8 * 3]  # one call with 8 candidates x 3 folds (it was one call of 3 per candidate)
+    monkeypatch.setattr(joblib.Parallel, "__call__", real)
+    ref = GridSearchCV(SVC(), grid, cv=3, n_jobs=2).fit(X, Y)
+    for key in ref.cv_results_:
+        if "time" not in key:  # masked param_ entries compare as None
+            assert list(np.ma.asarray(ours.cv_results_[key], dtype=object).tolist()) == \
+                list(np.ma.asarray(ref.cv_results_[key], dtype=object).tolist()), key
+    assert [t.number for t in ours.study_.trials] == list(range(8))  # told in scikit-learn's order
+    assert ours.best_params_ == ref.best_params_ and ours.best_index_ == ref.best_index_

