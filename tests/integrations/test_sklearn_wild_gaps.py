@@ -100,7 +100,6 @@ def test_empty_cv_iterator_says_what_scikit_learn_says() -> None:
 # --- n_jobs > 1: every fold of every configuration goes out at once, as GridSearchCV sends them ---------------
 def test_parallel_grid_sends_all_folds_at_once_with_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
     import joblib
-
     from sklearn.svm import SVC
 
     grid = [{"C": [1, 10], "kernel": ["linear"]}, {"C": [1, 10, 100], "kernel": ["rbf"], "gamma": [0.01, 0.1]}]
@@ -123,3 +122,30 @@ def test_parallel_grid_sends_all_folds_at_once_with_the_same_results(monkeypatch
                 list(np.ma.asarray(ref.cv_results_[key], dtype=object).tolist()), key
     assert [t.number for t in ours.study_.trials] == list(range(8))  # told in scikit-learn's order
     assert ours.best_params_ == ref.best_params_ and ours.best_index_ == ref.best_index_
+
+
+def test_parallel_halving_sends_each_iteration_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import joblib
+    from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+    from sklearn.model_selection import HalvingGridSearchCV
+    from sklearn.tree import DecisionTreeClassifier
+
+    grid = {"max_depth": [1, 2, 3, 4], "min_samples_leaf": [1, 5]}
+    calls: list[int] = []
+    real = joblib.Parallel.__call__
+
+    def counting(self: joblib.Parallel, iterable: object) -> object:
+        tasks = list(iterable)  # type: ignore[call-overload]
+        calls.append(len(tasks))
+        return real(self, tasks)
+
+    monkeypatch.setattr(joblib.Parallel, "__call__", counting)
+    ours = SearchCV(DecisionTreeClassifier(random_state=0), param_grid=grid, strategy="halving", factor=2, cv=3,
+                    n_jobs=2, random_state=0).fit(X, Y)
+    monkeypatch.setattr(joblib.Parallel, "__call__", real)
+    ref = HalvingGridSearchCV(DecisionTreeClassifier(random_state=0), grid, factor=2, cv=3, n_jobs=2,
+                              random_state=0).fit(X, Y)
+    assert calls == [n * 3 for n in ref.n_candidates_]  # one call per iteration, every candidate's folds
+    assert (ours.n_candidates_, ours.n_resources_) == (ref.n_candidates_, ref.n_resources_)
+    assert ours.best_params_ == ref.best_params_
+    np.testing.assert_array_equal(ours.cv_results_["mean_test_score"], ref.cv_results_["mean_test_score"])

@@ -941,15 +941,8 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         joblib ``Parallel`` call, as GridSearchCV does; the trials are then told in order. Fold by fold per
         configuration, a grid of fast fits paid joblib's start-up once per configuration: 5.8x
         scikit-learn's time for a 42-candidate SVC grid with ``n_jobs=-1``. None: run them one by one."""
-        from joblib import Parallel, delayed, effective_n_jobs
-
-        n_jobs = 1 if self.n_jobs is None else effective_n_jobs(self.n_jobs)
-        # scikit-learn's callbacks (on the search, the estimator or a step of it) see each fold as a task of
-        # its own; they keep the fold-by-fold path.
-        with_callbacks = any(getattr(obj, "_skl_callbacks", None) for obj in
-                             [self, run.base, *run.base.get_params(deep=True).values()])
-        if (queue is None or n_jobs == 1 or study.scheduler is not None or self.timeout is not None
-                or with_callbacks or self.storage is not None or self.study_name is not None
+        if (queue is None or not self._folds_in_one_call(run) or study.scheduler is not None
+                or self.timeout is not None or self.storage is not None or self.study_name is not None
                 or study.get_trials()):
             return None
         dims = settings.dims
@@ -958,12 +951,28 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
             raw = {name: v for name, v in encoded.items() if name in dims}
             params = originals.get(_point_key(raw)) or {name: dims[name].decode(v) for name, v in raw.items()}
             params_list.append({**params, **drawn})
-        splits = run.splits
+        return self._run_folds(run, params_list, run.splits)
+
+    def _folds_in_one_call(self, run: _Run) -> bool:
+        """n_jobs > 1 and no scikit-learn callbacks (on the search, the estimator or a step of it: they see
+        each fold as a task of its own, so they keep the fold-by-fold path)."""
+        from joblib import effective_n_jobs
+
+        if self.n_jobs is None or effective_n_jobs(self.n_jobs) == 1:
+            return False
+        return not any(getattr(obj, "_skl_callbacks", None) for obj in
+                       [self, run.base, *run.base.get_params(deep=True).values()])
+
+    def _run_folds(self, run: _Run, params_list: list[dict[str, Any]], splits: list[Any]) -> list[list[Any]]:
+        """Every fold of every configuration of ``params_list`` in one joblib ``Parallel`` call; the results
+        per configuration, folds in order."""
+        from joblib import Parallel, delayed, effective_n_jobs
+
         kwargs = {"return_train_score": run.return_train_score, "error_score": run.error_score,
                   "weighted": run.weighted, "warn_fit_failure": False, "metric_dict": run.metrics.from_callable,
                   "score_params": run.score_params, "verbose": self.verbose}
         n = len(params_list)
-        out = Parallel(n_jobs=n_jobs, pre_dispatch=self.pre_dispatch)(
+        out = Parallel(n_jobs=effective_n_jobs(self.n_jobs), pre_dispatch=self.pre_dispatch)(
             delayed(fit_and_score)(clone(run.base).set_params(**clone(params, safe=False)), run.X, run.y,
                                    splits[k][0], splits[k][1], run.scorers, run.fit_params, fold=k, params=params,
                                    progress=((k, len(splits)), (i, n)), **kwargs)
@@ -1065,6 +1074,8 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                     task_name="halving-iteration", max_subtasks=len(candidates) * len(splits),
                     sequential_subtasks=False).call_on_fit_task_begin(estimator=self)
             means = []
+            # As scikit-learn, each iteration's folds go out at once (n_jobs > 1, no callbacks).
+            fold_results = self._run_folds(run, candidates, splits) if self._folds_in_one_call(run) else None
             for cand, params in enumerate(candidates):
                 searched = {name: value for name, value in params.items() if name in dims}
                 drawn = {name: check_drawn_value("param_distributions", name, value)
@@ -1079,7 +1090,8 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                 means.append(self._run_trial(study, trial, params, run, splits, number, total,
                                              extra={"iter": itr, "n_resources": n_resources},
                                              candidate=(cand, len(candidates)),
-                                             callback_task=None if iteration_ctx is None else (iteration_ctx, cand)))
+                                             callback_task=None if iteration_ctx is None else (iteration_ctx, cand),
+                                             precomputed=None if fold_results is None else fold_results[cand]))
                 number += 1
             keep = survivors(means, math.ceil(len(candidates) / plan.factor))
             candidates = [candidates[i] for i in keep]
