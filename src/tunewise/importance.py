@@ -42,6 +42,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from tunewise.insight._importance import EVALUATORS, param_importances
+from tunewise.trial import TrialState
 
 __all__ = [
     "EVALUATORS",
@@ -180,10 +181,15 @@ def get_param_importances(study: Any, *, evaluator: Any = None, params: Sequence
                           **kwargs: Any) -> dict[str, float]:
     """:func:`param_importances` under Optuna's name (``optuna.importance.get_param_importances``).
 
-    ``evaluator`` is ``"fanova"`` (the default, as in Optuna) or ``"permutation"``, or Optuna's
-    evaluator objects (:class:`FanovaImportanceEvaluator` -> fANOVA,
-    :class:`MeanDecreaseImpurityImportanceEvaluator` -> permutation, with their ``n_trees`` and
-    ``seed``), or an instance of your own :class:`BaseImportanceEvaluator` subclass.
+    Without ``evaluator`` it is :class:`PedAnovaImportanceEvaluator`, Optuna 5's default (the same
+    importances as Optuna's on the same trials; a study with several objectives needs no
+    ``target``); with tunewise's own options (``seed=``, ``n_trees=``, ``max_trials=``) it is
+    fANOVA. ``evaluator`` may also be ``"fanova"`` or ``"permutation"``, Optuna's evaluator objects
+    (:class:`FanovaImportanceEvaluator` -> fANOVA, :class:`MeanDecreaseImpurityImportanceEvaluator`
+    -> permutation, with their ``n_trees`` and ``seed``), or an instance of your own
+    :class:`BaseImportanceEvaluator` subclass. As in Optuna, a study without a COMPLETE trial gives
+    ``{}``, and importances that are all zero (one trial, a constant objective) are normalized to
+    equal shares.
 
     >>> import tunewise as tw
     >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
@@ -191,6 +197,8 @@ def get_param_importances(study: Any, *, evaluator: Any = None, params: Sequence
     >>> list(tw.importance.get_param_importances(study))[0]
     'x'
     """
+    if evaluator is None and not kwargs:
+        evaluator = PedAnovaImportanceEvaluator()  # Optuna 5's default
     if isinstance(evaluator, BaseImportanceEvaluator) and not isinstance(evaluator, FanovaImportanceEvaluator):
         if kwargs:
             raise TypeError(f"get_param_importances(evaluator={type(evaluator).__name__}(...)) takes no "
@@ -198,8 +206,38 @@ def get_param_importances(study: Any, *, evaluator: Any = None, params: Sequence
         return _user_importances(evaluator, study, params=params, target=target, normalize=normalize)
     if isinstance(evaluator, FanovaImportanceEvaluator):
         kwargs = {"seed": 0 if evaluator.seed is None else evaluator.seed, "n_trees": evaluator.n_trees, **kwargs}
-    return param_importances(study, evaluator=_evaluator_name(evaluator), params=params, target=target,
-                             normalize=normalize, **kwargs)
+    name = _evaluator_name(evaluator)
+    few = _too_few_trials(study, params, target)
+    if few is not None:  # Optuna's evaluators answer {} (no trial) or zeros (one trial) here
+        res = dict.fromkeys(few, 0.0)
+    else:
+        res = param_importances(study, evaluator=name, params=params, target=target, normalize=False, **kwargs)
+    if not normalize:
+        return res
+    total = sum(res.values())
+    if total == 0.0:  # Optuna's rule: equal shares
+        return {k: 1.0 / len(res) for k in res}
+    return {k: v / total for k, v in res.items()}
+
+
+def _too_few_trials(study: Any, params: Sequence[str] | None,
+                    target: Callable[[Any], float] | None) -> list[str] | None:
+    """The parameters to rank when the study has fewer than 2 COMPLETE trials with a finite value
+    (None when it has enough for a model)."""
+    if not hasattr(study, "get_trials") or (target is None and len(study.directions) > 1):
+        return None  # param_importances names the problem
+    get = target if target is not None else (lambda t: t.values[0] if t.values else math.nan)
+    done = [t for t in study.get_trials(states=(TrialState.COMPLETE,)) if math.isfinite(float(get(t)))]
+    if len(done) >= 2:
+        return None
+    if not done:
+        return []
+    names = [params] if isinstance(params, str) else list(params) if params is not None else sorted(done[0].params)
+    missing = [p for p in names if p not in done[0].params]
+    if missing:
+        raise ValueError(f"params names {', '.join(map(repr, missing))}, which no COMPLETE trial has; known: "
+                         f"{', '.join(sorted(done[0].params)) or '(none)'}")
+    return names
 
 
 def _user_importances(evaluator: BaseImportanceEvaluator, study: Any, *, params: Sequence[str] | None,
@@ -244,6 +282,8 @@ def _importances_for_plot(study: Any, evaluator: Any, params: Sequence[str] | No
                           target: Callable[[Any], float] | None) -> dict[str, float] | None:
     """A user evaluator's normalized importances for the plots (None: a built-in evaluator, which
     the plot computes itself)."""
+    if evaluator is None:
+        evaluator = PedAnovaImportanceEvaluator()  # Optuna 5's default
     if isinstance(evaluator, BaseImportanceEvaluator) and not isinstance(evaluator, FanovaImportanceEvaluator):
         return _user_importances(evaluator, study, params=params, target=target, normalize=True)
     return None

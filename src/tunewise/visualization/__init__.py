@@ -80,10 +80,13 @@ def plot_param_importances(study: Any, evaluator: Any = None, params: Sequence[s
                            target: Callable[[Any], float] | None = None, target_name: str = "Objective value",
                            **kwargs: Any) -> Any:
     """:func:`tunewise.plots.param_importances` under Optuna's name and argument order;
-    ``evaluator`` is ``"fanova"`` (default, also for Optuna's ``FanovaImportanceEvaluator()``),
-    ``"permutation"``, or an instance of your own ``tunewise.importance.BaseImportanceEvaluator``."""
+    ``evaluator`` defaults to PED-ANOVA, as Optuna 5's (fANOVA when tunewise's ``seed=`` is given);
+    ``"fanova"`` (also for Optuna's ``FanovaImportanceEvaluator()``), ``"permutation"``, or an
+    instance of your own ``tunewise.importance.BaseImportanceEvaluator``."""
     from tunewise.importance import _evaluator_name, _importances_for_plot
 
+    if evaluator is None and "seed" in kwargs:
+        evaluator = "fanova"
     own = _importances_for_plot(study, evaluator, params, target)
     if own is not None:
         return param_importances(study, evaluator=type(evaluator).__name__, target_name=target_name,
