@@ -1597,6 +1597,9 @@ class StudyDirection(str, enum.Enum):
     def __hash__(self) -> int:  # as its string, so {"minimize": ...}[study.direction] finds it
         return hash(self.value)
 
+    def __repr__(self) -> str:  # as its string, as tunewise printed directions before
+        return repr(self.value)
+
 
 class MaxTrialsCallback:
     """Optuna's ``MaxTrialsCallback``: stop ``optimize`` once the study holds ``n_trials`` trials

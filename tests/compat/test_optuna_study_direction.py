@@ -17,7 +17,7 @@ def test_direction_has_optunas_name_and_stays_a_string():
     assert {"maximize": 1}[study.direction] == 1 and study.direction in {"maximize"}
     assert json.dumps(study.directions) == '["maximize"]'
     assert study.direction == tw.study.StudyDirection.MAXIMIZE
-    assert repr(study).endswith("directions=['maximize'])")
+    assert repr(study).endswith("directions=['maximize'])") and repr(study.directions) == "['maximize']"
 
 
 def test_every_direction_and_summaries_and_loaded_studies(tmp_path):
