@@ -711,7 +711,7 @@ def sweep(sweep: Any = None, *args: Any, **kwargs: Any) -> str:
         _agent_sweeps[sweep_id] = cfg
         known = _inherited_sweeps()
         known[sweep_id] = cfg
-        os.environ[_ENV_SWEEPS] = json.dumps(known, default=lambda v: v.item() if hasattr(v, "item") else str(v))
+        os.environ[_ENV_SWEEPS] = json.dumps(known, default=lambda v: v.tolist() if hasattr(v, "tolist") else str(v))
         return sweep_id
     return os.environ.get(_ENV_STUDY, "tunewise-sweep")
 
