@@ -280,3 +280,32 @@ def test_several_metrics_take_an_nsga_sampler_and_their_mistakes_are_named():
     ]:
         with pytest.raises(SweepConfigError, match=message):
             SweepConfig.from_dict({**base, **extra}, check_program=False)
+
+
+def test_yaml_strings_that_look_like_numbers_or_none_are_said_at_their_line(tmp_path):
+    # Third-party sweep files write `values: [1e-3, 1e-4]` and `values: [2, None]`: PyYAML (YAML 1.1,
+    # as W&B's CLI reads the file) gives the strings '1e-3' and 'None'; the runs get them, as under W&B.
+    path = tmp_path / "sweep.yaml"
+    path.write_text("program: train.py\nmethod: grid\nmetric: {name: acc, goal: maximize}\nparameters:\n"
+                    "  lr:\n    values: [1e-3, 0.01]\n  depth:\n    values: [2, None]\n  l2:\n    value: 1e-8\n"
+                    "  ok:\n    values: [1.0e-3, 'adam']\n")
+    (tmp_path / "train.py").write_text("")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cfg = SweepConfig.from_file(path)
+    said = sorted(str(w.message) for w in caught if issubclass(w.category, SweepConfigWarning))
+    assert said == [
+        "parameters.depth.values: 'None' is the string 'None' in YAML, not None (write null or ~); runs get the "
+        "string, as under W&B",
+        "parameters.l2.value: '1e-8' is a string: YAML 1.1 reads a number with an exponent and no dot as text "
+        "(write 1.0e-08); runs get the string '1e-8', as under W&B",
+        "parameters.lr.values: '1e-3' is a string: YAML 1.1 reads a number with an exponent and no dot as text "
+        "(write 1.0e-03); runs get the string '1e-3', as under W&B",
+    ]
+    assert {w.lineno for w in caught} == {6, 8, 10}  # each at its parameter's line
+    assert next(p for p in cfg.parameters if p.name == "lr").values == ("1e-3", 0.01)  # unchanged: what W&B passes
+    # A dict given in Python means its strings.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SweepConfigWarning)
+        SweepConfig.from_dict({"program": "t.py", "method": "grid", "metric": {"name": "acc"},
+                               "parameters": {"lr": {"values": ["1e-3"]}}}, check_program=False)

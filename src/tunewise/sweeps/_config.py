@@ -577,6 +577,7 @@ def _parse_param(ctx: _Ctx, path: Path_, name: str, spec: Any, out: list[ParamSp
         if not isinstance(values, list) or not values:
             raise ctx.error(path + ("values",), f"values must be a non-empty list, got {values!r}")
         kw["values"] = tuple(values)
+        _warn_yaml_strings(ctx, path + ("values",), values)
         unique = _unique_values(values)
         if len(unique) < len(values) or any(isinstance(v, tuple) for v in values):
             kw["listed"] = tuple(values)
@@ -591,6 +592,7 @@ def _parse_param(ctx: _Ctx, path: Path_, name: str, spec: Any, out: list[ParamSp
                                                    len(kw["values"]))
     if dist == "constant":
         kw["value"] = spec["value"]
+        _warn_yaml_strings(ctx, path + ("value",), [spec["value"]])
     for key in ("min", "max", "mu", "sigma", "q", "a", "b"):
         if key in spec:
             v = spec[key]
@@ -676,6 +678,27 @@ def _check_probabilities(ctx: _Ctx, path: Path_, probs: Any, n_values: int) -> t
     if not math.isclose(sum(probs), 1.0, rel_tol=0, abs_tol=1e-6):
         raise ctx.error(path, f"probabilities must sum to 1 (as in W&B), they sum to {sum(probs):g}")
     return tuple(float(p) for p in probs)
+
+
+_YAML11_EXPONENT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$")
+
+
+def _warn_yaml_strings(ctx: _Ctx, path: Path_, values: Sequence[Any]) -> None:
+    """In a sweep file, values YAML 1.1 (PyYAML, which W&B's CLI uses too) reads as text although they
+    look like numbers or None: the runs get the string, under W&B as here; say so once per parameter."""
+    if ctx.lines is None:  # a dict from Python: its strings are meant
+        return
+    for v in values:
+        if isinstance(v, str) and _YAML11_EXPONENT.match(v):
+            mantissa, exponent = f"{float(v):e}".split("e")
+            mantissa = mantissa.rstrip("0") + ("0" if mantissa.rstrip("0").endswith(".") else "")
+            ctx.warn(path, f"{v!r} is a string: YAML 1.1 reads a number with an exponent and no dot as text "
+                           f"(write {mantissa}e{exponent}); runs get the string {v!r}, as under W&B")
+            return
+        if v in ("None", "none", "NONE"):
+            ctx.warn(path, f"{v!r} is the string {v!r} in YAML, not None (write null or ~); runs get the string, "
+                           f"as under W&B")
+            return
 
 
 class SweepConfigWarning(UserWarning):
