@@ -120,7 +120,9 @@ class WeightsAndBiasesCallback:
         """Decorate an objective so that its own ``wandb.log`` calls (and ``wandb.run.summary``)
         go to the run the callback logs the trial to, as Optuna's ``track_in_wandb``: the trial's run
         with ``as_multirun=True`` (opened before the objective runs; the callback adds the parameters,
-        reports and value(s), then finishes it), else the study's run.
+        reports and value(s), then finishes it), else the study's run. With ``optimize(n_jobs=k > 1)``
+        the objective runs in worker processes, which cannot hand their run to the callback: each
+        trial then has the objective's run (finished when it returns) and the callback's.
 
         >>> import tunewise as tw, tempfile, wandb
         >>> cb = WeightsAndBiasesCallback(wandb_kwargs={"dir": tempfile.mkdtemp()}, as_multirun=True)  # doctest: +SKIP
