@@ -378,6 +378,44 @@ def run_one(name: str, script: Script, mode: str, args: argparse.Namespace) -> d
             "error": "" if rc == 0 else s18.last_error(err_all)}
 
 
+# A package whose own test suite drives Optuna (run with pytest, not as a script): its tests pass
+# under Optuna, and are run again with every module's imports switched.
+PACKAGES = {
+    "olc_package_tests": ("LukeCPadmore/optuna-lightning-cli", ("src", "tests"),
+                          "Typer CLI tuning Lightning modules: its 29 pytest tests (create_study / load_study, "
+                          "PyTorchLightningPruningCallback from optuna_integration, study summaries with "
+                          "direction.name, TrialState, MLflow parent runs through the Lightning MLFlowLogger)"),
+}
+
+
+def run_package(name: str, mode: str, args: argparse.Namespace) -> dict[str, object]:
+    repo, folders, _ = PACKAGES[name]
+    here = pathlib.Path(args.work).resolve() / mode / name
+    if here.exists():
+        subprocess.run(["rm", "-rf", str(here)], check=True)
+    here.mkdir(parents=True)
+    archive = subprocess.run(["git", "--git-dir", mirror(repo), "archive", "HEAD"], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(here)], input=archive.stdout, check=True)
+    if mode == "tunewise":
+        for folder in folders:
+            for path in (here / folder).rglob("*.py"):
+                path.write_text(s20.as_tunewise(path.read_text()))
+        (here / "conftest.py").write_text(s18.BLOCK_OPTUNA)
+    path_entries = (args.tunewise_src and os.path.abspath(args.tunewise_src), str(here / "src"),
+                    args.package_extra and os.path.abspath(args.package_extra),
+                    args.extra and os.path.abspath(args.extra))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in path_entries if p), MPLBACKEND="Agg",
+               MLFLOW_ALLOW_FILE_STORE="true", OMP_NUM_THREADS="1", PYTHONWARNINGS="ignore")
+    start = time.monotonic()
+    proc = subprocess.run(["nice", "-n", "5", args.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+                          cwd=here, env=env, capture_output=True, text=True, timeout=900)
+    (here / "pytest.txt").write_text(proc.stdout + proc.stderr)
+    summary = next((line for line in reversed(proc.stdout.splitlines()) if " passed" in line or " failed" in line), "")
+    failed = [line.split(" ")[1] for line in proc.stdout.splitlines() if line.startswith("FAILED ")]
+    return {"ok": proc.returncode == 0, "rc": proc.returncode, "seconds": round(time.monotonic() - start, 1),
+            "error": "" if proc.returncode == 0 else summary.strip("= "), "failed": failed}
+
+
 def manifest() -> str:
     lines = ["| script | repository | path | commit | licence | data stand-in | exercises |",
              "|---|---|---|---|---|---|---|"]
@@ -436,6 +474,8 @@ def main() -> None:
     parser.add_argument("--causes", default="", help="JSON file: script name -> root cause / note")
     parser.add_argument("--manifest", action="store_true", help="print the manifest table (no run)")
     parser.add_argument("--resume", action="store_true", help="keep the results --out already has")
+    parser.add_argument("--packages", action="store_true", help="run the packages' test suites (PACKAGES) instead")
+    parser.add_argument("--package-extra", default="", help="pip --target folder with the packages' own dependencies")
     args = parser.parse_args()
     if args.manifest:
         print(manifest())
@@ -451,6 +491,18 @@ def main() -> None:
     results["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                                        cwd=HERE).stdout.strip()
     modes = ("optuna", "tunewise") if args.mode == "both" else (args.mode,)
+    if args.packages:
+        for name, (repo, _, _) in PACKAGES.items():
+            entry = dict(results.get(name) or {})  # type: ignore[call-overload]
+            entry["source"] = f"{repo}@{git(repo, 'rev-parse', 'HEAD').strip()[:12]} (its tests/)"
+            for mode in modes:
+                entry[mode] = result = run_package(name, mode, args)
+                print(f"{name:34s} {mode:9s} {'ok ' if result['ok'] else 'FAIL'} {result['seconds']:6.1f}s "
+                      f"{result['error']}", flush=True)
+            results[name] = entry
+        if args.out:
+            pathlib.Path(args.out).write_text(json.dumps(results, indent=1, sort_keys=True))
+        return
     for name, script in SCRIPTS.items():
         if args.only not in name:
             continue
