@@ -20,6 +20,8 @@ from import. The adapted scripts go to ``--work``; they are third-party code and
         --work /tmp/optuna_wild2/before --out optuna_wild2_before.json
     .venv/bin/python benchmarks/history/s21/optuna_wild2.py --report optuna_wild2_optuna.json \
         optuna_wild2_before.json optuna_wild2_after.json --causes optuna_wild2_causes.json
+    .venv/bin/python benchmarks/history/s21/optuna_wild2.py --packages --mode optuna \
+        --package-extra /tmp/s21w/extra2 --out optuna_wild2_pkg_optuna.json   # a package's own pytest suite
 """
 
 from __future__ import annotations
