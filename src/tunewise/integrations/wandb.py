@@ -126,7 +126,7 @@ class WeightsAndBiasesCallback:
 
         >>> import tunewise as tw, tempfile, wandb
         >>> cb = WeightsAndBiasesCallback(wandb_kwargs={"dir": tempfile.mkdtemp()}, as_multirun=True)  # doctest: +SKIP
-        >>> @cb.track_in_wandb()
+        >>> @cb.track_in_wandb()  # doctest: +SKIP
         ... def objective(trial):
         ...     x = trial.suggest_float("x", -1, 1)
         ...     wandb.log({"x_abs": abs(x)})
