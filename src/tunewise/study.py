@@ -525,10 +525,12 @@ class Study:
         # The sampler proposes before the trial is written, so its proposal (which parallel
         # workers read from the running trial: constant liar) goes into the start's own write.
         pending = _PendingTrial(self)
-        if self._retries_only or self._storage.expects_waiting(self._study_id):
+        if (self._retries_only or self._storage.expects_waiting(self._study_id)
+                or self._budget_used(max_started)):
             # An enqueued trial (or an ASHA continuation) will be claimed: its parameters are
             # fixed, so a proposal now would be a wasted model fit. If another worker claims it
-            # first, the sampler proposes at the first suggest instead.
+            # first, the sampler proposes at the first suggest instead. Once the budget is used,
+            # only a queued retry may start: a proposal would be for a trial that never starts.
             relative, prepared = None, None
         else:
             relative, prepared = self._propose_before_start(pending)
@@ -581,6 +583,17 @@ class Study:
             except MaxTrialsReached:
                 continue  # another worker claimed it first
         raise MaxTrialsReached
+
+    def _budget_used(self, max_started: int | None) -> bool:
+        """Whether ``max_started`` trials have started (only a queued retry may start now).
+
+        Read only near the cap (this process's trial numbers reach it; no read otherwise). A
+        proposal made then claimed its work for a trial the start refuses: a grid point that
+        never ran (lost when the budget is raised later), or queued WAITING past the budget when
+        a dead worker's retry started in its place (GPSampler's claim while a trial runs)."""
+        if max_started is None or self._storage.next_trial_number(self._study_id, claim_waiting=False) < max_started:
+            return False
+        return self._started_count() >= max_started
 
     def _started_count(self) -> int:
         """Trials started so far, as the budget counts them (a started retry of a failed trial not twice)."""

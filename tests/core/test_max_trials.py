@@ -129,6 +129,20 @@ def test_retry_of_a_stale_trial_does_not_use_a_second_slot(backend, tmp_path):
     assert trials[1].system_attrs["retried_from"] == 0 and trials[1].params == {"x": 0.25}
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_grid_point_is_not_claimed_once_the_budget_is_used_and_runs_when_it_is_raised(backend, tmp_path):
+    """The ask after the last trial of a budget claimed the next grid point, then found the budget
+    used: the point never ran, and a raised budget ended one trial short (9 of 10 points)."""
+    grid = {"x": [i / 10 for i in range(10)]}
+    study = tw.create_study(name=unique("grid"), storage=backend_url(backend, tmp_path),
+                            sampler=tw.samplers.GridSampler(grid, seed=0))
+    study.optimize(_objective, n_trials=100, max_trials=5)
+    assert len(study.trials) == 5
+    study.optimize(_objective, n_trials=100, max_trials=10)
+    assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 10
+    assert sorted(t.params["x"] for t in study.trials) == grid["x"]
+
+
 @pytest.mark.parametrize("bad", [0, -3, 2.5, True, "10"])
 def test_invalid_max_trials_is_a_clear_error(bad):
     study = tw.create_study()

@@ -360,6 +360,41 @@ def test_at_the_end_of_the_budget_a_dead_workers_trial_is_reaped_and_rerun(tmp_p
     assert retry.params == study.trials[0].params
 
 
+@pytest.mark.parametrize("sampler", ["default", "grid"])
+def test_a_proposal_made_once_the_budget_is_used_is_not_left_waiting(tmp_path, sampler):
+    """The test above, made deterministic: the other worker dies during the last trial of the budget,
+    so its trial is still fresh at the next ask. That ask proposed and claimed (GPSampler claims while
+    another trial runs; a grid point), the start found the budget used, waited, failed the dead trial
+    as stale and started its retry; the claimed proposal was then queued WAITING past the budget
+    (7 trials, the last WAITING) and, for a grid, ran only when the budget was raised."""
+    url = f"sqlite:///{tmp_path / 'end.db'}"
+    grid = {"x": [i / 10 for i in range(10)]}
+
+    def make():
+        return tw.samplers.GridSampler(grid, seed=0) if sampler == "grid" else None
+
+    study = tw.create_study(name="s", storage=url, heartbeat_interval=0.1, grace_period=1.0, max_retries=1,
+                            max_trials=5, sampler=make())
+    other = tw.load_study("s", url, sampler=make())  # another worker: its trial 0 beats until it dies
+    victim = other.ask()
+    victim.suggest_float("x", 0, 1)
+
+    def objective(t):
+        if t.number == 4:  # the last trial of the budget: the other worker dies, its trial RUNNING
+            _heartbeat.on_finish(other, victim._trial_id)
+        return t.suggest_float("x", 0, 1)
+
+    study.optimize(objective, n_trials=100)
+    states = [t.state for t in study.trials]
+    assert states == [TrialState.FAILED] + [TrialState.COMPLETE] * 5
+    assert study.trials[5].system_attrs["retried_from"] == 0
+    if sampler == "grid":  # every point runs once the budget is raised, none twice
+        again = tw.load_study("s", url, sampler=make(), max_trials=10)
+        again.optimize(objective, n_trials=100)
+        done = [t.params["x"] for t in again.trials if t.state == TrialState.COMPLETE]
+        assert len(again.trials) == 11 and sorted(done) == grid["x"]
+
+
 # ---- 7. parameters are saved soon after they are suggested, not at the first heartbeat -------
 def test_parameters_reach_the_storage_long_before_the_first_heartbeat(tmp_path):
     url = f"sqlite:///{tmp_path / 'p.db'}"
