@@ -149,3 +149,40 @@ def test_parallel_halving_sends_each_iteration_at_once(monkeypatch: pytest.Monke
     assert (ours.n_candidates_, ours.n_resources_) == (ref.n_candidates_, ref.n_resources_)
     assert ours.best_params_ == ref.best_params_
     np.testing.assert_array_equal(ours.cv_results_["mean_test_score"], ref.cv_results_["mean_test_score"])
+
+
+# --- FitFailedWarning: scikit-learn's message with each distinct traceback; halving warns per iteration --------
+def _fit_failed_messages(search: object) -> list[str]:
+    from sklearn.exceptions import FitFailedWarning
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        search.fit(X, Y)  # type: ignore[attr-defined]
+    return [str(w.message) for w in seen if issubclass(w.category, FitFailedWarning)]
+
+
+def _without_paths(message: str) -> str:
+    # The traceback's frames name the files that raised (scikit-learn's _validation.py or ours): keep the rest.
+    return "\n".join(line for line in message.splitlines() if not line.lstrip().startswith(("File ", "^", "~")))
+
+
+def test_fit_failed_warning_reads_as_scikit_learns() -> None:
+    grid = {"penalty": ["l1", "l2"], "C": [0.5, 1.0]}
+    (ours,) = _fit_failed_messages(SearchCV(LogisticRegression(max_iter=500), param_grid=grid, cv=3))
+    (ref,) = _fit_failed_messages(GridSearchCV(LogisticRegression(max_iter=500), grid, cv=3))
+    assert "-" * 80 + "\n6 fits failed with the following error:\nTraceback (most recent call last):" in ours
+    last = [line for line in _without_paths(ref).splitlines() if line.strip()][-1]  # the exception line
+    assert ours.startswith(ref.split("Traceback")[0]) and last in ours
+
+
+def test_halving_warns_about_failed_fits_once_per_iteration() -> None:
+    from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+    from sklearn.model_selection import HalvingGridSearchCV
+    from sklearn.svm import SVC
+
+    grid = {"C": [-1.0, 0.01, 0.1, 1.0, 10.0, 100.0]}  # C < 0 fails; scored 0.99, it survives to the last round
+    kw = {"factor": 3, "cv": 3, "random_state": 0, "error_score": 0.99, "refit": False}
+    ours = _fit_failed_messages(SearchCV(SVC(), param_grid=grid, strategy="halving", **kw))
+    ref = _fit_failed_messages(HalvingGridSearchCV(SVC(), grid, **kw))
+    assert [m.split("\n")[1] for m in ours] == [m.split("\n")[1] for m in ref]  # "N fits failed out of a total of M."
+    assert len(ref) > 1

@@ -831,7 +831,8 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
             self._end_callbacks(study, error)
             raise
         self._end_callbacks(study, None)
-        _warn_or_raise_about_failed_fits(run.fits, settings.error_score)
+        if halving_plan is None:  # halving warns once per iteration, as scikit-learn's (_search_halving)
+            _warn_or_raise_about_failed_fits(run.fits, settings.error_score)
 
         self.multimetric_ = metrics.multimetric
         # A search written as scikit-learn's (its configurations, no pruning, no stored study) has scikit-learn's
@@ -1074,6 +1075,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                     task_name="halving-iteration", max_subtasks=len(candidates) * len(splits),
                     sequential_subtasks=False).call_on_fit_task_begin(estimator=self)
             means = []
+            fits_before = len(run.fits)
             # As scikit-learn, each iteration's folds go out at once (n_jobs > 1, no callbacks).
             fold_results = self._run_folds(run, candidates, splits) if self._folds_in_one_call(run) else None
             for cand, params in enumerate(candidates):
@@ -1093,6 +1095,8 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                                              callback_task=None if iteration_ctx is None else (iteration_ctx, cand),
                                              precomputed=None if fold_results is None else fold_results[cand]))
                 number += 1
+            # As HalvingGridSearchCV, failed fits are summed up (or all failing raise) after each iteration.
+            _warn_or_raise_about_failed_fits(run.fits[fits_before:], run.error_score)
             keep = survivors(means, math.ceil(len(candidates) / plan.factor))
             candidates = [candidates[i] for i in keep]
             if iteration_ctx is not None:
@@ -1222,7 +1226,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                 raise
             metric = run.metrics.refit_metric
             for n_done, (k, r) in enumerate(zip(folds, out, strict=True), start=len(results) - len(out) + 1):
-                run.fits.append(r["error"])
+                run.fits.append(r.get("traceback") or r["error"])
                 running = float(np.mean([q["test"][metric] for q in results[:n_done]]))
                 if not math.isnan(running):
                     trial.report(running, step=k)
@@ -1485,10 +1489,11 @@ def _warn_or_raise_about_failed_fits(fits: Sequence[str | None], error_score: An
     errors = [e for e in fits if e is not None]
     if not errors:
         return
-    details = "\n".join(f"{n} fits failed with the following error:\n{e}\n"
-                         for e, n in Counter(errors).most_common())
+    # scikit-learn's summary: each distinct traceback once, in the order first met, after a line of dashes.
+    details = "\n".join(f"{'-' * 80}\n{n} fits failed with the following error:\n{e}"
+                         for e, n in Counter(errors).items())
     if len(errors) == len(fits):
-        raise ValueError(f"All the {len(fits)} fits failed.\nIt is very likely that your model is misconfigured.\n"
+        raise ValueError(f"\nAll the {len(fits)} fits failed.\nIt is very likely that your model is misconfigured.\n"
                          f"You can try to debug the error by setting error_score='raise'.\n\n"
                          f"Below are more details about the failures:\n{details}")
     warnings.warn(f"\n{len(errors)} fits failed out of a total of {len(fits)}.\nThe score on these train-test "

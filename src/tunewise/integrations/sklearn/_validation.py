@@ -362,6 +362,7 @@ def _fit_and_score(estimator: Any, X: Any, y: Any, X_train: Any, y_train: Any, t
             raise
         fit_time = time.perf_counter() - start
         error = f"{type(e).__name__}: {e}"
+        trace = traceback.format_exc()  # the search's FitFailedWarning shows it, as scikit-learn's does
         if warn_fit_failure:
             warnings.warn(
                 f"fit failed on fold {fold} with params {dict(params or {})}; its scores are set to "
@@ -371,7 +372,7 @@ def _fit_and_score(estimator: Any, X: Any, y: Any, X_train: Any, y_train: Any, t
             )
         nan_scores = {name: float(error_score) for name in scorers}
         return {"test": nan_scores, "train": dict(nan_scores) if return_train_score else None,
-                "fit_time": fit_time, "score_time": 0.0, "error": error,
+                "fit_time": fit_time, "score_time": 0.0, "error": error, "traceback": trace,
                 **({"metric_dict": None} if metric_dict else {})}
     fit_time = time.perf_counter() - start
     weights = fit_params.get("sample_weight") if weighted else None
