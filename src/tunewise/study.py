@@ -659,7 +659,7 @@ class Study:
                                    f"held it: after a refused claim, propose something else or raise SearchExhausted")
             if self._storage.try_claim(self._study_id, key):
                 if isinstance(trial, _PendingTrial):
-                    trial.claimed = True
+                    trial.claimed = proposal.claim_runs
                 break
             # Another worker holds what this proposal needs (a grid point, a configuration that
             # runs once): drop the proposal and ask again; the sampler moves on.

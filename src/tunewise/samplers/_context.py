@@ -253,6 +253,10 @@ class Proposal:
       run once across workers). If another worker holds it, the whole proposal is dropped and the
       loop calls ``propose`` again: the sampler must then move on (propose something else, or
       raise :class:`~tunewise.exceptions.SearchExhausted`).
+    - ``claim_runs``: with ``claim``, whether the claimed work must run (a grid point, the
+      default): if the trial's start takes a queued trial instead, the proposal is queued to run
+      next. False for a claim that only keeps two workers from proposing the same thing
+      (``GPSampler``'s): the proposal is then dropped, as a proposal without a claim would be.
     - ``enqueue``: configurations (name -> value) to queue as WAITING trials of the study.
     - ``study_attrs``: system attributes for the study (a sampler's record of its choices).
 
@@ -270,6 +274,7 @@ class Proposal:
     claim: str | None = None
     enqueue: Sequence[Mapping[str, Any]] = ()
     study_attrs: Mapping[str, Any] = field(default_factory=dict)
+    claim_runs: bool = True
 
     def __post_init__(self) -> None:
         if type(self.params) is not dict:  # a dict (the usual case) is all right: values are checked when suggested

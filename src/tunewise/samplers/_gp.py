@@ -269,7 +269,7 @@ class GPSampler(WithIndependentSampler):
         # steers away from it.
         if not self.consider_running_trials:
             return out
-        return Proposal(out, publish=True, claim=claim)
+        return Proposal(out, publish=True, claim=claim, claim_runs=False)
 
     def _state_claim(self, study: StudyContext, trial: TrialContext, trials: list[FrozenTrial],
                      observed: list[FrozenTrial]) -> str | None:
