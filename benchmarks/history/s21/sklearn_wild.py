@@ -217,6 +217,7 @@ SCRIPTS: dict[str, Script] = {
     "jungle_cancer_pl": Script(
         "junglefire/introduction_to_ml_with_python", "chap06/cancer_pl.py",
         patches={"from sklearn.datasets import load_boston\n": "# harness: an unused import of the Boston set\n"},
+        unseeded="RandomForestClassifier(n_estimators=100) without random_state as a grid value",
         note="estimators as grid values (classifier: [SVC()], preprocessing: [StandardScaler(), None])"),
     "jungle_create_pl": Script(
         "junglefire/introduction_to_ml_with_python", "chap06/create_pl.py",
@@ -236,8 +237,12 @@ SCRIPTS: dict[str, Script] = {
         note="GridSearchCV(SVR / KernelRidge) timing comparison"),
     "autuan_lgbm_skl": Script(
         "AutuanLiu/MDeepLearn", "boost/LightGBM/regression_skl.py",
+        skip="timed out at 600 s under scikit-learn itself, twice (LightGBM's OpenMP threads stall on the shared "
+        "machine at load 15-20, even with n_jobs=1 on the searched estimator)",
         patches={"eval_metric='l2', early_stopping_rounds=5)": "eval_metric='l2', callbacks=[__import__('lightgbm')"
-                 ".early_stopping(5)])  # harness: LightGBM 4 moved early_stopping_rounds to a callback"},
+                 ".early_stopping(5)])  # harness: LightGBM 4 moved early_stopping_rounds to a callback",
+                 "estimator = LGBMRegressor(num_leaves=31)": "estimator = LGBMRegressor(num_leaves=31, n_jobs=1, "
+                 "verbose=-1)  # harness: one thread, quiet (LightGBM's OpenMP threads stalled on the shared machine)"},
         note="GridSearchCV(LGBMRegressor) after an early-stopped fit (its callback moved for LightGBM 4, the "
         "only edit)"),
     # blueddie/AI: a course's ml/ scripts (week folders named in Korean)
@@ -287,6 +292,7 @@ SCRIPTS: dict[str, Script] = {
             "from skopt import BayesSearchCV": "raise SystemExit(0)  # harness: skopt is not installed; the rest "
             "is BayesSearchCV",
         },
+        unseeded="DecisionTreeClassifier(max_depth=8) without random_state (ties between features)",
         note="notebook: GridSearchCV(scoring='roc_auc', return_train_score=True), a loop over param_max_depth, a plot "
         "helper reading param_<name>, a report over rank_test_score, RandomizedSearchCV(sp_randint) n_iter=36 "
         "twice; data: synthetic stand-in for UCI adult (make_classification, 100 columns); stops before skopt"),
@@ -419,10 +425,15 @@ def main() -> None:
     parser.add_argument("--tunewise-src", default="", help="a src/ folder whose tunewise is imported instead")
     parser.add_argument("--extra-path", default="", help="prepended to the children's PYTHONPATH")
     parser.add_argument("--resume", action="store_true", help="skip the scripts --out already has a run of")
+    parser.add_argument("--no-rerun", action="store_true", help="judge with the second scikit-learn runs at hand "
+                        "only (a difference without one is held against tunewise)")
     parser.add_argument("--judge-only", action="store_true", help="no runs but scikit-learn's reruns: judge the "
                         "tunewise runs --out has against the scikit-learn runs of --reuse-sklearn")
     parser.add_argument("--merge", nargs="+", metavar="JSON", help="merge these results JSONs into --out (no run; "
                         "per script, a later file's runs replace an earlier one's)")
+    parser.add_argument("--as-again", nargs="*", default=[], metavar="JSON", help="with --merge: these files' "
+                        "scikit-learn runs are merged as the second scikit-learn run (sklearn-again), made ahead in "
+                        "parallel instead of by --judge-only one after another")
     parser.add_argument("--manifest", action="store_true", help="print the manifest table (no run)")
     parser.add_argument("--report", nargs="+", metavar="JSON", help="SKLEARN.json BEFORE.json [AFTER.json]: "
                         "the table and counts, no run")
@@ -440,6 +451,10 @@ def main() -> None:
         for path in args.merge:
             for name, entry in json.loads(pathlib.Path(path).read_text())["scripts"].items():
                 merged.setdefault(name, {}).update(entry)
+        for path in args.as_again:
+            for name, entry in json.loads(pathlib.Path(path).read_text())["scripts"].items():
+                if "sklearn" in entry:
+                    merged.setdefault(name, {})["sklearn-again"] = entry["sklearn"]
         write(args.out, merged)
         return
     work = pathlib.Path(args.work)
@@ -478,7 +493,8 @@ def main() -> None:
                     for fit in entry.get(key, {}).get("fits", []):
                         if not str(fit.get("kind", "")).endswith(")"):
                             fit["kind"] = f"{fit.get('kind')} (unseeded)"
-            s19.judge(entry, lambda name=name, script=script: run(name, script, "sklearn-again", args))
+            s19.judge(entry, None if args.no_rerun else
+                      lambda name=name, script=script: run(name, script, "sklearn-again", args))
         results[name] = entry
         line = "  ".join(f"{m}={entry[m]['status']}({entry[m]['seconds']}s, {len(entry[m]['fits'])} fits)"
                          for m in ("sklearn", "tunewise") if m in entry)
@@ -546,11 +562,19 @@ def repeats_aside(entry: dict[str, Any]) -> list[str]:
     per fit or once per worker process, depending on how joblib spreads the fits over its workers (and, before
     958d9ed, SearchCV sent the folds of one candidate at a time), not on what the search does."""
     left = entry.get("diffs_beyond_sklearn_noise", entry.get("diffs", []))
-    both = ({ln[:200] for ln in s19.normalize_output(entry["sklearn"]["stdout"])}
-            & {ln[:200] for ln in s19.normalize_output(entry["tunewise"]["stdout"])})
+    both = (set(s19.normalize_output(entry["sklearn"]["stdout"]))
+            & set(s19.normalize_output(entry["tunewise"]["stdout"])))
     # Lines that parallel workers write to the same stderr at once also come out cut and interleaved: a
-    # fragment of a line both runs print is the same kind of noise.
-    return [d for d in left if not (d.startswith("output ") and any(d[len("output ") + 2:] in ln for ln in both))]
+    # fragment of a line both runs print is the same kind of noise. A traceback's frames (in a
+    # FitFailedWarning's details) and the source line Python prints under a warning name each
+    # implementation's own files and lines, so they are set aside too (the exception lines are kept).
+    def located(text: str) -> bool:
+        return (text.startswith('  File "') or text.startswith("    ") or not text.strip(" ^~")
+                or text.startswith("  self."))
+
+    # (A diff line holds at most 200 characters of its line: a line both print starts with it.)
+    return [d for d in left if not (d.startswith("output ") and (any(d[len("output ") + 2:] in ln for ln in both)
+                                                              or located(d[len("output ") + 2:])))]
 
 
 def report(args: argparse.Namespace) -> str:
@@ -566,8 +590,8 @@ def report(args: argparse.Namespace) -> str:
     summary: dict[str, Any] = {}
     for name in names:
         entry0 = sk[name]
-        if "skipped" in entry0:
-            cells = ["skipped: " + entry0["skipped"]] + [""] * (len(heads) - 1)
+        if "skipped" in entry0 or SCRIPTS[name].skip:
+            cells = ["skipped: " + (SCRIPTS[name].skip or entry0["skipped"])] + [""] * (len(heads) - 1)
         else:
             s = entry0.get("sklearn", {})
             cells = [f"ok ({s.get('seconds')} s)" if s.get("status") == "ok" else f"{s.get('status')}: "
@@ -581,7 +605,7 @@ def report(args: argparse.Namespace) -> str:
         lines.append(f"| {name} | `{entry0.get('source', '')}` | "
                      + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells)
                      + f" | {causes.get(name, '')} |")
-    ran = sum(1 for n in names if "skipped" not in sk[n])
+    ran = sum(1 for n in names if "skipped" not in sk[n] and not SCRIPTS[n].skip)
     head = (f"{len(names)} scripts, {len(names) - ran} skipped, {ran} run. scikit-learn ran {counts[heads[0]]}/{ran}; "
             + ", ".join(f"{h} behaved as scikit-learn {counts[h]}/{ran}" for h in heads[1:]) + ".")
     if args.summary:
