@@ -186,3 +186,22 @@ def test_halving_warns_about_failed_fits_once_per_iteration() -> None:
     ref = _fit_failed_messages(HalvingGridSearchCV(SVC(), grid, **kw))
     assert [m.split("\n")[1] for m in ours] == [m.split("\n")[1] for m in ref]  # "N fits failed out of a total of M."
     assert len(ref) > 1
+
+
+def test_halving_warns_about_non_finite_scores_after_each_iteration() -> None:
+    from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+    from sklearn.model_selection import HalvingGridSearchCV
+    from sklearn.svm import SVC
+
+    grid = {"C": [-1.0, 0.01, 0.1, 1.0, 10.0, 100.0]}  # C < 0 fails: a NaN row from the first iteration on
+    kw = {"factor": 3, "cv": 3, "random_state": 0, "return_train_score": True}
+
+    def non_finite(search: object) -> list[str]:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            search.fit(X, Y)  # type: ignore[attr-defined]
+        return [str(w.message) for w in seen if "non-finite" in str(w.message)]
+
+    ours = non_finite(SearchCV(SVC(), param_grid=grid, strategy="halving", **kw))
+    ref = non_finite(HalvingGridSearchCV(SVC(), grid, **kw))
+    assert ours == ref and len(ref) == 4  # test and train, after each of the 2 iterations

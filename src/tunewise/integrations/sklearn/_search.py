@@ -1057,6 +1057,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         if run.callback_ctx is not None:
             search_ctx = run.callback_ctx.subcontext(task_name="search", max_subtasks=plan.n_iterations
                                                      ).call_on_fit_task_begin(estimator=self)
+        so_far: dict[str, list[float]] = {"test": [], "train": []}  # each row's mean, for the non-finite warning
         for itr in range(plan.n_iterations):
             n_resources = plan.n_resources(itr)
             self.n_resources_.append(n_resources)
@@ -1095,6 +1096,16 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                                              callback_task=None if iteration_ctx is None else (iteration_ctx, cand),
                                              precomputed=None if fold_results is None else fold_results[cand]))
                 number += 1
+                record = trial.user_attrs.get(_CV_ATTR) or {}
+                for kind in ("test", "train"):
+                    folds = (record.get(kind) or {}).get(run.metrics.refit_metric)
+                    if folds is not None:
+                        so_far[kind].append(float(np.mean([_from_json_float(v) for v in folds])))
+            # As HalvingGridSearchCV, which formats its results after each iteration: the rows so far.
+            for kind, values in so_far.items():
+                if values and not np.isfinite(values).all():
+                    warnings.warn(f"One or more of the {kind} scores are non-finite: {np.asarray(values)}",
+                                  UserWarning, stacklevel=2)
             # As HalvingGridSearchCV, failed fits are summed up (or all failing raise) after each iteration.
             _warn_or_raise_about_failed_fits(run.fits[fits_before:], run.error_score)
             keep = survivors(means, math.ceil(len(candidates) / plan.factor))
@@ -1340,7 +1351,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                 mean = np.where(partial, _nanmean_rows(scores), scores.mean(axis=1))
                 std = np.where(partial, _nanstd_rows(scores), scores.std(axis=1))
                 mean[~done.any(axis=1)] = np.nan
-                if not np.isfinite(mean).all():
+                if not np.isfinite(mean).all() and not only_rows:  # halving warned after each iteration
                     warnings.warn(f"One or more of the {kind} scores are non-finite: {mean}", UserWarning, stacklevel=3)
                 res[f"mean_{kind}_{suffix}"] = mean
                 res[f"std_{kind}_{suffix}"] = std
