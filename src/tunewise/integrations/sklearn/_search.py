@@ -1101,13 +1101,13 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                     folds = (record.get(kind) or {}).get(run.metrics.refit_metric)
                     if folds is not None:
                         so_far[kind].append(float(np.mean([_from_json_float(v) for v in folds])))
-            # As HalvingGridSearchCV, which formats its results after each iteration: the rows so far.
+            # As HalvingGridSearchCV, failed fits are summed up (or all failing raise) after each iteration.
+            _warn_or_raise_about_failed_fits(run.fits[fits_before:], run.error_score)
+            # Then, as HalvingGridSearchCV formats its results after each iteration: the rows so far.
             for kind, values in so_far.items():
                 if values and not np.isfinite(values).all():
                     warnings.warn(f"One or more of the {kind} scores are non-finite: {np.asarray(values)}",
                                   UserWarning, stacklevel=2)
-            # As HalvingGridSearchCV, failed fits are summed up (or all failing raise) after each iteration.
-            _warn_or_raise_about_failed_fits(run.fits[fits_before:], run.error_score)
             keep = survivors(means, math.ceil(len(candidates) / plan.factor))
             candidates = [candidates[i] for i in keep]
             if iteration_ctx is not None:
