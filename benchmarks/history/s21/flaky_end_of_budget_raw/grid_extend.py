@@ -1,7 +1,11 @@
-import os, tempfile, logging
+import logging
+import tempfile
+
 import tunewise as tw
+
 logging.getLogger("tunewise").setLevel(logging.ERROR)
-d = tempfile.mkdtemp(); url = f"sqlite:///{d}/g.db"
+d = tempfile.mkdtemp()
+url = f"sqlite:///{d}/g.db"
 space = {"x": list(range(10))}
 s = tw.create_study(name="g", storage=url, sampler=tw.samplers.GridSampler(space), max_trials=5)
 s.optimize(lambda t: t.suggest_categorical("x", space["x"]), n_trials=100)

@@ -1,9 +1,18 @@
-import tempfile, logging
+import logging
+import tempfile
+
 import tunewise as tw
+
 logging.getLogger("tunewise").setLevel(logging.ERROR)
-d = tempfile.mkdtemp(); url = f"sqlite:///{d}/g.db"
+d = tempfile.mkdtemp()
+url = f"sqlite:///{d}/g.db"
 space = {"x": list(range(10))}
-obj = lambda t: t.suggest_categorical("x", space["x"])
+
+
+def obj(t):
+    return t.suggest_categorical("x", space["x"])
+
+
 s = tw.create_study(name="g", storage=url, sampler=tw.samplers.GridSampler(space), max_trials=5)
 s.optimize(obj, n_trials=100)
 late = tw.load_study("g", url, sampler=tw.samplers.GridSampler(space))  # a worker that starts after the budget is used

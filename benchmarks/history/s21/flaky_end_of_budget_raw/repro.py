@@ -1,7 +1,13 @@
 """Standalone copy of test_at_the_end_of_the_budget_a_dead_workers_trial_is_reaped_and_rerun; prints everything."""
-import logging, os, subprocess, sys, tempfile, textwrap, time, json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+
 import tunewise as tw
-from tunewise.trial import TrialState
 
 logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(threadName)s %(message)s")
 KILLED_WORKER = """
@@ -30,7 +36,8 @@ dl = time.time() + 60
 while not study.storage.get_trial(study.trials[0].trial_id).params:
     assert time.time() < dl
     time.sleep(0.05)
-proc.kill(); proc.wait(timeout=30)
+proc.kill()
+proc.wait(timeout=30)
 t0 = time.time()
 study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=100)
 el = time.time() - t0

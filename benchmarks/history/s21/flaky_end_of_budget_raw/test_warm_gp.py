@@ -1,4 +1,5 @@
-"""Runs first in a pytest session, as earlier fast-lane tests do: the default sampler's GP path imported and compiled."""
+"""Runs first in a pytest session, as earlier fast-lane tests do: the default sampler's GP path imported
+and compiled."""
 import tunewise as tw
 
 
