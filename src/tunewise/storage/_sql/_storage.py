@@ -635,13 +635,7 @@ class SQLStorage(BaseStorage):
                 if state not in _LIVE or cur.one(pg_live, tid=trial_id, **fields) is None:
                     raise UpdateFinishedTrialError(f"trial {trial_id} is already {state} and cannot change")
 
-            try:
-                self._run(merge, WRITE)
-            except UpdateFinishedTrialError:
-                self._live.drop(trial_id)
-                raise
-            if changes:
-                self._wrote(trial_id, fields, new)
+            self._live_write(merge, trial_id, fields, changes, new)
             return
 
         u_live = stmts.u_live_attrs if changes else stmts.u_live
@@ -657,6 +651,12 @@ class SQLStorage(BaseStorage):
                                                **stmts.now_params()) == 0:
                 raise UpdateFinishedTrialError(f"trial {trial_id} is already {state} and cannot change")
 
+        self._live_write(op, trial_id, fields, changes, new)
+
+    def _live_write(self, op: Callable[[Cursor], None], trial_id: int, fields: dict[str, Any],
+                    changes: list[_Change], new: dict[str, Any]) -> None:
+        """Run a live trial's write transaction ``op``: a trial found finished is forgotten (and the
+        error raised); attributes written become the base of the trial's next write."""
         try:
             self._run(op, WRITE)
         except UpdateFinishedTrialError:
