@@ -1181,7 +1181,7 @@ class Study:
         self._in_optimize = True  # a worker runs trials for its parent's optimize() call
 
     def __repr__(self) -> str:
-        return f"Study(name={self.study_name!r}, directions={[str(d) for d in self.directions]})"
+        return f"Study(name={self.study_name!r}, directions={self.directions})"
 
     # ---- pickling: an in-memory study unpickled in another process is a read-only snapshot
     # (recording trials there raises instead of losing them: see storage/_snapshot.py) --------
@@ -1889,8 +1889,7 @@ class StudySummary:
         return self.directions[0]
 
     def __repr__(self) -> str:
-        return (f"StudySummary(study_name={self.study_name!r}, directions={[str(d) for d in self.directions]}, "
-                f"n_trials={self.n_trials})")
+        return f"StudySummary(study_name={self.study_name!r}, directions={self.directions}, n_trials={self.n_trials})"
 
 
 def get_all_study_summaries(storage: str | BaseStorage, include_best_trial: bool = True) -> list[StudySummary]:

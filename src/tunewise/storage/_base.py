@@ -17,7 +17,7 @@ which a third-party storage can run too. Design rules:
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -409,13 +409,17 @@ def attr_changes(attrs: Mapping[str, Any]) -> tuple[dict[str, Any], frozenset[st
 
 def merged_attrs(stored: Mapping[str, Any], attrs: Mapping[str, Any] | None) -> dict[str, Any]:
     """``stored`` with the changes of a write of ``attrs`` (see :func:`attr_changes`), as a new dict."""
-    out = dict(stored)
     if attrs is None:
-        return out
-    changes, removed = attr_changes(attrs)
+        return dict(stored)
+    return applied(stored, *attr_changes(attrs))
+
+
+def applied(stored: Mapping[str, Any] | None, patch: Mapping[str, Any], removed: Iterable[str]) -> dict[str, Any]:
+    """``stored`` attributes (None: none) with the ``removed`` keys removed and ``patch`` set, as a new dict."""
+    out = dict(stored) if stored else {}
     for key in removed:
         out.pop(key, None)
-    out.update(changes)
+    out.update(patch)
     return out
 
 

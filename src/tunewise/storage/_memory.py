@@ -13,7 +13,15 @@ from typing import Any
 
 from tunewise import distributions as D
 from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError, UpdateFinishedTrialError
-from tunewise.storage._base import BaseStorage, PreparedStart, StaleOutcome, StudySummary, attr_changes, not_a_dict
+from tunewise.storage._base import (
+    BaseStorage,
+    PreparedStart,
+    StaleOutcome,
+    StudySummary,
+    applied,
+    attr_changes,
+    not_a_dict,
+)
 from tunewise.storage._compact import KeyShared, TimeColumns, compact_times, series
 from tunewise.storage._names import check_keys, check_name
 from tunewise.trial import FrozenTrial, TrialState
@@ -47,11 +55,7 @@ def _merged(stored: Mapping[str, Any] | None, attrs: Mapping[str, Any]) -> dict[
     """``stored`` attributes with a write of ``attrs`` merged in per key (``attr_changes``); the
     values written are copied (and checked) as JSON."""
     changes, removed = attr_changes(attrs)
-    out = dict(stored) if stored else {}
-    for key in removed:
-        out.pop(key, None)
-    out.update(_json_copy(changes))
-    return out
+    return applied(stored, _json_copy(changes), removed)
 
 
 class InMemoryStorage(BaseStorage):

@@ -17,7 +17,15 @@ import sqlalchemy as sa
 
 from tunewise import distributions as D
 from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError, UpdateFinishedTrialError
-from tunewise.storage._base import BaseStorage, PreparedStart, StaleOutcome, StudySummary, attr_changes, not_a_dict
+from tunewise.storage._base import (
+    BaseStorage,
+    PreparedStart,
+    StaleOutcome,
+    StudySummary,
+    applied,
+    attr_changes,
+    not_a_dict,
+)
 from tunewise.storage._names import check_keys, check_name
 from tunewise.storage._sql._cache import StudyCache, by_number, frozen_trial
 from tunewise.storage._sql._connection import READ, WRITE, Abort, Cursor, Database, check_synchronous
@@ -26,7 +34,7 @@ from tunewise.storage._sql._schema import TABLES, ensure_schema
 from tunewise.storage._sql._schema import _lock as lock_schema
 from tunewise.storage._sql._statements import Statements
 from tunewise.testing.faults import crash_point
-from tunewise.trial import DISTRIBUTIONS_ATTR, FrozenTrial, LiveAttrs, TrialState
+from tunewise.trial import DISTRIBUTIONS_ATTR, FrozenTrial, TrialState
 
 __all__ = ["SQLStorage"]
 
@@ -535,13 +543,6 @@ class SQLStorage(BaseStorage):
         for kind, attrs in (("user", user_attrs), ("system", system_attrs)):
             if attrs is None:
                 continue
-            if type(attrs) is LiveAttrs:  # (attr_changes, inline: the hot path)
-                if attrs.removed_keys:
-                    changes.append((kind, {k: attrs[k] for k in attrs.set_keys if k in attrs},
-                                    frozenset(attrs.removed_keys)))
-                elif attrs.set_keys:
-                    changes.append((kind, {k: attrs[k] for k in attrs.set_keys}, _NO_KEYS))
-                continue
             patch, removed = attr_changes(attrs)
             if patch or removed:
                 changes.append((kind, patch, removed))
@@ -563,11 +564,7 @@ class SQLStorage(BaseStorage):
             base = entry[i + 1]  # type: ignore[index]
             if base is None:
                 base = {} if entry[i] == "{}" else _loads(entry[i])  # type: ignore[index]
-            if removed:
-                merged = {k: v for k, v in base.items() if k not in removed}
-                merged.update(patch)
-            else:
-                merged = {**base, **patch}
+            merged = applied(base, patch, removed)
             fields[f"{kind}_attrs"], fields[f"{kind}_base"] = _encode(merged, "trial", f"{kind}_attrs"), entry[i]  # type: ignore[index]
             new[kind] = merged
         return fast
@@ -597,10 +594,7 @@ class SQLStorage(BaseStorage):
             fields["intermediate"] = _merged_reports(stored, fields["intermediate"])
         for kind, patch, removed in changes:
             text = user_text if kind == "user" else sys_text
-            merged = _loads(text)
-            for key in removed:
-                merged.pop(key, None)
-            merged.update(patch)
+            merged = applied(_loads(text), patch, removed)
             fields[f"{kind}_attrs"], fields[f"{kind}_base"], new[kind] = _dumps(merged), text, merged
         return state  # type: ignore[no-any-return]
 
@@ -998,7 +992,6 @@ _Ended = tuple[FrozenTrial, tuple[int, int, tuple[str, str, int | None]] | None]
 # What a write does to one kind of attributes ("user" or "system"): keys to set, keys to remove.
 _Change = tuple[str, dict[str, Any], frozenset[str]]
 _NO_CHANGES: list[_Change] = []
-_NO_KEYS: frozenset[str] = frozenset()
 
 
 class _Live(dict[int, list[Any]]):
