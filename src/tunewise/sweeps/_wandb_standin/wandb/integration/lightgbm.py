@@ -10,9 +10,6 @@ from . import standin
 
 __all__ = ["log_summary", "wandb_callback"]
 
-_MAXIMIZE = ("auc", "map", "ndcg", "average_precision")
-
-
 def wandb_callback(log_params: bool = True, define_metric: bool = True) -> Any:
     """The callback for ``lgb.train(..., callbacks=[wandb_callback()])``."""
     wandb = standin()
@@ -28,7 +25,7 @@ def wandb_callback(log_params: bool = True, define_metric: bool = True) -> Any:
                     names = [f"{item[0]}_{item[1]}"] if len(item) == 4 else \
                         [f"{item[0]}_{item[1]}-mean", f"{item[0]}_{item[1]}-stdv"]
                     for key in names:
-                        wandb.define_metric(key, summary="max" if item[1] in _MAXIMIZE else "min")
+                        wandb.define_metric(key, summary="max" if item[3] else "min")  # LightGBM's is_higher_better
         for item in env.evaluation_result_list or ():
             if len(item) == 4:  # (data, metric, value, higher_is_better)
                 wandb.log({f"{item[0]}_{item[1]}": item[2]}, commit=False)
