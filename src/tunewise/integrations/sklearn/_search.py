@@ -964,14 +964,18 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         return not any(getattr(obj, "_skl_callbacks", None) for obj in
                        [self, run.base, *run.base.get_params(deep=True).values()])
 
+    def _fold_kwargs(self, run: _Run) -> dict[str, Any]:
+        """``fit_and_score``'s keywords that are the same for every fold of the search."""
+        return {"return_train_score": run.return_train_score, "error_score": run.error_score,
+                "weighted": run.weighted, "warn_fit_failure": False, "metric_dict": run.metrics.from_callable,
+                "score_params": run.score_params, "verbose": self.verbose}
+
     def _run_folds(self, run: _Run, params_list: list[dict[str, Any]], splits: list[Any]) -> list[list[Any]]:
         """Every fold of every configuration of ``params_list`` in one joblib ``Parallel`` call; the results
         per configuration, folds in order."""
         from joblib import Parallel, delayed, effective_n_jobs
 
-        kwargs = {"return_train_score": run.return_train_score, "error_score": run.error_score,
-                  "weighted": run.weighted, "warn_fit_failure": False, "metric_dict": run.metrics.from_callable,
-                  "score_params": run.score_params, "verbose": self.verbose}
+        kwargs = self._fold_kwargs(run)
         n = len(params_list)
         out = Parallel(n_jobs=effective_n_jobs(self.n_jobs), pre_dispatch=self.pre_dispatch)(
             delayed(fit_and_score)(clone(run.base).set_params(**clone(params, safe=False)), run.X, run.y,
@@ -1207,10 +1211,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         t0 = time.perf_counter()
         for b0 in range(0, len(splits), batch):
             folds = list(range(b0, min(b0 + batch, len(splits))))
-            kwargs = {"return_train_score": run.return_train_score, "error_score": run.error_score,
-                      "params": params, "weighted": run.weighted, "warn_fit_failure": False,
-                      "metric_dict": run.metrics.from_callable, "score_params": run.score_params,
-                      "verbose": self.verbose}
+            kwargs = {**self._fold_kwargs(run), "params": params}
             round_ = candidate if candidate is not None else (i, n_trials)
             # The folds' callback tasks are made here, before any runs in parallel, as scikit-learn does.
             contexts = {k: None if callback_task is None else callback_task[0].subcontext(
