@@ -212,12 +212,15 @@ def get_param_importances(study: Any, *, evaluator: Any = None, params: Sequence
         res = dict.fromkeys(few, 0.0)
     else:
         res = param_importances(study, evaluator=name, params=params, target=target, normalize=False, **kwargs)
-    if not normalize:
-        return res
-    total = sum(res.values())
-    if total == 0.0:  # Optuna's rule: equal shares
-        return {k: 1.0 / len(res) for k in res}
-    return {k: v / total for k, v in res.items()}
+    return _normalized(res) if normalize else res
+
+
+def _normalized(scores: dict[str, float]) -> dict[str, float]:
+    """Importances as shares of their sum; all zero, equal shares (Optuna's rule)."""
+    total = sum(scores.values())
+    if not scores or total > 0:
+        return {k: v / total for k, v in scores.items()}
+    return {k: 1 / len(scores) for k in scores}
 
 
 def _too_few_trials(study: Any, params: Sequence[str] | None,
@@ -257,10 +260,8 @@ def _user_importances(evaluator: BaseImportanceEvaluator, study: Any, *, params:
             raise ValueError(f"{name}.evaluate() returned {k!r}: {v!r}; importances are non-negative finite "
                              f"numbers keyed by parameter name")
         scores[k] = f
-    total = sum(scores.values())
-    if normalize and scores:
-        # Optuna's rule: all-zero importances become equal shares.
-        scores = {k: v / total for k, v in scores.items()} if total > 0 else {k: 1 / len(scores) for k in scores}
+    if normalize:
+        scores = _normalized(scores)
     return dict(sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
