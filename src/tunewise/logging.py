@@ -26,6 +26,8 @@ import logging as _logging
 import sys
 from typing import TYPE_CHECKING, Any
 
+from tunewise._constraints import is_feasible
+
 if TYPE_CHECKING:
     from tunewise.study import Study
     from tunewise.trial import FrozenTrial
@@ -165,7 +167,8 @@ class TrialLogger:
         if not self.enabled:
             return
         if not _log.isEnabledFor(INFO):
-            if self._started and trial.state.value == "COMPLETE" and trial.values and len(trial.values) == 1:
+            if self._started and trial.state.value == "COMPLETE" and trial.values and len(trial.values) == 1 \
+                    and is_feasible(trial):
                 self._update_best(trial.number, trial.values[0])  # stays right if lines come back on
             return
         state = trial.state.value
@@ -189,7 +192,12 @@ class TrialLogger:
                 pass
             else:
                 self._best = (best.number, float(best.values[0]))  # type: ignore[index]
-        best_now = self._update_best(trial.number, value)
+        # As study.best_trial (and Optuna's line): an infeasible trial is never the best, and the
+        # line names no best while no feasible trial has finished.
+        best_now = self._update_best(trial.number, value) if is_feasible(trial) else self._best
+        if best_now is None:
+            _log.info("Trial %d finished with value: %s and parameters: %s.", trial.number, value, trial.params)
+            return
         _log.info("Trial %d finished with value: %s and parameters: %s. Best is trial %d with value: %s.",
                   trial.number, value, trial.params, best_now[0], best_now[1])
 
