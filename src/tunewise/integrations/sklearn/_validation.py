@@ -417,6 +417,13 @@ def make_splits(cv: Any, X: Any, y: Any, groups: Any, classifier: bool) -> list[
     if not splits:
         raise ValueError(f"No fits were performed. Was the CV iterator empty? Were there no candidates? "
                          f"(cv={cv!r} produced no train/test splits)")
+    # scikit-learn's searches refuse a splitter whose get_n_splits disagrees with what split yields (a
+    # custom splitter's bug that would otherwise go unnoticed); a drop-in refuses it with the same words.
+    expected = int(splitter.get_n_splits(X, y, groups))
+    if expected != len(splits):
+        raise ValueError(f"cv.split and cv.get_n_splits return inconsistent results. Expected {expected} splits, "
+                         f"got {len(splits)} (cv={cv!r}: make get_n_splits return the number of folds split "
+                         f"yields)")
     return splits
 
 

@@ -1,0 +1,49 @@
+"""Behaviour scikit-learn's own search tests and a second batch of third-party scripts showed SearchCV lacked
+(benchmarks/history/s22/sklearn_wild2.md): each check runs scikit-learn's search and SearchCV built as the
+migration guide says, and compares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+pytest.importorskip("sklearn")
+from sklearn.datasets import load_iris  # noqa: E402
+from sklearn.linear_model import Ridge  # noqa: E402
+from sklearn.model_selection import KFold, RandomizedSearchCV  # noqa: E402
+
+from tunewise.integrations.sklearn import SearchCV  # noqa: E402
+
+X, Y = load_iris(return_X_y=True)
+
+
+class _MiscountingKFold(KFold):
+    """A splitter whose get_n_splits disagrees with what split yields (a custom splitter's bug)."""
+
+    def get_n_splits(self, *args: Any, **kwargs: Any) -> int:
+        return 1
+
+
+# --- a splitter whose get_n_splits disagrees with split is refused, as scikit-learn refuses it ---------------
+@pytest.mark.parametrize("kind", ["grid", "random"])
+def test_inconsistent_splitter_is_refused(kind: str) -> None:
+    # scikit-learn's test_random_search_bad_cv: SearchCV scored the three real folds and said nothing.
+    grid = {"alpha": [1e-3, 1e-2, 1e-1]}
+    message = r"cv.split and cv.get_n_splits return inconsistent results. Expected 1 splits, got 3"
+    with pytest.raises(ValueError, match=message):
+        RandomizedSearchCV(Ridge(), grid, cv=_MiscountingKFold(n_splits=3)).fit(X, Y)
+    search = (SearchCV(Ridge(), param_grid=grid, cv=_MiscountingKFold(n_splits=3)) if kind == "grid" else
+              SearchCV(Ridge(), param_distributions=grid, n_iter=3, cv=_MiscountingKFold(n_splits=3)))
+    with pytest.raises(ValueError, match=message):
+        search.fit(X, Y)
+
+
+def test_consistent_splitters_still_accepted() -> None:
+    # A list of (train, test) pairs and a plain KFold keep working, with every fold scored.
+    folds = list(KFold(n_splits=4).split(X))
+    for cv in (folds, KFold(n_splits=4)):
+        search = SearchCV(Ridge(), param_grid={"alpha": [0.1, 1.0]}, cv=cv).fit(X, Y)
+        assert search.n_splits_ == 4
+        assert np.isfinite(search.cv_results_["split3_test_score"]).all()
