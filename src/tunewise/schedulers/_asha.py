@@ -343,18 +343,6 @@ class _SuccessiveHalving(Scheduler):
     # Benchmark variant: False records no estimate with a hopeless trial, so samplers count it at
     # its bound (the rule of session 6 of issue 19; see _mark_hopeless).
     _estimate = True
-    # Dev switch (issue 19, session 22), off: a rung's result is the level at the rung of a straight
-    # line fitted to the reports in its second half (at least 3), not the single report there.
-    _rung_fit = False
-
-    def _rung_value(self, values: Mapping[int, float] | Mapping[float, float], steps: list[Any], r: float,
-                    sign: float) -> float:
-        at = next(s for s in steps if s >= r)
-        if self._rung_fit:
-            level = optimistic_final(values, r, at, sign, z=0.0)
-            if level is not None:
-                return sign * level
-        return float(values[at])
 
     def _hopeless(self, ctx: SchedulerContext, trial: FrozenTrial, rung: int, resource: float) -> float | None:
         """The trial's optimistic final loss if, at its result for ``rung`` (bracket 0's numbering),
@@ -472,7 +460,7 @@ class _SuccessiveHalving(Scheduler):
             if str(k) in st["rungs"] or (self.mode == "promote" and k < st["segment_rung"]):
                 continue
             # The rung result is the first report at or past the rung's resource.
-            value = self._rung_value(values, steps, r, sign)
+            value = values[next(s for s in steps if s >= r)]
             st["rungs"][str(k)] = value
             changed = True
             if self.mode == "stop":
