@@ -47,3 +47,30 @@ def test_consistent_splitters_still_accepted() -> None:
         search = SearchCV(Ridge(), param_grid={"alpha": [0.1, 1.0]}, cv=cv).fit(X, Y)
         assert search.n_splits_ == 4
         assert np.isfinite(search.cv_results_["split3_test_score"]).all()
+
+
+# --- OptunaSearchCV's trials carry Optuna's user attributes ---------------------------------------------------
+@pytest.mark.parametrize("return_train_score", [False, True])
+def test_optuna_search_cv_trials_carry_optuna_user_attrs(return_train_score: bool) -> None:
+    # Scripts read them back: trials_dataframe()["user_attrs_mean_test_score"] (sorted, idxmax, renamed).
+    import tunewise as optuna
+
+    search = optuna.integration.OptunaSearchCV(
+        Ridge(), {"alpha": optuna.distributions.FloatDistribution(1e-3, 10.0, log=True)}, cv=3, n_trials=4,
+        random_state=0, return_train_score=return_train_score)
+    search.fit(X, Y)
+    frame = search.trials_dataframe()
+    parts = ["test", "train"] if return_train_score else ["test"]
+    expected = {f"user_attrs_{stat}_{name}" for stat in ("mean", "std") for name in ("fit_time", "score_time")}
+    expected |= {f"user_attrs_{stat}_{part}_score" for stat in ("mean", "std", "split0", "split1", "split2")
+                 for part in parts}
+    assert expected <= set(frame.columns)
+    assert "user_attrs_split3_test_score" not in frame.columns
+    best = int(np.argmax(frame["user_attrs_mean_test_score"]))
+    assert frame["user_attrs_mean_test_score"][best] == pytest.approx(search.best_score_)
+    trial = search.trials_[search.best_index_]
+    folds = [trial.user_attrs[f"split{k}_test_score"] for k in range(3)]
+    assert trial.user_attrs["mean_test_score"] == pytest.approx(np.mean(folds))
+    assert trial.user_attrs["std_test_score"] == pytest.approx(np.std(folds))
+    np.testing.assert_allclose(folds, [search.cv_results_[f"split{k}_test_score"][search.best_index_]
+                                       for k in range(3)])

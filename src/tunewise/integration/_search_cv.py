@@ -10,6 +10,33 @@ import numpy as np
 from tunewise.integrations.sklearn import SearchCV
 
 
+def _mean_std(values: list[Any]) -> tuple[float | None, float | None]:
+    arr = np.asarray([np.nan if v is None else v for v in values], dtype=float)
+    if arr.size == 0 or np.all(np.isnan(arr)):
+        return None, None
+    return float(np.nanmean(arr)), float(np.nanstd(arr))
+
+
+class _OptunaTrialsSearchCV(SearchCV):
+    """SearchCV whose trials also carry the user attributes Optuna's OptunaSearchCV sets on each trial
+    (``split0_test_score`` ... ``mean_test_score``, ``std_test_score``, ``mean_fit_time``, ...), which scripts
+    read back from ``trials_dataframe()`` as ``user_attrs_mean_test_score`` and from ``trial.user_attrs``."""
+
+    def _trial_attrs(self, record: dict[str, Any]) -> dict[str, Any]:
+        attrs: dict[str, Any] = {}
+        for name in ("fit_time", "score_time"):
+            attrs[f"mean_{name}"], attrs[f"std_{name}"] = _mean_std(record[name])
+        for part in ("test", "train"):
+            scores = record.get(part)
+            if not scores:
+                continue
+            values = next(iter(scores.values()))  # OptunaSearchCV takes one scoring
+            for k, value in enumerate(values):
+                attrs[f"split{k}_{part}_score"] = value
+            attrs[f"mean_{part}_score"], attrs[f"std_{part}_score"] = _mean_std(values)
+        return attrs
+
+
 class OptunaSearchCV(SearchCV):
     """``optuna.integration.OptunaSearchCV`` under tunewise: the same arguments and attributes.
 
@@ -24,7 +51,9 @@ class OptunaSearchCV(SearchCV):
 
     Attributes after ``fit``: those of ``SearchCV`` (``best_params_``, ``best_score_``,
     ``best_estimator_``, ``cv_results_``, ``study_``, ...) and Optuna's ``best_trial_``,
-    ``trials_``, ``n_trials_``, ``user_attrs_``; ``trials_dataframe()`` is the study's.
+    ``trials_``, ``n_trials_``, ``user_attrs_``; ``trials_dataframe()`` is the study's. Each trial
+    carries Optuna's user attributes (``mean_test_score``, ``std_test_score``, ``split<k>_test_score``,
+    ``mean_fit_time``, ... and the train ones with ``return_train_score=True``).
 
     >>> import tunewise as optuna
     >>> from sklearn.datasets import load_iris
@@ -73,7 +102,7 @@ class OptunaSearchCV(SearchCV):
             raise TypeError("param_distributions must be a dict of parameter name -> distribution "
                             f"(optuna.distributions.FloatDistribution(...) etc.), got {self.param_distributions!r}")
         study = self.study
-        search = SearchCV(
+        search = _OptunaTrialsSearchCV(
             self.estimator, dict(self.param_distributions), n_trials=self.n_trials,
             cv=5 if self.cv is None else self.cv, scoring=self.scoring, refit=self.refit, n_jobs=self.n_jobs,
             pruning="median" if self.enable_pruning else False, error_score=self.error_score,

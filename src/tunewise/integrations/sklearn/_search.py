@@ -1187,6 +1187,10 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                 if scores is not None and list(scores) != m.names:  # a failure's {"score": error_score}
                     r[part] = dict.fromkeys(m.names, float(next(iter(scores.values()))))
 
+    def _trial_attrs(self, record: dict[str, Any]) -> dict[str, Any]:
+        """User attributes a trial gets besides its fold record: none here (OptunaSearchCV adds Optuna's)."""
+        return {}
+
     def _run_trial(self, study: Any, trial: Any, params: dict[str, Any], run: _Run, splits: list[Any], i: int,
                    n_trials: int, extra: Mapping[str, Any] | None = None,
                    callback_task: tuple[Any, int] | None = None, candidate: tuple[int, int] | None = None,
@@ -1263,6 +1267,8 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
             **(extra or {}),
         }
         trial.set_user_attr(_CV_ATTR, record)
+        for key, value in self._trial_attrs(record).items():
+            trial.set_user_attr(key, value)
         _report_fold_scores(trial, record["test"], pruned)
         mean = float(np.mean([r["test"][metric] for r in results]))
         if pruned:
