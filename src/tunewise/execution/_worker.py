@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Mapping, Sequence
 from multiprocessing.connection import Client, Connection
 from typing import Any
 
@@ -168,10 +168,12 @@ class _RemoteStorage(BaseStorage):
         return self._call("fail_stale_trials", study_id, grace_seconds)  # type: ignore[no-any-return]
 
     def recover_stale_trials(self, study_id: int, grace_seconds: float,
-                             outcome: Callable[[FrozenTrial], StaleOutcome]
-                             ) -> list[tuple[FrozenTrial, FrozenTrial | None]]:
-        # One call, so that the parent's storage ends each trial and enqueues its retry atomically.
-        return self._call("recover_stale_trials", study_id, grace_seconds, outcome)  # type: ignore[no-any-return]
+                             outcome: Callable[[FrozenTrial], StaleOutcome], *,
+                             alive: Collection[int] = ()) -> list[tuple[FrozenTrial, FrozenTrial | None]]:
+        # One call, so that the parent's storage ends each trial and enqueues its retry atomically
+        # (sparing the trials this worker runs).
+        return self._call("recover_stale_trials", study_id, grace_seconds, outcome,  # type: ignore[no-any-return]
+                          **({"alive": set(alive)} if alive else {}))
 
     def recover_trial(self, study_id: int, trial_id: int, reason: str,
                       outcome: Callable[[FrozenTrial], StaleOutcome], *,

@@ -17,7 +17,7 @@ which a third-party storage can run too. Design rules:
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -272,18 +272,25 @@ class BaseStorage(abc.ABC):
         Detached trials (no heartbeat, see :meth:`detach_trial`) are never stale."""
 
     def recover_stale_trials(self, study_id: int, grace_seconds: float,
-                             outcome: Callable[[FrozenTrial], StaleOutcome]
-                             ) -> list[tuple[FrozenTrial, FrozenTrial | None]]:
+                             outcome: Callable[[FrozenTrial], StaleOutcome], *,
+                             alive: Collection[int] = ()) -> list[tuple[FrozenTrial, FrozenTrial | None]]:
         """End the stale trials (as :meth:`fail_stale_trials` finds them) as ``outcome(trial)``
         says, enqueueing each one's retry in the same atomic step: ``(ended trial, its retry or
         None)`` for each. ``outcome`` is called inside that step with the trial as
         :meth:`fail_stale_trials` returns it (FAILED, ``system_attrs["fail_reason"]`` set); it
         must not use the storage.
 
+        ``alive``: ids of trials the calling process is running itself. None of them is ended,
+        whatever its heartbeat says (the caller's heartbeat thread was starved, e.g. by an
+        objective holding the GIL, not dead); a stale one gets a heartbeat instead, in the same
+        step. Other processes still end them once their heartbeat is older than the grace period.
+
         A worker killed between failing a stale trial and enqueueing its retry would leave the
         trial FAILED with no retry, and nobody would rerun it. This default fails, then enqueues:
         not atomic (a kill in between loses the retry), and a PRUNED outcome stays FAILED. A
         storage shared by several processes overrides it (tunewise's do); see the class docstring."""
+        for trial_id in alive:  # beat first: fail_stale_trials cannot leave them out
+            self.record_heartbeat(trial_id)
         out: list[tuple[FrozenTrial, FrozenTrial | None]] = []
         for t in self.fail_stale_trials(study_id, grace_seconds):
             plan = outcome(t)

@@ -34,6 +34,7 @@ import os
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -113,6 +114,9 @@ class _Monitor:
         self.writing = threading.Lock()
         self.thread: threading.Thread | None = None
         self.pid = os.getpid()
+        # Which storage it beats on (set at its first trial): see alive_here.
+        self.storage_key: tuple[str, Any] | None = None
+        _monitors.add(self)
 
     def __getstate__(self) -> dict[str, Any]:  # a study may be pickled to a worker
         return {"policy": self.policy}
@@ -124,6 +128,7 @@ class _Monitor:
         with self.lock:
             if self.pid != os.getpid():  # forked: the parent's thread does not exist here
                 self.pid, self.thread, self.trials = os.getpid(), None, {}
+            self.storage_key = _storage_key(storage)
             now = time.monotonic()
             # [live trial, number of params saved, when it started, when it last beat, saved since]
             self.trials[trial._trial_id] = [trial, len(trial._frozen.params), now, now, False]
@@ -145,6 +150,15 @@ class _Monitor:
     def running_here(self) -> set[int]:
         with self.lock:
             return set(self.trials) if self.pid == os.getpid() else set()
+
+    def alive_here(self, storage: BaseStorage) -> set[int]:
+        """The ids of the trials this process runs on ``storage``: those of every study object
+        (and so every thread) here that beats for trials on it, not only this one's."""
+        ids = self.running_here()
+        for mon in list(_monitors):
+            if mon is not self and mon.storage_key == _storage_key(storage):
+                ids |= mon.running_here()
+        return ids
 
     def _beat(self, storage: BaseStorage) -> None:
         assert self.policy is not None
@@ -201,6 +215,17 @@ class _Monitor:
             except Exception as e:  # noqa: BLE001 - keep beating; the trial may still finish
                 entry[3] = now
                 _log.warning("could not record a heartbeat for trial id %d: %s", tid, e)
+
+
+# Every monitor of this process (weakly: a study object dropped takes its monitor with it).
+_monitors: weakref.WeakSet[_Monitor] = weakref.WeakSet()
+
+
+def _storage_key(storage: BaseStorage) -> tuple[str, Any]:
+    """Two handles on one database (two study objects of one process) share their URL; a storage
+    without one is itself."""
+    url = storage.url
+    return ("url", url) if url is not None else ("object", id(storage))
 
 
 def _stored_policy(study: Study) -> dict[str, Any] | None:
@@ -318,8 +343,15 @@ def _recover_stale(study: Study, policy: dict[str, Any]) -> list[FrozenTrial]:
     from tunewise.trial import TrialState
 
     max_retries = policy["max_retries"]
-    ended = study._storage.recover_stale_trials(study._study_id, policy["grace"],
-                                                functools.partial(_stale_outcome, max_retries=max_retries))
+    outcome = functools.partial(_stale_outcome, max_retries=max_retries)
+    # Never a trial this process runs itself: its heartbeat thread may have been starved past the
+    # grace period (an objective holding the GIL in another thread), and the trial is alive; the
+    # storage beats for it instead. Other processes still end it after the grace period.
+    alive = _monitor(study).alive_here(study._storage)
+    if alive:
+        ended = study._storage.recover_stale_trials(study._study_id, policy["grace"], outcome, alive=alive)
+    else:  # (the call of before: a storage of one's own written without ``alive`` still works)
+        ended = study._storage.recover_stale_trials(study._study_id, policy["grace"], outcome)
     callback = getattr(study._storage, "stale_trial_callback", None)
     for t, retry in ended:
         if t.state == TrialState.PRUNED and t.system_attrs.get(ENDS_PRUNED):

@@ -8,7 +8,7 @@ import json
 import threading
 import time
 from array import array
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Mapping, Sequence
 from typing import Any
 
 from tunewise import distributions as D
@@ -429,8 +429,8 @@ class InMemoryStorage(BaseStorage):
         return failed, retry
 
     def recover_stale_trials(self, study_id: int, grace_seconds: float,
-                             outcome: Callable[[FrozenTrial], StaleOutcome]
-                             ) -> list[tuple[FrozenTrial, FrozenTrial | None]]:
+                             outcome: Callable[[FrozenTrial], StaleOutcome], *,
+                             alive: Collection[int] = ()) -> list[tuple[FrozenTrial, FrozenTrial | None]]:
         with self._lock:
             rec = self._study(study_id)
             now = time.time()
@@ -438,6 +438,9 @@ class InMemoryStorage(BaseStorage):
             for t in list(rec.trials):  # a copy: retries are appended
                 beat = t.heartbeat_ts
                 if t.state == TrialState.RUNNING and beat is not None and now - beat > grace_seconds:
+                    if t.trial_id in alive:  # the caller runs it: its beat was late, not its worker dead
+                        rec.trials[t.number] = self._replace(t, heartbeat=now)
+                        continue
                     attrs = dict(t.system_attrs)
                     attrs["fail_reason"] = f"stale: no heartbeat for {now - beat:.1f} s"
                     failed = self._replace(t, state=TrialState.FAILED, datetime_complete=now, system_attrs=attrs)

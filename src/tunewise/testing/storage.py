@@ -63,7 +63,9 @@ naming the rule that was broken. The rules:
 - heartbeats keep a trial alive; a stale trial is failed once, with its params and a
   ``fail_reason`` (:func:`check_heartbeats_and_stale_trials`); ``recover_stale_trials`` ends each
   one as its outcome says, with its retry, which ``has_waiting_retry`` sees
-  (:func:`check_stale_trials_recovered_with_their_retry`); ``recover_trial`` does the same for
+  (:func:`check_stale_trials_recovered_with_their_retry`), but never one the caller says it runs
+  itself (``alive``: it gets a heartbeat instead,
+  :func:`check_trials_the_caller_runs_are_not_recovered`); ``recover_trial`` does the same for
   one trial whose worker died or was stopped (:func:`check_a_dead_trial_recovered_with_its_retry`);
   a detached trial is never stale, whatever writes or heartbeats follow, and still finishes
   (:func:`check_a_detached_trial_is_never_stale`);
@@ -118,6 +120,7 @@ __all__ = [
     "check_prepared_attributes_are_written_with_the_start",
     "check_reports_of_two_handles_are_merged",
     "check_stale_trials_recovered_with_their_retry",
+    "check_trials_the_caller_runs_are_not_recovered",
     "check_state_filters",
     "check_study_attr_items",
     "check_study_attr_items_are_atomic",
@@ -705,6 +708,24 @@ def check_stale_trials_recovered_with_their_retry(make_storage: StorageFactory) 
     _expect(s2.has_waiting_retry(sid), False, "has_waiting_retry once the retry started")
 
 
+def check_trials_the_caller_runs_are_not_recovered(make_storage: StorageFactory) -> None:
+    """``recover_stale_trials(..., alive=ids)`` ends none of the trials the calling process runs
+    (its heartbeat thread was starved, not dead), beats for them instead, and still ends the
+    other stale ones; a later call without them ends them only once they are stale again."""
+    s1, s2 = make_storage(), make_storage()
+    sid = s1.create_study(_unique("alive"), ["minimize"])
+    mine, dead = s1.start_trial(sid), s1.start_trial(sid)
+    time.sleep(0.3)
+    ended = s1.recover_stale_trials(sid, 0.2, lambda t: StaleOutcome(), alive={mine.trial_id})
+    _expect([t.number for t, _ in ended], [dead.number], "the trials ended with the caller's own spared")
+    _expect(s2.get_trial(mine.trial_id).state, TrialState.RUNNING, "a stale trial the caller runs")
+    # It got a heartbeat in that step: another process finds it fresh, not stale.
+    _expect(s2.recover_stale_trials(sid, 0.2, lambda t: StaleOutcome()), [], "a recovery right after")
+    time.sleep(0.3)
+    ended = s2.recover_stale_trials(sid, 0.2, lambda t: StaleOutcome())
+    _expect([t.number for t, _ in ended], [mine.number], "another process's recovery once it is stale again")
+
+
 def check_a_dead_trial_recovered_with_its_retry(make_storage: StorageFactory) -> None:
     """``recover_trial`` ends one RUNNING trial (its worker died or was stopped) as its outcome
     says, with ``fail_reason``, the given params added to the stored ones (a stored value stays)
@@ -981,6 +1002,9 @@ class StorageTests:
 
     def test_stale_trials_recovered_with_their_retry(self, make_storage: StorageFactory) -> None:
         check_stale_trials_recovered_with_their_retry(make_storage)
+
+    def test_trials_the_caller_runs_are_not_recovered(self, make_storage: StorageFactory) -> None:
+        check_trials_the_caller_runs_are_not_recovered(make_storage)
 
     def test_a_dead_trial_recovered_with_its_retry(self, make_storage: StorageFactory) -> None:
         check_a_dead_trial_recovered_with_its_retry(make_storage)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -823,8 +823,8 @@ class SQLStorage(BaseStorage):
         return t, None if r is None else self._enqueued(study_id, r[0], r[1], r[2])
 
     def recover_stale_trials(self, study_id: int, grace_seconds: float,
-                             outcome: Callable[[FrozenTrial], StaleOutcome]
-                             ) -> list[tuple[FrozenTrial, FrozenTrial | None]]:
+                             outcome: Callable[[FrozenTrial], StaleOutcome], *,
+                             alive: Collection[int] = ()) -> list[tuple[FrozenTrial, FrozenTrial | None]]:
         if isinstance(grace_seconds, bool) or not isinstance(grace_seconds, (int, float)) or grace_seconds < 0:
             raise ValueError(f"grace_seconds must be a non-negative number of seconds, got {grace_seconds!r}")
         grace = float(grace_seconds)
@@ -843,6 +843,9 @@ class SQLStorage(BaseStorage):
             for row in cur.rows(stmts.q_stale, sid=study_id, grace=grace, **stmts.now_params()):
                 now = row[12]
                 t = frozen_trial(row, dists)
+                if t.trial_id in alive:  # the caller runs it: its beat was late, not its worker dead
+                    cur.run(stmts.u_heartbeat, tid=t.trial_id, **stmts.now_params())
+                    continue
                 attrs = dict(t.system_attrs)
                 age = now - (t.heartbeat_ts if t.heartbeat_ts is not None else now)
                 attrs["fail_reason"] = f"stale: no heartbeat for {age:.1f} s (grace period {grace:g} s)"
