@@ -535,12 +535,18 @@ class Study:
         else:
             relative, prepared = self._propose_before_start(pending)
         # The budget is checked atomically with the start: parallel workers never overshoot.
+        refused = False  # the budget refused the start the proposal was made for
         try:
             try:
                 frozen = self._storage.start_trial(self._study_id, max_started=max_started, prepared=prepared)
             except MaxTrialsReached:
+                refused = True
                 frozen = self._start_after_budget(max_started)
         except MaxTrialsReached:
+            # Another worker started the budget's last trial after this process last read the
+            # study, so the proposal was made (its work claimed) for a start the budget refused:
+            # the claim is given back, or a grid point would never run when the budget is raised.
+            self._release_claim(pending)
             if self._in_optimize:
                 raise  # optimize() ends quietly
             raise MaxTrialsReached(
@@ -556,8 +562,12 @@ class Study:
                 else "fixed_params" not in frozen.system_attrs):
             # The proposal claimed its work (a grid point), but the start claimed a queued trial
             # instead (a retry another worker queued) or got another number: nobody else may take
-            # the claimed work, so it is queued to run next, with the proposal's attributes.
-            self._storage.enqueue_trial(self._study_id, dict(relative), system_attrs=dict(prepared.system_attrs))
+            # the claimed work. Past the budget (only a retry may start then) the claim is given
+            # back, for a run with a raised budget; before it, the work is queued to run next,
+            # with the proposal's attributes.
+            if not ((refused or self._past_budget(frozen, max_started)) and self._release_claim(pending)):
+                self._storage.enqueue_trial(self._study_id, dict(relative),
+                                            system_attrs=dict(prepared.system_attrs))
         trial = Trial(self, frozen)
         self._live[frozen.number] = trial
         if relative is not None and pending.fits(frozen.number) and not (pending.number_used is None and trial._fixed):
@@ -583,6 +593,25 @@ class Study:
             except MaxTrialsReached:
                 continue  # another worker claimed it first
         raise MaxTrialsReached
+
+    def _past_budget(self, started: FrozenTrial, max_started: int | None) -> bool:
+        """Whether ``started``, which ``ask()`` got in place of its proposal's trial, is a retry
+        the storage let start because the budget was used (one read, on this rare path only)."""
+        return (max_started is not None and "retried_from" in started.system_attrs
+                and self._started_count() >= max_started)
+
+    def _release_claim(self, pending: _PendingTrial) -> bool:
+        """Give back the work ``pending``'s proposal claimed (a grid point) for a trial that did
+        not start; whether it was given back (False: nothing claimed, or a storage of one's own
+        without ``release_claim``, where the claimed work then never runs)."""
+        if not pending.claimed or pending.claim_key is None:
+            return False
+        try:
+            released = self._storage.release_claim(self._study_id, pending.claim_key)
+        except NotImplementedError:
+            return False
+        pending.claimed = False
+        return released
 
     def _budget_used(self, max_started: int | None) -> bool:
         """Whether ``max_started`` trials have started (only a queued retry may start now).
@@ -659,7 +688,7 @@ class Study:
                                    f"held it: after a refused claim, propose something else or raise SearchExhausted")
             if self._storage.try_claim(self._study_id, key):
                 if isinstance(trial, _PendingTrial):
-                    trial.claimed = proposal.claim_runs
+                    trial.claimed, trial.claim_key = proposal.claim_runs, key
                 break
             # Another worker holds what this proposal needs (a grid point, a configuration that
             # runs once): drop the proposal and ask again; the sampler moves on.
@@ -1209,6 +1238,7 @@ class _PendingTrial(Trial):
         self.number_used: int | None = None  # the predicted number, once the sampler has read it
         self.to_enqueue: list[Mapping[str, Any]] = []  # Proposal.enqueue: queued once the trial starts
         self.claimed = False  # the proposal claimed its work (a grid point): it must run, here or later
+        self.claim_key: str | None = None  # what it claimed
         super().__init__(study, FrozenTrial(number=-1, trial_id=-1, state=TrialState.WAITING))
 
     @property

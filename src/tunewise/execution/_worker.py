@@ -152,6 +152,9 @@ class _RemoteStorage(BaseStorage):
     def try_claim(self, study_id: int, key: str) -> bool:
         return self._call("try_claim", study_id, key)  # type: ignore[no-any-return]
 
+    def release_claim(self, study_id: int, key: str) -> bool:
+        return self._call("release_claim", study_id, key)  # type: ignore[no-any-return]
+
     def claim_and_enqueue(self, study_id: int, key: str,
                           trials: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> list[FrozenTrial] | None:
         # One call: the parent's storage claims and enqueues atomically.

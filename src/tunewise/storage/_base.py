@@ -246,6 +246,17 @@ class BaseStorage(abc.ABC):
     def try_claim(self, study_id: int, key: str) -> bool:
         """Claim ``key`` for this study once: True for exactly one caller across all workers."""
 
+    def release_claim(self, study_id: int, key: str) -> bool:
+        """Give back ``key``, claimed by this caller with :meth:`try_claim` for work that will not
+        run (the trial it was for could not start: the study's ``max_trials`` budget was used
+        meanwhile), so that a later claim of it succeeds. True if it was claimed. Only the holder
+        of a claim releases it.
+
+        Not abstract, so that storages written before it still load; without it, a grid point
+        claimed for a start the budget refused stays claimed and never runs (a budget raised
+        later undershoots). ``tunewise.testing.storage`` checks it."""
+        raise NotImplementedError(f"{type(self).__name__} cannot release a claim (release_claim)")
+
     def claim_and_enqueue(self, study_id: int, key: str,
                           trials: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> list[FrozenTrial] | None:
         """Claim ``key`` (as :meth:`try_claim`) and enqueue ``trials``, each ``(fixed_params,

@@ -381,6 +381,15 @@ class InMemoryStorage(BaseStorage):
             claims.add(key)
             return True
 
+    def release_claim(self, study_id: int, key: str) -> bool:
+        check_name("claim key", key, allow_empty=True)
+        with self._lock:
+            claims = self._study(study_id).claims
+            if key not in claims:
+                return False
+            claims.discard(key)
+            return True
+
     def claim_and_enqueue(self, study_id: int, key: str,
                           trials: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> list[FrozenTrial] | None:
         check_name("claim key", key, allow_empty=True)

@@ -58,8 +58,10 @@ naming the rule that was broken. The rules:
   (:func:`check_params_must_be_json`); an unknown trial raises ``KeyError``
   (:func:`check_unknown_trial`);
 - ``try_claim`` is true exactly once per key and study, across handles and threads
-  (:func:`check_try_claim_exactly_once`); ``claim_and_enqueue`` enqueues its trials with the claim
-  only, exactly once across concurrent claimers (:func:`check_claim_and_enqueue_exactly_once`);
+  (:func:`check_try_claim_exactly_once`), and once released (``release_claim``) a key can be
+  claimed again (:func:`check_a_released_claim_can_be_claimed_again`); ``claim_and_enqueue``
+  enqueues its trials with the claim only, exactly once across concurrent claimers
+  (:func:`check_claim_and_enqueue_exactly_once`);
 - heartbeats keep a trial alive; a stale trial is failed once, with its params and a
   ``fail_reason`` (:func:`check_heartbeats_and_stale_trials`); ``recover_stale_trials`` ends each
   one as its outcome says, with its retry, which ``has_waiting_retry`` sees
@@ -98,6 +100,7 @@ __all__ = [
     "StorageFactory",
     "StorageTests",
     "check_a_dead_trial_recovered_with_its_retry",
+    "check_a_released_claim_can_be_claimed_again",
     "check_a_shared_storage_overrides_the_non_atomic_defaults",
     "check_attributes_of_two_handles_are_merged",
     "check_a_detached_trial_is_never_stale",
@@ -581,6 +584,21 @@ def check_try_claim_exactly_once(make_storage: StorageFactory) -> None:
     _expect(sorted(wins), list(range(20)), "the keys won by 4 concurrent claimers (each exactly once)")
 
 
+def check_a_released_claim_can_be_claimed_again(make_storage: StorageFactory) -> None:
+    """``release_claim`` gives a key back (True once), so that another handle's ``try_claim`` of
+    it succeeds; other keys and other studies' claims stay."""
+    s1, s2 = make_storage(), make_storage()
+    sid, other = s1.create_study(_unique("release"), ["minimize"]), s1.create_study(_unique("release"), ["minimize"])
+    for key in ("grid:1", "grid:2"):
+        _expect(s1.try_claim(sid, key), True, f"the first claim of {key!r}")
+    _expect(s1.try_claim(other, "grid:1"), True, "the same key in another study")
+    _expect(s1.release_claim(sid, "grid:1"), True, "release_claim of a claimed key")
+    _expect(s1.release_claim(sid, "grid:1"), False, "release_claim of a key released already")
+    _expect(s2.try_claim(sid, "grid:1"), True, "a claim of the released key from another handle")
+    _expect(s2.try_claim(sid, "grid:2"), False, "a claim of a key still held")
+    _expect(s2.try_claim(other, "grid:1"), False, "the other study's claim of the key")
+
+
 def check_claim_and_enqueue_exactly_once(make_storage: StorageFactory) -> None:
     """``claim_and_enqueue`` enqueues its trials (in order, WAITING, with their attrs) only with a
     claim it takes: None and nothing enqueued for a key claimed already; of concurrent claimers of
@@ -1002,6 +1020,9 @@ class StorageTests:
 
     def test_stale_trials_recovered_with_their_retry(self, make_storage: StorageFactory) -> None:
         check_stale_trials_recovered_with_their_retry(make_storage)
+
+    def test_a_released_claim_can_be_claimed_again(self, make_storage: StorageFactory) -> None:
+        check_a_released_claim_can_be_claimed_again(make_storage)
 
     def test_trials_the_caller_runs_are_not_recovered(self, make_storage: StorageFactory) -> None:
         check_trials_the_caller_runs_are_not_recovered(make_storage)

@@ -780,6 +780,10 @@ class SQLStorage(BaseStorage):
         check_name("claim key", key, allow_empty=True)
         return self._run(lambda cur: cur.count(self._stmts.i_claim, sid=study_id, key=key), WRITE) == 1
 
+    def release_claim(self, study_id: int, key: str) -> bool:
+        check_name("claim key", key, allow_empty=True)
+        return self._run(lambda cur: cur.count(self._stmts.d_claim, sid=study_id, key=key), WRITE) == 1
+
     # ---- liveness -----------------------------------------------------------------------------
     def record_heartbeat(self, trial_id: int) -> None:
         # A heartbeat is not a change readers care about: no seq bump, no study lock.
