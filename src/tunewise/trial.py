@@ -43,7 +43,18 @@ class TrialState(str, enum.Enum):
     def __str__(self) -> str:
         # Optuna's: str(state) is "TrialState.COMPLETE" (scripts compare it with that text; FAILED
         # is Optuna's FAIL). The value ("COMPLETE") is what the state equals and stores as.
-        return "TrialState.FAIL" if self is TrialState.FAILED else f"TrialState.{self.name}"
+        return f"TrialState.{self.name}"
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        """Optuna's name of the state: ``"FAIL"`` for FAILED (``t.state.name == "FAIL"`` is how
+        scripts count failed trials, as ``trials_dataframe()``'s state column spells it); the
+        others are their value. ``TrialState["FAILED"]`` still finds the member.
+
+        >>> TrialState.FAILED.name, TrialState.FAIL.name, TrialState.PRUNED.name
+        ('FAIL', 'FAIL', 'PRUNED')
+        """
+        return "FAIL" if self._value_ == "FAILED" else str(self._name_)
 
 
 class LiveAttrs(dict[str, Any]):
