@@ -1,6 +1,7 @@
 """A failed trial's ``state.name`` is Optuna's ``"FAIL"``: scripts count failed trials with
 ``t.state.name == "FAIL"`` (and print ``trial.state.name``), which found none in tunewise, whose
-member is named FAILED (a third-party script of session 22 printed ``state=FAILED``)."""
+member is named FAILED (found by session 22's probe of Optuna's API; the comparison fills the
+first page of public-code hits for it)."""
 
 from __future__ import annotations
 
