@@ -89,8 +89,9 @@ def plot_param_importances(study: Any, evaluator: Any = None, params: Sequence[s
         evaluator = "fanova"
     own = _importances_for_plot(study, evaluator, params, target)
     if own is not None:
-        return param_importances(study, evaluator=type(evaluator).__name__, target_name=target_name,
-                                 importances=own, **kwargs)
+        # the axis names the evaluator that ranked the parameters: PED-ANOVA when none was given
+        used = "PedAnovaImportanceEvaluator" if evaluator is None else type(evaluator).__name__
+        return param_importances(study, evaluator=used, target_name=target_name, importances=own, **kwargs)
     return param_importances(study, evaluator=_evaluator_name(evaluator), params=params, target=target,
                              target_name=target_name, **kwargs)
 
