@@ -74,3 +74,31 @@ def test_optuna_search_cv_trials_carry_optuna_user_attrs(return_train_score: boo
     assert trial.user_attrs["std_test_score"] == pytest.approx(np.std(folds))
     np.testing.assert_allclose(folds, [search.cv_results_[f"split{k}_test_score"][search.best_index_]
                                        for k in range(3)])
+
+
+# --- OptunaSearchCV prints what Optuna's prints: the study's lines, none of scikit-learn's -------------------
+def test_optuna_search_cv_output_is_optunas(capsys: pytest.CaptureFixture[str],
+                                            caplog: pytest.LogCaptureFixture) -> None:
+    # optuna/optuna-examples sklearn_optuna_search_cv_simple.py (verbose=2): Optuna logs the study's creation and
+    # "Trial N finished with value ..." per trial; SearchCV printed scikit-learn's "Fitting 5 folds ..." and a
+    # "[CV] END" line per fold instead, and no trial lines.
+    import logging
+
+    import tunewise as optuna
+
+    search = optuna.integration.OptunaSearchCV(
+        Ridge(), {"alpha": optuna.distributions.FloatDistribution(1e-3, 10.0, log=True)}, cv=3, n_trials=3,
+        random_state=0, verbose=2)
+    with caplog.at_level(logging.INFO, logger="tunewise"):
+        search.fit(X, Y)
+    out = capsys.readouterr().out
+    assert "[CV]" not in out and "Fitting" not in out
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith("A new study created") for m in messages)
+    assert sum(m.startswith(f"Trial {k} finished with value") for k in range(3) for m in messages) == 3
+    # SearchCV itself stays silent by default, as scikit-learn's searches.
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="tunewise"):
+        SearchCV(Ridge(), param_grid={"alpha": [0.1, 1.0]}, cv=3).fit(X, Y)
+    assert not [r for r in caplog.records if "finished with value" in r.getMessage()
+                or r.getMessage().startswith("A new study created")]

@@ -20,7 +20,10 @@ def _mean_std(values: list[Any]) -> tuple[float | None, float | None]:
 class _OptunaTrialsSearchCV(SearchCV):
     """SearchCV whose trials also carry the user attributes Optuna's OptunaSearchCV sets on each trial
     (``split0_test_score`` ... ``mean_test_score``, ``std_test_score``, ``mean_fit_time``, ...), which scripts
-    read back from ``trials_dataframe()`` as ``user_attrs_mean_test_score`` and from ``trial.user_attrs``."""
+    read back from ``trials_dataframe()`` as ``user_attrs_mean_test_score`` and from ``trial.user_attrs``.
+    Its output is Optuna's too: the study's lines (created, one per trial), none of scikit-learn's."""
+
+    _study_log_lines = True
 
     def _trial_attrs(self, record: dict[str, Any]) -> dict[str, Any]:
         attrs: dict[str, Any] = {}
@@ -109,7 +112,9 @@ class OptunaSearchCV(SearchCV):
             return_train_score=self.return_train_score, random_state=self.random_state,
             storage=None if study is None else study.storage,
             study_name=None if study is None else study.study_name,
-            timeout=self.timeout, callbacks=self.callbacks, verbose=min(int(self.verbose), 2),
+            timeout=self.timeout, callbacks=self.callbacks,
+            # Optuna's verbose sets the level of a logger that has no handler: it prints nothing more.
+            verbose=0,
         )
         search.fit(X, y, groups=groups, **fit_params)
         for key, value in vars(search).items():

@@ -797,7 +797,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                 strategy_used = "halving"
             n_trials = len(points)
         pruner = self._make_pruner()
-        with _no_study_lines():
+        with nullcontext() if self._study_log_lines else _no_study_lines():
             study = tw.create_study(name=self.study_name, storage=self.storage, direction="maximize",
                                     sampler=sampler, scheduler=pruner, load_if_exists=self.study_name is not None)
         if halving_plan is not None and study.get_trials():
@@ -808,7 +808,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         # the study's line per trial.
         from tunewise.logging import trial_logger
 
-        trial_logger(study).enabled = False
+        trial_logger(study).enabled = self._study_log_lines
         self.study_ = study
         self.strategy_ = strategy_used
         # A scoring callable stays the scorer, whether it returns a number or a dict (scikit-learn's scorer_).
@@ -821,7 +821,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                    self._return_train_score(settings), weighted, [], score_params, root_ctx, points is None)
         rows: dict[int, dict[str, Any]] = {}
         try:
-            with _no_study_lines():
+            with nullcontext() if self._study_log_lines else _no_study_lines():
                 if halving_plan is not None:
                     assert points is not None and settings.halving is not None
                     self._search_halving(study, settings.dims, settings.halving, halving_plan, points, run, rows)
@@ -1186,6 +1186,10 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                 scores = r.get(part)
                 if scores is not None and list(scores) != m.names:  # a failure's {"score": error_score}
                     r[part] = dict.fromkeys(m.names, float(next(iter(scores.values()))))
+
+    # The study's log lines (its creation, a line per trial), silenced as scikit-learn's searches print none;
+    # OptunaSearchCV, whose Optuna counterpart runs a study that prints them, turns them on.
+    _study_log_lines = False
 
     def _trial_attrs(self, record: dict[str, Any]) -> dict[str, Any]:
         """User attributes a trial gets besides its fold record: none here (OptunaSearchCV adds Optuna's)."""
