@@ -557,20 +557,24 @@ class Study:
         pending._sampler_view = None  # (a cycle with it otherwise: garbage for the collector)
         for config in pending.to_enqueue:  # what the proposal queued for the trials after this one
             self._storage.enqueue_trial(self._study_id, dict(config))
-        if pending.claimed and prepared is not None and relative is not None and not (
-                prepared.number == frozen.number if prepared.number is not None
-                else "fixed_params" not in frozen.system_attrs):
+        elsewhere = pending.claimed and prepared is not None and relative is not None and not (
+            prepared.number == frozen.number if prepared.number is not None
+            else "fixed_params" not in frozen.system_attrs)
+        if elsewhere:
+            assert prepared is not None and relative is not None
             # The proposal claimed its work (a grid point), but the start claimed a queued trial
             # instead (a retry another worker queued) or got another number: nobody else may take
             # the claimed work. Past the budget (only a retry may start then) the claim is given
             # back, for a run with a raised budget; before it, the work is queued to run next,
-            # with the proposal's attributes.
+            # with the proposal's attributes. Either way the started trial does not run it (a
+            # retry killed before it saved its parameters would, and the point would run twice).
             if not ((refused or self._past_budget(frozen, max_started)) and self._release_claim(pending)):
                 self._storage.enqueue_trial(self._study_id, dict(relative),
                                             system_attrs=dict(prepared.system_attrs))
         trial = Trial(self, frozen)
         self._live[frozen.number] = trial
-        if relative is not None and pending.fits(frozen.number) and not (pending.number_used is None and trial._fixed):
+        if relative is not None and not elsewhere and pending.fits(frozen.number) and not (
+                pending.number_used is None and trial._fixed):
             trial._relative = relative
         # Otherwise the proposal depended on a trial number another worker took first, or it was
         # made for a new trial and the start claimed a queued one (fixed parameters, enqueued by

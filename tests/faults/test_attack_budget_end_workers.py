@@ -84,3 +84,33 @@ def test_grid_points_run_once_across_worker_processes_and_a_raised_budget(backen
         assert len(trials) == max_trials  # budget exact: no retry here, no WAITING left
         assert all(t.state == TrialState.COMPLETE for t in trials)
     assert sorted(t.params["i"] for t in trials) == list(range(24))
+
+
+@pytest.mark.parametrize("backend", SQL_BACKENDS)
+def test_a_grid_point_claimed_when_the_start_took_a_retry_past_the_budget_is_not_left_waiting(backend, tmp_path):
+    """The worker's start found the budget used, waited, and took the retry of a dead worker's
+    trial instead: the grid point it had claimed was queued WAITING past the budget (a later run
+    would start that stale proposal first). It is given back now, and runs once when the budget
+    is raised."""
+    url = backend_url(backend, tmp_path)
+    name = unique("grid-retry-past-budget")
+    grid = {"x": [float(i) for i in range(6)]}
+    tw.create_study(study_name=name, storage=url, max_trials=3, heartbeat_interval=0.1, grace_period=0.3)
+    a = tw.load_study(study_name=name, storage=SQLStorage(url), sampler=tw.samplers.GridSampler(grid))
+    dead = SQLStorage(url)
+
+    def objective(trial: tw.Trial) -> float:
+        if trial.number == 1:  # another worker starts the budget's last trial and dies at once (no beats)
+            dead.start_trial(dead.get_study_id(name))
+        return trial.suggest_float("x", 0, 5)
+
+    a.optimize(objective)  # trials 0, 1; then a proposal (a point claimed), the start waits, runs the retry
+    trials = a.get_trials()
+    assert [t.state for t in trials] == [TrialState.COMPLETE, TrialState.COMPLETE, TrialState.FAILED,
+                                         TrialState.COMPLETE]
+    assert trials[3].system_attrs["retried_from"] == 2
+    raised = tw.load_study(study_name=name, storage=url, max_trials=6, sampler=tw.samplers.GridSampler(grid))
+    raised.optimize(objective)
+    trials = raised.get_trials()
+    assert sorted(t.params["x"] for t in trials if t.state == TrialState.COMPLETE) == grid["x"]
+    assert not [t for t in trials if t.state in (TrialState.WAITING, TrialState.RUNNING)]
