@@ -86,8 +86,12 @@ class GridSampler(Sampler):
         return self._index(i)
 
     def before_trial(self, study: StudyContext) -> None:
-        if self._cursor >= self.n_points:  # stop before a trial starts (propose reads the trials)
-            raise SearchExhausted(f"all {self.n_points} grid points have been run or claimed")
+        if self._cursor >= self.n_points:
+            # Every position was passed, but a point this worker claimed for a start the budget
+            # refused was given back (and runs when the budget is raised): look once more from
+            # the first position. SearchExhausted when every point has a trial.
+            self._cursor = 0
+            self._next_point(study)
 
     def propose(self, study: StudyContext, trial: TrialContext) -> Proposal:
         index = self._next_point(study)
