@@ -9,7 +9,11 @@ whose last heartbeat is older than ``grace_period`` (``fail_reason`` "stale: ...
 ``system_attrs["retried_from"]`` = the failed trial's number. The storage marks a stale trial
 FAILED at most once, so one retry is enqueued however many workers notice it. A worker whose
 trial was failed as stale cannot finish it any more: its late result is kept on the failed trial
-(``system_attrs["late_result"]``), never counted twice.
+(``system_attrs["late_result"]``), never counted twice. A process never fails a trial it runs
+itself (on any of its study objects on that storage): its heartbeat thread may only have been
+starved past the grace period (an objective holding the GIL in another thread), so the recovery
+beats for it instead (``recover_stale_trials(..., alive=...)``). Other processes cannot tell a
+starved worker from a dead one: they fail it after the grace period, as above.
 
 A trial can be handed over instead: ``Trial.detach()`` (what ``tunewise ask`` does) saves what
 it recorded and stops its heartbeats for good; the storage then holds no heartbeat for it
