@@ -130,3 +130,41 @@ def test_a_worker_process_runs_the_sweep_its_parent_made(tmp_path):
                            capture_output=True, text=True, timeout=240, cwd=tmp_path)
     assert later.returncode == 0, later.stderr[-2000:]  # found: an unknown id raises wandb.Error
     assert len(tw.load_study(study_name="sweep", storage=f"sqlite:///{tmp_path / 's.db'}").trials) == 3  # run_cap
+
+
+TWO_STEPS = textwrap.dedent('''
+    import sys
+    import wandb
+
+    def train():
+        wandb.init()
+        wandb.log({"val_loss": (wandb.config.lr - 0.3) ** 2})
+
+    if len(sys.argv) == 1:  # first invocation: make the sweep and print its id, as on W&B's server
+        print("sweep id:", wandb.sweep({"method": "grid", "metric": {"name": "val_loss", "goal": "minimize"},
+                                        "parameters": {"lr": {"values": [0.1, 0.2, 0.3]}}}, project="p"))
+    else:  # later: `python sweep.py ID` runs an agent on it
+        wandb.agent(sys.argv[1], function=train, project="p", count=2)
+''')
+
+
+def test_a_sweep_made_by_one_invocation_is_run_by_agents_of_later_invocations(tmp_path):
+    (tmp_path / "sweep.py").write_text(TWO_STEPS)
+    storage = f"sqlite:///{tmp_path / 's.db'}"
+
+    def invoke(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "tunewise", "sweep", "python", "--storage", storage,
+                               str(tmp_path / "sweep.py"), *args],
+                              capture_output=True, text=True, timeout=240, cwd=tmp_path)
+
+    made = invoke()
+    assert made.returncode == 0, made.stderr[-2000:]
+    assert "sweep id: sweep" in made.stdout
+    assert tw.load_study(study_name="sweep", storage=storage).trials == []  # stored, nothing run
+    for _ in range(2):  # two later agents, two runs each: the grid's three points, then nothing left
+        later = invoke("sweep")
+        assert later.returncode == 0, later.stderr[-2000:]
+    study = tw.load_study(study_name="sweep", storage=storage)
+    assert sorted(t.params["lr"] for t in study.trials) == [0.1, 0.2, 0.3]
+    assert all(t.state == tw.TrialState.COMPLETE for t in study.trials)
+    assert min(t.value for t in study.trials) == 0.0

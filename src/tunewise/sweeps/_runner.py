@@ -149,6 +149,21 @@ class SweepRunner:
 
     # ---- study ---------------------------------------------------------------------------
     def _open_study(self) -> Any:
+        study, store, study_id = self._record_sweep()
+        self._claims = (store, study_id)
+        # Every runner of a sweep (a resumed `run`, each agent) takes its own index, and all but
+        # the first reseed their sampler: with one shared seed they would propose the same points.
+        index = 0
+        while not store.try_claim(study_id, f"sweep:agent:{index}"):
+            index += 1
+        self.agent_index = index
+        if index > 0:
+            seed = None if self.config.seed is None else self.config.seed + 7919 * index
+            study.sampler.reseed(seed)
+        return study
+
+    def _record_sweep(self) -> tuple[Any, BaseStorage, int]:
+        """Create (or resume) the sweep's study and store its config; no run slot is claimed."""
         import tunewise as tw
         from tunewise.storage import get_storage
 
@@ -173,16 +188,6 @@ class SweepRunner:
         if existing is None:
             # Another runner may have created the same sweep meanwhile, from another file.
             check_resume(store, study_id, self.study_name, self.config)
-        self._claims = (store, study_id)
-        # Every runner of a sweep (a resumed `run`, each agent) takes its own index, and all but
-        # the first reseed their sampler: with one shared seed they would propose the same points.
-        index = 0
-        while not store.try_claim(study_id, f"sweep:agent:{index}"):
-            index += 1
-        self.agent_index = index
-        if index > 0:
-            seed = None if self.config.seed is None else self.config.seed + 7919 * index
-            study.sampler.reseed(seed)
         stored = study.system_attrs.get(SWEEP_ATTR)
         record = {"config": _jsonable(self.config.to_dict()), "base_dir": self.config.base_dir,
                   "program": self.config.program_path}
@@ -190,7 +195,13 @@ class SweepRunner:
             study.set_system_attr(SWEEP_ATTR, record)
         if METRIC_ATTR not in study.system_attrs:
             study.set_system_attr(METRIC_ATTR, metric_record(self.config))
-        return study
+        return study, store, study_id
+
+    def create(self) -> Any:
+        """Create (or resume) the sweep's study with its config stored, and run nothing: what W&B's
+        ``wandb.sweep`` does on W&B's server, so that agents started later find the sweep by name."""
+        self.study = self._record_sweep()[0]
+        return self.study
 
     # ---- public --------------------------------------------------------------------------
     def run(self) -> Any:

@@ -71,23 +71,39 @@ def stored_sweep_config(name: str) -> dict[str, Any] | None:
     return dict(config) if isinstance(config, dict) else None
 
 
-def run_agent(sweep_config: Mapping[str, Any], function: Callable[[], Any], count: int | None,
-              standin: Any, echo: Callable[[str], None] | None = print) -> None:
-    """``wandb.agent`` in agent mode: ``function`` once per run of the sweep (module doc)."""
+def _agent_runner(sweep_config: Mapping[str, Any], count: int | None,
+                  echo: Callable[[str], None] | None, caller: str) -> Any:
+    """The SweepRunner of a sweep dict in agent mode: the script is the program, the storage the agent's."""
     from tunewise.sweeps._config import SweepConfig
     from tunewise.sweeps._runner import SweepRunner, default_storage
 
     script = os.path.abspath(sys.argv[0]) if sys.argv and os.path.isfile(sys.argv[0]) else None
     if script is None:
-        raise RuntimeError("wandb.agent in agent mode needs the script's path in sys.argv[0] "
+        raise RuntimeError(f"{caller} in agent mode needs the script's path in sys.argv[0] "
                            "(run it with `tunewise sweep python SCRIPT`)")
     raw = {k: v for k, v in dict(sweep_config).items() if k not in ("program", "command")}
     cfg = SweepConfig.from_dict({**raw, "program": script}, base_dir=os.path.dirname(script))
     if len(cfg.directions) > 1:
-        raise ValueError("wandb.agent in one process supports one metric; run a sweep file with "
+        raise ValueError(f"{caller} in one process supports one metric; run a sweep file with "
                          "`tunewise sweep run` for several")
     storage = os.environ.get(ENV_STORAGE) or default_storage(cfg)
-    runner = SweepRunner(cfg, storage=storage, count=count, echo=echo)
+    return SweepRunner(cfg, storage=storage, count=count, echo=echo)
+
+
+def create_sweep(sweep_config: Mapping[str, Any]) -> None:
+    """``wandb.sweep`` in agent mode: the sweep is stored (its study created, its config recorded)
+    at once, as W&B's server stores it, so that ``wandb.agent(sweep_id)`` in a later process or
+    a later invocation of the script finds it by name. An invalid config is refused here."""
+    runner = _agent_runner(sweep_config, None, None, "wandb.sweep")
+    runner.create()
+    print(f"wandb.sweep: sweep {runner.study_name!r} stored in {runner.storage}", file=sys.stderr)
+
+
+def run_agent(sweep_config: Mapping[str, Any], function: Callable[[], Any], count: int | None,
+              standin: Any, echo: Callable[[str], None] | None = print) -> None:
+    """``wandb.agent`` in agent mode: ``function`` once per run of the sweep (module doc)."""
+    runner = _agent_runner(sweep_config, count, echo, "wandb.agent")
+    cfg, storage = runner.config, runner.storage
     study = runner.study = runner._open_study()
     from tunewise.logging import trial_logger
 

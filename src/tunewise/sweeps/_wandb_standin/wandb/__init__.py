@@ -708,6 +708,11 @@ def sweep(sweep: Any = None, *args: Any, **kwargs: Any) -> str:
         # "sweep-1", ... for further unnamed sweeps of this process.
         sweep_id = str(cfg.get("name") or ("sweep" if "sweep" not in _agent_sweeps else f"sweep-{len(_agent_sweeps)}"))
         cfg = {**cfg, "name": sweep_id}
+        # Stored at once, as W&B's server stores it: an agent started later (another process, a later
+        # run of the script given the id) finds it by name. An invalid config is refused here.
+        from tunewise.sweeps._script import create_sweep
+
+        create_sweep(cfg)
         _agent_sweeps[sweep_id] = cfg
         known = _inherited_sweeps()
         known[sweep_id] = cfg
