@@ -102,3 +102,16 @@ def test_optuna_search_cv_output_is_optunas(capsys: pytest.CaptureFixture[str],
         SearchCV(Ridge(), param_grid={"alpha": [0.1, 1.0]}, cv=3).fit(X, Y)
     assert not [r for r in caplog.records if "finished with value" in r.getMessage()
                 or r.getMessage().startswith("A new study created")]
+
+
+def test_optuna_search_cv_best_score_and_index_are_python_numbers() -> None:
+    # Optuna's best_score_ / best_index_ are best_trial_.value / .number: print({'score': s.best_score_}) shows
+    # 0.97, not np.float64(0.97).
+    import tunewise as optuna
+
+    search = optuna.integration.OptunaSearchCV(
+        Ridge(), {"alpha": optuna.distributions.FloatDistribution(1e-3, 10.0, log=True)}, cv=3, n_trials=3,
+        random_state=0).fit(X, Y)
+    assert type(search.best_score_) is float and type(search.best_index_) is int
+    assert search.best_score_ == search.best_trial_.value
+    assert repr({"score": search.best_score_}) == f"{{'score': {search.best_trial_.value!r}}}"

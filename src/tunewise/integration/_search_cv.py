@@ -120,6 +120,12 @@ class OptunaSearchCV(SearchCV):
         for key, value in vars(search).items():
             if key.endswith("_") and not key.startswith("_"):
                 setattr(self, key, value)
+        # Optuna's are the best trial's value and number: a Python float and int (numpy's print as
+        # np.float64(...) / np.int64(...) in a repr, a dict or a list).
+        if isinstance(getattr(self, "best_score_", None), np.floating):
+            self.best_score_ = float(self.best_score_)
+        if isinstance(getattr(self, "best_index_", None), np.integer):
+            self.best_index_ = int(self.best_index_)
         return self
 
     @property
