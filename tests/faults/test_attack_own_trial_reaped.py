@@ -26,6 +26,7 @@ import pytest
 
 import tunewise as tw
 from tests.storage._backends import SQL_BACKENDS, backend_url, unique
+from tunewise.storage import SQLStorage
 from tunewise.storage._heartbeat import fail_stale
 from tunewise.trial import TrialState
 
@@ -112,3 +113,24 @@ def test_a_starved_trial_failed_by_another_process_keeps_its_late_result_and_cou
     complete = [t for t in trials if t.state == TrialState.COMPLETE]
     assert len(complete) == len({tuple(sorted(t.params.items())) for t in complete})  # no duplicate
     assert not [t for t in trials if t.state in (TrialState.RUNNING, TrialState.WAITING)]
+
+
+class _StorageWrittenBeforeAlive(SQLStorage):
+    """A storage of one's own whose recover_stale_trials has the signature of before ``alive``."""
+
+    def recover_stale_trials(self, study_id, grace_seconds, outcome):  # type: ignore[override]
+        return super().recover_stale_trials(study_id, grace_seconds, outcome)
+
+
+def test_a_storage_written_before_alive_still_spares_the_trials_of_its_process(tmp_path):
+    study = tw.create_study(study_name=unique("old-storage"),
+                            storage=_StorageWrittenBeforeAlive(backend_url("sqlite", tmp_path)),
+                            heartbeat_interval=INTERVAL, grace_period=GRACE)
+    running = study.ask()
+    holder = _starve_beats(study)
+    time.sleep(2 * GRACE)
+    other = study.ask()  # no TypeError: the process beats for its trial, then recovers
+    holder.join()
+    assert study.tell(running, 1.0).state == TrialState.COMPLETE
+    assert study.tell(other, 2.0).state == TrialState.COMPLETE
+    assert len(study.get_trials()) == 2

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import inspect
 import logging
 import os
 import sys
@@ -352,9 +353,13 @@ def _recover_stale(study: Study, policy: dict[str, Any]) -> list[FrozenTrial]:
     # grace period (an objective holding the GIL in another thread), and the trial is alive; the
     # storage beats for it instead. Other processes still end it after the grace period.
     alive = _monitor(study).alive_here(study._storage)
-    if alive:
+    if alive and _takes_alive(type(study._storage)):
         ended = study._storage.recover_stale_trials(study._study_id, policy["grace"], outcome, alive=alive)
-    else:  # (the call of before: a storage of one's own written without ``alive`` still works)
+    else:
+        # A storage of one's own written before ``alive``: beat for our trials first (not in the
+        # same step as the recovery, but a thread starved again in between is rare).
+        for trial_id in alive:
+            study._storage.record_heartbeat(trial_id)
         ended = study._storage.recover_stale_trials(study._study_id, policy["grace"], outcome)
     callback = getattr(study._storage, "stale_trial_callback", None)
     for t, retry in ended:
@@ -366,6 +371,16 @@ def _recover_stale(study: Study, policy: dict[str, Any]) -> list[FrozenTrial]:
         if callback is not None:
             callback(study, t)
     return [t for t, _ in ended]
+
+
+@functools.cache
+def _takes_alive(storage_type: type[BaseStorage]) -> bool:
+    """Whether the storage class's ``recover_stale_trials`` takes ``alive`` (tunewise's do)."""
+    try:
+        params = inspect.signature(storage_type.recover_stale_trials).parameters
+    except (TypeError, ValueError):
+        return False
+    return "alive" in params or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
 
 
 def fail_stale(study: Study) -> list[FrozenTrial]:
