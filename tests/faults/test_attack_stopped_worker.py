@@ -47,7 +47,7 @@ def test_optimize_returns_when_a_stopped_worker_holds_a_trial_failed_as_stale(tm
     assert out.returncode == 0, out.stderr[-3000:]
     states = out.stdout.split("STATES ")[1].split()[0].split(",")
     assert "RUNNING" not in states
-    assert len(states) == 8 and states.count("FAILED") == 1  # n_trials counts the stale one too
+    assert len(states) == 8 and states.count("FAIL") == 1  # n_trials counts the stale one too
     assert "was failed as stale; killing it" in out.stderr
 
 
@@ -58,4 +58,4 @@ def test_optimize_returns_when_the_stopped_worker_holds_the_last_trial(tmp_path)
     out = _run(tmp_path, 2)
     assert out.returncode == 0, out.stderr[-3000:]
     states = out.stdout.split("STATES ")[1].split()[0].split(",")
-    assert sorted(states) == ["COMPLETE", "FAILED", "WAITING"]
+    assert sorted(states) == ["COMPLETE", "FAIL", "WAITING"]
