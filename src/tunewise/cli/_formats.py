@@ -68,7 +68,7 @@ def trial_record(t: Any, n_objectives: int, with_user_attrs: bool) -> dict[str, 
                   duration=cell(t.duration), params=dict(t.params))
     if with_user_attrs:
         record["user_attrs"] = dict(t.user_attrs)
-    record["state"] = t.state.value
+    record["state"] = t.state.name  # Optuna's: FAIL for a failed trial
     return record
 
 
