@@ -159,6 +159,7 @@ NEW.update({
         note="bayes + hyperband (min_iter 3, eta 3), wandb.init(project=) without config, run.name =, tqdm"),
     "abdull_random_value": Setup(
         "Abdull811/DA6401_assigment_01", "python", script="src/sweep.py",
+        args=("--wandb_mode", "offline"),  # the program's own switch (its default, online, overrides WANDB_MODE)
         patches={"src/sweep.py": [("count=100", "count=3"), ("'epochs': {'value': 5}", "'epochs': {'value': 1}")]},
         data="keras fashion_mnist -> digits",
         note="random, fixed `value:` parameters, the function is src.train.main imported as a package"),
