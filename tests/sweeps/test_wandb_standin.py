@@ -417,3 +417,24 @@ def test_integration_callbacks_report_each_round_to_the_sweep(tmp_path, library,
     assert trial.state == tw.TrialState.COMPLETE, trial.system_attrs.get("fail_reason")
     assert sorted(trial.intermediate_values) == list(range(1, steps + 1))
     assert trial.value == trial.intermediate_values[steps]
+
+
+DEFINED_MAX = textwrap.dedent('''
+    import wandb
+
+    run = wandb.init()
+    run.define_metric("acc", summary="max")  # W&B's summary of acc is then {"max": ...}, not a number
+    for a in [0.5, 0.9, 0.7]:
+        run.log({"loss": 1 - a}, commit=False)
+        run.log({"acc": a * wandb.config.x})
+    run.finish()
+''')
+
+
+def test_a_metric_whose_summary_define_metric_made_an_aggregate_is_scored_by_it(tmp_path):
+    runner = _runner(tmp_path, DEFINED_MAX, {"method": "grid", "metric": {"name": "acc", "goal": "maximize"},
+                                            "parameters": {"x": {"values": [1.0]}}})
+    (trial,) = runner.run().trials
+    # the summary's max (W&B's engine scores the run by it too), not the last logged 0.7
+    assert trial.state == tw.TrialState.COMPLETE and trial.value == pytest.approx(0.9)
+    assert trial.intermediate_values == {1: 0.5, 2: 0.9, 3: 0.7}

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["MetricLine", "build_command", "format_value", "nest", "parse_metric_line"]
+__all__ = ["MetricLine", "build_command", "format_value", "nest", "parse_metric_line", "summary_aggregate"]
 
 PREFIX = "tunewise:"
 _NUM = r"[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|inf|nan)"
@@ -83,6 +83,24 @@ def parse_metric_line(line: str) -> MetricLine | None:
     if not values:
         return None
     return MetricLine(values, step, final)
+
+
+def summary_aggregate(summary: Mapping[str, Any], metric: str, goal: str) -> float | None:
+    """The run's summary value of ``metric`` when ``define_metric(metric, summary=...)`` made it a set
+    of aggregates (``metric.max``, ``metric.min``, ... in the flattened summary) instead of a number:
+    the one in the goal's direction (``max`` to maximize, ``min`` to minimize), else ``best``, else
+    None. It is the value W&B's bayes engine scores such a run by (the best of its history).
+
+    >>> summary_aggregate({"acc.max": 0.9, "acc.min": 0.5, "loss": 0.3}, "acc", "maximize")
+    0.9
+    >>> summary_aggregate({"acc.mean": 0.7}, "acc", "maximize") is None
+    True
+    """
+    for agg in ("max" if goal == "maximize" else "min", "best"):
+        value = summary.get(f"{metric}.{agg}")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    return None
 
 
 def format_value(value: Any) -> str:

@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any
 from tunewise import _env_report
 from tunewise.exceptions import MaxTrialsReached, SearchExhausted, StudyNotFoundError, TunewiseError
 from tunewise.sweeps._config import SweepConfig
-from tunewise.sweeps._protocol import build_command, parse_metric_line
+from tunewise.sweeps._protocol import build_command, parse_metric_line, summary_aggregate
 from tunewise.sweeps._resume import METRIC_ATTR, SWEEP_ATTR, check_resume, metric_record
 from tunewise.trial import Trial, TrialState
 
@@ -487,6 +487,12 @@ class SweepRunner:
                 continue
             out.metrics.update(m.values)
             if len(cfg.directions) > 1:  # several metrics: the run's last values, no pruning
+                continue
+            if m.final and cfg.metric not in m.values:
+                # define_metric(metric, summary="max") left aggregates in the summary, not the number
+                aggregate = summary_aggregate(m.values, cfg.metric, cfg.goal)
+                if aggregate is not None:
+                    out.last = aggregate
                 continue
             if cfg.metric not in m.values:
                 continue

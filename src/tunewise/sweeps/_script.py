@@ -22,6 +22,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from tunewise.sweeps._protocol import summary_aggregate
 from tunewise.trial import TrialState
 
 ENV_AGENT = "TUNEWISE_WANDB_AGENT"  # set: the stand-in's wandb.sweep / wandb.agent run in-process
@@ -157,7 +158,11 @@ def run_agent(sweep_config: Mapping[str, Any], function: Callable[[], Any], coun
             study.tell(trial, 0.0)
             runner._say(f"[run {trial.number}] COMPLETE (the sweep has no metric)")
             continue
-        value = seen["final"].get(metric, seen["last"])
+        value = seen["final"].get(metric)
+        if value is None:  # define_metric(metric, summary="max") left aggregates in the summary
+            value = summary_aggregate(seen["final"], metric, cfg.goal)
+        if value is None:
+            value = seen["last"]
         if not isinstance(value, (int, float)) or value != value:
             runner._fail(trial, f"the run never logged a number for the metric {metric!r}: call "
                                 f"wandb.log({{{metric!r}: value}})")
