@@ -416,8 +416,14 @@ def test_yaml_errors_name_the_line_and_key(tmp_path):
     assert "parameters.lr: method grid needs a finite set of values" in msg and "line 6" in msg
     msg = _error(tmp_path, BASE + "parameters:\n  x: {values: [1]}\n")
     assert "line 9: parameters: duplicate key (first given on line 5)" in msg
-    msg = _error(tmp_path, BASE.replace("  name: loss", "  name: loss\n  goal: lower"))
-    assert "line 5: metric.goal: goal must be minimize or maximize, got 'lower'" in msg
+    msg = _error(tmp_path, BASE.replace("  name: loss", "  name: loss\n  goal: lower").replace("method: random",
+                                                                                          "method: bayes"))
+    assert "line 5: metric.goal: goal must be minimize or maximize, got 'lower' (the search steers by it)" in msg
+    # A grid or random sweep does not steer by its goal: W&B's client warns and its server runs it.
+    (tmp_path / "goal.yaml").write_text(BASE.replace("  name: loss", "  name: loss\n  goal: grid"))
+    with pytest.warns(SweepConfigWarning, match=r"metric.goal: goal must be minimize or maximize, got 'grid': "
+                                                r"taken as minimize"):
+        assert SweepConfig.from_file(tmp_path / "goal.yaml").goal == "minimize"
     (tmp_path / "typo.yaml").write_text(BASE + "command: [python, '${programme}']\n")
     with pytest.warns(SweepConfigWarning, match=r"command\[1\]: \$\{programme\} is not a macro of W&B's agent "
                                                 r"\(did you mean \$\{program\}\?\): this token is dropped"):

@@ -916,7 +916,8 @@ class SweepConfig:
                 _check_no_metric(ctx, data, method)
                 kw["metric"] = NO_METRIC
             else:
-                kw.update(_parse_metric(ctx, ("metric",), metric))
+                searched = method not in ("grid", "random") or data.get("early_terminate") is not None
+                kw.update(_parse_metric(ctx, ("metric",), metric, searched=searched))
             kw["objectives"] = [(kw["metric"], kw.get("goal", "minimize"))]
         # parameters
         if "parameters" not in data:
@@ -1148,8 +1149,9 @@ def _check_early_terminate(ctx: _Ctx, et: Any) -> dict[str, Any]:
     return dict(et)
 
 
-def _parse_metric(ctx: _Ctx, path: Path_, metric: Any) -> dict[str, Any]:
-    """``{name, goal, target, impute, impute_while_running}`` -> SweepConfig fields."""
+def _parse_metric(ctx: _Ctx, path: Path_, metric: Any, searched: bool = True) -> dict[str, Any]:
+    """``{name, goal, target, impute, impute_while_running}`` -> SweepConfig fields. ``searched``:
+    the method steers by the metric (not a grid or random sweep without early termination)."""
     if not isinstance(metric, Mapping):
         raise ctx.error(path, f"a metric is a mapping {{name, goal, target}}, got {metric!r}")
     _unknown(ctx, path, metric, _METRIC_KEYS, "metric")
@@ -1159,8 +1161,15 @@ def _parse_metric(ctx: _Ctx, path: Path_, metric: Any) -> dict[str, Any]:
         raise ctx.error(path + ("name",), f"metric.name must be a metric name such as 'val_loss', got {mname!r}")
     kw["metric"] = mname
     goal = metric.get("goal", "minimize")
-    if goal not in GOALS:
-        raise ctx.error(path + ("goal",), f"goal must be minimize or maximize, got {goal!r}")
+    if goal not in GOALS and not searched:
+        # W&B's client only warns and its server runs the sweep (goal: grid in a grid sweep is
+        # seen in the wild); the search does not depend on the goal, only which run is best does.
+        ctx.warn(path + ("goal",), f"goal must be minimize or maximize, got {goal!r}: taken as minimize (W&B's "
+                                   "default), which only decides the best run of this grid/random sweep")
+        goal = "minimize"
+    elif goal not in GOALS:
+        raise ctx.error(path + ("goal",), f"goal must be minimize or maximize, got {goal!r} (the "
+                                          "search steers by it)")
     kw["goal"] = goal
     if metric.get("target") is not None:
         if not _is_num(metric["target"]):
