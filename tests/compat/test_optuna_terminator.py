@@ -292,7 +292,8 @@ def test_terminator_reads_the_fold_scores_of_optuna_search_cv() -> None:
     (scores,) = folds.values()
     assert CrossValidationErrorEvaluator().evaluate(search.study_.trials, "maximize") == pytest.approx(
         math.sqrt((1 / len(scores) + 1 / (len(scores) - 1)) * np.var(scores)))
-    assert search.n_trials_ == 22 and len(scores) == 5
+    # It judges from trial 20 on, and its study.stop() ends the search (as it ends Optuna's optimize).
+    assert 20 <= search.n_trials_ <= 22 and len(scores) == 5
 
 
 def test_a_terminator_of_ones_own_subclasses_base_terminator() -> None:

@@ -115,3 +115,22 @@ def test_optuna_search_cv_best_score_and_index_are_python_numbers() -> None:
     assert type(search.best_score_) is float and type(search.best_index_) is int
     assert search.best_score_ == search.best_trial_.value
     assert repr({"score": search.best_score_}) == f"{{'score': {search.best_trial_.value!r}}}"
+
+
+# --- a callback's study.stop() ends the search, as it ends Optuna's optimize -----------------------------------
+def test_study_stop_from_a_callback_ends_the_search() -> None:
+    # optuna-examples terminator_search_cv.py: OptunaSearchCV(callbacks=[TerminatorCallback()]) ran all 100
+    # trials and logged "The study has been stopped by the terminator." after each of the last 81.
+    import tunewise as optuna
+
+    def stop_after_third(study: Any, trial: Any) -> None:
+        if trial.number == 2:
+            study.stop()
+
+    search = SearchCV(Ridge(), param_distributions={"alpha": [0.01, 0.1, 1.0, 10.0, 100.0]}, n_iter=5, cv=3,
+                      random_state=0, callbacks=[stop_after_third]).fit(X, Y)
+    assert len(search.cv_results_["params"]) == 3 and len(search.study_.trials) == 3
+    optuna_search = optuna.integration.OptunaSearchCV(
+        Ridge(), {"alpha": optuna.distributions.FloatDistribution(1e-3, 10.0, log=True)}, cv=3, n_trials=10,
+        random_state=0, callbacks=[stop_after_third]).fit(X, Y)
+    assert optuna_search.n_trials_ == 3

@@ -931,6 +931,10 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
             self._run_trial(study, trial, params, run, run.splits, i, n_trials,
                             callback_task=None if search_ctx is None else (search_ctx, i),
                             precomputed=None if fold_results is None else fold_results[i])
+            # A callback called study.stop() (Optuna's idiom: TerminatorCallback, a trial budget): start no
+            # more configurations, as Study.optimize does. The loop here is SearchCV's own, not optimize's.
+            if getattr(study, "_stop_requested", False):
+                break
         if search_ctx is not None:
             search_ctx.call_on_fit_task_end(estimator=self)
 
