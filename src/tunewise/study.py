@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import dataclasses
 import datetime as _dt
 import enum
 import logging
@@ -14,7 +16,7 @@ import traceback
 import types
 import uuid
 import warnings
-from collections.abc import Callable, Container, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tunewise import distributions as D
@@ -647,6 +649,21 @@ class Study:
             return None
         finally:
             self._retries_only = False
+
+    @contextlib.contextmanager
+    def _planned(self, n_trials: int | None, timeout: float | None = None) -> Iterator[None]:
+        """The plan of trials a caller runs through ``ask()`` (``SearchCV``: ``n_trials``, ``timeout``),
+        for the sampler, as ``optimize()`` gives it (``StudyContext.budget``: AutoSampler's plan)."""
+        if self._in_optimize or self._budget is not None:
+            yield
+            return
+        deadline = None if timeout is None else time.time() + timeout
+        budget = _planned_budget(self, n_trials, deadline, 1)
+        self._budget = dataclasses.replace(budget, max_trials=self._stored_max_trials())
+        try:
+            yield
+        finally:
+            self._budget = None
 
     def _stored_max_trials(self) -> int | None:
         stored = self._storage.get_study_attrs(self._study_id).get(_MAX_TRIALS_KEY)

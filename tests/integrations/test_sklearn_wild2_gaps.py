@@ -134,3 +134,18 @@ def test_study_stop_from_a_callback_ends_the_search() -> None:
         Ridge(), {"alpha": optuna.distributions.FloatDistribution(1e-3, 10.0, log=True)}, cv=3, n_trials=10,
         random_state=0, callbacks=[stop_after_third]).fit(X, Y)
     assert optuna_search.n_trials_ == 3
+
+
+# --- the default sampler plans for the search's n_trials, and the search does not print the plan ------------
+def test_the_default_samplers_plan_knows_the_searchs_trial_budget(caplog: Any) -> None:
+    import logging
+
+    import tunewise as tw
+
+    search = SearchCV(Ridge(), {"alpha": tw.distributions.Float(1e-3, 1e2, log=True)}, n_trials=6, cv=3)
+    with caplog.at_level(logging.INFO, logger="tunewise"):
+        search.fit(X, Y)
+    plan = search.study_.system_attrs["auto_sampler_plan"]
+    assert plan["planned_trials"] == 6 and plan["budget"] == "n_trials=6"  # was "no trial budget known"
+    assert not [r for r in caplog.records if r.getMessage().startswith("AutoSampler plan")]  # silent as scikit-learn's
+    assert search.study_._budget is None  # the plan holds only during the search

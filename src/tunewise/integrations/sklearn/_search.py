@@ -264,8 +264,9 @@ def _report_fold_scores(trial: Any, test: Mapping[str, list[float | None]], prun
 
 
 class _NoStudyLines(logging.Filter):
-    """Drops this thread's "A new study created" and "trial N failed" records: a search prints what
-    scikit-learn's searches print and nothing else. The first line is Optuna's, for studies a user creates;
+    """Drops this thread's "A new study created", "AutoSampler plan" and "trial N failed" records: a
+    search prints what scikit-learn's searches print and nothing else (the plan is kept in the study's
+    system attributes). The first line is Optuna's, for studies a user creates;
     failed fits are summed up in one FitFailedWarning at the end of the search, as scikit-learn does (a
     wild script with 230 failing fits printed 46 extra log lines)."""
 
@@ -276,7 +277,7 @@ class _NoStudyLines(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         msg = str(record.msg)
         return not (record.thread == self.thread
-                    and (msg.startswith("A new study created") or msg == "trial %d failed: %s"))
+                    and (msg.startswith(("A new study created", "AutoSampler plan")) or msg == "trial %d failed: %s"))
 
 
 @contextmanager
@@ -825,8 +826,9 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                 if halving_plan is not None:
                     assert points is not None and settings.halving is not None
                     self._search_halving(study, settings.dims, settings.halving, halving_plan, points, run, rows)
-                else:
-                    self._search(study, settings, points, n_trials, run, rows, seed)
+                else:  # the sampler plans for the search's n_trials / timeout, as under optimize()
+                    with study._planned(n_trials, self.timeout):
+                        self._search(study, settings, points, n_trials, run, rows, seed)
         except BaseException as error:
             self._end_callbacks(study, error)
             raise
