@@ -354,10 +354,12 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
     n_iter : ``RandomizedSearchCV``'s name for ``n_trials`` (give one of them).
     cv, scoring, refit, error_score, return_train_score, pre_dispatch : as in ``GridSearchCV``;
         ``scoring`` may be a list or dict for several metrics, with ``refit`` naming the one to
-        optimize (with ``refit=False`` the first metric drives the study and ``best_*``, which
-        scikit-learn leaves unset). ``return_train_score=None`` (the default) is False, or True with successive
-        halving (the Halving searches' default). A callable ``scoring`` may return one number or, as
-        in scikit-learn, a dict ``{metric: number}`` (the names are read from its first scored fold;
+        optimize (with ``refit=False`` the first metric drives the study; a search written as
+        scikit-learn's (see Attributes) then has no ``best_index_`` / ``best_params_`` /
+        ``best_score_``, as scikit-learn's, otherwise they are the first metric's best).
+        ``return_train_score=None`` (the default) is False, or True with successive halving (the
+        Halving searches' default). A callable ``scoring`` may return one number or, as in
+        scikit-learn, a dict ``{metric: number}`` (the names are read from its first scored fold;
         ``refit`` must then name one of them, be a callable or be False).
         With one metric, ``refit`` naming it means True. As in scikit-learn, ``fit(X, y,
         sample_weight=w)`` weights the fold scores too (scikit-learn >= 1.7), fit failures are summed
@@ -844,7 +846,10 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         self._build_results(study, settings.dims, metrics.names, metrics.multimetric, n_splits,
                             run.return_train_score, rows, points or [], only_rows=halving_plan is not None,
                             extras=extras)
-        self._select_best(metrics.refit_metric, metrics.multimetric, halving=halving_plan is not None)
+        # With several metrics and refit=False scikit-learn's searches choose no best (best_index_, best_params_,
+        # best_score_ are unset): a search written as theirs does the same; otherwise the first metric's best.
+        if self.refit or not metrics.multimetric or extras:
+            self._select_best(metrics.refit_metric, metrics.multimetric, halving=halving_plan is not None)
         if self.refit:
             est = clone(base).set_params(**clone(self.best_params_, safe=False))
             refit_ctx = None if root_ctx is None else root_ctx.subcontext(task_name="refit-with-best-params")
