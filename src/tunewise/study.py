@@ -1967,9 +1967,12 @@ def get_all_study_summaries(storage: str | BaseStorage, include_best_trial: bool
         # A study written through the storage API directly may hold anything under these keys:
         # one such study must not stop the listing of the others.
         user, system = (a if isinstance(a := attrs.get(k), dict) else {} for k in ("user", "system"))
+        # Optuna's datetime_start: the earliest start of the study's trials (None before any starts),
+        # not the study's creation (what the storage's own summary holds).
+        started = min((t.datetime_start for t in store.get_trials(s.study_id) if t.datetime_start is not None),
+                      default=None)
         out.append(StudySummary(s.name, list(s.directions), best, dict(user), dict(system), s.n_trials,
-                                None if s.datetime_start is None else _dt.datetime.fromtimestamp(s.datetime_start),
-                                s.study_id))
+                                started, s.study_id))
     return out
 
 

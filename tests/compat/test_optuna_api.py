@@ -125,6 +125,23 @@ def test_get_all_study_summaries(tmp_path) -> None:
     assert tw.get_all_study_summaries(url, include_best_trial=False)[0].best_trial is None
 
 
+def test_study_summary_datetime_start_is_the_first_trials_start_as_in_optuna(tmp_path) -> None:
+    # Optuna's StudySummary.datetime_start is the earliest start of the study's trials (None without
+    # one), not when the study was created; `tunewise studies -f table` prints it too.
+    import time
+
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    study = tw.create_study(study_name="a", storage=url)
+    tw.create_study(study_name="b", storage=url)
+    time.sleep(1.1)  # the study's creation and its first trial's start are a second apart
+    study.enqueue_trial({"x": 0.5})  # a WAITING trial has no start
+    study.optimize(_quadratic, n_trials=2)
+    study.enqueue_trial({"x": 0.25})
+    summaries = {s.study_name: s for s in tw.get_all_study_summaries(url)}
+    assert summaries["a"].datetime_start == min(t.datetime_start for t in study.trials if t.datetime_start)
+    assert summaries["b"].datetime_start is None
+
+
 def test_study_summaries_list_a_study_whose_attributes_were_written_raw(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 's.db'}"
     tw.create_study(study_name="ok", storage=url).set_user_attr("owner", "me")
