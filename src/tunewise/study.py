@@ -77,11 +77,6 @@ def _same_params(a: Mapping[str, Any] | None, b: Mapping[str, Any]) -> bool:
                                 and math.isnan(b[k])) for k in a)
 
 
-def _optuna_state_name(state: TrialState) -> str:
-    """A state as Optuna's ``trials_dataframe`` names it (``TrialState.FAIL.name`` is "FAIL")."""
-    return "FAIL" if state is TrialState.FAILED else state.value
-
-
 def _check_directions(direction: str | None, directions: Sequence[str] | None) -> list[str]:
     if direction is not None and directions is not None:
         raise ValueError("pass either direction= or directions=, not both")
@@ -382,7 +377,7 @@ class Study:
         for t in trials:
             rec: dict[tuple[str, Any], Any] = {}
             for a in attrs:
-                v = _optuna_state_name(t.state) if a == "state" else getattr(t, a)
+                v = t.state.name if a == "state" else getattr(t, a)  # Optuna's names: FAIL
                 if a == "values":
                     v = v if v is not None else [None] * n_obj
                     items: Iterable[tuple[Any, Any]] = zip(metric_names or range(n_obj), v, strict=True)

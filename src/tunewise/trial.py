@@ -34,27 +34,18 @@ class TrialState(str, enum.Enum):
     RUNNING = "RUNNING"
     COMPLETE = "COMPLETE"
     PRUNED = "PRUNED"
+    # Optuna's name first, so it is the member's name (``TrialState.FAILED.name == "FAIL"``: how
+    # scripts count failed trials); FAILED is its alias (``TrialState.FAILED is TrialState.FAIL``,
+    # ``TrialState["FAILED"]`` finds it). The value, "FAILED", is what the state equals and stores as.
+    FAIL = "FAILED"
     FAILED = "FAILED"
-    FAIL = "FAILED"  # Optuna's name: an alias, ``TrialState.FAIL is TrialState.FAILED``
 
     def is_finished(self) -> bool:
         return self in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAILED)
 
     def __str__(self) -> str:
-        # Optuna's: str(state) is "TrialState.COMPLETE" (scripts compare it with that text; FAILED
-        # is Optuna's FAIL). The value ("COMPLETE") is what the state equals and stores as.
+        # Optuna's: str(state) is "TrialState.COMPLETE" (scripts compare it with that text).
         return f"TrialState.{self.name}"
-
-    @property
-    def name(self) -> str:  # type: ignore[override]
-        """Optuna's name of the state: ``"FAIL"`` for FAILED (``t.state.name == "FAIL"`` is how
-        scripts count failed trials, as ``trials_dataframe()``'s state column spells it); the
-        others are their value. ``TrialState["FAILED"]`` still finds the member.
-
-        >>> TrialState.FAILED.name, TrialState.FAIL.name, TrialState.PRUNED.name
-        ('FAIL', 'FAIL', 'PRUNED')
-        """
-        return "FAIL" if self._value_ == "FAILED" else str(self._name_)
 
 
 class LiveAttrs(dict[str, Any]):

@@ -143,11 +143,10 @@ def _decode_point(x: np.ndarray, names: list[str], space: list[D.Distribution]) 
             col += len(d.choices)
             continue
         assert isinstance(d, (D.Float, D.Int))
-        v = float(x[col])
+        # The column's range is the distribution's unit interval (Optuna's encoding and
+        # tunewise's agree: a step's half-width beyond each end, log for log); from_unit snaps
+        # to the step (nearest) and clips.
+        ((lo, hi),) = _column_bounds(d)
+        out[name] = d.from_unit((float(x[col]) - lo) / (hi - lo) if hi > lo else 0.5)
         col += 1
-        v = math.exp(v) if d.log else v
-        if d.step is not None:
-            v = d.low + round((v - d.low) / d.step) * d.step
-        v = min(max(v, d.low), d.high)
-        out[name] = int(round(v)) if isinstance(d, D.Int) else v
     return out
