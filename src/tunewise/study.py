@@ -33,7 +33,7 @@ from tunewise.storage import (
     _heartbeat,  # heartbeats + stale-trial retry (storage area)
     get_storage,
 )
-from tunewise.storage._base import PreparedStart
+from tunewise.storage._base import ClaimTaken, PreparedStart
 from tunewise.trial import (
     DISTRIBUTIONS_ATTR,
     FrozenTrial,
@@ -535,7 +535,15 @@ class Study:
         refused = False  # the budget refused the start the proposal was made for
         try:
             try:
-                frozen = self._storage.start_trial(self._study_id, max_started=max_started, prepared=prepared)
+                try:
+                    frozen = self._storage.start_trial(self._study_id, max_started=max_started, prepared=prepared)
+                except ClaimTaken:
+                    # Another worker claimed the proposal's work after the sampler looked: nothing
+                    # started. Start without the proposal; the sampler proposes again at the first
+                    # suggest, as for a sampler that raised above.
+                    relative, prepared, pending.claim_at_start = None, None, None
+                    pending.to_enqueue.clear()
+                    frozen = self._storage.start_trial(self._study_id, max_started=max_started)
             except MaxTrialsReached:
                 refused = True
                 frozen = self._start_after_budget(max_started)
@@ -554,9 +562,13 @@ class Study:
         pending._sampler_view = None  # (a cycle with it otherwise: garbage for the collector)
         for config in pending.to_enqueue:  # what the proposal queued for the trials after this one
             self._storage.enqueue_trial(self._study_id, dict(config))
-        elsewhere = pending.claimed and prepared is not None and relative is not None and not (
-            prepared.number == frozen.number if prepared.number is not None
-            else "fixed_params" not in frozen.system_attrs)
+        took = prepared is None or (prepared.number == frozen.number if prepared.number is not None
+                                    else "fixed_params" not in frozen.system_attrs)  # the prepared attrs
+        if pending.claim_at_start is not None and not took:
+            # The start did not claim the proposal's work (it took a queued trial, or a retry past
+            # the budget): the work stays free for any worker, and this trial must not run it.
+            relative = None
+        elsewhere = pending.claimed and prepared is not None and relative is not None and not took
         if elsewhere:
             assert prepared is not None and relative is not None
             # The proposal claimed its work (a grid point), but the start claimed a queued trial
@@ -672,9 +684,10 @@ class Study:
             raise  # nothing started yet: the search simply ends
         except Exception:  # noqa: BLE001 - raised again at the first suggest, inside the trial
             return None, None
-        if not pending._pending_attrs:
+        if not pending._pending_attrs and pending.claim_at_start is None:
             return relative, None
-        return relative, PreparedStart(pending.number_used, dict(pending.system_attrs), dict(pending.user_attrs))
+        return relative, PreparedStart(pending.number_used, dict(pending.system_attrs), dict(pending.user_attrs),
+                                       pending.claim_at_start)
 
     def _sampler_propose(self, trial: Trial) -> dict[str, Any]:
         # Other workers may have extended the space: take what the storage has learnt from the
@@ -702,7 +715,11 @@ class Study:
             if key in refused:
                 raise RuntimeError(f"{type(sampler).__name__}.propose claimed {key!r} again after another worker "
                                    f"held it: after a refused claim, propose something else or raise SearchExhausted")
-            if self._storage.try_claim(self._study_id, key):
+            if isinstance(trial, _PendingTrial) and self._storage.claims_at_start():
+                if not self._storage.is_claimed(self._study_id, key):
+                    trial.claim_at_start = key  # claimed by the start itself (see ask)
+                    break
+            elif self._storage.try_claim(self._study_id, key):
                 if isinstance(trial, _PendingTrial):
                     trial.claimed, trial.claim_key = proposal.claim_runs, key
                 break
@@ -1255,6 +1272,9 @@ class _PendingTrial(Trial):
         self.to_enqueue: list[Mapping[str, Any]] = []  # Proposal.enqueue: queued once the trial starts
         self.claimed = False  # the proposal claimed its work (a grid point): it must run, here or later
         self.claim_key: str | None = None  # what it claimed
+        # The key the proposal needs, seen unclaimed, which the start claims in its own step (a
+        # storage whose claims_at_start() is True): a kill before or at the start leaves it free.
+        self.claim_at_start: str | None = None
         super().__init__(study, FrozenTrial(number=-1, trial_id=-1, state=TrialState.WAITING))
 
     @property

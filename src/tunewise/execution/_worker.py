@@ -34,6 +34,7 @@ class _RemoteStorage(BaseStorage):
         # Numbers of WAITING trials this worker enqueued (ASHA continuations, retries) and has not
         # seen claimed: the expects_waiting() hint, kept without a round trip.
         self._enqueued: dict[int, set[int]] = {}
+        self._claims_at_start: bool | None = None
 
     def _learn(self, study_id: int, trials: Any) -> Any:
         for t in (trials if isinstance(trials, list) else (trials,)):
@@ -117,7 +118,7 @@ class _RemoteStorage(BaseStorage):
             kwargs["max_started"] = max_started
         if prepared is not None:
             kwargs["prepared"] = PreparedStart(prepared.number, dict(prepared.system_attrs),
-                                               dict(prepared.user_attrs))
+                                               dict(prepared.user_attrs), prepared.claim)
         t: FrozenTrial = self._learn(study_id, self._call("start_trial", study_id, **kwargs))
         mine = self._enqueued.get(study_id)
         if mine:
@@ -151,6 +152,14 @@ class _RemoteStorage(BaseStorage):
 
     def try_claim(self, study_id: int, key: str) -> bool:
         return self._call("try_claim", study_id, key)  # type: ignore[no-any-return]
+
+    def claims_at_start(self) -> bool:
+        if self._claims_at_start is None:  # the parent's storage's answer, asked once
+            self._claims_at_start = bool(self._call("claims_at_start"))
+        return self._claims_at_start
+
+    def is_claimed(self, study_id: int, key: str) -> bool:
+        return self._call("is_claimed", study_id, key)  # type: ignore[no-any-return]
 
     def release_claim(self, study_id: int, key: str) -> bool:
         return self._call("release_claim", study_id, key)  # type: ignore[no-any-return]

@@ -52,16 +52,29 @@ class PreparedStart:
     Without a number they were prepared for a new trial, whatever its number: they are not
     written when the start claims a WAITING trial instead (its parameters are fixed, so a
     proposal made without reading them does not describe it).
+
+    ``claim``: the key the proposal needs (a grid point, see :meth:`BaseStorage.try_claim`),
+    claimed in the same step, exactly when the attributes are written, by a storage whose
+    :meth:`BaseStorage.claims_at_start` is True. If the key is claimed already, the start
+    raises :class:`ClaimTaken` and starts nothing. So no worker killed between choosing the
+    work and starting its trial, or at a start the budget refused, leaves the key claimed by
+    a trial that never existed.
     """
 
     number: int | None
     system_attrs: Mapping[str, Any] = field(default_factory=dict)
     user_attrs: Mapping[str, Any] = field(default_factory=dict)
+    claim: str | None = None
 
     def applies_to(self, number: int, claimed: bool) -> bool:
         """Whether to write the patch on the trial that starts with ``number`` (``claimed``: a
         WAITING trial, not a new one)."""
         return not claimed if self.number is None else self.number == number
+
+
+class ClaimTaken(Exception):
+    """``start_trial``'s ``prepared.claim`` was claimed already (by another worker, after this one
+    looked with :meth:`BaseStorage.is_claimed`): nothing started."""
 
 
 @dataclass(frozen=True)
@@ -245,6 +258,20 @@ class BaseStorage(abc.ABC):
     @abc.abstractmethod
     def try_claim(self, study_id: int, key: str) -> bool:
         """Claim ``key`` for this study once: True for exactly one caller across all workers."""
+
+    def claims_at_start(self) -> bool:
+        """Whether :meth:`start_trial` claims ``prepared.claim`` in its own atomic step (see
+        :class:`PreparedStart`) and :meth:`is_claimed` answers. Then ``ask()`` looks with
+        :meth:`is_claimed` while the sampler proposes and claims with the start; otherwise it
+        claims with :meth:`try_claim` before the start (a worker killed between the two, or at
+        a start the budget refused before :meth:`release_claim`, leaves the key claimed for a
+        trial that never runs). False here, so that storages written before it keep working."""
+        return False
+
+    def is_claimed(self, study_id: int, key: str) -> bool:
+        """Whether ``key`` is claimed in this study (a read: the answer may be stale by the
+        time the caller acts on it; the claim itself is made by :meth:`start_trial`)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot tell whether a key is claimed (is_claimed)")
 
     def release_claim(self, study_id: int, key: str) -> bool:
         """Give back ``key``, claimed by this caller with :meth:`try_claim` for work that will not

@@ -15,6 +15,7 @@ from tunewise import distributions as D
 from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError, UpdateFinishedTrialError
 from tunewise.storage._base import (
     BaseStorage,
+    ClaimTaken,
     PreparedStart,
     StaleOutcome,
     StudySummary,
@@ -220,6 +221,8 @@ class InMemoryStorage(BaseStorage):
 
     def start_trial(self, study_id: int, *, claim_waiting: bool = True,
                     max_started: int | None = None, prepared: PreparedStart | None = None) -> FrozenTrial:
+        if prepared is not None and prepared.claim is not None:
+            check_name("claim key", prepared.claim, allow_empty=True)
         with self._lock:
             rec = self._study(study_id)
             number = rec.waiting[0] if claim_waiting and rec.waiting else len(rec.trials)
@@ -239,6 +242,10 @@ class InMemoryStorage(BaseStorage):
             extra: dict[str, Any] = {}
             if prepared is not None and prepared.applies_to(number, claimed=claim_waiting and bool(rec.waiting)):
                 extra = self._changes(None, None, prepared.user_attrs or None, prepared.system_attrs or None)
+                if prepared.claim is not None:  # with the start, under the same lock
+                    if prepared.claim in rec.claims:
+                        raise ClaimTaken(f"{prepared.claim!r} is claimed already in study {rec.name!r}")
+                    rec.claims.add(prepared.claim)
             if claim_waiting and rec.waiting:
                 rec.waiting.remove(number)
                 old = rec.trials[number]
@@ -380,6 +387,13 @@ class InMemoryStorage(BaseStorage):
                 return False
             claims.add(key)
             return True
+
+    def claims_at_start(self) -> bool:
+        return True
+
+    def is_claimed(self, study_id: int, key: str) -> bool:
+        with self._lock:
+            return key in self._study(study_id).claims
 
     def release_claim(self, study_id: int, key: str) -> bool:
         check_name("claim key", key, allow_empty=True)

@@ -190,6 +190,7 @@ class Statements:
                  datetime_complete=bp("end", type_=sa.Float), seq=bp("seq", type_=sa.BigInteger)))
         self.i_claim = c(dialect_insert(cl).values(study_id=sid, key=bp("key")).on_conflict_do_nothing())
         self.d_claim = c(sa.delete(cl).where(cl.c.study_id == sid, cl.c.key == bp("key")))
+        self.q_claimed = c(sa.select(cl.c.key).where(cl.c.study_id == sid, cl.c.key == bp("key")))
         # Trial budget (max_trials): started = all trials (next_number, as numbers are dense) minus
         # the WAITING ones (a short range of the (study_id, state, number) index): O(1) in the study size.
         waiting_count = sa.select(sa.func.count()).select_from(tr).where(

@@ -19,6 +19,7 @@ from tunewise import distributions as D
 from tunewise.exceptions import DuplicatedStudyError, StudyNotFoundError, UpdateFinishedTrialError
 from tunewise.storage._base import (
     BaseStorage,
+    ClaimTaken,
     PreparedStart,
     StaleOutcome,
     StudySummary,
@@ -420,6 +421,9 @@ class SQLStorage(BaseStorage):
             _encode(user_patch, "trial", "user_attrs")  # a clear error before the transaction
         if sys_patch is not None:
             _encode(sys_patch, "trial", "system_attrs")
+        claim = None if prepared is None else prepared.claim
+        if claim is not None:
+            check_name("claim key", claim, allow_empty=True)
         if not self._is_sqlite:
             return self._start_trial_pg(study_id, claim_waiting, dists, max_started, prepared)
 
@@ -437,6 +441,7 @@ class SQLStorage(BaseStorage):
                     user, system = _loads(user_text), _loads(sys_text)
                     new_user = new_sys = None
                     if prepared is not None and prepared.applies_to(number, claimed=True):
+                        self._claim_in_start(cur, study_id, claim)
                         if user_patch is not None:  # merged over the enqueued trial's own attributes
                             user.update(user_patch)
                             new_user = _dumps(user)
@@ -456,6 +461,7 @@ class SQLStorage(BaseStorage):
             seq, next_number = bumped
             user = system = None
             if prepared is not None and prepared.applies_to(next_number - 1, claimed=False):
+                self._claim_in_start(cur, study_id, claim)
                 user, system = user_patch, sys_patch
             texts = ("{}" if user is None else _dumps(user), "{}" if system is None else _dumps(system))
             tid = cur.scalar(self._stmts.i_trial, sid=study_id, number=next_number - 1, state=TrialState.RUNNING.value,
@@ -468,50 +474,70 @@ class SQLStorage(BaseStorage):
         t, claimed, texts = self._run(op, WRITE)
         return self._started(study_id, t, claimed, texts)
 
+    def _claim_in_start(self, cur: Cursor, study_id: int, claim: str | None) -> None:
+        """Inside a start's transaction, when it writes the prepared attributes: claim their key;
+        ClaimTaken (the transaction rolls back: nothing starts) when another worker holds it."""
+        if claim is not None and cur.count(self._stmts.i_claim, sid=study_id, key=claim) != 1:
+            raise ClaimTaken(f"{claim!r} is claimed already in study id {study_id}")
+
     def _start_trial_pg(self, study_id: int, claim_waiting: bool, dists: dict[str, D.Distribution],
                         max_started: int | None = None, prepared: PreparedStart | None = None) -> FrozenTrial:
         now = time.time()
         user_patch, sys_patch = self._prepared_texts(prepared)
+        claim = None if prepared is None else prepared.claim
         params = {
             "sid": study_id, "claim": claim_waiting, "start": now,
             "expect": None if prepared is None else prepared.number,
             "user_patch": None if user_patch is None else _dumps(user_patch),
             "sys_patch": None if sys_patch is None else _dumps(sys_patch),
         }
-        if max_started is None:
-            row = self._run(lambda cur: cur.one(self._stmts.pg_start, **params), READ)
-        else:
-            def op(cur: Cursor) -> Any:
+
+        def finish(cur: Cursor | None, row: Any) -> tuple[FrozenTrial, tuple[str, str], bool]:
+            # The started row as a trial. With a claim (cur: inside the start's transaction), the
+            # claim and a claimed WAITING trial's patch are written in that transaction too.
+            if row is None:
+                raise self._not_found(study_id)
+            tid, number, user_text, sys_text, claimed = row
+            user, system = _loads(user_text), _loads(sys_text)
+            applies = prepared is not None and prepared.applies_to(number, bool(claimed))
+            if applies and cur is not None:
+                self._claim_in_start(cur, study_id, claim)
+            if claimed and applies and (user_patch or sys_patch):
+                # A claimed WAITING trial (enqueued or retried: rare) keeps its own attributes, merged
+                # with the patch here in a second statement: its stored JSON may hold NaN, which
+                # PostgreSQL's jsonb could not merge in the start statement.
+                user.update(user_patch or {})
+                system.update(sys_patch or {})
+                texts = {"params": None, "intermediate": None, "user_attrs": _dumps(user) if user_patch else None,
+                         "system_attrs": _dumps(system) if sys_patch else None, "user_base": user_text,
+                         "system_base": sys_text}
+                if cur is not None:
+                    cur.one(self._stmts.pg_live_attrs, tid=tid, **texts)
+                else:
+                    self._run(lambda c: c.one(self._stmts.pg_live_attrs, tid=tid, **texts), READ)
+                user_text, sys_text = texts["user_attrs"] or user_text, texts["system_attrs"] or sys_text
+            t = FrozenTrial(number=number, trial_id=tid, state=TrialState.RUNNING, distributions=dists,
+                            user_attrs=user, system_attrs=system, datetime_start=now, heartbeat=now)
+            return t, (user_text, sys_text), bool(claimed)
+
+        if max_started is None and claim is None:  # one autocommit statement: the hot path
+            t, texts, claimed = finish(None, self._run(lambda cur: cur.one(self._stmts.pg_start, **params), READ))
+            return self._started(study_id, t, claimed, texts)
+
+        def op(cur: Cursor) -> tuple[FrozenTrial, tuple[str, str], bool]:
+            if max_started is not None:
                 # Lock the study row first (every start updates it, so starts queue here), then
                 # count: under READ COMMITTED this later statement sees every start committed before.
                 if cur.one(self._stmts.q_lock_study, sid=study_id) is None:
                     raise self._not_found(study_id)
                 retry = self._check_budget(cur, study_id, max_started)
                 if retry is not None:
-                    return self._claim_retry(cur, study_id, retry, dists)
-                return cur.one(self._stmts.pg_start, **params)
+                    t, texts = self._claim_retry(cur, study_id, retry, dists)
+                    return t, texts, True
+            return finish(cur, cur.one(self._stmts.pg_start, **params))
 
-            row = self._run(op, WRITE)
-            if isinstance(row, tuple) and isinstance(row[0], FrozenTrial):
-                return self._started(study_id, row[0], True, row[1])
-        if row is None:
-            raise self._not_found(study_id)
-        tid, number, user_text, sys_text, claimed = row
-        user, system = _loads(user_text), _loads(sys_text)
-        if claimed and prepared is not None and prepared.applies_to(number, True) and (user_patch or sys_patch):
-            # A claimed WAITING trial (enqueued or retried: rare) keeps its own attributes, merged
-            # with the patch here in a second statement: its stored JSON may hold NaN, which
-            # PostgreSQL's jsonb could not merge in the start statement.
-            user.update(user_patch or {})
-            system.update(sys_patch or {})
-            texts = {"params": None, "intermediate": None, "user_attrs": _dumps(user) if user_patch else None,
-                     "system_attrs": _dumps(system) if sys_patch else None, "user_base": user_text,
-                     "system_base": sys_text}
-            self._run(lambda cur: cur.one(self._stmts.pg_live_attrs, tid=tid, **texts), READ)
-            user_text, sys_text = texts["user_attrs"] or user_text, texts["system_attrs"] or sys_text
-        t = FrozenTrial(number=number, trial_id=tid, state=TrialState.RUNNING, distributions=dists,
-                        user_attrs=user, system_attrs=system, datetime_start=now, heartbeat=now)
-        return self._started(study_id, t, bool(claimed), (user_text, sys_text))
+        t, texts, claimed = self._run(op, WRITE)
+        return self._started(study_id, t, claimed, texts)
 
     def _no_row(self, trial_id: int, finishing: bool) -> Any:
         state = self._run(lambda cur: cur.scalar(self._stmts.q_state, tid=trial_id), READ)
@@ -779,6 +805,12 @@ class SQLStorage(BaseStorage):
     def try_claim(self, study_id: int, key: str) -> bool:
         check_name("claim key", key, allow_empty=True)
         return self._run(lambda cur: cur.count(self._stmts.i_claim, sid=study_id, key=key), WRITE) == 1
+
+    def claims_at_start(self) -> bool:
+        return True
+
+    def is_claimed(self, study_id: int, key: str) -> bool:
+        return self._run(lambda cur: cur.one(self._stmts.q_claimed, sid=study_id, key=key), READ) is not None
 
     def release_claim(self, study_id: int, key: str) -> bool:
         check_name("claim key", key, allow_empty=True)
