@@ -168,3 +168,50 @@ def test_a_sweep_made_by_one_invocation_is_run_by_agents_of_later_invocations(tm
     assert sorted(t.params["lr"] for t in study.trials) == [0.1, 0.2, 0.3]
     assert all(t.state == tw.TrialState.COMPLETE for t in study.trials)
     assert min(t.value for t in study.trials) == 0.0
+
+
+EXITING = textwrap.dedent('''
+    import argparse
+    import sys
+    import wandb
+
+    def train():
+        wandb.init()
+        cfg = wandb.config
+        if cfg.mode == "bad-flag":  # the run's own argparse refuses its arguments: SystemExit(2)
+            sys.argv = ["train.py", "--unknown", "1"]
+            argparse.ArgumentParser().parse_args()
+        wandb.log({"loss": float(cfg.x)})
+        if cfg.mode == "exit-0":  # a training script that ends with sys.exit()
+            sys.exit(0)
+
+    sweep_id = wandb.sweep({"name": "exits", "method": "grid", "metric": {"name": "loss", "goal": "minimize"},
+                            "parameters": {"mode": {"values": ["bad-flag", "exit-0", "plain"]},
+                                           "x": {"values": [1, 2]}}})
+    wandb.agent(sweep_id, function=train, count=6)
+    print("agent done")
+''')
+
+
+def test_a_function_that_calls_sys_exit_ends_its_run_and_the_agent_goes_on(tmp_path):
+    """s23 (Svanik277373/DA6401_PA_1, Q2.2.py): the agent's function calls the training script's
+    main(), whose argparse refuses an option and raises SystemExit(2). W&B's agent catches only
+    Exception, so that run's thread ends and the agent goes on to the next run; the stand-in let the
+    SystemExit end the whole script, the run was left RUNNING and no later run happened."""
+    (tmp_path / "exits.py").write_text(EXITING)
+    storage = f"sqlite:///{tmp_path / 's.db'}"
+    out = subprocess.run([sys.executable, "-m", "tunewise", "sweep", "python", "--storage", storage,
+                          str(tmp_path / "exits.py")], capture_output=True, text=True, timeout=240, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "agent done" in out.stdout  # the script went on after wandb.agent
+    trials = tw.load_study(study_name="exits", storage=storage).trials
+    assert len(trials) == 6
+    states = {(t.params["mode"], t.params["x"]): t.state for t in trials}
+    for x in (1, 2):
+        assert states["bad-flag", x] == tw.TrialState.FAILED  # SystemExit(2): the run failed
+        assert states["exit-0", x] == tw.TrialState.COMPLETE  # sys.exit(0): the run ended normally
+        assert states["plain", x] == tw.TrialState.COMPLETE
+    failed = [t for t in trials if t.state == tw.TrialState.FAILED]
+    assert all("SystemExit" in t.system_attrs["fail_reason"] and "2" in t.system_attrs["fail_reason"]
+               for t in failed)
+    assert sorted(t.value for t in trials if t.params["mode"] == "exit-0") == [1.0, 2.0]

@@ -7,7 +7,8 @@ resumes) a tunewise sweep from the dict, as a sweep file would (its ``method``, 
 function=train, count=N)`` calls ``train`` once per run in this process: ``wandb.config`` holds
 the run's parameters, each ``wandb.log`` of the metric is a report (so hyperband stops a poor run
 inside its ``wandb.log``), and the run's summary value of the metric is its result. A run whose
-function raises is FAILED and the agent goes on, as W&B's agent does.
+function raises (or calls ``sys.exit`` with a code other than 0) is FAILED and the agent goes on,
+as W&B's agent does.
 
 The study lives in ``--storage`` (default ``sqlite:///<script dir>/tunewise.db``), named by the
 sweep config's ``name`` (else ``sweep``); runs again resume it.
@@ -135,7 +136,17 @@ def run_agent(sweep_config: Mapping[str, Any], function: Callable[[], Any], coun
 
         standin._agent_begin(cfg.nest(params), sink, metric)
         try:
-            function()
+            try:
+                function()
+            except SystemExit as e:
+                # W&B's agent catches Exception only: a SystemExit (sys.exit, an argparse error in the
+                # training code the function calls) ends that run, not the agent. sys.exit(0) is a
+                # normal end; another code fails the run.
+                if e.code not in (None, 0):
+                    standin._agent_end()
+                    runner._fail(trial, f"the function raised SystemExit({e.code!r}) (sys.exit, or an "
+                                        f"argparse error in the code it called)")
+                    continue
             standin.finish()
         except _Pruned:
             standin._agent_end()
