@@ -47,6 +47,33 @@ class TrialState(str, enum.Enum):
         # Optuna's: str(state) is "TrialState.COMPLETE" (scripts compare it with that text).
         return f"TrialState.{self.name}"
 
+    # Optuna's TrialState is an IntEnum (RUNNING 0, COMPLETE 1, PRUNED 2, FAIL 3, WAITING 4) and
+    # scripts use the numbers: ``get_trials(states=[1])``, ``MaxTrialsCallback(n, states=[1])``,
+    # ``t.state == 1``, ``TrialState(1)``, ``int(t.state)``. A state equals its Optuna number too
+    # (as it equals its text); its hash stays the text's, so a *set* of numbers does not find it.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, int) and not isinstance(other, bool):
+            return _OPTUNA_NUMBERS[self.value] == other
+        return str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = str.__hash__
+
+    def __int__(self) -> int:
+        return _OPTUNA_NUMBERS[self.value]
+
+    @classmethod
+    def _missing_(cls, value: object) -> TrialState | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return next((state for state in cls if _OPTUNA_NUMBERS[state.value] == value), None)
+        return None
+
+
+_OPTUNA_NUMBERS = {"RUNNING": 0, "COMPLETE": 1, "PRUNED": 2, "FAILED": 3, "WAITING": 4}
+
 
 class LiveAttrs(dict[str, Any]):
     """A live trial's user or system attributes: a dict that remembers the keys set (``set_keys``)
