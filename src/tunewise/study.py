@@ -966,6 +966,7 @@ class Study:
                 _log.warning("trial %d finished %s, but it had been marked FAILED meanwhile (%s); its late "
                              "result is kept as system_attrs['late_result'] and does not count",
                              trial.number, state.value, stored.system_attrs.get("fail_reason"))
+                self._settle_retry(trial, state, values)
                 stored = self._storage.get_trial(trial._trial_id)
             self.sampler.after_trial((self._sampler_ctx or self._sampler_context()), stored)
             if guard.fired:
@@ -986,6 +987,23 @@ class Study:
         if unstorable is not None:
             raise _UnstorableResult(frozen, f"trial {trial.number} was recorded as FAILED: {unstorable}")
         return frozen
+
+    def _settle_retry(self, trial: Trial, state: TrialState, values: list[float] | None) -> None:
+        """``trial`` was failed as stale and has just reported ``state`` late: if its retry is
+        still WAITING, start it and finish it with this result at once, so the same parameters
+        do not run a second time. It counts as the retry it is (not against ``max_trials``
+        twice); a retry another worker started already runs on. A kill between the two steps
+        leaves the retry RUNNING without heartbeats: failed as stale and retried again."""
+        retry = self._storage.start_retry_of(self._study_id, trial.number)
+        if retry is None:
+            return
+        system_attrs = {**retry.system_attrs, "late_result_of": trial.number}
+        self._storage.finish_trial(retry.trial_id, state, values, params=dict(trial.params),
+                                   intermediate_values=dict(trial.intermediate_values),
+                                   user_attrs=dict(trial.user_attrs), system_attrs=system_attrs)
+        _log.warning("trial %d, the retry of trial %d, was not started yet: it is recorded %s with trial %d's "
+                     "late result instead of running the same parameters again",
+                     retry.number, trial.number, state.value, trial.number)
 
     def _apply_constraints_func(self, trial: Trial, state: TrialState, values: list[float] | None) -> str | None:
         """Record ``constraints_func``'s values for the finishing trial; why it failed, if it did."""

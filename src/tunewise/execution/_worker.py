@@ -144,6 +144,10 @@ class _RemoteStorage(BaseStorage):
         trials = self._call("get_trials", study_id, wanted)
         return self._learn(study_id, trials)  # type: ignore[no-any-return]
 
+    def start_retry_of(self, study_id: int, number: int) -> FrozenTrial | None:
+        t: FrozenTrial | None = self._call("start_retry_of", study_id, number)
+        return None if t is None else self._learn(study_id, t)  # type: ignore[no-any-return]
+
     def has_waiting_retry(self, study_id: int) -> bool:
         return self._call("has_waiting_retry", study_id)  # type: ignore[no-any-return]
 

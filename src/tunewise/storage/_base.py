@@ -255,6 +255,15 @@ class BaseStorage(abc.ABC):
         workers; this default reads every WAITING trial, tunewise's storages answer with one query."""
         return any("retried_from" in t.system_attrs for t in self.get_trials(study_id, (TrialState.WAITING,)))
 
+    def start_retry_of(self, study_id: int, number: int) -> FrozenTrial | None:
+        """Start (RUNNING, as :meth:`start_trial` claims a WAITING trial) the WAITING retry of
+        the trial numbered ``number`` (``system_attrs["retried_from"] == number``), if it is
+        still WAITING; else None. What ``tell`` does when a trial failed as stale reports late
+        while its retry has not started: it finishes the retry with the late result at once,
+        instead of running the same parameters again. None here (the retry then reruns), so
+        that storages written before it keep working."""
+        return None
+
     @abc.abstractmethod
     def try_claim(self, study_id: int, key: str) -> bool:
         """Claim ``key`` for this study once: True for exactly one caller across all workers."""

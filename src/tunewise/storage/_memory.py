@@ -259,6 +259,18 @@ class InMemoryStorage(BaseStorage):
             return self._new_trial(study_id, TrialState.RUNNING, extra.get("system_attrs", {}),
                                    extra.get("user_attrs", {}))
 
+    def start_retry_of(self, study_id: int, number: int) -> FrozenTrial | None:
+        with self._lock:
+            rec = self._study(study_id)
+            retry = next((n for n in rec.waiting if rec.trials[n].system_attrs.get("retried_from") == number), None)
+            if retry is None:
+                return None
+            rec.waiting.remove(retry)
+            now = time.time()
+            t = self._replace(rec.trials[retry], state=TrialState.RUNNING, datetime_start=now, heartbeat=now)
+            rec.trials[retry] = t
+            return t
+
     @staticmethod
     def _replace(t: FrozenTrial, **changes: Any) -> FrozenTrial:
         kw: dict[str, Any] = {

@@ -203,6 +203,10 @@ class Statements:
             tr.c.study_id == sid, tr.c.state == TrialState.WAITING.value, tr.c.retried_from.is_not(None)
         ).order_by(tr.c.number).limit(1)
         self.q_waiting_retry = c(waiting_retry if is_sqlite else waiting_retry.with_for_update(skip_locked=True))
+        retry_of = sa.select(tr.c.trial_id, tr.c.number, tr.c.user_attrs, tr.c.system_attrs).where(
+            tr.c.study_id == sid, tr.c.state == TrialState.WAITING.value,
+            tr.c.retried_from == bp("number", type_=sa.Integer)).order_by(tr.c.number).limit(1)
+        self.q_waiting_retry_of = c(retry_of if is_sqlite else retry_of.with_for_update(skip_locked=True))
         self.q_has_waiting_retry = c(sa.select(tr.c.trial_id).where(
             tr.c.study_id == sid, tr.c.state == TrialState.WAITING.value, tr.c.retried_from.is_not(None)).limit(1))
         self.q_lock_study = c(sa.select(st.c.study_id).where(st.c.study_id == sid).with_for_update())

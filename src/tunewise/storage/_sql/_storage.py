@@ -380,6 +380,16 @@ class SQLStorage(BaseStorage):
                            user_attrs=_loads(user_text), system_attrs=_loads(sys_text), datetime_start=now,
                            heartbeat=now), (user_text, sys_text)
 
+    def start_retry_of(self, study_id: int, number: int) -> FrozenTrial | None:
+        dists = self._cache(study_id).dists
+
+        def op(cur: Cursor) -> tuple[FrozenTrial, tuple[str, str]] | None:
+            row = cur.one(self._stmts.q_waiting_retry_of, sid=study_id, number=number)
+            return None if row is None else self._claim_retry(cur, study_id, tuple(row), dists)
+
+        started = self._run(op, WRITE)
+        return None if started is None else self._started(study_id, started[0], True, started[1])
+
     def has_waiting_retry(self, study_id: int) -> bool:
         # One read of the (study_id, state, number) index range of WAITING trials; retried_from is a column.
         return self._run(lambda cur: cur.one(self._stmts.q_has_waiting_retry, sid=study_id), READ) is not None
