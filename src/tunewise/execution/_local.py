@@ -180,7 +180,15 @@ class _Coordinator:
                     try:
                         if kind == "storage_fn":  # a function argument, as cloudpickle bytes
                             args = tuple(a.restore() if isinstance(a, ShippedCallable) else a for a in args)
-                        result = getattr(self.storage, name)(*args, **kwargs)
+                        result: Any
+                        if name == "recover_stale_trials" and "alive" in kwargs:
+                            # The worker spares its own trials; the storage here may predate alive=.
+                            from tunewise.storage._heartbeat import recover_sparing
+
+                            study_id, grace, outcome = args
+                            result = recover_sparing(self.storage, study_id, grace, outcome, kwargs["alive"])
+                        else:
+                            result = getattr(self.storage, name)(*args, **kwargs)
                     except Exception as e:
                         conn.send(("err", _dumps_exc(e) or pickle.dumps(RuntimeError(repr(e)))))
                     else:

@@ -40,7 +40,7 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -353,14 +353,7 @@ def _recover_stale(study: Study, policy: dict[str, Any]) -> list[FrozenTrial]:
     # grace period (an objective holding the GIL in another thread), and the trial is alive; the
     # storage beats for it instead. Other processes still end it after the grace period.
     alive = _monitor(study).alive_here(study._storage)
-    if alive and _takes_alive(type(study._storage)):
-        ended = study._storage.recover_stale_trials(study._study_id, policy["grace"], outcome, alive=alive)
-    else:
-        # A storage of one's own written before ``alive``: beat for our trials first (not in the
-        # same step as the recovery, but a thread starved again in between is rare).
-        for trial_id in alive:
-            study._storage.record_heartbeat(trial_id)
-        ended = study._storage.recover_stale_trials(study._study_id, policy["grace"], outcome)
+    ended = recover_sparing(study._storage, study._study_id, policy["grace"], outcome, alive)
     callback = getattr(study._storage, "stale_trial_callback", None)
     for t, retry in ended:
         if t.state == TrialState.PRUNED and t.system_attrs.get(ENDS_PRUNED):
@@ -371,6 +364,20 @@ def _recover_stale(study: Study, policy: dict[str, Any]) -> list[FrozenTrial]:
         if callback is not None:
             callback(study, t)
     return [t for t, _ in ended]
+
+
+def recover_sparing(storage: BaseStorage, study_id: int, grace: float,
+                    outcome: Callable[[FrozenTrial], StaleOutcome],
+                    alive: Collection[int]) -> list[tuple[FrozenTrial, FrozenTrial | None]]:
+    """``storage.recover_stale_trials``, sparing the trials ``alive`` (run by the caller), also on a
+    storage of one's own written before ``alive``: it beats for them first (not in the same step
+    as the recovery, but a thread starved again in between is rare). Also what the parent of
+    ``optimize(n_jobs=k)``'s worker processes calls for them."""
+    if alive and _takes_alive(type(storage)):
+        return storage.recover_stale_trials(study_id, grace, outcome, alive=alive)
+    for trial_id in alive:
+        storage.record_heartbeat(trial_id)
+    return storage.recover_stale_trials(study_id, grace, outcome)
 
 
 @functools.cache
