@@ -1993,17 +1993,28 @@ def get_all_study_summaries(storage: str | BaseStorage, include_best_trial: bool
         attrs = store.get_study_attrs(s.study_id)
         best = None
         if include_best_trial and s.n_complete and len(s.directions) == 1:
-            try:
-                best = load_study(s.name, store).best_trial
-            except ValueError:
-                best = None
+            # The storage's best by value (one trial read) is the study's best trial when it is
+            # feasible; otherwise (a constraint violated, or a storage that cannot tell) the study
+            # reads its trials.
+            best = store.best_complete_trial(s.study_id, s.directions[0] == "maximize")
+            if best is not None and is_feasible(best):
+                best = copy.copy(best)
+            else:
+                try:
+                    best = load_study(s.name, store).best_trial
+                except ValueError:
+                    best = None
         # A study written through the storage API directly may hold anything under these keys:
         # one such study must not stop the listing of the others.
         user, system = (a if isinstance(a := attrs.get(k), dict) else {} for k in ("user", "system"))
         # Optuna's datetime_start: the earliest start of the study's trials (None before any starts),
-        # not the study's creation (what the storage's own summary holds).
-        started = min((t.datetime_start for t in store.get_trials(s.study_id) if t.datetime_start is not None),
-                      default=None)
+        # not the study's creation (the summary's datetime_start). tunewise's storages know it
+        # without reading the trials (an SQL min); one of one's own may not.
+        if s.first_trial_start_known:
+            started = None if s.first_trial_start is None else _dt.datetime.fromtimestamp(s.first_trial_start)
+        else:
+            started = min((t.datetime_start for t in store.get_trials(s.study_id) if t.datetime_start is not None),
+                          default=None)
         out.append(StudySummary(s.name, list(s.directions), best, dict(user), dict(system), s.n_trials,
                                 started, s.study_id))
     return out

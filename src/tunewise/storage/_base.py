@@ -40,6 +40,10 @@ class StudySummary:
     best_value: float | None
     datetime_start: float | None
     attrs: dict[str, Any] = field(default_factory=dict)
+    # The earliest start of the study's trials (None before any starts), when the storage knows it
+    # without reading the trials (first_trial_start_known): get_all_study_summaries' datetime_start.
+    first_trial_start: float | None = None
+    first_trial_start_known: bool = False
 
 
 @dataclass(frozen=True)
@@ -244,6 +248,12 @@ class BaseStorage(abc.ABC):
     @abc.abstractmethod
     def get_trials(self, study_id: int, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
         """All trials of a study ordered by number (optionally only those in ``states``)."""
+
+    def best_complete_trial(self, study_id: int, maximize: bool) -> FrozenTrial | None:
+        """The COMPLETE trial with the lowest (``maximize``: highest) first value, the lowest number
+        among ties, read without reading the others; None when not known that way (this default:
+        the caller then reads the trials). For ``get_all_study_summaries``."""
+        return None
 
     def count_trials(self, study_id: int, states: Container[TrialState] | None = None) -> int:
         return len(self.get_trials(study_id, states))

@@ -128,9 +128,11 @@ class InMemoryStorage(BaseStorage):
                 if complete and len(rec.directions) == 1:
                     vals = [t.values[0] for t in complete if t.values]
                     best = max(vals) if rec.directions[0] == "maximize" else min(vals)
+                first = min((t.datetime_start_ts for t in rec.trials if t.datetime_start_ts is not None),
+                            default=None)
                 out.append(
                     StudySummary(rec.name, sid, list(rec.directions), len(rec.trials), len(complete), best,
-                                 rec.start, dict(rec.attrs))
+                                 rec.start, dict(rec.attrs), first_trial_start=first, first_trial_start_known=True)
                 )
             return out
 

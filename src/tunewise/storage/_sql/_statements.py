@@ -232,7 +232,12 @@ class Statements:
         self.q_summary = c(sa.select(
             tr.c.study_id, sa.func.count(), sa.func.sum(sa.case((complete, 1), else_=0)),
             sa.func.min(sa.case((complete, tr.c.value0))), sa.func.max(sa.case((complete, tr.c.value0))),
+            sa.func.min(tr.c.datetime_start),
         ).group_by(tr.c.study_id))
+        # The best COMPLETE trial by its first value (the lowest number among ties), for summaries.
+        best = sa.select(tr.c.trial_id).where(tr.c.study_id == sid, complete)
+        self.q_best_min = c(best.order_by(tr.c.value0.asc(), tr.c.number.asc()).limit(1))
+        self.q_best_max = c(best.order_by(tr.c.value0.desc(), tr.c.number.asc()).limit(1))
         self.q_all_attrs = c(sa.select(at.c.study_id, at.c.key, at.c.value))
         self.d_study = c(sa.delete(st).where(st.c.study_id == sid))
         self.d_children = [c(sa.delete(TABLES[k]).where(TABLES[k].c.study_id == sid))

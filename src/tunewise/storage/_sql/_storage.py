@@ -200,12 +200,12 @@ class SQLStorage(BaseStorage):
             out = []
             for sid, name, dirs_text, created in studies:
                 dirs = _loads(dirs_text)
-                n, n_complete, lo, hi = stats.get(sid, (0, 0, None, None))
+                n, n_complete, lo, hi, first = stats.get(sid, (0, 0, None, None, None))
                 best = None
                 if n_complete and len(dirs) == 1:
                     best = hi if dirs[0] == "maximize" else lo
                 out.append(StudySummary(name, sid, dirs, int(n), int(n_complete or 0), best, created,
-                                        attrs.get(sid, {})))
+                                        attrs.get(sid, {}), first_trial_start=first, first_trial_start_known=True))
             return out
 
         return self._run(op, READ)
@@ -797,6 +797,11 @@ class SQLStorage(BaseStorage):
                 return t
 
         return self._run(op, READ)
+
+    def best_complete_trial(self, study_id: int, maximize: bool) -> FrozenTrial | None:
+        stmt = self._stmts.q_best_max if maximize else self._stmts.q_best_min
+        trial_id = self._run(lambda cur: cur.scalar(stmt, sid=study_id), READ)
+        return None if trial_id is None else self.get_trial(trial_id)
 
     def get_trials(self, study_id: int, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
         cache = self._cache(study_id)
