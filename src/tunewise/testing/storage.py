@@ -59,13 +59,16 @@ naming the rule that was broken. The rules:
   (:func:`check_unknown_trial`);
 - ``try_claim`` is true exactly once per key and study, across handles and threads
   (:func:`check_try_claim_exactly_once`), and once released (``release_claim``) a key can be
-  claimed again (:func:`check_a_released_claim_can_be_claimed_again`); ``claim_and_enqueue``
+  claimed again (:func:`check_a_released_claim_can_be_claimed_again`); a storage whose
+  ``claims_at_start()`` is True claims ``PreparedStart.claim`` with the start, or starts nothing
+  (:func:`check_a_start_claims_its_key_in_the_same_step`); ``claim_and_enqueue``
   enqueues its trials with the claim only, exactly once across concurrent claimers
   (:func:`check_claim_and_enqueue_exactly_once`);
 - heartbeats keep a trial alive; a stale trial is failed once, with its params and a
   ``fail_reason`` (:func:`check_heartbeats_and_stale_trials`); ``recover_stale_trials`` ends each
   one as its outcome says, with its retry, which ``has_waiting_retry`` sees
-  (:func:`check_stale_trials_recovered_with_their_retry`), but never one the caller says it runs
+  (:func:`check_stale_trials_recovered_with_their_retry`) and ``start_retry_of`` starts once
+  (:func:`check_start_retry_of_starts_only_that_waiting_retry`), but never one the caller says it runs
   itself (``alive``: it gets a heartbeat instead,
   :func:`check_trials_the_caller_runs_are_not_recovered`); ``recover_trial`` does the same for
   one trial whose worker died or was stopped (:func:`check_a_dead_trial_recovered_with_its_retry`);
@@ -101,6 +104,7 @@ __all__ = [
     "StorageTests",
     "check_a_dead_trial_recovered_with_its_retry",
     "check_a_released_claim_can_be_claimed_again",
+    "check_a_start_claims_its_key_in_the_same_step",
     "check_a_shared_storage_overrides_the_non_atomic_defaults",
     "check_attributes_of_two_handles_are_merged",
     "check_a_detached_trial_is_never_stale",
@@ -123,6 +127,7 @@ __all__ = [
     "check_prepared_attributes_are_written_with_the_start",
     "check_reports_of_two_handles_are_merged",
     "check_stale_trials_recovered_with_their_retry",
+    "check_start_retry_of_starts_only_that_waiting_retry",
     "check_trials_the_caller_runs_are_not_recovered",
     "check_state_filters",
     "check_study_attr_items",
@@ -599,6 +604,66 @@ def check_a_released_claim_can_be_claimed_again(make_storage: StorageFactory) ->
     _expect(s2.try_claim(other, "grid:1"), False, "the other study's claim of the key")
 
 
+def check_a_start_claims_its_key_in_the_same_step(make_storage: StorageFactory) -> None:
+    """With ``claims_at_start()`` True: ``start_trial`` claims ``prepared.claim`` exactly when it
+    writes the prepared attributes (a new trial; not a queued one it takes instead, nor a start
+    the budget refuses), and raises ``ClaimTaken``, starting nothing, for a key another handle
+    holds; ``is_claimed`` sees the claim from every handle. Skipped for a storage that claims
+    before the start (``claims_at_start()`` False)."""
+    from tunewise.exceptions import MaxTrialsReached
+    from tunewise.storage._base import ClaimTaken
+
+    s1, s2 = make_storage(), make_storage()
+    if not s1.claims_at_start():
+        pytest.skip("claims_at_start() is False: ask() claims with try_claim before the start")
+    sid = s1.create_study(_unique("claim-start"), ["minimize"])
+    t = s1.start_trial(sid, prepared=PreparedStart(None, {"grid_id": 0}, {}, "grid:0"))
+    _expect(t.system_attrs, {"grid_id": 0}, "the prepared attributes of the start that claimed grid:0")
+    _expect(s2.is_claimed(sid, "grid:0"), True, "is_claimed of the key a start claimed, from another handle")
+    _expect(s2.try_claim(sid, "grid:0"), False, "try_claim of the key a start claimed")
+    try:
+        s2.start_trial(sid, prepared=PreparedStart(None, {"grid_id": 0}, {}, "grid:0"))
+    except ClaimTaken:
+        pass
+    else:
+        raise AssertionError("start_trial with a claimed key did not raise ClaimTaken")
+    _expect(len(s1.get_trials(sid)), 1, "trials after a start refused for its claim")
+    s1.enqueue_trial(sid, {"x": 1.0})
+    taken = s2.start_trial(sid, prepared=PreparedStart(None, {"grid_id": 1}, {}, "grid:1"))
+    _expect("grid_id" in taken.system_attrs, False, "a queued trial taken instead got the prepared attributes")
+    _expect(s1.is_claimed(sid, "grid:1"), False, "a key claimed with a start that took a queued trial")
+    try:
+        s2.start_trial(sid, max_started=2, prepared=PreparedStart(None, {"grid_id": 2}, {}, "grid:2"))
+    except MaxTrialsReached:
+        pass
+    else:
+        raise AssertionError("start_trial past max_started did not raise MaxTrialsReached")
+    _expect(s1.is_claimed(sid, "grid:2"), False, "a key claimed with a start the budget refused")
+
+
+def check_start_retry_of_starts_only_that_waiting_retry(make_storage: StorageFactory) -> None:
+    """``start_retry_of(study_id, number)`` starts the WAITING retry of trial ``number`` (RUNNING)
+    once, and None after that, for a trial without one, or once a worker started it. Skipped for
+    a storage without it (its default returns None: late results are then rerun)."""
+    s1, s2 = make_storage(), make_storage()
+    sid = s1.create_study(_unique("retry-of"), ["minimize"])
+    first, second = s1.start_trial(sid), s1.start_trial(sid)
+    time.sleep(0.05)
+    ended = s1.recover_stale_trials(sid, 0.01, lambda t: StaleOutcome(retry=({"x": 0.5}, {"retried_from": t.number})))
+    retries = {t.number: r for t, r in ended if r is not None}
+    _expect(sorted(retries), [first.number, second.number], "the trials recovered with a retry")
+    started = s2.start_retry_of(sid, second.number)
+    if started is None and type(s2).start_retry_of is BaseStorage.start_retry_of:
+        pytest.skip("start_retry_of is the default (None): a late result's retry reruns")
+    assert started is not None, "start_retry_of of a WAITING retry returned None"
+    _expect((started.number, started.state), (retries[second.number].number, TrialState.RUNNING),
+            "the retry start_retry_of started")
+    _expect(s1.start_retry_of(sid, second.number), None, "start_retry_of of a retry started already")
+    _expect(s1.start_retry_of(sid, 10_000), None, "start_retry_of of a trial without a retry")
+    _expect(s2.start_trial(sid).number, retries[first.number].number, "the other retry, started by a worker")
+    _expect(s1.start_retry_of(sid, first.number), None, "start_retry_of of a retry a worker started")
+
+
 def check_claim_and_enqueue_exactly_once(make_storage: StorageFactory) -> None:
     """``claim_and_enqueue`` enqueues its trials (in order, WAITING, with their attrs) only with a
     claim it takes: None and nothing enqueued for a key claimed already; of concurrent claimers of
@@ -961,6 +1026,12 @@ class StorageTests:
 
     def test_study_summaries(self, make_storage: StorageFactory) -> None:
         check_study_summaries(make_storage)
+
+    def test_a_start_claims_its_key_in_the_same_step(self, make_storage: StorageFactory) -> None:
+        check_a_start_claims_its_key_in_the_same_step(make_storage)
+
+    def test_start_retry_of_starts_only_that_waiting_retry(self, make_storage: StorageFactory) -> None:
+        check_start_retry_of_starts_only_that_waiting_retry(make_storage)
 
     def test_study_attrs_are_json(self, make_storage: StorageFactory) -> None:
         check_study_attrs_are_json(make_storage)
