@@ -5,7 +5,8 @@ of the GP (``AutoSampler._tie_rule = (w, k, "tpe" | "qmc")``).
 
 Runs the problems of the three probes of real model tuning (``../s19/probe_real_hpo.py``,
 ``probe_real_hpo2.py``, ``../s22/probe_real_hpo3.py``), which have all been run and read: their
-development set here, not a held-out check. Methods: ``tw-default`` and ``tw-default@tie=W,K,F``;
+development set here, not a held-out check. Methods: ``tw-default``, ``tw-default@tie=W,K,F`` and
+``tw-default+KEY=VAL`` (an attribute of the default's GP, e.g. ``+_plateau_boxes=True``);
 the report merges the stored rows of the probes (the default there reruns identically), so the
 reference best loss per problem is the same for every method.
 
@@ -38,14 +39,13 @@ _make = base.make_study
 
 def make_study(method: str, seed: int) -> Any:
     head, _, rule = method.partition("@tie=")
-    if not rule:
-        return _make(method, seed)
+    if not rule:  # tw-default+KEY=VAL sets attributes of the default's GP (../s22/probe_real_hpo3.py)
+        return probe_real_hpo3.with_variants(_make)(method, seed)
     import tunewise as tw
 
     tw.logging.set_verbosity(tw.logging.ERROR)
     sampler = tw.samplers.AutoSampler(seed=seed)
-    w, k, fallback = rule.split(",")
-    sampler._tie_rule = (int(w), int(k), fallback)
+    sampler._tie_rule = rule
     return tw.create_study(sampler=sampler)
 
 
@@ -57,7 +57,7 @@ def main() -> None:
         new = [json.loads(x) for p in sys.argv[2:] for x in open(p) if x.strip()]
         problems = {r["problem"] for r in new}
         rows = [json.loads(x) for p in STORED for x in open(p) if x.strip()]
-        peers = ("tw-default", "optuna-tpe", "optuna-gp")
+        peers = ("tw-default", "optuna-tpe")
         rows = [r for r in rows if r["problem"] in problems and r["method"] in peers]
         keep = {(r["problem"], r["method"], r["seed"]) for r in new}
         rows = [r for r in rows if (r["problem"], r["method"], r["seed"]) not in keep] + new
