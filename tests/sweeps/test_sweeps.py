@@ -331,6 +331,23 @@ def test_program_that_never_prints_the_metric_fails_with_a_clear_reason(tmp_path
     assert "never printed the metric 'val_loss'" in t.system_attrs["fail_reason"]
 
 
+def test_runs_that_end_normally_without_the_metric_do_not_stop_the_sweep_early(tmp_path):
+    """s23 (the DA6401 course's W&B demo notebook): a grid whose program runs to the end but never logs the
+    sweep's metric. W&B's agent stops only after runs that errored (5 in a row), so it runs every grid
+    point; tunewise stopped after "the first 5 runs all failed". Each such run is still FAILED with its
+    reason; a crashing program still stops the sweep after 5 runs."""
+    (tmp_path / "silent").mkdir()
+    (tmp_path / "crash").mkdir()
+    silent = _run(tmp_path / "silent", {"program": "prog.py", "method": "grid", "metric": {"name": "val_loss"},
+                                        "parameters": {"mode": {"value": "silent"}, "x": {"values": list(range(7))}}})
+    assert len(silent.trials) == 7  # every grid point ran
+    assert all(t.state == tw.TrialState.FAILED and "never printed the metric" in t.system_attrs["fail_reason"]
+               for t in silent.trials)
+    crashing = _run(tmp_path / "crash", {"program": "prog.py", "method": "grid", "metric": {"name": "val_loss"},
+                                         "parameters": {"mode": {"value": "crash"}, "x": {"values": list(range(7))}}})
+    assert len(crashing.trials) == 5  # errored runs: stopped after the first 5, as W&B's agent stops
+
+
 def test_timeout_kills_the_run(tmp_path):
     study = _run(tmp_path, {"program": "prog.py", "method": "random", "metric": {"name": "loss"},
                             "parameters": {"mode": {"value": "block"}}, "run_cap": 1, "timeout": 0.5})

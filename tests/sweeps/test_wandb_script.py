@@ -215,3 +215,35 @@ def test_a_function_that_calls_sys_exit_ends_its_run_and_the_agent_goes_on(tmp_p
     assert all("SystemExit" in t.system_attrs["fail_reason"] and "2" in t.system_attrs["fail_reason"]
                for t in failed)
     assert sorted(t.value for t in trials if t.params["mode"] == "exit-0") == [1.0, 2.0]
+
+
+NO_METRIC_LOGGED = textwrap.dedent('''
+    import wandb
+
+    def train():
+        with wandb.init(config=None):
+            cfg = wandb.config
+            wandb.log({"final_val_loss": cfg.lr * 10})  # the sweep's metric is another name
+
+    sweep_id = wandb.sweep({"name": "demo", "method": "grid", "metric": {"name": "final_test_loss", "goal": "minimize"},
+                            "parameters": {"lr": {"values": [0.01, 0.05]}, "loss": {"values": ["mse", "mae"]},
+                                           "init": {"values": ["random", "xavier"]}}})
+    wandb.agent(sweep_id, train, count=8)
+    print("agent done")
+''')
+
+
+def test_a_grid_whose_metric_is_never_logged_runs_every_point(tmp_path):
+    """s23 (the DA6401 course's W&B demo notebook, committed to students' repositories): a grid of 8 whose
+    function runs to the end but never logs the sweep's metric. W&B's agent runs all 8 (it stops only after
+    runs that raised); the stand-in stopped after 5 ("the first 5 runs all failed")."""
+    (tmp_path / "demo.py").write_text(NO_METRIC_LOGGED)
+    storage = f"sqlite:///{tmp_path / 's.db'}"
+    out = subprocess.run([sys.executable, "-m", "tunewise", "sweep", "python", "--storage", storage,
+                          str(tmp_path / "demo.py")], capture_output=True, text=True, timeout=240, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "agent done" in out.stdout
+    trials = tw.load_study(study_name="demo", storage=storage).trials
+    assert len(trials) == 8
+    assert all(t.state == tw.TrialState.FAILED and "never logged a number for the metric 'final_test_loss'"
+               in t.system_attrs["fail_reason"] for t in trials)

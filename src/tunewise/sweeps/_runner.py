@@ -143,6 +143,7 @@ class SweepRunner:
         self.stop_reason: str | None = None
         self._started = 0
         self._finished_states: list[TrialState] = []
+        self._ran_through = 0  # FAILED runs whose program ended normally (no metric): not errors
         self._error: str | None = None  # the first runner error, raised by run()
         self._next_slot = 0
         self._claims: tuple[BaseStorage, int] | None = None  # (storage, study id) of the run-slot claims
@@ -541,22 +542,28 @@ class SweepRunner:
     def _finish_multi(self, trial: Trial, out: _RunOutcome, elapsed: float) -> None:
         values, problem = _finish_multi_values(self.config, out)
         if values is None:
-            self._fail(trial, str(problem))
+            self._fail(trial, str(problem), errored=False)
             return
         frozen = self.study.tell(trial, values)
         self._finished_states.append(frozen.state)
         shown = " ".join(f"{n}={_short(v)}" for n, v in zip(self.config.metric_names, values, strict=True))
         self._say(f"[run {trial.number}] COMPLETE {shown} ({elapsed:.1f} s)")
 
-    def _fail(self, trial: Trial, reason: str) -> None:
+    def _fail(self, trial: Trial, reason: str, *, errored: bool = True) -> None:
+        """FAILED with ``reason``. ``errored=False``: the program or function ended normally but reported
+        no usable metric; W&B's agent counts such a run as done, so it does not stop the sweep early."""
         self.study.tell(trial, state=TrialState.FAILED, fail_reason=reason)
         self._finished_states.append(TrialState.FAILED)
+        self._ran_through += not errored
         self._say(f"[run {trial.number}] FAILED: {reason}")
         self._check_failures()
 
     def _check_failures(self) -> None:
+        # The first runs all errored: stop. As W&B's agent, which stops after 5 errored runs in a row, a run
+        # that ended normally (only its metric missing) is not an error.
         states = self._finished_states
-        if len(states) >= _MAX_INITIAL_FAILURES and all(s == TrialState.FAILED for s in states):
+        if (len(states) >= _MAX_INITIAL_FAILURES and all(s == TrialState.FAILED for s in states)
+                and not self._ran_through):
             self._set_stop(f"the first {len(states)} runs all failed: see their logs in {self.log_dir}")
 
     def _finish(self, trial: Trial, out: _RunOutcome, elapsed: float) -> None:
@@ -603,10 +610,10 @@ class SweepRunner:
             self._fail(trial, f"the program exited normally but never printed the metric {cfg.metric!r}: print "
                               f"a line `tunewise: {{\"{cfg.metric}\": value}}` or `{cfg.metric}=value`, or call "
                               f"tunewise.report(value) (or wandb.log({{\"{cfg.metric}\": value}}))"
-                              + (f"; end of its stderr:\n{tail}" if tail else ""))
+                              + (f"; end of its stderr:\n{tail}" if tail else ""), errored=False)
             return
         if out.last != out.last:
-            self._fail(trial, f"the last value of {cfg.metric!r} was NaN")
+            self._fail(trial, f"the last value of {cfg.metric!r} was NaN", errored=False)
             return
         frozen = self.study.tell(trial, out.last)
         self._finished_states.append(frozen.state)

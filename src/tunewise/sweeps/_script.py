@@ -176,7 +176,7 @@ def run_agent(sweep_config: Mapping[str, Any], function: Callable[[], Any], coun
             value = seen["last"]
         if not isinstance(value, (int, float)) or value != value:
             runner._fail(trial, f"the run never logged a number for the metric {metric!r}: call "
-                                f"wandb.log({{{metric!r}: value}})")
+                                f"wandb.log({{{metric!r}: value}})", errored=False)
             continue
         trial.set_user_attr("metrics", {k: v for k, v in seen["final"].items() if k != "final"})
         study.tell(trial, float(value))
