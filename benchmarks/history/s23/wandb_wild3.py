@@ -134,6 +134,16 @@ NEW: dict[str, Any] = {
         data="keras fashion_mnist -> digits",
         note="a top-level `seed: 22` key in the sweep dict, lists of lists as values, the metric "
              "(best_val_accuracy) logged once at the end with other keys"),
+    # the course's own W&B demo notebook, as committed to students' repositories
+    "course_demo_grid_nb": Setup(
+        "bmvrskkl/da6401_assignment_1", "python", script="wandb_demo_nb.py", notebook="notebooks/wandb_demo.ipynb",
+        cwd="notebooks", paths=("notebooks/wandb_demo.ipynb",),
+        patches={"notebooks/wandb_demo_nb.py": [
+            # f-strings with the same quotes inside are Python 3.12 syntax; the venv is 3.11 (both modes)
+            ('re:\\{config\\["(\\w+)"\\]\\}', "{config['\\1']}")]},
+        note="notebook: three plain runs before the sweep (wandb.Image of a figure, wandb.Table.add_data), then a grid "
+             "over 8 points with count=8, `with wandb.init(config=config)` and wandb.config attributes, a metric "
+             "(final_test_loss) the function never logs, synthetic data"),
 }
 H.SETUPS.clear()
 H.SETUPS.update(NEW)
