@@ -330,8 +330,11 @@ def test_cmaes_a_record_written_by_the_claim_loser_before_the_winner_counts(tmp_
     """The claim saves draws; the record of the lowest-numbered trial decides. Here a proposes
     and wins the claim, then b (which saw one result more) is refused, finds no record yet,
     records its own choice and starts its trial before a's: b's record counts, a replays it,
-    and a's draw (from the choice that lost) is never told."""
+    and a's draw (from the choice that lost) is never told. That order (claim, then start) is a
+    storage's that does not claim with the start (``claims_at_start()`` False: one's own)."""
     a, b, url = _racing_studies(tmp_path)
+    for study in (a, b):
+        study._storage.claims_at_start = lambda: False  # type: ignore[method-assign]
     gen0 = [a.ask() for _ in range(5)]  # trials 1-5
     for t in gen0[1:]:
         a.tell(t, _xy(t))
@@ -363,6 +366,47 @@ def test_cmaes_a_record_written_by_the_claim_loser_before_the_winner_counts(tmp_
             study.tell(t, _xy(t))
     state = _optimizer_state(a)
     assert state[1] >= 2 and 7 not in state[6][(0, 1)][0], state[6]
+    _same_optimizer(a, b, tw.load_study("race", url, sampler=S.CmaEsSampler(seed=9, popsize=4)))
+
+
+def test_cmaes_with_the_claim_made_at_the_start_the_first_to_start_records_and_the_other_replays(
+        tmp_path: Path) -> None:
+    """tunewise's storages claim with the trial's start. The same race as above: a proposes
+    (looking, not claiming), then before its start trial 1 ends and b (which saw one result more)
+    proposes and starts first, claiming and recording its choice. a's start finds the claim taken,
+    starts its trial without its proposal, and at the first suggest replays b's record: a's
+    trial records nothing and a's own choice is never drawn from."""
+    a, b, url = _racing_studies(tmp_path)
+    assert a._storage.claims_at_start() and b._storage.claims_at_start()
+    gen0 = [a.ask() for _ in range(5)]  # trials 1-5
+    for t in gen0[1:]:
+        a.tell(t, _xy(t))
+
+    start_trial = a._storage.start_trial
+    raced: list[tw.Trial] = []
+
+    def b_starts_first(*args: Any, **kwargs: Any) -> Any:
+        if not raced:
+            a.tell(gen0[0], _xy(gen0[0]))
+            raced.append(b.ask())
+        return start_trial(*args, **kwargs)
+
+    a._storage.start_trial = b_starts_first  # type: ignore[method-assign]
+    late = a.ask()
+    a._storage.start_trial = start_trial  # type: ignore[method-assign]
+    early = raced[0]
+    assert (early.number, late.number) == (6, 7)
+    for study, t in ((b, early), (a, late)):
+        study.tell(t, _xy(t))
+    tags: list[Any] = _tags(a)
+    assert tags[6]["told"][0]["trials"] == [1, 2, 3, 4]
+    assert "told" not in tags[7]  # a replayed b's record instead of recording its own choice
+    _same_optimizer(a, b)
+    for _ in range(4):  # generation 1 goes on in both processes
+        for study in (a, b):
+            t = study.ask()
+            study.tell(t, _xy(t))
+    assert _optimizer_state(a)[1] >= 2
     _same_optimizer(a, b, tw.load_study("race", url, sampler=S.CmaEsSampler(seed=9, popsize=4)))
 
 
