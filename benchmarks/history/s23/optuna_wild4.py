@@ -144,7 +144,7 @@ SCRIPTS: dict[str, Script] = {
         companions=("src/optimization/__init__.py",),
         steps=(("src/optimization/print_best_trials.py", ()),),
         step_patches={
-            "'sqlite:////home/francesco/nasa_power_et0_prediction/src/optimization/optimization.db'": "'sqlite:///src/optimization/optimization.db'  # harness: the author's absolute path"
+            "'sqlite:////home/francesco/nasa_power_et0_prediction/src/optimization/optimization.db'": "'sqlite:///src/optimization/optimization.db'  # harness: the author's absolute path"  # noqa: E501
         },
         data="scikit-learn's diabetes (target renamed ET) for the NASA POWER spreadsheet",
         note="directions=['minimize', 'maximize'] with TPESampler(seed) and a MedianPruner, "
@@ -302,7 +302,7 @@ SCRIPTS: dict[str, Script] = {
                 "n_trials=20": "n_trials=5",
                 "n_trials=30": "n_trials=5",
                 "n_trials=50": "n_trials=5",
-                "study.optimize(objective)  # Perform optimization using grid sampling": "study.optimize(objective, n_trials=5)  # Perform optimization using grid sampling",
+                "study.optimize(objective)  # Perform optimization using grid sampling": "study.optimize(objective, n_trials=5)  # Perform optimization using grid sampling",  # noqa: E501
             },
             no_show=True,
             timeout=900,
@@ -401,7 +401,7 @@ SCRIPTS: dict[str, Script] = {
         "optuna.ipynb",
         Spec(
             patches={
-                "heart_data = pd.read_csv(url, names=columns)": "heart_data = _harness_cleveland(columns)  # harness: no download"
+                "heart_data = pd.read_csv(url, names=columns)": "heart_data = _harness_cleveland(columns)  # harness: no download"  # noqa: E501
             },
             no_show=True,
         ),
