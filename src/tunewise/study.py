@@ -535,15 +535,21 @@ class Study:
         refused = False  # the budget refused the start the proposal was made for
         try:
             try:
-                try:
-                    frozen = self._storage.start_trial(self._study_id, max_started=max_started, prepared=prepared)
-                except ClaimTaken:
-                    # Another worker claimed the proposal's work after the sampler looked: nothing
-                    # started. Start without the proposal; the sampler proposes again at the first
-                    # suggest, as for a sampler that raised above.
-                    relative, prepared, pending.claim_at_start = None, None, None
-                    pending.to_enqueue.clear()
-                    frozen = self._storage.start_trial(self._study_id, max_started=max_started)
+                lost = 0
+                while True:
+                    try:
+                        frozen = self._storage.start_trial(self._study_id, max_started=max_started, prepared=prepared)
+                        break
+                    except ClaimTaken:
+                        # Another worker claimed the proposal's work after the sampler looked: nothing
+                        # started. The sampler proposes again, now seeing the claim, before anything
+                        # starts: a search that has run out ends here (SearchExhausted), not in a
+                        # trial that fails at its first suggest. After a few lost races, start
+                        # without a proposal (the sampler proposes at the first suggest).
+                        lost += 1
+                        pending = _PendingTrial(self)
+                        relative, prepared = (self._propose_before_start(pending) if lost < _CLAIM_RACES
+                                              else (None, None))
             except MaxTrialsReached:
                 refused = True
                 frozen = self._start_after_budget(max_started)
@@ -1274,6 +1280,10 @@ class Study:
         from tunewise.storage._snapshot import restored_state
 
         self.__dict__.update(restored_state(state))
+
+
+#: Starts an ask() tries with a fresh proposal after another worker claimed its proposal's work first.
+_CLAIM_RACES = 4
 
 
 class _PendingTrial(Trial):

@@ -301,6 +301,24 @@ def _racing_studies(tmp_path: Path) -> tuple[tw.Study, tw.Study, str]:
     return a, b, url
 
 
+def _b_starts_before_a(a: tw.Study, b: tw.Study, first: tw.Trial) -> tuple[tw.Trial, tw.Trial]:
+    """a asks; after its sampler proposed and before its trial starts, ``first`` ends (told by a)
+    and b asks, so b's trial starts first. Returns (b's trial, a's trial)."""
+    start_trial = a._storage.start_trial
+    raced: list[tw.Trial] = []
+
+    def b_starts_first(*args: Any, **kwargs: Any) -> Any:
+        if not raced:
+            a.tell(first, _xy(first))
+            raced.append(b.ask())
+        return start_trial(*args, **kwargs)
+
+    a._storage.start_trial = b_starts_first  # type: ignore[method-assign]
+    late = a.ask()
+    a._storage.start_trial = start_trial  # type: ignore[method-assign]
+    return raced[0], late
+
+
 def test_cmaes_two_processes_that_told_a_generation_differently_end_on_the_recorded_choice(tmp_path: Path) -> None:
     a, b, url = _racing_studies(tmp_path)
     gen0 = [a.ask() for _ in range(6)]  # trials 1-6
@@ -339,19 +357,7 @@ def test_cmaes_a_record_written_by_the_claim_loser_before_the_winner_counts(tmp_
     for t in gen0[1:]:
         a.tell(t, _xy(t))
 
-    start_trial = a._storage.start_trial
-    raced: list[tw.Trial] = []
-
-    def b_starts_first(*args: Any, **kwargs: Any) -> Any:
-        if not raced:  # a has told trials 2-5 and claimed; before its trial starts, trial 1 ends and b asks
-            a.tell(gen0[0], _xy(gen0[0]))
-            raced.append(b.ask())
-        return start_trial(*args, **kwargs)
-
-    a._storage.start_trial = b_starts_first  # type: ignore[method-assign]
-    late = a.ask()
-    a._storage.start_trial = start_trial  # type: ignore[method-assign]
-    early = raced[0]
+    early, late = _b_starts_before_a(a, b, gen0[0])
     assert (early.number, late.number) == (6, 7)
     tags: list[Any] = _tags(a)
     assert tags[6]["told"][0]["trials"] == [1, 2, 3, 4] and tags[7]["told"][0]["trials"] == [2, 3, 4, 5]
@@ -373,28 +379,16 @@ def test_cmaes_with_the_claim_made_at_the_start_the_first_to_start_records_and_t
         tmp_path: Path) -> None:
     """tunewise's storages claim with the trial's start. The same race as above: a proposes
     (looking, not claiming), then before its start trial 1 ends and b (which saw one result more)
-    proposes and starts first, claiming and recording its choice. a's start finds the claim taken,
-    starts its trial without its proposal, and at the first suggest replays b's record: a's
-    trial records nothing and a's own choice is never drawn from."""
+    proposes and starts first, claiming and recording its choice. a's start finds the claim taken
+    and starts nothing; a's sampler proposes again, replaying b's record: a's trial records
+    nothing and a's own choice is never drawn from."""
     a, b, url = _racing_studies(tmp_path)
     assert a._storage.claims_at_start() and b._storage.claims_at_start()
     gen0 = [a.ask() for _ in range(5)]  # trials 1-5
     for t in gen0[1:]:
         a.tell(t, _xy(t))
 
-    start_trial = a._storage.start_trial
-    raced: list[tw.Trial] = []
-
-    def b_starts_first(*args: Any, **kwargs: Any) -> Any:
-        if not raced:
-            a.tell(gen0[0], _xy(gen0[0]))
-            raced.append(b.ask())
-        return start_trial(*args, **kwargs)
-
-    a._storage.start_trial = b_starts_first  # type: ignore[method-assign]
-    late = a.ask()
-    a._storage.start_trial = start_trial  # type: ignore[method-assign]
-    early = raced[0]
+    early, late = _b_starts_before_a(a, b, gen0[0])
     assert (early.number, late.number) == (6, 7)
     for study, t in ((b, early), (a, late)):
         study.tell(t, _xy(t))
@@ -677,6 +671,31 @@ def test_brute_force_with_two_worker_processes() -> None:
     study.optimize(_ablation, n_jobs=2)
     combos = _combinations(study)
     assert len(combos) == 50 and set(combos) == _ablation_space()
+
+
+def test_brute_force_claim_lost_at_the_start_ends_an_exhausted_search_before_any_trial(tmp_path: Path) -> None:
+    """Worker a proposes the last point (looking, not claiming); before its start, worker b
+    proposes the same point and starts first, claiming it. a's start finds the claim taken: its
+    sampler proposes again before anything starts and, the space being run through, ask() raises
+    SearchExhausted with no trial started (it started a trial that failed at its first suggest)."""
+    url = f"sqlite:///{tmp_path / 'bf.db'}"
+    a = tw.create_study(study_name="bf", storage=url, sampler=S.BruteForceSampler(seed=0))
+    b = tw.load_study("bf", url, sampler=S.BruteForceSampler(seed=0))
+    a.optimize(lambda t: t.suggest_int("x", 0, 2), n_trials=2)  # two of the three points
+    start_trial = a._storage.start_trial
+
+    def b_starts_first(*args: Any, **kwargs: Any) -> Any:
+        a._storage.start_trial = start_trial  # type: ignore[method-assign]
+        t = b.ask()
+        b.tell(t, t.suggest_int("x", 0, 2))
+        return start_trial(*args, **kwargs)
+
+    a._storage.start_trial = b_starts_first  # type: ignore[method-assign]
+    with pytest.raises(tw.SearchExhausted):
+        a.ask()
+    trials = tw.load_study("bf", url).trials
+    assert [t.state for t in trials] == [TrialState.COMPLETE] * 3
+    assert sorted(t.params["x"] for t in trials) == [0, 1, 2]
 
 
 def test_brute_force_resumes_from_sqlite_and_pickles(tmp_path: Path) -> None:
