@@ -139,9 +139,9 @@ def run_agent(sweep_config: Mapping[str, Any], function: Callable[[], Any], coun
             try:
                 function()
             except SystemExit as e:
-                # W&B's agent catches Exception only: a SystemExit (sys.exit, an argparse error in the
-                # training code the function calls) ends that run, not the agent. sys.exit(0) is a
-                # normal end; another code fails the run.
+                # W&B's agent runs the function in a thread of its own, so a SystemExit (sys.exit, an
+                # argparse error in the training code the function calls) ends that run, not the
+                # agent. sys.exit(0) is a normal end; another code fails the run.
                 if e.code not in (None, 0):
                     standin._agent_end()
                     runner._fail(trial, f"the function raised SystemExit({e.code!r}) (sys.exit, or an "
