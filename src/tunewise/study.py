@@ -969,10 +969,13 @@ class Study:
                 self._storage.record_late_result(trial._trial_id, {"state": state.value, "values": values,
                                                                    "params": dict(trial.params),
                                                                    "time": time.time()})
+                settled = self._settle_retry(trial, state, values)
                 _log.warning("trial %d finished %s, but it had been marked FAILED meanwhile (%s); its late "
-                             "result is kept as system_attrs['late_result'] and does not count",
-                             trial.number, state.value, stored.system_attrs.get("fail_reason"))
-                self._settle_retry(trial, state, values)
+                             "result is kept as system_attrs['late_result']%s", trial.number, state.value,
+                             stored.system_attrs.get("fail_reason"),
+                             " and does not count" if settled is None else
+                             f", and its retry, trial {settled}, not started yet, is recorded {state.value} with "
+                             "it instead of running the same parameters again")
                 stored = self._storage.get_trial(trial._trial_id)
             self.sampler.after_trial((self._sampler_ctx or self._sampler_context()), stored)
             if guard.fired:
@@ -994,22 +997,21 @@ class Study:
             raise _UnstorableResult(frozen, f"trial {trial.number} was recorded as FAILED: {unstorable}")
         return frozen
 
-    def _settle_retry(self, trial: Trial, state: TrialState, values: list[float] | None) -> None:
+    def _settle_retry(self, trial: Trial, state: TrialState, values: list[float] | None) -> int | None:
         """``trial`` was failed as stale and has just reported ``state`` late: if its retry is
         still WAITING, start it and finish it with this result at once, so the same parameters
         do not run a second time. It counts as the retry it is (not against ``max_trials``
         twice); a retry another worker started already runs on. A kill between the two steps
-        leaves the retry RUNNING without heartbeats: failed as stale and retried again."""
+        leaves the retry RUNNING without heartbeats: failed as stale and retried again. Returns
+        the retry's number, or None when there was none to settle."""
         retry = self._storage.start_retry_of(self._study_id, trial.number)
         if retry is None:
-            return
+            return None
         system_attrs = {**retry.system_attrs, "late_result_of": trial.number}
         self._storage.finish_trial(retry.trial_id, state, values, params=dict(trial.params),
                                    intermediate_values=dict(trial.intermediate_values),
                                    user_attrs=dict(trial.user_attrs), system_attrs=system_attrs)
-        _log.warning("trial %d, the retry of trial %d, was not started yet: it is recorded %s with trial %d's "
-                     "late result instead of running the same parameters again",
-                     retry.number, trial.number, state.value, trial.number)
+        return retry.number
 
     def _apply_constraints_func(self, trial: Trial, state: TrialState, values: list[float] | None) -> str | None:
         """Record ``constraints_func``'s values for the finishing trial; why it failed, if it did."""
