@@ -574,7 +574,7 @@ class Study:
             # The start did not claim the proposal's work (it took a queued trial, or a retry past
             # the budget): the work stays free for any worker, and this trial must not run it.
             relative = None
-        elsewhere = pending.claimed and prepared is not None and relative is not None and not took
+        elsewhere = pending.claimed and relative is not None and not took  # (not took: prepared is set)
         if elsewhere:
             assert prepared is not None and relative is not None
             # The proposal claimed its work (a grid point), but the start claimed a queued trial

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tunewise import distributions as D
+from tunewise.storage._names import check_name
 from tunewise.testing.faults import crash_point
 from tunewise.trial import FrozenTrial, LiveAttrs, TrialState
 
@@ -69,6 +70,10 @@ class PreparedStart:
     system_attrs: Mapping[str, Any] = field(default_factory=dict)
     user_attrs: Mapping[str, Any] = field(default_factory=dict)
     claim: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.claim is not None:  # checked once here, for every storage that claims it
+            check_name("claim key", self.claim, allow_empty=True)
 
     def applies_to(self, number: int, claimed: bool) -> bool:
         """Whether to write the patch on the trial that starts with ``number`` (``claimed``: a

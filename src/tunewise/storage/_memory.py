@@ -223,8 +223,6 @@ class InMemoryStorage(BaseStorage):
 
     def start_trial(self, study_id: int, *, claim_waiting: bool = True,
                     max_started: int | None = None, prepared: PreparedStart | None = None) -> FrozenTrial:
-        if prepared is not None and prepared.claim is not None:
-            check_name("claim key", prepared.claim, allow_empty=True)
         with self._lock:
             rec = self._study(study_id)
             number = rec.waiting[0] if claim_waiting and rec.waiting else len(rec.trials)

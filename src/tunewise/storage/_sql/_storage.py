@@ -432,8 +432,6 @@ class SQLStorage(BaseStorage):
         if sys_patch is not None:
             _encode(sys_patch, "trial", "system_attrs")
         claim = None if prepared is None else prepared.claim
-        if claim is not None:
-            check_name("claim key", claim, allow_empty=True)
         if not self._is_sqlite:
             return self._start_trial_pg(study_id, claim_waiting, dists, max_started, prepared)
 
