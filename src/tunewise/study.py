@@ -721,13 +721,22 @@ class Study:
             if key in refused:
                 raise RuntimeError(f"{type(sampler).__name__}.propose claimed {key!r} again after another worker "
                                    f"held it: after a refused claim, propose something else or raise SearchExhausted")
-            if isinstance(trial, _PendingTrial) and self._storage.claims_at_start():
+            if not isinstance(trial, _PendingTrial):
+                # The trial runs already (a proposal at its first suggest): the claim is written
+                # with what the trial records of it (a grid point's grid_id and published
+                # proposal), so that a worker killed after the claim leaves a trial whose retry
+                # runs the work, never a claimed key that nobody runs.
+                recorded = dict(proposal.trial_attrs)
+                if proposal.publish and proposal.params:
+                    recorded[PROPOSAL_ATTR] = dict(proposal.params)
+                if self._storage.claim_for_trial(self._study_id, trial._trial_id, key, recorded):
+                    break
+            elif self._storage.claims_at_start():
                 if not self._storage.is_claimed(self._study_id, key):
                     trial.claim_at_start = key  # claimed by the start itself (see ask)
                     break
             elif self._storage.try_claim(self._study_id, key):
-                if isinstance(trial, _PendingTrial):
-                    trial.claimed, trial.claim_key = proposal.claim_runs, key
+                trial.claimed, trial.claim_key = proposal.claim_runs, key
                 break
             # Another worker holds what this proposal needs (a grid point, a configuration that
             # runs once): drop the proposal and ask again; the sampler moves on.

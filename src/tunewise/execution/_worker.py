@@ -157,6 +157,10 @@ class _RemoteStorage(BaseStorage):
     def try_claim(self, study_id: int, key: str) -> bool:
         return self._call("try_claim", study_id, key)  # type: ignore[no-any-return]
 
+    def claim_for_trial(self, study_id: int, trial_id: int, key: str, system_attrs: Mapping[str, Any]) -> bool:
+        # One call: the parent's storage claims and writes atomically.
+        return self._call("claim_for_trial", study_id, trial_id, key, dict(system_attrs))  # type: ignore[no-any-return]
+
     def claims_at_start(self) -> bool:
         if self._claims_at_start is None:  # the parent's storage's answer, asked once
             self._claims_at_start = bool(self._call("claims_at_start"))

@@ -297,6 +297,20 @@ class BaseStorage(abc.ABC):
         time the caller acts on it; the claim itself is made by :meth:`start_trial`)."""
         raise NotImplementedError(f"{type(self).__name__} cannot tell whether a key is claimed (is_claimed)")
 
+    def claim_for_trial(self, study_id: int, trial_id: int, key: str, system_attrs: Mapping[str, Any]) -> bool:
+        """Claim ``key`` (as :meth:`try_claim`) for the RUNNING trial ``trial_id`` of this study and
+        set ``system_attrs`` on it (the keys given, merged into the stored ones as
+        :meth:`update_trial` merges a plain mapping) in one atomic step: True; False, with nothing
+        written, when the key is claimed already. What a sampler's claim made while its trial
+        already runs goes through (a proposal at the first suggest: the trial records the claimed
+        grid point, so that its retry runs it if its worker dies). A finished trial raises as
+        :meth:`update_trial` does, and claims nothing.
+
+        This default only claims; the caller writes the attributes with the trial's next
+        :meth:`update_trial`. Not atomic: a worker killed between the two leaves the key claimed by
+        a trial that does not record it, so that work never runs. tunewise's storages override it."""
+        return self.try_claim(study_id, key)
+
     def release_claim(self, study_id: int, key: str) -> bool:
         """Give back ``key``, claimed by this caller with :meth:`try_claim` for work that will not
         run (the trial it was for could not start: the study's ``max_trials`` budget was used

@@ -407,6 +407,16 @@ class InMemoryStorage(BaseStorage):
         with self._lock:
             return key in self._study(study_id).claims
 
+    def claim_for_trial(self, study_id: int, trial_id: int, key: str, system_attrs: Mapping[str, Any]) -> bool:
+        check_name("claim key", key, allow_empty=True)
+        with self._lock:  # one step: the claim only once the write went through
+            claims = self._study(study_id).claims
+            if key in claims:
+                return False
+            self.update_trial(trial_id, system_attrs=dict(system_attrs))
+            claims.add(key)
+            return True
+
     def release_claim(self, study_id: int, key: str) -> bool:
         check_name("claim key", key, allow_empty=True)
         with self._lock:

@@ -636,6 +636,18 @@ class SQLStorage(BaseStorage):
                      intermediate_values: Mapping[int, float] | None = None,
                      user_attrs: Mapping[str, Any] | None = None,
                      system_attrs: Mapping[str, Any] | None = None) -> None:
+        self._update(trial_id, params, intermediate_values, user_attrs, system_attrs)
+
+    def claim_for_trial(self, study_id: int, trial_id: int, key: str, system_attrs: Mapping[str, Any]) -> bool:
+        check_name("claim key", key, allow_empty=True)
+        return self._update(trial_id, None, None, None, dict(system_attrs), claim=(study_id, key))
+
+    def _update(self, trial_id: int, params: Mapping[str, Any] | None,
+                intermediate_values: Mapping[int, float] | None, user_attrs: Mapping[str, Any] | None,
+                system_attrs: Mapping[str, Any] | None, claim: tuple[int, str] | None = None) -> bool:
+        """A live trial's write (:meth:`update_trial`); with ``claim`` (study id, key), the key is
+        claimed in the write's transaction (:meth:`claim_for_trial`): False, and nothing written,
+        when it is claimed already."""
         fields, changes = self._fields(params, intermediate_values, user_attrs, system_attrs)
         new: dict[str, Any] = {}
         fast = not changes or self._attrs(trial_id, fields, changes, new)
@@ -643,55 +655,69 @@ class SQLStorage(BaseStorage):
         if changes:  # the statements that also check the attributes' base
             fields.setdefault("user_base", None)
             fields.setdefault("system_base", None)
+
+        def claimed(cur: Cursor) -> bool:
+            return claim is None or cur.count(stmts.i_claim, sid=claim[0], key=claim[1]) == 1
+
         if not self._is_sqlite:
             pg_live = stmts.pg_live_attrs if changes else stmts.pg_live
             # One autocommit statement; READ here means "no explicit BEGIN". It changes nothing
             # when the trial is finished, when another process reported steps this write lacks, or
-            # changed the attributes since this process last wrote them.
-            if fast and not self._live.merging(trial_id) and \
+            # changed the attributes since this process last wrote them. A claim needs a transaction.
+            if claim is None and fast and not self._live.merging(trial_id) and \
                     self._run(lambda cur: cur.one(pg_live, tid=trial_id, **fields), READ) is not None:
                 if changes:
                     self._wrote(trial_id, fields, new)
-                return
-            # Another process writes this trial too: its writes merge from now on (one commit, not two).
-            self._live.merge_from_now(trial_id)
+                return True
+            if claim is None:  # another process writes this trial too: its writes merge from now on
+                self._live.merge_from_now(trial_id)
 
-            def merge(cur: Cursor) -> None:
+            def merge(cur: Cursor) -> bool:
+                if not claimed(cur):
+                    return False
+                if claim is not None and fast and not self._live.merging(trial_id) and \
+                        cur.one(pg_live, tid=trial_id, **fields) is not None:
+                    return True
                 state = self._merge_stored(cur, trial_id, fields, changes, new)
                 if state is None:
                     raise KeyError(f"no trial with id {trial_id} in {self._masked}")
                 if state not in _LIVE or cur.one(pg_live, tid=trial_id, **fields) is None:
                     raise UpdateFinishedTrialError(f"trial {trial_id} is already {state} and cannot change")
+                return True
 
-            self._live_write(merge, trial_id, fields, changes, new)
-            return
+            return self._live_write(merge, trial_id, fields, changes, new)
 
         u_live = stmts.u_live_attrs if changes else stmts.u_live
 
-        def op(cur: Cursor) -> None:
+        def op(cur: Cursor) -> bool:
+            if not claimed(cur):  # (BEGIN IMMEDIATE: the claim and the write commit together)
+                return False
             bumped = cur.one(stmts.u_bump_by_trial, tid=trial_id)
             if bumped is None:
                 raise KeyError(f"no trial with id {trial_id} in {self._masked}")
             if fast and cur.count(u_live, tid=trial_id, seq=bumped[1], **fields, **stmts.now_params()) == 1:
-                return
+                return True
             state = self._merge_stored(cur, trial_id, fields, changes, new)
             if state not in _LIVE or cur.count(u_live, tid=trial_id, seq=bumped[1], **fields,
                                                **stmts.now_params()) == 0:
                 raise UpdateFinishedTrialError(f"trial {trial_id} is already {state} and cannot change")
+            return True
 
-        self._live_write(op, trial_id, fields, changes, new)
+        return self._live_write(op, trial_id, fields, changes, new)
 
-    def _live_write(self, op: Callable[[Cursor], None], trial_id: int, fields: dict[str, Any],
-                    changes: list[_Change], new: dict[str, Any]) -> None:
+    def _live_write(self, op: Callable[[Cursor], bool], trial_id: int, fields: dict[str, Any],
+                    changes: list[_Change], new: dict[str, Any]) -> bool:
         """Run a live trial's write transaction ``op``: a trial found finished is forgotten (and the
-        error raised); attributes written become the base of the trial's next write."""
+        error raised); attributes written become the base of the trial's next write. What ``op``
+        returned (False: it wrote nothing, a claim it needed was taken)."""
         try:
-            self._run(op, WRITE)
+            wrote = self._run(op, WRITE)
         except UpdateFinishedTrialError:
             self._live.drop(trial_id)
             raise
-        if changes:
+        if wrote and changes:
             self._wrote(trial_id, fields, new)
+        return bool(wrote)
 
     def finish_trial(self, trial_id: int, state: TrialState, values: list[float] | None, *,
                      params: Mapping[str, Any] | None = None,
