@@ -35,8 +35,10 @@ def check_name(kind: str, name: Any, *, allow_empty: bool = False) -> str:
         raise TypeError(f"{kind} must be a string, got {name!r}")
     if len(name) <= MAX_NAME_LENGTH and "\x00" not in name and (name or allow_empty):
         return name
-    rule = (f"{'keys' if allow_empty else 'names'} are {'' if allow_empty else 'non-empty '}strings of at most "
-            f"{MAX_NAME_LENGTH} characters without NUL, on every storage")
+    rule = (
+        f"{'keys' if allow_empty else 'names'} are {'' if allow_empty else 'non-empty '}strings of at most "
+        f"{MAX_NAME_LENGTH} characters without NUL, on every storage"
+    )
     if "\x00" in name:
         problem, why = "it contains a NUL character ('\\x00')", " (PostgreSQL cannot store NUL)"
     elif name:
@@ -48,7 +50,21 @@ def check_name(kind: str, name: Any, *, allow_empty: bool = False) -> str:
 
 def check_keys(kind: str, mapping: Mapping[Any, Any] | None, *, allow_empty: bool = True) -> None:
     """Check the string keys of ``mapping`` as ``kind`` names (other keys become strings in JSON
-    and cannot break the rule)."""
+    and cannot break the rule). ``mapping`` may also be ``(name, value)`` pairs; anything else
+    (``enqueue_trial(params, user_attrs=0.25)``) is a TypeError that says what belongs there.
+
+    >>> check_keys("user attribute key", 0.25)
+    Traceback (most recent call last):
+    ...
+    TypeError: user attribute keys come from a dict of names to values, got float: 0.25
+    """
+    if mapping is not None and not isinstance(mapping, Mapping):
+        try:
+            mapping = dict(mapping)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{kind}s come from a dict of names to values, got {type(mapping).__name__}: {mapping!r}"
+            ) from None
     if not mapping:
         return
     for key in mapping:
