@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from tunewise import distributions as D
 from tunewise._constraints import CONSTRAINTS_ATTR, check_constraints, is_feasible
 from tunewise._study_view import StudyReader
-from tunewise.exceptions import MaxTrialsReached, SearchExhausted, TrialPruned
+from tunewise.exceptions import MaxTrialsReached, SearchExhausted, TrialPruned, UpdateFinishedTrialError
 from tunewise.exceptions import StorageError as _StorageError
 from tunewise.logging import trial_logger
 from tunewise.samplers._base import PROPOSAL_ATTR, Sampler
@@ -983,9 +983,18 @@ class Study:
                              "result is kept as system_attrs['late_result']%s", trial.number, state.value,
                              stored.system_attrs.get("fail_reason"),
                              " and does not count" if settled is None else
-                             f", and its retry, trial {settled}, not started yet, is recorded {state.value} with "
-                             "it instead of running the same parameters again")
+                             f", and its retry, trial {settled[0]}, not started yet, is recorded {state.value} with "
+                             "it instead of running the same parameters again" if not settled[1] else
+                             f", and its retry, trial {settled[0]}, which another worker runs with the same "
+                             f"parameters, is recorded {state.value} with it: that run stops at its next report")
                 stored = self._storage.get_trial(trial._trial_id)
+            elif state is not TrialState.FAILED and "late_result_of" in stored.system_attrs:
+                # A retry that ran to its end here (it reported nothing after the late result of the
+                # trial it retries was recorded on it): that result stays the trial's one result.
+                _log.warning("trial %d finished %s with values %s, but it had been recorded %s meanwhile with the "
+                             "late result of trial %d, the trial it retries (the same parameters): this result "
+                             "does not count", trial.number, state.value, values, stored.state.value,
+                             stored.system_attrs["late_result_of"])
             self.sampler.after_trial((self._sampler_ctx or self._sampler_context()), stored)
             if guard.fired:
                 guard.raise_if_fired()
@@ -1006,21 +1015,52 @@ class Study:
             raise _UnstorableResult(frozen, f"trial {trial.number} was recorded as FAILED: {unstorable}")
         return frozen
 
-    def _settle_retry(self, trial: Trial, state: TrialState, values: list[float] | None) -> int | None:
+    def _settle_retry(self, trial: Trial, state: TrialState, values: list[float] | None
+                      ) -> tuple[int, bool] | None:
         """``trial`` was failed as stale and has just reported ``state`` late: if its retry is
         still WAITING, start it and finish it with this result at once, so the same parameters
         do not run a second time. It counts as the retry it is (not against ``max_trials``
-        twice); a retry another worker started already runs on. A kill between the two steps
-        leaves the retry RUNNING without heartbeats: failed as stale and retried again. Returns
-        the retry's number, or None when there was none to settle."""
+        twice). A kill between the two steps leaves the retry RUNNING without heartbeats: failed
+        as stale and retried again. A retry another worker has started already is finished with
+        this result too, if it reruns exactly these parameters (:meth:`_settle_running_retry`).
+        Returns the retry's number and whether it was running elsewhere, or None when there was
+        none to settle."""
         retry = self._storage.start_retry_of(self._study_id, trial.number)
         if retry is None:
-            return None
+            running = self._settle_running_retry(trial, state, values)
+            return None if running is None else (running, True)
         system_attrs = {**retry.system_attrs, "late_result_of": trial.number}
         self._storage.finish_trial(retry.trial_id, state, values, params=dict(trial.params),
                                    intermediate_values=dict(trial.intermediate_values),
                                    user_attrs=dict(trial.user_attrs), system_attrs=system_attrs)
-        return retry.number
+        return retry.number, False
+
+    def _settle_running_retry(self, trial: Trial, state: TrialState, values: list[float] | None) -> int | None:
+        """The retry of ``trial`` runs in another worker: finish it with ``trial``'s late result
+        if it reruns exactly ``trial``'s parameters (its fixed parameters are all of them, and
+        what it saved agrees), so that its worker stops at its next report instead of computing
+        the same result again (the storage refuses that report: see :meth:`_run_trial`). The
+        finish is one atomic step that only a RUNNING trial takes: if that worker finishes first,
+        this result stays ``late_result`` data only, and nothing counts twice. A retry that
+        samples parameters of its own (saved without them) is another configuration: it runs on.
+        Its number, or None."""
+        params = dict(trial.params)
+        if not params:
+            return None
+        for retry in self._storage.get_trials(self._study_id, (TrialState.RUNNING,)):
+            if retry.system_attrs.get("retried_from") != trial.number:
+                continue
+            fixed = retry.system_attrs.get("fixed_params")
+            if not isinstance(fixed, Mapping) or dict(fixed) != params or any(
+                    params.get(name, _NOT_SET) != value for name, value in retry.params.items()):
+                return None
+            system_attrs = {**retry.system_attrs, "late_result_of": trial.number}
+            if self._storage.finish_trial(retry.trial_id, state, values, params=params,
+                                          intermediate_values=dict(trial.intermediate_values),
+                                          user_attrs=dict(trial.user_attrs), system_attrs=system_attrs):
+                return retry.number
+            return None
+        return None
 
     def _apply_constraints_func(self, trial: Trial, state: TrialState, values: list[float] | None) -> str | None:
         """Record ``constraints_func``'s values for the finishing trial; why it failed, if it did."""
@@ -1102,6 +1142,15 @@ class Study:
             except _UnstorableResult as u:
                 frozen = u.trial
             if isinstance(e, catch):
+                return frozen
+            if isinstance(e, UpdateFinishedTrialError) and frozen.state is not TrialState.FAILED \
+                    and "late_result_of" in frozen.system_attrs:
+                # This trial, a retry, was recorded meanwhile with the late result of the trial it
+                # retries (the same parameters: see _settle_running_retry), and the storage refused
+                # this run's report: the run stops there, and the trial keeps that one result.
+                _log.warning("trial %d was recorded %s meanwhile with the late result of trial %d, the trial it "
+                             "retries (the same parameters): this run of it stopped at its report",
+                             trial.number, frozen.state.value, frozen.system_attrs["late_result_of"])
                 return frozen
             raise
         except BaseException as e:  # SystemExit (sys.exit in the objective), GeneratorExit, ...
@@ -1295,6 +1344,7 @@ class Study:
 
 #: Starts an ask() tries with a fresh proposal after another worker claimed its proposal's work first.
 _CLAIM_RACES = 4
+_NOT_SET = object()  # a parameter a trial did not suggest
 
 
 class _PendingTrial(Trial):
