@@ -61,7 +61,9 @@ naming the rule that was broken. The rules:
   (:func:`check_try_claim_exactly_once`), and once released (``release_claim``) a key can be
   claimed again (:func:`check_a_released_claim_can_be_claimed_again`); a storage whose
   ``claims_at_start()`` is True claims ``PreparedStart.claim`` with the start, or starts nothing
-  (:func:`check_a_start_claims_its_key_in_the_same_step`); ``claim_and_enqueue``
+  (:func:`check_a_start_claims_its_key_in_the_same_step`), and ``claim_for_trial`` claims a key
+  for a running trial with its attributes, or writes nothing
+  (:func:`check_a_claim_for_a_running_trial_is_written_with_its_attrs`); ``claim_and_enqueue``
   enqueues its trials with the claim only, exactly once across concurrent claimers
   (:func:`check_claim_and_enqueue_exactly_once`);
 - heartbeats keep a trial alive; a stale trial is failed once, with its params and a
@@ -105,6 +107,7 @@ __all__ = [
     "check_a_dead_trial_recovered_with_its_retry",
     "check_a_released_claim_can_be_claimed_again",
     "check_a_start_claims_its_key_in_the_same_step",
+    "check_a_claim_for_a_running_trial_is_written_with_its_attrs",
     "check_a_shared_storage_overrides_the_non_atomic_defaults",
     "check_attributes_of_two_handles_are_merged",
     "check_a_detached_trial_is_never_stale",
@@ -641,6 +644,34 @@ def check_a_start_claims_its_key_in_the_same_step(make_storage: StorageFactory) 
     _expect(s1.is_claimed(sid, "grid:2"), False, "a key claimed with a start the budget refused")
 
 
+def check_a_claim_for_a_running_trial_is_written_with_its_attrs(make_storage: StorageFactory) -> None:
+    """``claim_for_trial`` claims a key for a RUNNING trial and sets the attributes given on it (the
+    other stored ones kept): True; for a key held already, False and nothing written; for a
+    finished trial, ``UpdateFinishedTrialError`` and nothing claimed. Skipped for a storage that
+    keeps the default (it claims only; the loop writes the attributes after it)."""
+    s1, s2 = make_storage(), make_storage()
+    if type(s1).claim_for_trial is BaseStorage.claim_for_trial:
+        pytest.skip("claim_for_trial is the default: it claims only, and the attributes are written after it")
+    sid = s1.create_study(_unique("claim-for-trial"), ["minimize"])
+    a, b = s1.start_trial(sid), s1.start_trial(sid)
+    s1.update_trial(a.trial_id, system_attrs={"kept": 1})
+    _expect(s1.claim_for_trial(sid, a.trial_id, "grid:0", {"grid_id": 0, "proposal": {"x": 0.0}}), True,
+            "claim_for_trial of a free key")
+    _expect(s2.get_trial(a.trial_id).system_attrs, {"kept": 1, "grid_id": 0, "proposal": {"x": 0.0}},
+            "the attributes of the trial claim_for_trial wrote, from another handle")
+    _expect(s2.try_claim(sid, "grid:0"), False, "try_claim of a key claim_for_trial took")
+    _expect(s2.claim_for_trial(sid, b.trial_id, "grid:0", {"grid_id": 0}), False, "claim_for_trial of a held key")
+    _expect(s1.get_trial(b.trial_id).system_attrs, {}, "the attributes of a trial whose claim was refused")
+    s1.finish_trial(b.trial_id, TrialState.FAIL, None)
+    try:
+        s2.claim_for_trial(sid, b.trial_id, "grid:1", {"grid_id": 1})
+    except UpdateFinishedTrialError:
+        pass
+    else:
+        raise AssertionError("claim_for_trial of a finished trial did not raise UpdateFinishedTrialError")
+    _expect(s1.try_claim(sid, "grid:1"), True, "try_claim of the key a claim for a finished trial did not take")
+
+
 def check_start_retry_of_starts_only_that_waiting_retry(make_storage: StorageFactory) -> None:
     """``start_retry_of(study_id, number)`` starts the WAITING retry of trial ``number`` (RUNNING)
     once, and None after that, for a trial without one, or once a worker started it. Skipped for
@@ -1029,6 +1060,9 @@ class StorageTests:
 
     def test_a_start_claims_its_key_in_the_same_step(self, make_storage: StorageFactory) -> None:
         check_a_start_claims_its_key_in_the_same_step(make_storage)
+
+    def test_a_claim_for_a_running_trial_is_written_with_its_attrs(self, make_storage: StorageFactory) -> None:
+        check_a_claim_for_a_running_trial_is_written_with_its_attrs(make_storage)
 
     def test_start_retry_of_starts_only_that_waiting_retry(self, make_storage: StorageFactory) -> None:
         check_start_retry_of_starts_only_that_waiting_retry(make_storage)
