@@ -489,7 +489,21 @@ class Database:
                 if not backoff.wait():
                     raise self.error(
                         f"database unavailable for {self.retry_seconds:g} s, giving up: {first_line(e)}"
+                        f"{self._lock_hint(e)}"
                     ) from e
+
+    def _lock_hint(self, e: BaseException) -> str:
+        """What to look for when SQLite's write lock stayed held past the retry window: every
+        writer waits while one process holds it, so a writer stopped inside a write (SIGSTOP,
+        Ctrl-Z, a debugger) or hung stalls them all (benchmarks/history/s24/faults.md)."""
+        if not self.is_sqlite or "locked" not in str(getattr(e, "orig", None) or e).lower():
+            return ""
+        where = self.path or "the database file"
+        return (f"\nAnother process has held SQLite's write lock for the whole retry window: it may be "
+                f"stopped (SIGSTOP, Ctrl-Z, a debugger) or hung inside a "
+                f"write. `fuser {where}` lists the processes that have the database open; the lock is released "
+                f"when that process resumes or ends (busy_timeout= and retry_seconds= of SQLStorage set how long "
+                f"writers wait).")
 
     def _check_same_file(self) -> None:
         """Refuse to write once the SQLite file was deleted or replaced (moved over) under us.
