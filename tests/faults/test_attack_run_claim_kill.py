@@ -104,3 +104,47 @@ def test_a_storage_of_ones_own_keeps_claiming_with_try_claim():
     trials = study.get_trials()
     assert sorted(t.params["x"] for t in trials) == GRID["x"]
     assert all(t.state == TrialState.COMPLETE and "grid_id" in t.system_attrs for t in trials)
+
+
+@pytest.mark.parametrize("backend", SQL_BACKENDS)
+def test_a_start_and_a_claim_for_a_running_trial_racing_for_one_key_do_not_deadlock(backend, tmp_path):
+    """Both paths update the study's row before they claim: one lock order. Claimed first and
+    written after, ``claim_for_trial`` deadlocked with a start claiming the same key on
+    PostgreSQL: the server's detector aborted one after ``deadlock_timeout`` (1 s) and the storage
+    retried it, so about a third of the keys took a second (s24 ``claim_paths_race.py``)."""
+    import threading
+    import time
+
+    from tunewise.storage._base import ClaimTaken, PreparedStart
+
+    url = backend_url(backend, tmp_path)
+    assert url is not None
+    a, b = SQLStorage(url), SQLStorage(url)
+    sid = a.create_study(unique("claim-paths"), ["minimize"])
+    running = b.start_trial(sid)
+    keys, won = 30, []
+    barrier = threading.Barrier(2)
+
+    def starts() -> None:
+        for k in range(keys):
+            barrier.wait()
+            try:
+                a.start_trial(sid, prepared=PreparedStart(None, {"grid_id": k}, {}, f"grid:{k}"))
+                won.append(k)
+            except ClaimTaken:
+                pass
+
+    def claims() -> None:
+        for k in range(keys):
+            barrier.wait()
+            if b.claim_for_trial(sid, running.trial_id, f"grid:{k}", {"grid_id": k}):
+                won.append(k)
+
+    t0 = time.monotonic()
+    threads = [threading.Thread(target=starts), threading.Thread(target=claims)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(won) == list(range(keys))  # each key claimed once
+    assert time.monotonic() - t0 < 5.0

@@ -657,7 +657,12 @@ class SQLStorage(BaseStorage):
             fields.setdefault("system_base", None)
 
         def claimed(cur: Cursor) -> bool:
-            return claim is None or cur.count(stmts.i_claim, sid=claim[0], key=claim[1]) == 1
+            # After the write, which updates the study's row first, as a start does before it
+            # claims: one lock order, so a start and this write claiming one key cannot deadlock.
+            # A key held already rolls the write back (Abort), and nothing is written.
+            if claim is not None and cur.count(stmts.i_claim, sid=claim[0], key=claim[1]) != 1:
+                raise Abort(False)
+            return True
 
         if not self._is_sqlite:
             pg_live = stmts.pg_live_attrs if changes else stmts.pg_live
@@ -673,35 +678,31 @@ class SQLStorage(BaseStorage):
                 self._live.merge_from_now(trial_id)
 
             def merge(cur: Cursor) -> bool:
-                if not claimed(cur):
-                    return False
                 if claim is not None and fast and not self._live.merging(trial_id) and \
                         cur.one(pg_live, tid=trial_id, **fields) is not None:
-                    return True
+                    return claimed(cur)
                 state = self._merge_stored(cur, trial_id, fields, changes, new)
                 if state is None:
                     raise KeyError(f"no trial with id {trial_id} in {self._masked}")
                 if state not in _LIVE or cur.one(pg_live, tid=trial_id, **fields) is None:
                     raise UpdateFinishedTrialError(f"trial {trial_id} is already {state} and cannot change")
-                return True
+                return claimed(cur)
 
             return self._live_write(merge, trial_id, fields, changes, new)
 
         u_live = stmts.u_live_attrs if changes else stmts.u_live
 
-        def op(cur: Cursor) -> bool:
-            if not claimed(cur):  # (BEGIN IMMEDIATE: the claim and the write commit together)
-                return False
+        def op(cur: Cursor) -> bool:  # (BEGIN IMMEDIATE: a claim and the write commit together)
             bumped = cur.one(stmts.u_bump_by_trial, tid=trial_id)
             if bumped is None:
                 raise KeyError(f"no trial with id {trial_id} in {self._masked}")
             if fast and cur.count(u_live, tid=trial_id, seq=bumped[1], **fields, **stmts.now_params()) == 1:
-                return True
+                return claimed(cur)
             state = self._merge_stored(cur, trial_id, fields, changes, new)
             if state not in _LIVE or cur.count(u_live, tid=trial_id, seq=bumped[1], **fields,
                                                **stmts.now_params()) == 0:
                 raise UpdateFinishedTrialError(f"trial {trial_id} is already {state} and cannot change")
-            return True
+            return claimed(cur)
 
         return self._live_write(op, trial_id, fields, changes, new)
 
