@@ -327,6 +327,77 @@ def logging_propagation() -> object:
     return len(records) >= 1, sorted(set(r.split(".")[0] for r in records))
 
 
+@case("LightGBMPruningCallback(trial, metric='multi_logloss', valid_name='valid') in lgb.train (ALICE / typer modules)")
+def lightgbm_pruning_valid_name() -> object:
+    import lightgbm as lgb
+    from sklearn.datasets import load_wine
+    from sklearn.model_selection import train_test_split
+
+    integration = importlib.import_module("optuna_integration" if NAME == "optuna" else f"{NAME}.integration")
+    x, y = load_wine(return_X_y=True)
+    x_train, x_valid, y_train, y_valid = train_test_split(x, y, test_size=0.3, random_state=0, stratify=y)
+
+    def objective(trial: Any) -> float:
+        params = {
+            "objective": "multiclass",
+            "num_class": 3,
+            "metric": "multi_logloss",
+            "verbose": -1,
+            "learning_rate": trial.suggest_float("learning_rate", 0.01, 0.3, log=True),
+            "num_leaves": trial.suggest_int("num_leaves", 2, 31),
+        }
+        dtrain = lgb.Dataset(x_train, label=y_train)
+        dvalid = lgb.Dataset(x_valid, label=y_valid, reference=dtrain)
+        pruning = integration.LightGBMPruningCallback(trial, metric="multi_logloss", valid_name="valid")
+        booster = lgb.train(
+            params,
+            dtrain,
+            num_boost_round=60,
+            valid_sets=[dvalid],
+            valid_names=["valid"],
+            callbacks=[lgb.early_stopping(10, verbose=False), lgb.log_evaluation(0), pruning],
+        )
+        return booster.best_score["valid"]["multi_logloss"]
+
+    study = optuna.create_study(
+        sampler=optuna.samplers.RandomSampler(seed=0),
+        pruner=optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=5),
+    )
+    study.optimize(objective, n_trials=8)
+    states = sorted({t.state.name for t in study.trials})
+    reported = all(len(t.intermediate_values) > 0 for t in study.trials)
+    return states, reported, study.best_value < 1.0
+
+
+@case("XGBoostPruningCallback(trial, 'validation_0-auc') given to XGBClassifier(callbacks=...) (XGBoost 3's place)")
+def xgboost_pruning_constructor() -> object:
+    import xgboost as xgb
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import train_test_split
+
+    x, y = load_breast_cancer(return_X_y=True)
+    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.2, random_state=42)
+
+    def objective(trial: Any) -> float:
+        model = xgb.XGBClassifier(
+            n_estimators=40,
+            eval_metric="auc",
+            max_depth=trial.suggest_int("max_depth", 2, 6),
+            learning_rate=trial.suggest_float("eta", 0.01, 0.3, log=True),
+            callbacks=[optuna.integration.XGBoostPruningCallback(trial, "validation_0-auc")],
+        )
+        model.fit(x_train, y_train, eval_set=[(x_test, y_test)], verbose=False)
+        return float(model.evals_result()["validation_0"]["auc"][-1])
+
+    study = optuna.create_study(
+        direction="maximize",
+        sampler=optuna.samplers.RandomSampler(seed=0),
+        pruner=optuna.pruners.MedianPruner(n_startup_trials=2),
+    )
+    study.optimize(objective, n_trials=6)
+    return sorted({t.state.name for t in study.trials}), max(len(t.intermediate_values) for t in study.trials)
+
+
 for label, function in CASES:
     try:
         print(f"{label}\n    ok: {function()!r}")
