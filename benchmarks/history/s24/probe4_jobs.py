@@ -45,6 +45,11 @@ def main() -> None:
                     print(r["problem"], r["seed"], t)
         return
     out, method = sys.argv[1], sys.argv[2]
+    import tunewise
+
+    # probe_real_hpo puts this checkout's src first on sys.path: a rule needs a checkout that has it.
+    if "@tie=" in method and not hasattr(tunewise.samplers.AutoSampler(), "_tie_rule"):
+        sys.exit(f"{tunewise.__file__} has no AutoSampler._tie_rule: run from a checkout with the rule")
     base.PROBLEMS.clear()
     base.PROBLEMS.update(probe_real_hpo4.PROBLEMS)
     base.make_study = probe_real_hpo4.make_study
