@@ -176,3 +176,40 @@ def test_otherwise_the_design_is_plain_sobol(make, objective) -> None:
     study = tw.create_study(sampler=make())
     study.optimize(objective, n_trials=5)
     assert not any(_is_centre(t.params) for t in study.trials)
+
+
+@pytest.mark.skipif(not HAS_GP, reason="GPSampler not available")
+def test_repeated_results_send_the_next_proposal_to_tpe() -> None:
+    # A staircase, flat over whole regions as trees, forests and accuracies are (issue 18): once 2
+    # of the latest 4 results repeat earlier ones exactly, that proposal comes from TPE, not the GP.
+    sampler = tw.samplers.AutoSampler(seed=0)
+    study = tw.create_study(sampler=sampler)
+    chosen: list[tuple[int, str, str]] = []
+
+    def objective(t: tw.Trial) -> float:
+        chosen.append((t.number, sampler.choice["sampler"], sampler.choice["reason"]))  # type: ignore[index]
+        return float(round(t.suggest_float("x", 0, 1) * 6) + round(t.suggest_float("y", 0, 1) * 6))
+
+    study.optimize(objective, n_trials=30)
+    values = [t.value for t in study.trials]
+    for number, name, reason in chosen:
+        if number < 5:
+            continue
+        seen = values[:number]
+        repeats = [v in seen[:i] for i, v in enumerate(seen)]
+        flat = sum(repeats[-4:]) >= 2
+        assert name == ("TPESampler" if flat else "GPSampler"), (number, name, repeats[-4:])
+        if flat:
+            assert "repeat earlier results exactly" in reason
+    assert any(name == "TPESampler" for _, name, _ in chosen)
+    history = [h["sampler"] for h in study.system_attrs["auto_sampler"]["history"]]
+    assert history[0] == "QMCSampler" and {"GPSampler", "TPESampler"} <= set(history)
+
+
+@pytest.mark.skipif(not HAS_GP, reason="GPSampler not available")
+def test_a_smooth_objective_never_leaves_the_gp() -> None:
+    sampler = tw.samplers.AutoSampler(seed=0)
+    study = tw.create_study(sampler=sampler)
+    study.optimize(_quadratic, n_trials=25)
+    history = [h["sampler"] for h in study.system_attrs["auto_sampler"]["history"]]
+    assert history == ["QMCSampler", "GPSampler"]
