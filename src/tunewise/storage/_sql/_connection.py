@@ -128,6 +128,10 @@ def _optuna_file(cur: Any) -> bool:
     return "tunewise_meta" not in names and {"studies", "trials", "version_info"} <= names
 
 
+class _Undecided(Exception):
+    """The transaction of a COMMIT that got no answer is still in progress on the server."""
+
+
 class Abort(Exception):
     """Raised inside an operation: roll back and return ``value`` from :meth:`Database.run`."""
 
@@ -440,20 +444,47 @@ class Database:
         return "fatal"
 
     def run(self, fn: Callable[[Cursor], _T], write: bool) -> _T:
-        """Run ``fn`` (in one transaction when ``write``); retry on busy/lost databases with backoff."""
+        """Run ``fn`` (in one transaction when ``write``); retry on busy/lost databases with backoff.
+
+        A PostgreSQL write whose COMMIT got no answer (the connection dropped after the server
+        committed, or before it got the COMMIT) is not simply run again: the retry first asks the
+        server whether that transaction committed (``txid_status`` of the id its ``BEGIN`` round
+        trip returned), and if it did, the first attempt's result stands. Run again, a claim would
+        find its own key taken and report it held by someone else, and a start would start a
+        second trial. (SQLite runs in this process: a COMMIT that raises did not commit.)"""
         backoff: Backoff | None = None
+        unanswered: tuple[int, Any] | None = None  # (transaction id, result) of a COMMIT that got no answer
         while True:
             try:
                 raw = self.raw()
                 cur = raw.cursor()
                 try:
+                    if unanswered is not None:
+                        cur.execute("SELECT txid_status(%(xid)s)", {"xid": unanswered[0]})
+                        status = cur.fetchone()[0]
+                        if status == "committed":
+                            return unanswered[1]  # type: ignore[no-any-return]
+                        if status == "in progress":  # the server has not finished it yet: ask again
+                            raise _Undecided()
+                        unanswered = None  # aborted: run it again
                     if write:
-                        cur.execute("BEGIN IMMEDIATE" if self.is_sqlite else "BEGIN")
+                        xid = None
+                        if self.is_sqlite:
+                            cur.execute("BEGIN IMMEDIATE")
+                        else:  # one round trip, as a bare BEGIN: the id is assigned now, not at the first write
+                            cur.execute("BEGIN; SELECT txid_current()")
+                            cur.nextset()
+                            xid = cur.fetchone()[0]
                         try:
                             if self.is_sqlite:
                                 self._check_same_file()
                             result = fn(Cursor(cur))
-                            cur.execute("COMMIT")
+                            try:
+                                cur.execute("COMMIT")
+                            except self._db_errors as e:
+                                if xid is not None and self.classify(e) == "reconnect":
+                                    unanswered = (xid, result)
+                                raise
                         except BaseException:
                             try:
                                 cur.execute("ROLLBACK")
@@ -466,6 +497,14 @@ class Database:
                     cur.close()
             except Abort as a:
                 return a.value  # type: ignore[no-any-return]
+            except _Undecided:
+                backoff = backoff or Backoff(self.retry_seconds)
+                if not backoff.wait():
+                    raise self.error(
+                        f"a write's COMMIT got no answer, and the server still reports its transaction "
+                        f"{unanswered[0] if unanswered else '?'} in progress after {self.retry_seconds:g} s: "
+                        f"whether it was stored is unknown"
+                    ) from None
             except self._db_errors as e:
                 kind = self.classify(e)
                 if kind == "fatal":
