@@ -107,7 +107,12 @@ class Statements:
         cols = [tr.c.trial_id, tr.c.number, tr.c.state, tr.c.objective_values, tr.c.params, tr.c.intermediate,
                 tr.c.user_attrs, tr.c.system_attrs, tr.c.datetime_start, tr.c.datetime_complete, tr.c.heartbeat,
                 tr.c.seq]
-        self.q_changed = c(sa.select(*cols).where(tr.c.study_id == sid, tr.c.seq > bp("seq", type_=sa.BigInteger)))
+        # The trials written since ``seq``, then one row of NULLs (and the study's seq) if the study
+        # exists: a study deleted by another process is found by the read that looks for changes,
+        # without a second statement.
+        self.q_changed = c(sa.union_all(
+            sa.select(*cols).where(tr.c.study_id == sid, tr.c.seq > bp("seq", type_=sa.BigInteger)),
+            sa.select(*(sa.null() for _ in cols[:-1]), st.c.seq).where(st.c.study_id == sid)))
         self.q_trial = c(sa.select(tr.c.study_id, *cols).where(tr.c.trial_id == tid))
         self.q_state = c(sa.select(tr.c.state).where(tr.c.trial_id == tid))
         self.q_dists = c(sa.select(di.c.id, di.c.name, di.c.distribution).where(
@@ -210,14 +215,21 @@ class Statements:
         self.q_has_waiting_retry = c(sa.select(tr.c.trial_id).where(
             tr.c.study_id == sid, tr.c.state == TrialState.WAITING.value, tr.c.retried_from.is_not(None)).limit(1))
         self.q_lock_study = c(sa.select(st.c.study_id).where(st.c.study_id == sid).with_for_update())
-        ins_attr = dialect_insert(at).values(study_id=sid, key=bp("key"), value=bp("value"))
+        # A study attribute is written only while its study exists (no row, rowcount 0, once another
+        # process deleted it): the check rides on the write, as a lookup of the study's primary key.
+        def attr_of_existing_study() -> Any:
+            return dialect_insert(at).from_select(
+                ["study_id", "key", "value"],
+                sa.select(sid, bp("key", type_=sa.String), bp("value", type_=sa.Text)).where(
+                    sa.exists().where(st.c.study_id == sid)))
+
+        ins_attr = attr_of_existing_study()
         self.i_attr = c(ins_attr.on_conflict_do_update(index_elements=[at.c.study_id, at.c.key],
                                                        set_={"value": ins_attr.excluded.value}))
         self.q_attrs = c(sa.select(at.c.key, at.c.value).where(at.c.study_id == sid))
         # One entry of a dict-valued attribute (Study.set_user_attr): make sure the row exists, then
         # lock it while the entry is merged in (SQLite: BEGIN IMMEDIATE holds the lock already).
-        self.i_attr_absent = c(dialect_insert(at).values(study_id=sid, key=bp("key"), value=bp("value"))
-                               .on_conflict_do_nothing())
+        self.i_attr_absent = c(attr_of_existing_study().on_conflict_do_nothing())
         self.q_attr_locked = c(sa.select(at.c.value).where(at.c.study_id == sid, at.c.key == bp("key"))
                                .with_for_update())
         self.q_study_id = c(sa.select(st.c.study_id).where(st.c.name == bp("name")))

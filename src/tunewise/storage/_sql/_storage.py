@@ -229,7 +229,8 @@ class SQLStorage(BaseStorage):
             check_keys(f"study {key} attribute key" if key in ("user", "system") else f"key in study attribute "
                        f"{key!r}", value)
         text = _encode(value, "study attribute", key)
-        self._run(lambda cur: cur.run(self._stmts.i_attr, sid=study_id, key=key, value=text), WRITE)
+        if self._run(lambda cur: cur.count(self._stmts.i_attr, sid=study_id, key=key, value=text), WRITE) == 0:
+            raise self._not_found(study_id)  # deleted (by another process): nothing written
 
     def set_study_attr_item(self, study_id: int, key: str, item: str, value: Any) -> None:
         check_name("study attribute key", key, allow_empty=True)
@@ -242,7 +243,10 @@ class SQLStorage(BaseStorage):
             # The row is locked (SQLite: the whole database, by BEGIN IMMEDIATE) from the read to
             # the write, so an item another worker sets meanwhile is merged, never overwritten.
             cur.run(stmts.i_attr_absent, sid=study_id, key=key, value="{}")
-            current = _loads(cur.scalar(stmts.q_attr_locked, sid=study_id, key=key))
+            text = cur.scalar(stmts.q_attr_locked, sid=study_id, key=key)
+            if text is None:  # not inserted: the study was deleted (by another process)
+                raise self._not_found(study_id)
+            current = _loads(text)
             if not isinstance(current, dict):
                 raise not_a_dict(key, current)
             current.update(patch)
@@ -787,7 +791,18 @@ class SQLStorage(BaseStorage):
         return self._run(op, WRITE)
 
     def _fetch_changes(self, cur: Cursor, study_id: int, cache: StudyCache) -> None:
+        """Read the study's trials written since the cache's last read into it; StudyNotFoundError
+        when the study is gone (deleted by another process: the cache must not answer for it)."""
         rows = cur.rows(self._stmts.q_changed, sid=study_id, seq=cache.seq)
+        # The statement's last row is the study's own (NULL trial id), if the study exists.
+        if rows and rows[-1][0] is None:
+            rows.pop()
+        elif any(row[0] is None for row in rows):  # (UNION ALL keeps the order in practice)
+            rows = [row for row in rows if row[0] is not None]
+        else:
+            raise self._not_found(study_id)
+        if cache.seq < 0:
+            cache.seq = 0
         if not rows:
             return
         dists = cache.dists
@@ -834,10 +849,6 @@ class SQLStorage(BaseStorage):
         def op(cur: Cursor) -> list[FrozenTrial]:
             with cache.lock:
                 self._fetch_changes(cur, study_id, cache)
-                if cache.seq < 0:  # nothing seen yet: is the study there at all?
-                    if cur.one(self._stmts.q_directions, sid=study_id) is None:
-                        raise self._not_found(study_id)
-                    cache.seq = 0
                 return cache.select(states)
 
         return self._run(op, READ)
