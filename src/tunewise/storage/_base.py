@@ -109,9 +109,10 @@ class BaseStorage(abc.ABC):
     A storage of your own implements the abstract methods; the others have defaults. A storage
     that several processes share (``is_persistent``) must also make these atomic, each in one
     step (a transaction, a lock), since their defaults are atomic only within one process:
-    ``set_study_attr_item``, ``claim_and_enqueue`` and ``recover_stale_trials`` (their docstrings
-    say what is lost otherwise; ``tunewise.testing.storage.non_atomic_defaults`` lists the ones a
-    class still inherits, and the conformance suite fails a shared storage that inherits one); and
+    ``set_study_attr_item``, ``claim_and_enqueue``, ``recover_stale_trials`` and ``claim_for_trial``
+    (their docstrings say what is lost otherwise; ``tunewise.testing.storage.non_atomic_defaults``
+    lists the ones a class still inherits, and the conformance suite fails a shared storage that
+    inherits one); and
     its ``update_trial`` / ``finish_trial`` must merge reports and attributes into the stored ones
     in one step (:func:`attr_changes`). ``recover_trial``'s default is safe against a kill
     without a transaction (see it), and reads the study's trials.
@@ -308,7 +309,8 @@ class BaseStorage(abc.ABC):
 
         This default only claims; the caller writes the attributes with the trial's next
         :meth:`update_trial`. Not atomic: a worker killed between the two leaves the key claimed by
-        a trial that does not record it, so that work never runs. tunewise's storages override it."""
+        a trial that does not record it, so that work never runs. tunewise's storages override it, and
+        ``tunewise.testing.storage`` fails a shared storage (``is_persistent``) that inherits it."""
         return self.try_claim(study_id, key)
 
     def release_claim(self, study_id: int, key: str) -> bool:

@@ -957,6 +957,8 @@ NON_ATOMIC_DEFAULTS = {
     "claim_and_enqueue": "a process killed between the claim and the enqueue: the claimed continuations are lost",
     "recover_stale_trials": "a process killed between failing a stale trial and enqueueing its retry: the retry "
                             "is lost (and a PRUNED outcome is stored FAILED)",
+    "claim_for_trial": "a process killed between a running trial's claim and the trial's next write: the claimed "
+                       "work (a grid point) is recorded by no trial and never runs",
 }
 
 
