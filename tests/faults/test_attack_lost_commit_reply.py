@@ -39,7 +39,9 @@ class LostCommitReplies:
     ``lose(n)``: whether to lose the answer of the n-th COMMIT (from 0) of a transaction that
     inserted a claim (``tunewise_claims``). Counts the answers lost in ``lost``."""
 
-    def __init__(self, storage: SQLStorage, lose: Any = lambda n: True) -> None:
+    def __init__(self, storage: SQLStorage, lose: Any = lambda n: True, before_commit: bool = False) -> None:
+        self.before_commit = before_commit  # drop the connection instead of sending the COMMIT: nothing is stored
+        self.in_progress = 0  # how many times the server is made to answer "in progress" about it
         self.db = storage._db
         self.real_raw = self.db.raw
         self.db.raw = self.raw  # type: ignore[method-assign]
@@ -71,9 +73,19 @@ class _Cur:
             self.claims = False
         elif "tunewise_claims" in sql and sql.lstrip().upper().startswith("INSERT"):
             self.claims = True
+        faults = self.conn.faults
+        if "txid_status" in sql and faults.in_progress > 0:
+            faults.in_progress -= 1
+            return self.real.execute("SELECT 'in progress'::text")
+        if sql == "COMMIT" and self.claims and faults.before_commit and faults.lose(faults.commits):
+            import psycopg
+
+            faults.commits += 1
+            faults.lost += 1
+            self.conn.real.driver_connection.close()  # the COMMIT never reaches the server
+            raise psycopg.OperationalError("consuming input failed: server closed the connection unexpectedly")
         out = self.real.execute(sql, params)
         if sql == "COMMIT" and self.claims:
-            faults = self.conn.faults
             n, faults.commits = faults.commits, faults.commits + 1
             if faults.lose(n):
                 import psycopg
@@ -101,6 +113,28 @@ def test_try_claim_whose_commit_answer_was_lost_is_won(url):
     assert storage.try_claim(sid, "k") is True  # this call claimed it; the answer was lost
     assert faults.lost == 1
     assert storage.try_claim(sid, "k") is False  # claimed once
+
+
+def test_a_claim_whose_commit_never_reached_the_server_is_run_again(url):
+    # The server never got the COMMIT: the transaction is rolled back there (perhaps reported "in
+    # progress" until the server notices the dropped connection), and the retry runs it again.
+    storage = SQLStorage(url, retry_seconds=10)
+    sid = storage.create_study(unique("lost-commit"), ["minimize"])
+    t = storage.start_trial(sid)
+    faults = LostCommitReplies(storage, lambda n: n == 0, before_commit=True)
+    assert storage.claim_for_trial(sid, t.trial_id, "k", {"grid_id": 1}) is True
+    assert faults.lost == 1 and faults.commits == 2  # the second attempt committed
+    assert storage.get_trial(t.trial_id).system_attrs["grid_id"] == 1
+    assert storage.try_claim(sid, "k") is False
+
+
+def test_a_lost_answer_whose_transaction_the_server_still_runs_is_asked_about_again(url):
+    storage = SQLStorage(url, retry_seconds=10)
+    sid = storage.create_study(unique("lost-reply-in-progress"), ["minimize"])
+    faults = LostCommitReplies(storage, lambda n: n == 0)
+    faults.in_progress = 2  # "in progress" twice, then the server's real answer: committed
+    assert storage.try_claim(sid, "k") is True
+    assert faults.in_progress == 0 and faults.commits == 1  # asked three times, never run again
 
 
 def test_claim_for_trial_whose_commit_answer_was_lost_is_won(url):
@@ -147,3 +181,15 @@ def test_grid_search_whose_claims_lose_their_answers_runs_every_point_once(url, 
     done = sorted(t.params["x"] for t in trials if t.state == TrialState.COMPLETE)
     assert done == grid["x"]  # every point ran, once
     assert [t.number for t in trials if t.state != TrialState.COMPLETE] == []  # no trial left behind
+
+
+def test_a_lost_answer_the_server_cannot_settle_in_the_retry_window_says_the_outcome_is_unknown(url):
+    from tunewise.exceptions import StorageError
+
+    storage = SQLStorage(url, retry_seconds=0.5)
+    sid = storage.create_study(unique("lost-reply-unsettled"), ["minimize"])
+    faults = LostCommitReplies(storage, lambda n: n == 0)
+    faults.in_progress = 10**6
+    with pytest.raises(StorageError, match="whether it was stored is unknown"):
+        storage.try_claim(sid, "k")
+    assert faults.commits == 1  # never run a second time
