@@ -8,7 +8,8 @@ counts the COMPLETE trials the other workers finish during a ``--stop-s`` stop, 
 (SIGCONT). Reported: stops landed inside a write (lock held), and the others' trials per held /
 free stop.
 
-Phase ``long`` (``--long-s`` > 0, ``--stops 0``): worker 0 SIGSTOPs itself inside its 300th write transaction (before COMMIT), held for
+Phase ``long`` (``--long-s`` > 0, ``--stops 0``): worker 0 SIGSTOPs itself inside its 300th write transaction (before
+COMMIT), held for
 ``--long-s`` seconds; the workers open the storage with ``busy_timeout`` / ``retry_seconds`` of
 ``--bt`` (tunewise's defaults are 60 s each). Reported: the workers' exit codes and the last line
 of each one's stderr (what a user sees), and the study's trials by state once all have ended.

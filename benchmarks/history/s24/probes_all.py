@@ -17,7 +17,8 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-STORED = [os.path.join(HERE, "..", "s19", "probe_real_hpo.jsonl"), os.path.join(HERE, "..", "s19", "probe_real_hpo2.jsonl"),
+STORED = [os.path.join(HERE, "..", "s19", "probe_real_hpo.jsonl"),
+          os.path.join(HERE, "..", "s19", "probe_real_hpo2.jsonl"),
           os.path.join(HERE, "..", "s22", "probe_real_hpo3.jsonl")]
 RULE = "tw-default@tie=4,2,tpe"
 PEERS = ("optuna-tpe", "optuna-gp")
@@ -25,8 +26,8 @@ PEERS = ("optuna-tpe", "optuna-gp")
 
 def main() -> None:
     rows = [json.loads(x) for p in STORED for x in open(p) if x.strip()]
-    ties = {(r["problem"], r["seed"]): r for r in map(json.loads, open(os.path.join(HERE, "..", "s23", "probe_ties.jsonl")))
-            if r["method"] == RULE}
+    stored_ties = os.path.join(HERE, "..", "s23", "probe_ties.jsonl")
+    ties = {(r["problem"], r["seed"]): r for r in map(json.loads, open(stored_ties)) if r["method"] == RULE}
     out = [r for r in rows if r["method"] in PEERS]
     for r in rows:
         if r["method"] == "tw-default":
