@@ -43,17 +43,19 @@ def main() -> None:
                       f"{len(ls)}")
                 if ls:
                     a = np.array(ls)
+                    q10, q90 = np.quantile(noise, [0.1, 0.9])
                     print("  length scales (median per dim):", np.median(a, 0).round(3).tolist(),
-                          " noise median %.2g [q10 %.2g, q90 %.2g]" % (np.median(noise), *np.quantile(noise, [.1, .9])))
+                          f" noise median {np.median(noise):.2g} [q10 {q10:.2g}, q90 {q90:.2g}]")
                 if logei:
-                    print("  log EI median %.2f; coord search - proposal log EI: median %.3f, share > 0.5: %.2f"
-                          % (np.median(logei), np.median(gap) if gap else np.nan,
-                             np.mean(np.array(gap) > 0.5) if gap else np.nan))
+                    gap_median = np.median(gap) if gap else np.nan
+                    gap_share = np.mean(np.array(gap) > 0.5) if gap else np.nan
+                    print(f"  log EI median {np.median(logei):.2f}; coord search - proposal log EI: median "
+                          f"{gap_median:.3f}, share > 0.5: {gap_share:.2f}")
                     d = np.array(dist)
-                    print("  max |proposal - incumbent| (unit): median %.3f, share < 0.05: %.2f, share > 0.3: %.2f"
-                          % (np.median(d), np.mean(d < 0.05), np.mean(d > 0.3)))
+                    print(f"  max |proposal - incumbent| (unit): median {np.median(d):.3f}, "
+                          f"share < 0.05: {np.mean(d < 0.05):.2f}, share > 0.3: {np.mean(d > 0.3):.2f}")
                 if transform:
-                    print("  transform power share: %.2f" % np.mean(np.array(transform) == "power"))
+                    print(f"  transform power share: {np.mean(np.array(transform) == 'power'):.2f}")
 
 
 if __name__ == "__main__":
