@@ -43,6 +43,35 @@ __all__ = ["NSGAIIISampler", "NSGAIISampler"]
 GENERATION_ATTR = "nsga:generation"
 
 
+def sbx_spread(u: Any, eta: float, room: Any, gap: Any) -> Any:
+    """Simulated binary crossover's spread factor, bounded form (Deb and Agrawal 1995): for uniform
+    draws ``u``, parents ``gap`` apart and ``room`` from them to the bound on the child's side, the
+    factor whose tail is cut where the child would leave the bounds. Scalars or arrays; the
+    sampler's SBX and Optuna's ``SBXCrossover.crossover`` share it.
+
+    >>> round(float(sbx_spread(0.5, 2.0, 1.0, 1.0)), 4)  # far from the bound: the plain SBX factor, about 1
+    0.9938
+    """
+    alpha = 2.0 - (1.0 + 2.0 * np.divide(room, gap)) ** -(eta + 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inside = (u * alpha) ** (1.0 / (eta + 1.0))
+        outside = (1.0 / (2.0 - u * alpha)) ** (1.0 / (eta + 1.0))
+    return np.where(u <= 1.0 / alpha, inside, outside)
+
+
+def polynomial_shift(u: float, x: float, eta: float) -> float:
+    """Polynomial mutation's move of ``x`` in [0, 1] for a uniform draw ``u`` (Deb and Goyal 1996,
+    the bounded form of the NSGA-II C code: the reach shrinks with the distance to the bound on its
+    side). The sampler's mutation and Optuna's ``PolynomialMutation.mutation`` share it.
+
+    >>> polynomial_shift(0.5, 0.3, 20.0)
+    0.0
+    """
+    if u < 0.5:
+        return float((2 * u + (1 - 2 * u) * (1 - x) ** (eta + 1)) ** (1 / (eta + 1)) - 1)
+    return float(1 - (2 * (1 - u) + 2 * (u - 0.5) * x ** (eta + 1)) ** (1 / (eta + 1)))
+
+
 def crowding_distance(v: np.ndarray) -> np.ndarray:
     """Crowding distance of each row of one front (Deb et al. 2002, Sec. III-B); the extremes get inf."""
     n, m = v.shape
@@ -273,29 +302,15 @@ class NSGAIISampler(Sampler):
         if abs(x1 - x2) < 1e-14:
             return x1
         lo, hi = min(x1, x2), max(x1, x2)
-        eta = self.eta_crossover
         u = self._rng.random()
-        children = []
-        for bound_gap in (lo, 1.0 - hi):
-            beta = 1.0 + 2.0 * bound_gap / (hi - lo)
-            alpha = 2.0 - beta ** -(eta + 1.0)
-            betaq = (u * alpha) ** (1.0 / (eta + 1.0)) if u <= 1.0 / alpha else \
-                (1.0 / (2.0 - u * alpha)) ** (1.0 / (eta + 1.0))
-            children.append(betaq)
-        c1 = 0.5 * (lo + hi - children[0] * (hi - lo))
-        c2 = 0.5 * (lo + hi + children[1] * (hi - lo))
+        c1 = 0.5 * (lo + hi - sbx_spread(u, self.eta_crossover, lo, hi - lo) * (hi - lo))
+        c2 = 0.5 * (lo + hi + sbx_spread(u, self.eta_crossover, 1.0 - hi, hi - lo) * (hi - lo))
         child = c1 if self._rng.random() < 0.5 else c2
         return float(np.clip(child, 0.0, 1.0))
 
     def _mutate(self, x: float) -> float:
         """Polynomial mutation on [0, 1] (Deb and Goyal 1996)."""
-        eta = self.eta_mutation
-        u = self._rng.random()
-        if u < 0.5:
-            delta = (2 * u + (1 - 2 * u) * (1 - x) ** (eta + 1)) ** (1 / (eta + 1)) - 1
-        else:
-            delta = 1 - (2 * (1 - u) + 2 * (u - 0.5) * x ** (eta + 1)) ** (1 / (eta + 1))
-        return float(np.clip(x + delta, 0.0, 1.0))
+        return float(np.clip(x + polynomial_shift(self._rng.random(), x, self.eta_mutation), 0.0, 1.0))
 
     def _child(self, p1: FrozenTrial, p2: FrozenTrial, dists: dict[str, D.Distribution]) -> dict[str, Any]:
         names = [n for n, d in dists.items() if not (isinstance(d, D.Categorical) and d.grid)]

@@ -34,6 +34,8 @@ from typing import Any
 
 import numpy as np
 
+from tunewise.samplers._nsga import polynomial_shift, sbx_spread
+
 __all__ = [
     "BLXAlphaCrossover",
     "BaseCrossover",
@@ -166,17 +168,8 @@ class SBXCrossover(BaseCrossover):
         low, high = parents.min(axis=0), parents.max(axis=0)
         gap = np.maximum(high - low, 1e-10)
         u = rng.rand(parents.shape[1])
-
-        def spread(room_outside: np.ndarray) -> np.ndarray:
-            # The bounded form: the spread factor's tail is cut where a child would leave the bounds.
-            alpha = 2.0 - (1.0 + 2.0 * room_outside / gap) ** -(eta + 1.0)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                inside = (u * alpha) ** (1.0 / (eta + 1.0))
-                outside = (1.0 / (2.0 - u * alpha)) ** (1.0 / (eta + 1.0))
-            return np.where(u <= 1.0 / alpha, inside, outside)
-
-        c1 = 0.5 * (low + high - spread(low - bounds[:, 0]) * gap)
-        c2 = 0.5 * (low + high + spread(bounds[:, 1] - high) * gap)
+        c1 = 0.5 * (low + high - sbx_spread(u, eta, low - bounds[:, 0], gap) * gap)
+        c2 = 0.5 * (low + high + sbx_spread(u, eta, bounds[:, 1] - high, gap) * gap)
         return _one_of_two_children(
             rng, c1, c2, parents[0], parents[1], self.uniform_crossover_prob, self.use_child_gene_prob
         )
@@ -320,14 +313,6 @@ class PolynomialMutation(BaseMutation):
         width = high - low
         if width <= 0.0:
             return float(param)
-        power = 1.0 / (self.eta + 1.0)
-        u = rng.rand()
-        # Deb and Goyal 1996, the bounded form of the NSGA-II C code: the perturbation's reach
-        # shrinks with the distance to the bound on its side.
-        if u <= 0.5:
-            shift = (2.0 * u + (1.0 - 2.0 * u) * (1.0 - (param - low) / width) ** (self.eta + 1.0)) ** power - 1.0
-        else:
-            shift = (
-                1.0 - (2.0 * (1.0 - u) + 2.0 * (u - 0.5) * (1.0 - (high - param) / width) ** (self.eta + 1.0)) ** power
-            )
+        # The bounded form: the perturbation's reach shrinks with the distance to the bound on its side.
+        shift = polynomial_shift(rng.rand(), (param - low) / width, self.eta)
         return float(param + shift * width)
