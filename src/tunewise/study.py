@@ -986,8 +986,16 @@ class Study:
                              f", and its retry, trial {settled[0]}, not started yet, is recorded {state.value} with "
                              "it instead of running the same parameters again" if not settled[1] else
                              f", and its retry, trial {settled[0]}, which another worker runs with the same "
-                             f"parameters, is recorded {state.value} with it: that run stops at its next report")
+                             f"parameters, is recorded {state.value} with it: that run stops at its next report "
+                             "or its first should_prune() after its next heartbeat")
                 stored = self._storage.get_trial(trial._trial_id)
+            elif state is TrialState.PRUNED and trial._settled_elsewhere is not None \
+                    and "late_result_of" in stored.system_attrs:
+                # A retry whose heartbeat found it recorded with the late result of the trial it
+                # retries: should_prune() stopped the run, and the trial keeps that one result.
+                _log.warning("trial %d was recorded %s meanwhile with the late result of trial %d, the trial it "
+                             "retries (the same parameters): this run of it stopped at should_prune()",
+                             trial.number, stored.state.value, stored.system_attrs["late_result_of"])
             elif state is not TrialState.FAILED and "late_result_of" in stored.system_attrs:
                 # A retry that ran to its end here (it reported nothing after the late result of the
                 # trial it retries was recorded on it): that result stays the trial's one result.

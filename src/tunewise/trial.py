@@ -712,6 +712,9 @@ class Trial(BaseTrial):
     _on_param: Callable[[Trial, str, Any], None] | None = None
     _sampler_view: Any = None  # the loop's TrialContext of this trial, made at its first sampler call
     _finished_as: TrialState | None = None  # set by Study._finish: what this object may still change is nothing
+    # Set by the heartbeat thread: this run's trial, a retry, was recorded elsewhere with the late
+    # result of the trial it retries (the same parameters); should_prune() stops the run.
+    _settled_elsewhere: FrozenTrial | None = None
 
     def _refuse_finished(self, what: str) -> None:
         """Raise: this trial was told already (called only then: the message is not built on every suggest)."""
@@ -913,7 +916,14 @@ class Trial(BaseTrial):
         e.g. ``raise tw.TrialPruned()``. A study created without a scheduler uses the median
         rule, as Optuna does (``MedianScheduler(n_startup_trials=5, n_warmup_steps=0)``); pass
         ``pruner=tw.pruners.NopPruner()`` to never prune.
+
+        Also True, without asking the scheduler, once this process's heartbeats found that the
+        trial (a retry of a crashed trial) was recorded elsewhere with the late result of the trial
+        it retries: the run could only compute that result again (see
+        ``benchmarks/history/s25/faults.md``).
         """
+        if self._settled_elsewhere is not None:
+            return True
         if not self.intermediate_values:
             return False
         if self.study.scheduler is None:

@@ -181,8 +181,8 @@ class _RemoteStorage(BaseStorage):
             self._enqueued.setdefault(study_id, set()).update(t.number for t in out)
         return out
 
-    def record_heartbeat(self, trial_id: int) -> None:
-        self._call("record_heartbeat", trial_id)
+    def record_heartbeat(self, trial_id: int) -> bool | None:
+        return self._call("record_heartbeat", trial_id)  # type: ignore[no-any-return]
 
     def fail_stale_trials(self, study_id: int, grace_seconds: float) -> list[FrozenTrial]:
         return self._call("fail_stale_trials", study_id, grace_seconds)  # type: ignore[no-any-return]

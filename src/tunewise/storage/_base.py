@@ -342,7 +342,13 @@ class BaseStorage(abc.ABC):
 
     # ---- liveness ------------------------------------------------------------------------
     @abc.abstractmethod
-    def record_heartbeat(self, trial_id: int) -> None: ...
+    def record_heartbeat(self, trial_id: int) -> bool | None:
+        """Record that the RUNNING trial's worker is alive. True when recorded; False, writing
+        nothing, when the trial no longer takes heartbeats: it was finished elsewhere (a late
+        result recorded on a retry, failed as stale) or detached. The heartbeat thread then reads
+        the trial once, and a run whose result was recorded elsewhere stops at its next
+        ``should_prune()``. None: the storage does not say (one written before this answer
+        existed); nothing is noticed then."""
 
     @abc.abstractmethod
     def fail_stale_trials(self, study_id: int, grace_seconds: float) -> list[FrozenTrial]:

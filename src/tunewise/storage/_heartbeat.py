@@ -43,6 +43,8 @@ import weakref
 from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
+from tunewise.exceptions import UpdateFinishedTrialError
+
 if TYPE_CHECKING:
     from tunewise.storage._base import BaseStorage, StaleOutcome
     from tunewise.study import Study
@@ -212,14 +214,39 @@ class _Monitor:
                     params = dict(trial.params)
                     storage.update_trial(tid, params=params)  # also a heartbeat
                     entry[1], entry[4] = len(params), True
-                else:
-                    storage.record_heartbeat(tid)
+                elif storage.record_heartbeat(tid) is False:
+                    self._ended_elsewhere(storage, tid, trial)
+                    continue
                 entry[3] = now
+            except UpdateFinishedTrialError:
+                # Finished (or failed as stale) since our snapshot: nothing to keep alive.
+                self._ended_elsewhere(storage, tid, trial)
             except RuntimeError:
-                pass  # finished (or failed as stale) since our snapshot: nothing to keep alive
+                pass
             except Exception as e:  # noqa: BLE001 - keep beating; the trial may still finish
                 entry[3] = now
                 _log.warning("could not record a heartbeat for trial id %d: %s", tid, e)
+
+    def _ended_elsewhere(self, storage: BaseStorage, tid: int, trial: Trial) -> None:
+        """The storage took no beat for the running ``trial``: it was finished elsewhere. Stop
+        beating for it, and if it was recorded with the late result of the trial it retries (the
+        same parameters, see ``Study._settle_running_retry``), mark it so that its next
+        ``should_prune()`` stops this run, which can only compute that result again. A trial
+        failed as stale runs on: its result, told late, may still settle its retry."""
+        from tunewise.trial import TrialState
+
+        try:
+            stored = storage.get_trial(tid)
+        except Exception as e:  # noqa: BLE001 - only a faster stop is lost; its report still learns
+            _log.debug("could not read trial id %d after a refused heartbeat: %s", tid, e)
+            return
+        if stored.state is TrialState.RUNNING:
+            return  # detached meanwhile, or a storage that answers False for another reason: beat on
+        with self.lock:
+            if self.trials.pop(tid, None) is None:
+                return  # finished here meanwhile
+        if stored.state in (TrialState.COMPLETE, TrialState.PRUNED) and "late_result_of" in stored.system_attrs:
+            trial._settled_elsewhere = stored
 
 
 # Every monitor of this process (weakly: a study object dropped takes its monitor with it).

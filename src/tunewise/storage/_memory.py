@@ -438,12 +438,14 @@ class InMemoryStorage(BaseStorage):
                 return None
             return [self.enqueue_trial(study_id, params, system_attrs=attrs) for params, attrs in trials]
 
-    def record_heartbeat(self, trial_id: int) -> None:
+    def record_heartbeat(self, trial_id: int) -> bool:
         with self._lock:
             rec, number = self._locate(trial_id)
             t = rec.trials[number]
             if t.state == TrialState.RUNNING and t.heartbeat_ts is not None:  # a detached trial stays so
                 rec.trials[number] = self._replace(t, heartbeat=time.time())
+                return True
+            return False
 
     def detach_trial(self, trial_id: int) -> bool:
         with self._lock:

@@ -868,9 +868,11 @@ class SQLStorage(BaseStorage):
         return self._run(lambda cur: cur.count(self._stmts.d_claim, sid=study_id, key=key), WRITE) == 1
 
     # ---- liveness -----------------------------------------------------------------------------
-    def record_heartbeat(self, trial_id: int) -> None:
-        # A heartbeat is not a change readers care about: no seq bump, no study lock.
-        self._run(lambda cur: cur.run(self._stmts.u_heartbeat, tid=trial_id, **self._stmts.now_params()), WRITE)
+    def record_heartbeat(self, trial_id: int) -> bool:
+        # A heartbeat is not a change readers care about: no seq bump, no study lock. The row count
+        # says whether the trial still takes beats (RUNNING, not detached), at no extra cost.
+        return self._run(lambda cur: cur.count(self._stmts.u_heartbeat, tid=trial_id, **self._stmts.now_params()) > 0,
+                         WRITE)
 
     def detach_trial(self, trial_id: int) -> bool:
         def op(cur: Cursor) -> bool:
