@@ -615,3 +615,46 @@ def test_agent_without_the_program_gets_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.chdir(elsewhere)
     with pytest.raises(SweepConfigError, match="program 'prog.sh' of this sweep is not on this machine"):
         run_agent("away", store, echo=None)
+
+
+# A program that reports metrics whose names are not identifiers (W&B accepts any metric name).
+PY_ODD_METRICS = r'''
+import json, sys
+x = float(next(a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--x=")))
+if "--silent=True" not in sys.argv:
+    print("tunewise: " + json.dumps({"ndcg@10": 1 - x, "Mean Merit": x, "iter_loss (log scale)": 2 * x}), flush=True)
+'''
+
+
+@pytest.mark.parametrize("name, goal, expected", [("ndcg@10", "maximize", [0.75, 0.5]),
+                                                  ("Mean Merit", "minimize", [0.25, 0.5]),
+                                                  ("iter_loss (log scale)", "minimize", [0.5, 1.0])])
+def test_a_metric_name_wandb_accepts_is_accepted(tmp_path, name, goal, expected):
+    """s25 (karapostK/hassaku's sweep files: `metric: {name: ndcg@10}`; others seen: 'Mean Merit',
+    'iter_loss (log scale)'): W&B's schema takes any string as the metric's name, and the run reports it
+    with wandb.log or a `tunewise: {...}` JSON line. tunewise refused such a sweep file ("metric.name must
+    be a metric name such as 'val_loss'"); it runs now, and a run that never reports it is told to print
+    the JSON line (a `name=value` line cannot carry such a name)."""
+    path = _write(tmp_path, {"program": "prog.py", "method": "grid", "metric": {"name": name, "goal": goal},
+                             "parameters": {"x": {"values": [0.25, 0.5]}}}, py=PY_ODD_METRICS)
+    config = SweepConfig.from_file(path)
+    assert config.metric == name
+    study = SweepRunner(config, storage="memory", echo=None).run()
+    assert [t.state for t in study.trials] == [tw.TrialState.COMPLETE] * 2
+    assert [t.value for t in study.trials] == expected
+    (tmp_path / "s").mkdir()
+    silent = _write(tmp_path / "s", {"program": "prog.py", "method": "grid", "metric": {"name": name},
+                                     "parameters": {"x": {"value": 0.5}, "silent": {"value": True}}},
+                    py=PY_ODD_METRICS)
+    failed = SweepRunner(SweepConfig.from_file(silent), storage="memory", echo=None).run().trials[0]
+    reason = failed.system_attrs["fail_reason"]
+    assert failed.state == tw.TrialState.FAILED and f'tunewise: {{"{name}": value}}' in reason
+    assert f"`{name}=value`" not in reason  # a key=value line cannot carry this name
+
+
+def test_metric_name_must_still_be_a_nonempty_string():
+    for bad in ("", None, 3):
+        with pytest.raises(SweepConfigError, match="metric.name"):
+            SweepConfig.from_dict({"program": "p.py", "method": "random", "metric": {"name": bad},
+                                   "parameters": {"x": {"values": [1]}}}, check_program=False)
+

@@ -1157,8 +1157,11 @@ def _parse_metric(ctx: _Ctx, path: Path_, metric: Any, searched: bool = True) ->
     _unknown(ctx, path, metric, _METRIC_KEYS, "metric")
     kw: dict[str, Any] = {}
     mname = metric.get("name")
-    if not isinstance(mname, str) or not mname or not re.fullmatch(r"[A-Za-z_][\w./-]*", mname):
-        raise ctx.error(path + ("name",), f"metric.name must be a metric name such as 'val_loss', got {mname!r}")
+    # Any non-empty string, as in W&B's schema: 'ndcg@10', 'Mean Merit' or 'iter_loss (log scale)' are
+    # logged with wandb.log or a `tunewise: {...}` JSON line (only a `name=value` line needs an identifier).
+    if not isinstance(mname, str) or not mname.strip():
+        raise ctx.error(path + ("name",), f"metric.name must be the name of a metric the program logs, such as "
+                                          f"'val_loss', got {mname!r}")
     kw["metric"] = mname
     goal = metric.get("goal", "minimize")
     if goal not in GOALS and not searched:

@@ -22,12 +22,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["MetricLine", "build_command", "format_value", "nest", "parse_metric_line", "summary_aggregate"]
+__all__ = ["MetricLine", "build_command", "format_value", "how_to_report", "nest", "parse_metric_line",
+           "summary_aggregate"]
 
 PREFIX = "tunewise:"
 _NUM = r"[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|inf|nan)"
-_PAIR = re.compile(r"([A-Za-z_][\w./-]*)\s*=\s*(" + _NUM + r")")
-_PAIRS_LINE = re.compile(r"\s*(?:[A-Za-z_][\w./-]*\s*=\s*" + _NUM + r"\s*[,;]?\s*)+")
+_KEY = r"[A-Za-z_][\w./-]*"  # a metric name a `name=value` line can carry
+_PAIR = re.compile(r"(" + _KEY + r")\s*=\s*(" + _NUM + r")")
+_PAIRS_LINE = re.compile(r"\s*(?:" + _KEY + r"\s*=\s*" + _NUM + r"\s*[,;]?\s*)+")
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,21 @@ def parse_metric_line(line: str) -> MetricLine | None:
     if not values:
         return None
     return MetricLine(values, step, final)
+
+
+def how_to_report(names: Sequence[str]) -> str:
+    """The metric line a program prints to report ``names``, for messages: ``name=value`` pairs when every name
+    fits one, else the JSON form (W&B allows any metric name, e.g. ``ndcg@10`` or ``Mean Merit``).
+
+    >>> how_to_report(["loss"])
+    '`tunewise: {"loss": value}` or `loss=value`'
+    >>> how_to_report(["ndcg@10"])
+    '`tunewise: {"ndcg@10": value}`'
+    """
+    shown = "`tunewise: {" + ", ".join(f"{json.dumps(n)}: value" for n in names) + "}`"
+    if all(re.fullmatch(_KEY, n) for n in names):
+        shown += " or `" + " ".join(f"{n}=value" for n in names) + "`"
+    return shown
 
 
 def summary_aggregate(summary: Mapping[str, Any], metric: str, goal: str) -> float | None:

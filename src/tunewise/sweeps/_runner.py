@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any
 from tunewise import _env_report
 from tunewise.exceptions import MaxTrialsReached, SearchExhausted, StudyNotFoundError, TunewiseError
 from tunewise.sweeps._config import SweepConfig
-from tunewise.sweeps._protocol import build_command, parse_metric_line, summary_aggregate
+from tunewise.sweeps._protocol import build_command, how_to_report, parse_metric_line, summary_aggregate
 from tunewise.sweeps._resume import METRIC_ATTR, SWEEP_ATTR, check_resume, metric_record
 from tunewise.trial import Trial, TrialState
 
@@ -608,8 +608,8 @@ class SweepRunner:
         if out.last is None:
             tail = "\n".join(out.stderr_tail[-10:])  # e.g. the wandb stand-in saying why a value was not one
             self._fail(trial, f"the program exited normally but never printed the metric {cfg.metric!r}: print "
-                              f"a line `tunewise: {{\"{cfg.metric}\": value}}` or `{cfg.metric}=value`, or call "
-                              f"tunewise.report(value) (or wandb.log({{\"{cfg.metric}\": value}}))"
+                              f"a line {how_to_report([cfg.metric])}, or call "
+                              f"tunewise.report(value) (or wandb.log({{{cfg.metric!r}: value}}))"
                               + (f"; end of its stderr:\n{tail}" if tail else ""), errored=False)
             return
         if out.last != out.last:
@@ -630,9 +630,8 @@ def _finish_multi_values(cfg: SweepConfig, out: _RunOutcome) -> tuple[list[float
     """The run's last value of each of the sweep's metrics, or why it has none."""
     missing = [n for n in cfg.metric_names if n not in out.metrics]
     if missing:
-        shown = ", ".join(f"{n}=value" for n in cfg.metric_names)
         return None, (f"the program exited normally but never printed the metric(s) {', '.join(map(repr, missing))}: "
-                      f"print a line `{shown}` (or tunewise: {{...}} JSON) with every metric of the sweep")
+                      f"print a line {how_to_report(cfg.metric_names)} with every metric of the sweep")
     values = [out.metrics[n] for n in cfg.metric_names]
     nan = [n for n, v in zip(cfg.metric_names, values, strict=True) if v != v]
     if nan:
