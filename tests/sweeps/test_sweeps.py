@@ -658,3 +658,25 @@ def test_metric_name_must_still_be_a_nonempty_string():
             SweepConfig.from_dict({"program": "p.py", "method": "random", "metric": {"name": bad},
                                    "parameters": {"x": {"values": [1]}}}, check_program=False)
 
+
+def test_q_log_uniform_values_gives_ints_when_q_is_an_int_whatever_the_bounds():
+    """s25 (LeoGrin/tabular-benchmark: `model__n_estimators: {distribution: q_log_uniform_values, min: 9.5,
+    max: 3000.5, q: 1}`): W&B's engine returns ints whenever q is an int (`isinstance(q, int)` in
+    wandb/sweeps' q_log_uniform_v1_ppf), whatever the bounds; tunewise gave floats when a bound was not an int,
+    so a program doing range(n_estimators) or RandomForest(n_estimators=...) failed under tunewise only."""
+    import numpy as np
+
+    u = np.linspace(0.001, 0.999, 200)
+
+    def draws(spec: ParamSpec) -> list:
+        dist = spec.to_distribution()
+        return [spec.decode(dist.from_unit(x)) for x in u]
+
+    ints = draws(_spec(distribution="q_log_uniform_values", min=9.5, max=3000.5, q=1))
+    assert all(type(v) is int for v in ints) and min(ints) >= 9 and max(ints) <= 3001
+    eights = draws(_spec(distribution="q_log_uniform_values", min=10.0, max=250.0, q=8))
+    assert all(type(v) is int and v % 8 == 0 for v in eights)
+    floats = draws(_spec(distribution="q_log_uniform_values", min=16, max=256, q=1.0))  # q a float: floats
+    assert all(type(v) is float for v in floats)
+    default_q = draws(_spec(distribution="q_log_uniform_values", min=16, max=256))  # W&B's default q is 1.0
+    assert all(type(v) is float and v.is_integer() for v in default_q)

@@ -338,9 +338,6 @@ class ParamSpec:
         """The name of the trial parameter the sampler proposes."""
         return self.name + LATENT_SUFFIX if self.latent else self.name
 
-    def _all_int(self, *vals: Any) -> bool:
-        return all(_is_int(v) for v in vals if v is not None)
-
     def to_distribution(self) -> D.Distribution:
         """The tunewise distribution the sampler draws ``param_name`` from."""
         d = self.distribution
@@ -424,7 +421,7 @@ class ParamSpec:
     def _quantize(self, x: float) -> Any:
         q = self._q()
         v = round(x / q) * q
-        if self._all_int(q, *((self.min, self.max) if self.distribution == "q_log_uniform_values" else ())):
+        if _is_int(self.q):  # W&B: ints whenever q is an int, whatever the bounds (q_log_uniform_v1_ppf)
             return int(round(v))
         return _clean(float(v))
 
