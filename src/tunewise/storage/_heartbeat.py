@@ -13,7 +13,11 @@ trial was failed as stale cannot finish it any more: its late result is kept on 
 itself (on any of its study objects on that storage): its heartbeat thread may only have been
 starved past the grace period (an objective holding the GIL in another thread), so the recovery
 beats for it instead (``recover_stale_trials(..., alive=...)``). Other processes cannot tell a
-starved worker from a dead one: they fail it after the grace period, as above.
+starved worker from a dead one: they fail it after the grace period, as above. On SQLite, a
+process stopped inside a write (SIGSTOP, a debugger) holds the write lock, and every other
+worker's heartbeats wait for it; the check does not count as a trial's silence the time during
+which the checking process's own writes waited for that lock (``LockWaits``), so the live trials
+of the other workers are not failed once the lock is released.
 
 A trial can be handed over instead: ``Trial.detach()`` (what ``tunewise ask`` does) saves what
 it recorded and stops its heartbeats for good; the storage then holds no heartbeat for it

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import collections
 import os
 import random
 import re
@@ -32,7 +33,7 @@ from tunewise.exceptions import StorageError
 if TYPE_CHECKING:
     from tunewise.storage._sql._statements import Stmt
 
-__all__ = ["WRITE", "READ", "Abort", "Backoff", "Cursor", "Database", "check_synchronous"]
+__all__ = ["WRITE", "READ", "Abort", "Backoff", "Cursor", "Database", "LockWaits", "check_synchronous", "overlap"]
 
 _T = TypeVar("_T")
 
@@ -170,6 +171,65 @@ class Cursor:
         return int(self.run(stmt, **params).rowcount)
 
 
+# A SQLite write that waited at least this long for the write lock is remembered (LockWaits):
+# shorter waits cannot make a heartbeat miss a grace period, and are not worth the bookkeeping.
+_LOCK_WAIT_MIN = 0.05
+
+
+class LockWaits:
+    """When no other process could write to one SQLite file, as this process saw it: its writes
+    waited for the write lock (another process held it), or one of its write transactions held
+    the lock that long itself (it was stopped inside it). On the wall clock the file's heartbeats
+    use; the latest spans, merged.
+
+    While a process holds SQLite's write lock (stopped inside a write: SIGSTOP, a debugger), no
+    other process can write, heartbeats included. Once it lets go, the first process to check for
+    stale trials would see the others' heartbeats as missed and fail their live trials
+    (benchmarks/history/s24/faults.md, case 3). ``SQLStorage.recover_stale_trials`` does not count
+    as a trial's silence the time this process itself could not write."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._spans: collections.deque[tuple[float, float]] = collections.deque(maxlen=64)
+
+    def add(self, start: float, end: float) -> None:
+        with self._lock:
+            if self._spans and start <= self._spans[-1][1]:  # another thread's wait for the same holder
+                last = self._spans.pop()
+                start, end = min(start, last[0]), max(end, last[1])
+            self._spans.append((start, end))
+
+    def since(self, time_: float) -> list[tuple[float, float]]:
+        """The spans that ended at ``time_`` or later, earliest first (usually none)."""
+        if not self._spans:
+            return []
+        with self._lock:
+            return sorted(span for span in self._spans if span[1] >= time_)
+
+
+def overlap(spans: list[tuple[float, float]], start: float, end: float) -> float:
+    """Seconds of ``[start, end]`` that the union of ``spans`` (sorted by start) covers."""
+    total, reach = 0.0, start
+    for s, e in spans:
+        s, e = max(s, reach), min(e, end)
+        if e > s:
+            total += e - s
+            reach = e
+    return total
+
+
+_lock_waits: dict[str, LockWaits] = {}
+_lock_waits_guard = threading.Lock()
+
+
+def _lock_waits_of(path: str | None) -> LockWaits:
+    """One record per SQLite file in this process: every handle on it waits for the same lock."""
+    if path is None:
+        return LockWaits()
+    with _lock_waits_guard:
+        return _lock_waits.setdefault(path, LockWaits())
+
+
 class Backoff:
     """Waits between retries: exponential with jitter, for at most ``seconds`` from the first."""
 
@@ -209,6 +269,8 @@ class Database:
         self.path: str | None = None  # the SQLite file
         self.engine = self._create_engine()
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        # SQLite: when this process's writes waited for the file's write lock (see LockWaits)
+        self.lock_waits: LockWaits | None = _lock_waits_of(self.path) if self.is_sqlite else None
         dbapi: Any = self.engine.dialect.dbapi
         self._dbapi = dbapi
         self._db_errors: tuple[type[BaseException], ...] = (sa_exc.DBAPIError, dbapi.Error)
@@ -454,6 +516,9 @@ class Database:
         second trial. (SQLite runs in this process: a COMMIT that raises did not commit.)"""
         backoff: Backoff | None = None
         unanswered: tuple[int, Any] | None = None  # (transaction id, result) of a COMMIT that got no answer
+        waits = self.lock_waits if write else None
+        asked = time.time() if waits is not None else 0.0  # the busy waits and retries for the lock start here
+        got = asked
         while True:
             try:
                 raw = self.raw()
@@ -471,6 +536,10 @@ class Database:
                         xid = None
                         if self.is_sqlite:
                             cur.execute("BEGIN IMMEDIATE")
+                            if waits is not None:
+                                got = time.time()
+                                if got - asked >= _LOCK_WAIT_MIN:  # another process held the lock
+                                    waits.add(asked, got)
                         else:  # one round trip, as a bare BEGIN: the id is assigned now, not at the first write
                             cur.execute("BEGIN; SELECT txid_current()")
                             cur.nextset()
@@ -491,6 +560,11 @@ class Database:
                             except self._db_errors:
                                 pass  # the error ended the transaction itself (SQLite's SQLITE_FULL does)
                             raise
+                        finally:
+                            if waits is not None:
+                                done = time.time()
+                                if done - got >= _LOCK_WAIT_MIN:  # (stopped inside it): every other writer waited
+                                    waits.add(got, done)
                         return result
                     return fn(Cursor(cur))
                 finally:

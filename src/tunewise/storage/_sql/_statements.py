@@ -189,6 +189,12 @@ class Statements:
         stale = (tr.c.study_id == sid, tr.c.state == TrialState.RUNNING.value, tr.c.heartbeat < now - grace)
         self.q_stale_ids = c(sa.select(tr.c.trial_id).where(*stale).limit(1))
         self.q_stale = c(sa.select(*cols, now.label("now")).where(*stale))
+        # The study's last write before a time (a beat, a start, a finish): when a lock stall began
+        # at the latest (SQLStorage.recover_stale_trials; SQLite, after a wait for the write lock).
+        before = bp("before", type_=sa.Float)
+        self.q_last_write = c(sa.select(*(
+            sa.select(sa.func.max(col)).where(tr.c.study_id == sid, col < before).scalar_subquery()
+            for col in (tr.c.heartbeat, tr.c.datetime_start, tr.c.datetime_complete))))
         self.u_stale = c(sa.update(tr).where(
             tr.c.trial_id == tid, tr.c.state == TrialState.RUNNING.value, tr.c.heartbeat < now - grace,
         ).values(state=bp("state"), system_attrs=bp("system_attrs"),

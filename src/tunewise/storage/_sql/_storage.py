@@ -29,7 +29,16 @@ from tunewise.storage._base import (
 )
 from tunewise.storage._names import check_keys, check_name
 from tunewise.storage._sql._cache import StudyCache, by_number, frozen_trial
-from tunewise.storage._sql._connection import READ, WRITE, Abort, Cursor, Database, check_synchronous
+from tunewise.storage._sql._connection import (
+    READ,
+    WRITE,
+    Abort,
+    Cursor,
+    Database,
+    LockWaits,
+    check_synchronous,
+    overlap,
+)
 from tunewise.storage._sql._optuna import OptunaStudy, study_distributions
 from tunewise.storage._sql._schema import TABLES, ensure_schema
 from tunewise.storage._sql._schema import _lock as lock_schema
@@ -924,17 +933,29 @@ class SQLStorage(BaseStorage):
             return []
         dists = self._cache(study_id).dists
 
+        waits = self._db.lock_waits  # SQLite: when this process's writes waited for the write lock
+
         def op(cur: Cursor) -> list[_Ended]:
             seq = cur.scalar(stmts.u_bump, sid=study_id)
             if seq is None:
                 raise self._not_found(study_id)
             out: list[_Ended] = []
+            written = False
+            stalls: list[tuple[float, float]] | None = None
             for row in cur.rows(stmts.q_stale, sid=study_id, grace=grace, **stmts.now_params()):
                 now = row[12]
                 t = frozen_trial(row, dists)
                 if t.trial_id in alive:  # the caller runs it: its beat was late, not its worker dead
                     cur.run(stmts.u_heartbeat, tid=t.trial_id, **stmts.now_params())
+                    written = True
                     continue
+                if waits is not None and t.heartbeat_ts is not None:
+                    if stalls is None:
+                        stalls = self._stalls(cur, study_id, waits, now - grace)
+                    if stalls and now - t.heartbeat_ts - overlap(stalls, t.heartbeat_ts, now) <= grace:
+                        # Silent only while nobody could write: another process held the write
+                        # lock (stopped inside a write), and its worker's beats waited too.
+                        continue
                 attrs = dict(t.system_attrs)
                 age = now - (t.heartbeat_ts if t.heartbeat_ts is not None else now)
                 attrs["fail_reason"] = f"stale: no heartbeat for {age:.1f} s (grace period {grace:g} s)"
@@ -954,12 +975,28 @@ class SQLStorage(BaseStorage):
                 ended = self._end(cur, study_id, failed, outcome, update)
                 if ended is not None:
                     out.append(ended)
+            if not out and not written:
+                raise Abort([])  # nothing ended: roll back the seq bump, which readers would re-read for
             return out
 
         ended = self._run(op, WRITE)
         for t, _ in ended:
             self._live.drop(t.trial_id)
         return [self._ended(study_id, e) for e in ended]
+
+    def _stalls(self, cur: Cursor, study_id: int, waits: LockWaits, since: float) -> list[tuple[float, float]]:
+        """When nobody could write to this SQLite file, as far as this process can tell, among the
+        spans that end at ``since`` or later (only those can excuse a trial's silence past the
+        grace period). A span is a wait of this process's writes for the write lock, begun as early
+        as the study's last write before it: a process that found a trial stale only once the
+        stall had lasted a grace period (its own writes did not wait before) knows the lock was
+        held since then at the latest, as no write of the study landed in between."""
+        spans = waits.since(since)
+        out = []
+        for start, end in spans:
+            last = [v for v in cur.one(self._stmts.q_last_write, sid=study_id, before=start) or () if v is not None]
+            out.append((min(start, max(last)) if last else start, end))
+        return sorted(out)
 
     def recover_trial(self, study_id: int, trial_id: int, reason: str,
                       outcome: Callable[[FrozenTrial], StaleOutcome], *,
