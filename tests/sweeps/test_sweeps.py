@@ -680,3 +680,17 @@ def test_q_log_uniform_values_gives_ints_when_q_is_an_int_whatever_the_bounds():
     assert all(type(v) is float for v in floats)
     default_q = draws(_spec(distribution="q_log_uniform_values", min=16, max=256))  # W&B's default q is 1.0
     assert all(type(v) is float and v.is_integer() for v in default_q)
+
+
+def test_a_bound_yaml_reads_as_text_is_refused_with_how_to_write_it(tmp_path):
+    """s25 (karapostK/hassaku's sweep files: `lr: {distribution: log_uniform_values, min: 5e-2, max: 1}`):
+    PyYAML, as W&B's CLI, reads 5e-2 as the string '5e-2', which W&B's validator refuses too. tunewise
+    refused it naming the key; it now also says why and how to write the number."""
+    (tmp_path / "sweep.yaml").write_text(
+        "program: prog.py\nmethod: random\nmetric: {name: loss}\n"
+        "parameters:\n  lr:\n    distribution: log_uniform_values\n    min: 5e-2\n    max: 1\n")
+    (tmp_path / "prog.py").write_text("print('loss=1')\n")
+    with pytest.raises(SweepConfigError) as e:
+        SweepConfig.from_file(tmp_path / "sweep.yaml")
+    assert "line 7: parameters.lr.min: min must be a finite number, got '5e-2'" in str(e.value)
+    assert "reads a number with an exponent and no dot as text; write 5.0e-02" in str(e.value)

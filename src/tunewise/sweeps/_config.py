@@ -594,7 +594,11 @@ def _parse_param(ctx: _Ctx, path: Path_, name: str, spec: Any, out: list[ParamSp
         if key in spec:
             v = spec[key]
             if not _is_num(v):
-                raise ctx.error(path + (key,), f"{key} must be a finite number, got {v!r}")
+                hint = ""
+                if isinstance(v, str) and _YAML11_EXPONENT.match(v):
+                    hint = (f": YAML 1.1 (PyYAML, which W&B's CLI uses too) reads a number with an exponent and no "
+                            f"dot as text; write {_yaml_float(v)} (W&B refuses the string as well)")
+                raise ctx.error(path + (key,), f"{key} must be a finite number, got {v!r}{hint}")
             kw[key] = v
     if "min" in kw and "max" in kw and kw["min"] > kw["max"]:
         raise ctx.error(path + ("min",), f"min ({kw['min']!r}) is greater than max ({kw['max']!r}); "
@@ -680,6 +684,13 @@ def _check_probabilities(ctx: _Ctx, path: Path_, probs: Any, n_values: int) -> t
 _YAML11_EXPONENT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$")
 
 
+def _yaml_float(text: str) -> str:
+    """How to write ``text`` (``'5e-2'``) so that YAML 1.1 reads a float: ``5.0e-02``."""
+    mantissa, exponent = f"{float(text):e}".split("e")
+    mantissa = mantissa.rstrip("0") + ("0" if mantissa.rstrip("0").endswith(".") else "")
+    return f"{mantissa}e{exponent}"
+
+
 def _warn_yaml_strings(ctx: _Ctx, path: Path_, values: Sequence[Any]) -> None:
     """In a sweep file, values YAML 1.1 (PyYAML, which W&B's CLI uses too) reads as text although they
     look like numbers or None: the runs get the string, under W&B as here; say so once per parameter."""
@@ -687,10 +698,8 @@ def _warn_yaml_strings(ctx: _Ctx, path: Path_, values: Sequence[Any]) -> None:
         return
     for v in values:
         if isinstance(v, str) and _YAML11_EXPONENT.match(v):
-            mantissa, exponent = f"{float(v):e}".split("e")
-            mantissa = mantissa.rstrip("0") + ("0" if mantissa.rstrip("0").endswith(".") else "")
             ctx.warn(path, f"{v!r} is a string: YAML 1.1 reads a number with an exponent and no dot as text "
-                           f"(write {mantissa}e{exponent}); runs get the string {v!r}, as under W&B")
+                           f"(write {_yaml_float(v)}); runs get the string {v!r}, as under W&B")
             return
         if v in ("None", "none", "NONE"):
             ctx.warn(path, f"{v!r} is the string {v!r} in YAML, not None (write null or ~); runs get the string, "
