@@ -594,11 +594,11 @@ def _parse_param(ctx: _Ctx, path: Path_, name: str, spec: Any, out: list[ParamSp
         if key in spec:
             v = spec[key]
             if not _is_num(v):
-                hint = ""
+                why = ""
                 if isinstance(v, str) and _YAML11_EXPONENT.match(v):
-                    hint = (f": YAML 1.1 (PyYAML, which W&B's CLI uses too) reads a number with an exponent and no "
+                    why = (f": YAML 1.1 (PyYAML, which W&B's CLI uses too) reads a number with an exponent and no "
                             f"dot as text; write {_yaml_float(v)} (W&B refuses the string as well)")
-                raise ctx.error(path + (key,), f"{key} must be a finite number, got {v!r}{hint}")
+                raise ctx.error(path + (key,), f"{key} must be a finite number, got {v!r}{why}")
             kw[key] = v
     if "min" in kw and "max" in kw and kw["min"] > kw["max"]:
         raise ctx.error(path + ("min",), f"min ({kw['min']!r}) is greater than max ({kw['max']!r}); "
