@@ -3,6 +3,7 @@ wandb.agent(id, function, count) in one process, with the stand-in as wandb."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -247,3 +248,45 @@ def test_a_grid_whose_metric_is_never_logged_runs_every_point(tmp_path):
     assert len(trials) == 8
     assert all(t.state == tw.TrialState.FAILED and "never logged a number for the metric 'final_test_loss'"
                in t.system_attrs["fail_reason"] for t in trials)
+
+
+TUPLE_VALUES = '''
+import json
+import wandb
+
+sweep_config = {
+    "name": "tuples", "method": "grid", "metric": {"name": "loss", "goal": "minimize"},
+    "parameters": {"input_shape": {"value": (72, 32, 1)}, "kernel": {"values": [(3, 3), (5, 5)]}},
+}
+
+
+def train():
+    with wandb.init() as run:
+        c = wandb.config
+        print("SEEN " + json.dumps({"input_shape": type(c.input_shape).__name__, "kernel": type(c.kernel).__name__,
+                                    "values": [c.input_shape, c.kernel]}), flush=True)
+        run.log({"loss": float(sum(c.kernel))})
+
+
+sweep_id = wandb.sweep(sweep_config)
+wandb.agent(sweep_id, function=train)
+'''
+
+
+def test_tuple_values_in_a_python_sweep_dict_run_as_lists(tmp_path):
+    """s25 (borkh/mcbm-ring-reco's sweep_configs.py: `input_shape = dict(value=(72, 32, 1))`): W&B's
+    wandb.sweep sends the dict as JSON (`json.loads(json.dumps(config))` in wandb's _upsert_sweep), so a
+    tuple becomes a list, in the stored sweep and in each run's config. The stand-in kept the tuple: the
+    sweep stored by wandb.sweep (JSON, lists) then differed from the dict wandb.agent resumed it with
+    (tuples), and the agent refused to run it ("the file changed what its runs mean", showing equal
+    values). Now both runs of the grid run, and each sees lists, as under W&B."""
+    (tmp_path / "t.py").write_text(TUPLE_VALUES)
+    storage = f"sqlite:///{tmp_path / 's.db'}"
+    out = subprocess.run([sys.executable, "-m", "tunewise", "sweep", "python", "--storage", storage,
+                          str(tmp_path / "t.py")], capture_output=True, text=True, timeout=240, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]
+    seen = [json.loads(line[5:]) for line in out.stdout.splitlines() if line.startswith("SEEN ")]
+    assert [s["values"] for s in seen] == [[[72, 32, 1], [3, 3]], [[72, 32, 1], [5, 5]]]
+    assert all(s["input_shape"] == "list" and s["kernel"] == "list" for s in seen)
+    trials = tw.load_study(study_name="tuples", storage=storage).trials
+    assert [t.state for t in trials] == [tw.TrialState.COMPLETE] * 2

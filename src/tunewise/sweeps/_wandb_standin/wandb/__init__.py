@@ -703,7 +703,9 @@ def sweep(sweep: Any = None, *args: Any, **kwargs: Any) -> str:
     (``tunewise sweep python SCRIPT``) the dict is the sweep's config, run by ``wandb.agent`` in
     this process or in any process it starts."""
     if os.environ.get(_ENV_AGENT):
-        cfg = _as_dict(sweep)
+        # As W&B's client sends it to the server: through JSON (`json.loads(json.dumps(config))` in
+        # wandb's _upsert_sweep), so a tuple is a list, in the stored sweep and in every run's config.
+        cfg = json.loads(json.dumps(_as_dict(sweep), default=lambda v: v.tolist() if hasattr(v, "tolist") else str(v)))
         # The id is the study's name: the config's name, else "sweep" (tunewise's default name),
         # "sweep-1", ... for further unnamed sweeps of this process.
         sweep_id = str(cfg.get("name") or ("sweep" if "sweep" not in _agent_sweeps else f"sweep-{len(_agent_sweeps)}"))
