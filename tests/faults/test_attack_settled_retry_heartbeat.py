@@ -135,3 +135,31 @@ def test_record_heartbeat_says_whether_the_trial_still_takes_beats(backend, tmp_
     assert storage.record_heartbeat(detached._trial_id) is False
     study.tell(running, 2.0)
     assert storage.record_heartbeat(running._trial_id) is False
+
+
+class _RefusingBeats(SQLStorage):
+    """A storage that answers False to every beat although the trial runs on (a third-party
+    storage could): the heartbeat thread reads the trial, finds it RUNNING and beats on."""
+
+    reads = 0
+
+    def record_heartbeat(self, trial_id: int) -> bool:
+        super().record_heartbeat(trial_id)
+        return False
+
+    def get_trial(self, trial_id: int):  # type: ignore[no-untyped-def]
+        _RefusingBeats.reads += 1
+        return super().get_trial(trial_id)
+
+
+def test_a_refused_beat_of_a_running_trial_is_read_about_once_per_beat(tmp_path):
+    url = f"sqlite:///{tmp_path / 'tw.db'}"
+    storage = _RefusingBeats(url)
+    study = tw.create_study(study_name=unique("refused-beats"), storage=storage, heartbeat_interval=0.2)
+    trial = study.ask()
+    _RefusingBeats.reads = 0
+    time.sleep(1.0)  # 5 beats; the heartbeat thread wakes every 0.05 s
+    reads = _RefusingBeats.reads
+    assert not trial.should_prune()
+    study.tell(trial, 1.0)
+    assert 1 <= reads <= 7  # once per beat, not at every wake-up

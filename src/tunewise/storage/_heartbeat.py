@@ -219,6 +219,7 @@ class _Monitor:
                     storage.update_trial(tid, params=params)  # also a heartbeat
                     entry[1], entry[4] = len(params), True
                 elif storage.record_heartbeat(tid) is False:
+                    entry[3] = now  # asked again at the next beat at most, if it turns out to run on
                     self._ended_elsewhere(storage, tid, trial)
                     continue
                 entry[3] = now
