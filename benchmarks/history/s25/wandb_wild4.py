@@ -127,6 +127,17 @@ NEW: dict[str, Any] = {
              "wandb.agent(sweep_id, train) without count, metric `Val/Accuracy` (a slash and capitals), "
              "wandb.init(project=, entity=, config=defaults) in the function, then a plain run with "
              "wandb.plot.confusion_matrix"),
+    "rohitrk_bayes_single_values": Setup(
+        "rohitrk06/da6401_assignment1", "run", sweep="second_sweep_config.yaml", paths=("*.py", "*.yaml"),
+        patches={"second_sweep_config.yaml": [("epochs:\n    values: [10]", "epochs:\n    values: [2]")]},
+        data="keras fashion_mnist -> digits",
+        note="bayes YAML with quoted `program:`/`name:`/`method:`, one-value `values:` lists, log_uniform_values, "
+             "data loaded at import of a helper module, wandb.init(project=, entity=) in the program"),
+    "sparsh_dotted_metric_yaml_strings": Setup(
+        "Sparshj8287/da6401_assignment1", "run", sweep="config.yml", paths=("*.py", "config.yml"),
+        data="keras fashion_mnist -> digits",
+        note="bayes YAML, metric `val.acc` (a dot), uniform bounds written 1e-2 / 1e-10 (strings under PyYAML), "
+             "`value:` for the W&B project and entity"),
 }
 H.SETUPS.clear()
 H.SETUPS.update(NEW)

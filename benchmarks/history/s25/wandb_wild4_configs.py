@@ -19,6 +19,7 @@ copied here) goes through:
 
     PYTHONPATH=/tmp/s25/before/src:/tmp/s23/wbextra .venv/bin/python benchmarks/history/s25/wandb_wild4_configs.py \
         > benchmarks/history/s25/wandb_wild4_raw/configs_before.jsonl             # and after/src, configs_after.jsonl
+    (--only NAME,NAME runs those configurations alone; the last two were run so and appended)
     .venv/bin/python benchmarks/history/s25/wandb_wild4_configs.py --report configs_before.jsonl configs_after.jsonl
 """
 
@@ -74,6 +75,8 @@ SOURCES: list[tuple[str, str, str, str, str]] = [
     # commit, kept under /tmp/s25/readfile; the dict is built key by key, so the file runs with no builtins.
     ("davidestaub_hyperband_min_gt_max", "davidestaub/3D_learned_Object_reassembly",
      "98a37b2de6733092681bcbf7c4fc3529d629842f", "hyperglue/sweep_config.py", "exec:sweep_config"),
+    ("rohitrk_bayes_single_values", "rohitrk06/da6401_assignment1", "HEAD", "second_sweep_config.yaml", ""),
+    ("sparsh_dotted_metric_yaml_strings", "Sparshj8287/da6401_assignment1", "HEAD", "config.yml", ""),
 ]
 READFILE = Path("/tmp/s25/readfile")
 
@@ -275,7 +278,10 @@ def main() -> None:
     from tunewise.sweeps._hyperband import hyperband_bands
 
     rows = []
+    only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
     for name, repo, rev, path, var in SOURCES:
+        if only is not None and name not in only:
+            continue
         cfg, text, commit = load(repo, rev, path, var)
         row: dict[str, Any] = {"name": name, "source": f"{repo}@{commit}:{path}", "wandb": wandb_verdict(cfg)}
         with warnings.catch_warnings(record=True) as caught:
