@@ -20,6 +20,7 @@ scheduler never comes here.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -222,8 +223,9 @@ def hold_new_trial(study: Study, *, wait: bool = True) -> bool:
     with 2 workers, PBT's 4 members x 5 generations took 24-33 trials of ``max_trials`` instead of
     20, so the last generation stayed queued. The wait ends when the scheduler admits a new trial
     (a continuation is queued: the start claims it; or nothing trains, and then the scheduler's
-    ``idle_suggestions(ctx)`` are enqueued first; a queued trial is reserved first, see
-    :func:`_admitted`), when the study is told to stop, at the
+    ``idle_suggestions(ctx)`` are enqueued first; a queued trial is reserved first, and a new
+    trial the scheduler admits in limited number claims one of its ``admission_claims(ctx)``
+    first, see :func:`_admitted`), when the study is told to stop, at the
     running ``optimize()``'s timeout, or after the scheduler's ``excess_wait`` seconds (default 60);
     dead workers' trials are failed and retried meanwhile (a retry is work too).
 
@@ -235,9 +237,10 @@ def hold_new_trial(study: Study, *, wait: bool = True) -> bool:
         return True
     loop = _loop_of(study)
     ctx = _StudyContext(study, loop, None)
+    claims = getattr(scheduler, "admission_claims", None)
     give_up = time.monotonic() + float(getattr(scheduler, "excess_wait", 60.0))
     deadline = getattr(study, "_deadline", None)
-    while not _admitted(loop, ctx, admits):
+    while not _admitted(loop, ctx, admits, claims):
         if not wait or study._stop_requested or time.monotonic() >= give_up or (
                 deadline is not None and time.time() >= deadline):
             return False
@@ -265,15 +268,20 @@ def admit_asked_trial(study: Study) -> None:
     no work (PBT: an excess trial, which uses the budget). So while every queued trial is reserved,
     ``ask()`` waits for them to be started (a moment), then decides again; a reservation whose
     holder died before starting it is taken after the scheduler's ``excess_wait``, as
-    ``optimize()``'s workers take it."""
+    ``optimize()``'s workers take it. The same holds for the members not started yet
+    (``admission_claims``) while every one of them is claimed by another worker."""
     from tunewise.exceptions import TrialNotAdmitted
 
-    give_up = time.monotonic() + float(getattr(study.scheduler, "excess_wait", 60.0))
+    scheduler: Any = study.scheduler
+    claims = getattr(scheduler, "admission_claims", None)
+    give_up = time.monotonic() + float(getattr(scheduler, "excess_wait", 60.0))
     while True:
         if hold_new_trial(study, wait=False):
             return
         trials = study._storage.get_trials(study._study_id, (TrialState.RUNNING, TrialState.WAITING))
-        if not any(t.state == TrialState.WAITING for t in trials):
+        # Refused while new trials are still due: every one is claimed by a worker about to start it.
+        claimed = claims is not None and bool(claims(context(study)))
+        if not claimed and not any(t.state == TrialState.WAITING for t in trials):
             break
         if time.monotonic() >= give_up:
             return  # reserved by a worker that died before starting it: the start claims the oldest
@@ -294,20 +302,38 @@ def _trials_named(numbers: list[int]) -> str:
     return f"trial{'s' if len(numbers) > 1 else ''} {shown}"
 
 
-def _admitted(loop: _StudyLoop, ctx: SchedulerContext, admits: Any) -> bool:
+def _admitted(loop: _StudyLoop, ctx: SchedulerContext, admits: Any, claims: Any = None) -> bool:
     """Whether this worker may start a trial now. With WAITING trials queued: only with a
     reservation of one (a claim on its number) for the start that follows, whatever else holds:
     two workers admitted at once for one queued segment would otherwise both start, and the one
     finding it claimed would create a new trial with no work (PBT: an excess trial, which uses
     the budget); False while every queued trial is reserved by other workers. With none queued:
-    when the scheduler admits a new trial, and nothing was queued meanwhile (then reserve)."""
+    when the scheduler admits a new trial, and nothing was queued meanwhile (then reserve).
+
+    A new trial the scheduler admits only in limited number (PBT: the members not started yet,
+    ``admission_claims(ctx)``) is admitted only with a claim on one of its keys, taken in one
+    atomic storage step: the check and the claim cannot be split by another worker's start, as
+    the check and the start can (two workers both saw the last member unstarted, and the second
+    trial to start was an excess one, using the budget: s25)."""
     def waiting() -> list[int]:
         return [t.number for t in ctx.get_trials(states=(TrialState.WAITING,))]
 
     queued = waiting()
     if queued:
         return any(loop.storage.try_claim(loop.study_id, f"start:{n}") for n in queued)
-    return bool(admits(ctx)) and not waiting()
+    if not admits(ctx):
+        return False
+    keys = () if claims is None else claims(ctx)
+    if not keys:
+        return not waiting()
+    held = next((k for k in keys if loop.storage.try_claim(loop.study_id, k)), None)
+    if held is None:
+        return False  # every slot left is another worker's, who is about to start it
+    if waiting():  # queued meanwhile (a retry): the start would claim it, not use the slot
+        with contextlib.suppress(NotImplementedError):
+            loop.storage.release_claim(loop.study_id, held)
+        return False
+    return True
 
 
 def budget(trial: Trial) -> float | None:

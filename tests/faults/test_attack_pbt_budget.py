@@ -60,8 +60,16 @@ def test_two_worker_processes_finish_the_population_within_trials_needed(backend
     script = tmp_path / "worker.py"
     script.write_text(WORKER)
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"))
-    procs = [subprocess.Popen([sys.executable, str(script), url, name, str(tmp_path), str(i)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for i in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), url, name, str(tmp_path), str(i)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(2)
+    ]
     try:
         errs = [p.communicate(timeout=240)[1] for p in procs]
     finally:
@@ -75,9 +83,86 @@ def test_two_worker_processes_finish_the_population_within_trials_needed(backend
     excess = [t.number for t in trials if t.system_attrs.get("pbt", {}).get("excess")]
     assert excess == []
     assert [t.number for t in trials if t.state == TrialState.WAITING] == []
-    final = {t.system_attrs["pbt"]["lineage"] for t in trials
-             if t.state == TrialState.COMPLETE and t.system_attrs["pbt"]["generation"] == 4}
+    final = {
+        t.system_attrs["pbt"]["lineage"]
+        for t in trials
+        if t.state == TrialState.COMPLETE and t.system_attrs["pbt"]["generation"] == 4
+    }
     assert final == {0, 1, 2, 3}  # every member trained to the last generation
+
+
+# Forces the interleaving of s25's failure (benchmarks/history/s25/pbt_budget_race.md): worker 1
+# is admitted for the population's first member, then stalls between its admission and its start
+# (as a worker descheduled under load) until the study has 4 trials or 3 s passed; worker 0 waits
+# until worker 1 was admitted, then runs. Before the fix worker 0 was admitted for each member still
+# to start and started all 4 (0-3), and worker 1's trial 4 could only be excess: 21 trials, the last
+# segment WAITING. Now an admission for a new member claims one of the members not started, so
+# worker 0 starts 3 and is held until worker 1 starts the fourth.
+STALL = textwrap.dedent("""
+    import os, sys, time
+    from tunewise import _decisions
+
+    _hold, _first = _decisions.hold_new_trial, [True]
+    flag = os.path.join(sys.argv[3], "worker1-admitted")
+
+    def hold_new_trial(study, **kw):
+        if sys.argv[4] == "0" and _first[0]:
+            while not os.path.exists(flag):
+                time.sleep(0.01)
+        out = _hold(study, **kw)
+        if sys.argv[4] == "1" and _first[0]:
+            open(flag, "w").close()
+            give_up = time.monotonic() + 3.0
+            while len(study.trials) < 4 and time.monotonic() < give_up:
+                time.sleep(0.01)
+        _first[0] = False
+        return out
+
+    _decisions.hold_new_trial = hold_new_trial
+""")
+
+
+@pytest.mark.parametrize("backend", SQL_BACKENDS)
+def test_a_worker_stalled_between_admission_and_start_starts_no_excess_trial(backend, tmp_path):
+    url, name = backend_url(backend, tmp_path), unique("pbt-stall")
+    tw.create_study(study_name=name, storage=url, direction="maximize")
+    script = tmp_path / "worker.py"
+    script.write_text(STALL + WORKER)
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"))
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), url, name, str(tmp_path), str(i)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(2)
+    ]
+    try:
+        errs = [p.communicate(timeout=240)[1] for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    assert [p.returncode for p in procs] == [0, 0], [e[-2000:] for e in errs]
+    trials = tw.load_study(study_name=name, storage=url).trials
+    excess = [t.number for t in trials if t.system_attrs.get("pbt", {}).get("excess")]
+    waiting = [t.number for t in trials if t.state == TrialState.WAITING]
+    assert (len(trials), excess, waiting) == (20, [], []), collections.Counter(t.state for t in trials)
+    assert sorted(t.system_attrs["pbt"]["lineage"] for t in trials if t.system_attrs["pbt"]["generation"] == 0) == [
+        0,
+        1,
+        2,
+        3,
+    ]
+    final = {
+        t.system_attrs["pbt"]["lineage"]
+        for t in trials
+        if t.state == TrialState.COMPLETE and t.system_attrs["pbt"]["generation"] == 4
+    }
+    assert final == {0, 1, 2, 3}
 
 
 def test_a_worker_is_not_held_when_no_member_trains(tmp_path):
@@ -86,10 +171,15 @@ def test_a_worker_is_not_held_when_no_member_trains(tmp_path):
     # (PBTScheduler.idle_suggestions) and starts its first segment; no excess trial uses the budget.
     import time
 
-    pbt = tw.schedulers.PBTScheduler(perturbation_interval=2, population_size=4, max_step=6, seed=0,
-                                     checkpoint_dir=str(tmp_path), excess_wait=30)
-    study = tw.create_study(storage=f"sqlite:///{tmp_path / 'pbt.db'}", direction="maximize",
-                            sampler=tw.samplers.RandomSampler(seed=0), scheduler=pbt)
+    pbt = tw.schedulers.PBTScheduler(
+        perturbation_interval=2, population_size=4, max_step=6, seed=0, checkpoint_dir=str(tmp_path), excess_wait=30
+    )
+    study = tw.create_study(
+        storage=f"sqlite:///{tmp_path / 'pbt.db'}",
+        direction="maximize",
+        sampler=tw.samplers.RandomSampler(seed=0),
+        scheduler=pbt,
+    )
 
     def objective(trial):
         lr = trial.suggest_float("lr", 0.01, 1.0)
@@ -108,7 +198,10 @@ def test_a_worker_is_not_held_when_no_member_trains(tmp_path):
     began = time.monotonic()
     study.optimize(objective, n_trials=12, catch=(ValueError,))
     assert time.monotonic() - began < 20  # no wait of excess_wait (30 s) for a member nobody trains
-    final = {t.system_attrs["pbt"]["lineage"] for t in study.trials
-             if t.state == TrialState.COMPLETE and t.system_attrs.get("pbt", {}).get("generation") == 2}
+    final = {
+        t.system_attrs["pbt"]["lineage"]
+        for t in study.trials
+        if t.state == TrialState.COMPLETE and t.system_attrs.get("pbt", {}).get("generation") == 2
+    }
     assert final == {0, 1, 2}
     assert [t.number for t in study.trials if t.system_attrs.get("pbt", {}).get("excess")] == []

@@ -39,8 +39,10 @@ Count ``n_trials`` in segments: ``population_size * number_of_generations``
 (:meth:`PBTScheduler.trials_needed`; Ray Tune's ``num_samples`` is the population size, and
 ``optimize`` warns when ``n_trials`` cannot finish the population). A worker of ``optimize``
 left idle while the others train the generation's last members waits (up to ``excess_wait``
-seconds) until a segment is queued (:meth:`PBTScheduler.admits_new_trial`), so the population
-takes exactly ``trials_needed()`` trials of the budget. ``study.ask()`` outside ``optimize()``
+seconds) until a segment is queued (:meth:`PBTScheduler.admits_new_trial`), and a worker starts a
+new member only with a claim on one of the members not started
+(:meth:`PBTScheduler.admission_claims`), so the population takes exactly ``trials_needed()``
+trials of the budget. ``study.ask()`` outside ``optimize()``
 returns a queued segment when there is one and otherwise raises
 :class:`~tunewise.exceptions.TrialNotAdmitted` then (an ask-and-tell loop trains its members
 itself: a waiting ask would wait for ever). A trial started anyway while the population still
@@ -243,6 +245,21 @@ class PBTScheduler(Scheduler):
         # training (say the last one of a generation failed in its objective), nobody would
         # resolve the generation: a trial started now does (as an excess trial, at once).
         return not any(t.state == TrialState.RUNNING for segs in by_lineage.values() for t in segs)
+
+    def admission_claims(self, ctx: SchedulerContext) -> list[str]:
+        """Keys of which a new trial :meth:`admits_new_trial` admits now must claim one (the loop
+        claims it in one atomic storage step before the start; a worker that claims none is not
+        admitted): while members are still to start, one key per member not started. So at most
+        ``population_size`` trials are ever admitted as new members, however the workers' checks
+        and starts interleave: two workers that both saw the last member unstarted could
+        otherwise both start, and the second trial would only be an ``excess`` one, using a
+        trial of the budget (the last generation's last segment then never ran). Empty
+        otherwise (a queued segment is reserved by the loop itself)."""
+        trials = ctx.get_trials()
+        if any(t.state == TrialState.WAITING for t in trials):
+            return []
+        started = len(self._roots(trials))
+        return [f"pbt:member:{i}" for i in range(started, self.population_size)]
 
     def idle_suggestions(self, ctx: SchedulerContext) -> Sequence[Continuation]:
         """What a worker about to start a new trial should queue first: the latest generation if
