@@ -138,6 +138,21 @@ NEW: dict[str, Any] = {
         data="keras fashion_mnist -> digits",
         note="bayes YAML, metric `val.acc` (a dot), uniform bounds written 1e-2 / 1e-10 (strings under PyYAML), "
              "`value:` for the W&B project and entity"),
+    "da24m010_count_key": Setup(
+        "DA24M010/da6401_Assignment1", "python", script="run_hyperparameter_tuning.py", paths=("*.py",),
+        patches={"run_hyperparameter_tuning.py": [
+            ("wandb.agent(sweep_id, function=train_sweep)", "wandb.agent(sweep_id, function=train_sweep, count=3)"),
+            ('"epochs": {"values": [5, 10]}', '"epochs": {"values": [1, 2]}')]},
+        data="keras fashion_mnist -> digits",
+        note="a top-level `count: 100` in the sweep dict (not a key of W&B's schema), bayes, wandb.agent without "
+             "count (harness: count=3), wandb.init(project=, entity=) in the function, run.name ="),
+    "malavika_flag_sweep": Setup(
+        "malavikasrini21/da6401_assignment1", "python", script="train.py", args=("--use_wandb", "true"),
+        paths=("*.py",),
+        patches={"train.py": [("count=50", "count=3"), ("'values': [5,10,15,20]", "'values': [1,2]")]},
+        data="keras fashion_mnist -> digits",
+        note="the sweep behind a `--use_wandb true` flag of the training script, wandb.login(), `with wandb.init() as "
+             "run`, metric avg_valid_acc, values spelled in mixed case ('ReLu', 'Xavier')"),
 }
 H.SETUPS.clear()
 H.SETUPS.update(NEW)
