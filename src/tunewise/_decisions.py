@@ -244,6 +244,10 @@ def hold_new_trial(study: Study, *, wait: bool = True) -> bool:
         if not wait or study._stop_requested or time.monotonic() >= give_up or (
                 deadline is not None and time.time() >= deadline):
             return False
+        if study._in_optimize and study._budget_used(study._max_trials):
+            # The start decides: the budget refuses it, or a queued retry starts. Waiting would only
+            # wait (excess_wait) for a segment reserved by a worker whose start the budget refused.
+            return True
         _heartbeat.on_ask(study)  # a dead worker's trial: failed and retried, which is work to start
         time.sleep(0.05)
     # Work nobody queued (a generation whose last member's worker died before enqueueing it, or

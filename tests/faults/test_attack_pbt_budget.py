@@ -205,3 +205,27 @@ def test_a_worker_is_not_held_when_no_member_trains(tmp_path):
     }
     assert final == {0, 1, 2}
     assert [t.number for t in study.trials if t.system_attrs.get("pbt", {}).get("excess")] == []
+
+
+def test_a_worker_is_not_held_once_the_budget_is_used(tmp_path):
+    # At the end of a budget, a queued segment reserved by a worker whose start the budget then
+    # refused stays reserved: the other worker was held excess_wait (60 s by default) for it,
+    # though its own start could only be refused too (s25: 64 s for a 4 s run). Now the hold ends
+    # once the budget is used, and the start decides (refused here; a queued retry would start).
+    import time
+
+    pbt = tw.schedulers.PBTScheduler(perturbation_interval=2, population_size=2, excess_wait=30)
+    study = tw.create_study(
+        storage=f"sqlite:///{tmp_path / 'pbt.db'}", direction="maximize", scheduler=pbt, max_trials=2
+    )
+    for _ in range(2):
+        t = study.ask()
+        study.tell(t, t.suggest_float("lr", 0.01, 1.0))
+    study.enqueue_trial({"lr": 0.5})
+    waiting = study.get_trials(states=(TrialState.WAITING,))[0].number
+    assert study._storage.try_claim(study._study_id, f"start:{waiting}")  # reserved by a refused worker
+
+    began = time.monotonic()
+    study.optimize(lambda trial: trial.suggest_float("lr", 0.01, 1.0), n_trials=1)
+    assert time.monotonic() - began < 10  # not held excess_wait (30 s)
+    assert [t.state for t in study.trials] == [TrialState.COMPLETE, TrialState.COMPLETE, TrialState.WAITING]
