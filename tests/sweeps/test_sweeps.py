@@ -414,6 +414,32 @@ def _error(tmp_path: Path, text: str) -> str:
     return msg
 
 
+def test_unknown_top_level_keys_and_duplicate_keys_warn_and_run_as_under_wandb(tmp_path):
+    # W&B's server warns about a top-level key outside its schema and runs the sweep without it;
+    # PyYAML (W&B's CLI) keeps the last of two equal keys. Third-party files do both (s25,
+    # benchmarks/history/s25/wandb_wild4.md): they run here too, with a warning naming the line.
+    (tmp_path / "prog.py").write_text("print('loss=1')\n")
+    (tmp_path / "typo.yaml").write_text(BASE + "early_terminat:\n  type: hyperband\n")
+    with pytest.warns(SweepConfigWarning, match=r"early_terminat: unknown key in the sweep file, ignored as W&B "
+                                                r"ignores it: did you mean 'early_terminate'\?") as rec:
+        cfg = SweepConfig.from_file(tmp_path / "typo.yaml")
+    assert rec[0].lineno == 9 and cfg.early_terminate is None and "early_terminat" not in cfg.raw
+    (tmp_path / "count.yaml").write_text(BASE + "count: 100\n")
+    with pytest.warns(SweepConfigWarning, match=r"count: unknown key .* here: run_cap\)"):
+        assert SweepConfig.from_file(tmp_path / "count.yaml").run_cap is None
+    (tmp_path / "dup.yaml").write_text(BASE + "metric:\n  name: acc\n  goal: maximize\n"
+                                       + "parameters:\n  x: {values: [1, 2]}\n")
+    with pytest.warns(SweepConfigWarning, match=r"parameters: duplicate key \(first given on line 5\): the last "
+                                                r"one is used, as PyYAML and W&B do") as rec:
+        cfg = SweepConfig.from_file(tmp_path / "dup.yaml")
+    assert {w.lineno for w in rec} == {9, 12}  # the metric: block given twice, and parameters:
+    assert (cfg.metric, cfg.goal) == ("acc", "maximize")
+    assert [p.name for p in cfg.parameters] == ["x"]
+    # Lines of the block that is used: an error in it names its own line, not the first block's.
+    msg = _error(tmp_path, BASE + "parameters:\n  x:\n    min: 5\n    max: 1\n")
+    assert "line 11: parameters.x.min: min (5) is greater than max (1)" in msg
+
+
 def test_yaml_errors_name_the_line_and_key(tmp_path):
     msg = _error(tmp_path, BASE.replace("method: random", "method: bayesian"))
     assert "bad.yaml, line 2: method: unknown method 'bayesian'" in msg and "grid, random, bayes" in msg
@@ -423,16 +449,12 @@ def test_yaml_errors_name_the_line_and_key(tmp_path):
     assert "line 6: parameters.lr: distribution 'uniform' needs min and max; missing min" in msg
     msg = _error(tmp_path, BASE.replace("program: prog.py", "program: missing.py"))
     assert "line 1: program: program file 'missing.py' does not exist" in msg
-    msg = _error(tmp_path, BASE + "early_terminat:\n  type: hyperband\n")
-    assert "line 9: early_terminat: unknown key" in msg and "did you mean 'early_terminate'" in msg
     msg = _error(tmp_path, BASE + "    mu: 1.0\n")
     assert "line 9: parameters.lr.mu: key 'mu' does not apply to distribution 'uniform'" in msg
     msg = _error(tmp_path, BASE.replace("    max: 0.1\n", "    max: 0.1\n    distribution: gaussian\n"))
     assert "line 9: parameters.lr.distribution: unknown distribution 'gaussian'" in msg
     msg = _error(tmp_path, BASE.replace("method: random", "method: grid"))
     assert "parameters.lr: method grid needs a finite set of values" in msg and "line 6" in msg
-    msg = _error(tmp_path, BASE + "parameters:\n  x: {values: [1]}\n")
-    assert "line 9: parameters: duplicate key (first given on line 5)" in msg
     msg = _error(tmp_path, BASE.replace("  name: loss", "  name: loss\n  goal: lower").replace("method: random",
                                                                                           "method: bayes"))
     assert "line 5: metric.goal: goal must be minimize or maximize, got 'lower' (the search steers by it)" in msg

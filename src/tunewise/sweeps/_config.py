@@ -182,10 +182,16 @@ class _Walker:
                 raise self.error(key_node, f"{_dotted(path)}: a key must be a name such as 'lr', "
                                            f"got {key!r}") from None
             if key in out:
-                raise SweepConfigError(
-                    f"{self.where}, line {key_node.start_mark.line + 1}: {_dotted(path + (key,))}: "
-                    f"duplicate key (first given on line {lines[path + (key,)]})"
-                )
+                # PyYAML, and so W&B's CLI, keeps the last of two equal keys without a word (a file
+                # with four metric: blocks runs under W&B with the last): the same here, with a warning.
+                first = lines[path + (key,)]
+                warnings.warn_explicit(
+                    f"{_dotted(path + (key,))}: duplicate key (first given on line {first}): the last one is "
+                    f"used, as PyYAML and W&B do; delete the others", SweepConfigWarning, filename=self.where,
+                    lineno=key_node.start_mark.line + 1)
+                del out[key]
+                for p in [p for p in lines if p[:len(path) + 1] == path + (key,)]:
+                    del lines[p]
             lines[path + (key,)] = key_node.start_mark.line + 1
             out[key] = self.walk(value_node, path + (key,), lines)
         return out
@@ -270,11 +276,19 @@ class _Ctx:
         return None if self.lines is None else self.lines.get(path)
 
 
-def _unknown(ctx: _Ctx, path: Path_, data: Mapping[str, Any], allowed: Sequence[str], what: str) -> None:
+def _unknown(ctx: _Ctx, path: Path_, data: Mapping[str, Any], allowed: Sequence[str], what: str, *,
+             warn: bool = False) -> None:
+    """Refuse a key outside ``allowed``, naming the nearest valid one; with ``warn``, a warning
+    instead, and the key is ignored (the top level of a sweep file, as W&B's server does)."""
     for key in data:
         if key not in allowed:
             hint = difflib.get_close_matches(str(key), allowed, n=1)
             did = f"did you mean {hint[0]!r}? " if hint else ""
+            if warn:
+                extra = " (W&B takes a run count in wandb.agent(count=N); here: run_cap)" if key == "count" else ""
+                ctx.warn(path + (key,), f"unknown key in {what}, ignored as W&B ignores it: {did}valid keys are "
+                                        f"{', '.join(allowed)}{extra}")
+                continue
             raise ctx.error(path + (key,), f"unknown key in {what}: {did}valid keys are {', '.join(allowed)}")
 
 
@@ -896,7 +910,10 @@ class SweepConfig:
         if not isinstance(data, Mapping):
             raise ctx.error((), f"a sweep file is a mapping of keys (program, method, metric, parameters...), "
                                 f"got {type(data).__name__}")
-        _unknown(ctx, (), data, TOP_KEYS, "the sweep file")
+        # W&B's server warns about keys outside its schema ("configValidationWarnings") and runs the
+        # sweep without them (a top-level count: 100 is common): the same here.
+        _unknown(ctx, (), data, TOP_KEYS, "the sweep file", warn=True)
+        data = {k: v for k, v in data.items() if k in TOP_KEYS}
         for key, why in _REFUSED_TOP_KEYS.items():
             if key in data:
                 raise ctx.error((key,), f"W&B's key {key!r} cannot apply here: {why}")
