@@ -244,9 +244,12 @@ def hold_new_trial(study: Study, *, wait: bool = True) -> bool:
         if not wait or study._stop_requested or time.monotonic() >= give_up or (
                 deadline is not None and time.time() >= deadline):
             return False
-        if study._in_optimize and study._budget_used(study._max_trials):
-            # The start decides: the budget refuses it, or a queued retry starts. Waiting would only
-            # wait (excess_wait) for a segment reserved by a worker whose start the budget refused.
+        if (study._in_optimize and ctx.count_trials((TrialState.WAITING,)) > 0
+                and study._budget_used(study._max_trials)):
+            # Every queued trial is reserved, and the budget is used: the holder's start was (or
+            # will be) refused, so waiting would last excess_wait for nothing. The start decides:
+            # refused, or a queued retry starts. (Not whenever the budget is used: while members
+            # train, the hold's 0.05 s poll ends this worker sooner than the end-of-budget wait's.)
             return True
         _heartbeat.on_ask(study)  # a dead worker's trial: failed and retried, which is work to start
         time.sleep(0.05)
