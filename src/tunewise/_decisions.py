@@ -244,8 +244,7 @@ def hold_new_trial(study: Study, *, wait: bool = True) -> bool:
         if not wait or study._stop_requested or time.monotonic() >= give_up or (
                 deadline is not None and time.time() >= deadline):
             return False
-        if (study._in_optimize and ctx.count_trials((TrialState.WAITING,)) > 0
-                and study._budget_used(study._max_trials)):
+        if study._in_optimize and ctx.count_trials((TrialState.WAITING,)) > 0 and study._budget_used(study._max_trials):
             # Every queued trial is reserved, and the budget is used: the holder's start was (or
             # will be) refused, so waiting would last excess_wait for nothing. The start decides:
             # refused, or a queued retry starts. (Not whenever the budget is used: while members
