@@ -193,7 +193,12 @@ class BaseTrial(_LegacySuggest):
 
     def suggest_float(self, name: str, low: float, high: float, *, step: float | None = None,
                       log: bool = False) -> float:
-        """A float in ``[low, high]``; ``log=True`` samples in log space, ``step`` on a lattice."""
+        """A float in ``[low, high]``; ``log=True`` samples in log space, ``step`` on a lattice.
+
+        Without ``step``, samplers propose values strictly inside ``(low, high)`` (a bound is often
+        where an objective is undefined, e.g. ``alpha=0.0``); enqueued and grid values are used as
+        given. When a bound is itself a setting worth trying (``max_features=1.0``: every feature),
+        ``step`` keeps both bounds, or enqueue it."""
         return float(self.suggest(name, D.Float(low, high, log=log, step=step)))
 
     def suggest_int(self, name: str, low: int, high: int, *, step: int = 1, log: bool = False) -> int:
