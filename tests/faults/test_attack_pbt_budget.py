@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from typing import Any
 
 import pytest
 
@@ -51,25 +52,14 @@ WORKER = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("backend", SQL_BACKENDS)
-def test_two_worker_processes_finish_the_population_within_trials_needed(backend, tmp_path):
-    url, name = backend_url(backend, tmp_path), unique("pbt-budget")
-    pbt = tw.schedulers.PBTScheduler(perturbation_interval=2, population_size=4, max_step=10)
-    assert pbt.trials_needed() == 20
-    tw.create_study(study_name=name, storage=url, direction="maximize")
+
+def _run_two_workers(code: str, url: str, name: str, tmp_path: Any) -> list[tw.FrozenTrial]:
+    """Run ``code`` (a worker script) in 2 processes on the study; both must exit 0. The study's trials."""
     script = tmp_path / "worker.py"
-    script.write_text(WORKER)
+    script.write_text(code)
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"))
-    procs = [
-        subprocess.Popen(
-            [sys.executable, str(script), url, name, str(tmp_path), str(i)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for i in range(2)
-    ]
+    procs = [subprocess.Popen([sys.executable, str(script), url, name, str(tmp_path), str(i)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for i in range(2)]
     try:
         errs = [p.communicate(timeout=240)[1] for p in procs]
     finally:
@@ -78,7 +68,16 @@ def test_two_worker_processes_finish_the_population_within_trials_needed(backend
                 p.kill()
                 p.wait()
     assert [p.returncode for p in procs] == [0, 0], [e[-2000:] for e in errs]
-    trials = tw.load_study(study_name=name, storage=url).trials
+    return tw.load_study(study_name=name, storage=url).trials
+
+
+@pytest.mark.parametrize("backend", SQL_BACKENDS)
+def test_two_worker_processes_finish_the_population_within_trials_needed(backend, tmp_path):
+    url, name = backend_url(backend, tmp_path), unique("pbt-budget")
+    pbt = tw.schedulers.PBTScheduler(perturbation_interval=2, population_size=4, max_step=10)
+    assert pbt.trials_needed() == 20
+    tw.create_study(study_name=name, storage=url, direction="maximize")
+    trials = _run_two_workers(WORKER, url, name, tmp_path)
     assert len(trials) == 20, collections.Counter(t.state for t in trials)  # no trial past the budget
     excess = [t.number for t in trials if t.system_attrs.get("pbt", {}).get("excess")]
     assert excess == []
@@ -126,28 +125,7 @@ STALL = textwrap.dedent("""
 def test_a_worker_stalled_between_admission_and_start_starts_no_excess_trial(backend, tmp_path):
     url, name = backend_url(backend, tmp_path), unique("pbt-stall")
     tw.create_study(study_name=name, storage=url, direction="maximize")
-    script = tmp_path / "worker.py"
-    script.write_text(STALL + WORKER)
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"))
-    procs = [
-        subprocess.Popen(
-            [sys.executable, str(script), url, name, str(tmp_path), str(i)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for i in range(2)
-    ]
-    try:
-        errs = [p.communicate(timeout=240)[1] for p in procs]
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-    assert [p.returncode for p in procs] == [0, 0], [e[-2000:] for e in errs]
-    trials = tw.load_study(study_name=name, storage=url).trials
+    trials = _run_two_workers(STALL + WORKER, url, name, tmp_path)
     excess = [t.number for t in trials if t.system_attrs.get("pbt", {}).get("excess")]
     waiting = [t.number for t in trials if t.state == TrialState.WAITING]
     assert (len(trials), excess, waiting) == (20, [], []), collections.Counter(t.state for t in trials)
