@@ -227,6 +227,8 @@ class _Monitor:
                 # Finished (or failed as stale) since our snapshot: nothing to keep alive.
                 self._ended_elsewhere(storage, tid, trial)
             except RuntimeError:
+                # Another RuntimeError (not "finished": caught above), e.g. a storage closing as the
+                # process exits: silent, and tried again at the next wake-up, as before s25.
                 pass
             except Exception as e:  # noqa: BLE001 - keep beating; the trial may still finish
                 entry[3] = now
