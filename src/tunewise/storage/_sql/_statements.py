@@ -75,6 +75,9 @@ class Statements:
     pg_live_attrs: Stmt
     pg_finish: Stmt
     pg_finish_attrs: Stmt
+    pg_started_at: Stmt
+    pg_finished_at: Stmt
+    pg_backend_busy: Stmt
 
     def __init__(self, dialect: sa.Dialect) -> None:
         is_sqlite = self.is_sqlite = dialect.name == "sqlite"
@@ -331,3 +334,20 @@ WHERE trial_id = :tid AND state IN ('RUNNING', 'WAITING') AND {REPORTS_EXTEND}""
         self.pg_finish = c(sa.text(f"{finish} RETURNING trial_id").bindparams(*finish_params))
         self.pg_finish_attrs = c(sa.text(f"{finish} AND {ATTRS_UNCHANGED} RETURNING trial_id").bindparams(
             *finish_params, *bases))
+        # After a single statement's answer was lost (the connection dropped): what it did, if it
+        # ran. A start is found by the client's datetime_start (a float of time.time()), a finish
+        # by its trial, state and datetime_complete. Read only on that rare path.
+        self.pg_started_at = c(sa.text(
+            "SELECT trial_id, number, user_attrs, system_attrs FROM tunewise_trials "
+            "WHERE study_id = :sid AND state = 'RUNNING' AND datetime_start = :start"
+        ).bindparams(sa.bindparam("sid", type_=sa.Integer), sa.bindparam("start", type_=sa.Float)))
+        self.pg_finished_at = c(sa.text(
+            "SELECT trial_id FROM tunewise_trials WHERE trial_id = :tid AND state = :state AND datetime_complete = :end"
+        ).bindparams(sa.bindparam("tid", type_=sa.Integer), sa.bindparam("state", type_=sa.Text),
+                     sa.bindparam("end", type_=sa.Float)))
+        # Whether a server process (the one a lost answer came from) still runs a statement or
+        # a transaction: until it is done, what it wrote cannot be read yet.
+        self.pg_backend_busy = c(sa.text(
+            "SELECT 1 FROM pg_stat_activity WHERE pid = :pid "
+            "AND state IN ('active', 'idle in transaction', 'fastpath function call')"
+        ).bindparams(sa.bindparam("pid", type_=sa.Integer)))

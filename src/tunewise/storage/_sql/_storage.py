@@ -33,6 +33,7 @@ from tunewise.storage._sql._connection import (
     READ,
     WRITE,
     Abort,
+    Backoff,
     Cursor,
     Database,
     LockWaits,
@@ -542,7 +543,8 @@ class SQLStorage(BaseStorage):
             return t, (user_text, sys_text), bool(claimed)
 
         if max_started is None and claim is None:  # one autocommit statement: the hot path
-            t, texts, claimed = finish(None, self._run(lambda cur: cur.one(self._stmts.pg_start, **params), READ))
+            sent: list[int | None] = []
+            t, texts, claimed = finish(None, self._run(lambda cur: self._pg_start_row(cur, params, sent), READ))
             return self._started(study_id, t, claimed, texts)
 
         def op(cur: Cursor) -> tuple[FrozenTrial, tuple[str, str], bool]:
@@ -559,6 +561,38 @@ class SQLStorage(BaseStorage):
 
         t, texts, claimed = self._run(op, WRITE)
         return self._started(study_id, t, claimed, texts)
+
+    def _pg_start_row(self, cur: Cursor, params: dict[str, Any], sent: list[int | None]) -> Any:
+        """The single-statement start's row. Run again after an attempt that got no answer (the
+        connection dropped: the server may have committed it), it would start a second trial and
+        leave the first RUNNING with nobody running it (failed as stale a grace period later, and
+        retried). So a rerun first looks for the trial the lost attempt started: the study's
+        RUNNING trial with this call's ``datetime_start`` (a client float of ``time.time()``), once
+        the server process that ran the attempt is done with it. ``sent``: the server process ids
+        of the attempts so far."""
+        if sent:
+            self._await_backend(cur, sent[-1])
+            rows = cur.rows(self._stmts.pg_started_at, sid=params["sid"], start=params["start"])
+            if len(rows) == 1:  # (two: another worker's start at the very same time; not told apart)
+                tid, number, user_text, sys_text = rows[0]
+                # Only a queued (WAITING) trial carries fixed_params: the start claimed it
+                return tid, number, user_text, sys_text, "fixed_params" in _loads(sys_text)
+        sent.append(_backend_pid(cur))
+        return cur.one(self._stmts.pg_start, **params)
+
+    def _await_backend(self, cur: Cursor, pid: int | None) -> None:
+        """Wait until the PostgreSQL server process ``pid`` (the one an attempt whose answer was
+        lost ran in) no longer runs a statement or a transaction: a dropped connection does not
+        stop a running statement, and what it writes is visible only once it committed. At most
+        ``retry_seconds``; then whether the attempt was stored is unknown (StorageError)."""
+        if pid is None or pid == _backend_pid(cur):
+            return  # the same connection: the attempt failed with an error, nothing is running
+        backoff = Backoff(self._db.retry_seconds)
+        while cur.one(self._stmts.pg_backend_busy, pid=pid) is not None:
+            if not backoff.wait():
+                raise self._db.error(
+                    f"a write got no answer, and the server process that ran it (pid {pid}) is still busy after "
+                    f"{self._db.retry_seconds:g} s: whether it was stored is unknown")
 
     def _no_row(self, trial_id: int, finishing: bool) -> Any:
         state = self._run(lambda cur: cur.scalar(self._stmts.q_state, tid=trial_id), READ)
@@ -762,8 +796,12 @@ class SQLStorage(BaseStorage):
                 stored = self._merge_stored(cur, trial_id, fields, changes, new)
                 if stored is None:
                     raise KeyError(f"no trial with id {trial_id} in {self._masked}")
-                # Not live: finished already (a late finish never overwrites a decision)
-                return stored in _LIVE and cur.one(pg_finish, tid=trial_id, **fields) is not None
+                if stored in _LIVE:
+                    return cur.one(pg_finish, tid=trial_id, **fields) is not None
+                # Finished already (a late finish never overwrites a decision): by this very call
+                # when the answer of its single statement was lost and the rerun found it finished
+                # (its state and its datetime_complete, a client float), otherwise elsewhere.
+                return cur.one(stmts.pg_finished_at, tid=trial_id, state=fields["state"], end=fields["end"]) is not None
 
             return self._run(merge, WRITE)
 
@@ -1173,6 +1211,13 @@ class _Live(dict[int, list[Any]]):
         """Forget the trial; whether its writes were merging."""
         entry = self.pop(trial_id, None)
         return entry is not None and entry[4]  # type: ignore[no-any-return]
+
+
+def _backend_pid(cur: Cursor) -> int | None:
+    """The PostgreSQL server process id of a cursor's connection (known to the client: no round trip)."""
+    info = getattr(getattr(cur.cur, "connection", None), "info", None)
+    pid = getattr(info, "backend_pid", None)
+    return pid if isinstance(pid, int) else None
 
 
 def _merged_reports(stored: str, mine: str) -> str:
