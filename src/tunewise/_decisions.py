@@ -240,7 +240,8 @@ def hold_new_trial(study: Study, *, wait: bool = True) -> bool:
     claims = getattr(scheduler, "admission_claims", None)
     give_up = time.monotonic() + float(getattr(scheduler, "excess_wait", 60.0))
     deadline = getattr(study, "_deadline", None)
-    while not _admitted(loop, ctx, admits, claims):
+    study._admission_claim = None
+    while not _admitted(loop, ctx, admits, claims, study):
         if not wait or study._stop_requested or time.monotonic() >= give_up or (
                 deadline is not None and time.time() >= deadline):
             return False
@@ -308,7 +309,8 @@ def _trials_named(numbers: list[int]) -> str:
     return f"trial{'s' if len(numbers) > 1 else ''} {shown}"
 
 
-def _admitted(loop: _StudyLoop, ctx: SchedulerContext, admits: Any, claims: Any = None) -> bool:
+def _admitted(loop: _StudyLoop, ctx: SchedulerContext, admits: Any, claims: Any = None,
+              study: Study | None = None) -> bool:
     """Whether this worker may start a trial now. With WAITING trials queued: only with a
     reservation of one (a claim on its number) for the start that follows, whatever else holds:
     two workers admitted at once for one queued segment would otherwise both start, and the one
@@ -320,7 +322,12 @@ def _admitted(loop: _StudyLoop, ctx: SchedulerContext, admits: Any, claims: Any 
     ``admission_claims(ctx)``) is admitted only with a claim on one of its keys, taken in one
     atomic storage step: the check and the claim cannot be split by another worker's start, as
     the check and the start can (two workers both saw the last member unstarted, and the second
-    trial to start was an excess one, using the budget: s25)."""
+    trial to start was an excess one, using the budget: s25). With a storage that claims at the
+    start (``claims_at_start``), the first key not claimed is handed to ``study``'s next start
+    (``study._admission_claim``), which claims it in its own atomic step (ClaimTaken: another
+    worker started that member first, and this one is admitted again): a worker killed between
+    its admission and its start leaves no key claimed (s26; before, the last member then
+    started only after ``excess_wait``)."""
     def waiting() -> list[int]:
         return [t.number for t in ctx.get_trials(states=(TrialState.WAITING,))]
 
@@ -332,6 +339,12 @@ def _admitted(loop: _StudyLoop, ctx: SchedulerContext, admits: Any, claims: Any 
     keys = () if claims is None else claims(ctx)
     if not keys:
         return not waiting()
+    if study is not None and loop.storage.claims_at_start():
+        free = next((k for k in keys if not loop.storage.is_claimed(loop.study_id, k)), None)
+        if free is None or waiting():  # every slot left is being started; or queued meanwhile (a retry)
+            return False
+        study._admission_claim = free
+        return True
     held = next((k for k in keys if loop.storage.try_claim(loop.study_id, k)), None)
     if held is None:
         return False  # every slot left is another worker's, who is about to start it

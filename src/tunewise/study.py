@@ -123,6 +123,9 @@ class Study:
         self._max_trials: int | None = None  # study-wide trial budget of the running optimize()
         self._in_optimize = False  # inside optimize() (or a worker's), _max_trials is the budget
         self._deadline: float | None = None  # the running optimize()'s timeout, as a time
+        # The scheduler's admission key for the next start (PBT: a member not started yet), set by
+        # _decisions._admitted and claimed in that start's own storage step (_admission_prepared)
+        self._admission_claim: str | None = None
         self._retries_only = False  # the search is exhausted: ask() starts only a queued retry (run_retries)
         self._budget: Budget | None = None  # the running optimize()'s plan, for the sampler (StudyContext.budget)
         self._sampler_ctx: _SamplerStudyContext | None = None  # what the sampler sees of this study
@@ -531,6 +534,8 @@ class Study:
             relative, prepared = None, None
         else:
             relative, prepared = self._propose_before_start(pending)
+        proposed = prepared
+        prepared = self._admission_prepared(proposed)
         # The budget is checked atomically with the start: parallel workers never overshoot.
         refused = False  # the budget refused the start the proposal was made for
         try:
@@ -541,6 +546,14 @@ class Study:
                         frozen = self._storage.start_trial(self._study_id, max_started=max_started, prepared=prepared)
                         break
                     except ClaimTaken:
+                        if prepared is not None and prepared is not proposed and prepared.claim is not None and \
+                                (proposed is None or prepared.claim != proposed.claim):
+                            # The admission's key (a PBT member) was taken by another worker's start
+                            # after this one looked: that worker started the member, nothing started
+                            # here. Be admitted again (held, or ask()'s admission) before starting.
+                            self._readmit()
+                            prepared = self._admission_prepared(proposed)
+                            continue
                         # Another worker claimed the proposal's work after the sampler looked: nothing
                         # started. The sampler proposes again, now seeing the claim, before anything
                         # starts: a search that has run out ends here (SearchExhausted), not in a
@@ -601,6 +614,36 @@ class Study:
         for name, dist in (fixed_distributions or {}).items():
             trial.suggest(name, dist)
         return trial
+
+    def _admission_prepared(self, prepared: PreparedStart | None) -> PreparedStart | None:
+        """``prepared`` with the scheduler's admission key (``_decisions._admitted``: a PBT member
+        not started yet) as the claim of the start, so the key is claimed in the start's own
+        storage step: a worker killed between its admission and its start leaves nothing claimed.
+        (Claimed in a step of its own before s26, such a key stayed claimed for a member that never
+        started, and the last member then started only after ``excess_wait``.) When the proposal
+        has a claim of its own or was made for a trial number, the key is claimed before the start,
+        as before; if another worker holds it, this worker is admitted again first."""
+        while True:
+            key, self._admission_claim = self._admission_claim, None
+            if key is None:
+                return prepared
+            if prepared is None:  # claimed exactly when the start creates a new trial (not a queued one)
+                return PreparedStart(None, claim=key)
+            if prepared.claim is None and prepared.number is None:
+                return dataclasses.replace(prepared, claim=key)
+            if self._storage.try_claim(self._study_id, key):
+                return prepared
+            self._readmit()
+
+    def _readmit(self) -> None:
+        """Decide again whether a trial may start, after the admission's key was taken by another
+        worker: ``optimize()``'s hold (waits), or ``ask()``'s admission (may raise TrialNotAdmitted)."""
+        from tunewise._decisions import admit_asked_trial, hold_new_trial
+
+        if self._in_optimize:
+            hold_new_trial(self)
+        else:
+            admit_asked_trial(self)
 
     def _start_after_budget(self, max_started: int | None) -> FrozenTrial:
         # At the end of the budget inside optimize(): wait for the other workers' trials, failing

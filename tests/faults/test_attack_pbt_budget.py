@@ -52,14 +52,21 @@ WORKER = textwrap.dedent("""
 """)
 
 
-
 def _run_two_workers(code: str, url: str, name: str, tmp_path: Any) -> list[tw.FrozenTrial]:
     """Run ``code`` (a worker script) in 2 processes on the study; both must exit 0. The study's trials."""
     script = tmp_path / "worker.py"
     script.write_text(code)
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"))
-    procs = [subprocess.Popen([sys.executable, str(script), url, name, str(tmp_path), str(i)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for i in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), url, name, str(tmp_path), str(i)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(2)
+    ]
     try:
         errs = [p.communicate(timeout=240)[1] for p in procs]
     finally:
@@ -141,6 +148,71 @@ def test_a_worker_stalled_between_admission_and_start_starts_no_excess_trial(bac
         if t.state == TrialState.COMPLETE and t.system_attrs["pbt"]["generation"] == 4
     }
     assert final == {0, 1, 2, 3}
+
+
+# s25 left open (benchmarks/history/s25/pbt_budget_race.md, "Open"): worker 1 is admitted for
+# the population's first member and is killed (SIGKILL) before its start; worker 0 then runs the
+# study alone. The admission claimed a member key in a storage step of its own, so the dead
+# worker's key stayed claimed and worker 0 was held for the last member until excess_wait (60 s;
+# 67 s in all). Now the key is claimed in the start's own step: nothing is left claimed.
+KILL = textwrap.dedent("""
+    import os, signal, sys, time
+    from tunewise import _decisions
+
+    _hold, _first = _decisions.hold_new_trial, [True]
+    flag = os.path.join(sys.argv[3], "worker1-admitted")
+
+    def hold_new_trial(study, **kw):
+        if sys.argv[4] == "0" and _first[0]:
+            give_up = time.monotonic() + 30
+            while not os.path.exists(flag) and time.monotonic() < give_up:
+                time.sleep(0.01)
+            time.sleep(0.2)
+        out = _hold(study, **kw)
+        if sys.argv[4] == "1" and _first[0]:
+            open(flag, "w").close()
+            os.kill(os.getpid(), signal.SIGKILL)
+        _first[0] = False
+        return out
+
+    _decisions.hold_new_trial = hold_new_trial
+""")
+
+
+@pytest.mark.parametrize("backend", SQL_BACKENDS)
+def test_a_worker_killed_between_admission_and_start_does_not_hold_the_last_member(backend, tmp_path):
+    import time
+
+    url, name = backend_url(backend, tmp_path), unique("pbt-kill")
+    tw.create_study(study_name=name, storage=url, direction="maximize")
+    script = tmp_path / "worker.py"
+    script.write_text(KILL + WORKER)
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"))
+    began = time.monotonic()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), url, name, str(tmp_path), str(i)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(2)
+    ]
+    try:
+        errs = [p.communicate(timeout=240)[1] for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    took = time.monotonic() - began
+    assert [p.returncode for p in procs] == [0, -9], errs[0][-2000:]
+    trials = tw.load_study(study_name=name, storage=url).trials
+    excess = [t.number for t in trials if t.system_attrs.get("pbt", {}).get("excess")]
+    waiting = [t.number for t in trials if t.state == TrialState.WAITING]
+    assert (len(trials), excess, waiting) == (20, [], [])
+    assert took < 40, took  # not held excess_wait (60 s) for a member claimed by the dead worker
 
 
 def test_a_worker_is_not_held_when_no_member_trains(tmp_path):

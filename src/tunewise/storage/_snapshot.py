@@ -66,6 +66,7 @@ if hasattr(os, "register_at_fork"):  # a forked child is another process, though
 _PER_PROCESS: dict[str, Callable[[], Any]] = {
     "_live": dict, "_stop_requested": lambda: False, "_in_optimize": lambda: False,
     "_max_trials": lambda: None, "_deadline": lambda: None, "_sampler_ctx": lambda: None,
+    "_admission_claim": lambda: None,
 }
 _ORIGIN = "_pickled_in"
 
