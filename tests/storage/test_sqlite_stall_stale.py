@@ -124,3 +124,45 @@ def test_the_process_that_held_the_lock_does_not_fail_the_trials_it_kept_from_be
     ended = holder.recover_stale_trials(study._study_id, GRACE, lambda t: StaleOutcome())
     assert ended == []
     assert [t.state for t in study.get_trials()] == [TrialState.RUNNING, TrialState.RUNNING]
+
+
+# s25 left open: a checking process that saw no wait itself (it wrote nothing during the stall: a
+# worker or reaper that joined as the stall ended) had no span, and failed the live trials whose
+# beats were still waiting (s26 reproduced it: 3 of 3 live trials failed, 2 runs of
+# benchmarks/history/s26/faults_sqlite_late_checker.py). Now a tunewise write transaction that
+# held the lock that long records its span in the file before letting go, and every checker reads it.
+_HOLDER = """
+import sys, time
+from tunewise.storage import SQLStorage
+from tunewise.storage._sql._connection import WRITE
+SQLStorage(sys.argv[1])._db.run(lambda cur: time.sleep(float(sys.argv[2])), WRITE)  # stopped inside a write
+"""
+
+
+def _hold_in_another_process(url: str, seconds: float) -> None:
+    import os
+    import subprocess
+    import sys
+
+    src = os.path.dirname(os.path.dirname(tw.__file__))
+    env = dict(os.environ, PYTHONPATH=src)
+    subprocess.run([sys.executable, "-c", _HOLDER, url, str(seconds)], check=True, env=env, timeout=60)
+
+
+def test_a_checker_that_saw_no_wait_does_not_fail_trials_silent_while_another_process_held_the_lock(tmp_path):
+    _, url, study, owner, other = _setup(tmp_path)
+    _hold_in_another_process(url, 1.5)  # 3 grace periods; this process writes nothing meanwhile
+    ended = SQLStorage(url).recover_stale_trials(study._study_id, GRACE, lambda t: StaleOutcome())
+    assert ended == []
+    assert {t.number: t.state for t in study.get_trials()} == {
+        owner.number: TrialState.RUNNING,
+        other.number: TrialState.RUNNING,
+    }
+
+
+def test_a_dead_worker_is_still_failed_after_another_process_held_the_lock(tmp_path):
+    _, url, study, owner, other = _setup(tmp_path)
+    _hold_in_another_process(url, 0.6)
+    time.sleep(GRACE + 0.3)  # silent for more than the grace period after the stall ended
+    ended = SQLStorage(url).recover_stale_trials(study._study_id, GRACE, lambda t: StaleOutcome())
+    assert sorted(t.number for t, _ in ended) == sorted([owner.number, other.number])

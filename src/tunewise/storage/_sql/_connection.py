@@ -33,7 +33,8 @@ from tunewise.exceptions import StorageError
 if TYPE_CHECKING:
     from tunewise.storage._sql._statements import Stmt
 
-__all__ = ["WRITE", "READ", "Abort", "Backoff", "Cursor", "Database", "LockWaits", "check_synchronous", "overlap"]
+__all__ = ["WRITE", "READ", "Abort", "Backoff", "Cursor", "Database", "LockWaits", "check_synchronous", "overlap",
+           "share_stall", "shared_stalls"]
 
 _T = TypeVar("_T")
 
@@ -216,6 +217,47 @@ def overlap(spans: list[tuple[float, float]], start: float, end: float) -> float
             total += e - s
             reach = e
     return total
+
+
+# A span at least this long (a write of this process waited for the lock, or one of its write
+# transactions held it) is also written into the file, in that same transaction (share_stall):
+# a process that saw no wait itself (one that joined as the stall ended) reads it in its stale
+# check. Longer than _LOCK_WAIT_MIN: a write of its own, kept for spans that could matter.
+_STALL_SHARED = 0.2
+_STALLS_KEY = "lock_stalls"  # tunewise_meta's row of the latest shared spans (JSON [[start, end], ...])
+_STALLS_KEPT = 16
+
+
+def share_stall(cur: Any, spans: list[tuple[float, float]]) -> None:
+    """Inside a SQLite write transaction (holding the write lock): merge ``spans`` into the
+    file's record of when no process could write (``tunewise_meta``), the latest kept."""
+    import json
+    import sqlite3
+
+    try:
+        cur.execute("SELECT value FROM tunewise_meta WHERE key = :k", {"k": _STALLS_KEY})
+        row = cur.fetchone()
+    except sqlite3.Error:  # no such table yet (a file being created): nothing to record into
+        return
+    kept = [tuple(span) for span in json.loads(row[0])] if row else []
+    merged: list[list[float]] = []
+    for start, end in sorted([*kept, *spans]):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    cur.execute("INSERT INTO tunewise_meta (key, value) VALUES (:k, :v) ON CONFLICT (key) DO UPDATE SET value = :v",
+                {"k": _STALLS_KEY, "v": json.dumps(merged[-_STALLS_KEPT:])})
+
+
+def shared_stalls(cur: Any, since: float) -> list[tuple[float, float]]:
+    """The spans :func:`share_stall` recorded in this SQLite file that ended at ``since`` or later."""
+    import json
+
+    cur.execute("SELECT value FROM tunewise_meta WHERE key = :k", {"k": _STALLS_KEY})
+    row = cur.fetchone()
+    spans = [(float(s), float(e)) for s, e in json.loads(row[0])] if row else []
+    return [span for span in spans if span[1] >= since]
 
 
 _lock_waits: dict[str, LockWaits] = {}
@@ -548,6 +590,11 @@ class Database:
                             if self.is_sqlite:
                                 self._check_same_file()
                             result = fn(Cursor(cur))
+                            if waits is not None:  # (one clock read unless this write waited or ran long)
+                                now = time.time()
+                                if now - asked >= _STALL_SHARED:
+                                    share_stall(cur, [(s, e) for s, e in ((asked, got), (got, now))
+                                                      if e - s >= _STALL_SHARED])
                             try:
                                 cur.execute("COMMIT")
                             except self._db_errors as e:

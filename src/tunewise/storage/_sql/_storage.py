@@ -39,6 +39,7 @@ from tunewise.storage._sql._connection import (
     LockWaits,
     check_synchronous,
     overlap,
+    shared_stalls,
 )
 from tunewise.storage._sql._optuna import OptunaStudy, study_distributions
 from tunewise.storage._sql._schema import TABLES, ensure_schema
@@ -1029,7 +1030,10 @@ class SQLStorage(BaseStorage):
         as the study's last write before it: a process that found a trial stale only once the
         stall had lasted a grace period (its own writes did not wait before) knows the lock was
         held since then at the latest, as no write of the study landed in between."""
-        spans = waits.since(since)
+        # This process's own spans, and those other processes wrote into the file (the process that
+        # held the lock, stopped inside a write, wrote its span before letting go: a checker that
+        # joined as the stall ended, and saw no wait, knows of it too)
+        spans = sorted([*waits.since(since), *shared_stalls(cur.cur, since)])
         out = []
         for start, end in spans:
             last = [v for v in cur.one(self._stmts.q_last_write, sid=study_id, before=start) or () if v is not None]
