@@ -61,3 +61,39 @@ def test_a_read_of_a_study_deleted_elsewhere_raises_once_the_storage_is_asked(ba
     study = _deleted(backend, tmp_path)
     with pytest.raises(StudyNotFoundError, match="deleted"):
         getattr(study, read)
+
+
+# Session 26 (s25 left `directions` open): what a Study answers once its study was deleted
+# elsewhere. Its name and directions are fixed when the study is created and need no storage, so
+# they answer from the Study object, as ``study_name`` does. Every operation that asks the storage
+# raises StudyNotFoundError naming the study. Before, the study's attributes (``user_attrs``,
+# ``system_attrs``, and ``metric_names``, kept among them) answered {} / None on SQL storages: the
+# attribute rows were deleted with the study, which looked like a study without attributes.
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("read", ["user_attrs", "system_attrs", "metric_names"])
+def test_the_attributes_of_a_study_deleted_elsewhere_raise(backend, read, tmp_path):
+    study = _deleted(backend, tmp_path)
+    with pytest.raises(StudyNotFoundError, match="deleted"):
+        getattr(study, read)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("use", ["ask", "optimize", "enqueue_trial", "trials", "user_attrs"])
+def test_the_error_names_the_deleted_study(backend, use, tmp_path):
+    study = _deleted(backend, tmp_path)
+    assert study.directions == ["minimize"]  # fixed at creation: no storage asked
+    with pytest.raises(StudyNotFoundError, match=f"study '{study.study_name}' .*deleted"):
+        if use == "optimize":
+            study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+        elif use == "enqueue_trial":
+            study.enqueue_trial({"x": 0.5})
+        elif use == "ask":
+            study.ask()
+        else:
+            getattr(study, use)
+
+
+def test_a_study_without_attributes_is_not_taken_for_a_deleted_one(tmp_path):
+    storage = SQLStorage(f"sqlite:///{tmp_path / 'a.db'}")
+    study = tw.create_study(study_name=unique("no-attrs"), storage=storage)
+    assert study.user_attrs == {}  # (a guard: no row of its own, and it exists)

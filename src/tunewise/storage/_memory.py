@@ -72,6 +72,7 @@ class InMemoryStorage(BaseStorage):
         self._lock = threading.RLock()
         self._studies: dict[int, _StudyRecord] = {}
         self._names: dict[str, int] = {}
+        self._deleted: dict[int, str] = {}  # the names of studies deleted here, by id
         # trial_id -> study_id and number: ids are dense from 0, so two arrays (16 bytes a trial,
         # where a dict of tuples costs ~100). A deleted study's trials get study id -1.
         self._trial_study = array("q")
@@ -85,6 +86,7 @@ class InMemoryStorage(BaseStorage):
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        state.setdefault("_deleted", {})  # (pickled by a version without it)
         self.__dict__.update(state)
         self._lock = threading.RLock()
 
@@ -92,7 +94,11 @@ class InMemoryStorage(BaseStorage):
         try:
             return self._studies[study_id]
         except KeyError:
-            raise StudyNotFoundError(f"no study with id {study_id} (was it deleted?)") from None
+            name = self._deleted.get(study_id)
+            if name is None:
+                raise StudyNotFoundError(f"no study with id {study_id} (was it deleted?)") from None
+            raise StudyNotFoundError(f"study {name!r} (id {study_id}) no longer exists in this storage: it was "
+                                     f"deleted (through another handle) while this one had it open") from None
 
     # ---- studies -------------------------------------------------------------------
     def create_study(self, name: str, directions: list[str]) -> int:
@@ -143,6 +149,7 @@ class InMemoryStorage(BaseStorage):
                 self._trial_study[t.trial_id] = -1
             del self._names[rec.name]
             del self._studies[study_id]
+            self._deleted[study_id] = rec.name  # named in the error of a later use of the id
 
     def set_study_attr(self, study_id: int, key: str, value: Any) -> None:
         check_name("study attribute key", key, allow_empty=True)

@@ -235,7 +235,11 @@ class Statements:
         ins_attr = attr_of_existing_study()
         self.i_attr = c(ins_attr.on_conflict_do_update(index_elements=[at.c.study_id, at.c.key],
                                                        set_={"value": ins_attr.excluded.value}))
-        self.q_attrs = c(sa.select(at.c.key, at.c.value).where(at.c.study_id == sid))
+        # With one row of NULLs exactly when the study exists: a study deleted by another process
+        # is told from one without attributes by the same statement (get_study_attrs).
+        self.q_attrs = c(sa.union_all(
+            sa.select(at.c.key, at.c.value).where(at.c.study_id == sid),
+            sa.select(sa.null(), sa.null()).where(st.c.study_id == sid)))
         # One entry of a dict-valued attribute (Study.set_user_attr): make sure the row exists, then
         # lock it while the entry is merged in (SQLite: BEGIN IMMEDIATE holds the lock already).
         self.i_attr_absent = c(attr_of_existing_study().on_conflict_do_nothing())

@@ -121,6 +121,7 @@ class SQLStorage(BaseStorage):
         self._caches: dict[int, StudyCache] = {}
         self._caches_lock = threading.Lock()
         self._directions: dict[int, list[str]] = {}
+        self._names: dict[int, str] = {}  # the studies this handle created or looked up by name
         # Running trials this process writes (see _Live): their attributes as last written or read
         # here, and (PostgreSQL) whether another process writes their reports too.
         self._live = _Live()
@@ -167,7 +168,11 @@ class SQLStorage(BaseStorage):
                 cache.dist_id = rid
 
     def _not_found(self, study_id: int) -> StudyNotFoundError:
-        return StudyNotFoundError(f"no study with id {study_id} in {self._masked} (was it deleted?)")
+        name = self._names.get(study_id)
+        if name is None:
+            return StudyNotFoundError(f"no study with id {study_id} in {self._masked} (was it deleted?)")
+        return StudyNotFoundError(f"study {name!r} (id {study_id}) no longer exists in {self._masked}: it was "
+                                  f"deleted (by another process, or through another handle) while this one had it open")
 
     # ---- studies ------------------------------------------------------------------------------
     def create_study(self, name: str, directions: list[str]) -> int:
@@ -183,13 +188,16 @@ class SQLStorage(BaseStorage):
                 )
             return int(sid)
 
-        return self._run(op, WRITE)
+        sid = self._run(op, WRITE)
+        self._names[sid] = name
+        return sid
 
     def get_study_id(self, name: str) -> int:
         check_name("study name", name)
         sid = self._run(lambda cur: cur.scalar(self._stmts.q_study_id, name=name), READ)
         if sid is None:
             raise StudyNotFoundError(f"no study named {name!r} in {self._masked}")
+        self._names[int(sid)] = name  # for the error that says it was deleted (_not_found)
         return int(sid)
 
     def get_study_directions(self, study_id: int) -> list[str]:
@@ -267,7 +275,10 @@ class SQLStorage(BaseStorage):
 
     def get_study_attrs(self, study_id: int) -> dict[str, Any]:
         rows = self._run(lambda cur: cur.rows(self._stmts.q_attrs, sid=study_id), READ)
-        return {k: _loads(v) for k, v in rows}
+        attrs = {k: _loads(v) for k, v in rows if k is not None}
+        if len(attrs) == len(rows):  # no row of NULLs: the study is gone (its attributes with it)
+            raise self._not_found(study_id)
+        return attrs
 
     # ---- distributions ------------------------------------------------------------------------
     def get_distributions(self, study_id: int) -> dict[str, D.Distribution]:
