@@ -126,14 +126,30 @@ class BaseSampler(Sampler):
         if hook is not None:
             hook(view, trial)
         space = self.infer_relative_search_space(view, trial)
-        if not space:
-            return {}
-        return dict(self.sample_relative(view, trial, space) or {})
+        # Called at every trial, with an empty space too, as Optuna calls it (once at the start of
+        # each trial): a sampler may do its per-trial work here, e.g. build the whole configuration.
+        values = dict(self.sample_relative(view, trial, space) or {})
+        stray = {name: sorted(space) for name in values if name not in space}
+        strays = vars(self).setdefault("_tw_stray_relative", {})
+        if stray:
+            strays[trial.number] = stray  # refused if suggested (sample), as Optuna refuses it
+        else:
+            strays.pop(trial.number, None)
+        return {name: value for name, value in values.items() if name in space}
 
     def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
+        space = vars(self).get("_tw_stray_relative", {}).get(trial.number, {}).get(name)
+        if space is not None:
+            raise ValueError(
+                f"{type(self).__name__}.sample_relative returned a value for {name!r} in trial "
+                f"{trial.number}, which is not in the relative search space it was given ({space}): "
+                f"sample_relative returns values only for the parameters of its search_space "
+                f"(Optuna raises this error too); sample_independent samples the others"
+            )
         return self.sample_independent(_StudyView(study), trial, name, distribution)
 
     def after_trial(self, study: StudyContext, trial: FrozenTrial) -> None:
+        vars(self).get("_tw_stray_relative", {}).pop(trial.number, None)
         hook = getattr(self, "_optuna_after_trial", None)
         if hook is not None:
             hook(_StudyView(study), trial, trial.state, trial.values)
@@ -160,10 +176,12 @@ class BaseGASampler:
     NotImplementedError: optuna.samplers.BaseGASampler has no tunewise counterpart: ...
     """
 
-    _MESSAGE = ("optuna.samplers.BaseGASampler has no tunewise counterpart: use NSGAIISampler or NSGAIIISampler "
-                "(their crossover, mutation and selection are configurable), or write a genetic algorithm on "
-                "optuna.samplers.BaseSampler, reading past trials from study.get_trials() and computing each "
-                "trial's generation as trial.number // population_size")
+    _MESSAGE = (
+        "optuna.samplers.BaseGASampler has no tunewise counterpart: use NSGAIISampler or NSGAIIISampler "
+        "(their crossover, mutation and selection are configurable), or write a genetic algorithm on "
+        "optuna.samplers.BaseSampler, reading past trials from study.get_trials() and computing each "
+        "trial's generation as trial.number // population_size"
+    )
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         raise NotImplementedError(BaseGASampler._MESSAGE)
