@@ -604,6 +604,8 @@ class Study:
         if relative is not None and not elsewhere and pending.fits(frozen.number) and not (
                 pending.number_used is None and trial._fixed):
             trial._relative = relative
+        elif pending.propose_error is not None and pending.fits(frozen.number) and not trial._fixed:
+            trial._propose_error = pending.propose_error  # raised at the first suggest
         # Otherwise the proposal depended on a trial number another worker took first, or it was
         # made for a new trial and the start claimed a queued one (fixed parameters, enqueued by
         # another worker after the expects_waiting hint): the sampler proposes again at the first
@@ -731,7 +733,12 @@ class Study:
             relative = self._sampler_propose(pending)
         except SearchExhausted:
             raise  # nothing started yet: the search simply ends
-        except Exception:  # noqa: BLE001 - raised again at the first suggest, inside the trial
+        except Exception as exc:  # noqa: BLE001 - raised at the first suggest, inside the trial
+            if getattr(self.sampler, "_optuna_interface", False):
+                # A sampler written for Optuna is asked once per trial, as Optuna asks it (its
+                # sample_relative may query a model that costs, or count its calls): the error is
+                # kept and raised there. tunewise's own samplers propose again at that suggest.
+                pending.propose_error = exc
             return None, None
         if not pending._pending_attrs and pending.claim_at_start is None:
             return relative, None
@@ -1415,6 +1422,7 @@ class _PendingTrial(Trial):
         # The key the proposal needs, seen unclaimed, which the start claims in its own step (a
         # storage whose claims_at_start() is True): a kill before or at the start leaves it free.
         self.claim_at_start: str | None = None
+        self.propose_error: Exception | None = None  # what propose() raised: the trial raises it when it suggests
         super().__init__(study, FrozenTrial(number=-1, trial_id=-1, state=TrialState.WAITING))
 
     @property

@@ -743,6 +743,7 @@ class Trial(BaseTrial):
         self.system_attrs: LiveAttrs = LiveAttrs(frozen.system_attrs)
         self._pending_attrs = False
         self._relative: dict[str, Any] | None = None
+        self._propose_error: Exception | None = None  # the sampler's error when it proposed before the start
         self.datetime_start = frozen.datetime_start
 
     @property
@@ -782,6 +783,9 @@ class Trial(BaseTrial):
             value = distribution.choices[self.number % len(distribution.choices)]
         else:
             if self._relative is None:
+                error, self._propose_error = self._propose_error, None
+                if error is not None:
+                    raise error  # the proposal for this trial failed; asked once more at a later suggest
                 self._relative = self.study._sampler_propose(self)
             value = self._relative.get(name, _MISSING)
             if value is not _MISSING and not distribution.contains(value) and before not in (None, distribution):
