@@ -389,6 +389,31 @@ def test_sqlite_sweep_resumed_by_an_agent_and_status(tmp_path, monkeypatch):
     assert len(tw.load_study("demo", url).trials) == 3
 
 
+def test_agent_and_status_take_a_sweep_id_written_wandbs_way(tmp_path, monkeypatch):
+    # `wandb agent` takes `entity/project/id` and `project/id`, the form `wandb sweep` prints and that
+    # third-party scripts print for their users (s26: ns26z118-del/DA6401_Assignment1's create_sweep.py):
+    # the sweep is found by its last part, as tunewise's wandb.agent already finds it.
+    path = _write(tmp_path, {"program": "prog.py", "method": "random", "seed": 0, "name": "demo",
+                             "metric": {"name": "loss"}, "run_cap": 2,
+                             "parameters": {"x": {"min": 0.0, "max": 1.0}}})
+    url = f"sqlite:///{tmp_path / 'tunewise.db'}"
+    from tunewise.cli import main
+
+    runner = CliRunner()
+    assert runner.invoke(main, ["sweep", "run", str(path), "--count", "1"]).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    res = runner.invoke(main, ["sweep", "agent", "me/my-project/demo", "--storage", url])
+    assert res.exit_code == 0, res.output
+    study = tw.load_study("demo", url)
+    assert [t.state for t in study.trials] == [tw.TrialState.COMPLETE] * 2
+    assert tw.get_all_study_names(url) == ["demo"]
+    assert (tmp_path / "tunewise_runs" / "demo").is_dir()  # the sweep's own name, not the path
+    res = runner.invoke(main, ["sweep", "status", "my-project/demo", "--storage", url])
+    assert res.exit_code == 0 and "runs: 2 of run_cap 2 (COMPLETE 2)" in res.output, res.output
+    res = runner.invoke(main, ["sweep", "agent", "me/my-project/other", "--storage", url])
+    assert res.exit_code != 0 and "no study named 'me/my-project/other'" in res.output
+
+
 # ---- YAML errors -----------------------------------------------------------------------------
 
 BASE = """\

@@ -72,10 +72,24 @@ def run_agent(name: str, storage: Any, *, workers: int = 1, count: int | None = 
     return agent_runner(name, storage, workers=workers, count=count, log_dir=log_dir, echo=echo).run()
 
 
+def sweep_name(name: str, storage: Any) -> str:
+    """The sweep ``name`` denotes: itself, or for an id written W&B's way (``entity/project/id`` or
+    ``project/id``, which ``wandb sweep`` prints for ``wandb agent``) the sweep named by its last part when
+    no sweep has the whole name, as ``wandb agent`` and the stand-in's ``wandb.agent`` read it."""
+    if "/" not in name:
+        return name
+    import tunewise as tw
+
+    names = set(tw.get_all_study_names(storage))
+    last = name.rsplit("/", 1)[-1]
+    return last if name not in names and last in names else name
+
+
 def agent_runner(name: str, storage: Any, *, workers: int = 1, count: int | None = None,
                  log_dir: str | os.PathLike[str] | None = None,
                  echo: Callable[[str], None] | None = print) -> SweepRunner:
     """The runner :func:`run_agent` runs (the CLI reads its outcome for the exit status)."""
+    name = sweep_name(name, storage)
     study, config = load_sweep(name, storage)
     record = study.system_attrs[SWEEP_ATTR]
     config = _locate_program(config, record.get("program"))
@@ -99,6 +113,7 @@ def sweep_status(name: str, storage: Any) -> dict[str, Any]:
     >>> sweep_status("my-sweep", f"sqlite:///{d}/tunewise.db")["states"]
     {'COMPLETE': 3}
     """
+    name = sweep_name(name, storage)
     study, config = load_sweep(name, storage)
     trials = study.get_trials()
     states = Counter(t.state.value for t in trials)
