@@ -290,3 +290,45 @@ def test_tuple_values_in_a_python_sweep_dict_run_as_lists(tmp_path):
     assert all(s["input_shape"] == "list" and s["kernel"] == "list" for s in seen)
     trials = tw.load_study(study_name="tuples", storage=storage).trials
     assert [t.state for t in trials] == [tw.TrialState.COMPLETE] * 2
+
+
+MAKES_PROGRAM_SWEEP = '''
+import wandb
+
+# The sweep names its program: `wandb agent ID` (W&B's CLI agent) starts it for each run.
+sweep_id = wandb.sweep({"program": "experiments/train.py", "method": "grid",
+                        "metric": {"name": "val_accuracy", "goal": "maximize"},
+                        "parameters": {"lr": {"values": [0.1, 0.2]}}}, project="demo")
+print(f"run: wandb agent me/demo/{sweep_id} --count 2")
+'''
+
+PROGRAM = '''
+import wandb
+
+with wandb.init() as run:
+    run.log({"val_accuracy": 1 - wandb.config.lr})
+'''
+
+
+def test_a_python_sweep_dict_with_a_program_is_run_by_the_cli_agent_with_that_program(tmp_path):
+    """s26 (ns26z118-del/DA6401_Assignment1's experiments/section_2_2_create_sweep.py): a script makes a
+    sweep whose dict names its `program`, then tells its user to run `wandb agent ID`, which starts that
+    program for each run (wandb's agent: `function` is called "instead of the program specified in the
+    sweep config"). The stand-in stored the script itself as the program, so `tunewise sweep agent` ran
+    the sweep-making script, which never reports the metric: every run FAILED."""
+    (tmp_path / "experiments").mkdir()
+    (tmp_path / "experiments" / "make_sweep.py").write_text(MAKES_PROGRAM_SWEEP)
+    (tmp_path / "experiments" / "train.py").write_text(PROGRAM)
+    storage = f"sqlite:///{tmp_path / 's.db'}"
+
+    def tunewise(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "tunewise", "sweep", *args], capture_output=True,
+                              text=True, timeout=240, cwd=tmp_path)
+
+    made = tunewise("python", "--storage", storage, "experiments/make_sweep.py")
+    assert made.returncode == 0 and "run: wandb agent me/demo/sweep --count 2" in made.stdout, made.stderr[-2000:]
+    agent = tunewise("agent", "--storage", storage, "--count", "2", "sweep")
+    assert agent.returncode == 0, agent.stdout[-2000:] + agent.stderr[-2000:]
+    trials = tw.load_study(study_name="sweep", storage=storage).trials
+    assert [t.state for t in trials] == [tw.TrialState.COMPLETE] * 2
+    assert sorted(t.value for t in trials) == [0.8, 0.9]

@@ -83,8 +83,15 @@ def _agent_runner(sweep_config: Mapping[str, Any], count: int | None,
     if script is None:
         raise RuntimeError(f"{caller} in agent mode needs the script's path in sys.argv[0] "
                            "(run it with `tunewise sweep python SCRIPT`)")
-    raw = {k: v for k, v in dict(sweep_config).items() if k not in ("program", "command")}
-    cfg = SweepConfig.from_dict({**raw, "program": script}, base_dir=os.path.dirname(script))
+    raw = dict(sweep_config)
+    if raw.get("program"):
+        # The program (and command) `wandb agent ID` starts for each run, as W&B's CLI agent does from the
+        # directory it runs in (`tunewise sweep agent` looks for it there too); wandb.agent(id, function) in
+        # this process calls the function and never starts it. Not checked here: W&B's server does not.
+        cfg = SweepConfig.from_dict(raw, base_dir=os.path.dirname(script), check_program=False)
+    else:
+        raw.pop("command", None)
+        cfg = SweepConfig.from_dict({**raw, "program": script}, base_dir=os.path.dirname(script))
     if len(cfg.directions) > 1:
         raise ValueError(f"{caller} in one process supports one metric; run a sweep file with "
                          "`tunewise sweep run` for several")
