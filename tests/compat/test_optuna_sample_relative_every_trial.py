@@ -117,3 +117,29 @@ def test_a_stray_relative_value_for_a_parameter_never_suggested_is_harmless() ->
     study.optimize(_objective, n_trials=2)
     assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 2
     assert all("unused" not in t.params for t in study.trials)
+
+
+def test_the_proposal_is_not_bound_to_a_trial_number_unless_the_sampler_reads_it() -> None:
+    """Calling sample_relative at every trial must not make every proposal depend on the predicted
+    trial number (reading ``trial.number`` before the start binds it: a proposal whose number another
+    worker takes is dropped). Only a stray relative value, which is refused by number, reads it."""
+    from tunewise.study import _PendingTrial
+
+    class Quiet(optuna.samplers.BaseSampler):
+        def infer_relative_search_space(self, study, trial):  # type: ignore[no-untyped-def]
+            return {}
+
+        def sample_relative(self, study, trial, search_space):  # type: ignore[no-untyped-def]
+            return {}
+
+        def sample_independent(self, study, trial, param_name, param_distribution):  # type: ignore[no-untyped-def]
+            return 0.5
+
+    study = optuna.create_study(sampler=Quiet())
+    pending = _PendingTrial(study)
+    study._propose_before_start(pending)
+    assert pending.number_used is None
+    stray = optuna.create_study(sampler=Recording("empty", {"x": 0.5}))
+    pending = _PendingTrial(stray)
+    stray._propose_before_start(pending)
+    assert pending.number_used == 0

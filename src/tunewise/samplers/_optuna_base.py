@@ -130,15 +130,14 @@ class BaseSampler(Sampler):
         # each trial): a sampler may do its per-trial work here, e.g. build the whole configuration.
         values = dict(self.sample_relative(view, trial, space) or {})
         stray = {name: sorted(space) for name in values if name not in space}
-        strays = vars(self).setdefault("_tw_stray_relative", {})
-        if stray:
-            strays[trial.number] = stray  # refused if suggested (sample), as Optuna refuses it
-        else:
-            strays.pop(trial.number, None)
+        if stray:  # refused if suggested (sample), as Optuna refuses it. (Only then is trial.number
+            # read here: reading it binds the proposal to the predicted number, see TrialContext.)
+            vars(self).setdefault("_tw_stray_relative", {})[trial.number] = stray
         return {name: value for name, value in values.items() if name in space}
 
     def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
-        space = vars(self).get("_tw_stray_relative", {}).get(trial.number, {}).get(name)
+        strays = vars(self).get("_tw_stray_relative")
+        space = strays.get(trial.number, {}).get(name) if strays else None
         if space is not None:
             raise ValueError(
                 f"{type(self).__name__}.sample_relative returned a value for {name!r} in trial "
@@ -149,7 +148,9 @@ class BaseSampler(Sampler):
         return self.sample_independent(_StudyView(study), trial, name, distribution)
 
     def after_trial(self, study: StudyContext, trial: FrozenTrial) -> None:
-        vars(self).get("_tw_stray_relative", {}).pop(trial.number, None)
+        strays = vars(self).get("_tw_stray_relative")
+        if strays:
+            strays.pop(trial.number, None)
         hook = getattr(self, "_optuna_after_trial", None)
         if hook is not None:
             hook(_StudyView(study), trial, trial.state, trial.values)
