@@ -438,3 +438,33 @@ def test_a_metric_whose_summary_define_metric_made_an_aggregate_is_scored_by_it(
     # the summary's max (W&B's engine scores the run by it too), not the last logged 0.7
     assert trial.state == tw.TrialState.COMPLETE and trial.value == pytest.approx(0.9)
     assert trial.intermediate_values == {1: 0.5, 2: 0.9, 3: 0.7}
+
+
+# skandermoalla/wandb-sweep-bug's pattern: the run checkpoints in a folder of its own, calls
+# run.mark_preempting() and exits non-zero; W&B requeues a preempted run and a later run resumes it.
+PREEMPTED_ONCE = textwrap.dedent('''
+    import pathlib, sys
+    import wandb
+
+    run = wandb.init()
+    mark = pathlib.Path(sys.argv[0]).with_name(f"checkpoint-{wandb.config.x}")
+    first = not mark.exists()
+    run.log({"loss": 2.0 if first else 1.0})
+    if first:
+        mark.write_text("epoch 1")
+        run.mark_preempting()
+        raise InterruptedError("preempted")
+    run.finish()
+''')
+
+
+def test_a_run_marked_preempting_that_exits_non_zero_is_queued_again_with_its_configuration(tmp_path):
+    runner = _runner(tmp_path, PREEMPTED_ONCE, {"method": "grid", "metric": {"name": "loss"},
+                                                "parameters": {"x": {"values": [1, 2]}}})
+    trials = runner.run().trials
+    failed, complete = tw.TrialState.FAILED, tw.TrialState.COMPLETE
+    assert [(t.params, t.state) for t in trials] == [
+        ({"x": 1}, failed), ({"x": 1}, complete), ({"x": 2}, failed), ({"x": 2}, complete)]
+    assert "preempted" in trials[0].system_attrs["fail_reason"]
+    assert [t.value for t in trials if t.state == complete] == [1.0, 1.0]
+    # a run that fails without marking itself preempting is not queued again (test above)

@@ -11,6 +11,7 @@ from tunewise import distributions as D
 from tunewise.exceptions import SearchExhausted
 from tunewise.samplers._base import Sampler
 from tunewise.samplers._context import Proposal
+from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
     from tunewise.samplers._context import StudyContext, TrialContext
@@ -89,9 +90,14 @@ class GridSampler(Sampler):
         if self._cursor >= self.n_points:
             # Every position was passed, but a point this worker claimed for a start the budget
             # refused was given back (and runs when the budget is raised): look once more from
-            # the first position. SearchExhausted when every point has a trial.
+            # the first position. SearchExhausted when every point has a trial, unless a queued
+            # trial (enqueue_trial, e.g. a preempted sweep run queued again) is there to run first.
             self._cursor = 0
-            self._next_point(study)
+            try:
+                self._next_point(study)
+            except SearchExhausted:
+                if not study.get_trials(states=(TrialState.WAITING,)):
+                    raise
 
     def propose(self, study: StudyContext, trial: TrialContext) -> Proposal:
         index = self._next_point(study)

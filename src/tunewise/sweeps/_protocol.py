@@ -38,11 +38,14 @@ class MetricLine:
 
     ``final`` marks the run's summary (``tunewise: {"loss": 0.2, "final": true}``, printed by the
     ``wandb`` stand-in for ``run.summary``): the run's result, not one more intermediate report.
+    ``preempting`` (``tunewise: {"preempting": true}``, the stand-in's ``run.mark_preempting()``):
+    if the program then exits non-zero, the run was preempted and its configuration runs again.
     """
 
     values: dict[str, float]
     step: int | None = None
     final: bool = False
+    preempting: bool = False
 
 
 def parse_metric_line(line: str) -> MetricLine | None:
@@ -70,10 +73,13 @@ def parse_metric_line(line: str) -> MetricLine | None:
         return None
     values: dict[str, float] = {}
     step: int | None = None
-    final = False
+    final = preempting = False
     for key, value in pairs:
         if key == "final" and text.startswith(PREFIX):
             final = value is True
+            continue
+        if key == "preempting" and text.startswith(PREFIX):
+            preempting = value is True
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             continue
@@ -82,9 +88,9 @@ def parse_metric_line(line: str) -> MetricLine | None:
                 step = int(value)
             continue
         values[str(key)] = float(value)
-    if not values:
+    if not values and not preempting:
         return None
-    return MetricLine(values, step, final)
+    return MetricLine(values, step, final, preempting)
 
 
 def how_to_report(names: Sequence[str]) -> str:

@@ -70,13 +70,14 @@ class _StartFailed(Exception):
 
 
 class _RunOutcome:
-    __slots__ = ("killed_for", "last", "metrics", "reader_error", "returncode", "stderr_tail")
+    __slots__ = ("killed_for", "last", "metrics", "preempting", "reader_error", "returncode", "stderr_tail")
 
     def __init__(self) -> None:
         self.killed_for: str | None = None  # "pruned", "timeout", "interrupted", "output"
         self.last: float | None = None  # last value of the sweep's metric
         self.metrics: dict[str, float] = {}
         self.returncode: int | None = None
+        self.preempting = False  # the program called wandb's run.mark_preempting()
         self.stderr_tail: list[str] = []
         self.reader_error: str | None = None  # reading the program's output failed (e.g. disk full for its log)
 
@@ -486,6 +487,8 @@ class SweepRunner:
             m = parse_metric_line(line)
             if m is None:
                 continue
+            if m.preempting:
+                out.preempting = True
             out.metrics.update(m.values)
             if len(cfg.directions) > 1:  # several metrics: the run's last values, no pruning
                 continue
@@ -595,6 +598,11 @@ class SweepRunner:
             how = (f"was killed by signal {signal.Signals(-code).name}" if code is not None and code < 0
                    else f"exited with code {code}")
             tail = "\n".join(out.stderr_tail[-10:])
+            if out.preempting:
+                # W&B requeues a run that called mark_preempting() and then exited non-zero: its
+                # configuration runs again (a new run here; the program resumes from its own checkpoint).
+                self.study.enqueue_trial(dict(trial.params))
+                how = f"was preempted (it called mark_preempting(), then {how}): its configuration is queued again"
             self._fail(trial, f"the program {how}" + (f"; end of its stderr:\n{tail}" if tail else " (no stderr)"))
             return
         if len(cfg.directions) > 1:

@@ -538,7 +538,10 @@ class Run:
         alert(title, text, *args, **kwargs)
 
     def mark_preempting(self) -> None:
-        pass
+        # W&B requeues a run marked preempting that exits non-zero (its configuration runs again);
+        # the sweep runner does the same when it reads this line.
+        if not self._detached:
+            _emit({"preempting": True})
 
     def get_url(self) -> None:
         return None
