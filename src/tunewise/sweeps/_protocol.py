@@ -52,9 +52,9 @@ def parse_metric_line(line: str) -> MetricLine | None:
     """The metrics in one line of output, or None if the line reports none.
 
     >>> parse_metric_line('tunewise: {"loss": 0.5, "step": 3}')
-    MetricLine(values={'loss': 0.5}, step=3, final=False)
+    MetricLine(values={'loss': 0.5}, step=3, final=False, preempting=False)
     >>> parse_metric_line("acc=0.91 step=2")
-    MetricLine(values={'acc': 0.91}, step=2, final=False)
+    MetricLine(values={'acc': 0.91}, step=2, final=False, preempting=False)
     >>> parse_metric_line("epoch 2 done") is None
     True
     """
