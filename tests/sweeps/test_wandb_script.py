@@ -332,3 +332,50 @@ def test_a_python_sweep_dict_with_a_program_is_run_by_the_cli_agent_with_that_pr
     trials = tw.load_study(study_name="sweep", storage=storage).trials
     assert [t.state for t in trials] == [tw.TrialState.COMPLETE] * 2
     assert sorted(t.value for t in trials) == [0.8, 0.9]
+
+
+MAKES_AND_RUNS_PROGRAM_SWEEP = '''
+import wandb
+
+sweep_id = wandb.sweep({"name": "sweep", "program": "train.py", "method": "grid",
+                        "metric": {"name": "iter_loss (log scale)", "goal": "minimize"},
+                        "parameters": {"lr": {"values": [0.1, 0.2, 0.3]}, "verbose": {"values": [True]}}},
+                       entity="me", project="demo")
+wandb.agent(sweep_id, count=2)
+print("agent done")
+'''
+
+ARGPARSE_PROGRAM = '''
+import argparse
+import wandb
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--lr", type=float)
+parser.add_argument("--verbose", type=lambda s: s == "True")
+args = parser.parse_args()
+wandb.init(config=vars(args))
+for i in range(3):
+    wandb.log({"iter_loss (log scale)": args.lr * (3 - i)}, step=i)
+'''
+
+
+def test_wandb_agent_without_a_function_starts_the_sweeps_program_for_each_run(tmp_path):
+    """s27 (YaogeJi/distributed_stochastic's experiments/archived/sweep_sda_finetune.py): a script makes a
+    sweep whose dict names its `program`, then calls `wandb.agent(sweep_id)` with no function. W&B's
+    wandb.agent then runs as `wandb agent ID` does: it starts the program (`${env} ${interpreter}
+    ${program} ${args}`, from the directory it runs in) for each run. The stand-in raised "wandb.agent
+    without function", so the script failed and no run started."""
+    (tmp_path / "experiments").mkdir()
+    (tmp_path / "experiments" / "make_and_run.py").write_text(MAKES_AND_RUNS_PROGRAM_SWEEP)
+    (tmp_path / "train.py").write_text(ARGPARSE_PROGRAM)  # in the agent's folder, as W&B's agent looks for it
+    storage = f"sqlite:///{tmp_path / 's.db'}"
+    out = subprocess.run([sys.executable, "-m", "tunewise", "sweep", "python", "--storage", storage,
+                          "experiments/make_and_run.py"], capture_output=True, text=True, timeout=240, cwd=tmp_path)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    assert "agent done" in out.stdout  # count=2 reached, the script went on
+    trials = tw.load_study(study_name="sweep", storage=storage).trials
+    assert [t.state for t in trials] == [tw.TrialState.COMPLETE] * 2  # count=2 of the 3 grid points
+    assert [t.params["lr"] for t in trials] == [0.1, 0.2]
+    assert [t.value for t in trials] == [0.1, 0.2]  # the last logged value, step 2
+    # one report per logged value, counted as W&B's hyperband counts iterations (not by step=)
+    assert [sorted(t.intermediate_values) for t in trials] == [[1, 2, 3]] * 2

@@ -108,6 +108,34 @@ def create_sweep(sweep_config: Mapping[str, Any]) -> None:
     print(f"wandb.sweep: sweep {runner.study_name!r} stored in {runner.storage}", file=sys.stderr)
 
 
+def run_program_agent(sweep_config: Mapping[str, Any], count: int | None,
+                      echo: Callable[[str], None] | None = print) -> None:
+    """``wandb.agent(sweep_id)`` without a function in agent mode: W&B's ``wandb.agent`` then runs as
+    ``wandb agent ID`` does, starting the sweep's ``program`` (with its ``command``) for each run, up to
+    ``count``, from the directory the script runs in. Here, as ``tunewise sweep agent NAME``."""
+    from tunewise.sweeps._agent import _locate_program, load_sweep
+    from tunewise.sweeps._runner import SWEEP_ATTR, SweepRunner
+
+    name = str(sweep_config.get("name") or "sweep")
+    program = sweep_config.get("program")
+    if not program:
+        raise ValueError(f"wandb.agent({name!r}) without a function starts the sweep's program, and this "
+                         f"sweep has none: add `program` to the sweep config, or pass function=")
+    study, config = load_sweep(name, os.environ.get(ENV_STORAGE))
+    # W&B's agent starts the program from its own working directory; the script's folder is the fallback.
+    here = os.path.abspath(str(program))
+    config = _locate_program(config, here if os.path.isfile(here) else study.system_attrs[SWEEP_ATTR].get("program"))
+    runner = SweepRunner(config, storage=study.storage, study_name=name, count=count,
+                         log_dir=os.path.join(os.getcwd(), "tunewise_runs", name), echo=echo)
+    # Each program is a run of the sweep, as under `tunewise sweep agent`, not a script in agent mode.
+    saved = os.environ.pop(ENV_AGENT, None)
+    try:
+        runner.run()
+    finally:
+        if saved is not None:
+            os.environ[ENV_AGENT] = saved
+
+
 def run_agent(sweep_config: Mapping[str, Any], function: Callable[[], Any], count: int | None,
               standin: Any, echo: Callable[[str], None] | None = print) -> None:
     """``wandb.agent`` in agent mode: ``function`` once per run of the sweep (module doc)."""

@@ -752,8 +752,9 @@ def agent(sweep_id: Any = None, function: Any = None, entity: Any = None, projec
     """Under ``tunewise sweep run`` this process is one run: ``function`` runs once (``count`` is
     the sweep's job). In agent mode, ``function`` runs once per run of the sweep ``wandb.sweep``
     made (here, in a parent process, or stored under that name), up to ``count``
-    (tunewise.sweeps._script)."""
-    if function is None:
+    (tunewise.sweeps._script); without ``function``, as W&B's ``wandb agent``, each run starts the
+    sweep's ``program``."""
+    if function is None and not os.environ.get(_ENV_AGENT):
         raise Error("wandb.agent without function: under tunewise sweep, the program itself is the run")
     if os.environ.get(_ENV_AGENT):
         cfg = _find_sweep(sweep_id)
@@ -761,6 +762,12 @@ def agent(sweep_id: Any = None, function: Any = None, entity: Any = None, projec
             raise Error(f"wandb.agent({sweep_id!r}): no sweep of that id was made by wandb.sweep in this "
                         f"process or the process that started it (ids: {sorted(_agent_sweeps)}), and the "
                         f"storage holds no sweep of that name")
+        if function is None:
+            from tunewise.sweeps._script import run_program_agent
+
+            run_program_agent({**cfg, "name": cfg.get("name") or str(sweep_id).rsplit("/", 1)[-1]},
+                              None if count is None else int(count))
+            return
         from tunewise.sweeps._script import run_agent
 
         run_agent(cfg, function, count, sys.modules[__name__])
