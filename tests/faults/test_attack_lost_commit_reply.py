@@ -19,84 +19,20 @@ such case. ``benchmarks/history/s24/faults2_lost_commit_reply.py`` counts the gr
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 import tunewise as tw
 from tests.storage._backends import POSTGRES_URL, SKIP_PG_REASON, unique
 from tunewise.storage import SQLStorage
 from tunewise.storage._base import PreparedStart
+from tunewise.testing.faults import LostAnswers
 from tunewise.trial import TrialState
 
 pytestmark = pytest.mark.postgres
 
 
-class LostCommitReplies:
-    """Make the COMMIT of chosen write transactions of ``storage`` (a PostgreSQL ``SQLStorage``) go
-    through on the server and then fail on the client as a dropped connection does.
-
-    ``lose(n)``: whether to lose the answer of the n-th COMMIT (from 0) of a transaction that
-    inserted a claim (``tunewise_claims``). Counts the answers lost in ``lost``."""
-
-    def __init__(self, storage: SQLStorage, lose: Any = lambda n: True, before_commit: bool = False) -> None:
-        self.before_commit = before_commit  # drop the connection instead of sending the COMMIT: nothing is stored
-        self.in_progress = 0  # how many times the server is made to answer "in progress" about it
-        self.db = storage._db
-        self.real_raw = self.db.raw
-        self.db.raw = self.raw  # type: ignore[method-assign]
-        self.lose = lose
-        self.commits = 0
-        self.lost = 0
-
-    def raw(self) -> Any:
-        return _Conn(self, self.real_raw())
-
-
-class _Conn:
-    def __init__(self, faults: LostCommitReplies, raw: Any) -> None:
-        self.faults, self.real = faults, raw
-
-    def cursor(self) -> _Cur:
-        return _Cur(self, self.real.cursor())
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.real, name)
-
-
-class _Cur:
-    def __init__(self, conn: _Conn, cur: Any) -> None:
-        self.conn, self.real, self.claims = conn, cur, False
-
-    def execute(self, sql: str, params: Any = None) -> Any:
-        if sql.lstrip().upper().startswith("BEGIN"):
-            self.claims = False
-        elif "tunewise_claims" in sql and sql.lstrip().upper().startswith("INSERT"):
-            self.claims = True
-        faults = self.conn.faults
-        if "txid_status" in sql and faults.in_progress > 0:
-            faults.in_progress -= 1
-            return self.real.execute("SELECT 'in progress'::text")
-        if sql == "COMMIT" and self.claims and faults.before_commit and faults.lose(faults.commits):
-            import psycopg
-
-            faults.commits += 1
-            faults.lost += 1
-            self.conn.real.driver_connection.close()  # the COMMIT never reaches the server
-            raise psycopg.OperationalError("consuming input failed: server closed the connection unexpectedly")
-        out = self.real.execute(sql, params)
-        if sql == "COMMIT" and self.claims:
-            n, faults.commits = faults.commits, faults.commits + 1
-            if faults.lose(n):
-                import psycopg
-
-                faults.lost += 1
-                self.conn.real.driver_connection.close()  # the server committed; its answer is lost
-                raise psycopg.OperationalError("consuming input failed: server closed the connection unexpectedly")
-        return out
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.real, name)
+# The COMMIT of a transaction that inserted a claim: its answer is lost (the server committed it)
+CLAIM_COMMIT = LostAnswers.commit_after("INSERT INTO tunewise_claims")
 
 
 @pytest.fixture
@@ -109,7 +45,7 @@ def url() -> str:
 def test_try_claim_whose_commit_answer_was_lost_is_won(url):
     storage = SQLStorage(url, retry_seconds=10)
     sid = storage.create_study(unique("lost-reply-try"), ["minimize"])
-    faults = LostCommitReplies(storage, lambda n: n == 0)
+    faults = LostAnswers(storage, CLAIM_COMMIT, lambda n: n == 0)
     assert storage.try_claim(sid, "k") is True  # this call claimed it; the answer was lost
     assert faults.lost == 1
     assert storage.try_claim(sid, "k") is False  # claimed once
@@ -121,9 +57,9 @@ def test_a_claim_whose_commit_never_reached_the_server_is_run_again(url):
     storage = SQLStorage(url, retry_seconds=10)
     sid = storage.create_study(unique("lost-commit"), ["minimize"])
     t = storage.start_trial(sid)
-    faults = LostCommitReplies(storage, lambda n: n == 0, before_commit=True)
+    faults = LostAnswers(storage, CLAIM_COMMIT, lambda n: n == 0, before=True)
     assert storage.claim_for_trial(sid, t.trial_id, "k", {"grid_id": 1}) is True
-    assert faults.lost == 1 and faults.commits == 2  # the second attempt committed
+    assert faults.lost == 1 and faults.seen == 2  # the second attempt committed
     assert storage.get_trial(t.trial_id).system_attrs["grid_id"] == 1
     assert storage.try_claim(sid, "k") is False
 
@@ -131,17 +67,17 @@ def test_a_claim_whose_commit_never_reached_the_server_is_run_again(url):
 def test_a_lost_answer_whose_transaction_the_server_still_runs_is_asked_about_again(url):
     storage = SQLStorage(url, retry_seconds=10)
     sid = storage.create_study(unique("lost-reply-in-progress"), ["minimize"])
-    faults = LostCommitReplies(storage, lambda n: n == 0)
+    faults = LostAnswers(storage, CLAIM_COMMIT, lambda n: n == 0)
     faults.in_progress = 2  # "in progress" twice, then the server's real answer: committed
     assert storage.try_claim(sid, "k") is True
-    assert faults.in_progress == 0 and faults.commits == 1  # asked three times, never run again
+    assert faults.in_progress == 0 and faults.seen == 1  # asked three times, never run again
 
 
 def test_claim_for_trial_whose_commit_answer_was_lost_is_won(url):
     storage = SQLStorage(url, retry_seconds=10)
     sid = storage.create_study(unique("lost-reply-for-trial"), ["minimize"])
     t = storage.start_trial(sid)
-    faults = LostCommitReplies(storage, lambda n: n == 0)
+    faults = LostAnswers(storage, CLAIM_COMMIT, lambda n: n == 0)
     assert storage.claim_for_trial(sid, t.trial_id, "k", {"grid_id": 3}) is True
     assert faults.lost == 1
     assert storage.get_trial(t.trial_id).system_attrs["grid_id"] == 3
@@ -150,7 +86,7 @@ def test_claim_for_trial_whose_commit_answer_was_lost_is_won(url):
 def test_a_start_with_a_claim_whose_commit_answer_was_lost_starts_one_trial(url):
     storage = SQLStorage(url, retry_seconds=10)
     sid = storage.create_study(unique("lost-reply-start"), ["minimize"])
-    faults = LostCommitReplies(storage, lambda n: n == 0)
+    faults = LostAnswers(storage, CLAIM_COMMIT, lambda n: n == 0)
     prepared = PreparedStart(number=None, system_attrs={"grid_id": 0}, claim="grid:0")
     t = storage.start_trial(sid, prepared=prepared)  # before the fix: ClaimTaken
     assert faults.lost == 1
@@ -174,7 +110,7 @@ def test_grid_search_whose_claims_lose_their_answers_runs_every_point_once(url, 
     storage = study._storage
     if first_suggest:  # ask() does not propose: the grid is claimed at the trial's first suggest
         storage.expects_waiting = lambda study_id: True  # type: ignore[method-assign]
-    faults = LostCommitReplies(storage, lambda n: n % 2 == 0)  # every other claim's answer is lost
+    faults = LostAnswers(storage, CLAIM_COMMIT, lambda n: n % 2 == 0)  # every other claim's answer is lost
     study.optimize(lambda t: t.suggest_float("x", 0, 7), n_trials=8)
     assert faults.lost >= 4
     trials = study.trials
@@ -188,8 +124,8 @@ def test_a_lost_answer_the_server_cannot_settle_in_the_retry_window_says_the_out
 
     storage = SQLStorage(url, retry_seconds=0.5)
     sid = storage.create_study(unique("lost-reply-unsettled"), ["minimize"])
-    faults = LostCommitReplies(storage, lambda n: n == 0)
+    faults = LostAnswers(storage, CLAIM_COMMIT, lambda n: n == 0)
     faults.in_progress = 10**6
     with pytest.raises(StorageError, match="whether it was stored is unknown"):
         storage.try_claim(sid, "k")
-    assert faults.commits == 1  # never run a second time
+    assert faults.seen == 1  # never run a second time

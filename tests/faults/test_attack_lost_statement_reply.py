@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
 
 import pytest
 
@@ -29,65 +28,15 @@ from tests.storage._backends import POSTGRES_URL, SKIP_PG_REASON, unique
 from tunewise.exceptions import StorageError
 from tunewise.storage import SQLStorage
 from tunewise.storage._base import PreparedStart
+from tunewise.testing.faults import LostAnswers
 from tunewise.trial import TrialState
 
 pytestmark = pytest.mark.postgres
 
-START = "WITH w AS ("
-FINISH = "objective_values = "
-
-
-class LostStatementReplies:
-    """Make chosen single statements of ``storage`` (a PostgreSQL ``SQLStorage``) run on the server
-    and then fail on the client as a connection dropped before their answer arrived.
-
-    ``lose(n)``: whether to lose the answer of the n-th statement (from 0) whose SQL holds
-    ``marker``. ``before=True`` drops the connection instead of sending the statement."""
-
-    def __init__(self, storage: SQLStorage, marker: str, lose: Any = lambda n: n == 0, before: bool = False) -> None:
-        self.marker, self.lose, self.before = marker, lose, before
-        self.db = storage._db
-        self.real_raw = self.db.raw
-        self.db.raw = self.raw  # type: ignore[method-assign]
-        self.seen = 0
-        self.lost = 0
-
-    def raw(self) -> Any:
-        return _Conn(self, self.real_raw())
-
-
-class _Conn:
-    def __init__(self, faults: LostStatementReplies, raw: Any) -> None:
-        self.faults, self.real = faults, raw
-
-    def cursor(self) -> _Cur:
-        return _Cur(self, self.real.cursor())
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.real, name)
-
-
-class _Cur:
-    def __init__(self, conn: _Conn, cur: Any) -> None:
-        self.conn, self.real = conn, cur
-
-    def execute(self, sql: str, params: Any = None) -> Any:
-        faults = self.conn.faults
-        if faults.marker not in sql:
-            return self.real.execute(sql, params)
-        n, faults.seen = faults.seen, faults.seen + 1
-        if not faults.lose(n):
-            return self.real.execute(sql, params)
-        import psycopg
-
-        faults.lost += 1
-        if not faults.before:
-            self.real.execute(sql, params)  # autocommit: committed on the server
-        self.conn.real.driver_connection.close()
-        raise psycopg.OperationalError("consuming input failed: server closed the connection unexpectedly")
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.real, name)
+# The statements whose answers are lost: the start (pg_start) and the finish
+START = LostAnswers.containing("WITH w AS (")
+FINISH = LostAnswers.containing("objective_values = ")
+FIRST = lambda n: n == 0  # noqa: E731
 
 
 @pytest.fixture
@@ -104,7 +53,7 @@ def _study(url: str, name: str) -> tuple[SQLStorage, int]:
 
 def test_a_start_whose_answer_was_lost_returns_the_trial_it_started(url):
     storage, sid = _study(url, "lost-start")
-    faults = LostStatementReplies(storage, START)
+    faults = LostAnswers(storage, START, FIRST)
     t = storage.start_trial(sid)
     assert faults.lost == 1 and faults.seen == 1  # found, not run again
     trials = SQLStorage(url).get_trials(sid)
@@ -117,7 +66,7 @@ def test_a_start_that_claimed_a_queued_trial_and_whose_answer_was_lost_returns_t
     storage, sid = _study(url, "lost-start-queued")
     queued = storage.enqueue_trial(sid, {"x": 0.5})
     other = storage.enqueue_trial(sid, {"x": 0.7})
-    faults = LostStatementReplies(storage, START)
+    faults = LostAnswers(storage, START, FIRST)
     t = storage.start_trial(sid, prepared=PreparedStart(queued.number, {"grid_id": 3}, {"who": "w1"}))
     assert faults.lost == 1 and faults.seen == 1
     assert t.trial_id == queued.trial_id
@@ -135,7 +84,7 @@ def test_a_start_that_claimed_a_queued_trial_and_whose_answer_was_lost_returns_t
 def test_a_start_that_never_reached_the_server_is_run_again(url):
     # Guard: the rerun must still start a trial when the first attempt did not run.
     storage, sid = _study(url, "lost-start-before")
-    faults = LostStatementReplies(storage, START, before=True)
+    faults = LostAnswers(storage, START, FIRST, before=True)
     t = storage.start_trial(sid)
     assert faults.lost == 1 and faults.seen == 2
     assert [(x.trial_id, x.state) for x in SQLStorage(url).get_trials(sid)] == [(t.trial_id, TrialState.RUNNING)]
@@ -145,7 +94,7 @@ def test_a_finish_whose_answer_was_lost_reports_that_it_finished_the_trial(url):
     storage, sid = _study(url, "lost-finish")
     t = storage.start_trial(sid)
     storage.update_trial(t.trial_id, params={"x": 0.25}, intermediate_values={0: 1.0})
-    faults = LostStatementReplies(storage, FINISH)
+    faults = LostAnswers(storage, FINISH, FIRST)
     assert storage.finish_trial(t.trial_id, TrialState.COMPLETE, [0.25]) is True
     assert faults.lost == 1
     stored = SQLStorage(url).get_trial(t.trial_id)
@@ -164,9 +113,9 @@ def test_optimize_with_lost_start_and_finish_answers_runs_each_trial_once(url, c
         heartbeat_interval=0.1,
         grace_period=0.5,
     )
-    LostStatementReplies(storage, START, lambda n: n % 3 == 1)
+    LostAnswers(storage, START, lambda n: n % 3 == 1)
     # (a second wrapper over the first: the finish statements whose answers are lost)
-    LostStatementReplies(storage, FINISH, lambda n: n % 3 == 2)
+    LostAnswers(storage, FINISH, lambda n: n % 3 == 2)
     t0 = time.monotonic()
     with caplog.at_level("WARNING", logger="tunewise"):
         study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=9)

@@ -9,6 +9,10 @@ by tunewise's own outage tests and by ``benchmarks/chaos.py``.
 environment, that process SIGKILLs itself the first time it reaches the point of that name, so a
 test can land a kill exactly there. Unset (always, outside such tests) a point costs one
 comparison.
+
+:class:`LostAnswers` loses the answers of chosen statements of a PostgreSQL ``SQLStorage``: the
+server runs the statement (autocommit: it is committed), then the client sees the connection drop
+before the answer arrived, as when a network link or a proxy fails at that moment.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ import os
 import signal
 import socket
 import threading
+from collections.abc import Callable, Sequence
+from typing import Any
 
-__all__ = ["CRASH_POINTS", "FlakyProxy", "KILL_ENV", "crash_point"]
+__all__ = ["CRASH_POINTS", "FlakyProxy", "KILL_ENV", "LostAnswers", "crash_point"]
 
 #: Environment variable naming the crash point at which the process kills itself.
 KILL_ENV = "TUNEWISE_FAULT_KILL"
@@ -123,3 +129,104 @@ class FlakyProxy:
         self.closed = True
         self.down()
         self.listener.close()
+
+
+class LostAnswers:
+    """Lose the answers of chosen statements of ``storage`` (a PostgreSQL ``SQLStorage``): each
+    statement for which ``chosen(sql, earlier)`` is True (``earlier``: the statements its cursor
+    ran before it since the last ``BEGIN``; one cursor runs one storage operation) and
+    ``lose(n)`` is True (``n``: how many chosen statements came before it, from 0) runs on the
+    server, then the client closes the connection and gets psycopg's "server closed the
+    connection unexpectedly". With ``before=True`` the connection is closed instead of sending
+    the statement: the server never ran it.
+
+    ``seen`` counts the chosen statements, ``lost`` the answers lost; while ``in_progress`` is
+    above 0, each ``txid_status`` question (the storage asking whether a transaction whose COMMIT
+    got no answer committed) is answered "in progress" and the count goes down by one. Wraps the
+    storage's connections from now on; wrap again for a second kind of statement.
+
+    The two filters tunewise's tests use:
+
+    >>> LostAnswers.containing("WITH w AS (")("WITH w AS (SELECT 1) SELECT 2", [])
+    True
+    >>> claim = LostAnswers.commit_after("INSERT INTO tunewise_claims")
+    >>> claim("COMMIT", ["BEGIN; SELECT txid_current()", "INSERT INTO tunewise_claims VALUES (1, 'k')"])
+    True
+    >>> claim("COMMIT", ["BEGIN; SELECT txid_current()", "UPDATE tunewise_trials SET state = 1"])
+    False
+    """
+
+    def __init__(
+        self,
+        storage: Any,
+        chosen: Callable[[str, Sequence[str]], bool],
+        lose: Callable[[int], bool] = lambda n: True,
+        before: bool = False,
+    ) -> None:
+        self.chosen, self.lose, self.before = chosen, lose, before
+        self.seen = 0
+        self.lost = 0
+        self.in_progress = 0
+        db = storage._db
+        if db.is_sqlite:
+            raise ValueError(
+                "LostAnswers needs a PostgreSQL storage: SQLite runs in this process, so its "
+                "answers cannot be lost on the way"
+            )
+        connect = db.raw
+        db.raw = lambda: _AnswerLosingConnection(self, connect())
+
+    @staticmethod
+    def containing(text: str) -> Callable[[str, Sequence[str]], bool]:
+        """A filter for ``chosen``: the statements whose SQL contains ``text``."""
+        return lambda sql, earlier: text in sql
+
+    @staticmethod
+    def commit_after(prefix: str) -> Callable[[str, Sequence[str]], bool]:
+        """A filter for ``chosen``: the COMMIT of a transaction that ran a statement starting with
+        ``prefix`` (case and leading white space aside)."""
+        prefix = prefix.upper()
+        return lambda sql, earlier: sql == "COMMIT" and any(s.lstrip().upper().startswith(prefix) for s in earlier)
+
+    def _execute(self, cur: Any, driver: Any, sql: str, params: Any, earlier: Sequence[str]) -> Any:
+        if "txid_status" in sql and self.in_progress > 0:
+            self.in_progress -= 1
+            return cur.execute("SELECT 'in progress'::text")
+        if not self.chosen(sql, earlier):
+            return cur.execute(sql, params)
+        n, self.seen = self.seen, self.seen + 1
+        if not self.lose(n):
+            return cur.execute(sql, params)
+        import psycopg
+
+        self.lost += 1
+        if not self.before:
+            cur.execute(sql, params)  # run to its end on the server (committed, for an autocommit statement)
+        driver.close()
+        raise psycopg.OperationalError("consuming input failed: server closed the connection unexpectedly")
+
+
+class _AnswerLosingConnection:
+    def __init__(self, faults: LostAnswers, raw: Any) -> None:
+        self._faults, self._raw = faults, raw
+
+    def cursor(self) -> _AnswerLosingCursor:
+        return _AnswerLosingCursor(self._faults, self._raw, self._raw.cursor())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+
+class _AnswerLosingCursor:
+    def __init__(self, faults: LostAnswers, raw: Any, cur: Any) -> None:
+        self._faults, self._raw, self._cur = faults, raw, cur
+        self._earlier: list[str] = []
+
+    def execute(self, sql: str, params: Any = None) -> Any:
+        if sql.lstrip().upper().startswith("BEGIN"):
+            self._earlier = []
+        earlier, self._earlier = self._earlier, [*self._earlier, sql]
+        return self._faults._execute(self._cur, self._raw.driver_connection, sql, params, earlier)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cur, name)
