@@ -168,6 +168,25 @@ def test_weighted_values_follow_their_probabilities():
         _spec(values=[1, 2, 3], probabilities=[0.5, 0.5])
 
 
+def test_ranges_and_weights_wandbs_validator_refuses_are_run_with_a_warning_that_says_so():
+    """s27 probe (benchmarks/history/s27/wandb_wild7.md): W&B's validator refuses min == max ("min 5 is not
+    less than max 5") and probabilities with `distribution: categorical`; tunewise ran both without a word."""
+    for kw in ({"distribution": "int_uniform", "min": 5, "max": 5}, {"min": 0.5, "max": 0.5},
+               {"distribution": "log_uniform_values", "min": 0.01, "max": 0.01}):
+        with pytest.warns(SweepConfigWarning, match=r"min equals max .*W&B refuses this range"):
+            p = _spec(**kw)
+        d = p.to_distribution()
+        assert d.low == d.high == kw["min"]  # every run gets that value
+    with pytest.warns(SweepConfigWarning, match="W&B refuses probabilities with distribution: categorical"):
+        p = _spec(distribution="categorical", values=["a", "b"], probabilities=[0.9, 0.1])
+    assert p.decode(0.85) == "a" and p.decode(0.95) == "b"  # the probabilities still apply
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # what W&B accepts: no warning
+        _spec(distribution="int_uniform", min=5, max=6)
+        _spec(values=["a", "b"], probabilities=[0.9, 0.1])
+        _spec(distribution="categorical_w_probabilities", values=["a", "b"], probabilities=[0.9, 0.1])
+
+
 def test_beta_inverse_log_uniform_and_their_quantized_forms():
     from scipy.stats import beta
 

@@ -562,6 +562,9 @@ def _parse_param(ctx: _Ctx, path: Path_, name: str, spec: Any, out: list[ParamSp
                                   "distribution (one of " + ", ".join(DISTRIBUTIONS) + ")")
     if dist == "categorical" and "probabilities" in spec:
         dist = "categorical_w_probabilities"  # W&B's schema names it so; accept the short name too
+        ctx.warn(path + ("distribution",), "W&B refuses probabilities with distribution: categorical (its schema "
+                                           "names it categorical_w_probabilities, or leave distribution out); "
+                                           "tunewise draws the values with these probabilities")
     if dist not in DISTRIBUTIONS:
         hint = difflib.get_close_matches(str(dist), DISTRIBUTIONS, n=1)
         did = f"did you mean {hint[0]!r}? " if hint else ""
@@ -617,6 +620,10 @@ def _parse_param(ctx: _Ctx, path: Path_, name: str, spec: Any, out: list[ParamSp
     if "min" in kw and "max" in kw and kw["min"] > kw["max"]:
         raise ctx.error(path + ("min",), f"min ({kw['min']!r}) is greater than max ({kw['max']!r}); "
                                          "min must be <= max")
+    if "min" in kw and "max" in kw and kw["min"] == kw["max"]:
+        # W&B's validator wants min < max ("min 5 is not less than max 5"); a constant is what it means here.
+        ctx.warn(path + ("min",), f"min equals max ({kw['min']!r}): W&B refuses this range (min must be less "
+                                  f"than max); every run gets {kw['min']!r} here (write value: for a constant)")
     if dist == "int_uniform" and not (_is_int(kw["min"]) and _is_int(kw["max"])):
         raise ctx.error(path, f"int_uniform needs integer min and max, got min={kw['min']!r}, max={kw['max']!r}")
     if dist in ("log_uniform_values", "q_log_uniform_values") and kw["min"] <= 0:
@@ -638,7 +645,7 @@ def _parse_param(ctx: _Ctx, path: Path_, name: str, spec: Any, out: list[ParamSp
         q = kw.get("q", 1.0)
         if q <= 0:
             raise ctx.error(path + ("q",), f"q must be > 0, got {q!r}")
-        if round(kw["min"] / q) == round(kw["max"] / q):
+        if round(kw["min"] / q) == round(kw["max"] / q) and kw["min"] != kw["max"]:  # min == max: said above
             # W&B runs it (round(X / q) * q is always that one value); almost surely not meant.
             ctx.warn(path, f"every run gets {round(kw['min'] / q) * q!r}: round(X / q) * q for X in "
                            f"[{kw['min']!r}, {kw['max']!r}] is one value with q={q!r}; "
