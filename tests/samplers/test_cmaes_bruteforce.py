@@ -485,9 +485,8 @@ def test_cmaes_x0_sigma0_source_trials_and_ipop() -> None:
 
 
 @pytest.mark.parametrize("kwargs, error, says", [
-    ({"restart_strategy": "bipop"}, ValueError, "restart_strategy='bipop' is not supported"),
     ({"restart_strategy": "sometimes"}, ValueError, "restart_strategy must be"),
-    ({"inc_popsize": 3}, ValueError, "inc_popsize=3 applies only with restart_strategy='ipop'"),
+    ({"inc_popsize": 0}, ValueError, "inc_popsize must be an integer >= 1"),
     ({"popsize": 1}, ValueError, "popsize must be an integer >= 2"),
     ({"sigma0": -1.0}, ValueError, "sigma0 must be a number > 0"),
     ({"x0": [0.5]}, TypeError, "x0 must be a dict"),
@@ -514,6 +513,23 @@ def test_cmaes_takes_optunas_inc_popsize_default() -> None:
     assert S.CmaEsSampler(restart_strategy="ipop", inc_popsize=-1).inc_popsize == 2
     with pytest.raises(ValueError, match="inc_popsize must be an integer >= 1"):
         S.CmaEsSampler(restart_strategy="ipop", inc_popsize=-2)
+
+
+def test_cmaes_takes_optunas_deprecated_restart_options_with_a_warning() -> None:
+    # Optuna 4.4+ deprecates restart_strategy / inc_popsize and ignores them, so scripts written with
+    # restart_strategy="bipop" or inc_popsize alone run there; here they run too, and say what happens.
+    with pytest.warns(UserWarning, match="restarts as 'ipop' instead") as caught:
+        bipop = S.CmaEsSampler(restart_strategy="bipop", inc_popsize=3, popsize=4, seed=0)
+    assert len(caught) == 1 and bipop.restart_strategy == "ipop" and bipop.inc_popsize == 3
+    with pytest.warns(UserWarning, match="inc_popsize=2 applies only with restart_strategy='ipop'"):
+        alone = S.CmaEsSampler(inc_popsize=2, seed=0)
+    assert alone.restart_strategy is None
+    study = tw.create_study(sampler=bipop)  # IPOP restarts: test_cmaes_x0_sigma0_source_trials_and_ipop
+    study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=12)
+    assert sum(t.state == TrialState.COMPLETE for t in study.trials) == 12 and any(_tags(study))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Optuna's default (-1) and "ipop" stay silent
+        S.CmaEsSampler(restart_strategy="ipop", inc_popsize=-1)
 
 
 def test_cmaes_errors_in_the_study_are_clear() -> None:

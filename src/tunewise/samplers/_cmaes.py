@@ -186,10 +186,11 @@ class CmaEsSampler(Sampler):
         consider_pruned_trials: tell PRUNED trials with their last reported value.
         restart_strategy: ``"ipop"`` restarts CMA-ES from a random mean with a population
             ``inc_popsize`` times larger whenever it has converged (Auger and Hansen 2005);
-            None never restarts.
+            None never restarts. Optuna's ``"bipop"`` restarts as ``"ipop"``, with a warning.
         popsize: population size (default ``4 + floor(3 ln d)``).
         inc_popsize: population growth per IPOP restart (default 2; ``-1``, Optuna's default, is
-            the default too).
+            the default too). Given without ``restart_strategy`` it has no effect, with a
+            warning.
         use_separable_cma: diagonal covariance (sep-CMA-ES): faster learning on separable
             problems.
         with_margin: CMA-ES with margin for integer and stepped parameters.
@@ -199,7 +200,8 @@ class CmaEsSampler(Sampler):
 
     ``use_separable_cma``, ``with_margin`` and ``lr_adapt`` exclude each other (``with_margin``
     and ``lr_adapt`` together too), and ``source_trials`` excludes ``x0``, ``sigma0`` and
-    ``use_separable_cma``, as in Optuna. Optuna's ``restart_strategy="bipop"`` is refused.
+    ``use_separable_cma``, as in Optuna. Optuna 4.4+ deprecates ``restart_strategy`` and
+    ``inc_popsize`` and ignores them (plain CMA-ES, with a warning); tunewise runs IPOP restarts.
 
     >>> import tunewise as tw
     >>> def sphere(trial):
@@ -248,18 +250,33 @@ class CmaEsSampler(Sampler):
         if seed is not None and not _is_int(seed):
             raise TypeError(f"seed must be an integer or None, got {seed!r}")
         if restart_strategy == "bipop":
-            raise ValueError("restart_strategy='bipop' is not supported by tunewise's CmaEsSampler: use 'ipop' "
-                             "(restarts with a growing population) or None")
+            # Optuna 4.4+ accepts "bipop" and ignores it (plain CMA-ES, with a deprecation warning), so a
+            # script written with it runs there. BIPOP interleaves IPOP's growing runs with small local
+            # ones (Hansen 2009); IPOP is the restart rule tunewise has, so it runs that, and says so.
+            warnings.warn(
+                "restart_strategy='bipop' (BIPOP-CMA-ES) is not implemented by tunewise's CmaEsSampler: it "
+                "restarts as 'ipop' instead (a population inc_popsize times larger at each restart), so "
+                "results may differ from Optuna's (Optuna 4.4+ ignores restart_strategy)",
+                UserWarning,
+                stacklevel=2,
+            )
+            restart_strategy = "ipop"
         if restart_strategy is not None and restart_strategy not in _RESTART_STRATEGIES:
-            raise ValueError(f"restart_strategy must be 'ipop' or None, got {restart_strategy!r}")
+            raise ValueError(f"restart_strategy must be 'ipop', 'bipop' or None, got {restart_strategy!r}")
         if isinstance(inc_popsize, int) and not isinstance(inc_popsize, bool) and inc_popsize == -1:
             inc_popsize = None  # Optuna's "not given"
         if inc_popsize is not None:
-            if restart_strategy is None:
-                raise ValueError(f"inc_popsize={inc_popsize!r} applies only with restart_strategy='ipop' (the "
-                                 f"population grows at each restart); pass restart_strategy='ipop' or drop it")
             if not _is_int(inc_popsize) or inc_popsize < 1:
                 raise ValueError(f"inc_popsize must be an integer >= 1, got {inc_popsize!r}")
+            if restart_strategy is None:
+                # Optuna 4.4+ ignores inc_popsize with a deprecation warning; refusing it would stop a
+                # script that runs there.
+                warnings.warn(
+                    f"inc_popsize={inc_popsize!r} applies only with restart_strategy='ipop' (the population "
+                    f"grows at each restart): without it CMA-ES never restarts and inc_popsize has no effect",
+                    UserWarning,
+                    stacklevel=2,
+                )
         if popsize is not None and (not _is_int(popsize) or popsize < 2):
             raise ValueError(f"popsize must be an integer >= 2 or None, got {popsize!r}")
         warn_independent_sampling = _check_flag("warn_independent_sampling", warn_independent_sampling)
