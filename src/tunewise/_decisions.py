@@ -45,8 +45,14 @@ if TYPE_CHECKING:
     from tunewise.study import Study
     from tunewise.trial import FrozenTrial, Trial
 
-__all__ = ["act", "admit_asked_trial", "budget", "checkpoint_root", "context", "hold_new_trial", "load_checkpoint",
-           "resume_suggestions", "save_checkpoint", "should_prune"]
+__all__ = ["QUEUED_ONLY", "act", "admit_asked_trial", "budget", "checkpoint_root", "context", "hold_new_trial",
+           "load_checkpoint", "resume_suggestions", "save_checkpoint", "should_prune"]
+
+#: The claim of a start admitted for a queued trial (see :func:`_admitted`). The key is claimed
+#: once in the study, before any start carries it, and never given back: by the contract of
+#: ``PreparedStart.claim`` a start claims its key only when it creates a new trial, so a start
+#: carrying this key takes a queued (WAITING) trial or raises ``ClaimTaken`` and starts nothing.
+QUEUED_ONLY = "start:queued"
 
 
 class _StudyLoop:
@@ -223,9 +229,9 @@ def hold_new_trial(study: Study, *, wait: bool = True) -> bool:
     with 2 workers, PBT's 4 members x 5 generations took 24-33 trials of ``max_trials`` instead of
     20, so the last generation stayed queued. The wait ends when the scheduler admits a new trial
     (a continuation is queued: the start claims it; or nothing trains, and then the scheduler's
-    ``idle_suggestions(ctx)`` are enqueued first; a queued trial is reserved first, and a new
-    trial the scheduler admits in limited number claims one of its ``admission_claims(ctx)``
-    first, see :func:`_admitted`), when the study is told to stop, at the
+    ``idle_suggestions(ctx)`` are enqueued first; the start then takes a queued trial or
+    nothing, and a new trial the scheduler admits in limited number claims one of its
+    ``admission_claims(ctx)``, see :func:`_admitted`), when the study is told to stop, at the
     running ``optimize()``'s timeout, or after the scheduler's ``excess_wait`` seconds (default 60);
     dead workers' trials are failed and retried meanwhile (a retry is work too).
 
@@ -270,13 +276,16 @@ def admit_asked_trial(study: Study) -> None:
 
     Waiting for work here would wait for ever in the common ask-and-tell loop, whose running
     trials progress only when the same caller trains them; Optuna's ``ask()`` never waits either.
-    A queued trial reserved by another worker (an ``optimize()`` worker about to start it, another
-    process's ``ask()``) is that worker's: taking it would leave the worker to start a trial with
-    no work (PBT: an excess trial, which uses the budget). So while every queued trial is reserved,
-    ``ask()`` waits for them to be started (a moment), then decides again; a reservation whose
-    holder died before starting it is taken after the scheduler's ``excess_wait``, as
-    ``optimize()``'s workers take it. The same holds for the members not started yet
-    (``admission_claims``) while every one of them is claimed by another worker."""
+    With a storage that claims at the start (tunewise's), the start takes a queued trial or
+    nothing (``ClaimTaken``: another worker took the last one first; then this admission runs
+    again). With another storage a queued trial reserved by another worker (an ``optimize()``
+    worker about to start it, another process's ``ask()``) is that worker's: taking it would
+    leave the worker to start a trial with no work (PBT: an excess trial, which uses the
+    budget). So while every queued trial is reserved, ``ask()`` waits for them to be started (a
+    moment), then decides again; a reservation whose holder died before starting it is taken
+    after the scheduler's ``excess_wait``, as ``optimize()``'s workers take it. The same holds
+    for the members not started yet (``admission_claims``) while every one of them is claimed by
+    another worker."""
     from tunewise.exceptions import TrialNotAdmitted
 
     scheduler: Any = study.scheduler
@@ -311,12 +320,18 @@ def _trials_named(numbers: list[int]) -> str:
 
 def _admitted(loop: _StudyLoop, ctx: SchedulerContext, admits: Any, claims: Any = None,
               study: Study | None = None) -> bool:
-    """Whether this worker may start a trial now. With WAITING trials queued: only with a
-    reservation of one (a claim on its number) for the start that follows, whatever else holds:
-    two workers admitted at once for one queued segment would otherwise both start, and the one
-    finding it claimed would create a new trial with no work (PBT: an excess trial, which uses
-    the budget); False while every queued trial is reserved by other workers. With none queued:
-    when the scheduler admits a new trial, and nothing was queued meanwhile (then reserve).
+    """Whether this worker may start a trial now. With WAITING trials queued: yes, for a start
+    that takes one of them or starts nothing, whatever else holds: two workers admitted at once
+    for one queued segment would otherwise both start, and the one finding it taken would
+    create a new trial with no work (PBT: an excess trial, which uses the budget). With a
+    storage that claims at the start (``claims_at_start``), ``study``'s next start carries the
+    claim :data:`QUEUED_ONLY` (``study._admission_claim``): it takes a queued trial, or
+    ``ClaimTaken`` (another worker took the last one first) and this worker is admitted again;
+    nothing is reserved, so a worker killed between its admission and its start leaves nothing
+    behind (s27). Otherwise a queued trial is reserved first (a claim on ``start:<n>``, in a step
+    of its own), and False while every queued trial is reserved by other workers; a reservation
+    whose worker died is taken only after ``excess_wait``. With none queued: when the scheduler
+    admits a new trial, and nothing was queued meanwhile (then reserve).
 
     A new trial the scheduler admits only in limited number (PBT: the members not started yet,
     ``admission_claims(ctx)``) is admitted only with a claim on one of its keys, taken in one
@@ -333,6 +348,16 @@ def _admitted(loop: _StudyLoop, ctx: SchedulerContext, admits: Any, claims: Any 
 
     queued = waiting()
     if queued:
+        if study is not None and loop.storage.claims_at_start():
+            # No reservation of a queued trial: the start takes one or starts nothing (QUEUED_ONLY).
+            # Reserved in a step of its own (a claim on ``start:<n>``), a queued trial whose
+            # worker died before its start stayed reserved, and the other workers were held
+            # excess_wait (60 s) for it (s26, left open; s27: 61-64 s of a 7-10 s run).
+            if QUEUED_ONLY not in loop.claimed:
+                loop.storage.try_claim(loop.study_id, QUEUED_ONLY)  # True the first time in the study
+                loop.claimed.add(QUEUED_ONLY)
+            study._admission_claim = QUEUED_ONLY
+            return True
         return any(loop.storage.try_claim(loop.study_id, f"start:{n}") for n in queued)
     if not admits(ctx):
         return False

@@ -624,7 +624,14 @@ class Study:
         (Claimed in a step of its own before s26, such a key stayed claimed for a member that never
         started, and the last member then started only after ``excess_wait``.) When the proposal
         has a claim of its own or was made for a trial number, the key is claimed before the start,
-        as before; if another worker holds it, this worker is admitted again first."""
+        as before; if another worker holds it, this worker is admitted again first.
+
+        The key :data:`~tunewise._decisions.QUEUED_ONLY` (admitted for a queued trial) makes the
+        start take a queued trial or start nothing. With a proposal of that kind (made because
+        the queue looked empty at the ask), a queued trial is reserved first instead, as before
+        s27 (a claim on ``start:<n>``)."""
+        from tunewise._decisions import QUEUED_ONLY
+
         while True:
             key, self._admission_claim = self._admission_claim, None
             if key is None:
@@ -633,7 +640,11 @@ class Study:
                 return PreparedStart(None, claim=key)
             if prepared.claim is None and prepared.number is None:
                 return dataclasses.replace(prepared, claim=key)
-            if self._storage.try_claim(self._study_id, key):
+            if key == QUEUED_ONLY:
+                queued = self._storage.get_trials(self._study_id, (TrialState.WAITING,))
+                if any(self._storage.try_claim(self._study_id, f"start:{t.number}") for t in queued):
+                    return prepared
+            elif self._storage.try_claim(self._study_id, key):
                 return prepared
             self._readmit()
 

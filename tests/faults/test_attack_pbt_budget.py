@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 import tunewise as tw
-from tests.storage._backends import SQL_BACKENDS, backend_url, unique
+from tests.storage._backends import SQL_BACKENDS, SQLStorageClaimingBeforeStart, backend_url, unique
+from tunewise.storage import SQLStorage
 from tunewise.trial import TrialState
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -256,14 +257,17 @@ def test_a_worker_is_not_held_when_no_member_trains(tmp_path, monkeypatch):
     assert [t.number for t in study.trials if t.system_attrs.get("pbt", {}).get("excess")] == []
 
 
-def test_a_worker_is_not_held_once_the_budget_is_used(tmp_path, monkeypatch):
+@pytest.mark.parametrize("storage", [SQLStorage, SQLStorageClaimingBeforeStart])
+def test_a_worker_is_not_held_once_the_budget_is_used(tmp_path, monkeypatch, storage):
     # At the end of a budget, a queued segment reserved by a worker whose start the budget then
     # refused stays reserved: the other worker was held excess_wait (60 s by default) for it,
     # though its own start could only be refused too (s25: 64 s for a 4 s run). Now the hold ends
     # once the budget is used, and the start decides (refused here; a queued retry would start).
+    # (Since s27 an admission reserves a segment only on a storage that does not claim at the
+    # start; on tunewise's a reservation left behind is not waited for at all.)
     pbt = tw.schedulers.PBTScheduler(perturbation_interval=2, population_size=2, excess_wait=30)
     study = tw.create_study(
-        storage=f"sqlite:///{tmp_path / 'pbt.db'}", direction="maximize", scheduler=pbt, max_trials=2
+        storage=storage(f"sqlite:///{tmp_path / 'pbt.db'}"), direction="maximize", scheduler=pbt, max_trials=2
     )
     for _ in range(2):
         t = study.ask()
@@ -276,3 +280,51 @@ def test_a_worker_is_not_held_once_the_budget_is_used(tmp_path, monkeypatch):
     study.optimize(lambda trial: trial.suggest_float("lr", 0.01, 1.0), n_trials=1)
     assert holds == [True]  # the hold ended at once; it did not run out after excess_wait (30 s)
     assert [t.state for t in study.trials] == [TrialState.COMPLETE, TrialState.COMPLETE, TrialState.WAITING]
+
+
+# s26 left open (benchmarks/history/s26/faults.md, case 2): worker 1 is admitted for a queued
+# segment and is killed (SIGKILL) before its start. The admission reserved the segment (a claim on
+# ``start:<n>``) in a storage step of its own, so the dead worker's reservation stayed and worker 0
+# was held until excess_wait (60 s) before it took the segment. Now nothing is reserved: the start
+# takes a queued segment or starts nothing (``_decisions.QUEUED_ONLY``).
+QUEUED_KILL = textwrap.dedent("""
+    import os, signal, sys
+    from tunewise import _decisions
+    from tunewise.trial import TrialState
+
+    _admitted, _hold = _decisions._admitted, _decisions.hold_new_trial
+    me, tmp = sys.argv[4], sys.argv[3]
+
+    def admitted(loop, ctx, admits, claims=None, study=None):
+        queued = [t.number for t in ctx.get_trials(states=(TrialState.WAITING,))]
+        out = _admitted(loop, ctx, admits, claims, study)
+        if me == "1" and out and queued:  # admitted for a queued segment: killed before its start
+            with open(os.path.join(tmp, "worker1-killed"), "w") as f:
+                f.write(repr(queued))
+            os.kill(os.getpid(), signal.SIGKILL)
+        return out
+
+    def hold_new_trial(study, **kw):
+        out = _hold(study, **kw)
+        if out is False:  # the hold ended without an admission: excess_wait ran out
+            with open(os.path.join(tmp, f"worker{me}-held-out"), "a") as f:
+                f.write("x")
+        return out
+
+    _decisions._admitted = admitted
+    _decisions.hold_new_trial = hold_new_trial
+""")
+
+
+@pytest.mark.parametrize("backend", SQL_BACKENDS)
+def test_a_worker_killed_between_its_admission_for_a_queued_segment_and_its_start_holds_nobody(backend, tmp_path):
+    url, name = backend_url(backend, tmp_path), unique("pbt-queued-kill")
+    tw.create_study(study_name=name, storage=url, direction="maximize")
+    trials = _run_two_workers(QUEUED_KILL + WORKER, url, name, tmp_path, returncodes=(0, -9))
+    assert (tmp_path / "worker1-killed").exists()  # killed after an admission with a segment queued
+    excess = [t.number for t in trials if t.system_attrs.get("pbt", {}).get("excess")]
+    left = [t.number for t in trials if t.state in (TrialState.WAITING, TrialState.RUNNING)]
+    assert (len(trials), excess, left) == (20, [], [])
+    # Every hold of worker 0 ended with an admission: none ran out after excess_wait (60 s)
+    # waiting for a segment the dead worker had reserved
+    assert not (tmp_path / "worker0-held-out").exists()

@@ -15,16 +15,27 @@ from __future__ import annotations
 import pytest
 
 import tunewise as tw
+from tests.storage._backends import SQLStorageClaimingBeforeStart
 from tunewise.trial import TrialState
 
 MAX_STEP, INTERVAL, POPULATION = 6, 2, 2
 
 
 def _study(tmp_path, **kw):
-    pbt = tw.schedulers.PBTScheduler(perturbation_interval=INTERVAL, population_size=POPULATION, max_step=MAX_STEP,
-                                     seed=0, checkpoint_dir=str(tmp_path / "ck"))
-    return tw.create_study(direction="maximize", sampler=tw.samplers.RandomSampler(seed=0), scheduler=pbt,
-                           max_trials=pbt.trials_needed(), **kw), pbt
+    pbt = tw.schedulers.PBTScheduler(
+        perturbation_interval=INTERVAL,
+        population_size=POPULATION,
+        max_step=MAX_STEP,
+        seed=0,
+        checkpoint_dir=str(tmp_path / "ck"),
+    )
+    return tw.create_study(
+        direction="maximize",
+        sampler=tw.samplers.RandomSampler(seed=0),
+        scheduler=pbt,
+        max_trials=pbt.trials_needed(),
+        **kw,
+    ), pbt
 
 
 class _Member:
@@ -121,33 +132,40 @@ def test_ask_queues_a_generation_nobody_resolved_instead_of_an_excess_trial(tmp_
 
 
 def test_ask_is_not_held_without_a_scheduler_that_admits_trials(tmp_path):
-    study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0),
-                            scheduler=tw.schedulers.ASHAScheduler(1, 9, 3))
+    study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0), scheduler=tw.schedulers.ASHAScheduler(1, 9, 3))
     trials = [study.ask() for _ in range(3)]  # as many as the caller wants, as in Optuna
     assert [t.number for t in trials] == [0, 1, 2]
 
 
 def test_ask_does_not_take_a_segment_an_optimize_worker_reserved(tmp_path, monkeypatch):
-    # ask() and optimize() workers on one PBT study (session 21). A worker of optimize() reserves
-    # a queued segment (claim "start:<number>") and then starts: the start claims the oldest
-    # WAITING trial. Before, ask() took a queued segment even when every one was reserved, so the
-    # worker whose segment it took found none and created a trial with no work: an excess trial,
-    # using the budget (here trial 4), and the population could not finish in trials_needed().
-    # Now ask() waits for the reserved segments to be started, then decides again.
+    # ask() and optimize() workers on one PBT study (session 21), on a storage that does not claim
+    # at the start. A worker of optimize() reserves a queued segment (claim "start:<number>") and
+    # then starts: the start claims the oldest WAITING trial. Before, ask() took a queued segment
+    # even when every one was reserved, so the worker whose segment it took found none and created
+    # a trial with no work: an excess trial, using the budget (here trial 4), and the population
+    # could not finish in trials_needed(). Now ask() waits for the reserved segments to be
+    # started, then decides again.
     import threading
 
     from tunewise import _decisions
 
     url = f"sqlite:///{tmp_path / 'pbt.db'}"
-    study, _ = _study(tmp_path, storage=url, study_name="pbt-mixed")
+    study, _ = _study(tmp_path, storage=SQLStorageClaimingBeforeStart(url), study_name="pbt-mixed")
     a, b = _Member(study, study.ask()), _Member(study, study.ask())
     for m in (a, b):
         while not m.train_one_step():
             pass
     assert [t.number for t in study.get_trials(states=(TrialState.WAITING,))] == [2, 3]  # generation 1 queued
     # Two optimize() workers (their own study objects and connections) reserve the two segments.
-    workers = [tw.load_study(study_name="pbt-mixed", storage=url, scheduler=study.scheduler,
-                             sampler=tw.samplers.RandomSampler(seed=1)) for _ in range(2)]
+    workers = [
+        tw.load_study(
+            study_name="pbt-mixed",
+            storage=SQLStorageClaimingBeforeStart(url),
+            scheduler=study.scheduler,
+            sampler=tw.samplers.RandomSampler(seed=1),
+        )
+        for _ in range(2)
+    ]
     assert all(_decisions.hold_new_trial(w, wait=False) for w in workers)
     started = []
     sleep, main = _decisions.time.sleep, threading.current_thread()
@@ -163,4 +181,38 @@ def test_ask_does_not_take_a_segment_an_optimize_worker_reserved(tmp_path, monke
     with pytest.raises(tw.exceptions.TrialNotAdmitted, match=r"trials 2, 3 are running"):
         study.ask()
     assert sorted(started) == [2, 3]  # each worker started the segment it reserved
+    assert len(study.trials) == 4 and _excess(study) == []
+
+
+def test_ask_and_optimize_workers_admitted_for_the_same_segments_start_no_excess_trial(tmp_path):
+    # As above on tunewise's storage, which claims at the start (s27): the admissions reserve
+    # nothing, so a worker killed between its admission and its start holds up no segment (it
+    # held one until excess_wait, 60 s). Each optimize() worker's start carries the claim
+    # QUEUED_ONLY: it takes a queued segment or starts nothing (ClaimTaken). ask() takes a
+    # segment at once; the worker whose segment it took starts nothing: no excess trial.
+    from tunewise import _decisions
+    from tunewise.storage._base import ClaimTaken
+
+    url = f"sqlite:///{tmp_path / 'pbt.db'}"
+    study, _ = _study(tmp_path, storage=url, study_name="pbt-mixed")
+    a, b = _Member(study, study.ask()), _Member(study, study.ask())
+    for m in (a, b):
+        while not m.train_one_step():
+            pass
+    assert [t.number for t in study.get_trials(states=(TrialState.WAITING,))] == [2, 3]  # generation 1 queued
+    workers = [
+        tw.load_study(
+            study_name="pbt-mixed", storage=url, scheduler=study.scheduler, sampler=tw.samplers.RandomSampler(seed=1)
+        )
+        for _ in range(2)
+    ]
+    assert all(_decisions.hold_new_trial(w, wait=False) for w in workers)
+    assert [w._admission_claim for w in workers] == [_decisions.QUEUED_ONLY] * 2  # nothing reserved
+    assert study._storage.is_claimed(study._study_id, _decisions.QUEUED_ONLY)
+    assert not any(study._storage.is_claimed(study._study_id, f"start:{n}") for n in (2, 3))
+    assert study.ask().number == 2  # not held for the workers' admissions
+    w0, w1 = workers
+    assert w0._storage.start_trial(w0._study_id, prepared=w0._admission_prepared(None)).number == 3
+    with pytest.raises(ClaimTaken):  # no segment left: nothing starts (before s27's claim: a new trial)
+        w1._storage.start_trial(w1._study_id, prepared=w1._admission_prepared(None))
     assert len(study.trials) == 4 and _excess(study) == []

@@ -11,6 +11,8 @@ import uuid
 
 import pytest
 
+from tunewise.storage import SQLStorage
+
 POSTGRES_ENV = "TUNEWISE_TEST_POSTGRES_URL"
 POSTGRES_URL = os.environ.get(POSTGRES_ENV)
 SKIP_PG_REASON = (
@@ -38,3 +40,12 @@ def backend_url(backend: str, tmp_path) -> str | None:
 def unique(name: str) -> str:
     """Study names unique per test: the PostgreSQL database is shared by every test."""
     return f"{name}-{uuid.uuid4().hex[:8]}"
+
+
+class SQLStorageClaimingBeforeStart(SQLStorage):
+    """SQLStorage whose start claims no key (``claims_at_start()`` False, as a third-party storage
+    written before ``PreparedStart.claim``): tunewise then claims a proposal's or an admission's
+    key in a step of its own before the start (a queued PBT segment: ``start:<number>``)."""
+
+    def claims_at_start(self) -> bool:
+        return False

@@ -254,7 +254,7 @@ class PBTScheduler(Scheduler):
         and starts interleave: two workers that both saw the last member unstarted could
         otherwise both start, and the second trial would only be an ``excess`` one, using a
         trial of the budget (the last generation's last segment then never ran). Empty
-        otherwise (a queued segment is reserved by the loop itself)."""
+        otherwise (the loop sees that each queued segment is started once: _decisions._admitted)."""
         trials = ctx.get_trials()
         if any(t.state == TrialState.WAITING for t in trials):
             return []
