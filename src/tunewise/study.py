@@ -1818,12 +1818,15 @@ class StudyDirection(str, enum.Enum):
     """Optuna's ``StudyDirection``. A study's ``direction`` (and each of its ``directions``) is a
     member: it equals, hashes and prints as its string ``"minimize"`` / ``"maximize"``
     (``"minimize" == StudyDirection.MINIMIZE``) and has Optuna's ``.name`` (``"MINIMIZE"``), so code
-    written for either reads the same.
+    written for either reads the same. It also equals Optuna's number (MINIMIZE 1, MAXIMIZE 2:
+    ``int(study.direction)``, ``StudyDirection(2)``); ``json.dumps`` writes the string.
 
     >>> import tunewise as tw
     >>> study = tw.create_study(direction="maximize")
     >>> study.direction == "maximize", study.direction.name, f"{study.direction}"
     (True, 'MAXIMIZE', 'maximize')
+    >>> int(study.direction), study.direction == 2, tw.study.StudyDirection(1).name
+    (2, True, 'MINIMIZE')
     """
 
     MINIMIZE = "minimize"
@@ -1837,6 +1840,31 @@ class StudyDirection(str, enum.Enum):
 
     def __repr__(self) -> str:  # as its string, as tunewise printed directions before
         return repr(self.value)
+
+    # Optuna's StudyDirection is an IntEnum (NOT_SET 0, MINIMIZE 1, MAXIMIZE 2) and scripts use the
+    # numbers: ``int(study.direction)``, ``study.direction == 2``, ``StudyDirection(2)`` (rebuilding
+    # one that ``json.dump`` wrote as a number). A direction equals its Optuna number too, as
+    # TrialState does; its hash stays the text's, so a *set* of numbers does not find it.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, int) and not isinstance(other, bool):
+            return _DIRECTION_NUMBERS[self.value] == other
+        return str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __int__(self) -> int:
+        return _DIRECTION_NUMBERS[self.value]
+
+    @classmethod
+    def _missing_(cls, value: object) -> StudyDirection | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return next((d for d in cls if _DIRECTION_NUMBERS[d.value] == value), None)
+        return None
+
+
+_DIRECTION_NUMBERS = {"minimize": 1, "maximize": 2}
 
 
 class MaxTrialsCallback:

@@ -29,3 +29,15 @@ def test_every_direction_and_summaries_and_loaded_studies(tmp_path):
     assert [d.name for d in summary.directions] == ["MINIMIZE", "MAXIMIZE"]
     tw.copy_study(from_study_name="mo", from_storage=url, to_storage=url, to_study_name="copy")
     assert tw.load_study(study_name="copy", storage=url).directions == ["minimize", "maximize"]
+
+
+def test_direction_equals_optunas_number_as_its_intenum_does():
+    # Optuna's StudyDirection is an IntEnum (MINIMIZE 1, MAXIMIZE 2): scripts call int() on it,
+    # compare it with the number, or rebuild it from a number json.dump wrote (s27's probe).
+    study = tw.create_study(directions=["minimize", "maximize"])
+    assert [int(d) for d in study.directions] == [1, 2]
+    assert study.directions[1] == 2 and study.directions[1] != 1 and not study.directions[0] == 2
+    assert StudyDirection(1) is StudyDirection.MINIMIZE and StudyDirection(2) is StudyDirection.MAXIMIZE
+    assert StudyDirection("maximize") is StudyDirection.MAXIMIZE
+    assert study.directions[0] != True  # noqa: E712  (a bool is not a number here)
+    assert json.dumps(study.directions) == '["minimize", "maximize"]'  # JSON keeps the strings
