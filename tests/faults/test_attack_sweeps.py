@@ -3,25 +3,36 @@ the run with a reason that says what wandb.log got, not only that no metric was 
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import tunewise as tw
 from tunewise.sweeps import SweepConfig, SweepRunner
 
-NON_NUMERIC = textwrap.dedent('''
+NON_NUMERIC = textwrap.dedent("""
     import wandb
     run = wandb.init()
     wandb.log({"val_loss": "bad", "epoch": 1})
     wandb.log({"val_loss": None})
-''')
+""")
 
 
 def test_a_non_numeric_metric_fails_the_run_with_a_reason_naming_the_value(tmp_path: Path):
     (tmp_path / "train.py").write_text(NON_NUMERIC)
-    cfg = SweepConfig.from_dict({"program": str(tmp_path / "train.py"), "metric": {"name": "val_loss"},
-                                 "log_dir": str(tmp_path / "runs"), "timeout": 60, "method": "grid",
-                                 "parameters": {"x": {"value": 1}}})
+    cfg = SweepConfig.from_dict(
+        {
+            "program": str(tmp_path / "train.py"),
+            "metric": {"name": "val_loss"},
+            "log_dir": str(tmp_path / "runs"),
+            "timeout": 60,
+            "method": "grid",
+            "parameters": {"x": {"value": 1}},
+        }
+    )
     study = SweepRunner(cfg, storage="memory", echo=None).run()
     (trial,) = study.trials
     assert trial.state == tw.TrialState.FAILED
@@ -29,3 +40,52 @@ def test_a_non_numeric_metric_fails_the_run_with_a_reason_naming_the_value(tmp_p
     assert "never printed the metric 'val_loss'" in reason
     assert "wandb.log got 'bad' (str) for the sweep's metric 'val_loss', not a number" in reason
     assert "wandb.log got None (NoneType)" in reason
+
+
+# The agent (`tunewise sweep run`) is SIGKILLed while its program runs (here the program kills it,
+# the first time). Its run stays RUNNING: its heartbeats stop. Another agent ran the rest of the
+# grid and, finding the grid run through, ended the sweep: the killed run stayed RUNNING for good
+# and its grid point never ran (benchmarks/history/s27/faults.md). Now an agent whose grid ran
+# through waits for the other agents' runs, as optimize() does, fails the dead one after the grace
+# period and runs its retry.
+KILLS_ITS_AGENT = textwrap.dedent("""
+    import os, signal, sys
+    lr = float(sys.argv[1].split("=")[1])
+    marker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "agent-killed")
+    if not os.path.exists(marker):
+        open(marker, "w").close()
+        os.kill(os.getppid(), signal.SIGKILL)  # the agent dies while this run runs
+        sys.exit(0)
+    print(f"loss={(lr - 0.01) ** 2}")
+""")
+
+
+def test_a_run_whose_agent_was_killed_is_run_again_by_another_agent(tmp_path: Path, monkeypatch):
+    from tunewise.sweeps import _runner
+
+    (tmp_path / "train.py").write_text(KILLS_ITS_AGENT)
+    (tmp_path / "sweep.yaml").write_text(
+        "name: killed-agent\nprogram: train.py\nmethod: grid\nmetric: {name: loss, goal: minimize}\n"
+        "parameters:\n  lr: {values: [0.001, 0.01, 0.1, 1.0]}\n"
+    )
+    url = f"sqlite:///{tmp_path / 'tunewise.db'}"
+    root = Path(__file__).resolve().parents[2]
+    agent = subprocess.run(
+        [sys.executable, "-m", "tunewise", "sweep", "run", str(tmp_path / "sweep.yaml"), "--storage", url],
+        env=dict(os.environ, PYTHONPATH=str(root / "src")),
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=120,
+    )
+    assert agent.returncode == -signal.SIGKILL and (tmp_path / "agent-killed").exists()
+    (dead,) = tw.load_study(study_name="killed-agent", storage=url).trials
+    assert dead.state == tw.TrialState.RUNNING
+    # Another agent, with a short grace period; its clock for the dead run starts now
+    monkeypatch.setattr(_runner, "AGENT_HEARTBEAT", {"heartbeat_interval": 0.5, "grace_period": 3.0})
+    tw.storage.SQLStorage(url).record_heartbeat(dead.trial_id)
+    cfg = SweepConfig.from_file(tmp_path / "sweep.yaml")
+    study = SweepRunner(cfg, storage=url, echo=None).run()
+    trials = study.trials
+    assert [t.number for t in trials if t.state == tw.TrialState.RUNNING] == []  # before: [0]
+    assert trials[0].state == tw.TrialState.FAILED and "stale" in trials[0].system_attrs["fail_reason"]
+    assert sorted(t.params["lr"] for t in trials if t.state == tw.TrialState.COMPLETE) == [0.001, 0.01, 0.1, 1.0]

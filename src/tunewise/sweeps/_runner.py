@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 __all__ = ["SWEEP_ATTR", "STOP_ATTR", "SweepRunner", "SweepRunnerError", "run_sweep"]
 
 STOP_ATTR = "sweep_stopped"
+#: The heartbeat policy of a sweep on persistent storage: a run whose agent died (no heartbeat for
+#: the grace period) is failed by another agent and run again.
+AGENT_HEARTBEAT: dict[str, float] = {"heartbeat_interval": 15.0, "grace_period": 120.0}
 _STDERR_TAIL = 30  # lines of stderr kept with a failed run
 _MAX_INITIAL_FAILURES = 5
 
@@ -147,6 +150,7 @@ class SweepRunner:
         self._ran_through = 0  # FAILED runs whose program ended normally (no metric): not errors
         self._error: str | None = None  # the first runner error, raised by run()
         self._next_slot = 0
+        self._exhausted: str | None = None  # why the sampler has nothing left (the grid ran through)
         self._claims: tuple[BaseStorage, int] | None = None  # (storage, study id) of the run-slot claims
 
     # ---- study ---------------------------------------------------------------------------
@@ -180,7 +184,7 @@ class SweepRunner:
         heartbeat: dict[str, Any] = {}
         if store.is_persistent:
             # A killed agent's runs are detected and failed by the other agents.
-            heartbeat = {"heartbeat_interval": 15.0, "grace_period": 120.0}
+            heartbeat = dict(AGENT_HEARTBEAT)
         study = tw.create_study(
             name=self.study_name, storage=store, directions=self.config.directions,
             sampler=self.config.make_sampler(), scheduler=self.config.make_scheduler(),
@@ -292,8 +296,40 @@ class SweepRunner:
                 self._set_stop(f"study budget reached ({e})")
                 return None
             except SearchExhausted as e:
-                self._set_stop(f"grid finished ({e})")
+                self._exhausted = f"grid finished ({e})"
                 return None
+            return self._prepared(trial)
+
+    def _rerun_dead_runs(self) -> tuple[Trial, dict[str, Any]] | None:
+        """The grid ran through while runs of other agents may still be RUNNING: as ``optimize()``
+        at the end of a grid, wait for them, failing those whose agent died (no heartbeat for the
+        sweep's grace period) and queueing their retries, and run a retry here. Without it an
+        agent killed mid-run left its run RUNNING for good and its grid point never ran: the
+        other agents ended the sweep when the grid ran through (s27). None when nothing runs any
+        more (the sweep stops). Waits outside the lock: this agent's other runs still finish."""
+        from tunewise.storage import _heartbeat
+
+        while not self._stop.is_set() and _heartbeat.await_running(self.study, None):
+            with self._lock:
+                if self._stop.is_set():
+                    return None
+                if self.count is not None and self._started >= self.count:
+                    self._set_stop(f"ran {self.count} run(s) (count)")
+                    return None
+                self.study._retries_only = True  # only a queued retry may start (the grid is through)
+                try:
+                    trial = self.study.ask()
+                except SearchExhausted:  # (MaxTrialsReached too) another agent started the retry first
+                    continue
+                finally:
+                    self.study._retries_only = False
+                return self._prepared(trial)  # (a retry takes no run_cap slot: its run had one)
+        self._set_stop(self._exhausted or "grid finished")
+        return None
+
+    def _prepared(self, trial: Trial) -> tuple[Trial, dict[str, Any]]:
+        """Under the lock: record a started run's configuration, run directory and log file."""
+        with self._lock:
             self._started += 1
             try:
                 config = self.config.sample(trial.suggest)
@@ -319,6 +355,8 @@ class SweepRunner:
                     return
                 try:
                     started = self._start_trial()
+                    if started is None and self._exhausted is not None:
+                        started = self._rerun_dead_runs()
                     if started is None:
                         return
                     trial, config = started
