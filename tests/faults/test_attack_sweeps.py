@@ -8,7 +8,10 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
+
+import pytest
 
 import tunewise as tw
 from tunewise.sweeps import SweepConfig, SweepRunner
@@ -89,3 +92,61 @@ def test_a_run_whose_agent_was_killed_is_run_again_by_another_agent(tmp_path: Pa
     assert [t.number for t in trials if t.state == tw.TrialState.RUNNING] == []  # before: [0]
     assert trials[0].state == tw.TrialState.FAILED and "stale" in trials[0].system_attrs["fail_reason"]
     assert sorted(t.params["lr"] for t in trials if t.state == tw.TrialState.COMPLETE) == [0.001, 0.01, 0.1, 1.0]
+
+
+# The agent is SIGKILLed while a program that prints nothing until its end runs: the program, in a
+# session of its own, ran on to its end (s27: all of its remaining work, holding its CPU or GPU)
+# though nobody would read its result, while another agent reran its configuration. Now it gets
+# SIGTERM when the agent dies (Linux: PR_SET_PDEATHSIG).
+SILENT_RUN = textwrap.dedent("""
+    import os, sys, time
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "program.pid"), "w") as f:
+        f.write(str(os.getpid()))
+    time.sleep(60)
+    print("loss=1.0")
+""")
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_the_program_of_a_killed_agent_does_not_run_on(tmp_path: Path):
+    (tmp_path / "train.py").write_text(SILENT_RUN)
+    (tmp_path / "sweep.yaml").write_text(
+        "name: orphan\nprogram: train.py\nmethod: grid\nmetric: {name: loss, goal: minimize}\n"
+        "parameters:\n  lr: {values: [0.1]}\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    agent = subprocess.Popen(
+        [sys.executable, "-m", "tunewise", "sweep", "run", str(tmp_path / "sweep.yaml")],
+        env=dict(os.environ, PYTHONPATH=str(root / "src")),
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    pid_file = tmp_path / "program.pid"
+    pid = None
+    try:
+        for _ in range(600):  # the program has started (at most 60 s)
+            if pid_file.exists() and pid_file.read_text():
+                pid = int(pid_file.read_text())
+                break
+            time.sleep(0.1)
+        assert pid is not None and _running(pid)
+        agent.kill()
+        agent.wait()
+        for _ in range(100):  # (at most 10 s: a bound on the wait, not a measured time)
+            if not _running(pid):
+                break
+            time.sleep(0.1)
+        assert not _running(pid)  # before: still sleeping, with nobody to read its result
+    finally:
+        agent.kill()
+        if pid is not None and _running(pid):
+            os.kill(pid, signal.SIGKILL)

@@ -17,6 +17,7 @@ import os
 import queue
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -70,6 +71,40 @@ class _StartFailed(Exception):
         super().__init__(str(cause))
         self.trial = trial
         self.cause = cause
+
+
+_PR_SET_PDEATHSIG = 1
+_prctl: Any = None
+
+
+def _ends_with_agent() -> Callable[[], None] | None:
+    """On Linux, what makes a run's program get SIGTERM when the agent's thread that started it
+    ends (``prctl(PR_SET_PDEATHSIG)``, set in the child before the program starts): an agent killed
+    (SIGKILL, the OOM killer) left its program running in its own session until the program's
+    end, its output read by nobody, holding its CPU or GPU while another agent ran it again (s27).
+    Elsewhere None. The thread that starts a program waits for it, so only the agent's death
+    (or its thread's) sends the signal. ``prctl`` is looked up here, in the agent: the child
+    only calls it, and imports nothing between fork and exec."""
+    global _prctl
+    if not sys.platform.startswith("linux"):
+        return None
+    if _prctl is None:
+        try:
+            import ctypes
+
+            _prctl = ctypes.CDLL(None, use_errno=True).prctl
+        except (OSError, AttributeError):
+            _prctl = False
+    if _prctl is False:
+        return None
+    prctl, agent, sig = _prctl, os.getpid(), int(signal.SIGTERM)
+
+    def set_parent_death_signal() -> None:
+        prctl(_PR_SET_PDEATHSIG, sig)
+        if os.getppid() != agent:  # the agent died before the call: no signal would come
+            os.kill(os.getpid(), sig)
+
+    return set_parent_death_signal
 
 
 class _RunOutcome:
@@ -440,6 +475,7 @@ class SweepRunner:
                     argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                     env=env, text=True, errors="replace", bufsize=1,
                     start_new_session=True,  # its own process group: a kill reaches the program's children
+                    preexec_fn=_ends_with_agent(),
                 )
             except OSError as e:
                 with self._lock:
