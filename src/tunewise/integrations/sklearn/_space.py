@@ -8,7 +8,9 @@ distribution, so model-based samplers see their real geometry; any other scipy d
 is searched through its quantile: the study holds ``u`` in [0, 1] and the estimator gets
 ``dist.ppf(u)`` (inverse-CDF sampling keeps the prior's shape under random search). An object
 with only ``rvs`` is no dimension of the study: its values are drawn (:func:`drawn_parameters`)
-and kept on the trial as a user attribute, so no sampler can model them.
+and kept on the trial as a user attribute, so no sampler can model them. scikit-optimize's
+``Real``, ``Integer`` and ``Categorical`` (``BayesSearchCV``'s ``search_spaces``) become the
+equivalent tunewise distribution too (``prior="log-uniform"``: ``log=True``).
 """
 
 from __future__ import annotations
@@ -103,11 +105,38 @@ def _is_scipy_distribution(value: Any) -> bool:
     return isinstance(value, (stats.rv_continuous, stats.rv_discrete))
 
 
+def _skopt_kind(value: Any) -> str | None:
+    """``"Real"``, ``"Integer"`` or ``"Categorical"`` for scikit-optimize's dimensions (read by
+    duck typing: skopt is not imported), else None."""
+    for cls in type(value).__mro__:
+        if cls.__module__.startswith("skopt.space") and cls.__name__ in ("Real", "Integer", "Categorical"):
+            return cls.__name__
+    return None
+
+
+def _from_skopt(name: str, spec: Any, kind: str) -> Dimension:
+    """A scikit-optimize dimension as the tunewise distribution it describes. Its ``transform`` only
+    changes how skopt's optimizer sees it, and a Categorical's ``prior`` weights are not kept."""
+    if kind == "Categorical":
+        return _from_list(name, list(spec.categories))
+    log = getattr(spec, "prior", "uniform") == "log-uniform"
+    try:
+        if kind == "Integer":
+            return Dimension(name, D.Int(int(spec.low), int(spec.high), log=log), "native")
+        return Dimension(name, D.Float(float(spec.low), float(spec.high), log=log), "native")
+    except ValueError as e:
+        raise ValueError(f"param_space[{name!r}] ({spec!r}): {e}") from None
+
+
 def _is_rvs_only(value: Any) -> bool:
     """An object scikit-learn's ParameterSampler draws from (``value.rvs(random_state=rng)``) that
     tunewise cannot map to a dimension: a user's own distribution class."""
-    return (callable(getattr(value, "rvs", None)) and not _is_scipy_distribution(value)
-            and not isinstance(value, (D.Float, D.Int, D.Categorical)))
+    return (
+        callable(getattr(value, "rvs", None))
+        and not _is_scipy_distribution(value)
+        and not isinstance(value, (D.Float, D.Int, D.Categorical))
+        and _skopt_kind(value) is None
+    )
 
 
 def drawn_parameters(param_space: Mapping[str, Any]) -> dict[str, Any]:
@@ -210,6 +239,8 @@ def convert_space(param_space: Any, *, allow_empty: bool = False) -> dict[str, D
                           else Dimension(name, coded[0], "labels", coded[1]))
         elif isinstance(spec, (D.Float, D.Int)):
             dims[name] = Dimension(name, spec, "native")
+        elif (skopt_kind := _skopt_kind(spec)) is not None:
+            dims[name] = _from_skopt(name, spec, skopt_kind)
         elif _is_scipy_distribution(spec):
             dims[name] = _from_scipy(name, _frozen(name, spec))
         elif isinstance(spec, (list, tuple, np.ndarray, range)):
@@ -268,6 +299,13 @@ def check_sklearn_space(what: str, space: Any, *, grid: bool) -> list[dict[str, 
                                 f"in a list with one element. ({what}[{name!r}] must be a list of values, as in "
                                 f"GridSearchCV; for distributions use param_distributions, RandomizedSearchCV's "
                                 f"meaning)")
+            elif _skopt_kind(spec) is not None:
+                raise TypeError(
+                    f"{what}[{name!r}] is scikit-optimize's {spec!r}, which RandomizedSearchCV "
+                    f"cannot draw from (its rvs returns a list); pass BayesSearchCV's search_spaces "
+                    f"dict as SearchCV's param_space (the second positional argument, n_trials= its "
+                    f"n_iter), searched by the study's sampler"
+                )
             elif not (_is_scipy_distribution(spec) or _is_rvs_only(spec)):
                 raise TypeError(f"{what}[{name!r}] must be a list of values, a scipy.stats distribution or an "
                                 f"object with rvs(random_state=...) (as in RandomizedSearchCV), got {spec!r}")
