@@ -35,8 +35,15 @@ def run(backend: str, args: argparse.Namespace) -> dict:
     name = f"s27-dask-kill-{uuid.uuid4().hex[:8]}"
     ledger = os.path.join(tmp, "ledger.jsonl")
     sleep = args.sleep
-    study = tw.create_study(study_name=name, storage=url, sampler=tw.samplers.RandomSampler(seed=0),
-                            heartbeat_interval=1.0, grace_period=3.0, max_retries=2, max_trials=args.trials)
+    study = tw.create_study(
+        study_name=name,
+        storage=url,
+        sampler=tw.samplers.RandomSampler(seed=0),
+        heartbeat_interval=1.0,
+        grace_period=3.0,
+        max_retries=2,
+        max_trials=args.trials,
+    )
 
     def objective(trial):
         x = trial.suggest_float("x", -5, 5)
@@ -56,7 +63,9 @@ def run(backend: str, args: argparse.Namespace) -> dict:
         for k in range(args.kills):
             target = args.kill_at * (k + 1)
             while True:
-                done = sum(t.state == tw.TrialState.COMPLETE for t in tw.load_study(study_name=name, storage=url).trials)
+                done = sum(
+                    t.state == tw.TrialState.COMPLETE for t in tw.load_study(study_name=name, storage=url).trials
+                )
                 if done >= target or done >= args.trials - 2:
                     break
                 time.sleep(0.1)
@@ -80,14 +89,20 @@ def run(backend: str, args: argparse.Namespace) -> dict:
     trials = tw.load_study(study_name=name, storage=url).trials
     with open(ledger) as f:
         computed = [json.loads(line) for line in f if line.strip()]
-    complete = [(t.params.get("x"), t.values[0] if t.values else None) for t in trials if t.state == tw.TrialState.COMPLETE]
+    complete = [
+        (t.params.get("x"), t.values[0] if t.values else None) for t in trials if t.state == tw.TrialState.COMPLETE
+    ]
     late = [t.system_attrs.get("late_result") for t in trials if "late_result" in t.system_attrs]
-    lost = [c for c in computed if not any(x == c["x"] and abs(v - c["value"]) < 1e-12 for x, v in complete)
-            and not late]
+    lost = [
+        c for c in computed if not any(x == c["x"] and abs(v - c["value"]) < 1e-12 for x, v in complete) and not late
+    ]
     xs = collections.Counter(x for x, _ in complete)
     started = sum(t.state != tw.TrialState.WAITING and "retried_from" not in t.system_attrs for t in trials)
-    retried = {t.system_attrs["retried_from"] for t in trials if "retried_from" in t.system_attrs
-               and t.state == tw.TrialState.COMPLETE}
+    retried = {
+        t.system_attrs["retried_from"]
+        for t in trials
+        if "retried_from" in t.system_attrs and t.state == tw.TrialState.COMPLETE
+    }
     return {
         "label": args.label,
         "backend": backend,
@@ -101,8 +116,11 @@ def run(backend: str, args: argparse.Namespace) -> dict:
         "duplicated": sum(n - 1 for n in xs.values() if n > 1),
         "budget": started - args.trials,
         "running_left": [t.number for t in trials if t.state == tw.TrialState.RUNNING],
-        "failed_unrecovered": [(t.number, (t.system_attrs.get("fail_reason") or "")[:80]) for t in trials
-                               if t.state == tw.TrialState.FAIL and t.number not in retried],
+        "failed_unrecovered": [
+            (t.number, (t.system_attrs.get("fail_reason") or "")[:80])
+            for t in trials
+            if t.state == tw.TrialState.FAIL and t.number not in retried
+        ],
     }
 
 

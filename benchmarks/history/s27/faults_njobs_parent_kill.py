@@ -125,16 +125,23 @@ def run(backend: str, args: argparse.Namespace) -> dict:
         os.kill(w, signal.SIGKILL)
     states_after_kill = collections.Counter(t.state.value for t in tw.load_study(study_name=name, storage=url).trials)
     t0 = time.perf_counter()
-    resumed = subprocess.run([*cmd, "1"], stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "p2.err"), "w"),
-                             timeout=600)
+    resumed = subprocess.run(
+        [*cmd, "1"], stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "p2.err"), "w"), timeout=600
+    )
     resumed_wall = time.perf_counter() - t0
     trials = tw.load_study(study_name=name, storage=url).trials
     with open(ledger) as f:
         computed = [json.loads(line) for line in f if line.strip()]
-    complete = [(t.params.get("x"), t.values[0] if t.values else None) for t in trials if t.state == tw.TrialState.COMPLETE]
+    complete = [
+        (t.params.get("x"), t.values[0] if t.values else None) for t in trials if t.state == tw.TrialState.COMPLETE
+    ]
     late = [t.system_attrs.get("late_result") for t in trials if "late_result" in t.system_attrs]
-    lost = [c for c in computed if not any(x == c["x"] and abs(v - c["value"]) < 1e-12 for x, v in complete)
-            and not any(isinstance(r, dict) and c["value"] in (r.get("values") or [r.get("value")]) for r in late)]
+    lost = [
+        c
+        for c in computed
+        if not any(x == c["x"] and abs(v - c["value"]) < 1e-12 for x, v in complete)
+        and not any(isinstance(r, dict) and c["value"] in (r.get("values") or [r.get("value")]) for r in late)
+    ]
     xs = collections.Counter(x for x, _ in complete)
     started = sum(t.state != tw.TrialState.WAITING and "retried_from" not in t.system_attrs for t in trials)
     return {
@@ -152,8 +159,9 @@ def run(backend: str, args: argparse.Namespace) -> dict:
         "duplicated": sum(n - 1 for n in xs.values() if n > 1),
         "budget": started - args.trials,
         "running_left": [t.number for t in trials if t.state == tw.TrialState.RUNNING],
-        "failed": [(t.number, (t.system_attrs.get("fail_reason") or "")[:70]) for t in trials
-                   if t.state == tw.TrialState.FAIL],
+        "failed": [
+            (t.number, (t.system_attrs.get("fail_reason") or "")[:70]) for t in trials if t.state == tw.TrialState.FAIL
+        ],
         "dir": tmp,
     }
 

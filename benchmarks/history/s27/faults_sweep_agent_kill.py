@@ -128,8 +128,9 @@ def run(args: argparse.Namespace) -> dict:
         "second_agent_exit": second.returncode,
         "second_agent_wall_s": round(second_wall, 2),
         "states": dict(collections.Counter(t.state.value for t in trials)),
-        "trials": [(t.number, t.state.value, t.params.get("lr"), t.system_attrs.get("fail_reason", "")[:80])
-                   for t in trials],
+        "trials": [
+            (t.number, t.state.value, t.params.get("lr"), t.system_attrs.get("fail_reason", "")[:80]) for t in trials
+        ],
         "runs_finished_per_lr": dict(done),
         "running_left": [t.number for t in trials if t.state.value == "RUNNING"],
         "complete_lrs": sorted(t.params["lr"] for t in trials if t.state.value == "COMPLETE"),
