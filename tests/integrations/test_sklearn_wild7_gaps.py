@@ -45,3 +45,29 @@ def test_skopt_dimension_in_param_distributions_names_param_space() -> None:
     # RandomizedSearchCV cannot draw from a skopt dimension either; the error says where it goes instead.
     with pytest.raises(TypeError, match=r"param_distributions\['C'\] is scikit-optimize's Real.*param_space"):
         SearchCV(SVC(), param_distributions={"C": space.Real(1e-2, 1e2)}, n_iter=2, cv=3).fit(X, Y)
+
+
+# --- BayesSearchCV's range shorthand is a tuple of values to SearchCV, as to scikit-learn's searches: warned ------
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"param_space": {"C": (1e-2, 1e2, "log-uniform")}, "n_trials": 2},
+        {"param_distributions": {"C": (1e-2, 1e2, "log-uniform")}, "n_iter": 2},
+        {"param_grid": {"C": (0.1, 10.0, "uniform")}},
+    ],
+)
+def test_skopt_range_shorthand_warns(kw: dict) -> None:
+    # skopt's examples write {'C': (1e-6, 1e6, 'log-uniform')}: under SearchCV the prior's name was silently one of
+    # the values tried (its fits failed: NaN) and the pair (1, 8) two values.
+    with pytest.warns(
+        UserWarning, match=r"\['C'\] is \(.*\), which SearchCV .* reads as 3 values .* skopt\.space\.Real"
+    ):
+        SearchCV(SVC(), cv=3, random_state=0, error_score=np.nan, **kw).fit(X, Y)
+
+
+def test_tuple_of_choices_does_not_warn() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        SearchCV(SVC(), param_grid={"kernel": ("linear", "rbf"), "C": (1, 10)}, cv=3).fit(X, Y)

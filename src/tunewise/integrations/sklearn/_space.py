@@ -18,6 +18,8 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import sys
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -183,7 +185,37 @@ def _labels_for(name: str, values: Sequence[Any]) -> tuple[D.Categorical, dict[s
     return D.Categorical(tuple(labels)), labels
 
 
+def warn_skopt_shorthand(what: str, name: str, spec: Any) -> None:
+    """Warn when a tuple of values reads as scikit-optimize's range shorthand ``(low, high, "log-uniform")``:
+    SearchCV, as scikit-learn's searches, takes a tuple as values to choose from, prior name included."""
+    if not (isinstance(spec, tuple) and len(spec) in (3, 4) and spec[2] in ("uniform", "log-uniform")):
+        return
+    low, high = spec[0], spec[1]
+    if not all(isinstance(b, (int, float, np.number)) and not isinstance(b, bool) for b in (low, high)):
+        return
+    kind = "Integer" if all(isinstance(b, (int, np.integer)) for b in (low, high)) else "Real"
+    tw_name = "loguniform" if spec[2] == "log-uniform" else "uniform"
+    warnings.warn(
+        f"{what}[{name!r}] is {spec!r}, which SearchCV (as GridSearchCV and RandomizedSearchCV) reads as "
+        f"{len(spec)} values to choose from, {spec[2]!r} among them; BayesSearchCV reads it as a range. For the "
+        f"range, write skopt.space.{kind}({low!r}, {high!r}, prior={spec[2]!r}) (or tw.{tw_name}({low!r}, "
+        f"{high!r})); a (low, high) pair is likewise two values, not a range",
+        UserWarning,
+        stacklevel=_caller_level(),
+    )
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` of the first frame outside tunewise and scikit-learn (the user's ``fit``): the space is
+    checked at different depths of ``fit``."""
+    frame, level = sys._getframe(2), 2
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith(("tunewise.", "sklearn.")):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 def _from_list(name: str, values: Any) -> Dimension:
+    warn_skopt_shorthand("param_space", name, values)
     if isinstance(values, np.ndarray):
         if values.ndim != 1:
             raise ValueError(f"param_space[{name!r}] must be a 1-D list of values, got an array of shape "
@@ -286,6 +318,7 @@ def check_sklearn_space(what: str, space: Any, *, grid: bool) -> list[dict[str, 
             if not isinstance(name, str) or not name:
                 raise TypeError(f"{what} keys must be estimator parameter names (str), got {name!r}")
             if _is_value_list(spec):
+                warn_skopt_shorthand(what, name, spec)
                 if isinstance(spec, np.ndarray) and spec.ndim != 1:
                     raise ValueError(f"{what}[{name!r}] must be a 1-D list of values, got an array of shape "
                                      f"{spec.shape}")
