@@ -461,6 +461,35 @@ class Study:
         for t in trials:
             self.add_trial(t)
 
+    def await_retry(self, timeout: float | None = None) -> bool:
+        """Wait while other workers' trials run, failing those whose workers died (no heartbeat
+        for the grace period: their retries are queued), as ``optimize()`` does at the end of its
+        budget or of a search that ran through (a grid). True as soon as a queued retry waits
+        (start it with :meth:`ask_retry`); False when no other worker's trial runs any more,
+        after ``timeout`` seconds, or without heartbeats (``create_study(heartbeat_interval=...)``),
+        where a dead worker cannot be told from a slow one. For ask-and-tell loops and agents
+        whose sampler has nothing left while other workers still run: a dead worker's trial then
+        still runs, here.
+
+        >>> import tunewise as tw
+        >>> tw.create_study().await_retry(timeout=1.0)  # no heartbeats: nothing to wait for
+        False
+        """
+        deadline = None if timeout is None else time.time() + timeout
+        return _heartbeat.await_running(self, deadline)
+
+    def ask_retry(self) -> Trial:
+        """Start a queued retry of a failed trial, and nothing else (no new trial, no other
+        queued trial), even past the study's budget and with a sampler that has nothing left, as
+        ``optimize()`` runs retries there. Raises :class:`~tunewise.exceptions.SearchExhausted`
+        (:class:`~tunewise.exceptions.MaxTrialsReached`) and starts nothing when no queued
+        retry is left (another worker started it first). See :meth:`await_retry`."""
+        self._retries_only = True
+        try:
+            return self.ask()
+        finally:
+            self._retries_only = False
+
     def enqueue_trial(self, params: Mapping[str, Any], user_attrs: Mapping[str, Any] | None = None,
                       skip_if_exists: bool = False) -> None:
         """Queue a manual configuration: the next trial uses these values when it suggests them.

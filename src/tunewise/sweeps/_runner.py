@@ -342,22 +342,17 @@ class SweepRunner:
         agent killed mid-run left its run RUNNING for good and its grid point never ran: the
         other agents ended the sweep when the grid ran through (s27). None when nothing runs any
         more (the sweep stops). Waits outside the lock: this agent's other runs still finish."""
-        from tunewise.storage import _heartbeat
-
-        while not self._stop.is_set() and _heartbeat.await_running(self.study, None):
+        while not self._stop.is_set() and self.study.await_retry():
             with self._lock:
                 if self._stop.is_set():
                     return None
                 if self.count is not None and self._started >= self.count:
                     self._set_stop(f"ran {self.count} run(s) (count)")
                     return None
-                self.study._retries_only = True  # only a queued retry may start (the grid is through)
-                try:
-                    trial = self.study.ask()
+                try:  # only a queued retry may start (the grid is through)
+                    trial = self.study.ask_retry()
                 except SearchExhausted:  # (MaxTrialsReached too) another agent started the retry first
                     continue
-                finally:
-                    self.study._retries_only = False
                 return self._prepared(trial)  # (a retry takes no run_cap slot: its run had one)
         self._set_stop(self._exhausted or "grid finished")
         return None
