@@ -135,9 +135,14 @@ class GPSampler(WithIndependentSampler):
         self._take_independent_sampler(independent_sampler, seed)
         check_optional_flag("warn_independent_sampling", warn_independent_sampling)  # no warning to silence
         if check_optional_flag("deterministic_objective", deterministic_objective):
-            warn_not_honoured("GPSampler", "deterministic_objective", True, "the GP fits its noise level from "
-                              "the trials (its prior keeps it small), so a deterministic objective gets a small "
-                              "fitted noise instead of a fixed near-zero one")
+            warn_not_honoured(
+                "GPSampler",
+                "deterministic_objective",
+                True,
+                "the GP fits its noise level from "
+                "the trials (its prior keeps it small), so a deterministic objective gets a small "
+                "fitted noise instead of a fixed near-zero one",
+            )
         if n_startup_trials is not None and (
             isinstance(n_startup_trials, bool) or not isinstance(n_startup_trials, int) or n_startup_trials < 0
         ):
@@ -203,9 +208,13 @@ class GPSampler(WithIndependentSampler):
 
     def describe(self) -> dict[str, Any]:
         return {
-            "name": "GPSampler", "seed": self.seed, "n_startup_trials": self.n_startup_trials,
-            "input_warping": self.input_warping, "output_transform": self.output_transform,
-            "include_pruned": self.include_pruned, "consider_running_trials": self.consider_running_trials,
+            "name": "GPSampler",
+            "seed": self.seed,
+            "n_startup_trials": self.n_startup_trials,
+            "input_warping": self.input_warping,
+            "output_transform": self.output_transform,
+            "include_pruned": self.include_pruned,
+            "consider_running_trials": self.consider_running_trials,
             "n_restarts": self.n_restarts,
             "independent_sampler": None if self.independent_sampler is None else self.independent_sampler.describe(),
         }
@@ -292,8 +301,9 @@ class GPSampler(WithIndependentSampler):
             return out
         return Proposal(out, publish=True, claim=claim, claim_runs=False)
 
-    def _state_claim(self, study: StudyContext, trial: TrialContext, trials: list[FrozenTrial],
-                     observed: list[FrozenTrial]) -> str | None:
+    def _state_claim(
+        self, study: StudyContext, trial: TrialContext, trials: list[FrozenTrial], observed: list[FrozenTrial]
+    ) -> str | None:
         """A key naming the trials a proposal over part of the space (conditional parameters outside
         it) was computed from, claimed when workers run in parallel.
 
@@ -391,20 +401,35 @@ class GPSampler(WithIndependentSampler):
                 self._codes[key] = code
         return code
 
-    def _model_point(self, study: StudyContext, trial: TrialContext, space: list[str], dists: dict[str, D.Distribution],
-                     trials: list[FrozenTrial], observed: list[FrozenTrial],
-                     failed: list[FrozenTrial], transform: str | None = None) -> dict[str, Any]:
+    def _model_point(
+        self,
+        study: StudyContext,
+        trial: TrialContext,
+        space: list[str],
+        dists: dict[str, D.Distribution],
+        trials: list[FrozenTrial],
+        observed: list[FrozenTrial],
+        failed: list[FrozenTrial],
+        transform: str | None = None,
+    ) -> dict[str, Any]:
         num = [n for n in space if not isinstance(dists[n], D.Categorical)]
         cat = [n for n in space if isinstance(dists[n], D.Categorical)]
-        x_num = np.array([[self._encode(t, n, dists[n], True) for n in num] for t in observed],
-                         dtype=float).reshape(len(observed), len(num))
-        x_cat = np.array([[self._encode(t, n, dists[n], True) for n in cat] for t in observed],
-                         dtype=float).reshape(len(observed), len(cat))
+        x_num = np.array([[self._encode(t, n, dists[n], True) for n in num] for t in observed], dtype=float).reshape(
+            len(observed), len(num)
+        )
+        x_cat = np.array([[self._encode(t, n, dists[n], True) for n in cat] for t in observed], dtype=float).reshape(
+            len(observed), len(cat)
+        )
         raw = objective_values(study.directions, observed, self._rng)  # several objectives: ParEGO
         if self._calibrated:  # trusted pruned trials, on the final values' scale (one objective)
             sign = 1.0 if study.directions[0] == "minimize" else -1.0
-            raw = np.array([sign * self._calibrated[t.trial_id] if t.trial_id in self._calibrated else r
-                            for t, r in zip(observed, raw, strict=True)], dtype=float)
+            raw = np.array(
+                [
+                    sign * self._calibrated[t.trial_id] if t.trial_id in self._calibrated else r
+                    for t, r in zip(observed, raw, strict=True)
+                ],
+                dtype=float,
+            )
         warp = self.input_warping and bool(num)
         space_key = (tuple(num), tuple(cat), warp)
         if transform is None:
@@ -431,12 +456,19 @@ class GPSampler(WithIndependentSampler):
         order = np.argsort(y)[: min(5, len(y))]
         # Continuous ranges are searched in their open interior, and no trial's point is proposed
         # again (tunewise.samplers._interior): the pending points are taken as well as the evaluated.
-        taken_num, taken_cat = self._taken(trial, trials, observed, x_num, x_cat, pending_num, pending_cat,
-                                           num, cat, dists)
+        taken_num, taken_cat = self._taken(
+            trial, trials, observed, x_num, x_cat, pending_num, pending_cat, num, cat, dists
+        )
         # From 10 numeric dimensions the search stays in a trust region around the incumbent (TuRBO).
-        box = search_box(raw, x_num, ls, open_bounds([dists[n] for n in num]), self.n_startup_trials,
-                         single_objective=len(study.directions) == 1,
-                         constrained=constraint_matrix(observed) is not None)
+        box = search_box(
+            raw,
+            x_num,
+            ls,
+            open_bounds([dists[n] for n in num]),
+            self.n_startup_trials,
+            single_objective=len(study.directions) == 1,
+            constrained=constraint_matrix(observed) is not None,
+        )
         # The believer's values count as results for the incumbent too (Ginsbourger et al. 2010):
         # a running trial predicted to beat the best result sets the bar for the next proposal, so
         # parallel proposals do not crowd around it. Dev split, 4 simulated workers (issue 18,
@@ -447,31 +479,55 @@ class GPSampler(WithIndependentSampler):
         if fantasies is None and len(pending_num):
             incumbent = min(incumbent, float(np.min(model.believed_targets())))
         acq = AcquisitionOptimizer(
-            model, incumbent, [len(dists[n].choices) for n in cat],  # type: ignore[union-attr]
+            model,
+            incumbent,
+            [len(dists[n].choices) for n in cat],  # type: ignore[union-attr]
             _snapper([dists[n] for n in num]),
-            self._rng, fixed_num, fixed_cat, n_restarts=self.n_restarts,
-            bounds=box, taken=(taken_num, taken_cat),
-            open_dims=np.array([is_open(dists[n]) for n in num], dtype=bool), fantasies=fantasies,
+            self._rng,
+            fixed_num,
+            fixed_cat,
+            n_restarts=self.n_restarts,
+            bounds=box,
+            taken=(taken_num, taken_cat),
+            open_dims=np.array([is_open(dists[n]) for n in num], dtype=bool),
+            fantasies=fantasies,
         )
         order = apply_constraints(acq, observed, y, x_num, x_cat, warp, self._rng, order)  # constrained BO
         if failed:
             acq.constraints = [*acq.constraints, self._failure_model(x_num, x_cat, failed, num, cat, dists, warp)]
         best_num, best_cat, best_value = acq.optimize(x_num[order], x_cat[order], scales)
-        if (self._flat_other_transform and transform is None and best_value < self._flat_other_transform
-                and self.output_transform in ("loo", "auto")):
+        if (
+            self._flat_other_transform
+            and transform is None
+            and best_value < self._flat_other_transform
+            and self.output_transform in ("loo", "auto")
+        ):
             other = "standardize" if self._chosen.get(space_key) == "power" else "power"
             return self._model_point(study, trial, space, dists, trials, observed, failed, transform=other)
         if self._flat_log_ei is not None and best_value < self._flat_log_ei:
             best_num = np.array([fixed_num.get(j, self._rng.random()) for j in range(len(num))], dtype=float)
-            best_cat = np.array([fixed_cat.get(j, self._rng.integers(len(dists[n].choices)))  # type: ignore[union-attr]
-                                 for j, n in enumerate(cat)], dtype=float)
+            best_cat = np.array(
+                [
+                    fixed_cat.get(j, self._rng.integers(len(dists[n].choices)))  # type: ignore[union-attr]
+                    for j, n in enumerate(cat)
+                ],
+                dtype=float,
+            )
         out: dict[str, Any] = {n: open_value(dists[n], float(u)) for n, u in zip(num, best_num, strict=True)}
         for n, c in zip(cat, best_cat, strict=True):
             out[n] = dists[n].choices[int(c)]  # type: ignore[union-attr]
         return out
 
-    def _failure_model(self, x_num: np.ndarray, x_cat: np.ndarray, failed: list[FrozenTrial], num: list[str],
-                       cat: list[str], dists: dict[str, D.Distribution], warp: bool) -> ConstraintModel:
+    def _failure_model(
+        self,
+        x_num: np.ndarray,
+        x_cat: np.ndarray,
+        failed: list[FrozenTrial],
+        num: list[str],
+        cat: list[str],
+        dists: dict[str, D.Distribution],
+        warp: bool,
+    ) -> ConstraintModel:
         """Where the objective fails: a GP of -1 (a result) / +1 (no result) over the modelled and the
         failed points, whose probability of a result weighs the acquisition like an unknown constraint
         (Gelbart et al. 2014).
@@ -481,20 +537,29 @@ class GPSampler(WithIndependentSampler):
         point trial after trial; counted at the worst value instead, failures that do not depend on
         the point (a flaky objective) would mark good regions as bad.
         """
-        f_num = np.array([[self._encode(t, n, dists[n], True) for n in num] for t in failed],
-                         dtype=float).reshape(len(failed), len(num))
-        f_cat = np.array([[self._encode(t, n, dists[n], True) for n in cat] for t in failed],
-                         dtype=float).reshape(len(failed), len(cat))
+        f_num = np.array([[self._encode(t, n, dists[n], True) for n in num] for t in failed], dtype=float).reshape(
+            len(failed), len(num)
+        )
+        f_cat = np.array([[self._encode(t, n, dists[n], True) for n in cat] for t in failed], dtype=float).reshape(
+            len(failed), len(cat)
+        )
         labels = np.concatenate([-np.ones(len(x_num)), np.ones(len(failed))])[:, None]
         key = ("failures", x_num.shape[1], x_cat.shape[1], warp)  # warm start of its hyperparameters
         previous = self._theta.get(key)
-        (model,) = fit_constraint_models(np.vstack([x_num, f_num]), np.vstack([x_cat, f_cat]), labels, warp,
-                                         self._rng, None if previous is None else [previous])
+        (model,) = fit_constraint_models(
+            np.vstack([x_num, f_num]),
+            np.vstack([x_cat, f_cat]),
+            labels,
+            warp,
+            self._rng,
+            None if previous is None else [previous],
+        )
         self._theta[key] = model.model.theta  # type: ignore[assignment]
         return model
 
-    def _fit_best_transform(self, raw: np.ndarray, x_num: np.ndarray, x_cat: np.ndarray, warp: bool,
-                            space_key: tuple[Any, ...]) -> tuple[np.ndarray, GPModel]:
+    def _fit_best_transform(
+        self, raw: np.ndarray, x_num: np.ndarray, x_cat: np.ndarray, warp: bool, space_key: tuple[Any, ...]
+    ) -> tuple[np.ndarray, GPModel]:
         """Fit the GP under each candidate output transform; keep the best one.
 
         With ``output_transform="loo"`` the candidates are "power" and "standardize", compared by
@@ -566,9 +631,15 @@ class GPSampler(WithIndependentSampler):
             self._theta[key] = model.fit(starts, maxiter=200 if n < 100 else 50)
             return model.fitted_objective
 
-    def _started_meanwhile(self, study: StudyContext, trial: TrialContext, trials: list[FrozenTrial],
-                           out: dict[str, Any], space: list[str], dists: dict[str, D.Distribution]
-                           ) -> list[FrozenTrial]:
+    def _started_meanwhile(
+        self,
+        study: StudyContext,
+        trial: TrialContext,
+        trials: list[FrozenTrial],
+        out: dict[str, Any],
+        space: list[str],
+        dists: dict[str, D.Distribution],
+    ) -> list[FrozenTrial]:
         """RUNNING trials that started after ``trials`` were read, with a point near ``out``."""
         if not self.consider_running_trials:
             return []
@@ -580,16 +651,33 @@ class GPSampler(WithIndependentSampler):
                 continue
             params = running_params(t)
             try:
-                if all(n in params and (params[n] == out[n] if isinstance(dists[n], D.Categorical)
-                                        else abs(dists[n].to_unit(params[n]) - here[n]) < _NEAR) for n in space):
+                if all(
+                    n in params
+                    and (
+                        params[n] == out[n]
+                        if isinstance(dists[n], D.Categorical)
+                        else abs(dists[n].to_unit(params[n]) - here[n]) < _NEAR
+                    )
+                    for n in space
+                ):
                     near.append(t)
             except (ValueError, TypeError):
                 continue
         return near
 
-    def _taken(self, trial: TrialContext, trials: list[FrozenTrial], observed: list[FrozenTrial],
-               x_num: np.ndarray, x_cat: np.ndarray, pending_num: np.ndarray, pending_cat: np.ndarray,
-               num: list[str], cat: list[str], dists: dict[str, D.Distribution]) -> tuple[np.ndarray, np.ndarray]:
+    def _taken(
+        self,
+        trial: TrialContext,
+        trials: list[FrozenTrial],
+        observed: list[FrozenTrial],
+        x_num: np.ndarray,
+        x_cat: np.ndarray,
+        pending_num: np.ndarray,
+        pending_cat: np.ndarray,
+        num: list[str],
+        cat: list[str],
+        dists: dict[str, D.Distribution],
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Codes of every point a trial holds: modelled, running, and failed or unusable ones."""
         used = {t.number for t in observed}
         rows_num, rows_cat = [x_num, pending_num], [x_cat, pending_cat]
@@ -607,14 +695,26 @@ class GPSampler(WithIndependentSampler):
         pend_num, pend_cat = self._pending_points(trial, trials, num, cat, dists)
         return np.vstack([*rows_num, pend_num]), np.vstack([*rows_cat, pend_cat])
 
-    def _pending(self, trial: TrialContext, trials: list[FrozenTrial], num: list[str], cat: list[str],
-                 dists: dict[str, D.Distribution]) -> tuple[np.ndarray, np.ndarray]:
+    def _pending(
+        self,
+        trial: TrialContext,
+        trials: list[FrozenTrial],
+        num: list[str],
+        cat: list[str],
+        dists: dict[str, D.Distribution],
+    ) -> tuple[np.ndarray, np.ndarray]:
         if not self.consider_running_trials:
             return np.zeros((0, len(num))), np.zeros((0, len(cat)))
         return self._pending_points(trial, trials, num, cat, dists)
 
-    def _pending_points(self, trial: TrialContext, trials: list[FrozenTrial], num: list[str], cat: list[str],
-                        dists: dict[str, D.Distribution]) -> tuple[np.ndarray, np.ndarray]:
+    def _pending_points(
+        self,
+        trial: TrialContext,
+        trials: list[FrozenTrial],
+        num: list[str],
+        cat: list[str],
+        dists: dict[str, D.Distribution],
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Codes of the points other RUNNING trials evaluate (published, or proposed here)."""
         rows_num, rows_cat = [], []
         for t in trials:
@@ -632,8 +732,10 @@ class GPSampler(WithIndependentSampler):
             except (ValueError, TypeError):
                 continue
         k = len(rows_num)
-        return (np.array(rows_num, dtype=float).reshape(k, len(num)),
-                np.array(rows_cat, dtype=float).reshape(k, len(cat)))
+        return (
+            np.array(rows_num, dtype=float).reshape(k, len(num)),
+            np.array(rows_cat, dtype=float).reshape(k, len(cat)),
+        )
 
 
 _BLAS_CONTROLLER: Any = None
@@ -681,8 +783,11 @@ def _no_result(t: FrozenTrial) -> bool:
     worker lost or stopped: that trial is retried or was interrupted), or an infinite value."""
     if t.state == TrialState.FAILED:
         return not str(t.system_attrs.get("fail_reason", "")).startswith(_NOT_THE_POINT)
-    return t.state == TrialState.COMPLETE and bool(t.values) and not all(
-        v is not None and math.isfinite(v) for v in t.values)  # type: ignore[union-attr]
+    return (
+        t.state == TrialState.COMPLETE
+        and bool(t.values)
+        and not all(v is not None and math.isfinite(v) for v in t.values)
+    )  # type: ignore[union-attr]
 
 
 # Failures of the run, not of the point: failed as stale, interrupted, its worker process died, or its

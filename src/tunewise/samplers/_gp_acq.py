@@ -55,9 +55,7 @@ def log_ei(mu: np.ndarray, sd: np.ndarray, best: float) -> np.ndarray:
     return log_h((best - mu) / sd) + np.log(sd)
 
 
-def log_ei_with_grad(
-    mu: np.ndarray, sd: np.ndarray, best: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def log_ei_with_grad(mu: np.ndarray, sd: np.ndarray, best: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """logEI and its partial derivatives in mu and sd.
 
     dEI/dmu = -Phi(z) and dEI/dsd = phi(z); divided by EI = sd h(z) in log space, so the ratios
@@ -93,8 +91,14 @@ class Fantasies:
     draw adds k(x)^T K^-1 (0, f_s - mean) to the mean.
     """
 
-    def __init__(self, model: GPModel, pending_num: np.ndarray, pending_cat: np.ndarray,
-                 rng: np.random.Generator, n_samples: int = 32) -> None:
+    def __init__(
+        self,
+        model: GPModel,
+        pending_num: np.ndarray,
+        pending_cat: np.ndarray,
+        rng: np.random.Generator,
+        n_samples: int = 32,
+    ) -> None:
         from tunewise.samplers._gp_model import _warp
 
         assert model.theta is not None
@@ -130,17 +134,27 @@ class Fantasies:
         vals = log_ei(mu[:, None] + ks @ self.delta, sd[:, None], np.minimum(best, self.draw_min)[None, :])
         return scipy.special.logsumexp(vals, axis=1) - math.log(self.n_samples)  # type: ignore[no-any-return]
 
-    def log_ei_with_grad(self, x_num: np.ndarray, x_cat: np.ndarray, mu: np.ndarray, sd: np.ndarray,
-                         dmu: np.ndarray, dsd: np.ndarray, best: float) -> tuple[np.ndarray, np.ndarray]:
+    def log_ei_with_grad(
+        self,
+        x_num: np.ndarray,
+        x_cat: np.ndarray,
+        mu: np.ndarray,
+        sd: np.ndarray,
+        dmu: np.ndarray,
+        dsd: np.ndarray,
+        best: float,
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The acquisition and its gradient in the numeric inputs (given the conditioned model's)."""
         m = self.model
         w, dw, ks, dks = m.cross_kernel_with_grad(x_num, x_cat)
         chain = 2.0 * m._inv_l2[: m.layout.n_num] * dw
         c1 = dks[:, :, None] * self.delta[None, :, :]  # m x n x S
-        dmu_s = (w[:, None, :] * c1.sum(axis=1)[:, :, None] - np.einsum("mns,np->msp", c1, m._train_w)) \
-            * chain[:, None, :]
-        vals, d_mu, d_sd = log_ei_with_grad(mu[:, None] + ks @ self.delta, sd[:, None],
-                                            np.minimum(best, self.draw_min)[None, :])  # type: ignore[arg-type]
+        dmu_s = (w[:, None, :] * c1.sum(axis=1)[:, :, None] - np.einsum("mns,np->msp", c1, m._train_w)) * chain[
+            :, None, :
+        ]
+        vals, d_mu, d_sd = log_ei_with_grad(
+            mu[:, None] + ks @ self.delta, sd[:, None], np.minimum(best, self.draw_min)[None, :]
+        )  # type: ignore[arg-type]
         grads = d_mu[:, :, None] * (dmu[:, None, :] + dmu_s) + d_sd[:, :, None] * dsd[:, None, :]
         total = scipy.special.logsumexp(vals, axis=1)
         weights = np.exp(vals - total[:, None])
@@ -210,8 +224,11 @@ class AcquisitionOptimizer:
 
     def value(self, x_num: np.ndarray, x_cat: np.ndarray) -> np.ndarray:
         mu, sd = self.model.predict(x_num, x_cat)
-        ei = log_ei(mu, sd, self.best) if self.fantasies is None else self.fantasies.log_ei(x_num, x_cat, mu, sd,
-                                                                                            self.best)
+        ei = (
+            log_ei(mu, sd, self.best)
+            if self.fantasies is None
+            else self.fantasies.log_ei(x_num, x_cat, mu, sd, self.best)
+        )
         if not self.constraints:
             return ei
         out = ei if self.use_ei else np.zeros(len(mu))
@@ -226,8 +243,9 @@ class AcquisitionOptimizer:
         for j, c in self.fixed_cat.items():
             x_cat[:, j] = c
 
-    def _starts(self, incumbents_num: np.ndarray, incumbents_cat: np.ndarray,
-                scales: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _starts(
+        self, incumbents_num: np.ndarray, incumbents_cat: np.ndarray, scales: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         from scipy.stats import qmc
 
         p, c = incumbents_num.shape[1], len(self.n_choices)
@@ -236,8 +254,11 @@ class AcquisitionOptimizer:
             qmc.Sobol(p, scramble=True, seed=self.rng).random(self.n_sweep) if p else np.zeros((self.n_sweep, 0))
         )
         sweep_num = box[:, 0] + sweep_num * (box[:, 1] - box[:, 0])
-        sweep_cat = np.column_stack([self.rng.integers(0, k, self.n_sweep) for k in self.n_choices]).astype(float) \
-            if c else np.zeros((self.n_sweep, 0))
+        sweep_cat = (
+            np.column_stack([self.rng.integers(0, k, self.n_sweep) for k in self.n_choices]).astype(float)
+            if c
+            else np.zeros((self.n_sweep, 0))
+        )
         parts_num, parts_cat = [sweep_num], [sweep_cat]
         k = len(incumbents_num)
         if k:
@@ -248,8 +269,10 @@ class AcquisitionOptimizer:
             step = self.rng.normal(size=(self.n_local, p)) * scales[None, :] * radius[:, None]
             # Perturb only a random subset of the dimensions half of the time (helps in higher d).
             if p > 2:
-                mask = self.rng.random((self.n_local, p)) < np.where(self.rng.random(self.n_local) < 0.5, 1.0,
-                                                                     min(1.0, 3.0 / p))[:, None]
+                mask = (
+                    self.rng.random((self.n_local, p))
+                    < np.where(self.rng.random(self.n_local) < 0.5, 1.0, min(1.0, 3.0 / p))[:, None]
+                )
                 mask[np.arange(self.n_local), self.rng.integers(0, p, self.n_local)] = True
                 step *= mask
             local_num = np.clip(incumbents_num[idx] + step, box[:, 0], box[:, 1])
@@ -263,8 +286,9 @@ class AcquisitionOptimizer:
         self._apply_fixed(x_num, x_cat)
         return x_num, x_cat
 
-    def optimize(self, incumbents_num: np.ndarray, incumbents_cat: np.ndarray,
-                 scales: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    def optimize(
+        self, incumbents_num: np.ndarray, incumbents_cat: np.ndarray, scales: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, float]:
         x_num, x_cat = self._starts(incumbents_num, incumbents_cat, scales)
         vals = self.value(x_num, x_cat)
         order = np.argsort(-vals)[: self.n_restarts]
@@ -293,7 +317,7 @@ class AcquisitionOptimizer:
         start_free = np.flatnonzero(~self._is_taken(start_num, start_cat))
         if len(start_free):
             j = int(start_free[0])
-            return start_num[j], start_cat[j], float(self.value(start_num[j:j + 1], start_cat[j:j + 1])[0])
+            return start_num[j], start_cat[j], float(self.value(start_num[j : j + 1], start_cat[j : j + 1])[0])
         i = int(np.argmax(final_vals))  # nothing untaken left to propose (an exhausted discrete space)
         return final_num[i], s_cat[i], float(final_vals[i])
 
@@ -326,9 +350,14 @@ class AcquisitionOptimizer:
         lower, upper = np.tile(box[:, 0], r), np.tile(box[:, 1], r)
         x0 = np.clip(base[:, free].ravel(), lower, upper)
         try:
-            res = scipy.optimize.minimize(fun, x0, jac=True, method="L-BFGS-B",
-                                          bounds=list(zip(lower, upper, strict=True)),
-                                          options={"maxiter": self.maxiter})
+            res = scipy.optimize.minimize(
+                fun,
+                x0,
+                jac=True,
+                method="L-BFGS-B",
+                bounds=list(zip(lower, upper, strict=True)),
+                options={"maxiter": self.maxiter},
+            )
             out = base.copy()
             out[:, free] = np.clip(res.x, lower, upper).reshape(r, len(free))
         except (ValueError, FloatingPointError, np.linalg.LinAlgError):  # pragma: no cover
