@@ -126,7 +126,7 @@ class Study:
         # The scheduler's admission key for the next start (PBT: a member not started yet), set by
         # _decisions._admitted and claimed in that start's own storage step (_admission_prepared)
         self._admission_claim: str | None = None
-        self._retries_only = False  # the search is exhausted: ask() starts only a queued retry (run_retries)
+        self._retries_only = False  # the search is exhausted: ask() starts only a queued retry (ask_retry)
         self._budget: Budget | None = None  # the running optimize()'s plan, for the sampler (StudyContext.budget)
         self._sampler_ctx: _SamplerStudyContext | None = None  # what the sampler sees of this study
         # Trials this process started and has not finished: tell(number) finishes the live trial,
@@ -691,7 +691,7 @@ class Study:
         # At the end of the budget inside optimize(): wait for the other workers' trials, failing
         # those whose workers died and running their retries (which do not count against the
         # budget), so no dead trial is left RUNNING.
-        while self._in_optimize and _heartbeat.await_running(self, self._deadline):
+        while self._in_optimize and self.await_retry(self._time_left()):
             try:  # the retry's parameters are fixed: no proposal goes with it
                 return self._storage.start_trial(self._study_id, max_started=max_started)
             except MaxTrialsReached:
@@ -737,16 +737,18 @@ class Study:
         """The sampler has nothing left (a grid run through) inside ``optimize()``: as at the end of
         a budget, wait while other processes' trials run, failing those whose workers died, and
         run a retry that is queued (a dead worker's trial must still run); the trial run, or None
-        when nothing runs any more. Without heartbeats a dead trial cannot be told apart: None."""
-        if not self._in_optimize or not _heartbeat.await_running(self, self._deadline):
+        when nothing runs any more. Without heartbeats a dead trial cannot be told apart: None.
+        The public pair :meth:`await_retry` / :meth:`ask_retry` does it, as for the sweep agent."""
+        if not self._in_optimize or not self.await_retry(self._time_left()):
             return None
-        self._retries_only = True
         try:
-            return self._run_trial(func, catch)
+            return self._run_trial(func, catch, ask=self.ask_retry)
         except SearchExhausted:  # another worker started the retry first: the caller asks again
             return None
-        finally:
-            self._retries_only = False
+
+    def _time_left(self) -> float | None:
+        """Seconds left of the running ``optimize()``'s timeout (None: no timeout; 0 once passed)."""
+        return None if self._deadline is None else max(self._deadline - time.time(), 0.0)
 
     @contextlib.contextmanager
     def _planned(self, n_trials: int | None, timeout: float | None = None) -> Iterator[None]:
@@ -1216,9 +1218,11 @@ class Study:
                                 f"(for example when this worker is restarted).") from None
 
     # ---- the loop ----------------------------------------------------------------------
-    def _run_trial(self, func: ObjectiveFunc, catch: tuple[type[BaseException], ...]) -> FrozenTrial:
+    def _run_trial(self, func: ObjectiveFunc, catch: tuple[type[BaseException], ...],
+                   ask: Callable[[], Trial] | None = None) -> FrozenTrial:
+        """Ask (``ask``: how, default :meth:`ask`), run ``func``, tell: one trial in this process."""
         with _DeferInterrupt() as guard:  # never leave a created trial behind RUNNING
-            trial = self.ask()
+            trial = self.ask() if ask is None else ask()
         token = _current_trial.set(trial)
         try:
             if guard.fired:
