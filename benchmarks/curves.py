@@ -14,6 +14,10 @@ Families (benchmarks/_curve_families.py; the dev/test split is fixed there, befo
   of a family gets (min_resource=1, max_resource=R, reduction_factor=eta). A synthetic family's
   seed draws a new problem (the optimum moves); its target is the top-5% full-budget loss of
   4000 random configurations. Every problem is minimized (accuracy problems report 1 - accuracy).
+  Seed s of a run is its benchmark seed; the problem, the noise, the training and every method's
+  random stream draw from _curve_families.problem_seed(family, s): s itself on dev, a draw from
+  (s, family) on test since session 28 (before it, test seed s was dev seed s's problem and
+  streams; test figures from before session 28 are on those old test instances).
 
 Methods (one run, same seeds and compute):
   optuna-hb-tpe  optuna TPESampler + HyperbandPruner (the reference of every ratio)
@@ -51,7 +55,7 @@ counts as twice the budget), geometric mean over seeds, and its ratio to optuna-
 geometric mean of the per-seed paired ratios with a 95% bootstrap interval over seeds; the best
 loss at the end of the budget (final value at fixed compute). Per split: the geometric mean of
 the per-family ratios, its bootstrap resampling seeds jointly across families (a seed fixes the
-synthetic optimum and the samplers' streams in every family: ``seed_cluster_bootstrap``).
+synthetic optimum and the samplers' streams in every dev family: ``seed_cluster_bootstrap``).
 
   .venv/bin/python benchmarks/curves.py --quick                   # 3 seeds, 4 methods
   nice -n 10 .venv/bin/python benchmarks/curves.py --seeds 20 -j 2 # the full run
@@ -83,7 +87,15 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # gradient boosting: one thread p
 sys.path.insert(0, os.path.join(HERE, "..", "src"))
 sys.path.insert(0, HERE)
 
-from _curve_families import DEV_REAL, DEV_SHAPES, SPACE, TEST_REAL, TEST_SHAPES, instance  # noqa: E402
+from _curve_families import (  # noqa: E402
+    DEV_REAL,
+    DEV_SHAPES,
+    SPACE,
+    TEST_REAL,
+    TEST_SHAPES,
+    family_instance,
+    problem_seed,
+)
 from _dev_settings import apply_setting, parse_value  # noqa: E402
 
 import tunewise as tw  # noqa: E402
@@ -103,6 +115,7 @@ class Bench:
     compute: float
     advance: Advance
     full_only: bool = False  # only full-budget values count as solutions (Hartmann)
+    seed: int = 0  # the problem seed (_curve_families.problem_seed): the samplers' and schedulers' too
 
     @property
     def R(self) -> int:
@@ -110,7 +123,8 @@ class Bench:
 
 
 def _synthetic(name: str, split: str, shape: Any, seed: int, budget_factor: float) -> Bench:
-    inst = instance(shape, seed)
+    inst = family_instance(name, seed)
+    seed = problem_seed(name, seed)  # the report noise's too
 
     def advance(cfg: dict[str, Any], start: int, stop: int, state: Any) -> tuple[float, float, Any]:
         rng = np.random.default_rng([seed, abs(hash((cfg["lr"], cfg["width"], cfg["reg"]))) % (2 ** 31), stop])
@@ -223,18 +237,27 @@ GB_TARGET = 12.5 / 540
 
 
 def make_bench(name: str, seed: int, budget_factor: float) -> Bench:
+    """Family ``name`` for benchmark seed ``seed``: its problem, training and every method's random
+    streams draw from ``problem_seed(name, seed)`` (``seed`` itself on dev; see _curve_families)."""
+    b = _make_bench(name, seed, budget_factor)
+    b.seed = problem_seed(name, seed)
+    return b
+
+
+def _make_bench(name: str, seed: int, budget_factor: float) -> Bench:
     if name in DEV_SHAPES:
         return _synthetic(name, "dev", DEV_SHAPES[name], seed, budget_factor)
     if name in TEST_SHAPES:
         return _synthetic(name, "test", TEST_SHAPES[name], seed, budget_factor)
+    ps = problem_seed(name, seed)
     if name in ("mfh3", "mfh6"):
-        return _mfh(int(name[-1]), "dev" if name in DEV_REAL else "test", seed, budget_factor)
+        return _mfh(int(name[-1]), "dev" if name in DEV_REAL else "test", ps, budget_factor)
     if name == "sgd-digits":
-        return _sgd("dev", seed, budget_factor)
+        return _sgd("dev", ps, budget_factor)
     if name == "gb-digits":
-        return _gb("test", seed, budget_factor)
+        return _gb("test", ps, budget_factor)
     if name == "mlp-digits":
-        return _mlp("dev", seed, budget_factor)
+        return _mlp("dev", ps, budget_factor)
     raise ValueError(f"unknown family {name!r}")
 
 
@@ -559,10 +582,11 @@ def run_one(job: tuple[str, str, int, float]) -> dict[str, Any]:
     t0 = time.time()
     if "@" in method:  # e.g. tw-asha-stop@4: 4 asynchronous workers (simulated)
         base, k = method.split("@")
-        tr = run_tunewise_async(b, base, seed, int(k))
+        tr = run_tunewise_async(b, base, b.seed, int(k))
     else:
-        tr = run_optuna(b, method, seed) if method.startswith("optuna") else run_tunewise(b, method, seed)
-    return {"family": family, "split": b.split, "method": method, "seed": seed, "ctt": tr.compute_to_target(),
+        tr = run_optuna(b, method, b.seed) if method.startswith("optuna") else run_tunewise(b, method, b.seed)
+    return {"family": family, "split": b.split, "method": method, "seed": seed, "problem_seed": b.seed,
+            "ctt": tr.compute_to_target(),
             "final": tr.best, "budget": b.compute, "target": b.target, "trials": tr.trials,
             "wall": time.time() - t0}
 
@@ -583,10 +607,12 @@ def paired_ratio(c: np.ndarray, ref: np.ndarray, rng: np.random.Generator, n_boo
 def seed_cluster_bootstrap(logs: list[dict[int, float]], rng: np.random.Generator, n_boot: int = 1000
                            ) -> np.ndarray:
     """Bootstrap draws of the mean over families of each family's mean log ratio, resampling
-    *seeds* (the same draw for every family), not each family's seeds independently: a seed fixes
-    the synthetic problem's optimum (``_curve_families.instance``) and every sampler's random
-    stream in all families alike, so the families of one seed are not independent evidence
-    (issue 19, session 10: resampling each family's seeds on its own gave intervals too narrow).
+    *seeds* (the same draw for every family), not each family's seeds independently: on the dev
+    split a seed fixes the synthetic problem's optimum (``_curve_families.instance``) and every
+    sampler's random stream in all families alike, so the families of one seed are not independent
+    evidence (issue 19, session 10: resampling each family's seeds on its own gave intervals too
+    narrow). Test families draw their problem seeds per family since session 28
+    (``_curve_families.problem_seed``); for them the joint draw is merely conservative.
     ``logs``: per family, seed -> log(ctt ratio)."""
     seeds = sorted(set().union(*logs))
     out = np.empty(n_boot)

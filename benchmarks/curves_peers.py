@@ -6,7 +6,9 @@ per-(family, method, seed) record format, one JSON line per run, so that
 
     .venv/bin/python benchmarks/curves.py --report benchmarks/results/curves_peers_test.json <curves.py --out file>
 
-puts these methods in the same paired table as optuna-hb-tpe and tunewise's schedulers.
+puts these methods in the same paired table as optuna-hb-tpe and tunewise's schedulers. Every peer
+gets the run's problem seed (``Bench.seed``; a test family's differs from the benchmark seed since
+session 28), so peer rows stored before session 28 are on the old test instances.
 
 Methods (every scheduler gets min_resource 1, max_resource R and reduction factor eta of its family):
   st-asha        Syne Tune ASHA (random search, stopping type: a trial continues in place)
@@ -284,7 +286,8 @@ def run_syne_tune(b: Bench, method: str, seed: int) -> Tracker:
 
 # ---- runner ------------------------------------------------------------------------------------
 def _record(b: Bench, family: str, method: str, seed: int, tr: Tracker, wall: float, peer: str) -> dict[str, Any]:
-    return {"family": family, "split": b.split, "method": method, "seed": seed, "ctt": tr.compute_to_target(),
+    return {"family": family, "split": b.split, "method": method, "seed": seed, "problem_seed": b.seed,
+            "ctt": tr.compute_to_target(),
             "final": tr.best, "budget": b.compute, "target": b.target, "trials": tr.trials, "wall": wall,
             "peer": peer}
 
@@ -296,12 +299,12 @@ def run_one(job: tuple[str, str, int, float]) -> list[dict[str, Any]]:
     b = make_bench(family, seed, budget_factor)
     t0 = time.time()
     if method in ST_METHODS:
-        tr = run_syne_tune(b, method, seed)
+        tr = run_syne_tune(b, method, b.seed)  # the problem seed, as curves.py's methods
         return [_record(b, family, method, seed, tr, time.time() - t0, f"syne-tune {_version('syne-tune')}")]
     if method == "smac-hb":
-        ev, peer = run_smac(b, seed), f"smac {_version('smac')}"
+        ev, peer = run_smac(b, b.seed), f"smac {_version('smac')}"
     elif method == "dehb":
-        ev, peer = run_dehb(b, seed), f"dehb {_version('dehb')}"
+        ev, peer = run_dehb(b, b.seed), f"dehb {_version('dehb')}"
     else:
         raise ValueError(f"unknown method {method!r}; known: {METHODS}")
     wall = time.time() - t0
