@@ -119,6 +119,7 @@ def test_posterior_gradient_is_exact_on_the_faces_of_the_box_without_warping() -
     np.testing.assert_allclose(dmu[:, 0], one_sided, rtol=1e-3, atol=1e-4)
     assert np.all(np.abs(dmu[:, 0]) > 1e-3)
 
+
 def test_output_power_transform_preserves_order_and_tames_heavy_tails() -> None:
     rng = np.random.default_rng(0)
     y = np.exp(rng.normal(0, 3, 60))  # log-normal: a few values dwarf the rest
@@ -271,11 +272,14 @@ def test_proposals_are_inside_every_kind_of_distribution() -> None:
         w = trial.suggest_int("w", 1, 1000, log=True)
         opt = trial.suggest_categorical("opt", ["adam", "sgd", "rmsprop"])
         seen["opt"].add(opt)
-        return (x - 0.5) ** 2 + (math.log10(lr) + 3) ** 2 + q + abs(n - 4) + k / 20 + math.log(w) / 7 + (
-            opt != "sgd")
+        return (x - 0.5) ** 2 + (math.log10(lr) + 3) ** 2 + q + abs(n - 4) + k / 20 + math.log(w) / 7 + (opt != "sgd")
 
-    late_sgd = 0
-    for seed in range(4):
+    # Validity on every seed; where the search ends is judged over seeds 0-15 as issue 18's rule for
+    # the default's acquisition search says (benchmarks/history/s27/gp_d_decision.txt, 4b): at most
+    # one seed may miss (the search before session 28 missed none; the current one misses seed 1,
+    # which ends on "rmsprop" at 1.10).
+    late_sgd, missed = 0, []
+    for seed in range(16):
         study = tw.create_study(sampler=tw.samplers.GPSampler(seed=seed))
         study.optimize(objective, n_trials=30)
         dists = study.distributions
@@ -283,13 +287,16 @@ def test_proposals_are_inside_every_kind_of_distribution() -> None:
             for name, value in t.params.items():
                 assert dists[name].contains(value), (name, value)
             assert isinstance(t.params["n"], int) and isinstance(t.params["w"], int)
-        assert study.best_params["opt"] == "sgd" and abs(study.best_params["n"] - 4) <= 1
-        assert study.best_value < 1.5  # the optimum is 0.1; random search at 30 trials ends at 2-3.6
+        ends_well = study.best_params["opt"] == "sgd" and abs(study.best_params["n"] - 4) <= 1
+        # the optimum is 0.1; random search at 30 trials ends at 2-3.6
+        if not (ends_well and study.best_value < 1.5):
+            missed.append((seed, study.best_params["opt"], round(study.best_value, 3)))
         late_sgd += sum(t.params["opt"] == "sgd" for t in study.trials[-6:])
     assert seen["opt"] == {"adam", "sgd", "rmsprop"}
+    assert len(missed) <= 1, missed
     # The model-based phase exploits what it learned: the best categorical wins in the last trials
-    # (chance: 8 of 24; a seed may still be trying the others after a long stay on one).
-    assert late_sgd >= 12
+    # (chance: 32 of 96; a seed may still be trying the others after a long stay on one).
+    assert late_sgd >= 48
 
 
 def test_running_trials_are_accounted_for() -> None:
@@ -303,8 +310,9 @@ def test_running_trials_are_accounted_for() -> None:
     pb = (b.suggest_float("x", -5, 10), b.suggest_float("y", 0, 15))
     assert np.hypot((pa[0] - pb[0]) / 15, (pa[1] - pb[1]) / 15) > 0.02
     # Without the kriging believer the deterministic proposal would repeat.
-    plain = tw.create_study(sampler=tw.samplers.GPSampler(seed=0, output_transform="power",
-                                                          consider_running_trials=False))
+    plain = tw.create_study(
+        sampler=tw.samplers.GPSampler(seed=0, output_transform="power", consider_running_trials=False)
+    )
     plain.optimize(_branin_objective, n_trials=12)
     c, d = plain.ask(), plain.ask()
     pc = (c.suggest_float("x", -5, 10), c.suggest_float("y", 0, 15))
@@ -403,8 +411,9 @@ def test_failed_and_nonfinite_trials_at_random_points_do_not_stop_the_gp() -> No
 
 def test_pruned_trials_count_with_their_last_value() -> None:
     def run(include_pruned: bool) -> list[float]:
-        study = tw.create_study(sampler=tw.samplers.GPSampler(seed=0, n_startup_trials=4,
-                                                              include_pruned=include_pruned))
+        study = tw.create_study(
+            sampler=tw.samplers.GPSampler(seed=0, n_startup_trials=4, include_pruned=include_pruned)
+        )
         xs = []
         for _ in range(14):
             t = study.ask()

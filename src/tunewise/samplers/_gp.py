@@ -361,6 +361,14 @@ class GPSampler(WithIndependentSampler):
     # At -20: 0.96x the regret at 60 trials on probes 1-2 (enet-poly 0.67), 1.015x on dev bbob and
     # 1.03x on probe 3 (held out): not kept (benchmarks/history/s22/README.md).
     _flat_other_transform: float = 0.0
+    # On spaces with a discrete numeric or a categorical dimension the acquisition search ranks its
+    # starts at their snapped points and runs a coordinate search over each discrete dimension's
+    # cells and each categorical's choices, from one refined start per choice
+    # (AcquisitionOptimizer._optimize_cells); continuous spaces take the same path as before.
+    # Issue 18, candidate D (sessions 25-27): 0.92x the regret at 60 trials on probes 1-5 (dev),
+    # 0.985x / 0.954x at 30 / 60 on probe 6 (held out, run once), 1.38x sampler CPU
+    # (benchmarks/history/s27/README.md). Kept as an attribute so the old search can be measured.
+    _integer_search = True
     # The plug-in incumbent while other trials are running (parallel workers, repeated ask()): the
     # believed values of running trials are posterior means, and so is the bar they are set
     # against. Issue 18, session 20, 4 simulated workers at 60 trials: 0.87x the regret on dev bbob
@@ -492,6 +500,8 @@ class GPSampler(WithIndependentSampler):
             open_dims=np.array([is_open(dists[n]) for n in num], dtype=bool),
             fantasies=fantasies,
         )
+        if self._integer_search:
+            acq.cells = _cell_axes([dists[n] for n in num])
         order = apply_constraints(acq, observed, y, x_num, x_cat, warp, self._rng, order)  # constrained BO
         if failed:
             acq.constraints = [*acq.constraints, self._failure_model(x_num, x_cat, failed, num, cat, dists, warp)]
@@ -786,8 +796,8 @@ def _no_result(t: FrozenTrial) -> bool:
     return (
         t.state == TrialState.COMPLETE
         and bool(t.values)
-        and not all(v is not None and math.isfinite(v) for v in t.values)
-    )  # type: ignore[union-attr]
+        and not all(v is not None and math.isfinite(v) for v in t.values)  # type: ignore[union-attr]
+    )
 
 
 # Failures of the run, not of the point: failed as stale, interrupted, its worker process died, or its
@@ -834,3 +844,33 @@ def _snapper(dists: list[D.Distribution]) -> Any:
         return out
 
     return snap
+
+
+_ALL_CELLS = 128  # a discrete dimension with more cells: 128 spread over it, and the current one's neighbours
+
+
+def _cell_axes(dists: list[D.Distribution]) -> list[Any]:
+    """Per numeric parameter, None for a continuous one, else a function from the rows' unit
+    coordinates on it to the unit coordinates (cell centres) of the cells the acquisition's
+    coordinate search tries there, one row each."""
+    return [_cell_axis(d) if isinstance(d, (D.Int, D.Float)) and d.n_values is not None else None for d in dists]
+
+
+def _cell_axis(d: D.Int | D.Float) -> Any:
+    n = int(d.n_values)  # type: ignore[arg-type]
+    if n <= _ALL_CELLS:
+        every = np.array(sorted({d.to_unit(d.from_unit((k + 0.5) / n)) for k in range(n)}))
+        if isinstance(d, D.Int) and d.log:  # cells of unequal width: every integer's own
+            every = np.array(sorted({d.to_unit(v) for v in range(d.low, d.high + 1)}))
+        return lambda u: np.tile(every, (len(u), 1))
+    spread = np.array([d.to_unit(d.from_unit((k + 0.5) / _ALL_CELLS)) for k in range(_ALL_CELLS)])
+    step = d.step or 1
+
+    def cells(u: np.ndarray) -> np.ndarray:
+        near = []
+        for x in u:
+            v = d.from_unit(float(x))
+            near.append([d.to_unit(min(max(v + k * step, d.low), d.high)) for k in (-2, -1, 1, 2)])
+        return np.hstack([np.tile(spread, (len(u), 1)), np.array(near, dtype=float).reshape(len(u), 4)])
+
+    return cells

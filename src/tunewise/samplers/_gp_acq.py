@@ -221,6 +221,13 @@ class AcquisitionOptimizer:
     # feasible yet (else the acquisition is the probability of feasibility alone); see _feasibility.
     constraints: Sequence[ConstraintModel] = ()
     use_ei: bool = True
+    # Set by GPSampler (``_integer_search``, on by default; else None, and the search below is the
+    # relaxed one): per numeric dimension, None for a continuous one, else a function from the
+    # rows' unit coordinates on it to the unit coordinates of the cells the coordinate search tries
+    # there (see ``_optimize_cells``). Spaces with neither a discrete numeric dimension nor a
+    # categorical one keep the unchanged search.
+    cells: list[Callable[[np.ndarray], np.ndarray] | None] | None = None
+    n_cell_seeds: int = 4
 
     def value(self, x_num: np.ndarray, x_cat: np.ndarray) -> np.ndarray:
         mu, sd = self.model.predict(x_num, x_cat)
@@ -289,6 +296,8 @@ class AcquisitionOptimizer:
     def optimize(
         self, incumbents_num: np.ndarray, incumbents_cat: np.ndarray, scales: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, float]:
+        if self.cells is not None and (any(c is not None for c in self.cells) or self.n_choices):
+            return self._optimize_cells(incumbents_num, incumbents_cat, scales)
         x_num, x_cat = self._starts(incumbents_num, incumbents_cat, scales)
         vals = self.value(x_num, x_cat)
         order = np.argsort(-vals)[: self.n_restarts]
@@ -320,6 +329,142 @@ class AcquisitionOptimizer:
             return start_num[j], start_cat[j], float(self.value(start_num[j : j + 1], start_cat[j : j + 1])[0])
         i = int(np.argmax(final_vals))  # nothing untaken left to propose (an exhausted discrete space)
         return final_num[i], s_cat[i], float(final_vals[i])
+
+    def _optimize_cells(
+        self, incumbents_num: np.ndarray, incumbents_cat: np.ndarray, scales: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, float]:
+        """The search on spaces with discrete or categorical dimensions (dev switch, issue 18,
+        sessions 25-26).
+
+        Ranked on the continuous relaxation, the best starts sit inside or next to the incumbent's
+        cells and snap back onto tried points or poor neighbours, while untried cells the model
+        rates far higher are never refined (benchmarks/history/s24/gp_vs_optuna_gp.md). Here the
+        starts are ranked at their snapped points, tried ones excluded; the best are refined and
+        snapped as before; then, from the best few of those and the best untried start, a
+        coordinate search tries every cell of each discrete dimension and every choice of each
+        categorical one in turn (a spread of cells and the current one's neighbours on long
+        ranges), keeps the best untried one, and re-refines the continuous dimensions, for at most
+        two sweeps (the alternation of optuna's mixed search, there with line searches on long
+        discrete ranges). Categoricals are in the sweep because the best choice can change once the
+        numbers have moved. The proposal is the best untried point met.
+        """
+        x_num, x_cat = self._starts(incumbents_num, incumbents_cat, scales)
+        x_num = self.snap(x_num)
+        vals = self.value(x_num, x_cat)
+        if self.taken is not None:
+            vals = np.where(self._is_taken(x_num, x_cat), -np.inf, vals)
+        rank = np.argsort(-vals, kind="stable")
+        order = rank[: self.n_restarts]
+        if self.n_choices:
+            order = np.concatenate([order, self._start_per_choice(x_cat, vals, rank, order)])
+        s_num, s_cat = x_num[order].copy(), x_cat[order].copy()
+        p = s_num.shape[1]
+        free = [j for j in range(p) if j not in self.fixed_num]
+        if free and self.maxiter > 0:
+            s_num = self._refine(s_num, s_cat, free)
+        s_num = np.vstack([s_num, self.snap(s_num)])
+        s_cat = np.vstack([s_cat, s_cat])
+        if self.n_choices:
+            s_num, s_cat = self._categorical_search(s_num, s_cat)
+        s_num = self.snap(s_num)
+        s_vals = self.value(s_num, s_cat)
+        seeds = np.argsort(-s_vals, kind="stable")[: self.n_cell_seeds]
+        c_num, c_cat = s_num[seeds], s_cat[seeds]
+        if np.isfinite(vals[rank[0]]):  # the best untried start
+            c_num = np.vstack([c_num, x_num[rank[:1]]])
+            c_cat = np.vstack([c_cat, x_cat[rank[:1]]])
+        met_num, met_cat = self._cell_search(c_num, c_cat, free)
+        pool_num, pool_cat = np.vstack([s_num, met_num]), np.vstack([s_cat, met_cat])
+        pool_vals = self.value(pool_num, pool_cat)
+        if self.taken is not None:
+            new = ~self._is_taken(pool_num, pool_cat)
+            if new.any():
+                i = int(np.flatnonzero(new)[np.argmax(pool_vals[new])])
+                return pool_num[i], pool_cat[i], float(pool_vals[i])
+            if np.isfinite(vals[rank[0]]):
+                j = int(rank[0])
+                return x_num[j], x_cat[j], float(vals[j])
+        i = int(np.argmax(pool_vals))  # nothing untaken left to propose (an exhausted discrete space)
+        return pool_num[i], pool_cat[i], float(pool_vals[i])
+
+    def _start_per_choice(self, x_cat: np.ndarray, vals: np.ndarray, rank: np.ndarray, order: np.ndarray) -> np.ndarray:
+        """For each choice of each free categorical that none of the best starts (``order``) has, the
+        best untried start with that choice: it is refined with them, so every choice is searched
+        at continuous values fitted to it, not only swapped in at values fitted to another one."""
+        extra: list[int] = []
+        for j, k in enumerate(self.n_choices):
+            if j in self.fixed_cat:
+                continue
+            have = set(x_cat[np.concatenate([order, extra]).astype(int), j].astype(int).tolist())
+            for c in range(k):
+                if c in have:
+                    continue
+                hits = rank[(x_cat[rank, j] == c) & np.isfinite(vals[rank])]
+                if len(hits):
+                    extra.append(int(hits[0]))
+        return np.array(extra, dtype=int)
+
+    def _cell_search(self, x_num: np.ndarray, x_cat: np.ndarray, free: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Coordinate search over the discrete numeric and the categorical dimensions from each row
+        (see ``_optimize_cells``); returns every point it moved to, the starting rows included."""
+        assert self.cells is not None
+        x_num, x_cat = x_num.copy(), x_cat.copy()
+        discrete = [j for j in free if self.cells[j] is not None]
+        categorical = [j for j in range(len(self.n_choices)) if j not in self.fixed_cat]
+        continuous = [j for j in free if self.cells[j] is None]
+        box = self._bounds(x_num.shape[1])
+        r = len(x_num)
+        cur = self.value(x_num, x_cat)
+        if self.taken is not None:
+            cur = np.where(self._is_taken(x_num, x_cat), -np.inf, cur)
+        met_num, met_cat = [x_num.copy()], [x_cat.copy()]
+        for _ in range(2):
+            improved = False
+            for j in discrete:
+                cand = self.cells[j](x_num[:, j])  # type: ignore[misc]
+                m = cand.shape[1]
+                # In a trust region (many dimensions) only the cells inside it, and the current one.
+                inside = ((cand >= box[j, 0]) & (cand <= box[j, 1])) | (cand == x_num[:, j, None])
+                trial = np.repeat(x_num, m, axis=0)
+                trial[:, j] = cand.ravel()
+                trial_cat = np.repeat(x_cat, m, axis=0)
+                v = self.value(trial, trial_cat)
+                if self.taken is not None:
+                    v = np.where(self._is_taken(trial, trial_cat), -np.inf, v)
+                v = np.where(inside.ravel(), v, -np.inf).reshape(r, m)
+                best = np.argmax(v, axis=1)
+                best_v = v[np.arange(r), best]
+                better = best_v > cur + 1e-12
+                if better.any():
+                    x_num[better, j] = cand[np.flatnonzero(better), best[better]]
+                    cur[better] = best_v[better]
+                    improved = True
+            for j in categorical:  # every choice, the best untried one kept
+                k = self.n_choices[j]
+                trial = np.repeat(x_num, k, axis=0)
+                trial_cat = np.repeat(x_cat, k, axis=0)
+                trial_cat[:, j] = np.tile(np.arange(k, dtype=float), r)
+                v = self.value(trial, trial_cat)
+                if self.taken is not None:
+                    v = np.where(self._is_taken(trial, trial_cat), -np.inf, v)
+                v = v.reshape(r, k)
+                best = np.argmax(v, axis=1)
+                best_v = v[np.arange(r), best]
+                better = best_v > cur + 1e-12
+                if better.any():
+                    x_cat[better, j] = best[better]
+                    cur[better] = best_v[better]
+                    improved = True
+            if not improved:
+                break
+            if continuous and self.maxiter > 0:
+                x_num = self._refine(x_num, x_cat, continuous)
+                cur = self.value(x_num, x_cat)
+                if self.taken is not None:
+                    cur = np.where(self._is_taken(x_num, x_cat), -np.inf, cur)
+            met_num.append(x_num.copy())
+            met_cat.append(x_cat.copy())
+        return np.vstack(met_num), np.vstack(met_cat)
 
     def _is_taken(self, x_num: np.ndarray, x_cat: np.ndarray) -> np.ndarray:
         from tunewise.samplers._interior import taken_mask
