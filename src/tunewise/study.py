@@ -6,7 +6,6 @@ import contextlib
 import copy
 import dataclasses
 import datetime as _dt
-import enum
 import logging
 import math
 import numbers
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from tunewise import distributions as D
 from tunewise._constraints import CONSTRAINTS_ATTR, check_constraints, is_feasible
+from tunewise._numbered_enum import NumberedTextEnum
 from tunewise._study_view import StudyReader
 from tunewise.exceptions import MaxTrialsReached, SearchExhausted, TrialPruned, UpdateFinishedTrialError
 from tunewise.exceptions import StorageError as _StorageError
@@ -1847,7 +1847,10 @@ def _check_max_trials(max_trials: Any) -> None:
         )
 
 
-class StudyDirection(str, enum.Enum):
+# Optuna's StudyDirection is an IntEnum (NOT_SET 0, MINIMIZE 1, MAXIMIZE 2) and scripts use the
+# numbers: ``int(study.direction)``, ``study.direction == 2``, ``StudyDirection(2)`` (rebuilding one
+# that ``json.dump`` wrote as a number).
+class StudyDirection(NumberedTextEnum, numbers={"minimize": 1, "maximize": 2}):
     """Optuna's ``StudyDirection``. A study's ``direction`` (and each of its ``directions``) is a
     member: it equals, hashes and prints as its string ``"minimize"`` / ``"maximize"``
     (``"minimize" == StudyDirection.MINIMIZE``) and has Optuna's ``.name`` (``"MINIMIZE"``), so code
@@ -1868,36 +1871,8 @@ class StudyDirection(str, enum.Enum):
     def __str__(self) -> str:
         return self.value
 
-    def __hash__(self) -> int:  # as its string, so {"minimize": ...}[study.direction] finds it
-        return hash(self.value)
-
     def __repr__(self) -> str:  # as its string, as tunewise printed directions before
         return repr(self.value)
-
-    # Optuna's StudyDirection is an IntEnum (NOT_SET 0, MINIMIZE 1, MAXIMIZE 2) and scripts use the
-    # numbers: ``int(study.direction)``, ``study.direction == 2``, ``StudyDirection(2)`` (rebuilding
-    # one that ``json.dump`` wrote as a number). A direction equals its Optuna number too, as
-    # TrialState does; its hash stays the text's, so a *set* of numbers does not find it.
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, int) and not isinstance(other, bool):
-            return _DIRECTION_NUMBERS[self.value] == other
-        return str.__eq__(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
-
-    def __int__(self) -> int:
-        return _DIRECTION_NUMBERS[self.value]
-
-    @classmethod
-    def _missing_(cls, value: object) -> StudyDirection | None:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return next((d for d in cls if _DIRECTION_NUMBERS[d.value] == value), None)
-        return None
-
-
-_DIRECTION_NUMBERS = {"minimize": 1, "maximize": 2}
 
 
 class MaxTrialsCallback:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextvars
 import datetime as _dt
-import enum
 import math
 import sys
 import types
@@ -13,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tunewise import distributions as D
+from tunewise._numbered_enum import NumberedTextEnum
 from tunewise.exceptions import TrialPruned, UpdateFinishedTrialError
 
 if TYPE_CHECKING:
@@ -27,7 +27,9 @@ DISTRIBUTIONS_ATTR = "distributions"
 _SUGGEST_NAMES: dict[type, str] = {D.Float: "suggest_float", D.Int: "suggest_int", D.Categorical: "suggest_categorical"}
 
 
-class TrialState(str, enum.Enum):
+# Optuna's TrialState is an IntEnum and scripts use the numbers: ``get_trials(states=[1])``,
+# ``MaxTrialsCallback(n, states=[1])``, ``t.state == 1``, ``TrialState(1)``, ``int(t.state)``.
+class TrialState(NumberedTextEnum, numbers={"RUNNING": 0, "COMPLETE": 1, "PRUNED": 2, "FAILED": 3, "WAITING": 4}):
     """Life cycle of a trial: WAITING (enqueued) -> RUNNING -> COMPLETE | PRUNED | FAILED."""
 
     WAITING = "WAITING"
@@ -46,33 +48,6 @@ class TrialState(str, enum.Enum):
     def __str__(self) -> str:
         # Optuna's: str(state) is "TrialState.COMPLETE" (scripts compare it with that text).
         return f"TrialState.{self.name}"
-
-    # Optuna's TrialState is an IntEnum (RUNNING 0, COMPLETE 1, PRUNED 2, FAIL 3, WAITING 4) and
-    # scripts use the numbers: ``get_trials(states=[1])``, ``MaxTrialsCallback(n, states=[1])``,
-    # ``t.state == 1``, ``TrialState(1)``, ``int(t.state)``. A state equals its Optuna number too
-    # (as it equals its text); its hash stays the text's, so a *set* of numbers does not find it.
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, int) and not isinstance(other, bool):
-            return _OPTUNA_NUMBERS[self.value] == other
-        return str.__eq__(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
-
-    __hash__ = str.__hash__
-
-    def __int__(self) -> int:
-        return _OPTUNA_NUMBERS[self.value]
-
-    @classmethod
-    def _missing_(cls, value: object) -> TrialState | None:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return next((state for state in cls if _OPTUNA_NUMBERS[state.value] == value), None)
-        return None
-
-
-_OPTUNA_NUMBERS = {"RUNNING": 0, "COMPLETE": 1, "PRUNED": 2, "FAILED": 3, "WAITING": 4}
 
 
 class LiveAttrs(dict[str, Any]):
