@@ -1137,8 +1137,13 @@ def _checked_attr(what: str, key: Any, value: Any) -> Any:
     Numpy values are stored as the Python numbers and lists they hold (see :func:`_plain`)."""
     import json
 
+    from tunewise.storage._names import check_name
+
     if not isinstance(key, str):
         raise TypeError(f"{what}: the key must be a string, got {key!r}")
+    # Checked here, not only by the storage: the running trial's attributes are written with its
+    # finish, whose failure would leave it RUNNING with its result lost.
+    check_name(what.replace("set_", "").replace("_attr", " attribute key"), key, allow_empty=True)
     try:
         json.dumps(value)
         return value
