@@ -952,18 +952,23 @@ class Study:
             if state not in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAILED):
                 raise ValueError(f"tell() state must be COMPLETE, PRUNED or FAILED, got {state.value}")
         if state == TrialState.PRUNED:
-            return self._logged(self._finish(trial, TrialState.PRUNED, self._pruned_values(trial), None))
+            frozen = self._finish(trial, TrialState.PRUNED, self._pruned_values(trial), None, told=True)
+            return self._told_again(frozen, skip_if_finished) if trial._finished_elsewhere else self._logged(frozen)
         if state == TrialState.FAILED:
-            return self._finish(trial, TrialState.FAILED, None, fail_reason or "told FAILED")
+            frozen = self._finish(trial, TrialState.FAILED, None, fail_reason or "told FAILED", told=True)
+            return self._told_again(frozen, skip_if_finished) if trial._finished_elsewhere else frozen
         vals, reason = self._check_values(values)
         if reason is not None:
-            frozen = self._finish(trial, TrialState.FAILED, None, reason)
+            frozen = self._finish(trial, TrialState.FAILED, None, reason, told=True)
+            if trial._finished_elsewhere:
+                return self._told_again(frozen, skip_if_finished)
             if state == TrialState.COMPLETE:
                 raise ValueError(f"trial {trial.number} was recorded as FAILED: {reason}")
             # As Optuna: an ask-and-tell loop goes on past a bad value (a NaN loss), with a warning.
             warnings.warn(f"trial {trial.number} was recorded as FAILED: {reason}", UserWarning, stacklevel=2)
             return frozen
-        return self._logged(self._finish(trial, TrialState.COMPLETE, vals, None))
+        frozen = self._finish(trial, TrialState.COMPLETE, vals, None, told=True)
+        return self._told_again(frozen, skip_if_finished) if trial._finished_elsewhere else self._logged(frozen)
 
     def _told_again(self, stored: FrozenTrial, skip_if_finished: bool) -> FrozenTrial:
         """tell() of a finished trial: ``stored`` with ``skip_if_finished``, else Optuna's error."""
@@ -1034,7 +1039,8 @@ class Study:
         return out, None
 
     def _finish(self, trial: Trial, state: TrialState, values: list[float] | None,
-                reason: str | None, tb: str | None = None, *, retry: bool = False) -> FrozenTrial:
+                reason: str | None, tb: str | None = None, *, retry: bool = False, told: bool = False
+                ) -> FrozenTrial:
         if self.constraints_func is not None and state is not TrialState.FAILED \
                 and CONSTRAINTS_ATTR not in trial.system_attrs:  # set_constraint() in the objective wins
             reason = self._apply_constraints_func(trial, state, values)
@@ -1095,6 +1101,15 @@ class Study:
                              "late result of trial %d, the trial it retries (the same parameters): this result "
                              "does not count", trial.number, state.value, values, stored.state.value,
                              stored.system_attrs["late_result_of"])
+            elif stored.state in (TrialState.COMPLETE, TrialState.PRUNED) \
+                    and "late_result_of" not in stored.system_attrs:
+                # Finished meanwhile by someone else (tell() from another process, `tunewise tell`):
+                # the stored result stays. tell() raises, as for any finished trial (``told``).
+                trial._finished_elsewhere = True
+                if not told:
+                    _log.warning("trial %d finished %s with values %s, but it had been finished elsewhere meanwhile "
+                                 "(%s with values %s, e.g. told by another process): this result does not count",
+                                 trial.number, state.value, values, stored.state.value, stored.values)
             self.sampler.after_trial((self._sampler_ctx or self._sampler_context()), stored)
             if guard.fired:
                 guard.raise_if_fired()

@@ -48,3 +48,53 @@ def test_ask_tell_a_bad_user_attribute_key_is_refused_and_the_trial_can_still_be
     trial.set_user_attr("good", 2)
     assert study.tell(trial, 0.5).state == tw.TrialState.COMPLETE
     assert study.trials[0].user_attrs == {"good": 2} and study.trials[0].value == 0.5
+
+
+def _other_process_view(study, backend):
+    """The same study opened as another process would (its own Study and, on SQL, its own storage)."""
+    if backend == "memory":
+        return tw.load_study(study_name=study.study_name, storage=study._storage)
+    return tw.load_study(study_name=study.study_name, storage=study.storage.url)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_tell_of_a_trial_told_meanwhile_by_another_process_raises_instead_of_dropping_the_value(backend, tmp_path):
+    # The trial this process asked was told by another process (`tunewise tell`, a second
+    # worker): this process's tell used to return the other result quietly, its own value dropped.
+    study = tw.create_study(
+        storage=backend_url(backend, tmp_path),
+        study_name=unique("told-elsewhere"),
+        sampler=tw.samplers.RandomSampler(seed=0),
+    )
+    trial = study.ask()
+    trial.suggest_float("x", 0, 1)
+    _other_process_view(study, backend).tell(trial.number, 4.0)
+    with pytest.raises(ValueError, match=r"trial 0 of study .* is already COMPLETE with value 4\.0"):
+        study.tell(trial, 5.0)
+    assert study.tell(trial, 5.0, skip_if_finished=True).value == 4.0
+    assert [(t.state, t.value) for t in study.trials] == [(tw.TrialState.COMPLETE, 4.0)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_optimize_warns_when_its_running_trial_was_told_by_another_process(backend, tmp_path, caplog):
+    study = tw.create_study(
+        storage=backend_url(backend, tmp_path),
+        study_name=unique("told-elsewhere-opt"),
+        sampler=tw.samplers.RandomSampler(seed=0),
+    )
+    other = _other_process_view(study, backend)
+
+    def objective(trial):
+        x = trial.suggest_float("x", 0, 1)
+        trial.flush()
+        other.tell(trial.number, 4.0)
+        return x
+
+    study.optimize(objective, n_trials=1)
+    assert [(t.state, t.value) for t in study.trials] == [(tw.TrialState.COMPLETE, 4.0)]
+    assert any(
+        "trial 0 finished COMPLETE" in r.getMessage()
+        and "finished elsewhere" in r.getMessage()
+        and "does not count" in r.getMessage()
+        for r in caplog.records
+    )
