@@ -102,10 +102,8 @@ def main() -> None:
             nb = sum(at_bound(p[n], rg[n]) for n in p if n in rg)
             stats[(r["problem"], r["method"])].append((i, nb, int(v > start_med)))
     print(
-        print(
-            "| problem | method | runs | trials 11-60 with >= 1 param at a bound | of those poor | other trials poor "
-            "| >= 2 params at a bound |"
-        )
+        "| problem | method | runs | trials 11-60 with >= 1 param at a bound | of those poor | other trials poor "
+        "| >= 2 params at a bound |"
     )
     print("|---|---|--:|--:|--:|--:|--:|")
     tot = collections.Counter()
