@@ -1348,10 +1348,11 @@ class Study:
         >>> study.best_value > 1
         True
         """
-        if n_trials is not None and (isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 0):
-            raise ValueError(f"n_trials must be a non-negative integer or None, got {n_trials!r}")
-        if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
+        n_trials = _trial_count(n_trials)
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, numbers.Real)
+                                    or not timeout > 0):
             raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
+        timeout = None if timeout is None else float(timeout)
         _check_max_trials(max_trials)
         if isinstance(catch, type):
             catch = (catch,)
@@ -1366,8 +1367,9 @@ class Study:
             import os
 
             n_jobs = os.cpu_count() or 1
-        if not isinstance(n_jobs, int) or n_jobs < 1:
+        if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral) or n_jobs < 1:
             raise ValueError(f"n_jobs must be a positive integer or -1, got {n_jobs!r}")
+        n_jobs = int(n_jobs)
         from tunewise.execution._executor import resolve_executor
         from tunewise.execution._job import OptimizeJob
 
@@ -1852,6 +1854,20 @@ def _check_instance(what: str, obj: Any) -> None:
     if isinstance(obj, type):
         raise TypeError(f"{what}={obj.__name__} is a class; pass an instance: {obj.__name__}() "
                         f"(with any arguments it takes)")
+
+
+def _trial_count(n_trials: Any) -> int | None:
+    """``optimize``'s ``n_trials`` as an int, taking what Optuna takes: a numpy integer, or a float
+    (``argparse`` with ``type=float``, ``1e3``); Optuna runs trials while ``i < n_trials``, so 2.5
+    runs 3. ``inf`` is no limit."""
+    if n_trials is None:
+        return None
+    if not isinstance(n_trials, bool) and isinstance(n_trials, numbers.Real) and float(n_trials) >= 0:
+        if isinstance(n_trials, numbers.Integral):
+            return int(n_trials)
+        count = float(n_trials)  # NaN failed the >= 0 above
+        return None if math.isinf(count) else math.ceil(count)
+    raise ValueError(f"n_trials must be a non-negative integer or None, got {n_trials!r}")
 
 
 def _check_max_trials(max_trials: Any) -> None:
