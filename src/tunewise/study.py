@@ -278,7 +278,12 @@ class Study:
 
         A copy of the stored trial, as in Optuna: an objective run again on it
         (``objective(study.best_trial)``, see :meth:`FrozenTrial.suggest`) may set attributes on
-        it without changing the study's trials."""
+        it, and a script may change its ``params`` / ``user_attrs`` in place, without changing the
+        study's trials."""
+        return _user_copy(self._best_stored_trial())
+
+    def _best_stored_trial(self) -> FrozenTrial:
+        """:attr:`best_trial` without the copy (the storage's object: read it, do not change it)."""
         if len(self.directions) != 1:
             raise RuntimeError("best_trial is for single-objective studies: use best_trials")
         complete = self.get_trials(states=(TrialState.COMPLETE,))
@@ -289,7 +294,7 @@ class Study:
             raise ValueError(f"study {self.study_name!r} has {len(complete)} COMPLETE trials, but none is feasible "
                              f"(each violates a constraint: a value > 0 in system_attrs['constraints'])")
         key = (lambda t: t.values[0]) if self.directions[0] == "minimize" else (lambda t: -t.values[0])
-        return copy.copy(min(feasible, key=key))
+        return min(feasible, key=key)
 
     def _no_complete_hint(self) -> str:
         """Why a study may have trials but none COMPLETE, and what to do (for best_trial's error)."""
@@ -311,11 +316,11 @@ class Study:
 
     @property
     def best_value(self) -> float:
-        return self.best_trial.values[0]  # type: ignore[index]
+        return self._best_stored_trial().values[0]  # type: ignore[index]
 
     @property
     def best_params(self) -> dict[str, Any]:
-        return dict(self.best_trial.params)
+        return dict(self._best_stored_trial().params)
 
     @property
     def best_trials(self) -> list[FrozenTrial]:
@@ -337,7 +342,7 @@ class Study:
         import numpy as np
 
         v = np.array([t.values for t in complete], dtype=float) * signs_of(self.directions)
-        return [t for t, keep in zip(complete, nondominated(v).tolist()) if keep]
+        return [_user_copy(t) for t, keep in zip(complete, nondominated(v).tolist()) if keep]
 
     def trials_dataframe(self, attrs: Sequence[str] = _DATAFRAME_ATTRS, multi_index: bool = False) -> pd.DataFrame:
         """One row per trial, with Optuna's columns: ``number``, ``value`` (``values_0``,
@@ -1868,6 +1873,17 @@ def _trial_count(n_trials: Any) -> int | None:
         count = float(n_trials)  # NaN failed the >= 0 above
         return None if math.isinf(count) else math.ceil(count)
     raise ValueError(f"n_trials must be a non-negative integer or None, got {n_trials!r}")
+
+
+def _user_copy(trial: FrozenTrial) -> FrozenTrial:
+    """A stored trial as ``best_trial`` / ``best_trials`` give it: a copy a script may change, as
+    Optuna's deep copies (``params = study.best_trial.params; params.update(fixed)``), while the
+    storage's trial, shared by every reader, stays as it is."""
+    out = copy.copy(trial)
+    out.params = dict(trial.params)
+    out.user_attrs = copy.deepcopy(dict(trial.user_attrs))
+    out.system_attrs = copy.deepcopy(dict(trial.system_attrs))
+    return out
 
 
 def _check_max_trials(max_trials: Any) -> None:
