@@ -98,3 +98,17 @@ def test_optimize_warns_when_its_running_trial_was_told_by_another_process(backe
         and "does not count" in r.getMessage()
         for r in caplog.records
     )
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_name_with_a_lone_surrogate_is_refused_with_the_rule_on_every_storage(backend, tmp_path):
+    # "a\udc80b" is what os.fsdecode() makes of an undecodable byte. Memory used to accept it and
+    # SQLite/PostgreSQL to fail with UnicodeEncodeError ("'utf-8' codec can't encode..."), naming
+    # neither the parameter nor the rule; a study that worked in memory broke on a database.
+    url = backend_url(backend, tmp_path)
+    with pytest.raises(ValueError, match=r"study name 'run-\\udc80' is not valid: it cannot be encoded as UTF-8"):
+        tw.create_study(storage=url, study_name="run-\udc80")
+    study = tw.create_study(storage=url, study_name=unique("surrogate"), sampler=tw.samplers.RandomSampler(seed=0))
+    with pytest.raises(ValueError, match=r"parameter name 'a\\udc80b' is not valid: it cannot be encoded as UTF-8"):
+        study.optimize(lambda t: t.suggest_float("a\udc80b", 0, 1), n_trials=1)
+    assert [t.state for t in study.trials] == [tw.TrialState.FAIL]

@@ -4,6 +4,8 @@ A name is a string of at most :data:`MAX_NAME_LENGTH` characters without NUL (``
 PostgreSQL cannot store NUL in text and keeps names in 512-character columns; SQLite and the
 in-memory storage would accept either, so a study that works in memory would break the day it
 moves to PostgreSQL. Every storage checks the same rule at its boundary, with the same message.
+A study or parameter name (a column of its own, not JSON) must also encode as UTF-8: no lone
+surrogate, as ``os.fsdecode`` makes of an undecodable byte (neither database stores one).
 
 >>> check_name("study name", "mnist-lr")
 'mnist-lr'
@@ -29,17 +31,27 @@ def _shown(name: str) -> str:
     return f"{name[:40]!r}... ({len(name)} characters)"
 
 
+def _encodes(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def check_name(kind: str, name: Any, *, allow_empty: bool = False) -> str:
     """Return ``name`` if it is a valid ``kind`` (e.g. "study name"); raise TypeError/ValueError if not."""
     if not isinstance(name, str):
         raise TypeError(f"{kind} must be a string, got {name!r}")
-    if len(name) <= MAX_NAME_LENGTH and "\x00" not in name and (name or allow_empty):
+    if len(name) <= MAX_NAME_LENGTH and "\x00" not in name and (allow_empty or (name and _encodes(name))):
         return name
     rule = (
         f"{'keys' if allow_empty else 'names'} are {'' if allow_empty else 'non-empty '}strings of at most "
         f"{MAX_NAME_LENGTH} characters without NUL, on every storage"
     )
-    if "\x00" in name:
+    if name and not allow_empty and not _encodes(name):
+        problem, why = "it cannot be encoded as UTF-8 (a lone surrogate)", " (databases store UTF-8 text)"
+    elif "\x00" in name:
         problem, why = "it contains a NUL character ('\\x00')", " (PostgreSQL cannot store NUL)"
     elif name:
         problem, why = f"it is {len(name)} characters long", " (the width of the storage's name columns)"
