@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from tunewise.exceptions import StudyNotFoundError
+from tunewise.exceptions import StorageError, StudyNotFoundError
 from tunewise.insight._views import STATES, BadRequest, StudyView, json_number
 from tunewise.storage import BaseStorage, get_storage
 
@@ -423,6 +423,13 @@ def create_app(
     @app.exception_handler(StudyNotFoundError)
     async def not_found(_request: Any, exc: StudyNotFoundError) -> JSONResponse:
         return error(404, str(exc))
+
+    @app.exception_handler(StorageError)
+    async def storage_error(request: Any, exc: StorageError) -> JSONResponse:
+        # Unreachable, corrupt, locked: the operator's to mend, so say which and how (the
+        # message names the storage with its password masked); retried on the next poll.
+        _log.warning("dashboard request failed: %s: %s", request.url.path, exc)
+        return error(503, str(exc))
 
     def page(name: str) -> HTMLResponse:
         html = (static / name).read_text(encoding="utf-8")
