@@ -86,14 +86,14 @@ class UpdateFinishedTrialError(TunewiseError, RuntimeError):
     (``optuna.exceptions.UpdateFinishedTrialError``) catches it too.
 
     >>> import tunewise as tw
-    >>> study = tw.create_study()
+    >>> study = tw.create_study(study_name="demo")
     >>> trial = study.ask()
     >>> _ = study.tell(trial, 1.0)
     >>> try:
     ...     trial.report(0.5, step=1)
     ... except tw.exceptions.UpdateFinishedTrialError as e:
     ...     print("finished:", e)
-    finished: trial 0 is already COMPLETE and cannot change
+    finished: trial 0 of study 'demo' is already COMPLETE and cannot change
     """
 
 

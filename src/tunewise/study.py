@@ -22,7 +22,13 @@ from tunewise import distributions as D
 from tunewise._constraints import CONSTRAINTS_ATTR, check_constraints, is_feasible
 from tunewise._numbered_enum import NumberedTextEnum
 from tunewise._study_view import StudyReader
-from tunewise.exceptions import MaxTrialsReached, SearchExhausted, TrialPruned, UpdateFinishedTrialError
+from tunewise.exceptions import (
+    MaxTrialsReached,
+    SearchExhausted,
+    StudyNotFoundError,
+    TrialPruned,
+    UpdateFinishedTrialError,
+)
 from tunewise.exceptions import StorageError as _StorageError
 from tunewise.logging import trial_logger
 from tunewise.samplers._base import PROPOSAL_ATTR, Sampler
@@ -881,13 +887,18 @@ class Study:
         params = trial.params if trial._pending_params else None
         attrs = trial._pending_attrs
         # The attributes carry the keys set since the last write: the storage merges those only.
-        self._storage.update_trial(
-            trial._trial_id,
-            params=params,
-            intermediate_values=trial.intermediate_values,
-            user_attrs=trial.user_attrs if attrs else None,
-            system_attrs=trial.system_attrs if attrs else None,
-        )
+        try:
+            self._storage.update_trial(
+                trial._trial_id,
+                params=params,
+                intermediate_values=trial.intermediate_values,
+                user_attrs=trial.user_attrs if attrs else None,
+                system_attrs=trial.system_attrs if attrs else None,
+            )
+        except UpdateFinishedTrialError:
+            raise self._not_writable(trial) from None
+        except KeyError as e:
+            raise self._not_writable(trial, e) from None
         trial._pending_params = {}
         if attrs:
             trial._pending_attrs = False
@@ -1199,6 +1210,21 @@ class Study:
         trial.system_attrs[CONSTRAINTS_ATTR] = result
         return None
 
+    def _not_writable(self, trial: Trial, missing: KeyError | None = None) -> Exception:
+        """The error for a write that the storage refused: in the user's terms (the trial's number
+        and the study's name), not the storage's trial id. Only on that path: one or two reads."""
+        if isinstance(missing, StudyNotFoundError):
+            return missing
+        try:
+            self._storage.get_study_attrs(self._study_id)  # raises, naming the study, if it was deleted
+            state = self._storage.get_trial(trial._trial_id).state.value
+        except KeyError as e:  # StudyNotFoundError is one
+            return e
+        if missing is not None:
+            return missing
+        return UpdateFinishedTrialError(f"trial {trial.number} of study {self.study_name!r} is already {state} and "
+                                        f"cannot change")
+
     def _write_finish(self, trial: Trial, state: TrialState, values: list[float] | None, retry: bool = False) -> bool:
         """Finish the trial in the storage; with ``retry`` (FAILED only: its worker was stopped)
         queue its retry in the same storage step. False if it was finished already."""
@@ -1210,6 +1236,8 @@ class Study:
                 params=trial.params, intermediate_values=trial.intermediate_values,
                 user_attrs=trial.user_attrs, system_attrs=trial.system_attrs,
             )
+        except KeyError as e:  # (the storage names its own id for the trial)
+            raise self._not_writable(trial, e) from None
         except _StorageError as e:
             if not self._storage.is_persistent:
                 raise

@@ -112,3 +112,35 @@ def test_a_name_with_a_lone_surrogate_is_refused_with_the_rule_on_every_storage(
     with pytest.raises(ValueError, match=r"parameter name 'a\\udc80b' is not valid: it cannot be encoded as UTF-8"):
         study.optimize(lambda t: t.suggest_float("a\udc80b", 0, 1), n_trials=1)
     assert [t.state for t in study.trials] == [tw.TrialState.FAIL]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_report_on_a_trial_finished_elsewhere_names_its_number_not_its_storage_id(backend, tmp_path):
+    # SQL storages said "trial <storage id> is already COMPLETE" (on PostgreSQL an id such as
+    # 53909 for the user's trial 3): the user's trial numbers are what they know.
+    study = tw.create_study(
+        storage=backend_url(backend, tmp_path),
+        study_name=unique("report-told"),
+        sampler=tw.samplers.RandomSampler(seed=0),
+    )
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    trial = study.ask()
+    trial.suggest_float("x", 0, 1)
+    _other_process_view(study, backend).tell(trial.number, 4.0)
+    with pytest.raises(tw.exceptions.UpdateFinishedTrialError, match=r"^trial 2 of study .* is already COMPLETE"):
+        trial.report(0.5, step=1)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_tell_and_report_after_the_study_was_deleted_name_the_study(backend, tmp_path):
+    # They raised KeyError("no trial with id 5 in <url>"): neither the study nor that it was deleted.
+    url = backend_url(backend, tmp_path)
+    name = unique("deleted-under-tell")
+    study = tw.create_study(storage=url, study_name=name, sampler=tw.samplers.RandomSampler(seed=0))
+    trial = study.ask()
+    trial.suggest_float("x", 0, 1)
+    tw.delete_study(study_name=name, storage=study._storage if backend == "memory" else url)
+    with pytest.raises(tw.exceptions.StudyNotFoundError, match=rf"study '{name}' .*no longer exists"):
+        trial.report(0.5, step=1)
+    with pytest.raises(tw.exceptions.StudyNotFoundError, match=rf"study '{name}' .*no longer exists"):
+        study.tell(trial, 1.0)
