@@ -52,6 +52,7 @@ from tunewise.integrations.sklearn._space import (
     has_distribution,
     is_sklearn_space,
     merge_spaces,
+    space_list,
 )
 from tunewise.integrations.sklearn._validation import (
     check_error_score,
@@ -89,6 +90,8 @@ class _Settings:
     n_trials: int | None
     drawn: dict[str, Any]  # name -> object with rvs(random_state=...): no dimension of the study
     what: str  # the argument the space came from, for messages
+    # BayesSearchCV's list of spaces: each space's dimensions and its number of trials, run in order
+    phases: list[tuple[dict[str, Dimension], int]] | None = None
 
 
 @dataclass
@@ -294,6 +297,16 @@ def _no_study_lines() -> Iterator[None]:
 def _print_fitting(n_splits: int, n_candidates: int) -> None:
     """scikit-learn's first line with verbose > 0."""
     print(f"Fitting {n_splits} folds for each of {n_candidates} candidates, totalling {n_splits * n_candidates} fits")
+
+
+def _phase_dims(phases: Sequence[tuple[dict[str, Dimension], int]], i: int) -> dict[str, Dimension]:
+    """The dimensions of the space the ``i``-th trial of a list of spaces searches (the last space's
+    after their sum)."""
+    for dims, n in phases:
+        if i < n:
+            return dims
+        i -= n
+    return phases[-1][0]
 
 
 def _to_json_float(x: float) -> float | None:
@@ -564,6 +577,13 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         if given[0] == "param_distributions":
             return "distributions", check_sklearn_space("param_distributions", self.param_distributions, grid=False)
         space = self.param_space
+        spaces = space_list(space)
+        if spaces is not None:
+            if halving:
+                raise TypeError("successive halving runs scikit-learn's candidates from one space; a list of "
+                                "(space, n_iter) is BayesSearchCV's, searched one space after the other without "
+                                "halving")
+            return "space_list", spaces
         if not is_sklearn_space(space):
             if halving:
                 raise TypeError("successive halving runs scikit-learn's candidates: give param_grid or "
@@ -629,6 +649,8 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
             raise ValueError(f"{', '.join(halving_given)} set successive halving (HalvingGridSearchCV's meaning), "
                              f"which is strategy='halving', not strategy={self.strategy!r}")
         kind, space = self._resolve_space(halving)
+        if kind == "space_list":
+            return self._space_list_settings(space, n_trials, error_score)
         halving_settings = None
         if halving:
             clash = [f"{name}={getattr(self, name)!r}" for name in ("n_trials", "n_iter", "timeout")
@@ -668,6 +690,29 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         check_estimator_params(self.estimator, [*dims, *drawn], spaces=spaces, what=what)
         return _Settings(kind, dicts, dims, error_score, halving_settings, n_trials, drawn, what)
 
+    def _space_list_settings(self, items: list[tuple[Mapping[str, Any], int | None]], n_trials: int | None,
+                             error_score: Any) -> _Settings:
+        """BayesSearchCV's list of spaces: each space is searched for its own ``n_iter`` (the pair's, else
+        the search's ``n_iter``), one after the other, in one study whose sampler sees every trial."""
+        if self.strategy == "grid":
+            raise ValueError("a list of (space, n_iter) is searched for n_iter trials per space (BayesSearchCV's "
+                             "meaning), not as a grid: use strategy 'auto', 'random', 'tpe' or 'gp'")
+        phases: list[tuple[dict[str, Dimension], int]] = []
+        merged: dict[str, Dimension] = {}
+        for i, (sub, n) in enumerate(items):
+            drawn = drawn_parameters(sub)
+            if drawn:
+                raise TypeError(f"param_space[{i}]: {sorted(drawn)} can only be drawn by their rvs, which a list of "
+                                f"spaces does not do: give skopt dimensions, tunewise or scipy.stats distributions "
+                                f"or lists of values")
+            dims = convert_space(sub)
+            phases.append((dims, n if n is not None else (n_trials or _DEFAULT_N_TRIALS)))
+            for name, dim in dims.items():
+                merged.setdefault(name, dim)
+        check_estimator_params(self.estimator, list(merged), spaces=[sub for sub, _ in items], what="param_space")
+        return _Settings("param_space", None, merged, error_score, None, sum(n for _, n in phases), {},
+                         "param_space", phases)
+
     def _make_pruner(self) -> Scheduler | None:
         p = self.pruning
         if p is False or p is None:
@@ -682,12 +727,13 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         raise ValueError(f"pruning must be False, True, 'median', 'halving' or a tunewise Scheduler, got {p!r}")
 
     def _make_sampler(self, dims: Mapping[str, Dimension], seed: int | None,
-                      drawn: Sequence[str] = ()) -> tuple[Any, str, int]:
-        """The sampler, the strategy it implements, and the number of trials to run."""
+                      drawn: Sequence[str] = (), n_total: int | None = None) -> tuple[Any, str, int]:
+        """The sampler, the strategy it implements, and the number of trials to run (``n_total``: a
+        list of spaces' sum of n_iter, never a grid)."""
         from tunewise.samplers import GridSampler, RandomSampler
 
-        size = None if drawn else grid_size(dims)
-        n_trials = self._n_trials()
+        size = None if drawn or n_total is not None else grid_size(dims)
+        n_trials = self._n_trials() if n_total is None else n_total
         strategy = self.strategy
         if strategy == "auto":
             if size is not None and (n_trials is None or size <= n_trials):
@@ -789,7 +835,8 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         seed = None
         if points is None:
             seed = _seed_from(self.random_state)
-            sampler, strategy_used, n_trials = self._make_sampler(settings.dims, seed, list(settings.drawn))
+            sampler, strategy_used, n_trials = self._make_sampler(
+                settings.dims, seed, list(settings.drawn), None if settings.phases is None else settings.n_trials)
         else:
             from tunewise.samplers import RandomSampler
 
@@ -918,18 +965,19 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                 trial = study.ask()
             except SearchExhausted:
                 break
+            trial_dims = dims if settings.phases is None else _phase_dims(settings.phases, i)
             if queue is not None:  # the queued configuration (or a retry another run left queued)
                 names = [n for n in trial.system_attrs.get("fixed_params", queue[i][0]) if n in dims]
             else:
-                names = list(dims)
+                names = list(trial_dims)
             try:
-                raw = {name: trial.suggest(name, dims[name].dist) for name in names}
+                raw = {name: trial.suggest(name, trial_dims[name].dist) for name in names}
             except SearchExhausted:
                 study.tell(trial, state=TrialState.FAILED)
                 break
             # scikit-learn's own value objects (np.float64 from an array, the very estimators of a
             # grid), so the estimator and cv_results_["params"] get what GridSearchCV passes.
-            params = originals.get(_point_key(raw)) or {name: dims[name].decode(v) for name, v in raw.items()}
+            params = originals.get(_point_key(raw)) or {name: trial_dims[name].decode(v) for name, v in raw.items()}
             if settings.drawn:
                 drawn = (dict(trial.user_attrs.get(_DRAWN_ATTR) or {}) if queue is not None
                          else self._draw(study, trial, settings, seed))

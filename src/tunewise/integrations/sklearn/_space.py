@@ -141,6 +141,37 @@ def _is_rvs_only(value: Any) -> bool:
     )
 
 
+def space_list(space: Any) -> list[tuple[Mapping[str, Any], int | None]] | None:
+    """scikit-optimize's list of search spaces (``BayesSearchCV``'s ``search_spaces``: each item a
+    dict, or a ``(dict, n_iter)`` pair), as ``(dict, n_iter or None)`` items; None for any other
+    space. A list of plain dicts is scikit-learn's list of grids: it is skopt's only when some item
+    is a pair or some value a skopt dimension (``Real``, ``Integer``, ``Categorical``).
+
+    >>> space_list([({"C": [1, 10]}, 3), {"C": [0.1]}])
+    [({'C': [1, 10]}, 3), ({'C': [0.1]}, None)]
+    >>> space_list([{"C": [1, 10]}, {"C": [0.1]}]) is None  # GridSearchCV's list of grids
+    True
+    """
+    if isinstance(space, Mapping) or not isinstance(space, (list, tuple)) or not space:
+        return None
+    items: list[tuple[Mapping[str, Any], int | None]] = []
+    paired = False
+    for item in space:
+        if isinstance(item, Mapping):
+            items.append((item, None))
+        elif (isinstance(item, (list, tuple)) and len(item) == 2 and isinstance(item[0], Mapping)
+              and isinstance(item[1], (int, np.integer)) and not isinstance(item[1], (bool, np.bool_))):
+            if item[1] < 1:
+                raise ValueError(f"param_space: a (space, n_iter) pair needs n_iter >= 1, got {item[1]!r}")
+            items.append((item[0], int(item[1])))
+            paired = True
+        else:
+            return None
+    if paired or any(_skopt_kind(v) is not None for d, _ in items for v in d.values()):
+        return items
+    return None
+
+
 def drawn_parameters(param_space: Mapping[str, Any]) -> dict[str, Any]:
     """The parameters of ``param_space`` that are only drawn, by their ``rvs``, not searched."""
     return {name: spec for name, spec in param_space.items() if _is_rvs_only(spec)}
