@@ -494,7 +494,10 @@ def attr_changes(attrs: Mapping[str, Any]) -> tuple[dict[str, Any], frozenset[st
     ({'a': 1}, frozenset())
     """
     if type(attrs) is LiveAttrs:
-        return {k: attrs[k] for k in attrs.set_keys if k in attrs}, frozenset(attrs.removed_keys)
+        # In the dict's order (the order the keys were first set), not the set's: the stored
+        # attributes then list as the objective set them, as in Optuna.
+        changed = attrs.set_keys
+        return {k: v for k, v in attrs.items() if k in changed}, frozenset(attrs.removed_keys)
     return dict(attrs), frozenset()
 
 
