@@ -28,6 +28,7 @@ It uses only the standard library and talks to the runner through stdout lines
 from __future__ import annotations
 
 import atexit
+import copy
 import fnmatch
 import importlib.abc
 import importlib.machinery
@@ -298,6 +299,7 @@ class Config(_Items):
     def __init__(self) -> None:
         super().__init__()
         object.__setattr__(self, "_locked", set())
+        object.__setattr__(self, "_sweep", {})
 
     def _load_sweep(self) -> None:
         path = os.environ.get(_ENV_PARAMS)
@@ -312,9 +314,18 @@ class Config(_Items):
         if isinstance(params, dict):
             self._items.update(params)
             self._locked.update(params)
+            self._sweep.update(params)
 
-    def _set(self, key: str, value: Any, *, quiet: bool = False) -> None:
+    def _set(self, key: str, value: Any, *, quiet: bool = False, merge: bool = False) -> None:
+        value = _config_value(value)
         if key in self._locked:
+            sweep_value = self._sweep.get(key)
+            if merge and isinstance(value, dict) and isinstance(sweep_value, dict):
+                # W&B applies the sweep's values over wandb.init's config with a recursive merge
+                # (Config.merge_locked -> config_util.merge_dicts): a nested key the sweep does not
+                # set keeps the program's value.
+                self._items[key] = _merge_dicts(value, copy.deepcopy(sweep_value))
+                return
             if value != self._items[key] and not quiet:
                 _warn(f"config.{key} = {value!r} ignored: the sweep sets {key} = {self._items[key]!r} for this run")
             return
@@ -333,6 +344,34 @@ class Config(_Items):
 
     def persist(self) -> None:
         pass
+
+
+def _config_value(value: Any) -> Any:
+    """A value as W&B's config holds it (``json_friendly_val``): tuples become lists, inside dicts
+    and lists too (``wandb.init(config={"kernel": (3, 3)})`` reads back ``[3, 3]``).
+
+    >>> _config_value({"k": (3, 3), "layers": [(1, 2)], "name": "x"})
+    {'k': [3, 3], 'layers': [[1, 2]], 'name': 'x'}
+    """
+    if isinstance(value, dict):
+        return {k: _config_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_config_value(v) for v in value]
+    return value
+
+
+def _merge_dicts(dest: dict[str, Any], src: Mapping[str, Any]) -> dict[str, Any]:
+    """``src`` merged into ``dest`` recursively, ``src`` winning (W&B's ``config_util.merge_dicts``).
+
+    >>> _merge_dicts({"opt": {"lr": 0.5, "momentum": 0.9}}, {"opt": {"lr": 0.01}})
+    {'opt': {'lr': 0.01, 'momentum': 0.9}}
+    """
+    for key, value in src.items():
+        if isinstance(value, Mapping) and isinstance(dest.get(key), dict):
+            _merge_dicts(dest[key], value)
+        else:
+            dest[key] = value
+    return dest
 
 
 def _as_dict(d: Any) -> dict[str, Any]:
@@ -578,14 +617,14 @@ def init(*args: Any, config: Any = None, reinit: Any = None, config_exclude_keys
         run.finish()
     if os.path.isfile("config-defaults.yaml"):
         for key, value in _read_yaml_config("config-defaults.yaml").items():
-            globals()["config"]._set(key, value, quiet=True)
+            globals()["config"]._set(key, value, quiet=True, merge=True)
     values = _as_dict(config)
     if config_include_keys:
         values = {k: v for k, v in values.items() if k in config_include_keys}
     if config_exclude_keys:
         values = {k: v for k, v in values.items() if k not in config_exclude_keys}
     for key, value in values.items():
-        globals()["config"]._set(str(key), value, quiet=True)
+        globals()["config"]._set(str(key), value, quiet=True, merge=True)
     run = Run(**kwargs)
     if not _atexit_registered:
         _atexit_registered = True
