@@ -9,6 +9,11 @@ only because it calls into a missing extra (a plot without plotly) is reported a
 A docstring example that takes seconds (it starts a Dask cluster, creates an MLflow database)
 carries ``# doctest: +SLOW`` on one of its lines: its doctest is marked ``slow``, so the fast lane
 (``pytest -m "not slow"``) leaves it out and the full run still checks it.
+
+Every test and doctest runs with one BLAS thread, and so do the processes they start (examples,
+workers, the CLI) unless told otherwise: the tests are single-threaded by design, and BLAS thread
+pools spin against each other on a shared 2-core machine (the GP's small LAPACK calls ran 30-100x
+slower with two OpenBLAS threads under load, L-BFGS in LogisticRegression 30x).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ _PACKAGE = Path(__file__).resolve().parent / "src" / "tunewise"
 # Keras 3 loads its backend on import, TensorFlow unless told: the tests run it on torch (TensorFlow is
 # no test dependency). Set before any test or doctest module imports keras.
 os.environ.setdefault("KERAS_BACKEND", "torch")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # the processes the tests start (see the docstring)
 _left_out: list[str] = []
 SLOW = doctest.register_optionflag("SLOW")  # registered before any docstring is parsed
 
@@ -81,6 +87,20 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
         _left_out.append(f"{module} (needs {missing})")
         return True
     return None
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_blas_thread() -> Generator[None, None, None]:
+    """This process's BLAS, loaded before ``OPENBLAS_NUM_THREADS`` was set, held to one thread (see
+    the docstring; it was set for tests/integrations only, so a whole run's tests after them had it
+    and those before did not)."""
+    try:
+        from threadpoolctl import threadpool_limits  # (scikit-learn's dependency)
+    except ImportError:
+        yield
+        return
+    with threadpool_limits(limits=1):
+        yield
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
