@@ -1278,9 +1278,9 @@ class Study:
             result = func(trial)
         except TrialPruned:
             return self._finish(trial, TrialState.PRUNED, self._pruned_values(trial), None)
-        except _Terminated:
+        except _Terminated as e:
             # The worker was stopped, not the trial: failed and queued to rerun in one storage step.
-            self._finish(trial, TrialState.FAILED, None, "interrupted (SIGTERM)", retry=True)
+            self._finish(trial, TrialState.FAILED, None, f"interrupted ({e.signame})", retry=True)
             raise
         except KeyboardInterrupt:
             self._finish(trial, TrialState.FAILED, None, "interrupted (KeyboardInterrupt)")
@@ -1702,8 +1702,16 @@ def _end_callbacks(study: Study, callbacks: Sequence[Callback] | None, error: Ba
 
 
 class _Terminated(KeyboardInterrupt):
-    """SIGTERM (what batch schedulers and Kubernetes send) stopping optimize(): handled like Ctrl-C,
-    except that the interrupted trial is retried (its worker was stopped, not the trial)."""
+    """SIGTERM (what batch schedulers and Kubernetes send) or SIGHUP (the worker's terminal or SSH
+    session closed) stopping optimize(): handled like Ctrl-C, except that the interrupted trial is
+    retried (its worker was stopped, not the trial)."""
+
+    def __init__(self, signum: int | None = None) -> None:
+        import signal
+
+        super().__init__()
+        self.signum = int(signal.SIGTERM) if signum is None else signum
+        self.signame = signal.Signals(self.signum).name
 
 
 class _DeferInterrupt:
@@ -1713,7 +1721,7 @@ class _DeferInterrupt:
 
     def __init__(self) -> None:
         self.fired = False
-        self.terminated = False
+        self.terminated = 0  # the number of the terminating signal (SIGTERM, SIGHUP) that arrived
         self._old: Any = None
 
     # The C module's signal(): the ``signal`` module's wrapper converts handlers to and from
@@ -1736,7 +1744,7 @@ class _DeferInterrupt:
 
     def raise_if_fired(self) -> None:
         if self.terminated:
-            raise _Terminated
+            raise _Terminated(self.terminated)
         if self.fired:
             raise KeyboardInterrupt
 
@@ -1749,40 +1757,45 @@ class _DeferInterrupt:
 
 
 class _TerminateAsInterrupt:
-    """While ``optimize()`` runs in the main thread of a process that left SIGTERM to its default
-    (terminate at once, the running trial left behind), SIGTERM stops it like Ctrl-C: the running
-    trial is failed ("interrupted (SIGTERM)") and retried under the study's retry policy."""
+    """While ``optimize()`` runs in the main thread of a process that left SIGTERM (or SIGHUP) to
+    its default (terminate at once, the running trial left behind), the signal stops it like
+    Ctrl-C: the running trial is failed ("interrupted (SIGTERM)") and retried under the study's
+    retry policy. SIGHUP is what a worker gets when its terminal or SSH session closes; one that
+    ignores it (``nohup``) runs on."""
 
     def __init__(self, end_as_sigterm: bool = True) -> None:
-        self._old: Any = None
+        self._old: dict[int, Any] = {}
         self._end_as_sigterm = end_as_sigterm  # False in a worker process: its parent decides
 
     def __enter__(self) -> _TerminateAsInterrupt:
         import signal
         import threading
 
-        if threading.current_thread() is threading.main_thread() and \
-                signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-            self._old = signal.signal(signal.SIGTERM, self._handler)
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):  # (Windows has no SIGHUP)
+                if sig is not None and signal.getsignal(sig) is signal.SIG_DFL:
+                    self._old[sig] = signal.signal(sig, self._handler)
         return self
 
     @staticmethod
     def _handler(signum: int, frame: Any) -> None:
         if _DeferInterrupt.active:  # inside a storage write: raised once the write is done
             guard = _DeferInterrupt.active[-1]
-            guard.fired = guard.terminated = True
+            guard.fired, guard.terminated = True, signum
             return
-        raise _Terminated
+        raise _Terminated(signum)
 
-    def __exit__(self, exc_type: Any, *exc: Any) -> None:
-        if self._old is not None:
+    def __exit__(self, exc_type: Any, exc: Any, *rest: Any) -> None:
+        if self._old:
             import os
             import signal
 
-            signal.signal(signal.SIGTERM, self._old)
-            if exc_type is not None and issubclass(exc_type, _Terminated) and self._end_as_sigterm:
-                # The running trial is failed and queued to rerun: now end as SIGTERM always did.
-                os.kill(os.getpid(), signal.SIGTERM)
+            for sig, old in self._old.items():
+                signal.signal(sig, old)
+            if exc_type is not None and issubclass(exc_type, _Terminated) and self._end_as_sigterm \
+                    and exc.signum in self._old:
+                # The running trial is failed and queued to rerun: now end as the signal always did.
+                os.kill(os.getpid(), exc.signum)
 
 
 class _UnstorableResult(TypeError):
