@@ -312,9 +312,13 @@ class Config(_Items):
             _warn(f"cannot read this run's parameters from {path}: {e}")
             return
         if isinstance(params, dict):
-            self._items.update(params)
-            self._locked.update(params)
-            self._sweep.update(params)
+            self._lock_sweep(params)
+
+    def _lock_sweep(self, params: Mapping[str, Any]) -> None:
+        """This run's sweep values: set, kept against later writes, merged under ``wandb.init``'s."""
+        self._items.update(params)
+        self._locked.update(params)
+        self._sweep.update(params)
 
     def _set(self, key: str, value: Any, *, quiet: bool = False, merge: bool = False) -> None:
         value = _config_value(value)
@@ -821,8 +825,7 @@ def _agent_begin(params: Mapping[str, Any], sink: Any, metric: str) -> None:
     global config, summary, run, _sink, _agent_metric
     _agent_metric = metric
     config = Config()
-    config._items.update(params)
-    config._locked.update(params)
+    config._lock_sweep(params)
     summary = Summary()
     run = None
     _sink = sink
