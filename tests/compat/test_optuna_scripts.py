@@ -129,7 +129,10 @@ def test_integration_pruning_callbacks(name: str, metric: str, capsys: pytest.Ca
     """optuna.integration.LightGBMPruningCallback / XGBoostPruningCallback report every boosting
     round to the study's MedianPruner."""
     pytest.importorskip(name.split("_")[0])
-    ns, _ = _run(name, {"n_trials=100": "n_trials=6"}, capsys)
+    # One thread per booster (the scripts' 400-row models): the default, one per core, spins for
+    # seconds per model on a busy machine.
+    threads = '"num_threads": 1,' if name.startswith("lightgbm") else '"nthread": 1,'
+    ns, _ = _run(name, {"n_trials=100": "n_trials=6", "param = {": "param = {" + threads}, capsys)
     study = ns["study"]
     assert len(study.trials) == 6
     assert all(len(t.intermediate_values) >= 1 for t in study.trials)

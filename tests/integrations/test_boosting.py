@@ -86,7 +86,7 @@ def test_xgboost_unknown_key_is_a_clear_error(data):
 
     Xt, yt, Xv, yv = data
     trial = tw.create_study().ask()
-    model = xgb.XGBClassifier(n_estimators=3, callbacks=[XGBoostPruningCallback(trial, "validation_0-auc")])
+    model = xgb.XGBClassifier(n_estimators=3, n_jobs=1, callbacks=[XGBoostPruningCallback(trial, "validation_0-auc")])
     with pytest.raises(ValueError, match=r"'validation_0-auc' is not logged.*\['validation_0-logloss'\]"):
         model.fit(Xt, yt, eval_set=[(Xv, yv)], verbose=False)
     with pytest.raises(ValueError, match="must look like '<data name>-<metric>'"):

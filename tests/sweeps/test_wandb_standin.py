@@ -373,7 +373,7 @@ XGBOOST = textwrap.dedent('''
     from wandb.integration.xgboost import WandbCallback
     wandb.init()
     X, y = load_breast_cancer(return_X_y=True)
-    model = xgb.XGBClassifier(n_estimators=4, max_depth=wandb.config.max_depth, eval_metric="logloss",
+    model = xgb.XGBClassifier(n_estimators=4, max_depth=wandb.config.max_depth, eval_metric="logloss", n_jobs=1,
                               callbacks=[WandbCallback(log_model=True)])
     model.fit(X[:400], y[:400], eval_set=[(X[400:], y[400:])], verbose=False)
 ''')
@@ -383,7 +383,8 @@ LIGHTGBM = textwrap.dedent('''
     from wandb.lightgbm import wandb_callback, log_summary
     wandb.init()
     X, y = load_breast_cancer(return_X_y=True)
-    params = {"objective": "binary", "metric": "binary_logloss", "verbose": -1, "max_depth": wandb.config.max_depth}
+    params = {"objective": "binary", "metric": "binary_logloss", "verbose": -1, "max_depth": wandb.config.max_depth,
+              "num_threads": 1}  # (the default, one thread per core, spins on a busy machine)
     model = lgb.train(params, lgb.Dataset(X[:400], y[:400]), num_boost_round=4,
                       valid_sets=[lgb.Dataset(X[400:], y[400:])], valid_names=["validation"],
                       callbacks=[wandb_callback()])

@@ -36,7 +36,7 @@ class LightGBMPruningCallback:
     >>> def objective(trial):
     ...     cb = LightGBMPruningCallback(trial, "binary_logloss", valid_name="valid_0")
     ...     model = lgb.LGBMClassifier(n_estimators=15, num_leaves=trial.suggest_int("num_leaves", 4, 32),
-    ...                                verbose=-1)
+    ...                                n_jobs=1, verbose=-1)  # (one thread: 400 rows)
     ...     model.fit(X[:400], y[:400], eval_X=X[400:], eval_y=y[400:], callbacks=[cb])
     ...     return model.best_score_["valid_0"]["binary_logloss"]
     >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))

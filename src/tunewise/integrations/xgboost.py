@@ -43,7 +43,7 @@ class XGBoostPruningCallback(_xgb.callback.TrainingCallback):  # type: ignore[mi
     >>> def objective(trial):
     ...     cb = XGBoostPruningCallback(trial, "validation_0-logloss")
     ...     model = xgb.XGBClassifier(n_estimators=20, max_depth=trial.suggest_int("max_depth", 2, 6),
-    ...                               callbacks=[cb])
+    ...                               n_jobs=1, callbacks=[cb])  # (one thread: 400 rows)
     ...     model.fit(X[:400], y[:400], eval_set=[(X[400:], y[400:])], verbose=False)
     ...     return model.evals_result()["validation_0"]["logloss"][-1]
     >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
