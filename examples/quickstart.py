@@ -22,6 +22,7 @@ from sklearn.svm import SVC
 import tunewise as tw
 
 X, y = load_breast_cancer(return_X_y=True)
+QUICK = os.environ.get("TUNEWISE_EXAMPLE_QUICK") == "1"  # (CI runs every example on a small budget)
 
 
 def objective(trial: tw.Trial) -> float:
@@ -43,7 +44,7 @@ def objective(trial: tw.Trial) -> float:
 
 
 def main() -> None:
-    n_trials = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    n_trials = int(sys.argv[1]) if len(sys.argv) > 1 else 8 if QUICK else 30
     os.makedirs("out", exist_ok=True)
     study = tw.create_study(
         name="quickstart",
