@@ -100,7 +100,9 @@ SCRIPTS: dict[str, Script] = {
             "n_estimators=[int(x) for x in np.linspace(start=200,stop=2000,num=10)]": (
                 "n_estimators=[int(x) for x in np.linspace(start=20,stop=200,num=10)]"
             ),
-            "n_iter=100,cv=3,verbose=2,random_state=100,n_jobs=-1": "n_iter=10,cv=3,verbose=2,random_state=100,n_jobs=-1",
+            "n_iter=100,cv=3,verbose=2,random_state=100,n_jobs=-1": (
+                "n_iter=10,cv=3,verbose=2,random_state=100,n_jobs=-1"
+            ),
             "grid_search=GridSearchCV(estimator=rf,param_grid=param_grid,n_jobs=-1,cv=10,verbose=2)": (
                 "grid_search=GridSearchCV(estimator=rf,param_grid=param_grid,n_jobs=-1,cv=3,verbose=2)"
             ),

@@ -7,11 +7,10 @@ line per case: same / differs (what) / same exception.
     PYTHONPATH=src .venv/bin/python benchmarks/history/s28/sklearn_wild8_probe.py
 """
 
+# ruff: noqa: F821, E501 - case, sk, tw, SVC, KFold... come from the exec of s27's probe head below
 from __future__ import annotations
 
-import io
 import pickle
-import sys
 import warnings
 from pathlib import Path
 
@@ -21,17 +20,16 @@ HERE = Path(__file__).resolve().parent
 _head = (HERE.parent / "s27" / "sklearn_wild7_probe.py").read_text().split("\nXi, yi = load_iris(")[0]
 exec(compile(_head, "sklearn_wild7_probe.py", "exec"))  # noqa: S102 - our own harness's functions, no cases
 
+from scipy.stats import loguniform  # noqa: E402
 from sklearn.base import clone  # noqa: E402
 from sklearn.datasets import load_diabetes, load_digits  # noqa: E402
 from sklearn.linear_model import Ridge  # noqa: E402
 from sklearn.model_selection import (  # noqa: E402
-    HalvingRandomSearchCV,
     LeaveOneGroupOut,
     ParameterGrid,
     TimeSeriesSplit,
     cross_validate,
 )
-from scipy.stats import loguniform  # noqa: E402
 
 warnings.filterwarnings("ignore")
 

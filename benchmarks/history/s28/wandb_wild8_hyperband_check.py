@@ -13,17 +13,18 @@ from __future__ import annotations
 import json
 import sys
 import warnings
+from pathlib import Path
 
 import yaml
 
 import tunewise as tw
-from pathlib import Path
 
 
 def main(db: str) -> None:
     sys.path[:0] = ["/tmp/wandb_sweeps/pylib", "/tmp/wandb_sweeps/sweepspkg/src"]  # as session 25's checker
-    from sweeps import stop_runs
     from sweeps.run import RunState, SweepRun
+
+    from sweeps import stop_runs
 
     cfg = yaml.safe_load((Path(__file__).parent / "wandb_wild8_runside" / "hyperband_maximize.yaml").read_text())
     study = tw.load_study(study_name="hyperband_maximize", storage=f"sqlite:///{db}")

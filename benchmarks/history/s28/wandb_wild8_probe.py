@@ -52,7 +52,11 @@ NESTED = {
 }
 
 PROBES: dict[str, tuple[dict[str, Any], str, str]] = {
-    "nested_3_levels_random": (rnd(NESTED), "yaml", "parameters: {optimizer: {parameters: {..., betas: {parameters}}}}"),
+    "nested_3_levels_random": (
+        rnd(NESTED),
+        "yaml",
+        "parameters: {optimizer: {parameters: {..., betas: {parameters}}}}",
+    ),
     "nested_3_levels_bayes_dict": (
         {**rnd(NESTED), "method": "bayes", "metric": MAX},
         "dict",
