@@ -355,6 +355,15 @@ SCRIPTS: dict[str, Script] = {
         "processes, ask / tell with TrialState.PRUNED and FAIL, len(study.trials) as the stop rule, set_user_attr, "
         "TPESampler(seed), best trial written to JSON (the repository's simple_trace example: 4 trials)",
     ),
+    "habib_credit_risk_xgb": Script(
+        "habibzahid203-web/credit-risk-xgboost-optuna",
+        "main.py",
+        Spec(patches={"n_trials=40": "n_trials=10"}, timeout=600),
+        dest="main_habib.py",
+        note="a self-contained credit-risk script: its own synthetic applicants, a DecisionTree baseline, then "
+        "XGBClassifier tuned on ROC-AUC (logging.set_verbosity(WARNING), show_progress_bar=False), best_value / "
+        "best_params, the refit's feature importances",
+    ),
     "santosh_argparse_float_n_trials": Script(
         "IamSantoshKumar/XGBoost-Optuna-Optimization",
         "XGBoost_Optuna_Optimization.py",
@@ -418,6 +427,7 @@ REVS = {
     "thanay-sisir/hyperparameter-tuning-with-optuna": "c098cf193993097aa395f057977cc0638749bde8",
     "sopacha/ml-optuna-redis-api": "a4d0a18e65a170d785dfda5c3b9795b0ac85b31e",
     "moffermann/optuna-framework": "b7faf23e723999a0532551c660c5e668b6732f93",
+    "habibzahid203-web/credit-risk-xgboost-optuna": "7efb6658985d464191582988ac424e6e4dfc9b63",
     "IamSantoshKumar/XGBoost-Optuna-Optimization": "902ed485338592c08746162c7428be4d7c522f23",
 }
 for _script in SCRIPTS.values():
