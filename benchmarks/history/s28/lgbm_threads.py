@@ -1,0 +1,16 @@
+"""s28 mends: two small LightGBM fits, default threads against n_jobs=1."""
+
+import time
+
+import lightgbm as lgb
+from sklearn.datasets import load_breast_cancer
+
+X, y = load_breast_cancer(return_X_y=True)
+for kw in ({}, {"n_jobs": 1}, {}, {"n_jobs": 1}):
+    c0 = time.process_time()
+    w0 = time.perf_counter()
+    for leaves in (10, 20):
+        lgb.LGBMClassifier(n_estimators=15, num_leaves=leaves, verbose=-1, **kw).fit(
+            X[:400], y[:400], eval_set=[(X[400:], y[400:])]
+        )
+    print(kw, f"wall {time.perf_counter() - w0:.2f} s cpu {time.process_time() - c0:.2f} s")
