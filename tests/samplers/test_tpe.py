@@ -282,3 +282,41 @@ def test_conditional_spaces_use_neighbour_bandwidths_and_sharpening_categorical_
     ramped = _Parzen(space, np.tile([[0.0, 0.5]], (40, 1)), 1.0, 0.2, adaptive=True, ramp=True)
     w = ramped.w / ramped.w[-1]
     assert w[0] < w[13] < 1.0 and np.allclose(w[14:], 1.0)
+
+
+def test_unconditional_spaces_use_neighbour_bandwidths_clipped_between_the_estimator_and_the_study(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tunewise.samplers import _tpe
+
+    # The estimator: neighbour gaps, clipped below at 1 / sqrt((n + 2) (n_split + 2)).
+    space = _Space(["x", "y"], [D.Float(0.0, 1.0), D.Float(0.0, 1.0)])
+    obs = np.array([[0.40, 0.1], [0.42, 0.5], [0.60, 0.9]])
+    clip = 1.0 / np.sqrt((3 + 2) * (40 + 2))  # 0.069: between 1/(n+2) = 0.2 and 1/(n_split+2) = 0.024
+    est = _Parzen(space, obs, 1.0, 0.2, n_split=40)
+    assert np.allclose(est.sigma[:3, 0], [clip, 0.18, 0.18])  # gaps 0.02, 0.18, 0.18
+    assert np.allclose(est.sigma[:3, 1], [0.4, 0.4, 0.4])
+    assert np.allclose(est.sigma[3], 1.0)  # the prior kernel
+    scott = _Parzen(space, obs, 1.0, 0.2)
+    assert np.ptp(scott.sigma[:3], axis=0).max() == 0.0  # Scott's rule: one bandwidth per dimension
+
+    # The sampler: in an unconditional space both estimators count the trials split (the finished
+    # trials); in a conditional space they keep Bergstra's / optuna's estimator (no n_split).
+    seen: list[tuple[int, int | None, bool]] = []
+    original = _tpe._Parzen.__init__
+
+    def spy(self, space, obs, *args, **kwargs):  # type: ignore[no-untyped-def]
+        original(self, space, obs, *args, **kwargs)
+        seen.append((len(obs), kwargs.get("n_split"), bool(kwargs.get("adaptive"))))
+
+    monkeypatch.setattr(_tpe._Parzen, "__init__", spy)
+    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=0, n_startup_trials=5))
+    study.optimize(_sphere, n_trials=20)
+    pairs = list(zip(seen[::2], seen[1::2], strict=True))
+    assert len(pairs) == 15
+    for k, ((n_l, split_l, ad_l), (n_g, split_g, ad_g)) in enumerate(pairs):
+        assert split_l == split_g == 5 + k == n_l + n_g and not ad_l and not ad_g
+    seen.clear()
+    cond = _deceptive_study(0)
+    cond.optimize(lambda t: t.suggest_float("xa", 0.0, 1.0) if t.suggest_categorical("kind", ["a", "b"]) == "a"
+                  else 5.0, n_trials=2)
+    assert seen and all(split is None and adaptive for _, split, adaptive in seen)

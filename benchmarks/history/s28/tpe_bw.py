@@ -149,9 +149,15 @@ class _VParzen(_Base):
 _orig_model_proposal = _tpe.TPESampler._model_proposal
 
 
+CALLS = os.environ.get("TPE_BW_CALLS")  # optional: one line per model proposal of a sampler with a variant
+
+
 def _model_proposal(self: Any, trial: Any, h: Any, *args: Any, **kwargs: Any) -> Any:
     _state.bw = getattr(self, "_bw", None)
     _state.n_total = h.n
+    if CALLS and _state.bw is not None:
+        with open(CALLS, "a") as fh:
+            fh.write(f"{_state.bw} pid={os.getpid()} seed={self.seed} N={h.n}\n")
     try:
         return _orig_model_proposal(self, trial, h, *args, **kwargs)
     finally:
