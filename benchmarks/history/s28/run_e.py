@@ -96,6 +96,8 @@ def job(spec: tuple) -> str:
 
 def main() -> None:
     out = os.path.abspath(sys.argv[1])
+    # --seeds S [S ...]: only these seeds (a second invocation after the first was stopped)
+    seeds = [int(x) for x in sys.argv[sys.argv.index("--seeds") + 1 :]] if "--seeds" in sys.argv else [0, 1, 2]
     os.makedirs(out, exist_ok=True)
     done = set()
     path = os.path.join(out, "probes_e.jsonl")
@@ -105,13 +107,13 @@ def main() -> None:
     if not os.path.exists(os.path.join(out, "dev_bbob_e.json")):
         jobs.append(("bbob", out))
     jobs.append(("probe", "cond-clf", E, 0, out))
-    for seed in range(3):
+    for seed in seeds:
         for p in sorted(COST, key=lambda q: -COST[q]):
             jobs.append(("probe", p, E, seed, out))
     # The cond-clf check did not match loss for loss (its saga fits are not bit-deterministic: 3 of
     # 60 losses differ by ~1e-4 with the same TPE proposals), so by the rule the five conditional
     # problems run fresh too: a second invocation runs them (the first had started without them).
-    for seed in range(3):
+    for seed in seeds:
         for p in sorted(CONDITIONAL):
             jobs.append(("probe", p, E, seed, out))
     jobs = [j for j in jobs if j[0] == "bbob" or (j[1], j[3]) not in done]
