@@ -5,6 +5,9 @@ benchmark's worker processes), then runs ``benchmarks/curves.py`` or
 ``benchmarks/sample_efficiency.py`` unchanged. A sampler picks a variant through an attribute:
 ``tw-tpe-asha-stop+_bw=NAME`` (curves.py) or ``tw-tpe@set:_bw=NAME`` (sample_efficiency.py).
 Without ``_bw`` (or with ``_bw=scott``) TPE is today's; conditional spaces are never changed.
+Written against ``_tpe.py`` before 02e29be (Scott's rule in unconditional spaces). 02e29be switched
+variant "A_fG" (candidate G) on and passes ``n_split`` to ``_Parzen``, which this patch does not
+take: run it from a worktree of 4ff354d (``PYTHONPATH=<worktree>/src``).
 
     .venv/bin/python benchmarks/history/s28/tpe_bw.py curves --families ... --methods "tw-tpe-asha-stop+_bw=A" ...
     .venv/bin/python benchmarks/history/s28/tpe_bw.py se --split dev --methods "tw-tpe@set:_bw=A" ...
