@@ -301,16 +301,7 @@ class AcquisitionOptimizer:
         x_num, x_cat = self._starts(incumbents_num, incumbents_cat, scales)
         vals = self.value(x_num, x_cat)
         order = np.argsort(-vals)[: self.n_restarts]
-        s_num, s_cat = x_num[order].copy(), x_cat[order].copy()
-        p = s_num.shape[1]
-        free = [j for j in range(p) if j not in self.fixed_num]
-        if free and self.maxiter > 0:
-            s_num = self._refine(s_num, s_cat, free)
-        # Discrete numeric dimensions take their cell centres; keep the refined point if better.
-        s_num = np.vstack([s_num, self.snap(s_num)])
-        s_cat = np.vstack([s_cat, s_cat])
-        if self.n_choices:
-            s_num, s_cat = self._categorical_search(s_num, s_cat)
+        s_num, s_cat = self._polish(x_num[order].copy(), x_cat[order].copy())
         final_num = self.snap(s_num)
         final_vals = self.value(final_num, s_cat)
         if self.taken is None:
@@ -330,11 +321,23 @@ class AcquisitionOptimizer:
         i = int(np.argmax(final_vals))  # nothing untaken left to propose (an exhausted discrete space)
         return final_num[i], s_cat[i], float(final_vals[i])
 
+    def _polish(self, s_num: np.ndarray, s_cat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Refine the starts' free continuous coordinates, add each refined point snapped to its
+        discrete cells (the refined one stays if it is better), then search the categoricals."""
+        free = [j for j in range(s_num.shape[1]) if j not in self.fixed_num]
+        if free and self.maxiter > 0:
+            s_num = self._refine(s_num, s_cat, free)
+        s_num = np.vstack([s_num, self.snap(s_num)])
+        s_cat = np.vstack([s_cat, s_cat])
+        if self.n_choices:
+            s_num, s_cat = self._categorical_search(s_num, s_cat)
+        return s_num, s_cat
+
     def _optimize_cells(
         self, incumbents_num: np.ndarray, incumbents_cat: np.ndarray, scales: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, float]:
-        """The search on spaces with discrete or categorical dimensions (dev switch, issue 18,
-        sessions 25-26).
+        """The search on spaces with discrete or categorical dimensions (issue 18, sessions 25-27;
+        the default since session 28).
 
         Ranked on the continuous relaxation, the best starts sit inside or next to the incumbent's
         cells and snap back onto tried points or poor neighbours, while untried cells the model
@@ -357,15 +360,7 @@ class AcquisitionOptimizer:
         order = rank[: self.n_restarts]
         if self.n_choices:
             order = np.concatenate([order, self._start_per_choice(x_cat, vals, rank, order)])
-        s_num, s_cat = x_num[order].copy(), x_cat[order].copy()
-        p = s_num.shape[1]
-        free = [j for j in range(p) if j not in self.fixed_num]
-        if free and self.maxiter > 0:
-            s_num = self._refine(s_num, s_cat, free)
-        s_num = np.vstack([s_num, self.snap(s_num)])
-        s_cat = np.vstack([s_cat, s_cat])
-        if self.n_choices:
-            s_num, s_cat = self._categorical_search(s_num, s_cat)
+        s_num, s_cat = self._polish(x_num[order].copy(), x_cat[order].copy())
         s_num = self.snap(s_num)
         s_vals = self.value(s_num, s_cat)
         seeds = np.argsort(-s_vals, kind="stable")[: self.n_cell_seeds]
@@ -373,6 +368,7 @@ class AcquisitionOptimizer:
         if np.isfinite(vals[rank[0]]):  # the best untried start
             c_num = np.vstack([c_num, x_num[rank[:1]]])
             c_cat = np.vstack([c_cat, x_cat[rank[:1]]])
+        free = [j for j in range(c_num.shape[1]) if j not in self.fixed_num]
         met_num, met_cat = self._cell_search(c_num, c_cat, free)
         pool_num, pool_cat = np.vstack([s_num, met_num]), np.vstack([s_cat, met_cat])
         pool_vals = self.value(pool_num, pool_cat)
