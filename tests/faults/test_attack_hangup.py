@@ -12,7 +12,10 @@ import tunewise as tw
 from tunewise.trial import TrialState
 
 HUNG_UP_WORKER = """
-import sys, time
+import signal, sys, time
+# A worker started from a terminal: SIGHUP at its default (the test run itself may be under nohup,
+# whose SIG_IGN the child would inherit, and a nohup'ed worker runs on by design: see below).
+signal.signal(signal.SIGHUP, signal.SIG_DFL)
 import tunewise as tw
 study = tw.load_study(sys.argv[2], sys.argv[1])
 def objective(t):
