@@ -329,18 +329,23 @@ def _neighbour_bandwidths(xn: np.ndarray, cell_floor: np.ndarray, clip: float | 
     kernels only when fewer than two observations exist), clipped to ``[clip, 1]`` (default
     ``1 / (n + 2)``: Bergstra et al. 2011's "magic clip", as optuna) and to half a cell of a discrete
     dimension."""
-    n = xn.shape[0]
-    order = np.argsort(xn, axis=0, kind="stable")
-    srt = np.take_along_axis(xn, order, axis=0)
-    ext = np.vstack([np.zeros((1, xn.shape[1])), srt, np.ones((1, xn.shape[1]))])
-    gaps = np.maximum(ext[1:-1] - ext[:-2], ext[2:] - ext[1:-1])
+    n, d = xn.shape
+    # Sorted per dimension along contiguous rows (dims x n): the same stable order as along the
+    # columns of xn, faster on every suggestion.
+    xt = np.ascontiguousarray(xn.T)
+    order = np.argsort(xt, axis=1, kind="stable")
+    ext = np.empty((d, n + 2))
+    ext[:, 0], ext[:, -1] = 0.0, 1.0
+    ext[:, 1:-1] = np.take_along_axis(xt, order, axis=1)
+    step = np.diff(ext, axis=1)
+    gaps = np.maximum(step[:, :-1], step[:, 1:])
     if n >= 2:  # the outermost kernels look inwards, not at the bound
-        gaps[0] = ext[2] - ext[1]
-        gaps[-1] = ext[-2] - ext[-3]
+        gaps[:, 0] = step[:, 1]
+        gaps[:, -1] = step[:, -2]
     out = np.empty_like(gaps)
-    np.put_along_axis(out, order, gaps, axis=0)
+    np.put_along_axis(out, order, gaps, axis=1)
     low = 1.0 / min(100.0, n + 2.0) if clip is None else clip
-    clipped: np.ndarray = np.clip(out, np.maximum(low, cell_floor), 1.0)
+    clipped: np.ndarray = np.clip(out.T, np.maximum(low, cell_floor), 1.0)
     return clipped
 
 
