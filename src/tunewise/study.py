@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from tunewise import distributions as D
 from tunewise._constraints import CONSTRAINTS_ATTR, check_constraints, is_feasible
+from tunewise._finish_outcome import FinishOutcome, Refusal, refusal_of
 from tunewise._numbered_enum import NumberedTextEnum
 from tunewise._study_view import StudyReader
 from tunewise.exceptions import (
@@ -937,6 +938,16 @@ class Study:
         >>> study.tell(t, state=tw.TrialState.FAILED, fail_reason="out of memory").system_attrs["fail_reason"]
         'out of memory'
         """
+        outcome = self._tell(trial, values, state, fail_reason)
+        if outcome.refused is Refusal.ALREADY_FINISHED:
+            return self._told_again(outcome.trial, skip_if_finished)
+        return outcome.trial
+
+    def _tell(self, trial: Trial | int, values: float | Sequence[float] | None = None,
+              state: TrialState | None = None, fail_reason: str | None = None) -> FinishOutcome:
+        """:meth:`tell`, with what the finish came to: refused when the trial was finished
+        already (told here before, or by another process meanwhile). tell() raises for that;
+        tunewise's own loops (the sweep runner, SearchCV) read it, say so and go on."""
         if fail_reason is not None and not isinstance(fail_reason, str):
             raise TypeError(f"fail_reason must be a string, got {fail_reason!r}")
         if fail_reason is not None and (state is None or TrialState(state) != TrialState.FAILED):
@@ -953,7 +964,7 @@ class Study:
                     known = f"its trials are numbered 0 to {len(trials) - 1}" if trials else "it has no trials yet"
                     raise ValueError(f"study {self.study_name!r} has no trial number {number} ({known})")
                 if matches[0].state.is_finished():
-                    return self._told_again(matches[0], skip_if_finished)
+                    return FinishOutcome(matches[0], Refusal.ALREADY_FINISHED)
                 trial = live = Trial(self, matches[0])
         elif isinstance(trial, Trial):
             live = self._live.get(trial.number)
@@ -962,29 +973,27 @@ class Study:
         if live is not trial:  # told already, or asked by another study object
             stored = self._storage.get_trial(trial._trial_id)
             if stored.state.is_finished():
-                return self._told_again(stored, skip_if_finished)
+                return FinishOutcome(stored, Refusal.ALREADY_FINISHED)
         if state is not None:
             state = TrialState(state)
             if state not in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAILED):
                 raise ValueError(f"tell() state must be COMPLETE, PRUNED or FAILED, got {state.value}")
         if state == TrialState.PRUNED:
-            frozen = self._finish(trial, TrialState.PRUNED, self._pruned_values(trial), None, told=True)
-            return self._told_again(frozen, skip_if_finished) if trial._finished_elsewhere else self._logged(frozen)
+            return self._logged(self._finish(trial, TrialState.PRUNED, self._pruned_values(trial), None))
         if state == TrialState.FAILED:
-            frozen = self._finish(trial, TrialState.FAILED, None, fail_reason or "told FAILED", told=True)
-            return self._told_again(frozen, skip_if_finished) if trial._finished_elsewhere else frozen
+            return self._finish(trial, TrialState.FAILED, None, fail_reason or "told FAILED")
         vals, reason = self._check_values(values)
         if reason is not None:
-            frozen = self._finish(trial, TrialState.FAILED, None, reason, told=True)
-            if trial._finished_elsewhere:
-                return self._told_again(frozen, skip_if_finished)
+            outcome = self._finish(trial, TrialState.FAILED, None, reason)
+            if outcome.refused is Refusal.ALREADY_FINISHED:
+                return outcome
             if state == TrialState.COMPLETE:
                 raise ValueError(f"trial {trial.number} was recorded as FAILED: {reason}")
-            # As Optuna: an ask-and-tell loop goes on past a bad value (a NaN loss), with a warning.
-            warnings.warn(f"trial {trial.number} was recorded as FAILED: {reason}", UserWarning, stacklevel=2)
-            return frozen
-        frozen = self._finish(trial, TrialState.COMPLETE, vals, None, told=True)
-        return self._told_again(frozen, skip_if_finished) if trial._finished_elsewhere else self._logged(frozen)
+            # As Optuna: an ask-and-tell loop goes on past a bad value (a NaN loss), with a warning
+            # (shown at the caller of tell()).
+            warnings.warn(f"trial {trial.number} was recorded as FAILED: {reason}", UserWarning, stacklevel=3)
+            return outcome
+        return self._logged(self._finish(trial, TrialState.COMPLETE, vals, None))
 
     def _told_again(self, stored: FrozenTrial, skip_if_finished: bool) -> FrozenTrial:
         """tell() of a finished trial: ``stored`` with ``skip_if_finished``, else Optuna's error."""
@@ -1001,11 +1010,11 @@ class Study:
         raise ValueError(f"trial {stored.number} of study {self.study_name!r} is already {what}; a finished trial "
                          f"cannot be told again (skip_if_finished=True returns it unchanged)")
 
-    def _logged(self, frozen: FrozenTrial) -> FrozenTrial:
-        """``frozen``, after its INFO line (``Trial 3 finished with value: ...``, see tw.logging)."""
-        if _log.isEnabledFor(logging.INFO):
-            trial_logger(self)(self, frozen)
-        return frozen
+    def _logged(self, outcome: FinishOutcome) -> FinishOutcome:
+        """``outcome``, after its INFO line if recorded (``Trial 3 finished with value: ...``, see tw.logging)."""
+        if outcome.recorded and _log.isEnabledFor(logging.INFO):
+            trial_logger(self)(self, outcome.trial)
+        return outcome
 
     def _pruned_values(self, trial: Trial) -> list[float] | None:
         # A pruned trial's value is its last report, as in Optuna; a NaN report gives none.
@@ -1055,8 +1064,12 @@ class Study:
         return out, None
 
     def _finish(self, trial: Trial, state: TrialState, values: list[float] | None,
-                reason: str | None, tb: str | None = None, *, retry: bool = False, told: bool = False
-                ) -> FrozenTrial:
+                reason: str | None, tb: str | None = None, *, retry: bool = False) -> FinishOutcome:
+        """Record ``trial`` finished ``state`` with ``values`` (FAILED: with ``reason`` and ``tb``), in one
+        storage step that only a RUNNING trial takes; what it came to. When refused, the trial was
+        finished meanwhile: failed as stale (this result is kept as its late result, and settles its
+        retry), a retry settled by the trial it retries, or finished by someone else (the caller
+        decides: tell() raises, optimize() logs that this result does not count)."""
         if self.constraints_func is not None and state is not TrialState.FAILED \
                 and CONSTRAINTS_ATTR not in trial.system_attrs:  # set_constraint() in the objective wins
             reason = self._apply_constraints_func(trial, state, values)
@@ -1117,19 +1130,10 @@ class Study:
                              "late result of trial %d, the trial it retries (the same parameters): this result "
                              "does not count", trial.number, state.value, values, stored.state.value,
                              stored.system_attrs["late_result_of"])
-            elif stored.state in (TrialState.COMPLETE, TrialState.PRUNED) \
-                    and "late_result_of" not in stored.system_attrs:
-                # Finished meanwhile by someone else (tell() from another process, `tunewise tell`):
-                # the stored result stays. tell() raises, as for any finished trial (``told``).
-                trial._finished_elsewhere = True
-                if not told:
-                    _log.warning("trial %d finished %s with values %s, but it had been finished elsewhere meanwhile "
-                                 "(%s with values %s, e.g. told by another process): this result does not count",
-                                 trial.number, state.value, values, stored.state.value, stored.values)
             self.sampler.after_trial((self._sampler_ctx or self._sampler_context()), stored)
             if guard.fired:
                 guard.raise_if_fired()
-            return stored
+            return FinishOutcome(stored, refusal_of(stored))
         frozen = FrozenTrial(
             number=trial.number, trial_id=trial._trial_id, state=state, values=values,
             params=trial.params, distributions=self._distributions(),
@@ -1144,7 +1148,7 @@ class Study:
             guard.raise_if_fired()
         if unstorable is not None:
             raise _UnstorableResult(frozen, f"trial {trial.number} was recorded as FAILED: {unstorable}")
-        return frozen
+        return FinishOutcome(frozen)
 
     def _settle_retry(self, trial: Trial, state: TrialState, values: list[float] | None
                       ) -> tuple[int, bool] | None:
@@ -1277,35 +1281,37 @@ class Study:
                 guard.raise_if_fired()
             result = func(trial)
         except TrialPruned:
-            return self._finish(trial, TrialState.PRUNED, self._pruned_values(trial), None)
+            pruned = self._pruned_values(trial)
+            return self._counted(trial, self._finish(trial, TrialState.PRUNED, pruned, None), pruned)
         except _Terminated as e:
             # The worker was stopped, not the trial: failed and queued to rerun in one storage step.
-            self._finish(trial, TrialState.FAILED, None, f"interrupted ({e.signame})", retry=True)
+            self._counted(trial, self._finish(trial, TrialState.FAILED, None, f"interrupted ({e.signame})",
+                                              retry=True))
             raise
         except KeyboardInterrupt:
-            self._finish(trial, TrialState.FAILED, None, "interrupted (KeyboardInterrupt)")
+            self._counted(trial, self._finish(trial, TrialState.FAILED, None, "interrupted (KeyboardInterrupt)"))
             raise
         except Exception as e:
             try:
-                frozen = self._finish(trial, TrialState.FAILED, None, f"{type(e).__name__}: {e}",
-                                      traceback.format_exc())
+                outcome = self._finish(trial, TrialState.FAILED, None, f"{type(e).__name__}: {e}",
+                                       traceback.format_exc())
             except _UnstorableResult as u:
-                frozen = u.trial
+                outcome = FinishOutcome(u.trial)
             if isinstance(e, catch):
-                return frozen
-            if isinstance(e, UpdateFinishedTrialError) and frozen.state is not TrialState.FAILED \
-                    and "late_result_of" in frozen.system_attrs:
+                return self._counted(trial, outcome)
+            if isinstance(e, UpdateFinishedTrialError) and outcome.refused is Refusal.SETTLED_BY_RETRY:
                 # This trial, a retry, was recorded meanwhile with the late result of the trial it
                 # retries (the same parameters: see _settle_running_retry), and the storage refused
                 # this run's report: the run stops there, and the trial keeps that one result.
                 _log.warning("trial %d was recorded %s meanwhile with the late result of trial %d, the trial it "
                              "retries (the same parameters): this run of it stopped at its report",
-                             trial.number, frozen.state.value, frozen.system_attrs["late_result_of"])
-                return frozen
+                             trial.number, outcome.trial.state.value, outcome.trial.system_attrs["late_result_of"])
+                return outcome.trial
+            self._counted(trial, outcome)
             raise
         except BaseException as e:  # SystemExit (sys.exit in the objective), GeneratorExit, ...
-            self._finish(trial, TrialState.FAILED, None, f"{type(e).__name__}: {_short_repr(e.args)}",
-                         traceback.format_exc())
+            self._counted(trial, self._finish(trial, TrialState.FAILED, None,
+                                              f"{type(e).__name__}: {_short_repr(e.args)}", traceback.format_exc()))
             raise
         finally:
             _current_trial.reset(token)
@@ -1314,12 +1320,22 @@ class Study:
         values, reason = self._check_values(result)
         try:
             if reason is not None:
-                return self._finish(trial, TrialState.FAILED, None, reason)
-            return self._finish(trial, TrialState.COMPLETE, values, None)
+                return self._counted(trial, self._finish(trial, TrialState.FAILED, None, reason))
+            return self._counted(trial, self._finish(trial, TrialState.COMPLETE, values, None), values)
         except _UnstorableResult as u:
             if isinstance(u, catch):
                 return u.trial
             raise
+
+    def _counted(self, trial: Trial, outcome: FinishOutcome, values: list[float] | None = None) -> FrozenTrial:
+        """The stored trial after ``optimize()`` finished ``trial`` (with ``values``); when the finish
+        was refused because someone else finished the trial meanwhile, logged: this result does not count."""
+        if outcome.refused is Refusal.ALREADY_FINISHED:
+            attempted = trial._finished_as.value if trial._finished_as is not None else "?"
+            _log.warning("trial %d finished %s with values %s, but it had been finished elsewhere meanwhile (%s, e.g. "
+                         "told by another process): this result does not count", trial.number, attempted, values,
+                         outcome.stored_result())
+        return outcome.trial
 
     def stop(self) -> None:
         """Ask a running ``optimize`` to start no more trials (safe from a callback)."""

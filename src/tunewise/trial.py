@@ -695,8 +695,6 @@ class Trial(BaseTrial):
     # Set by the heartbeat thread: this run's trial, a retry, was recorded elsewhere with the late
     # result of the trial it retries (the same parameters); should_prune() stops the run.
     _settled_elsewhere: FrozenTrial | None = None
-    # Set by Study._finish: its finish was refused, the trial having been finished by someone else.
-    _finished_elsewhere = False
 
     def _refuse_finished(self, what: str) -> None:
         """Raise: this trial was told already (called only then: the message is not built on every suggest)."""
