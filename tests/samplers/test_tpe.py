@@ -320,3 +320,45 @@ def test_unconditional_spaces_use_neighbour_bandwidths_clipped_between_the_estim
     cond.optimize(lambda t: t.suggest_float("xa", 0.0, 1.0) if t.suggest_categorical("kind", ["a", "b"]) == "a"
                   else 5.0, n_trials=2)
     assert seen and all(split is None and adaptive for _, split, adaptive in seen)
+
+
+def test_conditional_gap_clip_switch_counts_the_trials_where_each_group_is_active(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # s29 candidate H (dev switch, off by default): in a conditional space each group's estimators are
+    # clipped at 1 / sqrt((n + 2) (N_g + 2)), N_g the trials where the group is active, and keep the
+    # conditional estimator's sharpening categorical kernels.
+    from tunewise.samplers import _tpe
+
+    space = _Space(["c", "x"], [D.Categorical(("p", "q", "r")), D.Float(0.0, 1.0)])
+    obs = np.array([[0.0, 0.2], [0.0, 0.3], [1.0, 0.8]])
+    est = _Parzen(space, obs, 1.0, 0.2, adaptive=True, n_split=30)
+    # Gaps 0.1, 0.5, 0.5; clip 1 / sqrt(5 * 32) = 0.079 (without n_split: 1 / (n + 2) = 0.2, so 0.2, 0.5, 0.5).
+    assert np.allclose(est.sigma[:3, 0], [0.1, 0.5, 0.5])
+    low = _Parzen(space, np.array([[0.0, 0.2], [0.0, 0.21], [1.0, 0.8]]), 1.0, 0.2, adaptive=True, n_split=30)
+    assert np.isclose(low.sigma[0, 0], 1.0 / np.sqrt((3 + 2) * (30 + 2)))  # inner gap 0.01, clipped at 0.079
+    assert np.allclose(np.exp(est.cat_logp[0][0]), [1.25 / 1.75, 0.25 / 1.75, 0.25 / 1.75])
+
+    seen: list[tuple[int, int | None, bool]] = []
+    original = _tpe._Parzen.__init__
+
+    def spy(self, space, obs, *args, **kwargs):  # type: ignore[no-untyped-def]
+        original(self, space, obs, *args, **kwargs)
+        seen.append((len(space.names), kwargs.get("n_split"), bool(kwargs.get("adaptive"))))
+
+    monkeypatch.setattr(_tpe._Parzen, "__init__", spy)
+
+    def objective(t: tw.Trial) -> float:
+        return t.suggest_float("xa", 0.0, 1.0) if t.suggest_categorical("kind", ["a", "b"]) == "a" else 5.0
+
+    assert tw.samplers.TPESampler._conditional_gap_clip is False
+    cond = _deceptive_study(0)  # 45 trials: "kind" in all, "xa" in 30, "xb" in 15
+    cond.sampler._conditional_gap_clip = True  # type: ignore[attr-defined]
+    cond.optimize(objective, n_trials=1)
+    assert seen and all(adaptive for _, _, adaptive in seen)
+    assert sorted({split for _, split, _ in seen}) == [15, 30, 45]  # per group: the trials where it is active
+    # The switch does not reach unconditional spaces: the study's count, as without it.
+    seen.clear()
+    sampler = tw.samplers.TPESampler(seed=0, n_startup_trials=5)
+    sampler._conditional_gap_clip = True  # type: ignore[attr-defined]
+    tw.create_study(sampler=sampler).optimize(_sphere, n_trials=8)
+    assert [split for _, split, _ in seen] == [5, 5, 6, 6, 7, 7]

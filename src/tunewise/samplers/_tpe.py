@@ -239,11 +239,11 @@ class _Parzen:
         n_num = xn.shape[1]
         # Prior kernel: centred, as wide as the space (Watanabe 2023, Sec. 3.3 "prior").
         self.mu = np.vstack([xn, np.full((1, n_num), 0.5)])
-        if adaptive and n >= 1:
-            self.sigma = np.vstack([_neighbour_bandwidths(xn, space.cell_floor), np.ones((1, n_num))])
-        elif n_split is not None and n >= 1:
+        if n_split is not None and n >= 1:
             clip = 1.0 / min(100.0, math.sqrt((n + 2.0) * (n_split + 2.0)))
             self.sigma = np.vstack([_neighbour_bandwidths(xn, space.cell_floor, clip), np.ones((1, n_num))])
+        elif adaptive and n >= 1:
+            self.sigma = np.vstack([_neighbour_bandwidths(xn, space.cell_floor), np.ones((1, n_num))])
         else:
             sd = xn.std(axis=0) if n >= 2 else np.zeros(n_num)
             shrink = max(n, 1) ** (-1.0 / (d + 4))
@@ -586,6 +586,12 @@ class TPESampler(Sampler):
     True
     """
 
+    # Dev switch (s29, issue 18, candidate H; off): in a conditional space, clip each group's
+    # neighbour-gap bandwidths at 1 / sqrt((n + 2) (N + 2)) with N the trials where the group is
+    # active, as unconditional spaces do since s28, instead of 1 / (n + 2). Kept so benchmarks can
+    # flip it (benchmarks/history/s29/tpe_h_decision.txt).
+    _conditional_gap_clip: bool = False
+
     def __init__(
         self,
         n_startup_trials: int = 10,
@@ -804,7 +810,9 @@ class TPESampler(Sampler):
             # the study's count (n_split; see TPESampler). Against Scott's rule (s28, dev): TPE + ASHA
             # compute to target 0.93x / 0.82x at 10·R / 30·R on 11 curve families, bbob regret 0.94x /
             # 0.88x at 30 / 60 trials (benchmarks/history/s28/tpe_bandwidth.md).
-            n_split = None if conditional else len(rows)
+            # Candidate H (s29, dev switch _conditional_gap_clip, off): the same clip in a conditional
+            # space, counted per group over the trials where the group is active.
+            n_split = len(rows) if not conditional or self._conditional_gap_clip else None
             l_est = _Parzen(space, below, self.prior_weight, self.categorical_smoothing, adaptive=conditional,
                             n_split=n_split)
             g_est = _Parzen(space, above, self.prior_weight, self.categorical_smoothing, adaptive=conditional,
