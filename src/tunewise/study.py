@@ -1307,6 +1307,13 @@ class Study:
                              "retries (the same parameters): this run of it stopped at its report",
                              trial.number, outcome.trial.state.value, outcome.trial.system_attrs["late_result_of"])
                 return outcome.trial
+            if isinstance(e, UpdateFinishedTrialError) and outcome.refused is Refusal.ALREADY_FINISHED:
+                # Finished meanwhile by someone else (`tunewise tell` on this trial, tell() in another
+                # process), and the storage refused this run's report: the run stops there, the
+                # stored result stays, and optimize() goes on with its next trial.
+                _log.warning("trial %d was finished elsewhere meanwhile (%s, e.g. told by another process): this "
+                             "run of it stopped at its report", trial.number, outcome.stored_result())
+                return outcome.trial
             self._counted(trial, outcome)
             raise
         except BaseException as e:  # SystemExit (sys.exit in the objective), GeneratorExit, ...

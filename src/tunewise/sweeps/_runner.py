@@ -25,7 +25,14 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from tunewise import _env_report
-from tunewise.exceptions import MaxTrialsReached, SearchExhausted, StudyNotFoundError, TunewiseError
+from tunewise._finish_outcome import Refusal
+from tunewise.exceptions import (
+    MaxTrialsReached,
+    SearchExhausted,
+    StudyNotFoundError,
+    TunewiseError,
+    UpdateFinishedTrialError,
+)
 from tunewise.sweeps._config import SweepConfig
 from tunewise.sweeps._protocol import build_command, how_to_report, parse_metric_line, summary_aggregate
 from tunewise.sweeps._resume import METRIC_ATTR, SWEEP_ATTR, check_resume, metric_record
@@ -111,7 +118,7 @@ class _RunOutcome:
     __slots__ = ("killed_for", "last", "metrics", "preempting", "reader_error", "returncode", "stderr_tail")
 
     def __init__(self) -> None:
-        self.killed_for: str | None = None  # "pruned", "timeout", "interrupted", "output"
+        self.killed_for: str | None = None  # "pruned", "timeout", "interrupted", "output", "finished elsewhere"
         self.last: float | None = None  # last value of the sweep's metric
         self.metrics: dict[str, float] = {}
         self.returncode: int | None = None
@@ -584,6 +591,11 @@ class SweepRunner:
                     with log_lock:
                         log.write(f"[tunewise] ignored metric line: {e}\n")
                     continue
+                except UpdateFinishedTrialError:
+                    # Its trial was finished meanwhile by someone else (`tunewise tell`, or failed as
+                    # stale by another agent): nothing this run reports can count any more.
+                    out.killed_for = "finished elsewhere"
+                    break
                 # Only early_terminate stops a run (W&B's meaning): no default pruning rule applies.
                 prune = cfg.early_terminate is not None and trial.should_prune()
             if prune:
@@ -616,19 +628,32 @@ class SweepRunner:
         if values is None:
             self._fail(trial, str(problem), errored=False)
             return
-        frozen = self.study.tell(trial, values)
-        self._finished_states.append(frozen.state)
+        if self._tell(trial, values) is None:
+            return
         shown = " ".join(f"{n}={_short(v)}" for n, v in zip(self.config.metric_names, values, strict=True))
         self._say(f"[run {trial.number}] COMPLETE {shown} ({elapsed:.1f} s)")
 
     def _fail(self, trial: Trial, reason: str, *, errored: bool = True) -> None:
         """FAILED with ``reason``. ``errored=False``: the program or function ended normally but reported
         no usable metric; W&B's agent counts such a run as done, so it does not stop the sweep early."""
-        self.study.tell(trial, state=TrialState.FAILED, fail_reason=reason)
-        self._finished_states.append(TrialState.FAILED)
-        self._ran_through += not errored
-        self._say(f"[run {trial.number}] FAILED: {reason}")
+        told = self._tell(trial, state=TrialState.FAILED, fail_reason=reason)
+        if told is not None:
+            self._ran_through += not errored
+            self._say(f"[run {trial.number}] FAILED: {reason}")
         self._check_failures()
+
+    def _tell(self, trial: Trial, values: float | list[float] | None = None, *, state: TrialState | None = None,
+              fail_reason: str | None = None) -> Any:
+        """Tell the study ``trial``'s result: the trial as stored, or None when someone else had
+        finished it meanwhile (`tunewise tell` on this run's trial, say): then the stored result
+        stays, this run's does not count, and the runner says so and goes on with its next run."""
+        outcome = self.study._tell(trial, values, state, fail_reason)
+        self._finished_states.append(outcome.trial.state)
+        if outcome.refused is not Refusal.ALREADY_FINISHED:
+            return outcome.trial
+        self._say(f"[run {trial.number}] was finished elsewhere meanwhile ({outcome.stored_result()}, e.g. by "
+                  f"`tunewise tell`): this run's result does not count")
+        return None
 
     def _check_failures(self) -> None:
         # The first runs all errored: stop. As W&B's agent, which stops after 5 errored runs in a row, a run
@@ -646,9 +671,12 @@ class SweepRunner:
         if out.stderr_tail:
             trial.set_system_attr("stderr_tail", "\n".join(out.stderr_tail))
         trial.set_user_attr("run_seconds", round(elapsed, 3))
+        if out.killed_for == "finished elsewhere":
+            self._fail(trial, "stopped: its trial was finished elsewhere meanwhile, so its reports were refused")
+            return
         if out.killed_for == "pruned":
-            frozen = self.study.tell(trial, state=TrialState.PRUNED)
-            self._finished_states.append(frozen.state)
+            if self._tell(trial, state=TrialState.PRUNED) is None:
+                return
             self._say(f"[run {trial.number}] PRUNED at step {max(trial.intermediate_values)} "
                       f"({cfg.metric}={_short(out.last)}, {elapsed:.1f} s)")
             return
@@ -678,9 +706,8 @@ class SweepRunner:
             self._finish_multi(trial, out, elapsed)
             return
         if not cfg.has_metric:  # W&B's grid/random sweep without a metric: the run is only recorded
-            frozen = self.study.tell(trial, 0.0)
-            self._finished_states.append(frozen.state)
-            self._say(f"[run {trial.number}] COMPLETE (exit 0; the sweep has no metric) ({elapsed:.1f} s)")
+            if self._tell(trial, 0.0) is not None:
+                self._say(f"[run {trial.number}] COMPLETE (exit 0; the sweep has no metric) ({elapsed:.1f} s)")
             return
         if out.last is None:
             tail = "\n".join(out.stderr_tail[-10:])  # e.g. the wandb stand-in saying why a value was not one
@@ -692,8 +719,8 @@ class SweepRunner:
         if out.last != out.last:
             self._fail(trial, f"the last value of {cfg.metric!r} was NaN", errored=False)
             return
-        frozen = self.study.tell(trial, out.last)
-        self._finished_states.append(frozen.state)
+        if self._tell(trial, out.last) is None:
+            return
         self._say(f"[run {trial.number}] COMPLETE {cfg.metric}={_short(out.last)} ({elapsed:.1f} s)")
         if cfg.target is not None:
             reached = out.last <= cfg.target if cfg.goal == "minimize" else out.last >= cfg.target

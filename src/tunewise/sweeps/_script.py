@@ -185,7 +185,8 @@ def run_agent(sweep_config: Mapping[str, Any], function: Callable[[], Any], coun
             standin.finish()
         except _Pruned:
             standin._agent_end()
-            study.tell(trial, state=TrialState.PRUNED)
+            if runner._tell(trial, state=TrialState.PRUNED) is None:
+                continue
             runner._say(f"[run {trial.number}] PRUNED at step {max(trial.intermediate_values)} "
                         f"({metric}={seen['last']})")
             continue
@@ -201,8 +202,8 @@ def run_agent(sweep_config: Mapping[str, Any], function: Callable[[], Any], coun
         standin._agent_end()
         if not cfg.has_metric:  # a grid/random sweep without a metric: the run is only recorded
             trial.set_user_attr("metrics", {k: v for k, v in seen["final"].items() if k != "final"})
-            study.tell(trial, 0.0)
-            runner._say(f"[run {trial.number}] COMPLETE (the sweep has no metric)")
+            if runner._tell(trial, 0.0) is not None:
+                runner._say(f"[run {trial.number}] COMPLETE (the sweep has no metric)")
             continue
         value = seen["final"].get(metric)
         if value is None:  # define_metric(metric, summary="max") left aggregates in the summary
@@ -214,7 +215,8 @@ def run_agent(sweep_config: Mapping[str, Any], function: Callable[[], Any], coun
                                 f"wandb.log({{{metric!r}: value}})", errored=False)
             continue
         trial.set_user_attr("metrics", {k: v for k, v in seen["final"].items() if k != "final"})
-        study.tell(trial, float(value))
+        if runner._tell(trial, float(value)) is None:
+            continue
         runner._say(f"[run {trial.number}] COMPLETE {metric}={float(value):.6g}")
         if cfg.target is not None and ((value >= cfg.target) if maximize else (value <= cfg.target)):
             runner._say(f"sweep stopped: run {trial.number} reached the target {metric}={cfg.target:g}")

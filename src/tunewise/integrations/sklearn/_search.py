@@ -30,7 +30,8 @@ except ImportError:  # pragma: no cover - older scikit-learn
     def _callback_management(estimator: Any) -> Any:  # type: ignore[misc]
         return nullcontext()
 
-from tunewise.exceptions import SearchExhausted
+from tunewise._finish_outcome import Refusal
+from tunewise.exceptions import SearchExhausted, UpdateFinishedTrialError
 from tunewise.integrations.sklearn._halving import (
     HALVING_SETTINGS,
     HalvingPlan,
@@ -973,7 +974,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
             try:
                 raw = {name: trial.suggest(name, trial_dims[name].dist) for name in names}
             except SearchExhausted:
-                study.tell(trial, state=TrialState.FAILED)
+                study._tell(trial, state=TrialState.FAILED)
                 break
             # scikit-learn's own value objects (np.float64 from an array, the very estimators of a
             # grid), so the estimator and cv_results_["params"] get what GridSearchCV passes.
@@ -1054,7 +1055,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
             drawn = {name: check_drawn_value(settings.what, name, settings.drawn[name].rvs(random_state=rng))
                      for name in sorted(settings.drawn)}  # sorted, as ParameterSampler draws them
         except BaseException as error:
-            study.tell(trial, state=TrialState.FAILED, fail_reason=f"{type(error).__name__}: {error}")
+            study._tell(trial, state=TrialState.FAILED, fail_reason=f"{type(error).__name__}: {error}")
             raise
         trial.set_user_attr(_DRAWN_ATTR, drawn)
         return drawn
@@ -1275,6 +1276,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         batch = n_jobs if study.scheduler is not None else len(splits)
         results: list[dict[str, Any]] = []
         pruned = False
+        refused = False  # a report was refused: the trial was finished elsewhere meanwhile
         t0 = time.perf_counter()
         for b0 in range(0, len(splits), batch):
             folds = list(range(b0, min(b0 + batch, len(splits))))
@@ -1301,18 +1303,22 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
             try:
                 self._learn_metrics(run, results, halving=extra is not None and "iter" in extra)
             except (TypeError, ValueError) as error:
-                study.tell(trial, state=TrialState.FAILED, fail_reason=f"{type(error).__name__}: {error}")
+                study._tell(trial, state=TrialState.FAILED, fail_reason=f"{type(error).__name__}: {error}")
                 raise
             metric = run.metrics.refit_metric
             for n_done, (k, r) in enumerate(zip(folds, out, strict=True), start=len(results) - len(out) + 1):
                 run.fits.append(r.get("traceback") or r["error"])
                 running = float(np.mean([q["test"][metric] for q in results[:n_done]]))
                 if not math.isnan(running):
-                    trial.report(running, step=k)
+                    try:
+                        trial.report(running, step=k)
+                    except UpdateFinishedTrialError:  # its folds left are wasted: the tell below says why
+                        refused = True
+                        break
                     # Ask after every fold so rung-based rules see each step they decide on.
                     if study.scheduler is not None and n_done < len(splits) and trial.should_prune():
                         pruned = True
-            if pruned:
+            if pruned or refused:
                 break
         names = run.metrics.names if run.metrics.learnt else ["score"]
         metric = run.metrics.refit_metric
@@ -1332,17 +1338,25 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         trial.set_user_attr(_CV_ATTR, record)
         for key, value in self._trial_attrs(record).items():
             trial.set_user_attr(key, value)
-        _report_fold_scores(trial, record["test"], pruned)
+        _report_fold_scores(trial, record["test"], pruned or refused)
         mean = float(np.mean([r["test"][metric] for r in results]))
         if pruned:
-            frozen = study.tell(trial, state=TrialState.PRUNED)
-        elif math.isnan(mean) or math.isinf(mean):
+            outcome = study._tell(trial, state=TrialState.PRUNED)
+        elif math.isnan(mean) or math.isinf(mean) or refused:
             errors = record["errors"]
             why = f"mean {metric} over the folds is {mean} (error_score={run.error_score})"
-            frozen = study.tell(trial, state=TrialState.FAILED,
-                                fail_reason=why + (f"; first error: {errors[0]}" if errors else ""))
+            outcome = study._tell(trial, state=TrialState.FAILED,
+                                  fail_reason=why + (f"; first error: {errors[0]}" if errors else ""))
         else:
-            frozen = study.tell(trial, mean)
+            outcome = study._tell(trial, mean)
+        frozen = outcome.trial
+        if outcome.refused is Refusal.ALREADY_FINISHED:
+            # Told meanwhile by someone else (`tunewise tell`, another process on the same storage):
+            # the stored result stays, without this search's fold scores, so cv_results_ has no row
+            # for it; the search goes on with its next configuration.
+            warnings.warn(f"trial {trial.number} of study {study.study_name!r} was finished elsewhere meanwhile "
+                          f"({outcome.stored_result()}): this search's scores for it do not count, and cv_results_ "
+                          f"leaves it out", UserWarning, stacklevel=2)
         for cb in self.callbacks or ():
             cb(study, frozen)
         if self.verbose >= 1 and run.sampled:
