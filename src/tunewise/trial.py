@@ -57,38 +57,49 @@ class LiveAttrs(dict[str, Any]):
     process set on the same trial meanwhile are kept. A storage that replaces attributes whole
     reads it as the plain dict it is.
 
-    >>> attrs = LiveAttrs({"a": 1}); attrs["b"] = 2; del attrs["a"]
-    >>> dict(attrs), sorted(attrs.set_keys), sorted(attrs.removed_keys)
-    ({'b': 2}, ['b'], ['a'])
+    ``set_keys`` is an ordered record (a dict of keys to None) of the keys set since the last
+    write: a key enters it when first set and keeps that place when set again, so a write names
+    them without walking every attribute of the trial, keys new to the trial in the order the
+    objective set them (a key stored before keeps its stored place), as in Optuna.
+
+    >>> attrs = LiveAttrs({"a": 1}); attrs["c"] = 3; attrs["b"] = 2; attrs["c"] = 4; del attrs["a"]
+    >>> dict(attrs), list(attrs.set_keys), sorted(attrs.removed_keys)
+    ({'c': 4, 'b': 2}, ['c', 'b'], ['a'])
     """
 
     __slots__ = ("removed_keys", "set_keys")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.set_keys: set[str] = set()
+        self.set_keys: dict[str, None] = {}
         self.removed_keys: set[str] = set()
+
+    def _record(self, key: str) -> None:
+        # A key new to the dict goes last in both; one the dict held before the last write keeps
+        # its stored place whatever its place here (a storage merges it where it is stored).
+        self.set_keys[key] = None
+        self.removed_keys.discard(key)
+
+    def _forget(self, key: str) -> None:
+        self.set_keys.pop(key, None)
+        self.removed_keys.add(key)
 
     def __setitem__(self, key: str, value: Any) -> None:
         super().__setitem__(key, value)
-        self.set_keys.add(key)
-        self.removed_keys.discard(key)
+        self._record(key)
 
     def __delitem__(self, key: str) -> None:
         super().__delitem__(key)
-        self.set_keys.discard(key)
-        self.removed_keys.add(key)
+        self._forget(key)
 
     def pop(self, key: str, *default: Any) -> Any:  # type: ignore[override]
         if key in self:
-            self.set_keys.discard(key)
-            self.removed_keys.add(key)
+            self._forget(key)
         return super().pop(key, *default)
 
     def popitem(self) -> tuple[str, Any]:
         key, value = super().popitem()
-        self.set_keys.discard(key)
-        self.removed_keys.add(key)
+        self._forget(key)
         return key, value
 
     def setdefault(self, key: str, default: Any = None) -> Any:
@@ -109,18 +120,22 @@ class LiveAttrs(dict[str, Any]):
         self.update(other)
         return self
 
+    def changes(self) -> dict[str, Any]:
+        """The keys set since the last write with their values, in the dict's order."""
+        return {key: self[key] for key in self.set_keys}
+
     def written(self) -> None:
         """The attributes were stored: nothing is pending any more."""
         self.set_keys.clear()
         self.removed_keys.clear()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_live_attrs, (dict(self), sorted(self.set_keys), sorted(self.removed_keys)))
+        return (_live_attrs, (dict(self), list(self.set_keys), sorted(self.removed_keys)))
 
 
 def _live_attrs(items: dict[str, Any], set_keys: list[str], removed_keys: list[str]) -> LiveAttrs:
     attrs = LiveAttrs(items)
-    attrs.set_keys.update(set_keys)
+    attrs.set_keys.update(dict.fromkeys(set_keys))
     attrs.removed_keys.update(removed_keys)
     return attrs
 

@@ -35,3 +35,24 @@ def test_user_attrs_keep_the_order_they_were_set(backend: str, tmp_path: pathlib
     if backend == "sqlite":
         reopened = optuna.load_study(study_name=study.study_name, storage=storage)
         assert [list(t.user_attrs) for t in reopened.trials] == [KEYS] * 3
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+def test_keys_set_again_between_writes_keep_their_first_place(backend: str, tmp_path: pathlib.Path) -> None:
+    # s29: a write sends the ordered record of the keys set since the last one (not a walk over
+    # every attribute); a key set again, stored or not yet, keeps the place it was first set at.
+    storage = None if backend == "memory" else f"sqlite:///{tmp_path}/b.db"
+    study = optuna.create_study(storage=storage)
+    trial = study.ask()
+    for key in ("k0", "k1", "k2"):
+        trial.set_user_attr(key, 0)
+    trial.report(0.0, 0)
+    trial.set_user_attr("n1", 1)
+    trial.set_user_attr("n2", 1)
+    trial.set_user_attr("k1", 2)  # stored before this write: stays second
+    trial.set_user_attr("n1", 2)  # new in this write: stays before n2
+    trial.report(0.0, 1)
+    trial.set_user_attr("n3", 3)
+    study.tell(trial, 1.0)
+    stored = optuna.load_study(study_name=study.study_name, storage=storage or study._storage).trials[0]
+    assert list(stored.user_attrs.items()) == [("k0", 0), ("k1", 2), ("k2", 0), ("n1", 2), ("n2", 1), ("n3", 3)]

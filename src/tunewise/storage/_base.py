@@ -494,10 +494,9 @@ def attr_changes(attrs: Mapping[str, Any]) -> tuple[dict[str, Any], frozenset[st
     ({'a': 1}, frozenset())
     """
     if type(attrs) is LiveAttrs:
-        # In the dict's order (the order the keys were first set), not the set's: the stored
-        # attributes then list as the objective set them, as in Optuna.
-        changed = attrs.set_keys
-        return {k: v for k, v in attrs.items() if k in changed}, frozenset(attrs.removed_keys)
+        # Its ordered record of the keys set since the last write (not a walk over every
+        # attribute): the stored attributes then list as the objective set them, as in Optuna.
+        return attrs.changes(), frozenset(attrs.removed_keys)
     return dict(attrs), frozenset()
 
 
