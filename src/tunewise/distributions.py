@@ -523,6 +523,24 @@ def check_value(name: str, dist: Distribution, value: Any) -> Any:
     return dist.choices[dist.index(value)]
 
 
+def with_choice_objects(params: Mapping[str, Any], distributions: Mapping[str, Distribution]) -> dict[str, Any]:
+    """``params`` with each categorical value that is stored as a JSON list given back as the
+    choice it stands for, when that choice is a tuple (``(1, 2)`` for ``ngram_range``: stored
+    values are JSON, which has no tuples). Optuna's default in-memory storage gives the tuple
+    back, and refits such as ``TfidfVectorizer(**study.best_params)`` refuse a list.
+
+    >>> space = {"ngram_range": Categorical([(1, 1), (1, 2)]), "layers": Categorical([[8], [8, 8]])}
+    >>> with_choice_objects({"ngram_range": [1, 2], "layers": [8], "x": 0.5}, space)
+    {'ngram_range': (1, 2), 'layers': [8], 'x': 0.5}
+    """
+    out = dict(params)
+    for name, value in params.items():
+        dist = distributions.get(name)
+        if isinstance(value, list) and isinstance(dist, Categorical) and dist.contains(value):
+            out[name] = dist.choices[dist.index(value)]
+    return out
+
+
 # Declarative helpers (the Ray Tune habit): `space = {"lr": tw.loguniform(1e-5, 1e-2), ...}`.
 
 

@@ -256,7 +256,9 @@ class Study:
             check_evolution(name, current, dist, self.study_name)
             self.__dict__["_space_version"] = self.__dict__.get("_space_version", 0) + 1
             known[name] = dist
-        elif name not in known:
+        else:
+            # The object suggested here, even when equal to the stored one: it holds the choices as
+            # the objective gave them (a tuple, where the storage's JSON has a list; best_params).
             known[name] = dist
         if trial is not None and dist != first:
             own = dict(trial.system_attrs.get(DISTRIBUTIONS_ATTR) or {})
@@ -287,7 +289,7 @@ class Study:
         (``objective(study.best_trial)``, see :meth:`FrozenTrial.suggest`) may set attributes on
         it, and a script may change its ``params`` / ``user_attrs`` in place, without changing the
         study's trials."""
-        return _user_copy(self._best_stored_trial())
+        return _user_copy(self._best_stored_trial(), self._distributions())
 
     def _best_stored_trial(self) -> FrozenTrial:
         """:attr:`best_trial` without the copy (the storage's object: read it, do not change it)."""
@@ -327,7 +329,7 @@ class Study:
 
     @property
     def best_params(self) -> dict[str, Any]:
-        return dict(self._best_stored_trial().params)
+        return D.with_choice_objects(self._best_stored_trial().params, self._distributions())
 
     @property
     def best_trials(self) -> list[FrozenTrial]:
@@ -349,7 +351,8 @@ class Study:
         import numpy as np
 
         v = np.array([t.values for t in complete], dtype=float) * signs_of(self.directions)
-        return [_user_copy(t) for t, keep in zip(complete, nondominated(v).tolist()) if keep]
+        dists = self._distributions()
+        return [_user_copy(t, dists) for t, keep in zip(complete, nondominated(v).tolist()) if keep]
 
     def trials_dataframe(self, attrs: Sequence[str] = _DATAFRAME_ATTRS, multi_index: bool = False) -> pd.DataFrame:
         """One row per trial, with Optuna's columns: ``number``, ``value`` (``values_0``,
@@ -1939,12 +1942,13 @@ def _trial_count(n_trials: Any) -> int | None:
     raise ValueError(f"n_trials must be a non-negative integer or None, got {n_trials!r}")
 
 
-def _user_copy(trial: FrozenTrial) -> FrozenTrial:
+def _user_copy(trial: FrozenTrial, distributions: Mapping[str, D.Distribution]) -> FrozenTrial:
     """A stored trial as ``best_trial`` / ``best_trials`` give it: a copy a script may change, as
     Optuna's deep copies (``params = study.best_trial.params; params.update(fixed)``), while the
-    storage's trial, shared by every reader, stays as it is."""
+    storage's trial, shared by every reader, stays as it is. A tuple choice stored as a JSON list
+    is the tuple again (:func:`~tunewise.distributions.with_choice_objects`)."""
     out = copy.copy(trial)
-    out.params = dict(trial.params)
+    out.params = D.with_choice_objects(trial.params, distributions)
     out.user_attrs = copy.deepcopy(dict(trial.user_attrs))
     out.system_attrs = copy.deepcopy(dict(trial.system_attrs))
     return out
