@@ -7,6 +7,12 @@ worker thread), asks the sampler, runs the objective and writes the result; the 
 only shared state. Each task is pinned to a worker and announces the trial it starts (a Dask
 event), so when a worker dies the client fails that trial at once ("worker died: ...") and
 queues its retry, which the task submitted in its place runs first.
+
+A worker that stops without dying (SIGSTOP, a hang that holds the GIL, a frozen machine) sends
+no heartbeats: the client fails its trial as stale after the grace period, as any worker would,
+and then removes the worker from the cluster (what Dask's own ``worker-ttl`` does after 5
+minutes), so that its task is given up and the run goes on with the other workers, instead of
+waiting for a process that may never run again.
 """
 
 from __future__ import annotations
@@ -24,7 +30,15 @@ if TYPE_CHECKING:
     from tunewise.execution._job import OptimizeJob, RemoteJob
 
 _log = logging.getLogger("tunewise")
+# A task that has not announced a trial yet has no heartbeat of its own: its worker counts as
+# stuck once it has sent the scheduler nothing for the grace period, and at least this long
+# (a loaded machine delays a healthy worker's beats by seconds).
+_MIN_WORKER_SILENCE = 10.0
 
+
+async def _remove_worker(address: str, reason: str, dask_scheduler: Any = None) -> None:
+    """Runs on the scheduler: remove the worker at ``address``, as its ``worker-ttl`` does."""
+    await dask_scheduler.remove_worker(address, stimulus_id=f"tunewise-{reason}-{time.time()}", close=True)
 
 
 def _hold(job: RemoteJob) -> RemoteJob:
@@ -61,7 +75,10 @@ class DaskExecutor(Executor):
     worker's ``CUDA_VISIBLE_DEVICES``. (Worker threads share a process: the CPU threads of a
     Dask worker are set where it starts, ``--nthreads``, not per trial.)
 
-    A worker that dies has its trial failed at once and retried. Dask cannot interrupt a
+    A worker that dies has its trial failed at once and retried. A worker that stops (SIGSTOP,
+    hung) past the study's ``grace_period`` has its trial failed as stale and retried, and is
+    removed from the cluster (its process is left to its nanny or deployment), so the run
+    finishes on the other workers. Dask cannot interrupt a
     running task: on Ctrl-C the trials already running on the cluster are left to finish
     (nothing new starts); a second Ctrl-C stops waiting and marks them FAILED.
 
@@ -133,6 +150,9 @@ class _DaskRun:
         # Where the handlers put events, emptied at the end: Dask keeps a handler after unsubscribing.
         self.sink: list[queue.SimpleQueue[tuple[Any, ...]] | None] = [self.events]
         self.submitted = 0
+        self.next_check = 0.0  # when to look for stuck workers next (_evict_stuck)
+        # worker address -> (its last_seen at the scheduler, when this process saw that value first)
+        self.seen: dict[str, tuple[Any, float]] = {}
         self.stop = False
         self.error: BaseException | None = None
 
@@ -226,7 +246,15 @@ class _DaskRun:
                         time.sleep(0.2)  # no worker has a free thread: wait for one to join
                         self.refreshed = 0.0
                         continue
-                    self._handle(*self.events.get())
+                    wait = self.next_check - time.monotonic()  # inf: heartbeats are off
+                    try:
+                        event = self.events.get(timeout=None if wait == float("inf") else max(0.0, wait))
+                    except queue.Empty:
+                        self._evict_stuck()
+                        continue
+                    self._handle(*event)
+                    if time.monotonic() >= self.next_check:
+                        self._evict_stuck()
             except KeyboardInterrupt:
                 self._interrupted()
                 raise
@@ -280,6 +308,72 @@ class _DaskRun:
             del self.placed[key]
             fut.cancel()
             self.job.settle_lost_trial(self.running.pop(key, None), f"worker died: Dask worker {address} was lost")
+
+    def _evict_stuck(self) -> None:
+        """Remove from the cluster each worker that holds one of our tasks but stopped running
+        (SIGSTOP, hung): its trial was failed as stale (here or by another worker), or, before it
+        announced one, it has sent the scheduler nothing for the grace period. Its task is given
+        up (:meth:`_worker_lost`), its trial's retry runs elsewhere, and the job's data it held is
+        computed again on another worker. Without heartbeats nothing counts as stuck."""
+        from tunewise.storage._heartbeat import active_policy, on_ask
+        from tunewise.trial import TrialState
+
+        study = self.job.study
+        policy = active_policy(study)
+        if policy is None:
+            self.next_check = float("inf")
+            return
+        self.next_check = time.monotonic() + min(float(policy["interval"]), 1.0)
+        if not self.in_flight:
+            return
+        try:
+            on_ask(study)  # fail stale trials (and queue their retries) here too: the others may all wait
+        except Exception:  # noqa: BLE001 - the storage is out of reach: check again later
+            return
+        stuck: dict[str, str] = {}
+        for key, trial_id in list(self.running.items()):
+            try:
+                t = study.storage.get_trial(trial_id)
+            except Exception:  # noqa: BLE001 - the storage is out of reach: check again later
+                return
+            reason = t.system_attrs.get("fail_reason")
+            if t.state == TrialState.FAILED and isinstance(reason, str) and reason.startswith("stale:"):
+                stuck[self.placed[key]] = f"its trial {t.number} was failed as stale ({reason})"
+        silent = {self.placed[key] for key in self.in_flight if key not in self.running} - set(stuck)
+        if silent:
+            limit = max(float(policy["grace"]), _MIN_WORKER_SILENCE)
+            for address, quiet in self._silences().items():
+                if address in silent and quiet > limit:
+                    stuck[address] = f"it has sent the scheduler nothing for {quiet:.0f} s"
+        for address, why in stuck.items():
+            _log.warning(
+                "Dask worker %s holds a trial task but %s: removing it from the cluster, so the run goes on without it",
+                address,
+                why,
+            )
+            try:
+                self.client.run_on_scheduler(_remove_worker, address, "stuck")
+            except Exception as e:  # noqa: BLE001 - the scheduler is out of reach: check again later
+                _log.warning("could not remove Dask worker %s: %s", address, e)
+                continue
+            self._worker_lost(address)
+
+    def _silences(self) -> dict[str, float]:
+        """Seconds since each worker's heartbeat to the scheduler (its ``last_seen``) last changed,
+        as this process saw it (no clock is compared across machines)."""
+        try:
+            try:
+                workers = self.client.scheduler_info(n_workers=-1)["workers"]
+            except TypeError:  # dask before 2025.1 lists every worker without being asked
+                workers = self.client.scheduler_info()["workers"]
+        except Exception:  # noqa: BLE001 - the scheduler is out of reach: check again later
+            return {}
+        now = time.monotonic()
+        for address, info in workers.items():
+            last = info.get("last_seen")
+            if address not in self.seen or self.seen[address][0] != last:
+                self.seen[address] = (last, now)
+        return {address: now - since for address, (_, since) in self.seen.items() if address in workers}
 
     def _interrupted(self) -> None:
         """Ctrl-C: start nothing new and wait for the trials in flight (a Dask task cannot be

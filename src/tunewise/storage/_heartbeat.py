@@ -54,8 +54,8 @@ if TYPE_CHECKING:
     from tunewise.study import Study
     from tunewise.trial import FrozenTrial, Trial
 
-__all__ = ["DEFAULT_POLICY", "check_policy", "configure", "fail_dead_trial", "fail_stale", "on_ask", "on_detach",
-           "on_finish", "on_start", "retry_interrupted"]
+__all__ = ["DEFAULT_POLICY", "active_policy", "check_policy", "configure", "fail_dead_trial", "fail_stale",
+           "on_ask", "on_detach", "on_finish", "on_start", "retry_interrupted"]
 
 _log = logging.getLogger("tunewise")
 
@@ -283,6 +283,12 @@ def _monitor(study: Study) -> _Monitor:
         mon = _Monitor(policy)
         study._heartbeat = mon  # type: ignore[attr-defined]
     return mon
+
+
+def active_policy(study: Study) -> dict[str, Any] | None:
+    """The heartbeat policy this process follows for ``study`` (``interval``, ``grace``,
+    ``max_retries``), or None when heartbeats are off (in memory, or ``heartbeat_interval=0``)."""
+    return _monitor(study).policy
 
 
 def configure(study: Study, policy: dict[str, Any] | None) -> None:
