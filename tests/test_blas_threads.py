@@ -32,3 +32,30 @@ def test_a_process_a_test_starts_runs_one_blas_thread() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == f"[{threads}]"
+
+
+@pytest.mark.parametrize("evaluator", ["RegretBoundEvaluator", "EMMREvaluator"])
+def test_the_terminator_fits_its_gp_on_one_blas_thread_as_the_sampler_does(evaluator: str, monkeypatch) -> None:
+    # s29: a user's process with 2 OpenBLAS threads paid them in the terminator's GP fits (the GP
+    # sampler's fit holds itself to one thread); the tests' own single BLAS thread hid it.
+    import tunewise as tw
+    from tunewise.samplers import _gp_model
+    from tunewise.terminator import EMMREvaluator, RegretBoundEvaluator
+
+    seen: list[set[int]] = []
+    fit = _gp_model.GPModel.fit
+
+    def recording_fit(self, *args, **kwargs):
+        seen.append(_blas_threads())
+        return fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(_gp_model.GPModel, "fit", recording_fit)
+    study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+    study.optimize(lambda t: (t.suggest_float("x", -1, 1) - 0.3) ** 2 + t.suggest_float("y", 0, 1), n_trials=12)
+    chosen = {"RegretBoundEvaluator": RegretBoundEvaluator, "EMMREvaluator": EMMREvaluator}[evaluator]()
+    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
+        assert _blas_threads() == {2}
+        value = chosen.evaluate(study.trials, study.direction)
+        assert _blas_threads() == {2}  # given back afterwards
+    assert seen and all(threads == {1} for threads in seen)
+    assert value == value  # a number

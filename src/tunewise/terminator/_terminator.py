@@ -78,6 +78,7 @@ class RegretBoundEvaluator(BaseImprovementEvaluator):
         self._n_samples = 2048
 
     def evaluate(self, trials: list[FrozenTrial], study_direction: Any) -> float:
+        from tunewise.samplers._gp import _single_threaded_blas
         from tunewise.samplers._gp_model import GPModel
 
         done = _complete(trials)
@@ -97,9 +98,11 @@ class RegretBoundEvaluator(BaseImprovementEvaluator):
         scale = max(1e-10, float(top.std()))
         y = (top - top.mean()) / scale
 
-        model = GPModel(x_num, x_cat, y, warp=False)
-        model.fit([model.layout.default()])
-        return _standardized_regret_bound(model, space, x_num, x_cat, 0.1, self._rng, self._n_samples) * scale
+        with _single_threaded_blas():  # as the GP sampler's fit: small matrices, one BLAS thread
+            model = GPModel(x_num, x_cat, y, warp=False)
+            model.fit([model.layout.default()])
+            bound = _standardized_regret_bound(model, space, x_num, x_cat, 0.1, self._rng, self._n_samples)
+        return bound * scale
 
 
 def _encode(space: Mapping[str, D.Distribution], trials: Sequence[FrozenTrial]) -> tuple[np.ndarray, np.ndarray]:
@@ -177,6 +180,7 @@ class EMMREvaluator(BaseImprovementEvaluator):
     def evaluate(self, trials: list[FrozenTrial], study_direction: Any) -> float:
         from scipy.stats import norm
 
+        from tunewise.samplers._gp import _single_threaded_blas
         from tunewise.samplers._gp_model import GPModel
 
         done = _complete(trials)
@@ -196,19 +200,20 @@ class EMMREvaluator(BaseImprovementEvaluator):
                              scores[finite].max() if finite.any() else 0.0)
         y = (scores - scores.mean()) / max(sys.float_info.min, float(scores.std()))
 
-        gp_t1 = GPModel(x_num[:-1], x_cat[:-1], y[:-1], warp=False)  # up to trial t-1
-        theta_t1 = gp_t1.fit([gp_t1.layout.default()])
-        gp_t = GPModel(x_num, x_cat, y, warp=False)  # up to trial t
-        gp_t.fit([theta_t1, gp_t.layout.default()])
-        best_t, best_t1 = int(np.argmax(y)), int(np.argmax(y[:-1]))
-        pair = [best_t, best_t1]
-        mu_pair, cov_pair = gp_t.predict_joint(x_num[pair], x_cat[pair])
-        mu_t_best_t, var_t_best_t, var_t_best_t1 = mu_pair[0], cov_pair[0, 0], cov_pair[1, 1]
-        mu_t1_best_t1 = float(gp_t1.predict(x_num[[best_t1]], x_cat[[best_t1]])[0][0])
-        mu_last, sd_last = gp_t.predict(x_num[[-1]], x_cat[[-1]])  # the newest trial, as Optuna evaluates it
-        mu_new, var_new = float(mu_last[0]), float(sd_last[0]) ** 2
-        kappa_t1 = _standardized_regret_bound(gp_t1, space, x_num[:-1], x_cat[:-1], self._delta, self._rng,
-                                              self._n_samples)
+        with _single_threaded_blas():  # as the GP sampler's fit: small matrices, one BLAS thread
+            gp_t1 = GPModel(x_num[:-1], x_cat[:-1], y[:-1], warp=False)  # up to trial t-1
+            theta_t1 = gp_t1.fit([gp_t1.layout.default()])
+            gp_t = GPModel(x_num, x_cat, y, warp=False)  # up to trial t
+            gp_t.fit([theta_t1, gp_t.layout.default()])
+            best_t, best_t1 = int(np.argmax(y)), int(np.argmax(y[:-1]))
+            pair = [best_t, best_t1]
+            mu_pair, cov_pair = gp_t.predict_joint(x_num[pair], x_cat[pair])
+            mu_t_best_t, var_t_best_t, var_t_best_t1 = mu_pair[0], cov_pair[0, 0], cov_pair[1, 1]
+            mu_t1_best_t1 = float(gp_t1.predict(x_num[[best_t1]], x_cat[[best_t1]])[0][0])
+            mu_last, sd_last = gp_t.predict(x_num[[-1]], x_cat[[-1]])  # the newest trial, as Optuna evaluates it
+            mu_new, var_new = float(mu_last[0]), float(sd_last[0]) ** 2
+            kappa_t1 = _standardized_regret_bound(gp_t1, space, x_num[:-1], x_cat[:-1], self._delta, self._rng,
+                                                  self._n_samples)
 
         # Theorem 1: the shift between the two GPs' best predicted values, and its Gaussian terms.
         v = math.sqrt(max(1e-10, var_t_best_t - 2.0 * cov_pair[0, 1] + var_t_best_t1))

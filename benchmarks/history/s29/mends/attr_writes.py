@@ -60,11 +60,15 @@ def main() -> None:
             rows["memory"].append(one_trial(None, args.attrs))
             rows["sqlite"].append(one_trial(f"sqlite:///{d}/s{r}.db", args.attrs))
     for name, xs in rows.items():
-        print(f"{name:7s} {args.attrs} x (set_user_attr + flush): median {statistics.median(xs):.3f} s CPU "
-              f"(min {min(xs):.3f}, max {max(xs):.3f}, {args.repeats} runs)")
+        print(
+            f"{name:7s} {args.attrs} x (set_user_attr + flush): median {statistics.median(xs):.3f} s CPU "
+            f"(min {min(xs):.3f}, max {max(xs):.3f}, {args.repeats} runs)"
+        )
     per = [changes_alone(args.attrs, 20000) for _ in range(args.repeats)]
-    print(f"attr_changes, {args.attrs} attrs, 1 set since the last write: median {statistics.median(per) * 1e6:.2f} us "
-          f"per call (min {min(per) * 1e6:.2f}, max {max(per) * 1e6:.2f})")
+    print(
+        f"attr_changes, {args.attrs} attrs, 1 set since the last write: median {statistics.median(per) * 1e6:.2f} us "
+        f"per call (min {min(per) * 1e6:.2f}, max {max(per) * 1e6:.2f})"
+    )
 
 
 if __name__ == "__main__":
