@@ -78,3 +78,54 @@ def test_an_agent_whose_run_is_told_from_outside_goes_on_and_finishes_its_budget
     # A run whose reports are refused is stopped: nothing it computes can count.
     assert (tmp_path / "killed").exists() == (mode == "more")
     assert Path(trials[1].system_attrs["sweep_run_dir"]).is_dir()
+
+
+WANDB_SCRIPT = r"""
+import os
+import tunewise
+import wandb
+
+runs = []
+
+def train():
+    with wandb.init(project="demo") as run:
+        x = wandb.config.x
+        runs.append(x)
+        wandb.log({"loss": x})
+        if len(runs) == 2:  # the agent's second run is told from outside
+            other = tunewise.load_study(study_name="told", storage=os.environ["TELL_URL"])
+            (running,) = other.get_trials(states=(tunewise.TrialState.RUNNING,))
+            other.tell(running.number, 123.0)
+        wandb.log({"loss": x / 2})  # refused once the run's trial was told
+        run.summary["loss"] = x / 2
+
+if __name__ == "__main__":
+    sweep_id = wandb.sweep({"name": "told", "method": "random", "seed": 0, "metric": {"name": "loss"},
+                            "parameters": {"x": {"min": 0.0, "max": 1.0}}}, project="demo")
+    wandb.agent(sweep_id, function=train, count=3)
+    print("agent done")
+"""
+
+
+def test_a_wandb_agent_whose_run_is_told_from_outside_goes_on(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    (tmp_path / "sweep.py").write_text(WANDB_SCRIPT)
+    out = subprocess.run(
+        [sys.executable, "-m", "tunewise", "sweep", "python", "--storage", url, str(tmp_path / "sweep.py")],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=tmp_path,
+        env={**os.environ, "TELL_URL": url},
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "agent done" in out.stdout
+    assert "[run 1] was finished elsewhere meanwhile (COMPLETE with values [123.0]" in out.stdout
+    trials = tw.load_study(study_name="told", storage=url).trials
+    assert [t.state for t in trials] == [tw.TrialState.COMPLETE] * 3
+    assert trials[1].value == 123.0
+    assert trials[0].value == trials[0].params["x"] / 2 and trials[2].value == trials[2].params["x"] / 2
