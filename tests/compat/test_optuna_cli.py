@@ -353,6 +353,7 @@ def _quiet_verbose_and_log_file(url: str, tmp_path: Path) -> None:
 
 
 def test_debug_shows_the_traceback_and_storage_class_names_what_tunewise_reads(url: str) -> None:
+    tw.create_study(study_name="other", storage=url)  # a reading command refuses a file that is no storage
     result = CliRunner().invoke(main, ["best-trial", "--storage", url, "--study-name", "missing"])
     assert result.exit_code == 1 and "no study named 'missing'" in result.stderr
     assert isinstance(result.exception, SystemExit)  # one line, no traceback

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tunewise.cli._group import storage_option
+from tunewise.cli._group import existing_storage, storage_option
 
 
 @click.command()
@@ -26,11 +26,9 @@ def dashboard(storage: str, host: str, port: int, token: str | None, poll_interv
     """Serve a live, read-only web dashboard of every study in a storage."""
     from tunewise.insight import serve
     from tunewise.insight._dashboard import _HostAllowlist
-    from tunewise.storage import get_storage
-
     if allowed_hosts:
         _HostAllowlist(allowed_hosts)  # a bad --allowed-host fails now, before the storage is opened
-    store = get_storage(storage)
+    store = existing_storage(storage)
     store.get_all_studies()  # fail now, with the storage's own message, if it cannot be read
     url = f"http://{host if ':' not in host else '[' + host + ']'}:{port}/"
     click.echo(f"tunewise dashboard on {url}{'?token=...' if token else ''}  (Ctrl+C to stop)")

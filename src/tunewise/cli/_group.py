@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from tunewise.exceptions import TunewiseError
+
+if TYPE_CHECKING:
+    from tunewise.storage import BaseStorage
 
 STORAGE_ENV = ("TUNEWISE_STORAGE", "OPTUNA_STORAGE")  # the first one set; OPTUNA_STORAGE as Optuna reads it
 storage_option = click.option(
     "--storage", envvar=STORAGE_ENV, required=True,
     help="Storage URL, e.g. sqlite:///tunewise.db (or set TUNEWISE_STORAGE, or OPTUNA_STORAGE).",
 )
+
+
+def existing_storage(url: str) -> BaseStorage:
+    """The storage at ``url`` for a command that reads (or deletes from) one: a URL without
+    tunewise's tables, or a SQLite file that does not exist, is refused with an error naming it,
+    and nothing is created there (reading another application's database must not add tables)."""
+    from tunewise.storage import get_storage
+
+    return get_storage(url, create=False)
 
 
 def note(message: str) -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import click
 
 from tunewise.cli._formats import FORMATS, format_options, render, trial_record
-from tunewise.cli._group import note, storage_option
+from tunewise.cli._group import existing_storage, note, storage_option
 
 _DIRECTIONS = click.Choice(["minimize", "maximize"])
 
@@ -57,7 +57,7 @@ def delete_study(storage: str, study_name: str) -> None:
     """Delete a study and all its trials, without asking (Optuna's delete-study)."""
     import tunewise as tw
 
-    tw.delete_study(study_name=study_name, storage=storage)
+    tw.delete_study(study_name=study_name, storage=existing_storage(storage))
 
 
 @click.command("study-names")
@@ -68,7 +68,7 @@ def study_names(storage: str, output_format: str) -> None:
     """Print the name of every study in the storage, one per line (Optuna's study-names)."""
     import tunewise as tw
 
-    names = tw.get_all_study_names(storage)
+    names = tw.get_all_study_names(existing_storage(storage))
     if names or output_format != "value":
         click.echo(render([{"name": name} for name in names], output_format, flatten=False))
 
@@ -87,7 +87,7 @@ def set_user_attr(storage: str, study_name: str, key: str, value: str) -> None:
     """Set a user attribute of a study (study.user_attrs[KEY] = VALUE)."""
     import tunewise as tw
 
-    tw.load_study(study_name=study_name, storage=storage).set_user_attr(key, value)
+    tw.load_study(study_name=study_name, storage=existing_storage(storage)).set_user_attr(key, value)
     note(f"set user attribute {key!r} of study {study_name!r}")
 
 
@@ -103,7 +103,7 @@ def best_trial(storage: str, study_name: str, output_format: str, flatten: bool)
     STUDY`` is tunewise's short form)."""
     import tunewise as tw
 
-    s = tw.load_study(study_name=study_name, storage=storage)
+    s = tw.load_study(study_name=study_name, storage=existing_storage(storage))
     if len(s.directions) > 1:
         raise click.ClickException(f"study {study_name!r} has {len(s.directions)} objectives, so no single best "
                                    f"trial: best-trials shows its Pareto front")
@@ -121,7 +121,7 @@ def best_trials(storage: str, study_name: str, output_format: str, flatten: bool
     objective, the best trial(s)."""
     import tunewise as tw
 
-    s = tw.load_study(study_name=study_name, storage=storage)
+    s = tw.load_study(study_name=study_name, storage=existing_storage(storage))
     front = sorted(s.best_trials, key=lambda t: t.number)
     with_attrs = any(t.user_attrs for t in s.get_trials())
     click.echo(render([trial_record(t, len(s.directions), with_attrs) for t in front], output_format, flatten))

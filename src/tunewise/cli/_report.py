@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tunewise.cli._group import storage_option
+from tunewise.cli._group import existing_storage, storage_option
 
 
 @click.command()
@@ -19,6 +19,6 @@ def report(study: str, storage: str, output: str, evaluator: str) -> None:
     import tunewise as tw
     from tunewise.insight import write_report
 
-    s = tw.load_study(study, storage)
+    s = tw.load_study(study, existing_storage(storage))
     path = write_report(s, output, importance_evaluator=evaluator)
     click.echo(f"wrote {path} ({len(s.get_trials())} trials)")

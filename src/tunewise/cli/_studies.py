@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from tunewise.cli._formats import format_options, jsonable, render, trial_record
-from tunewise.cli._group import one_study_name, storage_option
+from tunewise.cli._group import existing_storage, one_study_name, storage_option
 from tunewise.cli._table import fmt, table
 
 
@@ -28,7 +28,7 @@ def studies(storage: str, output_format: str | None, flatten: bool) -> None:
     import tunewise as tw
 
     if output_format is not None or flatten:
-        summaries = tw.get_all_study_summaries(storage, include_best_trial=False)
+        summaries = tw.get_all_study_summaries(existing_storage(storage), include_best_trial=False)
         records = []
         for s in summaries:
             start = None if s.datetime_start is None else s.datetime_start.strftime("%Y-%m-%d %H:%M:%S")
@@ -39,10 +39,8 @@ def studies(storage: str, output_format: str | None, flatten: bool) -> None:
                 del r["user_attrs"]
         click.echo(render(records, output_format or "table", flatten))
         return
-    from tunewise.storage import get_storage
-
     # Reserved studies (the knowledge base) are tunewise's bookkeeping, not the user's.
-    all_studies = [s for s in get_storage(storage).get_all_studies() if not s.name.startswith("__tunewise")]
+    all_studies = [s for s in existing_storage(storage).get_all_studies() if not s.name.startswith("__tunewise")]
     if not all_studies:
         click.echo("no studies")
         return
@@ -67,7 +65,7 @@ def trials(study: str | None, storage: str, study_name: str | None, state: str |
     """
     import tunewise as tw
 
-    s = tw.load_study(one_study_name(study, study_name), storage)
+    s = tw.load_study(one_study_name(study, study_name), existing_storage(storage))
     ts = s.get_trials()
     if state:
         st = tw.TrialState(state.upper())
@@ -92,7 +90,7 @@ def best(study: str, storage: str) -> None:
     """Show the best trial of STUDY."""
     import tunewise as tw
 
-    s = tw.load_study(study, storage)
+    s = tw.load_study(study, existing_storage(storage))
     if len(s.directions) > 1:
         for t in s.best_trials:
             click.echo(json.dumps({"number": t.number, "values": t.values, "params": t.params}))
@@ -115,7 +113,7 @@ def delete(study: str, storage: str, yes: bool) -> None:
 
     if not yes:
         click.confirm(f"delete study {study!r} and all its trials?", abort=True)
-    tw.delete_study(study, storage)
+    tw.delete_study(study, existing_storage(storage))
     click.echo(f"deleted {study}")
 
 
@@ -158,7 +156,7 @@ def export(study: str, storage: str, fmt: str, output: str | None) -> None:
     """
     import tunewise as tw
 
-    s = tw.load_study(study, storage)
+    s = tw.load_study(study, existing_storage(storage))
     ts = s.get_trials()
     if fmt == "json":
         text = json.dumps(jsonable({"study": s.study_name, "directions": s.directions,

@@ -32,11 +32,12 @@ def __getattr__(name: str) -> object:
     raise AttributeError(name)
 
 
-def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
+def get_storage(storage: str | BaseStorage | None, *, create: bool = True) -> BaseStorage:
     """A storage from a URL, an existing storage object, or None (in-memory).
 
     SQLite URLs take ``?synchronous=normal|full|off`` (durability) and ``?mode=ro`` (read-only);
-    see :class:`SQLStorage`."""
+    see :class:`SQLStorage`. ``create=False`` opens a URL only if it already holds a tunewise
+    storage (StorageError otherwise, and nothing is created): what reading commands use."""
     if storage is None:
         return InMemoryStorage()
     if isinstance(storage, BaseStorage):
@@ -44,7 +45,7 @@ def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
     if isinstance(storage, str):
         from tunewise.storage._sql import SQLStorage
 
-        return SQLStorage.from_url(storage)
+        return SQLStorage.from_url(storage, create=create)
     if type(storage).__module__.partition(".")[0] == "optuna":
         raise TypeError(f"storage {storage!r} is Optuna's own storage object: tunewise cannot write Optuna's "
                         f"format. Use tunewise's (tunewise.storages.RDBStorage(url), JournalStorage(...), or a "

@@ -23,6 +23,7 @@ import logging
 import os
 import sqlite3
 import time
+import urllib.parse
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -121,11 +122,41 @@ _OPTUNA_TABLES = frozenset({"studies", "trials", "version_info"})
 
 
 # ---- opening a database ----------------------------------------------------------------------------
-def ensure_schema(db: Database) -> None:
+def ensure_schema(db: Database, *, create: bool = True) -> None:
     """Create the tables of a new database, upgrade one of an older schema version, and refuse one
     of a newer version (with the command that installs a tunewise able to read it) or another
-    tool's database (with the command that imports it)."""
-    db.open_with_retry(lambda: _ensure_schema_once(db))
+    tool's database (with the command that imports it). ``create=False``: a database without
+    tunewise's tables is refused too (see :func:`check_sqlite_storage`), and nothing is created."""
+    db.open_with_retry(lambda: _ensure_schema_once(db, create))
+
+
+def _not_a_storage(db: Database) -> str:
+    where = repr(db.path) if db.path is not None else "this database"
+    return (f"{where} is not a tunewise storage: it holds no tunewise tables, and this command only reads one "
+            f"(it creates nothing). Check the URL; a storage is created by the first study run in it "
+            f"(tunewise create-study, tw.create_study)")
+
+
+def check_sqlite_storage(db: Database) -> None:
+    """Refuse, without writing anything, a SQLite path that is no tunewise storage: a file that does
+    not exist (connecting would create it) or holds none of tunewise's tables (the first connection
+    would switch it to WAL, and the schema check would add the tables). A file SQLite cannot read
+    is left to the usual open, which names the corruption."""
+    assert db.path is not None
+    if not os.path.exists(db.path):
+        raise db.error(f"{db.path!r} does not exist; this command only reads a tunewise storage and creates "
+                       f"nothing: check the path")
+    try:
+        conn = sqlite3.connect(f"file:{urllib.parse.quote(db.path)}?mode=ro", uri=True)
+        try:
+            names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return  # corrupt, not a database, or unreadable here: the usual open says which
+    if TABLES["meta"].name in names:
+        return
+    raise db.error(_foreign(db, sorted(names)) if _OPTUNA_TABLES <= names else _not_a_storage(db))
 
 
 def _read_meta(conn: sa.Connection, key: str) -> str | None:
@@ -195,7 +226,7 @@ def _foreign(db: Database, tables: list[str]) -> str:
             f"tunewise.import_optuna(...)); the Optuna database is only read")
 
 
-def _ensure_schema_once(db: Database) -> None:
+def _ensure_schema_once(db: Database, create: bool = True) -> None:
     with db.engine.connect() as conn:
         version = _read_meta(conn, "schema_version")
         revision = _read_revision(conn) if version is not None else None
@@ -203,6 +234,8 @@ def _ensure_schema_once(db: Database) -> None:
         conn.rollback()
     if version is None and foreign:
         raise db.error(_foreign(db, foreign))
+    if version is None and not create:
+        raise db.error(_not_a_storage(db))
     if version is None and db.read_only:
         raise db.error(f"{db.path!r} holds no tunewise tables, and they cannot be created: it "
                        f"is opened read-only ({db.read_only})")

@@ -42,7 +42,7 @@ from tunewise.storage._sql._connection import (
     shared_stalls,
 )
 from tunewise.storage._sql._optuna import OptunaStudy, study_distributions
-from tunewise.storage._sql._schema import TABLES, ensure_schema
+from tunewise.storage._sql._schema import TABLES, check_sqlite_storage, ensure_schema
 from tunewise.storage._sql._schema import _lock as lock_schema
 from tunewise.storage._sql._statements import Statements
 from tunewise.testing.faults import crash_point
@@ -74,6 +74,10 @@ class SQLStorage(BaseStorage):
     ``sqlite:///file:/path.db?mode=ro&uri=true``) opens the file read-only, as does a file this
     process cannot write (permissions, read-only media); reads work, writes raise StorageError.
 
+    ``create=False`` opens an existing tunewise storage only (what the CLI's reading commands
+    do): a missing SQLite file, or a database without tunewise's tables (another application's),
+    raises StorageError naming it, and nothing is created or written there.
+
     >>> import os, tempfile
     >>> from tunewise.storage import SQLStorage
     >>> from tunewise.trial import TrialState
@@ -87,7 +91,8 @@ class SQLStorage(BaseStorage):
     """
 
     def __init__(self, url: str, *, retry_seconds: float = 60.0, busy_timeout: float = 60.0,
-                 engine_kwargs: Mapping[str, Any] | None = None, synchronous: str | None = None) -> None:
+                 engine_kwargs: Mapping[str, Any] | None = None, synchronous: str | None = None,
+                 create: bool = True) -> None:
         if not isinstance(url, str):
             raise TypeError(f"storage URL must be a string, got {url!r}")
         if isinstance(retry_seconds, bool) or not isinstance(retry_seconds, (int, float)) or retry_seconds < 0:
@@ -125,7 +130,13 @@ class SQLStorage(BaseStorage):
         # Running trials this process writes (see _Live): their attributes as last written or read
         # here, and (PostgreSQL) whether another process writes their reports too.
         self._live = _Live()
-        ensure_schema(db)
+        if not create and db.is_sqlite:
+            try:
+                check_sqlite_storage(db)  # before the first connection, which switches the file to WAL
+            except BaseException:
+                db.close()
+                raise
+        ensure_schema(db, create=create)
         self._stmts = Statements(db.engine.dialect)
 
     @classmethod
