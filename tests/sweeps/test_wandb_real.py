@@ -150,8 +150,9 @@ def test_a_parameter_whose_name_has_a_dot_stays_one_key():
                        "optimizer": {"values": ["sgd", "adam"]}}}, check_program=False)
     run = cfg.nest({"optimizer.config.learning_rate": 0.01, "optimizer": "sgd"})
     assert run == {"optimizer.config.learning_rate": 0.01, "optimizer": "sgd"}
-    assert build_command(cfg.command, "main.py", run)[-2:] == ["optimizer.config.learning_rate=0.01",
-                                                              "optimizer=sgd"]
+    # In W&B's engine's order (sorted names), which its agent keeps (s29, wandb_wild9_order_check.py).
+    assert build_command(cfg.command, "main.py", run)[-2:] == ["optimizer=sgd",
+                                                              "optimizer.config.learning_rate=0.01"]
     with pytest.raises(SweepConfigError, match="would have the same name 'a.b'"):
         SweepConfig.from_dict({"program": "t.py", "method": "random", "metric": {"name": "loss"},
                                "parameters": {"a.b": {"value": 1}, "a": {"parameters": {"b": {"value": 2}}}}},

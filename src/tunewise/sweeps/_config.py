@@ -1080,16 +1080,28 @@ class SweepConfig:
         parameters as dicts, ``{"opt.lr": 0.1}`` -> ``{"opt": {"lr": 0.1}}``, while a parameter
         whose own name has a dot stays one key, as in W&B.
 
+        The keys come in the order W&B's sweep engine gives a run's config (wandb/sweeps'
+        ``HyperParameterSet.to_config``), which its agent keeps for ``${args}``, ``${args_json}`` and
+        the parameter file ``wandb.config`` reads: the top-level parameters sorted by name, then the
+        nested groups, each created when the sorted dotted names first reach it.
+
         >>> cfg = SweepConfig.from_dict({"program": "t.py", "method": "random", "metric": {"name": "loss"},
         ...     "parameters": {"opt": {"parameters": {"lr": {"value": 0.1}}}, "a.b": {"value": 1}}},
         ...     check_program=False)
         >>> cfg.nest({"opt.lr": 0.1, "a.b": 1})
-        {'opt': {'lr': 0.1}, 'a.b': 1}
+        {'a.b': 1, 'opt': {'lr': 0.1}}
+        >>> SweepConfig.from_dict({"program": "t.py", "method": "random", "metric": {"name": "loss"},
+        ...     "parameters": {"z": {"value": 1}, "m": {"parameters": {"y": {"value": 2}, "b": {"value": 3}}},
+        ...     "a": {"value": 4}}}, check_program=False).nest({"z": 1, "m.y": 2, "m.b": 3, "a": 4})
+        {'a': 4, 'z': 1, 'm': {'b': 3, 'y': 2}}
         """
         keys = {p.name: p.keys or (p.name,) for p in self.parameters}
+        paths = [(keys.get(name) or tuple(name.split(".")), value) for name, value in flat.items()]
+        top = sorted((pv for pv in paths if len(pv[0]) == 1), key=lambda pv: pv[0][0])
+        # wandb/sweeps sorts the nested names joined by its HyperParameterSet.NESTING_DELIMITER
+        grouped = sorted((pv for pv in paths if len(pv[0]) > 1), key=lambda pv: ".wbnest[599c28ca25da].".join(pv[0]))
         out: dict[str, Any] = {}
-        for name, value in flat.items():
-            path = keys.get(name) or tuple(name.split("."))
+        for path, value in [*top, *grouped]:
             node = out
             for part in path[:-1]:
                 node = node.setdefault(part, {})

@@ -39,7 +39,7 @@ import sys
 import time
 import types
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 __version__ = "0.19.0+tunewise.standin"
@@ -335,6 +335,27 @@ class Config(_Items):
             return
         self._items[key] = value
 
+    def _order_first(self, keys: Sequence[str]) -> None:
+        """Put ``keys`` (``wandb.init``'s config) first, in their order, then the sweep's other keys.
+
+        W&B's run sets ``wandb.init``'s config, then merges the sweep's values over it
+        (``Config._update``, then ``merge_locked``): iterating ``wandb.config`` gives the program's
+        keys in its own order (a swept one holding the sweep's value), then the sweep's others.
+
+        >>> c = Config()
+        >>> c._lock_sweep({"lr": 0.1, "layers": 2})
+        >>> c._set("epochs", 3)
+        >>> c._order_first(["epochs", "lr"])
+        >>> list(c.keys())
+        ['epochs', 'lr', 'layers']
+        """
+        items = self._items
+        first = {k: items[k] for k in dict.fromkeys(keys) if k in items}
+        rest = {k: v for k, v in items.items() if k not in first}
+        items.clear()
+        items.update(first)
+        items.update(rest)
+
     def _missing(self, name: str) -> AttributeError:
         return AttributeError(f"wandb.config has no key {name!r} (keys: {', '.join(self._items)})")
 
@@ -619,9 +640,11 @@ def init(*args: Any, config: Any = None, reinit: Any = None, config_exclude_keys
         if reinit in (None, False, "default", "return_previous"):
             return run
         run.finish()
+    given: list[str] = []
     if os.path.isfile("config-defaults.yaml"):
         for key, value in _read_yaml_config("config-defaults.yaml").items():
             globals()["config"]._set(key, value, quiet=True, merge=True)
+            given.append(key)
     values = _as_dict(config)
     if config_include_keys:
         values = {k: v for k, v in values.items() if k in config_include_keys}
@@ -629,6 +652,8 @@ def init(*args: Any, config: Any = None, reinit: Any = None, config_exclude_keys
         values = {k: v for k, v in values.items() if k not in config_exclude_keys}
     for key, value in values.items():
         globals()["config"]._set(str(key), value, quiet=True, merge=True)
+        given.append(str(key))
+    globals()["config"]._order_first(given)
     run = Run(**kwargs)
     if not _atexit_registered:
         _atexit_registered = True
