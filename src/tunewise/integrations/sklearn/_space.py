@@ -378,12 +378,23 @@ def check_sklearn_space(what: str, space: Any, *, grid: bool) -> list[dict[str, 
 
 def merge_spaces(dicts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """One ``param_space`` covering a list of grids or distributions: each parameter's lists are
-    joined (so a study keeps one distribution per parameter); a distribution must be the same
-    object wherever the parameter appears."""
+    joined (so a study keeps one distribution per parameter). A parameter given different
+    distributions in different dicts (``{"C": loguniform(...)}`` in one, ``{"C": [1, 10]}`` in
+    another) is only drawn, by scikit-learn's ``ParameterSampler``, which picks a dict and then
+    draws from it: its values are kept on each trial, not searched by the study.
+
+    >>> from scipy.stats import loguniform
+    >>> merged = merge_spaces([{"kernel": ["linear"], "C": loguniform(0.01, 10)}, {"kernel": ["rbf"], "C": [1, 10]}])
+    >>> merged["kernel"], sorted(drawn_parameters(merged))
+    (['linear', 'rbf'], ['C'])
+    """
     merged: dict[str, Any] = {}
+    mixed: dict[str, list[Any]] = {}
     for d in dicts:
         for name, spec in d.items():
-            if _is_value_list(spec) and (name not in merged or isinstance(merged[name], list)):
+            if name in mixed:
+                mixed[name].append(spec)
+            elif _is_value_list(spec) and (name not in merged or isinstance(merged[name], list)):
                 # A value listed twice is one value of the study's distribution; scikit-learn's
                 # ParameterGrid still runs its configurations twice, and so do we.
                 values = [v.item() if isinstance(v, np.generic) else v for v in spec]
@@ -394,10 +405,27 @@ def merge_spaces(dicts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             elif name not in merged:
                 merged[name] = spec
             elif spec is not merged[name]:
-                raise ValueError(f"parameter {name!r} is searched with different distributions in different dicts "
-                                 f"of the list ({merged[name]!r} and {spec!r}): tunewise keeps one distribution per "
-                                 f"parameter; give it one list of values, or the same distribution object")
+                mixed[name] = [merged[name], spec]
+    for name, specs in mixed.items():
+        merged[name] = _DrawnPerDict(name, specs)
     return merged
+
+
+class _DrawnPerDict:
+    """A parameter with different distributions in different dicts of a list: drawn by
+    ``ParameterSampler`` from the dict it picks, never by this object."""
+
+    def __init__(self, name: str, specs: Sequence[Any]) -> None:
+        self.name = name
+        self.specs = list(specs)
+
+    def rvs(self, random_state: Any = None) -> Any:
+        raise TypeError(f"parameter {self.name!r} has a different distribution in each dict of the list: its "
+                        f"values come from scikit-learn's ParameterSampler (strategy='random'), not from one "
+                        f"distribution")
+
+    def __repr__(self) -> str:
+        return f"<{self.name!r} drawn per dict from {self.specs!r}>"
 
 
 def _set_by_searched_value(name: str, space: Mapping[str, Any]) -> tuple[str, str, list[Any]] | None:
