@@ -50,6 +50,11 @@ _DEFAULT_METRIC = {"binary": "binary_logloss", "multiclass": "multi_logloss", "s
                    "multiclassova": "multi_logloss", "regression": "l2", "lambdarank": "ndcg"}
 _TUNED = ("feature_fraction", "num_leaves", "bagging_fraction", "bagging_freq", "lambda_l1", "lambda_l2",
           "min_child_samples")
+# LightGBM's documented defaults of the tuned parameters: every trial starts from them (under the
+# user's own values), so best_params names each tuned parameter even when its step never improved,
+# as Optuna's tuner does (scripts read best_params["num_leaves"]).
+_LIGHTGBM_DEFAULTS = {"lambda_l1": 0.0, "lambda_l2": 0.0, "num_leaves": 31, "feature_fraction": 1.0,
+                      "bagging_fraction": 1.0, "bagging_freq": 0, "min_child_samples": 20}
 
 
 def _metric(params: dict[str, Any]) -> str:
@@ -130,11 +135,12 @@ class _StepwiseTuner:
 
     @property
     def best_params(self) -> dict[str, Any]:
-        """The LightGBM parameters of the best trial (the user's, with the tuned ones set)."""
+        """The LightGBM parameters of the best trial (the user's, with the tuned ones set; before any
+        trial, the user's over LightGBM's defaults of the tuned ones)."""
         try:
             stored = self.study.best_trial.system_attrs[_PARAMS_KEY]
         except (ValueError, KeyError):
-            return dict(self.lgbm_params)
+            return {**_LIGHTGBM_DEFAULTS, **self.lgbm_params}
         return dict(json.loads(stored))
 
     # ---- the steps ------------------------------------------------------------------------
@@ -184,8 +190,8 @@ class _StepwiseTuner:
 
         def objective(trial: Trial) -> float:
             params = {**base, **suggest(trial)}
-            if "bagging_fraction" in params and params.get("bagging_freq", 0) == 0:
-                params["bagging_freq"] = 1
+            if params.get("bagging_fraction", 1.0) < 1.0 and params.get("bagging_freq", 0) == 0:
+                params["bagging_freq"] = 1  # LightGBM bags only with a frequency
             trial.set_system_attr(_STEP_KEY, step)
             trial.set_system_attr(_PARAMS_KEY, json.dumps(params, default=float))
             score, booster = self._train(params)
