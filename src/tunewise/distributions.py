@@ -472,14 +472,17 @@ class FixedValue:
 
 def widened(dist: Distribution, value: Any) -> Distribution | None:
     """The smallest change of a numeric ``dist`` that contains ``value`` (range stretched to it; a
-    step it is off dropped; a log scale that cannot hold it dropped), or None where none can
-    (a categorical, a non-number, a fraction for an integer).
+    step it is off dropped), or None where none can (a categorical, a non-number, a fraction for
+    an integer, a value <= 0 on a log scale: Optuna refuses that one too, and a sampler modelling
+    the parameter on its log scale cannot take it).
 
     >>> widened(Int(64, 512, step=64), 32)
     Int(low=32, high=512, log=False, step=32)
     >>> widened(Float(0.0, 10.0, step=2.0), 1.0)
     Float(low=0.0, high=10.0, log=False, step=None)
     >>> widened(Categorical(("a", "b")), "z") is None
+    True
+    >>> widened(Float(1e-5, 1e-1, log=True), 0.0) is None
     True
     """
     if dist.contains(value):
@@ -494,8 +497,8 @@ def widened(dist: Distribution, value: Any) -> Distribution | None:
             return None
         iv = int(v)
         ilow, ihigh = min(dist.low, iv), max(dist.high, iv)
-        if dist.log and ilow >= 1:
-            return Int(ilow, ihigh, log=True)
+        if dist.log:
+            return Int(ilow, ihigh, log=True) if ilow >= 1 else None
         step = math.gcd(dist.step, abs(iv - dist.low)) or 1
         if (ihigh - ilow) % step:
             step = 1
@@ -503,7 +506,7 @@ def widened(dist: Distribution, value: Any) -> Distribution | None:
     if isinstance(dist, Float):
         low, high = min(dist.low, v), max(dist.high, v)
         if dist.log:
-            return Float(low, high, log=low > 0)
+            return Float(low, high, log=True) if low > 0 else None
         if dist.step is not None:
             k = (v - dist.low) / dist.step
             if abs(k - round(k)) < 1e-8 * max(1.0, abs(k)):  # on the lattice, past its end: keep the step
@@ -512,10 +515,17 @@ def widened(dist: Distribution, value: Any) -> Distribution | None:
     return None
 
 
+def _is_number(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
+
+
 def check_value(name: str, dist: Distribution, value: Any) -> Any:
     """Validate a user-fixed value (enqueued trial) against its distribution; return it normalized."""
     if not dist.contains(value):
-        raise ValueError(f"value {value!r} for parameter {name!r} is outside its distribution {dist!r}")
+        hint = ""
+        if isinstance(dist, (Int, Float)) and dist.log and _is_number(value) and float(value) <= 0:
+            hint = ": a log scale holds only positive values"
+        raise ValueError(f"value {value!r} for parameter {name!r} is outside its distribution {dist!r}{hint}")
     if isinstance(dist, Int):
         return int(value)
     if isinstance(dist, Float):
