@@ -33,8 +33,10 @@ def rungs(R: int, eta: int) -> list[int]:
 
 
 def main(n: int = 300, seeds: range = range(5)) -> None:
-    print("| family | R | eta | rung | rho(rung, R report) all | rho top quarter "
-          "| rho(rung, R truth) all | rho top quarter |")
+    print(
+        "| family | R | eta | rung | rho(rung, R report) all | rho top quarter "
+        "| rho(rung, R truth) all | rho top quarter |"
+    )
     print("|---|--:|--:|--:|--:|--:|--:|--:|")
     for fam, shape in DEV_SHAPES.items():
         R, eta = shape.max_resource, shape.reduction_factor
@@ -43,20 +45,28 @@ def main(n: int = 300, seeds: range = range(5)) -> None:
             inst = family_instance(fam, s)
             ps = problem_seed(fam, s)
             rng = np.random.default_rng([ps, 4242])
-            cfgs = [{"lr": 10 ** rng.uniform(-4, 0), "width": rng.uniform(), "reg": 10 ** rng.uniform(-6, -1)}
-                    for _ in range(n)]
+            cfgs = [
+                {"lr": 10 ** rng.uniform(-4, 0), "width": rng.uniform(), "reg": 10 ** rng.uniform(-6, -1)}
+                for _ in range(n)
+            ]
             truth = np.array([inst.loss(c, R) for c in cfgs])
             top = np.argsort(truth)[: n // 4]
 
             def obs(c: dict[str, float], t: int, inst: object = inst, ps: int = ps) -> float:
-                r = np.random.default_rng([ps, abs(hash((c["lr"], c["width"], c["reg"]))) % (2 ** 31), t])
+                r = np.random.default_rng([ps, abs(hash((c["lr"], c["width"], c["reg"]))) % (2**31), t])
                 return inst.observe(c, t, r)
 
             final = np.array([obs(c, R) for c in cfgs])
             for r in rungs(R, eta):
                 at = np.array([obs(c, r) for c in cfgs])
-                acc.setdefault(r, []).append((spearmanr(at, final)[0], spearmanr(at[top], final[top])[0],
-                                              spearmanr(at, truth)[0], spearmanr(at[top], truth[top])[0]))
+                acc.setdefault(r, []).append(
+                    (
+                        spearmanr(at, final)[0],
+                        spearmanr(at[top], final[top])[0],
+                        spearmanr(at, truth)[0],
+                        spearmanr(at[top], truth[top])[0],
+                    )
+                )
         for r, vals in acc.items():
             m = np.mean(vals, axis=0)
             print(f"| {fam} | {R} | {eta} | {r} | {m[0]:.2f} | {m[1]:.2f} | {m[2]:.2f} | {m[3]:.2f} |")
