@@ -114,7 +114,10 @@ def test_every_dead_worker_is_replaced_while_work_remains(kind, tmp_path):
 
 @pytest.mark.parametrize("kind", STORAGES)
 @pytest.mark.slow
-def test_optimize_raises_when_workers_keep_dying(kind, tmp_path):
+def test_optimize_raises_when_workers_keep_dying(kind, tmp_path, monkeypatch):
+    # Deaths in a row alone end the run here (by default they must also span 30 s:
+    # tests/faults/test_attack_worker_crash_loop.py).
+    monkeypatch.setattr("tunewise.execution._local._GIVE_UP_AFTER", 0.0)
     study = tw.create_study(storage=_url(kind, tmp_path), sampler=tw.samplers.RandomSampler(),
                             heartbeat_interval=30, max_retries=1)
     with pytest.raises(WorkerError, match=r"keep dying: 6 deaths in a row .*signal 9 \(SIGKILL"):

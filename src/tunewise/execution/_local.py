@@ -15,8 +15,10 @@ The parent always knows which trial each worker runs (a worker announces it when
 starts; with the in-memory storage the parent starts it), so when a worker dies (kill -9, the
 OOM killer, a segfault) the parent fails that trial at once ("worker died: signal 9") and
 retries it under the study's retry policy, then starts a replacement worker while work remains.
-If workers keep dying (``max(4, 3 * n_jobs)`` deaths with no trial finished in between),
-``optimize`` stops and raises :class:`WorkerError` with the last exit status.
+While workers keep dying with no trial finished in between, each replacement starts a little
+later (no delay for the first round of n_jobs deaths, then 0.25 s doubling to 5 s), and once
+there were ``max(4, 3 * n_jobs)`` such deaths over at least 30 s, ``optimize`` stops and raises
+:class:`WorkerError` with the last exit status: see :class:`WorkerError` for why.
 """
 
 from __future__ import annotations
@@ -61,15 +63,43 @@ _ENV_AUTHKEY = "TUNEWISE_COORDINATOR_AUTHKEY"
 
 class WorkerError(RuntimeError):
     """A worker process failed: an objective raised an exception that could not be sent back as
-    is, or worker processes kept dying (killed, out of memory, crashed)."""
+    is, or worker processes kept dying (killed, out of memory, crashed).
+
+    The rule for dying workers: a worker that dies has its trial failed and retried and is
+    replaced, however often that happens, as long as trials finish in between. Workers that keep
+    dying with no trial finished are what an objective that kills its process every time looks
+    like (a segfault, the out-of-memory killer on every configuration), and would otherwise loop
+    forever writing FAILED trials: ``optimize()`` gives up with this error after
+    ``max(4, 3 * n_jobs)`` deaths in a row *and* at least 30 s since the first of them. A burst of
+    outside kills (preemption, an operator, a chaos test) shorter than that does not end the run,
+    however many workers it kills; replacements after the first round of deaths start 0.25 s to
+    5 s late (doubling), so a crash loop writes a few dozen FAILED trials before the error, not
+    thousands.
+    """
+
+
+# A streak of worker deaths with no trial finished ends optimize() only once it lasts this long.
+_GIVE_UP_AFTER = 30.0
+_FIRST_DELAY = 0.25  # seconds before a replacement starts, after the first round of deaths in a row
+_MAX_DELAY = 5.0
 
 
 def _max_deaths_in_a_row(n_jobs: int) -> int:
-    """Worker deaths with no trial finished in between after which optimize() gives up: enough
-    that a few configurations that crash (and their retries) or a burst of kills do not end a
-    run, few enough that workers which cannot run at all (every trial crashes, a worker cannot
-    start) end it after about three rounds."""
+    """Worker deaths with no trial finished in between after which optimize() may give up (if
+    they span :data:`_GIVE_UP_AFTER`): enough that a few configurations that crash (and their
+    retries) do not end a run, few enough that workers which cannot run at all (every trial
+    crashes, a worker cannot start) end it after about three rounds."""
     return max(4, 3 * n_jobs)
+
+
+def _respawn_delay(deaths_in_a_row: int, n_jobs: int) -> float:
+    """Seconds before the replacement of a dead worker starts: none in the first round of
+    ``n_jobs`` deaths in a row, then doubling from :data:`_FIRST_DELAY` to :data:`_MAX_DELAY`
+    per round (a crash loop's back-off, as a process supervisor's)."""
+    rounds = (deaths_in_a_row - 1) // max(1, n_jobs)
+    if rounds <= 0:
+        return 0.0
+    return float(min(_MAX_DELAY, _FIRST_DELAY * 2 ** (rounds - 1)))
 
 
 def _exit_status(rc: int) -> str:
@@ -109,6 +139,7 @@ class _Coordinator:
         self.storage = job.study.storage  # served to the workers when it is in memory
         self.links: dict[int, _WorkerLink] = {}  # spawn id -> link, from the worker's hello
         self.deaths_in_a_row = 0  # worker deaths since a trial last finished
+        self.streak_start = 0.0  # time.monotonic() of the first of them
         self.max_deaths_in_a_row = _max_deaths_in_a_row(n_jobs)
         self.gave_up: str | None = None  # why optimize() stopped because workers kept dying
 
@@ -236,11 +267,15 @@ class _Coordinator:
             elif held:
                 self.job.release_slot()  # give its slot back, so n_trials is still met
             if rc != 0 or finished is None:
+                if self.deaths_in_a_row == 0:
+                    self.streak_start = time.monotonic()
                 self.deaths_in_a_row += 1
-            if self.deaths_in_a_row >= self.max_deaths_in_a_row and self.gave_up is None and report:
+            span = time.monotonic() - self.streak_start
+            if (self.deaths_in_a_row >= self.max_deaths_in_a_row and span >= _GIVE_UP_AFTER
+                    and self.gave_up is None and report):
                 self.gave_up = (
-                    f"worker processes keep dying: {self.deaths_in_a_row} deaths in a row with no trial "
-                    f"finished in between (the last one {_describe_exit(rc)}); optimize() stopped. Their "
+                    f"worker processes keep dying: {self.deaths_in_a_row} deaths in a row over {span:.0f} s with "
+                    f"no trial finished in between (the last one {_describe_exit(rc)}); optimize() stopped. Their "
                     f"trials were marked FAILED with fail_reason 'worker died: ...'; the workers' output "
                     f"above may say why they died"
                 )
@@ -417,9 +452,14 @@ def _run_workers(job: OptimizeJob, payload: bytes, n_jobs: int) -> None:
             if not spawn():
                 waiting += 1
         next_straggler_check = 0.0
-        while procs or (waiting and coord.work_remains()):
+        respawns: list[float] = []  # when each delayed replacement of a dead worker starts
+        while procs or ((waiting or respawns) and coord.work_remains()):
             while waiting and coord.work_remains() and spawn():
                 waiting -= 1  # a device came free: its worker starts now
+            while respawns and respawns[0] <= time.monotonic() and coord.work_remains():
+                respawns.pop(0)
+                if not spawn():
+                    waiting += 1
             if procs and time.monotonic() >= next_straggler_check and not coord.work_remains():
                 next_straggler_check = time.monotonic() + 1.0
                 _kill_stragglers(coord, procs)
@@ -435,9 +475,14 @@ def _run_workers(job: OptimizeJob, payload: bytes, n_jobs: int) -> None:
                 # retried: keep the pool full while there is work left.
                 if coord.reap(spawn_id, rc):
                     replace = coord.work_remains()
+                    delay = _respawn_delay(coord.deaths_in_a_row, n_jobs) if replace else 0.0
                     _log.warning("worker process %d died (%s)%s", p.pid, _exit_status(rc),
-                                 "; starting a replacement" if replace else "")
-                    if replace and not spawn():
+                                 "" if not replace else f"; starting a replacement in {delay:g} s" if delay
+                                 else "; starting a replacement")
+                    if replace and delay:
+                        respawns.append(time.monotonic() + delay)
+                        respawns.sort()
+                    elif replace and not spawn():
                         waiting += 1
             time.sleep(0.02)
     except KeyboardInterrupt as e:
