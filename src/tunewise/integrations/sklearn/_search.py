@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
@@ -220,16 +220,25 @@ def _point_key(encoded: Mapping[str, Any]) -> str:
     return json.dumps(sorted(encoded.items()), default=repr)
 
 
-def _originals(dims: Mapping[str, Dimension], points: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """scikit-learn's configurations by their key in the study's encoding."""
+def _originals(dims: Mapping[str, Dimension], points: Sequence[Mapping[str, Any]],
+               drawn: Collection[str] = ()) -> dict[str, dict[str, Any]]:
+    """scikit-learn's configurations by their key in the study's encoding, the values drawn by
+    ``rvs`` (``drawn``) in it as the trial keeps them (JSON), so a configuration gets back the very
+    objects ``ParameterSampler`` drew (``np.float64``, as in RandomizedSearchCV's ``params``)."""
     out: dict[str, dict[str, Any]] = {}
     for point in points:
         try:
-            key = _point_key({name: dims[name].encode(v) for name, v in point.items() if name in dims})
+            key = _point_key({**{name: dims[name].encode(v) for name, v in point.items() if name in dims},
+                              **{name: _plain(v) for name, v in point.items() if name in drawn}})
         except (KeyError, ValueError):
             continue
         out.setdefault(key, dict(point))
     return out
+
+
+def _plain(value: Any) -> Any:
+    """A drawn value as the trial keeps it (numpy scalars as Python's)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _param_columns(params: Sequence[Mapping[str, Any]]) -> dict[str, np.ma.MaskedArray]:
@@ -945,7 +954,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         """Run the configurations: the sampler's, or scikit-learn's ``points`` in their order."""
         dims = settings.dims
         start = time.perf_counter()
-        originals = _originals(dims, points or [])
+        originals = _originals(dims, points or [], settings.drawn)
         queue = self._queue(study, settings, points) if points is not None else None
         if self.verbose:
             _print_fitting(len(run.splits), n_trials if queue is None else min(n_trials, len(queue)))
@@ -978,11 +987,12 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                 break
             # scikit-learn's own value objects (np.float64 from an array, the very estimators of a
             # grid), so the estimator and cv_results_["params"] get what GridSearchCV passes.
-            params = originals.get(_point_key(raw)) or {name: trial_dims[name].decode(v) for name, v in raw.items()}
+            drawn = {}
             if settings.drawn:
                 drawn = (dict(trial.user_attrs.get(_DRAWN_ATTR) or {}) if queue is not None
                          else self._draw(study, trial, settings, seed))
-                params = {**params, **drawn}
+            params = originals.get(_point_key({**raw, **drawn})) or {
+                **{name: trial_dims[name].decode(v) for name, v in raw.items()}, **drawn}
             rows[trial.number] = params
             self._run_trial(study, trial, params, run, run.splits, i, n_trials,
                             callback_task=None if search_ctx is None else (search_ctx, i),
@@ -1010,8 +1020,9 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         params_list = []
         for encoded, drawn in queue[:n_trials]:
             raw = {name: v for name, v in encoded.items() if name in dims}
-            params = originals.get(_point_key(raw)) or {name: dims[name].decode(v) for name, v in raw.items()}
-            params_list.append({**params, **drawn})
+            params = originals.get(_point_key({**raw, **drawn})) or {
+                **{name: dims[name].decode(v) for name, v in raw.items()}, **drawn}
+            params_list.append(params)
         return self._run_folds(run, params_list, run.splits)
 
     def _folds_in_one_call(self, run: _Run) -> bool:
@@ -1373,7 +1384,8 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                        multimetric: bool, n_splits: int, return_train_score: bool,
                        rows_run: Mapping[int, dict[str, Any]], points: list[dict[str, Any]],
                        only_rows: bool = False, extras: bool = True) -> None:
-        originals = _originals(dims, points)
+        drawn_names = {name for point in points for name in point if name not in dims}
+        originals = _originals(dims, points, drawn_names)
         rows = []
         for t in study.get_trials(states=(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAILED)):
             rec = t.user_attrs.get(_CV_ATTR)
@@ -1389,10 +1401,11 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                 try:
                     # A list of grids: a configuration has the parameters of its own grid only.
                     raw = {name: v for name, v in t.params.items() if name in dims}
-                    params = originals.get(_point_key(raw)) or {name: dims[name].decode(v) for name, v in raw.items()}
+                    drawn = t.user_attrs.get(_DRAWN_ATTR) or {}
+                    params = originals.get(_point_key({**raw, **drawn})) or {
+                        **{name: dims[name].decode(v) for name, v in raw.items()}, **drawn}
                 except (KeyError, ValueError):
                     continue
-                params = {**params, **(t.user_attrs.get(_DRAWN_ATTR) or {})}
             if not params and dims:
                 continue
             rows.append((t, rec, params))
