@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from tunewise.trial import FrozenTrial, TrialState
@@ -15,12 +16,31 @@ class ProgressBar:
         self._bar: Any = None
         self._best: float | None = None
         self._study = study
+        self._swapped: tuple[logging.Handler, logging.Handler] | None = None
         if not enabled:
             return
         from tqdm.auto import tqdm
 
         total = n_trials if n_trials is not None else None
         self._bar = tqdm(total=total, desc=f"{study.study_name}", unit="trial", dynamic_ncols=True)
+        self._route_log_lines_above_the_bar()
+
+    def _route_log_lines_above_the_bar(self) -> None:
+        # As Optuna's bar: while it is shown, tunewise's default handler gives way to one that prints
+        # with tqdm.write (above the bar, on stdout); a user's own handlers, or a default handler the
+        # user disabled, are left as they are.
+        from tunewise import logging as tw_logging
+        from tunewise.progress_bar import _TqdmLoggingHandler
+
+        logger = logging.getLogger("tunewise")
+        default = tw_logging._handler
+        if default is None or default not in logger.handlers:
+            return
+        above = _TqdmLoggingHandler()
+        above.setLevel(default.level)
+        above.setFormatter(default.formatter)
+        logger.handlers[logger.handlers.index(default)] = above  # in place: the handlers keep their order
+        self._swapped = (default, above)
 
     def update(self, trial: FrozenTrial) -> None:
         if self._bar is None:
@@ -37,3 +57,9 @@ class ProgressBar:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
+        if self._swapped is not None:
+            default, above = self._swapped
+            handlers = logging.getLogger("tunewise").handlers
+            if above in handlers:
+                handlers[handlers.index(above)] = default
+            self._swapped = None
