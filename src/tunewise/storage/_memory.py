@@ -491,6 +491,10 @@ class InMemoryStorage(BaseStorage):
             out: list[tuple[FrozenTrial, FrozenTrial | None]] = []
             for t in list(rec.trials):  # a copy: retries are appended
                 beat = t.heartbeat_ts
+                if t.state == TrialState.RUNNING and beat is not None and beat > now + 1.0:
+                    # Written before the clock stepped back: its age starts now (as SQLStorage's).
+                    rec.trials[t.number] = self._replace(t, heartbeat=now)
+                    continue
                 if t.state == TrialState.RUNNING and beat is not None and now - beat > grace_seconds:
                     if t.trial_id in alive:  # the caller runs it: its beat was late, not its worker dead
                         rec.trials[t.number] = self._replace(t, heartbeat=now)

@@ -47,6 +47,10 @@ ATTRS_UNCHANGED = ("(CAST(:user_attrs AS TEXT) IS NULL OR user_attrs = CAST(:use
                    "(CAST(:system_attrs AS TEXT) IS NULL OR system_attrs = CAST(:system_base AS TEXT))")
 
 
+#: Seconds a heartbeat may lie ahead of the clock that checks it before it counts as written
+#: before the clock stepped back (see ``u_future_beats``).
+FUTURE_BEAT = 1.0
+
 class Stmt:
     """A statement built with SQLAlchemy Core, compiled once for the dialect.
 
@@ -190,7 +194,14 @@ class Statements:
         self.u_detach = c(sa.update(tr).where(tr.c.trial_id == tid, tr.c.state == TrialState.RUNNING.value)
                           .values(heartbeat=None, seq=bp("seq", type_=sa.BigInteger)))
         stale = (tr.c.study_id == sid, tr.c.state == TrialState.RUNNING.value, tr.c.heartbeat < now - grace)
-        self.q_stale_ids = c(sa.select(tr.c.trial_id).where(*stale).limit(1))
+        # A heartbeat ahead of the clock was written before the clock stepped back (NTP, an
+        # operator): its age cannot be told, and it would look fresh for as long as the step. The
+        # stale check sets it to now, so a dead worker's trial is failed a grace period later.
+        future = (tr.c.study_id == sid, tr.c.state == TrialState.RUNNING.value, tr.c.heartbeat > now + FUTURE_BEAT)
+        self.q_stale_ids = c(sa.select(tr.c.trial_id).where(
+            tr.c.study_id == sid, tr.c.state == TrialState.RUNNING.value,
+            sa.or_(tr.c.heartbeat < now - grace, tr.c.heartbeat > now + FUTURE_BEAT)).limit(1))
+        self.u_future_beats = c(sa.update(tr).where(*future).values(heartbeat=now))
         self.q_stale = c(sa.select(*cols, now.label("now")).where(*stale))
         # The study's last write before a time (a beat, a start, a finish): when a lock stall began
         # at the latest (SQLStorage.recover_stale_trials; SQLite, after a wait for the write lock).

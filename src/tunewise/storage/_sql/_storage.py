@@ -1001,7 +1001,8 @@ class SQLStorage(BaseStorage):
             if seq is None:
                 raise self._not_found(study_id)
             out: list[_Ended] = []
-            written = False
+            # Heartbeats from before the clock stepped back: their age starts now.
+            written = cur.count(stmts.u_future_beats, sid=study_id, **stmts.now_params()) > 0
             stalls: list[tuple[float, float]] | None = None
             for row in cur.rows(stmts.q_stale, sid=study_id, grace=grace, **stmts.now_params()):
                 now = row[12]
