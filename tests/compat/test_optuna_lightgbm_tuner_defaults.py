@@ -69,3 +69,14 @@ def test_a_bagging_fraction_below_one_without_freq_still_gets_freq_one() -> None
     tuner.run()
     assert len(tuner.study.trials) == 1
     assert tuner.best_params["bagging_fraction"] == 0.8 and tuner.best_params["bagging_freq"] == 1
+
+
+def test_valid_sets_may_be_one_dataset_as_lightgbm_takes_it() -> None:
+    # ka1ch0/Qiita's notebook: lgbo.train(params, lgb_train, valid_sets=lgb_val) (no list) ran under Optuna
+    import tunewise.integration.lightgbm as lgbo
+
+    dtrain, dvalid = _datasets()
+    tuner = lgbo.LightGBMTuner(dict(PARAMS), dtrain, valid_sets=dvalid, valid_names="val", num_boost_round=3)
+    _one_trial_only(tuner)
+    tuner.run()
+    assert tuner.get_best_booster().best_score["val"]["binary_logloss"] > 0

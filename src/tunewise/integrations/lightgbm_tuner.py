@@ -228,6 +228,10 @@ class LightGBMTuner(_StepwiseTuner):
                  optuna_seed: int | None = None) -> None:
         super().__init__(params, train_set, time_budget=time_budget, study=study, optuna_callbacks=optuna_callbacks,
                          optuna_seed=optuna_seed, model_dir=model_dir)
+        if isinstance(valid_sets, lgb.Dataset):  # one Dataset, as lightgbm.train takes it
+            valid_sets = [valid_sets]
+        if isinstance(valid_names, str):
+            valid_names = [valid_names]
         if not valid_sets:
             raise ValueError("LightGBMTuner needs valid_sets=[a lightgbm.Dataset to score on] (the last one is used)")
         self.train_kwargs = {"num_boost_round": num_boost_round, "valid_sets": list(valid_sets),
