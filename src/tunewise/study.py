@@ -9,6 +9,7 @@ import datetime as _dt
 import logging
 import math
 import numbers
+import os
 import sys
 import time
 import traceback
@@ -16,7 +17,7 @@ import types
 import uuid
 import warnings
 from collections.abc import Callable, Container, Hashable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tunewise import distributions as D
 from tunewise._constraints import CONSTRAINTS_ATTR, check_constraints, is_feasible
@@ -1282,7 +1283,7 @@ class Study:
         try:
             if guard.fired:
                 guard.raise_if_fired()
-            result = func(trial)
+            result = _run_objective(func, trial)
         except TrialPruned:
             pruned = self._pruned_values(trial)
             return self._counted(trial, self._finish(trial, TrialState.PRUNED, pruned, None), pruned)
@@ -1851,6 +1852,42 @@ def _written(attrs: Any) -> None:
     """A live trial's attributes were stored: no key is pending any more (see LiveAttrs)."""
     if type(attrs) is LiveAttrs:
         attrs.written()
+
+
+def _run_objective(func: ObjectiveFunc, trial: Trial) -> Any:
+    """``func(trial)``; in a process the objective forked (``os.fork()``) that comes back out of it
+    (returns, ``sys.exit()``, an exception), the process exits there, recording nothing: the trial
+    is its parent's, which finishes it (a child's ``sys.exit()`` used to fail the parent's trial
+    and, in a pool worker, stop the parent's ``optimize()``)."""
+    pid = os.getpid()
+    try:
+        result = func(trial)
+    except BaseException as e:
+        if os.getpid() != pid:
+            _end_forked_child(trial, e)
+        raise
+    if os.getpid() != pid:
+        _end_forked_child(trial, None)
+    return result
+
+
+def _end_forked_child(trial: Trial, error: BaseException | None) -> NoReturn:
+    status = 0
+    if isinstance(error, SystemExit):
+        code = error.code
+        status = code if isinstance(code, int) else (0 if code is None else 1)
+    elif error is not None:
+        traceback.print_exception(error)
+        status = 1
+    sys.stderr.write(f"tunewise: process {os.getpid()}, forked by the objective of trial {trial.number}, came back "
+                     f"out of the objective; it exits here (status {status}) and records nothing, as the trial is "
+                     f"its parent's. End forked processes with os._exit().\n")
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - a closed stream: nothing to flush
+            pass
+    os._exit(status)
 
 
 def _short_repr(v: Any, limit: int = 80) -> str:
