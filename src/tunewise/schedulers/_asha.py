@@ -586,7 +586,13 @@ class _SuccessiveHalving(Scheduler):
         """``(sd, n)``: the standard deviation of the noise on a single report, estimated from the
         ``n`` residuals (:func:`curve_residuals`) of the finished trials' reports (and
         ``trial``'s) as ``1.4826 * median(|residual|)`` (robust to the curvature of the few steep
-        stretches); None below 20 residuals. Near 0 on smooth learning curves."""
+        stretches); None below 20 residuals. Near 0 on smooth learning curves.
+
+        >>> import tunewise as tw
+        >>> sched = tw.schedulers.ASHAScheduler(1, 27, 3)
+        >>> sched.report_noise_sd(tw.create_study(scheduler=sched))   # nothing reported yet
+        (None, 0)
+        """
         ctx = _as_context(study)
         cache: dict[int, list[float]] = ctx.scratch(self).setdefault("noise", {})
         resid: list[float] = []
