@@ -127,6 +127,8 @@ class _Monitor:
         self.pid = os.getpid()
         # Which storage it beats on (set at its first trial): see alive_here.
         self.storage_key: tuple[str, Any] | None = None
+        self.clocks: tuple[float, float] | None = None  # (wall, monotonic) at the last stale check
+        self.quiet_until = 0.0  # monotonic: no stale check before (the wall clock stepped ahead)
         _monitors.add(self)
 
     def __getstate__(self) -> dict[str, Any]:  # a study may be pickled to a worker
@@ -381,11 +383,31 @@ def _after_ended_pruned(study: Study, t: FrozenTrial) -> None:
         resume_suggestions(study, t)
 
 
+def _clock_stepped(mon: _Monitor, policy: dict[str, Any]) -> bool:
+    """Whether stale checks wait because this process's wall clock moved ahead of its monotonic
+    clock by more than half the grace period since its last check (an NTP step, the machine
+    resumed from a pause): every heartbeat then looks that much older than it is, and no worker
+    has beaten on the new clock yet. The checks wait two heartbeat intervals (and a second) for
+    them to. (A clock stepped back is the storage's business: see ``u_future_beats``.)"""
+    wall, mono = time.time(), time.monotonic()
+    last, mon.clocks = mon.clocks, (wall, mono)
+    if last is not None and (wall - last[0]) - (mono - last[1]) > policy["grace"] / 2:
+        mon.quiet_until = mono + 2 * policy["interval"] + 1.0
+        _log.warning("the clock moved %.0f s ahead of this process's monotonic clock since its last stale check "
+                     "(an NTP step, a pause?): trials are not failed as stale for the next %.0f s, while their "
+                     "workers beat on the new clock", (wall - last[0]) - (mono - last[1]),
+                     2 * policy["interval"] + 1.0)
+    return mono < mon.quiet_until
+
+
 def _recover_stale(study: Study, policy: dict[str, Any]) -> list[FrozenTrial]:
     """End the study's stale trials, each FAILED with its retry in the same storage transaction
     (a worker killed in between would leave a FAILED trial nobody reruns), or PRUNED when its
     scheduler's decision to end it was recorded; then what follows. The ended trials."""
     from tunewise.trial import TrialState
+
+    if _clock_stepped(_monitor(study), policy):
+        return []
 
     max_retries = policy["max_retries"]
     outcome = functools.partial(_stale_outcome, max_retries=max_retries)
