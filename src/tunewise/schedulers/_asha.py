@@ -216,27 +216,6 @@ def optimistic_final(values: Mapping[int, float] | Mapping[float, float], step: 
     return float(level + min(slope, 0.0) * (max_resource - end))
 
 
-def spearman_rho(a: Sequence[float], b: Sequence[float]) -> float | None:
-    """Spearman's rank correlation of two equally long sequences (average ranks for ties); None
-    when either is constant or shorter than 2.
-
-    >>> spearman_rho([1, 2, 3, 4], [10, 20, 40, 30])
-    0.8
-    >>> spearman_rho([1, 1, 1], [1, 2, 3]) is None
-    True
-    """
-    from scipy.stats import rankdata
-
-    if len(a) != len(b):
-        raise ValueError(f"spearman_rho needs sequences of equal length, got {len(a)} and {len(b)}")
-    if len(a) < 2:
-        return None
-    x, y = rankdata(a), rankdata(b)
-    x, y = x - x.mean(), y - y.mean()
-    den = math.sqrt(float(x @ x) * float(y @ y))
-    return None if den == 0.0 else float(x @ y) / den
-
-
 def curve_residuals(values: Mapping[int, float] | Mapping[float, float]) -> list[float]:
     """Residuals of one learning curve's reports around the straight line through their
     neighbours, each scaled to the report noise's standard deviation: for consecutive reports
@@ -287,14 +266,6 @@ _MISLEAD_Z = 0.5
 # The recall a stop-mode rung is assumed to have before it has earned trust (ASHAScheduler._assumed):
 # its cut pays when it spends at most this share of a trial's compute (cut_price).
 _ASSUMED_RECALL = 0.5
-# Candidate A of issue 19 (session 29; ASHAScheduler._retest_gate, off): how reliably one report
-# ranks configurations, measured on the runs to max_resource as the mean Spearman's rho between
-# consecutive reports of the last _RETEST_PAIRS pairs of report steps in the second half of the
-# budget, on _RETEST_RUNS or more runs. Below _RETEST_RHO single reports are noise-dominated and a
-# cheap rung cuts only once trusted (benchmarks/history/s29/asha_adapt.md).
-_RETEST_RHO = 0.9
-_RETEST_RUNS = 6
-_RETEST_PAIRS = 4
 # Candidate B of issue 19 (session 29; ASHAScheduler._noise_margin, off): a stop-mode cut is
 # deferred to the next rung when it is within the report noise of the cut line, i.e. the trial
 # would rank inside the rung's top share if its report were _NOISE_Z standard deviations of a
@@ -890,10 +861,6 @@ class ASHAScheduler(_SuccessiveHalving):
         # ... and True judges a rung at the nearest level that decides it, on 1+ best (the rule
         # before session 5); False at the furthest level measured, as stop mode.
         self._promote_nearest = False
-        # Candidate A of issue 19 (session 29, off): stop mode; where single reports rank
-        # configurations unreliably (report_agreement() below _RETEST_RHO), a cheap rung cuts only
-        # once trusted, as a costly one does (noisy curves: early stopping lost to none there).
-        self._retest_gate = False
         # Candidate B of issue 19 (session 29, off): stop mode; a cut within the report noise of
         # the cut line (estimated from the trials' own successive reports) waits for the next rung.
         self._noise_margin = False
@@ -962,55 +929,16 @@ class ASHAScheduler(_SuccessiveHalving):
         configurations faster than no cut."""
         return self.cut_price(rung) <= _ASSUMED_RECALL
 
-    def _cuts(self, rung: int, verdict: str | None, noisy: bool = False) -> bool:
+    def _cuts(self, rung: int, verdict: str | None) -> bool:
         """Whether ``rung`` with this :meth:`rung_recall` verdict (None: not measured yet) cuts
-        new trials: a trusted rung does, a cheap one once measured and not found to mislead
-        (unless ``noisy``: single reports rank unreliably, see :meth:`report_agreement`)."""
-        return verdict == "trusted" or (verdict == "unknown" and self._assumed(rung) and not noisy)
-
-    def _noisy(self, ctx: SchedulerContext) -> bool:
-        """With ``_retest_gate``: whether :meth:`report_agreement` is measured and below
-        ``_RETEST_RHO``."""
-        if not self._retest_gate:
-            return False
-        rho = self._report_agreement(ctx)[0]
-        return rho is not None and rho < _RETEST_RHO
-
-    def report_agreement(self, study: Study | SchedulerContext) -> tuple[float | None, int]:
-        """``(rho, runs)``: how reliably a single report ranks configurations, on the ``runs``
-        finished runs to ``max_resource``: the mean Spearman's rho (:func:`spearman_rho`) between
-        consecutive reports, over the last 4 pairs of steps in the second half of the budget that
-        every such run reported. None until 6 runs and a pair are there (trials that report only
-        at the rungs have no pair there). Near 1 for smooth learning curves; noise on every report
-        lowers it."""
-        return self._report_agreement(_as_context(study))
-
-    def _report_agreement(self, ctx: SchedulerContext) -> tuple[float | None, int]:
-        sign = _sign(ctx)
-        half = self.max_resource / 2
-        cache: dict[int, dict[float, float] | None] = ctx.scratch(self).setdefault("retest", {})
-        runs: list[dict[float, float]] = []
-        for t in ctx.get_trials(states=(TrialState.COMPLETE, TrialState.PRUNED)):
-            if t.trial_id not in cache:
-                reports = t.intermediate_values
-                full = reports and max(reports) >= self.max_resource * (1 - 1e-12)
-                cache[t.trial_id] = ({s: sign * float(v) for s, v in reports.items() if s >= half}
-                                     if full else None)
-            late = cache[t.trial_id]
-            if late is not None:
-                runs.append(late)
-        if len(runs) < _RETEST_RUNS:
-            return None, len(runs)
-        steps = sorted(set.intersection(*(set(r) for r in runs)))
-        rhos = [rho for a, b in list(zip(steps[:-1], steps[1:]))[-_RETEST_PAIRS:]
-                if (rho := spearman_rho([r[a] for r in runs], [r[b] for r in runs])) is not None]
-        return (sum(rhos) / len(rhos) if rhos else None), len(runs)
+        new trials: a trusted rung does, a cheap one once measured and not found to mislead."""
+        return verdict == "trusted" or (verdict == "unknown" and self._assumed(rung))
 
     def _uncut(self, ctx: SchedulerContext, rung: int, trial: FrozenTrial) -> bool:
         if not self._active():
             return False
         verdict = self._verdicts(ctx).get(rung)
-        if not self._cuts(rung, verdict, self._noisy(ctx)):
+        if not self._cuts(rung, verdict):
             return True
         # Audits: some trials pass a rung that cuts, so that it keeps being measured (only trials
         # it did not cut measure it): 1 in eta**2 at a trusted rung, so trust earned on few
@@ -1054,8 +982,7 @@ class ASHAScheduler(_SuccessiveHalving):
             return 0
         verdicts = self._verdicts(ctx)
         n_rungs = len(self.rungs(0))
-        noisy = self._noisy(ctx)
-        return next((k for k in range(n_rungs) if self._cuts(k, verdicts.get(k), noisy)), n_rungs)
+        return next((k for k in range(n_rungs) if self._cuts(k, verdicts.get(k))), n_rungs)
 
     def first_trusted_rung(self, study: Study | SchedulerContext) -> int:
         """Stop mode with ``hedge_threshold``: the lowest rung that cuts new trials, where they
@@ -1174,8 +1101,7 @@ class ASHAScheduler(_SuccessiveHalving):
         if not self._active():
             return False
         verdicts = self._verdicts(ctx)
-        noisy = self._noisy(ctx)
-        return not all(self._cuts(k, verdicts.get(k), noisy) for k in range(len(self.rungs(0))))
+        return not all(self._cuts(k, verdicts.get(k)) for k in range(len(self.rungs(0))))
 
     def describe(self) -> dict[str, Any]:
         return dict(super().describe(), hedge_threshold=self.hedge_threshold, forecast=self.forecast)
