@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a one-off harness, kept as it was run)
 """s29 attack: the system clock jumps (forward: NTP step, VM resumed; backward: NTP step, an
 operator) under 2 `optimize()` worker processes on one SQLite study. Every process's time.time()
 is shifted through faults_clock_sitecustomize.py; CLOCK_MONOTONIC is not.

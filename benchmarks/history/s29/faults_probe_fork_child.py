@@ -3,8 +3,8 @@ exits normally later (sys.exit: atexit handlers run in the child), or lingers pa
 Counts trials per state, RUNNING left, trials failed as stale or detached, errors; in-process and
 n_jobs=2, on SQLite with heartbeats (0.3 s, grace 1.5 s).
 
-    CHILD_SLEEP=2.5 .venv/bin/python benchmarks/history/s29/faults_probe_fork_child.py   # the child exits after the trial
-    CHILD_SLEEP=0 .venv/bin/python benchmarks/history/s29/faults_probe_fork_child.py     # the child exits during it
+    CHILD_SLEEP=2.5 .venv/bin/python benchmarks/history/s29/faults_probe_fork_child.py  # child exits after
+    CHILD_SLEEP=0 .venv/bin/python benchmarks/history/s29/faults_probe_fork_child.py  # child exits during
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import tempfile
 import time
 
 import tunewise as tw
-
 
 CHILD_SLEEP = float(os.environ.get("CHILD_SLEEP", "2.5"))
 MAIN = os.getpid()
