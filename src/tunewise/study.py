@@ -519,6 +519,11 @@ class Study:
         """
         if not isinstance(params, Mapping):
             raise TypeError(f"enqueue_trial needs a dict of parameter values, got {params!r}")
+        import numpy as np
+
+        # A numpy scalar (a value read from an array or a DataFrame) is the Python value it holds
+        # (it was refused as not JSON-serializable; Optuna's in-memory storage takes it).
+        params = {k: v.item() if isinstance(v, np.generic) else v for k, v in params.items()}
         dists = self._distributions()
         for name, value in params.items():
             # A choice not offered is refused now; a number outside the range runs, with a warning

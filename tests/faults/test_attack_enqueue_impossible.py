@@ -101,3 +101,15 @@ def test_a_number_outside_the_range_still_runs_with_a_warning_as_in_optuna(stora
     t = study.trials[1]
     assert t.state == tw.TrialState.COMPLETE and (t.params["lr"], t.params["k"]) == (0.5, 128)
     assert t.distributions["lr"] == tw.distributions.Float(1e-5, 0.5, log=True)
+
+
+def test_numpy_scalars_are_enqueued_as_the_values_they_hold(storage):
+    import numpy as np
+
+    study = tw.create_study(storage=storage, sampler=tw.samplers.RandomSampler(seed=0))
+    study.enqueue_trial({"x": np.float32(0.5), "n": np.int64(3), "c": np.str_("b"), "k": np.int32(8)})
+    study.optimize(objective, n_trials=1)
+    (t,) = study.trials
+    assert t.state == tw.TrialState.COMPLETE
+    assert (t.params["x"], t.params["n"], t.params["c"], t.params["k"]) == (0.5, 3, "b", 8)
+    assert type(t.params["n"]) is int and type(t.params["x"]) is float
