@@ -75,6 +75,15 @@ def main() -> None:
                 diluted = math.exp(np.sum(allv) / (n_all * len(seeds)))
                 extra = f"; over all 39 problems (34 identical by construction): {diluted:.3f}x"
             print(f"H / {ref} at {b}: {g:.3f}x [{lo:.3f}, {hi:.3f}] ({len(allv)} pairs){extra}")
+    for ref in ("optuna-tpe", "optuna-gp"):
+        for b in (30, 60):
+            v = [
+                math.log(reg(p, "tw-default", s, b) / reg(p, ref, s, b))
+                for p in CONDITIONAL
+                for s in seeds
+                if (p, ref, s) in by
+            ]
+            print(f"default / {ref} at {b} (same pairs): {math.exp(np.mean(v)):.3f}x ({len(v)} pairs)")
     print("\n| problem | H / default at 30 | at 60 | default / optuna TPE at 60 | H / optuna TPE at 60 |")
     print("|---|--:|--:|--:|--:|")
     for p in CONDITIONAL:
