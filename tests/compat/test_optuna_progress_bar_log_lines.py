@@ -6,6 +6,7 @@ handler wrote them to stderr through the bar. Afterwards the handlers are as the
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 import pytest
 
@@ -16,6 +17,16 @@ pytest.importorskip("tqdm")
 
 def _objective(trial: tw.Trial) -> float:
     return trial.suggest_float("x", 0, 1)
+
+
+@pytest.fixture(autouse=True)
+def _info_verbosity() -> Iterator[None]:
+    """tunewise's default logging (INFO, its handler on), whatever earlier tests in this process left."""
+    verbosity = tw.logging.get_verbosity()
+    tw.logging.set_verbosity(tw.logging.INFO)
+    tw.logging.enable_default_handler()
+    yield
+    tw.logging.set_verbosity(verbosity)
 
 
 def test_trial_lines_go_through_tqdm_write_while_the_bar_is_shown(capsys: pytest.CaptureFixture[str]) -> None:
