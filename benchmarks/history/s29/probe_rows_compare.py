@@ -41,7 +41,8 @@ def compare(old: list[float], new: list[float]) -> tuple:
 def main() -> None:
     st = stored()
     rows = [json.loads(x) for p in sys.argv[1:] for x in open(p) if x.strip()]
-    print("| problem | seed | verdict | first diff > 1e-4 | max abs diff | best@30 stored | fresh | best@60 stored | fresh | TPE trials (fresh) |")
+    print("| problem | seed | verdict | first diff > 1e-4 | max abs diff | best@30 stored | fresh "
+          "| best@60 stored | fresh | TPE trials (fresh) |")
     print("|--|--:|--|--:|--:|--:|--:|--:|--:|--:|")
     for r in rows:
         o = st[(r["problem"], r["seed"])]
