@@ -236,6 +236,14 @@ def _originals(dims: Mapping[str, Dimension], points: Sequence[Mapping[str, Any]
     return out
 
 
+def _configuration(originals: Mapping[str, dict[str, Any]], dims: Mapping[str, Dimension], raw: Mapping[str, Any],
+                   drawn: Mapping[str, Any]) -> dict[str, Any]:
+    """The configuration of a trial with encoded values ``raw`` and ``drawn`` values: scikit-learn's
+    own (:func:`_originals`) where it is one of its points, else ``raw`` decoded and ``drawn``."""
+    return originals.get(_point_key({**raw, **drawn})) or {
+        **{name: dims[name].decode(v) for name, v in raw.items()}, **drawn}
+
+
 def _plain(value: Any) -> Any:
     """A drawn value as the trial keeps it (numpy scalars as Python's)."""
     return value.item() if isinstance(value, np.generic) else value
@@ -991,8 +999,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
             if settings.drawn:
                 drawn = (dict(trial.user_attrs.get(_DRAWN_ATTR) or {}) if queue is not None
                          else self._draw(study, trial, settings, seed))
-            params = originals.get(_point_key({**raw, **drawn})) or {
-                **{name: trial_dims[name].decode(v) for name, v in raw.items()}, **drawn}
+            params = _configuration(originals, trial_dims, raw, drawn)
             rows[trial.number] = params
             self._run_trial(study, trial, params, run, run.splits, i, n_trials,
                             callback_task=None if search_ctx is None else (search_ctx, i),
@@ -1020,8 +1027,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         params_list = []
         for encoded, drawn in queue[:n_trials]:
             raw = {name: v for name, v in encoded.items() if name in dims}
-            params = originals.get(_point_key({**raw, **drawn})) or {
-                **{name: dims[name].decode(v) for name, v in raw.items()}, **drawn}
+            params = _configuration(originals, dims, raw, drawn)
             params_list.append(params)
         return self._run_folds(run, params_list, run.splits)
 
@@ -1402,8 +1408,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                     # A list of grids: a configuration has the parameters of its own grid only.
                     raw = {name: v for name, v in t.params.items() if name in dims}
                     drawn = t.user_attrs.get(_DRAWN_ATTR) or {}
-                    params = originals.get(_point_key({**raw, **drawn})) or {
-                        **{name: dims[name].decode(v) for name, v in raw.items()}, **drawn}
+                    params = _configuration(originals, dims, raw, drawn)
                 except (KeyError, ValueError):
                     continue
             if not params and dims:
