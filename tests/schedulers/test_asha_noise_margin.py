@@ -53,14 +53,20 @@ def test_curve_residuals_by_hand() -> None:
 
 def test_noise_estimate_tracks_the_report_noise() -> None:
     _, sched, study = _run(0.0, margin=False)
-    sd, n = sched.report_noise_sd(study)
+    sd, n = sched._report_noise_sd(study)
     assert n >= 20 and sd is not None and sd < 0.005
     _, sched, study = _run(0.08, margin=False)
-    sd, n = sched.report_noise_sd(study)
+    sd, n = sched._report_noise_sd(study)
     assert sd is not None and 0.06 < sd < 0.10
     # too few reports for an estimate: None, and the switch changes nothing
     sched = tw.schedulers.ASHAScheduler(1, R, 3)
-    assert sched.report_noise_sd(tw.create_study(scheduler=sched)) == (None, 0)
+    assert sched._report_noise_sd(tw.create_study(scheduler=sched)) == (None, 0)
+
+
+def test_the_noise_estimate_is_private_while_its_switch_is_off() -> None:
+    # a diagnostic of the off switch _noise_margin, not public API (s30): no public name to keep
+    assert not tw.schedulers.ASHAScheduler._noise_margin
+    assert not hasattr(tw.schedulers.ASHAScheduler, "report_noise_sd")
 
 
 def test_switch_changes_decisions_on_noisy_curves_only() -> None:

@@ -272,7 +272,7 @@ _ASSUMED_RECALL = 0.5
 # difference of two reports (sqrt(2) * sd) better; the forecast stops a trial only when its
 # optimistic bound is worse than the best full run's final report plus _NOISE_Z * sd (that one
 # report may be lucky). The sd is estimated from the trials' own
-# successive reports (report_noise_sd), once _NOISE_MIN_RESIDUALS residuals exist
+# successive reports (_report_noise_sd), once _NOISE_MIN_RESIDUALS residuals exist
 # (benchmarks/history/s29/asha_noise.md).
 _NOISE_Z = 2.0
 _NOISE_MIN_RESIDUALS = 20
@@ -552,7 +552,7 @@ class _SuccessiveHalving(Scheduler):
     # of the cut line are deferred to the next rung (_within_noise).
     _noise_margin = False
 
-    def report_noise_sd(self, study: Study | SchedulerContext, trial: FrozenTrial | None = None
+    def _report_noise_sd(self, study: Study | SchedulerContext, trial: FrozenTrial | None = None
                         ) -> tuple[float | None, int]:
         """``(sd, n)``: the standard deviation of the noise on a single report, estimated from the
         ``n`` residuals (:func:`curve_residuals`) of the finished trials' reports (and
@@ -561,7 +561,7 @@ class _SuccessiveHalving(Scheduler):
 
         >>> import tunewise as tw
         >>> sched = tw.schedulers.ASHAScheduler(1, 27, 3)
-        >>> sched.report_noise_sd(tw.create_study(scheduler=sched))   # nothing reported yet
+        >>> sched._report_noise_sd(tw.create_study(scheduler=sched))   # nothing reported yet
         (None, 0)
         """
         ctx = _as_context(study)
@@ -581,9 +581,9 @@ class _SuccessiveHalving(Scheduler):
                       keep: int) -> bool:
         """Whether a trial the rung would cut (``loss`` outside the top ``keep`` of ``others``)
         would be kept if its report were ``_NOISE_Z`` standard deviations of the difference of two
-        reports better (:meth:`report_noise_sd`): which side of the cut line it is on is then not
+        reports better (:meth:`_report_noise_sd`): which side of the cut line it is on is then not
         known from one report. False while the noise is not estimated."""
-        sd = self.report_noise_sd(ctx, trial)[0]
+        sd = self._report_noise_sd(ctx, trial)[0]
         if sd is None:
             return False
         margin = _NOISE_Z * math.sqrt(2.0) * sd
@@ -879,7 +879,7 @@ class ASHAScheduler(_SuccessiveHalving):
         bound = optimistic_final(trial.intermediate_values, resource, self.max_resource, _sign(ctx))
         if bound is not None and self._noise_margin:
             # Candidate B: the best full run's last report may be that much luckier than its curve.
-            sd = self.report_noise_sd(ctx, trial)[0]
+            sd = self._report_noise_sd(ctx, trial)[0]
             best += _NOISE_Z * sd if sd is not None else 0.0
         return bound if bound is not None and bound > best else None
 
