@@ -1,0 +1,215 @@
+"""TPESampler proposes exactly what it proposed before its per-suggestion cost was cut (issue 18).
+
+``tpe_identity_reference.json`` holds, per scenario, a short digest of every trial's parameters
+(floats in hex, so exact to the bit) as the sampler before session 30 proposed them (main at
+f2215ec, ``src/tunewise/samplers/_tpe.py`` of 83799cf). The scenarios cover what a cache across
+suggestions has to follow: new trials, PRUNED and FAILED trials, trials told out of order or
+added from outside (``add_trial``), RUNNING trials (constant liar), two workers sharing one
+storage, the rank-stratified subset of bad trials, several objectives and constraints, and the
+conditional, unconditional and mixed (categorical + log-int + stepped + float) spaces.
+
+Regenerate the reference only from the pre-change code (``python tests/samplers/test_tpe_identity.py
+--write`` on that checkout), never to make a change pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import tunewise as tw
+from tunewise import distributions as D
+from tunewise.trial import TrialState
+
+logging.getLogger("tunewise").setLevel(logging.ERROR)
+
+REFERENCE = Path(__file__).with_name("tpe_identity_reference.json")
+
+
+def _digest(params: dict[str, Any]) -> str:
+    parts = []
+    for k in sorted(params):
+        v = params[k]
+        if isinstance(v, bool) or isinstance(v, str):
+            parts.append(f"{k}={v!r}")
+        elif isinstance(v, int):
+            parts.append(f"{k}=i{v}")
+        else:
+            parts.append(f"{k}={float(v).hex()}")
+    return hashlib.sha256(";".join(parts).encode()).hexdigest()[:12]
+
+
+def _conditional(t: tw.Trial) -> float:
+    # The space of the s29 cost benchmark (benchmarks/history/s29/tpe_h_cost.py).
+    a = t.suggest_float("a", -3.0, 3.0)
+    b = t.suggest_float("b", 0.0, 1.0)
+    model = t.suggest_categorical("model", ["m1", "m2", "m3"])
+    if model == "m1":
+        v = (t.suggest_float("c1", 1e-4, 1e2, log=True) - 1.0) ** 2 + t.suggest_int("k1", 1, 20)
+    elif model == "m2":
+        v = abs(t.suggest_int("n2", 1, 500, log=True) - 40) / 40 + (t.suggest_categorical("w2", ["u", "d"]) == "u")
+    else:
+        v = (t.suggest_float("f3", 0.0, 1.0) - 0.3) ** 2 + t.suggest_float("g3", 1e-3, 1.0, log=True)
+    return (a - 1.0) ** 2 + b + v
+
+
+def _unconditional(t: tw.Trial) -> float:
+    x = [t.suggest_float(f"x{i}", -5.0, 5.0) for i in range(3)]
+    lr = t.suggest_float("lr", 1e-5, 1e-1, log=True)
+    return sum((xi - 0.5 * i) ** 2 for i, xi in enumerate(x)) + (math.log10(lr) + 3.0) ** 2
+
+
+def _mixed(t: tw.Trial) -> float:
+    kind = t.suggest_categorical("kind", ["p", "q", "r", "s"])
+    n = t.suggest_int("n", 1, 1000, log=True)
+    x = t.suggest_float("x", 0.0, 1.0)
+    k = t.suggest_int("k", 0, 50, step=5)
+    s = t.suggest_float("s", 0.0, 2.0, step=0.25)
+    return {"p": 0.0, "q": 0.3, "r": 0.6, "s": 0.9}[kind] + abs(math.log(n) - 3) + (x - 0.2) ** 2 + abs(k - 20) / 50 \
+        + abs(s - 1.25)
+
+
+def _pruned_failed(t: tw.Trial) -> float:
+    value = _conditional(t)
+    for step in range(3):
+        t.report(value + (3 - step) * 0.1, step)
+    if t.number % 7 == 3:
+        raise tw.TrialPruned()
+    if t.number % 11 == 5:
+        raise ValueError("a failing objective")
+    return value
+
+
+def _run(study: tw.Study, objective: Callable[[tw.Trial], float], n: int) -> None:
+    study.optimize(objective, n_trials=n, catch=(ValueError,))
+
+
+def _params(study: tw.Study) -> list[dict[str, Any]]:
+    return [t.params for t in study.trials]
+
+
+def scenario_conditional() -> list[dict[str, Any]]:
+    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=1))
+    _run(study, _conditional, 220)
+    return _params(study)
+
+
+def scenario_unconditional() -> list[dict[str, Any]]:
+    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=2))
+    _run(study, _unconditional, 220)
+    return _params(study)
+
+
+def scenario_mixed() -> list[dict[str, Any]]:
+    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=3))
+    _run(study, _mixed, 220)
+    return _params(study)
+
+
+def scenario_pruned_failed() -> list[dict[str, Any]]:
+    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=4))
+    _run(study, _pruned_failed, 150)
+    return _params(study)
+
+
+def scenario_ask_tell_out_of_order() -> list[dict[str, Any]]:
+    """Batches of three asked trials (two RUNNING while the third is proposed: constant liar),
+    told in reverse order, some PRUNED or FAILED; trials added from outside in between."""
+    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=5))
+    for b in range(45):
+        batch = [study.ask() for _ in range(3)]
+        values = [_conditional(t) for t in batch]
+        for j in (2, 1, 0):
+            t = batch[j]
+            if (b + j) % 9 == 4:
+                study.tell(t, state=TrialState.PRUNED)
+            elif (b + j) % 13 == 6:
+                study.tell(t, state=TrialState.FAILED)
+            else:
+                study.tell(t, values[j])
+        if b % 10 == 9:
+            model = ["m1", "m2", "m3"][b % 3]
+            extra: dict[str, Any] = {"m1": {"c1": 0.5, "k1": 3}, "m2": {"n2": 40, "w2": "d"},
+                                     "m3": {"f3": 0.3, "g3": 0.01}}[model]
+            dists = {"a": D.Float(-3.0, 3.0), "b": D.Float(0.0, 1.0),
+                     "model": D.Categorical(("m1", "m2", "m3"))}
+            extra_dists = {"c1": D.Float(1e-4, 1e2, log=True), "k1": D.Int(1, 20),
+                           "n2": D.Int(1, 500, log=True), "w2": D.Categorical(("u", "d")),
+                           "f3": D.Float(0.0, 1.0), "g3": D.Float(1e-3, 1.0, log=True)}
+            params = {"a": 1.0, "b": 0.1 * (b % 7), "model": model, **extra}
+            study.add_trial(tw.create_trial(params=params, value=0.05 * b,
+                                            distributions={**dists, **{k: extra_dists[k] for k in extra}}))
+    return _params(study)
+
+
+def scenario_two_workers() -> list[dict[str, Any]]:
+    """Two studies (each with its own sampler and cache) on one storage, interleaved."""
+    storage = tw.storage.InMemoryStorage()
+    a = tw.create_study(name="shared", storage=storage, sampler=tw.samplers.TPESampler(seed=6))
+    b = tw.load_study(name="shared", storage=storage, sampler=tw.samplers.TPESampler(seed=7))
+    pending: list[tuple[tw.Study, tw.Trial]] = []
+    for i in range(140):
+        study = a if i % 3 else b
+        pending.append((study, study.ask()))
+        if len(pending) == 2 or i % 5 == 0:
+            s, t = pending.pop(0)
+            s.tell(t, _conditional(t))
+    for s, t in pending:
+        s.tell(t, _conditional(t))
+    return _params(a)
+
+
+def scenario_bad_subset_and_variants() -> list[dict[str, Any]]:
+    """max_above_kernels below the bad set (the rank-stratified subset), group=False, multivariate=False."""
+    out: list[dict[str, Any]] = []
+    for seed, kw in ((8, {"max_above_kernels": 30}), (9, {"group": False}), (10, {"multivariate": False}),
+                     (11, {"max_above_kernels": 25, "n_startup_trials": 5})):
+        study = tw.create_study(sampler=tw.samplers.TPESampler(seed=seed, **kw))
+        _run(study, _conditional if seed != 11 else _mixed, 110)
+        out += _params(study)
+    return out
+
+
+def scenario_multiobjective_constraints() -> list[dict[str, Any]]:
+    def two(t: tw.Trial) -> tuple[float, float]:
+        v = _mixed(t)
+        return v, (t.params["x"] - 0.8) ** 2 + t.params["k"] / 50
+
+    mo = tw.create_study(directions=["minimize", "minimize"], sampler=tw.samplers.TPESampler(seed=12))
+    mo.optimize(two, n_trials=90)
+    con = tw.create_study(sampler=tw.samplers.TPESampler(seed=13, constraints_func=lambda t: [t.params["b"] - 0.5]))
+    con.optimize(_conditional, n_trials=90)
+    return _params(mo) + _params(con)
+
+
+SCENARIOS: dict[str, Callable[[], list[dict[str, Any]]]] = {
+    "conditional": scenario_conditional,
+    "unconditional": scenario_unconditional,
+    "mixed": scenario_mixed,
+    "pruned_failed": scenario_pruned_failed,
+    "ask_tell_out_of_order": scenario_ask_tell_out_of_order,
+    "two_workers": scenario_two_workers,
+    "bad_subset_and_variants": scenario_bad_subset_and_variants,
+    "multiobjective_constraints": scenario_multiobjective_constraints,
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_tpe_proposes_exactly_the_reference_sequence(name: str) -> None:
+    expected = json.loads(REFERENCE.read_text())[name]
+    got = [_digest(p) for p in SCENARIOS[name]()]
+    assert len(got) == len(expected)
+    first = next((i for i, (g, e) in enumerate(zip(got, expected, strict=True)) if g != e), None)
+    assert first is None, f"{name}: trial {first} differs from the reference (of {len(got)})"
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
+    REFERENCE.write_text(json.dumps({k: [_digest(p) for p in f()] for k, f in SCENARIOS.items()}, indent=0) + "\n")
