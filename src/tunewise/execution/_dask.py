@@ -58,7 +58,7 @@ def _run_trial_task(job: RemoteJob, slot: int, key: str, topic: str) -> FrozenTr
     def announce(trial_id: int) -> None:
         worker.log_event(topic, {"key": key, "trial": trial_id, "worker": worker.address})
 
-    return runner.run_trial(on_start=announce)
+    return runner.run_trial(on_start=announce, task=key)
 
 
 class DaskExecutor(Executor):
@@ -307,7 +307,14 @@ class _DaskRun:
             fut = self.in_flight.pop(key)
             del self.placed[key]
             fut.cancel()
-            self.job.settle_lost_trial(self.running.pop(key, None), f"worker died: Dask worker {address} was lost")
+            trial_id = self.running.pop(key, None)
+            if trial_id is None:
+                # Its announcement never reached us (sent asynchronously, then the worker stopped or
+                # died), but the task may have started a trial, or even written its result: found by
+                # the task's name stored with it, it is counted once, or failed and retried, as an
+                # announced one (else its slot would be given back and one trial too many would run).
+                trial_id = self.job.trial_of_task(key)
+            self.job.settle_lost_trial(trial_id, f"worker died: Dask worker {address} was lost")
 
     def _evict_stuck(self) -> None:
         """Remove from the cluster each worker that holds one of our tasks but stopped running
@@ -331,6 +338,7 @@ class _DaskRun:
         except Exception:  # noqa: BLE001 - the storage is out of reach: check again later
             return
         stuck: dict[str, str] = {}
+        done = set()  # tasks whose trial is finished in the storage though the task has not returned
         for key, trial_id in list(self.running.items()):
             try:
                 t = study.storage.get_trial(trial_id)
@@ -339,7 +347,12 @@ class _DaskRun:
             reason = t.system_attrs.get("fail_reason")
             if t.state == TrialState.FAILED and isinstance(reason, str) and reason.startswith("stale:"):
                 stuck[self.placed[key]] = f"its trial {t.number} was failed as stale ({reason})"
-        silent = {self.placed[key] for key in self.in_flight if key not in self.running} - set(stuck)
+            elif t.state.is_finished():
+                done.add(key)
+        # A task with no trial to go stale: none announced yet, or its trial written finished (a
+        # worker stopped between that write and returning the result beats for nothing) - its
+        # worker's silence at the scheduler counts.
+        silent = {self.placed[key] for key in self.in_flight if key not in self.running or key in done} - set(stuck)
         if silent:
             limit = max(float(policy["grace"]), _MIN_WORKER_SILENCE)
             for address, quiet in self._silences().items():

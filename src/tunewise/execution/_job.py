@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 
 __all__ = ["OptimizeJob", "RemoteJob", "TrialRunner"]
 
+#: The system attribute naming the executor's task that ran a trial (``TrialRunner.run_trial(task=...)``).
+TASK_ATTR = "executor_task"
+
 
 class OptimizeJob:
     """The trials one ``study.optimize()`` call asks for, handed to its executor's ``run``.
@@ -152,6 +155,21 @@ class OptimizeJob:
             self.release_slot()  # a new task runs in its place (the retry, if one was queued)
         else:
             self.trial_finished(finished)  # its result was written before the worker went
+
+    def trial_of_task(self, task: str) -> int | None:
+        """The id of the trial that the remote task ``task`` ran (``TrialRunner.run_trial(task=...)``)
+        as far as the storage knows: a task lost before its executor heard which trial it started
+        may have written its result first. None if no stored trial names it yet (or the storage is
+        out of reach). Reads the study's trials: for a lost task, not for every trial."""
+        try:
+            trials = self.study.storage.get_trials(self.study._study_id)
+        except Exception as e:  # noqa: BLE001 - the heartbeat reaper fails a RUNNING one later
+            _log.warning("could not look up the trial of lost task %s: %s", task, e)
+            return None
+        for t in reversed(trials):
+            if t.system_attrs.get(TASK_ATTR) == task:
+                return t.trial_id
+        return None
 
     def fail_lost_trial(self, trial_id: int, reason: str, *, retry: bool = True,
                         params: dict[str, Any] | None = None) -> FrozenTrial | None:
@@ -276,7 +294,8 @@ class TrialRunner:
         self.job = job
 
     def run_trial(self, on_start: Callable[[int], None] | None = None,
-                  on_param: Callable[[int, str, Any], None] | None = None) -> FrozenTrial | None:
+                  on_param: Callable[[int, str, Any], None] | None = None,
+                  task: str | None = None) -> FrozenTrial | None:
         """Run one trial here, as :meth:`OptimizeJob.run_trial` does (None: the search is exhausted).
 
         Ask the executor for a slot first. ``on_start(trial_id)`` is called as soon as the
@@ -284,10 +303,14 @@ class TrialRunner:
         fail the trial (:meth:`OptimizeJob.fail_lost_trial`) if this worker dies.
         ``on_param(trial_id, name, value)`` is called as each value is chosen: passed to
         ``fail_lost_trial``, they rerun the same configuration even if it was never stored.
+        ``task`` (the executor's name for the task running this trial) is stored with the trial
+        as ``system_attrs["executor_task"]`` (:data:`TASK_ATTR`), written with its result: an
+        executor that never heard ``on_start`` finds the trial of a lost task by it
+        (:meth:`OptimizeJob.trial_of_task`).
         """
         study = self.study
         assert isinstance(study, _WorkerStudy)
-        study._on_start, study._on_param = on_start, on_param
+        study._on_start, study._on_param, study._task = on_start, on_param, task
         try:
             _decisions.hold_new_trial(study)  # PBT: no "excess" trial while the population trains
             return study._run_trial(self.job.objective, self.job.catch)
@@ -296,7 +319,7 @@ class TrialRunner:
         except SearchExhausted:  # the sampler has nothing left: a dead worker's trial may still need its retry
             return study._run_retries(self.job.objective, self.job.catch)
         finally:
-            study._on_start = study._on_param = None
+            study._on_start = study._on_param = study._task = None
 
     @property
     def stop_requested(self) -> bool:
@@ -314,9 +337,12 @@ class _WorkerStudy(Study):
 
     _on_start: Callable[[int], None] | None = None
     _on_param: Callable[[int, str, Any], None] | None = None
+    _task: str | None = None
 
     def ask(self, fixed_distributions: Any = None) -> Trial:
         trial = super().ask(fixed_distributions)
+        if self._task is not None:
+            trial.system_attrs[TASK_ATTR] = self._task  # written with the trial's result at the latest
         if self._on_start is not None:
             self._on_start(trial._trial_id)
         on_param = self._on_param
