@@ -59,3 +59,30 @@ def test_the_terminator_fits_its_gp_on_one_blas_thread_as_the_sampler_does(evalu
         assert _blas_threads() == {2}  # given back afterwards
     assert seen and all(threads == {1} for threads in seen)
     assert value == value  # a number
+
+
+def test_one_blas_thread_helper_limits_and_gives_back() -> None:
+    # s30: the helper the GP samplers and the terminator share lives in tunewise._blas, not in the
+    # GP sampler's private module (which the terminator imported it from).
+    from tunewise._blas import single_threaded_blas
+
+    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
+        with single_threaded_blas():
+            assert _blas_threads() == {1}
+        assert _blas_threads() == {2}
+
+
+@pytest.mark.parametrize("folder", ["samplers", "terminator"])
+def test_the_gp_code_takes_the_blas_helper_from_its_own_module(folder: str) -> None:
+    import ast
+    from pathlib import Path
+
+    import tunewise
+
+    src = Path(tunewise.__file__).parent / folder
+    users = []
+    for path in sorted(src.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and any("threaded_blas" in a.name for a in node.names):
+                users.append((path.name, node.module))
+    assert users and all(module == "tunewise._blas" for _, module in users), users

@@ -109,7 +109,8 @@ class FidelityGP:
                 obs: dict[float, tuple[np.ndarray, np.ndarray]], n_min: int,
                 rng: np.random.Generator) -> tuple[dict[str, Any], float] | None:
         """The proposal and the budget ``z = 1`` stands for; None while there are too few points."""
-        from tunewise.samplers._gp import _single_threaded_blas, _snapper
+        from tunewise._blas import single_threaded_blas
+        from tunewise.samplers._gp import _snapper
         from tunewise.samplers._gp_acq import AcquisitionOptimizer
         from tunewise.samplers._gp_model import GPModel, transform_outputs
 
@@ -170,7 +171,7 @@ class FidelityGP:
         x_cat = category_codes(X, cat, names, dists)
         y = transform_outputs(raw, _OUTPUT_TRANSFORM)
         zi = len(num)
-        with _single_threaded_blas(), np.errstate(all="ignore"):
+        with single_threaded_blas(), np.errstate(all="ignore"):
             model = GPModel(x_num, x_cat, y, warp=False)
             lay = model.layout
             prev = self._theta.get((key, lay.size))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import math
 import warnings
@@ -12,6 +11,7 @@ import numpy as np
 from scipy.stats import qmc
 
 from tunewise import distributions as D
+from tunewise._blas import single_threaded_blas
 from tunewise.samplers._base import Sampler, running_params
 from tunewise.samplers._context import Proposal
 from tunewise.samplers._feasibility import ConstraintModel, apply_constraints, constraint_matrix, fit_constraint_models
@@ -263,7 +263,7 @@ class GPSampler(WithIndependentSampler):
             # Points whose claims other workers hold and whose trials this process has not seen
             # yet: pending like a running trial's, so the model steers away from them.
             trials = trials + self._unseen_refusals(trials)
-            with _single_threaded_blas():
+            with single_threaded_blas():
                 out = self._model_point(study, trial, space, dists, trials, observed, failed)
                 # Workers in other processes may have started trials while this one computed (a
                 # proposal takes a while): one that landed near this point is a near-copy, so the
@@ -748,31 +748,9 @@ class GPSampler(WithIndependentSampler):
         )
 
 
-_BLAS_CONTROLLER: Any = None
 # A point another worker started while this one computed is a near-copy of this proposal when it is
 # this close on every unit coordinate (a tenth of the range: well inside a typical length scale).
 _NEAR = 0.1
-
-
-def _single_threaded_blas() -> Any:
-    """Run the many small matrix operations of a fit on one BLAS thread.
-
-    Multi-threaded OpenBLAS on n x n matrices with n in the hundreds costs more in thread
-    hand-off than it saves, and on a busy machine it oversubscribes the cores (the same fix
-    optuna applies). Uses threadpoolctl when it is installed (it comes with scikit-learn);
-    otherwise does nothing.
-    """
-    global _BLAS_CONTROLLER
-    if _BLAS_CONTROLLER is None:
-        try:
-            from threadpoolctl import ThreadpoolController
-
-            _BLAS_CONTROLLER = ThreadpoolController()
-        except Exception:  # noqa: BLE001 - optional speed-up only
-            _BLAS_CONTROLLER = False
-    if _BLAS_CONTROLLER is False:
-        return contextlib.nullcontext()
-    return _BLAS_CONTROLLER.limit(limits=1, user_api="blas")
 
 
 def _loo_rank_score(model: GPModel, y: np.ndarray) -> float:

@@ -78,7 +78,7 @@ class RegretBoundEvaluator(BaseImprovementEvaluator):
         self._n_samples = 2048
 
     def evaluate(self, trials: list[FrozenTrial], study_direction: Any) -> float:
-        from tunewise.samplers._gp import _single_threaded_blas
+        from tunewise._blas import single_threaded_blas
         from tunewise.samplers._gp_model import GPModel
 
         done = _complete(trials)
@@ -98,7 +98,7 @@ class RegretBoundEvaluator(BaseImprovementEvaluator):
         scale = max(1e-10, float(top.std()))
         y = (top - top.mean()) / scale
 
-        with _single_threaded_blas():  # as the GP sampler's fit: small matrices, one BLAS thread
+        with single_threaded_blas():  # as the GP sampler's fit: small matrices, one BLAS thread
             model = GPModel(x_num, x_cat, y, warp=False)
             model.fit([model.layout.default()])
             bound = _standardized_regret_bound(model, space, x_num, x_cat, 0.1, self._rng, self._n_samples)
@@ -180,7 +180,7 @@ class EMMREvaluator(BaseImprovementEvaluator):
     def evaluate(self, trials: list[FrozenTrial], study_direction: Any) -> float:
         from scipy.stats import norm
 
-        from tunewise.samplers._gp import _single_threaded_blas
+        from tunewise._blas import single_threaded_blas
         from tunewise.samplers._gp_model import GPModel
 
         done = _complete(trials)
@@ -200,7 +200,7 @@ class EMMREvaluator(BaseImprovementEvaluator):
                              scores[finite].max() if finite.any() else 0.0)
         y = (scores - scores.mean()) / max(sys.float_info.min, float(scores.std()))
 
-        with _single_threaded_blas():  # as the GP sampler's fit: small matrices, one BLAS thread
+        with single_threaded_blas():  # as the GP sampler's fit: small matrices, one BLAS thread
             gp_t1 = GPModel(x_num[:-1], x_cat[:-1], y[:-1], warp=False)  # up to trial t-1
             theta_t1 = gp_t1.fit([gp_t1.layout.default()])
             gp_t = GPModel(x_num, x_cat, y, warp=False)  # up to trial t
