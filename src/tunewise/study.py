@@ -972,9 +972,12 @@ class Study:
                 if not matches:
                     known = f"its trials are numbered 0 to {len(trials) - 1}" if trials else "it has no trials yet"
                     raise ValueError(f"study {self.study_name!r} has no trial number {number} ({known})")
-                if matches[0].state.is_finished():
-                    return FinishOutcome(matches[0], Refusal.ALREADY_FINISHED)
-                trial = live = Trial(self, matches[0])
+                # Running elsewhere: with the parameters its process chose (or refused if they
+                # are not stored yet), not finished without them.
+                stored = _heartbeat.params_of_running(self, matches[0])
+                if stored.state.is_finished():
+                    return FinishOutcome(stored, Refusal.ALREADY_FINISHED)
+                trial = live = Trial(self, stored)
         elif isinstance(trial, Trial):
             live = self._live.get(trial.number)
         else:

@@ -68,6 +68,9 @@ RETRY_ATTRS = "retry_attrs"
 #: trial carrying it is ended PRUNED, not retried (see ``_decisions._publish``).
 ENDS_PRUNED = "ends_pruned"
 _IDLE_EXIT = 30.0  # seconds without a running trial before the heartbeat thread stops
+# How long tell() of a trial running in another process waits for that process to save the
+# parameters it suggested (its heartbeat thread saves them _SAVE_PARAMS_AFTER after the start).
+_AWAIT_OWNER_PARAMS = 2.0
 # What a study on persistent storage gets when nobody chose a policy: a worker killed without a
 # word (kill -9, OOM killer, preemption) has its trial failed within a minute and rerun once.
 DEFAULT_POLICY: dict[str, Any] = {"interval": 10.0, "grace": 60.0, "max_retries": 1}
@@ -566,6 +569,48 @@ def on_detach(study: Study, trial_id: int) -> None:
     if mon is not None:
         mon.stop(trial_id, wait=True)
     _forget_asked(study, trial_id)
+
+
+def params_of_running(study: Study, stored: FrozenTrial) -> FrozenTrial:
+    """``stored`` (a RUNNING trial about to be told by a study object that did not ask it) as it
+    is once the process running it has saved the parameters it chose, so a tell from outside
+    does not finish it without them (its own later write would be refused). A trial of another
+    study object of this process has them written now; one of another process, still beating
+    and with none stored, is waited for up to ``_AWAIT_OWNER_PARAMS`` seconds (its heartbeat
+    thread saves them soon after they are suggested). Returned as soon as it has them, ended, or
+    was detached; ValueError if it still has none (told now, they would be lost). A trial with
+    parameters stored, detached (its process handed it over), or without heartbeats is returned
+    as it is."""
+    from tunewise.trial import TrialState
+
+    storage = study._storage
+    if stored.params or stored.heartbeat_ts is None or stored.state is not TrialState.RUNNING \
+            or _monitor(study).policy is None:
+        return stored
+    key = _storage_key(storage)
+    for mon in list(_monitors):
+        if mon.storage_key != key or mon.pid != os.getpid():
+            continue
+        with mon.lock:
+            entry = mon.trials.get(stored.trial_id)
+        if entry is not None:  # asked by another study object here: write what it chose
+            owner = entry[0]
+            if owner._pending_params:
+                owner.study._write_progress(owner, {})
+            return storage.get_trial(stored.trial_id)
+    deadline = time.monotonic() + _AWAIT_OWNER_PARAMS
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        stored = storage.get_trial(stored.trial_id)
+        if stored.params or stored.heartbeat_ts is None or stored.state is not TrialState.RUNNING:
+            return stored
+    raise ValueError(
+        f"trial {stored.number} of study {study.study_name!r} is running in another process, which has stored "
+        f"no parameters for it yet (waited {_AWAIT_OWNER_PARAMS:g} s): told now, it would be recorded without the "
+        f"parameters that process chose. Tell it again once they are stored (a running trial saves them soon after "
+        f"they are suggested), or let that process tell it; if that process is gone, the trial is failed as stale "
+        f"after the grace period and retried"
+    )
 
 
 # ---- trials asked outside optimize(): detached when the process ends normally -------------------
