@@ -195,13 +195,17 @@ class Statements:
                           .values(heartbeat=None, seq=bp("seq", type_=sa.BigInteger)))
         stale = (tr.c.study_id == sid, tr.c.state == TrialState.RUNNING.value, tr.c.heartbeat < now - grace)
         # A heartbeat ahead of the clock was written before the clock stepped back (NTP, an
-        # operator): its age cannot be told, and it would look fresh for as long as the step. The
-        # stale check sets it to now, so a dead worker's trial is failed a grace period later.
-        future = (tr.c.study_id == sid, tr.c.state == TrialState.RUNNING.value, tr.c.heartbeat > now + FUTURE_BEAT)
-        self.q_stale_ids = c(sa.select(tr.c.trial_id).where(
+        # operator), or by a machine whose clock runs ahead: its age cannot be told, and it would
+        # look fresh for as long as the step. The stale check's cheap read lists such beats with the
+        # stale ones; one that stays unchanged for a grace period (its worker stopped beating) gets
+        # the time it was first seen, so a dead worker's trial is failed a grace period after that.
+        self.q_stale_or_ahead = c(sa.select(
+            tr.c.trial_id, tr.c.heartbeat, now.label("now"), (tr.c.heartbeat < now - grace).label("stale")).where(
             tr.c.study_id == sid, tr.c.state == TrialState.RUNNING.value,
-            sa.or_(tr.c.heartbeat < now - grace, tr.c.heartbeat > now + FUTURE_BEAT)).limit(1))
-        self.u_future_beats = c(sa.update(tr).where(*future).values(heartbeat=now))
+            sa.or_(tr.c.heartbeat < now - grace, tr.c.heartbeat > now + FUTURE_BEAT)))
+        self.u_future_beats = c(sa.update(tr).where(
+            tr.c.trial_id == tid, tr.c.state == TrialState.RUNNING.value,
+            tr.c.heartbeat == bp("beat", type_=sa.Float)).values(heartbeat=bp("since", type_=sa.Float)))
         self.q_stale = c(sa.select(*cols, now.label("now")).where(*stale))
         # The study's last write before a time (a beat, a start, a finish): when a lock stall began
         # at the latest (SQLStorage.recover_stale_trials; SQLite, after a wait for the write lock).

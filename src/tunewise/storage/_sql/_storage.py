@@ -130,6 +130,8 @@ class SQLStorage(BaseStorage):
         # Running trials this process writes (see _Live): their attributes as last written or read
         # here, and (PostgreSQL) whether another process writes their reports too.
         self._live = _Live()
+        # The stale check's heartbeats ahead of the clock: study id -> trial id -> (beat, first seen)
+        self._ahead: dict[int, dict[int, tuple[float, float]]] = {}
         if not create and db.is_sqlite:
             try:
                 check_sqlite_storage(db)  # before the first connection, which switches the file to WAL
@@ -989,8 +991,10 @@ class SQLStorage(BaseStorage):
         grace = float(grace_seconds)
         # A cheap read first: the write lock is taken only when something is stale.
         stmts = self._stmts
-        if self._run(lambda cur: cur.one(stmts.q_stale_ids, sid=study_id, grace=grace, **stmts.now_params()),
-                     READ) is None:
+        rows = self._run(lambda cur: cur.rows(stmts.q_stale_or_ahead, sid=study_id, grace=grace,
+                                              **stmts.now_params()), READ)
+        due = self._beats_ahead(study_id, grace, [(r[0], r[1], r[2]) for r in rows if not r[3]])
+        if not due and not any(r[3] for r in rows):
             return []
         dists = self._cache(study_id).dists
 
@@ -1001,8 +1005,9 @@ class SQLStorage(BaseStorage):
             if seq is None:
                 raise self._not_found(study_id)
             out: list[_Ended] = []
-            # Heartbeats from before the clock stepped back: their age starts now.
-            written = cur.count(stmts.u_future_beats, sid=study_id, **stmts.now_params()) > 0
+            # Heartbeats ahead of the clock, unchanged for a grace period: their age starts when first seen.
+            written = sum(cur.count(stmts.u_future_beats, tid=tid, beat=beat, since=since)
+                          for tid, beat, since in due) > 0
             stalls: list[tuple[float, float]] | None = None
             for row in cur.rows(stmts.q_stale, sid=study_id, grace=grace, **stmts.now_params()):
                 now = row[12]
@@ -1045,6 +1050,27 @@ class SQLStorage(BaseStorage):
         for t, _ in ended:
             self._live.drop(t.trial_id)
         return [self._ended(study_id, e) for e in ended]
+
+    def _beats_ahead(self, study_id: int, grace: float, ahead: list[tuple[int, float, float]]
+                     ) -> list[tuple[int, float, float]]:
+        """``(trial_id, beat, since)`` of the heartbeats in ``ahead`` (``(trial_id, beat, now)``:
+        the study's running trials whose heartbeat lies ahead of the clock) that this handle has
+        seen unchanged since ``since``, more than ``grace`` seconds ago: their workers stopped
+        beating. A beat that changed is a live worker's (on a machine whose clock runs ahead, or
+        beating on since the clock stepped back) and is left as written: setting it to now on every
+        check was a write per check that was a read (s29). Remembers what it saw for the next call.
+        """
+        seen = self._ahead.get(study_id, {})
+        now_seen: dict[int, tuple[float, float]] = {}
+        due = []
+        for tid, beat, now in ahead:
+            before = seen.get(tid)
+            since = before[1] if before is not None and before[0] == beat else now
+            now_seen[tid] = (beat, since)
+            if now - since > grace:
+                due.append((tid, beat, since))
+        self._ahead[study_id] = now_seen
+        return due
 
     def _stalls(self, cur: Cursor, study_id: int, waits: LockWaits, since: float) -> list[tuple[float, float]]:
         """When nobody could write to this SQLite file, as far as this process can tell, among the
