@@ -240,6 +240,15 @@ class SweepRunner:
         record = {"config": _jsonable(self.config.to_dict()), "base_dir": self.config.base_dir,
                   "program": self.config.program_path}
         if stored is None or stored != record:
+            if isinstance(stored, dict) and isinstance(stored.get("config"), dict):
+                # What every agent of the sweep reads from now on (its run_cap, method...) changes:
+                # not from a file caught half-written, and not silently.
+                _check_settled(self.config, self.study_name)
+                changed = [k for k in dict.fromkeys([*stored["config"], *record["config"]])
+                           if stored["config"].get(k) != record["config"].get(k)]
+                if changed:
+                    self._say(f"sweep {self.study_name!r}: the sweep file changes {', '.join(changed)}; stored for "
+                              f"every agent of the sweep")
             study.set_system_attr(SWEEP_ATTR, record)
         if METRIC_ATTR not in study.system_attrs:
             study.set_system_attr(METRIC_ATTR, metric_record(self.config))
@@ -741,6 +750,53 @@ def _finish_multi_values(cfg: SweepConfig, out: _RunOutcome) -> tuple[list[float
     if nan:
         return None, f"the last value of {', '.join(map(repr, nan))} was NaN"
     return values, None
+
+
+# A sweep file changed less than this long ago may still be being written in place (an editor, a
+# script's `cat > sweep.yaml`): a resume that would change the stored sweep reads it again once it
+# has been quiet that long. (s30: 5 of the 222 prefixes of a sweep file parsed as a valid sweep
+# with run_cap dropped or cut, and a resumed run stored it for every agent.)
+_SETTLE_SECONDS = 0.5
+_SETTLE_MAX_WAIT = 10.0
+
+
+def _check_settled(config: SweepConfig, study_name: str) -> None:
+    """Raise SweepConfigError if ``config``'s sweep file no longer holds ``config`` once it has
+    stopped changing (it was read while being written). A config not read from a file passes."""
+    import warnings
+
+    from tunewise.sweeps._config import SweepConfigError, SweepConfigWarning
+
+    path = Path(config.source)
+    try:
+        st = path.stat()
+    except OSError:
+        return  # built in Python, or the file is gone: nothing to read again
+    sig, since = (st.st_ino, st.st_size, st.st_mtime_ns), time.monotonic()
+    start = since
+    # Changed lately (or stamped in the future by another machine's clock): wait until it is quiet.
+    quiet = time.time() - st.st_mtime >= _SETTLE_SECONDS
+    while not quiet and time.monotonic() - since < _SETTLE_SECONDS and time.monotonic() - start < _SETTLE_MAX_WAIT:
+        time.sleep(0.05)
+        try:
+            st = path.stat()
+        except OSError:
+            continue  # replaced by rename: the new file appears in a moment
+        now = (st.st_ino, st.st_size, st.st_mtime_ns)
+        if now != sig:
+            sig, since = now, time.monotonic()
+    try:
+        with warnings.catch_warnings():  # said at the first read
+            warnings.simplefilter("ignore", SweepConfigWarning)
+            again = SweepConfig.from_file(path, check_program=False)
+    except SweepConfigError as e:
+        raise SweepConfigError(f"{e}\n(the sweep file changed while it was read; sweep {study_name!r} was left as it "
+                               f"was)") from None
+    if again.to_dict() != config.to_dict():
+        raise SweepConfigError(
+            f"{path}: the sweep file changed while it was read (written in place by an editor or a script?); sweep "
+            f"{study_name!r} was left as it was: run the command again once the file is saved"
+        )
 
 
 def _relative_to(url: str, base_dir: str) -> str:
