@@ -6,10 +6,12 @@ f2215ec, ``src/tunewise/samplers/_tpe.py`` of 83799cf). The scenarios cover what
 suggestions has to follow: new trials, PRUNED and FAILED trials, trials told out of order or
 added from outside (``add_trial``), RUNNING trials (constant liar), two workers sharing one
 storage, the rank-stratified subset of bad trials, several objectives and constraints, and the
-conditional, unconditional and mixed (categorical + log-int + stepped + float) spaces.
+conditional, unconditional and mixed (categorical + log-int + stepped + float) spaces, and ranges
+and choices that change mid-study.
 
-Regenerate the reference only from the pre-change code (``python tests/samplers/test_tpe_identity.py
---write`` on that checkout), never to make a change pass.
+Regenerate the reference only from the pre-change code (``PYTHONPATH=<checkout of 66a0a04>/src python
+tests/samplers/test_tpe_identity.py --write``), never to make a change pass. The digests are those of this
+machine's numpy / OpenBLAS build (numpy 2.4, x86-64 AVX2); another build may round a score differently.
 """
 
 from __future__ import annotations
@@ -190,7 +192,23 @@ def scenario_multiobjective_constraints() -> list[dict[str, Any]]:
     return _params(mo) + _params(con)
 
 
+def scenario_evolving_space() -> list[dict[str, Any]]:
+    """Ranges widened and a choice added mid-study: the sampler's per-space cache must follow them."""
+    def objective(t: tw.Trial) -> float:
+        late = t.number >= 60
+        x = t.suggest_float("x", 0.0, 2.0 if late else 1.0)
+        n = t.suggest_int("n", 1, 1000 if late else 100, log=True)
+        c = t.suggest_categorical("c", ("a", "b", "c") if late else ("a", "b"))
+        k = t.suggest_int("k", 0, 40 if late else 20, step=2)
+        return (x - 1.3) ** 2 + abs(math.log(n) - 5) + (c != "c") + abs(k - 30) / 30
+
+    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=14))
+    _run(study, objective, 130)
+    return _params(study)
+
+
 SCENARIOS: dict[str, Callable[[], list[dict[str, Any]]]] = {
+    "evolving_space": scenario_evolving_space,
     "conditional": scenario_conditional,
     "unconditional": scenario_unconditional,
     "mixed": scenario_mixed,

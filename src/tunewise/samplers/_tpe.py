@@ -54,25 +54,38 @@ __all__ = ["TPESampler", "default_gamma", "hyperopt_gamma"]
 
 # scipy.special is imported on first use, not with the module: it costs ~0.7 s, which every
 # `import tunewise` (CLI start-up, n_jobs worker zygote) paid although only the model needs it.
-def log_ndtr(x: Any) -> Any:
-    from scipy.special import log_ndtr as f
+# Each is looked up once, then kept (an import statement on every call cost ~1 us, dozens of times per
+# suggestion).
+_SPECIAL: dict[str, Any] = {}
 
-    return f(x)
+
+def _special(name: str) -> Any:
+    f = _SPECIAL.get(name)
+    if f is None:
+        import scipy.special
+
+        f = _SPECIAL[name] = getattr(scipy.special, name)
+    return f
+
+
+def log_ndtr(x: Any) -> Any:
+    return _special("log_ndtr")(x)
 
 
 def ndtr(x: Any) -> Any:
-    from scipy.special import ndtr as f
-
-    return f(x)
+    return _special("ndtr")(x)
 
 
 def ndtri(x: Any) -> Any:
-    from scipy.special import ndtri as f
-
-    return f(x)
+    return _special("ndtri")(x)
 
 
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
+# Below these arguments exp(x) is exactly 0.0 and expm1(x) exactly -1.0 in double precision (exp(-746)
+# is under half the smallest subnormal; e^-40 is under half an ulp of 1). libm reaches those values
+# through a slow underflow path, so the model skips the calls there (test_tpe_identity: same proposals).
+_EXP_ZERO = -746.0
+_EXPM1_MINUS_ONE = -40.0
 _CONT, _DISC, _LOGINT, _CAT = 0, 1, 2, 3
 # Smallest bandwidth of a one-dimensional Scott's-rule estimator, as a fraction of the range before
 # the n^(-1/5) shrink: alone, a dimension freezes on a tight cluster of good points. Joint estimators
@@ -135,8 +148,13 @@ def _log_gauss_mass(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     hi = np.where(flip, -a, b)
     lh = log_ndtr(hi)
     ll = log_ndtr(lo)
+    gap = np.minimum(ll - lh, -1e-300)
+    # expm1 is exactly -1.0 below _EXPM1_MINUS_ONE, where libm's underflow path costs ~20x a normal
+    # call: computed only above it (the same values, issue 18's cost).
+    em1 = np.full_like(gap, -1.0)
+    np.expm1(gap, out=em1, where=~(gap <= _EXPM1_MINUS_ONE))
     with np.errstate(divide="ignore"):
-        out = lh + np.log(-np.expm1(np.minimum(ll - lh, -1e-300)))
+        out = lh + np.log(-em1)
     clipped: np.ndarray = np.maximum(out, -1e4)
     return clipped
 
@@ -175,6 +193,17 @@ class _Space:
         self.log_lo, self.log_hi, self.int_lo, self.int_hi = lo, hi, ilo, ihi
         self.n_choices = [d.n_values for d in (dists[int(i)] for i in self.cat) if isinstance(d, D.Categorical)]
         self.discrete = nk != _CONT
+        # Fixed per space, looked up on every suggestion (see cells / centres / _Parzen.log_pdf).
+        self.cont = ~self.discrete
+        self.any_discrete = bool(self.discrete.any())
+        self.all_cont = bool(self.cont.all())
+        self._dm = nk == _DISC
+        self._lm = nk == _LOGINT
+        self._any_dm, self._any_lm = bool(self._dm.any()), bool(self._lm.any())
+        self._n_dm = self.n_cells[self._dm]
+        self._lo_lm, self._hi_lm = lo[self._lm], hi[self._lm]
+        self._width_lm = self._hi_lm - self._lo_lm
+        self._ilo_lm, self._ihi_lm = ilo[self._lm], ihi[self._lm]
         # Continuous ranges are open: kernels are truncated to [MARGIN, 1 - MARGIN] on them
         # (tunewise.samplers._interior), so no draw lands on a bound the user did not ask for.
         self.open = np.array([is_open(dists[int(i)]) for i in self.num], dtype=bool)
@@ -191,23 +220,53 @@ class _Space:
         """Snap unit values (rows x numeric dims) to (cell centre, lower edge, upper edge)."""
         u = np.clip(u, 0.0, 1.0)
         centre, left, right = u.copy(), u.copy(), u.copy()
-        nk = self.num_kind
-        dm = nk == _DISC
-        if dm.any():
-            n = self.n_cells[dm]
+        if self._any_dm:
+            dm, n = self._dm, self._n_dm
             k = np.minimum(np.floor(u[:, dm] * n), n - 1)
             left[:, dm] = k / n
             right[:, dm] = (k + 1) / n
             centre[:, dm] = (k + 0.5) / n
-        lm = nk == _LOGINT
-        if lm.any():
-            lo, hi = self.log_lo[lm], self.log_hi[lm]
-            v = np.clip(np.round(np.exp(lo + u[:, lm] * (hi - lo))), self.int_lo[lm], self.int_hi[lm])
-            span = hi - lo
+        if self._any_lm:
+            lm, lo, span = self._lm, self._lo_lm, self._width_lm
+            v = np.clip(np.round(np.exp(lo + u[:, lm] * span)), self._ilo_lm, self._ihi_lm)
             left[:, lm] = (np.log(v - 0.5) - lo) / span
             right[:, lm] = (np.log(v + 0.5) - lo) / span
             centre[:, lm] = (np.log(v) - lo) / span
         return centre, np.clip(left, 0.0, 1.0), np.clip(right, 0.0, 1.0)
+
+    def centres(self, u: np.ndarray) -> np.ndarray:
+        """``cells(u)[0]`` alone (the same numbers, without the edges)."""
+        centre = np.clip(u, 0.0, 1.0).copy()
+        if self._any_dm:
+            dm, n = self._dm, self._n_dm
+            centre[:, dm] = (np.minimum(np.floor(centre[:, dm] * n), n - 1) + 0.5) / n
+        if self._any_lm:
+            lm, lo, span = self._lm, self._lo_lm, self._width_lm
+            v = np.clip(np.round(np.exp(lo + centre[:, lm] * span)), self._ilo_lm, self._ihi_lm)
+            centre[:, lm] = (np.log(v) - lo) / span
+        return centre
+
+
+class _Points:
+    """Rows to score (candidates), prepared once for the log densities of a group's two estimators:
+    clipped numeric values, the products the continuous dimensions need, the distinct cells of each
+    discrete dimension, the categorical indices."""
+
+    def __init__(self, space: _Space, x: np.ndarray) -> None:
+        self.n = x.shape[0]
+        xn = np.clip(x[:, space.num], 0.0, 1.0)
+        self.has_cont = len(space.num) > 0 and not bool(space.discrete.all())
+        if self.has_cont:
+            xc = xn if space.all_cont else xn[:, space.cont]
+            self.xc2_t = (xc * xc).T
+            self.xc_t = xc.T
+        self.cells: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        if len(space.num) and space.any_discrete:
+            dm = space.discrete
+            _, left, right = space.cells(xn)
+            left, right = left[:, dm], right[:, dm]
+            self.cells = [_distinct_pairs(left[:, j], right[:, j]) for j in range(left.shape[1])]
+        self.cat_idx = [x[:, j].astype(int) for j in space.cat]
 
 
 class _Parzen:
@@ -238,12 +297,12 @@ class _Parzen:
         xn = obs[:, space.num]
         n_num = xn.shape[1]
         # Prior kernel: centred, as wide as the space (Watanabe 2023, Sec. 3.3 "prior").
-        self.mu = np.vstack([xn, np.full((1, n_num), 0.5)])
-        if n_split is not None and n >= 1:
-            clip = 1.0 / min(100.0, math.sqrt((n + 2.0) * (n_split + 2.0)))
-            self.sigma = np.vstack([_neighbour_bandwidths(xn, space.cell_floor, clip), np.ones((1, n_num))])
-        elif adaptive and n >= 1:
-            self.sigma = np.vstack([_neighbour_bandwidths(xn, space.cell_floor), np.ones((1, n_num))])
+        # (np.concatenate, not an array filled in place: its memory order decides the order in which
+        # the reductions below add, so it stays the one the proposals were made with.)
+        self.mu = np.concatenate([xn, np.full((1, n_num), 0.5)])
+        if n >= 1 and (n_split is not None or adaptive):
+            clip = 1.0 / min(100.0, math.sqrt((n + 2.0) * (n_split + 2.0))) if n_split is not None else None
+            self.sigma = np.concatenate([_neighbour_bandwidths(xn, space.cell_floor, clip), np.ones((1, n_num))])
         else:
             sd = xn.std(axis=0) if n >= 2 else np.zeros(n_num)
             shrink = max(n, 1) ** (-1.0 / (d + 4))
@@ -255,18 +314,21 @@ class _Parzen:
         if ramp and n > 25:
             w[: n - 25] = np.linspace(1.0 / n, 1.0, n - 25)
         w[-1] = prior_weight
-        self.log_w = np.log(w / w.sum())
         self.w = w / w.sum()
+        self.log_w = np.log(self.w)
         # log of each truncated kernel's mass on [0, 1].
         # Every centre lies in [0, 1], so the mass is at least ~1/3 and a plain difference is exact enough.
         self.log_z = np.log(ndtr((1.0 - self.mu) / self.sigma) - ndtr(-self.mu / self.sigma))
-        cont = ~space.discrete
-        sc = self.sigma[:, cont]
+        self._all_cont = space.all_cont
+        # Boolean-indexed copies even when every dimension is continuous: their memory order (that
+        # of the copies, not of the arrays) fixes the order of the sums over dimensions below.
+        cont = space.cont
+        sc, mc, zc = self.sigma[:, cont], self.mu[:, cont], self.log_z[:, cont]
         self._inv_var = 1.0 / (sc * sc)
-        self._mu_inv = self.mu[:, cont] * self._inv_var
-        self._all_cont = bool(cont.all())
-        self._mu_quad = (self.mu[:, cont] ** 2 * self._inv_var).sum(axis=1)
-        self._cont_const = -(np.log(sc) + _LOG_SQRT_2PI + self.log_z[:, cont]).sum(axis=1)
+        self._mu_inv = mc * self._inv_var
+        self._mu_quad = (mc ** 2 * self._inv_var).sum(axis=1)
+        self._cont_const = -(np.log(sc) + _LOG_SQRT_2PI + zc).sum(axis=1)
+        self._kernel_pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None  # see _cell_log_mass
         self.cat_logp: list[np.ndarray] = []
         for j, k in zip(space.cat, space.n_choices, strict=False):
             idx = obs[:, j].astype(int)
@@ -289,38 +351,79 @@ class _Parzen:
             a, b = ndtr((sp.u_lo - mu) / sg), ndtr((sp.u_hi - mu) / sg)
             q = a + rng.random(mu.shape) * (b - a)
             x = mu + sg * ndtri(np.clip(q, 1e-300, 1.0 - 1e-16))
-            out[:, sp.num] = sp.cells(np.clip(x, sp.u_lo, sp.u_hi))[0]
+            out[:, sp.num] = sp.centres(np.clip(x, sp.u_lo, sp.u_hi))
         for j, logp in zip(sp.cat, self.cat_logp, strict=False):
             cdf = np.cumsum(np.exp(logp[comp]), axis=1)
             r = rng.random(size)[:, None] * cdf[:, -1:]
             out[:, j] = np.minimum((cdf < r).sum(axis=1), cdf.shape[1] - 1)
         return out
 
-    def log_pdf(self, x: np.ndarray) -> np.ndarray:
-        """Log density (log mass on discrete dimensions) of each row of ``x``."""
+    def _cell_log_mass(self, cells: list[tuple[np.ndarray, np.ndarray, np.ndarray]], n_rows: int) -> np.ndarray:
+        """``[kernel, row, dim]``: log mass of each kernel on each row's cell of each discrete
+        dimension (``cells``: per dimension, the rows' distinct cells as ``_distinct_pairs`` gives them).
+
+        Kernels share few (centre, bandwidth) pairs on a discrete dimension and candidates few cells,
+        so the Gaussian masses (``log_ndtr``, the slow part) are computed once per distinct pair and
+        cell and spread back: the same numbers as computing them kernel by kernel, at a fraction of
+        the cost (issue 18).
+        """
+        if self._kernel_pairs is None:
+            dm = self.space.discrete
+            self._kernel_pairs = [_distinct_pairs(mu, sg) for mu, sg in zip(self.mu[:, dm].T, self.sigma[:, dm].T,
+                                                                             strict=True)]
+        out = np.empty((len(self.w), n_rows, len(cells)))
+        for j, ((mu, sg, k_of), (lo, hi, c_of)) in enumerate(zip(self._kernel_pairs, cells, strict=True)):
+            mass = _log_gauss_mass((lo[None, :] - mu[:, None]) / sg[:, None], (hi[None, :] - mu[:, None]) / sg[:, None])
+            out[:, :, j] = mass.take(c_of, axis=1).take(k_of, axis=0)
+        return out
+
+    def log_pdf(self, x: np.ndarray, points: _Points | None = None) -> np.ndarray:
+        """Log density (log mass on discrete dimensions) of each row of ``x`` (``points``: the same
+        rows prepared by ``_Points``, when another estimator of the space scores them too)."""
         sp = self.space
-        total = np.zeros((len(self.w), x.shape[0]))
-        if len(sp.num):
-            xn = np.clip(x[:, sp.num], 0.0, 1.0)
-            cont = ~sp.discrete
-            if cont.any():
-                # Sum of squared standardized distances as two matrix products (no kernels x
-                # candidates x dims array): sum_j (x_j - mu_ij)^2 / s_ij^2.
-                xc = xn[:, cont] if self._all_cont is False else xn
-                quad = self._inv_var @ (xc * xc).T - 2.0 * (self._mu_inv @ xc.T)
-                total += -0.5 * (quad + self._mu_quad[:, None]) + self._cont_const[:, None]
-            if sp.discrete.any():
-                dm = sp.discrete
-                _, left, right = sp.cells(xn)
-                mu = self.mu[:, None, dm]
-                sg = self.sigma[:, None, dm]
-                mass = _log_gauss_mass((left[None, :, dm] - mu) / sg, (right[None, :, dm] - mu) / sg)
-                total += mass.sum(axis=2) - self.log_z[:, dm].sum(axis=1)[:, None]
-        for j, logp in zip(sp.cat, self.cat_logp, strict=False):
-            total += logp[:, x[:, j].astype(int)]
+        pts = _Points(sp, x) if points is None else points
+        # The terms are added to the (kernels x rows, C-ordered) total in the order of the
+        # one-array-per-term formula (continuous, discrete, categorical, weight): the same sums to
+        # the last bit, with fewer passes over the array.
+        if pts.has_cont:
+            # Sum of squared standardized distances as two matrix products (no kernels x
+            # candidates x dims array): sum_j (x_j - mu_ij)^2 / s_ij^2.
+            total = self._inv_var @ pts.xc2_t - 2.0 * (self._mu_inv @ pts.xc_t)
+            total += self._mu_quad[:, None]
+            total *= -0.5
+            total += self._cont_const[:, None]
+        else:
+            total = np.zeros((len(self.w), pts.n))
+        if pts.cells:
+            mass = self._cell_log_mass(pts.cells, pts.n).sum(axis=2)
+            mass -= self.log_z[:, sp.discrete].sum(axis=1)[:, None]
+            total += mass
+        for idx, logp in zip(pts.cat_idx, self.cat_logp, strict=False):
+            total += logp[:, idx]
         total += self.log_w[:, None]
         peak = total.max(axis=0)
-        return peak + np.log(np.exp(total - peak).sum(axis=0))  # type: ignore[no-any-return]
+        total -= peak
+        e = np.zeros_like(total)
+        np.exp(total, out=e, where=~(total <= _EXP_ZERO))  # most far kernels underflow to 0: see _EXP_ZERO
+        return peak + np.log(e.sum(axis=0))  # type: ignore[no-any-return]
+
+
+def _distinct_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct pairs ``(a[i], b[i])`` as two arrays, and the index of each ``i``'s pair in them.
+
+    >>> _distinct_pairs(np.array([0.5, 0.25, 0.5]), np.array([1.0, 1.0, 1.0]))
+    (array([0.25, 0.5 ]), array([1., 1.]), array([1, 0, 1]))
+    """
+    key = np.empty(len(a), dtype=complex)  # ordered by a, then b
+    key.real, key.imag = a, b
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    first = np.ones(len(key), dtype=bool)
+    np.not_equal(key[1:], key[:-1], out=first[1:])
+    index = np.empty(len(key), dtype=np.intp)
+    index[order] = np.cumsum(first) - 1
+    pairs = key[first]
+    return pairs.real.copy(), pairs.imag.copy(), index
 
 
 def _neighbour_bandwidths(xn: np.ndarray, cell_floor: np.ndarray, clip: float | None = None) -> np.ndarray:
@@ -334,16 +437,17 @@ def _neighbour_bandwidths(xn: np.ndarray, cell_floor: np.ndarray, clip: float | 
     # columns of xn, faster on every suggestion.
     xt = np.ascontiguousarray(xn.T)
     order = np.argsort(xt, axis=1, kind="stable")
+    dims = np.arange(d)[:, None]
     ext = np.empty((d, n + 2))
     ext[:, 0], ext[:, -1] = 0.0, 1.0
-    ext[:, 1:-1] = np.take_along_axis(xt, order, axis=1)
-    step = np.diff(ext, axis=1)
+    ext[:, 1:-1] = xt[dims, order]
+    step = ext[:, 1:] - ext[:, :-1]
     gaps = np.maximum(step[:, :-1], step[:, 1:])
     if n >= 2:  # the outermost kernels look inwards, not at the bound
         gaps[:, 0] = step[:, 1]
         gaps[:, -1] = step[:, -2]
     out = np.empty_like(gaps)
-    np.put_along_axis(out, order, gaps, axis=1)
+    out[dims, order] = gaps
     low = 1.0 / min(100.0, n + 2.0) if clip is None else clip
     clipped: np.ndarray = np.clip(out.T, np.maximum(low, cell_floor), 1.0)
     return clipped
@@ -377,6 +481,8 @@ class _History:
         self.paused: dict[int, tuple[int, dict[str, Any], Mapping[int, float]]] = {}
         self.sigs: list[frozenset[str]] = []
         self.sig_index: dict[frozenset[str], int] = {}
+        # The last proposal's Parzen estimators (TPESampler._estimator): reused when a group's rows recur.
+        self.estimators: dict[tuple[Any, ...], _Parzen] = {}
 
     def _col(self, name: str, dist: D.Distribution) -> int:
         c = self.cols.get(name)
@@ -516,8 +622,8 @@ def _pair_matches(space: _Space, cand: np.ndarray, taken: np.ndarray) -> np.ndar
     a, b = cand.copy(), taken.copy()
     if len(space.num):
         # Continuous dims compare exactly; discrete ones by cell (both are cell centres after snapping).
-        a[:, space.num] = space.cells(a[:, space.num])[0]
-        b[:, space.num] = space.cells(np.nan_to_num(b[:, space.num], nan=-1.0))[0]
+        a[:, space.num] = space.centres(a[:, space.num])
+        b[:, space.num] = space.centres(np.nan_to_num(b[:, space.num], nan=-1.0))
     same: np.ndarray = np.all(np.isclose(a[:, None, :], b[None, :, :], rtol=0, atol=1e-12), axis=2)
     return same
 
@@ -526,7 +632,7 @@ def _from_uniform(space: _Space, u: np.ndarray) -> np.ndarray:
     """Uniform unit draws -> encoded points (cell centres, category indices)."""
     out = u.copy()
     if len(space.num):
-        out[:, space.num] = space.cells(np.clip(u[:, space.num], space.u_lo, space.u_hi))[0]
+        out[:, space.num] = space.centres(np.clip(u[:, space.num], space.u_lo, space.u_hi))
     for j, k in zip(space.cat, space.n_choices, strict=False):
         out[:, j] = np.minimum(np.floor(u[:, j] * k), k - 1)
     return out
@@ -660,6 +766,7 @@ class TPESampler(Sampler):
         state = dict(self.__dict__)
         state["_hist"] = None  # a worker rebuilds the cache from its own storage
         state["_groups_cache"] = None
+        state.pop("_spaces", None)
         return state
 
     # ---- history -------------------------------------------------------------------------
@@ -748,6 +855,7 @@ class TPESampler(Sampler):
                 if params:
                     liar_rows.append(h.encode(params, dists))
         name_set = set(names)
+        estimators: dict[tuple[Any, ...], _Parzen] = {}  # this proposal's, for the next one (see _estimator)
         # A conditional space (some parameter missing from some trials): Bergstra's / optuna's
         # estimator (one good set for the study, neighbour bandwidths, sharpening categorical
         # kernels, older bad trials down-weighted). Dev HPO tasks (issue 18, 19 paired cells):
@@ -776,7 +884,7 @@ class TPESampler(Sampler):
                 ok = sig_ok_cache[gset] = np.array([gset <= s for s in h.sigs], dtype=bool)
             rows = np.flatnonzero(ok[h.sig[:n]]) if len(ok) else np.empty(0, dtype=int)
             cols = np.array([h.cols[n_] for n_ in model_names], dtype=int)
-            space = _Space(model_names, [dists[n_] for n_ in model_names])
+            space = self._space(model_names, dists)
             if len(rows) == 0:
                 for n_ in model_names:
                     out[n_] = open_value(dists[n_], self._rng.random())
@@ -789,12 +897,12 @@ class TPESampler(Sampler):
                     nb_all = max(1, min(int(self.gamma(n)), n))
                     good = np.zeros(n, dtype=bool)
                     good[h.order(np.arange(n), nb_all)[:nb_all]] = True
-                below = X[np.ix_(rows[good[rows]], cols)]
+                below_rows = rows[good[rows]]
                 above_rows = rows[~good[rows]]  # in trial order (oldest first), for the ramp
             else:
                 n_below = max(1, min(int(self.gamma(len(rows))), len(rows)))
                 ordered = h.order(rows, n_below)
-                below = X[np.ix_(ordered[:n_below], cols)]
+                below_rows = ordered[:n_below]
                 above_rows = ordered[n_below:]
             if len(above_rows) > self.max_above_kernels:
                 # A rank-stratified subset (every k-th bad trial from best to worst) keeps the shape
@@ -802,10 +910,7 @@ class TPESampler(Sampler):
                 # trials (the good set is capped by gamma already). Deterministic: no draw is used.
                 pick = np.linspace(0, len(above_rows) - 1, self.max_above_kernels).round().astype(int)
                 above_rows = above_rows[pick]
-            above = X[np.ix_(above_rows, cols)]
             liars = [[r[h.cols[n_]] for n_ in model_names] for r, s in liar_rows if gset <= s]
-            if liars:
-                above = np.vstack([above, np.asarray(liars, dtype=float)])
             # Unconditional spaces: neighbour-gap bandwidths with the clip between the estimator's and
             # the study's count (n_split; see TPESampler). Against Scott's rule (s28, dev): TPE + ASHA
             # compute to target 0.93x / 0.82x at 10·R / 30·R on 11 curve families, bbob regret 0.94x /
@@ -813,12 +918,13 @@ class TPESampler(Sampler):
             # Candidate H (s29, dev switch _conditional_gap_clip, off): the same clip in a conditional
             # space, counted per group over the trials where the group is active.
             n_split = len(rows) if not conditional or self._conditional_gap_clip else None
-            l_est = _Parzen(space, below, self.prior_weight, self.categorical_smoothing, adaptive=conditional,
-                            n_split=n_split)
-            g_est = _Parzen(space, above, self.prior_weight, self.categorical_smoothing, adaptive=conditional,
-                            ramp=conditional, n_split=n_split)
+            l_est = self._estimator(h, estimators, space, X, below_rows, cols, None, conditional, False, n_split)
+            g_est = self._estimator(h, estimators, space, X, above_rows, cols,
+                                    np.asarray(liars, dtype=float) if liars else None, conditional, conditional,
+                                    n_split)
             cand = l_est.sample(self._rng, self.n_ei_candidates)
-            score = l_est.log_pdf(cand) - g_est.log_pdf(cand)
+            pts = _Points(space, cand)  # scored by both estimators
+            score = l_est.log_pdf(cand, pts) - g_est.log_pdf(cand, pts)
             if liars:
                 # Never hand a parallel worker the point another RUNNING trial is evaluating (this
                 # matters on small discrete spaces, where the lie alone may not move the argmax).
@@ -829,7 +935,8 @@ class TPESampler(Sampler):
                     extra = _from_uniform(space, extra)
                     free = extra[~_matches(space, extra, taken)]
                     if len(free):
-                        cand, score = free, l_est.log_pdf(free) - g_est.log_pdf(free)
+                        pts = _Points(space, free)
+                        cand, score = free, l_est.log_pdf(free, pts) - g_est.log_pdf(free, pts)
                         dup = np.zeros(len(free), dtype=bool)
                 score = np.where(dup, -np.inf, score) if not dup.all() else score
             best = cand[int(np.argmax(score))]
@@ -852,7 +959,31 @@ class TPESampler(Sampler):
             taken_all = X[:n] if not liar_rows else np.vstack([X[:n], np.array(
                 [[r.get(c, np.nan) for c in range(X.shape[1])] for r, _ in liar_rows], dtype=float)])
             self._untaken_configuration(finite, taken_all, out, dists)
+        h.estimators = estimators
         return out
+
+    def _estimator(self, h: _History, estimators: dict[tuple[Any, ...], _Parzen], space: _Space, X: np.ndarray,
+                   rows: np.ndarray, cols: np.ndarray, extra: np.ndarray | None, adaptive: bool, ramp: bool,
+                   n_split: int | None) -> _Parzen:
+        """The Parzen estimator of ``X``'s ``rows`` (in this order) and ``cols``, then the ``extra`` rows
+        (constant liar), as the previous proposal built it if it built the same one.
+
+        A finished trial's row never changes, so an estimator is a function of the rows it reads and of
+        the settings below: in a conditional space most groups' good and bad sets stay as they were from
+        one proposal to the next (a new trial joins one branch; the study's good set rarely moves), and
+        their estimators are taken as they are instead of being built again (issue 18's cost).
+        """
+        key = (id(space), cols.tobytes(), rows.tobytes(), None if extra is None else extra.tobytes(), adaptive, ramp,
+               n_split, self.prior_weight, self.categorical_smoothing)
+        est = h.estimators.get(key)
+        if est is None or est.space is not space:
+            obs = X[np.ix_(rows, cols)]
+            if extra is not None:
+                obs = np.vstack([obs, extra])
+            est = _Parzen(space, obs, self.prior_weight, self.categorical_smoothing, adaptive=adaptive, ramp=ramp,
+                          n_split=n_split)
+        estimators[key] = est
+        return est
 
     def _untaken_configuration(self, finite: list[tuple[_Space, np.ndarray, np.ndarray, np.ndarray, int]],
                                taken: np.ndarray, out: dict[str, Any], dists: dict[str, D.Distribution]) -> None:
@@ -884,6 +1015,17 @@ class TPESampler(Sampler):
             for u, (sp, _, _, _, _) in zip(draws, finite, strict=True):
                 self._set(out, sp, u[k], dists)
 
+    def _space(self, names: list[str], dists: dict[str, D.Distribution]) -> _Space:
+        """``_Space`` of these parameters, kept across proposals (it depends on the distributions only)."""
+        key = tuple((n_, type(dists[n_]), dists[n_]) for n_ in names)
+        cache: dict[tuple[Any, ...], _Space] | None = self.__dict__.get("_spaces")
+        if cache is None or len(cache) > 256:
+            cache = self.__dict__["_spaces"] = {}
+        space = cache.get(key)
+        if space is None:
+            space = cache[key] = _Space(names, [dists[n_] for n_ in names])
+        return space
+
     @staticmethod
     def _set(out: dict[str, Any], space: _Space, row: np.ndarray, dists: dict[str, D.Distribution]) -> None:
         for k, n_ in enumerate(space.names):
@@ -906,8 +1048,8 @@ class TPESampler(Sampler):
                 return np.zeros(len(x), dtype=bool)
             xs, ts = x.copy(), taken[rows]
             if len(space.num):  # discrete dimensions compare by cell
-                xs[:, space.num] = space.cells(xs[:, space.num])[0]
-                ts[:, space.num] = space.cells(ts[:, space.num])[0]
+                xs[:, space.num] = space.centres(xs[:, space.num])
+                ts[:, space.num] = space.centres(ts[:, space.num])
             return taken_mask(xs[:, space.num], xs[:, space.cat], ts[:, space.num], ts[:, space.cat], space.open)
 
         i = int(np.argmax(score))
@@ -917,7 +1059,8 @@ class TPESampler(Sampler):
         if not free.any():
             cand = _from_uniform(space, self._rng.random((max(64, 4 * self.n_ei_candidates), cand.shape[1])))
             free = ~is_taken(cand)
-            score = l_est.log_pdf(cand) - g_est.log_pdf(cand)
+            pts = _Points(space, cand)
+            score = l_est.log_pdf(cand, pts) - g_est.log_pdf(cand, pts)
             if not free.any():  # pragma: no cover - a continuous space always has a new point
                 return cand[int(np.argmax(score))]  # type: ignore[no-any-return]
         return cand[int(np.flatnonzero(free)[np.argmax(score[free])])]  # type: ignore[no-any-return]
