@@ -13,6 +13,11 @@ touches a study's storage (``study._storage``, ``study._study_id``). So, in the 
 - in ``samplers/`` and ``transfer/``, no ``id(...)``: a cache keyed on an object's identity goes
   stale when the object is freed and its id reused (samplers key what they derive from trials on
   ``StudyContext.history_id``).
+- in the folders on top (``integrations/``, ``sweeps/``, ``insight/``, ``cli/``), no private
+  attribute of a study or trial (``study._tell``, ``self.study._planned``, ``trial._trial_id``: an
+  attribute starting with ``_`` of a name ending in ``study`` or ``trial``): they use the public
+  API, and what tunewise's own loops need beyond it goes through ``tunewise._loop_api`` (s30: the
+  sweep runner and SearchCV called ``Study._tell`` and ``Study._planned``).
 """
 
 from __future__ import annotations
@@ -30,16 +35,17 @@ PRIVATE_ATTRS = {"_storage", "_study_id"}
 class Rules(NamedTuple):
     public_storage_imports: bool = False  # may import tunewise.storage's public names
     no_id: bool = False  # no id(...) calls (identity-keyed caches)
+    public_study_api: bool = False  # no private attribute of a study or trial (study._tell)
 
 
 CHECKED = {
     "samplers": Rules(no_id=True),
     "transfer": Rules(public_storage_imports=True, no_id=True),
     "schedulers": Rules(),
-    "integrations": Rules(),
-    "sweeps": Rules(public_storage_imports=True),
-    "insight": Rules(public_storage_imports=True),
-    "cli": Rules(public_storage_imports=True),
+    "integrations": Rules(public_study_api=True),
+    "sweeps": Rules(public_storage_imports=True, public_study_api=True),
+    "insight": Rules(public_storage_imports=True, public_study_api=True),
+    "cli": Rules(public_storage_imports=True, public_study_api=True),
 }
 # Folders still to be cleaned (issue 17): they join CHECKED once they pass (the last test says when).
 NOT_YET: tuple[str, ...] = ()
@@ -76,7 +82,19 @@ def violations(source: str, name: str, rules: Rules) -> list[str]:
             out.append(f"{rel}:{n.lineno}: .{n.attr}")
         elif rules.no_id and isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "id":
             out.append(f"{rel}:{n.lineno}: id(...)")
+        elif rules.public_study_api and isinstance(n, ast.Attribute) and _private_of_study_or_trial(n):
+            out.append(f"{rel}:{n.lineno}: {ast.unparse(n)}")
     return out
+
+
+def _private_of_study_or_trial(node: ast.Attribute) -> bool:
+    """``node`` is ``<x>._name`` (not a dunder) where ``<x>`` is a name or attribute ending in
+    ``study`` or ``trial`` (``study``, ``self.study``, ``self._study``, ``frozen_trial``)."""
+    if not node.attr.startswith("_") or node.attr.startswith("__"):
+        return False
+    base = node.value
+    name = base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else ""
+    return name.lstrip("_").lower().endswith(("study", "trial"))
 
 
 def _files(folder: str) -> list[Path]:
@@ -113,6 +131,14 @@ def test_the_check_sees_what_it_forbids() -> None:
     assert violations("from tunewise.storage import BaseStorage, _spool\n", "probe.py", public) == [
         "probe.py: from tunewise.storage import BaseStorage, _spool"]
     assert violations("from tunewise.storage._sql import SQLStorage\n", "probe.py", public) != []
+    # the folders on top: no private attribute of a study or trial; their own privates and dunders pass
+    on_top = Rules(public_study_api=True)
+    calls = ("study._tell(t, 1.0)\nself.study._planned(8)\nself._study._live\nt = frozen_trial._trial_id\n"
+             "runner._say('x')\nself._tell(t)\nstudy.__class__\nstudy.tell(t, 1.0)\n")
+    assert sorted(violations(calls, "probe.py", on_top)) == [
+        "probe.py:1: study._tell", "probe.py:2: self.study._planned", "probe.py:3: self._study._live",
+        "probe.py:4: frozen_trial._trial_id"]
+    assert violations(calls, "probe.py", Rules()) == []
 
 
 def test_folders_not_yet_checked_are_known() -> None:

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from tunewise import _env_report
+from tunewise import _env_report, _loop_api
 from tunewise._finish_outcome import Refusal
 from tunewise.exceptions import (
     MaxTrialsReached,
@@ -656,7 +656,7 @@ class SweepRunner:
         """Tell the study ``trial``'s result: the trial as stored, or None when someone else had
         finished it meanwhile (`tunewise tell` on this run's trial, say): then the stored result
         stays, this run's does not count, and the runner says so and goes on with its next run."""
-        outcome = self.study._tell(trial, values, state, fail_reason)
+        outcome = _loop_api.tell(self.study, trial, values, state, fail_reason)
         self._finished_states.append(outcome.trial.state)
         if outcome.refused is not Refusal.ALREADY_FINISHED:
             return outcome.trial

@@ -30,6 +30,7 @@ except ImportError:  # pragma: no cover - older scikit-learn
     def _callback_management(estimator: Any) -> Any:  # type: ignore[misc]
         return nullcontext()
 
+from tunewise import _loop_api
 from tunewise._finish_outcome import Refusal
 from tunewise.exceptions import SearchExhausted, UpdateFinishedTrialError
 from tunewise.integrations.sklearn._halving import (
@@ -894,7 +895,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
                     assert points is not None and settings.halving is not None
                     self._search_halving(study, settings.dims, settings.halving, halving_plan, points, run, rows)
                 else:  # the sampler plans for the search's n_trials / timeout, as under optimize()
-                    with study._planned(n_trials, self.timeout):
+                    with _loop_api.planned(study, n_trials, self.timeout):
                         self._search(study, settings, points, n_trials, run, rows, seed)
         except BaseException as error:
             self._end_callbacks(study, error)
@@ -991,7 +992,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
             try:
                 raw = {name: trial.suggest(name, trial_dims[name].dist) for name in names}
             except SearchExhausted:
-                study._tell(trial, state=TrialState.FAILED)
+                _loop_api.tell(study, trial, state=TrialState.FAILED)
                 break
             # scikit-learn's own value objects (np.float64 from an array, the very estimators of a
             # grid), so the estimator and cv_results_["params"] get what GridSearchCV passes.
@@ -1072,7 +1073,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
             drawn = {name: check_drawn_value(settings.what, name, settings.drawn[name].rvs(random_state=rng))
                      for name in sorted(settings.drawn)}  # sorted, as ParameterSampler draws them
         except BaseException as error:
-            study._tell(trial, state=TrialState.FAILED, fail_reason=f"{type(error).__name__}: {error}")
+            _loop_api.tell(study, trial, state=TrialState.FAILED, fail_reason=f"{type(error).__name__}: {error}")
             raise
         trial.set_user_attr(_DRAWN_ATTR, drawn)
         return drawn
@@ -1320,7 +1321,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
             try:
                 self._learn_metrics(run, results, halving=extra is not None and "iter" in extra)
             except (TypeError, ValueError) as error:
-                study._tell(trial, state=TrialState.FAILED, fail_reason=f"{type(error).__name__}: {error}")
+                _loop_api.tell(study, trial, state=TrialState.FAILED, fail_reason=f"{type(error).__name__}: {error}")
                 raise
             metric = run.metrics.refit_metric
             for n_done, (k, r) in enumerate(zip(folds, out, strict=True), start=len(results) - len(out) + 1):
@@ -1358,14 +1359,14 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         _report_fold_scores(trial, record["test"], pruned or refused)
         mean = float(np.mean([r["test"][metric] for r in results]))
         if pruned:
-            outcome = study._tell(trial, state=TrialState.PRUNED)
+            outcome = _loop_api.tell(study, trial, state=TrialState.PRUNED)
         elif math.isnan(mean) or math.isinf(mean) or refused:
             errors = record["errors"]
             why = f"mean {metric} over the folds is {mean} (error_score={run.error_score})"
-            outcome = study._tell(trial, state=TrialState.FAILED,
+            outcome = _loop_api.tell(study, trial, state=TrialState.FAILED,
                                   fail_reason=why + (f"; first error: {errors[0]}" if errors else ""))
         else:
-            outcome = study._tell(trial, mean)
+            outcome = _loop_api.tell(study, trial, mean)
         frozen = outcome.trial
         if outcome.refused is Refusal.ALREADY_FINISHED:
             # Told meanwhile by someone else (`tunewise tell`, another process on the same storage):
