@@ -36,6 +36,13 @@ logging.getLogger("tunewise").setLevel(logging.ERROR)
 REFERENCE = Path(__file__).with_name("tpe_identity_reference.json")
 
 
+SAMPLER: dict[str, type[tw.samplers.TPESampler]] = {"class": tw.samplers.TPESampler}  # what the scenarios use
+
+
+def _sampler(**kwargs: Any) -> tw.samplers.TPESampler:
+    return SAMPLER["class"](**kwargs)
+
+
 def _digest(params: dict[str, Any]) -> str:
     parts = []
     for k in sorted(params):
@@ -99,25 +106,25 @@ def _params(study: tw.Study) -> list[dict[str, Any]]:
 
 
 def scenario_conditional() -> list[dict[str, Any]]:
-    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=1))
+    study = tw.create_study(sampler=_sampler(seed=1))
     _run(study, _conditional, 220)
     return _params(study)
 
 
 def scenario_unconditional() -> list[dict[str, Any]]:
-    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=2))
+    study = tw.create_study(sampler=_sampler(seed=2))
     _run(study, _unconditional, 220)
     return _params(study)
 
 
 def scenario_mixed() -> list[dict[str, Any]]:
-    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=3))
+    study = tw.create_study(sampler=_sampler(seed=3))
     _run(study, _mixed, 220)
     return _params(study)
 
 
 def scenario_pruned_failed() -> list[dict[str, Any]]:
-    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=4))
+    study = tw.create_study(sampler=_sampler(seed=4))
     _run(study, _pruned_failed, 150)
     return _params(study)
 
@@ -125,7 +132,7 @@ def scenario_pruned_failed() -> list[dict[str, Any]]:
 def scenario_ask_tell_out_of_order() -> list[dict[str, Any]]:
     """Batches of three asked trials (two RUNNING while the third is proposed: constant liar),
     told in reverse order, some PRUNED or FAILED; trials added from outside in between."""
-    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=5))
+    study = tw.create_study(sampler=_sampler(seed=5))
     for b in range(45):
         batch = [study.ask() for _ in range(3)]
         values = [_conditional(t) for t in batch]
@@ -139,11 +146,12 @@ def scenario_ask_tell_out_of_order() -> list[dict[str, Any]]:
                 study.tell(t, values[j])
         if b % 10 == 9:
             model = ["m1", "m2", "m3"][b % 3]
-            extra: dict[str, Any] = {"m1": {"c1": 0.5, "k1": 3}, "m2": {"n2": 40, "w2": "d"},
-                                     "m3": {"f3": 0.3, "g3": 0.01}}[model]
-            dists = {"a": D.Float(-3.0, 3.0), "b": D.Float(0.0, 1.0),
-                     "model": D.Categorical(("m1", "m2", "m3"))}
-            extra_dists = {"c1": D.Float(1e-4, 1e2, log=True), "k1": D.Int(1, 20),
+            branches: dict[str, dict[str, Any]] = {"m1": {"c1": 0.5, "k1": 3}, "m2": {"n2": 40, "w2": "d"},
+                                                   "m3": {"f3": 0.3, "g3": 0.01}}
+            extra = branches[model]
+            dists: dict[str, D.Distribution] = {"a": D.Float(-3.0, 3.0), "b": D.Float(0.0, 1.0),
+                                                    "model": D.Categorical(("m1", "m2", "m3"))}
+            extra_dists: dict[str, D.Distribution] = {"c1": D.Float(1e-4, 1e2, log=True), "k1": D.Int(1, 20),
                            "n2": D.Int(1, 500, log=True), "w2": D.Categorical(("u", "d")),
                            "f3": D.Float(0.0, 1.0), "g3": D.Float(1e-3, 1.0, log=True)}
             params = {"a": 1.0, "b": 0.1 * (b % 7), "model": model, **extra}
@@ -155,8 +163,8 @@ def scenario_ask_tell_out_of_order() -> list[dict[str, Any]]:
 def scenario_two_workers() -> list[dict[str, Any]]:
     """Two studies (each with its own sampler and cache) on one storage, interleaved."""
     storage = tw.storage.InMemoryStorage()
-    a = tw.create_study(name="shared", storage=storage, sampler=tw.samplers.TPESampler(seed=6))
-    b = tw.load_study(name="shared", storage=storage, sampler=tw.samplers.TPESampler(seed=7))
+    a = tw.create_study(name="shared", storage=storage, sampler=_sampler(seed=6))
+    b = tw.load_study(name="shared", storage=storage, sampler=_sampler(seed=7))
     pending: list[tuple[tw.Study, tw.Trial]] = []
     for i in range(140):
         study = a if i % 3 else b
@@ -174,7 +182,7 @@ def scenario_bad_subset_and_variants() -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for seed, kw in ((8, {"max_above_kernels": 30}), (9, {"group": False}), (10, {"multivariate": False}),
                      (11, {"max_above_kernels": 25, "n_startup_trials": 5})):
-        study = tw.create_study(sampler=tw.samplers.TPESampler(seed=seed, **kw))
+        study = tw.create_study(sampler=_sampler(seed=seed, **kw))
         _run(study, _conditional if seed != 11 else _mixed, 110)
         out += _params(study)
     return out
@@ -185,9 +193,9 @@ def scenario_multiobjective_constraints() -> list[dict[str, Any]]:
         v = _mixed(t)
         return v, (t.params["x"] - 0.8) ** 2 + t.params["k"] / 50
 
-    mo = tw.create_study(directions=["minimize", "minimize"], sampler=tw.samplers.TPESampler(seed=12))
+    mo = tw.create_study(directions=["minimize", "minimize"], sampler=_sampler(seed=12))
     mo.optimize(two, n_trials=90)
-    con = tw.create_study(sampler=tw.samplers.TPESampler(seed=13, constraints_func=lambda t: [t.params["b"] - 0.5]))
+    con = tw.create_study(sampler=_sampler(seed=13, constraints_func=lambda t: [t.params["b"] - 0.5]))
     con.optimize(_conditional, n_trials=90)
     return _params(mo) + _params(con)
 
@@ -202,7 +210,7 @@ def scenario_evolving_space() -> list[dict[str, Any]]:
         k = t.suggest_int("k", 0, 40 if late else 20, step=2)
         return (x - 1.3) ** 2 + abs(math.log(n) - 5) + (c != "c") + abs(k - 30) / 30
 
-    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=14))
+    study = tw.create_study(sampler=_sampler(seed=14))
     _run(study, objective, 130)
     return _params(study)
 
@@ -227,6 +235,55 @@ def test_tpe_proposes_exactly_the_reference_sequence(name: str) -> None:
     assert len(got) == len(expected)
     first = next((i for i, (g, e) in enumerate(zip(got, expected, strict=True)) if g != e), None)
     assert first is None, f"{name}: trial {first} differs from the reference (of {len(got)})"
+
+
+class _RebuildEveryTime(tw.samplers.TPESampler):
+    """TPESampler without its estimators of the previous proposal (the path before they were kept)."""
+
+    def _model_proposal(self, trial: Any, h: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        h.estimators = {}
+        return super()._model_proposal(trial, h, *args, **kwargs)
+
+
+@pytest.mark.parametrize("name", ["conditional", "pruned_failed", "ask_tell_out_of_order", "two_workers",
+                                  "evolving_space"])
+def test_reused_estimators_propose_what_rebuilt_ones_propose(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The same scenario with the estimators rebuilt at every proposal: the same parameters, here on any
+    # platform (the digests above are this machine's).
+    kept = SCENARIOS[name]()
+    monkeypatch.setitem(SAMPLER, "class", _RebuildEveryTime)
+    rebuilt = SCENARIOS[name]()
+    assert kept == rebuilt
+
+
+def test_estimators_are_kept_for_unchanged_rows_and_rebuilt_for_new_ones() -> None:
+    from tunewise.samplers import _tpe
+
+    built: list[int] = []
+
+    class Counting(_tpe._Parzen):
+        def __init__(self, space: Any, obs: Any, *args: Any, **kwargs: Any) -> None:
+            built.append(obs.shape[0])
+            super().__init__(space, obs, *args, **kwargs)
+
+    study = tw.create_study(sampler=tw.samplers.TPESampler(seed=0))
+    study.optimize(_conditional, n_trials=60)
+    original = _tpe._Parzen
+    _tpe._Parzen = Counting  # type: ignore[misc]
+    try:
+        per_proposal = []
+        for _ in range(20):
+            built.clear()
+            t = study.ask()
+            study.tell(t, _conditional(t))
+            per_proposal.append(len(built))
+    finally:
+        _tpe._Parzen = original  # type: ignore[misc]
+    # 4 groups x 2 estimators per proposal. The last trial told adds a row to the shared group's bad set
+    # (or its good set) and to its branch's: those are built again; the other branches' are kept while
+    # the study's good set stays.
+    assert all(2 <= k <= 8 for k in per_proposal), per_proposal
+    assert sum(per_proposal) < 0.75 * 8 * 20, per_proposal
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
