@@ -124,12 +124,23 @@ _NO_MAX_RESOURCE = 10**9
 
 
 class MedianPruner(MedianScheduler):
-    """Optuna's ``MedianPruner(n_startup_trials=5, n_warmup_steps=0, interval_steps=1, *, n_min_trials=1)``."""
+    """Optuna's ``MedianPruner(n_startup_trials=5, n_warmup_steps=0, interval_steps=1, *, n_min_trials=1)``.
+
+    As in Optuna, a trial is compared with the COMPLETE trials' values at its step only
+    (:class:`~tunewise.schedulers.MedianScheduler` also counts PRUNED and RUNNING trials).
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study(pruner=tw.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=1))
+    """
+
+    _peer_states = (TrialState.COMPLETE,)
 
 
 class PercentilePruner(PercentileScheduler):
     """Optuna's ``PercentilePruner(percentile, n_startup_trials=5, n_warmup_steps=0, interval_steps=1, *,
-    n_min_trials=1)``."""
+    n_min_trials=1)``: compared with the COMPLETE trials' values at the step, as in Optuna."""
+
+    _peer_states = (TrialState.COMPLETE,)
 
 
 class NopPruner(Scheduler):

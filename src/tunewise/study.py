@@ -207,9 +207,9 @@ class Study:
         pruner, the median rule with ``MedianPruner()``'s defaults (one per study object)."""
         sched: Scheduler | None = self.__dict__.get("_median_default")
         if sched is None:
-            from tunewise.schedulers import MedianScheduler
+            from tunewise.pruners import MedianPruner  # Optuna's rule: COMPLETE trials only
 
-            sched = self.__dict__["_median_default"] = MedianScheduler(n_startup_trials=5, n_warmup_steps=0)
+            sched = self.__dict__["_median_default"] = MedianPruner(n_startup_trials=5, n_warmup_steps=0)
         return sched
 
     def _metric_name(self) -> str | None:

@@ -33,6 +33,9 @@ class PercentileScheduler(Scheduler):
     >>> study = tw.create_study(pruner=tw.schedulers.PercentileScheduler(25.0, n_startup_trials=2))
     """
 
+    # Whose values at the step the trial is compared with (Optuna's pruners: COMPLETE only).
+    _peer_states: tuple[TrialState, ...] = _OTHERS
+
     def __init__(self, percentile: float, n_startup_trials: int = 5, n_warmup_steps: int = 0,
                  interval_steps: int = 1, *, n_min_trials: int = 1) -> None:
         p = _check_number("percentile", percentile, 0.0)
@@ -67,7 +70,7 @@ class PercentileScheduler(Scheduler):
             return Decision.stop()
         at_step = [
             t.reports[step]
-            for t in ctx.get_trials(states=_OTHERS)
+            for t in ctx.get_trials(states=self._peer_states)
             if t.number != trial.number and step in t.reports
         ]
         others = [v for v in at_step if v == v]
