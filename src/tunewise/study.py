@@ -939,7 +939,8 @@ class Study:
         ``fail_reason`` (only with ``state=FAILED``) says why; it is stored as the trial's
         ``system_attrs["fail_reason"]`` and shown by the dashboard and reports. A value that is
         not a result (NaN, None, a string, the wrong number of values) records the trial FAILED
-        with a UserWarning, as in Optuna, or raises ValueError with ``state=COMPLETE``.
+        with a UserWarning, as in Optuna; with ``state=COMPLETE`` it raises ValueError and leaves
+        the trial RUNNING, to be told again, as Optuna does.
 
         >>> import tunewise as tw
         >>> study = tw.create_study()
@@ -996,11 +997,15 @@ class Study:
             return self._finish(trial, TrialState.FAILED, None, fail_reason or "told FAILED")
         vals, reason = self._check_values(values)
         if reason is not None:
+            if state == TrialState.COMPLETE:
+                # As Optuna: refused before anything is written, so the trial stays RUNNING and the
+                # caller can tell it again (with a value, or state=FAILED / PRUNED).
+                raise ValueError(f"trial {trial.number} was not told: {reason}; state=COMPLETE needs "
+                                 f"{'a value' if len(self.directions) == 1 else 'one value per objective'} "
+                                 f"(the trial is still RUNNING)")
             outcome = self._finish(trial, TrialState.FAILED, None, reason)
             if outcome.refused is Refusal.ALREADY_FINISHED:
                 return outcome
-            if state == TrialState.COMPLETE:
-                raise ValueError(f"trial {trial.number} was recorded as FAILED: {reason}")
             # As Optuna: an ask-and-tell loop goes on past a bad value (a NaN loss), with a warning
             # (shown at the caller of tell()).
             warnings.warn(f"trial {trial.number} was recorded as FAILED: {reason}", UserWarning, stacklevel=3)

@@ -76,3 +76,20 @@ def test_an_objective_value_with_float_is_taken_as_optuna_does() -> None:
     da = pytest.importorskip("dask.array")
     study.optimize(lambda t: da.from_array([0.5, 1.5]).mean(), n_trials=1)
     assert study.trials[-1].value == 1.0
+
+
+@pytest.mark.parametrize("bad", [None, math.nan, [1.0, 2.0]])
+def test_a_refused_state_complete_leaves_the_trial_running_to_be_told_again(bad: object) -> None:
+    # Optuna 5.1 raises before it writes anything: the trial stays RUNNING, and a loop that catches
+    # the ValueError can tell it again (s30's third-party probe: tunewise had recorded it FAILED, so
+    # the second tell raised "already FAILED").
+    study = optuna.create_study()
+    trial = study.ask()
+    with pytest.raises(ValueError):
+        study.tell(trial, bad, state=TrialState.COMPLETE)  # type: ignore[arg-type]
+    assert study.trials[0].state == TrialState.RUNNING
+    assert study.tell(trial.number, 0.25).value == 0.25
+    other = study.ask()
+    with pytest.raises(ValueError):
+        study.tell(other, state=TrialState.COMPLETE)
+    assert study.tell(other, state=TrialState.FAILED).state == TrialState.FAILED
