@@ -19,13 +19,17 @@ storage_option = click.option(
 )
 
 
-def existing_storage(url: str) -> BaseStorage:
+def existing_storage(url: str, *, retry_seconds: float | None = None) -> BaseStorage:
     """The storage at ``url`` for a command that reads (or deletes from) one: a URL without
     tunewise's tables, or a SQLite file that does not exist, is refused with an error naming it,
-    and nothing is created there (reading another application's database must not add tables)."""
-    from tunewise.storage import get_storage
+    and nothing is created there (reading another application's database must not add tables).
+    ``retry_seconds``: how long an operation rides out a database that went away (the
+    storage's default, 60 s, when None)."""
+    from tunewise.storage import SQLStorage, get_storage
 
-    return get_storage(url, create=False)
+    if retry_seconds is None:
+        return get_storage(url, create=False)
+    return SQLStorage.from_url(url, create=False, retry_seconds=retry_seconds)
 
 
 def note(message: str) -> None:
