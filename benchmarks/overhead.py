@@ -19,9 +19,15 @@ import sys
 import tempfile
 import time
 
+_REPORTS = 0  # --reports K: the objective reports K steps and asks should_prune() after each
+
 
 def _objective_tw(trial):
-    return trial.suggest_float("x", -1, 1) + trial.suggest_float("y", -1, 1) + trial.suggest_float("z", -1, 1)
+    value = trial.suggest_float("x", -1, 1) + trial.suggest_float("y", -1, 1) + trial.suggest_float("z", -1, 1)
+    for step in range(_REPORTS):  # the study's default pruner (median) decides; its answer is not acted on,
+        trial.report(value + 1.0 / (step + 1), step)  # so every trial completes in both frameworks
+        trial.should_prune()
+    return value
 
 
 def _tw_sampler(kind: str):
@@ -207,6 +213,9 @@ def main() -> None:
     ap.add_argument("--cpu", action="store_true",
                     help="time windows in process CPU time instead of wall time (on a loaded machine; excludes "
                          "time spent waiting for a core, and for disk)")
+    ap.add_argument("--reports", type=int, default=0, metavar="K",
+                    help="the objective also reports K steps, asking should_prune() after each (the default "
+                         "median pruner decides; trials complete whatever it says)")
     ap.add_argument("--growth", type=int, metavar="N",
                     help="only: sequential windows on one SQLite study grown to N trials, with CPU, GC, WAL detail")
     ap.add_argument("--gc-freeze", action="store_true", help="with --growth: gc.freeze() after each window")
@@ -214,6 +223,8 @@ def main() -> None:
                     help="only: SQLite cost per trial with synchronous=off/normal/full (interleaved windows, wall "
                          "time: FULL's cost is the fsync at every commit)")
     args = ap.parse_args()
+    global _REPORTS
+    _REPORTS = args.reports
     if args.growth:
         growth(args.growth, window=200, every=1000, sampler=args.sampler, gc_freeze=args.gc_freeze)
         return
@@ -257,7 +268,9 @@ def main() -> None:
             rows.append((kind, cp, a, b, (b / a) if a and b else None))
         print(f"  measured {kind}", file=sys.stderr, flush=True)
     print(f"\nFramework cost per trial (ms{' of CPU time' if args.cpu else ''}, mean over the {window} trials ending"
-          f" at trial N; {args.sampler} sampler, 3 floats; load average {os.getloadavg()[0]:.1f})\n")
+          f" at trial N; {args.sampler} sampler, 3 floats"
+          f"{f', {args.reports} reports + should_prune()' if args.reports else ''}; load average "
+          f"{os.getloadavg()[0]:.1f})\n")
     print("| storage | N | tunewise ms/trial | optuna ms/trial | optuna / tunewise |")
     print("|---|---:|---:|---:|---:|")
     for kind, cp, a, b, r in rows:
