@@ -237,6 +237,25 @@ def test_tpe_proposes_exactly_the_reference_sequence(name: str) -> None:
     assert first is None, f"{name}: trial {first} differs from the reference (of {len(got)})"
 
 
+def test_kernel_draws_are_numpys_choice() -> None:
+    # _Parzen.sample draws kernels with numpy's own steps of Generator.choice(p=...): if a numpy release
+    # changes them, this says so (the proposals would still be valid, no longer the reference ones).
+    import numpy as np
+
+    from tunewise.samplers._tpe import _choice
+
+    for seed in range(300):
+        r = np.random.default_rng(seed)
+        p = r.random(int(r.integers(1, 400))) ** 3
+        p /= p.sum()
+        size = int(r.integers(1, 64))
+        a, b = np.random.default_rng(seed + 1), np.random.default_rng(seed + 1)
+        cdf = p.cumsum()
+        cdf /= cdf[-1]
+        assert np.array_equal(a.choice(len(p), size=size, p=p), _choice(b, cdf, size))
+        assert a.random() == b.random()
+
+
 class _RebuildEveryTime(tw.samplers.TPESampler):
     """TPESampler without its estimators of the previous proposal (the path before they were kept)."""
 

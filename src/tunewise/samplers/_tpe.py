@@ -329,6 +329,7 @@ class _Parzen:
         self._mu_quad = (mc ** 2 * self._inv_var).sum(axis=1)
         self._cont_const = -(np.log(sc) + _LOG_SQRT_2PI + zc).sum(axis=1)
         self._kernel_pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None  # see _cell_log_mass
+        self._w_cdf: np.ndarray | None = None  # see _choice
         self.cat_logp: list[np.ndarray] = []
         for j, k in zip(space.cat, space.n_choices, strict=False):
             idx = obs[:, j].astype(int)
@@ -344,7 +345,7 @@ class _Parzen:
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         sp = self.space
-        comp = rng.choice(len(self.w), size=size, p=self.w)
+        comp = _choice(rng, self._cdf(), size)
         out = np.empty((size, len(sp.names)))
         if len(sp.num):
             mu, sg = self.mu[comp], self.sigma[comp]
@@ -357,6 +358,12 @@ class _Parzen:
             r = rng.random(size)[:, None] * cdf[:, -1:]
             out[:, j] = np.minimum((cdf < r).sum(axis=1), cdf.shape[1] - 1)
         return out
+
+    def _cdf(self) -> np.ndarray:
+        if self._w_cdf is None:
+            self._w_cdf = self.w.cumsum()
+            self._w_cdf /= self._w_cdf[-1]
+        return self._w_cdf
 
     def _cell_log_mass(self, cells: list[tuple[np.ndarray, np.ndarray, np.ndarray]], n_rows: int) -> np.ndarray:
         """``[kernel, row, dim]``: log mass of each kernel on each row's cell of each discrete
@@ -406,6 +413,19 @@ class _Parzen:
         e = np.zeros_like(total)
         np.exp(total, out=e, where=~(total <= _EXP_ZERO))  # most far kernels underflow to 0: see _EXP_ZERO
         return peak + np.log(e.sum(axis=0))  # type: ignore[no-any-return]
+
+
+def _choice(rng: np.random.Generator, cdf: np.ndarray, size: int) -> np.ndarray:
+    """``rng.choice(len(cdf), size, p=p)`` for ``cdf = p.cumsum() / p.cumsum()[-1]``: the same draws and
+    the same stream (numpy's own steps), without the checks of ``p`` that cost ~40 us a call.
+
+    >>> p = np.array([0.2, 0.5, 0.3])
+    >>> a = np.random.default_rng(1).choice(3, size=8, p=p)
+    >>> bool((a == _choice(np.random.default_rng(1), p.cumsum() / p.cumsum()[-1], 8)).all())
+    True
+    """
+    idx: np.ndarray = cdf.searchsorted(rng.random(size), side="right")
+    return idx
 
 
 def _distinct_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
