@@ -1273,7 +1273,8 @@ class Study:
             try:
                 path = _spool.save(self._storage, trial._trial_id, state, values, trial.params,
                                    trial.intermediate_values, trial.user_attrs, trial.system_attrs,
-                                   number=trial.number, started=trial._frozen.datetime_start_ts)
+                                   number=trial.number, started=trial._frozen.datetime_start_ts,
+                                   study=self.study_name)
             except OSError as spool_error:  # e.g. the disk that is full holds the spool too
                 result = f"{state.value} with values {values} and parameters {_short_repr(dict(trial.params), 2000)}"
                 _log.error("trial %d finished %s; it could not be stored (%s) nor kept in %s (%s)",

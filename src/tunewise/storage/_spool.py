@@ -47,15 +47,17 @@ def _prefix(storage: BaseStorage) -> str:
 
 def save(storage: BaseStorage, trial_id: int, state: TrialState, values: list[float] | None,
          params: Mapping[str, Any], intermediate_values: Mapping[int, float], user_attrs: Mapping[str, Any],
-         system_attrs: Mapping[str, Any], *, number: int | None = None, started: float | None = None) -> Path:
+         system_attrs: Mapping[str, Any], *, number: int | None = None, started: float | None = None,
+         study: str | None = None) -> Path:
     """Keep one finished trial's result on disk (atomically, fsynced); returns the file.
 
     ``number`` and ``started`` (the trial's start, seconds since the epoch) identify the trial
-    beyond its id: a database replaced under the same URL reuses ids for other trials."""
+    beyond its id: a database replaced under the same URL reuses ids for other trials.
+    ``study`` (its study's name) and ``number`` name the trial in the messages of :func:`replay`."""
     folder = spool_dir()
     folder.mkdir(parents=True, exist_ok=True)
     record = {
-        "url_hash": _prefix(storage), "trial_id": int(trial_id), "number": number, "started": started,
+        "url_hash": _prefix(storage), "trial_id": int(trial_id), "number": number, "started": started, "study": study,
         "state": TrialState(state).value,
         "values": values, "params": dict(params),
         "intermediate_values": {str(int(k)): float(v) for k, v in intermediate_values.items()},
@@ -126,8 +128,20 @@ def replay(storage: BaseStorage) -> int:
             os.unlink(path)
         except OSError:
             pass
-        _log.warning("wrote the result of trial id %d kept in %s while the storage was out of reach", tid, path)
+        _log.warning("wrote the result of %s, kept in %s while the storage was out of reach", _named(record, tid),
+                     path)
     return written
+
+
+def _named(record: Mapping[str, Any], trial_id: int) -> str:
+    """The spooled trial as a user knows it ("trial 3 of study 'lr-search'"); by its storage id
+    only for a file spooled before the number and study were kept."""
+    number, study = record.get("number"), record.get("study")
+    if isinstance(number, int) and isinstance(study, str):
+        return f"trial {number} of study {study!r}"
+    if isinstance(number, int):
+        return f"trial {number} (id {trial_id})"
+    return f"trial id {trial_id}"
 
 
 def _another_trial(record: Mapping[str, Any], stored: FrozenTrial) -> str:
