@@ -365,6 +365,20 @@ def test_both_exhaust_and_an_empty_dataset_raise_scikit_learns_errors(Search):
         Search(LogisticRegression(), {"C": [1.0]}, min_resources="smallest").fit(np.empty((0, 3)), [])
 
 
+def test_one_check_of_the_resolved_resources_serves_fit_and_the_plan():
+    # s30: fit() and plan_halving() each wrote the same two checks; one check_resources() now.
+    from tunewise.integrations.sklearn._halving import HalvingSettings, check_resources, plan_halving
+
+    check_resources(14, 14)
+    with pytest.raises(ValueError, match="min_resources_=15 is greater than max_resources_=14"):
+        check_resources(15, 14)
+    with pytest.raises(ValueError, match="min_resources_=0: you might have passed an empty dataset X"):
+        check_resources(0, 14)
+    settings = HalvingSettings(3, "n_samples", "auto", "smallest", False, None)
+    with pytest.raises(ValueError, match="min_resources_=0"):
+        plan_halving(4, settings, 0, 14)
+
+
 class Recording(Permissive):
     """Permissive, and records every set_params call and the rows each fit sees."""
 

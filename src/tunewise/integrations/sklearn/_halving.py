@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["HALVING_SETTINGS", "HalvingPlan", "check_halving_settings", "plan_halving", "smallest_resources",
-           "subsample_splits", "survivors"]
+__all__ = ["HALVING_SETTINGS", "HalvingPlan", "check_halving_settings", "check_resources", "plan_halving",
+           "smallest_resources", "subsample_splits", "survivors"]
 
 # SearchCV's arguments that ask for successive halving (scikit-learn's defaults when not given).
 HALVING_SETTINGS = ("factor", "resource", "max_resources", "min_resources", "aggressive_elimination",
@@ -114,15 +114,21 @@ def smallest_resources(resource: str, n_splits: int, classifier: bool, y: Any) -
     return n
 
 
-def plan_halving(n_candidates: int, settings: HalvingSettings, min_resources: float, max_resources: int) -> HalvingPlan:
-    """The iterations for ``n_candidates`` first candidates; ``min_resources`` is the resolved
-    'smallest' value (or the given integer)."""
-    factor = settings.factor
+def check_resources(min_resources: float, max_resources: int) -> None:
+    """Refuse, as scikit-learn does, resolved resources halving cannot run with: fit() checks them
+    before it draws the candidates (their number may be ``max // min``), plan_halving() again."""
     if min_resources > max_resources:
         raise ValueError(f"min_resources_={min_resources} is greater than max_resources_={max_resources}: lower "
                          f"min_resources or raise max_resources")
     if min_resources == 0:
         raise ValueError("min_resources_=0: you might have passed an empty dataset X (no samples to start with)")
+
+
+def plan_halving(n_candidates: int, settings: HalvingSettings, min_resources: float, max_resources: int) -> HalvingPlan:
+    """The iterations for ``n_candidates`` first candidates; ``min_resources`` is the resolved
+    'smallest' value (or the given integer)."""
+    factor = settings.factor
+    check_resources(min_resources, max_resources)
     # Enough iterations that the last one scores fewer than `factor` candidates.
     n_required = 1 + math.floor(math.log(n_candidates, factor))
     if settings.min_resources == "exhaust":

@@ -38,6 +38,7 @@ from tunewise.integrations.sklearn._halving import (
     HalvingPlan,
     HalvingSettings,
     check_halving_settings,
+    check_resources,
     plan_halving,
     smallest_resources,
     subsample_splits,
@@ -1093,11 +1094,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         else:
             min_resources = halving.min_resources
         max_resources = _num_samples(X) if halving.max_resources == "auto" else int(halving.max_resources)
-        if min_resources > max_resources:
-            raise ValueError(f"min_resources_={min_resources} is greater than max_resources_={max_resources}: lower "
-                             f"min_resources or raise max_resources")
-        if min_resources == 0:
-            raise ValueError("min_resources_=0: you might have passed an empty dataset X (no samples to start with)")
+        check_resources(min_resources, max_resources)
         n_first = None
         if settings.kind == "distributions":
             n_first = (int(max_resources // min_resources) if halving.n_candidates == "exhaust"
