@@ -118,3 +118,28 @@ def test_each_finished_trial_is_read_once(monkeypatch) -> None:
 
     study.optimize(objective, n_trials=30)
     assert len(reads) == 29 and set(reads.values()) == {1}  # every finished peer, once (was: at every decision)
+
+
+def test_optunas_median_pruner_reads_the_trials_once_a_decision() -> None:
+    # Its peers are the COMPLETE trials, which it also counts: one read serves both (was two: a
+    # count, then the trials; on SQLite each a round trip).
+    from tunewise.storage import InMemoryStorage
+
+    class Counting(InMemoryStorage):
+        reads = 0
+
+        def get_trials(self, study_id, states=None):
+            Counting.reads += 1
+            return super().get_trials(study_id, states)
+
+    study = tw.create_study(storage=Counting(), pruner=tw.pruners.MedianPruner(n_startup_trials=1),
+                            sampler=tw.samplers.RandomSampler(seed=0))
+    per_decision = []
+    for _ in range(8):
+        trial = study.ask()
+        trial.report(trial.suggest_float("x", 0, 1), 0)
+        before = Counting.reads
+        trial.should_prune()
+        per_decision.append(Counting.reads - before)
+        study.tell(trial, trial.params["x"])
+    assert per_decision[1:] == [1] * 7  # (the first has no COMPLETE trial to compare with)

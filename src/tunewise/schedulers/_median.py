@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from tunewise.trial import FrozenTrial
 
 _OTHERS = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
+_COMPLETE = (TrialState.COMPLETE,)
 
 
 class PercentileScheduler(Scheduler):
@@ -60,7 +62,9 @@ class PercentileScheduler(Scheduler):
             + self.n_warmup_steps
         if max((s for s in values if s != step), default=-1) >= interval_start:
             return Decision.CONTINUE
-        n_complete = ctx.count_trials((TrialState.COMPLETE,))
+        # Peers COMPLETE only (Optuna's pruners): one read gives both the count and the peers.
+        complete = ctx.get_trials(states=_COMPLETE) if self._peer_states == _COMPLETE else None
+        n_complete = len(complete) if complete is not None else ctx.count_trials(_COMPLETE)
         if n_complete == 0 or n_complete < self.n_startup_trials:
             return Decision.CONTINUE
         # NaN reports (recorded, as in Optuna) count as the worst: a trial with only NaN so far
@@ -68,7 +72,7 @@ class PercentileScheduler(Scheduler):
         own = [sign * v for v in values.values() if v == v]
         if not own:
             return Decision.stop()
-        others = self._peer_values(ctx, trial, step)
+        others = self._peer_values(ctx, trial, step, complete)
         if len(others) < self.n_min_trials:
             return Decision.CONTINUE
         best = min(own)  # the trial's best so far, as a loss
@@ -76,8 +80,10 @@ class PercentileScheduler(Scheduler):
         threshold = float(np.percentile(sign * np.asarray(others, dtype=float), self.percentile))
         return Decision.stop() if best > threshold else Decision.CONTINUE
 
-    def _peer_values(self, ctx: SchedulerContext, trial: FrozenTrial, step: int) -> list[float]:
-        """The values (NaN left out) the other trials in ``_peer_states`` reported at ``step``.
+    def _peer_values(self, ctx: SchedulerContext, trial: FrozenTrial, step: int,
+                     trials: list[FrozenTrial] | None = None) -> list[float]:
+        """The values (NaN left out) the other trials in ``_peer_states`` (``trials``, when read
+        already) reported at ``step``.
 
         A finished trial's reports never change: each is read once per study and process, into
         the context's scratch (step -> values); only unfinished trials are read at every decision.
@@ -87,14 +93,24 @@ class PercentileScheduler(Scheduler):
         cache = ctx.scratch(self)
         seen: set[int] = cache.setdefault("seen", set())
         by_step: dict[int, list[float]] = cache.setdefault("by_step", {})
-        trials = ctx.get_trials(states=self._peer_states)
+        if trials is None:
+            trials = ctx.get_trials(states=self._peer_states)
         if trial.state.is_finished():  # (not from the loop) a finished trial is not its own peer
             return [t.reports[step] for t in trials
                     if t.number != trial.number and step in t.reports and t.reports[step] == t.reports[step]]
+        scan: Iterable[FrozenTrial] = trials
+        new = len(trials)  # at most this many not seen yet
+        if all(s.is_finished() for s in self._peer_states):
+            # Every peer finished (COMPLETE only): the trials seen stay in ``trials``, so exactly
+            # this many are new, most often the last ones (numbers follow the starts).
+            new, scan = len(trials) - len(seen), reversed(trials)
         running: list[float] = []
-        for t in trials:
+        for t in scan:
+            if new == 0:
+                break
             if t.trial_id in seen:
                 continue
+            new -= 1
             reports = t.reports
             if t.state.is_finished():
                 seen.add(t.trial_id)
