@@ -903,6 +903,123 @@ def set_metric_names_then_dataframe_and_best_trials():
     return f"names={study.metric_names} cols={list(df.columns)}"
 
 
+# --- round 4 ------------------------------------------------------------------------------------------------------
+
+
+@case
+def categorical_mixed_types_roundtrip():
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0), storage=_url("mixed"))
+    seen = set()
+
+    def objective(trial):
+        v = trial.suggest_categorical("v", [1, "a", None, 2.5, True])
+        seen.add(repr(v))
+        return 0.0
+
+    study.optimize(objective, n_trials=15)
+    back = sorted({repr(t.params["v"]) for t in study.trials})
+    return f"seen={sorted(seen)} back={back} best={study.best_params!r}"
+
+
+@case
+def suggest_bad_ranges_exception_classes():
+    study = optuna.create_study()
+    out = {}
+
+    def objective(trial):
+        out["log0"] = _try(lambda: trial.suggest_float("a", 0.0, 1.0, log=True))
+        out["low_gt_high"] = _try(lambda: trial.suggest_float("b", 2.0, 1.0))
+        out["int_low_gt_high"] = _try(lambda: trial.suggest_int("c", 5, 1))
+        out["empty_choices"] = _try(lambda: trial.suggest_categorical("d", []))
+        out["step_and_log"] = _try(lambda: trial.suggest_int("e", 1, 10, step=2, log=True))
+        return 0.0
+
+    study.optimize(objective, n_trials=1)
+    return f"{out}"
+
+
+@case
+def add_pruned_trial_with_intermediate_values():
+    d = {"x": optuna.distributions.FloatDistribution(0, 1)}
+    study = optuna.create_study()
+    study.add_trial(optuna.trial.create_trial(params={"x": 0.5}, distributions=d, state=TrialState.PRUNED,
+                                              intermediate_values={0: 0.9, 1: 0.8}))
+    t = study.trials[0]
+    return f"state={t.state.name} value={t.value} iv={t.intermediate_values} best={_try(lambda: study.best_trial)}"
+
+
+@case
+def optimize_n_trials_none_with_timeout():
+    study = optuna.create_study()
+
+    def objective(trial):
+        import time as _time
+
+        _time.sleep(0.05)
+        return quad(trial)
+
+    study.optimize(objective, n_trials=None, timeout=0.3)
+    return f"some={len(study.trials) >= 1} all_complete={set(states(study)) == {'COMPLETE'}}"
+
+
+@case
+def trials_dataframe_state_column_and_values_dtype():
+    study = optuna.create_study()
+    study.optimize(quad, n_trials=2)
+    t = study.ask()
+    study.tell(t, state=TrialState.PRUNED)
+    study.ask()
+    df = study.trials_dataframe()
+    return f"states={list(df['state'])} value_dtype={df['value'].dtype} number_dtype={df['number'].dtype}"
+
+
+@case
+def best_trial_copy_is_independent():
+    study = optuna.create_study()
+    study.optimize(quad, n_trials=2)
+    bt = study.best_trial
+    bt.params["x"] = 99.0
+    bt.user_attrs["z"] = 1
+    return f"x_changed={study.best_trial.params['x'] == 99.0} attrs={study.best_trial.user_attrs}"
+
+
+@case
+def frozen_trial_suggest_replays_params():
+    study = optuna.create_study()
+    study.optimize(quad, n_trials=1)
+    ft = study.trials[0]
+    return f"replay_equal={quad(ft) == ft.value} missing={_try(lambda: ft.suggest_float('zz', 0, 1))}"
+
+
+@case
+def study_user_attrs_on_sqlite_reload():
+    url = _url("attrs_reload")
+    s = optuna.create_study(study_name="r", storage=url)
+    s.set_user_attr("n", 3)
+    s.set_user_attr("lst", [1, "a"])
+    s.set_system_attr("sys", {"k": 1}) if hasattr(s, "set_system_attr") else None
+    again = optuna.load_study(study_name="r", storage=url)
+    return f"user={again.user_attrs}"
+
+
+@case
+def sampler_seed_reproducible_across_studies():
+    def run():
+        study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=7))
+        study.optimize(quad, n_trials=12)
+        return [round(t.params["x"], 12) for t in study.trials]
+
+    return f"same={run() == run()}"
+
+
+@case
+def enqueue_trial_then_optimize_with_grid_sampler():
+    study = optuna.create_study(sampler=optuna.samplers.GridSampler({"x": [0.0, 1.0], "y": [0]}))
+    study.enqueue_trial({"x": 0.5, "y": 0})
+    study.optimize(quad, n_trials=4)
+    return f"n={len(study.trials)} xs={[t.params['x'] for t in study.trials]}"
+
+
 def main() -> None:
     only = os.environ.get("PROBE_ONLY", "")
     for fn in CASES:
