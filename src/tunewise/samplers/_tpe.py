@@ -333,15 +333,19 @@ class _Parzen:
         self.cat_logp: list[np.ndarray] = []
         for j, k in zip(space.cat, space.n_choices, strict=False):
             idx = obs[:, j].astype(int)
+            # A kernel's row depends on its observed choice only: the k distinct rows are computed
+            # (the same operations on the same numbers as row by row) and copied to the kernels.
             if adaptive:
-                p = np.full((n + 1, k), prior_weight / (n + 1))
-                p[np.arange(n), idx] += 1.0
+                p = np.full((k, k), prior_weight / (n + 1))
+                p[np.arange(k), np.arange(k)] += 1.0
                 p /= p.sum(axis=1, keepdims=True)
             else:
-                p = np.full((n + 1, k), cat_smoothing / k)
-                p[np.arange(n), idx] += 1.0 - cat_smoothing
-            p[n, :] = 1.0 / k
-            self.cat_logp.append(np.log(p))
+                p = np.full((k, k), cat_smoothing / k)
+                p[np.arange(k), np.arange(k)] += 1.0 - cat_smoothing
+            logp = np.empty((n + 1, k))
+            logp[:n] = np.log(p)[idx]
+            logp[n] = np.log(np.full((1, k), 1.0 / k))
+            self.cat_logp.append(logp)
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         sp = self.space
