@@ -773,8 +773,9 @@ class Study:
 
     @contextlib.contextmanager
     def _planned(self, n_trials: int | None, timeout: float | None = None) -> Iterator[None]:
-        """The plan of trials a caller runs through ``ask()`` (``SearchCV``: ``n_trials``, ``timeout``),
-        for the sampler, as ``optimize()`` gives it (``StudyContext.budget``: AutoSampler's plan)."""
+        """The plan of trials a caller runs through ``ask()`` (``SearchCV``: ``n_trials``, ``timeout``;
+        through ``tunewise._loop_api.planned``), for the sampler, as ``optimize()`` gives it
+        (``StudyContext.budget``: AutoSampler's plan)."""
         if self._in_optimize or self._budget is not None:
             yield
             return
@@ -957,7 +958,8 @@ class Study:
               state: TrialState | None = None, fail_reason: str | None = None) -> FinishOutcome:
         """:meth:`tell`, with what the finish came to: refused when the trial was finished
         already (told here before, or by another process meanwhile). tell() raises for that;
-        tunewise's own loops (the sweep runner, SearchCV) read it, say so and go on."""
+        tunewise's own loops (the sweep runner, SearchCV) read it through ``tunewise._loop_api.tell``,
+        say so and go on."""
         if fail_reason is not None and not isinstance(fail_reason, str):
             raise TypeError(f"fail_reason must be a string, got {fail_reason!r}")
         if fail_reason is not None and (state is None or TrialState(state) != TrialState.FAILED):
