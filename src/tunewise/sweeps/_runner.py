@@ -339,7 +339,9 @@ class SweepRunner:
                 self._set_stop(f"ran {self.count} run(s) (count)")
                 return None
             if not self._claim_slot():
-                self._set_stop(f"run_cap of {self.config.run_cap} runs reached")
+                # Every slot is taken, but a run of a dead agent may still hold one: its retry
+                # runs here (_rerun_dead_runs), as at the end of a grid.
+                self._exhausted = f"run_cap of {self.config.run_cap} runs reached"
                 return None
             try:
                 trial = self.study.ask()
@@ -352,12 +354,13 @@ class SweepRunner:
             return self._prepared(trial)
 
     def _rerun_dead_runs(self) -> tuple[Trial, dict[str, Any]] | None:
-        """The grid ran through while runs of other agents may still be RUNNING: as ``optimize()``
-        at the end of a grid, wait for them, failing those whose agent died (no heartbeat for the
-        sweep's grace period) and queueing their retries, and run a retry here. Without it an
-        agent killed mid-run left its run RUNNING for good and its grid point never ran: the
-        other agents ended the sweep when the grid ran through (s27). None when nothing runs any
-        more (the sweep stops). Waits outside the lock: this agent's other runs still finish."""
+        """The grid ran through, or every ``run_cap`` slot is taken, while runs of other agents
+        may still be RUNNING: as ``optimize()`` at the end of a grid or budget, wait for them,
+        failing those whose agent died (no heartbeat for the sweep's grace period) and queueing
+        their retries, and run a retry here. Without it an agent killed mid-run left its run
+        RUNNING for good and its grid point (s27) or run_cap slot (s30) never ran: the other
+        agents ended the sweep. None when nothing runs any more (the sweep stops). Waits outside
+        the lock: this agent's other runs still finish."""
         while not self._stop.is_set() and self.study.await_retry():
             with self._lock:
                 if self._stop.is_set():
