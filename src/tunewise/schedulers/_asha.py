@@ -866,7 +866,8 @@ class ASHAScheduler(_SuccessiveHalving):
         self._noise_margin = False
         # Candidate C of issue 19 (session 30, off): stop mode; a share of the trials is cut at a
         # costly rung that is measured but not trusted yet, as Hyperband's bracket starting there
-        # would (_hedged).
+        # would (_hedged). It failed its dev bars (1.02x the default's compute to target over the
+        # dev families at 10·R and 30·R; benchmarks/history/s30/hedge.md), so it stays off.
         self._bracket_hedge = False
 
     def _active(self) -> bool:
