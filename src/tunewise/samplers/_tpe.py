@@ -997,10 +997,11 @@ class TPESampler(Sampler):
         one proposal to the next (a new trial joins one branch; the study's good set rarely moves), and
         their estimators are taken as they are instead of being built again (issue 18's cost).
         """
-        key = (id(space), cols.tobytes(), rows.tobytes(), None if extra is None else extra.tobytes(), adaptive, ramp,
+        # the space object itself, not its id: the key keeps it alive, so no freed space's id is reused
+        key = (space, cols.tobytes(), rows.tobytes(), None if extra is None else extra.tobytes(), adaptive, ramp,
                n_split, self.prior_weight, self.categorical_smoothing)
         est = h.estimators.get(key)
-        if est is None or est.space is not space:
+        if est is None:
             obs = X[np.ix_(rows, cols)]
             if extra is not None:
                 obs = np.vstack([obs, extra])
