@@ -40,14 +40,6 @@ _VERY_LARGE = 1000
 # (benchmarks/history/s24/README.md).
 _TIE_WINDOW = 4
 _TIE_REPEATS = 2
-# Dev switch (s30, issue 18, candidate C; off): in a conditional space, where TPE models every
-# proposal after the start-up, the same plateau signal (2 of the latest 4 results repeat earlier
-# results exactly) makes the next proposal the next point of the start-up's Sobol design instead of
-# TPE's. TPE's good set is the study's best 10%; on a plateau those are tied trials of one branch
-# (pipe-cond: logistic regression without a reducer, any C >= ~50) and TPE proposes little else,
-# with no random exploration left after the start-up. A space-filling point in every branch breaks
-# the tie's hold; without repeats nothing changes (benchmarks/history/s30/auto_cond.md).
-_CONDITIONAL_TIE_FILL = False
 
 
 def _load_gp_sampler() -> type[Sampler] | None:
@@ -147,8 +139,6 @@ class AutoSampler(Sampler):
         self._max_running = 0
         self._reseeded: tuple[int | None] | None = None
         self._sticky_tpe: str | None = None  # once TPE is chosen for a lasting reason, it stays
-        self._sticky_conditional = False  # ... and that reason is a conditional space
-        self._conditional_tie_fill = _CONDITIONAL_TIE_FILL
         self._plan: dict[str, Any] | None = None
         self._plan_changed = False
 
@@ -179,14 +169,6 @@ class AutoSampler(Sampler):
 
     def _decide(self, study: StudyContext, trial: TrialContext) -> tuple[Sampler, str, str]:
         if self._sticky_tpe is not None and len(study.directions) == 1:  # (several: NSGA-II may come later)
-            if self._conditional_tie_fill and self._sticky_conditional:
-                done = [t for t in study.get_trials() if t.state in (TrialState.COMPLETE, TrialState.PRUNED)]
-                tied = sum(_repeats(done)[-_TIE_WINDOW:])
-                if tied >= _TIE_REPEATS:
-                    return self._qmc, "QMCSampler", (
-                        f"{tied} of the latest {_TIE_WINDOW} results repeat earlier results exactly in a "
-                        "conditional space: TPE's good set is tied on one branch there, so this proposal is "
-                        "the next point of the Sobol design, in every branch")
             return self._tpe, "TPESampler", self._sticky_tpe
         dists = {n: d for n, d in study.distributions.items()
                  if not (isinstance(d, D.Categorical) and d.grid) and (d.n_values or 2) > 1}
@@ -249,7 +231,6 @@ class AutoSampler(Sampler):
                     f"Gaussian-process BO is the most sample-efficient at this budget{several}")
             reason = "GPSampler is not available: TPE instead"
         self._sticky_tpe = reason
-        self._sticky_conditional = reason.startswith("conditional space")
         return self._tpe, "TPESampler", reason
 
     def _make_plan(self, study: StudyContext, trials: list[FrozenTrial], finished: list[FrozenTrial],

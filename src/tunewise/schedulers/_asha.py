@@ -864,11 +864,6 @@ class ASHAScheduler(_SuccessiveHalving):
         # Candidate B of issue 19 (session 29, off): stop mode; a cut within the report noise of
         # the cut line (estimated from the trials' own successive reports) waits for the next rung.
         self._noise_margin = False
-        # Candidate C of issue 19 (session 30, off): stop mode; a share of the trials is cut at a
-        # costly rung that is measured but not trusted yet, as Hyperband's bracket starting there
-        # would (_hedged). It failed its dev bars (1.02x the default's compute to target over the
-        # dev families at 10·R and 30·R; benchmarks/history/s30/hedge.md), so it stays off.
-        self._bracket_hedge = False
 
     def _active(self) -> bool:
         return self.mode == "stop" and self.hedge_threshold is not None and len(self._weights) >= 2
@@ -944,9 +939,6 @@ class ASHAScheduler(_SuccessiveHalving):
             return False
         verdict = self._verdicts(ctx).get(rung)
         if not self._cuts(rung, verdict):
-            if self._bracket_hedge and verdict == "unknown" and self._hedged(ctx, rung, trial):
-                # Candidate C: this trial is in the bracket that cuts at this rung.
-                return self._repeats_cut(ctx, trial)
             return True
         # Audits: some trials pass a rung that cuts, so that it keeps being measured (only trials
         # it did not cut measure it): 1 in eta**2 at a trusted rung, so trust earned on few
@@ -954,24 +946,6 @@ class ASHAScheduler(_SuccessiveHalving):
         if _audited(trial.number, self.reduction_factor ** (2 if verdict == "trusted" else 1)):
             return True
         return self._repeats_cut(ctx, trial)
-
-    def _hedged(self, ctx: SchedulerContext, rung: int, trial: FrozenTrial) -> bool:
-        """Candidate C of issue 19 (session 30, ``_bracket_hedge``, off): whether ``trial`` is cut
-        at a costly ``rung`` that is measured, not found to mislead and not trusted yet (today
-        every trial passes it uncut). Hyperband hedges across brackets that start at different
-        rungs; Hyper-Tune (Li et al., VLDB 2022) weights each bracket by how well its first rung
-        ranks like the top level. Here the two brackets are "cut at ``rung``" and "no cut", in
-        the ratio that gives them equal compute (``1 / cut_price`` trials of the first per trial
-        of the second), weighted by the rung's measured recall ``a`` (:meth:`rung_recall`): a
-        trial is in the cutting bracket with probability ``a / (a + cut_price(rung))``, by a hash
-        of its number (the same at every rung, as a Hyperband bracket). The others pass uncut and
-        go on measuring the rung, so it can still earn trust or be found to mislead."""
-        row = next((r for r in self._rung_recall(ctx) if r[0] == rung), None)
-        if row is None or row[5] != "unknown" or row[3] <= 0:
-            return False
-        recall = row[2] / row[3]
-        share = recall / (recall + self.cut_price(rung))
-        return zlib.crc32(f"hedge:{trial.number}".encode()) / 2.0**32 < share
 
     def _repeats_cut(self, ctx: SchedulerContext, trial: FrozenTrial) -> bool:
         """Whether ``trial`` repeats a configuration that a rung cut (not one stopped as
