@@ -63,14 +63,15 @@ KILLS_ITS_AGENT = textwrap.dedent("""
 """)
 
 
-def test_a_run_whose_agent_was_killed_is_run_again_by_another_agent(tmp_path: Path, monkeypatch):
+def _first_agent_killed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sweep: str,
+                        name: str) -> tuple[str, tw.FrozenTrial]:
+    """Run one agent of ``sweep`` whose program kills it in its first run; return the storage URL
+    and that run, left RUNNING. Another agent started after this gets a short grace period, and
+    its clock for the dead run starts now."""
     from tunewise.sweeps import _runner
 
     (tmp_path / "train.py").write_text(KILLS_ITS_AGENT)
-    (tmp_path / "sweep.yaml").write_text(
-        "name: killed-agent\nprogram: train.py\nmethod: grid\nmetric: {name: loss, goal: minimize}\n"
-        "parameters:\n  lr: {values: [0.001, 0.01, 0.1, 1.0]}\n"
-    )
+    (tmp_path / "sweep.yaml").write_text(sweep)
     url = f"sqlite:///{tmp_path / 'tunewise.db'}"
     root = Path(__file__).resolve().parents[2]
     agent = subprocess.run(
@@ -81,17 +82,48 @@ def test_a_run_whose_agent_was_killed_is_run_again_by_another_agent(tmp_path: Pa
         timeout=120,
     )
     assert agent.returncode == -signal.SIGKILL and (tmp_path / "agent-killed").exists()
-    (dead,) = tw.load_study(study_name="killed-agent", storage=url).trials
+    (dead,) = tw.load_study(study_name=name, storage=url).trials
     assert dead.state == tw.TrialState.RUNNING
-    # Another agent, with a short grace period; its clock for the dead run starts now
     monkeypatch.setattr(_runner, "AGENT_HEARTBEAT", {"heartbeat_interval": 0.5, "grace_period": 3.0})
     tw.storage.SQLStorage(url).record_heartbeat(dead.trial_id)
-    cfg = SweepConfig.from_file(tmp_path / "sweep.yaml")
-    study = SweepRunner(cfg, storage=url, echo=None).run()
+    return url, dead
+
+
+def test_a_run_whose_agent_was_killed_is_run_again_by_another_agent(tmp_path: Path, monkeypatch):
+    url, _ = _first_agent_killed(
+        tmp_path, monkeypatch,
+        "name: killed-agent\nprogram: train.py\nmethod: grid\nmetric: {name: loss, goal: minimize}\n"
+        "parameters:\n  lr: {values: [0.001, 0.01, 0.1, 1.0]}\n",
+        "killed-agent",
+    )
+    study = SweepRunner(SweepConfig.from_file(tmp_path / "sweep.yaml"), storage=url, echo=None).run()
     trials = study.trials
     assert [t.number for t in trials if t.state == tw.TrialState.RUNNING] == []  # before: [0]
     assert trials[0].state == tw.TrialState.FAILED and "stale" in trials[0].system_attrs["fail_reason"]
     assert sorted(t.params["lr"] for t in trials if t.state == tw.TrialState.COMPLETE) == [0.001, 0.01, 0.1, 1.0]
+
+
+def test_a_run_whose_agent_was_killed_is_run_again_when_run_cap_is_reached(tmp_path: Path, monkeypatch):
+    """The same in a sweep that ends by ``run_cap`` (s30): the dead run held one of the slots, and
+    the other agent, finding run_cap reached, ended the sweep at once, leaving it RUNNING for good
+    with run_cap - 1 results (benchmarks/history/s30/faults_sweep_agents.py: 2 RUNNING, 10 of 12).
+    Now run_cap's end waits for the other agents' runs as the grid's end does, and the retry
+    takes no slot (its run had one)."""
+    url, dead = _first_agent_killed(
+        tmp_path, monkeypatch,
+        "name: capped\nprogram: train.py\nmethod: random\nseed: 0\nmetric: {name: loss, goal: minimize}\n"
+        "parameters:\n  lr: {min: 0.0001, max: 1.0}\nrun_cap: 4\n",
+        "capped",
+    )
+    said: list[str] = []
+    study = SweepRunner(SweepConfig.from_file(tmp_path / "sweep.yaml"), storage=url, echo=said.append).run()
+    trials = study.trials
+    assert [t.number for t in trials if t.state == tw.TrialState.RUNNING] == []  # before: [0]
+    assert trials[0].state == tw.TrialState.FAILED and "stale" in trials[0].system_attrs["fail_reason"]
+    complete = [t for t in trials if t.state == tw.TrialState.COMPLETE]
+    assert len(complete) == 4  # before: 3
+    assert dead.params["lr"] in [t.params["lr"] for t in complete]  # the dead run's configuration, run again
+    assert any("run_cap of 4 runs reached" in line for line in said)
 
 
 # The agent is SIGKILLed while a program that prints nothing until its end runs: the program, in a
