@@ -716,12 +716,6 @@ class TPESampler(Sampler):
     True
     """
 
-    # Dev switch (s29, issue 18, candidate H; off): in a conditional space, clip each group's
-    # neighbour-gap bandwidths at 1 / sqrt((n + 2) (N + 2)) with N the trials where the group is
-    # active, as unconditional spaces do since s28, instead of 1 / (n + 2). Kept so benchmarks can
-    # flip it (benchmarks/history/s29/tpe_h_decision.txt).
-    _conditional_gap_clip: bool = False
-
     def __init__(
         self,
         n_startup_trials: int = 10,
@@ -939,9 +933,9 @@ class TPESampler(Sampler):
             # the study's count (n_split; see TPESampler). Against Scott's rule (s28, dev): TPE + ASHA
             # compute to target 0.93x / 0.82x at 10·R / 30·R on 11 curve families, bbob regret 0.94x /
             # 0.88x at 30 / 60 trials (benchmarks/history/s28/tpe_bandwidth.md).
-            # Candidate H (s29, dev switch _conditional_gap_clip, off): the same clip in a conditional
-            # space, counted per group over the trials where the group is active.
-            n_split = len(rows) if not conditional or self._conditional_gap_clip else None
+            # The same clip in a conditional space, counted per group (s29 candidate H) failed its dev
+            # bars; it is kept as benchmarks/history/s31/mends_switch_H.patch.
+            n_split = None if conditional else len(rows)
             l_est = self._estimator(h, estimators, space, X, below_rows, cols, None, conditional, False, n_split)
             g_est = self._estimator(h, estimators, space, X, above_rows, cols,
                                     np.asarray(liars, dtype=float) if liars else None, conditional, conditional,
