@@ -216,33 +216,6 @@ def optimistic_final(values: Mapping[int, float] | Mapping[float, float], step: 
     return float(level + min(slope, 0.0) * (max_resource - end))
 
 
-def curve_residuals(values: Mapping[int, float] | Mapping[float, float]) -> list[float]:
-    """Residuals of one learning curve's reports around the straight line through their
-    neighbours, each scaled to the report noise's standard deviation: for consecutive reports
-    ``(s0, y0), (s1, y1), (s2, y2)`` in the second half of the curve's steps, ``y1`` minus the
-    line through the other two at ``s1``, divided by ``sqrt(1 + w0**2 + w2**2)`` (its standard
-    deviation in units of the noise's when every report carries independent noise; ``w0, w2``
-    are the line's weights). A smooth curve leaves residuals near 0 (its curvature only), so
-    their spread over many curves measures the noise on a single report.
-
-    >>> [round(r, 4) for r in curve_residuals({1: 1.0, 2: 0.5, 3: 0.25, 4: 0.125})]   # steps 2-4
-    [-0.051]
-    >>> curve_residuals({1: 0.0, 3: 1.0, 9: 0.0})   # fewer than 3 reports in the second half
-    []
-    """
-    steps = sorted(values)
-    if not steps:
-        return []
-    late = [s for s in steps if s >= steps[-1] / 2]
-    out = []
-    for s0, s1, s2 in zip(late[:-2], late[1:-1], late[2:]):
-        w0 = (s2 - s1) / (s2 - s0)
-        w2 = (s1 - s0) / (s2 - s0)
-        line = w0 * float(values[s0]) + w2 * float(values[s2])  # type: ignore[index]
-        out.append((float(values[s1]) - line) / math.sqrt(1.0 + w0 * w0 + w2 * w2))  # type: ignore[index]
-    return out
-
-
 def _wilson(k: int, n: int, z: float) -> tuple[float, float]:
     """Wilson score interval of a proportion ``k / n`` (``z``: normal quantile)."""
     if n <= 0:
@@ -266,16 +239,6 @@ _MISLEAD_Z = 0.5
 # The recall a stop-mode rung is assumed to have before it has earned trust (ASHAScheduler._assumed):
 # its cut pays when it spends at most this share of a trial's compute (cut_price).
 _ASSUMED_RECALL = 0.5
-# Candidate B of issue 19 (session 29; ASHAScheduler._noise_margin, off): a stop-mode cut is
-# deferred to the next rung when it is within the report noise of the cut line, i.e. the trial
-# would rank inside the rung's top share if its report were _NOISE_Z standard deviations of a
-# difference of two reports (sqrt(2) * sd) better; the forecast stops a trial only when its
-# optimistic bound is worse than the best full run's final report plus _NOISE_Z * sd (that one
-# report may be lucky). The sd is estimated from the trials' own
-# successive reports (_report_noise_sd), once _NOISE_MIN_RESIDUALS residuals exist
-# (benchmarks/history/s29/asha_noise.md).
-_NOISE_Z = 2.0
-_NOISE_MIN_RESIDUALS = 20
 # Two configurations closer than this on every continuous unit coordinate (and equal elsewhere)
 # are one configuration proposed again (ASHAScheduler._repeats_cut): far below any tuning resolution.
 _REPEAT_SEPARATION = 1e-3
@@ -516,10 +479,6 @@ class _SuccessiveHalving(Scheduler):
                 eta = self.top_cut(ctx, st["bracket"]) if k == len(rungs) - 1 else self.reduction_factor
                 keep = max(1, (len(others) + 1) // eta)
                 if rank >= keep:
-                    if self._noise_margin and self._within_noise(ctx, trial, loss, others, keep):
-                        # Candidate B: the cut is within the report noise, decided at the next rung.
-                        st.setdefault("deferred", []).append(st["bracket"] + k)
-                        continue
                     prune = True
                     break
             elif k >= st["segment_rung"]:
@@ -547,47 +506,6 @@ class _SuccessiveHalving(Scheduler):
         if prune:
             return Decision.stop(attrs, publish=changed)
         return Decision.proceed(attrs, publish=changed)
-
-    # Candidate B of issue 19 (session 29, dev switch, off): stop-mode cuts within the report noise
-    # of the cut line are deferred to the next rung (_within_noise).
-    _noise_margin = False
-
-    def _report_noise_sd(self, study: Study | SchedulerContext, trial: FrozenTrial | None = None
-                        ) -> tuple[float | None, int]:
-        """``(sd, n)``: the standard deviation of the noise on a single report, estimated from the
-        ``n`` residuals (:func:`curve_residuals`) of the finished trials' reports (and
-        ``trial``'s) as ``1.4826 * median(|residual|)`` (robust to the curvature of the few steep
-        stretches); None below 20 residuals. Near 0 on smooth learning curves.
-
-        >>> import tunewise as tw
-        >>> sched = tw.schedulers.ASHAScheduler(1, 27, 3)
-        >>> sched._report_noise_sd(tw.create_study(scheduler=sched))   # nothing reported yet
-        (None, 0)
-        """
-        ctx = _as_context(study)
-        cache: dict[int, list[float]] = ctx.scratch(self).setdefault("noise", {})
-        resid: list[float] = []
-        for t in ctx.get_trials(states=(TrialState.COMPLETE, TrialState.PRUNED)):
-            if t.trial_id not in cache:
-                cache[t.trial_id] = [abs(r) for r in curve_residuals(t.intermediate_values)]
-            resid.extend(cache[t.trial_id])
-        if trial is not None and not trial.state.is_finished():
-            resid.extend(abs(r) for r in curve_residuals(trial.intermediate_values))
-        if len(resid) < _NOISE_MIN_RESIDUALS:
-            return None, len(resid)
-        return 1.4826 * float(np.median(resid)), len(resid)
-
-    def _within_noise(self, ctx: SchedulerContext, trial: FrozenTrial, loss: float, others: Sequence[float],
-                      keep: int) -> bool:
-        """Whether a trial the rung would cut (``loss`` outside the top ``keep`` of ``others``)
-        would be kept if its report were ``_NOISE_Z`` standard deviations of the difference of two
-        reports better (:meth:`_report_noise_sd`): which side of the cut line it is on is then not
-        known from one report. False while the noise is not estimated."""
-        sd = self._report_noise_sd(ctx, trial)[0]
-        if sd is None:
-            return False
-        margin = _NOISE_Z * math.sqrt(2.0) * sd
-        return sum(1 for o in others if o < loss - margin) < keep
 
     def _mark_hopeless(self, st: dict[str, Any], trial: FrozenTrial, resource: float, sign: float,
                        bound: float) -> None:
@@ -861,9 +779,6 @@ class ASHAScheduler(_SuccessiveHalving):
         # ... and True judges a rung at the nearest level that decides it, on 1+ best (the rule
         # before session 5); False at the furthest level measured, as stop mode.
         self._promote_nearest = False
-        # Candidate B of issue 19 (session 29, off): stop mode; a cut within the report noise of
-        # the cut line (estimated from the trials' own successive reports) waits for the next rung.
-        self._noise_margin = False
 
     def _active(self) -> bool:
         return self.mode == "stop" and self.hedge_threshold is not None and len(self._weights) >= 2
@@ -877,10 +792,6 @@ class ASHAScheduler(_SuccessiveHalving):
         if n < self._forecast_runs or bad or not math.isfinite(best):
             return None
         bound = optimistic_final(trial.intermediate_values, resource, self.max_resource, _sign(ctx))
-        if bound is not None and self._noise_margin:
-            # Candidate B: the best full run's last report may be that much luckier than its curve.
-            sd = self._report_noise_sd(ctx, trial)[0]
-            best += _NOISE_Z * sd if sd is not None else 0.0
         return bound if bound is not None and bound > best else None
 
     def forecast_checks(self, study: Study | SchedulerContext) -> list[tuple[int, int, int, bool]]:
