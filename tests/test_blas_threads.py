@@ -39,7 +39,7 @@ def test_the_terminator_fits_its_gp_on_one_blas_thread_as_the_sampler_does(evalu
     # s29: a user's process with 2 OpenBLAS threads paid them in the terminator's GP fits (the GP
     # sampler's fit holds itself to one thread); the tests' own single BLAS thread hid it.
     import tunewise as tw
-    from tunewise.samplers import _gp_model
+    from tunewise import _gp_model
     from tunewise.terminator import EMMREvaluator, RegretBoundEvaluator
 
     seen: list[set[int]] = []

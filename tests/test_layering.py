@@ -18,6 +18,11 @@ touches a study's storage (``study._storage``, ``study._study_id``). So, in the 
   attribute starting with ``_`` of a name ending in ``study`` or ``trial``): they use the public
   API, and what tunewise's own loops need beyond it goes through ``tunewise._loop_api`` (s30: the
   sweep runner and SearchCV called ``Study._tell`` and ``Study._planned``).
+- in ``terminator/`` and ``sweeps/``, no import of another tunewise package's private module or
+  name (``from tunewise.samplers._gp_model import GPModel``, ``from tunewise.study import
+  _DeferInterrupt``); what two packages share lives in a private module at the top level
+  (``tunewise._gp_model``, ``tunewise._blas``). s31: the terminator imported ``GPModel`` from
+  ``samplers._gp_model``. Other folders still do this and join once they are clean.
 """
 
 from __future__ import annotations
@@ -36,14 +41,16 @@ class Rules(NamedTuple):
     public_storage_imports: bool = False  # may import tunewise.storage's public names
     no_id: bool = False  # no id(...) calls (identity-keyed caches)
     public_study_api: bool = False  # no private attribute of a study or trial (study._tell)
+    own_privates_only: bool = False  # no private module or name of another tunewise package
 
 
 CHECKED = {
     "samplers": Rules(no_id=True),
     "transfer": Rules(public_storage_imports=True, no_id=True),
     "schedulers": Rules(),
+    "terminator": Rules(own_privates_only=True),
     "integrations": Rules(public_study_api=True),
-    "sweeps": Rules(public_storage_imports=True, public_study_api=True),
+    "sweeps": Rules(public_storage_imports=True, public_study_api=True, own_privates_only=True),
     "insight": Rules(public_storage_imports=True, public_study_api=True),
     "cli": Rules(public_storage_imports=True, public_study_api=True),
 }
@@ -67,11 +74,36 @@ def _storage_imports(node: ast.AST) -> list[tuple[str, list[str]]]:
     return out
 
 
+def _foreign_private_imports(node: ast.AST, own: str | None) -> list[tuple[int, str]]:
+    """(line, module) of each import in ``node`` of a private module or name of a tunewise package
+    other than ``own`` (``tunewise.samplers._gp_model``, ``tunewise.study._DeferInterrupt``).
+    Top-level private modules (``tunewise._blas``) are the shared internals and pass."""
+    out: list[tuple[int, str]] = []
+    for n in ast.walk(node):
+        if isinstance(n, ast.Import):
+            modules = [alias.name for alias in n.names]
+        elif isinstance(n, ast.ImportFrom) and n.module is not None and n.level == 0:
+            modules = [f"{n.module}.{alias.name}" for alias in n.names]
+        else:
+            continue
+        for module in modules:
+            parts = module.split(".")
+            if (len(parts) >= 3 and parts[0] == "tunewise" and parts[1] != own and not parts[1].startswith("_")
+                    and any(p.startswith("_") for p in parts[2:])):
+                out.append((n.lineno, module))
+    return out
+
+
 def violations(source: str, name: str, rules: Rules) -> list[str]:
-    """What in ``source`` (the file ``name``) breaks ``rules`` (see the module docstring)."""
+    """What in ``source`` (the file ``name``, relative to ``src``: ``tunewise/<folder>/...``)
+    breaks ``rules`` (see the module docstring)."""
     tree = ast.parse(source, filename=name)
     rel = name
     out = []
+    if rules.own_privates_only:
+        parts = Path(name).parts
+        own = parts[1] if len(parts) >= 3 and parts[0] == "tunewise" else None
+        out += [f"{rel}:{line}: import {module}" for line, module in _foreign_private_imports(tree, own)]
     for module, names in _storage_imports(tree):
         private = module != "tunewise.storage" or not names or any(name.startswith("_") for name in names)
         if not rules.public_storage_imports or private:
@@ -139,6 +171,17 @@ def test_the_check_sees_what_it_forbids() -> None:
         "probe.py:1: study._tell", "probe.py:2: self.study._planned", "probe.py:3: self._study._live",
         "probe.py:4: frozen_trial._trial_id"]
     assert violations(calls, "probe.py", Rules()) == []
+    # terminator/, sweeps/: no private module or name of another package; their own and top-level ones pass
+    own = Rules(own_privates_only=True)
+    imports = ("from tunewise.samplers._gp_model import GPModel\nimport tunewise.study._x\n"
+               "from tunewise.study import _DeferInterrupt, Study\nfrom tunewise.samplers import GPSampler\n"
+               "from tunewise._gp_model import GPModel\nfrom tunewise.terminator._terminator import Terminator\n"
+               "from tunewise.terminator import _terminator\n")
+    assert violations(imports, "tunewise/terminator/probe.py", own) == [
+        "tunewise/terminator/probe.py:1: import tunewise.samplers._gp_model.GPModel",
+        "tunewise/terminator/probe.py:2: import tunewise.study._x",
+        "tunewise/terminator/probe.py:3: import tunewise.study._DeferInterrupt"]
+    assert violations(imports, "tunewise/terminator/probe.py", Rules()) == []
 
 
 def test_folders_not_yet_checked_are_known() -> None:

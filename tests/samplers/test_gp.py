@@ -11,8 +11,8 @@ import scipy.optimize
 import scipy.stats
 
 import tunewise as tw
+from tunewise._gp_model import GPModel, _warp, transform_outputs
 from tunewise.samplers._gp_acq import log_ei, log_ei_with_grad, log_h
-from tunewise.samplers._gp_model import GPModel, _warp, transform_outputs
 
 logging.getLogger("tunewise").setLevel(logging.ERROR)
 
@@ -170,7 +170,7 @@ def test_auto_output_transform_picks_the_power_transform_for_heavy_tails() -> No
 
 
 def test_length_scale_prior_is_the_dimension_scaled_one_as_botorch_fits_it() -> None:
-    from tunewise.samplers._gp_model import _Layout
+    from tunewise._gp_model import _Layout
 
     # Hvarfner et al. 2024 / BoTorch >= 0.12: LogNormal(sqrt(2) + log(d)/2, sqrt(3)) on l, whose
     # density on l peaks (in log l) at sqrt(2) - 3 + log(d)/2: l ~ 0.2 sqrt(d), for every d.

@@ -132,8 +132,8 @@ def test_two_workers_proposing_from_the_same_trials_do_not_propose_the_same_poin
 
 def _bowl_model(warp: bool = False, pending: tuple[float, ...] = (0.52,)) -> tuple[Any, Any, float]:
     """A 1-d GP on a bowl sampled away from its minimum at 0.5, and Fantasies for ``pending``."""
+    from tunewise._gp_model import GPModel
     from tunewise.samplers._gp_acq import Fantasies
-    from tunewise.samplers._gp_model import GPModel
 
     x = np.array([[0.0], [0.1], [0.2], [0.3], [0.75], [0.85], [1.0]])
     y = (x[:, 0] - 0.5) ** 2
@@ -175,8 +175,8 @@ def test_a_running_point_likely_to_become_the_best_makes_its_neighbourhood_worth
 
 @pytest.mark.parametrize("warp", [False, True])
 def test_drawn_acquisition_gradient_matches_finite_differences(warp: bool) -> None:
+    from tunewise._gp_model import GPModel
     from tunewise.samplers._gp_acq import Fantasies
-    from tunewise.samplers._gp_model import GPModel
 
     rng = np.random.default_rng(3)
     x = rng.random((15, 3))

@@ -110,9 +110,9 @@ class FidelityGP:
                 rng: np.random.Generator) -> tuple[dict[str, Any], float] | None:
         """The proposal and the budget ``z = 1`` stands for; None while there are too few points."""
         from tunewise._blas import single_threaded_blas
+        from tunewise._gp_model import GPModel, transform_outputs
         from tunewise.samplers._gp import _snapper
         from tunewise.samplers._gp_acq import AcquisitionOptimizer
-        from tunewise.samplers._gp_model import GPModel, transform_outputs
 
         # last_fidelity_lengthscale keeps the last global fit's value (a local fit's budget
         # length scale describes its box only).

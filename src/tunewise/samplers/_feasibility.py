@@ -20,8 +20,8 @@ import scipy.special
 from tunewise._constraints import CONSTRAINTS_ATTR
 
 if TYPE_CHECKING:
+    from tunewise._gp_model import GPModel
     from tunewise.samplers._gp_acq import AcquisitionOptimizer
-    from tunewise.samplers._gp_model import GPModel
     from tunewise.trial import FrozenTrial
 
 __all__ = ["ConstraintModel", "apply_constraints", "constraint_matrix", "fit_constraint_models", "log_feasibility"]
@@ -56,7 +56,7 @@ def fit_constraint_models(x_num: np.ndarray, x_cat: np.ndarray, values: np.ndarr
                           rng: np.random.Generator, previous: list[np.ndarray] | None = None
                           ) -> list[ConstraintModel]:
     """A GP per column of ``values``, warm-started from ``previous`` hyperparameters when given."""
-    from tunewise.samplers._gp_model import GPModel
+    from tunewise._gp_model import GPModel
 
     models = []
     for j in range(values.shape[1]):

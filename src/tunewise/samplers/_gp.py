@@ -12,11 +12,11 @@ from scipy.stats import qmc
 
 from tunewise import distributions as D
 from tunewise._blas import single_threaded_blas
+from tunewise._gp_model import GPModel, transform_outputs_with_jacobian
 from tunewise.samplers._base import Sampler, running_params
 from tunewise.samplers._context import Proposal
 from tunewise.samplers._feasibility import ConstraintModel, apply_constraints, constraint_matrix, fit_constraint_models
 from tunewise.samplers._gp_acq import AcquisitionOptimizer, Fantasies
-from tunewise.samplers._gp_model import GPModel, transform_outputs_with_jacobian
 from tunewise.samplers._gp_trust import search_box
 from tunewise.samplers._interior import is_open, open_bounds, open_value
 from tunewise.samplers._optuna_options import WithIndependentSampler, check_optional_flag, warn_not_honoured

@@ -16,8 +16,8 @@ import scipy.linalg
 import scipy.optimize
 import scipy.special
 
+from tunewise._gp_model import GPModel
 from tunewise.samplers._feasibility import ConstraintModel, log_feasibility, log_feasibility_with_grad
-from tunewise.samplers._gp_model import GPModel
 
 _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 _LOG_SQRT_PI_2 = 0.5 * math.log(math.pi / 2.0)
@@ -99,7 +99,7 @@ class Fantasies:
         rng: np.random.Generator,
         n_samples: int = 32,
     ) -> None:
-        from tunewise.samplers._gp_model import _warp
+        from tunewise._gp_model import _warp
 
         assert model.theta is not None
         wp = _warp(pending_num, model._a, model._b) if model.layout.warp else pending_num
@@ -126,7 +126,7 @@ class Fantasies:
 
     def log_ei(self, x_num: np.ndarray, x_cat: np.ndarray, mu: np.ndarray, sd: np.ndarray, best: float) -> np.ndarray:
         """The acquisition at points where the conditioned model predicts ``mu`` and ``sd``."""
-        from tunewise.samplers._gp_model import _warp
+        from tunewise._gp_model import _warp
 
         m = self.model
         w = _warp(x_num, m._a, m._b) if m.layout.warp else x_num

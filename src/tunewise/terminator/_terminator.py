@@ -79,7 +79,7 @@ class RegretBoundEvaluator(BaseImprovementEvaluator):
 
     def evaluate(self, trials: list[FrozenTrial], study_direction: Any) -> float:
         from tunewise._blas import single_threaded_blas
-        from tunewise.samplers._gp_model import GPModel
+        from tunewise._gp_model import GPModel
 
         done = _complete(trials)
         if not done:
@@ -181,7 +181,7 @@ class EMMREvaluator(BaseImprovementEvaluator):
         from scipy.stats import norm
 
         from tunewise._blas import single_threaded_blas
-        from tunewise.samplers._gp_model import GPModel
+        from tunewise._gp_model import GPModel
 
         done = _complete(trials)
         if len(done) < self.min_n_trials:

@@ -1,5 +1,9 @@
 """The Gaussian-process surrogate behind :class:`~tunewise.samplers.GPSampler` (numpy/scipy only).
 
+Shared by the GP samplers and the terminator's regret-bound evaluators, so it sits at the
+package's top level (as ``_blas.py``): neither package imports the other's private modules
+(``tests/test_layering.py``).
+
 - Kernel: Matérn-5/2 with one length scale per dimension (ARD, Rasmussen & Williams 2006, eq. 4.17)
   on numeric dimensions, and a Hamming (overlap) distance on categorical dimensions, combined in one
   scaled distance (a Euclidean distance between scaled one-hot codes, so the kernel stays positive
