@@ -925,7 +925,8 @@ class Study:
         except RuntimeError:  # finished meanwhile (told elsewhere, or failed as stale)
             detached = False
         if not detached:
-            state = self._storage.get_trial(trial._trial_id).state.value
+            stored = _heartbeat.keep_late_params(self._storage, trial, self._storage.get_trial(trial._trial_id))
+            state = stored.state.value
             raise RuntimeError(f"trial {trial.number} of study {self.study_name!r} is already {state}; only a "
                                f"running trial can be detached")
 
@@ -1149,6 +1150,10 @@ class Study:
                              "late result of trial %d, the trial it retries (the same parameters): this result "
                              "does not count", trial.number, state.value, values, stored.state.value,
                              stored.system_attrs["late_result_of"])
+            else:
+                # Told by another process (by number) while it ran here: the parameters chosen here
+                # since its last save are added to it (the teller could not wait for them).
+                stored = _heartbeat.keep_late_params(self._storage, trial, stored)
             self.sampler.after_trial((self._sampler_ctx or self._sampler_context()), stored)
             if guard.fired:
                 guard.raise_if_fired()

@@ -136,6 +136,9 @@ class _RemoteStorage(BaseStorage):
     def record_late_result(self, trial_id: int, late: Mapping[str, Any]) -> bool:
         return self._call("record_late_result", trial_id, dict(late))  # type: ignore[no-any-return]
 
+    def record_late_params(self, trial_id: int, params: Mapping[str, Any]) -> list[str]:
+        return self._call("record_late_params", trial_id, dict(params))  # type: ignore[no-any-return]
+
     def get_trial(self, trial_id: int) -> FrozenTrial:
         return self._call("get_trial", trial_id)  # type: ignore[no-any-return]
 

@@ -248,6 +248,14 @@ class BaseStorage(abc.ABC):
         the FAILED trial as ``system_attrs["late_result"]``; its state stays FAILED, so nothing
         counts twice. False if the trial is not FAILED."""
 
+    def record_late_params(self, trial_id: int, params: Mapping[str, Any]) -> list[str]:
+        """Add to a COMPLETE or PRUNED trial the parameters of ``params`` it lacks: those its own
+        process chose and had not saved when another process told it (``study.tell(number)``);
+        a stored parameter never changes. Their names are kept in ``system_attrs["late_params"]``.
+        The names added (none for a trial in another state, or a storage that cannot add them:
+        this default)."""
+        return []
+
     @abc.abstractmethod
     def get_trial(self, trial_id: int) -> FrozenTrial: ...
 

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from tunewise.trial import FrozenTrial, Trial
 
 __all__ = ["DEFAULT_POLICY", "active_policy", "check_policy", "configure", "fail_dead_trial", "fail_stale",
-           "on_ask", "on_detach", "on_finish", "on_start", "retry_interrupted"]
+           "keep_late_params", "on_ask", "on_detach", "on_finish", "on_start", "retry_interrupted"]
 
 _log = logging.getLogger("tunewise")
 
@@ -259,6 +259,8 @@ class _Monitor:
                 return  # finished here meanwhile
         if stored.state in (TrialState.COMPLETE, TrialState.PRUNED) and "late_result_of" in stored.system_attrs:
             trial._settled_elsewhere = stored
+        else:
+            keep_late_params(storage, trial, stored)
 
 
 # Every monitor of this process (weakly: a study object dropped takes its monitor with it).
@@ -571,6 +573,32 @@ def on_detach(study: Study, trial_id: int) -> None:
     _forget_asked(study, trial_id)
 
 
+def keep_late_params(storage: BaseStorage, trial: Trial, stored: FrozenTrial) -> FrozenTrial:
+    """``stored``, the live ``trial`` of this process as another process finished it (told it by
+    number): with the parameters this process chose that it lacks added, if it is COMPLETE or
+    PRUNED (those chosen after its last save, up to a heartbeat interval before the tell: the
+    teller could not wait for them). A stored parameter never changes; a trial recorded with the
+    late result of the trial it retries, or FAILED (a late result keeps them), is left as it is."""
+    from tunewise.trial import TrialState
+
+    if stored.state not in (TrialState.COMPLETE, TrialState.PRUNED) or "late_result_of" in stored.system_attrs:
+        return stored
+    params = dict(trial.params)  # one atomic copy: the objective may still be suggesting
+    if not set(params) - set(stored.params):
+        return stored
+    try:
+        added = storage.record_late_params(stored.trial_id, params)
+    except Exception as e:  # noqa: BLE001 - the trial stays as it was told; say what it lacks
+        _log.warning("trial %d was told by another process before its parameters %s were saved, and they could not "
+                     "be added to it: %s", stored.number, sorted(set(params) - set(stored.params)), e)
+        return stored
+    if not added:
+        return stored
+    _log.warning("trial %d was told by another process before this process saved its parameters %s; they are added "
+                 "to it (system_attrs['late_params'])", stored.number, added)
+    return storage.get_trial(stored.trial_id)
+
+
 def params_of_running(study: Study, stored: FrozenTrial) -> FrozenTrial:
     """``stored`` (a RUNNING trial about to be told by a study object that did not ask it) as it
     is once the process running it has saved the parameters it chose, so a tell from outside
@@ -580,7 +608,8 @@ def params_of_running(study: Study, stored: FrozenTrial) -> FrozenTrial:
     thread saves them soon after they are suggested). Returned as soon as it has them, ended, or
     was detached; ValueError if it still has none (told now, they would be lost). A trial with
     parameters stored, detached (its process handed it over), or without heartbeats is returned
-    as it is."""
+    as it is: parameters its process chose since its last save are added by that process at its
+    next write (:func:`keep_late_params`)."""
     from tunewise.trial import TrialState
 
     storage = study._storage

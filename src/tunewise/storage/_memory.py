@@ -374,6 +374,22 @@ class InMemoryStorage(BaseStorage):
             rec.trials[number] = self._compact(rec, self._replace(t, system_attrs=attrs))
             return True
 
+    def record_late_params(self, trial_id: int, params: Mapping[str, Any]) -> list[str]:
+        check_keys("parameter name", params, allow_empty=False)
+        with self._lock:
+            rec, number = self._locate(trial_id)
+            t = rec.trials[number]
+            if t.state not in (TrialState.COMPLETE, TrialState.PRUNED):
+                return []
+            added = [name for name in params if name not in t.params]
+            if not added:
+                return []
+            new = _json_copy({name: params[name] for name in added})
+            late = sorted({*t.system_attrs.get("late_params", ()), *added})
+            rec.trials[number] = self._compact(rec, self._replace(
+                t, params={**t.params, **new}, system_attrs={**t.system_attrs, "late_params": late}))
+            return added
+
     @staticmethod
     def _compact(rec: _StudyRecord, t: FrozenTrial) -> FrozenTrial:
         """The finished trial in its compact form (studies hold 100,000s of them)."""

@@ -189,6 +189,8 @@ class Statements:
         self.u_finish_attrs = c(sa.update(tr).where(*live, extends, unchanged).values(**finish_fields))
         self.u_late = c(sa.update(tr).where(tr.c.trial_id == tid, tr.c.state == TrialState.FAILED.value)
                         .values(system_attrs=bp("system_attrs"), seq=bp("seq", type_=sa.BigInteger)))
+        self.u_late_params = c(sa.update(tr).where(tr.c.trial_id == tid, tr.c.state == bp("state")).values(
+            params=bp("params"), system_attrs=bp("system_attrs"), seq=bp("seq", type_=sa.BigInteger)))
         self.u_heartbeat = c(sa.update(tr).where(tr.c.trial_id == tid, tr.c.state == TrialState.RUNNING.value,
                                                  tr.c.heartbeat.is_not(None)).values(heartbeat=now))
         self.u_detach = c(sa.update(tr).where(tr.c.trial_id == tid, tr.c.state == TrialState.RUNNING.value)

@@ -862,6 +862,30 @@ class SQLStorage(BaseStorage):
 
         return self._run(op, WRITE)
 
+    def record_late_params(self, trial_id: int, params: Mapping[str, Any]) -> list[str]:
+        check_keys("parameter name", params, allow_empty=False)
+        _encode(dict(params), "trial", "params")  # a clear error before the write
+
+        def op(cur: Cursor) -> list[str]:
+            bumped = cur.one(self._stmts.u_bump_by_trial, tid=trial_id)
+            if bumped is None:
+                raise KeyError(f"no trial with id {trial_id} in {self._masked}")
+            row = cur.one(self._stmts.q_trial, tid=trial_id)
+            if row is None or row[3] not in (TrialState.COMPLETE.value, TrialState.PRUNED.value):
+                raise Abort([])
+            stored = _loads(row[5])
+            added = [name for name in params if name not in stored]
+            if not added:
+                raise Abort([])  # nothing to add: roll back the seq bump too
+            stored.update({name: params[name] for name in added})
+            attrs = _loads(row[8])
+            attrs["late_params"] = sorted({*attrs.get("late_params", ()), *added})
+            cur.run(self._stmts.u_late_params, tid=trial_id, state=row[3], params=_encode(stored, "trial", "params"),
+                    system_attrs=_dumps(attrs), seq=bumped[1])
+            return added
+
+        return self._run(op, WRITE)  # type: ignore[no-any-return]
+
     def _fetch_changes(self, cur: Cursor, study_id: int, cache: StudyCache) -> None:
         """Read the study's trials written since the cache's last read into it; StudyNotFoundError
         when the study is gone (deleted by another process: the cache must not answer for it)."""
