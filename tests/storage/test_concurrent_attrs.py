@@ -10,18 +10,12 @@ back to an old value by another process that only read it.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
 import tunewise as tw
 from tests.storage._backends import SQL_BACKENDS, backend_url, unique
+from tests.storage._trial_process import close, say, start
 from tunewise.trial import TrialState
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # A process holding the running trial (number argv[3]) as a live Trial. On stdin: "u KEY VALUE" /
 # "s KEY VALUE" sets a user / system attribute and stores it (flush), "tell" finishes the trial
@@ -57,30 +51,6 @@ else:
 """
 
 
-def _setter(url: str, name: str, number: int, *args: str) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"))
-    proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(SETTER), url, name, str(number), *args],
-                            cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    assert line.strip() == "ready", (line, proc.stderr.read() if proc.stderr else "")
-    return proc
-
-
-def _say(proc: subprocess.Popen, line: str) -> None:
-    assert proc.stdin is not None and proc.stdout is not None
-    proc.stdin.write(line + "\n")
-    proc.stdin.flush()
-    answer = proc.stdout.readline()
-    assert answer.strip() == "ok", (answer, proc.stderr.read() if proc.stderr else "")
-
-
-def _close(proc: subprocess.Popen) -> None:
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 0, err[-2000:]
-
-
 def _running_trial(url: str) -> tuple[str, int]:
     study = tw.create_study(study_name=unique("attrs"), storage=url)
     trial = study.ask()
@@ -96,18 +66,18 @@ def test_two_processes_setting_attributes_in_turn_lose_no_key(backend, tmp_path)
     # what a knew (its own keys and "before").
     url = backend_url(backend, tmp_path)
     name, number = _running_trial(url)
-    a, b = _setter(url, name, number), _setter(url, name, number)
+    a, b = start(SETTER, url, name, number), start(SETTER, url, name, number)
     for i in range(6):
-        _say(a, f"u a{i} {i}")
-        _say(b, f"u b{i} {i}")
-        _say(a if i % 2 else b, f"s sys{i} {i}")
-    _say(a, "u shared 1")
-    _say(b, "u b_last 7")  # b read "shared" never, and must not put it back to an older value
-    _say(a, "u shared 2")
-    _say(b, "s b_sys 8")
-    _say(a, "tell")  # a finish from a process that does not know b's keys
+        say(a, f"u a{i} {i}")
+        say(b, f"u b{i} {i}")
+        say(a if i % 2 else b, f"s sys{i} {i}")
+    say(a, "u shared 1")
+    say(b, "u b_last 7")  # b read "shared" never, and must not put it back to an older value
+    say(a, "u shared 2")
+    say(b, "s b_sys 8")
+    say(a, "tell")  # a finish from a process that does not know b's keys
     for p in (a, b):
-        _close(p)
+        close(p)
     trial = tw.load_study(study_name=name, storage=url).trials[number]
     assert trial.state == TrialState.PRUNED
     expected = {"before": 1, **{f"a{i}": i for i in range(6)}, **{f"b{i}": i for i in range(6)}, "shared": 2,
@@ -123,10 +93,10 @@ def test_two_processes_setting_attributes_at_once_lose_no_key(backend, tmp_path)
     name, number = _running_trial(url)
     go = tmp_path / "go"
     keys = {w: [f"{w}{i}={i}" for i in range(60)] for w in ("a", "b")}
-    procs = [_setter(url, name, number, str(go), *items) for items in keys.values()]
+    procs = [start(SETTER, url, name, number, str(go), *items) for items in keys.values()]
     go.touch()
     for p in procs:
-        _close(p)
+        close(p)
     trial = tw.load_study(study_name=name, storage=url).trials[number]
     assert trial.state == TrialState.RUNNING
     assert trial.user_attrs == {"before": 1, **{f"{w}{i}": i for w in ("a", "b") for i in range(60)}}

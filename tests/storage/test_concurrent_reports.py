@@ -9,18 +9,12 @@ asker and a process that tells or reports for it) keep every step.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
 import tunewise as tw
 from tests.storage._backends import SQL_BACKENDS, backend_url, unique
+from tests.storage._trial_process import close, say, start
 from tunewise.trial import TrialState
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # A process holding the running trial (trial number argv[3]) as a live Trial: it reports the
 # steps it is told on stdin ("<step>" lines; "tell" finishes the trial with its last report),
@@ -50,30 +44,6 @@ else:
 """
 
 
-def _reporter(url: str, name: str, number: int, *args: str) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"))
-    proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(REPORTER), url, name, str(number), *args],
-                            cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    assert line.strip() == "ready", (line, proc.stderr.read() if proc.stderr else "")
-    return proc
-
-
-def _say(proc: subprocess.Popen, line: str) -> None:
-    assert proc.stdin is not None and proc.stdout is not None
-    proc.stdin.write(line + "\n")
-    proc.stdin.flush()
-    answer = proc.stdout.readline()
-    assert answer.strip() == "ok", (answer, proc.stderr.read() if proc.stderr else "")
-
-
-def _close(proc: subprocess.Popen) -> None:
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 0, err[-2000:]
-
-
 def _running_trial(url: str) -> tuple[str, int]:
     name = unique("reports")
     study = tw.create_study(study_name=name, storage=url)
@@ -89,12 +59,12 @@ def test_two_processes_reporting_in_turn_to_one_trial_lose_no_step(backend, tmp_
     # were left (the finish from the first process: [0, 2, 4, 6, 8]).
     url = backend_url(backend, tmp_path)
     name, number = _running_trial(url)
-    a, b = _reporter(url, name, number), _reporter(url, name, number)
+    a, b = start(REPORTER, url, name, number), start(REPORTER, url, name, number)
     for step in range(10):
-        _say(a if step % 2 == 0 else b, str(step))
-    _say(a, "tell")  # a finish from the process that knows only the even steps
+        say(a if step % 2 == 0 else b, str(step))
+    say(a, "tell")  # a finish from the process that knows only the even steps
     for p in (a, b):
-        _close(p)
+        close(p)
     trial = tw.load_study(study_name=name, storage=url).trials[number]
     assert trial.state == TrialState.PRUNED
     assert trial.intermediate_values == {s: s / 100 for s in range(10)}
@@ -107,10 +77,10 @@ def test_two_processes_reporting_at_once_to_one_trial_lose_no_step(backend, tmp_
     go = tmp_path / "go"
     evens = [str(s) for s in range(0, 120, 2)]
     odds = [str(s) for s in range(1, 120, 2)]
-    procs = [_reporter(url, name, number, str(go), *steps) for steps in (evens, odds)]
+    procs = [start(REPORTER, url, name, number, str(go), *steps) for steps in (evens, odds)]
     go.touch()
     for p in procs:
-        _close(p)
+        close(p)
     trial = tw.load_study(study_name=name, storage=url).trials[number]
     assert trial.state == TrialState.RUNNING
     assert sorted(trial.intermediate_values) == list(range(120))
