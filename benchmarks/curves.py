@@ -5,7 +5,8 @@ Families (benchmarks/_curve_families.py; the dev/test split is fixed there, befo
        noisy-16-eta2 (synthetic; the last two added in session 4 to study eta = 2), diverge-27,
        uninformative-27, uninformative-64-eta4 (added in session 5), plateau-36-long,
        noisy-36-heavy (added in session 9), noisy-45-t (session 29: heavier Student-t noise,
-       problems of its own), inverted-81 (session 31: early ranks inverted among the best, R 81), mfh3,
+       problems of its own), inverted-81, scrambled-81 (session 31: early ranks inverted among the best /
+       unrelated to the end, R 81), mfh3,
        sgd-digits (scikit-learn SGDClassifier.partial_fit on digits, one epoch per unit, R=27),
        mlp-digits (a torch MLP, SGD with momentum on digits, one epoch per unit, R=27; session 10)
   test (only ever reported): crossing-243-steep, crossing-9-eta2, plateau-81-eta4, diverge-81,
