@@ -303,8 +303,23 @@ class SuccessiveHalvingPruner(ASHAScheduler):
     min_early_stopping_rate=0, bootstrap_count=0)``, as asynchronous successive halving that
     stops trials (steps are the resource).
 
-    ``min_resource="auto"`` starts the rungs at step 1; ``bootstrap_count`` other than 0 is not
-    supported (ASHA promotes as soon as a rung has enough reports).
+    ``min_resource="auto"`` starts the rungs at step 1. ``bootstrap_count=n`` stops a trial at a
+    rung that holds at most ``n`` results (its own included), as Optuna does; Optuna refuses it
+    with ``min_resource="auto"``, and so does tunewise.
+
+    >>> import tunewise as tw
+    >>> pruner = tw.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=2, bootstrap_count=2)
+    >>> study = tw.create_study(pruner=pruner)
+    >>> def objective(trial):
+    ...     trial.suggest_float("x", 0, 1)
+    ...     for step in range(4):
+    ...         trial.report(1.0 / (step + 1), step)
+    ...         if trial.should_prune():
+    ...             raise tw.TrialPruned()
+    ...     return 0.25
+    >>> study.optimize(objective, n_trials=2)
+    >>> [max(t.intermediate_values) for t in study.trials]  # each stopped at rung 1, too few results there
+    [1, 1]
     """
 
     def __init__(self, min_resource: str | int = "auto", reduction_factor: int = 4,
@@ -313,10 +328,11 @@ class SuccessiveHalvingPruner(ASHAScheduler):
         if isinstance(min_early_stopping_rate, bool) or not isinstance(min_early_stopping_rate, int) \
                 or min_early_stopping_rate < 0:
             raise ValueError(f"min_early_stopping_rate must be a non-negative integer, got {min_early_stopping_rate!r}")
-        _check_bootstrap(bootstrap_count)
+        _check_bootstrap(bootstrap_count, "min_resource", min_resource)
         super().__init__(min_resource=base * reduction_factor ** min_early_stopping_rate,
                          max_resource=_NO_MAX_RESOURCE, reduction_factor=reduction_factor, mode="stop",
                          hedge_threshold=None)  # Optuna's rule: every rung cuts from the start
+        self._bootstrap_count = bootstrap_count
 
 
 class HyperbandPruner(Scheduler):
@@ -324,19 +340,23 @@ class HyperbandPruner(Scheduler):
     bootstrap_count=0)``, as :class:`~tunewise.schedulers.HyperbandScheduler` in stop mode.
 
     ``max_resource="auto"`` takes, as Optuna does, the last step of the first trial that
-    completes; until then nothing is pruned.
+    completes; until then nothing is pruned. ``bootstrap_count=n`` stops a trial at a rung that
+    holds at most ``n`` results of its bracket (its own included), as Optuna does (not with
+    ``max_resource="auto"``, which Optuna refuses too).
     """
 
     def __init__(self, min_resource: int = 1, max_resource: str | int = "auto", reduction_factor: int = 3,
                  bootstrap_count: int = 0) -> None:
-        _check_bootstrap(bootstrap_count)
+        _check_bootstrap(bootstrap_count, "max_resource", max_resource)
         self.min_resource = _min_resource(min_resource)
         self.reduction_factor = reduction_factor
         self.max_resource = max_resource
+        self.bootstrap_count = bootstrap_count
         self._inner: HyperbandScheduler | None = None
         if max_resource != "auto":
             self._inner = HyperbandScheduler(self.min_resource, max_resource, reduction_factor,  # type: ignore[arg-type]
                                              mode="stop")
+            self._inner._bootstrap_count = bootstrap_count
 
     def _scheduler(self, ctx: SchedulerContext) -> HyperbandScheduler | None:
         if self._inner is None:
@@ -370,7 +390,9 @@ def _min_resource(min_resource: Any) -> int:
     return min_resource
 
 
-def _check_bootstrap(bootstrap_count: Any) -> None:
-    if bootstrap_count != 0:
-        raise ValueError(f"bootstrap_count={bootstrap_count!r} is not supported: tunewise's successive halving "
-                         f"decides as soon as a rung has reports (bootstrap_count=0)")
+def _check_bootstrap(bootstrap_count: Any, resource_name: str, resource: Any) -> None:
+    if isinstance(bootstrap_count, bool) or not isinstance(bootstrap_count, int) or bootstrap_count < 0:
+        raise ValueError(f"bootstrap_count must be a non-negative integer, got {bootstrap_count!r}")
+    if bootstrap_count > 0 and resource == "auto":
+        raise ValueError(f"bootstrap_count > 0 and {resource_name} == 'auto' are mutually incompatible, "
+                         f"bootstrap_count is {bootstrap_count}")

@@ -339,6 +339,9 @@ class _SuccessiveHalving(Scheduler):
         return self._assign_bracket(number)
 
     _promote_forecast = False  # promote mode stops hopeless segments too (ASHAScheduler's forecast)
+    # Stop mode: a trial whose rung holds at most this many results (its own included) stops
+    # there: Optuna's ``bootstrap_count`` of its successive-halving and Hyperband pruners.
+    _bootstrap_count = 0
     _forecast_runs = _FORECAST_RUNS  # benchmark variant: 3, the rule before session 8 of issue 19
     # Benchmark variant: False records no estimate with a hopeless trial, so samplers count it at
     # its bound (the rule of session 6 of issue 19; see _mark_hopeless).
@@ -474,6 +477,9 @@ class _SuccessiveHalving(Scheduler):
                     st.setdefault("uncut", []).append(st["bracket"] + k)
                     continue
                 others = [loss for loss, t in self._records(ctx, st["bracket"], k) if t.number != trial.number]
+                if len(others) + 1 <= self._bootstrap_count:
+                    prune = True
+                    break
                 loss = sign * value
                 rank = sum(1 for o in others if o < loss)
                 eta = self.top_cut(ctx, st["bracket"]) if k == len(rungs) - 1 else self.reduction_factor

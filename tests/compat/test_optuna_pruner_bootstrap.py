@@ -1,0 +1,76 @@
+"""``bootstrap_count`` of Optuna's SuccessiveHalvingPruner / HyperbandPruner (s31, third-party batch 11).
+
+tunewise refused any ``bootstrap_count`` other than 0 with a ValueError, so a script passing it stopped at
+construction. Optuna stops a trial at a rung that holds at most ``bootstrap_count`` results (its own included).
+The expected stops below are Optuna 5.1's on the same replayed curves
+(benchmarks/history/s31/optuna_wild11_probe.py and the check beside it).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import tunewise as optuna
+
+CURVES = [
+    [1.0, 0.9, 0.8, 0.7, 0.6, 0.5],
+    [1.0, 0.95, 0.9, 0.85, 0.8, 0.75],
+    [2.0, 1.9, 1.8, 1.7, 1.6, 1.5],
+    [0.5, 0.6, 0.7, 0.8, 0.9, 1.0],
+    [1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+    [3.0, 2.0, 1.0, 0.5, 0.4, 0.3],
+    [1.2, 1.1, 1.15, 1.12, 1.11, 1.1],
+]
+
+
+def replay(pruner: optuna.pruners.BasePruner, curves: list[list[float]]) -> list[int | None]:
+    """The step at which each curve's trial was pruned (None: it completed), one trial after another."""
+    study = optuna.create_study(pruner=pruner, sampler=optuna.samplers.RandomSampler(seed=0))
+    stops: list[int | None] = []
+    for curve in curves:
+
+        def objective(trial: optuna.Trial, curve: list[float] = curve) -> float:
+            trial.suggest_float("x", 0, 1)
+            for step, value in enumerate(curve):
+                trial.report(value, step)
+                if trial.should_prune():
+                    stops.append(step)
+                    raise optuna.TrialPruned()
+            stops.append(None)
+            return curve[-1]
+
+        study.optimize(objective, n_trials=1)
+    return stops
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"min_resource": 1, "reduction_factor": 2, "bootstrap_count": 2}, [1, 1, 1, 2, 1, 1, 1]),
+        ({"min_resource": 2, "reduction_factor": 2, "bootstrap_count": 1}, [2, 2, 2, 4, 2, 2, 2]),
+        ({"min_resource": 1, "reduction_factor": 3, "bootstrap_count": 0}, [None, 1, 1, 3, 1, 1, 1]),
+    ],
+)
+def test_successive_halving_bootstrap_count_as_optuna(kwargs: dict[str, int], expected: list[int | None]) -> None:
+    assert replay(optuna.pruners.SuccessiveHalvingPruner(**kwargs), CURVES) == expected
+
+
+@pytest.mark.parametrize(
+    ("bootstrap_count", "expected"),
+    [(100, [2, 2, 2, 2, 2, 2, 2]), (2, [2, 2, 2, None, 2, 2, 2]), (0, [None, 2, 2, None, 2, 2, 2])],
+)
+def test_hyperband_bootstrap_count_as_optuna(bootstrap_count: int, expected: list[int | None]) -> None:
+    # One bracket (max_resource < min_resource * reduction_factor), so Optuna's name-hashed
+    # bracket choice does not enter.
+    pruner = optuna.pruners.HyperbandPruner(min_resource=2, max_resource=3, reduction_factor=2,
+                                            bootstrap_count=bootstrap_count)
+    assert replay(pruner, [curve[:4] for curve in CURVES]) == expected
+
+
+def test_bootstrap_count_refusals_as_optuna() -> None:
+    with pytest.raises(ValueError, match="bootstrap_count"):
+        optuna.pruners.SuccessiveHalvingPruner(bootstrap_count=-1)
+    with pytest.raises(ValueError, match="min_resource == 'auto' are mutually incompatible"):
+        optuna.pruners.SuccessiveHalvingPruner(bootstrap_count=1)
+    with pytest.raises(ValueError, match="max_resource == 'auto' are mutually incompatible"):
+        optuna.pruners.HyperbandPruner(bootstrap_count=1)
