@@ -321,13 +321,7 @@ class Database:
         self._file_id: tuple[int, int] | None = None  # the SQLite file's (device, inode), see _check_same_file
 
     def close(self) -> None:
-        raw = getattr(self._local, "raw", None)
-        self._local.raw = None
-        if raw is not None and os.getpid() == self._pid:
-            try:
-                raw.close()
-            except Exception:  # noqa: BLE001 - closing a broken connection must not raise
-                pass
+        self.release_thread()
         self.engine.dispose(close=os.getpid() == self._pid)
 
     def error(self, problem: str) -> StorageError:
@@ -511,7 +505,7 @@ class Database:
         if raw is not None and os.getpid() == self._pid:
             try:
                 raw.close()
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001 - closing a broken connection must not raise
                 pass
 
     def _drop_raw(self) -> None:
