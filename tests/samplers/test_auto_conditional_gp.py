@@ -60,8 +60,9 @@ def test_on_a_conditional_space_uses_the_gp_on_trials_with_every_parameter() -> 
     study.optimize(objective, n_trials=16)
     # after the start-up: the GP on the conditional space, or TPE for a proposal after repeated results
     assert all("conditional space" in r and "Gaussian-process" in r or "repeat earlier results" in r
-               for r in reasons[10:])
-    assert sum("conditional space" in r for r in reasons) == len(seen) >= 3
+               or "the GP's point repeats trial" in r for r in reasons[10:])
+    # the GP saw the study once per proposal it made, kept or (a repeat of a trial) handed to TPE
+    assert sum("conditional space" in r or "the GP's point repeats" in r for r in reasons) == len(seen) >= 3
     names = {"model", "ax", "by", "bk", "cz"}
     last = seen[-1]
     assert all(set(t.params) == names for t in last if t.state.is_finished())
@@ -90,3 +91,29 @@ def test_on_leaves_unconditional_spaces_alone() -> None:
         study.optimize(steps, n_trials=24)
         runs.append([t.params for t in study.trials])
     assert runs[0] == runs[1]
+
+
+def _plateau(t: tw.Trial) -> float:
+    # pipe-cond's shape (issue 18): one branch flat above a threshold (every C >= 50 scores the same)
+    if t.suggest_categorical("model", ["logreg", "knn"]) == "logreg":
+        return 0.2 + 0.01 * max(0.0, 50.0 - t.suggest_float("C", 1e-4, 1e3, log=True)) / 50
+    return 0.25 + abs(t.suggest_int("n_neighbors", 1, 80, log=True) - 30) / 100
+
+
+def test_on_never_runs_a_trial_again() -> None:
+    # The GP's point differs from an imputed trial where that trial's parameters were inactive; the
+    # objective then takes its branch and runs it again. Such a point goes to TPE instead.
+    sampler = _sampler(True)
+    study = tw.create_study(sampler=sampler)
+    reasons: list[str] = []
+
+    def objective(t: tw.Trial) -> float:
+        reasons.append(sampler.choice["reason"])  # type: ignore[index]
+        return _plateau(t)
+
+    study.optimize(objective, n_trials=30)
+    configs = [tuple(sorted(t.params.items())) for t in study.trials]
+    by_gp = [i for i, r in enumerate(reasons) if "Gaussian-process BO over every parameter" in r]
+    assert all(configs[i] not in configs[:i] for i in by_gp)
+    assert any("the GP's point repeats trial" in r for r in reasons)
+    assert sum("Gaussian-process BO over every parameter" in r for r in reasons) >= 3

@@ -304,6 +304,16 @@ class AutoSampler(Sampler):
     def propose(self, study: StudyContext, trial: TrialContext) -> dict[str, Any] | Proposal:
         self._plan_changed = False
         sampler, name, reason = self._decide(study, trial)
+        proposal: dict[str, Any] | Proposal | None = None
+        if self._imputing:
+            proposal = sampler.propose(self._imputed_view(study), trial)
+            again = _repeated_trial(as_proposal(proposal, sampler).params, study)
+            if again is not None:
+                # The GP's point differs from an imputed trial only where that trial's parameters were
+                # inactive, so the objective would run that trial again: TPE proposes instead.
+                sampler, name, proposal = self._tpe, "TPESampler", None
+                reason = (f"the GP's point repeats trial {again} on every parameter that trial used (its other "
+                          "parameters were inactive there): this proposal comes from TPE")
         self._current = sampler
         record = None
         if self._choice is None or self._choice[0] != name:
@@ -312,7 +322,8 @@ class AutoSampler(Sampler):
                 history = list(stored.get("history", [])) if isinstance(stored, dict) else []
                 history.append({"sampler": name, "from_trial": trial.number})
                 record = {"sampler": name, "reason": reason, "from_trial": trial.number, "history": history}
-        proposal = sampler.propose(self._imputed_view(study) if self._imputing else study, trial)
+        if proposal is None:
+            proposal = sampler.propose(study, trial)
         self._choice = (name, reason)
         attrs: dict[str, Any] = {}
         if record is not None:
@@ -400,6 +411,20 @@ class _Imputed(ContextView):
             intermediate_values=t.intermediate_values, user_attrs=t.user_attrs, system_attrs=t.system_attrs,
             datetime_start=t.datetime_start_ts, datetime_complete=t.datetime_complete_ts, heartbeat=t.heartbeat_ts,
         )
+
+
+def _repeated_trial(params: Any, study: StudyContext) -> int | None:
+    """The number of a finished trial whose every parameter ``params`` holds at the same value (on
+    the unit scale within 1e-9 for a numeric one), or None. A define-by-run objective given those
+    values takes that trial's branch again and evaluates that trial again."""
+    dists = study.distributions
+    for t in study.get_trials(states=(TrialState.COMPLETE,)):
+        if not t.params or any(n not in params for n in t.params):
+            continue
+        if all(params[n] == v if isinstance(dists.get(n), D.Categorical) or n not in dists
+               else abs(dists[n].to_unit(params[n]) - dists[n].to_unit(v)) <= 1e-9 for n, v in t.params.items()):
+            return t.number
+    return None
 
 
 def _repeats(finished: list[FrozenTrial]) -> list[bool]:
