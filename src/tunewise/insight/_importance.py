@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from tunewise import distributions as D
+from tunewise.insight._plots._data import param_distribution
 from tunewise.trial import FrozenTrial, TrialState
 
 __all__ = ["EVALUATORS", "param_importances"]
@@ -34,18 +34,12 @@ def _encode(study: Any, trials: Sequence[FrozenTrial], names: Sequence[str]
     [lo, 0) with lo = -(missing share)/(present share), so the absent region holds the same
     share of the axis' volume as of the trials.
     """
-    dists: dict[str, D.Distribution] = dict(getattr(study, "distributions", {}) or {})
     n, d = len(trials), len(names)
     X = np.zeros((n, d))
     lo = np.zeros(d)
     hi = np.ones(d)
     for j, name in enumerate(names):
-        dist = dists.get(name)
-        if dist is None:
-            for t in trials:
-                if name in t.distributions:
-                    dist = t.distributions[name]
-                    break
+        dist = param_distribution(study, trials, name)  # the study's, else the first trial's that has it
         raw = [t.params.get(name, _ABSENT) for t in trials]
         present = np.array([r is not _ABSENT for r in raw])
         col = np.zeros(n)
