@@ -391,7 +391,13 @@ Distribution = Union[Float, Int, Categorical]
 
 
 def distribution_to_json(dist: Distribution) -> str:
-    """Serialize a distribution to a JSON string (the storage format)."""
+    """Serialize a distribution to a JSON string (the storage format).
+
+    >>> distribution_to_json(Float(0.1, 1.0, log=True))
+    '{"type": "float", "low": 0.1, "high": 1.0, "log": true, "step": null}'
+    >>> distribution_from_json(distribution_to_json(Int(1, 9, step=2)))
+    Int(low=1, high=9, log=False, step=2)
+    """
     return json.dumps(dist.to_json())
 
 
@@ -564,12 +570,20 @@ def uniform(low: float, high: float) -> Float:
 
 
 def loguniform(low: float, high: float) -> Float:
-    """A float drawn uniformly in log space from ``[low, high]`` (``low > 0``)."""
+    """A float drawn uniformly in log space from ``[low, high]`` (``low > 0``).
+
+    >>> loguniform(1e-5, 1e-2)
+    Float(low=1e-05, high=0.01, log=True, step=None)
+    """
     return Float(low, high, log=True)
 
 
 def quniform(low: float, high: float, q: float) -> Float:
-    """A float from ``[low, high]`` on a lattice of step ``q``."""
+    """A float from ``[low, high]`` on a lattice of step ``q``.
+
+    >>> quniform(0, 1, 0.25)
+    Float(low=0.0, high=1.0, log=False, step=0.25)
+    """
     return Float(low, high, step=q)
 
 
@@ -585,12 +599,23 @@ def randint(low: int, high: int) -> Int:
 
 
 def choice(values: Sequence[Any]) -> Categorical:
-    """One of ``values``, each equally likely a priori."""
+    """One of ``values``, each equally likely a priori.
+
+    >>> choice(["adam", "sgd"])
+    Categorical(choices=('adam', 'sgd'), grid=False)
+    """
     return Categorical(tuple(values))
 
 
 def grid(values: Sequence[Any]) -> Categorical:
-    """A grid axis: trials cycle through every value in turn (Ray Tune's ``grid_search``)."""
+    """A grid axis: trials cycle through every value in turn (Ray Tune's ``grid_search``).
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study()
+    >>> study.optimize(lambda config: config["batch"] / 64, space={"batch": tw.grid([16, 32, 64])}, n_trials=3)
+    >>> [t.params["batch"] for t in study.trials]
+    [16, 32, 64]
+    """
     return Categorical(tuple(values), grid=True)
 
 
@@ -608,6 +633,14 @@ class Derived:
     are computed after every sampled entry, in the order of the space, and are not parameters.
     Build them with :func:`qloguniform`, :func:`qrandint`, :func:`lograndint`, :func:`qlograndint`,
     :func:`randn`, :func:`qrandn` or :func:`sample_from`.
+
+    >>> d = qloguniform(1e-4, 1e-1, 5e-5)
+    >>> d
+    qloguniform(0.0001, 0.1, 5e-05)
+    >>> d.base   # what the trial samples and the storage keeps
+    Float(low=0.0001, high=0.1, log=True, step=None)
+    >>> d.transform(0.0123456, {})   # what the config gets
+    0.01235
     """
 
     base: Distribution | None
@@ -638,7 +671,11 @@ def qloguniform(low: float, high: float, q: float) -> Derived:
 
 
 def lograndint(low: int, high: int) -> Int:
-    """An integer in ``[low, high)`` drawn log-uniformly (Ray Tune's ``tune.lograndint``)."""
+    """An integer in ``[low, high)`` drawn log-uniformly (Ray Tune's ``tune.lograndint``).
+
+    >>> lograndint(1, 1025)
+    Int(low=1, high=1024, log=True, step=1)
+    """
     if high <= low:
         raise ValueError(f"lograndint needs low < high (high is excluded), got low={low!r}, high={high!r}")
     return Int(low, int(high) - 1, log=True)
@@ -658,7 +695,12 @@ def qrandint(low: int, high: int, q: int = 1) -> Int:
 
 def qlograndint(low: int, high: int, q: int) -> Derived:
     """A log-uniform integer in ``[low, high]`` rounded to a multiple of ``q`` (Ray Tune's
-    ``tune.qlograndint``)."""
+    ``tune.qlograndint``).
+
+    >>> d = qlograndint(1, 1024, 8)
+    >>> d.base, d.transform(100, {}), d.transform(3, {})   # the trial samples d.base; at least q
+    (Int(low=1, high=1024, log=True, step=1), 96, 8)
+    """
     base = Int(low, high, log=True)
     if q < 1:
         raise ValueError(f"q must be a positive integer, got q={q!r}")
@@ -689,7 +731,12 @@ def randn(mean: float = 0.0, sd: float = 1.0) -> Derived:
 
 
 def qrandn(mean: float, sd: float, q: float) -> Derived:
-    """:func:`randn` rounded to a multiple of ``q`` (Ray Tune's ``tune.qrandn``)."""
+    """:func:`randn` rounded to a multiple of ``q`` (Ray Tune's ``tune.qrandn``).
+
+    >>> d = qrandn(0.0, 1.0, 0.1)
+    >>> d.transform(0.5, {}), d.transform(0.9, {})   # the normal quantiles 0.5 and 0.9, rounded
+    (0.0, 1.3)
+    """
     inner = randn(mean, sd)
     if not q > 0:
         raise ValueError(f"q must be > 0, got q={q!r}")
