@@ -101,6 +101,14 @@ class Study:
     """A named search: its trials live in the storage; the sampler and scheduler live here.
 
     Create one with :func:`create_study` or :func:`load_study`.
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+    >>> study.optimize(lambda t: (t.suggest_float("x", -3, 3) - 1) ** 2, n_trials=30)
+    >>> len(study.trials), study.direction
+    (30, 'minimize')
+    >>> abs(study.best_params["x"] - 1) < 0.5
+    True
     """
 
     # Called with each COMPLETE or PRUNED trial (a FrozenTrial) as it finishes; returns its
@@ -2226,6 +2234,16 @@ def load_study(name: str | None = None, storage: str | BaseStorage | None = None
     with the study: give it to every process that runs trials). Optuna's keywords work too:
     ``load_study(study_name="demo", storage=url)``; without a name, as in Optuna, the storage's
     only study is opened (a ValueError lists the names when it holds several).
+
+    >>> import tunewise as tw
+    >>> store = tw.storage.InMemoryStorage()   # or "sqlite:///tunewise.db", "postgresql+psycopg://..."
+    >>> tw.create_study(name="demo", storage=store).optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+    >>> study = tw.load_study("demo", storage=store)   # in another process, with the same storage
+    >>> len(study.trials)
+    3
+    >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)   # resumes: 5 trials in all
+    >>> len(tw.load_study(study_name="demo", storage=store).trials)
+    5
     """
     if name is None and study_name is None and storage is not None:
         storage = get_storage(storage)
@@ -2247,7 +2265,15 @@ def load_study(name: str | None = None, storage: str | BaseStorage | None = None
 
 def delete_study(name: str | None = None, storage: str | BaseStorage | None = None, *,
                  study_name: str | None = None) -> None:
-    """Delete a study and all its trials (``delete_study(study_name=..., storage=...)`` as in Optuna)."""
+    """Delete a study and all its trials (``delete_study(study_name=..., storage=...)`` as in Optuna).
+
+    >>> import tunewise as tw
+    >>> store = tw.storage.InMemoryStorage()
+    >>> tw.create_study(name="old", storage=store).optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    >>> tw.delete_study("old", storage=store)
+    >>> tw.get_all_study_names(store)
+    []
+    """
     name, storage = _name_and_storage("delete_study", name, study_name, storage)
     store = get_storage(storage)
     store.delete_study(store.get_study_id(name))
@@ -2270,7 +2296,14 @@ def _name_and_storage(func: str, name: str | None, study_name: str | None,
 
 
 def get_all_study_names(storage: str | BaseStorage) -> list[str]:
-    """Names of every study in the storage."""
+    """Names of every study in the storage.
+
+    >>> import tunewise as tw
+    >>> store = tw.storage.InMemoryStorage()
+    >>> _ = tw.create_study(name="a", storage=store), tw.create_study(name="b", storage=store)
+    >>> sorted(tw.get_all_study_names(store))
+    ['a', 'b']
+    """
     return [s.name for s in get_storage(storage).get_all_studies() if not s.name.startswith("__tunewise")]
 
 
@@ -2299,7 +2332,18 @@ def copy_study(*, from_study_name: str, from_storage: str | BaseStorage, to_stor
 
 
 class StudySummary:
-    """One study of a storage, as :func:`get_all_study_summaries` (Optuna's) returns it."""
+    """One study of a storage, as :func:`get_all_study_summaries` (Optuna's) returns it.
+
+    >>> import tunewise as tw
+    >>> store = tw.storage.InMemoryStorage()
+    >>> study = tw.create_study(name="a", storage=store, direction="maximize")
+    >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+    >>> (summary,) = tw.get_all_study_summaries(store)
+    >>> summary.study_name, summary.direction, summary.n_trials
+    ('a', 'maximize', 3)
+    >>> summary.best_trial.number == study.best_trial.number
+    True
+    """
 
     __slots__ = ("best_trial", "datetime_start", "directions", "n_trials", "study_id", "study_name",
                  "system_attrs", "user_attrs")
