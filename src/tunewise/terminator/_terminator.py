@@ -64,7 +64,16 @@ class BaseErrorEvaluator(abc.ABC):
 
 class RegretBoundEvaluator(BaseImprovementEvaluator):
     """A high-probability upper bound on the regret of the best trial, from a GP fitted to the top
-    ``top_trials_ratio`` of the COMPLETE trials (at least ``min_n_trials`` of them)."""
+    ``top_trials_ratio`` of the COMPLETE trials (at least ``min_n_trials`` of them).
+
+    >>> import tunewise as tw
+    >>> from tunewise.terminator import RegretBoundEvaluator
+    >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+    >>> study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=20)
+    >>> bound = RegretBoundEvaluator(seed=0).evaluate(study.trials, study.direction)
+    >>> 0 <= bound < 1   # the values span [0, 1]: how much better than the best trial x may still be
+    True
+    """
 
     def __init__(self, top_trials_ratio: float = DEFAULT_TOP_TRIALS_RATIO, min_n_trials: int = DEFAULT_MIN_N_TRIALS,
                  seed: int | None = None) -> None:
@@ -231,7 +240,15 @@ class EMMREvaluator(BaseImprovementEvaluator):
 
 class BestValueStagnationEvaluator(BaseImprovementEvaluator):
     """``max_stagnation_trials`` minus the number of COMPLETE trials since the best one: the study
-    stops (with the default ``StaticErrorEvaluator(0)``) after that many trials without progress."""
+    stops (with the default ``StaticErrorEvaluator(0)``) after that many trials without progress.
+
+    >>> import tunewise as tw
+    >>> from tunewise.terminator import BestValueStagnationEvaluator
+    >>> study = tw.create_study()
+    >>> study.optimize(lambda t: float(t.number), n_trials=6)   # the best is trial 0, 5 trials ago
+    >>> BestValueStagnationEvaluator(max_stagnation_trials=3).evaluate(study.trials, study.direction)
+    -2.0
+    """
 
     def __init__(self, max_stagnation_trials: int = 30) -> None:
         if isinstance(max_stagnation_trials, bool) or not isinstance(max_stagnation_trials, int) \
@@ -251,7 +268,20 @@ class CrossValidationErrorEvaluator(BaseErrorEvaluator):
     """The standard error of the best trial's cross-validation mean, from the fold scores the
     objective gave :func:`report_cross_validation_scores`, or that ``OptunaSearchCV`` /
     ``SearchCV`` / ``cross_validate_objective`` kept on the trial (Nadeau & Bengio 2003's
-    corrected variance, ``(1/k + 1/(k-1)) * var(scores)``)."""
+    corrected variance, ``(1/k + 1/(k-1)) * var(scores)``).
+
+    >>> import tunewise as tw
+    >>> from tunewise.terminator import CrossValidationErrorEvaluator, report_cross_validation_scores
+    >>> def objective(trial):
+    ...     x = trial.suggest_float("x", 0, 1)
+    ...     scores = [0.80 + 0.01 * k - 0.1 * x for k in range(5)]   # one score per fold
+    ...     report_cross_validation_scores(trial, scores)
+    ...     return sum(scores) / len(scores)
+    >>> study = tw.create_study(direction="maximize", sampler=tw.samplers.RandomSampler(seed=0))
+    >>> study.optimize(objective, n_trials=3)
+    >>> round(CrossValidationErrorEvaluator().evaluate(study.trials, study.direction), 4)
+    0.0095
+    """
 
     def evaluate(self, trials: list[FrozenTrial], study_direction: Any) -> float:
         best = _best(trials, study_direction)
@@ -282,7 +312,13 @@ def _search_cv_scores(trial: FrozenTrial) -> list[float] | None:
 
 
 class StaticErrorEvaluator(BaseErrorEvaluator):
-    """A fixed error: stop once the improvement evaluator's value falls below ``constant``."""
+    """A fixed error: stop once the improvement evaluator's value falls below ``constant``.
+
+    >>> from tunewise.terminator import RegretBoundEvaluator, StaticErrorEvaluator, Terminator
+    >>> StaticErrorEvaluator(0.05).evaluate([], "minimize")
+    0.05
+    >>> terminator = Terminator(RegretBoundEvaluator(), StaticErrorEvaluator(0.05))   # stop below a 0.05 bound
+    """
 
     def __init__(self, constant: float) -> None:
         self._constant = float(constant)
@@ -348,7 +384,17 @@ class MedianErrorEvaluator(BaseErrorEvaluator):
 
 
 def report_cross_validation_scores(trial: Trial, scores: Sequence[float]) -> None:
-    """Keep the objective's fold scores on the trial for :class:`CrossValidationErrorEvaluator`."""
+    """Keep the objective's fold scores on the trial for :class:`CrossValidationErrorEvaluator`.
+
+    >>> import tunewise as tw
+    >>> from tunewise.terminator import report_cross_validation_scores
+    >>> study = tw.create_study()
+    >>> trial = study.ask()
+    >>> report_cross_validation_scores(trial, [0.81, 0.79, 0.80])
+    >>> _ = study.tell(trial, 0.80)
+    >>> study.trials[0].system_attrs["terminator:cv_scores"]
+    [0.81, 0.79, 0.8]
+    """
     values = [float(s) for s in scores]
     if len(values) <= 1:
         raise ValueError(f"scores must hold two or more cross-validation scores, got {len(values)}")
@@ -366,7 +412,15 @@ class Terminator(BaseTerminator):
     """Decide whether a study should stop: once it has ``min_n_trials`` COMPLETE trials, when the
     improvement evaluator's value (default: :class:`RegretBoundEvaluator`) is below the error
     evaluator's (default: :class:`CrossValidationErrorEvaluator`, or ``StaticErrorEvaluator(0)``
-    with :class:`BestValueStagnationEvaluator`)."""
+    with :class:`BestValueStagnationEvaluator`).
+
+    >>> import tunewise as tw
+    >>> from tunewise.terminator import BestValueStagnationEvaluator, Terminator
+    >>> study = tw.create_study()
+    >>> study.optimize(lambda t: float(t.number), n_trials=6)   # no progress after trial 0
+    >>> Terminator(BestValueStagnationEvaluator(max_stagnation_trials=3), min_n_trials=1).should_terminate(study)
+    True
+    """
 
     def __init__(self, improvement_evaluator: BaseImprovementEvaluator | None = None,
                  error_evaluator: BaseErrorEvaluator | None = None, min_n_trials: int = DEFAULT_MIN_N_TRIALS) -> None:
@@ -393,7 +447,16 @@ def _default_error_evaluator(improvement: BaseImprovementEvaluator) -> BaseError
 
 class TerminatorCallback:
     """An ``optimize(callbacks=[...])`` callback that calls ``study.stop()`` when ``terminator``
-    (default: ``Terminator()``) says the study should stop."""
+    (default: ``Terminator()``) says the study should stop.
+
+    >>> import tunewise as tw
+    >>> from tunewise.terminator import BestValueStagnationEvaluator, Terminator, TerminatorCallback
+    >>> stop = TerminatorCallback(Terminator(BestValueStagnationEvaluator(max_stagnation_trials=3), min_n_trials=1))
+    >>> study = tw.create_study()
+    >>> study.optimize(lambda t: float(t.number), n_trials=50, callbacks=[stop])
+    >>> len(study.trials)   # trial 0 stays the best; stopped once 4 trials have not beaten it
+    5
+    """
 
     def __init__(self, terminator: BaseTerminator | None = None) -> None:
         self._terminator = terminator or Terminator()
