@@ -152,6 +152,12 @@ def neural_network(*, include_training: bool = False) -> Preset:
     """MLP architecture and optimizer (the keys :class:`tunewise.integrations.torch.MLPTuner` uses).
 
     ``include_training=True`` adds the guide's training entries (``epochs``, ``lr_scheduler``).
+
+    >>> import tunewise as tw
+    >>> len(tw.presets.neural_network()), len(tw.presets.neural_network(include_training=True))
+    (7, 9)
+    >>> tw.presets.neural_network()["learning_rate"]
+    Float(low=1e-05, high=0.01, log=True, step=None)
     """
     g = f"{_GUIDE}, 'Critical Hyperparameters by Model Type / Neural Networks'"
     bo = f"{_GUIDE}, 'Bayesian Optimization with Optuna' (the ranges its objective searches)"
@@ -171,7 +177,14 @@ def neural_network(*, include_training: bool = False) -> Preset:
 
 
 def xgboost() -> Preset:
-    """XGBoost with the scikit-learn API names (``XGBClassifier`` / ``XGBRegressor``)."""
+    """XGBoost with the scikit-learn API names (``XGBClassifier`` / ``XGBRegressor``).
+
+    >>> import tunewise as tw
+    >>> tw.presets.xgboost()["max_depth"]
+    Int(low=3, high=9, log=False, step=1)
+    >>> tw.presets.xgboost().sources["max_depth"]
+    "Hyperparameter Tuning Guide, 'Tree-Based Models (XGBoost, LightGBM)': [3, 5, 7, 9] as an integer range"
+    """
     g = f"{_GUIDE}, 'Tree-Based Models (XGBoost, LightGBM)'"
     doc = "XGBoost docs, 'XGBoost Parameters' and 'Notes on Parameter Tuning'"
     return Preset("xgboost", {
@@ -188,7 +201,12 @@ def xgboost() -> Preset:
 
 
 def lightgbm() -> Preset:
-    """LightGBM with the scikit-learn API names (``LGBMClassifier`` / ``LGBMRegressor``)."""
+    """LightGBM with the scikit-learn API names (``LGBMClassifier`` / ``LGBMRegressor``).
+
+    >>> import tunewise as tw
+    >>> tw.presets.lightgbm()["num_leaves"]
+    Int(low=7, high=255, log=True, step=1)
+    """
     g = f"{_GUIDE}, 'Tree-Based Models (XGBoost, LightGBM)'"
     doc = "LightGBM docs, 'Parameters Tuning'"
     return Preset("lightgbm", {
@@ -206,7 +224,12 @@ def lightgbm() -> Preset:
 
 
 def random_forest() -> Preset:
-    """scikit-learn ``RandomForestClassifier`` / ``RandomForestRegressor``."""
+    """scikit-learn ``RandomForestClassifier`` / ``RandomForestRegressor``.
+
+    >>> import tunewise as tw
+    >>> tw.presets.random_forest()["max_depth"]
+    Categorical(choices=(None, 10, 20, 30), grid=False)
+    """
     g = f"{_GUIDE}, 'Grid Search' (the RandomForestClassifier param_grid)"
     r = f"{_GUIDE}, 'Random Search' (scipy.stats distributions)"
     return Preset("random_forest", {
@@ -219,7 +242,12 @@ def random_forest() -> Preset:
 
 
 def transformers() -> Preset:
-    """Fine-tuning a pretrained transformer; names are Hugging Face ``TrainingArguments`` fields."""
+    """Fine-tuning a pretrained transformer; names are Hugging Face ``TrainingArguments`` fields.
+
+    >>> import tunewise as tw
+    >>> tw.presets.transformers()["learning_rate"]
+    Float(low=1e-06, high=0.0001, log=True, step=None)
+    """
     g = f"{_GUIDE}, 'NLP / Transformers'"
     bert = "Devlin et al. 2019 (BERT), appendix A.3: batch 16/32, lr 2e-5..5e-5, 2-4 epochs"
     return Preset("transformers", {
@@ -235,7 +263,12 @@ def transformers() -> Preset:
 
 
 def computer_vision() -> Preset:
-    """Image classification: augmentation, optimizer, backbone, schedule."""
+    """Image classification: augmentation, optimizer, backbone, schedule.
+
+    >>> import tunewise as tw
+    >>> tw.presets.computer_vision()["backbone"]
+    Categorical(choices=('resnet50', 'efficientnet_b0', 'vit_base'), grid=False)
+    """
     g = f"{_GUIDE}, 'Computer Vision'"
     return Preset("computer_vision", {
         "augmentation_strength": (_f(0.0, 1.0), f"{g}: uniform(0.0, 1.0)"),
@@ -253,7 +286,12 @@ def computer_vision() -> Preset:
 
 
 def nlp() -> Preset:
-    """A transformer trained for NLP: architecture, optimization, regularization, training."""
+    """A transformer trained for NLP: architecture, optimization, regularization, training.
+
+    >>> import tunewise as tw
+    >>> tw.presets.nlp()["num_heads"]   # each divides every hidden_size
+    Categorical(choices=(8, 16), grid=False)
+    """
     g = f"{_GUIDE}, 'NLP / Transformers'"
     return Preset("nlp", {
         "num_layers": (_i(6, 24), f"{g}: int(6, 24)"),
@@ -272,7 +310,12 @@ def nlp() -> Preset:
 
 
 def time_series() -> Preset:
-    """Recurrent forecasting models (LSTM/GRU)."""
+    """Recurrent forecasting models (LSTM/GRU).
+
+    >>> import tunewise as tw
+    >>> tw.presets.time_series()["cell"]
+    Categorical(choices=('lstm', 'gru'), grid=False)
+    """
     g = f"{_GUIDE}, 'Time Series'"
     return Preset("time_series", {
         "sequence_length": (_i(10, 100), f"{g}: int(10, 100)"),
