@@ -30,7 +30,14 @@ _SUGGEST_NAMES: dict[type, str] = {D.Float: "suggest_float", D.Int: "suggest_int
 # Optuna's TrialState is an IntEnum and scripts use the numbers: ``get_trials(states=[1])``,
 # ``MaxTrialsCallback(n, states=[1])``, ``t.state == 1``, ``TrialState(1)``, ``int(t.state)``.
 class TrialState(NumberedTextEnum, numbers={"RUNNING": 0, "COMPLETE": 1, "PRUNED": 2, "FAILED": 3, "WAITING": 4}):
-    """Life cycle of a trial: WAITING (enqueued) -> RUNNING -> COMPLETE | PRUNED | FAILED."""
+    """Life cycle of a trial: WAITING (enqueued) -> RUNNING -> COMPLETE | PRUNED | FAILED.
+
+    >>> from tunewise import TrialState
+    >>> TrialState.COMPLETE.is_finished(), TrialState.RUNNING.is_finished()
+    (True, False)
+    >>> TrialState(1) is TrialState.COMPLETE and TrialState.COMPLETE == 1   # Optuna's numbers work too
+    True
+    """
 
     WAITING = "WAITING"
     RUNNING = "RUNNING"
@@ -250,6 +257,17 @@ class FrozenTrial(BaseTrial):
     ``values`` holds one float per objective (``value`` is the first); ``params`` the
     values the objective received; ``intermediate_values`` what it reported, by step, as a
     plain ``dict`` (``reports`` is the same data as a read-only, copy-free mapping).
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+    >>> trial = study.ask()
+    >>> x = trial.suggest_float("x", 0, 1)
+    >>> trial.report(0.5, step=1)
+    >>> frozen = study.tell(trial, 0.25)
+    >>> frozen.number, frozen.state.name, frozen.value, frozen.intermediate_values
+    (0, 'COMPLETE', 0.25, {1: 0.5})
+    >>> frozen.params == {"x": x}, study.trials[0].params == frozen.params
+    (True, True)
     """
 
     __slots__ = (

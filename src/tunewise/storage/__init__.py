@@ -37,7 +37,18 @@ def get_storage(storage: str | BaseStorage | None, *, create: bool = True) -> Ba
 
     SQLite URLs take ``?synchronous=normal|full|off`` (durability) and ``?mode=ro`` (read-only);
     see :class:`SQLStorage`. ``create=False`` opens a URL only if it already holds a tunewise
-    storage (StorageError otherwise, and nothing is created): what reading commands use."""
+    storage (StorageError otherwise, and nothing is created): what reading commands use.
+
+    >>> import tempfile
+    >>> import tunewise as tw
+    >>> d = tempfile.mkdtemp()
+    >>> type(tw.storage.get_storage(f"sqlite:///{d}/tunewise.db")).__name__, type(tw.storage.get_storage(None)).__name__
+    ('SQLStorage', 'InMemoryStorage')
+    >>> tw.storage.get_storage(f"sqlite:///{d}/other.db", create=False)
+    Traceback (most recent call last):
+    ...
+    tunewise.exceptions.StorageError: storage 'sqlite:///...other.db': ... does not exist; ...
+    """
     if storage is None:
         return InMemoryStorage()
     if isinstance(storage, BaseStorage):
