@@ -21,7 +21,15 @@ __all__ = [
 
 
 class TunewiseError(Exception):
-    """Base class of tunewise's errors."""
+    """Base class of tunewise's errors.
+
+    >>> import tunewise as tw
+    >>> try:
+    ...     tw.load_study("missing", storage=tw.storage.InMemoryStorage())
+    ... except tw.TunewiseError as e:   # any tunewise error; here a StudyNotFoundError
+    ...     print(type(e).__name__, "-", e)
+    StudyNotFoundError - no study named 'missing' in this storage
+    """
 
 
 class TrialPruned(Exception):
@@ -37,31 +45,84 @@ class TrialPruned(Exception):
 
 
 class StorageError(TunewiseError):
-    """The storage cannot be reached, is malformed, or has an incompatible schema."""
+    """The storage cannot be reached, is malformed, or has an incompatible schema.
+
+    >>> import tempfile
+    >>> import tunewise as tw
+    >>> try:   # create=False: open an existing storage only
+    ...     tw.storage.get_storage(f"sqlite:///{tempfile.mkdtemp()}/none.db", create=False)
+    ... except tw.StorageError:
+    ...     print("no storage there")
+    no storage there
+    """
 
 
 class StudyNotFoundError(TunewiseError, KeyError):
-    """No study with the given name exists in the storage."""
+    """No study with the given name exists in the storage.
+
+    >>> import tunewise as tw
+    >>> try:
+    ...     tw.load_study("missing", storage=tw.storage.InMemoryStorage())
+    ... except tw.StudyNotFoundError as e:
+    ...     print(e)
+    no study named 'missing' in this storage
+    """
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0]) if self.args else ""
 
 
 class DuplicatedStudyError(TunewiseError, ValueError):
-    """A study with the given name already exists (pass ``load_if_exists=True`` to resume it)."""
+    """A study with the given name already exists (pass ``load_if_exists=True`` to resume it).
+
+    >>> import tunewise as tw
+    >>> store = tw.storage.InMemoryStorage()
+    >>> _ = tw.create_study(name="a", storage=store)
+    >>> try:
+    ...     tw.create_study(name="a", storage=store)
+    ... except tw.DuplicatedStudyError as e:
+    ...     print(e)
+    a study named 'a' already exists; pass load_if_exists=True to resume it
+    >>> tw.create_study(name="a", storage=store, load_if_exists=True).study_name
+    'a'
+    """
 
 
 class SearchExhausted(TunewiseError):
     """The sampler has nothing left to propose (for example every grid point has been run).
 
-    ``study.optimize`` stops cleanly when it sees this; ``study.ask`` raises it."""
+    ``study.optimize`` stops cleanly when it sees this; ``study.ask`` raises it.
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study(sampler=tw.samplers.GridSampler({"x": [1, 2]}))
+    >>> study.optimize(lambda t: t.suggest_categorical("x", [1, 2]), n_trials=10)   # stops after 2
+    >>> len(study.trials)
+    2
+    >>> try:
+    ...     study.ask()
+    ... except tw.SearchExhausted as e:
+    ...     print(e)
+    all 2 grid points have been run or claimed
+    """
 
 
 class MaxTrialsReached(SearchExhausted):
     """The study-wide trial budget (``max_trials``) is used up: no new trial may start.
 
     Raised when a trial is created (atomically with the storage's count of started trials, so
-    parallel workers never overshoot); ``study.optimize`` stops cleanly when it sees this."""
+    parallel workers never overshoot); ``study.optimize`` stops cleanly when it sees this.
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study(max_trials=2)
+    >>> study.optimize(lambda t: 1.0, n_trials=5)   # stops after 2
+    >>> len(study.trials)
+    2
+    >>> try:
+    ...     study.ask()
+    ... except tw.exceptions.MaxTrialsReached:
+    ...     print("budget used up")
+    budget used up
+    """
 
 
 class TrialNotAdmitted(TunewiseError, RuntimeError):
