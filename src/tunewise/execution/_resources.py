@@ -121,6 +121,16 @@ def visible_devices() -> list[str]:
     ``CUDA_VISIBLE_DEVICES`` when it is set (an empty value or ``-1`` hides every device), else
     the devices torch reports (when torch is already imported), else ``nvidia-smi -L``'s, else
     torch's (imported for the question), else none.
+
+    >>> import os
+    >>> from unittest import mock
+    >>> from tunewise.execution import visible_devices
+    >>> with mock.patch.dict(os.environ, {"CUDA_VISIBLE_DEVICES": "0,2"}):
+    ...     visible_devices()
+    ['0', '2']
+    >>> with mock.patch.dict(os.environ, {"CUDA_VISIBLE_DEVICES": "-1"}):   # every device hidden
+    ...     visible_devices()
+    []
     """
     env = os.environ.get("CUDA_VISIBLE_DEVICES")
     if env is not None:

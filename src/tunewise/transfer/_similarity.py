@@ -36,7 +36,10 @@ SimilarityFunc = Callable[[TaskRecord, TaskRecord], float]
 
 @dataclass(frozen=True)
 class RankedTask:
-    """A knowledge-base task with its similarity to the query (higher = more similar) and name overlap."""
+    """A knowledge-base task with its similarity to the query (higher = more similar) and name overlap.
+
+    :func:`rank_tasks` returns them, most similar first (its example shows them in use).
+    """
 
     record: TaskRecord
     similarity: float
@@ -92,6 +95,18 @@ def rank_tasks(
     record) -> float`` replaces the default (higher = more similar). The default is the mean of
     the meta-feature similarity and the tag Jaccard overlap weighted ``1 - tag_weight`` : ``tag_weight``
     (whichever of the two both tasks have); 0.5 when neither. Ties go to the larger name overlap.
+
+    >>> import tunewise as tw
+    >>> from tunewise.transfer import TaskRecord, rank_tasks
+    >>> lr = tw.loguniform(1e-4, 1e-1)
+    >>> best = ({"params": {"lr": 0.01}, "value": 0.1, "score": 0.0},)
+    >>> cifar = TaskRecord("cifar", tags=("vision",), space={"lr": lr}, top=best)
+    >>> imdb = TaskRecord("imdb", tags=("text",), space={"lr": lr}, top=best)
+    >>> trees = TaskRecord("trees", tags=("vision",), space={"depth": tw.randint(1, 6)},
+    ...                    top=({"params": {"depth": 2}, "value": 0.1, "score": 0.0},))
+    >>> query = TaskRecord("new", tags=("vision",), space={"lr": tw.loguniform(1e-5, 1e-1)})
+    >>> [(r.record.task, r.similarity) for r in rank_tasks(query, [imdb, trees, cifar])]   # trees shares no name
+    [('cifar', 1.0), ('imdb', 0.0)]
     """
     if not 0.0 <= tag_weight <= 1.0:
         raise ValueError(f"tag_weight must be in [0, 1], got {tag_weight!r}")

@@ -52,6 +52,13 @@ class TaskRecord:
 
     ``top`` lists dicts ``{"params": {...}, "value": raw objective, "score": 0 (best) .. 1 (worst)}``,
     best first.
+
+    >>> import tunewise as tw
+    >>> from tunewise.transfer import TaskRecord
+    >>> record = TaskRecord("cifar", tags=("vision",), space={"lr": tw.loguniform(1e-4, 1e-1)},
+    ...                     top=({"params": {"lr": 0.01}, "value": 0.1, "score": 0.0},))
+    >>> TaskRecord.from_json(record.to_json()) == record   # the stored form reads back the same
+    True
     """
 
     task: str
