@@ -231,6 +231,8 @@ class _Monitor:
             except UpdateFinishedTrialError:
                 # Finished (or failed as stale) since our snapshot: nothing to keep alive.
                 self._ended_elsewhere(storage, tid, trial)
+            except KeyError as e:  # StudyNotFoundError is one
+                self._gone(tid, trial, e)
             except RuntimeError:
                 # Another RuntimeError (not "finished": caught above), e.g. a storage closing as the
                 # process exits: silent, and tried again at the next wake-up, as before s25.
@@ -238,6 +240,18 @@ class _Monitor:
             except Exception as e:  # noqa: BLE001 - keep beating; the trial may still finish
                 entry[3] = now
                 _log.warning("could not record a heartbeat for trial id %d: %s", tid, e)
+
+    def _gone(self, tid: int, trial: Trial, error: KeyError) -> None:
+        """The storage has no trial ``tid`` any more (its study was deleted by another process):
+        stop beating for it, with one warning. Before, the thread tried again at every wake-up
+        (20 writes and warnings a second while the trial saved new parameters); the trial's own
+        next write or finish raises the storage's error, which names the deleted study."""
+        with self.lock:
+            if self.trials.pop(tid, None) is None:
+                return
+        _log.warning("heartbeats for trial %d of study %r stop: the storage has no such trial any more (was the "
+                     "study deleted by another process?): %s", trial.number, trial.study.study_name,
+                     error.args[0] if error.args else error)
 
     def _ended_elsewhere(self, storage: BaseStorage, tid: int, trial: Trial) -> None:
         """The storage took no beat for the running ``trial``: it was finished elsewhere. Stop
@@ -249,6 +263,9 @@ class _Monitor:
 
         try:
             stored = storage.get_trial(tid)
+        except KeyError as e:
+            self._gone(tid, trial, e)
+            return
         except Exception as e:  # noqa: BLE001 - only a faster stop is lost; its report still learns
             _log.debug("could not read trial id %d after a refused heartbeat: %s", tid, e)
             return

@@ -1,0 +1,47 @@
+"""A study deleted by another process while one of its trials runs here (session 31's faults).
+
+Before, the trial's heartbeat thread tried to save the trial's new parameters at every wake-up
+(every 0.05 s) and warned each time ("could not record a heartbeat for trial id ...: no trial
+with id ..."): 20 write attempts and warnings a second for as long as the objective ran. Now it
+stops beating for the trial with one warning; the trial's own finish raises the error that names
+the deleted study."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+
+import tunewise as tw
+from tunewise.exceptions import StudyNotFoundError
+from tunewise.storage import SQLStorage
+
+
+class _Count(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "heartbeat" in record.getMessage():
+            self.messages.append(record.getMessage())
+
+
+def test_heartbeats_stop_once_for_a_trial_whose_study_was_deleted(tmp_path):
+    url = f"sqlite:///{tmp_path / 'd.db'}"
+    study = tw.create_study(study_name="s", storage=url, heartbeat_interval=0.5, grace_period=2.0)
+    seen = _Count()
+    logger = logging.getLogger("tunewise")
+    logger.addHandler(seen)
+    try:
+        trial = study.ask()
+        tw.delete_study(study_name="s", storage=SQLStorage(url))  # another handle: another process, say
+        trial.suggest_float("x", 0, 1)  # a parameter its heartbeat thread tries to save
+        time.sleep(1.5)
+    finally:
+        logger.removeHandler(seen)
+    assert len(seen.messages) == 1, seen.messages[:3]  # before: about 30
+    assert "heartbeats for trial 0 of study 's' stop" in seen.messages[0]
+    with pytest.raises(StudyNotFoundError, match=r"study 's' \(id 1\) no longer exists"):
+        study.tell(trial, 1.0)
