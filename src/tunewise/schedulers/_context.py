@@ -22,6 +22,20 @@ class SchedulerContext(StudyView):
     from the storage's cache; a scheduler that derives something from every finished trial keeps
     it in :meth:`scratch` and reads each finished trial once (finished trials never change), as
     ASHA's rung table does.
+
+    >>> import tunewise as tw
+    >>> from tunewise.schedulers import Decision, Scheduler
+    >>> class WorseThanEveryFinished(Scheduler):   # for a minimized objective
+    ...     def on_report(self, ctx, trial):
+    ...         done = [t.value for t in ctx.get_trials(states=(tw.TrialState.COMPLETE,))]
+    ...         last = trial.intermediate_values[max(trial.intermediate_values)]
+    ...         return Decision.stop() if done and last > max(done) else Decision.CONTINUE
+    >>> study = tw.create_study(scheduler=WorseThanEveryFinished())
+    >>> first = study.ask(); first.report(1.0, 0); first.should_prune()
+    False
+    >>> _ = study.tell(first, 1.0)
+    >>> second = study.ask(); second.report(3.0, 0); second.should_prune()
+    True
     """
 
     __slots__ = ()

@@ -20,7 +20,12 @@ __all__ = ["Action", "Continuation", "Decision"]
 
 
 class Action(str, enum.Enum):
-    """What happens to the trial that reported."""
+    """What happens to the trial that reported.
+
+    >>> from tunewise.schedulers import Action, Decision
+    >>> Decision.stop().action is Action.STOP, Decision.CONTINUE.action.value
+    (True, 'CONTINUE')
+    """
 
     CONTINUE = "CONTINUE"  #: train on
     STOP = "STOP"  #: end now (PRUNED), for good
