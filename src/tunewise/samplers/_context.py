@@ -157,7 +157,7 @@ class TrialCursor:
     """How far a sampler has read a study's trials (see :meth:`StudyContext.read_new`).
 
     It belongs to the history it was made for (``context.history_id``); :meth:`follows` says
-    whether a context still shows that history.
+    whether a context still shows that history. :meth:`StudyContext.read_new` shows one in use.
     """
 
     __slots__ = ("done", "frontier", "history_id")
@@ -186,6 +186,18 @@ class TrialContext(abc.ABC):
     with the trial's start, or, once it runs, with its next write. (Returning them in
     :attr:`Proposal.trial_attrs` does the same, and is how a proposal's attrs are discarded with
     it when its claim is refused.)
+
+    >>> import tunewise as tw
+    >>> class Tagged(tw.samplers.Sampler):
+    ...     def propose(self, study, trial):   # trial: a TrialContext
+    ...         trial.set_user_attr("proposed_for", trial.number)
+    ...         return {"x": 0.5}
+    ...     def sample(self, study, trial, name, distribution):
+    ...         return distribution.from_unit(0.5)
+    >>> study = tw.create_study(sampler=Tagged())
+    >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    >>> [t.user_attrs["proposed_for"] for t in study.trials]
+    [0, 1]
     """
 
     __slots__ = ()
