@@ -1,4 +1,4 @@
-"""``tunewise sweep run|agent|status``."""
+"""``tunewise sweep run|create|agent|python|status``."""
 
 from __future__ import annotations
 
@@ -31,6 +31,24 @@ def run_cmd(sweep_file: str, workers: int | None, storage: str | None, count: in
 
     config = SweepConfig.from_file(sweep_file)
     _run(SweepRunner(config, storage=storage, workers=workers, count=count, echo=click.echo))
+
+
+@sweep.command("create")
+@click.argument("sweep_file", type=click.Path(dir_okay=False))
+@click.option("--storage", default=None,
+              help="Storage URL (default: the file's storage, else sqlite:///<sweep dir>/tunewise.db).")
+def create_cmd(sweep_file: str, storage: str | None) -> None:
+    """Store the sweep in SWEEP_FILE and run nothing, as W&B's `wandb sweep SWEEP_FILE`; print its
+    name, the id for `wandb.agent(ID, function=...)` in a script run by `tunewise sweep python`
+    (or, when the file has a program, for `tunewise sweep agent ID`). The file may lack `program`
+    when a Python function makes the runs."""
+    from tunewise.sweeps import SweepConfig, SweepRunner
+
+    config = SweepConfig.from_file(sweep_file, require_program=False)
+    runner = SweepRunner(config, storage=storage, echo=click.echo)
+    runner.create()
+    click.echo(f"sweep {runner.study_name!r} stored in {runner.storage}", err=True)
+    click.echo(runner.study_name)
 
 
 @sweep.command("agent")

@@ -27,8 +27,10 @@ def load_sweep(name: str, storage: Any) -> tuple[Any, SweepConfig]:
                          f"`tunewise sweep run sweep.yaml`")
     with warnings.catch_warnings():  # said when the sweep file was run; not again for its stored copy
         warnings.simplefilter("ignore", SweepConfigWarning)
+        # A sweep stored without a program (`tunewise sweep create`, for wandb.agent(id, function=...))
+        # loads; agent_runner refuses to start its runs.
         config = SweepConfig.from_dict(record["config"], base_dir=record.get("base_dir") or ".",
-                                       check_program=False, source=f"sweep {name!r}")
+                                       check_program=False, source=f"sweep {name!r}", require_program=False)
     return study, config
 
 
@@ -92,6 +94,10 @@ def agent_runner(name: str, storage: Any, *, workers: int = 1, count: int | None
     name = sweep_name(name, storage)
     study, config = load_sweep(name, storage)
     record = study.system_attrs[SWEEP_ATTR]
+    if config.program is None and any("${program}" in c for c in config.command):
+        raise SweepConfigError(f"sweep {name!r} has no program to start (it was stored without one, for a "
+                               f"script whose wandb.agent(id, function=...) makes the runs): run that script "
+                               f"with `tunewise sweep python --storage ... SCRIPT`")
     config = _locate_program(config, record.get("program"))
     if log_dir is None:
         log_dir = Path.cwd() / "tunewise_runs" / name

@@ -894,8 +894,14 @@ class SweepConfig:
 
     # ---- construction -------------------------------------------------------------------
     @classmethod
-    def from_file(cls, path: str | os.PathLike[str], *, check_program: bool = True) -> SweepConfig:
-        """Read and validate a sweep YAML file."""
+    def from_file(cls, path: str | os.PathLike[str], *, check_program: bool = True,
+                  require_program: bool = True) -> SweepConfig:
+        """Read and validate a sweep YAML file.
+
+        ``require_program=False`` accepts a file without ``program``, as W&B's ``wandb sweep FILE``
+        does for a sweep whose runs a Python function makes (``wandb.agent(id, function=...)``):
+        ``tunewise sweep create`` stores such a sweep; nothing can start its program.
+        """
         p = Path(path)
         text = _read_text(p)
         where = str(p)
@@ -904,16 +910,19 @@ class SweepConfig:
             raise SweepConfigError(f"{where}: the sweep file is empty")
         lines: dict[Path_, int] = {}
         data = _Walker(where).walk(node, (), lines)
-        return cls._build(data, _Ctx(where, lines), str(p.resolve().parent), check_program)
+        return cls._build(data, _Ctx(where, lines), str(p.resolve().parent), check_program, require_program)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], base_dir: str | os.PathLike[str] = ".", *,
-                  check_program: bool = True, source: str = "<sweep config>") -> SweepConfig:
-        """Validate a sweep given as a dict (as stored with the study, or built in Python)."""
-        return cls._build(data, _Ctx(source, None), str(Path(base_dir).resolve()), check_program)
+                  check_program: bool = True, source: str = "<sweep config>",
+                  require_program: bool = True) -> SweepConfig:
+        """Validate a sweep given as a dict (as stored with the study, or built in Python);
+        ``require_program`` as in :meth:`from_file`."""
+        return cls._build(data, _Ctx(source, None), str(Path(base_dir).resolve()), check_program, require_program)
 
     @classmethod
-    def _build(cls, data: Any, ctx: _Ctx, base_dir: str, check_program: bool) -> SweepConfig:
+    def _build(cls, data: Any, ctx: _Ctx, base_dir: str, check_program: bool,
+               require_program: bool = True) -> SweepConfig:
         if not isinstance(data, Mapping):
             raise ctx.error((), f"a sweep file is a mapping of keys (program, method, metric, parameters...), "
                                 f"got {type(data).__name__}")
@@ -1000,9 +1009,11 @@ class SweepConfig:
                                                  "wandb.config). Macros: " + ", ".join(f"${{{x}}}" for x in MACROS))
             kw["command"] = command
         uses_program = any("${program}" in c for c in kw.get("command", DEFAULT_COMMAND))
-        if uses_program and program is None:
+        if uses_program and program is None and require_program:
             raise ctx.error(("program",), "program is required (the script the sweep runs), unless command "
-                                          "names the executable without ${program}")
+                                          "names the executable without ${program}; a sweep whose runs a "
+                                          "Python function makes (wandb.agent(id, function=...)) is stored "
+                                          "without it by `tunewise sweep create FILE`, as by `wandb sweep FILE`")
         if check_program and program is not None and uses_program:
             resolved = _resolve_program(program, base_dir)
             if not os.path.isfile(resolved):

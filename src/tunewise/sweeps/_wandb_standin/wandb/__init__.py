@@ -838,7 +838,10 @@ def agent(sweep_id: Any = None, function: Any = None, entity: Any = None, projec
             return
         from tunewise.sweeps._script import run_agent
 
-        run_agent(cfg, function, count, sys.modules[__name__])
+        # A sweep found by its id in the storage (`tunewise sweep create FILE`, as `wandb sweep FILE`)
+        # runs under that name; one wandb.sweep made here is named as it returned.
+        run_agent({**cfg, "name": cfg.get("name") or str(sweep_id).rsplit("/", 1)[-1]}, function, count,
+                  sys.modules[__name__])
         return
     function()
     finish()
