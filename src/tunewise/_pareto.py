@@ -7,7 +7,8 @@ are handed over in "minimise everything" form: each maximised objective is negat
 
 The public names (``tw.hypervolume``, ``tw.hypervolume_history``) take a study and use its
 feasible COMPLETE trials; the private ones (``pareto_rank``, ``nondominated``,
-``hypervolume_of``) take arrays and are what the samplers, ``Study.best_trials`` and the plots use.
+``hypervolume_of``, ``order_objectives``) take arrays and are what the samplers, ``Study.best_trials``,
+the plots and the importance use.
 """
 
 from __future__ import annotations
@@ -157,6 +158,57 @@ def hypervolume_contributions(points: np.ndarray, reference_point: np.ndarray) -
         return np.asarray(mc.hv_contributions(p, ref=ref, ignore_dominated=True), dtype=float)
     total = hypervolume_of(p, ref)
     return np.array([total - hypervolume_of(np.delete(p, i, axis=0), ref) for i in range(len(p))])
+
+
+def _reference(v: np.ndarray) -> np.ndarray:
+    worst, best = v.max(axis=0), v.min(axis=0)
+    span = np.where(worst > best, worst - best, np.maximum(np.abs(worst), 1.0))
+    return worst + 0.1 * span  # type: ignore[no-any-return]
+
+
+def select_by_hypervolume(v: np.ndarray, k: int, reference: np.ndarray) -> np.ndarray:
+    """Indices of ``k`` rows of the mutually non-dominated ``v`` that keep most of its hypervolume,
+    best first: the rows of least exclusive contribution are dropped, half the excess per round
+    (a greedy hypervolume subset selection in O(log n) calls to moocore)."""
+    keep = np.arange(len(v))
+    if k <= 0:
+        return keep[:0]
+    while len(keep) > k:
+        contrib = hypervolume_contributions(v[keep], reference)
+        drop = max(1, (len(keep) - k) // 2)
+        order = np.argsort(contrib, kind="stable")
+        keep = np.sort(keep[order[drop:]])
+    contrib = hypervolume_contributions(v[keep], reference)
+    return keep[np.argsort(-contrib, kind="stable")]
+
+
+def order_objectives(v: np.ndarray, n_below: int | None) -> np.ndarray:
+    """Positions of the rows of ``v`` (minimise all), best first: by Pareto front, and the front that
+    straddles the first ``n_below`` rows split by hypervolume subset selection (MO-TPE's good set;
+    also the PED-ANOVA importance's top trials)."""
+    if v.shape[1] == 1:
+        return np.argsort(v[:, 0], kind="stable")
+    rank = pareto_rank(v)
+    # Inside a front, the sum of per-objective ranks breaks ties (a point near the middle first).
+    spread = np.argsort(np.argsort(v, axis=0), axis=0).sum(axis=1)
+    order = np.lexsort((spread, rank))
+    if n_below is None or n_below >= len(v) or n_below <= 0:
+        return order
+    boundary = rank[order[n_below - 1]]
+    before = int(np.sum(rank < boundary))
+    front = np.flatnonzero(rank == boundary)
+    if before + len(front) == n_below:
+        return order  # the good set ends at a front's end: nothing to choose
+    finite = np.isfinite(v).all(axis=1)
+    if not finite[front].all():
+        return order
+    ref = _reference(v[finite])
+    chosen = front[select_by_hypervolume(v[front], n_below - before, ref)]
+    rest = np.setdiff1d(front, chosen, assume_unique=True)
+    rest = rest[np.argsort(spread[rest], kind="stable")]
+    head = order[:before]
+    tail = order[before + len(front):]
+    return np.concatenate([head, chosen, rest, tail])
 
 
 # ---- the public functions over a study ---------------------------------------------------------

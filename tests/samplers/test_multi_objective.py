@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import tunewise as tw
-from tunewise._pareto import hypervolume_of, nondominated, pareto_rank
-from tunewise.samplers._mo import order_rows, select_by_hypervolume
+from tunewise._pareto import hypervolume_of, nondominated, pareto_rank, select_by_hypervolume
+from tunewise.samplers._mo import order_rows
 from tunewise.samplers._nsga import GENERATION_ATTR, constrained_rank, crowding_distance, das_dennis
 
 

@@ -103,11 +103,10 @@ def _best_first(study: Any, trials: Sequence[FrozenTrial], target: Callable[[Fro
     """The trials, best first; several objectives without ``target``: by Pareto rank, the front at the
     ``n_top`` boundary split by hypervolume contribution (as multi-objective TPE splits)."""
     if target is None and len(study.directions) > 1:
-        from tunewise._pareto import signs_of
-        from tunewise.samplers._mo import _order_objectives
+        from tunewise._pareto import order_objectives, signs_of
 
         values = np.asarray([t.values for t in trials], dtype=float) * signs_of(study.directions)
-        return [trials[i] for i in _order_objectives(values, n_top)]
+        return [trials[i] for i in order_objectives(values, n_top)]
     sign = 1.0 if target is not None or study.directions[0] == "minimize" else -1.0
     loss = sign * np.asarray([t.value if target is None else target(t) for t in trials], dtype=float)
     return [trials[i] for i in np.argsort(loss, kind="stable")]
