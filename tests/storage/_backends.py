@@ -6,12 +6,18 @@ is set and the server cannot be reached the tests fail: CI asked for PostgreSQL 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tunewise.storage import SQLStorage
+
+if TYPE_CHECKING:
+    from tunewise.testing.faults import FlakyProxy
 
 POSTGRES_ENV = "TUNEWISE_TEST_POSTGRES_URL"
 POSTGRES_URL = os.environ.get(POSTGRES_ENV)
@@ -40,6 +46,25 @@ def backend_url(backend: str, tmp_path) -> str | None:
 def unique(name: str) -> str:
     """Study names unique per test: the PostgreSQL database is shared by every test."""
     return f"{name}-{uuid.uuid4().hex[:8]}"
+
+
+@contextlib.contextmanager
+def postgres_behind_proxy() -> Iterator[tuple[str, FlakyProxy]]:
+    """``(url, proxy)``: the test PostgreSQL server reached through a :class:`FlakyProxy`, which a
+    test takes down and brings back (the shared server itself is never stopped); skips without
+    PostgreSQL."""
+    if not POSTGRES_URL:
+        pytest.skip(SKIP_PG_REASON)
+    import sqlalchemy as sa
+
+    from tunewise.testing.faults import FlakyProxy
+
+    url = sa.engine.make_url(POSTGRES_URL)
+    proxy = FlakyProxy(url.host or "127.0.0.1", url.port or 5432)
+    try:
+        yield url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False), proxy
+    finally:
+        proxy.close()
 
 
 class SQLStorageClaimingBeforeStart(SQLStorage):

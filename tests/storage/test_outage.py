@@ -12,10 +12,9 @@ import time
 import pytest
 
 import tunewise as tw
-from tests.storage._backends import POSTGRES_URL, SKIP_PG_REASON, unique
+from tests.storage._backends import postgres_behind_proxy, unique
 from tunewise.exceptions import StorageError
 from tunewise.storage import SQLStorage
-from tunewise.testing.faults import FlakyProxy
 from tunewise.trial import TrialState
 
 pytestmark = pytest.mark.postgres
@@ -23,14 +22,8 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture()
 def proxy_url():
-    if not POSTGRES_URL:
-        pytest.skip(SKIP_PG_REASON)
-    import sqlalchemy as sa
-
-    url = sa.engine.make_url(POSTGRES_URL)
-    proxy = FlakyProxy(url.host or "127.0.0.1", url.port or 5432)
-    yield url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False), proxy
-    proxy.close()
+    with postgres_behind_proxy() as url_and_proxy:
+        yield url_and_proxy
 
 
 @pytest.mark.slow

@@ -16,9 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 import tunewise as tw
-from tests.storage._backends import POSTGRES_URL, SKIP_PG_REASON, unique
+from tests.storage._backends import postgres_behind_proxy, unique
 from tunewise.cli import main
-from tunewise.testing.faults import FlakyProxy
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -32,14 +31,8 @@ LOCAL = "http://127.0.0.1:8080"
 
 @pytest.fixture()
 def proxy_url():
-    if not POSTGRES_URL:
-        pytest.skip(SKIP_PG_REASON)
-    import sqlalchemy as sa
-
-    url = sa.engine.make_url(POSTGRES_URL)
-    proxy = FlakyProxy(url.host or "127.0.0.1", url.port or 5432)
-    yield url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False), proxy
-    proxy.close()
+    with postgres_behind_proxy() as url_and_proxy:
+        yield url_and_proxy
 
 
 def _poll(client, path, want, polls=400):
