@@ -17,7 +17,21 @@ __all__ = ["load_sweep", "run_agent", "sweep_status"]
 
 
 def load_sweep(name: str, storage: Any) -> tuple[Any, SweepConfig]:
-    """The study of sweep ``name`` and its sweep config, rebuilt from the study's system attrs."""
+    """The study of sweep ``name`` and its sweep config, rebuilt from the study's system attrs.
+
+    >>> import tempfile, pathlib
+    >>> from tunewise.sweeps import run_sweep
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "train.py").write_text(
+    ...     "import sys\\nlr = float(sys.argv[1].split('=')[1])\\nprint(f'loss={lr}')\\n")
+    >>> _ = (d / "sweep.yaml").write_text(
+    ...     "name: my-sweep\\nprogram: train.py\\nmethod: grid\\nmetric: {name: loss}\\n"
+    ...     "parameters:\\n  lr: {values: [0.01, 0.1]}\\n")
+    >>> _ = run_sweep(d / "sweep.yaml", echo=None)
+    >>> study, config = load_sweep("my-sweep", f"sqlite:///{d}/tunewise.db")
+    >>> len(study.trials), config.method, config.metric
+    (2, 'grid', 'loss')
+    """
     import tunewise as tw
 
     study = tw.load_study(name, storage)
@@ -151,7 +165,24 @@ def sweep_status(name: str, storage: Any) -> dict[str, Any]:
 
 
 def format_status(status: dict[str, Any]) -> str:
-    """The status as the text ``tunewise sweep status`` prints."""
+    """The status as the text ``tunewise sweep status`` prints.
+
+    >>> import tempfile, pathlib
+    >>> from tunewise.sweeps import run_sweep, sweep_status
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "train.py").write_text(
+    ...     "import sys\\nlr = float(sys.argv[1].split('=')[1])\\nprint(f'loss={lr}')\\n")
+    >>> _ = (d / "sweep.yaml").write_text(
+    ...     "name: my-sweep\\nprogram: train.py\\nmethod: grid\\nmetric: {name: loss}\\n"
+    ...     "parameters:\\n  lr: {values: [0.01, 0.1]}\\n")
+    >>> _ = run_sweep(d / "sweep.yaml", echo=None)
+    >>> print(format_status(sweep_status("my-sweep", f"sqlite:///{d}/tunewise.db")))
+    sweep my-sweep: method grid, minimize loss, program train.py
+    runs: 2 (COMPLETE 2)
+    best: run 0 loss=0.01
+      lr: 0.01
+      log: .../run-00000/output.log
+    """
     ranked = f"{status['goal']} {status['metric']}" if status["metric"] != NO_METRIC else "no metric"
     lines = [f"sweep {status['name']}: method {status['method']}, {ranked}, program {status['program']}"]
     cap = f" of run_cap {status['run_cap']}" if status["run_cap"] else ""
