@@ -135,6 +135,16 @@ class TrialNotAdmitted(TunewiseError, RuntimeError):
     only when the caller trains them, so ``ask()`` does not wait: train (and tell) a running
     trial, then ask again; ``ask()`` returns the segment its arrival queued, as Optuna's
     ``ask()`` returns an enqueued trial first. ``optimize()`` workers wait instead.
+
+    >>> import tunewise as tw
+    >>> pbt = tw.schedulers.PBTScheduler(perturbation_interval=2, population_size=2, max_step=4, seed=0)
+    >>> study = tw.create_study(scheduler=pbt)
+    >>> members = [study.ask(), study.ask()]   # the whole population is training
+    >>> try:
+    ...     study.ask()
+    ... except tw.exceptions.TrialNotAdmitted:
+    ...     print("train a member first")
+    train a member first
     """
 
 
