@@ -5,21 +5,21 @@ from __future__ import annotations
 import dataclasses
 import logging
 import statistics
-from collections.abc import Container, Hashable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tunewise import distributions as D
 from tunewise.samplers._base import Sampler
-from tunewise.samplers._context import ContextView, Proposal, StudyContext, as_proposal, trial_views
+from tunewise.samplers._context import Proposal, as_proposal
 from tunewise.samplers._nsga import NSGAIISampler
 from tunewise.samplers._qmc import CENTRE_MIN_DIMS, QMCSampler
 from tunewise.samplers._tpe import TPESampler
-from tunewise.trial import FrozenTrial, TrialState
+from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
-    from tunewise.samplers._context import TrialContext
+    from tunewise.samplers._context import StudyContext, TrialContext
+    from tunewise.trial import FrozenTrial
 
 __all__ = ["AutoSampler"]
 
@@ -40,13 +40,6 @@ _VERY_LARGE = 1000
 # (benchmarks/history/s24/README.md).
 _TIE_WINDOW = 4
 _TIE_REPEATS = 2
-# Issue 18, session 31 candidate I (dev switch, off): in a conditional space, the GP (and its plateau
-# rule) instead of TPE, fitted on a view of the study where every finished trial's inactive
-# parameters hold a constant (the middle of a numeric range, the first choice of a categorical):
-# imputation, one of the ways to run a GP over a conditional space (Levesque et al. 2017, "Bayesian
-# optimization for conditional hyperparameter spaces"). Judged by
-# benchmarks/history/s31/auto_decision.txt.
-_CONDITIONAL_GP = False
 
 
 def _load_gp_sampler() -> type[Sampler] | None:
@@ -148,9 +141,6 @@ class AutoSampler(Sampler):
         self._sticky_tpe: str | None = None  # once TPE is chosen for a lasting reason, it stays
         self._plan: dict[str, Any] | None = None
         self._plan_changed = False
-        self._conditional_gp = _CONDITIONAL_GP
-        self._imputing = False  # the latest decision: the GP on the imputed view (candidate I)
-        self._imputed: tuple[tuple[str, ...], dict[int, tuple[FrozenTrial, FrozenTrial]]] | None = None
 
     @property
     def _centre_min_dims(self) -> int | None:
@@ -178,7 +168,6 @@ class AutoSampler(Sampler):
         return self._gp
 
     def _decide(self, study: StudyContext, trial: TrialContext) -> tuple[Sampler, str, str]:
-        self._imputing = False
         if self._sticky_tpe is not None and len(study.directions) == 1:  # (several: NSGA-II may come later)
             return self._tpe, "TPESampler", self._sticky_tpe
         dists = {n: d for n, d in study.distributions.items()
@@ -216,7 +205,9 @@ class AutoSampler(Sampler):
             # it reached 0.50x / 0.63x the regret of TPE at 30 / 60 trials.
             reason = (f"mostly categorical space ({n_cat} of {len(dists)} parameters) with {len(study.directions)} "
                       "objectives: MO-TPE models choices natively")
-        elif conditional and not (self._conditional_gp and len(study.directions) == 1):
+        elif conditional:
+            # The GP on trials whose inactive parameters hold a constant (s31 candidate I) failed its
+            # dev bars: benchmarks/history/s31/auto_candidate_i.patch, auto_condgp.md.
             reason = (f"conditional space ({len(conditional)} parameters appear only in some trials, "
                       f"e.g. {sorted(conditional)[0]!r}): TPE models each branch separately")
         elif study.budget.n_jobs > self.max_parallel_for_gp:
@@ -234,12 +225,6 @@ class AutoSampler(Sampler):
                         f"{sum(repeats[-_TIE_WINDOW:])} of the latest {_TIE_WINDOW} results repeat earlier "
                         "results exactly: the objective is flat there, where a GP keeps re-evaluating the "
                         "plateau; this proposal comes from TPE")
-            if gp is not None and conditional:
-                self._imputing = True
-                return gp, "GPSampler", (
-                    f"conditional space ({len(conditional)} parameters appear only in some trials, e.g. "
-                    f"{sorted(conditional)[0]!r}): Gaussian-process BO over every parameter, a trial's "
-                    "inactive ones held at a constant")
             if gp is not None:
                 several = (f" ({len(study.directions)} objectives: a random scalarization per proposal, ParEGO)"
                            if len(study.directions) > 1 else "")
@@ -304,16 +289,6 @@ class AutoSampler(Sampler):
     def propose(self, study: StudyContext, trial: TrialContext) -> dict[str, Any] | Proposal:
         self._plan_changed = False
         sampler, name, reason = self._decide(study, trial)
-        proposal: dict[str, Any] | Proposal | None = None
-        if self._imputing:
-            proposal = sampler.propose(self._imputed_view(study), trial)
-            again = _repeated_trial(as_proposal(proposal, sampler).params, study)
-            if again is not None:
-                # The GP's point differs from an imputed trial only where that trial's parameters were
-                # inactive, so the objective would run that trial again: TPE proposes instead.
-                sampler, name, proposal = self._tpe, "TPESampler", None
-                reason = (f"the GP's point repeats trial {again} on every parameter that trial used (its other "
-                          "parameters were inactive there): this proposal comes from TPE")
         self._current = sampler
         record = None
         if self._choice is None or self._choice[0] != name:
@@ -322,8 +297,7 @@ class AutoSampler(Sampler):
                 history = list(stored.get("history", [])) if isinstance(stored, dict) else []
                 history.append({"sampler": name, "from_trial": trial.number})
                 record = {"sampler": name, "reason": reason, "from_trial": trial.number, "history": history}
-        if proposal is None:
-            proposal = sampler.propose(study, trial)
+        proposal = sampler.propose(study, trial)
         self._choice = (name, reason)
         attrs: dict[str, Any] = {}
         if record is not None:
@@ -338,15 +312,6 @@ class AutoSampler(Sampler):
 
     def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
         return self._current.sample(study, trial, name, distribution)
-
-    def _imputed_view(self, study: StudyContext) -> StudyContext:
-        """``study`` with each finished trial's missing parameters at their constants (candidate I)."""
-        dists = {n: d for n, d in study.distributions.items() if not (isinstance(d, D.Categorical) and d.grid)}
-        names = tuple(sorted(dists))
-        if self._imputed is None or self._imputed[0] != names:  # a new parameter: every view changes
-            self._imputed = (names, {})
-        fill = {n: d.choices[0] if isinstance(d, D.Categorical) else d.from_unit(0.5) for n, d in dists.items()}
-        return _Imputed(study, fill, dists, self._imputed[1])
 
     def after_trial(self, study: StudyContext, trial: FrozenTrial) -> None:
         for s in (self._qmc, self._tpe, self._gp, self._nsga):
@@ -380,51 +345,6 @@ class AutoSampler(Sampler):
         return {"name": "AutoSampler", "seed": self.seed, "n_startup_trials": self.n_startup_trials,
                 "large_budget": self.large_budget, "max_parallel_for_gp": self.max_parallel_for_gp,
                 "multi_objective_large_budget": self.multi_objective_large_budget}
-
-
-class _Imputed(ContextView):
-    """The study as the GP sees it in a conditional space under candidate I: every finished trial
-    has every parameter, those it did not use at a constant (``fill``)."""
-
-    __slots__ = ("_cache", "_dists", "_fill")
-
-    def __init__(self, study: StudyContext, fill: dict[str, Any], dists: dict[str, D.Distribution],
-                 cache: dict[int, tuple[FrozenTrial, FrozenTrial]]) -> None:
-        super().__init__(study)
-        self._fill, self._dists, self._cache = fill, dists, cache
-
-    def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
-        return trial_views(self._study.get_trials(deepcopy=deepcopy, states=states), self._cache, self._filled)
-
-    @property
-    def history_id(self) -> Hashable:
-        return (self._study.history_id, "imputed")
-
-    def _filled(self, t: FrozenTrial) -> FrozenTrial:
-        missing = [n for n in self._fill if n not in t.params]
-        if not missing or not t.state.is_finished():
-            return t
-        return FrozenTrial(
-            number=t.number, trial_id=t.trial_id, state=t.state, values=t.values,
-            params={**t.params, **{n: self._fill[n] for n in missing}},
-            distributions={**t.distributions, **{n: self._dists[n] for n in missing}},
-            intermediate_values=t.intermediate_values, user_attrs=t.user_attrs, system_attrs=t.system_attrs,
-            datetime_start=t.datetime_start_ts, datetime_complete=t.datetime_complete_ts, heartbeat=t.heartbeat_ts,
-        )
-
-
-def _repeated_trial(params: Any, study: StudyContext) -> int | None:
-    """The number of a finished trial whose every parameter ``params`` holds at the same value (on
-    the unit scale within 1e-9 for a numeric one), or None. A define-by-run objective given those
-    values takes that trial's branch again and evaluates that trial again."""
-    dists = study.distributions
-    for t in study.get_trials(states=(TrialState.COMPLETE,)):
-        if not t.params or any(n not in params for n in t.params):
-            continue
-        if all(params[n] == v if isinstance(dists.get(n), D.Categorical) or n not in dists
-               else abs(dists[n].to_unit(params[n]) - dists[n].to_unit(v)) <= 1e-9 for n, v in t.params.items()):
-            return t.number
-    return None
 
 
 def _repeats(finished: list[FrozenTrial]) -> list[bool]:
