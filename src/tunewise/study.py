@@ -2187,8 +2187,21 @@ def create_study(
         name = f"study-{_dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
     if not isinstance(name, str) or not name:
         raise ValueError(f"study name must be a non-empty string, got {name!r}")
+    # What other workers go by (the budget, the heartbeat policy, the metric) is stored with the
+    # study in one step: a worker that loads it at once, or a kill in between, never finds it without.
+    first: dict[str, Any] = {}
+    policy = heartbeat_policy if heartbeat_policy is not None else getattr(store, "heartbeat_policy", None)
+    if policy is not None:
+        first[_heartbeat.ATTR_KEY] = policy
+    if max_trials is not None:
+        first[_MAX_TRIALS_KEY] = int(max_trials)
+    if isinstance(metric, str) and metric:
+        first["system"] = {_METRIC_KEY: metric}
     try:
-        store.create_study(name, dirs)
+        if first:
+            store.create_study_with_attrs(name, dirs, first)
+        else:
+            store.create_study(name, dirs)
         _log.info("A new study created in %s with name: %s", _storage_kind(store), name)  # Optuna's line
     except DuplicatedStudyError:
         if not load_if_exists:

@@ -123,6 +123,16 @@ class BaseStorage(abc.ABC):
     def create_study(self, name: str, directions: list[str]) -> int:
         """Create a study; raise DuplicatedStudyError if ``name`` exists."""
 
+    def create_study_with_attrs(self, name: str, directions: list[str], attrs: Mapping[str, Any]) -> int:
+        """:meth:`create_study` with its first study attributes (its budget, heartbeat policy,
+        metric): stored in the same step by tunewise's storages, so no process ever sees the
+        study without them (one killed in between left a study without its budget). This default
+        writes them one by one after the study."""
+        study_id = self.create_study(name, directions)
+        for key, value in attrs.items():
+            self.set_study_attr(study_id, key, value)
+        return study_id
+
     @abc.abstractmethod
     def get_study_id(self, name: str) -> int:
         """Raise StudyNotFoundError if absent."""

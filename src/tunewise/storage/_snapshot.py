@@ -100,7 +100,8 @@ def restored_state(state: dict[str, Any]) -> dict[str, Any]:
 
 # Everything of the storage interface that records something; the rest reads, and is delegated.
 _WRITES = frozenset({
-    "create_study", "delete_study", "set_study_attr", "set_study_attr_item", "add_distribution", "enqueue_trial",
+    "create_study", "create_study_with_attrs", "delete_study", "set_study_attr", "set_study_attr_item",
+    "add_distribution", "enqueue_trial",
     "start_trial", "update_trial", "finish_trial", "record_late_result", "record_late_params", "try_claim",
     "record_heartbeat",
     "fail_stale_trials", "detach_trial", "claim_and_enqueue", "recover_stale_trials", "recover_trial", "release_claim",

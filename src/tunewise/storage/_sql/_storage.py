@@ -189,8 +189,18 @@ class SQLStorage(BaseStorage):
 
     # ---- studies ------------------------------------------------------------------------------
     def create_study(self, name: str, directions: list[str]) -> int:
+        return self.create_study_with_attrs(name, directions, {})
+
+    def create_study_with_attrs(self, name: str, directions: list[str], attrs: Mapping[str, Any]) -> int:
         check_name("study name", name)
         dirs = _dumps(list(directions))
+        texts = {}
+        for key, value in attrs.items():  # every error before the write
+            check_name("study attribute key", key, allow_empty=True)
+            if isinstance(value, Mapping):
+                check_keys(f"study {key} attribute key" if key in ("user", "system") else f"key in study attribute "
+                           f"{key!r}", value)
+            texts[key] = _encode(value, "study attribute", key)
 
         def op(cur: Cursor) -> int:
             sid = cur.scalar(self._stmts.i_study, name=name, directions=dirs, created=time.time())
@@ -199,6 +209,8 @@ class SQLStorage(BaseStorage):
                     f"a study named {name!r} already exists in {self._masked}; pass load_if_exists=True "
                     f"to resume it"
                 )
+            for key, text in texts.items():  # in the study's own transaction
+                cur.count(self._stmts.i_attr, sid=int(sid), key=key, value=text)
             return int(sid)
 
         sid = self._run(op, WRITE)
