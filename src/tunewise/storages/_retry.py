@@ -76,8 +76,15 @@ class RetryHeartbeatStaleTrialCallback:
         return [] if retried_from is None else [int(retried_from)]
 
 
-# Optuna's older name (deprecated there since 4.9).
-RetryFailedTrialCallback = RetryHeartbeatStaleTrialCallback
+class RetryFailedTrialCallback(RetryHeartbeatStaleTrialCallback):
+    """Optuna's older name of :class:`RetryHeartbeatStaleTrialCallback` (deprecated there since 4.9), a
+    subclass as in Optuna, so ``type(callback).__name__`` and ``isinstance`` read as they do there.
+
+    >>> from tunewise.storages import RetryFailedTrialCallback, RetryHeartbeatStaleTrialCallback
+    >>> callback = RetryFailedTrialCallback(max_retry=1)
+    >>> type(callback).__name__, isinstance(callback, RetryHeartbeatStaleTrialCallback)
+    ('RetryFailedTrialCallback', True)
+    """
 
 
 def fail_stale_trials(study: Study) -> list[FrozenTrial]:
