@@ -303,9 +303,10 @@ class SuccessiveHalvingPruner(ASHAScheduler):
     min_early_stopping_rate=0, bootstrap_count=0)``, as asynchronous successive halving that
     stops trials (steps are the resource).
 
-    ``min_resource="auto"`` starts the rungs at step 1. ``bootstrap_count=n`` stops a trial at a
-    rung that holds at most ``n`` results (its own included), as Optuna does; Optuna refuses it
-    with ``min_resource="auto"``, and so does tunewise.
+    ``min_resource="auto"`` is Optuna's: nothing is pruned (and no rung result recorded) until a
+    trial completes; then the rungs start at that trial's last step // 100 (at least 1).
+    ``bootstrap_count=n`` stops a trial at a rung that holds at most ``n`` results (its own
+    included), as Optuna does; Optuna refuses it with ``min_resource="auto"``, and so does tunewise.
 
     >>> import tunewise as tw
     >>> pruner = tw.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=2, bootstrap_count=2)
@@ -333,6 +334,18 @@ class SuccessiveHalvingPruner(ASHAScheduler):
                          max_resource=_NO_MAX_RESOURCE, reduction_factor=reduction_factor, mode="stop",
                          hedge_threshold=None)  # Optuna's rule: every rung cuts from the start
         self._bootstrap_count = bootstrap_count
+        # "auto": the factor of the rungs' start still to be read from the first completed trial.
+        self._auto_scale: int | None = reduction_factor ** min_early_stopping_rate if min_resource == "auto" else None
+
+    def on_report(self, ctx: SchedulerContext, trial: FrozenTrial) -> Decision:
+        if self._auto_scale is not None:
+            # Optuna's _estimate_min_resource: the completed trials' last step // 100, at least 1.
+            last = [max(t.reports) for t in ctx.get_trials(states=(TrialState.COMPLETE,)) if t.reports]
+            if not last:
+                return Decision.CONTINUE
+            self.min_resource = max(int(max(last)) // 100, 1) * self._auto_scale
+            self._auto_scale = None
+        return super().on_report(ctx, trial)
 
 
 class HyperbandPruner(Scheduler):
