@@ -1792,6 +1792,12 @@ class _DeferInterrupt:
             except ValueError:  # not the main interpreter thread
                 self._old = None
             else:
+                if self._old == _signal.SIG_IGN:
+                    # A process that ignores Ctrl-C (a background job: ``cmd &`` in a script, nohup)
+                    # keeps ignoring it: turned into a KeyboardInterrupt here, a Ctrl-C meant for
+                    # the foreground stopped it when it happened to land in a write. (Still a
+                    # guard for SIGTERM: see _TerminateAsInterrupt.)
+                    _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
                 _DeferInterrupt.active.append(self)
         return self
 
