@@ -785,10 +785,6 @@ class ASHAScheduler(_SuccessiveHalving):
         # ... and True judges a rung at the nearest level that decides it, on 1+ best (the rule
         # before session 5); False at the furthest level measured, as stop mode.
         self._promote_nearest = False
-        # Candidate D of issue 19 (session 31, off; benchmarks/history/s31/asha_decision.txt): stop
-        # mode; a costly rung that is measured and not found to mislead cuts as a cheap one does
-        # (audits 1 in eta) once every rung below it is measured to mislead (_cuts_at).
-        self._relative_trust = False
 
     def _active(self) -> bool:
         return self.mode == "stop" and self.hedge_threshold is not None and len(self._weights) >= 2
@@ -855,25 +851,11 @@ class ASHAScheduler(_SuccessiveHalving):
         new trials: a trusted rung does, a cheap one once measured and not found to mislead."""
         return verdict == "trusted" or (verdict == "unknown" and self._assumed(rung))
 
-    def _cuts_at(self, rung: int, verdicts: dict[int, str]) -> bool:
-        """:meth:`_cuts` with every rung's verdict at hand. Candidate D (``_relative_trust``): a
-        costly rung measured and not found to mislead also cuts, as a cheap one, once every rung
-        below it is measured to mislead. Hyper-Tune (Li et al., VLDB 2022) gives its brackets the
-        weight of how well their first rung ranks against the top level compared with the other
-        rungs, so its trials start at the cheapest rung that does not rank worse than chance; the
-        absolute trust test of a costly rung needs about ``reduction_factor**2`` uncut full runs."""
-        verdict = verdicts.get(rung)
-        if self._cuts(rung, verdict):
-            return True
-        return (self._relative_trust and verdict == "unknown" and rung > 0
-                and all(verdicts.get(k) == "misleads" for k in range(rung)))
-
     def _uncut(self, ctx: SchedulerContext, rung: int, trial: FrozenTrial) -> bool:
         if not self._active():
             return False
-        verdicts = self._verdicts(ctx)
-        verdict = verdicts.get(rung)
-        if not self._cuts_at(rung, verdicts):
+        verdict = self._verdicts(ctx).get(rung)
+        if not self._cuts(rung, verdict):
             return True
         # Audits: some trials pass a rung that cuts, so that it keeps being measured (only trials
         # it did not cut measure it): 1 in eta**2 at a trusted rung, so trust earned on few
@@ -917,7 +899,7 @@ class ASHAScheduler(_SuccessiveHalving):
             return 0
         verdicts = self._verdicts(ctx)
         n_rungs = len(self.rungs(0))
-        return next((k for k in range(n_rungs) if self._cuts_at(k, verdicts)), n_rungs)
+        return next((k for k in range(n_rungs) if self._cuts(k, verdicts.get(k))), n_rungs)
 
     def first_trusted_rung(self, study: Study | SchedulerContext) -> int:
         """Stop mode with ``hedge_threshold``: the lowest rung that cuts new trials, where they
@@ -1036,7 +1018,7 @@ class ASHAScheduler(_SuccessiveHalving):
         if not self._active():
             return False
         verdicts = self._verdicts(ctx)
-        return not all(self._cuts_at(k, verdicts) for k in range(len(self.rungs(0))))
+        return not all(self._cuts(k, verdicts.get(k)) for k in range(len(self.rungs(0))))
 
     def describe(self) -> dict[str, Any]:
         return dict(super().describe(), hedge_threshold=self.hedge_threshold, forecast=self.forecast)
