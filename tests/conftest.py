@@ -12,7 +12,9 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,3 +56,18 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         os.killpg(proc.pid, signal.SIGKILL)  # the runner and mypy under it: it leads its own group
         proc.wait()
     shutil.rmtree(session.config.stash[MYPY_DIR], ignore_errors=True)
+
+
+@pytest.fixture
+def dask_client() -> Iterator[Any]:
+    """A Dask client on a LocalCluster of its own (2 worker processes of 1 thread), closed after the
+    test. One cluster per test: the fault tests stop a worker, which then leaves the cluster
+    (tests/execution/test_dask_silent_worker.py, tests/faults/test_attack_dask_stopped_worker.py)."""
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50
+    )
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()

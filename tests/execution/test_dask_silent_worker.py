@@ -19,26 +19,14 @@ import pytest
 import tunewise as tw
 from tunewise.execution import _dask
 
-distributed = pytest.importorskip("distributed")
+pytest.importorskip("distributed")  # the dask_client fixture (tests/conftest.py) needs it
 
 N_TRIALS = 6
 STOPS = 2  # the number of the trial whose worker stops after writing it
 
 
-@pytest.fixture
-def client():
-    # One cluster per test: the stopped worker leaves it.
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50
-    )
-    c = distributed.Client(cluster)
-    yield c
-    c.close()
-    cluster.close()
-
-
 @pytest.mark.parametrize("announcement", ["unheard", "heard"])
-def test_a_trial_written_by_a_worker_that_then_stops_counts_once(client, tmp_path, monkeypatch, announcement):
+def test_a_trial_written_by_a_worker_that_then_stops_counts_once(dask_client, tmp_path, monkeypatch, announcement):
     monkeypatch.setattr(_dask, "_MIN_WORKER_SILENCE", 5.0)  # 10 s by default
     study = tw.create_study(
         storage=f"sqlite:///{tmp_path / 'tw.db'}",
@@ -85,7 +73,7 @@ def test_a_trial_written_by_a_worker_that_then_stops_counts_once(client, tmp_pat
 
     def run():
         try:
-            study.optimize(objective, n_trials=N_TRIALS, executor=tw.DaskExecutor(client),
+            study.optimize(objective, n_trials=N_TRIALS, executor=tw.DaskExecutor(dask_client),
                            callbacks=[lambda s, t: reported.append(t.number)])
         except BaseException as e:  # noqa: BLE001 - asserted below
             errors.append(e)

@@ -15,28 +15,16 @@ import pytest
 import tunewise as tw
 from tunewise.execution import _dask
 
-distributed = pytest.importorskip("distributed")
+pytest.importorskip("distributed")  # the dask_client fixture (tests/conftest.py) needs it
 
 
-@pytest.fixture
-def client():
-    # One cluster per test: the stopped worker leaves it.
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50
-    )
-    c = distributed.Client(cluster)
-    yield c
-    c.close()
-    cluster.close()
-
-
-def _run(client, study, objective, pid_file, **budget):
+def _run(dask_client, study, objective, pid_file, **budget):
     done = threading.Event()
     errors = []
 
     def run():
         try:
-            study.optimize(objective, executor=tw.DaskExecutor(client), **budget)
+            study.optimize(objective, executor=tw.DaskExecutor(dask_client), **budget)
         except BaseException as e:  # noqa: BLE001 - asserted below
             errors.append(e)
         done.set()
@@ -77,7 +65,7 @@ def _study(tmp_path):
     )
 
 
-def test_a_worker_stopped_inside_a_trial_has_it_failed_as_stale_and_the_run_goes_on(client, tmp_path):
+def test_a_worker_stopped_inside_a_trial_has_it_failed_as_stale_and_the_run_goes_on(dask_client, tmp_path):
     study = _study(tmp_path)
     pid_file = tmp_path / "stopped.pid"
 
@@ -97,7 +85,7 @@ def test_a_worker_stopped_inside_a_trial_has_it_failed_as_stale_and_the_run_goes
         return x
 
     _stop_when_named(pid_file)
-    _run(client, study, objective, pid_file, max_trials=6)
+    _run(dask_client, study, objective, pid_file, max_trials=6)
     trials = study.trials
     states = [t.state for t in trials]
     assert states.count(tw.TrialState.COMPLETE) == 6 and tw.TrialState.RUNNING not in states
@@ -107,7 +95,7 @@ def test_a_worker_stopped_inside_a_trial_has_it_failed_as_stale_and_the_run_goes
     assert retry.state == tw.TrialState.COMPLETE and retry.params == failed.params
 
 
-def test_a_worker_stopped_between_trials_is_removed_and_the_budget_is_met(client, tmp_path, monkeypatch):
+def test_a_worker_stopped_between_trials_is_removed_and_the_budget_is_met(dask_client, tmp_path, monkeypatch):
     # Stopped when idle, its next task pinned to it never starts: no trial of its own to go
     # stale; its silence at the scheduler counts (shortened here from 10 s; a loaded machine
     # delays a healthy worker's beats by 2 s).
@@ -125,7 +113,7 @@ def test_a_worker_stopped_between_trials_is_removed_and_the_budget_is_met(client
             pid_file.write_text(str(trial.user_attrs["pid"]))
             os.kill(trial.user_attrs["pid"], signal.SIGSTOP)
 
-    _run(client, study, objective, pid_file, n_trials=6, callbacks=[stop_its_worker])
+    _run(dask_client, study, objective, pid_file, n_trials=6, callbacks=[stop_its_worker])
     trials = study.trials
     assert [t.state for t in trials] == [tw.TrialState.COMPLETE] * 6
     assert int(pid_file.read_text()) not in {t.user_attrs["pid"] for t in trials[2:]}
