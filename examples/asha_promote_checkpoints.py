@@ -36,6 +36,7 @@ from sklearn.preprocessing import StandardScaler
 
 import tunewise as tw
 
+QUICK = os.environ.get("TUNEWISE_EXAMPLE_QUICK") == "1"  # (CI runs every example on a small budget)
 X, y = load_digits(return_X_y=True)
 X_train, X_val, y_train, y_val = train_test_split(X, y, train_size=600, test_size=400, random_state=0, stratify=y)
 scaler = StandardScaler().fit(X_train)
@@ -90,7 +91,7 @@ def main() -> None:
                                        checkpoint_dir=ckpt)
     print("rungs:", asha.rungs())
     study = tw.create_study(direction="maximize", sampler=tw.samplers.RandomSampler(seed=0), scheduler=asha)
-    study.optimize(train, n_trials=45)
+    study.optimize(train, n_trials=45 if not QUICK else 24)
     ran = [t for t in study.trials if t.state != tw.TrialState.WAITING]
     promoted = [t for t in ran if "continues" in t.system_attrs]
     epochs = sum(len(t.intermediate_values) for t in ran)
@@ -104,7 +105,7 @@ def main() -> None:
     hb = tw.schedulers.HyperbandScheduler(1, 27, 3, mode="promote", checkpoint_dir=ckpt)
     bohb = tw.samplers.BOHBSampler(seed=0)
     study = tw.create_study(sampler=bohb, scheduler=hb)
-    study.optimize(hartmann3, n_trials=150)
+    study.optimize(hartmann3, n_trials=150 if not QUICK else 60)
     ran = [t for t in study.trials if t.intermediate_values]
     per_bracket = np.bincount([t.system_attrs["asha"]["bracket"] for t in ran]).tolist()
     print(f"Hyperband + BOHB on mfh3: best {study.best_value:.4f} (optimum -3.8628) after {len(ran)} "
@@ -116,7 +117,7 @@ def main() -> None:
 
     asha = tw.schedulers.ASHAScheduler(1, 27, 3, mode="promote", checkpoint_dir=ckpt)  # top_reduction_factor="auto"
     study = tw.create_study(sampler=tw.samplers.BOHBSampler(seed=0), scheduler=asha)
-    study.optimize(hartmann3, n_trials=250)
+    study.optimize(hartmann3, n_trials=250 if not QUICK else 90)
     full = sum(1 for t in study.trials if 27 in t.intermediate_values)
     print(f"ASHA (auto top cut) + BOHB on mfh3: best {study.best_value:.4f} after {len(study.trials)} segments, "
           f"{full} of them at the full budget")
@@ -127,7 +128,7 @@ def main() -> None:
     asha = tw.schedulers.ASHAScheduler(1, 27, 3, mode="promote", checkpoint_dir=ckpt)
     gp = tw.samplers.BOHBSampler(seed=0, model="gp")
     study = tw.create_study(sampler=gp, scheduler=asha)
-    study.optimize(hartmann3, n_trials=120)
+    study.optimize(hartmann3, n_trials=120 if not QUICK else 45)
     full = [t.intermediate_values[27] for t in study.trials if 27 in t.intermediate_values]
     print(f"ASHA + BOHB(model='gp') on mfh3: best full-budget value {min(full):.4f} after {len(study.trials)} "
           f"segments ({len(full)} at the full budget); GP length scale on log budget "

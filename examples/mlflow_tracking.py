@@ -19,6 +19,7 @@ import tunewise as tw
 from tunewise.integrations.mlflow import MLflowCallback
 from tunewise.integrations.sklearn import StepPruner
 
+QUICK = os.environ.get("TUNEWISE_EXAMPLE_QUICK") == "1"  # (CI runs every example on a small budget)
 logging.getLogger("alembic").setLevel(logging.WARNING)
 os.makedirs("out/mlflow", exist_ok=True)
 if os.path.exists("out/mlflow/mlflow.db"):
@@ -36,7 +37,7 @@ def objective(trial: tw.Trial) -> float:
                         loss=trial.suggest_categorical("loss", ["hinge", "log_loss", "modified_huber"]),
                         learning_rate="constant", eta0=trial.suggest_float("eta0", 1e-4, 1e-1, log=True),
                         random_state=0)
-    for epoch in range(10):  # one pass per "epoch", reported for the MLflow metric history
+    for epoch in range(10 if not QUICK else 4):  # one pass per "epoch", reported for the MLflow metric history
         clf.partial_fit(X_train, y_train, classes=[0, 1, 2])
         acc = clf.score(X_val, y_val)
         trial.report(acc, step=epoch)
@@ -49,7 +50,7 @@ mlflow_cb = MLflowCallback(tracking_uri=uri, experiment_name="tunewise-wine", me
                            intermediate_metric="val_acc_by_epoch", tags={"example": "mlflow_tracking"})
 study = tw.create_study(name="wine-sgd", direction="maximize", sampler=tw.samplers.RandomSampler(seed=0),
                         scheduler=StepPruner("median", n_startup_trials=3, n_warmup_steps=2))
-study.optimize(objective, n_trials=12, callbacks=[mlflow_cb])
+study.optimize(objective, n_trials=12 if not QUICK else 5, callbacks=[mlflow_cb])
 
 import mlflow  # noqa: E402
 
