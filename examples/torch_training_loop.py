@@ -5,6 +5,8 @@ Run from the repo root: .venv/bin/python examples/torch_training_loop.py
 
 from __future__ import annotations
 
+import os
+
 import torch
 from sklearn.datasets import load_digits
 from sklearn.preprocessing import StandardScaler
@@ -13,6 +15,7 @@ import tunewise as tw
 from tunewise.integrations.sklearn import StepPruner
 from tunewise.integrations.torch import PruningReporter, build_mlp, make_optimizer
 
+QUICK = os.environ.get("TUNEWISE_EXAMPLE_QUICK") == "1"  # (CI runs every example on a small budget)
 torch.set_num_threads(1)
 X, y = load_digits(return_X_y=True)
 X = torch.as_tensor(StandardScaler().fit_transform(X), dtype=torch.float32)
@@ -48,7 +51,7 @@ def objective(trial: tw.Trial) -> float:
 
 study = tw.create_study(direction="maximize", sampler=tw.samplers.RandomSampler(seed=0),
                         scheduler=StepPruner("median", n_startup_trials=3, n_warmup_steps=2))
-study.optimize(objective, n_trials=10)
+study.optimize(objective, n_trials=10 if not QUICK else 8)  # the median rule first prunes trial 7
 for t in study.trials:
     print(f"trial {t.number:2d} {t.state.value:8s} epochs={len(t.intermediate_values)} "
           f"best={max(t.intermediate_values.values()):.3f} lr={t.params['learning_rate']:.1e} {t.params['optimizer']}")
