@@ -25,6 +25,7 @@ import urllib.request
 
 import tunewise as tw
 
+QUICK = os.environ.get("TUNEWISE_EXAMPLE_QUICK") == "1"  # (CI runs every example on a small budget)
 WORKER = textwrap.dedent("""
     import math, sys, time
     import tunewise as tw
@@ -88,7 +89,7 @@ def main() -> None:
                 raise SystemExit(f"the worker process did not start trials (exit code {worker.poll()})")
             time.sleep(0.5)
         seen = []
-        for _ in range(6):
+        for _ in range(6 if not QUICK else 3):  # one look a second
             s = get(f"{base}/api/studies/live-demo")
             seen.append(s["n_trials"])
             best = s["best_trial"]["values"][0] if s["best_trial"] else None

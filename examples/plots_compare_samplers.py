@@ -13,6 +13,8 @@ import os
 
 import tunewise as tw
 
+QUICK = os.environ.get("TUNEWISE_EXAMPLE_QUICK") == "1"  # (CI runs every example on a small budget)
+
 
 def rosenbrock(trial: tw.Trial) -> float:
     x = trial.suggest_float("x", -2, 2)
@@ -26,7 +28,7 @@ def main() -> None:
     samplers = [("random", tw.samplers.RandomSampler(seed=0)), ("sobol (QMC)", tw.samplers.QMCSampler(seed=0))]
     for name, sampler in samplers:
         study = tw.create_study(name=name, sampler=sampler)
-        study.optimize(rosenbrock, n_trials=256)
+        study.optimize(rosenbrock, n_trials=256 if not QUICK else 32)
         print(f"{name:12s} best log1p(rosenbrock) = {study.best_value:.4f}")
         studies.append(study)
     for kind, fig in [("history", tw.plots.optimization_history(studies, target_name="log1p(Rosenbrock)")),

@@ -27,6 +27,8 @@ from sklearn.svm import SVC
 
 import tunewise as tw
 
+QUICK = os.environ.get("TUNEWISE_EXAMPLE_QUICK") == "1"  # (CI runs every example on a small budget)
+N_OLD, N_NEW = (20, 15) if not QUICK else (8, 8)  # trials per earlier task, trials on the new task
 os.makedirs("out", exist_ok=True)
 STORAGE = "sqlite:///out/transfer.db"
 for name in tw.get_all_study_names(STORAGE) if os.path.exists("out/transfer.db") else []:
@@ -58,7 +60,7 @@ def make_objective(X: np.ndarray, y: np.ndarray):
 for i, name in enumerate(["breast_cancer", "wine", "digits"]):
     X, y = load(name)
     study = tw.create_study(name=f"svm-{name}", storage=STORAGE, sampler=tw.samplers.TPESampler(seed=i))
-    study.optimize(make_objective(X, y), n_trials=20)
+    study.optimize(make_objective(X, y), n_trials=N_OLD)
     tw.transfer.add_to_knowledge_base(study, task=f"svm-{name}", tags=["svm", "rbf"], X=X, y=y, top_k=10)
     print(f"knowledge base += svm-{name}: best CV error {study.best_value:.3f}")
 
@@ -69,20 +71,20 @@ warm_start = tw.transfer.FromSimilarTasks(top_k=5, X=X, y=y, tags=["svm", "rbf"]
 warm = tw.create_study(name="svm-iris-warm", storage=STORAGE, warm_start=warm_start,
                        sampler=tw.samplers.TPESampler(seed=0))
 print("\nmost similar earlier tasks:", ", ".join(f"{r.record.task} ({r.similarity:.2f})" for r in warm_start.chosen))
-warm.optimize(objective, n_trials=15)
+warm.optimize(objective, n_trials=N_NEW)
 cold = tw.create_study(name="svm-iris-cold", storage=STORAGE, sampler=tw.samplers.TPESampler(seed=0))
-cold.optimize(objective, n_trials=15)
+cold.optimize(objective, n_trials=N_NEW)
 
 
 def best_after(study: tw.Study, n: int) -> float:
     return min(t.value for t in study.trials[:n])
 
 
-print("\nbest CV error after n trials   n=1     n=3     n=5     n=15")
+print(f"\nbest CV error after n trials   n=1     n=3     n=5     n={N_NEW}")
 for label, s in (("cold start", cold), ("warm start", warm)):
-    print(f"  {label:<28}" + "".join(f"{best_after(s, n):<8.3f}" for n in (1, 3, 5, 15)))
+    print(f"  {label:<28}" + "".join(f"{best_after(s, n):<8.3f}" for n in (1, 3, 5, N_NEW)))
 from_prior = sum("transfer" in t.system_attrs for t in warm.trials)
-print(f"\n{from_prior} of the warm study's 15 trials came from earlier tasks (queued or drawn from the prior)")
+print(f"\n{from_prior} of the warm study's {N_NEW} trials came from earlier tasks (queued or drawn from the prior)")
 # Each source task is judged by how its trials rank among the new study's own (RGPE-style ranking
 # loss): trusted sources keep feeding the prior, misleading ones are dropped and hidden from TPE.
 trust = warm.sampler.source_trust(warm)

@@ -5,6 +5,8 @@ Run from the repo root: .venv/bin/python examples/xgboost_pruning.py
 
 from __future__ import annotations
 
+import os
+
 import xgboost as xgb
 from sklearn.datasets import load_breast_cancer
 from sklearn.model_selection import train_test_split
@@ -13,6 +15,7 @@ import tunewise as tw
 from tunewise.integrations.sklearn import StepPruner
 from tunewise.integrations.xgboost import XGBoostPruningCallback
 
+QUICK = os.environ.get("TUNEWISE_EXAMPLE_QUICK") == "1"  # (CI runs every example on a small budget)
 X, y = load_breast_cancer(return_X_y=True)
 X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
 space = tw.presets.xgboost().replace(n_estimators=[60])  # the guide's ranges, a short fixed run
@@ -29,7 +32,7 @@ def objective(trial: tw.Trial) -> float:
 study = tw.create_study(direction="minimize", sampler=tw.samplers.TPESampler(seed=0)
                         if hasattr(tw.samplers, "TPESampler") else tw.samplers.RandomSampler(seed=0),
                         scheduler=StepPruner("median", n_startup_trials=5, n_warmup_steps=10))
-study.optimize(objective, n_trials=25)
+study.optimize(objective, n_trials=25 if not QUICK else 12)
 pruned = [t for t in study.trials if t.state == tw.TrialState.PRUNED]
 print(f"{len(study.trials)} trials, {len(pruned)} pruned "
       f"(after {sorted(len(t.intermediate_values) for t in pruned)} rounds)")
