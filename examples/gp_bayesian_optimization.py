@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 
 from sklearn.datasets import load_breast_cancer
@@ -24,6 +25,7 @@ from sklearn.svm import SVC
 
 import tunewise as tw
 
+QUICK = os.environ.get("TUNEWISE_EXAMPLE_QUICK") == "1"  # (CI runs every example on a small budget)
 logging.getLogger("tunewise").setLevel(logging.ERROR)
 X, y = load_breast_cancer(return_X_y=True)
 
@@ -37,7 +39,7 @@ def objective(trial: tw.Trial) -> float:
 
 
 def main() -> None:
-    budget = 20
+    budget = 20 if not QUICK else 12  # the GP takes over after 7 start-up trials
     results = {}
     for name, sampler in [("gp", tw.samplers.GPSampler(seed=0)), ("random", tw.samplers.RandomSampler(seed=0))]:
         study = tw.create_study(direction="maximize", sampler=sampler)
