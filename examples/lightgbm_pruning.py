@@ -5,6 +5,8 @@ Run from the repo root: .venv/bin/python examples/lightgbm_pruning.py
 
 from __future__ import annotations
 
+import os
+
 import lightgbm as lgb
 from sklearn.datasets import load_breast_cancer
 from sklearn.model_selection import train_test_split
@@ -13,6 +15,7 @@ import tunewise as tw
 from tunewise.integrations.lightgbm import LightGBMPruningCallback
 from tunewise.integrations.sklearn import StepPruner
 
+QUICK = os.environ.get("TUNEWISE_EXAMPLE_QUICK") == "1"  # (CI runs every example on a small budget)
 X, y = load_breast_cancer(return_X_y=True)
 X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
 space = tw.presets.lightgbm().replace(n_estimators=[60])
@@ -27,7 +30,7 @@ def objective(trial: tw.Trial) -> float:
 
 study = tw.create_study(direction="minimize", sampler=tw.samplers.RandomSampler(seed=0),
                         scheduler=StepPruner("halving", eta=3, min_steps=5, n_startup_trials=3))
-study.optimize(objective, n_trials=25)
+study.optimize(objective, n_trials=25 if not QUICK else 12)
 pruned = [t for t in study.trials if t.state == tw.TrialState.PRUNED]
 print(f"{len(study.trials)} trials, {len(pruned)} pruned by successive halving over boosting rounds")
 print(f"best validation log-loss {study.best_value:.4f} with num_leaves={study.best_params['num_leaves']}, "

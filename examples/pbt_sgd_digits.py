@@ -11,6 +11,7 @@ lists who cloned whom at which step. Compare with random search at the same comp
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import warnings
@@ -28,7 +29,8 @@ X_train, X_val, y_train, y_val = train_test_split(X, y, train_size=800, test_siz
 scaler = StandardScaler().fit(X_train)
 X_train, X_val = scaler.transform(X_train), scaler.transform(X_val)
 CLASSES = np.unique(y)
-EPOCHS, POPULATION, INTERVAL = 16, 6, 4
+QUICK = os.environ.get("TUNEWISE_EXAMPLE_QUICK") == "1"  # (CI runs every example on a small budget)
+EPOCHS, POPULATION, INTERVAL = (16, 6, 4) if not QUICK else (8, 4, 2)
 
 
 def objective(trial: tw.Trial) -> float:
