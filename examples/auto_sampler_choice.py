@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 
 import tunewise as tw
 
+QUICK = os.environ.get("TUNEWISE_EXAMPLE_QUICK") == "1"  # (CI runs every example on a small budget)
 logging.getLogger("tunewise").setLevel(logging.ERROR)
 
 
@@ -27,7 +29,8 @@ def pipeline(trial: tw.Trial) -> float:
     return abs(trial.suggest_int("depth", 1, 20) - 8) / 4 + 0.5
 
 
-for name, objective, n in (("numeric (Branin)", branin, 16), ("categorical + conditional", pipeline, 20)):
+for name, objective, n in (("numeric (Branin)", branin, 16 if not QUICK else 10),
+                           ("categorical + conditional", pipeline, 20 if not QUICK else 12)):
     study = tw.create_study(sampler=tw.samplers.AutoSampler(seed=0))  # the same as tw.create_study()
     study.optimize(objective, n_trials=n)
     rec = study.system_attrs["auto_sampler"]
@@ -38,7 +41,7 @@ for name, objective, n in (("numeric (Branin)", branin, 16), ("categorical + con
 # The plan follows the budget of the optimize() call: a tiny budget is all Sobol points, 10-200
 # trials GP BO, more than that GP then TPE; an objective that reports steps gets a recommendation
 # (early stopping, multi-fidelity) but no scheduler is added by itself.
-for n_trials in (4, 30):
+for n_trials in (4, 30 if not QUICK else 12):
     sampler = tw.samplers.AutoSampler(seed=0)
     tw.create_study(sampler=sampler).optimize(branin, n_trials=n_trials)
     print(f"n_trials={n_trials}: plan {sampler.plan['strategy']!r}: {sampler.plan['reason']}")
