@@ -22,6 +22,7 @@ from sklearn.svm import SVC
 
 import tunewise as tw
 
+QUICK = os.environ.get("TUNEWISE_EXAMPLE_QUICK") == "1"  # (CI runs every example on a small budget)
 X, y = load_wine(return_X_y=True)
 
 
@@ -45,7 +46,7 @@ def main() -> None:
     storage = f"sqlite:///{db}"
     study = tw.create_study(name="svc-wine", storage=storage, direction="maximize",
                             sampler=tw.samplers.RandomSampler(seed=0))
-    study.optimize(objective, n_trials=60)
+    study.optimize(objective, n_trials=60 if not QUICK else 20)
     print(f"best CV accuracy {study.best_value:.3f} with {study.best_params}")
     path = tw.insight.write_report(study, os.path.join("out", "report.html"))
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, opens offline)")
