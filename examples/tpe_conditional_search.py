@@ -6,6 +6,7 @@ Run from the repo root:  .venv/bin/python examples/tpe_conditional_search.py
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 
 from sklearn.datasets import load_wine
@@ -18,6 +19,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 import tunewise as tw
 
+QUICK = os.environ.get("TUNEWISE_EXAMPLE_QUICK") == "1"  # (CI runs every example on a small budget)
 logging.getLogger("tunewise").setLevel(logging.ERROR)
 X, y = load_wine(return_X_y=True)
 
@@ -39,7 +41,7 @@ def objective(trial: tw.Trial) -> float:
 
 
 study = tw.create_study(direction="maximize", sampler=tw.samplers.TPESampler(seed=0))
-study.optimize(objective, n_trials=25)
+study.optimize(objective, n_trials=25 if not QUICK else 16)
 print(f"best accuracy {study.best_value:.3f} with {study.best_params}")
 counts = {m: sum(t.params.get("model") == m for t in study.trials[10:]) for m in ("logreg", "knn", "tree")}
 print(f"after the 10 random start-up trials, TPE tried: {counts}")
