@@ -8,6 +8,8 @@ Run from the repo root: .venv/bin/python examples/sklearn_cross_validate_objecti
 
 from __future__ import annotations
 
+import os
+
 from sklearn.datasets import load_breast_cancer
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
@@ -17,6 +19,7 @@ from sklearn.preprocessing import StandardScaler
 import tunewise as tw
 from tunewise.integrations.sklearn import StepPruner
 
+QUICK = os.environ.get("TUNEWISE_EXAMPLE_QUICK") == "1"  # (CI runs every example on a small budget)
 X, y = load_breast_cancer(return_X_y=True)
 
 
@@ -33,7 +36,7 @@ def objective(trial: tw.Trial) -> float:
 
 study = tw.create_study(direction="maximize", sampler=tw.samplers.RandomSampler(seed=0),
                         scheduler=StepPruner("median", n_startup_trials=3))
-study.optimize(objective, n_trials=12)
+study.optimize(objective, n_trials=12 if not QUICK else 7)
 states = [t.state.value for t in study.trials]
 print(f"complete: {states.count('COMPLETE')}, pruned: {states.count('PRUNED')}")
 print(f"best ROC AUC {study.best_value:.4f} with {study.best_params}")

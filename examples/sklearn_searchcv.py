@@ -5,6 +5,8 @@ Run from the repo root: .venv/bin/python examples/sklearn_searchcv.py
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 from scipy import stats
 from sklearn.datasets import load_digits
@@ -16,6 +18,7 @@ from sklearn.svm import SVC
 import tunewise as tw
 from tunewise.integrations.sklearn import SearchCV
 
+QUICK = os.environ.get("TUNEWISE_EXAMPLE_QUICK") == "1"  # (CI runs every example on a small budget)
 X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
 pipe = Pipeline([("scale", StandardScaler()), ("svc", SVC())])
@@ -26,7 +29,7 @@ search = SearchCV(
     pipe,
     {"svc__C": tw.loguniform(1e-2, 1e3), "svc__gamma": stats.loguniform(1e-5, 1e-1)},  # ours or scipy's
     strategy="tpe",
-    n_trials=15,
+    n_trials=15 if not QUICK else 8,
     cv=3,
     pruning="median",
     random_state=0,
