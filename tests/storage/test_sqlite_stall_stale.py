@@ -18,6 +18,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import tunewise as tw
 from tests.storage._backends import unique
@@ -26,6 +28,7 @@ from tunewise.storage._base import StaleOutcome
 from tunewise.trial import TrialState
 
 GRACE = 0.5
+T = TypeVar("T")
 
 
 def _setup(tmp_path):  # type: ignore[no-untyped-def]
@@ -135,24 +138,45 @@ _HOLDER = """
 import sys, time
 from tunewise.storage import SQLStorage
 from tunewise.storage._sql._connection import WRITE
-SQLStorage(sys.argv[1])._db.run(lambda cur: time.sleep(float(sys.argv[2])), WRITE)  # stopped inside a write
+storage = SQLStorage(sys.argv[1])
+print("ready", flush=True)
+sys.stdin.readline()  # the test's trials have just beaten: the stall starts now
+storage._db.run(lambda cur: time.sleep(float(sys.argv[2])), WRITE)  # stopped inside a write
+print("done", flush=True)
 """
 
 
-def _hold_in_another_process(url: str, seconds: float) -> None:
+def _hold_in_another_process(url: str, seconds: float, study: tw.Study, then: Callable[[], T]) -> T:
+    """Another process holds the write lock ``seconds`` inside a tunewise write; ``then()``'s
+    result, called as soon as it let go. The holder's start-up (seconds under load) and exit are
+    kept out of the trials' silence: every running trial of ``study`` beats right before the
+    stall, and ``then`` runs before the holder exits."""
     import os
     import subprocess
     import sys
 
     src = os.path.dirname(os.path.dirname(tw.__file__))
     env = dict(os.environ, PYTHONPATH=src)
-    subprocess.run([sys.executable, "-c", _HOLDER, url, str(seconds)], check=True, env=env, timeout=60)
+    with subprocess.Popen([sys.executable, "-c", _HOLDER, url, str(seconds)], env=env, text=True,
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE) as holder:
+        assert holder.stdout is not None and holder.stdin is not None
+        assert holder.stdout.readline().strip() == "ready"
+        for t in study.get_trials():
+            assert study._storage.record_heartbeat(t.trial_id) is True
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "done"
+        result = then()
+        assert holder.wait(timeout=60) == 0
+    return result
 
 
 def test_a_checker_that_saw_no_wait_does_not_fail_trials_silent_while_another_process_held_the_lock(tmp_path):
     _, url, study, owner, other = _setup(tmp_path)
-    _hold_in_another_process(url, 1.5)  # 3 grace periods; this process writes nothing meanwhile
-    ended = SQLStorage(url).recover_stale_trials(study._study_id, GRACE, lambda t: StaleOutcome())
+    checker = SQLStorage(url)
+    # 3 grace periods; this process writes nothing meanwhile, and checks as soon as the lock is free
+    ended = _hold_in_another_process(
+        url, 1.5, study, lambda: checker.recover_stale_trials(study._study_id, GRACE, lambda t: StaleOutcome()))
     assert ended == []
     assert {t.number: t.state for t in study.get_trials()} == {
         owner.number: TrialState.RUNNING,
@@ -162,7 +186,7 @@ def test_a_checker_that_saw_no_wait_does_not_fail_trials_silent_while_another_pr
 
 def test_a_dead_worker_is_still_failed_after_another_process_held_the_lock(tmp_path):
     _, url, study, owner, other = _setup(tmp_path)
-    _hold_in_another_process(url, 0.6)
+    _hold_in_another_process(url, 0.6, study, lambda: None)
     time.sleep(GRACE + 0.3)  # silent for more than the grace period after the stall ended
     ended = SQLStorage(url).recover_stale_trials(study._study_id, GRACE, lambda t: StaleOutcome())
     assert sorted(t.number for t, _ in ended) == sorted([owner.number, other.number])
