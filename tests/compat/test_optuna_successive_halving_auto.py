@@ -3,7 +3,8 @@ batch 11: optunahub-registry's successive-halving example): nothing is pruned an
 trial completes, then the rungs start at the completed trials' last step // 100 (at least 1). tunewise started
 the rungs at step 1 from the first trial, so its second trial competed with the first and was pruned where
 Optuna's completes, and 300-step curves were cut at steps 1, 4, 16 where Optuna's rungs are 2, 8, 32. The
-expected stops are Optuna 5.1's on the same replayed curves (the test passes with ``import optuna`` too).
+expected stops are Optuna 5.1's on the same replayed curves (the test passes with ``import optuna`` here and
+in ``_pruner_replay.py``).
 """
 
 from __future__ import annotations
@@ -11,35 +12,7 @@ from __future__ import annotations
 import pytest
 
 import tunewise as optuna
-
-CURVES = [
-    [1.0, 0.9, 0.8, 0.7, 0.6, 0.5],
-    [1.0, 0.95, 0.9, 0.85, 0.8, 0.75],
-    [2.0, 1.9, 1.8, 1.7, 1.6, 1.5],
-    [0.5, 0.6, 0.7, 0.8, 0.9, 1.0],
-    [1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
-    [3.0, 2.0, 1.0, 0.5, 0.4, 0.3],
-    [1.2, 1.1, 1.15, 1.12, 1.11, 1.1],
-]
-
-
-def replay(pruner: optuna.pruners.BasePruner, curves: list[list[float]]) -> list[int | None]:
-    study = optuna.create_study(pruner=pruner, sampler=optuna.samplers.RandomSampler(seed=0))
-    stops: list[int | None] = []
-    for curve in curves:
-
-        def objective(trial: optuna.Trial, curve: list[float] = curve) -> float:
-            trial.suggest_float("x", 0, 1)
-            for step, value in enumerate(curve):
-                trial.report(value, step)
-                if trial.should_prune():
-                    stops.append(step)
-                    raise optuna.TrialPruned()
-            stops.append(None)
-            return curve[-1]
-
-        study.optimize(objective, n_trials=1)
-    return stops
+from tests.compat._pruner_replay import CURVES, replay
 
 
 def stretch(curve: list[float], n: int, every: int) -> list[float]:
