@@ -24,6 +24,10 @@ is what the family is about:
   penalty that fades by ``extra["fade"] * R`` (session 31).
 - ``scrambled``: early ranks set by a wave over all three parameters, unrelated to the final
   quality, fading by ``extra["fade"] * R`` (session 31).
+- ``sloped``: early ranks set by a monotone slope in ONE parameter (``extra["slope_dim"]``: 0 lr,
+  1 width, 2 reg, on the unit cube; height ``extra["early"]``, favouring the low end) plus a smaller
+  V in another (``extra["v_dim"]``, apex ``extra["v_at"]``, height ``extra["v"]``), unrelated to the
+  final quality and fading linearly by ``extra["fade"] * R`` (session 32).
 
 The split is fixed here, before tuning, and never changed by results:
 dev (defaults may be tuned on these) and test (only ever reported). The test families differ in
@@ -58,7 +62,7 @@ SPACE: dict[str, tuple[Any, ...]] = {"lr": ("float", 1e-4, 1.0, True), "width": 
 
 @dataclass(frozen=True)
 class CurveShape:
-    kind: str  # crossing | plateau | diverge | noisy | uninformative | inverted | scrambled
+    kind: str  # crossing | plateau | diverge | noisy | uninformative | inverted | scrambled | sloped
     max_resource: int
     reduction_factor: int
     amplitude: float = 1.0  # A: the transient's height
@@ -120,6 +124,14 @@ class CurveInstance:
             wave = 0.5 * (1.0 + math.sin(2.0 * math.pi * (1.3 * u[0] + 0.7 * u[1] + 1.1 * u[2]) + 0.5))
             fade = min(1.0, t / (e.get("fade", 0.3) * R))
             return q + (1.0 - fade) * e.get("early", 0.7) * wave + s.amplitude * 0.3 * math.exp(-t / tau)
+        if s.kind == "sloped":
+            # early term: a slope in one parameter (its low end looks best) and a V in another, both
+            # unrelated to the final quality, fading linearly by `fade` * R
+            e = s.extra
+            u = (math.log10(cfg["lr"]) + 4.0) / 4.0, cfg["width"], (math.log10(cfg["reg"]) + 6.0) / 5.0
+            early = e["early"] * u[int(e["slope_dim"])] + e["v"] * abs(u[int(e["v_dim"])] - e["v_at"])
+            fade = min(1.0, t / (e["fade"] * R))
+            return q + (1.0 - fade) * early + s.amplitude * 0.3 * math.exp(-t / tau)
         raise ValueError(s.kind)
 
     def observe(self, cfg: dict[str, Any], t: int, rng: np.random.Generator) -> float:
@@ -196,10 +208,20 @@ DEV_SHAPES: dict[str, CurveShape] = {
     # of a slope in reg), height 0.7, fading linearly by 0.3 R
     "scrambled-81": CurveShape("scrambled", 81, 3, amplitude=0.9, speed=0.85, tau_frac=0.3,
                                extra={"early": 0.7, "fade": 0.3}),
+    # added in session 32 (dev only, before any run on it), to test s31's guess about the test miss
+    # on uninformative-81: that what misleads there is an early term sloping monotonically in ONE
+    # parameter whose final effect is weak (so pruned trials steer the sampler one way). Same rung
+    # structure (eta 3, R 81, misleading phase over before rung 27), its own constants, problem
+    # seeds (DEV_SEED_OFFSET) and parameter: the slope is in width (small widths look best early,
+    # height 0.7), with a smaller V in reg (apex at the top of the cube, height 0.2), fading
+    # linearly by 0.32 R = 25.9
+    "sloped-81": CurveShape("sloped", 81, 3, amplitude=0.8, speed=0.75, tau_frac=0.28,
+                            extra={"slope_dim": 1.0, "early": 0.7, "v_dim": 2.0, "v_at": 0.85, "v": 0.2,
+                                   "fade": 0.32}),
 }
 # Dev families whose problem seeds are offset from the benchmark seed (a seed range of their own):
 # problem_seed(family, s) = offset + s. Every other dev family keeps problem seed s.
-DEV_SEED_OFFSET: dict[str, int] = {"noisy-45-t": 1_000_000}
+DEV_SEED_OFFSET: dict[str, int] = {"noisy-45-t": 1_000_000, "sloped-81": 2_000_000}
 TEST_SHAPES: dict[str, CurveShape] = {
     "crossing-243-steep": CurveShape("crossing", 243, 3, amplitude=1.5, speed=1.0, tau_frac=0.4),
     "crossing-9-eta2": CurveShape("crossing", 9, 2, speed=0.6, tau_frac=0.25),

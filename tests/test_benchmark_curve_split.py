@@ -34,8 +34,8 @@ def test_dev_problems_are_unchanged() -> None:
     for family in [*DEV_SHAPES, *DEV_REAL]:
         offset = DEV_SEED_OFFSET.get(family, 0)
         assert [problem_seed(family, s) for s in SEEDS] == [offset + s for s in SEEDS]
-    # only families added with a seed range of their own (session 29) are offset, below the test range
-    assert set(DEV_SEED_OFFSET) == {"noisy-45-t"}
+    # only families added with a seed range of their own (sessions 29, 32) are offset, below the test range
+    assert set(DEV_SEED_OFFSET) == {"noisy-45-t", "sloped-81"}
     assert all(0 < o + max(SEEDS) < 2**30 for o in DEV_SEED_OFFSET.values())
     for family in DEV_SHAPES:
         if family in DEV_SEED_OFFSET:
