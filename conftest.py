@@ -24,6 +24,7 @@ import os
 import re
 from collections.abc import Generator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,6 +71,15 @@ def _module_name(path: Path) -> str | None:
     return ".".join(("tunewise", *parts))
 
 
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    # pyproject's addopts run the suite on pytest-xdist workers (--numprocesses, --dist). With xdist
+    # disabled (`-p no:xdist`) or not installed, the same command runs every test in this one process.
+    if not pluginmanager.has_plugin("xdist"):
+        group = parser.getgroup("xdist", "pytest-xdist (disabled or not installed: one process runs every test)")
+        group.addoption("--numprocesses", dest="numprocesses", default=None, help="ignored without pytest-xdist")
+        group.addoption("--dist", dest="dist", default="no", help="ignored without pytest-xdist")
+
+
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     if not config.option.doctestmodules:
         return None
@@ -108,6 +118,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if isinstance(item, pytest.DoctestItem) and item.dtest is not None \
                 and any(example.options.get(SLOW) for example in item.dtest.examples):
             item.add_marker(pytest.mark.slow)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker collected: its controller prints the summary
+        workeroutput["tunewise_doctests_left_out"] = _left_out
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    _left_out.extend(getattr(node, "workeroutput", {}).get("tunewise_doctests_left_out", []))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -2,10 +2,16 @@
 
 mypy-as-a-test (tests/test_typing.py) is started in the background once collection shows it will
 run, so its two minutes of CPU overlap the tests that wait; see that module's docstring.
+
+Under pytest-xdist (pyproject's addopts) each worker gets a PostgreSQL database of its own,
+``<database>_<worker id>`` beside the one ``TUNEWISE_TEST_POSTGRES_URL`` names, created on first use
+and kept for the next run: the variable the tests read points at it, so two workers never share a
+database and each holds only its own connections, as one process did.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -18,9 +24,52 @@ from typing import Any
 
 import pytest
 
-from tests.test_typing import MYPY_DIR, start_mypy
+from tests.test_typing import MYPY_DIR, RESULT, start_mypy
 
 _MYPY_PROC = pytest.StashKey[subprocess.Popen[bytes]]()
+_MYPY_PID = "runner.pid"  # under xdist: the runner gw0 started, for the controller to stop if nobody read the result
+_POSTGRES_ENV = "TUNEWISE_TEST_POSTGRES_URL"
+_testrun_dirs: set[Path] = set()  # the controller's: the xdist workers' mypy result directories
+
+
+def _xdist_mypy_dir(testrunuid: str) -> Path:
+    return Path(tempfile.gettempdir()) / f"tunewise-mypy-{testrunuid}"
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """``url`` with its database replaced by ``<database>_<worker>``, created on the same server
+    (as the user of ``url``) when it does not exist yet."""
+    import psycopg
+    import sqlalchemy as sa
+    from psycopg import sql
+
+    base = sa.engine.make_url(url)
+    name = f"{base.database}_{worker}"
+    with psycopg.connect(base.set(drivername="postgresql").render_as_string(hide_password=False),
+                         autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            try:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            except psycopg.errors.DuplicateDatabase:  # another run's worker of the same id made it
+                pass
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Before collection: tests/storage/_backends.py reads the variable when it is imported.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get(_POSTGRES_ENV)
+    if worker and url:
+        import psycopg
+
+        # A server that cannot be reached fails the PostgreSQL tests, as in one process.
+        with contextlib.suppress(psycopg.OperationalError):
+            os.environ[_POSTGRES_ENV] = _worker_database(url, worker)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    _testrun_dirs.add(_xdist_mypy_dir(node.workerinput["testrunuid"]))
 
 
 def _runs_mypy_test(session: pytest.Session) -> bool:
@@ -39,16 +88,25 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     elif config.getoption("dist", "load") == "each":  # every worker runs the test: each runs its own
         return
     else:  # xdist: gw0 starts it, and whichever worker is handed the test collects the result
-        result_dir = Path(tempfile.gettempdir()) / f"tunewise-mypy-{workerinput['testrunuid']}"
+        result_dir = _xdist_mypy_dir(workerinput["testrunuid"])
         if workerinput["workerid"] == "gw0":
-            start_mypy(result_dir)
+            proc = start_mypy(result_dir)
+            with contextlib.suppress(FileNotFoundError):  # (the result was already read: it is done)
+                (result_dir / _MYPY_PID).write_text(str(proc.pid))
     config.stash[MYPY_DIR] = result_dir
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    # One process: a run that ended before the test (-x, Ctrl-C, a deselecting plugin) must not
-    # leave mypy running. Under xdist the test may still be running on another worker when gw0
-    # finishes, so the worker that reads the result removes its directory.
+    # A run that ended before the test (-x, Ctrl-C, a deselecting plugin) must not leave mypy
+    # running. Under xdist the test may still be running on another worker when gw0 finishes, so
+    # the worker that reads the result removes its directory, and the controller, after every
+    # worker finished, stops a run nobody read.
+    for result_dir in _testrun_dirs:
+        pid_file = result_dir / _MYPY_PID
+        if pid_file.exists() and not (result_dir / RESULT).exists():  # still running
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.killpg(int(pid_file.read_text()), signal.SIGKILL)  # it leads its own group
+        shutil.rmtree(result_dir, ignore_errors=True)
     proc = session.config.stash.get(_MYPY_PROC, None)
     if proc is None:
         return
