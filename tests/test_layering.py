@@ -18,12 +18,15 @@ touches a study's storage (``study._storage``, ``study._study_id``). So, in the 
   attribute starting with ``_`` of a name ending in ``study`` or ``trial``): they use the public
   API, and what tunewise's own loops need beyond it goes through ``tunewise._loop_api`` (s30: the
   sweep runner and SearchCV called ``Study._tell`` and ``Study._planned``).
-- in ``terminator/``, ``sweeps/`` and ``insight/``, no import of another tunewise package's private
-  module or name (``from tunewise.samplers._gp_model import GPModel``, ``from tunewise.study import
+- in the folders with ``own_privates_only`` (``samplers/``, ``schedulers/``, ``terminator/``,
+  ``sweeps/``, ``insight/``), no import of another tunewise package's private module or name
+  (``from tunewise.samplers._gp_model import GPModel``, ``from tunewise.study import
   _DeferInterrupt``); what two packages share lives in a private module at the top level
   (``tunewise._gp_model``, ``tunewise._blas``, ``tunewise._pareto``). s31: the terminator imported
-  ``GPModel`` from ``samplers._gp_model``, and PED-ANOVA MO-TPE's ordering from ``samplers._mo``.
-  Other folders still do this and join once they are clean.
+  ``GPModel`` from ``samplers._gp_model``, and PED-ANOVA MO-TPE's ordering from ``samplers._mo``;
+  s32: TPE read the continuation link from ``schedulers._continuation`` and ASHA the repeat test
+  from ``samplers._interior`` (both now at the top level). Other folders still do this and join
+  once they are clean.
 """
 
 from __future__ import annotations
@@ -46,9 +49,9 @@ class Rules(NamedTuple):
 
 
 CHECKED = {
-    "samplers": Rules(no_id=True),
+    "samplers": Rules(no_id=True, own_privates_only=True),
     "transfer": Rules(public_storage_imports=True, no_id=True),
-    "schedulers": Rules(),
+    "schedulers": Rules(own_privates_only=True),
     "terminator": Rules(own_privates_only=True),
     "integrations": Rules(public_study_api=True),
     "sweeps": Rules(public_storage_imports=True, public_study_api=True, own_privates_only=True),

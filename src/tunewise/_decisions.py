@@ -29,11 +29,11 @@ import time
 import weakref
 from typing import TYPE_CHECKING, Any
 
+from tunewise._continuation import CONTINUES_ATTR
 from tunewise._study_view import StudyReader
 from tunewise.schedulers import _checkpoint
 from tunewise.schedulers._base import Scheduler, _interface
 from tunewise.schedulers._context import SchedulerContext
-from tunewise.schedulers._continuation import CONTINUES_ATTR
 from tunewise.schedulers._decision import Action, Continuation, Decision
 from tunewise.storage import _heartbeat
 from tunewise.testing.faults import crash_point

@@ -19,7 +19,7 @@ import pytest
 
 import tunewise as tw
 from tunewise import distributions as D
-from tunewise.samplers._interior import MARGIN, SEPARATION, open_bounds, open_value, taken_mask
+from tunewise._interior import MARGIN, SEPARATION, open_bounds, open_value, taken_mask
 
 logging.getLogger("tunewise").setLevel(logging.ERROR)
 

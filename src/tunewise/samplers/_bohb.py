@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tunewise import distributions as D
+from tunewise._interior import open_value, taken_mask
 from tunewise.samplers._base import Sampler
 from tunewise.samplers._bohb_gp import FidelityGP, category_codes
 from tunewise.samplers._context import Proposal
-from tunewise.samplers._interior import open_value, taken_mask
 from tunewise.samplers._tpe import _Parzen, _Space
 from tunewise.trial import TrialState
 
@@ -328,7 +328,7 @@ class BOHBSampler(Sampler):
         score = sum(w * (l_est.log_pdf(cand) - g_est.log_pdf(cand)) for w, l_est, g_est in models)
         best = cand[int(np.argmax(score))]
         if space.open.any():
-            # Never a configuration some budget has seen (tunewise.samplers._interior): continuing
+            # Never a configuration some budget has seen (tunewise._interior): continuing
             # one is the scheduler's call; in a continuous space a new one is always at hand.
             seen = np.vstack([x for x, _ in obs.values()])
             if cat:

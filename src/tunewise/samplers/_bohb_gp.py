@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tunewise import distributions as D
+from tunewise._interior import SEPARATION, is_open, open_bounds, open_value
 from tunewise.samplers._base import running_params
-from tunewise.samplers._interior import SEPARATION, is_open, open_bounds, open_value
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
@@ -206,7 +206,7 @@ class FidelityGP:
                 out[:, :zi] = (snap_unit(lo + u[:, :zi] * span) - lo) / span
                 return out
 
-            # Continuous ranges are searched in their open interior (tunewise.samplers._interior),
+            # Continuous ranges are searched in their open interior (tunewise._interior),
             # in the box's coordinates; the budget coordinate is fixed.
             unit_box = open_bounds([dists[names[j]] for j in num])
             box = np.vstack([np.clip((unit_box - lo[:, None]) / span[:, None], 0.0, 1.0), [[0.0, 1.0]]])

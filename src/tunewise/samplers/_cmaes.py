@@ -51,9 +51,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tunewise import distributions as D
+from tunewise._interior import open_value
 from tunewise.samplers._base import Sampler
 from tunewise.samplers._context import Proposal, StudyContext, TrialContext, TrialCursor
-from tunewise.samplers._interior import open_value
 from tunewise.samplers._optuna_options import independent_seed as _sub_seed
 from tunewise.trial import FrozenTrial, TrialState
 

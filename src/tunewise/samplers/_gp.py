@@ -13,12 +13,12 @@ from scipy.stats import qmc
 from tunewise import distributions as D
 from tunewise._blas import single_threaded_blas
 from tunewise._gp_model import GPModel, transform_outputs_with_jacobian
+from tunewise._interior import is_open, open_bounds, open_value
 from tunewise.samplers._base import Sampler, running_params
 from tunewise.samplers._context import Proposal
 from tunewise.samplers._feasibility import ConstraintModel, apply_constraints, constraint_matrix, fit_constraint_models
 from tunewise.samplers._gp_acq import AcquisitionOptimizer, Fantasies
 from tunewise.samplers._gp_trust import search_box
-from tunewise.samplers._interior import is_open, open_bounds, open_value
 from tunewise.samplers._optuna_options import WithIndependentSampler, check_optional_flag, warn_not_honoured
 from tunewise.samplers._parego import objective_values
 from tunewise.samplers._pruned_trust import PrunedCalibration
@@ -463,7 +463,7 @@ class GPSampler(WithIndependentSampler):
         scales = np.minimum(ls, 1.0)
         order = np.argsort(y)[: min(5, len(y))]
         # Continuous ranges are searched in their open interior, and no trial's point is proposed
-        # again (tunewise.samplers._interior): the pending points are taken as well as the evaluated.
+        # again (tunewise._interior): the pending points are taken as well as the evaluated.
         taken_num, taken_cat = self._taken(
             trial, trials, observed, x_num, x_cat, pending_num, pending_cat, num, cat, dists
         )

@@ -171,7 +171,7 @@ class AcquisitionOptimizer:
     start's optimum), then categorical dimensions are improved by a greedy one-coordinate search.
 
     ``bounds`` (one ``(lower, upper)`` row per numeric dimension, default ``[0, 1]``) keeps the
-    search inside the open interior of continuous ranges (see ``tunewise.samplers._interior``).
+    search inside the open interior of continuous ranges (see ``tunewise._interior``).
     ``taken`` (numeric and categorical codes of the points already evaluated or running, with
     ``open_dims`` marking the continuous columns) is never proposed again: the best refined point
     that is not taken wins, else the best start that is not (the model has converged onto a
@@ -463,7 +463,7 @@ class AcquisitionOptimizer:
         return np.vstack(met_num), np.vstack(met_cat)
 
     def _is_taken(self, x_num: np.ndarray, x_cat: np.ndarray) -> np.ndarray:
-        from tunewise.samplers._interior import taken_mask
+        from tunewise._interior import taken_mask
 
         assert self.taken is not None
         open_dims = self.open_dims if self.open_dims is not None else np.zeros(x_num.shape[1], dtype=bool)

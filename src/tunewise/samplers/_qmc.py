@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tunewise import distributions as D
+from tunewise._interior import open_value
 from tunewise.samplers._base import Sampler
-from tunewise.samplers._interior import open_value
 from tunewise.samplers._optuna_options import WithIndependentSampler, check_optional_flag
 
 if TYPE_CHECKING:

@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tunewise import distributions as D
+from tunewise._interior import open_value
 from tunewise.samplers._base import Sampler
-from tunewise.samplers._interior import open_value
 
 if TYPE_CHECKING:
     from tunewise.samplers._context import StudyContext, TrialContext

@@ -19,7 +19,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING
 
-from tunewise.schedulers._continuation import CONTINUES_ATTR
+from tunewise._continuation import CONTINUES_ATTR
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:

@@ -33,16 +33,16 @@ import numpy as np
 
 from tunewise import distributions as D
 from tunewise._constraints import violation
+from tunewise._continuation import CONTINUES_ATTR
+from tunewise._interior import MARGIN, SEPARATION, is_open, open_value, taken_mask
 from tunewise._pareto import pareto_rank
 from tunewise.samplers._base import Sampler, running_params
 from tunewise.samplers._context import Proposal, StudyContext, TrialContext, TrialCursor, as_study_context
-from tunewise.samplers._interior import MARGIN, SEPARATION, is_open, open_value, taken_mask
 from tunewise.samplers._mo import order_rows
 from tunewise.samplers._optuna_options import check_optional_flag, warn_not_honoured
 from tunewise.samplers._pruned_trust import PrunedCalibration
 from tunewise.samplers._search_space import group_decompose
 from tunewise.samplers._segments import stitch
-from tunewise.schedulers._continuation import CONTINUES_ATTR
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
@@ -205,7 +205,7 @@ class _Space:
         self._width_lm = self._hi_lm - self._lo_lm
         self._ilo_lm, self._ihi_lm = ilo[self._lm], ihi[self._lm]
         # Continuous ranges are open: kernels are truncated to [MARGIN, 1 - MARGIN] on them
-        # (tunewise.samplers._interior), so no draw lands on a bound the user did not ask for.
+        # (tunewise._interior), so no draw lands on a bound the user did not ask for.
         self.open = np.array([is_open(dists[int(i)]) for i in self.num], dtype=bool)
         self.u_lo = np.where(self.open, MARGIN, 0.0)
         self.u_hi = np.where(self.open, 1.0 - MARGIN, 1.0)
@@ -960,7 +960,7 @@ class TPESampler(Sampler):
             best = cand[int(np.argmax(score))]
             if space.open.any():
                 # A space with a continuous parameter never repeats a point already evaluated or
-                # running (tunewise.samplers._interior): the best candidate that is new.
+                # running (tunewise._interior): the best candidate that is new.
                 finite = None
                 taken = X[np.ix_(rows, cols)]
                 if liars:

@@ -77,9 +77,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tunewise import distributions as D
+from tunewise._interior import open_value
 from tunewise.samplers._base import Sampler
 from tunewise.samplers._context import ContextView, Proposal, StudyContext, TrialContext, as_study_context
-from tunewise.samplers._interior import open_value
 from tunewise.samplers._mapping import _NO_FIT, map_value
 from tunewise.trial import TrialState
 
@@ -538,7 +538,7 @@ class WarmStartSampler(Sampler):
                 if n in scale:
                     u = d.to_unit(v) + float(step[numeric.index(n)])
                     u = abs(u) if u < 0 else (2.0 - u if u > 1 else u)  # reflect at the borders
-                    v = open_value(d, u)  # strictly inside a continuous range (samplers._interior)
+                    v = open_value(d, u)  # strictly inside a continuous range (tunewise._interior)
                 elif isinstance(d, D.Categorical) and self._rng.random() < self.categorical_noise:
                     v = d.choices[int(self._rng.integers(len(d.choices)))]
                 out[n] = v

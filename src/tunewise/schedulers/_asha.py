@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tunewise import distributions as D
-from tunewise.samplers._interior import taken_mask
+from tunewise._interior import taken_mask
 from tunewise.schedulers._base import Scheduler, _as_context, _check_int, _check_number, _sign
 from tunewise.schedulers._decision import Continuation, Decision
 from tunewise.trial import TrialState
@@ -867,7 +867,7 @@ class ASHAScheduler(_SuccessiveHalving):
     def _repeats_cut(self, ctx: SchedulerContext, trial: FrozenTrial) -> bool:
         """Whether ``trial`` repeats a configuration that a rung cut (not one stopped as
         hopeless): the same discrete values and every continuous coordinate within
-        ``_REPEAT_SEPARATION`` in the unit cube (``samplers._interior.taken_mask``, with a wider
+        ``_REPEAT_SEPARATION`` in the unit cube (``tunewise._interior.taken_mask``, with a wider
         separation: samplers never propose within theirs of a tried point). A model-based sampler
         proposes a cut configuration again (a hair's breadth away) when it does not count the cut
         as a result (a pruned trial is not a bad configuration): the model and the rung disagree.

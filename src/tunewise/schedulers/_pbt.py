@@ -60,8 +60,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tunewise import distributions as D
+from tunewise._continuation import CONTINUES_ATTR
 from tunewise.schedulers._base import Scheduler, _check_int, _check_number, _sign
-from tunewise.schedulers._continuation import CONTINUES_ATTR
 from tunewise.schedulers._decision import Continuation, Decision
 from tunewise.trial import TrialState
 

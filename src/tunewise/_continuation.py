@@ -9,6 +9,11 @@ ones, so continuations run next, wherever they are picked up.
 
 Schedulers suggest continuations (:class:`~tunewise.schedulers.Continuation`); the loop
 (``tunewise/_decisions.py``) claims, hands the checkpoint over and enqueues them.
+
+The link is read by the schedulers (PBT), the loop and the samplers (TPE and the segment
+stitching treat a continuation as the trial it continues), so it sits at the package's top
+level: neither samplers nor schedulers import the other's private modules
+(``tests/test_layering.py``).
 """
 
 from __future__ import annotations

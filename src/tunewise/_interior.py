@@ -13,6 +13,10 @@ values and, on every continuous coordinate, within ``SEPARATION`` in the unit cu
 one wastes a trial on a deterministic objective (and hides that the model has converged), so
 model-based samplers fall back to their best untaken candidate; in a space with a continuous
 parameter there always is one.
+
+Shared by the samplers and ASHA (which asks whether a trial repeats a configuration a rung cut),
+so it sits at the package's top level (as ``_gp_model.py``): neither package imports the other's
+private modules (``tests/test_layering.py``).
 """
 
 from __future__ import annotations
