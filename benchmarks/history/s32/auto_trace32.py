@@ -11,7 +11,8 @@ repeat with the first fit's value. Nothing else changes: the sampler sees the sa
 record the same losses a fit would give, and CPU is spent only on new configurations (so one
 process can run a candidate right after the default of the same seed, and the candidate's trials
 up to its first changed proposal cost nothing). ``AUTO32_MEMO=FILE`` keeps the memo in a scratch
-pickle across processes (written by this script only, read back by it).
+pickle across processes (written by this script only, read back by it). ``AUTO32_REPLAY=FILES``:
+stored default rows whose losses R's runs take until R first acts (see ``run``; rule revision 1).
 
     nice -n 19 .venv/bin/python benchmarks/history/s32/auto_trace32.py OUT.jsonl METHOD[,METHOD] PROBLEM[,PROBLEM] SEEDS
     (SEEDS: 0-9 or 0,1,2)
@@ -44,6 +45,39 @@ tr.problems = _problems
 
 _MEMO: dict[tuple[str, str, int], Any] = {}
 _CUR: list[Any] = [None]  # (problem, params so far, calls so far) of the evaluation under way
+_ACTED: list[int] = []  # trials of the run under way where candidate R changed TPE's proposal
+_REPLAY: list[bool] = [False]  # the trial under way takes the stored default loss (no fit)
+
+
+class _ReplayStop(BaseException):
+    """Raised at the fit of a replayed trial (a BaseException: the probes catch ValueError)."""
+
+
+def _instrument() -> None:
+    """Record the trials where R's rule changed the proposal (no change to what it proposes)."""
+    from tunewise.samplers import _tpe
+
+    raw = getattr(_tpe.TPESampler, "_untaken_active", None)
+    if raw is None:
+        return
+
+    def wrapped(self: Any, groups: Any, h: Any, taken: Any, out: dict[str, Any], dists: Any) -> None:
+        before = dict(out)
+        raw(self, groups, h, taken, out, dists)
+        if out != before:
+            _ACTED.append(_CUR[0][3] if _CUR[0] is not None else -1)
+
+    _tpe.TPESampler._untaken_active = wrapped
+
+
+def _stored_defaults() -> dict[tuple[str, int], list[float]]:
+    """AUTO32_REPLAY: stored tw-default rows (files, comma-separated): (problem, seed) -> losses."""
+    out: dict[tuple[str, int], list[float]] = {}
+    for f in filter(None, os.environ.get("AUTO32_REPLAY", "").split(",")):
+        for r in map(json.loads, open(f)):
+            if r["method"] == "tw-default":
+                out[(r["problem"], r["seed"])] = r["losses"]
+    return out
 
 
 def _patch() -> None:
@@ -53,6 +87,8 @@ def _patch() -> None:
 
     def cross_val_score(*a: Any, **k: Any) -> Any:
         cur = _CUR[0]
+        if _REPLAY[0] and not _ACTED:
+            raise _ReplayStop
         if cur is None:
             return raw(*a, **k)
         key = (cur[0], json.dumps(cur[1], sort_keys=True, default=str), cur[2])
@@ -81,8 +117,15 @@ class _Recording:
         return call
 
 
-def run(problem: str, method: str, seed: int) -> dict[str, Any]:
+def run(problem: str, method: str, seed: int, stored: dict[tuple[str, int], list[float]]) -> dict[str, Any]:
+    """One run. With R's method and a stored default row of (problem, seed): until R first changes a
+    proposal, R's run IS the default's (nothing drawn or changed, tests/samplers/
+    test_tpe_conditional_repeat.py), so each trial's suggestions are made as usual and its loss is
+    the stored one (no fit); from R's first change on every trial is fitted."""
     logging.getLogger("tunewise").setLevel(logging.ERROR)
+    replay = stored.get((problem, seed)) if "_conditional_no_repeat=True" in method else None
+    _ACTED.clear()
+    replayed = [0]
     fn = tr.problems()[problem]
     study, auto = tr.make_study(method, seed)
     losses: list[float] = []
@@ -96,11 +139,16 @@ def run(problem: str, method: str, seed: int) -> dict[str, Any]:
         if auto is not None:
             used.append(auto.choice["sampler"] if auto.choice else "?")
         asked: dict[str, Any] = {}
-        _CUR[0] = [problem, asked, 0]
+        _CUR[0] = [problem, asked, 0, len(losses)]
+        _REPLAY[0] = replay is not None and len(losses) < len(replay)
         try:
             value = fn(_Recording(trial, asked))
+        except _ReplayStop:
+            value = replay[len(losses)]  # type: ignore[index]
+            replayed[0] += 1
         finally:
             _CUR[0] = None
+            _REPLAY[0] = False
         losses.append(value)
         last[0] = time.process_time()
         return value
@@ -111,7 +159,8 @@ def run(problem: str, method: str, seed: int) -> dict[str, Any]:
     keys = [json.dumps(p, sort_keys=True, default=str) for p in params]
     return {"problem": problem, "method": method, "seed": seed, "losses": losses,
             "repeats": len(keys) - len(set(keys)), "opt_cpu_ms": 1000 * opt_cpu[0] / len(losses),
-            "wall": time.perf_counter() - w0, "used": used, "params": params}
+            "wall": time.perf_counter() - w0, "used": used, "params": params, "acted": list(_ACTED),
+            "replayed": replayed[0]}
 
 
 def _seeds(s: str) -> list[int]:
@@ -124,6 +173,8 @@ def _seeds(s: str) -> list[int]:
 def main() -> None:
     out, methods, problems, seeds = sys.argv[1], sys.argv[2].split(","), sys.argv[3].split(","), _seeds(sys.argv[4])
     _patch()
+    _instrument()
+    stored = _stored_defaults()
     memo_file = os.environ.get("AUTO32_MEMO")  # the memo kept across processes (a scratch pickle)
     if memo_file and os.path.exists(memo_file):
         with open(memo_file, "rb") as fh:
@@ -136,14 +187,15 @@ def main() -> None:
             for method in methods:
                 if (problem, method, seed) in done:
                     continue
-                r = run(problem, method, seed)
+                r = run(problem, method, seed, stored)
                 with open(out, "a") as fh:
                     fh.write(json.dumps(r, default=str) + "\n")
                 if memo_file:
                     with open(memo_file + ".tmp", "wb") as fh:
                         pickle.dump(_MEMO, fh)
                     os.replace(memo_file + ".tmp", memo_file)
-                print(problem, method, seed, f"repeats {r['repeats']}", f"{r['wall']:.0f}s", flush=True)
+                print(problem, method, seed, f"repeats {r['repeats']}", f"acted {r['acted'][:3]}",
+                      f"replayed {r['replayed']}", f"{r['wall']:.0f}s", flush=True)
 
 
 if __name__ == "__main__":
