@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tunewise import distributions as D
+from tunewise._legacy_suggest import LegacySuggest
 from tunewise._numbered_enum import NumberedTextEnum
 from tunewise.exceptions import TrialPruned, UpdateFinishedTrialError
 
@@ -151,25 +152,7 @@ def _to_datetime(ts: float | None) -> _dt.datetime | None:
     return None if ts is None else _dt.datetime.fromtimestamp(ts)
 
 
-class _LegacySuggest:
-    """Optuna's old ``suggest_*`` names, on anything with ``suggest_float`` (:class:`BaseTrial`,
-    ``TorchDistributedTrial``)."""
-
-    def suggest_float(self, name: str, low: float, high: float, *, step: float | None = None,
-                      log: bool = False) -> float:
-        raise NotImplementedError
-
-    def suggest_uniform(self, name: str, low: float, high: float) -> float:
-        return self.suggest_float(name, low, high)
-
-    def suggest_loguniform(self, name: str, low: float, high: float) -> float:
-        return self.suggest_float(name, low, high, log=True)
-
-    def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
-        return self.suggest_float(name, low, high, step=q)
-
-
-class BaseTrial(_LegacySuggest):
+class BaseTrial(LegacySuggest):
     """What :class:`Trial`, :class:`FrozenTrial` and :class:`FixedTrial` share (Optuna's
     ``optuna.trial.BaseTrial``, for ``isinstance`` checks and an objective's type hint): the
     ``suggest_*`` methods, each a distribution handed to ``suggest(name, distribution)``. A

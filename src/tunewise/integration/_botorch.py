@@ -11,8 +11,7 @@ import numpy as np
 
 from tunewise import distributions as D
 from tunewise._constraints import CONSTRAINTS_ATTR
-from tunewise.samplers import StudyContext, TrialContext
-from tunewise.samplers._gp import GPSampler
+from tunewise.samplers import GPSampler, StudyContext, TrialContext
 from tunewise.trial import FrozenTrial, TrialState
 
 __all__ = ["BoTorchSampler"]

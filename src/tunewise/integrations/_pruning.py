@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tunewise.schedulers._step import StepPruner
+from tunewise.schedulers import StepPruner
 from tunewise.trial import Trial
 
 __all__ = ["StepPruner", "check_trial"]

@@ -24,10 +24,11 @@ from typing import Any
 import numpy as np
 
 from tunewise import distributions as D
+from tunewise._legacy_suggest import LegacySuggest
 from tunewise.exceptions import TrialPruned
 from tunewise.integrations._optional import require
 from tunewise.integrations._pruning import check_trial
-from tunewise.trial import Trial, _LegacySuggest
+from tunewise.trial import Trial
 
 __all__ = ["DEFAULT_CONFIG", "MLPTuner", "PruningReporter", "TorchDistributedTrial", "build_mlp", "make_optimizer",
            "mlp_space"]
@@ -136,7 +137,7 @@ class PruningReporter:
             raise TrialPruned(f"pruned at epoch {epoch} ({self.monitor}={current:.5g})")
 
 
-class TorchDistributedTrial(_LegacySuggest):
+class TorchDistributedTrial(LegacySuggest):
     """One trial seen by every process of a ``torch.distributed`` job (data-parallel training).
 
     Rank 0 holds the study's trial and passes it; the other ranks pass ``None``. Every call

@@ -5,6 +5,8 @@
 <tunewise.samplers._random.RandomSampler object at ...>
 """
 
+from typing import TYPE_CHECKING
+
 from tunewise.samplers._auto import AutoSampler
 from tunewise.samplers._base import Sampler
 from tunewise.samplers._bohb import BOHBSampler
@@ -19,6 +21,9 @@ from tunewise.samplers._qmc import QMCSampler
 from tunewise.samplers._random import RandomSampler
 from tunewise.samplers._tpe import TPESampler
 from tunewise.samplers._warm_start import WarmStartSampler
+
+if TYPE_CHECKING:  # imported on first use (see __getattr__); typed for mypy either way
+    from tunewise.samplers._gp import GPSampler
 
 __all__ = [
     "AutoSampler", "BaseGASampler", "BaseSampler", "BOHBSampler", "BruteForceSampler", "Budget", "CmaEsSampler",

@@ -64,8 +64,7 @@ from tunewise.integrations.sklearn._validation import (
     resolve_scoring,
     weighted_scorers,
 )
-from tunewise.schedulers import StepPruner
-from tunewise.schedulers._base import Scheduler
+from tunewise.schedulers import Scheduler, StepPruner
 from tunewise.trial import TrialState
 
 __all__ = ["SearchCV"]
