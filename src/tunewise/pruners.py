@@ -332,8 +332,8 @@ class SuccessiveHalvingPruner(ASHAScheduler):
         _check_bootstrap(bootstrap_count, "min_resource", min_resource)
         super().__init__(min_resource=base * reduction_factor ** min_early_stopping_rate,
                          max_resource=_NO_MAX_RESOURCE, reduction_factor=reduction_factor, mode="stop",
-                         hedge_threshold=None)  # Optuna's rule: every rung cuts from the start
-        self._bootstrap_count = bootstrap_count
+                         hedge_threshold=None,  # Optuna's rule: every rung cuts from the start
+                         _bootstrap_count=bootstrap_count)
         # "auto": the factor of the rungs' start still to be read from the first completed trial.
         self._auto_scale: int | None = reduction_factor ** min_early_stopping_rate if min_resource == "auto" else None
 
@@ -368,8 +368,7 @@ class HyperbandPruner(Scheduler):
         self._inner: HyperbandScheduler | None = None
         if max_resource != "auto":
             self._inner = HyperbandScheduler(self.min_resource, max_resource, reduction_factor,  # type: ignore[arg-type]
-                                             mode="stop")
-            self._inner._bootstrap_count = bootstrap_count
+                                             mode="stop", _bootstrap_count=bootstrap_count)
 
     def _scheduler(self, ctx: SchedulerContext) -> HyperbandScheduler | None:
         if self._inner is None:

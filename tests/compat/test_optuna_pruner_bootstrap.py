@@ -45,3 +45,16 @@ def test_bootstrap_count_refusals_as_optuna() -> None:
         optuna.pruners.SuccessiveHalvingPruner(bootstrap_count=1)
     with pytest.raises(ValueError, match="max_resource == 'auto' are mutually incompatible"):
         optuna.pruners.HyperbandPruner(bootstrap_count=1)
+
+
+def test_the_pruners_hand_bootstrap_count_to_the_scheduler_they_build() -> None:
+    # s32: the pruners set ASHAScheduler._bootstrap_count from outside (pruners.py wrote another
+    # module's private attribute); the count now goes through the schedulers' private constructor
+    # argument, and a scheduler built with it stops where the pruner does.
+    scheduler = optuna.schedulers.ASHAScheduler(min_resource=1, max_resource=10**9, reduction_factor=2,
+                                                hedge_threshold=None, _bootstrap_count=2)
+    assert replay(scheduler, CURVES) == [1, 1, 1, 2, 1, 1, 1]
+    hyperband = optuna.schedulers.HyperbandScheduler(min_resource=2, max_resource=3, reduction_factor=2,
+                                                     _bootstrap_count=2)
+    assert replay(hyperband, [curve[:4] for curve in CURVES]) == [2, 2, 2, None, 2, 2, 2]
+    assert optuna.schedulers.ASHAScheduler()._bootstrap_count == 0

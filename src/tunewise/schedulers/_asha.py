@@ -294,7 +294,7 @@ class _SuccessiveHalving(Scheduler):
     def __init__(self, min_resource: float, max_resource: float, reduction_factor: int, mode: str,
                  checkpoint_dir: str | None, keep_checkpoints: int | None,
                  top_reduction_factor: int | str | None = AUTO, agreement_threshold: float = 0.8,
-                 min_agreement_pairs: int = 10) -> None:
+                 min_agreement_pairs: int = 10, bootstrap_count: int = 0) -> None:
         self.min_resource = _check_number("min_resource", min_resource, 0.0, strict=True)
         self.max_resource = _check_number("max_resource", max_resource, 0.0, strict=True)
         if self.min_resource > self.max_resource:
@@ -323,6 +323,10 @@ class _SuccessiveHalving(Scheduler):
         self.keep_checkpoints = (None if keep_checkpoints is None
                                  else _check_int("keep_checkpoints", keep_checkpoints, 1))
         self._int_resources = isinstance(min_resource, int) and isinstance(max_resource, int)
+        # Stop mode: a trial whose rung holds at most this many results (its own included) stops
+        # there: Optuna's ``bootstrap_count`` of its successive-halving and Hyperband pruners
+        # (tunewise.pruners passes it as the private ``_bootstrap_count`` argument; 0 elsewhere).
+        self._bootstrap_count = bootstrap_count
 
     # ---- brackets and rungs ------------------------------------------------------------
     def _n_brackets(self) -> int:
@@ -339,9 +343,6 @@ class _SuccessiveHalving(Scheduler):
         return self._assign_bracket(number)
 
     _promote_forecast = False  # promote mode stops hopeless segments too (ASHAScheduler's forecast)
-    # Stop mode: a trial whose rung holds at most this many results (its own included) stops
-    # there: Optuna's ``bootstrap_count`` of its successive-halving and Hyperband pruners.
-    _bootstrap_count = 0
     _forecast_runs = _FORECAST_RUNS  # benchmark variant: 3, the rule before session 8 of issue 19
     # Benchmark variant: False records no estimate with a hopeless trial, so samplers count it at
     # its bound (the rule of session 6 of issue 19; see _mark_hopeless).
@@ -756,9 +757,9 @@ class ASHAScheduler(_SuccessiveHalving):
                  mode: str = "stop", *, checkpoint_dir: str | None = None,
                  keep_checkpoints: int | None = None, top_reduction_factor: int | str | None = AUTO,
                  agreement_threshold: float = 0.8, min_agreement_pairs: int = 10,
-                 hedge_threshold: float | None = 0.5, forecast: bool = True) -> None:
+                 hedge_threshold: float | None = 0.5, forecast: bool = True, _bootstrap_count: int = 0) -> None:
         super().__init__(min_resource, max_resource, reduction_factor, mode, checkpoint_dir, keep_checkpoints,
-                         top_reduction_factor, agreement_threshold, min_agreement_pairs)
+                         top_reduction_factor, agreement_threshold, min_agreement_pairs, _bootstrap_count)
         if not isinstance(forecast, bool):
             raise ValueError(f"forecast must be True or False, got {forecast!r}")
         self.forecast = forecast
@@ -1178,9 +1179,9 @@ class HyperbandScheduler(_SuccessiveHalving):
     def __init__(self, min_resource: float = 1, max_resource: float = 100, reduction_factor: int = 3,
                  mode: str = "stop", *, checkpoint_dir: str | None = None,
                  keep_checkpoints: int | None = None, top_reduction_factor: int | str | None = AUTO,
-                 agreement_threshold: float = 0.8, min_agreement_pairs: int = 10) -> None:
+                 agreement_threshold: float = 0.8, min_agreement_pairs: int = 10, _bootstrap_count: int = 0) -> None:
         super().__init__(min_resource, max_resource, reduction_factor, mode, checkpoint_dir, keep_checkpoints,
-                         top_reduction_factor, agreement_threshold, min_agreement_pairs)
+                         top_reduction_factor, agreement_threshold, min_agreement_pairs, _bootstrap_count)
         self._weights = hyperband_weights(self.min_resource, self.max_resource, self.reduction_factor)
         self.n_brackets = len(self._weights)
 
