@@ -6,6 +6,7 @@ import contextlib
 import copy
 import dataclasses
 import datetime as _dt
+import json
 import logging
 import math
 import numbers
@@ -1290,17 +1291,39 @@ class Study:
                                    trial.intermediate_values, trial.user_attrs, trial.system_attrs,
                                    number=trial.number, started=trial._frozen.datetime_start_ts,
                                    study=self.study_name)
-            except OSError as spool_error:  # e.g. the disk that is full holds the spool too
-                result = f"{state.value} with values {values} and parameters {_short_repr(dict(trial.params), 2000)}"
-                _log.error("trial %d finished %s; it could not be stored (%s) nor kept in %s (%s)",
-                           trial.number, result, e, _spool.spool_dir(), spool_error)
-                raise _StorageError(
-                    f"{e}\nThe result of trial {trial.number} could not be kept in {_spool.spool_dir()} either "
-                    f"({spool_error}; set TUNEWISE_SPOOL_DIR to a writable place with free space): it finished "
-                    f"{result}") from None
+            except OSError as spool_error:  # the spool and every fallback are full too (or unwritable)
+                raise self._unkept(trial, state, values, e, spool_error) from None
             raise _StorageError(f"{e}\nThe result of trial {trial.number} was not lost: it is kept in {path} and "
                                 f"written to the storage when a study next opens it on this machine "
                                 f"(for example when this worker is restarted).") from None
+
+    def _unkept(self, trial: Trial, state: TrialState, values: list[float] | None, e: Exception,
+                spool_error: OSError) -> _StorageError:
+        """The error for a result that neither the storage nor any spool place could keep: it
+        names the result and says how to have it written once there is space."""
+        from tunewise.storage import _spool
+
+        result = f"{state.value} with values {values} and parameters {_short_repr(dict(trial.params), 2000)}"
+        record = getattr(spool_error, "record", None)
+        name = getattr(spool_error, "file_name", "<name>.json")
+        line = json.dumps(record, default=str) if record is not None else ""
+        _log.error("trial %d finished %s; it could not be stored (%s) nor kept in any spool place (%s); its spool "
+                   "record, to save as %s in %s: %s", trial.number, result, e, spool_error, name, _spool.spool_dir(),
+                   line)
+        target = _spool.spool_dir() / name
+        if record is None:
+            recover = ""
+        elif len(line) <= 10_000:
+            recover = (f"To have it written, save this line as {target} (or in any directory of "
+                       f"TUNEWISE_SPOOL_FALLBACK_DIR) once there is space: the next study that opens this storage "
+                       f"writes it.\n{line}")
+        else:
+            recover = (f"Its full spool record is in the log (logger 'tunewise', ERROR): save it as {target} once "
+                       f"there is space and the next study that opens this storage writes it.")
+        return _StorageError(
+            f"{e}\nThe result of trial {trial.number} could not be kept in any spool place ({spool_error}; set "
+            f"TUNEWISE_SPOOL_DIR or TUNEWISE_SPOOL_FALLBACK_DIR to a writable place with free space on another "
+            f"disk): it finished {result}.\n{recover}")
 
     # ---- the loop ----------------------------------------------------------------------
     def _run_trial(self, func: ObjectiveFunc, catch: tuple[type[BaseException], ...],

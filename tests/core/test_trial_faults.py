@@ -467,6 +467,7 @@ def test_a_result_neither_the_storage_nor_the_spool_can_take_is_in_the_error(tmp
     study = tw.create_study(name="s", storage=f"sqlite:///{tmp_path / 'o.db'}")
     (tmp_path / "full").write_text("")
     monkeypatch.setenv("TUNEWISE_SPOOL_DIR", str(tmp_path / "full" / "spool"))  # cannot be created
+    monkeypatch.setenv("TUNEWISE_SPOOL_FALLBACK_DIR", str(tmp_path / "full" / "fallback"))  # nor its fallback
 
     def unreachable(*a, **k):
         raise StorageError("database or disk is full")

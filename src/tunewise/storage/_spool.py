@@ -3,14 +3,19 @@
 When a trial finishes while its database stays out of reach for the storage's whole retry window
 (a PostgreSQL outage, a network partition), the study does not drop the result: it writes the
 finish as a small JSON file under the spool directory (``$TUNEWISE_SPOOL_DIR``, default
-``~/.cache/tunewise/spool``), fsynced, one file per trial, named after the storage. Every study
-that opens that storage on this machine first writes the spooled results (``replay``) and then
+``~/.cache/tunewise/spool``), fsynced, one file per trial, named after the storage. When that
+directory cannot take it (its disk is the one that is full, read-only, over quota), the file goes
+to a fallback on another file system: ``$TUNEWISE_SPOOL_FALLBACK_DIR`` (one or more directories,
+``os.pathsep``-separated) when set, else ``tunewise-spool-<uid>`` under the temporary directory
+(``$TMPDIR``, ``/tmp``) and under ``/dev/shm``. Every study that opens that storage on this
+machine first writes the spooled results of every one of these places (``replay``) and then
 deletes their files. A result whose trial was failed meanwhile (as stale, and perhaps retried) is
 kept on the failed trial as ``system_attrs["late_result"]``: never lost, never counted twice.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -28,7 +33,7 @@ if TYPE_CHECKING:
     from tunewise.storage._base import BaseStorage
     from tunewise.trial import FrozenTrial
 
-__all__ = ["replay", "save", "spool_dir"]
+__all__ = ["SpoolError", "replay", "save", "spool_dir", "spool_dirs"]
 
 _log = logging.getLogger("tunewise")
 
@@ -37,6 +42,72 @@ def spool_dir() -> Path:
     """Where unwritten results wait (``$TUNEWISE_SPOOL_DIR`` or ``~/.cache/tunewise/spool``)."""
     env = os.environ.get("TUNEWISE_SPOOL_DIR")
     return Path(env) if env else Path.home() / ".cache" / "tunewise" / "spool"
+
+
+class SpoolError(OSError):
+    """No spool place could keep a result; ``record`` is what would have been kept, ``file_name``
+    the name it takes in a spool directory to be written by the next study (see the message)."""
+
+    def __init__(self, message: str, record: Mapping[str, Any], file_name: str) -> None:
+        super().__init__(message)
+        self.record = dict(record)
+        self.file_name = file_name
+
+
+def _configured() -> list[Path]:
+    """The fallbacks the user names in ``$TUNEWISE_SPOOL_FALLBACK_DIR`` (``os.pathsep``-separated)."""
+    env = os.environ.get("TUNEWISE_SPOOL_FALLBACK_DIR")
+    return [Path(p) for p in env.split(os.pathsep) if p] if env else []
+
+
+def _fallback_dirs(*, configured_only: bool) -> list[Path]:
+    """The fallback places, in the order a result tries them (``configured_only``: only
+    ``$TUNEWISE_SPOOL_FALLBACK_DIR`` when it is set, the defaults otherwise); replay reads them all."""
+    configured = _configured()
+    if configured and configured_only:
+        return configured
+    # A per-user directory: in a shared /tmp another user must not place results to be replayed.
+    name = f"tunewise-spool-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+    defaults = [Path(tempfile.gettempdir()) / name, Path("/dev/shm") / name]
+    return configured + [d for d in defaults if d not in configured]
+
+
+def spool_dirs() -> list[Path]:
+    """Every place a spooled result may wait: :func:`spool_dir` first, then the fallbacks."""
+    primary = spool_dir()
+    return [primary] + [d for d in _fallback_dirs(configured_only=False) if d != primary]
+
+
+def _own_dir(folder: Path) -> bool:
+    """``folder`` is ours alone (a default fallback lives in a shared temporary directory)."""
+    if not hasattr(os, "getuid"):
+        return True
+    try:
+        st = folder.stat()
+    except OSError:
+        return False
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
+def _write(folder: Path, name: str, record: Mapping[str, Any], *, private: bool) -> Path:
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
+    if private and not _own_dir(folder):
+        raise OSError(errno.EACCES, f"{folder} is not a directory of this user's alone; not used")
+    path = folder / name
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(record, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
 
 
 def _prefix(storage: BaseStorage) -> str:
@@ -54,8 +125,6 @@ def save(storage: BaseStorage, trial_id: int, state: TrialState, values: list[fl
     ``number`` and ``started`` (the trial's start, seconds since the epoch) identify the trial
     beyond its id: a database replaced under the same URL reuses ids for other trials.
     ``study`` (its study's name) and ``number`` name the trial in the messages of :func:`replay`."""
-    folder = spool_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     record = {
         "url_hash": _prefix(storage), "trial_id": int(trial_id), "number": number, "started": started, "study": study,
         "state": TrialState(state).value,
@@ -63,36 +132,46 @@ def save(storage: BaseStorage, trial_id: int, state: TrialState, values: list[fl
         "intermediate_values": {str(int(k)): float(v) for k, v in intermediate_values.items()},
         "user_attrs": dict(user_attrs), "system_attrs": dict(system_attrs), "saved": time.time(),
     }
-    path = folder / f"{record['url_hash']}-{trial_id}-{uuid.uuid4().hex[:8]}.json"
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    name = f"{record['url_hash']}-{trial_id}-{uuid.uuid4().hex[:8]}.json"
+    primary = spool_dir()
     try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(record, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+        return _write(primary, name, record, private=False)
+    except OSError as e:
+        failures = [f"{primary}: {e}"]
+    # The spool's own disk is the full one (or read-only): another file system keeps the result.
+    fallbacks = [d for d in _fallback_dirs(configured_only=True) if d != primary]
+    for folder in fallbacks:
         try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
+            path = _write(folder, name, record, private=folder not in _configured())
+        except OSError as e:
+            failures.append(f"{folder}: {e}")
+            continue
+        _log.warning("the spool directory %s could not keep the result of %s (%s): kept in %s instead%s", primary,
+                     _named(record, trial_id), failures[0], path,
+                     " (memory: it does not survive a reboot)" if str(folder).startswith("/dev/shm") else "")
+        return path
+    raise SpoolError("; ".join(failures), record, name)
 
 
 def replay(storage: BaseStorage) -> int:
     """Write every spooled result of ``storage`` and delete its file; returns how many were written.
 
-    A storage still out of reach leaves the files for the next time."""
-    folder = spool_dir()
+    Reads the spool directory and every fallback (:func:`spool_dirs`). A storage still out of
+    reach leaves the files for the next time."""
     prefix = _prefix(storage) + "-"
-    try:
-        names = [n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(".json")]
-    except OSError:
-        return 0  # no spool directory: nothing waits (the common case, one listdir)
+    paths: list[Path] = []
+    configured = _configured()
+    for folder in spool_dirs():
+        try:
+            names = [n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(".json")]
+        except OSError:
+            continue  # no such directory: nothing waits there (the common case, one listdir each)
+        if names and folder != spool_dir() and folder not in configured and not _own_dir(folder):
+            _log.warning("spool fallback %s is not a directory of this user's alone: its files are not written", folder)
+            continue
+        paths += [folder / n for n in sorted(names)]
     written = 0
-    for name in sorted(names):
-        path = folder / name
+    for path in paths:
         try:
             record = json.loads(path.read_text())
             state = TrialState(record["state"])

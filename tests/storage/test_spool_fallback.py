@@ -1,0 +1,134 @@
+"""A full disk that holds the spool too (s31 left open 2): the finishing result goes to a
+fallback spool place on another file system, and the next study that opens the storage writes
+it; when every place fails, the error names the result and the file to save it in.
+
+The disk is "filled" as in test_sqlite_disk_full.py (PRAGMA max_page_count); the spool's own
+disk is "full" by an ENOSPC when a file is created in that directory.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import tempfile
+
+import pytest
+
+import tunewise as tw
+from tunewise.exceptions import StorageError
+from tunewise.storage import _spool
+from tunewise.trial import TrialState
+
+
+@pytest.fixture(autouse=True)
+def _places(tmp_path, monkeypatch):
+    monkeypatch.setenv("TUNEWISE_SPOOL_DIR", str(tmp_path / "spool"))
+    monkeypatch.delenv("TUNEWISE_SPOOL_FALLBACK_DIR", raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # the default fallback, not the real /tmp
+    (tmp_path / "tmp").mkdir()
+
+
+def _full(monkeypatch, *full_dirs):
+    """Spool files created in any of ``full_dirs`` fail as on a full disk; returns "space back"."""
+    mkstemp = tempfile.mkstemp
+    full = {str(d) for d in full_dirs}
+
+    def _no_space(*args, **kwargs):
+        if str(kwargs.get("dir")) in full:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", _no_space)
+    return lambda: monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+
+
+def _study_on_a_full_disk(tmp_path):
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    study = tw.create_study(name="s", storage=url, heartbeat_interval=None)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    con = study.storage._db.raw().driver_connection
+    pages = con.execute("PRAGMA page_count").fetchone()[0]
+    con.execute(f"PRAGMA max_page_count = {pages}")
+    return url, study
+
+
+def _objective(trial):
+    trial.set_user_attr("log", "x" * 100_000)  # more than the pages left
+    return trial.suggest_float("x", 0, 1)
+
+
+def test_a_full_spool_disk_keeps_the_result_in_the_configured_fallback(tmp_path, monkeypatch):
+    monkeypatch.setenv("TUNEWISE_SPOOL_FALLBACK_DIR", str(tmp_path / "other-disk"))
+    url, study = _study_on_a_full_disk(tmp_path)
+    _full(monkeypatch, tmp_path / "spool")
+    with pytest.raises(StorageError, match=r"(?s)is full.*was not lost: it is kept in .*other-disk"):
+        study.optimize(_objective, n_trials=1)
+    study.storage.close()
+    assert len(os.listdir(tmp_path / "other-disk")) == 1
+    trials = tw.load_study("s", url).trials  # room again: the fallback's result is written
+    assert [t.state for t in trials] == [TrialState.COMPLETE] * 3
+    assert len(trials[2].user_attrs["log"]) == 100_000
+    assert os.listdir(tmp_path / "other-disk") == []
+
+
+def test_without_a_configured_fallback_the_temporary_directory_keeps_it(tmp_path, monkeypatch):
+    url, study = _study_on_a_full_disk(tmp_path)
+    _full(monkeypatch, tmp_path / "spool")
+    with pytest.raises(StorageError, match=r"(?s)was not lost: it is kept in .*tmp/tunewise-spool-"):
+        study.optimize(_objective, n_trials=1)
+    study.storage.close()
+    fallback = tmp_path / "tmp" / f"tunewise-spool-{os.getuid()}"
+    assert len(os.listdir(fallback)) == 1
+    assert fallback.stat().st_mode & 0o077 == 0  # private in a shared /tmp
+    trials = tw.load_study("s", url).trials
+    assert [t.state for t in trials] == [TrialState.COMPLETE] * 3
+    assert os.listdir(fallback) == []
+
+
+def test_when_every_place_is_full_the_error_names_the_result_and_how_to_recover_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("TUNEWISE_SPOOL_FALLBACK_DIR", str(tmp_path / "other-disk"))
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    study = tw.create_study(name="s", storage=url, heartbeat_interval=None)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+
+    def full(*args, **kwargs):  # as the SQLite layer reports a full disk
+        raise StorageError("storage 'a.db': the disk holding the SQLite file is full")
+
+    monkeypatch.setattr(study.storage, "finish_trial", full)
+    space_back = _full(monkeypatch, tmp_path / "spool", tmp_path / "other-disk")
+    with pytest.raises(StorageError) as info:
+        study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+    study.storage.close()
+    message = str(info.value)
+    assert "could not be kept in any spool place" in message
+    assert "other-disk" in message and "No space left on device" in message
+    match = re.search(r"finished COMPLETE with values \[([0-9.e-]+)\] and parameters \{'x': ([0-9.e-]+)\}", message)
+    assert match and match.group(1) == match.group(2)
+    target, line = re.search(r"save this line as (\S+) .*\n(\{.*\})$", message).groups()
+    assert json.loads(line)["values"] == [float(match.group(1))]
+    space_back()
+    with open(target, "w") as f:  # what the message tells the user to do
+        f.write(line)
+    trials = tw.load_study("s", url).trials
+    assert [t.state for t in trials] == [TrialState.COMPLETE] * 3
+    assert trials[2].params["x"] == float(match.group(2))
+    assert trials[2].value == float(match.group(1))
+
+
+def test_replay_skips_a_default_fallback_that_other_users_can_write(tmp_path):
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    study = tw.create_study(name="s", storage=url, heartbeat_interval=None)
+    trial = study.ask()
+    trial.suggest_float("x", 0, 1)
+    shared = tmp_path / "tmp" / f"tunewise-spool-{os.getuid()}"
+    shared.mkdir()
+    os.chmod(shared, 0o777)
+    planted = shared / f"{_spool._prefix(study.storage)}-{trial._trial_id}-planted.json"
+    planted.write_text(json.dumps({"trial_id": trial._trial_id, "number": 0, "state": "COMPLETE",
+                                   "values": [123.0], "params": {}, "intermediate_values": {},
+                                   "user_attrs": {}, "system_attrs": {}}))
+    study.storage.close()
+    assert tw.load_study("s", url).trials[0].state is TrialState.RUNNING
+    assert planted.exists()
