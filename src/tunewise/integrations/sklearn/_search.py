@@ -1499,8 +1499,8 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
     def _check_fitted(self, method: str) -> None:
         from sklearn.exceptions import NotFittedError
 
-        if not self.refit:
-            raise NotFittedError(f"this SearchCV was fit with refit=False: {method} needs refit=True (or a metric)")
+        # scikit-learn's AttributeError (its _check_refit) before the not-fitted check, as its score / classes_.
+        _check_refit_given(self, method)
         if not hasattr(self, "best_estimator_"):
             raise NotFittedError(f"this SearchCV is not fitted yet: call fit before {method}")
 
