@@ -18,16 +18,18 @@ touches a study's storage (``study._storage``, ``study._study_id``). So, in the 
   ``trial._trial_id``: an attribute starting with ``_`` of a name ending in ``study`` or ``trial``): they use the public
   API, and what tunewise's own loops need beyond it goes through ``tunewise._loop_api`` (s30: the
   sweep runner and SearchCV called ``Study._tell`` and ``Study._planned``).
-- in the folders with ``own_privates_only`` (``samplers/``, ``schedulers/``, ``terminator/``,
-  ``integrations/``, ``integration/``, ``sweeps/``, ``insight/``), no import of another tunewise
-  package's private module or name (``from tunewise.samplers._gp_model import GPModel``, ``from
-  tunewise.study import _DeferInterrupt``); what two packages share lives in a private module at the
-  top level (``tunewise._gp_model``, ``tunewise._blas``, ``tunewise._pareto``). s31: the terminator
-  imported ``GPModel`` from ``samplers._gp_model``, and PED-ANOVA MO-TPE's ordering from
-  ``samplers._mo``; s32: TPE read the continuation link from ``schedulers._continuation`` and ASHA
-  the repeat test from ``samplers._interior`` (both now at the top level), ``TorchDistributedTrial``
-  subclassed ``trial._LegacySuggest`` (now ``tunewise._legacy_suggest``). Other folders still do
-  this and join once they are clean.
+- in the folders with ``own_privates_only`` (``samplers/``, ``schedulers/``, ``transfer/``,
+  ``terminator/``, ``integrations/``, ``integration/``, ``sweeps/``, ``insight/``), no import of
+  another tunewise package's private module or name (``from tunewise.samplers._gp_model import
+  GPModel``, ``from tunewise.study import _DeferInterrupt``); what two packages share lives in a
+  private module at the top level (``tunewise._gp_model``, ``tunewise._blas``,
+  ``tunewise._pareto``). s31: the terminator imported ``GPModel`` from ``samplers._gp_model``, and
+  PED-ANOVA MO-TPE's ordering from ``samplers._mo``; s32: TPE read the continuation link from
+  ``schedulers._continuation`` and ASHA the repeat test from ``samplers._interior``, transfer the
+  warm-start sampler's marks and space mapping from ``samplers._warm_start`` and
+  ``samplers._mapping`` (all now at the top level), and ``TorchDistributedTrial`` subclassed
+  ``trial._LegacySuggest`` (now ``tunewise._legacy_suggest``). Other folders still do this and join
+  once they are clean.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ class Rules(NamedTuple):
 
 CHECKED = {
     "samplers": Rules(no_id=True, own_privates_only=True),
-    "transfer": Rules(public_storage_imports=True, no_id=True),
+    "transfer": Rules(public_storage_imports=True, no_id=True, own_privates_only=True),
     "schedulers": Rules(own_privates_only=True),
     "terminator": Rules(own_privates_only=True),
     "integrations": Rules(public_study_api=True, own_privates_only=True),

@@ -68,7 +68,6 @@ into the new ranges.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import math
 from collections.abc import Container, Hashable, Iterator, Mapping, Sequence
@@ -78,9 +77,10 @@ import numpy as np
 
 from tunewise import distributions as D
 from tunewise._interior import open_value
+from tunewise._space_mapping import _NO_FIT, map_value
+from tunewise._transfer_marks import LOCAL_ATTR, TRANSFER_ATTR, config_claim_key
 from tunewise.samplers._base import Sampler
 from tunewise.samplers._context import ContextView, Proposal, StudyContext, TrialContext, as_study_context
-from tunewise.samplers._mapping import _NO_FIT, map_value
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
@@ -89,18 +89,10 @@ if TYPE_CHECKING:
 
 __all__ = ["TRANSFER_ATTR", "WarmStartSampler"]
 
-#: Trial system attribute marking where a trial's parameters came from:
-#: {"kind": "config"|"prior", "task": source task, ...}.
-TRANSFER_ATTR = "transfer"
-_CLAIM_PREFIX = "transfer:config:"
 _MIN_BW, _MAX_BW = 0.01, 0.3
 _DEFAULT_SOURCE = ""  # the source of configurations given without a task name
 # A source is used only from this trust on (see the module docstring).
 _TRUSTED = 0.75
-#: Trial system attribute of a local-refinement trial:
-#: {"best": signed incumbent value when proposed, "m": step multiplier, "incumbent": its number,
-#: "model": True for a step to the fitted quadratic's minimum}.
-LOCAL_ATTR = "transfer:local"
 # Step-size rule of the local refinement: a (1+1)-ES one-fifth success rule (Rechenberg 1973;
 # Auger & Hansen's "1/5th rule"): x _GROW on success, x _SHRINK on failure, stationary when one
 # trial in five improves the incumbent. Four failures in a row shrink the step by ~half.
@@ -117,12 +109,6 @@ _MODEL_SHARE = 0.5
 # The model step moves at most this many marginal step scales from the incumbent (its trust region).
 _MODEL_RADIUS = 3.0
 _BASE = ("base",)  # the plan of a trial left to the base sampler
-
-
-def config_claim_key(config: Mapping[str, Any]) -> str:
-    """The study claim that lets a configuration run once across workers and reloads."""
-    text = json.dumps(dict(config), sort_keys=True, default=str)
-    return _CLAIM_PREFIX + hashlib.sha1(text.encode()).hexdigest()
 
 
 def _is_local(trial: FrozenTrial) -> bool:

@@ -1,7 +1,7 @@
 """Carry a configuration from a source task's search space into a new one, by parameter name.
 
-The mapping itself lives with the warm-start sampler (``tunewise/samplers/_mapping.py``), which
-applies it at every proposal; this module adds what only the knowledge base needs.
+The mapping itself is shared with the warm-start sampler, which applies it at every proposal
+(``tunewise/_space_mapping.py``); this module adds what only the knowledge base needs.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tunewise.samplers._mapping import map_config, map_value
+from tunewise._space_mapping import map_config, map_value
 
 __all__ = ["map_config", "map_value", "spaces_overlap"]
 

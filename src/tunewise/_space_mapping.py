@@ -6,6 +6,10 @@ clipped into the new range and snapped to its lattice (step, integer); a categor
 one of the new choices, or the configuration does not fit and is skipped, because its meaning would
 change. Parameters the new space lacks are dropped; parameters only the new space has are left to
 the sampler.
+
+Shared by the warm-start sampler and ``tw.transfer``'s knowledge base, so it sits at the
+package's top level: neither package imports the other's private modules
+(``tests/test_layering.py``).
 """
 
 from __future__ import annotations
