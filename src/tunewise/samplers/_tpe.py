@@ -51,11 +51,6 @@ if TYPE_CHECKING:
 
 __all__ = ["TPESampler", "default_gamma", "hyperopt_gamma"]
 
-# Issue 18, session 32 candidate (dev switch TPESampler._conditional_no_repeat): the no-repeat rule
-# for finite spaces extended to conditional ones, where a configuration is the trial's ACTIVE
-# parameters (see TPESampler._untaken_active).
-_CONDITIONAL_NO_REPEAT = False
-
 
 # scipy.special is imported on first use, not with the module: it costs ~0.7 s, which every
 # `import tunewise` (CLI start-up, n_jobs worker zygote) paid although only the model needs it.
@@ -780,7 +775,6 @@ class TPESampler(Sampler):
         self._hist: _History | None = None
         self._rank_trusted_pruned = True  # see _trusted_pruned_rows
         self._groups_cache: tuple[int, list[frozenset[str]]] | None = None
-        self._conditional_no_repeat = _CONDITIONAL_NO_REPEAT
 
     def reseed(self, seed: int | None) -> None:
         super().reseed(seed)
@@ -888,11 +882,10 @@ class TPESampler(Sampler):
         conditional = len(h.sigs) > 1
         good: np.ndarray | None = None
         # (space, columns, candidates, scores, chosen) of each group without a continuous dimension,
-        # for the whole configuration's no-repeat rule below (None once a group has one)
+        # for the whole configuration's no-repeat rule below (None once a group has one). In a
+        # conditional space the rule on active parameters (s32 candidate R) failed its dev bars:
+        # benchmarks/history/s32/auto_candidate_r.patch, auto_norepeat.md.
         finite: list[tuple[_Space, np.ndarray, np.ndarray, np.ndarray, int]] | None = None if conditional else []
-        # the same for a conditional space, for the active configuration's no-repeat rule (dev switch)
-        active: list[tuple[_Space, np.ndarray, np.ndarray, np.ndarray, int]] | None = \
-            [] if conditional and getattr(self, "_conditional_no_repeat", False) else None
         for g in self._groups(h, names):
             g_names = sorted(n_ for n_ in g if n_ in name_set and n_ in h.cols)
             for n_ in g:
@@ -977,8 +970,6 @@ class TPESampler(Sampler):
                 best = self._untaken(space, cand, score, taken, l_est, g_est)
             elif finite is not None:
                 finite.append((space, cols, cand, score, int(np.argmax(score))))
-            elif active is not None:
-                active.append((space, cols, cand, score, int(np.argmax(score))))
             self._set(out, space, best, dists)
         if finite:
             # Nor does a finite space while it has configurations left (session 17: TPE took its
@@ -988,10 +979,6 @@ class TPESampler(Sampler):
             taken_all = X[:n] if not liar_rows else np.vstack([X[:n], np.array(
                 [[r.get(c, np.nan) for c in range(X.shape[1])] for r, _ in liar_rows], dtype=float)])
             self._untaken_configuration(finite, taken_all, out, dists)
-        elif active:
-            taken_all = X[:n] if not liar_rows else np.vstack([X[:n], np.array(
-                [[r.get(c, np.nan) for c in range(X.shape[1])] for r, _ in liar_rows], dtype=float)])
-            self._untaken_active(active, h, taken_all, out, dists)
         h.estimators = estimators
         return out
 
@@ -1048,71 +1035,6 @@ class TPESampler(Sampler):
             k = int(np.argmin(hit))
             for u, (sp, _, _, _, _) in zip(draws, finite, strict=True):
                 self._set(out, sp, u[k], dists)
-
-    def _untaken_active(self, groups: list[tuple[_Space, np.ndarray, np.ndarray, np.ndarray, int]], h: _History,
-                        taken: np.ndarray, out: dict[str, Any], dists: dict[str, D.Distribution]) -> None:
-        """Change ``out`` (in place) so that it repeats no ``taken`` row, if it repeats one, in a
-        conditional space.
-
-        ``out`` repeats a row when it holds every parameter the row has at the row's value: the
-        parameters the row lacks were inactive there, and the objective, taking the same branches,
-        asks for the same ones again (a deterministic objective returns the same loss, so the trial
-        is lost). Only groups without a continuous dimension (``groups``) can cause a repeat: a
-        group with one is new already (``_untaken``). The group candidate that costs least score
-        makes the configuration new; else the first of uniform draws of those groups that does;
-        else (the active sub-space may be exhausted) ``out`` stays.
-        """
-        taken = taken[~np.isnan(taken).all(axis=1)]  # a row without a value repeats nothing
-        if not len(taken):
-            return
-        has = ~np.isnan(taken)
-
-        def repeats(P: np.ndarray) -> np.ndarray:  # proposals x columns -> repeats some taken row
-            eq = np.abs(P[:, None, :] - taken[None, :, :]) <= 1e-9  # NaN (no value) compares False
-            return np.asarray((eq | ~has[None, :, :]).all(axis=2).any(axis=1))
-
-        def encode(values: dict[str, Any]) -> np.ndarray:
-            row = np.full(taken.shape[1], np.nan)
-            for name, c in h.cols.items():
-                if c >= taken.shape[1] or name not in values:
-                    continue
-                d = dists.get(name)
-                v = values[name]
-                if d is None or (isinstance(d, D.Categorical) and d.grid) or not d.contains(v):
-                    continue
-                row[c] = float(d.index(v)) if isinstance(d, D.Categorical) else d.to_unit(v)
-            return row
-
-        base = encode(out)
-        if not repeats(base[None, :])[0]:
-            return  # new already (the usual case): nothing drawn, nothing changed
-        best: tuple[float, int, int] | None = None  # (score given up, group, candidate)
-        for g, (space, _, cand, score, i) in enumerate(groups):
-            P = np.repeat(base[None, :], len(cand), axis=0)
-            for k in range(len(cand)):
-                vals: dict[str, Any] = {}
-                self._set(vals, space, cand[k], dists)
-                enc = encode(vals)
-                cols = ~np.isnan(enc)
-                P[k, cols] = enc[cols]
-            free = ~repeats(P)
-            if free.any():
-                j = int(np.flatnonzero(free)[np.argmax(score[free])])
-                loss = float(score[i] - score[j])
-                if best is None or loss < best[0]:
-                    best = (loss, g, j)
-        if best is not None:
-            space, _, cand, _, _ = groups[best[1]]
-            self._set(out, space, cand[best[2]], dists)
-            return
-        draws = [_from_uniform(sp, self._rng.random((256, len(sp.names)))) for sp, _, _, _, _ in groups]
-        for k in range(256):
-            vals = dict(out)
-            for u, (sp, _, _, _, _) in zip(draws, groups, strict=True):
-                self._set(vals, sp, u[k], dists)
-            if not repeats(encode(vals)[None, :])[0]:
-                out.update(vals)
-                return
 
     def _space(self, names: list[str], dists: dict[str, D.Distribution]) -> _Space:
         """``_Space`` of these parameters, kept across proposals (it depends on the distributions only)."""
