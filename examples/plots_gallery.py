@@ -6,12 +6,16 @@ the elasticnet penalty). Trials that trail the median at an epoch are pruned; a 
 configurations fail. Then each plot of ``tw.plots`` is saved; open them in a browser.
 
     .venv/bin/python examples/plots_gallery.py
+
+CI runs it with ``TUNEWISE_EXAMPLE_QUICK=1``: 30 trials instead of 100 (pruning and failures still
+happen) and the pages go to a temporary directory.
 """
 
 from __future__ import annotations
 
 import os
 import statistics
+import tempfile
 import warnings
 
 import numpy as np
@@ -22,7 +26,8 @@ from sklearn.preprocessing import StandardScaler
 
 import tunewise as tw
 
-OUT = os.path.join("out", "plots")
+QUICK = os.environ.get("TUNEWISE_EXAMPLE_QUICK") == "1"  # (CI runs every example on a small budget)
+OUT = tempfile.mkdtemp(prefix="tunewise_plots_") if QUICK else os.path.join("out", "plots")
 X, y = load_breast_cancer(return_X_y=True)
 X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
 scaler = StandardScaler().fit(X_train)
@@ -61,7 +66,7 @@ def main() -> None:
     os.makedirs(OUT, exist_ok=True)
     study = tw.create_study(name="sgd-breast-cancer", direction="maximize",
                             sampler=tw.samplers.RandomSampler(seed=0))
-    study.optimize(objective, n_trials=100, catch=(FloatingPointError,))
+    study.optimize(objective, n_trials=30 if QUICK else 100, catch=(FloatingPointError,))
     counts = {s.value: sum(t.state == s for t in study.trials) for s in tw.TrialState}
     print(f"{len(study.trials)} trials: {counts}; best accuracy {study.best_value:.3f} with {study.best_params}")
 
