@@ -242,11 +242,10 @@ class FromSimilarTasks:
         if space:
             # The space is known: the first configurations become WAITING trials now ...
             for rank, (cfg, task) in enumerate(configs[:n_unconditional]):
-                if storage.try_claim(study_id, config_claim_key(cfg)):  # once, even on reload
-                    storage.enqueue_trial(
-                        study_id, cfg,
-                        system_attrs={TRANSFER_ATTR: {"kind": "config", "task": task, "rank": rank}},
-                    )
+                # Once, even on reload; the claim and its trial in one storage step: a worker
+                # killed in between would leave the configuration claimed and never queued.
+                storage.claim_and_enqueue(study_id, config_claim_key(cfg),
+                                          [(cfg, {TRANSFER_ATTR: {"kind": "config", "task": task, "rank": rank}})])
             served = configs[n_unconditional:]
             n_unconditional = 0
         else:
@@ -270,7 +269,7 @@ class FromSimilarTasks:
                                          # Seeded with the study's sampler unless told otherwise, so a
                                          # seeded study stays reproducible with a warm start.
                                          seed=self.seed if self.seed is not None else getattr(base, "seed", None))
-        if first_time:
+        if first_time or "transfer:warm_start" not in study.system_attrs:  # (a kill may have left it out)
             study.set_system_attr("transfer:warm_start", {
                 "tasks": [{"task": r.record.task, "similarity": r.similarity} for r in ranked],
                 "configs": [{"params": c, "task": t} for c, t in configs], "n0": self.n0,
