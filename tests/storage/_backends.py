@@ -17,7 +17,9 @@ import pytest
 from tunewise.storage import SQLStorage
 
 if TYPE_CHECKING:
+    from tunewise.study import Study
     from tunewise.testing.faults import FlakyProxy
+    from tunewise.trial import Trial
 
 POSTGRES_ENV = "TUNEWISE_TEST_POSTGRES_URL"
 POSTGRES_URL = os.environ.get(POSTGRES_ENV)
@@ -74,3 +76,25 @@ class SQLStorageClaimingBeforeStart(SQLStorage):
 
     def claims_at_start(self) -> bool:
         return False
+
+
+def sqlite_study_on_a_full_disk(tmp_path) -> tuple[str, Study]:
+    """``(url, study)``: a SQLite study ``"s"`` with 2 COMPLETE trials whose file cannot grow any
+    more (SQLite's own limit on the file's pages, ``PRAGMA max_page_count``, stands in for a full
+    disk): a trial that writes more than the pages left, as :func:`more_than_the_pages_left`
+    does, finds the disk full."""
+    import tunewise as tw
+
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    study = tw.create_study(name="s", storage=url, heartbeat_interval=None)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    con = study.storage._db.raw().driver_connection
+    pages = con.execute("PRAGMA page_count").fetchone()[0]
+    con.execute(f"PRAGMA max_page_count = {pages}")
+    return url, study
+
+
+def more_than_the_pages_left(trial: Trial) -> float:
+    """An objective whose result (a 100,000-character user attr) does not fit a full disk's pages."""
+    trial.set_user_attr("log", "x" * 100_000)
+    return trial.suggest_float("x", 0, 1)

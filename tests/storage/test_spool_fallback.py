@@ -17,6 +17,7 @@ import tempfile
 import pytest
 
 import tunewise as tw
+from tests.storage._backends import more_than_the_pages_left, sqlite_study_on_a_full_disk
 from tunewise.exceptions import StorageError
 from tunewise.storage import _spool
 from tunewise.trial import TrialState
@@ -44,27 +45,12 @@ def _full(monkeypatch, *full_dirs):
     return lambda: monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
 
 
-def _study_on_a_full_disk(tmp_path):
-    url = f"sqlite:///{tmp_path / 'a.db'}"
-    study = tw.create_study(name="s", storage=url, heartbeat_interval=None)
-    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
-    con = study.storage._db.raw().driver_connection
-    pages = con.execute("PRAGMA page_count").fetchone()[0]
-    con.execute(f"PRAGMA max_page_count = {pages}")
-    return url, study
-
-
-def _objective(trial):
-    trial.set_user_attr("log", "x" * 100_000)  # more than the pages left
-    return trial.suggest_float("x", 0, 1)
-
-
 def test_a_full_spool_disk_keeps_the_result_in_the_configured_fallback(tmp_path, monkeypatch):
     monkeypatch.setenv("TUNEWISE_SPOOL_FALLBACK_DIR", str(tmp_path / "other-disk"))
-    url, study = _study_on_a_full_disk(tmp_path)
+    url, study = sqlite_study_on_a_full_disk(tmp_path)
     _full(monkeypatch, tmp_path / "spool")
     with pytest.raises(StorageError, match=r"(?s)is full.*was not lost: it is kept in .*other-disk"):
-        study.optimize(_objective, n_trials=1)
+        study.optimize(more_than_the_pages_left, n_trials=1)
     study.storage.close()
     assert len(os.listdir(tmp_path / "other-disk")) == 1
     trials = tw.load_study("s", url).trials  # room again: the fallback's result is written
@@ -74,10 +60,10 @@ def test_a_full_spool_disk_keeps_the_result_in_the_configured_fallback(tmp_path,
 
 
 def test_without_a_configured_fallback_the_temporary_directory_keeps_it(tmp_path, monkeypatch):
-    url, study = _study_on_a_full_disk(tmp_path)
+    url, study = sqlite_study_on_a_full_disk(tmp_path)
     _full(monkeypatch, tmp_path / "spool")
     with pytest.raises(StorageError, match=r"(?s)was not lost: it is kept in .*tmp/tunewise-spool-"):
-        study.optimize(_objective, n_trials=1)
+        study.optimize(more_than_the_pages_left, n_trials=1)
     study.storage.close()
     fallback = tmp_path / "tmp" / f"tunewise-spool-{os.getuid()}"
     assert len(os.listdir(fallback)) == 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 import tunewise as tw
+from tests.storage._backends import more_than_the_pages_left, sqlite_study_on_a_full_disk
 from tunewise.exceptions import StorageError
 from tunewise.trial import TrialState
 
@@ -20,20 +21,10 @@ def _spool_dir(tmp_path, monkeypatch):
 
 
 def test_a_full_disk_is_named_and_loses_no_result(tmp_path):
-    url = f"sqlite:///{tmp_path / 'a.db'}"
-    study = tw.create_study(name="s", storage=url, heartbeat_interval=None)
-    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
-    con = study.storage._db.raw().driver_connection
-    pages = con.execute("PRAGMA page_count").fetchone()[0]
-    con.execute(f"PRAGMA max_page_count = {pages}")
-
-    def objective(trial):
-        trial.set_user_attr("log", "x" * 100_000)  # more than the pages left
-        return trial.suggest_float("x", 0, 1)
-
+    url, study = sqlite_study_on_a_full_disk(tmp_path)
     with pytest.raises(StorageError, match=r"(?s)the disk holding the SQLite file '.*a\.db' is full.*free space in"
                                            r".*was not lost"):
-        study.optimize(objective, n_trials=1)
+        study.optimize(more_than_the_pages_left, n_trials=1)
     study.storage.close()
     trials = tw.load_study("s", url).trials  # another connection, room again: the spooled result is written
     assert [t.state for t in trials] == [TrialState.COMPLETE] * 3
