@@ -3,8 +3,10 @@ each check runs scikit-learn's search and SearchCV built as the migration guide 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import warnings
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -98,11 +100,11 @@ def test_empty_cv_iterator_says_what_scikit_learn_says() -> None:
 
 
 # --- n_jobs > 1: every fold of every configuration goes out at once, as GridSearchCV sends them ---------------
-def test_parallel_grid_sends_all_folds_at_once_with_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
+@contextlib.contextmanager
+def _parallel_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """Inside the block, the number of tasks of each ``joblib.Parallel`` call (the calls still run)."""
     import joblib
-    from sklearn.svm import SVC
 
-    grid = [{"C": [1, 10], "kernel": ["linear"]}, {"C": [1, 10, 100], "kernel": ["rbf"], "gamma": [0.01, 0.1]}]
     calls: list[int] = []
     real = joblib.Parallel.__call__
 
@@ -112,9 +114,19 @@ def test_parallel_grid_sends_all_folds_at_once_with_the_same_results(monkeypatch
         return real(self, tasks)
 
     monkeypatch.setattr(joblib.Parallel, "__call__", counting)
-    ours = SearchCV(SVC(), param_grid=grid, cv=3, n_jobs=2).fit(X, Y)
+    try:
+        yield calls
+    finally:
+        monkeypatch.setattr(joblib.Parallel, "__call__", real)
+
+
+def test_parallel_grid_sends_all_folds_at_once_with_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sklearn.svm import SVC
+
+    grid = [{"C": [1, 10], "kernel": ["linear"]}, {"C": [1, 10, 100], "kernel": ["rbf"], "gamma": [0.01, 0.1]}]
+    with _parallel_calls(monkeypatch) as calls:
+        ours = SearchCV(SVC(), param_grid=grid, cv=3, n_jobs=2).fit(X, Y)
     assert calls == [8 * 3]  # one call with 8 candidates x 3 folds (it was one call of 3 per candidate)
-    monkeypatch.setattr(joblib.Parallel, "__call__", real)
     ref = GridSearchCV(SVC(), grid, cv=3, n_jobs=2).fit(X, Y)
     for key in ref.cv_results_:
         if "time" not in key:  # masked param_ entries compare as None
@@ -125,24 +137,14 @@ def test_parallel_grid_sends_all_folds_at_once_with_the_same_results(monkeypatch
 
 
 def test_parallel_halving_sends_each_iteration_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    import joblib
     from sklearn.experimental import enable_halving_search_cv  # noqa: F401
     from sklearn.model_selection import HalvingGridSearchCV
     from sklearn.tree import DecisionTreeClassifier
 
     grid = {"max_depth": [1, 2, 3, 4], "min_samples_leaf": [1, 5]}
-    calls: list[int] = []
-    real = joblib.Parallel.__call__
-
-    def counting(self: joblib.Parallel, iterable: object) -> object:
-        tasks = list(iterable)  # type: ignore[call-overload]
-        calls.append(len(tasks))
-        return real(self, tasks)
-
-    monkeypatch.setattr(joblib.Parallel, "__call__", counting)
-    ours = SearchCV(DecisionTreeClassifier(random_state=0), param_grid=grid, strategy="halving", factor=2, cv=3,
-                    n_jobs=2, random_state=0).fit(X, Y)
-    monkeypatch.setattr(joblib.Parallel, "__call__", real)
+    with _parallel_calls(monkeypatch) as calls:
+        ours = SearchCV(DecisionTreeClassifier(random_state=0), param_grid=grid, strategy="halving", factor=2, cv=3,
+                        n_jobs=2, random_state=0).fit(X, Y)
     ref = HalvingGridSearchCV(DecisionTreeClassifier(random_state=0), grid, factor=2, cv=3, n_jobs=2,
                               random_state=0).fit(X, Y)
     assert calls == [n * 3 for n in ref.n_candidates_]  # one call per iteration, every candidate's folds
