@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from tunewise.study import Study
     from tunewise.trial import Trial, TrialState
 
-__all__ = ["planned", "tell"]
+__all__ = ["loop", "planned", "tell"]
 
 
 def tell(study: Study, trial: Trial | int, values: float | Sequence[float] | None = None,
@@ -66,4 +66,18 @@ def planned(study: Study, n_trials: int | None, timeout: float | None = None) ->
     8
     """
     with study._planned(n_trials, timeout):
+        yield
+
+
+@contextmanager
+def loop(study: Study) -> Iterator[None]:
+    """Inside the block a loop of the caller's runs trials on ``study``: ``study.stop()`` (from a
+    callback) is allowed and asks the loop to end, as inside ``optimize()``; outside both it raises.
+
+    >>> import tunewise as tw
+    >>> study = tw.create_study()
+    >>> with loop(study):
+    ...     study.stop()
+    """
+    with study._running_loop():
         yield

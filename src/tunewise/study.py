@@ -137,6 +137,7 @@ class Study:
         self.scheduler = scheduler
         self._dists: dict[str, D.Distribution] | None = None
         self._stop_requested = False
+        self._loops = 0  # tunewise's own loops running on this study (SearchCV's): stop() ends them too
         self._max_trials: int | None = None  # study-wide trial budget of the running optimize()
         self._in_optimize = False  # inside optimize() (or a worker's), _max_trials is the budget
         self._deadline: float | None = None  # the running optimize()'s timeout, as a time
@@ -277,15 +278,33 @@ class Study:
 
     # ---- trials ------------------------------------------------------------------------
     def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
-        """All trials, ordered by number. ``states`` filters; results are shared, do not mutate."""
+        """All trials, ordered by number; ``states`` filters.
+
+        ``deepcopy=False`` (the default) gives the storage's own trials, shared by every reader
+        and not copied: read them, do not change them. ``deepcopy=True`` gives copies a script may
+        change (their ``params``, ``user_attrs``, ``system_attrs``), as :attr:`trials` does."""
         trials = self._storage.get_trials(self._study_id, states)
         if deepcopy:
-            return copy.deepcopy(trials)
+            dists = self._distributions()
+            return [_user_copy(t, dists) for t in trials]
         return trials
 
     @property
     def trials(self) -> list[FrozenTrial]:
-        return self.get_trials()
+        """Every trial, ordered by number, as copies a script may change, as Optuna's
+        ``study.trials`` (``get_trials(deepcopy=True)``): ``params = trial.params;
+        params["score"] = trial.value`` changes nothing stored. Reading many times over a large
+        study, ``get_trials()`` reads without copies.
+
+        >>> import tunewise as tw
+        >>> study = tw.create_study(sampler=tw.samplers.RandomSampler(seed=0))
+        >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+        >>> row = study.trials[0].params
+        >>> row["score"] = 1.0
+        >>> sorted(study.trials[0].params), sorted(study.best_params)
+        (['x'], ['x'])
+        """
+        return self.get_trials(deepcopy=True)
 
     def _count_trials(self, states: Container[TrialState] | None = None) -> int:
         """How many trials are in ``states`` (one count in the storage; what strategies' views use)."""
@@ -1401,8 +1420,35 @@ class Study:
         return outcome.trial
 
     def stop(self) -> None:
-        """Ask a running ``optimize`` to start no more trials (safe from a callback)."""
+        """Ask a running ``optimize`` to start no more trials (safe from a callback or the objective).
+
+        Outside ``optimize`` (and tunewise's own loops, such as ``SearchCV``'s) there is nothing to
+        stop: RuntimeError, with Optuna's message.
+
+        >>> import tunewise as tw
+        >>> study = tw.create_study()
+        >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=10,
+        ...                callbacks=[lambda s, t: s.stop() if t.number == 2 else None])
+        >>> len(study.trials)
+        3
+        >>> study.stop()
+        Traceback (most recent call last):
+        ...
+        RuntimeError: `Study.stop` is supposed to be invoked inside an objective function or a callback.
+        """
+        if not self._in_optimize and not getattr(self, "_loops", 0):
+            raise RuntimeError("`Study.stop` is supposed to be invoked inside an objective function or a callback.")
         self._stop_requested = True
+
+    @contextlib.contextmanager
+    def _running_loop(self) -> Iterator[None]:
+        """A loop of tunewise's own (``SearchCV``'s, through ``tunewise._loop_api.loop``) runs
+        trials on this study: a callback's :meth:`stop` ends it, as it ends ``optimize``."""
+        self._loops = getattr(self, "_loops", 0) + 1
+        try:
+            yield
+        finally:
+            self._loops -= 1
 
     def optimize(
         self,
@@ -2042,11 +2088,44 @@ def _user_copy(trial: FrozenTrial, distributions: Mapping[str, D.Distribution]) 
     Optuna's deep copies (``params = study.best_trial.params; params.update(fixed)``), while the
     storage's trial, shared by every reader, stays as it is. A tuple choice stored as a JSON list
     is the tuple again (:func:`~tunewise.distributions.with_choice_objects`)."""
-    out = copy.copy(trial)
+    out = _shallow_copy(trial)
     out.params = D.with_choice_objects(trial.params, distributions)
-    out.user_attrs = copy.deepcopy(dict(trial.user_attrs))
-    out.system_attrs = copy.deepcopy(dict(trial.system_attrs))
+    out.user_attrs = _attrs_copy(trial.user_attrs)
+    out.system_attrs = _attrs_copy(trial.system_attrs)
     return out
+
+
+_SLOTS: dict[type, tuple[str, ...]] = {}
+
+
+def _shallow_copy(trial: FrozenTrial) -> FrozenTrial:
+    """``copy.copy(trial)`` without its pickle path (``__getstate__`` reads every timestamp out of
+    the storage's column store): the slots as they are, and any attribute an objective set."""
+    kind = type(trial)
+    slots = _SLOTS.get(kind)
+    if slots is None:
+        slots = _SLOTS[kind] = tuple(n for c in kind.__mro__ for n in c.__dict__.get("__slots__", ()))
+    out = object.__new__(kind)
+    for name in slots:
+        try:
+            setattr(out, name, getattr(trial, name))
+        except AttributeError:  # a slot never set
+            pass
+    extra = getattr(trial, "__dict__", None)
+    if extra:
+        out.__dict__.update(extra)
+    return out
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _attrs_copy(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep copy of user / system attributes (JSON values), without deepcopy's cost for the
+    usual flat dict of scalars."""
+    if all(type(v) in _SCALARS for v in attrs.values()):
+        return dict(attrs)
+    return copy.deepcopy(dict(attrs))
 
 
 def _check_max_trials(max_trials: Any) -> None:

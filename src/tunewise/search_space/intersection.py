@@ -47,4 +47,4 @@ class IntersectionSearchSpace:
         elif self._study_name != study.study_name:
             raise ValueError(f"this IntersectionSearchSpace serves study {self._study_name!r}, not "
                              f"{study.study_name!r}: make one per study")
-        return intersection_search_space(study.trials, include_pruned=self._include_pruned)
+        return intersection_search_space(study.get_trials(deepcopy=False), include_pruned=self._include_pruned)

@@ -433,7 +433,7 @@ class Terminator(BaseTerminator):
     def should_terminate(self, study: Study) -> bool:
         if len(study.get_trials(states=(TrialState.COMPLETE,))) < self._min_n_trials:
             return False
-        trials = study.trials
+        trials = study.get_trials(deepcopy=False)
         improvement = self._improvement_evaluator.evaluate(trials=trials, study_direction=study.direction)
         error = self._error_evaluator.evaluate(trials=trials, study_direction=study.direction)
         return improvement < error

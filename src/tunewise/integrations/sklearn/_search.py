@@ -889,8 +889,8 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         run = _Run(base, X, y, splits, scorers, metrics, settings.error_score, fit_params,
                    self._return_train_score(settings), weighted, [], score_params, root_ctx, points is None)
         rows: dict[int, dict[str, Any]] = {}
-        try:
-            with nullcontext() if self._study_log_lines else _no_study_lines():
+        try:  # a callback's study.stop() ends the search, as it ends optimize()
+            with nullcontext() if self._study_log_lines else _no_study_lines(), _loop_api.loop(study):
                 if halving_plan is not None:
                     assert points is not None and settings.halving is not None
                     self._search_halving(study, settings.dims, settings.halving, halving_plan, points, run, rows)
