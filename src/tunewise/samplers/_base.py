@@ -8,17 +8,13 @@ import inspect
 from typing import TYPE_CHECKING, Any
 
 from tunewise import distributions as D
+from tunewise._published_proposal import PROPOSAL_ATTR
+from tunewise._published_proposal import running_params as running_params  # the samplers' name for it
 from tunewise.samplers._context import Proposal, StudyContext, TrialContext, as_proposal, as_study_context
 
 if TYPE_CHECKING:
     from tunewise.study import Study
     from tunewise.trial import FrozenTrial
-
-
-# Where a RUNNING trial's joint proposal is stored, so samplers in other processes can account
-# for points already being evaluated (TPE's constant liar, GP's kriging believer). One key for
-# every sampler: an AutoSampler that switches from GP to TPE still sees the GP's proposals.
-PROPOSAL_ATTR = "proposal"
 
 
 def publish_proposal(study: StudyContext, trial: TrialContext, proposal: dict[str, Any]) -> None:
@@ -29,13 +25,6 @@ def publish_proposal(study: StudyContext, trial: TrialContext, proposal: dict[st
     it (the usual case), else with one write as soon as ``propose`` returns.
     """
     trial.set_system_attr(PROPOSAL_ATTR, proposal)
-
-
-def running_params(trial: FrozenTrial) -> dict[str, Any]:
-    """A running trial's parameters as far as they are known: its published proposal, overridden
-    by the values it has already suggested (which reach the storage at its reports)."""
-    published = trial.system_attrs.get(PROPOSAL_ATTR)
-    return {**(published if isinstance(published, dict) else {}), **trial.params}
 
 
 class Sampler(abc.ABC):

@@ -344,7 +344,7 @@ def _max_retries(study: Study) -> int:
 def _retry_plan(t: FrozenTrial, max_retries: int) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """``(params, system_attrs)`` of the retry of the failed trial ``t``, or None when no retries
     are left. Pure: the storage may call it inside the transaction that fails ``t``."""
-    from tunewise.samplers._base import running_params
+    from tunewise._published_proposal import running_params
 
     attempt = int(t.system_attrs.get("retry_attempt", 0))
     if attempt >= max_retries:
