@@ -2139,7 +2139,7 @@ def _check_max_trials(max_trials: Any) -> None:
 # Optuna's StudyDirection is an IntEnum (NOT_SET 0, MINIMIZE 1, MAXIMIZE 2) and scripts use the
 # numbers: ``int(study.direction)``, ``study.direction == 2``, ``StudyDirection(2)`` (rebuilding one
 # that ``json.dump`` wrote as a number).
-class StudyDirection(NumberedTextEnum, numbers={"minimize": 1, "maximize": 2}):
+class StudyDirection(NumberedTextEnum, numbers={"not_set": 0, "minimize": 1, "maximize": 2}):
     """Optuna's ``StudyDirection``. A study's ``direction`` (and each of its ``directions``) is a
     member: it equals, hashes and prints as its string ``"minimize"`` / ``"maximize"``
     (``"minimize" == StudyDirection.MINIMIZE``) and has Optuna's ``.name`` (``"MINIMIZE"``), so code
@@ -2154,6 +2154,7 @@ class StudyDirection(NumberedTextEnum, numbers={"minimize": 1, "maximize": 2}):
     (2, True, 'MINIMIZE')
     """
 
+    NOT_SET = "not_set"  # Optuna's 0; no study has it (create_study takes 'minimize' / 'maximize')
     MINIMIZE = "minimize"
     MAXIMIZE = "maximize"
 
