@@ -407,6 +407,13 @@ class Database:
         """The URL SQLAlchemy opens for a ``sqlite:///`` URL: tunewise's own query options taken
         out (``synchronous``), and a read-only open (``mode=ro``, or a file this process cannot
         write) as a SQLite URI. Sets ``path``, ``read_only`` and ``synchronous``."""
+        raw_query = self.url.partition("?")[2].partition("#")[0]
+        dropped = [part for part in raw_query.split("&") if part and "=" not in part]
+        if dropped:  # SQLAlchemy drops them: the file would silently be another one (x.db?y -> x.db)
+            raise self.error(
+                f"{url.database!r} is the file this URL names: '?{raw_query}' after it is read as query options "
+                f"(and {', '.join(map(repr, dropped))} dropped). If '?' is part of the file name, write it as "
+                f"%3F ('sqlite:///{url.database}%3F{raw_query}')")
         query: dict[str, str] = {}
         for key, value in url.query.items():
             if not isinstance(value, str):
@@ -442,6 +449,16 @@ class Database:
             raise self.error(f"directory {directory!r} does not exist; create it or choose another path")
         if os.path.isdir(path):
             raise self.error(f"{db!r} is a directory; give the path of a database file inside it")
+        name = os.path.basename(path)
+        try:
+            longest = os.pathconf(directory, "PC_NAME_MAX")
+        except (OSError, ValueError, AttributeError):
+            longest = 255
+        size = len(os.fsencode(name))
+        if size + len("-journal") > longest:  # SQLite would only say "unable to open database file"
+            raise self.error(f"the file name {name[:40] + '...'!r} is {size} bytes long, and SQLite also creates "
+                             f"'<name>-journal' ({size + 8} bytes) next to it; the file system of {directory!r} "
+                             f"allows {longest}: choose a name of at most {longest - 8} bytes")
         exists = os.path.exists(path)
         dir_writable = os.access(directory, os.W_OK)
         shm = os.path.exists(path + "-shm")
