@@ -16,9 +16,19 @@ appends its parameters and result to a file and fsyncs it before returning, see
   stale trial completed after all, both ran and both count);
 - stale left: trials still RUNNING when every worker has exited;
 - failed: FAILED trials whose work was not recovered (no retry of them, or of their retries,
-  COMPLETE). The objective never raises, so every FAILED trial is the infrastructure's.
+  COMPLETE), except those of an exhausted chain (below). The objective never raises, so every
+  FAILED trial is the infrastructure's.
+- exhausted (reported, not a failure): retry chains that ran ``max_retries + 1`` times and failed
+  every time because this harness killed (or stopped) the worker running it: the study's retry
+  policy gives such a configuration up as FAILED, as documented (``max_retries``); its work is
+  not lost (it never finished) and the budget counts it once. In njobs-kill it happens when kills
+  come faster than a replacement worker starts and finishes a trial (a PostgreSQL worker's
+  start-up takes 1-3 s under load, the kill gap is 0.4-1.0 s): the only worker inside a trial
+  is the one running the killed trial's retry (the oldest WAITING trial is claimed first), so
+  the next kill can only pick it (s32: trials 6, 7, 8, 9 in a row, no result in between). The
+  harness logs each kill's trial, so the row says how many of the chain's attempts it ended.
 
-All five must be 0; the script prints one row per scenario and storage and exits 1 if any count
+All five counts must be 0; the script prints one row per scenario and storage and exits 1 if any count
 is not 0 (or a scenario timed out). Scenarios:
 
 - cli-kill: SIGKILL random ``tunewise worker`` processes (3 running, each with its own
@@ -261,6 +271,7 @@ class Run:
         self.starts = 0
         self.ever_busy: set[int] = set()  # pids seen inside a trial
         self.crashes: list[str] = []  # exits this harness did not cause: "rc=1: <last log line>"
+        self.killed_trials: list[int | None] = []  # per kill: the trial number its victim was inside, or None
         tw.create_study(name=self.study_name, storage=self.url, direction="minimize",
                         sampler=getattr(tw.samplers, SAMPLERS[settings.sampler])(seed=seed), max_trials=max_trials,
                         heartbeat_interval=settings.heartbeat_interval, grace_period=settings.grace_period,
@@ -311,6 +322,11 @@ class Run:
         pid = proc.pid if pid is None else pid
         if pid == proc.pid:
             proc.killed = True
+        try:  # the trial the victim is inside, if it is (see _chaos_objective.objective)
+            with open(os.path.join(self.busy_dir, str(pid))) as f:
+                self.killed_trials.append(int(f.read().strip()))
+        except (OSError, ValueError):
+            self.killed_trials.append(None)
         _signal(pid, signal.SIGKILL)
         try:
             os.unlink(os.path.join(self.busy_dir, str(pid)))
@@ -412,18 +428,30 @@ class Run:
 
         lost = sum(not any(keeps(t, key, value) for t in chain(number)) for number, key, value in ledger)
         failed = [t for t in trials if t.state == TrialState.FAILED]
+        # A chain (a first trial and its retries) that ran max_retries + 1 times and failed each
+        # time: given up as the retry policy says, not lost work of the infrastructure's.
+        firsts = [t for t in failed if "retried_from" not in t.system_attrs]
+        exhausted = [c for c in (sorted(chain(t.number), key=lambda r: r.number) for t in firsts)
+                     if len(c) == self.s.max_retries + 1 and all(r.state == TrialState.FAILED for r in c)]
+        in_exhausted = {r.number for c in exhausted for r in c}
+        killed = Counter(n for n in self.killed_trials if n is not None)
         counts = {
             "lost": lost,
             "duplicated": len(complete) - len({_key(t.params) for t in complete}),
             "budget": len(started) - len(reruns) - self.max_trials,
             "stale": sum(t.state == TrialState.RUNNING for t in trials),
             # A FAILED trial is recovered when a retry of it (or of its retries) is COMPLETE.
-            "failed": sum(not any(r.state == TrialState.COMPLETE for r in chain(t.number)) for t in failed),
+            "failed": sum(not any(r.state == TrialState.COMPLETE for r in chain(t.number)) for t in failed
+                          if t.number not in in_exhausted),
         }
         info = {"trials": len(trials), "complete": len(complete), "retries": len(retries),
                 "waiting": sum(t.state == TrialState.WAITING for t in trials), "failed_all": len(failed),
                 "results": len(ledger), "torn": torn, "starts": self.starts, "crashes": self.crashes,
-                "spooled": sum(len(files) for _, _, files in os.walk(self.spool_dir))}
+                "spooled": sum(len(files) for _, _, files in os.walk(self.spool_dir)),
+                "kills_in_trials": sum(n is not None for n in self.killed_trials),
+                "exhausted": [{"numbers": [r.number for r in c], "killed_by_harness": sum(killed[r.number] for r in c),
+                               "reasons": sorted({str(r.system_attrs.get("fail_reason", ""))[:60] for r in c})}
+                              for c in exhausted]}
         return counts, info
 
     def finish(self) -> None:
@@ -669,8 +697,8 @@ def print_table(rows: list[Row], command: str, settings: Settings, seed: int) ->
           f"max_retries={settings.max_retries}; objective sleeps 0.05-0.3 s; {SAMPLERS[settings.sampler]} seeds "
           f"{seed * 100}+slot; {settings.workers} workers")
     print()
-    head = ["scenario", "storage", "faults", "max_trials", *(h for _, h in COLUMNS), "trials", "complete",
-            "retries", "s", "notes"]
+    head = ["scenario", "storage", "faults", "max_trials", *(h for _, h in COLUMNS), "exhausted", "trials",
+            "complete", "retries", "s", "notes"]
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---" for _ in head) + "|")
     for r in rows:
@@ -678,6 +706,7 @@ def print_table(rows: list[Row], command: str, settings: Settings, seed: int) ->
         cells += [(f"{r.counts[k]:+d}" if k == "budget" else str(r.counts[k])) if r.counts else "?"
                   for k, _ in COLUMNS]
         i = r.info
+        cells.append(str(len(i.get("exhausted", []))) if r.counts else "?")
         cells += [str(i.get("trials", "?")), str(i.get("complete", "?")), str(i.get("retries", "?")),
                   f"{r.seconds:.0f}"]
         notes = []
@@ -689,6 +718,10 @@ def print_table(rows: list[Row], command: str, settings: Settings, seed: int) ->
             notes.append(f"{i['spooled']} files left in the spool")
         if i.get("torn"):
             notes.append(f"{i['torn']} torn ledger lines")
+        for c in i.get("exhausted", []):
+            notes.append(f"retries exhausted (max_retries={settings.max_retries}, FAILED by policy): trials "
+                         f"{c['numbers']}, {c['killed_by_harness']} of {len(c['numbers'])} attempts ended by this "
+                         f"harness's kills ({', '.join(c['reasons'])})")
         crashes = i.get("crashes") or []
         if crashes:
             notes.append(f"{len(crashes)} worker exits with an error, e.g. {crashes[0][:120]}")
