@@ -39,8 +39,8 @@ _runner_cache: dict[tuple[str | None, str, int, int], tuple[str, TrialRunner]] =
 
 if TYPE_CHECKING:
     from tunewise.execution._resources import TrialResources
-    from tunewise.samplers._base import Sampler
-    from tunewise.schedulers._base import Scheduler
+    from tunewise.samplers import Sampler
+    from tunewise.schedulers import Scheduler
     from tunewise.storage import BaseStorage
     from tunewise.study import Callback, ObjectiveFunc
 
@@ -198,7 +198,8 @@ class OptimizeJob:
         The study must be on a storage the worker can open by URL, or the executor serves the
         in-memory storage itself and passes it to :meth:`RemoteJob.open`.
         """
-        from tunewise.samplers._base import Sampler, started_trials
+        from tunewise.samplers import Sampler
+        from tunewise.samplers._base import started_trials
 
         study, storage = self.study, self.study.storage
         seed = getattr(study.sampler, "seed", None)

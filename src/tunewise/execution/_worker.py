@@ -11,7 +11,8 @@ from typing import Any
 import cloudpickle
 
 from tunewise import distributions as D
-from tunewise.storage._base import BaseStorage, PreparedStart, StaleOutcome, StudySummary
+from tunewise.storage import BaseStorage, StaleOutcome, StudySummary
+from tunewise.storage._base import PreparedStart
 from tunewise.trial import FrozenTrial, LiveAttrs, TrialState
 
 
