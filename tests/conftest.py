@@ -24,16 +24,10 @@ from typing import Any
 
 import pytest
 
-from tests.test_typing import MYPY_DIR, RESULT, start_mypy
+from tests.test_typing import MYPY_DIR, start_mypy
 
 _MYPY_PROC = pytest.StashKey[subprocess.Popen[bytes]]()
-_MYPY_PID = "runner.pid"  # under xdist: the runner gw0 started, for the controller to stop if nobody read the result
 _POSTGRES_ENV = "TUNEWISE_TEST_POSTGRES_URL"
-_testrun_dirs: set[Path] = set()  # the controller's: the xdist workers' mypy result directories
-
-
-def _xdist_mypy_dir(testrunuid: str) -> Path:
-    return Path(tempfile.gettempdir()) / f"tunewise-mypy-{testrunuid}"
 
 
 def _worker_database(url: str, worker: str) -> str:
@@ -67,11 +61,6 @@ def pytest_configure(config: pytest.Config) -> None:
             os.environ[_POSTGRES_ENV] = _worker_database(url, worker)
 
 
-@pytest.hookimpl(optionalhook=True)
-def pytest_configure_node(node: Any) -> None:
-    _testrun_dirs.add(_xdist_mypy_dir(node.workerinput["testrunuid"]))
-
-
 def _runs_mypy_test(session: pytest.Session) -> bool:
     return any(item.path.name == "test_typing.py" and item.name == "test_mypy_finds_no_errors"
                for item in session.items)
@@ -81,32 +70,18 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     config = session.config
     if config.option.collectonly or not _runs_mypy_test(session) or importlib.util.find_spec("mypy") is None:
         return
-    workerinput = getattr(config, "workerinput", None)
-    if workerinput is None:  # one process runs every test
-        result_dir = Path(tempfile.mkdtemp(prefix="tunewise-mypy-"))
-        config.stash[_MYPY_PROC] = start_mypy(result_dir)
-    elif config.getoption("dist", "load") == "each":  # every worker runs the test: each runs its own
+    if hasattr(config, "workerinput"):
+        # xdist: both cores already run tests, so mypy in the background would only take CPU from
+        # them (in s32's first -n 2 run, at load 7-16, it did not finish in its 600 s); the worker
+        # handed the test runs mypy itself, once.
         return
-    else:  # xdist: gw0 starts it, and whichever worker is handed the test collects the result
-        result_dir = _xdist_mypy_dir(workerinput["testrunuid"])
-        if workerinput["workerid"] == "gw0":
-            proc = start_mypy(result_dir)
-            with contextlib.suppress(FileNotFoundError):  # (the result was already read: it is done)
-                (result_dir / _MYPY_PID).write_text(str(proc.pid))
+    result_dir = Path(tempfile.mkdtemp(prefix="tunewise-mypy-"))
+    config.stash[_MYPY_PROC] = start_mypy(result_dir)
     config.stash[MYPY_DIR] = result_dir
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    # A run that ended before the test (-x, Ctrl-C, a deselecting plugin) must not leave mypy
-    # running. Under xdist the test may still be running on another worker when gw0 finishes, so
-    # the worker that reads the result removes its directory, and the controller, after every
-    # worker finished, stops a run nobody read.
-    for result_dir in _testrun_dirs:
-        pid_file = result_dir / _MYPY_PID
-        if pid_file.exists() and not (result_dir / RESULT).exists():  # still running
-            with contextlib.suppress(ProcessLookupError, ValueError):
-                os.killpg(int(pid_file.read_text()), signal.SIGKILL)  # it leads its own group
-        shutil.rmtree(result_dir, ignore_errors=True)
+    # A run that ended before the test (-x, Ctrl-C, a deselecting plugin) must not leave mypy running.
     proc = session.config.stash.get(_MYPY_PROC, None)
     if proc is None:
         return

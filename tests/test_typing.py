@@ -2,10 +2,10 @@
 with the annotations, so users' type checkers see what the docs promise.
 
 mypy on a cold cache takes about two minutes of one core, and most of the suite waits on
-subprocesses, sleeps and servers: so tests/conftest.py starts it in the background as soon as
-collection shows this test will run (in the one process that collects, or in the xdist worker
-gw0), and the test collects its result. It fails exactly as a foreground run would. Run alone, or
-when nothing was started, the test runs mypy itself."""
+subprocesses, sleeps and servers: so in a run in one process tests/conftest.py starts it in the
+background as soon as collection shows this test will run, and the test collects its result. It
+fails exactly as a foreground run would. Under pytest-xdist both cores already run tests, so the
+worker handed the test runs mypy itself, as does a run of this file alone."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def start_mypy(result_dir: Path) -> subprocess.Popen[bytes]:
 
 
 def wait_for_result(result_dir: Path, timeout: float = TIMEOUT + 60) -> dict[str, object]:
-    """The background run's result (polled: the run may belong to another xdist worker)."""
+    """The background run's result (polled)."""
     path = result_dir / RESULT
     deadline = time.monotonic() + timeout
     while not path.exists():
