@@ -16,6 +16,7 @@ import pytest
 import tunewise as tw
 from tunewise.exceptions import StudyNotFoundError
 from tunewise.storage import SQLStorage
+from tunewise.storage._heartbeat import _monitor
 
 
 class _Count(logging.Handler):
@@ -38,6 +39,14 @@ def test_heartbeats_stop_once_for_a_trial_whose_study_was_deleted(tmp_path):
         trial = study.ask()
         tw.delete_study(study_name="s", storage=SQLStorage(url))  # another handle: another process, say
         trial.suggest_float("x", 0, 1)  # a parameter its heartbeat thread tries to save
+        # Its thread's first try warns and drops the trial (the events, not a wall-clock window: a
+        # loaded machine delayed that try past s31's fixed 1.5 s); then its next wake-ups would
+        # each warn again if the trial were still beaten for (20 a second before the fix).
+        monitor = _monitor(study)
+        deadline = time.monotonic() + 60
+        while not seen.messages or trial._trial_id in monitor.trials:
+            assert time.monotonic() < deadline, ("the heartbeat thread still beats for the trial", seen.messages[:3])
+            time.sleep(0.05)
         time.sleep(1.5)
     finally:
         logger.removeHandler(seen)
