@@ -107,7 +107,7 @@ def test_summary_is_the_result_and_sweep_parameters_cannot_be_overridden(tmp_pat
 
 OTHER_APIS = textwrap.dedent('''
     import wandb
-    from wandb.integration.keras import WandbMetricsLogger  # a no-op module in the stand-in
+    from wandb.integration.sb3 import WandbCallback  # the stand-in has no such file: a no-op module
 
     def train():
         run = wandb.init(config={"lr": 0.1}, reinit=True)
@@ -122,7 +122,7 @@ OTHER_APIS = textwrap.dedent('''
         art = wandb.Artifact("model", type="model")
         art.add_file("model.pt")
         run.log_artifact(art)
-        WandbMetricsLogger()
+        WandbCallback(gradient_save_freq=100)
         wandb.some_future_api(1, 2)
         wandb.finish()
 
