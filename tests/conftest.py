@@ -66,47 +66,8 @@ def _runs_mypy_test(session: pytest.Session) -> bool:
                for item in session.items)
 
 
-def _postgres_ids_path(testrunuid: str) -> Path:
-    return Path(tempfile.gettempdir()) / f"tunewise-postgres-tests-{testrunuid}.txt"
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """``--dist loadgroup``: the PostgreSQL tests (marked ``postgres``) run as one group on one worker,
-    every other test is handed out singly to whichever worker is free.
-
-    One process keeps a connection per study whose trials ran in its last 30 s (the study's
-    heartbeat thread holds it until it idles out), so two workers running PostgreSQL tests side by
-    side held up to 99 of the server's 100 in s32's first ``-n 2`` run; one at a time they hold what
-    a run in one process held. (xdist's own ``xdist_group`` marks rename node ids, which pytest 9
-    ignores: the ids come from worker gw0 in a file instead.)"""
-    if config.getoption("dist") != "loadgroup":
-        return None
-    from xdist.scheduler import LoadScopeScheduling
-
-    path = _postgres_ids_path(config.pluginmanager.getplugin("dsession").nodemanager.testrunuid)
-
-    class PostgresTestsAsOneGroup(LoadScopeScheduling):
-        postgres: set[str] | None = None
-
-        def _split_scope(self, nodeid: str) -> str:
-            if self.postgres is None:  # every worker has collected: gw0 wrote the file before saying so
-                self.postgres = set(path.read_text().splitlines()) if path.exists() else set()
-                path.unlink(missing_ok=True)
-            return "postgresql" if nodeid in self.postgres else nodeid
-
-    return PostgresTestsAsOneGroup(config, log)
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist's worker reports its collection to the controller
 def pytest_collection_finish(session: pytest.Session) -> None:
     config = session.config
-    workerinput = getattr(config, "workerinput", None)
-    if workerinput is not None and workerinput["workerid"] == "gw0" and getattr(config.option, "loadgroup", False):
-        path = _postgres_ids_path(workerinput["testrunuid"])
-        ids = [item.nodeid for item in session.items if item.get_closest_marker("postgres")]
-        path.with_suffix(".tmp").write_text("\n".join(ids))
-        path.with_suffix(".tmp").replace(path)
     if config.option.collectonly or not _runs_mypy_test(session) or importlib.util.find_spec("mypy") is None:
         return
     if hasattr(config, "workerinput"):
