@@ -168,6 +168,10 @@ class Error(Exception):
     """Base of W&B's errors (so ``except wandb.Error`` works)."""
 
 
+class ConfigError(Error):
+    """W&B's ``wandb.sdk.lib.config_util.ConfigError``: a config key changed without ``allow_val_change``."""
+
+
 errors = types.SimpleNamespace(Error=Error, CommError=type("CommError", (Error,), {}),
                                UsageError=type("UsageError", (Error,), {}),
                                AuthenticationError=type("AuthenticationError", (Error,), {}))
@@ -320,7 +324,7 @@ class Config(_Items):
         self._locked.update(params)
         self._sweep.update(params)
 
-    def _set(self, key: str, value: Any, *, quiet: bool = False, merge: bool = False) -> None:
+    def _set(self, key: str, value: Any, *, quiet: bool = False, merge: bool = False, check: bool = False) -> None:
         value = _config_value(value)
         if key in self._locked:
             sweep_value = self._sweep.get(key)
@@ -333,7 +337,17 @@ class Config(_Items):
             if value != self._items[key] and not quiet:
                 _warn(f"config.{key} = {value!r} ignored: the sweep sets {key} = {self._items[key]!r} for this run")
             return
+        if check and key in self._items and value != self._items[key]:
+            # W&B's Config._sanitize: a program's own key changes only with allow_val_change=True.
+            raise ConfigError(f'Attempted to change value of key "{key}" from {self._items[key]} to {value}\n'
+                              "If you really want to do this, pass allow_val_change=True to config.update()")
         self._items[key] = value
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._set(key, value, check=True)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._set(name, value, check=True)
 
     def _order_first(self, keys: Sequence[str]) -> None:
         """Put ``keys`` (``wandb.init``'s config) first, in their order, then the sweep's other keys.
@@ -360,8 +374,23 @@ class Config(_Items):
         return AttributeError(f"wandb.config has no key {name!r} (keys: {', '.join(self._items)})")
 
     def update(self, d: Any = None, allow_val_change: bool | None = None, **kwargs: Any) -> None:
+        """Set keys; a key the program set before keeps its value unless ``allow_val_change=True``
+        (ConfigError, as W&B's), a key the sweep sets keeps the sweep's value (a warning).
+
+        >>> c = Config()
+        >>> c.update({"epochs": 3})
+        >>> c.update({"epochs": 3, "batch": 8})
+        >>> try:
+        ...     c.update({"epochs": 5})
+        ... except ConfigError as e:
+        ...     print(str(e).splitlines()[0])
+        Attempted to change value of key "epochs" from 3 to 5
+        >>> c.update({"epochs": 5}, allow_val_change=True)
+        >>> c.epochs
+        5
+        """
         for key, value in {**_as_dict(d), **kwargs}.items():
-            self._set(str(key), value)
+            self._set(str(key), value, check=not allow_val_change)
 
     def setdefaults(self, d: Any) -> None:
         for key, value in _as_dict(d).items():
@@ -675,6 +704,7 @@ def _submodule_names() -> dict[str, dict[str, Any]]:
         "wandb_run": {"Run": Run}, "sdk.wandb_run": {"Run": Run},
         "sdk": {"Config": Config, "Settings": Settings, "Artifact": Artifact},
         "sdk.lib": {"RunDisabled": RunDisabled}, "sdk.lib.disabled": {"RunDisabled": RunDisabled},
+        "sdk.lib.config_util": {"ConfigError": ConfigError},
         "sdk.wandb_config": {"Config": Config}, "sdk.wandb_summary": {"Summary": Summary},
         "sdk.wandb_settings": {"Settings": Settings}, "errors": error_names, "errors.errors": error_names,
     }
