@@ -118,3 +118,25 @@ def test_replay_skips_a_default_fallback_that_other_users_can_write(tmp_path):
     study.storage.close()
     assert tw.load_study("s", url).trials[0].state is TrialState.RUNNING
     assert planted.exists()
+
+
+def test_a_file_another_replay_wrote_meanwhile_is_passed_over_quietly(tmp_path, monkeypatch, caplog):
+    # Two workers restarted together both replay the spool: the second finds some files gone.
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    study = tw.create_study(name="s", storage=url, heartbeat_interval=None)
+    trial = study.ask()
+    trial.suggest_float("x", 0, 1)
+    path = _spool.save(study.storage, trial._trial_id, TrialState.COMPLETE, [1.0], trial.params, {}, {}, {},
+                       number=0, started=study.trials[0].datetime_start_ts, study="s")
+    listdir = os.listdir
+
+    def listed_then_gone(folder):
+        names = listdir(folder)
+        if path.name in names:
+            path.unlink()  # written and deleted by the other replay after this listing
+        return names
+
+    monkeypatch.setattr(os, "listdir", listed_then_gone)
+    with caplog.at_level("WARNING", logger="tunewise"):
+        assert _spool.replay(study.storage) == 0
+    assert not [r for r in caplog.records if "cannot be read" in r.getMessage()]

@@ -176,6 +176,8 @@ def replay(storage: BaseStorage) -> int:
             record = json.loads(path.read_text())
             state = TrialState(record["state"])
             tid = int(record["trial_id"])
+        except FileNotFoundError:
+            continue  # another process opening the storage at the same time wrote it and deleted the file
         except (OSError, ValueError, KeyError, TypeError) as e:
             _log.warning("spooled result %s cannot be read (%s); left in place", path, e)
             continue
