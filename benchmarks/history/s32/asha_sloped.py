@@ -18,9 +18,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", ".."))
 from curves import paired_ratio  # noqa: E402
 
-FILES = ("asha_sloped_b10.jsonl", "asha_sloped_hypertune_b10.jsonl", "asha_sloped_ablate_b10.jsonl")
+FILES = ("asha_sloped_b10.jsonl", "asha_sloped_hypertune_b10.jsonl", "asha_sloped_ablate_b10.jsonl",
+         "asha_sloped_centre_b10.jsonl")
 REFS = ("tw-none", "optuna-hb-tpe", "st-hypertune", "tw-asha-stop+include_pruned=False",
-        "tw-asha-stop+_forecast_pruned=False")
+        "tw-asha-stop+_forecast_pruned=False", "tw-asha-stop+_centre_min_dims=3")
 
 
 def _pen(r: dict) -> float:
@@ -37,6 +38,17 @@ def main() -> None:
                 if name == FILES[2] and r["method"] == "tw-asha-stop":
                     continue  # the same runs as in FILES[0] (deterministic); pair with those
                 rows[(r["method"], r["seed"])] = r
+    # the centre start-up variant against Hyper-Tune, too (a diagnostic: how much of the gap is trial 1)
+    for s in range(100):
+        if ("tw-asha-stop+_centre_min_dims=3", s) in rows:
+            rows[("centre", s)] = rows[("tw-asha-stop+_centre_min_dims=3", s)]
+    seeds = sorted(s for m, s in rows if m == "st-hypertune" and ("centre", s) in rows)
+    if seeds:
+        a = np.array([_pen(rows[("centre", s)]) for s in seeds])
+        b = np.array([_pen(rows[("st-hypertune", s)]) for s in seeds])
+        g, lo, hi = paired_ratio(a, b, rng)
+        print(f"sloped-81 (dev, 10·R): default with the centre as trial 1 / st-hypertune {g:.2f} [{lo:.2f}, {hi:.2f}] "
+              f"({len(seeds)} seeds {seeds[0]}-{seeds[-1]})")
     for ref in REFS:
         seeds = sorted(s for m, s in rows if m == ref and ("tw-asha-stop", s) in rows)
         if not seeds:

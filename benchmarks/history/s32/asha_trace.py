@@ -7,6 +7,7 @@ plus a summary comparing where proposals go in one parameter with Hyper-Tune's t
 
   .venv/bin/python benchmarks/history/s32/asha_trace.py run <family> <first seed> <seeds> <method> <out.jsonl>
   .venv/bin/python benchmarks/history/s32/asha_trace.py summary <param> <tw traces.jsonl> <ht _trials.jsonl>
+  .venv/bin/python benchmarks/history/s32/asha_trace.py compute <tw traces.jsonl> <ht _trials.jsonl>
 """
 
 from __future__ import annotations
@@ -96,8 +97,42 @@ def summary(param: str, tw_path: str, ht_path: str) -> None:
               f"share below 0.2: {np.mean(low):.2f}")
 
 
+def compute(tw_path: str, ht_path: str) -> None:
+    """Where the epochs go, per run, up to the trial that first reaches the target (the whole run
+    if none does): runs to R / stopped at 27 / stopped below 27, and epochs in configurations
+    whose final loss is at least 0.1 above the target (clearly bad ones)."""
+    from _curve_families import family_instance
+
+    for label, path in (("default", tw_path), ("Hyper-Tune", ht_path)):
+        rows = [json.loads(line) for line in open(path) if line.strip()]
+        full, at27, low, bad, tot, ntr = [], [], [], [], [], []
+        for r in rows:
+            inst = family_instance(r["family"], r["seed"])
+            target = inst.target()
+            tri = [(t["last"], t["params"]) if isinstance(t, dict) else (t[0], t[2]) for t in r["trials"]]
+            ep = np.array([last for last, _ in tri], dtype=float)
+            fin = np.array([inst.loss(c, inst.shape.max_resource) for _, c in tri])
+            hit = next((i for i, (e, f) in enumerate(zip(ep, fin)) if f <= target and e >= inst.shape.max_resource),
+                       len(tri) - 1)
+            ep, fin = ep[: hit + 1], fin[: hit + 1]
+            R = inst.shape.max_resource
+            tot.append(ep.sum())
+            full.append(ep[ep >= R].sum())
+            at27.append(ep[(ep >= 27) & (ep < R)].sum())
+            low.append(ep[ep < 27].sum())
+            bad.append(ep[fin >= target + 0.1].sum())
+            ntr.append(hit + 1)
+        T = np.sum(tot)
+        print(f"{label:10s} {len(rows)} runs: up to the first run to R that reaches the target, {np.mean(ntr):.1f} trials "
+              f"and {np.mean(tot):.0f} epochs per run: runs to R {np.sum(full) / T:.0%}, stopped at 27-80 "
+              f"{np.sum(at27) / T:.0%}, below 27 {np.sum(low) / T:.0%}; in configurations finishing 0.1+ "
+              f"above the target {np.sum(bad) / T:.0%}")
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "run":
+    if sys.argv[1] == "compute":
+        compute(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "run":
         run(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6])
     else:
         summary(sys.argv[2], sys.argv[3], sys.argv[4])
