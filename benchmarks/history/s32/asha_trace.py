@@ -57,7 +57,8 @@ def run(family: str, first: int, n: int, method: str, out: str) -> None:
             why = "full" if last >= b.R else "budget" if t.state.name == "FAIL" else (
                 "forecast" if "forecast" in a else "cut")
             fed = "complete" if t.state.name == "COMPLETE" else (
-                "pruned-counted" if t.trial_id in counted else "pruned-left-out" if t.state.name == "PRUNED" else "other")
+                "pruned-counted" if t.trial_id in counted
+                else "pruned-left-out" if t.state.name == "PRUNED" else "other")
             trials.append({"params": dict(t.params), "last": last, "why": why, "fed": fed,
                            "loss_last": inst.loss(t.params, last), "loss_R": inst.loss(t.params, b.R)})
         rec = {"family": family, "seed": seed, "method": method, "ctt": tr.compute_to_target(),
@@ -123,7 +124,8 @@ def compute(tw_path: str, ht_path: str) -> None:
             bad.append(ep[fin >= target + 0.1].sum())
             ntr.append(hit + 1)
         T = np.sum(tot)
-        print(f"{label:10s} {len(rows)} runs: up to the first run to R that reaches the target, {np.mean(ntr):.1f} trials "
+        print(f"{label:10s} {len(rows)} runs: up to the first run to R that reaches the target, "
+              f"{np.mean(ntr):.1f} trials "
               f"and {np.mean(tot):.0f} epochs per run: runs to R {np.sum(full) / T:.0%}, stopped at 27-80 "
               f"{np.sum(at27) / T:.0%}, below 27 {np.sum(low) / T:.0%}; in configurations finishing 0.1+ "
               f"above the target {np.sum(bad) / T:.0%}")
