@@ -23,6 +23,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from tunewise import distributions as D
 from tunewise._constraints import CONSTRAINTS_ATTR, check_constraints, is_feasible
 from tunewise._finish_outcome import FinishOutcome, Refusal, refusal_of
+from tunewise._interrupts import DeferInterrupt as _DeferInterrupt
+from tunewise._interrupts import TerminateAsInterrupt as _TerminateAsInterrupt
+from tunewise._interrupts import Terminated as _Terminated
 from tunewise._numbered_enum import NumberedTextEnum
 from tunewise._study_view import StudyReader
 from tunewise.exceptions import (
@@ -1824,109 +1827,6 @@ def _end_callbacks(study: Study, callbacks: Sequence[Callback] | None, error: Ba
 
             warnings.warn(f"{type(cb).__name__}.on_optimize_end failed ({type(e).__name__}: {e}) while "
                           f"optimize() was stopping on {type(error).__name__}", RuntimeWarning, stacklevel=2)
-
-
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM (what batch schedulers and Kubernetes send) or SIGHUP (the worker's terminal or SSH
-    session closed) stopping optimize(): handled like Ctrl-C, except that the interrupted trial is
-    retried (its worker was stopped, not the trial)."""
-
-    def __init__(self, signum: int | None = None) -> None:
-        import signal
-
-        super().__init__()
-        self.signum = int(signal.SIGTERM) if signum is None else signum
-        self.signame = signal.Signals(self.signum).name
-
-
-class _DeferInterrupt:
-    """Hold SIGINT (Ctrl-C) and SIGTERM during a storage write; ``fired`` says whether one arrived."""
-
-    active: list[_DeferInterrupt] = []  # open guards of the main thread (SIGTERM checks the innermost)
-
-    def __init__(self) -> None:
-        self.fired = False
-        self.terminated = 0  # the number of the terminating signal (SIGTERM, SIGHUP) that arrived
-        self._old: Any = None
-
-    # The C module's signal(): the ``signal`` module's wrapper converts handlers to and from
-    # enums, which made these two calls per write ~15% of the in-memory framework cost per trial.
-    def __enter__(self) -> _DeferInterrupt:
-        import _signal  # type: ignore[import-not-found]
-        import threading
-
-        if threading.current_thread() is threading.main_thread():
-            try:
-                self._old = _signal.signal(_signal.SIGINT, self._handler)
-            except ValueError:  # not the main interpreter thread
-                self._old = None
-            else:
-                if self._old == _signal.SIG_IGN:
-                    # A process that ignores Ctrl-C (a background job: ``cmd &`` in a script, nohup)
-                    # keeps ignoring it: turned into a KeyboardInterrupt here, a Ctrl-C meant for
-                    # the foreground stopped it when it happened to land in a write. (Still a
-                    # guard for SIGTERM: see _TerminateAsInterrupt.)
-                    _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
-                _DeferInterrupt.active.append(self)
-        return self
-
-    def _handler(self, signum: int, frame: Any) -> None:
-        self.fired = True
-
-    def raise_if_fired(self) -> None:
-        if self.terminated:
-            raise _Terminated(self.terminated)
-        if self.fired:
-            raise KeyboardInterrupt
-
-    def __exit__(self, *exc: Any) -> None:
-        if self._old is not None:
-            import _signal
-
-            _signal.signal(_signal.SIGINT, self._old)
-            _DeferInterrupt.active.remove(self)
-
-
-class _TerminateAsInterrupt:
-    """While ``optimize()`` runs in the main thread of a process that left SIGTERM (or SIGHUP) to
-    its default (terminate at once, the running trial left behind), the signal stops it like
-    Ctrl-C: the running trial is failed ("interrupted (SIGTERM)") and retried under the study's
-    retry policy. SIGHUP is what a worker gets when its terminal or SSH session closes; one that
-    ignores it (``nohup``) runs on."""
-
-    def __init__(self, end_as_sigterm: bool = True) -> None:
-        self._old: dict[int, Any] = {}
-        self._end_as_sigterm = end_as_sigterm  # False in a worker process: its parent decides
-
-    def __enter__(self) -> _TerminateAsInterrupt:
-        import signal
-        import threading
-
-        if threading.current_thread() is threading.main_thread():
-            for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):  # (Windows has no SIGHUP)
-                if sig is not None and signal.getsignal(sig) is signal.SIG_DFL:
-                    self._old[sig] = signal.signal(sig, self._handler)
-        return self
-
-    @staticmethod
-    def _handler(signum: int, frame: Any) -> None:
-        if _DeferInterrupt.active:  # inside a storage write: raised once the write is done
-            guard = _DeferInterrupt.active[-1]
-            guard.fired, guard.terminated = True, signum
-            return
-        raise _Terminated(signum)
-
-    def __exit__(self, exc_type: Any, exc: Any, *rest: Any) -> None:
-        if self._old:
-            import os
-            import signal
-
-            for sig, old in self._old.items():
-                signal.signal(sig, old)
-            if exc_type is not None and issubclass(exc_type, _Terminated) and self._end_as_sigterm \
-                    and exc.signum in self._old:
-                # The running trial is failed and queued to rerun: now end as the signal always did.
-                os.kill(os.getpid(), exc.signum)
 
 
 class _UnstorableResult(TypeError):

@@ -22,8 +22,8 @@ import queue
 import time
 from typing import TYPE_CHECKING, Any
 
+from tunewise._interrupts import DeferInterrupt
 from tunewise.execution._executor import Executor
-from tunewise.study import _DeferInterrupt
 from tunewise.trial import FrozenTrial
 
 if TYPE_CHECKING:
@@ -220,7 +220,7 @@ class _DaskRun:
             key = f"{self.topic}-{self.submitted}"
             # Ctrl-C between submitting a task and tracking it would leave it out of the
             # cancellation: held until it is tracked.
-            with _DeferInterrupt() as guard:
+            with DeferInterrupt() as guard:
                 fut = self.client.submit(_run_trial_task, self.remote_f, self.submitted, key, self.topic, key=key,
                                          pure=False, workers=[worker], allow_other_workers=False,
                                          resources={"GPU": self.gpu} if self.gpu else None)

@@ -486,10 +486,10 @@ def _run_workers(job: OptimizeJob, payload: bytes, n_jobs: int) -> None:
                         waiting += 1
             time.sleep(0.02)
     except KeyboardInterrupt as e:
-        from tunewise.study import _Terminated
+        from tunewise._interrupts import Terminated
 
         coord.stop = True
-        if isinstance(e, _Terminated):
+        if isinstance(e, Terminated):
             # SIGTERM reached this process only: pass it on, so each worker fails its running
             # trial and queues it to rerun (a stopped worker, not a bad trial).
             for p in procs.values():

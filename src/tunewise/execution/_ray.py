@@ -20,9 +20,9 @@ import os
 import time
 from typing import TYPE_CHECKING, Any
 
+from tunewise._interrupts import DeferInterrupt
 from tunewise.execution._executor import Executor
 from tunewise.execution._resources import ENV_CPUS, ENV_DEVICES, apply_thread_limit
-from tunewise.study import _DeferInterrupt
 from tunewise.trial import FrozenTrial
 
 if TYPE_CHECKING:
@@ -194,7 +194,7 @@ class _RayRun:
             key = f"{self.remote.call_id}-{self.submitted}"
             # Ctrl-C between submitting a task and tracking it would leave the task out of the
             # cancellation, and its trial RUNNING once the cluster goes: held until it is tracked.
-            with _DeferInterrupt() as guard:
+            with DeferInterrupt() as guard:
                 ref = self.task.options(num_cpus=self.num_cpus, num_gpus=self.num_gpus, max_retries=0,
                                         retry_exceptions=False, name=f"tunewise-trial-{self.submitted}").remote(
                     self.job_ref, self.submitted, key, self.announcer, self.threads)

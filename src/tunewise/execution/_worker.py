@@ -248,9 +248,9 @@ def main() -> None:
             # One-way: the parent then knows which trial to fail if this process dies.
             conn.send(("started", trial_id))
 
-    from tunewise.study import _TerminateAsInterrupt
+    from tunewise._interrupts import TerminateAsInterrupt
 
-    terminate = _TerminateAsInterrupt(end_as_sigterm=False)  # SIGTERM fails (and requeues) the trial
+    terminate = TerminateAsInterrupt(end_as_sigterm=False)  # SIGTERM fails (and requeues) the trial
     terminate.__enter__()
     try:
         while True:

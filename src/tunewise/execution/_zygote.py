@@ -263,9 +263,9 @@ def held_interrupts() -> Iterator[None]:
     zygote interrupted between a request and its reply would leave the reply to answer the next
     request (a worker's pid read as another's exit code), and a worker spawned but not yet
     registered would run unseen."""
-    from tunewise.study import _DeferInterrupt
+    from tunewise._interrupts import DeferInterrupt
 
-    with _DeferInterrupt() as guard:
+    with DeferInterrupt() as guard:
         yield
     guard.raise_if_fired()
 
