@@ -8,12 +8,14 @@ configurations fail. Then each plot of ``tw.plots`` is saved; open them in a bro
     .venv/bin/python examples/plots_gallery.py
 
 CI runs it with ``TUNEWISE_EXAMPLE_QUICK=1``: 30 trials instead of 100 (pruning and failures still
-happen) and the pages go to a temporary directory.
+happen) and the pages go to a temporary directory, removed at the end.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import statistics
 import tempfile
 import warnings
@@ -27,7 +29,10 @@ from sklearn.preprocessing import StandardScaler
 import tunewise as tw
 
 QUICK = os.environ.get("TUNEWISE_EXAMPLE_QUICK") == "1"  # (CI runs every example on a small budget)
-OUT = tempfile.mkdtemp(prefix="tunewise_plots_") if QUICK else os.path.join("out", "plots")
+OUT = os.path.join("out", "plots")
+if QUICK:  # the pages go to a temporary directory, removed when the example ends
+    OUT = tempfile.mkdtemp(prefix="tunewise_plots_")
+    atexit.register(shutil.rmtree, OUT, ignore_errors=True)
 X, y = load_breast_cancer(return_X_y=True)
 X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
 scaler = StandardScaler().fit(X_train)

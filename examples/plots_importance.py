@@ -7,20 +7,25 @@ should rank ``x`` first. The bar chart goes to ./out/plots/importance.html.
     .venv/bin/python examples/plots_importance.py
 
 CI runs it with ``TUNEWISE_EXAMPLE_QUICK=1``: 60 trials instead of 200 (``x`` must still come
-first) and the chart goes to a temporary directory.
+first) and the chart goes to a temporary directory, removed at the end.
 """
 
 from __future__ import annotations
 
+import atexit
 import math
 import os
+import shutil
 import tempfile
 import time
 
 import tunewise as tw
 
 QUICK = os.environ.get("TUNEWISE_EXAMPLE_QUICK") == "1"  # (CI runs every example on a small budget)
-OUT = tempfile.mkdtemp(prefix="tunewise_plots_") if QUICK else os.path.join("out", "plots")
+OUT = os.path.join("out", "plots")
+if QUICK:  # the pages go to a temporary directory, removed when the example ends
+    OUT = tempfile.mkdtemp(prefix="tunewise_plots_")
+    atexit.register(shutil.rmtree, OUT, ignore_errors=True)
 
 
 def objective(trial: tw.Trial) -> float:
