@@ -265,7 +265,7 @@ _lock_waits_guard = threading.Lock()
 
 
 def _lock_waits_of(path: str | None) -> LockWaits:
-    """One record per SQLite file in this process: every handle on it waits for the same lock."""
+    """One record per SQLite file (or PostgreSQL server) in this process: every handle on it waits alike."""
     if path is None:
         return LockWaits()
     with _lock_waits_guard:
@@ -311,8 +311,10 @@ class Database:
         self.path: str | None = None  # the SQLite file
         self.engine = self._create_engine()
         self.is_sqlite = self.engine.dialect.name == "sqlite"
-        # SQLite: when this process's writes waited for the file's write lock (see LockWaits)
+        # SQLite: when this process's writes waited for the file's write lock (see LockWaits);
+        # PostgreSQL: when this process could not reach the server (its operations were retried)
         self.lock_waits: LockWaits | None = _lock_waits_of(self.path) if self.is_sqlite else None
+        self.outages: LockWaits | None = None if self.is_sqlite else _lock_waits_of("server " + self.masked)
         dbapi: Any = self.engine.dialect.dbapi
         self._dbapi = dbapi
         self._db_errors: tuple[type[BaseException], ...] = (sa_exc.DBAPIError, dbapi.Error)
@@ -572,6 +574,13 @@ class Database:
         waits = self.lock_waits if write else None
         asked = time.time() if waits is not None else 0.0  # the busy waits and retries for the lock start here
         got = asked
+        lost_at: float | None = None  # PostgreSQL: when this operation first found the server out of reach
+
+        def reached(value: _T) -> _T:
+            if lost_at is not None and self.outages is not None:  # the server was out of reach until now
+                self.outages.add(lost_at, time.time())
+            return value
+
         while True:
             try:
                 raw = self.raw()
@@ -581,7 +590,7 @@ class Database:
                         cur.execute("SELECT txid_status(%(xid)s)", {"xid": unanswered[0]})
                         status = cur.fetchone()[0]
                         if status == "committed":
-                            return unanswered[1]  # type: ignore[no-any-return]
+                            return reached(unanswered[1])
                         if status == "in progress":  # the server has not finished it yet: ask again
                             raise _Undecided()
                         unanswered = None  # aborted: run it again
@@ -623,8 +632,8 @@ class Database:
                                 done = time.time()
                                 if done - got >= _LOCK_WAIT_MIN:  # (stopped inside it): every other writer waited
                                     waits.add(got, done)
-                        return result
-                    return fn(Cursor(cur))
+                        return reached(result)
+                    return reached(fn(Cursor(cur)))
                 finally:
                     cur.close()
             except Abort as a:
@@ -654,6 +663,8 @@ class Database:
                     raise
                 if kind == "reconnect":
                     self._drop_raw()
+                    if lost_at is None:
+                        lost_at = time.time()
                 else:
                     self._rollback_quietly()
                 backoff = backoff or Backoff(self.retry_seconds)

@@ -1034,7 +1034,9 @@ class SQLStorage(BaseStorage):
             return []
         dists = self._cache(study_id).dists
 
-        waits = self._db.lock_waits  # SQLite: when this process's writes waited for the write lock
+        # When nobody could write, as this process saw it: SQLite, its writes waited for the write
+        # lock; PostgreSQL, it could not reach the server (nor, then, could the workers' heartbeats)
+        waits = self._db.lock_waits if self._db.lock_waits is not None else self._db.outages
 
         def op(cur: Cursor) -> list[_Ended]:
             seq = cur.scalar(stmts.u_bump, sid=study_id)
@@ -1118,7 +1120,7 @@ class SQLStorage(BaseStorage):
         # This process's own spans, and those other processes wrote into the file (the process that
         # held the lock, stopped inside a write, wrote its span before letting go: a checker that
         # joined as the stall ended, and saw no wait, knows of it too)
-        spans = sorted([*waits.since(since), *shared_stalls(cur.cur, since)])
+        spans = sorted([*waits.since(since), *(shared_stalls(cur.cur, since) if self._db.is_sqlite else [])])
         out = []
         for start, end in spans:
             last = [v for v in cur.one(self._stmts.q_last_write, sid=study_id, before=start) or () if v is not None]
