@@ -47,6 +47,7 @@ _MEMO: dict[tuple[str, str, int], Any] = {}
 _CUR: list[Any] = [None]  # (problem, params so far, calls so far) of the evaluation under way
 _ACTED: list[int] = []  # trials of the run under way where candidate R changed TPE's proposal
 _REPLAY: list[bool] = [False]  # the trial under way takes the stored default loss (no fit)
+_NEXT: list[int] = [0]  # index of the next trial of the run under way (proposals come before the objective)
 
 
 class _ReplayStop(BaseException):
@@ -65,7 +66,7 @@ def _instrument() -> None:
         before = dict(out)
         raw(self, groups, h, taken, out, dists)
         if out != before:
-            _ACTED.append(_CUR[0][3] if _CUR[0] is not None else -1)
+            _ACTED.append(_NEXT[0])
 
     _tpe.TPESampler._untaken_active = wrapped
 
@@ -125,6 +126,7 @@ def run(problem: str, method: str, seed: int, stored: dict[tuple[str, int], list
     logging.getLogger("tunewise").setLevel(logging.ERROR)
     replay = stored.get((problem, seed)) if "_conditional_no_repeat=True" in method else None
     _ACTED.clear()
+    _NEXT[0] = 0
     replayed = [0]
     fn = tr.problems()[problem]
     study, auto = tr.make_study(method, seed)
@@ -150,6 +152,7 @@ def run(problem: str, method: str, seed: int, stored: dict[tuple[str, int], list
             _CUR[0] = None
             _REPLAY[0] = False
         losses.append(value)
+        _NEXT[0] = len(losses)
         last[0] = time.process_time()
         return value
 
