@@ -1988,32 +1988,10 @@ def _user_copy(trial: FrozenTrial, distributions: Mapping[str, D.Distribution]) 
     Optuna's deep copies (``params = study.best_trial.params; params.update(fixed)``), while the
     storage's trial, shared by every reader, stays as it is. A tuple choice stored as a JSON list
     is the tuple again (:func:`~tunewise.distributions.with_choice_objects`)."""
-    out = _shallow_copy(trial)
+    out = copy.copy(trial)  # FrozenTrial.__copy__: the slots, no pickle path
     out.params = D.with_choice_objects(trial.params, distributions)
     out.user_attrs = _attrs_copy(trial.user_attrs)
     out.system_attrs = _attrs_copy(trial.system_attrs)
-    return out
-
-
-_SLOTS: dict[type, tuple[str, ...]] = {}
-
-
-def _shallow_copy(trial: FrozenTrial) -> FrozenTrial:
-    """``copy.copy(trial)`` without its pickle path (``__getstate__`` reads every timestamp out of
-    the storage's column store): the slots as they are, and any attribute an objective set."""
-    kind = type(trial)
-    slots = _SLOTS.get(kind)
-    if slots is None:
-        slots = _SLOTS[kind] = tuple(n for c in kind.__mro__ for n in c.__dict__.get("__slots__", ()))
-    out = object.__new__(kind)
-    for name in slots:
-        try:
-            setattr(out, name, getattr(trial, name))
-        except AttributeError:  # a slot never set
-            pass
-    extra = getattr(trial, "__dict__", None)
-    if extra:
-        out.__dict__.update(extra)
     return out
 
 

@@ -234,6 +234,10 @@ class BaseTrial(LegacySuggest):
         self.set_system_attr(CONSTRAINTS_ATTR, check_constraints(key, "set_constraint"))
 
 
+# The slots of each FrozenTrial class, for FrozenTrial.__copy__
+_COPY_SLOTS: dict[type, tuple[str, ...]] = {}
+
+
 class FrozenTrial(BaseTrial):
     """A trial as stored: immutable once finished, shared between readers without copies.
 
@@ -539,6 +543,24 @@ class FrozenTrial(BaseTrial):
         if not isinstance(other, FrozenTrial):
             return NotImplemented
         return self.number <= other.number
+
+    def __copy__(self) -> FrozenTrial:
+        # Slot by slot, the times still read from the storage's column store: the pickle path
+        # (__getstate__) would read every timestamp out of it for an in-process copy.
+        kind = type(self)
+        slots = _COPY_SLOTS.get(kind)
+        if slots is None:
+            slots = _COPY_SLOTS[kind] = tuple(n for c in kind.__mro__ for n in c.__dict__.get("__slots__", ()))
+        out = object.__new__(kind)
+        for name in slots:
+            try:
+                setattr(out, name, getattr(self, name))
+            except AttributeError:  # a slot never set
+                pass
+        extra = getattr(self, "__dict__", None)
+        if extra:
+            out.__dict__.update(extra)
+        return out
 
     def __getstate__(self) -> dict[str, Any]:
         # Plain timestamps, never the storage's column store (it holds the whole study).
