@@ -134,6 +134,14 @@ class _Undecided(Exception):
     """The transaction of a COMMIT that got no answer is still in progress on the server."""
 
 
+class _FileGone(StorageError):
+    """The SQLite file at the storage's path is no longer the one this storage writes (see
+    :meth:`Database._check_same_file`)."""
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+
+
 class Abort(Exception):
     """Raised inside an operation: roll back and return ``value`` from :meth:`Database.run`."""
 
@@ -311,6 +319,8 @@ class Database:
         self.path: str | None = None  # the SQLite file
         self.engine = self._create_engine()
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        if self.is_sqlite:
+            self._refuse_orphaned_log()
         # SQLite: when this process's writes waited for the file's write lock (see LockWaits);
         # PostgreSQL: when this process could not reach the server (its operations were retried)
         self.lock_waits: LockWaits | None = _lock_waits_of(self.path) if self.is_sqlite else None
@@ -638,6 +648,9 @@ class Database:
                     cur.close()
             except Abort as a:
                 return a.value  # type: ignore[no-any-return]
+            except _FileGone:
+                self._checkpoint_quietly()
+                raise
             except _Undecided:
                 backoff = backoff or Backoff(self.retry_seconds)
                 if not backoff.wait():
@@ -687,11 +700,34 @@ class Database:
                 f"when that process resumes or ends (busy_timeout= and retry_seconds= of SQLStorage set how long "
                 f"writers wait).")
 
+    def _refuse_orphaned_log(self) -> None:
+        """Refuse to create a database where one was moved or deleted without its write-ahead log.
+
+        SQLite would create an empty file and take the log left there as its own: a partial copy
+        of the old database (its last commits, without the pages already copied into the file)."""
+        if self.path is None:
+            return
+        wal = self.path + "-wal"
+        try:
+            size = os.path.getsize(wal)
+        except OSError:
+            return
+        if size == 0 or os.path.exists(self.path):
+            return
+        raise self.error(
+            f"the SQLite file {self.path!r} is missing, but its write-ahead log {wal!r} ({size} bytes, the "
+            f"latest commits) is still there: the database was moved or deleted without it. Put the database "
+            f"back at that path, or delete {wal!r} and {self.path + '-shm'!r} to start a new database there"
+        )
+
     def _check_same_file(self) -> None:
-        """Refuse to write once the SQLite file was deleted or replaced (moved over) under us.
+        """Refuse to write once the SQLite file was deleted, moved away, replaced (moved over),
+        truncated or overwritten under us.
 
         SQLite keeps writing to the file it opened, so every later commit would go to a file no
-        path names any more and vanish with the last connection, silently."""
+        path names any more and vanish with the last connection, silently; a file truncated or
+        overwritten in place is corrupt, yet a connection with its pages cached goes on committing
+        to it (s33: 30 of 30 results "stored", the file unreadable)."""
         if self.path is None:
             return
         try:
@@ -701,14 +737,49 @@ class Database:
             now = None
         if self._file_id is None:
             self._file_id = now  # the file this storage writes: the one there at its first write
+        if now is not None and now == self._file_id:  # the same file: is it still a database?
+            try:
+                with open(self.path, "rb") as f:
+                    head = f.read(len(_SQLITE_HEADER))
+            except OSError:  # unreadable here (permissions): SQLite reports what it finds itself
+                return
+            if head == _SQLITE_HEADER:
+                return
+            what = (f"truncated (to {st.st_size} bytes)" if len(head) < len(_SQLITE_HEADER)
+                    else "overwritten (it no longer starts with the SQLite header)")
+            kept = ("what its write-ahead log still held was copied back into it (a checkpoint), the rest of it is "
+                    "lost: restore it from a backup (a result that finished since is spooled and written when a "
+                    "study next opens it)")
+        elif now == self._file_id:  # no file at the first write either
             return
-        if now != self._file_id:
-            what = "deleted" if now is None else "replaced by another file"
-            raise self.error(
-                f"the SQLite file {self.path!r} was {what} while this storage had it open; nothing more is "
-                f"written, since SQLite would write to the removed file and what it holds is lost when the "
-                f"last connection to it closes. Put the database back (or start on the new one) and rerun"
-            )
+        else:
+            what = ("deleted or moved away (no file is at that path now)" if now is None
+                    else "replaced by another file (one moved or copied over it)")
+            kept = ("every result stored before is in the file this storage opened: its write-ahead log was "
+                    "copied into it (a checkpoint), so a file moved away holds them all. Put it back at that path "
+                    "(a result that finished since is spooled and written when a study next opens it), or start "
+                    "anew on another path")
+        raise _FileGone(
+            f"storage {self.masked!r}: the SQLite file {self.path!r} was {what} while this storage had it "
+            f"open; nothing more is written. {kept[0].upper()}{kept[1:]}, and rerun"
+        )
+
+    def _checkpoint_quietly(self) -> None:
+        """Copy the write-ahead log into the database file this storage opened and empty it.
+
+        After the file was moved away (without its ``-wal``), its last commits would be only in the
+        log left at the old path; a new database created there would take that log as its own."""
+        raw = getattr(self._local, "raw", None)
+        if raw is None:
+            return
+        try:
+            cur = raw.cursor()
+            cur.execute("PRAGMA busy_timeout = 2000")  # readers of other processes end within it
+            cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cur.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+            cur.close()
+        except Exception:  # noqa: BLE001 - the error raised already says what happened
+            pass
 
     def _rollback_quietly(self) -> None:
         raw = getattr(self._local, "raw", None)
