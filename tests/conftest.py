@@ -7,17 +7,24 @@ Under pytest-xdist (pyproject's addopts) each worker gets a PostgreSQL database 
 ``<database>_<worker id>`` beside the one ``TUNEWISE_TEST_POSTGRES_URL`` names, created on first use
 and kept for the next run: the variable the tests read points at it, so two workers never share a
 database and each holds only its own connections, as one process did.
+
+Every PostgreSQL storage a test opened is closed when the test ends (its connections go back to
+the server): otherwise a storage kept alive by its study's heartbeat thread (30 s after its last
+trial) or by a reference cycle (until the next full garbage collection) holds its connections, and
+the PostgreSQL tests of one process held up to 87 of the server's 100 (s33, suite.md).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +35,9 @@ from tests.test_typing import MYPY_DIR, start_mypy
 
 _MYPY_PROC = pytest.StashKey[subprocess.Popen[bytes]]()
 _POSTGRES_ENV = "TUNEWISE_TEST_POSTGRES_URL"
+# The PostgreSQL storages (tunewise.storage.SQLStorage and its subclasses) opened in this process
+# since the last test ended: see _close_postgresql_storages.
+_PG_STORAGES: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 def _worker_database(url: str, worker: str) -> str:
@@ -59,6 +69,36 @@ def pytest_configure(config: pytest.Config) -> None:
         # A server that cannot be reached fails the PostgreSQL tests, as in one process.
         with contextlib.suppress(psycopg.OperationalError):
             os.environ[_POSTGRES_ENV] = _worker_database(url, worker)
+    if url:
+        _track_postgresql_storages()
+
+
+def _track_postgresql_storages() -> None:
+    """Note every SQLStorage opened on PostgreSQL in this process (by any test, fixture or the
+    library itself: a study opened by URL, a sweep agent, the dashboard) in _PG_STORAGES."""
+    from tunewise.storage import SQLStorage
+
+    init = SQLStorage.__init__
+
+    @functools.wraps(init)
+    def __init__(self: SQLStorage, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        if self.url.startswith("postgres"):
+            _PG_STORAGES.add(self)
+
+    SQLStorage.__init__ = __init__  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _close_postgresql_storages() -> Iterator[None]:
+    """After each test (and its own fixtures' teardown: autouse fixtures are torn down last), close
+    the PostgreSQL storages opened meanwhile with their public ``close()``, which gives back the
+    connections of the closing thread and of the pool. What the test checked is unchanged: this
+    runs once it is over, and a storage used again (none is shared between tests) reconnects."""
+    yield
+    for storage in list(_PG_STORAGES):
+        storage.close()
+    _PG_STORAGES.clear()
 
 
 def _runs_mypy_test(session: pytest.Session) -> bool:
