@@ -249,7 +249,7 @@ def hold_new_trial(study: Study, *, wait: bool = True) -> bool:
     study._admission_claim = None
     while not _admitted(loop, ctx, admits, claims, study):
         if not wait or study._stop_requested or time.monotonic() >= give_up or (
-                deadline is not None and time.time() >= deadline):
+                deadline is not None and time.monotonic() >= deadline):
             return False
         if study._in_optimize and ctx.count_trials((TrialState.WAITING,)) > 0 and study._budget_used(study._max_trials):
             # Every queued trial is reserved, and the budget is used: the holder's start was (or

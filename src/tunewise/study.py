@@ -143,7 +143,7 @@ class Study:
         self._loops = 0  # tunewise's own loops running on this study (SearchCV's): stop() ends them too
         self._max_trials: int | None = None  # study-wide trial budget of the running optimize()
         self._in_optimize = False  # inside optimize() (or a worker's), _max_trials is the budget
-        self._deadline: float | None = None  # the running optimize()'s timeout, as a time
+        self._deadline: float | None = None  # the running optimize()'s timeout, as a time.monotonic()
         # The scheduler's admission key for the next start (PBT: a member not started yet), set by
         # _decisions._admitted and claimed in that start's own storage step (_admission_prepared)
         self._admission_claim: str | None = None
@@ -800,7 +800,7 @@ class Study:
 
     def _time_left(self) -> float | None:
         """Seconds left of the running ``optimize()``'s timeout (None: no timeout; 0 once passed)."""
-        return None if self._deadline is None else max(self._deadline - time.time(), 0.0)
+        return None if self._deadline is None else max(self._deadline - time.monotonic(), 0.0)
 
     @contextlib.contextmanager
     def _planned(self, n_trials: int | None, timeout: float | None = None) -> Iterator[None]:
@@ -810,7 +810,7 @@ class Study:
         if self._in_optimize or self._budget is not None:
             yield
             return
-        deadline = None if timeout is None else time.time() + timeout
+        deadline = None if timeout is None else time.monotonic() + timeout
         budget = _planned_budget(self, n_trials, deadline, 1)
         self._budget = dataclasses.replace(budget, max_trials=self._stored_max_trials())
         try:
@@ -1535,7 +1535,9 @@ class Study:
         from tunewise.execution._job import OptimizeJob
 
         runner = resolve_executor(executor, n_jobs)  # n_jobs=1: SequentialExecutor, k: ProcessExecutor(k)
-        deadline = None if timeout is None else time.time() + timeout
+        # On the monotonic clock: a step of the system clock (NTP, an operator) must not end the run
+        # at once or let it run an hour more (s33 faults: a 1 h step, timeout 8 s)
+        deadline = None if timeout is None else time.monotonic() + timeout
         self._stop_requested = False
         if max_trials is None:
             max_trials = self._storage.get_study_attrs(self._study_id).get(_MAX_TRIALS_KEY)

@@ -76,7 +76,7 @@ class OptimizeJob:
         self.objective = objective
         self.catch = catch
         self.n_trials = n_trials  # trials this call runs (None: no limit)
-        self.deadline = deadline  # time.time() after which no trial starts (None: no limit)
+        self.deadline = deadline  # time.monotonic() after which no trial starts (None: no limit)
         self._callbacks = callbacks
         self._progress = progress
         self._lock = threading.Lock()
@@ -91,7 +91,7 @@ class OptimizeJob:
     def _open(self) -> bool:
         if self.study._stop_requested:
             return False
-        if self.deadline is not None and time.time() >= self.deadline:
+        if self.deadline is not None and time.monotonic() >= self.deadline:
             return False
         return self.n_trials is None or self._claimed < self.n_trials
 

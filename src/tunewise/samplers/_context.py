@@ -314,7 +314,8 @@ class Budget:
     - ``n_trials``: the trials this call runs (None: no limit), counted from ``first_trial``, the
       number of started trials the study had when the call began.
     - ``max_trials``: the study-wide limit on started trials (None: none).
-    - ``deadline``: ``time.time()`` after which the call starts no trial (from ``timeout``).
+    - ``deadline``: ``time.monotonic()`` after which the call starts no trial (from ``timeout``;
+      not ``time.time()``, which a step of the system clock moves).
     - ``n_jobs``: the workers running trials at once.
     - ``scheduler``: the class name of the study's scheduler (None without one).
 
@@ -347,7 +348,7 @@ class Budget:
         if self.deadline is not None and trial_seconds is not None and trial_seconds > 0:
             import time
 
-            left = max(self.deadline - (time.time() if now is None else now), 0.0)
+            left = max(self.deadline - (time.monotonic() if now is None else now), 0.0)
             plans.append(started + int(left / trial_seconds * max(self.n_jobs, 1)))
         return min(plans) if plans else None
 
