@@ -1317,7 +1317,7 @@ class Study:
                 raise self._unkept(trial, state, values, e, spool_error) from None
             raise _StorageError(f"{e}\nThe result of trial {trial.number} was not lost: it is kept in {path} and "
                                 f"written to the storage when a study next opens it on this machine "
-                                f"(for example when this worker is restarted).") from None
+                                f"(for example when this worker is restarted){_spool.reboot_note(path)}.") from None
 
     def _unkept(self, trial: Trial, state: TrialState, values: list[float] | None, e: Exception,
                 spool_error: OSError) -> _StorageError:

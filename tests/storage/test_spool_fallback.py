@@ -29,6 +29,10 @@ def _places(tmp_path, monkeypatch):
     monkeypatch.delenv("TUNEWISE_SPOOL_FALLBACK_DIR", raising=False)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # the default fallback, not the real /tmp
     (tmp_path / "tmp").mkdir()
+    # The fallbacks before it (tests/storage/test_spool_places.py), not the real ones; unwritable here
+    (tmp_path / "not-a-dir").write_text("")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "not-a-dir"))
+    monkeypatch.setattr(_spool, "_PERSISTENT_TMP", tmp_path / "not-a-dir", raising=False)
 
 
 def _full(monkeypatch, *full_dirs):

@@ -6,8 +6,12 @@ finish as a small JSON file under the spool directory (``$TUNEWISE_SPOOL_DIR``, 
 ``~/.cache/tunewise/spool``), fsynced, one file per trial, named after the storage. When that
 directory cannot take it (its disk is the one that is full, read-only, over quota), the file goes
 to a fallback on another file system: ``$TUNEWISE_SPOOL_FALLBACK_DIR`` (one or more directories,
-``os.pathsep``-separated) when set, else ``tunewise-spool-<uid>`` under the temporary directory
-(``$TMPDIR``, ``/tmp``) and under ``/dev/shm``. Every study that opens that storage on this
+``os.pathsep``-separated) when set, else, in the order of what survives a reboot, the user's state
+directory (``$XDG_STATE_HOME/tunewise/spool``, default ``~/.local/state/tunewise/spool``),
+``tunewise-spool-<uid>`` under ``/var/tmp`` (kept across reboots), under the temporary directory
+(``$TMPDIR``, ``/tmp``: often in memory, or cleaned at boot) and under ``/dev/shm`` (memory). A
+result kept on a file system in memory (tmpfs) is logged as a warning that names its file and says
+it does not survive a reboot. Every study that opens that storage on this
 machine first writes the spooled results of every one of these places (``replay``) and then
 deletes their files. A result whose trial was failed meanwhile (as stale, and perhaps retried) is
 kept on the failed trial as ``system_attrs["late_result"]``: never lost, never counted twice.
@@ -60,16 +64,65 @@ def _configured() -> list[Path]:
     return [Path(p) for p in env.split(os.pathsep) if p] if env else []
 
 
+_PERSISTENT_TMP = Path("/var/tmp")  # temporary files kept across reboots (FHS), unlike /tmp on many systems
+_MEMORY_FILE_SYSTEMS = frozenset({"tmpfs", "ramfs"})
+
+
+def _state_dir() -> Path | None:
+    """``$XDG_STATE_HOME/tunewise/spool`` (default ``~/.local/state/tunewise/spool``); None without a home."""
+    env = os.environ.get("XDG_STATE_HOME")
+    if env and os.path.isabs(env):
+        return Path(env) / "tunewise" / "spool"
+    try:
+        return Path.home() / ".local" / "state" / "tunewise" / "spool"
+    except RuntimeError:  # no home directory to be found
+        return None
+
+
 def _fallback_dirs(*, configured_only: bool) -> list[Path]:
     """The fallback places, in the order a result tries them (``configured_only``: only
-    ``$TUNEWISE_SPOOL_FALLBACK_DIR`` when it is set, the defaults otherwise); replay reads them all."""
+    ``$TUNEWISE_SPOOL_FALLBACK_DIR`` when it is set, the defaults otherwise); replay reads them all.
+
+    The defaults come in the order of what survives a reboot: the user's state directory,
+    ``/var/tmp``, the temporary directory (often memory, or cleaned at boot), ``/dev/shm`` (memory)."""
     configured = _configured()
     if configured and configured_only:
         return configured
     # A per-user directory: in a shared /tmp another user must not place results to be replayed.
     name = f"tunewise-spool-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
-    defaults = [Path(tempfile.gettempdir()) / name, Path("/dev/shm") / name]
-    return configured + [d for d in defaults if d not in configured]
+    state = _state_dir()
+    defaults = ([state] if state is not None else []) + [
+        _PERSISTENT_TMP / name, Path(tempfile.gettempdir()) / name, Path("/dev/shm") / name]
+    return configured + [d for d in dict.fromkeys(defaults) if d not in configured]
+
+
+def in_memory(path: Path) -> bool:
+    """Whether ``path`` lies on a file system kept in memory (tmpfs, ramfs): gone after a reboot.
+
+    Read from ``/proc/self/mounts`` (the deepest mount point holding the path); where that cannot be
+    read, a path under ``/dev/shm``."""
+    try:
+        real = os.path.realpath(path)
+        best, kind = "", ""
+        with open("/proc/self/mounts") as f:
+            for line in f:
+                fields = line.split()
+                if len(fields) < 3:
+                    continue
+                mount = fields[1].replace("\\040", " ")
+                if (real == mount or real.startswith(mount.rstrip("/") + "/")) and len(mount) >= len(best):
+                    best, kind = mount, fields[2]
+        return kind in _MEMORY_FILE_SYSTEMS
+    except OSError:
+        return str(path).startswith("/dev/shm/")
+
+
+def reboot_note(path: Path) -> str:
+    """What to add where a spooled result's file is named: '' on a disk, a warning in memory."""
+    if not in_memory(path):
+        return ""
+    return (f" (on a file system in memory: {path} does not survive a reboot; open the storage again before the "
+            f"machine restarts, or set TUNEWISE_SPOOL_DIR to a directory on disk)")
 
 
 def spool_dirs() -> list[Path]:
@@ -135,9 +188,14 @@ def save(storage: BaseStorage, trial_id: int, state: TrialState, values: list[fl
     name = f"{record['url_hash']}-{trial_id}-{uuid.uuid4().hex[:8]}.json"
     primary = spool_dir()
     try:
-        return _write(primary, name, record, private=False)
+        path = _write(primary, name, record, private=False)
     except OSError as e:
         failures = [f"{primary}: {e}"]
+    else:
+        note = reboot_note(path)
+        if note:
+            _log.warning("the result of %s is kept in %s%s", _named(record, trial_id), path, note)
+        return path
     # The spool's own disk is the full one (or read-only): another file system keeps the result.
     fallbacks = [d for d in _fallback_dirs(configured_only=True) if d != primary]
     for folder in fallbacks:
@@ -147,8 +205,7 @@ def save(storage: BaseStorage, trial_id: int, state: TrialState, values: list[fl
             failures.append(f"{folder}: {e}")
             continue
         _log.warning("the spool directory %s could not keep the result of %s (%s): kept in %s instead%s", primary,
-                     _named(record, trial_id), failures[0], path,
-                     " (memory: it does not survive a reboot)" if str(folder).startswith("/dev/shm") else "")
+                     _named(record, trial_id), "; ".join(failures), path, reboot_note(path))
         return path
     raise SpoolError("; ".join(failures), record, name)
 
