@@ -1,4 +1,4 @@
-"""The SQLite file truncated, overwritten or moved away (without its -wal) under a running study.
+"""The SQLite file truncated or moved away (without its -wal) under a running study.
 
 A file truncated or overwritten in place keeps its inode, and a connection with its pages cached
 went on committing to it: the run ended "successfully" with every result in a file SQLite calls
@@ -55,16 +55,6 @@ def test_a_truncated_file_stops_the_run_and_the_result_is_spooled(tmp_path):
         study.optimize(objective, n_trials=3)
     [spooled] = (tmp_path / "spool").iterdir()
     assert json.loads(spooled.read_text())["state"] == "COMPLETE"
-
-
-def test_an_overwritten_file_stops_the_run(tmp_path):
-    path = str(tmp_path / "a.db")
-    study = _study_with_results(path)
-    _checkpoint(path)
-    with open(path, "r+b") as f:
-        f.write(b"\0" * 100)
-    with pytest.raises(StorageError, match="a.db' was overwritten .it no longer starts with the SQLite header"):
-        study.optimize(_objective, n_trials=1)
 
 
 def test_a_file_moved_away_without_its_log_holds_every_result_stored_before(tmp_path):
