@@ -280,17 +280,30 @@ class GPSampler(WithIndependentSampler):
                     claim = self._state_claim(study, trial, trials, observed)
                 else:
                     claim = self._point_claim(out)
+                    # The points visible trials ran or run: their claims are held already (a trial's
+                    # start claims its point), so claiming one again is refused by the storage. A
+                    # refusal this process can see coming is handled here, as a refused claim is.
+                    held = self._visible_claims(trials, space)
                     for _ in range(_REFUSED_ROUNDS):
-                        if claim != self._last_claim and claim not in self._refused:
+                        if claim in held:
+                            # A point a visible trial holds: pending or run, propose another one.
+                            stand_ins = sum(1 for t in trials if t.number < 0)
+                            trials = trials + [_pending_trial(out, dists, stand_ins + 1)]
+                        elif claim != self._last_claim and claim not in self._refused:
                             break
-                        # Asked again for the point this process claimed last: another worker holds
-                        # that claim (or the start took a queued trial instead) and its trial is not
-                        # visible yet. The point is pending elsewhere: propose another one.
-                        self._refused[claim] = dict(out)
-                        trials = trials + [_pending_trial(out, dists, len(self._refused))]
+                        else:
+                            # Asked again for the point this process claimed last: another worker
+                            # holds that claim (or the start took a queued trial instead) and its
+                            # trial is not visible yet. The point is pending elsewhere: propose
+                            # another one.
+                            self._refused[claim] = dict(out)
+                            stand_ins = sum(1 for t in trials if t.number < 0)
+                            trials = trials + [_pending_trial(out, dists, stand_ins + 1)]
                         out = self._model_point(study, trial, space, dists, trials, observed, failed)
                         claim = self._point_claim(out)
                     else:  # every point near the optimum is held (a small space run through): no claim
+                        claim = None
+                    if claim in held:  # the last point asked for is held too: a deliberate repeat
                         claim = None
             if claim is not None:
                 self._last_claim = claim
@@ -335,6 +348,24 @@ class GPSampler(WithIndependentSampler):
         write the claim with the trial's start, so a sequential study pays no extra write.
         """
         return "gp-point:" + hashlib.sha1(repr(sorted(out.items())).encode()).hexdigest()[:20]
+
+    def _visible_claims(self, trials: list[FrozenTrial], space: list[str]) -> set[str]:
+        """The point claims of the visible trials (finished, or running with the whole point).
+
+        A discrete space smaller than the budget is run through (a categorical of three choices
+        and 50 trials, s33's warisa_s04 notebook): the model then asks for points that finished
+        trials hold. Their claims were refused by the storage, and the refusals, forgotten once
+        the holding trial is visible (``_unseen_refusals``), let the sampler ask for a refused
+        point again, which the study refuses as a broken protocol (RuntimeError at the 7th to 20th
+        trial of a sequential study). Held points are pending stand-ins instead, and a point
+        still held after ``_REFUSED_ROUNDS`` is repeated without a claim.
+        """
+        held = set()
+        for t in trials:
+            params = running_params(t) if t.state == TrialState.RUNNING else t.params
+            if all(n in params for n in space):
+                held.add(self._point_claim({n: params[n] for n in space}))
+        return held
 
     def _unseen_refusals(self, trials: list[FrozenTrial]) -> list[FrozenTrial]:
         """Pending stand-ins for refused points no visible trial holds yet (forgotten once one does)."""
