@@ -11,16 +11,14 @@ import numpy as np
 
 from tunewise import distributions as D
 from tunewise.samplers._base import Sampler
-from tunewise.samplers._context import ContextView, Proposal, TrialContext, as_proposal
+from tunewise.samplers._context import Proposal, as_proposal
 from tunewise.samplers._nsga import NSGAIISampler
 from tunewise.samplers._qmc import CENTRE_MIN_DIMS, QMCSampler
 from tunewise.samplers._tpe import TPESampler
 from tunewise.trial import TrialState
 
 if TYPE_CHECKING:
-    from collections.abc import Container, Hashable, Mapping
-
-    from tunewise.samplers._context import StudyContext
+    from tunewise.samplers._context import StudyContext, TrialContext
     from tunewise.trial import FrozenTrial
 
 __all__ = ["AutoSampler"]
@@ -42,14 +40,6 @@ _VERY_LARGE = 1000
 # (benchmarks/history/s24/README.md).
 _TIE_WINDOW = 4
 _TIE_REPEATS = 2
-# Dev switch (issue 18, session 33), off: a GP per branch of a conditional space (candidate B).
-# TPE proposes as before (its categorical model picks the branch: the categorical values); when
-# those values are ones the study has seen with exactly one set of active parameters, that set
-# (the branch) holds a float, and at least min(10, 2 m + 1) finished trials of the branch exist
-# (m: its numeric parameters), a GP fitted on that branch's trials alone (no imputation) proposes
-# its numeric parameters, the categorical ones held at TPE's values. Sequential, single-objective
-# studies below ``large_budget`` only; unconditional spaces never reach it.
-_BRANCH_GP = False
 
 
 def _load_gp_sampler() -> type[Sampler] | None:
@@ -149,9 +139,6 @@ class AutoSampler(Sampler):
         self._max_running = 0
         self._reseeded: tuple[int | None] | None = None
         self._sticky_tpe: str | None = None  # once TPE is chosen for a lasting reason, it stays
-        self._sticky_conditional = False  # that reason is a conditional space (_branch_gp's case)
-        self._branch_gp = _BRANCH_GP
-        self._branch_gp_model: Sampler | None = None
         self._plan: dict[str, Any] | None = None
         self._plan_changed = False
 
@@ -166,7 +153,7 @@ class AutoSampler(Sampler):
     def reseed(self, seed: int | None) -> None:
         super().reseed(seed)
         self._reseeded = (seed,)  # the GP may be created later, in this worker: reseed it then too
-        for s in (self._qmc, self._tpe, self._gp, self._nsga, self._branch_gp_model):
+        for s in (self._qmc, self._tpe, self._gp, self._nsga):
             if s is not None:
                 s.reseed(seed)
 
@@ -220,10 +207,11 @@ class AutoSampler(Sampler):
                       "objectives: MO-TPE models choices natively")
         elif conditional:
             # The GP on trials whose inactive parameters hold a constant (s31 candidate I) failed its
-            # dev bars: benchmarks/history/s31/auto_candidate_i.patch, auto_condgp.md.
+            # dev bars: benchmarks/history/s31/auto_candidate_i.patch, auto_condgp.md. So did a GP per
+            # branch (fitted on the trials of TPE's branch only, s33 candidate B: 1.84x the regret at
+            # 30 trials on one dev problem): benchmarks/history/s33/auto_candidate_b.patch, auto_branch_gp.md.
             reason = (f"conditional space ({len(conditional)} parameters appear only in some trials, "
                       f"e.g. {sorted(conditional)[0]!r}): TPE models each branch separately")
-            self._sticky_conditional = True
         elif study.budget.n_jobs > self.max_parallel_for_gp:
             reason = (f"{study.budget.n_jobs} workers (> {self.max_parallel_for_gp}): TPE's constant liar "
                       "spreads many workers cheaply")
@@ -304,16 +292,6 @@ class AutoSampler(Sampler):
         self._plan_changed = False
         sampler, name, reason = self._decide(study, trial)
         self._current = sampler
-        proposal: dict[str, Any] | Proposal | None = None
-        if (self._branch_gp and sampler is self._tpe and self._sticky_conditional
-                and len(study.directions) == 1 and study.budget.n_jobs <= 1):
-            proposal = sampler.propose(study, trial)
-            branch = self._branch_point(study, trial, dict(as_proposal(proposal, sampler).params))
-            if branch is not None:
-                point, reason = branch
-                name = "GPSampler"
-                proposal = dataclasses.replace(as_proposal(proposal, sampler),
-                                               params={**as_proposal(proposal, sampler).params, **point})
         record = None
         if self._choice is None or self._choice[0] != name:
             stored = study.system_attrs.get(ATTR)
@@ -321,8 +299,7 @@ class AutoSampler(Sampler):
                 history = list(stored.get("history", [])) if isinstance(stored, dict) else []
                 history.append({"sampler": name, "from_trial": trial.number})
                 record = {"sampler": name, "reason": reason, "from_trial": trial.number, "history": history}
-        if proposal is None:
-            proposal = sampler.propose(study, trial)
+        proposal = sampler.propose(study, trial)
         self._choice = (name, reason)
         attrs: dict[str, Any] = {}
         if record is not None:
@@ -335,55 +312,6 @@ class AutoSampler(Sampler):
         proposal = as_proposal(proposal, sampler)
         return dataclasses.replace(proposal, study_attrs={**proposal.study_attrs, **attrs})
 
-    def _branch_point(self, study: StudyContext, trial: TrialContext,
-                      proposed: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
-        """The branch-wise GP's values for the branch TPE's ``proposed`` values take, and why; None
-        where TPE's proposal stands (see _BRANCH_GP)."""
-        dists = study.distributions
-        trials = study.get_trials()
-        finished = [t for t in trials if t.state == TrialState.COMPLETE and t.values is not None]
-        if len(finished) >= self.large_budget or any(
-                t.state == TrialState.RUNNING and t.params
-                and not (trial.trial_id is not None and t.trial_id == trial.trial_id) for t in trials):
-            return None
-        cats = {n for n, d in dists.items() if isinstance(d, D.Categorical)}
-        branches: dict[frozenset[str], list[FrozenTrial]] = {}
-        for t in finished:
-            branches.setdefault(frozenset(t.params), []).append(t)
-        # A branch is the set of active parameters; TPE's categorical values take branch S when each
-        # of S's categoricals holds a value S's trials have held (unambiguous: exactly one S).
-        taken = [s for s, ts in branches.items()
-                 if all(c in proposed and any(_same(proposed[c], t.params[c]) for t in ts) for c in s & cats)]
-        if len(taken) != 1:
-            return None
-        active = taken[0]
-        members = branches[active]
-        numeric = [n for n in active if n not in cats and (dists[n].n_values or 2) > 1]
-        if not any(isinstance(dists[n], D.Float) and (dists[n].n_values or 2) > 1 for n in numeric):
-            return None  # all-discrete branch: TPE
-        needed = min(10, 2 * len(numeric) + 1)
-        if len(members) < needed:
-            return None
-        repeats = _repeats(members)
-        if sum(repeats[-_TIE_WINDOW:]) >= _TIE_REPEATS:
-            return None  # a plateau inside the branch: TPE (as the unconditional rule)
-        gp = self._branch_gp_model
-        if gp is None:
-            cls = _load_gp_sampler()
-            if cls is None:
-                return None
-            gp = self._branch_gp_model = cls(seed=self.seed, n_startup_trials=0)  # type: ignore[call-arg]
-            if self._reseeded is not None:
-                gp.reseed(self._reseeded[0])
-        held = {c: proposed[c] for c in active & cats}
-        point = as_proposal(gp.propose(_BranchView(study, active), _HeldTrial(trial, held)), gp).params
-        out = {n: point[n] for n in numeric if n in point}
-        if not out:
-            return None
-        return out, (f"conditional space: TPE chose the branch ({len(active)} active parameters, "
-                     f"{len(members)} finished trials of it); a GP fitted on that branch's trials "
-                     "proposes its numeric parameters")
-
     def sample(self, study: StudyContext, trial: TrialContext, name: str, distribution: D.Distribution) -> Any:
         return self._current.sample(study, trial, name, distribution)
 
@@ -391,8 +319,6 @@ class AutoSampler(Sampler):
         for s in (self._qmc, self._tpe, self._gp, self._nsga):
             if s is not None:
                 s.after_trial(study, trial)
-        if self._branch_gp_model is not None:
-            self._branch_gp_model.after_trial(study, trial)
 
     @property
     def plan(self) -> dict[str, Any] | None:
@@ -421,73 +347,6 @@ class AutoSampler(Sampler):
         return {"name": "AutoSampler", "seed": self.seed, "n_startup_trials": self.n_startup_trials,
                 "large_budget": self.large_budget, "max_parallel_for_gp": self.max_parallel_for_gp,
                 "multi_objective_large_budget": self.multi_objective_large_budget}
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal categorical values (``True`` is not ``1`` here)."""
-    return type(a) is type(b) and bool(a == b)
-
-
-class _BranchView(ContextView):
-    """The study as a branch's GP sees it: the branch's parameters and the trials whose active
-    parameters are exactly those (finished or not), so no inactive value is imputed."""
-
-    __slots__ = ("_active",)
-
-    def __init__(self, study: StudyContext, active: frozenset[str]) -> None:
-        super().__init__(study)
-        self._active = active
-
-    @property
-    def distributions(self) -> dict[str, D.Distribution]:
-        return {n: d for n, d in self._study.distributions.items() if n in self._active}
-
-    def get_trials(self, deepcopy: bool = False, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
-        return [t for t in self._study.get_trials(deepcopy=deepcopy, states=states)
-                if t.params.keys() == self._active]
-
-    @property
-    def history_id(self) -> Hashable:
-        return (self._study.history_id, "branch", tuple(sorted(self._active)))
-
-
-class _HeldTrial(TrialContext):
-    """``trial`` with the branch's categorical values held (as an enqueued trial's would be)."""
-
-    __slots__ = ("_held", "_trial")
-
-    def __init__(self, trial: TrialContext, held: dict[str, Any]) -> None:
-        self._trial, self._held = trial, held
-
-    @property
-    def number(self) -> int:
-        return self._trial.number
-
-    @property
-    def trial_id(self) -> int | None:
-        return self._trial.trial_id
-
-    @property
-    def params(self) -> Mapping[str, Any]:
-        return self._trial.params
-
-    @property
-    def fixed_params(self) -> Mapping[str, Any]:
-        return {**self._held, **self._trial.fixed_params}
-
-    @property
-    def system_attrs(self) -> Mapping[str, Any]:
-        return self._trial.system_attrs
-
-    @property
-    def user_attrs(self) -> Mapping[str, Any]:
-        return self._trial.user_attrs
-
-    def set_system_attr(self, key: str, value: Any) -> None:
-        self._trial.set_system_attr(key, value)
-
-    def set_user_attr(self, key: str, value: Any) -> None:
-        self._trial.set_user_attr(key, value)
 
 
 def _repeats(finished: list[FrozenTrial]) -> list[bool]:
