@@ -534,10 +534,10 @@ def _run_workers(job: OptimizeJob, payload: bytes, n_jobs: int) -> None:
 
 
 def _wait_all(procs: list[Any], timeout: float, kill: bool = True) -> None:
-    end = time.time() + timeout
+    end = time.monotonic() + timeout  # (monotonic: a step of the system clock must not stretch or cut it)
     for p in procs:
         try:
-            p.wait(timeout=max(0.0, end - time.time()))
+            p.wait(timeout=max(0.0, end - time.monotonic()))
         except subprocess.TimeoutExpired:
             if kill:
                 p.kill()

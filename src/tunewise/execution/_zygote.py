@@ -174,8 +174,8 @@ class _Zygote:
         accepted: list[Connection] = []
         acceptor = threading.Thread(target=lambda: accepted.append(listener.accept()), daemon=True)
         acceptor.start()
-        deadline = time.time() + 120.0
-        while acceptor.is_alive() and self.proc.poll() is None and time.time() < deadline:
+        deadline = time.monotonic() + 120.0  # (monotonic: a step of the system clock must not end the wait)
+        while acceptor.is_alive() and self.proc.poll() is None and time.monotonic() < deadline:
             acceptor.join(0.05)
         listener.close()
         try:
@@ -293,9 +293,9 @@ class ForkedWorker:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
-        end = None if timeout is None else time.time() + timeout
+        end = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
-            if end is not None and time.time() >= end:
+            if end is not None and time.monotonic() >= end:
                 raise subprocess.TimeoutExpired(f"worker {self.pid}", timeout or 0.0)
             time.sleep(0.01)
         assert self.returncode is not None
