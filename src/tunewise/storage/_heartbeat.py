@@ -183,6 +183,8 @@ class _Monitor:
         # len() calls per wake-up); beat only every interval.
         tick = min(interval, _SAVE_PARAMS_AFTER)
         idle_since: float | None = None
+        release: Callable[[], None] | None = getattr(storage, "_release_thread", None)
+        holds = False  # whether this thread may hold a database connection (it wrote since it last gave it back)
         try:
             while True:
                 time.sleep(tick)
@@ -194,12 +196,20 @@ class _Monitor:
                         if now - idle_since > max(_IDLE_EXIT, 3 * interval):
                             self.thread = None
                             return
-                        continue
-                idle_since = None
+                    else:
+                        idle_since = None
+                if not running:
+                    if holds and release is not None:
+                        # Nothing to beat for: give the connection back now, not at the idle exit
+                        # (one server connection per study whose trials ran in the last 30 s,
+                        # s32 lead_pg_connections.txt); the next trial takes one from the pool.
+                        release()
+                        holds = False
+                    continue
                 with self.writing:
+                    holds = True
                     self._write_beats(storage, running, now, interval)
         finally:
-            release = getattr(storage, "_release_thread", None)
             if release is not None:
                 release()
 

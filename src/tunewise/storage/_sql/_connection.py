@@ -6,6 +6,10 @@
 - Each thread runs on its own pooled DBAPI connection in driver autocommit mode: reads run
   without a transaction, writes send ``BEGIN IMMEDIATE`` (SQLite) or ``BEGIN`` (PostgreSQL)
   themselves. A forked child never touches its parent's connections.
+- Every storage of this process on one PostgreSQL URL shares one engine and one connection per
+  thread (:class:`_Connections`), so the server connections a process holds are bounded by its
+  threads and its pool, not by how many storages (studies) it opened; they are closed once the
+  last of those storages is closed or collected.
 - Errors are classified as retry (busy, serialization failure), reconnect (connection lost) or
   fatal; retries back off exponentially for at most ``retry_seconds``, then raise a
   :class:`~tunewise.exceptions.StorageError` that says what happened. SQLite errors the user must
@@ -22,6 +26,7 @@ import shlex
 import threading
 import time
 import urllib.parse
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -300,6 +305,89 @@ class Backoff:
         return True
 
 
+class _Connections:
+    """An engine and the pooled connection each thread of this process runs on: one per
+    :class:`Database` on SQLite, one per PostgreSQL URL (and engine arguments) shared by every
+    Database on it in this process.
+
+    Before, each storage had an engine of its own and its thread's connection stayed checked out
+    as long as the storage lived: a process that opened studies one after another held one more
+    server connection per study (s32 lead_pg_connections.txt: 10 studies, 10 connections)."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self.local = threading.local()
+        self.pid = os.getpid()
+        # The connections the threads hold, to close when the last user goes (weakly: a thread
+        # that ended without giving its back lets it go with its thread-local storage).
+        self.held: weakref.WeakSet[Any] = weakref.WeakSet()
+        self.users = 0
+
+    def forked(self) -> None:
+        """In a forked child: leave the parent's connections alone, and take new ones from now on."""
+        self.engine.dispose(close=False)
+        self.local = threading.local()
+        self.held = weakref.WeakSet()
+        self.pid = os.getpid()
+
+    def close_all(self) -> None:
+        """Give back every thread's connection and close the pool's (no user is left)."""
+        if os.getpid() != self.pid:  # a forked child's copy: the parent's connections are not ours
+            self.engine.dispose(close=False)
+            return
+        held, self.held, self.local = list(self.held), weakref.WeakSet(), threading.local()
+        for raw in held:
+            try:
+                raw.close()
+            except Exception:  # noqa: BLE001 - closing a broken connection must not raise
+                pass
+        self.engine.dispose()
+
+
+# PostgreSQL: (URL, engine arguments) -> the engine and connections every Database on them shares.
+_shared: dict[tuple[str, str], _Connections] = {}
+# Reentrant: a collected Database's finalizer (_leave) may run inside _join, at any allocation.
+_shared_guard = threading.RLock()
+
+
+def _join(key: tuple[str, str] | None, engine: sa.Engine) -> _Connections:
+    """The connections a new Database on ``key`` uses (None: its own, over ``engine``)."""
+    with _shared_guard:
+        conns = _shared.get(key) if key is not None else None
+        if conns is None:
+            conns = _Connections(engine)
+            if key is not None:
+                _shared[key] = conns
+        else:
+            engine.dispose()  # the one just made for the URL: never connected
+        conns.users += 1
+        return conns
+
+
+def _leave(key: tuple[str, str] | None, conns: _Connections, close_all: bool) -> None:
+    """A Database on ``conns`` is closed (``close_all`` False) or was collected: the last one
+    closes the pool (and, when collected, every thread's connection: none can be in use)."""
+    with _shared_guard:
+        conns.users -= 1
+        if conns.users > 0:
+            return
+        if key is not None and _shared.get(key) is conns:
+            del _shared[key]
+    if close_all:
+        conns.close_all()
+    else:
+        conns.engine.dispose(close=os.getpid() == conns.pid)
+
+
+def _share_key(url: str, is_sqlite: bool, engine_kwargs: dict[str, Any]) -> tuple[str, str] | None:
+    if is_sqlite:
+        return None  # (no server: a file's connections stay with its storage, as before)
+    try:
+        return url, repr(sorted(engine_kwargs.items()))
+    except Exception:  # noqa: BLE001 - arguments that cannot be compared: an engine of its own
+        return None
+
+
 class Database:
     """The database at ``url`` as this process reaches it: the engine, one pooled connection per
     thread, and :meth:`run` (one operation, in one transaction for a write, retried with backoff).
@@ -317,8 +405,13 @@ class Database:
         self.synchronous = synchronous  # SQLite's; the URL's ?synchronous= sets it too (_sqlite_url)
         self.read_only: str | None = None  # why a SQLite file is opened read-only (set by _create_engine)
         self.path: str | None = None  # the SQLite file
-        self.engine = self._create_engine()
-        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        engine = self._create_engine()
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        key = _share_key(url, self.is_sqlite, engine_kwargs)
+        self._conns = conns = _join(key, engine)
+        self.engine = conns.engine
+        self._finalizer = weakref.finalize(self, _leave, key, conns, True)
+        self._finalizer.atexit = False  # at exit, the process's end closes them (daemon threads may still write)
         if self.is_sqlite:
             self._refuse_orphaned_log()
         # SQLite: when this process's writes waited for the file's write lock (see LockWaits);
@@ -328,13 +421,17 @@ class Database:
         dbapi: Any = self.engine.dialect.dbapi
         self._dbapi = dbapi
         self._db_errors: tuple[type[BaseException], ...] = (sa_exc.DBAPIError, dbapi.Error)
-        self._local = threading.local()
-        self._pid = os.getpid()
         self._file_id: tuple[int, int] | None = None  # the SQLite file's (device, inode), see _check_same_file
 
     def close(self) -> None:
+        """Give this thread's connection back; the last open Database on the engine also closes
+        its pool. (Other threads may still run operations here: their connections are left to them.)"""
         self.release_thread()
-        self.engine.dispose(close=os.getpid() == self._pid)
+        left = self._finalizer.detach()  # (self, _leave, (key, conns, True), {}) the first time
+        if left is not None:
+            _leave(left[2][0], left[2][1], False)
+        else:
+            self.engine.dispose(close=os.getpid() == self._conns.pid)
 
     def error(self, problem: str) -> StorageError:
         return StorageError(f"storage {self.masked!r}: {problem}")
@@ -513,33 +610,35 @@ class Database:
     # ---- connections --------------------------------------------------------------------------------
     def raw(self) -> Any:
         """This thread's pooled DBAPI connection, in driver autocommit mode."""
-        if os.getpid() != self._pid:
-            # Forked: the parent's connections must not be touched here.
-            self.engine.dispose(close=False)
-            self._local = threading.local()
-            self._pid = os.getpid()
-        raw = getattr(self._local, "raw", None)
+        conns = self._conns
+        if os.getpid() != conns.pid:
+            conns.forked()  # the parent's connections must not be touched here
+        raw = getattr(conns.local, "raw", None)
         if raw is None:
-            raw = self.engine.raw_connection()
+            raw = conns.engine.raw_connection()
             if not self.is_sqlite:
                 driver: Any = raw.driver_connection
                 driver.autocommit = True  # we send BEGIN/COMMIT for writes only
-            self._local.raw = raw
+            conns.local.raw = raw
+            conns.held.add(raw)
         return raw
 
     def release_thread(self) -> None:
-        """Give this thread's connection back to the pool (called by threads that are ending)."""
-        raw = getattr(self._local, "raw", None)
-        self._local.raw = None
-        if raw is not None and os.getpid() == self._pid:
+        """Give this thread's connection back to the pool (called by threads that are ending, or
+        idle: a heartbeat thread with no trial to beat for)."""
+        conns = self._conns
+        raw = getattr(conns.local, "raw", None)
+        conns.local.raw = None
+        if raw is not None and os.getpid() == conns.pid:
             try:
                 raw.close()
             except Exception:  # noqa: BLE001 - closing a broken connection must not raise
                 pass
 
     def _drop_raw(self) -> None:
-        raw = getattr(self._local, "raw", None)
-        self._local.raw = None
+        conns = self._conns
+        raw = getattr(conns.local, "raw", None)
+        conns.local.raw = None
         if raw is not None:
             try:
                 raw.invalidate()
@@ -769,7 +868,7 @@ class Database:
 
         After the file was moved away (without its ``-wal``), its last commits would be only in the
         log left at the old path; a new database created there would take that log as its own."""
-        raw = getattr(self._local, "raw", None)
+        raw = getattr(self._conns.local, "raw", None)
         if raw is None:
             return
         try:
@@ -782,7 +881,7 @@ class Database:
             pass
 
     def _rollback_quietly(self) -> None:
-        raw = getattr(self._local, "raw", None)
+        raw = getattr(self._conns.local, "raw", None)
         if raw is None:
             return
         try:
