@@ -786,10 +786,6 @@ class ASHAScheduler(_SuccessiveHalving):
         # ... and True judges a rung at the nearest level that decides it, on 1+ best (the rule
         # before session 5); False at the furthest level measured, as stop mode.
         self._promote_nearest = False
-        # Benchmark variant (stop mode, issue 19, session 33): a number g lets a cheap rung that
-        # would pass a trial uncut cut it when it is worse there than every other result by more
-        # than g times their range (_gross_outlier); None: off.
-        self._outlier_gap: float | None = None
 
     def _active(self) -> bool:
         return self.mode == "stop" and self.hedge_threshold is not None and len(self._weights) >= 2
@@ -861,41 +857,13 @@ class ASHAScheduler(_SuccessiveHalving):
             return False
         verdict = self._verdicts(ctx).get(rung)
         if not self._cuts(rung, verdict):
-            return not self._outlier_cut(ctx, rung, trial)
+            return True
         # Audits: some trials pass a rung that cuts, so that it keeps being measured (only trials
         # it did not cut measure it): 1 in eta**2 at a trusted rung, so trust earned on few
         # configurations can be lost again; 1 in eta at a cheap rung not trusted yet.
         if _audited(trial.number, self.reduction_factor ** (2 if verdict == "trusted" else 1)):
-            return not self._outlier_cut(ctx, rung, trial)
+            return True
         return self._repeats_cut(ctx, trial)
-
-    def _outlier_cut(self, ctx: SchedulerContext, rung: int, trial: FrozenTrial) -> bool:
-        """Whether a trial that would pass ``rung`` uncut is cut there as a gross outlier
-        (:meth:`_gross_outlier`; never a configuration a rung cut before, see :meth:`_repeats_cut`)."""
-        return self._gross_outlier(ctx, rung, trial) and not self._repeats_cut(ctx, trial)
-
-    def _gross_outlier(self, ctx: SchedulerContext, rung: int, trial: FrozenTrial) -> bool:
-        """Benchmark variant (``_outlier_gap``, default None: off; issue 19, session 33): whether
-        ``trial``, about to pass a cheap rung uncut (not measured yet, found to mislead, or an
-        audit), is worse there than every other result at that rung by more than
-        ``_outlier_gap`` times their range (2+ others, a range above 0). It is then subject to
-        the rung's cut (and, the worst, cut). A rung that misranks the best configurations still
-        ranks the many bad ones (learning rates far off the optimum) below them."""
-        gap = self._outlier_gap
-        if gap is None or not self._assumed(rung):
-            return False
-        others = [loss for loss, t in self._records(ctx, 0, rung) if t.number != trial.number]
-        if len(others) < 2:
-            return False
-        lo, hi = min(others), max(others)
-        if not hi > lo:
-            return False
-        values = trial.intermediate_values
-        r = self.rungs(0)[rung]
-        step = next((s for s in sorted(values) if s >= r * (1 - 1e-12)), None)
-        if step is None:
-            return False
-        return _sign(ctx) * float(values[step]) > hi + gap * (hi - lo)
 
     def _repeats_cut(self, ctx: SchedulerContext, trial: FrozenTrial) -> bool:
         """Whether ``trial`` repeats a configuration that a rung cut (not one stopped as
