@@ -87,3 +87,19 @@ def test_a_new_database_is_not_created_over_a_log_left_behind(tmp_path):
         tw.create_study(name="s", storage=f"sqlite:///{path}", load_if_exists=True)
     assert not os.path.exists(path)
     del study
+
+
+def test_a_study_is_not_started_afresh_where_its_database_was_moved_away(tmp_path):
+    # The running study noticed and emptied the log into the moved file: what is left at the
+    # path (an empty -wal, the -shm) still says a database was there; a second worker resuming
+    # the study there would silently have started it afresh in a new file.
+    path = str(tmp_path / "a.db")
+    study = _study_with_results(path, n=3)
+    (tmp_path / "away").mkdir()
+    os.rename(path, str(tmp_path / "away" / "a.db"))
+    with pytest.raises(StorageError, match="a.db' was deleted or moved away"):
+        study.optimize(_objective, n_trials=1)
+    with pytest.raises(StorageError, match=r"(?s)a\.db' is missing, but .*a\.db-wal.* still there: the database "
+                                           r"was moved or deleted while a process had it open"):
+        tw.create_study(name="s", storage=f"sqlite:///{path}", load_if_exists=True)
+    assert not os.path.exists(path)

@@ -800,23 +800,30 @@ class Database:
                 f"writers wait).")
 
     def _refuse_orphaned_log(self) -> None:
-        """Refuse to create a database where one was moved or deleted without its write-ahead log.
+        """Refuse to create a database where one was moved or deleted while a process had it open.
 
-        SQLite would create an empty file and take the log left there as its own: a partial copy
-        of the old database (its last commits, without the pages already copied into the file)."""
-        if self.path is None:
+        SQLite removes a database's ``-wal`` and ``-shm`` when its last connection closes, so
+        either one without the database file means it was moved away or deleted under a running
+        study (whose process may still be writing to it). A new database there would hold none of
+        its trials: a study resumed there would start afresh, silently (s33 faults, case 1); and
+        SQLite would take a non-empty log left there as the new file's own (a partial copy of the
+        old database)."""
+        if self.path is None or os.path.exists(self.path):
             return
-        wal = self.path + "-wal"
+        wal, shm = self.path + "-wal", self.path + "-shm"
         try:
-            size = os.path.getsize(wal)
+            size: int | None = os.path.getsize(wal)
         except OSError:
+            size = None
+        if size is None and not os.path.exists(shm):
             return
-        if size == 0 or os.path.exists(self.path):
-            return
+        names = [p for p in (wal, shm) if os.path.exists(p)]
+        left = (f"its write-ahead log {wal!r} ({size} bytes, the latest commits) is" if size
+                else f"{' and '.join(map(repr, names))} {'are' if len(names) > 1 else 'is'}")
         raise self.error(
-            f"the SQLite file {self.path!r} is missing, but its write-ahead log {wal!r} ({size} bytes, the "
-            f"latest commits) is still there: the database was moved or deleted without it. Put the database "
-            f"back at that path, or delete {wal!r} and {self.path + '-shm'!r} to start a new database there"
+            f"the SQLite file {self.path!r} is missing, but {left} still there: the database was moved or "
+            f"deleted while a process had it open, and a new database here would start the study afresh. Put the "
+            f"database back at that path, or delete {wal!r} and {shm!r} to start a new database there"
         )
 
     def _check_same_file(self) -> None:
