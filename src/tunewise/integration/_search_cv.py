@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from tunewise.integrations.sklearn import SearchCV
+
+_logger = logging.getLogger("tunewise")
 
 
 def _mean_std(values: list[Any]) -> tuple[float | None, float | None]:
@@ -24,6 +27,7 @@ class _OptunaTrialsSearchCV(SearchCV):
     Its output is Optuna's too: the study's lines (created, one per trial), none of scikit-learn's."""
 
     _study_log_lines = True
+    _raise_when_all_fits_fail = False
 
     def _trial_attrs(self, record: dict[str, Any]) -> dict[str, Any]:
         attrs: dict[str, Any] = {}
@@ -38,6 +42,19 @@ class _OptunaTrialsSearchCV(SearchCV):
                 attrs[f"split{k}_{part}_score"] = value
             attrs[f"mean_{part}_score"], attrs[f"std_{part}_score"] = _mean_std(values)
         return attrs
+
+    def _select_best(self, *args: Any, **kwargs: Any) -> None:
+        super()._select_best(*args, **kwargs)
+        # Optuna's OptunaSearchCV reads the best from the study: with no trial completed (every
+        # configuration's fits failed) study.best_params raises, its refit logs that and refits the
+        # estimator as given, and best_params_ / best_score_ / best_index_ raise ValueError. A
+        # failed configuration's parameters are not refitted (s33: LGBMClassifier with
+        # early_stopping_rounds and no validation set fails every fit and the refit alike).
+        states = getattr(self, "_row_states", None)
+        means = np.asarray(self.cv_results_.get("mean_test_score", []), dtype=float)
+        if states is not None and len(means) == len(states) and not np.any((states == "COMPLETE") & ~np.isnan(means)):
+            self._no_completed_trial = True
+            self.best_params_ = {}
 
 
 class OptunaSearchCV(SearchCV):
@@ -116,17 +133,32 @@ class OptunaSearchCV(SearchCV):
             # Optuna's verbose sets the level of a logger that has no handler: it prints nothing more.
             verbose=0,
         )
+        self.__dict__.pop("_no_completed_trial", None)
         search.fit(X, y, groups=groups, **fit_params)
         for key, value in vars(search).items():
             if key.endswith("_") and not key.startswith("_"):
                 setattr(self, key, value)
+        if getattr(search, "_no_completed_trial", False):
+            if self.refit:
+                _logger.error("OptunaSearchCV: no trial completed (every configuration's fits failed): the estimator "
+                              "was refitted with its own parameters, as Optuna's OptunaSearchCV does")
+            self._no_completed_trial = True
+            for key in ("best_params_", "best_score_", "best_index_"):
+                self.__dict__.pop(key, None)
         # Optuna's are the best trial's value and number: a Python float and int (numpy's print as
         # np.float64(...) / np.int64(...) in a repr, a dict or a list).
-        if isinstance(getattr(self, "best_score_", None), np.floating):
+        if isinstance(self.__dict__.get("best_score_"), np.floating):
             self.best_score_ = float(self.best_score_)
-        if isinstance(getattr(self, "best_index_", None), np.integer):
+        if isinstance(self.__dict__.get("best_index_"), np.integer):
             self.best_index_ = int(self.best_index_)
         return self
+
+    def __getattr__(self, name: str) -> Any:
+        # With no completed trial, Optuna's best_params_ / best_score_ / best_index_ read the study's
+        # best trial and raise its ValueError; so do these (study_.best_trial raises).
+        if name in ("best_params_", "best_score_", "best_index_") and self.__dict__.get("_no_completed_trial"):
+            self.study_.best_trial  # noqa: B018 - raises ValueError: no trial completed
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def best_trial_(self) -> Any:

@@ -902,7 +902,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
             raise
         self._end_callbacks(study, None)
         if halving_plan is None:  # halving warns once per iteration, as scikit-learn's (_search_halving)
-            _warn_or_raise_about_failed_fits(run.fits, settings.error_score)
+            _warn_or_raise_about_failed_fits(run.fits, settings.error_score, raise_all=self._raise_when_all_fits_fail)
 
         self.multimetric_ = metrics.multimetric
         # A search written as scikit-learn's (its configurations, no pruning, no stored study) has scikit-learn's
@@ -1264,6 +1264,9 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
     # The study's log lines (its creation, a line per trial), silenced as scikit-learn's searches print none;
     # OptunaSearchCV, whose Optuna counterpart runs a study that prints them, turns them on.
     _study_log_lines = False
+    # scikit-learn's searches raise ValueError when every fit failed; Optuna's OptunaSearchCV (a
+    # subclass's False) scores each failed trial error_score and goes on.
+    _raise_when_all_fits_fail = True
 
     def _trial_attrs(self, record: dict[str, Any]) -> dict[str, Any]:
         """User attributes a trial gets besides its fold record: none here (OptunaSearchCV adds Optuna's)."""
@@ -1589,7 +1592,7 @@ class SearchCV(_CallbackSupport, MetaEstimatorMixin, BaseEstimator):
         return int(self.best_estimator_.n_features_in_)
 
 
-def _warn_or_raise_about_failed_fits(fits: Sequence[str | None], error_score: Any) -> None:
+def _warn_or_raise_about_failed_fits(fits: Sequence[str | None], error_score: Any, raise_all: bool = True) -> None:
     """One summary of the fits that failed (their scores are ``error_score``), or a ValueError
     when they all did: scikit-learn's searches say the same once per search, not per fold."""
     from collections import Counter
@@ -1602,7 +1605,7 @@ def _warn_or_raise_about_failed_fits(fits: Sequence[str | None], error_score: An
     # scikit-learn's summary: each distinct traceback once, in the order first met, after a line of dashes.
     details = "\n".join(f"{'-' * 80}\n{n} fits failed with the following error:\n{e}"
                          for e, n in Counter(errors).items())
-    if len(errors) == len(fits):
+    if len(errors) == len(fits) and raise_all:
         raise ValueError(f"\nAll the {len(fits)} fits failed.\nIt is very likely that your model is misconfigured.\n"
                          f"You can try to debug the error by setting error_score='raise'.\n\n"
                          f"Below are more details about the failures:\n{details}")
