@@ -78,7 +78,7 @@ def cpu(rows: dict[tuple[str, str, int], dict[str, Any]], method: str, problems:
 
 def gp_share(rows: dict[tuple[str, str, int], dict[str, Any]], problem: str) -> str:
     xs = [sum(u == "GPSampler/branch" for u in r.get("used", [])) for (p, m, _), r in rows.items()
-          if m == CAND and p == problem]
+          if m == CAND and p == problem and "used" in r]  # probe 11's runner records no strategy
     return f"{sum(xs) / len(xs):.1f}" if xs else "-"
 
 
