@@ -7,9 +7,11 @@ is set and the server cannot be reached the tests fail: CI asked for PostgreSQL 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import pytest
@@ -98,3 +100,17 @@ def more_than_the_pages_left(trial: Trial) -> float:
     """An objective whose result (a 100,000-character user attr) does not fit a full disk's pages."""
     trial.set_user_attr("log", "x" * 100_000)
     return trial.suggest_float("x", 0, 1)
+
+
+def spool_dirs_full(monkeypatch: pytest.MonkeyPatch, *full_dirs: object) -> Callable[[], None]:
+    """Spool files created in any of ``full_dirs`` fail as on a full disk; returns "space back"."""
+    mkstemp = tempfile.mkstemp
+    full = {str(d) for d in full_dirs}
+
+    def _no_space(*args, **kwargs):
+        if str(kwargs.get("dir")) in full:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", _no_space)
+    return lambda: monkeypatch.setattr(tempfile, "mkstemp", mkstemp)

@@ -8,7 +8,6 @@ disk is "full" by an ENOSPC when a file is created in that directory.
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import re
@@ -17,7 +16,7 @@ import tempfile
 import pytest
 
 import tunewise as tw
-from tests.storage._backends import more_than_the_pages_left, sqlite_study_on_a_full_disk
+from tests.storage._backends import more_than_the_pages_left, spool_dirs_full, sqlite_study_on_a_full_disk
 from tunewise.exceptions import StorageError
 from tunewise.storage import _spool
 from tunewise.trial import TrialState
@@ -35,24 +34,10 @@ def _places(tmp_path, monkeypatch):
     monkeypatch.setattr(_spool, "_PERSISTENT_TMP", tmp_path / "not-a-dir", raising=False)
 
 
-def _full(monkeypatch, *full_dirs):
-    """Spool files created in any of ``full_dirs`` fail as on a full disk; returns "space back"."""
-    mkstemp = tempfile.mkstemp
-    full = {str(d) for d in full_dirs}
-
-    def _no_space(*args, **kwargs):
-        if str(kwargs.get("dir")) in full:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return mkstemp(*args, **kwargs)
-
-    monkeypatch.setattr(tempfile, "mkstemp", _no_space)
-    return lambda: monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
-
-
 def test_a_full_spool_disk_keeps_the_result_in_the_configured_fallback(tmp_path, monkeypatch):
     monkeypatch.setenv("TUNEWISE_SPOOL_FALLBACK_DIR", str(tmp_path / "other-disk"))
     url, study = sqlite_study_on_a_full_disk(tmp_path)
-    _full(monkeypatch, tmp_path / "spool")
+    spool_dirs_full(monkeypatch, tmp_path / "spool")
     with pytest.raises(StorageError, match=r"(?s)is full.*was not lost: it is kept in .*other-disk"):
         study.optimize(more_than_the_pages_left, n_trials=1)
     study.storage.close()
@@ -65,7 +50,7 @@ def test_a_full_spool_disk_keeps_the_result_in_the_configured_fallback(tmp_path,
 
 def test_without_a_configured_fallback_the_temporary_directory_keeps_it(tmp_path, monkeypatch):
     url, study = sqlite_study_on_a_full_disk(tmp_path)
-    _full(monkeypatch, tmp_path / "spool")
+    spool_dirs_full(monkeypatch, tmp_path / "spool")
     with pytest.raises(StorageError, match=r"(?s)was not lost: it is kept in .*tmp/tunewise-spool-"):
         study.optimize(more_than_the_pages_left, n_trials=1)
     study.storage.close()
@@ -87,7 +72,7 @@ def test_when_every_place_is_full_the_error_names_the_result_and_how_to_recover_
         raise StorageError("storage 'a.db': the disk holding the SQLite file is full")
 
     monkeypatch.setattr(study.storage, "finish_trial", full)
-    space_back = _full(monkeypatch, tmp_path / "spool", tmp_path / "other-disk")
+    space_back = spool_dirs_full(monkeypatch, tmp_path / "spool", tmp_path / "other-disk")
     with pytest.raises(StorageError) as info:
         study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
     study.storage.close()

@@ -10,7 +10,6 @@ does not survive a reboot.
 
 from __future__ import annotations
 
-import errno
 import os
 import shutil
 import tempfile
@@ -20,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import tunewise as tw
-from tests.storage._backends import more_than_the_pages_left, sqlite_study_on_a_full_disk
+from tests.storage._backends import more_than_the_pages_left, spool_dirs_full, sqlite_study_on_a_full_disk
 from tunewise.exceptions import StorageError
 from tunewise.storage import _spool
 from tunewise.trial import TrialState
@@ -36,22 +35,9 @@ def _places(tmp_path, monkeypatch):
     (tmp_path / "tmp").mkdir()
 
 
-def _full(monkeypatch, *full_dirs):
-    """Spool files created in any of ``full_dirs`` fail as on a full disk."""
-    mkstemp = tempfile.mkstemp
-    full = {str(d) for d in full_dirs}
-
-    def _no_space(*args, **kwargs):
-        if str(kwargs.get("dir")) in full:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return mkstemp(*args, **kwargs)
-
-    monkeypatch.setattr(tempfile, "mkstemp", _no_space)
-
-
 def test_the_state_directory_comes_before_the_temporary_directory(tmp_path, monkeypatch):
     url, study = sqlite_study_on_a_full_disk(tmp_path)
-    _full(monkeypatch, tmp_path / "spool")
+    spool_dirs_full(monkeypatch, tmp_path / "spool")
     with pytest.raises(StorageError, match=r"(?s)was not lost: it is kept in .*state/tunewise/spool/"):
         study.optimize(more_than_the_pages_left, n_trials=1)
     study.storage.close()
@@ -65,7 +51,7 @@ def test_the_state_directory_comes_before_the_temporary_directory(tmp_path, monk
 def test_var_tmp_comes_before_the_temporary_directory(tmp_path, monkeypatch):
     url, study = sqlite_study_on_a_full_disk(tmp_path)
     name = f"tunewise-spool-{os.getuid()}"
-    _full(monkeypatch, tmp_path / "spool", tmp_path / "state" / "tunewise" / "spool")
+    spool_dirs_full(monkeypatch, tmp_path / "spool", tmp_path / "state" / "tunewise" / "spool")
     with pytest.raises(StorageError, match="was not lost: it is kept in .*var-tmp/" + name):
         study.optimize(more_than_the_pages_left, n_trials=1)
     study.storage.close()
@@ -93,7 +79,8 @@ def test_a_result_kept_only_in_memory_says_it_does_not_survive_a_reboot(tmp_path
     monkeypatch.setattr(tempfile, "tempdir", str(memory_dir))  # $TMPDIR on a tmpfs
     url, study = sqlite_study_on_a_full_disk(tmp_path)
     name = f"tunewise-spool-{os.getuid()}"
-    _full(monkeypatch, tmp_path / "spool", tmp_path / "state" / "tunewise" / "spool", tmp_path / "var-tmp" / name)
+    spool_dirs_full(monkeypatch, tmp_path / "spool", tmp_path / "state" / "tunewise" / "spool",
+                    tmp_path / "var-tmp" / name)
     with caplog.at_level("WARNING", logger="tunewise"), pytest.raises(StorageError) as info:
         study.optimize(more_than_the_pages_left, n_trials=1)
     study.storage.close()
