@@ -19,8 +19,18 @@ import tunewise as tw
 from tunewise.schedulers._decision import Decision
 from tunewise.trial import FrozenTrial, TrialState
 
-logging.getLogger("tunewise").setLevel(logging.ERROR)
 pytestmark = pytest.mark.filterwarnings("ignore:.*reported NaN:RuntimeWarning")
+
+
+@pytest.fixture(autouse=True)
+def _quiet_logger():
+    """The runs below log every trial; quiet for this module's tests only (set at import, it also
+    dropped the warnings later tests in the same process wait for: s33, suite.md)."""
+    logger = logging.getLogger("tunewise")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    yield
+    logger.setLevel(level)
 
 
 def _by_hand(sched: tw.schedulers.PercentileScheduler, ctx, trial: FrozenTrial) -> Decision:
