@@ -631,7 +631,10 @@ class Database:
         conns.local.raw = None
         if raw is not None and os.getpid() == conns.pid:
             try:
-                raw.close()
+                if conns.users > 0:
+                    raw.close()
+                else:  # the last Database on it closed and disposed the pool meanwhile (a heartbeat
+                    raw.invalidate()  # thread's late tick): checked in there it stayed open until a gc
             except Exception:  # noqa: BLE001 - closing a broken connection must not raise
                 pass
 
