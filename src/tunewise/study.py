@@ -1599,13 +1599,20 @@ class Study:
     # reaches of the loop.
     def _worker_options(self) -> dict[str, Any]:
         """What a worker process or Dask task needs to run trials under this optimize() call."""
+        budget = getattr(self, "_budget", None)
+        # The plan's deadline is on this machine's monotonic clock; a Dask worker on another machine
+        # reads a clock of its own, so the seconds left travel with it (see _apply_worker_options)
+        left = None if budget is None or budget.deadline is None else budget.deadline - time.monotonic()
         return {"max_trials": self._max_trials, "constraints_func": self.constraints_func,
-                "budget": getattr(self, "_budget", None)}
+                "budget": budget, "budget_seconds_left": left}
 
     def _apply_worker_options(self, options: Mapping[str, Any]) -> None:
         self._max_trials = options.get("max_trials")
         self.constraints_func = options.get("constraints_func")
-        self._budget = options.get("budget")
+        budget, left = options.get("budget"), options.get("budget_seconds_left")
+        if budget is not None and left is not None:
+            budget = dataclasses.replace(budget, deadline=time.monotonic() + left)
+        self._budget = budget
         self._in_optimize = True  # a worker runs trials for its parent's optimize() call
 
     def __repr__(self) -> str:
